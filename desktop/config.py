@@ -1,0 +1,109 @@
+"""Where Houselights keeps its data and which event store it uses.
+
+The local default is one SQLite event store in the platform's user-data folder
+(platformdirs). ``--data DIR`` or ``HOUSELIGHTS_DATA`` chooses another folder.
+``--store postgresql://user@host/db`` or ``HOUSELIGHTS_STORE`` points the
+workstation at a shared PostgreSQL store instead; read models always stay in a
+local SQLite file in the data folder. Only settings change, never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from platformdirs import user_data_dir
+
+APP_NAME = "Houselights"
+EVENTS_FILE = "events.sqlite"
+
+
+class StoreConfigError(ValueError):
+    """A store setting that cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    data_dir: Path
+    store_url: str = ""  # "" = the local SQLite store
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self.store_url else "sqlite"
+
+    @property
+    def events_path(self) -> Path:
+        return self.data_dir / EVENTS_FILE
+
+    @property
+    def readmodels_path(self) -> Path:
+        if not self.store_url:
+            return self.data_dir / "readmodels.sqlite"
+        digest = hashlib.sha1(redacted(self.store_url).encode()).hexdigest()[:10]
+        return self.data_dir / f"readmodels-{digest}.sqlite"
+
+    def describe(self) -> str:
+        return redacted(self.store_url) if self.store_url else str(self.events_path)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        if not self.store_url:
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.events_path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        return postgres_env(self.store_url)
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise StoreConfigError(
+            f"The shared store address must start with postgresql:// (got “{redacted(url)}”)."
+        )
+    dbname = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not dbname:
+        raise StoreConfigError(
+            "The shared store address needs a server and a database name, "
+            "for example postgresql://houselights@office-server/houselights."
+        )
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "houselights"),
+        "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+    }
+
+
+def redacted(url: str) -> str:
+    """The store address without its password, safe to show and log."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, APP_NAME))
+
+
+def resolve(data_dir: str | os.PathLike | None = None, store: str | None = None) -> StoreConfig:
+    """Command-line values win over environment variables, which win over defaults."""
+    data = data_dir or os.environ.get("HOUSELIGHTS_DATA") or default_data_dir()
+    url = store if store is not None else os.environ.get("HOUSELIGHTS_STORE", "")
+    url = (url or "").strip()
+    if url in ("sqlite", "local"):
+        url = ""
+    if url:
+        postgres_env(url)  # validate early, with a readable message
+    path = Path(data).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return StoreConfig(data_dir=path, store_url=url)

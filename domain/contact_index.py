@@ -1,0 +1,64 @@
+"""Index aggregates that find patrons by email or phone without a read model.
+
+Following eventsourcing's content-management example, a natural key
+(``email:ada@example.org``) maps to an aggregate id with uuid5; the index
+aggregate lists the patrons who use that key. Registration saves the patron
+and its index entries in one transaction, so duplicate warnings are exact even
+on a shared store where the local read models may lag. The key itself is not
+stored, only its uuid5.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.contact import normalize_email, normalize_phone
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/contact-key")
+
+
+def contact_keys(email: str = "", phone: str = "") -> list[str]:
+    keys = []
+    if normalize_email(email):
+        keys.append("email:" + normalize_email(email))
+    if normalize_phone(phone):
+        keys.append("phone:" + normalize_phone(phone).lstrip("+"))
+    return keys
+
+
+class ContactKey(Aggregate):
+    class Event(Aggregate.Event):
+        occurred_at: datetime
+        recorded_by: str
+        workstation: str
+
+    @classmethod
+    def key_id(cls, key: str) -> UUID:
+        return uuid5(_NAMESPACE, key)
+
+    @event("Opened")
+    def __init__(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.patron_ids: list[str] = []
+
+    @classmethod
+    def open(cls, key: str, stamp: dict) -> ContactKey:
+        return cls._create(cls.Opened, id=cls.key_id(key), **stamp)
+
+    def claim(self, patron_id: str, stamp: dict) -> None:
+        if patron_id not in self.patron_ids:
+            self._claimed(patron_id=patron_id, **stamp)
+
+    @event("Claimed")
+    def _claimed(self, patron_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.patron_ids.append(patron_id)
+
+    def release(self, patron_id: str, stamp: dict) -> None:
+        if patron_id in self.patron_ids:
+            self._released(patron_id=patron_id, **stamp)
+
+    @event("Released")
+    def _released(self, patron_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.patron_ids.remove(patron_id)

@@ -1,0 +1,22 @@
+"""Where personal data lives in the event store.
+
+Events are immutable, so personal data is confined to a few known fields of a
+few known events. Erasure (issue 9) rewrites exactly these fields of the
+stored payloads in place and compacts the files, so names, contact details and
+free text become unrecoverable while counts and revenue (which never live in
+these fields) stay true. Keep this table complete when adding events.
+"""
+
+from __future__ import annotations
+
+#: event class name -> the payload fields that hold personal data
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "Patron.Registered": ("first_name", "last_name", "email", "phone", "address", "household"),
+    "Patron.ContactChanged": ("changes",),
+    "Patron.HouseholdNoteSet": ("text",),
+    "Patron.NoteAdded": ("text",),
+    "Patron.TagsChanged": (),
+    "ContactKey.Opened": (),
+    "ContactKey.Claimed": (),
+    "ContactKey.Released": (),
+}

@@ -1,0 +1,75 @@
+"""What a projection is: named, versioned, owning some tables, handling events."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlite_utils import Database
+
+def iso(moment: datetime) -> str:
+    """Store moments as ISO 8601 in UTC so they sort as text."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run several statements inside the current transaction.
+
+    ``sqlite3.executescript`` would COMMIT first, breaking the rule that rows
+    and positions commit together; this splits complete statements instead.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            if statement.strip():
+                db.conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
+
+
+def event_name(event: Any) -> str:
+    """'Patron.Registered' for the event class nested in the Patron aggregate."""
+    return type(event).__qualname__
+
+
+class Projection:
+    """A read model built from events.
+
+    Subclasses set ``name``, ``version`` (bump it when the tables or the rules
+    change: the runner then rebuilds this projection from zero), ``tables``
+    (dropped on rebuild), implement ``create(db)`` and register handlers in
+    ``handlers`` keyed by event name (``"Patron.Registered"``). Handlers get
+    ``(db, event, position)`` and write with ``db.conn.execute``; the runner
+    wraps each batch of events in one transaction together with the position.
+    """
+
+    name: ClassVar[str] = ""
+    version: ClassVar[int] = 1
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Callable[[Database, Any, int], None]] = {}
+
+    def on(self, *names: str):
+        def register(fn):
+            for name in names:
+                self.handlers[name] = fn
+            return fn
+
+        return register
+
+    def create(self, db: Database) -> None:
+        raise NotImplementedError
+
+    def drop(self, db: Database) -> None:
+        for table in self.tables:
+            db.conn.execute(f"DROP TABLE IF EXISTS [{table}]")
+
+    def handle(self, db: Database, event: Any, position: int) -> None:
+        handler = self.handlers.get(event_name(event))
+        if handler is not None:
+            handler(db, event, position)

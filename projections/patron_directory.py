@@ -1,0 +1,206 @@
+"""Read model: the patron directory, with full-text search as you type."""
+
+from __future__ import annotations
+
+import re
+
+from sqlite_utils import Database
+
+from domain.contact import fold, normalize_phone
+from projections.base import Projection, iso, run_script
+
+COLUMNS = (
+    "id", "first_name", "last_name", "name", "sort_key", "email", "phone", "phone_digits",
+    "street", "city", "region", "postal_code", "country", "email_consent", "tags",
+    "household", "source", "registered_at", "updated_at", "last_activity_at", "interactions",
+)  # fmt: skip
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def sort_key(first_name: str, last_name: str) -> str:
+    return fold(f"{last_name} {first_name}".strip())
+
+
+class PatronDirectory(Projection):
+    name = "patron_directory"
+    version = 1
+    tables = ("patrons_fts", "patrons")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on("Patron.Registered")(self._registered)
+        self.on("Patron.ContactChanged")(self._contact_changed)
+        self.on("Patron.TagsChanged")(self._tags_changed)
+        self.on("Patron.HouseholdNoteSet")(self._household_set)
+        self.on("Patron.NoteAdded")(self._touched)
+
+    def create(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS patrons (
+                rowid INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                first_name TEXT, last_name TEXT, name TEXT, sort_key TEXT,
+                email TEXT, phone TEXT, phone_digits TEXT,
+                street TEXT, city TEXT, region TEXT, postal_code TEXT, country TEXT,
+                email_consent INTEGER, tags TEXT, household TEXT, source TEXT,
+                registered_at TEXT, updated_at TEXT, last_activity_at TEXT,
+                interactions INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS patrons_sort ON patrons (sort_key, id);
+            CREATE INDEX IF NOT EXISTS patrons_email ON patrons (email);
+            CREATE INDEX IF NOT EXISTS patrons_phone ON patrons (phone_digits);
+            CREATE VIRTUAL TABLE IF NOT EXISTS patrons_fts USING fts5(
+                name, email, phone, phone_digits, tags,
+                content='patrons', content_rowid='rowid',
+                tokenize='unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER IF NOT EXISTS patrons_ai AFTER INSERT ON patrons BEGIN
+                INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)
+                VALUES (new.rowid, new.name, new.email, new.phone, new.phone_digits, new.tags);
+            END;
+            CREATE TRIGGER IF NOT EXISTS patrons_ad AFTER DELETE ON patrons BEGIN
+                INSERT INTO patrons_fts (patrons_fts, rowid, name, email, phone, phone_digits, tags)
+                VALUES ('delete', old.rowid, old.name, old.email, old.phone, old.phone_digits,
+                        old.tags);
+            END;
+            CREATE TRIGGER IF NOT EXISTS patrons_au AFTER UPDATE OF name, email, phone, tags
+            ON patrons BEGIN
+                INSERT INTO patrons_fts (patrons_fts, rowid, name, email, phone, phone_digits, tags)
+                VALUES ('delete', old.rowid, old.name, old.email, old.phone, old.phone_digits,
+                        old.tags);
+                INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)
+                VALUES (new.rowid, new.name, new.email, new.phone, new.phone_digits, new.tags);
+            END;
+            """
+        )
+
+    # -- handlers ---------------------------------------------------------
+    def _registered(self, db: Database, e, position: int) -> None:
+        address = e.address or {}
+        when = iso(e.occurred_at)
+        db.conn.execute(
+            "INSERT OR REPLACE INTO patrons (id, first_name, last_name, name, sort_key, email,"
+            " phone, phone_digits, street, city, region, postal_code, country, email_consent,"
+            " tags, household, source, registered_at, updated_at, last_activity_at, interactions)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+            (
+                str(e.originator_id), e.first_name, e.last_name,
+                " ".join(p for p in (e.first_name, e.last_name) if p),
+                sort_key(e.first_name, e.last_name), e.email, e.phone,
+                normalize_phone(e.phone).lstrip("+"),
+                address.get("street", ""), address.get("city", ""), address.get("region", ""),
+                address.get("postal_code", ""), address.get("country", ""),
+                int(bool(e.email_consent)), ", ".join(e.tags), e.household, e.source,
+                when, when, when,
+            ),
+        )  # fmt: skip
+
+    def _touch_sql(self) -> str:
+        return (
+            "updated_at = ?, interactions = interactions + 1,"
+            " last_activity_at = max(coalesce(last_activity_at, ''), ?)"
+        )
+
+    def _contact_changed(self, db: Database, e, position: int) -> None:
+        row = db.conn.execute(
+            "SELECT first_name, last_name FROM patrons WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
+        if row is None:
+            return
+        sets, params = [], []
+        changes = dict(e.changes)
+        address = changes.pop("address", None)
+        if address is not None:
+            for key in ("street", "city", "region", "postal_code", "country"):
+                sets.append(f"{key} = ?")
+                params.append(address.get(key, ""))
+        for key, value in changes.items():
+            sets.append(f"{key} = ?")
+            params.append(int(value) if key == "email_consent" else value)
+            if key == "phone":
+                sets.append("phone_digits = ?")
+                params.append(normalize_phone(value).lstrip("+"))
+        first = changes.get("first_name", row[0])
+        last = changes.get("last_name", row[1])
+        sets += ["name = ?", "sort_key = ?"]
+        params += [" ".join(p for p in (first, last) if p), sort_key(first, last)]
+        when = iso(e.occurred_at)
+        db.conn.execute(
+            f"UPDATE patrons SET {', '.join(sets)}, {self._touch_sql()} WHERE id = ?",
+            (*params, when, when, str(e.originator_id)),
+        )
+
+    def _tags_changed(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        db.conn.execute(
+            f"UPDATE patrons SET tags = ?, {self._touch_sql()} WHERE id = ?",
+            (", ".join(e.tags), when, when, str(e.originator_id)),
+        )
+
+    def _household_set(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        db.conn.execute(
+            f"UPDATE patrons SET household = ?, {self._touch_sql()} WHERE id = ?",
+            (e.text, when, when, str(e.originator_id)),
+        )
+
+    def _touched(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        db.conn.execute(
+            f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?",
+            (when, when, str(e.originator_id)),
+        )
+
+
+# -- queries used by views and the command line ------------------------------
+def _row(cursor, values) -> dict:
+    return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
+
+
+def fts_query(text: str) -> str:
+    """Turn what someone typed into an FTS5 prefix query ('ada lov' -> ada* AND lov*)."""
+    tokens = _TOKEN.findall(fold(text))
+    return " ".join(f'"{t}"*' for t in tokens)
+
+
+def search(db: Database, text: str, limit: int = 200) -> list[dict]:
+    """Patrons matching every word typed, by name, email, phone or interest."""
+    query = fts_query(text)
+    if not query:
+        return page(db, limit=limit)
+    cur = db.conn.execute(
+        f"SELECT {', '.join('p.' + c for c in COLUMNS)} FROM patrons_fts"
+        " JOIN patrons p ON p.rowid = patrons_fts.rowid"
+        " WHERE patrons_fts MATCH ? ORDER BY p.sort_key, p.id LIMIT ?",
+        (query, limit),
+    )
+    return [_row(cur, r) for r in cur.fetchall()]
+
+
+def page(db: Database, after: tuple[str, str] | None = None, limit: int = 200) -> list[dict]:
+    """Patrons in name order, ``limit`` at a time after the (sort_key, id) given."""
+    where, params = "", []
+    if after is not None:
+        where = "WHERE (sort_key, id) > (?, ?)"
+        params = list(after)
+    cur = db.conn.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM patrons {where} ORDER BY sort_key, id LIMIT ?",
+        (*params, limit),
+    )
+    return [_row(cur, r) for r in cur.fetchall()]
+
+
+def get(db: Database, patron_id: str) -> dict | None:
+    cur = db.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM patrons WHERE id = ?", (patron_id,))
+    row = cur.fetchone()
+    return _row(cur, row) if row else None
+
+
+def count(db: Database) -> int:
+    try:
+        return db.conn.execute("SELECT count(*) FROM patrons").fetchone()[0]
+    except Exception:
+        return 0

@@ -1,0 +1,97 @@
+"""Read model: each patron's timeline, one row per interaction, newest first."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from projections.base import Projection, iso, run_script
+
+COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
+           "recorded_by", "workstation")  # fmt: skip
+
+CONTACT_LABELS = {
+    "first_name": "first name", "last_name": "last name", "email": "email",
+    "phone": "phone", "address": "postal address", "email_consent": "email consent",
+}  # fmt: skip
+
+
+def first_line(text: str, width: int = 120) -> str:
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+class Timeline(Projection):
+    name = "timeline"
+    version = 1
+    tables = ("timeline",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on("Patron.Registered")(self._registered)
+        self.on("Patron.ContactChanged")(self._contact_changed)
+        self.on("Patron.TagsChanged")(self._tags_changed)
+        self.on("Patron.HouseholdNoteSet")(self._household_set)
+        self.on("Patron.NoteAdded")(self._note_added)
+
+    def create(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS timeline (
+                position INTEGER NOT NULL,
+                patron_id TEXT NOT NULL,
+                occurred_at TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT '',
+                recorded_by TEXT NOT NULL DEFAULT '',
+                workstation TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (position, patron_id)
+            );
+            CREATE INDEX IF NOT EXISTS timeline_patron
+                ON timeline (patron_id, occurred_at DESC, position DESC);
+            """
+        )
+
+    def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = ""):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
+            (position, str(e.originator_id), iso(e.occurred_at), kind, summary, detail,
+             e.recorded_by, e.workstation),
+        )  # fmt: skip
+
+    def _registered(self, db, e, position):
+        how = {"office": "at the office", "walk-up": "as a walk-up buyer",
+               "import": "from an import", "demo": "in the demo"}.get(e.source, f"({e.source})")  # fmt: skip
+        self.add(db, e, position, "registered", f"Became a patron {how}")
+
+    def _contact_changed(self, db, e, position):
+        fields = ", ".join(CONTACT_LABELS.get(k, k) for k in e.changes)
+        self.add(db, e, position, "contact", f"Contact details changed: {fields}")
+
+    def _tags_changed(self, db, e, position):
+        tags = ", ".join(e.tags) or "none"
+        self.add(db, e, position, "interests", f"Interests: {tags}")
+
+    def _household_set(self, db, e, position):
+        self.add(db, e, position, "household", f"Household: {first_line(e.text) or '(cleared)'}",
+                 e.text)  # fmt: skip
+
+    def _note_added(self, db, e, position):
+        self.add(db, e, position, "note", first_line(e.text), e.text)
+
+
+def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:
+    cur = db.conn.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM timeline WHERE patron_id = ?"
+        " ORDER BY occurred_at DESC, position DESC LIMIT ? OFFSET ?",
+        (patron_id, limit, offset),
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def count(db: Database, patron_id: str) -> int:
+    return db.conn.execute(
+        "SELECT count(*) FROM timeline WHERE patron_id = ?", (patron_id,)
+    ).fetchone()[0]
