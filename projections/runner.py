@@ -43,6 +43,7 @@ class ProjectionRunner:
         self.projections = list(projections)
         self.batch_size = batch_size
         self._lock = threading.RLock()
+        self._again = False
         self._local = threading.local()
         self._listeners: list[Callable[[int], None]] = []
         #: called after each committed batch with the new position (tests, progress)
@@ -125,50 +126,72 @@ class ProjectionRunner:
 
     # -- processing -------------------------------------------------------
     def notify(self, _last_id: int | None = None) -> int:
-        """Called by the application after each save in this process."""
-        return self.catch_up()
+        """Called by the application after each save in this process.
+
+        Never waits: when another thread is already catching up, it is asked
+        to go round once more and will pick these events up.
+        """
+        return self.catch_up(wait=False)
 
     def poll(self) -> int:
         """Pick up events appended elsewhere; cheap when there is nothing new."""
-        return self.catch_up()
+        return self.catch_up(wait=False)
 
     def catch_up(
         self,
         progress: ProgressFn | None = None,
         cancelled: CancelFn | None = None,
         until: int | None = None,
+        wait: bool = True,
     ) -> int:
         """Apply every new event; returns how many notifications were applied."""
-        with self._lock:
-            db = self.db()
-            positions = self.positions()
-            head = self.head() if until is None else until
-            if any(pos > head for pos in positions.values()) and until is None:
-                # The store is behind our read models: a different or restored store.
-                self._rebuild_locked(db)
-                positions = self.positions()
-            start = min(positions.values(), default=head)
-            done = 0
-            total = max(0, head - start)
-            while start < head:
-                if cancelled is not None and cancelled():
+        if not self._lock.acquire(blocking=wait):
+            self._again = True
+            return 0
+        done = 0
+        try:
+            while True:
+                self._again = False
+                done += self._catch_up_locked(progress, cancelled, until)
+                if not self._again or (cancelled is not None and cancelled()):
                     break
-                notifications = self.recorder.select_notifications(
-                    start=start + 1, limit=self.batch_size, stop=head
-                )
-                if not notifications:
-                    break
-                last = notifications[-1].id
-                self._apply(db, notifications, positions, last)
-                done += len(notifications)
-                start = last
-                if self.after_batch is not None:
-                    self.after_batch(last)
-                if progress is not None:
-                    progress(min(done, total), total)
+        finally:
+            self._lock.release()
         if done:
+            position = min(self.positions().values(), default=0)
             for listener in list(self._listeners):
-                listener(start)
+                listener(position)
+        return done
+
+    def _catch_up_locked(
+        self, progress: ProgressFn | None, cancelled: CancelFn | None, until: int | None
+    ) -> int:
+        db = self.db()
+        positions = self.positions()
+        head = self.head() if until is None else until
+        if until is None and any(pos > head for pos in positions.values()):
+            # The store is behind our read models: a different or restored store.
+            self._rebuild_locked(db)
+            positions = self.positions()
+        start = min(positions.values(), default=head)
+        done = 0
+        total = max(0, head - start)
+        while start < head:
+            if cancelled is not None and cancelled():
+                break
+            notifications = self.recorder.select_notifications(
+                start=start + 1, limit=self.batch_size, stop=head
+            )
+            if not notifications:
+                break
+            last = notifications[-1].id
+            self._apply(db, notifications, positions, last)
+            done += len(notifications)
+            start = last
+            if self.after_batch is not None:
+                self.after_batch(last)
+            if progress is not None:
+                progress(min(done, total), total)
         return done
 
     def _apply(self, db: Database, notifications, positions: dict[str, int], last: int) -> None:

@@ -1,0 +1,203 @@
+"""The ``houselights`` command: the desktop app, plus tools for the office.
+
+    houselights                       open the app on the local database
+    houselights demo --patrons 500    fill the store with a demo organization
+    houselights rebuild               rebuild the read models from the events
+    houselights status --json         events, patrons, projection positions
+    houselights patrons --search ada --json
+
+Nothing here imports Qt unless the window is opened, so the tools start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from desktop.config import StoreConfigError, resolve
+from domain.errors import HouselightsError
+
+
+def app_version() -> str:
+    try:
+        return version("houselights")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0+unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="houselights",
+        description="Houselights: know and welcome your patrons.",
+    )
+    parser.add_argument("--version", action="version", version=f"houselights {app_version()}")
+    parser.add_argument(
+        "--data", metavar="DIR", help="data folder (default: your user-data folder; "
+        "or set HOUSELIGHTS_DATA)"
+    )  # fmt: skip
+    parser.add_argument(
+        "--store", metavar="URL", help="shared event store, e.g. postgresql://user@host/db "
+        "(or set HOUSELIGHTS_STORE); default: a SQLite file in the data folder"
+    )  # fmt: skip
+    parser.add_argument("--staff", default=None, help="staff member recorded on new events")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="open the Houselights window (the default)")
+
+    demo = sub.add_parser("demo", help="fill the store with a believable demo organization")
+    demo.add_argument("--patrons", type=int, default=500, metavar="N")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    rebuild = sub.add_parser("rebuild", help="rebuild every read model from the event store")
+    rebuild.add_argument("--json", action="store_true")
+
+    status = sub.add_parser("status", help="events, patrons and projection positions")
+    status.add_argument("--json", action="store_true")
+
+    patrons = sub.add_parser("patrons", help="find patrons")
+    patrons.add_argument("--search", default="", metavar="TEXT")
+    patrons.add_argument("--limit", type=int, default=50)
+    patrons.add_argument("--json", action="store_true")
+    return parser
+
+
+def _progress(label: str):
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{label}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _services(args, catch_up: bool):
+    from desktop.bootstrap import bootstrap
+
+    config = resolve(args.data, args.store)
+    return bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+
+
+def cmd_demo(args) -> int:
+    from domain import demo
+
+    services = _services(args, catch_up=True)
+    try:
+        result = demo.generate(
+            services.app, args.patrons, seed=args.seed, progress=_progress("Patrons")
+        )
+        services.runner.catch_up()
+        result["events"] = services.app.event_count()
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"Added a demo organization: {result['patrons']:,} patrons, "
+              f"{result['events']:,} events in the store.")  # fmt: skip
+    return 0
+
+
+def cmd_rebuild(args) -> int:
+    services = _services(args, catch_up=False)
+    try:
+        applied = services.runner.rebuild(progress=_progress("Events"))
+        status = services.runner.status()
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps({"applied": applied, "projections": status}))
+    else:
+        print(f"Rebuilt the read models from {applied:,} events.")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from projections import patron_directory
+
+    services = _services(args, catch_up=False)
+    try:
+        result = {
+            "events": services.app.event_count(),
+            "patrons": patron_directory.count(services.runner.db()),
+            "projections": services.runner.status(),
+            "store": services.config.kind,
+            "location": services.config.describe(),
+            "data": str(services.config.data_dir),
+        }
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"Store: {result['store']} ({result['location']})")
+        print(f"Events: {result['events']:,}   Patrons: {result['patrons']:,}")
+        for name, pos in result["projections"].items():
+            print(f"  {name}: at {pos['position']:,}, {pos['lag']:,} behind")
+    return 0
+
+
+def cmd_patrons(args) -> int:
+    from projections import patron_directory
+
+    services = _services(args, catch_up=True)
+    try:
+        rows = patron_directory.search(services.runner.db(), args.search, limit=args.limit)
+    finally:
+        services.close()
+    found = [{"id": r["id"], "name": r["name"], "email": r["email"]} for r in rows]
+    if args.json:
+        print(json.dumps(found))
+    else:
+        for r in rows:
+            print(f"{r['name']:<32} {r['email']:<36} {r['phone']}")
+        print(f"{len(found)} found")
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from desktop.app import run_gui
+
+    return run_gui(resolve(args.data, args.store), staff=args.staff)
+
+
+COMMANDS = {
+    "gui": cmd_gui,
+    "demo": cmd_demo,
+    "rebuild": cmd_rebuild,
+    "status": cmd_status,
+    "patrons": cmd_patrons,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = COMMANDS[args.command or "gui"]
+    try:
+        return command(args)
+    except StoreConfigError as error:
+        print(f"houselights: {error}", file=sys.stderr)
+        return 2
+    except HouselightsError as error:
+        print(f"houselights: {error}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as error:
+        print(
+            "houselights: the database file could not be read "
+            f"({error}). Nothing was changed. Check the data folder, or restore a backup.",
+            file=sys.stderr,
+        )
+        return 3
+    except KeyboardInterrupt:
+        print("houselights: stopped.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
