@@ -6,6 +6,7 @@ methods; the service appends events; projections turn events into read models.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,7 +33,9 @@ class Houselights(Application):
         super().__init__(env=env)
         self.context = context or RecordingContext()
         self._listeners: list[Listener] = []
-        self._pending: dict[UUID, Aggregate] | None = None
+        # A batch belongs to the thread that opened it: an import running in the
+        # background must not hold back (or swallow) what the box office saves meanwhile.
+        self._batch = threading.local()
 
     # -- infrastructure hooks -------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -49,6 +52,14 @@ class Houselights(Application):
             for listener in list(self._listeners):
                 listener(last)
 
+    @property
+    def _pending(self) -> dict[UUID, Aggregate] | None:
+        return getattr(self._batch, "pending", None)
+
+    @_pending.setter
+    def _pending(self, pending: dict[UUID, Aggregate] | None) -> None:
+        self._batch.pending = pending
+
     @contextmanager
     def batch(self, size: int = 1000) -> Iterator[None]:
         """Group many commands into few transactions (imports, demo data).
@@ -60,7 +71,7 @@ class Houselights(Application):
             yield
             return
         self._pending = {}
-        self._batch_size = size
+        self._batch.size = size
         try:
             yield
             self._flush()
@@ -79,7 +90,7 @@ class Houselights(Application):
             return
         for aggregate in aggregates:
             self._pending[aggregate.id] = aggregate
-        if len(self._pending) >= self._batch_size:
+        if len(self._pending) >= self._batch.size:
             self._flush()
 
     def _get(self, aggregate_id: UUID) -> Aggregate:
@@ -110,8 +121,11 @@ class Houselights(Application):
         self, email: str = "", phone: str = "", exclude: str | None = None
     ) -> list[dict]:
         """Patrons already on file with this email or phone number."""
+        return self._matches(contact_keys(email, phone), exclude)
+
+    def _matches(self, keys: list[str], exclude: str | None = None) -> list[dict]:
         found: dict[str, dict] = {}
-        for key in contact_keys(email, phone):
+        for key in keys:
             index = self._key(key)
             for pid in index.patron_ids if index else ():
                 if pid != exclude and pid not in found:
@@ -193,7 +207,10 @@ class Houselights(Application):
         new_email = values.get("email", patron.email)
         new_phone = values.get("phone", patron.phone)
         if not allow_duplicate:
-            matches = self.find_contact_matches(new_email, new_phone, exclude=str(patron.id))
+            # Only a number or address this change adds can be a new duplicate; one
+            # already on the record was accepted before (perhaps with "save anyway").
+            added = [k for k in contact_keys(new_email, new_phone) if k not in old_keys]
+            matches = self._matches(added, exclude=str(patron.id))
             if matches:
                 raise PossibleDuplicate(matches)
         changes = patron.change_contact(stamp, **values)
@@ -205,7 +222,9 @@ class Houselights(Application):
         self._commit(patron, *indexes)
         return changes
 
-    def set_tags(self, patron_id: str, tags: list[str], occurred_at: datetime | None = None) -> bool:
+    def set_tags(
+        self, patron_id: str, tags: list[str], occurred_at: datetime | None = None
+    ) -> bool:
         patron = self._patron(patron_id)
         if patron.set_tags(tags, self._stamp(occurred_at)):
             self._commit(patron)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from sqlite_utils import Database
 
+
 def iso(moment: datetime) -> str:
     """Store moments as ISO 8601 in UTC so they sort as text."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from sqlite_utils import Database
 
@@ -160,10 +161,23 @@ def _row(cursor, values) -> dict:
     return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
 
 
+def as_indexed(text: str) -> str:
+    """Lower case without accents, as the FTS tokenizer (unicode61 remove_diacritics 2)
+    indexes it. Not ``fold``: casefold and NFKD turn 'Weiß' into 'weiss', which the
+    index does not contain."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
+
+
 def fts_query(text: str) -> str:
-    """Turn what someone typed into an FTS5 prefix query ('ada lov' -> ada* AND lov*)."""
-    tokens = _TOKEN.findall(fold(text))
-    return " ".join(f'"{t}"*' for t in tokens)
+    """Turn what someone typed into an FTS5 prefix query ('ada lov' -> ada* AND lov*).
+
+    A word with punctuation inside stays one phrase ('ada@exa' -> "ada exa"*), so an
+    email or phone fragment matches those tokens side by side, not anywhere.
+    """
+    phrases = (" ".join(_TOKEN.findall(word)) for word in as_indexed(text).split())
+    return " ".join(f'"{p}"*' for p in phrases if p)
 
 
 def search(db: Database, text: str, limit: int = 200) -> list[dict]:

@@ -9,6 +9,9 @@ from projections.base import Projection, iso, run_script
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
            "recorded_by", "workstation")  # fmt: skip
 
+SOURCES = {"office": "at the office", "walk-up": "as a walk-up buyer",
+           "import": "from an import", "demo": "in the demo"}  # fmt: skip
+
 CONTACT_LABELS = {
     "first_name": "first name", "last_name": "last name", "email": "email",
     "phone": "phone", "address": "postal address", "email_consent": "email consent",
@@ -61,8 +64,7 @@ class Timeline(Projection):
         )  # fmt: skip
 
     def _registered(self, db, e, position):
-        how = {"office": "at the office", "walk-up": "as a walk-up buyer",
-               "import": "from an import", "demo": "in the demo"}.get(e.source, f"({e.source})")  # fmt: skip
+        how = SOURCES.get(e.source, f"({e.source})")
         self.add(db, e, position, "registered", f"Became a patron {how}")
 
     def _contact_changed(self, db, e, position):
