@@ -43,3 +43,24 @@ class PatronNotFound(HouselightsError):
     def __init__(self, patron_id: str):
         super().__init__("We could not find that patron. They may have been merged or removed.")
         self.patron_id = patron_id
+
+
+class NotEnoughSeats(HouselightsError):
+    def __init__(self, title: str, wanted: int, left: int):
+        self.wanted, self.left = wanted, left
+        if left <= 0:
+            message = f"{title} is sold out."
+        else:
+            seats = "seat" if left == 1 else "seats"
+            message = f"Only {left} {seats} left for {title}; you asked for {wanted}."
+        super().__init__(message)
+
+
+class PerformanceNotFound(HouselightsError):
+    def __init__(self, performance_id: str):
+        super().__init__("We could not find that performance. It may have been removed.")
+        self.performance_id = performance_id
+
+
+class TicketProblem(HouselightsError):
+    """A ticket that cannot be sold, refunded or exchanged as asked."""

@@ -19,4 +19,17 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "ContactKey.Opened": (),
     "ContactKey.Claimed": (),
     "ContactKey.Released": (),
+    # Box office: references to patrons by id only, never their details.
+    "Production.Created": (),
+    "Production.Renamed": (),
+    "Performance.Scheduled": (),
+    "Performance.SeatsTaken": (),
+    "Performance.SeatsReleased": (),
+    "Performance.CapacityChanged": (),
+    "Performance.Rescheduled": (),
+    "Ticket.Issued": (),
+    "Ticket.Refunded": (),
+    "Ticket.Exchanged": (),
+    "Order.Placed": (),
+    "Order.Refunded": (),
 }

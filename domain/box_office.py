@@ -1,0 +1,250 @@
+"""Box-office aggregates: productions, performances, tickets and orders.
+
+The Performance aggregate guards its capacity: every sale records the seats it
+takes on the performance itself, and the sale is saved in one transaction with
+its tickets and order. Two workstations selling the last seats at the same
+moment both try to write the same next version of the performance; the store's
+optimistic concurrency lets exactly one win, and the other retries against the
+new count (and is refused if the seats are gone).
+
+Money is always in integer cents.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.contact import clean_text
+from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
+from domain.ticket_codes import ticket_id
+
+PAYMENTS = ("cash", "card", "complimentary")
+CHANNELS = ("box_office", "phone", "online", "walk_up")
+_ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/order")
+
+
+def order_id_for(reference: str) -> UUID:
+    """Orders imported from another service keep their id across re-imports."""
+    return uuid5(_ORDER_NAMESPACE, reference.strip())
+
+
+def clean_price_levels(levels: dict) -> dict[str, int]:
+    cleaned: dict[str, int] = {}
+    for name, cents in (levels or {}).items():
+        name = clean_text(str(name))
+        if not name:
+            raise ValidationError("price_levels", "Each price level needs a name, e.g. Adult.")
+        if isinstance(cents, bool) or not isinstance(cents, int) or cents < 0:
+            raise ValidationError("price_levels", f"The price for {name} must be 0 or more.")
+        cleaned[name] = cents
+    if not cleaned:
+        raise ValidationError("price_levels", "Add at least one price level, e.g. Adult.")
+    return cleaned
+
+
+class BoxOfficeEvent(Aggregate.Event):
+    occurred_at: datetime
+    recorded_by: str
+    workstation: str
+
+
+class Production(Aggregate):
+    class Event(BoxOfficeEvent):
+        pass
+
+    @event("Created")
+    def __init__(self, title: str, description: str, occurred_at: datetime,
+                 recorded_by: str, workstation: str):  # fmt: skip
+        self.title = title
+        self.description = description
+
+    @classmethod
+    def create(cls, title: str, description: str, stamp: dict) -> Production:
+        title = clean_text(title)
+        if not title:
+            raise InvalidInput([ValidationError("title", "Please give the production a title.")])
+        return cls(title=title, description=(description or "").strip(), **stamp)
+
+    @event("Renamed")
+    def rename(self, title: str, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.title = title
+
+
+class Performance(Aggregate):
+    class Event(BoxOfficeEvent):
+        pass
+
+    @event("Scheduled")
+    def __init__(
+        self,
+        production_id: str,
+        title: str,
+        starts_at: datetime,
+        venue: str,
+        capacity: int,
+        price_levels: dict,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
+        self.production_id = production_id
+        self.title = title
+        self.starts_at = starts_at
+        self.venue = venue
+        self.capacity = capacity
+        self.price_levels = dict(price_levels)
+        self.sold = 0
+
+    @classmethod
+    def schedule(cls, production_id: str, title: str, starts_at: datetime, venue: str,
+                 capacity: int, price_levels: dict, stamp: dict) -> Performance:  # fmt: skip
+        errors = []
+        if starts_at.tzinfo is None:
+            errors.append(ValidationError("starts_at", "Please give the date with its time zone."))
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or capacity <= 0:
+            errors.append(ValidationError("capacity", "Capacity must be a number above 0."))
+        try:
+            levels = clean_price_levels(price_levels)
+        except ValidationError as error:
+            errors.append(error)
+        if errors:
+            raise InvalidInput(errors)
+        return cls(
+            production_id=production_id, title=clean_text(title), starts_at=starts_at,
+            venue=clean_text(venue), capacity=capacity, price_levels=levels, **stamp,
+        )  # fmt: skip
+
+    @property
+    def available(self) -> int:
+        return self.capacity - self.sold
+
+    def label(self) -> str:
+        return f"{self.title}, {self.starts_at:%a %d %b %H:%M}"
+
+    def check_available(self, quantity: int) -> None:
+        if quantity > self.available:
+            raise NotEnoughSeats(self.label(), quantity, self.available)
+
+    def price_of(self, level: str) -> int:
+        try:
+            return self.price_levels[level]
+        except KeyError:
+            names = ", ".join(self.price_levels)
+            raise TicketProblem(
+                f"{self.title} has no price level “{level}”. Choose one of: {names}."
+            ) from None
+
+    def take_seats(self, order_id: str, quantity: int, stamp: dict) -> None:
+        self.check_available(quantity)
+        self._seats_taken(order_id=order_id, quantity=quantity, **stamp)
+
+    @event("SeatsTaken")
+    def _seats_taken(self, order_id: str, quantity: int, occurred_at: datetime,
+                     recorded_by: str, workstation: str):  # fmt: skip
+        self.sold += quantity
+
+    @event("SeatsReleased")
+    def release_seats(self, order_id: str, quantity: int, occurred_at: datetime,
+                      recorded_by: str, workstation: str):  # fmt: skip
+        self.sold -= quantity
+
+    def change_capacity(self, capacity: int, stamp: dict) -> None:
+        if capacity < self.sold:
+            raise InvalidInput([ValidationError(
+                "capacity", f"{self.sold} seats are already sold; capacity cannot go below that."
+            )])  # fmt: skip
+        self._capacity_changed(capacity=capacity, **stamp)
+
+    @event("CapacityChanged")
+    def _capacity_changed(self, capacity: int, occurred_at: datetime, recorded_by: str,
+                          workstation: str):  # fmt: skip
+        self.capacity = capacity
+
+    @event("Rescheduled")
+    def reschedule(self, starts_at: datetime, occurred_at: datetime, recorded_by: str,
+                   workstation: str):  # fmt: skip
+        self.starts_at = starts_at
+
+
+class Ticket(Aggregate):
+    """One seat at one performance; its id is uuid5 of its code."""
+
+    VALID, REFUNDED, EXCHANGED = "valid", "refunded", "exchanged"
+
+    class Event(BoxOfficeEvent):
+        pass
+
+    @event("Issued")
+    def __init__(self, code: str, performance_id: str, patron_id: str | None, order_id: str,
+                 price_level: str, price_cents: int, channel: str, occurred_at: datetime,
+                 recorded_by: str, workstation: str):  # fmt: skip
+        self.code = code
+        self.performance_id = performance_id
+        self.patron_id = patron_id
+        self.order_id = order_id
+        self.price_level = price_level
+        self.price_cents = price_cents
+        self.channel = channel
+        self.status = Ticket.VALID
+
+    @classmethod
+    def issue(cls, code: str, stamp: dict, **values) -> Ticket:
+        return cls._create(cls.Issued, id=ticket_id(code), code=code, **values, **stamp)
+
+    def check_valid(self) -> None:
+        if self.status != Ticket.VALID:
+            raise TicketProblem(f"Ticket {self.code} is already {self.status}.")
+
+    def refund(self, stamp: dict) -> None:
+        self.check_valid()
+        self._refunded(amount_cents=self.price_cents, **stamp)
+
+    @event("Refunded")
+    def _refunded(self, amount_cents: int, occurred_at: datetime, recorded_by: str,
+                  workstation: str):  # fmt: skip
+        self.status = Ticket.REFUNDED
+
+    def exchange(self, replacement_code: str, stamp: dict) -> None:
+        self.check_valid()
+        self._exchanged(replacement_code=replacement_code, **stamp)
+
+    @event("Exchanged")
+    def _exchanged(self, replacement_code: str, occurred_at: datetime, recorded_by: str,
+                   workstation: str):  # fmt: skip
+        self.status = Ticket.EXCHANGED
+        self.replacement_code = replacement_code
+
+
+class Order(Aggregate):
+    """What was bought together, by whom, how it was paid, through which channel."""
+
+    class Event(BoxOfficeEvent):
+        pass
+
+    @event("Placed")
+    def __init__(self, patron_id: str | None, performance_id: str, lines: list[dict],
+                 codes: list[str], payment: str, channel: str, total_cents: int,
+                 lost_contact: bool, reference: str, occurred_at: datetime, recorded_by: str,
+                 workstation: str):  # fmt: skip
+        self.patron_id = patron_id
+        self.performance_id = performance_id
+        self.lines = [dict(line) for line in lines]
+        self.codes = list(codes)
+        self.payment = payment
+        self.channel = channel
+        self.total_cents = total_cents
+        self.lost_contact = lost_contact
+        self.reference = reference
+        self.refunded_cents = 0
+
+    @classmethod
+    def place(cls, order_id: UUID, stamp: dict, **values) -> Order:
+        return cls._create(cls.Placed, id=order_id, **values, **stamp)
+
+    @event("Refunded")
+    def refunded(self, codes: list[str], amount_cents: int, occurred_at: datetime,
+                 recorded_by: str, workstation: str):  # fmt: skip
+        self.refunded_cents += amount_cents

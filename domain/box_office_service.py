@@ -1,0 +1,201 @@
+"""Box-office commands of the application service (mixed into ``Houselights``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.box_office import (
+    CHANNELS,
+    PAYMENTS,
+    Order,
+    Performance,
+    Production,
+    Ticket,
+    order_id_for,
+)
+from domain.errors import InvalidInput, PerformanceNotFound, TicketProblem, ValidationError
+from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
+
+#: how often a sale is retried when another workstation sold at the same moment
+SALE_ATTEMPTS = 20
+
+
+class BoxOfficeService:
+    """Productions, performances and sales. Methods take and return simple values."""
+
+    def create_production(self, title: str, description: str = "",
+                          occurred_at: datetime | None = None) -> str:  # fmt: skip
+        production = Production.create(title, description, self._stamp(occurred_at))
+        self._commit(production)
+        return str(production.id)
+
+    def schedule_performance(
+        self,
+        production_id: str,
+        starts_at: datetime,
+        capacity: int,
+        price_levels: dict[str, int],
+        venue: str = "",
+        title: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> str:
+        production = self._get(self._uuid(production_id))
+        performance = Performance.schedule(
+            str(production.id), title or production.title, starts_at, venue, capacity,
+            price_levels, self._stamp(occurred_at),
+        )  # fmt: skip
+        self._commit(performance)
+        return str(performance.id)
+
+    def _performance(self, performance_id: str) -> Performance:
+        try:
+            performance = self._get(self._uuid(performance_id))
+        except (AggregateNotFoundError, PerformanceNotFound):
+            raise PerformanceNotFound(str(performance_id)) from None
+        if not isinstance(performance, Performance):
+            raise PerformanceNotFound(str(performance_id))
+        return performance
+
+    def _uuid(self, value: str):
+        from uuid import UUID
+
+        try:
+            return value if isinstance(value, UUID) else UUID(str(value))
+        except ValueError:
+            raise PerformanceNotFound(str(value)) from None
+
+    def sell_tickets(
+        self,
+        performance_id: str,
+        quantities: dict[str, int],
+        patron_id: str | None = None,
+        payment: str = "card",
+        channel: str = "box_office",
+        occurred_at: datetime | None = None,
+        codes: list[str] | None = None,
+        reference: str | None = None,
+    ) -> dict:
+        """Sell tickets; returns ``{"order_id", "codes", "total_cents"}``.
+
+        Raises ``NotEnoughSeats`` when the performance cannot take them, also
+        when another workstation sold the last seats a moment earlier.
+        """
+        errors = []
+        if payment not in PAYMENTS:
+            errors.append(ValidationError("payment", "Choose cash, card or complimentary."))
+        if channel not in CHANNELS:
+            errors.append(ValidationError("channel", f"Unknown sales channel “{channel}”."))
+        wanted = {level: n for level, n in quantities.items() if n}
+        if any(not isinstance(n, int) or n < 0 for n in wanted.values()) or not wanted:
+            errors.append(ValidationError("quantities", "Choose how many tickets to sell."))
+        if errors:
+            raise InvalidInput(errors)
+        if patron_id is not None:
+            patron_id = str(self._patron(patron_id).id)
+        count = sum(wanted.values())
+        if codes is not None:
+            codes = [normalize_code(c) for c in codes]
+            if len(codes) != count or not all(is_acceptable_external(c) for c in codes):
+                raise TicketProblem("The ticket codes given do not match the tickets sold.")
+        else:
+            codes = [new_code() for _ in range(count)]
+        order_uuid = order_id_for(reference) if reference else uuid4()
+        if reference and self._exists(order_uuid):
+            existing = self.repository.get(order_uuid)  # already recorded: nothing new
+            return {"order_id": str(order_uuid), "codes": list(existing.codes),
+                    "total_cents": existing.total_cents, "existing": True}  # fmt: skip
+        stamp = self._stamp(occurred_at)
+        for attempt in range(SALE_ATTEMPTS):
+            performance = self._performance(performance_id)
+            lines, tickets, total, position = [], [], 0, 0
+            for level, n in wanted.items():
+                price = 0 if payment == "complimentary" else performance.price_of(level)
+                lines.append({"price_level": level, "quantity": n, "price_cents": price})
+                for _ in range(n):
+                    tickets.append(Ticket.issue(
+                        codes[position], stamp, performance_id=str(performance.id),
+                        patron_id=patron_id, order_id=str(order_uuid), price_level=level,
+                        price_cents=price, channel=channel,
+                    ))  # fmt: skip
+                    position += 1
+                    total += price
+            performance.take_seats(str(order_uuid), count, stamp)
+            order = Order.place(
+                order_uuid, stamp, patron_id=patron_id, performance_id=str(performance.id),
+                lines=lines, codes=codes, payment=payment, channel=channel, total_cents=total,
+                lost_contact=patron_id is None, reference=reference or "",
+            )  # fmt: skip
+            try:
+                self._commit(performance, order, *tickets)
+            except IntegrityError:
+                # Someone else wrote this performance (or these codes) first. The
+                # attempt's aggregates are spent (their events were drained by the
+                # failed save): the next round rebuilds everything from the store.
+                if attempt == SALE_ATTEMPTS - 1 or self._exists(order_uuid):
+                    raise
+                continue
+            return {"order_id": str(order_uuid), "codes": codes, "total_cents": total}
+        raise AssertionError("unreachable")
+
+    def _exists(self, aggregate_id) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+            return True
+        except AggregateNotFoundError:
+            return False
+
+    def get_ticket(self, code: str) -> dict | None:
+        try:
+            ticket = self.repository.get(ticket_id(code))
+        except AggregateNotFoundError:
+            return None
+        return {
+            "code": ticket.code, "performance_id": ticket.performance_id,
+            "patron_id": ticket.patron_id, "order_id": ticket.order_id,
+            "price_level": ticket.price_level, "price_cents": ticket.price_cents,
+            "status": ticket.status,
+        }  # fmt: skip
+
+    def get_performance(self, performance_id: str) -> dict:
+        p = self._performance(performance_id)
+        return {
+            "id": str(p.id), "production_id": p.production_id, "title": p.title,
+            "starts_at": p.starts_at.isoformat(), "venue": p.venue, "capacity": p.capacity,
+            "sold": p.sold, "available": p.available, "price_levels": dict(p.price_levels),
+        }  # fmt: skip
+
+    def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
+        """Void every still-valid ticket of the order and free their seats."""
+        try:
+            order = self.repository.get(self._uuid(order_id))
+        except (AggregateNotFoundError, PerformanceNotFound):
+            raise TicketProblem("We could not find that order.") from None
+        stamp = self._stamp(occurred_at)
+        for attempt in range(SALE_ATTEMPTS):
+            # Fresh aggregates every round: a failed save drains pending events.
+            order = self.repository.get(order.id)
+            valid = [
+                t for t in (self.repository.get(ticket_id(c)) for c in order.codes)
+                if t.status == Ticket.VALID
+            ]
+            if not valid:
+                raise TicketProblem(
+                    "Every ticket of this order was already refunded or exchanged."
+                )
+            for ticket in valid:
+                ticket.refund(stamp)
+            amount = sum(t.price_cents for t in valid)
+            order.refunded([t.code for t in valid], amount, **stamp)
+            performance = self._performance(order.performance_id)
+            performance.release_seats(str(order.id), len(valid), **stamp)
+            try:
+                self._commit(performance, order, *valid)
+                break
+            except IntegrityError:
+                if attempt == SALE_ATTEMPTS - 1:
+                    raise
+        return {"refunded": [t.code for t in valid], "amount_cents": amount}
