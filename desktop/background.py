@@ -1,20 +1,87 @@
 """The one background-work helper: long work never runs on the GUI thread.
 
 ``BackgroundRunner.run(fn, *args, on_done=..., on_error=..., on_progress=...,
-on_cancelled=...)`` runs ``fn(progress, *args)`` on a thread pool and delivers
-its result, error, progress and cancellation back on the GUI thread (queued
-Qt signals). ``run_with_progress`` adds a progress dialog with a Cancel button.
+on_cancelled=...)`` runs ``fn(progress, *args)`` on a small thread pool and
+delivers its result, error, progress and cancellation back on the GUI thread
+(queued Qt signals). ``run_with_progress`` adds a progress dialog with Cancel.
+
+Callbacks, in the GUI thread:
+
+* ``on_done(result)``
+* ``on_error(exception, traceback_text)``
+* ``on_progress(done, total, message)`` -- ``total`` is ``-1`` when unknown
+* ``on_cancelled()`` -- the work raised ``Cancelled`` or returned after a cancel
+
+Importing this module also repairs a reference-count bug of PySide6 6.12.0 on
+Python 3.11 (see ``repair_signal_emit``), which otherwise crashes the app after
+a few hundred signal emissions.
 """
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThread,
+    QThreadPool,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+def _emit_drops_a_reference() -> bool:
+    """True when ``SignalInstance.emit`` returns its result without owning a reference."""
+
+    class Probe(QObject):
+        ping = Signal()
+
+    probe, emits = Probe(), 8
+    before = sys.getrefcount(True)
+    for _ in range(emits):
+        probe.ping.emit()
+    return before - sys.getrefcount(True) >= emits
+
+
+def repair_signal_emit() -> bool:
+    """Make ``Signal.emit`` own the ``True`` it returns, if this PySide needs it.
+
+    PySide6 6.12.0 returns ``True`` from ``emit()`` without a new reference. On
+    Python 3.12+ ``True`` is immortal and nothing happens, but on 3.11 every
+    Python-side emit uses up one of ``True``'s few hundred references until the
+    interpreter aborts ("bool_dealloc: deallocating True or False"). Checked at
+    run time, so this does nothing on a PySide or Python without the bug.
+    Idempotent; returns whether ``emit`` is (now) repaired.
+    """
+    if getattr(SignalInstance.emit, "_houselights_repaired", False):
+        return True
+    if not _emit_drops_a_reference():
+        return False
+    original = SignalInstance.emit
+    incref = ctypes.pythonapi.Py_IncRef
+    incref.argtypes = [ctypes.py_object]
+    incref.restype = None
+
+    def emit(self, *args):
+        result = original(self, *args)
+        incref(result)  # the reference emit() should have given us
+        return result
+
+    emit._houselights_repaired = True
+    SignalInstance.emit = emit
+    return True
+
+
+repair_signal_emit()
 
 
 class Cancelled(Exception):
@@ -22,6 +89,8 @@ class Cancelled(Exception):
 
 
 class CancelToken:
+    """A thread-safe cancel flag shared by the GUI and the work function."""
+
     def __init__(self) -> None:
         self._event = threading.Event()
 
@@ -42,6 +111,8 @@ class CancelToken:
 
 
 class _TaskSignals(QObject):
+    """Lives on the GUI thread; the worker emits, the GUI thread receives (queued)."""
+
     progress = Signal(int, int, str)  # done, total (-1 = unknown), message
     done = Signal(object)
     failed = Signal(object, str)  # exception, traceback text
@@ -56,13 +127,11 @@ class Progress:
         self.token = token
 
     def update(self, done: int, total: int | None = None, message: str = "") -> None:
+        """Report progress from any thread; ``total=None`` means unknown (busy bar)."""
         self._signals.progress.emit(int(done), -1 if total is None else int(total), message)
 
     @property
     def cancelled(self) -> bool:
-        return self.token.cancelled
-
-    def is_cancelled(self) -> bool:
         return self.token.cancelled
 
     def raise_if_cancelled(self) -> None:
@@ -70,7 +139,12 @@ class Progress:
 
 
 class Task(QObject):
-    """One piece of background work; ``finished`` fires on the GUI thread."""
+    """One piece of background work; ``finished`` fires on the GUI thread.
+
+    After ``finished`` the runner lets go of the task and its Qt object is
+    deleted later; ``done``, ``result``, ``error``, ``cancelled`` and
+    ``cancel()`` stay usable on a reference you kept.
+    """
 
     finished = Signal()
 
@@ -82,6 +156,10 @@ class Task(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
 
+    @property
+    def cancelled(self) -> bool:
+        return self.token.cancelled
+
     def cancel(self) -> None:
         self.token.cancel()
 
@@ -90,11 +168,15 @@ class _Runnable(QRunnable):
     def __init__(self, task: Task, fn: Callable, args: tuple, kwargs: dict):
         super().__init__()
         self.setAutoDelete(True)
-        self.task, self.fn, self.args, self.kwargs = task, fn, args, kwargs
+        # The task's Qt objects belong to the runner until the GUI thread has
+        # received the outcome, so they outlive this runnable.
+        self.signals, self.token = task.signals, task.token
+        self.fn, self.args, self.kwargs = fn, args, kwargs
 
     def run(self) -> None:
-        signals, token = self.task.signals, self.task.token
+        signals, token = self.signals, self.token
         try:
+            token.raise_if_cancelled()  # cancelled while waiting for a thread
             result = self.fn(Progress(signals, token), *self.args, **self.kwargs)
         except Cancelled:
             signals.cancelled.emit()
@@ -105,6 +187,8 @@ class _Runnable(QRunnable):
                 signals.cancelled.emit()
             else:
                 signals.done.emit(result)
+        finally:
+            self.fn = self.args = self.kwargs = None
 
 
 class BackgroundRunner(QObject):
@@ -117,10 +201,20 @@ class BackgroundRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._running: set[Task] = set()
+        self._busy = False
 
     @property
     def busy(self) -> bool:
-        return bool(self._running)
+        return self._busy
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
 
     def run(
         self,
@@ -132,7 +226,10 @@ class BackgroundRunner(QObject):
         on_cancelled: Callable[[], None] | None = None,
         **kwargs: Any,
     ) -> Task:
-        task = Task(self)
+        """Run ``fn(progress, *args, **kwargs)`` in the pool; call from the GUI thread."""
+        if QThread.currentThread() is not self.thread():
+            raise RuntimeError("BackgroundRunner.run must be called from the runner's thread")
+        task = Task(self)  # owned by the runner (C++ side) until it has finished
         signals = task.signals
         queued = Qt.ConnectionType.QueuedConnection
         if on_progress is not None:
@@ -141,27 +238,30 @@ class BackgroundRunner(QObject):
         def finish(kind: str, *payload: Any) -> None:
             task.done = True
             self._running.discard(task)
-            if kind == "done":
-                task.result = payload[0]
-                if on_done is not None:
-                    on_done(payload[0])
-            elif kind == "failed":
-                task.error = payload[0]
-                if on_error is not None:
-                    on_error(*payload)
-            elif on_cancelled is not None:
-                on_cancelled()
-            task.finished.emit()
-            if not self._running:
-                self.busy_changed.emit(False)
+            try:
+                if kind == "done":
+                    task.result = payload[0]
+                    if on_done is not None:
+                        on_done(payload[0])
+                elif kind == "failed":
+                    task.error = payload[0]
+                    if on_error is not None:
+                        on_error(*payload)
+                elif on_cancelled is not None:
+                    on_cancelled()
+            finally:  # a callback that raises must not leave the runner "busy"
+                try:
+                    task.finished.emit()
+                finally:
+                    if not self._running:  # on_done may have started the next task
+                        self._set_busy(False)
+                    task.deleteLater()  # polling every second must not pile up tasks
 
         signals.done.connect(lambda result: finish("done", result), queued)
         signals.failed.connect(lambda error, text: finish("failed", error, text), queued)
         signals.cancelled.connect(lambda: finish("cancelled"), queued)
-        was_idle = not self._running
         self._running.add(task)
-        if was_idle:
-            self.busy_changed.emit(True)
+        self._set_busy(True)
         self.pool.start(_Runnable(task, fn, args, kwargs))
         return task
 
@@ -170,12 +270,17 @@ class BackgroundRunner(QObject):
             task.cancel()
 
     def wait_for_all(self, timeout_ms: int = 30000) -> bool:
+        """Block until the pool is idle (shutdown); True unless the timeout passed."""
         return self.pool.waitForDone(timeout_ms)
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Cancel what is running and wait for it (closing the window, quitting)."""
         self.cancel_all()
         return self.wait_for_all(timeout_ms)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Background", text)
 
 
 def run_with_progress(
@@ -189,24 +294,29 @@ def run_with_progress(
     on_cancelled: Callable[[], None] | None = None,
     **kwargs: Any,
 ) -> tuple[Task, QProgressDialog]:
-    """Run ``fn`` in the background behind a progress dialog with Cancel."""
+    """Run ``fn`` in the background behind a modeless progress dialog with Cancel.
+
+    ``title`` should already be translated by the caller. The bar is a busy bar
+    while the total is unknown; the dialog closes itself when the work ends.
+    """
     dialog = QProgressDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(title)
-    dialog.setCancelButtonText(QCoreApplication.translate("Background", "Cancel"))
+    dialog.setCancelButtonText(_tr("Cancel"))
     dialog.setRange(0, 0)  # busy until the first progress report
     dialog.setMinimumDuration(0)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setWindowModality(Qt.WindowModality.NonModal)
+    stopping = False
 
     def progress(done: int, total: int, message: str) -> None:
         if total < 0:
             dialog.setRange(0, 0)
         else:
             dialog.setRange(0, max(total, 1))
-            dialog.setValue(min(done, max(total, 1)))
-        if message:
+            dialog.setValue(max(0, min(done, max(total, 1))))
+        if message and not stopping:
             dialog.setLabelText(message)
 
     def closing(callback):
@@ -224,7 +334,11 @@ def run_with_progress(
     )  # fmt: skip
 
     def cancel() -> None:
-        dialog.setLabelText(QCoreApplication.translate("Background", "Stopping…"))
+        nonlocal stopping
+        if task.done:
+            return
+        stopping = True
+        dialog.setLabelText(_tr("Stopping…"))
         task.cancel()
 
     dialog.canceled.connect(cancel)

@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     patrons.add_argument("--search", default="", metavar="TEXT")
     patrons.add_argument("--limit", type=int, default=50)
     patrons.add_argument("--json", action="store_true")
+    shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
+    shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
+    shots.add_argument("--patrons", type=int, default=400, metavar="N")
     return parser
 
 
@@ -167,7 +170,16 @@ def cmd_gui(args) -> int:
     return run_gui(resolve(args.data, args.store), staff=args.staff)
 
 
+def cmd_screenshots(args) -> int:
+    from desktop.screenshots import render_all
+
+    for path in render_all(args.out, patrons=args.patrons):
+        print(path)
+    return 0
+
+
 COMMANDS = {
+    "screenshots": cmd_screenshots,
     "gui": cmd_gui,
     "demo": cmd_demo,
     "rebuild": cmd_rebuild,

@@ -1,4 +1,9 @@
-"""Every setting declared once, with its default, stored in QSettings."""
+"""Every setting declared once, with its default, stored in QSettings.
+
+``declare(key, default, type, description)`` adds to ``SETTINGS``; ``Settings``
+reads and writes them with their declared types (QSettings' INI files give back
+strings: "1000", "true", so ``get`` converts them).
+"""
 
 from __future__ import annotations
 
@@ -19,11 +24,20 @@ class Setting:
 SETTINGS: dict[str, Setting] = {}
 
 
-def declare(key: str, default: object, type_: type, description: str) -> Setting:
+def declare(key: str, default: object, type: type, description: str) -> Setting:
+    """Declare a setting once, with its default; the default must have its type."""
     if key in SETTINGS:
         raise ValueError(f"setting {key!r} is declared twice")
-    SETTINGS[key] = Setting(key, default, type_, description)
+    if not _is_a(default, type):
+        raise TypeError(f"default of {key} is not a {type.__name__}: {default!r}")
+    SETTINGS[key] = Setting(key, default, type, description)
     return SETTINGS[key]
+
+
+def _is_a(value: object, type_: type) -> bool:
+    if type_ is int and isinstance(value, bool):  # bool is an int subclass; not here
+        return False
+    return isinstance(value, type_)
 
 
 declare("ui/geometry", b"", bytes, "Main window size and position")
@@ -39,12 +53,25 @@ def _convert(setting: Setting, value: object) -> object:
         return setting.default
     if setting.type is bool:
         if isinstance(value, str):
-            return value.strip().lower() in ("true", "1", "yes")
+            text = value.strip().lower()
+            if text in ("true", "1", "yes", "on"):
+                return True
+            if text in ("false", "0", "no", "off", ""):
+                return False
+            raise ValueError(value)
         return bool(value)
     if setting.type is int:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(value)
         return int(value)
     if setting.type is bytes:
-        return bytes(value.data() if isinstance(value, QByteArray) else value)
+        if isinstance(value, QByteArray):
+            return bytes(value.data())
+        if isinstance(value, bytes | bytearray):
+            return bytes(value)
+        raise TypeError(value)
+    if setting.type is str and isinstance(value, list):  # an unquoted comma in the file
+        return ", ".join(str(part) for part in value)
     return setting.type(value)
 
 
@@ -58,6 +85,7 @@ class Settings(QObject):
         self.store = store if store is not None else QSettings("Houselights", "Houselights")
 
     def get(self, key: str) -> object:
+        """The stored value with its declared type; the default if unset or unreadable."""
         setting = SETTINGS[key]
         raw = self.store.value(key, None)
         try:
@@ -66,18 +94,18 @@ class Settings(QObject):
             return setting.default
 
     def set(self, key: str, value: object) -> None:
+        """Store a value of the declared type (TypeError otherwise); emits ``changed``."""
         setting = SETTINGS[key]
-        if setting.type is bytes and isinstance(value, QByteArray):
-            value = bytes(value.data())
-        if not isinstance(value, setting.type) or (
-            setting.type is int and isinstance(value, bool)
-        ):
+        if setting.type is bytes and isinstance(value, QByteArray | bytearray):
+            value = bytes(value.data() if isinstance(value, QByteArray) else value)
+        if not _is_a(value, setting.type):
             raise TypeError(f"{key} takes {setting.type.__name__}, not {type(value).__name__}")
         self.store.setValue(key, QByteArray(value) if setting.type is bytes else value)
         self.store.sync()
         self.changed.emit(key)
 
     def reset(self, key: str) -> None:
+        """Back to the declared default; emits ``changed``."""
         SETTINGS[key]  # noqa: B018 - unknown keys raise KeyError
         self.store.remove(key)
         self.store.sync()

@@ -100,7 +100,7 @@ def test_two_workstations_racing_for_the_last_seats_never_oversell(store_env):
             office.sell_tickets(show, {"Adult": 2})
             start, outcomes = threading.Barrier(2), []
 
-            def sell(app):
+            def sell(app, show=show, start=start, outcomes=outcomes):
                 start.wait()
                 try:
                     app.sell_tickets(show, {"Adult": 2})

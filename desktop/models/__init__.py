@@ -1,0 +1,1 @@
+"""Table models: read-model rows shaped for Qt views (one model per table)."""

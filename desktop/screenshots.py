@@ -1,0 +1,84 @@
+"""Render every screen with demo data to PNG files (for the README and reviews).
+
+    houselights screenshots --out docs/screenshots
+
+Runs offscreen when there is no display, on a throwaway demo organization, so
+it never touches real data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+SIZE = (1280, 800)
+
+
+def _settle(app) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> list[Path]:
+    if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop.app import application, create_main_window
+    from desktop.bootstrap import bootstrap
+    from desktop.config import resolve
+    from domain import demo
+    from projections import patron_directory
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    qt_app = application()
+    written: list[Path] = []
+
+    def shot(widget, name: str) -> None:
+        _settle(qt_app)
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        written.append(path)
+
+    with tempfile.TemporaryDirectory(prefix="houselights-shots-") as data:
+        services = bootstrap(resolve(data), staff="maria.box-office", workstation="box-office-1")
+        try:
+            demo.generate(services.app, patrons, seed=seed)
+            services.runner.catch_up()
+            window = create_main_window(services)
+            window.resize(*SIZE)
+            window.show()
+            window.show_patron_list()
+            shot(window, "patrons")
+
+            window.patron_list.search_field.setText("ad")
+            window.patron_list.run_search()
+            shot(window, "search")
+
+            db = services.runner.db()
+            busiest = max(patron_directory.page(db, limit=patrons),
+                          key=lambda r: (r["interactions"], bool(r["household"])))  # fmt: skip
+            window.open_patron(busiest["id"])
+            shot(window, "patron")
+
+            dialog = window.new_patron()
+            dialog.resize(720, dialog.sizeHint().height())
+            dialog.fields["first_name"].setText("Rosa")
+            dialog.fields["email"].setText("rosa@example")
+            dialog.save()
+            shot(dialog, "new-patron-validation")
+            dialog.fields["email"].setText(busiest["email"] or "")
+            dialog.fields["phone"].setText(busiest["phone"] or "")
+            dialog.save()
+            shot(dialog, "new-patron-duplicate")
+            dialog.reject()
+
+            for area in ("box_office", "door", "thank_yous", "reports", "settings"):
+                window.show_area(area)
+                shot(window, f"area-{area.replace('_', '-')}")
+            window.shutdown()
+            window.close()
+        finally:
+            services.close()
+    return written

@@ -1,0 +1,75 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from desktop.bootstrap import Services, bootstrap  # noqa: E402
+from desktop.config import resolve  # noqa: E402
+
+PATRONS = [
+    dict(first_name="Ada", last_name="Lovelace", email="ada@example.org",
+         phone="(555) 123-4567", address={"street": "12 Mill Lane", "city": "London"},
+         email_consent=True, tags=["opera", "chamber music"],
+         household="Lives with her mother, who needs the lift."),
+    dict(first_name="Zoë", last_name="Adams", email="zoe@example.net", phone="+44 20 7946 0958",
+         address={"city": "Brighton"}, tags=["jazz"]),
+    dict(first_name="Adam", last_name="Zimmer", email="az@example.org", tags=["opera"],
+         address={"city": "Carlton"}),
+    dict(first_name="Grace", last_name="Hopper", email="grace@navy.example",
+         phone="555 765 4321", address={"city": "Arlington"}),
+]  # fmt: skip
+
+
+@pytest.fixture
+def services(tmp_path) -> Iterator[Services]:
+    """The whole back end on a fresh local store with four patrons."""
+    services = bootstrap(resolve(tmp_path / "data"), staff="maria", workstation="box-office-1")
+    for patron in PATRONS:
+        services.app.register_patron(**patron)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Open the main window on some services, shown and active (shortcuts need that)."""
+    from desktop.app import create_main_window
+
+    opened = []
+
+    def open_(services, settings=None):
+        window = create_main_window(services, settings)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        opened.append(window)
+        return window
+
+    yield open_
+    for window in opened:
+        window.close()
+
+
+@pytest.fixture
+def window(open_window, services):
+    window = open_window(services)
+    yield window
+    window.close()  # before the services close
+
+
+@pytest.fixture
+def column():
+    """``column(view, n)``: what a table shows in column n, top to bottom."""
+
+    def read(view, number: int = 0) -> list[str]:
+        model = view.model()
+        return [model.index(row, number).data(Qt.ItemDataRole.DisplayRole)
+                for row in range(model.rowCount())]  # fmt: skip
+
+    return read
