@@ -49,6 +49,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             window = create_main_window(services)
             window.resize(*SIZE)
             window.show()
+            window.set_sync_status(services.runner.lag())
             window.show_patron_list()
             shot(window, "patrons")
 

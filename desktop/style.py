@@ -32,6 +32,7 @@ QLabel {{ color: {INK}; }}
 
 /* navigation */
 QListWidget#navigation {{
+    font-size: 11.5pt;
     background: {SIDEBAR};
     color: #dfe5ec;
     border: none;

@@ -58,4 +58,8 @@ class TimelineModel(RowTableModel):
     def tooltip(self, row: dict, column: int) -> str | None:
         if column == self.SUMMARY:
             return row.get("detail") or row.get("summary") or None
+        if column == self.BY and row.get("workstation"):
+            return self.tr("Recorded by {who} at {where}").format(
+                who=row.get("recorded_by") or "", where=row["workstation"]
+            )
         return None

@@ -145,15 +145,15 @@ class PatronPage(QWidget):
         self.edit_button.clicked.connect(self.edit)
 
         self.card = ContactCard(self)
-        self.card.setMinimumWidth(300)
-        self.card.setMaximumWidth(380)
+        self.card.setMinimumWidth(280)
+        self.card.setMaximumWidth(330)
         card_scroll = QScrollArea(self)
         card_scroll.setObjectName("cardScroll")
         card_scroll.setWidget(self.card)
         card_scroll.setWidgetResizable(True)
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        card_scroll.setFixedWidth(390)
+        card_scroll.setFixedWidth(340)
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
@@ -180,10 +180,12 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 190)
-        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 130)
-        self.timeline_table.setColumnWidth(TimelineModel.BY, 130)
-        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 130)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
+        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 115)
+        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
+        # The summary matters most; the workstation shows in the "By" column's tooltip.
+        self.timeline_table.setColumnHidden(TimelineModel.WORKSTATION, True)
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
         )

@@ -35,6 +35,9 @@ def test_opening_a_patron_shows_the_contact_card_and_timeline(ada_page, column):
     assert column(table, TimelineModel.SUMMARY) == ["Became a patron at the office"]
     assert column(table, TimelineModel.BY) == ["maria"]
     assert column(table, TimelineModel.WORKSTATION) == ["box-office-1"]
+    assert table.isColumnHidden(TimelineModel.WORKSTATION)  # room for the summary
+    by = table.model().index(0, TimelineModel.BY)
+    assert by.data(Qt.ItemDataRole.ToolTipRole) == "Recorded by maria at box-office-1"
     when = column(table, TimelineModel.WHEN)[0]
     assert len(when.split()) == 5 and when[3] == " " and ", " in when  # "Sat 21 Nov 2026, 19:30"
     assert ada_page.timeline_count.text() == "1 entry"
