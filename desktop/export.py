@@ -1,4 +1,5 @@
-"""Export any table to CSV: the columns the user can see, in the order shown.
+"""Export any table to CSV: the columns the user can see, in the order shown
+(plus hidden columns a screen marks with the ``EXPORT_HIDDEN`` view property).
 
 ``export_csv(view, path)`` writes straight to ``path`` (tests, scripts);
 without a path it asks where to save. ``add_export(view, button)`` gives a
@@ -16,6 +17,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox, QTableView, QWidget
 
 _PHONE_LIKE = re.compile(r"^[+\-][\d\s().\-/]*$")
+
+#: view property: hidden columns (a list of ints) that the export still writes
+EXPORT_HIDDEN = "exportHiddenColumns"
 
 
 def _tr(text: str) -> str:
@@ -44,7 +48,8 @@ def visible_columns(view: QAbstractItemView | QAbstractItemModel) -> list[int]:
     if isinstance(view, QTableView):
         header = view.horizontalHeader()
         ordered = sorted(columns, key=header.visualIndex)
-        return [c for c in ordered if not view.isColumnHidden(c)]
+        kept = set(view.property(EXPORT_HIDDEN) or ())
+        return [c for c in ordered if not view.isColumnHidden(c) or c in kept]
     return list(columns)
 
 

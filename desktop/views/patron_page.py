@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export import add_export
+from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import TimelineModel
@@ -184,8 +184,10 @@ class PatronPage(QWidget):
         self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
         self.timeline_table.setColumnWidth(TimelineModel.BY, 115)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
-        # The summary matters most; the workstation shows in the "By" column's tooltip.
+        # The summary matters most; the workstation shows in the "By" column's tooltip
+        # and is still exported.
         self.timeline_table.setColumnHidden(TimelineModel.WORKSTATION, True)
+        self.timeline_table.setProperty(EXPORT_HIDDEN, [TimelineModel.WORKSTATION])
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
         )
