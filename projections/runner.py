@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
 from projections.base import Projection
@@ -46,6 +47,7 @@ class ProjectionRunner:
         self._again = False
         self._local = threading.local()
         self._listeners: list[Callable[[int], None]] = []
+        self._topics: dict[str, bool] = {}
         #: called after each committed batch with the new position (tests, progress)
         self.after_batch: Callable[[int], None] | None = None
         self._setup()
@@ -194,10 +196,28 @@ class ProjectionRunner:
                 progress(min(done, total), total)
         return done
 
+    def _handled(self, topic: str) -> bool:
+        """Whether any projection handles events of this stored topic (cached).
+
+        Events nobody reads (contact-key index entries, say) are not decoded at all,
+        which is most of the cost of a rebuild. The topic is resolved, not parsed, so
+        an event class renamed with ``register_topic`` is still recognised.
+        """
+        handled = self._topics.get(topic)
+        if handled is None:
+            try:
+                name = resolve_topic(topic).__qualname__
+            except TopicError:
+                name = topic.rsplit(":", 1)[-1]
+            handled = self._topics[topic] = any(name in p.handlers for p in self.projections)
+        return handled
+
     def _apply(self, db: Database, notifications, positions: dict[str, int], last: int) -> None:
         to_event = self.mapper.to_domain_event
         with db.atomic():
             for notification in notifications:
+                if not self._handled(notification.topic):
+                    continue
                 event = to_event(notification)
                 nid = notification.id
                 for projection in self.projections:
