@@ -11,16 +11,10 @@ Callbacks, in the GUI thread:
 * ``on_error(exception, traceback_text)``
 * ``on_progress(done, total, message)`` -- ``total`` is ``-1`` when unknown
 * ``on_cancelled()`` -- the work raised ``Cancelled`` or returned after a cancel
-
-Importing this module also repairs a reference-count bug of PySide6 6.12.0 on
-Python 3.11 (see ``repair_signal_emit``), which otherwise crashes the app after
-a few hundred signal emissions.
 """
 
 from __future__ import annotations
 
-import ctypes
-import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -34,54 +28,8 @@ from PySide6.QtCore import (
     QThread,
     QThreadPool,
     Signal,
-    SignalInstance,
 )
 from PySide6.QtWidgets import QProgressDialog, QWidget
-
-
-def _emit_drops_a_reference() -> bool:
-    """True when ``SignalInstance.emit`` returns its result without owning a reference."""
-
-    class Probe(QObject):
-        ping = Signal()
-
-    probe, emits = Probe(), 8
-    before = sys.getrefcount(True)
-    for _ in range(emits):
-        probe.ping.emit()
-    return before - sys.getrefcount(True) >= emits
-
-
-def repair_signal_emit() -> bool:
-    """Make ``Signal.emit`` own the ``True`` it returns, if this PySide needs it.
-
-    PySide6 6.12.0 returns ``True`` from ``emit()`` without a new reference. On
-    Python 3.12+ ``True`` is immortal and nothing happens, but on 3.11 every
-    Python-side emit uses up one of ``True``'s few hundred references until the
-    interpreter aborts ("bool_dealloc: deallocating True or False"). Checked at
-    run time, so this does nothing on a PySide or Python without the bug.
-    Idempotent; returns whether ``emit`` is (now) repaired.
-    """
-    if getattr(SignalInstance.emit, "_houselights_repaired", False):
-        return True
-    if not _emit_drops_a_reference():
-        return False
-    original = SignalInstance.emit
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-
-    def emit(self, *args):
-        result = original(self, *args)
-        incref(result)  # the reference emit() should have given us
-        return result
-
-    emit._houselights_repaired = True
-    SignalInstance.emit = emit
-    return True
-
-
-repair_signal_emit()
 
 
 class Cancelled(Exception):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QThread
 from PySide6.QtWidgets import QPushButton
 
 from desktop.background import BackgroundRunner, Cancelled, CancelToken, Task, run_with_progress
@@ -220,19 +219,6 @@ def test_cancel_token():
     assert token.cancelled and token.wait(0)
     with pytest.raises(Cancelled):
         token.raise_if_cancelled()
-
-
-def test_emitting_signals_does_not_use_up_true():
-    # PySide6 6.12.0 on Python 3.11 loses a reference to True on every emit and
-    # aborts the interpreter after a few hundred; desktop.background repairs it.
-    class Emitter(QObject):
-        ping = Signal(int)
-
-    emitter = Emitter()
-    before = sys.getrefcount(True)
-    for i in range(2000):
-        emitter.ping.emit(i)
-    assert sys.getrefcount(True) >= before
 
 
 # -- the progress dialog ------------------------------------------------------------------
