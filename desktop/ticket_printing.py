@@ -53,6 +53,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import desktop.pyside_repairs  # noqa: F401  (painting makes thousands of void Qt calls)
+from desktop.background import BackgroundRunner, Cancelled, run_with_progress
 from domain.ticket_codes import grouped, is_own_code, normalize_code
 
 ORGANIZATION_SETTING = "organization/name"  # declared in desktop/settings.py
@@ -280,6 +281,14 @@ def _fill_path(painter: QPainter, path: QPainterPath, color: QColor) -> None:
     painter.fillPath(path, color)
 
 
+def _barcode_width(code: str) -> float:
+    """Design units the barcode takes at full module width, quiet zones included."""
+    try:
+        return (len(code128_modules(code)) + 2 * QUIET_MODULES) * MODULE_WIDTH
+    except (BarcodeError, KeyError, ValueError):
+        return 0.0
+
+
 def paint_barcode(painter: QPainter, rect: QRectF, code: str) -> bool:
     """A Code 128 barcode centred in ``rect`` with its quiet zones; False if impossible."""
     try:
@@ -396,7 +405,7 @@ def _paint_band(painter: QPainter, frame: QPainterPath, t: TicketData) -> None:
 def _paint_details(painter: QPainter, t: TicketData) -> None:
     """Title, date and time, venue; then price and the ticket holder."""
     inner = MAIN_WIDTH - 2 * PAD
-    title_font = _fitting_font(SERIF, 96, QFont.Weight.Bold, t.title, inner, 62)
+    title_font = _fitting_font(SERIF, 96, QFont.Weight.Bold, t.title, inner, 54)
     _text(painter, QRectF(PAD, 150, inner, 120), title_font, INK, t.title)
     day, at = show_date(t.starts_at), show_time(t.starts_at)
     day_font = _font(SANS, 50, QFont.Weight.DemiBold)
@@ -408,7 +417,7 @@ def _paint_details(painter: QPainter, t: TicketData) -> None:
 
     painter.setPen(QPen(RULE, 3))
     painter.drawLine(QPointF(PAD, 420), QPointF(MAIN_WIDTH - PAD, 420))
-    column = inner * 0.42
+    column = inner * 0.42 if t.patron_name else inner + 30  # all the width when anonymous
     _field(painter, QRectF(PAD, 438, column - 30, 92), _tr("Price"), _price_line(t))
     if t.patron_name:
         holder = QRectF(PAD + column, 438, inner - column, 92)
@@ -423,12 +432,17 @@ def _paint_scan_area(painter: QPainter, t: TicketData) -> None:
     """The barcode with the code in large type under it, and a short note beside."""
     inner = MAIN_WIDTH - 2 * PAD
     box = QRectF(PAD, 556, inner * 0.62, BARCODE_HEIGHT)
+    wide = _barcode_width(t.code) > box.width()  # a long code from another service
+    if wide:
+        box.setWidth(inner)
     scanned = paint_barcode(painter, box, t.code)
     code_font = _fitting_font(MONO, 64, QFont.Weight.Bold, t.printed_code, box.width(), 26)
     code_top = box.bottom() + 10 if scanned else box.top()
     _text(painter, QRectF(box.left(), code_top, box.width(), 80), code_font, INK, t.printed_code,
           CENTRED)  # fmt: skip
 
+    if wide:
+        return  # the barcode needs the room of the note
     left = box.right() + 50
     notes = QRectF(left, 556, MAIN_WIDTH - PAD - left, 230)
     note = _tr("Scanned once at the door. Keep it safe: whoever shows it first gets in.")
@@ -585,6 +599,19 @@ def paint_tickets(
     return total
 
 
+def _reporter(progress) -> Callable[[int, int], bool]:
+    """Adapt the background helper's progress object to ``paint_tickets``."""
+
+    def report(done: int, total: int) -> bool:
+        if progress is None:
+            return True
+        message = _tr("Ticket {done} of {total}").format(done=done, total=total)
+        progress.update(done, total, message)
+        return not progress.cancelled
+
+    return report
+
+
 def render_tickets_pdf(
     tickets: Iterable[Mapping | TicketData],
     path: str | Path,
@@ -597,18 +624,19 @@ def render_tickets_pdf(
 
     ``page_size`` is "A4", "Letter" or "ticket" (8 x 3.25 in ticket stock).
     ``progress`` is the background helper's progress object (optional): the
-    work reports each page and stops when cancelled, leaving no half file.
+    work reports each page and, when cancelled, raises ``Cancelled`` and
+    leaves no file behind. Safe to call on a worker thread.
     """
     items = tickets_from(tickets, organization)
     if not items:
         raise ValueError("there are no tickets to print")
+    size = page_size_for(page_size)
     path = Path(path)
     partial = path.with_name(path.name + ".part")
     writer = QPdfWriter(str(partial))
     writer.setCreator("Houselights")
     writer.setTitle(_tr("Tickets"))
     writer.setResolution(1200)
-    size = page_size_for(page_size)
     margins = QMarginsF(0, 0, 0, 0) if page_size == "ticket" else QMarginsF(8, 8, 8, 8)
     writer.setPageLayout(
         QPageLayout(size, QPageLayout.Orientation.Portrait, margins, QPageLayout.Unit.Millimeter)
@@ -616,33 +644,29 @@ def render_tickets_pdf(
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(_tr("The PDF file could not be written: {path}").format(path=path))
-    cancelled = False
-
-    def report(done: int, total: int) -> bool:
-        nonlocal cancelled
-        if progress is None:
-            return True
-        progress.update(done, total, _tr("Ticket {done} of {total}").format(done=done, total=total))
-        cancelled = bool(progress.cancelled)
-        return not cancelled
-
     try:
-        paint_tickets(painter, writer, items, report)
+        painted = paint_tickets(painter, writer, items, _reporter(progress))
     finally:
         painter.end()
         del writer
-    if cancelled:
+    if painted < len(items):
         partial.unlink(missing_ok=True)
-        from desktop.background import Cancelled
-
         raise Cancelled()
     partial.replace(path)
     return path
 
 
-def print_on(printer: QPrinter, tickets: Iterable[Mapping | TicketData],
-             organization: str | None = None) -> int:  # fmt: skip
-    """Print on an already set-up printer (no dialog); honours its page range."""
+def print_on(
+    printer: QPrinter,
+    tickets: Iterable[Mapping | TicketData],
+    organization: str | None = None,
+    progress=None,
+) -> int:
+    """Print on an already set-up printer (no dialog); honours its page range.
+
+    Returns the pages printed. With a ``progress`` object (background helper)
+    each page is reported; a cancel aborts the print job and raises ``Cancelled``.
+    """
     items = tickets_from(tickets, organization)
     first, last = printer.fromPage(), printer.toPage()
     if first > 0:
@@ -653,23 +677,43 @@ def print_on(printer: QPrinter, tickets: Iterable[Mapping | TicketData],
     if not painter.begin(printer):
         raise OSError(_tr("The printer could not be started."))
     try:
-        return paint_tickets(painter, printer, items)
+        painted = paint_tickets(painter, printer, items, _reporter(progress))
+        if painted < len(items):
+            printer.abort()
+            raise Cancelled()
     finally:
         painter.end()
+    return painted
 
 
-def print_tickets(parent: QWidget | None, tickets, organization: str | None = None) -> bool:
+def _failed(parent: QWidget | None, title: str):
+    def tell(error: BaseException, _traceback: str = "") -> None:
+        reason = getattr(error, "strerror", None) or str(error)
+        QMessageBox.warning(parent, title, reason)
+
+    return tell
+
+
+def print_tickets(
+    parent: QWidget | None,
+    tickets,
+    organization: str | None = None,
+    runner: BackgroundRunner | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> bool:
     """Ask with the normal print dialog, then print one ticket per page.
 
-    Returns True when the tickets went to the printer, False when the user
-    cancelled or printing failed (the user has then been told why).
+    Returns False when the user cancelled the dialog. Without a ``runner`` the
+    tickets are printed before this returns (a handful take milliseconds);
+    with the app's ``BackgroundRunner`` they print in the background behind a
+    progress dialog with Cancel, and ``on_done(pages)`` follows. Failures are
+    told to the user in a message box.
     """
     items = tickets_from(tickets, organization)
     if not items:
         return False
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(_tr("Tickets"))
-    printer.setFromTo(0, 0)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_tr("Print tickets"))
     dialog.setMinMax(1, len(items))
@@ -678,11 +722,22 @@ def print_tickets(parent: QWidget | None, tickets, organization: str | None = No
     dialog.setOption(QPrintDialog.PrintDialogOption.PrintSelection, False)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    try:
-        print_on(printer, items)
-    except OSError as error:
-        QMessageBox.warning(parent, _tr("Printing failed"), str(error))
-        return False
+    failed = _failed(parent, _tr("Printing failed"))
+    if runner is None:
+        try:
+            pages = print_on(printer, items)
+        except OSError as error:
+            failed(error)
+            return False
+        if on_done is not None:
+            on_done(pages)
+        return True
+
+    def work(progress):
+        return print_on(printer, items, progress=progress)  # keeps the printer alive
+
+    run_with_progress(parent, runner, _tr("Printing tickets…"), work,
+                      on_done=on_done, on_error=failed)  # fmt: skip
     return True
 
 
@@ -699,11 +754,16 @@ def save_tickets_dialog(
     tickets,
     page_size: str = "A4",
     organization: str | None = None,
+    runner: BackgroundRunner | None = None,
+    on_done: Callable[[Path], None] | None = None,
 ) -> Path | None:
     """Ask for a file name and save the tickets there as a PDF.
 
-    Returns the file written, or None when the user cancelled or writing
-    failed (the user has then been told why).
+    Returns the file's path, or None when the user cancelled (or, without a
+    runner, when writing failed: the user has then been told why). Without a
+    ``runner`` the file is written before this returns; with the app's
+    ``BackgroundRunner`` it is written in the background behind a progress
+    dialog with Cancel, and ``on_done(path)`` follows.
     """
     items = tickets_from(tickets, organization)
     if not items:
@@ -720,14 +780,20 @@ def save_tickets_dialog(
     path = Path(chosen)
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
-    try:
-        return render_tickets_pdf(items, path, page_size)
-    except OSError as error:
-        QMessageBox.warning(
-            parent,
-            _tr("Saving the tickets failed"),
-            _tr("The file could not be written: {error}").format(
-                error=getattr(error, "strerror", None) or error
-            ),
-        )
-        return None
+    failed = _failed(parent, _tr("Saving the tickets failed"))
+    if runner is None:
+        try:
+            render_tickets_pdf(items, path, page_size)
+        except OSError as error:
+            failed(error)
+            return None
+        if on_done is not None:
+            on_done(path)
+        return path
+
+    def work(progress):
+        return render_tickets_pdf(items, path, page_size, progress=progress)
+
+    run_with_progress(parent, runner, _tr("Saving tickets…"), work,
+                      on_done=on_done, on_error=failed)  # fmt: skip
+    return path

@@ -246,6 +246,57 @@ def test_cancelling_the_save_dialog_writes_nothing(qtbot, tmp_path, tickets, mon
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.fixture
+def runner(qtbot):
+    from desktop.background import BackgroundRunner
+
+    runner = BackgroundRunner()
+    yield runner
+    assert runner.shutdown(30_000)
+
+
+@needs_poppler
+def test_many_tickets_are_saved_in_the_background_with_progress(
+    qtbot, tmp_path, tickets, monkeypatch, runner
+):
+    many = [ticket(new_code(), patron_name=f"Guest {n}") for n in range(40)] + tickets
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "all.pdf"), ""))
+    saved = []
+
+    path = save_tickets_dialog(None, many, "ticket", runner=runner, on_done=saved.append)
+
+    qtbot.waitUntil(lambda: saved == [path], timeout=30_000)
+    pages = pages_as_pixels(path, dpi=150)
+    assert [scanned(page)["CODE128"] for page in pages] == [[t["code"]] for t in many]
+
+
+@needs_poppler
+def test_printing_in_the_background_reports_the_pages(qtbot, tmp_path, tickets, print_dialog,
+                                                       runner):  # fmt: skip
+    printed = []
+
+    assert print_tickets(None, tickets, runner=runner, on_done=printed.append) is True
+
+    qtbot.waitUntil(lambda: printed == [len(tickets)], timeout=30_000)
+    pages = pages_as_pixels(tmp_path / "from-dialog.pdf")
+    assert [scanned(page)["CODE128"] for page in pages] == [[t["code"]] for t in tickets]
+
+
+def test_a_file_that_cannot_be_written_is_explained(qtbot, tmp_path, tickets, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    target = tmp_path / "no such folder" / "tickets.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(target), ""))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warnings.append(args[1:]))
+
+    assert save_tickets_dialog(None, tickets) is None
+
+    assert warnings == [("Saving the tickets failed",
+                         f"The PDF file could not be written: {target}")]  # fmt: skip
+    assert not target.parent.exists()
+
+
 class CancelAfter:
     """Stands in for the background helper's progress object."""
 
