@@ -71,7 +71,6 @@ BAND_HEIGHT = 118.0
 # Barcode proportions: 0.45 mm modules scan well with cheap CCD and laser
 # scanners; the quiet zone on each side is ten modules wide.
 MODULE_WIDTH = 4.5
-MIN_MODULE_WIDTH = 2.5
 QUIET_MODULES = 10
 BARCODE_HEIGHT = 150.0
 QR_QUIET_MODULES = 4
@@ -289,19 +288,53 @@ def _barcode_width(code: str) -> float:
         return 0.0
 
 
+def _snapped(painter: QPainter, module: float, count: int, room: float) -> tuple[float, float]:
+    """A module width of whole device pixels, and the device's pixel size, in design units.
+
+    On raster devices (printers, images) bars of whole pixels come out crisp
+    and equally wide instead of one pixel wider here and there; ``count``
+    modules must still fit in ``room``. On unscaled or rotated painters the
+    module is left as it is.
+    """
+    transform = painter.combinedTransform()
+    scale = transform.m11()
+    if transform.m12() or transform.m21() or scale <= 0 or transform.m22() != scale:
+        return module, 0.0
+    pixels = module * scale
+    if pixels < 1:
+        return module, 0.0
+    whole = round(pixels)
+    if whole * count > room * scale:
+        whole = max(1, int(pixels))
+    return whole / scale, 1 / scale
+
+
+def _on_grid(painter: QPainter, x: float, y: float, pixel: float) -> QPointF:
+    """(x, y) moved to the nearest device pixel corner (``pixel`` 0: unchanged)."""
+    if not pixel:
+        return QPointF(x, y)
+    transform = painter.combinedTransform()
+    device = transform.map(QPointF(x, y))
+    inverse, _ = transform.inverted()
+    return inverse.map(QPointF(round(device.x()), round(device.y())))
+
+
 def paint_barcode(painter: QPainter, rect: QRectF, code: str) -> bool:
-    """A Code 128 barcode centred in ``rect`` with its quiet zones; False if impossible."""
+    """A Code 128 barcode centred in ``rect`` with its quiet zones; False if impossible.
+
+    Modules are 0.45 mm wide, narrower only when the code is too long for ``rect``.
+    """
     try:
         modules = code128_modules(code)
     except (BarcodeError, KeyError, ValueError):
         return False  # characters Code 128 cannot carry (external codes only)
     total = len(modules) + 2 * QUIET_MODULES
-    module = min(MODULE_WIDTH, rect.width() / total)
-    module = max(module, min(MIN_MODULE_WIDTH, rect.width() / total))
-    left = rect.center().x() - len(modules) * module / 2
+    module, pixel = _snapped(painter, min(MODULE_WIDTH, rect.width() / total), total, rect.width())
+    corner = _on_grid(painter, rect.center().x() - len(modules) * module / 2, rect.top(), pixel)
     path = QPainterPath()
     for start, length in _runs(modules):
-        path.addRect(QRectF(left + start * module, rect.top(), length * module, rect.height()))
+        bar = QRectF(corner.x() + start * module, corner.y(), length * module, rect.height())
+        path.addRect(bar)
     _fill_path(painter, path, BLACK)
     return True
 
@@ -310,14 +343,15 @@ def paint_qr(painter: QPainter, rect: QRectF, code: str) -> None:
     """A QR code (with its quiet zone) filling the square centred in ``rect``."""
     matrix = qr_matrix(code)
     count = len(matrix) + 2 * QR_QUIET_MODULES
-    module = min(rect.width(), rect.height()) / count
-    side = module * len(matrix)
-    left = rect.center().x() - side / 2
-    top = rect.center().y() - side / 2
+    side = min(rect.width(), rect.height())
+    module, pixel = _snapped(painter, side / count, count, side)
+    half = module * len(matrix) / 2
+    corner = _on_grid(painter, rect.center().x() - half, rect.center().y() - half, pixel)
     path = QPainterPath()
     for r, row in enumerate(matrix):
         for start, length in _runs("".join("1" if m else "0" for m in row)):
-            path.addRect(QRectF(left + start * module, top + r * module, length * module, module))
+            x, y = corner.x() + start * module, corner.y() + r * module
+            path.addRect(QRectF(x, y, length * module, module))
     _fill_path(painter, path, BLACK)
 
 

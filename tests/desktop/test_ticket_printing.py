@@ -365,6 +365,24 @@ def test_the_same_painting_works_on_an_image_for_a_preview(qapp):
     assert symbols["QRCODE"] == [sold.code]
 
 
+@pytest.mark.parametrize("width", [1000, 1333, 2400])
+def test_on_raster_devices_bars_are_whole_pixels_wide_and_crisp(qapp, width):
+    image = ticket_image(ticket(new_code()), width=width)
+    pixels, w, _ = _grey(image)
+    scale = width / ticket_printing.TICKET_WIDTH
+    row = int((556 + ticket_printing.BARCODE_HEIGHT / 2) * scale)  # through the middle
+    left = int(ticket_printing.PAD * scale)
+    right = int(ticket_printing.MAIN_WIDTH / 2 * scale)
+    line = pixels[row * w + left : row * w + right]
+
+    assert set(line) == {0, 255}  # no grey, half-covered pixels at the edges of bars
+    bars = [len(run) for run in bytes(line).split(b"\xff") if run]
+    module = min(bars)
+    assert module >= 2
+    assert all(bar % module == 0 for bar in bars)
+    assert max(bars) <= 4 * module  # Code 128 bars are 1 to 4 modules wide
+
+
 def test_paint_ticket_keeps_the_ticket_in_proportion_inside_any_rectangle(qapp):
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QImage, QPainter
