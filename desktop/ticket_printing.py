@@ -73,6 +73,7 @@ BAND_HEIGHT = 118.0
 MODULE_WIDTH = 4.5
 QUIET_MODULES = 10
 BARCODE_HEIGHT = 150.0
+BARCODE_BOX_WIDTH = 860.0  # our codes take at most 167 modules: 75 mm plus the quiet zones
 QR_QUIET_MODULES = 4
 
 SHEET_MARGIN_MM = 12.0
@@ -464,11 +465,10 @@ def _price_line(t: TicketData) -> str:
 
 def _paint_scan_area(painter: QPainter, t: TicketData) -> None:
     """The barcode with the code in large type under it, and a short note beside."""
-    inner = MAIN_WIDTH - 2 * PAD
-    box = QRectF(PAD, 556, inner * 0.62, BARCODE_HEIGHT)
-    wide = _barcode_width(t.code) > box.width()  # a long code from another service
+    box = QRectF(PAD, 556, BARCODE_BOX_WIDTH, BARCODE_HEIGHT)
+    wide = _barcode_width(t.code) > 1.25 * box.width()  # a long code from another service
     if wide:
-        box.setWidth(inner)
+        box.setWidth(MAIN_WIDTH - 2 * PAD)
     scanned = paint_barcode(painter, box, t.code)
     code_font = _fitting_font(MONO, 64, QFont.Weight.Bold, t.printed_code, box.width(), 26)
     code_top = box.bottom() + 10 if scanned else box.top()

@@ -60,7 +60,7 @@ def tickets() -> list[dict]:
     ]
 
 
-def pages_as_pixels(pdf: Path, dpi: int = 200) -> list[tuple[bytes, int, int]]:
+def pages_as_pixels(pdf: Path, dpi: int = 150) -> list[tuple[bytes, int, int]]:
     """Each page as 8-bit grey pixels (pdftoppm writes binary PGM files)."""
     out = pdf.parent / (pdf.stem + "-page")
     subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), str(out)], check=True)
@@ -372,7 +372,7 @@ def test_on_raster_devices_bars_are_whole_pixels_wide_and_crisp(qapp, width):
     scale = width / ticket_printing.TICKET_WIDTH
     row = int((556 + ticket_printing.BARCODE_HEIGHT / 2) * scale)  # through the middle
     left = int(ticket_printing.PAD * scale)
-    right = int(ticket_printing.MAIN_WIDTH / 2 * scale)
+    right = int((ticket_printing.PAD + ticket_printing.BARCODE_BOX_WIDTH) * scale)
     line = pixels[row * w + left : row * w + right]
 
     assert set(line) == {0, 255}  # no grey, half-covered pixels at the edges of bars
@@ -381,6 +381,7 @@ def test_on_raster_devices_bars_are_whole_pixels_wide_and_crisp(qapp, width):
     assert module >= 2
     assert all(bar % module == 0 for bar in bars)
     assert max(bars) <= 4 * module  # Code 128 bars are 1 to 4 modules wide
+    assert module == round(ticket_printing.MODULE_WIDTH * scale)  # 0.45 mm, as designed
 
 
 def test_paint_ticket_keeps_the_ticket_in_proportion_inside_any_rectangle(qapp):
