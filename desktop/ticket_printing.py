@@ -586,6 +586,12 @@ def paint_sheet(painter: QPainter, page: QRectF, ticket: Mapping | TicketData) -
 PAGE_SIZES = ("A4", "Letter", "ticket")
 
 
+def default_page_size() -> str:
+    """Letter where the computer's language measures in inches (US), A4 elsewhere."""
+    imperial = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+    return "Letter" if imperial else "A4"
+
+
 def page_size_for(name: str) -> QPageSize:
     if name == "A4":
         return QPageSize(QPageSize.PageSizeId.A4)
@@ -649,14 +655,15 @@ def _reporter(progress) -> Callable[[int, int], bool]:
 def render_tickets_pdf(
     tickets: Iterable[Mapping | TicketData],
     path: str | Path,
-    page_size: str = "A4",
+    page_size: str | None = None,
     *,
     organization: str | None = None,
     progress=None,
 ) -> Path:
     """Write the tickets to a PDF file, one per page; returns the path.
 
-    ``page_size`` is "A4", "Letter" or "ticket" (8 x 3.25 in ticket stock).
+    ``page_size`` is "A4", "Letter" or "ticket" (8 x 3.25 in ticket stock);
+    without one, Letter in the US and A4 elsewhere (``default_page_size``).
     ``progress`` is the background helper's progress object (optional): the
     work reports each page and, when cancelled, raises ``Cancelled`` and
     leaves no file behind. Safe to call on a worker thread.
@@ -664,6 +671,7 @@ def render_tickets_pdf(
     items = tickets_from(tickets, organization)
     if not items:
         raise ValueError("there are no tickets to print")
+    page_size = page_size or default_page_size()
     size = page_size_for(page_size)
     path = Path(path)
     partial = path.with_name(path.name + ".part")
@@ -786,7 +794,7 @@ def suggested_file_name(tickets: Sequence[TicketData]) -> str:
 def save_tickets_dialog(
     parent: QWidget | None,
     tickets,
-    page_size: str = "A4",
+    page_size: str | None = None,
     organization: str | None = None,
     runner: BackgroundRunner | None = None,
     on_done: Callable[[Path], None] | None = None,

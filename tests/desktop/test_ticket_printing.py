@@ -146,6 +146,36 @@ def test_date_time_and_price_are_shown_in_local_time_and_currency(british, tmp_p
 
 
 @needs_poppler
+@pytest.mark.parametrize(
+    ("country", "points"),
+    [(QLocale.Country.UnitedStates, (612, 792)), (QLocale.Country.Germany, (595, 842))],
+)
+def test_without_a_page_size_us_users_get_letter_and_others_a4(qapp, tmp_path, country, points):
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, country))
+    try:
+        pdf = render_tickets_pdf([ticket(new_code())], tmp_path / "t.pdf")
+    finally:
+        QLocale.setDefault(previous)
+
+    assert pdf_page_size(pdf) == points
+
+
+def pdf_page_size(pdf: Path) -> tuple[int, int]:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    size = next(line for line in info.stdout.splitlines() if line.startswith("Page size"))
+    width, height = (round(float(n)) for n in size.split()[2:5:2])
+    return width, height
+
+
+@needs_poppler
+def test_ticket_stock_pages_are_eight_by_three_and_a_quarter_inches(qapp, tmp_path):
+    pdf = render_tickets_pdf([ticket(new_code())], tmp_path / "t.pdf", "ticket")
+
+    assert pdf_page_size(pdf) == (8 * 72, 234)  # 3.25 in = 234 pt
+
+
+@needs_poppler
 def test_tickets_are_drawn_as_vectors_without_pictures(qapp, tmp_path, tickets):
     pdf = render_tickets_pdf(tickets, tmp_path / "tickets.pdf", "Letter")
 
