@@ -72,6 +72,26 @@ def _is_ticket_stock(page: QRectF) -> bool:
     return page.width() > 1.6 * page.height()
 
 
+def _paint_page(painter: QPainter, page: QRectF, ticket: TicketData, dpi: int) -> None:
+    """One ticket on a page: on ticket stock as it is, on paper as a sheet.
+
+    Ticket printers that feed the stock short edge first report a tall, narrow
+    page (3.25 x 8 in): the ticket is turned a quarter to fill it.
+    """
+    if _is_ticket_stock(page):
+        paint_ticket(painter, page, ticket)
+    elif page.height() > 1.6 * page.width() and page.width() < 120 / 25.4 * dpi:
+        painter.save()
+        try:
+            painter.translate(page.left() + page.width(), page.top())
+            painter.rotate(90)
+            paint_ticket(painter, QRectF(0, 0, page.height(), page.width()), ticket)
+        finally:
+            painter.restore()
+    else:
+        paint_sheet(painter, page, ticket)
+
+
 def paint_tickets(
     painter: QPainter,
     device: QPdfWriter | QPrinter,
@@ -90,10 +110,7 @@ def paint_tickets(
         layout = device.pageLayout()
         paint = layout.paintRectPixels(device.resolution())
         page = QRectF(0, 0, paint.width(), paint.height())
-        if _is_ticket_stock(page):
-            paint_ticket(painter, page, ticket)
-        else:
-            paint_sheet(painter, page, ticket)
+        _paint_page(painter, page, ticket, device.resolution())
         if progress is not None and progress(number + 1, total) is False:
             return number + 1
     return total

@@ -9,6 +9,7 @@ modules snap to whole device pixels so that bars come out crisp and equal.
 from __future__ import annotations
 
 import segno
+from barcode.charsets import code128
 from barcode.codex import Code128
 from barcode.errors import BarcodeError
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -24,13 +25,31 @@ QR_QUIET_MODULES = 4
 BLACK = QColor("#000000")
 
 
+class _Code128(Code128):
+    """python-barcode's Code 128 without its "99" bug (its issue #251).
+
+    Up to 0.16.1 a code starting with the digit pair 99 lost it: in code set C
+    the pair's value 99 is also the "switch to C" symbol, and the start-code
+    optimisation dropped it (a code 99ERH3H4F9C9 scanned as ERH3H4F9C9). Only a
+    real switch to set A or B after START_C may be folded into the start code.
+    """
+
+    def _try_to_optimize(self, encoded: list[int]) -> list[int]:
+        if encoded[0] == code128.START_CODES["C"] and encoded[1] not in (
+            code128.C["TO_A"],
+            code128.C["TO_B"],
+        ):
+            return encoded
+        return super()._try_to_optimize(encoded)
+
+
 def code128_modules(code: str) -> str:
     """The Code 128 pattern of ``code`` as '1' (bar) and '0' (space) modules.
 
     python-barcode chooses the code sets (C for runs of digits), adds the
     check symbol and the stop pattern; no quiet zone is included.
     """
-    return Code128(code).build()[0]  # a fresh instance: build() changes its state
+    return _Code128(code).build()[0]  # a fresh instance: build() changes its state
 
 
 def _runs(modules: str) -> list[tuple[int, int]]:

@@ -105,6 +105,20 @@ def test_every_page_scans_back_to_its_tickets_code(qapp, tmp_path, tickets, page
         assert symbols.get("QRCODE") == [sold["code"]]
 
 
+LEADING_99 = next(f"99{a}CEFGHJK3{c}" for a in ALPHABET for c in ALPHABET
+                  if is_own_code(f"99{a}CEFGHJK3{c}"))  # fmt: skip
+
+
+@needs_poppler
+def test_codes_starting_with_99_keep_their_first_digits(qapp, tmp_path):
+    # python-barcode 0.16.1 drops a leading "99" in code set C (its issue #251)
+    codes = [LEADING_99, "9912345678", "99", "993"]
+    pdf = render_tickets_pdf([ticket(code) for code in codes], tmp_path / "t.pdf", "ticket")
+
+    pages = pages_as_pixels(pdf)
+    assert [scanned(page)["CODE128"] for page in pages] == [[code] for code in codes]
+
+
 @needs_poppler
 def test_the_code_is_printed_as_text_grouped_for_reading_aloud(qapp, tmp_path, tickets):
     pdf = render_tickets_pdf(tickets, tmp_path / "tickets.pdf", "A4")
@@ -196,6 +210,29 @@ def test_printing_to_a_pdf_printer_needs_no_dialog(qapp, tmp_path, tickets):
 
     pages = pages_as_pixels(tmp_path / "printed.pdf")
     assert [scanned(page)["CODE128"] for page in pages] == [[t["code"]] for t in tickets]
+
+
+@needs_poppler
+def test_ticket_printers_feeding_the_short_edge_first_get_the_ticket_turned(
+    qapp, tmp_path, tickets
+):
+    from PySide6.QtCore import QMarginsF, QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "stock.pdf"))
+    tall = QPageSize(QSizeF(82.55, 203.2), QPageSize.Unit.Millimeter, "stock",
+                     QPageSize.SizeMatchPolicy.ExactMatch)  # fmt: skip
+    printer.setPageLayout(QPageLayout(tall, QPageLayout.Orientation.Portrait, QMarginsF()))
+
+    print_on(printer, tickets[:2])
+
+    assert pdf_page_size(tmp_path / "stock.pdf") == (234, 8 * 72)
+    pages = pages_as_pixels(tmp_path / "stock.pdf")
+    assert [scanned(page)["CODE128"] for page in pages] == [[t["code"]] for t in tickets[:2]]
+    words = page_texts(tmp_path / "stock.pdf")[0]
+    assert "Guide" not in words and "At the door" not in words  # the ticket, not a sheet
 
 
 @pytest.fixture
