@@ -138,9 +138,9 @@ def show_date(iso: str) -> str:
 
 
 def show_short_date(iso: str) -> str:
-    """'21/11/2026' or '11/21/26', as the computer's language writes short dates."""
+    """'Sat 21 Nov 2026': short, and never mistaken (is 11/12 November or December?)."""
     moment = _local(iso)
-    return QLocale().toString(moment.date(), QLocale.FormatType.ShortFormat) if moment else ""
+    return QLocale().toString(moment.date(), "ddd d MMM yyyy") if moment else ""
 
 
 def show_time(iso: str) -> str:

@@ -160,6 +160,8 @@ def test_date_time_and_price_are_shown_in_local_time_and_currency(british, tmp_p
              "September", "October", "November", "December")  # fmt: skip
     assert f"{local.hour:02d}:{local.minute:02d}" in text
     assert f"{day[local.weekday()]}, {local.day} {month[local.month - 1]} {local.year}" in text
+    short = f"{day[local.weekday()][:3]} {local.day} {month[local.month - 1][:3]} {local.year}"
+    assert short in text  # on the stub
     assert "£1,234.56" in text
 
 
