@@ -165,11 +165,10 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
     """``(rows, rejected, refused_orders)``: checked rows, and the reasons for the others."""
     columns = {name: sales.headers.index(column) for name, column in mapping.items()
                if column in sales.headers}  # fmt: skip
-    day_first = {
-        name: day_first_in(cells[columns[name]] for _, cells in sales.rows
-                           if name in columns and columns[name] < len(cells))
-        for name in ("order_date", "event_date")
-    }  # fmt: skip
+    # One file uses one convention: a 14/03 anywhere makes every slashed date day-first.
+    dates = [columns[name] for name in ("order_date", "event_date") if name in columns]
+    first = bool(day_first_in(cells[i] for _, cells in sales.rows for i in dates if i < len(cells)))
+    day_first = {"order_date": first, "event_date": first}
     rows: list[SaleRow] = []
     rejected: list[dict] = []
     bad_orders: dict[str, int] = {}
