@@ -174,3 +174,26 @@ def test_cancel_stops_after_whole_orders_and_importing_again_finishes(
     qtbot.waitUntil(lambda: dialog.task is None and not dialog.report["cancelled"],
                     timeout=TIMEOUT)  # fmt: skip
     assert dialog.report["imported"] == 35 and dialog.report["already_imported"] == 5
+
+
+def test_the_time_zone_chosen_for_an_import_is_remembered(services, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desktop.background import BackgroundRunner
+    from desktop.settings import Settings
+    from desktop.views.import_dialog import ImportSalesDialog
+
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    background = BackgroundRunner()
+    dialog = ImportSalesDialog(services.app, background, settings)
+    qtbot.addWidget(dialog)
+    choose(dialog, qtbot, SAMPLES / "universe.csv")
+    dialog.timezone.setCurrentText("Europe/Berlin")
+    click(qtbot, dialog.import_button)
+    assert wait_for_report(dialog, qtbot)["imported"] == 3
+    assert settings.get("import/timezone") == "Europe/Berlin"
+
+    again = ImportSalesDialog(services.app, background, settings)
+    qtbot.addWidget(again)
+    assert again.timezone.currentText() == "Europe/Berlin"
+    assert background.shutdown(TIMEOUT)

@@ -284,6 +284,8 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_is_imported(store, tmp_
     assert "also on row 14" in reasons[15]
     assert "no start time" in reasons[16]
     assert store.get_ticket("SAME1") is not None
+    # Nothing is silently dropped: every row with data is imported or explained.
+    assert report["rows"] == 14 == len(report["rejected"]) + 2
 
 
 def test_a_barcode_already_used_in_houselights_rejects_the_order(store, tmp_path):
