@@ -162,7 +162,11 @@ def _codes(text: str, quantity: int) -> list[str]:
 
 
 def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
-    """``(rows, rejected, refused_orders)``: checked rows, and the reasons for the others."""
+    """``(rows, rejected, bad_orders, not_sold)``: checked rows, reasons for the others.
+
+    ``bad_orders`` maps an order number to its first unreadable row; ``not_sold``
+    lists the rows marked refunded or cancelled as ``(row, order id, codes, status)``.
+    """
     columns = {name: sales.headers.index(column) for name, column in mapping.items()
                if column in sales.headers}  # fmt: skip
     # One file uses one convention: a 14/03 anywhere makes every slashed date day-first.
@@ -172,6 +176,7 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
     rows: list[SaleRow] = []
     rejected: list[dict] = []
     bad_orders: dict[str, int] = {}
+    not_sold: list[tuple[int, str, list[str], str]] = []
     for number, raw in sales.rows:
         if not any(cell.strip() for cell in raw):
             continue  # a blank line is not a sale
@@ -187,11 +192,25 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
         if row is not None:
             rows.append(row)
         else:
-            rejected.append({"row": number, "reason": (
-                f"This ticket is marked “{cells['status']}” in the file (no longer sold), "
-                "so it is not imported."
-            )})  # fmt: skip
-    return rows, rejected, bad_orders
+            codes = [normalize_code(c) for c in re.split(r"[,;|]", cells["barcode"]) if c.strip()]
+            not_sold.append((number, order_id, codes, cells["status"]))
+    return rows, rejected, bad_orders, not_sold
+
+
+def _not_sold_reason(app, order_id: str, codes: list[str], status: str) -> str:
+    """Why a refunded or cancelled row is left out, and what to do if it was imported before."""
+    tickets = [app.get_ticket(code) for code in codes]
+    still_valid = [t for t in tickets if t and t["status"] == "valid"]
+    imported = bool(still_valid) or (
+        not codes and app._exists(order_id_for(REFERENCE_PREFIX + order_id))
+    )
+    if imported:
+        return (
+            f"This ticket is marked “{status}” in the file, but it was imported earlier and "
+            f"is still valid in Houselights. Refund order {order_id} at the box office so it "
+            "no longer scans at the door."
+        )
+    return f"This ticket is marked “{status}” in the file (no longer sold), so it is not imported."
 
 
 def _read_row(number: int, cells: _Cells, local: tzinfo, day_first: dict) -> SaleRow | None:
@@ -502,7 +521,9 @@ def import_sales(
             f"We could not find the column for the {names} in {sales.name}. "
             "Choose which column holds it (column mapping)."
         )
-    rows, rejected, bad_orders = read_rows(sales, mapping, local)
+    rows, rejected, bad_orders, not_sold = read_rows(sales, mapping, local)
+    for number, order_id, codes, status in not_sold:
+        rejected.append({"row": number, "reason": _not_sold_reason(app, order_id, codes, status)})
     kept = []
     for row in rows:
         if row.order_id in bad_orders:

@@ -173,6 +173,8 @@ class ImportSalesDialog(QDialog):
         ), form_holder)  # fmt: skip
         self.mapping_hint.setWordWrap(True)
         form.addRow(self.mapping_hint)
+        self.mapping_error = error_label(form_holder)
+        form.addRow(self.mapping_error)
         self.field_boxes: dict[str, QComboBox] = {}
         labels = self._field_labels()
         for name in FIELDS:
@@ -181,8 +183,6 @@ class ImportSalesDialog(QDialog):
             box.currentIndexChanged.connect(self._mapping_changed)
             self.field_boxes[name] = box
             form.addRow(labels[name] + (" *" if name in REQUIRED else ""), box)
-        self.mapping_error = error_label(form_holder)
-        form.addRow(self.mapping_error)
         columns.setWidget(form_holder)
         self.tabs.addTab(columns, self.tr("Columns"))
 
@@ -282,12 +282,17 @@ class ImportSalesDialog(QDialog):
         self.report = None
         rows = sum(1 for _, cells in sales.rows if any(c.strip() for c in cells))
         if sales.layout is not None:
-            text = self.tr("Recognised: {layout} · {rows} rows").format(
+            text = self.tr("Recognised: {layout} · rows: {rows}").format(
                 layout=sales.layout.name, rows=f"{rows:,}"
             )
+        elif sales.missing():
+            text = self.tr(
+                "Layout not recognised · rows: {rows}. Choose the columns on the Columns tab."
+            ).format(rows=f"{rows:,}")
         else:
             text = self.tr(
-                "Layout not recognised · {rows} rows. Choose the columns on the Columns tab."
+                "Layout not recognised · rows: {rows}. The columns were matched by their "
+                "names: check them on the Columns tab."
             ).format(rows=f"{rows:,}")
         self.layout_label.setText(text)
         self.preview_model.set_file(sales.headers, sales.preview(PREVIEW_ROWS))

@@ -382,3 +382,17 @@ def test_a_user_mapping_reads_a_file_with_its_own_headers(store, tmp_path):
     assert report["imported"] == 1
     (patron,) = store.find_contact_matches(email="ada@example.org")
     assert patron["name"] == "Ada Lovelace"
+
+
+def test_a_ticket_refunded_online_after_its_import_is_pointed_out(store, tmp_path):
+    run(store, SAMPLES / "eventbrite.csv")
+    text = (SAMPLES / "eventbrite.csv").read_text(encoding="utf-8-sig")
+    later = tmp_path / "eventbrite-later.csv"
+    later.write_text(text.replace("Attending,Hamlet,880002", "Not Attending,Hamlet,880002"))
+
+    report = run(store, later)
+
+    (row,) = report["rejected"]
+    assert row["row"] == 5
+    assert "imported earlier" in row["reason"] and "Refund order 1003" in row["reason"]
+    assert report["already_imported"] == 2
