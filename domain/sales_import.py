@@ -287,22 +287,36 @@ class SalesImport:
         self.productions: dict[str, str] = {}
 
     # reading what the store already holds
-    def _scan(self, event_class) -> list[UUID]:
-        topics, start, found = [get_topic(event_class)], 1, []
+    def _scan(self, *event_classes):
+        """The stored events of these classes, oldest first, without replaying aggregates."""
+        topics, start = [get_topic(c) for c in event_classes], 1
         while True:
             page = self.app.recorder.select_notifications(start, 1000, topics=topics)
-            found += [n.originator_id for n in page]
+            for notification in page:
+                yield self.app.mapper.to_domain_event(notification)
             if len(page) < 1000:
-                return found
+                return
             start = page[-1].id + 1
 
     def load_store(self) -> None:
-        for performance_id in self._scan(Performance.Scheduled):
-            p = self.app._get(performance_id)
-            self.known.append((fold(p.title), p.starts_at, str(p.id)))
-        for production_id in self._scan(Production.Created):
-            p = self.app._get(production_id)
-            self.productions.setdefault(fold(p.title), str(p.id))
+        """Every performance's title and start, and every production's title.
+
+        Read from the scheduling and renaming events alone: an office with a long
+        history does not replay every sale of every performance to import a file.
+        """
+        performances: dict[UUID, list] = {}
+        for event in self._scan(Performance.Scheduled, Performance.Rescheduled):
+            if isinstance(event, Performance.Scheduled):
+                performances[event.originator_id] = [fold(event.title), event.starts_at]
+            elif event.originator_id in performances:
+                performances[event.originator_id][1] = event.starts_at
+        self.known = [(title, starts_at, str(performance_id))
+                      for performance_id, (title, starts_at) in performances.items()]  # fmt: skip
+        titles: dict[UUID, str] = {}
+        for event in self._scan(Production.Created, Production.Renamed):
+            titles[event.originator_id] = fold(event.title)
+        for production_id, title in titles.items():
+            self.productions.setdefault(title, str(production_id))
 
     # performances
     def _find_performance(self, key: tuple) -> str | None:

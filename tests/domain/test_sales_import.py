@@ -396,3 +396,17 @@ def test_a_ticket_refunded_online_after_its_import_is_pointed_out(store, tmp_pat
     assert row["row"] == 5
     assert "imported earlier" in row["reason"] and "Refund order 1003" in row["reason"]
     assert report["already_imported"] == 2
+
+
+def test_a_rescheduled_performance_is_found_at_its_new_time(store, tmp_path):
+    production = store.create_production("Hamlet")
+    evening = store.schedule_performance(production, at("2026-03-13 19:30"), 10, {"Adult": 2500})
+    performance = store.repository.get(UUID(evening))
+    performance.reschedule(starts_at=at("2026-03-14 19:30"), **store._stamp())
+    store.save(performance)
+    path = write(tmp_path, "1,2026-02-01 10:15,Ada,L,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n")
+
+    report = run(store, path)
+
+    assert (report["imported"], report["performances_created"]) == (1, 0)
+    assert store.get_performance(evening)["sold"] == 1
