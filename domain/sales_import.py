@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
@@ -197,13 +198,20 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
     return rows, rejected, bad_orders, not_sold
 
 
+def order_exists(app, reference: str) -> bool:
+    """Whether an order with this reference was recorded (saved) before."""
+    try:
+        app.repository.get(order_id_for(reference))
+    except AggregateNotFoundError:
+        return False
+    return True
+
+
 def _not_sold_reason(app, order_id: str, codes: list[str], status: str) -> str:
     """Why a refunded or cancelled row is left out, and what to do if it was imported before."""
     tickets = [app.get_ticket(code) for code in codes]
     still_valid = [t for t in tickets if t and t["status"] == "valid"]
-    imported = bool(still_valid) or (
-        not codes and app._exists(order_id_for(REFERENCE_PREFIX + order_id))
-    )
+    imported = bool(still_valid) or (not codes and order_exists(app, REFERENCE_PREFIX + order_id))
     if imported:
         return (
             f"This ticket is marked “{status}” in the file, but it was imported earlier and "
@@ -394,7 +402,7 @@ class SalesImport:
 
     # orders
     def _sell(self, plan: OrderPlan) -> None:
-        if self.app._exists(order_id_for(plan.reference)):
+        if order_exists(self.app, plan.reference):
             self.tally.already_imported += 1
             return
         performance_id = self._performance_for(plan)

@@ -348,7 +348,6 @@ class ImportSalesDialog(QDialog):
         zone = self.timezone.currentText().strip()
         if self.settings is not None and not dry_run:
             self.settings.set(TIMEZONE_SETTING, zone)
-        self._dry_run = dry_run
         self._outcome = []
         show_error(self.error, "")
         self.progress.setRange(0, 0)
