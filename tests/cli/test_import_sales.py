@@ -94,3 +94,12 @@ def test_an_unreadable_file_fails_with_a_clear_message(capsys, tmp_path):
     code, _, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales",
                        str(SAMPLES / "generic.csv"), "--mapping", "email=Nope")  # fmt: skip
     assert code != 0 and "no column called “Nope”" in err
+
+
+def test_an_unknown_time_zone_is_refused_before_anything_is_saved(capsys, tmp_path):
+    data = str(tmp_path / "data")
+    code, _, err = run(capsys, "--data", data, "import", "sales", str(SAMPLES / "generic.csv"),
+                       "--timezone", "Mars/Olympus")  # fmt: skip
+    assert code != 0 and "“Mars/Olympus” is not a time zone we know" in err
+    _, out, _ = run(capsys, "--data", data, "status", "--json")
+    assert json.loads(out)["events"] == 0
