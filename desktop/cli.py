@@ -5,6 +5,7 @@
     houselights rebuild               rebuild the read models from the events
     houselights status --json         events, patrons, projection positions
     houselights patrons --search ada --json
+    houselights import sales orders.csv --dry-run
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -18,7 +19,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from desktop.config import StoreConfigError, resolve
-from domain.errors import HouselightsError
+from domain.errors import HouselightsError, UnreadableSalesFile
 
 
 def app_version() -> str:
@@ -62,6 +63,26 @@ def build_parser() -> argparse.ArgumentParser:
     patrons.add_argument("--search", default="", metavar="TEXT")
     patrons.add_argument("--limit", type=int, default=50)
     patrons.add_argument("--json", action="store_true")
+    imports = sub.add_parser("import", help="bring in data from elsewhere")
+    what = imports.add_subparsers(dest="what", metavar="WHAT", required=True)
+    sales = what.add_parser(
+        "sales", help="import an online-sales export (CSV): orders, buyers, ticket barcodes"
+    )
+    sales.add_argument("file", metavar="FILE.csv")
+    sales.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; save nothing"
+    )
+    sales.add_argument("--json", action="store_true", help="print the report as JSON")
+    sales.add_argument(
+        "--mapping", action="append", default=[], metavar="FIELD=COLUMN",
+        help="which column holds a field, e.g. --mapping order_id=\"Order #\"; repeat for "
+        "more fields; an empty COLUMN leaves a field out (fields: "
+        + ", ".join(sales_fields()) + ")",
+    )  # fmt: skip
+    sales.add_argument(
+        "--timezone", default="", metavar="ZONE",
+        help="time zone of dates without one, e.g. America/New_York (default: this computer's)",
+    )  # fmt: skip
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=int, default=400, metavar="N")
@@ -164,6 +185,76 @@ def cmd_patrons(args) -> int:
     return 0
 
 
+def sales_fields() -> tuple[str, ...]:
+    from domain.sales_layouts import FIELDS
+
+    return FIELDS
+
+
+def _mapping_overrides(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, equals, column = pair.partition("=")
+        if not equals or not name.strip():
+            raise UnreadableSalesFile(
+                f'“{pair}” is not a mapping. Write it as field=Column, e.g. order_id="Order #".'
+            )
+        overrides[name.strip()] = column.strip()
+    return overrides
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def sales_summary(report: dict, name: str) -> str:
+    """The import report in plain words."""
+    lines = []
+    verb = "Would import" if report["dry_run"] else "Imported"
+    if report["dry_run"]:
+        lines.append("Dry run: nothing was saved.")
+    lines.append(f"Read {_count(report['rows'], 'row')} from {name} ({report['layout']}).")
+    lines.append(
+        f"{verb} {_count(report['imported'], 'order')} ({_count(report['tickets'], 'ticket')}): "
+        f"{_count(report['matched'], 'buyer')} found among your patrons, "
+        f"{_count(report['created'], 'new patron')}, "
+        f"{_count(report['performances_created'], 'new performance')}."
+    )
+    if report["already_imported"]:
+        lines.append(
+            f"Already imported before: {_count(report['already_imported'], 'order')} "
+            "(left as they are)."
+        )
+    if report["cancelled"]:
+        lines.append("Stopped before the end; import the file again to finish.")
+    if report["rejected"]:
+        lines.append(f"Not imported: {_count(len(report['rejected']), 'row')}.")
+        lines += [f"  row {r['row']}: {r['reason']}" for r in report["rejected"]]
+    return "\n".join(lines)
+
+
+def cmd_import(args) -> int:
+    from domain.sales_file import read_sales_file
+    from domain.sales_import import import_sales
+
+    sales = read_sales_file(args.file)  # before opening the store: a bad file changes nothing
+    mapping = sales.with_mapping(_mapping_overrides(args.mapping))
+    services = _services(args, catch_up=True)
+    try:
+        progress = _progress("Orders")
+        report = import_sales(
+            services.app, sales, mapping=mapping, timezone=args.timezone or None,
+            dry_run=args.dry_run, progress=lambda done, total, _message: progress(done, total),
+        )  # fmt: skip
+        services.runner.catch_up()
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(json.dumps(report) if args.json else sales_summary(report, sales.name))
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -185,6 +276,7 @@ COMMANDS = {
     "rebuild": cmd_rebuild,
     "status": cmd_status,
     "patrons": cmd_patrons,
+    "import": cmd_import,
 }
 
 

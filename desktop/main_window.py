@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.views.import_dialog import ImportSalesDialog
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self._rebuild_task = None
         self.rebuild_dialog = None
         self.patron_dialog: PatronDialog | None = None
+        self.import_dialog: ImportSalesDialog | None = None
 
         self._build_areas()
         self._build_actions()
@@ -232,6 +234,8 @@ class MainWindow(QMainWindow):
         self.find_action = QAction(self.tr("&Find patron"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
+        self.import_sales_action = QAction(self.tr("&Import online sales…"), self)
+        self.import_sales_action.triggered.connect(self.import_sales)
         self.rebuild_action = QAction(self.tr("&Rebuild read models…"), self)
         self.rebuild_action.triggered.connect(self.confirm_rebuild)
         self.quit_action = QAction(self.tr("&Quit"), self)
@@ -246,6 +250,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_patron_action)
         file_menu.addAction(self.find_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_sales_action)
         file_menu.addAction(self.rebuild_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -440,6 +445,25 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.rebuild_read_models()
+
+    def import_sales(self) -> ImportSalesDialog:
+        """Open (or bring forward) the online-sales import dialog."""
+        if self.import_dialog is None:
+            self.import_dialog = ImportSalesDialog(
+                self.app, self.background, self.settings, parent=self
+            )
+            self.import_dialog.imported.connect(self._sales_imported)
+        self.import_dialog.show()
+        self.import_dialog.raise_()
+        self.import_dialog.activateWindow()
+        return self.import_dialog
+
+    def _sales_imported(self, report: dict) -> None:
+        self.show_message(
+            self.tr("Imported {orders} online orders ({tickets} tickets).").format(
+                orders=report["imported"], tickets=report["tickets"]
+            )
+        )
 
     def rebuild_read_models(self):
         """Rebuild in the background with a progress dialog that can be cancelled."""

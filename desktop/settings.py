@@ -45,6 +45,7 @@ declare("ui/last_area", "patrons", str, "The area shown when the app opens")
 declare("door/last_performance", "", str, "The performance last chosen at the door")
 declare("projections/poll_interval_ms", 1000, int, "How often to look for events from elsewhere")
 declare("workstation/name", socket.gethostname(), str, "This computer's name on every event")
+declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)")
 declare("staff/current", "office", str, "The staff member recorded on new events")
 declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets")
 

@@ -129,6 +129,7 @@ QPushButton#primaryButton {{
 }}
 QPushButton#primaryButton:hover {{ background: {ACCENT_DARK}; }}
 QPushButton#primaryButton:focus {{ border: 2px solid {AMBER}; }}
+QPushButton#primaryButton:disabled {{ background: #b9cfd1; border: 1px solid #b9cfd1; }}
 QPushButton#flatButton {{
     background: transparent; border: none; color: {ACCENT}; padding: 6px 4px;
 }}

@@ -17,7 +17,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
 from domain.box_office_service import BoxOfficeService
-from domain.contact_index import ContactKey, contact_keys
+from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
@@ -79,6 +79,23 @@ class Houselights(BoxOfficeService, Application):
         finally:
             self._pending = None
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Run commands for real but save nothing (an import's dry run).
+
+        Everything changed inside the block is kept in memory, so later commands
+        see earlier ones (a patron registered for one order is found for the next),
+        and is thrown away at the end.
+        """
+        if self._pending is not None:
+            raise RuntimeError("a rehearsal cannot run inside a batch")
+        self._pending = {}
+        self._batch.size = float("inf")
+        try:
+            yield
+        finally:
+            self._pending = None
+
     def _flush(self) -> None:
         if self._pending:
             pending = list(self._pending.values())
@@ -123,6 +140,11 @@ class Houselights(BoxOfficeService, Application):
     ) -> list[dict]:
         """Patrons already on file with this email or phone number."""
         return self._matches(contact_keys(email, phone), exclude)
+
+    def find_name_matches(self, first_name: str, last_name: str, postal_code: str) -> list[dict]:
+        """Patrons of this name at this postal code (accents, case and spaces ignored)."""
+        key = name_postal_key(first_name, last_name, postal_code)
+        return self._matches([key]) if key else []
 
     def _matches(self, keys: list[str], exclude: str | None = None) -> list[dict]:
         found: dict[str, dict] = {}
@@ -190,7 +212,7 @@ class Houselights(BoxOfficeService, Application):
             if matches:
                 raise PossibleDuplicate(matches)
         patron_id = str(patron.id)
-        indexes = self._reindex(patron_id, [], contact_keys(patron.email, patron.phone), stamp)
+        indexes = self._reindex(patron_id, [], self._index_keys(patron), stamp)
         self._commit(patron, *indexes)
         return patron_id
 
@@ -205,6 +227,7 @@ class Houselights(BoxOfficeService, Application):
         patron = self._patron(patron_id)
         stamp = self._stamp(occurred_at)
         old_keys = contact_keys(patron.email, patron.phone)
+        old_index_keys = self._index_keys(patron)
         new_email = values.get("email", patron.email)
         new_phone = values.get("phone", patron.phone)
         if not allow_duplicate:
@@ -217,11 +240,15 @@ class Houselights(BoxOfficeService, Application):
         changes = patron.change_contact(stamp, **values)
         if not changes:
             return {}
-        indexes = self._reindex(
-            str(patron.id), old_keys, contact_keys(patron.email, patron.phone), stamp
-        )
+        indexes = self._reindex(str(patron.id), old_index_keys, self._index_keys(patron), stamp)
         self._commit(patron, *indexes)
         return changes
+
+    @staticmethod
+    def _index_keys(patron: Patron) -> list[str]:
+        return index_keys(
+            patron.email, patron.phone, patron.first_name, patron.last_name, patron.address
+        )
 
     def set_tags(
         self, patron_id: str, tags: list[str], occurred_at: datetime | None = None

@@ -78,8 +78,13 @@ class BoxOfficeService:
         occurred_at: datetime | None = None,
         codes: list[str] | None = None,
         reference: str | None = None,
+        paid_cents: dict[str, int] | None = None,
     ) -> dict:
         """Sell tickets; returns ``{"order_id", "codes", "total_cents"}``.
+
+        ``paid_cents`` records what was actually paid per ticket at each level for
+        a sale made elsewhere (online sales imports); such levels need not be on
+        the performance's own price list.
 
         Raises ``NotEnoughSeats`` when the performance cannot take them, also
         when another workstation sold the last seats a moment earlier.
@@ -113,7 +118,12 @@ class BoxOfficeService:
             performance = self._performance(performance_id)
             lines, tickets, total, position = [], [], 0, 0
             for level, n in wanted.items():
-                price = 0 if payment == "complimentary" else performance.price_of(level)
+                if payment == "complimentary":
+                    price = 0
+                elif paid_cents and level in paid_cents:
+                    price = paid_cents[level]
+                else:
+                    price = performance.price_of(level)
                 lines.append({"price_level": level, "quantity": n, "price_cents": price})
                 for _ in range(n):
                     tickets.append(Ticket.issue(

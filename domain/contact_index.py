@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.contact import normalize_email, normalize_phone
+from domain.contact import clean_text, fold, normalize_email, normalize_phone
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/contact-key")
 
@@ -27,6 +27,25 @@ def contact_keys(email: str = "", phone: str = "") -> list[str]:
     if normalize_phone(phone):
         keys.append("phone:" + normalize_phone(phone).lstrip("+"))
     return keys
+
+
+def name_postal_key(first_name: str = "", last_name: str = "", postal_code: str = "") -> str:
+    """``name:ada lovelace|sw1a1aa``: finds a patron when an export has no email or phone.
+
+    Only for matching imported sales: two people of one name at one postal code
+    (a parent and child) are common enough that it never raises a duplicate warning.
+    """
+    name = fold(clean_text(f"{first_name or ''} {last_name or ''}"))
+    postal = "".join((postal_code or "").split()).replace("-", "").upper()
+    return f"name:{name}|{postal}" if name and postal else ""
+
+
+def index_keys(email: str = "", phone: str = "", first_name: str = "", last_name: str = "",
+               address: dict | None = None) -> list[str]:  # fmt: skip
+    """Every key a patron is indexed under: contact keys plus the name-and-postal-code key."""
+    keys = contact_keys(email, phone)
+    name_key = name_postal_key(first_name, last_name, (address or {}).get("postal_code", ""))
+    return keys + [name_key] if name_key else keys
 
 
 class ContactKey(Aggregate):

@@ -64,3 +64,7 @@ class PerformanceNotFound(HouselightsError):
 
 class TicketProblem(HouselightsError):
     """A ticket that cannot be sold, refunded or exchanged as asked."""
+
+
+class UnreadableSalesFile(HouselightsError):
+    """A sales export that cannot be used at all (missing, not CSV, no needed columns)."""

@@ -36,6 +36,7 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "workstation/name": (socket.gethostname(), str),
         "staff/current": ("office", str),
         "organization/name": ("Our Theatre", str),
+        "import/timezone": ("", str),
     }
     assert {key: (s.default, s.type) for key, s in SETTINGS.items()} == expected
     for key, setting in SETTINGS.items():

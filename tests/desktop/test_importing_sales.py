@@ -1,0 +1,199 @@
+"""The office imports an online-sales export through File > Import online sales…"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop.export import write_csv
+from desktop.models.sales_import import RejectedTableModel
+from projections import patron_directory
+
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
+TIMEOUT = 10000
+
+
+def open_dialog(window, qtbot):
+    window.import_sales_action.trigger()
+    dialog = window.import_dialog
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def choose(dialog, qtbot, path) -> None:
+    dialog.choose_file(str(path))
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+
+
+def click(qtbot, button) -> None:
+    assert button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def wait_for_report(dialog, qtbot) -> dict:
+    qtbot.waitUntil(lambda: dialog.task is None and dialog.report is not None, timeout=TIMEOUT)
+    return dialog.report
+
+
+def test_dry_run_then_import_from_the_file_menu(window, services, qtbot, column):
+    dialog = open_dialog(window, qtbot)
+    assert not dialog.import_button.isEnabled()  # nothing chosen yet
+    choose(dialog, qtbot, SAMPLES / "eventbrite.csv")
+    assert "Eventbrite attendee report" in dialog.layout_label.text()
+    assert column(dialog.preview_table, 0) == ["2", "3", "4", "5"]
+    assert dialog.field_boxes["order_id"].currentText() == "Order #"
+    dialog.timezone.setCurrentText("America/New_York")
+    events = services.app.event_count()
+
+    click(qtbot, dialog.dry_run_button)
+    rehearsed = wait_for_report(dialog, qtbot)
+
+    assert rehearsed["dry_run"] and services.app.event_count() == events
+    assert "Dry run: nothing was saved." in dialog.summary.text()
+    # Ada, Grace and Zoë are already patrons of the test organization.
+    assert (rehearsed["imported"], rehearsed["matched"], rehearsed["created"]) == (3, 3, 0)
+
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT) as done:
+        click(qtbot, dialog.import_button)
+    report = done.args[0]
+    assert {**report, "dry_run": True} == rehearsed
+    assert "Import finished." in dialog.summary.text()
+    ticket = services.app.get_ticket("8141001001")
+    assert services.app.get_patron(ticket["patron_id"])["email"] == "ada@example.org"
+    assert "3 online orders" in window.statusBar().currentMessage()
+
+
+def test_rejected_rows_are_listed_sortable_and_exportable(window, qtbot, tmp_path, column):
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_id,order_date,first_name,event_name,event_date,price\n"
+        "1,2026-02-01 10:00,Ada,Hamlet,2026-03-14 19:30,25.00\n"
+        "2,2026-02-01 10:00,Bo,Hamlet,2026-03-14 19:30,lots\n"
+        "3,someday,Cy,Hamlet,2026-03-14 19:30,25.00\n",
+        encoding="utf-8",
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+
+    assert report["imported"] == 1
+    assert dialog.tabs.currentWidget() is dialog.report_tab
+    table = dialog.rejected_table
+    assert column(table, RejectedTableModel.ROW) == ["3", "4"]
+    table.sortByColumn(RejectedTableModel.ROW, Qt.SortOrder.DescendingOrder)
+    assert column(table, RejectedTableModel.ROW) == ["4", "3"]
+    assert "someday" in column(table, RejectedTableModel.REASON)[0]
+    exported = tmp_path / "not-imported.csv"
+    assert write_csv(table, exported) == 2
+    lines = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "Row,Why it was not imported"
+    assert lines[1].startswith("4,") and "someday" in lines[1]
+
+
+def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtbot, tmp_path):
+    path = tmp_path / "custom.csv"
+    path.write_text(
+        "Ref;When;Who;Show;Show date\n1;2026-02-01 10:00;Ada Byron;Hamlet;2026-03-14 19:30\n",
+        encoding="utf-8",
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    assert "not recognised" in dialog.layout_label.text()
+    assert "Order number" in dialog.mapping_error.text()
+    assert not dialog.import_button.isEnabled() and not dialog.dry_run_button.isEnabled()
+
+    for field, header in (("order_id", "Ref"), ("order_date", "When"), ("full_name", "Who"),
+                          ("event_name", "Show"), ("event_date", "Show date")):  # fmt: skip
+        box = dialog.field_boxes[field]
+        box.setCurrentIndex(box.findText(header))
+    assert dialog.mapping_error.isHidden()
+
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+    assert (report["imported"], report["created"]) == (1, 1)
+    # The new patron (first and last name split from "Who") is in the patron list.
+    qtbot.waitUntil(
+        lambda: (
+            [r["name"] for r in patron_directory.search(services.runner.db(), "byron")]
+            == ["Ada Byron"]
+        ),
+        timeout=TIMEOUT,
+    )
+
+
+def test_an_unreadable_file_is_explained_and_nothing_can_be_imported(window, qtbot, tmp_path):
+    path = tmp_path / "sales.xlsx"
+    path.write_bytes(b"PK\x03\x04\x00\x00 a spreadsheet, not CSV")
+    dialog = open_dialog(window, qtbot)
+
+    choose(dialog, qtbot, path)
+
+    assert "not a CSV text file" in dialog.error.text()
+    assert not dialog.error.isHidden()
+    assert not dialog.import_button.isEnabled()
+    assert dialog.path_field.text() == str(path)  # what the user chose stays visible
+
+
+def test_cancel_stops_after_whole_orders_and_importing_again_finishes(
+    window, services, qtbot, tmp_path, monkeypatch
+):
+    rows = "".join(f"{n},2026-02-01 10:00,Fan{n},Show,2026-05-01 20:00,10\n" for n in range(40))
+    path = tmp_path / "many.csv"
+    path.write_text("order_id,order_date,first_name,event_name,event_date,price\n" + rows)
+    app = services.app
+    sold, gate = [], threading.Event()
+    original = app.sell_tickets
+
+    def sell_then_wait(*args, **kwargs):
+        result = original(*args, **kwargs)
+        sold.append(result)
+        if len(sold) == 5:
+            gate.wait(TIMEOUT / 1000)  # hold the import here until Cancel was clicked
+        return result
+
+    monkeypatch.setattr(app, "sell_tickets", sell_then_wait)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: len(sold) == 5, timeout=TIMEOUT)
+    assert dialog.progress.isVisible() and not dialog.import_button.isEnabled()
+    dialog.close()  # refused while the import runs
+    assert dialog.isVisible()
+    click(qtbot, dialog.cancel_button)
+    gate.set()
+    report = wait_for_report(dialog, qtbot)
+
+    assert report["cancelled"] is True and report["imported"] == 5
+    assert "Stopped." in dialog.summary.text()
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: dialog.task is None and not dialog.report["cancelled"],
+                    timeout=TIMEOUT)  # fmt: skip
+    assert dialog.report["imported"] == 35 and dialog.report["already_imported"] == 5
+
+
+def test_the_time_zone_chosen_for_an_import_is_remembered(services, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desktop.background import BackgroundRunner
+    from desktop.settings import Settings
+    from desktop.views.import_dialog import ImportSalesDialog
+
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    background = BackgroundRunner()
+    dialog = ImportSalesDialog(services.app, background, settings)
+    qtbot.addWidget(dialog)
+    choose(dialog, qtbot, SAMPLES / "universe.csv")
+    dialog.timezone.setCurrentText("Europe/Berlin")
+    click(qtbot, dialog.import_button)
+    assert wait_for_report(dialog, qtbot)["imported"] == 3
+    assert settings.get("import/timezone") == "Europe/Berlin"
+
+    again = ImportSalesDialog(services.app, background, settings)
+    qtbot.addWidget(again)
+    assert again.timezone.currentText() == "Europe/Berlin"
+    assert background.shutdown(TIMEOUT)
