@@ -38,7 +38,8 @@ UPCOMING_DAYS = 120  # ... to about 4 months from now
 MATINEE, EVENING = time(14, 30), time(19, 30)
 
 
-def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int) -> list[dict]:
+def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int,
+              runs: int) -> list[dict]:  # fmt: skip
     shows = []
     first_day = now - timedelta(days=SEASON_SPAN_DAYS)
     gap = (SEASON_SPAN_DAYS + UPCOMING_DAYS) / len(PRODUCTIONS)
@@ -48,7 +49,7 @@ def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int
         production = app.create_production(title, occurred_at=min(announced, now))
         seats = capacity if venue == "Main hall" else max(20, capacity // 2)
         day = opening.date()
-        for _ in range(count):
+        for _ in range(count * runs):
             day += timedelta(days=rng.choice((1, 1, 2, 7)))
             clock = MATINEE if "matinee" in title or rng.random() < 0.2 else EVENING
             starts = datetime.combine(day, clock, tzinfo=now.tzinfo)
@@ -75,9 +76,11 @@ def generate_box_office(
 ) -> dict:
     """Add the box-office history for ``patrons`` (id, registered at)."""
     rng = random.Random(seed * 7919 + 3)
-    # Sized so popular runs come close to selling out and quiet ones do not.
-    capacity = max(40, min(2000, round(len(patrons) * 0.12 / 10) * 10))
-    shows = _schedule(app, rng, now, capacity)
+    # Larger organizations run longer seasons and bigger halls; halls are sized
+    # so popular runs come close to selling out and quiet ones do not.
+    runs = max(1, round((len(patrons) / 2000) ** 0.5))
+    capacity = max(40, round(len(patrons) * 0.12 / runs / 10) * 10)
+    shows = _schedule(app, rng, now, capacity, runs)
     counts = dict(performances=len(shows), orders=0, anonymous=0, refunds=0, exchanges=0,
                   subscriptions=0, memberships=0, donations=0, thanked=0)  # fmt: skip
     sales = []
