@@ -33,6 +33,9 @@ LEVELS = (("Friend", 6000), ("Friend", 6000), ("Friend", 6000), ("Patron Circle"
 FUNDS = ("General fund", "General fund", "Youth theatre", "Building appeal", "Access fund")
 GIFTS = (1000, 2500, 2500, 5000, 5000, 10000, 25000, 50000)
 THANKS = ("letter", "email", "email", "call")
+BOX_OFFICE_STAFF = ("maria.box-office", "maria.box-office", "jo.front-of-house", "tom.manager")
+BOX_OFFICE_DESKS = ("box-office-1", "box-office-2")
+ONLINE = ("online-sales", "office-mac")  # online orders arrive through the import
 SEASON_SPAN_DAYS = 330  # performances run from about 11 months ago
 UPCOMING_DAYS = 120  # ... to about 4 months from now
 MATINEE, EVENING = time(14, 30), time(19, 30)
@@ -61,6 +64,13 @@ def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int
     return shows
 
 
+def _office_hours(rng: random.Random, moment: datetime, start: datetime,
+                  now: datetime) -> datetime:  # fmt: skip
+    """The same day between 10:00 and 19:00, when the box office is open."""
+    opened = moment.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
+    return opened if opened < min(start, now) else moment
+
+
 def _moment_before(rng: random.Random, start: datetime, earliest: datetime,
                    now: datetime) -> datetime | None:  # fmt: skip
     """When a purchase for a show starting at ``start`` happened, or None."""
@@ -85,7 +95,17 @@ def generate_box_office(
                   subscriptions=0, memberships=0, donations=0, thanked=0)  # fmt: skip
     sales = []
 
-    def sell(show, patron_id, when, payment, channel) -> dict | None:
+    def desk() -> None:
+        app.context.staff = rng.choice(BOX_OFFICE_STAFF)
+        app.context.workstation = rng.choice(BOX_OFFICE_DESKS)
+
+    def sell(show, patron_id, when, payment, channel) -> tuple[dict, datetime] | None:
+        if channel == "online":
+            app.context.staff, app.context.workstation = ONLINE
+        else:
+            desk()
+            if channel != "walk_up":  # walk-ups come just before the show
+                when = _office_hours(rng, when, show["starts"], now)
         levels = rng.sample(show["prices"], rng.choice((1, 1, 1, 2)))
         wanted = {level: rng.choice((1, 1, 2, 2, 2, 3, 4)) for level in levels}
         try:
@@ -94,7 +114,7 @@ def generate_box_office(
         except NotEnoughSeats:
             return None
         counts["orders"] += 1
-        return sale
+        return sale, when
 
     for patron_id, joined in patrons:
         # Ticket buyers: many try once, some come back, a few come all the time.
@@ -105,14 +125,15 @@ def generate_box_office(
             when = _moment_before(rng, show["starts"], joined, now)
             if when is None:
                 continue
-            sale = sell(show, patron_id, when, rng.choice(PAYMENTS), rng.choice(CHANNELS))
-            if sale is not None:
-                sales.append((show, sale, when))
-        # Longer commitments.
+            sold = sell(show, patron_id, when, rng.choice(PAYMENTS), rng.choice(CHANNELS))
+            if sold is not None:
+                sales.append((show, *sold))
+        # Longer commitments, at the box office.
+        desk()
         if rng.random() < 0.06:
             upcoming = [s for s in shows if s["starts"] > now]
             package = rng.sample(upcoming, min(4, len(upcoming)))
-            when = now - timedelta(days=rng.uniform(1, 60))
+            when = _office_hours(rng, now - timedelta(days=rng.uniform(1, 60)), now, now)
             if len(package) >= 2 and when > joined:
                 price = round(sum(s["top_price"] for s in package) * 0.8 / 100) * 100
                 try:
@@ -125,17 +146,18 @@ def generate_box_office(
         if rng.random() < 0.09:
             level, fee = rng.choice(LEVELS)
             start = max(joined, now - timedelta(days=rng.uniform(10, 700)))
+            start = _office_hours(rng, start, now, now)
             app.start_membership(patron_id, level, start.date(),
                                  (start + timedelta(days=365)).date(), fee,
                                  occurred_at=start)  # fmt: skip
             counts["memberships"] += 1
         for _ in range(rng.choices((0, 1, 2), weights=(88, 9, 3))[0]):
-            given = joined + (now - joined) * rng.random()
+            given = _office_hours(rng, joined + (now - joined) * rng.random(), now, now)
             gift = app.record_donation(patron_id, rng.choice(GIFTS), fund=rng.choice(FUNDS),
                                        payment=rng.choice(("card", "card", "cheque")),
                                        occurred_at=given)  # fmt: skip
             counts["donations"] += 1
-            thanked = given + timedelta(days=rng.uniform(1, 20))
+            thanked = _office_hours(rng, given + timedelta(days=rng.uniform(1, 20)), now, now)
             if thanked < now and rng.random() < 0.75:
                 app.acknowledge_donation(gift, rng.choice(THANKS), occurred_at=thanked)
                 counts["thanked"] += 1
@@ -148,9 +170,11 @@ def generate_box_office(
                 counts["anonymous"] += 1
 
     # Some plans change: refunds and exchanges, a few days after buying.
+    desk()
     for show, sale, when in sales:
         roll = rng.random()
         later = when + timedelta(hours=rng.uniform(2, 96))
+        later = max(later, _office_hours(rng, later, show["starts"], now))
         if later >= min(show["starts"], now):
             continue
         if roll < 0.04:
