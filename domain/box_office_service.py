@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 from uuid import uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -26,12 +27,20 @@ from domain.errors import (
 )
 from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
 
+PERFORMANCE_SNAPSHOT_INTERVAL = 50
 #: how often a sale is retried when another workstation sold at the same moment
 SALE_ATTEMPTS = 20
 
 
 class BoxOfficeService:
     """Productions, performances and sales. Methods take and return simple values."""
+
+    #: Every sale adds an event to its Performance, and every sale reads the
+    #: performance first; a snapshot every 50 events keeps that read short for a
+    #: big hall instead of replaying every sale. Snapshots are a cache of
+    #: non-personal state: after changing Performance's attributes, give it a
+    #: ``class_version`` with an upcaster (or empty the snapshots table).
+    snapshotting_intervals: ClassVar[dict] = {Performance: PERFORMANCE_SNAPSHOT_INTERVAL}
 
     def create_production(self, title: str, description: str = "",
                           occurred_at: datetime | None = None) -> str:  # fmt: skip
