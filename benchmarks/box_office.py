@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from desktop.bootstrap import bootstrap
 from desktop.config import resolve
@@ -67,18 +68,16 @@ def main() -> None:
             orders = timed(lambda: box_office.orders_for_patron(db, rng.choice(buyers)), args.runs)
             print("orders_for_patron():", percentiles(orders))
 
-            upcoming = [s for s in box_office.performances(db, include_past=False)
-                        if s["capacity"] - s["sold"] > args.runs // 3]  # fmt: skip
-            if upcoming:
-                show = upcoming[0]
-                level = next(iter(show["price_levels"]))
-                sale = timed(
-                    lambda: services.app.sell_tickets(
-                        show["id"], {level: 1}, patron_id=rng.choice(buyers)
-                    ),
-                    args.runs // 3,
-                )
-                print("sell 1 ticket (service + projections, SQLite):", percentiles(sale))
+            app = services.app
+            production = app.create_production("Benchmark hall")
+            when = datetime.now(tz=UTC) + timedelta(days=30)
+            hall = app.schedule_performance(production, when, 10 * args.runs, {"Adult": 2000})
+            sale = timed(
+                lambda: app.sell_tickets(hall, {"Adult": 2}, patron_id=rng.choice(buyers)),
+                args.runs,
+            )
+            print(f"sell 2 tickets, {args.runs} sales into one hall (service + projections,"
+                  " SQLite):", percentiles(sale))  # fmt: skip
         finally:
             services.close()
 
