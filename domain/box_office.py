@@ -122,7 +122,8 @@ class Performance(Aggregate):
         return self.capacity - self.sold
 
     def label(self) -> str:
-        return f"{self.title}, {self.starts_at:%a %d %b %H:%M}"
+        moment = self.starts_at
+        return f"{self.title}, {moment:%a} {moment.day} {moment:%b %H:%M}"
 
     def check_available(self, quantity: int) -> None:
         if quantity > self.available:

@@ -53,7 +53,7 @@ def test_an_exchange_into_a_full_performance_changes_nothing(app):
     friday, saturday = two_nights(app, capacity=(10, 3))
     sale = app.sell_tickets(friday, {"Adult": 2})
     app.sell_tickets(saturday, {"Adult": 2})
-    with pytest.raises(NotEnoughSeats, match="Only 1 seat left for Tosca, Sat 05 Dec"):
+    with pytest.raises(NotEnoughSeats, match="Only 1 seat left for Tosca, Sat 5 Dec"):
         app.exchange_tickets(sale["codes"], saturday)
     assert {app.get_ticket(c)["status"] for c in sale["codes"]} == {"valid"}
     assert (app.get_performance(friday)["sold"], app.get_performance(saturday)["sold"]) == (2, 2)
@@ -64,7 +64,7 @@ def test_exchanges_that_make_no_sense_are_refused_plainly(app):
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     mine = app.sell_tickets(friday, {"Adult": 1}, patron_id=ada)
     other = app.sell_tickets(friday, {"Adult": 1})
-    with pytest.raises(TicketProblem, match="already for Tosca, Fri 04 Dec"):
+    with pytest.raises(TicketProblem, match="already for Tosca, Fri 4 Dec"):
         app.exchange_tickets(mine["codes"], friday)
     with pytest.raises(TicketProblem, match="different patrons"):
         app.exchange_tickets(mine["codes"] + other["codes"], saturday)
