@@ -113,8 +113,11 @@ class PatronBoxOfficePanel(QFrame):
         )  # fmt: skip
         # As tall as the orders (up to six rows), so the timeline keeps the room.
         table = self.orders_table
-        chrome = (table.horizontalHeader().sizeHint().height()
-                  + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
+        chrome = (
+            table.horizontalHeader().sizeHint().height()
+            + table.horizontalScrollBar().sizeHint().height()
+            + 2 * table.frameWidth()
+        )
         table.setFixedHeight(ROW_HEIGHT * min(6, len(orders)) + chrome + 2)  # fmt: skip
         self.orders_table.setVisible(bool(orders))
         self.export_button.setVisible(bool(orders))
