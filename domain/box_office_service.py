@@ -188,8 +188,37 @@ class BoxOfficeService:
             "sold": p.sold, "available": p.available, "price_levels": dict(p.price_levels),
         }  # fmt: skip
 
+    def _current_tickets(self, codes: list[str]) -> list[Ticket]:
+        """The tickets these codes stand for now: an exchanged one's replacement."""
+        current = []
+        for code in codes:
+            ticket = self._get(ticket_id(code))
+            while ticket.status == Ticket.EXCHANGED:
+                ticket = self._get(ticket_id(ticket.replacement_code))
+            current.append(ticket)
+        return current
+
+    def _refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: dict) -> list:
+        """Void the tickets and free their seats, each at its own performance.
+
+        Returns every changed aggregate, to be saved in one transaction.
+        """
+        performances: dict[str, Performance] = {}
+        counts: dict[str, int] = {}
+        for ticket in tickets:
+            ticket.refund(stamp)
+            if ticket.performance_id not in performances:
+                performances[ticket.performance_id] = self._performance(ticket.performance_id)
+            counts[ticket.performance_id] = counts.get(ticket.performance_id, 0) + 1
+        for performance_id, performance in performances.items():
+            performance.release_seats(owner_id, counts[performance_id], **stamp)
+        return [*performances.values(), *tickets]
+
     def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
-        """Void every still-valid ticket of the order and free their seats."""
+        """Void every still-valid ticket of the order and free their seats.
+
+        Tickets exchanged to another performance are refunded there.
+        """
         try:
             order = self._get(self._uuid(order_id))
         except (AggregateNotFoundError, PerformanceNotFound):
@@ -200,22 +229,16 @@ class BoxOfficeService:
         for attempt in range(SALE_ATTEMPTS):
             # Fresh aggregates every round: a failed save drains pending events.
             order = self._get(order.id)
-            valid = [
-                t for t in (self._get(ticket_id(c)) for c in order.codes)
-                if t.status == Ticket.VALID
-            ]
+            valid = [t for t in self._current_tickets(order.codes) if t.status == Ticket.VALID]
             if not valid:
                 raise TicketProblem(
-                    "Every ticket of this order was already refunded or exchanged."
+                    "Every ticket of this order was already refunded or used."
                 )
-            for ticket in valid:
-                ticket.refund(stamp)
+            changed = self._refund_tickets(str(order.id), valid, stamp)
             amount = sum(t.price_cents for t in valid)
             order.refunded([t.code for t in valid], amount, **stamp)
-            performance = self._performance(order.performance_id)
-            performance.release_seats(str(order.id), len(valid), **stamp)
             try:
-                self._commit(performance, order, *valid)
+                self._commit(order, *changed)
                 break
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:

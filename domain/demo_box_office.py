@@ -137,12 +137,16 @@ def generate_box_office(
             if len(package) >= 2 and when > joined:
                 price = round(sum(s["top_price"] for s in package) * 0.8 / 100) * 100
                 try:
-                    app.sell_subscription(patron_id, "Spring season pass",
-                                          [s["id"] for s in package], price,
-                                          occurred_at=when)  # fmt: skip
+                    sold = app.sell_subscription(patron_id, "Spring season pass",
+                                                 [s["id"] for s in package], price,
+                                                 occurred_at=when)  # fmt: skip
                     counts["subscriptions"] += 1
                 except NotEnoughSeats:
-                    pass
+                    sold = None
+                cancelled_at = when + timedelta(days=rng.uniform(1, 10))
+                if sold is not None and rng.random() < 0.05 and cancelled_at < now:
+                    app.refund_subscription(sold["id"], occurred_at=cancelled_at)
+                    counts["refunds"] += 1
         if rng.random() < 0.09:
             level, fee = rng.choice(LEVELS)
             start = max(joined, now - timedelta(days=rng.uniform(10, 700)))

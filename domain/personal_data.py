@@ -37,6 +37,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Order.Refunded": (),
     # Subscriptions, memberships, donations: patron ids and amounts only.
     "Subscription.Purchased": (),
+    "Subscription.Refunded": (),
     "Membership.Started": (),
     "Donation.Received": (),
     "Donation.Acknowledged": (),

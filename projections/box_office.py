@@ -35,7 +35,7 @@ def _opt(value) -> str | None:
 
 class BoxOffice(Projection):
     name = "box_office"
-    version = 1
+    version = 2
     tables = ("bo_productions", "bo_performances", "bo_tickets", "bo_orders",
               "bo_subscriptions", "bo_memberships", "bo_donations")  # fmt: skip
 
@@ -58,6 +58,7 @@ class BoxOffice(Projection):
         on("Order.Placed")(self._order_placed)
         on("Order.Refunded")(self._order_refunded)
         on("Subscription.Purchased")(self._subscription_purchased)
+        on("Subscription.Refunded")(self._subscription_refunded)
         on("Membership.Started")(self._membership_started)
         on("Donation.Received")(self._donation_received)
         on("Donation.Acknowledged")(self._donation_acknowledged)
@@ -120,7 +121,9 @@ class BoxOffice(Projection):
                 performance_ids TEXT NOT NULL,
                 price_cents INTEGER NOT NULL,
                 payment TEXT NOT NULL,
-                purchased_at TEXT NOT NULL
+                purchased_at TEXT NOT NULL,
+                refunded_cents INTEGER NOT NULL DEFAULT 0,
+                refunded_at TEXT
             );
             CREATE INDEX IF NOT EXISTS bo_subscriptions_patron ON bo_subscriptions (patron_id);
             CREATE TABLE IF NOT EXISTS bo_memberships (
@@ -258,10 +261,16 @@ class BoxOffice(Projection):
     # -- subscriptions, memberships, donations ----------------------------
     def _subscription_purchased(self, db, e, position):
         db.conn.execute(
-            "INSERT OR REPLACE INTO bo_subscriptions VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO bo_subscriptions VALUES (?,?,?,?,?,?,?,0,NULL)",
             (str(e.originator_id), e.patron_id, e.package_name, json.dumps(e.performance_ids),
              e.price_cents, e.payment, iso(e.occurred_at)),
         )  # fmt: skip
+
+    def _subscription_refunded(self, db, e, position):
+        db.conn.execute(
+            "UPDATE bo_subscriptions SET refunded_cents = refunded_cents + ?, refunded_at = ?"
+            " WHERE id = ?", (e.amount_cents, iso(e.occurred_at), str(e.originator_id)),
+        )
 
     def _membership_started(self, db, e, position):
         db.conn.execute(
@@ -377,8 +386,9 @@ def order(db: Database, order_id: str) -> dict | None:
 
 def subscriptions(db: Database, patron_id: str) -> list[dict]:
     rows = _dicts(db.conn.execute(
-        "SELECT id, package_name, performance_ids, price_cents, payment, purchased_at"
-        " FROM bo_subscriptions WHERE patron_id = ? ORDER BY purchased_at DESC",
+        "SELECT id, package_name, performance_ids, price_cents, payment, purchased_at,"
+        " refunded_cents, refunded_at FROM bo_subscriptions WHERE patron_id = ?"
+        " ORDER BY purchased_at DESC",
         (str(patron_id),),
     ))  # fmt: skip
     for row in rows:
@@ -421,8 +431,9 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
         "SELECT count(*), coalesce(sum(total_cents - refunded_cents), 0), min(placed_at),"
         " max(placed_at) FROM bo_orders WHERE patron_id = ?", (pid,),
     ).fetchone()  # fmt: skip
-    subs_n, subs_cents, first_sub, last_sub = one(
-        "SELECT count(*), coalesce(sum(price_cents), 0), min(purchased_at), max(purchased_at)"
+    subs_n, subs_cents, first_sub, last_sub, active_subs = one(
+        "SELECT count(*), coalesce(sum(price_cents - refunded_cents), 0), min(purchased_at),"
+        " max(purchased_at), count(*) - count(refunded_at)"
         " FROM bo_subscriptions WHERE patron_id = ?", (pid,),
     ).fetchone()  # fmt: skip
     members_cents, first_member, last_member, latest_end = one(
@@ -448,7 +459,7 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
         "visits": visits,
         "first_purchase_at": min(firsts) if firsts else None,
         "last_purchase_at": max(lasts) if lasts else None,
-        "subscriber": subs_n > 0,
+        "subscriber": bool(active_subs),
         "subscriber_since": first_sub,
         "member_until": latest_end if latest_end and latest_end >= today else None,
         "unthanked_donations": unthanked,

@@ -9,7 +9,7 @@ another projection's tables, so it can be rebuilt on its own at any time.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
@@ -42,7 +42,8 @@ def price_text(cents: int, payment: str) -> str:
 
 class BoxOfficeTimeline:
     lookup_tables = ("timeline_productions", "timeline_performances", "timeline_orders",
-                     "timeline_donations")  # fmt: skip
+                     "timeline_donations", "timeline_subscriptions",
+                     "timeline_moved_tickets")  # fmt: skip
 
     def register_box_office(self) -> None:
         on = self.on
@@ -54,6 +55,7 @@ class BoxOfficeTimeline:
         on("Order.Refunded")(self._tl_order_refunded)
         on("Exchange.Made")(self._tl_exchange_made)
         on("Subscription.Purchased")(self._tl_subscription)
+        on("Subscription.Refunded")(self._tl_subscription_refunded)
         on("Membership.Started")(self._tl_membership)
         on("Donation.Received")(self._tl_donation)
         on("Donation.Acknowledged")(self._tl_acknowledged)
@@ -73,6 +75,12 @@ class BoxOfficeTimeline:
                 ON timeline_performances (production_id);
             CREATE TABLE IF NOT EXISTS timeline_orders (
                 id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_moved_tickets (
+                code TEXT PRIMARY KEY, performance_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_subscriptions (
+                id TEXT PRIMARY KEY, package_name TEXT NOT NULL
             );
             CREATE TABLE IF NOT EXISTS timeline_donations (
                 id TEXT PRIMARY KEY, amount_cents INTEGER NOT NULL, fund TEXT NOT NULL
@@ -137,11 +145,31 @@ class BoxOfficeTimeline:
                               " WHERE id = ?", (str(e.originator_id),)).fetchone()  # fmt: skip
         if row is None:
             return
-        summary = (f"Refunded {tickets_word(len(e.codes))} for {self._label(db, row[1])}"
+        nights = self._labels(db, e.codes, row[1])
+        summary = (f"Refunded {tickets_word(len(e.codes))} for {nights}"
                    f" — {format_cents(e.amount_cents)}")  # fmt: skip
         self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=row[0])
 
+    def _labels(self, db, codes: list[str], bought_for: str) -> str:
+        """'Hamlet, Sat 14 Mar 19:30' or, after exchanges, every night the tickets were for."""
+        marks = ",".join("?" * len(codes))
+        moved = dict(db.conn.execute(
+            f"SELECT code, performance_id FROM timeline_moved_tickets WHERE code IN ({marks})",
+            list(codes),
+        ).fetchall())  # fmt: skip
+        nights = list(dict.fromkeys(moved.get(code, bought_for) for code in codes))
+        nights.sort(key=lambda night: self._starts(db, night))
+        return " and ".join(self._label(db, night) for night in nights)
+
+    def _starts(self, db, performance_id: str) -> str:
+        row = db.conn.execute("SELECT starts_at FROM timeline_performances WHERE id = ?",
+                              (performance_id,)).fetchone()  # fmt: skip
+        return datetime.fromisoformat(row[0]).astimezone(UTC).isoformat() if row else ""
+
     def _tl_exchange_made(self, db, e, position):
+        # Where replacement tickets are, so a later refund names the right night.
+        db.conn.executemany("INSERT OR REPLACE INTO timeline_moved_tickets VALUES (?, ?)",
+                            [(code, e.to_performance_id) for code in e.new_codes])  # fmt: skip
         if not e.patron_id:
             return
         source = e.from_performance_ids[0] if e.from_performance_ids else ""
@@ -154,12 +182,22 @@ class BoxOfficeTimeline:
         self.add(db, e, position, "exchange", summary, detail, patron_id=e.patron_id)
 
     def _tl_subscription(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO timeline_subscriptions VALUES (?, ?)",
+                        (str(e.originator_id), e.package_name))  # fmt: skip
         n = len(e.performance_ids)
         shows = "1 performance" if n == 1 else f"{n} performances"
         summary = (f"Subscribed to {e.package_name} ({shows})"
                    f" — {price_text(e.price_cents, e.payment)}")  # fmt: skip
         detail = "; ".join(self._label(db, p) for p in e.performance_ids)
         self.add(db, e, position, "subscription", summary, detail, patron_id=e.patron_id)
+
+    def _tl_subscription_refunded(self, db, e, position):
+        row = db.conn.execute("SELECT package_name FROM timeline_subscriptions WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        package = row[0] if row else "a"
+        summary = (f"Refunded the {package} subscription ({tickets_word(len(e.codes))})"
+                   f" — {format_cents(e.amount_cents)}")  # fmt: skip
+        self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=e.patron_id)
 
     def _tl_membership(self, db, e, position):
         summary = (f"Became a member ({e.level}), {day(e.starts_on)} to {day(e.ends_on)}"

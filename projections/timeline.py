@@ -26,7 +26,7 @@ def first_line(text: str, width: int = 120) -> str:
 
 class Timeline(BoxOfficeTimeline, Projection):
     name = "timeline"
-    version = 2
+    version = 3
     tables = ("timeline", *BoxOfficeTimeline.lookup_tables)
 
     def __init__(self) -> None:

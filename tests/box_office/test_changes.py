@@ -77,14 +77,21 @@ def test_exchanges_that_make_no_sense_are_refused_plainly(app):
         app.exchange_tickets(mine["codes"], saturday)
 
 
-def test_a_refund_after_an_exchange_refunds_only_what_is_left(app):
+def test_a_refund_after_an_exchange_refunds_the_replacement_where_it_is(app):
     friday, saturday = two_nights(app)
     sale = app.sell_tickets(friday, {"Adult": 2})
-    app.exchange_tickets(sale["codes"][:1], saturday)
+    moved = app.exchange_tickets(sale["codes"][:1], saturday)
+    moved_again = app.exchange_tickets(moved["codes"], friday)
+    app.exchange_tickets(moved_again["codes"], saturday)
     refund = app.refund_order(sale["order_id"])
-    assert refund == {"refunded": sale["codes"][1:], "amount_cents": 3200}
+    assert refund["amount_cents"] == 6400 and len(refund["refunded"]) == 2
+    assert refund["refunded"][1] == sale["codes"][1]
+    assert app.get_ticket(refund["refunded"][0])["performance_id"] == saturday
+    assert {app.get_ticket(c)["status"] for c in refund["refunded"]} == {"refunded"}
     assert app.get_performance(friday)["sold"] == 0
-    assert app.get_performance(saturday)["sold"] == 1
+    assert app.get_performance(saturday)["sold"] == 0
+    with pytest.raises(TicketProblem, match="already refunded or used"):
+        app.refund_order(sale["order_id"])
 
 
 def test_a_walk_up_buyer_becomes_a_patron(app):

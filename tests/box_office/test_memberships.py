@@ -8,7 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.application import Houselights
-from domain.errors import DonationProblem, InvalidInput, NotEnoughSeats, PatronNotFound
+from domain.errors import (
+    DonationProblem,
+    InvalidInput,
+    NotEnoughSeats,
+    PatronNotFound,
+    TicketProblem,
+)
 
 PRICES = {"Adult": 3000}
 
@@ -120,3 +126,18 @@ def test_two_workstations_selling_subscriptions_for_the_last_seat(store_env):
     finally:
         office.close()
         phone.close()
+
+
+def test_refunding_a_subscription_frees_the_seats_it_still_holds(app, season, ada):
+    sold = app.sell_subscription(ada, "Autumn season", season, price_cents=9000)
+    moved = app.exchange_tickets(sold["codes"][2:], season[0])  # the third show on night one
+    refund = app.refund_subscription(sold["id"])
+    assert refund["amount_cents"] == 9000
+    assert refund["refunded"][:2] == sold["codes"][:2]
+    assert refund["refunded"][2] == moved["codes"][0]
+    assert [app.get_performance(p)["sold"] for p in season] == [0, 0, 0]
+    assert {app.get_ticket(c)["status"] for c in refund["refunded"]} == {"refunded"}
+    with pytest.raises(TicketProblem, match="Autumn season subscription was already refunded"):
+        app.refund_subscription(sold["id"])
+    with pytest.raises(TicketProblem, match="could not find that subscription"):
+        app.refund_subscription(ada)

@@ -197,7 +197,10 @@ def test_every_box_office_interaction_is_on_the_patron_timeline(services, hamlet
         ("membership", "Became a member (Friend), 1 Jan 2026 to 31 Dec 2026 — $40.00"),
         ("subscription", "Subscribed to Weekend pair (2 performances) — $50.00"),
         ("purchase", "Bought 1 ticket for Hamlet, Sun 15 Mar 15:30 — complimentary"),
-        ("refund", "Refunded 1 ticket for Hamlet, Sat 14 Mar 19:30 — $30.00"),
+        (
+            "refund",
+            "Refunded 2 tickets for Hamlet, Sat 14 Mar 19:30 and Hamlet, Sun 15 Mar 15:30 — $60.00",
+        ),
         ("exchange", "Exchanged 1 ticket for Hamlet, Sat 14 Mar 19:30 to Sun 15 Mar 15:30"),
         ("purchase", "Bought 2 tickets for Hamlet, Sat 14 Mar 19:30 — $60.00"),
     ]
@@ -253,3 +256,21 @@ def test_a_rebuild_gives_the_same_box_office(services, hamlet, ada):
     runner.rebuild()
     assert dump() == before
     assert len(before["bo_tickets"]) == 5
+
+
+def test_a_refunded_subscription_leaves_the_spend_and_the_badge(services, hamlet, ada):
+    app, db = services.app, services.runner.db()
+    _, saturday, sunday = hamlet
+    sold = app.sell_subscription(ada, "Weekend pair", [saturday, sunday], 5000)
+    assert box_office.patron_stats(db, ada)["subscriber"] is True
+    app.refund_subscription(sold["id"])
+
+    stats = box_office.patron_stats(db, ada)
+    assert (stats["subscriber"], stats["lifetime_spend_cents"], stats["tickets"]) == (False, 0, 0)
+    assert stats["subscriber_since"] is not None  # they were one once
+    [row] = box_office.subscriptions(db, ada)
+    assert (row["price_cents"], row["refunded_cents"]) == (5000, 5000)
+    assert [p["sold"] for p in box_office.performances(db)] == [0, 0]
+    assert [p["revenue_cents"] for p in box_office.performances(db)] == [0, 0]
+    assert story(services, ada)[0] == (
+        "refund", "Refunded the Weekend pair subscription (2 tickets) — $50.00")  # fmt: skip
