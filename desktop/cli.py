@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -179,7 +180,8 @@ def cmd_patrons(args) -> int:
 def _local(iso_text: str) -> str:
     from datetime import datetime
 
-    return f"{datetime.fromisoformat(iso_text).astimezone():%a %d %b %Y %H:%M}"
+    moment = datetime.fromisoformat(iso_text).astimezone()
+    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
 
 
 def cmd_performances(args) -> int:
@@ -275,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("houselights: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped listening (e.g. piped into head)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (closed by the interpreter at exit)
+        return 0
 
 
 if __name__ == "__main__":
