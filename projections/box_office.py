@@ -269,7 +269,8 @@ class BoxOffice(Projection):
     def _subscription_refunded(self, db, e, position):
         db.conn.execute(
             "UPDATE bo_subscriptions SET refunded_cents = refunded_cents + ?, refunded_at = ?"
-            " WHERE id = ?", (e.amount_cents, iso(e.occurred_at), str(e.originator_id)),
+            " WHERE id = ?",
+            (e.amount_cents, iso(e.occurred_at), str(e.originator_id)),
         )
 
     def _membership_started(self, db, e, position):
