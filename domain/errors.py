@@ -68,3 +68,13 @@ class TicketProblem(HouselightsError):
 
 class UnreadableSalesFile(HouselightsError):
     """A sales export that cannot be used at all (missing, not CSV, no needed columns)."""
+
+
+class DonationProblem(HouselightsError):
+    """A donation that cannot be recorded or thanked as asked."""
+
+
+class ProductionNotFound(HouselightsError):
+    def __init__(self, production_id: str):
+        super().__init__("We could not find that production. It may have been removed.")
+        self.production_id = production_id

@@ -27,9 +27,18 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Performance.SeatsReleased": (),
     "Performance.CapacityChanged": (),
     "Performance.Rescheduled": (),
+    "Performance.VenueChanged": (),
+    "Performance.PricesChanged": (),
+    "Exchange.Made": (),
     "Ticket.Issued": (),
     "Ticket.Refunded": (),
     "Ticket.Exchanged": (),
     "Order.Placed": (),
     "Order.Refunded": (),
+    # Subscriptions, memberships, donations: patron ids and amounts only.
+    "Subscription.Purchased": (),
+    "Subscription.Refunded": (),
+    "Membership.Started": (),
+    "Donation.Received": (),
+    "Donation.Acknowledged": (),
 }
