@@ -28,3 +28,13 @@ def local_moment(iso: str | None, fmt: str = MOMENT_FORMAT) -> str:
 
 def local_date(iso: str | None) -> str:
     return local_moment(iso, DATE_FORMAT)
+
+
+def money(cents: int | None) -> str:
+    """Integer cents in the computer's currency format ('$1,234.50'); '' for nothing."""
+    if cents is None:
+        return ""
+    locale = QLocale()
+    if locale.language() == QLocale.Language.C:
+        return f"{cents / 100:,.2f}"
+    return locale.toCurrencyString(cents / 100)
