@@ -19,13 +19,14 @@ from eventsourcing.domain import Aggregate
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys
 from domain.errors import PatronNotFound, PossibleDuplicate
+from domain.memberships_service import MembershipsService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
 
 Listener = Callable[[int], None]
 
 
-class Houselights(BoxOfficeService, Application):
+class Houselights(BoxOfficeService, MembershipsService, Application):
     """Event-sourced application service for one organization."""
 
     name = "Houselights"

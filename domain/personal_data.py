@@ -32,4 +32,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Ticket.Exchanged": (),
     "Order.Placed": (),
     "Order.Refunded": (),
+    # Subscriptions, memberships, donations: patron ids and amounts only.
+    "Subscription.Purchased": (),
+    "Membership.Started": (),
+    "Donation.Received": (),
+    "Donation.Acknowledged": (),
 }
