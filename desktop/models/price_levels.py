@@ -6,22 +6,10 @@ lost when a price cannot be read; ``to_cents`` reads them.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from desktop.formatting import parse_cents as to_cents
 from desktop.models.base import RowTableModel
-
-_PRICE = re.compile(r"^\s*[^\d\s.,-]*\s*(\d{1,7})(?:[.,](\d{1,2}))?\s*$")
-
-
-def to_cents(text: str) -> int | None:
-    """'25' -> 2500, '12.5' -> 1250, '$ 8,00' -> 800; None when it is not a price."""
-    match = _PRICE.match(text or "")
-    if not match:
-        return None
-    whole, fraction = match.group(1), (match.group(2) or "0").ljust(2, "0")
-    return int(whole) * 100 + int(fraction)
 
 
 def from_cents(cents: int) -> str:

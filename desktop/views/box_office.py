@@ -202,7 +202,7 @@ class BoxOfficeView(QWidget):
         layout.addWidget(self.splitter, 1)
         self._selection_changed()
 
-    # -- loading ----------------------------------------------------------------------------
+    # -- loading ----------------------------------------------------------------
     def refresh(self) -> None:
         """Re-read the performances (and the selected one's tickets), keeping the selection."""
         selected = self.current_performance_id()
@@ -330,7 +330,7 @@ class BoxOfficeView(QWidget):
         if tickets and tickets[0].get("patron_id"):
             self.open_patron.emit(tickets[0]["patron_id"])
 
-    # -- dialogs ------------------------------------------------------------------------------------
+    # -- dialogs ----------------------------------------------------------------
     def _show(self, dialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
@@ -430,7 +430,7 @@ class BoxOfficeView(QWidget):
         if tickets:
             save_tickets(self.window(), tickets)
 
-    # -- keys ---------------------------------------------------------------------------------------
+    # -- keys ----------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if (watched is self.table and event.type() == QEvent.Type.KeyPress
                 and event.key() in _OPEN_KEYS):  # fmt: skip

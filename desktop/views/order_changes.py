@@ -111,8 +111,10 @@ class ExchangeDialog(QDialog):
 
         count = len(self.codes)
         what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
-        intro = heading(self.tr("Exchange {what} for {performance}").format(
-            what=what, performance=performance_label(performance)), self, name="subheading")  # fmt: skip
+        title = self.tr("Exchange {what} for {performance}").format(
+            what=what, performance=performance_label(performance)
+        )
+        intro = heading(title, self, name="subheading")
         intro.setWordWrap(True)
         hint = QLabel(self.tr(
             "Choose the date they would rather come. Only performances with {n} or more "
