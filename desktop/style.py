@@ -161,6 +161,45 @@ QStatusBar QProgressBar {{
     background: {CARD}; text-align: center;
 }}
 QStatusBar QProgressBar::chunk {{ background: {AMBER}; border-radius: 4px; }}
+/* box office */
+QWidget#boxOffice {{ background: {PAPER}; color: {INK}; }}
+QSplitter::handle {{ background: transparent; }}
+QSplitter::handle:vertical {{ height: 10px; }}
+QComboBox, QSpinBox, QDateTimeEdit, QDateEdit {{
+    background: {CARD};
+    border: 1px solid #cfc8bd;
+    border-radius: 6px;
+    padding: 5px 8px;
+    min-height: 20px;
+}}
+QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus, QDateEdit:focus {{
+    border: 2px solid {ACCENT}; padding: 4px 7px;
+}}
+QSpinBox {{ font-size: 12pt; }}
+QPushButton#segmentButton {{ border-radius: 0; padding: 7px 18px; }}
+QPushButton#segmentButton:checked {{
+    background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600;
+}}
+QLabel#seatsLeft {{
+    background: #e6f1f2; color: {ACCENT_DARK}; border-radius: 12px; padding: 5px 14px;
+    font-weight: 600;
+}}
+QLabel#seatsLeft[soldOut="true"] {{ background: #fbe3e1; color: {ERROR}; }}
+QLabel#levelName {{ font-size: 11.5pt; }}
+QLabel#totalLabel {{ font-size: 16pt; font-weight: 600; color: {INK}; padding-top: 8px; }}
+QLabel#problemBanner {{
+    color: {ERROR}; background: #fdecea; border: 1px solid #f3c1bc; border-radius: 6px;
+    padding: 8px 12px; font-size: 10.5pt;
+}}
+QLabel#warningText {{ color: #5c3d00; }}
+QLabel#ticketCodes {{
+    background: {CARD}; border: 1px solid {LINE}; border-radius: 8px; padding: 12px 16px;
+}}
+QFrame#statTile {{ background: {CARD}; border: 1px solid {LINE}; border-radius: 10px; }}
+QFrame#statTile QLabel {{ background: transparent; }}
+QLabel#statCaption {{ color: {MUTED}; font-size: 9.5pt; }}
+QLabel#statValue {{ font-size: 17pt; font-weight: 600; color: {ACCENT_DARK}; }}
+QLabel#statDetail {{ color: {MUTED}; font-size: 9pt; }}
 """
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import TimelineModel
 from desktop.views.patron_dialog import PatronDialog
+from desktop.views.patron_purchases import PurchasesPanel
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from projections import patron_directory as directory
@@ -213,13 +215,29 @@ class PatronPage(QWidget):
         timeline_title.addStretch(1)
         timeline_title.addWidget(self.export_button)
 
+        self.purchases = PurchasesPanel(app, runner, self)
+        self.purchases.message.connect(self.message)
+
+        timeline_box = QWidget(self)
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.setContentsMargins(0, 6, 0, 0)
+        timeline_layout.setSpacing(10)
+        timeline_layout.addLayout(timeline_title)
+        timeline_layout.addWidget(self.timeline_table, 1)
+        self.sections = QSplitter(Qt.Orientation.Vertical, self)
+        self.sections.setObjectName("patronSections")
+        self.sections.setChildrenCollapsible(False)
+        self.sections.addWidget(self.purchases)
+        self.sections.addWidget(timeline_box)
+        self.sections.setStretchFactor(0, 2)
+        self.sections.setStretchFactor(1, 3)
+
         right = QVBoxLayout()
         right.setSpacing(10)
         right.addLayout(note_row)
         right.addWidget(self.note_error)
         right.addSpacing(6)
-        right.addLayout(timeline_title)
-        right.addWidget(self.timeline_table, 1)
+        right.addWidget(self.sections, 1)
 
         body = QHBoxLayout()
         body.setSpacing(20)
@@ -259,9 +277,11 @@ class PatronPage(QWidget):
             self.edit_button.setEnabled(False)
             self.timeline_model.set_rows([])
             self.timeline_count.setText("")
+            self.purchases.show_patron(None)
             return
         self.edit_button.setEnabled(True)
         self.card.show_row(self.row)
+        self.purchases.show_patron(self.row)
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())
