@@ -165,18 +165,10 @@ QStatusBar QProgressBar::chunk {{ background: {AMBER}; border-radius: 4px; }}
 QWidget#boxOffice {{ background: {PAPER}; color: {INK}; }}
 QSplitter::handle {{ background: transparent; }}
 QSplitter::handle:vertical {{ height: 10px; }}
-QComboBox, QSpinBox, QDateTimeEdit, QDateEdit {{
-    background: {CARD};
-    border: 1px solid #cfc8bd;
-    border-radius: 6px;
-    padding: 5px 8px;
-    min-height: 20px;
-}}
-QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus, QDateEdit:focus {{
-    border: 2px solid {ACCENT}; padding: 4px 7px;
-}}
+QComboBox, QSpinBox, QDateTimeEdit, QDateEdit {{ min-height: 26px; }}
 QSpinBox {{ font-size: 12pt; }}
-QPushButton#segmentButton {{ border-radius: 0; padding: 7px 18px; }}
+QPushButton#segmentButton {{ border-radius: 0; padding: 7px 18px; min-width: 120px; }}
+QPushButton#segmentButton:focus {{ padding: 6px 17px; }}
 QPushButton#segmentButton:checked {{
     background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600;
 }}

@@ -103,7 +103,7 @@ class PatronStats(QWidget):
 
 
 class PurchasesPanel(QWidget):
-    """Stats, the patron's actions, and their orders."""
+    """The patron's orders; ``summary`` holds their figures and the actions."""
 
     message = Signal(str)
 
@@ -113,7 +113,7 @@ class PurchasesPanel(QWidget):
         self.runner = runner
         self.patron: dict | None = None
         self.dialog: QWidget | None = None
-        self.stats = PatronStats(self)
+        self.stats = PatronStats(parent)
 
         self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
         self.sell_button.setObjectName("primaryButton")
@@ -172,12 +172,16 @@ class PurchasesPanel(QWidget):
         for button in (self.refund_button, self.exchange_button, self.print_button,
                        self.pdf_button, self.export_button):  # fmt: skip
             title.addWidget(button)
+        #: the figures and the buttons; the page places them above the note
+        self.summary = QWidget(parent)
+        summary = QVBoxLayout(self.summary)
+        summary.setContentsMargins(0, 0, 0, 0)
+        summary.setSpacing(10)
+        summary.addWidget(self.stats)
+        summary.addLayout(actions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
-        layout.addWidget(self.stats)
-        layout.addLayout(actions)
-        layout.addSpacing(4)
         layout.addLayout(title)
         layout.addWidget(self.table, 1)
         self._order_changed()

@@ -100,6 +100,7 @@ class WalkUpForm(QWidget):
         self.consent = QCheckBox(self.tr("Happy to receive news by email"), self)
         self.consent.setObjectName("email_consent")
         grid.addWidget(self.consent, 7, 0, 1, 2)
+        grid.setRowStretch(8, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
