@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
+from domain.box_office_changes import BoxOfficeChangesService
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys
 from domain.errors import PatronNotFound, PossibleDuplicate
@@ -26,7 +27,7 @@ from domain.recording import RecordingContext
 Listener = Callable[[int], None]
 
 
-class Houselights(BoxOfficeService, MembershipsService, Application):
+class Houselights(BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application):
     """Event-sourced application service for one organization."""
 
     name = "Houselights"

@@ -105,7 +105,7 @@ class BoxOfficeService:
             codes = [new_code() for _ in range(count)]
         order_uuid = order_id_for(reference) if reference else uuid4()
         if reference and self._exists(order_uuid):
-            existing = self.repository.get(order_uuid)  # already recorded: nothing new
+            existing = self._get(order_uuid)  # already recorded: nothing new
             return {"order_id": str(order_uuid), "codes": list(existing.codes),
                     "total_cents": existing.total_cents, "existing": True}  # fmt: skip
         stamp = self._stamp(occurred_at)
@@ -143,7 +143,7 @@ class BoxOfficeService:
 
     def _exists(self, aggregate_id) -> bool:
         try:
-            self.repository.get(aggregate_id)
+            self._get(aggregate_id)  # also sees what an open batch has not saved yet
             return True
         except AggregateNotFoundError:
             return False
@@ -171,15 +171,17 @@ class BoxOfficeService:
     def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
         """Void every still-valid ticket of the order and free their seats."""
         try:
-            order = self.repository.get(self._uuid(order_id))
+            order = self._get(self._uuid(order_id))
         except (AggregateNotFoundError, PerformanceNotFound):
-            raise TicketProblem("We could not find that order.") from None
+            order = None
+        if not isinstance(order, Order):
+            raise TicketProblem("We could not find that order.")
         stamp = self._stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             # Fresh aggregates every round: a failed save drains pending events.
-            order = self.repository.get(order.id)
+            order = self._get(order.id)
             valid = [
-                t for t in (self.repository.get(ticket_id(c)) for c in order.codes)
+                t for t in (self._get(ticket_id(c)) for c in order.codes)
                 if t.status == Ticket.VALID
             ]
             if not valid:
