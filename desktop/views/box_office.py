@@ -391,10 +391,11 @@ class BoxOfficeView(QWidget):
 
     def refund(self) -> RefundDialog | None:
         """Refund order… asks once, then refunds the order of the selected ticket."""
-        order_id = self.current_order_id()
-        if order_id is None:
+        tickets = self.selected_tickets()
+        if not tickets:
             return None
-        dialog = RefundDialog(self.app, self.runner, order_id, self.window())
+        dialog = RefundDialog(self.app, self.runner, tickets[0]["order_id"],
+                              tickets[0].get("buyer") or "", self.window())  # fmt: skip
         dialog.refunded.connect(lambda result: self.message.emit(refund_message(self, result)))
         self._show(dialog)
         return dialog
@@ -407,7 +408,7 @@ class BoxOfficeView(QWidget):
         dialog = ExchangeDialog(
             self.app, self.runner, [t["code"] for t in tickets], performance,
             self.sellable_performances(), patron_name=tickets[0].get("buyer") or "",
-            parent=self.window(),
+            order_id=tickets[0]["order_id"], parent=self.window(),
         )  # fmt: skip
         dialog.exchanged.connect(lambda result: self.message.emit(self.tr("Tickets exchanged.")))
         self._show(dialog)

@@ -28,7 +28,6 @@ from desktop.views.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.widgets import error_label, heading, show_error, table_view
 from domain.errors import HouselightsError
 from projections import box_office
-from projections import patron_directory as directory
 
 
 class RefundDialog(QMessageBox):
@@ -36,7 +35,8 @@ class RefundDialog(QMessageBox):
 
     refunded = Signal(dict)
 
-    def __init__(self, app, runner, order_id: str, parent: QWidget | None = None):
+    def __init__(self, app, runner, order_id: str, buyer: str = "",
+                 parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
         self.app = app
         self.order_id = order_id
@@ -45,7 +45,6 @@ class RefundDialog(QMessageBox):
         self.setWindowTitle(self.tr("Refund order"))
         db = runner.db()
         order = box_office.order(db, order_id) or {}
-        patron = directory.get(db, order["patron_id"]) if order.get("patron_id") else None
         left = int(order.get("total_cents") or 0) - int(order.get("refunded_cents") or 0)
         count = int(order.get("quantity") or 0)
         self.setText(self.tr("Refund {tickets} for {performance}?").format(
@@ -53,7 +52,7 @@ class RefundDialog(QMessageBox):
             else self.tr("{n} tickets").format(n=count),
             performance=performance_label(order) if order else self.tr("this performance"),
         ))  # fmt: skip
-        buyer = patron["name"] if patron else self.tr("the buyer")
+        buyer = buyer or self.tr("the buyer")
         self.setInformativeText(self.tr(
             "{amount} goes back to {buyer}. The tickets stop working at the door and "
             "the seats go back on sale."
@@ -96,6 +95,7 @@ class ExchangeDialog(QDialog):
         performance: dict,
         performances: list[dict],
         patron_name: str = "",
+        order_id: str = "",
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
@@ -104,6 +104,7 @@ class ExchangeDialog(QDialog):
         self.codes = list(codes)
         self.performance = performance
         self.patron_name = patron_name
+        self.order_id = order_id
         self.result: dict | None = None
         self.setObjectName("exchangeDialog")
         self.setWindowTitle(self.tr("Exchange tickets"))
@@ -217,8 +218,7 @@ class ExchangeDialog(QDialog):
             show_error(self.error, str(error))
             return None
         new_codes = result.get("codes") or []
-        tickets = ticket_dicts(self.app, target, new_codes, self.patron_name,
-                               result.get("order_id") or "")  # fmt: skip
+        tickets = ticket_dicts(self.app, target, new_codes, self.patron_name, self.order_id)
         self.result = dict(result, tickets=tickets)
         self.done_title.setText(self.tr("Exchanged. New tickets for {performance}:").format(
             performance=performance_label(target)))  # fmt: skip

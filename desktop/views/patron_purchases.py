@@ -289,7 +289,7 @@ class PurchasesPanel(QWidget):
         order_id = self.current_order_id()
         if order_id is None:
             return None
-        dialog = RefundDialog(self.app, self.runner, order_id, self.window())
+        dialog = RefundDialog(self.app, self.runner, order_id, self.patron["name"], self.window())
         dialog.refunded.connect(lambda result: self.message.emit(refund_message(self, result)))
         self._show(dialog)
         return dialog
@@ -302,7 +302,8 @@ class PurchasesPanel(QWidget):
         performance = box_office.performance(self.runner.db(), order["performance_id"])
         dialog = ExchangeDialog(
             self.app, self.runner, [t["code"] for t in tickets], performance,
-            self._performances(), patron_name=self.patron["name"], parent=self.window(),
+            self._performances(), patron_name=self.patron["name"], order_id=order["order_id"],
+            parent=self.window(),
         )  # fmt: skip
         dialog.exchanged.connect(lambda _r: self.message.emit(self.tr("Tickets exchanged.")))
         self._show(dialog)

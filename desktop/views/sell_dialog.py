@@ -41,7 +41,6 @@ from domain.errors import (
     HouselightsError,
     InvalidInput,
     NotEnoughSeats,
-    PossibleDuplicate,
     ValidationError,
 )
 from projections import patron_directory as directory
@@ -568,6 +567,10 @@ class SellDialog(QDialog):
             return None
         self.clear_errors()
         quantities, payment = self.quantities(), self.payment()
+        if not quantities:
+            # checked here too, so a walk-up buyer is never registered without a sale
+            self._show_domain_errors({"quantities": self.tr("Choose how many tickets to sell.")})
+            return None
         buyer_name = ""
         try:
             if self.mode == WALK_UP:
@@ -575,9 +578,10 @@ class SellDialog(QDialog):
                 result = self.app.sell_to_walk_up(
                     self.performance["id"], quantities, payment=payment, **values
                 )
-                buyer_name = " ".join(
+                found = directory.get(self.runner.db(), result["patron_id"])
+                buyer_name = found["name"] if found else " ".join(
                     v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
-                )
+                )  # fmt: skip
             elif self.mode == FIND:
                 patron = self.finder.chosen()
                 if patron is None:
@@ -601,9 +605,6 @@ class SellDialog(QDialog):
             return None
         except ValidationError as error:
             self._show_domain_errors({error.field: error.message})
-            return None
-        except PossibleDuplicate as error:
-            self._offer_existing(error)
             return None
         except HouselightsError as error:
             show_error(self.general_error, str(error))
@@ -639,11 +640,6 @@ class SellDialog(QDialog):
                 placed[key] = message
         if self.mode == WALK_UP:
             unplaced += self.walk_up.show_errors(placed)
-            if self.walk_up.is_empty():
-                unplaced.append(self.tr(
-                    "Ask for the buyer's name and an email or phone. If they would "
-                    "rather not say, use “Sell anonymously”."
-                ))  # fmt: skip
             first = next((k for k in ("first_name", "name", "last_name", "email", "phone")
                           if k in placed), None)  # fmt: skip
             target = {"name": "first_name"}.get(first, first)
@@ -654,19 +650,6 @@ class SellDialog(QDialog):
         show_error(self.general_error, " ".join(unplaced))
         if "quantities" in by_field and self.spins:
             next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _offer_existing(self, error: PossibleDuplicate) -> None:
-        """The walk-up buyer is already on file: sell to them instead, one click."""
-        match = error.matches[0]
-        row = directory.get(self.runner.db(), match["id"]) or {
-            "id": match["id"], "name": match.get("name", "")
-        }  # fmt: skip
-        self.finder.show_patron(row)
-        self.set_mode(FIND)
-        show_error(self.general_error, self.tr(
-            "{name} is already on file with this email or phone. They are selected now: "
-            "press Sell again to sell to them."
-        ).format(name=match.get("name", "")))  # fmt: skip
 
     def _sold(self, result: dict, buyer_name: str, quantities: dict, payment: str) -> None:
         tickets = ticket_dicts(
@@ -685,7 +668,16 @@ class SellDialog(QDialog):
             "card": self.tr("paid by card"),
             "complimentary": self.tr("complimentary"),
         }[payment]
-        if buyer_name:
+        if result.get("existing_patron"):
+            detail = self.tr(
+                "{name} was already on file with this email or phone: the tickets are on "
+                "their record. {total} {paid}."
+            ).format(name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid)
+        elif self.mode == WALK_UP:
+            detail = self.tr(
+                "{name} is now a patron (walk-up), {total} {paid}. The sale is on their timeline."
+            ).format(name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid)
+        elif buyer_name:
             detail = self.tr("To {name}, {total} {paid}. The sale is on their timeline.").format(
                 name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid
             )
