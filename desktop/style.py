@@ -190,8 +190,9 @@ QLabel#ticketCodes {{
 QFrame#statTile {{ background: {CARD}; border: 1px solid {LINE}; border-radius: 10px; }}
 QFrame#statTile QLabel {{ background: transparent; }}
 QLabel#statCaption {{ color: {MUTED}; font-size: 9.5pt; }}
-QLabel#statValue {{ font-size: 17pt; font-weight: 600; color: {ACCENT_DARK}; }}
+QLabel#statValue {{ font-size: 15pt; font-weight: 600; color: {ACCENT_DARK}; }}
 QLabel#statDetail {{ color: {MUTED}; font-size: 9pt; }}
+QFrame#statTile[long="true"] QLabel#statValue {{ font-size: 12pt; padding: 3px 0; }}
 """
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -109,6 +110,8 @@ class BoxOfficeView(QWidget):
 
         # -- tickets of the selected performance -------------------------------------------
         self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
+        self.tickets_title.setMinimumWidth(120)
+        self.tickets_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.tickets_count = QLabel(self)
         self.tickets_count.setObjectName("countLabel")
         self.refund_button = QPushButton(self.tr("Refund order…"), self)
@@ -134,7 +137,7 @@ class BoxOfficeView(QWidget):
             (TicketTableModel.LEVEL, 130),
             (TicketTableModel.PRICE, 100),
             (TicketTableModel.STATUS, 110),
-            (TicketTableModel.SOLD_AT, 190),
+            (TicketTableModel.SOLD_AT, 215),
         ):
             self.ticket_table.setColumnWidth(column, width)
         self.ticket_table.horizontalHeader().setSectionResizeMode(
@@ -172,20 +175,22 @@ class BoxOfficeView(QWidget):
         upper_layout.addWidget(self.table, 1)
 
         tickets_top = QHBoxLayout()
-        tickets_top.addWidget(self.tickets_title)
+        tickets_top.addWidget(self.tickets_title, 1)
         tickets_top.addWidget(self.tickets_count, 0, Qt.AlignmentFlag.AlignBottom)
-        tickets_top.addStretch(1)
-        tickets_top.addWidget(self.buyer_button)
-        tickets_top.addWidget(self.refund_button)
-        tickets_top.addWidget(self.exchange_button)
-        tickets_top.addWidget(self.print_button)
-        tickets_top.addWidget(self.pdf_button)
-        tickets_top.addWidget(self.tickets_export_button)
+        ticket_actions = QHBoxLayout()
+        ticket_actions.setSpacing(8)
+        for button in (self.refund_button, self.exchange_button, self.print_button,
+                       self.pdf_button):  # fmt: skip
+            ticket_actions.addWidget(button)
+        ticket_actions.addStretch(1)
+        ticket_actions.addWidget(self.buyer_button)
+        ticket_actions.addWidget(self.tickets_export_button)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
         lower_layout.setSpacing(8)
         lower_layout.addLayout(tickets_top)
+        lower_layout.addLayout(ticket_actions)
         lower_layout.addWidget(self.ticket_table, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)

@@ -182,10 +182,10 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 190)
-        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 130)
-        self.timeline_table.setColumnWidth(TimelineModel.BY, 130)
-        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 130)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
+        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 110)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 90)
+        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
         )
@@ -199,9 +199,14 @@ class PatronPage(QWidget):
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
         )
 
+        self.purchases = PurchasesPanel(app, runner, self)
+        self.purchases.message.connect(self.message)
+
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
+        for button in self.purchases.page_actions:
+            top.addWidget(button)
         top.addWidget(self.edit_button)
 
         note_row = QHBoxLayout()
@@ -214,9 +219,6 @@ class PatronPage(QWidget):
         timeline_title.addWidget(self.timeline_count, 0, Qt.AlignmentFlag.AlignBottom)
         timeline_title.addStretch(1)
         timeline_title.addWidget(self.export_button)
-
-        self.purchases = PurchasesPanel(app, runner, self)
-        self.purchases.message.connect(self.message)
 
         timeline_box = QWidget(self)
         timeline_layout = QVBoxLayout(timeline_box)
@@ -235,7 +237,6 @@ class PatronPage(QWidget):
         right = QVBoxLayout()
         right.setSpacing(10)
         right.addWidget(self.purchases.summary)
-        right.addSpacing(4)
         right.addLayout(note_row)
         right.addWidget(self.note_error)
         right.addWidget(self.sections, 1)

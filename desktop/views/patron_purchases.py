@@ -29,7 +29,7 @@ from desktop.views.order_changes import ExchangeDialog, RefundDialog, refund_mes
 from desktop.views.sell_dialog import SellDialog
 from desktop.views.subscription_dialog import SubscriptionDialog
 from desktop.views.tickets_ready import print_tickets, printable, save_tickets
-from desktop.views.widgets import heading, table_view
+from desktop.views.widgets import FlowLayout, heading, table_view
 from projections import box_office
 
 
@@ -43,6 +43,8 @@ class StatTile(QFrame):
         self.caption.setObjectName("statCaption")
         self.detail = QLabel(self)
         self.detail.setObjectName("statDetail")
+        self.detail.setWordWrap(True)
+        self.value.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(1)
@@ -51,6 +53,9 @@ class StatTile(QFrame):
         layout.addWidget(self.detail)
 
     def show_value(self, value: str, detail: str = "") -> None:
+        self.setProperty("long", len(value) > 10)
+        self.style().unpolish(self)
+        self.style().polish(self)
         self.value.setText(value)
         self.detail.setText(detail)
 
@@ -103,7 +108,7 @@ class PatronStats(QWidget):
 
 
 class PurchasesPanel(QWidget):
-    """The patron's orders; ``summary`` holds their figures and the actions."""
+    """The patron's orders; ``summary`` (figures) and ``page_actions`` go elsewhere."""
 
     message = Signal(str)
 
@@ -131,11 +136,11 @@ class PurchasesPanel(QWidget):
         self.table.setObjectName("orders")
         self.table.setModel(self.proxy)
         for column, width in (
-            (OrderTableModel.DATE, 190),
-            (OrderTableModel.TICKETS, 70),
-            (OrderTableModel.TOTAL, 100),
-            (OrderTableModel.STATUS, 150),
-            (OrderTableModel.PAYMENT, 110),
+            (OrderTableModel.DATE, 162),
+            (OrderTableModel.TICKETS, 62),
+            (OrderTableModel.TOTAL, 85),
+            (OrderTableModel.STATUS, 95),
+            (OrderTableModel.PAYMENT, 75),
         ):
             self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setSectionResizeMode(
@@ -158,31 +163,26 @@ class PurchasesPanel(QWidget):
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
         )  # fmt: skip
 
-        actions = QHBoxLayout()
-        actions.setSpacing(8)
-        actions.addWidget(self.sell_button)
-        actions.addWidget(self.donation_button)
-        actions.addWidget(self.subscription_button)
-        actions.addWidget(self.membership_button)
-        actions.addStretch(1)
+        #: the patron's actions; the page shows them in its top bar
+        self.page_actions = [self.sell_button, self.donation_button, self.subscription_button,
+                             self.membership_button]  # fmt: skip
+        #: the figures; the page places them above the note
+        self.summary = self.stats
         title = QHBoxLayout()
         title.addWidget(heading(self.tr("Purchases"), self, name="subheading"))
         title.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
         title.addStretch(1)
+        title.addWidget(self.export_button)
+        order_box = QWidget(self)
+        order_actions = FlowLayout(order_box, spacing=8)
         for button in (self.refund_button, self.exchange_button, self.print_button,
-                       self.pdf_button, self.export_button):  # fmt: skip
-            title.addWidget(button)
-        #: the figures and the buttons; the page places them above the note
-        self.summary = QWidget(parent)
-        summary = QVBoxLayout(self.summary)
-        summary.setContentsMargins(0, 0, 0, 0)
-        summary.setSpacing(10)
-        summary.addWidget(self.stats)
-        summary.addLayout(actions)
+                       self.pdf_button):  # fmt: skip
+            order_actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(10)
+        layout.setSpacing(8)
         layout.addLayout(title)
+        layout.addWidget(order_box)
         layout.addWidget(self.table, 1)
         self._order_changed()
 

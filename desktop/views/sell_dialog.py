@@ -273,6 +273,7 @@ class SellDialog(QDialog):
             button.setCheckable(True)
             button.setObjectName("segmentButton")
             self.mode_group.addButton(button, mode)
+        self.mode_group.setExclusive(False)  # neither is checked while selling anonymously
         self.walk_up_button.setChecked(True)
         self.mode_group.idClicked.connect(self.set_mode)
         self.anonymous_button = QPushButton(self.tr("No name? Sell anonymously…"), self)
