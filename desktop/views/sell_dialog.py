@@ -616,6 +616,11 @@ class SellDialog(QDialog):
     def _refused_for_seats(self, error: NotEnoughSeats) -> None:
         if error.left <= 0:
             message = self.tr("This performance is sold out: nothing was sold. Offer another date?")
+        elif error.left == 1:
+            message = self.tr(
+                "Only 1 seat is left, and you asked for {wanted}. Nothing was sold: lower "
+                "the number of tickets, or choose another date."
+            ).format(wanted=error.wanted)
         else:
             message = self.tr(
                 "Only {left} seats are left, and you asked for {wanted}. Nothing was "
