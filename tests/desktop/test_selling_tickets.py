@@ -152,8 +152,10 @@ def test_overselling_is_refused_in_plain_words_keeping_what_was_typed(
 def test_seats_sold_meanwhile_at_another_workstation(services, flute, box_office, qtbot):
     dialog = open_sell_dialog(qtbot, box_office)
     assert dialog.seats_label.text() == "5 seats left of 5"
-    other = Houselights(env=services.config.eventsourcing_env(),
-                        context=RecordingContext(staff="jo", workstation="box-office-2"))  # fmt: skip
+    other = Houselights(
+        env=services.config.eventsourcing_env(),
+        context=RecordingContext(staff="jo", workstation="box-office-2"),
+    )
     try:
         other.sell_tickets(flute, {"Adult": 4})
     finally:
