@@ -14,6 +14,7 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import desktop.pyside_repairs  # noqa: F401  (before any Qt work: see the module)
 from desktop.bootstrap import Services, bootstrap
 from desktop.config import StoreConfig
 from desktop.main_window import MainWindow

@@ -81,4 +81,19 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             window.close()
         finally:
             services.close()
+    written.append(_ticket_shot(out / "ticket.png"))
     return written
+
+
+def _ticket_shot(path: Path) -> Path:
+    """A printed ticket as it comes out of the printer (a sample; needs no data)."""
+    from desktop.ticket_printing import ticket_image
+
+    sample = dict(
+        code="3E4EEGH663XJ", title="The Marriage of Figaro", starts_at="2026-11-21T19:30:00+00:00",
+        venue="Main Hall, 12 Mill Lane", price_level="Adult", price_cents=4550,
+        patron_name="Ada Lovelace", order_id="8c1f2a3b-1111-2222-3333-444455556666",
+        organization="Riverside Opera Company",
+    )  # fmt: skip
+    ticket_image(sample, width=1400).save(str(path))
+    return path

@@ -46,6 +46,7 @@ declare("door/last_performance", "", str, "The performance last chosen at the do
 declare("projections/poll_interval_ms", 1000, int, "How often to look for events from elsewhere")
 declare("workstation/name", socket.gethostname(), str, "This computer's name on every event")
 declare("staff/current", "office", str, "The staff member recorded on new events")
+declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets")
 
 
 def _convert(setting: Setting, value: object) -> object:

@@ -11,7 +11,7 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     written = render_all(tmp_path / "shots", patrons=60)
     names = {p.stem for p in written}
     assert {"patrons", "search", "patron", "new-patron-validation",
-            "new-patron-duplicate"} <= names  # fmt: skip
+            "new-patron-duplicate", "ticket"} <= names  # fmt: skip
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
     window_shot = QImage(str(tmp_path / "shots" / "patrons.png"))
     assert (window_shot.width(), window_shot.height()) == SIZE

@@ -35,6 +35,7 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "projections/poll_interval_ms": (1000, int),
         "workstation/name": (socket.gethostname(), str),
         "staff/current": ("office", str),
+        "organization/name": ("Our Theatre", str),
     }
     assert {key: (s.default, s.type) for key, s in SETTINGS.items()} == expected
     for key, setting in SETTINGS.items():
