@@ -44,16 +44,28 @@ def printable(performance: dict, rows: list[dict], patron_name: str) -> list[dic
     } for row in rows]  # fmt: skip
 
 
+def background_of(widget: QWidget | None):
+    """The window's background runner (printing and PDFs run off the GUI thread)."""
+    while widget is not None:
+        runner = getattr(widget, "background", None)
+        if runner is not None:
+            return runner
+        widget = widget.parentWidget()
+    return None
+
+
 def print_tickets(parent: QWidget, tickets: list[dict]) -> None:
     from desktop import ticket_printing
 
-    ticket_printing.print_tickets(parent, tickets)
+    ticket_printing.print_tickets(parent, tickets, runner=background_of(parent))
 
 
-def save_tickets(parent: QWidget, tickets: list[dict]) -> None:
+def save_tickets(parent: QWidget, tickets: list[dict], on_done=None) -> None:
     from desktop import ticket_printing
 
-    ticket_printing.save_tickets_dialog(parent, tickets)
+    ticket_printing.save_tickets_dialog(
+        parent, tickets, runner=background_of(parent), on_done=on_done
+    )
 
 
 class TicketsReady(QWidget):
