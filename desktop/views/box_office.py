@@ -401,7 +401,7 @@ class BoxOfficeView(QWidget):
             return None
         dialog = RefundDialog(self.app, self.runner, tickets[0]["order_id"],
                               tickets[0].get("buyer") or "", self.window())  # fmt: skip
-        dialog.refunded.connect(lambda result: self.message.emit(refund_message(self, result)))
+        dialog.refunded.connect(lambda result: self.message.emit(refund_message(result)))
         self._show(dialog)
         return dialog
 

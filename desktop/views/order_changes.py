@@ -7,7 +7,7 @@ that still have the seats and moves the tickets there, with new codes to print.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -75,11 +75,15 @@ class RefundDialog(QMessageBox):
         self.refunded.emit(result)
 
 
-def refund_message(widget: QWidget, result: dict) -> str:
+def refund_message(result: dict) -> str:
+    """'Refunded 2 tickets, $50.00.' for the status bar."""
     count = len(result.get("refunded") or [])
-    return QWidget.tr(widget, "Refunded {count} tickets, {amount}.").format(
-        count=count, amount=money(int(result.get("amount_cents") or 0))
-    )
+    amount = money(int(result.get("amount_cents") or 0))
+    if count == 1:
+        text = QCoreApplication.translate("OrderChanges", "Refunded 1 ticket, {amount}.")
+    else:
+        text = QCoreApplication.translate("OrderChanges", "Refunded {count} tickets, {amount}.")
+    return text.format(count=count, amount=amount)
 
 
 class ExchangeDialog(QDialog):

@@ -290,7 +290,7 @@ class PurchasesPanel(QWidget):
         if order_id is None:
             return None
         dialog = RefundDialog(self.app, self.runner, order_id, self.patron["name"], self.window())
-        dialog.refunded.connect(lambda result: self.message.emit(refund_message(self, result)))
+        dialog.refunded.connect(lambda result: self.message.emit(refund_message(result)))
         self._show(dialog)
         return dialog
 
