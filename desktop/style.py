@@ -176,7 +176,14 @@ QLabel#seatsLeft {{
     background: #e6f1f2; color: {ACCENT_DARK}; border-radius: 12px; padding: 5px 14px;
     font-weight: 600;
 }}
+QLabel#seatsLeft[fewLeft="true"] {{ background: #fdf0d8; color: #8a5a06; }}
 QLabel#seatsLeft[soldOut="true"] {{ background: #fbe3e1; color: {ERROR}; }}
+QFrame#successCard {{ background: #eef7f0; border: 1px solid #b9dcc2; border-radius: 10px; }}
+QFrame#successCard QLabel {{ background: transparent; }}
+QListWidget#performance_ids {{
+    background: {CARD}; border: 1px solid #cfc8bd; border-radius: 6px; padding: 4px;
+}}
+QListWidget#performance_ids::item {{ padding: 6px 4px; }}
 QLabel#levelName {{ font-size: 11.5pt; }}
 QLabel#totalLabel {{ font-size: 16pt; font-weight: 600; color: {INK}; padding-top: 8px; }}
 QLabel#problemBanner {{
@@ -192,7 +199,7 @@ QFrame#statTile QLabel {{ background: transparent; }}
 QLabel#statCaption {{ color: {MUTED}; font-size: 9.5pt; }}
 QLabel#statValue {{ font-size: 15pt; font-weight: 600; color: {ACCENT_DARK}; }}
 QLabel#statDetail {{ color: {MUTED}; font-size: 9pt; }}
-QFrame#statTile[long="true"] QLabel#statValue {{ font-size: 12pt; padding: 3px 0; }}
+QLabel#statValue[long="true"] {{ font-size: 12pt; padding: 3px 0; }}
 """
 
 

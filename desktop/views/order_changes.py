@@ -140,6 +140,7 @@ class ExchangeDialog(QDialog):
         self.table.setObjectName("exchangeTargets")
         self.table.setModel(self.proxy)
         self.table.setColumnHidden(PerformanceTableModel.REVENUE, True)
+        self.table.setColumnHidden(PerformanceTableModel.SOLD, True)
         self.table.setColumnWidth(PerformanceTableModel.WHEN, 200)
         self.table.setColumnWidth(PerformanceTableModel.VENUE, 140)
         self.table.horizontalHeader().setSectionResizeMode(

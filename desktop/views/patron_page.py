@@ -148,14 +148,14 @@ class PatronPage(QWidget):
 
         self.card = ContactCard(self)
         self.card.setMinimumWidth(300)
-        self.card.setMaximumWidth(380)
+        self.card.setMaximumWidth(340)
         card_scroll = QScrollArea(self)
         card_scroll.setObjectName("cardScroll")
         card_scroll.setWidget(self.card)
         card_scroll.setWidgetResizable(True)
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        card_scroll.setFixedWidth(390)
+        card_scroll.setFixedWidth(350)
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
@@ -182,10 +182,10 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
-        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 110)
-        self.timeline_table.setColumnWidth(TimelineModel.BY, 90)
-        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 180)
+        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 80)
+        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 100)
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
         )

@@ -53,9 +53,9 @@ class StatTile(QFrame):
         layout.addWidget(self.detail)
 
     def show_value(self, value: str, detail: str = "") -> None:
-        self.setProperty("long", len(value) > 10)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        self.value.setProperty("long", len(value) > 10)  # smaller type for words
+        self.value.style().unpolish(self.value)
+        self.value.style().polish(self.value)
         self.value.setText(value)
         self.detail.setText(detail)
 

@@ -422,9 +422,15 @@ class SellDialog(QDialog):
         done_layout = QVBoxLayout(done)
         done_layout.setContentsMargins(0, 0, 0, 0)
         done_layout.setSpacing(12)
-        done_layout.addWidget(self.done_title)
-        done_layout.addWidget(self.done_detail)
-        done_layout.addWidget(self.tickets_ready)
+        done_card = QFrame(self)
+        done_card.setObjectName("successCard")
+        card = QVBoxLayout(done_card)
+        card.setContentsMargins(22, 18, 22, 18)
+        card.setSpacing(10)
+        card.addWidget(self.done_title)
+        card.addWidget(self.done_detail)
+        card.addWidget(self.tickets_ready)
+        done_layout.addWidget(done_card)
         done_layout.addStretch(1)
         done_layout.addLayout(done_buttons)
 
@@ -526,6 +532,9 @@ class SellDialog(QDialog):
             )
         self.seats_label.setText(text)
         self.seats_label.setProperty("soldOut", available <= 0)
+        self.seats_label.setProperty("fewLeft", 0 < available <= max(5, capacity // 10))
+        self.seats_label.style().unpolish(self.seats_label)
+        self.seats_label.style().polish(self.seats_label)
 
     def _set_tab_order(self) -> None:
         chain = [
@@ -546,12 +555,11 @@ class SellDialog(QDialog):
         else:
             prices = self.performance["price_levels"]
             total = sum(prices[level] * n for level, n in self.quantities().items())
+        self.total_label.setText(self.tr("Total {total}").format(total=money(total)))
         if count == 0:
-            self.total_label.setText(self.tr("Choose how many tickets"))
             self.sell_button.setText(self.tr("Sell"))
         else:
             tickets = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
-            self.total_label.setText(self.tr("Total {total}").format(total=money(total)))
             self.sell_button.setText(
                 self.tr("Sell {tickets} · {total}").format(tickets=tickets, total=money(total))
             )
@@ -665,7 +673,7 @@ class SellDialog(QDialog):
         count = len(result["codes"])
         what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
         self.done_title.setText(
-            self.tr("Sold {what} for {performance}").format(
+            self.tr("✓ Sold {what} for {performance}").format(
                 what=what, performance=performance_label(self.performance)
             )
         )
