@@ -9,7 +9,7 @@ from datetime import datetime
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from domain.box_office import Exchange, Production, Ticket
+from domain.box_office import PAYMENTS, Exchange, Production, Ticket
 from domain.box_office_service import SALE_ATTEMPTS
 from domain.contact import clean_text
 from domain.errors import (
@@ -112,31 +112,42 @@ class BoxOfficeChangesService:
         email_consent: bool = False,
         payment: str = "cash",
         occurred_at: datetime | None = None,
+        allow_duplicate: bool = False,
     ) -> dict:
         """Register the buyer at the window, then sell to them.
 
         When the email or phone is already on file, the tickets go to that
-        patron instead (their record is not changed) and the result says so.
-        Returns the sale (``order_id``, ``codes``, ``total_cents``) plus
-        ``patron_id``, ``existing_patron`` and a ``message`` for the seller.
+        patron instead (their record is not changed) and the result says so;
+        ``allow_duplicate=True`` registers a new patron anyway (a different
+        person sharing a family email). Returns the sale (``order_id``,
+        ``codes``, ``total_cents``) plus ``patron_id``, ``existing_patron`` and
+        a ``message`` for the seller.
         """
+        errors = []
         if not clean_text(email) and not clean_text(phone):
-            raise InvalidInput([ValidationError(
+            errors.append(ValidationError(
                 "email", "Add an email or a phone number so we can reach them "
                 "(or sell without a name)."
-            )])  # fmt: skip
+            ))  # fmt: skip
+        if payment not in PAYMENTS:
+            errors.append(ValidationError("payment", "Choose cash, card or complimentary."))
+        wanted = {level: n for level, n in (quantities or {}).items() if n}
+        if not wanted or any(
+            isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in wanted.values()
+        ):
+            errors.append(ValidationError("quantities", "Choose how many tickets to sell."))
+        if errors:
+            raise InvalidInput(errors)
         # Check the seats first, so a refused sale leaves no half-made record.
         performance = self._performance(performance_id)
-        wanted = {level: n for level, n in quantities.items() if n}
         for level in wanted:
             performance.price_of(level)
-        if all(isinstance(n, int) and n > 0 for n in wanted.values()):
-            performance.check_available(sum(wanted.values()))
+        performance.check_available(sum(wanted.values()))
         existing = False
         try:
             patron_id = self.register_patron(
                 first_name, last_name, email=email, phone=phone, email_consent=email_consent,
-                source="walk-up", occurred_at=occurred_at,
+                source="walk-up", occurred_at=occurred_at, allow_duplicate=allow_duplicate,
             )  # fmt: skip
         except PossibleDuplicate as duplicate:
             match = duplicate.matches[0]

@@ -17,7 +17,13 @@ from domain.box_office import (
     Ticket,
     order_id_for,
 )
-from domain.errors import InvalidInput, PerformanceNotFound, TicketProblem, ValidationError
+from domain.errors import (
+    InvalidInput,
+    PerformanceNotFound,
+    ProductionNotFound,
+    TicketProblem,
+    ValidationError,
+)
 from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
 
 #: how often a sale is retried when another workstation sold at the same moment
@@ -43,7 +49,12 @@ class BoxOfficeService:
         title: str | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
-        production = self._get(self._uuid(production_id))
+        try:
+            production = self._get(self._uuid(production_id))
+        except (AggregateNotFoundError, PerformanceNotFound):
+            production = None
+        if not isinstance(production, Production):
+            raise ProductionNotFound(str(production_id))
         performance = Performance.schedule(
             str(production.id), title or production.title, starts_at, venue, capacity,
             price_levels, self._stamp(occurred_at),

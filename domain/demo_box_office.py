@@ -33,12 +33,16 @@ LEVELS = (("Friend", 6000), ("Friend", 6000), ("Friend", 6000), ("Patron Circle"
 FUNDS = ("General fund", "General fund", "Youth theatre", "Building appeal", "Access fund")
 GIFTS = (1000, 2500, 2500, 5000, 5000, 10000, 25000, 50000)
 THANKS = ("letter", "email", "email", "call")
+BOX_OFFICE_STAFF = ("maria.box-office", "maria.box-office", "jo.front-of-house", "tom.manager")
+BOX_OFFICE_DESKS = ("box-office-1", "box-office-2")
+ONLINE = ("online-sales", "office-mac")  # online orders arrive through the import
 SEASON_SPAN_DAYS = 330  # performances run from about 11 months ago
 UPCOMING_DAYS = 120  # ... to about 4 months from now
 MATINEE, EVENING = time(14, 30), time(19, 30)
 
 
-def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int) -> list[dict]:
+def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int,
+              runs: int) -> list[dict]:  # fmt: skip
     shows = []
     first_day = now - timedelta(days=SEASON_SPAN_DAYS)
     gap = (SEASON_SPAN_DAYS + UPCOMING_DAYS) / len(PRODUCTIONS)
@@ -48,7 +52,7 @@ def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int
         production = app.create_production(title, occurred_at=min(announced, now))
         seats = capacity if venue == "Main hall" else max(20, capacity // 2)
         day = opening.date()
-        for _ in range(count):
+        for _ in range(count * runs):
             day += timedelta(days=rng.choice((1, 1, 2, 7)))
             clock = MATINEE if "matinee" in title or rng.random() < 0.2 else EVENING
             starts = datetime.combine(day, clock, tzinfo=now.tzinfo)
@@ -58,6 +62,13 @@ def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int
                           "top_price": max(prices.values()), "popularity": popularity,
                           "production": production})  # fmt: skip
     return shows
+
+
+def _office_hours(rng: random.Random, moment: datetime, start: datetime,
+                  now: datetime) -> datetime:  # fmt: skip
+    """The same day between 10:00 and 19:00, when the box office is open."""
+    opened = moment.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
+    return opened if opened < min(start, now) else moment
 
 
 def _moment_before(rng: random.Random, start: datetime, earliest: datetime,
@@ -75,14 +86,26 @@ def generate_box_office(
 ) -> dict:
     """Add the box-office history for ``patrons`` (id, registered at)."""
     rng = random.Random(seed * 7919 + 3)
-    # Sized so popular runs come close to selling out and quiet ones do not.
-    capacity = max(40, min(2000, round(len(patrons) * 0.12 / 10) * 10))
-    shows = _schedule(app, rng, now, capacity)
+    # Larger organizations run longer seasons and bigger halls; halls are sized
+    # so popular runs come close to selling out and quiet ones do not.
+    runs = max(1, round((len(patrons) / 2000) ** 0.5))
+    capacity = max(40, round(len(patrons) * 0.12 / runs / 10) * 10)
+    shows = _schedule(app, rng, now, capacity, runs)
     counts = dict(performances=len(shows), orders=0, anonymous=0, refunds=0, exchanges=0,
                   subscriptions=0, memberships=0, donations=0, thanked=0)  # fmt: skip
     sales = []
 
-    def sell(show, patron_id, when, payment, channel) -> dict | None:
+    def desk() -> None:
+        app.context.staff = rng.choice(BOX_OFFICE_STAFF)
+        app.context.workstation = rng.choice(BOX_OFFICE_DESKS)
+
+    def sell(show, patron_id, when, payment, channel) -> tuple[dict, datetime] | None:
+        if channel == "online":
+            app.context.staff, app.context.workstation = ONLINE
+        else:
+            desk()
+            if channel != "walk_up":  # walk-ups come just before the show
+                when = _office_hours(rng, when, show["starts"], now)
         levels = rng.sample(show["prices"], rng.choice((1, 1, 1, 2)))
         wanted = {level: rng.choice((1, 1, 2, 2, 2, 3, 4)) for level in levels}
         try:
@@ -91,7 +114,7 @@ def generate_box_office(
         except NotEnoughSeats:
             return None
         counts["orders"] += 1
-        return sale
+        return sale, when
 
     for patron_id, joined in patrons:
         # Ticket buyers: many try once, some come back, a few come all the time.
@@ -102,14 +125,15 @@ def generate_box_office(
             when = _moment_before(rng, show["starts"], joined, now)
             if when is None:
                 continue
-            sale = sell(show, patron_id, when, rng.choice(PAYMENTS), rng.choice(CHANNELS))
-            if sale is not None:
-                sales.append((show, sale, when))
-        # Longer commitments.
+            sold = sell(show, patron_id, when, rng.choice(PAYMENTS), rng.choice(CHANNELS))
+            if sold is not None:
+                sales.append((show, *sold))
+        # Longer commitments, at the box office.
+        desk()
         if rng.random() < 0.06:
             upcoming = [s for s in shows if s["starts"] > now]
             package = rng.sample(upcoming, min(4, len(upcoming)))
-            when = now - timedelta(days=rng.uniform(1, 60))
+            when = _office_hours(rng, now - timedelta(days=rng.uniform(1, 60)), now, now)
             if len(package) >= 2 and when > joined:
                 price = round(sum(s["top_price"] for s in package) * 0.8 / 100) * 100
                 try:
@@ -122,17 +146,18 @@ def generate_box_office(
         if rng.random() < 0.09:
             level, fee = rng.choice(LEVELS)
             start = max(joined, now - timedelta(days=rng.uniform(10, 700)))
+            start = _office_hours(rng, start, now, now)
             app.start_membership(patron_id, level, start.date(),
                                  (start + timedelta(days=365)).date(), fee,
                                  occurred_at=start)  # fmt: skip
             counts["memberships"] += 1
         for _ in range(rng.choices((0, 1, 2), weights=(88, 9, 3))[0]):
-            given = joined + (now - joined) * rng.random()
+            given = _office_hours(rng, joined + (now - joined) * rng.random(), now, now)
             gift = app.record_donation(patron_id, rng.choice(GIFTS), fund=rng.choice(FUNDS),
                                        payment=rng.choice(("card", "card", "cheque")),
                                        occurred_at=given)  # fmt: skip
             counts["donations"] += 1
-            thanked = given + timedelta(days=rng.uniform(1, 20))
+            thanked = _office_hours(rng, given + timedelta(days=rng.uniform(1, 20)), now, now)
             if thanked < now and rng.random() < 0.75:
                 app.acknowledge_donation(gift, rng.choice(THANKS), occurred_at=thanked)
                 counts["thanked"] += 1
@@ -145,9 +170,11 @@ def generate_box_office(
                 counts["anonymous"] += 1
 
     # Some plans change: refunds and exchanges, a few days after buying.
+    desk()
     for show, sale, when in sales:
         roll = rng.random()
         later = when + timedelta(hours=rng.uniform(2, 96))
+        later = max(later, _office_hours(rng, later, show["starts"], now))
         if later >= min(show["starts"], now):
             continue
         if roll < 0.04:

@@ -2,7 +2,7 @@
 patron bought, gave and attended.
 
 Public queries (other screens code against these; keep them stable):
-``performances``, ``performance``, ``tickets``, ``ticket``, ``orders_for_patron``,
+``productions``, ``performances``, ``performance``, ``tickets``, ``ticket``, ``orders_for_patron``,
 ``order``, ``patron_stats``, ``lost_contacts``, ``subscriptions``,
 ``memberships``, ``donations``. Money is integer cents, moments ISO UTC text.
 """
@@ -10,7 +10,7 @@ Public queries (other screens code against these; keep them stable):
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -24,6 +24,9 @@ ORDER_KEYS = ("order_id", "performance_id", "title", "starts_at", "quantity", "t
               "refunded_cents", "payment", "channel", "placed_at", "codes")  # fmt: skip
 #: a ticket that still lets (or let) someone in
 HELD = ("valid", "admitted")
+#: a performance that started less than this long ago still counts as current
+#: (late arrivals at the door, the box office selling at the interval)
+STILL_CURRENT = timedelta(hours=4)
 
 
 def _opt(value) -> str | None:
@@ -299,15 +302,29 @@ def _performance_row(row: dict) -> dict:
 
 
 def performances(db: Database, include_past: bool = True, now: datetime | None = None) -> list:
-    """Every performance, soonest first; ``include_past=False`` keeps those to come."""
+    """Every performance, soonest first.
+
+    ``include_past=False`` keeps those to come and those that started less
+    than ``STILL_CURRENT`` ago.
+    """
     if include_past:
         cursor = db.conn.execute(f"{_PERFORMANCE_SELECT} ORDER BY starts_at, title, id")
     else:
         cursor = db.conn.execute(
             f"{_PERFORMANCE_SELECT} WHERE starts_at >= ? ORDER BY starts_at, title, id",
-            (iso(now or datetime.now(tz=UTC)),),
+            (iso((now or datetime.now(tz=UTC)) - STILL_CURRENT),),
         )
     return [_performance_row(r) for r in _dicts(cursor)]
+
+
+def productions(db: Database) -> list[dict]:
+    """Productions by title, with how many performances and when they run."""
+    return _dicts(db.conn.execute(
+        "SELECT r.id, r.title, count(p.id) AS performances, min(p.starts_at) AS first_starts_at,"
+        " max(p.starts_at) AS last_starts_at FROM bo_productions r"
+        " LEFT JOIN bo_performances p ON p.production_id = r.id"
+        " GROUP BY r.id ORDER BY r.title COLLATE NOCASE, r.id"
+    ))  # fmt: skip
 
 
 def performance(db: Database, performance_id: str) -> dict | None:

@@ -111,12 +111,26 @@ def test_a_walk_up_already_on_file_buys_on_their_record(app):
     assert app.get_patron(ada)["last_name"] == "Lovelace"  # their record is not changed
 
 
+def test_a_different_person_sharing_the_email_can_be_registered_anyway(app):
+    friday, _ = two_nights(app)
+    ada = app.register_patron("Ada", "Lovelace", email="family@example.org")
+    sale = app.sell_to_walk_up(friday, {"Adult": 1}, "Byron", email="family@example.org",
+                               allow_duplicate=True)  # fmt: skip
+    assert sale["existing_patron"] is False and sale["patron_id"] != ada
+    assert app.get_patron(sale["patron_id"])["name"] == "Byron"
+
+
 def test_a_walk_up_sale_that_cannot_happen_registers_nobody(app):
     friday, _ = two_nights(app, capacity=(1, 1))
     with pytest.raises(InvalidInput, match="email or a phone number"):
         app.sell_to_walk_up(friday, {"Adult": 1}, "Nameless")
     with pytest.raises(NotEnoughSeats):
         app.sell_to_walk_up(friday, {"Adult": 2}, "Too", "Many", email="too@example.org")
+    with pytest.raises(InvalidInput) as error:
+        app.sell_to_walk_up(friday, {"Adult": 0}, "Too", email="too@example.org", payment="iou")
+    assert set(error.value.by_field()) == {"quantities", "payment"}
+    with pytest.raises(TicketProblem, match="no price level “Balcony”"):
+        app.sell_to_walk_up(friday, {"Balcony": 1}, "Too", email="too@example.org")
     assert app.find_contact_matches(email="too@example.org") == []
 
 

@@ -59,7 +59,13 @@ def test_performances_show_sold_revenue_and_prices_in_time_order(services, hamle
     assert box_office.performance(db, saturday)["sold"] == 0
     assert box_office.performance(db, saturday)["revenue_cents"] == 0
     assert box_office.performance(db, "nope") is None
-    after_saturday = SAT + timedelta(hours=3)
+    assert box_office.productions(db) == [{
+        "id": production, "title": "Hamlet", "performances": 2,
+        "first_starts_at": listed[0]["starts_at"], "last_starts_at": listed[1]["starts_at"],
+    }]  # fmt: skip
+    late_arrivals = SAT + timedelta(hours=3)  # the show is still on: still current
+    assert len(box_office.performances(db, include_past=False, now=late_arrivals)) == 2
+    after_saturday = SAT + timedelta(hours=5)
     assert [p["id"] for p in box_office.performances(db, include_past=False,
                                                       now=after_saturday)] == [sunday]  # fmt: skip
 
