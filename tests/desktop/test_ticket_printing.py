@@ -16,7 +16,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop import ticket_printing
+from desktop import ticket_design
 from desktop.background import Cancelled
 from desktop.ticket_printing import (
     TicketData,
@@ -27,6 +27,7 @@ from desktop.ticket_printing import (
     save_tickets_dialog,
     ticket_image,
 )
+from desktop.ticket_symbols import MODULE_WIDTH
 from domain.ticket_codes import ALPHABET, grouped, is_own_code, new_code
 
 DIGIT_RUNS = next(f"3467934679{c}{d}" for c in ALPHABET for d in ALPHABET
@@ -60,7 +61,7 @@ def tickets() -> list[dict]:
     ]
 
 
-def pages_as_pixels(pdf: Path, dpi: int = 200) -> list[tuple[bytes, int, int]]:
+def pages_as_pixels(pdf: Path, dpi: int = 150) -> list[tuple[bytes, int, int]]:
     """Each page as 8-bit grey pixels (pdftoppm writes binary PGM files)."""
     out = pdf.parent / (pdf.stem + "-page")
     subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), str(out)], check=True)
@@ -143,6 +144,36 @@ def test_date_time_and_price_are_shown_in_local_time_and_currency(british, tmp_p
     assert local.strftime("%H:%M") in text
     assert f"{local.strftime('%A')}, {local.day} {local.strftime('%B %Y')}" in text
     assert "£1,234.56" in text
+
+
+@needs_poppler
+@pytest.mark.parametrize(
+    ("country", "points"),
+    [(QLocale.Country.UnitedStates, (612, 792)), (QLocale.Country.Germany, (595, 842))],
+)
+def test_without_a_page_size_us_users_get_letter_and_others_a4(qapp, tmp_path, country, points):
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, country))
+    try:
+        pdf = render_tickets_pdf([ticket(new_code())], tmp_path / "t.pdf")
+    finally:
+        QLocale.setDefault(previous)
+
+    assert pdf_page_size(pdf) == points
+
+
+def pdf_page_size(pdf: Path) -> tuple[int, int]:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
+    size = next(line for line in info.stdout.splitlines() if line.startswith("Page size"))
+    width, height = (round(float(n)) for n in size.split()[2:5:2])
+    return width, height
+
+
+@needs_poppler
+def test_ticket_stock_pages_are_eight_by_three_and_a_quarter_inches(qapp, tmp_path):
+    pdf = render_tickets_pdf([ticket(new_code())], tmp_path / "t.pdf", "ticket")
+
+    assert pdf_page_size(pdf) == (8 * 72, 234)  # 3.25 in = 234 pt
 
 
 @needs_poppler
@@ -335,10 +366,10 @@ def test_without_a_cancel_every_page_is_reported(qapp, tmp_path, tickets):
 def test_the_organization_setting_is_printed_when_a_ticket_does_not_name_one(
     qapp, monkeypatch, tickets
 ):
-    monkeypatch.setattr(ticket_printing, "organization_name", lambda settings=None: "Town Hall")
+    monkeypatch.setattr(ticket_design, "organization_name", lambda settings=None: "Town Hall")
     unnamed = {k: v for k, v in tickets[0].items() if k != "organization"}
 
-    printed = ticket_printing.tickets_from([unnamed, tickets[1]])
+    printed = ticket_design.tickets_from([unnamed, tickets[1]])
 
     assert [t.organization for t in printed] == ["Town Hall", "Riverside Opera"]
 
@@ -369,10 +400,12 @@ def test_the_same_painting_works_on_an_image_for_a_preview(qapp):
 def test_on_raster_devices_bars_are_whole_pixels_wide_and_crisp(qapp, width):
     image = ticket_image(ticket(new_code()), width=width)
     pixels, w, _ = _grey(image)
-    scale = width / ticket_printing.TICKET_WIDTH
-    row = int((556 + ticket_printing.BARCODE_HEIGHT / 2) * scale)  # through the middle
-    left = int(ticket_printing.PAD * scale)
-    right = int(ticket_printing.MAIN_WIDTH / 2 * scale)
+    scale = width / ticket_design.TICKET_WIDTH
+    row = int(
+        (ticket_design.BARCODE_TOP + ticket_design.BARCODE_HEIGHT / 2) * scale
+    )  # through the middle
+    left = int(ticket_design.PAD * scale)
+    right = int((ticket_design.PAD + ticket_design.BARCODE_BOX_WIDTH) * scale)
     line = pixels[row * w + left : row * w + right]
 
     assert set(line) == {0, 255}  # no grey, half-covered pixels at the edges of bars
@@ -381,6 +414,7 @@ def test_on_raster_devices_bars_are_whole_pixels_wide_and_crisp(qapp, width):
     assert module >= 2
     assert all(bar % module == 0 for bar in bars)
     assert max(bars) <= 4 * module  # Code 128 bars are 1 to 4 modules wide
+    assert module == round(MODULE_WIDTH * scale)  # 0.45 mm, as designed
 
 
 def test_paint_ticket_keeps_the_ticket_in_proportion_inside_any_rectangle(qapp):
@@ -394,7 +428,7 @@ def test_paint_ticket_keeps_the_ticket_in_proportion_inside_any_rectangle(qapp):
     painter.end()
 
     magenta = QColor("#ff00ff").rgb()
-    height = ticket_printing.TICKET_HEIGHT / ticket_printing.TICKET_WIDTH * 1000
+    height = ticket_design.TICKET_HEIGHT / ticket_design.TICKET_WIDTH * 1000
     top = (1000 - height) / 2
     assert image.pixel(500, int(top) - 3) == magenta  # untouched above and below
     assert image.pixel(500, int(top + height) + 3) == magenta
