@@ -34,7 +34,6 @@ from desktop.views.performance_dialog import (
     NEW_PERFORMANCE,
     NEW_PRODUCTION,
     PerformanceDialog,
-    productions_of,
 )
 from desktop.views.sell_dialog import SellDialog
 from desktop.views.tickets_ready import print_tickets, printable, save_tickets
@@ -46,8 +45,8 @@ _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def upcoming_first(rows: list[dict], now: datetime | None = None) -> list[dict]:
-    """Upcoming performances soonest first, then past ones most recent first."""
-    now_iso = (now or datetime.now(UTC)).isoformat()
+    """Upcoming (and just started) performances soonest first, then past ones, latest first."""
+    now_iso = ((now or datetime.now(UTC)) - box_office.STILL_CURRENT).isoformat()
     upcoming = sorted((r for r in rows if r["starts_at"] >= now_iso), key=lambda r: r["starts_at"])
     past = sorted((r for r in rows if r["starts_at"] < now_iso), key=lambda r: r["starts_at"],
                   reverse=True)  # fmt: skip
@@ -356,7 +355,7 @@ class BoxOfficeView(QWidget):
     def new_performance(self) -> PerformanceDialog:
         dialog = PerformanceDialog(
             self.app, NEW_PERFORMANCE, self.current_performance(),
-            productions=productions_of(box_office.performances(self.runner.db())), parent=self,
+            productions=box_office.productions(self.runner.db()), parent=self,
         )  # fmt: skip
         dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Performance scheduled.")))
         self._show(dialog)

@@ -341,10 +341,3 @@ class PerformanceDialog(QDialog):
         label = self.errors.get(key, self.general_error)
         return label.text() if not label.isHidden() else ""
 
-
-def productions_of(performances: list[dict]) -> list[dict]:
-    """The distinct productions among performance rows, by title."""
-    seen: dict[str, str] = {}
-    for row in performances:
-        seen.setdefault(row["production_id"], row["title"])
-    return [{"id": i, "title": t} for i, t in sorted(seen.items(), key=lambda p: p[1].casefold())]
