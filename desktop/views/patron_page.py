@@ -182,9 +182,9 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 180)
-        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
-        self.timeline_table.setColumnWidth(TimelineModel.BY, 80)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 195)
+        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 95)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 75)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 100)
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
