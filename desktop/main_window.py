@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.views.box_office import BoxOfficeView
 from desktop.views.import_dialog import ImportSalesDialog
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
 
         self._restore()
         self.patron_list.run_search()
+        self.box_office.refresh()
 
     # -- building ------------------------------------------------------------------
     def _area_titles(self) -> dict[str, str]:
@@ -144,18 +146,10 @@ class MainWindow(QMainWindow):
         self.patron_page.message.connect(self.show_message)
 
         self.pages: dict[str, QWidget] = {PATRONS: self.patrons_area}
-        self.pages[BOX_OFFICE] = PlaceholderPage(
-            titles[BOX_OFFICE],
-            self.tr(
-                "Sell tickets and subscriptions, and capture walk-up buyers instead of losing them."
-            ),  # fmt: skip
-            [
-                self.tr("Pick a performance and seats, take payment, print or email tickets"),
-                self.tr("Register a walk-up buyer in a few keystrokes while you sell"),
-                self.tr("Every sale lands on the patron's timeline"),
-            ],
-            self,
-        )
+        self.box_office = BoxOfficeView(self.app, self.runner, self)
+        self.box_office.message.connect(self.show_message)
+        self.box_office.open_patron.connect(self.open_patron)
+        self.pages[BOX_OFFICE] = self.box_office
         self.pages[DOOR] = PlaceholderPage(
             titles[DOOR],
             self.tr(
@@ -354,6 +348,7 @@ class MainWindow(QMainWindow):
     def read_models_changed(self, _position: int = 0) -> None:
         """The runner wrote new rows: refresh what is on screen."""
         self.patron_list.refresh()
+        self.box_office.refresh()
         if self.patron_page.patron_id is not None:
             self.patron_page.refresh()
 

@@ -78,6 +78,11 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             for area in ("box_office", "door", "thank_yous", "reports", "settings"):
                 window.show_area(area)
                 shot(window, f"area-{area.replace('_', '-')}")
+            window.show_area("box_office")
+            sell = window.box_office.sell()
+            sell.resize(940, 620)
+            shot(sell, "sell-tickets")
+            sell.reject()
             window.shutdown()
             window.close()
         finally:

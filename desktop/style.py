@@ -163,6 +163,45 @@ QStatusBar QProgressBar {{
     background: {CARD}; text-align: center;
 }}
 QStatusBar QProgressBar::chunk {{ background: {AMBER}; border-radius: 4px; }}
+/* box office */
+QWidget#boxOffice {{ background: {PAPER}; color: {INK}; }}
+QSplitter::handle {{ background: transparent; }}
+QSplitter::handle:vertical {{ height: 10px; }}
+QComboBox, QSpinBox, QDateTimeEdit, QDateEdit {{ min-height: 26px; }}
+QSpinBox {{ font-size: 12pt; }}
+QPushButton#segmentButton {{ border-radius: 0; padding: 7px 18px; min-width: 120px; }}
+QPushButton#segmentButton:focus {{ padding: 6px 17px; }}
+QPushButton#segmentButton:checked {{
+    background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600;
+}}
+QLabel#seatsLeft {{
+    background: #e6f1f2; color: {ACCENT_DARK}; border-radius: 12px; padding: 5px 14px;
+    font-weight: 600;
+}}
+QLabel#seatsLeft[fewLeft="true"] {{ background: #fdf0d8; color: #8a5a06; }}
+QLabel#seatsLeft[soldOut="true"] {{ background: #fbe3e1; color: {ERROR}; }}
+QFrame#successCard {{ background: #eef7f0; border: 1px solid #b9dcc2; border-radius: 10px; }}
+QFrame#successCard QLabel {{ background: transparent; }}
+QListWidget#performance_ids {{
+    background: {CARD}; border: 1px solid #cfc8bd; border-radius: 6px; padding: 4px;
+}}
+QListWidget#performance_ids::item {{ padding: 6px 4px; }}
+QLabel#levelName {{ font-size: 11.5pt; }}
+QLabel#totalLabel {{ font-size: 16pt; font-weight: 600; color: {INK}; padding-top: 8px; }}
+QLabel#problemBanner {{
+    color: {ERROR}; background: #fdecea; border: 1px solid #f3c1bc; border-radius: 6px;
+    padding: 8px 12px; font-size: 10.5pt;
+}}
+QLabel#warningText {{ color: #5c3d00; }}
+QLabel#ticketCodes {{
+    background: {CARD}; border: 1px solid {LINE}; border-radius: 8px; padding: 12px 16px;
+}}
+QFrame#statTile {{ background: {CARD}; border: 1px solid {LINE}; border-radius: 10px; }}
+QFrame#statTile QLabel {{ background: transparent; }}
+QLabel#statCaption {{ color: {MUTED}; font-size: 9.5pt; }}
+QLabel#statValue {{ font-size: 15pt; font-weight: 600; color: {ACCENT_DARK}; }}
+QLabel#statDetail {{ color: {MUTED}; font-size: 9pt; }}
+QLabel#statValue[long="true"] {{ font-size: 12pt; padding: 3px 0; }}
 """
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -28,8 +29,8 @@ from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import TimelineModel
-from desktop.views.patron_box_office import PatronBoxOfficePanel
 from desktop.views.patron_dialog import PatronDialog
+from desktop.views.patron_purchases import PurchasesPanel
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from projections import patron_directory as directory
@@ -146,15 +147,15 @@ class PatronPage(QWidget):
         self.edit_button.clicked.connect(self.edit)
 
         self.card = ContactCard(self)
-        self.card.setMinimumWidth(280)
-        self.card.setMaximumWidth(330)
+        self.card.setMinimumWidth(300)
+        self.card.setMaximumWidth(340)
         card_scroll = QScrollArea(self)
         card_scroll.setObjectName("cardScroll")
         card_scroll.setWidget(self.card)
         card_scroll.setWidgetResizable(True)
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        card_scroll.setFixedWidth(340)
+        card_scroll.setFixedWidth(350)
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
@@ -162,7 +163,7 @@ class PatronPage(QWidget):
             self.tr("Add a note: a call, a chat at the bar, a wish… (Ctrl+Enter saves)")
         )
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setFixedHeight(84)
+        self.note_edit.setFixedHeight(64)
         self.note_button = QPushButton(self.tr("Save note"), self)
         self.note_button.setObjectName("primaryButton")
         self.note_button.setToolTip(self.tr("Ctrl+Enter"))
@@ -202,12 +203,14 @@ class PatronPage(QWidget):
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
         )
 
-        self.box_office = PatronBoxOfficePanel(self)
-        self.box_office.message.connect(self.message)
+        self.purchases = PurchasesPanel(app, runner, self)
+        self.purchases.message.connect(self.message)
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
+        for button in self.purchases.page_actions:
+            top.addWidget(button)
         top.addWidget(self.edit_button)
 
         note_row = QHBoxLayout()
@@ -221,14 +224,26 @@ class PatronPage(QWidget):
         timeline_title.addStretch(1)
         timeline_title.addWidget(self.export_button)
 
+        timeline_box = QWidget(self)
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.setContentsMargins(0, 6, 0, 0)
+        timeline_layout.setSpacing(10)
+        timeline_layout.addLayout(timeline_title)
+        timeline_layout.addWidget(self.timeline_table, 1)
+        self.sections = QSplitter(Qt.Orientation.Vertical, self)
+        self.sections.setObjectName("patronSections")
+        self.sections.setChildrenCollapsible(False)
+        self.sections.addWidget(self.purchases)
+        self.sections.addWidget(timeline_box)
+        self.sections.setStretchFactor(0, 1)
+        self.sections.setStretchFactor(1, 1)
+
         right = QVBoxLayout()
         right.setSpacing(10)
+        right.addWidget(self.purchases.summary)
         right.addLayout(note_row)
         right.addWidget(self.note_error)
-        right.addSpacing(6)
-        right.addWidget(self.box_office)
-        right.addLayout(timeline_title)
-        right.addWidget(self.timeline_table, 1)
+        right.addWidget(self.sections, 1)
 
         body = QHBoxLayout()
         body.setSpacing(20)
@@ -268,10 +283,11 @@ class PatronPage(QWidget):
             self.edit_button.setEnabled(False)
             self.timeline_model.set_rows([])
             self.timeline_count.setText("")
+            self.purchases.show_patron(None)
             return
         self.edit_button.setEnabled(True)
         self.card.show_row(self.row)
-        self.box_office.show_patron(db, self.patron_id)
+        self.purchases.show_patron(self.row)
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())

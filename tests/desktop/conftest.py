@@ -73,3 +73,32 @@ def column():
                 for row in range(model.rowCount())]  # fmt: skip
 
     return read
+
+
+# -- box office ------------------------------------------------------------------
+FLUTE_PRICES = {"Adult": 2500, "Concession": 1800}
+
+
+def schedule(app, title: str, days: float, capacity: int = 5, venue: str = "Main stage") -> str:
+    """A performance ``days`` from now (negative: in the past), on the hour."""
+    from datetime import UTC, datetime, timedelta
+
+    starts = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=days)
+    production = app.create_production(title)
+    return app.schedule_performance(production, starts, capacity, FLUTE_PRICES, venue=venue)
+
+
+@pytest.fixture
+def flute(services) -> str:
+    """The Magic Flute in three days: 5 seats, Adult $25.00, Concession $18.00."""
+    return schedule(services.app, "The Magic Flute", 3)
+
+
+@pytest.fixture
+def box_office(window, qtbot):
+    """The Box office area, as chosen in the navigation."""
+    from desktop.main_window import BOX_OFFICE
+
+    window.show_area(BOX_OFFICE)
+    qtbot.waitUntil(lambda: window.areas.currentWidget() is window.box_office)
+    return window.box_office

@@ -1,0 +1,154 @@
+"""The small dialogs of a patron's page share this frame: fields, payment, save.
+
+Each subclass adds its fields with ``add_field`` and says what ``_save`` calls
+on the application service; the frame shows the domain's messages under the
+fields, keeps what was typed, and emits ``saved(result)`` on success.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.views.widgets import error_label, show_error
+from domain.errors import HouselightsError, InvalidInput, ValidationError
+
+
+class PatronActionDialog(QDialog):
+    saved = Signal(object)
+
+    def __init__(self, app, patron: dict, title: str, intro: str, save_text: str,
+                 payments: dict[str, str], parent: QWidget | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.app = app
+        self.patron = patron
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        self.errors: dict[str, QLabel] = {}
+        self.inputs: dict[str, QWidget] = {}
+        self.general_error = error_label(self)
+
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(3)
+        self.grid.setColumnStretch(0, 1)
+        self._row = 0
+
+        self.payment_buttons: dict[str, QRadioButton] = {}
+        self.payment_group = QButtonGroup(self)
+        self.payment_row = QHBoxLayout()
+        for key, label in payments.items():
+            radio = QRadioButton(label, self)
+            radio.setObjectName(key)
+            self.payment_group.addButton(radio)
+            self.payment_buttons[key] = radio
+            self.payment_row.addWidget(radio)
+        self.payment_row.addStretch(1)
+        if "card" in self.payment_buttons:
+            self.payment_buttons["card"].setChecked(True)
+
+        self.save_button = QPushButton(save_text, self)
+        self.save_button.setObjectName("primaryButton")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+
+        heading = QLabel(intro, self)
+        heading.setObjectName("muted")
+        heading.setWordWrap(True)
+        self._body = QVBoxLayout(self)
+        self._body.setContentsMargins(24, 20, 24, 20)
+        self._body.setSpacing(12)
+        self._body.addWidget(heading)
+        self._body.addWidget(self.general_error)
+        self._body.addLayout(self.grid)
+        self._buttons = buttons
+
+    def add_field(self, key: str, caption: str, widget: QWidget,
+                  error_keys: tuple[str, ...] = ()) -> QWidget:  # fmt: skip
+        label = QLabel(caption, self)
+        label.setObjectName("fieldLabel")
+        label.setBuddy(widget)
+        widget.setObjectName(key)
+        self.grid.addWidget(label, self._row, 0)
+        self.grid.addWidget(widget, self._row + 1, 0)
+        error = error_label(self)
+        self.grid.addWidget(error, self._row + 2, 0)
+        for name in (key, *error_keys):
+            self.errors[name] = error
+        self.inputs[key] = widget
+        self._row += 3
+        return widget
+
+    def finish(self) -> None:
+        """Call at the end of the subclass's __init__: payment row and buttons."""
+        if self.payment_buttons:
+            label = QLabel(self.tr("Payment"), self)
+            label.setObjectName("fieldLabel")
+            self.grid.addWidget(label, self._row, 0)
+            self.grid.addLayout(self.payment_row, self._row + 1, 0)
+            error = error_label(self)
+            self.grid.addWidget(error, self._row + 2, 0)
+            self.errors["payment"] = error
+            self._row += 3
+        self._body.addStretch(1)
+        self._body.addLayout(self._buttons)
+
+    def payment(self) -> str:
+        return next((p for p, r in self.payment_buttons.items() if r.isChecked()), "")
+
+    # -- saving ------------------------------------------------------------------------
+    def _save(self):
+        raise NotImplementedError
+
+    def save(self):
+        for label in (*self.errors.values(), self.general_error):
+            show_error(label, "")
+        try:
+            result = self._save()
+        except InvalidInput as error:
+            self.show_errors(error.by_field())
+            return None
+        except ValidationError as error:
+            self.show_errors({error.field: error.message})
+            return None
+        except HouselightsError as error:
+            show_error(self.general_error, str(error))
+            return None
+        self.saved.emit(result)
+        self.accept()
+        return result
+
+    def show_errors(self, by_field: dict[str, str]) -> None:
+        unplaced = []
+        for key, message in by_field.items():
+            label = self.errors.get(key)
+            if label is None:
+                unplaced.append(message)
+            else:
+                show_error(label, message)
+        show_error(self.general_error, " ".join(unplaced))
+        for key, widget in self.inputs.items():
+            if key in by_field or any(k in by_field for k, lbl in self.errors.items()
+                                      if lbl is self.errors[key]):  # fmt: skip
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
+    def error_text(self, key: str) -> str:
+        label = self.errors.get(key, self.general_error)
+        return label.text() if not label.isHidden() else ""

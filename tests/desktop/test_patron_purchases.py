@@ -1,0 +1,139 @@
+"""A patron's page: purchases, lifetime spend, visits and status, and selling from there."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.models.order_table import OrderTableModel as O
+from desktop.models.timeline import TimelineModel
+from desktop.views.sell_dialog import FIND
+from domain.ticket_codes import ticket_id
+from projections import box_office as read_model
+from tests.desktop.box_office_steps import click, set_quantity, type_into
+from tests.desktop.conftest import schedule
+
+
+class Ticket:
+    """Stands in for the door's ``Ticket.Admitted`` (the read model handles it by name)."""
+
+    class Admitted:
+        def __init__(self, code: str, performance_id: str):
+            self.originator_id = ticket_id(code)
+            self.performance_id, self.door = performance_id, "main door"
+
+
+@pytest.fixture
+def ada_id(services) -> str:
+    [ada] = [r for r in read_model_directory(services) if r["name"] == "Ada Lovelace"]
+    return ada["id"]
+
+
+def read_model_directory(services) -> list[dict]:
+    from projections import patron_directory
+
+    return patron_directory.page(services.runner.db())
+
+
+def open_page(window, qtbot):
+    """Ctrl+F, type, Enter: the way a volunteer opens Ada's page."""
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.patron_list.search_field, "lovelace")
+    qtbot.keyClick(window.patron_list.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.patrons_area.currentWidget() is window.patron_page)
+    return window.patron_page
+
+
+def test_the_page_shows_purchases_lifetime_spend_and_visits(
+    services, flute, ada_id, window, qtbot, column
+):
+    app = services.app
+    hamlet = schedule(app, "Hamlet", 6, venue="Studio")
+    sale = app.sell_tickets(flute, {"Adult": 2}, patron_id=ada_id)
+    refunded = app.sell_tickets(hamlet, {"Concession": 1}, patron_id=ada_id, payment="cash")
+    app.refund_order(refunded["order_id"])
+    db = services.runner.db()
+    with db.atomic():  # the door admitted one of the two tickets
+        read_model.BoxOffice().handle(db, Ticket.Admitted(sale["codes"][0], flute), 10**9)
+
+    page = open_page(window, qtbot)
+    stats = page.purchases.stats
+    assert stats.spend.value.text() == "$50.00"
+    assert stats.visits.value.text() == "1"
+    assert stats.tickets.value.text() == "2"
+    assert stats.tickets.detail.text() == "2 orders"
+    assert stats.status.value.text() == "Buyer"
+    table = page.purchases.table
+    assert sorted(column(table, O.PERFORMANCE)) == ["Hamlet", "The Magic Flute"]
+    by_title = dict(zip(column(table, O.PERFORMANCE), range(2), strict=True))
+    flute_row, hamlet_row = by_title["The Magic Flute"], by_title["Hamlet"]
+    assert column(table, O.TICKETS)[flute_row] == "2"
+    assert column(table, O.TOTAL)[flute_row] == "$50.00"
+    assert column(table, O.STATUS)[flute_row] == "Paid"
+    assert column(table, O.STATUS)[hamlet_row] == "Refunded"
+    assert column(table, O.PAYMENT)[hamlet_row] == "Cash"
+    assert page.purchases.count.text() == "2 orders"
+
+
+def test_selling_from_the_patrons_page(services, flute, ada_id, window, qtbot, column):
+    page = open_page(window, qtbot)
+    assert page.purchases.stats.status.value.text() == "Not bought yet"
+    click(qtbot, page.purchases.sell_button)
+    dialog = page.purchases.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    assert dialog.mode == FIND
+    assert dialog.finder.chosen()["id"] == ada_id
+    assert dialog.performance["id"] == flute
+    set_quantity(qtbot, dialog, "Adult", 1)
+    click(qtbot, dialog.sell_button)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
+    click(qtbot, dialog.close_button)
+    qtbot.waitUntil(lambda: column(page.purchases.table, O.PERFORMANCE) == ["The Magic Flute"])
+    assert page.purchases.stats.spend.value.text() == "$25.00"
+    assert page.purchases.stats.status.value.text() == "Tryer"
+    summaries = column(page.timeline_table, TimelineModel.SUMMARY)
+    assert summaries[0].startswith("Bought 1 ticket for The Magic Flute")
+
+
+def test_donation_membership_and_subscription_from_the_page(
+    services, flute, ada_id, window, qtbot, column
+):
+    hamlet = schedule(services.app, "Hamlet", 6, venue="Studio")
+    page = open_page(window, qtbot)
+    purchases = page.purchases
+
+    click(qtbot, purchases.donation_button)
+    dialog = purchases.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    qtbot.keyClicks(dialog.amount, "fifty")
+    click(qtbot, dialog.save_button)
+    assert dialog.error_text("amount_cents") == "Write the amount as a number, like 50 or 120.00."
+    assert dialog.amount.text() == "fifty"
+    type_into(qtbot, dialog.amount, "50")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: purchases.stats.spend.detail.text() == "plus $50.00 given")
+    assert column(page.timeline_table, TimelineModel.SUMMARY)[0] == (
+        "Donated $50.00 to General fund"
+    )
+
+    click(qtbot, purchases.membership_button)
+    dialog = purchases.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    type_into(qtbot, dialog.fee, "60")
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: purchases.stats.status.value.text() == "Member")
+    assert purchases.stats.status.detail.text().startswith("member until ")
+
+    click(qtbot, purchases.subscription_button)
+    dialog = purchases.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    type_into(qtbot, dialog.package, "Autumn season")
+    type_into(qtbot, dialog.price, "80")
+    click(qtbot, dialog.save_button)
+    assert dialog.error_text("performance_ids") == "Choose the performances in this package."
+    dialog.check(flute)
+    dialog.check(hamlet)
+    click(qtbot, dialog.save_button)
+    qtbot.waitUntil(lambda: purchases.stats.status.value.text() == "Subscriber · Member")
+    assert purchases.stats.spend.value.text() == "$140.00"  # membership 60 + package 80
+    assert services.app.get_performance(hamlet)["sold"] == 1
