@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 
 from desktop import style
 from desktop.ticket_symbols import barcode_width, paint_barcode, paint_qr
+from domain.money import format_cents
 from domain.ticket_codes import grouped, is_own_code
 
 ORGANIZATION_SETTING = "organization/name"  # declared in desktop/settings.py
@@ -152,7 +153,7 @@ def show_time(iso: str) -> str:
 def show_price(cents: int) -> str:
     if cents == 0:
         return _tr("Complimentary")
-    return QLocale().toCurrencyString(cents / 100)
+    return format_cents(cents)  # the organization's currency, as on every other screen
 
 
 def _short_order(order_id: str) -> str:
