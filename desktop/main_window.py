@@ -33,6 +33,7 @@ from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
 from desktop.views.placeholder import PlaceholderPage
+from desktop.views.reports import ReportsView
 from desktop.watcher import ReadModelWatcher
 
 DEFAULT_POLL_MS = 2000
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self._restore()
         self.patron_list.run_search()
         self.box_office.refresh()
+        self.reports.refresh()
 
     # -- building ------------------------------------------------------------------
     def _area_titles(self) -> dict[str, str]:
@@ -172,19 +174,11 @@ class MainWindow(QMainWindow):
             ],
             self,
         )
-        self.pages[REPORTS] = PlaceholderPage(
-            titles[REPORTS],
-            self.tr(
-                "See who is moving up the loyalty ladder, who lapsed, and how many "
-                "came back for a second visit."
-            ),  # fmt: skip
-            [
-                self.tr("Tryers, buyers and advocates, season by season"),
-                self.tr("Lapsed patrons worth a call"),
-                self.tr("Every report exports to a spreadsheet"),
-            ],
-            self,
+        self.reports = ReportsView(self.runner, self)
+        self.reports.exported.connect(
+            lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
         )
+        self.pages[REPORTS] = self.reports
         self.pages[SETTINGS] = PlaceholderPage(
             titles[SETTINGS],
             self.tr("Choose how Houselights works for your organization."),
@@ -349,6 +343,7 @@ class MainWindow(QMainWindow):
         """The runner wrote new rows: refresh what is on screen."""
         self.patron_list.refresh()
         self.box_office.refresh()
+        self.reports.refresh()
         if self.patron_page.patron_id is not None:
             self.patron_page.refresh()
 

@@ -470,3 +470,24 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
 def lost_contacts(db: Database) -> int:
     """Sales to buyers whose names we never learned (anonymous walk-ups)."""
     return db.conn.execute("SELECT count(*) FROM bo_orders WHERE lost_contact = 1").fetchone()[0]
+
+
+def contact_capture(db: Database) -> list[dict]:
+    """Per performance: orders, and how many buyers we know by name, walked up or lost.
+
+    Keys: id, title, starts_at, orders, tickets, revenue_cents, known (orders with a
+    patron), walk_ups (walk-up buyers captured at the window), lost (anonymous
+    orders: contacts lost). Refunded orders still count: the person came to us once.
+    """
+    cursor = db.conn.execute(
+        "SELECT p.id, p.title, p.starts_at,"
+        " count(o.order_id) AS orders,"
+        " coalesce(sum(o.quantity), 0) AS tickets,"
+        " coalesce(sum(o.total_cents - o.refunded_cents), 0) AS revenue_cents,"
+        " coalesce(sum(o.patron_id IS NOT NULL), 0) AS known,"
+        " coalesce(sum(o.channel = 'walk_up' AND o.patron_id IS NOT NULL), 0) AS walk_ups,"
+        " coalesce(sum(o.lost_contact = 1), 0) AS lost"
+        " FROM bo_performances p JOIN bo_orders o ON o.performance_id = p.id"
+        " GROUP BY p.id ORDER BY p.starts_at, p.title, p.id"
+    )
+    return _dicts(cursor)

@@ -274,3 +274,21 @@ def test_a_refunded_subscription_leaves_the_spend_and_the_badge(services, hamlet
     assert [p["revenue_cents"] for p in box_office.performances(db)] == [0, 0]
     assert story(services, ada)[0] == (
         "refund", "Refunded the Weekend pair subscription (2 tickets) — $50.00")  # fmt: skip
+
+
+def test_contact_capture_counts_known_buyers_walk_ups_and_lost_contacts(services, hamlet, ada):
+    app = services.app
+    _production, saturday, sunday = hamlet
+    app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada)
+    app.sell_to_walk_up(saturday, {"Student": 1}, "Bea", email="bea@example.org")
+    app.sell_tickets(saturday, {"Adult": 1}, payment="cash")  # nobody asked her name
+    refunded = app.sell_tickets(saturday, {"Adult": 1})
+    app.refund_order(refunded["order_id"])
+    app.sell_tickets(sunday, {"Student": 3}, patron_id=ada)
+
+    rows = {r["id"]: r for r in box_office.contact_capture(services.runner.db())}
+    assert rows[saturday] | {"starts_at": None} == {
+        "id": saturday, "title": "Hamlet", "starts_at": None, "orders": 4, "tickets": 5,
+        "revenue_cents": 2 * 3000 + 1500 + 3000, "known": 2, "walk_ups": 1, "lost": 2,
+    }  # fmt: skip
+    assert (rows[sunday]["orders"], rows[sunday]["known"], rows[sunday]["lost"]) == (1, 1, 0)
