@@ -13,6 +13,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from domain.application import Houselights
+from domain.demo_names import FIRST_NAMES, LAST_NAMES
 from domain.errors import NotEnoughSeats, TicketProblem
 
 #: title, venue, price levels (cents), how many performances, how popular (0..1)
@@ -91,7 +92,8 @@ def generate_box_office(
     runs = max(1, round((len(patrons) / 2000) ** 0.5))
     capacity = max(40, round(len(patrons) * 0.12 / runs / 10) * 10)
     shows = _schedule(app, rng, now, capacity, runs)
-    counts = dict(performances=len(shows), orders=0, anonymous=0, refunds=0, exchanges=0,
+    counts = dict(performances=len(shows), orders=0, anonymous=0, walk_ups=0, refunds=0,
+                  exchanges=0,
                   subscriptions=0, memberships=0, donations=0, thanked=0)  # fmt: skip
     sales = []
 
@@ -172,6 +174,24 @@ def generate_box_office(
             when = _moment_before(rng, show["starts"], show["starts"] - timedelta(hours=2), now)
             if when is not None and sell(show, None, when, "cash", "walk_up") is not None:
                 counts["anonymous"] += 1
+        # ... and walk-ups the box office did ask: captured as new patrons.
+        for n in range(rng.randint(0, max(1, len(patrons) // 60))):
+            when = _moment_before(rng, show["starts"], show["starts"] - timedelta(hours=2), now)
+            if when is None:
+                continue
+            desk()
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            handle = f"{first}.{last}.{show['id'][:4]}{n}".lower().replace("'", "")
+            level = rng.choice(show["prices"])
+            try:
+                app.sell_to_walk_up(show["id"], {level: rng.choice((1, 2))}, first, last,
+                                    email=f"{handle}@example.net", email_consent=rng.random() < .5,
+                                    payment=rng.choice(("cash", "card")), occurred_at=when,
+                                    allow_duplicate=True)  # fmt: skip
+            except NotEnoughSeats:
+                continue
+            counts["orders"] += 1
+            counts["walk_ups"] += 1
 
     # Some plans change: refunds and exchanges, a few days after buying.
     desk()

@@ -72,7 +72,7 @@ def smoke_test() -> dict:
             raise SystemExit(f"smoke test: --version printed {printed!r}")
         run("demo", "--patrons", "20")
         status = json.loads(run("status", "--json"))
-        if status["patrons"] != 20 or status["events"] <= 20:
+        if status["patrons"] < 20 or status["events"] <= 20:
             raise SystemExit(f"smoke test: unexpected status {status}")
         return status
 

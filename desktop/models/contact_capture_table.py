@@ -24,10 +24,10 @@ class ContactCaptureModel(RowTableModel):
             self.tr("Orders"),
             self.tr("Tickets"),
             self.tr("Revenue"),
-            self.tr("Buyers known"),
-            self.tr("Walk-ups captured"),
-            self.tr("Lost contacts"),
-            self.tr("Known"),
+            self.tr("Known buyers"),
+            self.tr("Walk-ups"),
+            self.tr("Lost"),
+            self.tr("Share known"),
         ]
 
     def prepare(self, row: dict) -> dict:

@@ -46,10 +46,16 @@ class ReportsView(QWidget):
         self.table = table_view(self)
         self.table.setObjectName("contactCapture")
         self.table.setModel(self.proxy)
-        self.table.setColumnWidth(ContactCaptureModel.WHEN, 190)
-        self.table.horizontalHeader().setSectionResizeMode(
-            ContactCaptureModel.TITLE, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        widths = {
+            ContactCaptureModel.WHEN: 200, ContactCaptureModel.ORDERS: 70,
+            ContactCaptureModel.TICKETS: 70, ContactCaptureModel.REVENUE: 100,
+            ContactCaptureModel.KNOWN: 120, ContactCaptureModel.WALK_UPS: 95,
+            ContactCaptureModel.LOST: 70, ContactCaptureModel.SHARE: 115,
+        }  # fmt: skip
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(ContactCaptureModel.TITLE, QHeaderView.ResizeMode.Stretch)
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
             self.table,

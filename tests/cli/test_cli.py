@@ -34,12 +34,12 @@ def test_demo_then_status_counts_events_patrons_and_positions(capsys, data):
     code, out, _ = run(capsys, "--data", data, "demo", "--patrons", "40", "--json")
     assert code == 0
     made = json.loads(out)
-    assert made["patrons"] == 40
+    assert made["patrons"] == 40 + made["walk_ups"]  # captured walk-ups are patrons too
 
     code, out, _ = run(capsys, "--data", data, "status", "--json")
     status = json.loads(out)
     assert code == 0
-    assert status["patrons"] == 40
+    assert status["patrons"] == made["patrons"]
     assert status["events"] == made["events"] > 40
     assert set(status["projections"]) == {p.name for p in all_projections()}
     for projection in status["projections"].values():

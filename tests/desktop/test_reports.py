@@ -45,7 +45,7 @@ def test_lost_contacts_are_counted_per_performance(window, services, qtbot, colu
     path = export_csv(table, tmp_path / "capture.csv")
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][-2:] == ["Lost contacts", "Known"]
+    assert rows[0][-4:] == ["Known buyers", "Walk-ups", "Lost", "Share known"]
     assert [r[0] for r in rows[1:]] == ["Tosca", "The Magic Flute"]
 
 
