@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys
+from domain.door_service import DoorService
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
@@ -25,7 +26,7 @@ from domain.recording import RecordingContext
 Listener = Callable[[int], None]
 
 
-class Houselights(BoxOfficeService, Application):
+class Houselights(DoorService, BoxOfficeService, Application):
     """Event-sourced application service for one organization."""
 
     name = "Houselights"

@@ -32,4 +32,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Ticket.Exchanged": (),
     "Order.Placed": (),
     "Order.Refunded": (),
+    # The door: ticket codes and door names only; the patron is known by the ticket.
+    "Ticket.Admitted": (),
+    "DoorLog.Opened": (),
+    "DoorLog.ScanRefused": (),
+    "DoorLog.ScanRepeated": (),
 }

@@ -1,0 +1,125 @@
+"""The door check of the application service (mixed into ``Houselights``).
+
+``scan(code, performance_id, door)`` is one repository fetch (the ticket id is
+uuid5 of its code) and one save. The Ticket aggregate decides; two doors
+admitting the same ticket at the same moment both try to write its next
+version, the store's optimistic concurrency lets exactly one win, and the
+other decides again on the new state (ALREADY ADMITTED, naming the door that
+won). Refused scans are recorded on the door's ``DoorLog``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.box_office import Ticket
+from domain.door import (
+    ADMIT,
+    ALREADY_ADMITTED,
+    REPEAT_SECONDS,
+    UNKNOWN,
+    VOID,
+    WRONG_PERFORMANCE,
+    DoorLog,
+    clean_door,
+    door_log_id,
+    read_scan,
+)
+from domain.ticket_codes import ticket_id
+
+#: how often a scan decides again after another door saved the same aggregate first
+SCAN_ATTEMPTS = 10
+
+
+class DoorService:
+    """Door checks. Methods take and return simple values."""
+
+    def scan(self, code: str, performance_id: str, door: str,
+             occurred_at: datetime | None = None) -> dict:  # fmt: skip
+        """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
+
+        Returns ``{"verdict", "message", "code", "scanned", "door", "performance_id",
+        ...}``: ``verdict`` is one of ``domain.door.VERDICTS``; ADMIT adds the
+        ticket's ``patron_id``, ALREADY ADMITTED ``admitted_at``/``admitted_door``,
+        WRONG PERFORMANCE ``right_performance`` (``id``, ``title``, ``starts_at``),
+        VOID ``status`` (refunded or exchanged), UNKNOWN a ``hint``.
+        Raises ``PerformanceNotFound`` for a performance that does not exist.
+        """
+        performance = self._performance(performance_id)
+        performance_id = str(performance.id)
+        door = clean_door(door)
+        reading = read_scan(code)
+        stamp = self._stamp(occurred_at)
+        base = {"scanned": reading.scanned, "code": reading.code, "door": door,
+                "performance_id": performance_id, "hint": reading.hint,
+                "at": stamp["occurred_at"].isoformat()}  # fmt: skip
+        for attempt in range(SCAN_ATTEMPTS):
+            ticket = self._ticket(reading.code) if reading.usable else None
+            result = self._decide(ticket, performance_id, door, stamp, base)
+            try:
+                if result["verdict"] == ADMIT and not result.get("repeat"):
+                    ticket.admit(performance_id, door, stamp)
+                    self._commit(ticket)
+                else:
+                    log = self._door_log(performance_id, door, stamp)
+                    if result.get("repeat"):
+                        log.repeat(reading.code, stamp)
+                    else:
+                        log.refuse(reading.code or reading.scanned, result["verdict"], stamp)
+                    self._commit(log)
+                return result
+            except IntegrityError:
+                # Another door wrote this ticket (or log) first: decide again on
+                # what is stored now. Fresh aggregates: the failed save drained these.
+                if attempt == SCAN_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _ticket(self, code: str) -> Ticket | None:
+        try:
+            ticket = self._get(ticket_id(code))
+        except AggregateNotFoundError:
+            return None
+        return ticket if isinstance(ticket, Ticket) else None
+
+    def _door_log(self, performance_id: str, door: str, stamp: dict) -> DoorLog:
+        try:
+            return self._get(door_log_id(performance_id, door))
+        except AggregateNotFoundError:
+            return DoorLog.open(performance_id, door, stamp)
+
+    def _decide(self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict,
+                base: dict) -> dict:  # fmt: skip
+        if ticket is None:
+            hint = base["hint"] or "We have no ticket with this code. Check the code."
+            return {**base, "verdict": UNKNOWN, "hint": hint,
+                    "message": f"Unknown code {base['scanned']}. {hint}"}  # fmt: skip
+        facts = {**base, "code": ticket.code, "ticket_id": str(ticket.id),
+                 "patron_id": ticket.patron_id, "price_level": ticket.price_level}  # fmt: skip
+        if ticket.status != Ticket.VALID:
+            return {**facts, "verdict": VOID, "status": ticket.status,
+                    "message": f"Ticket {ticket.code} was {ticket.status}: not valid."}  # fmt: skip
+        if ticket.performance_id != performance_id:
+            right = self._performance(ticket.performance_id)
+            return {
+                **facts, "verdict": WRONG_PERFORMANCE,
+                "right_performance": {"id": str(right.id), "title": right.title,
+                                      "starts_at": right.starts_at.isoformat()},
+                "message": f"This ticket is for {right.label()}.",
+            }  # fmt: skip
+        if ticket.admitted:
+            seconds = (stamp["occurred_at"] - ticket.admitted_at).total_seconds()
+            first = {"admitted_at": ticket.admitted_at.isoformat(),
+                     "admitted_door": ticket.admitted_door}  # fmt: skip
+            if ticket.admitted_door == door and 0 <= seconds < REPEAT_SECONDS:
+                return {**facts, **first, "verdict": ADMIT, "repeat": True,
+                        "message": "Admitted (the same scan twice)."}  # fmt: skip
+            return {
+                **facts, **first, "verdict": ALREADY_ADMITTED,
+                "message": f"Already admitted at {ticket.admitted_at:%H:%M} "
+                           f"({ticket.admitted_door}).",
+            }  # fmt: skip
+        return {**facts, "verdict": ADMIT, "repeat": False, "message": "Admit."}
