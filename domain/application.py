@@ -20,13 +20,14 @@ from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys
 from domain.door_service import DoorService
 from domain.errors import PatronNotFound, PossibleDuplicate
+from domain.memberships_service import MembershipsService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
 
 Listener = Callable[[int], None]
 
 
-class Houselights(DoorService, BoxOfficeService, Application):
+class Houselights(DoorService, BoxOfficeService, MembershipsService, Application):
     """Event-sourced application service for one organization."""
 
     name = "Houselights"

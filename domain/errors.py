@@ -64,3 +64,7 @@ class PerformanceNotFound(HouselightsError):
 
 class TicketProblem(HouselightsError):
     """A ticket that cannot be sold, refunded or exchanged as asked."""
+
+
+class DonationProblem(HouselightsError):
+    """A donation that cannot be recorded or thanked as asked."""

@@ -32,6 +32,11 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Ticket.Exchanged": (),
     "Order.Placed": (),
     "Order.Refunded": (),
+    # Subscriptions, memberships, donations: patron ids and amounts only.
+    "Subscription.Purchased": (),
+    "Membership.Started": (),
+    "Donation.Received": (),
+    "Donation.Acknowledged": (),
     # The door: ticket codes and door names only; the patron is known by the ticket.
     "Ticket.Admitted": (),
     "DoorLog.Opened": (),

@@ -1,0 +1,132 @@
+"""Subscription, membership and donation commands (mixed into ``Houselights``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.box_office import Ticket
+from domain.box_office_service import SALE_ATTEMPTS
+from domain.errors import DonationProblem
+from domain.memberships import Donation, Membership, Subscription
+from domain.money import split_evenly
+from domain.ticket_codes import new_code
+
+SUBSCRIPTION_LEVEL = "Subscription"
+SUBSCRIPTION_CHANNEL = "subscription"
+
+
+class MembershipsService:
+    """Methods take and return simple values, like the rest of the service."""
+
+    def sell_subscription(
+        self,
+        patron_id: str,
+        package_name: str,
+        performance_ids: list[str],
+        price_cents: int,
+        payment: str = "card",
+        occurred_at: datetime | None = None,
+    ) -> dict:
+        """Sell a package of performances; one ticket per performance.
+
+        Returns ``{"id", "codes", "tickets": [{"performance_id", "code"}],
+        "price_cents"}``. Every performance takes its seat through its own
+        capacity guard in the same transaction as the subscription: when one
+        of them is full (``NotEnoughSeats``), nothing is sold.
+        """
+        patron_id = str(self._patron(patron_id).id)
+        stamp = self._stamp(occurred_at)
+        values = dict(patron_id=patron_id, package_name=package_name,
+                      performance_ids=list(performance_ids or ()), price_cents=price_cents,
+                      payment=payment, stamp=stamp)  # fmt: skip
+        subscription = Subscription.purchase(**values)  # validates before anything is read
+        codes = [new_code() for _ in subscription.performance_ids]
+        for attempt in range(SALE_ATTEMPTS):
+            if attempt:  # the failed save drained the events: start over from the store
+                subscription = Subscription.purchase(**values)
+            ids = subscription.performance_ids
+            shares = split_evenly(subscription.price_cents, len(ids))
+            changed: list = [subscription]
+            for performance_id, code, share in zip(ids, codes, shares, strict=True):
+                performance = self._performance(performance_id)
+                performance.take_seats(str(subscription.id), 1, stamp)
+                changed.append(performance)
+                changed.append(Ticket.issue(
+                    code, stamp, performance_id=str(performance.id), patron_id=patron_id,
+                    order_id=str(subscription.id), price_level=SUBSCRIPTION_LEVEL,
+                    price_cents=share, channel=SUBSCRIPTION_CHANNEL,
+                ))  # fmt: skip
+            try:
+                self._commit(*changed)
+            except IntegrityError:
+                if attempt == SALE_ATTEMPTS - 1:
+                    raise
+                continue
+            return {
+                "id": str(subscription.id),
+                "codes": list(codes),
+                "tickets": [{"performance_id": p, "code": c} for p, c in zip(ids, codes,
+                                                                               strict=True)],
+                "price_cents": subscription.price_cents,
+            }  # fmt: skip
+        raise AssertionError("unreachable")
+
+    def start_membership(
+        self,
+        patron_id: str,
+        level: str,
+        starts_on: date | str,
+        ends_on: date | str,
+        price_cents: int,
+        payment: str = "card",
+        occurred_at: datetime | None = None,
+    ) -> str:
+        """Start a membership from ``starts_on`` to ``ends_on`` (dates or ISO text)."""
+        patron_id = str(self._patron(patron_id).id)
+        membership = Membership.start(patron_id, level, starts_on, ends_on, price_cents,
+                                      payment, self._stamp(occurred_at))  # fmt: skip
+        self._commit(membership)
+        return str(membership.id)
+
+    def record_donation(
+        self,
+        patron_id: str,
+        amount_cents: int,
+        fund: str = "General fund",
+        payment: str = "card",
+        occurred_at: datetime | None = None,
+    ) -> str:
+        patron_id = str(self._patron(patron_id).id)
+        donation = Donation.receive(patron_id, amount_cents, fund, payment,
+                                    self._stamp(occurred_at))  # fmt: skip
+        self._commit(donation)
+        return str(donation.id)
+
+    def acknowledge_donation(
+        self, donation_id: str, how: str, occurred_at: datetime | None = None
+    ) -> None:
+        """Record that the donor was thanked (``"letter"``, ``"email"`` or ``"call"``)."""
+        donation = self._donation(donation_id)
+        donation.acknowledge(how, self._stamp(occurred_at))
+        self._commit(donation)
+
+    def get_donation(self, donation_id: str) -> dict:
+        d = self._donation(donation_id)
+        return {
+            "id": str(d.id), "patron_id": d.patron_id, "amount_cents": d.amount_cents,
+            "fund": d.fund, "payment": d.payment, "acknowledged": d.acknowledged_how,
+        }  # fmt: skip
+
+    def _donation(self, donation_id: str) -> Donation:
+        from uuid import UUID
+
+        try:
+            donation = self._get(UUID(str(donation_id)))
+        except (ValueError, AggregateNotFoundError):
+            donation = None
+        if not isinstance(donation, Donation):
+            raise DonationProblem("We could not find that donation.")
+        return donation
