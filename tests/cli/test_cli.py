@@ -40,7 +40,7 @@ def test_demo_then_status_counts_events_patrons_and_positions(capsys, data):
     assert code == 0
     assert status["patrons"] == 40
     assert status["events"] == made["events"] > 40
-    assert set(status["projections"]) == {"patron_directory", "timeline"}
+    assert set(status["projections"]) == {"patron_directory", "timeline", "door"}
     for projection in status["projections"].values():
         assert projection == {"position": status["events"], "lag": 0}
 
