@@ -220,7 +220,6 @@ class Ticket(Aggregate):
         self.status = Ticket.EXCHANGED
         self.replacement_code = replacement_code
 
-
     # -- the door ---------------------------------------------------------
     @property
     def admitted(self) -> bool:
@@ -233,9 +232,7 @@ class Ticket(Aggregate):
         if self.performance_id != str(performance_id):
             raise TicketProblem(f"Ticket {self.code} is for another performance.")
         if self.admitted:
-            raise TicketProblem(
-                f"Ticket {self.code} was already admitted at {self.admitted_door}."
-            )
+            raise TicketProblem(f"Ticket {self.code} was already admitted at {self.admitted_door}.")
 
     def admit(self, performance_id: str, door: str, stamp: dict) -> None:
         self.check_admissible(performance_id)

@@ -37,6 +37,11 @@ VOID = "void"
 UNKNOWN = "unknown"
 VERDICTS = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
 
+#: why an UNKNOWN scan is unknown (the door view words each its own way)
+NOTHING_READ, CHECK_CODE, UNREADABLE, NOT_A_CODE, NOT_FOUND = (
+    "nothing_read", "check_code", "unreadable", "not_a_code", "not_found",
+)  # fmt: skip
+
 DEFAULT_DOOR = "Main door"
 #: a second scan of the same ticket at the same door this soon is the scanner
 #: triggering twice, not a second person: the patron still sees ADMIT
@@ -58,6 +63,7 @@ class ScanReading:
     code: str  # normalised; "" when nothing usable was read
     hint: str = ""  # plain words for the volunteer when the code looks wrong
     looks_own: bool = False  # shaped like a Houselights code
+    problem: str = ""  # NOTHING_READ, CHECK_CODE, UNREADABLE or NOT_A_CODE
 
     @property
     def usable(self) -> bool:
@@ -76,7 +82,8 @@ def read_scan(text: str) -> ScanReading:
     stripped = "".join(ch for ch in raw if ch.isprintable()).strip()
     code = normalize_code(stripped)
     if not code:
-        return ScanReading(shown, "", "Nothing was read. Scan the ticket again.")
+        return ScanReading(shown, "", "Nothing was read. Scan the ticket again.",
+                           problem=NOTHING_READ)  # fmt: skip
     candidates = [code]
     azerty = normalize_code(stripped.translate(_AZERTY_DIGITS))
     if azerty != code:
@@ -92,14 +99,18 @@ def read_scan(text: str) -> ScanReading:
             shown, "",
             "This looks like one of our codes, but a character is wrong: check the code "
             "(scan again, or type it from the ticket).",
-            looks_own=True,
+            looks_own=True, problem=CHECK_CODE,
         )  # fmt: skip
     if len(raw.strip()) != len(stripped) or len(code) > MAX_EXTERNAL_LENGTH:
         return ScanReading(
-            shown, "", "The scanner sent unreadable characters. Scan the ticket again."
+            shown,
+            "",
+            "The scanner sent unreadable characters. Scan the ticket again.",
+            problem=UNREADABLE,
         )
     if not is_acceptable_external(code):
-        return ScanReading(shown, "", "This is not a ticket code. Scan the ticket again.")
+        return ScanReading(shown, "", "This is not a ticket code. Scan the ticket again.",
+                           problem=NOT_A_CODE)  # fmt: skip
     return ScanReading(shown, code)
 
 

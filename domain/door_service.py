@@ -19,6 +19,7 @@ from domain.box_office import Ticket
 from domain.door import (
     ADMIT,
     ALREADY_ADMITTED,
+    NOT_FOUND,
     REPEAT_SECONDS,
     UNKNOWN,
     VOID,
@@ -55,6 +56,7 @@ class DoorService:
         stamp = self._stamp(occurred_at)
         base = {"scanned": reading.scanned, "code": reading.code, "door": door,
                 "performance_id": performance_id, "hint": reading.hint,
+                "problem": reading.problem,
                 "at": stamp["occurred_at"].isoformat()}  # fmt: skip
         for attempt in range(SCAN_ATTEMPTS):
             ticket = self._ticket(reading.code) if reading.usable else None
@@ -96,6 +98,7 @@ class DoorService:
         if ticket is None:
             hint = base["hint"] or "We have no ticket with this code. Check the code."
             return {**base, "verdict": UNKNOWN, "hint": hint,
+                    "problem": base["problem"] or NOT_FOUND,
                     "message": f"Unknown code {base['scanned']}. {hint}"}  # fmt: skip
         facts = {**base, "code": ticket.code, "ticket_id": str(ticket.id),
                  "patron_id": ticket.patron_id, "price_level": ticket.price_level}  # fmt: skip

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import fields
 
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
 import desktop.settings as settings_module
-from desktop.settings import SETTINGS, Setting, Settings, declare
+from desktop.settings import SETTINGS, Setting, Settings, declare, loyalty_thresholds
+from domain.loyalty import LoyaltyThresholds
 
 
 @pytest.fixture
@@ -35,6 +37,11 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "projections/poll_interval_ms": (1000, int),
         "workstation/name": (socket.gethostname(), str),
         "staff/current": ("office", str),
+        "door/name": ("Main door", str),
+        "door/scanner_gap_ms": (30, int),
+        "door/scanner_min_length": (6, int),
+        "door/sounds": (True, bool),
+        **{f"loyalty/{f.name}": (f.default, int) for f in fields(LoyaltyThresholds)},
     }
     assert {key: (s.default, s.type) for key, s in SETTINGS.items()} == expected
     for key, setting in SETTINGS.items():
@@ -157,3 +164,13 @@ def test_a_refused_value_emits_nothing(qtbot, ini):
 def test_the_default_store_is_the_houselights_one():
     store = Settings().store
     assert (store.organizationName(), store.applicationName()) == ("Houselights", "Houselights")
+
+
+def test_the_loyalty_thresholds_come_from_the_settings(ini):
+    settings = settings_on(ini)
+    assert loyalty_thresholds(settings) == LoyaltyThresholds()
+    settings.set("loyalty/lapsed_months", 24)
+    settings.set("loyalty/buyer_purchases", 3)
+    assert loyalty_thresholds(settings_on(ini)) == LoyaltyThresholds(
+        lapsed_months=24, buyer_purchases=3
+    )
