@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.sounds import VerdictSounds
+from desktop.views.door import DoorView
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
@@ -153,19 +155,14 @@ class MainWindow(QMainWindow):
             ],
             self,
         )
-        self.pages[DOOR] = PlaceholderPage(
-            titles[DOOR],
-            self.tr(
-                "Scan tickets at the door and get a clear verdict at a glance, with a "
-                "personal cue to greet each patron."
-            ),  # fmt: skip
-            [
-                self.tr("Works with USB barcode scanners: scan, look, smile"),
-                self.tr("“Third visit this season”, “First time here: welcome them”"),
-                self.tr("Door volunteers see only what they need, never donor data"),
-            ],
+        self.door_view = DoorView(
+            self.app, self.runner, self.settings,
+            VerdictSounds(self.services.config.data_dir,
+                          enabled=bool(self._setting("door/sounds", True))),
             self,
-        )
+        )  # fmt: skip
+        self.door_view.kiosk_changed.connect(self.set_kiosk)
+        self.pages[DOOR] = self.door_view
         self.pages[THANK_YOUS] = PlaceholderPage(
             titles[THANK_YOUS],
             self.tr("Send thank-yous after a show and see who has not been thanked yet."),
@@ -214,6 +211,7 @@ class MainWindow(QMainWindow):
         side.setSpacing(0)
         side.addWidget(brand)
         side.addWidget(self.navigation, 1)
+        self.sidebar = sidebar
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -301,6 +299,20 @@ class MainWindow(QMainWindow):
     def show_area(self, key: str) -> None:
         self.navigation.setCurrentRow(AREAS.index(key))
 
+    def set_kiosk(self, on: bool) -> None:
+        """The door alone, full screen, for a volunteer's scanning station (Esc leaves)."""
+        self.show_area(DOOR)
+        for chrome in (self.sidebar, self.menuBar(), self.statusBar()):
+            chrome.setVisible(not on)
+        if on:
+            self._was_maximized = self.isMaximized()
+            self.showFullScreen()
+        elif self.isFullScreen():
+            if getattr(self, "_was_maximized", False):
+                self.showMaximized()
+            else:
+                self.showNormal()
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
@@ -350,6 +362,8 @@ class MainWindow(QMainWindow):
         self.patron_list.refresh()
         if self.patron_page.patron_id is not None:
             self.patron_page.refresh()
+        if self.current_area() == DOOR:
+            self.door_view.refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:

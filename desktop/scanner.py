@@ -65,6 +65,8 @@ class ScannerFilter(QObject):
         self._replaying = False
         self._active = False
         self._last_scan_at = float("-inf")
+        #: only keys typed into this widget's window (or its dialogs) are watched
+        self.scope: QWidget | None = None
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
         self._pause.setInterval(max(40, 2 * max_gap_ms))
@@ -96,12 +98,19 @@ class ScannerFilter(QObject):
         if self._replaying or not obj.isWidgetType():
             return False
         kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not self._in_scope(obj):
+            return False
         if kind == QEvent.Type.KeyPress:
             return self._pressed(obj, event)
         if kind == QEvent.Type.KeyRelease and self._releases.get(event.key()):
             self._releases[event.key()] -= 1
             return True
         return False
+
+    def _in_scope(self, widget: QWidget) -> bool:
+        if self.scope is None:
+            return True
+        return _root(widget) is _root(self.scope)
 
     def _pressed(self, widget: QWidget, event: QKeyEvent) -> bool:
         key = event.key()
@@ -171,3 +180,11 @@ class ScannerFilter(QObject):
                     QApplication.sendEvent(k.widget, QKeyEvent(kind, k.key, k.modifiers, k.text))
         finally:
             self._replaying = False
+
+
+def _root(widget: QWidget) -> QWidget:
+    """The main window a widget (or a dialog opened from it) belongs to."""
+    top = widget.window()
+    while top.parentWidget() is not None:
+        top = top.parentWidget().window()
+    return top
