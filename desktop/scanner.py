@@ -5,13 +5,15 @@ then usually presses Enter (some press Tab, some nothing). ``ScannerFilter``
 is an application-wide event filter, active while the door is shown. It holds
 back printable keys for a moment:
 
-* keys arriving close together (every gap at most ``max_gap_ms``) and at least
-  ``min_length`` of them are a scan: ``scanned(text)`` is emitted and none of
+* keys arriving close together (every gap at most ``max_gap_ms``, one slow gap
+  forgiven) and at least ``min_length`` of them are a scan: ``scanned(text)`` is emitted and none of
   the keys reach the focused widget. Enter, keypad Enter and Tab end a scan;
   a scanner without a terminator is recognised after a short pause.
 * anything else is a person typing: the held keys are delivered, in order,
   to the widget they were meant for, so nothing typed is ever lost.
 
+Key times come from the window system's time stamps where there are any, so
+a moment of the app being busy does not make a scanner look like a person.
 A burst that ends with a terminator is reported even when it is short or
 garbled (the door then says what was read); a second Enter right after a scan
 (a doubled terminator) is swallowed.
@@ -39,6 +41,9 @@ BLOCKING_MODIFIERS = (
 )
 #: a terminated burst this short is still a machine, not a person
 MIN_TERMINATED = 3
+#: one slow gap is forgiven in a burst (the app was busy drawing the last verdict
+#: while the first key waited); a person typing six keys has many
+ALLOWED_SLOW_GAPS = 1
 
 
 @dataclass
@@ -69,7 +74,7 @@ class ScannerFilter(QObject):
         self.scope: QWidget | None = None
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
-        self._pause.setInterval(max(40, 2 * max_gap_ms))
+        self._pause.setInterval(max(90, 3 * max_gap_ms))
         self._pause.timeout.connect(self._paused)
 
     # -- switching on and off --------------------------------------------------------
@@ -80,7 +85,7 @@ class ScannerFilter(QObject):
     def configure(self, max_gap_ms: int, min_length: int) -> None:
         self.max_gap = max(1, max_gap_ms) / 1000
         self.min_length = max(2, min_length)
-        self._pause.setInterval(max(40, 2 * max_gap_ms))
+        self._pause.setInterval(max(90, 3 * max_gap_ms))
 
     def start(self) -> None:
         if not self._active:
@@ -112,11 +117,17 @@ class ScannerFilter(QObject):
             return True
         return _root(widget) is _root(self.scope)
 
+    def _moment(self, event: QKeyEvent) -> float:
+        """When the key was pressed: the window system's time stamp when there is one
+        (a busy moment in the app then cannot stretch a scanner's gaps), else now."""
+        stamp = event.timestamp()
+        return stamp / 1000 if stamp else self._clock()
+
     def _pressed(self, widget: QWidget, event: QKeyEvent) -> bool:
         key = event.key()
         if key in MODIFIER_KEYS:
             return False
-        now = self._clock()
+        now = self._moment(event)
         if key in TERMINATORS and not event.modifiers() & BLOCKING_MODIFIERS:
             if self._held:
                 if self._is_burst(now, MIN_TERMINATED):
@@ -135,20 +146,23 @@ class ScannerFilter(QObject):
         if event.isAutoRepeat() or not printable or (not self._held and not text.isprintable()):
             self._paused()  # held keys first, in order, then this one
             return False
-        if self._held and now - self._held[-1].at > self.max_gap:
-            self._paused()
         self._held.append(HeldKey(widget, key, event.modifiers(), text, now))
         self._swallow_release(key)
+        if self._slow_gaps(None) > ALLOWED_SLOW_GAPS:
+            self._deliver()  # clearly a person typing: let it show at once
+            return True
         self._pause.start()
         return True
 
     def _swallow_release(self, key: int) -> None:
         self._releases[key] = self._releases.get(key, 0) + 1
 
-    def _is_burst(self, now: float | None, least: int) -> bool:
+    def _slow_gaps(self, now: float | None) -> int:
         moments = [k.at for k in self._held] + ([now] if now is not None else [])
-        gaps_ok = all(b - a <= self.max_gap for a, b in zip(moments, moments[1:], strict=False))
-        return gaps_ok and len(self._held) >= least
+        return sum(b - a > self.max_gap for a, b in zip(moments, moments[1:], strict=False))
+
+    def _is_burst(self, now: float | None, least: int) -> bool:
+        return len(self._held) >= least and self._slow_gaps(now) <= ALLOWED_SLOW_GAPS
 
     def _paused(self) -> None:
         """No key for a moment: a scanner without terminator, or a person typing."""

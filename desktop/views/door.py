@@ -232,6 +232,8 @@ class DoorView(QWidget):
         index = self.performance_box.findData(chosen)
         self.performance_box.setCurrentIndex(max(0, index))
         self.performance_box.blockSignals(False)
+        if self.performance_id() != current:
+            self.show_ready()
         self._refresh_house()
 
     def choose_performance(self, performance_id: str) -> None:
@@ -328,12 +330,12 @@ class DoorView(QWidget):
     def show_result(self, result: dict) -> None:
         verdict = result["verdict"]
         title, detail = self._words(result)
-        if result.get("code") and is_own_code(result["code"]):
-            code_line = self.tr("Ticket {code}").format(code=grouped(result["code"]))
-        elif result.get("code"):
-            code_line = self.tr("Ticket {code}").format(code=result["code"])
-        else:
+        if verdict == rules.UNKNOWN:
             code_line = self.tr("Read: {text}").format(text=result["scanned"] or "—")
+        elif is_own_code(result["code"]):
+            code_line = self.tr("Ticket {code}").format(code=grouped(result["code"]))
+        else:
+            code_line = self.tr("Ticket {code}").format(code=result["code"])
         code_line += "   ·   " + local_moment(result["at"], "HH:mm:ss")
         advice = self._advice(result)
         self.panel.show_verdict(verdict, title, detail, code_line,
