@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop.bootstrap import Services, bootstrap
 from desktop.config import StoreConfig
 from desktop.main_window import MainWindow
+from desktop.pyside_repairs import keep_singletons_alive
 from desktop.style import apply_style
 
 ORGANIZATION = "Houselights"
@@ -25,6 +26,7 @@ APPLICATION = "Houselights"
 
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once with Houselights' names and style."""
+    keep_singletons_alive()
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName(ORGANIZATION)

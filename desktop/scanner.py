@@ -39,6 +39,7 @@ BLOCKING_MODIFIERS = (
     | Qt.KeyboardModifier.AltModifier
     | Qt.KeyboardModifier.MetaModifier
 )
+_KEY_PRESS, _KEY_RELEASE = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
 #: a terminated burst this short is still a machine, not a person
 MIN_TERMINATED = 3
 #: one slow gap is forgiven in a burst (the app was busy drawing the last verdict
@@ -100,14 +101,15 @@ class ScannerFilter(QObject):
 
     # -- the filter ----------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if self._replaying or not obj.isWidgetType():
-            return False
+        # Every event of the app passes here while the door is shown: leave fast.
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not self._in_scope(obj):
+        if kind != _KEY_PRESS and kind != _KEY_RELEASE:
             return False
-        if kind == QEvent.Type.KeyPress:
+        if self._replaying or not obj.isWidgetType() or not self._in_scope(obj):
+            return False
+        if kind == _KEY_PRESS:
             return self._pressed(obj, event)
-        if kind == QEvent.Type.KeyRelease and self._releases.get(event.key()):
+        if self._releases.get(event.key()):
             self._releases[event.key()] -= 1
             return True
         return False

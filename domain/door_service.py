@@ -10,6 +10,7 @@ won). Refused scans are recorded on the door's ``DoorLog``.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from eventsourcing.application import AggregateNotFoundError
@@ -33,6 +34,8 @@ from domain.ticket_codes import ticket_id
 
 #: how often a scan decides again after another door saved the same aggregate first
 SCAN_ATTEMPTS = 10
+#: how long the door trusts what it read about a performance (its name and start)
+PERFORMANCE_FACTS_SECONDS = 60.0
 
 
 class DoorService:
@@ -49,8 +52,7 @@ class DoorService:
         VOID ``status`` (refunded or exchanged), UNKNOWN a ``hint``.
         Raises ``PerformanceNotFound`` for a performance that does not exist.
         """
-        performance = self._performance(performance_id)
-        performance_id = str(performance.id)
+        performance_id = str(self._uuid(performance_id))
         door = clean_door(door)
         reading = read_scan(code)
         stamp = self._stamp(occurred_at)
@@ -60,6 +62,8 @@ class DoorService:
                 "at": stamp["occurred_at"].isoformat()}  # fmt: skip
         for attempt in range(SCAN_ATTEMPTS):
             ticket = self._ticket(reading.code) if reading.usable else None
+            if ticket is None or ticket.performance_id != performance_id:
+                self._performance_facts(performance_id)  # it must exist to log a refusal
             result = self._decide(ticket, performance_id, door, stamp, base)
             try:
                 if result["verdict"] == ADMIT and not result.get("repeat"):
@@ -79,6 +83,27 @@ class DoorService:
                 if attempt == SCAN_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
+
+    def _performance_facts(self, performance_id: str) -> dict:
+        """Title and start of a performance, read at most once a minute per performance.
+
+        A Performance aggregate carries an event per sale, so reading it costs
+        more as the night sells out; the door needs only its name and start
+        (to name the right night, and to know it exists). The verdict itself
+        never depends on this: the Ticket decides.
+        """
+        cache = self.__dict__.setdefault("_door_performances", {})
+        now = time.monotonic()
+        hit = cache.get(str(performance_id))
+        if hit is not None and now - hit[0] < PERFORMANCE_FACTS_SECONDS:
+            return hit[1]
+        performance = self._performance(performance_id)
+        facts = {
+            "id": str(performance.id), "title": performance.title,
+            "starts_at": performance.starts_at.isoformat(), "label": performance.label(),
+        }  # fmt: skip
+        cache[facts["id"]] = (now, facts)
+        return facts
 
     def _ticket(self, code: str) -> Ticket | None:
         try:
@@ -106,12 +131,11 @@ class DoorService:
             return {**facts, "verdict": VOID, "status": ticket.status,
                     "message": f"Ticket {ticket.code} was {ticket.status}: not valid."}  # fmt: skip
         if ticket.performance_id != performance_id:
-            right = self._performance(ticket.performance_id)
+            right = self._performance_facts(ticket.performance_id)
             return {
                 **facts, "verdict": WRONG_PERFORMANCE,
-                "right_performance": {"id": str(right.id), "title": right.title,
-                                      "starts_at": right.starts_at.isoformat()},
-                "message": f"This ticket is for {right.label()}.",
+                "right_performance": {k: right[k] for k in ("id", "title", "starts_at")},
+                "message": f"This ticket is for {right['label']}.",
             }  # fmt: skip
         if ticket.admitted:
             seconds = (stamp["occurred_at"] - ticket.admitted_at).total_seconds()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.formatting import local_moment
+from desktop.pyside_repairs import keep_singletons_alive
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
 from desktop.sounds import VerdictSounds
@@ -41,6 +42,9 @@ from domain.ticket_codes import grouped, is_own_code
 from projections import door
 
 PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
+
+# The door updates its labels with every scan, all evening: see pyside_repairs.
+keep_singletons_alive()
 
 DOOR_QSS = """
 QWidget#doorView { background: #faf8f5; }
@@ -345,8 +349,7 @@ class DoorView(QWidget):
             self._greet(result)
         self.sounds.play(verdict)
         self.last_result = result
-        self._refresh_house()
-        self.verdict_shown.emit(result)
+        self.verdict_shown.emit(result)  # the house count follows when the read models do
 
     def _words(self, result: dict) -> tuple[str, str]:
         verdict = result["verdict"]

@@ -68,25 +68,30 @@ class HouseCountCard(QFrame):
         )
         self.setAccessibleName(self.tr("House count"))
         self.setAccessibleDescription(summary)
-        for label in self._door_labels:
-            self.doors.removeWidget(label)
-            label.hide()
-            label.deleteLater()
-        self._door_labels = []
         doors = dict(count["doors"])
         doors.setdefault(this_door, 0)
-        for row, (door, n) in enumerate(sorted(doors.items(), key=lambda d: (-d[1], d[0]))):
-            name = self.tr("{door} (here)").format(door=door) if door == this_door else door
-            left = _label(name, "doorName", self)
-            right = _label(f"{n:,}", "doorCount", self)
+        rows = sorted(doors.items(), key=lambda d: (-d[1], d[0]))
+        while len(self._door_labels) < 2 * len(rows):  # made once, reused after
+            row = len(self._door_labels) // 2
+            left, right = _label("", "doorName", self), _label("", "doorCount", self)
             right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.doors.addWidget(left, row, 0)
             self.doors.addWidget(right, row, 1)
             self._door_labels += [left, right]
+        for n, label in enumerate(self._door_labels):
+            row = n // 2
+            if row < len(rows):
+                door, admitted = rows[row]
+                if n % 2 == 0:
+                    here = door == this_door
+                    label.setText(self.tr("{door} (here)").format(door=door) if here else door)
+                else:
+                    label.setText(f"{admitted:,}")
+            label.setVisible(row < len(rows))
 
     def door_counts(self) -> dict[str, str]:
         """What the per-door rows say (tests, accessibility checks)."""
-        texts = [label.text() for label in self._door_labels]
+        texts = [label.text() for label in self._door_labels if not label.isHidden()]
         return dict(zip(texts[::2], texts[1::2], strict=True))
 
 

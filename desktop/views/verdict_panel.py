@@ -10,8 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from desktop.views.widgets import FlowLayout
-
 IDLE = "idle"
 
 #: verdict -> (background, text, badge glyph)
@@ -34,57 +32,105 @@ def _label(name: str, parent: QWidget, wrap: bool = True) -> QLabel:
     return label
 
 
+def _panel_style() -> str:
+    """One style sheet for every verdict, chosen by the panel's ``verdict`` property
+    (setting a whole style sheet per scan would cost tens of milliseconds)."""
+    rules = [
+        "QFrame#verdictPanel { border-radius: 18px; border: none; }",
+        "QFrame#verdictPanel QLabel { background: transparent; }",
+        "QLabel#verdictTitle { font-size: 38pt; font-weight: 800; }",
+        "QFrame#verdictPanel[verdict='idle'] QLabel#verdictTitle,"
+        " QFrame#verdictPanel[verdict='problem'] QLabel#verdictTitle { font-size: 28pt; }",
+        "QLabel#verdictDetail { font-size: 20pt; font-weight: 500; }",
+        "QLabel#verdictCode { font-size: 12pt; }",
+        "QFrame#verdictPanel QLabel#verdictAdvice { font-size: 17pt; padding: 14px 20px;"
+        " background: rgba(255, 255, 255, 0.16); border-radius: 12px; }",
+        "QLabel#greetingName { font-size: 34pt; font-weight: 700; }",
+        "QLabel#greetingMeta { font-size: 18pt; }",
+        "QLabel#greetingCue { font-size: 19pt; font-weight: 600; }",
+        "QLabel#greetingInterestsTitle { font-size: 12pt; }",
+        "QFrame#greetingCard { background: rgba(255, 255, 255, 0.16); border-radius: 14px; }",
+        "QFrame#verdictPanel QLabel#interestChip { background: rgba(255, 255, 255, 0.22);"
+        " border-radius: 13px; padding: 4px 12px; font-size: 14pt; }",
+        "QLabel#verdictBadge { border-radius: 42px; font-size: 38pt; font-weight: 700; }",
+        "QFrame#verdictPanel[verdict='idle'] { border: 1px solid #e3ded6; }",
+    ]
+    for verdict, (background, ink, _glyph) in PALETTE.items():
+        badge, mark = (ink, background) if verdict != IDLE else ("#e6f1f2", "#1f6f78")
+        on = f"QFrame#verdictPanel[verdict='{verdict}']"
+        rules += [
+            f"{on} {{ background: {background}; }}",
+            f"{on} QLabel {{ color: {ink}; }}",
+            f"{on} QLabel#verdictBadge {{ background: {badge}; color: {mark}; }}",
+        ]
+    return "\n".join(rules)
+
+
 class GreetingCard(QFrame):
     """First name, visit and rung, the cue to say, interests to talk about."""
+
+    MAX_CUES, MAX_INTERESTS = 5, 8
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("greetingCard")
         self.name_label = _label("greetingName", self)
         self.meta_label = _label("greetingMeta", self)
-        self.cue_labels: list[QLabel] = []
-        self.cues = QVBoxLayout()
-        self.cues.setSpacing(4)
+        # A few labels made once and reused: new widgets per scan cost time.
+        self.cue_pool = [_label("greetingCue", self) for _ in range(self.MAX_CUES)]
         self.interests_title = _label("greetingInterestsTitle", self, wrap=False)
+        # Two plain rows, not a flow layout: a Python layout's itemAt() is called on
+        # every relayout, far too often for a screen that changes with each scan.
         self.interests = QWidget(self)
-        self.interests_layout = FlowLayout(self.interests, spacing=8)
+        rows = QVBoxLayout(self.interests)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(8)
+        self.chip_pool = []
+        for _ in range(2):
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            for _ in range(self.MAX_INTERESTS // 2):
+                chip = QLabel(self.interests)
+                chip.setObjectName("interestChip")
+                chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+                row.addWidget(chip)
+                self.chip_pool.append(chip)
+            row.addStretch(1)
+            rows.addLayout(row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 20)
         layout.setSpacing(6)
         layout.addWidget(self.name_label)
         layout.addWidget(self.meta_label)
         layout.addSpacing(6)
-        layout.addLayout(self.cues)
+        for label in self.cue_pool:
+            layout.addWidget(label)
         layout.addSpacing(6)
         layout.addWidget(self.interests_title)
         layout.addWidget(self.interests)
+
+    @property
+    def cue_labels(self) -> list[QLabel]:
+        return [label for label in self.cue_pool if not label.isHidden()]
+
+    def chips(self) -> list[str]:
+        return [chip.text() for chip in self.chip_pool if not chip.isHidden()]
 
     def show_greeting(self, name: str, meta: str, cues: list[str], interests_title: str,
                       interests: list[str]) -> None:  # fmt: skip
         self.name_label.setText(name)
         self.meta_label.setText(meta)
-        for label in self.cue_labels:
-            self.cues.removeWidget(label)
-            label.hide()
-            label.deleteLater()
-        self.cue_labels = []
-        for text in cues:
-            label = _label("greetingCue", self)
+        for label, text in zip(self.cue_pool, [*cues, *[""] * self.MAX_CUES], strict=False):
             label.setText(text)
-            self.cues.addWidget(label)
-            self.cue_labels.append(label)
-        while (item := self.interests_layout.takeAt(0)) is not None:
-            if item.widget() is not None:
-                item.widget().hide()
-                item.widget().deleteLater()
-        for tag in interests:
-            chip = QLabel(tag, self.interests)
-            chip.setObjectName("interestChip")
-            chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-            self.interests_layout.addWidget(chip)
+            label.setVisible(bool(text))
+        shown = interests[: self.MAX_INTERESTS]
+        for chip, text in zip(self.chip_pool, [*shown, *[""] * self.MAX_INTERESTS],
+                              strict=False):  # fmt: skip
+            chip.setText(text)
+            chip.setVisible(bool(text))
         self.interests_title.setText(interests_title)
-        self.interests_title.setVisible(bool(interests))
-        self.interests.setVisible(bool(interests))
+        self.interests_title.setVisible(bool(shown))
+        self.interests.setVisible(bool(shown))
 
 
 class VerdictPanel(QFrame):
@@ -92,6 +138,8 @@ class VerdictPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("verdictPanel")
         self.verdict = IDLE
+        self.setProperty("verdict", IDLE)
+        self.setStyleSheet(_panel_style())
         self.badge = QLabel(self)
         self.badge.setObjectName("verdictBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -124,30 +172,16 @@ class VerdictPanel(QFrame):
 
     def show_verdict(self, verdict: str, title: str, detail: str, code_line: str,
                      description: str, advice: str = "") -> None:  # fmt: skip
-        self.verdict = verdict
-        background, ink, glyph = PALETTE.get(verdict, PALETTE["problem"])
-        self.setStyleSheet(
-            f"QFrame#verdictPanel {{ background: {background}; border-radius: 18px;"
-            f" border: {'1px solid #e3ded6' if verdict == IDLE else 'none'}; }}"
-            f" QLabel {{ color: {ink}; background: transparent; }}"
-            f" QLabel#verdictTitle {{ font-size: {28 if verdict in (IDLE, 'problem') else 38}pt;"
-            f" font-weight: 800; }}"
-            f" QLabel#verdictDetail {{ font-size: 20pt; font-weight: 500; }}"
-            f" QLabel#verdictCode {{ font-size: 12pt; }}"
-            f" QLabel#verdictAdvice {{ font-size: 17pt; padding: 14px 20px;"
-            f" background: rgba(255, 255, 255, 0.16); border-radius: 12px; }}"
-            f" QLabel#greetingName {{ font-size: 34pt; font-weight: 700; }}"
-            f" QLabel#greetingMeta {{ font-size: 18pt; }}"
-            f" QLabel#greetingCue {{ font-size: 19pt; font-weight: 600; }}"
-            f" QLabel#greetingInterestsTitle {{ font-size: 12pt; }}"
-            f" QLabel#verdictBadge {{ background: {ink if verdict != IDLE else '#e6f1f2'};"
-            f" color: {background if verdict != IDLE else '#1f6f78'}; border-radius: 42px;"
-            f" font-size: 38pt; font-weight: 700; }}"
-            f" QFrame#greetingCard {{ background: rgba(255, 255, 255, 0.16);"
-            f" border-radius: 14px; }}"
-            f" QLabel#interestChip {{ background: rgba(255, 255, 255, 0.22);"
-            f" border-radius: 13px; padding: 4px 12px; font-size: 14pt; }}"
-        )
+        if verdict not in PALETTE:
+            verdict = "problem"
+        glyph = PALETTE[verdict][2]
+        if verdict != self.verdict:
+            self.verdict = verdict
+            self.setProperty("verdict", verdict)
+            style = self.style()
+            for widget in (self, *self.findChildren(QWidget)):
+                style.unpolish(widget)
+                style.polish(widget)
         self.badge.setText(glyph)
         self.title_label.setText(title)
         self.detail_label.setText(detail)
