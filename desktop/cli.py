@@ -5,6 +5,7 @@
     houselights rebuild               rebuild the read models from the events
     houselights status --json         events, patrons, projection positions
     houselights patrons --search ada --json
+    houselights check-in CODE --performance ID [--door NAME] [--json]
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -62,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     patrons.add_argument("--search", default="", metavar="TEXT")
     patrons.add_argument("--limit", type=int, default=50)
     patrons.add_argument("--json", action="store_true")
+    check_in = sub.add_parser("check-in", help="check a ticket in at the door")
+    check_in.add_argument("code", metavar="CODE", help="the ticket code as scanned or typed")
+    check_in.add_argument("--performance", required=True, metavar="ID")
+    check_in.add_argument("--door", default="Main door", metavar="NAME")
+    check_in.add_argument("--json", action="store_true")
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=int, default=400, metavar="N")
@@ -164,6 +170,24 @@ def cmd_patrons(args) -> int:
     return 0
 
 
+def cmd_check_in(args) -> int:
+    """The door's rules from the command line; exit status 0 only for ADMIT."""
+    from desktop.door_check import check_in
+
+    services = _services(args, catch_up=True)
+    try:
+        result = check_in(services, args.code, args.performance, args.door)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{result['verdict'].replace('_', ' ').upper()}: {result['message']}")
+        if result["patron"]:
+            print(f"  {result['patron']['greeting']}")
+    return 0 if result["verdict"] == "admit" else 1
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -185,6 +209,7 @@ COMMANDS = {
     "rebuild": cmd_rebuild,
     "status": cmd_status,
     "patrons": cmd_patrons,
+    "check-in": cmd_check_in,
 }
 
 

@@ -315,6 +315,9 @@ class DoorView(QWidget):
                 self.tr("Scan a ticket, or type its code below."), "",
                 self.tr("Ready to scan tickets for {show}.").format(
                     show=self.performance_box.currentText()),
+                self.tr("Each verdict has its own colour and sound. On ADMIT you will see "
+                        "whom to welcome and something to talk about. F11 turns this "
+                        "computer into a full-screen scanning station."),
             )  # fmt: skip
         else:
             self.panel.show_verdict(
@@ -369,12 +372,8 @@ class DoorView(QWidget):
             return self.tr("WRONG PERFORMANCE"), detail.format(title=right["title"], when=when)
         if verdict == rules.VOID:
             if result.get("status") == "refunded":
-                return self.tr("REFUNDED"), self.tr(
-                    "This ticket was refunded. Send them to the box office."
-                )  # fmt: skip
-            return self.tr("VOID"), self.tr(
-                "This ticket was exchanged for another one. Ask for the new ticket."
-            )  # fmt: skip
+                return self.tr("REFUNDED"), self.tr("This ticket was refunded; it is not valid.")
+            return self.tr("VOID"), self.tr("This ticket was exchanged for another one.")
         problems = {
             rules.CHECK_CODE: self.tr(
                 "One character is wrong: check the code and scan again, or type it in."
@@ -400,7 +399,9 @@ class DoorView(QWidget):
         if verdict == rules.WRONG_PERFORMANCE:
             return self.tr("The box office may be able to exchange it for tonight.")
         if verdict == rules.VOID:
-            return self.tr("Please send them to the box office.")
+            if result.get("status") == "exchanged":
+                return self.tr("Ask for the new ticket, or send them to the box office.")
+            return self.tr("Please send them to the box office; they will sort it out.")
         if verdict == rules.UNKNOWN:
             return self.tr("Type the code from the ticket into the field below to try again.")
         return ""
