@@ -1,9 +1,12 @@
 """The door: what a scan says, and the log of scans that did not admit anyone.
 
 A scan is decided by the Ticket aggregate itself (``Ticket.admit``). Refused
-scans change no ticket, yet every attempt must be an event: they are recorded
-on a ``DoorLog``, one aggregate per performance and door (its id is uuid5 of
-both, so the log is one repository fetch away and never shared by two doors).
+scans change no ticket, yet every attempt must be an event: each is recorded
+as its own small ``DoorScan`` aggregate (one event, a fresh id). A single log
+per door would have to be read back in full before each refusal, growing
+slower all evening, and two workstations sharing a door name would contend
+for it; a fresh aggregate costs one insert and never conflicts. The per-door
+history is the read model's job (``projections.door``).
 
 ``read_scan`` turns what a scanner or a volunteer typed into a ticket code,
 repairing what USB scanners commonly garble (lower case, spaces, hyphens,
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -52,7 +54,6 @@ MAX_LOGGED = 80
 # The digit row of an AZERTY keyboard without shift: a scanner configured for
 # QWERTY on a French or Belgian computer types these instead of 1234567890.
 _AZERTY_DIGITS = str.maketrans("&é\"'(-è_çà§", "12345678906")
-_DOOR_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/door-log")
 
 
 @dataclass(frozen=True)
@@ -122,47 +123,32 @@ def clean_door(door: str | None) -> str:
     return clean_text(door)[:60] or DEFAULT_DOOR
 
 
-def door_log_id(performance_id: str, door: str) -> UUID:
-    return uuid5(_DOOR_NAMESPACE, f"{performance_id}/{clean_door(door).casefold()}")
+class DoorScan(Aggregate):
+    """One scan at a door that admitted no one: refused (``verdict`` says why) or
+    the same ticket scanned again a moment after its admission (``repeat``)."""
 
-
-class DoorLog(Aggregate):
-    """Every scan at one door for one performance that did not admit anyone."""
+    REPEAT = "repeat"
 
     class Event(BoxOfficeEvent):
         pass
 
-    @event("Opened")
-    def __init__(self, performance_id: str, door: str, occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    @event("Recorded")
+    def __init__(self, code: str, verdict: str, performance_id: str, door: str,
+                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+        self.code = code
+        self.verdict = verdict
         self.performance_id = performance_id
         self.door = door
-        self.refused = 0
-        self.repeated = 0
 
     @classmethod
-    def open(cls, performance_id: str, door: str, stamp: dict) -> DoorLog:
-        return cls._create(
-            cls.Opened, id=door_log_id(performance_id, door), performance_id=str(performance_id),
-            door=clean_door(door), **stamp,
-        )  # fmt: skip
-
-    def refuse(self, code: str, verdict: str, stamp: dict) -> None:
+    def refused(cls, code: str, verdict: str, performance_id: str, door: str,
+                stamp: dict) -> DoorScan:  # fmt: skip
         if verdict not in VERDICTS or verdict == ADMIT:
             raise ValueError(f"not a refusal: {verdict!r}")
-        self._scan_refused(code=code[:MAX_LOGGED], verdict=verdict,
-                           performance_id=self.performance_id, door=self.door, **stamp)  # fmt: skip
+        return cls(code=code[:MAX_LOGGED], verdict=verdict, performance_id=str(performance_id),
+                   door=clean_door(door), **stamp)  # fmt: skip
 
-    @event("ScanRefused")
-    def _scan_refused(self, code: str, verdict: str, performance_id: str, door: str,
-                      occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
-        self.refused += 1
-
-    def repeat(self, code: str, stamp: dict) -> None:
-        self._scan_repeated(code=code, performance_id=self.performance_id, door=self.door,
-                            **stamp)  # fmt: skip
-
-    @event("ScanRepeated")
-    def _scan_repeated(self, code: str, performance_id: str, door: str, occurred_at: datetime,
-                       recorded_by: str, workstation: str):  # fmt: skip
-        self.repeated += 1
+    @classmethod
+    def repeated(cls, code: str, performance_id: str, door: str, stamp: dict) -> DoorScan:
+        return cls(code=code, verdict=cls.REPEAT, performance_id=str(performance_id),
+                   door=clean_door(door), **stamp)  # fmt: skip

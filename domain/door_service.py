@@ -5,7 +5,7 @@ uuid5 of its code) and one save. The Ticket aggregate decides; two doors
 admitting the same ticket at the same moment both try to write its next
 version, the store's optimistic concurrency lets exactly one win, and the
 other decides again on the new state (ALREADY ADMITTED, naming the door that
-won). Refused scans are recorded on the door's ``DoorLog``.
+won). Refused scans are recorded as ``DoorScan`` aggregates.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from domain.door import (
     UNKNOWN,
     VOID,
     WRONG_PERFORMANCE,
-    DoorLog,
+    DoorScan,
     clean_door,
-    door_log_id,
     read_scan,
 )
 from domain.ticket_codes import ticket_id
@@ -70,16 +69,17 @@ class DoorService:
                     ticket.admit(performance_id, door, stamp)
                     self._commit(ticket)
                 else:
-                    log = self._door_log(performance_id, door, stamp)
+                    code = result["code"] or reading.scanned
                     if result.get("repeat"):
-                        log.repeat(reading.code, stamp)
+                        record = DoorScan.repeated(code, performance_id, door, stamp)
                     else:
-                        log.refuse(reading.code or reading.scanned, result["verdict"], stamp)
-                    self._commit(log)
+                        record = DoorScan.refused(code, result["verdict"], performance_id, door,
+                                                  stamp)  # fmt: skip
+                    self._commit(record)
                 return result
             except IntegrityError:
-                # Another door wrote this ticket (or log) first: decide again on
-                # what is stored now. Fresh aggregates: the failed save drained these.
+                # Another door admitted this ticket first: decide again on what is
+                # stored now (a fresh Ticket: the failed save drained this one).
                 if attempt == SCAN_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
@@ -111,12 +111,6 @@ class DoorService:
         except AggregateNotFoundError:
             return None
         return ticket if isinstance(ticket, Ticket) else None
-
-    def _door_log(self, performance_id: str, door: str, stamp: dict) -> DoorLog:
-        try:
-            return self._get(door_log_id(performance_id, door))
-        except AggregateNotFoundError:
-            return DoorLog.open(performance_id, door, stamp)
 
     def _decide(self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict,
                 base: dict) -> dict:  # fmt: skip

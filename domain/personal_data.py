@@ -39,7 +39,5 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Donation.Acknowledged": (),
     # The door: ticket codes and door names only; the patron is known by the ticket.
     "Ticket.Admitted": (),
-    "DoorLog.Opened": (),
-    "DoorLog.ScanRefused": (),
-    "DoorLog.ScanRepeated": (),
+    "DoorScan.Recorded": (),
 }

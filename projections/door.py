@@ -36,8 +36,7 @@ class DoorReadModel(Projection):
         on("Ticket.Refunded")(self._ticket_status("refunded"))
         on("Ticket.Exchanged")(self._ticket_status("exchanged"))
         on("Ticket.Admitted")(self._admitted)
-        on("DoorLog.ScanRefused")(self._refused)
-        on("DoorLog.ScanRepeated")(self._repeated)
+        on("DoorScan.Recorded")(self._refused)
         on("Order.Placed")(self._order_placed)
         on("Patron.Registered")(self._patron_registered)
         on("Patron.ContactChanged")(self._patron_renamed)
@@ -147,9 +146,6 @@ class DoorReadModel(Projection):
 
     def _refused(self, db: Database, e, position: int) -> None:
         self._scan(db, e, position, e.performance_id, e.code, e.verdict)
-
-    def _repeated(self, db: Database, e, position: int) -> None:
-        self._scan(db, e, position, e.performance_id, e.code, "repeat")
 
     def _scan(self, db: Database, e, position: int, performance_id: str, code: str,
               verdict: str) -> None:  # fmt: skip

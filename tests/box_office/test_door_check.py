@@ -10,7 +10,7 @@ import pytest
 from desktop.config import resolve
 from domain.application import Houselights
 from domain.box_office import Ticket
-from domain.door import DoorLog, door_log_id, read_scan
+from domain.door import DoorScan, read_scan
 from domain.errors import PerformanceNotFound
 from domain.personal_data import PERSONAL_FIELDS
 from domain.recording import RecordingContext
@@ -66,7 +66,7 @@ def door_events(app) -> list[tuple[str, dict]]:
     names = []
     for notification in app.recorder.select_notifications(start=1, limit=10_000):
         event = app.mapper.to_domain_event(notification)
-        if type(event).__qualname__.startswith(("Ticket.Admitted", "DoorLog.")):
+        if type(event).__qualname__.startswith(("Ticket.Admitted", "DoorScan.")):
             names.append((type(event).__qualname__, event.__dict__))
     return names
 
@@ -144,7 +144,7 @@ def test_garbled_scans_of_a_real_code_are_repaired(garble):
     assert read_scan(garble(code)).code == code
 
 
-def test_every_attempt_is_an_event_refused_ones_on_the_door_log(app, tosca, clock):
+def test_every_attempt_is_an_event_refused_ones_as_door_scans(app, tosca, clock):
     code = tosca["codes"][0]
     app.scan(code, tosca["saturday"], "North door")
     clock.advance(60)
@@ -152,12 +152,9 @@ def test_every_attempt_is_an_event_refused_ones_on_the_door_log(app, tosca, cloc
     app.scan(code, tosca["sunday"], "North door")
     app.scan("nonsense-123", tosca["saturday"], "North door")
     events = door_events(app)
-    assert [name for name, _ in events] == [
-        "Ticket.Admitted", "DoorLog.Opened", "DoorLog.ScanRefused",
-        "DoorLog.Opened", "DoorLog.ScanRefused", "DoorLog.ScanRefused",
-    ]  # fmt: skip
+    assert [name for name, _ in events] == ["Ticket.Admitted"] + ["DoorScan.Recorded"] * 3
     refused = [(e["code"], e["verdict"], e["performance_id"], e["door"])
-               for name, e in events if name == "DoorLog.ScanRefused"]  # fmt: skip
+               for name, e in events if name == "DoorScan.Recorded"]  # fmt: skip
     assert refused == [
         (code, "already_admitted", tosca["saturday"], "North door"),
         (code, "wrong_performance", tosca["sunday"], "North door"),
@@ -166,8 +163,8 @@ def test_every_attempt_is_an_event_refused_ones_on_the_door_log(app, tosca, cloc
     admitted = events[0][1]
     assert (admitted["performance_id"], admitted["door"]) == (tosca["saturday"], "North door")
     assert (admitted["recorded_by"], admitted["workstation"]) == ("jo.door", "door-pc")
-    log = app.repository.get(door_log_id(tosca["saturday"], "north DOOR"))
-    assert isinstance(log, DoorLog) and log.refused == 2
+    record = app.repository.get(events[1][1]["originator_id"])
+    assert isinstance(record, DoorScan) and record.verdict == "already_admitted"
     for name, _ in events:
         assert name in PERSONAL_FIELDS
 
@@ -178,7 +175,8 @@ def test_a_scanner_triggering_twice_does_not_turn_admit_into_already_admitted(ap
     clock.advance(0.4)
     twice = app.scan(code, tosca["saturday"], "North door")
     assert twice["verdict"] == "admit" and twice["repeat"]
-    assert [n for n, _ in door_events(app)][-1] == "DoorLog.ScanRepeated"
+    name, repeated = door_events(app)[-1]
+    assert (name, repeated["verdict"], repeated["code"]) == ("DoorScan.Recorded", "repeat", code)
     clock.advance(0.4)  # the same moment at another door is a second person
     assert app.scan(code, tosca["saturday"], "South door")["verdict"] == "already_admitted"
     clock.advance(5)
