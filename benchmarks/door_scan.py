@@ -69,19 +69,23 @@ def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> d
     production = app.create_production("A season of opera")
     capacity = max(200, tickets // performances + 50)
     tonight_at = datetime.now().astimezone().replace(hour=19, minute=30, second=0, microsecond=0)
+    # Tonight is the big night: a tenth of all tickets, enough to scan fresh all run.
+    big = max(capacity, tickets // 10 + 50)
     shows = [
         app.schedule_performance(production, tonight_at + timedelta(days=d - performances // 2),
-                                 capacity, {"Adult": 3200, "Student": 1500}, venue="Main hall")
+                                 big if d == performances // 2 else capacity,
+                                 {"Adult": 3200, "Student": 1500}, venue="Main hall")
         for d in range(performances)
     ]  # fmt: skip
     tonight = shows[performances // 2]
+    room = {s: (big if s == tonight else capacity) for s in shows}
     by_show: dict[str, list[str]] = {s: [] for s in shows}
     sold = 0
     started = time.perf_counter()
     with app.batch(size=50_000):
         while sold < tickets:
-            show = rng.choice(shows)
-            if len(by_show[show]) + 4 > capacity:
+            show = tonight if rng.random() < 0.1 else rng.choice(shows)
+            if len(by_show[show]) + 4 > room[show]:
                 continue
             n = rng.choice((1, 2, 2, 2, 3, 4))
             sale = app.sell_tickets(

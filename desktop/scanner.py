@@ -71,6 +71,7 @@ class ScannerFilter(QObject):
         self._replaying = False
         self._active = False
         self._last_scan_at = float("-inf")
+        self._last_scan_widget: QWidget | None = None
         #: only keys typed into this widget's window (or its dialogs) are watched
         self.scope: QWidget | None = None
         self._pause = QTimer(self)
@@ -138,7 +139,8 @@ class ScannerFilter(QObject):
                     return True
                 self._deliver()
                 return False
-            if now - self._last_scan_at <= max(self.max_gap * 4, 0.15):
+            soon = now - self._last_scan_at <= max(self.max_gap * 4, 0.15)
+            if soon and widget is self._last_scan_widget:
                 self._last_scan_at = now  # a doubled terminator
                 self._swallow_release(key)
                 return True
@@ -179,6 +181,7 @@ class ScannerFilter(QObject):
     def _emit_scan(self, now: float) -> None:
         self._pause.stop()
         text = "".join(k.text for k in self._held)
+        self._last_scan_widget = self._held[-1].widget
         self._held.clear()
         self._last_scan_at = now
         self.scanned.emit(text)

@@ -245,6 +245,25 @@ class Ticket(Aggregate):
         self.admitted_door = door
         self.admitted_by = recorded_by
 
+    def undo_admission(self, reason: str, door: str, stamp: dict) -> None:
+        """Take back an admission made by mistake (the wrong ticket was scanned)."""
+        reason = " ".join((reason or "").split())
+        if not self.admitted:
+            raise TicketProblem(f"Ticket {self.code} has not been admitted; nothing to undo.")
+        if not reason:
+            raise InvalidInput([ValidationError(
+                "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
+            )])  # fmt: skip
+        self._admission_undone(performance_id=self.performance_id, door=door, reason=reason,
+                               **stamp)  # fmt: skip
+
+    @event("AdmissionUndone")
+    def _admission_undone(self, performance_id: str, door: str, reason: str,
+                          occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+        self.admitted_at = None
+        self.admitted_door = ""
+        self.admitted_by = ""
+
 
 class Order(Aggregate):
     """What was bought together, by whom, how it was paid, through which channel."""

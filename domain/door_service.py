@@ -29,6 +29,7 @@ from domain.door import (
     clean_door,
     read_scan,
 )
+from domain.errors import TicketProblem
 from domain.ticket_codes import ticket_id
 
 #: how often a scan decides again after another door saved the same aggregate first
@@ -83,6 +84,23 @@ class DoorService:
                 if attempt == SCAN_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
+
+    def undo_admission(self, code: str, reason: str, door: str,
+                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
+        """Undo a ticket's admission (with a reason); the ticket can be scanned again.
+
+        Raises ``TicketProblem`` for an unknown or not admitted ticket and
+        ``InvalidInput`` without a reason.
+        """
+        reading = read_scan(code)
+        ticket = self._ticket(reading.code) if reading.usable else None
+        if ticket is None:
+            raise TicketProblem("We have no ticket with this code.")
+        stamp = self._stamp(occurred_at)
+        ticket.undo_admission(reason, clean_door(door), stamp)
+        self._commit(ticket)
+        return {"code": ticket.code, "performance_id": ticket.performance_id,
+                "door": clean_door(door), "reason": reason.strip()}  # fmt: skip
 
     def _performance_facts(self, performance_id: str) -> dict:
         """Title and start of a performance, read at most once a minute per performance.

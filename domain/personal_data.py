@@ -39,5 +39,6 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Donation.Acknowledged": (),
     # The door: ticket codes and door names only; the patron is known by the ticket.
     "Ticket.Admitted": (),
+    "Ticket.AdmissionUndone": ("reason",),  # free text a volunteer typed
     "DoorScan.Recorded": (),
 }

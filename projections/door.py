@@ -36,6 +36,7 @@ class DoorReadModel(Projection):
         on("Ticket.Refunded")(self._ticket_status("refunded"))
         on("Ticket.Exchanged")(self._ticket_status("exchanged"))
         on("Ticket.Admitted")(self._admitted)
+        on("Ticket.AdmissionUndone")(self._undone)
         on("DoorScan.Recorded")(self._refused)
         on("Order.Placed")(self._order_placed)
         on("Patron.Registered")(self._patron_registered)
@@ -143,6 +144,15 @@ class DoorReadModel(Projection):
         self._scan(db, e, position, e.performance_id, code, "admit")
         if patron_id:
             self._active(db, patron_id, when)
+
+    def _undone(self, db: Database, e, position: int) -> None:
+        ticket = str(e.originator_id)
+        db.conn.execute(
+            "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?",
+            (ticket,),
+        )
+        row = db.conn.execute("SELECT code FROM door_tickets WHERE id = ?", (ticket,)).fetchone()
+        self._scan(db, e, position, e.performance_id, row[0] if row else "", "undone")
 
     def _refused(self, db: Database, e, position: int) -> None:
         self._scan(db, e, position, e.performance_id, e.code, e.verdict)

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -60,7 +61,8 @@ QLabel#doorCount { font-weight: 600; }
 QListWidget#recentScans { border: none; background: transparent; font-size: 11pt; }
 QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid #efeae3; }
 QLabel#scannerHint { color: #1b7a3a; font-weight: 600; }
-QLabel#scannerHint[listening="false"] { color: #8a5a06; }
+QFrame#undoBar { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px; }
+QFrame#undoBar QLabel { background: transparent; }
 """
 
 
@@ -96,6 +98,7 @@ class DoorView(QWidget):
         self.sounds = sounds or VerdictSounds(enabled=bool(setting(settings, "door/sounds")))
         self.kiosk = False
         self.last_result: dict | None = None
+        self._last_admitted: str | None = None
         self._performances: list[dict] | None = None
         self.thresholds = loyalty_thresholds(settings)
         self.scanner = ScannerFilter(
@@ -172,24 +175,58 @@ class DoorView(QWidget):
         self.scanner_hint.setObjectName("scannerHint")
         self.scanner_hint.setWordWrap(True)
         self.scanner_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.undo_button = QPushButton(self.tr("Undo last admission…"), self)
+        self.undo_button.setObjectName("flatButton")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.ask_undo)
         manual = QHBoxLayout()
         manual.setSpacing(10)
         manual.addWidget(self.code_field, 2)
         manual.addWidget(self.check_button)
         manual.addSpacing(12)
         manual.addWidget(self.scanner_hint, 3)
+        manual.addWidget(self.undo_button)
+        self.undo_bar = self._build_undo_bar()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(16)
         layout.addLayout(header)
         layout.addLayout(body, 1)
+        layout.addWidget(self.undo_bar)
         layout.addLayout(manual)
 
         self.kiosk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F11), self)
         self.kiosk_shortcut.activated.connect(self.kiosk_button.toggle)
         self.leave_kiosk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.leave_kiosk_shortcut.activated.connect(lambda: self.set_kiosk(False))
+
+    def _build_undo_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("undoBar")
+        self.undo_question = QLabel(bar)
+        self.undo_reason = QLineEdit(bar)
+        self.undo_reason.setObjectName("undoReason")
+        self.undo_reason.setPlaceholderText(self.tr("Why? e.g. scanned the wrong ticket"))
+        self.undo_reason.setAccessibleName(self.tr("Reason for undoing the admission"))
+        self.undo_reason.returnPressed.connect(self.confirm_undo)
+        self.undo_error = QLabel(bar)
+        self.undo_error.setObjectName("fieldError")
+        self.undo_error.hide()
+        confirm = QPushButton(self.tr("Undo admission"), bar)
+        confirm.setObjectName("primaryButton")
+        confirm.clicked.connect(self.confirm_undo)
+        keep = QPushButton(self.tr("Keep it"), bar)
+        keep.clicked.connect(self.cancel_undo)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.addWidget(self.undo_question)
+        row.addWidget(self.undo_reason, 1)
+        row.addWidget(self.undo_error)
+        row.addWidget(confirm)
+        row.addWidget(keep)
+        bar.hide()
+        return bar
 
     # -- showing and hiding: the scanner listens only while the door is shown ------------
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -351,6 +388,9 @@ class DoorView(QWidget):
         if verdict == rules.ADMIT:
             self._greet(result)
         self.sounds.play(verdict)
+        if verdict == rules.ADMIT:
+            self._last_admitted = result["code"]
+            self.undo_button.setEnabled(True)
         self.last_result = result
         self.verdict_shown.emit(result)  # the house count follows when the read models do
 
@@ -444,6 +484,43 @@ class DoorView(QWidget):
             cues, self.tr("Talk about"), list(g.interests),
         )  # fmt: skip
 
+    # -- undoing an admission made by mistake ----------------------------------------------
+    def ask_undo(self) -> None:
+        if not self._last_admitted:
+            return
+        self.undo_question.setText(self.tr("Undo the admission of ticket {code}?").format(
+            code=grouped(self._last_admitted) if is_own_code(self._last_admitted)
+            else self._last_admitted))  # fmt: skip
+        self.undo_error.hide()
+        self.undo_bar.show()
+        self.undo_reason.setFocus()
+
+    def cancel_undo(self) -> None:
+        self.undo_bar.hide()
+        self.undo_reason.clear()
+        self.code_field.setFocus()
+
+    def confirm_undo(self) -> None:
+        try:
+            done = self.app.undo_admission(self._last_admitted or "", self.undo_reason.text(),
+                                           self.door_name())  # fmt: skip
+        except HouselightsError as error:  # the reason typed stays in the field
+            self.undo_error.setText(str(error))
+            self.undo_error.show()
+            return
+        self._last_admitted = None
+        self.undo_button.setEnabled(False)
+        self.cancel_undo()
+        shown = grouped(done["code"]) if is_own_code(done["code"]) else done["code"]
+        self.panel.show_verdict(
+            IDLE, self.tr("Admission undone"),
+            self.tr("Ticket {code} can be scanned again.").format(code=shown),
+            self.tr("Reason: {reason}").format(reason=done["reason"]),
+            self.tr("The admission of ticket {code} was undone.").format(code=shown),
+        )  # fmt: skip
+        self.last_result = {"verdict": "undone", **done}
+        self.verdict_shown.emit(self.last_result)
+
     # -- read models ---------------------------------------------------------------------------
     def refresh(self) -> None:
         """The read models changed (here or at another workstation)."""
@@ -468,4 +545,5 @@ class DoorView(QWidget):
             rules.WRONG_PERFORMANCE: self.tr("Wrong show"),
             rules.VOID: self.tr("Void"),
             rules.UNKNOWN: self.tr("Unknown"),
+            "undone": self.tr("Admission undone"),
         }

@@ -11,7 +11,7 @@ from desktop.config import resolve
 from domain.application import Houselights
 from domain.box_office import Ticket
 from domain.door import DoorScan, read_scan
-from domain.errors import PerformanceNotFound
+from domain.errors import InvalidInput, PerformanceNotFound, TicketProblem
 from domain.personal_data import PERSONAL_FIELDS
 from domain.recording import RecordingContext
 from domain.ticket_codes import grouped, new_code, ticket_id
@@ -225,3 +225,20 @@ def test_two_doors_scanning_one_ticket_at_the_same_moment_admit_exactly_once(sto
     finally:
         north.close()
         south.close()
+
+
+def test_an_admission_made_by_mistake_is_undone_with_a_reason_and_can_be_scanned_again(
+    app, tosca, clock
+):
+    code = tosca["codes"][0]
+    app.scan(code, tosca["saturday"], "North door")
+    with pytest.raises(InvalidInput, match="Say why"):
+        app.undo_admission(code, "  ", "North door")
+    undone = app.undo_admission(code, "Scanned the wrong ticket", "North door")
+    assert undone["reason"] == "Scanned the wrong ticket"
+    assert not app.repository.get(ticket_id(code)).admitted
+    with pytest.raises(TicketProblem, match="nothing to undo"):
+        app.undo_admission(code, "again", "North door")
+    clock.advance(10)
+    assert app.scan(code, tosca["saturday"], "South door")["verdict"] == "admit"
+    assert PERSONAL_FIELDS["Ticket.AdmissionUndone"] == ("reason",)

@@ -222,3 +222,21 @@ def test_scans_at_other_doors_show_in_the_house_count(door, evening, services, q
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
     assert door.house.door_counts() == {"Balcony": "1", "Main door (here)": "0"}
     assert door.recent.list.item(0).text() == "No scans yet"  # this door's scans only
+
+
+def test_the_last_admission_can_be_undone_with_a_reason(door, evening, services, qtbot):
+    assert not door.undo_button.isEnabled()
+    burst(qtbot, door.door_field, evening["ada"][0])
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
+    qtbot.mouseClick(door.undo_button, Qt.MouseButton.LeftButton)
+    assert door.undo_bar.isVisible()
+    qtbot.waitUntil(door.undo_reason.hasFocus)
+    qtbot.keyClick(door.undo_reason, Qt.Key.Key_Return)  # no reason yet: explained, kept open
+    assert "Say why" in door.undo_error.text() and door.undo_bar.isVisible()
+    qtbot.keyClicks(door.undo_reason, "oops", delay=80)
+    qtbot.waitUntil(lambda: door.undo_reason.text() == "oops")
+    qtbot.keyClick(door.undo_reason, Qt.Key.Key_Return)
+    assert not door.undo_bar.isVisible() and not door.undo_button.isEnabled()
+    assert door.panel.title_label.text() == "Admission undone"
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "0")
+    assert door.recent.list.item(0).text().endswith(f"Admission undone\n{evening['ada'][0]}")
