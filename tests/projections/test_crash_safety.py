@@ -121,6 +121,7 @@ def test_a_kill_mid_batch_leaves_only_whole_batches(
     assert positions(config.readmodels_path) == {
         "patron_directory": killed_after * BATCH_SIZE,
         "timeline": killed_after * BATCH_SIZE,
+        "door": killed_after * BATCH_SIZE,
     }
 
     restarted = bootstrap(config, batch_size=BATCH_SIZE)

@@ -40,6 +40,7 @@ def test_saves_in_this_process_are_applied_at_once(services):
     assert services.runner.status() == {
         "patron_directory": {"position": head, "lag": 0},
         "timeline": {"position": head, "lag": 0},
+        "door": {"position": head, "lag": 0},
     }
 
 
@@ -57,6 +58,7 @@ def test_events_from_another_process_show_as_lag_until_polled(services, store_co
     assert services.runner.status() == {
         "patron_directory": {"position": position, "lag": head - position},
         "timeline": {"position": position, "lag": head - position},
+        "door": {"position": position, "lag": head - position},
     }
     assert search(services.runner.db(), "grace") == []
 
