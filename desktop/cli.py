@@ -6,6 +6,8 @@
     houselights status --json         events, patrons, projection positions
     houselights patrons --search ada --json
     houselights check-in CODE --performance ID [--door NAME] [--json]
+    houselights performances --json   performances with seats sold and admitted
+    houselights tickets --performance ID --json
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -68,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     check_in.add_argument("--performance", required=True, metavar="ID")
     check_in.add_argument("--door", default="Main door", metavar="NAME")
     check_in.add_argument("--json", action="store_true")
+    performances = sub.add_parser("performances", help="performances with seats sold")
+    performances.add_argument("--upcoming", action="store_true", help="only those to come")
+    performances.add_argument("--json", action="store_true")
+
+    tickets = sub.add_parser("tickets", help="the tickets of one performance")
+    tickets.add_argument("--performance", required=True, metavar="ID")
+    tickets.add_argument("--json", action="store_true")
+
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=int, default=400, metavar="N")
@@ -107,6 +118,8 @@ def cmd_demo(args) -> int:
         print(json.dumps(result))
     else:
         print(f"Added a demo organization: {result['patrons']:,} patrons, "
+              f"{result.get('performances', 0):,} performances, "
+              f"{result.get('orders', 0):,} ticket orders, "
               f"{result['events']:,} events in the store.")  # fmt: skip
     return 0
 
@@ -188,6 +201,59 @@ def cmd_check_in(args) -> int:
     return 0 if result["verdict"] == "admit" else 1
 
 
+def _local(iso_text: str) -> str:
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso_text).astimezone()
+    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+
+
+def cmd_performances(args) -> int:
+    from domain.money import format_cents
+    from projections import box_office
+
+    services = _services(args, catch_up=True)
+    try:
+        rows = box_office.performances(services.runner.db(), include_past=not args.upcoming)
+    finally:
+        services.close()
+    keys = ("id", "title", "starts_at", "capacity", "sold", "admitted")
+    if args.json:
+        print(json.dumps([{k: r[k] for k in keys} for r in rows]))
+        return 0
+    print(f"{'Starts':<21} {'Title':<30} {'Sold':>11} {'Admitted':>8} {'Revenue':>12}  Id")
+    for r in rows:
+        sold = f"{r['sold']}/{r['capacity']}"
+        print(f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {sold:>11} "
+              f"{r['admitted']:>8} {format_cents(r['revenue_cents']):>12}  {r['id']}")  # fmt: skip
+    print(f"{len(rows)} performances")
+    return 0
+
+
+def cmd_tickets(args) -> int:
+    from domain.errors import PerformanceNotFound
+    from projections import box_office
+
+    services = _services(args, catch_up=True)
+    try:
+        db = services.runner.db()
+        performance = box_office.performance(db, args.performance)
+        if performance is None:
+            raise PerformanceNotFound(args.performance)
+        rows = box_office.tickets(db, args.performance)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps([{k: r[k] for k in ("code", "patron_id", "status")} for r in rows]))
+        return 0
+    print(f"{performance['title']}, {_local(performance['starts_at'])}")
+    for r in rows:
+        print(f"{r['code']:<14} {r['status']:<10} {r['price_level']:<14} "
+              f"{r['patron_id'] or '(no name)'}")  # fmt: skip
+    print(f"{len(rows)} tickets")
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -210,6 +276,8 @@ COMMANDS = {
     "status": cmd_status,
     "patrons": cmd_patrons,
     "check-in": cmd_check_in,
+    "performances": cmd_performances,
+    "tickets": cmd_tickets,
 }
 
 
@@ -234,6 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("houselights: stopped.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped listening (e.g. piped into head)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (closed by the interpreter at exit)
+        return 0
 
 
 if __name__ == "__main__":

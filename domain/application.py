@@ -16,6 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
+from domain.box_office_changes import BoxOfficeChangesService
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys
 from domain.door_service import DoorService
@@ -27,7 +28,9 @@ from domain.recording import RecordingContext
 Listener = Callable[[int], None]
 
 
-class Houselights(DoorService, BoxOfficeService, MembershipsService, Application):
+class Houselights(
+    DoorService, BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application
+):
     """Event-sourced application service for one organization."""
 
     name = "Houselights"

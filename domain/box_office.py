@@ -122,7 +122,8 @@ class Performance(Aggregate):
         return self.capacity - self.sold
 
     def label(self) -> str:
-        return f"{self.title}, {self.starts_at:%a %d %b %H:%M}"
+        moment = self.starts_at
+        return f"{self.title}, {moment:%a} {moment.day} {moment:%b %H:%M}"
 
     def check_available(self, quantity: int) -> None:
         if quantity > self.available:
@@ -167,6 +168,28 @@ class Performance(Aggregate):
     def reschedule(self, starts_at: datetime, occurred_at: datetime, recorded_by: str,
                    workstation: str):  # fmt: skip
         self.starts_at = starts_at
+
+
+    def change_venue(self, venue: str, stamp: dict) -> None:
+        self._venue_changed(venue=clean_text(venue), **stamp)
+
+    @event("VenueChanged")
+    def _venue_changed(self, venue: str, occurred_at: datetime, recorded_by: str,
+                       workstation: str):  # fmt: skip
+        self.venue = venue
+
+    def change_prices(self, price_levels: dict, stamp: dict) -> None:
+        """New prices apply to later sales; tickets already sold keep theirs."""
+        try:
+            levels = clean_price_levels(price_levels)
+        except ValidationError as error:
+            raise InvalidInput([error]) from None
+        self._prices_changed(price_levels=levels, **stamp)
+
+    @event("PricesChanged")
+    def _prices_changed(self, price_levels: dict, occurred_at: datetime, recorded_by: str,
+                        workstation: str):  # fmt: skip
+        self.price_levels = dict(price_levels)
 
 
 class Ticket(Aggregate):
@@ -295,3 +318,24 @@ class Order(Aggregate):
     def refunded(self, codes: list[str], amount_cents: int, occurred_at: datetime,
                  recorded_by: str, workstation: str):  # fmt: skip
         self.refunded_cents += amount_cents
+
+
+class Exchange(Aggregate):
+    """Tickets swapped for new ones at another performance, at the price paid.
+
+    One event for the whole exchange, so the patron's timeline shows it once;
+    the old tickets record ``Exchanged`` and the new ones ``Issued``.
+    """
+
+    class Event(BoxOfficeEvent):
+        pass
+
+    @event("Made")
+    def __init__(self, patron_id: str | None, codes: list[str], new_codes: list[str],
+                 from_performance_ids: list[str], to_performance_id: str,
+                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+        self.patron_id = patron_id
+        self.codes = list(codes)
+        self.new_codes = list(new_codes)
+        self.from_performance_ids = list(from_performance_ids)
+        self.to_performance_id = to_performance_id

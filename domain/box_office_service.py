@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 from uuid import uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,15 +18,29 @@ from domain.box_office import (
     Ticket,
     order_id_for,
 )
-from domain.errors import InvalidInput, PerformanceNotFound, TicketProblem, ValidationError
+from domain.errors import (
+    InvalidInput,
+    PerformanceNotFound,
+    ProductionNotFound,
+    TicketProblem,
+    ValidationError,
+)
 from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
 
+PERFORMANCE_SNAPSHOT_INTERVAL = 50
 #: how often a sale is retried when another workstation sold at the same moment
 SALE_ATTEMPTS = 20
 
 
 class BoxOfficeService:
     """Productions, performances and sales. Methods take and return simple values."""
+
+    #: Every sale adds an event to its Performance, and every sale reads the
+    #: performance first; a snapshot every 50 events keeps that read short for a
+    #: big hall instead of replaying every sale. Snapshots are a cache of
+    #: non-personal state: after changing Performance's attributes, give it a
+    #: ``class_version`` with an upcaster (or empty the snapshots table).
+    snapshotting_intervals: ClassVar[dict] = {Performance: PERFORMANCE_SNAPSHOT_INTERVAL}
 
     def create_production(self, title: str, description: str = "",
                           occurred_at: datetime | None = None) -> str:  # fmt: skip
@@ -43,7 +58,12 @@ class BoxOfficeService:
         title: str | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
-        production = self._get(self._uuid(production_id))
+        try:
+            production = self._get(self._uuid(production_id))
+        except (AggregateNotFoundError, PerformanceNotFound):
+            production = None
+        if not isinstance(production, Production):
+            raise ProductionNotFound(str(production_id))
         performance = Performance.schedule(
             str(production.id), title or production.title, starts_at, venue, capacity,
             price_levels, self._stamp(occurred_at),
@@ -105,7 +125,7 @@ class BoxOfficeService:
             codes = [new_code() for _ in range(count)]
         order_uuid = order_id_for(reference) if reference else uuid4()
         if reference and self._exists(order_uuid):
-            existing = self.repository.get(order_uuid)  # already recorded: nothing new
+            existing = self._get(order_uuid)  # already recorded: nothing new
             return {"order_id": str(order_uuid), "codes": list(existing.codes),
                     "total_cents": existing.total_cents, "existing": True}  # fmt: skip
         stamp = self._stamp(occurred_at)
@@ -143,7 +163,7 @@ class BoxOfficeService:
 
     def _exists(self, aggregate_id) -> bool:
         try:
-            self.repository.get(aggregate_id)
+            self._get(aggregate_id)  # also sees what an open batch has not saved yet
             return True
         except AggregateNotFoundError:
             return False
@@ -168,32 +188,57 @@ class BoxOfficeService:
             "sold": p.sold, "available": p.available, "price_levels": dict(p.price_levels),
         }  # fmt: skip
 
+    def _current_tickets(self, codes: list[str]) -> list[Ticket]:
+        """The tickets these codes stand for now: an exchanged one's replacement."""
+        current = []
+        for code in codes:
+            ticket = self._get(ticket_id(code))
+            while ticket.status == Ticket.EXCHANGED:
+                ticket = self._get(ticket_id(ticket.replacement_code))
+            current.append(ticket)
+        return current
+
+    def _refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: dict) -> list:
+        """Void the tickets and free their seats, each at its own performance.
+
+        Returns every changed aggregate, to be saved in one transaction.
+        """
+        performances: dict[str, Performance] = {}
+        counts: dict[str, int] = {}
+        for ticket in tickets:
+            ticket.refund(stamp)
+            if ticket.performance_id not in performances:
+                performances[ticket.performance_id] = self._performance(ticket.performance_id)
+            counts[ticket.performance_id] = counts.get(ticket.performance_id, 0) + 1
+        for performance_id, performance in performances.items():
+            performance.release_seats(owner_id, counts[performance_id], **stamp)
+        return [*performances.values(), *tickets]
+
     def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
-        """Void every still-valid ticket of the order and free their seats."""
+        """Void every still-valid ticket of the order and free their seats.
+
+        Tickets exchanged to another performance are refunded there.
+        """
         try:
-            order = self.repository.get(self._uuid(order_id))
+            order = self._get(self._uuid(order_id))
         except (AggregateNotFoundError, PerformanceNotFound):
-            raise TicketProblem("We could not find that order.") from None
+            order = None
+        if not isinstance(order, Order):
+            raise TicketProblem("We could not find that order.")
         stamp = self._stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             # Fresh aggregates every round: a failed save drains pending events.
-            order = self.repository.get(order.id)
-            valid = [
-                t for t in (self.repository.get(ticket_id(c)) for c in order.codes)
-                if t.status == Ticket.VALID
-            ]
+            order = self._get(order.id)
+            valid = [t for t in self._current_tickets(order.codes) if t.status == Ticket.VALID]
             if not valid:
                 raise TicketProblem(
-                    "Every ticket of this order was already refunded or exchanged."
+                    "Every ticket of this order was already refunded or used."
                 )
-            for ticket in valid:
-                ticket.refund(stamp)
+            changed = self._refund_tickets(str(order.id), valid, stamp)
             amount = sum(t.price_cents for t in valid)
             order.refunded([t.code for t in valid], amount, **stamp)
-            performance = self._performance(order.performance_id)
-            performance.release_seats(str(order.id), len(valid), **stamp)
             try:
-                self._commit(performance, order, *valid)
+                self._commit(order, *changed)
                 break
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:

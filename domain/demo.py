@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from domain.application import Houselights
+from domain.demo_box_office import generate_box_office
 
 FIRST_NAMES = [
     "Ada",
@@ -226,11 +227,15 @@ def generate(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> dict:
-    """Register ``patrons`` patrons with contact details, interests and notes."""
+    """Register ``patrons`` patrons with contact details, interests and notes,
+    then give the organization its box-office history (performances, sales,
+    subscriptions, memberships, donations)."""
     rng = random.Random(seed)
     now = now or datetime.now(tz=UTC)
     saved_context = (app.context.staff, app.context.workstation)
     made = 0
+    registered: list[tuple[str, datetime]] = []
+    result: dict = {}
     try:
         with app.batch(size=2000):
             for i in range(patrons):
@@ -267,6 +272,7 @@ def generate(
                     occurred_at=joined,
                     allow_duplicate=True,
                 )
+                registered.append((pid, joined))
                 moment = joined
                 for _ in range(rng.choice((0, 0, 1, 1, 2, 3))):
                     moment = moment + timedelta(days=rng.uniform(1, 200))
@@ -275,6 +281,9 @@ def generate(
                 made += 1
                 if progress is not None and (made % 250 == 0 or made == patrons):
                     progress(made, patrons)
+            if cancelled is None or not cancelled():
+                app.context.staff, app.context.workstation = STAFF[0], WORKSTATIONS[0]
+                result = generate_box_office(app, registered, seed, now)
     finally:
         app.context.staff, app.context.workstation = saved_context
-    return {"patrons": made}
+    return {"patrons": made, **result}

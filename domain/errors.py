@@ -68,3 +68,9 @@ class TicketProblem(HouselightsError):
 
 class DonationProblem(HouselightsError):
     """A donation that cannot be recorded or thanked as asked."""
+
+
+class ProductionNotFound(HouselightsError):
+    def __init__(self, production_id: str):
+        super().__init__("We could not find that production. It may have been removed.")
+        self.production_id = production_id

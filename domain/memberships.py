@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.box_office import PAYMENTS, BoxOfficeEvent
 from domain.contact import clean_text
-from domain.errors import DonationProblem, InvalidInput, ValidationError
+from domain.errors import DonationProblem, InvalidInput, TicketProblem, ValidationError
 from domain.money import format_cents
 
 DONATION_PAYMENTS = ("cash", "card", "cheque", "transfer")
@@ -62,18 +62,21 @@ class Subscription(Aggregate):
 
     @event("Purchased")
     def __init__(self, patron_id: str, package_name: str, performance_ids: list[str],
-                 price_cents: int, payment: str, occurred_at: datetime, recorded_by: str,
-                 workstation: str):  # fmt: skip
+                 price_cents: int, payment: str, codes: list[str], occurred_at: datetime,
+                 recorded_by: str, workstation: str):  # fmt: skip
         self.patron_id = patron_id
         self.package_name = package_name
         self.performance_ids = list(performance_ids)
         self.price_cents = price_cents
         self.payment = payment
+        self.codes = list(codes)  # one ticket per performance, in the same order
         self.purchased_at = occurred_at
+        self.refunded_cents: int | None = None
 
     @classmethod
     def purchase(cls, patron_id: str, package_name: str, performance_ids: list[str],
-                 price_cents: int, payment: str, stamp: dict) -> Subscription:  # fmt: skip
+                 price_cents: int, payment: str, codes: list[str],
+                 stamp: dict) -> Subscription:  # fmt: skip
         package_name = clean_text(package_name)
         ids = [str(p) for p in performance_ids or ()]
         errors = []
@@ -96,7 +99,22 @@ class Subscription(Aggregate):
         if payment == "complimentary":
             price_cents = 0
         return cls(patron_id=str(patron_id), package_name=package_name, performance_ids=ids,
-                   price_cents=price_cents, payment=payment, **stamp)  # fmt: skip
+                   price_cents=price_cents, payment=payment, codes=list(codes),
+                   **stamp)  # fmt: skip
+
+    def check_not_refunded(self) -> None:
+        if self.refunded_cents is not None:
+            raise TicketProblem(f"The {self.package_name} subscription was already refunded.")
+
+    def refund(self, codes: list[str], amount_cents: int, stamp: dict) -> None:
+        self.check_not_refunded()
+        self._refunded(patron_id=self.patron_id, codes=list(codes), amount_cents=amount_cents,
+                       **stamp)  # fmt: skip
+
+    @event("Refunded")
+    def _refunded(self, patron_id: str, codes: list[str], amount_cents: int,
+                  occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+        self.refunded_cents = amount_cents
 
 
 class Membership(Aggregate):

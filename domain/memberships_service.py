@@ -9,7 +9,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import Ticket
 from domain.box_office_service import SALE_ATTEMPTS
-from domain.errors import DonationProblem
+from domain.errors import DonationProblem, TicketProblem
 from domain.memberships import Donation, Membership, Subscription
 from domain.money import split_evenly
 from domain.ticket_codes import new_code
@@ -39,11 +39,12 @@ class MembershipsService:
         """
         patron_id = str(self._patron(patron_id).id)
         stamp = self._stamp(occurred_at)
+        performance_ids = list(performance_ids or ())
+        codes = [new_code() for _ in performance_ids]
         values = dict(patron_id=patron_id, package_name=package_name,
-                      performance_ids=list(performance_ids or ()), price_cents=price_cents,
-                      payment=payment, stamp=stamp)  # fmt: skip
+                      performance_ids=performance_ids, price_cents=price_cents,
+                      payment=payment, codes=codes, stamp=stamp)  # fmt: skip
         subscription = Subscription.purchase(**values)  # validates before anything is read
-        codes = [new_code() for _ in subscription.performance_ids]
         for attempt in range(SALE_ATTEMPTS):
             if attempt:  # the failed save drained the events: start over from the store
                 subscription = Subscription.purchase(**values)
@@ -73,6 +74,43 @@ class MembershipsService:
                 "price_cents": subscription.price_cents,
             }  # fmt: skip
         raise AssertionError("unreachable")
+
+    def refund_subscription(
+        self, subscription_id: str, occurred_at: datetime | None = None
+    ) -> dict:
+        """Refund the tickets of the package not yet used or exchanged, free their
+        seats and record the refund; returns ``{"refunded": codes, "amount_cents"}``.
+        """
+        stamp = self._stamp(occurred_at)
+        for attempt in range(SALE_ATTEMPTS):
+            subscription = self._subscription(subscription_id)
+            subscription.check_not_refunded()
+            current = self._current_tickets(subscription.codes)
+            valid = [t for t in current if t.status == Ticket.VALID]
+            if not valid:
+                raise TicketProblem("Every ticket of this subscription was already used.")
+            changed = [subscription, *self._refund_tickets(str(subscription.id), valid, stamp)]
+            amount = sum(t.price_cents for t in valid)
+            subscription.refund([t.code for t in valid], amount, stamp)
+            try:
+                self._commit(*changed)
+            except IntegrityError:
+                if attempt == SALE_ATTEMPTS - 1:
+                    raise
+                continue
+            return {"refunded": [t.code for t in valid], "amount_cents": amount}
+        raise AssertionError("unreachable")
+
+    def _subscription(self, subscription_id: str) -> Subscription:
+        from uuid import UUID
+
+        try:
+            subscription = self._get(UUID(str(subscription_id)))
+        except (ValueError, AggregateNotFoundError):
+            subscription = None
+        if not isinstance(subscription, Subscription):
+            raise TicketProblem("We could not find that subscription.")
+        return subscription
 
     def start_membership(
         self,

@@ -27,6 +27,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Performance.SeatsReleased": (),
     "Performance.CapacityChanged": (),
     "Performance.Rescheduled": (),
+    "Performance.VenueChanged": (),
+    "Performance.PricesChanged": (),
+    "Exchange.Made": (),
     "Ticket.Issued": (),
     "Ticket.Refunded": (),
     "Ticket.Exchanged": (),
@@ -34,6 +37,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Order.Refunded": (),
     # Subscriptions, memberships, donations: patron ids and amounts only.
     "Subscription.Purchased": (),
+    "Subscription.Refunded": (),
     "Membership.Started": (),
     "Donation.Received": (),
     "Donation.Acknowledged": (),

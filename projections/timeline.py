@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from projections.base import Projection, iso, run_script
+from projections.box_office_timeline import BoxOfficeTimeline
 
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
            "recorded_by", "workstation")  # fmt: skip
@@ -23,10 +24,10 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class Timeline(Projection):
+class Timeline(BoxOfficeTimeline, Projection):
     name = "timeline"
-    version = 1
-    tables = ("timeline",)
+    version = 3
+    tables = ("timeline", *BoxOfficeTimeline.lookup_tables)
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,6 +36,7 @@ class Timeline(Projection):
         self.on("Patron.TagsChanged")(self._tags_changed)
         self.on("Patron.HouseholdNoteSet")(self._household_set)
         self.on("Patron.NoteAdded")(self._note_added)
+        self.register_box_office()
 
     def create(self, db: Database) -> None:
         run_script(
@@ -55,12 +57,15 @@ class Timeline(Projection):
                 ON timeline (patron_id, occurred_at DESC, position DESC);
             """
         )
+        self.create_lookups(db)
 
-    def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = ""):
+    def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
+            patron_id: str | None = None):  # fmt: skip
+        """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron)."""
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
-            (position, str(e.originator_id), iso(e.occurred_at), kind, summary, detail,
-             e.recorded_by, e.workstation),
+            (position, patron_id or str(e.originator_id), iso(e.occurred_at), kind, summary,
+             detail, e.recorded_by, e.workstation),
         )  # fmt: skip
 
     def _registered(self, db, e, position):

@@ -28,6 +28,13 @@ class TimelineModel(RowTableModel):
             "interests": self.tr("Interests"),
             "household": self.tr("Household"),
             "note": self.tr("Note"),
+            "purchase": self.tr("Tickets"),
+            "refund": self.tr("Refund"),
+            "exchange": self.tr("Exchange"),
+            "subscription": self.tr("Subscription"),
+            "membership": self.tr("Membership"),
+            "donation": self.tr("Donation"),
+            "thanks": self.tr("Thank-you"),
         }
         return labels.get(kind, kind.replace("_", " ").capitalize())
 

@@ -28,6 +28,7 @@ from desktop.export import add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import TimelineModel
+from desktop.views.patron_box_office import PatronBoxOfficePanel
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
@@ -197,6 +198,9 @@ class PatronPage(QWidget):
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
         )
 
+        self.box_office = PatronBoxOfficePanel(self)
+        self.box_office.message.connect(self.message)
+
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
@@ -218,6 +222,7 @@ class PatronPage(QWidget):
         right.addLayout(note_row)
         right.addWidget(self.note_error)
         right.addSpacing(6)
+        right.addWidget(self.box_office)
         right.addLayout(timeline_title)
         right.addWidget(self.timeline_table, 1)
 
@@ -262,6 +267,7 @@ class PatronPage(QWidget):
             return
         self.edit_button.setEnabled(True)
         self.card.show_row(self.row)
+        self.box_office.show_patron(db, self.patron_id)
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())

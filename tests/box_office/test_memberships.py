@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.errors import DonationProblem, InvalidInput, NotEnoughSeats, PatronNotFound
+from domain.application import Houselights
+from domain.errors import (
+    DonationProblem,
+    InvalidInput,
+    NotEnoughSeats,
+    PatronNotFound,
+    TicketProblem,
+)
 
 PRICES = {"Adult": 3000}
 
@@ -86,3 +94,50 @@ def test_donation_input_is_checked(app, ada):
     assert set(error.value.by_field()) == {"amount_cents", "fund", "payment"}
     with pytest.raises(DonationProblem, match="could not find that donation"):
         app.acknowledge_donation("nonsense", "call")
+
+
+def test_two_workstations_selling_subscriptions_for_the_last_seat(store_env):
+    """One performance of the package has one seat left: exactly one package sells."""
+    office, phone = Houselights(env=store_env), Houselights(env=store_env)
+    try:
+        production = office.create_production("The Seagull")
+        shows = [office.schedule_performance(production, datetime(2026, 10, d, 19, tzinfo=UTC),
+                                             capacity=c, price_levels=PRICES)
+                 for d, c in ((3, 5), (10, 1))]  # fmt: skip
+        buyers = [office.register_patron(n, email=f"{n}@example.org") for n in ("ada", "grace")]
+        start, outcomes = threading.Barrier(2), []
+
+        def buy(app, patron):
+            start.wait()
+            try:
+                app.sell_subscription(patron, "Pair", shows, 5000)
+                outcomes.append("sold")
+            except NotEnoughSeats:
+                outcomes.append("refused")
+
+        threads = [threading.Thread(target=buy, args=(app, patron))
+                   for app, patron in zip((office, phone), buyers, strict=True)]  # fmt: skip
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert sorted(outcomes) == ["refused", "sold"]
+        assert [phone.get_performance(s)["sold"] for s in shows] == [1, 1]
+    finally:
+        office.close()
+        phone.close()
+
+
+def test_refunding_a_subscription_frees_the_seats_it_still_holds(app, season, ada):
+    sold = app.sell_subscription(ada, "Autumn season", season, price_cents=9000)
+    moved = app.exchange_tickets(sold["codes"][2:], season[0])  # the third show on night one
+    refund = app.refund_subscription(sold["id"])
+    assert refund["amount_cents"] == 9000
+    assert refund["refunded"][:2] == sold["codes"][:2]
+    assert refund["refunded"][2] == moved["codes"][0]
+    assert [app.get_performance(p)["sold"] for p in season] == [0, 0, 0]
+    assert {app.get_ticket(c)["status"] for c in refund["refunded"]} == {"refunded"}
+    with pytest.raises(TicketProblem, match="Autumn season subscription was already refunded"):
+        app.refund_subscription(sold["id"])
+    with pytest.raises(TicketProblem, match="could not find that subscription"):
+        app.refund_subscription(ada)

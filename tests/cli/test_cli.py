@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from desktop.cli import main
+from projections import all_projections
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -40,7 +41,7 @@ def test_demo_then_status_counts_events_patrons_and_positions(capsys, data):
     assert code == 0
     assert status["patrons"] == 40
     assert status["events"] == made["events"] > 40
-    assert set(status["projections"]) == {"patron_directory", "timeline", "door"}
+    assert set(status["projections"]) == {p.name for p in all_projections()}
     for projection in status["projections"].values():
         assert projection == {"position": status["events"], "lag": 0}
 

@@ -119,9 +119,7 @@ def test_a_kill_mid_batch_leaves_only_whole_batches(
     expected = [f"committed {n * BATCH_SIZE}" for n in range(1, killed_after + 1)]
     assert lines == [*expected, "in-transaction"], child_errors
     assert positions(config.readmodels_path) == {
-        "patron_directory": killed_after * BATCH_SIZE,
-        "timeline": killed_after * BATCH_SIZE,
-        "door": killed_after * BATCH_SIZE,
+        p.name: killed_after * BATCH_SIZE for p in all_projections()
     }
 
     restarted = bootstrap(config, batch_size=BATCH_SIZE)

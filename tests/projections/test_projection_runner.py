@@ -38,9 +38,7 @@ def test_saves_in_this_process_are_applied_at_once(services):
     head = services.runner.head()
     assert head == services.app.event_count() > 0
     assert services.runner.status() == {
-        "patron_directory": {"position": head, "lag": 0},
-        "timeline": {"position": head, "lag": 0},
-        "door": {"position": head, "lag": 0},
+        p.name: {"position": head, "lag": 0} for p in all_projections()
     }
 
 
@@ -56,9 +54,7 @@ def test_events_from_another_process_show_as_lag_until_polled(services, store_co
 
     assert head > position
     assert services.runner.status() == {
-        "patron_directory": {"position": position, "lag": head - position},
-        "timeline": {"position": position, "lag": head - position},
-        "door": {"position": position, "lag": head - position},
+        p.name: {"position": position, "lag": head - position} for p in all_projections()
     }
     assert search(services.runner.db(), "grace") == []
 

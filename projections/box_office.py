@@ -1,0 +1,478 @@
+"""Read model: the box office (performances, tickets, orders) and what each
+patron bought, gave and attended.
+
+Public queries (other screens code against these; keep them stable):
+``productions``, ``performances``, ``performance``, ``tickets``, ``ticket``, ``orders_for_patron``,
+``order``, ``patron_stats``, ``lost_contacts``, ``subscriptions``,
+``memberships``, ``donations``. Money is integer cents, moments ISO UTC text.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from projections.base import Projection, iso, run_script
+
+PERFORMANCE_KEYS = ("id", "production_id", "title", "starts_at", "venue", "capacity", "sold",
+                    "admitted", "revenue_cents", "price_levels")  # fmt: skip
+TICKET_KEYS = ("code", "patron_id", "order_id", "price_level", "price_cents", "status",
+               "issued_at")  # fmt: skip
+ORDER_KEYS = ("order_id", "performance_id", "title", "starts_at", "quantity", "total_cents",
+              "refunded_cents", "payment", "channel", "placed_at", "codes")  # fmt: skip
+#: a ticket that still lets (or let) someone in
+HELD = ("valid", "admitted")
+#: a performance that started less than this long ago still counts as current
+#: (late arrivals at the door, the box office selling at the interval)
+STILL_CURRENT = timedelta(hours=4)
+
+
+def _opt(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class BoxOffice(Projection):
+    name = "box_office"
+    version = 3
+    tables = ("bo_productions", "bo_performances", "bo_tickets", "bo_orders",
+              "bo_subscriptions", "bo_memberships", "bo_donations")  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        on = self.on
+        on("Production.Created")(self._production_created)
+        on("Production.Renamed")(self._production_renamed)
+        on("Performance.Scheduled")(self._scheduled)
+        on("Performance.SeatsTaken")(self._seats_taken)
+        on("Performance.SeatsReleased")(self._seats_released)
+        on("Performance.CapacityChanged")(self._capacity_changed)
+        on("Performance.Rescheduled")(self._rescheduled)
+        on("Performance.VenueChanged")(self._venue_changed)
+        on("Performance.PricesChanged")(self._prices_changed)
+        on("Ticket.Issued")(self._ticket_issued)
+        on("Ticket.Refunded")(self._ticket_refunded)
+        on("Ticket.Exchanged")(self._ticket_exchanged)
+        on("Ticket.Admitted")(self._ticket_admitted)
+        on("Ticket.AdmissionUndone")(self._ticket_admission_undone)
+        on("Order.Placed")(self._order_placed)
+        on("Order.Refunded")(self._order_refunded)
+        on("Subscription.Purchased")(self._subscription_purchased)
+        on("Subscription.Refunded")(self._subscription_refunded)
+        on("Membership.Started")(self._membership_started)
+        on("Donation.Received")(self._donation_received)
+        on("Donation.Acknowledged")(self._donation_acknowledged)
+
+    def create(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS bo_productions (
+                id TEXT PRIMARY KEY, title TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS bo_performances (
+                id TEXT PRIMARY KEY,
+                production_id TEXT NOT NULL,
+                title TEXT NOT NULL,
+                own_title INTEGER NOT NULL DEFAULT 0,
+                starts_at TEXT NOT NULL,
+                venue TEXT NOT NULL DEFAULT '',
+                capacity INTEGER NOT NULL,
+                sold INTEGER NOT NULL DEFAULT 0,
+                admitted INTEGER NOT NULL DEFAULT 0,
+                revenue_cents INTEGER NOT NULL DEFAULT 0,
+                price_levels TEXT NOT NULL DEFAULT '{}'
+            );
+            CREATE INDEX IF NOT EXISTS bo_performances_starts ON bo_performances (starts_at);
+            CREATE INDEX IF NOT EXISTS bo_performances_production
+                ON bo_performances (production_id);
+            CREATE TABLE IF NOT EXISTS bo_tickets (
+                id TEXT PRIMARY KEY,
+                code TEXT NOT NULL UNIQUE,
+                performance_id TEXT NOT NULL,
+                patron_id TEXT,
+                order_id TEXT NOT NULL,
+                price_level TEXT NOT NULL,
+                price_cents INTEGER NOT NULL,
+                channel TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL,
+                issued_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS bo_tickets_performance ON bo_tickets (performance_id, code);
+            CREATE INDEX IF NOT EXISTS bo_tickets_patron ON bo_tickets (patron_id, status);
+            CREATE TABLE IF NOT EXISTS bo_orders (
+                order_id TEXT PRIMARY KEY,
+                patron_id TEXT,
+                performance_id TEXT NOT NULL,
+                quantity INTEGER NOT NULL,
+                total_cents INTEGER NOT NULL,
+                refunded_cents INTEGER NOT NULL DEFAULT 0,
+                payment TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                placed_at TEXT NOT NULL,
+                codes TEXT NOT NULL,
+                lost_contact INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS bo_orders_patron ON bo_orders (patron_id, placed_at);
+            CREATE TABLE IF NOT EXISTS bo_subscriptions (
+                id TEXT PRIMARY KEY,
+                patron_id TEXT NOT NULL,
+                package_name TEXT NOT NULL,
+                performance_ids TEXT NOT NULL,
+                price_cents INTEGER NOT NULL,
+                payment TEXT NOT NULL,
+                purchased_at TEXT NOT NULL,
+                refunded_cents INTEGER NOT NULL DEFAULT 0,
+                refunded_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS bo_subscriptions_patron ON bo_subscriptions (patron_id);
+            CREATE TABLE IF NOT EXISTS bo_memberships (
+                id TEXT PRIMARY KEY,
+                patron_id TEXT NOT NULL,
+                level TEXT NOT NULL,
+                starts_on TEXT NOT NULL,
+                ends_on TEXT NOT NULL,
+                price_cents INTEGER NOT NULL,
+                payment TEXT NOT NULL,
+                started_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS bo_memberships_patron ON bo_memberships (patron_id);
+            CREATE TABLE IF NOT EXISTS bo_donations (
+                id TEXT PRIMARY KEY,
+                patron_id TEXT NOT NULL,
+                amount_cents INTEGER NOT NULL,
+                fund TEXT NOT NULL,
+                payment TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                acknowledged_how TEXT,
+                acknowledged_at TEXT
+            );
+            CREATE INDEX IF NOT EXISTS bo_donations_patron ON bo_donations (patron_id);
+            CREATE INDEX IF NOT EXISTS bo_donations_unthanked
+                ON bo_donations (acknowledged_how, received_at);
+            """,
+        )
+
+    # -- productions and performances ------------------------------------
+    def _production_created(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO bo_productions VALUES (?, ?)",
+                        (str(e.originator_id), e.title))  # fmt: skip
+
+    def _production_renamed(self, db, e, position):
+        db.conn.execute("UPDATE bo_productions SET title = ? WHERE id = ?",
+                        (e.title, str(e.originator_id)))  # fmt: skip
+        # Performances that carry the production's title follow the new name.
+        db.conn.execute(
+            "UPDATE bo_performances SET title = ? WHERE production_id = ? AND own_title = 0",
+            (e.title, str(e.originator_id)),
+        )
+
+    def _scheduled(self, db, e, position):
+        row = db.conn.execute("SELECT title FROM bo_productions WHERE id = ?",
+                              (e.production_id,)).fetchone()  # fmt: skip
+        own_title = int(row is None or row[0] != e.title)
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_performances (id, production_id, title, own_title,"
+            " starts_at, venue, capacity, price_levels) VALUES (?,?,?,?,?,?,?,?)",
+            (str(e.originator_id), e.production_id, e.title, own_title, iso(e.starts_at),
+             e.venue, e.capacity, json.dumps(e.price_levels)),
+        )  # fmt: skip
+
+    def _performance_set(self, db, e, column: str, value) -> None:
+        db.conn.execute(f"UPDATE bo_performances SET {column} = ? WHERE id = ?",
+                        (value, str(e.originator_id)))  # fmt: skip
+
+    def _seats_taken(self, db, e, position):
+        db.conn.execute("UPDATE bo_performances SET sold = sold + ? WHERE id = ?",
+                        (e.quantity, str(e.originator_id)))  # fmt: skip
+
+    def _seats_released(self, db, e, position):
+        db.conn.execute("UPDATE bo_performances SET sold = sold - ? WHERE id = ?",
+                        (e.quantity, str(e.originator_id)))  # fmt: skip
+
+    def _capacity_changed(self, db, e, position):
+        self._performance_set(db, e, "capacity", e.capacity)
+
+    def _rescheduled(self, db, e, position):
+        self._performance_set(db, e, "starts_at", iso(e.starts_at))
+
+    def _venue_changed(self, db, e, position):
+        self._performance_set(db, e, "venue", e.venue)
+
+    def _prices_changed(self, db, e, position):
+        self._performance_set(db, e, "price_levels", json.dumps(e.price_levels))
+
+    # -- tickets ---------------------------------------------------------
+    def _revenue(self, db, performance_id: str, cents: int) -> None:
+        db.conn.execute(
+            "UPDATE bo_performances SET revenue_cents = revenue_cents + ? WHERE id = ?",
+            (cents, performance_id),
+        )
+
+    def _ticket(self, db, e) -> tuple[str, int] | None:
+        return db.conn.execute("SELECT performance_id, price_cents FROM bo_tickets WHERE id = ?",
+                               (str(e.originator_id),)).fetchone()  # fmt: skip
+
+    def _set_status(self, db, e, status: str) -> None:
+        db.conn.execute("UPDATE bo_tickets SET status = ? WHERE id = ?",
+                        (status, str(e.originator_id)))  # fmt: skip
+
+    def _ticket_issued(self, db, e, position):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_tickets VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (str(e.originator_id), e.code, e.performance_id, _opt(e.patron_id), e.order_id,
+             e.price_level, e.price_cents, e.channel, "valid", iso(e.occurred_at)),
+        )  # fmt: skip
+        self._revenue(db, e.performance_id, e.price_cents)
+
+    def _ticket_refunded(self, db, e, position):
+        if (row := self._ticket(db, e)) is not None:
+            self._revenue(db, row[0], -e.amount_cents)
+        self._set_status(db, e, "refunded")
+
+    def _ticket_exchanged(self, db, e, position):
+        # The price paid moves with the replacement ticket to the other performance.
+        if (row := self._ticket(db, e)) is not None:
+            self._revenue(db, row[0], -row[1])
+        self._set_status(db, e, "exchanged")
+
+    def _ticket_admitted(self, db, e, position):
+        row = self._ticket(db, e)
+        performance_id = row[0] if row is not None else str(e.performance_id)
+        self._set_status(db, e, "admitted")
+        db.conn.execute("UPDATE bo_performances SET admitted = admitted + 1 WHERE id = ?",
+                        (performance_id,))  # fmt: skip
+
+    def _ticket_admission_undone(self, db, e, position):
+        self._set_status(db, e, "valid")
+        db.conn.execute("UPDATE bo_performances SET admitted = admitted - 1 WHERE id = ?",
+                        (str(e.performance_id),))  # fmt: skip
+
+    # -- orders ----------------------------------------------------------
+    def _order_placed(self, db, e, position):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (str(e.originator_id), _opt(e.patron_id), e.performance_id, len(e.codes),
+             e.total_cents, 0, e.payment, e.channel, iso(e.occurred_at), json.dumps(e.codes),
+             int(bool(e.lost_contact))),
+        )  # fmt: skip
+
+    def _order_refunded(self, db, e, position):
+        db.conn.execute(
+            "UPDATE bo_orders SET refunded_cents = refunded_cents + ? WHERE order_id = ?",
+            (e.amount_cents, str(e.originator_id)),
+        )
+
+    # -- subscriptions, memberships, donations ----------------------------
+    def _subscription_purchased(self, db, e, position):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_subscriptions VALUES (?,?,?,?,?,?,?,0,NULL)",
+            (str(e.originator_id), e.patron_id, e.package_name, json.dumps(e.performance_ids),
+             e.price_cents, e.payment, iso(e.occurred_at)),
+        )  # fmt: skip
+
+    def _subscription_refunded(self, db, e, position):
+        db.conn.execute(
+            "UPDATE bo_subscriptions SET refunded_cents = refunded_cents + ?, refunded_at = ?"
+            " WHERE id = ?",
+            (e.amount_cents, iso(e.occurred_at), str(e.originator_id)),
+        )
+
+    def _membership_started(self, db, e, position):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_memberships VALUES (?,?,?,?,?,?,?,?)",
+            (str(e.originator_id), e.patron_id, e.level, e.starts_on, e.ends_on,
+             e.price_cents, e.payment, iso(e.occurred_at)),
+        )  # fmt: skip
+
+    def _donation_received(self, db, e, position):
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_donations VALUES (?,?,?,?,?,?,NULL,NULL)",
+            (str(e.originator_id), e.patron_id, e.amount_cents, e.fund, e.payment,
+             iso(e.occurred_at)),
+        )  # fmt: skip
+
+    def _donation_acknowledged(self, db, e, position):
+        db.conn.execute(
+            "UPDATE bo_donations SET acknowledged_how = ?, acknowledged_at = ? WHERE id = ?",
+            (e.how, iso(e.occurred_at), str(e.originator_id)),
+        )
+
+
+# -- queries -----------------------------------------------------------------
+def _dicts(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+_PERFORMANCE_SELECT = (
+    "SELECT id, production_id, title, starts_at, venue, capacity, sold, admitted,"
+    " revenue_cents, price_levels FROM bo_performances"
+)
+
+
+def _performance_row(row: dict) -> dict:
+    row["price_levels"] = json.loads(row["price_levels"])
+    return row
+
+
+def performances(db: Database, include_past: bool = True, now: datetime | None = None) -> list:
+    """Every performance, soonest first.
+
+    ``include_past=False`` keeps those to come and those that started less
+    than ``STILL_CURRENT`` ago.
+    """
+    if include_past:
+        cursor = db.conn.execute(f"{_PERFORMANCE_SELECT} ORDER BY starts_at, title, id")
+    else:
+        cursor = db.conn.execute(
+            f"{_PERFORMANCE_SELECT} WHERE starts_at >= ? ORDER BY starts_at, title, id",
+            (iso((now or datetime.now(tz=UTC)) - STILL_CURRENT),),
+        )
+    return [_performance_row(r) for r in _dicts(cursor)]
+
+
+def productions(db: Database) -> list[dict]:
+    """Productions by title, with how many performances and when they run."""
+    return _dicts(db.conn.execute(
+        "SELECT r.id, r.title, count(p.id) AS performances, min(p.starts_at) AS first_starts_at,"
+        " max(p.starts_at) AS last_starts_at FROM bo_productions r"
+        " LEFT JOIN bo_performances p ON p.production_id = r.id"
+        " GROUP BY r.id ORDER BY r.title COLLATE NOCASE, r.id"
+    ))  # fmt: skip
+
+
+def performance(db: Database, performance_id: str) -> dict | None:
+    found = _dicts(db.conn.execute(f"{_PERFORMANCE_SELECT} WHERE id = ?", (str(performance_id),)))
+    return _performance_row(found[0]) if found else None
+
+
+def tickets(db: Database, performance_id: str) -> list[dict]:
+    """Every ticket ever issued for the performance (void ones too), by code."""
+    return _dicts(db.conn.execute(
+        f"SELECT {', '.join(TICKET_KEYS)} FROM bo_tickets WHERE performance_id = ?"
+        " ORDER BY code", (str(performance_id),),
+    ))  # fmt: skip
+
+
+def ticket(db: Database, code: str) -> dict | None:
+    found = _dicts(db.conn.execute(
+        f"SELECT {', '.join(TICKET_KEYS)}, performance_id FROM bo_tickets WHERE code = ?",
+        (code,),
+    ))  # fmt: skip
+    return found[0] if found else None
+
+
+_ORDER_SELECT = (
+    "SELECT o.order_id, o.performance_id, coalesce(p.title, '') AS title,"
+    " coalesce(p.starts_at, '') AS starts_at, o.quantity, o.total_cents, o.refunded_cents,"
+    " o.payment, o.channel, o.placed_at, o.codes FROM bo_orders o"
+    " LEFT JOIN bo_performances p ON p.id = o.performance_id"
+)
+
+
+def _order_row(row: dict) -> dict:
+    row["codes"] = json.loads(row["codes"])
+    return row
+
+
+def orders_for_patron(db: Database, patron_id: str) -> list[dict]:
+    """The patron's ticket orders, newest first."""
+    cursor = db.conn.execute(
+        f"{_ORDER_SELECT} WHERE o.patron_id = ? ORDER BY o.placed_at DESC, o.order_id",
+        (str(patron_id),),
+    )
+    return [_order_row(r) for r in _dicts(cursor)]
+
+
+def order(db: Database, order_id: str) -> dict | None:
+    found = _dicts(db.conn.execute(f"{_ORDER_SELECT} WHERE o.order_id = ?", (str(order_id),)))
+    return _order_row(found[0]) if found else None
+
+
+def subscriptions(db: Database, patron_id: str) -> list[dict]:
+    rows = _dicts(db.conn.execute(
+        "SELECT id, package_name, performance_ids, price_cents, payment, purchased_at,"
+        " refunded_cents, refunded_at FROM bo_subscriptions WHERE patron_id = ?"
+        " ORDER BY purchased_at DESC",
+        (str(patron_id),),
+    ))  # fmt: skip
+    for row in rows:
+        row["performance_ids"] = json.loads(row["performance_ids"])
+    return rows
+
+
+def memberships(db: Database, patron_id: str) -> list[dict]:
+    return _dicts(db.conn.execute(
+        "SELECT id, level, starts_on, ends_on, price_cents, payment, started_at"
+        " FROM bo_memberships WHERE patron_id = ? ORDER BY ends_on DESC", (str(patron_id),),
+    ))  # fmt: skip
+
+
+def donations(db: Database, patron_id: str | None = None, unthanked_only: bool = False) -> list:
+    """Donations, newest first (of one patron, or everyone's); thank-you queue."""
+    where, params = [], []
+    if patron_id is not None:
+        where.append("patron_id = ?")
+        params.append(str(patron_id))
+    if unthanked_only:
+        where.append("acknowledged_how IS NULL")
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    return _dicts(db.conn.execute(
+        "SELECT id, patron_id, amount_cents, fund, payment, received_at, acknowledged_how,"
+        f" acknowledged_at FROM bo_donations{clause} ORDER BY received_at DESC, id", params,
+    ))  # fmt: skip
+
+
+def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dict:
+    """What the patron bought, gave and attended, in one dict.
+
+    ``lifetime_spend_cents`` counts tickets, subscriptions and memberships,
+    less refunds; donations are counted apart in ``donations_cents``.
+    ``visits`` counts the performances the patron was admitted to.
+    """
+    pid = str(patron_id)
+    one = db.conn.execute
+    orders_n, order_net, first_order, last_order = one(
+        "SELECT count(*), coalesce(sum(total_cents - refunded_cents), 0), min(placed_at),"
+        " max(placed_at) FROM bo_orders WHERE patron_id = ?", (pid,),
+    ).fetchone()  # fmt: skip
+    subs_n, subs_cents, first_sub, last_sub, active_subs = one(
+        "SELECT count(*), coalesce(sum(price_cents - refunded_cents), 0), min(purchased_at),"
+        " max(purchased_at), count(*) - count(refunded_at)"
+        " FROM bo_subscriptions WHERE patron_id = ?", (pid,),
+    ).fetchone()  # fmt: skip
+    members_cents, first_member, last_member, latest_end = one(
+        "SELECT coalesce(sum(price_cents), 0), min(started_at), max(started_at), max(ends_on)"
+        " FROM bo_memberships WHERE patron_id = ?", (pid,),
+    ).fetchone()  # fmt: skip
+    held, visits = one(
+        "SELECT count(*), count(DISTINCT CASE WHEN status = 'admitted' THEN performance_id END)"
+        " FROM bo_tickets WHERE patron_id = ? AND status IN (?, ?)", (pid, *HELD),
+    ).fetchone()  # fmt: skip
+    donated, unthanked = one(
+        "SELECT coalesce(sum(amount_cents), 0), count(*) - count(acknowledged_how)"
+        " FROM bo_donations WHERE patron_id = ?", (pid,),
+    ).fetchone()  # fmt: skip
+    firsts = [m for m in (first_order, first_sub, first_member) if m]
+    lasts = [m for m in (last_order, last_sub, last_member) if m]
+    today = (today or datetime.now(tz=UTC).date()).isoformat()
+    return {
+        "orders": orders_n,
+        "tickets": held,
+        "lifetime_spend_cents": order_net + subs_cents + members_cents,
+        "donations_cents": donated,
+        "visits": visits,
+        "first_purchase_at": min(firsts) if firsts else None,
+        "last_purchase_at": max(lasts) if lasts else None,
+        "subscriber": bool(active_subs),
+        "subscriber_since": first_sub,
+        "member_until": latest_end if latest_end and latest_end >= today else None,
+        "unthanked_donations": unthanked,
+    }
+
+
+def lost_contacts(db: Database) -> int:
+    """Sales to buyers whose names we never learned (anonymous walk-ups)."""
+    return db.conn.execute("SELECT count(*) FROM bo_orders WHERE lost_contact = 1").fetchone()[0]

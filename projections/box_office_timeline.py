@@ -1,0 +1,221 @@
+"""Timeline rows for what a patron bought, exchanged, gave and was thanked for.
+
+Mixed into the ``Timeline`` projection. Box-office events name the patron in
+their payload (or through their order), not as their aggregate, so these
+handlers pass ``patron_id`` explicitly. The projection keeps small lookup
+tables of its own (performances, orders, donations) rather than reading
+another projection's tables, so it can be rebuilt on its own at any time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlite_utils import Database
+
+from domain.money import format_cents
+from projections.base import run_script
+
+PAYMENT_WORDS = {"cash": "paid in cash", "card": "paid by card", "cheque": "paid by cheque",
+                 "transfer": "paid by bank transfer", "complimentary": "complimentary"}  # fmt: skip
+CHANNEL_WORDS = {"box_office": "at the box office", "phone": "on the phone",
+                 "online": "online", "walk_up": "as a walk-up"}  # fmt: skip
+
+
+def when(moment: datetime) -> str:
+    """'Sat 14 Mar 19:30', in the time zone the performance was scheduled in."""
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+def day(iso_day: str) -> str:
+    d = date.fromisoformat(iso_day)
+    return f"{d.day} {d:%b %Y}"
+
+
+def tickets_word(n: int) -> str:
+    return f"{n} ticket" if n == 1 else f"{n} tickets"
+
+
+def price_text(cents: int, payment: str) -> str:
+    return "complimentary" if payment == "complimentary" else format_cents(cents)
+
+
+class BoxOfficeTimeline:
+    lookup_tables = ("timeline_productions", "timeline_performances", "timeline_orders",
+                     "timeline_donations", "timeline_subscriptions",
+                     "timeline_moved_tickets")  # fmt: skip
+
+    def register_box_office(self) -> None:
+        on = self.on
+        on("Production.Created")(self._tl_production_created)
+        on("Production.Renamed")(self._tl_production_renamed)
+        on("Performance.Scheduled")(self._tl_scheduled)
+        on("Performance.Rescheduled")(self._tl_rescheduled)
+        on("Order.Placed")(self._tl_order_placed)
+        on("Order.Refunded")(self._tl_order_refunded)
+        on("Exchange.Made")(self._tl_exchange_made)
+        on("Subscription.Purchased")(self._tl_subscription)
+        on("Subscription.Refunded")(self._tl_subscription_refunded)
+        on("Membership.Started")(self._tl_membership)
+        on("Donation.Received")(self._tl_donation)
+        on("Donation.Acknowledged")(self._tl_acknowledged)
+
+    def create_lookups(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS timeline_productions (
+                id TEXT PRIMARY KEY, title TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_performances (
+                id TEXT PRIMARY KEY, production_id TEXT NOT NULL, title TEXT NOT NULL,
+                own_title INTEGER NOT NULL, starts_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS timeline_performances_production
+                ON timeline_performances (production_id);
+            CREATE TABLE IF NOT EXISTS timeline_orders (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_moved_tickets (
+                code TEXT PRIMARY KEY, performance_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_subscriptions (
+                id TEXT PRIMARY KEY, package_name TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_donations (
+                id TEXT PRIMARY KEY, amount_cents INTEGER NOT NULL, fund TEXT NOT NULL
+            );
+            """,
+        )
+
+    # -- lookups ---------------------------------------------------------
+    def _tl_production_created(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO timeline_productions VALUES (?, ?)",
+                        (str(e.originator_id), e.title))  # fmt: skip
+
+    def _tl_production_renamed(self, db, e, position):
+        db.conn.execute("UPDATE timeline_productions SET title = ? WHERE id = ?",
+                        (e.title, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE timeline_performances SET title = ? WHERE production_id = ? AND own_title = 0",
+            (e.title, str(e.originator_id)),
+        )
+
+    def _tl_scheduled(self, db, e, position):
+        row = db.conn.execute("SELECT title FROM timeline_productions WHERE id = ?",
+                              (e.production_id,)).fetchone()  # fmt: skip
+        own = int(row is None or row[0] != e.title)
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline_performances VALUES (?, ?, ?, ?, ?)",
+            (str(e.originator_id), e.production_id, e.title, own, e.starts_at.isoformat()),
+        )
+
+    def _tl_rescheduled(self, db, e, position):
+        db.conn.execute("UPDATE timeline_performances SET starts_at = ? WHERE id = ?",
+                        (e.starts_at.isoformat(), str(e.originator_id)))  # fmt: skip
+
+    def _label(self, db, performance_id: str, with_title: bool = True) -> str:
+        row = db.conn.execute("SELECT title, starts_at FROM timeline_performances WHERE id = ?",
+                              (performance_id,)).fetchone()  # fmt: skip
+        if row is None:
+            return "a performance"
+        moment = when(datetime.fromisoformat(row[1]))
+        return f"{row[0]}, {moment}" if with_title else moment
+
+    def _title(self, db, performance_id: str) -> str | None:
+        row = db.conn.execute("SELECT title FROM timeline_performances WHERE id = ?",
+                              (performance_id,)).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    # -- rows --------------------------------------------------------------
+    def _tl_order_placed(self, db, e, position):
+        if not e.patron_id:
+            return  # an anonymous sale: nobody's timeline (a lost contact)
+        db.conn.execute("INSERT OR REPLACE INTO timeline_orders VALUES (?, ?, ?)",
+                        (str(e.originator_id), e.patron_id, e.performance_id))  # fmt: skip
+        summary = (f"Bought {tickets_word(len(e.codes))} for {self._label(db, e.performance_id)}"
+                   f" — {price_text(e.total_cents, e.payment)}")  # fmt: skip
+        lines = "; ".join(f"{line['price_level']} × {line['quantity']}" for line in e.lines)
+        how = CHANNEL_WORDS.get(e.channel, e.channel)
+        detail = f"{lines}; {PAYMENT_WORDS.get(e.payment, e.payment)}, {how}"
+        self.add(db, e, position, "purchase", summary, detail, patron_id=e.patron_id)
+
+    def _tl_order_refunded(self, db, e, position):
+        row = db.conn.execute("SELECT patron_id, performance_id FROM timeline_orders"
+                              " WHERE id = ?", (str(e.originator_id),)).fetchone()  # fmt: skip
+        if row is None:
+            return
+        nights = self._labels(db, e.codes, row[1])
+        summary = (f"Refunded {tickets_word(len(e.codes))} for {nights}"
+                   f" — {format_cents(e.amount_cents)}")  # fmt: skip
+        self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=row[0])
+
+    def _labels(self, db, codes: list[str], bought_for: str) -> str:
+        """'Hamlet, Sat 14 Mar 19:30' or, after exchanges, every night the tickets were for."""
+        marks = ",".join("?" * len(codes))
+        moved = dict(db.conn.execute(
+            f"SELECT code, performance_id FROM timeline_moved_tickets WHERE code IN ({marks})",
+            list(codes),
+        ).fetchall())  # fmt: skip
+        nights = list(dict.fromkeys(moved.get(code, bought_for) for code in codes))
+        nights.sort(key=lambda night: self._starts(db, night))
+        return " and ".join(self._label(db, night) for night in nights)
+
+    def _starts(self, db, performance_id: str) -> str:
+        row = db.conn.execute("SELECT starts_at FROM timeline_performances WHERE id = ?",
+                              (performance_id,)).fetchone()  # fmt: skip
+        return datetime.fromisoformat(row[0]).astimezone(UTC).isoformat() if row else ""
+
+    def _tl_exchange_made(self, db, e, position):
+        # Where replacement tickets are, so a later refund names the right night.
+        db.conn.executemany("INSERT OR REPLACE INTO timeline_moved_tickets VALUES (?, ?)",
+                            [(code, e.to_performance_id) for code in e.new_codes])  # fmt: skip
+        if not e.patron_id:
+            return
+        source = e.from_performance_ids[0] if e.from_performance_ids else ""
+        same = self._title(db, source) == self._title(db, e.to_performance_id)
+        target = self._label(db, e.to_performance_id, with_title=not same)
+        summary = (f"Exchanged {tickets_word(len(e.codes))} for {self._label(db, source)}"
+                   f" to {target}")  # fmt: skip
+        detail = ", ".join(f"{old} → {new}" for old, new in zip(e.codes, e.new_codes,
+                                                                 strict=False))  # fmt: skip
+        self.add(db, e, position, "exchange", summary, detail, patron_id=e.patron_id)
+
+    def _tl_subscription(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO timeline_subscriptions VALUES (?, ?)",
+                        (str(e.originator_id), e.package_name))  # fmt: skip
+        n = len(e.performance_ids)
+        shows = "1 performance" if n == 1 else f"{n} performances"
+        summary = (f"Subscribed to {e.package_name} ({shows})"
+                   f" — {price_text(e.price_cents, e.payment)}")  # fmt: skip
+        detail = "; ".join(self._label(db, p) for p in e.performance_ids)
+        self.add(db, e, position, "subscription", summary, detail, patron_id=e.patron_id)
+
+    def _tl_subscription_refunded(self, db, e, position):
+        row = db.conn.execute("SELECT package_name FROM timeline_subscriptions WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        package = row[0] if row else "a"
+        summary = (f"Refunded the {package} subscription ({tickets_word(len(e.codes))})"
+                   f" — {format_cents(e.amount_cents)}")  # fmt: skip
+        self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=e.patron_id)
+
+    def _tl_membership(self, db, e, position):
+        summary = (f"Became a member ({e.level}), {day(e.starts_on)} to {day(e.ends_on)}"
+                   f" — {price_text(e.price_cents, e.payment)}")  # fmt: skip
+        self.add(db, e, position, "membership", summary, PAYMENT_WORDS.get(e.payment, ""),
+                 patron_id=e.patron_id)  # fmt: skip
+
+    def _tl_donation(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO timeline_donations VALUES (?, ?, ?)",
+                        (str(e.originator_id), e.amount_cents, e.fund))  # fmt: skip
+        summary = f"Donated {format_cents(e.amount_cents)} to {e.fund}"
+        self.add(db, e, position, "donation", summary, PAYMENT_WORDS.get(e.payment, ""),
+                 patron_id=e.patron_id)  # fmt: skip
+
+    def _tl_acknowledged(self, db, e, position):
+        row = db.conn.execute("SELECT amount_cents, fund FROM timeline_donations WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        what = f"the {format_cents(row[0])} donation to {row[1]}" if row else "a donation"
+        how = {"call": "phone"}.get(e.how, e.how)
+        self.add(db, e, position, "thanks", f"Thanked by {how} for {what}",
+                 patron_id=e.patron_id)  # fmt: skip

@@ -1,0 +1,35 @@
+"""A big hall stays quick to sell: performances are snapshotted, and a
+workstation opening the store later still sees every seat sold."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+
+from domain.application import Houselights
+from domain.box_office_service import PERFORMANCE_SNAPSHOT_INTERVAL
+from domain.errors import NotEnoughSeats
+
+
+def test_a_snapshotted_performance_still_counts_every_seat(store_env):
+    office = Houselights(env=store_env)
+    production = office.create_production("Messiah")
+    show = office.schedule_performance(production, datetime(2026, 12, 20, 19, tzinfo=UTC),
+                                       capacity=70, price_levels={"Adult": 2500})  # fmt: skip
+    sales = [office.sell_tickets(show, {"Adult": 1}) for _ in range(60)]
+    office.refund_order(sales[0]["order_id"])
+
+    [snapshot] = office.snapshots.get(UUID(show), desc=True, limit=1)
+    assert snapshot.originator_version == PERFORMANCE_SNAPSHOT_INTERVAL
+    office.close()
+
+    box_office = Houselights(env=store_env)  # another workstation, later
+    try:
+        assert box_office.get_performance(show)["sold"] == 59
+        box_office.sell_tickets(show, {"Adult": 11})
+        with pytest.raises(NotEnoughSeats, match="sold out"):
+            box_office.sell_tickets(show, {"Adult": 1})
+    finally:
+        box_office.close()
