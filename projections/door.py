@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 
 from sqlite_utils import Database
 
+from domain.contact import fold
 from domain.loyalty import PatronFacts
 from projections.base import Projection, iso, run_script
 
 
 class DoorReadModel(Projection):
     name = "door"
-    version = 1
+    version = 2
     tables = ("door_performances", "door_tickets", "door_orders", "door_patrons",
               "door_donations", "door_scans")  # fmt: skip
 
@@ -74,6 +75,7 @@ class DoorReadModel(Projection):
             CREATE INDEX IF NOT EXISTS door_orders_patron ON door_orders (patron_id);
             CREATE TABLE IF NOT EXISTS door_patrons (
                 id TEXT PRIMARY KEY, first_name TEXT NOT NULL DEFAULT '',
+                last_name TEXT NOT NULL DEFAULT '', folded_name TEXT NOT NULL DEFAULT '',
                 tags TEXT NOT NULL DEFAULT '', last_activity_at TEXT,
                 subscriptions INTEGER NOT NULL DEFAULT 0, subscriber_since TEXT,
                 member_since TEXT, donations INTEGER NOT NULL DEFAULT 0,
@@ -179,13 +181,26 @@ class DoorReadModel(Projection):
     def _patron_registered(self, db: Database, e, position: int) -> None:
         patron_id = str(e.originator_id)
         self._patron(db, patron_id)
-        db.conn.execute("UPDATE door_patrons SET first_name = ?, tags = ? WHERE id = ?",
-                        (e.first_name or "", ", ".join(e.tags), patron_id))  # fmt: skip
+        db.conn.execute("UPDATE door_patrons SET tags = ? WHERE id = ?",
+                        (", ".join(e.tags), patron_id))  # fmt: skip
+        self._name(db, patron_id, e.first_name or "", e.last_name or "")
+
+    def _name(self, db: Database, patron_id: str, first: str, last: str) -> None:
+        """The name, for the greeting and for finding someone who forgot the ticket."""
+        folded = " " + fold(" ".join(p for p in (first, last) if p))
+        db.conn.execute(
+            "UPDATE door_patrons SET first_name = ?, last_name = ?, folded_name = ? WHERE id = ?",
+            (first, last, folded, patron_id),
+        )
 
     def _patron_renamed(self, db: Database, e, position: int) -> None:
-        if "first_name" in e.changes:
-            db.conn.execute("UPDATE door_patrons SET first_name = ? WHERE id = ?",
-                            (e.changes["first_name"] or "", str(e.originator_id)))  # fmt: skip
+        if "first_name" in e.changes or "last_name" in e.changes:
+            patron_id = str(e.originator_id)
+            row = db.conn.execute("SELECT first_name, last_name FROM door_patrons WHERE id = ?",
+                                  (patron_id,)).fetchone()  # fmt: skip
+            if row is not None:
+                self._name(db, patron_id, e.changes.get("first_name", row[0]) or "",
+                           e.changes.get("last_name", row[1]) or "")  # fmt: skip
 
     def _patron_tags(self, db: Database, e, position: int) -> None:
         db.conn.execute("UPDATE door_patrons SET tags = ? WHERE id = ?",
@@ -305,6 +320,36 @@ def recent_scans(db: Database, performance_id: str, door: str | None = None,
         f"SELECT position, door, code, verdict, occurred_at, workstation FROM door_scans"
         f" WHERE {where} ORDER BY position DESC LIMIT ?", (*params, limit)
     ))  # fmt: skip
+
+
+def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12) -> list[dict]:
+    """Patrons holding tickets for this performance whose name has a word starting
+    with each word typed: ``[{"patron_id", "name", "tickets": [{"code", "status",
+    "admitted_door"}]}]``. Only tonight's ticket holders: the door browses no one else."""
+    words = [w for w in fold(text).split() if w]
+    if not words:
+        return []
+    where = " AND ".join("p.folded_name LIKE ? ESCAPE '\\'" for _ in words)
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+               for w in words]  # fmt: skip
+    cursor = db.conn.execute(
+        "SELECT p.id, p.first_name, p.last_name, t.code, t.status, t.admitted_door"
+        " FROM door_tickets t JOIN door_patrons p ON p.id = t.patron_id"
+        f" WHERE t.performance_id = ? AND {where}"
+        " ORDER BY p.last_name, p.first_name, p.id, t.code",
+        (performance_id, *[f"% {w}%" for w in escaped]),
+    )
+    holders: dict[str, dict] = {}
+    for patron_id, first, last, code, status, door in cursor:
+        if patron_id not in holders:
+            if len(holders) == limit:
+                break
+            name = " ".join(p for p in (first, last) if p)
+            holders[patron_id] = {"patron_id": patron_id, "name": name, "tickets": []}
+        holders[patron_id]["tickets"].append(
+            {"code": code, "status": status, "admitted_door": door}
+        )
+    return list(holders.values())
 
 
 def _moment(text: str | None) -> datetime | None:

@@ -33,6 +33,7 @@ from desktop.pyside_repairs import keep_singletons_alive
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
 from desktop.sounds import VerdictSounds
+from desktop.views.door_lookup import DoorLookupDialog
 from desktop.views.house_count import HouseCountCard, RecentScans
 from desktop.views.verdict_panel import IDLE, VerdictPanel
 from desktop.views.widgets import heading
@@ -99,6 +100,7 @@ class DoorView(QWidget):
         self.kiosk = False
         self.last_result: dict | None = None
         self._last_admitted: str | None = None
+        self.lookup_dialog: DoorLookupDialog | None = None
         self._performances: list[dict] | None = None
         self.thresholds = loyalty_thresholds(settings)
         self.scanner = ScannerFilter(
@@ -175,6 +177,9 @@ class DoorView(QWidget):
         self.scanner_hint.setObjectName("scannerHint")
         self.scanner_hint.setWordWrap(True)
         self.scanner_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.lookup_button = QPushButton(self.tr("Forgot the ticket? Find by name…"), self)
+        self.lookup_button.setObjectName("flatButton")
+        self.lookup_button.clicked.connect(self.open_lookup)
         self.undo_button = QPushButton(self.tr("Undo last admission…"), self)
         self.undo_button.setObjectName("flatButton")
         self.undo_button.setEnabled(False)
@@ -185,6 +190,7 @@ class DoorView(QWidget):
         manual.addWidget(self.check_button)
         manual.addSpacing(12)
         manual.addWidget(self.scanner_hint, 3)
+        manual.addWidget(self.lookup_button)
         manual.addWidget(self.undo_button)
         self.undo_bar = self._build_undo_bar()
 
@@ -483,6 +489,30 @@ class DoorView(QWidget):
                 ordinal=loyalty.ordinal(g.visit_number), rung=rungs[g.rung]),
             cues, self.tr("Talk about"), list(g.interests),
         )  # fmt: skip
+
+    # -- a patron who forgot the ticket ----------------------------------------------------
+    def open_lookup(self) -> DoorLookupDialog | None:
+        """Find tonight's ticket holder by name (returned for tests and scripts)."""
+        if not self.performance_id():
+            return None
+        dialog = DoorLookupDialog(self.runner, self.performance_id(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.admit_requested.connect(self.admit_codes)
+        dialog.destroyed.connect(lambda: setattr(self, "lookup_dialog", None))
+        self.lookup_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def admit_codes(self, codes: list[str]) -> list[dict]:
+        """Check in each ticket of someone found by name; the panel shows the last one."""
+        results = [r for r in (self.check(code) for code in codes) if r is not None]
+        admitted = sum(r["verdict"] == rules.ADMIT for r in results)
+        if len(results) > 1 and self.last_result is not None:
+            self.panel.detail_label.setText(
+                self.tr("{admitted} of {count} tickets admitted, found by name.").format(
+                    admitted=admitted, count=len(results))
+            )  # fmt: skip
+        return results
 
     # -- undoing an admission made by mistake ----------------------------------------------
     def ask_undo(self) -> None:

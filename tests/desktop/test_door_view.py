@@ -240,3 +240,19 @@ def test_the_last_admission_can_be_undone_with_a_reason(door, evening, services,
     assert door.panel.title_label.text() == "Admission undone"
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "0")
     assert door.recent.list.item(0).text().endswith(f"Admission undone\n{evening['ada'][0]}")
+
+
+def test_a_patron_who_forgot_the_ticket_is_found_by_name_and_admitted(door, evening, qtbot):
+    qtbot.mouseClick(door.lookup_button, Qt.MouseButton.LeftButton)
+    dialog = door.lookup_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.search_field.hasFocus())
+    qtbot.keyClicks(dialog.search_field, "love", delay=80)
+    qtbot.waitUntil(lambda: dialog.results.count() == 1)
+    assert dialog.results.item(0).text() == "Ada Lovelace — 2 ticket(s), 2 still to come in"
+    assert dialog.admit_button.text() == "Admit 2 ticket(s)"
+    qtbot.keyClick(dialog.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: door.lookup_dialog is None or not dialog.isVisible())
+    assert door.panel.verdict == "admit"
+    assert door.panel.detail_label.text() == "2 of 2 tickets admitted, found by name."
+    assert door.panel.greeting.name_label.text() == "Ada"
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "2")

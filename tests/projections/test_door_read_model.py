@@ -109,3 +109,25 @@ def test_a_rebuild_gives_the_same_door_read_model(services):
     services.runner.rebuild()
     assert everything(db) == before
     assert door.house_count(db, show)["admitted"] == 1
+
+
+def test_tonights_ticket_holders_are_found_by_any_part_of_their_name(services):
+    app, db = services.app, services.runner.db()
+    tonight = evening(services)
+    tomorrow = evening(services, days_from_now=1)
+    zoe = app.register_patron("Zoë", "Adams")
+    ada = app.register_patron("Ada", "Lovelace")
+    app.register_patron("Adam", "Zimmer")  # no ticket tonight: never found
+    app.sell_tickets(tonight, {"Adult": 2}, patron_id=ada)
+    app.sell_tickets(tonight, {"Adult": 1}, patron_id=zoe)
+    app.sell_tickets(tomorrow, {"Adult": 1}, patron_id=zoe)
+    [found] = door.ticket_holders(db, tonight, "lovel")
+    assert found["name"] == "Ada Lovelace" and len(found["tickets"]) == 2
+    assert [h["name"] for h in door.ticket_holders(db, tonight, "ZOE")] == ["Zoë Adams"]
+    assert [h["name"] for h in door.ticket_holders(db, tonight, "ad")] == [
+        "Zoë Adams", "Ada Lovelace",
+    ]  # fmt: skip
+    assert door.ticket_holders(db, tonight, "zim") == []
+    assert door.ticket_holders(db, tonight, "%") == door.ticket_holders(db, tonight, "") == []
+    app.update_contact(ada, last_name="King")
+    assert [h["name"] for h in door.ticket_holders(db, tonight, "king")] == ["Ada King"]
