@@ -101,6 +101,11 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
                 door_view.check(code, scanned=True)
                 services.runner.catch_up()
                 shot(window, f"door-{name}")
+            lookup = door_view.open_lookup()
+            lookup.search_field.setText(codes["holder"][:3])
+            lookup.run_search()
+            shot(lookup, "door-find-by-name")
+            lookup.reject()
             window.shutdown()
             window.close()
         finally:
@@ -133,6 +138,8 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
     fresh = app.sell_tickets(tonight, {"Adult": 1}, patron_id=new)
     app.set_tags(new, ["jazz", "brings grandchildren"])
     codes = {"tonight": tonight, "new": fresh["codes"][0]}
+    holder = app.get_patron(others[0])
+    codes["holder"] = holder["last_name"] or holder["first_name"]
     codes["regular"] = season["codes"][0]
     with app.batch():
         for patron in others[:150]:
