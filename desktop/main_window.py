@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self._rebuild_task = None
         self.rebuild_dialog = None
         self.patron_dialog: PatronDialog | None = None
+        self.kiosk = False
+        self.door_mode = False
 
         self._build_areas()
         self._build_actions()
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
             self,
         )  # fmt: skip
         self.door_view.kiosk_changed.connect(self.set_kiosk)
+        self.door_view.door_mode_changed.connect(self.set_door_mode)
         self.pages[DOOR] = self.door_view
         self.pages[THANK_YOUS] = PlaceholderPage(
             titles[THANK_YOUS],
@@ -297,13 +300,15 @@ class MainWindow(QMainWindow):
         return AREAS[max(0, self.areas.currentIndex())]
 
     def show_area(self, key: str) -> None:
+        if self.door_mode and key != DOOR:
+            return  # volunteer door mode: the door only
         self.navigation.setCurrentRow(AREAS.index(key))
 
     def set_kiosk(self, on: bool) -> None:
         """The door alone, full screen, for a volunteer's scanning station (Esc leaves)."""
         self.show_area(DOOR)
-        for chrome in (self.sidebar, self.menuBar(), self.statusBar()):
-            chrome.setVisible(not on)
+        self.kiosk = on
+        self._show_chrome()
         if on:
             self._was_maximized = self.isMaximized()
             self.showFullScreen()
@@ -312,6 +317,22 @@ class MainWindow(QMainWindow):
                 self.showMaximized()
             else:
                 self.showNormal()
+
+    def set_door_mode(self, on: bool) -> None:
+        """A volunteer's door-only session: no navigation, menus or other areas until
+        the door view takes the PIN (quitting stays possible)."""
+        self.show_area(DOOR)
+        self.door_mode = on
+        for action in self.findChildren(QAction):
+            if action is not self.quit_action:
+                action.setEnabled(not on)
+        self._show_chrome()
+
+    def _show_chrome(self) -> None:
+        door_only = self.kiosk or self.door_mode
+        self.sidebar.setVisible(not door_only)
+        self.menuBar().setVisible(not door_only)
+        self.statusBar().setVisible(not self.kiosk)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)

@@ -53,6 +53,7 @@ declare("door/scanner_gap_ms", 30, int,
         "Keys closer together than this (milliseconds) come from a barcode scanner")  # fmt: skip
 declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst can have")
 declare("door/sounds", True, bool, "Play a sound for each verdict at the door")
+declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode")
 
 _LOYALTY = {
     "buyer_purchases": "Orders that make a repeat buyer",

@@ -34,6 +34,7 @@ from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
 from desktop.sounds import VerdictSounds
 from desktop.views.door_lookup import DoorLookupDialog
+from desktop.views.door_mode import PinDialog
 from desktop.views.house_count import HouseCountCard, RecentScans
 from desktop.views.verdict_panel import IDLE, VerdictPanel
 from desktop.views.widgets import heading
@@ -88,6 +89,8 @@ class DoorView(QWidget):
     verdict_shown = Signal(dict)
     #: kiosk (full screen, door only) switched on or off
     kiosk_changed = Signal(bool)
+    #: volunteer door mode (door only until the PIN is typed) switched on or off
+    door_mode_changed = Signal(bool)
 
     def __init__(self, app, runner, settings=None, sounds: VerdictSounds | None = None,
                  parent: QWidget | None = None):  # fmt: skip
@@ -101,6 +104,9 @@ class DoorView(QWidget):
         self.last_result: dict | None = None
         self._last_admitted: str | None = None
         self.lookup_dialog: DoorLookupDialog | None = None
+        self.door_mode = False
+        self.pin_dialog: PinDialog | None = None
+        self._pin_hash = str(setting(settings, "door/pin_hash"))
         self._performances: list[dict] | None = None
         self.thresholds = loyalty_thresholds(settings)
         self.scanner = ScannerFilter(
@@ -179,6 +185,9 @@ class DoorView(QWidget):
         self.scanner_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.lookup_button = QPushButton(self.tr("Forgot the ticket? Find by name…"), self)
         self.lookup_button.clicked.connect(self.open_lookup)
+        self.door_mode_button = QPushButton(self.tr("Volunteer door mode…"), self)
+        self.door_mode_button.setObjectName("doorModeButton")
+        self.door_mode_button.clicked.connect(self.toggle_door_mode)
         self.undo_button = QPushButton(self.tr("Undo last admission…"), self)
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.ask_undo)
@@ -190,6 +199,7 @@ class DoorView(QWidget):
         manual.addWidget(self.scanner_hint, 3)
         side.addWidget(self.lookup_button)
         side.addWidget(self.undo_button)
+        side.addWidget(self.door_mode_button)
         self.undo_bar = self._build_undo_bar()
 
         layout = QVBoxLayout(self)
@@ -487,6 +497,35 @@ class DoorView(QWidget):
                 ordinal=loyalty.ordinal(g.visit_number), rung=rungs[g.rung]),
             cues, self.tr("Talk about"), list(g.interests),
         )  # fmt: skip
+
+    # -- volunteer door mode ---------------------------------------------------------------
+    def toggle_door_mode(self) -> PinDialog | None:
+        """Enter door mode (choosing a PIN the first time) or leave it with the PIN."""
+        if not self.door_mode and self._pin_hash:
+            self.set_door_mode(True)
+            return None
+        dialog = PinDialog(self._pin_hash if self.door_mode else "", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._pin_given(dialog.pin_hash))
+        dialog.destroyed.connect(lambda: setattr(self, "pin_dialog", None))
+        self.pin_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _pin_given(self, pin_hash: str) -> None:
+        if not self.door_mode:
+            self._pin_hash = pin_hash
+            if self.settings is not None:
+                self.settings.set("door/pin_hash", pin_hash)
+        self.set_door_mode(not self.door_mode)
+
+    def set_door_mode(self, on: bool) -> None:
+        self.door_mode = on
+        self.door_mode_button.setText(
+            self.tr("Leave door mode (PIN)…") if on else self.tr("Volunteer door mode…")
+        )
+        self.door_mode_changed.emit(on)
+        self.code_field.setFocus()
 
     # -- a patron who forgot the ticket ----------------------------------------------------
     def open_lookup(self) -> DoorLookupDialog | None:

@@ -41,6 +41,7 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "door/scanner_gap_ms": (30, int),
         "door/scanner_min_length": (6, int),
         "door/sounds": (True, bool),
+        "door/pin_hash": ("", str),
         **{f"loyalty/{f.name}": (f.default, int) for f in fields(LoyaltyThresholds)},
     }
     assert {key: (s.default, s.type) for key, s in SETTINGS.items()} == expected
