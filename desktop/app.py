@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop.bootstrap import Services, bootstrap
 from desktop.config import StoreConfig
 from desktop.main_window import MainWindow
-from desktop.pyside_repairs import keep_singletons_alive
+from desktop.pyside_repairs import repair_none_refcount
 from desktop.style import apply_style
 
 ORGANIZATION = "Houselights"
@@ -26,7 +26,7 @@ APPLICATION = "Houselights"
 
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once with Houselights' names and style."""
-    keep_singletons_alive()
+    repair_none_refcount()
     app = QApplication.instance()
     if app is None:
         QCoreApplication.setOrganizationName(ORGANIZATION)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.formatting import local_moment
-from desktop.pyside_repairs import keep_singletons_alive
+from desktop.pyside_repairs import repair_none_refcount
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
 from desktop.sounds import VerdictSounds
@@ -47,7 +47,7 @@ from projections import door
 PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
 
 # The door updates its labels with every scan, all evening: see pyside_repairs.
-keep_singletons_alive()
+repair_none_refcount()
 
 DOOR_QSS = """
 QWidget#doorView { background: #faf8f5; }

@@ -6,11 +6,11 @@ import sys
 
 from PySide6.QtWidgets import QLabel
 
-from desktop.pyside_repairs import keep_singletons_alive
+from desktop.pyside_repairs import repair_none_refcount
 
 
 def test_many_void_calls_leave_none_with_references(qtbot):
-    keep_singletons_alive()
+    repair_none_refcount()
     label = QLabel()
     qtbot.addWidget(label)
     before = sys.getrefcount(None)
