@@ -553,4 +553,5 @@ class MainWindow(QMainWindow):
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
         self.watcher.close()
+        self.door_view.shutdown()
         self.background.shutdown()

@@ -13,11 +13,13 @@ The view calls ``app.scan`` and reads only the door read model
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,11 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.background import BackgroundRunner
+from desktop.barcode_reading import codes_in_file, zbar_problem
 from desktop.formatting import local_moment
 from desktop.pyside_repairs import repair_none_refcount
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
 from desktop.sounds import VerdictSounds
+from desktop.views.camera_panel import CameraDialog
 from desktop.views.door_lookup import DoorLookupDialog
 from desktop.views.door_mode import PinDialog
 from desktop.views.house_count import HouseCountCard, RecentScans
@@ -104,6 +109,8 @@ class DoorView(QWidget):
         self.last_result: dict | None = None
         self._last_admitted: str | None = None
         self.lookup_dialog: DoorLookupDialog | None = None
+        self.camera_dialog: CameraDialog | None = None
+        self.background = BackgroundRunner(self)
         self.door_mode = False
         self.pin_dialog: PinDialog | None = None
         self._pin_hash = str(setting(settings, "door/pin_hash"))
@@ -176,15 +183,18 @@ class DoorView(QWidget):
         self.check_button = QPushButton(self.tr("Check ticket"), self)
         self.check_button.setObjectName("primaryButton")
         self.check_button.clicked.connect(self._typed)
-        self.scanner_hint = QLabel(
-            "● " + self.tr("Scanner ready: scan anywhere on this screen"),
-            self,
-        )
+        self.scanner_hint = QLabel(self)
         self.scanner_hint.setObjectName("scannerHint")
         self.scanner_hint.setWordWrap(True)
+        self._scanner_ready()
         self.scanner_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.lookup_button = QPushButton(self.tr("Forgot the ticket? Find by name…"), self)
         self.lookup_button.clicked.connect(self.open_lookup)
+        self.picture_button = QPushButton(self.tr("Scan a picture…"), self)
+        self.picture_button.setToolTip(self.tr("A ticket on a phone screenshot or a PDF"))
+        self.picture_button.clicked.connect(self.choose_picture)
+        self.camera_button = QPushButton(self.tr("Camera…"), self)
+        self.camera_button.clicked.connect(self.open_camera)
         self.door_mode_button = QPushButton(self.tr("Volunteer door mode…"), self)
         self.door_mode_button.setObjectName("doorModeButton")
         self.door_mode_button.clicked.connect(self.toggle_door_mode)
@@ -199,6 +209,11 @@ class DoorView(QWidget):
         manual.addWidget(self.scanner_hint, 3)
         side.addWidget(self.lookup_button)
         side.addWidget(self.undo_button)
+        pictures = QHBoxLayout()
+        pictures.setSpacing(8)
+        pictures.addWidget(self.picture_button)
+        pictures.addWidget(self.camera_button)
+        side.addLayout(pictures)
         side.addWidget(self.door_mode_button)
         self.undo_bar = self._build_undo_bar()
 
@@ -497,6 +512,65 @@ class DoorView(QWidget):
                 ordinal=loyalty.ordinal(g.visit_number), rung=rungs[g.rung]),
             cues, self.tr("Talk about"), list(g.interests),
         )  # fmt: skip
+
+    # -- pictures and the camera (zbar, off the GUI thread) ----------------------------------
+    def choose_picture(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Scan a ticket from a picture"), "",
+            self.tr("Pictures and PDFs (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.pdf)"),
+        )  # fmt: skip
+        if path:
+            self.scan_picture(path)
+
+    def scan_picture(self, path: str):
+        """Read the barcodes in a picture or PDF in the background, then check them in."""
+        name = Path(path).name
+        problem = zbar_problem()
+        if problem:
+            self._show_problem(problem, name)
+            return None
+        self.scanner_hint.setText("● " + self.tr("Reading {name}…").format(name=name))
+        return self.background.run(
+            codes_in_file, path,
+            on_done=lambda codes: self._picture_read(name, codes),
+            on_error=lambda error, _details: self._picture_failed(name, error),
+        )  # fmt: skip
+
+    def _picture_read(self, name: str, codes: list[str]) -> None:
+        self._scanner_ready()
+        if not codes:
+            self._show_problem(
+                self.tr("No barcode was found in this picture. Try a sharper picture, or "
+                        "type the code from the ticket."), name,
+            )  # fmt: skip
+            return
+        for code in codes:
+            self.check(code, scanned=True)
+
+    def _picture_failed(self, name: str, error: BaseException) -> None:
+        self._scanner_ready()
+        self._show_problem(str(error), name)
+
+    def _scanner_ready(self) -> None:
+        self.scanner_hint.setText("● " + self.tr("Scanner ready: scan anywhere on this screen"))
+
+    def open_camera(self) -> CameraDialog:
+        """The camera window (non-modal); a code it reads is checked in like a scan."""
+        if self.camera_dialog is None:
+            dialog = CameraDialog(self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.code_seen.connect(lambda code: self.check(code, scanned=True))
+            dialog.destroyed.connect(lambda: setattr(self, "camera_dialog", None))
+            self.camera_dialog = dialog
+        self.camera_dialog.show()
+        self.camera_dialog.raise_()
+        return self.camera_dialog
+
+    def shutdown(self) -> None:
+        self.scanner.stop()
+        if self.camera_dialog is not None:
+            self.camera_dialog.close()
+        self.background.shutdown()
 
     # -- volunteer door mode ---------------------------------------------------------------
     def toggle_door_mode(self) -> PinDialog | None:
