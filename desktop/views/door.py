@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -139,7 +140,7 @@ class DoorView(QWidget):
         door_caption.setObjectName("muted")
         self.door_field = QLineEdit(str(setting(self.settings, "door/name")), self)
         self.door_field.setObjectName("doorNameField")
-        self.door_field.setMaximumWidth(180)
+        self.door_field.setMaximumWidth(150)
         self.door_field.setAccessibleName(self.tr("This door's name"))
         self.door_field.editingFinished.connect(self._door_renamed)
         self.kiosk_button = QPushButton(self.tr("Full screen (F11)"), self)
@@ -147,6 +148,12 @@ class DoorView(QWidget):
         self.kiosk_button.setCheckable(True)
         self.kiosk_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.kiosk_button.toggled.connect(self.set_kiosk)
+        self.door_mode_button = QPushButton(self.tr("Door mode…"), self)
+        self.door_mode_button.setObjectName("doorModeButton")
+        self.door_mode_button.setToolTip(
+            self.tr("Volunteer door mode: only the door, until the PIN is typed")
+        )
+        self.door_mode_button.clicked.connect(self.toggle_door_mode)
 
         header = QHBoxLayout()
         header.setSpacing(12)
@@ -157,6 +164,7 @@ class DoorView(QWidget):
         header.addWidget(door_caption)
         header.addWidget(self.door_field)
         header.addWidget(self.kiosk_button)
+        header.addWidget(self.door_mode_button)
 
         self.panel = VerdictPanel(self)
         self.house = HouseCountCard(self)
@@ -188,17 +196,16 @@ class DoorView(QWidget):
         self.scanner_hint.setWordWrap(True)
         self._scanner_ready()
         self.scanner_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.lookup_button = QPushButton(self.tr("Forgot the ticket? Find by name…"), self)
+        self.lookup_button = QPushButton(self.tr("Find by name…"), self)
+        self.lookup_button.setToolTip(self.tr("Forgot the ticket? Find tonight's ticket holder"))
         self.lookup_button.clicked.connect(self.open_lookup)
         self.picture_button = QPushButton(self.tr("Scan a picture…"), self)
         self.picture_button.setToolTip(self.tr("A ticket on a phone screenshot or a PDF"))
         self.picture_button.clicked.connect(self.choose_picture)
         self.camera_button = QPushButton(self.tr("Camera…"), self)
         self.camera_button.clicked.connect(self.open_camera)
-        self.door_mode_button = QPushButton(self.tr("Volunteer door mode…"), self)
-        self.door_mode_button.setObjectName("doorModeButton")
-        self.door_mode_button.clicked.connect(self.toggle_door_mode)
-        self.undo_button = QPushButton(self.tr("Undo last admission…"), self)
+        self.undo_button = QPushButton(self.tr("Undo admission…"), self)
+        self.undo_button.setToolTip(self.tr("Undo the last admission, with a reason"))
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.ask_undo)
         manual = QHBoxLayout()
@@ -207,14 +214,13 @@ class DoorView(QWidget):
         manual.addWidget(self.check_button)
         manual.addSpacing(12)
         manual.addWidget(self.scanner_hint, 3)
-        side.addWidget(self.lookup_button)
-        side.addWidget(self.undo_button)
-        pictures = QHBoxLayout()
-        pictures.setSpacing(8)
-        pictures.addWidget(self.picture_button)
-        pictures.addWidget(self.camera_button)
-        side.addLayout(pictures)
-        side.addWidget(self.door_mode_button)
+        actions = QGridLayout()
+        actions.setSpacing(8)
+        actions.addWidget(self.lookup_button, 0, 0)
+        actions.addWidget(self.undo_button, 0, 1)
+        actions.addWidget(self.picture_button, 1, 0)
+        actions.addWidget(self.camera_button, 1, 1)
+        side.addLayout(actions)
         self.undo_bar = self._build_undo_bar()
 
         layout = QVBoxLayout(self)
@@ -596,7 +602,7 @@ class DoorView(QWidget):
     def set_door_mode(self, on: bool) -> None:
         self.door_mode = on
         self.door_mode_button.setText(
-            self.tr("Leave door mode (PIN)…") if on else self.tr("Volunteer door mode…")
+            self.tr("Leave door mode (PIN)…") if on else self.tr("Door mode…")
         )
         self.door_mode_changed.emit(on)
         self.code_field.setFocus()
