@@ -6,6 +6,7 @@
     houselights status --json         events, patrons, projection positions
     houselights patrons --search ada --json
     houselights import sales orders.csv --dry-run
+    houselights check-in CODE --performance ID [--door NAME] [--json]
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
 
@@ -86,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--timezone", default="", metavar="ZONE",
         help="time zone of dates without one, e.g. America/New_York (default: this computer's)",
     )  # fmt: skip
+    check_in = sub.add_parser("check-in", help="check a ticket in at the door")
+    check_in.add_argument("code", metavar="CODE", help="the ticket code as scanned or typed")
+    check_in.add_argument("--performance", required=True, metavar="ID")
+    check_in.add_argument("--door", default="Main door", metavar="NAME")
+    check_in.add_argument("--json", action="store_true")
     performances = sub.add_parser("performances", help="performances with seats sold")
     performances.add_argument("--upcoming", action="store_true", help="only those to come")
     performances.add_argument("--json", action="store_true")
@@ -266,6 +272,22 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
+def cmd_check_in(args) -> int:
+    """The door's rules from the command line; exit status 0 only for ADMIT."""
+    from desktop.door_check import check_in
+
+    services = _services(args, catch_up=True)
+    try:
+        result = check_in(services, args.code, args.performance, args.door)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{result['verdict'].replace('_', ' ').upper()}: {result['message']}")
+        if result["patron"]:
+            print(f"  {result['patron']['greeting']}")
+    return 0 if result["verdict"] == "admit" else 1
 
 
 def _local(iso_text: str) -> str:
@@ -343,6 +365,7 @@ COMMANDS = {
     "status": cmd_status,
     "patrons": cmd_patrons,
     "import": cmd_import,
+    "check-in": cmd_check_in,
     "performances": cmd_performances,
     "tickets": cmd_tickets,
 }

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
+from desktop.views.door import DoorView
 from desktop.views.import_dialog import ImportSalesDialog
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
@@ -93,6 +95,8 @@ class MainWindow(QMainWindow):
         self.rebuild_dialog = None
         self.patron_dialog: PatronDialog | None = None
         self.import_dialog: ImportSalesDialog | None = None
+        self.kiosk = False
+        self.door_mode = False
 
         self._build_areas()
         self._build_actions()
@@ -152,19 +156,15 @@ class MainWindow(QMainWindow):
         self.box_office.message.connect(self.show_message)
         self.box_office.open_patron.connect(self.open_patron)
         self.pages[BOX_OFFICE] = self.box_office
-        self.pages[DOOR] = PlaceholderPage(
-            titles[DOOR],
-            self.tr(
-                "Scan tickets at the door and get a clear verdict at a glance, with a "
-                "personal cue to greet each patron."
-            ),  # fmt: skip
-            [
-                self.tr("Works with USB barcode scanners: scan, look, smile"),
-                self.tr("“Third visit this season”, “First time here: welcome them”"),
-                self.tr("Door volunteers see only what they need, never donor data"),
-            ],
+        self.door_view = DoorView(
+            self.app, self.runner, self.settings,
+            VerdictSounds(self.services.config.data_dir,
+                          enabled=bool(self._setting("door/sounds", True))),
             self,
-        )
+        )  # fmt: skip
+        self.door_view.kiosk_changed.connect(self.set_kiosk)
+        self.door_view.door_mode_changed.connect(self.set_door_mode)
+        self.pages[DOOR] = self.door_view
         self.pages[THANK_YOUS] = PlaceholderPage(
             titles[THANK_YOUS],
             self.tr("Send thank-yous after a show and see who has not been thanked yet."),
@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         side.setSpacing(0)
         side.addWidget(brand)
         side.addWidget(self.navigation, 1)
+        self.sidebar = sidebar
 
         central = QWidget(self)
         layout = QHBoxLayout(central)
@@ -293,7 +294,39 @@ class MainWindow(QMainWindow):
         return AREAS[max(0, self.areas.currentIndex())]
 
     def show_area(self, key: str) -> None:
+        if self.door_mode and key != DOOR:
+            return  # volunteer door mode: the door only
         self.navigation.setCurrentRow(AREAS.index(key))
+
+    def set_kiosk(self, on: bool) -> None:
+        """The door alone, full screen, for a volunteer's scanning station (Esc leaves)."""
+        self.show_area(DOOR)
+        self.kiosk = on
+        self._show_chrome()
+        if on:
+            self._was_maximized = self.isMaximized()
+            self.showFullScreen()
+        elif self.isFullScreen():
+            if getattr(self, "_was_maximized", False):
+                self.showMaximized()
+            else:
+                self.showNormal()
+
+    def set_door_mode(self, on: bool) -> None:
+        """A volunteer's door-only session: no navigation, menus or other areas until
+        the door view takes the PIN (quitting stays possible)."""
+        self.show_area(DOOR)
+        self.door_mode = on
+        for action in self.findChildren(QAction):
+            if action is not self.quit_action:
+                action.setEnabled(not on)
+        self._show_chrome()
+
+    def _show_chrome(self) -> None:
+        door_only = self.kiosk or self.door_mode
+        self.sidebar.setVisible(not door_only)
+        self.menuBar().setVisible(not door_only)
+        self.statusBar().setVisible(not self.kiosk)
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -346,6 +379,8 @@ class MainWindow(QMainWindow):
         self.reports.refresh()
         if self.patron_page.patron_id is not None:
             self.patron_page.refresh()
+        if self.current_area() == DOOR:
+            self.door_view.refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:
@@ -533,4 +568,5 @@ class MainWindow(QMainWindow):
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
         self.watcher.close()
+        self.door_view.shutdown()
         self.background.shutdown()

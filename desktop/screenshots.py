@@ -9,8 +9,10 @@ it never touches real data.
 from __future__ import annotations
 
 import os
+import random
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SIZE = (1280, 800)
@@ -83,6 +85,33 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             sell.resize(940, 620)
             shot(sell, "sell-tickets")
             sell.reject()
+
+            codes = door_evening(
+                services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]
+            )
+            services.runner.catch_up()
+            window.show_area("door")
+            door_view = window.door_view
+            door_view.door_field.setText("North door")
+            door_view.refresh()
+            door_view.choose_performance(codes["tonight"])
+            shot(window, "door-ready")
+            for name, code in (
+                ("admit", codes["regular"]),
+                ("admit-first-visit", codes["new"]),
+                ("already-admitted", codes["admitted"]),
+                ("wrong-performance", codes["tomorrow"]),
+                ("refunded", codes["refunded"]),
+                ("unknown", codes["typo"]),
+            ):
+                door_view.check(code, scanned=True)
+                services.runner.catch_up()
+                shot(window, f"door-{name}")
+            lookup = door_view.open_lookup()
+            lookup.search_field.setText(codes["holder"][:3])
+            lookup.run_search()
+            shot(lookup, "door-find-by-name")
+            lookup.reject()
             window.shutdown()
             window.close()
         finally:
@@ -103,3 +132,54 @@ def _ticket_shot(path: Path) -> Path:
     )  # fmt: skip
     ticket_image(sample, width=1400).save(str(path))
     return path
+
+
+def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dict:
+    """Tonight's performance half checked in, and one ticket for each verdict."""
+    rng = random.Random(7)
+    now = now or datetime.now(tz=UTC)
+    prices = {"Adult": 3200, "Concession": 1800}
+    flute = app.create_production("The Magic Flute")
+    tonight = app.schedule_performance(flute, now + timedelta(minutes=40), 320, prices,
+                                       venue="Main hall")  # fmt: skip
+    tomorrow = app.schedule_performance(flute, now + timedelta(days=1, minutes=40), 320, prices,
+                                        venue="Main hall")  # fmt: skip
+    carmen = app.create_production("Carmen")
+    last_year = app.schedule_performance(carmen, now - timedelta(days=430), 300, prices,
+                                         venue="Main hall")  # fmt: skip
+    regular, new, *others = patron_ids
+    old = app.sell_tickets(last_year, {"Adult": 2}, patron_id=regular,
+                           occurred_at=now - timedelta(days=450))  # fmt: skip
+    app.scan(old["codes"][0], last_year, "North door", occurred_at=now - timedelta(days=430))
+    app.set_tags(regular, ["opera", "Mozart", "hearing loop"])
+    season = app.sell_subscription(
+        regular, "Opera season", [tonight], 9000, occurred_at=datetime(2019, 8, 20, 10, tzinfo=UTC)
+    )
+    app.record_donation(regular, 25_000, occurred_at=now - timedelta(days=20))
+    fresh = app.sell_tickets(tonight, {"Adult": 1}, patron_id=new)
+    app.set_tags(new, ["jazz", "brings grandchildren"])
+    codes = {"tonight": tonight, "new": fresh["codes"][0]}
+    holder = app.get_patron(others[0])
+    codes["holder"] = holder["last_name"] or holder["first_name"]
+    codes["regular"] = season["codes"][0]
+    with app.batch():
+        for patron in others[:150]:
+            sale = app.sell_tickets(
+                tonight,
+                {rng.choice(list(prices)): rng.randint(1, 3)},
+                patron_id=patron,
+                occurred_at=now - timedelta(days=9),
+            )
+            for code in sale["codes"]:
+                if rng.random() < 0.55:
+                    door = rng.choice(("North door", "North door", "South door", "Balcony"))
+                    app.scan(code, tonight, door, occurred_at=now - timedelta(minutes=20))
+    codes["admitted"] = app.sell_tickets(tonight, {"Adult": 1})["codes"][0]
+    app.scan(codes["admitted"], tonight, "South door", occurred_at=now - timedelta(minutes=7))
+    codes["tomorrow"] = app.sell_tickets(tomorrow, {"Adult": 1}, patron_id=others[-1])["codes"][0]
+    refunded = app.sell_tickets(tonight, {"Adult": 1}, patron_id=others[-2])
+    app.refund_order(refunded["order_id"])
+    codes["refunded"] = refunded["codes"][0]
+    good = codes["new"]
+    codes["typo"] = good[:4] + next(c for c in "CEFGH" if c != good[4]) + good[5:]
+    return codes

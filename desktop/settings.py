@@ -8,9 +8,11 @@ strings: "1000", "true", so ``get`` converts them).
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+
+from domain.loyalty import LoyaltyThresholds
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,25 @@ declare("workstation/name", socket.gethostname(), str, "This computer's name on 
 declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)")
 declare("staff/current", "office", str, "The staff member recorded on new events")
 declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets")
+declare("door/name", "Main door", str, "This door's name, recorded on every scan made here")
+declare("door/scanner_gap_ms", 30, int,
+        "Keys closer together than this (milliseconds) come from a barcode scanner")  # fmt: skip
+declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst can have")
+declare("door/sounds", True, bool, "Play a sound for each verdict at the door")
+declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode")
+
+_LOYALTY = {
+    "buyer_purchases": "Orders that make a repeat buyer",
+    "advocate_purchases": "Orders an advocate has made besides donating or bringing others",
+    "advocate_donations": "Donations that, with enough orders, make an advocate",
+    "advocate_subscriptions": "Subscriptions bought (renewals) that make an advocate",
+    "advocate_group_orders": "Orders for a group that, with enough orders, make an advocate",
+    "group_size": "Tickets in one order that count as bringing others",
+    "lapsed_months": "Months without activity after which a patron has lapsed",
+    "long_absence_months": "Months since the last visit after which the door says welcome back",
+}
+for _field in fields(LoyaltyThresholds):
+    declare(f"loyalty/{_field.name}", _field.default, int, _LOYALTY[_field.name])
 
 
 def _convert(setting: Setting, value: object) -> object:
@@ -112,3 +133,17 @@ class Settings(QObject):
         self.store.remove(key)
         self.store.sync()
         self.changed.emit(key)
+
+
+def loyalty_thresholds(settings: Settings | None) -> LoyaltyThresholds:
+    """The loyalty ladder's thresholds as this office set them (defaults without settings)."""
+    if settings is None:
+        return LoyaltyThresholds()
+    return LoyaltyThresholds(
+        **{f.name: settings.get(f"loyalty/{f.name}") for f in fields(LoyaltyThresholds)}
+    )
+
+
+def setting(settings: Settings | None, key: str) -> object:
+    """A setting's value, or its declared default when there are no settings (tests)."""
+    return SETTINGS[key].default if settings is None else settings.get(key)

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate
 from domain.box_office_changes import BoxOfficeChangesService
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
+from domain.door_service import DoorService
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
 from domain.patron import Patron, patron_uuid
@@ -27,7 +28,9 @@ from domain.recording import RecordingContext
 Listener = Callable[[int], None]
 
 
-class Houselights(BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application):
+class Houselights(
+    DoorService, BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application
+):
     """Event-sourced application service for one organization."""
 
     name = "Houselights"

@@ -212,6 +212,9 @@ class Ticket(Aggregate):
         self.price_cents = price_cents
         self.channel = channel
         self.status = Ticket.VALID
+        self.admitted_at: datetime | None = None
+        self.admitted_door = ""
+        self.admitted_by = ""
 
     @classmethod
     def issue(cls, code: str, stamp: dict, **values) -> Ticket:
@@ -239,6 +242,50 @@ class Ticket(Aggregate):
                    workstation: str):  # fmt: skip
         self.status = Ticket.EXCHANGED
         self.replacement_code = replacement_code
+
+    # -- the door ---------------------------------------------------------
+    @property
+    def admitted(self) -> bool:
+        return self.admitted_at is not None
+
+    def check_admissible(self, performance_id: str) -> None:
+        """Only a valid, not yet admitted ticket for this performance gets in."""
+        if self.status != Ticket.VALID:
+            raise TicketProblem(f"Ticket {self.code} is {self.status}; it cannot be admitted.")
+        if self.performance_id != str(performance_id):
+            raise TicketProblem(f"Ticket {self.code} is for another performance.")
+        if self.admitted:
+            raise TicketProblem(f"Ticket {self.code} was already admitted at {self.admitted_door}.")
+
+    def admit(self, performance_id: str, door: str, stamp: dict) -> None:
+        self.check_admissible(performance_id)
+        self._admitted(performance_id=str(performance_id), door=door, **stamp)
+
+    @event("Admitted")
+    def _admitted(self, performance_id: str, door: str, occurred_at: datetime,
+                  recorded_by: str, workstation: str):  # fmt: skip
+        self.admitted_at = occurred_at
+        self.admitted_door = door
+        self.admitted_by = recorded_by
+
+    def undo_admission(self, reason: str, door: str, stamp: dict) -> None:
+        """Take back an admission made by mistake (the wrong ticket was scanned)."""
+        reason = " ".join((reason or "").split())
+        if not self.admitted:
+            raise TicketProblem(f"Ticket {self.code} has not been admitted; nothing to undo.")
+        if not reason:
+            raise InvalidInput([ValidationError(
+                "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
+            )])  # fmt: skip
+        self._admission_undone(performance_id=self.performance_id, door=door, reason=reason,
+                               **stamp)  # fmt: skip
+
+    @event("AdmissionUndone")
+    def _admission_undone(self, performance_id: str, door: str, reason: str,
+                          occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+        self.admitted_at = None
+        self.admitted_door = ""
+        self.admitted_by = ""
 
 
 class Order(Aggregate):

@@ -41,4 +41,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Membership.Started": (),
     "Donation.Received": (),
     "Donation.Acknowledged": (),
+    # The door: ticket codes and door names only; the patron is known by the ticket.
+    "Ticket.Admitted": (),
+    "Ticket.AdmissionUndone": ("reason",),  # free text a volunteer typed
+    "DoorScan.Recorded": (),
 }

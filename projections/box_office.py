@@ -35,7 +35,7 @@ def _opt(value) -> str | None:
 
 class BoxOffice(Projection):
     name = "box_office"
-    version = 2
+    version = 3
     tables = ("bo_productions", "bo_performances", "bo_tickets", "bo_orders",
               "bo_subscriptions", "bo_memberships", "bo_donations")  # fmt: skip
 
@@ -55,6 +55,7 @@ class BoxOffice(Projection):
         on("Ticket.Refunded")(self._ticket_refunded)
         on("Ticket.Exchanged")(self._ticket_exchanged)
         on("Ticket.Admitted")(self._ticket_admitted)
+        on("Ticket.AdmissionUndone")(self._ticket_admission_undone)
         on("Order.Placed")(self._order_placed)
         on("Order.Refunded")(self._order_refunded)
         on("Subscription.Purchased")(self._subscription_purchased)
@@ -242,6 +243,11 @@ class BoxOffice(Projection):
         self._set_status(db, e, "admitted")
         db.conn.execute("UPDATE bo_performances SET admitted = admitted + 1 WHERE id = ?",
                         (performance_id,))  # fmt: skip
+
+    def _ticket_admission_undone(self, db, e, position):
+        self._set_status(db, e, "valid")
+        db.conn.execute("UPDATE bo_performances SET admitted = admitted - 1 WHERE id = ?",
+                        (str(e.performance_id),))  # fmt: skip
 
     # -- orders ----------------------------------------------------------
     def _order_placed(self, db, e, position):

@@ -13,6 +13,8 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     assert {"patrons", "search", "patron", "new-patron-validation",
             "new-patron-duplicate", "ticket"} <= names  # fmt: skip
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
+    verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")
+    assert {f"door-{v}" for v in verdicts} | {"door-ready", "door-find-by-name"} <= names
     window_shot = QImage(str(tmp_path / "shots" / "patrons.png"))
     assert (window_shot.width(), window_shot.height()) == SIZE
     # Not blank: a screen with text has many distinct colours.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import fields
 
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
 import desktop.settings as settings_module
-from desktop.settings import SETTINGS, Setting, Settings, declare
+from desktop.settings import SETTINGS, Setting, Settings, declare, loyalty_thresholds
+from domain.loyalty import LoyaltyThresholds
 
 
 @pytest.fixture
@@ -37,6 +39,12 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "staff/current": ("office", str),
         "organization/name": ("Our Theatre", str),
         "import/timezone": ("", str),
+        "door/name": ("Main door", str),
+        "door/scanner_gap_ms": (30, int),
+        "door/scanner_min_length": (6, int),
+        "door/sounds": (True, bool),
+        "door/pin_hash": ("", str),
+        **{f"loyalty/{f.name}": (f.default, int) for f in fields(LoyaltyThresholds)},
     }
     assert {key: (s.default, s.type) for key, s in SETTINGS.items()} == expected
     for key, setting in SETTINGS.items():
@@ -159,3 +167,13 @@ def test_a_refused_value_emits_nothing(qtbot, ini):
 def test_the_default_store_is_the_houselights_one():
     store = Settings().store
     assert (store.organizationName(), store.applicationName()) == ("Houselights", "Houselights")
+
+
+def test_the_loyalty_thresholds_come_from_the_settings(ini):
+    settings = settings_on(ini)
+    assert loyalty_thresholds(settings) == LoyaltyThresholds()
+    settings.set("loyalty/lapsed_months", 24)
+    settings.set("loyalty/buyer_purchases", 3)
+    assert loyalty_thresholds(settings_on(ini)) == LoyaltyThresholds(
+        lapsed_months=24, buyer_purchases=3
+    )

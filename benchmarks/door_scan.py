@@ -1,0 +1,220 @@
+"""Measure scan-to-verdict through the real door view on a generated store; prints figures.
+
+    uv run python benchmarks/door_scan.py                       # defaults below (~2 minutes)
+    uv run python benchmarks/door_scan.py --patrons 100000 --tickets 250000   # DESIGN.md size
+
+The store is generated through the application service (patrons, a season of
+performances, sales, a third of the tickets already scanned, subscriptions
+and donations for the greeting cues), the read models catch up, then the main
+window opens offscreen on the door of the busiest performance. Each scan is
+typed as a USB scanner does (the code's keys, then Enter) into the focused
+field; the time runs from the first key until the verdict panel has been
+painted with its verdict (and, on ADMIT, the greeting). The mix of codes is
+what a door sees: mostly valid tickets, some already admitted, some for
+another night, some unknown. Target: p99 under 40 ms.
+
+Not a test: nothing here asserts; the figures are printed for the reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.bootstrap import bootstrap  # noqa: E402
+from desktop.config import resolve  # noqa: E402
+from domain.ticket_codes import new_code  # noqa: E402
+from projections import door  # noqa: E402
+
+FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas")
+LAST = ("Abbott", "Baker", "Chen", "Dubois", "Eriksson", "Fischer", "Garcia", "Haddad")
+TAGS = ("opera", "jazz", "ballet", "chamber music", "family shows", "new writing")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> dict:
+    """A season: returns tonight's id, its unscanned and scanned codes, other nights' codes."""
+    rng = random.Random(seed)
+    now = datetime.now(tz=UTC)
+    started = time.perf_counter()
+    with app.batch(size=50_000):
+        ids = [
+            app.register_patron(rng.choice(FIRST), rng.choice(LAST),
+                                tags=rng.sample(TAGS, rng.randint(0, 2)),
+                                occurred_at=now - timedelta(days=rng.uniform(30, 2000)),
+                                allow_duplicate=True)
+            for _ in range(patrons)
+        ]  # fmt: skip
+    print(f"  patrons: {patrons:,} in {time.perf_counter() - started:.1f} s", flush=True)
+
+    production = app.create_production("A season of opera")
+    capacity = max(200, tickets // performances + 50)
+    tonight_at = datetime.now().astimezone().replace(hour=19, minute=30, second=0, microsecond=0)
+    # Tonight is the big night: a tenth of all tickets, enough to scan fresh all run.
+    big = max(capacity, tickets // 10 + 50)
+    shows = [
+        app.schedule_performance(production, tonight_at + timedelta(days=d - performances // 2),
+                                 big if d == performances // 2 else capacity,
+                                 {"Adult": 3200, "Student": 1500}, venue="Main hall")
+        for d in range(performances)
+    ]  # fmt: skip
+    tonight = shows[performances // 2]
+    room = {s: (big if s == tonight else capacity) for s in shows}
+    by_show: dict[str, list[str]] = {s: [] for s in shows}
+    sold = 0
+    started = time.perf_counter()
+    with app.batch(size=50_000):
+        while sold < tickets:
+            show = tonight if rng.random() < 0.1 else rng.choice(shows)
+            if len(by_show[show]) + 4 > room[show]:
+                continue
+            n = rng.choice((1, 2, 2, 2, 3, 4))
+            sale = app.sell_tickets(
+                show,
+                {"Adult": n},
+                patron_id=rng.choice(ids),
+                occurred_at=now - timedelta(days=rng.uniform(1, 90)),
+            )
+            by_show[show].extend(sale["codes"])
+            sold += n
+    print(f"  tickets: {sold:,} in {time.perf_counter() - started:.1f} s", flush=True)
+
+    started = time.perf_counter()
+    scanned: set[str] = set()
+    with app.batch(size=50_000):
+        for show in shows:
+            codes = by_show[show]
+            past = show != tonight and shows.index(show) < performances // 2
+            share = 0.9 if past else (0.3 if show == tonight else 0.0)
+            for code in codes[: int(len(codes) * share)]:
+                app.scan(
+                    code,
+                    show,
+                    rng.choice(("North door", "South door")),
+                    occurred_at=now - timedelta(minutes=30) if show == tonight else None,
+                )
+                scanned.add(code)
+        for patron in rng.sample(ids, min(len(ids), patrons // 20)):
+            app.record_donation(patron, rng.choice((2500, 5000, 10000)))
+    print(f"  scans and donations in {time.perf_counter() - started:.1f} s", flush=True)
+    return {
+        "tonight": tonight,
+        "fresh": [c for c in by_show[tonight] if c not in scanned],
+        "admitted": [c for c in by_show[tonight] if c in scanned],
+        "elsewhere": [c for s in shows if s != tonight for c in by_show[s][:50]],
+        "tickets": sold,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patrons", type=int, default=30_000)
+    parser.add_argument("--tickets", type=int, default=60_000)
+    parser.add_argument("--performances", type=int, default=40)
+    parser.add_argument("--scans", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--data", help="data folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.app import application, create_main_window
+
+    with tempfile.TemporaryDirectory(prefix="houselights-door-bench-") as tmp:
+        config = resolve(args.data or tmp)
+        print(f"Generating in {config.data_dir} …", flush=True)
+        services = bootstrap(config, catch_up=False, workstation="door-bench")
+        try:
+            season = generate(services.app, args.patrons, args.performances, args.tickets,
+                              args.seed)  # fmt: skip
+            started = time.perf_counter()
+            services.runner.catch_up()
+            print(f"  read models caught up in {time.perf_counter() - started:.1f} s")
+            events = services.app.event_count()
+            db = services.runner.db()
+            count = door.house_count(db, season["tonight"])
+            print(f"Store: {events:,} events, {args.patrons:,} patrons, {season['tickets']:,}"
+                  f" tickets, {args.performances} performances; tonight {count['sold']:,} sold,"
+                  f" {count['admitted']:,} already in")  # fmt: skip
+
+            qt = application()
+            window = create_main_window(services)
+            window.resize(1280, 800)
+            window.show()
+            window.show_area("door")
+            view = window.door_view
+            view.sounds.enabled = False
+            view.choose_performance(season["tonight"])
+            qt.processEvents()
+            field = view.code_field
+            field.setFocus()
+            qt.processEvents()
+
+            rng = random.Random(args.seed + 1)
+            fresh, admitted, elsewhere = season["fresh"], season["admitted"], season["elsewhere"]
+            rng.shuffle(fresh)
+            timings: dict[str, list[float]] = {}
+            domain_only: list[float] = []
+            for n in range(args.scans):
+                roll = rng.random()
+                if roll < 0.80 and fresh:
+                    code = fresh.pop()
+                elif roll < 0.90:
+                    code = rng.choice(admitted)
+                elif roll < 0.95:
+                    code = rng.choice(elsewhere)
+                else:
+                    code = new_code()
+                started = time.perf_counter()
+                QTest.keyClicks(field, code)
+                QTest.keyClick(field, Qt.Key.Key_Return)
+                view.panel.repaint()  # the verdict is on screen, not just decided
+                elapsed = time.perf_counter() - started
+                verdict = view.last_result["verdict"] if view.last_result else "none"
+                timings.setdefault(verdict, []).append(elapsed)
+                qt.processEvents()  # the house count refresh, between two patrons
+                if n % 10 == 0:
+                    started = time.perf_counter()
+                    services.app.scan(rng.choice(admitted), season["tonight"], "Bench door")
+                    domain_only.append(time.perf_counter() - started)
+
+            every = [t for values in timings.values() for t in values]
+            print(f"\nScan to verdict on screen, {len(every):,} scans through the door view:")
+            print(f"  p50 {ms(percentile(every, 0.5))}  p90 {ms(percentile(every, 0.9))}"
+                  f"  p99 {ms(percentile(every, 0.99))}  max {ms(max(every))}"
+                  f"  (target p99 < 40 ms)")  # fmt: skip
+            for verdict, values in sorted(timings.items()):
+                print(f"  {verdict:<18} n={len(values):>5}  p50 {ms(statistics.median(values))}"
+                      f"  p99 {ms(percentile(values, 0.99))}")  # fmt: skip
+            print(f"app.scan alone (refused re-scans): p50 {ms(statistics.median(domain_only))}"
+                  f"  p99 {ms(percentile(domain_only, 0.99))}")  # fmt: skip
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"Peak memory: {rss:.0f} MB")
+            window.shutdown()
+            window.close()
+        finally:
+            services.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Checking a ticket in without the window (the ``check-in`` command, scripts).
+
+The same rules as the door view: ``app.scan`` decides and records, the door
+read model supplies the greeting. Door staff data only: no amounts, no contact
+details.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain import door as rules
+from domain import loyalty
+from projections import door
+
+#: an UNKNOWN verdict for input that is not a well-formed code at all
+INVALID = "invalid"
+
+
+def check_in(services, code: str, performance_id: str, door_name: str = rules.DEFAULT_DOOR,
+             thresholds: loyalty.LoyaltyThresholds | None = None) -> dict:  # fmt: skip
+    """``{"verdict", "patron", "message", ...}`` with ``verdict`` one of admit,
+    already_admitted, wrong_performance, void, unknown or invalid."""
+    result = services.app.scan(code, performance_id, door_name)
+    verdict = result["verdict"]
+    if verdict == rules.UNKNOWN and result.get("problem") != rules.NOT_FOUND:
+        verdict = INVALID
+    patron = None
+    if result["verdict"] == rules.ADMIT and result.get("patron_id"):
+        services.runner.catch_up()
+        t = thresholds or loyalty.LoyaltyThresholds()
+        facts = door.patron_facts(services.runner.db(), result["patron_id"], performance_id,
+                                  t.group_size)  # fmt: skip
+        greeting = loyalty.greeting(facts, datetime.now(tz=UTC), t)
+        patron = {
+            "id": result["patron_id"],
+            "first_name": greeting.first_name,
+            "visit": greeting.visit_number,
+            "rung": greeting.rung,
+            "cues": [c.kind for c in greeting.cues],
+            "interests": list(greeting.interests),
+            "greeting": loyalty.describe(greeting),
+        }
+    message = (
+        result["message"] if verdict != INVALID else f"{result['hint']} (read: {result['scanned']})"
+    )
+    keep = ("code", "door", "performance_id", "admitted_at", "admitted_door",
+            "right_performance", "status")  # fmt: skip
+    return {"verdict": verdict, "patron": patron, "message": message,
+            **{k: result[k] for k in keep if k in result}}  # fmt: skip

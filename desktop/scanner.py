@@ -1,0 +1,209 @@
+"""USB barcode scanners anywhere in the app, told from people typing by key timing.
+
+A USB scanner is a keyboard that types a whole code within a few milliseconds,
+then usually presses Enter (some press Tab, some nothing). ``ScannerFilter``
+is an application-wide event filter, active while the door is shown. It holds
+back printable keys for a moment:
+
+* keys arriving close together (every gap at most ``max_gap_ms``, one slow gap
+  forgiven) and at least ``min_length`` of them are a scan: ``scanned(text)`` is emitted and none of
+  the keys reach the focused widget. Enter, keypad Enter and Tab end a scan;
+  a scanner without a terminator is recognised after a short pause.
+* anything else is a person typing: the held keys are delivered, in order,
+  to the widget they were meant for, so nothing typed is ever lost.
+
+Key times come from the window system's time stamps where there are any, so
+a moment of the app being busy does not make a scanner look like a person.
+A burst that ends with a terminator is reported even when it is short or
+garbled (the door then says what was read); a second Enter right after a scan
+(a doubled terminator) is swallowed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+MODIFIER_KEYS = (
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
+)  # fmt: skip
+BLOCKING_MODIFIERS = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
+_KEY_PRESS, _KEY_RELEASE = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+#: a terminated burst this short is still a machine, not a person
+MIN_TERMINATED = 3
+#: one slow gap is forgiven in a burst (the app was busy drawing the last verdict
+#: while the first key waited); a person typing six keys has many
+ALLOWED_SLOW_GAPS = 1
+
+
+@dataclass
+class HeldKey:
+    widget: QWidget
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+    at: float
+
+
+class ScannerFilter(QObject):
+    #: the characters of a scanner burst, terminator excluded, exactly as typed
+    scanned = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, max_gap_ms: int = 30,
+                 min_length: int = 6, clock=time.monotonic):  # fmt: skip
+        super().__init__(parent)
+        self.max_gap = max_gap_ms / 1000
+        self.min_length = min_length
+        self._clock = clock
+        self._held: list[HeldKey] = []
+        self._releases: dict[int, int] = {}
+        self._replaying = False
+        self._active = False
+        self._last_scan_at = float("-inf")
+        self._last_scan_widget: QWidget | None = None
+        #: only keys typed into this widget's window (or its dialogs) are watched
+        self.scope: QWidget | None = None
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(max(90, 3 * max_gap_ms))
+        self._pause.timeout.connect(self._paused)
+
+    # -- switching on and off --------------------------------------------------------
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def configure(self, max_gap_ms: int, min_length: int) -> None:
+        self.max_gap = max(1, max_gap_ms) / 1000
+        self.min_length = max(2, min_length)
+        self._pause.setInterval(max(90, 3 * max_gap_ms))
+
+    def start(self) -> None:
+        if not self._active:
+            QApplication.instance().installEventFilter(self)
+            self._active = True
+
+    def stop(self) -> None:
+        if self._active:
+            self._paused()  # whatever is held is still a scan or still typing
+            QApplication.instance().removeEventFilter(self)
+            self._active = False
+
+    # -- the filter ----------------------------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Every event of the app passes here while the door is shown: leave fast.
+        kind = event.type()
+        if kind != _KEY_PRESS and kind != _KEY_RELEASE:
+            return False
+        if self._replaying or not obj.isWidgetType() or not self._in_scope(obj):
+            return False
+        if kind == _KEY_PRESS:
+            return self._pressed(obj, event)
+        if self._releases.get(event.key()):
+            self._releases[event.key()] -= 1
+            return True
+        return False
+
+    def _in_scope(self, widget: QWidget) -> bool:
+        if self.scope is None:
+            return True
+        return _root(widget) is _root(self.scope)
+
+    def _moment(self, event: QKeyEvent) -> float:
+        """When the key was pressed: the window system's time stamp when there is one
+        (a busy moment in the app then cannot stretch a scanner's gaps), else now."""
+        stamp = event.timestamp()
+        return stamp / 1000 if stamp else self._clock()
+
+    def _pressed(self, widget: QWidget, event: QKeyEvent) -> bool:
+        key = event.key()
+        if key in MODIFIER_KEYS:
+            return False
+        now = self._moment(event)
+        if key in TERMINATORS and not event.modifiers() & BLOCKING_MODIFIERS:
+            if self._held:
+                if self._is_burst(now, MIN_TERMINATED):
+                    self._emit_scan(now)
+                    self._swallow_release(key)
+                    return True
+                self._deliver()
+                return False
+            soon = now - self._last_scan_at <= max(self.max_gap * 4, 0.15)
+            if soon and widget is self._last_scan_widget:
+                self._last_scan_at = now  # a doubled terminator
+                self._swallow_release(key)
+                return True
+            return False
+        text = event.text()
+        printable = bool(text) and not event.modifiers() & BLOCKING_MODIFIERS
+        if event.isAutoRepeat() or not printable or (not self._held and not text.isprintable()):
+            self._paused()  # held keys first, in order, then this one
+            return False
+        self._held.append(HeldKey(widget, key, event.modifiers(), text, now))
+        self._swallow_release(key)
+        if self._slow_gaps(None) > ALLOWED_SLOW_GAPS:
+            self._deliver()  # clearly a person typing: let it show at once
+            return True
+        self._pause.start()
+        return True
+
+    def _swallow_release(self, key: int) -> None:
+        self._releases[key] = self._releases.get(key, 0) + 1
+
+    def _slow_gaps(self, now: float | None) -> int:
+        moments = [k.at for k in self._held] + ([now] if now is not None else [])
+        return sum(b - a > self.max_gap for a, b in zip(moments, moments[1:], strict=False))
+
+    def _is_burst(self, now: float | None, least: int) -> bool:
+        return len(self._held) >= least and self._slow_gaps(now) <= ALLOWED_SLOW_GAPS
+
+    def _paused(self) -> None:
+        """No key for a moment: a scanner without terminator, or a person typing."""
+        self._pause.stop()
+        if not self._held:
+            return
+        if self._is_burst(None, self.min_length):
+            self._emit_scan(self._held[-1].at)
+        else:
+            self._deliver()
+
+    def _emit_scan(self, now: float) -> None:
+        self._pause.stop()
+        text = "".join(k.text for k in self._held)
+        self._last_scan_widget = self._held[-1].widget
+        self._held.clear()
+        self._last_scan_at = now
+        self.scanned.emit(text)
+
+    def _deliver(self) -> None:
+        """Give held keys, in order, to the widgets they were typed into."""
+        self._pause.stop()
+        held, self._held = self._held, []
+        self._replaying = True
+        try:
+            for k in held:
+                if not shiboken6.isValid(k.widget):
+                    continue
+                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(k.widget, QKeyEvent(kind, k.key, k.modifiers, k.text))
+        finally:
+            self._replaying = False
+
+
+def _root(widget: QWidget) -> QWidget:
+    """The main window a widget (or a dialog opened from it) belongs to."""
+    top = widget.window()
+    while top.parentWidget() is not None:
+        top = top.parentWidget().window()
+    return top

@@ -1,0 +1,202 @@
+"""The door's verdict panel: one colour per verdict, text readable from two metres.
+
+It only shows what the door view hands it (titles, details, the greeting);
+deciding and wording are elsewhere. Each verdict also sets the panel's
+accessible name and description, so a screen reader says what the colour says.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+IDLE = "idle"
+
+#: verdict -> (background, text, badge glyph)
+PALETTE: dict[str, tuple[str, str, str]] = {
+    IDLE: ("#ffffff", "#1f2a37", "▸"),
+    "admit": ("#1b7a3a", "#ffffff", "✓"),
+    "already_admitted": ("#f0891a", "#2a1500", "!"),
+    "wrong_performance": ("#2d5bb0", "#ffffff", "⇄"),
+    "void": ("#b3261e", "#ffffff", "✕"),
+    "unknown": ("#39424f", "#ffffff", "?"),
+    "problem": ("#6d4a9e", "#ffffff", "…"),
+}
+
+
+def _label(name: str, parent: QWidget, wrap: bool = True) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+def _panel_style() -> str:
+    """One style sheet for every verdict, chosen by the panel's ``verdict`` property
+    (setting a whole style sheet per scan would cost tens of milliseconds)."""
+    rules = [
+        "QFrame#verdictPanel { border-radius: 18px; border: none; }",
+        "QFrame#verdictPanel QLabel { background: transparent; }",
+        "QLabel#verdictTitle { font-size: 38pt; font-weight: 800; }",
+        "QFrame#verdictPanel[verdict='idle'] QLabel#verdictTitle,"
+        " QFrame#verdictPanel[verdict='problem'] QLabel#verdictTitle { font-size: 28pt; }",
+        "QLabel#verdictDetail { font-size: 20pt; font-weight: 500; }",
+        "QLabel#verdictCode { font-size: 12pt; }",
+        "QFrame#verdictPanel QLabel#verdictAdvice { font-size: 17pt; padding: 14px 20px;"
+        " background: rgba(255, 255, 255, 0.16); border-radius: 12px; }",
+        "QLabel#greetingName { font-size: 34pt; font-weight: 700; }",
+        "QLabel#greetingMeta { font-size: 18pt; }",
+        "QLabel#greetingCue { font-size: 19pt; font-weight: 600; }",
+        "QLabel#greetingInterestsTitle { font-size: 12pt; }",
+        "QFrame#greetingCard { background: rgba(255, 255, 255, 0.16); border-radius: 14px; }",
+        "QFrame#verdictPanel QLabel#interestChip { background: rgba(255, 255, 255, 0.22);"
+        " border-radius: 13px; padding: 4px 12px; font-size: 14pt; }",
+        "QLabel#verdictBadge { border-radius: 42px; font-size: 38pt; font-weight: 700; }",
+        "QFrame#verdictPanel[verdict='idle'] { border: 1px solid #e3ded6; }",
+    ]
+    for verdict, (background, ink, _glyph) in PALETTE.items():
+        badge, mark = (ink, background) if verdict != IDLE else ("#e6f1f2", "#1f6f78")
+        on = f"QFrame#verdictPanel[verdict='{verdict}']"
+        rules += [
+            f"{on} {{ background: {background}; }}",
+            f"{on} QLabel {{ color: {ink}; }}",
+            f"{on} QLabel#verdictBadge {{ background: {badge}; color: {mark}; }}",
+        ]
+    return "\n".join(rules)
+
+
+class GreetingCard(QFrame):
+    """First name, visit and rung, the cue to say, interests to talk about."""
+
+    MAX_CUES, MAX_INTERESTS = 5, 8
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("greetingCard")
+        self.name_label = _label("greetingName", self)
+        self.meta_label = _label("greetingMeta", self)
+        # A few labels made once and reused: new widgets per scan cost time.
+        self.cue_pool = [_label("greetingCue", self) for _ in range(self.MAX_CUES)]
+        self.interests_title = _label("greetingInterestsTitle", self, wrap=False)
+        # Two plain rows, not a flow layout: a Python layout's itemAt() is called on
+        # every relayout, far too often for a screen that changes with each scan.
+        self.interests = QWidget(self)
+        rows = QVBoxLayout(self.interests)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(8)
+        self.chip_pool = []
+        for _ in range(2):
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            for _ in range(self.MAX_INTERESTS // 2):
+                chip = QLabel(self.interests)
+                chip.setObjectName("interestChip")
+                chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+                row.addWidget(chip)
+                self.chip_pool.append(chip)
+            row.addStretch(1)
+            rows.addLayout(row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 20)
+        layout.setSpacing(6)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.meta_label)
+        layout.addSpacing(6)
+        for label in self.cue_pool:
+            layout.addWidget(label)
+        layout.addSpacing(6)
+        layout.addWidget(self.interests_title)
+        layout.addWidget(self.interests)
+
+    @property
+    def cue_labels(self) -> list[QLabel]:
+        return [label for label in self.cue_pool if not label.isHidden()]
+
+    def chips(self) -> list[str]:
+        return [chip.text() for chip in self.chip_pool if not chip.isHidden()]
+
+    def show_greeting(self, name: str, meta: str, cues: list[str], interests_title: str,
+                      interests: list[str]) -> None:  # fmt: skip
+        self.name_label.setText(name)
+        self.meta_label.setText(meta)
+        for label, text in zip(self.cue_pool, [*cues, *[""] * self.MAX_CUES], strict=False):
+            label.setText(text)
+            label.setVisible(bool(text))
+        shown = interests[: self.MAX_INTERESTS]
+        for chip, text in zip(self.chip_pool, [*shown, *[""] * self.MAX_INTERESTS],
+                              strict=False):  # fmt: skip
+            chip.setText(text)
+            chip.setVisible(bool(text))
+        self.interests_title.setText(interests_title)
+        self.interests_title.setVisible(bool(shown))
+        self.interests.setVisible(bool(shown))
+
+
+class VerdictPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("verdictPanel")
+        self.verdict = IDLE
+        self.setProperty("verdict", IDLE)
+        self.setStyleSheet(_panel_style())
+        self.badge = QLabel(self)
+        self.badge.setObjectName("verdictBadge")
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setFixedSize(84, 84)
+        self.title_label = _label("verdictTitle", self)
+        self.detail_label = _label("verdictDetail", self)
+        self.advice_label = _label("verdictAdvice", self)
+        self.code_label = _label("verdictCode", self)
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.greeting = GreetingCard(self)
+        self.greeting.hide()
+
+        top = QHBoxLayout()
+        top.setSpacing(22)
+        top.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        words = QVBoxLayout()
+        words.setSpacing(6)
+        words.addWidget(self.title_label)
+        words.addWidget(self.detail_label)
+        top.addLayout(words, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(16)
+        layout.addLayout(top)
+        layout.addWidget(self.greeting)
+        layout.addWidget(self.advice_label)
+        layout.addStretch(1)
+        layout.addWidget(self.code_label)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def show_verdict(self, verdict: str, title: str, detail: str, code_line: str,
+                     description: str, advice: str = "") -> None:  # fmt: skip
+        if verdict not in PALETTE:
+            verdict = "problem"
+        glyph = PALETTE[verdict][2]
+        if verdict != self.verdict:
+            self.verdict = verdict
+            self.setProperty("verdict", verdict)
+            style = self.style()
+            for widget in (self, *self.findChildren(QWidget)):
+                style.unpolish(widget)
+                style.polish(widget)
+        self.badge.setText(glyph)
+        self.title_label.setText(title)
+        self.detail_label.setText(detail)
+        self.detail_label.setVisible(bool(detail))
+        self.code_label.setText(code_line)
+        self.advice_label.setText(advice)
+        self.advice_label.setVisible(bool(advice))
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(description)
+        if verdict != "admit":
+            self.greeting.hide()
+
+    def show_greeting(self, name: str, meta: str, cues: list[str], interests_title: str,
+                      interests: list[str]) -> None:  # fmt: skip
+        self.greeting.show_greeting(name, meta, cues, interests_title, interests)
+        self.greeting.show()
+        self.greeting.setAccessibleName(name)
+        self.greeting.setAccessibleDescription(". ".join([meta, *cues]))

@@ -1,0 +1,154 @@
+"""The door: what a scan says, and the log of scans that did not admit anyone.
+
+A scan is decided by the Ticket aggregate itself (``Ticket.admit``). Refused
+scans change no ticket, yet every attempt must be an event: each is recorded
+as its own small ``DoorScan`` aggregate (one event, a fresh id). A single log
+per door would have to be read back in full before each refusal, growing
+slower all evening, and two workstations sharing a door name would contend
+for it; a fresh aggregate costs one insert and never conflicts. The per-door
+history is the read model's job (``projections.door``).
+
+``read_scan`` turns what a scanner or a volunteer typed into a ticket code,
+repairing what USB scanners commonly garble (lower case, spaces, hyphens,
+trailing white space, digits typed through an AZERTY layout, the code sent
+twice in one burst) and saying in plain words what is wrong otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.box_office import BoxOfficeEvent
+from domain.contact import clean_text
+from domain.ticket_codes import (
+    ALPHABET,
+    CODE_LENGTH,
+    MAX_EXTERNAL_LENGTH,
+    is_acceptable_external,
+    is_own_code,
+    normalize_code,
+)
+
+ADMIT = "admit"
+ALREADY_ADMITTED = "already_admitted"
+WRONG_PERFORMANCE = "wrong_performance"
+VOID = "void"
+UNKNOWN = "unknown"
+VERDICTS = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
+
+#: why an UNKNOWN scan is unknown (the door view words each its own way)
+NOTHING_READ, CHECK_CODE, UNREADABLE, NOT_A_CODE, NOT_FOUND = (
+    "nothing_read", "check_code", "unreadable", "not_a_code", "not_found",
+)  # fmt: skip
+
+DEFAULT_DOOR = "Main door"
+#: a second scan of the same ticket at the same door this soon is the scanner
+#: triggering twice, not a second person: the patron still sees ADMIT
+REPEAT_SECONDS = 2.0
+#: longest piece of a refused scan kept in the log (what was read, shown back)
+MAX_LOGGED = 80
+
+# The digit row of an AZERTY keyboard without shift: a scanner configured for
+# QWERTY on a French or Belgian computer types these instead of 1234567890.
+_AZERTY_DIGITS = str.maketrans("&é\"'(-è_çà§", "12345678906")
+
+
+@dataclass(frozen=True)
+class ScanReading:
+    """What was read: the code to look up, or why there is none."""
+
+    scanned: str  # as read, with invisible characters made visible
+    code: str  # normalised; "" when nothing usable was read
+    hint: str = ""  # plain words for the volunteer when the code looks wrong
+    looks_own: bool = False  # shaped like a Houselights code
+    problem: str = ""  # NOTHING_READ, CHECK_CODE, UNREADABLE or NOT_A_CODE
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.code)
+
+
+def visible(text: str) -> str:
+    """What was read, with control characters shown (never dropped silently)."""
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text or "")
+    return shown if len(shown) <= MAX_LOGGED else shown[: MAX_LOGGED - 1] + "…"
+
+
+def read_scan(text: str) -> ScanReading:
+    raw = text or ""
+    shown = visible(raw.strip())
+    stripped = "".join(ch for ch in raw if ch.isprintable()).strip()
+    code = normalize_code(stripped)
+    if not code:
+        return ScanReading(shown, "", "Nothing was read. Scan the ticket again.",
+                           problem=NOTHING_READ)  # fmt: skip
+    candidates = [code]
+    azerty = normalize_code(stripped.translate(_AZERTY_DIGITS))
+    if azerty != code:
+        candidates.append(azerty)
+    for candidate in candidates:
+        if is_own_code(candidate):
+            return ScanReading(shown, candidate, looks_own=True)
+        half = candidate[: len(candidate) // 2]
+        if candidate == half + half and is_own_code(half):  # the code twice in one burst
+            return ScanReading(shown, half, looks_own=True)
+    if _shaped_like_own(code) or _shaped_like_own(azerty):
+        return ScanReading(
+            shown, "",
+            "This looks like one of our codes, but a character is wrong: check the code "
+            "(scan again, or type it from the ticket).",
+            looks_own=True, problem=CHECK_CODE,
+        )  # fmt: skip
+    if len(raw.strip()) != len(stripped) or len(code) > MAX_EXTERNAL_LENGTH:
+        return ScanReading(
+            shown,
+            "",
+            "The scanner sent unreadable characters. Scan the ticket again.",
+            problem=UNREADABLE,
+        )
+    if not is_acceptable_external(code):
+        return ScanReading(shown, "", "This is not a ticket code. Scan the ticket again.",
+                           problem=NOT_A_CODE)  # fmt: skip
+    return ScanReading(shown, code)
+
+
+def _shaped_like_own(code: str) -> bool:
+    return len(code) == CODE_LENGTH and sum(c in ALPHABET for c in code) >= CODE_LENGTH - 1
+
+
+def clean_door(door: str | None) -> str:
+    return clean_text(door)[:60] or DEFAULT_DOOR
+
+
+class DoorScan(Aggregate):
+    """One scan at a door that admitted no one: refused (``verdict`` says why) or
+    the same ticket scanned again a moment after its admission (``repeat``)."""
+
+    REPEAT = "repeat"
+
+    class Event(BoxOfficeEvent):
+        pass
+
+    @event("Recorded")
+    def __init__(self, code: str, verdict: str, performance_id: str, door: str,
+                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+        self.code = code
+        self.verdict = verdict
+        self.performance_id = performance_id
+        self.door = door
+
+    @classmethod
+    def refused(cls, code: str, verdict: str, performance_id: str, door: str,
+                stamp: dict) -> DoorScan:  # fmt: skip
+        if verdict not in VERDICTS or verdict == ADMIT:
+            raise ValueError(f"not a refusal: {verdict!r}")
+        return cls(code=code[:MAX_LOGGED], verdict=verdict, performance_id=str(performance_id),
+                   door=clean_door(door), **stamp)  # fmt: skip
+
+    @classmethod
+    def repeated(cls, code: str, performance_id: str, door: str, stamp: dict) -> DoorScan:
+        return cls(code=code, verdict=cls.REPEAT, performance_id=str(performance_id),
+                   door=clean_door(door), **stamp)  # fmt: skip

@@ -1,0 +1,164 @@
+"""The door check of the application service (mixed into ``Houselights``).
+
+``scan(code, performance_id, door)`` is one repository fetch (the ticket id is
+uuid5 of its code) and one save. The Ticket aggregate decides; two doors
+admitting the same ticket at the same moment both try to write its next
+version, the store's optimistic concurrency lets exactly one win, and the
+other decides again on the new state (ALREADY ADMITTED, naming the door that
+won). Refused scans are recorded as ``DoorScan`` aggregates.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.box_office import Ticket
+from domain.door import (
+    ADMIT,
+    ALREADY_ADMITTED,
+    NOT_FOUND,
+    REPEAT_SECONDS,
+    UNKNOWN,
+    VOID,
+    WRONG_PERFORMANCE,
+    DoorScan,
+    clean_door,
+    read_scan,
+)
+from domain.errors import TicketProblem
+from domain.ticket_codes import ticket_id
+
+#: how often a scan decides again after another door saved the same aggregate first
+SCAN_ATTEMPTS = 10
+#: how long the door trusts what it read about a performance (its name and start)
+PERFORMANCE_FACTS_SECONDS = 60.0
+
+
+class DoorService:
+    """Door checks. Methods take and return simple values."""
+
+    def scan(self, code: str, performance_id: str, door: str,
+             occurred_at: datetime | None = None) -> dict:  # fmt: skip
+        """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
+
+        Returns ``{"verdict", "message", "code", "scanned", "door", "performance_id",
+        ...}``: ``verdict`` is one of ``domain.door.VERDICTS``; ADMIT adds the
+        ticket's ``patron_id``, ALREADY ADMITTED ``admitted_at``/``admitted_door``,
+        WRONG PERFORMANCE ``right_performance`` (``id``, ``title``, ``starts_at``),
+        VOID ``status`` (refunded or exchanged), UNKNOWN a ``hint``.
+        Raises ``PerformanceNotFound`` for a performance that does not exist.
+        """
+        performance_id = str(self._uuid(performance_id))
+        door = clean_door(door)
+        reading = read_scan(code)
+        stamp = self._stamp(occurred_at)
+        base = {"scanned": reading.scanned, "code": reading.code, "door": door,
+                "performance_id": performance_id, "hint": reading.hint,
+                "problem": reading.problem,
+                "at": stamp["occurred_at"].isoformat()}  # fmt: skip
+        for attempt in range(SCAN_ATTEMPTS):
+            ticket = self._ticket(reading.code) if reading.usable else None
+            if ticket is None or ticket.performance_id != performance_id:
+                self._performance_facts(performance_id)  # it must exist to log a refusal
+            result = self._decide(ticket, performance_id, door, stamp, base)
+            try:
+                if result["verdict"] == ADMIT and not result.get("repeat"):
+                    ticket.admit(performance_id, door, stamp)
+                    self._commit(ticket)
+                else:
+                    code = result["code"] or reading.scanned
+                    if result.get("repeat"):
+                        record = DoorScan.repeated(code, performance_id, door, stamp)
+                    else:
+                        record = DoorScan.refused(code, result["verdict"], performance_id, door,
+                                                  stamp)  # fmt: skip
+                    self._commit(record)
+                return result
+            except IntegrityError:
+                # Another door admitted this ticket first: decide again on what is
+                # stored now (a fresh Ticket: the failed save drained this one).
+                if attempt == SCAN_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def undo_admission(self, code: str, reason: str, door: str,
+                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
+        """Undo a ticket's admission (with a reason); the ticket can be scanned again.
+
+        Raises ``TicketProblem`` for an unknown or not admitted ticket and
+        ``InvalidInput`` without a reason.
+        """
+        reading = read_scan(code)
+        ticket = self._ticket(reading.code) if reading.usable else None
+        if ticket is None:
+            raise TicketProblem("We have no ticket with this code.")
+        stamp = self._stamp(occurred_at)
+        ticket.undo_admission(reason, clean_door(door), stamp)
+        self._commit(ticket)
+        return {"code": ticket.code, "performance_id": ticket.performance_id,
+                "door": clean_door(door), "reason": reason.strip()}  # fmt: skip
+
+    def _performance_facts(self, performance_id: str) -> dict:
+        """Title and start of a performance, read at most once a minute per performance.
+
+        A Performance aggregate carries an event per sale, so reading it costs
+        more as the night sells out; the door needs only its name and start
+        (to name the right night, and to know it exists). The verdict itself
+        never depends on this: the Ticket decides.
+        """
+        cache = self.__dict__.setdefault("_door_performances", {})
+        now = time.monotonic()
+        hit = cache.get(str(performance_id))
+        if hit is not None and now - hit[0] < PERFORMANCE_FACTS_SECONDS:
+            return hit[1]
+        performance = self._performance(performance_id)
+        facts = {
+            "id": str(performance.id), "title": performance.title,
+            "starts_at": performance.starts_at.isoformat(), "label": performance.label(),
+        }  # fmt: skip
+        cache[facts["id"]] = (now, facts)
+        return facts
+
+    def _ticket(self, code: str) -> Ticket | None:
+        try:
+            ticket = self._get(ticket_id(code))
+        except AggregateNotFoundError:
+            return None
+        return ticket if isinstance(ticket, Ticket) else None
+
+    def _decide(self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict,
+                base: dict) -> dict:  # fmt: skip
+        if ticket is None:
+            hint = base["hint"] or "We have no ticket with this code. Check the code."
+            return {**base, "verdict": UNKNOWN, "hint": hint,
+                    "problem": base["problem"] or NOT_FOUND,
+                    "message": f"Unknown code {base['scanned']}. {hint}"}  # fmt: skip
+        facts = {**base, "code": ticket.code, "ticket_id": str(ticket.id),
+                 "patron_id": ticket.patron_id, "price_level": ticket.price_level}  # fmt: skip
+        if ticket.status != Ticket.VALID:
+            return {**facts, "verdict": VOID, "status": ticket.status,
+                    "message": f"Ticket {ticket.code} was {ticket.status}: not valid."}  # fmt: skip
+        if ticket.performance_id != performance_id:
+            right = self._performance_facts(ticket.performance_id)
+            return {
+                **facts, "verdict": WRONG_PERFORMANCE,
+                "right_performance": {k: right[k] for k in ("id", "title", "starts_at")},
+                "message": f"This ticket is for {right['label']}.",
+            }  # fmt: skip
+        if ticket.admitted:
+            seconds = (stamp["occurred_at"] - ticket.admitted_at).total_seconds()
+            first = {"admitted_at": ticket.admitted_at.isoformat(),
+                     "admitted_door": ticket.admitted_door}  # fmt: skip
+            if ticket.admitted_door == door and 0 <= seconds < REPEAT_SECONDS:
+                return {**facts, **first, "verdict": ADMIT, "repeat": True,
+                        "message": "Admitted (the same scan twice)."}  # fmt: skip
+            return {
+                **facts, **first, "verdict": ALREADY_ADMITTED,
+                "message": f"Already admitted at {ticket.admitted_at:%H:%M} "
+                           f"({ticket.admitted_door}).",
+            }  # fmt: skip
+        return {**facts, "verdict": ADMIT, "repeat": False, "message": "Admit."}

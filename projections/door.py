@@ -1,0 +1,403 @@
+"""Read model: what the door view needs, and nothing more.
+
+Door volunteers must not browse donor data, so the door view reads only these
+tables: performances with their house count, tickets by code with their
+admission, recent scans per door, and per patron just what the greeting cue
+needs (first name, interests, orders, visits, since when they subscribe or
+are members, how many donations still wait for a thank-you). No amounts, no
+contact details, no notes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+from domain.contact import fold
+from domain.loyalty import PatronFacts
+from projections.base import Projection, iso, run_script
+
+
+class DoorReadModel(Projection):
+    name = "door"
+    version = 2
+    tables = ("door_performances", "door_tickets", "door_orders", "door_patrons",
+              "door_donations", "door_scans")  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        on = self.on
+        on("Performance.Scheduled")(self._scheduled)
+        on("Performance.SeatsTaken")(self._seats_taken)
+        on("Performance.SeatsReleased")(self._seats_released)
+        on("Performance.CapacityChanged")(self._capacity_changed)
+        on("Performance.Rescheduled")(self._rescheduled)
+        on("Ticket.Issued")(self._ticket_issued)
+        on("Ticket.Refunded")(self._ticket_status("refunded"))
+        on("Ticket.Exchanged")(self._ticket_status("exchanged"))
+        on("Ticket.Admitted")(self._admitted)
+        on("Ticket.AdmissionUndone")(self._undone)
+        on("DoorScan.Recorded")(self._refused)
+        on("Order.Placed")(self._order_placed)
+        on("Patron.Registered")(self._patron_registered)
+        on("Patron.ContactChanged")(self._patron_renamed)
+        on("Patron.TagsChanged")(self._patron_tags)
+        on("Subscription.Purchased")(self._subscribed)
+        on("Membership.Started")(self._membership)
+        on("Donation.Received")(self._donation)
+        on("Donation.Acknowledged")(self._thanked)
+
+    def create(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS door_performances (
+                id TEXT PRIMARY KEY, production_id TEXT, title TEXT NOT NULL,
+                starts_at TEXT NOT NULL, venue TEXT NOT NULL DEFAULT '',
+                capacity INTEGER NOT NULL, sold INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS door_performances_start ON door_performances (starts_at);
+            CREATE TABLE IF NOT EXISTS door_tickets (
+                id TEXT PRIMARY KEY, code TEXT NOT NULL, performance_id TEXT NOT NULL,
+                patron_id TEXT, order_id TEXT, status TEXT NOT NULL,
+                admitted_at TEXT, admitted_door TEXT
+            );
+            CREATE INDEX IF NOT EXISTS door_tickets_code ON door_tickets (code);
+            CREATE INDEX IF NOT EXISTS door_tickets_house
+                ON door_tickets (performance_id, admitted_door);
+            CREATE INDEX IF NOT EXISTS door_tickets_patron
+                ON door_tickets (patron_id, admitted_at);
+            CREATE TABLE IF NOT EXISTS door_orders (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL,
+                tickets INTEGER NOT NULL, placed_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS door_orders_patron ON door_orders (patron_id);
+            CREATE TABLE IF NOT EXISTS door_patrons (
+                id TEXT PRIMARY KEY, first_name TEXT NOT NULL DEFAULT '',
+                last_name TEXT NOT NULL DEFAULT '', folded_name TEXT NOT NULL DEFAULT '',
+                tags TEXT NOT NULL DEFAULT '', last_activity_at TEXT,
+                subscriptions INTEGER NOT NULL DEFAULT 0, subscriber_since TEXT,
+                member_since TEXT, donations INTEGER NOT NULL DEFAULT 0,
+                unthanked INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE TABLE IF NOT EXISTS door_donations (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, thanked INTEGER NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS door_scans (
+                position INTEGER PRIMARY KEY, performance_id TEXT NOT NULL, door TEXT NOT NULL,
+                code TEXT NOT NULL, verdict TEXT NOT NULL, occurred_at TEXT NOT NULL,
+                workstation TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX IF NOT EXISTS door_scans_door
+                ON door_scans (performance_id, door, position);
+            """,
+        )
+
+    # -- performances --------------------------------------------------------
+    def _scheduled(self, db: Database, e, position: int) -> None:
+        db.conn.execute(
+            "INSERT OR REPLACE INTO door_performances VALUES (?,?,?,?,?,?,0)",
+            (str(e.originator_id), e.production_id, e.title, iso(e.starts_at), e.venue,
+             e.capacity),
+        )  # fmt: skip
+
+    def _seats_taken(self, db: Database, e, position: int) -> None:
+        db.conn.execute("UPDATE door_performances SET sold = sold + ? WHERE id = ?",
+                        (e.quantity, str(e.originator_id)))  # fmt: skip
+
+    def _seats_released(self, db: Database, e, position: int) -> None:
+        db.conn.execute("UPDATE door_performances SET sold = sold - ? WHERE id = ?",
+                        (e.quantity, str(e.originator_id)))  # fmt: skip
+
+    def _capacity_changed(self, db: Database, e, position: int) -> None:
+        db.conn.execute("UPDATE door_performances SET capacity = ? WHERE id = ?",
+                        (e.capacity, str(e.originator_id)))  # fmt: skip
+
+    def _rescheduled(self, db: Database, e, position: int) -> None:
+        db.conn.execute("UPDATE door_performances SET starts_at = ? WHERE id = ?",
+                        (iso(e.starts_at), str(e.originator_id)))  # fmt: skip
+
+    # -- tickets and scans ---------------------------------------------------
+    def _ticket_issued(self, db: Database, e, position: int) -> None:
+        db.conn.execute(
+            "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL)",
+            (str(e.originator_id), e.code, e.performance_id, e.patron_id, e.order_id),
+        )
+
+    def _ticket_status(self, status: str):
+        def handle(db: Database, e, position: int) -> None:
+            db.conn.execute("UPDATE door_tickets SET status = ? WHERE id = ?",
+                            (status, str(e.originator_id)))  # fmt: skip
+
+        return handle
+
+    def _admitted(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        ticket = str(e.originator_id)
+        db.conn.execute(
+            "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?",
+            (when, e.door, ticket),
+        )
+        row = db.conn.execute(
+            "SELECT code, patron_id FROM door_tickets WHERE id = ?", (ticket,)
+        ).fetchone()
+        code, patron_id = row if row else ("", None)
+        self._scan(db, e, position, e.performance_id, code, "admit")
+        if patron_id:
+            self._active(db, patron_id, when)
+
+    def _undone(self, db: Database, e, position: int) -> None:
+        ticket = str(e.originator_id)
+        db.conn.execute(
+            "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?",
+            (ticket,),
+        )
+        row = db.conn.execute("SELECT code FROM door_tickets WHERE id = ?", (ticket,)).fetchone()
+        self._scan(db, e, position, e.performance_id, row[0] if row else "", "undone")
+
+    def _refused(self, db: Database, e, position: int) -> None:
+        self._scan(db, e, position, e.performance_id, e.code, e.verdict)
+
+    def _scan(self, db: Database, e, position: int, performance_id: str, code: str,
+              verdict: str) -> None:  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",
+            (position, performance_id, e.door, code, verdict, iso(e.occurred_at), e.workstation),
+        )
+
+    # -- patrons: only what the greeting cue needs ---------------------------
+    def _patron(self, db: Database, patron_id: str) -> None:
+        db.conn.execute("INSERT OR IGNORE INTO door_patrons (id) VALUES (?)", (patron_id,))
+
+    def _active(self, db: Database, patron_id: str, when: str) -> None:
+        self._patron(db, patron_id)
+        db.conn.execute(
+            "UPDATE door_patrons SET last_activity_at = max(coalesce(last_activity_at, ''), ?)"
+            " WHERE id = ?",
+            (when, patron_id),
+        )
+
+    def _patron_registered(self, db: Database, e, position: int) -> None:
+        patron_id = str(e.originator_id)
+        self._patron(db, patron_id)
+        db.conn.execute("UPDATE door_patrons SET tags = ? WHERE id = ?",
+                        (", ".join(e.tags), patron_id))  # fmt: skip
+        self._name(db, patron_id, e.first_name or "", e.last_name or "")
+
+    def _name(self, db: Database, patron_id: str, first: str, last: str) -> None:
+        """The name, for the greeting and for finding someone who forgot the ticket."""
+        folded = " " + fold(" ".join(p for p in (first, last) if p))
+        db.conn.execute(
+            "UPDATE door_patrons SET first_name = ?, last_name = ?, folded_name = ? WHERE id = ?",
+            (first, last, folded, patron_id),
+        )
+
+    def _patron_renamed(self, db: Database, e, position: int) -> None:
+        if "first_name" in e.changes or "last_name" in e.changes:
+            patron_id = str(e.originator_id)
+            row = db.conn.execute("SELECT first_name, last_name FROM door_patrons WHERE id = ?",
+                                  (patron_id,)).fetchone()  # fmt: skip
+            if row is not None:
+                self._name(db, patron_id, e.changes.get("first_name", row[0]) or "",
+                           e.changes.get("last_name", row[1]) or "")  # fmt: skip
+
+    def _patron_tags(self, db: Database, e, position: int) -> None:
+        db.conn.execute("UPDATE door_patrons SET tags = ? WHERE id = ?",
+                        (", ".join(e.tags), str(e.originator_id)))  # fmt: skip
+
+    def _order_placed(self, db: Database, e, position: int) -> None:
+        if not e.patron_id:
+            return
+        when = iso(e.occurred_at)
+        db.conn.execute(
+            "INSERT OR REPLACE INTO door_orders VALUES (?,?,?,?,?)",
+            (str(e.originator_id), e.patron_id, e.performance_id, len(e.codes), when),
+        )
+        self._active(db, e.patron_id, when)
+
+    def _subscribed(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        self._active(db, e.patron_id, when)
+        db.conn.execute(
+            "UPDATE door_patrons SET subscriptions = subscriptions + 1,"
+            " subscriber_since = min(coalesce(subscriber_since, ?), ?) WHERE id = ?",
+            (when, when, e.patron_id),
+        )
+
+    def _membership(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        starts_on = getattr(e, "starts_on", "")
+        since = iso(datetime.fromisoformat(starts_on).replace(tzinfo=UTC)) if starts_on else when
+        self._active(db, e.patron_id, when)
+        db.conn.execute(
+            "UPDATE door_patrons SET member_since = min(coalesce(member_since, ?), ?) WHERE id = ?",
+            (since, since, e.patron_id),
+        )
+
+    def _donation(self, db: Database, e, position: int) -> None:
+        when = iso(e.occurred_at)
+        self._active(db, e.patron_id, when)
+        db.conn.execute("INSERT OR IGNORE INTO door_donations VALUES (?,?,0)",
+                        (str(e.originator_id), e.patron_id))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_patrons SET donations = donations + 1, unthanked = unthanked + 1"
+            " WHERE id = ?",
+            (e.patron_id,),
+        )
+
+    def _thanked(self, db: Database, e, position: int) -> None:
+        changed = db.conn.execute(
+            "UPDATE door_donations SET thanked = 1 WHERE id = ? AND thanked = 0",
+            (str(e.originator_id),),
+        ).rowcount
+        if changed:
+            db.conn.execute(
+                "UPDATE door_patrons SET unthanked = max(0, unthanked - 1) WHERE id = ?",
+                (e.patron_id,),
+            )
+
+
+# -- queries used by the door view --------------------------------------------------
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def performances(db: Database) -> list[dict]:
+    """Every performance, earliest first: id, title, starts_at, venue, capacity, sold."""
+    return _rows(db.conn.execute(
+        "SELECT id, production_id, title, starts_at, venue, capacity, sold"
+        " FROM door_performances ORDER BY starts_at, title, id"
+    ))  # fmt: skip
+
+
+def performance(db: Database, performance_id: str) -> dict | None:
+    found = _rows(db.conn.execute(
+        "SELECT id, production_id, title, starts_at, venue, capacity, sold"
+        " FROM door_performances WHERE id = ?", (performance_id,)
+    ))  # fmt: skip
+    return found[0] if found else None
+
+
+def ticket(db: Database, code: str) -> dict | None:
+    """A ticket by its (normalised) code: performance, patron, status, admission."""
+    found = _rows(db.conn.execute(
+        "SELECT id, code, performance_id, patron_id, order_id, status, admitted_at,"
+        " admitted_door FROM door_tickets WHERE code = ?", (code,)
+    ))  # fmt: skip
+    return found[0] if found else None
+
+
+def house_count(db: Database, performance_id: str) -> dict:
+    """``{"admitted", "sold", "capacity", "doors": {door: admitted}}`` for one performance."""
+    show = performance(db, performance_id)
+    doors = {
+        door: n
+        for door, n in db.conn.execute(
+            "SELECT admitted_door, count(*) FROM door_tickets"
+            " WHERE performance_id = ? AND admitted_door IS NOT NULL"
+            " GROUP BY admitted_door ORDER BY admitted_door",
+            (performance_id,),
+        )
+    }
+    return {
+        "admitted": sum(doors.values()),
+        "sold": show["sold"] if show else 0,
+        "capacity": show["capacity"] if show else 0,
+        "doors": doors,
+    }
+
+
+def recent_scans(db: Database, performance_id: str, door: str | None = None,
+                 limit: int = 8) -> list[dict]:  # fmt: skip
+    """The latest scans for a performance (at one door, or all), newest first."""
+    where, params = "performance_id = ?", [performance_id]
+    if door is not None:
+        where += " AND door = ?"
+        params.append(door)
+    return _rows(db.conn.execute(
+        f"SELECT position, door, code, verdict, occurred_at, workstation FROM door_scans"
+        f" WHERE {where} ORDER BY position DESC LIMIT ?", (*params, limit)
+    ))  # fmt: skip
+
+
+def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12) -> list[dict]:
+    """Patrons holding tickets for this performance whose name has a word starting
+    with each word typed: ``[{"patron_id", "name", "tickets": [{"code", "status",
+    "admitted_door"}]}]``. Only tonight's ticket holders: the door browses no one else."""
+    words = [w for w in fold(text).split() if w]
+    if not words:
+        return []
+    where = " AND ".join("p.folded_name LIKE ? ESCAPE '\\'" for _ in words)
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+               for w in words]  # fmt: skip
+    cursor = db.conn.execute(
+        "SELECT p.id, p.first_name, p.last_name, t.code, t.status, t.admitted_door"
+        " FROM door_tickets t JOIN door_patrons p ON p.id = t.patron_id"
+        f" WHERE t.performance_id = ? AND {where}"
+        " ORDER BY p.last_name, p.first_name, p.id, t.code",
+        (performance_id, *[f"% {w}%" for w in escaped]),
+    )
+    holders: dict[str, dict] = {}
+    for patron_id, first, last, code, status, door in cursor:
+        if patron_id not in holders:
+            if len(holders) == limit:
+                break
+            name = " ".join(p for p in (first, last) if p)
+            holders[patron_id] = {"patron_id": patron_id, "name": name, "tickets": []}
+        holders[patron_id]["tickets"].append(
+            {"code": code, "status": status, "admitted_door": door}
+        )
+    return list(holders.values())
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def patron_facts(db: Database, patron_id: str, performance_id: str, group_size: int = 3
+                 ) -> PatronFacts:  # fmt: skip
+    """What the greeting cue needs about a patron arriving for ``performance_id``.
+
+    Visits count performances attended other than this one, so the cue is the
+    same whether or not this admission has reached the read model yet.
+    """
+    row = db.conn.execute(
+        "SELECT first_name, tags, last_activity_at, subscriptions, subscriber_since,"
+        " member_since, donations, unthanked FROM door_patrons WHERE id = ?",
+        (patron_id,),
+    ).fetchone()
+    if row is None:
+        return PatronFacts()
+    first_name, tags, last_activity, subscriptions, subscriber_since, member_since = row[:6]
+    donations, unthanked = row[6:]
+    purchases, group_orders = db.conn.execute(
+        "SELECT count(*), coalesce(sum(tickets >= ?), 0) FROM door_orders WHERE patron_id = ?",
+        (group_size, patron_id),
+    ).fetchone()
+    productions = db.conn.execute(
+        "SELECT count(DISTINCT p.production_id) FROM door_tickets t"
+        " JOIN door_performances p ON p.id = t.performance_id WHERE t.patron_id = ?",
+        (patron_id,),
+    ).fetchone()[0]
+    visits, last_visit = db.conn.execute(
+        "SELECT count(DISTINCT performance_id), max(admitted_at) FROM door_tickets"
+        " WHERE patron_id = ? AND admitted_at IS NOT NULL AND performance_id != ?",
+        (patron_id, performance_id),
+    ).fetchone()
+    return PatronFacts(
+        first_name=first_name,
+        tags=tuple(t for t in tags.split(", ") if t),
+        purchases=purchases,
+        productions=productions,
+        group_orders=group_orders,
+        visits=visits,
+        last_visit=_moment(last_visit),
+        last_activity=_moment(last_activity),
+        subscriptions=subscriptions,
+        subscriber_since=_moment(subscriber_since),
+        member_since=_moment(member_since),
+        donations=donations,
+        unthanked_donations=unthanked,
+    )

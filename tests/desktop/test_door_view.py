@@ -1,0 +1,258 @@
+"""The door view, driven with real key events: scanner bursts, typing, verdicts, greeting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.views.verdict_panel import PALETTE
+from domain.ticket_codes import grouped, new_code
+from projections import patron_directory
+
+PRICES = {"Adult": 3000, "Student": 1200}
+
+
+def local_today_at(hour: int) -> datetime:
+    return datetime.now().astimezone().replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture
+def evening(services) -> dict:
+    """Yesterday's, today's and tomorrow's performance; tickets for Ada and Grace tonight."""
+    app = services.app
+    show = app.create_production("Tosca")
+    today = local_today_at(19)
+    ids = {
+        name: app.schedule_performance(show, today + timedelta(days=offset), 200, PRICES,
+                                       venue="Main hall")
+        for name, offset in (("yesterday", -1), ("tonight", 0), ("tomorrow", 1))
+    }  # fmt: skip
+    db = services.runner.db()
+    people = {r["first_name"]: r["id"] for r in patron_directory.page(db)}
+    ada = app.sell_tickets(ids["tonight"], {"Adult": 2}, patron_id=people["Ada"])
+    grace = app.sell_tickets(ids["tomorrow"], {"Adult": 1}, patron_id=people["Grace"])
+    refunded = app.sell_tickets(ids["tonight"], {"Student": 1})
+    app.refund_order(refunded["order_id"])
+    return {**ids, "people": people, "ada": ada["codes"], "grace": grace["codes"][0],
+            "refunded": refunded["codes"][0]}  # fmt: skip
+
+
+@pytest.fixture
+def door(window, evening, qtbot):
+    window.show_area("door")
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.scanner.active)
+    return view
+
+
+def burst(qtbot, widget, text, terminator=Qt.Key.Key_Return, delay=2):
+    """What a USB scanner does: the code within milliseconds, then its terminator."""
+    qtbot.keyClicks(widget, text, delay=delay)
+    if terminator is not None:
+        qtbot.keyClick(widget, terminator)
+
+
+def test_todays_performance_is_preselected_with_its_house_count(door, evening):
+    assert door.performance_id() == evening["tonight"]
+    assert door.performance_box.currentText().startswith("Tosca — Today, 19:00")
+    assert door.house.admitted_label.text() == "0"
+    assert door.house.sold_label.text() == "admitted of 2 sold · 200 seats"
+    assert door.panel.title_label.text() == "Ready to scan"
+
+
+@pytest.mark.parametrize("focus", ["door_field", "performance_box", "code_field", "kiosk_button"])
+def test_a_scanner_burst_admits_whichever_widget_has_focus(door, evening, qtbot, focus):
+    widget = getattr(door, focus)
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus)
+    before = (door.door_field.text(), door.code_field.text(), door.performance_id())
+    burst(qtbot, QApplication.focusWidget(), evening["ada"][0])
+    assert door.panel.verdict == "admit"
+    assert door.panel.title_label.text() == "ADMIT"
+    assert door.sounds.requested == ["admit"]
+    # none of the burst's keys leaked into the focused widget
+    assert (door.door_field.text(), door.code_field.text(), door.performance_id()) == before
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
+    assert door.house.door_counts() == {"Main door (here)": "1"}
+
+
+@pytest.mark.parametrize(
+    "terminator", [Qt.Key.Key_Enter, Qt.Key.Key_Tab, None], ids=["keypad-enter", "tab", "none"]
+)
+def test_scanners_ending_with_keypad_enter_tab_or_nothing_are_understood(
+    door, evening, qtbot, terminator
+):
+    door.code_field.setFocus()
+    burst(qtbot, door.code_field, evening["ada"][1].lower(), terminator, delay=0)
+    qtbot.waitUntil(lambda: door.panel.verdict == "admit")
+    assert door.code_field.text() == ""
+
+
+def test_every_verdict_has_its_own_colour_sound_words_and_accessible_description(
+    door, evening, qtbot
+):
+    door.code_field.setFocus()
+    shown = []
+
+    def scan(code):
+        burst(qtbot, door.code_field, code)
+        panel = door.panel
+        shown.append((panel.verdict, panel.title_label.text()))
+        assert panel.property("verdict") == panel.verdict
+        painted = panel.grab().toImage().pixelColor(12, panel.height() // 2).name()
+        assert painted == PALETTE[panel.verdict][0]
+        assert panel.accessibleName() == panel.title_label.text()
+        assert panel.detail_label.text() in panel.accessibleDescription()
+        return panel.detail_label.text()
+
+    scan(evening["ada"][0])
+    door.door_field.setText("North door")
+    assert "at Main door" in scan(evening["ada"][0])
+    assert "This ticket is for Tosca" in scan(evening["grace"])
+    assert "refunded" in scan(evening["refunded"])
+    assert "no ticket with this code" in scan(new_code())
+    assert shown == [
+        ("admit", "ADMIT"), ("already_admitted", "ALREADY ADMITTED"),
+        ("wrong_performance", "WRONG PERFORMANCE"), ("void", "REFUNDED"),
+        ("unknown", "UNKNOWN CODE"),
+    ]  # fmt: skip
+    assert door.sounds.requested == [v for v, _ in shown]
+    assert len({PALETTE[v][0] for v, _ in shown}) == 5
+
+
+def test_a_garbled_burst_is_shown_as_read_and_a_typo_asks_to_check_the_code(door, evening, qtbot):
+    burst(qtbot, door.door_field, "hello world!")
+    assert door.panel.verdict == "unknown"
+    assert "Read: hello world!" in door.panel.code_label.text()
+    code = evening["ada"][0]
+    typo = code[:3] + next(c for c in "CEFGH" if c != code[3]) + code[4:]
+    burst(qtbot, door.door_field, typo)
+    assert door.panel.verdict == "unknown"
+    assert "check the code" in door.panel.detail_label.text()
+    assert door.door_field.text() == "Main door"
+
+
+def test_a_code_typed_by_hand_is_checked_on_enter_and_kept_when_unknown(door, evening, qtbot):
+    door.code_field.setFocus()
+    code = grouped(evening["ada"][0])
+    qtbot.keyClicks(door.code_field, code, delay=80)  # a person, not a scanner
+    qtbot.waitUntil(lambda: door.code_field.text() == code)
+    assert door.panel.verdict == "idle"  # nothing checked while typing
+    qtbot.keyClick(door.code_field, Qt.Key.Key_Return)
+    assert door.panel.verdict == "admit" and door.code_field.text() == ""
+    qtbot.keyClicks(door.code_field, "NOPE42", delay=80)
+    qtbot.waitUntil(lambda: door.code_field.text() == "NOPE42")
+    qtbot.keyClick(door.code_field, Qt.Key.Key_Return)
+    assert door.panel.verdict == "unknown"
+    assert door.code_field.text() == "NOPE42"  # kept so it can be corrected
+
+
+def test_human_typing_in_the_patron_search_is_not_a_scan(window, door, services, qtbot):
+    events = services.app.event_count()
+    window.focus_search()
+    qtbot.waitUntil(lambda: not door.scanner.active)
+    search = window.patron_list.search_field
+    qtbot.keyClicks(search, "Lovelace", delay=80)
+    qtbot.waitUntil(lambda: search.text() == "Lovelace")
+    qtbot.waitUntil(lambda: "1 patron matches" in window.patron_list.count_label.text())
+    # away from the door even a fast burst is just text in the field that has focus
+    search.clear()
+    burst(qtbot, search, "ZIMMER", terminator=None, delay=0)
+    assert search.text() == "ZIMMER"
+    assert door.last_result is None and services.app.event_count() == events
+
+
+def test_the_greeting_names_the_patron_their_visit_rung_cue_and_interests(
+    door, evening, services, qtbot
+):
+    ada = evening["people"]["Ada"]
+    services.app.record_donation(ada, 50_000)
+    burst(qtbot, door.door_field, evening["ada"][0])
+    card = door.panel.greeting
+    assert card.isVisible()
+    assert card.name_label.text() == "Ada"
+    assert card.meta_label.text() == "1st visit · Tryer"
+    assert [c.text() for c in card.cue_labels] == [
+        "First visit: welcome them!", "Donor: thank them for their support",
+    ]  # fmt: skip
+    assert card.chips() == ["opera", "chamber music"]
+    everything = " ".join(label.text() for label in door.panel.findChildren(type(card.name_label))
+                          if not label.isHidden())  # fmt: skip
+    assert "500" not in everything and "€" not in everything and "$" not in everything
+    # a refused scan hides the greeting again
+    burst(qtbot, door.door_field, evening["grace"])
+    assert not card.isVisible()
+
+
+def test_a_ticket_sold_without_a_patron_gets_a_plain_welcome(door, evening, services, qtbot):
+    code = services.app.sell_tickets(evening["tonight"], {"Adult": 1})["codes"][0]
+    burst(qtbot, door.door_field, code)
+    assert door.panel.verdict == "admit"
+    assert door.panel.greeting.name_label.text() == "Welcome!"
+
+
+def test_kiosk_mode_fills_the_screen_with_the_door_and_esc_leaves(window, door, qtbot):
+    qtbot.mouseClick(door.kiosk_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.isFullScreen)
+    assert not window.sidebar.isVisible() and not window.statusBar().isVisible()
+    assert door.kiosk_button.text() == "Leave full screen (Esc)"
+    door.code_field.setFocus()
+    qtbot.keyClick(door.code_field, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert window.sidebar.isVisible() and not door.kiosk
+    qtbot.keyClick(door.code_field, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    qtbot.keyClick(door.code_field, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+
+
+def test_choosing_another_performance_shows_its_count_and_checks_against_it(door, evening, qtbot):
+    door.choose_performance(evening["tomorrow"])
+    assert door.house.sold_label.text() == "admitted of 1 sold · 200 seats"
+    burst(qtbot, door.door_field, evening["grace"])
+    assert door.panel.verdict == "admit"
+    assert door.last_result["performance_id"] == evening["tomorrow"]
+
+
+def test_scans_at_other_doors_show_in_the_house_count(door, evening, services, qtbot):
+    services.app.scan(evening["ada"][1], evening["tonight"], "Balcony")
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
+    assert door.house.door_counts() == {"Balcony": "1", "Main door (here)": "0"}
+    assert door.recent.list.item(0).text() == "No scans yet"  # this door's scans only
+
+
+def test_the_last_admission_can_be_undone_with_a_reason(door, evening, services, qtbot):
+    assert not door.undo_button.isEnabled()
+    burst(qtbot, door.door_field, evening["ada"][0])
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
+    qtbot.mouseClick(door.undo_button, Qt.MouseButton.LeftButton)
+    assert door.undo_bar.isVisible()
+    qtbot.waitUntil(door.undo_reason.hasFocus)
+    qtbot.keyClick(door.undo_reason, Qt.Key.Key_Return)  # no reason yet: explained, kept open
+    assert "Say why" in door.undo_error.text() and door.undo_bar.isVisible()
+    qtbot.keyClicks(door.undo_reason, "oops", delay=80)
+    qtbot.waitUntil(lambda: door.undo_reason.text() == "oops")
+    qtbot.keyClick(door.undo_reason, Qt.Key.Key_Return)
+    assert not door.undo_bar.isVisible() and not door.undo_button.isEnabled()
+    assert door.panel.title_label.text() == "Admission undone"
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "0")
+    assert door.recent.list.item(0).text().endswith(f"Admission undone\n{evening['ada'][0]}")
+
+
+def test_a_patron_who_forgot_the_ticket_is_found_by_name_and_admitted(door, evening, qtbot):
+    qtbot.mouseClick(door.lookup_button, Qt.MouseButton.LeftButton)
+    dialog = door.lookup_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.search_field.hasFocus())
+    qtbot.keyClicks(dialog.search_field, "love", delay=80)
+    qtbot.waitUntil(lambda: dialog.results.count() == 1)
+    assert dialog.results.item(0).text() == "Ada Lovelace — 2 ticket(s), 2 still to come in"
+    assert dialog.admit_button.text() == "Admit 2 ticket(s)"
+    qtbot.keyClick(dialog.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: door.lookup_dialog is None or not dialog.isVisible())
+    assert door.panel.verdict == "admit"
+    assert door.panel.detail_label.text() == "2 of 2 tickets admitted, found by name."
+    assert door.panel.greeting.name_label.text() == "Ada"
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "2")

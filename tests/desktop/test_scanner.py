@@ -1,0 +1,110 @@
+"""The scanner filter tells a USB scanner's burst from a person typing, by key timing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+from desktop.scanner import ScannerFilter
+
+CODE = "9CEFGHJKNPRT"
+
+
+@pytest.fixture
+def form(qtbot):
+    """A window with two fields and a scanner filter watching it."""
+    window = QWidget()
+    first, second = QLineEdit(window), QLineEdit(window)
+    layout = QVBoxLayout(window)
+    layout.addWidget(first)
+    layout.addWidget(second)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    first.setFocus()
+    scanner = ScannerFilter(window, max_gap_ms=30, min_length=6)
+    scanner.scope = window
+    scans: list[str] = []
+    scanner.scanned.connect(scans.append)
+    scanner.start()
+    yield window, first, second, scanner, scans
+    scanner.stop()
+
+
+@pytest.mark.parametrize(
+    "terminator", [Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, None],
+    ids=["enter", "keypad-enter", "tab", "no-terminator"],
+)  # fmt: skip
+def test_a_fast_burst_is_a_scan_and_none_of_its_keys_reach_the_field(form, qtbot, terminator):
+    window, first, second, scanner, scans = form
+    entered = []
+    first.returnPressed.connect(lambda: entered.append(first.text()))
+    qtbot.keyClicks(first, CODE, delay=2)
+    if terminator is not None:
+        qtbot.keyClick(first, terminator)
+        assert scans == [CODE]
+    else:
+        qtbot.waitUntil(lambda: scans == [CODE])
+    assert first.text() == "" and entered == []
+    assert first.hasFocus()  # Tab ended the scan; it did not move the focus
+
+
+def test_a_person_typing_gets_every_key_in_order_and_no_scan(form, qtbot):
+    window, first, second, scanner, scans = form
+    entered = []
+    first.returnPressed.connect(lambda: entered.append(first.text()))
+    qtbot.keyClicks(first, "Ada Lovelace", delay=80)
+    qtbot.waitUntil(lambda: first.text() == "Ada Lovelace")
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert entered == ["Ada Lovelace"] and scans == []
+
+
+def test_typing_then_a_scan_keeps_both_apart(form, qtbot):
+    window, first, second, scanner, scans = form
+    qtbot.keyClicks(second, "note", delay=80)
+    qtbot.waitUntil(lambda: second.text() == "note")
+    qtbot.keyClicks(second, CODE, delay=1)
+    qtbot.keyClick(second, Qt.Key.Key_Return)
+    assert scans == [CODE] and second.text() == "note"
+
+
+def test_a_doubled_enter_after_a_scan_is_swallowed(form, qtbot):
+    window, first, second, scanner, scans = form
+    entered = []
+    first.returnPressed.connect(lambda: entered.append(first.text()))
+    qtbot.keyClicks(first, CODE, delay=1)
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert scans == [CODE] and entered == []
+
+
+def test_a_short_fast_burst_with_enter_is_reported_not_dropped(form, qtbot):
+    window, first, second, scanner, scans = form
+    qtbot.keyClicks(first, "x7#", delay=1)
+    qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert scans == ["x7#"] and first.text() == ""
+
+
+def test_a_short_fast_burst_without_terminator_stays_as_typed(form, qtbot):
+    window, first, second, scanner, scans = form
+    qtbot.keyClicks(first, "ok", delay=1)
+    qtbot.waitUntil(lambda: first.text() == "ok")
+    assert scans == []
+
+
+def test_stopped_the_filter_lets_a_burst_through_as_text(form, qtbot):
+    window, first, second, scanner, scans = form
+    scanner.stop()
+    qtbot.keyClicks(first, CODE, delay=1)
+    assert first.text() == CODE and scans == []
+
+
+def test_scans_in_quick_succession_are_all_reported_in_order(form, qtbot):
+    window, first, second, scanner, scans = form
+    codes = [f"{CODE[:-2]}{n:02d}" for n in range(10)]
+    for code in codes:
+        qtbot.keyClicks(first, code, delay=1)
+        qtbot.keyClick(first, Qt.Key.Key_Return)
+    assert scans == codes and first.text() == ""

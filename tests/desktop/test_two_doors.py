@@ -1,0 +1,65 @@
+"""Two door workstations on one shared PostgreSQL store, each with its own read models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QSettings, Qt
+
+from desktop.bootstrap import bootstrap
+from desktop.config import resolve
+from desktop.settings import Settings
+
+
+def workstation_settings(path, door: str) -> Settings:
+    settings = Settings(QSettings(str(path), QSettings.Format.IniFormat))
+    settings.set("door/name", door)
+    settings.set("projections/poll_interval_ms", 200)
+    settings.set("door/sounds", False)
+    return settings
+
+
+def test_a_scan_at_one_door_shows_at_the_other_within_two_seconds(
+    postgres_db, tmp_path, open_window, qtbot
+):
+    north = bootstrap(resolve(tmp_path / "north", store=postgres_db), staff="jo",
+                      workstation="door-north")  # fmt: skip
+    south = bootstrap(resolve(tmp_path / "south", store=postgres_db), staff="sam",
+                      workstation="door-south")  # fmt: skip
+    windows = []
+    try:
+        assert north.config.readmodels_path != south.config.readmodels_path
+        app = north.app
+        tonight = datetime.now().astimezone().replace(hour=19, minute=30, second=0,
+                                                       microsecond=0)  # fmt: skip
+        show = app.schedule_performance(app.create_production("Aida"), tonight, 120,
+                                        {"Adult": 2500})  # fmt: skip
+        ada = app.register_patron("Ada", "Lovelace")
+        codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada)["codes"]
+        south.runner.catch_up()
+        windows = [
+            open_window(north, workstation_settings(tmp_path / "n.ini", "North door")),
+            open_window(south, workstation_settings(tmp_path / "s.ini", "South door")),
+        ]
+        for window in windows:
+            window.show_area("door")
+        north_door, south_door = (w.door_view for w in windows)
+        assert north_door.performance_id() == south_door.performance_id() == show
+
+        qtbot.keyClicks(north_door.code_field, codes[0], delay=1)
+        qtbot.keyClick(north_door.code_field, Qt.Key.Key_Return)
+        assert north_door.panel.verdict == "admit"
+        qtbot.waitUntil(lambda: south_door.house.admitted_label.text() == "1", timeout=2000)
+        assert south_door.house.door_counts() == {"North door": "1", "South door (here)": "0"}
+
+        # the same ticket at the other door: refused, naming where it went in
+        qtbot.keyClicks(south_door.code_field, codes[0], delay=1)
+        qtbot.keyClick(south_door.code_field, Qt.Key.Key_Return)
+        assert south_door.panel.verdict == "already_admitted"
+        assert "at North door" in south_door.panel.detail_label.text()
+        assert south_door.house.admitted_label.text() == "1"
+    finally:
+        for window in windows:
+            window.close()
+        north.close()
+        south.close()
