@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop.background import BackgroundRunner
 from desktop.barcode_reading import codes_in_file, zbar_problem
 from desktop.formatting import local_moment
+from desktop.loyalty_labels import rung_label
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
 from desktop.sounds import VerdictSounds
@@ -488,13 +489,6 @@ class DoorView(QWidget):
         facts = door.patron_facts(self.runner.db(), patron_id, result["performance_id"],
                                   self.thresholds.group_size)  # fmt: skip
         g = loyalty.greeting(facts, datetime.now(tz=UTC), self.thresholds)
-        rungs = {
-            loyalty.PROSPECT: self.tr("New patron"),
-            loyalty.TRYER: self.tr("Tryer"),
-            loyalty.BUYER: self.tr("Buyer"),
-            loyalty.ADVOCATE: self.tr("Advocate"),
-            loyalty.LAPSED: self.tr("Lapsed"),
-        }
         cues = []
         for cue in g.cues:
             if cue.kind == loyalty.FIRST_VISIT:
@@ -511,7 +505,7 @@ class DoorView(QWidget):
         self.panel.show_greeting(
             g.first_name or self.tr("Welcome!"),
             self.tr("{ordinal} visit · {rung}").format(
-                ordinal=loyalty.ordinal(g.visit_number), rung=rungs[g.rung]),
+                ordinal=loyalty.ordinal(g.visit_number), rung=rung_label(g.rung)),
             cues, self.tr("Talk about"), list(g.interests),
         )  # fmt: skip
 

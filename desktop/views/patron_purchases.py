@@ -7,6 +7,8 @@ where an order is refunded, exchanged or its tickets printed again.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.export import add_export
 from desktop.formatting import local_date, money
+from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
 from desktop.models.order_table import OrderTableModel
 from desktop.views.box_office import upcoming_first
@@ -30,7 +33,8 @@ from desktop.views.sell_dialog import SellDialog
 from desktop.views.subscription_dialog import SubscriptionDialog
 from desktop.views.tickets_ready import print_tickets, printable, save_tickets
 from desktop.views.widgets import FlowLayout, heading, table_view
-from projections import box_office
+from domain import loyalty
+from projections import box_office, door
 
 
 class StatTile(QFrame):
@@ -75,7 +79,8 @@ class PatronStats(QWidget):
         for tile in (self.spend, self.visits, self.tickets, self.status):
             layout.addWidget(tile, 1)
 
-    def show_stats(self, stats: dict | None) -> None:
+    def show_stats(self, stats: dict | None, rung: str = "") -> None:
+        """The figures; ``rung`` is the patron's place on the loyalty ladder (domain.loyalty)."""
         stats = stats or {}
         donations = int(stats.get("donations_cents") or 0)
         self.spend.show_value(
@@ -92,18 +97,13 @@ class PatronStats(QWidget):
             str(int(stats.get("tickets") or 0)),
             self.tr("1 order") if orders == 1 else self.tr("{n} orders").format(n=orders),
         )
-        parts = []
+        parts = [rung_label(rung)] if rung else []
         if stats.get("subscriber"):
             parts.append(self.tr("Subscriber"))
         if stats.get("member_until"):
             parts.append(self.tr("Member"))
         until = local_date(stats.get("member_until"))
-        if not parts:
-            value = self.tr("Tryer") if orders == 1 else (
-                self.tr("Buyer") if orders > 1 else self.tr("Not bought yet"))  # fmt: skip
-        else:
-            value = " · ".join(parts)
-        self.status.show_value(value, self.tr("member until {date}").format(date=until)
+        self.status.show_value(" · ".join(parts), self.tr("member until {date}").format(date=until)
                                if until else "")  # fmt: skip
 
 
@@ -118,6 +118,8 @@ class PurchasesPanel(QWidget):
         self.runner = runner
         self.patron: dict | None = None
         self.dialog: QWidget | None = None
+        #: the office's loyalty thresholds (the window sets them from the settings)
+        self.thresholds = loyalty.LoyaltyThresholds()
         self.stats = PatronStats(parent)
 
         self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
@@ -201,7 +203,9 @@ class PurchasesPanel(QWidget):
             self._order_changed()
             return
         db = self.runner.db()
-        self.stats.show_stats(box_office.patron_stats(db, patron["id"]))
+        facts = door.patron_facts(db, patron["id"], "", self.thresholds.group_size)
+        rung = loyalty.rung(facts, datetime.now(tz=UTC), self.thresholds)
+        self.stats.show_stats(box_office.patron_stats(db, patron["id"]), rung)
         rows = box_office.orders_for_patron(db, patron["id"])
         self.model.set_rows(rows)
         self.count.setText(self.tr("1 order") if len(rows) == 1
