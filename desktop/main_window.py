@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
         for key in AREAS:
             self.areas.addWidget(self.pages[key])
         self.navigation.currentRowChanged.connect(self.areas.setCurrentIndex)
+        self._stale: set[str] = set()
+        self.areas.currentChanged.connect(self._refresh_shown_area)
 
         brand = QLabel(self.tr("Houselights"), self)
         brand.setObjectName("brand")
@@ -375,13 +377,28 @@ class MainWindow(QMainWindow):
 
     # -- read models -----------------------------------------------------------------
     def read_models_changed(self, _position: int = 0) -> None:
-        """The runner wrote new rows: refresh what is on screen."""
-        self.patron_list.refresh()
-        self.box_office.refresh()
-        self.reports.refresh()
-        if self.patron_page.patron_id is not None:
-            self.patron_page.refresh()
-        if self.current_area() == DOOR:
+        """The runner wrote new rows: refresh the area on screen; the others when shown.
+
+        At the door this keeps scans from reloading the patron list, the box office
+        and the reports nobody is looking at.
+        """
+        self._stale = set(AREAS)
+        self._refresh_shown_area()
+
+    def _refresh_shown_area(self, _index: int = 0) -> None:
+        area = self.current_area()
+        if area not in self._stale:
+            return
+        self._stale.discard(area)
+        if area == PATRONS:
+            self.patron_list.refresh()
+            if self.patron_page.patron_id is not None:
+                self.patron_page.refresh()
+        elif area == BOX_OFFICE:
+            self.box_office.refresh()
+        elif area == REPORTS:
+            self.reports.refresh()
+        elif area == DOOR:
             self.door_view.refresh()
 
     def set_sync_status(self, lag: int) -> None:
