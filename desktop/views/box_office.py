@@ -8,8 +8,6 @@ refunded or exchanged in a few clicks.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +26,7 @@ from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
 from desktop.models.ticket_table import TicketTableModel
-from desktop.views.order_changes import ExchangeDialog, RefundDialog, refund_message
+from desktop.views.order_actions import ChosenOrder, OrderActions, upcoming_first
 from desktop.views.performance_dialog import (
     EDIT_PERFORMANCE,
     NEW_PERFORMANCE,
@@ -36,7 +34,6 @@ from desktop.views.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.sell_dialog import SellDialog
-from desktop.views.tickets_ready import print_tickets, printable, save_tickets
 from desktop.views.widgets import heading, table_view
 from projections import box_office
 from projections import patron_directory as directory
@@ -44,16 +41,7 @@ from projections import patron_directory as directory
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def upcoming_first(rows: list[dict], now: datetime | None = None) -> list[dict]:
-    """Upcoming (and just started) performances soonest first, then past ones, latest first."""
-    now_iso = ((now or datetime.now(UTC)) - box_office.STILL_CURRENT).isoformat()
-    upcoming = sorted((r for r in rows if r["starts_at"] >= now_iso), key=lambda r: r["starts_at"])
-    past = sorted((r for r in rows if r["starts_at"] < now_iso), key=lambda r: r["starts_at"],
-                  reverse=True)  # fmt: skip
-    return upcoming + past
-
-
-class BoxOfficeView(QWidget):
+class BoxOfficeView(OrderActions, QWidget):
     #: a CSV was written, or something else worth a status-bar line
     message = Signal(str)
     open_patron = Signal(str)
@@ -335,12 +323,6 @@ class BoxOfficeView(QWidget):
             self.open_patron.emit(tickets[0]["patron_id"])
 
     # -- dialogs ----------------------------------------------------------------
-    def _show(self, dialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-
     def _scheduled(self, performance_id: str, message: str) -> None:
         self.refresh()
         self.select_performance(performance_id)
@@ -370,9 +352,6 @@ class BoxOfficeView(QWidget):
         self._show(dialog)
         return dialog
 
-    def sellable_performances(self) -> list[dict]:
-        return upcoming_first(box_office.performances(self.runner.db(), include_past=False))
-
     def sell(self, patron: dict | None = None) -> SellDialog | None:
         performances = self.sellable_performances()
         current = self.current_performance()
@@ -393,47 +372,15 @@ class BoxOfficeView(QWidget):
             else self.tr("Sold {count} tickets.").format(count=count)
         )  # fmt: skip
 
-    def refund(self) -> RefundDialog | None:
-        """Refund order… asks once, then refunds the order of the selected ticket."""
+    def chosen_order(self) -> ChosenOrder | None:
+        """The order of the selected tickets (those selected, not the whole order)."""
         tickets = self.selected_tickets()
-        if not tickets:
-            return None
-        dialog = RefundDialog(self.app, self.runner, tickets[0]["order_id"],
-                              tickets[0].get("buyer") or "", self.window())  # fmt: skip
-        dialog.refunded.connect(lambda result: self.message.emit(refund_message(result)))
-        self._show(dialog)
-        return dialog
-
-    def exchange(self) -> ExchangeDialog | None:
-        tickets = [t for t in self.selected_tickets() if t.get("status") == "valid"]
         performance = self.current_performance()
         if not tickets or performance is None:
             return None
-        dialog = ExchangeDialog(
-            self.app, self.runner, [t["code"] for t in tickets], performance,
-            self.sellable_performances(), patron_name=tickets[0].get("buyer") or "",
-            order_id=tickets[0]["order_id"], parent=self.window(),
-        )  # fmt: skip
-        dialog.exchanged.connect(lambda result: self.message.emit(self.tr("Tickets exchanged.")))
-        self._show(dialog)
-        return dialog
-
-    def _order_tickets(self) -> list[dict]:
-        performance = self.current_performance()
-        tickets = [t for t in self.selected_tickets() if t.get("status") == "valid"]
-        if performance is None or not tickets:
-            return []
-        return printable(performance, tickets, tickets[0].get("buyer") or "")
-
-    def print_order(self) -> None:
-        tickets = self._order_tickets()
-        if tickets:
-            print_tickets(self.window(), tickets)
-
-    def save_order_pdf(self) -> None:
-        tickets = self._order_tickets()
-        if tickets:
-            save_tickets(self.window(), tickets)
+        order_id = tickets[0]["order_id"]
+        return ChosenOrder(order_id, performance, [t for t in tickets if t["order_id"] == order_id],
+                           tickets[0].get("buyer") or "")  # fmt: skip
 
     # -- keys ----------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)

@@ -25,13 +25,11 @@ from desktop.formatting import local_date, money
 from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
 from desktop.models.order_table import OrderTableModel
-from desktop.views.box_office import upcoming_first
 from desktop.views.donation_dialog import DonationDialog
 from desktop.views.membership_dialog import MembershipDialog
-from desktop.views.order_changes import ExchangeDialog, RefundDialog, refund_message
+from desktop.views.order_actions import ChosenOrder, OrderActions
 from desktop.views.sell_dialog import SellDialog
 from desktop.views.subscription_dialog import SubscriptionDialog
-from desktop.views.tickets_ready import print_tickets, printable, save_tickets
 from desktop.views.widgets import FlowLayout, heading, table_view
 from domain import loyalty
 from projections import box_office, door
@@ -107,7 +105,7 @@ class PatronStats(QWidget):
                                if until else "")  # fmt: skip
 
 
-class PurchasesPanel(QWidget):
+class PurchasesPanel(OrderActions, QWidget):
     """The patron's orders; ``summary`` (figures) and ``page_actions`` go elsewhere."""
 
     message = Signal(str)
@@ -231,33 +229,18 @@ class PurchasesPanel(QWidget):
             self.table.selectRow(row)
         return row >= 0
 
-    def valid_tickets(self, order: dict | None = None) -> list[dict]:
-        order = order or self.current_order()
-        if order is None:
-            return []
-        rows = box_office.tickets(self.runner.db(), order["performance_id"])
-        return [r for r in rows if r["order_id"] == order["order_id"] and r["status"] == "valid"]
-
     def _order_changed(self) -> None:
-        has_valid = bool(self.valid_tickets())
+        chosen = self.chosen_order()
+        has_valid = bool(chosen and chosen.valid)
         for button in (self.refund_button, self.exchange_button, self.print_button,
                        self.pdf_button):  # fmt: skip
             button.setEnabled(has_valid)
 
     # -- actions ----------------------------------------------------------------------------
-    def _show(self, dialog) -> None:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-
-    def _performances(self) -> list[dict]:
-        return upcoming_first(box_office.performances(self.runner.db(), include_past=False))
-
     def sell(self) -> SellDialog | None:
         if self.patron is None:
             return None
-        dialog = SellDialog(self.app, self.runner, self._performances(), patron=self.patron,
+        dialog = SellDialog(self.app, self.runner, self.sellable_performances(), patron=self.patron,
                             parent=self.window())  # fmt: skip
         dialog.sold.connect(lambda result: self.message.emit(
             self.tr("Sold {n} tickets to {name}.").format(
@@ -276,7 +259,8 @@ class PurchasesPanel(QWidget):
     def sell_subscription(self) -> SubscriptionDialog | None:
         if self.patron is None:
             return None
-        dialog = SubscriptionDialog(self.app, self.patron, self._performances(), self.window())
+        dialog = SubscriptionDialog(self.app, self.patron, self.sellable_performances(),
+                                    self.window())  # fmt: skip
         dialog.saved.connect(lambda _r: self.message.emit(self.tr("Subscription sold.")))
         self._show(dialog)
         return dialog
@@ -289,44 +273,13 @@ class PurchasesPanel(QWidget):
         self._show(dialog)
         return dialog
 
-    def refund(self) -> RefundDialog | None:
-        order_id = self.current_order_id()
-        if order_id is None:
-            return None
-        dialog = RefundDialog(self.app, self.runner, order_id, self.patron["name"], self.window())
-        dialog.refunded.connect(lambda result: self.message.emit(refund_message(result)))
-        self._show(dialog)
-        return dialog
-
-    def exchange(self) -> ExchangeDialog | None:
+    def chosen_order(self) -> ChosenOrder | None:
+        """The order selected in the table, with all its tickets."""
         order = self.current_order()
-        tickets = self.valid_tickets(order)
-        if not tickets:
+        if order is None or self.patron is None:
             return None
-        performance = box_office.performance(self.runner.db(), order["performance_id"])
-        dialog = ExchangeDialog(
-            self.app, self.runner, [t["code"] for t in tickets], performance,
-            self._performances(), patron_name=self.patron["name"], order_id=order["order_id"],
-            parent=self.window(),
-        )  # fmt: skip
-        dialog.exchanged.connect(lambda _r: self.message.emit(self.tr("Tickets exchanged.")))
-        self._show(dialog)
-        return dialog
-
-    def _printable(self) -> list[dict]:
-        order = self.current_order()
-        tickets = self.valid_tickets(order)
-        if not tickets:
-            return []
-        performance = box_office.performance(self.runner.db(), order["performance_id"])
-        return printable(performance, tickets, self.patron["name"])
-
-    def print_order(self) -> None:
-        tickets = self._printable()
-        if tickets:
-            print_tickets(self.window(), tickets)
-
-    def save_order_pdf(self) -> None:
-        tickets = self._printable()
-        if tickets:
-            save_tickets(self.window(), tickets)
+        db = self.runner.db()
+        tickets = [t for t in box_office.tickets(db, order["performance_id"])
+                   if t["order_id"] == order["order_id"]]  # fmt: skip
+        return ChosenOrder(order["order_id"], box_office.performance(db, order["performance_id"]),
+                           tickets, self.patron["name"])  # fmt: skip
