@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -34,7 +33,7 @@ from desktop.views.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.sell_dialog import SellDialog
-from desktop.views.widgets import heading, table_view
+from desktop.views.widgets import heading, size_columns, table_view
 from projections import box_office
 from projections import patron_directory as directory
 
@@ -78,17 +77,9 @@ class BoxOfficeView(OrderActions, QWidget):
         self.table.setModel(self.proxy)
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.sell())
-        for column, width in (
-            (PerformanceTableModel.WHEN, 200),
-            (PerformanceTableModel.VENUE, 160),
-            (PerformanceTableModel.SOLD, 130),
-            (PerformanceTableModel.LEFT, 100),
-            (PerformanceTableModel.REVENUE, 120),
-        ):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(
-            PerformanceTableModel.TITLE, QHeaderView.ResizeMode.Stretch
-        )
+        p = PerformanceTableModel
+        size_columns(self.table, {p.WHEN: 200, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
+                                  p.REVENUE: 120}, stretch=p.TITLE)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.export_action = add_export(
             self.table, self.export_button, suggested_name=self.tr("performances") + ".csv",
@@ -101,14 +92,7 @@ class BoxOfficeView(OrderActions, QWidget):
         self.tickets_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.tickets_count = QLabel(self)
         self.tickets_count.setObjectName("countLabel")
-        self.refund_button = QPushButton(self.tr("Refund order…"), self)
-        self.refund_button.clicked.connect(self.refund)
-        self.exchange_button = QPushButton(self.tr("Exchange…"), self)
-        self.exchange_button.clicked.connect(self.exchange)
-        self.print_button = QPushButton(self.tr("Print tickets…"), self)
-        self.print_button.clicked.connect(self.print_order)
-        self.pdf_button = QPushButton(self.tr("Save tickets as PDF…"), self)
-        self.pdf_button.clicked.connect(self.save_order_pdf)
+        self.add_order_buttons(self.tr("Save tickets as PDF…"))
         self.buyer_button = QPushButton(self.tr("Open buyer"), self)
         self.buyer_button.setObjectName("flatButton")
         self.buyer_button.clicked.connect(self._open_buyer)
@@ -119,17 +103,9 @@ class BoxOfficeView(OrderActions, QWidget):
         self.ticket_table.setObjectName("tickets")
         self.ticket_table.setModel(self.ticket_proxy)
         self.ticket_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        for column, width in (
-            (TicketTableModel.CODE, 150),
-            (TicketTableModel.LEVEL, 130),
-            (TicketTableModel.PRICE, 100),
-            (TicketTableModel.STATUS, 110),
-            (TicketTableModel.SOLD_AT, 215),
-        ):
-            self.ticket_table.setColumnWidth(column, width)
-        self.ticket_table.horizontalHeader().setSectionResizeMode(
-            TicketTableModel.BUYER, QHeaderView.ResizeMode.Stretch
-        )
+        t = TicketTableModel
+        size_columns(self.ticket_table, {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 110,
+                                         t.SOLD_AT: 215}, stretch=t.BUYER)  # fmt: skip
         self.ticket_table.selectionModel().selectionChanged.connect(
             lambda *_: self._ticket_selection_changed()
         )

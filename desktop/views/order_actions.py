@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QPushButton
 
 from desktop.views.order_changes import ExchangeDialog, RefundDialog, refund_message
 from desktop.views.tickets_ready import print_tickets, printable, save_tickets
@@ -49,6 +50,18 @@ class OrderActions:
 
     def chosen_order(self) -> ChosenOrder | None:
         raise NotImplementedError
+
+    def add_order_buttons(self, pdf_label: str) -> None:
+        """``refund_button``, ``exchange_button``, ``print_button`` and ``pdf_button``."""
+        for name, label, action in (
+            ("refund_button", _tr("Refund order…"), self.refund),
+            ("exchange_button", _tr("Exchange…"), self.exchange),
+            ("print_button", _tr("Print tickets…"), self.print_order),
+            ("pdf_button", pdf_label, self.save_order_pdf),
+        ):
+            button = QPushButton(label, self)
+            button.clicked.connect(action)
+            setattr(self, name, button)
 
     def _show(self, dialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from desktop.views.membership_dialog import MembershipDialog
 from desktop.views.order_actions import ChosenOrder, OrderActions
 from desktop.views.sell_dialog import SellDialog
 from desktop.views.subscription_dialog import SubscriptionDialog
-from desktop.views.widgets import FlowLayout, heading, table_view
+from desktop.views.widgets import FlowLayout, heading, size_columns, table_view
 from domain import loyalty
 from projections import box_office, door
 
@@ -135,28 +134,13 @@ class PurchasesPanel(OrderActions, QWidget):
         self.table = table_view(self)
         self.table.setObjectName("orders")
         self.table.setModel(self.proxy)
-        for column, width in (
-            (OrderTableModel.DATE, 162),
-            (OrderTableModel.TICKETS, 62),
-            (OrderTableModel.TOTAL, 85),
-            (OrderTableModel.STATUS, 95),
-            (OrderTableModel.PAYMENT, 75),
-        ):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(
-            OrderTableModel.PERFORMANCE, QHeaderView.ResizeMode.Stretch
-        )
+        o = OrderTableModel
+        size_columns(self.table, {o.DATE: 162, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95,
+                                  o.PAYMENT: 75}, stretch=o.PERFORMANCE)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._order_changed())
         self.count = QLabel(self)
         self.count.setObjectName("countLabel")
-        self.refund_button = QPushButton(self.tr("Refund order…"), self)
-        self.refund_button.clicked.connect(self.refund)
-        self.exchange_button = QPushButton(self.tr("Exchange…"), self)
-        self.exchange_button.clicked.connect(self.exchange)
-        self.print_button = QPushButton(self.tr("Print tickets…"), self)
-        self.print_button.clicked.connect(self.print_order)
-        self.pdf_button = QPushButton(self.tr("Save as PDF…"), self)
-        self.pdf_button.clicked.connect(self.save_order_pdf)
+        self.add_order_buttons(self.tr("Save as PDF…"))
         self.export_button = QPushButton(self.tr("Export…"), self)
         add_export(
             self.table, self.export_button, suggested_name=self.tr("purchases") + ".csv",

@@ -8,12 +8,12 @@ walk-ups captured at the window and the anonymous sales (lost contacts).
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.contact_capture_table import ContactCaptureModel
-from desktop.views.widgets import heading, table_view
+from desktop.views.widgets import heading, size_columns, table_view
 from projections import box_office
 
 
@@ -46,16 +46,10 @@ class ReportsView(QWidget):
         self.table = table_view(self)
         self.table.setObjectName("contactCapture")
         self.table.setModel(self.proxy)
-        header = self.table.horizontalHeader()
-        widths = {
-            ContactCaptureModel.WHEN: 200, ContactCaptureModel.ORDERS: 70,
-            ContactCaptureModel.TICKETS: 70, ContactCaptureModel.REVENUE: 100,
-            ContactCaptureModel.KNOWN: 120, ContactCaptureModel.WALK_UPS: 95,
-            ContactCaptureModel.LOST: 70, ContactCaptureModel.SHARE: 115,
-        }  # fmt: skip
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(ContactCaptureModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        c = ContactCaptureModel
+        size_columns(self.table, {c.WHEN: 200, c.ORDERS: 70, c.TICKETS: 70, c.REVENUE: 100,
+                                  c.KNOWN: 120, c.WALK_UPS: 95, c.LOST: 70, c.SHARE: 115},
+                     stretch=c.TITLE)  # fmt: skip
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
             self.table,

@@ -36,6 +36,13 @@ def table_view(parent: QWidget | None = None) -> QTableView:
     return table
 
 
+def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
+    """Give columns their widths; ``stretch`` takes the room that is left."""
+    for column, width in widths.items():
+        table.setColumnWidth(column, width)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
 def heading(text: str, parent: QWidget | None = None, name: str = "heading") -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName(name)
