@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -25,7 +24,7 @@ from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
 from desktop.views.sell_dialog import performance_label
 from desktop.views.tickets_ready import TicketsReady, ticket_dicts
-from desktop.views.widgets import error_label, heading, show_error, table_view
+from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError
 from projections import box_office
 
@@ -156,17 +155,10 @@ class ExchangeDialog(QDialog):
             self.table.selectRow(0)
 
         self.error = error_label(self)
-        self.exchange_button = QPushButton(self.tr("Exchange"), self)
-        self.exchange_button.setObjectName("primaryButton")
-        self.exchange_button.setDefault(True)
+        self.exchange_button, self.cancel_button, buttons = dialog_buttons(
+            self, self.tr("Exchange"), self.exchange
+        )
         self.exchange_button.setEnabled(bool(rows))
-        self.exchange_button.clicked.connect(self.exchange)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.exchange_button)
         form = QWidget(self)
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 0, 0)

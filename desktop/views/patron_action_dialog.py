@@ -14,13 +14,12 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.views.widgets import error_label, show_error
+from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 
 
@@ -57,16 +56,9 @@ class PatronActionDialog(QDialog):
         if "card" in self.payment_buttons:
             self.payment_buttons["card"].setChecked(True)
 
-        self.save_button = QPushButton(save_text, self)
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
+        self.save_button, self.cancel_button, buttons = dialog_buttons(
+            self, save_text, self.save
+        )
 
         heading = QLabel(intro, self)
         heading.setObjectName("muted")

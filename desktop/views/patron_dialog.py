@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.widgets import error_label, show_error
+from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.errors import (
     HouselightsError,
     InvalidInput,
@@ -227,16 +227,9 @@ class PatronDialog(QDialog):
         row_no += 2
         errors_row("household")
 
-        self.save_button = QPushButton(self.tr("Save"), self)
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(lambda: self.save())
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
+        self.save_button, self.cancel_button, buttons = dialog_buttons(
+            self, self.tr("Save"), self.save
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)

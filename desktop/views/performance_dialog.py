@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.price_levels import PriceLevelModel
-from desktop.views.widgets import error_label, show_error
+from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 
 NEW_PRODUCTION, NEW_PERFORMANCE, EDIT_PERFORMANCE = "new_production", "new_performance", "edit"
@@ -183,18 +183,10 @@ class PerformanceDialog(QDialog):
         error_row("price_levels")
 
         self.general_error = error_label(self)
-        self.save_button = QPushButton(
-            self.tr("Save changes") if mode == EDIT_PERFORMANCE else self.tr("Schedule"), self
+        self.save_button, self.cancel_button, buttons = dialog_buttons(
+            self, self.tr("Save changes") if mode == EDIT_PERFORMANCE else self.tr("Schedule"),
+            self.save,
         )
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)

@@ -36,7 +36,7 @@ from desktop.formatting import local_moment, money
 from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.tickets_ready import TicketsReady, ticket_dicts
-from desktop.views.widgets import error_label, heading, show_error, table_view
+from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.errors import (
     HouselightsError,
     InvalidInput,
@@ -370,16 +370,9 @@ class SellDialog(QDialog):
         # -- buttons and the whole form --------------------------------------------------
         self.general_error = error_label(self)
         self.general_error.setObjectName("problemBanner")
-        self.sell_button = QPushButton(self.tr("Sell"), self)
-        self.sell_button.setObjectName("primaryButton")
-        self.sell_button.setDefault(True)
-        self.sell_button.clicked.connect(self.sell)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.sell_button)
+        self.sell_button, self.cancel_button, buttons = dialog_buttons(
+            self, self.tr("Sell"), self.sell
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.performance_combo, 1)

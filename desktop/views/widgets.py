@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
+    QPushButton,
     QSizePolicy,
     QTableView,
     QWidget,
@@ -135,3 +137,20 @@ class FlowLayout(QLayout):
             x += hint.width() + self._spacing
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + margins.bottom()
+
+
+def dialog_buttons(
+    dialog, label: str, on_confirm
+) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+    """Cancel and the dialog's main button (default, primary style), right-aligned."""
+    confirm = QPushButton(label, dialog)
+    confirm.setObjectName("primaryButton")
+    confirm.setDefault(True)
+    confirm.clicked.connect(lambda: on_confirm())
+    cancel = QPushButton(QCoreApplication.translate("Dialog", "Cancel"), dialog)
+    cancel.clicked.connect(dialog.reject)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(cancel)
+    row.addWidget(confirm)
+    return confirm, cancel, row
