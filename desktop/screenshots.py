@@ -12,6 +12,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,45 @@ SIZE = (1280, 800)
 def _settle(app) -> None:
     for _ in range(5):
         app.processEvents()
+
+
+#: an online-sales export in the generic layout; the last row is broken on purpose
+SAMPLE_SALES = "\n".join((
+    "order_id,order_date,first_name,last_name,email,event_name,event_date,ticket_type,price,"
+    "quantity,barcode",
+    'WEB-1041,2026-11-02 18:12,Lena,Okafor,lena.okafor@example.com,Winter Gala,'
+    '2026-12-19 19:30,Adult,$42.00,2,"GALA41A,GALA41B"',
+    "WEB-1042,2026-11-03 09:40,Tomás,Reyes,t.reyes@example.com,Winter Gala,2026-12-19 19:30,"
+    "Student,$18.00,1,GALA42A",
+    "WEB-1043,2026-11-03 21:05,Priya,Nair,priya.nair@example.com,Winter Gala,2026-12-19 19:30,"
+    "Adult,$42.00,1,GALA43A",
+    "WEB-1044,2026-11-04 08:15,Sam,Ito,sam.ito@example.com,Winter Gala,2026-12-19 19:30,Adult,"
+    "forty,1,GALA44A",
+    "",
+))
+
+
+def _import_shots(window, folder: Path, shot, qt_app) -> None:
+    """The online-sales import: the file read, then a dry run's report."""
+    sample = folder / "online-sales.csv"
+    sample.write_text(SAMPLE_SALES, encoding="utf-8")
+    dialog = window.import_sales()
+    dialog.resize(980, 640)
+    dialog.choose_file(str(sample))
+    _wait(qt_app, lambda: not dialog.busy and dialog.sales is not None)
+    shot(dialog, "import-preview")
+    dialog.start(dry_run=True)
+    _wait(qt_app, lambda: not dialog.busy)
+    shot(dialog, "import-dry-run")
+    dialog.reject()
+
+
+def _wait(app, done, seconds: float = 30) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
 def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> list[Path]:
@@ -85,6 +125,11 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             sell.resize(940, 620)
             shot(sell, "sell-tickets")
             sell.reject()
+            performance = window.box_office.new_performance()
+            performance.resize(720, performance.sizeHint().height())
+            shot(performance, "new-performance")
+            performance.reject()
+            _import_shots(window, Path(data), shot, qt_app)
 
             codes = door_evening(
                 services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]
