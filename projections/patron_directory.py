@@ -175,9 +175,16 @@ def fts_query(text: str) -> str:
 
     A word with punctuation inside stays one phrase ('ada@exa' -> "ada exa"*), so an
     email or phone fragment matches those tokens side by side, not anywhere.
+
+    A single character looks at names only ('e' -> name : "e"*): the first key
+    pressed would otherwise match nearly everyone (every "example.org" address,
+    every phone with a 5) and sorting them all is what makes typing feel slow.
+    From the second character on, every field is searched.
     """
-    phrases = (" ".join(_TOKEN.findall(word)) for word in as_indexed(text).split())
-    return " ".join(f'"{p}"*' for p in phrases if p)
+    phrases = [p for p in (" ".join(_TOKEN.findall(w)) for w in as_indexed(text).split()) if p]
+    if len(phrases) == 1 and len(phrases[0]) == 1:
+        return f'name : "{phrases[0]}"*'
+    return " ".join(f'"{p}"*' for p in phrases)
 
 
 def search(db: Database, text: str, limit: int = 200) -> list[dict]:

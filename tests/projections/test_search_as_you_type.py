@@ -97,3 +97,13 @@ def test_names_are_found_as_written(services):
     assert names(services, "weiß hans") == ["Hans Weiß"]
     assert names(services, "Søren") == ["Søren Kierkegaard"]
     assert names(services, "dvorak") == names(services, "Dvořák") == ["Antonín Dvořák"]
+
+
+def test_a_single_character_finds_names_only_then_every_field_from_the_second(directory):
+    # "e" would match every example.org address; the first key press looks at names
+    assert names(directory, "e") == []
+    assert names(directory, "g") == ["Grace Hopper"]
+    assert names(directory, "z") == ["Zoë Adams", "Adam Zimmer"]
+    assert names(directory, "5") == []  # no name starts with a digit
+    assert names(directory, "55") == ["Grace Hopper", "Ada Lovelace"]
+    assert names(directory, "ex") == ["Zoë Adams", "Grace Hopper", "Ada Lovelace", "Adam Zimmer"]
