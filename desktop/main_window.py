@@ -111,8 +111,9 @@ class MainWindow(QMainWindow):
 
         self._restore()
         self.patron_list.run_search()
-        self.box_office.refresh()
-        self.reports.refresh()
+        # The other areas load when first shown: start-up reads one screen's rows.
+        self._stale = set(AREAS) - {PATRONS}
+        self._refresh_shown_area()
 
     # -- building ------------------------------------------------------------------
     def _area_titles(self) -> dict[str, str]:
