@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.widgets import dialog_buttons, error_label, show_error
+from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 
 
@@ -127,14 +127,7 @@ class PatronActionDialog(QDialog):
         return result
 
     def show_errors(self, by_field: dict[str, str]) -> None:
-        unplaced = []
-        for key, message in by_field.items():
-            label = self.errors.get(key)
-            if label is None:
-                unplaced.append(message)
-            else:
-                show_error(label, message)
-        show_error(self.general_error, " ".join(unplaced))
+        show_field_errors(self.errors, self.general_error, by_field)
         for key, widget in self.inputs.items():
             if key in by_field or any(k in by_field for k, lbl in self.errors.items()
                                       if lbl is self.errors[key]):  # fmt: skip

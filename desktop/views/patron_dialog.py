@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.widgets import dialog_buttons, error_label, show_error
+from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
 from domain.errors import (
     HouselightsError,
     InvalidInput,
@@ -325,14 +325,7 @@ class PatronDialog(QDialog):
             self.duplicates.hide()
 
     def show_errors(self, by_field: dict[str, str]) -> None:
-        unplaced = []
-        for key, message in by_field.items():
-            label = self.errors.get(key)
-            if label is None:
-                unplaced.append(message)
-            else:
-                show_error(label, message)
-        show_error(self.general_error, " ".join(unplaced))
+        show_field_errors(self.errors, self.general_error, by_field)
         first = next((k for k in ("name", "email", "phone") if k in by_field), None)
         target = {"name": "first_name"}.get(first, first)
         if target in self.fields:

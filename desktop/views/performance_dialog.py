@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.price_levels import PriceLevelModel
-from desktop.views.widgets import dialog_buttons, error_label, show_error
+from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 
 NEW_PRODUCTION, NEW_PERFORMANCE, EDIT_PERFORMANCE = "new_production", "new_performance", "edit"
@@ -309,14 +309,7 @@ class PerformanceDialog(QDialog):
             show_error(label, "")
 
     def show_errors(self, by_field: dict[str, str]) -> None:
-        unplaced = []
-        for key, message in by_field.items():
-            label = self.errors.get(key)
-            if label is None:
-                unplaced.append(message)
-            else:
-                show_error(label, message)
-        show_error(self.general_error, " ".join(unplaced))
+        show_field_errors(self.errors, self.general_error, by_field)
         focus = {
             "title": self.title_edit,
             "starts_at": self.starts_edit,

@@ -154,3 +154,15 @@ def dialog_buttons(
     row.addWidget(cancel)
     row.addWidget(confirm)
     return confirm, cancel, row
+
+
+def show_field_errors(errors: dict[str, QLabel], general: QLabel, by_field: dict[str, str]) -> None:
+    """Each message under its field; those with no field of their own go in ``general``."""
+    unplaced = []
+    for key, message in by_field.items():
+        label = errors.get(key)
+        if label is None:
+            unplaced.append(message)
+        else:
+            show_error(label, message)
+    show_error(general, " ".join(unplaced))
