@@ -59,6 +59,7 @@ declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer 
 
 _LOYALTY = {
     "buyer_purchases": "Orders that make a repeat buyer",
+    "multi_buyer_productions": "Different productions bought that make a multi-buyer",
     "advocate_purchases": "Orders an advocate has made besides donating or bringing others",
     "advocate_donations": "Donations that, with enough orders, make an advocate",
     "advocate_subscriptions": "Subscriptions bought (renewals) that make an advocate",

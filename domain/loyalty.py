@@ -7,6 +7,11 @@ without activity for long enough has **lapsed**. Someone with no transaction
 yet is a **prospect**. The thresholds are parameters (``LoyaltyThresholds``);
 the desktop declares them as settings.
 
+``assess(facts, now, thresholds)`` replays a patron's dated facts (orders,
+subscriptions, memberships, donations, visits) and says where they stand
+(``Placement``: rung, buyer or advocate kind, the *reasons*: which facts put
+them there), since when, and each change of rung on the way (``Move``).
+
 The greeting cue tells a door volunteer something to say: the first name,
 which visit this is, the rung, a cue (first visit, back after a long absence,
 subscriber since, donor to thank) and interests to talk about. It never
@@ -15,8 +20,9 @@ carries donation amounts: the facts it is built from hold none.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 PROSPECT, TRYER, BUYER, ADVOCATE, LAPSED = "prospect", "tryer", "buyer", "advocate", "lapsed"
 RUNGS = (PROSPECT, TRYER, BUYER, ADVOCATE, LAPSED)
@@ -27,11 +33,22 @@ FIRST_VISIT, WELCOME_BACK, SUBSCRIBER, MEMBER, THANK_DONOR = (
 
 DAYS_PER_MONTH = 30.44
 
+#: kinds of buyer, strongest commitment first
+SUBSCRIBER_BUYER, MEMBER_BUYER, MULTI_BUYER, REPEAT_BUYER = (
+    "subscriber", "member", "multi_buyer", "repeat",
+)  # fmt: skip
+BUYER_KINDS = (SUBSCRIBER_BUYER, MEMBER_BUYER, MULTI_BUYER, REPEAT_BUYER)
+#: kinds of advocate
+RENEWS, DONOR, BRINGS_OTHERS = "renews", "donor", "brings_others"
+ADVOCATE_KINDS = (RENEWS, DONOR, BRINGS_OTHERS)
+
 
 @dataclass(frozen=True)
 class LoyaltyThresholds:
     #: orders that make a repeat buyer
     buyer_purchases: int = 2
+    #: different productions bought that make a multi-buyer
+    multi_buyer_productions: int = 2
     #: orders an advocate has made besides donating or bringing others
     advocate_purchases: int = 3
     #: donations that, with those orders, make an advocate
@@ -93,25 +110,50 @@ def months_between(earlier: datetime, later: datetime) -> float:
     return (later - earlier).total_seconds() / 86400 / DAYS_PER_MONTH
 
 
+def lapse_moment(last_activity: datetime, thresholds: LoyaltyThresholds) -> datetime:
+    """When a patron whose last activity was ``last_activity`` lapses, if nothing happens."""
+    return last_activity + timedelta(days=thresholds.lapsed_months * DAYS_PER_MONTH)
+
+
+def buyer_kinds(facts: PatronFacts, thresholds: LoyaltyThresholds | None = None) -> tuple[str, ...]:
+    """Every kind of buyer these facts make, strongest commitment first."""
+    t = thresholds or LoyaltyThresholds()
+    kinds = []
+    if facts.subscriptions >= 1:
+        kinds.append(SUBSCRIBER_BUYER)
+    if facts.member_since is not None:
+        kinds.append(MEMBER_BUYER)
+    if facts.productions >= t.multi_buyer_productions:
+        kinds.append(MULTI_BUYER)
+    if facts.purchases >= t.buyer_purchases:
+        kinds.append(REPEAT_BUYER)
+    return tuple(kinds)
+
+
+def advocate_kinds(facts: PatronFacts, thresholds: LoyaltyThresholds | None = None
+                   ) -> tuple[str, ...]:  # fmt: skip
+    """Every way these facts make an advocate: renews, donates, brings others."""
+    t = thresholds or LoyaltyThresholds()
+    bought_enough = facts.purchases >= t.advocate_purchases
+    kinds = []
+    if facts.subscriptions >= t.advocate_subscriptions:
+        kinds.append(RENEWS)
+    if facts.donations >= t.advocate_donations and bought_enough:
+        kinds.append(DONOR)
+    if facts.group_orders >= t.advocate_group_orders and bought_enough:
+        kinds.append(BRINGS_OTHERS)
+    return tuple(kinds)
+
+
 def rung(facts: PatronFacts, now: datetime, thresholds: LoyaltyThresholds | None = None) -> str:
     t = thresholds or LoyaltyThresholds()
     if facts.transactions == 0:
         return PROSPECT
-    if facts.last_activity and months_between(facts.last_activity, now) >= t.lapsed_months:
+    if facts.last_activity and now >= lapse_moment(facts.last_activity, t):
         return LAPSED
-    bought_enough = facts.purchases >= t.advocate_purchases
-    if (
-        (facts.donations >= t.advocate_donations and bought_enough)
-        or facts.subscriptions >= t.advocate_subscriptions
-        or (facts.group_orders >= t.advocate_group_orders and bought_enough)
-    ):
+    if advocate_kinds(facts, t):
         return ADVOCATE
-    if (
-        facts.purchases >= t.buyer_purchases
-        or facts.productions >= 2
-        or facts.subscriptions >= 1
-        or facts.member_since is not None
-    ):
+    if buyer_kinds(facts, t):
         return BUYER
     return TRYER
 
@@ -166,3 +208,184 @@ def describe(g: Greeting) -> str:
     if g.interests:
         parts.append("likes " + ", ".join(g.interests))
     return " · ".join(parts)
+
+
+# -- the ladder over time: where a patron stands, why, and since when ----------------
+ORDER, SUBSCRIPTION, MEMBERSHIP, DONATION, VISIT = (
+    "order", "subscription", "membership", "donation", "visit",
+)  # fmt: skip
+#: why a patron stands where they do (besides the buyer and advocate kinds)
+FIRST_TRANSACTION, NO_ACTIVITY = "first_transaction", "no_activity"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a patron did that the ladder counts, with the event it came from.
+
+    Orders carry the production bought and the tickets still held (a refund
+    lowers it; an order with none left is no fact at all). Visits are
+    performances attended: they keep a patron active but are no transaction.
+    """
+
+    kind: str  # ORDER, SUBSCRIPTION, MEMBERSHIP, DONATION, VISIT
+    at: datetime
+    ref: str = ""  # the order, subscription, membership, donation or performance
+    position: int = 0  # the event's place in the store
+    production: str = ""
+    tickets: int = 0
+    label: str = ""  # a few words for people: the title, the package, the level
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that holds (``FIRST_TRANSACTION``, a buyer or advocate kind,
+    ``NO_ACTIVITY``) and the facts that make it hold, earliest first."""
+
+    rule: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Placement:
+    rung: str
+    #: the buyer kind (BUYER) or advocate kind (ADVOCATE) that matters most; "" otherwise
+    kind: str = ""
+    kinds: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
+    #: when the patron reached this rung (None for a prospect)
+    since: datetime | None = None
+    #: lapsed: the rung they held before
+    was: str = ""
+    #: when they lapse if nothing else happens (None for prospects and the lapsed)
+    lapses_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    at: datetime
+    from_rung: str
+    to_rung: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Assessment:
+    placement: Placement
+    moves: tuple[Move, ...]
+
+
+class _Tally:
+    """Running counts of a patron's facts, in the order they happened."""
+
+    def __init__(self, thresholds: LoyaltyThresholds):
+        self.t = thresholds
+        self.orders: list[Fact] = []
+        self.productions: dict[str, Fact] = {}
+        self.group_orders: list[Fact] = []
+        self.subscriptions: list[Fact] = []
+        self.memberships: list[Fact] = []
+        self.donations: list[Fact] = []
+        self.first: Fact | None = None
+        self.last: Fact | None = None
+
+    def add(self, fact: Fact) -> None:
+        if fact.kind == ORDER:
+            self.orders.append(fact)
+            self.productions.setdefault(fact.production or fact.ref, fact)
+            if fact.tickets >= self.t.group_size:
+                self.group_orders.append(fact)
+        elif fact.kind == SUBSCRIPTION:
+            self.subscriptions.append(fact)
+        elif fact.kind == MEMBERSHIP:
+            self.memberships.append(fact)
+        elif fact.kind == DONATION:
+            self.donations.append(fact)
+        if fact.kind != VISIT and self.first is None:
+            self.first = fact
+        if self.last is None or fact.at >= self.last.at:
+            self.last = fact
+
+    def facts(self) -> PatronFacts:
+        return PatronFacts(
+            purchases=len(self.orders),
+            productions=len(self.productions),
+            group_orders=len(self.group_orders),
+            subscriptions=len(self.subscriptions),
+            subscriber_since=self.subscriptions[0].at if self.subscriptions else None,
+            member_since=self.memberships[0].at if self.memberships else None,
+            donations=len(self.donations),
+            last_activity=self.last.at if self.last else None,
+        )
+
+    def reason(self, rule: str) -> Reason:
+        t = self.t
+        chosen = {
+            SUBSCRIBER_BUYER: self.subscriptions[:1],
+            MEMBER_BUYER: self.memberships[:1],
+            MULTI_BUYER: list(self.productions.values())[: t.multi_buyer_productions],
+            REPEAT_BUYER: self.orders[: t.buyer_purchases],
+            RENEWS: self.subscriptions[: t.advocate_subscriptions],
+            DONOR: self.donations[: t.advocate_donations] + self.orders[: t.advocate_purchases],
+            BRINGS_OTHERS: self.group_orders[: t.advocate_group_orders]
+            + self.orders[: t.advocate_purchases],
+            FIRST_TRANSACTION: [self.first] if self.first else [],
+            NO_ACTIVITY: [self.last] if self.last else [],
+        }[rule]
+        unique = {(f.kind, f.ref): f for f in chosen}
+        return Reason(rule, tuple(sorted(unique.values(), key=lambda f: (f.at, f.kind, f.ref))))
+
+    def place(self, now: datetime, since: datetime | None = None) -> Placement:
+        t = self.t
+        facts = self.facts()
+        where = rung(facts, now, t)
+        lapses = lapse_moment(self.last.at, t) if self.last else None
+        if where == PROSPECT:
+            return Placement(PROSPECT)
+        if where == LAPSED:
+            was = rung(facts, self.last.at, t)
+            return Placement(LAPSED, reasons=(self.reason(NO_ACTIVITY),), since=since, was=was)
+        if where == TRYER:
+            kinds: tuple[str, ...] = ()
+            reasons = (self.reason(FIRST_TRANSACTION),)
+        else:
+            kinds = advocate_kinds(facts, t) if where == ADVOCATE else buyer_kinds(facts, t)
+            reasons = tuple(self.reason(kind) for kind in kinds)
+        return Placement(where, kinds[0] if kinds else "", kinds, reasons, since, lapses_at=lapses)
+
+
+def assess(facts: Iterable[Fact], now: datetime, thresholds: LoyaltyThresholds | None = None
+           ) -> Assessment:  # fmt: skip
+    """Where a patron stands now, why, and every change of rung that led there.
+
+    The facts are replayed in the order they happened; the rung is worked out
+    with ``rung()`` after each moment. A patron lapses on the day the lapse
+    threshold is crossed (``lapse_moment`` of the last activity), which is when
+    such a move is dated, even though no event happened then.
+    """
+    t = thresholds or LoyaltyThresholds()
+    tally = _Tally(t)
+    current, moves = PROSPECT, []
+
+    def lapse_before(moment: datetime) -> None:
+        nonlocal current
+        if tally.last is not None and current not in (PROSPECT, LAPSED):
+            lapsed_at = lapse_moment(tally.last.at, t)
+            if lapsed_at <= moment:
+                moves.append(Move(lapsed_at, current, LAPSED))
+                current = LAPSED
+
+    ordered = sorted(facts, key=lambda f: (f.at, f.position, f.kind, f.ref))
+    i = 0
+    while i < len(ordered):
+        moment = ordered[i].at
+        lapse_before(moment)
+        while i < len(ordered) and ordered[i].at == moment:
+            tally.add(ordered[i])
+            i += 1
+        here = tally.place(moment)
+        if here.rung != current:
+            moves.append(Move(moment, current, here.rung, here.kind))
+            current = here.rung
+    lapse_before(now)
+    since = moves[-1].at if moves else None
+    return Assessment(tally.place(now, since), tuple(moves))

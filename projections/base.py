@@ -70,6 +70,10 @@ class Projection:
         for table in self.tables:
             db.conn.execute(f"DROP TABLE IF EXISTS [{table}]")
 
+    def batch_done(self, db: Database, final: bool) -> None:
+        """After each batch, in its transaction; ``final`` for the last batch of a
+        catch-up (work that sums up many events can wait for it)."""
+
     def handle(self, db: Database, event: Any, position: int) -> None:
         handler = self.handlers.get(event_name(event))
         if handler is not None:

@@ -187,7 +187,7 @@ class ProjectionRunner:
             if not notifications:
                 break
             last = notifications[-1].id
-            self._apply(db, notifications, positions, last)
+            self._apply(db, notifications, positions, last, final=last >= head)
             done += len(notifications)
             start = last
             if self.after_batch is not None:
@@ -212,7 +212,8 @@ class ProjectionRunner:
             handled = self._topics[topic] = any(name in p.handlers for p in self.projections)
         return handled
 
-    def _apply(self, db: Database, notifications, positions: dict[str, int], last: int) -> None:
+    def _apply(self, db: Database, notifications, positions: dict[str, int], last: int,
+               final: bool = True) -> None:  # fmt: skip
         to_event = self.mapper.to_domain_event
         with db.atomic():
             for notification in notifications:
@@ -225,11 +226,19 @@ class ProjectionRunner:
                         projection.handle(db, event, nid)
             for projection in self.projections:
                 if last > positions[projection.name]:
+                    projection.batch_done(db, final)
+            for projection in self.projections:
+                if last > positions[projection.name]:
                     positions[projection.name] = last
                     db.conn.execute(
                         "UPDATE projection_positions SET position = ? WHERE name = ?",
                         (last, projection.name),
                     )
+
+    def exclusive(self):
+        """Hold off catch-ups while read models are rewritten elsewhere (a ladder
+        recompute); a context manager."""
+        return self._lock
 
     def rebuild(self, progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> int:
         """Drop every read model and rebuild it from the first event."""
