@@ -9,6 +9,7 @@
     houselights check-in CODE --performance ID [--door NAME] [--json]
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
+    houselights report ladder --json  patrons per rung of the loyalty ladder
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -99,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     tickets = sub.add_parser("tickets", help="the tickets of one performance")
     tickets.add_argument("--performance", required=True, metavar="ID")
     tickets.add_argument("--json", action="store_true")
+
+    report = sub.add_parser("report", help="the manager's figures, as on the screens")
+    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    ladder = reports.add_parser("ladder", help="patrons on each rung of the loyalty ladder")
+    ladder.add_argument("--json", action="store_true")
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -343,6 +349,33 @@ def cmd_tickets(args) -> int:
     return 0
 
 
+def cmd_report_ladder(args) -> int:
+    """Patrons per rung now, by the rules the ladder was last worked out with."""
+    from projections import ladder
+
+    services = _services(args, catch_up=True)
+    try:
+        counts = ladder.rung_counts(services.runner.db())
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(counts))
+        return 0
+    total = sum(counts.values())
+    for rung, n in counts.items():
+        share = f"{n / total:.0%}" if total else "-"
+        print(f"{rung.capitalize():<12} {n:>8,} {share:>5}")
+    print(f"{'Everyone':<12} {total:>8,}")
+    return 0
+
+
+REPORTS = {"ladder": cmd_report_ladder}
+
+
+def cmd_report(args) -> int:
+    return REPORTS[args.report](args)
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -368,6 +401,7 @@ COMMANDS = {
     "check-in": cmd_check_in,
     "performances": cmd_performances,
     "tickets": cmd_tickets,
+    "report": cmd_report,
 }
 
 

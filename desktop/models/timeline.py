@@ -35,6 +35,7 @@ class TimelineModel(RowTableModel):
             "membership": self.tr("Membership"),
             "donation": self.tr("Donation"),
             "thanks": self.tr("Thank-you"),
+            "ladder": self.tr("Loyalty ladder"),
         }
         return labels.get(kind, kind.replace("_", " ").capitalize())
 
@@ -70,3 +71,41 @@ class TimelineModel(RowTableModel):
                 who=row.get("recorded_by") or "", where=row["workstation"]
             )
         return None
+
+
+#: timeline rows for changes of rung (they come from the ladder, not from an event)
+LADDER = "ladder"
+_MOVE_POSITIONS = 10**14  # above every event position: unique, and first among equals
+
+
+def move_rows(moves) -> list[dict]:
+    """A patron's changes of rung (``domain.loyalty.Move``) as timeline rows, newest first."""
+    from desktop.loyalty_labels import move_text
+    from projections.base import iso
+
+    rows = [
+        {
+            "position": _MOVE_POSITIONS + i,
+            "occurred_at": iso(m.at),
+            "kind": LADDER,
+            "summary": move_text(m.to_rung, m.kind, m.from_rung),
+            "detail": "",
+            "recorded_by": "",
+            "workstation": "",
+        }
+        for i, m in enumerate(moves)
+    ]
+    return rows[::-1]
+
+
+def merge_moves(rows: list[dict], pending: list[dict], more: bool) -> tuple[list[dict], list]:
+    """One page of timeline rows (newest first) with the moves that fall within it;
+    returns the page and the moves older than it (for the next page)."""
+    if more and rows:
+        oldest = rows[-1]["occurred_at"]
+        taken = [m for m in pending if m["occurred_at"] >= oldest]
+        left = [m for m in pending if m["occurred_at"] < oldest]
+    else:
+        taken, left = list(pending), []
+    page = sorted(rows + taken, key=lambda r: (r["occurred_at"], r["position"]), reverse=True)
+    return page, left

@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
-from desktop.models.timeline import TimelineModel
+from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
 from desktop.views.patron_dialog import PatronDialog
+from desktop.views.patron_ladder import LadderSection
 from desktop.views.patron_purchases import PurchasesPanel
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
+from projections import ladder, timeline
 from projections import patron_directory as directory
-from projections import timeline
 
 
 class ContactCard(QFrame):
@@ -77,6 +78,9 @@ class ContactCard(QFrame):
         interests.setObjectName("fieldLabel")
         layout.addWidget(interests)
         layout.addWidget(self.chips)
+        layout.addSpacing(8)
+        self.ladder = LadderSection(self)
+        layout.addWidget(self.ladder)
         layout.addStretch(1)
 
     def _value(self, name: str) -> QLabel:
@@ -203,6 +207,8 @@ class PatronPage(QWidget):
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
         )
 
+        #: the patron's changes of rung not yet merged into the loaded timeline rows
+        self._moves: list[dict] = []
         self.purchases = PurchasesPanel(app, runner, self)
         self.purchases.message.connect(self.message)
 
@@ -284,6 +290,7 @@ class PatronPage(QWidget):
             self.timeline_model.set_rows([])
             self.timeline_count.setText("")
             self.purchases.show_patron(None)
+            self.card.ladder.show_placement(None)
             return
         self.edit_button.setEnabled(True)
         self.card.show_row(self.row)
@@ -291,16 +298,22 @@ class PatronPage(QWidget):
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())
+        judged = ladder.patron_ladder(db, self.patron_id)
+        self.card.ladder.show_placement(judged.placement)
         rows = timeline.rows(db, self.patron_id, limit=limit)
+        page, self._moves = merge_moves(rows, move_rows(judged.moves), len(rows) >= limit)
         self.timeline_model.set_fetcher(self._next_rows)
-        self.timeline_model.set_rows(rows, more=len(rows) >= limit)
-        total = timeline.count(db, self.patron_id)
+        self.timeline_model.set_rows(page, more=len(rows) >= limit)
+        total = timeline.count(db, self.patron_id) + len(judged.moves)
         self.timeline_count.setText(
             self.tr("1 entry") if total == 1 else self.tr("{count} entries").format(count=total)
         )
 
     def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
-        return timeline.rows(self.runner.db(), self.patron_id, limit=limit, offset=len(loaded))
+        offset = sum(1 for row in loaded if row["kind"] != LADDER)
+        rows = timeline.rows(self.runner.db(), self.patron_id, limit=limit, offset=offset)
+        page, self._moves = merge_moves(rows, self._moves, len(rows) >= limit)
+        return page
 
     def _keep_draft(self) -> None:
         draft = self.note_edit.toPlainText()

@@ -7,8 +7,6 @@ where an order is refunded, exchanged or its tickets printed again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,7 +29,7 @@ from desktop.views.sell_dialog import SellDialog
 from desktop.views.subscription_dialog import SubscriptionDialog
 from desktop.views.widgets import FlowLayout, heading, size_columns, table_view
 from domain import loyalty
-from projections import box_office, door
+from projections import box_office, ladder
 
 
 class StatTile(QFrame):
@@ -185,8 +183,7 @@ class PurchasesPanel(OrderActions, QWidget):
             self._order_changed()
             return
         db = self.runner.db()
-        facts = door.patron_facts(db, patron["id"], "", self.thresholds.group_size)
-        rung = loyalty.rung(facts, datetime.now(tz=UTC), self.thresholds)
+        rung = ladder.patron_ladder(db, patron["id"]).placement.rung
         self.stats.show_stats(box_office.patron_stats(db, patron["id"]), rung)
         rows = box_office.orders_for_patron(db, patron["id"])
         self.model.set_rows(rows)
