@@ -75,7 +75,7 @@ class TimelineModel(RowTableModel):
 
 #: timeline rows for changes of rung (they come from the ladder, not from an event)
 LADDER = "ladder"
-_MOVE_POSITIONS = 10**14  # above every event position: unique, and first among equals
+# Below every event position: unique, and listed under the event that caused the move.
 
 
 def move_rows(moves) -> list[dict]:
@@ -85,7 +85,7 @@ def move_rows(moves) -> list[dict]:
 
     rows = [
         {
-            "position": _MOVE_POSITIONS + i,
+            "position": -1 - i,
             "occurred_at": iso(m.at),
             "kind": LADDER,
             "summary": move_text(m.to_rung, m.kind, m.from_rung),
