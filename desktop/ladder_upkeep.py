@@ -106,9 +106,7 @@ class LadderUpkeep(QObject):
     def _failed(self, error: BaseException, _details: str = "") -> None:
         self._finished()
         self.message.emit(
-            self.tr("The loyalty ladder could not be worked out again: {error}").format(
-                error=error
-            )
+            self.tr("The loyalty ladder could not be worked out again: {error}").format(error=error)
         )
 
     def _stopped(self) -> None:

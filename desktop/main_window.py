@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.ladder_upkeep import LadderUpkeep
 from desktop.settings import loyalty_thresholds
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
 from desktop.views.door import DoorView
 from desktop.views.import_dialog import ImportSalesDialog
+from desktop.views.ladder import LadderView
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
@@ -44,7 +46,8 @@ DEFAULT_POLL_MS = 2000
 PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
     "patrons", "box_office", "door", "thank_yous", "reports", "settings",
 )  # fmt: skip
-AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS)
+LADDER = "ladder"
+AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, SETTINGS)
 
 
 def app_version() -> str:
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
             BOX_OFFICE: self.tr("Box office"),
             DOOR: self.tr("Door"),
             THANK_YOUS: self.tr("Thank-yous"),
+            LADDER: self.tr("Loyalty ladder"),
             REPORTS: self.tr("Reports"),
             SETTINGS: self.tr("Settings"),
         }
@@ -177,6 +181,15 @@ class MainWindow(QMainWindow):
             ],
             self,
         )
+        self.ladder_view = LadderView(self.runner, self)
+        self.ladder_view.open_patron.connect(self.open_patron)
+        self.ladder_view.exported.connect(
+            lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
+        )
+        self.pages[LADDER] = self.ladder_view
+        self.ladder_upkeep = LadderUpkeep(self.runner, self.settings, self.background, self)
+        self.ladder_upkeep.recomputed.connect(self.read_models_changed)
+        self.ladder_upkeep.message.connect(self.show_message)
         self.reports = ReportsView(self.runner, self)
         self.reports.exported.connect(
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
@@ -399,6 +412,8 @@ class MainWindow(QMainWindow):
             self.box_office.refresh()
         elif area == REPORTS:
             self.reports.refresh()
+        elif area == LADDER:
+            self.ladder_view.refresh()
         elif area == DOOR:
             self.door_view.refresh()
 
@@ -438,6 +453,7 @@ class MainWindow(QMainWindow):
         self._catch_up_task = None
         self.catch_up_progress.hide()
         self.set_sync_status(result["lag"])
+        self.ladder_upkeep.check()  # the office's loyalty rules may be new to this ladder
 
     def _catch_up_failed(self, error: BaseException, _details: str = "") -> None:
         self._catch_up_task = None

@@ -55,6 +55,17 @@ def _import_shots(window, folder: Path, shot, qt_app) -> None:
     dialog.reject()
 
 
+def _ladder_shots(window, shot) -> None:
+    """The ladder dashboard over the past year, drilled down to who moved up."""
+    from projections import ladder
+
+    window.show_area("ladder")
+    view = window.ladder_view
+    view.preset.setCurrentIndex(view.preset.findData(365))
+    view.drill_moves(ladder.UP)
+    shot(window, "ladder")
+
+
 def _wait(app, done, seconds: float = 30) -> None:
     from PySide6.QtCore import QEventLoop
 
@@ -120,6 +131,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             for area in ("box_office", "door", "thank_yous", "reports", "settings"):
                 window.show_area(area)
                 shot(window, f"area-{area.replace('_', '-')}")
+            _ladder_shots(window, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
             sell.resize(940, 620)

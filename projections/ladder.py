@@ -420,20 +420,22 @@ def move_kind(from_rung: str, to_rung: str) -> str:
 def loyalty_movements(db: Database, start: date | datetime, end: date | datetime,
                       now: datetime | None = None) -> list[dict]:  # fmt: skip
     """Every change of rung from ``start`` (inclusive) to ``end`` (exclusive; a calendar
-    day includes that day), oldest first: patron_id, name, from_rung, to_rung, kind,
+    day includes that day), oldest first: patron_id, name, email, from_rung, to_rung, kind,
     moved_at, movement (UP, LAPSED_MOVE or BACK). Patrons whose lapse date has passed
     since the ladder was last worked out are included, dated the day they lapsed."""
     params = {"start": _at(start), "end": _at(end, end=True), "now": _at(now)}
     rows = _rows(db.conn.execute(
-        "SELECT m.patron_id, coalesce(p.name, '') AS name, m.from_rung, m.to_rung, m.kind,"
-        " m.moved_at FROM ladder_moves m LEFT JOIN patrons p ON p.id = m.patron_id"
+        "SELECT m.patron_id, coalesce(p.name, '') AS name, coalesce(p.email, '') AS email,"
+        " m.from_rung, m.to_rung, m.kind, m.moved_at"
+        " FROM ladder_moves m LEFT JOIN patrons p ON p.id = m.patron_id"
         " WHERE m.moved_at >= :start AND m.moved_at < :end AND m.moved_at <= :now"
         " UNION ALL"
-        " SELECT r.patron_id, coalesce(p.name, ''), r.rung, 'lapsed', '', r.lapses_at"
+        " SELECT r.patron_id, coalesce(p.name, ''), coalesce(p.email, ''), r.rung, 'lapsed', '',"
+        " r.lapses_at"
         " FROM ladder_rungs r LEFT JOIN patrons p ON p.id = r.patron_id"
         " WHERE r.rung NOT IN ('prospect', 'lapsed') AND r.lapses_at <= :now"
         " AND r.lapses_at >= :start AND r.lapses_at < :end"
-        " ORDER BY 6, 2, 1",
+        " ORDER BY 7, 2, 1",
         params,
     ))  # fmt: skip
     for row in rows:

@@ -35,7 +35,7 @@ class TimelineModel(RowTableModel):
             "membership": self.tr("Membership"),
             "donation": self.tr("Donation"),
             "thanks": self.tr("Thank-you"),
-            "ladder": self.tr("Loyalty ladder"),
+            "ladder": self.tr("Loyalty"),
         }
         return labels.get(kind, kind.replace("_", " ").capitalize())
 
