@@ -334,7 +334,9 @@ class _Tally:
         unique = {(f.kind, f.ref): f for f in chosen}
         return Reason(rule, tuple(sorted(unique.values(), key=lambda f: (f.at, f.kind, f.ref))))
 
-    def place(self, now: datetime, since: datetime | None = None) -> Placement:
+    def place(self, now: datetime, since: datetime | None = None, explain: bool = True
+              ) -> Placement:  # fmt: skip
+        """Where the facts so far put the patron at ``now``; with ``explain`` the reasons."""
         t = self.t
         facts = self.facts()
         where = rung(facts, now, t)
@@ -343,13 +345,15 @@ class _Tally:
             return Placement(PROSPECT)
         if where == LAPSED:
             was = rung(facts, self.last.at, t)
-            return Placement(LAPSED, reasons=(self.reason(NO_ACTIVITY),), since=since, was=was)
+            reasons = (self.reason(NO_ACTIVITY),) if explain else ()
+            return Placement(LAPSED, reasons=reasons, since=since, was=was)
         if where == TRYER:
             kinds: tuple[str, ...] = ()
-            reasons = (self.reason(FIRST_TRANSACTION),)
+            rules = (FIRST_TRANSACTION,)
         else:
             kinds = advocate_kinds(facts, t) if where == ADVOCATE else buyer_kinds(facts, t)
-            reasons = tuple(self.reason(kind) for kind in kinds)
+            rules = kinds
+        reasons = tuple(self.reason(rule) for rule in rules) if explain else ()
         return Placement(where, kinds[0] if kinds else "", kinds, reasons, since, lapses_at=lapses)
 
 
@@ -382,7 +386,7 @@ def assess(facts: Iterable[Fact], now: datetime, thresholds: LoyaltyThresholds |
         while i < len(ordered) and ordered[i].at == moment:
             tally.add(ordered[i])
             i += 1
-        here = tally.place(moment)
+        here = tally.place(moment, explain=False)
         if here.rung != current:
             moves.append(Move(moment, current, here.rung, here.kind))
             current = here.rung
