@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from desktop.background import BackgroundRunner, run_with_progress
 from desktop.ladder_upkeep import LadderUpkeep
-from desktop.settings import loyalty_thresholds
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
 from desktop.views.door import DoorView
@@ -144,7 +143,6 @@ class MainWindow(QMainWindow):
 
         self.patron_list = PatronListView(self.runner, self)
         self.patron_page = PatronPage(self.app, self.runner, self)
-        self.patron_page.purchases.thresholds = loyalty_thresholds(self.settings)
         self.patrons_area = QStackedWidget(self)
         self.patrons_area.setObjectName("patronsArea")
         self.patrons_area.addWidget(self.patron_list)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.export import add_export
 from desktop.formatting import local_date
 from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
@@ -194,8 +195,6 @@ class LadderView(QWidget):
         self.table.setToolTip(self.tr("Double-click a patron to open their page"))
         self.drill_title = heading("", self, name="subheading")
         self.export_button = QPushButton(self.tr("Export…"), self)
-        from desktop.export import add_export
-
         self.export_action = add_export(
             self.table,
             self.export_button,

@@ -28,7 +28,6 @@ from desktop.views.order_actions import ChosenOrder, OrderActions
 from desktop.views.sell_dialog import SellDialog
 from desktop.views.subscription_dialog import SubscriptionDialog
 from desktop.views.widgets import FlowLayout, heading, size_columns, table_view
-from domain import loyalty
 from projections import box_office, ladder
 
 
@@ -113,8 +112,6 @@ class PurchasesPanel(OrderActions, QWidget):
         self.runner = runner
         self.patron: dict | None = None
         self.dialog: QWidget | None = None
-        #: the office's loyalty thresholds (the window sets them from the settings)
-        self.thresholds = loyalty.LoyaltyThresholds()
         self.stats = PatronStats(parent)
 
         self.sell_button = QPushButton(self.tr("Sell tickets…"), self)

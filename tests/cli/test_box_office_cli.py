@@ -75,9 +75,12 @@ def test_readable_tables_without_json(capsys, demo_data):
     _, out, _ = run(capsys, "--data", data, "performances")
     assert "Hamlet" in out and "performances" in out.splitlines()[-1]
     first_id = out.splitlines()[1].split()[-1]
+    _, listing, _ = run(capsys, "--data", data, "performances", "--json")
+    first = json.loads(listing)[0]  # the demo's earlier season comes first
+    assert first["id"] == first_id
     code, out, _ = run(capsys, "--data", data, "tickets", "--performance", first_id)
     assert code == 0
-    assert out.startswith("Hamlet, ") and out.splitlines()[-1].endswith("tickets")
+    assert out.startswith(f"{first['title']}, ") and out.splitlines()[-1].endswith("tickets")
 
 
 def test_an_unknown_performance_gets_a_plain_message(capsys, demo_data):
