@@ -9,6 +9,8 @@ Several settings changed together start one recompute.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -63,7 +65,11 @@ class LadderUpkeep(QObject):
             self._soon.start()
 
     def needed(self) -> bool:
-        return ladder.thresholds(self.runner.db()) != self.rules()
+        """Whether the ladder's rules differ from the office's (the door's welcome-back
+        threshold plays no part in the ladder)."""
+        rules = self.rules()
+        stored = ladder.thresholds(self.runner.db())
+        return replace(stored, long_absence_months=rules.long_absence_months) != rules
 
     def check(self):
         """Recompute when the office's rules differ from the ladder's; returns the task."""

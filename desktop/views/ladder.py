@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
 from PySide6.QtCore import QDate, QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -192,6 +192,10 @@ class LadderView(QWidget):
         size_columns(self.table, {m.NAME: 220, m.RUNG: 200, m.DATE: 120, m.EMAIL: 240},
                      stretch=m.DETAIL)  # fmt: skip
         self.table.doubleClicked.connect(self._open_row)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            opening = QShortcut(QKeySequence(key), self.table)
+            opening.setContext(Qt.ShortcutContext.WidgetShortcut)
+            opening.activated.connect(lambda: self._open_row(self.table.currentIndex()))
         self.table.setToolTip(self.tr("Double-click a patron to open their page"))
         self.drill_title = heading("", self, name="subheading")
         self.export_button = QPushButton(self.tr("Export…"), self)
@@ -373,6 +377,8 @@ class LadderView(QWidget):
         return [self.proxy.row_id(r) for r in range(self.proxy.rowCount())]
 
     def _open_row(self, index) -> None:
+        if not index.isValid():
+            return
         patron_id = self.proxy.row_id(index.row())
         if patron_id:
             self.open_patron.emit(patron_id)

@@ -158,3 +158,16 @@ def test_changing_a_loyalty_setting_recomputes_the_ladder(open_window, services,
     assert ladder.thresholds(services.runner.db()).buyer_purchases == 3
     settings.set("loyalty/lapsed_months", 36)  # nobody has lapsed after all
     qtbot.waitUntil(lambda: bar_values(view) == [1, 3, 0, 0, 0], timeout=10000)
+    settings.set("loyalty/long_absence_months", 6)  # the door's cue only: nothing to redo
+    assert not window.ladder_upkeep.needed()
+    assert window.ladder_upkeep.check() is None  # no recompute started
+
+
+def test_enter_opens_the_chosen_patron(window, history, qtbot):
+    view = open_ladder(window, qtbot)
+    click(qtbot, view.rung_buttons["tryer"])
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.patrons_area.currentWidget() is window.patron_page)
+    assert window.patron_page.patron_id == history["Zoë"]
