@@ -480,19 +480,18 @@ def second_visits(db: Database, start: date | datetime, end: date | datetime) ->
 
 def first_timers(db: Database, start: date | datetime, end: date | datetime,
                  returned: bool | None = None, in_period: bool = False) -> list[dict]:  # fmt: skip
-    """The patrons behind ``second_visits``: patron_id, name, email, first_show,
-    second_show; ``returned`` True/False keeps those who came back or not (within the
-    period with ``in_period``)."""
+    """The patrons behind ``second_visits``: patron_id, name, email, rung and kind now,
+    since, last_activity, first_show, second_show; ``returned`` True/False keeps those
+    who came back or not (within the period with ``in_period``)."""
     where = "r.first_show >= :start AND r.first_show < :end"
     if returned is not None:
         came = "r.second_show < :end" if in_period else "r.second_show IS NOT NULL"
         where += f" AND {'' if returned else 'NOT '}coalesce({came}, 0)"
     return _rows(db.conn.execute(
-        "SELECT r.patron_id, coalesce(p.name, '') AS name, coalesce(p.email, '') AS email,"
-        " r.first_show, r.second_show FROM ladder_rungs r"
+        f"SELECT {_PATRON}, r.first_show, r.second_show FROM ladder_rungs r"
         f" LEFT JOIN patrons p ON p.id = r.patron_id WHERE {where}"
         " ORDER BY p.sort_key, r.patron_id",
-        {"start": _at(start), "end": _at(end, end=True)},
+        {"start": _at(start), "end": _at(end, end=True), "now": _at(None)},
     ))  # fmt: skip
 
 

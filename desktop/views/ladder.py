@@ -189,7 +189,7 @@ class LadderView(QWidget):
         self.table.setObjectName("ladderPatrons")
         self.table.setModel(self.proxy)
         m = LadderPatronModel
-        size_columns(self.table, {m.NAME: 220, m.RUNG: 200, m.DATE: 120, m.EMAIL: 240},
+        size_columns(self.table, {m.NAME: 200, m.RUNG: 190, m.DATE: 150, m.EMAIL: 220},
                      stretch=m.DETAIL)  # fmt: skip
         self.table.doubleClicked.connect(self._open_row)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -347,7 +347,7 @@ class LadderView(QWidget):
                        ladder.BACK: self.came_back}[movement]  # fmt: skip
         else:
             returned, in_period = self.drill[1], self.drill[2]
-            rows = [dict(r, rung="", date=r["first_show"], detail=self._second_show(r))
+            rows = [dict(r, date=r["first_show"], detail=self._second_show(r))
                     for r in ladder.first_timers(db, start, end, returned, in_period)]  # fmt: skip
             title = {
                 (None, False): self.tr("First-timers in the period: {n}"),
