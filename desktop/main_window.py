@@ -31,6 +31,7 @@ from desktop.settings import loyalty_thresholds
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
 from desktop.views.door import DoorView
+from desktop.views.duplicates import DuplicatesView
 from desktop.views.import_dialog import ImportSalesDialog
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
@@ -44,7 +45,8 @@ DEFAULT_POLL_MS = 2000
 PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
     "patrons", "box_office", "door", "thank_yous", "reports", "settings",
 )  # fmt: skip
-AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS)
+DUPLICATES = "duplicates"
+AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, DUPLICATES, SETTINGS)
 
 
 def app_version() -> str:
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
             DOOR: self.tr("Door"),
             THANK_YOUS: self.tr("Thank-yous"),
             REPORTS: self.tr("Reports"),
+            DUPLICATES: self.tr("Duplicates"),
             SETTINGS: self.tr("Settings"),
         }
 
@@ -182,6 +185,10 @@ class MainWindow(QMainWindow):
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
         )
         self.pages[REPORTS] = self.reports
+        self.duplicates = DuplicatesView(self.app, self.runner, self.background, self)
+        self.duplicates.open_patron.connect(self.open_patron)
+        self.duplicates.message.connect(self.show_message)
+        self.pages[DUPLICATES] = self.duplicates
         self.pages[SETTINGS] = PlaceholderPage(
             titles[SETTINGS],
             self.tr("Choose how Houselights works for your organization."),
@@ -399,6 +406,8 @@ class MainWindow(QMainWindow):
             self.box_office.refresh()
         elif area == REPORTS:
             self.reports.refresh()
+        elif area == DUPLICATES:
+            self.duplicates.refresh()
         elif area == DOOR:
             self.door_view.refresh()
 

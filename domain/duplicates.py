@@ -15,6 +15,7 @@ the two patron ids in sorted order, so either order names the same pair.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -48,6 +49,7 @@ NICKNAMES = (
     ("francesco", "franco", "checco"), ("guillaume", "guy"), ("jose", "pepe"),
 )  # fmt: skip
 _NICK: dict[str, set[int]] = {}
+_NONE: set[int] = set()
 for _group_no, _group in enumerate(NICKNAMES):
     for _name in _group:
         _NICK.setdefault(_name, set()).add(_group_no)
@@ -58,8 +60,10 @@ def pair_id(a: str, b: str) -> UUID:
     return uuid5(_NAMESPACE, f"{first}|{second}")
 
 
-def folded_words(text: str) -> list[str]:
-    return [w for w in fold(text or "").replace(".", " ").replace("-", " ").split() if w]
+@lru_cache(maxsize=1 << 16)
+def folded_words(text: str) -> tuple[str, ...]:
+    """The words of a name, folded (names repeat: folding is cached)."""
+    return tuple(w for w in fold(text or "").replace(".", " ").replace("-", " ").split() if w)
 
 
 def postal_block(postal_code: str) -> str:
@@ -75,28 +79,39 @@ def _one_slip(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
-def similar_first_names(a: str, b: str) -> bool:
-    a_words, b_words = folded_words(a), folded_words(b)
-    if not a_words or not b_words:
+def folded_name(first_name: str, last_name: str) -> tuple[str, str]:
+    """(first word of the first name, whole surname), folded: what names are compared by."""
+    first = folded_words(first_name)
+    return (first[0] if first else "", " ".join(folded_words(last_name)))
+
+
+def _similar_first(x: str, y: str) -> bool:
+    if not x or not y:
         return False
-    x, y = a_words[0], b_words[0]
     if x == y or _one_slip(x, y):
         return True
     if len(x) == 1 or len(y) == 1:  # an initial
         return x[0] == y[0]
     if len(min(x, y, key=len)) >= 3 and (x.startswith(y) or y.startswith(x)):
         return True
-    return bool(_NICK.get(x, set()) & _NICK.get(y, set()))
+    return bool(_NICK.get(x, _NONE) & _NICK.get(y, _NONE))
 
 
-def similar_last_names(a: str, b: str) -> bool:
-    x, y = " ".join(folded_words(a)), " ".join(folded_words(b))
-    return bool(x) and (x == y or _one_slip(x, y))
+def similar_folded(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """``similar_names`` on ``folded_name()`` results (fold once, compare many times)."""
+    (first_a, last_a), (first_b, last_b) = a, b
+    if not last_a or not (last_a == last_b or _one_slip(last_a, last_b)):
+        return False
+    return _similar_first(first_a, first_b)
+
+
+def similar_first_names(a: str, b: str) -> bool:
+    return _similar_first(folded_name(a, "")[0], folded_name(b, "")[0])
 
 
 def similar_names(first_a: str, last_a: str, first_b: str, last_b: str) -> bool:
     """Likely the same person by name (the caller checks the postal code)."""
-    return similar_last_names(last_a, last_b) and similar_first_names(first_a, first_b)
+    return similar_folded(folded_name(first_a, last_a), folded_name(first_b, last_b))
 
 
 class DuplicatePair(Aggregate):

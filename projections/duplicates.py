@@ -17,12 +17,12 @@ from itertools import combinations
 from sqlite_utils import Database
 
 from domain.contact import fold
-from domain.duplicates import REASONS, postal_block, similar_names
+from domain.duplicates import REASONS, folded_name, postal_block, similar_folded
 from projections import box_office
+from projections import patron_directory as directory
 from projections.patron_merges import dismissed_pairs
 
-_FIELDS = ("id", "first_name", "last_name", "name", "email", "phone", "phone_digits", "street",
-           "city", "postal_code", "country", "registered_at")  # fmt: skip
+_FIELDS = ("id", "first_name", "last_name", "name", "email", "phone_digits", "postal_code")
 
 CancelFn = Callable[[], bool]
 
@@ -45,8 +45,7 @@ def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
     """Likely duplicate pairs, strongest reasons first.
 
     Each: ``a``, ``b`` (ids; ``a`` registered first), ``a_name``, ``b_name``,
-    ``reasons`` (some of "email", "phone", "name"), and ``a_patron``/``b_patron``
-    (the directory fields compared).
+    ``reasons`` (some of "email", "phone", "name").
     """
     patrons = _patrons(db)  # oldest first, so ``a`` is the earlier record
     found: dict[tuple[str, str], tuple[dict, dict, set]] = {}
@@ -59,16 +58,17 @@ def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
         if p["phone_digits"]:
             phones[p["phone_digits"]].append(p)
         postal = postal_block(p["postal_code"])
-        last = fold(p["last_name"] or "").strip()
-        if postal and last:
-            blocks[(postal, last[0])].append(p)
+        if postal:
+            p["_folded"] = folded = folded_name(p["first_name"], p["last_name"])
+            if folded[1]:
+                blocks[(postal, folded[1][0])].append(p)
     _pairs_within(emails, "email", found)
     _pairs_within(phones, "phone", found)
     for members in blocks.values():
         if cancelled is not None and cancelled():
             return []
         for a, b in combinations(members, 2):
-            if similar_names(a["first_name"], a["last_name"], b["first_name"], b["last_name"]):
+            if similar_folded(a["_folded"], b["_folded"]):
                 found.setdefault((a["id"], b["id"]), (a, b, set()))[2].add("name")
     dismissed = dismissed_pairs(db)
     pairs = []
@@ -78,7 +78,6 @@ def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
         pairs.append({
             "a": a_id, "b": b_id, "a_name": a["name"], "b_name": b["name"],
             "reasons": [r for r in REASONS if r in reasons],
-            "a_patron": a, "b_patron": b,
         })  # fmt: skip
     pairs.sort(key=lambda p: (-len(p["reasons"]), REASONS.index(p["reasons"][0]),
                               fold(p["a_name"] or ""), p["a"], p["b"]))  # fmt: skip
@@ -86,8 +85,9 @@ def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
 
 
 def review_rows(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
-    """``candidates()`` with what the review shows of each side: tickets, visits,
-    orders and lifetime spend (merged records counted with their survivor)."""
+    """``candidates()`` with what the review shows of each side: the directory row
+    (``a_patron``, ``b_patron``) and ``a_stats``/``b_stats`` from ``patron_stats``
+    (tickets, visits, orders, spend; merged records counted with their survivor)."""
     rows = candidates(db, cancelled)
     stats: dict[str, dict] = {}
     for pair in rows:
@@ -98,5 +98,6 @@ def review_rows(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
             if pid not in stats:
                 stats[pid] = box_office.patron_stats(db, pid)
             pair[f"{side}_stats"] = stats[pid]
+            pair[f"{side}_patron"] = directory.get(db, pid) or {}
         pair["id"] = f"{pair['a']}|{pair['b']}"
     return rows
