@@ -1,15 +1,16 @@
-"""Likely duplicate pairs as a table: both names, why they look alike, their tickets."""
+"""Likely duplicate pairs as a table: both names, why they look alike, their tickets.
+
+When each record was registered shows in the review's side-by-side cards."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from desktop.formatting import local_date
 from desktop.models.base import RowTableModel
 
 
 class DuplicatePairModel(RowTableModel):
-    FIRST, SECOND, WHY, POSTAL, FIRST_SINCE, SECOND_SINCE, FIRST_TICKETS, SECOND_TICKETS = range(8)
+    FIRST, SECOND, WHY, POSTAL, FIRST_TICKETS, SECOND_TICKETS = range(6)
 
     def headers(self) -> list[str]:
         return [
@@ -17,8 +18,6 @@ class DuplicatePairModel(RowTableModel):
             self.tr("Second record"),
             self.tr("Why"),
             self.tr("Postal code"),
-            self.tr("First since"),
-            self.tr("Second since"),
             self.tr("First's tickets"),
             self.tr("Second's tickets"),
         ]
@@ -33,9 +32,6 @@ class DuplicatePairModel(RowTableModel):
     def prepare(self, row: dict) -> dict:
         row = dict(row)
         row["_why"] = ", ".join(self.reason_label(r) for r in row.get("reasons") or ())
-        for side in ("a", "b"):
-            patron = row.get(f"{side}_patron") or {}
-            row[f"_{side}_since"] = local_date(patron.get("registered_at"))
         return row
 
     def display(self, row: dict, column: int) -> str:
@@ -48,10 +44,6 @@ class DuplicatePairModel(RowTableModel):
             return row["_why"]
         if column == self.POSTAL:
             return a.get("postal_code") or b.get("postal_code") or ""
-        if column == self.FIRST_SINCE:
-            return row["_a_since"]
-        if column == self.SECOND_SINCE:
-            return row["_b_since"]
         if column == self.FIRST_TICKETS:
             return str((row.get("a_stats") or {}).get("tickets", 0))
         if column == self.SECOND_TICKETS:
@@ -61,9 +53,6 @@ class DuplicatePairModel(RowTableModel):
     def sort_value(self, row: dict, column: int) -> Any:
         if column == self.WHY:
             return f"{9 - len(row.get('reasons') or ())}|{row['_why']}"
-        if column in (self.FIRST_SINCE, self.SECOND_SINCE):
-            side = "a" if column == self.FIRST_SINCE else "b"
-            return (row.get(f"{side}_patron") or {}).get("registered_at") or ""
         if column in (self.FIRST_TICKETS, self.SECOND_TICKETS):
             return int(self.display(row, column) or 0)
         return super().sort_value(row, column)

@@ -189,9 +189,9 @@ class DuplicatesView(QWidget):
         self.table.setObjectName("duplicatePairs")
         self.table.setModel(self.proxy)
         m = DuplicatePairModel
-        size_columns(self.table, {m.FIRST: 190, m.SECOND: 190, m.POSTAL: 100, m.FIRST_SINCE: 110,
-                                  m.SECOND_SINCE: 110, m.FIRST_TICKETS: 105,
-                                  m.SECOND_TICKETS: 120}, stretch=m.WHY)  # fmt: skip
+        size_columns(self.table, {m.FIRST: 200, m.SECOND: 200, m.POSTAL: 110,
+                                  m.FIRST_TICKETS: 120, m.SECOND_TICKETS: 130},
+                     stretch=m.WHY)  # fmt: skip
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_pair())
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
