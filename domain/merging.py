@@ -27,11 +27,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
 
 from domain.contact_index import ContactKey
 from domain.duplicates import DuplicatePair, pair_id
 from domain.errors import MergeProblem
 from domain.patron import Patron
+
+MERGE_ATTEMPTS = 3
 
 
 class MergingService:
@@ -41,9 +44,28 @@ class MergingService:
         """The record itself, not the survivor it may have been merged into."""
         return self._patron(patron_id, follow=False)
 
+    def _retrying(self, command):
+        """Run ``command()`` again when another workstation saved one of the same
+        records at the same moment: the second look sees its change (and its rules
+        then say, for instance, that the record is already merged)."""
+        for attempt in range(MERGE_ATTEMPTS):
+            try:
+                return command()
+            except IntegrityError:
+                if attempt == MERGE_ATTEMPTS - 1 or self._pending is not None:
+                    raise
+        raise AssertionError("unreachable")
+
     def merge_patrons(self, duplicate_id: str, survivor_id: str,
                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
         """Merge ``duplicate_id`` into ``survivor_id``; returns both ids."""
+        return self._retrying(lambda: self._merge(duplicate_id, survivor_id, occurred_at))
+
+    def unmerge_patron(self, duplicate_id: str, occurred_at: datetime | None = None) -> dict:
+        """Undo the merge of ``duplicate_id``; returns both ids."""
+        return self._retrying(lambda: self._unmerge(duplicate_id, occurred_at))
+
+    def _merge(self, duplicate_id: str, survivor_id: str, occurred_at: datetime | None) -> dict:
         duplicate = self._patron_record(duplicate_id)
         survivor = self._patron_record(survivor_id)
         stamp = self._stamp(occurred_at)
@@ -53,8 +75,7 @@ class MergingService:
         self._commit(duplicate, survivor, *indexes)
         return {"merged": str(duplicate.id), "into": str(survivor.id)}
 
-    def unmerge_patron(self, duplicate_id: str, occurred_at: datetime | None = None) -> dict:
-        """Undo the merge of ``duplicate_id``; returns both ids."""
+    def _unmerge(self, duplicate_id: str, occurred_at: datetime | None) -> dict:
         duplicate = self._patron_record(duplicate_id)
         if not duplicate.merged_into:
             raise MergeProblem(

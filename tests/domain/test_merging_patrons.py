@@ -112,6 +112,23 @@ def test_a_dismissed_pair_can_be_reopened(store, pair):
     assert store.dismiss_duplicate(ada, twin) is True
 
 
+def test_two_workstations_merging_at_once_cannot_both_merge(open_app, store, pair):
+    ada, twin = pair
+    grace = store.register_patron("Grace", "Hopper")
+    other = open_app()
+    # Both read the records before either saves: the second save conflicts, looks
+    # again and is told the record is already merged.
+    mine, theirs = store._patron_record(twin), other._patron_record(twin)
+    assert mine.version == theirs.version
+    store.merge_patrons(twin, ada)
+    real_get = other._patron_record
+    seen = {"stale": theirs}
+    other._patron_record = lambda pid: seen.pop("stale") if pid == twin and seen else real_get(pid)
+    with pytest.raises(MergeProblem, match="already merged"):
+        other.merge_patrons(twin, grace)
+    assert other.get_patron(twin)["merged_into"] == ada
+
+
 def test_a_second_application_sees_the_merge(open_app, store, pair):
     ada, twin = pair
     store.merge_patrons(twin, ada)
