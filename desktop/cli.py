@@ -10,6 +10,8 @@
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
     houselights report ladder --json  patrons per rung of the loyalty ladder
+    houselights duplicates --json     likely duplicate patrons, with the reasons
+    houselights merge DUPLICATE SURVIVOR / houselights unmerge DUPLICATE
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -105,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
     ladder = reports.add_parser("ladder", help="patrons on each rung of the loyalty ladder")
     ladder.add_argument("--json", action="store_true")
+    add_duplicate_commands(sub)
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -374,6 +377,63 @@ REPORTS = {"ladder": cmd_report_ladder}
 
 def cmd_report(args) -> int:
     return REPORTS[args.report](args)
+def add_duplicate_commands(sub) -> None:
+    duplicates = sub.add_parser("duplicates", help="likely duplicate patrons, with the reasons")
+    duplicates.add_argument("--json", action="store_true")
+    merge = sub.add_parser(
+        "merge", help="merge a duplicate patron into the one that stays (undo with unmerge)"
+    )
+    merge.add_argument("duplicate", metavar="DUPLICATE", help="id of the record merged away")
+    merge.add_argument("survivor", metavar="SURVIVOR", help="id of the record that stays")
+    merge.add_argument("--json", action="store_true")
+    unmerge = sub.add_parser("unmerge", help="undo a merge: both patrons as they were before")
+    unmerge.add_argument("duplicate", metavar="DUPLICATE", help="id of the merged record")
+    unmerge.add_argument("--json", action="store_true")
+
+
+def cmd_duplicates(args) -> int:
+    from projections import duplicates
+
+    services = _services(args, catch_up=True)
+    try:
+        pairs = duplicates.candidates(services.runner.db())
+    finally:
+        services.close()
+    keys = ("a", "b", "a_name", "b_name", "reasons")
+    if args.json:
+        print(json.dumps([{k: p[k] for k in keys} for p in pairs]))
+        return 0
+    for p in pairs:
+        print(f"{p['a_name']:<28} {p['b_name']:<28} {', '.join(p['reasons']):<18} "
+              f"{p['a']} {p['b']}")  # fmt: skip
+    print(f"{len(pairs)} likely duplicate pairs")
+    return 0
+
+
+def _merge_result(args, result: dict, text: str) -> int:
+    print(json.dumps(result) if args.json else text)
+    return 0
+
+
+def cmd_merge(args) -> int:
+    services = _services(args, catch_up=False)
+    try:
+        result = services.app.merge_patrons(args.duplicate, args.survivor)
+        name = services.app.get_patron(args.survivor)["name"]
+    finally:
+        services.close()
+    return _merge_result(args, result, f"Merged into {name}. Undo with: houselights unmerge "
+                                       f"{result['merged']}")  # fmt: skip
+
+
+def cmd_unmerge(args) -> int:
+    services = _services(args, catch_up=False)
+    try:
+        result = services.app.unmerge_patron(args.duplicate)
+        name = services.app.get_patron(args.duplicate)["name"]
+    finally:
+        services.close()
+    return _merge_result(args, result, f"{name} is a separate patron again.")
 
 
 def cmd_gui(args) -> int:
@@ -402,6 +462,9 @@ COMMANDS = {
     "performances": cmd_performances,
     "tickets": cmd_tickets,
     "report": cmd_report,
+    "duplicates": cmd_duplicates,
+    "merge": cmd_merge,
+    "unmerge": cmd_unmerge,
 }
 
 

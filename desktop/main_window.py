@@ -31,6 +31,7 @@ from desktop.ladder_upkeep import LadderUpkeep
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
 from desktop.views.door import DoorView
+from desktop.views.duplicates import DuplicatesView
 from desktop.views.import_dialog import ImportSalesDialog
 from desktop.views.ladder import LadderView
 from desktop.views.patron_dialog import PatronDialog
@@ -46,7 +47,8 @@ PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
     "patrons", "box_office", "door", "thank_yous", "reports", "settings",
 )  # fmt: skip
 LADDER = "ladder"
-AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, SETTINGS)
+DUPLICATES = "duplicates"
+AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, DUPLICATES, SETTINGS)
 
 
 def app_version() -> str:
@@ -126,6 +128,7 @@ class MainWindow(QMainWindow):
             THANK_YOUS: self.tr("Thank-yous"),
             LADDER: self.tr("Loyalty ladder"),
             REPORTS: self.tr("Reports"),
+            DUPLICATES: self.tr("Duplicates"),
             SETTINGS: self.tr("Settings"),
         }
 
@@ -193,6 +196,10 @@ class MainWindow(QMainWindow):
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
         )
         self.pages[REPORTS] = self.reports
+        self.duplicates = DuplicatesView(self.app, self.runner, self.background, self)
+        self.duplicates.open_patron.connect(self.open_patron)
+        self.duplicates.message.connect(self.show_message)
+        self.pages[DUPLICATES] = self.duplicates
         self.pages[SETTINGS] = PlaceholderPage(
             titles[SETTINGS],
             self.tr("Choose how Houselights works for your organization."),
@@ -412,6 +419,8 @@ class MainWindow(QMainWindow):
             self.reports.refresh()
         elif area == LADDER:
             self.ladder_view.refresh()
+        elif area == DUPLICATES:
+            self.duplicates.refresh()
         elif area == DOOR:
             self.door_view.refresh()
 

@@ -64,6 +64,28 @@ def _ladder_shots(window, shot) -> None:
     view.preset.setCurrentIndex(view.preset.findData(365))
     view.drill_moves(ladder.UP)
     shot(window, "ladder")
+def _duplicate_shots(window, services, shot, qt_app) -> None:
+    """The duplicates review, the merge confirmation, and a survivor's merge bar.
+    The merge is undone afterwards, so later screens see the organization unchanged."""
+    window.show_area("duplicates")
+    view = window.duplicates
+    _wait(qt_app, lambda: view.task is None and view.model.rowCount() > 0)
+    # The pair with the most history makes the comparison worth looking at.
+    rows = view.model.rows
+    busiest = max(rows, key=lambda r: r["a_stats"]["tickets"] + r["b_stats"]["tickets"])
+    view.table.selectRow(view.proxy.proxy_row_of(busiest["id"]))
+    shot(window, "duplicates")
+    dialog = view.merge()
+    shot(dialog, "merge-confirm")
+    dialog.reject()
+    survivor, duplicate = view.survivor_and_duplicate()
+    services.app.merge_patrons(duplicate["id"], survivor["id"])
+    services.runner.catch_up()
+    window.open_patron(survivor["id"])
+    shot(window, "patron-merged")
+    services.app.unmerge_patron(duplicate["id"])
+    services.runner.catch_up()
+    window.show_patron_list()
 
 
 def _wait(app, done, seconds: float = 30) -> None:
@@ -142,6 +164,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             shot(performance, "new-performance")
             performance.reject()
             _import_shots(window, Path(data), shot, qt_app)
+            _duplicate_shots(window, services, shot, qt_app)
 
             codes = door_evening(
                 services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]

@@ -22,6 +22,7 @@ from domain.contact_index import ContactKey, contact_keys, index_keys, name_post
 from domain.door_service import DoorService
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
+from domain.merging import MergingService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
 
@@ -29,7 +30,12 @@ Listener = Callable[[int], None]
 
 
 class Houselights(
-    DoorService, BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application
+    DoorService,
+    BoxOfficeService,
+    BoxOfficeChangesService,
+    MembershipsService,
+    MergingService,
+    Application,
 ):
     """Event-sourced application service for one organization."""
 
@@ -124,13 +130,17 @@ class Houselights(
     def _stamp(self, occurred_at: datetime | None = None) -> dict:
         return self.context.stamp(occurred_at)
 
-    def _patron(self, patron_id: str | UUID) -> Patron:
+    def _patron(self, patron_id: str | UUID, follow: bool = True) -> Patron:
+        """The patron; for a record merged into another, the surviving record
+        (``follow=False``: the record itself). See domain/merging.py."""
         try:
             patron = self._get(patron_uuid(patron_id))
         except AggregateNotFoundError:
             raise PatronNotFound(str(patron_id)) from None
         if not isinstance(patron, Patron):
             raise PatronNotFound(str(patron_id))
+        if follow and patron.merged_into:
+            return self._patron(patron.merged_into, follow=False)
         return patron
 
     # -- contact keys (duplicate detection) -----------------------------------
@@ -280,7 +290,7 @@ class Houselights(
         return note_id
 
     def get_patron(self, patron_id: str) -> dict:
-        return self._patron(patron_id).snapshot_dict()
+        return self._patron(patron_id, follow=False).snapshot_dict()
 
     # -- store facts --------------------------------------------------------
     def event_count(self) -> int:

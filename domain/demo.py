@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from domain.application import Houselights
 from domain.demo_box_office import generate_box_office
 from domain.demo_door import generate_door
+from domain.demo_duplicates import generate_duplicates
 from domain.demo_ladder import generate_past_season
 from domain.demo_names import FIRST_NAMES, LAST_NAMES
 
@@ -149,9 +150,10 @@ def generate(
                 app.context.staff, app.context.workstation = STAFF[0], WORKSTATIONS[0]
                 result = generate_box_office(app, registered, seed, now)
                 result.update(generate_past_season(app, registered, seed, now))
+                result.update(generate_duplicates(app, registered, seed, now))
         if result:  # the box office is saved: now who came through the doors
             result.update(generate_door(app, seed, now))
     finally:
         app.context.staff, app.context.workstation = saved_context
-    # walk-up buyers captured at the window became patrons too
-    return {**result, "patrons": made + result.get("walk_ups", 0)}
+    # walk-up buyers captured at the window became patrons too, as did duplicate records
+    return {**result, "patrons": made + result.get("walk_ups", 0) + result.get("duplicates", 0)}

@@ -84,6 +84,10 @@ class Patron(Aggregate):
         self.source = source
         self.registered_at = occurred_at
         self.notes: list[dict] = []
+        #: the surviving patron this record was merged into (None while on its own)
+        self.merged_into: str | None = None
+        #: records merged into this one, oldest merge first
+        self.absorbed: list[str] = []
 
     @classmethod
     def register(cls, stamp: dict, source: str = "office", **values) -> Patron:
@@ -161,6 +165,67 @@ class Patron(Aggregate):
     ):
         self.notes.append({"id": note_id, "text": text, "at": occurred_at, "by": recorded_by})
 
+    # -- merging duplicates (see domain/merging.py) ------------------------
+    def check_can_merge_into(self, survivor: Patron) -> None:
+        """Raise ``MergeProblem`` unless this record may be merged into ``survivor``."""
+        from domain.errors import MergeProblem
+
+        if survivor.id == self.id:
+            raise MergeProblem("A record cannot be merged into itself. Choose the other record.")
+        if self.merged_into:
+            raise MergeProblem(
+                f"{self.name or 'This record'} was already merged into another record. "
+                "Unmerge it first."
+            )
+        if survivor.merged_into:
+            raise MergeProblem(
+                f"{survivor.name or 'That record'} was itself merged into another record. "
+                "Merge into the record it was merged into instead."
+            )
+        if self.absorbed:
+            raise MergeProblem(
+                f"Other records were merged into {self.name or 'this record'}, so it has to "
+                "stay the surviving record. Merge the other record into it instead."
+            )
+
+    def merge_into(self, survivor: Patron, stamp: dict) -> None:
+        """Both sides record the merge: this record ``MergedInto``, the survivor ``Absorbed``."""
+        self.check_can_merge_into(survivor)
+        self._merged_into(survivor_id=str(survivor.id), **stamp)
+        survivor._absorbed(other_id=str(self.id), **stamp)
+
+    @event("MergedInto")
+    def _merged_into(self, survivor_id: str, occurred_at: datetime, recorded_by: str,
+                     workstation: str):  # fmt: skip
+        self.merged_into = survivor_id
+
+    @event("Absorbed")
+    def _absorbed(self, other_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.absorbed.append(other_id)
+
+    def unmerge_from(self, survivor: Patron, stamp: dict) -> None:
+        """Undo the merge on both sides: ``Unmerged`` here, ``Separated`` on the survivor."""
+        from domain.errors import MergeProblem
+
+        if not self.merged_into or self.merged_into != str(survivor.id):
+            raise MergeProblem(
+                f"{self.name or 'This record'} is not merged into another record, "
+                "so there is nothing to unmerge."
+            )
+        self._unmerged(survivor_id=str(survivor.id), **stamp)
+        survivor._separated(other_id=str(self.id), **stamp)
+
+    @event("Unmerged")
+    def _unmerged(self, survivor_id: str, occurred_at: datetime, recorded_by: str,
+                  workstation: str):  # fmt: skip
+        self.merged_into = None
+
+    @event("Separated")
+    def _separated(self, other_id: str, occurred_at: datetime, recorded_by: str,
+                   workstation: str):  # fmt: skip
+        if other_id in self.absorbed:
+            self.absorbed.remove(other_id)
+
     def snapshot_dict(self) -> dict:
         return {
             "id": str(self.id),
@@ -176,6 +241,8 @@ class Patron(Aggregate):
             "source": self.source,
             "registered_at": self.registered_at.isoformat(),
             "notes": [{**n, "at": n["at"].isoformat()} for n in self.notes],
+            "merged_into": self.merged_into,
+            "absorbed": list(self.absorbed),
             "version": self.version,
         }
 

@@ -4,9 +4,12 @@ from projections.box_office import BoxOffice
 from projections.door import DoorReadModel
 from projections.ladder import Ladder
 from projections.patron_directory import PatronDirectory
+from projections.patron_merges import PatronMerges
 from projections.timeline import Timeline
 
 
 def all_projections():
     """Every projection of the app, in the order they are applied."""
-    return [PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder()]
+    return [
+        PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder(), PatronMerges(),
+    ]  # fmt: skip

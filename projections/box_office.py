@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlite_utils import Database
 
 from projections.base import Projection, iso, run_script
+from projections.patron_merges import in_family
 
 PERFORMANCE_KEYS = ("id", "production_id", "title", "starts_at", "venue", "capacity", "sold",
                     "admitted", "revenue_cents", "price_levels")  # fmt: skip
@@ -402,10 +403,10 @@ def _order_row(row: dict) -> dict:
 
 
 def orders_for_patron(db: Database, patron_id: str) -> list[dict]:
-    """The patron's ticket orders, newest first."""
+    """The patron's ticket orders (records merged into it included), newest first."""
+    where, ids = in_family(db, patron_id, "o.patron_id")
     cursor = db.conn.execute(
-        f"{_ORDER_SELECT} WHERE o.patron_id = ? ORDER BY o.placed_at DESC, o.order_id",
-        (str(patron_id),),
+        f"{_ORDER_SELECT} WHERE {where} ORDER BY o.placed_at DESC, o.order_id", ids
     )
     return [_order_row(r) for r in _dicts(cursor)]
 
@@ -416,11 +417,11 @@ def order(db: Database, order_id: str) -> dict | None:
 
 
 def subscriptions(db: Database, patron_id: str) -> list[dict]:
+    where, ids = in_family(db, patron_id)
     rows = _dicts(db.conn.execute(
         "SELECT id, package_name, performance_ids, price_cents, payment, purchased_at,"
-        " refunded_cents, refunded_at FROM bo_subscriptions WHERE patron_id = ?"
-        " ORDER BY purchased_at DESC",
-        (str(patron_id),),
+        f" refunded_cents, refunded_at FROM bo_subscriptions WHERE {where}"
+        " ORDER BY purchased_at DESC", ids,
     ))  # fmt: skip
     for row in rows:
         row["performance_ids"] = json.loads(row["performance_ids"])
@@ -428,9 +429,10 @@ def subscriptions(db: Database, patron_id: str) -> list[dict]:
 
 
 def memberships(db: Database, patron_id: str) -> list[dict]:
+    where, ids = in_family(db, patron_id)
     return _dicts(db.conn.execute(
         "SELECT id, level, starts_on, ends_on, price_cents, payment, started_at"
-        " FROM bo_memberships WHERE patron_id = ? ORDER BY ends_on DESC", (str(patron_id),),
+        f" FROM bo_memberships WHERE {where} ORDER BY ends_on DESC", ids,
     ))  # fmt: skip
 
 
@@ -438,8 +440,9 @@ def donations(db: Database, patron_id: str | None = None, unthanked_only: bool =
     """Donations, newest first (of one patron, or everyone's); thank-you queue."""
     where, params = [], []
     if patron_id is not None:
-        where.append("patron_id = ?")
-        params.append(str(patron_id))
+        clause, ids = in_family(db, patron_id)
+        where.append(clause)
+        params.extend(ids)
     if unthanked_only:
         where.append("acknowledged_how IS NULL")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
@@ -454,30 +457,32 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
 
     ``lifetime_spend_cents`` counts tickets, subscriptions and memberships,
     less refunds; donations are counted apart in ``donations_cents``.
-    ``visits`` counts the performances the patron was admitted to.
+    ``visits`` counts the performances the patron was admitted to. Records merged
+    into the patron count as theirs.
     """
-    pid = str(patron_id)
+    where, ids = in_family(db, patron_id)
     one = db.conn.execute
+
     orders_n, order_net, first_order, last_order = one(
         "SELECT count(*), coalesce(sum(total_cents - refunded_cents), 0), min(placed_at),"
-        " max(placed_at) FROM bo_orders WHERE patron_id = ?", (pid,),
+        f" max(placed_at) FROM bo_orders WHERE {where}", ids,
     ).fetchone()  # fmt: skip
     subs_n, subs_cents, first_sub, last_sub, active_subs = one(
         "SELECT count(*), coalesce(sum(price_cents - refunded_cents), 0), min(purchased_at),"
         " max(purchased_at), count(*) - count(refunded_at)"
-        " FROM bo_subscriptions WHERE patron_id = ?", (pid,),
+        f" FROM bo_subscriptions WHERE {where}", ids,
     ).fetchone()  # fmt: skip
     members_cents, first_member, last_member, latest_end = one(
         "SELECT coalesce(sum(price_cents), 0), min(started_at), max(started_at), max(ends_on)"
-        " FROM bo_memberships WHERE patron_id = ?", (pid,),
+        f" FROM bo_memberships WHERE {where}", ids,
     ).fetchone()  # fmt: skip
     held, visits = one(
         "SELECT count(*), count(DISTINCT CASE WHEN status = 'admitted' THEN performance_id END)"
-        " FROM bo_tickets WHERE patron_id = ? AND status IN (?, ?)", (pid, *HELD),
+        f" FROM bo_tickets WHERE {where} AND status IN (?, ?)", (*ids, *HELD),
     ).fetchone()  # fmt: skip
     donated, unthanked = one(
         "SELECT coalesce(sum(amount_cents), 0), count(*) - count(acknowledged_how)"
-        " FROM bo_donations WHERE patron_id = ?", (pid,),
+        f" FROM bo_donations WHERE {where}", ids,
     ).fetchone()  # fmt: skip
     firsts = [m for m in (first_order, first_sub, first_member) if m]
     lasts = [m for m in (last_order, last_sub, last_member) if m]

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from domain.contact import fold
 from domain.loyalty import PatronFacts
 from projections.base import Projection, iso, run_script
+from projections.patron_merges import family, survivor
 
 
 class DoorReadModel(Projection):
@@ -341,6 +342,8 @@ def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12
     )
     holders: dict[str, dict] = {}
     for patron_id, first, last, code, status, door in cursor:
+        # A merged record's tickets are the surviving record's (shown under its id).
+        patron_id = survivor(db, patron_id)
         if patron_id not in holders:
             if len(holders) == limit:
                 break
@@ -363,28 +366,37 @@ def patron_facts(db: Database, patron_id: str, performance_id: str, group_size: 
     Visits count performances attended other than this one, so the cue is the
     same whether or not this admission has reached the read model yet.
     """
-    row = db.conn.execute(
-        "SELECT first_name, tags, last_activity_at, subscriptions, subscriber_since,"
-        " member_since, donations, unthanked FROM door_patrons WHERE id = ?",
-        (patron_id,),
-    ).fetchone()
-    if row is None:
+    # A record merged into another greets as the surviving record, with both histories.
+    ids = family(db, patron_id)
+    marks = ",".join("?" * len(ids))
+    where = f"patron_id IN ({marks})"
+    rows = {r[0]: r[1:] for r in db.conn.execute(
+        "SELECT id, first_name, tags, last_activity_at, subscriptions, subscriber_since,"
+        f" member_since, donations, unthanked FROM door_patrons WHERE id IN ({marks})", ids,
+    )}  # fmt: skip
+    if ids[0] not in rows:
         return PatronFacts()
-    first_name, tags, last_activity, subscriptions, subscriber_since, member_since = row[:6]
-    donations, unthanked = row[6:]
+    first_name, tags = rows[ids[0]][:2]
+    merged = list(rows.values())
+    last_activity = max((r[2] for r in merged if r[2]), default=None)
+    subscriptions = sum(r[3] for r in merged)
+    subscriber_since = min((r[4] for r in merged if r[4]), default=None)
+    member_since = min((r[5] for r in merged if r[5]), default=None)
+    donations = sum(r[6] for r in merged)
+    unthanked = sum(r[7] for r in merged)
     purchases, group_orders = db.conn.execute(
-        "SELECT count(*), coalesce(sum(tickets >= ?), 0) FROM door_orders WHERE patron_id = ?",
-        (group_size, patron_id),
+        f"SELECT count(*), coalesce(sum(tickets >= ?), 0) FROM door_orders WHERE {where}",
+        (group_size, *ids),
     ).fetchone()
     productions = db.conn.execute(
         "SELECT count(DISTINCT p.production_id) FROM door_tickets t"
-        " JOIN door_performances p ON p.id = t.performance_id WHERE t.patron_id = ?",
-        (patron_id,),
+        f" JOIN door_performances p ON p.id = t.performance_id WHERE t.{where}",
+        ids,
     ).fetchone()[0]
     visits, last_visit = db.conn.execute(
         "SELECT count(DISTINCT performance_id), max(admitted_at) FROM door_tickets"
-        " WHERE patron_id = ? AND admitted_at IS NOT NULL AND performance_id != ?",
-        (patron_id, performance_id),
+        f" WHERE {where} AND admitted_at IS NOT NULL AND performance_id != ?",
+        (*ids, performance_id),
     ).fetchone()
     return PatronFacts(
         first_name=first_name,

@@ -14,6 +14,7 @@ COLUMNS = (
     "id", "first_name", "last_name", "name", "sort_key", "email", "phone", "phone_digits",
     "street", "city", "region", "postal_code", "country", "email_consent", "tags",
     "household", "source", "registered_at", "updated_at", "last_activity_at", "interactions",
+    "merged_into",
 )  # fmt: skip
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -25,7 +26,8 @@ def sort_key(first_name: str, last_name: str) -> str:
 
 class PatronDirectory(Projection):
     name = "patron_directory"
-    version = 1
+    #: v2: ``merged_into`` (a record merged into another leaves search and the list)
+    version = 2
     tables = ("patrons_fts", "patrons")
 
     def __init__(self) -> None:
@@ -35,6 +37,8 @@ class PatronDirectory(Projection):
         self.on("Patron.TagsChanged")(self._tags_changed)
         self.on("Patron.HouseholdNoteSet")(self._household_set)
         self.on("Patron.NoteAdded")(self._touched)
+        self.on("Patron.MergedInto")(self._merged)
+        self.on("Patron.Unmerged")(self._unmerged)
 
     def create(self, db: Database) -> None:
         run_script(
@@ -48,7 +52,8 @@ class PatronDirectory(Projection):
                 street TEXT, city TEXT, region TEXT, postal_code TEXT, country TEXT,
                 email_consent INTEGER, tags TEXT, household TEXT, source TEXT,
                 registered_at TEXT, updated_at TEXT, last_activity_at TEXT,
-                interactions INTEGER NOT NULL DEFAULT 0
+                interactions INTEGER NOT NULL DEFAULT 0,
+                merged_into TEXT
             );
             CREATE INDEX IF NOT EXISTS patrons_sort ON patrons (sort_key, id);
             CREATE INDEX IF NOT EXISTS patrons_email ON patrons (email);
@@ -148,6 +153,16 @@ class PatronDirectory(Projection):
             (e.text, when, when, str(e.originator_id)),
         )
 
+    def _merged(self, db: Database, e, position: int) -> None:
+        # Only the mark: nothing else about either record changes, so an unmerge
+        # that clears it leaves the row exactly as it was.
+        db.conn.execute("UPDATE patrons SET merged_into = ? WHERE id = ?",
+                        (e.survivor_id, str(e.originator_id)))  # fmt: skip
+
+    def _unmerged(self, db: Database, e, position: int) -> None:
+        db.conn.execute("UPDATE patrons SET merged_into = NULL WHERE id = ?",
+                        (str(e.originator_id),))  # fmt: skip
+
     def _touched(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
         db.conn.execute(
@@ -195,7 +210,7 @@ def search(db: Database, text: str, limit: int = 200) -> list[dict]:
     cur = db.conn.execute(
         f"SELECT {', '.join('p.' + c for c in COLUMNS)} FROM patrons_fts"
         " JOIN patrons p ON p.rowid = patrons_fts.rowid"
-        " WHERE patrons_fts MATCH ? ORDER BY p.sort_key, p.id LIMIT ?",
+        " WHERE patrons_fts MATCH ? AND p.merged_into IS NULL ORDER BY p.sort_key, p.id LIMIT ?",
         (query, limit),
     )
     return [_row(cur, r) for r in cur.fetchall()]
@@ -203,9 +218,9 @@ def search(db: Database, text: str, limit: int = 200) -> list[dict]:
 
 def page(db: Database, after: tuple[str, str] | None = None, limit: int = 200) -> list[dict]:
     """Patrons in name order, ``limit`` at a time after the (sort_key, id) given."""
-    where, params = "", []
+    where, params = "WHERE merged_into IS NULL", []
     if after is not None:
-        where = "WHERE (sort_key, id) > (?, ?)"
+        where += " AND (sort_key, id) > (?, ?)"
         params = list(after)
     cur = db.conn.execute(
         f"SELECT {', '.join(COLUMNS)} FROM patrons {where} ORDER BY sort_key, id LIMIT ?",
@@ -222,6 +237,7 @@ def get(db: Database, patron_id: str) -> dict | None:
 
 def count(db: Database) -> int:
     try:
-        return db.conn.execute("SELECT count(*) FROM patrons").fetchone()[0]
+        sql = "SELECT count(*) FROM patrons WHERE merged_into IS NULL"
+        return db.conn.execute(sql).fetchone()[0]
     except Exception:
         return 0

@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from projections.base import Projection, iso, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
+from projections.patron_merges import in_family
 
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
            "recorded_by", "workstation")  # fmt: skip
@@ -89,16 +90,17 @@ class Timeline(BoxOfficeTimeline, Projection):
 
 
 def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:
+    """The patron's timeline, newest first, with the records merged into it."""
+    where, ids = in_family(db, patron_id)
     cur = db.conn.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM timeline WHERE patron_id = ?"
+        f"SELECT {', '.join(COLUMNS)} FROM timeline WHERE {where}"
         " ORDER BY occurred_at DESC, position DESC LIMIT ? OFFSET ?",
-        (patron_id, limit, offset),
+        (*ids, limit, offset),
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def count(db: Database, patron_id: str) -> int:
-    return db.conn.execute(
-        "SELECT count(*) FROM timeline WHERE patron_id = ?", (patron_id,)
-    ).fetchone()[0]
+    where, ids = in_family(db, patron_id)
+    return db.conn.execute(f"SELECT count(*) FROM timeline WHERE {where}", ids).fetchone()[0]

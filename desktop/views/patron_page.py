@@ -29,6 +29,7 @@ from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
+from desktop.views.merge_bar import MergeBar
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_ladder import LadderSection
 from desktop.views.patron_purchases import PurchasesPanel
@@ -211,6 +212,9 @@ class PatronPage(QWidget):
         self._moves: list[dict] = []
         self.purchases = PurchasesPanel(app, runner, self)
         self.purchases.message.connect(self.message)
+        self.merge_bar = MergeBar(app, runner, self)
+        self.merge_bar.open_patron.connect(self.open_patron)
+        self.merge_bar.message.connect(self.message)
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -246,6 +250,7 @@ class PatronPage(QWidget):
 
         right = QVBoxLayout()
         right.setSpacing(10)
+        right.addWidget(self.merge_bar)
         right.addWidget(self.purchases.summary)
         right.addLayout(note_row)
         right.addWidget(self.note_error)
@@ -291,8 +296,13 @@ class PatronPage(QWidget):
             self.timeline_count.setText("")
             self.purchases.show_patron(None)
             self.card.ladder.show_placement(None)
+            self.merge_bar.show_patron(None)
             return
-        self.edit_button.setEnabled(True)
+        self.merge_bar.show_patron(self.row)
+        # A merged record is read-only: its history lives on the surviving record.
+        merged = bool(self.row.get("merged_into"))
+        for widget in (self.edit_button, self.note_edit, self.note_button):
+            widget.setEnabled(not merged)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
         limit = self.timeline_model.page_size

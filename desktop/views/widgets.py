@@ -97,6 +97,7 @@ class FlowLayout(QLayout):
     def clear(self) -> None:
         while (item := self.takeAt(0)) is not None:
             if item.widget() is not None:
+                item.widget().hide()  # gone now, not only once the event loop deletes it
                 item.widget().deleteLater()
 
     def expandingDirections(self):  # noqa: N802 (Qt API)

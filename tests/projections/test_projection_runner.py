@@ -131,7 +131,7 @@ def test_a_new_projection_version_is_rebuilt_on_next_start(start, read_models):
     services.close()
 
     class PatronDirectoryV2(PatronDirectory):
-        version = 2
+        version = PatronDirectory.version + 1
 
     restarted = start(projections=[PatronDirectoryV2(), Timeline()], catch_up=False)
     assert restarted.runner.positions() == {"patron_directory": 0, "timeline": head}
