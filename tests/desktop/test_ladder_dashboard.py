@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 
 from desktop.export import export_csv
-from desktop.main_window import LADDER
+from desktop.main_window import AREAS, LADDER
 from desktop.models.ladder_table import LadderPatronModel
 from desktop.settings import Settings
 from projections import ladder
@@ -49,7 +49,7 @@ def _patrons(services) -> list[dict]:
 
 def open_ladder(window, qtbot):
     """Choose "Loyalty ladder" in the navigation, with the mouse."""
-    item = window.navigation.item(window.navigation.count() - 3)
+    item = window.navigation.item(AREAS.index(LADDER))
     assert item.data(Qt.ItemDataRole.UserRole) == LADDER
     rect = window.navigation.visualItemRect(item)
     qtbot.mouseClick(window.navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

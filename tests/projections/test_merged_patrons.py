@@ -48,7 +48,7 @@ def two_histories(app) -> tuple[str, str, str]:
 def every_table(db) -> dict[str, list[tuple]]:
     """Every row of every read model table (positions aside)."""
     return {
-        table: db.conn.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall()
+        table: sorted(db.conn.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr)
         for projection in all_projections()
         for table in projection.tables
         if not table.endswith("_fts")
