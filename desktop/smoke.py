@@ -101,6 +101,8 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
     from desktop.bootstrap import bootstrap
     from desktop.config import resolve
 
+    from PySide6.QtCore import QEvent
+
     qt_app = application()
     with tempfile.TemporaryDirectory(prefix="houselights-smoke-") as data:
         config = resolve(data, "")  # always the local store in the throwaway folder
@@ -129,11 +131,15 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             if result["verdict"] != "admit":
                 raise SmokeFailed(f"the door said {shown!r} ({result['message']}) for {scanned}")
             report(f"door: {shown} for ticket {code}")
+            _wait(qt_app, lambda: door.house.admitted_label.text() == "1",
+                  "the house count to show the admission", 20)  # fmt: skip
             report(f"zbar: read the printed barcode with {read_printed_barcode(code)}")
             return {"verdict": result["verdict"], "shown": shown, "code": code,
                     "events": services.app.event_count()}  # fmt: skip
         finally:
             if window is not None:
                 window.close()
+                qt_app.processEvents()  # signals already queued, while the store is open
                 window.deleteLater()
+                qt_app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
             services.close()

@@ -115,8 +115,9 @@ def bundle_size_mb() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Build the Houselights installer.")
     parser.add_argument("--skip-smoke-test", action="store_true")
-    parser.add_argument("--max-mb", type=float, default=None,
-                        help="fail when the unpacked bundle is larger (CI: 150 on Linux)")  # fmt: skip
+    parser.add_argument(
+        "--max-mb", type=float, default=None, help="fail when the unpacked bundle is larger"
+    )
     args = parser.parse_args()
     freeze()
     size = bundle_size_mb()

@@ -66,8 +66,7 @@ def ico(images: dict[int, bytes]) -> bytes:
 def icns(images: dict[int, bytes]) -> bytes:
     """A macOS icon file holding one PNG per size."""
     body = b"".join(
-        kind + struct.pack(">I", 8 + len(images[size])) + images[size]
-        for kind, size in ICNS_TYPES
+        kind + struct.pack(">I", 8 + len(images[size])) + images[size] for kind, size in ICNS_TYPES
     )
     return b"icns" + struct.pack(">I", 8 + len(body)) + body
 
