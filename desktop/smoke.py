@@ -97,11 +97,11 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
     """
     if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen needed, none touched
+    from PySide6.QtCore import QEvent
+
     from desktop.app import application, create_main_window
     from desktop.bootstrap import bootstrap
     from desktop.config import resolve
-
-    from PySide6.QtCore import QEvent
 
     qt_app = application()
     with tempfile.TemporaryDirectory(prefix="houselights-smoke-") as data:
