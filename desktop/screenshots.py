@@ -130,6 +130,9 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             shot(performance, "new-performance")
             performance.reject()
             _import_shots(window, Path(data), shot, qt_app)
+            about = window.show_about()
+            shot(about, "about")
+            about.reject()
 
             codes = door_evening(
                 services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]

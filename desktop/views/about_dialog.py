@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal, qVersion
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,6 +29,7 @@ class AboutDialog(QDialog):
         config = services.config
         self.setObjectName("aboutDialog")
         self.setWindowTitle(self.tr("About Houselights"))
+        self.setMinimumWidth(560)
 
         icon = QLabel(self)
         icon.setPixmap(app_icon().pixmap(96, 96))
@@ -45,7 +46,12 @@ class AboutDialog(QDialog):
         self.store_label = QLabel(store, self)
         self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.store_label.setWordWrap(True)
-        python = QLabel(self.tr("Python {python}").format(python=sys.version.split()[0]), self)
+        python = QLabel(
+            self.tr("Python {python} · Qt {qt}").format(
+                python=sys.version.split()[0], qt=qVersion()
+            ),
+            self,
+        )
         self.status_label = QLabel("", self)
         self.status_label.setObjectName("aboutStatus")
 
