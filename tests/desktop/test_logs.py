@@ -77,3 +77,19 @@ def test_an_unhandled_exception_in_a_worker_thread_is_logged(configured, tmp_pat
 
 def test_last_lines_without_a_log_is_empty(tmp_path):
     assert logs.last_lines(tmp_path / "nowhere") == []
+
+
+def test_failed_background_work_is_logged(configured, tmp_path, qtbot):
+    from desktop.background import BackgroundRunner
+
+    def import_rows(progress):
+        raise OSError("the network drive went away")
+
+    runner = BackgroundRunner()
+    failures = []
+    runner.run(import_rows, on_error=lambda error, _text: failures.append(error))
+    qtbot.waitUntil(lambda: len(failures) == 1)
+    text = "\n".join(logs.last_lines(tmp_path, 20))
+    assert "WARNING houselights: Background work import_rows failed" in text
+    assert "OSError: the network drive went away" in text
+    runner.shutdown()
