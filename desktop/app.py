@@ -9,6 +9,7 @@ already open (tests, screenshot scripts).
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication
@@ -33,6 +34,9 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
+    from desktop.appicon import app_icon
+
+    app.setWindowIcon(app_icon())
     apply_style(app)
     return app
 
@@ -45,8 +49,14 @@ def create_main_window(services: Services, settings=None) -> MainWindow:
 
 def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | None = None) -> int:
     """Open the Houselights window and run until it is closed; returns the exit code."""
+    from desktop.diagnostics import app_version
+    from desktop.logs import configure_logging
     from desktop.settings import Settings
 
+    configure_logging(config.data_dir)
+    log = logging.getLogger("houselights")
+    log.info("Houselights %s starting; data folder %s", app_version(), config.data_dir)
+    log.info("Event store: %s (%s)", config.kind, config.describe())
     app = application()
     settings = Settings()
     staff = staff or settings.get("staff/current") or "office"
@@ -54,6 +64,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     try:
         services = bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
     except Exception as error:
+        log.exception("Cannot open the event store")
         QMessageBox.critical(
             None,
             QCoreApplication.translate("run_gui", "Houselights cannot open its data"),
@@ -66,6 +77,8 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
         window = create_main_window(services, settings)
         window.show()
         window.start_catch_up()
-        return app.exec()
+        code = app.exec()
+        log.info("Houselights closed (exit status %s)", code)
+        return code
     finally:
         services.close()

@@ -15,6 +15,7 @@ Callbacks, in the GUI thread:
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -129,6 +130,9 @@ class _Runnable(QRunnable):
         except Cancelled:
             signals.cancelled.emit()
         except BaseException as error:  # delivered to the GUI, never lost
+            logging.getLogger("houselights").warning(
+                "Background work %s failed", getattr(self.fn, "__name__", self.fn), exc_info=True
+            )
             signals.failed.emit(error, traceback.format_exc())
         else:
             if token.cancelled:

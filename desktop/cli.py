@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(or set HOUSELIGHTS_STORE); default: a SQLite file in the data folder"
     )  # fmt: skip
     parser.add_argument("--staff", default=None, help="staff member recorded on new events")
+    parser.add_argument(
+        "--smoke", action="store_true", help="check that this installation works: open the "
+        "window offscreen on throwaway demo data, admit a ticket at the door, exit 0"
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the Houselights window (the default)")
@@ -450,6 +454,25 @@ def cmd_screenshots(args) -> int:
     return 0
 
 
+def cmd_smoke(args) -> int:
+    """``--smoke``: exit 0 only when the window opened and the door admitted a ticket."""
+    from desktop.smoke import SmokeFailed, run_smoke
+
+    try:
+        result = run_smoke(report=lambda line: print(f"smoke: {line}", flush=True))
+    except SmokeFailed as failure:
+        print(f"houselights: smoke test failed: {failure}", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - anything else is a failed smoke run too
+        import traceback
+
+        traceback.print_exc()
+        print(f"houselights: smoke test failed: {error!r}", file=sys.stderr)
+        return 1
+    print(f"smoke test passed: {result['shown']} at the door ({result['events']:,} events)")
+    return 0
+
+
 COMMANDS = {
     "screenshots": cmd_screenshots,
     "gui": cmd_gui,
@@ -470,7 +493,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = COMMANDS[args.command or "gui"]
+    command = cmd_smoke if args.smoke else COMMANDS[args.command or "gui"]
     try:
         return command(args)
     except StoreConfigError as error:

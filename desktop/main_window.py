@@ -8,7 +8,6 @@ background, and the status bar that says whether this workstation is up to date.
 
 from __future__ import annotations
 
-import sys
 from importlib.metadata import PackageNotFoundError, version
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
@@ -257,6 +256,11 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self.tr("&About Houselights"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
+        self.diagnostics_action = QAction(self.tr("&Copy diagnostics"), self)
+        self.diagnostics_action.setToolTip(
+            self.tr("Copy what a support request needs (no passwords) to the clipboard")
+        )
+        self.diagnostics_action.triggered.connect(self.copy_diagnostics)
 
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.new_patron_action)
@@ -267,6 +271,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
         # Shortcuts also work while the menu bar is hidden (native menu bars on macOS).
         for action in (self.new_patron_action, self.find_action, self.quit_action):
@@ -583,23 +588,26 @@ class MainWindow(QMainWindow):
             self.tr("Rebuild cancelled. The lists catch up with the rest on their own.")
         )
 
-    def show_about(self) -> None:
-        config = self.services.config
-        QMessageBox.about(
-            self,
-            self.tr("About Houselights"),
-            self.tr(
-                "<h3>Houselights {version}</h3>"
-                "<p>Know and welcome your patrons.</p>"
-                "<p><b>Data folder:</b> {data}<br><b>Event store:</b> {store}</p>"
-                "<p>Python {python}</p>"
-            ).format(
-                version=app_version(),
-                data=config.data_dir,
-                store=config.describe(),
-                python=sys.version.split()[0],
-            ),
+    def show_about(self):
+        """Help → About: version, data folder, Open data folder, Copy diagnostics."""
+        from desktop.views.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.diagnostics_copied.connect(
+            lambda _text: self.show_message(self.tr("Diagnostics copied to the clipboard."))
         )
+        self.about_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def copy_diagnostics(self) -> str:
+        """Help → Copy diagnostics: version, system, store kind, events, last log lines."""
+        from desktop.diagnostics import copy_diagnostics
+
+        text = copy_diagnostics(self.services)
+        self.show_message(self.tr("Diagnostics copied to the clipboard."))
+        return text
 
     # -- closing ---------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -165,6 +165,9 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             performance.reject()
             _import_shots(window, Path(data), shot, qt_app)
             _duplicate_shots(window, services, shot, qt_app)
+            about = window.show_about()
+            shot(about, "about")
+            about.reject()
 
             codes = door_evening(
                 services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]

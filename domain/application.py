@@ -203,6 +203,7 @@ class Houselights(
         source: str = "office",
         occurred_at: datetime | None = None,
         allow_duplicate: bool = False,
+        preferred_name: str = "",
     ) -> str:
         """Register a patron and return the new id.
 
@@ -221,6 +222,7 @@ class Houselights(
             email_consent=email_consent,
             tags=list(tags),
             household=household,
+            preferred_name=preferred_name,
         )
         if not allow_duplicate:
             matches = self.find_contact_matches(patron.email, patron.phone)

@@ -57,7 +57,30 @@ class Patron(Aggregate):
         recorded_by: str
         workstation: str
 
-    @event("Registered")
+    class Registered(Aggregate.Created, Event):
+        """Version 2 added ``preferred_name`` (what the patron likes to be called).
+
+        Stored version 1 events (Houselights 0.1.0) are upcast when read: they
+        get an empty preferred name. The stored bytes are never rewritten.
+        """
+
+        class_version = 2
+        first_name: str
+        last_name: str
+        email: str
+        phone: str
+        address: dict
+        email_consent: bool
+        tags: list[str]
+        household: str
+        source: str
+        preferred_name: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["preferred_name"] = ""
+
+    @event(Registered)
     def __init__(
         self,
         first_name: str,
@@ -69,11 +92,13 @@ class Patron(Aggregate):
         tags: list[str],
         household: str,
         source: str,
+        preferred_name: str,
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
     ):
         self.first_name = first_name
+        self.preferred_name = preferred_name
         self.last_name = last_name
         self.email = email
         self.phone = phone
@@ -95,12 +120,14 @@ class Patron(Aggregate):
         values.setdefault("last_name", "")
         tags = clean_tags(values.pop("tags", ()))
         household = clean_text(values.pop("household", ""))
+        preferred_name = clean_text(values.pop("preferred_name", ""))
         contact = clean_contact(values)
         contact.setdefault("email", "")
         contact.setdefault("phone", "")
         contact.setdefault("address", {})
         contact.setdefault("email_consent", False)
-        return cls(tags=tags, household=household, source=source, **contact, **stamp)
+        return cls(tags=tags, household=household, source=source,
+                   preferred_name=preferred_name, **contact, **stamp)  # fmt: skip
 
     @property
     def name(self) -> str:
@@ -238,6 +265,7 @@ class Patron(Aggregate):
             "email_consent": self.email_consent,
             "tags": list(self.tags),
             "household": self.household,
+            "preferred_name": self.preferred_name,
             "source": self.source,
             "registered_at": self.registered_at.isoformat(),
             "notes": [{**n, "at": n["at"].isoformat()} for n in self.notes],

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 #: event class name -> the payload fields that hold personal data
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "Patron.Registered": ("first_name", "last_name", "email", "phone", "address", "household"),
+    "Patron.Registered": (
+        "first_name", "last_name", "email", "phone", "address", "household", "preferred_name",
+    ),  # fmt: skip
     "Patron.ContactChanged": ("changes",),
     "Patron.HouseholdNoteSet": ("text",),
     "Patron.NoteAdded": ("text",),

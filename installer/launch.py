@@ -2,7 +2,9 @@
 
 import sys
 
+from desktop.bundled import use_bundled_zbar
 from desktop.cli import main
 
 if __name__ == "__main__":
+    use_bundled_zbar()
     sys.exit(main())

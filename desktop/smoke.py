@@ -1,0 +1,145 @@
+"""``houselights --smoke``: prove an installed (or source) Houselights works, end to end.
+
+In a throwaway data folder (never the user's), with Qt's offscreen platform:
+a small demo organization is made, tonight's performance is scheduled with
+one ticket sold, the main window opens, the door view is shown, the ticket's
+code arrives as a USB scanner types it (key events within milliseconds, then
+Enter) and the door must say ADMIT. Exit status 0 then; any failure raises
+``SmokeFailed`` with the reason (the command prints it and exits 1).
+
+The installers' build runs the frozen app with ``--smoke`` before packaging,
+and CI does so on Linux.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+SMOKE_TIMEOUT_S = 60.0
+
+
+class SmokeFailed(Exception):
+    """The smoke run did not get to ADMIT; the message says where it stopped."""
+
+
+def _wait(app, condition: Callable[[], bool], what: str, timeout: float = SMOKE_TIMEOUT_S) -> None:
+    """Process Qt events until ``condition()`` holds, or fail saying ``what`` never happened."""
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SmokeFailed(f"timed out after {timeout:.0f} s waiting for {what}")
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _type_like_a_scanner(app, text: str) -> None:
+    """Key presses and releases as a USB scanner sends them, to the focused widget."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    target = app.focusWidget()
+    if target is None:
+        raise SmokeFailed("no widget has the keyboard focus in the door view")
+    keys = [(Qt.Key(ord(ch.upper())), ch) for ch in text] + [(Qt.Key.Key_Return, "\r")]
+    for key, char in keys:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            app.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char))
+
+
+def prepare_demo(app) -> tuple[str, str]:
+    """A small demo organization plus tonight's performance with one ticket sold.
+
+    Returns (performance id, ticket code)."""
+    from domain import demo
+
+    demo.generate(app, 12, seed=7)
+    show = app.create_production("Smoke test")
+    tonight = datetime.now().astimezone().replace(second=0, microsecond=0) + timedelta(hours=1)
+    performance_id = app.schedule_performance(show, tonight, 50, {"Adult": 2000}, venue="Hall")
+    sale = app.sell_tickets(performance_id, {"Adult": 1}, payment="cash")
+    return performance_id, sale["codes"][0]
+
+
+def read_printed_barcode(code: str) -> str:
+    """Draw the ticket's barcode as printed and read it back with zbar (the bundled
+    library in an installed app). Returns the zbar library used."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QImage, QPainter
+
+    from desktop.barcode_reading import BarcodeReadingProblem, decode
+    from desktop.ticket_symbols import paint_barcode
+
+    image = QImage(900, 260, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    paint_barcode(painter, QRectF(40, 30, 820, 200), code)
+    painter.end()
+    try:
+        read = decode(image)
+    except BarcodeReadingProblem as problem:
+        raise SmokeFailed(f"zbar is missing: {problem}") from None
+    if code not in read:
+        raise SmokeFailed(f"zbar read {read!r} from the barcode of {code}")
+    from pyzbar import zbar_library
+
+    return zbar_library.find_library("zbar") or "zbar"
+
+
+def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
+    """Run the smoke test; returns what the door showed. Raises SmokeFailed.
+
+    ``code_for(code)`` may change the scanned code (tests use it to see a failure).
+    """
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen needed, none touched
+    from PySide6.QtCore import QEvent
+
+    from desktop.app import application, create_main_window
+    from desktop.bootstrap import bootstrap
+    from desktop.config import resolve
+
+    qt_app = application()
+    with tempfile.TemporaryDirectory(prefix="houselights-smoke-") as data:
+        config = resolve(data, "")  # always the local store in the throwaway folder
+        services = bootstrap(config, staff="smoke-test", workstation="smoke-test")
+        window = None
+        try:
+            performance_id, code = prepare_demo(services.app)
+            services.runner.catch_up()
+            report(f"demo data: {services.app.event_count():,} events in {data}")
+            window = create_main_window(services)
+            window.show()
+            _wait(qt_app, window.isVisible, "the main window to open")
+            window.show_area("door")
+            door = window.door_view
+            _wait(qt_app, lambda: door.scanner.active, "the door view to listen for scanners")
+            door.choose_performance(performance_id)
+            if door.performance_id() != performance_id:
+                raise SmokeFailed("the door view does not offer tonight's performance")
+            door.code_field.setFocus()
+            _wait(qt_app, lambda: qt_app.focusWidget() is not None, "keyboard focus")
+            scanned = code_for(code) if code_for else code
+            _type_like_a_scanner(qt_app, scanned)
+            _wait(qt_app, lambda: door.last_result is not None, "the door's verdict", 20)
+            result = door.last_result
+            shown = door.panel.title_label.text()
+            if result["verdict"] != "admit":
+                raise SmokeFailed(f"the door said {shown!r} ({result['message']}) for {scanned}")
+            report(f"door: {shown} for ticket {code}")
+            _wait(qt_app, lambda: door.house.admitted_label.text() == "1",
+                  "the house count to show the admission", 20)  # fmt: skip
+            report(f"zbar: read the printed barcode with {read_printed_barcode(code)}")
+            return {"verdict": result["verdict"], "shown": shown, "code": code,
+                    "events": services.app.event_count()}  # fmt: skip
+        finally:
+            if window is not None:
+                window.close()
+                qt_app.processEvents()  # signals already queued, while the store is open
+                window.deleteLater()
+                qt_app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            services.close()

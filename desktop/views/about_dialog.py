@@ -1,0 +1,111 @@
+"""Help → About Houselights: version, where the data is, and help for a support request."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import Qt, QUrl, Signal, qVersion
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.appicon import app_icon
+from desktop.diagnostics import app_version, copy_diagnostics
+
+
+class AboutDialog(QDialog):
+    #: the diagnostics text just put on the clipboard
+    diagnostics_copied = Signal(str)
+
+    def __init__(self, services, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        config = services.config
+        self.setObjectName("aboutDialog")
+        self.setWindowTitle(self.tr("About Houselights"))
+        self.setMinimumWidth(560)
+
+        icon = QLabel(self)
+        icon.setPixmap(app_icon().pixmap(96, 96))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.title_label = QLabel(
+            self.tr("<h2>Houselights {version}</h2>").format(version=app_version()), self
+        )
+        tagline = QLabel(self.tr("Know and welcome your patrons."), self)
+        self.data_label = QLabel(str(config.data_dir), self)
+        self.data_label.setObjectName("dataFolder")
+        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.data_label.setWordWrap(True)
+        store = config.describe()  # a shared store's address without its password
+        self.store_label = QLabel(store, self)
+        self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.store_label.setWordWrap(True)
+        python = QLabel(
+            self.tr("Python {python} · Qt {qt}").format(
+                python=sys.version.split()[0], qt=qVersion()
+            ),
+            self,
+        )
+        self.status_label = QLabel("", self)
+        self.status_label.setObjectName("aboutStatus")
+
+        text = QVBoxLayout()
+        text.addWidget(self.title_label)
+        text.addWidget(tagline)
+        text.addSpacing(8)
+        text.addWidget(QLabel(self.tr("<b>Data folder</b>"), self))
+        text.addWidget(self.data_label)
+        text.addWidget(QLabel(self.tr("<b>Event store</b>"), self))
+        text.addWidget(self.store_label)
+        text.addWidget(python)
+        text.addWidget(self.status_label)
+        top = QHBoxLayout()
+        top.addWidget(icon)
+        top.addLayout(text, 1)
+
+        self.open_folder_button = QPushButton(self.tr("Open data folder"), self)
+        self.open_folder_button.clicked.connect(self.open_data_folder)
+        self.copy_button = QPushButton(self.tr("Copy diagnostics"), self)
+        self.copy_button.setToolTip(
+            self.tr("Copies the version, this computer's system, the database kind and the "
+                    "last lines of the log, to paste into a support request. "
+                    "No password is included.")
+        )  # fmt: skip
+        self.copy_button.clicked.connect(self.copy_diagnostics)
+        self.close_button = QPushButton(self.tr("Close"), self)
+        self.close_button.setDefault(True)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_folder_button)
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addSpacing(8)
+        layout.addLayout(buttons)
+
+    def open_data_folder(self) -> bool:
+        """Show the data folder in the file manager (Explorer, Finder, ...)."""
+        url = QUrl.fromLocalFile(str(self.services.config.data_dir))
+        opened = QDesktopServices.openUrl(url)
+        if not opened:
+            self.status_label.setText(
+                self.tr("The folder could not be opened here; its path is above.")
+            )
+        return opened
+
+    def copy_diagnostics(self) -> str:
+        text = copy_diagnostics(self.services)
+        self.status_label.setText(
+            self.tr("Diagnostics copied. Paste them into your support request.")
+        )
+        self.diagnostics_copied.emit(text)
+        return text

@@ -1,0 +1,47 @@
+"""``houselights --smoke``: what the installers' build and CI run against the frozen app."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from desktop import cli, smoke
+
+
+def test_smoke_run_admits_a_ticket_through_the_door_and_exits_0(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # it sets its own
+    env["HOUSELIGHTS_DATA"] = str(tmp_path / "never-touched")
+    done = subprocess.run([sys.executable, "-m", "desktop.cli", "--smoke"], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "smoke: door: ADMIT for ticket" in done.stdout
+    assert "smoke: zbar: read the printed barcode" in done.stdout
+    assert "smoke test passed: ADMIT at the door" in done.stdout
+    assert not (tmp_path / "never-touched").exists()  # throwaway data only
+
+
+def test_a_door_that_does_not_admit_fails_the_smoke_run_with_the_reason(qapp):
+    with pytest.raises(smoke.SmokeFailed) as failed:
+        smoke.run_smoke(report=lambda _line: None, code_for=lambda _code: "ZZZZZZZZZZZZ")
+    assert "the door said 'UNKNOWN CODE'" in str(failed.value)
+
+
+def test_the_command_exits_non_zero_with_the_reason(monkeypatch, capsys):
+    def broken(report):
+        raise smoke.SmokeFailed("the door view never showed")
+
+    monkeypatch.setattr(smoke, "run_smoke", broken)
+    assert cli.main(["--smoke"]) == 1
+    assert "smoke test failed: the door view never showed" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_fails_the_smoke_run_too(monkeypatch, capsys):
+    def broken(report):
+        raise ImportError("No module named 'pluggy'")
+
+    monkeypatch.setattr(smoke, "run_smoke", broken)
+    assert cli.main(["--smoke"]) == 1
+    assert "No module named 'pluggy'" in capsys.readouterr().err
