@@ -24,12 +24,18 @@ from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
+from domain.thank_yous_service import ThankYousService
 
 Listener = Callable[[int], None]
 
 
 class Houselights(
-    DoorService, BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application
+    DoorService,
+    BoxOfficeService,
+    BoxOfficeChangesService,
+    MembershipsService,
+    ThankYousService,
+    Application,
 ):
     """Event-sourced application service for one organization."""
 

@@ -78,3 +78,7 @@ class ProductionNotFound(HouselightsError):
     def __init__(self, production_id: str):
         super().__init__("We could not find that production. It may have been removed.")
         self.production_id = production_id
+
+
+class ThankYouProblem(HouselightsError):
+    """A thank-you that cannot be recorded as asked (given already, say)."""

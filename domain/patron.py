@@ -84,6 +84,8 @@ class Patron(Aggregate):
         self.source = source
         self.registered_at = occurred_at
         self.notes: list[dict] = []
+        #: "attendance:<performance id>" / "donation:<donation id>" -> how they were thanked
+        self.thanks: dict[str, str] = {}
 
     @classmethod
     def register(cls, stamp: dict, source: str = "office", **values) -> Patron:
@@ -160,6 +162,24 @@ class Patron(Aggregate):
         self, note_id: str, text: str, occurred_at: datetime, recorded_by: str, workstation: str
     ):
         self.notes.append({"id": note_id, "text": text, "at": occurred_at, "by": recorded_by})
+
+    # -- thank-yous -------------------------------------------------------
+    def thank(self, channel: str, reason: str, reference_id: str, stamp: dict) -> None:
+        """Record a thank-you (letter, email or call) for coming to a performance
+        (``reason="attendance"``, the performance's id) or for a donation (its id)."""
+        from domain.thank_yous import check_thanks
+
+        check_thanks(channel, reason, reference_id, self.thanks)
+        self._thanked(channel=channel, reason=reason, reference_id=str(reference_id), **stamp)
+
+    @event("Thanked")
+    def _thanked(self, channel: str, reason: str, reference_id: str, occurred_at: datetime,
+                 recorded_by: str, workstation: str):  # fmt: skip
+        # getattr: a patron rebuilt from a snapshot taken before thank-yous existed
+        thanks = getattr(self, "thanks", None)
+        if thanks is None:
+            thanks = self.thanks = {}
+        thanks[f"{reason}:{reference_id}"] = channel
 
     def snapshot_dict(self) -> dict:
         return {

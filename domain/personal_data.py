@@ -16,6 +16,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Patron.HouseholdNoteSet": ("text",),
     "Patron.NoteAdded": ("text",),
     "Patron.TagsChanged": (),
+    "Patron.Thanked": (),  # channel, reason and a performance or donation id
     "ContactKey.Opened": (),
     "ContactKey.Claimed": (),
     "ContactKey.Released": (),
