@@ -3,9 +3,10 @@
 from projections.box_office import BoxOffice
 from projections.door import DoorReadModel
 from projections.patron_directory import PatronDirectory
+from projections.thank_yous import ThankYouQueue
 from projections.timeline import Timeline
 
 
 def all_projections():
     """Every projection of the app, in the order they are applied."""
-    return [PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel()]
+    return [PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), ThankYouQueue()]
