@@ -272,8 +272,6 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
-
-
 def cmd_check_in(args) -> int:
     """The door's rules from the command line; exit status 0 only for ADMIT."""
     from desktop.door_check import check_in

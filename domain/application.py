@@ -270,7 +270,9 @@ class Houselights(
             return True
         return False
 
-    def set_household(self, patron_id: str, text: str, occurred_at: datetime | None = None) -> bool:
+    def set_household(
+        self, patron_id: str, text: str, occurred_at: datetime | None = None
+    ) -> bool:
         patron = self._patron(patron_id)
         if patron.set_household(text, self._stamp(occurred_at)):
             self._commit(patron)
