@@ -75,7 +75,7 @@ class PatronDirectory(Projection):
                 INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)
                 VALUES (new.rowid, new.name, new.email, new.phone, new.phone_digits, new.tags);
             END;
-            """,
+            """
         )
 
     # -- handlers ---------------------------------------------------------
