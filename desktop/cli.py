@@ -9,6 +9,8 @@
     houselights check-in CODE --performance ID [--door NAME] [--json]
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
+    houselights report attendance --json   sold, admitted, no-show rate per performance
+    houselights report thank-yous --json   the thank-you queue and the share thanked in 7 days
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -99,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     tickets = sub.add_parser("tickets", help="the tickets of one performance")
     tickets.add_argument("--performance", required=True, metavar="ID")
     tickets.add_argument("--json", action="store_true")
+
+    report = sub.add_parser("report", help="the figures of the reports screens")
+    which = report.add_subparsers(dest="report", required=True)
+    attendance = which.add_parser(
+        "attendance", help="per performance started: tickets sold, admitted, no-show rate"
+    )
+    attendance.add_argument("--json", action="store_true")
+    thanks = which.add_parser(
+        "thank-yous", help="who waits for a thank-you, and the share thanked within 7 days"
+    )
+    thanks.add_argument("--json", action="store_true")
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -343,6 +356,61 @@ def cmd_tickets(args) -> int:
     return 0
 
 
+def cmd_report_attendance(args) -> int:
+    """``[{"id", "title", "starts_at", "capacity", "sold", "admitted", "no_shows",
+    "no_show_rate"}]`` for every performance that has started (rate 0..1, or null)."""
+    from projections import reports
+
+    services = _services(args, catch_up=True)
+    try:
+        rows = reports.attendance(services.runner.db())
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    print(f"{'Starts':<21} {'Title':<30} {'Sold':>6} {'Admitted':>8} {'No-shows':>9}")
+    for r in rows:
+        rate = "" if r["no_show_rate"] is None else f"{r['no_show_rate']:.0%}"
+        print(f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {r['sold']:>6} "
+              f"{r['admitted']:>8} {rate:>9}")  # fmt: skip
+    print(f"{len(rows)} performances")
+    return 0
+
+
+def cmd_report_thank_yous(args) -> int:
+    """``{"attendees": {...}, "donors": {...}}``, each with waiting, thanked, week_over
+    (due at least 7 days ago), thanked_within_7_days and share_within_7_days (0..1, or
+    null while no row's week is over), as on the Thank-yous screen."""
+    from projections import thank_yous
+
+    services = _services(args, catch_up=True)
+    try:
+        figures = thank_yous.promptness(services.runner.db())
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    for label, part in figures.items():
+        share = part["share_within_7_days"]
+        within = "no week over yet" if share is None else (
+            f"{share:.0%} of {part['week_over']:,} thanked within 7 days")  # fmt: skip
+        print(f"{label.capitalize()}: {part['waiting']:,} waiting, {part['thanked']:,} "
+              f"thanked; {within}")  # fmt: skip
+    return 0
+
+
+REPORT_COMMANDS = {
+    "attendance": cmd_report_attendance,
+    "thank-yous": cmd_report_thank_yous,
+}
+
+
+def cmd_report(args) -> int:
+    return REPORT_COMMANDS[args.report](args)
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -368,6 +436,7 @@ COMMANDS = {
     "check-in": cmd_check_in,
     "performances": cmd_performances,
     "tickets": cmd_tickets,
+    "report": cmd_report,
 }
 
 

@@ -15,6 +15,7 @@ from domain.application import Houselights
 from domain.demo_box_office import generate_box_office
 from domain.demo_door import generate_door
 from domain.demo_names import FIRST_NAMES, LAST_NAMES
+from domain.demo_thank_yous import generate_thank_yous
 
 STREETS = (
     "Maple Street",
@@ -149,6 +150,7 @@ def generate(
                 result = generate_box_office(app, registered, seed, now)
         if result:  # the box office is saved: now who came through the doors
             result.update(generate_door(app, seed, now))
+            result.update(generate_thank_yous(app, seed, now))
     finally:
         app.context.staff, app.context.workstation = saved_context
     # walk-up buyers captured at the window became patrons too

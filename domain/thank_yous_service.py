@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from uuid import UUID
 
-from domain.errors import HouselightsError, ThankYouProblem
+from domain.box_office import Performance
+from domain.errors import HouselightsError, PerformanceNotFound, ThankYouProblem
 from domain.thank_yous import DONATION, check_thanks
 
 
@@ -34,9 +36,22 @@ class ThankYousService:
             donation.acknowledge(channel, stamp)
             changed.append(donation)
         else:  # ATTENDANCE: the performance must exist
-            performance = self._performance(reference_id)
-            patron.thank(channel, reason, str(performance.id), stamp)
+            patron.thank(channel, reason, str(self._scheduled_id(reference_id)), stamp)
         self._commit(*changed)
+
+    def _scheduled_id(self, performance_id: str) -> UUID:
+        """The id of a scheduled performance, read from its first event only (a busy
+        performance has thousands of events; thanking its audience must not replay them)."""
+        try:
+            uuid = UUID(str(performance_id))
+        except ValueError:
+            raise PerformanceNotFound(str(performance_id)) from None
+        if self._pending is not None and isinstance(self._pending.get(uuid), Performance):
+            return uuid
+        first = next(iter(self.repository.event_store.get(uuid, limit=1)), None)
+        if not isinstance(first, Performance.Scheduled):
+            raise PerformanceNotFound(str(performance_id))
+        return uuid
 
     def thank_many(
         self,
