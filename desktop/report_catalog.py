@@ -108,13 +108,17 @@ def chart_value(kind: str, value) -> float:
 
 
 def _short_show(row: dict) -> str:
-    moment = local_date(row.get("starts_at"))
-    title = row.get("title") or ""
-    return f"{title[:14]}…\n{moment}" if len(title) > 15 else f"{title}\n{moment}"
+    """A chart category: the day (titles are in the table; they do not fit under bars)."""
+    return local_moment(row.get("starts_at"), "d MMM")
 
 
 def _month(row: dict) -> str:
     return format_value(MONTH, row["month"])
+
+
+def _short_month(row: dict) -> str:
+    """A chart category: Mar '26."""
+    return datetime.strptime(row["month"], "%Y-%m").strftime("%b '%y")
 
 
 # -- summaries -----------------------------------------------------------------------
@@ -239,7 +243,7 @@ REPORTS: list[ReportDefinition] = [
         rows=reports.revenue_by_month,
         chart=Chart(
             STACKED,
-            _month,
+            _short_month,
             ("tickets_cents", "subscriptions_cents", "memberships_cents", "donations_cents"),
         ),
         summary=month_summary,

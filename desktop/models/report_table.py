@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 
 from desktop.models.base import RowTableModel
-from desktop.report_catalog import DATE, MOMENT, MONTH, TEXT, ReportDefinition, format_value
+from desktop.report_catalog import (
+    DATE,
+    INT,
+    MOMENT,
+    MONEY,
+    MONTH,
+    PERCENT,
+    TEXT,
+    ReportDefinition,
+    format_value,
+)
+
+NUMBERS = (INT, MONEY, PERCENT)
+#: column widths by kind of value (the first text column takes what is left)
+WIDTHS = {TEXT: 160, INT: 115, MONEY: 125, PERCENT: 105, MOMENT: 200, DATE: 120, MONTH: 100}
 
 
 def tr(text: str) -> str:
@@ -37,6 +51,13 @@ class ReportTableModel(RowTableModel):
     def display(self, row: dict, column: int) -> str:
         spec = self.definition.columns[column]
         return format_value(spec.kind, row.get(spec.key))
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid():
+            if self.definition.columns[index.column()].kind in NUMBERS:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        return super().data(index, role)
 
     def sort_value(self, row: dict, column: int) -> Any:
         spec = self.definition.columns[column]

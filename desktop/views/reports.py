@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.export import tell_write_failed, write_rows_csv, write_rows_xlsx
 from desktop.models.base import SortProxy
-from desktop.models.report_table import ReportTableModel, tr
+from desktop.models.report_table import WIDTHS, ReportTableModel, tr
 from desktop.report_catalog import REPORTS, TEXT, ReportDefinition, cells, report
 from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
@@ -47,10 +48,11 @@ class ReportsView(QWidget):
 
         self.report_list = QListWidget(self)
         self.report_list.setObjectName("reportList")
-        self.report_list.setFixedWidth(200)
+        self.report_list.setFixedWidth(220)
         for definition in REPORTS:
             item = QListWidgetItem(tr(definition.title))
             item.setData(Qt.ItemDataRole.UserRole, definition.key)
+            item.setSizeHint(QSize(0, 34))
             self.report_list.addItem(item)
         self.report_list.currentRowChanged.connect(self._chosen)
 
@@ -86,17 +88,17 @@ class ReportsView(QWidget):
         self.print_button.clicked.connect(self.print_)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
 
-        top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
         for button in (self.csv_button, self.xlsx_button, self.print_button, self.pdf_button):
-            top.addWidget(button)
+            actions.addWidget(button)
         page = QVBoxLayout()
         page.setSpacing(10)
-        page.addLayout(top)
+        page.addWidget(self.title)
         page.addWidget(self.description)
         page.addWidget(self.summary)
         page.addWidget(splitter, 1)
+        page.addLayout(actions)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 16)
         layout.setSpacing(18)
@@ -123,12 +125,14 @@ class ReportsView(QWidget):
         self.description.setText(tr(definition.description))
         self.summary.setText(tr(definition.summary(self.rows)) if definition.summary else "")
         self.model.set_report(definition, self.rows)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(definition.columns):
-            wide = column.kind == TEXT and i == 0
-            self.table.setColumnWidth(i, 230 if wide else 120)
-        header.setStretchLastSection(True)
+            self.table.setColumnWidth(i, WIDTHS.get(column.kind, 120))
+        first_is_text = bool(definition.columns) and definition.columns[0].kind == TEXT
+        stretch = 0 if first_is_text else len(definition.columns) - 1
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         old = self.chart_view.chart()
         self.chart_view.setChart(build_chart(definition, self.rows))
         if old is not None:

@@ -203,14 +203,14 @@ class ThankYouView(QWidget):
         def share(part: dict) -> str:
             if part["share_within_7_days"] is None:
                 return self.tr("no week over yet")
-            return self.tr("{share} of {n}").format(
+            return self.tr("{share} (of {n})").format(
                 share=f"{part['share_within_7_days']:.0%}", n=f"{part['week_over']:,}"
             )
 
         attendees, donors = figures["attendees"], figures["donors"]
         self.summary.setText(self.tr(
-            "Waiting: {a} attendees, {d} donors. Thanked within 7 days: attendees {a_share}, "
-            "donors {d_share}."
+            "Waiting: {a} attendees, {d} donors. Thanked within 7 days: attendees "
+            "{a_share}, donors {d_share}."
         ).format(a=f"{attendees['waiting']:,}", d=f"{donors['waiting']:,}",
                  a_share=share(attendees), d_share=share(donors)))  # fmt: skip
 
