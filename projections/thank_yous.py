@@ -87,6 +87,7 @@ class ThankYouQueue(Projection):
                 thanked_by TEXT
             );
             CREATE INDEX IF NOT EXISTS ty_queue_waiting ON ty_queue (kind, thanked_at, due_at);
+            CREATE INDEX IF NOT EXISTS ty_queue_due ON ty_queue (thanked_at, due_at);
             CREATE INDEX IF NOT EXISTS ty_queue_reference ON ty_queue (reference_id);
             CREATE INDEX IF NOT EXISTS ty_queue_patron ON ty_queue (patron_id, kind);
             """,
@@ -199,17 +200,22 @@ def _dicts(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-_QUEUE_SELECT = """
+_QUEUE_INNER = """
 SELECT q.key, q.kind, q.patron_id, p.first_name, p.last_name, p.email, q.reference_id,
        f.title, f.starts_at, q.amount_cents, q.fund, q.tickets, q.due_at, q.due_by,
-       q.thanked_at, q.thanked_how, q.thanked_by,
-       CASE WHEN q.kind = 'attendee' THEN (
-           SELECT count(*) FROM ty_queue v JOIN ty_performances vf ON vf.id = v.reference_id
-           WHERE v.patron_id = q.patron_id AND v.kind = 'attendee' AND vf.starts_at <= f.starts_at
-       ) END AS visit_number
+       q.thanked_at, q.thanked_how, q.thanked_by
 FROM ty_queue q
 LEFT JOIN ty_patrons p ON p.id = q.patron_id
 LEFT JOIN ty_performances f ON q.kind = 'attendee' AND f.id = q.reference_id
+"""
+_ORDER = " ORDER BY {t}due_at DESC, {t}last_name, {t}first_name, {t}key"
+# The visit number is worked out for the rows of the page only, not for every row sorted.
+_VISIT = """
+SELECT r.*, CASE WHEN r.kind = 'attendee' THEN (
+    SELECT count(*) FROM ty_queue v JOIN ty_performances vf ON vf.id = v.reference_id
+    WHERE v.patron_id = r.patron_id AND v.kind = 'attendee' AND vf.starts_at <= r.starts_at
+) END AS visit_number
+FROM ({inner}) r
 """
 
 
@@ -244,12 +250,12 @@ def queue(
     visit_number (which visit this performance was for the patron; attendees).
     """
     clause, params = _filters(performance_id, kind, thanked)
-    order = " ORDER BY q.due_at DESC, p.last_name, p.first_name, q.key"
-    page = ""
+    inner = _QUEUE_INNER + clause + _ORDER.format(t="")
     if limit is not None:
-        page = " LIMIT ? OFFSET ?"
+        inner += " LIMIT ? OFFSET ?"
         params += [limit, offset]
-    return _dicts(db.conn.execute(_QUEUE_SELECT + clause + order + page, params))
+    sql = _VISIT.format(inner=inner) + _ORDER.format(t="r.")
+    return _dicts(db.conn.execute(sql, params))
 
 
 def count(db: Database, performance_id: str | None = None, kind: str | None = None,

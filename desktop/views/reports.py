@@ -188,5 +188,6 @@ class ReportsView(QWidget):
         self.exported.emit(str(written))
         return written
 
-    def print_(self) -> bool:
-        return print_report(self, self.definition, self.rows, self.summary.text())
+    def print_(self, printer=None) -> bool:
+        """The print dialog, then the report on paper; False when cancelled."""
+        return print_report(self, self.definition, self.rows, self.summary.text(), printer)

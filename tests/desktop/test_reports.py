@@ -187,3 +187,30 @@ def test_a_sale_elsewhere_updates_the_report(window, services, qtbot):
     flute = schedule(services.app, "The Magic Flute", 3, capacity=20)
     services.app.sell_tickets(flute, {"Adult": 1})
     qtbot.waitUntil(lambda: "1 lost contacts" in window.reports.summary.text())
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) is not installed")
+def test_print_goes_through_the_print_dialog(reports, qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication
+
+    choose(reports, qtbot, "sales_channels")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)  # "print to file": no printer here
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    seen = []
+
+    def press_print() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(type(dialog))
+        dialog.accept()
+
+    QTimer.singleShot(0, press_print)
+    assert reports.print_(printer) is True
+    assert seen == [QPrintDialog]
+    text = pdf_text(tmp_path / "printed.pdf")
+    assert "Sales channels" in text and "Walk-up" in text
+
+    QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
+    assert reports.print_(printer) is False  # cancelled: nothing printed
