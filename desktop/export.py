@@ -79,7 +79,7 @@ def write_rows_csv(path: str | Path, headers: Sequence, rows: Iterable[Sequence]
     return written
 
 
-_WHOLE_NUMBER = re.compile(r"^-?\d{1,15}$")
+_WHOLE_NUMBER = re.compile(r"^-?(0|[1-9]\d{0,14})$")  # "007" and "0123" stay text
 
 
 def write_rows_xlsx(

@@ -8,7 +8,7 @@ each other's addresses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from urllib.parse import quote
 
@@ -71,24 +71,31 @@ def recipients(rows: Iterable[dict]) -> tuple[list[str], int]:
     return list(seen), missing
 
 
-def draft_text(rows: Sequence[dict], organization: str = "") -> tuple[str, str]:
-    """A subject and body for thanking these people (edit in the mail client)."""
+def _same(text: str) -> str:
+    return text
+
+
+def draft_text(rows: Sequence[dict], organization: str = "",
+               tr: Callable[[str], str] = _same) -> tuple[str, str]:  # fmt: skip
+    """A subject and body for thanking these people (edit in the mail client).
+    ``tr`` translates the English templates (the screen passes Qt's)."""
     titles = list(dict.fromkeys(r["title"] for r in rows if r.get("kind") == "attendee"
                                 and r.get("title")))  # fmt: skip
     gave = any(r.get("kind") == "donor" for r in rows)
     if len(titles) == 1 and not gave:
-        subject = f"Thank you for coming to {titles[0]}"
-        reason = f"for coming to {titles[0]}"
+        subject = tr("Thank you for coming to {title}").format(title=titles[0])
+        reason = tr("for coming to {title}").format(title=titles[0])
     elif titles and not gave:
-        subject, reason = "Thank you for coming", "for coming to see us"
+        subject, reason = tr("Thank you for coming"), tr("for coming to see us")
     elif gave and not titles:
-        subject, reason = "Thank you for your gift", "for your generous gift"
+        subject, reason = tr("Thank you for your gift"), tr("for your generous gift")
     else:
-        subject, reason = "Thank you", "for your support"
-    sign = f"\n{organization}" if organization else ""
-    body = (f"Dear friend,\n\nThank you {reason}. It means a great deal to all of us, "
-            f"and we hope to welcome you again soon.\n\nWith warm wishes,{sign}\n")  # fmt: skip
-    return subject, body
+        subject, reason = tr("Thank you"), tr("for your support")
+    body = tr(
+        "Dear friend,\n\nThank you {reason}. It means a great deal to all of us, and we "
+        "hope to welcome you again soon.\n\nWith warm wishes,"
+    ).format(reason=reason)
+    return subject, body + (f"\n{organization}\n" if organization else "\n")
 
 
 def mailto_url(bcc: Sequence[str], subject: str = "", body: str = "", to: str = "") -> str:

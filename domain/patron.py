@@ -16,6 +16,7 @@ from domain.contact import (
     normalize_email,
     raise_if_invalid,
 )
+from domain.thank_yous import check_thanks
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address", "email_consent")
@@ -167,8 +168,6 @@ class Patron(Aggregate):
     def thank(self, channel: str, reason: str, reference_id: str, stamp: dict) -> None:
         """Record a thank-you (letter, email or call) for coming to a performance
         (``reason="attendance"``, the performance's id) or for a donation (its id)."""
-        from domain.thank_yous import check_thanks
-
         check_thanks(channel, reason, reference_id, self.thanks)
         self._thanked(channel=channel, reason=reason, reference_id=str(reference_id), **stamp)
 

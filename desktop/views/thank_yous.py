@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -329,8 +329,12 @@ class ThankYouView(QWidget):
     def draft_url(self) -> str:
         rows = self.chosen_rows()
         bcc, _missing = recipients(rows)
-        subject, body = draft_text(rows, self.organization)
+        subject, body = draft_text(rows, self.organization, self._draft_tr)
         return mailto_url(bcc, subject, body) if bcc else ""
+
+    @staticmethod
+    def _draft_tr(text: str) -> str:
+        return QCoreApplication.translate("ThankYouDraft", text)
 
     def open_draft(self) -> str:
         """Open an email draft to the chosen people; returns the mailto: URL ('' if none)."""
@@ -343,7 +347,7 @@ class ThankYouView(QWidget):
                 self.tr("Nobody chosen has an email address. Use Mail merge… for letters instead."),
             )
             return ""
-        subject, body = draft_text(rows, self.organization)
+        subject, body = draft_text(rows, self.organization, self._draft_tr)
         url = mailto_url(bcc, subject, body)
         if len(url) > MAILTO_LIMIT:
             QMessageBox.information(
