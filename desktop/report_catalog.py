@@ -16,7 +16,8 @@ one, append a definition to ``REPORTS`` (or call ``register``), e.g.::
         chart=Chart(BAR, label=lambda r: r["rung"], series=("moved_up", "lapsed")),
     ))
 
-English texts here are translated when shown (context "Reports").
+English texts here are translated when shown (context "Reports"); a summary
+translates its own template when called. Only QtCore is used (no widgets).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from PySide6.QtCore import QCoreApplication
 from sqlite_utils import Database
 
 from desktop.formatting import local_date, local_moment, money
@@ -121,49 +123,60 @@ def _short_month(row: dict) -> str:
     return datetime.strptime(row["month"], "%Y-%m").strftime("%b '%y")
 
 
-# -- summaries -----------------------------------------------------------------------
+# -- summaries (templates translated when called, context "Reports") -------------------
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Reports", text)
+
+
 def attendance_summary(rows: list[dict]) -> str:
     sold = sum(r["sold"] for r in rows)
     if not sold:
-        return "No performance with tickets sold has started yet."
+        return _tr("No performance with tickets sold has started yet.")
     admitted = sum(r["admitted"] for r in rows)
-    return (f"{len(rows):,} performances: {admitted:,} of {sold:,} tickets used, "
-            f"{1 - admitted / sold:.0%} no-shows.")  # fmt: skip
+    return _tr("{n} performances: {admitted} of {sold} tickets used, {share} no-shows.").format(
+        n=f"{len(rows):,}", admitted=f"{admitted:,}", sold=f"{sold:,}",
+        share=f"{1 - admitted / sold:.0%}")  # fmt: skip
 
 
 def channels_summary(rows: list[dict]) -> str:
     orders = sum(r["orders"] for r in rows)
     if not orders:
-        return "No sales yet."
+        return _tr("No sales yet.")
     top = max(rows, key=lambda r: r["tickets"])
     lost = sum(r["lost"] for r in rows)
-    return (f"{orders:,} orders; most tickets through {top['label'].lower()}; "
-            f"{lost:,} lost contacts.")  # fmt: skip
+    return _tr("{orders} orders; most tickets through {channel}; {lost} lost contacts.").format(
+        orders=f"{orders:,}", channel=_tr(top["label"]).lower(), lost=f"{lost:,}")  # fmt: skip
 
 
 def revenue_summary(rows: list[dict]) -> str:
+    if not rows:
+        return _tr("No performances yet.")
     total = sum(r["revenue_cents"] for r in rows)
-    return f"{money(total)} from {sum(r['sold'] for r in rows):,} tickets." if rows else (
-        "No performances yet.")  # fmt: skip
+    return _tr("{total} from {tickets} tickets.").format(
+        total=money(total), tickets=f"{sum(r['sold'] for r in rows):,}")  # fmt: skip
 
 
 def month_summary(rows: list[dict]) -> str:
     if not rows:
-        return "No sales or gifts yet."
+        return _tr("No sales or gifts yet.")
     best = max(rows, key=lambda r: r["total_cents"])
     total = sum(r["total_cents"] for r in rows)
-    return f"{money(total)} in all; best month {_month(best)} ({money(best['total_cents'])})."
+    return _tr("{total} in all; best month {month} ({best}).").format(
+        total=money(total), month=_month(best), best=money(best["total_cents"]))  # fmt: skip
 
 
 def capture_summary(rows: list[dict]) -> str:
     orders = sum(r["orders"] for r in rows)
     if not orders:
-        return "No sales yet."
+        return _tr("No sales yet.")
     known = sum(r["known"] for r in rows)
     walk_ups = sum(r["walk_ups"] for r in rows)
     lost = sum(r["lost"] for r in rows)
-    return (f"{orders:,} orders: {known / orders:.0%} of buyers known, {walk_ups:,} walk-ups "
-            f"captured, {lost:,} lost contacts.")  # fmt: skip
+    return _tr(
+        "{orders} orders: {share} of buyers known, {walk_ups} walk-ups captured, "
+        "{lost} lost contacts."
+    ).format(orders=f"{orders:,}", share=f"{known / orders:.0%}", walk_ups=f"{walk_ups:,}",
+             lost=f"{lost:,}")  # fmt: skip
 
 
 def contact_capture_rows(db: Database) -> list[dict]:

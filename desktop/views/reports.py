@@ -123,7 +123,7 @@ class ReportsView(QWidget):
         self.rows = definition.rows(self.runner.db())
         self.title.setText(tr(definition.title))
         self.description.setText(tr(definition.description))
-        self.summary.setText(tr(definition.summary(self.rows)) if definition.summary else "")
+        self.summary.setText(definition.summary(self.rows) if definition.summary else "")
         self.model.set_report(definition, self.rows)
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

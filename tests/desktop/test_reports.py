@@ -90,6 +90,7 @@ def test_sales_channels_with_lost_contacts(reports, qtbot):
         ("Phone", "1", "2", "$36.00", "0"),
         ("Walk-up", "1", "1", "$18.00", "0"),
     ]
+    assert reports.summary.text() == "6 orders; most tickets through box office; 2 lost contacts."
     assert isinstance(reports.chart_view.chart().series()[0], QPieSeries)
 
 
@@ -97,6 +98,7 @@ def test_revenue_by_performance_and_by_month(reports, qtbot):
     choose(reports, qtbot, "revenue_performance")
     assert table(reports, "title", "revenue_cents") == [
         ("The Magic Flute", "$93.00"), ("Tosca", "$50.00"), ("Carmen", "$36.00")]  # fmt: skip
+    assert reports.summary.text() == "$179.00 from 8 tickets."
     choose(reports, qtbot, "revenue_month")
     rows = reports.rows
     assert sum(r["tickets_cents"] for r in rows) == 17900
