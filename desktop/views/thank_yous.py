@@ -51,6 +51,8 @@ from domain.thank_yous import ATTENDANCE, DONATION
 from projections import thank_yous
 
 ALL = ""
+#: more people than this never fit in one mailto: link (MAILTO_LIMIT characters)
+MAX_DRAFT_PEOPLE = 250
 
 
 def thank_item(row: dict) -> dict:
@@ -338,6 +340,11 @@ class ThankYouView(QWidget):
 
     def open_draft(self) -> str:
         """Open an email draft to the chosen people; returns the mailto: URL ('' if none)."""
+        if not self.selected_rows():
+            listed = thank_yous.count(self.runner.db(), **self.filters())
+            if listed > MAX_DRAFT_PEOPLE:  # too many for any draft: do not read them all
+                self._too_many(listed)
+                return ""
         rows = self.chosen_rows()
         bcc, missing = recipients(rows)
         if not bcc:
@@ -350,14 +357,7 @@ class ThankYouView(QWidget):
         subject, body = draft_text(rows, self.organization, self._draft_tr)
         url = mailto_url(bcc, subject, body)
         if len(url) > MAILTO_LIMIT:
-            QMessageBox.information(
-                self,
-                self.tr("Too many for one draft"),
-                self.tr(
-                    "{n} addresses are too many for one email draft. Select fewer people, or "
-                    "use Mail merge… and your mailing program."
-                ).format(n=len(bcc)),
-            )
+            self._too_many(len(bcc))
             return ""
         self.last_draft_url = url
         QDesktopServices.openUrl(QUrl(url))
@@ -365,6 +365,11 @@ class ThankYouView(QWidget):
         self.message.emit(self.tr("Draft opened for {n} people.").format(n=len(bcc))
                           + (note if missing else ""))  # fmt: skip
         return url
+
+    def _too_many(self, n: int) -> None:
+        QMessageBox.information(self, self.tr("Too many for one draft"), self.tr(
+            "{n} people are too many for one email draft. Select fewer, or use "
+            "Mail merge… and your mailing program.").format(n=f"{n:,}"))  # fmt: skip
 
     def shutdown(self) -> None:
         self.background.shutdown()

@@ -218,3 +218,22 @@ def test_mail_merge_rows_and_salutations():
     assert line[:4] == ["Dear Ada", "Ada", "Lovelace", "a@x.org"]
     assert line[4].startswith("Hamlet, ") and "Mar 2026" in line[4]
     assert line[5:] == [3, ""]
+
+
+def test_too_many_for_one_draft_says_so_and_opens_nothing(queue, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.views import thank_yous as screen
+
+    told = []
+    monkeypatch.setattr(screen, "MAX_DRAFT_PEOPLE", 2)
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: told.append(args[2]))
+    client = MailClient()
+    QDesktopServices.setUrlHandler("mailto", client, "open")
+    try:
+        assert queue.open_draft() == ""  # four listed, nobody selected
+    finally:
+        QDesktopServices.unsetUrlHandler("mailto")
+    assert client.opened == [] and told == [
+        "4 people are too many for one email draft. Select fewer, or use Mail merge… and "
+        "your mailing program."]  # fmt: skip
