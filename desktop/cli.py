@@ -12,6 +12,8 @@
     houselights report ladder --json  patrons per rung of the loyalty ladder
     houselights duplicates --json     likely duplicate patrons, with the reasons
     houselights merge DUPLICATE SURVIVOR / houselights unmerge DUPLICATE
+    houselights report attendance --json   sold, admitted, no-show rate per performance
+    houselights report thank-yous --json   the thank-you queue and the share thanked in 7 days
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -107,11 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.add_argument("--performance", required=True, metavar="ID")
     tickets.add_argument("--json", action="store_true")
 
-    report = sub.add_parser("report", help="the manager's figures, as on the screens")
-    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
-    ladder = reports.add_parser("ladder", help="patrons on each rung of the loyalty ladder")
-    ladder.add_argument("--json", action="store_true")
     add_duplicate_commands(sub)
+    report = sub.add_parser("report", help="the manager's figures, as on the screens")
+    which = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    ladder = which.add_parser("ladder", help="patrons on each rung of the loyalty ladder")
+    ladder.add_argument("--json", action="store_true")
+    attendance = which.add_parser(
+        "attendance", help="per performance started: tickets sold, admitted, no-show rate"
+    )
+    attendance.add_argument("--json", action="store_true")
+    thanks = which.add_parser(
+        "thank-yous", help="who waits for a thank-you, and the share thanked within 7 days"
+    )
+    thanks.add_argument("--json", action="store_true")
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -376,11 +386,6 @@ def cmd_report_ladder(args) -> int:
     return 0
 
 
-REPORTS = {"ladder": cmd_report_ladder}
-
-
-def cmd_report(args) -> int:
-    return REPORTS[args.report](args)
 def add_duplicate_commands(sub) -> None:
     duplicates = sub.add_parser("duplicates", help="likely duplicate patrons, with the reasons")
     duplicates.add_argument("--json", action="store_true")
@@ -438,6 +443,60 @@ def cmd_unmerge(args) -> int:
     finally:
         services.close()
     return _merge_result(args, result, f"{name} is a separate patron again.")
+def cmd_report_attendance(args) -> int:
+    """``[{"id", "title", "starts_at", "capacity", "sold", "admitted", "no_shows",
+    "no_show_rate"}]`` for every performance that has started (rate 0..1, or null)."""
+    from projections import reports
+
+    services = _services(args, catch_up=True)
+    try:
+        rows = reports.attendance(services.runner.db())
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    print(f"{'Starts':<21} {'Title':<30} {'Sold':>6} {'Admitted':>8} {'No-shows':>9}")
+    for r in rows:
+        rate = "" if r["no_show_rate"] is None else f"{r['no_show_rate']:.0%}"
+        print(f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {r['sold']:>6} "
+              f"{r['admitted']:>8} {rate:>9}")  # fmt: skip
+    print(f"{len(rows)} performances")
+    return 0
+
+
+def cmd_report_thank_yous(args) -> int:
+    """``{"attendees": {...}, "donors": {...}}``, each with waiting, thanked, week_over
+    (due at least 7 days ago), thanked_within_7_days and share_within_7_days (0..1, or
+    null while no row's week is over), as on the Thank-yous screen."""
+    from projections import thank_yous
+
+    services = _services(args, catch_up=True)
+    try:
+        figures = thank_yous.promptness(services.runner.db())
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    for label, part in figures.items():
+        share = part["share_within_7_days"]
+        within = "no week over yet" if share is None else (
+            f"{share:.0%} of {part['week_over']:,} thanked within 7 days")  # fmt: skip
+        print(f"{label.capitalize()}: {part['waiting']:,} waiting, {part['thanked']:,} "
+              f"thanked; {within}")  # fmt: skip
+    return 0
+
+
+REPORT_COMMANDS = {
+    "ladder": cmd_report_ladder,
+    "attendance": cmd_report_attendance,
+    "thank-yous": cmd_report_thank_yous,
+}
+
+
+def cmd_report(args) -> int:
+    return REPORT_COMMANDS[args.report](args)
 
 
 def cmd_gui(args) -> int:

@@ -1,15 +1,18 @@
-"""Export any table to CSV: the columns the user can see, in the order shown
-(plus hidden columns a screen marks with the ``EXPORT_HIDDEN`` view property).
+"""Export any table to CSV or XLSX: the columns the user can see, in the order
+shown (plus hidden columns a screen marks with the ``EXPORT_HIDDEN`` view property).
 
-``export_csv(view, path)`` writes straight to ``path`` (tests, scripts);
-without a path it asks where to save. ``add_export(view, button)`` gives a
-table its "Export…" button and context-menu action.
+``export_csv(view, path)`` writes straight to ``path`` (tests, scripts), as an
+Excel workbook when the name ends in ``.xlsx``; without a path it asks where to
+save (CSV or Excel). ``add_export(view, button)`` gives a table its "Export…"
+button and context-menu action. ``write_rows_csv`` / ``write_rows_xlsx`` write
+plain header + rows lists (reports, mail-merge files) the same safe way.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QStandardPaths, Qt
@@ -53,21 +56,110 @@ def visible_columns(view: QAbstractItemView | QAbstractItemModel) -> list[int]:
     return list(columns)
 
 
-def write_csv(view: QAbstractItemView | QAbstractItemModel, path: str | Path) -> int:
-    """Write the table's visible columns and rows to ``path``; returns the row count."""
+def table_cells(view: QAbstractItemView | QAbstractItemModel) -> tuple[list, list[list]]:
+    """The headers and the displayed text of the table's visible columns, row by row."""
     model = view if isinstance(view, QAbstractItemModel) else view.model()
     columns = visible_columns(view)
     display = Qt.ItemDataRole.DisplayRole
+    headers = [model.headerData(c, Qt.Orientation.Horizontal, display) for c in columns]
+    rows = [[model.index(r, c).data(display) for c in columns] for r in range(model.rowCount())]
+    return headers, rows
+
+
+def write_rows_csv(path: str | Path, headers: Sequence, rows: Iterable[Sequence]) -> int:
+    """A CSV file a spreadsheet opens with accents intact and no formulas; returns rows."""
+    written = 0
     # utf-8 with a byte-order mark, so spreadsheet programs read accents correctly
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [safe_cell(model.headerData(c, Qt.Orientation.Horizontal, display)) for c in columns]
-        )
-        rows = model.rowCount()
-        for r in range(rows):
-            writer.writerow([safe_cell(model.index(r, c).data(display)) for c in columns])
-    return rows
+        writer.writerow([safe_cell(h) for h in headers])
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])
+            written += 1
+    return written
+
+
+_WHOLE_NUMBER = re.compile(r"^-?(0|[1-9]\d{0,14})$")  # "007" and "0123" stay text
+
+
+def write_rows_xlsx(
+    path: str | Path, headers: Sequence, rows: Iterable[Sequence], sheet: str = "Houselights"
+) -> int:
+    """An Excel workbook (one sheet, bold header row). Numbers stay numbers (also whole
+    numbers given as text); any text, even one starting with "=", stays text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    # sheet names: at most 31 characters, none of []:*?/\
+    ws = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Sheet")
+    bold = Font(bold=True)
+
+    def cell(value, header: bool = False) -> WriteOnlyCell:
+        if isinstance(value, str) and _WHOLE_NUMBER.match(value) and not header:
+            value = int(value)
+        made = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            made.data_type = "s"  # never a formula
+        if header:
+            made.font = bold
+        return made
+
+    ws.append([cell("" if h is None else str(h), header=True) for h in headers])
+    written = 0
+    for row in rows:
+        ws.append([cell(v) for v in row])
+        written += 1
+    book.save(str(path))
+    return written
+
+
+def write_csv(view: QAbstractItemView | QAbstractItemModel, path: str | Path) -> int:
+    """Write the table's visible columns and rows to ``path``; returns the row count."""
+    headers, rows = table_cells(view)
+    return write_rows_csv(path, headers, rows)
+
+
+def write_xlsx(
+    view: QAbstractItemView | QAbstractItemModel, path: str | Path, sheet: str = "Houselights"
+) -> int:
+    """Write the table's visible columns and rows to an Excel workbook at ``path``."""
+    headers, rows = table_cells(view)
+    return write_rows_xlsx(path, headers, rows, sheet)
+
+
+def write_table(view: QAbstractItemView | QAbstractItemModel, path: str | Path) -> int:
+    """CSV or Excel, by the file name's ending."""
+    if str(path).lower().endswith(".xlsx"):
+        return write_xlsx(view, path)
+    return write_csv(view, path)
+
+
+def ask_save_path(parent: QWidget | None, title: str, suggested_name: str,
+                  xlsx_first: bool = False) -> Path | None:  # fmt: skip
+    """Where to save a table: CSV or Excel, in the user's documents folder."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    filters = [_tr("CSV files (*.csv)"), _tr("Excel workbooks (*.xlsx)")]
+    if xlsx_first:
+        filters.reverse()
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent, title, str(Path(folder) / suggested_name), ";;".join(filters)
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        path = path.with_name(path.name + (".xlsx" if "xlsx" in chosen_filter else ".csv"))
+    return path
+
+
+def tell_write_failed(parent: QWidget | None, error: OSError) -> None:
+    QMessageBox.warning(
+        parent,
+        _tr("Export failed"),
+        _tr("The file could not be written: {error}").format(error=error.strerror or error),
+    )
 
 
 def export_csv(
@@ -76,34 +168,22 @@ def export_csv(
     parent: QWidget | None = None,
     suggested_name: str = "houselights.csv",
 ) -> Path | None:
-    """Export ``view`` to CSV; asks for a file name when no ``path`` is given.
+    """Export ``view`` to CSV (or XLSX, by the name's ending); asks for a file name
+    when no ``path`` is given.
 
     Returns the file written, or None when the user cancelled or writing failed
     (the user has then been told why).
     """
     parent = parent or view.window()
     if path is None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        chosen, _ = QFileDialog.getSaveFileName(
-            parent,
-            _tr("Export to a spreadsheet file"),
-            str(Path(folder) / suggested_name),
-            _tr("CSV files (*.csv)"),
-        )
-        if not chosen:
+        path = ask_save_path(parent, _tr("Export to a spreadsheet file"), suggested_name)
+        if path is None:
             return None
-        path = chosen
     path = Path(path)
     try:
-        write_csv(view, path)
+        write_table(view, path)
     except OSError as error:
-        QMessageBox.warning(
-            parent,
-            _tr("Export failed"),
-            _tr("The file could not be written: {error}").format(error=error.strerror or error),
-        )
+        tell_write_failed(parent, error)
         return None
     return path
 
@@ -116,7 +196,7 @@ def add_export(
     ``on_done(path)`` is called after a successful export (to say so in the status bar).
     """
     action = QAction(_tr("Export…"), view)
-    action.setToolTip(_tr("Save this table as a CSV file for a spreadsheet"))
+    action.setToolTip(_tr("Save this table as a CSV or Excel file for a spreadsheet"))
 
     def run() -> None:
         path = export_csv(view, suggested_name=suggested_name)

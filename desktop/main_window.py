@@ -38,6 +38,7 @@ from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.reports import ReportsView
+from desktop.views.thank_yous import ThankYouView
 from desktop.watcher import ReadModelWatcher
 
 DEFAULT_POLL_MS = 2000
@@ -172,15 +173,6 @@ class MainWindow(QMainWindow):
         self.door_view.kiosk_changed.connect(self.set_kiosk)
         self.door_view.door_mode_changed.connect(self.set_door_mode)
         self.pages[DOOR] = self.door_view
-        self.pages[THANK_YOUS] = PlaceholderPage(
-            titles[THANK_YOUS],
-            self.tr("Send thank-yous after a show and see who has not been thanked yet."),
-            [
-                self.tr("A list of who came, gave or helped, and who still needs a thank-you"),
-                self.tr("Letters, emails and calls recorded on each timeline"),
-            ],
-            self,
-        )
         self.ladder_view = LadderView(self.runner, self)
         self.ladder_view.open_patron.connect(self.open_patron)
         self.ladder_view.exported.connect(
@@ -190,6 +182,13 @@ class MainWindow(QMainWindow):
         self.ladder_upkeep = LadderUpkeep(self.runner, self.settings, self.background, self)
         self.ladder_upkeep.recomputed.connect(self.read_models_changed)
         self.ladder_upkeep.message.connect(self.show_message)
+        self.thank_yous = ThankYouView(
+            self.app, self.runner, self,
+            organization=str(self._setting("organization/name", "")),
+        )  # fmt: skip
+        self.thank_yous.message.connect(self.show_message)
+        self.thank_yous.open_patron.connect(self.open_patron)
+        self.pages[THANK_YOUS] = self.thank_yous
         self.reports = ReportsView(self.runner, self)
         self.reports.exported.connect(
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
@@ -426,6 +425,8 @@ class MainWindow(QMainWindow):
             self.ladder_view.refresh()
         elif area == DUPLICATES:
             self.duplicates.refresh()
+        elif area == THANK_YOUS:
+            self.thank_yous.refresh()
         elif area == DOOR:
             self.door_view.refresh()
 
@@ -620,4 +621,5 @@ class MainWindow(QMainWindow):
         self.poll_timer.stop()
         self.watcher.close()
         self.door_view.shutdown()
+        self.thank_yous.shutdown()
         self.background.shutdown()

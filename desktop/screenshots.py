@@ -64,6 +64,8 @@ def _ladder_shots(window, shot) -> None:
     view.preset.setCurrentIndex(view.preset.findData(365))
     view.drill_moves(ladder.UP)
     shot(window, "ladder")
+
+
 def _duplicate_shots(window, services, shot, qt_app) -> None:
     """The duplicates review, the merge confirmation, and a survivor's merge bar.
     The merge is undone afterwards, so later screens see the organization unchanged."""
@@ -86,6 +88,31 @@ def _duplicate_shots(window, services, shot, qt_app) -> None:
     services.app.unmerge_patron(duplicate["id"])
     services.runner.catch_up()
     window.show_patron_list()
+
+
+def _thank_you_and_report_shots(window, shot) -> None:
+    """The thank-you queue of the latest performance, some rows selected; reports."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    window.show_area("thank_yous")
+    view = window.thank_yous
+    view.refresh()
+    from projections import thank_yous
+
+    busiest = max(thank_yous.performances(view.runner.db()), key=lambda p: p["waiting"],
+                  default=None)  # fmt: skip
+    if busiest is not None:
+        view.performance_filter.setCurrentIndex(view.performance_filter.findData(busiest["id"]))
+    view.load_rows()
+    rows = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in range(min(3, view.proxy.rowCount())):
+        view.table.selectionModel().select(view.proxy.index(row, 0), rows)
+    shot(window, "thank-yous")
+    window.show_area("reports")
+    for key, name in (("attendance", "report-attendance"), ("sales_channels", "report-channels"),
+                      ("revenue_month", "report-revenue-month")):  # fmt: skip
+        window.reports.show_report(key)
+        shot(window, name)
 
 
 def _wait(app, done, seconds: float = 30) -> None:
@@ -154,6 +181,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
                 window.show_area(area)
                 shot(window, f"area-{area.replace('_', '-')}")
             _ladder_shots(window, shot)
+            _thank_you_and_report_shots(window, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
             sell.resize(940, 620)

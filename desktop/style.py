@@ -186,6 +186,11 @@ QListWidget#performance_ids {{
     background: {CARD}; border: 1px solid #cfc8bd; border-radius: 6px; padding: 4px;
 }}
 QListWidget#performance_ids::item {{ padding: 6px 4px; }}
+QListWidget#reportList {{
+    background: {CARD}; border: 1px solid {LINE}; border-radius: 8px; padding: 6px;
+}}
+QListWidget#reportList::item {{ padding: 4px 10px; border-radius: 6px; color: {INK}; }}
+QListWidget#reportList::item:selected {{ background: {ACCENT}; color: white; }}
 QLabel#levelName {{ font-size: 11.5pt; }}
 QLabel#totalLabel {{ font-size: 16pt; font-weight: 600; color: {INK}; padding-top: 8px; }}
 QLabel#problemBanner {{

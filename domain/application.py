@@ -25,6 +25,7 @@ from domain.memberships_service import MembershipsService
 from domain.merging import MergingService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
+from domain.thank_yous_service import ThankYousService
 
 Listener = Callable[[int], None]
 
@@ -35,6 +36,7 @@ class Houselights(
     BoxOfficeChangesService,
     MembershipsService,
     MergingService,
+    ThankYousService,
     Application,
 ):
     """Event-sourced application service for one organization."""

@@ -17,6 +17,7 @@ from domain.demo_door import generate_door
 from domain.demo_duplicates import generate_duplicates
 from domain.demo_ladder import generate_past_season
 from domain.demo_names import FIRST_NAMES, LAST_NAMES
+from domain.demo_thank_yous import generate_thank_yous
 
 STREETS = (
     "Maple Street",
@@ -153,6 +154,7 @@ def generate(
                 result.update(generate_duplicates(app, registered, seed, now))
         if result:  # the box office is saved: now who came through the doors
             result.update(generate_door(app, seed, now))
+            result.update(generate_thank_yous(app, seed, now))
     finally:
         app.context.staff, app.context.workstation = saved_context
     # walk-up buyers captured at the window became patrons too, as did duplicate records

@@ -82,3 +82,5 @@ class ProductionNotFound(HouselightsError):
 
 class MergeProblem(HouselightsError):
     """Two patron records that cannot be merged (or unmerged) as asked."""
+class ThankYouProblem(HouselightsError):
+    """A thank-you that cannot be recorded as asked (given already, say)."""

@@ -16,6 +16,7 @@ from domain.contact import (
     normalize_email,
     raise_if_invalid,
 )
+from domain.thank_yous import check_thanks
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address", "email_consent")
@@ -113,6 +114,8 @@ class Patron(Aggregate):
         self.merged_into: str | None = None
         #: records merged into this one, oldest merge first
         self.absorbed: list[str] = []
+        #: "attendance:<performance id>" / "donation:<donation id>" -> how they were thanked
+        self.thanks: dict[str, str] = {}
 
     @classmethod
     def register(cls, stamp: dict, source: str = "office", **values) -> Patron:
@@ -252,6 +255,21 @@ class Patron(Aggregate):
                    workstation: str):  # fmt: skip
         if other_id in self.absorbed:
             self.absorbed.remove(other_id)
+    # -- thank-yous -------------------------------------------------------
+    def thank(self, channel: str, reason: str, reference_id: str, stamp: dict) -> None:
+        """Record a thank-you (letter, email or call) for coming to a performance
+        (``reason="attendance"``, the performance's id) or for a donation (its id)."""
+        check_thanks(channel, reason, reference_id, self.thanks)
+        self._thanked(channel=channel, reason=reason, reference_id=str(reference_id), **stamp)
+
+    @event("Thanked")
+    def _thanked(self, channel: str, reason: str, reference_id: str, occurred_at: datetime,
+                 recorded_by: str, workstation: str):  # fmt: skip
+        # getattr: a patron rebuilt from a snapshot taken before thank-yous existed
+        thanks = getattr(self, "thanks", None)
+        if thanks is None:
+            thanks = self.thanks = {}
+        thanks[f"{reason}:{reference_id}"] = channel
 
     def snapshot_dict(self) -> dict:
         return {

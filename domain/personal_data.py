@@ -26,6 +26,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "DuplicatePair.Dismissed": (),
     "DuplicatePair.DismissedAgain": (),
     "DuplicatePair.Reopened": (),
+    "Patron.Thanked": (),  # channel, reason and a performance or donation id
     "ContactKey.Opened": (),
     "ContactKey.Claimed": (),
     "ContactKey.Released": (),

@@ -5,6 +5,7 @@ from projections.door import DoorReadModel
 from projections.ladder import Ladder
 from projections.patron_directory import PatronDirectory
 from projections.patron_merges import PatronMerges
+from projections.thank_yous import ThankYouQueue
 from projections.timeline import Timeline
 
 
@@ -12,4 +13,5 @@ def all_projections():
     """Every projection of the app, in the order they are applied."""
     return [
         PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder(), PatronMerges(),
+        ThankYouQueue(),
     ]  # fmt: skip

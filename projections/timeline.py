@@ -37,6 +37,7 @@ class Timeline(BoxOfficeTimeline, Projection):
         self.on("Patron.TagsChanged")(self._tags_changed)
         self.on("Patron.HouseholdNoteSet")(self._household_set)
         self.on("Patron.NoteAdded")(self._note_added)
+        self.on("Patron.Thanked")(self._thanked)
         self.register_box_office()
 
     def create(self, db: Database) -> None:
@@ -56,7 +57,7 @@ class Timeline(BoxOfficeTimeline, Projection):
             );
             CREATE INDEX IF NOT EXISTS timeline_patron
                 ON timeline (patron_id, occurred_at DESC, position DESC);
-            """
+            """,
         )
         self.create_lookups(db)
 
@@ -87,6 +88,13 @@ class Timeline(BoxOfficeTimeline, Projection):
 
     def _note_added(self, db, e, position):
         self.add(db, e, position, "note", first_line(e.text), e.text)
+
+    def _thanked(self, db, e, position):
+        if e.reason != "attendance":
+            return  # a donation: its acknowledgment, saved with this, is the timeline row
+        how = {"call": "phone"}.get(e.channel, e.channel)
+        self.add(db, e, position, "thanks",
+                 f"Thanked by {how} for coming to {self._label(db, e.reference_id)}")  # fmt: skip
 
 
 def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:

@@ -1,93 +1,193 @@
-"""Reports for the manager. First: contact capture, the lost walk-ups of the seeds.
+"""Reports for the manager: pick one on the left; see its table and chart.
 
-A walk-up buyer whose name we never learn is a relationship we cannot start:
-this report counts, per performance, the orders whose buyer we know, the
-walk-ups captured at the window and the anonymous sales (lost contacts).
+Every report is a definition in ``desktop/report_catalog.py`` (attendance, sales
+channels, revenue by performance and by month, contact capture, ...). This
+screen shows whichever is chosen: a summary line, a QtCharts chart and a
+sortable table, and exports it to CSV or XLSX, prints it or saves it as PDF.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from pathlib import Path
 
-from desktop.export import add_export
+from PySide6.QtCharts import QChartView
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export import tell_write_failed, write_rows_csv, write_rows_xlsx
 from desktop.models.base import SortProxy
-from desktop.models.contact_capture_table import ContactCaptureModel
-from desktop.views.widgets import heading, size_columns, table_view
-from projections import box_office
+from desktop.models.report_table import WIDTHS, ReportTableModel, tr
+from desktop.report_catalog import REPORTS, TEXT, ReportDefinition, cells, report
+from desktop.report_chart import build_chart
+from desktop.report_printing import print_report, save_report_pdf
+from desktop.views.widgets import heading, table_view
 
 
 class ReportsView(QWidget):
-    #: a CSV file was written (path), for the status bar
+    #: a file was written (path), for the status bar
     exported = Signal(str)
 
     def __init__(self, runner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("reports")
+        self.definition: ReportDefinition = REPORTS[0]
+        self.rows: list[dict] = []
 
-        intro = QLabel(
-            self.tr(
-                "Contact capture: for each performance, how many buyers we know by name, "
-                "how many walk-ups were captured at the window, and how many tickets were "
-                "sold without a name. Those are lost contacts: nobody can thank them or "
-                "welcome them back."
-            ),
-            self,
-        )
-        intro.setWordWrap(True)
-        intro.setObjectName("muted")
+        self.report_list = QListWidget(self)
+        self.report_list.setObjectName("reportList")
+        self.report_list.setFixedWidth(220)
+        for definition in REPORTS:
+            item = QListWidgetItem(tr(definition.title))
+            item.setData(Qt.ItemDataRole.UserRole, definition.key)
+            item.setSizeHint(QSize(0, 34))
+            self.report_list.addItem(item)
+        self.report_list.currentRowChanged.connect(self._chosen)
+
+        self.title = heading("", self)
+        self.description = QLabel(self)
+        self.description.setWordWrap(True)
+        self.description.setObjectName("muted")
         self.summary = QLabel(self)
         self.summary.setObjectName("subheading")
         self.summary.setWordWrap(True)
 
-        self.model = ContactCaptureModel(self)
+        self.chart_view = QChartView(self)
+        self.chart_view.setObjectName("reportChart")
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(220)
+        self.model = ReportTableModel(self)
         self.proxy = SortProxy(self.model, self)
         self.table = table_view(self)
-        self.table.setObjectName("contactCapture")
+        self.table.setObjectName("reportTable")
         self.table.setModel(self.proxy)
-        c = ContactCaptureModel
-        size_columns(self.table, {c.WHEN: 200, c.ORDERS: 70, c.TICKETS: 70, c.REVENUE: 100,
-                                  c.KNOWN: 120, c.WALK_UPS: 95, c.LOST: 70, c.SHARE: 115},
-                     stretch=c.TITLE)  # fmt: skip
-        self.export_button = QPushButton(self.tr("Export…"), self)
-        self.export_action = add_export(
-            self.table,
-            self.export_button,
-            suggested_name=self.tr("contact-capture") + ".csv",
-            on_done=lambda path: self.exported.emit(str(path)),
-        )
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.chart_view)
+        splitter.addWidget(self.table)
+        splitter.setSizes([300, 360])
+        splitter.setChildrenCollapsible(False)
 
-        top = QHBoxLayout()
-        top.addWidget(heading(self.tr("Reports"), self))
-        top.addStretch(1)
-        top.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
+        self.csv_button = QPushButton(self.tr("Export CSV…"), self)
+        self.xlsx_button = QPushButton(self.tr("Export XLSX…"), self)
+        self.print_button = QPushButton(self.tr("Print…"), self)
+        self.pdf_button = QPushButton(self.tr("Save as PDF…"), self)
+        self.csv_button.clicked.connect(lambda: self.export(suffix=".csv"))
+        self.xlsx_button.clicked.connect(lambda: self.export(suffix=".xlsx"))
+        self.print_button.clicked.connect(self.print_)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        for button in (self.csv_button, self.xlsx_button, self.print_button, self.pdf_button):
+            actions.addWidget(button)
+        page = QVBoxLayout()
+        page.setSpacing(10)
+        page.addWidget(self.title)
+        page.addWidget(self.description)
+        page.addWidget(self.summary)
+        page.addWidget(splitter, 1)
+        page.addLayout(actions)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 16)
-        layout.setSpacing(12)
-        layout.addLayout(top)
-        layout.addWidget(intro)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.setSpacing(18)
+        layout.addWidget(self.report_list)
+        layout.addLayout(page, 1)
+        self.report_list.setCurrentRow(0)
+
+    # -- showing ---------------------------------------------------------------
+    def _chosen(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.report_list.item(row).data(Qt.ItemDataRole.UserRole)
+        self.definition = report(key)
+        self.refresh()
+
+    def show_report(self, key: str) -> None:
+        keys = [r.key for r in REPORTS]
+        self.report_list.setCurrentRow(keys.index(key))
 
     def refresh(self) -> None:
-        rows = box_office.contact_capture(self.runner.db())
-        self.model.set_rows(rows)
-        orders = sum(r["orders"] for r in rows)
-        lost = sum(r["lost"] for r in rows)
-        walk_ups = sum(r["walk_ups"] for r in rows)
-        if not orders:
-            self.summary.setText(self.tr("No sales yet."))
-            return
-        known = sum(r["known"] for r in rows)
-        self.summary.setText(
-            self.tr(
-                "{orders} orders: {share} of buyers known, {walk_ups} walk-ups captured, "
-                "{lost} lost contacts."
-            ).format(
-                orders=f"{orders:,}",
-                share=f"{known / orders:.0%}",
-                walk_ups=f"{walk_ups:,}",
-                lost=f"{lost:,}",
-            )
+        definition = self.definition
+        self.rows = definition.rows(self.runner.db())
+        self.title.setText(tr(definition.title))
+        self.description.setText(tr(definition.description))
+        self.summary.setText(definition.summary(self.rows) if definition.summary else "")
+        self.model.set_report(definition, self.rows)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for i, column in enumerate(definition.columns):
+            self.table.setColumnWidth(i, WIDTHS.get(column.kind, 120))
+        first_is_text = bool(definition.columns) and definition.columns[0].kind == TEXT
+        stretch = 0 if first_is_text else len(definition.columns) - 1
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        old = self.chart_view.chart()
+        self.chart_view.setChart(build_chart(definition, self.rows))
+        if old is not None:
+            old.deleteLater()
+
+    # -- files and paper --------------------------------------------------------
+    def _file_name(self, suffix: str) -> str:
+        return tr(self.definition.title).lower().replace(" ", "-") + suffix
+
+    def _ask(self, suffix: str, kind: str) -> Path | None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the report"), str(Path(folder) / self._file_name(suffix)), kind
         )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def export(self, path: str | Path | None = None, suffix: str = ".csv") -> Path | None:
+        """The table as CSV (text as shown) or XLSX (numbers as numbers), by ``suffix``
+        or the name's ending; asks where when no ``path`` is given."""
+        if path is None:
+            kinds = {".csv": self.tr("CSV files (*.csv)"),
+                     ".xlsx": self.tr("Excel workbooks (*.xlsx)")}  # fmt: skip
+            path = self._ask(suffix, kinds[suffix])
+            if path is None:
+                return None
+        path = Path(path)
+        headers = [tr(c.title) for c in self.definition.columns]
+        try:
+            if path.suffix.lower() == ".xlsx":
+                lines = cells(self.definition, self.rows, for_export=True)
+                write_rows_xlsx(path, headers, lines, sheet=tr(self.definition.title))
+            else:
+                write_rows_csv(path, headers, cells(self.definition, self.rows))
+        except OSError as error:
+            tell_write_failed(self, error)
+            return None
+        self.exported.emit(str(path))
+        return path
+
+    def save_pdf(self, path: str | Path | None = None) -> Path | None:
+        if path is None:
+            path = self._ask(".pdf", self.tr("PDF files (*.pdf)"))
+            if path is None:
+                return None
+        try:
+            written = save_report_pdf(path, self.definition, self.rows, self.summary.text())
+        except OSError as error:
+            tell_write_failed(self, error)
+            return None
+        self.exported.emit(str(written))
+        return written
+
+    def print_(self, printer=None) -> bool:
+        """The print dialog, then the report on paper; False when cancelled."""
+        return print_report(self, self.definition, self.rows, self.summary.text(), printer)

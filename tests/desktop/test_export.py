@@ -68,3 +68,28 @@ def test_cells_that_would_run_as_formulas_are_made_text():
     assert safe_cell("-cmd|' /C calc'!A0") == "'-cmd|' /C calc'!A0"
     assert safe_cell("+44 20 7946 0958") == "+44 20 7946 0958"
     assert safe_cell(None) == ""
+
+
+def test_every_table_also_exports_to_excel(window, qtbot, tmp_path):
+    """The same columns as the CSV file; whole numbers become numbers, and text that
+    looks like a formula stays text."""
+    from openpyxl import load_workbook
+
+    from desktop.export import write_rows_xlsx
+
+    path = export_csv(window.patron_list.table, tmp_path / "patrons.xlsx")
+    sheet = load_workbook(path).active
+    rows = list(sheet.values)
+    assert list(rows[0]) == read(export_csv(window.patron_list.table, tmp_path / "p.csv"))[0]
+    assert sheet["A1"].font.b
+    assert [r[0] for r in rows[1:]] == ["Zoë Adams", "Grace Hopper", "Ada Lovelace", "Adam Zimmer"]
+    assert rows[1][2] == "+44 20 7946 0958"
+
+    write_rows_xlsx(tmp_path / "mixed.xlsx", ["a", "b", "c"],
+                    [["=1+2", "42", 3.5], ["007", None, "-12"]], sheet="Odd/name:[x]")  # fmt: skip
+    book = load_workbook(tmp_path / "mixed.xlsx")
+    mixed = book.active
+    assert mixed.title == "Odd name  x "
+    assert mixed["A2"].value == "=1+2" and mixed["A2"].data_type == "s"
+    assert (mixed["B2"].value, mixed["C2"].value, mixed["C3"].value) == (42, 3.5, -12)
+    assert mixed["A3"].value == "007"  # a leading zero is kept

@@ -15,6 +15,7 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
             "import-preview", "import-dry-run", "ladder", "duplicates", "merge-confirm",
             "patron-merged", "about"} <= names  # fmt: skip
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
+    assert {"thank-yous", "report-attendance", "report-channels", "report-revenue-month"} <= names
     verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")
     assert {f"door-{v}" for v in verdicts} | {"door-ready", "door-find-by-name"} <= names
     window_shot = QImage(str(tmp_path / "shots" / "patrons.png"))

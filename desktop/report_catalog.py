@@ -1,0 +1,304 @@
+"""The reports the manager can open: each a definition, not a screen.
+
+A ``ReportDefinition`` is a title, a description, its columns (key, header,
+kind of value), a ``rows(db)`` function reading read models, an optional
+``summary(rows)`` line and an optional ``Chart``. The reports screen shows any
+definition as a sortable table and a chart, exports it to CSV and XLSX, prints
+it and saves it as PDF; nothing else needs writing for a new report. To add
+one, append a definition to ``REPORTS`` (or call ``register``), e.g.::
+
+    register(ReportDefinition(
+        key="loyalty", title="Loyalty movements",
+        description="Who moved up the ladder, and who lapsed, in the last 90 days.",
+        columns=(Column("rung", "Rung"), Column("moved_up", "Moved up", INT),
+                 Column("lapsed", "Lapsed", INT)),
+        rows=lambda db: loyalty_movements(db, start, end),
+        chart=Chart(BAR, label=lambda r: r["rung"], series=("moved_up", "lapsed")),
+    ))
+
+English texts here are translated when shown (context "Reports"); a summary
+translates its own template when called. Only QtCore is used (no widgets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+from sqlite_utils import Database
+
+from desktop.formatting import local_date, local_moment, money
+from projections import box_office, reports
+
+TEXT, INT, MONEY, PERCENT, MOMENT, DATE, MONTH = (
+    "text", "int", "money", "percent", "moment", "date", "month",
+)  # fmt: skip
+BAR, STACKED, PIE = "bar", "stacked", "pie"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    kind: str = TEXT
+
+
+@dataclass(frozen=True)
+class Chart:
+    """``kind``: BAR (a bar per series side by side), STACKED or PIE (first series).
+    ``label(row)`` names each category; ``latest`` keeps only the last rows (the most
+    recent performances or months) so the chart stays readable."""
+
+    kind: str
+    label: Callable[[dict], str]
+    series: tuple[str, ...]
+    latest: int | None = 12
+
+
+@dataclass(frozen=True)
+class ReportDefinition:
+    key: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[Database], list[dict]]
+    chart: Chart | None = None
+    summary: Callable[[list[dict]], str] | None = field(default=None, compare=False)
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def format_value(kind: str, value) -> str:
+    """How a value is shown in the table, the CSV file and the PDF."""
+    if value is None or value == "":
+        return ""
+    if kind == INT:
+        return f"{int(value):,}"
+    if kind == MONEY:
+        return money(int(value))
+    if kind == PERCENT:
+        return f"{float(value):.0%}"
+    if kind == MOMENT:
+        return local_moment(value)
+    if kind == DATE:
+        return local_date(value)
+    if kind == MONTH:
+        return datetime.strptime(value, "%Y-%m").strftime("%b %Y")
+    return str(value)
+
+
+def export_value(kind: str, value):
+    """What goes in a spreadsheet cell: numbers stay numbers (money in currency units)."""
+    if value is None:
+        return ""
+    if kind == INT:
+        return int(value)
+    if kind == MONEY:
+        return round(int(value) / 100, 2)
+    if kind == PERCENT:
+        return round(float(value), 4)
+    return format_value(kind, value)
+
+
+def chart_value(kind: str, value) -> float:
+    if value is None:
+        return 0.0
+    return int(value) / 100 if kind == MONEY else float(value)
+
+
+def _short_show(row: dict) -> str:
+    """A chart category: the day (titles are in the table; they do not fit under bars)."""
+    return local_moment(row.get("starts_at"), "d MMM")
+
+
+def _month(row: dict) -> str:
+    return format_value(MONTH, row["month"])
+
+
+def _short_month(row: dict) -> str:
+    """A chart category: Mar '26."""
+    return datetime.strptime(row["month"], "%Y-%m").strftime("%b '%y")
+
+
+# -- summaries (templates translated when called, context "Reports") -------------------
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Reports", text)
+
+
+def attendance_summary(rows: list[dict]) -> str:
+    sold = sum(r["sold"] for r in rows)
+    if not sold:
+        return _tr("No performance with tickets sold has started yet.")
+    admitted = sum(r["admitted"] for r in rows)
+    return _tr("{n} performances: {admitted} of {sold} tickets used, {share} no-shows.").format(
+        n=f"{len(rows):,}", admitted=f"{admitted:,}", sold=f"{sold:,}",
+        share=f"{1 - admitted / sold:.0%}")  # fmt: skip
+
+
+def channels_summary(rows: list[dict]) -> str:
+    orders = sum(r["orders"] for r in rows)
+    if not orders:
+        return _tr("No sales yet.")
+    top = max(rows, key=lambda r: r["tickets"])
+    lost = sum(r["lost"] for r in rows)
+    return _tr("{orders} orders; most tickets through {channel}; {lost} lost contacts.").format(
+        orders=f"{orders:,}", channel=_tr(top["label"]).lower(), lost=f"{lost:,}")  # fmt: skip
+
+
+def revenue_summary(rows: list[dict]) -> str:
+    if not rows:
+        return _tr("No performances yet.")
+    total = sum(r["revenue_cents"] for r in rows)
+    return _tr("{total} from {tickets} tickets.").format(
+        total=money(total), tickets=f"{sum(r['sold'] for r in rows):,}")  # fmt: skip
+
+
+def month_summary(rows: list[dict]) -> str:
+    if not rows:
+        return _tr("No sales or gifts yet.")
+    best = max(rows, key=lambda r: r["total_cents"])
+    total = sum(r["total_cents"] for r in rows)
+    return _tr("{total} in all; best month {month} ({best}).").format(
+        total=money(total), month=_month(best), best=money(best["total_cents"]))  # fmt: skip
+
+
+def capture_summary(rows: list[dict]) -> str:
+    orders = sum(r["orders"] for r in rows)
+    if not orders:
+        return _tr("No sales yet.")
+    known = sum(r["known"] for r in rows)
+    walk_ups = sum(r["walk_ups"] for r in rows)
+    lost = sum(r["lost"] for r in rows)
+    return _tr(
+        "{orders} orders: {share} of buyers known, {walk_ups} walk-ups captured, "
+        "{lost} lost contacts."
+    ).format(orders=f"{orders:,}", share=f"{known / orders:.0%}", walk_ups=f"{walk_ups:,}",
+             lost=f"{lost:,}")  # fmt: skip
+
+
+def contact_capture_rows(db: Database) -> list[dict]:
+    rows = box_office.contact_capture(db)
+    for row in rows:
+        row["share_known"] = row["known"] / row["orders"] if row["orders"] else 0.0
+    return rows
+
+
+PERFORMANCE = Column("title", "Performance")
+WHEN = Column("starts_at", "Date and time", MOMENT)
+
+REPORTS: list[ReportDefinition] = [
+    ReportDefinition(
+        key="attendance",
+        title="Attendance",
+        description="For each performance that has started: tickets sold, people admitted "
+        "at the door, and the share who bought a ticket but did not come (no-shows).",
+        columns=(
+            PERFORMANCE,
+            WHEN,
+            Column("capacity", "Capacity", INT),
+            Column("sold", "Sold", INT),
+            Column("admitted", "Admitted", INT),
+            Column("no_shows", "No-shows", INT),
+            Column("no_show_rate", "No-show rate", PERCENT),
+        ),  # fmt: skip
+        rows=lambda db: reports.attendance(db),
+        chart=Chart(BAR, _short_show, ("sold", "admitted")),
+        summary=attendance_summary,
+    ),
+    ReportDefinition(
+        key="sales_channels",
+        title="Sales channels",
+        description="Where tickets are sold: online (imported), at the box office, on the "
+        "phone, to walk-up buyers, and as subscriptions; with the lost contacts of each "
+        "(tickets sold without a name).",
+        columns=(
+            Column("label", "Channel"),
+            Column("orders", "Orders", INT),
+            Column("tickets", "Tickets", INT),
+            Column("revenue_cents", "Revenue", MONEY),
+            Column("known", "Known buyers", INT),
+            Column("lost", "Lost contacts", INT),
+        ),
+        rows=reports.sales_channels,
+        chart=Chart(PIE, lambda r: r["label"], ("tickets",), latest=None),
+        summary=channels_summary,
+    ),  # fmt: skip
+    ReportDefinition(
+        key="revenue_performance",
+        title="Revenue by performance",
+        description="Takings of each performance: tickets and subscription shares, less refunds.",
+        columns=(
+            PERFORMANCE,
+            WHEN,
+            Column("sold", "Sold", INT),
+            Column("revenue_cents", "Revenue", MONEY),
+        ),  # fmt: skip
+        rows=reports.revenue_by_performance,
+        chart=Chart(BAR, _short_show, ("revenue_cents",)),
+        summary=revenue_summary,
+    ),
+    ReportDefinition(
+        key="revenue_month",
+        title="Revenue by month",
+        description="Money received each month: tickets (less refunds), subscriptions, "
+        "memberships and donations.",
+        columns=(
+            Column("month", "Month", MONTH),
+            Column("tickets_cents", "Tickets", MONEY),
+            Column("subscriptions_cents", "Subscriptions", MONEY),
+            Column("memberships_cents", "Memberships", MONEY),
+            Column("donations_cents", "Donations", MONEY),
+            Column("total_cents", "Total", MONEY),
+        ),
+        rows=reports.revenue_by_month,
+        chart=Chart(
+            STACKED,
+            _short_month,
+            ("tickets_cents", "subscriptions_cents", "memberships_cents", "donations_cents"),
+        ),
+        summary=month_summary,
+    ),  # fmt: skip
+    ReportDefinition(
+        key="contact_capture",
+        title="Contact capture",
+        description="For each performance, how many buyers we know by name, how many "
+        "walk-ups were captured at the window, and how many tickets were sold without a "
+        "name. Those are lost contacts: nobody can thank them or welcome them back.",
+        columns=(
+            PERFORMANCE,
+            WHEN,
+            Column("orders", "Orders", INT),
+            Column("tickets", "Tickets", INT),
+            Column("revenue_cents", "Revenue", MONEY),
+            Column("known", "Known buyers", INT),
+            Column("walk_ups", "Walk-ups", INT),
+            Column("lost", "Lost", INT),
+            Column("share_known", "Share known", PERCENT),
+        ),
+        rows=contact_capture_rows,
+        chart=Chart(STACKED, _short_show, ("known", "lost")),
+        summary=capture_summary,
+    ),  # fmt: skip
+]
+
+
+def register(definition: ReportDefinition) -> None:
+    """Add a report (or replace the one with the same key)."""
+    for i, existing in enumerate(REPORTS):
+        if existing.key == definition.key:
+            REPORTS[i] = definition
+            return
+    REPORTS.append(definition)
+
+
+def report(key: str) -> ReportDefinition:
+    return next(r for r in REPORTS if r.key == key)
+
+
+def cells(definition: ReportDefinition, rows: Sequence[dict], for_export: bool = False) -> list:
+    """The rows as lists of cells, in column order (shown text, or spreadsheet values)."""
+    convert = export_value if for_export else format_value
+    return [[convert(c.kind, row.get(c.key)) for c in definition.columns] for row in rows]

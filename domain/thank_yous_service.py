@@ -1,0 +1,86 @@
+"""Thank-you commands (mixed into ``Houselights``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from uuid import UUID
+
+from domain.box_office import Performance
+from domain.errors import HouselightsError, PerformanceNotFound, ThankYouProblem
+from domain.thank_yous import DONATION, check_thanks
+
+
+class ThankYousService:
+    def thank_patron(
+        self,
+        patron_id: str,
+        channel: str,
+        reason: str,
+        reference_id: str,
+        occurred_at: datetime | None = None,
+    ) -> None:
+        """Record that the patron was thanked by ``channel`` (letter, email, call) for
+        coming to a performance (``reason="attendance"``) or for a donation
+        (``"donation"``, which also acknowledges the donation)."""
+        patron = self._patron(patron_id)
+        stamp = self._stamp(occurred_at)
+        check_thanks(channel, reason, reference_id, getattr(patron, "thanks", {}))
+        changed: list = [patron]
+        if reason == DONATION:
+            donation = self._donation(reference_id)
+            if donation.patron_id != str(patron.id):
+                raise ThankYouProblem("That donation was given by someone else.")
+            donation.check_not_acknowledged()
+            patron.thank(channel, reason, str(donation.id), stamp)
+            donation.acknowledge(channel, stamp)
+            changed.append(donation)
+        else:  # ATTENDANCE: the performance must exist
+            patron.thank(channel, reason, str(self._scheduled_id(reference_id)), stamp)
+        self._commit(*changed)
+
+    def _scheduled_id(self, performance_id: str) -> UUID:
+        """The id of a scheduled performance, read from its first event only (a busy
+        performance has thousands of events; thanking its audience must not replay them)."""
+        try:
+            uuid = UUID(str(performance_id))
+        except ValueError:
+            raise PerformanceNotFound(str(performance_id)) from None
+        if self._pending is not None and isinstance(self._pending.get(uuid), Performance):
+            return uuid
+        first = next(iter(self.repository.event_store.get(uuid, limit=1)), None)
+        if not isinstance(first, Performance.Scheduled):
+            raise PerformanceNotFound(str(performance_id))
+        return uuid
+
+    def thank_many(
+        self,
+        items: Iterable[dict],
+        channel: str,
+        occurred_at: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> dict:
+        """Thank several patrons the same way: ``items`` are dicts with ``patron_id``,
+        ``reason`` and ``reference_id``. Saved in few transactions; one that cannot be
+        thanked (already thanked elsewhere, say) is reported, not fatal.
+
+        Returns ``{"thanked": n, "problems": [{"patron_id", "reference_id", "message"}]}``.
+        """
+        items = list(items)
+        thanked, problems = 0, []
+        with self.batch(size=500):
+            for number, item in enumerate(items, 1):
+                if cancelled is not None and cancelled():
+                    break
+                try:
+                    self.thank_patron(item["patron_id"], channel, item["reason"],
+                                      item["reference_id"], occurred_at=occurred_at)  # fmt: skip
+                    thanked += 1
+                except HouselightsError as error:
+                    problems.append({"patron_id": item["patron_id"],
+                                     "reference_id": item["reference_id"],
+                                     "message": str(error)})  # fmt: skip
+                if progress is not None and (number % 50 == 0 or number == len(items)):
+                    progress(number, len(items))
+        return {"thanked": thanked, "problems": problems}

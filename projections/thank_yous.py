@@ -1,0 +1,308 @@
+"""Read model: the thank-you queue, and how promptly people were thanked.
+
+After each performance everyone admitted at the door (by the patron on the
+ticket; an anonymous ticket has nobody to thank) waits for a thank-you, once
+per performance however many tickets they brought; so does every donation not
+yet acknowledged. A row leaves the waiting list when the patron is thanked
+(``Patron.Thanked``) or the donation acknowledged (``Donation.Acknowledged``).
+
+A row is *due* from the first admission (attendees) or from the gift
+(donors); ``due_by`` is seven days later. The share thanked within seven days
+counts only rows whose week is over, so a performance last night does not
+lower it. Names and emails are kept here (own tables, fed by patron events) for
+the mail-merge file; the projection reads no other projection's tables, so it
+can be rebuilt on its own. Moments are ISO UTC text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlite_utils import Database
+
+from domain.thank_yous import ATTENDANCE, PROMPT_DAYS
+from projections.base import Projection, iso, run_script
+
+ATTENDEE, DONOR = "attendee", "donor"
+KINDS = (ATTENDEE, DONOR)
+
+
+def attendance_key(performance_id: str, patron_id: str) -> str:
+    return f"attendance:{performance_id}:{patron_id}"
+
+
+def donation_key(donation_id: str) -> str:
+    return f"donation:{donation_id}"
+
+
+class ThankYouQueue(Projection):
+    name = "thank_yous"
+    version = 1
+    tables = ("ty_productions", "ty_performances", "ty_patrons", "ty_tickets", "ty_queue")
+
+    def __init__(self) -> None:
+        super().__init__()
+        on = self.on
+        on("Production.Created")(self._production_created)
+        on("Production.Renamed")(self._production_renamed)
+        on("Performance.Scheduled")(self._scheduled)
+        on("Performance.Rescheduled")(self._rescheduled)
+        on("Patron.Registered")(self._registered)
+        on("Patron.ContactChanged")(self._contact_changed)
+        on("Ticket.Issued")(self._ticket_issued)
+        on("Ticket.Admitted")(self._admitted)
+        on("Ticket.AdmissionUndone")(self._admission_undone)
+        on("Donation.Received")(self._donation_received)
+        on("Donation.Acknowledged")(self._donation_acknowledged)
+        on("Patron.Thanked")(self._thanked)
+
+    def create(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS ty_productions (id TEXT PRIMARY KEY, title TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS ty_performances (
+                id TEXT PRIMARY KEY, production_id TEXT NOT NULL, title TEXT NOT NULL,
+                own_title INTEGER NOT NULL, starts_at TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ty_performances_production
+                ON ty_performances (production_id);
+            CREATE TABLE IF NOT EXISTS ty_patrons (
+                id TEXT PRIMARY KEY, first_name TEXT NOT NULL DEFAULT '',
+                last_name TEXT NOT NULL DEFAULT '', email TEXT NOT NULL DEFAULT ''
+            );
+            CREATE TABLE IF NOT EXISTS ty_tickets (id TEXT PRIMARY KEY, patron_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS ty_queue (
+                key TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                patron_id TEXT NOT NULL,
+                reference_id TEXT NOT NULL,
+                due_at TEXT NOT NULL,
+                due_by TEXT NOT NULL,
+                tickets INTEGER NOT NULL DEFAULT 0,
+                amount_cents INTEGER,
+                fund TEXT,
+                thanked_at TEXT,
+                thanked_how TEXT,
+                thanked_by TEXT
+            );
+            CREATE INDEX IF NOT EXISTS ty_queue_waiting ON ty_queue (kind, thanked_at, due_at);
+            CREATE INDEX IF NOT EXISTS ty_queue_due ON ty_queue (thanked_at, due_at);
+            CREATE INDEX IF NOT EXISTS ty_queue_reference ON ty_queue (reference_id);
+            CREATE INDEX IF NOT EXISTS ty_queue_patron ON ty_queue (patron_id, kind);
+            """,
+        )
+
+    # -- performances (titles and dates for the queue) -------------------------
+    def _production_created(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO ty_productions VALUES (?, ?)",
+                        (str(e.originator_id), e.title))  # fmt: skip
+
+    def _production_renamed(self, db, e, position):
+        db.conn.execute("UPDATE ty_productions SET title = ? WHERE id = ?",
+                        (e.title, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE ty_performances SET title = ? WHERE production_id = ? AND own_title = 0",
+            (e.title, str(e.originator_id)),
+        )
+
+    def _scheduled(self, db, e, position):
+        row = db.conn.execute("SELECT title FROM ty_productions WHERE id = ?",
+                              (e.production_id,)).fetchone()  # fmt: skip
+        own = int(row is None or row[0] != e.title)
+        db.conn.execute("INSERT OR REPLACE INTO ty_performances VALUES (?, ?, ?, ?, ?)",
+                        (str(e.originator_id), e.production_id, e.title, own,
+                         iso(e.starts_at)))  # fmt: skip
+
+    def _rescheduled(self, db, e, position):
+        db.conn.execute("UPDATE ty_performances SET starts_at = ? WHERE id = ?",
+                        (iso(e.starts_at), str(e.originator_id)))  # fmt: skip
+
+    # -- patrons: who to address -----------------------------------------------
+    def _registered(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO ty_patrons VALUES (?, ?, ?, ?)",
+                        (str(e.originator_id), e.first_name or "", e.last_name or "",
+                         e.email or ""))  # fmt: skip
+
+    def _contact_changed(self, db, e, position):
+        for field in ("first_name", "last_name", "email"):
+            if field in e.changes:
+                db.conn.execute(f"UPDATE ty_patrons SET {field} = ? WHERE id = ?",
+                                (e.changes[field] or "", str(e.originator_id)))  # fmt: skip
+
+    # -- attendees ---------------------------------------------------------------
+    def _ticket_issued(self, db, e, position):
+        if e.patron_id:
+            db.conn.execute("INSERT OR REPLACE INTO ty_tickets VALUES (?, ?)",
+                            (str(e.originator_id), str(e.patron_id)))  # fmt: skip
+
+    def _ticket_patron(self, db, e) -> str | None:
+        row = db.conn.execute("SELECT patron_id FROM ty_tickets WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    def _admitted(self, db, e, position):
+        patron_id = self._ticket_patron(db, e)
+        if patron_id is None:
+            return  # an anonymous ticket: nobody to thank (a lost contact)
+        due = e.occurred_at
+        db.conn.execute(
+            "INSERT INTO ty_queue (key, kind, patron_id, reference_id, due_at, due_by, tickets)"
+            " VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (key) DO UPDATE SET"
+            " tickets = tickets + 1, due_at = min(due_at, excluded.due_at),"
+            " due_by = min(due_by, excluded.due_by)",
+            (attendance_key(e.performance_id, patron_id), ATTENDEE, patron_id,
+             str(e.performance_id), iso(due), iso(due + timedelta(days=PROMPT_DAYS))),
+        )  # fmt: skip
+
+    def _admission_undone(self, db, e, position):
+        patron_id = self._ticket_patron(db, e)
+        if patron_id is None:
+            return
+        key = attendance_key(e.performance_id, patron_id)
+        db.conn.execute("UPDATE ty_queue SET tickets = tickets - 1 WHERE key = ?", (key,))
+        # nobody of that patron came after all: nothing to thank them for (unless done)
+        db.conn.execute(
+            "DELETE FROM ty_queue WHERE key = ? AND tickets <= 0 AND thanked_at IS NULL", (key,)
+        )
+
+    # -- donors ------------------------------------------------------------------
+    def _donation_received(self, db, e, position):
+        due = e.occurred_at
+        db.conn.execute(
+            "INSERT OR REPLACE INTO ty_queue (key, kind, patron_id, reference_id, due_at, due_by,"
+            " amount_cents, fund) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (donation_key(str(e.originator_id)), DONOR, str(e.patron_id), str(e.originator_id),
+             iso(due), iso(due + timedelta(days=PROMPT_DAYS)), e.amount_cents, e.fund),
+        )  # fmt: skip
+
+    def _mark(self, db, key: str, e, how: str) -> None:
+        db.conn.execute(
+            "UPDATE ty_queue SET thanked_at = ?, thanked_how = ?, thanked_by = ?"
+            " WHERE key = ? AND thanked_at IS NULL",
+            (iso(e.occurred_at), how, e.recorded_by, key),
+        )
+
+    def _donation_acknowledged(self, db, e, position):
+        self._mark(db, donation_key(str(e.originator_id)), e, e.how)
+
+    def _thanked(self, db, e, position):
+        if e.reason == ATTENDANCE:
+            key = attendance_key(e.reference_id, str(e.originator_id))
+        else:
+            key = donation_key(e.reference_id)
+        self._mark(db, key, e, e.channel)
+
+
+# -- queries for the thank-you screen, the reports and the command line ------------------
+def _dicts(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+_QUEUE_INNER = """
+SELECT q.key, q.kind, q.patron_id, p.first_name, p.last_name, p.email, q.reference_id,
+       f.title, f.starts_at, q.amount_cents, q.fund, q.tickets, q.due_at, q.due_by,
+       q.thanked_at, q.thanked_how, q.thanked_by
+FROM ty_queue q
+LEFT JOIN ty_patrons p ON p.id = q.patron_id
+LEFT JOIN ty_performances f ON q.kind = 'attendee' AND f.id = q.reference_id
+"""
+_ORDER = " ORDER BY {t}due_at DESC, {t}last_name, {t}first_name, {t}key"
+# The visit number is worked out for the rows of the page only, not for every row sorted.
+_VISIT = """
+SELECT r.*, CASE WHEN r.kind = 'attendee' THEN (
+    SELECT count(*) FROM ty_queue v JOIN ty_performances vf ON vf.id = v.reference_id
+    WHERE v.patron_id = r.patron_id AND v.kind = 'attendee' AND vf.starts_at <= r.starts_at
+) END AS visit_number
+FROM ({inner}) r
+"""
+
+
+def _filters(performance_id, kind, thanked) -> tuple[str, list]:
+    where, params = [], []
+    if performance_id is not None:
+        where.append("q.kind = 'attendee' AND q.reference_id = ?")
+        params.append(performance_id)
+    if kind is not None:
+        where.append("q.kind = ?")
+        params.append(kind)
+    if thanked is not None:
+        where.append("q.thanked_at IS NOT NULL" if thanked else "q.thanked_at IS NULL")
+    return (f" WHERE {' AND '.join(where)}" if where else ""), params
+
+
+def queue(
+    db: Database,
+    performance_id: str | None = None,
+    kind: str | None = None,
+    thanked: bool | None = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict]:
+    """Queue rows, most recently due first (by name within one due moment).
+
+    ``thanked``: False for those still waiting (the default), True for those
+    thanked, None for both. ``kind`` is ``"attendee"``, ``"donor"`` or None.
+    Each row: key, kind, patron_id, first_name, last_name, email, reference_id
+    (performance or donation), title and starts_at (attendees), amount_cents and
+    fund (donors), tickets, due_at, due_by, thanked_at, thanked_how, thanked_by,
+    visit_number (which visit this performance was for the patron; attendees).
+    """
+    clause, params = _filters(performance_id, kind, thanked)
+    inner = _QUEUE_INNER + clause + _ORDER.format(t="")
+    if limit is not None:
+        inner += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    sql = _VISIT.format(inner=inner) + _ORDER.format(t="r.")
+    return _dicts(db.conn.execute(sql, params))
+
+
+def count(db: Database, performance_id: str | None = None, kind: str | None = None,
+          thanked: bool | None = False) -> int:  # fmt: skip
+    """How many rows ``queue`` gives for these filters."""
+    clause, params = _filters(performance_id, kind, thanked)
+    return db.conn.execute(f"SELECT count(*) FROM ty_queue q{clause}", params).fetchone()[0]
+
+
+def performances(db: Database) -> list[dict]:
+    """Performances with attendees to thank, latest first: id, title, starts_at,
+    attendees, waiting."""
+    return _dicts(db.conn.execute(
+        "SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ("
+        "  SELECT reference_id, count(*) AS attendees, count(*) - count(thanked_at) AS waiting"
+        "  FROM ty_queue WHERE kind = 'attendee' GROUP BY reference_id"
+        ") a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
+    ))  # fmt: skip
+
+
+def promptness(db: Database, now: datetime | None = None) -> dict:
+    """Queue counts and the share thanked within seven days, for attendees and donors.
+
+    ``{"attendees": {...}, "donors": {...}}``, each with ``waiting`` (not thanked
+    yet), ``thanked``, ``week_over`` (due at least seven days ago: the rows the share
+    is taken over), ``thanked_within_7_days`` (of those) and ``share_within_7_days``
+    (0..1, or None when no row's week is over yet).
+    """
+    now_text = iso(now or datetime.now(tz=UTC))
+    found = {
+        kind: (waiting, thanked, over, prompt)
+        for kind, waiting, thanked, over, prompt in db.conn.execute(
+            "SELECT kind, count(*) - count(thanked_at), count(thanked_at),"
+            " coalesce(sum(due_by <= ?), 0),"
+            " coalesce(sum(due_by <= ? AND thanked_at IS NOT NULL AND thanked_at <= due_by), 0)"
+            " FROM ty_queue GROUP BY kind",
+            (now_text, now_text),
+        )
+    }
+    result = {}
+    for kind, label in ((ATTENDEE, "attendees"), (DONOR, "donors")):
+        waiting, thanked, over, prompt = found.get(kind, (0, 0, 0, 0))
+        result[label] = {
+            "waiting": waiting,
+            "thanked": thanked,
+            "week_over": over,
+            "thanked_within_7_days": prompt,
+            "share_within_7_days": round(prompt / over, 4) if over else None,
+        }
+    return result
