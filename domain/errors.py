@@ -78,3 +78,11 @@ class ProductionNotFound(HouselightsError):
     def __init__(self, production_id: str):
         super().__init__("We could not find that production. It may have been removed.")
         self.production_id = production_id
+
+
+class ConversationNotFound(HouselightsError):
+    """A call, chat, follow-up or quick answer that is not (or no longer) on file."""
+
+    def __init__(self, what: str, record_id: str):
+        super().__init__(f"We could not find that {what}. It may have been removed.")
+        self.record_id = record_id
