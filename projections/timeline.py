@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from projections.base import Projection, iso, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
+from projections.conversation_timeline import ConversationTimeline
 
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
            "recorded_by", "workstation")  # fmt: skip
@@ -24,10 +25,11 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class Timeline(BoxOfficeTimeline, Projection):
+class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
     name = "timeline"
-    version = 3
-    tables = ("timeline", *BoxOfficeTimeline.lookup_tables)
+    version = 4
+    tables = ("timeline", *BoxOfficeTimeline.lookup_tables,
+              *ConversationTimeline.conversation_tables)  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,6 +39,7 @@ class Timeline(BoxOfficeTimeline, Projection):
         self.on("Patron.HouseholdNoteSet")(self._household_set)
         self.on("Patron.NoteAdded")(self._note_added)
         self.register_box_office()
+        self.register_conversations()
 
     def create(self, db: Database) -> None:
         run_script(
@@ -58,6 +61,7 @@ class Timeline(BoxOfficeTimeline, Projection):
             """
         )
         self.create_lookups(db)
+        self.create_conversation_lookups(db)
 
     def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
             patron_id: str | None = None):  # fmt: skip
