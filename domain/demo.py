@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.application import Houselights
 from domain.demo_box_office import generate_box_office
+from domain.demo_calls import generate_calls
 from domain.demo_door import generate_door
 from domain.demo_names import FIRST_NAMES, LAST_NAMES
 
@@ -147,6 +148,7 @@ def generate(
             if cancelled is None or not cancelled():
                 app.context.staff, app.context.workstation = STAFF[0], WORKSTATIONS[0]
                 result = generate_box_office(app, registered, seed, now)
+                result.update(generate_calls(app, registered, seed, now))
         if result:  # the box office is saved: now who came through the doors
             result.update(generate_door(app, seed, now))
     finally:
