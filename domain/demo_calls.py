@@ -76,6 +76,12 @@ CHATS = (
 )
 
 
+def _daytime(rng: random.Random, moment: datetime, now: datetime) -> datetime:
+    """The same day during opening hours (10:00 to 19:59), never after ``now``."""
+    moment = moment.replace(hour=rng.randint(10, 19), minute=rng.randint(0, 59))
+    return min(moment, now - timedelta(minutes=rng.randint(5, 90)))
+
+
 def _message(at: datetime, sender: str, name: str, text: str) -> dict:
     return {"at": at.isoformat(), "sender": sender, "name": name, "text": text}
 
@@ -118,7 +124,9 @@ def generate_calls(
     for index, (patron_id, joined) in enumerate(callers):
         recent = index < max(3, len(callers) // 8)  # these called in the last ten days
         earliest = max(joined, now - timedelta(days=10 if recent else 300))
-        when = earliest + (now - earliest) * rng.uniform(0.05, 0.95)
+        when = _daytime(rng, earliest + (now - earliest) * rng.uniform(0.05, 0.95), now)
+        if when < joined:
+            continue
         reason = rng.choice(FOLLOW_UP_REASONS if recent else tuple(CALL_NOTES))
         said, noted = CALL_NOTES[reason]
         follow_up = None
@@ -155,7 +163,8 @@ def generate_calls(
         if not patron["email"] and not patron["phone"]:
             continue
         start = max(joined, now - timedelta(days=60)) + timedelta(minutes=rng.randint(5, 3000))
-        if start >= now:
+        start = _daytime(rng, start, now)
+        if start >= now or start < joined:
             continue
         app.context.staff, app.context.workstation = STAFF[0], DESKS[0]
         agent = rng.choice(("Maria", "Jo", "Tom"))
@@ -185,7 +194,7 @@ def generate_calls(
     # -- chats from visitors nobody knows yet: they wait in the queue --------------------
     for n in range(max(3, min(25, len(patrons) // 150))):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        start = now - timedelta(days=rng.uniform(0.2, 20))
+        start = _daytime(rng, now - timedelta(days=rng.uniform(0.2, 20)), now)
         handle = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
         email = f"{handle}.{n}@visitor.example" if n % 3 else ""
         phone = "" if email else f"555-01{n % 100:02d}-{rng.randint(1000, 9999)}"

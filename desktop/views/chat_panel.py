@@ -8,6 +8,8 @@ day, which puts it on the follow-up list.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -114,7 +116,8 @@ class ChatPanel(QWidget):
         self.dialog: QDialog | None = None
         self.setObjectName("chatPanel")
         self.header = QLabel(self)
-        self.header.setObjectName("subheading")
+        self.header.setObjectName("cardValue")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.transcript = QTextBrowser(self)
@@ -200,23 +203,21 @@ class ChatPanel(QWidget):
         linked = bool(row.get("patron_id"))
         patron = directory.get(self.runner.db(), row["patron_id"]) if linked else None
         contact = " · ".join(p for p in (row.get("visitor_email"), row.get("visitor_phone")) if p)
-        lines = [
-            self.tr("{visitor} on {service}, {when}").format(
-                visitor=row.get("visitor_name") or self.tr("A visitor"),
-                service=row["service"],
-                when=local_moment(row["started_at"]),
-            ),
-            contact or self.tr("No email or phone given"),
-        ]
+        title = self.tr("{visitor} on {service}, {when}").format(
+            visitor=row.get("visitor_name") or self.tr("A visitor"),
+            service=row["service"],
+            when=local_moment(row["started_at"]),
+        )
         if linked:
-            lines.append(
-                self.tr("On the timeline of {name}").format(
-                    name=(patron or {}).get("name") or self.tr("a patron")
-                )
+            status = self.tr("On the timeline of {name}").format(
+                name=(patron or {}).get("name") or self.tr("a patron")
             )
         else:
-            lines.append(self.tr("Not linked to a patron yet"))
-        self.header.setText("\n".join(lines))
+            status = self.tr("Not linked to a patron yet")
+        contact = contact or self.tr("No email or phone given")
+        self.header.setText(
+            f"<b>{escape(title)}</b><br>{escape(contact)}<br><i>{escape(status)}</i>"
+        )
         text = row.get("transcript") or ""
         if row.get("notes"):
             text += "\n\n" + self.tr("Staff notes:") + "\n" + row["notes"]
@@ -225,7 +226,11 @@ class ChatPanel(QWidget):
         self.link_button.setText(
             self.tr("Link to someone else…") if linked else self.tr("Link to patron…")
         )
-        self.link_button.setObjectName("flatButton" if linked else "primaryButton")
+        name = "flatButton" if linked else "primaryButton"
+        if self.link_button.objectName() != name:
+            self.link_button.setObjectName(name)
+            self.link_button.style().unpolish(self.link_button)
+            self.link_button.style().polish(self.link_button)
         self.create_button.setVisible(not linked)
         self.open_button.setVisible(linked)
 

@@ -23,8 +23,8 @@ class TimelineDetail(QTextBrowser):
         self.table = table
         self.row_id = None
         self.setObjectName("timelineDetail")
-        self.setMinimumHeight(120)
-        self.setMaximumHeight(260)
+        self.setMinimumHeight(90)
+        self.setMaximumHeight(130)
         self.hide()
         table.clicked.connect(lambda index: self.toggle(index.data(ROW_ROLE)))
         for keys in ("Return", "Enter"):
