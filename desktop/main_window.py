@@ -411,8 +411,13 @@ class MainWindow(QMainWindow):
         for action in (self.log_call_action, self.import_chats_action, self.follow_ups_action):
             menu.addAction(action)
 
-    def log_call(self) -> CallDialog:
-        """Ctrl+L from anywhere: the quick call form (for the patron on screen, if any)."""
+    def log_call(self) -> CallDialog | None:
+        """Ctrl+L from anywhere: the quick call form (for the patron on screen, if any).
+
+        Not at a volunteer's door station (door mode or kiosk): no patron search there.
+        """
+        if self.door_mode or self.kiosk:
+            return None
         if self.call_dialog is not None and self.call_dialog.isVisible():
             self.call_dialog.raise_()
             self.call_dialog.activateWindow()

@@ -330,3 +330,11 @@ def test_a_pasted_transcript_is_imported_and_waits_in_the_queue(window, qtbot, s
     qtbot.waitUntil(lambda: window.follow_ups.tabs.currentIndex() == WAITING_TAB)
     window.show_area(FOLLOW_UPS)
     qtbot.waitUntil(lambda: window.follow_ups.waiting.model.rowCount() == 1)
+
+
+def test_no_call_form_at_a_volunteer_door_station(window, qtbot):
+    window.set_kiosk(True)
+    qtbot.keyClick(window, Qt.Key.Key_L, CTRL)
+    assert window.call_dialog is None
+    window.set_kiosk(False)
+    assert window.log_call() is not None
