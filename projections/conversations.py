@@ -62,7 +62,10 @@ class Conversations(Projection):
         run_script(
             db,
             """
-            CREATE TABLE IF NOT EXISTS conv_patrons (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS conv_patrons (
+                id TEXT PRIMARY KEY, first_name TEXT NOT NULL, last_name TEXT NOT NULL,
+                name TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS calls (
                 id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
                 direction TEXT NOT NULL, reason TEXT NOT NULL, outcome TEXT NOT NULL,
@@ -118,21 +121,23 @@ class Conversations(Projection):
 
     # -- patrons (names only) --------------------------------------------------------
     def _patron_registered(self, db, e, position):
-        name = " ".join(p for p in (e.first_name, e.last_name) if p)
-        db.conn.execute("INSERT OR REPLACE INTO conv_patrons VALUES (?, ?)",
-                        (str(e.originator_id), name))  # fmt: skip
+        self._name(db, str(e.originator_id), e.first_name, e.last_name)
 
     def _patron_changed(self, db, e, position):
         if "first_name" not in e.changes and "last_name" not in e.changes:
             return
-        row = db.conn.execute("SELECT name FROM conv_patrons WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
-        old = (row[0] if row else "").split(" ", 1)
-        first = e.changes.get("first_name", old[0] if old else "")
-        last = e.changes.get("last_name", old[1] if len(old) > 1 else "")
+        row = db.conn.execute(
+            "SELECT first_name, last_name FROM conv_patrons WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
+        first, last = row if row else ("", "")
+        self._name(db, str(e.originator_id), e.changes.get("first_name", first),
+                   e.changes.get("last_name", last))  # fmt: skip
+
+    @staticmethod
+    def _name(db, patron_id: str, first: str, last: str) -> None:
         name = " ".join(p for p in (first, last) if p)
-        db.conn.execute("INSERT OR REPLACE INTO conv_patrons VALUES (?, ?)",
-                        (str(e.originator_id), name))  # fmt: skip
+        db.conn.execute("INSERT OR REPLACE INTO conv_patrons VALUES (?, ?, ?, ?)",
+                        (patron_id, first, last, name))  # fmt: skip
 
     # -- calls and follow-ups -----------------------------------------------------------
     def _call_logged(self, db, e, position):

@@ -338,3 +338,30 @@ def test_no_call_form_at_a_volunteer_door_station(window, qtbot):
     assert window.call_dialog is None
     window.set_kiosk(False)
     assert window.log_call() is not None
+
+
+def test_staff_add_edit_and_remove_quick_answers(window, qtbot, services, column):
+    window.show_area(FOLLOW_UPS)
+    view = window.follow_ups
+    view.show_tab(3)
+    panel = view.answers
+
+    dialog = panel.add()
+    qtbot.waitUntil(dialog.title.hasFocus)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.errors["title"].text() == "Give the answer a short title, e.g. Parking."
+    qtbot.keyClicks(dialog.title, "Dress code")
+    qtbot.keyClicks(dialog.text, "There is none: come as you are.")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: column(panel.table) == ["Dress code"])
+
+    panel.table.selectRow(0)
+    edit = panel.edit()
+    edit.title.setText("What to wear")
+    edit.save()
+    qtbot.waitUntil(lambda: column(panel.table) == ["What to wear"])
+    panel.table.selectRow(0)
+    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: column(panel.table) == [])
+    assert conversations.quick_answers(services.runner.db()) == []

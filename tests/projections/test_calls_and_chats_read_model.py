@@ -59,6 +59,8 @@ def test_follow_ups_are_overdue_today_or_upcoming_and_done_ones_leave_the_list(s
     ]
     assert conversations.follow_up_counts(db, today) == {"overdue": 1, "today": 1, "upcoming": 1}
 
+    app.update_contact(ada, first_name="Mary Ann")
+    assert conversations.follow_ups(db, today)[0]["patron_name"] == "Mary Ann Lovelace"
     app.mark_follow_up_done(overdue)
     assert [r["id"] for r in conversations.follow_ups(db, today)][:1] == [due_today]
     done = [r for r in conversations.follow_ups(db, today, include_done=True) if r["done"]]
