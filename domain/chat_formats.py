@@ -140,6 +140,12 @@ def _text(value) -> str:
     return clean_notes(value)
 
 
+def _file_note(data: dict) -> str:
+    """'(file: receipt.pdf)': an attachment is never dropped without a word."""
+    name = _pick(data, "name", "filename", "file_name", "url")
+    return f"(file: {name})" if name else "(file)"
+
+
 def _pick(data: dict, *keys: str, default=""):
     for key in keys:
         if isinstance(data, dict) and data.get(key) not in (None, ""):
@@ -195,7 +201,8 @@ def _zendesk(conv: dict, item: int, local) -> ChatRecord:
     for n, entry in enumerate(conv.get("history") or [], start=1):
         if not isinstance(entry, dict):
             raise _Problem(f"Message {n} is not a message.")
-        if entry.get("type", "chat.msg") != "chat.msg":
+        kind_of_entry = entry.get("type", "chat.msg")
+        if kind_of_entry not in ("chat.msg", "chat.file"):
             continue  # joins, leaves, ratings: not something anybody said
         nick = str(entry.get("nick") or "")
         kind = sender_kind(nick.split(":", 1)[0]) or sender_kind(entry.get("sender_type"))
@@ -203,7 +210,10 @@ def _zendesk(conv: dict, item: int, local) -> ChatRecord:
         if kind is None:
             kind = "visitor" if name and name == record.visitor_name else "agent"
         at = _moment(entry.get("timestamp"), local, f"Message {n}")
-        record.messages.append(_message(at, kind, name, _text(entry.get("msg"))))
+        text = _text(entry.get("msg"))
+        if kind_of_entry == "chat.file":  # a file sent in the chat: say so, keep its name
+            text = _file_note(entry.get("attachment") or {})
+        record.messages.append(_message(at, kind, name, text))
     return record
 
 
@@ -219,6 +229,8 @@ def _intercom(conv: dict, item: int, local) -> ChatRecord:
         if not isinstance(part, dict):
             raise _Problem(f"Part {n} is not a message.")
         text = _text(part.get("body"))
+        if not text and part.get("attachments"):
+            text = "; ".join(_file_note(a) for a in part["attachments"] if isinstance(a, dict))
         if not text:
             continue  # assignments, closing, snoozing: no words were said
         author = part.get("author") or {}
@@ -246,7 +258,12 @@ def _crisp(conv: dict, item: int, local) -> ChatRecord:
         if kind is None:
             raise _Problem(f"Message {n}: the sender “{m.get('from')}” is unknown.")
         content = m.get("content")
-        text = _text(content) if isinstance(content, str) else f"({m.get('type', 'file')})"
+        if isinstance(content, str):
+            text = _text(content)
+        elif isinstance(content, dict):
+            text = _file_note(content)
+        else:
+            text = f"({m.get('type', 'file')})"
         name = _pick(m.get("user") or {}, "nickname")
         at = _moment(m.get("timestamp"), local, f"Message {n}")
         record.messages.append(_message(at, kind, name, text))
@@ -284,8 +301,8 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
             n += 1
             if not isinstance(event, dict):
                 raise _Problem(f"Event {n} is not a message.")
-            if event.get("type") not in ("message", "system_message"):
-                continue  # files, forms, rich messages: listed by the service, not words
+            if event.get("type") not in ("message", "system_message", "file"):
+                continue  # forms, rich messages: structured, not words
             author = users.get(event.get("author_id"), {})
             if event.get("type") == "system_message":
                 kind = "system"
@@ -295,8 +312,8 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
                     raise _Problem(f"Event {n}: the author “{event.get('author_id')}” is not "
                                    "among the chat's users.")  # fmt: skip
             at = _moment(event.get("created_at"), local, f"Event {n}")
-            record.messages.append(_message(at, kind, _pick(author, "name"),
-                                            _text(event.get("text"))))  # fmt: skip
+            text = _file_note(event) if event.get("type") == "file" else _text(event.get("text"))
+            record.messages.append(_message(at, kind, _pick(author, "name"), text))
     return record
 
 
@@ -607,8 +624,9 @@ def _looks_like_csv(text: str) -> bool:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if _LINE.match(first) or _HEADER.match(first):
         return False
-    columns = _columns(next(csv.reader([first], delimiter=max(",;\t|", key=first.count))))
-    return "text" in columns or "transcript" in columns
+    cells = next(csv.reader([first], delimiter=max(",;\t|", key=first.count)))
+    columns = _columns(cells)
+    return len(cells) > 1 and ("text" in columns or "transcript" in columns)
 
 
 def read_chat_text(text: str, name: str = "pasted text", timezone: str | tzinfo | None = None,

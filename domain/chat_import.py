@@ -15,11 +15,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from eventsourcing.persistence import IntegrityError
+
 from domain.chat_formats import ChatFile
 from domain.errors import HouselightsError
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 200
+
+
+def _save_chunk(app, chunk: list) -> list[tuple[int, dict | str]]:
+    outcomes: list[tuple[int, dict | str]] = []
+    with app.batch(size=CHUNK * 2):
+        for record in chunk:
+            try:
+                result = app.record_chat(
+                    record.service, record.conversation_id, record.messages,
+                    visitor_name=record.visitor_name, visitor_email=record.visitor_email,
+                    visitor_phone=record.visitor_phone, subject=record.subject,
+                    occurred_at=record.started_at,
+                )  # fmt: skip
+            except HouselightsError as error:
+                outcomes.append((record.item, str(error)))
+                continue
+            outcomes.append((record.item, result))
+    return outcomes
 
 
 def import_chats(
@@ -38,20 +58,12 @@ def import_chats(
         if cancelled is not None and cancelled():
             break
         chunk = chat_file.chats[done : done + CHUNK]
-        outcomes: list[tuple[int, dict | str]] = []
-        with app.batch(size=CHUNK * 2):
-            for record in chunk:
-                try:
-                    result = app.record_chat(
-                        record.service, record.conversation_id, record.messages,
-                        visitor_name=record.visitor_name, visitor_email=record.visitor_email,
-                        visitor_phone=record.visitor_phone, subject=record.subject,
-                        occurred_at=record.started_at,
-                    )  # fmt: skip
-                except HouselightsError as error:
-                    outcomes.append((record.item, str(error)))
-                    continue
-                outcomes.append((record.item, result))
+        try:
+            outcomes = _save_chunk(app, chunk)
+        except IntegrityError:
+            # Another workstation imported some of these chats at the same moment:
+            # once more, finding theirs as already imported.
+            outcomes = _save_chunk(app, chunk)
         # counted once the chunk is saved: a failed save counts nothing
         for item, outcome in outcomes:
             if isinstance(outcome, str):

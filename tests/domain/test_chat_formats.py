@@ -57,7 +57,8 @@ def test_service_details_staff_expect_are_kept():
     intercom = read("intercom.json").chats[0]
     assert said(intercom)[1] == ("agent", "Sam", "Yes & a free companion seat. Shall I book one?")
     crisp = read("crisp.json").chats[0]
-    assert said(crisp)[2] == ("visitor", "Ada Lovelace", "(file)")  # an attachment is not lost
+    # an attachment is never lost without a word
+    assert said(crisp)[2] == ("visitor", "Ada Lovelace", "(file: receipt.pdf)")
     zendesk = read("zendesk_chat.json").chats
     assert said(zendesk[1]) == [
         ("visitor", "Night Owl", "What time does the matinee on Sunday start?")
@@ -155,3 +156,11 @@ def test_a_csv_without_message_or_transcript_column_is_refused(tmp_path):
     with pytest.raises(UnreadableChatFile) as missing:
         read_chat_file(tmp_path / "nope.json")
     assert "There is no file at" in str(missing.value)
+
+
+def test_a_one_word_title_line_is_not_taken_for_a_csv_header():
+    chats = read_chat_text("Transcript\n[10:00] Visitor: Hello?\n[10:01] Jo (agent): Hi!",
+                           timezone="UTC", today=TODAY)  # fmt: skip
+    assert chats.kind == "Plain-text transcript"
+    assert chats.chats[0].subject == "Transcript"
+    assert len(chats.chats[0].messages) == 2

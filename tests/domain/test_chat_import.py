@@ -46,3 +46,23 @@ def test_a_cancelled_import_stops_before_saving_more(store):
     chats = read_chat_file(FIXTURES / "tawk_to.json", timezone="UTC")
     report = import_chats(store, chats, cancelled=lambda: True)
     assert report["imported"] == 0
+
+
+def test_the_same_file_imported_at_the_same_moment_elsewhere_is_not_doubled(open_app):
+    here, there = open_app(), open_app()
+    chats = read_chat_file(FIXTURES / "tawk_to.json", timezone="UTC")
+    save = here._flush
+    raced = []
+
+    def other_workstation_saves_first():
+        if not raced:
+            raced.append(import_chats(there, chats))
+        save()
+
+    here._flush = other_workstation_saves_first
+
+    report = import_chats(here, chats)
+
+    assert raced[0]["imported"] == 2
+    assert report == {"imported": 0, "linked": 0, "unmatched": 0, "rejected": []}
+    assert here.event_count() == there.event_count()
