@@ -365,3 +365,30 @@ def test_staff_add_edit_and_remove_quick_answers(window, qtbot, services, column
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: column(panel.table) == [])
     assert conversations.quick_answers(services.runner.db()) == []
+
+
+def test_a_chat_import_can_be_cancelled_and_keeps_what_it_saved(window, qtbot, services, tmp_path):
+    import json
+
+    chats = [
+        {"id": f"big-{n}", "visitor": {"name": f"Fan {n}"},
+         "messages": [{"sender": "visitor", "text": f"Question {n}",
+                       "time": "2026-11-20T10:00:00Z"}]}
+        for n in range(600)
+    ]  # fmt: skip
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(chats), encoding="utf-8")
+    dialog = window.import_chats()
+    dialog.choose_file(str(path))
+
+    dialog.start()
+    assert dialog.cancel_button.isEnabled() and not dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+
+    assert dialog.summary.text().startswith("<b>Stopped.</b>") or dialog.summary.text() == (
+        "Stopped before anything was imported.")  # fmt: skip
+    saved = len(conversations.search_chats(services.runner.db(), "", limit=1000))
+    assert saved < 600
+    assert saved == (dialog.report["imported"] if dialog.report else 0)
+    assert dialog.import_button.isEnabled()
