@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         # The other areas load when first shown: start-up reads one screen's rows.
         self._stale = set(AREAS) - {PATRONS}
         self._refresh_shown_area()
+        self.show_follow_up_badge()
 
     # -- building ------------------------------------------------------------------
     def _area_titles(self) -> dict[str, str]:
@@ -447,6 +448,17 @@ class MainWindow(QMainWindow):
         self.chat_import_dialog.activateWindow()
         return self.chat_import_dialog
 
+    def show_follow_up_badge(self) -> None:
+        """'Follow-ups (3)' in the navigation while something is overdue or due today."""
+        from projections.conversations import follow_up_counts
+
+        counts = follow_up_counts(self.runner.db())
+        due = counts["overdue"] + counts["today"]
+        title = self._area_titles()[FOLLOW_UPS]
+        item = self.navigation.item(AREAS.index(FOLLOW_UPS))
+        item.setText(f"{title} ({due})" if due else title)
+        item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
+
     def _chats_imported(self, report: dict) -> None:
         self.show_message(self.tr(
             "Imported {imported} chats: {linked} on a patron's timeline, {unmatched} waiting."
@@ -463,6 +475,7 @@ class MainWindow(QMainWindow):
         """
         self._stale = set(AREAS)
         self._refresh_shown_area()
+        self.show_follow_up_badge()
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()

@@ -244,10 +244,16 @@ def follow_ups(db: Database, today: date | None = None, include_done: bool = Fal
 
 
 def follow_up_counts(db: Database, today: date | None = None) -> dict[str, int]:
-    counts = {"overdue": 0, "today": 0, "upcoming": 0}
-    for row in follow_ups(db, today):
-        counts[row["status"]] += 1
-    return counts
+    """How many open follow-ups are overdue, due today and upcoming."""
+    if not _has(db, "follow_ups"):
+        return {"overdue": 0, "today": 0, "upcoming": 0}
+    day = (today or date.today()).isoformat()
+    row = db.conn.execute(
+        "SELECT coalesce(sum(due_on < ?), 0), coalesce(sum(due_on = ?), 0),"
+        " coalesce(sum(due_on > ?), 0) FROM follow_ups WHERE done = 0",
+        (day, day, day),
+    ).fetchone()
+    return dict(zip(("overdue", "today", "upcoming"), row, strict=True))
 
 
 CHAT_COLUMNS = ("id", "service", "conversation_id", "started_at", "ended_at", "visitor_name",

@@ -175,10 +175,13 @@ def test_follow_ups_are_listed_overdue_first_and_marked_done_and_undone(
         "Invite to the gala",
     ]
     assert view.counts.text() == "1 overdue · 0 due today · 1 upcoming"
+    nav = window.navigation.item(1)
+    qtbot.waitUntil(lambda: nav.text() == "Follow-ups (1)")
     view.table.setFocus()
     view.table.selectRow(0)
     qtbot.keyClick(view.table, Qt.Key.Key_D, CTRL)
     qtbot.waitUntil(lambda: column(view.table, 0) == ["Upcoming"])
+    qtbot.waitUntil(lambda: nav.text() == "Follow-ups")
 
     qtbot.mouseClick(view.show_done, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: column(view.table, 0) == ["Upcoming", "Done"])
