@@ -53,6 +53,11 @@ CALL_NOTES = {
 }
 FOLLOW_UP_REASONS = ("Refund or exchange", "Donation", "Membership", "Complaint", "Tickets")
 
+CHAT_NOTES = (
+    "Promised to email the seating plan.",
+    "Will check whether the Friday show has a relaxed performance and reply.",
+    "Asked us to hold two aisle seats until Monday; confirm with them.",
+)
 #: (visitor asks, staff answers)
 CHATS = (
     (
@@ -184,7 +189,7 @@ def generate_calls(
             due = (start + timedelta(days=rng.randint(2, 14))).date()
             app.add_chat_note(
                 chat["id"],
-                "Promised to email the seating plan.",
+                rng.choice(CHAT_NOTES),
                 follow_up_on=due,
                 occurred_at=start + timedelta(minutes=10),
             )

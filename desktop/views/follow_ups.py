@@ -151,7 +151,7 @@ class FollowUpsView(QWidget):
         f = FollowUpTableModel
         size_columns(
             self.table,
-            {f.STATUS: 100, f.DUE: 140, f.PATRON: 180, f.FROM: 80, f.BY: 130},
+            {f.STATUS: 100, f.DUE: 155, f.PATRON: 175, f.FROM: 70, f.BY: 130},
             stretch=f.WHAT,
         )
         self.table.doubleClicked.connect(lambda _i: self.open_current())
