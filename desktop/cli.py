@@ -6,6 +6,7 @@
     houselights status --json         events, patrons, projection positions
     houselights patrons --search ada --json
     houselights import sales orders.csv --dry-run
+    houselights import chats export.json --json
     houselights check-in CODE --performance ID [--door NAME] [--json]
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timezone", default="", metavar="ZONE",
         help="time zone of dates without one, e.g. America/New_York (default: this computer's)",
     )  # fmt: skip
+    add_chats_parser(what)
     check_in = sub.add_parser("check-in", help="check a ticket in at the door")
     check_in.add_argument("code", metavar="CODE", help="the ticket code as scanned or typed")
     check_in.add_argument("--performance", required=True, metavar="ID")
@@ -276,6 +278,8 @@ def sales_summary(report: dict, name: str) -> str:
 
 
 def cmd_import(args) -> int:
+    if args.what == "chats":
+        return cmd_import_chats(args)
     from domain.sales_file import read_sales_file
     from domain.sales_import import import_sales
 
@@ -295,6 +299,55 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
+
+
+# -- chats (issue 6) ---------------------------------------------------------------------
+def add_chats_parser(what) -> None:
+    chats = what.add_parser(
+        "chats", help="import live-chat transcripts: JSON or CSV exports, or a pasted .txt"
+    )
+    chats.add_argument("file", metavar="FILE", help=".json, .csv or .txt (a pasted transcript)")
+    chats.add_argument("--json", action="store_true", help="print the report as JSON")
+    chats.add_argument(
+        "--timezone", default="", metavar="ZONE",
+        help="time zone of times without one (default: this computer's)",
+    )  # fmt: skip
+
+
+def chats_summary(report: dict, name: str, kind: str) -> str:
+    lines = [f"Read {name} ({kind})."]
+    lines.append(
+        f"Imported {_count(report['imported'], 'chat')}: {report['linked']:,} on a patron's "
+        f"timeline, {report['unmatched']:,} waiting for staff to link them."
+    )
+    if not report["imported"] and not report["rejected"]:
+        lines.append("Nothing new: these chats were imported before.")
+    if report["rejected"]:
+        lines.append(f"Not imported: {_count(len(report['rejected']), 'item')}.")
+        lines += [f"  item {r['item']}: {r['reason']}" for r in report["rejected"]]
+    return "\n".join(lines)
+
+
+def cmd_import_chats(args) -> int:
+    from domain.chat_formats import read_chat_file
+    from domain.chat_import import import_chats
+
+    chats = read_chat_file(args.file, args.timezone or None)  # a bad file changes nothing
+    services = _services(args, catch_up=True)
+    try:
+        progress = _progress("Chats")
+        report = import_chats(
+            services.app, chats, progress=lambda done, total, _message: progress(done, total)
+        )
+        services.runner.catch_up()
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(json.dumps(report) if args.json else chats_summary(report, chats.name, chats.kind))
+    return 0
+
+
 def cmd_check_in(args) -> int:
     """The door's rules from the command line; exit status 0 only for ADMIT."""
     from desktop.door_check import check_in

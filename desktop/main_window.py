@@ -29,8 +29,11 @@ from desktop.background import BackgroundRunner, run_with_progress
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
+from desktop.views.call_dialog import CallDialog
+from desktop.views.chat_import_dialog import ImportChatsDialog
 from desktop.views.door import DoorView
 from desktop.views.duplicates import DuplicatesView
+from desktop.views.follow_ups import WAITING_TAB, FollowUpsView
 from desktop.views.import_dialog import ImportSalesDialog
 from desktop.views.ladder import LadderView
 from desktop.views.patron_dialog import PatronDialog
@@ -48,7 +51,10 @@ PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
 )  # fmt: skip
 LADDER = "ladder"
 DUPLICATES = "duplicates"
-AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, DUPLICATES, SETTINGS)
+FOLLOW_UPS = "follow_ups"
+AREAS = (
+    PATRONS, FOLLOW_UPS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, DUPLICATES, SETTINGS,
+)  # fmt: skip
 
 
 def app_version() -> str:
@@ -100,6 +106,8 @@ class MainWindow(QMainWindow):
         self.rebuild_dialog = None
         self.patron_dialog: PatronDialog | None = None
         self.import_dialog: ImportSalesDialog | None = None
+        self.call_dialog: CallDialog | None = None
+        self.chat_import_dialog: ImportChatsDialog | None = None
         self.kiosk = False
         self.door_mode = False
 
@@ -118,11 +126,13 @@ class MainWindow(QMainWindow):
         # The other areas load when first shown: start-up reads one screen's rows.
         self._stale = set(AREAS) - {PATRONS}
         self._refresh_shown_area()
+        self.show_follow_up_badge()
 
     # -- building ------------------------------------------------------------------
     def _area_titles(self) -> dict[str, str]:
         return {
             PATRONS: self.tr("Patrons"),
+            FOLLOW_UPS: self.tr("Follow-ups"),
             BOX_OFFICE: self.tr("Box office"),
             DOOR: self.tr("Door"),
             THANK_YOUS: self.tr("Thank-yous"),
@@ -164,6 +174,7 @@ class MainWindow(QMainWindow):
         self.box_office.message.connect(self.show_message)
         self.box_office.open_patron.connect(self.open_patron)
         self.pages[BOX_OFFICE] = self.box_office
+        self._build_follow_ups()
         self.door_view = DoorView(
             self.app, self.runner, self.settings,
             VerdictSounds(self.services.config.data_dir,
@@ -246,6 +257,7 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.focus_search)
         self.import_sales_action = QAction(self.tr("&Import online sales…"), self)
         self.import_sales_action.triggered.connect(self.import_sales)
+        self._build_conversation_actions()
         self.rebuild_action = QAction(self.tr("&Rebuild read models…"), self)
         self.rebuild_action.triggered.connect(self.confirm_rebuild)
         self.quit_action = QAction(self.tr("&Quit"), self)
@@ -269,11 +281,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.rebuild_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self._conversation_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
         # Shortcuts also work while the menu bar is hidden (native menu bars on macOS).
-        for action in (self.new_patron_action, self.find_action, self.quit_action):
+        for action in (self.new_patron_action, self.find_action, self.quit_action,
+                       self.log_call_action):  # fmt: skip
             self.addAction(action)
 
     def _build_status_bar(self) -> None:
@@ -398,6 +412,84 @@ class MainWindow(QMainWindow):
         name = self.patron_page.row["name"] if self.patron_page.row else ""
         self.show_message(self.tr("{name} was added.").format(name=name))
 
+    # -- calls, chats and follow-ups (issue 6) -------------------------------------------
+    def _build_follow_ups(self) -> None:
+        self.follow_ups = FollowUpsView(self.app, self.runner, self)
+        self.follow_ups.open_patron.connect(self.open_patron)
+        self.follow_ups.message.connect(self.show_message)
+        self.follow_ups.log_call_requested.connect(self.log_call)
+        self.follow_ups.import_chats_requested.connect(self.import_chats)
+        self.pages[FOLLOW_UPS] = self.follow_ups
+
+    def _build_conversation_actions(self) -> None:
+        self.log_call_action = QAction(self.tr("&Log a call…"), self)
+        self.log_call_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.log_call_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.log_call_action.triggered.connect(self.log_call)
+        self.import_chats_action = QAction(self.tr("Import &chats…"), self)
+        self.import_chats_action.triggered.connect(self.import_chats)
+        self.follow_ups_action = QAction(self.tr("&Follow-ups"), self)
+        self.follow_ups_action.triggered.connect(lambda: self.show_area(FOLLOW_UPS))
+
+    def _conversation_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Calls && chats"))
+        for action in (self.log_call_action, self.import_chats_action, self.follow_ups_action):
+            menu.addAction(action)
+
+    def log_call(self) -> CallDialog | None:
+        """Ctrl+L from anywhere: the quick call form (for the patron on screen, if any).
+
+        Not at a volunteer's door station (door mode or kiosk): no patron search there.
+        """
+        if self.door_mode or self.kiosk:
+            return None
+        if self.call_dialog is not None and self.call_dialog.isVisible():
+            self.call_dialog.raise_()
+            self.call_dialog.activateWindow()
+            return self.call_dialog
+        patron = None
+        if self.current_area() == PATRONS and self.patrons_area.currentWidget() is self.patron_page:
+            patron = self.patron_page.row
+        dialog = CallDialog(self.app, self.runner, patron, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.logged.connect(
+            lambda result: self.show_message(
+                self.tr("Call with {name} logged.").format(name=result["patron"].get("name") or "")
+            )
+        )
+        dialog.destroyed.connect(lambda: setattr(self, "call_dialog", None))
+        self.call_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def import_chats(self) -> ImportChatsDialog:
+        if self.chat_import_dialog is None:
+            self.chat_import_dialog = ImportChatsDialog(self.app, self.background, self.settings,
+                                                        parent=self)  # fmt: skip
+            self.chat_import_dialog.imported.connect(self._chats_imported)
+        self.chat_import_dialog.show()
+        self.chat_import_dialog.raise_()
+        self.chat_import_dialog.activateWindow()
+        return self.chat_import_dialog
+
+    def show_follow_up_badge(self) -> None:
+        """'Follow-ups (3)' in the navigation while something is overdue or due today."""
+        from projections.conversations import follow_up_counts
+
+        counts = follow_up_counts(self.runner.db())
+        due = counts["overdue"] + counts["today"]
+        title = self._area_titles()[FOLLOW_UPS]
+        item = self.navigation.item(AREAS.index(FOLLOW_UPS))
+        item.setText(f"{title} ({due})" if due else title)
+        item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
+
+    def _chats_imported(self, report: dict) -> None:
+        self.show_message(self.tr(
+            "Imported {imported} chats: {linked} on a patron's timeline, {unmatched} waiting."
+        ).format(**report))  # fmt: skip
+        if report["unmatched"]:
+            self.follow_ups.show_tab(WAITING_TAB)
+
     # -- read models -----------------------------------------------------------------
     def read_models_changed(self, _position: int = 0) -> None:
         """The runner wrote new rows: refresh the area on screen; the others when shown.
@@ -407,6 +499,7 @@ class MainWindow(QMainWindow):
         """
         self._stale = set(AREAS)
         self._refresh_shown_area()
+        self.show_follow_up_badge()
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()
@@ -427,6 +520,8 @@ class MainWindow(QMainWindow):
             self.duplicates.refresh()
         elif area == THANK_YOUS:
             self.thank_yous.refresh()
+        elif area == FOLLOW_UPS:
+            self.follow_ups.refresh()
         elif area == DOOR:
             self.door_view.refresh()
 

@@ -115,6 +115,55 @@ def _thank_you_and_report_shots(window, shot) -> None:
         shot(window, name)
 
 
+def _conversation_shots(window, shot, qt_app, services) -> None:
+    """The call form, the follow-ups, the chat queue and a chat on a timeline (issue 6)."""
+    from desktop.models.base import ROW_ROLE
+    from desktop.views.follow_ups import CHATS_TAB, WAITING_TAB
+    from projections import conversations
+
+    window.show_patron_list()
+    dialog = window.log_call()
+    dialog.resize(760, dialog.sizeHint().height())
+    dialog.finder.search_field.setText("ada")
+    dialog.finder.run_search()
+    dialog.reason.setCurrentText("Parking")
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("call_back"))
+    dialog.notes.setPlainText("Coming to the Saturday matinee with her mother. ")
+    dialog.notes.moveCursor(dialog.notes.textCursor().MoveOperation.End)
+    dialog.quick_answers.insert(conversations.quick_answers(services.runner.db())[2]["text"])
+    shot(dialog, "call-form")
+    dialog.reject()
+
+    window.show_area("follow_ups")
+    view = window.follow_ups
+    view.refresh()
+    shot(window, "follow-ups")
+    view.show_tab(WAITING_TAB)
+    view.waiting.table.selectRow(0)
+    shot(window, "chat-queue")
+    view.show_tab(CHATS_TAB)
+    view.chats.search_field.setText("parking")
+    shot(window, "chat-search")
+
+    linked = services.runner.db().conn.execute(
+        "SELECT patron_id FROM chats WHERE patron_id IS NOT NULL ORDER BY started_at DESC"
+    ).fetchone()
+    if linked:
+        window.open_patron(linked[0])
+        window.patron_page.sections.setSizes([120, 600])
+        table = window.patron_page.timeline_table
+        for row in range(table.model().rowCount()):
+            data = table.model().index(row, 0).data(ROW_ROLE)
+            if data["kind"] == "chat":
+                table.selectRow(row)
+                table.scrollTo(table.model().index(row, 0))
+                window.patron_page.timeline_detail.toggle(data)
+                break
+        shot(window, "timeline-chat")
+    _settle(qt_app)
+    window.show_patron_list()
+
+
 def _wait(app, done, seconds: float = 30) -> None:
     from PySide6.QtCore import QEventLoop
 
@@ -196,6 +245,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             about = window.show_about()
             shot(about, "about")
             about.reject()
+            _conversation_shots(window, shot, qt_app, services)
 
             codes = door_evening(
                 services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]

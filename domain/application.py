@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate
 from domain.box_office_changes import BoxOfficeChangesService
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
+from domain.conversations_service import ConversationsService
 from domain.door_service import DoorService
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
@@ -37,6 +38,7 @@ class Houselights(
     MembershipsService,
     MergingService,
     ThankYousService,
+    ConversationsService,
     Application,
 ):
     """Event-sourced application service for one organization."""

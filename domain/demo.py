@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain.application import Houselights
 from domain.demo_box_office import generate_box_office
+from domain.demo_calls import generate_calls
 from domain.demo_door import generate_door
 from domain.demo_duplicates import generate_duplicates
 from domain.demo_ladder import generate_past_season
@@ -152,6 +153,7 @@ def generate(
                 result = generate_box_office(app, registered, seed, now)
                 result.update(generate_past_season(app, registered, seed, now))
                 result.update(generate_duplicates(app, registered, seed, now))
+                result.update(generate_calls(app, registered, seed, now))
         if result:  # the box office is saved: now who came through the doors
             result.update(generate_door(app, seed, now))
             result.update(generate_thank_yous(app, seed, now))

@@ -82,5 +82,15 @@ class ProductionNotFound(HouselightsError):
 
 class MergeProblem(HouselightsError):
     """Two patron records that cannot be merged (or unmerged) as asked."""
+
+
 class ThankYouProblem(HouselightsError):
     """A thank-you that cannot be recorded as asked (given already, say)."""
+
+
+class ConversationNotFound(HouselightsError):
+    """A call, chat, follow-up or quick answer that is not (or no longer) on file."""
+
+    def __init__(self, what: str, record_id: str):
+        super().__init__(f"We could not find that {what}. It may have been removed.")
+        self.record_id = record_id

@@ -56,4 +56,16 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Ticket.Admitted": (),
     "Ticket.AdmissionUndone": ("reason",),  # free text a volunteer typed
     "DoorScan.Recorded": (),
+    # Calls, chats, follow-ups: free text and the chat visitor's contact details.
+    "Call.Logged": ("reason", "notes"),
+    "FollowUp.Scheduled": ("text",),
+    "FollowUp.Done": (),
+    "FollowUp.Undone": (),
+    "Chat.Imported": ("subject", "visitor_name", "visitor_email", "visitor_phone", "messages"),
+    "Chat.Linked": (),
+    "Chat.NoteAdded": ("text",),
+    # Quick answers are the organization's own wording, shared by every workstation.
+    "QuickAnswer.Added": (),
+    "QuickAnswer.Edited": (),
+    "QuickAnswer.Removed": (),
 }

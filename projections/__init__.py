@@ -1,6 +1,7 @@
 """Read models: events -> local SQLite tables (sqlite-utils)."""
 
 from projections.box_office import BoxOffice
+from projections.conversations import Conversations
 from projections.door import DoorReadModel
 from projections.ladder import Ladder
 from projections.patron_directory import PatronDirectory
@@ -13,5 +14,5 @@ def all_projections():
     """Every projection of the app, in the order they are applied."""
     return [
         PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder(), PatronMerges(),
-        ThankYouQueue(),
+        ThankYouQueue(), Conversations(),
     ]  # fmt: skip

@@ -6,6 +6,7 @@ from sqlite_utils import Database
 
 from projections.base import Projection, iso, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
+from projections.conversation_timeline import ConversationTimeline
 from projections.patron_merges import in_family
 
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
@@ -25,10 +26,11 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class Timeline(BoxOfficeTimeline, Projection):
+class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
     name = "timeline"
-    version = 3
-    tables = ("timeline", *BoxOfficeTimeline.lookup_tables)
+    version = 5
+    tables = ("timeline", *BoxOfficeTimeline.lookup_tables,
+              *ConversationTimeline.conversation_tables)  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,6 +41,7 @@ class Timeline(BoxOfficeTimeline, Projection):
         self.on("Patron.NoteAdded")(self._note_added)
         self.on("Patron.Thanked")(self._thanked)
         self.register_box_office()
+        self.register_conversations()
 
     def create(self, db: Database) -> None:
         run_script(
@@ -60,6 +63,7 @@ class Timeline(BoxOfficeTimeline, Projection):
             """,
         )
         self.create_lookups(db)
+        self.create_conversation_lookups(db)
 
     def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
             patron_id: str | None = None):  # fmt: skip

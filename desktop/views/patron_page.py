@@ -33,6 +33,7 @@ from desktop.views.merge_bar import MergeBar
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_ladder import LadderSection
 from desktop.views.patron_purchases import PurchasesPanel
+from desktop.views.timeline_detail import TimelineDetail
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from projections import ladder, timeline
@@ -198,6 +199,7 @@ class PatronPage(QWidget):
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
         )
+        self.timeline_detail = TimelineDetail(self.timeline_table, self)  # click: the whole chat
         self.timeline_count = QLabel(self)
         self.timeline_count.setObjectName("countLabel")
         self.export_button = QPushButton(self.tr("Export…"), self)
@@ -240,6 +242,7 @@ class PatronPage(QWidget):
         timeline_layout.setSpacing(10)
         timeline_layout.addLayout(timeline_title)
         timeline_layout.addWidget(self.timeline_table, 1)
+        timeline_layout.addWidget(self.timeline_detail)
         self.sections = QSplitter(Qt.Orientation.Vertical, self)
         self.sections.setObjectName("patronSections")
         self.sections.setChildrenCollapsible(False)
@@ -276,6 +279,7 @@ class PatronPage(QWidget):
             self.patron_id = patron_id
             self.note_edit.setPlainText(self._drafts.pop(patron_id, ""))
             show_error(self.note_error, "")
+            self.timeline_detail.hide()
             self.timeline_table.horizontalHeader().setSortIndicator(
                 -1, Qt.SortOrder.AscendingOrder
             )
