@@ -9,6 +9,7 @@
     houselights check-in CODE --performance ID [--door NAME] [--json]
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
+    houselights erase PATRON_ID [--yes]  erase a patron's personal data for good
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -99,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     tickets = sub.add_parser("tickets", help="the tickets of one performance")
     tickets.add_argument("--performance", required=True, metavar="ID")
     tickets.add_argument("--json", action="store_true")
+
+    add_erase_parser(sub)
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -272,6 +275,8 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
+
+
 def cmd_check_in(args) -> int:
     """The door's rules from the command line; exit status 0 only for ADMIT."""
     from desktop.door_check import check_in
@@ -343,6 +348,47 @@ def cmd_tickets(args) -> int:
     return 0
 
 
+def add_erase_parser(sub) -> None:
+    erase = sub.add_parser(
+        "erase", help="erase a patron's personal data for good (counts and revenue stay)"
+    )
+    erase.add_argument("patron_id", metavar="PATRON_ID")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.add_argument("--json", action="store_true")
+
+
+def cmd_erase(args) -> int:
+    """Erase a patron's name, contact details, notes and chats from every file."""
+    from desktop.erasure import erase_patron
+
+    services = _services(args, catch_up=True)
+    try:
+        patron = services.app.get_patron(args.patron_id)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("houselights: erasing cannot be undone; add --yes to confirm.",
+                      file=sys.stderr)  # fmt: skip
+                return 1
+            print(f"This erases the name, contact details, notes and chats of "
+                  f"{patron['name']} for good. Sales and visits stay counted.")  # fmt: skip
+            answer = input(f"Type the patron's name ({patron['name']}) to confirm: ")
+            if answer.strip().casefold() != patron["name"].strip().casefold():
+                print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
+                return 1
+        result = erase_patron(services, args.patron_id, progress=_progress("Read models"))
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"Erased the personal data of patron {result['patron_id']}: "
+              f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
+              f"in {result['seconds']:.1f} s.")  # fmt: skip
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -368,6 +414,7 @@ COMMANDS = {
     "check-in": cmd_check_in,
     "performances": cmd_performances,
     "tickets": cmd_tickets,
+    "erase": cmd_erase,
 }
 
 

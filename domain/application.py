@@ -20,6 +20,7 @@ from domain.box_office_changes import BoxOfficeChangesService
 from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
 from domain.door_service import DoorService
+from domain.erasure_service import ErasureService
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
 from domain.patron import Patron, patron_uuid
@@ -29,7 +30,12 @@ Listener = Callable[[int], None]
 
 
 class Houselights(
-    DoorService, BoxOfficeService, BoxOfficeChangesService, MembershipsService, Application
+    ErasureService,
+    DoorService,
+    BoxOfficeService,
+    BoxOfficeChangesService,
+    MembershipsService,
+    Application,
 ):
     """Event-sourced application service for one organization."""
 
@@ -264,9 +270,7 @@ class Houselights(
             return True
         return False
 
-    def set_household(
-        self, patron_id: str, text: str, occurred_at: datetime | None = None
-    ) -> bool:
+    def set_household(self, patron_id: str, text: str, occurred_at: datetime | None = None) -> bool:
         patron = self._patron(patron_id)
         if patron.set_household(text, self._stamp(occurred_at)):
             self._commit(patron)

@@ -45,6 +45,15 @@ class PatronNotFound(HouselightsError):
         self.patron_id = patron_id
 
 
+class PatronErased(HouselightsError):
+    def __init__(self, patron_id: str):
+        super().__init__(
+            "This patron's personal data was erased. Their record can no longer be changed; "
+            "register them again if they come back."
+        )
+        self.patron_id = patron_id
+
+
 class NotEnoughSeats(HouselightsError):
     def __init__(self, title: str, wanted: int, left: int):
         self.wanted, self.left = wanted, left

@@ -36,6 +36,7 @@ class Timeline(BoxOfficeTimeline, Projection):
         self.on("Patron.TagsChanged")(self._tags_changed)
         self.on("Patron.HouseholdNoteSet")(self._household_set)
         self.on("Patron.NoteAdded")(self._note_added)
+        self.on("Patron.Erased")(self._erased)
         self.register_box_office()
 
     def create(self, db: Database) -> None:
@@ -55,7 +56,7 @@ class Timeline(BoxOfficeTimeline, Projection):
             );
             CREATE INDEX IF NOT EXISTS timeline_patron
                 ON timeline (patron_id, occurred_at DESC, position DESC);
-            """
+            """,
         )
         self.create_lookups(db)
 
@@ -86,6 +87,10 @@ class Timeline(BoxOfficeTimeline, Projection):
 
     def _note_added(self, db, e, position):
         self.add(db, e, position, "note", first_line(e.text), e.text)
+
+    def _erased(self, db, e, position):
+        when = e.occurred_at.date().isoformat()
+        self.add(db, e, position, "erased", f"Personal data erased by {e.recorded_by} on {when}")
 
 
 def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:
