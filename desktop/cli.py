@@ -375,7 +375,9 @@ def cmd_erase(args) -> int:
             if answer.strip().casefold() != patron["name"].strip().casefold():
                 print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
                 return 1
-        result = erase_patron(services, args.patron_id, progress=_progress("Read models"))
+        result = erase_patron(
+            services.app, services.runner, args.patron_id, progress=_progress("Read models")
+        )
     finally:
         services.close()
     if sys.stderr.isatty():

@@ -239,13 +239,13 @@ def store_redacted(app, patron_ids: Iterable[str]) -> bool:
     return True
 
 
-def erase_patron(services, patron_id: str, progress: ProgressFn | None = None) -> dict:
+def erase_patron(app, runner, patron_id: str, progress: ProgressFn | None = None) -> dict:
     """Erase a patron's personal data from the event store and the read models.
 
-    ``progress(done, total)`` reports the read-model rebuild (the long part).
+    ``app`` is the Houselights service, ``runner`` this workstation's projection
+    runner; ``progress(done, total)`` reports the read-model rebuild (the long part).
     """
     started = time.perf_counter()
-    app, runner = services.app, services.runner
     pid = str(app._patron(patron_id).id)
     recorded = app.record_erasure(pid)
     result = {"patron_id": pid, "recorded": recorded}

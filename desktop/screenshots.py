@@ -106,6 +106,10 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
                           key=lambda r: (r["interactions"], bool(r["household"])))  # fmt: skip
             window.open_patron(busiest["id"])
             shot(window, "patron")
+            erase = window.patron_page.erase()
+            erase.name_edit.setText(busiest["name"])
+            shot(erase, "erase-patron")
+            erase.reject()
 
             dialog = window.new_patron()
             dialog.resize(720, dialog.sizeHint().height())

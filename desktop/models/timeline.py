@@ -35,6 +35,7 @@ class TimelineModel(RowTableModel):
             "membership": self.tr("Membership"),
             "donation": self.tr("Donation"),
             "thanks": self.tr("Thank-you"),
+            "erased": self.tr("Erasure"),
         }
         return labels.get(kind, kind.replace("_", " ").capitalize())
 

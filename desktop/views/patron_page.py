@@ -29,10 +29,12 @@ from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import TimelineModel
+from desktop.views.erase_dialog import EraseDialog
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_purchases import PurchasesPanel
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
+from domain.personal_data import ERASED
 from projections import patron_directory as directory
 from projections import timeline
 
@@ -145,6 +147,12 @@ class PatronPage(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.edit_button = QPushButton(self.tr("Edit details…"), self)
         self.edit_button.clicked.connect(self.edit)
+        self.erase_button = QPushButton(self.tr("Erase personal data…"), self)
+        self.erase_button.setObjectName("flatButton")
+        self.erase_button.setToolTip(
+            self.tr("Erase this patron's name, contact details and notes for good")
+        )
+        self.erase_button.clicked.connect(self.erase)
 
         self.card = ContactCard(self)
         self.card.setMinimumWidth(300)
@@ -212,6 +220,7 @@ class PatronPage(QWidget):
         for button in self.purchases.page_actions:
             top.addWidget(button)
         top.addWidget(self.edit_button)
+        top.addWidget(self.erase_button)
 
         note_row = QHBoxLayout()
         note_row.setSpacing(10)
@@ -279,11 +288,14 @@ class PatronPage(QWidget):
             # window refreshes this page as soon as they have it.
             self.card.name_label.setText(self.tr("Loading…"))
             self.edit_button.setEnabled(False)
+            self.erase_button.setEnabled(False)
             self.timeline_model.set_rows([])
             self.timeline_count.setText("")
             self.purchases.show_patron(None)
             return
-        self.edit_button.setEnabled(True)
+        erased = self.row.get("name") == ERASED
+        for widget in (self.edit_button, self.erase_button, self.note_edit, self.note_button):
+            widget.setEnabled(not erased)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
         limit = self.timeline_model.page_size
@@ -335,3 +347,19 @@ class PatronPage(QWidget):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
         return dialog
+
+    def erase(self) -> EraseDialog | None:
+        """Open the erase dialog (type the name to confirm); returns it for tests."""
+        if self.row is None:
+            return None
+        dialog = EraseDialog(self.app, self.runner, self.row, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.erased.connect(self._erased)
+        dialog.open()
+        return dialog
+
+    def _erased(self, _result: dict) -> None:
+        self._drafts.pop(self.patron_id or "", None)
+        self.note_edit.clear()
+        self.refresh()
+        self.message.emit(self.tr("Personal data erased."))

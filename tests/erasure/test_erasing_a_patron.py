@@ -49,7 +49,7 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(start, store_c
         # The test can fail: before the erasure the secrets are on disk.
         assert {name for _, name in files_containing(folder, SECRETS)} >= {"first_name", "note"}
 
-    result = erase_patron(services, patron_id)
+    result = erase_patron(services.app, services.runner, patron_id)
 
     assert result["recorded"] and result["events_redacted"] >= 4
     assert sales_figures(services) == before
@@ -87,12 +87,12 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(start, store_c
 def test_erasing_twice_finishes_the_job_and_unknown_patrons_are_refused(start):
     services = start()
     patron_id = register_secret_patron(services.app)
-    first = erase_patron(services, patron_id)
-    second = erase_patron(services, patron_id)
+    first = erase_patron(services.app, services.runner, patron_id)
+    second = erase_patron(services.app, services.runner, patron_id)
     assert first["recorded"] and not second["recorded"]
     assert second["events_redacted"] == 0
     with pytest.raises(PatronNotFound):
-        erase_patron(services, "not-a-patron")
+        erase_patron(services.app, services.runner, "not-a-patron")
 
 
 def test_another_workstation_forgets_the_patron_when_it_catches_up(tmp_path, postgres_db):
@@ -114,7 +114,7 @@ def test_another_workstation_forgets_the_patron_when_it_catches_up(tmp_path, pos
         office.app.record_erasure(patron_id)
         foyer.runner.poll()
         assert foyer.runner.pending_erasures == {patron_id}
-        erase_patron(office, patron_id)
+        erase_patron(office.app, office.runner, patron_id)
         foyer.runner.poll()
 
         assert foyer.runner.pending_erasures == set()
