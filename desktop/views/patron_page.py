@@ -147,16 +147,16 @@ class PatronPage(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.edit_button = QPushButton(self.tr("Edit details…"), self)
         self.edit_button.clicked.connect(self.edit)
-        self.erase_button = QPushButton(self.tr("Erase personal data…"), self)
+
+        self.card = ContactCard(self)
+        self.card.setMinimumWidth(300)
+        self.card.setMaximumWidth(340)
+        self.erase_button = QPushButton(self.tr("Erase personal data…"), self.card)
         self.erase_button.setObjectName("flatButton")
         self.erase_button.setToolTip(
             self.tr("Erase this patron's name, contact details and notes for good")
         )
         self.erase_button.clicked.connect(self.erase)
-
-        self.card = ContactCard(self)
-        self.card.setMinimumWidth(300)
-        self.card.setMaximumWidth(340)
         card_scroll = QScrollArea(self)
         card_scroll.setObjectName("cardScroll")
         card_scroll.setWidget(self.card)
@@ -220,7 +220,8 @@ class PatronPage(QWidget):
         for button in self.purchases.page_actions:
             top.addWidget(button)
         top.addWidget(self.edit_button)
-        top.addWidget(self.erase_button)
+        # Rarely needed, so at the foot of the card with the data it erases.
+        self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         note_row = QHBoxLayout()
         note_row.setSpacing(10)
