@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(or set HOUSELIGHTS_STORE); default: a SQLite file in the data folder"
     )  # fmt: skip
     parser.add_argument("--staff", default=None, help="staff member recorded on new events")
+    parser.add_argument(
+        "--encrypt", action="store_true",
+        help="encrypt a new event store at rest (key in the system keyring); an existing "
+        "store keeps its setting",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the Houselights window (the default)")
@@ -102,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.add_argument("--json", action="store_true")
 
     add_erase_parser(sub)
+    add_encryption_parser(sub)
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -120,7 +126,7 @@ def _progress(label: str):
 def _services(args, catch_up: bool):
     from desktop.bootstrap import bootstrap
 
-    config = resolve(args.data, args.store)
+    config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     return bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
 
 
@@ -391,10 +397,51 @@ def cmd_erase(args) -> int:
     return 0
 
 
+def add_encryption_parser(sub) -> None:
+    enc = sub.add_parser("encryption", help="encryption at rest: status and the store's key")
+    what = enc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    status = what.add_parser("status", help="whether the event store is encrypted")
+    status.add_argument("--json", action="store_true")
+    what.add_parser("export-key", help="print the key, to set up another workstation")
+    what.add_parser("import-key", help="read a key from standard input (another workstation)")
+
+
+def cmd_encryption(args) -> int:
+    from desktop.encryption import EncryptionError, import_key, load_key, read_settings
+
+    config = resolve(args.data, args.store)
+    settings = read_settings(config.data_dir) or {}
+    try:
+        if args.action == "import-key":
+            settings = import_key(config.data_dir, sys.stdin.readline())
+            where = "system keyring" if settings["key_in"] == "keyring" else "data folder"
+            print(f"This workstation now opens the encrypted store (key kept in the {where}).")
+            return 0
+        if args.action == "export-key":
+            if not settings.get("encrypted"):
+                print("houselights: this event store is not encrypted.", file=sys.stderr)
+                return 1
+            print(load_key(config.data_dir, settings))
+            return 0
+    except EncryptionError as error:
+        print(f"houselights: {error}", file=sys.stderr)
+        return 1
+    result = {"encrypted": bool(settings.get("encrypted")), "key_in": settings.get("key_in")}
+    if args.json:
+        print(json.dumps(result))
+    elif result["encrypted"]:
+        where = "the system keyring" if result["key_in"] == "keyring" else "the data folder"
+        print(f"The event store is encrypted (AES-GCM); its key is kept in {where}.")
+    else:
+        print("The event store is not encrypted. Encryption is chosen when a store is created "
+              "(houselights --encrypt on a new data folder).")  # fmt: skip
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
-    return run_gui(resolve(args.data, args.store), staff=args.staff)
+    return run_gui(resolve(args.data, args.store, encrypt=args.encrypt), staff=args.staff)
 
 
 def cmd_screenshots(args) -> int:
@@ -417,6 +464,7 @@ COMMANDS = {
     "performances": cmd_performances,
     "tickets": cmd_tickets,
     "erase": cmd_erase,
+    "encryption": cmd_encryption,
 }
 
 
