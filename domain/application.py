@@ -25,11 +25,13 @@ from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
+from domain.staff_service import StaffService
 
 Listener = Callable[[int], None]
 
 
 class Houselights(
+    StaffService,
     ErasureService,
     DoorService,
     BoxOfficeService,
@@ -113,7 +115,13 @@ class Houselights(
             self._pending.clear()
             self.save(*pending)
 
+    def save(self, *objs, **kwargs):
+        """Every save passes the role check (issue 9), whatever called it."""
+        self._check_allowed([o for o in objs if o is not None])
+        return super().save(*objs, **kwargs)
+
     def _commit(self, *aggregates: Aggregate) -> None:
+        self._check_allowed(aggregates)  # early, before a batch holds the change back
         if self._pending is None:
             self.save(*aggregates)
             return

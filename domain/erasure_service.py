@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.roles import MANAGER
+
 
 class ErasureService:
     def record_erasure(self, patron_id: str, occurred_at: datetime | None = None) -> bool:
         """Record the erasure; False when it was already recorded (a resumed erasure)."""
+        self.require_role(
+            MANAGER, what="erase personal data"
+        )  # also when only finishing an interrupted erasure
         patron = self._patron(patron_id)
         if patron.erased:
             return False

@@ -42,6 +42,14 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Membership.Started": (),
     "Donation.Received": (),
     "Donation.Acknowledged": (),
+    # Staff accounts: a staff member's name (never erased with a patron); hashes only.
+    "StaffMember.Created": ("name",),
+    "StaffMember.RoleChanged": (),
+    "StaffMember.PasswordSet": (),
+    "StaffMember.PinSet": (),
+    "StaffMember.Deactivated": (),
+    "StaffRoster.Opened": (),
+    "StaffRoster.MemberAdded": (),
     # The door: ticket codes and door names only; the patron is known by the ticket.
     "Ticket.Admitted": (),
     "Ticket.AdmissionUndone": ("reason",),  # free text a volunteer typed
