@@ -10,6 +10,8 @@
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
     houselights erase PATRON_ID [--yes]  erase a patron's personal data for good
+    houselights staff add NAME --role manager   staff accounts (then --as NAME)
+    houselights audit --json          who did what, when, from which workstation
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -49,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(or set HOUSELIGHTS_STORE); default: a SQLite file in the data folder"
     )  # fmt: skip
     parser.add_argument("--staff", default=None, help="staff member recorded on new events")
+    parser.add_argument(
+        "--as", dest="as_staff", default=None, metavar="NAME",
+        help="sign in as this staff member (password from HOUSELIGHTS_PASSWORD, or asked "
+        "for); needed once the store has staff accounts",
+    )  # fmt: skip
     parser.add_argument(
         "--encrypt", action="store_true",
         help="encrypt a new event store at rest (key in the system keyring); an existing "
@@ -108,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_erase_parser(sub)
     add_encryption_parser(sub)
+    add_staff_parsers(sub)
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -127,7 +135,25 @@ def _services(args, catch_up: bool):
     from desktop.bootstrap import bootstrap
 
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
-    return bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+    services = bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+    if getattr(args, "as_staff", None):
+        try:
+            services.app.sign_in(args.as_staff, **_sign_in_secret())
+        except BaseException:
+            services.close()
+            raise
+    return services
+
+
+def _sign_in_secret() -> dict:
+    """The password of ``--as``: HOUSELIGHTS_PASSWORD, else asked on the terminal."""
+    secret = os.environ.get("HOUSELIGHTS_PASSWORD")
+    if secret is None and sys.stdin.isatty():
+        import getpass
+
+        secret = getpass.getpass("Password (or door PIN): ")
+    secret = secret or ""
+    return {"password": secret, "pin": secret}
 
 
 def cmd_demo(args) -> int:
@@ -196,10 +222,12 @@ def cmd_status(args) -> int:
 
 
 def cmd_patrons(args) -> int:
+    from domain.roles import BOX_OFFICE, MANAGER
     from projections import patron_directory
 
     services = _services(args, catch_up=True)
     try:
+        services.app.require_role(MANAGER, BOX_OFFICE, what="look up patrons")
         rows = patron_directory.search(services.runner.db(), args.search, limit=args.limit)
     finally:
         services.close()
@@ -438,6 +466,95 @@ def cmd_encryption(args) -> int:
     return 0
 
 
+def add_staff_parsers(sub) -> None:
+    staff = sub.add_parser("staff", help="staff accounts and roles")
+    what = staff.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = what.add_parser("add", help="create an account (the first one: a manager)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, help="manager, box_office or door")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the new account's password from standard input")  # fmt: skip
+    add.add_argument("--pin-stdin", action="store_true",
+                     help="read a door PIN (4-8 digits) from standard input")  # fmt: skip
+    listing = what.add_parser("list", help="every account with its role")
+    listing.add_argument("--json", action="store_true")
+    role = what.add_parser("role", help="change an account's role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE")
+    off = what.add_parser("deactivate", help="stop an account from signing in")
+    off.add_argument("name", metavar="NAME")
+    audit = sub.add_parser("audit", help="who did what, when, from which workstation")
+    audit.add_argument("--search", default="", metavar="TEXT")
+    audit.add_argument("--limit", type=int, default=200)
+    audit.add_argument("--json", action="store_true")
+
+
+def _new_secret(label: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass(f"{label} for the new account: ")
+    if getpass.getpass(f"{label} again: ") != first:
+        from domain.errors import ValidationError
+
+        raise ValidationError("password", f"The two {label.lower()}s differ; nothing was saved.")
+    return first
+
+
+def cmd_staff(args) -> int:
+    from domain.roles import MANAGER, ROLE_LABELS, check_role
+
+    services = _services(args, catch_up=False)
+    try:
+        app = services.app
+        if args.action == "add":
+            role = check_role(args.role)
+            pin = _new_secret("Door PIN", True) if args.pin_stdin else None
+            wants_password = args.password_stdin or not args.pin_stdin
+            password = _new_secret("Password", args.password_stdin) if wants_password else None
+            app.add_staff(args.name, role, password=password, pin=pin)
+            print(f"Added {args.name.strip()} ({ROLE_LABELS[role]}).")
+            return 0
+        app.require_role(MANAGER, what="manage staff accounts")
+        if args.action == "role":
+            app.change_staff_role(args.name, args.role)
+            print(f"{args.name} is now {ROLE_LABELS[check_role(args.role)]}.")
+        elif args.action == "deactivate":
+            app.deactivate_staff(args.name)
+            print(f"{args.name} can no longer sign in.")
+        else:
+            members = app.list_staff()
+            if args.json:
+                print(json.dumps(members))
+            else:
+                for m in members:
+                    state = "" if m["active"] else "  (deactivated)"
+                    print(f"{m['name']:<30} {ROLE_LABELS.get(m['role'], m['role'])}{state}")
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from domain.roles import MANAGER
+    from projections import audit
+
+    services = _services(args, catch_up=True)
+    try:
+        services.app.require_role(MANAGER, what="see the audit trail")
+        rows = audit.rows(services.runner.db(), args.search, limit=args.limit)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for r in rows:
+        print(f"{_local(r['occurred_at']):<21} {r['recorded_by'][:20]:<20} "
+              f"{r['workstation'][:18]:<18} {r['action']}")  # fmt: skip
+    return 0
+
+
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
@@ -465,6 +582,8 @@ COMMANDS = {
     "tickets": cmd_tickets,
     "erase": cmd_erase,
     "encryption": cmd_encryption,
+    "staff": cmd_staff,
+    "audit": cmd_audit,
 }
 
 

@@ -1,5 +1,6 @@
 """Read models: events -> local SQLite tables (sqlite-utils)."""
 
+from projections.audit import Audit
 from projections.box_office import BoxOffice
 from projections.door import DoorReadModel
 from projections.patron_directory import PatronDirectory
@@ -8,4 +9,4 @@ from projections.timeline import Timeline
 
 def all_projections():
     """Every projection of the app, in the order they are applied."""
-    return [PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel()]
+    return [PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Audit()]
