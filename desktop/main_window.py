@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from desktop.background import BackgroundRunner, run_with_progress
 from desktop.settings import loyalty_thresholds
 from desktop.sounds import VerdictSounds
+from desktop.views.audit import AuditView
 from desktop.views.box_office import BoxOfficeView
 from desktop.views.door import DoorView
 from desktop.views.import_dialog import ImportSalesDialog
@@ -37,6 +38,7 @@ from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.reports import ReportsView
+from desktop.views.sign_in_dialog import SignInDialog
 from desktop.watcher import ReadModelWatcher
 
 DEFAULT_POLL_MS = 2000
@@ -44,7 +46,14 @@ DEFAULT_POLL_MS = 2000
 PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
     "patrons", "box_office", "door", "thank_yous", "reports", "settings",
 )  # fmt: skip
-AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS)
+AUDIT = "audit"
+AREAS = (PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS, AUDIT)
+#: the areas each staff role sees (issue 9); the service enforces what each may record
+ROLE_AREAS = {
+    "manager": set(AREAS),
+    "box_office": set(AREAS) - {AUDIT},
+    "door": {DOOR},
+}
 
 
 def app_version() -> str:
@@ -102,6 +111,7 @@ class MainWindow(QMainWindow):
         self._build_areas()
         self._build_actions()
         self._build_status_bar()
+        self.apply_role()
 
         self.poll_timer = QTimer(self)
         interval = self._setting("projections/poll_interval_ms", DEFAULT_POLL_MS)
@@ -124,6 +134,7 @@ class MainWindow(QMainWindow):
             THANK_YOUS: self.tr("Thank-yous"),
             REPORTS: self.tr("Reports"),
             SETTINGS: self.tr("Settings"),
+            AUDIT: self.tr("Audit"),
         }
 
     def _build_areas(self) -> None:
@@ -193,6 +204,12 @@ class MainWindow(QMainWindow):
             self,
         )
 
+        self.audit_view = AuditView(self.runner, self)
+        self.audit_view.exported.connect(
+            lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
+        )
+        self.pages[AUDIT] = self.audit_view
+
         self.areas = QStackedWidget(self)
         self.areas.setObjectName("areas")
         for key in AREAS:
@@ -236,6 +253,10 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.switch_user_action = QAction(self.tr("S&witch user…"), self)
+        self.switch_user_action.triggered.connect(self.switch_user)
+        self.sign_out_action = QAction(self.tr("Sign &out"), self)
+        self.sign_out_action.triggered.connect(self.sign_out)
         self.about_action = QAction(self.tr("&About Houselights"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -247,6 +268,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_sales_action)
         file_menu.addAction(self.rebuild_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.sign_out_action)
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
@@ -301,7 +324,60 @@ class MainWindow(QMainWindow):
     def show_area(self, key: str) -> None:
         if self.door_mode and key != DOOR:
             return  # volunteer door mode: the door only
+        if key not in self.allowed_areas():
+            return  # not for this role (a door volunteer browses no donor data)
         self.navigation.setCurrentRow(AREAS.index(key))
+
+    # -- who is signed in (issue 9) ------------------------------------------------
+    def allowed_areas(self) -> set[str]:
+        return ROLE_AREAS.get(self.app.current_role() or "", set())
+
+    def apply_role(self) -> None:
+        """Show only the areas of the signed-in role; name them in the title."""
+        allowed = self.allowed_areas()
+        for row, key in enumerate(AREAS):
+            self.navigation.item(row).setHidden(key not in allowed)
+        # Signed out: nothing on screen (and the door's scanner stops listening).
+        self.areas.setVisible(bool(allowed))
+        if self.current_area() not in allowed and allowed:
+            self.navigation.setCurrentRow(min(AREAS.index(k) for k in allowed))
+        role = self.app.current_role()
+        self.patron_page.erase_button.setVisible(role == "manager")
+        for action in (self.import_sales_action, self.new_patron_action, self.find_action):
+            action.setEnabled(PATRONS in allowed)
+        signed_in = self.app.signed_in()
+        self.switch_user_action.setVisible(self.app.accounts_exist())
+        self.sign_out_action.setVisible(signed_in is not None)
+        if signed_in:
+            from domain.roles import ROLE_LABELS
+
+            self.setWindowTitle(self.tr("Houselights — {name} ({role})").format(
+                name=signed_in["name"], role=ROLE_LABELS.get(signed_in["role"], "")))  # fmt: skip
+        else:
+            self.setWindowTitle(self.tr("Houselights"))
+        self._stale = set(AREAS)
+        self._refresh_shown_area()
+
+    def sign_in_dialog(self) -> SignInDialog:
+        dialog = SignInDialog(self.app, self)
+        dialog.accepted.connect(self.apply_role)
+        dialog.rejected.connect(self._not_signed_in)
+        return dialog
+
+    def switch_user(self) -> SignInDialog:
+        """Sign out, then ask who is taking over (returned for tests)."""
+        self.app.sign_out()
+        self.apply_role()
+        dialog = self.sign_in_dialog()
+        dialog.open()
+        return dialog
+
+    def sign_out(self) -> SignInDialog:
+        return self.switch_user()
+
+    def _not_signed_in(self) -> None:
+        if self.app.signed_in() is None and self.app.accounts_exist():
+            self.close()  # nobody signed in: nothing to show
 
     def set_kiosk(self, on: bool) -> None:
         """The door alone, full screen, for a volunteer's scanning station (Esc leaves)."""
@@ -401,6 +477,8 @@ class MainWindow(QMainWindow):
             self.reports.refresh()
         elif area == DOOR:
             self.door_view.refresh()
+        elif area == AUDIT:
+            self.audit_view.refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:
