@@ -126,6 +126,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             for area in ("box_office", "door", "thank_yous", "reports", "settings"):
                 window.show_area(area)
                 shot(window, f"area-{area.replace('_', '-')}")
+            _staff_shots(window, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
             sell.resize(940, 620)
@@ -169,6 +170,18 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             services.close()
     written.append(_ticket_shot(out / "ticket.png"))
     return written
+
+
+def _staff_shots(window, shot) -> None:
+    """The audit area (managers) and the sign-in dialog (issue 9)."""
+    from desktop.views.sign_in_dialog import SignInDialog
+
+    window.show_area("audit")
+    shot(window, "area-audit")
+    dialog = SignInDialog(window.app, window, name="Dee")
+    dialog.resize(460, dialog.sizeHint().height())
+    shot(dialog, "sign-in")
+    dialog.reject()
 
 
 def _ticket_shot(path: Path) -> Path:

@@ -50,7 +50,7 @@ class Audit(Projection):
                 event TEXT NOT NULL,
                 subject TEXT NOT NULL
             );
-            CREATE INDEX IF NOT EXISTS audit_by ON audit (recorded_by, position);
+            CREATE INDEX IF NOT EXISTS audit_when ON audit (occurred_at DESC, position DESC);
             """,
         )
 
@@ -65,7 +65,7 @@ class Audit(Projection):
 
 
 def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
-    """The newest actions first; ``text`` keeps those whose staff member, workstation
+    """The newest actions first (by when they happened); ``text`` keeps those whose staff member, workstation
     or action contains it (case aside)."""
     where, params = "", []
     if text.strip():
@@ -73,7 +73,8 @@ def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
         where = " WHERE recorded_by LIKE ? OR workstation LIKE ? OR action LIKE ?"
         params = [like, like, like]
     cur = db.conn.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM audit{where} ORDER BY position DESC LIMIT ?",
+        f"SELECT {', '.join(COLUMNS)} FROM audit{where}"
+        " ORDER BY occurred_at DESC, position DESC LIMIT ?",
         (*params, limit),
     )
     return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]

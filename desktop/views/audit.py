@@ -51,7 +51,7 @@ class AuditView(QWidget):
         self.table.setObjectName("auditTable")
         self.table.setModel(self.proxy)
         m = AuditModel
-        size_columns(self.table, {m.WHEN: 200, m.WHO: 160, m.WORKSTATION: 150, m.SUBJECT: 290},
+        size_columns(self.table, {m.WHEN: 200, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 180},
                      stretch=m.ACTION)  # fmt: skip
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
