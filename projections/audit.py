@@ -65,8 +65,8 @@ class Audit(Projection):
 
 
 def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
-    """The newest actions first (by when they happened); ``text`` keeps those whose staff member, workstation
-    or action contains it (case aside)."""
+    """The newest actions first (by when they happened); ``text`` keeps those whose
+    staff member, workstation or action contains it (case aside)."""
     where, params = "", []
     if text.strip():
         like = f"%{text.strip()}%"
