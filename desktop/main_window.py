@@ -255,6 +255,8 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.switch_user_action = QAction(self.tr("S&witch user…"), self)
         self.switch_user_action.triggered.connect(self.switch_user)
+        self.staff_action = QAction(self.tr("S&taff accounts…"), self)
+        self.staff_action.triggered.connect(self.manage_staff)
         self.sign_out_action = QAction(self.tr("Sign &out"), self)
         self.sign_out_action.triggered.connect(self.sign_out)
         self.about_action = QAction(self.tr("&About Houselights"), self)
@@ -268,6 +270,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_sales_action)
         file_menu.addAction(self.rebuild_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.staff_action)
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
         file_menu.addAction(self.quit_action)
@@ -343,6 +346,7 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(min(AREAS.index(k) for k in allowed))
         role = self.app.current_role()
         self.patron_page.erase_button.setVisible(role == "manager")
+        self.staff_action.setVisible(role == "manager")
         for action in (self.import_sales_action, self.new_patron_action, self.find_action):
             action.setEnabled(PATRONS in allowed)
         signed_in = self.app.signed_in()
@@ -369,6 +373,15 @@ class MainWindow(QMainWindow):
         self.app.sign_out()
         self.apply_role()
         dialog = self.sign_in_dialog()
+        dialog.open()
+        return dialog
+
+    def manage_staff(self):
+        """File → Staff accounts… (managers; returned for tests)."""
+        from desktop.views.staff_dialog import StaffDialog
+
+        dialog = StaffDialog(self.app, self)
+        dialog.changed.connect(self.apply_role)
         dialog.open()
         return dialog
 

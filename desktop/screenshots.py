@@ -182,6 +182,9 @@ def _staff_shots(window, shot) -> None:
     dialog.resize(460, dialog.sizeHint().height())
     shot(dialog, "sign-in")
     dialog.reject()
+    staff = window.manage_staff()
+    shot(staff, "staff-accounts")
+    staff.reject()
 
 
 def _ticket_shot(path: Path) -> Path:

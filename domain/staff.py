@@ -119,12 +119,13 @@ class StaffMember(Aggregate):
         self.active = False
 
     def accepts(self, password: str | None = None, pin: str | None = None) -> bool:
-        """Staff sign in with a password; a door volunteer may also use the door PIN."""
+        """Staff sign in with a password; a door volunteer may also use the door PIN
+        (a short PIN never opens a box-office or manager session)."""
         if not self.active:
             return False
         if password and verify(self.password_hash, password):
             return True
-        return bool(pin) and verify(self.pin_hash, pin.strip())
+        return self.role == DOOR and bool(pin) and verify(self.pin_hash, pin.strip())
 
     def summary(self) -> dict:
         return {"id": str(self.id), "name": self.name, "role": self.role, "active": self.active,

@@ -82,3 +82,37 @@ def test_cancelling_the_sign_in_after_signing_out_closes_the_window(open_window,
     assert not window.areas.isVisible()
     dialog.reject()
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window, qtbot, column):
+    from desktop.models.staff_table import StaffModel
+
+    dialog = window.manage_staff()
+    assert "until the first account" in dialog.intro.text()
+    qtbot.keyClicks(dialog.name_field, "Dee")
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("door"))
+    qtbot.keyClicks(dialog.pin_field, "2468")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "first account must be a manager" in dialog.error.text()
+    assert not window.app.accounts_exist()
+
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("manager"))
+    qtbot.keyClicks(dialog.password_field, "short")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "at least 8" in dialog.error.text()
+    dialog.password_field.clear()
+    qtbot.keyClicks(dialog.password_field, "manager-pass")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert column(dialog.table, StaffModel.NAME) == ["Dee"]
+    assert window.app.signed_in()["name"] == "Dee"
+    assert "Dee (Manager)" in window.windowTitle()
+
+    qtbot.keyClicks(dialog.name_field, "Sam")
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("door"))
+    qtbot.keyClicks(dialog.pin_field, "1357")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    # Dee kept the PIN typed on the first try (a manager may use the door, too).
+    assert column(dialog.table, StaffModel.SIGN_IN) == ["password or door PIN", "door PIN"]
+    dialog.table.selectRow(1)
+    qtbot.mouseClick(dialog.deactivate_button, Qt.MouseButton.LeftButton)
+    assert column(dialog.table, StaffModel.STATE) == ["Active", "Deactivated"]

@@ -68,6 +68,8 @@ def test_each_role_records_only_its_own_events(store):
 
     store.sign_in("Maria", password="manager-pass")
     assert store.change_staff_role("Dee", "box_office")
+    with pytest.raises(SignInFailed):  # a PIN opens door sessions only
+        store.sign_in("Dee", pin="4321")
     assert store.deactivate_staff("Bob")
     with pytest.raises(SignInFailed):
         store.sign_in("Bob", password="box-office-pass")
