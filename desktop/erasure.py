@@ -31,6 +31,8 @@ from domain.patron import patron_uuid
 from domain.personal_data import event_name, mentions, personal_fields, redact_state
 
 ProgressFn = Callable[[int, int], None]
+#: stored events read per query while looking for a patron's personal data
+PAGE = 2000
 
 
 # -- payloads ------------------------------------------------------------------
@@ -67,16 +69,22 @@ class _SQLiteStore:
             return [row[0] for row in c.fetchall()]
 
     def rows(self, topics: list[str]) -> Iterator[tuple]:
+        """The stored events of these topics, a page at a time (memory stays flat)."""
         marks = ",".join("?" * len(topics))
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT rowid, originator_id, topic, state FROM {self.table}"
-                f" WHERE topic IN ({marks})",
-                topics,
-            )
-            rows = c.fetchall()
-        for rowid, originator_id, topic, state in rows:
-            yield rowid, str(UUID(str(originator_id))), topic, bytes(state)
+        last = 0
+        while True:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT rowid, originator_id, topic, state FROM {self.table}"
+                    f" WHERE rowid > ? AND topic IN ({marks}) ORDER BY rowid LIMIT ?",
+                    (last, *topics, PAGE),
+                )
+                rows = c.fetchall()
+            for rowid, originator_id, topic, state in rows:
+                yield rowid, str(UUID(str(originator_id))), topic, bytes(state)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1][0]
 
     def first_event(self, originator_id: str) -> tuple[str, bytes] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -131,16 +139,23 @@ class _PostgresStore:
             return [row["topic"] for row in c.fetchall()]
 
     def rows(self, topics: list[str]) -> Iterator[tuple]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"SELECT originator_id, originator_version, topic, state FROM {self.table}"
-                " WHERE topic = ANY(%s)",
-                (topics,),
-            )
-            rows = c.fetchall()
-        for row in rows:
-            key = (row["originator_id"], row["originator_version"])
-            yield key, str(row["originator_id"]), row["topic"], bytes(row["state"])
+        """The stored events of these topics, a page at a time (memory stays flat)."""
+        last = 0
+        while True:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT notification_id, originator_id, originator_version, topic, state"
+                    f" FROM {self.table} WHERE notification_id > %s AND topic = ANY(%s)"
+                    " ORDER BY notification_id LIMIT %s",
+                    (last, topics, PAGE),
+                )
+                rows = c.fetchall()
+            for row in rows:
+                key = (row["originator_id"], row["originator_version"])
+                yield key, str(row["originator_id"]), row["topic"], bytes(row["state"])
+            if len(rows) < PAGE:
+                return
+            last = rows[-1]["notification_id"]
 
     def first_event(self, originator_id: str) -> tuple[str, bytes] | None:
         with self.datastore.transaction(commit=False) as c:
