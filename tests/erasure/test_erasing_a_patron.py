@@ -66,6 +66,11 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(start, store_c
     with pytest.raises(PatronErased):
         app.add_note(patron_id, "Another note")
     assert app.find_contact_matches(email=SECRETS["new_email"]) == []
+    # The ticket whose undo reason was redacted still loads and still knows it was used.
+    code = sold["order"]["codes"][0]
+    assert app.scan(code, sold["performance"], "South door")["verdict"] == "already_admitted"
+    services.runner.catch_up()
+    assert sales_figures(services) == before
     # Also while everything is still open (WAL and shared-memory files in place).
     assert files_containing(folder, SECRETS) == []
     services.close()
