@@ -74,6 +74,11 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
         )
         raise
     try:
+        if services.app.accounts_exist():
+            from desktop.views.sign_in_dialog import SignInDialog
+
+            if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
+                return 0
         window = create_main_window(services, settings)
         window.show()
         window.start_catch_up()

@@ -10,6 +10,7 @@ import socket
 from dataclasses import dataclass
 
 from desktop.config import StoreConfig, resolve
+from desktop.erasure import store_redacted
 from domain.application import Houselights
 from domain.recording import RecordingContext
 from projections import all_projections
@@ -55,6 +56,7 @@ def bootstrap(
         batch_size=batch_size,
     )
     app.subscribe(runner.notify)
+    runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
     if catch_up:
         runner.catch_up()
     return Services(config=config, app=app, runner=runner)

@@ -15,6 +15,9 @@
     houselights merge DUPLICATE SURVIVOR / houselights unmerge DUPLICATE
     houselights report attendance --json   sold, admitted, no-show rate per performance
     houselights report thank-yous --json   the thank-you queue and the share thanked in 7 days
+    houselights erase PATRON_ID [--yes]  erase a patron's personal data for good
+    houselights staff add NAME --role manager   staff accounts (then --as NAME)
+    houselights audit --json          who did what, when, from which workstation
 
 Nothing here imports Qt unless the window is opened, so the tools start fast.
 """
@@ -57,6 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--smoke", action="store_true", help="check that this installation works: open the "
         "window offscreen on throwaway demo data, admit a ticket at the door, exit 0"
+    )  # fmt: skip
+    parser.add_argument(
+        "--as", dest="as_staff", default=None, metavar="NAME",
+        help="sign in as this staff member (password from HOUSELIGHTS_PASSWORD, or asked "
+        "for); needed once the store has staff accounts",
+    )  # fmt: skip
+    parser.add_argument(
+        "--encrypt", action="store_true",
+        help="encrypt a new event store at rest (key in the system keyring); an existing "
+        "store keeps its setting",
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -124,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
         "thank-yous", help="who waits for a thank-you, and the share thanked within 7 days"
     )
     thanks.add_argument("--json", action="store_true")
+    add_erase_parser(sub)
+    add_encryption_parser(sub)
+    add_staff_parsers(sub)
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -142,8 +158,26 @@ def _progress(label: str):
 def _services(args, catch_up: bool):
     from desktop.bootstrap import bootstrap
 
-    config = resolve(args.data, args.store)
-    return bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+    config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
+    services = bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+    if getattr(args, "as_staff", None):
+        try:
+            services.app.sign_in(args.as_staff, **_sign_in_secret())
+        except BaseException:
+            services.close()
+            raise
+    return services
+
+
+def _sign_in_secret() -> dict:
+    """The password of ``--as``: HOUSELIGHTS_PASSWORD, else asked on the terminal."""
+    secret = os.environ.get("HOUSELIGHTS_PASSWORD")
+    if secret is None and sys.stdin.isatty():
+        import getpass
+
+        secret = getpass.getpass("Password (or door PIN): ")
+    secret = secret or ""
+    return {"password": secret, "pin": secret}
 
 
 def cmd_demo(args) -> int:
@@ -212,10 +246,12 @@ def cmd_status(args) -> int:
 
 
 def cmd_patrons(args) -> int:
+    from domain.roles import BOX_OFFICE, MANAGER
     from projections import patron_directory
 
     services = _services(args, catch_up=True)
     try:
+        services.app.require_role(MANAGER, BOX_OFFICE, what="look up patrons")
         rows = patron_directory.search(services.runner.db(), args.search, limit=args.limit)
     finally:
         services.close()
@@ -496,6 +532,8 @@ def cmd_unmerge(args) -> int:
     finally:
         services.close()
     return _merge_result(args, result, f"{name} is a separate patron again.")
+
+
 def cmd_report_attendance(args) -> int:
     """``[{"id", "title", "starts_at", "capacity", "sold", "admitted", "no_shows",
     "no_show_rate"}]`` for every performance that has started (rate 0..1, or null)."""
@@ -515,6 +553,179 @@ def cmd_report_attendance(args) -> int:
         print(f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {r['sold']:>6} "
               f"{r['admitted']:>8} {rate:>9}")  # fmt: skip
     print(f"{len(rows)} performances")
+    return 0
+
+
+def add_erase_parser(sub) -> None:
+    erase = sub.add_parser(
+        "erase", help="erase a patron's personal data for good (counts and revenue stay)"
+    )
+    erase.add_argument("patron_id", metavar="PATRON_ID")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.add_argument("--json", action="store_true")
+
+
+def cmd_erase(args) -> int:
+    """Erase a patron's name, contact details, notes and chats from every file."""
+    from desktop.erasure import erase_patron
+
+    services = _services(args, catch_up=True)
+    try:
+        patron = services.app.get_patron(args.patron_id)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("houselights: erasing cannot be undone; add --yes to confirm.",
+                      file=sys.stderr)  # fmt: skip
+                return 1
+            print(f"This erases the name, contact details, notes and chats of "
+                  f"{patron['name']} for good. Sales and visits stay counted.")  # fmt: skip
+            answer = input(f"Type the patron's name ({patron['name']}) to confirm: ")
+            if answer.strip().casefold() != patron["name"].strip().casefold():
+                print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
+                return 1
+        result = erase_patron(
+            services.app, services.runner, args.patron_id, progress=_progress("Read models")
+        )
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"Erased the personal data of patron {result['patron_id']}: "
+              f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
+              f"in {result['seconds']:.1f} s.")  # fmt: skip
+    return 0
+
+
+def add_encryption_parser(sub) -> None:
+    enc = sub.add_parser("encryption", help="encryption at rest: status and the store's key")
+    what = enc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    status = what.add_parser("status", help="whether the event store is encrypted")
+    status.add_argument("--json", action="store_true")
+    what.add_parser("export-key", help="print the key, to set up another workstation")
+    what.add_parser("import-key", help="read a key from standard input (another workstation)")
+
+
+def cmd_encryption(args) -> int:
+    from desktop.encryption import EncryptionError, import_key, load_key, read_settings
+
+    config = resolve(args.data, args.store)
+    settings = read_settings(config.data_dir) or {}
+    try:
+        if args.action == "import-key":
+            settings = import_key(config.data_dir, sys.stdin.readline())
+            where = "system keyring" if settings["key_in"] == "keyring" else "data folder"
+            print(f"This workstation now opens the encrypted store (key kept in the {where}).")
+            return 0
+        if args.action == "export-key":
+            if not settings.get("encrypted"):
+                print("houselights: this event store is not encrypted.", file=sys.stderr)
+                return 1
+            print(load_key(config.data_dir, settings))
+            return 0
+    except EncryptionError as error:
+        print(f"houselights: {error}", file=sys.stderr)
+        return 1
+    result = {"encrypted": bool(settings.get("encrypted")), "key_in": settings.get("key_in")}
+    if args.json:
+        print(json.dumps(result))
+    elif result["encrypted"]:
+        where = "the system keyring" if result["key_in"] == "keyring" else "the data folder"
+        print(f"The event store is encrypted (AES-GCM); its key is kept in {where}.")
+    else:
+        print("The event store is not encrypted. Encryption is chosen when a store is created "
+              "(houselights --encrypt on a new data folder).")  # fmt: skip
+    return 0
+
+
+def add_staff_parsers(sub) -> None:
+    staff = sub.add_parser("staff", help="staff accounts and roles")
+    what = staff.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = what.add_parser("add", help="create an account (the first one: a manager)")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--role", required=True, help="manager, box_office or door")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the new account's password from standard input")  # fmt: skip
+    add.add_argument("--pin-stdin", action="store_true",
+                     help="read a door PIN (4-8 digits) from standard input")  # fmt: skip
+    listing = what.add_parser("list", help="every account with its role")
+    listing.add_argument("--json", action="store_true")
+    role = what.add_parser("role", help="change an account's role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE")
+    off = what.add_parser("deactivate", help="stop an account from signing in")
+    off.add_argument("name", metavar="NAME")
+    audit = sub.add_parser("audit", help="who did what, when, from which workstation")
+    audit.add_argument("--search", default="", metavar="TEXT")
+    audit.add_argument("--limit", type=int, default=200)
+    audit.add_argument("--json", action="store_true")
+
+
+def _new_secret(label: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass(f"{label} for the new account: ")
+    if getpass.getpass(f"{label} again: ") != first:
+        from domain.errors import ValidationError
+
+        raise ValidationError("password", f"The two {label.lower()}s differ; nothing was saved.")
+    return first
+
+
+def cmd_staff(args) -> int:
+    from domain.roles import MANAGER, ROLE_LABELS, check_role
+
+    services = _services(args, catch_up=False)
+    try:
+        app = services.app
+        if args.action == "add":
+            role = check_role(args.role)
+            pin = _new_secret("Door PIN", True) if args.pin_stdin else None
+            wants_password = args.password_stdin or not args.pin_stdin
+            password = _new_secret("Password", args.password_stdin) if wants_password else None
+            app.add_staff(args.name, role, password=password, pin=pin)
+            print(f"Added {args.name.strip()} ({ROLE_LABELS[role]}).")
+            return 0
+        app.require_role(MANAGER, what="manage staff accounts")
+        if args.action == "role":
+            app.change_staff_role(args.name, args.role)
+            print(f"{args.name} is now {ROLE_LABELS[check_role(args.role)]}.")
+        elif args.action == "deactivate":
+            app.deactivate_staff(args.name)
+            print(f"{args.name} can no longer sign in.")
+        else:
+            members = app.list_staff()
+            if args.json:
+                print(json.dumps(members))
+            else:
+                for m in members:
+                    state = "" if m["active"] else "  (deactivated)"
+                    print(f"{m['name']:<30} {ROLE_LABELS.get(m['role'], m['role'])}{state}")
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from domain.roles import MANAGER
+    from projections import audit
+
+    services = _services(args, catch_up=True)
+    try:
+        services.app.require_role(MANAGER, what="see the audit trail")
+        rows = audit.rows(services.runner.db(), args.search, limit=args.limit)
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for r in rows:
+        print(f"{_local(r['occurred_at']):<21} {r['recorded_by'][:20]:<20} "
+              f"{r['workstation'][:18]:<18} {r['action']}")  # fmt: skip
     return 0
 
 
@@ -555,7 +766,7 @@ def cmd_report(args) -> int:
 def cmd_gui(args) -> int:
     from desktop.app import run_gui
 
-    return run_gui(resolve(args.data, args.store), staff=args.staff)
+    return run_gui(resolve(args.data, args.store, encrypt=args.encrypt), staff=args.staff)
 
 
 def cmd_screenshots(args) -> int:
@@ -600,6 +811,10 @@ COMMANDS = {
     "duplicates": cmd_duplicates,
     "merge": cmd_merge,
     "unmerge": cmd_unmerge,
+    "erase": cmd_erase,
+    "encryption": cmd_encryption,
+    "staff": cmd_staff,
+    "audit": cmd_audit,
 }
 
 

@@ -48,14 +48,55 @@ class StoreConfig:
     def describe(self) -> str:
         return redacted(self.store_url) if self.store_url else str(self.events_path)
 
+    @property
+    def encrypted(self) -> bool:
+        """Whether the events are encrypted at rest (chosen when the store was created)."""
+        from desktop.encryption import read_settings
+
+        return bool((read_settings(self.data_dir) or {}).get("encrypted"))
+
     def eventsourcing_env(self) -> dict[str, str]:
         if not self.store_url:
-            return {
+            env = {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.events_path),
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
-        return postgres_env(self.store_url)
+        else:
+            env = postgres_env(self.store_url)
+        return {**env, **self.cipher_env()}
+
+    def cipher_env(self) -> dict[str, str]:
+        from desktop.encryption import EncryptionError, cipher_env
+
+        try:
+            return cipher_env(self.data_dir)
+        except EncryptionError as error:
+            raise StoreConfigError(str(error)) from None
+
+    def store_is_empty(self) -> bool:
+        """Whether the event store holds no events yet (or does not exist)."""
+        if not self.store_url:
+            if not self.events_path.exists():
+                return True
+            import sqlite3
+
+            with sqlite3.connect(self.events_path) as conn:
+                try:
+                    return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is None
+                except sqlite3.OperationalError:  # no table yet
+                    return True
+        import psycopg
+
+        env = postgres_env(self.store_url)
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], connect_timeout=10,
+        ) as conn:  # fmt: skip
+            # eventsourcing names the table after the application: houselights_events
+            if conn.execute("SELECT to_regclass('houselights_events')").fetchone()[0] is None:
+                return True
+            return conn.execute("SELECT 1 FROM houselights_events LIMIT 1").fetchone() is None
 
 
 def postgres_env(url: str) -> dict[str, str]:
@@ -95,8 +136,14 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, APP_NAME))
 
 
-def resolve(data_dir: str | os.PathLike | None = None, store: str | None = None) -> StoreConfig:
-    """Command-line values win over environment variables, which win over defaults."""
+def resolve(
+    data_dir: str | os.PathLike | None = None, store: str | None = None, encrypt: bool = False
+) -> StoreConfig:
+    """Command-line values win over environment variables, which win over defaults.
+
+    ``encrypt=True`` (or ``HOUSELIGHTS_ENCRYPT=1``) turns encryption at rest on for a
+    store being created; an existing store keeps what it was.
+    """
     data = data_dir or os.environ.get("HOUSELIGHTS_DATA") or default_data_dir()
     url = store if store is not None else os.environ.get("HOUSELIGHTS_STORE", "")
     url = (url or "").strip()
@@ -106,4 +153,13 @@ def resolve(data_dir: str | os.PathLike | None = None, store: str | None = None)
         postgres_env(url)  # validate early, with a readable message
     path = Path(data).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
-    return StoreConfig(data_dir=path, store_url=url)
+    config = StoreConfig(data_dir=path, store_url=url)
+    if encrypt or os.environ.get("HOUSELIGHTS_ENCRYPT", "") in ("1", "yes", "true"):
+        from desktop.encryption import EncryptionError, choose_encryption
+
+        if not config.encrypted:
+            try:
+                choose_encryption(path, config.store_is_empty())
+            except EncryptionError as error:
+                raise StoreConfigError(str(error)) from None
+    return config

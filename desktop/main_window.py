@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.background import BackgroundRunner, run_with_progress
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.sounds import VerdictSounds
+from desktop.views.audit import AuditView
 from desktop.views.box_office import BoxOfficeView
 from desktop.views.call_dialog import CallDialog
 from desktop.views.chat_import_dialog import ImportChatsDialog
@@ -41,6 +42,7 @@ from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.reports import ReportsView
+from desktop.views.sign_in_dialog import SignInDialog
 from desktop.views.thank_yous import ThankYouView
 from desktop.watcher import ReadModelWatcher
 
@@ -52,9 +54,17 @@ PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
 LADDER = "ladder"
 DUPLICATES = "duplicates"
 FOLLOW_UPS = "follow_ups"
+AUDIT = "audit"
 AREAS = (
     PATRONS, FOLLOW_UPS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, DUPLICATES, SETTINGS,
+    AUDIT,
 )  # fmt: skip
+#: the areas each staff role sees (issue 9); the service enforces what each may record
+ROLE_AREAS = {
+    "manager": set(AREAS),
+    "box_office": set(AREAS) - {AUDIT},
+    "door": {DOOR},
+}
 
 
 def app_version() -> str:
@@ -114,6 +124,7 @@ class MainWindow(QMainWindow):
         self._build_areas()
         self._build_actions()
         self._build_status_bar()
+        self.apply_role()
 
         self.poll_timer = QTimer(self)
         interval = self._setting("projections/poll_interval_ms", DEFAULT_POLL_MS)
@@ -140,6 +151,7 @@ class MainWindow(QMainWindow):
             REPORTS: self.tr("Reports"),
             DUPLICATES: self.tr("Duplicates"),
             SETTINGS: self.tr("Settings"),
+            AUDIT: self.tr("Audit"),
         }
 
     def _build_areas(self) -> None:
@@ -220,6 +232,12 @@ class MainWindow(QMainWindow):
             self,
         )
 
+        self.audit_view = AuditView(self.runner, self)
+        self.audit_view.exported.connect(
+            lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
+        )
+        self.pages[AUDIT] = self.audit_view
+
         self.areas = QStackedWidget(self)
         self.areas.setObjectName("areas")
         for key in AREAS:
@@ -264,6 +282,12 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.switch_user_action = QAction(self.tr("S&witch user…"), self)
+        self.switch_user_action.triggered.connect(self.switch_user)
+        self.staff_action = QAction(self.tr("S&taff accounts…"), self)
+        self.staff_action.triggered.connect(self.manage_staff)
+        self.sign_out_action = QAction(self.tr("Sign &out"), self)
+        self.sign_out_action.triggered.connect(self.sign_out)
         self.about_action = QAction(self.tr("&About Houselights"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -280,6 +304,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_sales_action)
         file_menu.addAction(self.rebuild_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.staff_action)
+        file_menu.addAction(self.switch_user_action)
+        file_menu.addAction(self.sign_out_action)
         file_menu.addAction(self.quit_action)
         self._conversation_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -337,7 +364,70 @@ class MainWindow(QMainWindow):
     def show_area(self, key: str) -> None:
         if self.door_mode and key != DOOR:
             return  # volunteer door mode: the door only
+        if key not in self.allowed_areas():
+            return  # not for this role (a door volunteer browses no donor data)
         self.navigation.setCurrentRow(AREAS.index(key))
+
+    # -- who is signed in (issue 9) ------------------------------------------------
+    def allowed_areas(self) -> set[str]:
+        return ROLE_AREAS.get(self.app.current_role() or "", set())
+
+    def apply_role(self) -> None:
+        """Show only the areas of the signed-in role; name them in the title."""
+        allowed = self.allowed_areas()
+        for row, key in enumerate(AREAS):
+            self.navigation.item(row).setHidden(key not in allowed)
+        # Signed out: nothing on screen (and the door's scanner stops listening).
+        self.areas.setVisible(bool(allowed))
+        if self.current_area() not in allowed and allowed:
+            self.navigation.setCurrentRow(min(AREAS.index(k) for k in allowed))
+        role = self.app.current_role()
+        self.patron_page.erase_button.setVisible(role == "manager")
+        self.staff_action.setVisible(role == "manager")
+        for action in (self.import_sales_action, self.new_patron_action, self.find_action):
+            action.setEnabled(PATRONS in allowed)
+        signed_in = self.app.signed_in()
+        self.switch_user_action.setVisible(self.app.accounts_exist())
+        self.sign_out_action.setVisible(signed_in is not None)
+        if signed_in:
+            from domain.roles import ROLE_LABELS
+
+            self.setWindowTitle(self.tr("Houselights — {name} ({role})").format(
+                name=signed_in["name"], role=ROLE_LABELS.get(signed_in["role"], "")))  # fmt: skip
+        else:
+            self.setWindowTitle(self.tr("Houselights"))
+        self._stale = set(AREAS)
+        self._refresh_shown_area()
+
+    def sign_in_dialog(self) -> SignInDialog:
+        dialog = SignInDialog(self.app, self)
+        dialog.accepted.connect(self.apply_role)
+        dialog.rejected.connect(self._not_signed_in)
+        return dialog
+
+    def switch_user(self) -> SignInDialog:
+        """Sign out, then ask who is taking over (returned for tests)."""
+        self.app.sign_out()
+        self.apply_role()
+        dialog = self.sign_in_dialog()
+        dialog.open()
+        return dialog
+
+    def manage_staff(self):
+        """File → Staff accounts… (managers; returned for tests)."""
+        from desktop.views.staff_dialog import StaffDialog
+
+        dialog = StaffDialog(self.app, self)
+        dialog.changed.connect(self.apply_role)
+        dialog.open()
+        return dialog
+
+    def sign_out(self) -> SignInDialog:
+        return self.switch_user()
+
+    def _not_signed_in(self) -> None:
+        if self.app.signed_in() is None and self.app.accounts_exist():
+            self.close()  # nobody signed in: nothing to show
 
     def set_kiosk(self, on: bool) -> None:
         """The door alone, full screen, for a volunteer's scanning station (Esc leaves)."""
@@ -524,6 +614,8 @@ class MainWindow(QMainWindow):
             self.follow_ups.refresh()
         elif area == DOOR:
             self.door_view.refresh()
+        elif area == AUDIT:
+            self.audit_view.refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:

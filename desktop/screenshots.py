@@ -25,19 +25,21 @@ def _settle(app) -> None:
 
 
 #: an online-sales export in the generic layout; the last row is broken on purpose
-SAMPLE_SALES = "\n".join((
-    "order_id,order_date,first_name,last_name,email,event_name,event_date,ticket_type,price,"
-    "quantity,barcode",
-    'WEB-1041,2026-11-02 18:12,Lena,Okafor,lena.okafor@example.com,Winter Gala,'
-    '2026-12-19 19:30,Adult,$42.00,2,"GALA41A,GALA41B"',
-    "WEB-1042,2026-11-03 09:40,Tomás,Reyes,t.reyes@example.com,Winter Gala,2026-12-19 19:30,"
-    "Student,$18.00,1,GALA42A",
-    "WEB-1043,2026-11-03 21:05,Priya,Nair,priya.nair@example.com,Winter Gala,2026-12-19 19:30,"
-    "Adult,$42.00,1,GALA43A",
-    "WEB-1044,2026-11-04 08:15,Sam,Ito,sam.ito@example.com,Winter Gala,2026-12-19 19:30,Adult,"
-    "forty,1,GALA44A",
-    "",
-))
+SAMPLE_SALES = "\n".join(
+    (
+        "order_id,order_date,first_name,last_name,email,event_name,event_date,ticket_type,price,"
+        "quantity,barcode",
+        "WEB-1041,2026-11-02 18:12,Lena,Okafor,lena.okafor@example.com,Winter Gala,"
+        '2026-12-19 19:30,Adult,$42.00,2,"GALA41A,GALA41B"',
+        "WEB-1042,2026-11-03 09:40,Tomás,Reyes,t.reyes@example.com,Winter Gala,2026-12-19 19:30,"
+        "Student,$18.00,1,GALA42A",
+        "WEB-1043,2026-11-03 21:05,Priya,Nair,priya.nair@example.com,Winter Gala,2026-12-19 19:30,"
+        "Adult,$42.00,1,GALA43A",
+        "WEB-1044,2026-11-04 08:15,Sam,Ito,sam.ito@example.com,Winter Gala,2026-12-19 19:30,Adult,"
+        "forty,1,GALA44A",
+        "",
+    )
+)
 
 
 def _import_shots(window, folder: Path, shot, qt_app) -> None:
@@ -213,6 +215,10 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
                           key=lambda r: (r["interactions"], bool(r["household"])))  # fmt: skip
             window.open_patron(busiest["id"])
             shot(window, "patron")
+            erase = window.patron_page.erase()
+            erase.name_edit.setText(busiest["name"])
+            shot(erase, "erase-patron")
+            erase.reject()
 
             dialog = window.new_patron()
             dialog.resize(720, dialog.sizeHint().height())
@@ -231,6 +237,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
                 shot(window, f"area-{area.replace('_', '-')}")
             _ladder_shots(window, shot)
             _thank_you_and_report_shots(window, shot)
+            _staff_shots(window, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
             sell.resize(940, 620)
@@ -279,6 +286,21 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             services.close()
     written.append(_ticket_shot(out / "ticket.png"))
     return written
+
+
+def _staff_shots(window, shot) -> None:
+    """The audit area (managers) and the sign-in dialog (issue 9)."""
+    from desktop.views.sign_in_dialog import SignInDialog
+
+    window.show_area("audit")
+    shot(window, "area-audit")
+    dialog = SignInDialog(window.app, window, name="Dee")
+    dialog.resize(460, dialog.sizeHint().height())
+    shot(dialog, "sign-in")
+    dialog.reject()
+    staff = window.manage_staff()
+    shot(staff, "staff-accounts")
+    staff.reject()
 
 
 def _ticket_shot(path: Path) -> Path:

@@ -130,6 +130,10 @@ QPushButton#primaryButton {{
 QPushButton#primaryButton:hover {{ background: {ACCENT_DARK}; }}
 QPushButton#primaryButton:focus {{ border: 2px solid {AMBER}; }}
 QPushButton#primaryButton:disabled {{ background: #b9cfd1; border: 1px solid #b9cfd1; }}
+QPushButton#dangerButton {{
+    background: {ERROR}; color: white; border: 1px solid {ERROR}; font-weight: 600;
+}}
+QPushButton#dangerButton:disabled {{ background: #e2b4b0; border: 1px solid #e2b4b0; }}
 QPushButton#flatButton {{
     background: transparent; border: none; color: {ACCENT}; padding: 6px 4px;
 }}

@@ -21,17 +21,21 @@ from domain.box_office_service import BoxOfficeService
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
 from domain.conversations_service import ConversationsService
 from domain.door_service import DoorService
+from domain.erasure_service import ErasureService
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.memberships_service import MembershipsService
 from domain.merging import MergingService
 from domain.patron import Patron, patron_uuid
 from domain.recording import RecordingContext
+from domain.staff_service import StaffService
 from domain.thank_yous_service import ThankYousService
 
 Listener = Callable[[int], None]
 
 
 class Houselights(
+    StaffService,
+    ErasureService,
     DoorService,
     BoxOfficeService,
     BoxOfficeChangesService,
@@ -117,7 +121,13 @@ class Houselights(
             self._pending.clear()
             self.save(*pending)
 
+    def save(self, *objs, **kwargs):
+        """Every save passes the role check (issue 9), whatever called it."""
+        self._check_allowed([o for o in objs if o is not None])
+        return super().save(*objs, **kwargs)
+
     def _commit(self, *aggregates: Aggregate) -> None:
+        self._check_allowed(aggregates)  # early, before a batch holds the change back
         if self._pending is None:
             self.save(*aggregates)
             return
@@ -280,9 +290,7 @@ class Houselights(
             return True
         return False
 
-    def set_household(
-        self, patron_id: str, text: str, occurred_at: datetime | None = None
-    ) -> bool:
+    def set_household(self, patron_id: str, text: str, occurred_at: datetime | None = None) -> bool:
         patron = self._patron(patron_id)
         if patron.set_household(text, self._stamp(occurred_at)):
             self._commit(patron)

@@ -169,7 +169,6 @@ class Performance(Aggregate):
                    workstation: str):  # fmt: skip
         self.starts_at = starts_at
 
-
     def change_venue(self, venue: str, stamp: dict) -> None:
         self._venue_changed(venue=clean_text(venue), **stamp)
 

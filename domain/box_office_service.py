@@ -241,9 +241,7 @@ class BoxOfficeService:
             order = self._get(order.id)
             valid = [t for t in self._current_tickets(order.codes) if t.status == Ticket.VALID]
             if not valid:
-                raise TicketProblem(
-                    "Every ticket of this order was already refunded or used."
-                )
+                raise TicketProblem("Every ticket of this order was already refunded or used.")
             changed = self._refund_tickets(str(order.id), valid, stamp)
             amount = sum(t.price_cents for t in valid)
             order.refunded([t.code for t in valid], amount, **stamp)

@@ -41,8 +41,7 @@ def check_email(email: str) -> list[ValidationError]:
         return [
             ValidationError(
                 "email",
-                f"“{email}” is not a complete email address. "
-                "It should look like name@example.org.",
+                f"“{email}” is not a complete email address. It should look like name@example.org.",
             )
         ]
     return []

@@ -45,6 +45,27 @@ class PatronNotFound(HouselightsError):
         self.patron_id = patron_id
 
 
+class NotAllowed(HouselightsError):
+    """The signed-in staff member's role does not allow this."""
+
+
+class SignInFailed(HouselightsError):
+    """Wrong name, password or PIN (never says which, on purpose)."""
+
+    def __init__(self, message: str = "That name and password (or PIN) do not match an "
+                 "account. Check them and try again."):  # fmt: skip
+        super().__init__(message)
+
+
+class PatronErased(HouselightsError):
+    def __init__(self, patron_id: str):
+        super().__init__(
+            "This patron's personal data was erased. Their record can no longer be changed; "
+            "register them again if they come back."
+        )
+        self.patron_id = patron_id
+
+
 class NotEnoughSeats(HouselightsError):
     def __init__(self, title: str, wanted: int, left: int):
         self.wanted, self.left = wanted, left

@@ -116,6 +116,7 @@ class Patron(Aggregate):
         self.absorbed: list[str] = []
         #: "attendance:<performance id>" / "donation:<donation id>" -> how they were thanked
         self.thanks: dict[str, str] = {}
+        self.erased = False
 
     @classmethod
     def register(cls, stamp: dict, source: str = "office", **values) -> Patron:
@@ -136,9 +137,31 @@ class Patron(Aggregate):
     def name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
+    def check_not_erased(self) -> None:
+        if self.erased:
+            from domain.errors import PatronErased
+
+            raise PatronErased(str(self.id))
+
+    # -- erasure (issue 9) ------------------------------------------------
+    def erase(self, stamp: dict) -> None:
+        """Record that this patron's personal data is being erased (who, when; nothing else).
+
+        The stored payloads are then redacted in place (see ``domain/personal_data.py``).
+        """
+        self.check_not_erased()
+        self._erased(**stamp)
+
+    @event("Erased")
+    def _erased(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.erased = True
+        self.erased_at = occurred_at
+        self.erased_by = recorded_by
+
     # -- contact details -------------------------------------------------
     def change_contact(self, stamp: dict, **values) -> dict:
         """Record only what actually changed; returns the changes."""
+        self.check_not_erased()
         cleaned = clean_contact(values)
         merged = {"first_name": self.first_name, "last_name": self.last_name, **cleaned}
         raise_if_invalid(check_name(merged["first_name"], merged["last_name"]))
@@ -156,6 +179,7 @@ class Patron(Aggregate):
 
     # -- interests, household, notes ------------------------------------
     def set_tags(self, tags, stamp: dict) -> bool:
+        self.check_not_erased()
         tags = clean_tags(tags)
         if tags == self.tags:
             return False
@@ -169,6 +193,7 @@ class Patron(Aggregate):
         self.tags = list(tags)
 
     def set_household(self, text: str, stamp: dict) -> bool:
+        self.check_not_erased()
         text = clean_text(text)
         if text == self.household:
             return False
@@ -180,6 +205,7 @@ class Patron(Aggregate):
         self.household = text
 
     def add_note(self, text: str, stamp: dict) -> str:
+        self.check_not_erased()
         text = (text or "").strip()
         if not text:
             from domain.errors import ValidationError
@@ -290,6 +316,7 @@ class Patron(Aggregate):
             "merged_into": self.merged_into,
             "absorbed": list(self.absorbed),
             "version": self.version,
+            "erased": self.erased,
         }
 
 

@@ -29,6 +29,10 @@ class RecordingContext:
     staff: str = "office"
     workstation: str = "workstation"
     clock: object = field(default=utc_now, repr=False)
+    #: the signed-in staff account ("" = nobody signed in) and its role (issue 9);
+    #: with no accounts on the store yet, everyone works as a manager
+    staff_id: str = ""
+    role: str = "manager"
 
     def stamp(self, occurred_at: datetime | None = None) -> dict:
         return {

@@ -1,5 +1,6 @@
 """Read models: events -> local SQLite tables (sqlite-utils)."""
 
+from projections.audit import Audit
 from projections.box_office import BoxOffice
 from projections.conversations import Conversations
 from projections.door import DoorReadModel
@@ -14,5 +15,5 @@ def all_projections():
     """Every projection of the app, in the order they are applied."""
     return [
         PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder(), PatronMerges(),
-        ThankYouQueue(), Conversations(),
+        ThankYouQueue(), Conversations(), Audit(),
     ]  # fmt: skip

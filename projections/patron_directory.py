@@ -8,6 +8,7 @@ import unicodedata
 from sqlite_utils import Database
 
 from domain.contact import fold, normalize_phone
+from domain.personal_data import ERASED
 from projections.base import Projection, iso, run_script
 
 COLUMNS = (
@@ -39,6 +40,7 @@ class PatronDirectory(Projection):
         self.on("Patron.NoteAdded")(self._touched)
         self.on("Patron.MergedInto")(self._merged)
         self.on("Patron.Unmerged")(self._unmerged)
+        self.on("Patron.Erased")(self._erased)
 
     def create(self, db: Database) -> None:
         run_script(
@@ -80,7 +82,7 @@ class PatronDirectory(Projection):
                 INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)
                 VALUES (new.rowid, new.name, new.email, new.phone, new.phone_digits, new.tags);
             END;
-            """
+            """,
         )
 
     # -- handlers ---------------------------------------------------------
@@ -162,6 +164,13 @@ class PatronDirectory(Projection):
     def _unmerged(self, db: Database, e, position: int) -> None:
         db.conn.execute("UPDATE patrons SET merged_into = NULL WHERE id = ?",
                         (str(e.originator_id),))  # fmt: skip
+    def _erased(self, db: Database, e, position: int) -> None:
+        """One marker for the whole name (not "[erased] [erased]"); sorted last."""
+        db.conn.execute(
+            "UPDATE patrons SET name = ?, sort_key = ? WHERE id = ?",
+            (ERASED, "\uffff", str(e.originator_id)),
+        )
+        self._touched(db, e, position)
 
     def _touched(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)

@@ -22,10 +22,12 @@ from typing import Any
 from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
-from projections.base import Projection
+from projections.base import Projection, event_name
 from projections.database import open_readmodels
 
 ProgressFn = Callable[[int, int], None]
+#: the event after which read models must forget a patron's personal data (issue 9)
+ERASED_EVENT = "Patron.Erased"
 CancelFn = Callable[[], bool]
 
 
@@ -50,6 +52,10 @@ class ProjectionRunner:
         self._topics: dict[str, bool] = {}
         #: called after each committed batch with the new position (tests, progress)
         self.after_batch: Callable[[int], None] | None = None
+        #: patrons erased (perhaps by another workstation) whose personal data these read
+        #: models may still hold; ``erasure_ready(ids)`` says whether the store is redacted
+        self.pending_erasures: set[str] = set()
+        self.erasure_ready: Callable[[set[str]], bool] | None = None
         self._setup()
 
     # -- databases --------------------------------------------------------
@@ -157,6 +163,9 @@ class ProjectionRunner:
                 done += self._catch_up_locked(progress, cancelled, until)
                 if not self._again or (cancelled is not None and cancelled()):
                     break
+            ready = self.erasure_ready
+            if self.pending_erasures and ready is not None and ready(set(self.pending_erasures)):
+                done += self._compact_locked(None)
         finally:
             self._lock.release()
         if done:
@@ -178,6 +187,8 @@ class ProjectionRunner:
         start = min(positions.values(), default=head)
         done = 0
         total = max(0, head - start)
+        # A rebuild from zero already reads redacted payloads: only new erasures count.
+        collect = start > 0
         while start < head:
             if cancelled is not None and cancelled():
                 break
@@ -187,7 +198,8 @@ class ProjectionRunner:
             if not notifications:
                 break
             last = notifications[-1].id
-            self._apply(db, notifications, positions, last, final=last >= head)
+            self._apply(db, notifications, positions, last, final=last >= head,
+                        collect_erasures=collect)  # fmt: skip
             done += len(notifications)
             start = last
             if self.after_batch is not None:
@@ -209,11 +221,13 @@ class ProjectionRunner:
                 name = resolve_topic(topic).__qualname__
             except TopicError:
                 name = topic.rsplit(":", 1)[-1]
-            handled = self._topics[topic] = any(name in p.handlers for p in self.projections)
+            handled = self._topics[topic] = name == ERASED_EVENT or any(
+                name in p.handlers for p in self.projections
+            )
         return handled
 
     def _apply(self, db: Database, notifications, positions: dict[str, int], last: int,
-               final: bool = True) -> None:  # fmt: skip
+               final: bool = True, collect_erasures: bool = True) -> None:  # fmt: skip
         to_event = self.mapper.to_domain_event
         with db.atomic():
             for notification in notifications:
@@ -221,6 +235,8 @@ class ProjectionRunner:
                     continue
                 event = to_event(notification)
                 nid = notification.id
+                if collect_erasures and event_name(event) == ERASED_EVENT:
+                    self.pending_erasures.add(str(event.originator_id))
                 for projection in self.projections:
                     if nid > positions[projection.name]:
                         projection.handle(db, event, nid)
@@ -245,6 +261,26 @@ class ProjectionRunner:
         with self._lock:
             self._rebuild_locked(self.db())
             return self.catch_up(progress=progress, cancelled=cancelled)
+
+    def compact_after_erasure(self, progress: ProgressFn | None = None) -> int:
+        """Forget erased personal data: rebuild every read model, then compact the file.
+
+        The rebuild reads the redacted payloads, so no projection keeps a name, an
+        address or a note; VACUUM with ``secure_delete`` leaves no freed page with the
+        old bytes, and the WAL is checkpointed and truncated.
+        """
+        with self._lock:
+            return self._compact_locked(progress)
+
+    def _compact_locked(self, progress: ProgressFn | None) -> int:
+        db = self.db()
+        db.conn.execute("PRAGMA secure_delete=ON")
+        self._rebuild_locked(db)
+        done = self._catch_up_locked(progress, None, None)
+        self.pending_erasures.clear()
+        db.conn.execute("VACUUM")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return done
 
     def _rebuild_locked(self, db: Database) -> None:
         with db.atomic():

@@ -40,6 +40,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         self.on("Patron.HouseholdNoteSet")(self._household_set)
         self.on("Patron.NoteAdded")(self._note_added)
         self.on("Patron.Thanked")(self._thanked)
+        self.on("Patron.Erased")(self._erased)
         self.register_box_office()
         self.register_conversations()
 
@@ -99,6 +100,9 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         how = {"call": "phone"}.get(e.channel, e.channel)
         self.add(db, e, position, "thanks",
                  f"Thanked by {how} for coming to {self._label(db, e.reference_id)}")  # fmt: skip
+    def _erased(self, db, e, position):
+        when = e.occurred_at.date().isoformat()
+        self.add(db, e, position, "erased", f"Personal data erased by {e.recorded_by} on {when}")
 
 
 def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:

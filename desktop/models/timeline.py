@@ -36,6 +36,7 @@ class TimelineModel(RowTableModel):
             "donation": self.tr("Donation"),
             "thanks": self.tr("Thank-you"),
             "ladder": self.tr("Loyalty"),
+            "erased": self.tr("Erasure"),
         }
         return labels.get(kind, kind.replace("_", " ").capitalize())
 

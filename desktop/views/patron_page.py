@@ -29,6 +29,7 @@ from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
+from desktop.views.erase_dialog import EraseDialog
 from desktop.views.merge_bar import MergeBar
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_ladder import LadderSection
@@ -36,6 +37,7 @@ from desktop.views.patron_purchases import PurchasesPanel
 from desktop.views.timeline_detail import TimelineDetail
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
 from domain.errors import HouselightsError, InvalidInput, ValidationError
+from domain.personal_data import ERASED
 from projections import ladder, timeline
 from projections import patron_directory as directory
 
@@ -155,6 +157,12 @@ class PatronPage(QWidget):
         self.card = ContactCard(self)
         self.card.setMinimumWidth(300)
         self.card.setMaximumWidth(340)
+        self.erase_button = QPushButton(self.tr("Erase personal data…"), self.card)
+        self.erase_button.setObjectName("flatButton")
+        self.erase_button.setToolTip(
+            self.tr("Erase this patron's name, contact details and notes for good")
+        )
+        self.erase_button.clicked.connect(self.erase)
         card_scroll = QScrollArea(self)
         card_scroll.setObjectName("cardScroll")
         card_scroll.setWidget(self.card)
@@ -224,6 +232,8 @@ class PatronPage(QWidget):
         for button in self.purchases.page_actions:
             top.addWidget(button)
         top.addWidget(self.edit_button)
+        # Rarely needed, so at the foot of the card with the data it erases.
+        self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         note_row = QHBoxLayout()
         note_row.setSpacing(10)
@@ -296,6 +306,7 @@ class PatronPage(QWidget):
             # window refreshes this page as soon as they have it.
             self.card.name_label.setText(self.tr("Loading…"))
             self.edit_button.setEnabled(False)
+            self.erase_button.setEnabled(False)
             self.timeline_model.set_rows([])
             self.timeline_count.setText("")
             self.purchases.show_patron(None)
@@ -304,9 +315,12 @@ class PatronPage(QWidget):
             return
         self.merge_bar.show_patron(self.row)
         # A merged record is read-only: its history lives on the surviving record.
+        # An erased record keeps no personal data to edit or add to.
         merged = bool(self.row.get("merged_into"))
+        erased = self.row.get("name") == ERASED
         for widget in (self.edit_button, self.note_edit, self.note_button):
-            widget.setEnabled(not merged)
+            widget.setEnabled(not merged and not erased)
+        self.erase_button.setEnabled(not erased)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
         limit = self.timeline_model.page_size
@@ -364,3 +378,19 @@ class PatronPage(QWidget):
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
         return dialog
+
+    def erase(self) -> EraseDialog | None:
+        """Open the erase dialog (type the name to confirm); returns it for tests."""
+        if self.row is None:
+            return None
+        dialog = EraseDialog(self.app, self.runner, self.row, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.erased.connect(self._erased)
+        dialog.open()
+        return dialog
+
+    def _erased(self, _result: dict) -> None:
+        self._drafts.pop(self.patron_id or "", None)
+        self.note_edit.clear()
+        self.refresh()
+        self.message.emit(self.tr("Personal data erased."))

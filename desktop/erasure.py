@@ -1,0 +1,271 @@
+"""Erasing a patron's personal data from every file (issue 9): the storage half.
+
+Events are immutable, so Houselights uses a documented in-place redaction:
+
+1. ``Patron.Erased`` is recorded first (who and when, no personal data) and the
+   patron's contact keys are released (``Houselights.record_erasure``).
+2. The stored payloads of the patron's events, of events that name the patron,
+   and of events of aggregates that belong to the patron (a ticket, an order) are
+   rewritten: every field that ``domain/personal_data.py::PERSONAL_FIELDS`` lists
+   for that event becomes ``[erased]``. The table drives this; nothing here
+   names a field. Encrypted stores are decrypted, redacted and encrypted again.
+   Snapshots of those aggregates are deleted (they are taken again when needed).
+3. The read models are rebuilt from the redacted events (so every projection,
+   including the directory's full-text index, forgets the data), then compacted.
+4. Both SQLite files are compacted so no freed page keeps the old bytes:
+   ``secure_delete``, ``VACUUM`` and ``wal_checkpoint(TRUNCATE)``. A shared
+   PostgreSQL store gets ``VACUUM FULL`` on the events and snapshots tables.
+
+Counts and revenue never live in personal fields, so they stay true. Running an
+erasure again for the same patron finishes one that was interrupted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from uuid import UUID
+
+from domain.patron import patron_uuid
+from domain.personal_data import event_name, mentions, personal_fields, redact_state
+
+ProgressFn = Callable[[int, int], None]
+#: stored events read per query while looking for a patron's personal data
+PAGE = 2000
+
+
+# -- payloads ------------------------------------------------------------------
+def decode_state(mapper, state: bytes) -> dict:
+    if mapper.cipher:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor:
+        state = mapper.compressor.decompress(state)
+    return mapper.transcoder.decode(state)
+
+
+def encode_state(mapper, state: dict) -> bytes:
+    data = mapper.transcoder.encode(state)
+    if mapper.compressor:
+        data = mapper.compressor.compress(data)
+    if mapper.cipher:
+        data = mapper.cipher.encrypt(data)
+    return data
+
+
+# -- the two kinds of store ---------------------------------------------------
+class _SQLiteStore:
+    """Works through the recorder's own connection pool (its writer lock included)."""
+
+    def __init__(self, app):
+        self.datastore = app.recorder.datastore
+        self.table = app.recorder.events_table_name
+        recorder = app.snapshots.recorder if app.snapshots is not None else None
+        self.snapshots = recorder.events_table_name if recorder is not None else None
+
+    def topics(self) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT topic FROM {self.table}")
+            return [row[0] for row in c.fetchall()]
+
+    def rows(self, topics: list[str]) -> Iterator[tuple]:
+        """The stored events of these topics, a page at a time (memory stays flat)."""
+        marks = ",".join("?" * len(topics))
+        last = 0
+        while True:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT rowid, originator_id, topic, state FROM {self.table}"
+                    f" WHERE rowid > ? AND topic IN ({marks}) ORDER BY rowid LIMIT ?",
+                    (last, *topics, PAGE),
+                )
+                rows = c.fetchall()
+            for rowid, originator_id, topic, state in rows:
+                yield rowid, str(UUID(str(originator_id))), topic, bytes(state)
+            if len(rows) < PAGE:
+                return
+            last = rows[-1][0]
+
+    def first_event(self, originator_id: str) -> tuple[str, bytes] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT topic, state FROM {self.table} WHERE originator_id = ?"
+                " ORDER BY originator_version LIMIT 1",
+                (UUID(originator_id).hex,),  # eventsourcing's SQLite stores UUIDs as hex
+            )
+            row = c.fetchone()
+        return (row[0], bytes(row[1])) if row else None
+
+    def rewrite(self, changes: list[tuple[Any, bytes]], originators: set[str]) -> int:
+        with self.datastore.get_connection(commit=True) as conn:
+            raw = conn._sqlite_conn
+            raw.execute("PRAGMA secure_delete=ON")
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                raw.executemany(
+                    f"UPDATE {self.table} SET state = ? WHERE rowid = ?",
+                    [(state, key) for key, state in changes],
+                )
+                deleted = 0
+                if self.snapshots and originators:
+                    for originator in originators:
+                        deleted += raw.execute(
+                            f"DELETE FROM {self.snapshots} WHERE originator_id = ?",
+                            (UUID(originator).hex,),
+                        ).rowcount
+                raw.execute("COMMIT")
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+        return deleted
+
+    def compact(self) -> None:
+        with self.datastore.get_connection(commit=True) as conn:
+            compact_sqlite(conn._sqlite_conn)
+
+
+class _PostgresStore:
+    def __init__(self, app):
+        self.datastore = app.recorder.datastore
+        self.table = f"{self.datastore.schema}.{app.recorder.events_table_name}"
+        recorder = app.snapshots.recorder if app.snapshots is not None else None
+        self.snapshots = (
+            f"{self.datastore.schema}.{recorder.events_table_name}" if recorder else None
+        )
+
+    def topics(self) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT topic FROM {self.table}")
+            return [row["topic"] for row in c.fetchall()]
+
+    def rows(self, topics: list[str]) -> Iterator[tuple]:
+        """The stored events of these topics, a page at a time (memory stays flat)."""
+        last = 0
+        while True:
+            with self.datastore.transaction(commit=False) as c:
+                c.execute(
+                    f"SELECT notification_id, originator_id, originator_version, topic, state"
+                    f" FROM {self.table} WHERE notification_id > %s AND topic = ANY(%s)"
+                    " ORDER BY notification_id LIMIT %s",
+                    (last, topics, PAGE),
+                )
+                rows = c.fetchall()
+            for row in rows:
+                key = (row["originator_id"], row["originator_version"])
+                yield key, str(row["originator_id"]), row["topic"], bytes(row["state"])
+            if len(rows) < PAGE:
+                return
+            last = rows[-1]["notification_id"]
+
+    def first_event(self, originator_id: str) -> tuple[str, bytes] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT topic, state FROM {self.table} WHERE originator_id = %s"
+                " ORDER BY originator_version LIMIT 1",
+                (originator_id,),
+            )
+            row = c.fetchone()
+        return (row["topic"], bytes(row["state"])) if row else None
+
+    def rewrite(self, changes: list[tuple[Any, bytes]], originators: set[str]) -> int:
+        deleted = 0
+        with self.datastore.transaction(commit=True) as c:
+            for (originator_id, version), state in changes:
+                c.execute(
+                    f"UPDATE {self.table} SET state = %s"
+                    " WHERE originator_id = %s AND originator_version = %s",
+                    (state, originator_id, version),
+                )
+            if self.snapshots and originators:
+                c.execute(
+                    f"DELETE FROM {self.snapshots} WHERE originator_id = ANY(%s)",
+                    ([o for o in originators],),
+                )
+                deleted = c.rowcount
+        return deleted
+
+    def compact(self) -> None:
+        """VACUUM FULL writes the tables anew, leaving no dead row versions behind."""
+        with self.datastore.get_connection() as conn:
+            conn.autocommit = True
+            try:
+                for table in (self.table, self.snapshots):
+                    if table:
+                        conn.execute(f"VACUUM FULL {table}")
+            finally:
+                conn.autocommit = False
+
+
+def _store(app):
+    if hasattr(app.recorder.datastore, "schema"):
+        return _PostgresStore(app)
+    return _SQLiteStore(app)
+
+
+def compact_sqlite(conn) -> dict:
+    """Rewrite a SQLite file so no freed page keeps old bytes, and empty its WAL."""
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("VACUUM")
+    busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return {"checkpointed": not busy}
+
+
+# -- redaction ----------------------------------------------------------------
+def redact_stored_events(app, patron_id: str) -> dict:
+    """Rewrite the personal fields of every stored event about the patron."""
+    pid = str(patron_uuid(patron_id))
+    store = _store(app)
+    mapper = app.mapper
+    topics = [t for t in store.topics() if personal_fields(event_name(t))]
+    owners: dict[str, bool] = {pid: True}
+
+    def belongs(originator_id: str) -> bool:
+        """Whether an aggregate is the patron's: its first event names the patron."""
+        if originator_id not in owners:
+            first = store.first_event(originator_id)
+            owners[originator_id] = bool(first) and mentions(decode_state(mapper, first[1]), pid)
+        return owners[originator_id]
+
+    changes: list[tuple[Any, bytes]] = []
+    originators: set[str] = set()
+    for key, originator_id, topic, stored in store.rows(topics) if topics else ():
+        state = decode_state(mapper, stored)
+        if not (originator_id == pid or mentions(state, pid) or belongs(originator_id)):
+            continue
+        redacted = redact_state(event_name(topic), state)
+        if redacted is not None:
+            changes.append((key, encode_state(mapper, redacted)))
+            originators.add(originator_id)
+    snapshots = store.rewrite(changes, originators) if changes else 0
+    return {"events_redacted": len(changes), "snapshots_deleted": snapshots}
+
+
+def store_redacted(app, patron_ids: Iterable[str]) -> bool:
+    """Whether the store already holds these patrons' first events redacted.
+
+    A workstation that sees another one's ``Patron.Erased`` waits for this before
+    rebuilding its read models, so it never rebuilds from payloads not yet rewritten.
+    """
+    store = _store(app)
+    for patron_id in patron_ids:
+        first = store.first_event(str(patron_uuid(patron_id)))
+        if first and redact_state(event_name(first[0]), decode_state(app.mapper, first[1])):
+            return False
+    return True
+
+
+def erase_patron(app, runner, patron_id: str, progress: ProgressFn | None = None) -> dict:
+    """Erase a patron's personal data from the event store and the read models.
+
+    ``app`` is the Houselights service, ``runner`` this workstation's projection
+    runner; ``progress(done, total)`` reports the read-model rebuild (the long part).
+    """
+    started = time.perf_counter()
+    pid = str(app._patron(patron_id).id)
+    recorded = app.record_erasure(pid)
+    result = {"patron_id": pid, "recorded": recorded}
+    result.update(redact_stored_events(app, pid))
+    _store(app).compact()
+    result["events_replayed"] = runner.compact_after_erasure(progress=progress)
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result

@@ -1,0 +1,57 @@
+"""Sign in: a name and a password (staff) or a door PIN (volunteers).
+
+Shown at start once the store has staff accounts, and from File → Switch user.
+The application service checks the argon2 hash and, from then on, records the
+signed-in person on every event and enforces their role.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.views.widgets import dialog_buttons, error_label, show_error
+from domain.errors import HouselightsError
+
+
+class SignInDialog(QDialog):
+    def __init__(self, app, parent: QWidget | None = None, name: str = ""):
+        super().__init__(parent)
+        self.app = app
+        self.account: dict | None = None
+        self.setWindowTitle(self.tr("Sign in to Houselights"))
+        self.setMinimumWidth(420)
+        intro = QLabel(
+            self.tr("Sign in with your name and password. Door volunteers can use their "
+                    "door PIN."),
+            self,
+        )  # fmt: skip
+        intro.setWordWrap(True)
+        self.name_field = QLineEdit(name, self)
+        self.name_field.setObjectName("signInName")
+        self.secret_field = QLineEdit(self)
+        self.secret_field.setObjectName("signInSecret")
+        self.secret_field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = error_label(self)
+        self.sign_in_button, self.cancel_button, buttons = dialog_buttons(
+            self, self.tr("Sign in"), self.sign_in
+        )
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name_field)
+        form.addRow(self.tr("Password or PIN"), self.secret_field)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        (self.secret_field if name else self.name_field).setFocus()
+
+    def sign_in(self) -> None:
+        secret = self.secret_field.text()
+        try:
+            self.account = self.app.sign_in(self.name_field.text(), password=secret, pin=secret)
+        except HouselightsError as error:
+            show_error(self.error, str(error))
+            self.secret_field.clear()
+            self.secret_field.setFocus()
+            return
+        self.accept()

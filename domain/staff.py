@@ -1,0 +1,161 @@
+"""Staff accounts (issue 9): who may sign in, with which role.
+
+Accounts are event-sourced like everything else, so every workstation on a
+shared store knows them. Passwords and door PINs are kept only as argon2
+hashes (argon2-cffi). A ``StaffRoster`` aggregate lists every account, so
+"are there accounts yet?" and "who is there?" need no read model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from eventsourcing.domain import Aggregate, event
+
+from domain.contact import clean_text, fold
+from domain.errors import ValidationError
+from domain.roles import DOOR, check_role
+
+_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/staff")
+_hasher = PasswordHasher()
+MIN_PASSWORD = 8
+
+
+def staff_uuid(name: str) -> UUID:
+    """One account per name: accents, case and spaces do not make a second one."""
+    return uuid5(_NAMESPACE, "staff:" + " ".join(fold(name).split()))
+
+
+def check_name(name: str) -> str:
+    name = clean_text(name)
+    if not name:
+        raise ValidationError("name", "Type the staff member's name.")
+    if len(name) > 80:
+        raise ValidationError("name", "That name is too long (80 characters at most).")
+    return name
+
+
+def hash_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError("password", f"A password needs at least {MIN_PASSWORD} characters.")
+    return _hasher.hash(password)
+
+
+def hash_pin(pin: str) -> str:
+    pin = (pin or "").strip()
+    if not pin.isdigit() or not 4 <= len(pin) <= 8:
+        raise ValidationError("pin", "A door PIN is 4 to 8 digits.")
+    return _hasher.hash(pin)
+
+
+def verify(stored_hash: str, secret: str) -> bool:
+    if not stored_hash or not secret:
+        return False
+    try:
+        return _hasher.verify(stored_hash, secret)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+class StaffMember(Aggregate):
+    class Event(Aggregate.Event):
+        occurred_at: datetime
+        recorded_by: str
+        workstation: str
+
+    @event("Created")
+    def __init__(self, name: str, role: str, occurred_at: datetime, recorded_by: str,
+                 workstation: str):  # fmt: skip
+        self.name = name
+        self.role = role
+        self.password_hash = ""
+        self.pin_hash = ""
+        self.active = True
+        self.created_at = occurred_at
+
+    @classmethod
+    def create(cls, name: str, role: str, stamp: dict) -> StaffMember:
+        name = check_name(name)
+        return cls._create(cls.Created, id=staff_uuid(name), name=name, role=check_role(role),
+                           **stamp)  # fmt: skip
+
+    def change_role(self, role: str, stamp: dict) -> bool:
+        role = check_role(role)
+        if role == self.role:
+            return False
+        self._role_changed(role=role, **stamp)
+        return True
+
+    @event("RoleChanged")
+    def _role_changed(self, role: str, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.role = role
+
+    def set_password(self, password: str, stamp: dict) -> None:
+        self._password_set(password_hash=hash_password(password), **stamp)
+
+    @event("PasswordSet")
+    def _password_set(self, password_hash: str, occurred_at: datetime, recorded_by: str,
+                      workstation: str):  # fmt: skip
+        self.password_hash = password_hash
+
+    def set_pin(self, pin: str, stamp: dict) -> None:
+        self._pin_set(pin_hash=hash_pin(pin), **stamp)
+
+    @event("PinSet")
+    def _pin_set(self, pin_hash: str, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.pin_hash = pin_hash
+
+    def deactivate(self, stamp: dict) -> bool:
+        if not self.active:
+            return False
+        self._deactivated(**stamp)
+        return True
+
+    @event("Deactivated")
+    def _deactivated(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.active = False
+
+    def accepts(self, password: str | None = None, pin: str | None = None) -> bool:
+        """Staff sign in with a password; a door volunteer may also use the door PIN
+        (a short PIN never opens a box-office or manager session)."""
+        if not self.active:
+            return False
+        if password and verify(self.password_hash, password):
+            return True
+        return self.role == DOOR and bool(pin) and verify(self.pin_hash, pin.strip())
+
+    def summary(self) -> dict:
+        return {"id": str(self.id), "name": self.name, "role": self.role, "active": self.active,
+                "has_password": bool(self.password_hash), "has_pin": bool(self.pin_hash),
+                "door_only": self.role == DOOR}  # fmt: skip
+
+
+class StaffRoster(Aggregate):
+    """The list of every staff account (one per store)."""
+
+    ID = uuid5(_NAMESPACE, "roster")
+
+    class Event(Aggregate.Event):
+        occurred_at: datetime
+        recorded_by: str
+        workstation: str
+
+    @event("Opened")
+    def __init__(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.staff_ids: list[str] = []
+
+    @classmethod
+    def open(cls, stamp: dict) -> StaffRoster:
+        return cls._create(cls.Opened, id=cls.ID, **stamp)
+
+    def add(self, staff_id: str, stamp: dict) -> None:
+        if staff_id not in self.staff_ids:
+            self._member_added(staff_id=staff_id, **stamp)
+
+    @event("MemberAdded")
+    def _member_added(self, staff_id: str, occurred_at: datetime, recorded_by: str,
+                      workstation: str):  # fmt: skip
+        self.staff_ids.append(staff_id)

@@ -1,0 +1,84 @@
+"""Read model: the audit trail -- who did what, when, from which workstation (issue 9).
+
+One row per recorded action, over every event the app records (the events listed
+in ``domain/personal_data.py``, so a new event is audited as soon as it is listed
+there), except the bookkeeping that accompanies an action (contact-key index
+entries, the seats and tickets that an order already stands for). Rows carry the
+event's name in plain words and the id of the thing it happened to, never
+personal data, so the audit needs nothing from an erasure.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from domain.event_words import plain_words
+from domain.personal_data import PERSONAL_FIELDS
+from projections.base import Projection, event_name, iso, run_script
+
+COLUMNS = ("position", "occurred_at", "recorded_by", "workstation", "action", "event", "subject")
+
+#: events that only accompany another one the audit already shows
+QUIET = frozenset({
+    "ContactKey.Opened", "ContactKey.Claimed", "ContactKey.Released",
+    "Performance.SeatsTaken", "Performance.SeatsReleased", "Ticket.Issued",
+    "StaffRoster.Opened", "StaffRoster.MemberAdded",
+})  # fmt: skip
+
+
+class Audit(Projection):
+    name = "audit"
+    version = 1
+    tables = ("audit",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        for name in PERSONAL_FIELDS:
+            if name not in QUIET:
+                self.on(name)(self._recorded)
+
+    def create(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS audit (
+                position INTEGER PRIMARY KEY,
+                occurred_at TEXT NOT NULL,
+                recorded_by TEXT NOT NULL DEFAULT '',
+                workstation TEXT NOT NULL DEFAULT '',
+                action TEXT NOT NULL,
+                event TEXT NOT NULL,
+                subject TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS audit_when ON audit (occurred_at DESC, position DESC);
+            """,
+        )
+
+    def _recorded(self, db: Database, e, position: int) -> None:
+        name = event_name(e)
+        db.conn.execute(
+            "INSERT OR REPLACE INTO audit VALUES (?,?,?,?,?,?,?)",
+            (position, iso(e.occurred_at), getattr(e, "recorded_by", ""),
+             getattr(e, "workstation", ""), plain_words(name), name,
+             str(e.originator_id)),
+        )  # fmt: skip
+
+
+def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
+    """The newest actions first (by when they happened); ``text`` keeps those whose
+    staff member, workstation or action contains it (case aside)."""
+    where, params = "", []
+    if text.strip():
+        like = f"%{text.strip()}%"
+        where = " WHERE recorded_by LIKE ? OR workstation LIKE ? OR action LIKE ?"
+        params = [like, like, like]
+    cur = db.conn.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM audit{where}"
+        " ORDER BY occurred_at DESC, position DESC LIMIT ?",
+        (*params, limit),
+    )
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+
+
+def count(db: Database) -> int:
+    return db.conn.execute("SELECT count(*) FROM audit").fetchone()[0]

@@ -1,0 +1,66 @@
+"""``houselights erase PATRON_ID``: asks first, then erases; figures stay."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from desktop.bootstrap import bootstrap
+from desktop.cli import main
+from desktop.config import resolve
+from tests.erasure.conftest import SECRETS, files_containing, register_secret_patron, sell_and_scan
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def make_patron(data) -> str:
+    services = bootstrap(resolve(data))
+    try:
+        patron_id = register_secret_patron(services.app)
+        sell_and_scan(services.app, patron_id)
+    finally:
+        services.close()
+    return patron_id
+
+
+def test_erase_asks_for_the_name_and_keeps_sales(capsys, monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    patron_id = make_patron(data)
+    _, before, _ = run(capsys, "--data", str(data), "performances", "--json")
+
+    # Not confirmed (no terminal, no --yes): nothing happens.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "--data", str(data), "erase", patron_id)
+    assert code == 1 and "--yes" in err
+    assert files_containing(data, SECRETS)
+
+    # A wrong name typed at the prompt: nothing happens either.
+    monkeypatch.setattr("sys.stdin", _Terminal("Somebody Else\n"))
+    code, _, err = run(capsys, "--data", str(data), "erase", patron_id)
+    assert code == 1 and "did not match" in err
+    assert files_containing(data, SECRETS)
+
+    monkeypatch.setattr("sys.stdin", _Terminal("zebulonia quixwortham\n"))
+    code, out, _ = run(capsys, "--data", str(data), "--staff", "the manager", "erase", patron_id)
+    assert code == 0 and "Erased the personal data" in out
+    assert files_containing(data, SECRETS) == []
+    _, after, _ = run(capsys, "--data", str(data), "performances", "--json")
+    assert json.loads(after) == json.loads(before)
+
+
+def test_erase_with_yes_and_json_and_an_unknown_patron(capsys, tmp_path):
+    data = tmp_path / "data"
+    patron_id = make_patron(data)
+    code, out, _ = run(capsys, "--data", str(data), "erase", patron_id, "--yes", "--json")
+    assert code == 0 and json.loads(out)["events_redacted"] >= 4
+    code, _, err = run(capsys, "--data", str(data), "erase", "nobody", "--yes")
+    assert code == 1 and "could not find" in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True

@@ -1,0 +1,49 @@
+"""Erasing from the patron page: type the name, press the button, the data is gone."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.models.timeline import TimelineModel
+from desktop.views.erase_dialog import EraseDialog
+from domain.personal_data import ERASED
+from projections import patron_directory
+from tests.erasure.conftest import files_containing
+
+
+@pytest.fixture
+def ada_page(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.patron_list.search_field, "lovelace")
+    qtbot.keyClick(window.patron_list.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.patrons_area.currentWidget() is window.patron_page)
+    return window.patron_page
+
+
+def test_typing_the_name_unlocks_the_erasure_and_the_page_shows_it(
+    ada_page, qtbot, column, services
+):
+    page = ada_page
+    qtbot.mouseClick(page.erase_button, Qt.MouseButton.LeftButton)
+    dialog = next(w for w in page.findChildren(EraseDialog) if w.isVisible())
+    assert not dialog.erase_button.isEnabled()
+    qtbot.keyClicks(dialog.name_edit, "Ada Lovelac")
+    assert not dialog.erase_button.isEnabled()
+    qtbot.keyClicks(dialog.name_edit, "e")
+    assert dialog.erase_button.isEnabled()
+    with qtbot.waitSignal(dialog.erased, timeout=30000):
+        qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: page.card.name_label.text() == ERASED)
+    assert page.card.email_label.text() == ERASED
+    assert column(page.timeline_table, TimelineModel.SUMMARY)[0].startswith(
+        "Personal data erased by maria on "
+    )
+    assert not page.edit_button.isEnabled() and not page.note_edit.isEnabled()
+    assert patron_directory.search(services.runner.db(), "lovelace") == []
+    secrets = {"name": "Lovelace", "email": "ada@example.org", "street": "12 Mill Lane",
+               "household": "needs the lift"}  # fmt: skip
+    assert files_containing(services.config.data_dir, secrets) == []
+    # The other patrons keep their data.
+    assert files_containing(services.config.data_dir, {"other": "Hopper"})

@@ -1,0 +1,118 @@
+"""Staff accounts in the window: sign in, the role decides the areas, the audit view."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.main_window import AUDIT, BOX_OFFICE, DOOR, PATRONS
+from desktop.models.audit_table import AuditModel
+from desktop.models.base import ROW_ROLE
+from domain.errors import NotAllowed
+
+
+@pytest.fixture
+def staffed(services):
+    """The four patrons' store, with a manager, a box-office clerk and a door volunteer."""
+    app = services.app
+    app.add_staff("Maria", "manager", password="manager-pass")
+    app.sign_in("Maria", password="manager-pass")
+    app.add_staff("Bob", "box_office", password="box-office-pass")
+    app.add_staff("Dee", "door", pin="2468")
+    services.runner.catch_up()
+    return services
+
+
+def visible_areas(window) -> list[str]:
+    nav = window.navigation
+    return [nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(nav.count())
+            if not nav.item(i).isHidden()]  # fmt: skip
+
+
+def sign_in(qtbot, window, name: str, secret: str):
+    dialog = window.switch_user()
+    qtbot.keyClicks(dialog.name_field, name)
+    qtbot.keyClicks(dialog.secret_field, secret)
+    qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    return dialog
+
+
+def test_each_role_sees_its_areas_and_the_service_refuses_the_rest(
+    open_window, staffed, qtbot, column
+):
+    window = open_window(staffed)
+    assert AUDIT in visible_areas(window) and "Maria (Manager)" in window.windowTitle()
+
+    dialog = sign_in(qtbot, window, "Dee", "1111")
+    assert dialog.isVisible() and "do not match" in dialog.error.text()
+    assert dialog.secret_field.text() == ""
+    qtbot.keyClicks(dialog.secret_field, "2468")
+    qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert visible_areas(window) == [DOOR] and window.current_area() == DOOR
+    window.show_area(PATRONS)
+    assert window.current_area() == DOOR  # no browsing donor data from the door
+    with pytest.raises(NotAllowed):  # and no hidden button gets round the service
+        staffed.app.register_patron("Sneaky", "Volunteer")
+
+    sign_in(qtbot, window, "bob", "box-office-pass")
+    qtbot.waitUntil(lambda: BOX_OFFICE in visible_areas(window))
+    assert AUDIT not in visible_areas(window)
+    assert not window.patron_page.erase_button.isVisibleTo(window.patron_page)
+
+    sign_in(qtbot, window, "Maria", "manager-pass")
+    qtbot.waitUntil(lambda: AUDIT in visible_areas(window))
+    window.show_area(AUDIT)
+    view = window.audit_view
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0)
+    assert "Staff account created" in column(view.table, AuditModel.ACTION)
+    qtbot.keyClicks(view.filter_field, "registered")
+    qtbot.waitUntil(lambda: set(column(view.table, AuditModel.WHO)) == {"maria"})
+    assert view.count_label.text() == "4 actions"  # the four patrons, registered by maria
+    view.table.sortByColumn(AuditModel.WHEN, Qt.SortOrder.AscendingOrder)
+    moments = [view.proxy.index(r, 0).data(ROW_ROLE)["occurred_at"]
+               for r in range(view.proxy.rowCount())]  # fmt: skip
+    assert len(moments) == 4 and moments == sorted(moments) and moments[0] < moments[-1]
+
+
+def test_cancelling_the_sign_in_after_signing_out_closes_the_window(open_window, staffed, qtbot):
+    window = open_window(staffed)
+    dialog = window.sign_out()
+    assert window.app.signed_in() is None and visible_areas(window) == []
+    assert not window.areas.isVisible()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window, qtbot, column):
+    from desktop.models.staff_table import StaffModel
+
+    dialog = window.manage_staff()
+    assert "until the first account" in dialog.intro.text()
+    qtbot.keyClicks(dialog.name_field, "Dee")
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("door"))
+    qtbot.keyClicks(dialog.pin_field, "2468")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "first account must be a manager" in dialog.error.text()
+    assert not window.app.accounts_exist()
+
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("manager"))
+    qtbot.keyClicks(dialog.password_field, "short")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert "at least 8" in dialog.error.text()
+    dialog.password_field.clear()
+    qtbot.keyClicks(dialog.password_field, "manager-pass")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert column(dialog.table, StaffModel.NAME) == ["Dee"]
+    assert window.app.signed_in()["name"] == "Dee"
+    assert "Dee (Manager)" in window.windowTitle()
+
+    qtbot.keyClicks(dialog.name_field, "Sam")
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData("door"))
+    qtbot.keyClicks(dialog.pin_field, "1357")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    # Dee kept the PIN typed on the first try (a manager may use the door, too).
+    assert column(dialog.table, StaffModel.SIGN_IN) == ["password or door PIN", "door PIN"]
+    dialog.table.selectRow(1)
+    qtbot.mouseClick(dialog.deactivate_button, Qt.MouseButton.LeftButton)
+    assert column(dialog.table, StaffModel.STATE) == ["Active", "Deactivated"]
