@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_duplicate_commands(sub)
     report = sub.add_parser("report", help="the manager's figures, as on the screens")
-    which = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    which = report.add_subparsers(dest="report", required=True)
     ladder = which.add_parser("ladder", help="patrons on each rung of the loyalty ladder")
     ladder.add_argument("--json", action="store_true")
     attendance = which.add_parser(

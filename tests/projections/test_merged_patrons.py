@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from projections import all_projections, box_office, door, duplicates, patron_merges, timeline
 from projections import patron_directory as directory
+from projections.audit import Audit
 
 NOW = datetime.now(tz=UTC).replace(microsecond=0)
 PRICES = {"Adult": 3000}
@@ -51,7 +52,8 @@ def every_table(db) -> dict[str, list[tuple]]:
         table: sorted(db.conn.execute(f"SELECT * FROM [{table}]").fetchall(), key=repr)
         for projection in all_projections()
         for table in projection.tables
-        if not table.endswith("_fts")
+        # The audit trail is a log of actions: merging and unmerging are rightly in it.
+        if not table.endswith("_fts") and table not in Audit.tables
     }
 
 
