@@ -38,6 +38,7 @@ from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
 from desktop.views.placeholder import PlaceholderPage
 from desktop.views.reports import ReportsView
+from desktop.views.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
 
 DEFAULT_POLL_MS = 2000
@@ -110,6 +111,8 @@ class MainWindow(QMainWindow):
         self.poll_timer.setInterval(int(interval))
         self.poll_timer.timeout.connect(self.poll)
         self.poll_timer.start()
+        if self.settings is not None:
+            self.settings.changed.connect(self._setting_changed)
 
         self._restore()
         self.patron_list.run_search()
@@ -193,16 +196,9 @@ class MainWindow(QMainWindow):
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
         )
         self.pages[REPORTS] = self.reports
-        self.pages[SETTINGS] = PlaceholderPage(
-            titles[SETTINGS],
-            self.tr("Choose how Houselights works for your organization."),
-            [
-                self.tr("Loyalty ladder thresholds, staff names and this workstation's name"),
-                self.tr("Where the data lives, and the shared database for several computers"),
-                self.tr("Backups"),
-            ],
-            self,
-        )
+        self.settings_page = SettingsPage(self.settings, self.services.config, self)
+        self.settings_page.message.connect(self.show_message)
+        self.pages[SETTINGS] = self.settings_page
 
         self.areas = QStackedWidget(self)
         self.areas.setObjectName("areas")
@@ -290,6 +286,10 @@ class MainWindow(QMainWindow):
             return default
         value = self.settings.get(key)
         return default if value in (None, "") else value
+
+    def _setting_changed(self, key: str) -> None:
+        if key == "projections/poll_interval_ms":
+            self.poll_timer.setInterval(int(self._setting(key, DEFAULT_POLL_MS)))
 
     def _restore(self) -> None:
         geometry = self._setting("ui/geometry", None)
