@@ -183,9 +183,8 @@ def test_a_newly_declared_setting_appears_without_changing_the_page(
     assert settings.get("backup/keep_days") == 60 and settings.get("backup/automatic") is True
 
 
-def test_a_loyalty_rule_changed_here_recomputes_the_ladder(
-    open_window, services, settings, history, qtbot  # noqa: F811
-):
+@pytest.mark.usefixtures("history")
+def test_a_loyalty_rule_changed_here_recomputes_the_ladder(open_window, services, settings, qtbot):
     window = open_window(services, settings)
     view = open_ladder(window, qtbot)
     assert bar_values(view) == [1, 1, 1, 0, 1]  # Adam bought 23 months ago: lapsed
