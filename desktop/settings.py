@@ -10,7 +10,8 @@ needs only its ``declare`` line. Optional arguments: ``hidden=True`` for what
 the app keeps for itself (window geometry, hashes; keys holding a hash, a
 password, a secret, a salt or a geometry are internal whatever they say),
 ``minimum``/``maximum`` for a number's range, ``check`` (a value -> a message
-saying what is wrong, or "") and ``required`` (a text that must not be empty).
+saying what is wrong, or "") and ``required`` (a text that must not be empty),
+``restart=True`` for what is read only when the app starts.
 A key whose last part ends in ``folder`` or ``_dir`` gets a folder picker.
 """
 
@@ -47,6 +48,8 @@ class Setting:
     required: bool = False
     #: value -> what is wrong with it in words (translated), or "" when it is fine
     check: Callable[[object], str] | None = field(default=None, compare=False)
+    #: read when Houselights starts: a change takes effect at the next start
+    restart: bool = False
 
     @property
     def group(self) -> str:
@@ -95,14 +98,15 @@ def _tr(text: str) -> str:
 
 def declare(key: str, default: object, type: type, description: str, *, hidden: bool = False,
             minimum: int | None = None, maximum: int | None = None, required: bool = False,
-            check: Callable[[object], str] | None = None) -> Setting:  # fmt: skip
+            check: Callable[[object], str] | None = None, restart: bool = False,
+            ) -> Setting:  # fmt: skip
     """Declare a setting once, with its default; the default must have its type."""
     if key in SETTINGS:
         raise ValueError(f"setting {key!r} is declared twice")
     if not _is_a(default, type):
         raise TypeError(f"default of {key} is not a {type.__name__}: {default!r}")
     SETTINGS[key] = Setting(key, default, type, description, hidden, minimum, maximum,
-                            required, check)  # fmt: skip
+                            required, check, restart)  # fmt: skip
     return SETTINGS[key]
 
 
@@ -140,11 +144,11 @@ declare("projections/poll_interval_ms", 1000, int,
         "How often to look for events from other workstations (milliseconds)",
         minimum=200, maximum=60_000)  # fmt: skip
 declare("workstation/name", socket.gethostname(), str, "This computer's name on every event",
-        required=True)  # fmt: skip
+        required=True, restart=True)  # fmt: skip
 declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)",
         check=time_zone_problem)  # fmt: skip
 declare("staff/current", "office", str, "The staff member recorded on new events",
-        required=True)  # fmt: skip
+        required=True, restart=True)  # fmt: skip
 declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets",
         required=True)  # fmt: skip
 declare("door/name", "Main door", str, "This door's name, recorded on every scan made here",

@@ -118,6 +118,9 @@ class SettingField(QWidget):
             layout.addWidget(self.editor, 1)
         if self.choose_button is not None:
             layout.addWidget(self.choose_button)
+        self.note = QLabel(self.tr("Takes effect the next time Houselights starts."), parent)
+        self.note.setObjectName("muted")
+        self.note.setVisible(setting.restart)
 
     def _editor(self, setting: Setting) -> QWidget:
         if setting.type is bool:
@@ -299,7 +302,9 @@ class SettingsPage(QWidget):
                 grid.addWidget(field, row, 1)
                 grid.addWidget(field.reset_button, row, 2)
                 grid.addWidget(field.error, row + 1, 1, 1, 2)
-                row += 2
+                if setting.restart:
+                    grid.addWidget(field.note, row + 2, 0, 1, 3)
+                row += 3
             self.body.addWidget(card)
 
     def _data_card(self, body: QWidget) -> QFrame:

@@ -12,7 +12,8 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     names = {p.stem for p in written}
     assert {"patrons", "search", "patron", "new-patron-validation",
             "new-patron-duplicate", "ticket", "sell-tickets", "new-performance",
-            "import-preview", "import-dry-run", "ladder"} <= names  # fmt: skip
+            "import-preview", "import-dry-run", "ladder", "settings",
+            "settings-data"} <= names  # fmt: skip
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
     verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")
     assert {f"door-{v}" for v in verdicts} | {"door-ready", "door-find-by-name"} <= names

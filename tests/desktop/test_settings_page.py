@@ -69,6 +69,8 @@ def test_every_setting_but_the_internal_ones_has_an_editor_of_its_type(page):
     assert titles[:3] == ["Organization", "Loyalty ladder", "Door"]
     assert "Box office: importing online sales" in titles and "This workstation" in titles
     assert not page.apply_button.isEnabled() and not page.revert_button.isEnabled()
+    later = [key for key, field in page.fields.items() if not field.note.isHidden()]
+    assert later == ["staff/current", "workstation/name"]  # read when the app starts
 
 
 def test_an_edit_is_saved_by_apply(page, settings, qtbot):
