@@ -77,7 +77,10 @@ class Setting:
     def problem(self, value: object) -> str:
         """What is wrong with this value for this setting, in words; "" if nothing."""
         if not _is_a(value, self.type):
-            return _tr("This needs to be a {kind}.").format(kind=self.type.__name__)
+            kinds = {int: _tr("a whole number"), bool: _tr("on or off"), str: _tr("text")}
+            return _tr("This needs to be {kind}.").format(
+                kind=kinds.get(self.type, self.type.__name__)
+            )
         if self.type is int:
             low, high = self.range
             if not low <= value <= high:
