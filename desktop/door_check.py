@@ -7,14 +7,29 @@ details.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from domain import door as rules
 from domain import loyalty
-from projections import door
+from projections import door, ladder
 
 #: an UNKNOWN verdict for input that is not a well-formed code at all
 INVALID = "invalid"
+
+
+def door_greeting(db, patron_id: str, performance_id: str,
+                  thresholds: loyalty.LoyaltyThresholds | None = None,
+                  now: datetime | None = None) -> loyalty.Greeting:  # fmt: skip
+    """What to say to a patron admitted now: the door read model's facts for the visit
+    and the cues, the loyalty ladder's rung (so the door agrees with the patron page,
+    refunds and all); the door's own reckoning only when the ladder has no row yet."""
+    t = thresholds or loyalty.LoyaltyThresholds()
+    now = now or datetime.now(tz=UTC)
+    facts = door.patron_facts(db, patron_id, performance_id, t.group_size)
+    greeting = loyalty.greeting(facts, now, t)
+    rung = ladder.patron_rung(db, patron_id, now)
+    return replace(greeting, rung=rung) if rung else greeting
 
 
 def check_in(services, code: str, performance_id: str, door_name: str = rules.DEFAULT_DOOR,
@@ -28,10 +43,8 @@ def check_in(services, code: str, performance_id: str, door_name: str = rules.DE
     patron = None
     if result["verdict"] == rules.ADMIT and result.get("patron_id"):
         services.runner.catch_up()
-        t = thresholds or loyalty.LoyaltyThresholds()
-        facts = door.patron_facts(services.runner.db(), result["patron_id"], performance_id,
-                                  t.group_size)  # fmt: skip
-        greeting = loyalty.greeting(facts, datetime.now(tz=UTC), t)
+        greeting = door_greeting(services.runner.db(), result["patron_id"], performance_id,
+                                 thresholds)  # fmt: skip
         patron = {
             "id": result["patron_id"],
             "first_name": greeting.first_name,

@@ -40,8 +40,8 @@ from desktop.views.ladder import LadderView
 from desktop.views.patron_dialog import PatronDialog
 from desktop.views.patron_page import PatronPage
 from desktop.views.patrons import PatronListView
-from desktop.views.placeholder import PlaceholderPage
 from desktop.views.reports import ReportsView
+from desktop.views.settings_page import SettingsPage
 from desktop.views.sign_in_dialog import SignInDialog
 from desktop.views.thank_yous import ThankYouView
 from desktop.watcher import ReadModelWatcher
@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
         self.poll_timer.setInterval(int(interval))
         self.poll_timer.timeout.connect(self.poll)
         self.poll_timer.start()
+        if self.settings is not None:
+            self.settings.changed.connect(self._setting_changed)
 
         self._restore()
         self.patron_list.run_search()
@@ -221,16 +223,9 @@ class MainWindow(QMainWindow):
         self.duplicates.open_patron.connect(self.open_patron)
         self.duplicates.message.connect(self.show_message)
         self.pages[DUPLICATES] = self.duplicates
-        self.pages[SETTINGS] = PlaceholderPage(
-            titles[SETTINGS],
-            self.tr("Choose how Houselights works for your organization."),
-            [
-                self.tr("Loyalty ladder thresholds, staff names and this workstation's name"),
-                self.tr("Where the data lives, and the shared database for several computers"),
-                self.tr("Backups"),
-            ],
-            self,
-        )
+        self.settings_page = SettingsPage(self.settings, self.services.config, self)
+        self.settings_page.message.connect(self.show_message)
+        self.pages[SETTINGS] = self.settings_page
 
         self.audit_view = AuditView(self.runner, self)
         self.audit_view.exported.connect(
@@ -342,6 +337,10 @@ class MainWindow(QMainWindow):
             return default
         value = self.settings.get(key)
         return default if value in (None, "") else value
+
+    def _setting_changed(self, key: str) -> None:
+        if key == "projections/poll_interval_ms":
+            self.poll_timer.setInterval(int(self._setting(key, DEFAULT_POLL_MS)))
 
     def _restore(self) -> None:
         geometry = self._setting("ui/geometry", None)

@@ -164,6 +164,20 @@ def _conversation_shots(window, shot, qt_app, services) -> None:
         shot(window, "timeline-chat")
     _settle(qt_app)
     window.show_patron_list()
+def _settings_shots(window, shot) -> None:
+    """The Settings screen: a loyalty rule being changed, then where the data lives."""
+    window.show_area("settings")
+    page = window.settings_page
+    page.scroll.verticalScrollBar().setValue(0)
+    page.fields["organization/name"].set_value("Riverside Opera Company")
+    page.apply()
+    page.fields["loyalty/lapsed_months"].set_value(24)
+    shot(window, "settings")
+    page.revert()
+    bar = page.scroll.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    shot(window, "settings-data")
+    bar.setValue(0)
 
 
 def _wait(app, done, seconds: float = 30) -> None:
@@ -177,9 +191,12 @@ def _wait(app, done, seconds: float = 30) -> None:
 def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> list[Path]:
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+
     from desktop.app import application, create_main_window
     from desktop.bootstrap import bootstrap
     from desktop.config import resolve
+    from desktop.settings import Settings
     from domain import demo
     from projections import patron_directory
 
@@ -199,7 +216,9 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
         try:
             demo.generate(services.app, patrons, seed=seed)
             services.runner.catch_up()
-            window = create_main_window(services)
+            # settings in a throwaway file: the Settings screen works, yours stay untouched
+            store = QSettings(str(Path(data) / "settings.ini"), QSettings.Format.IniFormat)
+            window = create_main_window(services, Settings(store))
             window.resize(*SIZE)
             window.show()
             window.set_sync_status(services.runner.lag())
@@ -232,12 +251,13 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             shot(dialog, "new-patron-duplicate")
             dialog.reject()
 
-            for area in ("box_office", "door", "thank_yous", "reports", "settings"):
+            for area in ("box_office", "door", "thank_yous", "reports"):
                 window.show_area(area)
                 shot(window, f"area-{area.replace('_', '-')}")
             _ladder_shots(window, shot)
             _thank_you_and_report_shots(window, shot)
             _staff_shots(window, shot)
+            _settings_shots(window, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
             sell.resize(940, 620)

@@ -3,16 +3,34 @@
 ``declare(key, default, type, description)`` adds to ``SETTINGS``; ``Settings``
 reads and writes them with their declared types (QSettings' INI files give back
 strings: "1000", "true", so ``get`` converts them).
+
+The Settings screen (``desktop/views/settings_page.py``) shows every declared
+setting that is not internal, with an editor for its type, so a new setting
+needs only its ``declare`` line. Optional arguments: ``hidden=True`` for what
+the app keeps for itself (window geometry, hashes; keys holding a hash, a
+password, a secret, a salt or a geometry are internal whatever they say),
+``minimum``/``maximum`` for a number's range, ``check`` (a value -> a message
+saying what is wrong, or "") and ``required`` (a text that must not be empty),
+``restart=True`` for what is read only when the app starts.
+A key whose last part ends in ``folder`` or ``_dir`` gets a folder picker.
 """
 
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass, fields
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
 from domain.loyalty import LoyaltyThresholds
+
+#: words in a key that mark what the app keeps for itself, never shown on the screen
+INTERNAL_WORDS = ("hash", "password", "secret", "salt", "geometry")
+#: the range of a number setting declared without one
+DEFAULT_RANGE = (0, 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -21,19 +39,98 @@ class Setting:
     default: object
     type: type
     description: str
+    #: kept by the app for itself (not on the Settings screen)
+    hidden: bool = False
+    #: a number's smallest and largest value (``DEFAULT_RANGE`` when None)
+    minimum: int | None = None
+    maximum: int | None = None
+    #: a text that must not be left empty
+    required: bool = False
+    #: value -> what is wrong with it in words (translated), or "" when it is fine
+    check: Callable[[object], str] | None = field(default=None, compare=False)
+    #: read when Houselights starts: a change takes effect at the next start
+    restart: bool = False
+
+    @property
+    def group(self) -> str:
+        """The key's first part: ``loyalty`` for ``loyalty/lapsed_months``."""
+        return self.key.split("/", 1)[0] if "/" in self.key else ""
+
+    @property
+    def internal(self) -> bool:
+        """Not for the Settings screen: hidden, bytes, or a key naming a hash or the like."""
+        key = self.key.lower()
+        return self.hidden or self.type is bytes or any(w in key for w in INTERNAL_WORDS)
+
+    @property
+    def is_folder(self) -> bool:
+        name = self.key.rsplit("/", 1)[-1].lower()
+        return self.type is str and (name.endswith("folder") or name.endswith("_dir")
+                                     or name in ("dir", "directory"))  # fmt: skip
+
+    @property
+    def range(self) -> tuple[int, int]:
+        low = DEFAULT_RANGE[0] if self.minimum is None else self.minimum
+        high = DEFAULT_RANGE[1] if self.maximum is None else self.maximum
+        return low, high
+
+    def problem(self, value: object) -> str:
+        """What is wrong with this value for this setting, in words; "" if nothing."""
+        if not _is_a(value, self.type):
+            kinds = {int: _tr("a whole number"), bool: _tr("on or off"), str: _tr("text")}
+            return _tr("This needs to be {kind}.").format(
+                kind=kinds.get(self.type, self.type.__name__)
+            )
+        if self.type is int:
+            low, high = self.range
+            if not low <= value <= high:
+                return _tr("Choose a number from {low} to {high}.").format(low=low, high=high)
+        if self.type is str and self.required and not value.strip():
+            return _tr("This cannot be left empty.")
+        if self.type is str and self.is_folder and value.strip() and not Path(value).is_dir():
+            return _tr("There is no folder “{path}”. Choose one with Choose…").format(path=value)
+        return self.check(value) if self.check is not None else ""
 
 
 SETTINGS: dict[str, Setting] = {}
 
 
-def declare(key: str, default: object, type: type, description: str) -> Setting:
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Settings", text)
+
+
+def declare(key: str, default: object, type: type, description: str, *, hidden: bool = False,
+            minimum: int | None = None, maximum: int | None = None, required: bool = False,
+            check: Callable[[object], str] | None = None, restart: bool = False,
+            ) -> Setting:  # fmt: skip
     """Declare a setting once, with its default; the default must have its type."""
     if key in SETTINGS:
         raise ValueError(f"setting {key!r} is declared twice")
     if not _is_a(default, type):
         raise TypeError(f"default of {key} is not a {type.__name__}: {default!r}")
-    SETTINGS[key] = Setting(key, default, type, description)
+    SETTINGS[key] = Setting(key, default, type, description, hidden, minimum, maximum,
+                            required, check, restart)  # fmt: skip
     return SETTINGS[key]
+
+
+def shown_settings() -> list[Setting]:
+    """The settings the Settings screen shows, in the order they were declared."""
+    return [s for s in SETTINGS.values() if not s.internal]
+
+
+def time_zone_problem(value: object) -> str:
+    """A time zone name such as Europe/London, or empty for this computer's."""
+    text = str(value).strip()
+    if not text:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return _tr(
+            "“{zone}” is not a time zone. Write it like Europe/London or "
+            "America/New_York, or leave it empty for this computer's."
+        ).format(zone=text)
+    return ""
 
 
 def _is_a(value: object, type_: type) -> bool:
@@ -42,20 +139,31 @@ def _is_a(value: object, type_: type) -> bool:
     return isinstance(value, type_)
 
 
-declare("ui/geometry", b"", bytes, "Main window size and position")
-declare("ui/last_area", "patrons", str, "The area shown when the app opens")
-declare("door/last_performance", "", str, "The performance last chosen at the door")
-declare("projections/poll_interval_ms", 1000, int, "How often to look for events from elsewhere")
-declare("workstation/name", socket.gethostname(), str, "This computer's name on every event")
-declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)")
-declare("staff/current", "office", str, "The staff member recorded on new events")
-declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets")
-declare("door/name", "Main door", str, "This door's name, recorded on every scan made here")
+declare("ui/geometry", b"", bytes, "Main window size and position", hidden=True)
+declare("ui/last_area", "patrons", str, "The area shown when the app opens", hidden=True)
+declare("door/last_performance", "", str, "The performance last chosen at the door",
+        hidden=True)  # fmt: skip
+declare("projections/poll_interval_ms", 1000, int,
+        "How often to look for events from other workstations (milliseconds)",
+        minimum=200, maximum=60_000)  # fmt: skip
+declare("workstation/name", socket.gethostname(), str, "This computer's name on every event",
+        required=True, restart=True)  # fmt: skip
+declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)",
+        check=time_zone_problem)  # fmt: skip
+declare("staff/current", "office", str, "The staff member recorded on new events",
+        required=True, restart=True)  # fmt: skip
+declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets",
+        required=True)  # fmt: skip
+declare("door/name", "Main door", str, "This door's name, recorded on every scan made here",
+        required=True)  # fmt: skip
 declare("door/scanner_gap_ms", 30, int,
-        "Keys closer together than this (milliseconds) come from a barcode scanner")  # fmt: skip
-declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst can have")
+        "Keys closer together than this (milliseconds) come from a barcode scanner",
+        minimum=5, maximum=500)  # fmt: skip
+declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst can have",
+        minimum=2, maximum=64)  # fmt: skip
 declare("door/sounds", True, bool, "Play a sound for each verdict at the door")
-declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode")
+declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode",
+        hidden=True)  # fmt: skip
 
 _LOYALTY = {
     "buyer_purchases": "Orders that make a repeat buyer",
@@ -68,8 +176,10 @@ _LOYALTY = {
     "lapsed_months": "Months without activity after which a patron has lapsed",
     "long_absence_months": "Months since the last visit after which the door says welcome back",
 }
+_MONTHS = {"lapsed_months", "long_absence_months"}
 for _field in fields(LoyaltyThresholds):
-    declare(f"loyalty/{_field.name}", _field.default, int, _LOYALTY[_field.name])
+    declare(f"loyalty/{_field.name}", _field.default, int, _LOYALTY[_field.name], minimum=1,
+            maximum=240 if _field.name in _MONTHS else 100)  # fmt: skip
 
 
 def _convert(setting: Setting, value: object) -> object:

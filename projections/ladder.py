@@ -495,6 +495,17 @@ def first_timers(db: Database, start: date | datetime, end: date | datetime,
     ))  # fmt: skip
 
 
+def patron_rung(db: Database, patron_id: str, now: datetime | None = None) -> str | None:
+    """One patron's rung now (lapsed once their lapse date has passed, like the other
+    queries), by one primary-key lookup; None when the ladder has no row for them.
+    The door's greeting uses it, so the door and the patron page agree."""
+    row = db.conn.execute(
+        f"SELECT {_EFFECTIVE} FROM ladder_rungs r WHERE r.patron_id = :patron",
+        {"now": _at(now), "patron": patron_id},
+    ).fetchone()
+    return row[0] if row else None
+
+
 def patron_facts(db: Database, patron_id: str) -> list[Fact]:
     """Everything the ladder counts for one patron, with the events it came from."""
     return _facts_of(db, [patron_id])[patron_id]

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.background import BackgroundRunner
 from desktop.barcode_reading import codes_in_file, zbar_problem
+from desktop.door_check import door_greeting
 from desktop.formatting import local_moment
 from desktop.loyalty_labels import rung_label
 from desktop.scanner import ScannerFilter
@@ -120,10 +121,23 @@ class DoorView(QWidget):
         )  # fmt: skip
         self.scanner.scope = self
         self.scanner.scanned.connect(lambda text: self.check(text, scanned=True))
+        if settings is not None:
+            settings.changed.connect(self._setting_changed)
         self.setStyleSheet(DOOR_QSS)
         self._build()
         self.reload_performances()
         self.show_ready()
+
+    def _setting_changed(self, key: str) -> None:
+        """Changed on the Settings screen: the door follows at once."""
+        if key.startswith("loyalty/"):
+            self.thresholds = loyalty_thresholds(self.settings)
+        elif key == "door/scanner_gap_ms":
+            self.scanner.max_gap = int(setting(self.settings, key)) / 1000
+        elif key == "door/scanner_min_length":
+            self.scanner.min_length = int(setting(self.settings, key))
+        elif key == "door/sounds":
+            self.sounds.enabled = bool(setting(self.settings, key))
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -486,9 +500,8 @@ class DoorView(QWidget):
                 [self.tr("Enjoy the show!")], "", [],
             )  # fmt: skip
             return
-        facts = door.patron_facts(self.runner.db(), patron_id, result["performance_id"],
-                                  self.thresholds.group_size)  # fmt: skip
-        g = loyalty.greeting(facts, datetime.now(tz=UTC), self.thresholds)
+        g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
+                          self.thresholds)  # fmt: skip
         cues = []
         for cue in g.cues:
             if cue.kind == loyalty.FIRST_VISIT:

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.views.verdict_panel import PALETTE
 from domain.ticket_codes import grouped, new_code
-from projections import patron_directory
+from projections import door as door_read_model
+from projections import ladder, patron_directory
 
 PRICES = {"Adult": 3000, "Student": 1200}
 
@@ -256,3 +257,39 @@ def test_a_patron_who_forgot_the_ticket_is_found_by_name_and_admitted(door, even
     assert door.panel.detail_label.text() == "2 of 2 tickets admitted, found by name."
     assert door.panel.greeting.name_label.text() == "Ada"
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "2")
+
+
+def refunded_then_tonight(services, evening) -> tuple[str, str]:
+    """Zoë's order for yesterday, fully refunded, and a ticket for tonight: (id, code)."""
+    app, zoe = services.app, evening["people"]["Zoë"]
+    earlier = app.sell_tickets(evening["yesterday"], {"Adult": 2}, patron_id=zoe)
+    app.refund_order(earlier["order_id"])  # every ticket of it: for the ladder, never bought
+    tonight = app.sell_tickets(evening["tonight"], {"Adult": 1}, patron_id=zoe)
+    services.runner.catch_up()
+    # the door read model still counts two orders (a repeat buyer by its own reckoning)
+    facts = door_read_model.patron_facts(services.runner.db(), zoe, evening["tonight"])
+    assert facts.purchases == 2
+    return zoe, tonight["codes"][0]
+
+
+def test_the_door_gives_the_ladders_rung_a_fully_refunded_order_never_counted(
+    window, door, evening, services, qtbot
+):
+    zoe, code = refunded_then_tonight(services, evening)
+    burst(qtbot, door.door_field, code)
+    assert door.panel.verdict == "admit"
+    assert door.panel.greeting.meta_label.text() == "1st visit · Tryer"
+    window.open_patron(zoe)
+    assert window.patron_page.card.ladder.rung_label.text() == "Tryer"
+
+
+def test_without_a_ladder_row_the_door_works_the_rung_out_itself(evening, services):
+    from desktop.door_check import door_greeting
+
+    zoe, _code = refunded_then_tonight(services, evening)
+    db = services.runner.db()
+    assert door_greeting(db, zoe, evening["tonight"]).rung == "tryer"  # the ladder's
+    with db.conn as conn:  # as if the ladder had not reached her yet
+        conn.execute("DELETE FROM ladder_rungs WHERE patron_id = ?", (zoe,))
+    assert ladder.patron_rung(db, zoe) is None
+    assert door_greeting(db, zoe, evening["tonight"]).rung == "buyer"  # the door's own

@@ -13,7 +13,7 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     assert {"patrons", "search", "patron", "new-patron-validation",
             "new-patron-duplicate", "ticket", "sell-tickets", "new-performance",
             "import-preview", "import-dry-run", "ladder", "duplicates", "merge-confirm",
-            "patron-merged", "about"} <= names  # fmt: skip
+            "patron-merged", "about", "settings", "settings-data"} <= names  # fmt: skip
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
     assert {"thank-yous", "report-attendance", "report-channels", "report-revenue-month"} <= names
     verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")

@@ -177,3 +177,36 @@ def test_the_loyalty_thresholds_come_from_the_settings(ini):
     assert loyalty_thresholds(settings_on(ini)) == LoyaltyThresholds(
         lapsed_months=24, buyer_purchases=3
     )
+
+
+def test_internal_settings_are_marked_and_kept_off_the_screen(extra_settings):
+    from desktop.settings import shown_settings
+
+    internal = {"ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash"}
+    assert {s.key for s in SETTINGS.values() if s.internal} == internal
+    declare("encryption/key_hash", "", str, "Hash of the key")  # not marked: its name says so
+    declare("backup/password", "", str, "Password of the backup drive")
+    declare("backup/folder", "", str, "Where backups go")
+    shown = {s.key for s in shown_settings()}
+    assert not shown & (internal | {"encryption/key_hash", "backup/password"})
+    assert "backup/folder" in shown and "loyalty/lapsed_months" in shown
+
+
+def test_what_makes_a_value_wrong_is_said_in_words(tmp_path, extra_settings):
+    lapsed = SETTINGS["loyalty/lapsed_months"]
+    assert lapsed.problem(18) == ""
+    assert lapsed.problem(0) == "Choose a number from 1 to 240."
+    assert lapsed.problem("18") == "This needs to be a whole number."
+    assert SETTINGS["workstation/name"].problem("  ") == "This cannot be left empty."
+    assert SETTINGS["import/timezone"].problem("") == ""
+    assert SETTINGS["import/timezone"].problem("Europe/Vienna") == ""
+    assert "is not a time zone" in SETTINGS["import/timezone"].problem("Vienna/Europe")
+    folder = declare("backup/folder", "", str, "Where backups go")
+    other = declare("export/target_dir", "", str, "Where exports go")
+    assert folder.is_folder and other.is_folder and not SETTINGS["door/name"].is_folder
+    assert folder.problem("") == "" and folder.problem(str(tmp_path)) == ""
+    assert folder.problem(str(tmp_path / "gone")).startswith("There is no folder")
+    capitals = "Start each word with a capital."
+    checked = declare("reports/title", "Report", str, "Title",
+                      check=lambda v: "" if v.istitle() else capitals)  # fmt: skip
+    assert checked.problem("box office") == capitals

@@ -97,6 +97,22 @@ def test_time_passing_lapses_a_patron_on_the_day_the_threshold_is_crossed(servic
     assert ladder.loyalty_movements(db, NOW, later.date()) == []  # not yet today
 
 
+def test_one_patrons_rung_now_for_the_door(services, shows):
+    app, db = services.app, services.runner.db()
+    ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
+    assert ladder.patron_rung(db, ada) == "prospect"
+    buy(services, ada, shows["Hamlet"][0], 730)
+    buy(services, ada, shows["Hamlet"][3], 540)
+    assert ladder.patron_rung(db, ada) == "buyer"
+    # the lapse date passing is enough, as in the other queries
+    assert ladder.patron_rung(db, ada, NOW + timedelta(days=30)) == "lapsed"
+    assert ladder.patron_rung(db, "no-such-patron") is None
+    query = f"SELECT {ladder._EFFECTIVE} FROM ladder_rungs r WHERE r.patron_id = :patron"
+    found = db.conn.execute(f"EXPLAIN QUERY PLAN {query}", {"now": iso(NOW), "patron": ada})
+    plan = " ".join(row[-1] for row in found)
+    assert "USING INDEX" in plan and "SCAN" not in plan
+
+
 def test_changing_a_rule_recomputes_the_ladder_and_its_history(services, shows):
     app, db = services.app, services.runner.db()
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
