@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.main_window import BOX_OFFICE, FOLLOW_UPS
+from desktop.main_window import AREAS, BOX_OFFICE, FOLLOW_UPS
 from desktop.models.base import ROW_ROLE
 from desktop.views.follow_ups import WAITING_TAB
 from projections import conversations, timeline
@@ -175,7 +175,7 @@ def test_follow_ups_are_listed_overdue_first_and_marked_done_and_undone(
         "Invite to the gala",
     ]
     assert view.counts.text() == "1 overdue · 0 due today · 1 upcoming"
-    nav = window.navigation.item(1)
+    nav = window.navigation.item(AREAS.index(FOLLOW_UPS))
     qtbot.waitUntil(lambda: nav.text() == "Follow-ups (1)")
     view.table.setFocus()
     view.table.selectRow(0)

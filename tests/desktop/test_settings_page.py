@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QSpinBox
 
 import desktop.settings as settings_module
 from desktop.config import StoreConfig
+from desktop.main_window import AREAS
 from desktop.main_window import SETTINGS as SETTINGS_AREA
 from desktop.settings import SETTINGS, Settings, declare
 from desktop.views.settings_page import SettingsPage
@@ -32,7 +33,7 @@ def extra_settings(monkeypatch):
 
 def open_settings(window, qtbot) -> SettingsPage:
     """Choose "Settings" in the navigation, with the mouse."""
-    item = window.navigation.item(window.navigation.count() - 1)
+    item = window.navigation.item(AREAS.index(SETTINGS_AREA))
     assert item.data(Qt.ItemDataRole.UserRole) == SETTINGS_AREA
     rect = window.navigation.visualItemRect(item)
     qtbot.mouseClick(window.navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
