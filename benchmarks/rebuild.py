@@ -1,0 +1,113 @@
+"""Projection rebuild throughput against raw SQLite inserts of equivalent rows.
+
+*Equivalent rows* are the rows the rebuild leaves behind: every row of every
+read-model table (FTS shadow tables excepted; they are written by the same
+triggers in both cases), inserted with ``executemany`` into an empty database
+opened the same way (``open_readmodels``: WAL, same pragmas) with the same
+schema (tables, indexes, full-text index and its triggers), in as many
+transactions as the rebuild committed. Reading the rows back is not timed.
+That is what a perfect projection would cost: no event store to read, no
+decoding, no lookups or updates, just the final rows. The ratio is
+``raw seconds / rebuild seconds`` (= rebuild rows/s over raw rows/s).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from pathlib import Path
+
+from projections.database import open_readmodels
+
+SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
+
+
+def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """(statements to recreate the schema in order, tables holding rows)."""
+    objects = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        " AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+    ).fetchall()
+    virtual = [name for kind, name, sql in objects
+               if kind == "table" and sql.upper().startswith("CREATE VIRTUAL")]  # fmt: skip
+
+    def shadow(name: str) -> bool:
+        return any(name == v + s for v in virtual for s in SHADOW_SUFFIXES)
+
+    statements, tables = [], []
+    for kind, name, sql in objects:
+        if shadow(name):
+            continue
+        statements.append(sql)
+        if kind == "table" and name not in virtual:
+            tables.append(name)
+    # triggers last, so they find their tables whatever the creation order was
+    statements.sort(key=lambda sql: sql.upper().startswith("CREATE TRIGGER"))
+    return statements, tables
+
+
+def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
+    """Insert ``readmodels``' rows into an empty copy of its schema; rows and seconds."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{readmodels}?mode=ro", uri=True)
+    statements, tables = _schema(source)
+    total = sum(source.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables)
+    db = open_readmodels(target)
+    conn = db.conn
+    for sql in statements:
+        conn.execute(sql)
+    per_transaction = max(1, math.ceil(total / max(1, transactions)))
+    seconds = 0.0
+
+    def chunks():
+        pending: list[tuple[str, tuple]] = []
+        for table in tables:
+            cursor = source.execute(f"SELECT * FROM [{table}]")
+            while rows := cursor.fetchmany(per_transaction - len(pending)):
+                pending.extend((table, row) for row in rows)
+                if len(pending) >= per_transaction:
+                    yield pending
+                    pending = []
+        if pending:
+            yield pending
+
+    commits = 0
+    for chunk in chunks():
+        by_table: dict[str, list[tuple]] = {}
+        for table, row in chunk:
+            by_table.setdefault(table, []).append(row)
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        for table, rows in by_table.items():
+            marks = ",".join("?" * len(rows[0]))
+            conn.executemany(f"INSERT INTO [{table}] VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        seconds += time.perf_counter() - started
+        commits += 1
+    conn.close()
+    source.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return {"rows": total, "seconds": seconds, "transactions": commits}
+
+
+def measure(runner, scratch: Path) -> dict:
+    """Rebuild every read model from zero, then the raw baseline, in this run."""
+    started = time.perf_counter()
+    events = runner.rebuild()
+    rebuild_s = time.perf_counter() - started
+    transactions = math.ceil(events / runner.batch_size)
+    raw = raw_insert(runner.path, scratch, transactions)
+    return {
+        "events": events,
+        "rebuild_s": rebuild_s,
+        "rebuild_events_per_s": events / rebuild_s,
+        "rebuild_rows_per_s": raw["rows"] / rebuild_s,
+        "rows": raw["rows"],
+        "raw_s": raw["seconds"],
+        "raw_rows_per_s": raw["rows"] / raw["seconds"],
+        "transactions": raw["transactions"],
+        "ratio": raw["seconds"] / rebuild_s,
+    }
