@@ -302,7 +302,8 @@ def run(size: str, seed: int, quick: bool, growth: bool, scans: int | None = Non
                              workstation="benchmark")  # fmt: skip
         try:
             log(f"rebuilding {facts['events']:,} events …")
-            figures["rebuild"] = rebuild.measure(services.runner, scratch / "raw.sqlite")
+            rounds = 1 if facts["events"] > 500_000 else 2
+            figures["rebuild"] = rebuild.measure(services.runner, scratch / "raw.sqlite", rounds)
             db = services.runner.db()
             log("search as you type …")
             figures["search"] = measure_search(db, rng, 40 if quick else 300)
@@ -364,6 +365,7 @@ def summary(f: dict) -> dict:
         "rebuild_events_per_s": f["rebuild"]["rebuild_events_per_s"],
         "raw_rows_per_s": f["rebuild"]["raw_rows_per_s"],
         "rebuild_ratio": f["rebuild"]["ratio"],
+        "rebuild_ratio_cpu": f["rebuild"]["ratio_cpu"],
         "append_p50_ms": f["append"]["p50_ms"],
         "append_p99_ms": f["append"]["p99_ms"],
         "import_rows_per_s": f["sales_import"]["rows_per_s"],
@@ -384,7 +386,7 @@ def table(f: dict) -> str:
          f"{f['timeline']['query']['p50_ms']:.1f} ms)", "timeline_open_ms"),
         ("rebuild vs raw inserts", f"{r['rebuild_events_per_s']:,.0f} events/s "
          f"({r['rebuild_rows_per_s']:,.0f} rows/s) vs {r['raw_rows_per_s']:,.0f} rows/s "
-         f"= {r['ratio']:.0%}", "rebuild_ratio"),
+         f"= {r['ratio']:.0%} wall, {r['ratio_cpu']:.0%} CPU", "rebuild_ratio"),
         ("append one interaction", f"p50 {s['append_p50_ms']:.1f} ms, p99 "
          f"{s['append_p99_ms']:.1f} ms", None),
         ("sales import", f"{s['import_rows_per_s']:,.0f} rows/s "

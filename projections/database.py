@@ -15,7 +15,10 @@ def open_readmodels(path: str | Path) -> Database:
     is safe in WAL mode (a crash loses at most the last transactions, which the
     runner replays because positions commit with the rows).
     """
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn = sqlite3.connect(
+        str(path), timeout=30, check_same_thread=False, isolation_level=None,
+        cached_statements=1024,
+    )
     db = Database(conn)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

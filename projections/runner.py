@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
@@ -26,6 +28,7 @@ from projections.base import Projection
 from projections.database import open_readmodels
 
 ProgressFn = Callable[[int, int], None]
+Handler = Callable[[Database, Any, int], None]
 CancelFn = Callable[[], bool]
 
 
@@ -181,14 +184,11 @@ class ProjectionRunner:
         while start < head:
             if cancelled is not None and cancelled():
                 break
-            notifications = self.recorder.select_notifications(
-                start=start + 1, limit=self.batch_size, stop=head
-            )
-            if not notifications:
+            last, read, selected = self._select(start + 1, head)
+            if not last:
                 break
-            last = notifications[-1].id
-            self._apply(db, notifications, positions, last)
-            done += len(notifications)
+            self._apply(db, selected, positions, last)
+            done += read
             start = last
             if self.after_batch is not None:
                 self.after_batch(last)
@@ -196,37 +196,93 @@ class ProjectionRunner:
                 progress(min(done, total), total)
         return done
 
-    def _handled(self, topic: str) -> bool:
-        """Whether any projection handles events of this stored topic (cached).
+    def _routes(self, topic: str) -> tuple[tuple[str, Handler], ...]:
+        """(projection name, handler) for events of this stored topic, in order (cached).
 
-        Events nobody reads (contact-key index entries, say) are not decoded at all,
-        which is most of the cost of a rebuild. The topic is resolved, not parsed, so
-        an event class renamed with ``register_topic`` is still recognised.
+        Events nobody reads (contact-key index entries, say) get no routes and are
+        not decoded at all. The topic is resolved, not parsed, so an event class
+        renamed with ``register_topic`` is still recognised. A projection that
+        overrides ``handle()`` gets every decoded event through it, as before.
         """
-        handled = self._topics.get(topic)
-        if handled is None:
+        routes = self._topics.get(topic)
+        if routes is None:
             try:
                 name = resolve_topic(topic).__qualname__
             except TopicError:
                 name = topic.rsplit(":", 1)[-1]
-            handled = self._topics[topic] = any(name in p.handlers for p in self.projections)
-        return handled
-
-    def _apply(self, db: Database, notifications, positions: dict[str, int], last: int) -> None:
-        to_event = self.mapper.to_domain_event
-        with db.atomic():
-            for notification in notifications:
-                if not self._handled(notification.topic):
-                    continue
-                event = to_event(notification)
-                nid = notification.id
+            found = []
+            if any(name in p.handlers for p in self.projections):
                 for projection in self.projections:
-                    if nid > positions[projection.name]:
-                        projection.handle(db, event, nid)
+                    if getattr(projection.handle, "__func__", None) is not Projection.handle:
+                        found.append((projection.name, projection.handle))
+                    elif name in projection.handlers:
+                        found.append((projection.name, projection.handlers[name]))
+            routes = self._topics[topic] = tuple(found)
+        return routes
+
+    def _handled(self, topic: str) -> bool:
+        """Whether any projection handles events of this stored topic."""
+        return bool(self._routes(topic))
+
+    def _select(self, start: int, stop: int) -> tuple[int, int, list[tuple[int, Any, tuple]]]:
+        """The next batch: (last id read or 0, how many read, [(id, stored event, routes)]).
+
+        Only events some projection handles are returned. On eventsourcing's
+        SQLite store the rows are read as plain tuples and only handled ones
+        become stored-event objects (most of a rebuild's reading cost otherwise);
+        any other store goes through ``select_notifications``.
+        """
+        recorder = self.recorder
+        routes_for = self._routes
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    "SELECT rowid, originator_id, originator_version, topic, state"
+                    f" FROM {recorder.events_table_name}"
+                    " WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ?",
+                    (start, stop, self.batch_size),
+                )
+                rows = cursor.fetchall()
+            if not rows:
+                return 0, 0, []
+            convert = recorder.convert_originator_id
+            selected = []
+            for nid, originator_id, version, topic, state in rows:
+                routes = routes_for(topic)
+                if routes:
+                    stored = StoredEvent(convert(originator_id), version, topic, state)
+                    selected.append((nid, stored, routes))
+            return rows[-1][0], len(rows), selected
+        notifications = recorder.select_notifications(start=start, limit=self.batch_size, stop=stop)
+        if not notifications:
+            return 0, 0, []
+        selected = []
+        for notification in notifications:
+            routes = routes_for(notification.topic)
+            if routes:
+                selected.append((notification.id, notification, routes))
+        return notifications[-1].id, len(notifications), selected
+
+    def _apply(self, db: Database, selected, positions: dict[str, int], last: int) -> None:
+        to_event = self.mapper.to_domain_event
+        conn = db.conn
+        with db.atomic():
+            # Most batches are applied by every projection (positions are equal
+            # except after a crash mid-rebuild or a version bump): skip the check.
+            floor = max(positions.values(), default=0)
+            for nid, stored, routes in selected:
+                event = to_event(stored)
+                if nid > floor:
+                    for _name, handler in routes:
+                        handler(db, event, nid)
+                else:
+                    for name, handler in routes:
+                        if nid > positions[name]:
+                            handler(db, event, nid)
             for projection in self.projections:
                 if last > positions[projection.name]:
                     positions[projection.name] = last
-                    db.conn.execute(
+                    conn.execute(
                         "UPDATE projection_positions SET position = ? WHERE name = ?",
                         (last, projection.name),
                     )
