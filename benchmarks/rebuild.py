@@ -129,5 +129,6 @@ def measure(runner, scratch: Path, rounds: int = 1) -> dict:
         "ratio": raw_s / rebuild_s,
         "ratio_cpu": raw_cpu / rebuild_cpu,
         "rounds": [{"rebuild_s": w, "rebuild_cpu_s": c, "raw_s": r["seconds"],
-                    "raw_cpu_s": r["cpu_seconds"]} for (w, c), r in zip(rebuilds, raws, strict=True)],
+                    "raw_cpu_s": r["cpu_seconds"]}
+                   for (w, c), r in zip(rebuilds, raws, strict=True)],
     }  # fmt: skip

@@ -16,7 +16,10 @@ def open_readmodels(path: str | Path) -> Database:
     runner replays because positions commit with the rows).
     """
     conn = sqlite3.connect(
-        str(path), timeout=30, check_same_thread=False, isolation_level=None,
+        str(path),
+        timeout=30,
+        check_same_thread=False,
+        isolation_level=None,
         cached_statements=1024,
     )
     db = Database(conn)
