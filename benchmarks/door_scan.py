@@ -127,14 +127,17 @@ def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> d
 
 def scan_through_view(qt, view, tonight: str, fresh: list[str], admitted: list[str],
                       elsewhere: list[str], scans: int, seed: int,
-                      app=None) -> dict[str, list[float]]:  # fmt: skip
+                      app=None, cpu: dict[str, list[float]] | None = None,
+                      ) -> dict[str, list[float]]:  # fmt: skip
     """Type ``scans`` codes into the door view as a USB scanner does; seconds per verdict.
 
     The mix is a door's: 80 % fresh tickets, 10 % already admitted, 5 % for
     another night, 5 % unknown codes. Each time runs from the first key until
     the verdict panel has been painted. Returns the timings by verdict, plus
     ``"app.scan"``: the service alone (a refused re-scan every tenth scan) when
-    ``app`` is given.
+    ``app`` is given. When ``cpu`` is given it receives the same by verdict in
+    CPU seconds of this process (what a machine shared with other work does not
+    inflate).
     """
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -157,12 +160,15 @@ def scan_through_view(qt, view, tonight: str, fresh: list[str], admitted: list[s
             code = rng.choice(elsewhere)
         else:
             code = new_code()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         QTest.keyClicks(field, code)
         QTest.keyClick(field, Qt.Key.Key_Return)
         view.panel.repaint()  # the verdict is on screen, not just decided
         elapsed = time.perf_counter() - started
+        used = time.process_time() - started_cpu
         verdict = view.last_result["verdict"] if view.last_result else "none"
+        if cpu is not None:
+            cpu.setdefault(verdict, []).append(used)
         if verdict == "admit":
             admitted.append(code)
         timings.setdefault(verdict, []).append(elapsed)

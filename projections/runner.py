@@ -25,11 +25,13 @@ from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
 from projections.base import Projection
-from projections.database import open_readmodels
+from projections.database import bulk_mode, open_readmodels
 
 ProgressFn = Callable[[int, int], None]
 Handler = Callable[[Database, Any, int], None]
 CancelFn = Callable[[], bool]
+#: a catch-up longer than this many batches runs in bulk mode (bigger cache, fewer checkpoints)
+BULK_AFTER = 5
 
 
 class ProjectionRunner:
@@ -179,8 +181,16 @@ class ProjectionRunner:
             self._rebuild_locked(db)
             positions = self.positions()
         start = min(positions.values(), default=head)
-        done = 0
         total = max(0, head - start)
+        if total > BULK_AFTER * self.batch_size:
+            with bulk_mode(db):
+                return self._batches(db, positions, start, head, total, progress, cancelled)
+        return self._batches(db, positions, start, head, total, progress, cancelled)
+
+    def _batches(self, db: Database, positions: dict[str, int], start: int, head: int,
+                 total: int, progress: ProgressFn | None, cancelled: CancelFn | None,
+                 ) -> int:  # fmt: skip
+        done = 0
         while start < head:
             if cancelled is not None and cancelled():
                 break
