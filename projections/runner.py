@@ -52,7 +52,7 @@ class ProjectionRunner:
         self._again = False
         self._local = threading.local()
         self._listeners: list[Callable[[int], None]] = []
-        self._topics: dict[str, bool] = {}
+        self._topics: dict[str, tuple[tuple[str, Handler], ...]] = {}
         #: called after each committed batch with the new position (tests, progress)
         self.after_batch: Callable[[int], None] | None = None
         self._setup()
