@@ -238,23 +238,27 @@ class ProjectionRunner:
         """The next batch: (last id read or 0, how many read, [(id, stored event, routes)]).
 
         Only events some projection handles are returned. On eventsourcing's
-        SQLite store the rows are read as plain tuples and only handled ones
-        become stored-event objects (most of a rebuild's reading cost otherwise);
-        any other store goes through ``select_notifications``.
+        SQLite store a batch is the next ``batch_size`` notification ids, read as
+        plain tuples, and only handled ones become stored-event objects (most of a
+        rebuild's reading cost otherwise); any other store goes through
+        ``select_notifications``.
         """
         recorder = self.recorder
         routes_for = self._routes
         if isinstance(recorder, SQLiteApplicationRecorder):
+            # Topics already known to be read by no projection stay in the store (their
+            # rows are not even fetched); a topic not seen before still comes through.
+            ignored = [topic for topic, routes in self._topics.items() if not routes]
+            skip = f" AND topic NOT IN ({','.join('?' * len(ignored))})" if ignored else ""
+            last = min(stop, start + self.batch_size - 1)  # a batch: batch_size notifications
             with recorder.datastore.transaction(commit=False) as cursor:
                 cursor.execute(
                     "SELECT rowid, originator_id, originator_version, topic, state"
                     f" FROM {recorder.events_table_name}"
-                    " WHERE rowid >= ? AND rowid <= ? ORDER BY rowid LIMIT ?",
-                    (start, stop, self.batch_size),
+                    f" WHERE rowid >= ? AND rowid <= ?{skip} ORDER BY rowid",
+                    (start, last, *ignored),
                 )
                 rows = cursor.fetchall()
-            if not rows:
-                return 0, 0, []
             convert = recorder.convert_originator_id
             selected = []
             for nid, originator_id, version, topic, state in rows:
@@ -262,7 +266,7 @@ class ProjectionRunner:
                 if routes:
                     stored = StoredEvent(convert(originator_id), version, topic, state)
                     selected.append((nid, stored, routes))
-            return rows[-1][0], len(rows), selected
+            return last, last - start + 1, selected
         notifications = recorder.select_notifications(start=start, limit=self.batch_size, stop=stop)
         if not notifications:
             return 0, 0, []
