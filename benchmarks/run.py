@@ -375,7 +375,7 @@ def run(size: str, seed: int, quick: bool, growth: bool, scans: int | None = Non
         }
         if growth:
             log("memory growth …")
-            sizes = ["10k", "100k"] if size != "tiny" else ["tiny"]
+            sizes = [s for s in ("10k", "100k") if s != size] if size != "tiny" else ["tiny"]
             built = rebuild_in_child(work)  # this size's rebuild on its own, for its memory
             figures["memory_growth"] = memory_growth(sizes, seed, scratch) + [{
                 "size": size, "events": facts["events"],
