@@ -13,9 +13,9 @@ import math
 from benchmarks import organization, run
 
 FIGURES = (
-    "scan_p50_ms", "scan_p99_ms", "search_p99_ms", "timeline_open_ms", "timeline_open_max_ms", "rebuild_events_per_s",
-    "raw_rows_per_s", "rebuild_ratio", "rebuild_ratio_cpu", "append_p50_ms", "append_p99_ms",
-    "import_rows_per_s", "cold_start_s", "peak_rss_mb",
+    "scan_p50_ms", "scan_p99_ms", "search_p99_ms", "timeline_open_ms", "timeline_open_max_ms",
+    "rebuild_events_per_s", "raw_rows_per_s", "rebuild_ratio", "rebuild_ratio_cpu",
+    "append_p50_ms", "append_p99_ms", "import_rows_per_s", "cold_start_s", "peak_rss_mb",
 )  # fmt: skip
 
 
