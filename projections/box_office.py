@@ -248,11 +248,11 @@ class BoxOffice(Projection):
         self._set_status(db, e, "exchanged")
 
     def _ticket_admitted(self, db, e, position):
-        row = self._ticket(db, e)
-        performance_id = row[0] if row is not None else str(e.performance_id)
+        # A ticket is only ever admitted to its own performance (Ticket.check_admissible),
+        # so the event's performance is the ticket's: no need to read it back.
         self._set_status(db, e, "admitted")
         db.conn.execute("UPDATE bo_performances SET admitted = admitted + 1 WHERE id = ?",
-                        (performance_id,))  # fmt: skip
+                        (str(e.performance_id),))  # fmt: skip
 
     def _ticket_admission_undone(self, db, e, position):
         self._set_status(db, e, "valid")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -15,11 +17,46 @@ def open_readmodels(path: str | Path) -> Database:
     is safe in WAL mode (a crash loses at most the last transactions, which the
     runner replays because positions commit with the rows).
     """
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+    conn = sqlite3.connect(
+        str(path),
+        timeout=30,
+        check_same_thread=False,
+        isolation_level=None,
+        cached_statements=1024,
+    )
     db = Database(conn)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA temp_store=MEMORY")
-    conn.execute("PRAGMA cache_size=-32000")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     return db
+
+
+#: page cache of a read-model connection (KiB), and while applying many events
+CACHE_KIB = 32_000
+BULK_CACHE_KIB = 128_000
+#: WAL pages before a checkpoint (SQLite's default), and while applying many events
+CHECKPOINT_PAGES = 1000
+BULK_CHECKPOINT_PAGES = 10_000
+
+
+@contextmanager
+def bulk_mode(db: Database) -> Iterator[None]:
+    """Settings for applying many events at once (a rebuild, a long catch-up).
+
+    A bigger page cache keeps the indexes being filled in memory (at a million
+    events they are far larger than the everyday cache, and every miss is a read),
+    and fewer, larger WAL checkpoints mean fewer fsyncs. Durability is unchanged:
+    each batch still commits its rows with its position. Memory returns to the
+    everyday size afterwards.
+    """
+    conn = db.conn
+    conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
+        conn.execute("PRAGMA shrink_memory")

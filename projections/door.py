@@ -20,6 +20,10 @@ from projections.base import Projection, iso, run_script
 from projections.patron_merges import family, survivor
 
 
+def _folded(first: str, last: str) -> str:
+    return " " + fold(" ".join(p for p in (first, last) if p))
+
+
 class DoorReadModel(Projection):
     name = "door"
     version = 2
@@ -168,30 +172,30 @@ class DoorReadModel(Projection):
         )
 
     # -- patrons: only what the greeting cue needs ---------------------------
-    def _patron(self, db: Database, patron_id: str) -> None:
-        db.conn.execute("INSERT OR IGNORE INTO door_patrons (id) VALUES (?)", (patron_id,))
-
     def _active(self, db: Database, patron_id: str, when: str) -> None:
-        self._patron(db, patron_id)
+        # one upsert rather than insert-if-missing then update: a rebuild runs this a lot
         db.conn.execute(
-            "UPDATE door_patrons SET last_activity_at = max(coalesce(last_activity_at, ''), ?)"
-            " WHERE id = ?",
-            (when, patron_id),
+            "INSERT INTO door_patrons (id, last_activity_at) VALUES (?, ?) ON CONFLICT (id)"
+            " DO UPDATE SET last_activity_at ="
+            " max(coalesce(last_activity_at, ''), excluded.last_activity_at)",
+            (patron_id, when),
         )
 
     def _patron_registered(self, db: Database, e, position: int) -> None:
-        patron_id = str(e.originator_id)
-        self._patron(db, patron_id)
-        db.conn.execute("UPDATE door_patrons SET tags = ? WHERE id = ?",
-                        (", ".join(e.tags), patron_id))  # fmt: skip
-        self._name(db, patron_id, e.first_name or "", e.last_name or "")
+        first, last = e.first_name or "", e.last_name or ""
+        db.conn.execute(
+            "INSERT INTO door_patrons (id, tags, first_name, last_name, folded_name)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET tags = excluded.tags,"
+            " first_name = excluded.first_name, last_name = excluded.last_name,"
+            " folded_name = excluded.folded_name",
+            (str(e.originator_id), ", ".join(e.tags), first, last, _folded(first, last)),
+        )
 
     def _name(self, db: Database, patron_id: str, first: str, last: str) -> None:
         """The name, for the greeting and for finding someone who forgot the ticket."""
-        folded = " " + fold(" ".join(p for p in (first, last) if p))
         db.conn.execute(
             "UPDATE door_patrons SET first_name = ?, last_name = ?, folded_name = ? WHERE id = ?",
-            (first, last, folded, patron_id),
+            (first, last, _folded(first, last), patron_id),
         )
 
     def _patron_renamed(self, db: Database, e, position: int) -> None:

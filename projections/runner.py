@@ -19,16 +19,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
-from projections.base import Projection, event_name
-from projections.database import open_readmodels
+from projections.base import Projection
+from projections.database import bulk_mode, open_readmodels
 
 ProgressFn = Callable[[int, int], None]
+Handler = Callable[[Database, Any, int], None]
 #: the event after which read models must forget a patron's personal data (issue 9)
 ERASED_EVENT = "Patron.Erased"
 CancelFn = Callable[[], bool]
+#: a catch-up longer than this many batches runs in bulk mode (bigger cache, fewer checkpoints)
+BULK_AFTER = 5
 
 
 class ProjectionRunner:
@@ -49,7 +54,7 @@ class ProjectionRunner:
         self._again = False
         self._local = threading.local()
         self._listeners: list[Callable[[int], None]] = []
-        self._topics: dict[str, bool] = {}
+        self._topics: dict[str, tuple[tuple[str, Handler], ...]] = {}
         #: called after each committed batch with the new position (tests, progress)
         self.after_batch: Callable[[int], None] | None = None
         #: patrons erased (perhaps by another workstation) whose personal data these read
@@ -185,22 +190,28 @@ class ProjectionRunner:
             self._rebuild_locked(db)
             positions = self.positions()
         start = min(positions.values(), default=head)
-        done = 0
         total = max(0, head - start)
         # A rebuild from zero already reads redacted payloads: only new erasures count.
         collect = start > 0
+        if total > BULK_AFTER * self.batch_size:
+            with bulk_mode(db):
+                return self._batches(db, positions, start, head, total, progress, cancelled,
+                                     collect)  # fmt: skip
+        return self._batches(db, positions, start, head, total, progress, cancelled, collect)
+
+    def _batches(self, db: Database, positions: dict[str, int], start: int, head: int,
+                 total: int, progress: ProgressFn | None, cancelled: CancelFn | None,
+                 collect: bool) -> int:  # fmt: skip
+        done = 0
         while start < head:
             if cancelled is not None and cancelled():
                 break
-            notifications = self.recorder.select_notifications(
-                start=start + 1, limit=self.batch_size, stop=head
-            )
-            if not notifications:
+            last, read, selected = self._select(start + 1, head)
+            if not last:
                 break
-            last = notifications[-1].id
-            self._apply(db, notifications, positions, last, final=last >= head,
+            self._apply(db, selected, positions, last, final=last >= head,
                         collect_erasures=collect)  # fmt: skip
-            done += len(notifications)
+            done += read
             start = last
             if self.after_batch is not None:
                 self.after_batch(last)
@@ -208,45 +219,107 @@ class ProjectionRunner:
                 progress(min(done, total), total)
         return done
 
-    def _handled(self, topic: str) -> bool:
-        """Whether any projection handles events of this stored topic (cached).
+    def _routes(self, topic: str) -> tuple[tuple[str, Handler], ...]:
+        """(projection name, handler) for events of this stored topic, in order (cached).
 
-        Events nobody reads (contact-key index entries, say) are not decoded at all,
-        which is most of the cost of a rebuild. The topic is resolved, not parsed, so
-        an event class renamed with ``register_topic`` is still recognised.
+        Events nobody reads (contact-key index entries, say) get no routes and are
+        not decoded at all. The topic is resolved, not parsed, so an event class
+        renamed with ``register_topic`` is still recognised. A projection that
+        overrides ``handle()`` gets every decoded event through it, as before.
         """
-        handled = self._topics.get(topic)
-        if handled is None:
+        routes = self._topics.get(topic)
+        if routes is None:
             try:
                 name = resolve_topic(topic).__qualname__
             except TopicError:
                 name = topic.rsplit(":", 1)[-1]
-            handled = self._topics[topic] = name == ERASED_EVENT or any(
-                name in p.handlers for p in self.projections
-            )
-        return handled
+            found = []
+            if any(name in p.handlers for p in self.projections):
+                for projection in self.projections:
+                    if getattr(projection.handle, "__func__", None) is not Projection.handle:
+                        found.append((projection.name, projection.handle))
+                    elif name in projection.handlers:
+                        found.append((projection.name, projection.handlers[name]))
+            if not found and name == ERASED_EVENT:
+                # Read models must learn of an erasure even if none of them shows it.
+                found.append(("", lambda db, event, position: None))
+            routes = self._topics[topic] = tuple(found)
+        return routes
 
-    def _apply(self, db: Database, notifications, positions: dict[str, int], last: int,
+    def _handled(self, topic: str) -> bool:
+        """Whether any projection handles events of this stored topic."""
+        return bool(self._routes(topic))
+
+    def _select(self, start: int, stop: int) -> tuple[int, int, list[tuple[int, Any, tuple]]]:
+        """The next batch: (last id read or 0, how many read, [(id, stored event, routes)]).
+
+        Only events some projection handles are returned. On eventsourcing's
+        SQLite store a batch is the next ``batch_size`` notification ids, read as
+        plain tuples, and only handled ones become stored-event objects (most of a
+        rebuild's reading cost otherwise); any other store goes through
+        ``select_notifications``.
+        """
+        recorder = self.recorder
+        routes_for = self._routes
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            # Topics already known to be read by no projection stay in the store (their
+            # rows are not even fetched); a topic not seen before still comes through.
+            ignored = [topic for topic, routes in self._topics.items() if not routes]
+            skip = f" AND topic NOT IN ({','.join('?' * len(ignored))})" if ignored else ""
+            last = min(stop, start + self.batch_size - 1)  # a batch: batch_size notifications
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(
+                    "SELECT rowid, originator_id, originator_version, topic, state"
+                    f" FROM {recorder.events_table_name}"
+                    f" WHERE rowid >= ? AND rowid <= ?{skip} ORDER BY rowid",
+                    (start, last, *ignored),
+                )
+                rows = cursor.fetchall()
+            convert = recorder.convert_originator_id
+            selected = []
+            for nid, originator_id, version, topic, state in rows:
+                routes = routes_for(topic)
+                if routes:
+                    stored = StoredEvent(convert(originator_id), version, topic, state)
+                    selected.append((nid, stored, routes))
+            return last, last - start + 1, selected
+        notifications = recorder.select_notifications(start=start, limit=self.batch_size, stop=stop)
+        if not notifications:
+            return 0, 0, []
+        selected = []
+        for notification in notifications:
+            routes = routes_for(notification.topic)
+            if routes:
+                selected.append((notification.id, notification, routes))
+        return notifications[-1].id, len(notifications), selected
+
+    def _apply(self, db: Database, selected, positions: dict[str, int], last: int,
                final: bool = True, collect_erasures: bool = True) -> None:  # fmt: skip
         to_event = self.mapper.to_domain_event
+        conn = db.conn
+        erased_topic = ":" + ERASED_EVENT
         with db.atomic():
-            for notification in notifications:
-                if not self._handled(notification.topic):
-                    continue
-                event = to_event(notification)
-                nid = notification.id
-                if collect_erasures and event_name(event) == ERASED_EVENT:
+            # Most batches are applied by every projection (positions are equal
+            # except after a crash mid-rebuild or a version bump): skip the check.
+            floor = max(positions.values(), default=0)
+            for nid, stored, routes in selected:
+                event = to_event(stored)
+                if collect_erasures and stored.topic.endswith(erased_topic):
                     self.pending_erasures.add(str(event.originator_id))
-                for projection in self.projections:
-                    if nid > positions[projection.name]:
-                        projection.handle(db, event, nid)
+                if nid > floor:
+                    for _name, handler in routes:
+                        handler(db, event, nid)
+                else:
+                    for name, handler in routes:
+                        if nid > positions.get(name, floor):
+                            handler(db, event, nid)
             for projection in self.projections:
                 if last > positions[projection.name]:
                     projection.batch_done(db, final)
             for projection in self.projections:
                 if last > positions[projection.name]:
                     positions[projection.name] = last
-                    db.conn.execute(
+                    conn.execute(
                         "UPDATE projection_positions SET position = ? WHERE name = ?",
                         (last, projection.name),
                     )

@@ -1,0 +1,174 @@
+"""Projection rebuild throughput against raw SQLite inserts of equivalent rows.
+
+*Equivalent rows* are the rows the rebuild leaves behind: every row of every
+read-model table (FTS shadow tables excepted; they are written by the same
+triggers in both cases), inserted with ``executemany`` into an empty database
+opened the same way (``open_readmodels``: WAL, same pragmas, and the runner's
+``bulk_mode`` for long catch-ups) with the same
+schema (tables, indexes, full-text index and its triggers), in as many
+transactions as the rebuild committed. Reading the rows back is not timed.
+That is what a perfect projection would cost: no event store to read, no
+decoding, no lookups or updates, just the final rows. The ratio is
+``raw seconds / rebuild seconds`` (= rebuild rows/s over raw rows/s).
+
+Both are timed in wall-clock seconds and in CPU seconds of this process
+(``time.process_time``). On a machine shared with other work the wall clock
+measures the neighbours as much as the code, so the CPU ratio is the one to
+compare; both are reported. With ``rounds`` > 1 rebuild and baseline
+alternate and the best round of each counts (the spread is reported as noise).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import time
+from pathlib import Path
+
+from projections.database import BULK_CACHE_KIB, bulk_mode, open_readmodels
+
+SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
+
+
+def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """(statements to recreate the schema in order, tables holding rows)."""
+    objects = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        " AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+    ).fetchall()
+    virtual = [name for kind, name, sql in objects
+               if kind == "table" and sql.upper().startswith("CREATE VIRTUAL")]  # fmt: skip
+
+    def shadow(name: str) -> bool:
+        return any(name == v + s for v in virtual for s in SHADOW_SUFFIXES)
+
+    statements, tables = [], []
+    for kind, name, sql in objects:
+        if shadow(name):
+            continue
+        statements.append(sql)
+        if kind == "table" and name not in virtual:
+            tables.append(name)
+    # triggers last, so they find their tables whatever the creation order was
+    statements.sort(key=lambda sql: sql.upper().startswith("CREATE TRIGGER"))
+    return statements, tables
+
+
+def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
+    """Insert ``readmodels``' rows into an empty copy of its schema; rows and seconds."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{readmodels}?mode=ro", uri=True)
+    statements, tables = _schema(source)
+    total = sum(source.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables)
+    db = open_readmodels(target)
+    conn = db.conn
+    for sql in statements:
+        conn.execute(sql)
+    per_transaction = max(1, math.ceil(total / max(1, transactions)))
+    seconds = 0.0
+
+    def chunks():
+        pending: list[tuple[str, tuple]] = []
+        for table in tables:
+            cursor = source.execute(f"SELECT * FROM [{table}]")
+            while rows := cursor.fetchmany(per_transaction - len(pending)):
+                pending.extend((table, row) for row in rows)
+                if len(pending) >= per_transaction:
+                    yield pending
+                    pending = []
+        if pending:
+            yield pending
+
+    commits = 0
+    cpu = 0.0
+    bulk = bulk_mode(db)  # the settings the runner uses for a rebuild
+    bulk.__enter__()
+    for chunk in chunks():
+        by_table: dict[str, list[tuple]] = {}
+        for table, row in chunk:
+            by_table.setdefault(table, []).append(row)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        conn.execute("BEGIN")
+        for table, rows in by_table.items():
+            marks = ",".join("?" * len(rows[0]))
+            conn.executemany(f"INSERT INTO [{table}] VALUES ({marks})", rows)
+        conn.execute("COMMIT")
+        seconds += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
+        commits += 1
+    bulk.__exit__(None, None, None)
+    conn.close()
+    source.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return {"rows": total, "seconds": seconds, "cpu_seconds": cpu, "transactions": commits}
+
+
+def raw_per_event(target: Path, rows: int, batch: int) -> dict:
+    """The earlier, looser baseline: one timeline-shaped row per event (a text key,
+    a timestamp, a few short texts; primary key plus one index), ``batch`` rows per
+    transaction. Kept for comparison with figures measured before this suite."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    db = open_readmodels(target)
+    conn = db.conn
+    conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    conn.execute(
+        "CREATE TABLE raw (position INTEGER, patron_id TEXT, occurred_at TEXT, kind TEXT,"
+        " summary TEXT, detail TEXT, recorded_by TEXT, workstation TEXT,"
+        " PRIMARY KEY (position, patron_id))"
+    )
+    conn.execute("CREATE INDEX raw_patron ON raw (patron_id, occurred_at DESC, position DESC)")
+    now = "2026-11-01T12:00:00.000000+00:00"
+    seconds = cpu = 0.0
+    for first in range(0, rows, batch):
+        values = [(n, f"patron-{n * 7919 % 100_003}", now, "note", "A summary line", "",
+                   "maria", "box-1") for n in range(first, min(rows, first + batch))]  # fmt: skip
+        started, started_cpu = time.perf_counter(), time.process_time()
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?)", values)
+        conn.execute("COMMIT")
+        seconds += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
+    conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return {"rows": rows, "seconds": seconds, "cpu_seconds": cpu}
+
+
+def measure(runner, scratch: Path, rounds: int = 1) -> dict:
+    """Rebuild every read model from zero, then the raw baseline, in this run."""
+    rebuilds, raws = [], []
+    for _ in range(rounds):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        events = runner.rebuild()
+        rebuilds.append((time.perf_counter() - started, time.process_time() - started_cpu))
+        transactions = math.ceil(events / runner.batch_size)
+        raws.append(raw_insert(runner.path, scratch, transactions))
+    rebuild_s = min(w for w, _ in rebuilds)
+    rebuild_cpu = min(c for _, c in rebuilds)
+    raw_s = min(r["seconds"] for r in raws)
+    raw_cpu = min(r["cpu_seconds"] for r in raws)
+    rows = raws[0]["rows"]
+    loose = raw_per_event(scratch, events, runner.batch_size)
+    return {
+        "events": events,
+        "rows": rows,
+        "transactions": raws[0]["transactions"],
+        "rebuild_s": rebuild_s,
+        "rebuild_cpu_s": rebuild_cpu,
+        "rebuild_events_per_s": events / rebuild_s,
+        "rebuild_rows_per_s": rows / rebuild_s,
+        "raw_s": raw_s,
+        "raw_cpu_s": raw_cpu,
+        "raw_rows_per_s": rows / raw_s,
+        "ratio": raw_s / rebuild_s,
+        "ratio_cpu": raw_cpu / rebuild_cpu,
+        "per_event_rows_per_s": events / loose["seconds"],
+        "ratio_per_event": loose["seconds"] / rebuild_s,
+        "ratio_per_event_cpu": loose["cpu_seconds"] / rebuild_cpu,
+        "rounds": [{"rebuild_s": w, "rebuild_cpu_s": c, "raw_s": r["seconds"],
+                    "raw_cpu_s": r["cpu_seconds"]}
+                   for (w, c), r in zip(rebuilds, raws, strict=True)],
+    }  # fmt: skip
