@@ -234,18 +234,16 @@ def _dicts(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-_ROW = ("key, kind, patron_id, reference_id, due_at, due_by, tickets, amount_cents, fund,"
-        " thanked_at, thanked_how, thanked_by")  # fmt: skip
-#: The queue as people see it: rows of patrons never merged as stored; the rows of
-#: merged records and their survivors one per person (and performance), named by the
-#: survivor: tickets added up, due from the first, the earliest thank-you.
-_PEOPLE = f"""(
-SELECT {_ROW} FROM ty_queue
-WHERE patron_id NOT IN (SELECT absorbed_id FROM ty_aliases UNION ALL
-                        SELECT survivor_id FROM ty_aliases)
-UNION ALL
-SELECT person_key, kind, person, reference_id, first_due, first_due_by, all_tickets,
-       amount_cents, fund, thanked_at, thanked_how, thanked_by
+_IN_FAMILY = (
+    "{col} IN (SELECT absorbed_id FROM ty_aliases UNION ALL SELECT survivor_id FROM ty_aliases)"
+)
+#: The rows of merged records and their survivors as people see them: one per person
+#: (and performance), named by the survivor: tickets added up, due from the first,
+#: the earliest thank-you. The rows of everyone else are read as stored.
+_FAMILY_ROWS = f"""(
+SELECT person_key AS key, kind, person AS patron_id, reference_id, first_due AS due_at,
+       first_due_by AS due_by, all_tickets AS tickets, amount_cents, fund, thanked_at,
+       thanked_how, thanked_by
 FROM (
     SELECT m.*,
            row_number() OVER (PARTITION BY person_key ORDER BY thanked_at IS NULL, thanked_at,
@@ -260,17 +258,28 @@ FROM (
                          || coalesce(a.survivor_id, t.patron_id)
                     ELSE t.key END AS person_key
         FROM ty_queue t LEFT JOIN ty_aliases a ON a.absorbed_id = t.patron_id
-        WHERE t.patron_id IN (SELECT absorbed_id FROM ty_aliases UNION ALL
-                              SELECT survivor_id FROM ty_aliases)
+        WHERE {_IN_FAMILY.format(col="t.patron_id")}
     ) m
 ) WHERE nth = 1
 )"""
 
-_QUEUE_INNER = f"""
+
+def _anyone_merged(db: Database) -> bool:
+    return db.conn.execute("SELECT 1 FROM ty_aliases LIMIT 1").fetchone() is not None
+
+
+def _split(clause: str) -> tuple[str, str]:
+    """The filter ``clause`` for the rows read as stored (those of no merged family),
+    and for the families' rows."""
+    alone = f"NOT {_IN_FAMILY.format(col='q.patron_id')}"
+    return (f"{clause} AND {alone}" if clause else f" WHERE {alone}"), clause
+
+
+_QUEUE_INNER = """
 SELECT q.key, q.kind, q.patron_id, p.first_name, p.last_name, p.email, q.reference_id,
        f.title, f.starts_at, q.amount_cents, q.fund, q.tickets, q.due_at, q.due_by,
        q.thanked_at, q.thanked_how, q.thanked_by
-FROM {_PEOPLE} q
+FROM {rows} q
 LEFT JOIN ty_patrons p ON p.id = q.patron_id
 LEFT JOIN ty_performances f ON q.kind = 'attendee' AND f.id = q.reference_id
 """
@@ -319,10 +328,25 @@ def queue(
     visit_number (which visit this performance was for the patron; attendees).
     """
     clause, params = _filters(performance_id, kind, thanked)
-    inner = _QUEUE_INNER + clause + _ORDER.format(t="")
-    if limit is not None:
-        inner += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
+    if not _anyone_merged(db):
+        inner = _QUEUE_INNER.format(rows="ty_queue") + clause + _ORDER.format(t="")
+        if limit is not None:
+            inner += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+    else:  # each part sorted and cut on its own (fast), then the two merged
+        alone, families = _split(clause)
+        cut = " LIMIT ?" if limit is not None else ""
+        parts = [
+            _QUEUE_INNER.format(rows="ty_queue") + alone + _ORDER.format(t="") + cut,
+            _QUEUE_INNER.format(rows=_FAMILY_ROWS) + families + _ORDER.format(t="") + cut,
+        ]
+        inner = f"SELECT * FROM ({parts[0]}) UNION ALL SELECT * FROM ({parts[1]})"
+        inner += _ORDER.format(t="")
+        one = [*params, offset + limit] if limit is not None else list(params)
+        params = one + one
+        if limit is not None:
+            inner += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
     sql = _VISIT.format(inner=inner) + _ORDER.format(t="r.")
     return _dicts(db.conn.execute(sql, params))
 
@@ -331,17 +355,37 @@ def count(db: Database, performance_id: str | None = None, kind: str | None = No
           thanked: bool | None = False) -> int:  # fmt: skip
     """How many rows ``queue`` gives for these filters."""
     clause, params = _filters(performance_id, kind, thanked)
-    return db.conn.execute(f"SELECT count(*) FROM {_PEOPLE} q{clause}", params).fetchone()[0]
+    if not _anyone_merged(db):
+        return db.conn.execute(f"SELECT count(*) FROM ty_queue q{clause}", params).fetchone()[0]
+    # every stored row, less the families' stored rows, plus the families' people (the
+    # first count uses the indexes, the others read the few rows of merged families)
+    family = _IN_FAMILY.format(col="q.patron_id")
+    theirs = f"{clause} AND {family}" if clause else f" WHERE {family}"
+    return db.conn.execute(
+        f"SELECT (SELECT count(*) FROM ty_queue q{clause})"
+        f" - (SELECT count(*) FROM ty_queue q{theirs})"
+        f" + (SELECT count(*) FROM {_FAMILY_ROWS} q{clause})", params * 3,
+    ).fetchone()[0]  # fmt: skip
 
 
 def performances(db: Database) -> list[dict]:
     """Performances with attendees to thank, latest first: id, title, starts_at,
     attendees, waiting."""
+    per_show = ("SELECT reference_id, {sign}count(*) AS attendees,"
+                " {sign}(count(*) - count(thanked_at)) AS waiting FROM {rows} q"
+                " WHERE kind = 'attendee'{more} GROUP BY reference_id")  # fmt: skip
+    shows = per_show.format(sign="", rows="ty_queue", more="")
+    if _anyone_merged(db):  # a person with two records counts once
+        family = " AND " + _IN_FAMILY.format(col="q.patron_id")
+        shows = (
+            "SELECT reference_id, sum(attendees) AS attendees, sum(waiting) AS waiting FROM ("
+            f"{shows} UNION ALL {per_show.format(sign='-', rows='ty_queue', more=family)}"
+            f" UNION ALL {per_show.format(sign='', rows=_FAMILY_ROWS, more='')}"
+            ") GROUP BY reference_id"
+        )
     return _dicts(db.conn.execute(
-        "SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ("
-        "  SELECT reference_id, count(*) AS attendees, count(*) - count(thanked_at) AS waiting"
-        f"  FROM {_PEOPLE} WHERE kind = 'attendee' GROUP BY reference_id"
-        ") a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
+        f"SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ({shows})"
+        " a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
     ))  # fmt: skip
 
 
