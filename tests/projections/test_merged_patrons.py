@@ -350,3 +350,19 @@ def test_a_performance_both_records_attended_is_one_visit_on_the_ladder(services
     row = db.conn.execute("SELECT first_show, second_show FROM ladder_rungs WHERE patron_id = ?",
                           (ada,)).fetchone()  # fmt: skip
     assert row[0] is not None and row[1] is None  # one performance, not a second visit
+
+
+def test_a_rebuild_while_merged_makes_the_same_read_models(services):
+    app, runner = services.app, services.runner
+    db = runner.db()
+    ada, twin, tonight = two_histories(app)
+    app.merge_patrons(twin, ada)
+    carmen = next(r["reference_id"] for r in thank_yous.queue(db, kind="attendee"))
+    app.thank_patron(twin, "email", "attendance", carmen)  # lands on Ada while merged
+    assert thank_yous.queue(db, kind="attendee") == []
+    tables, lists = every_table(db), what_lists_show(db)
+
+    runner.rebuild()
+
+    assert every_table(db) == tables
+    assert what_lists_show(db) == lists
