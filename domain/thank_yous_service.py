@@ -29,7 +29,8 @@ class ThankYousService:
         changed: list = [patron]
         if reason == DONATION:
             donation = self._donation(reference_id)
-            if donation.patron_id != str(patron.id):
+            # a gift by a record merged into this one is this person's too
+            if donation.patron_id not in (str(patron.id), *getattr(patron, "absorbed", ())):
                 raise ThankYouProblem("That donation was given by someone else.")
             donation.check_not_acknowledged()
             patron.thank(channel, reason, str(donation.id), stamp)

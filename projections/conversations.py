@@ -3,6 +3,12 @@
 Keeps its own small table of patron names (``conv_patrons``) rather than
 reading the patron directory, so it can be rebuilt on its own at any time.
 Chat transcripts are indexed with FTS5 for search.
+
+Merged patrons: rows stay filed under the patron their event named; the queries
+name the surviving record instead (``survivor_sql``: the follow-up list, chat
+search, a chat, calls of a patron and the records merged into it), so "open
+patron" opens the survivor while the merge stands and the duplicate again after
+an unmerge (see ``projections/patron_merges.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from sqlite_utils import Database
 
 from projections.base import Projection, iso, run_script
 from projections.patron_directory import as_indexed
+from projections.patron_merges import in_family, survivor_sql
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -235,7 +242,9 @@ def follow_ups(db: Database, today: date | None = None, include_done: bool = Fal
     rows = _rows(db.conn.execute(
         "SELECT f.id, f.patron_id, coalesce(p.name, '') AS patron_name, f.due_on, f.text,"
         " f.source, f.source_id, f.done, f.done_at, f.done_by, f.created_at, f.recorded_by"
-        f" FROM follow_ups f LEFT JOIN conv_patrons p ON p.id = f.patron_id {where}"
+        f" FROM (SELECT id, {survivor_sql(db, 'patron_id')} AS patron_id, due_on, text, source,"
+        " source_id, done, done_at, done_by, created_at, recorded_by FROM follow_ups) f"
+        f" LEFT JOIN conv_patrons p ON p.id = f.patron_id {where}"
         " ORDER BY f.done, f.due_on, f.created_at LIMIT ?", (limit,),
     ))  # fmt: skip
     for row in rows:
@@ -261,6 +270,15 @@ CHAT_COLUMNS = ("id", "service", "conversation_id", "started_at", "ended_at", "v
                 "message_count", "preview", "transcript", "notes")  # fmt: skip
 
 
+def _chat_columns(db: Database, table: str = "") -> str:
+    """The chat columns, with the surviving record as ``patron_id``."""
+    prefix = f"{table}." if table else ""
+    return ", ".join(
+        f"{survivor_sql(db, prefix + c)} AS patron_id" if c == "patron_id" else prefix + c
+        for c in CHAT_COLUMNS
+    )
+
+
 def waiting_chats(db: Database, limit: int = 1000) -> list[dict]:
     """Chats not yet linked to a patron, newest first (the chat queue)."""
     if not _has(db, "chats"):
@@ -283,10 +301,10 @@ def search_chats(db: Database, text: str, limit: int = 200) -> list[dict]:
     query = chat_query(text)
     if not query:
         return _rows(db.conn.execute(
-            f"SELECT {', '.join(CHAT_COLUMNS)} FROM chats ORDER BY started_at DESC LIMIT ?",
+            f"SELECT {_chat_columns(db)} FROM chats ORDER BY started_at DESC LIMIT ?",
             (limit,),
         ))  # fmt: skip
-    columns = ", ".join("c." + c for c in CHAT_COLUMNS)
+    columns = _chat_columns(db, "c")
     return _rows(db.conn.execute(
         f"SELECT {columns} FROM chats_fts JOIN chats c ON c.rowid = chats_fts.rowid"
         " WHERE chats_fts MATCH ? ORDER BY c.started_at DESC LIMIT ?", (query, limit),
@@ -296,7 +314,7 @@ def search_chats(db: Database, text: str, limit: int = 200) -> list[dict]:
 def chat(db: Database, chat_id: str) -> dict | None:
     if not _has(db, "chats"):
         return None
-    rows = _rows(db.conn.execute(f"SELECT {', '.join(CHAT_COLUMNS)} FROM chats WHERE id = ?",
+    rows = _rows(db.conn.execute(f"SELECT {_chat_columns(db)} FROM chats WHERE id = ?",
                                  (chat_id,)))  # fmt: skip
     return rows[0] if rows else None
 
@@ -312,9 +330,19 @@ def quick_answers(db: Database) -> list[dict]:
 
 
 def calls(db: Database, patron_id: str | None = None, limit: int = 500) -> list[dict]:
+    """Calls, newest first (of one patron and the records merged into it), each naming
+    the surviving record as ``patron_id``."""
     if not _has(db, "calls"):
         return []
-    where, params = ("WHERE patron_id = ?", [patron_id]) if patron_id else ("", [])
+    where, params = "", []
+    if patron_id:
+        where, params = in_family(db, patron_id)
+        where = "WHERE " + where
+    columns = (
+        "id, " + survivor_sql(db, "patron_id") + " AS patron_id, occurred_at, direction,"
+        " reason, outcome, notes, follow_up_on, recorded_by"
+    )
     return _rows(db.conn.execute(
-        f"SELECT * FROM calls {where} ORDER BY occurred_at DESC LIMIT ?", (*params, limit),
+        f"SELECT {columns} FROM calls {where} ORDER BY occurred_at DESC LIMIT ?",
+        (*params, limit),
     ))  # fmt: skip

@@ -17,6 +17,16 @@ queries take ``now`` and treat such a patron as lapsed (with a move dated
 ``lapses_at``) even before the tables are worked out again, so the figures are
 right whatever the clock says. ``ladder_rules`` is not dropped on a rebuild:
 the read model keeps the office's rules.
+
+Merged patrons (``domain/merging.py``): facts stay filed under the record their
+event named. A merged record has no rung of its own (it leaves the rung counts,
+its moves go); the surviving record's rung *and its moves* are worked out from
+the facts of both records, as if they had been one person all along (a visit to
+the same performance by both counts once), so the survivor's history may be
+re-dated: its second purchase, say, may be the duplicate's. A merge or unmerge
+works both records out again (``Patron.MergedInto``/``Unmerged``), reading the
+merges (``patron_aliases``) at the end of the batch; after an unmerge both are,
+row for row, what they were before the merge (for the same clock and rules).
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from sqlite_utils import Database
 from domain import loyalty
 from domain.loyalty import Assessment, Fact, LoyaltyThresholds
 from projections.base import Projection, iso, run_script
+from projections.patron_merges import aliases
 
 #: rungs in the order of the ladder (lapsed is off to the side)
 RANK = {loyalty.PROSPECT: 0, loyalty.TRYER: 1, loyalty.BUYER: 2, loyalty.ADVOCATE: 3}
@@ -53,7 +64,7 @@ def _now() -> datetime:
 
 class Ladder(Projection):
     name = "ladder"
-    version = 1
+    version = 2
     tables = ("ladder_shows", "ladder_facts", "ladder_tickets", "ladder_rungs", "ladder_moves",
               "ladder_dirty")  # fmt: skip
 
@@ -76,6 +87,7 @@ class Ladder(Projection):
         on("Subscription.Refunded")(self._fact_gone(loyalty.SUBSCRIPTION))
         on("Membership.Started")(self._membership)
         on("Donation.Received")(self._donation)
+        on("Patron.MergedInto", "Patron.Unmerged")(self._merge_changed)
 
     def create(self, db: Database) -> None:
         run_script(
@@ -138,6 +150,12 @@ class Ladder(Projection):
         db.conn.execute("INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)",
                         (patron_id, loyalty.PROSPECT))  # fmt: skip
         self._dirty(db, patron_id)
+
+    def _merge_changed(self, db, e, position):
+        # both records are worked out again at the end of the batch, with the merges
+        # as they then stand
+        self._dirty(db, str(e.originator_id))
+        self._dirty(db, e.survivor_id)
 
     def _scheduled(self, db, e, position):
         db.conn.execute("INSERT OR REPLACE INTO ladder_shows VALUES (?, ?, ?, ?)",
@@ -289,34 +307,77 @@ def _facts_of(db: Database, ids: Sequence[str]) -> dict[str, list[Fact]]:
     return found
 
 
-def _shows_of(db: Database, ids: Sequence[str]) -> dict[str, list[str]]:
-    """Per patron, the starts of the performances they hold a ticket for or attended."""
-    found: dict[str, list[str]] = {pid: [] for pid in ids}
+def _shows_of(db: Database, ids: Sequence[str]) -> dict[str, dict[str, str]]:
+    """Per patron, the performances they hold a ticket for or attended, with their starts."""
+    found: dict[str, dict[str, str]] = {pid: {} for pid in ids}
     cursor = db.conn.execute(
-        "SELECT t.patron_id, s.starts_at FROM ladder_tickets t"
+        "SELECT t.patron_id, t.performance_id, s.starts_at FROM ladder_tickets t"
         " JOIN ladder_shows s ON s.id = t.performance_id"
         f" WHERE t.patron_id IN ({_marks(ids)})"
         " AND (t.status = 'valid' OR t.admitted_at IS NOT NULL)"
         " GROUP BY t.patron_id, t.performance_id",
         tuple(ids),
     )
-    for pid, starts in cursor:
-        found[pid].append(starts)
+    for pid, show, starts in cursor:
+        found[pid][show] = starts
     return found
 
 
+def _families(db: Database, ids: Iterable[str]) -> dict[str, list[str]]:
+    """The surviving records of these patrons, each with its family (itself first,
+    then the records merged into it). A merged record among ``ids`` stands for its
+    survivor."""
+    merged = aliases(db)
+    heads = dict.fromkeys(merged.get(pid, pid) for pid in ids)
+    found: dict[str, list[str]] = {head: [head] for head in heads}
+    for absorbed, head in sorted(merged.items()):
+        if head in found:
+            found[head].append(absorbed)
+    return found
+
+
+def _family_facts(facts: dict[str, list[Fact]], members: Sequence[str]) -> list[Fact]:
+    """The facts of one person's records together; a performance both records
+    attended is one visit (the first admission)."""
+    together: list[Fact] = []
+    visits: dict[str, Fact] = {}
+    for pid in members:
+        for fact in facts[pid]:
+            if fact.kind != loyalty.VISIT:
+                together.append(fact)
+            elif fact.ref not in visits or (fact.at, fact.position) < (
+                visits[fact.ref].at,
+                visits[fact.ref].position,
+            ):
+                visits[fact.ref] = fact
+    return together + list(visits.values())
+
+
 def work_out(db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: datetime) -> None:
-    """Write the rung and the moves of these patrons from their facts."""
+    """Write the rung and the moves of these patrons from their facts (a merged
+    record: none of its own, its survivor's from both records' facts)."""
     ids = list(dict.fromkeys(ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        facts, shows = _facts_of(db, chunk), _shows_of(db, chunk)
+    merged = aliases(db)
+    gone = [pid for pid in ids if pid in merged]
+    for start in range(0, len(gone), CHUNK):
+        marks = _marks(gone[start : start + CHUNK])
+        for table in ("ladder_rungs", "ladder_moves"):
+            db.conn.execute(f"DELETE FROM {table} WHERE patron_id IN ({marks})",
+                            gone[start : start + CHUNK])  # fmt: skip
+    heads = list(dict.fromkeys(merged.get(pid, pid) for pid in ids))
+    for start in range(0, len(heads), CHUNK):
+        chunk = heads[start : start + CHUNK]
+        families = _families(db, chunk) if merged else {pid: [pid] for pid in chunk}
+        everyone = [pid for members in families.values() for pid in members]
+        facts, shows = _facts_of(db, everyone), _shows_of(db, everyone)
         rungs, moves = [], []
         for pid in chunk:
-            judged = loyalty.assess(facts[pid], now, rules)
+            members = families[pid]
+            held = _family_facts(facts, members) if len(members) > 1 else facts[pid]
+            judged = loyalty.assess(held, now, rules)
             p = judged.placement
-            starts = sorted(shows[pid])
-            last = max((f.at for f in facts[pid]), default=None)
+            starts = sorted({k: v for m in members for k, v in shows[m].items()}.values())
+            last = max((f.at for f in held), default=None)
             rungs.append((pid, p.rung, p.kind, _text(p.since), p.was, _text(p.lapses_at),
                           _text(last), starts[0] if starts else None,
                           starts[1] if len(starts) > 1 else None))  # fmt: skip
@@ -507,8 +568,10 @@ def patron_rung(db: Database, patron_id: str, now: datetime | None = None) -> st
 
 
 def patron_facts(db: Database, patron_id: str) -> list[Fact]:
-    """Everything the ladder counts for one patron, with the events it came from."""
-    return _facts_of(db, [patron_id])[patron_id]
+    """Everything the ladder counts for one patron (and the records merged into it),
+    with the events it came from."""
+    members = next(iter(_families(db, [patron_id]).values()))
+    return _family_facts(_facts_of(db, members), members)
 
 
 def patron_ladder(db: Database, patron_id: str, now: datetime | None = None) -> Assessment:

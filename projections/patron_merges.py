@@ -111,6 +111,24 @@ def in_family(db: Database, patron_id: str, column: str = "patron_id") -> tuple[
     return f"{column} IN ({','.join('?' * len(ids))})", ids
 
 
+def survivor_sql(db: Database, column: str) -> str:
+    """SQL for the surviving record of the patron id in ``column`` (itself when not
+    merged), for queries that list rows of many patrons (follow-ups, chats); just
+    ``column`` when these read models have no merges table."""
+    if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'patron_aliases'").fetchone():
+        return column
+    return (f"coalesce((SELECT survivor_id FROM patron_aliases WHERE absorbed_id = {column}),"
+            f" {column})")  # fmt: skip
+
+
+def aliases(db: Database) -> dict[str, str]:
+    """Every merged record and the record it was merged into (few: merges are rare)."""
+    try:
+        return dict(db.conn.execute("SELECT absorbed_id, survivor_id FROM patron_aliases"))
+    except sqlite3.OperationalError:
+        return {}
+
+
 def merged_records(db: Database, survivor_id: str) -> list[dict]:
     """Records merged into ``survivor_id``: absorbed_id, merged_at, merged_by."""
     try:

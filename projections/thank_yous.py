@@ -12,6 +12,16 @@ counts only rows whose week is over, so a performance last night does not
 lower it. Names and emails are kept here (own tables, fed by patron events) for
 the mail-merge file; the projection reads no other projection's tables, so it
 can be rebuilt on its own. Moments are ISO UTC text.
+
+Merged patrons (``domain/merging.py``): rows stay filed under the record the
+event named, and the projection keeps its own list of merges (``ty_aliases``,
+fed by ``Patron.MergedInto``/``Unmerged``, so a rebuild of this projection alone
+sees each merge when it happened). The queries show a merged record's rows under
+the surviving record, one row per person per performance (tickets added up, due
+from the first admission, thanked when either record was thanked); a thank-you
+recorded while merged marks the rows of every record of that person for that
+performance. Promptness counts the stored rows, so a merge does not change it,
+and an unmerge shows both records' rows again exactly as they were.
 """
 
 from __future__ import annotations
@@ -37,8 +47,9 @@ def donation_key(donation_id: str) -> str:
 
 class ThankYouQueue(Projection):
     name = "thank_yous"
-    version = 1
-    tables = ("ty_productions", "ty_performances", "ty_patrons", "ty_tickets", "ty_queue")
+    version = 2
+    tables = ("ty_productions", "ty_performances", "ty_patrons", "ty_tickets", "ty_queue",
+              "ty_aliases")  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,6 +66,8 @@ class ThankYouQueue(Projection):
         on("Donation.Received")(self._donation_received)
         on("Donation.Acknowledged")(self._donation_acknowledged)
         on("Patron.Thanked")(self._thanked)
+        on("Patron.MergedInto")(self._merged)
+        on("Patron.Unmerged")(self._unmerged)
 
     def create(self, db: Database) -> None:
         run_script(
@@ -90,6 +103,10 @@ class ThankYouQueue(Projection):
             CREATE INDEX IF NOT EXISTS ty_queue_due ON ty_queue (thanked_at, due_at);
             CREATE INDEX IF NOT EXISTS ty_queue_reference ON ty_queue (reference_id);
             CREATE INDEX IF NOT EXISTS ty_queue_patron ON ty_queue (patron_id, kind);
+            CREATE TABLE IF NOT EXISTS ty_aliases (
+                absorbed_id TEXT PRIMARY KEY, survivor_id TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ty_aliases_survivor ON ty_aliases (survivor_id);
             """,
         )
 
@@ -187,11 +204,28 @@ class ThankYouQueue(Projection):
         self._mark(db, donation_key(str(e.originator_id)), e, e.how)
 
     def _thanked(self, db, e, position):
-        if e.reason == ATTENDANCE:
-            key = attendance_key(e.reference_id, str(e.originator_id))
-        else:
-            key = donation_key(e.reference_id)
-        self._mark(db, key, e, e.channel)
+        if e.reason != ATTENDANCE:
+            self._mark(db, donation_key(e.reference_id), e, e.channel)
+            return
+        # the person is thanked, whichever of their merged records came that night
+        for patron_id in self._family(db, str(e.originator_id)):
+            self._mark(db, attendance_key(e.reference_id, patron_id), e, e.channel)
+
+    # -- merged records ----------------------------------------------------------
+    def _merged(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO ty_aliases VALUES (?, ?)",
+                        (str(e.originator_id), e.survivor_id))  # fmt: skip
+
+    def _unmerged(self, db, e, position):
+        db.conn.execute("DELETE FROM ty_aliases WHERE absorbed_id = ?", (str(e.originator_id),))
+
+    @staticmethod
+    def _family(db, patron_id: str) -> list[str]:
+        row = db.conn.execute("SELECT survivor_id FROM ty_aliases WHERE absorbed_id = ?",
+                              (patron_id,)).fetchone()  # fmt: skip
+        head = row[0] if row else patron_id
+        return [head, *(r[0] for r in db.conn.execute(
+            "SELECT absorbed_id FROM ty_aliases WHERE survivor_id = ?", (head,)))]  # fmt: skip
 
 
 # -- queries for the thank-you screen, the reports and the command line ------------------
@@ -200,11 +234,52 @@ def _dicts(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+_IN_FAMILY = (
+    "{col} IN (SELECT absorbed_id FROM ty_aliases UNION ALL SELECT survivor_id FROM ty_aliases)"
+)
+#: The rows of merged records and their survivors as people see them: one per person
+#: (and performance), named by the survivor: tickets added up, due from the first,
+#: the earliest thank-you. The rows of everyone else are read as stored.
+_FAMILY_ROWS = f"""(
+SELECT person_key AS key, kind, person AS patron_id, reference_id, first_due AS due_at,
+       first_due_by AS due_by, all_tickets AS tickets, amount_cents, fund, thanked_at,
+       thanked_how, thanked_by
+FROM (
+    SELECT m.*,
+           row_number() OVER (PARTITION BY person_key ORDER BY thanked_at IS NULL, thanked_at,
+                              patron_id != person, key) AS nth,
+           sum(tickets) OVER (PARTITION BY person_key) AS all_tickets,
+           min(due_at) OVER (PARTITION BY person_key) AS first_due,
+           min(due_by) OVER (PARTITION BY person_key) AS first_due_by
+    FROM (
+        SELECT t.*, coalesce(a.survivor_id, t.patron_id) AS person,
+               CASE WHEN t.kind = 'attendee'
+                    THEN 'attendance:' || t.reference_id || ':'
+                         || coalesce(a.survivor_id, t.patron_id)
+                    ELSE t.key END AS person_key
+        FROM ty_queue t LEFT JOIN ty_aliases a ON a.absorbed_id = t.patron_id
+        WHERE {_IN_FAMILY.format(col="t.patron_id")}
+    ) m
+) WHERE nth = 1
+)"""
+
+
+def _anyone_merged(db: Database) -> bool:
+    return db.conn.execute("SELECT 1 FROM ty_aliases LIMIT 1").fetchone() is not None
+
+
+def _split(clause: str) -> tuple[str, str]:
+    """The filter ``clause`` for the rows read as stored (those of no merged family),
+    and for the families' rows."""
+    alone = f"NOT {_IN_FAMILY.format(col='q.patron_id')}"
+    return (f"{clause} AND {alone}" if clause else f" WHERE {alone}"), clause
+
+
 _QUEUE_INNER = """
 SELECT q.key, q.kind, q.patron_id, p.first_name, p.last_name, p.email, q.reference_id,
        f.title, f.starts_at, q.amount_cents, q.fund, q.tickets, q.due_at, q.due_by,
        q.thanked_at, q.thanked_how, q.thanked_by
-FROM ty_queue q
+FROM {rows} q
 LEFT JOIN ty_patrons p ON p.id = q.patron_id
 LEFT JOIN ty_performances f ON q.kind = 'attendee' AND f.id = q.reference_id
 """
@@ -212,8 +287,11 @@ _ORDER = " ORDER BY {t}due_at DESC, {t}last_name, {t}first_name, {t}key"
 # The visit number is worked out for the rows of the page only, not for every row sorted.
 _VISIT = """
 SELECT r.*, CASE WHEN r.kind = 'attendee' THEN (
-    SELECT count(*) FROM ty_queue v JOIN ty_performances vf ON vf.id = v.reference_id
-    WHERE v.patron_id = r.patron_id AND v.kind = 'attendee' AND vf.starts_at <= r.starts_at
+    SELECT count(DISTINCT v.reference_id) FROM ty_queue v
+    JOIN ty_performances vf ON vf.id = v.reference_id
+    WHERE v.patron_id IN (SELECT r.patron_id UNION ALL
+                          SELECT absorbed_id FROM ty_aliases WHERE survivor_id = r.patron_id)
+    AND v.kind = 'attendee' AND vf.starts_at <= r.starts_at
 ) END AS visit_number
 FROM ({inner}) r
 """
@@ -250,10 +328,25 @@ def queue(
     visit_number (which visit this performance was for the patron; attendees).
     """
     clause, params = _filters(performance_id, kind, thanked)
-    inner = _QUEUE_INNER + clause + _ORDER.format(t="")
-    if limit is not None:
-        inner += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
+    if not _anyone_merged(db):
+        inner = _QUEUE_INNER.format(rows="ty_queue") + clause + _ORDER.format(t="")
+        if limit is not None:
+            inner += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+    else:  # each part sorted and cut on its own (fast), then the two merged
+        alone, families = _split(clause)
+        cut = " LIMIT ?" if limit is not None else ""
+        parts = [
+            _QUEUE_INNER.format(rows="ty_queue") + alone + _ORDER.format(t="") + cut,
+            _QUEUE_INNER.format(rows=_FAMILY_ROWS) + families + _ORDER.format(t="") + cut,
+        ]
+        inner = f"SELECT * FROM ({parts[0]}) UNION ALL SELECT * FROM ({parts[1]})"
+        inner += _ORDER.format(t="")
+        one = [*params, offset + limit] if limit is not None else list(params)
+        params = one + one
+        if limit is not None:
+            inner += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
     sql = _VISIT.format(inner=inner) + _ORDER.format(t="r.")
     return _dicts(db.conn.execute(sql, params))
 
@@ -262,17 +355,37 @@ def count(db: Database, performance_id: str | None = None, kind: str | None = No
           thanked: bool | None = False) -> int:  # fmt: skip
     """How many rows ``queue`` gives for these filters."""
     clause, params = _filters(performance_id, kind, thanked)
-    return db.conn.execute(f"SELECT count(*) FROM ty_queue q{clause}", params).fetchone()[0]
+    if not _anyone_merged(db):
+        return db.conn.execute(f"SELECT count(*) FROM ty_queue q{clause}", params).fetchone()[0]
+    # every stored row, less the families' stored rows, plus the families' people (the
+    # first count uses the indexes, the others read the few rows of merged families)
+    family = _IN_FAMILY.format(col="q.patron_id")
+    theirs = f"{clause} AND {family}" if clause else f" WHERE {family}"
+    return db.conn.execute(
+        f"SELECT (SELECT count(*) FROM ty_queue q{clause})"
+        f" - (SELECT count(*) FROM ty_queue q{theirs})"
+        f" + (SELECT count(*) FROM {_FAMILY_ROWS} q{clause})", params * 3,
+    ).fetchone()[0]  # fmt: skip
 
 
 def performances(db: Database) -> list[dict]:
     """Performances with attendees to thank, latest first: id, title, starts_at,
     attendees, waiting."""
+    per_show = ("SELECT reference_id, {sign}count(*) AS attendees,"
+                " {sign}(count(*) - count(thanked_at)) AS waiting FROM {rows} q"
+                " WHERE kind = 'attendee'{more} GROUP BY reference_id")  # fmt: skip
+    shows = per_show.format(sign="", rows="ty_queue", more="")
+    if _anyone_merged(db):  # a person with two records counts once
+        family = " AND " + _IN_FAMILY.format(col="q.patron_id")
+        shows = (
+            "SELECT reference_id, sum(attendees) AS attendees, sum(waiting) AS waiting FROM ("
+            f"{shows} UNION ALL {per_show.format(sign='-', rows='ty_queue', more=family)}"
+            f" UNION ALL {per_show.format(sign='', rows=_FAMILY_ROWS, more='')}"
+            ") GROUP BY reference_id"
+        )
     return _dicts(db.conn.execute(
-        "SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ("
-        "  SELECT reference_id, count(*) AS attendees, count(*) - count(thanked_at) AS waiting"
-        "  FROM ty_queue WHERE kind = 'attendee' GROUP BY reference_id"
-        ") a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
+        f"SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ({shows})"
+        " a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
     ))  # fmt: skip
 
 

@@ -395,3 +395,24 @@ def test_a_chat_import_can_be_cancelled_and_keeps_what_it_saved(window, qtbot, s
     assert saved < 600
     assert saved == (dialog.report["imported"] if dialog.report else 0)
     assert dialog.import_button.isEnabled()
+
+
+def test_a_merged_records_follow_up_opens_the_record_that_remains(window, qtbot, services):
+    app = services.app
+    ada = patron_id(services, "Ada Lovelace")
+    twin = app.register_patron("A.", "Lovelace", phone="555 987 6543", allow_duplicate=True)
+    app.schedule_follow_up(twin, date.today() + timedelta(days=2), "Send the seating plan")
+    app.merge_patrons(twin, ada)
+    window.show_area(FOLLOW_UPS)
+    view = window.follow_ups
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+
+    assert view.model.index(0, 0).data(ROW_ROLE)["patron_id"] == ada
+    view.table.selectRow(0)
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.patron_page.patron_id == ada)
+    assert "Send the seating plan" in [
+        r["summary"].split(": ", 1)[-1] for r in timeline.rows(services.runner.db(), ada)
+    ]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from desktop.export import write_csv
 from desktop.main_window import DUPLICATES
 from desktop.models.duplicate_pairs import DuplicatePairModel as D
-from projections import all_projections, duplicates, timeline
+from projections import all_projections, duplicates, ladder, timeline
 from projections import patron_directory as directory
 from projections.runner import ProjectionRunner
 from tests.desktop.box_office_steps import click, click_row, row_of
@@ -111,7 +111,13 @@ def test_unmerge_from_the_patron_page_restores_both_records(review, window, serv
     bar = page.merge_bar
     qtbot.waitUntil(bar.isVisible)
     assert bar.label.text().startswith("Also holds the history of A. Lovelace, merged on ")
-    qtbot.waitUntil(lambda: page.timeline_model.rowCount() == len(ada_before) + len(twin_before))
+    # both records' rows, and the ladder's move worked out from both: the twin's ticket
+    # made the survivor a tryer
+    moves = ladder.patron_ladder(db, twin["ada"]).moves
+    assert [m.to_rung for m in moves] == ["tryer"]
+    qtbot.waitUntil(
+        lambda: page.timeline_model.rowCount() == len(ada_before) + len(twin_before) + 1
+    )
 
     click(qtbot, bar.unmerge_button)
     dialog = bar.dialog

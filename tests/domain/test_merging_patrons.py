@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.duplicates import similar_first_names, similar_names
-from domain.errors import MergeProblem, PossibleDuplicate
+from domain.errors import DonationProblem, MergeProblem, PossibleDuplicate, ThankYouProblem
 
 
 @pytest.fixture
@@ -157,3 +157,19 @@ def test_similar_names(a, b, same):
 def test_an_initial_matches_only_its_own_letter():
     assert similar_first_names("J.", "Jane") is True
     assert similar_first_names("K.", "Jane") is False
+
+
+def test_a_gift_of_the_merged_record_is_thanked_on_the_survivor(store, pair):
+    ada, twin = pair
+    gift = store.record_donation(twin, 2500, "Education")
+    other = store.register_patron("Grace", "Hopper")
+    not_theirs = store.record_donation(other, 900)
+    store.merge_patrons(twin, ada)
+
+    store.thank_patron(ada, "letter", "donation", gift)  # from the thank-you queue
+
+    with pytest.raises(ThankYouProblem):
+        store.thank_patron(ada, "letter", "donation", not_theirs)
+    store.unmerge_patron(twin)
+    with pytest.raises(DonationProblem):  # the gift is acknowledged once
+        store.thank_patron(twin, "email", "donation", gift)

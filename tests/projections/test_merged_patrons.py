@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from projections import all_projections, box_office, door, duplicates, patron_merges, timeline
+from projections import (
+    all_projections,
+    box_office,
+    conversations,
+    door,
+    duplicates,
+    ladder,
+    patron_merges,
+    thank_yous,
+    timeline,
+)
 from projections import patron_directory as directory
 from projections.audit import Audit
 
 NOW = datetime.now(tz=UTC).replace(microsecond=0)
 PRICES = {"Adult": 3000}
+CHAT = [
+    {"at": (NOW - timedelta(days=40)).isoformat(), "sender": "visitor", "name": "Ada",
+     "text": "Is there a hearing loop in the hall?"},
+    {"at": (NOW - timedelta(days=40, minutes=-1)).isoformat(), "sender": "agent",
+     "name": "Maria", "text": "Yes, in every seat."},
+]  # fmt: skip
 
 
 def show(app, title: str, days: int):
@@ -21,8 +37,9 @@ def show(app, title: str, days: int):
 
 
 def two_histories(app) -> tuple[str, str, str]:
-    """Ada with tickets, visits and a gift; her duplicate with a
-    history of its own: a visit, a membership and a note. Returns (ada, twin, tonight)."""
+    """Ada with tickets, visits and a gift; her duplicate with a history of its own: a
+    visit (thanked for), a membership, a note, a call with a follow-up and a chat.
+    Returns (ada, twin, tonight)."""
     carmen, figaro = show(app, "Carmen", -400), show(app, "Figaro", -100)
     tonight = show(app, "Tosca", 0)
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", tags=["opera"],
@@ -41,7 +58,13 @@ def two_histories(app) -> tuple[str, str, str]:
     app.start_membership(twin, "Friend", (NOW - timedelta(days=60)).date().isoformat(),
                          (NOW + timedelta(days=300)).date().isoformat(), 4000, "card",
                          occurred_at=NOW - timedelta(days=60))  # fmt: skip
+    app.thank_patron(twin, "letter", "attendance", figaro, occurred_at=NOW - timedelta(days=95))
     app.add_note(twin, "Prefers aisle seats.", occurred_at=NOW - timedelta(days=50))
+    app.log_call(twin, "incoming", "Parking", "call_back", "Asked about the car park.",
+                 follow_up_on=(NOW + timedelta(days=7)).date(),
+                 occurred_at=NOW - timedelta(days=45))  # fmt: skip
+    chat = app.record_chat("tawk.to", "c-1", CHAT, visitor_phone="555 123 4567")
+    assert chat["patron_id"] == twin  # linked by the twin's phone number
     app.sell_tickets(tonight, {"Adult": 1}, patron_id=twin, occurred_at=NOW - timedelta(days=1))
     return ada, twin, tonight
 
@@ -66,6 +89,23 @@ def what_views_read(db, patron_id: str, tonight: str) -> dict:
         "donations": box_office.donations(db, patron_id),
         "memberships": box_office.memberships(db, patron_id),
         "door": door.patron_facts(db, patron_id, tonight),
+        "calls": conversations.calls(db, patron_id),
+        "ladder": ladder.patron_ladder(db, patron_id, NOW),
+        "facts": sorted(ladder.patron_facts(db, patron_id), key=repr),
+    }
+
+
+def what_lists_show(db) -> dict:
+    """The lists of many patrons: follow-ups, chats, the thank-you queue, the ladder."""
+    return {
+        "follow_ups": conversations.follow_ups(db, include_done=True),
+        "chats": conversations.search_chats(db, "hearing"),
+        "thank_yous": thank_yous.queue(db, thanked=None),
+        "thank_you_count": thank_yous.count(db, thanked=None),
+        "performances": thank_yous.performances(db),
+        "promptness": thank_yous.promptness(db, NOW),
+        "rungs": ladder.rung_counts(db, NOW),
+        "moves": ladder.loyalty_movements(db, NOW - timedelta(days=1000), NOW, NOW),
     }
 
 
@@ -81,7 +121,8 @@ def test_the_survivor_shows_both_histories_and_the_duplicate_leaves_search(servi
     assert directory.get(db, twin)["merged_into"] == ada
     kinds = [r["kind"] for r in timeline.rows(db, ada)]
     assert kinds.count("registered") == 2 and "note" in kinds and "membership" in kinds
-    assert timeline.count(db, ada) == len(kinds) == 8
+    assert {"call", "chat", "thanks"} <= set(kinds)
+    assert timeline.count(db, ada) == len(kinds) == 11
     stats = box_office.patron_stats(db, ada)
     assert (stats["orders"], stats["tickets"], stats["visits"]) == (3, 4, 2)
     assert stats["donations_cents"] == 5000 and stats["member_until"] is not None
@@ -100,13 +141,18 @@ def test_unmerging_puts_every_read_model_back_row_for_row(services):
     ada, twin, tonight = two_histories(app)
     tables_before = every_table(db)
     views_before = {p: what_views_read(db, p, tonight) for p in (ada, twin)}
+    lists_before = what_lists_show(db)
+    for table in ("calls", "chats", "follow_ups", "ty_queue", "ladder_rungs", "ladder_moves"):
+        assert tables_before[table], f"the history has no row in {table}"
 
     app.merge_patrons(twin, ada)
     assert every_table(db) != tables_before
+    assert what_lists_show(db) != lists_before
     app.unmerge_patron(twin)
 
     assert every_table(db) == tables_before
     assert {p: what_views_read(db, p, tonight) for p in (ada, twin)} == views_before
+    assert what_lists_show(db) == lists_before
     assert [p["id"] for p in directory.search(db, "lovelace")] == sorted([ada, twin])
     # ... and a rebuild from the first event makes the same read models.
     runner.rebuild()
@@ -120,6 +166,7 @@ def test_what_happened_during_the_merge_stays_with_the_survivor(services):
     app.merge_patrons(twin, ada)
 
     app.add_note(twin, "Phoned about the merge.")  # a stale screen: lands on Ada
+    app.log_call(twin, "outgoing", "Seats", "answered")
     app.sell_tickets(tonight, {"Adult": 2}, patron_id=twin)
     app.unmerge_patron(twin)
 
@@ -127,6 +174,7 @@ def test_what_happened_during_the_merge_stays_with_the_survivor(services):
     summaries = [r["summary"] for r in timeline.rows(db, ada)]
     assert "Phoned about the merge." in summaries
     assert box_office.patron_stats(db, ada)["orders"] == 2
+    assert [c["reason"] for c in conversations.calls(db, ada)] == ["Seats"]
 
 
 def test_duplicate_candidates_with_their_reasons(services):
@@ -157,3 +205,164 @@ def test_duplicate_candidates_with_their_reasons(services):
     rows = duplicates.review_rows(db)
     assert [r["b"] for r in rows] == [phone, robert]
     assert rows[0]["a_stats"]["tickets"] == 0 and rows[0]["a_name"] == "Ada Lovelace"
+
+
+def test_calls_chats_and_follow_ups_name_the_survivor_while_merged(services):
+    app, db = services.app, services.runner.db()
+    ada, twin, tonight = two_histories(app)
+    assert [f["patron_id"] for f in conversations.follow_ups(db)] == [twin]
+
+    app.merge_patrons(twin, ada)
+
+    # the follow-up list and "open patron" name the record that remains
+    assert [(f["patron_id"], f["patron_name"]) for f in conversations.follow_ups(db)] == [
+        (ada, "Ada Lovelace")
+    ]
+    assert [c["reason"] for c in conversations.calls(db, ada)] == ["Parking"]
+    assert conversations.calls(db, ada) == conversations.calls(db, twin)
+    assert conversations.calls(db, ada)[0]["patron_id"] == ada
+    found = conversations.search_chats(db, "hearing loop")
+    assert [c["patron_id"] for c in found] == [ada]
+    assert conversations.chat(db, found[0]["id"])["patron_id"] == ada
+    assert [c["patron_id"] for c in conversations.search_chats(db, "")] == [ada]
+
+    app.unmerge_patron(twin)
+    assert [f["patron_id"] for f in conversations.follow_ups(db)] == [twin]
+    assert conversations.calls(db, ada) == []
+    assert [c["patron_id"] for c in conversations.search_chats(db, "hearing")] == [twin]
+
+
+def test_a_chat_linked_to_a_merged_record_lands_on_the_survivor(services):
+    app, db = services.app, services.runner.db()
+    ada, twin, tonight = two_histories(app)
+    other = app.record_chat("Crisp", "s-7", [{**CHAT[0], "text": "Wheelchair spaces?"}])["id"]
+    app.merge_patrons(twin, ada)
+
+    app.link_chat(other, twin)  # a stale screen still showing the duplicate
+
+    assert conversations.chat(db, other)["patron_id"] == ada
+    assert "chat" in [r["kind"] for r in timeline.rows(db, ada)]
+    # a new chat from the duplicate's phone number finds the survivor (the keys moved)
+    new = app.record_chat("tawk.to", "c-2", [{**CHAT[0], "text": "Late entry?"}],
+                          visitor_phone="555 123 4567")  # fmt: skip
+    assert new["patron_id"] == ada
+    app.unmerge_patron(twin)
+    # done during the merge: stays with the survivor
+    assert conversations.chat(db, other)["patron_id"] == ada
+
+
+def test_the_thank_you_queue_shows_one_row_per_person_and_performance(services):
+    app, db = services.app, services.runner.db()
+    ada, twin, tonight = two_histories(app)
+    gala = show(app, "Gala", -10)
+    for patron, tickets in ((ada, 2), (twin, 1)):  # both records came to the gala
+        sale = app.sell_tickets(gala, {"Adult": tickets}, patron_id=patron,
+                                occurred_at=NOW - timedelta(days=12))  # fmt: skip
+        for code in sale["codes"]:
+            app.scan(code, gala, "North", occurred_at=NOW - timedelta(days=10))
+    gift = app.record_donation(twin, 2500, "Education", occurred_at=NOW - timedelta(days=3))
+    promptness = thank_yous.promptness(db, NOW)
+    assert thank_yous.count(db, performance_id=gala) == 2
+
+    app.merge_patrons(twin, ada)
+
+    rows = thank_yous.queue(db, thanked=None)
+    assert {r["patron_id"] for r in rows} == {ada}
+    assert [(r["kind"], r["title"] or r["fund"], r["tickets"], r["visit_number"], r["thanked_how"])
+            for r in rows] == [
+        ("donor", "Education", 0, None, None),
+        ("attendee", "Gala", 3, 3, None),  # Ada's two tickets and the duplicate's one
+        ("donor", "Annual fund", 0, None, None),
+        ("attendee", "Figaro", 1, 2, "letter"),  # the duplicate was thanked for Figaro
+        ("attendee", "Carmen", 1, 1, None),
+    ]  # fmt: skip
+    assert thank_yous.count(db, thanked=None) == 5 and thank_yous.count(db) == 4
+    assert thank_yous.count(db, performance_id=gala) == 1
+    gala_row = thank_yous.queue(db, performance_id=gala)[0]
+    assert gala_row["key"] == thank_yous.attendance_key(gala, ada)
+    assert [(p["title"], p["attendees"], p["waiting"]) for p in thank_yous.performances(db)
+            if p["id"] == gala] == [("Gala", 1, 1)]  # fmt: skip
+    assert thank_yous.promptness(db, NOW) == promptness  # the stored rows are unchanged
+
+    # thanking from the queue: the person once for the gala, and the duplicate's gift
+    app.thank_patron(gala_row["patron_id"], "email", "attendance", gala)
+    app.thank_patron(ada, "call", "donation", gift)
+    assert [r["title"] or r["fund"] for r in thank_yous.queue(db)] == ["Annual fund", "Carmen"]
+    assert thank_yous.promptness(db, NOW)["attendees"]["waiting"] == 1  # both gala rows thanked
+
+    app.unmerge_patron(twin)
+    waiting = [(r["patron_id"], r["title"] or r["fund"]) for r in thank_yous.queue(db)]
+    assert waiting == [(ada, "Annual fund"), (ada, "Carmen")]
+    assert {r["patron_id"] for r in thank_yous.queue(db, performance_id=gala, thanked=True)} == {
+        ada, twin}  # fmt: skip
+
+
+def test_the_ladder_works_the_survivor_out_from_both_records(services):
+    app, db = services.app, services.runner.db()
+    ada, twin, tonight = two_histories(app)
+    counts_before = ladder.rung_counts(db, NOW)
+    assert sum(counts_before.values()) == 2
+    ada_facts, twin_facts = ladder.patron_facts(db, ada), ladder.patron_facts(db, twin)
+    ada_before = ladder.patron_ladder(db, ada, NOW)
+    twin_before = ladder.patron_ladder(db, twin, NOW)
+
+    app.merge_patrons(twin, ada)
+
+    assert sum(ladder.rung_counts(db, NOW).values()) == 1  # the duplicate left the counts
+    both = ladder.patron_facts(db, ada)
+    assert sorted(both, key=repr) == sorted(ada_facts + twin_facts, key=repr)
+    assert ladder.patron_facts(db, twin) == both
+    judged = ladder.patron_ladder(db, ada, NOW)
+    assert judged == ladder.patron_ladder(db, twin, NOW)
+    # Ada alone was a tryer then a buyer by her gift; with the twin's orders and membership
+    # the survivor's moves are worked out as one person's
+    assert judged != ada_before
+    rung = db.conn.execute("SELECT rung FROM ladder_rungs WHERE patron_id = ?", (ada,)).fetchone()
+    assert rung[0] == judged.placement.rung
+    assert not db.conn.execute("SELECT 1 FROM ladder_rungs WHERE patron_id = ?",
+                               (twin,)).fetchone()  # fmt: skip
+    assert not db.conn.execute("SELECT 1 FROM ladder_moves WHERE patron_id = ?",
+                               (twin,)).fetchone()  # fmt: skip
+    assert [p["patron_id"] for p in ladder.patrons_on_rung(db, judged.placement.rung, NOW)] == [
+        ada]  # fmt: skip
+
+    app.unmerge_patron(twin)
+    assert ladder.rung_counts(db, NOW) == counts_before
+    assert ladder.patron_ladder(db, ada, NOW) == ada_before
+    assert ladder.patron_ladder(db, twin, NOW) == twin_before
+
+
+def test_a_performance_both_records_attended_is_one_visit_on_the_ladder(services):
+    app, db = services.app, services.runner.db()
+    ada = app.register_patron("Ada", "Lovelace", occurred_at=NOW - timedelta(days=30))
+    twin = app.register_patron("Ada", "Lovelace", phone="555 000 1111",
+                               occurred_at=NOW - timedelta(days=30))  # fmt: skip
+    gala = show(app, "Gala", -10)
+    for patron in (ada, twin):
+        sale = app.sell_tickets(gala, {"Adult": 1}, patron_id=patron,
+                                occurred_at=NOW - timedelta(days=12))  # fmt: skip
+        app.scan(sale["codes"][0], gala, "North", occurred_at=NOW - timedelta(days=10))
+
+    app.merge_patrons(twin, ada)
+
+    visits = [f for f in ladder.patron_facts(db, ada) if f.kind == "visit"]
+    assert [f.ref for f in visits] == [gala]
+    row = db.conn.execute("SELECT first_show, second_show FROM ladder_rungs WHERE patron_id = ?",
+                          (ada,)).fetchone()  # fmt: skip
+    assert row[0] is not None and row[1] is None  # one performance, not a second visit
+
+
+def test_a_rebuild_while_merged_makes_the_same_read_models(services):
+    app, runner = services.app, services.runner
+    db = runner.db()
+    ada, twin, tonight = two_histories(app)
+    app.merge_patrons(twin, ada)
+    carmen = next(r["reference_id"] for r in thank_yous.queue(db, kind="attendee"))
+    app.thank_patron(twin, "email", "attendance", carmen)  # lands on Ada while merged
+    assert thank_yous.queue(db, kind="attendee") == []
+    tables, lists = every_table(db), what_lists_show(db)
+
+    runner.rebuild()
+
+    assert every_table(db) == tables
+    assert what_lists_show(db) == lists
