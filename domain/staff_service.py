@@ -161,6 +161,12 @@ class StaffService:
         if role not in roles:
             raise NotAllowed(self._not_allowed_message(role, what))
 
+    def require_may_record(self, event_name: str, what: str) -> None:
+        """Refuse up front what the role table will not let this role record."""
+        role = self.current_role()
+        if not may_record(role or "", event_name):
+            raise NotAllowed(self._not_allowed_message(role, what))
+
     # -- the check on every save ----------------------------------------------
     def _check_allowed(self, aggregates) -> None:
         role = None

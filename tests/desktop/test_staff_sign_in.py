@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.main_window import AUDIT, BOX_OFFICE, DOOR, PATRONS
+from desktop.main_window import (
+    AUDIT,
+    BOX_OFFICE,
+    DOOR,
+    DUPLICATES,
+    FOLLOW_UPS,
+    LADDER,
+    PATRONS,
+    REPORTS,
+    SETTINGS,
+    THANK_YOUS,
+)
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import ROW_ROLE
 from domain.errors import NotAllowed
@@ -54,10 +65,22 @@ def test_each_role_sees_its_areas_and_the_service_refuses_the_rest(
     assert window.current_area() == DOOR  # no browsing donor data from the door
     with pytest.raises(NotAllowed):  # and no hidden button gets round the service
         staffed.app.register_patron("Sneaky", "Volunteer")
+    # Calls, chats and follow-ups are patron data too: Ctrl+L opens no call form (it
+    # searches patrons), the menu's entries are off, and the areas stay hidden.
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.call_dialog is None
+    assert window.log_call() is None and window.import_chats() is None
+    assert not window.import_chats_action.isEnabled()
+    assert not window.follow_ups_action.isEnabled()
+    for area in (FOLLOW_UPS, LADDER, DUPLICATES, THANK_YOUS, REPORTS, SETTINGS):
+        window.show_area(area)
+        assert window.current_area() == DOOR
 
     sign_in(qtbot, window, "bob", "box-office-pass")
     qtbot.waitUntil(lambda: BOX_OFFICE in visible_areas(window))
     assert AUDIT not in visible_areas(window)
+    assert {FOLLOW_UPS, LADDER, DUPLICATES} <= set(visible_areas(window))
+    assert window.import_chats_action.isEnabled()
     assert not window.patron_page.erase_button.isVisibleTo(window.patron_page)
 
     sign_in(qtbot, window, "Maria", "manager-pass")
