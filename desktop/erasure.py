@@ -284,7 +284,7 @@ def redact_stored_events(app, patron_ids: str | Iterable[str],
     originators: set[str] = set()
     for key, originator_id, topic, stored in store.rows(topics) if topics else ():
         state = decode_state(mapper, stored)
-        if not (belongs(originator_id) or names_patron(state)):
+        if not (names_patron(state) or belongs(originator_id)):
             continue
         redacted = redact_state(event_name(topic), state)
         if redacted is not None:

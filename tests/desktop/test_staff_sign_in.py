@@ -139,3 +139,39 @@ def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window
     dialog.table.selectRow(1)
     qtbot.mouseClick(dialog.deactivate_button, Qt.MouseButton.LeftButton)
     assert column(dialog.table, StaffModel.STATE) == ["Active", "Deactivated"]
+
+
+def slowly(qtbot, field, text: str) -> None:
+    qtbot.keyClicks(field, text, delay=80)
+    qtbot.waitUntil(lambda: field.text() == text)
+
+
+def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, staffed, qtbot):
+    from desktop.views.sign_in_dialog import DoorUnlockDialog
+
+    window = open_window(staffed)
+    dialog = sign_in(qtbot, window, "Dee", "2468")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    door = window.door_view
+    qtbot.mouseClick(door.door_mode_button, Qt.MouseButton.LeftButton)
+    assert window.door_mode and door.pin_dialog is None  # no PIN to choose: accounts decide
+    assert "staff sign-in" in door.door_mode_button.text()
+
+    qtbot.mouseClick(door.door_mode_button, Qt.MouseButton.LeftButton)
+    unlock = door.pin_dialog
+    assert isinstance(unlock, DoorUnlockDialog)
+    qtbot.waitUntil(unlock.isVisible)
+    # Typed at a person's pace: the door's scanner takes a fast burst for a barcode.
+    slowly(qtbot, unlock.name_field, "Dee")
+    slowly(qtbot, unlock.secret_field, "2468")
+    qtbot.keyClick(unlock.secret_field, Qt.Key.Key_Return)
+    assert unlock.isVisible() and "do not match" in unlock.error.text() and window.door_mode
+    unlock.name_field.clear()
+    slowly(qtbot, unlock.name_field, "bob")
+    slowly(qtbot, unlock.secret_field, "box-office-pass")
+    qtbot.keyClick(unlock.secret_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.door_mode)
+    assert "Bob (Box office)" in window.windowTitle()
+    assert PATRONS in visible_areas(window) and window.import_chats_action.isEnabled()
+    window.show_area(PATRONS)
+    assert window.current_area() == PATRONS

@@ -156,3 +156,23 @@ def test_calls_chats_follow_ups_and_merges_are_box_office_work_not_the_doors(sto
     store.unmerge_patron(twin)
     with pytest.raises(NotAllowed, match="erase personal data"):
         store.record_erasure(ada)
+
+
+def test_leaving_door_mode_takes_an_office_password_and_hands_the_workstation_over(store):
+    store.add_staff("Maria", "manager", password="manager-pass")
+    store.sign_in("Maria", password="manager-pass")
+    store.add_staff("Bob", "box office", password="box-office-pass")
+    store.add_staff("Dee", "door", pin="4321")
+    store.add_staff("Eli", "door", password="volunteer-pass")
+    store.sign_in("Dee", pin="4321")
+
+    with pytest.raises(SignInFailed):
+        store.leave_door_mode("Dee", "4321")  # a PIN opens door sessions only
+    with pytest.raises(NotAllowed, match="manager or box office"):
+        store.leave_door_mode("Eli", "volunteer-pass")
+    with pytest.raises(SignInFailed):
+        store.leave_door_mode("Bob", "wrong-pass")
+    assert store.signed_in()["name"] == "Dee"
+
+    assert store.leave_door_mode("bob", "box-office-pass")["role"] == BOX_OFFICE
+    assert store.signed_in()["name"] == "Bob"
