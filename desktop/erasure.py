@@ -15,7 +15,8 @@ Events are immutable, so Houselights uses a documented in-place redaction:
    names a field. Encrypted stores are decrypted, redacted and encrypted again.
    Snapshots of those aggregates are deleted (they are taken again when needed).
 3. The read models are rebuilt from the redacted events (so every projection,
-   including the directory's full-text index, forgets the data), then compacted.
+   including the full-text indexes of patrons and chats, forgets the data), then
+   compacted.
 4. Both SQLite files are compacted so no freed page keeps the old bytes:
    ``secure_delete``, ``VACUUM`` and ``wal_checkpoint(TRUNCATE)``. A shared
    PostgreSQL store gets ``VACUUM FULL`` on the events and snapshots tables.
