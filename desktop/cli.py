@@ -571,14 +571,21 @@ def cmd_erase(args) -> int:
 
     services = _services(args, catch_up=True)
     try:
-        patron = services.app.get_patron(args.patron_id)
+        # A record merged into another is erased with that patron: ask for their name.
+        records = services.app.erasure_records(args.patron_id)
+        patron = services.app.get_patron(records[0])
         if not args.yes:
             if not sys.stdin.isatty():
                 print("houselights: erasing cannot be undone; add --yes to confirm.",
                       file=sys.stderr)  # fmt: skip
                 return 1
-            print(f"This erases the name, contact details, notes and chats of "
-                  f"{patron['name']} for good. Sales and visits stay counted.")  # fmt: skip
+            print(f"This erases the name, contact details, notes, calls, chats and "
+                  f"follow-ups of {patron['name']} for good. Sales and visits stay "
+                  "counted.")  # fmt: skip
+            merged = len(records) - 1
+            if merged:
+                print(f"The {merged} record(s) merged into it are the same person: "
+                      "they are erased too.")  # fmt: skip
             answer = input(f"Type the patron's name ({patron['name']}) to confirm: ")
             if answer.strip().casefold() != patron["name"].strip().casefold():
                 print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
@@ -593,7 +600,9 @@ def cmd_erase(args) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"Erased the personal data of patron {result['patron_id']}: "
+        also = len(result["records"]) - 1
+        merged = f" and {also} record(s) merged into it" if also else ""
+        print(f"Erased the personal data of patron {result['patron_id']}{merged}: "
               f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
               f"in {result['seconds']:.1f} s.")  # fmt: skip
     return 0

@@ -5,13 +5,18 @@ Events are immutable, so Houselights uses a documented in-place redaction:
 1. ``Patron.Erased`` is recorded first (who and when, no personal data) and the
    patron's contact keys are released (``Houselights.record_erasure``).
 2. The stored payloads of the patron's events, of events that name the patron,
-   and of events of aggregates that belong to the patron (a ticket, an order) are
+   and of events of aggregates that belong to the patron are rewritten: those whose
+   first event names the patron (a ticket, an order, a call, a follow-up), chats
+   last linked to the patron, and chats nobody linked whose visitor email or phone
+   the patron ever had. A patron is all their records: the records merged into them
+   are erased with them (``Houselights.erasure_records``). Each such event is
    rewritten: every field that ``domain/personal_data.py::PERSONAL_FIELDS`` lists
    for that event becomes ``[erased]``. The table drives this; nothing here
    names a field. Encrypted stores are decrypted, redacted and encrypted again.
    Snapshots of those aggregates are deleted (they are taken again when needed).
 3. The read models are rebuilt from the redacted events (so every projection,
-   including the directory's full-text index, forgets the data), then compacted.
+   including the full-text indexes of patrons and chats, forgets the data), then
+   compacted.
 4. Both SQLite files are compacted so no freed page keeps the old bytes:
    ``secure_delete``, ``VACUUM`` and ``wal_checkpoint(TRUNCATE)``. A shared
    PostgreSQL store gets ``VACUUM FULL`` on the events and snapshots tables.
@@ -27,8 +32,16 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
+from domain.contact_index import contact_keys
 from domain.patron import patron_uuid
-from domain.personal_data import event_name, mentions, personal_fields, redact_state
+from domain.personal_data import (
+    OWNER_FIELDS,
+    VISITOR_CONTACT_FIELDS,
+    event_name,
+    mentions,
+    personal_fields,
+    redact_state,
+)
 
 ProgressFn = Callable[[int, int], None]
 #: stored events read per query while looking for a patron's personal data
@@ -211,26 +224,68 @@ def compact_sqlite(conn) -> dict:
 
 
 # -- redaction ----------------------------------------------------------------
-def redact_stored_events(app, patron_id: str) -> dict:
-    """Rewrite the personal fields of every stored event about the patron."""
-    pid = str(patron_uuid(patron_id))
+def claimed_aggregates(store, mapper, topics: list[str], pids: set[str],
+                       known_keys: set[str]) -> dict[str, bool]:  # fmt: skip
+    """Aggregates that belong to a patron without their first event saying so.
+
+    A chat is the patron's when the latest event that hands it to someone
+    (``OWNER_FIELDS``: ``Chat.Linked``) names one of ``pids``; a chat nobody ever
+    linked is the patron's when its visitor email or phone is one the patron ever
+    had (``VISITOR_CONTACT_FIELDS``, matched as contact keys). Returns originator id
+    -> whether it is the patron's (False for those handed to someone else).
+    """
+    owner_topics = [t for t in topics if event_name(t) in OWNER_FIELDS]
+    last_owner: dict[str, str] = {}
+    for _key, originator_id, topic, stored in store.rows(owner_topics) if owner_topics else ():
+        state = decode_state(mapper, stored)  # read in stored order: the latest link wins
+        last_owner[originator_id] = str(state.get(OWNER_FIELDS[event_name(topic)]) or "")
+    claimed = {originator: owner in pids for originator, owner in last_owner.items()}
+    contact_topics = [t for t in topics if event_name(t) in VISITOR_CONTACT_FIELDS]
+    if known_keys and contact_topics:
+        for _key, originator_id, topic, stored in store.rows(contact_topics):
+            if originator_id in last_owner:
+                continue  # linked: it goes with whoever it is linked to
+            email_field, phone_field = VISITOR_CONTACT_FIELDS[event_name(topic)]
+            state = decode_state(mapper, stored)
+            visitor = contact_keys(state.get(email_field) or "", state.get(phone_field) or "")
+            if known_keys.intersection(visitor):
+                claimed[originator_id] = True
+    return claimed
+
+
+def redact_stored_events(app, patron_ids: str | Iterable[str],
+                         known_keys: Iterable[str] = ()) -> dict:  # fmt: skip
+    """Rewrite the personal fields of every stored event about the patron's records.
+
+    ``patron_ids``: the records erased together (a survivor and the records merged
+    into it); ``known_keys``: every email and phone they ever had, as contact keys
+    (``Houselights.known_contact_keys``), to find chats nobody linked to them.
+    """
+    if isinstance(patron_ids, str):
+        patron_ids = [patron_ids]
+    pids = {str(patron_uuid(p)) for p in patron_ids}
     store = _store(app)
     mapper = app.mapper
-    topics = [t for t in store.topics() if personal_fields(event_name(t))]
-    owners: dict[str, bool] = {pid: True}
+    every_topic = store.topics()
+    topics = [t for t in every_topic if personal_fields(event_name(t))]
+    owners: dict[str, bool] = dict.fromkeys(pids, True)
+    owners.update(claimed_aggregates(store, mapper, every_topic, pids, set(known_keys)))
+
+    def names_patron(state) -> bool:
+        return any(mentions(state, pid) for pid in pids)
 
     def belongs(originator_id: str) -> bool:
         """Whether an aggregate is the patron's: its first event names the patron."""
         if originator_id not in owners:
             first = store.first_event(originator_id)
-            owners[originator_id] = bool(first) and mentions(decode_state(mapper, first[1]), pid)
+            owners[originator_id] = bool(first) and names_patron(decode_state(mapper, first[1]))
         return owners[originator_id]
 
     changes: list[tuple[Any, bytes]] = []
     originators: set[str] = set()
     for key, originator_id, topic, stored in store.rows(topics) if topics else ():
         state = decode_state(mapper, stored)
-        if not (originator_id == pid or mentions(state, pid) or belongs(originator_id)):
+        if not (names_patron(state) or belongs(originator_id)):
             continue
         redacted = redact_state(event_name(topic), state)
         if redacted is not None:
@@ -261,10 +316,11 @@ def erase_patron(app, runner, patron_id: str, progress: ProgressFn | None = None
     runner; ``progress(done, total)`` reports the read-model rebuild (the long part).
     """
     started = time.perf_counter()
-    pid = str(app._patron(patron_id).id)
-    recorded = app.record_erasure(pid)
-    result = {"patron_id": pid, "recorded": recorded}
-    result.update(redact_stored_events(app, pid))
+    records = app.erasure_records(patron_id)  # the survivor first, then its merged records
+    recorded = app.record_erasure(records[0])
+    known_keys = app.known_contact_keys(records)  # before the rewrite: emails they had
+    result = {"patron_id": records[0], "records": records, "recorded": recorded}
+    result.update(redact_stored_events(app, records, known_keys))
     _store(app).compact()
     result["events_replayed"] = runner.compact_after_erasure(progress=progress)
     result["seconds"] = round(time.perf_counter() - started, 3)

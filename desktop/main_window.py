@@ -385,6 +385,9 @@ class MainWindow(QMainWindow):
         self.staff_action.setVisible(role == "manager")
         for action in (self.import_sales_action, self.new_patron_action, self.find_action):
             action.setEnabled(PATRONS in allowed)
+        # Calls, chats and follow-ups are patron data too: not for the door (Ctrl+L included).
+        for action in (self.log_call_action, self.import_chats_action, self.follow_ups_action):
+            action.setEnabled(FOLLOW_UPS in allowed and not self.door_mode)
         signed_in = self.app.signed_in()
         self.switch_user_action.setVisible(self.app.accounts_exist())
         self.sign_out_action.setVisible(signed_in is not None)
@@ -451,6 +454,8 @@ class MainWindow(QMainWindow):
             if action is not self.quit_action:
                 action.setEnabled(not on)
         self._show_chrome()
+        if not on:
+            self.apply_role()  # what the signed-in role may not use stays off
 
     def _show_chrome(self) -> None:
         door_only = self.kiosk or self.door_mode
@@ -530,7 +535,7 @@ class MainWindow(QMainWindow):
 
         Not at a volunteer's door station (door mode or kiosk): no patron search there.
         """
-        if self.door_mode or self.kiosk:
+        if self.door_mode or self.kiosk or FOLLOW_UPS not in self.allowed_areas():
             return None
         if self.call_dialog is not None and self.call_dialog.isVisible():
             self.call_dialog.raise_()
@@ -551,7 +556,9 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def import_chats(self) -> ImportChatsDialog:
+    def import_chats(self) -> ImportChatsDialog | None:
+        if FOLLOW_UPS not in self.allowed_areas():
+            return None  # a door volunteer's session (the service refuses it too)
         if self.chat_import_dialog is None:
             self.chat_import_dialog = ImportChatsDialog(self.app, self.background, self.settings,
                                                         parent=self)  # fmt: skip

@@ -48,6 +48,9 @@ def import_chats(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> dict:
+    # Refused as a whole, before anything is read or saved (a door volunteer, say),
+    # rather than every chat rejected one by one by the check on each save.
+    app.require_may_record("Chat.Imported", what="import chats")
     report = {"imported": 0, "linked": 0, "unmatched": 0,
               "rejected": list(chat_file.rejected)}  # fmt: skip
     total = len(chat_file.chats)

@@ -4,26 +4,64 @@
 releases the patron's contact keys, so duplicate warnings and import matching no
 longer find them. Rewriting the stored payloads and compacting the files is
 storage work, done by ``desktop/erasure.py`` right after this event is saved.
+
+A patron is one person however many records they had: erasing a record erases
+every record merged into it too (a duplicate merged in holds the same person's
+name and details), and erasing a record that was merged into another erases the
+surviving record and all of its merged records. A record merged and then unmerged
+again is someone else (that is what unmerging says) and is left alone; erase it on
+its own if it is the same person after all.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
+from domain.contact_index import contact_keys
+from domain.personal_data import ERASED
 from domain.roles import MANAGER
 
 
 class ErasureService:
+    def erasure_records(self, patron_id: str) -> list[str]:
+        """The ids an erasure of ``patron_id`` covers: the surviving record first,
+        then the records merged into it."""
+        survivor = self._patron(patron_id)
+        return [str(survivor.id), *(str(other) for other in survivor.absorbed)]
+
     def record_erasure(self, patron_id: str, occurred_at: datetime | None = None) -> bool:
-        """Record the erasure; False when it was already recorded (a resumed erasure)."""
+        """Record the erasure of the patron and of the records merged into them;
+        False when it was already recorded (a resumed erasure)."""
         self.require_role(
             MANAGER, what="erase personal data"
         )  # also when only finishing an interrupted erasure
-        patron = self._patron(patron_id)
-        if patron.erased:
+        survivor = self._patron(patron_id)
+        records = [survivor, *(self._patron(other, follow=False) for other in survivor.absorbed)]
+        to_erase = [record for record in records if not record.erased]
+        if not to_erase:
             return False
         stamp = self._stamp(occurred_at)
-        released = self._reindex(str(patron.id), self._index_keys(patron), [], stamp)
-        patron.erase(stamp)
-        self.save(patron, *released)  # never held back in a batch: redaction follows at once
+        # While merged, the survivor holds the merged records' keys as well.
+        keys = list(dict.fromkeys(k for record in records for k in self._index_keys(record)))
+        released = self._reindex(str(survivor.id), keys, [], stamp)
+        for record in to_erase:
+            record.erase(stamp)
+        self.save(*to_erase, *released)  # never held back in a batch: redaction follows at once
         return True
+
+    def known_contact_keys(self, patron_ids: list[str]) -> set[str]:
+        """Every email and phone these records ever had, as contact keys
+        (``email:…``, ``phone:…``): a chat nobody linked that came from one of them
+        is the patron's too. Read before the stored payloads are redacted."""
+        from domain.patron import Patron
+
+        keys: set[str] = set()
+        for patron_id in patron_ids:
+            for e in self.repository.event_store.get(UUID(str(patron_id))):
+                if isinstance(e, Patron.Registered):
+                    keys.update(contact_keys(e.email, e.phone))
+                elif type(e).__qualname__ == "Patron.ContactChanged":
+                    changes = e.changes or {}
+                    keys.update(contact_keys(changes.get("email", ""), changes.get("phone", "")))
+        return keys - set(contact_keys(ERASED, ERASED))  # an erasure resumed after the rewrite

@@ -16,6 +16,13 @@ WORDS = {
     "StaffMember.PinSet": "Door PIN set",
     "StaffRoster.Opened": "Staff accounts started",
     "StaffRoster.MemberAdded": "Staff account listed",
+    "Call.Logged": "Call logged",
+    "Chat.Imported": "Chat imported",
+    "Chat.Linked": "Chat linked to a patron",
+    "Chat.NoteAdded": "Note added to a chat",
+    "FollowUp.Scheduled": "Follow-up scheduled",
+    "Patron.MergedInto": "Patron record merged into another",
+    "Patron.Absorbed": "Patron record took in a duplicate",
 }
 
 _WORD = re.compile(r"[A-Z][a-z]*|[a-z]+|\d+")

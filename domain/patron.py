@@ -228,6 +228,11 @@ class Patron(Aggregate):
 
         if survivor.id == self.id:
             raise MergeProblem("A record cannot be merged into itself. Choose the other record.")
+        if self.erased or survivor.erased:
+            raise MergeProblem(
+                "The personal data of one of these records was erased, so it cannot be "
+                "merged. Leave the other record as it is."
+            )
         if self.merged_into:
             raise MergeProblem(
                 f"{self.name or 'This record'} was already merged into another record. "
@@ -268,6 +273,11 @@ class Patron(Aggregate):
                 f"{self.name or 'This record'} is not merged into another record, "
                 "so there is nothing to unmerge."
             )
+        if self.erased or survivor.erased:
+            raise MergeProblem(
+                "These records were erased together (they were one patron), so they "
+                "cannot be unmerged."
+            )
         self._unmerged(survivor_id=str(survivor.id), **stamp)
         survivor._separated(other_id=str(self.id), **stamp)
 
@@ -281,6 +291,7 @@ class Patron(Aggregate):
                    workstation: str):  # fmt: skip
         if other_id in self.absorbed:
             self.absorbed.remove(other_id)
+
     # -- thank-yous -------------------------------------------------------
     def thank(self, channel: str, reason: str, reference_id: str, stamp: dict) -> None:
         """Record a thank-you (letter, email or call) for coming to a performance

@@ -12,7 +12,13 @@ from __future__ import annotations
 #: event class name -> the payload fields that hold personal data
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Patron.Registered": (
-        "first_name", "last_name", "email", "phone", "address", "household", "preferred_name",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "address",
+        "household",
+        "preferred_name",
     ),  # fmt: skip
     "Patron.ContactChanged": ("changes",),
     "Patron.HouseholdNoteSet": ("text",),
@@ -70,13 +76,32 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "FollowUp.Scheduled": ("text",),
     "FollowUp.Done": (),
     "FollowUp.Undone": (),
-    "Chat.Imported": ("subject", "visitor_name", "visitor_email", "visitor_phone", "messages"),
+    # In a chat's messages, who wrote (name) and what (text); when and which side stay.
+    "Chat.Imported": (
+        "subject",
+        "visitor_name",
+        "visitor_email",
+        "visitor_phone",
+        "messages.name",
+        "messages.text",
+    ),  # fmt: skip
     "Chat.Linked": (),
     "Chat.NoteAdded": ("text",),
     # Quick answers are the organization's own wording, shared by every workstation.
     "QuickAnswer.Added": (),
     "QuickAnswer.Edited": (),
     "QuickAnswer.Removed": (),
+}
+
+
+#: Aggregates whose first event does not name a patron but that can belong to one.
+#: ``OWNER_FIELDS``: events that hand the aggregate to a patron (the latest decides,
+#: so a chat linked to the wrong patron and then corrected goes with the right one).
+OWNER_FIELDS: dict[str, str] = {"Chat.Linked": "patron_id"}
+#: ``VISITOR_CONTACT_FIELDS``: the email and phone of an aggregate no patron owns yet
+#: (a chat nobody linked); it is the erased patron's when they ever had that email or phone.
+VISITOR_CONTACT_FIELDS: dict[str, tuple[str, str]] = {
+    "Chat.Imported": ("visitor_email", "visitor_phone"),
 }
 
 
@@ -115,10 +140,27 @@ def redact_value(value):
     return value
 
 
+def _redact_path(value, path: list[str]):
+    """Redact ``value`` at ``path`` ('messages.text': the text of every message)."""
+    if not path:
+        return redact_value(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_path(item, path) for item in value)
+    if isinstance(value, dict) and path[0] in value:
+        return {**value, path[0]: _redact_path(value[path[0]], path[1:])}
+    return value
+
+
 def redact_state(name: str, state: dict) -> dict | None:
-    """A stored event's state with its personal fields redacted; None when nothing changes."""
-    fields = [f for f in personal_fields(name) if f in state]
-    redacted = {**state, **{f: redact_value(state[f]) for f in fields}}
+    """A stored event's state with its personal fields redacted; None when nothing changes.
+
+    A field is a key of the state, or a dotted path into it ('messages.text': the
+    ``text`` of each item of the ``messages`` list), so the shape and the
+    non-personal parts (when a message was sent) stay readable.
+    """
+    redacted = state
+    for field in personal_fields(name):
+        redacted = _redact_path(redacted, field.split("."))
     return redacted if redacted != state else None
 
 

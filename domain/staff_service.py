@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.errors import NotAllowed, SignInFailed, ValidationError
 from domain.event_words import plain_words
-from domain.roles import MANAGER, ROLE_LABELS, may_record
+from domain.roles import BOX_OFFICE, MANAGER, ROLE_LABELS, may_record
 from domain.staff import StaffMember, StaffRoster, check_name, staff_uuid
 
 #: how long "no accounts yet" is believed before asking the store again (another
@@ -138,6 +138,22 @@ class StaffService:
         self.context.role = member.role
         return member.summary()
 
+    def leave_door_mode(self, name: str, password: str) -> dict:
+        """Someone from the office takes a workstation back from volunteer door mode:
+        a manager's or box-office member's password (a door PIN never does), and they
+        are signed in from then on (they now hold the workstation)."""
+        try:
+            member = self._member(name)
+        except ValidationError:
+            raise SignInFailed() from None
+        if not member.accepts(password=password):
+            raise SignInFailed()
+        if member.role not in (MANAGER, BOX_OFFICE):
+            raise NotAllowed(
+                "Only a manager or box office staff can leave door mode. Ask one of them."
+            )
+        return self.sign_in(member.name, password=password)
+
     def sign_out(self) -> None:
         self.context.staff_id = ""
         self.context.staff = ""
@@ -159,6 +175,12 @@ class StaffService:
         """For what the roles restrict beyond saving (donor data is not for the door)."""
         role = self.current_role()
         if role not in roles:
+            raise NotAllowed(self._not_allowed_message(role, what))
+
+    def require_may_record(self, event_name: str, what: str) -> None:
+        """Refuse up front what the role table will not let this role record."""
+        role = self.current_role()
+        if not may_record(role or "", event_name):
             raise NotAllowed(self._not_allowed_message(role, what))
 
     # -- the check on every save ----------------------------------------------

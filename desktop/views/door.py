@@ -43,6 +43,7 @@ from desktop.views.camera_panel import CameraDialog
 from desktop.views.door_lookup import DoorLookupDialog
 from desktop.views.door_mode import PinDialog
 from desktop.views.house_count import HouseCountCard, RecentScans
+from desktop.views.sign_in_dialog import DoorUnlockDialog
 from desktop.views.verdict_panel import IDLE, VerdictPanel
 from desktop.views.widgets import heading
 from domain import door as rules
@@ -111,7 +112,7 @@ class DoorView(QWidget):
         self.camera_dialog: CameraDialog | None = None
         self.background = BackgroundRunner(self)
         self.door_mode = False
-        self.pin_dialog: PinDialog | None = None
+        self.pin_dialog: PinDialog | DoorUnlockDialog | None = None
         self._pin_hash = str(setting(settings, "door/pin_hash"))
         self._performances: list[dict] | None = None
         self.thresholds = loyalty_thresholds(settings)
@@ -582,8 +583,23 @@ class DoorView(QWidget):
         self.background.shutdown()
 
     # -- volunteer door mode ---------------------------------------------------------------
-    def toggle_door_mode(self) -> PinDialog | None:
-        """Enter door mode (choosing a PIN the first time) or leave it with the PIN."""
+    def toggle_door_mode(self) -> PinDialog | DoorUnlockDialog | None:
+        """Enter door mode (choosing a PIN the first time) or leave it with the PIN.
+
+        With staff accounts, no PIN is chosen: a manager or box-office member leaves
+        door mode with their own password (and is signed in from then on).
+        """
+        if self.app.accounts_exist():
+            if not self.door_mode:
+                self.set_door_mode(True)
+                return None
+            unlock = DoorUnlockDialog(self.app, self)
+            unlock.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            unlock.accepted.connect(lambda: self.set_door_mode(False))
+            unlock.destroyed.connect(lambda: setattr(self, "pin_dialog", None))
+            self.pin_dialog = unlock
+            unlock.open()
+            return unlock
         if not self.door_mode and self._pin_hash:
             self.set_door_mode(True)
             return None
@@ -604,9 +620,9 @@ class DoorView(QWidget):
 
     def set_door_mode(self, on: bool) -> None:
         self.door_mode = on
-        self.door_mode_button.setText(
-            self.tr("Leave door mode (PIN)…") if on else self.tr("Door mode…")
-        )
+        leave = (self.tr("Leave door mode (staff sign-in)…") if self.app.accounts_exist()
+                 else self.tr("Leave door mode (PIN)…"))  # fmt: skip
+        self.door_mode_button.setText(leave if on else self.tr("Door mode…"))
         self.door_mode_changed.emit(on)
         self.code_field.setFocus()
 

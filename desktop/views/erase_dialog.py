@@ -36,15 +36,20 @@ class EraseDialog(QDialog):
         self.setMinimumWidth(520)
 
         name = patron.get("name") or ""
-        intro = QLabel(
-            self.tr(
-                "This erases <b>{name}</b>'s name, email, phone, postal address, household, "
-                "notes and chats from every file on this computer and from the shared store, "
-                "for good. Tickets, visits, donations and revenue stay counted; the patron "
-                "shows as “[erased]”. This cannot be undone."
-            ).format(name=_escape(name)),
-            self,
-        )
+        text = self.tr(
+            "This erases <b>{name}</b>'s name, email, phone, postal address, household, "
+            "notes, calls, chats and follow-ups from every file on this computer and from "
+            "the shared store, for good. Tickets, visits, donations and revenue stay "
+            "counted; the patron shows as “[erased]”. This cannot be undone."
+        ).format(name=_escape(name))
+        merged = len(app.erasure_records(patron["id"])) - 1
+        if merged:
+            text += " " + self.tr(
+                "The {count} record(s) merged into this one are the same person: they are "
+                "erased too."
+            ).format(count=merged)
+        intro = QLabel(text, self)
+        intro.setObjectName("eraseIntro")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.name_edit = QLineEdit(self)

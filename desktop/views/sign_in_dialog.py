@@ -26,6 +26,7 @@ class SignInDialog(QDialog):
             self,
         )  # fmt: skip
         intro.setWordWrap(True)
+        self.intro = intro
         self.name_field = QLineEdit(name, self)
         self.name_field.setObjectName("signInName")
         self.secret_field = QLineEdit(self)
@@ -45,13 +46,34 @@ class SignInDialog(QDialog):
         layout.addLayout(buttons)
         (self.secret_field if name else self.name_field).setFocus()
 
+    def _check(self, name: str, secret: str) -> dict:
+        return self.app.sign_in(name, password=secret, pin=secret)
+
     def sign_in(self) -> None:
         secret = self.secret_field.text()
         try:
-            self.account = self.app.sign_in(self.name_field.text(), password=secret, pin=secret)
+            self.account = self._check(self.name_field.text(), secret)
         except HouselightsError as error:
             show_error(self.error, str(error))
             self.secret_field.clear()
             self.secret_field.setFocus()
             return
         self.accept()
+
+
+class DoorUnlockDialog(SignInDialog):
+    """Leaving volunteer door mode on a store with staff accounts: a manager or a
+    box-office member signs in with their password and takes the workstation back."""
+
+    def __init__(self, app, parent: QWidget | None = None):
+        super().__init__(app, parent)
+        self.setObjectName("doorUnlockDialog")
+        self.setWindowTitle(self.tr("Leave door mode"))
+        self.intro.setText(
+            self.tr("A manager or box office staff member signs in with their password to "
+                    "leave door mode. A door PIN does not open it.")
+        )  # fmt: skip
+        self.sign_in_button.setText(self.tr("Leave door mode"))
+
+    def _check(self, name: str, secret: str) -> dict:
+        return self.app.leave_door_mode(name, secret)

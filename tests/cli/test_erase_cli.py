@@ -64,3 +64,23 @@ def test_erase_with_yes_and_json_and_an_unknown_patron(capsys, tmp_path):
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
+
+
+def test_erasing_a_merged_record_asks_for_the_patrons_name_and_erases_both(
+    capsys, monkeypatch, tmp_path
+):
+    data = tmp_path / "data"
+    services = bootstrap(resolve(data))
+    try:
+        patron_id = register_secret_patron(services.app)
+        twin = services.app.register_patron("Zeb", "Q", email="zq.twin@example.net",
+                                            allow_duplicate=True)  # fmt: skip
+        services.app.merge_patrons(twin, patron_id)
+    finally:
+        services.close()
+
+    monkeypatch.setattr("sys.stdin", _Terminal("zebulonia quixwortham\n"))
+    code, out, _ = run(capsys, "--data", str(data), "erase", twin)
+    assert code == 0 and "record(s) merged into it are the same person" in out
+    assert "and 1 record(s) merged into it" in out
+    assert files_containing(data, {**SECRETS, "twin": "zq.twin"}) == []

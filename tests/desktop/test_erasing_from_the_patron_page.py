@@ -47,3 +47,19 @@ def test_typing_the_name_unlocks_the_erasure_and_the_page_shows_it(
     assert files_containing(services.config.data_dir, secrets) == []
     # The other patrons keep their data.
     assert files_containing(services.config.data_dir, {"other": "Hopper"})
+
+
+def test_the_dialog_says_that_records_merged_into_the_patron_go_too(services, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    app = services.app
+    services.runner.catch_up()
+    ada = patron_directory.search(services.runner.db(), "lovelace")[0]["id"]
+    alone = EraseDialog(app, services.runner, app.get_patron(ada))
+    qtbot.addWidget(alone)
+    assert "merged" not in alone.findChild(QLabel, "eraseIntro").text()
+    twin = app.register_patron("Ada", "Lovelace", email="ada.2@example.org", allow_duplicate=True)
+    app.merge_patrons(twin, ada)
+    dialog = EraseDialog(app, services.runner, app.get_patron(ada))
+    qtbot.addWidget(dialog)
+    assert "The 1 record(s) merged into this one" in dialog.findChild(QLabel, "eraseIntro").text()

@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.main_window import AUDIT, BOX_OFFICE, DOOR, PATRONS
+from desktop.main_window import (
+    AUDIT,
+    BOX_OFFICE,
+    DOOR,
+    DUPLICATES,
+    FOLLOW_UPS,
+    LADDER,
+    PATRONS,
+    REPORTS,
+    SETTINGS,
+    THANK_YOUS,
+)
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import ROW_ROLE
 from domain.errors import NotAllowed
@@ -54,10 +65,22 @@ def test_each_role_sees_its_areas_and_the_service_refuses_the_rest(
     assert window.current_area() == DOOR  # no browsing donor data from the door
     with pytest.raises(NotAllowed):  # and no hidden button gets round the service
         staffed.app.register_patron("Sneaky", "Volunteer")
+    # Calls, chats and follow-ups are patron data too: Ctrl+L opens no call form (it
+    # searches patrons), the menu's entries are off, and the areas stay hidden.
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.call_dialog is None
+    assert window.log_call() is None and window.import_chats() is None
+    assert not window.import_chats_action.isEnabled()
+    assert not window.follow_ups_action.isEnabled()
+    for area in (FOLLOW_UPS, LADDER, DUPLICATES, THANK_YOUS, REPORTS, SETTINGS):
+        window.show_area(area)
+        assert window.current_area() == DOOR
 
     sign_in(qtbot, window, "bob", "box-office-pass")
     qtbot.waitUntil(lambda: BOX_OFFICE in visible_areas(window))
     assert AUDIT not in visible_areas(window)
+    assert {FOLLOW_UPS, LADDER, DUPLICATES} <= set(visible_areas(window))
+    assert window.import_chats_action.isEnabled()
     assert not window.patron_page.erase_button.isVisibleTo(window.patron_page)
 
     sign_in(qtbot, window, "Maria", "manager-pass")
@@ -116,3 +139,39 @@ def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window
     dialog.table.selectRow(1)
     qtbot.mouseClick(dialog.deactivate_button, Qt.MouseButton.LeftButton)
     assert column(dialog.table, StaffModel.STATE) == ["Active", "Deactivated"]
+
+
+def slowly(qtbot, field, text: str) -> None:
+    qtbot.keyClicks(field, text, delay=80)
+    qtbot.waitUntil(lambda: field.text() == text)
+
+
+def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, staffed, qtbot):
+    from desktop.views.sign_in_dialog import DoorUnlockDialog
+
+    window = open_window(staffed)
+    dialog = sign_in(qtbot, window, "Dee", "2468")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    door = window.door_view
+    qtbot.mouseClick(door.door_mode_button, Qt.MouseButton.LeftButton)
+    assert window.door_mode and door.pin_dialog is None  # no PIN to choose: accounts decide
+    assert "staff sign-in" in door.door_mode_button.text()
+
+    qtbot.mouseClick(door.door_mode_button, Qt.MouseButton.LeftButton)
+    unlock = door.pin_dialog
+    assert isinstance(unlock, DoorUnlockDialog)
+    qtbot.waitUntil(unlock.isVisible)
+    # Typed at a person's pace: the door's scanner takes a fast burst for a barcode.
+    slowly(qtbot, unlock.name_field, "Dee")
+    slowly(qtbot, unlock.secret_field, "2468")
+    qtbot.keyClick(unlock.secret_field, Qt.Key.Key_Return)
+    assert unlock.isVisible() and "do not match" in unlock.error.text() and window.door_mode
+    unlock.name_field.clear()
+    slowly(qtbot, unlock.name_field, "bob")
+    slowly(qtbot, unlock.secret_field, "box-office-pass")
+    qtbot.keyClick(unlock.secret_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.door_mode)
+    assert "Bob (Box office)" in window.windowTitle()
+    assert PATRONS in visible_areas(window) and window.import_chats_action.isEnabled()
+    window.show_area(PATRONS)
+    assert window.current_area() == PATRONS

@@ -104,3 +104,75 @@ def test_the_role_table():
     assert may_record(BOX_OFFICE, "Order.Placed") and not may_record(BOX_OFFICE, "Patron.Erased")
     assert may_record(DOOR, "Ticket.Admitted") and not may_record(DOOR, "Order.Placed")
     assert not may_record(None, "Ticket.Admitted") and not may_record("", "Order.Placed")
+
+
+def test_calls_chats_follow_ups_and_merges_are_box_office_work_not_the_doors(store):
+    from domain.chat_formats import read_chat_text
+    from domain.chat_import import import_chats
+
+    store.add_staff("Maria", "manager", password="manager-pass")
+    store.sign_in("Maria", password="manager-pass")
+    store.add_staff("Bob", "box office", password="box-office-pass")
+    store.add_staff("Dee", "door", pin="4321")
+    ada = store.register_patron("Ada", "Lovelace", email="ada@example.org")
+    twin = store.register_patron("Ada", "Lovelace", email="ada.l@example.org")
+    chat = store.record_chat(
+        "Website chat",
+        "c1",
+        [{"at": "2026-11-10T16:00:00+00:00", "sender": "visitor", "name": "", "text": "Hi"}],
+    )
+    transcript = read_chat_text(
+        '{"conversations": [{"id": "c2", "visitor": {"email": "ada@example.org"},'
+        ' "messages": [{"sender": "visitor", "text": "Parking?", "time": "2026-11-10 16:00"}]}]}',
+        timezone="UTC",
+    )  # fmt: skip
+    before = store.event_count()
+
+    store.sign_in("Dee", pin="4321")
+    with pytest.raises(NotAllowed, match=r"Door volunteer.*call logged"):
+        store.log_call(ada, notes="Asked about parking")
+    with pytest.raises(NotAllowed, match=r"Door volunteer.*import chats"):
+        import_chats(store, transcript)  # refused whole, not chat by chat
+    with pytest.raises(NotAllowed):
+        store.schedule_follow_up(ada, "2099-01-01", "Ring back")
+    with pytest.raises(NotAllowed):
+        store.link_chat(chat["id"], ada)
+    with pytest.raises(NotAllowed):
+        store.add_chat_note(chat["id"], "Answered")
+    with pytest.raises(NotAllowed):
+        store.merge_patrons(twin, ada)
+    with pytest.raises(NotAllowed):
+        store.add_quick_answer("Lost property", "Ask at the cloakroom.")
+    assert store.event_count() == before
+
+    # The box office does all of it (merging too: it can be undone); erasing stays a manager's.
+    store.sign_in("Bob", password="box-office-pass")
+    assert store.log_call(ada, notes="Asked about parking")["id"]
+    assert import_chats(store, transcript)["linked"] == 1
+    assert store.link_chat(chat["id"], ada)
+    follow_up = store.add_chat_note(chat["id"], "Answered", follow_up_on="2099-01-01")
+    assert store.mark_follow_up_done(follow_up["follow_up_id"])
+    store.merge_patrons(twin, ada)
+    store.unmerge_patron(twin)
+    with pytest.raises(NotAllowed, match="erase personal data"):
+        store.record_erasure(ada)
+
+
+def test_leaving_door_mode_takes_an_office_password_and_hands_the_workstation_over(store):
+    store.add_staff("Maria", "manager", password="manager-pass")
+    store.sign_in("Maria", password="manager-pass")
+    store.add_staff("Bob", "box office", password="box-office-pass")
+    store.add_staff("Dee", "door", pin="4321")
+    store.add_staff("Eli", "door", password="volunteer-pass")
+    store.sign_in("Dee", pin="4321")
+
+    with pytest.raises(SignInFailed):
+        store.leave_door_mode("Dee", "4321")  # a PIN opens door sessions only
+    with pytest.raises(NotAllowed, match="manager or box office"):
+        store.leave_door_mode("Eli", "volunteer-pass")
+    with pytest.raises(SignInFailed):
+        store.leave_door_mode("Bob", "wrong-pass")
+    assert store.signed_in()["name"] == "Dee"
+
+    assert store.leave_door_mode("bob", "box-office-pass")["role"] == BOX_OFFICE
+    assert store.signed_in()["name"] == "Bob"

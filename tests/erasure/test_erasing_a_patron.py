@@ -10,8 +10,18 @@ import pytest
 from desktop.erasure import erase_patron
 from domain.errors import PatronErased, PatronNotFound
 from domain.personal_data import ERASED
-from projections import box_office, patron_directory, timeline
-from tests.erasure.conftest import SECRETS, files_containing, register_secret_patron, sell_and_scan
+from projections import audit, box_office, conversations, patron_directory, thank_yous, timeline
+from tests.erasure.conftest import (
+    CONVERSATION_SECRETS,
+    KEPT,
+    SECRETS,
+    converse,
+    files_containing,
+    register_secret_patron,
+    sell_and_scan,
+)
+
+EVERYTHING = {**SECRETS, **CONVERSATION_SECRETS}
 
 
 def sales_figures(services) -> list[tuple]:
@@ -36,24 +46,68 @@ def stored_rows(services) -> list[bytes]:
     return found
 
 
-def test_erased_personal_data_is_in_no_file_while_sales_stay_true(start, store_config, monkeypatch):
+def conversation_figures(services, patron_id: str) -> dict:
+    """What the office counts about calls, chats, follow-ups and thank-yous."""
+    db = services.runner.db()
+
+    def count(table: str) -> int:
+        return db.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    return {
+        "calls": count("calls"), "chats": count("chats"), "follow_ups": count("follow_ups"),
+        "waiting_chats": len(conversations.waiting_chats(db)),
+        "patron_calls": len(conversations.calls(db, patron_id)),
+        "follow_ups_due": conversations.follow_up_counts(db),
+        "thanked": thank_yous.count(db, thanked=True),
+        "timeline": timeline.count(db, patron_id),
+    }  # fmt: skip
+
+
+def test_erased_personal_data_is_in_no_file_while_sales_stay_true(
+    start, store_config, monkeypatch, tmp_path
+):
     monkeypatch.setattr("desktop.erasure.PAGE", 2)  # the store is read a page at a time
     services = start()
     app = services.app
     patron_id = register_secret_patron(app)
     sold = sell_and_scan(app, patron_id)
+    talk = converse(app, patron_id, tmp_path)
+    app.thank_patron(patron_id, "letter", "attendance", sold["performance"])
     services.runner.catch_up()
     before = sales_figures(services)
     assert before and before[0][1:] == (4, 1, 10500)
+    talked = conversation_figures(services, patron_id)
+    assert (talked["calls"], talked["chats"], talked["waiting_chats"]) == (1, 4, 2)
+    assert talked["thanked"] == 1
     folder = store_config.data_dir
     if store_config.kind == "sqlite":
-        # The test can fail: before the erasure the secrets are on disk.
-        assert {name for _, name in files_containing(folder, SECRETS)} >= {"first_name", "note"}
+        # The test can fail: before the erasure the secrets are on disk, in the
+        # event store and in the read models (the chats' full-text index too).
+        found = files_containing(folder, EVERYTHING)
+        assert {name for _, name in found} == set(EVERYTHING)
+        assert ("readmodels", "unmatched_chat") in {(f.split(".")[0], n) for f, n in found}
 
     result = erase_patron(services.app, services.runner, patron_id)
 
-    assert result["recorded"] and result["events_redacted"] >= 4
+    assert result["recorded"] and result["events_redacted"] >= 12
+    assert result["records"] == [patron_id, talk["duplicate"]]
     assert sales_figures(services) == before
+    # Every call, chat, follow-up and thank-you is still counted; the timeline gains
+    # one "Personal data erased" line per record erased.
+    talked["timeline"] += len(result["records"])
+    assert conversation_figures(services, patron_id) == talked
+    db = services.runner.db()
+    assert conversations.search_chats(db, "Tobiasquin") == []
+    assert conversations.search_chats(db, "Saffronwhistle") == []
+    assert len(conversations.search_chats(db, "Periwinkle")) == 1  # someone else's chat stays
+    audit_rows = json.dumps(audit.rows(db))
+    assert not [name for name, text in EVERYTHING.items() if text.lower() in audit_rows.lower()]
+    # The record merged into the patron is the same person: erased with them. The one
+    # merged by mistake and unmerged again is someone else: it stays.
+    assert app.get_patron(talk["duplicate"])["first_name"] == ERASED
+    with pytest.raises(PatronErased):
+        app._patron_record(talk["duplicate"]).check_not_erased()
+    assert patron_directory.get(db, talk["unmerged"])["name"] == "Ottoline Brackenfurze"
     row = patron_directory.get(services.runner.db(), patron_id)
     assert row["name"] == ERASED and row["email"] == ERASED
     assert patron_directory.search(services.runner.db(), "Zebulonia") == []
@@ -72,21 +126,24 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(start, store_c
     services.runner.catch_up()
     assert sales_figures(services) == before
     # Also while everything is still open (WAL and shared-memory files in place).
-    assert files_containing(folder, SECRETS) == []
+    assert files_containing(folder, EVERYTHING) == []
     services.close()
 
-    assert files_containing(folder, SECRETS) == []
+    assert files_containing(folder, EVERYTHING) == []
+    if store_config.kind == "sqlite":  # the check can see what is there
+        assert {name for _, name in files_containing(folder, KEPT)} == set(KEPT)
     if store_config.kind == "postgresql":
         services = start()
         raw = b"\n".join(stored_rows(services))
-        assert not [name for name, text in SECRETS.items() if text.encode() in raw]
-        assert b"Ada" in raw  # the check can see names that are there
+        assert not [name for name, text in EVERYTHING.items() if text.encode() in raw]
+        assert b"Ada" in raw and KEPT["other_chat"].encode() in raw  # it sees what is there
 
     # A fresh start, and a rebuild from zero, show the same figures.
     again = start()
     assert sales_figures(again) == before
     again.runner.rebuild()
     assert sales_figures(again) == before
+    assert conversation_figures(again, patron_id) == talked
     assert json.dumps(again.app.get_patron(patron_id)).count(ERASED) >= 5
 
 
