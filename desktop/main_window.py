@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.reports.exported.connect(
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
         )
+        self.reports.open_patron.connect(self.open_patron)
         self.pages[REPORTS] = self.reports
         self.duplicates = DuplicatesView(self.app, self.runner, self.background, self)
         self.duplicates.open_patron.connect(self.open_patron)

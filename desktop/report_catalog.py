@@ -2,7 +2,10 @@
 
 A ``ReportDefinition`` is a title, a description, its columns (key, header,
 kind of value), a ``rows(db)`` function reading read models, an optional
-``summary(rows)`` line and an optional ``Chart``. The reports screen shows any
+``summary(rows)`` line and an optional ``Chart``. With ``period=True`` the screen
+shows a period chooser (last 30, 90 or 365 days, or chosen dates) and calls
+``rows(db, start, end)`` with the first and last day; with ``patron_key`` a
+double-click on a row opens the patron whose id is in that key. The reports screen shows any
 definition as a sortable table and a chart, exports it to CSV and XLSX, prints
 it and saves it as PDF; nothing else needs writing for a new report. To add
 one, append a definition to ``REPORTS`` (or call ``register``), e.g.::
@@ -12,9 +15,11 @@ one, append a definition to ``REPORTS`` (or call ``register``), e.g.::
         description="Who moved up the ladder, and who lapsed, in the last 90 days.",
         columns=(Column("rung", "Rung"), Column("moved_up", "Moved up", INT),
                  Column("lapsed", "Lapsed", INT)),
-        rows=lambda db: loyalty_movements(db, start, end),
+        rows=lambda db: rung_moves(db),
         chart=Chart(BAR, label=lambda r: r["rung"], series=("moved_up", "lapsed")),
     ))
+
+(the real "Loyalty movements" report below takes a period and charts moves per month.)
 
 English texts here are translated when shown (context "Reports"); a summary
 translates its own template when called. Only QtCore is used (no widgets).
@@ -24,13 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication
 from sqlite_utils import Database
 
 from desktop.formatting import local_date, local_moment, money
-from projections import box_office, reports
+from desktop.loyalty_labels import rung_and_kind, rung_label
+from projections import box_office, ladder, reports
 
 TEXT, INT, MONEY, PERCENT, MOMENT, DATE, MONTH = (
     "text", "int", "money", "percent", "moment", "date", "month",
@@ -55,6 +61,17 @@ class Chart:
     label: Callable[[dict], str]
     series: tuple[str, ...]
     latest: int | None = 12
+    #: turns the table's rows into the chart's (e.g. moves counted per month), and
+    #: names series that are not columns of the table (each counted, INT)
+    group: Callable[[list[dict]], list[dict]] | None = field(default=None, compare=False)
+    names: tuple[tuple[str, str], ...] = ()
+
+    def column(self, definition: ReportDefinition, key: str) -> Column:
+        """The column a series comes from (or an INT column named in ``names``)."""
+        named = dict(self.names)
+        if key in named:
+            return Column(key, named[key], INT)
+        return definition.column(key)
 
 
 @dataclass(frozen=True)
@@ -66,9 +83,21 @@ class ReportDefinition:
     rows: Callable[[Database], list[dict]]
     chart: Chart | None = None
     summary: Callable[[list[dict]], str] | None = field(default=None, compare=False)
+    #: rows(db, start, end) for the chosen days (first and last included)
+    period: bool = False
+    #: the row key holding a patron id: a double-click on the row opens that patron
+    patron_key: str | None = None
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    def read(self, db: Database, period: tuple[date, date] | None = None) -> list[dict]:
+        """The rows; a period report needs ``period`` (first day, last day)."""
+        if self.period:
+            if period is None:
+                raise ValueError(f"the report {self.key!r} needs a period")
+            return self.rows(db, *period)
+        return self.rows(db)
 
 
 def format_value(kind: str, value) -> str:
@@ -186,6 +215,50 @@ def contact_capture_rows(db: Database) -> list[dict]:
     return rows
 
 
+#: a change of rung as the report words it
+MOVEMENTS = {ladder.UP: "Moved up", ladder.LAPSED_MOVE: "Lapsed", ladder.BACK: "Came back"}
+
+
+def loyalty_rows(db: Database, start: date, end: date) -> list[dict]:
+    """Every change of rung from ``start`` to ``end`` (both days included), oldest first,
+    with the rungs and the change in words."""
+    rows = ladder.loyalty_movements(db, start, end)
+    for row in rows:
+        row["change"] = _tr(MOVEMENTS[row["movement"]])
+        row["from_label"] = rung_label(row["from_rung"])
+        row["to_label"] = rung_and_kind(row["to_rung"], row["kind"] or "")
+        row["month"] = datetime.fromisoformat(row["moved_at"]).astimezone().strftime("%Y-%m")
+    return rows
+
+
+def moves_per_month(rows: list[dict]) -> list[dict]:
+    """The chart's rows: per month from the first move to the last (months without a
+    move included), how many moved up, lapsed and came back."""
+    if not rows:
+        return []
+    counted: dict[str, dict] = {}
+    year, month = map(int, min(r["month"] for r in rows).split("-"))
+    last = max(r["month"] for r in rows)
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        counted[key] = {"month": key, ladder.UP: 0, ladder.LAPSED_MOVE: 0, ladder.BACK: 0}
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    for row in rows:
+        counted[row["month"]][row["movement"]] += 1
+    return list(counted.values())
+
+
+def loyalty_summary(rows: list[dict]) -> str:
+    if not rows:
+        return _tr("Nobody moved on the ladder in this period.")
+    n = {key: sum(r["movement"] == key for r in rows) for key in MOVEMENTS}
+    patrons = len({r["patron_id"] for r in rows})
+    return _tr(
+        "{moves} changes of rung by {patrons} patrons: {up} moved up, {lapsed} lapsed, "
+        "{back} came back."
+    ).format(moves=f"{len(rows):,}", patrons=f"{patrons:,}", up=f"{n[ladder.UP]:,}",
+             lapsed=f"{n[ladder.LAPSED_MOVE]:,}", back=f"{n[ladder.BACK]:,}")  # fmt: skip
+
+
 PERFORMANCE = Column("title", "Performance")
 WHEN = Column("starts_at", "Date and time", MOMENT)
 
@@ -281,6 +354,33 @@ REPORTS: list[ReportDefinition] = [
         rows=contact_capture_rows,
         chart=Chart(STACKED, _short_show, ("known", "lost")),
         summary=capture_summary,
+    ),  # fmt: skip
+    ReportDefinition(
+        key="loyalty_movements",
+        title="Loyalty movements",
+        description="Every change of rung on the loyalty ladder in the period: who moved up, "
+        "who lapsed (no activity for too long) and who came back after lapsing. "
+        "Double-click a row to open the patron.",
+        columns=(
+            Column("moved_at", "Date", DATE),
+            Column("name", "Patron"),
+            Column("email", "Email"),
+            Column("change", "Change"),
+            Column("from_label", "From"),
+            Column("to_label", "To"),
+        ),
+        rows=loyalty_rows,
+        chart=Chart(
+            STACKED,
+            _short_month,
+            (ladder.UP, ladder.LAPSED_MOVE, ladder.BACK),
+            latest=24,
+            group=moves_per_month,
+            names=tuple((key, title) for key, title in MOVEMENTS.items()),
+        ),
+        summary=loyalty_summary,
+        period=True,
+        patron_key="patron_id",
     ),  # fmt: skip
 ]
 

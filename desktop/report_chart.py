@@ -34,6 +34,8 @@ def build_chart(definition: ReportDefinition, rows: Sequence[dict]) -> QChart:
     chart.setMargins(QMargins(4, 4, 4, 4))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     spec = definition.chart
+    if spec is not None and spec.group is not None:
+        rows = spec.group(list(rows))
     if spec is None or not rows:
         chart.setTitle(tr("Nothing to chart yet."))
         return chart
@@ -54,7 +56,7 @@ def build_chart(definition: ReportDefinition, rows: Sequence[dict]) -> QChart:
 
 def _pie(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None:
     key = definition.chart.series[0]
-    kind = definition.column(key).kind
+    kind = definition.chart.column(definition, key).kind
     series = QPieSeries()
     total = sum(chart_value(kind, r.get(key)) for r in rows) or 1
     for i, row in enumerate(rows):
@@ -74,7 +76,7 @@ def _bars(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None
     series = QStackedBarSeries() if spec.kind == STACKED else QBarSeries()
     money = False
     for i, key in enumerate(spec.series):
-        column = definition.column(key)
+        column = spec.column(definition, key)
         money = money or column.kind == MONEY
         bars = QBarSet(tr(column.title))
         bars.setColor(QColor(COLORS[i % len(COLORS)]))

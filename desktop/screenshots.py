@@ -115,6 +115,17 @@ def _thank_you_and_report_shots(window, shot) -> None:
                       ("revenue_month", "report-revenue-month")):  # fmt: skip
         window.reports.show_report(key)
         shot(window, name)
+    _loyalty_movements_shot(window, shot)
+
+
+def _loyalty_movements_shot(window, shot) -> None:
+    """The loyalty movements report over the last 365 days."""
+    from desktop.views.reports import PRESETS
+
+    window.show_area("reports")
+    window.reports.show_report("loyalty_movements")
+    window.reports.preset.setCurrentIndex(PRESETS.index(365))
+    shot(window, "report-loyalty-movements")
 
 
 def _conversation_shots(window, shot, qt_app, services) -> None:

@@ -4,7 +4,8 @@ In a throwaway data folder (never the user's), with Qt's offscreen platform:
 a small demo organization is made, tonight's performance is scheduled with
 one ticket sold, the main window opens, the door view is shown, the ticket's
 code arrives as a USB scanner types it (key events within milliseconds, then
-Enter) and the door must say ADMIT. Exit status 0 then; any failure raises
+Enter) and the door must say ADMIT. Then the libraries an installer might leave
+out are exercised once each (``check_libraries``). Exit status 0 then; any failure raises
 ``SmokeFailed`` with the reason (the command prints it and exits 1).
 
 The installers' build runs the frozen app with ``--smoke`` before packaging,
@@ -14,6 +15,7 @@ and CI does so on Linux.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -90,6 +92,74 @@ def read_printed_barcode(code: str) -> str:
     return zbar_library.find_library("zbar") or "zbar"
 
 
+def check_libraries() -> str:
+    """Use each library that is loaded by name or lazily once, cheaply: argon2 (staff
+    PINs), the store's AES-GCM cipher (pycryptodome), cryptography (the Secret
+    Service keyring's session cipher) and the keyring backends, rapidfuzz's
+    distances (duplicates), openpyxl (XLSX exports). Returns a one-line summary;
+    raises SmokeFailed naming the library that does not work."""
+    import io
+
+    def fail(what: str, error: Exception) -> SmokeFailed:
+        return SmokeFailed(f"{what} does not work: {type(error).__name__}: {error}")
+
+    try:
+        from argon2 import PasswordHasher
+
+        hasher = PasswordHasher(time_cost=1, memory_cost=1024)
+        if not hasher.verify(hasher.hash("2468"), "2468"):
+            raise ValueError("a PIN did not verify")
+    except Exception as error:
+        raise fail("argon2", error) from None
+    try:
+        from eventsourcing.cipher import AESCipher
+        from eventsourcing.utils import Environment
+
+        cipher = AESCipher(Environment(env={"CIPHER_KEY": AESCipher.create_key(32)}))
+        secret = b"Ada Lovelace, ada@example.org"
+        sealed = cipher.encrypt(secret)
+        if secret in sealed or cipher.decrypt(sealed) != secret:
+            raise ValueError("an event did not come back as it went in")
+    except Exception as error:
+        raise fail("the store's AES cipher (pycryptodome)", error) from None
+    try:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+        from keyring.backends import SecretService, chainer
+
+        if not (SecretService.Keyring and chainer.ChainerBackend):
+            raise ValueError("the keyring backends are missing")
+        if sys.platform.startswith("linux"):
+            import secretstorage  # the Secret Service backend's own library
+
+            secretstorage.check_service_availability  # noqa: B018
+        aes = Cipher(algorithms.AES(bytes(16)), modes.CBC(bytes(16))).encryptor()
+        if len(aes.update(bytes(32)) + aes.finalize()) != 32:
+            raise ValueError("AES-CBC gave the wrong length")
+    except Exception as error:
+        raise fail("the keyring (cryptography, keyring backends)", error) from None
+    try:
+        from rapidfuzz.distance import OSA
+
+        if OSA.distance("Moreau", "Moraeu") != 1:
+            raise ValueError("the distance of a swap is not 1")
+    except Exception as error:
+        raise fail("rapidfuzz", error) from None
+    try:
+        from openpyxl import Workbook, load_workbook
+
+        book, buffer = Workbook(), io.BytesIO()
+        book.active.append(["Tickets", 3])
+        book.save(buffer)
+        if list(load_workbook(buffer).active.values) != [("Tickets", 3)]:
+            raise ValueError("a workbook did not read back")
+    except Exception as error:
+        raise fail("openpyxl", error) from None
+    return (
+        "argon2 PIN hash, AES-GCM cipher, cryptography and keyring backends, "
+        f"rapidfuzz ({OSA.distance.__module__.rsplit('.', 1)[-1]}), openpyxl: all work"
+    )
+
+
 def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
     """Run the smoke test; returns what the door showed. Raises SmokeFailed.
 
@@ -134,6 +204,7 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             _wait(qt_app, lambda: door.house.admitted_label.text() == "1",
                   "the house count to show the admission", 20)  # fmt: skip
             report(f"zbar: read the printed barcode with {read_printed_barcode(code)}")
+            report(f"libraries: {check_libraries()}")
             return {"verdict": result["verdict"], "shown": shown, "code": code,
                     "events": services.app.event_count()}  # fmt: skip
         finally:

@@ -91,6 +91,12 @@ class _Problem(ValueError):
 
 
 # -- small readers -------------------------------------------------------------------
+def _shown(value, limit: int = 60) -> str:
+    """A value quoted in a reason: on one line, and cut short when it is long."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def sender_kind(text: str) -> str | None:
     word = clean_text(str(text or "")).lower().strip("()[]:")
     if word in VISITOR_WORDS:
@@ -117,12 +123,12 @@ def _moment(value, local: tzinfo, what: str) -> datetime:
         try:
             return datetime.fromtimestamp(number, UTC)
         except (OverflowError, OSError, ValueError):
-            raise _Problem(f"{what}: “{value}” is not a time we can read.") from None
+            raise _Problem(f"{what}: “{_shown(value)}” is not a time we can read.") from None
     try:
         return parse_moment(str(value), local, what="time").at
     except ValueProblem:
         raise _Problem(
-            f"{what}: “{value}” is not a date and time we can read. "
+            f"{what}: “{_shown(value)}” is not a date and time we can read. "
             "Use a form like 2026-11-20 14:05."
         ) from None
 
@@ -153,9 +159,24 @@ def _pick(data: dict, *keys: str, default=""):
     return default
 
 
-def _message(at: datetime, sender: str, name: str, text: str) -> dict:
+def _plain(value) -> str:
+    """A name, email, phone or id as text: numbers read as written; a list, an object
+    or a yes/no where text belongs reads as nothing."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, str | int | float):
+        return clean_text(str(value))
+    return ""
+
+
+def _ref(value):
+    """An id that refers to something else in the export (a LiveChat user), or None."""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _message(at: datetime, sender: str, name, text: str) -> dict:
     return {"at": at.astimezone(UTC).isoformat(), "sender": sender,
-            "name": clean_text(name), "text": text}  # fmt: skip
+            "name": _plain(name), "text": text}  # fmt: skip
 
 
 def _finish(record: ChatRecord) -> ChatRecord:
@@ -167,10 +188,11 @@ def _finish(record: ChatRecord) -> ChatRecord:
         record.visitor_name = next(
             (m["name"] for m in record.messages if m["sender"] == "visitor" and m["name"]), ""
         )
-    record.visitor_name = clean_text(record.visitor_name)
-    record.visitor_email = clean_text(record.visitor_email).lower()
-    record.visitor_phone = clean_text(record.visitor_phone)
-    record.conversation_id = clean_text(str(record.conversation_id or ""))
+    record.visitor_name = _plain(record.visitor_name)
+    record.visitor_email = _plain(record.visitor_email).lower()
+    record.visitor_phone = _plain(record.visitor_phone)
+    record.subject = _plain(record.subject)
+    record.conversation_id = _plain(record.conversation_id)
     if not record.conversation_id:
         record.conversation_id = transcript_fingerprint(record.messages)
     return record
@@ -237,7 +259,7 @@ def _intercom(conv: dict, item: int, local) -> ChatRecord:
         kind = {"user": "visitor", "lead": "visitor", "contact": "visitor", "admin": "agent",
                 "team": "agent", "bot": "system"}.get(str(author.get("type")))  # fmt: skip
         if kind is None:
-            raise _Problem(f"Part {n}: the author type “{author.get('type')}” is unknown.")
+            raise _Problem(f"Part {n}: the author type “{_shown(author.get('type'))}” is unknown.")
         if kind == "visitor":
             record.visitor_name = record.visitor_name or _pick(author, "name")
             record.visitor_email = record.visitor_email or _pick(author, "email")
@@ -256,7 +278,7 @@ def _crisp(conv: dict, item: int, local) -> ChatRecord:
             raise _Problem(f"Message {n} is not a message.")
         kind = {"user": "visitor", "operator": "agent"}.get(str(m.get("from")))
         if kind is None:
-            raise _Problem(f"Message {n}: the sender “{m.get('from')}” is unknown.")
+            raise _Problem(f"Message {n}: the sender “{_shown(m.get('from'))}” is unknown.")
         content = m.get("content")
         if isinstance(content, str):
             text = _text(content)
@@ -282,14 +304,15 @@ def _tawk(wrapper: dict, item: int, local) -> ChatRecord:
         sender = m.get("sender") or {}
         kind = {"v": "visitor", "a": "agent", "s": "system"}.get(str(sender.get("t")))
         if kind is None:
-            raise _Problem(f"Message {n}: the sender type “{sender.get('t')}” is unknown.")
+            raise _Problem(f"Message {n}: the sender type “{_shown(sender.get('t'))}” is unknown.")
         at = _moment(m.get("time"), local, f"Message {n}")
         record.messages.append(_message(at, kind, _pick(sender, "n"), _text(m.get("msg"))))
     return record
 
 
 def _livechat(conv: dict, item: int, local) -> ChatRecord:
-    users = {u.get("id"): u for u in conv.get("users") or [] if isinstance(u, dict)}
+    users = {_ref(u.get("id")): u for u in conv.get("users") or [] if isinstance(u, dict)}
+    users.pop(None, None)
     customer = next((u for u in users.values() if u.get("type") == "customer"), {})
     record = ChatRecord(item, "LiveChat", str(conv.get("id") or ""), [],
                         _pick(customer, "name"), _pick(customer, "email"),
@@ -303,14 +326,15 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
                 raise _Problem(f"Event {n} is not a message.")
             if event.get("type") not in ("message", "system_message", "file"):
                 continue  # forms, rich messages: structured, not words
-            author = users.get(event.get("author_id"), {})
+            author = users.get(_ref(event.get("author_id")), {})
             if event.get("type") == "system_message":
                 kind = "system"
             else:
                 kind = {"customer": "visitor", "agent": "agent"}.get(author.get("type"))
                 if kind is None:
-                    raise _Problem(f"Event {n}: the author “{event.get('author_id')}” is not "
-                                   "among the chat's users.")  # fmt: skip
+                    author_id = _shown(event.get("author_id"))
+                    raise _Problem(f"Event {n}: the author “{author_id}” is not among the "
+                                   "chat's users.")  # fmt: skip
             at = _moment(event.get("created_at"), local, f"Event {n}")
             text = _file_note(event) if event.get("type") == "file" else _text(event.get("text"))
             record.messages.append(_message(at, kind, _pick(author, "name"), text))
@@ -345,8 +369,9 @@ def _generic(conv: dict, item: int, local) -> ChatRecord:
         if kind is None and name and name == record.visitor_name:
             kind = "visitor"
         if kind is None:
-            raise _Problem(f"Message {n}: we cannot tell whether “{name or kind_text}” is the "
-                           "visitor or staff (give each message a sender type).")  # fmt: skip
+            who = _shown(name or kind_text)
+            raise _Problem(f"Message {n}: we cannot tell whether “{who}” is the visitor or "
+                           "staff (give each message a sender type).")  # fmt: skip
         at = _moment(_pick(m, "time", "timestamp", "created_at", "sent_at", "date", "ts"),
                      local, f"Message {n}")  # fmt: skip
         text = _text(_pick(m, "text", "message", "msg", "body", "content"))
@@ -379,6 +404,10 @@ def _read_json_conversation(conv, item: int, local) -> ChatRecord:
 def _read_json(text: str, result: ChatFile, local) -> None:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise UnreadableChatFile(
+            "This file is nested far deeper than any chat export: it cannot be read."
+        ) from None
     except json.JSONDecodeError as error:
         raise UnreadableChatFile(
             f"This file is not valid JSON (line {error.lineno}, column {error.colno}: "
@@ -391,6 +420,12 @@ def _read_json(text: str, result: ChatFile, local) -> None:
             record = _finish(_read_json_conversation(conv, item, local))
         except _Problem as problem:
             result.reject(item, str(problem))
+            continue
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
+            # a shape no service writes (a list where a name belongs, ...): left out, said
+            result.reject(item, "This conversation has values of the wrong kind in it (for "
+                          "example a list where a name or a time belongs), so it was left "
+                          "out. The export may be damaged: export it again.")  # fmt: skip
             continue
         kinds.add(record.service)
         result.chats.append(record)
@@ -615,7 +650,7 @@ def _read_csv(text: str, result: ChatFile, local, today: date) -> None:
         return
     raise UnreadableChatFile(
         "This CSV file has neither a message column (one row per message) nor a transcript "
-        f"column (one row per chat). Its columns are: {', '.join(headers)}."
+        f"column (one row per chat). Its columns are: {_shown(', '.join(headers), 200)}."
     )
 
 
@@ -656,9 +691,45 @@ def read_chat_file(path: str | Path, timezone: str | tzinfo | None = None,
         raise UnreadableChatFile(f"There is no file at {path}.")
     if path.stat().st_size > MAX_BYTES:
         raise UnreadableChatFile(f"{path.name} is larger than 100 MB; export fewer chats at once.")
-    data = path.read_bytes()
+    text = decode_chat_bytes(path.read_bytes(), path.name)
+    return read_chat_text(text, path.name, timezone, today)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte of the start is NUL (ASCII
+    text saved as UTF-16 by a program that wrote no byte order mark)."""
+    start = data[:400]
+    if len(start) < 4 or len(start) % 2:
+        start = start[: len(start) // 2 * 2]
+    if len(start) < 4:
+        return None
+    even, odd = start[0::2], start[1::2]
+    if odd.count(0) > len(odd) * 0.9 and not even.count(0):
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.9 and not odd.count(0):
+        return "utf-16-be"
+    return None
+
+
+def decode_chat_bytes(data: bytes, name: str = "The file") -> str:
+    """A file's text: UTF-8 (with or without a byte order mark), UTF-16 (with a byte
+    order mark, or plain text without one), else Windows-1252. Binary data is refused."""
+    bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    encoding = "utf-16" if bom else _utf16_without_bom(data)
+    if encoding is not None:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            raise UnreadableChatFile(
+                f"{name} looks like UTF-16 text but is damaged (cut short?). Export it again."
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-    return read_chat_text(text, path.name, timezone, today)
+    if "\x00" in text:
+        raise UnreadableChatFile(
+            f"{name} is not a text file (it holds binary data). Choose a chat export "
+            "(JSON or CSV) or a saved text transcript."
+        )
+    return text

@@ -4,16 +4,21 @@ Every report is a definition in ``desktop/report_catalog.py`` (attendance, sales
 channels, revenue by performance and by month, contact capture, ...). This
 screen shows whichever is chosen: a summary line, a QtCharts chart and a
 sortable table, and exports it to CSV or XLSX, prints it or saves it as PDF.
+A report over a period (``period=True``) shows a period chooser above its table;
+a report naming a ``patron_key`` opens the patron of a double-clicked row.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.export import tell_write_failed, write_rows_csv, write_rows_xlsx
+from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.report_table import WIDTHS, ReportTableModel, tr
 from desktop.report_catalog import REPORTS, TEXT, ReportDefinition, cells, report
@@ -34,10 +40,23 @@ from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.widgets import heading, table_view
 
+#: the period chooser's presets (days, today included); then "Chosen dates"
+PRESETS = (30, 90, 365)
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
 
 class ReportsView(QWidget):
     #: a file was written (path), for the status bar
     exported = Signal(str)
+    #: a patron to open (double-click on a row of a report with a ``patron_key``)
+    open_patron = Signal(str)
 
     def __init__(self, runner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,6 +83,32 @@ class ReportsView(QWidget):
         self.summary.setObjectName("subheading")
         self.summary.setWordWrap(True)
 
+        # -- the period (only for reports over a period) ------------------------------
+        today = date.today()
+        self.preset = QComboBox(self)
+        self.preset.setObjectName("reportPeriod")
+        for days in PRESETS:
+            self.preset.addItem(self.tr("Last {n} days").format(n=days), days)
+        self.preset.addItem(self.tr("Chosen dates"), 0)
+        self.start_edit = QDateEdit(_qdate(today - timedelta(days=89)), self)
+        self.end_edit = QDateEdit(_qdate(today), self)
+        for edit, name in ((self.start_edit, "reportStart"), (self.end_edit, "reportEnd")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.dateChanged.connect(self._dates_changed)
+        self.preset.setCurrentIndex(PRESETS.index(90))
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.period_bar = QWidget(self)
+        bar = QHBoxLayout(self.period_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel(self.tr("Period:"), self.period_bar))
+        bar.addWidget(self.preset)
+        bar.addWidget(self.start_edit)
+        bar.addWidget(QLabel(self.tr("to"), self.period_bar))
+        bar.addWidget(self.end_edit)
+        bar.addStretch(1)
+
         self.chart_view = QChartView(self)
         self.chart_view.setObjectName("reportChart")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -73,6 +118,7 @@ class ReportsView(QWidget):
         self.table = table_view(self)
         self.table.setObjectName("reportTable")
         self.table.setModel(self.proxy)
+        self.table.doubleClicked.connect(self._open_row)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart_view)
         splitter.addWidget(self.table)
@@ -96,6 +142,7 @@ class ReportsView(QWidget):
         page.setSpacing(10)
         page.addWidget(self.title)
         page.addWidget(self.description)
+        page.addWidget(self.period_bar)
         page.addWidget(self.summary)
         page.addWidget(splitter, 1)
         page.addLayout(actions)
@@ -118,12 +165,62 @@ class ReportsView(QWidget):
         keys = [r.key for r in REPORTS]
         self.report_list.setCurrentRow(keys.index(key))
 
+    # -- the period --------------------------------------------------------------------
+    def period(self) -> tuple[date, date]:
+        """The chosen days, first and last included."""
+        return _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+
+    def set_period(self, start: date, end: date) -> None:
+        for edit, day in ((self.start_edit, start), (self.end_edit, end)):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(day))
+            edit.blockSignals(False)
+        if self.definition.period:
+            self.refresh()
+
+    def _preset_chosen(self, index: int) -> None:
+        days = self.preset.itemData(index)
+        if days:
+            today = date.today()
+            self.set_period(today - timedelta(days=days - 1), today)
+
+    def _dates_changed(self) -> None:
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(len(PRESETS))  # "Chosen dates"
+        self.preset.blockSignals(False)
+        if self.end_edit.date() < self.start_edit.date():
+            sender = self.sender()
+            other = self.end_edit if sender is self.start_edit else self.start_edit
+            other.blockSignals(True)
+            other.setDate(sender.date())
+            other.blockSignals(False)
+        if self.definition.period:
+            self.refresh()
+
+    def period_text(self) -> str:
+        start, end = self.period()
+        return self.tr("From {start} to {end}.").format(
+            start=local_date(start.isoformat()), end=local_date(end.isoformat()))  # fmt: skip
+
+    def _open_row(self, index) -> None:
+        key = self.definition.patron_key
+        if key is None or not index.isValid():
+            return
+        row = self.proxy.mapToSource(index).row()
+        patron_id = self.rows[row].get(key)
+        if patron_id:
+            self.open_patron.emit(str(patron_id))
+
     def refresh(self) -> None:
         definition = self.definition
-        self.rows = definition.rows(self.runner.db())
+        self.period_bar.setVisible(definition.period)
+        self.rows = definition.read(self.runner.db(), self.period())
         self.title.setText(tr(definition.title))
         self.description.setText(tr(definition.description))
-        self.summary.setText(definition.summary(self.rows) if definition.summary else "")
+        summary = definition.summary(self.rows) if definition.summary else ""
+        if definition.period:
+            summary = f"{self.period_text()} {summary}".strip()
+        self.summary.setText(summary)
         self.model.set_report(definition, self.rows)
         header = self.table.horizontalHeader()
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -19,6 +19,7 @@ def test_smoke_run_admits_a_ticket_through_the_door_and_exits_0(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "smoke: door: ADMIT for ticket" in done.stdout
     assert "smoke: zbar: read the printed barcode" in done.stdout
+    assert "smoke: libraries: argon2 PIN hash, AES-GCM cipher" in done.stdout
     assert "smoke test passed: ADMIT at the door" in done.stdout
     assert not (tmp_path / "never-touched").exists()  # throwaway data only
 
@@ -45,3 +46,18 @@ def test_an_unexpected_error_fails_the_smoke_run_too(monkeypatch, capsys):
     monkeypatch.setattr(smoke, "run_smoke", broken)
     assert cli.main(["--smoke"]) == 1
     assert "No module named 'pluggy'" in capsys.readouterr().err
+
+
+def test_the_library_check_names_a_library_that_does_not_work(monkeypatch):
+    assert "all work" in smoke.check_libraries()
+    from eventsourcing import cipher
+
+    def broken(self, plaintext):
+        raise OSError("cannot load _raw_aes")
+
+    monkeypatch.setattr(cipher.AESCipher, "encrypt", broken)
+    with pytest.raises(smoke.SmokeFailed) as failed:
+        smoke.check_libraries()
+    assert str(failed.value) == (
+        "the store's AES cipher (pycryptodome) does not work: OSError: cannot load _raw_aes"
+    )
