@@ -158,9 +158,13 @@ def _conversation_shots(window, shot, qt_app, services) -> None:
     view.chats.search_field.setText("parking")
     shot(window, "chat-search")
 
-    linked = services.runner.db().conn.execute(
-        "SELECT patron_id FROM chats WHERE patron_id IS NOT NULL ORDER BY started_at DESC"
-    ).fetchone()
+    linked = (
+        services.runner.db()
+        .conn.execute(
+            "SELECT patron_id FROM chats WHERE patron_id IS NOT NULL ORDER BY started_at DESC"
+        )
+        .fetchone()
+    )
     if linked:
         window.open_patron(linked[0])
         window.patron_page.sections.setSizes([120, 600])
@@ -175,6 +179,8 @@ def _conversation_shots(window, shot, qt_app, services) -> None:
         shot(window, "timeline-chat")
     _settle(qt_app)
     window.show_patron_list()
+
+
 def _settings_shots(window, shot) -> None:
     """The Settings screen: a loyalty rule being changed, then where the data lives."""
     window.show_area("settings")

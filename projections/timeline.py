@@ -100,6 +100,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         how = {"call": "phone"}.get(e.channel, e.channel)
         self.add(db, e, position, "thanks",
                  f"Thanked by {how} for coming to {self._label(db, e.reference_id)}")  # fmt: skip
+
     def _erased(self, db, e, position):
         when = e.occurred_at.date().isoformat()
         self.add(db, e, position, "erased", f"Personal data erased by {e.recorded_by} on {when}")
