@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from desktop.config import StoreConfig
+from desktop.config import StoreConfig, default_data_dir
 from desktop.store_check import (
+    Damage,
+    check_events_file,
     check_readmodels_file,
     count_events,
     open_read_only,
@@ -352,6 +354,12 @@ def move_aside(path: Path, label: str, now: datetime | None = None) -> list[Path
     return moved
 
 
+def remove_database(path: Path) -> None:
+    """Delete a database file and its companions (only for the rebuildable read models)."""
+    for extra in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+
+
 def restore(
     config: StoreConfig,
     source: str | Path,
@@ -362,10 +370,12 @@ def restore(
 ) -> RestoreResult:
     """Put the backup ``source`` in place of the store. Call only after the user confirmed.
 
-    The current store (and its read models) is renamed, e.g.
-    ``events.before-restore-2026-11-23-101500.sqlite``, not deleted. Read
-    models that came with the backup are used when they check out; otherwise
-    they are rebuilt from the restored events when Houselights next opens.
+    The current store is renamed, e.g.
+    ``events.before-restore-2026-11-23-101500.sqlite``, not deleted (a damaged
+    one ``events.damaged-…``). The current read models are deleted: they were
+    built from the old events. Read models that came with the backup are used
+    when they check out; otherwise they are rebuilt from the restored events
+    when Houselights next opens.
     """
     if config.kind != "sqlite":
         raise BackupError(
@@ -378,12 +388,18 @@ def restore(
     if source.resolve() == config.events_path.resolve():
         raise BackupError("That is the store itself, not a backup of it.")
     events = verify_backup(source)
-    if check_in_use and (store_in_use(config.events_path) or store_in_use(config.readmodels_path)):
+    # A damaged store is only ever looked at read-only: even asking for a lock
+    # could make SQLite write to it.
+    damaged = config.events_path.exists() and check_events_file(config.events_path) is not None
+    if damaged:
+        label = "damaged"
+    in_use = [config.readmodels_path] if damaged else [config.events_path, config.readmodels_path]
+    if check_in_use and any(store_in_use(path) for path in in_use):
         raise BackupError(
             "Houselights is open on this computer. Close it first, then restore; "
             "or restore from the window (File → Backups…)."
         )
-    previous = count_events(config.events_path) if config.events_path.exists() else 0
+    previous = count_events(config.events_path) if not damaged else 0
     moment = now or datetime.now()
     staged = config.events_path.with_name(config.events_path.name + ".restoring")
     staged.unlink(missing_ok=True)
@@ -391,7 +407,7 @@ def restore(
     with staged.open("rb+") as file:
         os.fsync(file.fileno())
     moved = move_aside(config.events_path, label, moment)
-    moved += move_aside(config.readmodels_path, label, moment)
+    remove_database(config.readmodels_path)  # built from the old events: rebuilt
     os.replace(staged, config.events_path)
     restored_readmodels = False
     extra = readmodels_path(source)
@@ -401,10 +417,16 @@ def restore(
     return RestoreResult(events, previous, moved, restored_readmodels)
 
 
-def restore_command(backup: Path) -> str:
+def _quoted(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+def restore_command(backup: Path, config: StoreConfig | None = None) -> str:
     """The command a person types to restore ``backup`` (shown in messages)."""
-    text = str(backup)
-    return f'houselights restore "{text}"' if " " in text else f"houselights restore {text}"
+    data = ""
+    if config is not None and config.data_dir != default_data_dir().resolve():
+        data = f"--data {_quoted(str(config.data_dir))} "
+    return f"houselights {data}restore {_quoted(str(backup))}"
 
 
 def set_damaged_readmodels_aside(config: StoreConfig, now: datetime | None = None) -> Path | None:
@@ -413,3 +435,61 @@ def set_damaged_readmodels_aside(config: StoreConfig, now: datetime | None = Non
         moved = move_aside(config.readmodels_path, "damaged", now)
         return moved[0] if moved else None
     return None
+
+
+class DamagedStore(BackupError):
+    """The event store file is damaged; the message offers the latest backup."""
+
+    def __init__(
+        self,
+        damage: Damage,
+        latest: BackupInfo | None,
+        folders: list[Path],
+        config: StoreConfig | None = None,
+    ):
+        self.damage, self.latest, self.folders = damage, latest, folders
+        text = f"{damage.message} Houselights has not changed it and will not write to it."
+        if latest is not None:
+            text += (
+                f" The latest backup is from {latest.created:%d %b %Y %H:%M}. "
+                f"To put it in place (the damaged file is kept aside): "
+                f"{restore_command(latest.path, config)}"
+            )
+        else:
+            where = " or ".join(str(folder) for folder in folders)
+            text += (
+                f" There is no backup in {where}. If you keep backups elsewhere (a USB stick), "
+                "restore one with: houselights restore FILE"
+            )
+        super().__init__(text)
+
+
+def latest_in(folders: list[Path]) -> BackupInfo | None:
+    """The newest backup found in any of ``folders``."""
+    found = [info for folder in folders for info in list_backups(folder)]
+    return max(found, key=lambda info: info.created, default=None)
+
+
+def check_before_opening(config: StoreConfig, folders: list[Path], full: bool = False) -> list[str]:
+    """Look at the store files before Houselights opens them (read-only).
+
+    Raises ``DamagedStore`` for a damaged event store. A damaged read-model file
+    is moved aside (it is rebuilt from the events); the returned notices say so.
+    """
+    if config.kind != "sqlite":
+        damage = None
+    else:
+        damage = check_events_file(config.events_path, full=full)
+        if damage is not None and damage.kind == "missing":
+            damage = None  # a first start: the store is created
+    if damage is not None:
+        raise DamagedStore(damage, latest_in(folders), folders, config)
+    notices = []
+    readmodels_damage = check_readmodels_file(config.readmodels_path, full=full)
+    if readmodels_damage is not None:
+        set_damaged_readmodels_aside(config)
+        notices.append(
+            f"{readmodels_damage.message} It only held the lists built from your events, "
+            "so it was set aside and is being rebuilt; nothing recorded is lost."
+        )
+    return notices

@@ -22,6 +22,10 @@ import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from desktop.backups import DamagedStore
+from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
+from desktop.cli_backups import add_commands as add_backup_commands
+from desktop.cli_backups import check_before_opening, damaged_store_message
 from desktop.config import StoreConfigError, resolve
 from domain.errors import HouselightsError, UnreadableSalesFile
 
@@ -100,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.add_argument("--performance", required=True, metavar="ID")
     tickets.add_argument("--json", action="store_true")
 
+    add_backup_commands(sub)
+
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=int, default=400, metavar="N")
@@ -118,6 +124,7 @@ def _services(args, catch_up: bool):
     from desktop.bootstrap import bootstrap
 
     config = resolve(args.data, args.store)
+    check_before_opening(config)  # a damaged store is never opened for writing
     return bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
 
 
@@ -272,6 +279,8 @@ def cmd_import(args) -> int:
         print(file=sys.stderr)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
+
+
 def cmd_check_in(args) -> int:
     """The door's rules from the command line; exit status 0 only for ADMIT."""
     from desktop.door_check import check_in
@@ -368,6 +377,7 @@ COMMANDS = {
     "check-in": cmd_check_in,
     "performances": cmd_performances,
     "tickets": cmd_tickets,
+    **BACKUP_COMMANDS,
 }
 
 
@@ -379,10 +389,17 @@ def main(argv: list[str] | None = None) -> int:
     except StoreConfigError as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 2
+    except DamagedStore as error:
+        print(f"houselights: {error}", file=sys.stderr)
+        return 3
     except HouselightsError as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as error:
+        damaged = damaged_store_message(args.data, args.store)
+        if damaged:
+            print(f"houselights: {damaged}", file=sys.stderr)
+            return 3
         print(
             "houselights: the database file could not be read "
             f"({error}). Nothing was changed. Check the data folder, or restore a backup.",
