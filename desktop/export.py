@@ -83,7 +83,9 @@ def export_csv(
     """
     parent = parent or view.window()
     if path is None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
         chosen, _ = QFileDialog.getSaveFileName(
             parent,
             _tr("Export to a spreadsheet file"),

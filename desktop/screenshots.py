@@ -25,21 +25,19 @@ def _settle(app) -> None:
 
 
 #: an online-sales export in the generic layout; the last row is broken on purpose
-SAMPLE_SALES = "\n".join(
-    (
-        "order_id,order_date,first_name,last_name,email,event_name,event_date,ticket_type,price,"
-        "quantity,barcode",
-        "WEB-1041,2026-11-02 18:12,Lena,Okafor,lena.okafor@example.com,Winter Gala,"
-        '2026-12-19 19:30,Adult,$42.00,2,"GALA41A,GALA41B"',
-        "WEB-1042,2026-11-03 09:40,Tomás,Reyes,t.reyes@example.com,Winter Gala,2026-12-19 19:30,"
-        "Student,$18.00,1,GALA42A",
-        "WEB-1043,2026-11-03 21:05,Priya,Nair,priya.nair@example.com,Winter Gala,2026-12-19 19:30,"
-        "Adult,$42.00,1,GALA43A",
-        "WEB-1044,2026-11-04 08:15,Sam,Ito,sam.ito@example.com,Winter Gala,2026-12-19 19:30,Adult,"
-        "forty,1,GALA44A",
-        "",
-    )
-)
+SAMPLE_SALES = "\n".join((
+    "order_id,order_date,first_name,last_name,email,event_name,event_date,ticket_type,price,"
+    "quantity,barcode",
+    'WEB-1041,2026-11-02 18:12,Lena,Okafor,lena.okafor@example.com,Winter Gala,'
+    '2026-12-19 19:30,Adult,$42.00,2,"GALA41A,GALA41B"',
+    "WEB-1042,2026-11-03 09:40,Tomás,Reyes,t.reyes@example.com,Winter Gala,2026-12-19 19:30,"
+    "Student,$18.00,1,GALA42A",
+    "WEB-1043,2026-11-03 21:05,Priya,Nair,priya.nair@example.com,Winter Gala,2026-12-19 19:30,"
+    "Adult,$42.00,1,GALA43A",
+    "WEB-1044,2026-11-04 08:15,Sam,Ito,sam.ito@example.com,Winter Gala,2026-12-19 19:30,Adult,"
+    "forty,1,GALA44A",
+    "",
+))
 
 
 def _import_shots(window, folder: Path, shot, qt_app) -> None:

@@ -81,13 +81,9 @@ def start_server() -> tuple[str | None, ThrowawayServer | None, str]:
         return url, None, ""
     bin_dir = _bin_dir()
     if bin_dir is None:
-        return (
-            None,
-            None,
-            (
-                "PostgreSQL server programs not found: install PostgreSQL "
-                "(or set HOUSELIGHTS_TEST_POSTGRES) to run the shared-store tests"
-            ),
+        return None, None, (
+            "PostgreSQL server programs not found: install PostgreSQL "
+            "(or set HOUSELIGHTS_TEST_POSTGRES) to run the shared-store tests"
         )
     server = ThrowawayServer(bin_dir)
     try:

@@ -56,7 +56,9 @@ class PatronActionDialog(QDialog):
         if "card" in self.payment_buttons:
             self.payment_buttons["card"].setChecked(True)
 
-        self.save_button, self.cancel_button, buttons = dialog_buttons(self, save_text, self.save)
+        self.save_button, self.cancel_button, buttons = dialog_buttons(
+            self, save_text, self.save
+        )
 
         heading = QLabel(intro, self)
         heading.setObjectName("muted")

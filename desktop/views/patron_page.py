@@ -265,7 +265,9 @@ class PatronPage(QWidget):
             self.patron_id = patron_id
             self.note_edit.setPlainText(self._drafts.pop(patron_id, ""))
             show_error(self.note_error, "")
-            self.timeline_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.timeline_table.horizontalHeader().setSortIndicator(
+                -1, Qt.SortOrder.AscendingOrder
+            )
             self.timeline_proxy.sort(-1)
         self.refresh(keep_loaded=same)
 

@@ -172,7 +172,8 @@ class PatronListView(QWidget):
         if text:
             if found == 0:
                 message = self.tr(
-                    "No patron matches “{text}”. Check the spelling, or press Ctrl+N to add them."
+                    "No patron matches “{text}”. Check the spelling, "
+                    "or press Ctrl+N to add them."
                 ).format(text=text)
             elif found >= self.SEARCH_LIMIT:
                 message = self.tr(

@@ -184,8 +184,7 @@ class PerformanceDialog(QDialog):
 
         self.general_error = error_label(self)
         self.save_button, self.cancel_button, buttons = dialog_buttons(
-            self,
-            self.tr("Save changes") if mode == EDIT_PERFORMANCE else self.tr("Schedule"),
+            self, self.tr("Save changes") if mode == EDIT_PERFORMANCE else self.tr("Schedule"),
             self.save,
         )
 
@@ -326,3 +325,4 @@ class PerformanceDialog(QDialog):
     def error_text(self, key: str) -> str:
         label = self.errors.get(key, self.general_error)
         return label.text() if not label.isHidden() else ""
+

@@ -139,7 +139,9 @@ class FlowLayout(QLayout):
         return y + line_height - rect.y() + margins.bottom()
 
 
-def dialog_buttons(dialog, label: str, on_confirm) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+def dialog_buttons(
+    dialog, label: str, on_confirm
+) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
     """Cancel and the dialog's main button (default, primary style), right-aligned."""
     confirm = QPushButton(label, dialog)
     confirm.setObjectName("primaryButton")

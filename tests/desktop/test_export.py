@@ -43,12 +43,12 @@ def test_export_writes_what_the_table_shows(window, qtbot, tmp_path):
 def test_exporting_a_timeline(window, qtbot, tmp_path):
     page = window.patron_page
     window.open_patron(window.patron_list.proxy.row_id(0))
-    qtbot.keyClicks(page.note_edit, '=HYPERLINK("http://evil")')
+    qtbot.keyClicks(page.note_edit, "=HYPERLINK(\"http://evil\")")
     qtbot.keyClick(page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.timeline_model.rowCount() == 2)
     rows = read(export_csv(page.timeline_table, tmp_path / "timeline.csv"))
     assert rows[0] == ["When", "What", "Summary", "By", "Workstation"]
-    assert rows[1][1:] == ["Note", '\'=HYPERLINK("http://evil")', "maria", "box-office-1"]
+    assert rows[1][1:] == ["Note", "'=HYPERLINK(\"http://evil\")", "maria", "box-office-1"]
     assert rows[2][1] == "Registered"
     assert TimelineModel.SUMMARY == 2
 

@@ -122,6 +122,8 @@ def test_donation_membership_and_subscription_from_the_page(
     dialog.check(flute)
     dialog.check(hamlet)
     click(qtbot, dialog.save_button)
-    qtbot.waitUntil(lambda: purchases.stats.status.value.text() == "Buyer · Subscriber · Member")
+    qtbot.waitUntil(
+        lambda: purchases.stats.status.value.text() == "Buyer · Subscriber · Member"
+    )
     assert purchases.stats.spend.value.text() == "$140.00"  # membership 60 + package 80
     assert services.app.get_performance(hamlet)["sold"] == 1
