@@ -493,3 +493,20 @@ def check_before_opening(config: StoreConfig, folders: list[Path], full: bool = 
             "so it was set aside and is being rebuilt; nothing recorded is lost."
         )
     return notices
+
+
+def backup_work(
+    progress, config: StoreConfig, folder: Path, keep: int, include_readmodels: bool = False
+) -> BackupInfo | None:
+    """``Back up now`` and the daily backup, on the background thread pool.
+
+    ``progress`` is desktop.background's Progress (update, cancelled); nothing Qt here.
+    """
+
+    def report(done: int, total: int) -> None:
+        progress.update(done, total, "")
+
+    return automatic_backup(
+        config, folder, keep, include_readmodels=include_readmodels, progress=report,
+        cancelled=lambda: progress.cancelled,
+    )  # fmt: skip

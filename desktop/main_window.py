@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.backup_actions import BackupActions
 from desktop.settings import loyalty_thresholds
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office import BoxOfficeView
@@ -76,7 +77,7 @@ def rebuild_work(progress, runner) -> dict:
     return {"applied": applied, "lag": runner.lag()}
 
 
-class MainWindow(QMainWindow):
+class MainWindow(BackupActions, QMainWindow):
     def __init__(self, services, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.poll_timer.setInterval(int(interval))
         self.poll_timer.timeout.connect(self.poll)
         self.poll_timer.start()
+        self._start_backup_timer()
 
         self._restore()
         self.patron_list.run_search()
@@ -246,6 +248,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_sales_action)
         file_menu.addAction(self.rebuild_action)
+        file_menu.addSeparator()
+        self._add_backup_actions(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -587,6 +591,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
+        self.backup_timer.stop()
         self.watcher.close()
         self.door_view.shutdown()
         self.background.shutdown()
