@@ -72,8 +72,12 @@ def test_restore_through_the_window_asks_then_closes_and_run_gui_reopens_on_the_
     services.app.register_patron("Late", "Comer", email="late@example.org")
 
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel)  # fmt: skip
+
+    def cancel(*args, **_kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", cancel)
     assert dialog.restore_selected() is False  # Cancel: nothing happens
     assert window.pending_restore is None and window.isVisible()
     assert "is not deleted" in asked[0]
