@@ -118,3 +118,54 @@ class BackupActions:
         if self.backups_dialog is not None:
             self.backups_dialog.close()
         self.close()
+
+    # -- a database error while running ------------------------------------------------
+    _damage_reported = False
+
+    def check_damage(self, error: BaseException) -> None:
+        """After a database error: if a file is damaged, say so once and offer a backup."""
+        from desktop.store_check import is_damage_error
+
+        if self._damage_reported or not is_damage_error(error):
+            return
+        self._damage_reported = True
+        self.background.run(
+            damage_work, self.services.config, backup_folders_of(self),
+            on_done=self._damage_found,
+        )  # fmt: skip
+
+    def _damage_found(self, found) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        if found is None:
+            self._damage_reported = False
+            return
+        if isinstance(found, backups.DamagedStore):
+            from desktop.views.damaged_store_dialog import DamagedStoreDialog
+
+            dialog = DamagedStoreDialog(found, self)
+            if dialog.exec() == DamagedStoreDialog.DialogCode.Accepted and dialog.chosen:
+                self.request_restore(str(dialog.chosen))
+            return
+        QMessageBox.warning(self, self.tr("The lists need rebuilding"), self.tr(
+            "{what}\n\nIt only holds the lists built from your events; nothing recorded is "
+            "lost. Close Houselights and open it again: the file is set aside and rebuilt."
+        ).format(what=found.message))  # fmt: skip
+
+
+def backup_folders_of(window) -> list[Path]:
+    config = window.services.config
+    return list(
+        dict.fromkeys([current_folder(config, window.settings), backups.default_folder(config)])
+    )
+
+
+def damage_work(_progress, config, folders: list[Path]):
+    """The full, read-only check after an error: a DamagedStore, a read-model Damage, or None."""
+    from desktop.store_check import check_events_file, check_readmodels_file
+
+    if config.kind == "sqlite":
+        damage = check_events_file(config.events_path, full=True)
+        if damage is not None:
+            return backups.DamagedStore(damage, backups.latest_in(folders), folders, config)
+    return check_readmodels_file(config.readmodels_path, full=True)

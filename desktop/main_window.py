@@ -455,6 +455,7 @@ class MainWindow(BackupActions, QMainWindow):
     def _show_sync_problem(self, error: BaseException) -> None:
         self.sync_label.setText(self.tr("Cannot read new events; will try again"))
         self.sync_label.setToolTip(str(error))
+        self.check_damage(error)  # a damaged file: say so, offer the latest backup
 
     def poll(self):
         """The poll timer: pick up events from other workstations, off the GUI thread."""

@@ -208,3 +208,33 @@ def test_a_damaged_read_model_file_is_rebuilt_and_the_user_told(services, settin
         assert db.conn.execute("SELECT count(*) FROM patrons").fetchone()[0] == patrons
     finally:
         reopened.close()
+
+
+def test_a_database_error_while_open_leads_to_the_damaged_store_dialog(
+    window, services, qtbot, monkeypatch
+):
+    import sqlite3
+    from contextlib import closing
+
+    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+
+    latest = backups.backup(services.config, backups.default_folder(services.config))
+    with closing(sqlite3.connect(services.config.events_path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the events reach the main file
+    raw = bytearray(services.config.events_path.read_bytes())
+    raw[4096:] = b"\x5a" * (len(raw) - 4096)  # then the disk fails under the running app
+    services.config.events_path.write_bytes(bytes(raw))
+    offered = []
+
+    def accept(dialog):
+        offered.append(dialog.model.rowCount())
+        dialog.restore_selected()
+        return DamagedStoreDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(DamagedStoreDialog, "exec", accept)
+    window.check_damage(sqlite3.OperationalError("database is locked"))  # busy: not damage
+    assert not window._damage_reported
+    window._show_sync_problem(sqlite3.DatabaseError("database disk image is malformed"))
+    qtbot.waitUntil(lambda: window.pending_restore is not None, timeout=20000)
+    assert offered == [1] and window.pending_restore == latest.path
+    assert not window.isVisible()  # closed: run_gui restores and opens again
