@@ -129,7 +129,7 @@ class BackupsDialog(QDialog):
         self.table.setObjectName("backupTable")
         self.table.setModel(self.proxy)
         c = BackupTableModel
-        size_columns(self.table, {c.WHEN: 190, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150},
+        size_columns(self.table, {c.WHEN: 220, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150},
                      stretch=c.FILE)  # fmt: skip
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         layout.addWidget(self.table, 1)

@@ -52,7 +52,7 @@ class DamagedStoreDialog(QDialog):
         self.table = table_view(self)
         self.table.setModel(self.proxy)
         c = BackupTableModel
-        size_columns(self.table, {c.WHEN: 190, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150},
+        size_columns(self.table, {c.WHEN: 220, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150},
                      stretch=c.FILE)  # fmt: skip
         rows = backup_rows(damaged.folders)
         self.model.set_rows(rows)
