@@ -170,7 +170,7 @@ def killed_import(tmp_path_factory):
         sales = write_csv(tmp / f"export-{round_}.csv", rows)
         # killed after its first or second save, a random moment later (or at once)
         lines, errors = run_driver(
-            data, "import", str(sales), kill_after=rng.choice((0, rng.uniform(0, 0.4))),
+            data, "import", str(sales), kill_after=rng.choice((0, rng.uniform(0, 0.15))),
             after=rng.choice((1, 2)),
         )  # fmt: skip
         confirmed = confirmed_saves(lines)
@@ -193,8 +193,9 @@ def test_an_import_killed_ten_times_loses_nothing_confirmed_and_duplicates_nothi
     killed_import, tmp_path
 ):
     data, sales = killed_import["data"], killed_import["sales"]
-    # The kills really landed mid-import: none of the rounds had finished.
-    assert not any(last == "finished" for _, last, _ in killed_import["rounds"])
+    # The kills really landed mid-import (a round may finish first on a quiet machine).
+    killed_mid_import = sum(last != "finished" for _, last, _ in killed_import["rounds"])
+    assert killed_mid_import >= ROUNDS // 2
     report = killed_import["report"]
     assert report["rejected"] == []
     assert report["imported"] + report["already_imported"] == sales["orders"]
