@@ -124,8 +124,13 @@ def check_events_file(path: str | Path, full: bool = False) -> Damage | None:
 
 
 def count_events(path: str | Path) -> int:
-    """How many events a (checked) store or backup holds; 0 when unreadable."""
-    return _check(Path(path), False, events=True)[1]
+    """How many events a store or backup holds (its newest event's number); 0 when
+    unreadable. Cheap: one index lookup, no page check (lists call it per backup)."""
+    try:
+        with closing(open_read_only(path)) as conn:
+            return conn.execute(f"SELECT max(rowid) FROM {EVENT_TABLE}").fetchone()[0] or 0
+    except sqlite3.Error:
+        return 0
 
 
 def verify_events_file(path: str | Path) -> tuple[Damage | None, int]:
