@@ -22,6 +22,8 @@ import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from eventsourcing.persistence import PersistenceError
+
 from desktop.backups import DamagedStore
 from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
 from desktop.cli_backups import add_commands as add_backup_commands
@@ -395,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     except HouselightsError as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, PersistenceError) as error:  # eventsourcing wraps sqlite3's
         damaged = damaged_store_message(args.data, args.store)
         if damaged:
             print(f"houselights: {damaged}", file=sys.stderr)

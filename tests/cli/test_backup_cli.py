@@ -138,3 +138,29 @@ def test_a_damaged_read_model_file_is_set_aside_and_rebuilt(capsys, data):
     assert "readmodels.sqlite is damaged" in err and "rebuilt" in err
     assert len(json.loads(out)) == min(patrons, 50)
     assert list(data.glob("readmodels.damaged-*.sqlite"))
+
+
+def test_damage_the_quick_look_misses_is_explained_when_a_command_hits_it(
+    capsys, data, monkeypatch
+):
+    import sqlite3
+    from contextlib import closing
+
+    from desktop import store_check
+
+    # A large store gets only the quick look at start-up (here: every store).
+    monkeypatch.setattr(store_check, "QUICK_FULL_CHECK_BYTES", 0)
+    run(capsys, "--data", str(data), "backup")
+    events = data / "events.sqlite"
+    with closing(sqlite3.connect(events)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = bytearray(events.read_bytes())
+    middle = len(raw) // 2 // 4096 * 4096
+    raw[middle : middle + 8192] = b"\x5a" * 8192
+    events.write_bytes(bytes(raw))
+    before = sha(events)
+    code, _, err = run(capsys, "--data", str(data), "rebuild")  # reads every event
+    assert code == 3
+    assert "events.sqlite is damaged" in err and "houselights --data" in err
+    assert "Traceback" not in err
+    assert sha(events) == before
