@@ -47,8 +47,82 @@ def create_main_window(services: Services, settings=None) -> MainWindow:
     return MainWindow(services, settings)
 
 
+def backup_folders(config: StoreConfig, settings) -> list:
+    """Where backups are looked for: the chosen folder, then the data folder's own."""
+    from desktop import backups
+    from desktop.settings import setting
+
+    chosen = backups.backup_folder(config, str(setting(settings, "backups/folder")))
+    return list(dict.fromkeys([chosen, backups.default_folder(config)]))
+
+
+def ask_for_backup(damaged) -> object:
+    """The damaged-store dialog; the chosen backup, or None to quit."""
+    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+
+    dialog = DamagedStoreDialog(damaged)
+    if dialog.exec() != DamagedStoreDialog.DialogCode.Accepted:
+        return None
+    return dialog.chosen
+
+
+def open_checked(config: StoreConfig, settings, staff: str, workstation: str | None):
+    """Check the store files (read-only), offer a backup for a damaged store, then open.
+
+    Returns ``(services, notices)``, or None when the user chose to quit.
+    """
+    from desktop import backups
+    from desktop.store_check import is_damage_error
+
+    tr = QCoreApplication.translate
+    folders = backup_folders(config, settings)
+    for _attempt in range(5):
+        try:
+            try:
+                notices = backups.check_before_opening(config, folders)
+                services = bootstrap(config, staff=staff, workstation=workstation,
+                                     catch_up=False)  # fmt: skip
+                return services, notices
+            except Exception as error:
+                if isinstance(error, backups.DamagedStore) or not is_damage_error(error):
+                    raise
+                # A database error the quick look missed: read every page to say what.
+                backups.check_before_opening(config, folders, full=True)
+                continue  # only the read models were damaged: set aside, open again
+        except backups.DamagedStore as damaged:
+            chosen = ask_for_backup(damaged)
+            if chosen is None:
+                return None
+            try:
+                backups.restore(config, chosen)
+            except backups.BackupError as problem:
+                QMessageBox.warning(None, tr("run_gui", "This backup cannot be used"), str(problem))
+    raise RuntimeError("Houselights could not open its data after several tries")
+
+
+def exit_backup(config: StoreConfig, settings) -> None:
+    """The backup made when Houselights closes (a failure is reported, never fatal)."""
+    from desktop import backups
+    from desktop.settings import setting
+
+    if config.kind != "sqlite" or not setting(settings, "backups/on_exit"):
+        return
+    try:
+        backups.automatic_backup(
+            config, backup_folders(config, settings)[0], int(setting(settings, "backups/keep")),
+            include_readmodels=bool(setting(settings, "backups/include_read_models")),
+        )  # fmt: skip
+    except Exception as error:  # noqa: BLE001 - closing must not fail because of a USB stick
+        print(f"houselights: the backup on closing failed: {error}", file=sys.stderr)
+
+
 def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | None = None) -> int:
-    """Open the Houselights window and run until it is closed; returns the exit code."""
+    """Open the Houselights window and run until it is closed; returns the exit code.
+
+    A damaged store is met with the damaged-store dialog before anything opens it;
+    a restore chosen in the window closes it, restores, and opens again.
+    """
+    from desktop import backups
     from desktop.diagnostics import app_version
     from desktop.logs import configure_logging
     from desktop.settings import Settings
@@ -61,29 +135,49 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     settings = Settings()
     staff = staff or settings.get("staff/current") or "office"
     workstation = workstation or settings.get("workstation/name") or None
-    try:
-        services = bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
-    except Exception as error:
-        log.exception("Cannot open the event store")
-        QMessageBox.critical(
-            None,
-            QCoreApplication.translate("run_gui", "Houselights cannot open its data"),
-            QCoreApplication.translate(
-                "run_gui", "{error}\n\nData folder: {data}\nEvent store: {store}"
-            ).format(error=error, data=config.data_dir, store=config.describe()),
-        )
-        raise
-    try:
-        if services.app.accounts_exist():
-            from desktop.views.sign_in_dialog import SignInDialog
+    tr = QCoreApplication.translate
+    while True:
+        try:
+            opened = open_checked(config, settings, staff, workstation)
+        except Exception as error:
+            log.exception("Cannot open the event store")
+            QMessageBox.critical(
+                None,
+                tr("run_gui", "Houselights cannot open its data"),
+                tr("run_gui", "{error}\n\nData folder: {data}\nEvent store: {store}").format(
+                    error=error, data=config.data_dir, store=config.describe()
+                ),
+            )
+            raise
+        if opened is None:
+            log.warning("The event store is damaged; nothing was opened")
+            return 3
+        services, notices = opened
+        pending = None
+        try:
+            if services.app.accounts_exist():
+                from desktop.views.sign_in_dialog import SignInDialog
 
-            if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
-                return 0
-        window = create_main_window(services, settings)
-        window.show()
-        window.start_catch_up()
-        code = app.exec()
-        log.info("Houselights closed (exit status %s)", code)
-        return code
-    finally:
-        services.close()
+                if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
+                    return 0
+            window = create_main_window(services, settings)
+            window.show()
+            for notice in notices:
+                QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"),
+                                        notice)  # fmt: skip
+            window.start_catch_up()
+            code = app.exec()
+            log.info("Houselights closed (exit status %s)", code)
+            pending = window.pending_restore
+            if pending is None:
+                exit_backup(config, settings)
+        finally:
+            services.close()
+        if pending is None:
+            return code
+        log.info("Restoring the backup %s", pending)
+        try:
+            backups.restore(config, pending)
+        except backups.BackupError as problem:
+            log.warning("The backup was not restored: %s", problem)
+            QMessageBox.warning(None, tr("run_gui", "The backup was not restored"), str(problem))

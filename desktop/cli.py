@@ -31,6 +31,12 @@ import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from eventsourcing.persistence import PersistenceError
+
+from desktop.backups import DamagedStore
+from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
+from desktop.cli_backups import add_commands as add_backup_commands
+from desktop.cli_backups import check_before_opening, damaged_store_message
 from desktop.config import StoreConfigError, resolve
 from domain.errors import HouselightsError, UnreadableSalesFile
 
@@ -140,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_erase_parser(sub)
     add_encryption_parser(sub)
     add_staff_parsers(sub)
+    add_backup_commands(sub)
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
@@ -159,6 +166,7 @@ def _services(args, catch_up: bool):
     from desktop.bootstrap import bootstrap
 
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
+    check_before_opening(config)  # a damaged store is never opened for writing
     services = bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
     if getattr(args, "as_staff", None):
         try:
@@ -824,6 +832,7 @@ COMMANDS = {
     "encryption": cmd_encryption,
     "staff": cmd_staff,
     "audit": cmd_audit,
+    **BACKUP_COMMANDS,
 }
 
 
@@ -835,10 +844,17 @@ def main(argv: list[str] | None = None) -> int:
     except StoreConfigError as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 2
+    except DamagedStore as error:
+        print(f"houselights: {error}", file=sys.stderr)
+        return 3
     except HouselightsError as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, PersistenceError) as error:  # eventsourcing wraps sqlite3's
+        damaged = damaged_store_message(args.data, args.store)
+        if damaged:
+            print(f"houselights: {damaged}", file=sys.stderr)
+            return 3
         print(
             "houselights: the database file could not be read "
             f"({error}). Nothing was changed. Check the data folder, or restore a backup.",

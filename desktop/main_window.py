@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.background import BackgroundRunner, run_with_progress
+from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.sounds import VerdictSounds
 from desktop.views.audit import AuditView
@@ -96,7 +97,7 @@ def rebuild_work(progress, runner) -> dict:
     return {"applied": applied, "lag": runner.lag()}
 
 
-class MainWindow(QMainWindow):
+class MainWindow(BackupActions, QMainWindow):
     def __init__(self, services, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.poll_timer.start()
         if self.settings is not None:
             self.settings.changed.connect(self._setting_changed)
+        self._start_backup_timer()
 
         self._restore()
         self.patron_list.run_search()
@@ -303,6 +305,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.staff_action)
         file_menu.addAction(self.switch_user_action)
         file_menu.addAction(self.sign_out_action)
+        self._add_backup_actions(file_menu)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self._conversation_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
@@ -674,6 +678,7 @@ class MainWindow(QMainWindow):
     def _show_sync_problem(self, error: BaseException) -> None:
         self.sync_label.setText(self.tr("Cannot read new events; will try again"))
         self.sync_label.setToolTip(str(error))
+        self.check_damage(error)  # a damaged file: say so, offer the latest backup
 
     def poll(self):
         """The poll timer: pick up events from other workstations, off the GUI thread."""
@@ -813,6 +818,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
+        self.backup_timer.stop()
         self.watcher.close()
         self.door_view.shutdown()
         self.thank_yous.shutdown()

@@ -197,6 +197,37 @@ def _settings_shots(window, shot) -> None:
     bar.setValue(0)
 
 
+def _backup_shots(window, services, shot) -> None:
+    """File → Backups… with a week of daily backups, and the damaged-store dialog."""
+    from desktop import backups
+    from desktop.store_check import Damage
+    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+
+    config = services.config
+    folder = backups.default_folder(config)
+    today = datetime.now().replace(hour=22, minute=5, second=0, microsecond=0)
+    for days in range(6, -1, -1):
+        backups.backup(config, folder, now=today - timedelta(days=days, minutes=days * 7),
+                       include_readmodels=days == 0)  # fmt: skip
+    dialog = window.show_backups()
+    dialog.resize(900, 560)
+    dialog.refresh()
+    dialog.status.setText(
+        dialog.tr("Backed up {events} events to {path}.").format(
+            events=f"{services.app.event_count():,}", path=backups.list_backups(folder)[0].path
+        )
+    )
+    shot(dialog, "backups")
+    dialog.close()
+    damage = Damage(config.events_path, "malformed", "database disk image is malformed")
+    damaged = DamagedStoreDialog(
+        backups.DamagedStore(damage, backups.latest_in([folder]), [folder], config), window
+    )
+    damaged.resize(900, 520)
+    shot(damaged, "damaged-store")
+    damaged.reject()
+
+
 def _wait(app, done, seconds: float = 30) -> None:
     from PySide6.QtCore import QEventLoop
 
@@ -290,6 +321,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             shot(about, "about")
             about.reject()
             _conversation_shots(window, shot, qt_app, services)
+            _backup_shots(window, services, shot)
 
             codes = door_evening(
                 services.app, [r["id"] for r in patron_directory.page(db, limit=patrons)]

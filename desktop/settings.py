@@ -164,6 +164,13 @@ declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst ca
 declare("door/sounds", True, bool, "Play a sound for each verdict at the door")
 declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode",
         hidden=True)  # fmt: skip
+declare("backups/folder", "", str,
+        "Where backups go (empty: the backups folder inside the data folder)")  # fmt: skip
+declare("backups/keep", 10, int, "How many automatic backups to keep (the oldest go)")
+declare("backups/daily", True, bool, "Back up once a day while Houselights is open")
+declare("backups/on_exit", True, bool, "Back up when Houselights is closed")
+declare("backups/include_read_models", False, bool,
+        "Also copy the read models (they can be rebuilt; a restore then opens faster)")  # fmt: skip
 
 _LOYALTY = {
     "buyer_purchases": "Orders that make a repeat buyer",

@@ -17,6 +17,9 @@ from domain.errors import UnreadableSalesFile
 from domain.sales_layouts import FIELDS, REQUIRED, UNRECOGNISED, Layout, detect, looks_like_header
 
 MAX_BYTES = 200 * 1024 * 1024
+# A damaged export can hold one enormous cell; read it, and let the import reject
+# that row with a reason, rather than refusing the whole file (the default is 128 KB).
+csv.field_size_limit(MAX_BYTES)
 HEADER_SEARCH_ROWS = 10
 
 
@@ -75,7 +78,8 @@ class SalesFile:
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was in: UTF-8 (with or without BOM), UTF-16, else cp1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        # an odd last byte (a cut-off file) reads as one unknown character, not a crash
+        return data.decode("utf-16", errors="replace"), "utf-16"
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:

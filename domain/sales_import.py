@@ -162,6 +162,21 @@ def _codes(text: str, quantity: int) -> list[str]:
     return parts
 
 
+#: longer than any name, address, date or list of barcodes a real export holds
+MAX_CELL = 5000
+
+
+def _check_lengths(raw: list[str], headers: list[str]) -> None:
+    for index, cell in enumerate(raw):
+        if len(cell) > MAX_CELL:
+            column = headers[index] if index < len(headers) else f"number {index + 1}"
+            raise ValueProblem(
+                f"The column “{column}” holds {len(cell):,} characters, far too many for a "
+                "name, address or date: this row of the export looks damaged. Correct it "
+                "and import the file again."
+            )
+
+
 def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
     """``(rows, rejected, bad_orders, not_sold)``: checked rows, reasons for the others.
 
@@ -184,6 +199,7 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
         cells = _Cells(raw, columns)
         order_id = cells["order_id"]
         try:
+            _check_lengths(raw, sales.headers)
             row = _read_row(number, cells, local, day_first)
         except ValueProblem as problem:
             rejected.append({"row": number, "reason": str(problem)})

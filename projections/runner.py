@@ -53,6 +53,7 @@ class ProjectionRunner:
         self._lock = threading.RLock()
         self._again = False
         self._local = threading.local()
+        self._opened: list[Database] = []
         self._listeners: list[Callable[[int], None]] = []
         self._topics: dict[str, tuple[tuple[str, Handler], ...]] = {}
         #: called after each committed batch with the new position (tests, progress)
@@ -69,13 +70,17 @@ class ProjectionRunner:
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = open_readmodels(self.path)
+            with self._lock:
+                self._opened.append(db)
         return db
 
     def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
+        """Close every thread's connection (a restore must find the file free)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for db in opened:
             db.conn.close()
-            self._local.db = None
+        self._local = threading.local()
 
     def _setup(self) -> None:
         db = self.db()

@@ -102,7 +102,7 @@ def test_damaged_event_store_is_reported_and_left_untouched(capsys, tmp_path):
     (data / "events.sqlite").write_bytes(garbage)
     code, _, err = run(capsys, "--data", str(data), "status")
     assert code == 3
-    assert "could not be read" in err and "Nothing was changed" in err
+    assert "is not a Houselights database" in err and "has not changed it" in err
     assert (data / "events.sqlite").read_bytes() == garbage
 
 

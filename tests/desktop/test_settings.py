@@ -44,6 +44,11 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "door/scanner_min_length": (6, int),
         "door/sounds": (True, bool),
         "door/pin_hash": ("", str),
+        "backups/folder": ("", str),
+        "backups/keep": (10, int),
+        "backups/daily": (True, bool),
+        "backups/on_exit": (True, bool),
+        "backups/include_read_models": (False, bool),
         **{f"loyalty/{f.name}": (f.default, int) for f in fields(LoyaltyThresholds)},
     }
     assert {key: (s.default, s.type) for key, s in SETTINGS.items()} == expected

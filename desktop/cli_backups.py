@@ -1,0 +1,224 @@
+"""The command line's backup commands, and its check of the store before opening it.
+
+    houselights backup [DEST] [--with-read-models] [--json]
+    houselights restore SRC [--yes] [--json]
+    houselights backups [--json]          the backups in the backup folder
+    houselights check [--json]            read every page of the store (read-only)
+
+Kept out of cli.py so the commands stay together; cli.py calls
+``add_commands(sub)`` and merges ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from desktop import backups
+from desktop.config import StoreConfig, resolve
+from desktop.store_check import check_events_file, check_readmodels_file, count_events
+
+
+def configured_folder() -> str:
+    """The backup folder chosen in the window (Qt's settings file); "" for the default."""
+    try:
+        from PySide6.QtCore import QSettings  # only on the backup paths: tools start fast
+    except ImportError:  # pragma: no cover - PySide6 is a dependency
+        return ""
+    value = QSettings("Houselights", "Houselights").value("backups/folder", "")
+    return value if isinstance(value, str) else ""
+
+
+def backup_folders(config: StoreConfig) -> list[Path]:
+    """Where backups are looked for: the chosen folder, and the data folder's own."""
+    folders = [backups.backup_folder(config, configured_folder()), backups.default_folder(config)]
+    return list(dict.fromkeys(folders))
+
+
+def check_before_opening(config: StoreConfig) -> None:
+    """Raise ``DamagedStore`` (plain words + the restore command) before touching a
+    damaged store; set a damaged read-model file aside and say so on stderr."""
+    for notice in backups.check_before_opening(config, backup_folders(config)):
+        print(f"houselights: {notice}", file=sys.stderr)
+
+
+def damaged_store_message(data: str | None, store: str | None) -> str | None:
+    """After a database error: the full check, in words, or None if the files are fine."""
+    try:
+        config = resolve(data, store)
+        backups.check_before_opening(config, backup_folders(config), full=True)
+    except backups.DamagedStore as damaged:
+        return str(damaged)
+    except Exception:  # noqa: BLE001 - the original error is reported instead
+        return None
+    return None
+
+
+def add_commands(sub) -> None:
+    backup = sub.add_parser(
+        "backup", help="copy the event store to a backup file (safe while the app runs)"
+    )
+    backup.add_argument(
+        "dest", nargs="?", default="", metavar="DEST",
+        help="a folder (a dated file is made in it) or a file name; "
+        "default: the backup folder",
+    )  # fmt: skip
+    backup.add_argument(
+        "--with-read-models", action="store_true",
+        help="also copy the read models (they can be rebuilt; this makes a restore open faster)",
+    )  # fmt: skip
+    backup.add_argument("--json", action="store_true")
+
+    restore = sub.add_parser(
+        "restore", help="put a backup in place of the event store (the current one is kept aside)"
+    )
+    restore.add_argument("src", metavar="SRC", help="the backup file")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument("--json", action="store_true")
+
+    listing = sub.add_parser("backups", help="list the backups in the backup folder")
+    listing.add_argument("--json", action="store_true")
+
+    check = sub.add_parser("check", help="check every page of the store files (read-only)")
+    check.add_argument("--json", action="store_true")
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return ""  # pragma: no cover
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\rBacking up: {done * 100 // max(total, 1)} %", end="", file=sys.stderr, flush=True)
+
+
+def cmd_backup(args) -> int:
+    config = resolve(args.data, args.store)
+    if config.kind != "sqlite":
+        raise backups.BackupError(backups.postgres_message(config))
+    if config.events_path.exists():
+        damage = check_events_file(config.events_path)
+        if damage is not None:
+            raise backups.BackupError(
+                f"{damage.message} A backup of it would be damaged too; nothing was written."
+            )
+    destination = args.dest or backups.backup_folder(config, configured_folder())
+    info = backups.backup(
+        config, destination, include_readmodels=args.with_read_models, progress=_progress
+    )
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    result = {
+        "path": str(info.path), "events": info.events, "size": info.size,
+        "read_models": str(info.readmodels) if info.readmodels else None,
+        "created": info.created.isoformat(),
+    }  # fmt: skip
+    if args.json:
+        print(json.dumps(result))
+    else:
+        extra = " with the read models" if info.readmodels else ""
+        print(f"Backed up {result['events']:,} events{extra} to {info.path} ({_size(info.size)}).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    config = resolve(args.data, args.store)
+    source = Path(args.src).expanduser()
+    events = backups.verify_backup(source) if source.is_file() else None
+    if events is None:
+        raise backups.BackupError(f"There is no backup file at {source}.")
+    damaged = config.events_path.exists() and check_events_file(config.events_path) is not None
+    current = 0 if damaged or not config.events_path.exists() else count_events(config.events_path)
+    if not args.yes:
+        what = "the damaged store" if damaged else f"the current store ({current:,} events)"
+        question = (
+            f"The backup {source.name} checks out: {events:,} events.\n"
+            f"Put it in place of {what}? The current file is kept beside it, renamed, "
+            "not deleted. [y/N] "
+        )
+        if not sys.stdin or not sys.stdin.isatty():
+            print(
+                f"houselights: {question.splitlines()[0]}\nhouselights: nothing was changed; "
+                "add --yes to restore without being asked.",
+                file=sys.stderr,
+            )
+            return 1
+        if input(question).strip().lower() not in ("y", "yes"):
+            print("Nothing was changed.")
+            return 1
+    result = backups.restore(config, source)
+    out = {
+        "events": result.events, "previous_events": result.previous_events,
+        "moved_aside": [str(p) for p in result.moved_aside],
+        "read_models_restored": result.readmodels_restored,
+    }  # fmt: skip
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"Restored {result.events:,} events from {source}.")
+        if result.moved_aside:
+            print(f"The previous store is kept as {result.moved_aside[0]}.")
+        if not result.readmodels_restored:
+            print("The lists are rebuilt from the events the next time Houselights opens.")
+    return 0
+
+
+def cmd_backups(args) -> int:
+    config = resolve(args.data, args.store)
+    found = sorted(
+        (info for folder in backup_folders(config) for info in backups.list_backups(folder)),
+        key=lambda info: info.created, reverse=True,
+    )  # fmt: skip
+    rows = [
+        {"path": str(i.path), "created": i.created.isoformat(), "size": i.size,
+         "events": i.events, "read_models": i.readmodels is not None}
+        for i in found
+    ]  # fmt: skip
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for info, row in zip(found, rows, strict=True):
+        print(f"{info.created:%Y-%m-%d %H:%M}  {row['events']:>10,} events  "
+              f"{_size(info.size):>10}  {info.path}")  # fmt: skip
+    where = ", ".join(str(f) for f in backup_folders(config))
+    print(f"{len(rows)} backups in {where}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    config = resolve(args.data, args.store)
+    problems = {}
+    if config.kind == "sqlite" and config.events_path.exists():
+        damage = check_events_file(config.events_path, full=True)
+        if damage is not None:
+            latest = backups.latest_in(backup_folders(config))
+            problems["events"] = str(
+                backups.DamagedStore(damage, latest, backup_folders(config), config)
+            )
+    damage = check_readmodels_file(config.readmodels_path, full=True)
+    if damage is not None:
+        problems["read_models"] = (
+            f"{damage.message} Run houselights rebuild, or just open Houselights: "
+            "it sets the file aside and rebuilds it."
+        )
+    if args.json:
+        print(json.dumps({"ok": not problems, "problems": problems}))
+    elif problems:
+        for text in problems.values():
+            print(text)
+    else:
+        print("The store and the read models check out: every page reads back.")
+    return 0 if not problems else 3
+
+
+COMMANDS = {
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "backups": cmd_backups,
+    "check": cmd_check,
+}
