@@ -598,9 +598,14 @@ def cmd_erase(args) -> int:
             if answer.strip().casefold() != patron["name"].strip().casefold():
                 print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
                 return 1
+        from desktop.cli_backups import backup_folders
+
+        config = services.config
         result = erase_patron(
-            services.app, services.runner, args.patron_id, progress=_progress("Read models")
-        )
+            services.app, services.runner, args.patron_id, progress=_progress("Read models"),
+            data_dir=config.data_dir,
+            backup_folders=backup_folders(config) if config.kind == "sqlite" else [],
+        )  # fmt: skip
     finally:
         services.close()
     if sys.stderr.isatty():
@@ -613,7 +618,20 @@ def cmd_erase(args) -> int:
         print(f"Erased the personal data of patron {result['patron_id']}{merged}: "
               f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
               f"in {result['seconds']:.1f} s.")  # fmt: skip
+        print_backups_erased(result["backups"])
     return 0
+
+
+def print_backups_erased(found: dict) -> None:
+    """What an erasure did to the backups, and each copy it could not clean."""
+    if found["cleaned"] or found["deleted"]:
+        print(f"Cleaned {len(found['cleaned'])} backup(s) and set-aside store(s); deleted "
+              f"{len(found['deleted'])} read-model copy(ies).")  # fmt: skip
+    for item in found["not_cleaned"]:
+        print(f"NOT cleaned: {item['path']}: {item['reason']}")
+    if found["not_cleaned"]:
+        print("These still hold the patron's data: delete them, or erase again once "
+              "they can be reached.")  # fmt: skip
 
 
 def add_encryption_parser(sub) -> None:

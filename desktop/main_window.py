@@ -172,6 +172,7 @@ class MainWindow(BackupActions, QMainWindow):
 
         self.patron_list = PatronListView(self.runner, self)
         self.patron_page = PatronPage(self.app, self.runner, self)
+        self.patron_page.erase_targets = self._erase_targets  # backups an erasure cleans
         self.patrons_area = QStackedWidget(self)
         self.patrons_area.setObjectName("patronsArea")
         self.patrons_area.addWidget(self.patron_list)
@@ -335,6 +336,13 @@ class MainWindow(BackupActions, QMainWindow):
         bar.addPermanentWidget(self.catch_up_progress)
         bar.addPermanentWidget(self.sync_label)
         bar.addPermanentWidget(self.store_label)
+
+    def _erase_targets(self) -> dict:
+        """Where an erasure looks for copies of the store: the data folder and backup folders."""
+        from desktop.backup_actions import backup_folders_of
+
+        folders = backup_folders_of(self) if self.services.config.kind == "sqlite" else []
+        return {"data_dir": self.services.config.data_dir, "backup_folders": folders}
 
     # -- settings ----------------------------------------------------------------
     def _setting(self, key: str, default):

@@ -8,6 +8,9 @@ dialog's Cancel only works until the erase button is pressed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
@@ -25,11 +28,15 @@ class EraseDialog(QDialog):
     #: the erasure finished: the result of ``erase_patron``
     erased = Signal(dict)
 
-    def __init__(self, app, runner, patron: dict, parent: QWidget | None = None):
+    def __init__(self, app, runner, patron: dict, parent: QWidget | None = None, *,
+                 data_dir: Path | None = None, backup_folders: Iterable[Path] = ()):  # fmt: skip
         super().__init__(parent)
         self.app = app
         self.runner = runner
         self.patron = patron
+        #: where copies of the store are (backups, set-aside stores): cleaned too
+        self.data_dir = data_dir
+        self.backup_folders = list(backup_folders)
         self.background = BackgroundRunner(self, max_threads=1)
         self.result_info: dict | None = None
         self.setWindowTitle(self.tr("Erase personal data"))
@@ -100,7 +107,10 @@ class EraseDialog(QDialog):
         )
 
     def _work(self, progress, patron_id: str) -> dict:
-        return erase_patron(self.app, self.runner, patron_id, progress=progress.update)
+        return erase_patron(
+            self.app, self.runner, patron_id, progress=progress.update,
+            data_dir=self.data_dir, backup_folders=self.backup_folders,
+        )  # fmt: skip
 
     def _progress(self, done: int, total: int, _message: str) -> None:
         if total > 0:
@@ -110,7 +120,27 @@ class EraseDialog(QDialog):
     def _done(self, result: dict) -> None:
         self.result_info = result
         self.erased.emit(result)
-        self.accept()
+        missed = result.get("backups", {}).get("not_cleaned", [])
+        if not missed:
+            self.accept()
+            return
+        # The store and read models are clean; say which copies still hold the data.
+        self.progress.hide()
+        lines = "".join(
+            f"<li>{_escape(item['path'])}: {_escape(item['reason'])}</li>" for item in missed
+        )
+        show_error(
+            self.error,
+            self.tr(
+                "The personal data was erased from the store and the lists, but these "
+                "copies could not be cleaned and still hold it:<ul>{files}</ul>Delete them, "
+                "or erase again once they can be reached (plug the USB stick in)."
+            ).format(files=lines),
+        )
+        self.status.setText("")
+        self.error.setTextFormat(Qt.TextFormat.RichText)
+        self.cancel_button.setText(self.tr("Close"))
+        self.cancel_button.setEnabled(True)
 
     def _failed(self, error: BaseException, _trace: str) -> None:
         self.progress.hide()

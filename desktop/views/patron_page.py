@@ -142,6 +142,8 @@ class PatronPage(QWidget):
         super().__init__(parent)
         self.app = app
         self.runner = runner
+        #: ``() -> {"data_dir": …, "backup_folders": […]}``: copies an erasure cleans too
+        self.erase_targets = None
         self.patron_id: str | None = None
         self.row: dict | None = None
         self._drafts: dict[str, str] = {}
@@ -381,7 +383,8 @@ class PatronPage(QWidget):
         """Open the erase dialog (type the name to confirm); returns it for tests."""
         if self.row is None:
             return None
-        dialog = EraseDialog(self.app, self.runner, self.row, self)
+        targets = self.erase_targets() if self.erase_targets is not None else {}
+        dialog = EraseDialog(self.app, self.runner, self.row, self, **targets)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.erased.connect(self._erased)
         dialog.open()
