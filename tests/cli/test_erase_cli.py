@@ -84,3 +84,34 @@ def test_erasing_a_merged_record_asks_for_the_patrons_name_and_erases_both(
     assert code == 0 and "record(s) merged into it are the same person" in out
     assert "and 1 record(s) merged into it" in out
     assert files_containing(data, {**SECRETS, "twin": "zq.twin"}) == []
+
+
+def test_erase_cleans_the_backups_and_names_those_it_cannot_reach(capsys, monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    patron_id = make_patron(data)
+    usb = tmp_path / "usb"
+    assert run(capsys, "--data", str(data), "backup")[0] == 0
+    assert run(capsys, "--data", str(data), "backup", str(usb))[0] == 0
+    assert {name for name, _ in files_containing(usb, SECRETS)}  # the check can fail
+    # The backup folder chosen in the window is the USB stick...
+    monkeypatch.setattr("desktop.cli_backups.configured_folder", lambda: str(usb))
+    code, out, _ = run(capsys, "--data", str(data), "erase", patron_id, "--yes")
+    assert code == 0 and "Cleaned 2 backup(s)" in out and "NOT cleaned" not in out
+    assert files_containing(data, SECRETS) == [] and files_containing(usb, SECRETS) == []
+    # ...which is not plugged in at the next erasure: the output says so.
+    other = make_patron_named(data, "Ottilie", "Fernwhistle")
+    monkeypatch.setattr("desktop.cli_backups.configured_folder", lambda: str(tmp_path / "gone"))
+    code, out, _ = run(capsys, "--data", str(data), "erase", other, "--yes", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["backups"]["cleaned"] == [str(next((data / "backups").iterdir()))]
+    assert result["backups"]["not_cleaned"][0]["path"] == str(tmp_path / "gone")
+    code, out, _ = run(capsys, "--data", str(data), "erase", other, "--yes")
+    assert f"NOT cleaned: {tmp_path / 'gone'}: the backup folder is not there" in out
+
+
+def make_patron_named(data, first: str, last: str) -> str:
+    services = bootstrap(resolve(data))
+    try:
+        return services.app.register_patron(first, last, email=f"{first}@example.org")
+    finally:
+        services.close()

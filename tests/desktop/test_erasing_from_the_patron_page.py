@@ -63,3 +63,43 @@ def test_the_dialog_says_that_records_merged_into_the_patron_go_too(services, qt
     dialog = EraseDialog(app, services.runner, app.get_patron(ada))
     qtbot.addWidget(dialog)
     assert "The 1 record(s) merged into this one" in dialog.findChild(QLabel, "eraseIntro").text()
+
+
+def test_backups_are_cleaned_too_and_an_unplugged_backup_folder_is_named(
+    open_window, services, qtbot, tmp_path
+):
+    from PySide6.QtCore import QSettings
+
+    from desktop import backups
+    from desktop.settings import Settings
+
+    services.runner.catch_up()
+    services.app.add_note(
+        patron_directory.search(services.runner.db(), "lovelace")[0]["id"], "Likes Babbagefrost"
+    )
+    made = backups.backup(services.config)  # in the data folder's backup folder
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    usb = tmp_path / "usb-stick"  # chosen in the settings, not plugged in now
+    settings.set("backups/folder", str(usb))
+    window = open_window(services, settings)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.patron_list.search_field, "lovelace")
+    qtbot.keyClick(window.patron_list.search_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.patrons_area.currentWidget() is window.patron_page)
+    page = window.patron_page
+    qtbot.mouseClick(page.erase_button, Qt.MouseButton.LeftButton)
+    dialog = next(w for w in page.findChildren(EraseDialog) if w.isVisible())
+    qtbot.keyClicks(dialog.name_edit, "Ada Lovelace")
+    with qtbot.waitSignal(dialog.erased, timeout=30000) as erased:
+        qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+
+    copies = erased.args[0]["backups"]
+    assert copies["cleaned"] == [str(made.path)]
+    # The dialog stays open and names the folder it could not reach.
+    assert dialog.isVisible() and str(usb) in dialog.error.text()
+    assert "could not be cleaned" in dialog.error.text()
+    assert dialog.cancel_button.text() == "Close" and dialog.cancel_button.isEnabled()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    secrets = {"name": "Lovelace", "email": "ada@example.org", "note": "Babbagefrost"}
+    assert files_containing(services.config.data_dir, secrets) == []
