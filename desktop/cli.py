@@ -618,11 +618,11 @@ def cmd_erase(args) -> int:
         print(f"Erased the personal data of patron {result['patron_id']}{merged}: "
               f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
               f"in {result['seconds']:.1f} s.")  # fmt: skip
-        print_backups_erased(result["backups"])
+        print_backups_erased(result["backups"], result["patron_id"])
     return 0
 
 
-def print_backups_erased(found: dict) -> None:
+def print_backups_erased(found: dict, patron_id: str) -> None:
     """What an erasure did to the backups, and each copy it could not clean."""
     if found["cleaned"] or found["deleted"]:
         print(f"Cleaned {len(found['cleaned'])} backup(s) and set-aside store(s); deleted "
@@ -630,8 +630,8 @@ def print_backups_erased(found: dict) -> None:
     for item in found["not_cleaned"]:
         print(f"NOT cleaned: {item['path']}: {item['reason']}")
     if found["not_cleaned"]:
-        print("These still hold the patron's data: delete them, or erase again once "
-              "they can be reached.")  # fmt: skip
+        print("These still hold the patron's data: delete them, or once they can be "
+              f"reached run again: houselights erase {patron_id} --yes")  # fmt: skip
 
 
 def add_encryption_parser(sub) -> None:

@@ -133,9 +133,10 @@ class EraseDialog(QDialog):
             self.error,
             self.tr(
                 "The personal data was erased from the store and the lists, but these "
-                "copies could not be cleaned and still hold it:<ul>{files}</ul>Delete them, "
-                "or erase again once they can be reached (plug the USB stick in)."
-            ).format(files=lines),
+                "copies could not be cleaned and still hold it:<ul>{files}</ul>Delete them; "
+                "or, once they can be reached (the USB stick plugged in), finish with: "
+                "houselights erase {id} --yes"
+            ).format(files=lines, id=_escape(result.get("patron_id", ""))),
         )
         self.status.setText("")
         self.error.setTextFormat(Qt.TextFormat.RichText)
