@@ -498,6 +498,7 @@ def clean_store_copies(app, patron_ids: list[str], known_keys: Iterable[str],
     """
     from desktop.backups import remove_database
 
+    started = time.perf_counter()
     found = store_copies(data_dir, folders)
     known_keys = set(known_keys)
     result: dict = {"cleaned": [], "deleted": [], "not_cleaned": [], "events_redacted": 0}
@@ -527,6 +528,7 @@ def clean_store_copies(app, patron_ids: list[str], known_keys: Iterable[str],
             result["events_redacted"] += outcome["events_redacted"]
         if progress is not None:
             progress(done, total)
+    result["seconds"] = round(time.perf_counter() - started, 3)
     return result
 
 
