@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from desktop import backups
 from desktop.erasure import erase_patron
 from domain.errors import PatronErased, PatronNotFound
 from domain.personal_data import ERASED
@@ -81,16 +82,22 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(
     assert talked["thanked"] == 1
     folder = store_config.data_dir
     if store_config.kind == "sqlite":
+        # A backup made before the erasure, with its read-model copy, in the data folder.
+        made = backups.backup(store_config, include_readmodels=True)
         # The test can fail: before the erasure the secrets are on disk, in the
         # event store and in the read models (the chats' full-text index too).
         found = files_containing(folder, EVERYTHING)
         assert {name for _, name in found} == set(EVERYTHING)
         assert ("readmodels", "unmatched_chat") in {(f.split(".")[0], n) for f, n in found}
+        assert {made.path.name, made.readmodels.name} <= {f for f, _ in found}
 
-    result = erase_patron(services.app, services.runner, patron_id)
+    result = erase_patron(services.app, services.runner, patron_id, data_dir=folder)
 
     assert result["recorded"] and result["events_redacted"] >= 12
     assert result["records"] == [patron_id, talk["duplicate"]]
+    if store_config.kind == "sqlite":
+        assert result["backups"]["cleaned"] == [str(made.path)]
+        assert result["backups"]["not_cleaned"] == []
     assert sales_figures(services) == before
     # Every call, chat, follow-up and thank-you is still counted; the timeline gains
     # one "Personal data erased" line per record erased.
