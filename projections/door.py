@@ -140,12 +140,10 @@ class DoorReadModel(Projection):
     def _admitted(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
         ticket = str(e.originator_id)
-        db.conn.execute(
-            "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?",
-            (when, e.door, ticket),
-        )
         row = db.conn.execute(
-            "SELECT code, patron_id FROM door_tickets WHERE id = ?", (ticket,)
+            "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?"
+            " RETURNING code, patron_id",
+            (when, e.door, ticket),
         ).fetchone()
         code, patron_id = row if row else ("", None)
         self._scan(db, e, position, e.performance_id, code, "admit")
@@ -154,11 +152,11 @@ class DoorReadModel(Projection):
 
     def _undone(self, db: Database, e, position: int) -> None:
         ticket = str(e.originator_id)
-        db.conn.execute(
-            "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?",
+        row = db.conn.execute(
+            "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?"
+            " RETURNING code",
             (ticket,),
-        )
-        row = db.conn.execute("SELECT code FROM door_tickets WHERE id = ?", (ticket,)).fetchone()
+        ).fetchone()
         self._scan(db, e, position, e.performance_id, row[0] if row else "", "undone")
 
     def _refused(self, db: Database, e, position: int) -> None:
