@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,8 +11,12 @@ from typing import Any, ClassVar
 from sqlite_utils import Database
 
 
+@functools.lru_cache(maxsize=1024)
 def iso(moment: datetime) -> str:
-    """Store moments as ISO 8601 in UTC so they sort as text."""
+    """Store moments as ISO 8601 in UTC so they sort as text.
+
+    Cached: several projections write the same event's moment (equal moments are
+    the same instant, so they have the same text)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
