@@ -32,6 +32,8 @@ class DoorReadModel(Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: scans of the batch being applied, inserted together by ``batch_done``
+        self._scans: list[tuple] = []
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
@@ -164,10 +166,15 @@ class DoorReadModel(Projection):
 
     def _scan(self, db: Database, e, position: int, performance_id: str, code: str,
               verdict: str) -> None:  # fmt: skip
-        db.conn.execute(
-            "INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",
-            (position, performance_id, e.door, code, verdict, iso(e.occurred_at), e.workstation),
-        )
+        self._scans.append((position, performance_id, e.door, code, verdict, iso(e.occurred_at),
+                            e.workstation))  # fmt: skip
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        # the scans go in once per batch, in its transaction (no handler reads them)
+        if self._scans:
+            db.conn.executemany("INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",
+                                self._scans)  # fmt: skip
+            self._scans = []
 
     # -- patrons: only what the greeting cue needs ---------------------------
     def _active(self, db: Database, patron_id: str, when: str) -> None:
