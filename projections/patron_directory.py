@@ -165,6 +165,7 @@ class PatronDirectory(Projection):
     def _unmerged(self, db: Database, e, position: int) -> None:
         db.conn.execute("UPDATE patrons SET merged_into = NULL WHERE id = ?",
                         (str(e.originator_id),))  # fmt: skip
+
     def _erased(self, db: Database, e, position: int) -> None:
         """One marker for the whole name (not "[erased] [erased]"); sorted last."""
         db.conn.execute(
