@@ -10,6 +10,8 @@ personal data, so the audit needs nothing from an erasure.
 
 from __future__ import annotations
 
+import functools
+
 from sqlite_utils import Database
 
 from domain.event_words import plain_words
@@ -33,6 +35,8 @@ class Audit(Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: rows of the batch being applied, inserted together by ``batch_done``
+        self._rows: list[tuple] = []
         for name in PERSONAL_FIELDS:
             if name not in QUIET:
                 self.on(name)(self._recorded)
@@ -56,12 +60,22 @@ class Audit(Projection):
 
     def _recorded(self, db: Database, e, position: int) -> None:
         name = event_name(e)
-        db.conn.execute(
-            "INSERT OR REPLACE INTO audit VALUES (?,?,?,?,?,?,?)",
-            (position, iso(e.occurred_at), getattr(e, "recorded_by", ""),
-             getattr(e, "workstation", ""), plain_words(name), name,
-             str(e.originator_id)),
-        )  # fmt: skip
+        self._rows.append((position, iso(e.occurred_at), getattr(e, "recorded_by", ""),
+                           getattr(e, "workstation", ""), _words(name), name,
+                           str(e.originator_id)))  # fmt: skip
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        # one executemany per batch, in the batch's transaction (nothing reads the
+        # audit while a batch is applied)
+        if self._rows:
+            db.conn.executemany("INSERT OR REPLACE INTO audit VALUES (?,?,?,?,?,?,?)",
+                                self._rows)  # fmt: skip
+            self._rows = []
+
+
+@functools.cache
+def _words(name: str) -> str:
+    return plain_words(name)
 
 
 def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -10,8 +11,12 @@ from typing import Any, ClassVar
 from sqlite_utils import Database
 
 
+@functools.lru_cache(maxsize=1024)
 def iso(moment: datetime) -> str:
-    """Store moments as ISO 8601 in UTC so they sort as text."""
+    """Store moments as ISO 8601 in UTC so they sort as text.
+
+    Cached: several projections write the same event's moment (equal moments are
+    the same instant, so they have the same text)."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
@@ -69,6 +74,37 @@ class Projection:
     def drop(self, db: Database) -> None:
         for table in self.tables:
             db.conn.execute(f"DROP TABLE IF EXISTS [{table}]")
+
+    #: full-text indexes kept by triggers, as {fts table: (trigger names)}: external
+    #: content FTS5 tables whose triggers ``create()`` makes. During a rebuild from
+    #: zero (bulk mode) the triggers are dropped and each index is filled once at the
+    #: end with FTS5's ``'rebuild'`` command instead of row by row.
+    fts_triggers: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def bulk_begin(self, db: Database) -> None:
+        """Before a rebuild from zero in bulk mode (in a transaction of its own).
+
+        Drops the full-text triggers. Should the process stop before ``bulk_end``,
+        ``bulk_pending`` tells the runner at the next start to finish the job."""
+        for triggers in self.fts_triggers.values():
+            for trigger in triggers:
+                db.conn.execute(f"DROP TRIGGER IF EXISTS [{trigger}]")
+
+    def bulk_end(self, db: Database) -> None:
+        """After a rebuild from zero in bulk mode (or a start after one was cut short):
+        fill the full-text indexes from their tables and put the triggers back."""
+        for fts in self.fts_triggers:
+            db.conn.execute(f"INSERT INTO [{fts}] ([{fts}]) VALUES ('rebuild')")
+        self.create(db)
+
+    def bulk_pending(self, db: Database) -> bool:
+        """Whether ``bulk_begin`` ran without its ``bulk_end`` (a trigger is missing)."""
+        wanted = {t for triggers in self.fts_triggers.values() for t in triggers}
+        if not wanted:
+            return False
+        found = {row[0] for row in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}  # fmt: skip
+        return not wanted <= found
 
     def batch_done(self, db: Database, final: bool) -> None:
         """After each batch, in its transaction; ``final`` for the last batch of a

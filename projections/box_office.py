@@ -42,6 +42,8 @@ class BoxOffice(Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: per performance: [sold, admitted, revenue cents] changes not yet written
+        self._counts: dict[str, list[int]] = {}
         on = self.on
         on("Production.Created")(self._production_created)
         on("Production.Renamed")(self._production_renamed)
@@ -179,6 +181,7 @@ class BoxOffice(Projection):
         )
 
     def _scheduled(self, db, e, position):
+        self._flush_counts(db)  # a performance written again starts from what it holds
         row = db.conn.execute("SELECT title FROM bo_productions WHERE id = ?",
                               (e.production_id,)).fetchone()  # fmt: skip
         own_title = int(row is None or row[0] != e.title)
@@ -193,13 +196,36 @@ class BoxOffice(Projection):
         db.conn.execute(f"UPDATE bo_performances SET {column} = ? WHERE id = ?",
                         (value, str(e.originator_id)))  # fmt: skip
 
+    # The performances' counters (sold, admitted, revenue) move with almost every
+    # ticket event: the changes are summed per performance while a batch is applied
+    # and written by ``batch_done``, in the batch's transaction (no handler reads them).
+    def _count(self, performance_id: str, sold: int = 0, admitted: int = 0,
+               cents: int = 0) -> None:  # fmt: skip
+        counts = self._counts.get(performance_id)
+        if counts is None:
+            self._counts[performance_id] = [sold, admitted, cents]
+        else:
+            counts[0] += sold
+            counts[1] += admitted
+            counts[2] += cents
+
+    def _flush_counts(self, db) -> None:
+        if self._counts:
+            db.conn.executemany(
+                "UPDATE bo_performances SET sold = sold + ?, admitted = admitted + ?,"
+                " revenue_cents = revenue_cents + ? WHERE id = ?",
+                [(*counts, pid) for pid, counts in self._counts.items()],
+            )
+            self._counts = {}
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        self._flush_counts(db)
+
     def _seats_taken(self, db, e, position):
-        db.conn.execute("UPDATE bo_performances SET sold = sold + ? WHERE id = ?",
-                        (e.quantity, str(e.originator_id)))  # fmt: skip
+        self._count(str(e.originator_id), sold=e.quantity)
 
     def _seats_released(self, db, e, position):
-        db.conn.execute("UPDATE bo_performances SET sold = sold - ? WHERE id = ?",
-                        (e.quantity, str(e.originator_id)))  # fmt: skip
+        self._count(str(e.originator_id), sold=-e.quantity)
 
     def _capacity_changed(self, db, e, position):
         self._performance_set(db, e, "capacity", e.capacity)
@@ -215,10 +241,7 @@ class BoxOffice(Projection):
 
     # -- tickets ---------------------------------------------------------
     def _revenue(self, db, performance_id: str, cents: int) -> None:
-        db.conn.execute(
-            "UPDATE bo_performances SET revenue_cents = revenue_cents + ? WHERE id = ?",
-            (cents, performance_id),
-        )
+        self._count(performance_id, cents=cents)
 
     def _ticket(self, db, e) -> tuple[str, int] | None:
         return db.conn.execute("SELECT performance_id, price_cents FROM bo_tickets WHERE id = ?",
@@ -251,13 +274,11 @@ class BoxOffice(Projection):
         # A ticket is only ever admitted to its own performance (Ticket.check_admissible),
         # so the event's performance is the ticket's: no need to read it back.
         self._set_status(db, e, "admitted")
-        db.conn.execute("UPDATE bo_performances SET admitted = admitted + 1 WHERE id = ?",
-                        (str(e.performance_id),))  # fmt: skip
+        self._count(str(e.performance_id), admitted=1)
 
     def _ticket_admission_undone(self, db, e, position):
         self._set_status(db, e, "valid")
-        db.conn.execute("UPDATE bo_performances SET admitted = admitted - 1 WHERE id = ?",
-                        (str(e.performance_id),))  # fmt: skip
+        self._count(str(e.performance_id), admitted=-1)
 
     # -- orders ----------------------------------------------------------
     def _order_placed(self, db, e, position):

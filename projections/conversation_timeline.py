@@ -77,6 +77,7 @@ class ConversationTimeline:
         )  # fmt: skip
 
     def _tl_chat_linked(self, db, e, position):
+        self.flush_rows(db)  # the row moved may have been added in this batch
         chat_id = str(e.originator_id)
         row = db.conn.execute(
             "SELECT started_at, summary, transcript, patron_id, position FROM timeline_chats"

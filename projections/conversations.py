@@ -49,6 +49,7 @@ class Conversations(Projection):
     name = "conversations"
     version = 1
     tables = ("chats_fts", "chats", "calls", "follow_ups", "quick_answers", "conv_patrons")
+    fts_triggers = {"chats_fts": ("chats_ai", "chats_au")}
 
     def __init__(self) -> None:
         super().__init__()

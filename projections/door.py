@@ -32,6 +32,8 @@ class DoorReadModel(Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: scans of the batch being applied, inserted together by ``batch_done``
+        self._scans: list[tuple] = []
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
@@ -140,12 +142,10 @@ class DoorReadModel(Projection):
     def _admitted(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
         ticket = str(e.originator_id)
-        db.conn.execute(
-            "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?",
-            (when, e.door, ticket),
-        )
         row = db.conn.execute(
-            "SELECT code, patron_id FROM door_tickets WHERE id = ?", (ticket,)
+            "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?"
+            " RETURNING code, patron_id",
+            (when, e.door, ticket),
         ).fetchone()
         code, patron_id = row if row else ("", None)
         self._scan(db, e, position, e.performance_id, code, "admit")
@@ -154,11 +154,11 @@ class DoorReadModel(Projection):
 
     def _undone(self, db: Database, e, position: int) -> None:
         ticket = str(e.originator_id)
-        db.conn.execute(
-            "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?",
+        row = db.conn.execute(
+            "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?"
+            " RETURNING code",
             (ticket,),
-        )
-        row = db.conn.execute("SELECT code FROM door_tickets WHERE id = ?", (ticket,)).fetchone()
+        ).fetchone()
         self._scan(db, e, position, e.performance_id, row[0] if row else "", "undone")
 
     def _refused(self, db: Database, e, position: int) -> None:
@@ -166,10 +166,15 @@ class DoorReadModel(Projection):
 
     def _scan(self, db: Database, e, position: int, performance_id: str, code: str,
               verdict: str) -> None:  # fmt: skip
-        db.conn.execute(
-            "INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",
-            (position, performance_id, e.door, code, verdict, iso(e.occurred_at), e.workstation),
-        )
+        self._scans.append((position, performance_id, e.door, code, verdict, iso(e.occurred_at),
+                            e.workstation))  # fmt: skip
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        # the scans go in once per batch, in its transaction (no handler reads them)
+        if self._scans:
+            db.conn.executemany("INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",
+                                self._scans)  # fmt: skip
+            self._scans = []
 
     # -- patrons: only what the greeting cue needs ---------------------------
     def _active(self, db: Database, patron_id: str, when: str) -> None:

@@ -72,6 +72,9 @@ class Ladder(Projection):
         super().__init__()
         #: "now" for the rungs worked out after each batch (tests set a fixed clock)
         self.clock = clock
+        #: patrons touched in the batch being applied, written to ladder_dirty (in the
+        #: batch's transaction) by ``batch_done``: one statement per batch, not per event
+        self._touched: set[str] = set()
         on = self.on
         on("Patron.Registered")(self._registered)
         on("Performance.Scheduled")(self._scheduled)
@@ -133,6 +136,10 @@ class Ladder(Projection):
     def batch_done(self, db: Database, final: bool) -> None:
         """Work out the rungs of the patrons this batch touched (at the last batch of a
         catch-up only: a rebuild then works everyone out once, not once per batch)."""
+        if self._touched:
+            db.conn.executemany("INSERT OR IGNORE INTO ladder_dirty VALUES (?)",
+                                [(pid,) for pid in self._touched])  # fmt: skip
+            self._touched.clear()
         if not final:
             return
         ids = [r[0] for r in db.conn.execute("SELECT patron_id FROM ladder_dirty")]
@@ -142,7 +149,7 @@ class Ladder(Projection):
 
     def _dirty(self, db: Database, patron_id: str | None) -> None:
         if patron_id:
-            db.conn.execute("INSERT OR IGNORE INTO ladder_dirty VALUES (?)", (patron_id,))
+            self._touched.add(patron_id)
 
     # -- handlers ------------------------------------------------------------------------
     def _registered(self, db, e, position):
@@ -230,34 +237,31 @@ class Ladder(Projection):
             )
             self._dirty(db, e.patron_id)
 
-    def _ticket_patron(self, db, ticket_id: str) -> str | None:
-        row = db.conn.execute("SELECT patron_id FROM ladder_tickets WHERE id = ?",
-                              (ticket_id,)).fetchone()  # fmt: skip
-        return row[0] if row else None
+    def _update_ticket(self, db, sql: str, params: tuple) -> None:
+        """Change a ticket and mark its holder, in one statement (RETURNING)."""
+        row = db.conn.execute(sql + " RETURNING patron_id", params).fetchone()
+        if row:
+            self._dirty(db, row[0])
 
     def _ticket_status(self, status: str):
         def handle(db, e, position):
-            ticket = str(e.originator_id)
-            db.conn.execute("UPDATE ladder_tickets SET status = ? WHERE id = ?", (status, ticket))
-            self._dirty(db, self._ticket_patron(db, ticket))
+            self._update_ticket(db, "UPDATE ladder_tickets SET status = ? WHERE id = ?",
+                                (status, str(e.originator_id)))  # fmt: skip
 
         return handle
 
     def _admitted(self, db, e, position):
-        ticket = str(e.originator_id)
-        db.conn.execute(
-            "UPDATE ladder_tickets SET admitted_at = ?, admitted_position = ? WHERE id = ?",
-            (iso(e.occurred_at), position, ticket),
-        )
-        self._dirty(db, self._ticket_patron(db, ticket))
+        self._update_ticket(
+            db, "UPDATE ladder_tickets SET admitted_at = ?, admitted_position = ? WHERE id = ?",
+            (iso(e.occurred_at), position, str(e.originator_id)),
+        )  # fmt: skip
 
     def _undone(self, db, e, position):
-        ticket = str(e.originator_id)
-        db.conn.execute(
+        self._update_ticket(
+            db,
             "UPDATE ladder_tickets SET admitted_at = NULL, admitted_position = NULL WHERE id = ?",
-            (ticket,),
+            (str(e.originator_id),),
         )
-        self._dirty(db, self._ticket_patron(db, ticket))
 
 
 # -- the rules in force ------------------------------------------------------------------

@@ -30,6 +30,7 @@ class PatronDirectory(Projection):
     #: v2: ``merged_into`` (a record merged into another leaves search and the list)
     version = 2
     tables = ("patrons_fts", "patrons")
+    fts_triggers = {"patrons_fts": ("patrons_ai", "patrons_ad", "patrons_au")}
 
     def __init__(self) -> None:
         super().__init__()

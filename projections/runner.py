@@ -94,6 +94,8 @@ class ProjectionRunner:
                 version = stored.get(projection.name, (0, None))[1]
                 if version != projection.version:
                     self._reset(db, projection)
+                elif projection.bulk_pending(db):
+                    projection.bulk_end(db)  # a rebuild stopped before its full-text fill
                 else:
                     projection.create(db)
 
@@ -199,9 +201,19 @@ class ProjectionRunner:
         # A rebuild from zero already reads redacted payloads: only new erasures count.
         collect = start > 0
         if total > BULK_AFTER * self.batch_size:
+            # Projections starting from zero fill their full-text indexes once at the end.
+            fresh = [p for p in self.projections if positions.get(p.name, 0) == 0]
             with bulk_mode(db):
-                return self._batches(db, positions, start, head, total, progress, cancelled,
-                                     collect)  # fmt: skip
+                with db.atomic():
+                    for projection in fresh:
+                        projection.bulk_begin(db)
+                try:
+                    return self._batches(db, positions, start, head, total, progress, cancelled,
+                                         collect)  # fmt: skip
+                finally:
+                    with db.atomic():
+                        for projection in fresh:
+                            projection.bulk_end(db)
         return self._batches(db, positions, start, head, total, progress, cancelled, collect)
 
     def _batches(self, db: Database, positions: dict[str, int], start: int, head: int,

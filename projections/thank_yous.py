@@ -38,6 +38,7 @@ KINDS = (ATTENDEE, DONOR)
 
 
 def attendance_key(performance_id: str, patron_id: str) -> str:
+    # also spelled in SQL in ThankYous._admitted
     return f"attendance:{performance_id}:{patron_id}"
 
 
@@ -159,17 +160,19 @@ class ThankYouQueue(Projection):
         return row[0] if row else None
 
     def _admitted(self, db, e, position):
-        patron_id = self._ticket_patron(db, e)
-        if patron_id is None:
-            return  # an anonymous ticket: nobody to thank (a lost contact)
+        # one statement: the ticket's holder read and the queue row written together
+        # (an anonymous ticket has no ty_tickets row: nobody to thank, no row written);
+        # the key is attendance_key(performance, patron) spelled in SQL
         due = e.occurred_at
+        performance = str(e.performance_id)
         db.conn.execute(
             "INSERT INTO ty_queue (key, kind, patron_id, reference_id, due_at, due_by, tickets)"
-            " VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (key) DO UPDATE SET"
+            " SELECT 'attendance:' || ? || ':' || patron_id, ?, patron_id, ?, ?, ?, 1"
+            " FROM ty_tickets WHERE id = ? ON CONFLICT (key) DO UPDATE SET"
             " tickets = tickets + 1, due_at = min(due_at, excluded.due_at),"
             " due_by = min(due_by, excluded.due_by)",
-            (attendance_key(e.performance_id, patron_id), ATTENDEE, patron_id,
-             str(e.performance_id), iso(due), iso(due + timedelta(days=PROMPT_DAYS))),
+            (performance, ATTENDEE, performance, iso(due),
+             iso(due + timedelta(days=PROMPT_DAYS)), str(e.originator_id)),
         )  # fmt: skip
 
     def _admission_undone(self, db, e, position):

@@ -34,6 +34,8 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: rows of the batch being applied, inserted together by ``flush_rows``
+        self._rows: list[tuple] = []
         self.on("Patron.Registered")(self._registered)
         self.on("Patron.ContactChanged")(self._contact_changed)
         self.on("Patron.TagsChanged")(self._tags_changed)
@@ -68,12 +70,22 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
 
     def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
             patron_id: str | None = None):  # fmt: skip
-        """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron)."""
-        db.conn.execute(
-            "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
-            (position, patron_id or str(e.originator_id), iso(e.occurred_at), kind, summary,
-             detail, e.recorded_by, e.workstation),
-        )  # fmt: skip
+        """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron).
+
+        Rows wait in memory until the end of the batch (``batch_done``, in the batch's
+        transaction) and go in with one ``executemany``; a handler that changes rows
+        already written calls ``flush_rows`` first."""
+        self._rows.append((position, patron_id or str(e.originator_id), iso(e.occurred_at),
+                           kind, summary, detail, e.recorded_by, e.workstation))  # fmt: skip
+
+    def flush_rows(self, db: Database) -> None:
+        if self._rows:
+            db.conn.executemany("INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
+                                self._rows)  # fmt: skip
+            self._rows = []
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        self.flush_rows(db)
 
     def _registered(self, db, e, position):
         how = SOURCES.get(e.source, f"({e.source})")

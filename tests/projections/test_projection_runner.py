@@ -180,3 +180,33 @@ def test_a_restored_older_backup_shows_no_stale_rows(services, tmp_path):
         runner.close()
     finally:
         backup.close()
+
+
+def test_a_bulk_rebuild_fills_the_full_text_index_once_and_puts_the_triggers_back(start):
+    # 12 batches of 10: more than BULK_AFTER batches, so the rebuild from zero runs in
+    # bulk mode, with the full-text triggers dropped and the index filled at the end
+    services = start(batch_size=10)
+    ids = register_some(services.app, 40)
+    services.app.update_contact(ids[3], last_name="Byron")
+    db = services.runner.db()
+    triggers = "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    before = db.conn.execute(triggers).fetchall()
+    index = "SELECT rowid FROM patrons_fts WHERE patrons_fts MATCH ? ORDER BY rowid"
+    found = db.conn.execute(index, ("lovelace",)).fetchall()
+    dropped: list[list] = []
+    directory = next(p for p in services.runner.projections if isinstance(p, PatronDirectory))
+    services.runner.after_batch = lambda _last: dropped.append(db.conn.execute(triggers).fetchall())
+
+    services.runner.rebuild()
+
+    assert all(("patrons_ai",) not in names for names in dropped)  # no row-by-row filling
+    assert directory.bulk_pending(db) is False
+    assert db.conn.execute(triggers).fetchall() == before
+    assert len(found) == 39
+    assert db.conn.execute(index, ("lovelace",)).fetchall() == found
+    assert [p["name"] for p in search(db, "byron")] == ["Patron3 Byron"]
+    db.conn.execute("INSERT INTO patrons_fts (patrons_fts) VALUES ('integrity-check')")
+    # later saves reach the index through the triggers again
+    services.runner.after_batch = None
+    services.app.register_patron("Augusta", "Byron")
+    assert sorted(p["name"] for p in search(db, "byron")) == ["Augusta Byron", "Patron3 Byron"]
