@@ -189,6 +189,21 @@ def _read_models(args, fn, *roles: str, what: str = ""):
         services.close()
 
 
+def _import(args, label: str, fn) -> dict:
+    """Run ``fn(app, progress)`` (an import) with its progress on stderr, bring the read
+    models up to date and close the services; returns fn's report."""
+    services = _services(args, catch_up=True)
+    try:
+        shown = _progress(label)
+        report = fn(services.app, lambda done, total, _message: shown(done, total))
+        services.runner.catch_up()
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    return report
+
+
 def _sign_in_secret() -> dict:
     """The password of ``--as``: HOUSELIGHTS_PASSWORD, else asked on the terminal."""
     secret = os.environ.get("HOUSELIGHTS_PASSWORD")
@@ -339,18 +354,12 @@ def cmd_import(args) -> int:
 
     sales = read_sales_file(args.file)  # before opening the store: a bad file changes nothing
     mapping = sales.with_mapping(_mapping_overrides(args.mapping))
-    services = _services(args, catch_up=True)
-    try:
-        progress = _progress("Orders")
-        report = import_sales(
-            services.app, sales, mapping=mapping, timezone=args.timezone or None,
-            dry_run=args.dry_run, progress=lambda done, total, _message: progress(done, total),
-        )  # fmt: skip
-        services.runner.catch_up()
-    finally:
-        services.close()
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+
+    def run(app, progress) -> dict:
+        return import_sales(app, sales, mapping=mapping, timezone=args.timezone or None,
+                            dry_run=args.dry_run, progress=progress)  # fmt: skip
+
+    report = _import(args, "Orders", run)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
 
@@ -387,17 +396,7 @@ def cmd_import_chats(args) -> int:
     from domain.chat_import import import_chats
 
     chats = read_chat_file(args.file, args.timezone or None)  # a bad file changes nothing
-    services = _services(args, catch_up=True)
-    try:
-        progress = _progress("Chats")
-        report = import_chats(
-            services.app, chats, progress=lambda done, total, _message: progress(done, total)
-        )
-        services.runner.catch_up()
-    finally:
-        services.close()
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    report = _import(args, "Chats", lambda app, progress: import_chats(app, chats, progress))
     print(json.dumps(report) if args.json else chats_summary(report, chats.name, chats.kind))
     return 0
 
