@@ -177,6 +177,33 @@ def _services(args, catch_up: bool):
     return services
 
 
+def _read_models(args, fn, *roles: str, what: str = ""):
+    """Open the services (read models caught up), check ``roles`` if any (``what``
+    says what for), return ``fn(db)`` and close the services again."""
+    services = _services(args, catch_up=True)
+    try:
+        if roles:
+            services.app.require_role(*roles, what=what)
+        return fn(services.runner.db())
+    finally:
+        services.close()
+
+
+def _import(args, label: str, fn) -> dict:
+    """Run ``fn(app, progress)`` (an import) with its progress on stderr, bring the read
+    models up to date and close the services; returns fn's report."""
+    services = _services(args, catch_up=True)
+    try:
+        shown = _progress(label)
+        report = fn(services.app, lambda done, total, _message: shown(done, total))
+        services.runner.catch_up()
+    finally:
+        services.close()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    return report
+
+
 def _sign_in_secret() -> dict:
     """The password of ``--as``: HOUSELIGHTS_PASSWORD, else asked on the terminal."""
     secret = os.environ.get("HOUSELIGHTS_PASSWORD")
@@ -257,12 +284,10 @@ def cmd_patrons(args) -> int:
     from domain.roles import BOX_OFFICE, MANAGER
     from projections import patron_directory
 
-    services = _services(args, catch_up=True)
-    try:
-        services.app.require_role(MANAGER, BOX_OFFICE, what="look up patrons")
-        rows = patron_directory.search(services.runner.db(), args.search, limit=args.limit)
-    finally:
-        services.close()
+    rows = _read_models(
+        args, lambda db: patron_directory.search(db, args.search, limit=args.limit),
+        MANAGER, BOX_OFFICE, what="look up patrons",
+    )  # fmt: skip
     found = [{"id": r["id"], "name": r["name"], "email": r["email"]} for r in rows]
     if args.json:
         print(json.dumps(found))
@@ -329,18 +354,12 @@ def cmd_import(args) -> int:
 
     sales = read_sales_file(args.file)  # before opening the store: a bad file changes nothing
     mapping = sales.with_mapping(_mapping_overrides(args.mapping))
-    services = _services(args, catch_up=True)
-    try:
-        progress = _progress("Orders")
-        report = import_sales(
-            services.app, sales, mapping=mapping, timezone=args.timezone or None,
-            dry_run=args.dry_run, progress=lambda done, total, _message: progress(done, total),
-        )  # fmt: skip
-        services.runner.catch_up()
-    finally:
-        services.close()
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+
+    def run(app, progress) -> dict:
+        return import_sales(app, sales, mapping=mapping, timezone=args.timezone or None,
+                            dry_run=args.dry_run, progress=progress)  # fmt: skip
+
+    report = _import(args, "Orders", run)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 0
 
@@ -377,17 +396,7 @@ def cmd_import_chats(args) -> int:
     from domain.chat_import import import_chats
 
     chats = read_chat_file(args.file, args.timezone or None)  # a bad file changes nothing
-    services = _services(args, catch_up=True)
-    try:
-        progress = _progress("Chats")
-        report = import_chats(
-            services.app, chats, progress=lambda done, total, _message: progress(done, total)
-        )
-        services.runner.catch_up()
-    finally:
-        services.close()
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+    report = _import(args, "Chats", lambda app, progress: import_chats(app, chats, progress))
     print(json.dumps(report) if args.json else chats_summary(report, chats.name, chats.kind))
     return 0
 
@@ -421,11 +430,8 @@ def cmd_performances(args) -> int:
     from domain.money import format_cents
     from projections import box_office
 
-    services = _services(args, catch_up=True)
-    try:
-        rows = box_office.performances(services.runner.db(), include_past=not args.upcoming)
-    finally:
-        services.close()
+    include_past = not args.upcoming
+    rows = _read_models(args, lambda db: box_office.performances(db, include_past=include_past))
     keys = ("id", "title", "starts_at", "capacity", "sold", "admitted")
     if args.json:
         print(json.dumps([{k: r[k] for k in keys} for r in rows]))
@@ -443,15 +449,13 @@ def cmd_tickets(args) -> int:
     from domain.errors import PerformanceNotFound
     from projections import box_office
 
-    services = _services(args, catch_up=True)
-    try:
-        db = services.runner.db()
+    def read(db):
         performance = box_office.performance(db, args.performance)
         if performance is None:
             raise PerformanceNotFound(args.performance)
-        rows = box_office.tickets(db, args.performance)
-    finally:
-        services.close()
+        return performance, box_office.tickets(db, args.performance)
+
+    performance, rows = _read_models(args, read)
     if args.json:
         print(json.dumps([{k: r[k] for k in ("code", "patron_id", "status")} for r in rows]))
         return 0
@@ -467,11 +471,7 @@ def cmd_report_ladder(args) -> int:
     """Patrons per rung now, by the rules the ladder was last worked out with."""
     from projections import ladder
 
-    services = _services(args, catch_up=True)
-    try:
-        counts = ladder.rung_counts(services.runner.db())
-    finally:
-        services.close()
+    counts = _read_models(args, ladder.rung_counts)
     if args.json:
         print(json.dumps(counts))
         return 0
@@ -500,11 +500,7 @@ def add_duplicate_commands(sub) -> None:
 def cmd_duplicates(args) -> int:
     from projections import duplicates
 
-    services = _services(args, catch_up=True)
-    try:
-        pairs = duplicates.candidates(services.runner.db())
-    finally:
-        services.close()
+    pairs = _read_models(args, duplicates.candidates)
     keys = ("a", "b", "a_name", "b_name", "reasons")
     if args.json:
         print(json.dumps([{k: p[k] for k in keys} for p in pairs]))
@@ -547,11 +543,7 @@ def cmd_report_attendance(args) -> int:
     "no_show_rate"}]`` for every performance that has started (rate 0..1, or null)."""
     from projections import reports
 
-    services = _services(args, catch_up=True)
-    try:
-        rows = reports.attendance(services.runner.db())
-    finally:
-        services.close()
+    rows = _read_models(args, reports.attendance)
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -749,12 +741,10 @@ def cmd_audit(args) -> int:
     from domain.roles import MANAGER
     from projections import audit
 
-    services = _services(args, catch_up=True)
-    try:
-        services.app.require_role(MANAGER, what="see the audit trail")
-        rows = audit.rows(services.runner.db(), args.search, limit=args.limit)
-    finally:
-        services.close()
+    rows = _read_models(
+        args, lambda db: audit.rows(db, args.search, limit=args.limit),
+        MANAGER, what="see the audit trail",
+    )  # fmt: skip
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -770,11 +760,7 @@ def cmd_report_thank_yous(args) -> int:
     null while no row's week is over), as on the Thank-yous screen."""
     from projections import thank_yous
 
-    services = _services(args, catch_up=True)
-    try:
-        figures = thank_yous.promptness(services.runner.db())
-    finally:
-        services.close()
+    figures = _read_models(args, thank_yous.promptness)
     if args.json:
         print(json.dumps(figures))
         return 0

@@ -120,7 +120,7 @@ def _thank_you_and_report_shots(window, shot) -> None:
 
 def _loyalty_movements_shot(window, shot) -> None:
     """The loyalty movements report over the last 365 days."""
-    from desktop.views.reports import PRESETS
+    from desktop.views.period_chooser import PRESETS
 
     window.show_area("reports")
     window.reports.show_report("loyalty_movements")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from desktop.bootstrap import Services, bootstrap
+from desktop.config import StoreConfig, resolve
 from tests.postgres_server import start_server
 
 
@@ -36,3 +39,28 @@ def postgres_db(postgres_url):
     yield urlunsplit(parts._replace(path="/" + name))
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_config(request: pytest.FixtureRequest, tmp_path) -> StoreConfig:
+    """The store in tmp_path: an embedded SQLite file, then a shared PostgreSQL database."""
+    if request.param == "postgresql":
+        return resolve(tmp_path, store=request.getfixturevalue("postgres_db"))
+    return resolve(tmp_path, store="sqlite")
+
+
+@pytest.fixture
+def start(store_config: StoreConfig) -> Iterator[Callable[..., Services]]:
+    """Start Houselights on the store (again), as the desktop client does."""
+    started: list[Services] = []
+
+    def start_(config: StoreConfig | None = None, **options) -> Services:
+        options.setdefault("staff", "maria")
+        options.setdefault("workstation", "box-office-1")
+        services = bootstrap(config or store_config, **options)
+        started.append(services)
+        return services
+
+    yield start_
+    for services in reversed(started):
+        services.close()

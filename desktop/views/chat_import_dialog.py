@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 
 from desktop.export import add_export
 from desktop.models.base import RowTableModel, SortProxy
-from desktop.views.widgets import error_label, heading, show_error, table_view
+from desktop.views.widgets import (
+    error_label,
+    heading,
+    show_count,
+    show_error,
+    stop_task,
+    table_view,
+)
 from domain.chat_formats import read_chat_file, read_chat_text
 from domain.chat_import import import_chats
 from domain.errors import HouselightsError
@@ -246,18 +253,10 @@ class ImportChatsDialog(QDialog):
         return self.task
 
     def cancel(self) -> None:
-        if self.task is not None:
-            self.cancel_button.setEnabled(False)
-            self.progress.setFormat(self.tr("Stopping…"))
-            self.task.cancel()
+        stop_task(self.task, self.cancel_button, self.progress, self.tr("Stopping…"))
 
     def _progress(self, done: int, total: int, _message: str) -> None:
-        if total < 0:
-            self.progress.setRange(0, 0)
-            return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(self.tr("%v of %m chats"))
+        show_count(self.progress, done, total, self.tr("%v of %m chats"))
 
     def _finished(self, report: dict) -> None:
         self.task = None

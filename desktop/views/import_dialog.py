@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.sales_import import PreviewTableModel, RejectedTableModel
-from desktop.views.widgets import error_label, heading, show_error, table_view
+from desktop.views.widgets import (
+    error_label,
+    heading,
+    show_count,
+    show_error,
+    stop_task,
+    table_view,
+)
 from domain.errors import HouselightsError
 from domain.sales_file import SalesFile, read_sales_file
 from domain.sales_import import import_sales
@@ -361,18 +368,10 @@ class ImportSalesDialog(QDialog):
         return self.task
 
     def cancel(self) -> None:
-        if self.task is not None:
-            self.cancel_button.setEnabled(False)
-            self.progress.setFormat(self.tr("Stopping…"))
-            self.task.cancel()
+        stop_task(self.task, self.cancel_button, self.progress, self.tr("Stopping…"))
 
     def _progress(self, done: int, total: int, _message: str) -> None:
-        if total < 0:
-            self.progress.setRange(0, 0)
-            return
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(self.tr("%v of %m orders"))
+        show_count(self.progress, done, total, self.tr("%v of %m orders"))
 
     def _finished(self, report: dict) -> None:
         self.task = None

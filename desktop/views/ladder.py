@@ -9,14 +9,12 @@ ladder`` prints.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QDate, QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -32,25 +30,16 @@ from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
 from desktop.models.ladder_table import LadderPatronModel
 from desktop.style import ACCENT, MUTED
+from desktop.views.period_chooser import PeriodChooser
 from desktop.views.widgets import heading, size_columns, table_view
 from domain import loyalty
 from projections import ladder
-
-PRESETS = (30, 90, 365)
 
 _STYLE = f"""
 QPushButton#figure {{ text-align: left; padding: 8px 12px; font-size: 11pt; }}
 QPushButton#figure:checked {{ border: 2px solid {ACCENT}; }}
 QLabel#figureCaption {{ color: {MUTED}; font-size: 9.5pt; }}
 """
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class LadderView(QWidget):
@@ -70,21 +59,11 @@ class LadderView(QWidget):
         self.drill: tuple = ("rung", loyalty.TRYER)
 
         # -- the period ----------------------------------------------------------------
-        today = date.today()
-        self.preset = QComboBox(self)
-        self.preset.setObjectName("periodPreset")
-        for days in PRESETS:
-            self.preset.addItem(self.tr("Last {n} days").format(n=days), days)
-        self.preset.addItem(self.tr("Chosen dates"), 0)
-        self.start_edit = QDateEdit(_qdate(today - timedelta(days=89)), self)
-        self.end_edit = QDateEdit(_qdate(today), self)
-        for edit, name in ((self.start_edit, "periodStart"), (self.end_edit, "periodEnd")):
-            edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
-            edit.dateChanged.connect(self._dates_changed)
-        self.preset.setCurrentIndex(PRESETS.index(90))
-        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.chooser = PeriodChooser(("periodPreset", "periodStart", "periodEnd"), self)
+        self.chooser.changed.connect(self.refresh)
+        self.preset = self.chooser.preset
+        self.start_edit = self.chooser.start_edit
+        self.end_edit = self.chooser.end_edit
 
         # -- patrons per rung ------------------------------------------------------------
         self.bars = QBarSet(self.tr("Patrons"))
@@ -210,11 +189,7 @@ class LadderView(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Loyalty ladder"), self))
         top.addStretch(1)
-        top.addWidget(QLabel(self.tr("Period:"), self))
-        top.addWidget(self.preset)
-        top.addWidget(self.start_edit)
-        top.addWidget(QLabel(self.tr("to"), self))
-        top.addWidget(self.end_edit)
+        top.addWidget(self.chooser)
         boxes = QHBoxLayout()
         boxes.setSpacing(14)
         boxes.addWidget(rungs_box, 3)
@@ -241,31 +216,10 @@ class LadderView(QWidget):
     # -- the period ------------------------------------------------------------------------
     def period(self) -> tuple[date, date]:
         """The chosen days, first and last included."""
-        return _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+        return self.chooser.period()
 
     def set_period(self, start: date, end: date) -> None:
-        for edit, day in ((self.start_edit, start), (self.end_edit, end)):
-            edit.blockSignals(True)
-            edit.setDate(_qdate(day))
-            edit.blockSignals(False)
-        self.refresh()
-
-    def _preset_chosen(self, index: int) -> None:
-        days = self.preset.itemData(index)
-        if days:
-            today = date.today()
-            self.set_period(today - timedelta(days=days - 1), today)
-
-    def _dates_changed(self) -> None:
-        self.preset.blockSignals(True)
-        self.preset.setCurrentIndex(len(PRESETS))  # "Chosen dates"
-        self.preset.blockSignals(False)
-        if self.end_edit.date() < self.start_edit.date():
-            sender = self.sender()
-            other = self.end_edit if sender is self.start_edit else self.start_edit
-            other.blockSignals(True)
-            other.setDate(sender.date())
-            other.blockSignals(False)
+        self.chooser.set_period(start, end)
         self.refresh()
 
     # -- figures ---------------------------------------------------------------------------

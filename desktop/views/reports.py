@@ -10,15 +10,13 @@ a report naming a ``patron_key`` opens the patron of a double-clicked row.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QDate, QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -38,18 +36,8 @@ from desktop.models.report_table import WIDTHS, ReportTableModel, tr
 from desktop.report_catalog import REPORTS, TEXT, ReportDefinition, cells, report
 from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
+from desktop.views.period_chooser import PeriodChooser
 from desktop.views.widgets import heading, table_view
-
-#: the period chooser's presets (days, today included); then "Chosen dates"
-PRESETS = (30, 90, 365)
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class ReportsView(QWidget):
@@ -84,30 +72,13 @@ class ReportsView(QWidget):
         self.summary.setWordWrap(True)
 
         # -- the period (only for reports over a period) ------------------------------
-        today = date.today()
-        self.preset = QComboBox(self)
-        self.preset.setObjectName("reportPeriod")
-        for days in PRESETS:
-            self.preset.addItem(self.tr("Last {n} days").format(n=days), days)
-        self.preset.addItem(self.tr("Chosen dates"), 0)
-        self.start_edit = QDateEdit(_qdate(today - timedelta(days=89)), self)
-        self.end_edit = QDateEdit(_qdate(today), self)
-        for edit, name in ((self.start_edit, "reportStart"), (self.end_edit, "reportEnd")):
-            edit.setObjectName(name)
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
-            edit.dateChanged.connect(self._dates_changed)
-        self.preset.setCurrentIndex(PRESETS.index(90))
-        self.preset.currentIndexChanged.connect(self._preset_chosen)
-        self.period_bar = QWidget(self)
-        bar = QHBoxLayout(self.period_bar)
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(QLabel(self.tr("Period:"), self.period_bar))
-        bar.addWidget(self.preset)
-        bar.addWidget(self.start_edit)
-        bar.addWidget(QLabel(self.tr("to"), self.period_bar))
-        bar.addWidget(self.end_edit)
-        bar.addStretch(1)
+        self.period_bar = PeriodChooser(
+            ("reportPeriod", "reportStart", "reportEnd"), self, stretch=True
+        )
+        self.period_bar.changed.connect(self._period_changed)
+        self.preset = self.period_bar.preset
+        self.start_edit = self.period_bar.start_edit
+        self.end_edit = self.period_bar.end_edit
 
         self.chart_view = QChartView(self)
         self.chart_view.setObjectName("reportChart")
@@ -168,32 +139,13 @@ class ReportsView(QWidget):
     # -- the period --------------------------------------------------------------------
     def period(self) -> tuple[date, date]:
         """The chosen days, first and last included."""
-        return _pydate(self.start_edit.date()), _pydate(self.end_edit.date())
+        return self.period_bar.period()
 
     def set_period(self, start: date, end: date) -> None:
-        for edit, day in ((self.start_edit, start), (self.end_edit, end)):
-            edit.blockSignals(True)
-            edit.setDate(_qdate(day))
-            edit.blockSignals(False)
-        if self.definition.period:
-            self.refresh()
+        self.period_bar.set_period(start, end)
+        self._period_changed()
 
-    def _preset_chosen(self, index: int) -> None:
-        days = self.preset.itemData(index)
-        if days:
-            today = date.today()
-            self.set_period(today - timedelta(days=days - 1), today)
-
-    def _dates_changed(self) -> None:
-        self.preset.blockSignals(True)
-        self.preset.setCurrentIndex(len(PRESETS))  # "Chosen dates"
-        self.preset.blockSignals(False)
-        if self.end_edit.date() < self.start_edit.date():
-            sender = self.sender()
-            other = self.end_edit if sender is self.start_edit else self.start_edit
-            other.blockSignals(True)
-            other.setDate(sender.date())
-            other.blockSignals(False)
+    def _period_changed(self) -> None:
         if self.definition.period:
             self.refresh()
 

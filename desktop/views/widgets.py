@@ -1,4 +1,4 @@
-"""Small widgets the screens share: tables, headings, chips, a flow layout."""
+"""Small widgets the screens share: tables, headings, chips, a flow layout, progress."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -165,3 +166,22 @@ def show_field_errors(errors: dict[str, QLabel], general: QLabel, by_field: dict
         else:
             show_error(label, message)
     show_error(general, " ".join(unplaced))
+
+
+def show_count(bar: QProgressBar, done: int, total: int, text_format: str) -> None:
+    """Background progress on a bar: ``done`` of ``total`` shown with ``text_format``
+    (e.g. "%v of %m orders"); a busy bar while the total is unknown (``total < 0``)."""
+    if total < 0:
+        bar.setRange(0, 0)
+        return
+    bar.setRange(0, max(total, 1))
+    bar.setValue(min(done, max(total, 1)))
+    bar.setFormat(text_format)
+
+
+def stop_task(task, cancel_button: QPushButton, bar: QProgressBar, stopping_text: str) -> None:
+    """Ask a running background task (if any) to stop; its Cancel button is done meanwhile."""
+    if task is not None:
+        cancel_button.setEnabled(False)
+        bar.setFormat(stopping_text)
+        task.cancel()

@@ -1,5 +1,5 @@
 """Domain tests run against both event stores: the embedded SQLite file and a
-shared PostgreSQL database (fixture ``postgres_db`` from tests/conftest.py)."""
+shared PostgreSQL database (fixture ``store_config`` from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from desktop.config import StoreConfig, resolve
+from desktop.config import StoreConfig
 from domain.application import Houselights
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_config(request: pytest.FixtureRequest, tmp_path) -> StoreConfig:
-    if request.param == "postgresql":
-        return resolve(tmp_path, store=request.getfixturevalue("postgres_db"))
-    return resolve(tmp_path, store="sqlite")
 
 
 @pytest.fixture

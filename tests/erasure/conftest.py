@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from desktop.bootstrap import Services, bootstrap
 from desktop.config import StoreConfig, resolve
 
 #: distinctive strings that must not survive an erasure anywhere in the data folder
@@ -55,25 +53,10 @@ KEPT = {
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_config(request: pytest.FixtureRequest, tmp_path) -> StoreConfig:
+    """As in tests/conftest.py, but the store in a "data" folder of its own."""
     if request.param == "postgresql":
         return resolve(tmp_path / "data", store=request.getfixturevalue("postgres_db"))
     return resolve(tmp_path / "data", store="sqlite")
-
-
-@pytest.fixture
-def start(store_config: StoreConfig) -> Iterator[Callable[..., Services]]:
-    started: list[Services] = []
-
-    def start_(config: StoreConfig | None = None, **options) -> Services:
-        options.setdefault("staff", "maria")
-        options.setdefault("workstation", "box-office-1")
-        services = bootstrap(config or store_config, **options)
-        started.append(services)
-        return services
-
-    yield start_
-    for services in reversed(started):
-        services.close()
 
 
 def register_secret_patron(app) -> str:
