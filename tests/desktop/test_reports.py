@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,13 +16,7 @@ from desktop.report_catalog import REPORTS as DEFINITIONS
 from desktop.report_catalog import Column, ReportDefinition, register, report
 from desktop.report_printing import paint_report
 from tests.desktop.conftest import schedule
-
-POPPLER = shutil.which("pdftotext")
-
-
-def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+from tests.poppler import needs_poppler, pdf_text
 
 
 @pytest.fixture
@@ -137,7 +129,7 @@ def test_exports_csv_and_xlsx(reports, qtbot, tmp_path):
     assert values[2] == ("Box office", 3, 4, 100.0, 1, 2)  # numbers stay numbers
 
 
-@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) is not installed")
+@needs_poppler
 def test_save_as_pdf_has_the_title_the_summary_and_every_row(reports, qtbot, tmp_path):
     choose(reports, qtbot, "attendance")
     path = reports.save_pdf(tmp_path / "attendance.pdf")
@@ -147,7 +139,7 @@ def test_save_as_pdf_has_the_title_the_summary_and_every_row(reports, qtbot, tmp
     assert "The Magic Flute" in text and "Tosca" in text and "No-show rate" in text
 
 
-@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) is not installed")
+@needs_poppler
 def test_a_long_report_prints_over_several_pages(services, tmp_path):
     rows = [{"name": f"Row {i:03d}", "n": i} for i in range(200)]
     long = ReportDefinition("long", "A long report", "Two hundred rows.",
@@ -191,7 +183,7 @@ def test_a_sale_elsewhere_updates_the_report(window, services, qtbot):
     qtbot.waitUntil(lambda: "1 lost contacts" in window.reports.summary.text())
 
 
-@pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) is not installed")
+@needs_poppler
 def test_print_goes_through_the_print_dialog(reports, qtbot, tmp_path):
     from PySide6.QtCore import QTimer
     from PySide6.QtPrintSupport import QPrintDialog

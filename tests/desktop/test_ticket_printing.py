@@ -6,8 +6,6 @@ Pages are turned into pixels with poppler's pdftoppm and read back with zbar
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -31,16 +29,10 @@ from desktop.ticket_printing import (
 from desktop.ticket_symbols import MODULE_WIDTH
 from domain.money import format_cents
 from domain.ticket_codes import ALPHABET, grouped, is_own_code, new_code
+from tests.poppler import needs_poppler, pdf_text
 
 DIGIT_RUNS = next(f"3467934679{c}{d}" for c in ALPHABET for d in ALPHABET
                   if is_own_code(f"3467934679{c}{d}"))  # fmt: skip
-
-POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
-# CI installs poppler-utils and must never skip these (as with PostgreSQL in tests/conftest.py).
-needs_poppler = pytest.mark.skipif(
-    not POPPLER and os.environ.get("CI") != "true",
-    reason="poppler-utils (pdftoppm, pdftotext) is not installed",
-)
 
 
 def ticket(code: str, **changes) -> dict:
@@ -90,10 +82,7 @@ def scanned(pixels: tuple[bytes, int, int]) -> dict[str, list[str]]:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return text.split("\f")[:-1]  # every page ends with a form feed
+    return pdf_text(pdf).split("\f")[:-1]  # every page ends with a form feed
 
 
 @needs_poppler
