@@ -38,7 +38,6 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -54,6 +53,7 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from benchmarks import organization, rebuild  # noqa: E402
+from benchmarks.session import peak_rss_mb  # noqa: E402
 
 #: (key, label, unit, target text, met(value) or None)
 TARGETS = {
@@ -102,23 +102,6 @@ class Clock:
 
     def spread(self) -> dict:
         return spread(self.wall, self.cpu)
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MB.
-
-    VmHWM on Linux: ``ru_maxrss`` survives fork and exec there, so a child would
-    report its parent's peak when that was higher.
-    """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 def log(text: str) -> None:
