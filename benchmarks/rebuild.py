@@ -1,20 +1,23 @@
 """Projection rebuild throughput against raw SQLite inserts of equivalent rows.
 
 *Equivalent rows* are the rows the rebuild leaves behind: every row of every
-read-model table (FTS shadow tables excepted; they are written by the same
-triggers in both cases), inserted with ``executemany`` into an empty database
-opened the same way (``open_readmodels``: WAL, same pragmas, and the runner's
-``bulk_mode`` for long catch-ups) with the same
-schema (tables, indexes, full-text index and its triggers), in as many
-transactions as the rebuild committed. Reading the rows back is not timed.
-That is what a perfect projection would cost: no event store to read, no
-decoding, no lookups or updates, just the final rows. The ratio is
-``raw seconds / rebuild seconds`` (= rebuild rows/s over raw rows/s).
+read-model table (FTS shadow tables excepted), inserted with ``executemany``
+into an empty database opened the same way (``open_readmodels``: WAL, same
+pragmas, and the runner's ``bulk_mode`` for long catch-ups) with the same
+schema (tables, indexes, full-text indexes), in as many transactions as the
+rebuild committed. Like a rebuild from zero, it fills each full-text index once
+at the end (FTS5's ``'rebuild'``) and then creates its triggers. Reading the
+rows back is not timed. That is what a perfect projection would cost: no event
+store to read, no decoding, no lookups or updates, just the final rows. The
+ratio is ``raw seconds / rebuild seconds`` (= rebuild rows/s over raw rows/s).
 
-Both are timed in wall-clock seconds and in CPU seconds of this process
-(``time.process_time``). On a machine shared with other work the wall clock
-measures the neighbours as much as the code, so the CPU ratio is the one to
-compare; both are reported. With ``rounds`` > 1 rebuild and baseline
+Both are timed in wall-clock seconds and in CPU seconds (``time.process_time``).
+A long rebuild shares its work with a second process
+(``projections/side_process.py``) whose CPU seconds are added to the rebuild's,
+so the CPU ratio compares all the work done, on both cores, with the
+baseline's on one; the wall-clock ratio is what a person waits for. On a
+machine shared with other work the wall clock measures the neighbours as much
+as the code; both are reported. With ``rounds`` > 1 rebuild and baseline
 alternate and the best round of each counts (the spread is reported as noise).
 """
 
@@ -30,8 +33,9 @@ from projections.database import BULK_CACHE_KIB, bulk_mode, open_readmodels
 SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 
 
-def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
-    """(statements to recreate the schema in order, tables holding rows)."""
+def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(statements to recreate the schema but its triggers, in order; the triggers;
+    tables holding rows; full-text index tables)."""
     objects = conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
         " AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
@@ -42,16 +46,14 @@ def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str]]:
     def shadow(name: str) -> bool:
         return any(name == v + s for v in virtual for s in SHADOW_SUFFIXES)
 
-    statements, tables = [], []
+    statements, triggers, tables = [], [], []
     for kind, name, sql in objects:
         if shadow(name):
             continue
-        statements.append(sql)
+        (triggers if kind == "trigger" else statements).append(sql)
         if kind == "table" and name not in virtual:
             tables.append(name)
-    # triggers last, so they find their tables whatever the creation order was
-    statements.sort(key=lambda sql: sql.upper().startswith("CREATE TRIGGER"))
-    return statements, tables
+    return statements, triggers, tables, virtual
 
 
 def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
@@ -59,7 +61,7 @@ def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{readmodels}?mode=ro", uri=True)
-    statements, tables = _schema(source)
+    statements, triggers, tables, virtual = _schema(source)
     total = sum(source.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables)
     db = open_readmodels(target)
     conn = db.conn
@@ -97,6 +99,16 @@ def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
         seconds += time.perf_counter() - started
         cpu += time.process_time() - started_cpu
         commits += 1
+    # the full-text indexes filled once at the end, then their triggers: as a rebuild does
+    started, started_cpu = time.perf_counter(), time.process_time()
+    conn.execute("BEGIN")
+    for fts in virtual:
+        conn.execute(f"INSERT INTO [{fts}] ([{fts}]) VALUES ('rebuild')")
+    for sql in triggers:
+        conn.execute(sql)
+    conn.execute("COMMIT")
+    seconds += time.perf_counter() - started
+    cpu += time.process_time() - started_cpu
     bulk.__exit__(None, None, None)
     conn.close()
     source.close()
@@ -143,7 +155,9 @@ def measure(runner, scratch: Path, rounds: int = 1) -> dict:
     for _ in range(rounds):
         started, started_cpu = time.perf_counter(), time.process_time()
         events = runner.rebuild()
-        rebuilds.append((time.perf_counter() - started, time.process_time() - started_cpu))
+        seconds, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        # a long rebuild shares the work with a second process: its CPU counts too
+        rebuilds.append((seconds, cpu + (runner.side_cpu_s if runner.side_copied else 0.0)))
         transactions = math.ceil(events / runner.batch_size)
         raws.append(raw_insert(runner.path, scratch, transactions))
     rebuild_s = min(w for w, _ in rebuilds)
@@ -153,6 +167,8 @@ def measure(runner, scratch: Path, rounds: int = 1) -> dict:
     rows = raws[0]["rows"]
     loose = raw_per_event(scratch, events, runner.batch_size)
     return {
+        "side_process": sorted(runner.side_copied),
+        "side_error": runner.side_error,
         "events": events,
         "rows": rows,
         "transactions": raws[0]["transactions"],

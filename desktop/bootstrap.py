@@ -31,6 +31,12 @@ class Services:
         self.app.close()
 
 
+def open_store(env: dict[str, str]) -> Houselights:
+    """The event store ``env`` names: how the second process of a long rebuild reads
+    the events (``projections/side_process.py``)."""
+    return Houselights(env=env)
+
+
 def bootstrap(
     config: StoreConfig | None = None,
     *,
@@ -56,6 +62,7 @@ def bootstrap(
         batch_size=batch_size,
     )
     app.subscribe(runner.notify)
+    runner.side_store = (open_store, config.eventsourcing_env())
     runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
     if catch_up:
         runner.catch_up()

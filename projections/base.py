@@ -75,6 +75,11 @@ class Projection:
         for table in self.tables:
             db.conn.execute(f"DROP TABLE IF EXISTS [{table}]")
 
+    #: may be rebuilt by a second process (``projections/side_process.py``): builds with
+    #: no arguments, has no full-text index, and its handlers read only tables of
+    #: projections that are marked too
+    side_process: ClassVar[bool] = False
+
     #: full-text indexes kept by triggers, as {fts table: (trigger names)}: external
     #: content FTS5 tables whose triggers ``create()`` makes. During a rebuild from
     #: zero (bulk mode) the triggers are dropped and each index is filled once at the

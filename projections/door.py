@@ -27,6 +27,7 @@ def _folded(first: str, last: str) -> str:
 class DoorReadModel(Projection):
     name = "door"
     version = 2
+    side_process = True
     tables = ("door_performances", "door_tickets", "door_orders", "door_patrons",
               "door_donations", "door_scans")  # fmt: skip
 

@@ -65,6 +65,7 @@ def _now() -> datetime:
 class Ladder(Projection):
     name = "ladder"
     version = 2
+    side_process = True
     tables = ("ladder_shows", "ladder_facts", "ladder_tickets", "ladder_rungs", "ladder_moves",
               "ladder_dirty")  # fmt: skip
 

@@ -24,6 +24,7 @@ from projections.base import Projection, iso, run_script
 class PatronMerges(Projection):
     name = "patron_merges"
     version = 1
+    side_process = True
     tables = ("patron_aliases", "duplicate_dismissals")
 
     def __init__(self) -> None:

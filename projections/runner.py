@@ -10,6 +10,9 @@
 * eventsourcing's SQLite recorder has no subscriptions: the application calls
   ``notify()`` after each save in this process, and ``poll()`` picks up events
   appended by other processes or workstations.
+* A long rebuild from zero uses a second core when ``side_store`` says how to
+  open the event store elsewhere: the ``side_process`` projections are rebuilt
+  by a second process and copied in at the end (``projections/side_process.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sqlite_utils import Database
 
 from projections.base import Projection
 from projections.database import bulk_mode, open_readmodels
+from projections.side_process import SideRebuild, StoreOpener
 
 ProgressFn = Callable[[int, int], None]
 Handler = Callable[[Database, Any, int], None]
@@ -34,6 +38,9 @@ ERASED_EVENT = "Patron.Erased"
 CancelFn = Callable[[], bool]
 #: a catch-up longer than this many batches runs in bulk mode (bigger cache, fewer checkpoints)
 BULK_AFTER = 5
+#: a rebuild from zero of more events than this is shared with a second process (when
+#: ``side_store`` is set): below it, starting that process costs more than it saves
+SIDE_AFTER = 50_000
 
 
 class ProjectionRunner:
@@ -62,6 +69,17 @@ class ProjectionRunner:
         #: models may still hold; ``erasure_ready(ids)`` says whether the store is redacted
         self.pending_erasures: set[str] = set()
         self.erasure_ready: Callable[[set[str]], bool] | None = None
+        #: (opener, env): how a second process opens this event store, for long rebuilds
+        #: from zero (``projections/side_process.py``); None rebuilds in this process only
+        self.side_store: tuple[StoreOpener, dict[str, str]] | None = None
+        self.side_after = SIDE_AFTER
+        #: why the last second process failed ("" if it did not); after a failure the
+        #: runner rebuilds everything itself for the rest of its life
+        self.side_error = ""
+        #: the positions the last second process handed over, by projection (reports)
+        self.side_copied: dict[str, int] = {}
+        #: and the CPU seconds it took (this process's own are the caller's to measure)
+        self.side_cpu_s = 0.0
         self._setup()
 
     # -- databases --------------------------------------------------------
@@ -208,6 +226,10 @@ class ProjectionRunner:
                     for projection in fresh:
                         projection.bulk_begin(db)
                 try:
+                    side = self._start_side(fresh, start, head)
+                    if side is not None:
+                        return self._with_side(db, side, positions, head, total, progress,
+                                               cancelled)  # fmt: skip
                     return self._batches(db, positions, start, head, total, progress, cancelled,
                                          collect)  # fmt: skip
                 finally:
@@ -215,6 +237,60 @@ class ProjectionRunner:
                         for projection in fresh:
                             projection.bulk_end(db)
         return self._batches(db, positions, start, head, total, progress, cancelled, collect)
+
+    def _start_side(self, fresh: list[Projection], start: int, head: int) -> SideRebuild | None:
+        """The second process of a long rebuild from zero, or None (not worth it, not
+        possible, or failed before in this runner)."""
+        if self.side_store is None or self.side_error or start or head < self.side_after:
+            return None
+        side = [p for p in fresh if p.side_process]
+        if not side or len(side) == len(self.projections):
+            return None
+        opener, env = self.side_store
+        return SideRebuild.start(opener, env, side, self.path, head, self.batch_size)
+
+    def _with_side(self, db: Database, side: SideRebuild, positions: dict[str, int],
+                   head: int, total: int, progress: ProgressFn | None,
+                   cancelled: CancelFn | None) -> int:  # fmt: skip
+        """Rebuild from zero: the side projections in the second process, the others here,
+        then copy theirs in. Should the second process fail, they are rebuilt here."""
+        everyone, topics = self.projections, self._topics
+        self.projections = [p for p in everyone if p not in side.projections]
+        self._topics = {}
+        here = 0
+
+        def shown(count: int, _total: int) -> None:  # both processes' work as one figure
+            nonlocal here
+            here = count
+            if progress is not None:
+                progress(min(total, (count + side.done()) // 2), total)
+
+        def stop() -> bool:
+            if cancelled is not None and cancelled():
+                side.cancel()
+                return True
+            return False
+
+        try:
+            done = self._batches(db, positions, 0, head, total, shown, stop, False)
+            finished = side.wait(tick=lambda: shown(here, total), cancelled=cancelled)
+        except BaseException:
+            side.discard()
+            raise
+        finally:
+            self.projections, self._topics = everyone, topics
+        if not finished:
+            self.side_error = side.error or "failed"
+            side.discard()
+            if not stop():
+                behind = min(positions.values(), default=head)
+                return max(done, self._batches(db, positions, behind, head, head - behind,
+                                               progress, cancelled, False))  # fmt: skip
+            return done
+        self.side_copied = side.merge(db)
+        self.side_cpu_s = side.cpu_seconds
+        positions.update(self.side_copied)
+        return done
 
     def _batches(self, db: Database, positions: dict[str, int], start: int, head: int,
                  total: int, progress: ProgressFn | None, cancelled: CancelFn | None,

@@ -49,6 +49,7 @@ def donation_key(donation_id: str) -> str:
 class ThankYouQueue(Projection):
     name = "thank_yous"
     version = 2
+    side_process = True
     tables = ("ty_productions", "ty_performances", "ty_patrons", "ty_tickets", "ty_queue",
               "ty_aliases")  # fmt: skip
 

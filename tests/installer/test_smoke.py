@@ -20,6 +20,7 @@ def test_smoke_run_admits_a_ticket_through_the_door_and_exits_0(tmp_path):
     assert "smoke: door: ADMIT for ticket" in done.stdout
     assert "smoke: zbar: read the printed barcode" in done.stdout
     assert "smoke: libraries: argon2 PIN hash, AES-GCM cipher" in done.stdout
+    assert "read models built by a second process" in done.stdout  # spawn works here too
     assert "smoke test passed: ADMIT at the door" in done.stdout
     assert not (tmp_path / "never-touched").exists()  # throwaway data only
 
@@ -46,6 +47,17 @@ def test_an_unexpected_error_fails_the_smoke_run_too(monkeypatch, capsys):
     monkeypatch.setattr(smoke, "run_smoke", broken)
     assert cli.main(["--smoke"]) == 1
     assert "No module named 'pluggy'" in capsys.readouterr().err
+
+
+def test_a_second_process_that_fails_fails_the_smoke_run():
+    class Runner:
+        batch_size, side_after, side_error, side_copied = 2000, 50_000, "boom", {}
+
+        def rebuild(self):
+            return 7
+
+    with pytest.raises(smoke.SmokeFailed, match="second process failed: boom"):
+        smoke.check_shared_rebuild(Runner())
 
 
 def test_the_library_check_names_a_library_that_does_not_work(monkeypatch):

@@ -1,0 +1,214 @@
+"""A long rebuild on two cores: some read models are built by a second process.
+
+A rebuild from zero is CPU-bound Python (decoding events, working out rows)
+on one core. The projections marked ``side_process = True`` are self-contained
+(they read only their own tables and build with no arguments), so a second
+process can rebuild them from the same event store, into a file of their own
+next to the read models, while this process rebuilds the others. When both
+are done their tables are copied into the read models in one transaction
+(``INSERT INTO t SELECT * FROM side.t``: the same schema on both sides lets
+SQLite copy the pages as they are, much faster than inserting rows), together
+with their positions. Then the side file is deleted.
+
+Nothing can be lost or applied twice: the side projections' positions in the
+read models stay at zero until the copy commits, so after a crash (of either
+process) they are simply rebuilt again; a side file left behind is deleted
+before a new one is started. If the second process cannot start or fails, the
+runner rebuilds those projections itself, as it always did.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from projections.base import Projection
+
+log = logging.getLogger(__name__)
+
+#: ``opener(env)``: how the second process opens the event store; what it returns has
+#: the ``recorder`` and ``mapper`` to read it with (an application) and ``close()``
+StoreOpener = Callable[[dict[str, str]], Any]
+#: how often the waiting process looks at the second one (seconds)
+POLL_S = 0.1
+SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def side_path(readmodels: Path) -> Path:
+    return readmodels.with_name(readmodels.name + ".side")
+
+
+def remove(path: Path) -> None:
+    for suffix in SUFFIXES:
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projection]],
+           path: str, main_path: str, until: int, batch_size: int, done, cancel,
+           result) -> None:  # fmt: skip
+    """The second process: rebuild ``classes`` into ``path`` up to ``until``."""
+    from projections.runner import ProjectionRunner
+
+    try:
+        store = opener(env)
+        runner = ProjectionRunner(store.recorder, store.mapper, path,
+                                  [cls() for cls in classes], batch_size=batch_size)  # fmt: skip
+        _copy_kept_tables(runner, main_path)
+
+        def progress(count: int, _total: int) -> None:
+            done.value = count
+
+        parent = multiprocessing.parent_process()
+
+        def stop() -> bool:  # asked to, or the app that started this is gone (killed)
+            return cancel.is_set() or (parent is not None and not parent.is_alive())
+
+        started = time.process_time()
+        runner.catch_up(progress=progress, cancelled=stop, until=until)
+        runner.close()
+        store.close()
+        result.send(("ok", time.process_time() - started))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which falls back
+        result.send(("error", traceback.format_exc()))
+    finally:
+        result.close()
+
+
+def _copy_kept_tables(runner, main_path: str) -> None:
+    """Tables a projection creates but keeps across rebuilds (the ladder's rules) hold
+    the office's settings: the side file starts with the read models' copy of them."""
+    db = runner.db()
+    dropped = {table for p in runner.projections for table in p.tables}
+    kept = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'"
+                                              " AND name NOT LIKE 'sqlite_%'")}  # fmt: skip
+    kept -= dropped | {"projection_positions"}
+    if not kept:
+        return
+    db.conn.execute("ATTACH DATABASE ? AS readmodels", (main_path,))  # only read
+    try:
+        found = {row[0] for row in db.conn.execute(
+            "SELECT name FROM readmodels.sqlite_master WHERE type='table'")}  # fmt: skip
+        with db.atomic():
+            for table in sorted(kept & found):
+                db.conn.execute(f"INSERT OR REPLACE INTO main.[{table}]"
+                                f" SELECT * FROM readmodels.[{table}]")  # fmt: skip
+    finally:
+        db.conn.execute("DETACH DATABASE readmodels")
+
+
+class SideRebuild:
+    """The second process of one rebuild, from ``start`` to ``wait`` and ``merge``."""
+
+    def __init__(self, projections: Sequence[Projection], path: Path, process, pipe, done,
+                 cancel) -> None:  # fmt: skip
+        self.projections = list(projections)
+        self.path = path
+        self._process = process
+        self._pipe = pipe
+        self._done = done
+        self._cancel = cancel
+        self.error = ""
+        #: CPU seconds the second process spent rebuilding (benchmarks report it)
+        self.cpu_seconds = 0.0
+
+    @classmethod
+    def start(cls, opener: StoreOpener, env: dict[str, str], projections: Sequence[Projection],
+              readmodels: Path, until: int, batch_size: int) -> SideRebuild | None:  # fmt: skip
+        """Start the second process, or None (logged) when it cannot be started."""
+        path = side_path(readmodels)
+        remove(path)
+        context = multiprocessing.get_context("spawn")  # never fork a process running Qt
+        done, cancel = context.Value("q", 0), context.Event()
+        receive, send = context.Pipe(duplex=False)
+        classes = [type(p) for p in projections]
+        process = context.Process(
+            target=_child, name="houselights-rebuild", daemon=True,
+            args=(opener, env, classes, str(path), str(readmodels), until, batch_size, done,
+                  cancel, send),
+        )  # fmt: skip
+        try:
+            process.start()
+        except Exception as error:  # noqa: BLE001 - the runner rebuilds them itself
+            log.warning("could not start a second process for the rebuild: %s", error)
+            return None
+        send.close()
+        return cls(projections, path, process, receive, done, cancel)
+
+    def done(self) -> int:
+        """Events the second process has applied so far."""
+        return self._done.value
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def wait(self, tick: Callable[[], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> bool:  # fmt: skip
+        """Wait for the second process; True when it finished without an error.
+
+        ``tick`` runs while waiting (progress); ``cancelled`` is passed on."""
+        outcome = None
+        while outcome is None:
+            if cancelled is not None and cancelled():
+                self.cancel()
+            if self._pipe.poll(POLL_S):
+                try:
+                    outcome = self._pipe.recv()
+                except EOFError:
+                    outcome = ("error", "the second process stopped without a word")
+            elif not self._process.is_alive():
+                time.sleep(POLL_S)  # its last message may still be on its way
+                if not self._pipe.poll():
+                    outcome = ("error", f"the second process ended ({self._process.exitcode})")
+            if tick is not None:
+                tick()
+        self._process.join(timeout=30)
+        self._pipe.close()
+        status, detail = outcome
+        if status != "ok":
+            self.error = detail
+            log.warning("the rebuild's second process failed; rebuilding here: %s", detail)
+            return False
+        self.cpu_seconds = detail
+        return True
+
+    def merge(self, db) -> dict[str, int]:
+        """Copy the side file's tables and positions into the read models (one
+        transaction); returns the positions copied. The side file is then deleted."""
+        conn = db.conn
+        conn.execute("ATTACH DATABASE ? AS side", (str(self.path),))
+        try:
+            positions = dict(conn.execute("SELECT name, position FROM side.projection_positions"))
+            found = {row[0] for row in conn.execute(
+                "SELECT name FROM side.sqlite_master WHERE type='table'")}  # fmt: skip
+            copied = {}
+            with db.atomic():
+                for projection in self.projections:
+                    position = positions.get(projection.name, 0)
+                    if not position:
+                        continue
+                    for table in projection.tables:
+                        if table in found:
+                            conn.execute(f"DELETE FROM main.[{table}]")
+                            conn.execute(f"INSERT INTO main.[{table}] SELECT * FROM side.[{table}]")
+                    conn.execute("UPDATE main.projection_positions SET position = ? WHERE name = ?",
+                                 (position, projection.name))  # fmt: skip
+                    copied[projection.name] = position
+        finally:
+            conn.execute("DETACH DATABASE side")
+        remove(self.path)
+        return copied
+
+    def discard(self) -> None:
+        """Stop the second process (if still running) and delete its file."""
+        self.cancel()
+        if self._process.is_alive():
+            self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=10)
+        remove(self.path)
