@@ -19,6 +19,13 @@ COLUMNS = (
 )  # fmt: skip
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+#: a token as the full-text index cuts one (unicode61: letters and digits; "_" separates)
+_INDEXED_WORD = re.compile(r"[^\W_]+")
+#: how many patrons, in name order, a one- or two-character search looks through
+#: before it asks the full-text index instead (see ``search``). One character: far,
+#: because the index is slow then (a name-only prefix still reads every word with that
+#: letter, "org" of every address for "o"); two: less far, the index is quicker.
+WALK_ROWS = {1: 20_000, 2: 5_000}
 
 
 def sort_key(first_name: str, last_name: str) -> str:
@@ -28,7 +35,8 @@ def sort_key(first_name: str, last_name: str) -> str:
 class PatronDirectory(Projection):
     name = "patron_directory"
     #: v2: ``merged_into`` (a record merged into another leaves search and the list)
-    version = 2
+    #: v3: ``short_prefixes`` (one- and two-character searches walk the name order)
+    version = 3
     tables = ("patrons_fts", "patrons")
     fts_triggers = {"patrons_fts": ("patrons_ai", "patrons_ad", "patrons_au")}
 
@@ -56,9 +64,12 @@ class PatronDirectory(Projection):
                 email_consent INTEGER, tags TEXT, household TEXT, source TEXT,
                 registered_at TEXT, updated_at TEXT, last_activity_at TEXT,
                 interactions INTEGER NOT NULL DEFAULT 0,
-                merged_into TEXT
+                merged_into TEXT,
+                short_prefixes TEXT NOT NULL DEFAULT ''
             );
             CREATE INDEX IF NOT EXISTS patrons_sort ON patrons (sort_key, id);
+            CREATE INDEX IF NOT EXISTS patrons_short
+                ON patrons (sort_key, id, short_prefixes) WHERE merged_into IS NULL;
             CREATE INDEX IF NOT EXISTS patrons_email ON patrons (email);
             CREATE INDEX IF NOT EXISTS patrons_phone ON patrons (phone_digits);
             CREATE VIRTUAL TABLE IF NOT EXISTS patrons_fts USING fts5(
@@ -90,20 +101,20 @@ class PatronDirectory(Projection):
     def _registered(self, db: Database, e, position: int) -> None:
         address = e.address or {}
         when = iso(e.occurred_at)
+        name = " ".join(p for p in (e.first_name, e.last_name) if p)
+        digits, tags = normalize_phone(e.phone).lstrip("+"), ", ".join(e.tags)
         db.conn.execute(
             "INSERT OR REPLACE INTO patrons (id, first_name, last_name, name, sort_key, email,"
             " phone, phone_digits, street, city, region, postal_code, country, email_consent,"
-            " tags, household, source, registered_at, updated_at, last_activity_at, interactions)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+            " tags, household, source, registered_at, updated_at, last_activity_at, interactions,"
+            " short_prefixes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
             (
-                str(e.originator_id), e.first_name, e.last_name,
-                " ".join(p for p in (e.first_name, e.last_name) if p),
-                sort_key(e.first_name, e.last_name), e.email, e.phone,
-                normalize_phone(e.phone).lstrip("+"),
+                str(e.originator_id), e.first_name, e.last_name, name,
+                sort_key(e.first_name, e.last_name), e.email, e.phone, digits,
                 address.get("street", ""), address.get("city", ""), address.get("region", ""),
                 address.get("postal_code", ""), address.get("country", ""),
-                int(bool(e.email_consent)), ", ".join(e.tags), e.household, e.source,
-                when, when, when,
+                int(bool(e.email_consent)), tags, e.household, e.source,
+                when, when, when, short_prefixes(name, e.email, e.phone, digits, tags),
             ),
         )  # fmt: skip
 
@@ -141,6 +152,7 @@ class PatronDirectory(Projection):
             f"UPDATE patrons SET {', '.join(sets)}, {self._touch_sql()} WHERE id = ?",
             (*params, when, when, str(e.originator_id)),
         )
+        _refresh_short_prefixes(db, str(e.originator_id))
 
     def _tags_changed(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
@@ -148,6 +160,7 @@ class PatronDirectory(Projection):
             f"UPDATE patrons SET tags = ?, {self._touch_sql()} WHERE id = ?",
             (", ".join(e.tags), when, when, str(e.originator_id)),
         )
+        _refresh_short_prefixes(db, str(e.originator_id))
 
     def _household_set(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
@@ -172,6 +185,7 @@ class PatronDirectory(Projection):
             "UPDATE patrons SET name = ?, sort_key = ? WHERE id = ?",
             (ERASED, "\uffff", str(e.originator_id)),
         )
+        _refresh_short_prefixes(db, str(e.originator_id))
         self._touched(db, e, position)
 
     def _touched(self, db: Database, e, position: int) -> None:
@@ -180,6 +194,25 @@ class PatronDirectory(Projection):
             f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?",
             (when, when, str(e.originator_id)),
         )
+
+
+def short_prefixes(name: str, email: str, phone: str, phone_digits: str, tags: str) -> str:
+    """What one- and two-character searches look for, as text: " x. " for each first
+    letter of a word of the name (a single character searches names only), " xy " for
+    the first two of every word of every searched field; words cut and written as the
+    full-text index has them."""
+    marks = {word[0] + "." for word in _INDEXED_WORD.findall(as_indexed(name or ""))}
+    for text in (name, email, phone, phone_digits, tags):
+        marks.update(w[:2] for w in _INDEXED_WORD.findall(as_indexed(text or "")) if len(w) > 1)
+    return f" {' '.join(sorted(marks))} " if marks else ""
+
+
+def _refresh_short_prefixes(db: Database, patron_id: str) -> None:
+    row = db.conn.execute("SELECT name, email, phone, phone_digits, tags FROM patrons"
+                          " WHERE id = ?", (patron_id,)).fetchone()  # fmt: skip
+    if row is not None:
+        db.conn.execute("UPDATE patrons SET short_prefixes = ? WHERE id = ?",
+                        (short_prefixes(*row), patron_id))  # fmt: skip
 
 
 # -- queries used by views and the command line ------------------------------
@@ -218,6 +251,38 @@ def search(db: Database, text: str, limit: int = 200) -> list[dict]:
     query = fts_query(text)
     if not query:
         return page(db, limit=limit)
+    mark = _short_mark(text)
+    if mark:
+        # One or two characters match thousands of patrons; the full-text index would
+        # hand them all over to be sorted. Walking the name order instead (an index that
+        # holds each patron's short prefixes) finds the first ``limit`` within a few
+        # hundred rows -- unless the prefix is rare, and then the index is quick.
+        found = [row[0] for row in db.conn.execute(
+            "SELECT rowid FROM (SELECT rowid, sort_key, id, short_prefixes FROM patrons"
+            " INDEXED BY patrons_short WHERE merged_into IS NULL ORDER BY sort_key, id LIMIT ?)"
+            " WHERE instr(short_prefixes, ?) LIMIT ?",
+            (WALK_ROWS[len(mark.strip(" ."))], mark, limit),
+        )]  # fmt: skip
+        if len(found) == limit:
+            cur = db.conn.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM patrons WHERE rowid IN"
+                f" ({','.join('?' * len(found))}) ORDER BY sort_key, id", found)  # fmt: skip
+            return [_row(cur, r) for r in cur.fetchall()]
+    return _search_index(db, query, limit)
+
+
+def _short_mark(text: str) -> str:
+    """ " x. " or " xy " when ``text`` is one word of one or two characters, else ""."""
+    words = _TOKEN.findall(as_indexed(text))
+    if len(words) != 1 or not 1 <= len(words[0]) <= 2:
+        return ""
+    if _INDEXED_WORD.fullmatch(words[0]) is None or len(text.split()) != 1:
+        return ""
+    return f" {words[0]}. " if len(words[0]) == 1 else f" {words[0]} "
+
+
+def _search_index(db: Database, query: str, limit: int) -> list[dict]:
+    """The full-text index's matches for an FTS5 ``query``, in name order."""
     cur = db.conn.execute(
         f"SELECT {', '.join('p.' + c for c in COLUMNS)} FROM patrons_fts"
         " JOIN patrons p ON p.rowid = patrons_fts.rowid"

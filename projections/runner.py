@@ -17,7 +17,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,8 @@ from projections.side_process import SideRebuild, StoreOpener
 
 ProgressFn = Callable[[int, int], None]
 Handler = Callable[[Database, Any, int], None]
+log = logging.getLogger(__name__)
+
 #: the event after which read models must forget a patron's personal data (issue 9)
 ERASED_EVENT = "Patron.Erased"
 CancelFn = Callable[[], bool]
@@ -272,8 +276,11 @@ class ProjectionRunner:
             return False
 
         try:
+            started = time.perf_counter()
             done = self._batches(db, positions, 0, head, total, shown, stop, False)
+            mine = time.perf_counter() - started
             finished = side.wait(tick=lambda: shown(here, total), cancelled=cancelled)
+            waited = time.perf_counter() - started - mine
         except BaseException:
             side.discard()
             raise
@@ -287,7 +294,11 @@ class ProjectionRunner:
                 return max(done, self._batches(db, positions, behind, head, head - behind,
                                                progress, cancelled, False))  # fmt: skip
             return done
+        copying = time.perf_counter()
         self.side_copied = side.merge(db)
+        log.info("rebuilt %d events on two processes: this one %.1f s, then %.1f s waiting for"
+                 " the second (%.1f s CPU), %.1f s copying its tables", head, mine, waited,
+                 side.cpu_seconds, time.perf_counter() - copying)  # fmt: skip
         self.side_cpu_s = side.cpu_seconds
         positions.update(self.side_copied)
         return done

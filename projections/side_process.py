@@ -58,6 +58,7 @@ def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projecti
         store = opener(env)
         runner = ProjectionRunner(store.recorder, store.mapper, path,
                                   [cls() for cls in classes], batch_size=batch_size)  # fmt: skip
+        scratch(runner.db())
         _copy_kept_tables(runner, main_path)
 
         def progress(count: int, _total: int) -> None:
@@ -77,6 +78,15 @@ def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projecti
         result.send(("error", traceback.format_exc()))
     finally:
         result.close()
+
+
+def scratch(db) -> None:
+    """The side file is scratch: it is copied into the read models or thrown away, never
+    read by the app, so it needs no write-ahead log and no syncing to the disk (a crash
+    discards it). The rollback journal stays, in memory, so a failed batch still rolls
+    back before the process reports its error."""
+    db.conn.execute("PRAGMA journal_mode=MEMORY")
+    db.conn.execute("PRAGMA synchronous=OFF")
 
 
 def _copy_kept_tables(runner, main_path: str) -> None:

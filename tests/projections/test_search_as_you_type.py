@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from projections import patron_directory
 from projections.patron_directory import search
 
 
@@ -107,3 +108,79 @@ def test_a_single_character_finds_names_only_then_every_field_from_the_second(di
     assert names(directory, "5") == []  # no name starts with a digit
     assert names(directory, "55") == ["Grace Hopper", "Ada Lovelace"]
     assert names(directory, "ex") == ["Zoë Adams", "Grace Hopper", "Ada Lovelace", "Adam Zimmer"]
+
+
+# -- one or two characters over a big directory: the walk in name order -------------------
+FIRSTS = ["Maria", "Mårten", "Mei", "Ma", "Zoë", "Jo", "Łucja", "Ómar", "Anne-Marie", "M."]
+LASTS = ["Martin", "Müller", "Ng", "Okafor", "Mac Donald", "Dvořák", "O'Brien", "Ma", "Smith"]
+
+
+@pytest.fixture
+def big_directory(services):
+    """Hundreds of patrons sharing first letters, with accents, hyphens, apostrophes,
+    one-letter words, underscores in emails, phones and interests; some merged away."""
+    app = services.app
+    ids = []
+    with app.batch(size=200):
+        for n in range(330):
+            first, last = FIRSTS[n % len(FIRSTS)], LASTS[n * 7 % len(LASTS)]
+            email = f"{first[:2].lower()}_{n}@m{n % 4}.example" if n % 3 else ""
+            ids.append(app.register_patron(
+                first, last, email=email, phone=f"55{n % 10} 01{n:03d}" if n % 2 else "",
+                tags=["mailing list", "jazz"][: n % 3]))  # fmt: skip
+    services.runner.catch_up()
+    for duplicate, survivor in zip(ids[1:40:6], ids[2:40:6], strict=True):
+        app.merge_patrons(str(duplicate), str(survivor))
+    app.update_contact(str(ids[3]), first_name="Quentin", email="qq@example.org")
+    app.set_tags(str(ids[5]), ["masterclass"])
+    services.runner.catch_up()
+    return services
+
+
+QUERIES = ["m", "M", "ma", "Mä", "mu", "mü", "o", "ó", "ob", "j", "jo", "z", "zo", "n", "ng",
+           "5", "55", "01", "q", "qq", "ja", "ex", "e", "d", "dv", "ł", "łu", "x", "xy", "_",
+           "m_", "m.", "a-", "ma jo"]  # fmt: skip
+
+
+@pytest.mark.parametrize("limit", [200, 40, 1])
+def test_short_searches_walk_the_name_order_and_find_what_the_index_finds(big_directory,
+                                                                           limit):  # fmt: skip
+    db = big_directory.runner.db()
+    for text in QUERIES:
+        query = patron_directory.fts_query(text)
+        expected = patron_directory._search_index(db, query, limit) if query else None
+        assert patron_directory.search(db, text, limit) == (
+            expected if query else patron_directory.page(db, limit=limit)
+        ), text
+
+
+def test_a_common_short_search_never_asks_the_index(big_directory, monkeypatch):
+    db = big_directory.runner.db()
+    expected = {t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
+                for t in ("m", "ma", "jo", "55")}  # fmt: skip
+    assert all(len(rows) == 30 for rows in expected.values())  # common enough to walk
+
+    def index_asked(*_args):
+        raise AssertionError("a common one- or two-character search sorted every match")
+
+    monkeypatch.setattr(patron_directory, "_search_index", index_asked)
+    for text, rows in expected.items():
+        assert patron_directory.search(db, text, 30) == rows
+
+
+def test_short_prefixes_follow_contact_and_interest_changes(big_directory):
+    db = big_directory.runner.db()
+
+    def marks(patron_id: str) -> set[str]:
+        (text,) = db.conn.execute("SELECT short_prefixes FROM patrons WHERE id = ?",
+                                  (patron_id,)).fetchone()  # fmt: skip
+        return set(text.split())
+
+    quentin = db.conn.execute("SELECT id FROM patrons WHERE first_name = 'Quentin'").fetchone()[0]
+    assert {"q.", "qu", "qq", "ex", "or"} <= marks(quentin)
+    big_directory.app.update_contact(quentin, first_name="Rosa", email="")
+    big_directory.app.set_tags(quentin, ["wheelchair"])
+    big_directory.runner.catch_up()
+    assert {"r.", "ro", "wh"} <= marks(quentin)
+    assert not {"q.", "qu", "qq", "ex"} & marks(quentin)
+    assert "Rosa" in [r["first_name"] for r in search(db, "wh", 200)]
