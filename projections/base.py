@@ -37,6 +37,34 @@ def run_script(db: Database, script: str) -> None:
         raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
 
 
+class PendingRows:
+    """Rows a projection inserts once per batch with one ``executemany`` (in the batch's
+    transaction, at ``batch_done``), kept by key until then.
+
+    A handler about to read or change one of them by its key calls ``need(db, key)``
+    first, and one reading them any other way calls ``flush(db)``: the rows are then
+    written at once, so every statement sees what it would have seen row by row. The
+    same key added twice in a batch writes the first before keeping the second."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+        self.rows: dict[str, tuple] = {}
+
+    def add(self, db: Database, key: str, row: tuple) -> None:
+        if key in self.rows:
+            self.flush(db)
+        self.rows[key] = row
+
+    def need(self, db: Database, key: str) -> None:
+        if key in self.rows:
+            self.flush(db)
+
+    def flush(self, db: Database) -> None:
+        if self.rows:
+            db.conn.executemany(self.sql, list(self.rows.values()))
+            self.rows = {}
+
+
 def event_name(event: Any) -> str:
     """'Patron.Registered' for the event class nested in the Patron aggregate."""
     return type(event).__qualname__
@@ -51,6 +79,11 @@ class Projection:
     ``handlers`` keyed by event name (``"Patron.Registered"``). Handlers get
     ``(db, event, position)`` and write with ``db.conn.execute``; the runner
     wraps each batch of events in one transaction together with the position.
+
+    Rows may wait in memory and go in once per batch, at ``batch_done`` (the timeline's
+    rows, the door's scans, tickets in ``PendingRows``), as long as every handler that
+    reads or changes such rows writes the waiting ones first (``flush_rows``,
+    ``PendingRows.need``/``flush``): a batch must leave what row-by-row writing would.
     """
 
     name: ClassVar[str] = ""

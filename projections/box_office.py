@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from projections.base import Projection, iso, run_script
+from projections.base import PendingRows, Projection, iso, run_script
 from projections.patron_merges import in_family
 
 PERFORMANCE_KEYS = ("id", "production_id", "title", "starts_at", "venue", "capacity", "sold",
@@ -44,6 +44,10 @@ class BoxOffice(Projection):
         super().__init__()
         #: per performance: [sold, admitted, revenue cents] changes not yet written
         self._counts: dict[str, list[int]] = {}
+        #: tickets issued in the batch being applied (read back by id only)
+        self._tickets = PendingRows(
+            "INSERT OR REPLACE INTO bo_tickets VALUES (?,?,?,?,?,?,?,?,?,?)"
+        )
         on = self.on
         on("Production.Created")(self._production_created)
         on("Production.Renamed")(self._production_renamed)
@@ -219,6 +223,7 @@ class BoxOffice(Projection):
             self._counts = {}
 
     def batch_done(self, db: Database, final: bool) -> None:
+        self._tickets.flush(db)
         self._flush_counts(db)
 
     def _seats_taken(self, db, e, position):
@@ -244,19 +249,20 @@ class BoxOffice(Projection):
         self._count(performance_id, cents=cents)
 
     def _ticket(self, db, e) -> tuple[str, int] | None:
+        self._tickets.need(db, str(e.originator_id))
         return db.conn.execute("SELECT performance_id, price_cents FROM bo_tickets WHERE id = ?",
                                (str(e.originator_id),)).fetchone()  # fmt: skip
 
     def _set_status(self, db, e, status: str) -> None:
+        self._tickets.need(db, str(e.originator_id))
         db.conn.execute("UPDATE bo_tickets SET status = ? WHERE id = ?",
                         (status, str(e.originator_id)))  # fmt: skip
 
     def _ticket_issued(self, db, e, position):
-        db.conn.execute(
-            "INSERT OR REPLACE INTO bo_tickets VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.code, e.performance_id, _opt(e.patron_id), e.order_id,
-             e.price_level, e.price_cents, e.channel, "valid", iso(e.occurred_at)),
-        )  # fmt: skip
+        ticket = str(e.originator_id)
+        self._tickets.add(db, ticket, (
+            ticket, e.code, e.performance_id, _opt(e.patron_id), e.order_id, e.price_level,
+            e.price_cents, e.channel, "valid", iso(e.occurred_at)))  # fmt: skip
         self._revenue(db, e.performance_id, e.price_cents)
 
     def _ticket_refunded(self, db, e, position):

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from domain.contact import fold
 from domain.loyalty import PatronFacts
-from projections.base import Projection, iso, run_script
+from projections.base import PendingRows, Projection, iso, run_script
 from projections.patron_merges import family, survivor
 
 
@@ -35,6 +35,10 @@ class DoorReadModel(Projection):
         super().__init__()
         #: scans of the batch being applied, inserted together by ``batch_done``
         self._scans: list[tuple] = []
+        #: tickets issued in the batch being applied (read back by id only)
+        self._tickets = PendingRows(
+            "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL)"
+        )
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
@@ -128,13 +132,13 @@ class DoorReadModel(Projection):
 
     # -- tickets and scans ---------------------------------------------------
     def _ticket_issued(self, db: Database, e, position: int) -> None:
-        db.conn.execute(
-            "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL)",
-            (str(e.originator_id), e.code, e.performance_id, e.patron_id, e.order_id),
-        )
+        ticket = str(e.originator_id)
+        self._tickets.add(db, ticket, (ticket, e.code, e.performance_id, e.patron_id,
+                                       e.order_id))  # fmt: skip
 
     def _ticket_status(self, status: str):
         def handle(db: Database, e, position: int) -> None:
+            self._tickets.need(db, str(e.originator_id))
             db.conn.execute("UPDATE door_tickets SET status = ? WHERE id = ?",
                             (status, str(e.originator_id)))  # fmt: skip
 
@@ -143,6 +147,7 @@ class DoorReadModel(Projection):
     def _admitted(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
         ticket = str(e.originator_id)
+        self._tickets.need(db, ticket)
         row = db.conn.execute(
             "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?"
             " RETURNING code, patron_id",
@@ -155,6 +160,7 @@ class DoorReadModel(Projection):
 
     def _undone(self, db: Database, e, position: int) -> None:
         ticket = str(e.originator_id)
+        self._tickets.need(db, ticket)
         row = db.conn.execute(
             "UPDATE door_tickets SET admitted_at = NULL, admitted_door = NULL WHERE id = ?"
             " RETURNING code",
@@ -171,6 +177,7 @@ class DoorReadModel(Projection):
                             e.workstation))  # fmt: skip
 
     def batch_done(self, db: Database, final: bool) -> None:
+        self._tickets.flush(db)
         # the scans go in once per batch, in its transaction (no handler reads them)
         if self._scans:
             db.conn.executemany("INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",

@@ -40,7 +40,7 @@ from sqlite_utils import Database
 
 from domain import loyalty
 from domain.loyalty import Assessment, Fact, LoyaltyThresholds
-from projections.base import Projection, iso, run_script
+from projections.base import PendingRows, Projection, iso, run_script
 from projections.patron_merges import aliases
 
 #: rungs in the order of the ladder (lapsed is off to the side)
@@ -76,6 +76,11 @@ class Ladder(Projection):
         #: patrons touched in the batch being applied, written to ladder_dirty (in the
         #: batch's transaction) by ``batch_done``: one statement per batch, not per event
         self._touched: set[str] = set()
+        #: tickets issued in the batch being applied, written by ``batch_done`` unless a
+        #: handler needs them first
+        self._tickets = PendingRows(
+            "INSERT OR REPLACE INTO ladder_tickets VALUES (?, ?, ?, 'valid', NULL, NULL)"
+        )
         on = self.on
         on("Patron.Registered")(self._registered)
         on("Performance.Scheduled")(self._scheduled)
@@ -137,6 +142,7 @@ class Ladder(Projection):
     def batch_done(self, db: Database, final: bool) -> None:
         """Work out the rungs of the patrons this batch touched (at the last batch of a
         catch-up only: a rebuild then works everyone out once, not once per batch)."""
+        self._tickets.flush(db)
         if self._touched:
             db.conn.executemany("INSERT OR IGNORE INTO ladder_dirty VALUES (?)",
                                 [(pid,) for pid in self._touched])  # fmt: skip
@@ -172,6 +178,7 @@ class Ladder(Projection):
 
     def _rescheduled(self, db, e, position):
         show = str(e.originator_id)
+        self._tickets.flush(db)  # the show's tickets are read below
         db.conn.execute("UPDATE ladder_shows SET starts_at = ? WHERE id = ?",
                         (iso(e.starts_at), show))  # fmt: skip
         db.conn.execute("INSERT OR IGNORE INTO ladder_dirty SELECT DISTINCT patron_id"
@@ -232,14 +239,14 @@ class Ladder(Projection):
 
     def _ticket_issued(self, db, e, position):
         if e.patron_id:
-            db.conn.execute(
-                "INSERT OR REPLACE INTO ladder_tickets VALUES (?, ?, ?, 'valid', NULL, NULL)",
-                (str(e.originator_id), e.patron_id, e.performance_id),
-            )
+            ticket = str(e.originator_id)
+            self._tickets.add(db, ticket, (ticket, e.patron_id, e.performance_id))
             self._dirty(db, e.patron_id)
 
     def _update_ticket(self, db, sql: str, params: tuple) -> None:
-        """Change a ticket and mark its holder, in one statement (RETURNING)."""
+        """Change a ticket (its id is the last parameter) and mark its holder, in one
+        statement (RETURNING)."""
+        self._tickets.need(db, params[-1])
         row = db.conn.execute(sql + " RETURNING patron_id", params).fetchone()
         if row:
             self._dirty(db, row[0])

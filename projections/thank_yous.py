@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from domain.thank_yous import ATTENDANCE, PROMPT_DAYS
-from projections.base import Projection, iso, run_script
+from projections.base import PendingRows, Projection, iso, run_script
 
 ATTENDEE, DONOR = "attendee", "donor"
 KINDS = (ATTENDEE, DONOR)
@@ -55,6 +55,8 @@ class ThankYouQueue(Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: tickets issued in the batch being applied (read back by id only)
+        self._tickets = PendingRows("INSERT OR REPLACE INTO ty_tickets VALUES (?, ?)")
         on = self.on
         on("Production.Created")(self._production_created)
         on("Production.Renamed")(self._production_renamed)
@@ -152,10 +154,14 @@ class ThankYouQueue(Projection):
     # -- attendees ---------------------------------------------------------------
     def _ticket_issued(self, db, e, position):
         if e.patron_id:
-            db.conn.execute("INSERT OR REPLACE INTO ty_tickets VALUES (?, ?)",
-                            (str(e.originator_id), str(e.patron_id)))  # fmt: skip
+            ticket = str(e.originator_id)
+            self._tickets.add(db, ticket, (ticket, str(e.patron_id)))
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        self._tickets.flush(db)
 
     def _ticket_patron(self, db, e) -> str | None:
+        self._tickets.need(db, str(e.originator_id))
         row = db.conn.execute("SELECT patron_id FROM ty_tickets WHERE id = ?",
                               (str(e.originator_id),)).fetchone()  # fmt: skip
         return row[0] if row else None
@@ -166,6 +172,7 @@ class ThankYouQueue(Projection):
         # the key is attendance_key(performance, patron) spelled in SQL
         due = e.occurred_at
         performance = str(e.performance_id)
+        self._tickets.need(db, str(e.originator_id))
         db.conn.execute(
             "INSERT INTO ty_queue (key, kind, patron_id, reference_id, due_at, due_by, tickets)"
             " SELECT 'attendance:' || ? || ':' || patron_id, ?, patron_id, ?, ?, ?, 1"

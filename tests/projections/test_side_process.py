@@ -57,6 +57,15 @@ def made_alone(services, path: Path, rules: LoyaltyThresholds | None = RULES) ->
     return alone
 
 
+def assert_alike_made_alone(services, tmp_path: Path) -> None:
+    """Every read-model row equals what this process rebuilds alone."""
+    alone = made_alone(services, tmp_path / "alone.sqlite")
+    try:
+        assert table_rows(services.runner.db()) == table_rows(alone.db())
+    finally:
+        alone.close()
+
+
 def test_a_rebuild_shared_with_a_second_process_makes_the_same_rows(organization, tmp_path):
     runner = organization.runner
     head = runner.head()
@@ -92,11 +101,7 @@ def test_a_failed_second_process_is_reported_and_its_work_done_here(organization
     assert runner.side_copied == {}
     assert set(runner.positions().values()) == {runner.head()}
     assert not side_path(runner.path).exists()
-    alone = made_alone(organization, tmp_path / "alone.sqlite")
-    try:
-        assert table_rows(runner.db()) == table_rows(alone.db())
-    finally:
-        alone.close()
+    assert_alike_made_alone(organization, tmp_path)
 
 
 @pytest.mark.parametrize("store_config", ["sqlite"], indirect=True)
@@ -126,11 +131,7 @@ def test_a_cancelled_shared_rebuild_keeps_what_both_did_and_resumes(organization
     runner.after_batch = None
     runner.catch_up()  # resumes from each projection's own position
     assert set(runner.positions().values()) == {head}
-    alone = made_alone(organization, tmp_path / "alone.sqlite")
-    try:
-        assert table_rows(runner.db()) == table_rows(alone.db())
-    finally:
-        alone.close()
+    assert_alike_made_alone(organization, tmp_path)
 
 
 @pytest.mark.parametrize("store_config", ["sqlite"], indirect=True)
