@@ -36,13 +36,16 @@ def open_readmodels(path: str | Path) -> Database:
 #: page cache of a read-model connection (KiB), and while applying many events
 CACHE_KIB = 32_000
 BULK_CACHE_KIB = 128_000
+#: each process's page cache while a rebuild is shared by two (``side_process``): the
+#: two together stay within the memory one rebuild alone takes
+SHARED_BULK_CACHE_KIB = 48_000
 #: WAL pages before a checkpoint (SQLite's default), and while applying many events
 CHECKPOINT_PAGES = 1000
 BULK_CHECKPOINT_PAGES = 10_000
 
 
 @contextmanager
-def bulk_mode(db: Database) -> Iterator[None]:
+def bulk_mode(db: Database, cache_kib: int = BULK_CACHE_KIB) -> Iterator[None]:
     """Settings for applying many events at once (a rebuild, a long catch-up).
 
     A bigger page cache keeps the indexes being filled in memory (at a million
@@ -52,7 +55,7 @@ def bulk_mode(db: Database) -> Iterator[None]:
     everyday size afterwards.
     """
     conn = db.conn
-    conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    conn.execute(f"PRAGMA cache_size=-{cache_kib}")
     conn.execute(f"PRAGMA wal_autocheckpoint={BULK_CHECKPOINT_PAGES}")
     try:
         yield

@@ -30,7 +30,12 @@ from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
 from projections.base import Projection
-from projections.database import bulk_mode, open_readmodels
+from projections.database import (
+    BULK_CACHE_KIB,
+    SHARED_BULK_CACHE_KIB,
+    bulk_mode,
+    open_readmodels,
+)
 from projections.side_process import SideRebuild, StoreOpener
 
 ProgressFn = Callable[[int, int], None]
@@ -77,6 +82,8 @@ class ProjectionRunner:
         #: from zero (``projections/side_process.py``); None rebuilds in this process only
         self.side_store: tuple[StoreOpener, dict[str, str]] | None = None
         self.side_after = SIDE_AFTER
+        #: page cache of a long catch-up (KiB); a second process sets its share
+        self.bulk_cache_kib = BULK_CACHE_KIB
         #: why the last second process failed ("" if it did not); after a failure the
         #: runner rebuilds everything itself for the rest of its life
         self.side_error = ""
@@ -225,12 +232,12 @@ class ProjectionRunner:
         if total > BULK_AFTER * self.batch_size:
             # Projections starting from zero fill their full-text indexes once at the end.
             fresh = [p for p in self.projections if positions.get(p.name, 0) == 0]
-            with bulk_mode(db):
+            side = self._start_side(fresh, start, head)
+            with bulk_mode(db, self.bulk_cache_kib if side is None else SHARED_BULK_CACHE_KIB):
                 with db.atomic():
                     for projection in fresh:
                         projection.bulk_begin(db)
                 try:
-                    side = self._start_side(fresh, start, head)
                     if side is not None:
                         return self._with_side(db, side, positions, head, total, progress,
                                                cancelled)  # fmt: skip

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.base import Projection
+from projections.database import SHARED_BULK_CACHE_KIB
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projecti
         store = opener(env)
         runner = ProjectionRunner(store.recorder, store.mapper, path,
                                   [cls() for cls in classes], batch_size=batch_size)  # fmt: skip
+        runner.bulk_cache_kib = SHARED_BULK_CACHE_KIB
         scratch(runner.db())
         _copy_kept_tables(runner, main_path)
 
