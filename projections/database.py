@@ -36,8 +36,9 @@ def open_readmodels(path: str | Path) -> Database:
 #: page cache of a read-model connection (KiB), and while applying many events
 CACHE_KIB = 32_000
 BULK_CACHE_KIB = 128_000
-#: each process's page cache while a rebuild is shared by two (``side_process``): the
-#: two together stay within the memory one rebuild alone takes
+#: each process's page cache while a rebuild is shared by two (``side_process``); smaller
+#: than one rebuild's alone, as there are two (at the design size the cache size made
+#: little difference to the time)
 SHARED_BULK_CACHE_KIB = 48_000
 #: WAL pages before a checkpoint (SQLite's default), and while applying many events
 CHECKPOINT_PAGES = 1000
