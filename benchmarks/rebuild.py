@@ -188,3 +188,53 @@ def measure(runner, scratch: Path, rounds: int = 1) -> dict:
                     "raw_cpu_s": r["cpu_seconds"]}
                    for (w, c), r in zip(rebuilds, raws, strict=True)],
     }  # fmt: skip
+
+
+def _peak_mb(pid: int) -> float:
+    """A live process's peak resident memory (VmHWM; Linux only, else 0)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def rebuild_here(data: str) -> None:
+    """Rebuild the read models of ``data`` in this process and print its figures as JSON.
+
+    The second process's peak is read from /proc while it runs: ``RUSAGE_CHILDREN``
+    would report the memory this process had when it started that one (a spawned
+    child counts what it was before exec), not the child's own."""
+    import json
+    import multiprocessing
+    import threading
+
+    from benchmarks.session import peak_rss_mb
+    from desktop.bootstrap import bootstrap
+    from desktop.config import resolve
+
+    services = bootstrap(resolve(data, store="sqlite"), catch_up=False)
+    side_peak = 0.0
+    running = threading.Event()
+    running.set()
+
+    def watch() -> None:
+        nonlocal side_peak
+        while running.is_set():
+            for child in multiprocessing.active_children():
+                side_peak = max(side_peak, _peak_mb(child.pid))
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    events = services.runner.rebuild()
+    seconds = time.perf_counter() - started
+    running.clear()
+    watcher.join()
+    services.close()
+    print(json.dumps({"events": events, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+                      "side_peak_rss_mb": side_peak}))  # fmt: skip

@@ -252,17 +252,9 @@ def session(data: Path, busy: str = "") -> dict:
 
 
 def rebuild_in_child(data: Path) -> dict:
-    """Rebuild the read models in a fresh process; its time and peak memory, and the
-    peak of the rebuild's second process (its only child; 0 when there was none)."""
-    code = (
-        "import json, resource, time; from desktop.bootstrap import bootstrap;"
-        " from desktop.config import resolve; from benchmarks.session import peak_rss_mb;"
-        f" s = bootstrap(resolve({str(data)!r}, store='sqlite'), catch_up=False);"
-        " t = time.perf_counter(); n = s.runner.rebuild(); t = time.perf_counter() - t;"
-        " s.close(); print(json.dumps({'events': n, 'seconds': t,"
-        " 'peak_rss_mb': peak_rss_mb(), 'side_peak_rss_mb':"
-        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
-    )
+    """Rebuild the read models in a fresh process (``rebuild.rebuild_here``); its time
+    and peak memory, and the peak of the rebuild's second process (0 when none)."""
+    code = f"from benchmarks.rebuild import rebuild_here; rebuild_here({str(data)!r})"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
                           capture_output=True, text=True)  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
