@@ -28,7 +28,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from projections.database import BULK_CACHE_KIB, bulk_mode, open_readmodels
+from projections.database import BULK_CACHE_KIB, bulk_mode, open_readmodels, remove_database
 
 SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
 
@@ -58,8 +58,7 @@ def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[str], 
 
 def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
     """Insert ``readmodels``' rows into an empty copy of its schema; rows and seconds."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_database(target)
     source = sqlite3.connect(f"file:{readmodels}?mode=ro", uri=True)
     statements, triggers, tables, virtual = _schema(source)
     total = sum(source.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in tables)
@@ -112,8 +111,7 @@ def raw_insert(readmodels: Path, target: Path, transactions: int) -> dict:
     bulk.__exit__(None, None, None)
     conn.close()
     source.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_database(target)
     return {"rows": total, "seconds": seconds, "cpu_seconds": cpu, "transactions": commits}
 
 
@@ -121,8 +119,7 @@ def raw_per_event(target: Path, rows: int, batch: int) -> dict:
     """The earlier, looser baseline: one timeline-shaped row per event (a text key,
     a timestamp, a few short texts; primary key plus one index), ``batch`` rows per
     transaction. Kept for comparison with figures measured before this suite."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_database(target)
     db = open_readmodels(target)
     conn = db.conn
     conn.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
@@ -144,8 +141,7 @@ def raw_per_event(target: Path, rows: int, batch: int) -> dict:
         seconds += time.perf_counter() - started
         cpu += time.process_time() - started_cpu
     conn.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    remove_database(target)
     return {"rows": rows, "seconds": seconds, "cpu_seconds": cpu}
 
 

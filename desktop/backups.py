@@ -40,6 +40,7 @@ from desktop.store_check import (
     verify_events_file,
 )
 from domain.errors import HouselightsError
+from projections.database import remove_database
 
 PREFIX = "houselights-"
 SUFFIX = ".sqlite"
@@ -352,12 +353,6 @@ def move_aside(path: Path, label: str, now: datetime | None = None) -> list[Path
                 os.replace(extra, target.with_name(target.name + companion))
                 moved.append(target.with_name(target.name + companion))
     return moved
-
-
-def remove_database(path: Path) -> None:
-    """Delete a database file and its companions (only for the rebuildable read models)."""
-    for extra in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + extra).unlink(missing_ok=True)
 
 
 def restore(

@@ -496,7 +496,7 @@ def clean_store_copies(app, patron_ids: list[str], known_keys: Iterable[str],
 
     Never raises for one file: what could not be cleaned is listed with the reason.
     """
-    from desktop.backups import remove_database
+    from projections.database import remove_database
 
     started = time.perf_counter()
     found = store_copies(data_dir, folders)

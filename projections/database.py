@@ -33,6 +33,14 @@ def open_readmodels(path: str | Path) -> Database:
     return db
 
 
+def remove_database(path: str | Path) -> None:
+    """Delete an SQLite file and its companions (WAL, shared memory, rollback journal):
+    only for files that can be rebuilt (read models, scratch files)."""
+    path = Path(path)
+    for extra in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+
+
 #: page cache of a read-model connection (KiB), and while applying many events
 CACHE_KIB = 32_000
 BULK_CACHE_KIB = 128_000

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from projections.base import Projection
-from projections.database import SHARED_BULK_CACHE_KIB
+from projections.database import SHARED_BULK_CACHE_KIB, remove_database
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +37,10 @@ log = logging.getLogger(__name__)
 StoreOpener = Callable[[dict[str, str]], Any]
 #: how often the waiting process looks at the second one (seconds)
 POLL_S = 0.1
-SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
 def side_path(readmodels: Path) -> Path:
     return readmodels.with_name(readmodels.name + ".side")
-
-
-def remove(path: Path) -> None:
-    for suffix in SUFFIXES:
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projection]],
@@ -133,7 +127,7 @@ class SideRebuild:
               readmodels: Path, until: int, batch_size: int) -> SideRebuild | None:  # fmt: skip
         """Start the second process, or None (logged) when it cannot be started."""
         path = side_path(readmodels)
-        remove(path)
+        remove_database(path)
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
         done, cancel = context.Value("q", 0), context.Event()
         receive, send = context.Pipe(duplex=False)
@@ -212,7 +206,7 @@ class SideRebuild:
                     copied[projection.name] = position
         finally:
             conn.execute("DETACH DATABASE side")
-        remove(self.path)
+        remove_database(self.path)
         return copied
 
     def discard(self) -> None:
@@ -223,4 +217,4 @@ class SideRebuild:
         if self._process.is_alive():
             self._process.kill()
             self._process.join(timeout=10)
-        remove(self.path)
+        remove_database(self.path)
