@@ -229,6 +229,12 @@ def as_indexed(text: str) -> str:
     return unicodedata.normalize("NFC", bare)
 
 
+def _phrases(text: str) -> list[str]:
+    """What was typed, as the words of an FTS5 query: one phrase per word typed, its
+    tokens joined by spaces ('ada@exa lov' -> ['ada exa', 'lov'])."""
+    return [p for p in (" ".join(_TOKEN.findall(w)) for w in as_indexed(text).split()) if p]
+
+
 def fts_query(text: str) -> str:
     """Turn what someone typed into an FTS5 prefix query ('ada lov' -> ada* AND lov*).
 
@@ -240,7 +246,7 @@ def fts_query(text: str) -> str:
     every phone with a 5) and sorting them all is what makes typing feel slow.
     From the second character on, every field is searched.
     """
-    phrases = [p for p in (" ".join(_TOKEN.findall(w)) for w in as_indexed(text).split()) if p]
+    phrases = _phrases(text)
     if len(phrases) == 1 and len(phrases[0]) == 1:
         return f'name : "{phrases[0]}"*'
     return " ".join(f'"{p}"*' for p in phrases)
@@ -251,8 +257,8 @@ def search(db: Database, text: str, limit: int = 200) -> list[dict]:
     query = fts_query(text)
     if not query:
         return page(db, limit=limit)
-    mark = _short_mark(text)
-    if mark:
+    word = _short_word(text)
+    if word:
         # One or two characters match thousands of patrons; the full-text index would
         # hand them all over to be sorted. Walking the name order instead (an index that
         # holds each patron's short prefixes) finds the first ``limit`` within a few
@@ -261,7 +267,7 @@ def search(db: Database, text: str, limit: int = 200) -> list[dict]:
             "SELECT rowid FROM (SELECT rowid, sort_key, id, short_prefixes FROM patrons"
             " INDEXED BY patrons_short WHERE merged_into IS NULL ORDER BY sort_key, id LIMIT ?)"
             " WHERE instr(short_prefixes, ?) LIMIT ?",
-            (WALK_ROWS[len(mark.strip(" ."))], mark, limit),
+            (WALK_ROWS[len(word)], f" {word}. " if len(word) == 1 else f" {word} ", limit),
         )]  # fmt: skip
         if len(found) == limit:
             cur = db.conn.execute(
@@ -271,14 +277,13 @@ def search(db: Database, text: str, limit: int = 200) -> list[dict]:
     return _search_index(db, query, limit)
 
 
-def _short_mark(text: str) -> str:
-    """ " x. " or " xy " when ``text`` is one word of one or two characters, else ""."""
-    words = _TOKEN.findall(as_indexed(text))
-    if len(words) != 1 or not 1 <= len(words[0]) <= 2:
+def _short_word(text: str) -> str:
+    """The word typed when the query is one token of one or two characters (as
+    ``short_prefixes`` holds them), else ""."""
+    phrases = _phrases(text)
+    if len(phrases) != 1 or len(phrases[0]) > 2 or not _INDEXED_WORD.fullmatch(phrases[0]):
         return ""
-    if _INDEXED_WORD.fullmatch(words[0]) is None or len(text.split()) != 1:
-        return ""
-    return f" {words[0]}. " if len(words[0]) == 1 else f" {words[0]} "
+    return phrases[0]
 
 
 def _search_index(db: Database, query: str, limit: int) -> list[dict]:
