@@ -186,18 +186,6 @@ def measure(runner, scratch: Path, rounds: int = 1) -> dict:
     }  # fmt: skip
 
 
-def _peak_mb(pid: int) -> float:
-    """A live process's peak resident memory (VmHWM; Linux only, else 0)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def rebuild_here(data: str) -> None:
     """Rebuild the read models of ``data`` in this process and print its figures as JSON.
 
@@ -208,7 +196,7 @@ def rebuild_here(data: str) -> None:
     import multiprocessing
     import threading
 
-    from benchmarks.session import peak_rss_mb
+    from benchmarks.session import peak_rss_mb, vm_hwm_mb
     from desktop.bootstrap import bootstrap
     from desktop.config import resolve
 
@@ -221,7 +209,7 @@ def rebuild_here(data: str) -> None:
         nonlocal side_peak
         while running.is_set():
             for child in multiprocessing.active_children():
-                side_peak = max(side_peak, _peak_mb(child.pid))
+                side_peak = max(side_peak, vm_hwm_mb(child.pid))
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)

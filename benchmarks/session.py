@@ -30,15 +30,22 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def peak_rss_mb() -> float:
-    """VmHWM on Linux (``ru_maxrss`` there survives exec: it may be the parent's)."""
+def vm_hwm_mb(pid: int | str = "self") -> float:
+    """A process's peak resident memory from /proc (VmHWM); 0 where there is none."""
     try:
-        with open("/proc/self/status") as status:
+        with open(f"/proc/{pid}/status") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
+    return 0.0
+
+
+def peak_rss_mb() -> float:
+    """VmHWM on Linux (``ru_maxrss`` there survives exec: it may be the parent's)."""
+    if peak := vm_hwm_mb():
+        return peak
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
