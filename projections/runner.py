@@ -296,7 +296,7 @@ class ProjectionRunner:
         if not finished:
             self.side_error = side.error or "failed"
             side.discard()
-            if not stop():
+            if cancelled is None or not cancelled():
                 behind = min(positions.values(), default=head)
                 return max(done, self._batches(db, positions, behind, head, head - behind,
                                                progress, cancelled, False))  # fmt: skip
