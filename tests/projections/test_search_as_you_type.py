@@ -139,12 +139,29 @@ def big_directory(services):
 
 QUERIES = ["m", "M", "ma", "Mä", "mu", "mü", "o", "ó", "ob", "j", "jo", "z", "zo", "n", "ng",
            "5", "55", "01", "q", "qq", "ja", "ex", "e", "d", "dv", "ł", "łu", "x", "xy", "_",
-           "m_", "m.", "a-", "ma jo"]  # fmt: skip
+           "m_", "m.", "a-", "ma jo",
+           # longer: whole and partial words, email and phone fragments, several words
+           "mar", "Marti", "martin", "müller", "mac don", "mac donald", "o'bri", "o'brien",
+           "anne-m", "anne-marie ma", "łucja", "omar", "dvořák m", "example", "exa", "m1.ex",
+           "ma_1", "ma_12@m", "ma_12@m1.example", "mei_", "mei_1", "jo_2@m", "zo_5@m1.e",
+           "55 01", "551 010", "0101", "55101", "mailing", "mailing l", "mailing list",
+           "jazz", "masterclass", "ja ma", "mei ng", "m o", "ma ma", "jo example",
+           "smith jo", "qq@example.org", "nobody", "zzz", "ma_999", "__", "m__1"]  # fmt: skip
+
+#: where the plans of ``search`` change (anchor, walk, checked anchor, whole index): as
+#: shipped, and small enough for 330 patrons to take every branch
+THRESHOLDS = {"as shipped": {},
+              "walk": {"BROAD": 5, "WALK_ROWS": 400, "CHECKED_AT_MOST": 40},
+              "walk that gives up": {"BROAD": 5, "WALK_ROWS": 25, "CHECKED_AT_MOST": 40},
+              "whole index": {"BROAD": 5, "WALK_ROWS": 25, "CHECKED_AT_MOST": 6}}  # fmt: skip
 
 
 @pytest.mark.parametrize("limit", [200, 40, 1])
-def test_short_searches_walk_the_name_order_and_find_what_the_index_finds(big_directory,
-                                                                           limit):  # fmt: skip
+@pytest.mark.parametrize("plan", THRESHOLDS)
+def test_every_search_finds_exactly_what_the_full_text_index_finds(big_directory, monkeypatch,
+                                                                    plan, limit):  # fmt: skip
+    for name, value in THRESHOLDS[plan].items():
+        monkeypatch.setattr(patron_directory, name, value)
     db = big_directory.runner.db()
     for text in QUERIES:
         query = patron_directory.fts_query(text)
@@ -154,33 +171,127 @@ def test_short_searches_walk_the_name_order_and_find_what_the_index_finds(big_di
         ), text
 
 
-def test_a_common_short_search_never_asks_the_index(big_directory, monkeypatch):
+def test_the_queries_above_find_something_and_not_everything(big_directory):
     db = big_directory.runner.db()
+    found = {t: len(patron_directory._search_index(db, patron_directory.fts_query(t), 400))
+             for t in QUERIES if patron_directory.fts_query(t)}  # fmt: skip
+    assert sum(1 for n in found.values() if 0 < n < 290) >= len(found) * 2 // 3, found
+    assert {t for t, n in found.items() if n == 0} >= {"nobody", "zzz", "ma_999"}
+
+
+def asked_of_the_index(monkeypatch) -> list[tuple[str, list]]:
+    """Record every query ``search`` hands the full-text index, with its checks."""
+    asked, real = [], patron_directory._search_index
+
+    def recorded(db, query, limit, checks=()):
+        asked.append((query, list(checks)))
+        return real(db, query, limit, checks)
+
+    monkeypatch.setattr(patron_directory, "_search_index", recorded)
+    return asked
+
+
+def test_one_to_three_characters_never_ask_the_index(big_directory, monkeypatch):
+    db = big_directory.runner.db()
+    short = ("m", "ma", "jo", "55", "x", "xy", "mar", "exa", "551", "xyz")
     expected = {t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
-                for t in ("m", "ma", "jo", "55")}  # fmt: skip
-    assert all(len(rows) == 30 for rows in expected.values())  # common enough to walk
-
-    def index_asked(*_args):
-        raise AssertionError("a common one- or two-character search sorted every match")
-
-    monkeypatch.setattr(patron_directory, "_search_index", index_asked)
+                for t in short}  # fmt: skip
+    assert all(len(expected[t]) == 30 for t in ("m", "ma", "jo", "55", "mar", "exa"))
+    asked = asked_of_the_index(monkeypatch)
     for text, rows in expected.items():
         assert patron_directory.search(db, text, 30) == rows
+    assert asked == []
 
 
-def test_short_prefixes_follow_contact_and_interest_changes(big_directory):
+def test_a_partial_last_token_is_checked_not_expanded_by_the_index(big_directory, monkeypatch):
+    # "…@m1.e" would make the index gather every token starting with "e" (every
+    # example address) just to keep one patron: it is asked for the whole tokens only
     db = big_directory.runner.db()
+    asked = asked_of_the_index(monkeypatch)
+    rows = patron_directory.search(db, "ma_20@m0.e")
+    assert [r["email"] for r in rows] == ["ma_20@m0.example"]
+    assert asked == [('"ma 20 m0"', ["ma 20 m0 e"])]
+
+
+def test_a_word_matching_thousands_is_looked_for_in_name_order(big_directory, monkeypatch):
+    # "example" is in every address: among the patrons with an "exa" token, in name
+    # order, the first 30 are found at once; the index would hand over every match
+    db = big_directory.runner.db()
+    expected = {t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
+                for t in ("example", "exampl", "mart", "example.")}  # fmt: skip
+    monkeypatch.setattr(patron_directory, "BROAD", 50)  # 330 patrons: thousands elsewhere
+    asked = asked_of_the_index(monkeypatch)
+    for text, rows in expected.items():
+        assert patron_directory.search(db, text, 30) == rows
+    assert asked == []
+
+
+def stored_marks(db) -> set[tuple[str, str, str, int]]:
+    return set(db.conn.execute("SELECT mark, sort_key, id, patron FROM patron_marks"))
+
+
+def expected_marks(db) -> set[tuple[str, str, str]]:
+    """What ``patron_marks`` must hold: each unmerged patron's marks, from its fields."""
+    rows = db.conn.execute("SELECT name, email, phone, phone_digits, tags, sort_key, id, rowid"
+                           " FROM patrons WHERE merged_into IS NULL")  # fmt: skip
+    return {(mark, *row[5:])
+            for row in rows for mark in patron_directory.marks(patron_directory.searched_words(
+                *row[:5]))}  # fmt: skip
+
+
+def test_marks_follow_contact_interest_merge_and_erasure(big_directory):
+    app, db = big_directory.app, big_directory.runner.db()
 
     def marks(patron_id: str) -> set[str]:
-        (text,) = db.conn.execute("SELECT short_prefixes FROM patrons WHERE id = ?",
-                                  (patron_id,)).fetchone()  # fmt: skip
-        return set(text.split())
+        return {m for m, _key, pid, _rowid in stored_marks(db) if pid == patron_id}
 
     quentin = db.conn.execute("SELECT id FROM patrons WHERE first_name = 'Quentin'").fetchone()[0]
-    assert {"q.", "qu", "qq", "ex", "or"} <= marks(quentin)
-    big_directory.app.update_contact(quentin, first_name="Rosa", email="")
-    big_directory.app.set_tags(quentin, ["wheelchair"])
+    assert {"q.", "qu", "que", "qq", "ex", "exa", "or", "org"} <= marks(quentin)
+    app.update_contact(quentin, first_name="Rosa", email="")
+    app.set_tags(quentin, ["wheelchair"])
     big_directory.runner.catch_up()
-    assert {"r.", "ro", "wh"} <= marks(quentin)
-    assert not {"q.", "qu", "qq", "ex"} & marks(quentin)
+    assert {"r.", "ro", "ros", "wh", "whe"} <= marks(quentin)
+    assert not {"q.", "qu", "que", "qq", "ex", "exa"} & marks(quentin)
     assert "Rosa" in [r["first_name"] for r in search(db, "wh", 200)]
+
+    others = [row[0] for row in db.conn.execute(
+        "SELECT id FROM patrons WHERE merged_into IS NULL AND id != ? ORDER BY rowid LIMIT 2",
+        (quentin,))]  # fmt: skip
+    app.merge_patrons(quentin, others[0])
+    big_directory.runner.catch_up()
+    assert marks(quentin) == set()
+    assert quentin not in [r["id"] for r in search(db, "ro", 400)]
+    app.unmerge_patron(quentin)
+    big_directory.runner.catch_up()
+    assert quentin in [r["id"] for r in search(db, "ro", 400)]
+    (first, last) = db.conn.execute("SELECT first_name, last_name FROM patrons WHERE id = ?",
+                                    (others[1],)).fetchone()  # fmt: skip
+    app.record_erasure(others[1])
+    big_directory.runner.catch_up()
+    assert "e." in marks(others[1])  # the name is the erased marker now, nothing else
+    assert not {first[0].lower() + ".", last[0].lower() + "."} & marks(others[1])
+    assert stored_marks(db) == expected_marks(db)
+
+
+def test_a_rebuild_from_zero_fills_the_marks_once_at_the_end(big_directory, start):
+    runner, db = big_directory.runner, big_directory.runner.db()
+    before = stored_marks(db)
+    assert before == expected_marks(db) and len(before) > 330
+    runner.batch_size = 10  # more batches than BULK_AFTER: the rebuild runs in bulk mode
+    written: list[int] = []
+    runner.after_batch = lambda _last: written.append(len(stored_marks(db)))
+    runner.rebuild()
+    assert len(written) > 30 and set(written) == {0}  # none scattered through the rebuild
+    assert stored_marks(db) == before
+
+    # a rebuild cut short before its end: the next start finishes the job
+    directory = next(p for p in runner.projections if p.name == "patron_directory")
+    with db.atomic():
+        directory.bulk_begin(db)
+        db.conn.execute("DELETE FROM patron_marks")
+    assert directory.bulk_pending(db)
+    again = start()
+    assert stored_marks(again.runner.db()) == before
+    assert [r["id"] for r in search(again.runner.db(), "ma", 50)] == [
+        r["id"] for r in patron_directory._search_index(db, '"ma"*', 50)
+    ]
