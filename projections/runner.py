@@ -459,14 +459,24 @@ class ProjectionRunner:
     def _compact_locked(self, progress: ProgressFn | None) -> int:
         db = self.db()
         db.conn.execute("PRAGMA secure_delete=ON")
-        self._rebuild_locked(db)
+        self._rebuild_locked(db, erasing=True)
         done = self._catch_up_locked(progress, None, None)
         self.pending_erasures.clear()
         db.conn.execute("VACUUM")
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return done
 
-    def _rebuild_locked(self, db: Database) -> None:
-        with db.atomic():
-            for projection in self.projections:
-                self._reset(db, projection)
+    def _rebuild_locked(self, db: Database, erasing: bool = False) -> None:
+        # Some SQLite builds (Debian's among them) have secure_delete on, which writes
+        # every freed page over: dropping the read models of a million events then took
+        # 27 s and 200 MB more memory. What a plain rebuild drops is rebuilt from the
+        # events anyway; an erasure keeps it on and compacts the file (VACUUM) after.
+        previous = db.conn.execute("PRAGMA secure_delete").fetchone()[0]
+        if not erasing:
+            db.conn.execute("PRAGMA secure_delete=FAST")
+        try:
+            with db.atomic():
+                for projection in self.projections:
+                    self._reset(db, projection)
+        finally:
+            db.conn.execute(f"PRAGMA secure_delete={int(previous)}")

@@ -210,3 +210,27 @@ def test_a_bulk_rebuild_fills_the_full_text_index_once_and_puts_the_triggers_bac
     services.runner.after_batch = None
     services.app.register_patron("Augusta", "Byron")
     assert sorted(p["name"] for p in search(db, "byron")) == ["Augusta Byron", "Patron3 Byron"]
+
+
+def test_a_rebuild_drops_its_tables_without_overwriting_every_freed_page(start):
+    # secure_delete (on in Debian's SQLite) would write every dropped page again; a
+    # plain rebuild turns it to FAST for the drop, an erasure keeps it on (and VACUUMs)
+    services = start()
+    register_some(services.app, 30)
+    db = services.runner.db()
+    db.conn.execute("PRAGMA secure_delete=ON")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        services.runner.rebuild()
+        first_drop = next(i for i, s in enumerate(statements) if s.startswith("DROP TABLE"))
+        assert "PRAGMA secure_delete=FAST" in statements[:first_drop]
+        assert db.conn.execute("PRAGMA secure_delete").fetchone() == (1,)  # put back
+        statements.clear()
+        services.runner.compact_after_erasure()
+        assert any(s.startswith("DROP TABLE") for s in statements)
+        assert not any("secure_delete=FAST" in s for s in statements)
+        assert db.conn.execute("PRAGMA secure_delete").fetchone() == (1,)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert [r["name"] for r in search(db, "patron29")] == ["Patron29 Lovelace"]
