@@ -392,8 +392,10 @@ def _search_word(db: Database, word: str, limit: int) -> list[dict]:
 
 
 def _anchor(tokens: list[list[str]]) -> tuple[str, list[str]]:
-    """For the tokens of each word typed: (an FTS5 query the index answers without
-    expanding a costly prefix, the words to check on each of its matches)."""
+    """For the tokens of each word typed: (an FTS5 query of whole tokens and prefixes of
+    three characters or more, which the index answers without gathering every token
+    that starts with a short or partial one, the words to check on each of its
+    matches)."""
     parts, checks = [], []
     for word in tokens:
         if len(word) > 1:
@@ -408,7 +410,8 @@ def _anchor(tokens: list[list[str]]) -> tuple[str, list[str]]:
 
 def _count(db: Database, query: str, at_most: int) -> int:
     """How many patrons the index matches for ``query``, counting no further than
-    ``at_most`` (cheap: no prefix is expanded, no row read)."""
+    ``at_most`` (no patron row is read: about a millisecond at the design size even
+    for a prefix such as "ros"*, which the index still has to expand)."""
     return db.conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM patrons_fts WHERE patrons_fts MATCH ? LIMIT ?)",
         (query, at_most),
