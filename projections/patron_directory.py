@@ -17,6 +17,8 @@ COLUMNS = (
     "household", "source", "registered_at", "updated_at", "last_activity_at", "interactions",
     "merged_into",
 )  # fmt: skip
+#: the same, from ``patrons p`` in a query joining it to another table
+_JOINED_COLUMNS = ", ".join(f"p.{column}" for column in COLUMNS)
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 #: a token as the full-text index cuts one (unicode61: letters and digits; "_" separates)
@@ -423,7 +425,7 @@ def _search_marks(db: Database, mark: str, limit: int, check: str = "") -> list[
     ``words`` hold it, among the first ``WALK_ROWS`` holding ``mark`` (so maybe fewer)."""
     if not check:
         cur = db.conn.execute(
-            f"SELECT {', '.join('p.' + c for c in COLUMNS)} FROM patron_marks m"
+            f"SELECT {_JOINED_COLUMNS} FROM patron_marks m"
             " JOIN patrons p ON p.rowid = m.patron WHERE m.mark = ?"
             " ORDER BY m.sort_key, m.id LIMIT ?",
             (mark, limit),
@@ -468,7 +470,7 @@ def _search_index(db: Database, query: str, limit: int, checks: list[str] = ()) 
     """The full-text index's matches for an FTS5 ``query`` whose ``words`` also hold each
     of ``checks``, in name order."""
     cur = db.conn.execute(
-        f"SELECT {', '.join('p.' + c for c in COLUMNS)} FROM patrons_fts"
+        f"SELECT {_JOINED_COLUMNS} FROM patrons_fts"
         " JOIN patrons p ON p.rowid = patrons_fts.rowid"
         " WHERE patrons_fts MATCH ? AND p.merged_into IS NULL"
         f"{''.join(' AND instr(p.words, ?)' for _ in checks)}"
