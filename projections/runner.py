@@ -82,6 +82,8 @@ class ProjectionRunner:
         #: from zero (``projections/side_process.py``); None rebuilds in this process only
         self.side_store: tuple[StoreOpener, dict[str, str]] | None = None
         self.side_after = SIDE_AFTER
+        #: tests: the second process holds after this many batches until cancelled
+        self.side_hold_after: int | None = None
         #: page cache of a long catch-up (KiB); a second process sets its share
         self.bulk_cache_kib = BULK_CACHE_KIB
         #: why the last second process failed ("" if it did not); after a failure the
@@ -258,7 +260,8 @@ class ProjectionRunner:
         if not side or len(side) == len(self.projections):
             return None
         opener, env = self.side_store
-        return SideRebuild.start(opener, env, side, self.path, head, self.batch_size)
+        return SideRebuild.start(opener, env, side, self.path, head, self.batch_size,
+                                 self.side_hold_after)
 
     def _with_side(self, db: Database, side: SideRebuild, positions: dict[str, int],
                    head: int, total: int, progress: ProgressFn | None,

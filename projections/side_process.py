@@ -45,8 +45,11 @@ def side_path(readmodels: Path) -> Path:
 
 def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projection]],
            path: str, main_path: str, until: int, batch_size: int, done, cancel,
-           result) -> None:  # fmt: skip
-    """The second process: rebuild ``classes`` into ``path`` up to ``until``."""
+           result, hold_after: int | None = None) -> None:  # fmt: skip
+    """The second process: rebuild ``classes`` into ``path`` up to ``until``.
+
+    ``hold_after`` (tests): after that many committed batches, wait until cancelled,
+    so a test can cancel a shared rebuild at a known point instead of racing it."""
     from projections.runner import ProjectionRunner
 
     try:
@@ -61,6 +64,18 @@ def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projecti
             done.value = count
 
         parent = multiprocessing.parent_process()
+        if hold_after is not None:
+            committed = 0
+
+            def hold(_position: int) -> None:
+                nonlocal committed
+                committed += 1
+                if committed >= hold_after:
+                    while not cancel.wait(POLL_S):
+                        if parent is not None and not parent.is_alive():
+                            return
+
+            runner.after_batch = hold
 
         def stop() -> bool:  # asked to, or the app that started this is gone (killed)
             return cancel.is_set() or (parent is not None and not parent.is_alive())
@@ -124,7 +139,8 @@ class SideRebuild:
 
     @classmethod
     def start(cls, opener: StoreOpener, env: dict[str, str], projections: Sequence[Projection],
-              readmodels: Path, until: int, batch_size: int) -> SideRebuild | None:  # fmt: skip
+              readmodels: Path, until: int, batch_size: int,
+              hold_after: int | None = None) -> SideRebuild | None:  # fmt: skip
         """Start the second process, or None (logged) when it cannot be started."""
         path = side_path(readmodels)
         remove_database(path)
@@ -135,7 +151,7 @@ class SideRebuild:
         process = context.Process(
             target=_child, name="houselights-rebuild", daemon=True,
             args=(opener, env, classes, str(path), str(readmodels), until, batch_size, done,
-                  cancel, send),
+                  cancel, send, hold_after),
         )  # fmt: skip
         try:
             process.start()

@@ -108,6 +108,7 @@ def test_a_failed_second_process_is_reported_and_its_work_done_here(organization
 def test_a_cancelled_shared_rebuild_keeps_what_both_did_and_resumes(organization, tmp_path):
     runner = organization.runner
     runner.batch_size = 10  # many batches: the second process is cancelled on its way
+    runner.side_hold_after = 1  # it commits one batch, then waits for the cancel
     head = runner.head()
     batches = []
     runner.after_batch = batches.append
