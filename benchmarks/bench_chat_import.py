@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
-from domain.chat_formats import read_chat_file
-from domain.chat_import import import_chats
+from imports.chat_formats import read_chat_file
+from imports.chat_import import import_chats
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import conversations
 
 

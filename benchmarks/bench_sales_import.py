@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from desktop.config import resolve
 from domain.application import Houselights
-from domain.sales_file import read_sales_file
-from domain.sales_import import import_sales
+from imports.sales_file import read_sales_file
+from imports.sales_import import import_sales
+from infrastructure.config import resolve
 
 HEADER = "Order #,Order Date,First Name,Last Name,Email,Quantity,Ticket Type,Barcode #,Event Name,Event Start Date,Total Paid,Home Zip\n"  # noqa: E501
 

@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
-from domain import demo
+from demo import organization as demo
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import box_office
 
 

@@ -32,9 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.bootstrap import bootstrap  # noqa: E402
-from desktop.config import resolve  # noqa: E402
 from domain.ticket_codes import new_code  # noqa: E402
+from infrastructure.bootstrap import bootstrap  # noqa: E402
+from infrastructure.config import resolve  # noqa: E402
 from projections import door  # noqa: E402
 
 FIRST = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas")

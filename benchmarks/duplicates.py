@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.demo import CITIES  # noqa: E402
-from domain.demo_names import FIRST_NAMES, LAST_NAMES  # noqa: E402
+from demo.names import FIRST_NAMES, LAST_NAMES  # noqa: E402
+from demo.organization import CITIES  # noqa: E402
 from projections import duplicates  # noqa: E402
 from projections.database import open_readmodels  # noqa: E402
 from projections.patron_directory import PatronDirectory  # noqa: E402

@@ -4,7 +4,7 @@
     uv run python -m benchmarks.organization --size 100k     # smaller, for memory growth
     uv run python -m benchmarks.organization --size 1m --seed 7 --force
 
-The organization is the demo organization (``domain/demo.py``: patrons with
+The organization is the demo organization (``demo/organization.py``: patrons with
 contact details and notes, a season of performances with sales, walk-ups,
 refunds, exchanges, subscriptions, memberships, donations and thank-yous, and
 door history for the performances already played) plus one *busy* patron with
@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from desktop.config import resolve  # noqa: E402
-from domain import demo  # noqa: E402
+from demo import organization as demo  # noqa: E402
 from domain.application import Houselights  # noqa: E402
 from domain.recording import RecordingContext  # noqa: E402
+from infrastructure.config import resolve  # noqa: E402
 
 #: patrons per size; the design size is "1m" (100,000 patrons, ~250,000 tickets).
 SIZES = {

@@ -37,9 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.bootstrap import bootstrap  # noqa: E402
-from desktop.config import resolve  # noqa: E402
-from domain import demo  # noqa: E402
+from demo import organization as demo  # noqa: E402
+from infrastructure.bootstrap import bootstrap  # noqa: E402
+from infrastructure.config import resolve  # noqa: E402
 from projections import patron_directory, timeline  # noqa: E402
 
 

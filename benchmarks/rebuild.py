@@ -197,8 +197,8 @@ def rebuild_here(data: str) -> None:
     import threading
 
     from benchmarks.session import peak_rss_mb, vm_hwm_mb
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     services = bootstrap(resolve(data, store="sqlite"), catch_up=False)
     side_peak = 0.0

@@ -227,8 +227,8 @@ def measure_door(qt, window, services, scans: int, seed: int) -> dict:
 
 def measure_import(app, work: Path, orders: int) -> dict:
     from benchmarks.bench_sales_import import export
-    from domain.sales_file import read_sales_file
-    from domain.sales_import import import_sales
+    from imports.sales_file import read_sales_file
+    from imports.sales_import import import_sales
 
     path = work / "attendees.csv"
     rows = export(path, orders)
@@ -307,8 +307,8 @@ def machine() -> dict:
 # -- the suite ----------------------------------------------------------------------------
 def run(size: str, seed: int, quick: bool, growth: bool, scans: int | None = None) -> dict:
     from desktop.app import application, create_main_window
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     rng = random.Random(seed)
     figures: dict = {"size": size, "seed": seed, "machine": machine()}

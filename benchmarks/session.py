@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from desktop.app import application, create_main_window
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     qt = application()
     services = bootstrap(resolve(args.data, store="sqlite"), catch_up=False)

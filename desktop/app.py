@@ -15,10 +15,10 @@ import sys
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.bootstrap import Services, bootstrap
-from desktop.config import StoreConfig
 from desktop.main_window import MainWindow
 from desktop.style import apply_style
+from infrastructure.bootstrap import Services, bootstrap
+from infrastructure.config import StoreConfig
 
 ORGANIZATION = "Houselights"
 APPLICATION = "Houselights"
@@ -49,8 +49,8 @@ def create_main_window(services: Services, settings=None) -> MainWindow:
 
 def backup_folders(config: StoreConfig, settings) -> list:
     """Where backups are looked for: the chosen folder, then the data folder's own."""
-    from desktop import backups
     from desktop.settings import setting
+    from infrastructure import backups
 
     chosen = backups.backup_folder(config, str(setting(settings, "backups/folder")))
     return list(dict.fromkeys([chosen, backups.default_folder(config)]))
@@ -58,7 +58,7 @@ def backup_folders(config: StoreConfig, settings) -> list:
 
 def ask_for_backup(damaged) -> object:
     """The damaged-store dialog; the chosen backup, or None to quit."""
-    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+    from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 
     dialog = DamagedStoreDialog(damaged)
     if dialog.exec() != DamagedStoreDialog.DialogCode.Accepted:
@@ -71,8 +71,8 @@ def open_checked(config: StoreConfig, settings, staff: str, workstation: str | N
 
     Returns ``(services, notices)``, or None when the user chose to quit.
     """
-    from desktop import backups
-    from desktop.store_check import is_damage_error
+    from infrastructure import backups
+    from infrastructure.store_check import is_damage_error
 
     tr = QCoreApplication.translate
     folders = backup_folders(config, settings)
@@ -102,8 +102,8 @@ def open_checked(config: StoreConfig, settings, staff: str, workstation: str | N
 
 def exit_backup(config: StoreConfig, settings) -> None:
     """The backup made when Houselights closes (a failure is reported, never fatal)."""
-    from desktop import backups
     from desktop.settings import setting
+    from infrastructure import backups
 
     if config.kind != "sqlite" or not setting(settings, "backups/on_exit"):
         return
@@ -122,10 +122,10 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     A damaged store is met with the damaged-store dialog before anything opens it;
     a restore chosen in the window closes it, restores, and opens again.
     """
-    from desktop import backups
     from desktop.diagnostics import app_version
-    from desktop.logs import configure_logging
     from desktop.settings import Settings
+    from infrastructure import backups
+    from infrastructure.logs import configure_logging
 
     configure_logging(config.data_dir)
     log = logging.getLogger("houselights")
@@ -156,7 +156,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
         pending = None
         try:
             if services.app.accounts_exist():
-                from desktop.views.sign_in_dialog import SignInDialog
+                from desktop.views.staff.sign_in_dialog import SignInDialog
 
                 if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
                     return 0

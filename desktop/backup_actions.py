@@ -13,10 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
-from desktop import backups
 from desktop.background import run_with_progress
 from desktop.settings import setting
-from desktop.views.backups_dialog import BackupsDialog, current_folder
+from desktop.views.system.backups_dialog import BackupsDialog, current_folder
+from infrastructure import backups
 
 #: how often the window asks whether a day has passed since the last backup
 DAILY_CHECK_MS = 60 * 60 * 1000
@@ -124,7 +124,7 @@ class BackupActions:
 
     def check_damage(self, error: BaseException) -> None:
         """After a database error: if a file is damaged, say so once and offer a backup."""
-        from desktop.store_check import is_damage_error
+        from infrastructure.store_check import is_damage_error
 
         if self._damage_reported or not is_damage_error(error):
             return
@@ -141,7 +141,7 @@ class BackupActions:
             self._damage_reported = False
             return
         if isinstance(found, backups.DamagedStore):
-            from desktop.views.damaged_store_dialog import DamagedStoreDialog
+            from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 
             dialog = DamagedStoreDialog(found, self)
             if dialog.exec() == DamagedStoreDialog.DialogCode.Accepted and dialog.chosen:
@@ -162,7 +162,7 @@ def backup_folders_of(window) -> list[Path]:
 
 def damage_work(_progress, config, folders: list[Path]):
     """The full, read-only check after an error: a DamagedStore, a read-model Damage, or None."""
-    from desktop.store_check import check_events_file, check_readmodels_file
+    from infrastructure.store_check import check_events_file, check_readmodels_file
 
     if config.kind == "sqlite":
         damage = check_events_file(config.events_path, full=True)

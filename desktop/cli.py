@@ -33,12 +33,12 @@ from importlib.metadata import PackageNotFoundError, version
 
 from eventsourcing.persistence import PersistenceError
 
-from desktop.backups import DamagedStore
 from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
 from desktop.cli_backups import add_commands as add_backup_commands
 from desktop.cli_backups import check_before_opening, damaged_store_message
-from desktop.config import StoreConfigError, resolve
 from domain.errors import HouselightsError, UnreadableSalesFile
+from infrastructure.backups import DamagedStore
+from infrastructure.config import StoreConfigError, resolve
 
 
 def app_version() -> str:
@@ -163,7 +163,7 @@ def _progress(label: str):
 
 
 def _services(args, catch_up: bool):
-    from desktop.bootstrap import bootstrap
+    from infrastructure.bootstrap import bootstrap
 
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     check_before_opening(config)  # a damaged store is never opened for writing
@@ -216,7 +216,7 @@ def _sign_in_secret() -> dict:
 
 
 def cmd_demo(args) -> int:
-    from domain import demo
+    from demo import organization as demo
 
     services = _services(args, catch_up=True)
     try:
@@ -299,7 +299,7 @@ def cmd_patrons(args) -> int:
 
 
 def sales_fields() -> tuple[str, ...]:
-    from domain.sales_layouts import FIELDS
+    from imports.sales_layouts import FIELDS
 
     return FIELDS
 
@@ -349,8 +349,8 @@ def sales_summary(report: dict, name: str) -> str:
 def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
-    from domain.sales_file import read_sales_file
-    from domain.sales_import import import_sales
+    from imports.sales_file import read_sales_file
+    from imports.sales_import import import_sales
 
     sales = read_sales_file(args.file)  # before opening the store: a bad file changes nothing
     mapping = sales.with_mapping(_mapping_overrides(args.mapping))
@@ -392,8 +392,8 @@ def chats_summary(report: dict, name: str, kind: str) -> str:
 
 
 def cmd_import_chats(args) -> int:
-    from domain.chat_formats import read_chat_file
-    from domain.chat_import import import_chats
+    from imports.chat_formats import read_chat_file
+    from imports.chat_import import import_chats
 
     chats = read_chat_file(args.file, args.timezone or None)  # a bad file changes nothing
     report = _import(args, "Chats", lambda app, progress: import_chats(app, chats, progress))
@@ -567,7 +567,7 @@ def add_erase_parser(sub) -> None:
 
 def cmd_erase(args) -> int:
     """Erase a patron's name, contact details, notes and chats from every file."""
-    from desktop.erasure import erase_patron
+    from infrastructure.erasure import erase_patron
 
     services = _services(args, catch_up=True)
     try:
@@ -636,7 +636,7 @@ def add_encryption_parser(sub) -> None:
 
 
 def cmd_encryption(args) -> int:
-    from desktop.encryption import EncryptionError, import_key, load_key, read_settings
+    from infrastructure.encryption import EncryptionError, import_key, load_key, read_settings
 
     config = resolve(args.data, args.store)
     settings = read_settings(config.data_dir) or {}

@@ -15,9 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-from desktop import backups
-from desktop.config import StoreConfig, resolve
-from desktop.store_check import check_events_file, check_readmodels_file, count_events
+from infrastructure import backups
+from infrastructure.config import StoreConfig, resolve
+from infrastructure.store_check import check_events_file, check_readmodels_file, count_events
 
 
 def configured_folder() -> str:

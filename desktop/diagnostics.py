@@ -12,9 +12,9 @@ import re
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-from desktop.bundled import bundle_folder
-from desktop.config import redacted
-from desktop.logs import last_lines
+from infrastructure.bundled import bundle_folder
+from infrastructure.config import redacted
+from infrastructure.logs import last_lines
 
 #: user:password@ in any address, should one reach the log or an error message
 _PASSWORD_IN_URL = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://[^:/@\s]*):(?P<pw>[^@\s/]+)@")
@@ -33,7 +33,7 @@ def scrub(text: str) -> str:
 
 
 def diagnostics_text(services, log_lines: int = 40) -> str:
-    """The diagnostics for ``services`` (desktop.bootstrap.Services) as text."""
+    """The diagnostics for ``services`` (infrastructure.bootstrap.Services) as text."""
     import PySide6
     from PySide6.QtCore import qVersion
 

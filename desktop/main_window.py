@@ -29,22 +29,22 @@ from desktop.background import BackgroundRunner, run_with_progress
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.sounds import VerdictSounds
-from desktop.views.audit import AuditView
-from desktop.views.box_office import BoxOfficeView
-from desktop.views.call_dialog import CallDialog
-from desktop.views.chat_import_dialog import ImportChatsDialog
-from desktop.views.door import DoorView
-from desktop.views.duplicates import DuplicatesView
-from desktop.views.follow_ups import WAITING_TAB, FollowUpsView
-from desktop.views.import_dialog import ImportSalesDialog
-from desktop.views.ladder import LadderView
-from desktop.views.patron_dialog import PatronDialog
-from desktop.views.patron_page import PatronPage
-from desktop.views.patrons import PatronListView
-from desktop.views.reports import ReportsView
-from desktop.views.settings_page import SettingsPage
-from desktop.views.sign_in_dialog import SignInDialog
-from desktop.views.thank_yous import ThankYouView
+from desktop.views.box_office.box_office import BoxOfficeView
+from desktop.views.conversations.call_dialog import CallDialog
+from desktop.views.conversations.chat_import_dialog import ImportChatsDialog
+from desktop.views.conversations.follow_ups import WAITING_TAB, FollowUpsView
+from desktop.views.door.door import DoorView
+from desktop.views.duplicates.duplicates import DuplicatesView
+from desktop.views.imports.import_dialog import ImportSalesDialog
+from desktop.views.loyalty.ladder import LadderView
+from desktop.views.loyalty.thank_yous import ThankYouView
+from desktop.views.patrons.patron_dialog import PatronDialog
+from desktop.views.patrons.patron_page import PatronPage
+from desktop.views.patrons.patrons import PatronListView
+from desktop.views.reports.reports import ReportsView
+from desktop.views.staff.audit import AuditView
+from desktop.views.staff.sign_in_dialog import SignInDialog
+from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
 
 DEFAULT_POLL_MS = 2000
@@ -430,7 +430,7 @@ class MainWindow(BackupActions, QMainWindow):
 
     def manage_staff(self):
         """File → Staff accounts… (managers; returned for tests)."""
-        from desktop.views.staff_dialog import StaffDialog
+        from desktop.views.staff.staff_dialog import StaffDialog
 
         dialog = StaffDialog(self.app, self)
         dialog.changed.connect(self.apply_role)
@@ -798,7 +798,7 @@ class MainWindow(BackupActions, QMainWindow):
 
     def show_about(self):
         """Help → About: version, data folder, Open data folder, Copy diagnostics."""
-        from desktop.views.about_dialog import AboutDialog
+        from desktop.views.system.about_dialog import AboutDialog
 
         dialog = AboutDialog(self.services, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -120,7 +120,7 @@ def _thank_you_and_report_shots(window, shot) -> None:
 
 def _loyalty_movements_shot(window, shot) -> None:
     """The loyalty movements report over the last 365 days."""
-    from desktop.views.period_chooser import PRESETS
+    from desktop.views.reports.period_chooser import PRESETS
 
     window.show_area("reports")
     window.reports.show_report("loyalty_movements")
@@ -131,7 +131,7 @@ def _loyalty_movements_shot(window, shot) -> None:
 def _conversation_shots(window, shot, qt_app, services) -> None:
     """The call form, the follow-ups, the chat queue and a chat on a timeline (issue 6)."""
     from desktop.models.base import ROW_ROLE
-    from desktop.views.follow_ups import CHATS_TAB, WAITING_TAB
+    from desktop.views.conversations.follow_ups import CHATS_TAB, WAITING_TAB
     from projections import conversations
 
     window.show_patron_list()
@@ -199,9 +199,9 @@ def _settings_shots(window, shot) -> None:
 
 def _backup_shots(window, services, shot) -> None:
     """File → Backups… with a week of daily backups, and the damaged-store dialog."""
-    from desktop import backups
-    from desktop.store_check import Damage
-    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+    from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
+    from infrastructure import backups
+    from infrastructure.store_check import Damage
 
     config = services.config
     folder = backups.default_folder(config)
@@ -241,11 +241,11 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
 
+    from demo import organization as demo
     from desktop.app import application, create_main_window
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
     from desktop.settings import Settings
-    from domain import demo
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
     from projections import patron_directory
 
     out = Path(out_dir)
@@ -359,7 +359,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
 
 def _staff_shots(window, shot) -> None:
     """The audit area (managers) and the sign-in dialog (issue 9)."""
-    from desktop.views.sign_in_dialog import SignInDialog
+    from desktop.views.staff.sign_in_dialog import SignInDialog
 
     window.show_area("audit")
     shot(window, "area-audit")

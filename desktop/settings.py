@@ -4,7 +4,7 @@
 reads and writes them with their declared types (QSettings' INI files give back
 strings: "1000", "true", so ``get`` converts them).
 
-The Settings screen (``desktop/views/settings_page.py``) shows every declared
+The Settings screen (``desktop/views/system/settings_page.py``) shows every declared
 setting that is not internal, with an editor for its type, so a new setting
 needs only its ``declare`` line. Optional arguments: ``hidden=True`` for what
 the app keeps for itself (window geometry, hashes; keys holding a hash, a

@@ -57,7 +57,7 @@ def prepare_demo(app) -> tuple[str, str]:
     """A small demo organization plus tonight's performance with one ticket sold.
 
     Returns (performance id, ticket code)."""
-    from domain import demo
+    from demo import organization as demo
 
     demo.generate(app, 12, seed=7)
     show = app.create_production("Smoke test")
@@ -184,8 +184,8 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
     from PySide6.QtCore import QEvent
 
     from desktop.app import application, create_main_window
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     qt_app = application()
     with tempfile.TemporaryDirectory(prefix="houselights-smoke-") as data:

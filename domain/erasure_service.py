@@ -3,7 +3,7 @@
 ``record_erasure`` appends ``Patron.Erased`` (who and when, no personal data) and
 releases the patron's contact keys, so duplicate warnings and import matching no
 longer find them. Rewriting the stored payloads and compacting the files is
-storage work, done by ``desktop/erasure.py`` right after this event is saved.
+storage work, done by ``infrastructure/erasure.py`` right after this event is saved.
 
 A patron is one person however many records they had: erasing a record erases
 every record merged into it too (a duplicate merged in holds the same person's

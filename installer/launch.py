@@ -3,8 +3,8 @@
 import multiprocessing
 import sys
 
-from desktop.bundled import use_bundled_zbar
 from desktop.cli import main
+from infrastructure.bundled import use_bundled_zbar
 
 if __name__ == "__main__":
     # a long rebuild's second process starts this program again (spawn): run that

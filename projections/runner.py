@@ -260,8 +260,9 @@ class ProjectionRunner:
         if not side or len(side) == len(self.projections):
             return None
         opener, env = self.side_store
-        return SideRebuild.start(opener, env, side, self.path, head, self.batch_size,
-                                 self.side_hold_after)
+        return SideRebuild.start(
+            type(self), opener, env, side, self.path, head, self.batch_size, self.side_hold_after
+        )
 
     def _with_side(self, db: Database, side: SideRebuild, positions: dict[str, int],
                    head: int, total: int, progress: ProgressFn | None,

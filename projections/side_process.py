@@ -43,18 +43,17 @@ def side_path(readmodels: Path) -> Path:
     return readmodels.with_name(readmodels.name + ".side")
 
 
-def _child(opener: StoreOpener, env: dict[str, str], classes: list[type[Projection]],
+def _child(runner_class: type, opener: StoreOpener, env: dict[str, str],
+           classes: list[type[Projection]],
            path: str, main_path: str, until: int, batch_size: int, done, cancel,
            result, hold_after: int | None = None) -> None:  # fmt: skip
     """The second process: rebuild ``classes`` into ``path`` up to ``until``.
 
     ``hold_after`` (tests): after that many committed batches, wait until cancelled,
     so a test can cancel a shared rebuild at a known point instead of racing it."""
-    from projections.runner import ProjectionRunner
-
     try:
         store = opener(env)
-        runner = ProjectionRunner(store.recorder, store.mapper, path,
+        runner = runner_class(store.recorder, store.mapper, path,
                                   [cls() for cls in classes], batch_size=batch_size)  # fmt: skip
         runner.bulk_cache_kib = SHARED_BULK_CACHE_KIB
         scratch(runner.db())
@@ -138,10 +137,14 @@ class SideRebuild:
         self.cpu_seconds = 0.0
 
     @classmethod
-    def start(cls, opener: StoreOpener, env: dict[str, str], projections: Sequence[Projection],
+    def start(cls, runner_class: type, opener: StoreOpener, env: dict[str, str],
+              projections: Sequence[Projection],
               readmodels: Path, until: int, batch_size: int,
               hold_after: int | None = None) -> SideRebuild | None:  # fmt: skip
-        """Start the second process, or None (logged) when it cannot be started."""
+        """Start the second process, or None (logged) when it cannot be started.
+
+        ``runner_class`` is the runner the second process catches up with (passed in,
+        so this module need not import the runner that imports it)."""
         path = side_path(readmodels)
         remove_database(path)
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
@@ -150,8 +153,8 @@ class SideRebuild:
         classes = [type(p) for p in projections]
         process = context.Process(
             target=_child, name="houselights-rebuild", daemon=True,
-            args=(opener, env, classes, str(path), str(readmodels), until, batch_size, done,
-                  cancel, send, hold_after),
+            args=(runner_class, opener, env, classes, str(path), str(readmodels), until,
+                  batch_size, done, cancel, send, hold_after),
         )  # fmt: skip
         try:
             process.start()

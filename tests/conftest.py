@@ -9,8 +9,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from desktop.bootstrap import Services, bootstrap
-from desktop.config import StoreConfig, resolve
+from domain.application import Houselights
+from infrastructure.bootstrap import Services, bootstrap
+from infrastructure.config import StoreConfig, resolve
 from tests.postgres_server import start_server
 
 
@@ -64,3 +65,23 @@ def start(store_config: StoreConfig) -> Iterator[Callable[..., Services]]:
     yield start_
     for services in reversed(started):
         services.close()
+
+@pytest.fixture
+def open_app(store_config: StoreConfig) -> Iterator[Callable[[], Houselights]]:
+    """Open (another) Houselights on the same store, as a second process would."""
+    opened: list[Houselights] = []
+
+    def open_() -> Houselights:
+        app = Houselights(env=store_config.eventsourcing_env())
+        opened.append(app)
+        return app
+
+    yield open_
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture
+def store(open_app: Callable[[], Houselights]) -> Houselights:
+    """A Houselights application on an empty event store."""
+    return open_app()

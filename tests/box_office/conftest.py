@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.config import resolve
 from domain.application import Houselights
+from infrastructure.config import resolve
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

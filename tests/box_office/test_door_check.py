@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop.config import resolve
 from domain.application import Houselights
 from domain.box_office import Ticket
 from domain.door import DoorScan, read_scan
@@ -15,6 +14,7 @@ from domain.errors import InvalidInput, PerformanceNotFound, TicketProblem
 from domain.personal_data import PERSONAL_FIELDS
 from domain.recording import RecordingContext
 from domain.ticket_codes import grouped, new_code, ticket_id
+from infrastructure.config import resolve
 
 PRICES = {"Adult": 3200}
 EVENING = datetime(2026, 12, 5, 19, 0, tzinfo=UTC)

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop.config import resolve
 from domain.application import Houselights
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem
 from domain.ticket_codes import is_own_code
+from infrastructure.config import resolve
 
 PRICES = {"Adult": 3200, "Student": 1500}
 

@@ -146,7 +146,7 @@ def test_damage_the_quick_look_misses_is_explained_when_a_command_hits_it(
     import sqlite3
     from contextlib import closing
 
-    from desktop import store_check
+    from infrastructure import store_check
 
     # A large store gets only the quick look at start-up (here: every store).
     monkeypatch.setattr(store_check, "QUICK_FULL_CHECK_BYTES", 0)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop.bootstrap import bootstrap
 from desktop.cli import main
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import box_office, timeline
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from desktop.bootstrap import bootstrap
 from desktop.cli import main
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 
 
 def test_check_in_admits_once_then_refuses_and_says_why(capsys, tmp_path):

@@ -48,8 +48,8 @@ def test_demo_then_status_counts_events_patrons_and_positions(capsys, data):
 
 
 def test_status_reports_lag_for_events_not_yet_projected(capsys, data, tmp_path):
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     run(capsys, "--data", data, "demo", "--patrons", "5")
     # Another workstation (no projections here) appends two events.
@@ -64,8 +64,8 @@ def test_status_reports_lag_for_events_not_yet_projected(capsys, data, tmp_path)
 
 
 def test_patrons_search_prints_id_name_email(capsys, data):
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     services = bootstrap(resolve(data))
     ada = services.app.register_patron("Ada", "Lovelace", email="ada@example.org")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import json
 
-from desktop.bootstrap import bootstrap
 from desktop.cli import main
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from tests.erasure.conftest import SECRETS, files_containing, register_secret_patron, sell_and_scan
 
 

@@ -21,8 +21,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 @pytest.fixture
 def data(tmp_path, capsys) -> str:
     """A data folder with Ada on file (so her chats link)."""
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     folder = tmp_path / "data"
     services = bootstrap(resolve(folder))

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop.bootstrap import bootstrap
 from desktop.cli import main
-from desktop.config import resolve
 from desktop.report_catalog import report
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import thank_yous
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from desktop.bootstrap import bootstrap
 from desktop.cli import main
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import ladder
 
 

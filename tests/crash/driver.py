@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 import sys
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
 from desktop.door_check import check_in
-from domain.sales_import import import_sales_file
+from imports.sales_import import import_sales_file
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 
 
 def main(argv: list[str]) -> int:

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import all_projections
 from projections.runner import ProjectionRunner
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator  # noqa: E402
 import pytest  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 
-from desktop.bootstrap import Services, bootstrap  # noqa: E402
-from desktop.config import resolve  # noqa: E402
+from infrastructure.bootstrap import Services, bootstrap  # noqa: E402
+from infrastructure.config import resolve  # noqa: E402
 
 PATRONS = [
     dict(first_name="Ada", last_name="Lovelace", email="ada@example.org",

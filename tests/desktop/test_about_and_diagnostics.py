@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
-from desktop.config import StoreConfig
 from desktop.diagnostics import app_version, diagnostics_text, scrub
-from desktop.logs import configure_logging
+from infrastructure.config import StoreConfig
+from infrastructure.logs import configure_logging
 
 
 class FileManager(QObject):

@@ -1,4 +1,4 @@
-"""Backups and restore (desktop/backups.py), on real store files, no window.
+"""Backups and restore (infrastructure/backups.py), on real store files, no window.
 
 The stories: a backup taken while another process keeps recording is a whole,
 consistent store; a cancelled backup leaves nothing; the rotating set keeps
@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop import backups
-from desktop.backups import BackupCancelled, BackupError
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
-from desktop.store_check import count_events
+from infrastructure import backups
+from infrastructure.backups import BackupCancelled, BackupError
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from infrastructure.store_check import count_events
 from projections import all_projections
 from projections.runner import ProjectionRunner
 
@@ -30,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = r"""
 import sys
-from desktop.config import resolve
+from infrastructure.config import resolve
 from domain.application import Houselights
 
 app = Houselights(env=resolve(sys.argv[1], store="sqlite").eventsourcing_env())

@@ -12,10 +12,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from desktop import app as desktop_app
-from desktop import backups
-from desktop.bootstrap import bootstrap
 from desktop.settings import Settings
-from desktop.store_check import count_events
+from infrastructure import backups
+from infrastructure.bootstrap import bootstrap
+from infrastructure.store_check import count_events
 
 
 def sha(path: Path) -> str:
@@ -133,8 +133,8 @@ def test_without_settings_a_window_makes_no_automatic_backups(window):
 
 
 def test_a_postgresql_workstation_is_told_to_use_pg_dump(tmp_path, qtbot):
-    from desktop.config import resolve
-    from desktop.views.backups_dialog import BackupsDialog
+    from desktop.views.system.backups_dialog import BackupsDialog
+    from infrastructure.config import resolve
 
     config = resolve(tmp_path, store="postgresql://hl@office/hl")
     dialog = BackupsDialog(config, None, None)
@@ -152,7 +152,7 @@ def spoil(path: Path) -> None:
 def test_a_damaged_store_at_start_up_is_explained_and_the_latest_backup_offered(
     services, settings, qtbot, monkeypatch
 ):
-    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+    from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 
     config = services.config
     older = backups.backup(config, backups.default_folder(config))
@@ -216,7 +216,7 @@ def test_a_database_error_while_open_leads_to_the_damaged_store_dialog(
     import sqlite3
     from contextlib import closing
 
-    from desktop.views.damaged_store_dialog import DamagedStoreDialog
+    from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 
     latest = backups.backup(services.config, backups.default_folder(services.config))
     with closing(sqlite3.connect(services.config.events_path)) as conn:

@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, QDateTime, QPoint, Qt, QTime
 from desktop.export import write_csv
 from desktop.models.performance_table import PerformanceTableModel as P
 from desktop.models.price_levels import PriceLevelModel
-from desktop.views.performance_dialog import PerformanceDialog
-from desktop.views.sell_dialog import SellDialog
+from desktop.views.box_office.performance_dialog import PerformanceDialog
+from desktop.views.box_office.sell_dialog import SellDialog
 from projections import box_office as read_model
 from tests.desktop.box_office_steps import click, click_row, open_sell_dialog, row_of, type_into
 from tests.desktop.conftest import schedule

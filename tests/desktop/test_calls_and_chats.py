@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.main_window import AREAS, BOX_OFFICE, FOLLOW_UPS
 from desktop.models.base import ROW_ROLE
-from desktop.views.follow_ups import WAITING_TAB
+from desktop.views.conversations.follow_ups import WAITING_TAB
 from projections import conversations, timeline
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import patron_directory
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.views.door_mode import hash_pin, pin_matches
+from desktop.views.door.door_mode import hash_pin, pin_matches
 
 
 def type_slowly(qtbot, field, text):

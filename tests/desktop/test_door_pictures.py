@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-import desktop.views.camera_panel as camera_panel
-import desktop.views.door as door_module
+import desktop.views.door.camera_panel as camera_panel
+import desktop.views.door.door as door_module
 from tests.desktop import ean13
 
 EXTERNAL = "400638133393"

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop.views.verdict_panel import PALETTE
+from desktop.views.door.verdict_panel import PALETTE
 from domain.ticket_codes import grouped, new_code
 from projections import door as door_read_model
 from projections import ladder, patron_directory

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.models.timeline import TimelineModel
-from desktop.views.erase_dialog import EraseDialog
+from desktop.views.patrons.erase_dialog import EraseDialog
 from domain.personal_data import ERASED
 from projections import patron_directory
 from tests.erasure.conftest import files_containing
@@ -70,8 +70,8 @@ def test_backups_are_cleaned_too_and_an_unplugged_backup_folder_is_named(
 ):
     from PySide6.QtCore import QSettings
 
-    from desktop import backups
     from desktop.settings import Settings
+    from infrastructure import backups
 
     services.runner.catch_up()
     services.app.add_note(

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHeaderView
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
 from desktop.main_window import DOOR, PATRONS
 from desktop.models.patron_table import PatronTableModel
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 
 
 def test_the_list_starts_with_everyone_in_surname_order(window, column):

@@ -181,7 +181,7 @@ def test_the_time_zone_chosen_for_an_import_is_remembered(services, qtbot, tmp_p
 
     from desktop.background import BackgroundRunner
     from desktop.settings import Settings
-    from desktop.views.import_dialog import ImportSalesDialog
+    from desktop.views.imports.import_dialog import ImportSalesDialog
 
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     background = BackgroundRunner()

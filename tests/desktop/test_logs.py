@@ -9,7 +9,7 @@ from logging.handlers import RotatingFileHandler
 
 import pytest
 
-from desktop import logs
+from infrastructure import logs
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.models.timeline import TimelineModel
-from desktop.views.patron_dialog import PatronDialog
+from desktop.views.patrons.patron_dialog import PatronDialog
 from domain.application import Houselights
 from domain.recording import RecordingContext
 

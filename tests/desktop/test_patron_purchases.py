@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 
 from desktop.models.order_table import OrderTableModel as O
 from desktop.models.timeline import TimelineModel
-from desktop.views.sell_dialog import FIND
+from desktop.views.box_office.sell_dialog import FIND
 from tests.desktop.box_office_steps import click, set_quantity, type_into
 from tests.desktop.conftest import schedule
 

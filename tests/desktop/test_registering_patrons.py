@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.views.patron_dialog import PatronDialog
+from desktop.views.patrons.patron_dialog import PatronDialog
 from projections import patron_directory
 
 

@@ -163,7 +163,7 @@ def test_a_new_report_needs_only_a_definition(window, qtbot):
     )  # fmt: skip
     register(movements)
     try:
-        from desktop.views.reports import ReportsView
+        from desktop.views.reports.reports import ReportsView
 
         view = ReportsView(window.runner)
         qtbot.addWidget(view)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.models.timeline import TimelineModel
-from desktop.views.sell_dialog import FIND, WALK_UP
+from desktop.views.box_office.sell_dialog import FIND, WALK_UP
 from domain.application import Houselights
 from domain.recording import RecordingContext
 from projections import box_office as read_model

@@ -7,11 +7,11 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QSpinBox
 
 import desktop.settings as settings_module
-from desktop.config import StoreConfig
 from desktop.main_window import AREAS
 from desktop.main_window import SETTINGS as SETTINGS_AREA
 from desktop.settings import SETTINGS, Settings, declare
-from desktop.views.settings_page import SettingsPage
+from desktop.views.system.settings_page import SettingsPage
+from infrastructure.config import StoreConfig
 from projections import ladder
 from tests.desktop.box_office_steps import click
 from tests.desktop.test_ladder_dashboard import bar_values, history, open_ladder  # noqa: F401

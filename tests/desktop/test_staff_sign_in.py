@@ -147,7 +147,7 @@ def slowly(qtbot, field, text: str) -> None:
 
 
 def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, staffed, qtbot):
-    from desktop.views.sign_in_dialog import DoorUnlockDialog
+    from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 
     window = open_window(staffed)
     dialog = sign_in(qtbot, window, "Dee", "2468")

@@ -223,7 +223,7 @@ def test_mail_merge_rows_and_salutations():
 def test_too_many_for_one_draft_says_so_and_opens_nothing(queue, qtbot, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from desktop.views import thank_yous as screen
+    from desktop.views.loyalty import thank_yous as screen
 
     told = []
     monkeypatch.setattr(screen, "MAX_DRAFT_PEOPLE", 2)

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QSettings, Qt
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
 from desktop.settings import Settings
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 
 
 def workstation_settings(path, door: str) -> Settings:

@@ -107,8 +107,8 @@ def test_the_role_table():
 
 
 def test_calls_chats_follow_ups_and_merges_are_box_office_work_not_the_doors(store):
-    from domain.chat_formats import read_chat_text
-    from domain.chat_import import import_chats
+    from imports.chat_formats import read_chat_text
+    from imports.chat_import import import_chats
 
     store.add_staff("Maria", "manager", password="manager-pass")
     store.sign_in("Maria", password="manager-pass")

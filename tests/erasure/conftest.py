@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.config import StoreConfig, resolve
+from infrastructure.config import StoreConfig, resolve
 
 #: distinctive strings that must not survive an erasure anywhere in the data folder
 SECRETS = {
@@ -121,8 +121,8 @@ def converse(app, patron_id: str, folder: Path) -> dict:
     merges: one record still merged into the patron, one merged and unmerged again."""
     import json
 
-    from domain.chat_formats import read_chat_file
-    from domain.chat_import import import_chats
+    from imports.chat_formats import read_chat_file
+    from imports.chat_import import import_chats
 
     c, s = CONVERSATION_SECRETS, SECRETS
     name = f"{s['first_name']} {s['last_name']}"

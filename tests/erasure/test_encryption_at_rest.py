@@ -12,11 +12,11 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from desktop.bootstrap import bootstrap
 from desktop.cli import main
-from desktop.config import StoreConfigError, resolve
-from desktop.encryption import KEY_FILE, read_settings
-from desktop.erasure import erase_patron
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import StoreConfigError, resolve
+from infrastructure.encryption import KEY_FILE, read_settings
+from infrastructure.erasure import erase_patron
 from projections import patron_directory
 from tests.erasure.conftest import SECRETS, files_containing, register_secret_patron, sell_and_scan
 
@@ -140,7 +140,7 @@ def test_without_a_keyring_the_key_is_a_private_file_and_the_fallback_is_logged(
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
-        with caplog.at_level(logging.WARNING, logger="desktop.encryption"):
+        with caplog.at_level(logging.WARNING, logger="infrastructure.encryption"):
             config = resolve(tmp_path / "data", encrypt=True)
         fill(config)
     finally:

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from desktop import backups
-from desktop.erasure import erase_patron
 from domain.errors import PatronErased, PatronNotFound
 from domain.personal_data import ERASED
+from infrastructure import backups
+from infrastructure.erasure import erase_patron
 from projections import audit, box_office, conversations, patron_directory, thank_yous, timeline
 from tests.erasure.conftest import (
     CONVERSATION_SECRETS,
@@ -67,7 +67,7 @@ def conversation_figures(services, patron_id: str) -> dict:
 def test_erased_personal_data_is_in_no_file_while_sales_stay_true(
     start, store_config, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr("desktop.erasure.PAGE", 2)  # the store is read a page at a time
+    monkeypatch.setattr("infrastructure.erasure.PAGE", 2)  # the store is read a page at a time
     services = start()
     app = services.app
     patron_id = register_secret_patron(app)
@@ -167,8 +167,8 @@ def test_erasing_twice_finishes_the_job_and_unknown_patrons_are_refused(start):
 
 def test_another_workstation_forgets_the_patron_when_it_catches_up(tmp_path, postgres_db):
     """Two workstations on one PostgreSQL store: the one that did not erase rebuilds too."""
-    from desktop.bootstrap import bootstrap
-    from desktop.config import resolve
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
 
     office = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria")
     foyer = bootstrap(resolve(tmp_path / "foyer", store=postgres_db), staff="sam")

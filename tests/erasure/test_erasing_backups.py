@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from desktop import backups
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
-from desktop.erasure import erase_patron
 from domain.errors import PatronErased
 from domain.personal_data import ERASED
+from infrastructure import backups
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from infrastructure.erasure import erase_patron
 from projections import conversations, patron_directory
 from tests.erasure.conftest import (
     CONVERSATION_SECRETS,

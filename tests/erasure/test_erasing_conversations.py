@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop.erasure import erase_patron
 from domain.errors import MergeProblem
 from domain.personal_data import ERASED, redact_state
+from infrastructure.erasure import erase_patron
 from tests.erasure.conftest import SECRETS, files_containing, register_secret_patron
 
 AT = datetime(2026, 11, 10, 16, 0, tzinfo=UTC).isoformat()

@@ -8,7 +8,7 @@ from ctypes.util import find_library
 import pytest
 from pyzbar import zbar_library
 
-from desktop.bundled import bundle_folder, use_bundled_zbar
+from infrastructure.bundled import bundle_folder, use_bundled_zbar
 
 
 @pytest.fixture

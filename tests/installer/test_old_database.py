@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
 from domain.patron import Patron
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import box_office, door, patron_directory, timeline
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "old_store" / "events-v0.1.0.sqlite"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from desktop.bootstrap import Services
+from infrastructure.bootstrap import Services
 
 
 @pytest.fixture

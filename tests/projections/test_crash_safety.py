@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
 from domain.application import Houselights
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections import all_projections
 from projections.runner import ProjectionRunner
 
@@ -29,8 +29,8 @@ BATCH_SIZE = 100
 CHILD = r"""
 import sys
 
-from desktop.bootstrap import bootstrap
-from desktop.config import resolve
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
 from projections.timeline import Timeline
 
 data_dir, block_after = sys.argv[1], int(sys.argv[2]) * int(sys.argv[3])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from desktop.config import resolve
 from domain.application import Houselights
+from infrastructure.config import resolve
 from projections import all_projections
 from projections.patron_directory import PatronDirectory, search
 from projections.runner import ProjectionRunner

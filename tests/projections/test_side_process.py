@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bootstrap import bootstrap
-from domain import demo
+from demo import organization as demo
 from domain.loyalty import LoyaltyThresholds
+from infrastructure.bootstrap import bootstrap
 from projections import all_projections
 from projections.ladder import recompute, rung_counts
 from projections.runner import ProjectionRunner

@@ -1,0 +1,367 @@
+"""The Box office area: performances, and the tickets of the one selected.
+
+Upcoming performances come first (soonest at the top); "Show past" adds the
+ones already played. Enter (or double-click) on a performance sells tickets
+for it. Below the list, the selected performance's tickets, where an order is
+refunded or exchanged in a few clicks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export import add_export
+from desktop.models.base import SortProxy
+from desktop.models.performance_table import PerformanceTableModel
+from desktop.models.ticket_table import TicketTableModel
+from desktop.views.box_office.order_actions import ChosenOrder, OrderActions, upcoming_first
+from desktop.views.box_office.performance_dialog import (
+    EDIT_PERFORMANCE,
+    NEW_PERFORMANCE,
+    NEW_PRODUCTION,
+    PerformanceDialog,
+)
+from desktop.views.box_office.sell_dialog import SellDialog
+from desktop.views.widgets import heading, size_columns, table_view
+from projections import box_office
+from projections import patron_directory as directory
+
+_OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class BoxOfficeView(OrderActions, QWidget):
+    #: a CSV was written, or something else worth a status-bar line
+    message = Signal(str)
+    open_patron = Signal(str)
+
+    def __init__(self, app, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.runner = runner
+        self.dialog: QWidget | None = None
+        self.setObjectName("boxOffice")
+
+        # -- performances ----------------------------------------------------------
+        self.new_production_button = QPushButton(self.tr("New production…"), self)
+        self.new_production_button.clicked.connect(self.new_production)
+        self.new_performance_button = QPushButton(self.tr("New performance…"), self)
+        self.new_performance_button.clicked.connect(self.new_performance)
+        self.edit_button = QPushButton(self.tr("Edit performance…"), self)
+        self.edit_button.clicked.connect(self.edit_performance)
+        self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
+        self.sell_button.setObjectName("primaryButton")
+        self.sell_button.setToolTip(self.tr("Sell tickets for the selected performance (Enter)"))
+        self.sell_button.clicked.connect(self.sell)
+        self.export_button = QPushButton(self.tr("Export…"), self)
+        self.show_past = QCheckBox(self.tr("Show past performances"), self)
+        self.show_past.setObjectName("showPast")
+        self.show_past.toggled.connect(lambda _on: self.refresh())
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+
+        self.model = PerformanceTableModel(self)
+        self.proxy = SortProxy(self.model, self)
+        self.table = table_view(self)
+        self.table.setObjectName("performances")
+        self.table.setModel(self.proxy)
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(lambda _index: self.sell())
+        p = PerformanceTableModel
+        size_columns(self.table, {p.WHEN: 200, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
+                                  p.REVENUE: 120}, stretch=p.TITLE)  # fmt: skip
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
+        self.export_action = add_export(
+            self.table, self.export_button, suggested_name=self.tr("performances") + ".csv",
+            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+        )  # fmt: skip
+
+        # -- tickets of the selected performance -------------------------------------------
+        self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
+        self.tickets_title.setMinimumWidth(120)
+        self.tickets_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.tickets_count = QLabel(self)
+        self.tickets_count.setObjectName("countLabel")
+        self.add_order_buttons(self.tr("Save tickets as PDF…"))
+        self.buyer_button = QPushButton(self.tr("Open buyer"), self)
+        self.buyer_button.setObjectName("flatButton")
+        self.buyer_button.clicked.connect(self._open_buyer)
+        self.tickets_export_button = QPushButton(self.tr("Export…"), self)
+        self.ticket_model = TicketTableModel(self)
+        self.ticket_proxy = SortProxy(self.ticket_model, self)
+        self.ticket_table = table_view(self)
+        self.ticket_table.setObjectName("tickets")
+        self.ticket_table.setModel(self.ticket_proxy)
+        self.ticket_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        t = TicketTableModel
+        size_columns(self.ticket_table, {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 110,
+                                         t.SOLD_AT: 215}, stretch=t.BUYER)  # fmt: skip
+        self.ticket_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._ticket_selection_changed()
+        )
+        self.tickets_export_action = add_export(
+            self.ticket_table, self.tickets_export_button,
+            suggested_name=self.tr("tickets") + ".csv",
+            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+        )  # fmt: skip
+
+        # -- layout ---------------------------------------------------------------------------
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("Box office"), self))
+        top.addStretch(1)
+        top.addWidget(self.new_production_button)
+        top.addWidget(self.new_performance_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.sell_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.show_past)
+        filters.addSpacing(12)
+        filters.addWidget(self.count_label)
+        filters.addStretch(1)
+        filters.addWidget(self.export_button)
+
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.setSpacing(10)
+        upper_layout.addLayout(filters)
+        upper_layout.addWidget(self.table, 1)
+
+        tickets_top = QHBoxLayout()
+        tickets_top.addWidget(self.tickets_title, 1)
+        tickets_top.addWidget(self.tickets_count, 0, Qt.AlignmentFlag.AlignBottom)
+        ticket_actions = QHBoxLayout()
+        ticket_actions.setSpacing(8)
+        for button in (self.refund_button, self.exchange_button, self.print_button,
+                       self.pdf_button):  # fmt: skip
+            ticket_actions.addWidget(button)
+        ticket_actions.addStretch(1)
+        ticket_actions.addWidget(self.buyer_button)
+        ticket_actions.addWidget(self.tickets_export_button)
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 8, 0, 0)
+        lower_layout.setSpacing(8)
+        lower_layout.addLayout(tickets_top)
+        lower_layout.addLayout(ticket_actions)
+        lower_layout.addWidget(self.ticket_table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(lower)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 16)
+        layout.setSpacing(14)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self._selection_changed()
+
+    # -- loading ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the performances (and the selected one's tickets), keeping the selection."""
+        selected = self.current_performance_id()
+        rows = box_office.performances(self.runner.db(), include_past=self.show_past.isChecked())
+        rows = upcoming_first(rows)
+        self.model.set_rows(rows)
+        self._show_count(rows)
+        if selected and self.select_performance(selected):
+            return
+        if rows:
+            self._select_row(0)
+        else:
+            self._selection_changed()
+
+    def _show_count(self, rows: list[dict]) -> None:
+        if not rows:
+            self.count_label.setText(self.tr(
+                "Nothing scheduled yet. Start with New production…"
+            ) if not self.show_past.isChecked() else self.tr("No performances yet."))  # fmt: skip
+        elif len(rows) == 1:
+            self.count_label.setText(self.tr("1 performance"))
+        else:
+            self.count_label.setText(self.tr("{count} performances").format(count=len(rows)))
+
+    def _select_row(self, row: int) -> None:
+        index = self.proxy.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_performance(self, performance_id: str) -> bool:
+        row = self.proxy.proxy_row_of(performance_id)
+        if row < 0:
+            return False
+        self._select_row(row)
+        self._load_tickets()
+        return True
+
+    def current_performance_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.proxy.row_id(index.row()) if index.isValid() else None
+
+    def current_performance(self) -> dict | None:
+        performance_id = self.current_performance_id()
+        if performance_id is None:
+            return None
+        return self.model.row_data(self.model.row_of(performance_id))
+
+    def _selection_changed(self) -> None:
+        has = self.current_performance_id() is not None
+        self.edit_button.setEnabled(has)
+        self.new_performance_button.setEnabled(self.model.rowCount() > 0)
+        self.sell_button.setEnabled(has)
+        self._load_tickets()
+
+    def _load_tickets(self) -> None:
+        performance = self.current_performance()
+        if performance is None:
+            self.tickets_title.setText(self.tr("Tickets"))
+            self.ticket_model.set_rows([])
+            self.tickets_count.setText("")
+            self._ticket_selection_changed()
+            return
+        selected = self.selected_codes()
+        db = self.runner.db()
+        rows = box_office.tickets(db, performance["id"])
+        names: dict[str, str] = {}
+        for row in rows:
+            patron_id = row.get("patron_id")
+            if patron_id and patron_id not in names:
+                found = directory.get(db, patron_id)
+                names[patron_id] = found["name"] if found else ""
+            row["buyer"] = names.get(patron_id, "") if patron_id else ""
+        self.ticket_model.set_rows(rows)
+        self.tickets_title.setText(
+            self.tr("Tickets for {title}").format(title=performance["title"])
+        )
+        valid = sum(1 for r in rows if r.get("status") == "valid")
+        self.tickets_count.setText(
+            self.tr("{valid} valid of {count}").format(valid=valid, count=len(rows))
+        )
+        if selected:
+            self.select_tickets(selected)
+        self._ticket_selection_changed()
+
+    # -- ticket selection ------------------------------------------------------------------------
+    def selected_tickets(self) -> list[dict]:
+        rows = self.ticket_table.selectionModel().selectedRows()
+        return [
+            self.ticket_model.row_data(self.ticket_proxy.mapToSource(index).row())
+            for index in sorted(rows, key=lambda i: i.row())
+        ]
+
+    def selected_codes(self) -> list[str]:
+        return [t["code"] for t in self.selected_tickets()]
+
+    def select_tickets(self, codes: list[str]) -> None:
+        selection = self.ticket_table.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for code in codes:
+            row = self.ticket_proxy.proxy_row_of(code)
+            if row >= 0:
+                selection.select(self.ticket_proxy.index(row, 0), flags)
+                selection.setCurrentIndex(self.ticket_proxy.index(row, 0), flags)
+
+    def current_order_id(self) -> str | None:
+        tickets = self.selected_tickets()
+        return tickets[0]["order_id"] if tickets else None
+
+    def _ticket_selection_changed(self) -> None:
+        tickets = self.selected_tickets()
+        valid = [t for t in tickets if t.get("status") == "valid"]
+        self.refund_button.setEnabled(bool(valid))
+        self.exchange_button.setEnabled(bool(valid))
+        self.print_button.setEnabled(bool(valid))
+        self.pdf_button.setEnabled(bool(valid))
+        self.buyer_button.setEnabled(bool(tickets and tickets[0].get("patron_id")))
+
+    def _open_buyer(self) -> None:
+        tickets = self.selected_tickets()
+        if tickets and tickets[0].get("patron_id"):
+            self.open_patron.emit(tickets[0]["patron_id"])
+
+    # -- dialogs ----------------------------------------------------------------
+    def _scheduled(self, performance_id: str, message: str) -> None:
+        self.refresh()
+        self.select_performance(performance_id)
+        self.message.emit(message)
+
+    def new_production(self) -> PerformanceDialog:
+        dialog = PerformanceDialog(self.app, NEW_PRODUCTION, parent=self)
+        dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Production scheduled.")))
+        self._show(dialog)
+        return dialog
+
+    def new_performance(self) -> PerformanceDialog:
+        dialog = PerformanceDialog(
+            self.app, NEW_PERFORMANCE, self.current_performance(),
+            productions=box_office.productions(self.runner.db()), parent=self,
+        )  # fmt: skip
+        dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Performance scheduled.")))
+        self._show(dialog)
+        return dialog
+
+    def edit_performance(self) -> PerformanceDialog | None:
+        performance = self.current_performance()
+        if performance is None:
+            return None
+        dialog = PerformanceDialog(self.app, EDIT_PERFORMANCE, performance, parent=self)
+        dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Changes saved.")))
+        self._show(dialog)
+        return dialog
+
+    def sell(self, patron: dict | None = None) -> SellDialog | None:
+        performances = self.sellable_performances()
+        current = self.current_performance()
+        if current is not None and all(p["id"] != current["id"] for p in performances):
+            performances.insert(0, current)  # a past one, chosen on purpose
+        dialog = SellDialog(
+            self.app, self.runner, performances,
+            performance_id=current["id"] if current else None, patron=patron, parent=self.window(),
+        )  # fmt: skip
+        dialog.sold.connect(self._sold)
+        self._show(dialog)
+        return dialog
+
+    def _sold(self, result: dict) -> None:
+        count = len(result["codes"])
+        self.message.emit(
+            self.tr("Sold 1 ticket.") if count == 1
+            else self.tr("Sold {count} tickets.").format(count=count)
+        )  # fmt: skip
+
+    def chosen_order(self) -> ChosenOrder | None:
+        """The order of the selected tickets (those selected, not the whole order)."""
+        tickets = self.selected_tickets()
+        performance = self.current_performance()
+        if not tickets or performance is None:
+            return None
+        order_id = tickets[0]["order_id"]
+        return ChosenOrder(order_id, performance, [t for t in tickets if t["order_id"] == order_id],
+                           tickets[0].get("buyer") or "")  # fmt: skip
+
+    # -- keys ----------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and event.key() in _OPEN_KEYS):  # fmt: skip
+            self.sell()
+            return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,711 @@
+"""Selling tickets at the window or on the phone, capturing the buyer as we go.
+
+The lesson of the box office: a walk-up buyer whose name we never learn is a
+lost relationship. So the quick walk-up form (name, email or phone, consent)
+is the default and has the keyboard focus; finding a patron already on file is
+one click away; selling without a name takes a deliberate click on a choice
+that says plainly it will be counted as a lost contact.
+
+The dialog decides nothing itself: it calls the application service and shows
+what the domain says, in words a volunteer understands, keeping what was typed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.formatting import local_moment, money
+from desktop.models.base import SortProxy
+from desktop.models.patron_table import PatronTableModel
+from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
+from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
+from domain.errors import (
+    HouselightsError,
+    InvalidInput,
+    NotEnoughSeats,
+    ValidationError,
+)
+from projections import patron_directory as directory
+
+WALK_UP, FIND, ANONYMOUS = 0, 1, 2
+PAYMENTS = ("cash", "card", "complimentary")
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def performance_label(row: dict) -> str:
+    parts = [row.get("title") or "", local_moment(row.get("starts_at"))]
+    if row.get("venue"):
+        parts.append(row["venue"])
+    return " · ".join(p for p in parts if p)
+
+
+class WalkUpForm(QWidget):
+    """First name, last name, email, phone, consent; errors under the fields."""
+
+    FIELDS = ("first_name", "last_name", "email", "phone")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(3)
+        labels = {
+            "first_name": self.tr("&First name"),
+            "last_name": self.tr("&Last name"),
+            "email": self.tr("&Email"),
+            "phone": self.tr("&Phone"),
+        }
+        hints = {"email": self.tr("name@example.org"), "phone": self.tr("555-123-4567")}
+        for i, key in enumerate(self.FIELDS):
+            row, column = divmod(i, 2)
+            caption = QLabel(labels[key], self)
+            caption.setObjectName("fieldLabel")
+            edit = QLineEdit(self)
+            edit.setObjectName(key)
+            edit.setPlaceholderText(hints.get(key, ""))
+            caption.setBuddy(edit)
+            grid.addWidget(caption, row * 3, column)
+            grid.addWidget(edit, row * 3 + 1, column)
+            self.fields[key] = edit
+        for row, keys in ((2, ("name",)), (5, ("email", "phone"))):
+            for column, key in enumerate(keys):
+                label = error_label(self)
+                grid.addWidget(label, row, column, 1, 2 if len(keys) == 1 else 1)
+                self.errors[key] = label
+        hint = QLabel(self.tr("An email or a phone number is enough."), self)
+        hint.setObjectName("muted")
+        grid.addWidget(hint, 6, 0, 1, 2)
+        self.consent = QCheckBox(self.tr("Happy to receive news by email"), self)
+        self.consent.setObjectName("email_consent")
+        grid.addWidget(self.consent, 7, 0, 1, 2)
+        grid.setRowStretch(8, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+    def values(self) -> dict:
+        values = {key: edit.text() for key, edit in self.fields.items()}
+        values["email_consent"] = self.consent.isChecked()
+        return values
+
+    def is_empty(self) -> bool:
+        return not any(edit.text().strip() for edit in self.fields.values())
+
+    def clear(self) -> None:
+        for edit in self.fields.values():
+            edit.clear()
+        self.consent.setChecked(False)
+        self.clear_errors()
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            show_error(label, "")
+
+    def show_errors(self, by_field: dict[str, str]) -> list[str]:
+        """Show each message under its field; returns the ones with no place here."""
+        aliases = {"first_name": "name", "last_name": "name", "contact": "email"}
+        unplaced = []
+        for key, message in by_field.items():
+            label = self.errors.get(aliases.get(key, key))
+            if label is None:
+                unplaced.append(message)
+            else:
+                show_error(label, message)
+        return unplaced
+
+
+class PatronFinder(QWidget):
+    """Search as you type; the current row is the buyer."""
+
+    chosen_changed = Signal()
+    DELAY_MS = 120
+
+    def __init__(self, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.search_field = QLineEdit(self)
+        self.search_field.setObjectName("buyerSearch")
+        self.search_field.setPlaceholderText(self.tr("Name, email or phone"))
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.installEventFilter(self)
+        self.model = PatronTableModel(self)
+        self.proxy = SortProxy(self.model, self)
+        self.table = table_view(self)
+        self.table.setObjectName("buyerResults")
+        self.table.setModel(self.proxy)
+        for column in (PatronTableModel.CITY, PatronTableModel.INTERESTS,
+                       PatronTableModel.LAST_ACTIVITY):  # fmt: skip
+            self.table.setColumnHidden(column, True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            PatronTableModel.EMAIL, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.setColumnWidth(PatronTableModel.NAME, 170)
+        self.table.setColumnWidth(PatronTableModel.PHONE, 130)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.chosen_changed.emit())
+        self.status = QLabel(self)
+        self.status.setObjectName("muted")
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.search_field.textChanged.connect(self._timer.start)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.search_field)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        self._show_status()
+
+    def run_search(self) -> None:
+        self._timer.stop()
+        text = self.search_field.text().strip()
+        rows = directory.search(self.runner.db(), text, limit=50) if text else []
+        self.model.set_rows(rows)
+        if rows:
+            self.table.selectRow(0)
+        self._show_status()
+        self.chosen_changed.emit()
+
+    def _show_status(self) -> None:
+        text = self.search_field.text().strip()
+        count = self.model.rowCount()
+        if not text:
+            message = self.tr("Type to find a patron already on file.")
+        elif count == 0:
+            message = self.tr("Nobody on file matches. Use the walk-up form to add them.")
+        elif count == 1:
+            message = self.tr("1 patron matches.")
+        else:
+            message = self.tr("{count} patrons match; pick the right one.").format(count=count)
+        self.status.setText(message)
+
+    def show_patron(self, row: dict) -> None:
+        """Preselect one patron (selling from their page)."""
+        self.search_field.blockSignals(True)
+        self.search_field.setText(row.get("name") or "")
+        self.search_field.blockSignals(False)
+        self.model.set_rows([row])
+        self.table.selectRow(0)
+        self._show_status()
+        self.chosen_changed.emit()
+
+    def chosen(self) -> dict | None:
+        if self._timer.isActive():
+            self.run_search()
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_data(self.proxy.mapToSource(index).row())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
+            if event.key() in _ENTER:
+                # Enter picks the patron (the search runs now); it never sells
+                self.run_search()
+                return True
+            if event.key() == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+
+class SellDialog(QDialog):
+    """``sold(result)`` after each sale: the service's result plus ``tickets`` to print."""
+
+    sold = Signal(dict)
+
+    def __init__(
+        self,
+        app,
+        runner,
+        performances: list[dict],
+        performance_id: str | None = None,
+        patron: dict | None = None,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.app = app
+        self.runner = runner
+        self.performances = performances
+        self.performance: dict | None = None
+        self.spins: dict[str, QSpinBox] = {}
+        self.result: dict | None = None
+        self.setObjectName("sellDialog")
+        self.setWindowTitle(self.tr("Sell tickets"))
+        self.setMinimumWidth(900)
+
+        # -- performance --------------------------------------------------------
+        self.performance_combo = QComboBox(self)
+        self.performance_combo.setObjectName("performanceChoice")
+        for row in performances:
+            self.performance_combo.addItem(performance_label(row), row["id"])
+        self.seats_label = QLabel(self)
+        self.seats_label.setObjectName("seatsLeft")
+
+        # -- buyer ----------------------------------------------------------------
+        self.walk_up_button = QPushButton(self.tr("Walk-up buyer"), self)
+        self.find_button = QPushButton(self.tr("Patron on file"), self)
+        self.mode_group = QButtonGroup(self)
+        for mode, button in ((WALK_UP, self.walk_up_button), (FIND, self.find_button)):
+            button.setCheckable(True)
+            button.setObjectName("segmentButton")
+            self.mode_group.addButton(button, mode)
+        self.mode_group.setExclusive(False)  # neither is checked while selling anonymously
+        self.walk_up_button.setChecked(True)
+        self.mode_group.idClicked.connect(self.set_mode)
+        self.anonymous_button = QPushButton(self.tr("No name? Sell anonymously…"), self)
+        self.anonymous_button.setObjectName("flatButton")
+        self.anonymous_button.setToolTip(
+            self.tr("Counted as a lost contact: we cannot thank or invite this buyer back")
+        )
+        self.anonymous_button.clicked.connect(lambda: self.set_mode(ANONYMOUS))
+
+        self.walk_up = WalkUpForm(self)
+        self.finder = PatronFinder(runner, self)
+        self.anonymous_panel = QFrame(self)
+        self.anonymous_panel.setObjectName("warningPanel")
+        warning = QLabel(self.tr(
+            "<b>Selling without a name.</b><br>This sale will be counted as a "
+            "<b>lost contact</b>: we will not be able to thank this buyer, invite them "
+            "back or welcome them at the door.<br><br>If you can, ask for a name and an "
+            "email or phone; it takes ten seconds."
+        ), self.anonymous_panel)  # fmt: skip
+        warning.setObjectName("warningText")
+        warning.setWordWrap(True)
+        self.back_to_walk_up = QPushButton(self.tr("Ask for their name instead"), self)
+        self.back_to_walk_up.clicked.connect(lambda: self.set_mode(WALK_UP))
+        panel = QVBoxLayout(self.anonymous_panel)
+        panel.setContentsMargins(16, 14, 16, 14)
+        panel.addWidget(warning)
+        panel.addWidget(self.back_to_walk_up, 0, Qt.AlignmentFlag.AlignLeft)
+        anonymous_page = QWidget(self)
+        page = QVBoxLayout(anonymous_page)
+        page.setContentsMargins(0, 4, 0, 0)
+        page.addWidget(self.anonymous_panel)
+        page.addStretch(1)
+
+        self.buyer_stack = QStackedWidget(self)
+        self.buyer_stack.addWidget(self.walk_up)
+        self.buyer_stack.addWidget(self.finder)
+        self.buyer_stack.addWidget(anonymous_page)
+        self.buyer_stack.setMinimumHeight(260)
+
+        modes = QHBoxLayout()
+        modes.setSpacing(0)
+        modes.addWidget(self.walk_up_button)
+        modes.addWidget(self.find_button)
+        modes.addStretch(1)
+        buyer_card = QFrame(self)
+        buyer_card.setObjectName("card")
+        buyer = QVBoxLayout(buyer_card)
+        buyer.setContentsMargins(18, 14, 18, 14)
+        buyer.addWidget(heading(self.tr("Who is buying?"), self, name="sectionTitle"))
+        buyer.addLayout(modes)
+        buyer.addWidget(self.buyer_stack, 1)
+        buyer.addWidget(self.anonymous_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        # -- tickets and payment ---------------------------------------------------------
+        self.levels_box = QGridLayout()
+        self.levels_box.setHorizontalSpacing(12)
+        self.levels_box.setVerticalSpacing(6)
+        self.tickets_error = error_label(self)
+        self.total_label = QLabel(self)
+        self.total_label.setObjectName("totalLabel")
+        self.payment_buttons: dict[str, QRadioButton] = {}
+        self.payment_group = QButtonGroup(self)
+        payment_row = QHBoxLayout()
+        payment_labels = {
+            "cash": self.tr("C&ash"),
+            "card": self.tr("Ca&rd"),
+            "complimentary": self.tr("C&omplimentary"),
+        }
+        for payment in PAYMENTS:
+            radio = QRadioButton(payment_labels[payment], self)
+            radio.setObjectName(payment)
+            self.payment_group.addButton(radio)
+            self.payment_buttons[payment] = radio
+            payment_row.addWidget(radio)
+        payment_row.addStretch(1)
+        self.payment_buttons["card"].setChecked(True)
+        self.payment_group.buttonToggled.connect(lambda *_: self.update_total())
+
+        tickets_card = QFrame(self)
+        tickets_card.setObjectName("card")
+        tickets = QVBoxLayout(tickets_card)
+        tickets.setContentsMargins(18, 14, 18, 14)
+        tickets.addWidget(heading(self.tr("Tickets"), self, name="sectionTitle"))
+        tickets.addLayout(self.levels_box)
+        tickets.addWidget(self.tickets_error)
+        tickets.addSpacing(6)
+        payment_caption = QLabel(self.tr("Payment"), self)
+        payment_caption.setObjectName("fieldLabel")
+        tickets.addWidget(payment_caption)
+        tickets.addLayout(payment_row)
+        tickets.addStretch(1)
+        tickets.addWidget(self.total_label)
+
+        # -- buttons and the whole form --------------------------------------------------
+        self.general_error = error_label(self)
+        self.general_error.setObjectName("problemBanner")
+        self.sell_button, self.cancel_button, buttons = dialog_buttons(
+            self, self.tr("Sell"), self.sell
+        )
+
+        top = QHBoxLayout()
+        top.addWidget(self.performance_combo, 1)
+        top.addSpacing(12)
+        top.addWidget(self.seats_label)
+        columns = QHBoxLayout()
+        columns.setSpacing(16)
+        columns.addWidget(buyer_card, 3)
+        columns.addWidget(tickets_card, 2)
+
+        form = QWidget(self)
+        form_layout = QVBoxLayout(form)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.setSpacing(12)
+        performance_caption = QLabel(self.tr("&Performance"), self)
+        performance_caption.setObjectName("fieldLabel")
+        performance_caption.setBuddy(self.performance_combo)
+        form_layout.addWidget(performance_caption)
+        form_layout.addLayout(top)
+        form_layout.addLayout(columns, 1)
+        form_layout.addWidget(self.general_error)
+        form_layout.addLayout(buttons)
+
+        # -- after the sale ----------------------------------------------------------------
+        self.done_title = heading("", self, name="subheading")
+        self.done_title.setWordWrap(True)
+        self.done_detail = QLabel(self)
+        self.done_detail.setWordWrap(True)
+        self.done_detail.setObjectName("muted")
+        self.tickets_ready = TicketsReady(self)
+        self.another_button = QPushButton(self.tr("Sell more"), self)
+        self.another_button.clicked.connect(self.sell_more)
+        self.close_button = QPushButton(self.tr("Done"), self)
+        self.close_button.clicked.connect(self.accept)
+        done_buttons = QHBoxLayout()
+        done_buttons.addStretch(1)
+        done_buttons.addWidget(self.another_button)
+        done_buttons.addWidget(self.close_button)
+        done = QWidget(self)
+        done_layout = QVBoxLayout(done)
+        done_layout.setContentsMargins(0, 0, 0, 0)
+        done_layout.setSpacing(12)
+        done_card = QFrame(self)
+        done_card.setObjectName("successCard")
+        card = QVBoxLayout(done_card)
+        card.setContentsMargins(22, 18, 22, 18)
+        card.setSpacing(10)
+        card.addWidget(self.done_title)
+        card.addWidget(self.done_detail)
+        card.addWidget(self.tickets_ready)
+        done_layout.addWidget(done_card)
+        done_layout.addStretch(1)
+        done_layout.addLayout(done_buttons)
+
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(form)
+        self.pages.addWidget(done)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addWidget(self.pages)
+
+        self.performance_combo.currentIndexChanged.connect(lambda _i: self._load_performance())
+        self.finder.chosen_changed.connect(self.update_total)
+        index = self.performance_combo.findData(performance_id) if performance_id else 0
+        self.performance_combo.setCurrentIndex(max(0, index))
+        self._load_performance()
+        if patron is not None:
+            self.finder.show_patron(patron)
+            self.set_mode(FIND)
+        else:
+            self.set_mode(WALK_UP)
+
+    # -- state ------------------------------------------------------------------------
+    @property
+    def mode(self) -> int:
+        return self.buyer_stack.currentIndex()
+
+    def set_mode(self, mode: int) -> None:
+        self.buyer_stack.setCurrentIndex(mode)
+        self.walk_up_button.setChecked(mode == WALK_UP)
+        self.find_button.setChecked(mode == FIND)
+        self.anonymous_button.setVisible(mode != ANONYMOUS)
+        show_error(self.general_error, "")
+        if mode == WALK_UP:
+            self.walk_up.fields["first_name"].setFocus(Qt.FocusReason.OtherFocusReason)
+        elif mode == FIND:
+            self.finder.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.back_to_walk_up.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.update_total()
+
+    def quantities(self) -> dict[str, int]:
+        return {level: spin.value() for level, spin in self.spins.items() if spin.value()}
+
+    def payment(self) -> str:
+        return next(p for p, radio in self.payment_buttons.items() if radio.isChecked())
+
+    def _load_performance(self) -> None:
+        performance_id = self.performance_combo.currentData()
+        if not performance_id:
+            self.performance = None
+            self.seats_label.setText(self.tr("No performance to sell"))
+            self.sell_button.setEnabled(False)
+            return
+        kept = self.quantities()
+        try:
+            self.performance = self.app.get_performance(performance_id)
+        except HouselightsError as error:
+            self.performance = None
+            show_error(self.general_error, str(error))
+            return
+        self.sell_button.setEnabled(True)
+        while self.levels_box.count():
+            item = self.levels_box.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.spins = {}
+        for row, (level, cents) in enumerate(self.performance["price_levels"].items()):
+            name = QLabel(level, self)
+            name.setObjectName("levelName")
+            price = QLabel(money(cents), self)
+            price.setObjectName("muted")
+            spin = QSpinBox(self)
+            spin.setObjectName(f"quantity:{level}")
+            spin.setRange(0, 999)
+            spin.setValue(kept.get(level, 0))
+            spin.setFixedWidth(90)
+            spin.setAccessibleName(self.tr("Number of {level} tickets").format(level=level))
+            spin.valueChanged.connect(lambda _v: self.update_total())
+            name.setBuddy(spin)
+            self.levels_box.addWidget(name, row, 0)
+            self.levels_box.addWidget(price, row, 1)
+            self.levels_box.addWidget(spin, row, 2)
+            self.spins[level] = spin
+        self.levels_box.setColumnStretch(0, 1)
+        self._show_seats()
+        self._set_tab_order()
+        self.update_total()
+
+    def _show_seats(self) -> None:
+        available = int(self.performance["available"])
+        capacity = int(self.performance["capacity"])
+        if available <= 0:
+            text = self.tr("Sold out")
+        elif available == 1:
+            text = self.tr("1 seat left of {capacity}").format(capacity=capacity)
+        else:
+            text = self.tr("{left} seats left of {capacity}").format(
+                left=available, capacity=capacity
+            )
+        self.seats_label.setText(text)
+        self.seats_label.setProperty("soldOut", available <= 0)
+        self.seats_label.setProperty("fewLeft", 0 < available <= max(5, capacity // 10))
+        self.seats_label.style().unpolish(self.seats_label)
+        self.seats_label.style().polish(self.seats_label)
+
+    def _set_tab_order(self) -> None:
+        chain = [
+            self.performance_combo, self.walk_up_button, self.find_button,
+            *[self.walk_up.fields[k] for k in WalkUpForm.FIELDS], self.walk_up.consent,
+            self.finder.search_field, self.finder.table, self.anonymous_button,
+            *self.spins.values(), *self.payment_buttons.values(), self.sell_button,
+        ]  # fmt: skip
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def update_total(self) -> None:
+        count = sum(self.quantities().values())
+        if self.performance is None:
+            return
+        if self.payment() == "complimentary":
+            total = 0
+        else:
+            prices = self.performance["price_levels"]
+            total = sum(prices[level] * n for level, n in self.quantities().items())
+        self.total_label.setText(self.tr("Total {total}").format(total=money(total)))
+        if count == 0:
+            self.sell_button.setText(self.tr("Sell"))
+        else:
+            tickets = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
+            self.sell_button.setText(
+                self.tr("Sell {tickets} · {total}").format(tickets=tickets, total=money(total))
+            )
+
+    # -- selling ------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        self.walk_up.clear_errors()
+        show_error(self.tickets_error, "")
+        show_error(self.general_error, "")
+
+    def sell(self) -> dict | None:
+        """Sell through the service; on success show the codes and emit ``sold``."""
+        if self.performance is None:
+            return None
+        self.clear_errors()
+        quantities, payment = self.quantities(), self.payment()
+        if not quantities:
+            # checked here too, so a walk-up buyer is never registered without a sale
+            self._show_domain_errors({"quantities": self.tr("Choose how many tickets to sell.")})
+            return None
+        buyer_name = ""
+        try:
+            if self.mode == WALK_UP:
+                values = self.walk_up.values()
+                result = self.app.sell_to_walk_up(
+                    self.performance["id"], quantities, payment=payment, **values
+                )
+                found = directory.get(self.runner.db(), result["patron_id"])
+                buyer_name = found["name"] if found else " ".join(
+                    v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
+                )  # fmt: skip
+            elif self.mode == FIND:
+                patron = self.finder.chosen()
+                if patron is None:
+                    show_error(self.general_error, self.tr(
+                        "Pick the buyer in the list first, or use the walk-up form "
+                        "to add someone new."
+                    ))  # fmt: skip
+                    self.finder.search_field.setFocus()
+                    return None
+                result = self.app.sell_tickets(
+                    self.performance["id"], quantities, patron_id=patron["id"], payment=payment
+                )
+                buyer_name = patron.get("name") or ""
+            else:
+                result = self.app.sell_tickets(self.performance["id"], quantities, payment=payment)
+        except NotEnoughSeats as error:
+            self._refused_for_seats(error)
+            return None
+        except InvalidInput as error:
+            self._show_domain_errors(error.by_field())
+            return None
+        except ValidationError as error:
+            self._show_domain_errors({error.field: error.message})
+            return None
+        except HouselightsError as error:
+            show_error(self.general_error, str(error))
+            return None
+        self._sold(result, buyer_name, quantities, payment)
+        return result
+
+    def _refused_for_seats(self, error: NotEnoughSeats) -> None:
+        if error.left <= 0:
+            message = self.tr("This performance is sold out: nothing was sold. Offer another date?")
+        elif error.left == 1:
+            message = self.tr(
+                "Only 1 seat is left, and you asked for {wanted}. Nothing was sold: lower "
+                "the number of tickets, or choose another date."
+            ).format(wanted=error.wanted)
+        else:
+            message = self.tr(
+                "Only {left} seats are left, and you asked for {wanted}. Nothing was "
+                "sold: lower the number of tickets, or choose another date."
+            ).format(left=error.left, wanted=error.wanted)
+        show_error(self.tickets_error, message)
+        try:  # another workstation may just have sold: show the count as it is now
+            self.performance = self.app.get_performance(self.performance["id"])
+            self._show_seats()
+        except HouselightsError:
+            pass
+        next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_domain_errors(self, by_field: dict[str, str]) -> None:
+        placed: dict[str, str] = {}
+        unplaced: list[str] = []
+        for key, message in by_field.items():
+            if key == "quantities":
+                show_error(self.tickets_error, message)
+            elif key == "payment":
+                unplaced.append(message)
+            else:
+                placed[key] = message
+        if self.mode == WALK_UP:
+            unplaced += self.walk_up.show_errors(placed)
+            first = next((k for k in ("first_name", "name", "last_name", "email", "phone")
+                          if k in placed), None)  # fmt: skip
+            target = {"name": "first_name"}.get(first, first)
+            if target in self.walk_up.fields:
+                self.walk_up.fields[target].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            unplaced += list(placed.values())
+        show_error(self.general_error, " ".join(unplaced))
+        if "quantities" in by_field and self.spins:
+            next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _sold(self, result: dict, buyer_name: str, quantities: dict, payment: str) -> None:
+        tickets = ticket_dicts(
+            self.app, self.performance, result["codes"], buyer_name, result["order_id"]
+        )
+        self.result = dict(result, tickets=tickets, buyer_name=buyer_name)
+        count = len(result["codes"])
+        what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
+        self.done_title.setText(
+            self.tr("✓ Sold {what} for {performance}").format(
+                what=what, performance=performance_label(self.performance)
+            )
+        )
+        paid = {
+            "cash": self.tr("paid in cash"),
+            "card": self.tr("paid by card"),
+            "complimentary": self.tr("complimentary"),
+        }[payment]
+        if result.get("existing_patron"):
+            detail = self.tr(
+                "{name} was already on file with this email or phone: the tickets are on "
+                "their record. {total} {paid}."
+            ).format(name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid)
+        elif self.mode == WALK_UP:
+            detail = self.tr(
+                "{name} is now a patron (walk-up), {total} {paid}. The sale is on their timeline."
+            ).format(name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid)
+        elif buyer_name:
+            detail = self.tr("To {name}, {total} {paid}. The sale is on their timeline.").format(
+                name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid
+            )
+        else:
+            detail = self.tr("No name: {total} {paid}, counted as a lost contact.").format(
+                total=money(result.get("total_cents", 0)), paid=paid
+            )
+        self.done_detail.setText(detail)
+        self.tickets_ready.set_tickets(tickets)
+        self.pages.setCurrentIndex(1)
+        self.tickets_ready.print_button.setFocus()
+        self.sold.emit(self.result)
+
+    def sell_more(self) -> None:
+        """Back to the form for the next buyer, on the same performance."""
+        for spin in self.spins.values():
+            spin.setValue(0)
+        self.walk_up.clear()
+        self.finder.search_field.clear()
+        self.finder.model.set_rows([])
+        self.result = None
+        self.pages.setCurrentIndex(0)
+        self._load_performance()
+        self.set_mode(WALK_UP)

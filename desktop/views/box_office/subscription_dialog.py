@@ -1,0 +1,71 @@
+"""Sell a subscription: a named package of upcoming performances at one price."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
+
+from desktop.formatting import parse_cents
+from desktop.views.box_office.sell_dialog import performance_label
+from desktop.views.patrons.patron_action_dialog import PatronActionDialog
+from domain.errors import ValidationError
+
+
+class SubscriptionDialog(PatronActionDialog):
+    def __init__(self, app, patron: dict, performances: list[dict],
+                 parent: QWidget | None = None):  # fmt: skip
+        super().__init__(
+            app, patron, self.tr("Sell a subscription"),
+            self.tr("A package of performances for {name}: one ticket for each, one price.")
+            .format(name=patron.get("name") or ""),
+            self.tr("Sell subscription"),
+            {"card": self.tr("Card"), "cash": self.tr("Cash"),
+             "complimentary": self.tr("Complimentary")},
+            parent,
+        )  # fmt: skip
+        self.setMinimumWidth(560)
+        self.package = QLineEdit(self)
+        self.package.setPlaceholderText(self.tr("e.g. Autumn season"))
+        self.add_field("package_name", self.tr("&Package"), self.package)
+        self.performance_list = QListWidget(self)
+        self.performance_list.setMinimumHeight(180)
+        for row in performances:
+            left = int(row.get("capacity") or 0) - int(row.get("sold") or 0)
+            text = performance_label(row)
+            if left <= 0:
+                text += "  " + self.tr("(sold out)")
+            item = QListWidgetItem(text, self.performance_list)
+            item.setData(Qt.ItemDataRole.UserRole, row["id"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+        self.add_field("performance_ids", self.tr("Per&formances (tick each one)"),
+                       self.performance_list)  # fmt: skip
+        self.price = QLineEdit(self)
+        self.price.setPlaceholderText(self.tr("e.g. 150"))
+        self.add_field("price_cents", self.tr("Package p&rice"), self.price)
+        self.finish()
+        self.package.setFocus()
+
+    def check(self, performance_id: str, checked: bool = True) -> None:
+        for i in range(self.performance_list.count()):
+            item = self.performance_list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == performance_id:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen(self) -> list[str]:
+        items = (self.performance_list.item(i) for i in range(self.performance_list.count()))
+        return [
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def _save(self) -> dict:
+        cents = parse_cents(self.price.text())
+        if cents is None:
+            raise ValidationError(
+                "price_cents", self.tr("Write the price as a number, like 150 or 99.50.")
+            )
+        return self.app.sell_subscription(
+            self.patron["id"], self.package.text(), self.chosen(), cents, payment=self.payment()
+        )

@@ -1,0 +1,274 @@
+"""The Follow-ups area: what is still to do, chats waiting for a patron, all chats,
+and the quick answers.
+
+* **Follow-ups**: overdue first, then today, then upcoming; mark done (and
+  undone), open the patron. Sortable and exportable like every table.
+* **Chats waiting**: imported chats nobody could match by email or phone;
+  link each to a patron or register the visitor.
+* **All chats**: search the transcripts, visitors and staff notes.
+* **Quick answers**: the shared library of answers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export import add_export
+from desktop.models.base import ROW_ROLE, SortProxy
+from desktop.models.conversations import ChatTableModel, FollowUpTableModel
+from desktop.views.conversations.chat_panel import ChatPanel
+from desktop.views.conversations.quick_answers import QuickAnswersPanel
+from desktop.views.widgets import heading, size_columns, table_view
+from projections import conversations
+
+FOLLOW_UPS_TAB, WAITING_TAB, CHATS_TAB, ANSWERS_TAB = range(4)
+
+
+class ChatList(QWidget):
+    """A table of chats beside the chosen chat; ``search`` adds a search field."""
+
+    def __init__(self, app, runner, search: bool, name: str, parent=None):
+        super().__init__(parent)
+        self.runner = runner
+        self.search_field: QLineEdit | None = None
+        self.model = ChatTableModel(self)
+        self.proxy = SortProxy(self.model, self)
+        self.table = table_view(self)
+        self.table.setObjectName(name)
+        self.table.setModel(self.proxy)
+        c = ChatTableModel
+        size_columns(
+            self.table,
+            {c.WHEN: 170, c.SERVICE: 100, c.VISITOR: 140, c.EMAIL: 170, c.PHONE: 110},
+            stretch=c.FIRST,
+        )
+        self.table.setColumnHidden(c.PHONE, True)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.panel = ChatPanel(app, runner, self)
+        self.count = QLabel(self)
+        self.count.setObjectName("countLabel")
+        self.export_button = QPushButton(self.tr("Export…"), self)
+        add_export(self.table, self.export_button, suggested_name=f"{name}.csv")
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        if search:
+            self.search_field = QLineEdit(self)
+            self.search_field.setObjectName("chatSearch")
+            self.search_field.setClearButtonEnabled(True)
+            self.search_field.setPlaceholderText(
+                self.tr("Search what was said, the visitor, the notes…")
+            )
+            self.search_field.textChanged.connect(lambda _t: self.refresh())
+            left_layout.addWidget(self.search_field)
+        left_layout.addWidget(self.table, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count)
+        bottom.addStretch(1)
+        bottom.addWidget(self.export_button)
+        left_layout.addLayout(bottom)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(splitter)
+
+    def refresh(self) -> None:
+        db = self.runner.db()
+        chosen = self.current()
+        if self.search_field is None:
+            rows = conversations.waiting_chats(db)
+        else:
+            rows = conversations.search_chats(db, self.search_field.text())
+        self.model.set_rows(rows)
+        self.count.setText(self.tr("{count} chats").format(count=len(rows)))
+        row = self.proxy.proxy_row_of(chosen["id"]) if chosen else -1
+        self.table.selectRow(max(row, 0) if rows else -1)
+        self._show_current()
+
+    def current(self) -> dict | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def select_chat(self, chat_id: str) -> None:
+        row = self.proxy.proxy_row_of(chat_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def _show_current(self) -> None:
+        self.panel.show_chat(self.current())
+
+
+class FollowUpsView(QWidget):
+    open_patron = Signal(str)
+    message = Signal(str)
+    log_call_requested = Signal()
+    import_chats_requested = Signal()
+
+    def __init__(self, app, runner, parent=None, today=None):
+        super().__init__(parent)
+        self.app = app
+        self.runner = runner
+        self._today = today  # tests and screenshots fix the day
+        self.setObjectName("followUps")
+
+        self.counts = QLabel(self)
+        self.counts.setObjectName("subheading")
+        self.log_call_button = QPushButton(self.tr("Log a call…"), self)
+        self.log_call_button.setToolTip(self.tr("Ctrl+L, from anywhere"))
+        self.log_call_button.clicked.connect(self.log_call_requested)
+        self.import_button = QPushButton(self.tr("Import chats…"), self)
+        self.import_button.clicked.connect(self.import_chats_requested)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("followUpTabs")
+
+        # Follow-ups
+        todo = QWidget(self)
+        self.model = FollowUpTableModel(self)
+        self.proxy = SortProxy(self.model, self)
+        self.table = table_view(todo)
+        self.table.setObjectName("followUpTable")
+        self.table.setModel(self.proxy)
+        f = FollowUpTableModel
+        size_columns(
+            self.table,
+            {f.STATUS: 100, f.DUE: 155, f.PATRON: 175, f.FROM: 70, f.BY: 130},
+            stretch=f.WHAT,
+        )
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self.show_done = QCheckBox(self.tr("Show done"), todo)
+        self.show_done.toggled.connect(lambda _on: self.refresh())
+        self.done_button = QPushButton(self.tr("Mark done"), todo)
+        self.done_button.setObjectName("primaryButton")
+        self.done_button.setToolTip(self.tr("Ctrl+D"))
+        self.done_button.clicked.connect(self.mark_done)
+        self.undone_button = QPushButton(self.tr("Not done after all"), todo)
+        self.undone_button.clicked.connect(self.mark_undone)
+        self.open_button = QPushButton(self.tr("Open patron"), todo)
+        self.open_button.setToolTip(self.tr("Enter"))
+        self.open_button.clicked.connect(self.open_current)
+        self.export_button = QPushButton(self.tr("Export…"), todo)
+        add_export(
+            self.table,
+            self.export_button,
+            suggested_name=self.tr("follow-ups") + ".csv",
+            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+        )
+        for keys, slot in (
+            ("Ctrl+D", self.mark_done),
+            ("Return", self.open_current),
+            ("Enter", self.open_current),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(slot)
+        todo_buttons = QHBoxLayout()
+        for widget in (self.done_button, self.undone_button, self.open_button):
+            todo_buttons.addWidget(widget)
+        todo_buttons.addStretch(1)
+        todo_buttons.addWidget(self.show_done)
+        todo_buttons.addWidget(self.export_button)
+        todo_layout = QVBoxLayout(todo)
+        todo_layout.setContentsMargins(0, 8, 0, 0)
+        todo_layout.addWidget(self.table, 1)
+        todo_layout.addLayout(todo_buttons)
+        self.tabs.addTab(todo, self.tr("Follow-ups"))
+
+        self.waiting = ChatList(app, runner, search=False, name="waitingChats", parent=self)
+        self.tabs.addTab(self.waiting, self.tr("Chats waiting"))
+        self.chats = ChatList(app, runner, search=True, name="allChats", parent=self)
+        self.tabs.addTab(self.chats, self.tr("All chats"))
+        self.answers = QuickAnswersPanel(app, runner, self)
+        self.tabs.addTab(self.answers, self.tr("Quick answers"))
+        for panel in (self.waiting.panel, self.chats.panel):
+            panel.open_patron.connect(self.open_patron)
+            panel.message.connect(self.message)
+        self.answers.message.connect(self.message)
+
+        top = QHBoxLayout()
+        top.addWidget(heading(self.tr("Follow-ups and chats"), self))
+        top.addStretch(1)
+        top.addWidget(self.log_call_button)
+        top.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 16)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.tabs, 1)
+        self._enable()
+
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def refresh(self) -> None:
+        db = self.runner.db()
+        chosen = self.current()
+        rows = conversations.follow_ups(db, self.today(), include_done=self.show_done.isChecked())
+        self.model.set_rows(rows)
+        row = self.proxy.proxy_row_of(chosen["id"]) if chosen else -1
+        if rows:
+            self.table.selectRow(row if row >= 0 else 0)
+        counts = conversations.follow_up_counts(db, self.today())
+        self.counts.setText(
+            self.tr("{overdue} overdue · {today} due today · {upcoming} upcoming").format(**counts)
+        )
+        self.waiting.refresh()
+        self.chats.refresh()
+        self.answers.refresh()
+        waiting = self.waiting.model.rowCount()
+        self.tabs.setTabText(
+            WAITING_TAB,
+            self.tr("Chats waiting ({count})").format(count=waiting)
+            if waiting
+            else self.tr("Chats waiting"),
+        )
+        self._enable()
+
+    def current(self) -> dict | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def _enable(self) -> None:
+        row = self.current()
+        self.done_button.setEnabled(row is not None and not row["done"])
+        self.undone_button.setEnabled(row is not None and bool(row["done"]))
+        self.open_button.setEnabled(row is not None)
+
+    def mark_done(self) -> None:
+        row = self.current()
+        if row is not None and self.app.mark_follow_up_done(row["id"]):
+            self.message.emit(self.tr("Done: {text}").format(text=row["text"]))
+
+    def mark_undone(self) -> None:
+        row = self.current()
+        if row is not None and self.app.mark_follow_up_undone(row["id"]):
+            self.message.emit(self.tr("Back on the list: {text}").format(text=row["text"]))
+
+    def open_current(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.open_patron.emit(row["patron_id"])
+
+    def show_tab(self, tab: int) -> None:
+        self.tabs.setCurrentIndex(tab)

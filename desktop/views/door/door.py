@@ -1,0 +1,715 @@
+"""The door: scan, look, smile.
+
+A door volunteer chooses the performance (today's is preselected) and scans.
+A USB scanner works whichever widget has focus (``desktop.scanner``); codes
+can be typed too. The verdict fills the screen in its own colour with its own
+sound, and on ADMIT a greeting cue says whom to welcome and how. The house
+count on the right follows every door, also other workstations' doors.
+
+The view calls ``app.scan`` and reads only the door read model
+(``projections.door``): no donor data, no patron records.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.background import BackgroundRunner
+from desktop.barcode_reading import codes_in_file, zbar_problem
+from desktop.door_check import door_greeting
+from desktop.formatting import local_moment
+from desktop.loyalty_labels import rung_label
+from desktop.scanner import ScannerFilter
+from desktop.settings import loyalty_thresholds, setting
+from desktop.sounds import VerdictSounds
+from desktop.views.door.camera_panel import CameraDialog
+from desktop.views.door.door_lookup import DoorLookupDialog
+from desktop.views.door.door_mode import PinDialog
+from desktop.views.door.house_count import HouseCountCard, RecentScans
+from desktop.views.door.verdict_panel import IDLE, VerdictPanel
+from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
+from desktop.views.widgets import heading
+from domain import door as rules
+from domain import loyalty
+from domain.errors import HouselightsError
+from domain.ticket_codes import grouped, is_own_code
+from projections import door
+
+PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
+
+DOOR_QSS = """
+QWidget#doorView { background: #faf8f5; }
+QComboBox#performanceChooser { font-size: 13pt; padding: 6px 10px; min-height: 26px; }
+QLineEdit#doorNameField { font-size: 12pt; }
+QLineEdit#doorCodeField { font-size: 13pt; padding: 8px 10px; }
+QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: #1b7a3a; }
+QLabel#houseSold { color: #5b6675; font-size: 11pt; }
+QProgressBar#houseBar { border: none; border-radius: 5px; background: #ece7df; }
+QProgressBar#houseBar::chunk { background: #1b7a3a; border-radius: 5px; }
+QLabel#doorName, QLabel#doorCount { font-size: 12pt; }
+QLabel#doorCount { font-weight: 600; }
+QListWidget#recentScans { border: none; background: transparent; font-size: 11pt; }
+QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid #efeae3; }
+QLabel#scannerHint { color: #1b7a3a; font-weight: 600; }
+QFrame#undoBar { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px; }
+QFrame#undoBar QLabel { background: transparent; }
+"""
+
+
+def pick_performance(rows: list[dict], now: datetime, last_chosen: str = "") -> str | None:
+    """Today's performance (the one on now or next), else the last chosen, else the next."""
+    if not rows:
+        return None
+    today = now.astimezone().date()
+    starts = {r["id"]: datetime.fromisoformat(r["starts_at"]) for r in rows}
+    todays = [r["id"] for r in rows if starts[r["id"]].astimezone().date() == today]
+    if todays:
+        on_or_next = [i for i in todays if starts[i] + timedelta(hours=3) >= now]
+        return on_or_next[0] if on_or_next else todays[-1]
+    if last_chosen in starts:
+        return last_chosen
+    upcoming = [r["id"] for r in rows if starts[r["id"]] >= now]
+    return upcoming[0] if upcoming else rows[-1]["id"]
+
+
+class DoorView(QWidget):
+    #: the result of each scan, after it is on screen
+    verdict_shown = Signal(dict)
+    #: kiosk (full screen, door only) switched on or off
+    kiosk_changed = Signal(bool)
+    #: volunteer door mode (door only until the PIN is typed) switched on or off
+    door_mode_changed = Signal(bool)
+
+    def __init__(self, app, runner, settings=None, sounds: VerdictSounds | None = None,
+                 parent: QWidget | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("doorView")
+        self.app = app
+        self.runner = runner
+        self.settings = settings
+        self.sounds = sounds or VerdictSounds(enabled=bool(setting(settings, "door/sounds")))
+        self.kiosk = False
+        self.last_result: dict | None = None
+        self._last_admitted: str | None = None
+        self.lookup_dialog: DoorLookupDialog | None = None
+        self.camera_dialog: CameraDialog | None = None
+        self.background = BackgroundRunner(self)
+        self.door_mode = False
+        self.pin_dialog: PinDialog | DoorUnlockDialog | None = None
+        self._pin_hash = str(setting(settings, "door/pin_hash"))
+        self._performances: list[dict] | None = None
+        self.thresholds = loyalty_thresholds(settings)
+        self.scanner = ScannerFilter(
+            self, int(setting(settings, "door/scanner_gap_ms")),
+            int(setting(settings, "door/scanner_min_length")),
+        )  # fmt: skip
+        self.scanner.scope = self
+        self.scanner.scanned.connect(lambda text: self.check(text, scanned=True))
+        if settings is not None:
+            settings.changed.connect(self._setting_changed)
+        self.setStyleSheet(DOOR_QSS)
+        self._build()
+        self.reload_performances()
+        self.show_ready()
+
+    def _setting_changed(self, key: str) -> None:
+        """Changed on the Settings screen: the door follows at once."""
+        if key.startswith("loyalty/"):
+            self.thresholds = loyalty_thresholds(self.settings)
+        elif key == "door/scanner_gap_ms":
+            self.scanner.max_gap = int(setting(self.settings, key)) / 1000
+        elif key == "door/scanner_min_length":
+            self.scanner.min_length = int(setting(self.settings, key))
+        elif key == "door/sounds":
+            self.sounds.enabled = bool(setting(self.settings, key))
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self) -> None:
+        title = heading(self.tr("Door"), self)
+        self.performance_box = QComboBox(self)
+        self.performance_box.setObjectName("performanceChooser")
+        self.performance_box.setMinimumWidth(360)
+        self.performance_box.setAccessibleName(self.tr("Performance"))
+        self.performance_box.currentIndexChanged.connect(self._performance_chosen)
+        door_caption = QLabel(self.tr("Door:"), self)
+        door_caption.setObjectName("muted")
+        self.door_field = QLineEdit(str(setting(self.settings, "door/name")), self)
+        self.door_field.setObjectName("doorNameField")
+        self.door_field.setMaximumWidth(150)
+        self.door_field.setAccessibleName(self.tr("This door's name"))
+        self.door_field.editingFinished.connect(self._door_renamed)
+        self.kiosk_button = QPushButton(self.tr("Full screen (F11)"), self)
+        self.kiosk_button.setObjectName("kioskButton")
+        self.kiosk_button.setCheckable(True)
+        self.kiosk_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.kiosk_button.toggled.connect(self.set_kiosk)
+        self.door_mode_button = QPushButton(self.tr("Door mode…"), self)
+        self.door_mode_button.setObjectName("doorModeButton")
+        self.door_mode_button.setToolTip(
+            self.tr("Volunteer door mode: only the door, until the PIN is typed")
+        )
+        self.door_mode_button.clicked.connect(self.toggle_door_mode)
+
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(title)
+        header.addSpacing(12)
+        header.addWidget(self.performance_box, 1)
+        header.addSpacing(12)
+        header.addWidget(door_caption)
+        header.addWidget(self.door_field)
+        header.addWidget(self.kiosk_button)
+        header.addWidget(self.door_mode_button)
+
+        self.panel = VerdictPanel(self)
+        self.house = HouseCountCard(self)
+        self.recent = RecentScans(self)
+        side = QVBoxLayout()
+        side.setSpacing(14)
+        side.addWidget(self.house)
+        side.addWidget(self.recent, 1)
+        side_widget = QWidget(self)
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(330)
+        side.setContentsMargins(0, 0, 0, 0)
+        body = QHBoxLayout()
+        body.setSpacing(18)
+        body.addWidget(self.panel, 1)
+        body.addWidget(side_widget)
+
+        self.code_field = QLineEdit(self)
+        self.code_field.setObjectName("doorCodeField")
+        self.code_field.setPlaceholderText(self.tr("Type a ticket code and press Enter"))
+        self.code_field.setAccessibleName(self.tr("Ticket code"))
+        self.code_field.setClearButtonEnabled(True)
+        self.code_field.returnPressed.connect(self._typed)
+        self.check_button = QPushButton(self.tr("Check ticket"), self)
+        self.check_button.setObjectName("primaryButton")
+        self.check_button.clicked.connect(self._typed)
+        self.scanner_hint = QLabel(self)
+        self.scanner_hint.setObjectName("scannerHint")
+        self.scanner_hint.setWordWrap(True)
+        self._scanner_ready()
+        self.scanner_hint.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.lookup_button = QPushButton(self.tr("Find by name…"), self)
+        self.lookup_button.setToolTip(self.tr("Forgot the ticket? Find tonight's ticket holder"))
+        self.lookup_button.clicked.connect(self.open_lookup)
+        self.picture_button = QPushButton(self.tr("Scan a picture…"), self)
+        self.picture_button.setToolTip(self.tr("A ticket on a phone screenshot or a PDF"))
+        self.picture_button.clicked.connect(self.choose_picture)
+        self.camera_button = QPushButton(self.tr("Camera…"), self)
+        self.camera_button.clicked.connect(self.open_camera)
+        self.undo_button = QPushButton(self.tr("Undo admission…"), self)
+        self.undo_button.setToolTip(self.tr("Undo the last admission, with a reason"))
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.ask_undo)
+        manual = QHBoxLayout()
+        manual.setSpacing(10)
+        manual.addWidget(self.code_field, 2)
+        manual.addWidget(self.check_button)
+        manual.addSpacing(12)
+        manual.addWidget(self.scanner_hint, 3)
+        actions = QGridLayout()
+        actions.setSpacing(8)
+        actions.addWidget(self.lookup_button, 0, 0)
+        actions.addWidget(self.undo_button, 0, 1)
+        actions.addWidget(self.picture_button, 1, 0)
+        actions.addWidget(self.camera_button, 1, 1)
+        side.addLayout(actions)
+        self.undo_bar = self._build_undo_bar()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 20)
+        layout.setSpacing(16)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.undo_bar)
+        layout.addLayout(manual)
+
+        self.kiosk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F11), self)
+        self.kiosk_shortcut.activated.connect(self.kiosk_button.toggle)
+        self.leave_kiosk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.leave_kiosk_shortcut.activated.connect(lambda: self.set_kiosk(False))
+
+    def _build_undo_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("undoBar")
+        self.undo_question = QLabel(bar)
+        self.undo_reason = QLineEdit(bar)
+        self.undo_reason.setObjectName("undoReason")
+        self.undo_reason.setPlaceholderText(self.tr("Why? e.g. scanned the wrong ticket"))
+        self.undo_reason.setAccessibleName(self.tr("Reason for undoing the admission"))
+        self.undo_reason.returnPressed.connect(self.confirm_undo)
+        self.undo_error = QLabel(bar)
+        self.undo_error.setObjectName("fieldError")
+        self.undo_error.hide()
+        confirm = QPushButton(self.tr("Undo admission"), bar)
+        confirm.setObjectName("primaryButton")
+        confirm.clicked.connect(self.confirm_undo)
+        keep = QPushButton(self.tr("Keep it"), bar)
+        keep.clicked.connect(self.cancel_undo)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.addWidget(self.undo_question)
+        row.addWidget(self.undo_reason, 1)
+        row.addWidget(self.undo_error)
+        row.addWidget(confirm)
+        row.addWidget(keep)
+        bar.hide()
+        return bar
+
+    # -- showing and hiding: the scanner listens only while the door is shown ------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.scanner.start()
+        self.refresh()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.scanner.stop()
+        super().hideEvent(event)
+
+    # -- performance and door ---------------------------------------------------------------
+    def performance_id(self) -> str | None:
+        return self.performance_box.currentData()
+
+    def door_name(self) -> str:
+        return rules.clean_door(self.door_field.text())
+
+    def reload_performances(self) -> None:
+        rows = door.performances(self.runner.db())
+        if self._performances is not None and [
+            (r["id"], r["title"], r["starts_at"]) for r in rows
+        ] == [(r["id"], r["title"], r["starts_at"]) for r in self._performances]:
+            return
+        current = self.performance_id()
+        self._performances = rows
+        now = datetime.now(tz=UTC)
+        today = now.astimezone().date()
+        self.performance_box.blockSignals(True)
+        self.performance_box.clear()
+        for row in rows:
+            when = local_moment(row["starts_at"], PERFORMANCE_FORMAT)
+            if datetime.fromisoformat(row["starts_at"]).astimezone().date() == today:
+                when = self.tr("Today, {time}").format(time=local_moment(row["starts_at"], "HH:mm"))
+            label = f"{row['title']} — {when}"
+            if row["venue"]:
+                label += f" · {row['venue']}"
+            self.performance_box.addItem(label, row["id"])
+        if not rows:
+            self.performance_box.addItem(self.tr("No performances scheduled yet"), None)
+        chosen = current or pick_performance(
+            rows, now, str(setting(self.settings, "door/last_performance"))
+        )
+        index = self.performance_box.findData(chosen)
+        self.performance_box.setCurrentIndex(max(0, index))
+        self.performance_box.blockSignals(False)
+        if self.performance_id() != current:
+            self.show_ready()
+        self._refresh_house()
+
+    def choose_performance(self, performance_id: str) -> None:
+        index = self.performance_box.findData(performance_id)
+        if index >= 0:
+            self.performance_box.setCurrentIndex(index)
+
+    def _performance_chosen(self, _index: int) -> None:
+        if self.settings is not None and self.performance_id():
+            self.settings.set("door/last_performance", self.performance_id())
+        self.show_ready()
+        self._refresh_house()
+
+    def _door_renamed(self) -> None:
+        name = self.door_name()
+        self.door_field.setText(name)
+        if self.settings is not None:
+            self.settings.set("door/name", name)
+        self._refresh_house()
+
+    # -- kiosk ------------------------------------------------------------------------------
+    def set_kiosk(self, on: bool) -> None:
+        if on == self.kiosk:
+            return
+        self.kiosk = on
+        self.kiosk_button.blockSignals(True)
+        self.kiosk_button.setChecked(on)
+        self.kiosk_button.blockSignals(False)
+        self.kiosk_button.setText(
+            self.tr("Leave full screen (Esc)") if on else self.tr("Full screen (F11)")
+        )
+        self.kiosk_changed.emit(on)
+
+    # -- checking tickets --------------------------------------------------------------------
+    def _typed(self) -> None:
+        text = self.code_field.text()
+        if not text.strip():
+            self.code_field.setFocus()
+            return
+        result = self.check(text)
+        if result is not None and result["verdict"] != rules.UNKNOWN:
+            self.code_field.clear()
+        else:  # keep what was typed so it can be corrected
+            self.code_field.selectAll()
+
+    def check(self, text: str, scanned: bool = False) -> dict | None:
+        """Check a code in for the chosen performance and show the verdict."""
+        performance_id = self.performance_id()
+        if not performance_id:
+            self._show_problem(self.tr("Choose a performance first"), text)
+            if scanned:
+                self.code_field.setText(text)  # nothing scanned is lost
+            return None
+        try:
+            result = self.app.scan(text, performance_id, self.door_name())
+        except HouselightsError as error:
+            self._show_problem(str(error), text)
+            return None
+        except Exception as error:  # noqa: BLE001 - the store went away: say so, keep the code
+            self._show_problem(
+                self.tr("The scan could not be recorded ({error}). Check the connection and "
+                        "scan again.").format(error=error), text,
+            )  # fmt: skip
+            if scanned:
+                self.code_field.setText(text)
+            return None
+        self.show_result(result)
+        return result
+
+    def show_ready(self) -> None:
+        self.last_result = None
+        if self.performance_id():
+            self.panel.show_verdict(
+                IDLE, self.tr("Ready to scan"),
+                self.tr("Scan a ticket, or type its code below."), "",
+                self.tr("Ready to scan tickets for {show}.").format(
+                    show=self.performance_box.currentText()),
+                self.tr("Each verdict has its own colour and sound. On ADMIT you will see "
+                        "whom to welcome and something to talk about. F11 turns this "
+                        "computer into a full-screen scanning station."),
+            )  # fmt: skip
+        else:
+            self.panel.show_verdict(
+                IDLE, self.tr("No performance to check in"),
+                self.tr("Schedule a performance at the box office first."), "",
+                self.tr("No performance is scheduled yet."),
+            )  # fmt: skip
+
+    def _show_problem(self, message: str, text: str) -> None:
+        shown = rules.visible(text.strip())
+        self.panel.show_verdict("problem", self.tr("Not checked"), message,
+                                self.tr("Read: {text}").format(text=shown), message)  # fmt: skip
+        self.sounds.play(rules.UNKNOWN)
+        self.last_result = {"verdict": "problem", "message": message, "scanned": shown}
+        self.verdict_shown.emit(self.last_result)
+
+    def show_result(self, result: dict) -> None:
+        verdict = result["verdict"]
+        title, detail = self._words(result)
+        if verdict == rules.UNKNOWN:
+            code_line = self.tr("Read: {text}").format(text=result["scanned"] or "—")
+        elif is_own_code(result["code"]):
+            code_line = self.tr("Ticket {code}").format(code=grouped(result["code"]))
+        else:
+            code_line = self.tr("Ticket {code}").format(code=result["code"])
+        code_line += "   ·   " + local_moment(result["at"], "HH:mm:ss")
+        advice = self._advice(result)
+        self.panel.show_verdict(verdict, title, detail, code_line,
+                                " ".join(p for p in (f"{title}.", detail, advice) if p),
+                                advice)  # fmt: skip
+        if verdict == rules.ADMIT:
+            self._greet(result)
+        self.sounds.play(verdict)
+        if verdict == rules.ADMIT:
+            self._last_admitted = result["code"]
+            self.undo_button.setEnabled(True)
+        self.last_result = result
+        self.verdict_shown.emit(result)  # the house count follows when the read models do
+
+    def _words(self, result: dict) -> tuple[str, str]:
+        verdict = result["verdict"]
+        if verdict == rules.ADMIT:
+            if result.get("repeat"):
+                return self.tr("ADMIT"), self.tr("Same ticket scanned twice: they are in.")
+            return self.tr("ADMIT"), self.tr("{level} ticket").format(level=result["price_level"])
+        if verdict == rules.ALREADY_ADMITTED:
+            return self.tr("ALREADY ADMITTED"), self.tr(
+                "First admitted at {time} at {door}."
+            ).format(time=local_moment(result["admitted_at"], "HH:mm"),
+                     door=result["admitted_door"])  # fmt: skip
+        if verdict == rules.WRONG_PERFORMANCE:
+            right = result["right_performance"]
+            when = local_moment(right["starts_at"], "dddd d MMMM, HH:mm")
+            detail = self.tr("This ticket is for {title}, {when}.")
+            return self.tr("WRONG PERFORMANCE"), detail.format(title=right["title"], when=when)
+        if verdict == rules.VOID:
+            if result.get("status") == "refunded":
+                return self.tr("REFUNDED"), self.tr("This ticket was refunded; it is not valid.")
+            return self.tr("VOID"), self.tr("This ticket was exchanged for another one.")
+        problems = {
+            rules.CHECK_CODE: self.tr(
+                "One character is wrong: check the code and scan again, or type it in."
+            ),
+            rules.NOTHING_READ: self.tr("Nothing was read. Scan the ticket again."),
+            rules.UNREADABLE: self.tr(
+                "The scanner sent unreadable characters. Scan again; if it keeps happening, "
+                "check the scanner's keyboard setting."
+            ),
+            rules.NOT_A_CODE: self.tr("This is not a ticket code. Scan the ticket's barcode."),
+        }
+        return self.tr("UNKNOWN CODE"), problems.get(
+            result.get("problem"), self.tr("We have no ticket with this code. Check the code.")
+        )
+
+    def _advice(self, result: dict) -> str:
+        """What to do next, in a few friendly words."""
+        verdict = result["verdict"]
+        if verdict == rules.ALREADY_ADMITTED:
+            return self.tr(
+                "Perhaps a friend went in with it. Be kind, and ask the box office to help."
+            )
+        if verdict == rules.WRONG_PERFORMANCE:
+            return self.tr("The box office may be able to exchange it for tonight.")
+        if verdict == rules.VOID:
+            if result.get("status") == "exchanged":
+                return self.tr("Ask for the new ticket, or send them to the box office.")
+            return self.tr("Please send them to the box office; they will sort it out.")
+        if verdict == rules.UNKNOWN:
+            return self.tr("Type the code from the ticket into the field below to try again.")
+        return ""
+
+    def _greet(self, result: dict) -> None:
+        patron_id = result.get("patron_id")
+        if not patron_id:
+            self.panel.show_greeting(
+                self.tr("Welcome!"), self.tr("No patron on this ticket"),
+                [self.tr("Enjoy the show!")], "", [],
+            )  # fmt: skip
+            return
+        g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
+                          self.thresholds)  # fmt: skip
+        cues = []
+        for cue in g.cues:
+            if cue.kind == loyalty.FIRST_VISIT:
+                cues.append(self.tr("First visit: welcome them!"))
+            elif cue.kind == loyalty.WELCOME_BACK:
+                cues.append(self.tr("Back after {months} months: welcome them back").format(
+                    months=cue.value))  # fmt: skip
+            elif cue.kind == loyalty.SUBSCRIBER:
+                cues.append(self.tr("Subscriber since {year}").format(year=cue.value))
+            elif cue.kind == loyalty.MEMBER:
+                cues.append(self.tr("Member since {year}").format(year=cue.value))
+            elif cue.kind == loyalty.THANK_DONOR:
+                cues.append(self.tr("Donor: thank them for their support"))
+        self.panel.show_greeting(
+            g.first_name or self.tr("Welcome!"),
+            self.tr("{ordinal} visit · {rung}").format(
+                ordinal=loyalty.ordinal(g.visit_number), rung=rung_label(g.rung)),
+            cues, self.tr("Talk about"), list(g.interests),
+        )  # fmt: skip
+
+    # -- pictures and the camera (zbar, off the GUI thread) ----------------------------------
+    def choose_picture(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Scan a ticket from a picture"), "",
+            self.tr("Pictures and PDFs (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.pdf)"),
+        )  # fmt: skip
+        if path:
+            self.scan_picture(path)
+
+    def scan_picture(self, path: str):
+        """Read the barcodes in a picture or PDF in the background, then check them in."""
+        name = Path(path).name
+        problem = zbar_problem()
+        if problem:
+            self._show_problem(problem, name)
+            return None
+        self.scanner_hint.setText("● " + self.tr("Reading {name}…").format(name=name))
+        return self.background.run(
+            codes_in_file, path,
+            on_done=lambda codes: self._picture_read(name, codes),
+            on_error=lambda error, _details: self._picture_failed(name, error),
+        )  # fmt: skip
+
+    def _picture_read(self, name: str, codes: list[str]) -> None:
+        self._scanner_ready()
+        if not codes:
+            self._show_problem(
+                self.tr("No barcode was found in this picture. Try a sharper picture, or "
+                        "type the code from the ticket."), name,
+            )  # fmt: skip
+            return
+        for code in codes:
+            self.check(code, scanned=True)
+
+    def _picture_failed(self, name: str, error: BaseException) -> None:
+        self._scanner_ready()
+        self._show_problem(str(error), name)
+
+    def _scanner_ready(self) -> None:
+        self.scanner_hint.setText("● " + self.tr("Scanner ready: scan anywhere on this screen"))
+
+    def open_camera(self) -> CameraDialog:
+        """The camera window (non-modal); a code it reads is checked in like a scan."""
+        if self.camera_dialog is None:
+            dialog = CameraDialog(self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.code_seen.connect(lambda code: self.check(code, scanned=True))
+            dialog.destroyed.connect(lambda: setattr(self, "camera_dialog", None))
+            self.camera_dialog = dialog
+        self.camera_dialog.show()
+        self.camera_dialog.raise_()
+        return self.camera_dialog
+
+    def shutdown(self) -> None:
+        self.scanner.stop()
+        if self.camera_dialog is not None:
+            self.camera_dialog.close()
+        self.background.shutdown()
+
+    # -- volunteer door mode ---------------------------------------------------------------
+    def toggle_door_mode(self) -> PinDialog | DoorUnlockDialog | None:
+        """Enter door mode (choosing a PIN the first time) or leave it with the PIN.
+
+        With staff accounts, no PIN is chosen: a manager or box-office member leaves
+        door mode with their own password (and is signed in from then on).
+        """
+        if self.app.accounts_exist():
+            if not self.door_mode:
+                self.set_door_mode(True)
+                return None
+            unlock = DoorUnlockDialog(self.app, self)
+            unlock.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            unlock.accepted.connect(lambda: self.set_door_mode(False))
+            unlock.destroyed.connect(lambda: setattr(self, "pin_dialog", None))
+            self.pin_dialog = unlock
+            unlock.open()
+            return unlock
+        if not self.door_mode and self._pin_hash:
+            self.set_door_mode(True)
+            return None
+        dialog = PinDialog(self._pin_hash if self.door_mode else "", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._pin_given(dialog.pin_hash))
+        dialog.destroyed.connect(lambda: setattr(self, "pin_dialog", None))
+        self.pin_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _pin_given(self, pin_hash: str) -> None:
+        if not self.door_mode:
+            self._pin_hash = pin_hash
+            if self.settings is not None:
+                self.settings.set("door/pin_hash", pin_hash)
+        self.set_door_mode(not self.door_mode)
+
+    def set_door_mode(self, on: bool) -> None:
+        self.door_mode = on
+        leave = (self.tr("Leave door mode (staff sign-in)…") if self.app.accounts_exist()
+                 else self.tr("Leave door mode (PIN)…"))  # fmt: skip
+        self.door_mode_button.setText(leave if on else self.tr("Door mode…"))
+        self.door_mode_changed.emit(on)
+        self.code_field.setFocus()
+
+    # -- a patron who forgot the ticket ----------------------------------------------------
+    def open_lookup(self) -> DoorLookupDialog | None:
+        """Find tonight's ticket holder by name (returned for tests and scripts)."""
+        if not self.performance_id():
+            return None
+        dialog = DoorLookupDialog(self.runner, self.performance_id(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.admit_requested.connect(self.admit_codes)
+        dialog.destroyed.connect(lambda: setattr(self, "lookup_dialog", None))
+        self.lookup_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def admit_codes(self, codes: list[str]) -> list[dict]:
+        """Check in each ticket of someone found by name; the panel shows the last one."""
+        results = [r for r in (self.check(code) for code in codes) if r is not None]
+        admitted = sum(r["verdict"] == rules.ADMIT for r in results)
+        if len(results) > 1 and self.last_result is not None:
+            self.panel.detail_label.setText(
+                self.tr("{admitted} of {count} tickets admitted, found by name.").format(
+                    admitted=admitted, count=len(results))
+            )  # fmt: skip
+        return results
+
+    # -- undoing an admission made by mistake ----------------------------------------------
+    def ask_undo(self) -> None:
+        if not self._last_admitted:
+            return
+        self.undo_question.setText(self.tr("Undo the admission of ticket {code}?").format(
+            code=grouped(self._last_admitted) if is_own_code(self._last_admitted)
+            else self._last_admitted))  # fmt: skip
+        self.undo_error.hide()
+        self.undo_bar.show()
+        self.undo_reason.setFocus()
+
+    def cancel_undo(self) -> None:
+        self.undo_bar.hide()
+        self.undo_reason.clear()
+        self.code_field.setFocus()
+
+    def confirm_undo(self) -> None:
+        try:
+            done = self.app.undo_admission(self._last_admitted or "", self.undo_reason.text(),
+                                           self.door_name())  # fmt: skip
+        except HouselightsError as error:  # the reason typed stays in the field
+            self.undo_error.setText(str(error))
+            self.undo_error.show()
+            return
+        self._last_admitted = None
+        self.undo_button.setEnabled(False)
+        self.cancel_undo()
+        shown = grouped(done["code"]) if is_own_code(done["code"]) else done["code"]
+        self.panel.show_verdict(
+            IDLE, self.tr("Admission undone"),
+            self.tr("Ticket {code} can be scanned again.").format(code=shown),
+            self.tr("Reason: {reason}").format(reason=done["reason"]),
+            self.tr("The admission of ticket {code} was undone.").format(code=shown),
+        )  # fmt: skip
+        self.last_result = {"verdict": "undone", **done}
+        self.verdict_shown.emit(self.last_result)
+
+    # -- read models ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """The read models changed (here or at another workstation)."""
+        self.reload_performances()
+        self._refresh_house()
+
+    def _refresh_house(self) -> None:
+        performance_id = self.performance_id()
+        db = self.runner.db()
+        empty = {"admitted": 0, "sold": 0, "capacity": 0, "doors": {}}
+        count = door.house_count(db, performance_id) if performance_id else empty
+        self.house.show_count(count, self.door_name())
+        scans = (door.recent_scans(db, performance_id, self.door_name(), limit=6)
+                 if performance_id else [])  # fmt: skip
+        self.recent.show_scans(scans, self._verdict_names())
+
+    def _verdict_names(self) -> dict[str, str]:
+        return {
+            rules.ADMIT: self.tr("Admitted"),
+            "repeat": self.tr("Admitted (twice)"),
+            rules.ALREADY_ADMITTED: self.tr("Already in"),
+            rules.WRONG_PERFORMANCE: self.tr("Wrong show"),
+            rules.VOID: self.tr("Void"),
+            rules.UNKNOWN: self.tr("Unknown"),
+            "undone": self.tr("Admission undone"),
+        }

@@ -1,0 +1,448 @@
+"""Import online sales: choose a CSV export, check the columns, dry run, import.
+
+The dialog reads the file and runs the import in the background
+(``desktop/background.py``) with a progress bar and Cancel; it shows the
+detected layout, the first rows, a column-mapping editor (one list per
+field) and, at the end, the report with the rejected rows in a table that can
+be sorted and exported. Everything it does goes through
+``imports.sales_import``; the dialog holds no import rule.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export import add_export
+from desktop.models.base import SortProxy
+from desktop.models.sales_import import PreviewTableModel, RejectedTableModel
+from desktop.views.widgets import (
+    error_label,
+    heading,
+    show_count,
+    show_error,
+    stop_task,
+    table_view,
+)
+from domain.errors import HouselightsError
+from imports.sales_file import SalesFile, read_sales_file
+from imports.sales_import import import_sales
+from imports.sales_layouts import FIELDS, REQUIRED
+from imports.sales_values import local_zone
+
+PREVIEW_ROWS = 20
+TIMEZONE_SETTING = "import/timezone"
+
+
+# -- work that runs on the thread pool (never touches a widget) ---------------------
+def read_work(progress, path: str) -> SalesFile:
+    progress.update(0, None, "")
+    return read_sales_file(path)
+
+
+def import_work(progress, app, sales, mapping, timezone, dry_run, outcome: list) -> dict:
+    report = import_sales(
+        app, sales, mapping=mapping, timezone=timezone, dry_run=dry_run,
+        progress=progress.update, cancelled=lambda: progress.cancelled,
+    )  # fmt: skip
+    outcome.append(report)  # kept for the GUI also when the import was cancelled
+    return report
+
+
+def zone_name(zone) -> str:
+    return getattr(zone, "key", "") or ""
+
+
+class ImportSalesDialog(QDialog):
+    """File chooser, detected layout, preview, column mapping, dry run, import, report."""
+
+    #: emitted with the report after a real (not dry) import finished or was cancelled
+    imported = Signal(dict)
+
+    def __init__(self, app, background, settings=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.background = background
+        self.settings = settings
+        self.sales: SalesFile | None = None
+        self.mapping: dict[str, str] = {}
+        self.report: dict | None = None
+        self.task = None
+        self._outcome: list[dict] = []
+        self.setObjectName("importSalesDialog")
+        self.setWindowTitle(self.tr("Import online sales"))
+        self.resize(1040, 720)
+        self._build()
+        self._set_busy(False)
+
+    # -- building ----------------------------------------------------------------------
+    def _field_labels(self) -> dict[str, str]:
+        return {
+            "order_id": self.tr("Order number"),
+            "order_date": self.tr("Order date"),
+            "first_name": self.tr("First name"),
+            "last_name": self.tr("Last name"),
+            "full_name": self.tr("Full name (when there is no first/last)"),
+            "email": self.tr("Email"),
+            "phone": self.tr("Phone"),
+            "postal_code": self.tr("Postal code"),
+            "event_name": self.tr("Event name"),
+            "event_date": self.tr("Event date"),
+            "event_time": self.tr("Event time (when the date has none)"),
+            "ticket_type": self.tr("Ticket type"),
+            "price": self.tr("Price per ticket"),
+            "quantity": self.tr("Quantity (empty means 1)"),
+            "barcode": self.tr("Barcode"),
+            "status": self.tr("Status (refunded rows are left out)"),
+        }
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Import online sales"), self))
+        intro = QLabel(self.tr(
+            "Bring in the orders your online ticketing service sold: each buyer is found "
+            "among your patrons (or added), each ticket keeps its barcode so it scans at "
+            "the door. Importing the same file again adds nothing twice."
+        ), self)  # fmt: skip
+        intro.setObjectName("muted")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        file_row = QHBoxLayout()
+        self.path_field = QLineEdit(self)
+        self.path_field.setReadOnly(True)
+        self.path_field.setPlaceholderText(self.tr("No file chosen yet"))
+        self.choose_button = QPushButton(self.tr("Choose file…"), self)
+        self.choose_button.clicked.connect(lambda: self.choose_file())
+        file_row.addWidget(QLabel(self.tr("Sales file:"), self))
+        file_row.addWidget(self.path_field, 1)
+        file_row.addWidget(self.choose_button)
+        layout.addLayout(file_row)
+
+        self.layout_label = QLabel(self)
+        self.layout_label.setObjectName("subheading")
+        self.layout_label.setWordWrap(True)
+        layout.addWidget(self.layout_label)
+
+        zone_row = QHBoxLayout()
+        self.timezone = QComboBox(self)
+        self.timezone.setEditable(True)
+        self.timezone.addItems(sorted(available_timezones()))
+        self.timezone.setCurrentText(self._initial_zone())
+        self.timezone.setToolTip(
+            self.tr("Dates in the file without a time zone are read in this one")
+        )
+        zone_row.addWidget(QLabel(self.tr("Time zone of the dates in the file:"), self))
+        zone_row.addWidget(self.timezone)
+        zone_row.addStretch(1)
+        layout.addLayout(zone_row)
+
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+
+        # Preview: the first rows as the file has them.
+        preview = QWidget(self)
+        preview_layout = QVBoxLayout(preview)
+        self.preview_model = PreviewTableModel(self)
+        self.preview_proxy = SortProxy(self.preview_model, self)
+        self.preview_table = table_view(preview)
+        self.preview_table.setModel(self.preview_proxy)
+        self.preview_export = QPushButton(self.tr("Export…"), preview)
+        add_export(self.preview_table, self.preview_export, "sales-preview.csv")
+        preview_layout.addWidget(self.preview_table, 1)
+        preview_layout.addWidget(self.preview_export, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(preview, self.tr("First rows"))
+
+        # Columns: which column of the file holds each field.
+        columns = QScrollArea(self)
+        columns.setWidgetResizable(True)
+        form_holder = QWidget(columns)
+        form = QFormLayout(form_holder)
+        self.mapping_hint = QLabel(self.tr(
+            "Choose which column of the file holds each piece of information. "
+            "Fields marked * are needed."
+        ), form_holder)  # fmt: skip
+        self.mapping_hint.setWordWrap(True)
+        form.addRow(self.mapping_hint)
+        self.mapping_error = error_label(form_holder)
+        form.addRow(self.mapping_error)
+        self.field_boxes: dict[str, QComboBox] = {}
+        labels = self._field_labels()
+        for name in FIELDS:
+            box = QComboBox(form_holder)
+            box.setObjectName(f"mapping_{name}")
+            box.currentIndexChanged.connect(self._mapping_changed)
+            self.field_boxes[name] = box
+            form.addRow(labels[name] + (" *" if name in REQUIRED else ""), box)
+        columns.setWidget(form_holder)
+        self.tabs.addTab(columns, self.tr("Columns"))
+
+        # Report: the outcome and the rejected rows.
+        report = QWidget(self)
+        report_layout = QVBoxLayout(report)
+        self.summary = QLabel(self.tr("Run a dry run or the import to see what happens."), report)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rejected_model = RejectedTableModel(self)
+        self.rejected_proxy = SortProxy(self.rejected_model, self)
+        self.rejected_table = table_view(report)
+        self.rejected_table.setModel(self.rejected_proxy)
+        self.rejected_table.horizontalHeader().setStretchLastSection(True)
+        self.rejected_export = QPushButton(self.tr("Export…"), report)
+        add_export(self.rejected_table, self.rejected_export, "sales-not-imported.csv")
+        report_layout.addWidget(self.summary)
+        report_layout.addWidget(self.rejected_table, 1)
+        report_layout.addWidget(self.rejected_export, 0, Qt.AlignmentFlag.AlignRight)
+        self.report_tab = report
+        self.tabs.addTab(report, self.tr("Report"))
+
+        self.error = error_label(self)
+        layout.addWidget(self.error)
+
+        bottom = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"), self)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.dry_run_button = QPushButton(self.tr("Dry run"), self)
+        self.dry_run_button.setToolTip(self.tr("See what the import would do, without saving"))
+        self.dry_run_button.clicked.connect(lambda: self.start(dry_run=True))
+        self.import_button = QPushButton(self.tr("Import"), self)
+        self.import_button.setObjectName("primaryButton")
+        self.import_button.clicked.connect(lambda: self.start(dry_run=False))
+        self.close_button = QPushButton(self.tr("Close"), self)
+        self.close_button.clicked.connect(self.close)
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.cancel_button)
+        bottom.addStretch(1)
+        bottom.addSpacing(24)
+        bottom.addWidget(self.dry_run_button)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+
+    def _initial_zone(self) -> str:
+        stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
+        return stored or zone_name(local_zone()) or "UTC"
+
+    # -- state -----------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def _set_busy(self, busy: bool) -> None:
+        ready = self.sales is not None and not self.sales.missing(self.mapping)
+        self.choose_button.setEnabled(not busy)
+        self.timezone.setEnabled(not busy)
+        self.dry_run_button.setEnabled(ready and not busy)
+        self.import_button.setEnabled(ready and not busy)
+        self.cancel_button.setEnabled(busy)
+        self.close_button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+        for box in self.field_boxes.values():
+            box.setEnabled(not busy and self.sales is not None)
+
+    # -- choosing and reading the file ---------------------------------------------------
+    def choose_file(self, path: str | None = None):
+        """Read ``path`` (or ask for a file) in the background; returns the task."""
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DownloadLocation
+            )
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Choose the sales export"), folder,
+                self.tr("CSV files (*.csv *.txt);;All files (*)"),
+            )  # fmt: skip
+            if not path:
+                return None
+        self.path_field.setText(str(path))
+        show_error(self.error, "")
+        self.layout_label.setText(self.tr("Reading the file…"))
+        self.task = self.background.run(
+            read_work, str(path), on_done=self._file_read, on_error=self._file_failed,
+            on_cancelled=self._stopped,
+        )  # fmt: skip
+        self._set_busy(True)
+        self.progress.setRange(0, 0)
+        return self.task
+
+    def _file_read(self, sales: SalesFile) -> None:
+        self.task = None
+        self.sales = sales
+        self.mapping = dict(sales.mapping)
+        self.report = None
+        rows = sum(1 for _, cells in sales.rows if any(c.strip() for c in cells))
+        if sales.layout is not None:
+            text = self.tr("Recognised: {layout} · rows: {rows}").format(
+                layout=sales.layout.name, rows=f"{rows:,}"
+            )
+        elif sales.missing():
+            text = self.tr(
+                "Layout not recognised · rows: {rows}. Choose the columns on the Columns tab."
+            ).format(rows=f"{rows:,}")
+        else:
+            text = self.tr(
+                "Layout not recognised · rows: {rows}. The columns were matched by their "
+                "names: check them on the Columns tab."
+            ).format(rows=f"{rows:,}")
+        self.layout_label.setText(text)
+        self.preview_model.set_file(sales.headers, sales.preview(PREVIEW_ROWS))
+        self.preview_table.resizeColumnsToContents()
+        self._fill_mapping()
+        self.rejected_model.set_rows([])
+        self.summary.setText(self.tr("Run a dry run or the import to see what happens."))
+        self.tabs.setCurrentIndex(0 if sales.layout is not None else 1)
+        self._set_busy(False)
+
+    def _file_failed(self, error: BaseException, _details: str = "") -> None:
+        self.task = None
+        self.sales = None
+        self.mapping = {}
+        self.layout_label.setText("")
+        self.preview_model.set_file([], [])
+        self._fill_mapping()
+        show_error(self.error, self._message(error))
+        self._set_busy(False)
+
+    def _fill_mapping(self) -> None:
+        headers = self.sales.headers if self.sales else []
+        for name, box in self.field_boxes.items():
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(self.tr("(not in this file)"), "")
+            for header in headers:
+                box.addItem(header, header)
+            box.setCurrentIndex(max(0, box.findData(self.mapping.get(name, ""))))
+            box.blockSignals(False)
+        self._mapping_changed()
+
+    def set_column(self, name: str, header: str) -> None:
+        """Choose the column for a field (as picking it in the list does)."""
+        box = self.field_boxes[name]
+        box.setCurrentIndex(max(0, box.findData(header)))
+
+    def _mapping_changed(self, *_args) -> None:
+        self.mapping = {name: box.currentData() for name, box in self.field_boxes.items()
+                        if box.currentData()}  # fmt: skip
+        missing = self.sales.missing(self.mapping) if self.sales else []
+        labels = self._field_labels()
+        show_error(self.mapping_error, self.tr("Choose the column for: {fields}.").format(
+            fields=", ".join(labels[name] for name in missing)
+        ) if missing else "")  # fmt: skip
+        self._set_busy(self.busy)
+
+    # -- running -------------------------------------------------------------------------
+    def start(self, dry_run: bool):
+        """Run a dry run or the import in the background; returns the task."""
+        if self.sales is None or self.busy or self.sales.missing(self.mapping):
+            return None
+        zone = self.timezone.currentText().strip()
+        if self.settings is not None and not dry_run:
+            self.settings.set(TIMEZONE_SETTING, zone)
+        self._outcome = []
+        show_error(self.error, "")
+        self.progress.setRange(0, 0)
+        self.summary.setText(self.tr("Dry run in progress…") if dry_run else self.tr("Importing…"))
+        self.task = self.background.run(
+            import_work, self.app, self.sales, dict(self.mapping), zone, dry_run,
+            self._outcome, on_done=self._finished, on_error=self._failed,
+            on_progress=self._progress, on_cancelled=self._stopped,
+        )  # fmt: skip
+        self._set_busy(True)
+        return self.task
+
+    def cancel(self) -> None:
+        stop_task(self.task, self.cancel_button, self.progress, self.tr("Stopping…"))
+
+    def _progress(self, done: int, total: int, _message: str) -> None:
+        show_count(self.progress, done, total, self.tr("%v of %m orders"))
+
+    def _finished(self, report: dict) -> None:
+        self.task = None
+        self.progress.setFormat("%p%")
+        self.show_report(report)
+        self._set_busy(False)
+
+    def _stopped(self) -> None:
+        self.task = None
+        self.progress.setFormat("%p%")
+        if self._outcome:
+            self.show_report(self._outcome[-1])
+        else:
+            self.summary.setText(self.tr("Stopped before anything was imported."))
+        self._set_busy(False)
+
+    def _failed(self, error: BaseException, _details: str = "") -> None:
+        self.task = None
+        self.progress.setFormat("%p%")
+        show_error(self.error, self._message(error))
+        self.summary.setText(self.tr("The import stopped. See the message below."))
+        self._set_busy(False)
+
+    def _message(self, error: BaseException) -> str:
+        if isinstance(error, HouselightsError):
+            return str(error)
+        return self.tr(
+            "Something went wrong: {error}. Orders already imported stay; importing the "
+            "file again brings in the rest."
+        ).format(error=error)
+
+    def show_report(self, report: dict) -> None:
+        self.report = report
+        lines = []
+        if report["dry_run"]:
+            lines.append(self.tr("<b>Dry run: nothing was saved.</b> The import would bring in:"))
+        elif report["cancelled"]:
+            lines.append(self.tr(
+                "<b>Stopped.</b> What was imported before you cancelled stays; import the "
+                "file again to bring in the rest."
+            ))  # fmt: skip
+        else:
+            lines.append(self.tr("<b>Import finished.</b>"))
+        lines.append(self.tr(
+            "Orders: {orders} · Tickets: {tickets} · Buyers found among your patrons: {matched} · "
+            "New patrons: {created} · New performances: {performances}"
+        ).format(
+            orders=report["imported"], tickets=report["tickets"], matched=report["matched"],
+            created=report["created"], performances=report["performances_created"],
+        ))  # fmt: skip
+        if report["already_imported"]:
+            lines.append(self.tr("Imported before and left as they are: {count} orders.")
+                         .format(count=report["already_imported"]))  # fmt: skip
+        if report["rejected"]:
+            lines.append(self.tr("Rows not imported: {count}. The table says why.")
+                         .format(count=len(report["rejected"])))  # fmt: skip
+        else:
+            lines.append(self.tr("Every row could be read."))
+        self.summary.setText("<br>".join(lines))
+        self.rejected_model.set_rows(report["rejected"])
+        self.rejected_table.resizeColumnToContents(RejectedTableModel.ROW)
+        self.tabs.setCurrentWidget(self.report_tab)
+        if not report["dry_run"]:
+            self.imported.emit(report)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if self.busy:
+            event.ignore()  # Cancel first: an import never runs without its dialog
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if not self.busy:
+            super().reject()

@@ -1,0 +1,397 @@
+"""One patron: contact card, interests, household and the whole timeline.
+
+A note typed here is saved through the application service and shows up at
+the top of the timeline as soon as the read models have it (the window calls
+``refresh()`` when the runner says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export import EXPORT_HIDDEN, add_export
+from desktop.formatting import local_date
+from desktop.models.base import SortProxy
+from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
+from desktop.views.duplicates.merge_bar import MergeBar
+from desktop.views.patrons.erase_dialog import EraseDialog
+from desktop.views.patrons.patron_dialog import PatronDialog
+from desktop.views.patrons.patron_ladder import LadderSection
+from desktop.views.patrons.patron_purchases import PurchasesPanel
+from desktop.views.patrons.timeline_detail import TimelineDetail
+from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
+from domain.errors import HouselightsError, InvalidInput, ValidationError
+from domain.personal_data import ERASED
+from projections import ladder, timeline
+from projections import patron_directory as directory
+
+
+class ContactCard(QFrame):
+    """Name, how to reach them, address, consent, household, interests."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.name_label = heading("", self, name="patronName")
+        self.name_label.setWordWrap(True)
+        self.since_label = QLabel(self)
+        self.since_label.setObjectName("muted")
+        self.email_label = self._value("email")
+        self.phone_label = self._value("phone")
+        self.address_label = self._value("address")
+        self.consent_label = self._value("consent")
+        self.household_label = self._value("household")
+        self.chips = QWidget(self)
+        self.chips_layout = FlowLayout(self.chips)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.setSpacing(4)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.since_label)
+        layout.addSpacing(10)
+        for caption, value in (
+            (self.tr("Email"), self.email_label),
+            (self.tr("Phone"), self.phone_label),
+            (self.tr("Address"), self.address_label),
+            (self.tr("Email news"), self.consent_label),
+            (self.tr("Household"), self.household_label),
+        ):
+            label = QLabel(caption, self)
+            label.setObjectName("fieldLabel")
+            layout.addWidget(label)
+            layout.addWidget(value)
+            layout.addSpacing(8)
+        interests = QLabel(self.tr("Interests"), self)
+        interests.setObjectName("fieldLabel")
+        layout.addWidget(interests)
+        layout.addWidget(self.chips)
+        layout.addSpacing(8)
+        self.ladder = LadderSection(self)
+        layout.addWidget(self.ladder)
+        layout.addStretch(1)
+
+    def _value(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName("cardValue")
+        label.setProperty("field", name)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def show_row(self, row: dict) -> None:
+        none = self.tr("—")
+        self.name_label.setText(row.get("name") or self.tr("(no name)"))
+        since = local_date(row.get("registered_at"))
+        self.since_label.setText(self.tr("Patron since {date}").format(date=since))
+        self.email_label.setText(row.get("email") or none)
+        self.phone_label.setText(row.get("phone") or none)
+        street = row.get("street") or ""
+        town = " ".join(p for p in (row.get("postal_code"), row.get("city")) if p)
+        lines = [p for p in (street, town, row.get("region"), row.get("country")) if p]
+        self.address_label.setText("\n".join(lines) or none)
+        self.consent_label.setText(
+            self.tr("Yes, happy to receive email")
+            if row.get("email_consent")
+            else self.tr("No — do not send email")
+        )
+        self.household_label.setText(row.get("household") or none)
+        self.chips_layout.clear()
+        tags = [t.strip() for t in (row.get("tags") or "").split(",") if t.strip()]
+        for tag in tags:
+            self.chips_layout.addWidget(chip(tag, self.chips))
+        if not tags:
+            empty = QLabel(none, self.chips)
+            empty.setObjectName("cardValue")
+            self.chips_layout.addWidget(empty)
+
+    def tags(self) -> list[str]:
+        return [
+            self.chips_layout.itemAt(i).widget().text()
+            for i in range(self.chips_layout.count())
+            if self.chips_layout.itemAt(i).widget().objectName() == "chip"
+        ]
+
+
+class PatronPage(QWidget):
+    """``show_patron(id)`` fills the page; ``refresh()`` re-reads the read models."""
+
+    back_requested = Signal()
+    #: a patron to open instead (from the edit dialog's duplicate warning)
+    open_patron = Signal(str)
+    #: something was saved or exported; a message for the status bar
+    message = Signal(str)
+
+    def __init__(self, app, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.runner = runner
+        #: ``() -> {"data_dir": …, "backup_folders": […]}``: copies an erasure cleans too
+        self.erase_targets = None
+        self.patron_id: str | None = None
+        self.row: dict | None = None
+        self._drafts: dict[str, str] = {}
+        self.setObjectName("patronPage")
+
+        self.back_button = QPushButton(self.tr("← Back to patrons"), self)
+        self.back_button.setObjectName("flatButton")
+        self.back_button.setToolTip(self.tr("Back to the patron list (Esc)"))
+        self.back_button.clicked.connect(self.back_requested)
+        self.edit_button = QPushButton(self.tr("Edit details…"), self)
+        self.edit_button.clicked.connect(self.edit)
+
+        self.card = ContactCard(self)
+        self.card.setMinimumWidth(300)
+        self.card.setMaximumWidth(340)
+        self.erase_button = QPushButton(self.tr("Erase personal data…"), self.card)
+        self.erase_button.setObjectName("flatButton")
+        self.erase_button.setToolTip(
+            self.tr("Erase this patron's name, contact details and notes for good")
+        )
+        self.erase_button.clicked.connect(self.erase)
+        card_scroll = QScrollArea(self)
+        card_scroll.setObjectName("cardScroll")
+        card_scroll.setWidget(self.card)
+        card_scroll.setWidgetResizable(True)
+        card_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        card_scroll.setFixedWidth(350)
+
+        self.note_edit = QPlainTextEdit(self)
+        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setPlaceholderText(
+            self.tr("Add a note: a call, a chat at the bar, a wish… (Ctrl+Enter saves)")
+        )
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setFixedHeight(64)
+        self.note_button = QPushButton(self.tr("Save note"), self)
+        self.note_button.setObjectName("primaryButton")
+        self.note_button.setToolTip(self.tr("Ctrl+Enter"))
+        self.note_button.clicked.connect(self.save_note)
+        self.note_error = error_label(self)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self.note_edit)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.save_note)
+        back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        back.activated.connect(self.back_requested)
+
+        self.timeline_model = TimelineModel(self)
+        self.timeline_proxy = SortProxy(self.timeline_model, self)
+        self.timeline_table = table_view(self)
+        self.timeline_table.setObjectName("timeline")
+        self.timeline_table.setModel(self.timeline_proxy)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
+        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 115)
+        self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
+        # The summary matters most; the workstation shows in the "By" column's tooltip
+        # and is still exported.
+        self.timeline_table.setColumnHidden(TimelineModel.WORKSTATION, True)
+        self.timeline_table.setProperty(EXPORT_HIDDEN, [TimelineModel.WORKSTATION])
+        self.timeline_table.horizontalHeader().setSectionResizeMode(
+            TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
+        )
+        self.timeline_detail = TimelineDetail(self.timeline_table, self)  # click: the whole chat
+        self.timeline_count = QLabel(self)
+        self.timeline_count.setObjectName("countLabel")
+        self.export_button = QPushButton(self.tr("Export…"), self)
+        self.export_action = add_export(
+            self.timeline_table,
+            self.export_button,
+            suggested_name=self.tr("timeline") + ".csv",
+            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+        )
+
+        #: the patron's changes of rung not yet merged into the loaded timeline rows
+        self._moves: list[dict] = []
+        self.purchases = PurchasesPanel(app, runner, self)
+        self.purchases.message.connect(self.message)
+        self.merge_bar = MergeBar(app, runner, self)
+        self.merge_bar.open_patron.connect(self.open_patron)
+        self.merge_bar.message.connect(self.message)
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        for button in self.purchases.page_actions:
+            top.addWidget(button)
+        top.addWidget(self.edit_button)
+        # Rarely needed, so at the foot of the card with the data it erases.
+        self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        note_row = QHBoxLayout()
+        note_row.setSpacing(10)
+        note_row.addWidget(self.note_edit, 1)
+        note_row.addWidget(self.note_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        timeline_title = QHBoxLayout()
+        timeline_title.addWidget(heading(self.tr("Timeline"), self, name="subheading"))
+        timeline_title.addWidget(self.timeline_count, 0, Qt.AlignmentFlag.AlignBottom)
+        timeline_title.addStretch(1)
+        timeline_title.addWidget(self.export_button)
+
+        timeline_box = QWidget(self)
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.setContentsMargins(0, 6, 0, 0)
+        timeline_layout.setSpacing(10)
+        timeline_layout.addLayout(timeline_title)
+        timeline_layout.addWidget(self.timeline_table, 1)
+        timeline_layout.addWidget(self.timeline_detail)
+        self.sections = QSplitter(Qt.Orientation.Vertical, self)
+        self.sections.setObjectName("patronSections")
+        self.sections.setChildrenCollapsible(False)
+        self.sections.addWidget(self.purchases)
+        self.sections.addWidget(timeline_box)
+        self.sections.setStretchFactor(0, 1)
+        self.sections.setStretchFactor(1, 1)
+
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        right.addWidget(self.merge_bar)
+        right.addWidget(self.purchases.summary)
+        right.addLayout(note_row)
+        right.addWidget(self.note_error)
+        right.addWidget(self.sections, 1)
+
+        body = QHBoxLayout()
+        body.setSpacing(20)
+        body.addWidget(card_scroll)
+        body.addLayout(right, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 16, 28, 16)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addLayout(body, 1)
+        self.card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+
+    # -- showing a patron ------------------------------------------------------
+    def show_patron(self, patron_id: str) -> None:
+        same = patron_id == self.patron_id
+        if not same:
+            self._keep_draft()  # an unsaved note waits for its patron
+            self.patron_id = patron_id
+            self.note_edit.setPlainText(self._drafts.pop(patron_id, ""))
+            show_error(self.note_error, "")
+            self.timeline_detail.hide()
+            self.timeline_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            self.timeline_proxy.sort(-1)
+        self.refresh(keep_loaded=same)
+
+    def refresh(self, keep_loaded: bool = True) -> None:
+        if self.patron_id is None:
+            return
+        db = self.runner.db()
+        self.row = directory.get(db, self.patron_id)
+        if self.row is None:
+            # Saved but not yet in the read models (a catch-up is running): the
+            # window refreshes this page as soon as they have it.
+            self.card.name_label.setText(self.tr("Loading…"))
+            self.edit_button.setEnabled(False)
+            self.erase_button.setEnabled(False)
+            self.timeline_model.set_rows([])
+            self.timeline_count.setText("")
+            self.purchases.show_patron(None)
+            self.card.ladder.show_placement(None)
+            self.merge_bar.show_patron(None)
+            return
+        self.merge_bar.show_patron(self.row)
+        # A merged record is read-only: its history lives on the surviving record.
+        # An erased record keeps no personal data to edit or add to.
+        merged = bool(self.row.get("merged_into"))
+        erased = self.row.get("name") == ERASED
+        for widget in (self.edit_button, self.note_edit, self.note_button):
+            widget.setEnabled(not merged and not erased)
+        self.erase_button.setEnabled(not erased)
+        self.card.show_row(self.row)
+        self.purchases.show_patron(self.row)
+        limit = self.timeline_model.page_size
+        if keep_loaded:
+            limit = max(limit, self.timeline_model.rowCount())
+        judged = ladder.patron_ladder(db, self.patron_id)
+        self.card.ladder.show_placement(judged.placement)
+        rows = timeline.rows(db, self.patron_id, limit=limit)
+        page, self._moves = merge_moves(rows, move_rows(judged.moves), len(rows) >= limit)
+        self.timeline_model.set_fetcher(self._next_rows)
+        self.timeline_model.set_rows(page, more=len(rows) >= limit)
+        total = timeline.count(db, self.patron_id) + len(judged.moves)
+        self.timeline_count.setText(
+            self.tr("1 entry") if total == 1 else self.tr("{count} entries").format(count=total)
+        )
+
+    def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
+        offset = sum(1 for row in loaded if row["kind"] != LADDER)
+        rows = timeline.rows(self.runner.db(), self.patron_id, limit=limit, offset=offset)
+        page, self._moves = merge_moves(rows, self._moves, len(rows) >= limit)
+        return page
+
+    def _keep_draft(self) -> None:
+        draft = self.note_edit.toPlainText()
+        if draft.strip() and self.patron_id:
+            self._drafts[self.patron_id] = draft
+
+    # -- changing things --------------------------------------------------------
+    def save_note(self) -> None:
+        if self.patron_id is None:
+            return
+        try:
+            self.app.add_note(self.patron_id, self.note_edit.toPlainText())
+        except (ValidationError, InvalidInput, HouselightsError) as error:
+            show_error(self.note_error, str(error))
+            self.note_edit.setFocus()
+            return
+        show_error(self.note_error, "")
+        self.note_edit.clear()
+        self.note_edit.setFocus()
+        self.message.emit(self.tr("Note saved."))
+
+    def edit_dialog(self) -> PatronDialog | None:
+        if self.row is None:
+            return None
+        dialog = PatronDialog(self.app, self.row, self)
+        dialog.saved.connect(lambda _id: self.message.emit(self.tr("Changes saved.")))
+        dialog.open_existing.connect(self.open_patron)
+        return dialog
+
+    def edit(self) -> PatronDialog | None:
+        """Open the edit dialog (window-modal; returns it for tests and scripts)."""
+        dialog = self.edit_dialog()
+        if dialog is not None:
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+        return dialog
+
+    def erase(self) -> EraseDialog | None:
+        """Open the erase dialog (type the name to confirm); returns it for tests."""
+        if self.row is None:
+            return None
+        targets = self.erase_targets() if self.erase_targets is not None else {}
+        dialog = EraseDialog(self.app, self.runner, self.row, self, **targets)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.erased.connect(self._erased)
+        dialog.open()
+        return dialog
+
+    def _erased(self, _result: dict) -> None:
+        self._drafts.pop(self.patron_id or "", None)
+        self.note_edit.clear()
+        self.refresh()
+        self.message.emit(self.tr("Personal data erased."))

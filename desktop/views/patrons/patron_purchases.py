@@ -1,0 +1,263 @@
+"""A patron's relationship at a glance: lifetime spend, visits, status, purchases.
+
+The page's "Purchases" section: four figures from ``patron_stats``, the
+buttons that sell or record something for this patron, and the orders table
+where an order is refunded, exchanged or its tickets printed again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.export import add_export
+from desktop.formatting import local_date, money
+from desktop.loyalty_labels import rung_label
+from desktop.models.base import SortProxy
+from desktop.models.order_table import OrderTableModel
+from desktop.views.box_office.donation_dialog import DonationDialog
+from desktop.views.box_office.membership_dialog import MembershipDialog
+from desktop.views.box_office.order_actions import ChosenOrder, OrderActions
+from desktop.views.box_office.sell_dialog import SellDialog
+from desktop.views.box_office.subscription_dialog import SubscriptionDialog
+from desktop.views.widgets import FlowLayout, heading, size_columns, table_view
+from projections import box_office, ladder
+
+
+class StatTile(QFrame):
+    def __init__(self, caption: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statTile")
+        self.value = QLabel(self)
+        self.value.setObjectName("statValue")
+        self.caption = QLabel(caption, self)
+        self.caption.setObjectName("statCaption")
+        self.detail = QLabel(self)
+        self.detail.setObjectName("statDetail")
+        self.detail.setWordWrap(True)
+        self.value.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(1)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def show_value(self, value: str, detail: str = "") -> None:
+        self.value.setProperty("long", len(value) > 10)  # smaller type for words
+        self.value.style().unpolish(self.value)
+        self.value.style().polish(self.value)
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class PatronStats(QWidget):
+    """Lifetime spend, visits, tickets, subscriber and member status."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spend = StatTile(self.tr("Lifetime spend"), self)
+        self.visits = StatTile(self.tr("Visits"), self)
+        self.tickets = StatTile(self.tr("Tickets bought"), self)
+        self.status = StatTile(self.tr("Status"), self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        for tile in (self.spend, self.visits, self.tickets, self.status):
+            layout.addWidget(tile, 1)
+
+    def show_stats(self, stats: dict | None, rung: str = "") -> None:
+        """The figures; ``rung`` is the patron's place on the loyalty ladder (domain.loyalty)."""
+        stats = stats or {}
+        donations = int(stats.get("donations_cents") or 0)
+        self.spend.show_value(
+            money(int(stats.get("lifetime_spend_cents") or 0)),
+            self.tr("plus {amount} given").format(amount=money(donations)) if donations else "",
+        )
+        visits = int(stats.get("visits") or 0)
+        last = local_date(stats.get("last_purchase_at"))
+        self.visits.show_value(
+            str(visits), self.tr("last bought {date}").format(date=last) if last else ""
+        )
+        orders = int(stats.get("orders") or 0)
+        self.tickets.show_value(
+            str(int(stats.get("tickets") or 0)),
+            self.tr("1 order") if orders == 1 else self.tr("{n} orders").format(n=orders),
+        )
+        parts = [rung_label(rung)] if rung else []
+        if stats.get("subscriber"):
+            parts.append(self.tr("Subscriber"))
+        if stats.get("member_until"):
+            parts.append(self.tr("Member"))
+        until = local_date(stats.get("member_until"))
+        self.status.show_value(" · ".join(parts), self.tr("member until {date}").format(date=until)
+                               if until else "")  # fmt: skip
+
+
+class PurchasesPanel(OrderActions, QWidget):
+    """The patron's orders; ``summary`` (figures) and ``page_actions`` go elsewhere."""
+
+    message = Signal(str)
+
+    def __init__(self, app, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.runner = runner
+        self.patron: dict | None = None
+        self.dialog: QWidget | None = None
+        self.stats = PatronStats(parent)
+
+        self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
+        self.sell_button.setObjectName("primaryButton")
+        self.sell_button.clicked.connect(self.sell)
+        self.donation_button = QPushButton(self.tr("Record a donation…"), self)
+        self.donation_button.clicked.connect(self.record_donation)
+        self.subscription_button = QPushButton(self.tr("Sell a subscription…"), self)
+        self.subscription_button.clicked.connect(self.sell_subscription)
+        self.membership_button = QPushButton(self.tr("Start a membership…"), self)
+        self.membership_button.clicked.connect(self.start_membership)
+
+        self.model = OrderTableModel(self)
+        self.proxy = SortProxy(self.model, self)
+        self.table = table_view(self)
+        self.table.setObjectName("orders")
+        self.table.setModel(self.proxy)
+        o = OrderTableModel
+        size_columns(self.table, {o.DATE: 162, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95,
+                                  o.PAYMENT: 75}, stretch=o.PERFORMANCE)  # fmt: skip
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._order_changed())
+        self.count = QLabel(self)
+        self.count.setObjectName("countLabel")
+        self.add_order_buttons(self.tr("Save as PDF…"))
+        self.export_button = QPushButton(self.tr("Export…"), self)
+        add_export(
+            self.table, self.export_button, suggested_name=self.tr("purchases") + ".csv",
+            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+        )  # fmt: skip
+
+        #: the patron's actions; the page shows them in its top bar
+        self.page_actions = [self.sell_button, self.donation_button, self.subscription_button,
+                             self.membership_button]  # fmt: skip
+        #: the figures; the page places them above the note
+        self.summary = self.stats
+        title = QHBoxLayout()
+        title.addWidget(heading(self.tr("Purchases"), self, name="subheading"))
+        title.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
+        title.addStretch(1)
+        title.addWidget(self.export_button)
+        order_box = QWidget(self)
+        order_actions = FlowLayout(order_box, spacing=8)
+        for button in (self.refund_button, self.exchange_button, self.print_button,
+                       self.pdf_button):  # fmt: skip
+            order_actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(title)
+        layout.addWidget(order_box)
+        layout.addWidget(self.table, 1)
+        self._order_changed()
+
+    # -- loading -----------------------------------------------------------------------
+    def show_patron(self, patron: dict | None) -> None:
+        same = bool(patron and self.patron and patron["id"] == self.patron["id"])
+        selected = self.current_order_id() if same else None
+        self.patron = patron
+        for button in (self.sell_button, self.donation_button, self.subscription_button,
+                       self.membership_button):  # fmt: skip
+            button.setEnabled(patron is not None)
+        if patron is None:
+            self.stats.show_stats(None)
+            self.model.set_rows([])
+            self.count.setText("")
+            self._order_changed()
+            return
+        db = self.runner.db()
+        rung = ladder.patron_ladder(db, patron["id"]).placement.rung
+        self.stats.show_stats(box_office.patron_stats(db, patron["id"]), rung)
+        rows = box_office.orders_for_patron(db, patron["id"])
+        self.model.set_rows(rows)
+        self.count.setText(self.tr("1 order") if len(rows) == 1
+                           else self.tr("{n} orders").format(n=len(rows)))  # fmt: skip
+        row = self.proxy.proxy_row_of(selected) if selected else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self._order_changed()
+
+    def current_order(self) -> dict | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_data(self.proxy.mapToSource(index).row())
+
+    def current_order_id(self) -> str | None:
+        order = self.current_order()
+        return order["order_id"] if order else None
+
+    def select_order(self, order_id: str) -> bool:
+        row = self.proxy.proxy_row_of(order_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
+
+    def _order_changed(self) -> None:
+        chosen = self.chosen_order()
+        has_valid = bool(chosen and chosen.valid)
+        for button in (self.refund_button, self.exchange_button, self.print_button,
+                       self.pdf_button):  # fmt: skip
+            button.setEnabled(has_valid)
+
+    # -- actions ----------------------------------------------------------------------------
+    def sell(self) -> SellDialog | None:
+        if self.patron is None:
+            return None
+        dialog = SellDialog(self.app, self.runner, self.sellable_performances(), patron=self.patron,
+                            parent=self.window())  # fmt: skip
+        dialog.sold.connect(lambda result: self.message.emit(
+            self.tr("Sold {n} tickets to {name}.").format(
+                n=len(result["codes"]), name=self.patron["name"])))  # fmt: skip
+        self._show(dialog)
+        return dialog
+
+    def record_donation(self) -> DonationDialog | None:
+        if self.patron is None:
+            return None
+        dialog = DonationDialog(self.app, self.patron, self.window())
+        dialog.saved.connect(lambda _id: self.message.emit(self.tr("Donation recorded.")))
+        self._show(dialog)
+        return dialog
+
+    def sell_subscription(self) -> SubscriptionDialog | None:
+        if self.patron is None:
+            return None
+        dialog = SubscriptionDialog(self.app, self.patron, self.sellable_performances(),
+                                    self.window())  # fmt: skip
+        dialog.saved.connect(lambda _r: self.message.emit(self.tr("Subscription sold.")))
+        self._show(dialog)
+        return dialog
+
+    def start_membership(self) -> MembershipDialog | None:
+        if self.patron is None:
+            return None
+        dialog = MembershipDialog(self.app, self.patron, self.window())
+        dialog.saved.connect(lambda _id: self.message.emit(self.tr("Membership started.")))
+        self._show(dialog)
+        return dialog
+
+    def chosen_order(self) -> ChosenOrder | None:
+        """The order selected in the table, with all its tickets."""
+        order = self.current_order()
+        if order is None or self.patron is None:
+            return None
+        db = self.runner.db()
+        tickets = [t for t in box_office.tickets(db, order["performance_id"])
+                   if t["order_id"] == order["order_id"]]  # fmt: skip
+        return ChosenOrder(order["order_id"], box_office.performance(db, order["performance_id"]),
+                           tickets, self.patron["name"])  # fmt: skip

@@ -1,0 +1,451 @@
+"""The Settings screen: every declared setting, grouped, with an editor for its type.
+
+Nothing here knows a particular setting: the page reads ``SETTINGS`` (what
+``declare`` in ``desktop/settings.py`` added) and shows each one that is not
+internal, grouped by the first part of its key, with a number box, a tick box,
+a text field or a folder picker. Edits wait until *Apply* (or Enter in a text
+field); *Revert* puts back what is saved, *Default* the declared default. Apply
+checks every changed value first and saves nothing while one is wrong. Saving
+goes through ``Settings.set``, so whoever listens to ``Settings.changed`` (the
+loyalty ladder's upkeep) follows at once.
+
+Below, read only: where this workstation's data lives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.settings import Setting, Settings, shown_settings
+from desktop.style import ERROR, MUTED
+from desktop.views.widgets import error_label, heading, show_error
+from infrastructure.config import StoreConfig
+
+#: groups in the order they come on the page; other groups follow alphabetically
+GROUP_ORDER = ("organization", "loyalty", "door", "import", "box_office", "staff",
+               "workstation", "backup", "encryption", "projections")  # fmt: skip
+_STYLE = f"""
+QPushButton#flatButton:disabled {{ color: {MUTED}; }}
+QSpinBox[invalid="true"], QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; }}
+"""
+README_SECTION = "Several workstations, one PostgreSQL server"
+README_ANCHOR = "#several-workstations-one-postgresql-server"
+
+
+def group_title(group: str) -> str:
+    """A setting group's title for people (``loyalty`` -> "Loyalty ladder")."""
+    titles = {  # fmt: skip
+        "organization": QCoreApplication.translate("SettingsPage", "Organization"),
+        "loyalty": QCoreApplication.translate("SettingsPage", "Loyalty ladder"),
+        "door": QCoreApplication.translate("SettingsPage", "Door"),
+        "import": QCoreApplication.translate("SettingsPage", "Box office: importing online sales"),
+        "box_office": QCoreApplication.translate("SettingsPage", "Box office"),
+        "staff": QCoreApplication.translate("SettingsPage", "Staff"),
+        "workstation": QCoreApplication.translate("SettingsPage", "This workstation"),
+        "backup": QCoreApplication.translate("SettingsPage", "Backups"),
+        "encryption": QCoreApplication.translate("SettingsPage", "Encryption"),
+        "projections": QCoreApplication.translate("SettingsPage", "Keeping up with others"),
+    }
+    if group in titles:
+        return titles[group]
+    words = group.replace("_", " ").replace("-", " ").strip()
+    return QCoreApplication.translate("SettingsPage", words.capitalize() or "General")
+
+
+def _group_rank(group: str) -> tuple[int, str]:
+    return (GROUP_ORDER.index(group), "") if group in GROUP_ORDER else (len(GROUP_ORDER), group)
+
+
+def readme_path() -> Path | None:
+    """The README beside the source, when there is one (a source checkout)."""
+    path = Path(__file__).resolve().parents[2] / "README.md"
+    return path if path.is_file() else None
+
+
+class SettingField(QWidget):
+    """One setting's editor: the value as typed, shown and checked (no saving here)."""
+
+    edited = Signal()
+    #: Enter in a text field
+    submitted = Signal()
+
+    def __init__(self, setting: Setting, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setting = setting
+        self.setObjectName(f"setting:{setting.key}")
+        self.label = QLabel(self.tr(setting.description), parent)
+        self.label.setObjectName("settingLabel")
+        self.label.setWordWrap(True)
+        self.label.setToolTip(setting.key)
+        self.error = error_label(parent)
+        self.reset_button = QPushButton(self.tr("Default"), parent)
+        self.reset_button.setObjectName("flatButton")
+        self.reset_button.setToolTip(self.tr("Reset to default: {value}").format(
+            value=self.shown(setting.default)))  # fmt: skip
+        self.reset_button.setAccessibleName(self.tr("Reset to default"))
+        self.reset_button.clicked.connect(self.reset_to_default)
+        self.choose_button: QPushButton | None = None
+        #: the saved value last put in the editor
+        self.loaded: object = setting.default
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.editor = self._editor(setting)
+        self.editor.setToolTip(self.tr(setting.description))
+        self.editor.setAccessibleName(self.tr(setting.description))
+        self.label.setBuddy(self.editor)
+        if isinstance(self.editor, QCheckBox):
+            layout.addWidget(self.editor)  # clicks on the empty room right of it do nothing
+            layout.addStretch(1)
+        else:
+            layout.addWidget(self.editor, 1)
+        if self.choose_button is not None:
+            layout.addWidget(self.choose_button)
+        self.note = QLabel(self.tr("Takes effect the next time Houselights starts."), parent)
+        self.note.setObjectName("muted")
+        self.note.setVisible(setting.restart)
+
+    def _editor(self, setting: Setting) -> QWidget:
+        if setting.type is bool:
+            editor = QCheckBox(self.tr("On"), self)
+            editor.toggled.connect(self._changed)
+            return editor
+        if setting.type is int:
+            editor = QSpinBox(self)
+            editor.setRange(*setting.range)
+            editor.setGroupSeparatorShown(setting.range[1] >= 10_000)
+            editor.setKeyboardTracking(True)
+            editor.setMinimumWidth(120)
+            editor.valueChanged.connect(self._changed)
+            return editor
+        editor = QLineEdit(self)
+        editor.setClearButtonEnabled(True)
+        editor.textChanged.connect(self._changed)
+        editor.returnPressed.connect(self.submitted)
+        if setting.is_folder:
+            editor.setPlaceholderText(self.tr("No folder chosen"))
+            self.choose_button = QPushButton(self.tr("Choose…"), self)
+            self.choose_button.clicked.connect(self.choose_folder)
+        return editor
+
+    # -- the value --------------------------------------------------------------------
+    def value(self) -> object:
+        """The value as the editor holds it, of the setting's type when it can be."""
+        editor = self.editor
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        if isinstance(editor, QSpinBox):
+            return editor.value()
+        text = editor.text()
+        if self.setting.type is str:
+            return text.strip() if self.setting.is_folder else text
+        try:
+            return self.setting.type(text.strip())
+        except (TypeError, ValueError):
+            return text  # problem() says what is wrong with it
+
+    def set_value(self, value: object) -> None:
+        editor = self.editor
+        editor.blockSignals(True)
+        try:
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QSpinBox):
+                editor.setValue(int(value))
+            else:
+                editor.setText(str(value))
+        finally:
+            editor.blockSignals(False)
+        self._changed()
+
+    def shown(self, value: object) -> str:
+        if self.setting.type is bool:
+            return self.tr("on") if value else self.tr("off")
+        if value == "":
+            return self.tr("(empty)")
+        return str(value)
+
+    def problem(self) -> str:
+        return self.setting.problem(self.value())
+
+    def show_problem(self, message: str) -> None:
+        show_error(self.error, message)
+        if self.editor.property("invalid") != bool(message):
+            self.editor.setProperty("invalid", bool(message))
+            self.editor.style().unpolish(self.editor)
+            self.editor.style().polish(self.editor)
+
+    def reset_to_default(self) -> None:
+        self.set_value(self.setting.default)
+        self.editor.setFocus()
+
+    def choose_folder(self) -> None:
+        start = self.editor.text().strip() or str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, self.tr(self.setting.description), start)
+        if chosen:
+            self.editor.setText(chosen)
+
+    def _changed(self, *_args) -> None:
+        self.show_problem("")
+        self.reset_button.setEnabled(self.value() != self.setting.default)
+        self.edited.emit()
+
+
+class SettingsPage(QWidget):
+    #: a sentence for the status bar
+    message = Signal(str)
+    #: the keys just saved
+    applied = Signal(list)
+
+    def __init__(self, settings: Settings | None, config: StoreConfig | None = None,
+                 parent: QWidget | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("settingsPage")
+        self.setStyleSheet(_STYLE)
+        self.settings = settings
+        self.config = config
+        self.fields: dict[str, SettingField] = {}
+        self._build()
+        self.revert()
+        if settings is not None:
+            settings.changed.connect(self._saved_elsewhere)
+
+    # -- building ---------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(28, 22, 28, 16)
+        outer.setSpacing(10)
+        outer.addWidget(heading(self.tr("Settings"), self))
+        intro = QLabel(self.tr(
+            "How Houselights works for your organization and on this computer. Changes "
+            "take effect when you press Apply."), self)  # fmt: skip
+        intro.setObjectName("muted")
+        intro.setWordWrap(True)
+        outer.addWidget(intro)
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self.scroll)
+        body.setObjectName("settingsBody")
+        self.body = QVBoxLayout(body)
+        self.body.setContentsMargins(0, 4, 12, 4)
+        self.body.setSpacing(14)
+        self.group_titles: dict[str, QLabel] = {}
+        self._build_groups(body)
+        self.body.addWidget(self._data_card(body))
+        self.body.addStretch(1)
+        self.scroll.setWidget(body)
+        outer.addWidget(self.scroll, 1)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("muted")
+        self.status.setWordWrap(True)
+        self.revert_button = QPushButton(self.tr("Revert"), self)
+        self.revert_button.setToolTip(self.tr("Put back the values that are saved"))
+        self.revert_button.clicked.connect(self.revert)
+        self.apply_button = QPushButton(self.tr("Apply"), self)
+        self.apply_button.setObjectName("primaryButton")
+        self.apply_button.clicked.connect(self.apply)
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.revert_button)
+        row.addWidget(self.apply_button)
+        outer.addLayout(row)
+        if self.settings is None:
+            self.status.setText(self.tr("Settings are not remembered in this session."))
+            for f in self.fields.values():
+                f.setEnabled(False)
+                f.reset_button.setEnabled(False)
+
+    def _build_groups(self, body: QWidget) -> None:
+        groups: dict[str, list[Setting]] = {}
+        for setting in shown_settings():
+            groups.setdefault(setting.group, []).append(setting)
+        for group in sorted(groups, key=_group_rank):
+            card = QFrame(body)
+            card.setObjectName("card")
+            grid = QGridLayout(card)
+            grid.setContentsMargins(20, 12, 20, 16)
+            grid.setHorizontalSpacing(14)
+            grid.setVerticalSpacing(4)
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(1, 2)
+            title = QLabel(group_title(group), card)
+            title.setObjectName("sectionTitle")
+            self.group_titles[group] = title
+            grid.addWidget(title, 0, 0, 1, 3)
+            row = 1
+            for setting in groups[group]:
+                field = SettingField(setting, card)
+                field.edited.connect(self._update_buttons)
+                field.submitted.connect(self.apply)
+                self.fields[setting.key] = field
+                grid.addWidget(field.label, row, 0)
+                grid.addWidget(field, row, 1)
+                grid.addWidget(field.reset_button, row, 2)
+                grid.addWidget(field.error, row + 1, 1, 1, 2)
+                if setting.restart:
+                    grid.addWidget(field.note, row + 2, 0, 1, 3)
+                row += 3
+            self.body.addWidget(card)
+
+    def _data_card(self, body: QWidget) -> QFrame:
+        """Where this workstation's data lives (read only)."""
+        card = QFrame(body)
+        card.setObjectName("card")
+        grid = QGridLayout(card)
+        grid.setContentsMargins(20, 12, 20, 16)
+        grid.setHorizontalSpacing(14)
+        title = QLabel(self.tr("Where your data lives"), card)
+        title.setObjectName("sectionTitle")
+        grid.addWidget(title, 0, 0, 1, 3)
+        self.data_labels: dict[str, QLabel] = {}
+        config = self.config
+        if config is None:
+            rows = [("store", self.tr("Event store"), self.tr("Not known in this session"))]
+        else:
+            if config.kind == "sqlite":
+                store = self.tr("On this computer only: the SQLite file {path}").format(
+                    path=config.events_path)  # fmt: skip
+            else:
+                store = self.tr("Shared PostgreSQL server: {server}").format(
+                    server=server_description(config))  # fmt: skip
+            rows = [
+                ("data", self.tr("Data folder"), str(config.data_dir)),
+                ("store", self.tr("Event store"), store),
+                ("readmodels", self.tr("Read models (lists and figures on this computer)"),
+                 str(config.readmodels_path)),
+            ]  # fmt: skip
+        for number, (key, name, value) in enumerate(rows, start=1):
+            label = QLabel(name, card)
+            label.setObjectName("fieldLabel")
+            shown = QLabel(value, card)
+            shown.setObjectName("cardValue")
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.data_labels[key] = shown
+            grid.addWidget(label, number, 0)
+            grid.addWidget(shown, number, 1)
+        if config is not None:
+            self.open_folder_button = QPushButton(self.tr("Open data folder"), card)
+            self.open_folder_button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(config.data_dir)))
+            )
+            grid.addWidget(self.open_folder_button, 1, 2)
+        readme = readme_path()
+        section = (f'<a href="{QUrl.fromLocalFile(str(readme)).toString()}{README_ANCHOR}">'
+                   f"{README_SECTION}</a>" if readme else f"“{README_SECTION}”")  # fmt: skip
+        self.shared_help = QLabel(self.tr(
+            "<p>Several computers in one office share one PostgreSQL server: start Houselights "
+            "on each with <code>--store postgresql://houselights@office-server/houselights</code>"
+            " (or set <code>HOUSELIGHTS_STORE</code> to that address). The password goes in "
+            "<code>PGPASSWORD</code>; it is never shown. Each computer keeps its own read "
+            "models and catches up from the server. How to set the server up: {section} in "
+            "the README.</p>").format(section=section), card)  # fmt: skip
+        self.shared_help.setObjectName("muted")
+        self.shared_help.setWordWrap(True)
+        self.shared_help.setTextFormat(Qt.TextFormat.RichText)
+        self.shared_help.setOpenExternalLinks(True)
+        grid.addWidget(self.shared_help, len(rows) + 1, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
+        return card
+
+    # -- what is saved and what is typed ----------------------------------------------------
+    def saved(self, key: str) -> object:
+        default = self.fields[key].setting.default
+        return default if self.settings is None else self.settings.get(key)
+
+    def pending(self) -> dict[str, object]:
+        """The settings whose editor differs from what is saved: key -> value typed."""
+        return {key: f.value() for key, f in self.fields.items() if f.value() != self.saved(key)}
+
+    def revert(self) -> None:
+        """Every editor back to what is saved."""
+        for key, field in self.fields.items():
+            field.loaded = self.saved(key)
+            field.set_value(field.loaded)
+        if self.settings is not None:
+            self.status.setText("")
+        self._update_buttons()
+
+    def apply(self) -> bool:
+        """Check every changed value; save them all, or none while one is wrong."""
+        if self.settings is None:
+            return False
+        changes = self.pending()
+        problems = {key: self.fields[key].problem() for key in changes}
+        problems = {key: text for key, text in problems.items() if text}
+        for key, field in self.fields.items():
+            field.show_problem(problems.get(key, ""))
+        if problems:
+            first = self.fields[next(iter(problems))]
+            self.scroll.ensureWidgetVisible(first)
+            first.editor.setFocus()
+            self.status.setText(self.tr(
+                "Nothing was saved: {count} setting(s) need fixing (the message is under "
+                "each one).").format(count=len(problems)))  # fmt: skip
+            return False
+        for key, value in changes.items():
+            self.fields[key].loaded = value
+            if value == self.fields[key].setting.default:
+                self.settings.reset(key)  # follows the default from now on
+            else:
+                self.settings.set(key, value)
+        if changes:
+            text = self.tr("Saved {count} setting(s).").format(count=len(changes))
+            self.message.emit(text)
+        else:
+            text = self.tr("Nothing to save: no setting was changed.")
+        self.status.setText(text)
+        self._update_buttons()
+        self.applied.emit(list(changes))
+        return True
+
+    def _update_buttons(self) -> None:
+        dirty = self.settings is not None and bool(self.pending())
+        self.apply_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        for key, field in self.fields.items():
+            changed = field.value() != self.saved(key)
+            if field.label.property("changed") != changed:
+                field.label.setProperty("changed", changed)
+                field.label.setText(("● " if changed else "") + self.tr(field.setting.description))
+
+    def _saved_elsewhere(self, key: str) -> None:
+        """A setting changed outside this page: show it unless someone is editing it."""
+        field = self.fields.get(key)
+        if field is None:
+            return
+        if field.value() == field.loaded:  # not being edited here
+            field.loaded = self.saved(key)
+            field.set_value(field.loaded)
+        self._update_buttons()
+
+
+def server_description(config: StoreConfig) -> str:
+    """``houselights@office-server:5432, database houselights`` (never the password)."""
+    from infrastructure.config import postgres_env
+
+    env = postgres_env(config.store_url)
+    return QCoreApplication.translate("SettingsPage", "{user}@{host}:{port}, database {db}").format(
+        user=env["POSTGRES_USER"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        db=env["POSTGRES_DBNAME"],
+    )  # fmt: skip

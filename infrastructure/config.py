@@ -1,0 +1,165 @@
+"""Where Houselights keeps its data and which event store it uses.
+
+The local default is one SQLite event store in the platform's user-data folder
+(platformdirs). ``--data DIR`` or ``HOUSELIGHTS_DATA`` chooses another folder.
+``--store postgresql://user@host/db`` or ``HOUSELIGHTS_STORE`` points the
+workstation at a shared PostgreSQL store instead; read models always stay in a
+local SQLite file in the data folder. Only settings change, never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from platformdirs import user_data_dir
+
+APP_NAME = "Houselights"
+EVENTS_FILE = "events.sqlite"
+
+
+class StoreConfigError(ValueError):
+    """A store setting that cannot be used; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    data_dir: Path
+    store_url: str = ""  # "" = the local SQLite store
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self.store_url else "sqlite"
+
+    @property
+    def events_path(self) -> Path:
+        return self.data_dir / EVENTS_FILE
+
+    @property
+    def readmodels_path(self) -> Path:
+        if not self.store_url:
+            return self.data_dir / "readmodels.sqlite"
+        digest = hashlib.sha1(redacted(self.store_url).encode()).hexdigest()[:10]
+        return self.data_dir / f"readmodels-{digest}.sqlite"
+
+    def describe(self) -> str:
+        return redacted(self.store_url) if self.store_url else str(self.events_path)
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the events are encrypted at rest (chosen when the store was created)."""
+        from infrastructure.encryption import read_settings
+
+        return bool((read_settings(self.data_dir) or {}).get("encrypted"))
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        if not self.store_url:
+            env = {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.events_path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        else:
+            env = postgres_env(self.store_url)
+        return {**env, **self.cipher_env()}
+
+    def cipher_env(self) -> dict[str, str]:
+        from infrastructure.encryption import EncryptionError, cipher_env
+
+        try:
+            return cipher_env(self.data_dir)
+        except EncryptionError as error:
+            raise StoreConfigError(str(error)) from None
+
+    def store_is_empty(self) -> bool:
+        """Whether the event store holds no events yet (or does not exist)."""
+        if not self.store_url:
+            if not self.events_path.exists():
+                return True
+            import sqlite3
+
+            with sqlite3.connect(self.events_path) as conn:
+                try:
+                    return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is None
+                except sqlite3.OperationalError:  # no table yet
+                    return True
+        import psycopg
+
+        env = postgres_env(self.store_url)
+        with psycopg.connect(
+            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], connect_timeout=10,
+        ) as conn:  # fmt: skip
+            # eventsourcing names the table after the application: houselights_events
+            if conn.execute("SELECT to_regclass('houselights_events')").fetchone()[0] is None:
+                return True
+            return conn.execute("SELECT 1 FROM houselights_events LIMIT 1").fetchone() is None
+
+
+def postgres_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise StoreConfigError(
+            f"The shared store address must start with postgresql:// (got “{redacted(url)}”)."
+        )
+    dbname = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not dbname:
+        raise StoreConfigError(
+            "The shared store address needs a server and a database name, "
+            "for example postgresql://houselights@office-server/houselights."
+        )
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname,
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "houselights"),
+        "POSTGRES_PASSWORD": unquote(parts.password or os.environ.get("PGPASSWORD", "")),
+        "POSTGRES_CONNECT_TIMEOUT": "10",
+        "POSTGRES_LOCK_TIMEOUT": "10",
+    }
+
+
+def redacted(url: str) -> str:
+    """The store address without its password, safe to show and log."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def default_data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, APP_NAME))
+
+
+def resolve(
+    data_dir: str | os.PathLike | None = None, store: str | None = None, encrypt: bool = False
+) -> StoreConfig:
+    """Command-line values win over environment variables, which win over defaults.
+
+    ``encrypt=True`` (or ``HOUSELIGHTS_ENCRYPT=1``) turns encryption at rest on for a
+    store being created; an existing store keeps what it was.
+    """
+    data = data_dir or os.environ.get("HOUSELIGHTS_DATA") or default_data_dir()
+    url = store if store is not None else os.environ.get("HOUSELIGHTS_STORE", "")
+    url = (url or "").strip()
+    if url in ("sqlite", "local"):
+        url = ""
+    if url:
+        postgres_env(url)  # validate early, with a readable message
+    path = Path(data).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    config = StoreConfig(data_dir=path, store_url=url)
+    if encrypt or os.environ.get("HOUSELIGHTS_ENCRYPT", "") in ("1", "yes", "true"):
+        from infrastructure.encryption import EncryptionError, choose_encryption
+
+        if not config.encrypted:
+            try:
+                choose_encryption(path, config.store_is_empty())
+            except EncryptionError as error:
+                raise StoreConfigError(str(error)) from None
+    return config
