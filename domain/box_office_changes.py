@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import PAYMENTS, Exchange, Production, Ticket
-from domain.box_office_service import SALE_ATTEMPTS
+from domain.box_office_service import SALE_ATTEMPTS, BoxOfficeService, aggregate_uuid
 from domain.contact import clean_text
 from domain.errors import (
     InvalidInput,
@@ -20,6 +20,8 @@ from domain.errors import (
     TicketProblem,
     ValidationError,
 )
+from domain.patrons_service import PatronsService
+from domain.store import Store, command
 from domain.ticket_codes import new_code, normalize_code, ticket_id
 
 WALK_UP_CHANNEL = "walk_up"
@@ -28,7 +30,13 @@ WALK_UP_CHANNEL = "walk_up"
 class BoxOfficeChangesService:
     """Methods take and return simple values, like the rest of the service."""
 
+    def __init__(self, store: Store, patrons: PatronsService, box_office: BoxOfficeService) -> None:
+        self.store = store
+        self.patrons = patrons
+        self.box_office = box_office
+
     # -- exchanges -------------------------------------------------------
+    @command
     def exchange_tickets(
         self, codes: list[str], to_performance_id: str, occurred_at: datetime | None = None
     ) -> dict:
@@ -45,11 +53,11 @@ class BoxOfficeChangesService:
             raise InvalidInput([ValidationError("codes", "Choose the tickets to exchange.")])
         if len(set(codes)) != len(codes):
             raise InvalidInput([ValidationError("codes", "A ticket is listed twice.")])
-        self._performance(to_performance_id)  # a clear message before anything else
-        stamp = self._stamp(occurred_at)
+        self.box_office.performance(to_performance_id)  # a clear message before anything else
+        stamp = self.store.stamp(occurred_at)
         new_codes = [new_code() for _ in codes]
         for attempt in range(SALE_ATTEMPTS):
-            target = self._performance(to_performance_id)
+            target = self.box_office.performance(to_performance_id)
             tickets = [self._ticket_for_change(code) for code in codes]
             patrons = {t.patron_id for t in tickets}
             if len(patrons) > 1:
@@ -70,7 +78,7 @@ class BoxOfficeChangesService:
             target.take_seats(str(exchange.id), len(tickets), stamp)
             changed: list = [exchange, target]
             for performance_id, count in sources.items():
-                source = self._performance(performance_id)
+                source = self.box_office.performance(performance_id)
                 source.release_seats(str(exchange.id), count, **stamp)
                 changed.append(source)
             for old, code in zip(tickets, new_codes, strict=True):
@@ -82,7 +90,7 @@ class BoxOfficeChangesService:
                     price_cents=old.price_cents, channel=old.channel,
                 ))  # fmt: skip
             try:
-                self._commit(*changed)
+                self.store.commit(*changed)
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
@@ -93,7 +101,7 @@ class BoxOfficeChangesService:
 
     def _ticket_for_change(self, code: str) -> Ticket:
         try:
-            ticket = self._get(ticket_id(code))
+            ticket = self.store.get(ticket_id(code))
         except AggregateNotFoundError:
             ticket = None
         if not isinstance(ticket, Ticket):
@@ -101,6 +109,7 @@ class BoxOfficeChangesService:
         return ticket
 
     # -- walk-up buyers ----------------------------------------------------
+    @command
     def sell_to_walk_up(
         self,
         performance_id: str,
@@ -139,20 +148,20 @@ class BoxOfficeChangesService:
         if errors:
             raise InvalidInput(errors)
         # Check the seats first, so a refused sale leaves no half-made record.
-        performance = self._performance(performance_id)
+        performance = self.box_office.performance(performance_id)
         for level in wanted:
             performance.price_of(level)
         performance.check_available(sum(wanted.values()))
         existing = False
         try:
-            patron_id = self.register_patron(
+            patron_id = self.patrons.register_patron(
                 first_name, last_name, email=email, phone=phone, email_consent=email_consent,
                 source="walk-up", occurred_at=occurred_at, allow_duplicate=allow_duplicate,
             )  # fmt: skip
         except PossibleDuplicate as duplicate:
             match = duplicate.matches[0]
             patron_id, existing = match["id"], True
-        sale = self.sell_tickets(
+        sale = self.box_office.sell_tickets(
             performance_id, quantities, patron_id=patron_id, payment=payment,
             channel=WALK_UP_CHANNEL, occurred_at=occurred_at,
         )  # fmt: skip
@@ -168,12 +177,13 @@ class BoxOfficeChangesService:
         return {**sale, "patron_id": patron_id, "existing_patron": existing, "message": message}
 
     # -- productions and performances --------------------------------------
+    @command
     def rename_production(
         self, production_id: str, title: str, occurred_at: datetime | None = None
     ) -> bool:
         """Rename a production; performances that carry its title follow in the lists."""
         try:
-            production = self._get(self._uuid(production_id))
+            production = self.store.get(aggregate_uuid(production_id))
         except (AggregateNotFoundError, PerformanceNotFound):
             production = None
         if not isinstance(production, Production):
@@ -183,10 +193,11 @@ class BoxOfficeChangesService:
             raise InvalidInput([ValidationError("title", "Please give the production a title.")])
         if title == production.title:
             return False
-        production.rename(title, **self._stamp(occurred_at))
-        self._commit(production)
+        production.rename(title, **self.store.stamp(occurred_at))
+        self.store.commit(production)
         return True
 
+    @command
     def update_performance(
         self,
         performance_id: str,
@@ -210,9 +221,9 @@ class BoxOfficeChangesService:
             errors.append(ValidationError("capacity", "Capacity must be a number above 0."))
         if errors:
             raise InvalidInput(errors)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
-            performance = self._performance(performance_id)
+            performance = self.box_office.performance(performance_id)
             changes: dict = {}
             if starts_at is not None and starts_at != performance.starts_at:
                 performance.reschedule(starts_at, **stamp)
@@ -229,7 +240,7 @@ class BoxOfficeChangesService:
             if not changes:
                 return {}
             try:
-                self._commit(performance)
+                self.store.commit(performance)
             except IntegrityError:  # a sale at the same moment: look again
                 if attempt == SALE_ATTEMPTS - 1:
                     raise

@@ -1,10 +1,9 @@
-"""Box-office commands of the application service (mixed into ``Houselights``)."""
+"""The box office: productions, performances, sales and refunds."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -25,29 +24,37 @@ from domain.errors import (
     TicketProblem,
     ValidationError,
 )
+from domain.patrons_service import PatronsService
+from domain.store import Store, command
 from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
 
-PERFORMANCE_SNAPSHOT_INTERVAL = 50
 #: how often a sale is retried when another workstation sold at the same moment
 SALE_ATTEMPTS = 20
+
+
+def aggregate_uuid(value: str | UUID) -> UUID:
+    """The id named by ``value``; ``PerformanceNotFound`` for text that is no id."""
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError:
+        raise PerformanceNotFound(str(value)) from None
 
 
 class BoxOfficeService:
     """Productions, performances and sales. Methods take and return simple values."""
 
-    #: Every sale adds an event to its Performance, and every sale reads the
-    #: performance first; a snapshot every 50 events keeps that read short for a
-    #: big hall instead of replaying every sale. Snapshots are a cache of
-    #: non-personal state: after changing Performance's attributes, give it a
-    #: ``class_version`` with an upcaster (or empty the snapshots table).
-    snapshotting_intervals: ClassVar[dict] = {Performance: PERFORMANCE_SNAPSHOT_INTERVAL}
+    def __init__(self, store: Store, patrons: PatronsService) -> None:
+        self.store = store
+        self.patrons = patrons
 
+    @command
     def create_production(self, title: str, description: str = "",
                           occurred_at: datetime | None = None) -> str:  # fmt: skip
-        production = Production.create(title, description, self._stamp(occurred_at))
-        self._commit(production)
+        production = Production.create(title, description, self.store.stamp(occurred_at))
+        self.store.commit(production)
         return str(production.id)
 
+    @command
     def schedule_performance(
         self,
         production_id: str,
@@ -59,35 +66,28 @@ class BoxOfficeService:
         occurred_at: datetime | None = None,
     ) -> str:
         try:
-            production = self._get(self._uuid(production_id))
+            production = self.store.get(aggregate_uuid(production_id))
         except (AggregateNotFoundError, PerformanceNotFound):
             production = None
         if not isinstance(production, Production):
             raise ProductionNotFound(str(production_id))
         performance = Performance.schedule(
             str(production.id), title or production.title, starts_at, venue, capacity,
-            price_levels, self._stamp(occurred_at),
+            price_levels, self.store.stamp(occurred_at),
         )  # fmt: skip
-        self._commit(performance)
+        self.store.commit(performance)
         return str(performance.id)
 
-    def _performance(self, performance_id: str) -> Performance:
+    def performance(self, performance_id: str) -> Performance:
         try:
-            performance = self._get(self._uuid(performance_id))
+            performance = self.store.get(aggregate_uuid(performance_id))
         except (AggregateNotFoundError, PerformanceNotFound):
             raise PerformanceNotFound(str(performance_id)) from None
         if not isinstance(performance, Performance):
             raise PerformanceNotFound(str(performance_id))
         return performance
 
-    def _uuid(self, value: str):
-        from uuid import UUID
-
-        try:
-            return value if isinstance(value, UUID) else UUID(str(value))
-        except ValueError:
-            raise PerformanceNotFound(str(value)) from None
-
+    @command
     def sell_tickets(
         self,
         performance_id: str,
@@ -120,7 +120,7 @@ class BoxOfficeService:
         if errors:
             raise InvalidInput(errors)
         if patron_id is not None:
-            patron_id = str(self._patron(patron_id).id)
+            patron_id = str(self.patrons.patron(patron_id).id)
         count = sum(wanted.values())
         if codes is not None:
             codes = [normalize_code(c) for c in codes]
@@ -129,13 +129,13 @@ class BoxOfficeService:
         else:
             codes = [new_code() for _ in range(count)]
         order_uuid = order_id_for(reference) if reference else uuid4()
-        if reference and self._exists(order_uuid):
-            existing = self._get(order_uuid)  # already recorded: nothing new
+        if reference and self.store.exists(order_uuid):
+            existing = self.store.get(order_uuid)  # already recorded: nothing new
             return {"order_id": str(order_uuid), "codes": list(existing.codes),
                     "total_cents": existing.total_cents, "existing": True}  # fmt: skip
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
-            performance = self._performance(performance_id)
+            performance = self.performance(performance_id)
             lines, tickets, total, position = [], [], 0, 0
             for level, n in wanted.items():
                 if payment == "complimentary":
@@ -160,27 +160,20 @@ class BoxOfficeService:
                 lost_contact=patron_id is None, reference=reference or "",
             )  # fmt: skip
             try:
-                self._commit(performance, order, *tickets)
+                self.store.commit(performance, order, *tickets)
             except IntegrityError:
                 # Someone else wrote this performance (or these codes) first. The
                 # attempt's aggregates are spent (their events were drained by the
                 # failed save): the next round rebuilds everything from the store.
-                if attempt == SALE_ATTEMPTS - 1 or self._exists(order_uuid):
+                if attempt == SALE_ATTEMPTS - 1 or self.store.exists(order_uuid):
                     raise
                 continue
             return {"order_id": str(order_uuid), "codes": codes, "total_cents": total}
         raise AssertionError("unreachable")
 
-    def _exists(self, aggregate_id) -> bool:
-        try:
-            self._get(aggregate_id)  # also sees what an open batch has not saved yet
-            return True
-        except AggregateNotFoundError:
-            return False
-
     def get_ticket(self, code: str) -> dict | None:
         try:
-            ticket = self.repository.get(ticket_id(code))
+            ticket = self.store.repository.get(ticket_id(code))
         except AggregateNotFoundError:
             return None
         return {
@@ -191,24 +184,24 @@ class BoxOfficeService:
         }  # fmt: skip
 
     def get_performance(self, performance_id: str) -> dict:
-        p = self._performance(performance_id)
+        p = self.performance(performance_id)
         return {
             "id": str(p.id), "production_id": p.production_id, "title": p.title,
             "starts_at": p.starts_at.isoformat(), "venue": p.venue, "capacity": p.capacity,
             "sold": p.sold, "available": p.available, "price_levels": dict(p.price_levels),
         }  # fmt: skip
 
-    def _current_tickets(self, codes: list[str]) -> list[Ticket]:
+    def current_tickets(self, codes: list[str]) -> list[Ticket]:
         """The tickets these codes stand for now: an exchanged one's replacement."""
         current = []
         for code in codes:
-            ticket = self._get(ticket_id(code))
+            ticket = self.store.get(ticket_id(code))
             while ticket.status == Ticket.EXCHANGED:
-                ticket = self._get(ticket_id(ticket.replacement_code))
+                ticket = self.store.get(ticket_id(ticket.replacement_code))
             current.append(ticket)
         return current
 
-    def _refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: dict) -> list:
+    def refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: dict) -> list:
         """Void the tickets and free their seats, each at its own performance.
 
         Returns every changed aggregate, to be saved in one transaction.
@@ -218,35 +211,36 @@ class BoxOfficeService:
         for ticket in tickets:
             ticket.refund(stamp)
             if ticket.performance_id not in performances:
-                performances[ticket.performance_id] = self._performance(ticket.performance_id)
+                performances[ticket.performance_id] = self.performance(ticket.performance_id)
             counts[ticket.performance_id] = counts.get(ticket.performance_id, 0) + 1
         for performance_id, performance in performances.items():
             performance.release_seats(owner_id, counts[performance_id], **stamp)
         return [*performances.values(), *tickets]
 
+    @command
     def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
         """Void every still-valid ticket of the order and free their seats.
 
         Tickets exchanged to another performance are refunded there.
         """
         try:
-            order = self._get(self._uuid(order_id))
+            order = self.store.get(aggregate_uuid(order_id))
         except (AggregateNotFoundError, PerformanceNotFound):
             order = None
         if not isinstance(order, Order):
             raise TicketProblem("We could not find that order.")
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             # Fresh aggregates every round: a failed save drains pending events.
-            order = self._get(order.id)
-            valid = [t for t in self._current_tickets(order.codes) if t.status == Ticket.VALID]
+            order = self.store.get(order.id)
+            valid = [t for t in self.current_tickets(order.codes) if t.status == Ticket.VALID]
             if not valid:
                 raise TicketProblem("Every ticket of this order was already refunded or used.")
-            changed = self._refund_tickets(str(order.id), valid, stamp)
+            changed = self.refund_tickets(str(order.id), valid, stamp)
             amount = sum(t.price_cents for t in valid)
             order.refunded([t.code for t in valid], amount, **stamp)
             try:
-                self._commit(order, *changed)
+                self.store.commit(order, *changed)
                 break
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:

@@ -1,4 +1,4 @@
-"""Call, chat, follow-up and quick-answer commands (mixed into ``Houselights``)."""
+"""Calls, chats, follow-ups and quick answers."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from domain.conversations import (
     quick_answer_id,
 )
 from domain.errors import ConversationNotFound, ValidationError
+from domain.patrons_service import PatronsService
+from domain.store import Store, command
 
 #: the answers every organization starts with (staff edit them to fit)
 DEFAULT_QUICK_ANSWERS = (
@@ -50,9 +52,15 @@ def _first_line(text: str, width: int = 80) -> str:
 class ConversationsService:
     """Methods take and return simple values, like the rest of the service."""
 
+    def __init__(self, store: Store, patrons: PatronsService) -> None:
+        self.store = store
+        self.patrons = patrons
+
     def _conversation(self, kind: type, record_id: str | UUID, what: str):
         try:
-            record = self._get(record_id if isinstance(record_id, UUID) else UUID(str(record_id)))
+            record = self.store.get(
+                record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+            )
         except (AggregateNotFoundError, ValueError):
             raise ConversationNotFound(what, str(record_id)) from None
         if not isinstance(record, kind):
@@ -60,6 +68,7 @@ class ConversationsService:
         return record
 
     # -- calls ------------------------------------------------------------------
+    @command
     def log_call(
         self,
         patron_id: str,
@@ -74,8 +83,8 @@ class ConversationsService:
 
         Returns ``{"id", "follow_up_id"}`` (``follow_up_id`` is None without a day).
         """
-        patron = self._patron(patron_id)
-        stamp = self._stamp(occurred_at)
+        patron = self.patrons.patron(patron_id)
+        stamp = self.store.stamp(occurred_at)
         call = Call.log(str(patron.id), direction, reason, outcome, notes, follow_up_on, stamp)
         changed: list = [call]
         follow_up = None
@@ -86,10 +95,11 @@ class ConversationsService:
             follow_up = FollowUp.schedule(str(patron.id), call.follow_up_on, text, "call",
                                           str(call.id), stamp)  # fmt: skip
             changed.append(follow_up)
-        self._commit(*changed)
+        self.store.commit(*changed)
         return {"id": str(call.id), "follow_up_id": str(follow_up.id) if follow_up else None}
 
     # -- follow-ups ---------------------------------------------------------------
+    @command
     def schedule_follow_up(
         self,
         patron_id: str,
@@ -99,27 +109,29 @@ class ConversationsService:
         source_id: str | None = None,
         occurred_at: datetime | None = None,
     ) -> str:
-        patron = self._patron(patron_id)
-        stamp = self._stamp(occurred_at)
+        patron = self.patrons.patron(patron_id)
+        stamp = self.store.stamp(occurred_at)
         follow_up = FollowUp.schedule(str(patron.id), due_on, text, source,
                                       source_id or str(uuid4()), stamp)  # fmt: skip
-        self._commit(follow_up)
+        self.store.commit(follow_up)
         return str(follow_up.id)
 
     def _follow_up(self, follow_up_id: str) -> FollowUp:
         return self._conversation(FollowUp, follow_up_id, "follow-up")
 
+    @command
     def mark_follow_up_done(self, follow_up_id: str, occurred_at: datetime | None = None) -> bool:
         follow_up = self._follow_up(follow_up_id)
-        if follow_up.mark_done(self._stamp(occurred_at)):
-            self._commit(follow_up)
+        if follow_up.mark_done(self.store.stamp(occurred_at)):
+            self.store.commit(follow_up)
             return True
         return False
 
+    @command
     def mark_follow_up_undone(self, follow_up_id: str, occurred_at: datetime | None = None) -> bool:
         follow_up = self._follow_up(follow_up_id)
-        if follow_up.mark_undone(self._stamp(occurred_at)):
-            self._commit(follow_up)
+        if follow_up.mark_undone(self.store.stamp(occurred_at)):
+            self.store.commit(follow_up)
             return True
         return False
 
@@ -127,6 +139,7 @@ class ConversationsService:
     def _chat(self, chat: str | UUID) -> Chat:
         return self._conversation(Chat, chat, "chat")
 
+    @command
     def record_chat(
         self,
         service: str,
@@ -148,14 +161,14 @@ class ConversationsService:
         service = clean_text(service) or "Chat"
         the_id = chat_id(service, conversation_id)
         try:
-            existing = self._get(the_id)
+            existing = self.store.get(the_id)
         except AggregateNotFoundError:
             existing = None
         if existing is not None:
             return {"id": str(the_id), "new": False, "patron_id": existing.patron_id, "how": ""}
         if occurred_at is None:  # when the chat happened, not when it was imported
             occurred_at = min(datetime.fromisoformat(m["at"]) for m in messages)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         chat = Chat(service=service, conversation_id=conversation_id.strip(),
                     subject=clean_text(subject), visitor_name=clean_text(visitor_name),
                     visitor_email=clean_text(visitor_email).lower(),
@@ -164,26 +177,28 @@ class ConversationsService:
         patron_id, how = self._chat_match(chat.visitor_email, chat.visitor_phone)
         if patron_id:
             chat.link(patron_id, how, stamp)
-        self._commit(chat)
+        self.store.commit(chat)
         return {"id": str(chat.id), "new": True, "patron_id": patron_id, "how": how}
 
     def _chat_match(self, email: str, phone: str) -> tuple[str | None, str]:
         """The one patron with this email or phone; none when nobody or several match."""
-        matches = self.find_contact_matches(email, phone)
+        matches = self.patrons.find_contact_matches(email, phone)
         patrons = {m["id"] for m in matches}
         if len(patrons) != 1:
             return None, ""
         return matches[0]["id"], matches[0]["reason"]
 
+    @command
     def link_chat(self, chat: str, patron_id: str, occurred_at: datetime | None = None) -> bool:
         """Staff link a chat to a patron (from the queue, or to correct a link)."""
         record = self._chat(chat)
-        patron = self._patron(patron_id)
-        if record.link(str(patron.id), "staff", self._stamp(occurred_at)):
-            self._commit(record)
+        patron = self.patrons.patron(patron_id)
+        if record.link(str(patron.id), "staff", self.store.stamp(occurred_at)):
+            self.store.commit(record)
             return True
         return False
 
+    @command
     def add_chat_note(
         self,
         chat: str,
@@ -193,7 +208,7 @@ class ConversationsService:
     ) -> dict:
         """A staff note on a chat (what was answered); optionally a follow-up day."""
         record = self._chat(chat)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         if follow_up_on and not record.patron_id:
             raise ValidationError(
                 "follow_up", "Link the chat to a patron first, then add the follow-up."
@@ -207,7 +222,7 @@ class ConversationsService:
             follow_up = FollowUp.schedule(record.patron_id, follow_up_on, text, "chat",
                                           source_id, stamp)  # fmt: skip
             changed.append(follow_up)
-        self._commit(*changed)
+        self.store.commit(*changed)
         return {"id": str(record.id), "follow_up_id": str(follow_up.id) if follow_up else None}
 
     def get_chat(self, chat: str) -> dict:
@@ -225,36 +240,40 @@ class ConversationsService:
     def _answer(self, answer_id: str) -> QuickAnswer:
         return self._conversation(QuickAnswer, answer_id, "quick answer")
 
+    @command
     def add_quick_answer(self, title: str, text: str, occurred_at: datetime | None = None) -> str:
-        answer = QuickAnswer.add(title, text, self._stamp(occurred_at))
-        self._commit(answer)
+        answer = QuickAnswer.add(title, text, self.store.stamp(occurred_at))
+        self.store.commit(answer)
         return str(answer.id)
 
+    @command
     def edit_quick_answer(
         self, answer_id: str, title: str, text: str, occurred_at: datetime | None = None
     ) -> bool:
         answer = self._answer(answer_id)
-        if answer.edit(title, text, self._stamp(occurred_at)):
-            self._commit(answer)
+        if answer.edit(title, text, self.store.stamp(occurred_at)):
+            self.store.commit(answer)
             return True
         return False
 
+    @command
     def remove_quick_answer(self, answer_id: str, occurred_at: datetime | None = None) -> bool:
         answer = self._answer(answer_id)
-        if answer.remove(self._stamp(occurred_at)):
-            self._commit(answer)
+        if answer.remove(self.store.stamp(occurred_at)):
+            self.store.commit(answer)
             return True
         return False
 
+    @command
     def seed_quick_answers(self, occurred_at: datetime | None = None) -> int:
         """Add the default answers not yet on file (never twice, never over an edit)."""
         added = 0
         for key, title, text in DEFAULT_QUICK_ANSWERS:
             try:
-                self._get(quick_answer_id(key))
+                self.store.get(quick_answer_id(key))
                 continue
             except AggregateNotFoundError:
                 pass
-            self._commit(QuickAnswer.add(title, text, self._stamp(occurred_at), key=key))
+            self.store.commit(QuickAnswer.add(title, text, self.store.stamp(occurred_at), key=key))
             added += 1
         return added

@@ -17,6 +17,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import Ticket
+from domain.box_office_service import BoxOfficeService, aggregate_uuid
 from domain.door import (
     ADMIT,
     ALREADY_ADMITTED,
@@ -30,6 +31,7 @@ from domain.door import (
     read_scan,
 )
 from domain.errors import TicketProblem
+from domain.store import Store, command
 from domain.ticket_codes import ticket_id
 
 #: how often a scan decides again after another door saved the same aggregate first
@@ -41,6 +43,13 @@ PERFORMANCE_FACTS_SECONDS = 60.0
 class DoorService:
     """Door checks. Methods take and return simple values."""
 
+    def __init__(self, store: Store, box_office: BoxOfficeService) -> None:
+        self.store = store
+        self.box_office = box_office
+        #: performance id -> (when read, its title and start): see ``_performance_facts``
+        self._performances: dict[str, tuple[float, dict]] = {}
+
+    @command
     def scan(self, code: str, performance_id: str, door: str,
              occurred_at: datetime | None = None) -> dict:  # fmt: skip
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
@@ -52,10 +61,10 @@ class DoorService:
         VOID ``status`` (refunded or exchanged), UNKNOWN a ``hint``.
         Raises ``PerformanceNotFound`` for a performance that does not exist.
         """
-        performance_id = str(self._uuid(performance_id))
+        performance_id = str(aggregate_uuid(performance_id))
         door = clean_door(door)
         reading = read_scan(code)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         base = {"scanned": reading.scanned, "code": reading.code, "door": door,
                 "performance_id": performance_id, "hint": reading.hint,
                 "problem": reading.problem,
@@ -68,7 +77,7 @@ class DoorService:
             try:
                 if result["verdict"] == ADMIT and not result.get("repeat"):
                     ticket.admit(performance_id, door, stamp)
-                    self._commit(ticket)
+                    self.store.commit(ticket)
                 else:
                     code = result["code"] or reading.scanned
                     if result.get("repeat"):
@@ -76,7 +85,7 @@ class DoorService:
                     else:
                         record = DoorScan.refused(code, result["verdict"], performance_id, door,
                                                   stamp)  # fmt: skip
-                    self._commit(record)
+                    self.store.commit(record)
                 return result
             except IntegrityError:
                 # Another door admitted this ticket first: decide again on what is
@@ -85,6 +94,7 @@ class DoorService:
                     raise
         raise AssertionError("unreachable")
 
+    @command
     def undo_admission(self, code: str, reason: str, door: str,
                        occurred_at: datetime | None = None) -> dict:  # fmt: skip
         """Undo a ticket's admission (with a reason); the ticket can be scanned again.
@@ -96,9 +106,9 @@ class DoorService:
         ticket = self._ticket(reading.code) if reading.usable else None
         if ticket is None:
             raise TicketProblem("We have no ticket with this code.")
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         ticket.undo_admission(reason, clean_door(door), stamp)
-        self._commit(ticket)
+        self.store.commit(ticket)
         return {"code": ticket.code, "performance_id": ticket.performance_id,
                 "door": clean_door(door), "reason": reason.strip()}  # fmt: skip
 
@@ -110,12 +120,12 @@ class DoorService:
         (to name the right night, and to know it exists). The verdict itself
         never depends on this: the Ticket decides.
         """
-        cache = self.__dict__.setdefault("_door_performances", {})
+        cache = self._performances
         now = time.monotonic()
         hit = cache.get(str(performance_id))
         if hit is not None and now - hit[0] < PERFORMANCE_FACTS_SECONDS:
             return hit[1]
-        performance = self._performance(performance_id)
+        performance = self.box_office.performance(performance_id)
         facts = {
             "id": str(performance.id), "title": performance.title,
             "starts_at": performance.starts_at.isoformat(), "label": performance.label(),
@@ -125,7 +135,7 @@ class DoorService:
 
     def _ticket(self, code: str) -> Ticket | None:
         try:
-            ticket = self._get(ticket_id(code))
+            ticket = self.store.get(ticket_id(code))
         except AggregateNotFoundError:
             return None
         return ticket if isinstance(ticket, Ticket) else None

@@ -18,36 +18,53 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from domain.access import Access
 from domain.contact_index import contact_keys
+from domain.patrons_service import PatronsService
 from domain.personal_data import ERASED
 from domain.roles import MANAGER
+from domain.store import Store, command
 
 
 class ErasureService:
+    """Recording an erasure; the stored payloads are rewritten by infrastructure."""
+
+    def __init__(self, store: Store, access: Access, patrons: PatronsService) -> None:
+        self.store = store
+        self.access = access
+        self.patrons = patrons
+
     def erasure_records(self, patron_id: str) -> list[str]:
         """The ids an erasure of ``patron_id`` covers: the surviving record first,
         then the records merged into it."""
-        survivor = self._patron(patron_id)
+        survivor = self.patrons.patron(patron_id)
         return [str(survivor.id), *(str(other) for other in survivor.absorbed)]
 
+    @command
     def record_erasure(self, patron_id: str, occurred_at: datetime | None = None) -> bool:
         """Record the erasure of the patron and of the records merged into them;
         False when it was already recorded (a resumed erasure)."""
-        self.require_role(
+        self.access.require_role(
             MANAGER, what="erase personal data"
         )  # also when only finishing an interrupted erasure
-        survivor = self._patron(patron_id)
-        records = [survivor, *(self._patron(other, follow=False) for other in survivor.absorbed)]
+        survivor = self.patrons.patron(patron_id)
+        records = [
+            survivor,
+            *(self.patrons.patron(other, follow=False) for other in survivor.absorbed),
+        ]
         to_erase = [record for record in records if not record.erased]
         if not to_erase:
             return False
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         # While merged, the survivor holds the merged records' keys as well.
-        keys = list(dict.fromkeys(k for record in records for k in self._index_keys(record)))
-        released = self._reindex(str(survivor.id), keys, [], stamp)
+        index_keys = self.patrons.index_keys
+        keys = list(dict.fromkeys(k for record in records for k in index_keys(record)))
+        released = self.patrons.reindex(str(survivor.id), keys, [], stamp)
         for record in to_erase:
             record.erase(stamp)
-        self.save(*to_erase, *released)  # never held back in a batch: redaction follows at once
+        self.store.save(
+            *to_erase, *released
+        )  # never held back in a batch: redaction follows at once
         return True
 
     def known_contact_keys(self, patron_ids: list[str]) -> set[str]:
@@ -58,7 +75,7 @@ class ErasureService:
 
         keys: set[str] = set()
         for patron_id in patron_ids:
-            for e in self.repository.event_store.get(UUID(str(patron_id))):
+            for e in self.store.repository.event_store.get(UUID(str(patron_id))):
                 if isinstance(e, Patron.Registered):
                     keys.update(contact_keys(e.email, e.phone))
                 elif type(e).__qualname__ == "Patron.ContactChanged":

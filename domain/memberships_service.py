@@ -1,4 +1,4 @@
-"""Subscription, membership and donation commands (mixed into ``Houselights``)."""
+"""Subscriptions, memberships and donations."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import Ticket
-from domain.box_office_service import SALE_ATTEMPTS
+from domain.box_office_service import SALE_ATTEMPTS, BoxOfficeService
 from domain.errors import DonationProblem, TicketProblem
 from domain.memberships import Donation, Membership, Subscription
 from domain.money import split_evenly
+from domain.patrons_service import PatronsService
+from domain.store import Store, command
 from domain.ticket_codes import new_code
 
 SUBSCRIPTION_LEVEL = "Subscription"
@@ -21,6 +23,12 @@ SUBSCRIPTION_CHANNEL = "subscription"
 class MembershipsService:
     """Methods take and return simple values, like the rest of the service."""
 
+    def __init__(self, store: Store, patrons: PatronsService, box_office: BoxOfficeService) -> None:
+        self.store = store
+        self.patrons = patrons
+        self.box_office = box_office
+
+    @command
     def sell_subscription(
         self,
         patron_id: str,
@@ -37,8 +45,8 @@ class MembershipsService:
         capacity guard in the same transaction as the subscription: when one
         of them is full (``NotEnoughSeats``), nothing is sold.
         """
-        patron_id = str(self._patron(patron_id).id)
-        stamp = self._stamp(occurred_at)
+        patron_id = str(self.patrons.patron(patron_id).id)
+        stamp = self.store.stamp(occurred_at)
         performance_ids = list(performance_ids or ())
         codes = [new_code() for _ in performance_ids]
         values = dict(patron_id=patron_id, package_name=package_name,
@@ -52,7 +60,7 @@ class MembershipsService:
             shares = split_evenly(subscription.price_cents, len(ids))
             changed: list = [subscription]
             for performance_id, code, share in zip(ids, codes, shares, strict=True):
-                performance = self._performance(performance_id)
+                performance = self.box_office.performance(performance_id)
                 performance.take_seats(str(subscription.id), 1, stamp)
                 changed.append(performance)
                 changed.append(Ticket.issue(
@@ -61,7 +69,7 @@ class MembershipsService:
                     price_cents=share, channel=SUBSCRIPTION_CHANNEL,
                 ))  # fmt: skip
             try:
-                self._commit(*changed)
+                self.store.commit(*changed)
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
@@ -75,25 +83,29 @@ class MembershipsService:
             }  # fmt: skip
         raise AssertionError("unreachable")
 
+    @command
     def refund_subscription(
         self, subscription_id: str, occurred_at: datetime | None = None
     ) -> dict:
         """Refund the tickets of the package not yet used or exchanged, free their
         seats and record the refund; returns ``{"refunded": codes, "amount_cents"}``.
         """
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             subscription = self._subscription(subscription_id)
             subscription.check_not_refunded()
-            current = self._current_tickets(subscription.codes)
+            current = self.box_office.current_tickets(subscription.codes)
             valid = [t for t in current if t.status == Ticket.VALID]
             if not valid:
                 raise TicketProblem("Every ticket of this subscription was already used.")
-            changed = [subscription, *self._refund_tickets(str(subscription.id), valid, stamp)]
+            changed = [
+                subscription,
+                *self.box_office.refund_tickets(str(subscription.id), valid, stamp),
+            ]
             amount = sum(t.price_cents for t in valid)
             subscription.refund([t.code for t in valid], amount, stamp)
             try:
-                self._commit(*changed)
+                self.store.commit(*changed)
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
@@ -105,13 +117,14 @@ class MembershipsService:
         from uuid import UUID
 
         try:
-            subscription = self._get(UUID(str(subscription_id)))
+            subscription = self.store.get(UUID(str(subscription_id)))
         except (ValueError, AggregateNotFoundError):
             subscription = None
         if not isinstance(subscription, Subscription):
             raise TicketProblem("We could not find that subscription.")
         return subscription
 
+    @command
     def start_membership(
         self,
         patron_id: str,
@@ -123,12 +136,13 @@ class MembershipsService:
         occurred_at: datetime | None = None,
     ) -> str:
         """Start a membership from ``starts_on`` to ``ends_on`` (dates or ISO text)."""
-        patron_id = str(self._patron(patron_id).id)
+        patron_id = str(self.patrons.patron(patron_id).id)
         membership = Membership.start(patron_id, level, starts_on, ends_on, price_cents,
-                                      payment, self._stamp(occurred_at))  # fmt: skip
-        self._commit(membership)
+                                      payment, self.store.stamp(occurred_at))  # fmt: skip
+        self.store.commit(membership)
         return str(membership.id)
 
+    @command
     def record_donation(
         self,
         patron_id: str,
@@ -137,32 +151,33 @@ class MembershipsService:
         payment: str = "card",
         occurred_at: datetime | None = None,
     ) -> str:
-        patron_id = str(self._patron(patron_id).id)
+        patron_id = str(self.patrons.patron(patron_id).id)
         donation = Donation.receive(patron_id, amount_cents, fund, payment,
-                                    self._stamp(occurred_at))  # fmt: skip
-        self._commit(donation)
+                                    self.store.stamp(occurred_at))  # fmt: skip
+        self.store.commit(donation)
         return str(donation.id)
 
+    @command
     def acknowledge_donation(
         self, donation_id: str, how: str, occurred_at: datetime | None = None
     ) -> None:
         """Record that the donor was thanked (``"letter"``, ``"email"`` or ``"call"``)."""
-        donation = self._donation(donation_id)
-        donation.acknowledge(how, self._stamp(occurred_at))
-        self._commit(donation)
+        donation = self.donation(donation_id)
+        donation.acknowledge(how, self.store.stamp(occurred_at))
+        self.store.commit(donation)
 
     def get_donation(self, donation_id: str) -> dict:
-        d = self._donation(donation_id)
+        d = self.donation(donation_id)
         return {
             "id": str(d.id), "patron_id": d.patron_id, "amount_cents": d.amount_cents,
             "fund": d.fund, "payment": d.payment, "acknowledged": d.acknowledged_how,
         }  # fmt: skip
 
-    def _donation(self, donation_id: str) -> Donation:
+    def donation(self, donation_id: str) -> Donation:
         from uuid import UUID
 
         try:
-            donation = self._get(UUID(str(donation_id)))
+            donation = self.store.get(UUID(str(donation_id)))
         except (ValueError, AggregateNotFoundError):
             donation = None
         if not isinstance(donation, Donation):

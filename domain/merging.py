@@ -33,6 +33,8 @@ from domain.contact_index import ContactKey
 from domain.duplicates import DuplicatePair, pair_id
 from domain.errors import MergeProblem
 from domain.patron import Patron
+from domain.patrons_service import PatronsService
+from domain.store import Store, command
 
 MERGE_ATTEMPTS = 3
 
@@ -40,9 +42,13 @@ MERGE_ATTEMPTS = 3
 class MergingService:
     """Mixed into ``domain.application.Houselights``."""
 
+    def __init__(self, store: Store, patrons: PatronsService) -> None:
+        self.store = store
+        self.patrons = patrons
+
     def _patron_record(self, patron_id) -> Patron:
         """The record itself, not the survivor it may have been merged into."""
-        return self._patron(patron_id, follow=False)
+        return self.patrons.patron(patron_id, follow=False)
 
     def _retrying(self, command):
         """Run ``command()`` again when another workstation saved one of the same
@@ -52,15 +58,17 @@ class MergingService:
             try:
                 return command()
             except IntegrityError:
-                if attempt == MERGE_ATTEMPTS - 1 or self._pending is not None:
+                if attempt == MERGE_ATTEMPTS - 1 or self.store.in_batch:
                     raise
         raise AssertionError("unreachable")
 
+    @command
     def merge_patrons(self, duplicate_id: str, survivor_id: str,
                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
         """Merge ``duplicate_id`` into ``survivor_id``; returns both ids."""
         return self._retrying(lambda: self._merge(duplicate_id, survivor_id, occurred_at))
 
+    @command
     def unmerge_patron(self, duplicate_id: str, occurred_at: datetime | None = None) -> dict:
         """Undo the merge of ``duplicate_id``; returns both ids."""
         return self._retrying(lambda: self._unmerge(duplicate_id, occurred_at))
@@ -68,11 +76,11 @@ class MergingService:
     def _merge(self, duplicate_id: str, survivor_id: str, occurred_at: datetime | None) -> dict:
         duplicate = self._patron_record(duplicate_id)
         survivor = self._patron_record(survivor_id)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         duplicate.merge_into(survivor, stamp)
-        keys = self._index_keys(duplicate)
+        keys = self.patrons.index_keys(duplicate)
         indexes = self._move_keys(keys, str(duplicate.id), str(survivor.id), stamp)
-        self._commit(duplicate, survivor, *indexes)
+        self.store.commit(duplicate, survivor, *indexes)
         return {"merged": str(duplicate.id), "into": str(survivor.id)}
 
     def _unmerge(self, duplicate_id: str, occurred_at: datetime | None) -> dict:
@@ -83,14 +91,14 @@ class MergingService:
                 "so there is nothing to unmerge."
             )
         survivor = self._patron_record(duplicate.merged_into)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         duplicate.unmerge_from(survivor, stamp)
-        keys = self._index_keys(duplicate)
-        kept = set(self._index_keys(survivor))
+        keys = self.patrons.index_keys(duplicate)
+        kept = set(self.patrons.index_keys(survivor))
         for other in survivor.absorbed:
-            kept.update(self._index_keys(self._patron_record(other)))
+            kept.update(self.patrons.index_keys(self._patron_record(other)))
         indexes = self._move_keys(keys, str(survivor.id), str(duplicate.id), stamp, kept)
-        self._commit(duplicate, survivor, *indexes)
+        self.store.commit(duplicate, survivor, *indexes)
         return {"unmerged": str(duplicate.id), "from": str(survivor.id)}
 
     def _move_keys(self, keys: list[str], from_id: str, to_id: str, stamp: dict,
@@ -98,7 +106,7 @@ class MergingService:
         """``to_id`` claims each key; ``from_id`` lets go of those not in ``kept``."""
         indexes = []
         for key in keys:
-            index = self._key(key) or ContactKey.open(key, stamp)
+            index = self.patrons.key(key) or ContactKey.open(key, stamp)
             if key not in kept:
                 index.release(from_id, stamp)
             index.claim(to_id, stamp)
@@ -108,27 +116,29 @@ class MergingService:
     # -- reviewed pairs ------------------------------------------------------------
     def _pair(self, a: str, b: str) -> DuplicatePair | None:
         try:
-            return self._get(pair_id(a, b))
+            return self.store.get(pair_id(a, b))
         except AggregateNotFoundError:
             return None
 
+    @command
     def dismiss_duplicate(self, a: str, b: str, occurred_at: datetime | None = None) -> bool:
         """Two records that are not the same person: off the duplicates list for good."""
         a, b = str(self._patron_record(a).id), str(self._patron_record(b).id)
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         pair = self._pair(a, b)
         if pair is None:
-            self._commit(DuplicatePair.dismiss_new(a, b, stamp))
+            self.store.commit(DuplicatePair.dismiss_new(a, b, stamp))
             return True
         if pair.dismiss(stamp):
-            self._commit(pair)
+            self.store.commit(pair)
             return True
         return False
 
+    @command
     def reopen_duplicate(self, a: str, b: str, occurred_at: datetime | None = None) -> bool:
         """Put a dismissed pair back on the duplicates list."""
         pair = self._pair(str(a), str(b))
-        if pair is not None and pair.reopen(self._stamp(occurred_at)):
-            self._commit(pair)
+        if pair is not None and pair.reopen(self.store.stamp(occurred_at)):
+            self.store.commit(pair)
             return True
         return False

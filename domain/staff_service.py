@@ -1,75 +1,51 @@
-"""Staff accounts, sign-in and the role check on every save (issue 9).
-
-Until the first account is created, the store has no accounts and everyone
-works as a manager (so a new installation, the demo and the tests just work).
-From the first account on, every change needs someone signed in, and the
-signed-in role decides which events may be appended (``domain/roles.py``).
-"""
+"""Staff accounts and signing in (issue 9); the role checks are ``domain/access.py``."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain.access import Access
 from domain.errors import NotAllowed, SignInFailed, ValidationError
-from domain.event_words import plain_words
-from domain.roles import BOX_OFFICE, MANAGER, ROLE_LABELS, may_record
+from domain.roles import BOX_OFFICE, MANAGER
 from domain.staff import StaffMember, StaffRoster, check_name, staff_uuid
-
-#: how long "no accounts yet" is believed before asking the store again (another
-#: workstation may create the first account)
-NO_ACCOUNTS_RECHECK = 5.0
+from domain.store import Store, command
 
 
 class StaffService:
-    _accounts_seen = False
-    _no_accounts_until = 0.0
+    """Accounts, passwords and door PINs, and who is signed in on this workstation."""
 
-    # -- accounts -----------------------------------------------------------
-    def _roster(self) -> StaffRoster | None:
-        try:
-            return self._get(StaffRoster.ID)
-        except AggregateNotFoundError:
-            return None
+    def __init__(self, store: Store, access: Access) -> None:
+        self.store = store
+        self.access = access
 
     def accounts_exist(self) -> bool:
-        if self._accounts_seen:
-            return True
-        now = time.monotonic()
-        if now < self._no_accounts_until:
-            return False
-        roster = self._roster()
-        if roster is not None and roster.staff_ids:
-            self._accounts_seen = True
-            return True
-        self._no_accounts_until = now + NO_ACCOUNTS_RECHECK
-        return False
+        return self.access.accounts_exist()
 
     def _member(self, name_or_id: str) -> StaffMember:
-        from uuid import UUID
-
         try:
             member_id = UUID(str(name_or_id))
         except ValueError:
             member_id = staff_uuid(name_or_id)
         try:
-            member = self._get(member_id)
+            member = self.store.get(member_id)
         except AggregateNotFoundError:
             member = None
         if not isinstance(member, StaffMember):
             raise ValidationError("name", f"There is no staff account called “{name_or_id}”.")
         return member
 
+    @command
     def add_staff(self, name: str, role: str, password: str | None = None,
                   pin: str | None = None, occurred_at: datetime | None = None) -> str:  # fmt: skip
         """Create a staff account; returns its id. A door volunteer needs a PIN or a
         password, everyone else a password."""
-        stamp = self._stamp(occurred_at)
+        stamp = self.store.stamp(occurred_at)
         name = check_name(name)
         try:
-            self._get(staff_uuid(name))
+            self.store.get(staff_uuid(name))
         except AggregateNotFoundError:
             pass
         else:
@@ -84,47 +60,50 @@ class StaffService:
             member.set_password(password, stamp)
         if pin:
             member.set_pin(pin, stamp)
-        roster = self._roster() or StaffRoster.open(stamp)
+        roster = self.access.roster() or StaffRoster.open(stamp)
         roster.add(str(member.id), stamp)
-        self._commit(member, roster)
-        self._accounts_seen = True
+        self.store.commit(member, roster)
+        self.access.saw_accounts()
         return str(member.id)
 
     def list_staff(self) -> list[dict]:
-        from uuid import UUID
-
-        roster = self._roster()
-        members = [self._get(UUID(i)) for i in (roster.staff_ids if roster else ())]
+        roster = self.access.roster()
+        members = [self.store.get(UUID(i)) for i in (roster.staff_ids if roster else ())]
         return sorted((m.summary() for m in members), key=lambda m: m["name"].casefold())
 
+    @command
     def change_staff_role(self, name_or_id: str, role: str,
                           occurred_at: datetime | None = None) -> bool:  # fmt: skip
         member = self._member(name_or_id)
-        if member.change_role(role, self._stamp(occurred_at)):
-            self._commit(member)
+        if member.change_role(role, self.store.stamp(occurred_at)):
+            self.store.commit(member)
             return True
         return False
 
+    @command
     def set_staff_password(self, name_or_id: str, password: str,
                            occurred_at: datetime | None = None) -> None:  # fmt: skip
         member = self._member(name_or_id)
-        member.set_password(password, self._stamp(occurred_at))
-        self._commit(member)
+        member.set_password(password, self.store.stamp(occurred_at))
+        self.store.commit(member)
 
+    @command
     def set_staff_pin(self, name_or_id: str, pin: str,
                       occurred_at: datetime | None = None) -> None:  # fmt: skip
         member = self._member(name_or_id)
-        member.set_pin(pin, self._stamp(occurred_at))
-        self._commit(member)
+        member.set_pin(pin, self.store.stamp(occurred_at))
+        self.store.commit(member)
 
+    @command
     def deactivate_staff(self, name_or_id: str, occurred_at: datetime | None = None) -> bool:
         member = self._member(name_or_id)
-        if member.deactivate(self._stamp(occurred_at)):
-            self._commit(member)
+        if member.deactivate(self.store.stamp(occurred_at)):
+            self.store.commit(member)
             return True
         return False
 
     # -- signing in ---------------------------------------------------------
+    @command
     def sign_in(self, name: str, password: str | None = None, pin: str | None = None) -> dict:
         """Check the password (or door PIN) and record this person on every event from now."""
         try:
@@ -133,11 +112,10 @@ class StaffService:
             raise SignInFailed() from None
         if not member.accepts(password=password, pin=pin):
             raise SignInFailed()
-        self.context.staff = member.name
-        self.context.staff_id = str(member.id)
-        self.context.role = member.role
+        self.access.sign_in_as(member.name, str(member.id), member.role)
         return member.summary()
 
+    @command
     def leave_door_mode(self, name: str, password: str) -> dict:
         """Someone from the office takes a workstation back from volunteer door mode:
         a manager's or box-office member's password (a door PIN never does), and they
@@ -155,48 +133,16 @@ class StaffService:
         return self.sign_in(member.name, password=password)
 
     def sign_out(self) -> None:
-        self.context.staff_id = ""
-        self.context.staff = ""
-        self.context.role = ""
+        self.access.sign_out()
 
-    def signed_in(self) -> dict | None:
-        if not self.context.staff_id:
-            return None
-        return {"id": self.context.staff_id, "name": self.context.staff,
-                "role": self.context.role}  # fmt: skip
+    def signed_in(self) -> dict[str, str] | None:
+        return self.access.signed_in()
 
     def current_role(self) -> str | None:
-        """The role in force: the signed-in one; a manager while there are no accounts."""
-        if self.context.staff_id:
-            return self.context.role
-        return None if self.accounts_exist() else MANAGER
+        return self.access.current_role()
 
     def require_role(self, *roles: str, what: str = "see this") -> None:
-        """For what the roles restrict beyond saving (donor data is not for the door)."""
-        role = self.current_role()
-        if role not in roles:
-            raise NotAllowed(self._not_allowed_message(role, what))
+        self.access.require_role(*roles, what=what)
 
     def require_may_record(self, event_name: str, what: str) -> None:
-        """Refuse up front what the role table will not let this role record."""
-        role = self.current_role()
-        if not may_record(role or "", event_name):
-            raise NotAllowed(self._not_allowed_message(role, what))
-
-    # -- the check on every save ----------------------------------------------
-    def _check_allowed(self, aggregates) -> None:
-        role = None
-        for aggregate in aggregates:
-            for pending in getattr(aggregate, "pending_events", ()):
-                name = type(pending).__qualname__
-                if role is None:
-                    role = self.current_role() or ""
-                if not may_record(role, name):
-                    raise NotAllowed(self._not_allowed_message(role, plain_words(name).lower()))
-
-    def _not_allowed_message(self, role: str | None, what: str) -> str:
-        if not role:
-            return "Sign in first: this store has staff accounts."
-        label = ROLE_LABELS.get(role, role)
-        return (f"Your account ({label}) cannot do this ({what}). "
-                "Ask a manager if you need to.")  # fmt: skip
+        self.access.require_may_record(event_name, what)

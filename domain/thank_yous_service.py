@@ -1,4 +1,4 @@
-"""Thank-you commands (mixed into ``Houselights``)."""
+"""Thank-you commands: thanking a patron for coming or for a gift."""
 
 from __future__ import annotations
 
@@ -8,10 +8,22 @@ from uuid import UUID
 
 from domain.box_office import Performance
 from domain.errors import HouselightsError, PerformanceNotFound, ThankYouProblem
+from domain.memberships_service import MembershipsService
+from domain.patrons_service import PatronsService
+from domain.store import Store, command
 from domain.thank_yous import DONATION, check_thanks
 
 
 class ThankYousService:
+    """Thanking patrons for coming and for their gifts."""
+
+    def __init__(self, store: Store, patrons: PatronsService,
+                 memberships: MembershipsService) -> None:  # fmt: skip
+        self.store = store
+        self.patrons = patrons
+        self.memberships = memberships
+
+    @command
     def thank_patron(
         self,
         patron_id: str,
@@ -23,12 +35,12 @@ class ThankYousService:
         """Record that the patron was thanked by ``channel`` (letter, email, call) for
         coming to a performance (``reason="attendance"``) or for a donation
         (``"donation"``, which also acknowledges the donation)."""
-        patron = self._patron(patron_id)
-        stamp = self._stamp(occurred_at)
+        patron = self.patrons.patron(patron_id)
+        stamp = self.store.stamp(occurred_at)
         check_thanks(channel, reason, reference_id, getattr(patron, "thanks", {}))
         changed: list = [patron]
         if reason == DONATION:
-            donation = self._donation(reference_id)
+            donation = self.memberships.donation(reference_id)
             # a gift by a record merged into this one is this person's too
             if donation.patron_id not in (str(patron.id), *getattr(patron, "absorbed", ())):
                 raise ThankYouProblem("That donation was given by someone else.")
@@ -38,7 +50,7 @@ class ThankYousService:
             changed.append(donation)
         else:  # ATTENDANCE: the performance must exist
             patron.thank(channel, reason, str(self._scheduled_id(reference_id)), stamp)
-        self._commit(*changed)
+        self.store.commit(*changed)
 
     def _scheduled_id(self, performance_id: str) -> UUID:
         """The id of a scheduled performance, read from its first event only (a busy
@@ -47,13 +59,14 @@ class ThankYousService:
             uuid = UUID(str(performance_id))
         except ValueError:
             raise PerformanceNotFound(str(performance_id)) from None
-        if self._pending is not None and isinstance(self._pending.get(uuid), Performance):
+        if isinstance(self.store.pending(uuid), Performance):
             return uuid
-        first = next(iter(self.repository.event_store.get(uuid, limit=1)), None)
+        first = next(iter(self.store.repository.event_store.get(uuid, limit=1)), None)
         if not isinstance(first, Performance.Scheduled):
             raise PerformanceNotFound(str(performance_id))
         return uuid
 
+    @command
     def thank_many(
         self,
         items: Iterable[dict],
@@ -70,7 +83,7 @@ class ThankYousService:
         """
         items = list(items)
         thanked, problems = 0, []
-        with self.batch(size=500):
+        with self.store.batch(size=500):
             for number, item in enumerate(items, 1):
                 if cancelled is not None and cancelled():
                     break

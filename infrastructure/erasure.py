@@ -3,13 +3,13 @@
 Events are immutable, so Houselights uses a documented in-place redaction:
 
 1. ``Patron.Erased`` is recorded first (who and when, no personal data) and the
-   patron's contact keys are released (``Houselights.record_erasure``).
+   patron's contact keys are released (``ErasureService.record_erasure``).
 2. The stored payloads of the patron's events, of events that name the patron,
    and of events of aggregates that belong to the patron are rewritten: those whose
    first event names the patron (a ticket, an order, a call, a follow-up), chats
    last linked to the patron, and chats nobody linked whose visitor email or phone
    the patron ever had. A patron is all their records: the records merged into them
-   are erased with them (``Houselights.erasure_records``). Each such event is
+   are erased with them (``ErasureService.erasure_records``). Each such event is
    rewritten: every field that ``domain/personal_data.py::PERSONAL_FIELDS`` lists
    for that event becomes ``[erased]``. The table drives this; nothing here
    names a field. Encrypted stores are decrypted, redacted and encrypted again.
@@ -303,7 +303,7 @@ def redact_stored_events(app, patron_ids: str | Iterable[str],
 
     ``patron_ids``: the records erased together (a survivor and the records merged
     into it); ``known_keys``: every email and phone they ever had, as contact keys
-    (``Houselights.known_contact_keys``), to find chats nobody linked to them.
+    (``ErasureService.known_contact_keys``), to find chats nobody linked to them.
     """
     return redact_events(_store(app), app.mapper, patron_ids, known_keys)
 

@@ -79,3 +79,16 @@ def test_the_checks_see_a_cycle_and_a_wrong_import():
     found = imports_of("domain")
     assert found and all(isinstance(v, set) for v in found.values())
     assert not ALLOWED["domain"] & {"desktop", "projections"}
+
+
+def test_no_class_is_made_of_more_than_three_others():
+    """An application service is one class per area over one store, never a pile of
+    mixins: no first-party class has more than three base classes."""
+    import ast
+
+    wide = []
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and len(node.bases) > 3:
+                wide.append(f"{name}.{node.name} ({len(node.bases)} bases)")
+    assert wide == []

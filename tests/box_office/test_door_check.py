@@ -106,7 +106,7 @@ def test_refunded_and_exchanged_tickets_are_void(app, tosca):
 
     other = app.sell_tickets(tosca["saturday"], {"Adult": 1})["codes"][0]
     ticket = app.repository.get(ticket_id(other))
-    ticket.exchange(new_code(), app._stamp())
+    ticket.exchange(new_code(), app.store.stamp())
     app.save(ticket)
     exchanged = app.scan(other, tosca["saturday"], "North door")
     assert (exchanged["verdict"], exchanged["status"]) == ("void", "exchanged")
@@ -190,9 +190,9 @@ def test_scanning_for_a_performance_that_does_not_exist_is_an_error(app, tosca):
 
 def test_an_admitted_ticket_cannot_be_admitted_again_by_the_aggregate(app, tosca):
     ticket = app.repository.get(ticket_id(tosca["codes"][0]))
-    ticket.admit(tosca["saturday"], "North door", app._stamp())
+    ticket.admit(tosca["saturday"], "North door", app.store.stamp())
     with pytest.raises(Exception, match="already admitted at North door"):
-        ticket.admit(tosca["saturday"], "South door", app._stamp())
+        ticket.admit(tosca["saturday"], "South door", app.store.stamp())
     assert ticket.status == Ticket.VALID
 
 

@@ -9,8 +9,8 @@ from uuid import UUID
 import pytest
 
 from domain.application import Houselights
-from domain.box_office_service import PERFORMANCE_SNAPSHOT_INTERVAL
 from domain.errors import NotEnoughSeats
+from domain.store import PERFORMANCE_SNAPSHOT_INTERVAL
 
 
 def test_a_snapshotted_performance_still_counts_every_seat(store_env):

@@ -118,12 +118,14 @@ def test_two_workstations_merging_at_once_cannot_both_merge(open_app, store, pai
     other = open_app()
     # Both read the records before either saves: the second save conflicts, looks
     # again and is told the record is already merged.
-    mine, theirs = store._patron_record(twin), other._patron_record(twin)
+    mine, theirs = store.merging._patron_record(twin), other.merging._patron_record(twin)
     assert mine.version == theirs.version
     store.merge_patrons(twin, ada)
-    real_get = other._patron_record
+    real_get = other.merging._patron_record
     seen = {"stale": theirs}
-    other._patron_record = lambda pid: seen.pop("stale") if pid == twin and seen else real_get(pid)
+    other.merging._patron_record = lambda pid: (
+        seen.pop("stale") if pid == twin and seen else real_get(pid)
+    )
     with pytest.raises(MergeProblem, match="already merged"):
         other.merge_patrons(twin, grace)
     assert other.get_patron(twin)["merged_into"] == ada

@@ -94,7 +94,7 @@ def test_accounts_are_checked_and_secrets_kept_only_as_hashes(store):
     store.sign_in("Maria", password="long enough")
     with pytest.raises(ValidationError, match="already an account"):
         store.add_staff("MARIA", "door", pin="1234")
-    member = store._member("Maria")
+    member = store.staff._member("Maria")
     assert member.password_hash.startswith("$argon2") and "long enough" not in member.password_hash
 
 

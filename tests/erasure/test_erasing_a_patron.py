@@ -113,7 +113,7 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(
     # merged by mistake and unmerged again is someone else: it stays.
     assert app.get_patron(talk["duplicate"])["first_name"] == ERASED
     with pytest.raises(PatronErased):
-        app._patron_record(talk["duplicate"]).check_not_erased()
+        app.merging._patron_record(talk["duplicate"]).check_not_erased()
     assert patron_directory.get(db, talk["unmerged"])["name"] == "Ottoline Brackenfurze"
     row = patron_directory.get(services.runner.db(), patron_id)
     assert row["name"] == ERASED and row["email"] == ERASED

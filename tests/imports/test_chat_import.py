@@ -51,15 +51,15 @@ def test_a_cancelled_import_stops_before_saving_more(store):
 def test_the_same_file_imported_at_the_same_moment_elsewhere_is_not_doubled(open_app):
     here, there = open_app(), open_app()
     chats = read_chat_file(FIXTURES / "tawk_to.json", timezone="UTC")
-    save = here._flush
+    save = here.store._flush
     raced = []
 
-    def other_workstation_saves_first():
+    def other_workstation_saves_first(batch):
         if not raced:
             raced.append(import_chats(there, chats))
-        save()
+        save(batch)
 
-    here._flush = other_workstation_saves_first
+    here.store._flush = other_workstation_saves_first
 
     report = import_chats(here, chats)
 

@@ -402,7 +402,7 @@ def test_a_rescheduled_performance_is_found_at_its_new_time(store, tmp_path):
     production = store.create_production("Hamlet")
     evening = store.schedule_performance(production, at("2026-03-13 19:30"), 10, {"Adult": 2500})
     performance = store.repository.get(UUID(evening))
-    performance.reschedule(starts_at=at("2026-03-14 19:30"), **store._stamp())
+    performance.reschedule(starts_at=at("2026-03-14 19:30"), **store.store.stamp())
     store.save(performance)
     path = write(tmp_path, "1,2026-02-01 10:15,Ada,L,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n")
 

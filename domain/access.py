@@ -1,0 +1,115 @@
+"""Who may do what, checked in the services whatever calls them (issue 9).
+
+Until the first staff account is created, the store has no accounts and everyone
+works as a manager (so a new installation, the demo and the tests just work).
+From the first account on, every change needs someone signed in, and the
+signed-in role decides which events may be appended (``domain/roles.py``) and
+what may be read (``require_role``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+
+from domain.errors import NotAllowed
+from domain.event_words import plain_words
+from domain.roles import MANAGER, ROLE_LABELS, may_record
+from domain.staff import StaffRoster
+
+if TYPE_CHECKING:
+    from domain.store import Store
+
+#: how long "no accounts yet" is believed before asking the store again (another
+#: workstation may create the first account)
+NO_ACCOUNTS_RECHECK = 5.0
+
+
+class Access:
+    """The role in force on this workstation, and the checks made with it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.context = store.context
+        self._accounts_seen = False
+        self._no_accounts_until = 0.0
+        store.guard = self
+
+    def roster(self) -> StaffRoster | None:
+        try:
+            roster = self.store.get(StaffRoster.ID)
+        except AggregateNotFoundError:
+            return None
+        return roster if isinstance(roster, StaffRoster) else None
+
+    def accounts_exist(self) -> bool:
+        if self._accounts_seen:
+            return True
+        now = time.monotonic()
+        if now < self._no_accounts_until:
+            return False
+        roster = self.roster()
+        if roster is not None and roster.staff_ids:
+            self._accounts_seen = True
+            return True
+        self._no_accounts_until = now + NO_ACCOUNTS_RECHECK
+        return False
+
+    def saw_accounts(self) -> None:
+        self._accounts_seen = True
+
+    def signed_in(self) -> dict[str, str] | None:
+        if not self.context.staff_id:
+            return None
+        return {"id": self.context.staff_id, "name": self.context.staff,
+                "role": self.context.role}  # fmt: skip
+
+    def sign_in_as(self, name: str, staff_id: str, role: str) -> None:
+        self.context.staff = name
+        self.context.staff_id = staff_id
+        self.context.role = role
+
+    def sign_out(self) -> None:
+        self.context.staff_id = ""
+        self.context.staff = ""
+        self.context.role = ""
+
+    def current_role(self) -> str | None:
+        """The role in force: the signed-in one; a manager while there are no accounts."""
+        if self.context.staff_id:
+            return self.context.role
+        return None if self.accounts_exist() else MANAGER
+
+    def require_role(self, *roles: str, what: str = "see this") -> None:
+        """For what the roles restrict beyond saving (donor data is not for the door)."""
+        role = self.current_role()
+        if role not in roles:
+            raise NotAllowed(self.not_allowed_message(role, what))
+
+    def require_may_record(self, event_name: str, what: str) -> None:
+        """Refuse up front what the role table will not let this role record."""
+        role = self.current_role()
+        if not may_record(role or "", event_name):
+            raise NotAllowed(self.not_allowed_message(role, what))
+
+    def check_allowed(self, aggregates: list[Aggregate]) -> None:
+        """The check on every save: each pending event against the role table."""
+        role = None
+        for aggregate in aggregates:
+            pending: Any
+            for pending in getattr(aggregate, "pending_events", ()):
+                name = type(pending).__qualname__
+                if role is None:
+                    role = self.current_role() or ""
+                if not may_record(role, name):
+                    raise NotAllowed(self.not_allowed_message(role, plain_words(name).lower()))
+
+    def not_allowed_message(self, role: str | None, what: str) -> str:
+        if not role:
+            return "Sign in first: this store has staff accounts."
+        label = ROLE_LABELS.get(role, role)
+        return (f"Your account ({label}) cannot do this ({what}). "
+                "Ask a manager if you need to.")  # fmt: skip

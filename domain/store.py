@@ -1,0 +1,251 @@
+"""The one store every application service works through.
+
+``Store`` is the eventsourcing application of one organization, reduced to what
+a service needs: ``get`` an aggregate, ``commit`` changed aggregates, ``stamp``
+who/when/where for new events, and ``batch``/``rehearsal`` to group many
+commands. Who may record what is checked on every save (``Access``, see
+``domain/access.py``), whatever called it.
+
+Batches and commands. Inside ``batch()`` (imports, demo data, thanking many)
+changed aggregates are kept in memory and saved many at a time. A command that
+fails half-way must leave nothing behind in that memory: each public service
+method runs as one ``command`` (the decorator below), and when it raises, every
+aggregate it touched in the batch is put back as it was before the command (its
+kept events replayed on the stored state), and aggregates it added are dropped.
+A batch is never flushed in the middle of a command. Outside a batch every
+``commit`` saves at once, in one transaction for all its aggregates.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+
+from domain.box_office import Performance
+from domain.recording import RecordingContext
+
+Listener = Callable[[int], None]
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: a Performance takes an event per sale and is read before every sale: a snapshot
+#: every 50 events keeps that read short. Snapshots are a cache of non-personal
+#: state: after changing Performance's attributes, give it a ``class_version`` with
+#: an upcaster (or empty the snapshots table).
+PERFORMANCE_SNAPSHOT_INTERVAL = 50
+
+
+class SaveGuard(Protocol):
+    def check_allowed(self, aggregates: list[Aggregate]) -> None: ...
+
+
+@dataclass
+class _Batch:
+    """What one thread's open batch holds."""
+
+    size: float
+    pending: dict[UUID, Aggregate] = field(default_factory=dict)
+    #: commands running now (nested calls count), and what the outermost touched:
+    #: aggregate id -> how many pending events it had before (None: not pending yet)
+    depth: int = 0
+    savepoints: dict[UUID, int | None] = field(default_factory=dict)
+
+
+class Store(Application):
+    """Event-sourced storage for one organization (SQLite file or PostgreSQL)."""
+
+    name = "Houselights"
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
+        Performance: PERFORMANCE_SNAPSHOT_INTERVAL
+    }
+
+    def __init__(self, env: dict[str, str] | None = None,
+                 context: RecordingContext | None = None) -> None:  # fmt: skip
+        super().__init__(env=env)
+        self.context = context or RecordingContext()
+        #: checks every save against the signed-in role (set by ``Access``)
+        self.guard: SaveGuard | None = None
+        self._listeners: list[Listener] = []
+        # A batch belongs to the thread that opened it: an import running in the
+        # background must not hold back (or swallow) what the box office saves meanwhile.
+        self._local = threading.local()
+
+    # -- listeners ------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(max_notification_id)`` after each save in this process."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, recordings: Any) -> None:
+        if recordings and self._listeners:
+            last = max(r.notification.id for r in recordings)
+            for listener in list(self._listeners):
+                listener(last)
+
+    # -- reading and writing aggregates -----------------------------------------
+    @property
+    def _batch(self) -> _Batch | None:
+        return getattr(self._local, "batch", None)
+
+    @property
+    def in_batch(self) -> bool:
+        return self._batch is not None
+
+    def get(self, aggregate_id: UUID) -> Any:
+        """The aggregate as this thread's open batch has it, else as stored.
+
+        Raises ``AggregateNotFoundError``."""
+        batch = self._batch
+        if batch is not None and aggregate_id in batch.pending:
+            self._touch(batch, aggregate_id)
+            return batch.pending[aggregate_id]
+        return self.repository.get(aggregate_id)
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.get(aggregate_id)  # also sees what an open batch has not saved yet
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def pending(self, aggregate_id: UUID) -> Aggregate | None:
+        """The aggregate if this thread's open batch holds it unsaved, else None."""
+        batch = self._batch
+        return batch.pending.get(aggregate_id) if batch is not None else None
+
+    def commit(self, *aggregates: Aggregate) -> None:
+        """Save these aggregates together: now, or with the open batch."""
+        self.check_allowed(list(aggregates))  # early, before a batch holds it back
+        batch = self._batch
+        if batch is None:
+            self.save(*aggregates)
+            return
+        for aggregate in aggregates:
+            self._touch(batch, aggregate.id)
+            batch.pending[aggregate.id] = aggregate
+        if batch.depth == 0 and len(batch.pending) >= batch.size:
+            self._flush(batch)
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Every save passes the role check, whatever called it."""
+        self.check_allowed([o for o in objs if o is not None])
+        return super().save(*objs, **kwargs)
+
+    def check_allowed(self, aggregates: list[Aggregate]) -> None:
+        if self.guard is not None:
+            self.guard.check_allowed(aggregates)
+
+    def stamp(self, occurred_at: datetime | None = None) -> dict[str, Any]:
+        """Who records, from which workstation, and when it happened."""
+        return self.context.stamp(occurred_at)
+
+    def event_count(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # -- batches, rehearsals and commands -----------------------------------------
+    @contextmanager
+    def batch(self, size: int = 1000) -> Iterator[None]:
+        """Group many commands into few transactions (imports, demo data).
+
+        Aggregates changed inside the block are kept in memory and saved
+        ``size`` at a time, and once more when the block ends.
+        """
+        if self._batch is not None:
+            yield
+            return
+        batch = self._local.batch = _Batch(size=size)
+        try:
+            yield
+            self._flush(batch)
+        finally:
+            self._local.batch = None
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Run commands for real but save nothing (an import's dry run).
+
+        Everything changed inside the block is kept in memory, so later commands
+        see earlier ones (a patron registered for one order is found for the next),
+        and is thrown away at the end.
+        """
+        if self._batch is not None:
+            raise RuntimeError("a rehearsal cannot run inside a batch")
+        self._local.batch = _Batch(size=float("inf"))
+        try:
+            yield
+        finally:
+            self._local.batch = None
+
+    @contextmanager
+    def command(self) -> Iterator[None]:
+        """One command: inside a batch, all of it is kept or none of it."""
+        batch = self._batch
+        if batch is None:
+            yield
+            return
+        batch.depth += 1
+        try:
+            yield
+        except BaseException:
+            if batch.depth == 1:
+                self._roll_back(batch)
+            raise
+        finally:
+            batch.depth -= 1
+            if batch.depth == 0:
+                batch.savepoints.clear()
+        if batch.depth == 0 and len(batch.pending) >= batch.size:
+            self._flush(batch)
+
+    def _touch(self, batch: _Batch, aggregate_id: UUID) -> None:
+        if batch.depth and aggregate_id not in batch.savepoints:
+            held = batch.pending.get(aggregate_id)
+            batch.savepoints[aggregate_id] = None if held is None else len(held.pending_events)
+
+    def _roll_back(self, batch: _Batch) -> None:
+        """Put every aggregate the failed command touched back as it was before it."""
+        for aggregate_id, kept in batch.savepoints.items():
+            held = batch.pending.pop(aggregate_id, None)
+            if held is None or kept is None:
+                continue
+            events = list(held.pending_events[:kept])
+            try:
+                restored: Any = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                restored = None  # created earlier in this batch: its first event makes it
+            for event in events:
+                restored = event.mutate(restored)
+            if restored is not None:
+                restored._pending_events = events
+                batch.pending[aggregate_id] = restored
+        batch.savepoints.clear()
+
+    def _flush(self, batch: _Batch) -> None:
+        if batch.pending:
+            pending = list(batch.pending.values())
+            batch.pending.clear()
+            self.save(*pending)
+
+
+def command(method: Callable[P, R]) -> Callable[P, R]:
+    """Run a service method as one command of its store (see ``Store.command``)."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        service: Any = args[0]
+        with service.store.command():
+            return method(*args, **kwargs)
+
+    return run
