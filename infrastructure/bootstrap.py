@@ -14,7 +14,7 @@ from domain.recording import RecordingContext
 from infrastructure.config import StoreConfig, resolve
 from infrastructure.erasure import store_redacted
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Services:
 
     config: StoreConfig
     app: Houselights
-    runner: ProjectionRunner
+    runner: ReadModelRunner
 
     def close(self) -> None:
         self.app.unsubscribe(self.runner.notify)
@@ -54,7 +54,7 @@ def bootstrap(
     config = config or resolve()
     context = RecordingContext(staff=staff, workstation=workstation or socket.gethostname())
     app = Houselights(env=config.eventsourcing_env(), context=context)
-    runner = ProjectionRunner(
+    runner = ReadModelRunner(
         app.recorder,
         app.mapper,
         config.readmodels_path,

@@ -1,4 +1,4 @@
-"""The projection runner: events from the store -> rows in the local read models.
+"""The read-model runner: events from the store -> rows in the local read models.
 
 * Each projection's position is written in the same SQLite transaction as the
   rows it produced, so a crash at any moment loses nothing and applies nothing
@@ -52,7 +52,51 @@ BULK_AFTER = 5
 SIDE_AFTER = 50_000
 
 
-class ProjectionRunner:
+class Plan:
+    """The projections one pass applies, and which of them reads each stored topic.
+
+    A rebuild shared with a second process applies only some projections here: it
+    makes a plan of its own for them instead of changing the runner's."""
+
+    def __init__(self, projections: Sequence[Projection]) -> None:
+        self.projections = list(projections)
+        self._topics: dict[str, tuple[tuple[str, Handler], ...]] = {}
+
+    def ignored_topics(self) -> list[str]:
+        """Topics already known to be read by no projection of this plan."""
+        return [topic for topic, routes in self._topics.items() if not routes]
+
+    def routes(self, topic: str) -> tuple[tuple[str, Handler], ...]:
+        """(projection name, handler) for events of this stored topic, in order (cached).
+
+        Events nobody reads (contact-key index entries, say) get no routes and are
+        not decoded at all. The topic is resolved, not parsed, so an event class
+        renamed with ``register_topic`` is still recognised. A projection that
+        overrides ``handle()`` gets every decoded event through it, as before.
+        """
+        routes = self._topics.get(topic)
+        if routes is None:
+            try:
+                name = resolve_topic(topic).__qualname__
+            except TopicError:
+                name = topic.rsplit(":", 1)[-1]
+            found: list[tuple[str, Handler]] = []
+            if any(name in p.handlers for p in self.projections):
+                for projection in self.projections:
+                    if getattr(projection.handle, "__func__", None) is not Projection.handle:
+                        found.append((projection.name, projection.handle))
+                    elif name in projection.handlers:
+                        found.append((projection.name, projection.handlers[name]))
+            if not found and name == ERASED_EVENT:
+                # Read models must learn of an erasure even if none of them shows it.
+                found.append(("", lambda db, event, position: None))
+            routes = self._topics[topic] = tuple(found)
+        return routes
+
+
+class ReadModelRunner:
+    """Feeds the store's events to the projections and keeps their positions."""
+
     def __init__(
         self,
         recorder: Any,
@@ -71,7 +115,7 @@ class ProjectionRunner:
         self._local = threading.local()
         self._opened: list[Database] = []
         self._listeners: list[Callable[[int], None]] = []
-        self._topics: dict[str, tuple[tuple[str, Handler], ...]] = {}
+        self._plan = Plan(self.projections)
         #: called after each committed batch with the new position (tests, progress)
         self.after_batch: Callable[[int], None] | None = None
         #: patrons erased (perhaps by another workstation) whose personal data these read
@@ -243,13 +287,15 @@ class ProjectionRunner:
                     if side is not None:
                         return self._with_side(db, side, positions, head, total, progress,
                                                cancelled)  # fmt: skip
-                    return self._batches(db, positions, start, head, total, progress, cancelled,
-                                         collect)  # fmt: skip
+                    return self._batches(db, self._plan, positions, start, head, total,
+                                         progress, cancelled, collect)  # fmt: skip
                 finally:
                     with db.atomic():
                         for projection in fresh:
                             projection.bulk_end(db)
-        return self._batches(db, positions, start, head, total, progress, cancelled, collect)
+        return self._batches(
+            db, self._plan, positions, start, head, total, progress, cancelled, collect
+        )
 
     def _start_side(self, fresh: list[Projection], start: int, head: int) -> SideRebuild | None:
         """The second process of a long rebuild from zero, or None (not worth it, not
@@ -269,9 +315,7 @@ class ProjectionRunner:
                    cancelled: CancelFn | None) -> int:  # fmt: skip
         """Rebuild from zero: the side projections in the second process, the others here,
         then copy theirs in. Should the second process fail, they are rebuilt here."""
-        everyone, topics = self.projections, self._topics
-        self.projections = [p for p in everyone if p not in side.projections]
-        self._topics = {}
+        plan = Plan([p for p in self.projections if p not in side.projections])
         here = 0
 
         def shown(count: int, _total: int) -> None:  # both processes' work as one figure
@@ -288,22 +332,21 @@ class ProjectionRunner:
 
         try:
             started = time.perf_counter()
-            done = self._batches(db, positions, 0, head, total, shown, stop, False)
+            done = self._batches(db, plan, positions, 0, head, total, shown, stop, False)
             mine = time.perf_counter() - started
             finished = side.wait(tick=lambda: shown(here, total), cancelled=cancelled)
             waited = time.perf_counter() - started - mine
         except BaseException:
             side.discard()
             raise
-        finally:
-            self.projections, self._topics = everyone, topics
         if not finished:
             self.side_error = side.error or "failed"
             side.discard()
             if cancelled is None or not cancelled():
                 behind = min(positions.values(), default=head)
-                return max(done, self._batches(db, positions, behind, head, head - behind,
-                                               progress, cancelled, False))  # fmt: skip
+                return max(done, self._batches(db, self._plan, positions, behind, head,
+                                               head - behind, progress, cancelled,
+                                               False))  # fmt: skip
             return done
         copying = time.perf_counter()
         self.side_copied = side.merge(db)
@@ -314,17 +357,18 @@ class ProjectionRunner:
         positions.update(self.side_copied)
         return done
 
-    def _batches(self, db: Database, positions: dict[str, int], start: int, head: int,
+    def _batches(self, db: Database, plan: Plan, positions: dict[str, int], start: int,
+                 head: int,
                  total: int, progress: ProgressFn | None, cancelled: CancelFn | None,
                  collect: bool) -> int:  # fmt: skip
         done = 0
         while start < head:
             if cancelled is not None and cancelled():
                 break
-            last, read, selected = self._select(start + 1, head)
+            last, read, selected = self._select(plan, start + 1, head)
             if not last:
                 break
-            self._apply(db, selected, positions, last, final=last >= head,
+            self._apply(db, plan, selected, positions, last, final=last >= head,
                         collect_erasures=collect)  # fmt: skip
             done += read
             start = last
@@ -334,38 +378,8 @@ class ProjectionRunner:
                 progress(min(done, total), total)
         return done
 
-    def _routes(self, topic: str) -> tuple[tuple[str, Handler], ...]:
-        """(projection name, handler) for events of this stored topic, in order (cached).
-
-        Events nobody reads (contact-key index entries, say) get no routes and are
-        not decoded at all. The topic is resolved, not parsed, so an event class
-        renamed with ``register_topic`` is still recognised. A projection that
-        overrides ``handle()`` gets every decoded event through it, as before.
-        """
-        routes = self._topics.get(topic)
-        if routes is None:
-            try:
-                name = resolve_topic(topic).__qualname__
-            except TopicError:
-                name = topic.rsplit(":", 1)[-1]
-            found = []
-            if any(name in p.handlers for p in self.projections):
-                for projection in self.projections:
-                    if getattr(projection.handle, "__func__", None) is not Projection.handle:
-                        found.append((projection.name, projection.handle))
-                    elif name in projection.handlers:
-                        found.append((projection.name, projection.handlers[name]))
-            if not found and name == ERASED_EVENT:
-                # Read models must learn of an erasure even if none of them shows it.
-                found.append(("", lambda db, event, position: None))
-            routes = self._topics[topic] = tuple(found)
-        return routes
-
-    def _handled(self, topic: str) -> bool:
-        """Whether any projection handles events of this stored topic."""
-        return bool(self._routes(topic))
-
-    def _select(self, start: int, stop: int) -> tuple[int, int, list[tuple[int, Any, tuple]]]:
+    def _select(self, plan: Plan, start: int,
+                stop: int) -> tuple[int, int, list[tuple[int, Any, tuple]]]:  # fmt: skip
         """The next batch: (last id read or 0, how many read, [(id, stored event, routes)]).
 
         Only events some projection handles are returned. On eventsourcing's
@@ -375,11 +389,11 @@ class ProjectionRunner:
         ``select_notifications``.
         """
         recorder = self.recorder
-        routes_for = self._routes
+        routes_for = plan.routes
         if isinstance(recorder, SQLiteApplicationRecorder):
             # Topics already known to be read by no projection stay in the store (their
             # rows are not even fetched); a topic not seen before still comes through.
-            ignored = [topic for topic, routes in self._topics.items() if not routes]
+            ignored = plan.ignored_topics()
             skip = f" AND topic NOT IN ({','.join('?' * len(ignored))})" if ignored else ""
             last = min(stop, start + self.batch_size - 1)  # a batch: batch_size notifications
             with recorder.datastore.transaction(commit=False) as cursor:
@@ -408,7 +422,7 @@ class ProjectionRunner:
                 selected.append((notification.id, notification, routes))
         return notifications[-1].id, len(notifications), selected
 
-    def _apply(self, db: Database, selected, positions: dict[str, int], last: int,
+    def _apply(self, db: Database, plan: Plan, selected, positions: dict[str, int], last: int,
                final: bool = True, collect_erasures: bool = True) -> None:  # fmt: skip
         to_event = self.mapper.to_domain_event
         conn = db.conn
@@ -428,10 +442,10 @@ class ProjectionRunner:
                     for name, handler in routes:
                         if nid > positions.get(name, floor):
                             handler(db, event, nid)
-            for projection in self.projections:
+            for projection in plan.projections:
                 if last > positions[projection.name]:
                     projection.batch_done(db, final)
-            for projection in self.projections:
+            for projection in plan.projections:
                 if last > positions[projection.name]:
                     positions[projection.name] = last
                     conn.execute(

@@ -29,7 +29,7 @@ import pytest
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 10
@@ -130,7 +130,7 @@ def table_rows(db) -> dict[str, list[tuple]]:
 
 def assert_read_models_equal_a_rebuild(data: Path, tmp_path: Path) -> None:
     services = bootstrap(resolve(data, store="sqlite"))  # the restart: catches up
-    fresh = ProjectionRunner(
+    fresh = ReadModelRunner(
         services.app.recorder, services.app.mapper, tmp_path / "fresh.sqlite", all_projections()
     )
     try:

@@ -24,7 +24,7 @@ from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from infrastructure.store_check import count_events
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -223,7 +223,7 @@ def test_restore_moves_the_current_store_aside_and_the_app_opens_on_the_backup(s
     assert not list(stocked.data_dir.glob("readmodels.*-*"))  # rebuildable: not kept
 
     services = bootstrap(stocked)
-    fresh = ProjectionRunner(
+    fresh = ReadModelRunner(
         services.app.recorder, services.app.mapper, tmp_path / "fresh.sqlite", all_projections()
     )
     try:

@@ -12,7 +12,7 @@ from desktop.main_window import DUPLICATES
 from desktop.models.duplicate_pairs import DuplicatePairModel as D
 from projections import all_projections, duplicates, ladder, timeline
 from projections import patron_directory as directory
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from tests.desktop.box_office_steps import click, click_row, row_of
 from tests.desktop.conftest import schedule
 
@@ -92,7 +92,7 @@ def test_not_the_same_person_takes_the_pair_off_every_list(review, services, twi
     assert duplicates.candidates(services.runner.db()) == []
     # Another workstation, with read models of its own, sees the dismissal too.
     app = services.app
-    other = ProjectionRunner(app.recorder, app.mapper, tmp_path / "other.db", all_projections())
+    other = ReadModelRunner(app.recorder, app.mapper, tmp_path / "other.db", all_projections())
     try:
         other.catch_up()
         assert len(directory.page(other.db())) == 5

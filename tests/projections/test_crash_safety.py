@@ -21,7 +21,7 @@ from domain.application import Houselights
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from projections import all_projections
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BATCH_SIZE = 100
@@ -123,7 +123,7 @@ def test_a_kill_mid_batch_leaves_only_whole_batches(
     }
 
     restarted = bootstrap(config, batch_size=BATCH_SIZE)
-    fresh = ProjectionRunner(
+    fresh = ReadModelRunner(
         restarted.app.recorder, restarted.app.mapper, tmp_path / "fresh.sqlite", all_projections()
     )
     try:

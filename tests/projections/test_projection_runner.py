@@ -8,7 +8,7 @@ from domain.application import Houselights
 from infrastructure.config import resolve
 from projections import all_projections
 from projections.patron_directory import PatronDirectory, search
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from projections.timeline import Timeline
 
 
@@ -149,7 +149,7 @@ def test_read_models_ahead_of_the_store_are_rebuilt(services, tmp_path):
     # The workstation is pointed at another store (or a restored, older backup).
     other = Houselights(env=resolve(tmp_path / "other", store="sqlite").eventsourcing_env())
     try:
-        runner = ProjectionRunner(other.recorder, other.mapper, readmodels, all_projections())
+        runner = ReadModelRunner(other.recorder, other.mapper, readmodels, all_projections())
         other.subscribe(runner.notify)
 
         runner.catch_up()
@@ -170,7 +170,7 @@ def test_a_restored_older_backup_shows_no_stale_rows(services, tmp_path):
         register_some(services.app, 3, prefix="Lost")
         assert services.runner.head() > backup.event_count()
 
-        runner = ProjectionRunner(
+        runner = ReadModelRunner(
             backup.recorder, backup.mapper, services.config.readmodels_path, all_projections()
         )
         runner.catch_up()

@@ -19,7 +19,7 @@ from domain.loyalty import LoyaltyThresholds
 from infrastructure.bootstrap import bootstrap
 from projections import all_projections
 from projections.ladder import recompute, rung_counts
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from projections.side_process import side_path
 from tests.crash.test_killed_mid_work import table_rows
 
@@ -47,9 +47,9 @@ def organization(start):
     return services
 
 
-def made_alone(services, path: Path, rules: LoyaltyThresholds | None = RULES) -> ProjectionRunner:
+def made_alone(services, path: Path, rules: LoyaltyThresholds | None = RULES) -> ReadModelRunner:
     """The same read models rebuilt by this process alone (no second process)."""
-    alone = ProjectionRunner(services.app.recorder, services.app.mapper, path, all_projections(),
+    alone = ReadModelRunner(services.app.recorder, services.app.mapper, path, all_projections(),
                              batch_size=BATCH)  # fmt: skip
     if rules is not None:
         recompute(alone.db(), rules)
