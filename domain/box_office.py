@@ -22,6 +22,28 @@ from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, Validatio
 from domain.ticket_codes import ticket_id
 
 PAYMENTS = ("cash", "card", "complimentary")
+COMPLIMENTARY = "complimentary"
+
+
+def ticket_price(price_levels: dict[str, int], level: str, payment: str,
+                 paid_cents: dict[str, int] | None = None) -> int:  # fmt: skip
+    """What one ticket at ``level`` costs: nothing when complimentary, what was paid
+    elsewhere for a sale made there (``paid_cents``), else the performance's price.
+    The one rule for pricing an order: the sale and the selling form's total use it."""
+    if payment == COMPLIMENTARY:
+        return 0
+    if paid_cents and level in paid_cents:
+        return paid_cents[level]
+    return price_levels[level]
+
+
+def order_total(price_levels: dict[str, int], quantities: dict[str, int], payment: str,
+                paid_cents: dict[str, int] | None = None) -> int:  # fmt: skip
+    """The whole order's price in cents (see ``ticket_price``)."""
+    return sum(ticket_price(price_levels, level, payment, paid_cents) * n
+               for level, n in quantities.items() if n)  # fmt: skip
+
+
 CHANNELS = ("box_office", "phone", "online", "walk_up")
 _ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/order")
 

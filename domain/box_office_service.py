@@ -16,6 +16,7 @@ from domain.box_office import (
     Production,
     Ticket,
     order_id_for,
+    ticket_price,
 )
 from domain.errors import (
     InvalidInput,
@@ -138,12 +139,8 @@ class BoxOfficeService:
             performance = self.performance(performance_id)
             lines, tickets, total, position = [], [], 0, 0
             for level, n in wanted.items():
-                if payment == "complimentary":
-                    price = 0
-                elif paid_cents and level in paid_cents:
-                    price = paid_cents[level]
-                else:
-                    price = performance.price_of(level)
+                performance.price_of(level)  # a level it does not have is refused
+                price = ticket_price(performance.price_levels, level, payment, paid_cents)
                 lines.append({"price_level": level, "quantity": n, "price_cents": price})
                 for _ in range(n):
                     tickets.append(Ticket.issue(

@@ -37,6 +37,7 @@ from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
+from domain.box_office import PAYMENTS, order_total
 from domain.errors import (
     HouselightsError,
     InvalidInput,
@@ -46,7 +47,6 @@ from domain.errors import (
 from projections import patron_directory as directory
 
 WALK_UP, FIND, ANONYMOUS = 0, 1, 2
-PAYMENTS = ("cash", "card", "complimentary")
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -543,11 +543,7 @@ class SellDialog(QDialog):
         count = sum(self.quantities().values())
         if self.performance is None:
             return
-        if self.payment() == "complimentary":
-            total = 0
-        else:
-            prices = self.performance["price_levels"]
-            total = sum(prices[level] * n for level, n in self.quantities().items())
+        total = order_total(self.performance["price_levels"], self.quantities(), self.payment())
         self.total_label.setText(self.tr("Total {total}").format(total=money(total)))
         if count == 0:
             self.sell_button.setText(self.tr("Sell"))
