@@ -32,6 +32,23 @@ def door_greeting(db, patron_id: str, performance_id: str,
     return replace(greeting, rung=rung) if rung else greeting
 
 
+def verdict_words(result: dict) -> str:
+    """The command line's sentence for a scan's verdict (the door view has its own,
+    translated, in ``desktop/views/door``)."""
+    verdict = result["verdict"]
+    if verdict == rules.ADMIT:
+        return "Admitted (the same scan twice)." if result.get("repeat") else "Admit."
+    if verdict == rules.ALREADY_ADMITTED:
+        first = datetime.fromisoformat(result["admitted_at"])
+        return f"Already admitted at {first:%H:%M} ({result['admitted_door']})."
+    if verdict == rules.WRONG_PERFORMANCE:
+        return f"This ticket is for {result['right_performance']['label']}."
+    if verdict == rules.VOID:
+        return f"Ticket {result['code']} was {result['status']}: not valid."
+    hint = result.get("hint") or "We have no ticket with this code. Check the code."
+    return f"Unknown code {result['scanned']}. {hint}"
+
+
 def check_in(services, code: str, performance_id: str, door_name: str = rules.DEFAULT_DOOR,
              thresholds: loyalty.LoyaltyThresholds | None = None) -> dict:  # fmt: skip
     """``{"verdict", "patron", "message", ...}`` with ``verdict`` one of admit,
@@ -55,7 +72,9 @@ def check_in(services, code: str, performance_id: str, door_name: str = rules.DE
             "greeting": loyalty.describe(greeting),
         }
     message = (
-        result["message"] if verdict != INVALID else f"{result['hint']} (read: {result['scanned']})"
+        verdict_words(result)
+        if verdict != INVALID
+        else (f"{result['hint']} (read: {result['scanned']})")
     )
     keep = ("code", "door", "performance_id", "admitted_at", "admitted_door",
             "right_performance", "status")  # fmt: skip

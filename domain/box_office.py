@@ -20,6 +20,13 @@ from eventsourcing.domain import Aggregate, event
 from domain.contact import clean_text
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
 from domain.ticket_codes import ticket_id
+from domain.verdicts import (
+    ADMIT,
+    ALREADY_ADMITTED,
+    REPEAT_SECONDS,
+    VOID,
+    WRONG_PERFORMANCE,
+)
 
 PAYMENTS = ("cash", "card", "complimentary")
 COMPLIMENTARY = "complimentary"
@@ -268,6 +275,24 @@ class Ticket(Aggregate):
     @property
     def admitted(self) -> bool:
         return self.admitted_at is not None
+
+    def verdict(self, performance_id: str, door: str, at: datetime) -> tuple[str, bool]:
+        """What the door says to this ticket scanned at ``door`` for ``performance_id``
+        at ``at``: (a verdict of ``domain.verdicts``, whether it is the same scan again).
+
+        The one home of the door's rule: a void ticket never gets in, nor one for
+        another performance, nor one already admitted, except that the scanner
+        firing twice at the same door within ``REPEAT_SECONDS`` still reads ADMIT."""
+        if self.status != Ticket.VALID:
+            return VOID, False
+        if self.performance_id != str(performance_id):
+            return WRONG_PERFORMANCE, False
+        if self.admitted_at is not None:
+            seconds = (at - self.admitted_at).total_seconds()
+            if self.admitted_door == door and 0 <= seconds < REPEAT_SECONDS:
+                return ADMIT, True
+            return ALREADY_ADMITTED, False
+        return ADMIT, False
 
     def check_admissible(self, performance_id: str) -> None:
         """Only a valid, not yet admitted ticket for this performance gets in."""

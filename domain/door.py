@@ -32,22 +32,45 @@ from domain.ticket_codes import (
     normalize_code,
 )
 
-ADMIT = "admit"
-ALREADY_ADMITTED = "already_admitted"
-WRONG_PERFORMANCE = "wrong_performance"
-VOID = "void"
-UNKNOWN = "unknown"
-VERDICTS = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
-
-#: why an UNKNOWN scan is unknown (the door view words each its own way)
-NOTHING_READ, CHECK_CODE, UNREADABLE, NOT_A_CODE, NOT_FOUND = (
-    "nothing_read", "check_code", "unreadable", "not_a_code", "not_found",
-)  # fmt: skip
+# the door's vocabulary, re-exported: ``rules.ADMIT`` reads well where it is used
+from domain.verdicts import (
+    ADMIT as ADMIT,
+)
+from domain.verdicts import (
+    ALREADY_ADMITTED as ALREADY_ADMITTED,
+)
+from domain.verdicts import (
+    CHECK_CODE as CHECK_CODE,
+)
+from domain.verdicts import (
+    NOT_A_CODE as NOT_A_CODE,
+)
+from domain.verdicts import (
+    NOT_FOUND as NOT_FOUND,
+)
+from domain.verdicts import (
+    NOTHING_READ as NOTHING_READ,
+)
+from domain.verdicts import (
+    REPEAT_SECONDS as REPEAT_SECONDS,
+)
+from domain.verdicts import (
+    UNKNOWN as UNKNOWN,
+)
+from domain.verdicts import (
+    UNREADABLE as UNREADABLE,
+)
+from domain.verdicts import (
+    VERDICTS as VERDICTS,
+)
+from domain.verdicts import (
+    VOID as VOID,
+)
+from domain.verdicts import (
+    WRONG_PERFORMANCE as WRONG_PERFORMANCE,
+)
 
 DEFAULT_DOOR = "Main door"
-#: a second scan of the same ticket at the same door this soon is the scanner
-#: triggering twice, not a second person: the patron still sees ADMIT
-REPEAT_SECONDS = 2.0
 #: longest piece of a refused scan kept in the log (what was read, shown back)
 MAX_LOGGED = 80
 

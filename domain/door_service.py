@@ -20,9 +20,7 @@ from domain.box_office import Ticket
 from domain.box_office_service import BoxOfficeService, aggregate_uuid
 from domain.door import (
     ADMIT,
-    ALREADY_ADMITTED,
     NOT_FOUND,
-    REPEAT_SECONDS,
     UNKNOWN,
     VOID,
     WRONG_PERFORMANCE,
@@ -54,11 +52,13 @@ class DoorService:
              occurred_at: datetime | None = None) -> dict:  # fmt: skip
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
 
-        Returns ``{"verdict", "message", "code", "scanned", "door", "performance_id",
-        ...}``: ``verdict`` is one of ``domain.door.VERDICTS``; ADMIT adds the
-        ticket's ``patron_id``, ALREADY ADMITTED ``admitted_at``/``admitted_door``,
-        WRONG PERFORMANCE ``right_performance`` (``id``, ``title``, ``starts_at``),
-        VOID ``status`` (refunded or exchanged), UNKNOWN a ``hint``.
+        Returns ``{"verdict", "code", "scanned", "door", "performance_id", ...}``:
+        ``verdict`` is one of ``domain.verdicts.VERDICTS``, decided by the Ticket; ADMIT
+        adds the ticket's ``patron_id`` (and ``repeat`` for the same scan twice),
+        ALREADY ADMITTED ``admitted_at``/``admitted_door``, WRONG PERFORMANCE
+        ``right_performance`` (``id``, ``title``, ``starts_at``, ``label``), VOID
+        ``status`` (refunded or exchanged), UNKNOWN a ``problem`` and perhaps a ``hint``.
+        The words for each are the door view's and the command line's.
         Raises ``PerformanceNotFound`` for a performance that does not exist.
         """
         performance_id = str(aggregate_uuid(performance_id))
@@ -142,33 +142,20 @@ class DoorService:
 
     def _decide(self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict,
                 base: dict) -> dict:  # fmt: skip
+        """The facts of the Ticket's own verdict (``Ticket.verdict``), for the door's
+        words to be written from (the door view, the command line)."""
         if ticket is None:
-            hint = base["hint"] or "We have no ticket with this code. Check the code."
-            return {**base, "verdict": UNKNOWN, "hint": hint,
-                    "problem": base["problem"] or NOT_FOUND,
-                    "message": f"Unknown code {base['scanned']}. {hint}"}  # fmt: skip
+            return {**base, "verdict": UNKNOWN, "problem": base["problem"] or NOT_FOUND}
         facts = {**base, "code": ticket.code, "ticket_id": str(ticket.id),
                  "patron_id": ticket.patron_id, "price_level": ticket.price_level}  # fmt: skip
-        if ticket.status != Ticket.VALID:
-            return {**facts, "verdict": VOID, "status": ticket.status,
-                    "message": f"Ticket {ticket.code} was {ticket.status}: not valid."}  # fmt: skip
-        if ticket.performance_id != performance_id:
+        verdict, repeat = ticket.verdict(performance_id, door, stamp["occurred_at"])
+        if verdict == VOID:
+            return {**facts, "verdict": VOID, "status": ticket.status}
+        if verdict == WRONG_PERFORMANCE:
             right = self._performance_facts(ticket.performance_id)
-            return {
-                **facts, "verdict": WRONG_PERFORMANCE,
-                "right_performance": {k: right[k] for k in ("id", "title", "starts_at")},
-                "message": f"This ticket is for {right['label']}.",
-            }  # fmt: skip
-        if ticket.admitted:
-            seconds = (stamp["occurred_at"] - ticket.admitted_at).total_seconds()
-            first = {"admitted_at": ticket.admitted_at.isoformat(),
-                     "admitted_door": ticket.admitted_door}  # fmt: skip
-            if ticket.admitted_door == door and 0 <= seconds < REPEAT_SECONDS:
-                return {**facts, **first, "verdict": ADMIT, "repeat": True,
-                        "message": "Admitted (the same scan twice)."}  # fmt: skip
-            return {
-                **facts, **first, "verdict": ALREADY_ADMITTED,
-                "message": f"Already admitted at {ticket.admitted_at:%H:%M} "
-                           f"({ticket.admitted_door}).",
-            }  # fmt: skip
-        return {**facts, "verdict": ADMIT, "repeat": False, "message": "Admit."}
+            shown = {k: right[k] for k in ("id", "title", "starts_at", "label")}
+            return {**facts, "verdict": WRONG_PERFORMANCE, "right_performance": shown}
+        if ticket.admitted_at is not None:
+            facts |= {"admitted_at": ticket.admitted_at.isoformat(),
+                      "admitted_door": ticket.admitted_door}  # fmt: skip
+        return {**facts, "verdict": verdict, "repeat": repeat}

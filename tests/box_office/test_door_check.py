@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from desktop.door_check import verdict_words
 from domain.application import Houselights
 from domain.box_office import Ticket
 from domain.door import DoorScan, read_scan
@@ -81,7 +82,7 @@ def test_a_valid_ticket_is_admitted_once_and_the_second_scan_says_when_and_where
     assert again["verdict"] == "already_admitted"
     assert again["admitted_door"] == "North door"
     assert datetime.fromisoformat(again["admitted_at"]) == EVENING
-    assert "Already admitted at 19:00 (North door)" in again["message"]
+    assert "Already admitted at 19:00 (North door)" in verdict_words(again)
     ticket = app.repository.get(ticket_id(code))
     assert ticket.admitted_door == "North door" and ticket.admitted_by == "jo.door"
     # the second ticket of the order is still to come
@@ -94,7 +95,8 @@ def test_a_ticket_for_another_night_names_the_right_performance(app, tosca):
     right = result["right_performance"]
     assert right["id"] == tosca["saturday"] and right["title"] == "Tosca"
     assert datetime.fromisoformat(right["starts_at"]) == EVENING + timedelta(minutes=30)
-    assert result["message"] == "This ticket is for Tosca, Sat 5 Dec 19:30."
+    assert right["label"] == "Tosca, Sat 5 Dec 19:30"
+    assert verdict_words(result) == "This ticket is for Tosca, Sat 5 Dec 19:30."
     # refused: the ticket can still be used on the right night
     assert app.scan(tosca["codes"][0], tosca["saturday"], "North door")["verdict"] == "admit"
 
@@ -114,7 +116,8 @@ def test_refunded_and_exchanged_tickets_are_void(app, tosca):
 
 def test_unknown_and_garbled_codes_are_unknown_and_say_what_was_read(app, tosca):
     unknown = app.scan(new_code(), tosca["saturday"], "North door")
-    assert unknown["verdict"] == "unknown" and "no ticket with this code" in unknown["hint"]
+    assert unknown["verdict"] == "unknown" and unknown["problem"] == "not_found"
+    assert "no ticket with this code" in verdict_words(unknown)
 
     code = tosca["codes"][0]
     wrong_symbol = code[:5] + next(c for c in "CEFGH" if c != code[5]) + code[6:]
@@ -242,3 +245,17 @@ def test_an_admission_made_by_mistake_is_undone_with_a_reason_and_can_be_scanned
     clock.advance(10)
     assert app.scan(code, tosca["saturday"], "South door")["verdict"] == "admit"
     assert PERSONAL_FIELDS["Ticket.AdmissionUndone"] == ("reason",)
+
+
+def test_the_ticket_alone_decides_the_verdict(app, tosca):
+    """``Ticket.verdict`` is the door's one rule; the service only records it."""
+    ticket = app.repository.get(ticket_id(tosca["codes"][0]))
+    assert ticket.verdict(tosca["saturday"], "North door", EVENING) == ("admit", False)
+    assert ticket.verdict(tosca["sunday"], "North door", EVENING) == ("wrong_performance", False)
+    ticket.admit(tosca["saturday"], "North door", app.store.stamp(EVENING))
+    assert ticket.verdict(tosca["saturday"], "North door", EVENING + timedelta(seconds=1)) == (
+        "admit", True)  # the scanner firing twice  # fmt: skip
+    assert ticket.verdict(tosca["saturday"], "South door", EVENING + timedelta(seconds=1)) == (
+        "already_admitted", False)  # fmt: skip
+    assert ticket.verdict(tosca["saturday"], "North door", EVENING + timedelta(seconds=5)) == (
+        "already_admitted", False)  # fmt: skip
