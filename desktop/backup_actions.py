@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 
 from desktop.background import run_with_progress
 from desktop.settings import setting
+from desktop.views.forms import open_or_raise
 from desktop.views.system.backups_dialog import BackupsDialog, current_folder
 from infrastructure import backups
 
@@ -99,18 +100,17 @@ class BackupActions:
         self.show_message(self.tr("Backup cancelled; nothing was written."))
 
     def show_backups(self) -> BackupsDialog:
-        if self.backups_dialog is None:
-            self.backups_dialog = BackupsDialog(
-                self.services.config, self.settings, self.background, self
-            )
-            self.backups_dialog.restore_requested.connect(self.request_restore)
-            self.backups_dialog.backed_up.connect(
+        def make() -> BackupsDialog:
+            dialog = BackupsDialog(self.services.config, self.settings, self.background, self)
+            dialog.restore_requested.connect(self.request_restore)
+            dialog.backed_up.connect(
                 lambda path: self.show_message(self.tr("Backed up to {path}").format(path=path))
             )
-        self.backups_dialog.refresh()
-        self.backups_dialog.show()
-        self.backups_dialog.raise_()
-        return self.backups_dialog
+            return dialog
+
+        if self.backups_dialog is not None:
+            self.backups_dialog.refresh()
+        return open_or_raise(self, "backups_dialog", make, keep=True)
 
     def request_restore(self, path: str) -> None:
         """A confirmed restore: close; run_gui restores and opens Houselights again."""

@@ -35,6 +35,7 @@ from desktop.views.conversations.chat_import_dialog import ImportChatsDialog
 from desktop.views.conversations.follow_ups import WAITING_TAB, FollowUpsView
 from desktop.views.door.door import DoorView
 from desktop.views.duplicates.duplicates import DuplicatesView
+from desktop.views.forms import open_or_raise
 from desktop.views.imports.import_dialog import ImportSalesDialog
 from desktop.views.loyalty.ladder import LadderView
 from desktop.views.loyalty.thank_yous import ThankYouView
@@ -500,18 +501,14 @@ class MainWindow(BackupActions, QMainWindow):
 
     def new_patron(self) -> PatronDialog:
         """Ctrl+N: the new-patron dialog (window-modal; returned for tests and scripts)."""
-        if self.patron_dialog is not None and self.patron_dialog.isVisible():
-            self.patron_dialog.raise_()
-            self.patron_dialog.activateWindow()
-            return self.patron_dialog
-        dialog = PatronDialog(self.app, None, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saved.connect(self._patron_created)
-        dialog.open_existing.connect(self.open_patron)
-        dialog.destroyed.connect(lambda: setattr(self, "patron_dialog", None))
-        self.patron_dialog = dialog
-        dialog.open()
-        return dialog
+
+        def make() -> PatronDialog:
+            dialog = PatronDialog(self.app, None, self)
+            dialog.saved.connect(self._patron_created)
+            dialog.open_existing.connect(self.open_patron)
+            return dialog
+
+        return open_or_raise(self, "patron_dialog", make, modal=True)
 
     def _patron_created(self, patron_id: str) -> None:
         self.activateWindow()  # the dialog is closing: typing goes to the new page
@@ -550,36 +547,34 @@ class MainWindow(BackupActions, QMainWindow):
         """
         if self.door_mode or self.kiosk or FOLLOW_UPS not in self.allowed_areas():
             return None
-        if self.call_dialog is not None and self.call_dialog.isVisible():
-            self.call_dialog.raise_()
-            self.call_dialog.activateWindow()
-            return self.call_dialog
-        patron = None
-        if self.current_area() == PATRONS and self.patrons_area.currentWidget() is self.patron_page:
-            patron = self.patron_page.row
-        dialog = CallDialog(self.app, self.runner, patron, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.logged.connect(
-            lambda result: self.show_message(
-                self.tr("Call with {name} logged.").format(name=result["patron"].get("name") or "")
+
+        def make() -> CallDialog:
+            patron = None
+            on_page = self.patrons_area.currentWidget() is self.patron_page
+            if self.current_area() == PATRONS and on_page:
+                patron = self.patron_page.row
+            dialog = CallDialog(self.app, self.runner, patron, self)
+            dialog.logged.connect(
+                lambda result: self.show_message(
+                    self.tr("Call with {name} logged.").format(
+                        name=result["patron"].get("name") or ""
+                    )
+                )
             )
-        )
-        dialog.destroyed.connect(lambda: setattr(self, "call_dialog", None))
-        self.call_dialog = dialog
-        dialog.open()
-        return dialog
+            return dialog
+
+        return open_or_raise(self, "call_dialog", make, modal=True)
 
     def import_chats(self) -> ImportChatsDialog | None:
         if FOLLOW_UPS not in self.allowed_areas():
             return None  # a door volunteer's session (the service refuses it too)
-        if self.chat_import_dialog is None:
-            self.chat_import_dialog = ImportChatsDialog(self.app, self.background, self.settings,
-                                                        parent=self)  # fmt: skip
-            self.chat_import_dialog.imported.connect(self._chats_imported)
-        self.chat_import_dialog.show()
-        self.chat_import_dialog.raise_()
-        self.chat_import_dialog.activateWindow()
-        return self.chat_import_dialog
+
+        def make() -> ImportChatsDialog:
+            dialog = ImportChatsDialog(self.app, self.background, self.settings, parent=self)
+            dialog.imported.connect(self._chats_imported)
+            return dialog
+
+        return open_or_raise(self, "chat_import_dialog", make, keep=True)
 
     def show_follow_up_badge(self) -> None:
         """'Follow-ups (3)' in the navigation while something is overdue or due today."""
@@ -729,15 +724,13 @@ class MainWindow(BackupActions, QMainWindow):
 
     def import_sales(self) -> ImportSalesDialog:
         """Open (or bring forward) the online-sales import dialog."""
-        if self.import_dialog is None:
-            self.import_dialog = ImportSalesDialog(
-                self.app, self.background, self.settings, parent=self
-            )
-            self.import_dialog.imported.connect(self._sales_imported)
-        self.import_dialog.show()
-        self.import_dialog.raise_()
-        self.import_dialog.activateWindow()
-        return self.import_dialog
+
+        def make() -> ImportSalesDialog:
+            dialog = ImportSalesDialog(self.app, self.background, self.settings, parent=self)
+            dialog.imported.connect(self._sales_imported)
+            return dialog
+
+        return open_or_raise(self, "import_dialog", make, keep=True)
 
     def _sales_imported(self, report: dict) -> None:
         self.show_message(

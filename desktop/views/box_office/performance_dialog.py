@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.price_levels import PriceLevelModel
+from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
-from domain.errors import HouselightsError, InvalidInput, ValidationError
+from domain.errors import ValidationError
 
 NEW_PRODUCTION, NEW_PERFORMANCE, EDIT_PERFORMANCE = "new_production", "new_performance", "edit"
 DEFAULT_LEVELS = {"Adult": 2500, "Concession": 1800}
@@ -270,16 +271,9 @@ class PerformanceDialog(QDialog):
                 "Write the price for {names} as a number, like 25 or 12.50."
             ).format(names=", ".join(unreadable))})  # fmt: skip
             return None
-        try:
-            performance_id = self._save(self.values())
-        except InvalidInput as error:
-            self.show_errors(error.by_field())
-            return None
-        except ValidationError as error:
-            self.show_errors({error.field: error.message})
-            return None
-        except HouselightsError as error:
-            show_error(self.general_error, str(error))
+        performance_id = submit(lambda: self._save(self.values()), self.show_errors,
+                                self.general_error)  # fmt: skip
+        if performance_id is REFUSED:
             return None
         self.saved.emit(performance_id)
         self.accept()

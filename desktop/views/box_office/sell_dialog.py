@@ -36,13 +36,12 @@ from desktop.formatting import local_moment, money
 from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
+from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.box_office import PAYMENTS, order_total
 from domain.errors import (
     HouselightsError,
-    InvalidInput,
     NotEnoughSeats,
-    ValidationError,
 )
 from projections import patron_directory as directory
 
@@ -569,8 +568,8 @@ class SellDialog(QDialog):
             # checked here too, so a walk-up buyer is never registered without a sale
             self._show_domain_errors({"quantities": self.tr("Choose how many tickets to sell.")})
             return None
-        buyer_name = ""
-        try:
+
+        def sell() -> tuple[dict, str] | None:
             if self.mode == WALK_UP:
                 values = self.walk_up.values()
                 result = self.app.sell_to_walk_up(
@@ -580,7 +579,8 @@ class SellDialog(QDialog):
                 buyer_name = found["name"] if found else " ".join(
                     v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
                 )  # fmt: skip
-            elif self.mode == FIND:
+                return result, buyer_name
+            if self.mode == FIND:
                 patron = self.finder.chosen()
                 if patron is None:
                     show_error(self.general_error, self.tr(
@@ -592,21 +592,14 @@ class SellDialog(QDialog):
                 result = self.app.sell_tickets(
                     self.performance["id"], quantities, patron_id=patron["id"], payment=payment
                 )
-                buyer_name = patron.get("name") or ""
-            else:
-                result = self.app.sell_tickets(self.performance["id"], quantities, payment=payment)
-        except NotEnoughSeats as error:
-            self._refused_for_seats(error)
+                return result, patron.get("name") or ""
+            return self.app.sell_tickets(self.performance["id"], quantities, payment=payment), ""
+
+        sold = submit(sell, self._show_domain_errors, self.general_error,
+                      {NotEnoughSeats: self._refused_for_seats})  # fmt: skip
+        if sold is REFUSED or sold is None:
             return None
-        except InvalidInput as error:
-            self._show_domain_errors(error.by_field())
-            return None
-        except ValidationError as error:
-            self._show_domain_errors({error.field: error.message})
-            return None
-        except HouselightsError as error:
-            show_error(self.general_error, str(error))
-            return None
+        result, buyer_name = sold
         self._sold(result, buyer_name, quantities, payment)
         return result
 

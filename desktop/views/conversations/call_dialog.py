@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
+from desktop.views.forms import REFUSED, submit
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import (
     dialog_buttons,
@@ -38,7 +39,6 @@ from desktop.views.widgets import (
     show_field_errors,
 )
 from domain.conversations import REASONS
-from domain.errors import HouselightsError, InvalidInput, ValidationError
 from projections import patron_directory as directory
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -281,23 +281,19 @@ class CallDialog(QDialog):
             )
             self.finder.search_field.setFocus()
             return None
-        try:
-            result = self.app.log_call(
+        result = submit(
+            lambda: self.app.log_call(
                 patron["id"],
                 self.direction.currentData(),
                 self.reason.currentText(),
                 self.outcome.currentData(),
                 self.notes.toPlainText(),
                 follow_up_on=self.follow_up_on(),
-            )
-        except InvalidInput as error:
-            show_field_errors(self.errors, self.general_error, error.by_field())
-            return None
-        except ValidationError as error:
-            show_field_errors(self.errors, self.general_error, {error.field: error.message})
-            return None
-        except HouselightsError as error:
-            show_error(self.general_error, str(error))
+            ),
+            lambda by_field: show_field_errors(self.errors, self.general_error, by_field),
+            self.general_error,
+        )
+        if result is REFUSED:
             return None
         result = {**result, "patron": patron}
         self.logged.emit(result)

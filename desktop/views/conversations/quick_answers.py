@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import QuickAnswerTableModel
+from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
@@ -40,7 +41,6 @@ from desktop.views.widgets import (
     size_columns,
     table_view,
 )
-from domain.errors import HouselightsError, InvalidInput, ValidationError
 from projections import conversations
 
 SHORTCUT = "Ctrl+Space"
@@ -220,19 +220,20 @@ class QuickAnswerDialog(QDialog):
     def save(self) -> str | None:
         for label in (*self.errors.values(), self.general_error):
             show_error(label, "")
-        try:
+
+        def save() -> str:
             if self.answer:
                 self.app.edit_quick_answer(
                     self.answer["id"], self.title.text(), self.text.toPlainText()
                 )
-                answer_id = self.answer["id"]
-            else:
-                answer_id = self.app.add_quick_answer(self.title.text(), self.text.toPlainText())
-        except InvalidInput as error:
-            show_field_errors(self.errors, self.general_error, error.by_field())
-            return None
-        except (ValidationError, HouselightsError) as error:
-            show_error(self.general_error, str(error))
+                return self.answer["id"]
+            return self.app.add_quick_answer(self.title.text(), self.text.toPlainText())
+
+        def show_fields(by_field: dict[str, str]) -> None:
+            show_field_errors(self.errors, self.general_error, by_field)
+
+        answer_id = submit(save, show_fields, self.general_error)
+        if answer_id is REFUSED:
             return None
         self.accept()
         return answer_id

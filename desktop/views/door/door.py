@@ -44,6 +44,7 @@ from desktop.views.door.door_lookup import DoorLookupDialog
 from desktop.views.door.door_mode import PinDialog
 from desktop.views.door.house_count import HouseCountCard, RecentScans
 from desktop.views.door.verdict_panel import IDLE, VerdictPanel
+from desktop.views.forms import open_or_raise
 from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 from desktop.views.widgets import heading
 from domain import door as rules
@@ -566,15 +567,13 @@ class DoorView(QWidget):
 
     def open_camera(self) -> CameraDialog:
         """The camera window (non-modal); a code it reads is checked in like a scan."""
-        if self.camera_dialog is None:
+
+        def make() -> CameraDialog:
             dialog = CameraDialog(self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.code_seen.connect(lambda code: self.check(code, scanned=True))
-            dialog.destroyed.connect(lambda: setattr(self, "camera_dialog", None))
-            self.camera_dialog = dialog
-        self.camera_dialog.show()
-        self.camera_dialog.raise_()
-        return self.camera_dialog
+            return dialog
+
+        return open_or_raise(self, "camera_dialog", make)
 
     def shutdown(self) -> None:
         self.scanner.stop()

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
-from domain.errors import HouselightsError, InvalidInput, ValidationError
 
 
 class PatronActionDialog(QDialog):
@@ -109,16 +109,8 @@ class PatronActionDialog(QDialog):
     def save(self):
         for label in (*self.errors.values(), self.general_error):
             show_error(label, "")
-        try:
-            result = self._save()
-        except InvalidInput as error:
-            self.show_errors(error.by_field())
-            return None
-        except ValidationError as error:
-            self.show_errors({error.field: error.message})
-            return None
-        except HouselightsError as error:
-            show_error(self.general_error, str(error))
+        result = submit(self._save, self.show_errors, self.general_error)
+        if result is REFUSED:
             return None
         self.saved.emit(result)
         self.accept()

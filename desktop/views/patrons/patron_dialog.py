@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
 from domain.errors import (
     HouselightsError,
-    InvalidInput,
     PossibleDuplicate,
-    ValidationError,
 )
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
@@ -273,30 +272,24 @@ class PatronDialog(QDialog):
         return {key: value for key, value in now.items() if value != self._original[key]}
 
     # -- saving -----------------------------------------------------------------
+    def _likely_duplicate(self, error: PossibleDuplicate) -> None:
+        self.duplicates.show_matches(
+            error.matches,
+            self.tr(
+                "This looks like someone already on file. Open the existing record, "
+                "or save anyway if it is a different person."
+            ),
+            can_save_anyway=True,
+        )
+        self.duplicates.open_button.setFocus()
+
     def save(self, allow_duplicate: bool = False) -> str | None:
         """Save through the application service; on success close and emit ``saved``."""
         self.clear_errors()
-        try:
-            patron_id = self._save(allow_duplicate)
-        except InvalidInput as error:
-            self.show_errors(error.by_field())
-            return None
-        except ValidationError as error:
-            self.show_errors({error.field: error.message})
-            return None
-        except PossibleDuplicate as error:
-            self.duplicates.show_matches(
-                error.matches,
-                self.tr(
-                    "This looks like someone already on file. Open the existing record, "
-                    "or save anyway if it is a different person."
-                ),
-                can_save_anyway=True,
-            )
-            self.duplicates.open_button.setFocus()
-            return None
-        except HouselightsError as error:
-            show_error(self.general_error, str(error))
+        likely_duplicate = {PossibleDuplicate: self._likely_duplicate}
+        patron_id = submit(lambda: self._save(allow_duplicate), self.show_errors,
+                           self.general_error, likely_duplicate)  # fmt: skip
+        if patron_id is REFUSED:
             return None
         self.saved.emit(patron_id)
         self.accept()
