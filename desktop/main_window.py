@@ -25,6 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.areas import (  # noqa: F401 - the area keys, for callers of the window
+    AREA_LIST,
+    AREAS,
+    AUDIT,
+    BOX_OFFICE,
+    BY_KEY,
+    DOOR,
+    DUPLICATES,
+    FOLLOW_UPS,
+    LADDER,
+    PATRONS,
+    REPORTS,
+    SETTINGS,
+    THANK_YOUS,
+    areas_for,
+)
 from desktop.background import BackgroundRunner, run_with_progress
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
@@ -39,6 +55,7 @@ from desktop.views.forms import open_or_raise
 from desktop.views.imports.import_dialog import ImportSalesDialog
 from desktop.views.loyalty.ladder import LadderView
 from desktop.views.loyalty.thank_yous import ThankYouView
+from desktop.views.patrons.area import PatronsArea
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.patrons.patron_page import PatronPage
 from desktop.views.patrons.patrons import PatronListView
@@ -49,24 +66,6 @@ from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
 
 DEFAULT_POLL_MS = 2000
-
-PATRONS, BOX_OFFICE, DOOR, THANK_YOUS, REPORTS, SETTINGS = (
-    "patrons", "box_office", "door", "thank_yous", "reports", "settings",
-)  # fmt: skip
-LADDER = "ladder"
-DUPLICATES = "duplicates"
-FOLLOW_UPS = "follow_ups"
-AUDIT = "audit"
-AREAS = (
-    PATRONS, FOLLOW_UPS, BOX_OFFICE, DOOR, THANK_YOUS, LADDER, REPORTS, DUPLICATES, SETTINGS,
-    AUDIT,
-)  # fmt: skip
-#: the areas each staff role sees (issue 9); the service enforces what each may record
-ROLE_AREAS = {
-    "manager": set(AREAS),
-    "box_office": set(AREAS) - {AUDIT},
-    "door": {DOOR},
-}
 
 
 def app_version() -> str:
@@ -146,18 +145,7 @@ class MainWindow(BackupActions, QMainWindow):
 
     # -- building ------------------------------------------------------------------
     def _area_titles(self) -> dict[str, str]:
-        return {
-            PATRONS: self.tr("Patrons"),
-            FOLLOW_UPS: self.tr("Follow-ups"),
-            BOX_OFFICE: self.tr("Box office"),
-            DOOR: self.tr("Door"),
-            THANK_YOUS: self.tr("Thank-yous"),
-            LADDER: self.tr("Loyalty ladder"),
-            REPORTS: self.tr("Reports"),
-            DUPLICATES: self.tr("Duplicates"),
-            SETTINGS: self.tr("Settings"),
-            AUDIT: self.tr("Audit"),
-        }
+        return {area.key: area.label() for area in AREA_LIST}
 
     def _build_areas(self) -> None:
         titles = self._area_titles()
@@ -174,10 +162,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.patron_list = PatronListView(self.runner, self)
         self.patron_page = PatronPage(self.app, self.runner, self)
         self.patron_page.erase_targets = self._erase_targets  # backups an erasure cleans
-        self.patrons_area = QStackedWidget(self)
-        self.patrons_area.setObjectName("patronsArea")
-        self.patrons_area.addWidget(self.patron_list)
-        self.patrons_area.addWidget(self.patron_page)
+        self.patrons_area = PatronsArea(self.patron_list, self.patron_page, self)
         self.patron_list.open_patron.connect(self.open_patron)
         self.patron_list.new_patron_requested.connect(self.new_patron)
         self.patron_list.exported.connect(
@@ -383,7 +368,7 @@ class MainWindow(BackupActions, QMainWindow):
 
     # -- who is signed in (issue 9) ------------------------------------------------
     def allowed_areas(self) -> set[str]:
-        return ROLE_AREAS.get(self.app.current_role() or "", set())
+        return areas_for(self.app.current_role())
 
     def apply_role(self) -> None:
         """Show only the areas of the signed-in role; name them in the title."""
@@ -610,26 +595,8 @@ class MainWindow(BackupActions, QMainWindow):
         if area not in self._stale:
             return
         self._stale.discard(area)
-        if area == PATRONS:
-            self.patron_list.refresh()
-            if self.patron_page.patron_id is not None:
-                self.patron_page.refresh()
-        elif area == BOX_OFFICE:
-            self.box_office.refresh()
-        elif area == REPORTS:
-            self.reports.refresh()
-        elif area == LADDER:
-            self.ladder_view.refresh()
-        elif area == DUPLICATES:
-            self.duplicates.refresh()
-        elif area == THANK_YOUS:
-            self.thank_yous.refresh()
-        elif area == FOLLOW_UPS:
-            self.follow_ups.refresh()
-        elif area == DOOR:
-            self.door_view.refresh()
-        elif area == AUDIT:
-            self.audit_view.refresh()
+        if BY_KEY[area].refreshes:
+            self.pages[area].refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:
