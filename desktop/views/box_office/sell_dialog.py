@@ -256,7 +256,31 @@ class SellDialog(QDialog):
         self.setWindowTitle(self.tr("Sell tickets"))
         self.setMinimumWidth(900)
 
-        # -- performance --------------------------------------------------------
+        self._build_performance_choice(performances)
+        buyer_card = self._build_buyer()
+        tickets_card = self._build_tickets_and_payment()
+        form = self._build_form(buyer_card, tickets_card)
+        done = self._build_done_page()
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(form)
+        self.pages.addWidget(done)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.addWidget(self.pages)
+
+        self.performance_combo.currentIndexChanged.connect(lambda _i: self._load_performance())
+        self.finder.chosen_changed.connect(self.update_total)
+        index = self.performance_combo.findData(performance_id) if performance_id else 0
+        self.performance_combo.setCurrentIndex(max(0, index))
+        self._load_performance()
+        if patron is not None:
+            self.finder.show_patron(patron)
+            self.set_mode(FIND)
+        else:
+            self.set_mode(WALK_UP)
+
+    # -- building (one part of the form each) ---------------------------------------------
+    def _build_performance_choice(self, performances: list[dict]) -> None:
         self.performance_combo = QComboBox(self)
         self.performance_combo.setObjectName("performanceChoice")
         for row in performances:
@@ -264,7 +288,8 @@ class SellDialog(QDialog):
         self.seats_label = QLabel(self)
         self.seats_label.setObjectName("seatsLeft")
 
-        # -- buyer ----------------------------------------------------------------
+    def _build_buyer(self) -> QFrame:
+        """Who is buying: a walk-up buyer's form, a patron on file, or nobody."""
         self.walk_up_button = QPushButton(self.tr("Walk-up buyer"), self)
         self.find_button = QPushButton(self.tr("Patron on file"), self)
         self.mode_group = QButtonGroup(self)
@@ -283,7 +308,7 @@ class SellDialog(QDialog):
         self.anonymous_button.clicked.connect(lambda: self.set_mode(ANONYMOUS))
 
         self.walk_up = WalkUpForm(self)
-        self.finder = PatronFinder(runner, self)
+        self.finder = PatronFinder(self.runner, self)
         self.anonymous_panel = QFrame(self)
         self.anonymous_panel.setObjectName("warningPanel")
         warning = QLabel(self.tr(
@@ -326,7 +351,9 @@ class SellDialog(QDialog):
         buyer.addWidget(self.buyer_stack, 1)
         buyer.addWidget(self.anonymous_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        # -- tickets and payment ---------------------------------------------------------
+        return buyer_card
+
+    def _build_tickets_and_payment(self) -> QFrame:
         self.levels_box = QGridLayout()
         self.levels_box.setHorizontalSpacing(12)
         self.levels_box.setVerticalSpacing(6)
@@ -366,7 +393,9 @@ class SellDialog(QDialog):
         tickets.addStretch(1)
         tickets.addWidget(self.total_label)
 
-        # -- buttons and the whole form --------------------------------------------------
+        return tickets_card
+
+    def _build_form(self, buyer_card: QFrame, tickets_card: QFrame) -> QWidget:
         self.general_error = error_label(self)
         self.general_error.setObjectName("problemBanner")
         self.sell_button, self.cancel_button, buttons = dialog_buttons(
@@ -395,7 +424,10 @@ class SellDialog(QDialog):
         form_layout.addWidget(self.general_error)
         form_layout.addLayout(buttons)
 
-        # -- after the sale ----------------------------------------------------------------
+        return form
+
+    def _build_done_page(self) -> QWidget:
+        """What the seller sees after a sale: the tickets to print, sell more or done."""
         self.done_title = heading("", self, name="subheading")
         self.done_title.setWordWrap(True)
         self.done_detail = QLabel(self)
@@ -426,23 +458,7 @@ class SellDialog(QDialog):
         done_layout.addStretch(1)
         done_layout.addLayout(done_buttons)
 
-        self.pages = QStackedWidget(self)
-        self.pages.addWidget(form)
-        self.pages.addWidget(done)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.addWidget(self.pages)
-
-        self.performance_combo.currentIndexChanged.connect(lambda _i: self._load_performance())
-        self.finder.chosen_changed.connect(self.update_total)
-        index = self.performance_combo.findData(performance_id) if performance_id else 0
-        self.performance_combo.setCurrentIndex(max(0, index))
-        self._load_performance()
-        if patron is not None:
-            self.finder.show_patron(patron)
-            self.set_mode(FIND)
-        else:
-            self.set_mode(WALK_UP)
+        return done
 
     # -- state ------------------------------------------------------------------------
     @property
