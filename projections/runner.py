@@ -24,8 +24,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
@@ -37,6 +35,7 @@ from projections.database import (
     open_readmodels,
 )
 from projections.side_process import SideRebuild, StoreOpener
+from projections.stored_events import select_batch
 
 ProgressFn = Callable[[int, int], None]
 Handler = Callable[[Database, Any, int], None]
@@ -380,47 +379,11 @@ class ReadModelRunner:
 
     def _select(self, plan: Plan, start: int,
                 stop: int) -> tuple[int, int, list[tuple[int, Any, tuple]]]:  # fmt: skip
-        """The next batch: (last id read or 0, how many read, [(id, stored event, routes)]).
-
-        Only events some projection handles are returned. On eventsourcing's
-        SQLite store a batch is the next ``batch_size`` notification ids, read as
-        plain tuples, and only handled ones become stored-event objects (most of a
-        rebuild's reading cost otherwise); any other store goes through
-        ``select_notifications``.
-        """
-        recorder = self.recorder
-        routes_for = plan.routes
-        if isinstance(recorder, SQLiteApplicationRecorder):
-            # Topics already known to be read by no projection stay in the store (their
-            # rows are not even fetched); a topic not seen before still comes through.
-            ignored = plan.ignored_topics()
-            skip = f" AND topic NOT IN ({','.join('?' * len(ignored))})" if ignored else ""
-            last = min(stop, start + self.batch_size - 1)  # a batch: batch_size notifications
-            with recorder.datastore.transaction(commit=False) as cursor:
-                cursor.execute(
-                    "SELECT rowid, originator_id, originator_version, topic, state"
-                    f" FROM {recorder.events_table_name}"
-                    f" WHERE rowid >= ? AND rowid <= ?{skip} ORDER BY rowid",
-                    (start, last, *ignored),
-                )
-                rows = cursor.fetchall()
-            convert = recorder.convert_originator_id
-            selected = []
-            for nid, originator_id, version, topic, state in rows:
-                routes = routes_for(topic)
-                if routes:
-                    stored = StoredEvent(convert(originator_id), version, topic, state)
-                    selected.append((nid, stored, routes))
-            return last, last - start + 1, selected
-        notifications = recorder.select_notifications(start=start, limit=self.batch_size, stop=stop)
-        if not notifications:
-            return 0, 0, []
-        selected = []
-        for notification in notifications:
-            routes = routes_for(notification.topic)
-            if routes:
-                selected.append((notification.id, notification, routes))
-        return notifications[-1].id, len(notifications), selected
+        """The next batch of events some projection of ``plan`` reads (see
+        ``projections/stored_events.py``): topics already known to be read by none
+        stay in the store; a topic not seen before still comes through."""
+        return select_batch(self.recorder, start, stop, self.batch_size, plan.routes,
+                            plan.ignored_topics())  # fmt: skip
 
     def _apply(self, db: Database, plan: Plan, selected, positions: dict[str, int], last: int,
                final: bool = True, collect_erasures: bool = True) -> None:  # fmt: skip
