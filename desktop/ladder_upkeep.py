@@ -18,6 +18,7 @@ from desktop.background import BackgroundRunner, Cancelled, run_with_progress
 from desktop.settings import Settings, loyalty_thresholds
 from domain.loyalty import LoyaltyThresholds
 from projections import ladder
+from projections.runner import ReadModelRunner
 
 
 def recompute_work(progress, runner, rules: LoyaltyThresholds) -> int:
@@ -40,8 +41,13 @@ class LadderUpkeep(QObject):
     #: a sentence for the status bar
     message = Signal(str)
 
-    def __init__(self, runner, settings: Settings | None, background: BackgroundRunner,
-                 parent: QWidget | None = None):  # fmt: skip
+    def __init__(
+        self,
+        runner: ReadModelRunner,
+        settings: Settings | None,
+        background: BackgroundRunner,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.runner = runner
         self.settings = settings

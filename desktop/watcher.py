@@ -12,13 +12,15 @@ import contextlib
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from projections.runner import ReadModelRunner
+
 
 class ReadModelWatcher(QObject):
     #: emitted on the GUI thread, at most once per event-loop turn
     changed = Signal(int)
     _heard_signal = Signal(int)
 
-    def __init__(self, runner, parent: QObject | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QObject | None = None):
         super().__init__(parent)
         self._runner = runner
         self._position = 0

@@ -34,8 +34,10 @@ from desktop.views.box_office.performance_dialog import (
 )
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.widgets import heading, size_columns, table_view
+from domain.application import Houselights
 from projections import box_office
 from projections import patron_directory as directory
+from projections.runner import ReadModelRunner
 
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -45,7 +47,7 @@ class BoxOfficeView(OrderActions, QWidget):
     message = Signal(str)
     open_patron = Signal(str)
 
-    def __init__(self, app, runner, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -7,13 +7,14 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from desktop.formatting import parse_cents
 from desktop.views.patrons.patron_action_dialog import PatronActionDialog
+from domain.application import Houselights
 from domain.errors import ValidationError
 
 FUNDS = ("General fund", "Education", "New productions", "Building")
 
 
 class DonationDialog(PatronActionDialog):
-    def __init__(self, app, patron: dict, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, patron: dict, parent: QWidget | None = None):
         super().__init__(
             app, patron, self.tr("Record a donation"),
             self.tr("A gift from {name}. It waits on the Thank-yous list until "

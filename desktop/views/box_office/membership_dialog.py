@@ -7,13 +7,14 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
 from desktop.formatting import parse_cents
 from desktop.views.patrons.patron_action_dialog import PatronActionDialog
+from domain.application import Houselights
 from domain.errors import ValidationError
 
 LEVELS = ("Friend", "Supporter", "Patron circle")
 
 
 class MembershipDialog(PatronActionDialog):
-    def __init__(self, app, patron: dict, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, patron: dict, parent: QWidget | None = None):
         super().__init__(
             app, patron, self.tr("Start a membership"),
             self.tr("{name} becomes a member from the first day to the last day below.")

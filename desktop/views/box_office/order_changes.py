@@ -25,8 +25,10 @@ from desktop.models.performance_table import PerformanceTableModel
 from desktop.views.box_office.sell_dialog import performance_label
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections import box_office
+from projections.runner import ReadModelRunner
 
 
 class RefundDialog(QMessageBox):
@@ -34,7 +36,7 @@ class RefundDialog(QMessageBox):
 
     refunded = Signal(dict)
 
-    def __init__(self, app, runner, order_id: str, buyer: str = "",
+    def __init__(self, app: Houselights, runner: ReadModelRunner, order_id: str, buyer: str = "",
                  parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
         self.app = app
@@ -92,8 +94,8 @@ class ExchangeDialog(QDialog):
 
     def __init__(
         self,
-        app,
-        runner,
+        app: Houselights,
+        runner: ReadModelRunner,
         codes: list[str],
         performance: dict,
         performances: list[dict],

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.models.price_levels import PriceLevelModel
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
+from domain.application import Houselights
 from domain.errors import ValidationError
 
 NEW_PRODUCTION, NEW_PERFORMANCE, EDIT_PERFORMANCE = "new_production", "new_performance", "edit"
@@ -59,7 +60,7 @@ class PerformanceDialog(QDialog):
 
     def __init__(
         self,
-        app,
+        app: Houselights,
         mode: str,
         performance: dict | None = None,
         productions: list[dict] | None = None,

@@ -38,12 +38,14 @@ from desktop.models.patron_table import PatronTableModel
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
+from domain.application import Houselights
 from domain.box_office import PAYMENTS, order_total
 from domain.errors import (
     HouselightsError,
     NotEnoughSeats,
 )
 from projections import patron_directory as directory
+from projections.runner import ReadModelRunner
 
 WALK_UP, FIND, ANONYMOUS = 0, 1, 2
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -139,7 +141,7 @@ class PatronFinder(QWidget):
     chosen_changed = Signal()
     DELAY_MS = 120
 
-    def __init__(self, runner, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.search_field = QLineEdit(self)
@@ -238,8 +240,8 @@ class SellDialog(QDialog):
 
     def __init__(
         self,
-        app,
-        runner,
+        app: Houselights,
+        runner: ReadModelRunner,
         performances: list[dict],
         performance_id: str | None = None,
         patron: dict | None = None,

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 from desktop.formatting import parse_cents
 from desktop.views.box_office.sell_dialog import performance_label
 from desktop.views.patrons.patron_action_dialog import PatronActionDialog
+from domain.application import Houselights
 from domain.errors import ValidationError
 
 
 class SubscriptionDialog(PatronActionDialog):
-    def __init__(self, app, patron: dict, performances: list[dict],
+    def __init__(self, app: Houselights, patron: dict, performances: list[dict],
                  parent: QWidget | None = None):  # fmt: skip
         super().__init__(
             app, patron, self.tr("Sell a subscription"),

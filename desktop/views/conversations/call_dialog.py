@@ -38,8 +38,10 @@ from desktop.views.widgets import (
     show_error,
     show_field_errors,
 )
+from domain.application import Houselights
 from domain.conversations import REASONS
 from projections import patron_directory as directory
+from projections.runner import ReadModelRunner
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -59,7 +61,13 @@ class CallDialog(QDialog):
 
     logged = Signal(dict)
 
-    def __init__(self, app, runner, patron: dict | None = None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        app: Houselights,
+        runner: ReadModelRunner,
+        patron: dict | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -38,6 +38,7 @@ from desktop.views.widgets import (
     stop_task,
     table_view,
 )
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from imports.chat_formats import read_chat_file, read_chat_text
 from imports.chat_import import import_chats
@@ -84,7 +85,7 @@ class ImportChatsDialog(QDialog):
     #: the report after an import finished (or was cancelled after saving some)
     imported = Signal(dict)
 
-    def __init__(self, app, background, settings=None, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, background, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.background = background

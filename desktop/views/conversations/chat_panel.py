@@ -30,8 +30,10 @@ from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import dialog_buttons, error_label, show_error
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections import patron_directory as directory
+from projections.runner import ReadModelRunner
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -41,7 +43,7 @@ class LinkChatDialog(QDialog):
 
     linked = Signal(str)
 
-    def __init__(self, app, runner, chat: dict, parent=None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, chat: dict, parent=None):
         super().__init__(parent)
         self.app = app
         self.chat = chat
@@ -108,7 +110,7 @@ class ChatPanel(QWidget):
     open_patron = Signal(str)
     message = Signal(str)
 
-    def __init__(self, app, runner, parent=None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent=None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -33,7 +33,9 @@ from desktop.models.conversations import ChatTableModel, FollowUpTableModel
 from desktop.views.conversations.chat_panel import ChatPanel
 from desktop.views.conversations.quick_answers import QuickAnswersPanel
 from desktop.views.widgets import heading, size_columns, table_view
+from domain.application import Houselights
 from projections import conversations
+from projections.runner import ReadModelRunner
 
 FOLLOW_UPS_TAB, WAITING_TAB, CHATS_TAB, ANSWERS_TAB = range(4)
 
@@ -41,7 +43,9 @@ FOLLOW_UPS_TAB, WAITING_TAB, CHATS_TAB, ANSWERS_TAB = range(4)
 class ChatList(QWidget):
     """A table of chats beside the chosen chat; ``search`` adds a search field."""
 
-    def __init__(self, app, runner, search: bool, name: str, parent=None):
+    def __init__(
+        self, app: Houselights, runner: ReadModelRunner, search: bool, name: str, parent=None
+    ):
         super().__init__(parent)
         self.runner = runner
         self.search_field: QLineEdit | None = None
@@ -123,7 +127,7 @@ class FollowUpsView(QWidget):
     log_call_requested = Signal()
     import_chats_requested = Signal()
 
-    def __init__(self, app, runner, parent=None, today=None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent=None, today=None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

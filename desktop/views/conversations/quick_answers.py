@@ -41,7 +41,9 @@ from desktop.views.widgets import (
     size_columns,
     table_view,
 )
+from domain.application import Houselights
 from projections import conversations
+from projections.runner import ReadModelRunner
 
 SHORTCUT = "Ctrl+Space"
 _SLASH_WORD = re.compile(r"/(\w*)$")
@@ -177,7 +179,7 @@ class QuickAnswerInserter(QObject):
 class QuickAnswerDialog(QDialog):
     """Add or edit one answer."""
 
-    def __init__(self, app, answer: dict | None = None, parent=None):
+    def __init__(self, app: Houselights, answer: dict | None = None, parent=None):
         super().__init__(parent)
         self.app = app
         self.answer = answer
@@ -244,7 +246,7 @@ class QuickAnswersPanel(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, app, runner, parent=None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent=None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

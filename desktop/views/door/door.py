@@ -49,9 +49,11 @@ from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 from desktop.views.widgets import heading
 from domain import door as rules
 from domain import loyalty
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from domain.ticket_codes import grouped, is_own_code
 from projections import door
+from projections.runner import ReadModelRunner
 
 PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
 
@@ -98,8 +100,14 @@ class DoorView(QWidget):
     #: volunteer door mode (door only until the PIN is typed) switched on or off
     door_mode_changed = Signal(bool)
 
-    def __init__(self, app, runner, settings=None, sounds: VerdictSounds | None = None,
-                 parent: QWidget | None = None):  # fmt: skip
+    def __init__(
+        self,
+        app: Houselights,
+        runner: ReadModelRunner,
+        settings=None,
+        sounds: VerdictSounds | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("doorView")
         self.app = app

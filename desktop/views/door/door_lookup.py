@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from projections import door
+from projections.runner import ReadModelRunner
 
 HOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -29,7 +30,7 @@ class DoorLookupDialog(QDialog):
     #: the codes to admit, chosen by the volunteer
     admit_requested = Signal(list)
 
-    def __init__(self, runner, performance_id: str, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, performance_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.performance_id = performance_id

@@ -29,8 +29,10 @@ from desktop.formatting import local_date, money
 from desktop.models.base import SortProxy
 from desktop.models.duplicate_pairs import DuplicatePairModel
 from desktop.views.widgets import heading, size_columns, table_view
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections import duplicates
+from projections.runner import ReadModelRunner
 
 
 def find_work(progress, runner) -> list[dict]:
@@ -114,7 +116,9 @@ class MergeDialog(QMessageBox):
 
     merged = Signal(dict)
 
-    def __init__(self, app, duplicate: dict, survivor: dict, parent: QWidget | None = None):
+    def __init__(
+        self, app: Houselights, duplicate: dict, survivor: dict, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.app = app
         self.duplicate, self.survivor = duplicate, survivor
@@ -154,7 +158,9 @@ class DuplicatesView(QWidget):
     #: something was merged, dismissed or exported; a message for the status bar
     message = Signal(str)
 
-    def __init__(self, app, runner, background, parent: QWidget | None = None):
+    def __init__(
+        self, app: Houselights, runner: ReadModelRunner, background, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -11,9 +11,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop.formatting import local_date
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections import patron_directory as directory
 from projections import patron_merges
+from projections.runner import ReadModelRunner
 
 
 class UnmergeDialog(QMessageBox):
@@ -21,7 +23,9 @@ class UnmergeDialog(QMessageBox):
 
     unmerged = Signal(dict)
 
-    def __init__(self, app, duplicate: dict, survivor: dict, parent: QWidget | None = None):
+    def __init__(
+        self, app: Houselights, duplicate: dict, survivor: dict, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.app = app
         self.duplicate = duplicate
@@ -58,7 +62,7 @@ class MergeBar(QFrame):
     open_patron = Signal(str)
     message = Signal(str)
 
-    def __init__(self, app, runner, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -40,6 +40,7 @@ from desktop.views.widgets import (
     stop_task,
     table_view,
 )
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from imports.sales_file import SalesFile, read_sales_file
 from imports.sales_import import import_sales
@@ -75,7 +76,7 @@ class ImportSalesDialog(QDialog):
     #: emitted with the report after a real (not dry) import finished or was cancelled
     imported = Signal(dict)
 
-    def __init__(self, app, background, settings=None, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, background, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.background = background

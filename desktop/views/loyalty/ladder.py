@@ -34,6 +34,7 @@ from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import heading, size_columns, table_view
 from domain import loyalty
 from projections import ladder
+from projections.runner import ReadModelRunner
 
 _STYLE = f"""
 QPushButton#figure {{ text-align: left; padding: 8px 12px; font-size: 11pt; }}
@@ -48,7 +49,7 @@ class LadderView(QWidget):
     #: a CSV file was written (path), for the status bar
     exported = Signal(str)
 
-    def __init__(self, runner, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("ladder")

@@ -46,9 +46,11 @@ from desktop.thank_you_letters import (
     recipients,
 )
 from desktop.views.widgets import heading, size_columns, table_view
+from domain.application import Houselights
 from domain.errors import HouselightsError
 from domain.thank_yous import ATTENDANCE, DONATION
 from projections import thank_yous
+from projections.runner import ReadModelRunner
 
 ALL = ""
 #: more people than this never fit in one mailto: link (MAILTO_LIMIT characters)
@@ -76,7 +78,13 @@ class ThankYouView(QWidget):
     message = Signal(str)
     open_patron = Signal(str)
 
-    def __init__(self, app, runner, parent: QWidget | None = None, organization: str = ""):
+    def __init__(
+        self,
+        app: Houselights,
+        runner: ReadModelRunner,
+        parent: QWidget | None = None,
+        organization: str = "",
+    ):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressBar, QVBoxLay
 
 from desktop.background import BackgroundRunner
 from desktop.views.widgets import dialog_buttons, error_label, show_error
+from domain.application import Houselights
 from infrastructure.erasure import erase_patron
+from projections.runner import ReadModelRunner
 
 
 def matches(typed: str, name: str) -> bool:
@@ -28,8 +30,16 @@ class EraseDialog(QDialog):
     #: the erasure finished: the result of ``erase_patron``
     erased = Signal(dict)
 
-    def __init__(self, app, runner, patron: dict, parent: QWidget | None = None, *,
-                 data_dir: Path | None = None, backup_folders: Iterable[Path] = ()):  # fmt: skip
+    def __init__(
+        self,
+        app: Houselights,
+        runner: ReadModelRunner,
+        patron: dict,
+        parent: QWidget | None = None,
+        *,
+        data_dir: Path | None = None,
+        backup_folders: Iterable[Path] = (),
+    ):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
+from domain.application import Houselights
 
 
 class PatronActionDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, app, patron: dict, title: str, intro: str, save_text: str,
+    def __init__(self, app: Houselights, patron: dict, title: str, intro: str, save_text: str,
                  payments: dict[str, str], parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
         self.app = app

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
+from domain.application import Houselights
 from domain.errors import (
     HouselightsError,
     PossibleDuplicate,
@@ -115,7 +116,7 @@ class PatronDialog(QDialog):
     #: the user chose to open a patron already on file instead (their id)
     open_existing = Signal(str)
 
-    def __init__(self, app, row: dict | None = None, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, row: dict | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.row = dict(row) if row else None

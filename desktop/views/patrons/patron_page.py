@@ -36,10 +36,12 @@ from desktop.views.patrons.patron_ladder import LadderSection
 from desktop.views.patrons.patron_purchases import PurchasesPanel
 from desktop.views.patrons.timeline_detail import TimelineDetail
 from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
+from domain.application import Houselights
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from domain.personal_data import ERASED
 from projections import ladder, timeline
 from projections import patron_directory as directory
+from projections.runner import ReadModelRunner
 
 
 class ContactCard(QFrame):
@@ -138,7 +140,7 @@ class PatronPage(QWidget):
     #: something was saved or exported; a message for the status bar
     message = Signal(str)
 
-    def __init__(self, app, runner, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -28,7 +28,9 @@ from desktop.views.box_office.order_actions import ChosenOrder, OrderActions
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.box_office.subscription_dialog import SubscriptionDialog
 from desktop.views.widgets import FlowLayout, heading, size_columns, table_view
+from domain.application import Houselights
 from projections import box_office, ladder
+from projections.runner import ReadModelRunner
 
 
 class StatTile(QFrame):
@@ -106,7 +108,7 @@ class PurchasesPanel(OrderActions, QWidget):
 
     message = Signal(str)
 
-    def __init__(self, app, runner, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.runner = runner

@@ -20,6 +20,7 @@ from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.widgets import heading, table_view
 from projections import patron_directory as directory
+from projections.runner import ReadModelRunner
 
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -35,7 +36,7 @@ class PatronListView(QWidget):
     SEARCH_DELAY_MS = 120
     SEARCH_LIMIT = 200
 
-    def __init__(self, runner, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("patronList")

@@ -38,6 +38,7 @@ from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import heading, table_view
+from projections.runner import ReadModelRunner
 
 
 class ReportsView(QWidget):
@@ -46,7 +47,7 @@ class ReportsView(QWidget):
     #: a patron to open (double-click on a row of a report with a ``patron_key``)
     open_patron = Signal(str)
 
-    def __init__(self, runner, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("reports")

@@ -14,6 +14,7 @@ from desktop.models.audit_table import AuditModel
 from desktop.models.base import SortProxy
 from desktop.views.widgets import heading, size_columns, table_view
 from projections import audit
+from projections.runner import ReadModelRunner
 
 #: rows shown at most (the newest); the filter reaches further back
 LIMIT = 5000
@@ -22,7 +23,7 @@ LIMIT = 5000
 class AuditView(QWidget):
     exported = Signal(str)
 
-    def __init__(self, runner, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("audit")

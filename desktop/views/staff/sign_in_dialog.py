@@ -10,11 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.views.widgets import dialog_buttons, error_label, show_error
+from domain.application import Houselights
 from domain.errors import HouselightsError
 
 
 class SignInDialog(QDialog):
-    def __init__(self, app, parent: QWidget | None = None, name: str = ""):
+    def __init__(self, app: Houselights, parent: QWidget | None = None, name: str = ""):
         super().__init__(parent)
         self.app = app
         self.account: dict | None = None
@@ -65,7 +66,7 @@ class DoorUnlockDialog(SignInDialog):
     """Leaving volunteer door mode on a store with staff accounts: a manager or a
     box-office member signs in with their password and takes the workstation back."""
 
-    def __init__(self, app, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, parent: QWidget | None = None):
         super().__init__(app, parent)
         self.setObjectName("doorUnlockDialog")
         self.setWindowTitle(self.tr("Leave door mode"))

@@ -24,6 +24,7 @@ from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.staff_table import StaffModel
 from desktop.views.widgets import error_label, heading, show_error, size_columns, table_view
+from domain.application import Houselights
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from domain.roles import MANAGER, ROLE_LABELS, ROLES
 
@@ -32,7 +33,7 @@ class StaffDialog(QDialog):
     #: accounts changed (or the first manager signed in): the window re-applies roles
     changed = Signal()
 
-    def __init__(self, app, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.setWindowTitle(self.tr("Staff accounts"))
