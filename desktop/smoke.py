@@ -213,7 +213,6 @@ def check_camera_panel(qt_app) -> str:
     it must say so (not that Qt Multimedia or zbar is missing), and Qt's FFmpeg
     media plugin, which delivers camera frames, must have loaded."""
     from PySide6.QtCore import QEvent
-    from PySide6.QtMultimedia import QMediaFormat
 
     from desktop.views.door.camera_panel import CameraDialog
 
@@ -221,6 +220,8 @@ def check_camera_panel(qt_app) -> str:
     try:
         if dialog.camera_found is None:
             raise SmokeFailed(f"the camera panel cannot work: {dialog.problem}")
+        from PySide6.QtMultimedia import QMediaFormat
+
         decoders = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
         if not decoders:
             raise SmokeFailed("the camera panel cannot work: Qt's FFmpeg media plugin "
@@ -231,6 +232,23 @@ def check_camera_panel(qt_app) -> str:
         dialog.close()
         dialog.deleteLater()
         qt_app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def check_licences() -> str:
+    """The third-party licence notices Help -> About shows: in an installed app they
+    must come from its bundled ``licenses`` folder, and name the LGPL libraries."""
+    from infrastructure.bundled import bundle_folder
+    from infrastructure.third_party import INDEX, notices
+
+    bundle = bundle_folder()
+    if bundle is not None and not (bundle / "licenses" / INDEX).is_file():
+        raise SmokeFailed("the third-party licence notices are not in the bundle")
+    found = notices(bundle)
+    missing = {"Python", "Qt", "FFmpeg", "ZBar"} - {n.name for n in found}
+    if missing:
+        raise SmokeFailed(f"no licence notice for {', '.join(sorted(missing))}")
+    where = "bundled" if bundle is not None else "from the installed packages"
+    return f"{len(found)} third-party notices ({where})"
 
 
 def check_shared_rebuild(runner) -> str:
@@ -294,6 +312,7 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             report(f"sounds: {check_sounds(qt_app, data)}")
             report(f"camera: {check_camera_panel(qt_app)}")
             report(f"libraries: {check_libraries()}")
+            report(f"licences: {check_licences()}")
             report(f"rebuild: {check_shared_rebuild(services.runner)}")
             return {"verdict": result["verdict"], "shown": shown, "code": code,
                     "events": services.app.event_count()}  # fmt: skip
