@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -29,7 +29,18 @@ class Notice:
     name: str
     version: str
     license: str
-    text: str
+    #: the component's own notice (copyright lines, its licence file)
+    own: str
+    #: full licence texts it refers to, shared with others (LGPL-2.1.txt, ...)
+    shared: tuple[str, ...] = ()
+    #: where the shared texts are
+    folder: Path = NOTICES
+
+    @property
+    def text(self) -> str:
+        """The notice followed by the full text of each licence it refers to."""
+        parts = [self.own] + [(self.folder / f).read_text(encoding="utf-8") for f in self.shared]
+        return "\n\n".join(parts)
 
 
 def _normal(name: str) -> str:
@@ -112,10 +123,8 @@ def native_notices() -> list[Notice]:
     """Qt, FFmpeg, ZBar, ICU, ... (libraries that are no Python package)."""
     notices = []
     for entry in json.loads((NOTICES / "native.json").read_text(encoding="utf-8")):
-        texts = [entry["notice"]] + [(NOTICES / f).read_text(encoding="utf-8")
-                                     for f in entry["files"]]  # fmt: skip
         notices.append(Notice(entry["name"], entry["version"], entry["license"],
-                              "\n\n".join(texts)))  # fmt: skip
+                              entry["notice"], tuple(entry["files"])))  # fmt: skip
     return notices
 
 
@@ -137,20 +146,32 @@ def collect() -> list[Notice]:
     return [python_itself(), *native_notices(), *python_notices()]
 
 
-def write_notices(folder: Path, extra: list[Notice] = ()) -> Path:
-    """Write every notice (and ``extra`` ones) into ``folder`` for an installer to
-    bundle: one text file each, and the index the app reads. Returns the folder."""
+def write_notices(folder: Path) -> Path:
+    """Write every notice into ``folder`` for an installer to bundle: one text file
+    each, the full licence texts they share once, and the index the app reads.
+    Returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.txt"):  # a previous build's
         old.unlink()
     entries = []
-    for notice in [*collect(), *extra]:
-        file = re.sub(r"[^A-Za-z0-9.+-]+", "-", notice.name).strip("-") + ".txt"
+    for notice in collect():
+        file = re.sub(r"[^A-Za-z0-9.+-]+", "-", notice.name).strip("-") + ".notice.txt"
         (folder / file).write_text(f"{notice.name} {notice.version}\nLicence: {notice.license}"
-                                   f"\n\n{notice.text}\n", encoding="utf-8")  # fmt: skip
-        entries.append({**asdict(notice), "file": file})
+                                   f"\n\n{notice.own}\n", encoding="utf-8")  # fmt: skip
+        for shared in notice.shared:
+            (folder / shared).write_bytes((notice.folder / shared).read_bytes())
+        entries.append({"name": notice.name, "version": notice.version,
+                         "license": notice.license, "file": file,
+                         "shared": list(notice.shared)})  # fmt: skip
     (folder / INDEX).write_text(json.dumps(entries, indent=1), encoding="utf-8")
     return folder
+
+
+def _bundled(folder: Path, entry: dict) -> Notice:
+    written = (folder / entry["file"]).read_text(encoding="utf-8")
+    own = written.split("\n\n", 1)[-1].removesuffix("\n")  # as write_notices wrote it
+    return Notice(entry["name"], entry["version"], entry["license"], own,
+                  tuple(entry["shared"]), folder)  # fmt: skip
 
 
 def notices(bundle: Path | None = None) -> list[Notice]:
@@ -160,8 +181,8 @@ def notices(bundle: Path | None = None) -> list[Notice]:
         from infrastructure.bundled import bundle_folder
 
         bundle = bundle_folder()
-    index = bundle / "licenses" / INDEX if bundle else None
-    if index is not None and index.is_file():
-        return [Notice(e["name"], e["version"], e["license"], e["text"])
-                for e in json.loads(index.read_text(encoding="utf-8"))]  # fmt: skip
+    folder = bundle / "licenses" if bundle else None
+    if folder is not None and (folder / INDEX).is_file():
+        entries = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+        return [_bundled(folder, entry) for entry in entries]
     return collect()
