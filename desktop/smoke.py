@@ -304,7 +304,10 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             result = door.last_result
             shown = door.panel.title_label.text()
             if result["verdict"] != "admit":
-                raise SmokeFailed(f"the door said {shown!r} ({result['message']}) for {scanned}")
+                from desktop.door_check import verdict_words
+
+                why = result.get("message") or verdict_words(result)  # a problem has its own
+                raise SmokeFailed(f"the door said {shown!r} ({why}) for {scanned}")
             report(f"door: {shown} for ticket {code}")
             _wait(qt_app, lambda: door.house.admitted_label.text() == "1",
                   "the house count to show the admission", 20)  # fmt: skip
