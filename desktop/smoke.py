@@ -4,9 +4,12 @@ In a throwaway data folder (never the user's), with Qt's offscreen platform:
 a small demo organization is made, tonight's performance is scheduled with
 one ticket sold, the main window opens, the door view is shown, the ticket's
 code arrives as a USB scanner types it (key events within milliseconds, then
-Enter) and the door must say ADMIT. Then the libraries an installer might leave
-out are exercised once each (``check_libraries``). Exit status 0 then; any failure raises
-``SmokeFailed`` with the reason (the command prints it and exits 1).
+Enter) and the door must say ADMIT. Then the door's verdict sounds are loaded and
+played with Qt Multimedia (``check_sounds``), the camera panel is built as the
+Camera button builds it (``check_camera_panel``), and the libraries an installer
+might leave out are exercised once each (``check_libraries``). Exit status 0
+then; any failure raises ``SmokeFailed`` with the reason (the command prints it
+and exits 1).
 
 The installers' build runs the frozen app with ``--smoke`` before packaging,
 and CI does so on Linux.
@@ -84,7 +87,10 @@ def read_printed_barcode(code: str) -> str:
     try:
         read = decode(image)
     except BarcodeReadingProblem as problem:
-        raise SmokeFailed(f"zbar is missing: {problem}") from None
+        from infrastructure.bundled import zbar_load_problem
+
+        why = zbar_load_problem()  # names the missing library (MSVCR120.dll, ...)
+        raise SmokeFailed(f"zbar is missing: {why or problem}") from None
     if code not in read:
         raise SmokeFailed(f"zbar read {read!r} from the barcode of {code}")
     from pyzbar import zbar_library
@@ -160,6 +166,91 @@ def check_libraries() -> str:
     )
 
 
+#: set (to 1) by the installers' build, which provides a null audio output: then a
+#: computer without one fails the smoke run instead of skipping the playing
+REQUIRE_AUDIO = "HOUSELIGHTS_SMOKE_REQUIRE_AUDIO"
+
+
+def check_sounds(qt_app, folder) -> str:
+    """Load every door verdict sound with Qt Multimedia and play it to the end on
+    the default audio output (the build gives it a null one). Fails when Qt
+    Multimedia cannot be loaded, a sound does not load, or one does not play."""
+    from desktop.sounds import TONES, VerdictSounds, multimedia_problem
+
+    problem = multimedia_problem()
+    if problem:
+        raise SmokeFailed(f"the door sounds cannot play: Qt Multimedia does not load: {problem}")
+    from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
+
+    output = QMediaDevices.defaultAudioOutput()
+    if output.isNull():
+        if os.environ.get(REQUIRE_AUDIO) == "1":
+            raise SmokeFailed("the door sounds cannot play: this computer has no audio output")
+        return "Qt Multimedia loads; no audio output here, so none played"
+    sounds = VerdictSounds(folder)
+    sounds.prepare()
+    if not sounds.available:
+        raise SmokeFailed("the door sounds cannot play: Qt Multimedia did not load")
+    waiting = (QSoundEffect.Status.Null, QSoundEffect.Status.Loading)
+    for verdict in TONES:
+        effect = sounds.effect(verdict)
+        _wait(qt_app, lambda e=effect: e.status() not in waiting, f"the {verdict} sound to load")
+        if effect.status() != QSoundEffect.Status.Ready:
+            raise SmokeFailed(f"the {verdict} sound did not load on {output.description()!r}: "
+                              f"{effect.status().name}")  # fmt: skip
+        changes: list[bool] = []
+        effect.playingChanged.connect(lambda e=effect, c=changes: c.append(e.isPlaying()))
+        sounds.play(verdict)
+        _wait(qt_app, lambda c=changes: c[-2:] == [True, False],
+              f"the {verdict} sound to play to its end", 20)  # fmt: skip
+        if effect.status() != QSoundEffect.Status.Ready:
+            raise SmokeFailed(f"the {verdict} sound failed while playing")
+    return f"{len(TONES)} verdict sounds loaded and played on {output.description()!r}"
+
+
+def check_camera_panel(qt_app) -> str:
+    """Build the door's camera panel as the Camera button does. With no camera here
+    it must say so (not that Qt Multimedia or zbar is missing), and Qt's FFmpeg
+    media plugin, which delivers camera frames, must have loaded."""
+    from PySide6.QtCore import QEvent
+
+    from desktop.views.door.camera_panel import CameraDialog
+
+    dialog = CameraDialog()
+    try:
+        if dialog.camera_found is None:
+            raise SmokeFailed(f"the camera panel cannot work: {dialog.problem}")
+        from PySide6.QtMultimedia import QMediaFormat
+
+        decoders = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
+        if not decoders:
+            raise SmokeFailed("the camera panel cannot work: Qt's FFmpeg media plugin "
+                              "did not load (no media backend)")  # fmt: skip
+        found = "a camera started" if dialog.camera_found else "no camera here, as it says"
+        return f"camera panel built with the FFmpeg backend ({found})"
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+        qt_app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def check_licences() -> str:
+    """The third-party licence notices Help -> About shows: in an installed app they
+    must come from its bundled ``licenses`` folder, and name the LGPL libraries."""
+    from infrastructure.bundled import bundle_folder
+    from infrastructure.third_party import INDEX, notices
+
+    bundle = bundle_folder()
+    if bundle is not None and not (bundle / "licenses" / INDEX).is_file():
+        raise SmokeFailed("the third-party licence notices are not in the bundle")
+    found = notices(bundle)
+    missing = {"Python", "Qt", "FFmpeg", "ZBar"} - {n.name for n in found}
+    if missing:
+        raise SmokeFailed(f"no licence notice for {', '.join(sorted(missing))}")
+    where = "bundled" if bundle is not None else "from the installed packages"
+    return f"{len(found)} third-party notices ({where})"
+
+
 def check_shared_rebuild(runner) -> str:
     """Rebuild the read models as a long rebuild does, sharing it with a second process
     (in the frozen app that process is this program started again)."""
@@ -213,12 +304,18 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             result = door.last_result
             shown = door.panel.title_label.text()
             if result["verdict"] != "admit":
-                raise SmokeFailed(f"the door said {shown!r} ({result['message']}) for {scanned}")
+                from desktop.door_check import verdict_words
+
+                why = result.get("message") or verdict_words(result)  # a problem has its own
+                raise SmokeFailed(f"the door said {shown!r} ({why}) for {scanned}")
             report(f"door: {shown} for ticket {code}")
             _wait(qt_app, lambda: door.house.admitted_label.text() == "1",
                   "the house count to show the admission", 20)  # fmt: skip
             report(f"zbar: read the printed barcode with {read_printed_barcode(code)}")
+            report(f"sounds: {check_sounds(qt_app, data)}")
+            report(f"camera: {check_camera_panel(qt_app)}")
             report(f"libraries: {check_libraries()}")
+            report(f"licences: {check_licences()}")
             report(f"rebuild: {check_shared_rebuild(services.runner)}")
             return {"verdict": result["verdict"], "shown": shown, "code": code,
                     "events": services.app.event_count()}  # fmt: skip

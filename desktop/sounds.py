@@ -51,11 +51,23 @@ def write_tone(path: Path, notes: tuple[tuple[float, float], ...], volume: float
 
 def _sound_effect_class():
     """QSoundEffect, or None where QtMultimedia or its libraries are missing."""
-    try:
-        from PySide6.QtMultimedia import QSoundEffect
-    except (ImportError, OSError):
-        return None
+    return None if multimedia_problem() else _qsoundeffect()
+
+
+def _qsoundeffect():
+    from PySide6.QtMultimedia import QSoundEffect
+
     return QSoundEffect
+
+
+def multimedia_problem() -> str | None:
+    """None when QtMultimedia loads here, else the loader's reason (it names the
+    missing module or library, for the smoke test and the log)."""
+    try:
+        from PySide6.QtMultimedia import QSoundEffect  # noqa: F401
+    except (ImportError, OSError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 class VerdictSounds(QObject):
@@ -94,12 +106,22 @@ class VerdictSounds(QObject):
         if self._effect_class is None:
             return
         try:
-            effect = self._effects.get(verdict)
-            if effect is None:
-                effect = self._effect_class(self)
-                effect.setSource(QUrl.fromLocalFile(str(self.path(verdict))))
-                effect.setVolume(0.8)
-                self._effects[verdict] = effect
-            effect.play()
+            self.effect(verdict).play()
         except Exception:  # noqa: BLE001 - no audio device must never stop the door
             self._effect_class = None
+
+    @property
+    def available(self) -> bool:
+        """Whether QtMultimedia loaded (after ``prepare``): sounds can be played."""
+        return self._effect_class is not None
+
+    def effect(self, verdict: str):
+        """The QSoundEffect of ``verdict``, made and given its tone on first use
+        (``prepare`` first; needs ``available``)."""
+        effect = self._effects.get(verdict)
+        if effect is None:
+            effect = self._effect_class(self)
+            effect.setSource(QUrl.fromLocalFile(str(self.path(verdict))))
+            effect.setVolume(0.8)
+            self._effects[verdict] = effect
+        return effect

@@ -49,3 +49,89 @@ def use_bundled_zbar(folder: Path | None = None) -> Path | None:
 
     zbar_library.find_library = find_library
     return library
+
+
+def pe_imports(path: Path) -> list[str]:
+    """The DLL names a Windows library (PE file) imports, as its import table lists them.
+
+    Windows' own message for a library whose dependency is missing names only the
+    library (``Could not find module 'libzbar-64.dll' (or one of its
+    dependencies)``); this tells which dependencies to look for."""
+    import struct
+
+    data = Path(path).read_bytes()
+    if data[:2] != b"MZ":
+        raise ValueError(f"{path} is not a Windows library")
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    if data[pe : pe + 4] != b"PE\0\0":
+        raise ValueError(f"{path} is not a Windows library")
+    sections, optional_size = struct.unpack_from("<H12xH", data, pe + 6)
+    optional = pe + 24
+    magic = struct.unpack_from("<H", data, optional)[0]
+    directories = optional + (112 if magic == 0x20B else 96)  # PE32+ or PE32
+    import_rva = struct.unpack_from("<I", data, directories + 8)[0]  # directory 1: imports
+    table = [struct.unpack_from("<8xIIII", data, optional + optional_size + 40 * i)
+             for i in range(sections)]  # fmt: skip
+
+    def offset(rva: int) -> int:
+        for size, address, _raw_size, raw in table:
+            if address <= rva < address + max(size, _raw_size):
+                return rva - address + raw
+        raise ValueError(f"{path}: address {rva:#x} is in no section")
+
+    names, entry = [], offset(import_rva) if import_rva else None
+    while entry is not None:
+        name_rva = struct.unpack_from("<12xI", data, entry)[0]
+        if name_rva == 0:
+            break
+        start = offset(name_rva)
+        names.append(data[start : data.index(b"\0", start)].decode("ascii"))
+        entry += 20
+    return names
+
+
+def zbar_load_problem() -> str | None:
+    """None when pyzbar can load zbar, else why not, naming the missing library.
+
+    On Windows the DLLs zbar imports are tried one by one (``MSVCR120.dll``, the
+    Visual C++ 2013 runtime, is the one a build machine may lack); elsewhere the
+    loader's own message already names the missing file."""
+    from pyzbar import zbar_library
+
+    try:
+        zbar_library.load()
+    except (ImportError, OSError) as error:
+        problem = f"{type(error).__name__}: {error}"
+        if sys.platform == "win32":
+            missing = _missing_windows_imports()
+            if missing:
+                problem += f"; not found: {', '.join(missing)}"
+        return problem
+    return None
+
+
+def _missing_windows_imports() -> list[str]:
+    import ctypes
+    import os
+
+    import pyzbar
+
+    folder = Path(pyzbar.__file__).parent
+    fname, _dependencies = zbar_library_names()
+    if not (folder / fname).is_file():
+        return [fname]
+    missing = []
+    with os.add_dll_directory(str(folder)):  # type: ignore[attr-defined]
+        for name in pe_imports(folder / fname):
+            try:
+                ctypes.WinDLL(name)  # type: ignore[attr-defined]
+            except OSError:
+                missing.append(name)
+    return missing
+
+
+def zbar_library_names() -> tuple[str, list[str]]:
+    """pyzbar's Windows DLL and the DLLs it loads first (64- or 32-bit Python)."""
+    from pyzbar import zbar_library
+
+    return zbar_library._windows_fnames()

@@ -126,3 +126,29 @@ def test_the_window_and_the_app_carry_the_houselights_icon(window):
     assert not QApplication.windowIcon().isNull()
     assert not window.windowIcon().isNull()
     assert QApplication.windowIcon().availableSizes()[0].width() == 16
+
+
+def test_about_lists_the_third_party_licences_with_their_texts(about, qtbot):
+    qtbot.mouseClick(about.licences_button, Qt.MouseButton.LeftButton)
+    licences = about.licences_dialog
+    qtbot.waitExposed(licences)
+    rows = [licences.list.item(i).text() for i in range(licences.list.count())]
+    for component in ("Python", "Qt", "PySide6 and Shiboken6", "FFmpeg", "ZBar", "pyzbar",
+                      "eventsourcing", "PySide6_Essentials"):  # fmt: skip
+        assert any(row.startswith(f"{component} ") for row in rows), component
+    zbar = next(i for i, row in enumerate(rows) if row.startswith("ZBar "))
+    assert "LGPL-2.1-or-later" in rows[zbar]
+    licences.list.setFocus()
+    qtbot.keyClick(licences.list, Qt.Key.Key_Home)
+    for _ in range(zbar):
+        qtbot.keyClick(licences.list, Qt.Key.Key_Down)
+    text = licences.text.toPlainText()
+    assert text.startswith("ZBar ")
+    assert "Jeff Brown" in text and "GNU LESSER GENERAL PUBLIC LICENSE" in text
+    assert "Version 2.1, February 1999" in text
+    qt = next(i for i, row in enumerate(rows) if row.startswith("Qt "))
+    licences.list.setCurrentRow(qt)
+    assert "Version 3, 29 June 2007" in licences.text.toPlainText()  # LGPLv3 and GPLv3
+    pyzbar = next(i for i, row in enumerate(rows) if row.startswith("pyzbar "))
+    licences.list.setCurrentRow(pyzbar)
+    assert "MIT" in rows[pyzbar] and "Permission is hereby granted" in licences.text.toPlainText()

@@ -56,6 +56,8 @@ class CameraDialog(QDialog):
         self._decoding = False
         self._last_frame = 0.0
         self._recent: dict[str, float] = {}
+        #: whether Qt Multimedia found a camera (None: it was not asked)
+        self.camera_found: bool | None = None
         self.problem = zbar_problem() or multimedia_problem() or self._start_camera()
         if self.problem:
             self.message.setText(self.problem)
@@ -67,6 +69,7 @@ class CameraDialog(QDialog):
         from PySide6.QtMultimediaWidgets import QVideoWidget
 
         cameras = QMediaDevices.videoInputs()
+        self.camera_found = bool(cameras)
         if not cameras:
             return self.tr("No camera was found. Connect a webcam, or use a USB scanner.")
         self._camera = QCamera(cameras[0], self)

@@ -10,13 +10,17 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QPlainTextEdit,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.appicon import app_icon
 from desktop.diagnostics import app_version, copy_diagnostics
+from infrastructure.third_party import notices
 
 
 class AboutDialog(QDialog):
@@ -78,12 +82,20 @@ class AboutDialog(QDialog):
                     "No password is included.")
         )  # fmt: skip
         self.copy_button.clicked.connect(self.copy_diagnostics)
+        self.licences_button = QPushButton(self.tr("Third-party licences"), self)
+        self.licences_button.setToolTip(
+            self.tr("The software Houselights is made of (Qt, ZBar, Python, ...) "
+                    "and the licence of each.")
+        )  # fmt: skip
+        self.licences_button.clicked.connect(self.show_licences)
+        self.licences_dialog: LicencesDialog | None = None
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.setDefault(True)
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_folder_button)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.licences_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
 
@@ -91,6 +103,13 @@ class AboutDialog(QDialog):
         layout.addLayout(top)
         layout.addSpacing(8)
         layout.addLayout(buttons)
+
+    def show_licences(self) -> LicencesDialog:
+        if self.licences_dialog is None:
+            self.licences_dialog = LicencesDialog(self)
+        self.licences_dialog.show()
+        self.licences_dialog.raise_()
+        return self.licences_dialog
 
     def open_data_folder(self) -> bool:
         """Show the data folder in the file manager (Explorer, Finder, ...)."""
@@ -109,3 +128,51 @@ class AboutDialog(QDialog):
         )
         self.diagnostics_copied.emit(text)
         return text
+
+
+class LicencesDialog(QDialog):
+    """Each bundled third-party component with its version, licence and full text."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("licencesDialog")
+        self.setWindowTitle(self.tr("Third-party licences"))
+        self.resize(860, 560)
+        self.notices = notices()
+        intro = QLabel(
+            self.tr("Houselights is built with the following software. Each is used "
+                    "under the licence shown; the LGPL libraries (Qt, FFmpeg, ZBar) are "
+                    "separate files in the program's folder that you may replace."),
+            self,
+        )  # fmt: skip
+        intro.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.setObjectName("licenceList")
+        for notice in self.notices:
+            self.list.addItem(f"{notice.name} {notice.version} — {notice.license}")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("licenceText")
+        self.text.setReadOnly(True)
+        self.list.currentRowChanged.connect(self._show)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.text)
+        splitter.setSizes([330, 530])
+        close = QPushButton(self.tr("Close"), self)
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(row)
+        if self.notices:
+            self.list.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.notices):
+            notice = self.notices[row]
+            self.text.setPlainText(
+                f"{notice.name} {notice.version}\n{notice.license}\n\n{notice.text}"
+            )
