@@ -27,6 +27,7 @@ from domain.memberships_service import MembershipsService
 from domain.merging import MergingService
 from domain.patrons_service import PatronsService
 from domain.recording import RecordingContext
+from domain.rota_service import RotaService
 from domain.staff_service import StaffService
 from domain.store import Store
 from domain.thank_yous_service import ThankYousService
@@ -47,7 +48,8 @@ class Houselights:
         self.memberships = MembershipsService(self.store, self.patrons, self.box_office)
         self.door = DoorService(self.store, self.box_office)
         self.thank_yous = ThankYousService(self.store, self.patrons, self.memberships)
-        self.conversations = ConversationsService(self.store, self.patrons)
+        self.rota = RotaService(self.store, self.access)
+        self.conversations = ConversationsService(self.store, self.patrons, self.rota)
         self.erasure = ErasureService(self.store, self.access, self.patrons)
         self._routes = self._route_table()
 
@@ -57,6 +59,7 @@ class Houselights:
             "box_office": self.box_office, "order_changes": self.order_changes,
             "memberships": self.memberships, "door": self.door,
             "thank_yous": self.thank_yous, "conversations": self.conversations,
+            "rota": self.rota,
             "erasure": self.erasure,
         }  # fmt: skip
 

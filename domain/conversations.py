@@ -150,6 +150,7 @@ class FollowUp(Aggregate):
         self.source = source
         self.source_id = source_id
         self.done = False
+        self.assigned_to = ""
 
     @classmethod
     def schedule(cls, patron_id: str, due_on: date | str, text: str, source: str,
@@ -166,6 +167,19 @@ class FollowUp(Aggregate):
     @classmethod
     def create_id(cls, source: str, source_id: str) -> UUID:
         return follow_up_id(source, source_id)
+
+    def assign(self, name: str, stamp: dict) -> bool:
+        """Give the follow-up to someone (by name: a staff account or a volunteer)."""
+        name = clean_text(name)
+        if name == self.assigned_to:
+            return False
+        self._assigned(assigned_to=name, **stamp)
+        return True
+
+    @event("Assigned")
+    def _assigned(self, assigned_to: str, occurred_at: datetime, recorded_by: str,
+                  workstation: str):  # fmt: skip
+        self.assigned_to = assigned_to
 
     def mark_done(self, stamp: dict) -> bool:
         if self.done:

@@ -19,6 +19,7 @@ from domain.conversations import (
 )
 from domain.errors import ConversationNotFound, ValidationError
 from domain.patrons_service import PatronsService
+from domain.rota_service import RotaService
 from domain.store import Store, command
 
 #: the answers every organization starts with (staff edit them to fit)
@@ -52,9 +53,11 @@ def _first_line(text: str, width: int = 80) -> str:
 class ConversationsService:
     """Methods take and return simple values, like the rest of the service."""
 
-    def __init__(self, store: Store, patrons: PatronsService) -> None:
+    def __init__(self, store: Store, patrons: PatronsService, rota: RotaService | None = None):
         self.store = store
         self.patrons = patrons
+        #: the duty rota: a follow-up from a chat outside staffed hours goes to the next on duty
+        self.rota = rota
 
     def _conversation(self, kind: type, record_id: str | UUID, what: str):
         try:
@@ -222,6 +225,11 @@ class ConversationsService:
             follow_up = FollowUp.schedule(record.patron_id, follow_up_on, text, "chat",
                                           source_id, stamp)  # fmt: skip
             changed.append(follow_up)
+            # A chat that came in while nobody was on chat duty goes to the next on duty.
+            assignee = (self.rota.assignee_for_chat(record.started_at, stamp["occurred_at"])
+                        if self.rota is not None else "")  # fmt: skip
+            if assignee:
+                follow_up.assign(assignee, stamp)
         self.store.commit(*changed)
         return {"id": str(record.id), "follow_up_id": str(follow_up.id) if follow_up else None}
 

@@ -21,6 +21,10 @@ WORDS = {
     "Chat.Linked": "Chat linked to a patron",
     "Chat.NoteAdded": "Note added to a chat",
     "FollowUp.Scheduled": "Follow-up scheduled",
+    "FollowUp.Assigned": "Follow-up assigned to the next on duty",
+    "Rota.Opened": "Duty rota started",
+    "Rota.SlotAdded": "Put on the duty rota",
+    "Rota.SlotRemoved": "Taken off the duty rota",
     "Patron.MergedInto": "Patron record merged into another",
     "Patron.Absorbed": "Patron record took in a duplicate",
 }

@@ -76,6 +76,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "FollowUp.Scheduled": ("text",),
     "FollowUp.Done": (),
     "FollowUp.Undone": (),
+    "FollowUp.Assigned": (),  # a staff member's or volunteer's name, never a patron's
     # In a chat's messages, who wrote (name) and what (text); when and which side stay.
     "Chat.Imported": (
         "subject",
@@ -87,6 +88,10 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     ),  # fmt: skip
     "Chat.Linked": (),
     "Chat.NoteAdded": ("text",),
+    # The duty rota: staff and volunteers on duty (never erased with a patron).
+    "Rota.Opened": (),
+    "Rota.SlotAdded": ("name",),
+    "Rota.SlotRemoved": (),
     # Quick answers are the organization's own wording, shared by every workstation.
     "QuickAnswer.Added": (),
     "QuickAnswer.Edited": (),

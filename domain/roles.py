@@ -19,8 +19,8 @@ ROLES = tuple(ROLE_LABELS)
 #: what the door records: scans (admitted or refused) and undoing an admission
 DOOR_EVENTS = frozenset({"Ticket.Admitted", "Ticket.AdmissionUndone", "DoorScan.Recorded"})
 
-#: only a manager manages staff accounts and erases personal data
-MANAGER_ONLY_AGGREGATES = frozenset({"StaffMember", "StaffRoster"})
+#: only a manager manages staff accounts, the duty rota, and erases personal data
+MANAGER_ONLY_AGGREGATES = frozenset({"StaffMember", "StaffRoster", "Rota"})
 MANAGER_ONLY_EVENTS = frozenset({"Patron.Erased"})
 
 

@@ -7,6 +7,7 @@ from projections.door import DoorReadModel
 from projections.ladder import Ladder
 from projections.patron_directory import PatronDirectory
 from projections.patron_merges import PatronMerges
+from projections.support import SupportDesk
 from projections.thank_yous import ThankYouQueue
 from projections.timeline import Timeline
 
@@ -15,5 +16,5 @@ def all_projections():
     """Every projection of the app, in the order they are applied."""
     return [
         PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder(), PatronMerges(),
-        ThankYouQueue(), Conversations(), Audit(),
+        ThankYouQueue(), Conversations(), SupportDesk(), Audit(),
     ]  # fmt: skip

@@ -47,7 +47,7 @@ def chat_preview(messages: list[dict], width: int = 120) -> str:
 
 class Conversations(Projection):
     name = "conversations"
-    version = 1
+    version = 2  # 2: follow-ups name who they are assigned to
     tables = ("chats_fts", "chats", "calls", "follow_ups", "quick_answers", "conv_patrons")
     fts_triggers = {"chats_fts": ("chats_ai", "chats_au")}
 
@@ -59,6 +59,7 @@ class Conversations(Projection):
         self.on("FollowUp.Scheduled")(self._follow_up_scheduled)
         self.on("FollowUp.Done")(self._follow_up_done)
         self.on("FollowUp.Undone")(self._follow_up_undone)
+        self.on("FollowUp.Assigned")(self._follow_up_assigned)
         self.on("Chat.Imported")(self._chat_imported)
         self.on("Chat.Linked")(self._chat_linked)
         self.on("Chat.NoteAdded")(self._chat_noted)
@@ -85,7 +86,7 @@ class Conversations(Projection):
                 text TEXT NOT NULL, source TEXT NOT NULL, source_id TEXT NOT NULL,
                 done INTEGER NOT NULL DEFAULT 0, done_at TEXT NOT NULL DEFAULT '',
                 done_by TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL,
-                recorded_by TEXT NOT NULL
+                recorded_by TEXT NOT NULL, assigned_to TEXT NOT NULL DEFAULT ''
             );
             CREATE INDEX IF NOT EXISTS follow_ups_due ON follow_ups (done, due_on);
             CREATE TABLE IF NOT EXISTS chats (
@@ -167,6 +168,10 @@ class Conversations(Projection):
         db.conn.execute("UPDATE follow_ups SET done = 1, done_at = ?, done_by = ? WHERE id = ?",
                         (iso(e.occurred_at), e.recorded_by, str(e.originator_id)))  # fmt: skip
 
+    def _follow_up_assigned(self, db, e, position):
+        db.conn.execute("UPDATE follow_ups SET assigned_to = ? WHERE id = ?",
+                        (e.assigned_to, str(e.originator_id)))  # fmt: skip
+
     def _follow_up_undone(self, db, e, position):
         db.conn.execute("UPDATE follow_ups SET done = 0, done_at = '', done_by = '' WHERE id = ?",
                         (str(e.originator_id),))  # fmt: skip
@@ -242,9 +247,11 @@ def follow_ups(db: Database, today: date | None = None, include_done: bool = Fal
     where = "" if include_done else "WHERE f.done = 0"
     rows = _rows(db.conn.execute(
         "SELECT f.id, f.patron_id, coalesce(p.name, '') AS patron_name, f.due_on, f.text,"
-        " f.source, f.source_id, f.done, f.done_at, f.done_by, f.created_at, f.recorded_by"
+        " f.source, f.source_id, f.done, f.done_at, f.done_by, f.created_at, f.recorded_by,"
+        " f.assigned_to"
         f" FROM (SELECT id, {survivor_sql(db, 'patron_id')} AS patron_id, due_on, text, source,"
-        " source_id, done, done_at, done_by, created_at, recorded_by FROM follow_ups) f"
+        " source_id, done, done_at, done_by, created_at, recorded_by, assigned_to"
+        " FROM follow_ups) f"
         f" LEFT JOIN conv_patrons p ON p.id = f.patron_id {where}"
         " ORDER BY f.done, f.due_on, f.created_at LIMIT ?", (limit,),
     ))  # fmt: skip

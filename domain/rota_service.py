@@ -1,0 +1,109 @@
+"""Duty rota and support-report commands (issue 23).
+
+Only a manager changes the rota (the role table also refuses its events to anyone
+else); managers and box office read the support report. Methods take and return
+simple values, like the other services.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.access import Access
+from domain.roles import BOX_OFFICE, MANAGER
+from domain.rota import CHAT, Rota, RotaProblem, next_on_duty, staffed
+from domain.staff import StaffMember, staff_uuid
+from domain.store import Store, command
+from domain.support import support_figures
+
+
+class RotaService:
+    """Who is on chat and phone duty, and the support figures read against it."""
+
+    #: the organization's time zone for the rota and the report (None: this computer's)
+    local_zone: tzinfo | None = None
+
+    def __init__(self, store: Store, access: Access) -> None:
+        self.store = store
+        self.access = access
+
+    def _local(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
+        zone = zone or self.local_zone
+        return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+    def _rota(self) -> Rota | None:
+        try:
+            return self.store.get(Rota.ID)
+        except AggregateNotFoundError:
+            return None
+
+    def _account(self, name_or_id: str) -> StaffMember:
+        try:
+            member_id = UUID(str(name_or_id))
+        except ValueError:
+            member_id = staff_uuid(name_or_id)
+        try:
+            member = self.store.get(member_id)
+        except AggregateNotFoundError:
+            member = None
+        if not isinstance(member, StaffMember):
+            raise RotaProblem(
+                "staff",
+                f"There is no staff account called “{name_or_id}”. Pick an account from the "
+                "list, or put a volunteer on duty by name.",
+            )
+        return member
+
+    @command
+    def add_duty_slot(self, weekday, starts: str, ends: str, duty: str = "chat",
+                      staff: str = "", name: str = "",
+                      occurred_at: datetime | None = None) -> str:  # fmt: skip
+        """Put someone on duty: a staff account (``staff``: its name or id) or a volunteer
+        by plain ``name``. Returns the slot's id."""
+        self.access.require_role(MANAGER, what="change the duty rota")
+        staff_id = ""
+        if staff:
+            member = self._account(staff)
+            if not member.active:
+                raise RotaProblem("staff", f"{member.name}'s account is deactivated.")
+            staff_id, name = str(member.id), member.name
+        stamp = self.store.stamp(occurred_at)
+        rota = self._rota() or Rota.open(stamp)
+        slot_id = rota.add_slot(weekday, starts, ends, duty, name, staff_id, stamp)
+        self.store.commit(rota)
+        return slot_id
+
+    @command
+    def remove_duty_slot(self, slot_id: str, occurred_at: datetime | None = None) -> None:
+        self.access.require_role(MANAGER, what="change the duty rota")
+        rota = self._rota()
+        if rota is None:
+            raise RotaProblem("slot", "That duty slot is no longer on the rota.")
+        rota.remove_slot(slot_id, self.store.stamp(occurred_at))
+        self.store.commit(rota)
+
+    def duty_slots(self) -> list[dict]:
+        """Every slot, by weekday and start (from the rota itself, for commands)."""
+        rota = self._rota()
+        slots = list(rota.slots.values()) if rota else []
+        return sorted(slots, key=lambda s: (s["weekday"], s["starts"], s["name"].casefold()))
+
+    def assignee_for_chat(self, started_at: datetime, now: datetime,
+                          zone: tzinfo | None = None) -> str:  # fmt: skip
+        """Who a follow-up from a chat goes to: '' when the chat came in while someone
+        was on chat duty; else whoever is on chat duty at ``now``, or comes on next."""
+        slots = self.duty_slots()
+        if not slots or staffed(slots, self._local(started_at, zone), CHAT):
+            return ""
+        found = next_on_duty(slots, self._local(now, zone), CHAT)
+        return found["name"] if found else ""
+
+    def support_report(self, inquiries: list[dict], slots: list[dict],
+                       zone: tzinfo | None = None) -> dict:  # fmt: skip
+        """The support figures (``domain/support.py``) from the read model's inquiries and
+        rota; for managers and box office only."""
+        self.access.require_role(MANAGER, BOX_OFFICE, what="see the patron support report")
+        return support_figures(inquiries, slots, zone or self.local_zone)
