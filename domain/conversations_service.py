@@ -170,7 +170,12 @@ class ConversationsService:
         if existing is not None:
             return {"id": str(the_id), "new": False, "patron_id": existing.patron_id, "how": ""}
         if occurred_at is None:  # when the chat happened, not when it was imported
-            occurred_at = min(datetime.fromisoformat(m["at"]) for m in messages)
+            times = [datetime.fromisoformat(m["at"]) for m in messages if m.get("at")]
+            if not times:
+                raise ValidationError(
+                    "messages", "The chat's messages have no times: say when the chat happened."
+                )
+            occurred_at = min(times)
         stamp = self.store.stamp(occurred_at)
         chat = Chat(service=service, conversation_id=conversation_id.strip(),
                     subject=clean_text(subject), visitor_name=clean_text(visitor_name),

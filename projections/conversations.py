@@ -29,12 +29,13 @@ def transcript_text(messages: list[dict], visitor_name: str = "") -> str:
     """The whole chat as text, one message per line: '[14:01] Ada Lovelace: Hello!'."""
     lines = []
     for m in messages:
-        moment = datetime.fromisoformat(m["at"]).astimezone()
+        at = m.get("at") or ""
+        when = f"[{datetime.fromisoformat(at).astimezone():%H:%M}] " if at else ""
         who = m.get("name") or {"visitor": visitor_name or "Visitor", "agent": "Staff",
                                 "system": "System"}.get(m["sender"], m["sender"])  # fmt: skip
         if m["sender"] == "agent" and m.get("name"):
             who = f"{m['name']} (staff)"
-        lines.append(f"[{moment:%H:%M}] {who}: {m['text']}")
+        lines.append(f"{when}{who}: {m['text']}")
     return "\n".join(lines)
 
 
@@ -178,7 +179,7 @@ class Conversations(Projection):
 
     # -- chats ------------------------------------------------------------------------
     def _chat_imported(self, db, e, position):
-        ended = e.messages[-1]["at"] if e.messages else ""
+        ended = next((m["at"] for m in reversed(e.messages) if m.get("at")), "")
         db.conn.execute(
             "INSERT OR IGNORE INTO chats (id, service, conversation_id, started_at, ended_at,"
             " visitor_name, visitor_email, visitor_phone, subject, message_count, preview,"

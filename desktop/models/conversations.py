@@ -18,7 +18,7 @@ def day_text(iso_day: str) -> str:
 
 
 class FollowUpTableModel(RowTableModel):
-    STATUS, DUE, PATRON, WHAT, FROM, BY = range(6)
+    STATUS, DUE, PATRON, WHAT, FROM, BY, FOR = range(7)
 
     def headers(self) -> list[str]:
         return [
@@ -28,6 +28,7 @@ class FollowUpTableModel(RowTableModel):
             self.tr("What to do"),
             self.tr("From"),
             self.tr("Added by"),
+            self.tr("For"),
         ]
 
     def status_label(self, status: str) -> str:
@@ -62,6 +63,8 @@ class FollowUpTableModel(RowTableModel):
             return row["_from"]
         if column == self.BY:
             return row.get("recorded_by") or ""
+        if column == self.FOR:
+            return row.get("assigned_to") or ""
         return ""
 
     def sort_value(self, row: dict, column: int) -> Any:
@@ -75,6 +78,9 @@ class FollowUpTableModel(RowTableModel):
     def tooltip(self, row: dict, column: int) -> str | None:
         if column == self.WHAT:
             return row.get("text") or None
+        if column == self.FOR and row.get("assigned_to"):
+            return self.tr("The chat came in while nobody was on chat duty: it went to "
+                           "{who}, next on duty.").format(who=row["assigned_to"])
         if column == self.STATUS and row.get("done"):
             return self.tr("Done by {who} on {when}").format(
                 who=row.get("done_by") or "", when=local_date(row.get("done_at"))

@@ -155,7 +155,7 @@ class FollowUpsView(QWidget):
         f = FollowUpTableModel
         size_columns(
             self.table,
-            {f.STATUS: 100, f.DUE: 155, f.PATRON: 175, f.FROM: 70, f.BY: 130},
+            {f.STATUS: 100, f.DUE: 155, f.PATRON: 175, f.FROM: 70, f.BY: 130, f.FOR: 110},
             stretch=f.WHAT,
         )
         self.table.doubleClicked.connect(lambda _i: self.open_current())
