@@ -15,6 +15,8 @@
     houselights merge DUPLICATE SURVIVOR / houselights unmerge DUPLICATE
     houselights report attendance --json   sold, admitted, no-show rate per performance
     houselights report thank-yous --json   the thank-you queue and the share thanked in 7 days
+    houselights report support --json      inquiries by weekday and hour, first-reply times
+    houselights rota [--json]         who is on chat and phone duty (rota add/remove: a manager)
     houselights erase PATRON_ID [--yes]  erase a patron's personal data for good
     houselights staff add NAME --role manager   staff accounts (then --as NAME)
     houselights audit --json          who did what, when, from which workstation
@@ -36,6 +38,8 @@ from eventsourcing.persistence import PersistenceError
 from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
 from desktop.cli_backups import add_commands as add_backup_commands
 from desktop.cli_backups import check_before_opening, damaged_store_message
+from desktop.cli_support import COMMANDS as SUPPORT_COMMANDS
+from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_support
 from domain.errors import HouselightsError, UnreadableSalesFile
 from infrastructure.backups import DamagedStore
 from infrastructure.config import StoreConfigError, resolve
@@ -143,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
         "thank-yous", help="who waits for a thank-you, and the share thanked within 7 days"
     )
     thanks.add_argument("--json", action="store_true")
+    add_report_parser(which)
+    add_rota_parser(sub)
     add_erase_parser(sub)
     add_encryption_parser(sub)
     add_staff_parsers(sub)
@@ -777,6 +783,7 @@ REPORT_COMMANDS = {
     "ladder": cmd_report_ladder,
     "attendance": cmd_report_attendance,
     "thank-yous": cmd_report_thank_yous,
+    "support": cmd_report_support,
 }
 
 
@@ -837,6 +844,7 @@ COMMANDS = {
     "staff": cmd_staff,
     "audit": cmd_audit,
     **BACKUP_COMMANDS,
+    **SUPPORT_COMMANDS,
 }
 
 

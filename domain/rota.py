@@ -106,7 +106,7 @@ def check_slot(weekday, starts: str, ends: str, duty: str, name: str, staff_id: 
         if start < parse_time(other["ends"], "ends") and parse_time(other["starts"], "") < end:
             raise RotaProblem(
                 "starts",
-                f"{name} is already on duty on {WEEKDAY_NAMES[day]} from {other['starts']} to "
+                f"{other['name']} is already on duty on {WEEKDAY_NAMES[day]} from {other['starts']} to "
                 f"{other['ends']}; this slot overlaps it. Change that slot or pick other times.",
             )
     return slot
