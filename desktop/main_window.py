@@ -203,7 +203,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.thank_yous.message.connect(self.show_message)
         self.thank_yous.open_patron.connect(self.open_patron)
         self.pages[THANK_YOUS] = self.thank_yous
-        self.reports = ReportsView(self.runner, self)
+        self.reports = ReportsView(self.runner, self, app=self.app)
         self.reports.exported.connect(
             lambda path: self.show_message(self.tr("Saved {path}").format(path=path))
         )

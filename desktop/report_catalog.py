@@ -36,12 +36,15 @@ from sqlite_utils import Database
 
 from desktop.formatting import local_date, local_moment, money
 from desktop.loyalty_labels import rung_and_kind, rung_label
+from desktop.report_support import SHORT_DAYS, duration, support_rows, support_summary
 from projections import box_office, ladder, reports
 
-TEXT, INT, MONEY, PERCENT, MOMENT, DATE, MONTH = (
-    "text", "int", "money", "percent", "moment", "date", "month",
+TEXT, INT, MONEY, PERCENT, MOMENT, DATE, MONTH, DURATION = (
+    "text", "int", "money", "percent", "moment", "date", "month", "duration",
 )  # fmt: skip
-BAR, STACKED, PIE = "bar", "stacked", "pie"
+#: HEATMAP: rows are hours of the day with counts per weekday (d0..d6, Monday first) and
+#: the weekdays' inquiries while nobody was on duty (u0..u6), drawn as a grid
+BAR, STACKED, PIE, HEATMAP = "bar", "stacked", "pie", "heatmap"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,8 @@ class Column:
     key: str
     title: str
     kind: str = TEXT
+    #: pixels in the table (None: by kind of value)
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,17 +92,24 @@ class ReportDefinition:
     period: bool = False
     #: the row key holding a patron id: a double-click on the row opens that patron
     patron_key: str | None = None
+    #: rows(app, db, ...) read through the application service (which checks who may)
+    service: bool = False
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
-    def read(self, db: Database, period: tuple[date, date] | None = None) -> list[dict]:
-        """The rows; a period report needs ``period`` (first day, last day)."""
+    def read(self, db: Database, period: tuple[date, date] | None = None,
+             app=None) -> list[dict]:  # fmt: skip
+        """The rows; a period report needs ``period`` (first day, last day), a ``service``
+        report the application service ``app``."""
+        first = (app, db) if self.service else (db,)
+        if self.service and app is None:
+            raise ValueError(f"the report {self.key!r} is read through the service")
         if self.period:
             if period is None:
                 raise ValueError(f"the report {self.key!r} needs a period")
-            return self.rows(db, *period)
-        return self.rows(db)
+            return self.rows(*first, *period)
+        return self.rows(*first)
 
 
 def format_value(kind: str, value) -> str:
@@ -116,6 +128,8 @@ def format_value(kind: str, value) -> str:
         return local_date(value)
     if kind == MONTH:
         return datetime.strptime(value, "%Y-%m").strftime("%b %Y")
+    if kind == DURATION:
+        return duration(value)
     return str(value)
 
 
@@ -129,6 +143,8 @@ def export_value(kind: str, value):
         return round(int(value) / 100, 2)
     if kind == PERCENT:
         return round(float(value), 4)
+    if kind == DURATION:
+        return round(float(value))  # seconds
     return format_value(kind, value)
 
 
@@ -383,6 +399,34 @@ REPORTS: list[ReportDefinition] = [
         patron_key="patron_id",
     ),  # fmt: skip
 ]
+
+
+REPORTS.append(
+    ReportDefinition(
+        key="support",
+        title="Patron support",
+        description="When patrons reach out (imported chats and incoming calls, by weekday "
+        "and hour, in local time) and how fast staff answer chats: the time from the "
+        "visitor's first message to the first staff reply. Cells outlined in red had "
+        "inquiries while nobody was on duty (Calls & chats → Duty rota).",
+        columns=(
+            Column("hour_text", "Hour", TEXT, 110),
+            *(Column(f"d{d}", day, INT, 56) for d, day in enumerate(SHORT_DAYS)),
+            Column("inquiries", "Inquiries", INT, 90),
+            Column("chats", "Chats", INT, 70),
+            Column("calls", "Calls", INT, 70),
+            Column("median_seconds", "Median first reply", DURATION, 140),
+            Column("p90_seconds", "90% answered within", DURATION, 150),
+            Column("outside", "Nobody on duty", INT, 120),
+            Column("nobody", "Days nobody was on duty"),
+        ),
+        rows=support_rows,
+        chart=Chart(HEATMAP, lambda r: r["hour_text"], (), latest=None),
+        summary=support_summary,
+        period=True,
+        service=True,
+    )
+)
 
 
 def register(definition: ReportDefinition) -> None:

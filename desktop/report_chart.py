@@ -4,23 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import math
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
+    QLegend,
     QPieSeries,
+    QScatterSeries,
     QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene
 
-from desktop.report_catalog import MONEY, PIE, STACKED, ReportDefinition, chart_value
+from desktop.report_catalog import HEATMAP, MONEY, PIE, STACKED, ReportDefinition, chart_value
+from desktop.report_support import SHORT_DAYS
 
 #: the house palette for series, in order
 COLORS = ("#2f5d8a", "#e0a43a", "#5f9e6e", "#b5525c", "#7a6aa8", "#4a9bb0")
+#: a heatmap's shades, from a little demand to the most
+HEAT = ("#d6e4f0", "#a9c6e0", "#6f9fc9", "#3f76a8", "#1d4a75")
+GAP = "#c0392b"
 
 
 def tr(text: str) -> str:
@@ -49,6 +58,8 @@ def build_chart(definition: ReportDefinition, rows: Sequence[dict]) -> QChart:
     chart.setTitleFont(font)
     if spec.kind == PIE:
         _pie(chart, definition, shown)
+    elif spec.kind == HEATMAP:
+        _heatmap(chart, shown)
     else:
         _bars(chart, definition, shown)
     return chart
@@ -99,6 +110,79 @@ def _bars(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None
     values.applyNiceNumbers()
     if len(spec.series) == 1:
         chart.legend().hide()
+
+
+def heat_level(n: int, peak: int, levels: int = len(HEAT)) -> int:
+    """Which shade a cell of ``n`` gets when the busiest cell has ``peak`` (0 = lightest)."""
+    return max(0, min(levels - 1, math.ceil(n / peak * levels) - 1))
+
+
+def _heatmap(chart: QChart, rows: list[dict]) -> None:
+    """Hours of the day across, weekdays down (Monday on top); a darker square for more
+    inquiries; a red outline where inquiries came while nobody was on duty."""
+    peak = max((r[f"d{d}"] for r in rows for d in range(7)), default=0)
+    if not peak:
+        chart.setTitle(tr("No chats or incoming calls in this period."))
+        return
+    shades: list[QScatterSeries] = []
+    for level, color in enumerate(HEAT):
+        low = math.floor(peak * level / len(HEAT)) + 1
+        high = math.floor(peak * (level + 1) / len(HEAT))
+        if high < low:
+            continue
+        series = QScatterSeries()
+        series.setName(str(low) if low == high else f"{low}–{high}")
+        series.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+        series.setColor(QColor(color))
+        series.setBorderColor(QColor(color))
+        series.setProperty("level", level)
+        shades.append(series)
+    by_level = {s.property("level"): s for s in shades}
+    gaps = QScatterSeries()
+    gaps.setName(tr("Nobody on duty"))
+    gaps.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+    gaps.setColor(QColor(0, 0, 0, 0))
+    gaps.setPen(QPen(QColor(GAP), 2.5))
+    for row in rows:
+        for day in range(7):
+            n = row[f"d{day}"]
+            if n:
+                by_level[heat_level(n, peak)].append(row["hour"], 6 - day)
+            if row[f"u{day}"]:
+                gaps.append(row["hour"], 6 - day)
+    hours = QCategoryAxis()
+    hours.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    hours.setStartValue(-0.5)
+    for hour in range(0, 24, 2):
+        hours.append(f"{hour:02d}:00", hour)
+    hours.setRange(-0.5, 23.5)
+    days = QCategoryAxis()
+    days.setStartValue(-0.5)
+    for row_index, name in enumerate(reversed(SHORT_DAYS)):
+        days.append(tr(name), row_index + 0.5)
+    days.setRange(-0.5, 6.5)
+    for axis in (hours, days):
+        axis.setGridLineVisible(False)
+        small = QFont(axis.labelsFont())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
+        axis.setLabelsFont(small)
+    chart.addAxis(hours, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(days, Qt.AlignmentFlag.AlignLeft)
+    everything = [*shades, gaps] if gaps.count() else shades
+    for series in everything:
+        chart.addSeries(series)
+        series.attachAxis(hours)
+        series.attachAxis(days)
+    chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+
+    def fit(area: QRectF) -> None:
+        side = max(4.0, min(area.width() / 24, area.height() / 7) * 0.9)
+        for series in shades:
+            series.setMarkerSize(side)
+        gaps.setMarkerSize(max(4.0, side - 2))
+
+    chart.plotAreaChanged.connect(fit)
+    fit(chart.plotArea() if chart.plotArea().width() > 0 else QRectF(0, 0, 720, 210))
 
 
 def chart_image(definition: ReportDefinition, rows: Sequence[dict], width: int = 820,

@@ -95,8 +95,11 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
     (this computer's when None).
     """
     cells: Counter = Counter()
+    #: per hour of the day: inquiries on each weekday (d0..d6) and how many of them came
+    #: while nobody was on duty (u0..u6)
     by_hour = {h: {"hour": h, "inquiries": 0, "chats": 0, "calls": 0, "replies": [],
-                   **{f"d{d}": 0 for d in range(7)}} for h in range(24)}  # fmt: skip
+                   "outside": 0, **{f"d{d}": 0 for d in range(7)},
+                   **{f"u{d}": 0 for d in range(7)}} for h in range(24)}  # fmt: skip
     replies: list[float] = []
     unanswered = without_times = outside = chats = calls = 0
     uncovered: Counter = Counter()
@@ -129,6 +132,8 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
             row["calls"] += 1
         if not staffed(slots, local, DUTY_OF[kind]):
             outside += 1
+            row["outside"] += 1
+            row[f"u{day}"] += 1
             uncovered[(day, hour)] += 1
             uncovered_kinds.setdefault((day, hour), Counter())[kind] += 1
         if inquiry.get("reason"):

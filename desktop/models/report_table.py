@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from desktop.models.base import RowTableModel
 from desktop.report_catalog import (
     DATE,
+    DURATION,
     INT,
     MOMENT,
     MONEY,
@@ -19,9 +20,10 @@ from desktop.report_catalog import (
     format_value,
 )
 
-NUMBERS = (INT, MONEY, PERCENT)
+NUMBERS = (INT, MONEY, PERCENT, DURATION)
 #: column widths by kind of value (the first text column takes what is left)
-WIDTHS = {TEXT: 160, INT: 115, MONEY: 125, PERCENT: 105, MOMENT: 200, DATE: 120, MONTH: 100}
+WIDTHS = {TEXT: 160, INT: 115, MONEY: 125, PERCENT: 105, MOMENT: 200, DATE: 120, MONTH: 100,
+          DURATION: 130}  # fmt: skip
 
 
 def tr(text: str) -> str:

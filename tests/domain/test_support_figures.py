@@ -70,6 +70,8 @@ def test_reply_times_by_hour_of_day():
     evening = hours[19]
     assert (evening["inquiries"], evening["chats"], evening["calls"], evening["d1"]) == (3, 2, 1, 3)
     assert (evening["median_seconds"], evening["p90_seconds"]) == (360.0, 600.0)
+    assert (evening["outside"], evening["u1"]) == (3, 3)  # nobody on duty on Tuesday evening
+    assert (hours[9]["outside"], hours[9]["u0"]) == (1, 1)  # D came before chat duty began
     assert (hours[23]["d6"], hours[23]["median_seconds"]) == (1, 300.0)  # Sunday, not Monday
     assert (hours[9]["inquiries"], hours[9]["replied"], hours[9]["median_seconds"]) == (3, 1, 30.0)
     assert hours[3]["inquiries"] == 0 and hours[3]["median_seconds"] is None

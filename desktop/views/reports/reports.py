@@ -38,6 +38,8 @@ from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import heading, table_view
+from domain.application import Houselights
+from domain.errors import HouselightsError
 from projections.runner import ReadModelRunner
 
 
@@ -47,9 +49,12 @@ class ReportsView(QWidget):
     #: a patron to open (double-click on a row of a report with a ``patron_key``)
     open_patron = Signal(str)
 
-    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None):
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None,
+                 app: Houselights | None = None):  # fmt: skip
         super().__init__(parent)
         self.runner = runner
+        #: the application service, for reports read through it (``service=True``)
+        self.app = app
         self.setObjectName("reports")
         self.definition: ReportDefinition = REPORTS[0]
         self.rows: list[dict] = []
@@ -167,10 +172,13 @@ class ReportsView(QWidget):
     def refresh(self) -> None:
         definition = self.definition
         self.period_bar.setVisible(definition.period)
-        self.rows = definition.read(self.runner.db(), self.period())
         self.title.setText(tr(definition.title))
         self.description.setText(tr(definition.description))
-        summary = definition.summary(self.rows) if definition.summary else ""
+        try:
+            self.rows = definition.read(self.runner.db(), self.period(), app=self.app)
+            summary = definition.summary(self.rows) if definition.summary else ""
+        except HouselightsError as refused:  # e.g. a role that may not see this report
+            self.rows, summary = [], str(refused)
         if definition.period:
             summary = f"{self.period_text()} {summary}".strip()
         self.summary.setText(summary)
@@ -179,8 +187,9 @@ class ReportsView(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(definition.columns):
-            self.table.setColumnWidth(i, WIDTHS.get(column.kind, 120))
-        first_is_text = bool(definition.columns) and definition.columns[0].kind == TEXT
+            self.table.setColumnWidth(i, column.width or WIDTHS.get(column.kind, 120))
+        first_is_text = (bool(definition.columns) and definition.columns[0].kind == TEXT
+                         and definition.columns[0].width is None)  # fmt: skip
         stretch = 0 if first_is_text else len(definition.columns) - 1
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         old = self.chart_view.chart()

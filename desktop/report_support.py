@@ -1,0 +1,99 @@
+"""The "Patron support" report's rows and summary (issue 23).
+
+Rows come from the support read model through the service (``app.support_report``
+checks who may see them; the arithmetic is ``domain/support.py``): one row per hour
+of the day, with the inquiries of each weekday (the heatmap), the first-reply times
+of the chats that started in that hour, and the weekdays on which inquiries came in
+that hour while nobody was on duty. The summary names the rest: reply times overall,
+unanswered chats, the share outside staffed hours, the uncovered hours with the most
+demand first, and the most common reasons. Only QtCore is used.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication
+from sqlite_utils import Database
+
+from projections import support
+
+#: short weekday names, Monday first (translated when shown)
+SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Reports", text)
+
+
+def duration(seconds: float | None) -> str:
+    """'45 s', '3 min 20 s', '2 h 05 min'; '' for none."""
+    if seconds is None:
+        return ""
+    total = round(seconds)
+    if total < 60:
+        return _tr("{s} s").format(s=total)
+    if total < 3600:
+        minutes, rest = divmod(total, 60)
+        if not rest:
+            return _tr("{m} min").format(m=minutes)
+        return _tr("{m} min {s} s").format(m=minutes, s=f"{rest:02d}")
+    hours, rest = divmod(total // 60, 60)
+    return _tr("{h} h {m} min").format(h=hours, m=f"{rest:02d}")
+
+
+class SupportRows(list):
+    """The hour rows, carrying the whole report (``figures``) for the summary."""
+
+    figures: dict = {}
+
+
+def support_rows(app, db: Database, start: date, end: date) -> SupportRows:
+    figures = app.support_report(support.inquiries(db, start, end), support.rota(db))
+    rows = SupportRows()
+    for hour in figures["hours"]:
+        row = dict(hour)
+        row["hour_text"] = f"{hour['hour']:02d}:00–{(hour['hour'] + 1) % 24:02d}:00"
+        row["nobody"] = ", ".join(_tr(SHORT_DAYS[d]) for d in range(7) if hour[f"u{d}"])
+        rows.append(row)
+    rows.figures = figures
+    return rows
+
+
+def gap_text(gap: dict) -> str:
+    """'Tuesday 19:00–21:00: 14% of inquiries (9 chats, 2 calls), nobody on duty'."""
+    return _tr("{day} {start}–{end}: {share} of inquiries ({chats} chats, {calls} calls), "
+               "nobody on duty").format(
+        day=_tr(DAYS[gap["weekday"]]), start=f"{gap['from']:02d}:00",
+        end=f"{gap['to']:02d}:00", share=f"{gap['share']:.0%}", chats=gap["chats"],
+        calls=gap["calls"])  # fmt: skip
+
+
+def support_summary(rows: list[dict]) -> str:
+    figures = getattr(rows, "figures", None) or {}
+    if not figures.get("inquiries"):
+        return _tr("No chats or incoming calls in this period.")
+    reply = figures["first_reply_seconds"]
+    lines = [_tr(
+        "{n} inquiries ({chats} chats, {calls} incoming calls). First reply: median {median}, "
+        "90% within {p90}. {unanswered} chats never answered. {outside} arrived while "
+        "nobody was on duty."
+    ).format(n=f"{figures['inquiries']:,}", chats=f"{figures['chats']:,}",
+             calls=f"{figures['calls']:,}", median=duration(reply["median"]) or "–",
+             p90=duration(reply["p90"]) or "–", unanswered=f"{figures['unanswered']:,}",
+             outside=f"{figures['outside_staffed_hours']:.0%}")]  # fmt: skip
+    if figures["without_times"]:
+        lines[0] += " " + _tr(
+            "{n} chats have no times: counted, but left out of the reply times."
+        ).format(n=f"{figures['without_times']:,}")
+    gaps = figures["uncovered"][:3]
+    if gaps:
+        lines.append(_tr("Most demand with nobody on duty: {gaps}.").format(
+            gaps="; ".join(gap_text(g) for g in gaps)))  # fmt: skip
+    reasons = [f"{name} ({n})" for name, n in figures["reasons"][:5]]
+    answers = [f"{name} ({n})" for name, n in figures["quick_answers"][:5]]
+    if reasons or answers:
+        lines.append(_tr("Most common reasons: {reasons}. Quick answers used: {answers}.").format(
+            reasons=", ".join(reasons) or "–", answers=", ".join(answers) or "–"))  # fmt: skip
+    return "\n".join(lines)
