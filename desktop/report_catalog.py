@@ -36,7 +36,13 @@ from sqlite_utils import Database
 
 from desktop.formatting import local_date, local_moment, money
 from desktop.loyalty_labels import rung_and_kind, rung_label
-from desktop.report_support import SHORT_DAYS, duration, support_rows, support_summary
+from desktop.report_support import (
+    SHORT_DAYS,
+    duration,
+    support_details,
+    support_rows,
+    support_summary,
+)
 from projections import box_office, ladder, reports
 
 TEXT, INT, MONEY, PERCENT, MOMENT, DATE, MONTH, DURATION = (
@@ -94,6 +100,8 @@ class ReportDefinition:
     patron_key: str | None = None
     #: rows(app, db, ...) read through the application service (which checks who may)
     service: bool = False
+    #: more lines under the summary, in plain type (printed with it)
+    details: Callable[[list[dict]], str] | None = field(default=None, compare=False)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -423,6 +431,7 @@ REPORTS.append(
         rows=support_rows,
         chart=Chart(HEATMAP, lambda r: r["hour_text"], (), latest=None),
         summary=support_summary,
+        details=support_details,
         period=True,
         service=True,
     )

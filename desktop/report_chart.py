@@ -157,12 +157,14 @@ def _heatmap(chart: QChart, rows: list[dict]) -> None:
         hours.append(f"{hour:02d}:00", hour)
     hours.setRange(-0.5, 23.5)
     days = QCategoryAxis()
+    days.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
     days.setStartValue(-0.5)
     for row_index, name in enumerate(reversed(SHORT_DAYS)):
-        days.append(tr(name), row_index + 0.5)
+        days.append(tr(name), row_index)
     days.setRange(-0.5, 6.5)
     for axis in (hours, days):
         axis.setGridLineVisible(False)
+        axis.setTruncateLabels(False)
         small = QFont(axis.labelsFont())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
         axis.setLabelsFont(small)
@@ -174,6 +176,8 @@ def _heatmap(chart: QChart, rows: list[dict]) -> None:
         series.attachAxis(hours)
         series.attachAxis(days)
     chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # the rows need the height
+    chart.setTitle("")  # the report's title is right above it
 
     def fit(area: QRectF) -> None:
         side = max(4.0, min(area.width() / 24, area.height() / 7) * 0.9)

@@ -54,7 +54,7 @@ def support_rows(app, db: Database, start: date, end: date) -> SupportRows:
     rows = SupportRows()
     for hour in figures["hours"]:
         row = dict(hour)
-        row["hour_text"] = f"{hour['hour']:02d}:00–{(hour['hour'] + 1) % 24:02d}:00"
+        row["hour_text"] = f"{hour['hour']:02d}:00–{hour['hour'] + 1:02d}:00"
         row["nobody"] = ", ".join(_tr(SHORT_DAYS[d]) for d in range(7) if hour[f"u{d}"])
         rows.append(row)
     rows.figures = figures
@@ -62,12 +62,10 @@ def support_rows(app, db: Database, start: date, end: date) -> SupportRows:
 
 
 def gap_text(gap: dict) -> str:
-    """'Tuesday 19:00–21:00: 14% of inquiries (9 chats, 2 calls), nobody on duty'."""
-    return _tr("{day} {start}–{end}: {share} of inquiries ({chats} chats, {calls} calls), "
-               "nobody on duty").format(
+    """'Tuesday 19:00–21:00: 14% of inquiries, nobody on duty'."""
+    return _tr("{day} {start}–{end}: {share} of inquiries, nobody on duty").format(
         day=_tr(DAYS[gap["weekday"]]), start=f"{gap['from']:02d}:00",
-        end=f"{gap['to']:02d}:00", share=f"{gap['share']:.0%}", chats=gap["chats"],
-        calls=gap["calls"])  # fmt: skip
+        end=f"{gap['to']:02d}:00", share=f"{gap['share']:.0%}")  # fmt: skip
 
 
 def support_summary(rows: list[dict]) -> str:
@@ -76,9 +74,9 @@ def support_summary(rows: list[dict]) -> str:
         return _tr("No chats or incoming calls in this period.")
     reply = figures["first_reply_seconds"]
     lines = [_tr(
-        "{n} inquiries ({chats} chats, {calls} incoming calls). First reply: median {median}, "
-        "90% within {p90}. {unanswered} chats never answered. {outside} arrived while "
-        "nobody was on duty."
+        "{n} inquiries ({chats} chats, {calls} calls). First reply: median {median}, 90% "
+        "within {p90}. {unanswered} chats never answered. {outside} arrived while nobody "
+        "was on duty."
     ).format(n=f"{figures['inquiries']:,}", chats=f"{figures['chats']:,}",
              calls=f"{figures['calls']:,}", median=duration(reply["median"]) or "–",
              p90=duration(reply["p90"]) or "–", unanswered=f"{figures['unanswered']:,}",
@@ -87,13 +85,21 @@ def support_summary(rows: list[dict]) -> str:
         lines[0] += " " + _tr(
             "{n} chats have no times: counted, but left out of the reply times."
         ).format(n=f"{figures['without_times']:,}")
+    return lines[0]
+
+
+def support_details(rows: list[dict]) -> str:
+    """The uncovered hours with the most demand, and the most common reasons."""
+    figures = getattr(rows, "figures", None) or {}
+    if not figures.get("inquiries"):
+        return ""
+    lines = []
     gaps = figures["uncovered"][:3]
     if gaps:
-        lines.append(_tr("Most demand with nobody on duty: {gaps}.").format(
-            gaps="; ".join(gap_text(g) for g in gaps)))  # fmt: skip
-    reasons = [f"{name} ({n})" for name, n in figures["reasons"][:5]]
-    answers = [f"{name} ({n})" for name, n in figures["quick_answers"][:5]]
+        lines.append(_tr("Most demand: {gaps}.").format(gaps="; ".join(gap_text(g) for g in gaps)))
+    reasons = [f"{name} ({n})" for name, n in figures["reasons"][:4]]
+    answers = [f"{name} ({n})" for name, n in figures["quick_answers"][:4]]
     if reasons or answers:
-        lines.append(_tr("Most common reasons: {reasons}. Quick answers used: {answers}.").format(
+        lines.append(_tr("Reasons: {reasons}. Quick answers used: {answers}.").format(
             reasons=", ".join(reasons) or "–", answers=", ".join(answers) or "–"))  # fmt: skip
     return "\n".join(lines)

@@ -76,6 +76,10 @@ class ReportsView(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("subheading")
         self.summary.setWordWrap(True)
+        self.details = QLabel(self)
+        self.details.setObjectName("reportDetails")
+        self.details.setWordWrap(True)
+        self.details.hide()
 
         # -- the period (only for reports over a period) ------------------------------
         self.period_bar = PeriodChooser(
@@ -121,6 +125,7 @@ class ReportsView(QWidget):
         page.addWidget(self.description)
         page.addWidget(self.period_bar)
         page.addWidget(self.summary)
+        page.addWidget(self.details)
         page.addWidget(splitter, 1)
         page.addLayout(actions)
         layout = QHBoxLayout(self)
@@ -177,8 +182,11 @@ class ReportsView(QWidget):
         try:
             self.rows = definition.read(self.runner.db(), self.period(), app=self.app)
             summary = definition.summary(self.rows) if definition.summary else ""
+            details = definition.details(self.rows) if definition.details else ""
         except HouselightsError as refused:  # e.g. a role that may not see this report
-            self.rows, summary = [], str(refused)
+            self.rows, summary, details = [], str(refused), ""
+        self.details.setText(details)
+        self.details.setVisible(bool(details))
         if definition.period:
             summary = f"{self.period_text()} {summary}".strip()
         self.summary.setText(summary)
@@ -240,7 +248,7 @@ class ReportsView(QWidget):
             if path is None:
                 return None
         try:
-            written = save_report_pdf(path, self.definition, self.rows, self.summary.text())
+            written = save_report_pdf(path, self.definition, self.rows, self._summary_text())
         except OSError as error:
             tell_write_failed(self, error)
             return None
@@ -249,4 +257,9 @@ class ReportsView(QWidget):
 
     def print_(self, printer=None) -> bool:
         """The print dialog, then the report on paper; False when cancelled."""
-        return print_report(self, self.definition, self.rows, self.summary.text(), printer)
+        return print_report(self, self.definition, self.rows, self._summary_text(), printer)
+
+    def _summary_text(self) -> str:
+        """The summary and its details, as printed."""
+        details = self.details.text() if self.details.isVisibleTo(self) else ""
+        return "\n".join(t for t in (self.summary.text(), details) if t)
