@@ -99,9 +99,9 @@ QUICK_TEXT = {key: text for key, _title, text in DEFAULT_QUICK_ANSWERS}
 #: the demo rota: (weekdays, from, to, duty, who); its gaps are Monday before ten,
 #: chat on Monday, weekday evenings after six (but Fridays), and Sundays
 ROTA = (
-    ((1, 2, 3, 4, 5), "10:00", "14:00", "both", "Maria (box office)"),
+    ((1, 2, 3, 4, 5), "10:00", "14:00", "both", "Maria"),
     ((1, 2, 3, 4), "14:00", "18:00", "both", "Jo"),
-    ((4, 5), "17:00", "19:30", "chat", "Sam (volunteer)"),
+    ((4, 5), "17:00", "19:30", "chat", "Sam"),
     ((0,), "10:00", "13:00", "phone", "Tom"),
 )
 

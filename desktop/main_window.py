@@ -49,6 +49,8 @@ from desktop.views.box_office.box_office import BoxOfficeView
 from desktop.views.conversations.call_dialog import CallDialog
 from desktop.views.conversations.chat_import_dialog import ImportChatsDialog
 from desktop.views.conversations.follow_ups import WAITING_TAB, FollowUpsView
+from desktop.views.conversations.on_duty import OnDutyLabel
+from desktop.views.conversations.rota_dialog import RotaDialog
 from desktop.views.door.door import DoorView
 from desktop.views.duplicates.duplicates import DuplicatesView
 from desktop.views.forms import open_or_raise
@@ -119,6 +121,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.import_dialog: ImportSalesDialog | None = None
         self.call_dialog: CallDialog | None = None
         self.chat_import_dialog: ImportChatsDialog | None = None
+        self.rota_dialog: RotaDialog | None = None
         self.kiosk = False
         self.door_mode = False
 
@@ -317,8 +320,10 @@ class MainWindow(BackupActions, QMainWindow):
         self.catch_up_progress = QProgressBar(self)
         self.catch_up_progress.setTextVisible(False)
         self.catch_up_progress.hide()
+        self.on_duty = OnDutyLabel(self.runner, self)
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
+        bar.addPermanentWidget(self.on_duty)
         bar.addPermanentWidget(self.catch_up_progress)
         bar.addPermanentWidget(self.sync_label)
         bar.addPermanentWidget(self.store_label)
@@ -519,10 +524,13 @@ class MainWindow(BackupActions, QMainWindow):
         self.import_chats_action.triggered.connect(self.import_chats)
         self.follow_ups_action = QAction(self.tr("&Follow-ups"), self)
         self.follow_ups_action.triggered.connect(lambda: self.show_area(FOLLOW_UPS))
+        self.rota_action = QAction(self.tr("Duty &rota…"), self)
+        self.rota_action.triggered.connect(self.open_rota)
 
     def _conversation_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Calls && chats"))
-        for action in (self.log_call_action, self.import_chats_action, self.follow_ups_action):
+        for action in (self.log_call_action, self.import_chats_action, self.follow_ups_action,
+                       self.rota_action):  # fmt: skip
             menu.addAction(action)
 
     def log_call(self) -> CallDialog | None:
@@ -561,6 +569,20 @@ class MainWindow(BackupActions, QMainWindow):
 
         return open_or_raise(self, "chat_import_dialog", make, keep=True)
 
+    def open_rota(self) -> RotaDialog | None:
+        """Calls & chats → Duty rota (everyone but the door sees it; a manager edits it)."""
+        if FOLLOW_UPS not in self.allowed_areas():
+            return None
+        if self.rota_dialog is None:
+            self.rota_dialog = RotaDialog(self.app, self.runner, self)
+            self.rota_dialog.changed.connect(self.show_message)
+        else:
+            self.rota_dialog.refresh()
+        self.rota_dialog.show()
+        self.rota_dialog.raise_()
+        self.rota_dialog.activateWindow()
+        return self.rota_dialog
+
     def show_follow_up_badge(self) -> None:
         """'Follow-ups (3)' in the navigation while something is overdue or due today."""
         from projections.conversations import follow_up_counts
@@ -589,6 +611,9 @@ class MainWindow(BackupActions, QMainWindow):
         self._stale = set(AREAS)
         self._refresh_shown_area()
         self.show_follow_up_badge()
+        self.on_duty.refresh()
+        if self.rota_dialog is not None and self.rota_dialog.isVisible():
+            self.rota_dialog.refresh()
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()
