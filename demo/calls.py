@@ -137,8 +137,11 @@ DAY_WEIGHTS = {"chat": [sum(h) for h in CHAT_HOURS], "call": [sum(h) for h in CA
 
 
 def rota_slots() -> list[dict]:
-    return [{"weekday": day, "starts": starts, "ends": ends, "duty": duty, "name": name,
-             "staff_id": ""} for days, starts, ends, duty, name in ROTA for day in days]  # fmt: skip
+    return [
+        {"weekday": day, "starts": starts, "ends": ends, "duty": duty, "name": name, "staff_id": ""}
+        for days, starts, ends, duty, name in ROTA
+        for day in days
+    ]
 
 
 def _reach_out(rng: random.Random, earliest: datetime, now: datetime, kind: str) -> datetime:
@@ -300,8 +303,9 @@ def generate_calls(
                 rng.choice(CHAT_NOTES),
                 follow_up_on=due,
                 # noted once the chat was over (the next on duty gets it when nobody was)
-                occurred_at=min(now, datetime.fromisoformat(messages[-1]["at"])
-                                + timedelta(minutes=10)),
+                occurred_at=min(
+                    now, datetime.fromisoformat(messages[-1]["at"]) + timedelta(minutes=10)
+                ),
             )
             counts["follow_ups"] += 1
             counts["follow_ups_open"] += 1

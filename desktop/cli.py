@@ -38,8 +38,7 @@ from eventsourcing.persistence import PersistenceError
 from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
 from desktop.cli_backups import add_commands as add_backup_commands
 from desktop.cli_backups import check_before_opening, damaged_store_message
-from desktop.cli_support import COMMANDS as SUPPORT_COMMANDS
-from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_support
+from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_support, cmd_rota
 from domain.errors import HouselightsError, UnreadableSalesFile
 from infrastructure.backups import DamagedStore
 from infrastructure.config import StoreConfigError, resolve
@@ -783,7 +782,7 @@ REPORT_COMMANDS = {
     "ladder": cmd_report_ladder,
     "attendance": cmd_report_attendance,
     "thank-yous": cmd_report_thank_yous,
-    "support": cmd_report_support,
+    "support": lambda args: cmd_report_support(args, _services),
 }
 
 
@@ -844,7 +843,7 @@ COMMANDS = {
     "staff": cmd_staff,
     "audit": cmd_audit,
     **BACKUP_COMMANDS,
-    **SUPPORT_COMMANDS,
+    "rota": lambda args: cmd_rota(args, _services),
 }
 
 

@@ -6,7 +6,8 @@
     houselights rota remove SLOT_ID
 
 Kept out of cli.py so the commands stay together; cli.py calls
-``add_report_parser(which)`` and ``add_rota_parser(sub)``, and merges ``COMMANDS``.
+``add_report_parser(which)`` and ``add_rota_parser(sub)``, and runs the commands with
+its way of opening the store (``open_services(args, catch_up=...)``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,20 @@ def add_report_parser(which) -> None:
         "support", help="patron support: inquiries by weekday and hour, time to first reply, "
         "unanswered chats, the share outside staffed hours"
     )  # fmt: skip
-    support.add_argument("--from", dest="start", default="", metavar="DATE",
-                         help="first day (YYYY-MM-DD, local time); default: the first inquiry")
-    support.add_argument("--to", dest="end", default="", metavar="DATE",
-                         help="last day, included (YYYY-MM-DD); default: the latest inquiry")
+    support.add_argument(
+        "--from",
+        dest="start",
+        default="",
+        metavar="DATE",
+        help="first day (YYYY-MM-DD, local time); default: the first inquiry",
+    )
+    support.add_argument(
+        "--to",
+        dest="end",
+        default="",
+        metavar="DATE",
+        help="last day, included (YYYY-MM-DD); default: the latest inquiry",
+    )
     support.add_argument("--json", action="store_true")  # fmt: skip
 
 
@@ -82,16 +93,23 @@ def report_json(figures: dict, start: date | None, end: date | None) -> dict:
         "chats": figures["chats"],
         "calls": figures["calls"],
         "by_hour": figures["by_hour"],
-        "first_reply_seconds": {"median": figures["first_reply_seconds"]["median"],
-                                "p90": figures["first_reply_seconds"]["p90"]},  # fmt: skip
+        "first_reply_seconds": {
+            "median": figures["first_reply_seconds"]["median"],
+            "p90": figures["first_reply_seconds"]["p90"],
+        },  # fmt: skip
         "replied_chats_timed": figures["first_reply_seconds"]["chats"],
         "unanswered": figures["unanswered"],
         "without_times": figures["without_times"],
         "outside_staffed_hours": figures["outside_staffed_hours"],
-        "uncovered": [{k: r[k] for k in ("weekday", "from", "to", "inquiries", "chats", "calls",
-                                          "share")} for r in figures["uncovered"]],  # fmt: skip
-        "first_reply_by_hour": [[h["hour"], h["median_seconds"], h["p90_seconds"]]
-                                for h in figures["hours"] if h["replied"]],  # fmt: skip
+        "uncovered": [
+            {k: r[k] for k in ("weekday", "from", "to", "inquiries", "chats", "calls", "share")}
+            for r in figures["uncovered"]
+        ],  # fmt: skip
+        "first_reply_by_hour": [
+            [h["hour"], h["median_seconds"], h["p90_seconds"]]
+            for h in figures["hours"]
+            if h["replied"]
+        ],  # fmt: skip
         "reasons": figures["reasons"],
         "quick_answers": figures["quick_answers"],
     }
@@ -119,8 +137,10 @@ def report_text(figures: dict) -> str:
     if figures["reasons"]:
         lines.append("Call reasons: " + ", ".join(f"{n} ({c})" for n, c in figures["reasons"][:6]))
     if figures["quick_answers"]:
-        lines.append("Quick answers used: "
-                     + ", ".join(f"{n} ({c})" for n, c in figures["quick_answers"][:6]))
+        lines.append(
+            "Quick answers used: "
+            + ", ".join(f"{n} ({c})" for n, c in figures["quick_answers"][:6])
+        )
     lines.append("")
     lines.append("Hour   " + " ".join(f"{d[:3]:>4}" for d in WEEKDAY_NAMES) + "  median reply")
     for h in figures["hours"]:
@@ -130,20 +150,14 @@ def report_text(figures: dict) -> str:
     return "\n".join(lines)
 
 
-def _opened(args, catch_up: bool = True):
-    from desktop.cli import _services  # cli.py imports this module; no cycle at import time
-
-    return _services(args, catch_up=catch_up)
-
-
-def cmd_report_support(args) -> int:
+def cmd_report_support(args, open_services) -> int:
     """The figures as on Reports → Patron support; the service checks who may see them."""
     from projections import support
 
     start, end = _day(args.start, "from"), _day(args.end, "to")
     if start and end and end < start:
         raise ValidationError("to", "The last day (--to) is before the first (--from).")
-    services = _opened(args)
+    services = open_services(args, catch_up=True)
     try:
         db = services.runner.db()
         figures = services.app.support_report(support.inquiries(db, start, end), support.rota(db))
@@ -159,10 +173,10 @@ def slot_line(slot: dict) -> str:
             f"{slot['duty']:<5}  {who:<32} {slot['id']}")  # fmt: skip
 
 
-def cmd_rota(args) -> int:
+def cmd_rota(args, open_services) -> int:
     from projections import support
 
-    services = _opened(args, catch_up=args.action is None)
+    services = open_services(args, catch_up=args.action is None)
     try:
         if args.action == "add":
             slot_id = services.app.add_duty_slot(args.weekday, args.starts, args.ends, args.duty,
@@ -184,6 +198,3 @@ def cmd_rota(args) -> int:
         print(slot_line(slot))
     print(f"{len(slots)} duty slots" if slots else "Nobody is on the rota yet.")
     return 0
-
-
-COMMANDS = {"rota": cmd_rota}

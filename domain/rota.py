@@ -82,8 +82,10 @@ def check_slot(weekday, starts: str, ends: str, duty: str, name: str, staff_id: 
     if start == MINUTES_PER_DAY:
         raise RotaProblem("starts", "A duty cannot start at 24:00; start it at 00:00.")
     if end == start:
-        raise RotaProblem("ends", f"The duty starts and ends at {time_text(start)}: give it "
-                          "an end after its start.")
+        raise RotaProblem(
+            "ends",
+            f"The duty starts and ends at {time_text(start)}: give it an end after its start.",
+        )
     if end < start:
         raise RotaProblem(
             "ends",
@@ -106,8 +108,9 @@ def check_slot(weekday, starts: str, ends: str, duty: str, name: str, staff_id: 
         if start < parse_time(other["ends"], "ends") and parse_time(other["starts"], "") < end:
             raise RotaProblem(
                 "starts",
-                f"{other['name']} is already on duty on {WEEKDAY_NAMES[day]} from {other['starts']} to "
-                f"{other['ends']}; this slot overlaps it. Change that slot or pick other times.",
+                f"{other['name']} is already on duty on {WEEKDAY_NAMES[day]} from "
+                f"{other['starts']} to {other['ends']}; this slot overlaps it. Change that slot "
+                "or pick other times.",
             )
     return slot
 
@@ -166,9 +169,8 @@ def answers(slot: dict, kind: str) -> bool:
 
 
 def covers(slot: dict, weekday: int, minute: int) -> bool:
-    return (
-        slot["weekday"] == weekday
-        and parse_time(slot["starts"], "") <= minute < parse_time(slot["ends"], "")
+    return slot["weekday"] == weekday and parse_time(slot["starts"], "") <= minute < parse_time(
+        slot["ends"], ""
     )
 
 

@@ -154,8 +154,11 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
         "chats": chats,
         "calls": calls,
         "by_hour": [[d, h, n] for (d, h), n in sorted(cells.items())],
-        "first_reply_seconds": {"median": median(replies), "p90": percentile(replies, 0.9),
-                                "chats": len(replies)},  # fmt: skip
+        "first_reply_seconds": {
+            "median": median(replies),
+            "p90": percentile(replies, 0.9),
+            "chats": len(replies),
+        },  # fmt: skip
         "unanswered": unanswered,
         "without_times": without_times,
         "outside_staffed_hours": round(outside / total, 4) if total else None,

@@ -152,10 +152,15 @@ def inquiries(db: Database, start: date | None = None, end: date | None = None,
         "SELECT kind, started_at, question, replied, seconds, timed, reason, answers"
         f" FROM support_inquiries {clause} ORDER BY started_at, id", params,
     ).fetchall()  # fmt: skip
-    return [{"kind": kind, "started_at": started, "question": bool(question),
-             "replied": bool(replied), "seconds": seconds, "timed": bool(timed),
-             "reason": reason, "answers": json.loads(answers)}
-            for kind, started, question, replied, seconds, timed, reason, answers in rows]  # fmt: skip
+    keys = ("kind", "started_at", "question", "replied", "seconds", "timed", "reason", "answers")
+    found = []
+    for row in rows:
+        item = dict(zip(keys, row, strict=True))
+        for flag in ("question", "replied", "timed"):
+            item[flag] = bool(item[flag])
+        item["answers"] = json.loads(item["answers"])
+        found.append(item)
+    return found
 
 
 def rota(db: Database) -> list[dict]:

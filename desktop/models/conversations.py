@@ -79,8 +79,9 @@ class FollowUpTableModel(RowTableModel):
         if column == self.WHAT:
             return row.get("text") or None
         if column == self.FOR and row.get("assigned_to"):
-            return self.tr("The chat came in while nobody was on chat duty: it went to "
-                           "{who}, next on duty.").format(who=row["assigned_to"])
+            return self.tr(
+                "The chat came in while nobody was on chat duty: it went to {who}, next on duty."
+            ).format(who=row["assigned_to"])
         if column == self.STATUS and row.get("done"):
             return self.tr("Done by {who} on {when}").format(
                 who=row.get("done_by") or "", when=local_date(row.get("done_at"))

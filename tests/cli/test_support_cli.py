@@ -52,7 +52,9 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
     code, out, _ = run(capsys, "--data", data, "rota", "add", "mon", "09:00", "12:00",
                        "--duty", "phone", "--name", "Maria", "--json")  # fmt: skip
     assert code == 0 and json.loads(out)["name"] == "Maria"
-    assert run(capsys, "--data", data, "rota", "add", "Monday", "9:30", "12", "--name", "Jo")[0] == 0
+    assert (
+        run(capsys, "--data", data, "rota", "add", "Monday", "9:30", "12", "--name", "Jo")[0] == 0
+    )
 
     code, out, _ = run(capsys, "--data", data, "rota", "--json")
     slots = json.loads(out)
@@ -98,17 +100,27 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (("rota", "add", "Tuesday", "21:00", "19:00", "--name", "Jo"),
-         "The duty ends (19:00) before it starts (21:00)"),
-        (("rota", "add", "Tuesday", "19:00", "21:00", "--staff", "Nobody"),
-         "There is no staff account called “Nobody”"),
-        (("rota", "add", "Tuesday", "20:00", "22:00", "--name", "JO", "--duty", "phone"),
-         "Jo is already on duty on Tuesday from 19:00 to 21:00"),
-        (("rota", "add", "Tuesday", "19:00", "21:00", "--name", "Sam", "--duty", "email"),
-         "Choose the duty: chat, phone or both."),
+        (
+            ("rota", "add", "Tuesday", "21:00", "19:00", "--name", "Jo"),
+            "The duty ends (19:00) before it starts (21:00)",
+        ),
+        (
+            ("rota", "add", "Tuesday", "19:00", "21:00", "--staff", "Nobody"),
+            "There is no staff account called “Nobody”",
+        ),
+        (
+            ("rota", "add", "Tuesday", "20:00", "22:00", "--name", "JO", "--duty", "phone"),
+            "Jo is already on duty on Tuesday from 19:00 to 21:00",
+        ),
+        (
+            ("rota", "add", "Tuesday", "19:00", "21:00", "--name", "Sam", "--duty", "email"),
+            "Choose the duty: chat, phone or both.",
+        ),
         (("report", "support", "--from", "30/11/2026"), "“30/11/2026” is not a date"),
-        (("report", "support", "--from", "2026-12-01", "--to", "2026-11-01"),
-         "The last day (--to) is before the first (--from)."),
+        (
+            ("report", "support", "--from", "2026-12-01", "--to", "2026-11-01"),
+            "The last day (--to) is before the first (--from).",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(capsys, data, argv, message):

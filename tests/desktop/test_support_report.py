@@ -80,11 +80,15 @@ def test_the_table_by_hour_of_day(support):
 
 def test_the_summary_names_reply_times_the_gaps_and_the_reasons(support):
     text = support.summary.text() + "\n" + support.details.text()
-    assert ("8 inquiries (6 chats, 2 calls). First reply: median 3 min 30 s, 90% "
-            "within 10 min. 1 chats never answered. 62% arrived while nobody was on duty. "
-            "1 chats have no times: counted, but left out of the reply times.") in text
-    assert ("Most demand: Tuesday 19:00–20:00: 38% of inquiries, nobody on duty; Monday "
-            "09:00–10:00: 12% of inquiries, nobody on duty; Sunday 23:00–24:00: 12%") in text
+    assert (
+        "8 inquiries (6 chats, 2 calls). First reply: median 3 min 30 s, 90% "
+        "within 10 min. 1 chats never answered. 62% arrived while nobody was on duty. "
+        "1 chats have no times: counted, but left out of the reply times."
+    ) in text
+    assert (
+        "Most demand: Tuesday 19:00–20:00: 38% of inquiries, nobody on duty; Monday "
+        "09:00–10:00: 12% of inquiries, nobody on duty; Sunday 23:00–24:00: 12%"
+    ) in text
     assert "Reasons: Parking (1), Tickets (1). Quick answers used: –." in text
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import UTC, datetime
 
 import pytest
@@ -15,9 +14,7 @@ from tests.domain.support_example import LONDON
 TUESDAY_EVENING = datetime(2026, 7, 7, 19, 30, tzinfo=LONDON)
 
 
-def test_a_manager_puts_staff_and_volunteers_on_duty_and_every_workstation_sees_it(
-    store, open_app
-):
+def test_a_manager_puts_staff_and_volunteers_on_duty_and_every_workstation_sees_it(store, open_app):
     store.add_staff("Tom", "manager", password="manager-pass")
     store.sign_in("Tom", password="manager-pass")
     store.add_staff("Maria Lopez", "box office", password="box-office-pass")

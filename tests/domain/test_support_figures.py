@@ -86,8 +86,11 @@ def test_uncovered_hours_with_the_most_demand_first():
 
 
 def test_consecutive_uncovered_hours_make_one_range():
-    evening = [{"kind": "chat", "started_at": datetime(2026, 7, 7, h, 15, tzinfo=LONDON),
-                "question": True, "replied": True, "seconds": 60.0} for h in (19, 20, 22)]  # fmt: skip
+    evening = [
+        {"kind": "chat", "started_at": datetime(2026, 7, 7, h, 15, tzinfo=LONDON),
+         "question": True, "replied": True, "seconds": 60.0}
+        for h in (19, 20, 22)
+    ]  # fmt: skip
     ranges = support_figures(evening, [], LONDON)["uncovered"]
     assert [(r["from"], r["to"], r["inquiries"]) for r in ranges] == [(19, 21, 2), (22, 23, 1)]
 

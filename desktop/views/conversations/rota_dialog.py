@@ -14,7 +14,7 @@ shown under the form with nothing lost.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -206,8 +206,13 @@ class RotaDialog(QDialog):
 
     def _cell(self, day: int, hour: int) -> QTableWidgetItem:
         start, end = hour * 60, hour * 60 + 60
-        found = [s for s in self.slots if s["weekday"] == day
-                 and parse_time(s["starts"], "") < end and start < parse_time(s["ends"], "")]  # fmt: skip
+        found = [
+            s
+            for s in self.slots
+            if s["weekday"] == day
+            and parse_time(s["starts"], "") < end
+            and start < parse_time(s["ends"], "")
+        ]
         item = QTableWidgetItem(", ".join(s["name"] for s in found))
         if found:
             chat = any(answers(s, CHAT) for s in found)
@@ -239,8 +244,8 @@ class RotaDialog(QDialog):
             self.starts.setCurrentText(f"{min(hours):02d}:00")
             self.ends.setCurrentText(f"{max(hours) + 1:02d}:00")
         names = ", ".join(self.tr(DAYS[d]) for d in days)
-        self.days_label.setText(self.tr("Days: {days}").format(days=names) if days else
-                                self.tr("Select hours in the grid to choose the days."))  # fmt: skip
+        none = self.tr("Select hours in the grid to choose the days.")
+        self.days_label.setText(self.tr("Days: {days}").format(days=names) if days else none)
 
     # -- changing --------------------------------------------------------------------------
     def put_on_duty(self) -> list[str]:
