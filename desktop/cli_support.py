@@ -115,6 +115,10 @@ def report_json(figures: dict, start: date | None, end: date | None) -> dict:
     }
 
 
+def _n(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def report_text(figures: dict) -> str:
     lines = [f"Inquiries: {figures['inquiries']:,} ({figures['chats']:,} chats, "
              f"{figures['calls']:,} incoming calls)"]  # fmt: skip
@@ -123,17 +127,17 @@ def report_text(figures: dict) -> str:
     reply = figures["first_reply_seconds"]
     lines.append(f"First reply: median {duration(reply['median'])}, 90% within "
                  f"{duration(reply['p90'])} ({reply['chats']:,} chats)")  # fmt: skip
-    lines.append(f"Never answered: {figures['unanswered']:,} chats")
+    lines.append(f"Never answered: {_n(figures['unanswered'], 'chat')}")
     if figures["without_times"]:
         lines.append(f"Without times (counted, left out of reply times): "
-                     f"{figures['without_times']:,} chats")  # fmt: skip
+                     f"{_n(figures['without_times'], 'chat')}")  # fmt: skip
     lines.append(f"Outside staffed hours: {figures['outside_staffed_hours']:.0%}")
     if figures["uncovered"]:
         lines.append("Nobody on duty, the most demand first:")
         for r in figures["uncovered"][:8]:
             lines.append(f"  {WEEKDAY_NAMES[r['weekday']]:<9} {r['from']:02d}:00–{r['to']:02d}:00"
-                         f"  {r['share']:>4.0%} of inquiries ({r['chats']} chats, "
-                         f"{r['calls']} calls)")  # fmt: skip
+                         f"  {r['share']:>4.0%} of inquiries ({_n(r['chats'], 'chat')}, "
+                         f"{_n(r['calls'], 'call')})")  # fmt: skip
     if figures["reasons"]:
         lines.append("Call reasons: " + ", ".join(f"{n} ({c})" for n, c in figures["reasons"][:6]))
     if figures["quick_answers"]:

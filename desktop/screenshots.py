@@ -116,6 +116,26 @@ def _thank_you_and_report_shots(window, shot) -> None:
         window.reports.show_report(key)
         shot(window, name)
     _loyalty_movements_shot(window, shot)
+    _support_shots(window, shot)
+
+
+def _support_shots(window, shot) -> None:
+    """Patron support (issue 23): the heatmap of the last 90 days, and the duty rota with
+    the Tuesday-to-Thursday evening selected (a gap)."""
+    from PySide6.QtWidgets import QTableWidgetSelectionRange
+
+    from desktop.views.reports.period_chooser import PRESETS
+
+    window.show_area("reports")
+    window.reports.show_report("support")
+    window.reports.preset.setCurrentIndex(PRESETS.index(90))
+    shot(window, "report-support")
+    rota = window.open_rota()
+    rota.resize(1100, 700)
+    rota.grid.setRangeSelected(QTableWidgetSelectionRange(18, 1, 20, 3), True)
+    rota.who.setCurrentText("Sam")
+    shot(rota, "duty-rota")
+    rota.accept()
 
 
 def _loyalty_movements_shot(window, shot) -> None:

@@ -74,8 +74,8 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
 
     text = run(capsys, "--data", data, "report", "support")[1]
     assert "First reply: median 3 min 30 s, 90% within 10 min" in text
-    assert "Tuesday   19:00–20:00   38% of inquiries (2 chats, 1 calls)" in text
-    assert "Without times (counted, left out of reply times): 1 chats" in text
+    assert "Tuesday   19:00–20:00   38% of inquiries (2 chats, 1 call)" in text
+    assert "Without times (counted, left out of reply times): 1 chat" in text
 
     # Sunday alone: the chat that crossed midnight, answered after 5 minutes
     code, out, _ = run(capsys, "--data", data, "report", "support", "--from", "2026-07-05",
