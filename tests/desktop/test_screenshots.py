@@ -16,6 +16,7 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
             "patron-merged", "about", "settings", "settings-data"} <= names  # fmt: skip
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
     assert {"thank-yous", "report-attendance", "report-channels", "report-revenue-month"} <= names
+    assert {"report-support", "duty-rota"} <= names
     verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")
     assert {f"door-{v}" for v in verdicts} | {"door-ready", "door-find-by-name"} <= names
     window_shot = QImage(str(tmp_path / "shots" / "patrons.png"))
