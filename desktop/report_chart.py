@@ -18,11 +18,11 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QCoreApplication, QMargins, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
 from desktop.report_catalog import HEATMAP, MONEY, PIE, STACKED, ReportDefinition, chart_value
-from desktop.report_support import SHORT_DAYS
+from desktop.report_support import SHORT_DAYS, cell_text
 
 #: the house palette for series, in order
 COLORS = ("#2f5d8a", "#e0a43a", "#5f9e6e", "#b5525c", "#7a6aa8", "#4a9bb0")
@@ -174,6 +174,12 @@ def _heatmap(chart: QChart, rows: list[dict]) -> None:
         chart.addSeries(series)
         series.attachAxis(hours)
         series.attachAxis(days)
+    for series in everything:  # a square in words when the pointer rests on it
+        series.hovered.connect(
+            lambda point, state: QToolTip.showText(
+                QCursor.pos(), cell_text(rows, 6 - round(point.y()), round(point.x()))
+            ) if state else QToolTip.hideText()
+        )  # fmt: skip
     chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # the rows need the height
     chart.setTitle("")  # the report's title is right above it

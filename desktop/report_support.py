@@ -103,3 +103,22 @@ def support_details(rows: list[dict]) -> str:
         lines.append(_tr("Reasons: {reasons}. Quick answers used: {answers}.").format(
             reasons=", ".join(reasons) or "–", answers=", ".join(answers) or "–"))  # fmt: skip
     return "\n".join(lines)
+
+
+def cell_text(rows: list[dict], day: int, hour: int) -> str:
+    """A heatmap square in words: 'Tuesday 19:00–20:00: 4 inquiries, 3 while nobody was
+    on duty'."""
+    row = next((r for r in rows if r["hour"] == hour), None)
+    if row is None:
+        return ""
+    n, alone = row[f"d{day}"], row[f"u{day}"]
+    words = (
+        _tr("{day} {start}–{end}: {n} inquiry")
+        if n == 1
+        else _tr("{day} {start}–{end}: {n} inquiries")
+    )
+    text = words.format(
+        day=_tr(DAYS[day]), start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00", n=n)  # fmt: skip
+    if alone:
+        text += _tr(", {n} while nobody was on duty").format(n=alone)
+    return text

@@ -164,3 +164,44 @@ def test_on_duty_turns_at_the_start_of_a_slot_without_waiting(window, services, 
     assert "next on chat: Sam, Tue 19:00" in label.toolTip()
     assert "next on phone: Maria, Tue 10:00" in label.toolTip()
     QApplication.processEvents()
+
+
+def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(window, services, qtbot,
+                                                              monkeypatch):  # fmt: skip
+    import time
+
+    from desktop.main_window import FOLLOW_UPS
+    from desktop.models.conversations import FollowUpTableModel
+
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        app = services.app
+        app.add_duty_slot("Wednesday", "10:00", "12:00", "chat", name="Jo")
+        late = datetime(2026, 7, 7, 23, 10, tzinfo=LONDON).isoformat()  # a Tuesday night
+        app.record_chat("Crisp", "late", [
+            {"at": late, "sender": "visitor", "name": "Ada", "text": "Can I bring a pram?"},
+        ], visitor_email="ada@example.org")  # fmt: skip
+        window.show_area(FOLLOW_UPS)
+        view = window.follow_ups
+        view.show_tab(2)
+        qtbot.waitUntil(lambda: view.chats.model.rowCount() == 1)
+        view.chats.table.selectRow(0)
+        panel = view.chats.panel
+        qtbot.waitUntil(lambda: panel.note_edit.isEnabled())
+        panel.note_edit.setFocus()
+        qtbot.keyClicks(panel.note_edit, "Will ask front of house about prams.")
+        panel.follow_up.setChecked(True)
+        qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: panel.note_edit.toPlainText() == "")
+
+        view.show_tab(0)
+        model = view.model
+        qtbot.waitUntil(lambda: model.rowCount() == 1)
+        cell = model.index(0, FollowUpTableModel.FOR)
+        assert model.headerData(FollowUpTableModel.FOR, Qt.Orientation.Horizontal) == "For"
+        assert cell.data() == "Jo"
+        assert "nobody was on chat duty" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from desktop.main_window import REPORTS
 from desktop.report_catalog import REPORTS as DEFINITIONS
+from desktop.report_support import cell_text
 from tests.domain.support_example import CALLS, CHATS, STARTED
 from tests.poppler import needs_poppler, pdf_text
 
@@ -103,6 +104,9 @@ def test_the_heatmap_shades_demand_and_outlines_the_hours_nobody_covered(support
     assert {(p.x(), p.y()) for p in gaps.points()} == {(9, 6), (19, 5), (23, 0)}
     darkest = series[-2]
     assert {(p.x(), p.y()) for p in darkest.points()} == {(9, 6), (19, 5)}  # 3, the peak
+    assert cell_text(support.rows, 1, 19) == (
+        "Tuesday 19:00–20:00: 3 inquiries, 3 while nobody was on duty")  # fmt: skip
+    assert cell_text(support.rows, 0, 10) == "Monday 10:00–11:00: 1 inquiry"
 
 
 def test_a_new_duty_slot_shows_at_once(support, week, qtbot):
