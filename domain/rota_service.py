@@ -63,6 +63,14 @@ class RotaService:
                       occurred_at: datetime | None = None) -> str:  # fmt: skip
         """Put someone on duty: a staff account (``staff``: its name or id) or a volunteer
         by plain ``name``. Returns the slot's id."""
+        return self.add_duty_slots([weekday], starts, ends, duty, staff, name, occurred_at)[0]
+
+    @command
+    def add_duty_slots(self, weekdays: list, starts: str, ends: str, duty: str = "chat",
+                       staff: str = "", name: str = "",
+                       occurred_at: datetime | None = None) -> list[str]:  # fmt: skip
+        """The same hours on several weekdays, all or none (one refused day saves nothing).
+        Returns the slots' ids."""
         self.access.require_role(MANAGER, what="change the duty rota")
         staff_id = ""
         if staff:
@@ -72,9 +80,9 @@ class RotaService:
             staff_id, name = str(member.id), member.name
         stamp = self.store.stamp(occurred_at)
         rota = self._rota() or Rota.open(stamp)
-        slot_id = rota.add_slot(weekday, starts, ends, duty, name, staff_id, stamp)
+        added = [rota.add_slot(day, starts, ends, duty, name, staff_id, stamp) for day in weekdays]
         self.store.commit(rota)
-        return slot_id
+        return added
 
     @command
     def remove_duty_slot(self, slot_id: str, occurred_at: datetime | None = None) -> None:

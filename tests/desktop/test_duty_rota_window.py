@@ -73,6 +73,12 @@ def test_the_same_hours_on_several_days_and_a_staff_account(window, services, ro
     put_on_duty(qtbot, rota, "maria lopez", "both")
     assert slots(window) == [(d, "10:00", "14:00", "both", "Maria Lopez", True)
                              for d in range(1, 6)]  # fmt: skip
+    # the same again from Monday: Monday is free, Tuesday overlaps; all or nothing
+    grid.setRangeSelected(__import__("PySide6.QtWidgets", fromlist=["x"])
+                          .QTableWidgetSelectionRange(12, 0, 12, 1), True)  # fmt: skip
+    put_on_duty(qtbot, rota, "Maria Lopez", "chat")
+    assert "Maria Lopez is already on duty on Tuesday from 10:00 to 14:00" in rota.message.text()
+    assert len(slots(window)) == 5
 
 
 @pytest.mark.parametrize(

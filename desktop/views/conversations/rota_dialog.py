@@ -249,7 +249,7 @@ class RotaDialog(QDialog):
 
     # -- changing --------------------------------------------------------------------------
     def put_on_duty(self) -> list[str]:
-        """Add a slot on every selected day; the first refusal stops and is shown."""
+        """Add a slot on every selected day (all or none: a refusal is shown, nothing saved)."""
         who = " ".join(self.who.currentText().split())
         days = self.selected_days()
         if not days:
@@ -257,16 +257,12 @@ class RotaDialog(QDialog):
         if not who:
             return self._refuse(self.tr("Say who is on duty: pick an account or type a name."))
         account = who.casefold() in self.accounts
-        added = []
         try:
-            for day in days:
-                added.append(self.app.add_duty_slot(
-                    day, self.starts.currentText(), self.ends.currentText(),
-                    self.duty.currentData(), staff=who if account else "",
-                    name="" if account else who))  # fmt: skip
+            added = self.app.add_duty_slots(
+                days, self.starts.currentText(), self.ends.currentText(),
+                self.duty.currentData(), staff=who if account else "",
+                name="" if account else who)  # fmt: skip
         except HouselightsError as refused:
-            if added:
-                self.refresh()
             return self._refuse(str(refused))
         self.message.hide()
         self.refresh()
