@@ -85,7 +85,7 @@ class RotaDialog(QDialog):
         self.slots: list[dict] = []
         self.setObjectName("rotaDialog")
         self.setWindowTitle(self.tr("Duty rota"))
-        self.resize(1000, 720)
+        self.resize(1000, 680)
 
         hint = QLabel(self.tr(
             "Who answers chat and phone, week by week. Select hours in the grid (drag across "
