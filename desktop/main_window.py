@@ -573,15 +573,13 @@ class MainWindow(BackupActions, QMainWindow):
         """Calls & chats → Duty rota (everyone but the door sees it; a manager edits it)."""
         if FOLLOW_UPS not in self.allowed_areas():
             return None
-        if self.rota_dialog is None:
-            self.rota_dialog = RotaDialog(self.app, self.runner, self)
-            self.rota_dialog.changed.connect(self.show_message)
-        else:
-            self.rota_dialog.refresh()
-        self.rota_dialog.show()
-        self.rota_dialog.raise_()
-        self.rota_dialog.activateWindow()
-        return self.rota_dialog
+
+        def make() -> RotaDialog:
+            dialog = RotaDialog(self.app, self.runner, self)
+            dialog.changed.connect(self.show_message)
+            return dialog
+
+        return open_or_raise(self, "rota_dialog", make)
 
     def show_follow_up_badge(self) -> None:
         """'Follow-ups (3)' in the navigation while something is overdue or due today."""

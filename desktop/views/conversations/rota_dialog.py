@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 
 from desktop.export import add_export
 from desktop.models.base import RowTableModel, SortProxy
+from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import error_label, heading, size_columns, table_view
-from domain.errors import HouselightsError
 from domain.roles import MANAGER
 from domain.rota import BOTH, CHAT, PHONE, answers, parse_time
 from projections import support
@@ -257,13 +257,15 @@ class RotaDialog(QDialog):
         if not who:
             return self._refuse(self.tr("Say who is on duty: pick an account or type a name."))
         account = who.casefold() in self.accounts
-        try:
-            added = self.app.add_duty_slots(
+        added = submit(
+            lambda: self.app.add_duty_slots(
                 days, self.starts.currentText(), self.ends.currentText(),
                 self.duty.currentData(), staff=who if account else "",
-                name="" if account else who)  # fmt: skip
-        except HouselightsError as refused:
-            return self._refuse(str(refused))
+                name="" if account else who),
+            lambda fields: self._refuse(" ".join(fields.values())), self.message,
+        )  # fmt: skip
+        if added is REFUSED:
+            return []
         self.message.hide()
         self.refresh()
         self.changed.emit(self.tr("{who} is on the rota.").format(who=who))
@@ -279,10 +281,10 @@ class RotaDialog(QDialog):
         if not index.isValid() or not self.may_edit():
             return False
         slot = self.model.row_data(self.proxy.mapToSource(index).row())
-        try:
-            self.app.remove_duty_slot(slot["id"])
-        except HouselightsError as refused:
-            self._refuse(str(refused))
+        removed = submit(lambda: self.app.remove_duty_slot(slot["id"]),
+                         lambda fields: self._refuse(" ".join(fields.values())),
+                         self.message)  # fmt: skip
+        if removed is REFUSED:
             return False
         self.refresh()
         self.changed.emit(self.tr("{who} is off the rota on {day}, {starts}–{ends}.").format(
