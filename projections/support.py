@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
+from domain.personal_data import ERASED
 from domain.support import first_reply, quick_answers_used
 from projections.base import Projection, iso, run_script
 
@@ -97,9 +98,10 @@ class SupportDesk(Projection):
         if e.direction != "incoming":
             return
         used = quick_answers_used(e.notes, self._answers(db))
+        reason = "" if e.reason == ERASED else e.reason  # the call still counts, not its words
         db.conn.execute(
             "INSERT OR IGNORE INTO support_inquiries VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), "call", iso(e.occurred_at), 1, 1, None, 1, e.reason,
+            (str(e.originator_id), "call", iso(e.occurred_at), 1, 1, None, 1, reason,
              json.dumps(used)),
         )  # fmt: skip
 
