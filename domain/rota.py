@@ -19,7 +19,7 @@ follow-up assignment and the support report share them.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
@@ -156,10 +156,6 @@ class Rota(Aggregate):
     def _slot_removed(self, slot_id: str, occurred_at: datetime, recorded_by: str,
                       workstation: str):  # fmt: skip
         del self.slots[slot_id]
-
-
-def rota_id() -> UUID:
-    return Rota.ID
 
 
 # -- reading the rota --------------------------------------------------------------------

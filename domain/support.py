@@ -197,11 +197,6 @@ def uncovered_ranges(uncovered: Counter, kinds: dict, total: int) -> list[dict]:
     return sorted(ranges, key=lambda r: (-r["inquiries"], r["weekday"], r["from"]))
 
 
-def range_text(r: dict) -> str:
-    """'Tuesday 19:00–21:00' (English; the views translate the weekday themselves)."""
-    return f"{r['day_name']} {r['from']:02d}:00–{r['to']:02d}:00"
-
-
 def _words(text: str) -> str:
     return " ".join((text or "").split()).casefold()
 

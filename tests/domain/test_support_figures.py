@@ -9,7 +9,6 @@ from domain.support import (
     median,
     percentile,
     quick_answers_used,
-    range_text,
     support_figures,
 )
 from tests.domain.support_example import (
@@ -82,7 +81,6 @@ def test_uncovered_hours_with_the_most_demand_first():
 
     assert [(r["day_name"], r["from"], r["to"], r["inquiries"], r["chats"], r["calls"],
              r["share"]) for r in uncovered] == EXPECTED_UNCOVERED  # fmt: skip
-    assert range_text(uncovered[0]) == "Tuesday 19:00–20:00"
 
 
 def test_consecutive_uncovered_hours_make_one_range():
