@@ -16,6 +16,7 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication
 from sqlite_utils import Database
 
+from domain.application import Houselights
 from projections import support
 
 #: short weekday names, Monday first (translated when shown)
@@ -49,7 +50,7 @@ class SupportRows(list):
     figures: dict = {}
 
 
-def support_rows(app, db: Database, start: date, end: date) -> SupportRows:
+def support_rows(app: Houselights, db: Database, start: date, end: date) -> SupportRows:
     figures = app.support_report(support.inquiries(db, start, end), support.rota(db))
     rows = SupportRows()
     for hour in figures["hours"]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from domain.rota import CHAT, PHONE, next_change, next_on_duty, on_duty
 from projections import support
+from projections.runner import ReadModelRunner
 
 SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -26,7 +27,7 @@ def local_now() -> datetime:
 
 
 class OnDutyLabel(QLabel):
-    def __init__(self, runner, parent: QWidget | None = None,
+    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None,
                  clock: Callable[[], datetime] = local_now):  # fmt: skip
         super().__init__(parent)
         self.setObjectName("onDutyLabel")

@@ -34,9 +34,11 @@ from desktop.export import add_export
 from desktop.models.base import RowTableModel, SortProxy
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import error_label, heading, size_columns, table_view
+from domain.application import Houselights
 from domain.roles import MANAGER
 from domain.rota import BOTH, CHAT, PHONE, answers, parse_time
 from projections import support
+from projections.runner import ReadModelRunner
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SHADES = {BOTH: "#cfe0f1", CHAT: "#d5ecd9", PHONE: "#f7e3bd"}
@@ -78,7 +80,8 @@ class RotaDialog(QDialog):
     #: the rota was changed here (a message for the status bar)
     changed = Signal(str)
 
-    def __init__(self, app, runner, parent: QWidget | None = None):
+    def __init__(self, app: Houselights, runner: ReadModelRunner,
+                 parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
         self.app = app
         self.runner = runner
