@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 FIELDS = (
     "order_id", "order_date", "first_name", "last_name", "full_name", "email", "phone",
     "postal_code", "event_name", "event_date", "event_time", "ticket_type", "price",
-    "quantity", "barcode", "status",
+    "quantity", "barcode", "status", "ticket_id", "order_total", "fees",
+    "attendee_first_name", "attendee_last_name", "attendee_full_name", "attendee_email",
+    "attendee_phone", "timezone", "item_name",
 )  # fmt: skip
 
 #: without these no row can be imported
@@ -41,6 +43,16 @@ FIELD_LABELS = {
     "quantity": "Quantity",
     "barcode": "Barcode",
     "status": "Status (refunded rows are left out)",
+    "ticket_id": "Ticket or attendee number (the service's own)",
+    "order_total": "Order total (divided over the order's tickets)",
+    "fees": "Service fees included in the price or total (subtracted)",
+    "attendee_first_name": "Attendee first name (when not the buyer)",
+    "attendee_last_name": "Attendee last name",
+    "attendee_full_name": "Attendee full name (when there is no first/last)",
+    "attendee_email": "Attendee email",
+    "attendee_phone": "Attendee phone",
+    "timezone": "Event time zone (such as Europe/London)",
+    "item_name": "Item name holding the event and its date (Square, Shopify)",
 }
 
 
