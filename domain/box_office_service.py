@@ -100,8 +100,21 @@ class BoxOfficeService:
         codes: list[str] | None = None,
         reference: str | None = None,
         paid_cents: dict[str, int] | None = None,
+        holders: list[str | None] | None = None,
+        ticket_cents: list[int] | None = None,
+        known_new: bool = False,
     ) -> dict:
         """Sell tickets; returns ``{"order_id", "codes", "total_cents"}``.
+
+        ``holders`` names, ticket by ticket (in the order of ``quantities``), the
+        patron who holds it when that is not the buyer (an attendee with their
+        own name): the ticket is theirs at the door and on their timeline, the
+        order and its payment stay the buyer's. ``None`` entries are the buyer's.
+        ``ticket_cents`` gives each ticket's own price for a sale made elsewhere
+        (an imported order total divided over its tickets); its levels need not be
+        on the performance's price list. ``known_new``: the caller checked that no
+        order has this ``reference`` (an import, for many orders in one query);
+        were it wrong, the save fails instead of doubling it.
 
         ``paid_cents`` records what was actually paid per ticket at each level for
         a sale made elsewhere (online sales imports); such levels need not be on
@@ -129,8 +142,18 @@ class BoxOfficeService:
                 raise TicketProblem("The ticket codes given do not match the tickets sold.")
         else:
             codes = [new_code() for _ in range(count)]
+        if holders is not None and len(holders) != count:
+            raise TicketProblem("Name a holder (or none) for every ticket sold.")
+        if ticket_cents is not None and (
+            len(ticket_cents) != count
+            or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in ticket_cents)
+        ):
+            raise TicketProblem("Give a price of 0 or more for every ticket sold.")
+        holder_ids = [
+            str(self.patrons.patron(h).id) if h else patron_id for h in holders or [None] * count
+        ]
         order_uuid = order_id_for(reference) if reference else uuid4()
-        if reference and self.store.exists(order_uuid):
+        if reference and not known_new and self.store.exists(order_uuid):
             existing = self.store.get(order_uuid)  # already recorded: nothing new
             return {"order_id": str(order_uuid), "codes": list(existing.codes),
                     "total_cents": existing.total_cents, "existing": True}  # fmt: skip
@@ -139,17 +162,23 @@ class BoxOfficeService:
             performance = self.performance(performance_id)
             lines, tickets, total, position = [], [], 0, 0
             for level, n in wanted.items():
-                performance.price_of(level)  # a level it does not have is refused
-                price = ticket_price(performance.price_levels, level, payment, paid_cents)
-                lines.append({"price_level": level, "quantity": n, "price_cents": price})
-                for _ in range(n):
+                if ticket_cents is None or payment == "complimentary":
+                    performance.price_of(level)  # a level it does not have is refused
+                    price = ticket_price(performance.price_levels, level, payment, paid_cents)
+                    prices = [price] * n
+                else:
+                    prices = ticket_cents[position : position + n]
+                for cents in dict.fromkeys(prices):  # one line per price paid at this level
+                    lines.append({"price_level": level, "quantity": prices.count(cents),
+                                  "price_cents": cents})  # fmt: skip
+                for cents in prices:
                     tickets.append(Ticket.issue(
                         codes[position], stamp, performance_id=str(performance.id),
-                        patron_id=patron_id, order_id=str(order_uuid), price_level=level,
-                        price_cents=price, channel=channel,
+                        patron_id=holder_ids[position], order_id=str(order_uuid),
+                        price_level=level, price_cents=cents, channel=channel,
                     ))  # fmt: skip
                     position += 1
-                    total += price
+                    total += cents
             performance.take_seats(str(order_uuid), count, stamp)
             order = Order.place(
                 order_uuid, stamp, patron_id=patron_id, performance_id=str(performance.id),

@@ -110,11 +110,10 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
-    line = 1
     try:
+        # A spreadsheet shows one row per record, also when a cell holds line breaks.
         for cells in reader:
-            records.append((line, cells))
-            line = reader.line_num + 1
+            records.append((len(records) + 1, cells))
     except csv.Error as error:
         raise UnreadableSalesFile(
             f"{name} could not be read as CSV near line {reader.line_num} ({error})."

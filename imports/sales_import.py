@@ -5,27 +5,42 @@
 orders by order number and records each order as an online sale:
 
 * the buyer is found by email, then phone, then name plus postal code, or
-  registered (source "import", back-dated to the order date);
+  registered (source "import", back-dated to the order date); so is every
+  attendee the file names with their own name or contact: they hold their
+  ticket (the door greets them, their timeline shows it), the buyer keeps the
+  order and its payment;
 * the performance is found by event name and date (and time, when the file
   gives one), or scheduled (capacity: the tickets in the file, at least
   ``DEFAULT_CAPACITY``; price levels from the ticket types);
 * the order date becomes the date of every event recorded;
 * a barcode in the file becomes that ticket's code, so it scans at the door;
-  without one Houselights issues a code;
-* an order already imported (same order number) is left alone, so importing a
-  file twice changes nothing.
+  without one Houselights derives a code from the service's ticket number (or
+  the ticket's place in its order), the same in every file.
+
+Identity does not depend on the file. An order is its service plus its order
+number, one Houselights order per performance it has tickets for; a ticket is
+its barcode, else its service's ticket number, else its place in that order.
+Importing the same sales in one file or one file per performance, in any
+order, gives the same store; importing again creates nothing; a corrected file
+completes an order that was imported in part.
 
 A row that cannot be imported gets a reason (``{"row": n, "reason": ...}``,
 row numbers as a spreadsheet shows them) and never stops the other orders; if
-one row of an order is rejected the whole order waits, so correcting the file
-and importing it again brings the complete order in. ``dry_run=True`` runs the
-same import and throws the result away, so its report is exactly what an
-import would do.
+one row of an order is rejected the whole order waits (at every performance),
+so correcting the file and importing it again brings the complete order in.
+``dry_run=True`` runs the same import and throws the result away, so its report
+is exactly what an import would do.
+
+Money is the ticket price net of the service's fees (``fees``); an order total
+(``order_total``) is divided over the order's tickets in cents, the remainder
+going one cent at a time to the first tickets, so the tickets add up to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -35,15 +50,22 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from domain.box_office import Performance, Production, order_id_for
+from domain.box_office import Order, Performance, Production, order_id_for
 from domain.contact import check_email, check_phone, clean_text, fold, normalize_email
 from domain.errors import HouselightsError, UnreadableSalesFile
-from domain.ticket_codes import is_acceptable_external, new_code, normalize_code
+from domain.ticket_codes import (
+    ALPHABET,
+    RANDOM_LENGTH,
+    _check_symbol,
+    is_acceptable_external,
+    normalize_code,
+)
 from imports.sales_file import SalesFile
 from imports.sales_values import (
+    DATE_ORDERS,
     Moment,
     ValueProblem,
-    day_first_in,
+    date_order_votes,
     parse_moment,
     parse_price,
     parse_quantity,
@@ -54,17 +76,30 @@ from imports.sales_values import (
 DEFAULT_CAPACITY = 100
 DEFAULT_TICKET_TYPE = "General admission"
 REFERENCE_PREFIX = "online:"
+#: the service of a file whose layout was mapped by hand
+MAPPED_SERVICE = "mapped"
 #: orders saved per transaction; a conflict with another workstation redoes one chunk
-CHUNK_ORDERS = 200
-#: words in a status column that mean the ticket is no longer valid
-_NOT_SOLD = ("refund", "cancel", "void", "not attending", "deleted", "declined", "transferred")
+CHUNK_ORDERS = 500
+#: words in a status column that mean the ticket is no longer valid (or never paid)
+_NOT_SOLD = ("refund", "cancel", "void", "not attending", "deleted", "declined", "transferred",
+             "unpaid", "not paid", "pending", "failed", "abandoned")  # fmt: skip
+#: Square/Shopify item names: "Hamlet - Sat 14 Mar 2026 7:30 PM", "Hamlet (14/03/2026 19:30)"
+DEFAULT_ITEM_PATTERN = (
+    r"^(?P<event>.+?)\s*(?:\s[-–—|]\s*|[(:,]\s*)(?P<date>[^()]*\d[^()]*?)\s*\)?\s*$"
+)
 
 CONFLICT = (
     "Another workstation changed this performance or patron at the same moment. "
     "Import the file again to bring this order in."
 )
+EXCEL_ADVICE = (
+    "Download the export again from the ticketing service and import that file as it "
+    "is, without opening and saving it in Excel (or, in Excel, use Data > From Text/CSV "
+    "and set this column to Text before saving)."
+)
 
 Progress = Callable[[int, int, str], None]
+Person = tuple[str, str, str, str, str]  # first, last, email, phone, postal code
 
 
 @dataclass
@@ -74,31 +109,37 @@ class SaleRow:
     row: int
     order_id: str
     ordered: Moment
-    first_name: str
-    last_name: str
-    email: str
-    phone: str
-    postal_code: str
+    buyer: Person
+    attendee: Person | None
     event_name: str
     event: Moment
     ticket_type: str
     price_cents: int
     quantity: int
     codes: list[str]
+    ticket_ids: list[str]
+    fees_cents: int
+    order_total: int | None
 
-    @property
-    def buyer(self) -> tuple[str, str, str, str, str]:
-        return (self.first_name, self.last_name, self.email, self.phone, self.postal_code)
+
+@dataclass
+class Seat:
+    """One ticket of an order: its level, net price, code and holder."""
+
+    level: str
+    cents: int
+    code: str
+    attendee: Person | None
 
 
 @dataclass
 class OrderPlan:
-    """The rows of one order at one performance."""
+    """The tickets of one order at one performance."""
 
-    reference: str
     order_id: str
     rows: list[SaleRow]
     performance_key: tuple
+    seats: list[Seat] = field(default_factory=list)
 
     @property
     def ordered(self) -> datetime:
@@ -106,23 +147,25 @@ class OrderPlan:
 
     @property
     def tickets(self) -> int:
-        return sum(r.quantity for r in self.rows)
+        return len(self.seats)
 
 
 @dataclass
 class _Tally:
     imported: int = 0
+    completed: int = 0
     tickets: int = 0
     already_imported: int = 0
     performances_created: int = 0
     matched: set = field(default_factory=set)
     created: set = field(default_factory=set)
+    attendees: set = field(default_factory=set)
     rejected: list = field(default_factory=list)
 
     def copy(self) -> _Tally:
-        return _Tally(self.imported, self.tickets, self.already_imported,
+        return _Tally(self.imported, self.completed, self.tickets, self.already_imported,
                       self.performances_created, set(self.matched), set(self.created),
-                      list(self.rejected))  # fmt: skip
+                      set(self.attendees), list(self.rejected))  # fmt: skip
 
 
 # -- reading rows -----------------------------------------------------------------
@@ -142,23 +185,80 @@ def _split_name(full: str) -> tuple[str, str]:
     return (first, last) if first else (last, "")
 
 
-def _codes(text: str, quantity: int) -> list[str]:
+def _split_list(text: str) -> list[str]:
+    return [normalize_code(p) for p in re.split(r"[,;|]", text or "") if p.strip()]
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+
+
+@dataclass
+class ExcelCheck:
+    """What the whole file says about Excel's damage to its number columns.
+
+    * ``9.12055E+16``: a long number Excel showed in scientific notation and saved so;
+    * ``9120550000000000000``: Excel keeps 15 digits; every longer number of the
+      column ends in zeros after the 15th (one code doing so can be chance);
+    * ``12345678`` among ``0012345679``: the column's numbers have one length
+      and some are shorter, their leading zeros dropped.
+    """
+
+    truncated: bool = False
+    length: int = 0
+
+    @classmethod
+    def of(cls, values: list[str]) -> ExcelCheck:
+        numbers = [v for v in values if v.isdigit()]
+        long = [v for v in numbers if len(v) > 15]
+        truncated = (
+            bool(long)
+            and all(set(v[15:]) == {"0"} for v in long)
+            and (len(long) > 1 or len(long[0]) - 15 > 1)
+        )
+        lengths = Counter(len(v) for v in numbers)
+        length = 0
+        if len(numbers) >= 3 and lengths:
+            common, count = lengths.most_common(1)[0]
+            if count >= 0.8 * len(numbers) and any(v.startswith("0") for v in numbers):
+                length = common
+        return cls(truncated, length)
+
+    def problem(self, value: str, what: str) -> str:
+        if _SCIENTIFIC.match(value):
+            return (f"The {what} “{value}” was changed by Excel into scientific notation "
+                    f"(E+): its real digits are lost. {EXCEL_ADVICE}")  # fmt: skip
+        if self.truncated and value.isdigit() and len(value) > 15 and set(value[15:]) == {"0"}:
+            return (f"The {what} “{value}” ends in zeros after its 15th digit: Excel keeps "
+                    f"only 15 digits of a number, so its last digits are lost. "
+                    f"{EXCEL_ADVICE}")  # fmt: skip
+        if self.length and value.isdigit() and len(value) < self.length:
+            return (f"The {what} “{value}” is shorter than the others in this file "
+                    f"({self.length} digits): Excel drops the zeros a number starts with. "
+                    f"{EXCEL_ADVICE}")  # fmt: skip
+        return ""
+
+
+def _codes(text: str, quantity: int, excel: ExcelCheck, what: str = "barcode") -> list[str]:
     if not text:
         return []
-    parts = [normalize_code(p) for p in re.split(r"[,;|]", text) if p.strip()]
+    parts = _split_list(text)
+    for code in parts:
+        problem = excel.problem(code, what)
+        if problem:
+            raise ValueProblem(problem)
     if len(parts) == 1 and quantity > 1:
         raise ValueProblem(
-            f"This row has one barcode for {quantity} tickets. Each ticket needs its own "
-            "barcode: export one row per ticket, or leave the barcode out so Houselights "
+            f"This row has one {what} for {quantity} tickets. Each ticket needs its own "
+            f"{what}: export one row per ticket, or leave the {what} out so Houselights "
             "issues new codes."
         )
     if len(parts) != quantity:
         raise ValueProblem(
-            f"This row has {len(parts)} barcodes for {quantity} tickets; they must match."
+            f"This row has {len(parts)} {what}s for {quantity} tickets; they must match."
         )
     for code in parts:
         if not is_acceptable_external(code):
-            raise ValueProblem(f"“{code[:70]}” cannot be used as a ticket barcode.")
+            raise ValueProblem(f"“{code[:70]}” cannot be used as a ticket {what}.")
     return parts
 
 
@@ -177,7 +277,50 @@ def _check_lengths(raw: list[str], headers: list[str]) -> None:
             )
 
 
-def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
+@dataclass
+class Reading:
+    """How the file's values are read: its date order and why, its zone, its item pattern."""
+
+    local: tzinfo
+    date_order: str = "mdy"
+    #: "file" (a date in it told), "choice" (the user said), "setting" (ambiguous file)
+    date_order_source: str = "setting"
+    date_order_example: str = ""
+    item_pattern: re.Pattern | None = None
+
+
+def resolve_date_order(sales: SalesFile, mapping: dict[str, str], choice: str | None,
+                       setting: str | None) -> tuple[str, str, str]:  # fmt: skip
+    """``(order, source, example)``: the user's choice, else the file's, else the setting.
+
+    Raises ``UnreadableSalesFile`` when the file holds both 14/03 and 03/14
+    dates and nobody said which order to read.
+    """
+    if choice:
+        if choice not in DATE_ORDERS:
+            raise UnreadableSalesFile(
+                f"“{choice}” is not a date order. Use dmy (day first), mdy (month first) or "
+                "ymd (year first)."
+            )
+        return choice, "choice", ""
+    columns = [sales.headers.index(mapping[n]) for n in ("order_date", "event_date")
+               if mapping.get(n) in sales.headers]  # fmt: skip
+    votes = date_order_votes(cells[i] for _, cells in sales.rows for i in columns
+                             if i < len(cells))  # fmt: skip
+    if len(votes) == 2:
+        raise UnreadableSalesFile(
+            f"{sales.name} has dates written day first ({votes['dmy']}) and month first "
+            f"({votes['mdy']}). Say which order to read (--date-order dmy or mdy, or the "
+            "date order in the import window) and import it again."
+        )
+    if votes:
+        ((order, example),) = votes.items()
+        return order, "file", example
+    order = setting if setting in DATE_ORDERS else "mdy"
+    return order, "setting", ""
+
+
+def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading):
     """``(rows, rejected, bad_orders, not_sold)``: checked rows, reasons for the others.
 
     ``bad_orders`` maps an order number to its first unreadable row; ``not_sold``
@@ -185,10 +328,12 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
     """
     columns = {name: sales.headers.index(column) for name, column in mapping.items()
                if column in sales.headers}  # fmt: skip
-    # One file uses one convention: a 14/03 anywhere makes every slashed date day-first.
-    dates = [columns[name] for name in ("order_date", "event_date") if name in columns]
-    first = bool(day_first_in(cells[i] for _, cells in sales.rows for i in dates if i < len(cells)))
-    day_first = {"order_date": first, "event_date": first}
+    excel = {
+        name: ExcelCheck.of([code for _, cells in sales.rows
+                             if columns[name] < len(cells)
+                             for code in _split_list(cells[columns[name]])])
+        for name in ("barcode", "ticket_id") if name in columns
+    }  # fmt: skip
     rows: list[SaleRow] = []
     rejected: list[dict] = []
     bad_orders: dict[str, int] = {}
@@ -200,7 +345,7 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
         order_id = cells["order_id"]
         try:
             _check_lengths(raw, sales.headers)
-            row = _read_row(number, cells, local, day_first)
+            row = _read_row(number, cells, reading, excel)
         except ValueProblem as problem:
             rejected.append({"row": number, "reason": str(problem)})
             if order_id:
@@ -209,8 +354,7 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], local: tzinfo):
         if row is not None:
             rows.append(row)
         else:
-            codes = [normalize_code(c) for c in re.split(r"[,;|]", cells["barcode"]) if c.strip()]
-            not_sold.append((number, order_id, codes, cells["status"]))
+            not_sold.append((number, order_id, _split_list(cells["barcode"]), cells["status"]))
     return rows, rejected, bad_orders, not_sold
 
 
@@ -237,61 +381,184 @@ def _not_sold_reason(app, order_id: str, codes: list[str], status: str) -> str:
     return f"This ticket is marked “{status}” in the file (no longer sold), so it is not imported."
 
 
-def _read_row(number: int, cells: _Cells, local: tzinfo, day_first: dict) -> SaleRow | None:
-    order_id = cells["order_id"]
-    if not order_id:
-        raise ValueProblem("The order number is empty.")
-    status = cells["status"].casefold()
-    if status and any(word in status for word in _NOT_SOLD):
-        return None
-    ordered = parse_moment(cells["order_date"], local, bool(day_first["order_date"]),
-                           "order date")  # fmt: skip
-    event_name = cells["event_name"]
-    if not event_name:
-        raise ValueProblem("The event name is empty.")
-    event = parse_moment(cells["event_date"], local, bool(day_first["event_date"]), "event date")
-    event = with_time(event, cells["event_time"])
-    first, last = cells["first_name"], cells["last_name"]
-    if not first and not last and cells["full_name"]:
-        first, last = _split_name(cells["full_name"])
-    email, phone = normalize_email(cells["email"]), cells["phone"]
+def _event_from_item(text: str, pattern: re.Pattern) -> tuple[str, str, str]:
+    match = pattern.search(text)
+    groups = match.groupdict() if match else {}
+    if not groups.get("event") or not groups.get("date"):
+        raise ValueProblem(
+            f"The item name “{text[:80]}” does not show the event and its date the way the "
+            "item pattern expects. Adjust the item pattern (--item-pattern) to your item "
+            "names, e.g. (?P<event>.+) - (?P<date>.+)."
+        )
+    return clean_text(groups["event"]), groups["date"].strip(), (groups.get("time") or "").strip()
+
+
+def _person(first: str, last: str, full: str, email: str, phone: str, postal: str,
+            who: str) -> Person:  # fmt: skip
+    if not first and not last and full:
+        first, last = _split_name(full)
+    email = normalize_email(email)
     for problem in check_email(email) + check_phone(phone):
         raise ValueProblem(problem.message)
     if not first and not last and (email or phone):
         raise ValueProblem(
-            "The buyer's name is empty. Add a first or last name, so the sale can go on "
+            f"The {who}'s name is empty. Add a first or last name, so the sale can go on "
             "their record."
         )
+    return (first, last, email, phone, postal)
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    """The attendee is the buyer: same name, and no different email or phone."""
+    if fold(f"{a[0]} {a[1]}") != fold(f"{b[0]} {b[1]}"):
+        return False
+    return all(not x or not y or x == y for x, y in ((a[2], b[2]), (a[3], b[3])))
+
+
+def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> SaleRow | None:
+    order_id = cells["order_id"]
+    if not order_id:
+        raise ValueProblem("The order number is empty.")
+    if _SCIENTIFIC.match(order_id):
+        raise ValueProblem(ExcelCheck().problem(order_id, "order number"))
+    status = cells["status"].casefold()
+    if status and any(word in status for word in _NOT_SOLD):
+        return None
+    local = reading.local
+    if cells["timezone"]:
+        try:
+            local = zone(cells["timezone"])
+        except ValueProblem as problem:
+            raise ValueProblem(str(problem)) from None
+    order = reading.date_order
+    ordered = parse_moment(cells["order_date"], local, what="order date", order=order)
+    event_name, event_text, time_text = (
+        cells["event_name"],
+        cells["event_date"],
+        cells["event_time"],
+    )
+    if cells["item_name"] and reading.item_pattern is not None and not (event_name and event_text):
+        event_name, event_text, item_time = _event_from_item(
+            cells["item_name"], reading.item_pattern
+        )
+        time_text = time_text or item_time
+    if not event_name:
+        raise ValueProblem("The event name is empty.")
+    event = parse_moment(event_text, local, what="event date", order=order)
+    event = with_time(event, time_text)
+    buyer = _person(cells["first_name"], cells["last_name"], cells["full_name"], cells["email"],
+                    cells["phone"], cells["postal_code"], "buyer")  # fmt: skip
+    attendee = None
+    names = [cells[f"attendee_{n}"] for n in ("first_name", "last_name", "full_name", "email",
+                                             "phone")]  # fmt: skip
+    if any(names):
+        attendee = _person(*names[:5], "", "attendee")
+        if not any(buyer[:4]):
+            buyer, attendee = attendee, None  # nobody else named: the attendee bought it
+        elif _same_person(attendee, buyer):
+            attendee = None
     quantity = parse_quantity(cells["quantity"])
     return SaleRow(
-        row=number, order_id=order_id, ordered=ordered, first_name=first, last_name=last,
-        email=email, phone=phone, postal_code=cells["postal_code"], event_name=event_name,
-        event=event, ticket_type=cells["ticket_type"] or DEFAULT_TICKET_TYPE,
+        row=number, order_id=order_id, ordered=ordered, buyer=buyer, attendee=attendee,
+        event_name=event_name, event=event, ticket_type=cells["ticket_type"] or DEFAULT_TICKET_TYPE,
         price_cents=parse_price(cells["price"]), quantity=quantity,
-        codes=_codes(cells["barcode"], quantity),
+        codes=_codes(cells["barcode"], quantity, excel.get("barcode", ExcelCheck())),
+        ticket_ids=_codes(cells["ticket_id"], quantity, excel.get("ticket_id", ExcelCheck()),
+                          "ticket number"),
+        fees_cents=parse_price(cells["fees"]),
+        order_total=parse_price(cells["order_total"]) if cells["order_total"] else None,
     )  # fmt: skip
 
 
 # -- planning orders --------------------------------------------------------------
-def _performance_key(row: SaleRow, local: tzinfo) -> tuple:
-    at = row.event.at.astimezone(local)
-    return (fold(row.event_name), at.date(), at.strftime("%H:%M") if row.event.has_time else None)
+def _performance_key(row: SaleRow) -> tuple:
+    at = row.event.at
+    return (fold(row.event_name), at.date(), at.strftime("%H:%M") if row.event.has_time else None,
+            at.tzinfo)  # fmt: skip
 
 
-def plan_orders(rows: list[SaleRow], local: tzinfo) -> list[OrderPlan]:
-    """Rows grouped by order number and performance, oldest order first."""
-    groups: dict[str, dict[tuple, list[SaleRow]]] = {}
+def derived_code(*parts: str) -> str:
+    """A Houselights code that is the same whenever the same ticket is imported.
+
+    For tickets the service gave no barcode: derived from the service, the order
+    and the service's ticket number (or the ticket's place in the order), so a
+    second import of the ticket finds it instead of issuing another.
+    """
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    number = int.from_bytes(digest[:16], "big")
+    body = ""
+    for _ in range(RANDOM_LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        body += ALPHABET[digit]
+    return body + _check_symbol(body)
+
+
+def _spread(total: int, count: int) -> list[int]:
+    """``total`` cents over ``count`` tickets; the first ones take the remainder's cents."""
+    if count <= 0:
+        return []
+    share, extra = divmod(total, count)
+    return [share + (1 if i < extra else 0) for i in range(count)]
+
+
+def _one_value(values: list[int | None], what: str, order_id: str) -> int:
+    given = {v for v in values if v is not None}
+    if len(given) > 1:
+        amounts = ", ".join(f"{v / 100:.2f}" for v in sorted(given))
+        raise ValueProblem(
+            f"The rows of order {order_id} give different {what}s ({amounts}); an order has "
+            f"one {what}. Correct the file and import it again."
+        )
+    return given.pop() if given else 0
+
+
+def plan_order(order_id: str, rows: list[SaleRow], service: str) -> list[OrderPlan]:
+    """The order's tickets, one plan per performance, with net prices and codes.
+
+    Raises ``ValueProblem`` when its money does not add up.
+    """
+    by_performance: dict[tuple, list[SaleRow]] = {}
     for row in rows:
-        groups.setdefault(row.order_id, {}).setdefault(_performance_key(row, local), []).append(row)
+        by_performance.setdefault(_performance_key(row), []).append(row)
+    count = sum(r.quantity for r in rows)
+    with_total = [r for r in rows if r.order_total is not None]
+    if with_total:
+        total = _one_value([r.order_total for r in rows], "order total", order_id)
+        fees = _one_value([r.fees_cents or None for r in rows], "fee", order_id)
+        if fees > total:
+            raise ValueProblem(
+                f"The fees ({fees / 100:.2f}) of order {order_id} are more than its total "
+                f"({total / 100:.2f})."
+            )
+        prices = iter(_spread(total - fees, count))
+    else:
+        prices = None
     plans = []
-    for order_id, by_performance in groups.items():
-        for key, order_rows in by_performance.items():
-            reference = REFERENCE_PREFIX + order_id
-            if len(by_performance) > 1:
-                when = f"{key[1].isoformat()}T{key[2] or ''}"
-                reference = f"{reference}:{key[0]}:{when}"
-            plans.append(OrderPlan(reference, order_id, order_rows, key))
-    plans.sort(key=lambda p: (p.ordered, p.rows[0].row))
+    for key, plan_rows in by_performance.items():
+        plan = OrderPlan(order_id, plan_rows, key)
+        position = 0
+        for row in plan_rows:
+            if prices is None:
+                gross = row.price_cents * row.quantity
+                if row.fees_cents > gross:
+                    raise ValueProblem(
+                        f"The fees ({row.fees_cents / 100:.2f}) on row {row.row} are more than "
+                        f"its price ({gross / 100:.2f})."
+                    )
+                cents = _spread(gross - row.fees_cents, row.quantity)
+            else:
+                cents = [next(prices) for _ in range(row.quantity)]
+            for index in range(row.quantity):
+                if row.codes:
+                    code = row.codes[index]
+                elif row.ticket_ids:
+                    code = derived_code(service, order_id, "ticket", row.ticket_ids[index])
+                else:
+                    where = f"{key[0]}|{key[1]}|{key[2]}"
+                    code = derived_code(service, order_id, "place", where, str(position))
+                position += 1
+                plan.seats.append(Seat(row.ticket_type, cents[index], code, row.attendee))
+        plans.append(plan)
     return plans
 
 
@@ -299,9 +566,11 @@ def plan_orders(rows: list[SaleRow], local: tzinfo) -> list[OrderPlan]:
 class SalesImport:
     """One run of an import (or dry run) against one application."""
 
-    def __init__(self, app, local: tzinfo, default_capacity: int = DEFAULT_CAPACITY):
+    def __init__(self, app, local: tzinfo, service: str,
+                 default_capacity: int = DEFAULT_CAPACITY):  # fmt: skip
         self.app = app
         self.local = local
+        self.service = service
         self.default_capacity = default_capacity
         self.tally = _Tally()
         self.performances: dict[tuple, str] = {}
@@ -309,6 +578,8 @@ class SalesImport:
         self.file_levels: dict[tuple, dict[str, int]] = {}
         self.known: list[tuple[str, datetime, str]] = []  # folded title, start, id
         self.productions: dict[str, str] = {}
+        #: people already found or registered in this run: email/phone/name -> patron id
+        self.people: dict[tuple, str] = {}
 
     # reading what the store already holds
     def _scan(self, *event_classes):
@@ -344,12 +615,14 @@ class SalesImport:
 
     # performances
     def _find_performance(self, key: tuple) -> str | None:
-        title, day, clock = key
+        title, day, clock, where = key
         found = []
         for known_title, starts_at, performance_id in self.known:
-            local = starts_at.astimezone(self.local)
+            if known_title != title:
+                continue
+            local = starts_at.astimezone(where)
             same_time = clock is None or local.strftime("%H:%M") == clock
-            if known_title == title and local.date() == day and same_time:
+            if local.date() == day and same_time:
                 found.append(performance_id)
         if len(found) > 1 and clock is None:
             raise HouselightsError(
@@ -370,13 +643,13 @@ class SalesImport:
 
     def _schedule(self, plan: OrderPlan) -> str:
         first = plan.rows[0]
-        if plan.performance_key[2] is None:
+        key = plan.performance_key
+        if key[2] is None:
             raise HouselightsError(
                 f"The event date “{first.event.day:%d %b %Y}” has no start time, and "
                 f"Houselights has no performance of {first.event_name} that day. Add the time "
                 "to the file, or schedule the performance first."
             )
-        key = plan.performance_key
         production_id = self.productions.get(key[0])
         if production_id is None:
             production_id = self.app.create_production(first.event_name, occurred_at=plan.ordered)
@@ -391,10 +664,21 @@ class SalesImport:
         return performance_id
 
     # patrons
-    def _patron_for(self, row: SaleRow) -> str | None:
-        first, last, email, phone, postal = row.buyer
+    def _patron_for(self, person: Person, when: datetime, attendee: bool = False) -> str | None:
+        first, last, email, phone, postal = person
         if not (first or last or email or phone):
             return None  # an anonymous sale: counted as a lost contact
+        name = fold(clean_text(f"{first} {last}"))
+        keys = []
+        if email:
+            keys.append(("email", email))
+        if phone:
+            keys.append(("phone", phone))
+        if postal:
+            keys.append(("name", name, fold(postal)))
+        for key in keys:
+            if key in self.people:
+                return self._count(self.people[key], attendee)
         matches = []
         if email:
             matches = self.app.find_contact_matches(email=email)
@@ -403,91 +687,162 @@ class SalesImport:
         if not matches and postal:
             matches = self.app.find_name_matches(first, last, postal)
         if matches:
-            name = fold(clean_text(f"{first} {last}"))
             best = next((m for m in matches if fold(m["name"]) == name), matches[0])
-            if best["id"] not in self.tally.created:
-                self.tally.matched.add(best["id"])
-            return best["id"]
-        patron_id = self.app.register_patron(
-            first, last, email=email, phone=phone,
-            address={"postal_code": postal} if postal else None, source="import",
-            occurred_at=row.ordered.at, allow_duplicate=True,
-        )  # fmt: skip
-        self.tally.created.add(patron_id)
+            patron_id = best["id"]
+            if patron_id not in self.tally.created:
+                self.tally.matched.add(patron_id)
+        else:
+            patron_id = self.app.register_patron(
+                first, last, email=email, phone=phone,
+                address={"postal_code": postal} if postal else None, source="import",
+                occurred_at=when, allow_duplicate=True,
+            )  # fmt: skip
+            self.tally.created.add(patron_id)
+        for key in keys:
+            self.people[key] = patron_id
+        return self._count(patron_id, attendee)
+
+    def _count(self, patron_id: str, attendee: bool) -> str:
+        if attendee:
+            self.tally.attendees.add(patron_id)
         return patron_id
 
     # orders
-    def _sell(self, plan: OrderPlan) -> None:
-        if order_exists(self.app, plan.reference):
+    def _reference(self, order_id: str, performance_id: str) -> str:
+        return f"{REFERENCE_PREFIX}{self.service}:{order_id}@{performance_id}"
+
+    def _legacy_exists(self, plan: OrderPlan, performance_id: str) -> bool:
+        """An order imported before issue 16 (reference without the service)."""
+        key = plan.performance_key
+        legacy = [
+            REFERENCE_PREFIX + plan.order_id,
+            f"{REFERENCE_PREFIX}{plan.order_id}:{key[0]}:{key[1].isoformat()}T{key[2] or ''}",
+        ]
+        for reference in legacy:
+            try:
+                order = self.app.repository.get(order_id_for(reference))
+            except AggregateNotFoundError:
+                continue
+            if isinstance(order, Order) and order.performance_id == performance_id:
+                return True
+        return False
+
+    def _prepare(self, plan: OrderPlan) -> tuple[str, str, list[Seat], bool] | None:
+        """``(performance, reference, seats still to sell, completing)``, None when all are in.
+
+        Raises ``HouselightsError`` when the plan cannot be sold.
+        """
+        performance_id = self._performance_for(plan)
+        reference = self._reference(plan.order_id, performance_id)
+        seats, completing = plan.seats, False
+        own_orders = {str(order_id_for(reference))}
+        if order_exists(self.app, reference):
+            completing = True
+            seats = []
+            for seat in plan.seats:
+                ticket = self.app.get_ticket(seat.code)
+                if ticket is None:
+                    seats.append(seat)
+                else:
+                    own_orders.add(ticket["order_id"])
+            if not seats:
+                return None
+            reference = f"{reference}+{seats[0].code}"
+        elif self._legacy_exists(plan, performance_id):
+            return None
+        for seat in seats:
+            ticket = self.app.get_ticket(seat.code)
+            if ticket is not None and ticket["order_id"] not in own_orders:
+                raise HouselightsError(
+                    f"Barcode {seat.code} already belongs to another ticket in Houselights."
+                )
+        return performance_id, reference, seats, completing
+
+    def _sell_order(self, plans: list[OrderPlan]) -> None:
+        """Every performance of one order, or none of them."""
+        prepared = [(plan, self._prepare(plan)) for plan in plans]
+        wanted: dict[str, int] = {}
+        for _, ready in prepared:
+            if ready:
+                wanted[ready[0]] = wanted.get(ready[0], 0) + len(ready[2])
+        for performance_id, count in wanted.items():
+            performance = self.app.get_performance(performance_id)
+            if count > performance["available"]:
+                left = performance["available"]
+                raise HouselightsError(
+                    f"{performance['title']} has {max(left, 0)} seats left and this order has "
+                    f"{count} tickets. Raise the performance's capacity, then import the "
+                    "file again."
+                )
+        if not any(ready for _, ready in prepared):
             self.tally.already_imported += 1
             return
-        performance_id = self._performance_for(plan)
-        performance = self.app.get_performance(performance_id)
-        if plan.tickets > performance["available"]:
-            left = performance["available"]
-            raise HouselightsError(
-                f"{performance['title']} has {max(left, 0)} seats left and this order has "
-                f"{plan.tickets} tickets. Raise the performance's capacity, then import the "
-                "file again."
-            )
-        for row in plan.rows:
-            for code in row.codes:
-                if self.app.get_ticket(code) is not None:
-                    raise HouselightsError(
-                        f"Barcode {code} already belongs to another ticket in Houselights."
-                    )
-        quantities: dict[str, int] = {}
-        paid: dict[str, int] = {}
-        codes: dict[str, list[str]] = {}
-        for row in plan.rows:
-            level = row.ticket_type
-            if paid.get(level, row.price_cents) != row.price_cents:
-                level = f"{row.ticket_type} ({row.price_cents / 100:.2f})"
-            paid[level] = row.price_cents
-            quantities[level] = quantities.get(level, 0) + row.quantity
-            codes.setdefault(level, []).extend(row.codes or [""] * row.quantity)
-        has_barcodes = any(row.codes for row in plan.rows)
-        all_codes = [c or new_code() for level in quantities for c in codes[level]]
-        patron_id = self._patron_for(plan.rows[0])
-        free = not any(paid.values())
+        completed = False
+        for plan, ready in prepared:
+            if ready is None:
+                continue
+            performance_id, reference, seats, completing = ready
+            completed = completed or completing
+            self._sell(plan, performance_id, reference, seats)
+        if completed:
+            self.tally.completed += 1
+        else:
+            self.tally.imported += 1
+
+    def _sell(self, plan: OrderPlan, performance_id: str, reference: str,
+              seats: list[Seat]) -> None:  # fmt: skip
+        buyer = self._patron_for(plan.rows[0].buyer, plan.ordered)
+        levels: dict[str, list[Seat]] = {}
+        for seat in seats:
+            levels.setdefault(seat.level, []).append(seat)
+        ordered = [seat for level in levels.values() for seat in level]
+        holders = []
+        for seat in ordered:
+            holder = (self._patron_for(seat.attendee, plan.ordered, attendee=True)
+                      if seat.attendee else None)  # fmt: skip
+            holders.append(holder if holder != buyer else None)
+        cents = [seat.cents for seat in ordered]
+        free = not any(cents)
         self.app.sell_tickets(
-            performance_id, quantities, patron_id=patron_id,
+            performance_id, {level: len(s) for level, s in levels.items()}, patron_id=buyer,
             payment="complimentary" if free else "card", channel="online",
-            occurred_at=plan.ordered, codes=all_codes if has_barcodes else None,
-            reference=plan.reference, paid_cents=paid,
+            occurred_at=plan.ordered, codes=[seat.code for seat in ordered],
+            reference=reference, holders=holders if any(holders) else None,
+            ticket_cents=None if free else cents,
         )  # fmt: skip
-        self.tally.imported += 1
-        self.tally.tickets += plan.tickets
+        self.tally.tickets += len(seats)
 
-    def _reject(self, plan: OrderPlan, reason: str) -> None:
-        for row in plan.rows:
-            self.tally.rejected.append({"row": row.row, "reason": reason})
+    def _reject(self, plans: list[OrderPlan], reason: str) -> None:
+        for plan in plans:
+            for row in plan.rows:
+                self.tally.rejected.append({"row": row.row, "reason": reason})
 
-    def process(self, plan: OrderPlan) -> None:
+    def process(self, plans: list[OrderPlan]) -> None:
         try:
-            self._sell(plan)
+            self._sell_order(plans)
         except IntegrityError:
-            self._reject(plan, CONFLICT)
+            self._reject(plans, CONFLICT)
         except HouselightsError as error:
-            self._reject(plan, str(error))
+            self._reject(plans, str(error))
 
     # the whole run
-    def run(self, plans: list[OrderPlan], dry_run: bool, progress: Progress | None,
+    def run(self, orders: list[list[OrderPlan]], dry_run: bool, progress: Progress | None,
             cancelled: Callable[[], bool] | None) -> bool:  # fmt: skip
         """Process the orders; returns False when cancelled before the end."""
-        for plan in plans:
-            key = plan.performance_key
-            self.file_tickets[key] = self.file_tickets.get(key, 0) + plan.tickets
-            levels = self.file_levels.setdefault(key, {})
-            for row in plan.rows:
-                levels.setdefault(row.ticket_type, row.price_cents)
-        total, done = len(plans), 0
+        for plans in orders:
+            for plan in plans:
+                key = plan.performance_key
+                self.file_tickets[key] = self.file_tickets.get(key, 0) + plan.tickets
+                levels = self.file_levels.setdefault(key, {})
+                for seat in plan.seats:
+                    levels.setdefault(seat.level, seat.cents)
+        total, done = len(orders), 0
         report = progress or (lambda *_: None)
         report(0, total, "")
         while done < total:
             if cancelled and cancelled():
                 return False
-            chunk = plans[done : done + CHUNK_ORDERS]
+            chunk = orders[done : done + CHUNK_ORDERS]
             if dry_run:
                 finished = self._chunk(chunk, done, total, report, cancelled)
             else:
@@ -507,23 +862,52 @@ class SalesImport:
         return True
 
     def _chunk(self, chunk, done, total, report, cancelled) -> int:
-        for index, plan in enumerate(chunk):
+        for index, plans in enumerate(chunk):
             if index and cancelled and cancelled():
                 return index
-            self.process(plan)
+            self.process(plans)
             if (done + index + 1) % 10 == 0 or done + index + 1 == total:
-                report(done + index + 1, total, f"Order {plan.order_id}")
+                report(done + index + 1, total, f"Order {plans[0].order_id}")
         return len(chunk)
 
     def _save_point(self):
         return (self.tally.copy(), dict(self.performances), list(self.known),
-                dict(self.productions))  # fmt: skip
+                dict(self.productions), dict(self.people))  # fmt: skip
 
     def _restore(self, saved) -> None:
-        tally, performances, known, productions = saved
-        self.tally, self.performances, self.known, self.productions = (
-            tally, performances, known, productions,
+        tally, performances, known, productions, people = saved
+        self.tally, self.performances, self.known, self.productions, self.people = (
+            tally, performances, known, productions, people,
         )  # fmt: skip
+
+
+def service_of(sales: SalesFile) -> str:
+    """The ticketing service the file comes from: its layout, else "mapped"."""
+    return sales.layout.key if sales.layout is not None else MAPPED_SERVICE
+
+
+def compile_item_pattern(text: str | None) -> re.Pattern:
+    """The item-name pattern (named groups ``event`` and ``date``, optional ``time``)."""
+    try:
+        pattern = re.compile(text or DEFAULT_ITEM_PATTERN)
+    except re.error as error:
+        raise UnreadableSalesFile(f"The item pattern cannot be read ({error}).") from None
+    missing = {"event", "date"} - set(pattern.groupindex)
+    if missing:
+        raise UnreadableSalesFile(
+            "The item pattern needs the named groups (?P<event>…) and (?P<date>…); it has no "
+            + " and no ".join(sorted(missing))
+            + "."
+        )
+    return pattern
+
+
+def missing_fields(sales: SalesFile, mapping: dict[str, str]) -> list[str]:
+    """Required fields without a column (an item name can stand for event and date)."""
+    missing = sales.missing(mapping)
+    if mapping.get("item_name"):
+        missing = [name for name in missing if name not in ("event_name", "event_date")]
+    return missing
 
 
 def import_sales(
@@ -536,74 +920,117 @@ def import_sales(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     default_capacity: int = DEFAULT_CAPACITY,
+    date_order: str | None = None,
+    default_date_order: str | None = None,
+    item_pattern: str | None = None,
 ) -> dict:
     """Import (or with ``dry_run`` rehearse) the sales in ``sales``; returns the report.
 
-    ``mapping`` (field -> column) replaces the detected one. ``timezone`` is the
+    ``mapping`` (field -> column) replaces the detected one; giving it confirms
+    it. A file whose layout is not recognised is only imported with a confirmed
+    mapping (its dry run shows the mapping it would use). ``timezone`` is the
     organization's zone, used for dates in the file without one (default: this
-    computer's). ``progress(done, total, message)`` is called as orders are done;
+    computer's); a time-zone column in the file wins for its rows.
+    ``date_order`` (dmy, mdy, ymd) says how to read 12/11/2026; without it the
+    file's own dates decide, and when none of them can (no day above 12),
+    ``default_date_order`` (the organization's setting) does, as the report says.
+    ``item_pattern`` reads event and date out of an item name (Square, Shopify).
+    ``progress(done, total, message)`` is called as orders are done;
     when ``cancelled()`` turns true the import stops after the current order
     (what was done is kept, and importing the file again finishes it).
     """
+    from imports.sales_layouts import FIELD_LABELS
+
     try:
         local = zone(timezone)
     except ValueProblem as problem:
         raise UnreadableSalesFile(str(problem)) from None
+    confirmed = mapping is not None
     mapping = sales.mapping if mapping is None else mapping
-    missing = sales.missing(mapping)
+    if sales.layout is None and not confirmed and not dry_run:
+        raise UnreadableSalesFile(
+            f"We do not recognise the layout of {sales.name}, so we will not guess which "
+            "column is which. Check the columns in a dry run, then confirm them "
+            "(--mapping field=Column, or the column mapping in the import window)."
+        )
+    missing = missing_fields(sales, mapping)
     if missing:
-        from imports.sales_layouts import FIELD_LABELS
-
         names = ", ".join(FIELD_LABELS[name].lower() for name in missing)
         raise UnreadableSalesFile(
             f"We could not find the column for the {names} in {sales.name}. "
             "Choose which column holds it (column mapping)."
         )
-    rows, rejected, bad_orders, not_sold = read_rows(sales, mapping, local)
+    order, source, example = resolve_date_order(sales, mapping, date_order, default_date_order)
+    reading = Reading(
+        local,
+        order,
+        source,
+        example,
+        compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
+    )
+    service = service_of(sales)
+    rows, rejected, bad_orders, not_sold = read_rows(sales, mapping, reading)
     for number, order_id, codes, status in not_sold:
         rejected.append({"row": number, "reason": _not_sold_reason(app, order_id, codes, status)})
-    kept = []
+    # A barcode twice in the file: the order holding the second copy waits, whole.
+    seen_codes: dict[str, int] = {}
     for row in rows:
         if row.order_id in bad_orders:
-            rejected.append({"row": row.row, "reason": (
-                f"Not imported because row {bad_orders[row.order_id]} of the same order "
-                f"({row.order_id}) has a problem. Correct that row and import the file again."
-            )})  # fmt: skip
-        else:
-            kept.append(row)
-    seen_codes: dict[str, int] = {}
-    clean = []
-    for row in kept:
+            continue
         duplicate = next((c for c in row.codes if c in seen_codes), None)
         if duplicate:
             rejected.append({"row": row.row, "reason": (
                 f"Barcode {duplicate} is also on row {seen_codes[duplicate]}; each ticket "
                 "needs its own barcode."
             )})  # fmt: skip
+            bad_orders.setdefault(row.order_id, row.row)
             continue
         seen_codes.update(dict.fromkeys(row.codes, row.row))
-        clean.append(row)
-    plans = plan_orders(clean, local)
-    run = SalesImport(app, local, default_capacity)
+    by_order: dict[str, list[SaleRow]] = {}
+    for row in rows:
+        by_order.setdefault(row.order_id, []).append(row)
+    orders: list[list[OrderPlan]] = []
+    for order_id, order_rows in by_order.items():
+        if order_id not in bad_orders:
+            try:
+                orders.append(plan_order(order_id, order_rows, service))
+                continue
+            except ValueProblem as problem:
+                bad_orders[order_id] = order_rows[0].row
+                rejected += [{"row": r.row, "reason": str(problem)} for r in order_rows]
+                continue
+        rejected += [{"row": r.row, "reason": (
+            f"Not imported because row {bad_orders[order_id]} of the same order "
+            f"({order_id}) has a problem. Correct that row and import the file again."
+        )} for r in order_rows if r.row != bad_orders[order_id]]  # fmt: skip
+    orders.sort(key=lambda plans: (min(p.ordered for p in plans), plans[0].rows[0].row))
+    run = SalesImport(app, local, service, default_capacity)
     run.tally.rejected = rejected
     if dry_run:
         with app.rehearsal():
             run.load_store()
-            finished = run.run(plans, True, progress, cancelled)
+            finished = run.run(orders, True, progress, cancelled)
     else:
         run.load_store()
-        finished = run.run(plans, False, progress, cancelled)
+        finished = run.run(orders, False, progress, cancelled)
     tally = run.tally
     return {
         "imported": tally.imported,
+        "completed": tally.completed,
         "matched": len(tally.matched),
         "created": len(tally.created),
+        "attendees": len(tally.attendees),
         "rejected": sorted(tally.rejected, key=lambda r: r["row"]),
         "tickets": tally.tickets,
         "already_imported": tally.already_imported,
         "performances_created": tally.performances_created,
         "rows": sum(1 for _, cells in sales.rows if any(c.strip() for c in cells)),
         "layout": sales.layout_name,
+        "mapping": dict(mapping),
+        "mapping_confirmed": sales.layout is not None or confirmed,
+        "date_order": order,
+        "date_order_source": source,
+        "date_order_example": example,
         "dry_run": dry_run,
         "cancelled": not finished,
     }

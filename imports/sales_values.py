@@ -80,17 +80,42 @@ _ZONE_SUFFIX = re.compile(r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\s+[A-Z]{3,4}$")  # "EST", "CEST": not reliable, dropped
 
 
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+
+
 def day_first_in(texts) -> bool | None:
     """Whether slashed dates in a column are day/month (True), month/day (False) or unknown."""
+    votes = date_order_votes(texts)
+    if "dmy" in votes and "mdy" not in votes:
+        return True
+    if "mdy" in votes and "dmy" not in votes:
+        return False
+    return None
+
+
+def date_order_votes(texts) -> dict[str, str]:
+    """The first date that shows each order: ``{"dmy": "14/03/2026", "mdy": "03/14/2026"}``.
+
+    Only a number above 12 tells: 12/11/2026 could be either, 14/03/2026 is day
+    first and 03/14/2026 month first. Every text is looked at, so one telling
+    row anywhere in the file decides (and two rows telling different orders are
+    a file mixing both, which the import refuses to guess about).
+    """
+    votes: dict[str, str] = {}
     for text in texts:
-        match = _SLASHED.match((text or "").strip().split()[0]) if (text or "").strip() else None
+        text = (text or "").strip()
+        if not text or text[0] not in "0123456789":
+            continue
+        match = _SLASHED.match(text.split()[0])
         if match:
             first, second = int(match.group(1)), int(match.group(2))
             if first > 12 >= second:
-                return True
-            if second > 12 >= first:
-                return False
-    return None
+                votes.setdefault("dmy", text)
+            elif second > 12 >= first:
+                votes.setdefault("mdy", text)
+            if len(votes) == 2:
+                break
+    return votes
 
 
 def _split_date_time(text: str) -> tuple[str, str]:
@@ -104,12 +129,16 @@ def _split_date_time(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _parse_day(text: str, day_first: bool) -> date:
+def _parse_day(text: str, order: str) -> date:
     slashed = _SLASHED.match(text)
     if slashed:
-        a, b, year = (int(g) for g in slashed.groups())
+        a, b, c = (int(g) for g in slashed.groups())
+        if order == "ymd" and len(slashed.group(3)) == 2:
+            year, month, day = a, b, c  # 26/11/12: 2026, November 12
+        else:
+            year = c
+            day, month = (a, b) if order == "dmy" else (b, a)
         year += 2000 if year < 100 else 0
-        day, month = (a, b) if day_first else (b, a)
         return date(year, month, day)
     for form in _DATE_FORMATS:
         try:
@@ -129,8 +158,14 @@ def _parse_time(text: str) -> time:
     raise ValueError(text)
 
 
-def parse_moment(text: str, local: tzinfo, day_first: bool = False, what: str = "date") -> Moment:
-    """A date (and time) from the file; naive ones are in the organization's ``local`` zone."""
+def parse_moment(text: str, local: tzinfo, day_first: bool = False, what: str = "date",
+                 order: str | None = None) -> Moment:  # fmt: skip
+    """A date (and time) from the file; naive ones are in the organization's ``local`` zone.
+
+    ``order`` (dmy, mdy or ymd) says how to read 12/11/2026; ``day_first`` is the
+    older way of saying dmy.
+    """
+    order = order or ("dmy" if day_first else "mdy")
     raw = (text or "").strip()
     if not raw:
         raise ValueProblem(f"The {what} is empty.")
@@ -158,7 +193,7 @@ def parse_moment(text: str, local: tzinfo, day_first: bool = False, what: str = 
         body = _ABBREVIATION.sub("", body)
     day_text, time_text = _split_date_time(body)
     try:
-        day = _parse_day(day_text.strip(), day_first)
+        day = _parse_day(day_text.strip(), order)
         clock = _parse_time(time_text) if time_text else time(0, 0)
     except ValueError:
         raise ValueProblem(
