@@ -219,7 +219,7 @@ class ExcelCheck:
         length = 0
         if len(numbers) >= 3 and lengths:
             common, count = lengths.most_common(1)[0]
-            if count >= 0.8 * len(numbers) and any(v.startswith("0") for v in numbers):
+            if count >= 2 / 3 * len(numbers) and any(v.startswith("0") for v in numbers):
                 length = common
         return cls(truncated, length)
 
