@@ -116,8 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
         + ", ".join(sales_fields()) + ")",
     )  # fmt: skip
     sales.add_argument(
+        "--date-order", choices=("dmy", "mdy", "ymd"), default=None,
+        help="how to read dates like 12/11/2026: dmy (12 November), mdy (December 11) or "
+        "ymd; without it the file's own dates decide, else the import/date_order setting",
+    )
+    sales.add_argument(
+        "--item-pattern", default=None, metavar="REGEX",
+        help="how an item name holds the event and its date (Square, Shopify): a regular "
+        "expression with the groups (?P<event>...) and (?P<date>...), optionally (?P<time>...)",
+    )
+    sales.add_argument(
         "--timezone", default="", metavar="ZONE",
-        help="time zone of dates without one, e.g. America/New_York (default: this computer's)",
+        help="time zone of dates without one, e.g. America/New_York (default: the "
+        "import/timezone setting, else this computer's); a time-zone column in the file wins",
     )  # fmt: skip
     add_chats_parser(what)
     check_in = sub.add_parser("check-in", help="check a ticket in at the door")
@@ -325,6 +336,11 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
+DATE_ORDER_WORDS = {"dmy": "day first (12/11/2026 is 12 November 2026)",
+                    "mdy": "month first (12/11/2026 is December 11, 2026)",
+                    "ymd": "year first (26/11/12 is 12 November 2026)"}  # fmt: skip
+
+
 def sales_summary(report: dict, name: str) -> str:
     """The import report in plain words."""
     lines = []
@@ -332,12 +348,38 @@ def sales_summary(report: dict, name: str) -> str:
     if report["dry_run"]:
         lines.append("Dry run: nothing was saved.")
     lines.append(f"Read {_count(report['rows'], 'row')} from {name} ({report['layout']}).")
+    if report["dry_run"] or not report.get("mapping_confirmed", True):
+        lines.append("Columns used:")
+        lines += [f"  {field} = {column}" for field, column in report.get("mapping", {}).items()]
+        if not report.get("mapping_confirmed", True):
+            lines.append(
+                "This layout is not recognised: check the columns above, then import with "
+                '--mapping for each field (e.g. --mapping order_id="Order #") to confirm them.'
+            )
+    order = DATE_ORDER_WORDS.get(report.get("date_order", ""), "")
+    source = report.get("date_order_source")
+    if order and source == "setting" and (report["dry_run"] or report["rows"]):
+        lines.append(
+            f"Dates read {order}: no date in the file shows the order, so the import/date_order "
+            "setting decides. Use --date-order dmy or mdy if that is wrong."
+        )
+    elif order and source == "file" and report["dry_run"]:
+        lines.append(f"Dates read {order}, as “{report['date_order_example']}” in the file shows.")
     lines.append(
         f"{verb} {_count(report['imported'], 'order')} ({_count(report['tickets'], 'ticket')}): "
         f"{_count(report['matched'], 'buyer')} found among your patrons, "
         f"{_count(report['created'], 'new patron')}, "
         f"{_count(report['performances_created'], 'new performance')}."
     )
+    if report.get("attendees"):
+        lines.append(
+            f"Attendees other than the buyer: {_count(report['attendees'], 'patron')} hold "
+            "their own tickets."
+        )
+    if report.get("completed"):
+        lines.append(
+            f"Completed {_count(report['completed'], 'order')} imported in part before."
+        )
     if report["already_imported"]:
         lines.append(
             f"Already imported before: {_count(report['already_imported'], 'order')} "
@@ -351,18 +393,41 @@ def sales_summary(report: dict, name: str) -> str:
     return "\n".join(lines)
 
 
+def import_settings() -> dict:
+    """The import settings of the app (time zone, date order), as the window saved them.
+
+    ``HOUSELIGHTS_SETTINGS`` names another settings file (INI), e.g. for a script.
+    """
+    from PySide6.QtCore import QSettings
+
+    from desktop.settings import Settings
+
+    path = os.environ.get("HOUSELIGHTS_SETTINGS")
+    store = QSettings(path, QSettings.Format.IniFormat) if path else None
+    settings = Settings(store)
+    return {"timezone": settings.get("import/timezone"),
+            "date_order": settings.get("import/date_order")}  # fmt: skip
+
+
 def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
     from imports.sales_file import read_sales_file
-    from imports.sales_import import import_sales
+    from imports.sales_import import compile_item_pattern, import_sales
 
     sales = read_sales_file(args.file)  # before opening the store: a bad file changes nothing
-    mapping = sales.with_mapping(_mapping_overrides(args.mapping))
+    # --mapping confirms the columns: an unrecognised layout is imported only with it.
+    mapping = sales.with_mapping(_mapping_overrides(args.mapping)) if args.mapping else None
+    if args.item_pattern is not None:
+        compile_item_pattern(args.item_pattern)
+    saved = import_settings()
+    timezone = args.timezone or saved["timezone"] or None
 
     def run(app, progress) -> dict:
-        return import_sales(app, sales, mapping=mapping, timezone=args.timezone or None,
-                            dry_run=args.dry_run, progress=progress)  # fmt: skip
+        return import_sales(app, sales, mapping=mapping, timezone=timezone,
+                            dry_run=args.dry_run, progress=progress, date_order=args.date_order,
+                            default_date_order=saved["date_order"],
+                            item_pattern=args.item_pattern)  # fmt: skip
 
     report = _import(args, "Orders", run)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))

@@ -133,6 +133,25 @@ def time_zone_problem(value: object) -> str:
     return ""
 
 
+def date_order_problem(value: object) -> str:
+    """dmy, mdy or ymd."""
+    if str(value).strip() in ("dmy", "mdy", "ymd"):
+        return ""
+    return _tr("Write dmy (day first), mdy (month first) or ymd (year first).")
+
+
+def _system_date_order() -> str:
+    """The order of day and month in this computer's short date format."""
+    from PySide6.QtCore import QLocale
+
+    form = QLocale.system().dateFormat(QLocale.FormatType.ShortFormat).lower()
+    places = {part: form.find(part) for part in ("d", "m", "y")}
+    if min(places.values()) < 0:
+        return "mdy"
+    order = "".join(sorted(places, key=places.get))
+    return order if order in ("dmy", "mdy", "ymd") else "mdy"
+
+
 def _is_a(value: object, type_: type) -> bool:
     if type_ is int and isinstance(value, bool):  # bool is an int subclass; not here
         return False
@@ -150,6 +169,10 @@ declare("workstation/name", socket.gethostname(), str, "This computer's name on 
         required=True, restart=True)  # fmt: skip
 declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)",
         check=time_zone_problem)  # fmt: skip
+declare("import/date_order", _system_date_order(), str,
+        "How dates like 12/11/2026 are read when a sales file does not show it: dmy (day "
+        "first, 12 November), mdy (month first, December 11) or ymd",
+        check=date_order_problem)  # fmt: skip
 declare("staff/current", "office", str, "The staff member recorded on new events",
         required=True, restart=True)  # fmt: skip
 declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets",

@@ -947,18 +947,18 @@ def import_sales(
         raise UnreadableSalesFile(str(problem)) from None
     confirmed = mapping is not None
     mapping = sales.mapping if mapping is None else mapping
-    if sales.layout is None and not confirmed and not dry_run:
-        raise UnreadableSalesFile(
-            f"We do not recognise the layout of {sales.name}, so we will not guess which "
-            "column is which. Check the columns in a dry run, then confirm them "
-            "(--mapping field=Column, or the column mapping in the import window)."
-        )
     missing = missing_fields(sales, mapping)
     if missing:
         names = ", ".join(FIELD_LABELS[name].lower() for name in missing)
         raise UnreadableSalesFile(
             f"We could not find the column for the {names} in {sales.name}. "
             "Choose which column holds it (column mapping)."
+        )
+    if sales.layout is None and not confirmed and not dry_run:
+        raise UnreadableSalesFile(
+            f"We do not recognise the layout of {sales.name}, so we will not guess which "
+            "column is which. Check the columns in a dry run, then confirm them "
+            "(--mapping field=Column, or the column mapping in the import window)."
         )
     order, source, example = resolve_date_order(sales, mapping, date_order, default_date_order)
     reading = Reading(

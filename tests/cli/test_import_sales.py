@@ -103,3 +103,80 @@ def test_an_unknown_time_zone_is_refused_before_anything_is_saved(capsys, tmp_pa
     assert code != 0 and "“Mars/Olympus” is not a time zone we know" in err
     _, out, _ = run(capsys, "--data", data, "status", "--json")
     assert json.loads(out)["events"] == 0
+
+
+# -- issue 16 --------------------------------------------------------------------------
+UK_FILE = (
+    "order_id,order_date,first_name,last_name,email,event_name,event_date\n"
+    "U1,01/10/2026 09:00,Ada,Lovelace,ada@example.org,Hamlet,12/11/2026 19:30\n"
+)
+
+
+def _settings_file(tmp_path, monkeypatch, **values) -> None:
+    path = tmp_path / "houselights.ini"
+    path.write_text("[import]\n" + "".join(f"{k}={v}\n" for k, v in values.items()))
+    monkeypatch.setenv("HOUSELIGHTS_SETTINGS", str(path))
+
+
+def test_the_command_line_honours_the_time_zone_and_date_order_settings(
+    capsys, tmp_path, monkeypatch
+):
+    """Finding 9: the CLI ignored import/timezone; finding 2: no way to say the date order."""
+    _settings_file(tmp_path, monkeypatch, timezone="Europe/London", date_order="dmy")
+    path = tmp_path / "uk.csv"
+    path.write_text(UK_FILE, encoding="utf-8")
+    data = str(tmp_path / "data")
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--dry-run")
+    assert code == 0
+    assert "Dates read day first (12/11/2026 is 12 November 2026)" in out
+    assert "import/date_order setting decides" in out
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json")
+    assert code == 0 and json.loads(out)["date_order"] == "dmy"
+    _, out, _ = run(capsys, "--data", data, "performances", "--json")
+    (show,) = json.loads(out)
+    assert show["starts_at"].startswith("2026-11-12T19:30:00") and show["starts_at"].endswith(
+        "+00:00"
+    )
+
+
+def test_date_order_option_overrides_the_setting(capsys, tmp_path, monkeypatch):
+    _settings_file(tmp_path, monkeypatch, timezone="Europe/London", date_order="dmy")
+    path = tmp_path / "us.csv"
+    path.write_text(UK_FILE, encoding="utf-8")
+    data = str(tmp_path / "data")
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json",
+                       "--date-order", "mdy")  # fmt: skip
+    assert code == 0 and json.loads(out)["date_order_source"] == "choice"
+    _, out, _ = run(capsys, "--data", data, "performances", "--json")
+    assert json.loads(out)[0]["starts_at"].startswith("2026-12-11T19:30")
+
+
+def test_an_unrecognised_layout_needs_the_mapping_confirmed(capsys, tmp_path, monkeypatch):
+    """Finding 3: a 'Not recognised' file was imported with guessed columns."""
+    _settings_file(tmp_path, monkeypatch, timezone="Europe/London")
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "Order Number,Purchase Date,Name,Email,Event Title,Event Date\n"
+        "X1,2026-02-01 10:15,Ada Lovelace,ada@example.org,Hamlet,2026-03-14 19:30\n",
+        encoding="utf-8",
+    )
+    data = str(tmp_path / "data")
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--dry-run")
+    assert code == 0 and "  order_id = Order Number" in out and "not recognised" in out
+
+    code, _, err = run(capsys, "--data", data, "import", "sales", str(path))
+    assert code != 0 and "do not recognise the layout" in err
+    _, out, _ = run(capsys, "--data", data, "status", "--json")
+    assert json.loads(out)["events"] == 0
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json",
+                       "--mapping", "full_name=Name")  # fmt: skip
+    assert code == 0 and json.loads(out)["imported"] == 1
+
+
+def test_an_item_pattern_that_cannot_be_read_is_refused(capsys, tmp_path):
+    code, _, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales",
+                       str(SAMPLES / "generic.csv"), "--item-pattern", "(?P<event>.+)")  # fmt: skip
+    assert code != 0 and "(?P<date>…)" in err

@@ -288,10 +288,15 @@ def test_excel_damaged_barcodes_hold_back_their_whole_order(store, tmp_path, cod
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
 
     reasons = {r["row"]: r["reason"] for r in report["rejected"]}
-    assert words in reasons[damaged + 2] and "without opening and saving it in Excel" in (
-        reasons[damaged + 2]
+    assert (
+        words in reasons[damaged + 2]
+        and "without opening and saving it in Excel" in (reasons[damaged + 2])
     )
-    assert set(reasons) == set(range(2, len(codes) + 2)) and report["imported"] == 1 and report["tickets"] == 1
+    assert (
+        set(reasons) == set(range(2, len(codes) + 2))
+        and report["imported"] == 1
+        and report["tickets"] == 1
+    )
     assert all(store.get_ticket(code.upper()) is None for code in codes)
 
 
