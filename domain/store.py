@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +30,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 
-from domain.box_office import Performance
+from domain.box_office import Performance, Production
+from domain.contact_index import ContactKey
+from domain.patron import Patron
 from domain.recording import RecordingContext
 
 Listener = Callable[[int], None]
@@ -58,6 +60,15 @@ class _Batch:
     #: aggregate id -> how many pending events it had before (None: not pending yet)
     depth: int = 0
     savepoints: dict[UUID, int | None] = field(default_factory=dict)
+    #: the caller's read cache across this batch's saves (see ``Store.batch``)
+    keep: dict[UUID, Aggregate] | None = None
+    #: ids the caller found missing from the store in one query
+    absent: set[UUID] | None = None
+
+
+#: what a batch's ``keep`` holds between its saves (read again and again by an import)
+_KEPT = (Patron, Performance, Production, ContactKey)
+KEEP_AT_MOST = 200_000
 
 
 class Store(Application):
@@ -108,9 +119,14 @@ class Store(Application):
 
         Raises ``AggregateNotFoundError``."""
         batch = self._batch
-        if batch is not None and aggregate_id in batch.pending:
-            self._touch(batch, aggregate_id)
-            return batch.pending[aggregate_id]
+        if batch is not None:
+            if aggregate_id in batch.pending:
+                self._touch(batch, aggregate_id)
+                return batch.pending[aggregate_id]
+            if batch.keep is not None and aggregate_id in batch.keep:
+                return batch.keep[aggregate_id]
+            if batch.absent is not None and aggregate_id in batch.absent:
+                raise AggregateNotFoundError(aggregate_id)
         return self.repository.get(aggregate_id)
 
     def exists(self, aggregate_id: UUID) -> bool:
@@ -154,18 +170,35 @@ class Store(Application):
     def event_count(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    #: ``ids -> the stored ones`` in one query (``infrastructure/stored_ids.py``)
+    stored_ids_query: Callable[[Iterable[UUID]], set[UUID]] | None = None
+
+    def stored_ids(self, ids: Iterable[UUID]) -> set[UUID]:
+        """Which of these aggregate ids have saved events (not what a batch holds back)."""
+        if self.stored_ids_query is not None:
+            return self.stored_ids_query(ids)
+        return {i for i in dict.fromkeys(ids) if self.recorder.select_events(i, limit=1)}
+
     # -- batches, rehearsals and commands -----------------------------------------
     @contextmanager
-    def batch(self, size: int = 1000) -> Iterator[None]:
+    def batch(self, size: int = 1000, keep: dict | None = None,
+              absent: set | None = None) -> Iterator[None]:  # fmt: skip
         """Group many commands into few transactions (imports, demo data).
 
         Aggregates changed inside the block are kept in memory and saved
-        ``size`` at a time, and once more when the block ends.
+        ``size`` at a time, and once more when the block ends. ``keep`` (a dict
+        the caller holds across batches) keeps the saved patrons, performances,
+        productions and contact keys for later reads, so an import does not read
+        them back from the store again and again; a save that fails empties it
+        (another workstation may have changed them). ``absent`` holds ids the
+        caller found missing from the store in one query: reading one of them
+        finds nothing without asking the store (were one written meanwhile by
+        another workstation, the save fails on it and the caller redoes the work).
         """
         if self._batch is not None:
             yield
             return
-        batch = self._local.batch = _Batch(size=size)
+        batch = self._local.batch = _Batch(size=size, keep=keep, absent=absent)
         try:
             yield
             self._flush(batch)
@@ -236,7 +269,18 @@ class Store(Application):
         if batch.pending:
             pending = list(batch.pending.values())
             batch.pending.clear()
-            self.save(*pending)
+            try:
+                self.save(*pending)
+            except BaseException:
+                if batch.keep is not None:
+                    batch.keep.clear()
+                raise
+            if batch.absent:
+                batch.absent.difference_update(a.id for a in pending)
+            if batch.keep is not None:
+                if len(batch.keep) > KEEP_AT_MOST:
+                    batch.keep.clear()
+                batch.keep.update((a.id, a) for a in pending if isinstance(a, _KEPT))
 
 
 def command(method: Callable[P, R]) -> Callable[P, R]:

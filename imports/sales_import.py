@@ -59,6 +59,7 @@ from domain.ticket_codes import (
     _check_symbol,
     is_acceptable_external,
     normalize_code,
+    ticket_id,
 )
 from imports.sales_file import SalesFile
 from imports.sales_values import (
@@ -283,7 +284,8 @@ class Reading:
 
     local: tzinfo
     date_order: str = "mdy"
-    #: "file" (a date in it told), "choice" (the user said), "setting" (ambiguous file)
+    #: "file" (a date in it told), "choice" (the user said), "setting" (ambiguous
+    #: dates such as 12/11/2026), "none" (no date in the file depends on it)
     date_order_source: str = "setting"
     date_order_example: str = ""
     item_pattern: re.Pattern | None = None
@@ -313,11 +315,13 @@ def resolve_date_order(sales: SalesFile, mapping: dict[str, str], choice: str | 
             f"({votes['mdy']}). Say which order to read (--date-order dmy or mdy, or the "
             "date order in the import window) and import it again."
         )
+    order = setting if setting in DATE_ORDERS else "mdy"
+    if "ambiguous" in votes:
+        return order, "setting", votes["ambiguous"]
     if votes:
         ((order, example),) = votes.items()
         return order, "file", example
-    order = setting if setting in DATE_ORDERS else "mdy"
-    return order, "setting", ""
+    return order, "none", ""
 
 
 def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading):
@@ -580,6 +584,12 @@ class SalesImport:
         self.productions: dict[str, str] = {}
         #: people already found or registered in this run: email/phone/name -> patron id
         self.people: dict[tuple, str] = {}
+        #: ids of the chunk's orders and tickets already in the store (one query a chunk)
+        self.stored: set[UUID] = set()
+        #: after a conflict with another workstation: read every order and ticket instead
+        self.careful = False
+        #: patrons, performances and contact keys saved by this run, for reading again
+        self.keep: dict = {}
 
     # reading what the store already holds
     def _scan(self, *event_classes):
@@ -711,14 +721,47 @@ class SalesImport:
     def _reference(self, order_id: str, performance_id: str) -> str:
         return f"{REFERENCE_PREFIX}{self.service}:{order_id}@{performance_id}"
 
+    def _legacy(self, plan: OrderPlan) -> list[str]:
+        key = plan.performance_key
+        when = f"{key[1].isoformat()}T{key[2] or ''}"
+        return [
+            REFERENCE_PREFIX + plan.order_id,
+            f"{REFERENCE_PREFIX}{plan.order_id}:{key[0]}:{when}",
+        ]
+
+    def _in_store(self, aggregate_id: UUID) -> bool:
+        if self.careful:
+            try:
+                self.app.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return False
+            return True
+        return aggregate_id in self.stored
+
+    def _ticket(self, code: str) -> dict | None:
+        if self.careful or ticket_id(code) in self.stored:
+            return self.app.get_ticket(code)
+        return None
+
+    def _prefetch(self, chunk: list[list[OrderPlan]]) -> None:
+        """Ask the store once which of the chunk's orders and tickets it holds."""
+        ids = []
+        for plans in chunk:
+            for plan in plans:
+                try:
+                    performance_id = self._performance_for(plan)
+                except HouselightsError:
+                    continue  # rejected when its order comes
+                ids.append(order_id_for(self._reference(plan.order_id, performance_id)))
+                ids += [order_id_for(reference) for reference in self._legacy(plan)]
+                ids += [ticket_id(seat.code) for seat in plan.seats]
+        self.stored = self.app.stored_ids(ids)
+
     def _legacy_exists(self, plan: OrderPlan, performance_id: str) -> bool:
         """An order imported before issue 16 (reference without the service)."""
-        key = plan.performance_key
-        legacy = [
-            REFERENCE_PREFIX + plan.order_id,
-            f"{REFERENCE_PREFIX}{plan.order_id}:{key[0]}:{key[1].isoformat()}T{key[2] or ''}",
-        ]
-        for reference in legacy:
+        for reference in self._legacy(plan):
+            if not self._in_store(order_id_for(reference)):
+                continue
             try:
                 order = self.app.repository.get(order_id_for(reference))
             except AggregateNotFoundError:
@@ -736,7 +779,7 @@ class SalesImport:
         reference = self._reference(plan.order_id, performance_id)
         seats, completing = plan.seats, False
         own_orders = {str(order_id_for(reference))}
-        if order_exists(self.app, reference):
+        if self._in_store(order_id_for(reference)):
             completing = True
             seats = []
             for seat in plan.seats:
@@ -751,7 +794,7 @@ class SalesImport:
         elif self._legacy_exists(plan, performance_id):
             return None
         for seat in seats:
-            ticket = self.app.get_ticket(seat.code)
+            ticket = self._ticket(seat.code)
             if ticket is not None and ticket["order_id"] not in own_orders:
                 raise HouselightsError(
                     f"Barcode {seat.code} already belongs to another ticket in Houselights."
@@ -783,14 +826,14 @@ class SalesImport:
                 continue
             performance_id, reference, seats, completing = ready
             completed = completed or completing
-            self._sell(plan, performance_id, reference, seats)
+            self._sell(plan, performance_id, reference, seats, known_new=not completing)
         if completed:
             self.tally.completed += 1
         else:
             self.tally.imported += 1
 
-    def _sell(self, plan: OrderPlan, performance_id: str, reference: str,
-              seats: list[Seat]) -> None:  # fmt: skip
+    def _sell(self, plan: OrderPlan, performance_id: str, reference: str, seats: list[Seat],
+              known_new: bool = False) -> None:  # fmt: skip
         buyer = self._patron_for(plan.rows[0].buyer, plan.ordered)
         levels: dict[str, list[Seat]] = {}
         for seat in seats:
@@ -808,7 +851,7 @@ class SalesImport:
             payment="complimentary" if free else "card", channel="online",
             occurred_at=plan.ordered, codes=[seat.code for seat in ordered],
             reference=reference, holders=holders if any(holders) else None,
-            ticket_cents=None if free else cents,
+            ticket_cents=None if free else cents, known_new=known_new and not self.careful,
         )  # fmt: skip
         self.tally.tickets += len(seats)
 
@@ -844,18 +887,26 @@ class SalesImport:
                 return False
             chunk = orders[done : done + CHUNK_ORDERS]
             if dry_run:
+                self._prefetch(chunk)
                 finished = self._chunk(chunk, done, total, report, cancelled)
             else:
                 saved = self._save_point()
                 try:
-                    with self.app.batch(size=10**9):
+                    with self.app.batch(size=10**9, keep=self.keep):
+                        self._prefetch(chunk)
                         finished = self._chunk(chunk, done, total, report, cancelled)
                 except IntegrityError:
-                    # Another workstation wrote a performance or patron of this chunk
-                    # meanwhile: nothing of it was saved. Redo it order by order; each
-                    # sale then retries against the other workstation's change.
+                    # Another workstation wrote a performance, patron, order or ticket
+                    # of this chunk meanwhile: nothing of it was saved. Redo it order by
+                    # order, reading each from the store; each sale then retries
+                    # against the other workstation's change.
                     self._restore(saved)
-                    finished = self._chunk(chunk, done, total, report, cancelled)
+                    self.keep.clear()
+                    self.careful = True
+                    try:
+                        finished = self._chunk(chunk, done, total, report, cancelled)
+                    finally:
+                        self.careful = False
             done += finished
             if finished < len(chunk):
                 return False

@@ -86,6 +86,7 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 def day_first_in(texts) -> bool | None:
     """Whether slashed dates in a column are day/month (True), month/day (False) or unknown."""
     votes = date_order_votes(texts)
+    votes.pop("ambiguous", None)
     if "dmy" in votes and "mdy" not in votes:
         return True
     if "mdy" in votes and "dmy" not in votes:
@@ -96,12 +97,16 @@ def day_first_in(texts) -> bool | None:
 def date_order_votes(texts) -> dict[str, str]:
     """The first date that shows each order: ``{"dmy": "14/03/2026", "mdy": "03/14/2026"}``.
 
+    Without any, ``{"ambiguous": "12/11/2026"}`` names a date that could be read
+    either way; an empty answer means no date of the file depends on the order.
+
     Only a number above 12 tells: 12/11/2026 could be either, 14/03/2026 is day
     first and 03/14/2026 month first. Every text is looked at, so one telling
     row anywhere in the file decides (and two rows telling different orders are
     a file mixing both, which the import refuses to guess about).
     """
     votes: dict[str, str] = {}
+    ambiguous = ""
     for text in texts:
         text = (text or "").strip()
         if not text or text[0] not in "0123456789":
@@ -113,8 +118,12 @@ def date_order_votes(texts) -> dict[str, str]:
                 votes.setdefault("dmy", text)
             elif second > 12 >= first:
                 votes.setdefault("mdy", text)
+            elif not ambiguous and first != second:
+                ambiguous = text
             if len(votes) == 2:
                 break
+    if not votes and ambiguous:
+        votes["ambiguous"] = ambiguous
     return votes
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from domain.application import Houselights
 from domain.recording import RecordingContext
+from infrastructure import stored_ids
 from infrastructure.config import StoreConfig, resolve
 from infrastructure.erasure import store_redacted
 from projections import all_projections
@@ -54,6 +55,7 @@ def bootstrap(
     config = config or resolve()
     context = RecordingContext(staff=staff, workstation=workstation or socket.gethostname())
     app = Houselights(env=config.eventsourcing_env(), context=context)
+    stored_ids.install(app.store)
     runner = ReadModelRunner(
         app.recorder,
         app.mapper,

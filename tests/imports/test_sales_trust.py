@@ -381,3 +381,8 @@ def test_orders_are_found_by_their_service_and_number(store, tmp_path):
     import_sales_file(store, write(tmp_path, [sale("N1", barcode="N1A")]), timezone=NY)
     (placed,) = events(store, Order.Placed)
     assert placed.reference.startswith("online:generic:N1@")
+
+
+def test_a_file_without_slashed_dates_does_not_mention_the_date_order(store, tmp_path):
+    report = import_sales_file(store, write(tmp_path, [sale("P1")]), timezone=NY, dry_run=True)
+    assert report["date_order_source"] == "none"
