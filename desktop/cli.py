@@ -211,8 +211,13 @@ def _import(args, label: str, fn) -> dict:
     services = _services(args, catch_up=True)
     try:
         shown = _progress(label)
-        report = fn(services.app, lambda done, total, _message: shown(done, total))
-        services.runner.catch_up()
+        # The read models catch up once at the end: quicker than after every saved chunk.
+        services.app.unsubscribe(services.runner.notify)
+        try:
+            report = fn(services.app, lambda done, total, _message: shown(done, total))
+        finally:
+            services.app.subscribe(services.runner.notify)
+        services.runner.catch_up(progress=_progress("Read models"))
     finally:
         services.close()
     if sys.stderr.isatty():

@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import lru_cache
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -52,6 +53,7 @@ from eventsourcing.utils import get_topic
 
 from domain.box_office import Order, Performance, Production, order_id_for
 from domain.contact import check_email, check_phone, clean_text, fold, normalize_email
+from domain.contact_index import ContactKey, contact_keys, name_postal_key
 from domain.errors import HouselightsError, UnreadableSalesFile
 from domain.ticket_codes import (
     ALPHABET,
@@ -80,7 +82,7 @@ REFERENCE_PREFIX = "online:"
 #: the service of a file whose layout was mapped by hand
 MAPPED_SERVICE = "mapped"
 #: orders saved per transaction; a conflict with another workstation redoes one chunk
-CHUNK_ORDERS = 500
+CHUNK_ORDERS = 2000
 #: words in a status column that mean the ticket is no longer valid (or never paid)
 _NOT_SOLD = ("refund", "cancel", "void", "not attending", "deleted", "declined", "transferred",
              "unpaid", "not paid", "pending", "failed", "abandoned")  # fmt: skip
@@ -170,15 +172,16 @@ class _Tally:
 
 
 # -- reading rows -----------------------------------------------------------------
-class _Cells:
-    def __init__(self, cells: list[str], columns: dict[str, int]):
-        self.cells, self.columns = cells, columns
+class _Cells(dict):
+    """The mapped cells of one row, white space tidied; a field without a column is ""."""
 
-    def __getitem__(self, name: str) -> str:
-        index = self.columns.get(name)
-        if index is None or index >= len(self.cells):
-            return ""
-        return clean_text(self.cells[index])
+    def __init__(self, cells: list[str], columns: dict[str, int]):
+        width = len(cells)
+        super().__init__((name, " ".join(cells[i].split()) if i < width else "")
+                         for name, i in columns.items())  # fmt: skip
+
+    def __missing__(self, name: str) -> str:
+        return ""
 
 
 def _split_name(full: str) -> tuple[str, str]:
@@ -481,6 +484,11 @@ def _performance_key(row: SaleRow) -> tuple:
             at.tzinfo)  # fmt: skip
 
 
+#: uuid5 of a code or reference is asked for several times per ticket and order
+_ticket_uuid = lru_cache(maxsize=65536)(ticket_id)
+_order_uuid = lru_cache(maxsize=65536)(order_id_for)
+
+
 def derived_code(*parts: str) -> str:
     """A Houselights code that is the same whenever the same ticket is imported.
 
@@ -586,6 +594,8 @@ class SalesImport:
         self.people: dict[tuple, str] = {}
         #: ids of the chunk's orders and tickets already in the store (one query a chunk)
         self.stored: set[UUID] = set()
+        #: the ids asked about that are not in the store (read as missing without asking)
+        self.absent: set[UUID] = set()
         #: after a conflict with another workstation: read every order and ticket instead
         self.careful = False
         #: patrons, performances and contact keys saved by this run, for reading again
@@ -739,7 +749,7 @@ class SalesImport:
         return aggregate_id in self.stored
 
     def _ticket(self, code: str) -> dict | None:
-        if self.careful or ticket_id(code) in self.stored:
+        if self.careful or _ticket_uuid(code) in self.stored:
             return self.app.get_ticket(code)
         return None
 
@@ -752,18 +762,25 @@ class SalesImport:
                     performance_id = self._performance_for(plan)
                 except HouselightsError:
                     continue  # rejected when its order comes
-                ids.append(order_id_for(self._reference(plan.order_id, performance_id)))
-                ids += [order_id_for(reference) for reference in self._legacy(plan)]
-                ids += [ticket_id(seat.code) for seat in plan.seats]
+                ids.append(_order_uuid(self._reference(plan.order_id, performance_id)))
+                ids += [_order_uuid(reference) for reference in self._legacy(plan)]
+                ids += [_ticket_uuid(seat.code) for seat in plan.seats]
+                people = {plan.rows[0].buyer} | {s.attendee for s in plan.seats if s.attendee}
+                for first, last, email, phone, postal in people:
+                    keys = contact_keys(email, phone)
+                    if postal:
+                        keys.append(name_postal_key(first, last, postal))
+                    ids += [ContactKey.key_id(key) for key in keys if key]
         self.stored = self.app.stored_ids(ids)
+        self.absent = set(ids) - self.stored
 
     def _legacy_exists(self, plan: OrderPlan, performance_id: str) -> bool:
         """An order imported before issue 16 (reference without the service)."""
         for reference in self._legacy(plan):
-            if not self._in_store(order_id_for(reference)):
+            if not self._in_store(_order_uuid(reference)):
                 continue
             try:
-                order = self.app.repository.get(order_id_for(reference))
+                order = self.app.repository.get(_order_uuid(reference))
             except AggregateNotFoundError:
                 continue
             if isinstance(order, Order) and order.performance_id == performance_id:
@@ -778,8 +795,8 @@ class SalesImport:
         performance_id = self._performance_for(plan)
         reference = self._reference(plan.order_id, performance_id)
         seats, completing = plan.seats, False
-        own_orders = {str(order_id_for(reference))}
-        if self._in_store(order_id_for(reference)):
+        own_orders = {str(_order_uuid(reference))}
+        if self._in_store(_order_uuid(reference)):
             completing = True
             seats = []
             for seat in plan.seats:
@@ -892,8 +909,8 @@ class SalesImport:
             else:
                 saved = self._save_point()
                 try:
-                    with self.app.batch(size=10**9, keep=self.keep):
-                        self._prefetch(chunk)
+                    self._prefetch(chunk)
+                    with self.app.batch(size=10**9, keep=self.keep, absent=self.absent):
                         finished = self._chunk(chunk, done, total, report, cancelled)
                 except IntegrityError:
                     # Another workstation wrote a performance, patron, order or ticket
