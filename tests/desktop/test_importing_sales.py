@@ -111,6 +111,12 @@ def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtb
         box = dialog.field_boxes[field]
         box.setCurrentIndex(box.findText(header))
     assert dialog.mapping_error.isHidden()
+    # Issue 16: an unrecognised layout is imported only once the columns are confirmed.
+    assert dialog.dry_run_button.isEnabled() and not dialog.import_button.isEnabled()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.confirm_mapping.setFocus()
+    qtbot.keyClick(dialog.confirm_mapping, Qt.Key.Key_Space)
+    assert dialog.confirm_mapping.isChecked()
 
     click(qtbot, dialog.import_button)
     report = wait_for_report(dialog, qtbot)
@@ -197,3 +203,97 @@ def test_the_time_zone_chosen_for_an_import_is_remembered(services, qtbot, tmp_p
     qtbot.addWidget(again)
     assert again.timezone.currentText() == "Europe/Berlin"
     assert background.shutdown(TIMEOUT)
+
+
+def test_an_unrecognised_layout_waits_for_the_columns_to_be_confirmed(
+    window, services, qtbot, tmp_path
+):
+    """Issue 16, finding 3: a 'Not recognised' file was imported with guessed columns."""
+    path = tmp_path / "odd.csv"
+    path.write_text(
+        "Order Number,Purchase Date,Name,Email,Event Title,Event Date\n"
+        "X1,2026-02-01 10:15,Ada Byron,ada.b@example.org,Hamlet,2026-03-14 19:30\n",
+        encoding="utf-8",
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    assert "check them on the Columns tab" in dialog.layout_label.text()
+    assert dialog.dry_run_button.isEnabled() and not dialog.import_button.isEnabled()
+    events = services.app.event_count()
+
+    click(qtbot, dialog.dry_run_button)
+    rehearsed = wait_for_report(dialog, qtbot)
+    assert rehearsed["imported"] == 1 and services.app.event_count() == events
+    assert "Columns used: Order number = “Order Number”" in dialog.summary.text()
+    assert "This layout is not recognised." in dialog.summary.text()
+
+    dialog.tabs.setCurrentIndex(1)
+    dialog.confirm_mapping.setFocus()
+    qtbot.keyClick(dialog.confirm_mapping, Qt.Key.Key_Space)
+    assert dialog.import_button.isEnabled()
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT) as done:
+        click(qtbot, dialog.import_button)
+    assert done.args[0]["imported"] == 1
+
+
+def test_the_date_order_is_chosen_in_the_dialog_and_the_report_says_how_dates_were_read(
+    window, services, qtbot, tmp_path
+):
+    """Issue 16, finding 2: 12/11/2026 from a UK export was read as 11 December, silently."""
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "order_id,order_date,first_name,last_name,event_name,event_date\n"
+        "U1,01/10/2026 09:00,Ada,Byron,Hamlet,12/11/2026 19:30\n",
+        encoding="utf-8",
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    dialog.timezone.setCurrentText("Europe/London")
+    dialog.date_order.setFocus()
+    qtbot.keyClick(dialog.date_order, Qt.Key.Key_Down)  # day first
+    assert dialog.date_order.currentData() == "dmy"
+
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT) as done:
+        click(qtbot, dialog.import_button)
+    assert done.args[0]["date_order_source"] == "choice"
+    ticket = next(iter(_tickets(services.app)))
+    show = services.app.get_performance(ticket["performance_id"])
+    assert show["starts_at"].startswith("2026-11-12T19:30")
+
+
+def test_an_ambiguous_file_follows_the_setting_and_the_dry_run_says_so(
+    services, qtbot, tmp_path
+):
+    from PySide6.QtCore import QSettings
+
+    from desktop.background import BackgroundRunner
+    from desktop.settings import Settings
+    from desktop.views.imports.import_dialog import ImportSalesDialog
+
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings.set("import/date_order", "dmy")
+    path = tmp_path / "uk.csv"
+    path.write_text(
+        "order_id,order_date,first_name,event_name,event_date\n"
+        "U1,01/10/2026 09:00,Ada,Hamlet,12/11/2026 19:30\n",
+        encoding="utf-8",
+    )
+    background = BackgroundRunner()
+    dialog = ImportSalesDialog(services.app, background, settings)
+    qtbot.addWidget(dialog)
+    choose(dialog, qtbot, path)
+    click(qtbot, dialog.dry_run_button)
+    report = wait_for_report(dialog, qtbot)
+    assert (report["date_order"], report["date_order_source"]) == ("dmy", "setting")
+    assert "your date-order setting decided" in dialog.summary.text()
+    assert "Day first: 12/11/2026 is 12 November" in dialog.summary.text()
+    assert background.shutdown(TIMEOUT)
+
+
+def _tickets(app) -> list[dict]:
+    from eventsourcing.utils import get_topic
+
+    from domain.box_office import Ticket
+
+    found = app.recorder.select_notifications(1, 1000, topics=[get_topic(Ticket.Issued)])
+    return [app.get_ticket(app.mapper.to_domain_event(n).code) for n in found]

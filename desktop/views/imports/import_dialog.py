@@ -10,10 +10,12 @@ be sorted and exported. Everything it does goes through
 
 from __future__ import annotations
 
+from html import escape
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -43,12 +45,13 @@ from desktop.views.widgets import (
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from imports.sales_file import SalesFile, read_sales_file
-from imports.sales_import import import_sales
+from imports.sales_import import DEFAULT_ITEM_PATTERN, import_sales, missing_fields
 from imports.sales_layouts import FIELDS, REQUIRED
 from imports.sales_values import local_zone
 
 PREVIEW_ROWS = 20
 TIMEZONE_SETTING = "import/timezone"
+DATE_ORDER_SETTING = "import/date_order"
 
 
 # -- work that runs on the thread pool (never touches a widget) ---------------------
@@ -57,10 +60,13 @@ def read_work(progress, path: str) -> SalesFile:
     return read_sales_file(path)
 
 
-def import_work(progress, app, sales, mapping, timezone, dry_run, outcome: list) -> dict:
+def import_work(progress, app, sales, mapping, timezone, dry_run, outcome: list,
+                reading: dict | None = None) -> dict:  # fmt: skip
+    """``mapping`` None: the detected one, not confirmed (an unrecognised layout then
+    only rehearses); ``reading``: date_order, default_date_order, item_pattern."""
     report = import_sales(
         app, sales, mapping=mapping, timezone=timezone, dry_run=dry_run,
-        progress=progress.update, cancelled=lambda: progress.cancelled,
+        progress=progress.update, cancelled=lambda: progress.cancelled, **(reading or {}),
     )  # fmt: skip
     outcome.append(report)  # kept for the GUI also when the import was cancelled
     return report
@@ -110,8 +116,26 @@ class ImportSalesDialog(QDialog):
             "price": self.tr("Price per ticket"),
             "quantity": self.tr("Quantity (empty means 1)"),
             "barcode": self.tr("Barcode"),
-            "status": self.tr("Status (refunded rows are left out)"),
+            "status": self.tr("Status (refunded, cancelled or unpaid rows are left out)"),
+            "ticket_id": self.tr("Ticket or attendee number (the service's own)"),
+            "order_total": self.tr("Order total (divided over the order's tickets)"),
+            "fees": self.tr("Service fees included in the price or total (subtracted)"),
+            "attendee_first_name": self.tr("Attendee first name (when not the buyer)"),
+            "attendee_last_name": self.tr("Attendee last name"),
+            "attendee_full_name": self.tr("Attendee full name (when there is no first/last)"),
+            "attendee_email": self.tr("Attendee email"),
+            "attendee_phone": self.tr("Attendee phone"),
+            "timezone": self.tr("Event time zone (wins over the one chosen above)"),
+            "item_name": self.tr("Item name holding the event and its date (Square, Shopify)"),
         }
+
+    def _date_orders(self) -> list[tuple[str, str]]:
+        return [
+            ("", self.tr("As the file shows (else the setting)")),
+            ("dmy", self.tr("Day first: 12/11/2026 is 12 November")),
+            ("mdy", self.tr("Month first: 12/11/2026 is December 11")),
+            ("ymd", self.tr("Year first: 26/11/12 is 12 November 2026")),
+        ]
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -151,6 +175,17 @@ class ImportSalesDialog(QDialog):
         )
         zone_row.addWidget(QLabel(self.tr("Time zone of the dates in the file:"), self))
         zone_row.addWidget(self.timezone)
+        self.date_order = QComboBox(self)
+        self.date_order.setObjectName("dateOrder")
+        for value, label in self._date_orders():
+            self.date_order.addItem(label, value)
+        self.date_order.setToolTip(self.tr(
+            "How to read dates like 12/11/2026. A date such as 14/03/2026 in the file decides "
+            "by itself; when none does, your date-order setting is used and the report says so."
+        ))  # fmt: skip
+        zone_row.addSpacing(16)
+        zone_row.addWidget(QLabel(self.tr("Dates:"), self))
+        zone_row.addWidget(self.date_order)
         zone_row.addStretch(1)
         layout.addLayout(zone_row)
 
@@ -191,6 +226,19 @@ class ImportSalesDialog(QDialog):
             box.currentIndexChanged.connect(self._mapping_changed)
             self.field_boxes[name] = box
             form.addRow(labels[name] + (" *" if name in REQUIRED else ""), box)
+        self.item_pattern = QLineEdit(DEFAULT_ITEM_PATTERN, form_holder)
+        self.item_pattern.setObjectName("itemPattern")
+        self.item_pattern.setToolTip(self.tr(
+            "A regular expression that finds the event and its date in an item name: the "
+            "groups (?P<event>…) and (?P<date>…), and (?P<time>…) when the time stands apart"
+        ))  # fmt: skip
+        form.addRow(self.tr("Item name pattern"), self.item_pattern)
+        self.confirm_mapping = QCheckBox(self.tr(
+            "I checked these columns: import the file with them"
+        ), form_holder)  # fmt: skip
+        self.confirm_mapping.setObjectName("confirmMapping")
+        self.confirm_mapping.toggled.connect(lambda _on: self._set_busy(self.busy))
+        form.addRow(self.confirm_mapping)
         columns.setWidget(form_holder)
         self.tabs.addTab(columns, self.tr("Columns"))
 
@@ -247,12 +295,25 @@ class ImportSalesDialog(QDialog):
     def busy(self) -> bool:
         return self.task is not None
 
+    @property
+    def confirmed(self) -> bool:
+        """A recognised layout, or columns the user said they checked."""
+        return self.sales is not None and (
+            self.sales.layout is not None or self.confirm_mapping.isChecked()
+        )
+
     def _set_busy(self, busy: bool) -> None:
-        ready = self.sales is not None and not self.sales.missing(self.mapping)
+        ready = self.sales is not None and not missing_fields(self.sales, self.mapping)
         self.choose_button.setEnabled(not busy)
         self.timezone.setEnabled(not busy)
+        self.date_order.setEnabled(not busy)
         self.dry_run_button.setEnabled(ready and not busy)
-        self.import_button.setEnabled(ready and not busy)
+        self.import_button.setEnabled(ready and not busy and self.confirmed)
+        self.import_button.setToolTip("" if self.confirmed or self.sales is None else self.tr(
+            "This layout is not recognised: check the columns, then tick “I checked these "
+            "columns” on the Columns tab"
+        ))  # fmt: skip
+        self.confirm_mapping.setVisible(self.sales is not None and self.sales.layout is None)
         self.cancel_button.setEnabled(busy)
         self.close_button.setEnabled(not busy)
         self.progress.setVisible(busy)
@@ -303,6 +364,7 @@ class ImportSalesDialog(QDialog):
                 "names: check them on the Columns tab."
             ).format(rows=f"{rows:,}")
         self.layout_label.setText(text)
+        self.confirm_mapping.setChecked(False)
         self.preview_model.set_file(sales.headers, sales.preview(PREVIEW_ROWS))
         self.preview_table.resizeColumnsToContents()
         self._fill_mapping()
@@ -341,7 +403,7 @@ class ImportSalesDialog(QDialog):
     def _mapping_changed(self, *_args) -> None:
         self.mapping = {name: box.currentData() for name, box in self.field_boxes.items()
                         if box.currentData()}  # fmt: skip
-        missing = self.sales.missing(self.mapping) if self.sales else []
+        missing = missing_fields(self.sales, self.mapping) if self.sales else []
         labels = self._field_labels()
         show_error(self.mapping_error, self.tr("Choose the column for: {fields}.").format(
             fields=", ".join(labels[name] for name in missing)
@@ -351,9 +413,15 @@ class ImportSalesDialog(QDialog):
     # -- running -------------------------------------------------------------------------
     def start(self, dry_run: bool):
         """Run a dry run or the import in the background; returns the task."""
-        if self.sales is None or self.busy or self.sales.missing(self.mapping):
+        if self.sales is None or self.busy or missing_fields(self.sales, self.mapping):
+            return None
+        if not dry_run and not self.confirmed:
             return None
         zone = self.timezone.currentText().strip()
+        setting = self.settings.get(DATE_ORDER_SETTING) if self.settings is not None else None
+        reading = {"date_order": self.date_order.currentData() or None,
+                   "default_date_order": setting,
+                   "item_pattern": self.item_pattern.text().strip() or None}  # fmt: skip
         if self.settings is not None and not dry_run:
             self.settings.set(TIMEZONE_SETTING, zone)
         self._outcome = []
@@ -361,8 +429,9 @@ class ImportSalesDialog(QDialog):
         self.progress.setRange(0, 0)
         self.summary.setText(self.tr("Dry run in progress…") if dry_run else self.tr("Importing…"))
         self.task = self.background.run(
-            import_work, self.app, self.sales, dict(self.mapping), zone, dry_run,
-            self._outcome, on_done=self._finished, on_error=self._failed,
+            import_work, self.app, self.sales,
+            dict(self.mapping) if self.confirmed or self.mapping != self.sales.mapping else None,
+            zone, dry_run, self._outcome, reading, on_done=self._finished, on_error=self._failed,
             on_progress=self._progress, on_cancelled=self._stopped,
         )  # fmt: skip
         self._set_busy(True)
@@ -423,9 +492,17 @@ class ImportSalesDialog(QDialog):
             orders=report["imported"], tickets=report["tickets"], matched=report["matched"],
             created=report["created"], performances=report["performances_created"],
         ))  # fmt: skip
+        if report.get("attendees"):
+            lines.append(self.tr(
+                "Attendees other than the buyer, each holding their own ticket: {count}."
+            ).format(count=report["attendees"]))  # fmt: skip
+        if report.get("completed"):
+            lines.append(self.tr("Orders imported in part before and now completed: {count}.")
+                         .format(count=report["completed"]))  # fmt: skip
         if report["already_imported"]:
             lines.append(self.tr("Imported before and left as they are: {count} orders.")
                          .format(count=report["already_imported"]))  # fmt: skip
+        lines += self._reading_lines(report)
         if report["rejected"]:
             lines.append(self.tr("Rows not imported: {count}. The table says why.")
                          .format(count=len(report["rejected"])))  # fmt: skip
@@ -437,6 +514,36 @@ class ImportSalesDialog(QDialog):
         self.tabs.setCurrentWidget(self.report_tab)
         if not report["dry_run"]:
             self.imported.emit(report)
+
+    def _reading_lines(self, report: dict) -> list[str]:
+        """How the dates were read and, in a dry run, which column holds what."""
+        lines = []
+        words = dict(self._date_orders())
+        order, source = report.get("date_order", ""), report.get("date_order_source", "")
+        if source == "setting":
+            lines.append(
+                self.tr(
+                    "Dates such as {example} read: {order}. No date in the file shows the order, so "
+                    "your date-order setting decided; choose another under Dates if that is wrong."
+                ).format(
+                    example=report.get("date_order_example", ""), order=words.get(order, order)
+                )
+            )
+        elif source == "file" and report["dry_run"]:
+            lines.append(self.tr("Dates read: {order} (the file's {example} shows it).").format(
+                order=words.get(order, order), example=escape(report.get("date_order_example", ""))
+            ))  # fmt: skip
+        if report["dry_run"] and report.get("mapping"):
+            labels = self._field_labels()
+            used = ", ".join(f"{escape(labels.get(f, f))} = “{escape(c)}”"
+                             for f, c in report["mapping"].items())  # fmt: skip
+            lines.append(self.tr("Columns used: {columns}").format(columns=used))
+            if self.sales is not None and not self.confirmed:
+                lines.append(self.tr(
+                    "<b>This layout is not recognised.</b> Check the columns, then tick “I "
+                    "checked these columns” on the Columns tab to import."
+                ))  # fmt: skip
+        return lines
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if self.busy:
