@@ -116,12 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
         + ", ".join(sales_fields()) + ")",
     )  # fmt: skip
     sales.add_argument(
-        "--date-order", choices=("dmy", "mdy", "ymd"), default=None,
+        "--date-order",
+        choices=("dmy", "mdy", "ymd"),
+        default=None,
         help="how to read dates like 12/11/2026: dmy (12 November), mdy (December 11) or "
         "ymd; without it the file's own dates decide, else the import/date_order setting",
     )
     sales.add_argument(
-        "--item-pattern", default=None, metavar="REGEX",
+        "--item-pattern",
+        default=None,
+        metavar="REGEX",
         help="how an item name holds the event and its date (Square, Shopify): a regular "
         "expression with the groups (?P<event>...) and (?P<date>...), optionally (?P<time>...)",
     )
@@ -382,9 +386,7 @@ def sales_summary(report: dict, name: str) -> str:
             "their own tickets."
         )
     if report.get("completed"):
-        lines.append(
-            f"Completed {_count(report['completed'], 'order')} imported in part before."
-        )
+        lines.append(f"Completed {_count(report['completed'], 'order')} imported in part before.")
     if report["already_imported"]:
         lines.append(
             f"Already imported before: {_count(report['already_imported'], 'order')} "

@@ -309,14 +309,16 @@ REPORTS: list[ReportDefinition] = [
         key="sales_channels",
         title="Sales channels",
         description="Where tickets are sold: online (imported), at the box office, on the "
-        "phone, to walk-up buyers, and as subscriptions; with the lost contacts of each "
-        "(tickets sold without a name).",
+        "phone, to walk-up buyers, and as subscriptions; with the attendees named besides "
+        "the buyers (contacts captured) and the lost contacts of each (tickets sold without "
+        "a name).",
         columns=(
             Column("label", "Channel"),
             Column("orders", "Orders", INT),
             Column("tickets", "Tickets", INT),
             Column("revenue_cents", "Revenue", MONEY),
             Column("known", "Known buyers", INT),
+            Column("attendees", "Attendees named", INT),
             Column("lost", "Lost contacts", INT),
         ),
         rows=reports.sales_channels,

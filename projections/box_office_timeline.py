@@ -43,7 +43,7 @@ def price_text(cents: int, payment: str) -> str:
 class BoxOfficeTimeline:
     lookup_tables = ("timeline_productions", "timeline_performances", "timeline_orders",
                      "timeline_donations", "timeline_subscriptions",
-                     "timeline_moved_tickets")  # fmt: skip
+                     "timeline_moved_tickets", "timeline_held_tickets")  # fmt: skip
 
     def register_box_office(self) -> None:
         on = self.on
@@ -52,6 +52,8 @@ class BoxOfficeTimeline:
         on("Performance.Scheduled")(self._tl_scheduled)
         on("Performance.Rescheduled")(self._tl_rescheduled)
         on("Order.Placed")(self._tl_order_placed)
+        on("Ticket.Issued")(self._tl_ticket_issued)
+        on("Ticket.Admitted")(self._tl_ticket_admitted)
         on("Order.Refunded")(self._tl_order_refunded)
         on("Exchange.Made")(self._tl_exchange_made)
         on("Subscription.Purchased")(self._tl_subscription)
@@ -74,6 +76,9 @@ class BoxOfficeTimeline:
             CREATE INDEX IF NOT EXISTS timeline_performances_production
                 ON timeline_performances (production_id);
             CREATE TABLE IF NOT EXISTS timeline_orders (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS timeline_held_tickets (
                 id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL
             );
             CREATE TABLE IF NOT EXISTS timeline_moved_tickets (
@@ -139,6 +144,32 @@ class BoxOfficeTimeline:
         how = CHANNEL_WORDS.get(e.channel, e.channel)
         detail = f"{lines}; {PAYMENT_WORDS.get(e.payment, e.payment)}, {how}"
         self.add(db, e, position, "purchase", summary, detail, patron_id=e.patron_id)
+
+    def _tl_ticket_issued(self, db, e, position):
+        """A ticket held by someone other than its buyer (a named attendee): on their timeline.
+
+        The order comes first in the same save, so its buyer is known by now."""
+        if not e.patron_id:
+            return
+        row = db.conn.execute("SELECT patron_id FROM timeline_orders WHERE id = ?",
+                              (e.order_id,)).fetchone()  # fmt: skip
+        if row is not None and row[0] == e.patron_id:
+            return  # the buyer's own ticket: the purchase row says it
+        db.conn.execute("INSERT OR REPLACE INTO timeline_held_tickets VALUES (?, ?, ?)",
+                        (str(e.originator_id), e.patron_id, e.performance_id))  # fmt: skip
+        summary = f"Holds a ticket for {self._label(db, e.performance_id)}"
+        how = CHANNEL_WORDS.get(e.channel, e.channel)
+        detail = f"{e.price_level}, ticket {e.code}; bought {how} by another patron"
+        self.add(db, e, position, "ticket", summary, detail, patron_id=e.patron_id)
+
+    def _tl_ticket_admitted(self, db, e, position):
+        """The admission of a named attendee's ticket, on the attendee's timeline."""
+        row = db.conn.execute("SELECT patron_id FROM timeline_held_tickets WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        if row is None:
+            return
+        summary = f"Admitted to {self._label(db, e.performance_id)}"
+        self.add(db, e, position, "admission", summary, f"at {e.door}", patron_id=row[0])
 
     def _tl_order_refunded(self, db, e, position):
         row = db.conn.execute("SELECT patron_id, performance_id FROM timeline_orders"

@@ -45,8 +45,10 @@ def attendance(db: Database, now: datetime | None = None) -> list[dict]:
 
 def sales_channels(db: Database) -> list[dict]:
     """Per channel: orders, tickets, revenue_cents (less refunds), known (orders whose
-    buyer we know) and lost (anonymous orders: contacts lost). Subscriptions count as
-    a channel of their own (one order per subscription, one ticket per performance)."""
+    buyer we know), attendees (tickets held by a named patron other than the buyer:
+    contacts captured beyond the buyers) and lost (anonymous orders: contacts lost).
+    Subscriptions count as a channel of their own (one order per subscription, one
+    ticket per performance)."""
     found = {
         row["channel"]: row
         for row in _dicts(
@@ -58,13 +60,22 @@ def sales_channels(db: Database) -> list[dict]:
             )
         )  # fmt: skip
     }
+    attendees = dict(
+        db.conn.execute(
+            "SELECT o.channel, count(*) FROM bo_tickets t JOIN bo_orders o ON o.order_id = t.order_id"
+            " WHERE t.patron_id IS NOT NULL AND t.patron_id IS NOT o.patron_id GROUP BY o.channel"
+        ).fetchall()
+    )
+    for channel, row in found.items():
+        row["attendees"] = attendees.get(channel, 0)
     orders, tickets, revenue = db.conn.execute(
         "SELECT count(*), coalesce(sum(json_array_length(performance_ids)), 0),"
         " coalesce(sum(price_cents - refunded_cents), 0) FROM bo_subscriptions"
     ).fetchone()
     if orders:
         found["subscription"] = {"channel": "subscription", "orders": orders, "tickets": tickets,
-                                 "revenue_cents": revenue, "known": orders, "lost": 0}  # fmt: skip
+                                 "revenue_cents": revenue, "known": orders, "attendees": 0,
+                                 "lost": 0}  # fmt: skip
     ordered = [c for c in CHANNEL_LABELS if c in found] + sorted(set(found) - set(CHANNEL_LABELS))
     return [{**found[c], "label": CHANNEL_LABELS.get(c, c.replace("_", " ").capitalize())}
             for c in ordered]  # fmt: skip

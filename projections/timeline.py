@@ -28,7 +28,7 @@ def first_line(text: str, width: int = 120) -> str:
 
 class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
     name = "timeline"
-    version = 5
+    version = 6
     tables = ("timeline", *BoxOfficeTimeline.lookup_tables,
               *ConversationTimeline.conversation_tables)  # fmt: skip
 

@@ -29,6 +29,8 @@ class TimelineModel(RowTableModel):
             "household": self.tr("Household"),
             "note": self.tr("Note"),
             "purchase": self.tr("Tickets"),
+            "ticket": self.tr("Ticket held"),
+            "admission": self.tr("Admitted"),
             "refund": self.tr("Refund"),
             "exchange": self.tr("Exchange"),
             "subscription": self.tr("Subscription"),

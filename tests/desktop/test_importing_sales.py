@@ -261,9 +261,7 @@ def test_the_date_order_is_chosen_in_the_dialog_and_the_report_says_how_dates_we
     assert show["starts_at"].startswith("2026-11-12T19:30")
 
 
-def test_an_ambiguous_file_follows_the_setting_and_the_dry_run_says_so(
-    services, qtbot, tmp_path
-):
+def test_an_ambiguous_file_follows_the_setting_and_the_dry_run_says_so(services, qtbot, tmp_path):
     from PySide6.QtCore import QSettings
 
     from desktop.background import BackgroundRunner

@@ -70,3 +70,44 @@ def test_timelines_are_per_patron_and_page(services):
     assert [r["summary"] for r in timeline.rows(db, ada, limit=2, offset=1)] == [
         "Note 3", "Note 2",
     ]  # fmt: skip
+
+
+def test_a_named_attendee_has_their_ticket_and_admission_on_their_timeline(services):
+    """Issue 16, finding 5: the attendee is the relationship the box office wants to keep."""
+    app = services.app
+    production = app.create_production("Hamlet")
+    starts = datetime(2026, 3, 14, 19, 30, tzinfo=UTC)
+    show = app.schedule_performance(production, starts, 50, {"Adult": 2500})
+    ada = app.register_patron("Ada", "Lovelace")
+    charles = app.register_patron("Charles", "Babbage")
+    sale = app.sell_tickets(show, {"Adult": 2}, patron_id=ada, holders=[None, charles],
+                            channel="online")  # fmt: skip
+    app.scan(sale["codes"][1], show, "Main door")
+    services.runner.catch_up()
+
+    assert [(kind, summary) for kind, summary, *_ in story(services, charles)][:2] == [
+        ("admission", "Admitted to Hamlet, Sat 14 Mar 19:30"),
+        ("ticket", "Holds a ticket for Hamlet, Sat 14 Mar 19:30"),
+    ]
+    # The buyer keeps the order (and is not told twice about her own ticket).
+    kinds = [kind for kind, *_ in story(services, ada)]
+    assert kinds.count("purchase") == 1 and "ticket" not in kinds and "admission" not in kinds
+
+
+def test_the_sales_channels_report_counts_the_attendees_named(services):
+    """Issue 16: reports count the attendees captured besides the buyers."""
+    from projections import reports
+
+    app = services.app
+    production = app.create_production("Hamlet")
+    show = app.schedule_performance(production, datetime(2026, 3, 14, 19, 30, tzinfo=UTC), 50,
+                                    {"Adult": 2500})  # fmt: skip
+    ada = app.register_patron("Ada", "Lovelace")
+    guests = [app.register_patron(name, "Guest") for name in ("Cy", "Di")]
+    app.sell_tickets(show, {"Adult": 3}, patron_id=ada, holders=[None, *guests],
+                     channel="online")  # fmt: skip
+    app.sell_tickets(show, {"Adult": 1}, patron_id=ada)
+    services.runner.catch_up()
+
+    rows = {r["channel"]: r for r in reports.sales_channels(services.runner.db())}
+    assert (rows["online"]["attendees"], rows["box_office"]["attendees"]) == (2, 0)
