@@ -62,8 +62,10 @@ def sales_channels(db: Database) -> list[dict]:
     }
     attendees = dict(
         db.conn.execute(
-            "SELECT o.channel, count(*) FROM bo_tickets t JOIN bo_orders o ON o.order_id = t.order_id"
-            " WHERE t.patron_id IS NOT NULL AND t.patron_id IS NOT o.patron_id GROUP BY o.channel"
+            "SELECT o.channel, count(*) FROM bo_tickets t"
+            " JOIN bo_orders o ON o.order_id = t.order_id"
+            " WHERE t.patron_id IS NOT NULL AND t.patron_id IS NOT o.patron_id"
+            " GROUP BY o.channel"
         ).fetchall()
     )
     for channel, row in found.items():

@@ -523,10 +523,12 @@ class ImportSalesDialog(QDialog):
         if source == "setting":
             lines.append(
                 self.tr(
-                    "Dates such as {example} read: {order}. No date in the file shows the order, so "
-                    "your date-order setting decided; choose another under Dates if that is wrong."
+                    "Dates such as {example} read: {order}. No date in the file shows the "
+                    "order, so your date-order setting decided; choose another under Dates if "
+                    "that is wrong."
                 ).format(
-                    example=report.get("date_order_example", ""), order=words.get(order, order)
+                    example=escape(report.get("date_order_example", "")),
+                    order=words.get(order, order),
                 )
             )
         elif source == "file" and report["dry_run"]:
