@@ -122,8 +122,12 @@ class BoxOfficeChangesService:
         payment: str = "cash",
         occurred_at: datetime | None = None,
         allow_duplicate: bool = False,
+        holders: list[str | None] | None = None,
     ) -> dict:
         """Register the buyer at the window, then sell to them.
+
+        ``holders`` as for ``sell_tickets``: the patron holding each ticket when it
+        is not the buyer (``domain/attendees.py`` finds or registers them).
 
         When the email or phone is already on file, the tickets go to that
         patron instead (their record is not changed) and the result says so;
@@ -163,7 +167,7 @@ class BoxOfficeChangesService:
             patron_id, existing = match["id"], True
         sale = self.box_office.sell_tickets(
             performance_id, quantities, patron_id=patron_id, payment=payment,
-            channel=WALK_UP_CHANNEL, occurred_at=occurred_at,
+            channel=WALK_UP_CHANNEL, occurred_at=occurred_at, holders=holders,
         )  # fmt: skip
         count = len(sale["codes"])
         tickets = "1 ticket" if count == 1 else f"{count} tickets"

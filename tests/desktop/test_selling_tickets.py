@@ -166,3 +166,43 @@ def test_seats_sold_meanwhile_at_another_workstation(services, flute, box_office
     assert dialog.tickets_error.text().startswith("Only 1 seat is left, and you asked for 2.")
     assert dialog.seats_label.text() == "1 seat left of 5"  # says how it is now
     assert dialog.walk_up.fields["first_name"].text() == "Rosa"
+
+
+def test_each_ticket_can_carry_its_own_attendee(services, flute, box_office, qtbot):
+    """Issue 16: the selling form allows optional names per ticket, as imports do."""
+    dialog = open_sell_dialog(qtbot, box_office)
+    _fill_walk_up(qtbot, dialog)
+    set_quantity(qtbot, dialog, "Adult", 2)
+    click(qtbot, dialog.names_button)
+    assert len(dialog.name_fields) == 2
+    second = dialog.name_fields[1]
+    qtbot.keyClicks(second["first_name"], "Claudette")
+    qtbot.keyClicks(second["last_name"], "Colvin")
+    qtbot.keyClicks(second["email"], "claudette@example.org")
+    click(qtbot, dialog.sell_button)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
+
+    db = services.runner.db()
+    [rosa] = directory.search(db, "rosa parks")
+    [claudette] = directory.search(db, "claudette colvin")
+    first, second_code = dialog.tickets_ready.codes()
+    assert services.app.get_ticket(first)["patron_id"] == rosa["id"]
+    assert services.app.get_ticket(second_code)["patron_id"] == claudette["id"]
+    [order] = read_model.orders_for_patron(db, rosa["id"])
+    assert order["quantity"] == 2  # the buyer keeps the order and its payment
+    kinds = [row["kind"] for row in timeline.rows(db, claudette["id"])]
+    assert "ticket" in kinds
+
+
+def test_a_ticket_named_without_a_name_is_refused_and_nothing_is_sold(
+    services, flute, box_office, qtbot
+):
+    dialog = open_sell_dialog(qtbot, box_office)
+    _fill_walk_up(qtbot, dialog)
+    set_quantity(qtbot, dialog, "Adult", 1)
+    click(qtbot, dialog.names_button)
+    qtbot.keyClicks(dialog.name_fields[0]["email"], "nobody@example.org")
+    click(qtbot, dialog.sell_button)
+    assert dialog.pages.currentIndex() == 0
+    assert "Ticket 1: add the name of the person it is for." in dialog.general_error.text()
+    assert directory.search(services.runner.db(), "rosa parks") == []

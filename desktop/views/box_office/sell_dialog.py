@@ -39,6 +39,7 @@ from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.application import Houselights
+from domain.attendees import holders_for
 from domain.box_office import PAYMENTS, order_total
 from domain.errors import (
     HouselightsError,
@@ -387,6 +388,22 @@ class SellDialog(QDialog):
         tickets.addWidget(heading(self.tr("Tickets"), self, name="sectionTitle"))
         tickets.addLayout(self.levels_box)
         tickets.addWidget(self.tickets_error)
+        self.names_button = QPushButton(self.tr("&Name each ticket (optional)"), self)
+        self.names_button.setObjectName("flatButton")
+        self.names_button.setCheckable(True)
+        self.names_button.setToolTip(self.tr(
+            "When the tickets are for other people: each one named becomes a patron who "
+            "holds the ticket, is greeted at the door and has it on their timeline"
+        ))  # fmt: skip
+        self.names_button.toggled.connect(lambda _on: self._show_names())
+        self.names_panel = QWidget(self)
+        self.names_panel.setObjectName("ticketNames")
+        self.names_grid = QGridLayout(self.names_panel)
+        self.names_grid.setContentsMargins(0, 0, 0, 0)
+        self.name_fields: list[dict[str, QLineEdit]] = []
+        self.names_panel.setVisible(False)
+        tickets.addWidget(self.names_button, 0, Qt.AlignmentFlag.AlignLeft)
+        tickets.addWidget(self.names_panel)
         tickets.addSpacing(6)
         payment_caption = QLabel(self.tr("Payment"), self)
         payment_caption.setObjectName("fieldLabel")
@@ -556,10 +573,53 @@ class SellDialog(QDialog):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
+    def ticket_labels(self) -> list[str]:
+        """'Adult 1', 'Adult 2', 'Child 1': the tickets in the order they are sold."""
+        return [f"{level} {n}" for level, count in self.quantities().items()
+                for n in range(1, count + 1)]  # fmt: skip
+
+    def _show_names(self) -> None:
+        """One row (first name, last name, email) per ticket while names are asked for."""
+        shown = self.names_button.isChecked()
+        self.names_panel.setVisible(shown)
+        if not shown:
+            return
+        labels = self.ticket_labels()
+        kept = [{k: f.text() for k, f in row.items()} for row in self.name_fields]
+        while self.names_grid.count():
+            item = self.names_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.name_fields = []
+        hints = {"first_name": self.tr("First name"), "last_name": self.tr("Last name"),
+                 "email": self.tr("Email (optional)")}  # fmt: skip
+        for row, label in enumerate(labels):
+            self.names_grid.addWidget(QLabel(label, self.names_panel), row, 0)
+            fields = {}
+            for column, (key, hint) in enumerate(hints.items(), start=1):
+                field = QLineEdit(self.names_panel)
+                field.setObjectName(f"ticket{row + 1}:{key}")
+                field.setPlaceholderText(hint)
+                field.setAccessibleName(f"{label}: {hint}")
+                if row < len(kept):
+                    field.setText(kept[row][key])
+                self.names_grid.addWidget(field, row, column)
+                fields[key] = field
+            self.name_fields.append(fields)
+
+    def ticket_names(self) -> list[dict] | None:
+        """The names given per ticket, or None when no ticket was named."""
+        if not self.names_button.isChecked():
+            return None
+        names = [{k: f.text() for k, f in row.items()} for row in self.name_fields]
+        return names if any(any(v.strip() for v in row.values()) for row in names) else None
+
     def update_total(self) -> None:
         count = sum(self.quantities().values())
         if self.performance is None:
             return
+        if self.names_button.isChecked() and len(self.name_fields) != count:
+            self._show_names()
         total = order_total(self.performance["price_levels"], self.quantities(), self.payment())
         self.total_label.setText(self.tr("Total {total}").format(total=money(total)))
         if count == 0:
@@ -588,11 +648,15 @@ class SellDialog(QDialog):
             return None
 
         def sell() -> tuple[dict, str] | None:
+            names = self.ticket_names()
+            # Each named attendee is found or registered; the buyer keeps the order.
+            holders = holders_for(self.app, names, self.performance["id"]) if names else None
             if self.mode == WALK_UP:
                 values = self.walk_up.values()
                 result = self.app.sell_to_walk_up(
-                    self.performance["id"], quantities, payment=payment, **values
-                )
+                    self.performance["id"], quantities, payment=payment, holders=holders,
+                    **values,
+                )  # fmt: skip
                 found = directory.get(self.runner.db(), result["patron_id"])
                 buyer_name = found["name"] if found else " ".join(
                     v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
@@ -608,10 +672,13 @@ class SellDialog(QDialog):
                     self.finder.search_field.setFocus()
                     return None
                 result = self.app.sell_tickets(
-                    self.performance["id"], quantities, patron_id=patron["id"], payment=payment
-                )
+                    self.performance["id"], quantities, patron_id=patron["id"], payment=payment,
+                    holders=holders,
+                )  # fmt: skip
                 return result, patron.get("name") or ""
-            return self.app.sell_tickets(self.performance["id"], quantities, payment=payment), ""
+            sale = self.app.sell_tickets(self.performance["id"], quantities, payment=payment,
+                                         holders=holders)  # fmt: skip
+            return sale, ""
 
         sold = submit(sell, self._show_domain_errors, self.general_error,
                       {NotEnoughSeats: self._refused_for_seats})  # fmt: skip
@@ -709,6 +776,8 @@ class SellDialog(QDialog):
         """Back to the form for the next buyer, on the same performance."""
         for spin in self.spins.values():
             spin.setValue(0)
+        self.name_fields = []
+        self.names_button.setChecked(False)
         self.walk_up.clear()
         self.finder.search_field.clear()
         self.finder.model.set_rows([])
