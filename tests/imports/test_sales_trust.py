@@ -9,7 +9,9 @@ from __future__ import annotations
 import random
 import tempfile
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from eventsourcing.utils import get_topic
@@ -386,3 +388,60 @@ def test_orders_are_found_by_their_service_and_number(store, tmp_path):
 def test_a_file_without_slashed_dates_does_not_mention_the_date_order(store, tmp_path):
     report = import_sales_file(store, write(tmp_path, [sale("P1")]), timezone=NY, dry_run=True)
     assert report["date_order_source"] == "none"
+
+
+# -- speed without losing anything: one query for a chunk's orders and tickets --------------
+def test_stored_ids_answers_for_many_ids_on_both_stores(store):
+    from uuid import UUID, uuid4
+
+    from infrastructure import stored_ids
+
+    ada = UUID(store.register_patron("Ada", "Lovelace"))
+    asked = [ada, uuid4(), uuid4()]
+    assert store.stored_ids(asked) == {ada}  # id by id
+    stored_ids.install(store.store)
+    assert store.stored_ids(asked * 400) == {ada}  # in parts of 500
+
+
+def test_the_one_query_import_gives_the_same_store_as_reading_one_by_one(monkeypatch):
+    from infrastructure import stored_ids
+
+    rows = _generated(11, identified=False)
+    texts = [csv_text(rows[: len(rows) // 2]), csv_text(rows[len(rows) // 2 :])]
+    plain = _import_files(texts)
+    original = Houselights.__init__
+
+    def with_query(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        stored_ids.install(self.store)
+
+    monkeypatch.setattr(Houselights, "__init__", with_query)
+    assert _import_files(texts) == plain
+
+
+def test_a_barcode_taken_meanwhile_by_another_workstation_is_refused_not_doubled(
+    store, open_app, tmp_path
+):
+    from infrastructure import stored_ids
+
+    stored_ids.install(store.store)
+    production = store.create_production("Hamlet")
+    evening = store.schedule_performance(
+        production, datetime(2026, 3, 14, 19, 30, tzinfo=ZoneInfo(NY)), 50, {"Adult": 2500}
+    )
+    other, taken = open_app(), []
+
+    def progress(done, total, message):
+        # Every order is done but not saved yet: another workstation sells a ticket
+        # whose code is the barcode of one of the file's tickets.
+        if done == total and not taken:
+            taken.append(other.sell_tickets(evening, {"Adult": 1}, codes=["RACE1"]))
+
+    rows = [sale("R1", barcode="RACE1"), sale("R2", barcode="SAFE2", email="bo@example.org",
+                                              first_name="Bo")]  # fmt: skip
+    report = import_sales_file(store, write(tmp_path, rows), timezone=NY, progress=progress)
+
+    assert report["imported"] == 1 and [r["row"] for r in report["rejected"]] == [2]
+    assert "already belongs to another ticket" in report["rejected"][0]["reason"]
+    assert store.get_ticket("SAFE2")["status"] == "valid"
+    assert store.get_performance(evening)["sold"] == 2
