@@ -206,16 +206,16 @@ class Store(Application):
             self._local.batch = None
 
     @contextmanager
-    def rehearsal(self) -> Iterator[None]:
+    def rehearsal(self, absent: set | None = None) -> Iterator[None]:
         """Run commands for real but save nothing (an import's dry run).
 
         Everything changed inside the block is kept in memory, so later commands
         see earlier ones (a patron registered for one order is found for the next),
-        and is thrown away at the end.
+        and is thrown away at the end. ``absent`` as for ``batch``.
         """
         if self._batch is not None:
             raise RuntimeError("a rehearsal cannot run inside a batch")
-        self._local.batch = _Batch(size=float("inf"))
+        self._local.batch = _Batch(size=float("inf"), absent=absent)
         try:
             yield
         finally:

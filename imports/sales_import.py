@@ -772,7 +772,8 @@ class SalesImport:
                         keys.append(name_postal_key(first, last, postal))
                     ids += [ContactKey.key_id(key) for key in keys if key]
         self.stored = self.app.stored_ids(ids)
-        self.absent = set(ids) - self.stored
+        self.absent.clear()  # the same set the batch or rehearsal holds
+        self.absent.update(set(ids) - self.stored)
 
     def _legacy_exists(self, plan: OrderPlan, performance_id: str) -> bool:
         """An order imported before issue 16 (reference without the service)."""
@@ -800,6 +801,12 @@ class SalesImport:
             completing = True
             seats = []
             for seat in plan.seats:
+                if not self.careful:
+                    # The one query said whether it is in the store: a stored ticket is
+                    # in, a missing one is to sell (nobody else has its code either).
+                    if _ticket_uuid(seat.code) not in self.stored:
+                        seats.append(seat)
+                    continue
                 ticket = self.app.get_ticket(seat.code)
                 if ticket is None:
                     seats.append(seat)
@@ -1075,7 +1082,7 @@ def import_sales(
     run = SalesImport(app, local, service, default_capacity)
     run.tally.rejected = rejected
     if dry_run:
-        with app.rehearsal():
+        with app.rehearsal(absent=run.absent):
             run.load_store()
             finished = run.run(orders, True, progress, cancelled)
     else:
