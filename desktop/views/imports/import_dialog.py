@@ -164,6 +164,12 @@ class ImportSalesDialog(QDialog):
         self.layout_label.setObjectName("subheading")
         self.layout_label.setWordWrap(True)
         layout.addWidget(self.layout_label)
+        self.confirm_mapping = QCheckBox(self.tr(
+            "I checked the columns (Columns tab): import the file with them"
+        ), self)  # fmt: skip
+        self.confirm_mapping.setObjectName("confirmMapping")
+        self.confirm_mapping.toggled.connect(lambda _on: self._set_busy(self.busy))
+        layout.addWidget(self.confirm_mapping)
 
         zone_row = QHBoxLayout()
         self.timezone = QComboBox(self)
@@ -233,12 +239,6 @@ class ImportSalesDialog(QDialog):
             "groups (?P<event>…) and (?P<date>…), and (?P<time>…) when the time stands apart"
         ))  # fmt: skip
         form.addRow(self.tr("Item name pattern"), self.item_pattern)
-        self.confirm_mapping = QCheckBox(self.tr(
-            "I checked these columns: import the file with them"
-        ), form_holder)  # fmt: skip
-        self.confirm_mapping.setObjectName("confirmMapping")
-        self.confirm_mapping.toggled.connect(lambda _on: self._set_busy(self.busy))
-        form.addRow(self.confirm_mapping)
         columns.setWidget(form_holder)
         self.tabs.addTab(columns, self.tr("Columns"))
 
@@ -310,8 +310,8 @@ class ImportSalesDialog(QDialog):
         self.dry_run_button.setEnabled(ready and not busy)
         self.import_button.setEnabled(ready and not busy and self.confirmed)
         self.import_button.setToolTip("" if self.confirmed or self.sales is None else self.tr(
-            "This layout is not recognised: check the columns, then tick “I checked these "
-            "columns” on the Columns tab"
+            "This layout is not recognised: check the columns, then tick “I checked the "
+            "columns” above the tabs"
         ))  # fmt: skip
         self.confirm_mapping.setVisible(self.sales is not None and self.sales.layout is None)
         self.cancel_button.setEnabled(busy)
@@ -543,7 +543,7 @@ class ImportSalesDialog(QDialog):
             if self.sales is not None and not self.confirmed:
                 lines.append(self.tr(
                     "<b>This layout is not recognised.</b> Check the columns, then tick “I "
-                    "checked these columns” on the Columns tab to import."
+                    "checked the columns” (above the tabs) to import."
                 ))  # fmt: skip
         return lines
 
