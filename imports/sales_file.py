@@ -131,6 +131,8 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
     headers = [h.replace("\ufeff", "").strip() for h in headers]
     rows = [(number, cells) for number, cells in records[header_at + 1 :]]
     layout = detect(headers)
+    if layout is not None:  # fees added up, line amounts per ticket, order details carried
+        headers, rows = layout.prepare(headers, rows)
     mapping = (layout or UNRECOGNISED).mapping_for(headers)
     return SalesFile(
         name=name, encoding="", delimiter=delimiter, header_row=header_row, headers=headers,

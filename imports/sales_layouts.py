@@ -2,17 +2,33 @@
 
 A layout names, for each field Houselights reads, the column headers that hold
 it in one service's export (first match wins), and a signature: headers that
-together identify that service. Headers are compared ignoring case, spaces,
-underscores and punctuation, so ``Order #``, ``order #`` and ``ORDER#`` are one.
+together identify that service (and, where one service's export holds another's
+signature, headers that rule it out). Headers are compared ignoring case,
+spaces, underscores, punctuation and a currency code in brackets, so
+``Order #``, ``order #``, ``ORDER#`` are one and ``Total Paid (USD)`` is
+``Total Paid``.
 
-The header sets are modelled on the attendee/order exports these services
-describe publicly; a user can always correct the mapping (``field=Column``).
+Some exports need a little preparation before their rows can be read
+(``Layout.prepare``): fees split over several columns are added up into one
+column (Eventbrite's service fee and payment processing fee), an amount for a
+whole line is divided by its quantity (Square), and order details a service
+writes only on an order's first row are carried down to its other rows
+(Shopify). The prepared columns are named after their sources, such as
+``Eventbrite Fees + Eventbrite Payment Processing``, so the mapping editor shows
+where they come from.
+
+Each layout's ``source`` says which public description its headers follow; the
+user guide (docs/guide/importing-sales.md) lists them, and says where a
+service's exact headers could not be confirmed. A user can always correct the
+mapping (``field=Column``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from imports.sales_values import ValueProblem, parse_price, parse_quantity
 
 #: every field an import reads, in the order the mapping editor shows them
 FIELDS = (
@@ -57,8 +73,59 @@ FIELD_LABELS = {
 
 
 def header_key(text: str) -> str:
-    """``Order #`` -> ``order#``: case, spaces, underscores, dashes and dots ignored."""
-    return re.sub(r"[\s_\-.:]+", "", (text or "").replace("\ufeff", "")).casefold()
+    """``Order #`` -> ``order#``: case, spaces, underscores, dashes, dots and a
+    bracketed currency code (``Total Paid (USD)``) ignored."""
+    text = (text or "").replace("\ufeff", "")
+    text = re.sub(r"\(\s*[A-Za-z]{3}\s*\)\s*$", "", text)
+    return re.sub(r"[\s_\-.:]+", "", text).casefold()
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column made from others before the rows are read.
+
+    ``how`` is ``"sum"`` (the amounts of every part present, added up) or
+    ``"each"`` (an amount for a whole line divided by the line's quantity).
+    ``parts`` lists, for each part, the headers that may hold it.
+    """
+
+    field: str
+    how: str
+    parts: tuple[tuple[str, ...], ...]
+
+    def sources(self, headers: list[str]) -> list[str]:
+        """The file's own headers this column is made from (empty: not needed here)."""
+        by_key = {header_key(h): h for h in reversed(headers)}
+        found = []
+        for candidates in self.parts:
+            header = next((by_key[header_key(c)] for c in candidates if header_key(c) in by_key),
+                          None)  # fmt: skip
+            if header is None and self.how == "each":
+                return []
+            if header is not None:
+                found.append(header)
+        wanted = 2 if self.how == "sum" else len(self.parts)
+        return found if len(found) >= wanted else []
+
+    def header(self, sources: list[str]) -> str:
+        if self.how == "sum":
+            return " + ".join(sources)
+        return f"{sources[0]} per ticket"
+
+    def value(self, cells: list[str]) -> str:
+        """The prepared cell; the raw text when a part cannot be read (the import then
+        rejects that row, quoting it)."""
+        try:
+            if self.how == "sum":
+                cents = sum(parse_price(cell) for cell in cells)
+            else:
+                quantity = parse_quantity(cells[1])
+                cents = round(parse_price(cells[0]) / quantity) if quantity else None
+        except ValueProblem:
+            cents = None
+        if cents is None:
+            return " + ".join(c for c in cells if c.strip()) if self.how == "sum" else cells[0]
+        return f"{cents // 100}.{cents % 100:02d}"
 
 
 @dataclass(frozen=True)
@@ -67,10 +134,28 @@ class Layout:
     name: str
     signature: tuple[str, ...]
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: headers whose presence means the file is another service's export
+    excludes: tuple[str, ...] = ()
+    #: besides the signature, at least one of these (when given) must be present
+    any_of: tuple[str, ...] = ()
+    #: signature headers compared as written (Houselights' own generic layout)
+    exact: bool = False
+    derived: tuple[Derived, ...] = ()
+    #: order details written only on an order's first row, carried to its others
+    fill_down: tuple[str, ...] = ()
+    #: where the header set comes from (a public page or repository file)
+    source: str = ""
 
     def matches(self, headers: list[str]) -> bool:
+        if self.exact:
+            present = {h.strip().casefold() for h in headers}
+            return all(s.casefold() in present for s in self.signature)
         present = {header_key(h) for h in headers}
-        return all(header_key(s) in present for s in self.signature)
+        return (
+            all(header_key(s) in present for s in self.signature)
+            and not any(header_key(e) in present for e in self.excludes)
+            and (not self.any_of or any(header_key(a) in present for a in self.any_of))
+        )
 
     def mapping_for(self, headers: list[str]) -> dict[str, str]:
         """field -> the file's own header text, for the fields this file has."""
@@ -83,31 +168,158 @@ class Layout:
                 if header_key(candidate) in by_key:
                     mapping[name] = by_key[header_key(candidate)]
                     break
+        for made in self.derived:
+            sources = made.sources(headers)
+            if sources and made.header(sources) in headers:
+                mapping[made.field] = made.header(sources)
         return mapping
 
+    def prepare(self, headers: list[str], rows: list[tuple[int, list[str]]]):
+        """``(headers, rows)`` with the derived columns added and order details carried
+        down; the file's own cells are left as they are."""
+        if not (self.derived or self.fill_down):
+            return headers, rows
+        rows = [(number, list(cells)) for number, cells in rows]
+        by_key = {header_key(h): i for i, h in reversed(list(enumerate(headers)))}
+        if self.fill_down:
+            order = next((by_key[header_key(c)] for c in self.columns.get("order_id", ())
+                          if header_key(c) in by_key), None)  # fmt: skip
+            carried = [by_key[header_key(c)] for c in self.fill_down if header_key(c) in by_key]
+            first_rows: dict[str, list[str]] = {}
+            for _, cells in rows:
+                if order is None or order >= len(cells) or not cells[order].strip():
+                    continue
+                first = first_rows.setdefault(cells[order].strip(), cells)
+                for index in carried:
+                    if index < len(first) and (index >= len(cells) or not cells[index].strip()):
+                        cells.extend([""] * (index + 1 - len(cells)))
+                        cells[index] = first[index]
+        headers = list(headers)
+        for made in self.derived:
+            sources = made.sources(headers)
+            if not sources or made.header(sources) in headers:
+                continue
+            indexes = [headers.index(s) for s in sources]
+            width = len(headers)
+            headers.append(made.header(sources))
+            for _, cells in rows:
+                if not any(c.strip() for c in cells):
+                    continue
+                parts = [cells[i] if i < len(cells) else "" for i in indexes]
+                cells.extend([""] * (width - len(cells)))
+                cells.append(made.value(parts))
+        return headers, rows
+
+
+# -- the layouts ----------------------------------------------------------------------
+# Eventbrite's attendee report (one row per attendee). "Total Paid" is what the buyer
+# paid, the service's fees included; "Eventbrite Fees" and "Eventbrite Payment
+# Processing" are what Eventbrite keeps, so the ticket's revenue is Total Paid minus
+# both. "First Name"/"Last Name"/"Email" are the attendee's; the buyer's columns,
+# when the report has them, make the buyer the patron.
+_EVENTBRITE_FEES = Derived("fees", "sum", (
+    ("Eventbrite Fees", "Eventbrite Fee"),
+    ("Eventbrite Payment Processing", "Eventbrite Payment Processing Fees",
+     "Payment Processing Fees", "CC Processing"),
+))  # fmt: skip
+_EVENTBRITE_ATTENDEE_COLUMNS = {
+    "order_id": ("Order #", "Order no.", "Order number"),
+    "ticket_id": ("Attendee #", "Attendee no.", "Attendee number"),
+    "order_date": ("Order Date", "Date"),
+    "first_name": ("Buyer First Name", "Buyer Forename", "First Name", "Forename"),
+    "last_name": ("Buyer Last Name", "Buyer Surname", "Last Name", "Surname"),
+    "email": ("Buyer Email", "Email", "Email Address"),
+    "phone": ("Cell Phone", "Mobile Phone", "Mobile", "Home Phone", "Work Phone", "Phone"),
+    "postal_code": ("Home Zip", "Home Postcode", "Home Post Code", "Home Postal Code",
+                    "Billing Zip", "Billing Postcode", "Zip", "Postcode"),
+    "attendee_first_name": ("First Name", "Forename"),
+    "attendee_last_name": ("Last Name", "Surname"),
+    "attendee_email": ("Email", "Email Address"),
+    "event_name": ("Event Name",),
+    "event_date": ("Event Start Date", "Date Attending", "Event Date"),
+    "event_time": ("Event Start Time", "Event Time"),
+    "timezone": ("Event Timezone", "Event Time Zone"),
+    "ticket_type": ("Ticket Type",),
+    "price": ("Total Paid", "Amount"),
+    "fees": ("Eventbrite Fees", "Eventbrite Fee"),
+    "quantity": ("Quantity", "QTY"),
+    "barcode": ("Barcode #", "Barcode", "Barcode no."),
+    "status": ("Attendee Status", "Order Status"),
+}  # fmt: skip
 
 EVENTBRITE = Layout(
     key="eventbrite",
     name="Eventbrite attendee report",
-    signature=("Order #", "Order Date", "Ticket Type"),
+    signature=("Order #", "Ticket Type", "Attendee Status"),
+    columns=_EVENTBRITE_ATTENDEE_COLUMNS,
+    derived=(_EVENTBRITE_FEES,),
+    source=(
+        "Eventbrite attendee summary report, US wording: the header list checked by a public "
+        "Eventbrite CSV validator (validate_eventbrite_headers: Order #, Order Date, First Name, "
+        "Last Name, Email, Quantity, Price Tier, Ticket Type, Attendee #, Group, Order Type, "
+        "Currency, Total Paid, Fees Paid, Eventbrite Fees, Eventbrite Payment Processing, "
+        "Attendee Status, Home Address 1 ... Home Zip, Home Country)"
+    ),
+)
+
+EVENTBRITE_UK = Layout(
+    key="eventbrite_uk",
+    name="Eventbrite attendee report (UK wording)",
+    signature=("Order no.", "Ticket Type", "Attendee Status"),
+    columns=_EVENTBRITE_ATTENDEE_COLUMNS,
+    derived=(_EVENTBRITE_FEES,),
+    source=(
+        "Eventbrite attendee report from a UK account: the column map of a public UK club's "
+        "Eventbrite importer (Order no., Order Date, First Name, Surname, Email, Quantity, "
+        "Price Tier, Ticket Type, Discount, Order Type, Total Paid, Fees Paid, Eventbrite Fees, "
+        "Attendee Status); the phone and postcode headers are the UK forms of the US report's "
+        "Cell Phone and Home Zip, not confirmed from a public file"
+    ),
+)
+
+# Eventbrite's current Orders export (one row per order, sentence-case headers). The
+# order's "Gross sales" is divided over its "Ticket quantity"; the service fee and
+# the payment processing fee are subtracted.
+EVENTBRITE_ORDERS = Layout(
+    key="eventbrite_orders",
+    name="Eventbrite orders export",
+    signature=("Order ID", "Ticket quantity", "Gross sales"),
     columns={
-        "order_id": ("Order #", "Order ID"),
-        "order_date": ("Order Date",),
-        # The buyer is the patron; attendee names are the fallback.
-        "first_name": ("Buyer First Name", "First Name"),
-        "last_name": ("Buyer Last Name", "Last Name"),
-        "email": ("Buyer Email", "Email"),
-        "phone": ("Cell Phone", "Home Phone", "Work Phone", "Phone"),
-        "postal_code": ("Home Zip", "Home Postal Code", "Billing Zip", "Zip"),
-        "event_name": ("Event Name",),
-        "event_date": ("Event Start Date", "Event Date", "Date Attending"),
-        "event_time": ("Event Start Time", "Event Time"),
-        "ticket_type": ("Ticket Type",),
-        "price": ("Total Paid", "Ticket Price", "Price"),
-        "quantity": ("Quantity",),
-        "barcode": ("Barcode #", "Barcode"),
-        "status": ("Attendee Status", "Order Status"),
-    },
+        "order_id": ("Order ID",),
+        "order_date": ("Order date",),
+        "first_name": ("Buyer first name",),
+        "last_name": ("Buyer last name", "Buyer surname"),
+        "email": ("Buyer email",),
+        "phone": ("Buyer cell phone", "Buyer mobile phone", "Buyer phone"),
+        "postal_code": (
+            "Buyer zip",
+            "Buyer postcode",
+            "Buyer postal code",
+            "Billing zip",
+            "Billing postcode",
+        ),
+        "event_name": ("Event name",),
+        "event_date": ("Event start date",),
+        "event_time": ("Event start time",),
+        "timezone": ("Event timezone",),
+        "quantity": ("Ticket quantity",),
+        "order_total": ("Gross sales",),
+        "fees": ("Eventbrite service fee",),
+        "status": ("Payment status",),
+    },  # fmt: skip
+    derived=(
+        Derived(
+            "fees", "sum", (("Eventbrite service fee",), ("Eventbrite payment processing fee",))
+        ),
+    ),  # fmt: skip
+    source=(
+        "Eventbrite Orders export: the columns read by a public Eventbrite CSV importer "
+        "(agents/scripts/import_eventbrite_csv.py: Order ID, Order date, Event name, Event ID, "
+        "Event start date, Event start time, Event timezone, Ticket quantity, Currency, "
+        "Payment status, Payment type, Gross sales, Net sales, Ticket revenue, Eventbrite "
+        "service fee, Eventbrite payment processing fee, Royalty, Eventbrite tax, Organiser "
+        "tax, Buyer first name, Buyer last name, Buyer email)"
+    ),
 )
 
 TICKET_TAILOR = Layout(
@@ -116,6 +328,7 @@ TICKET_TAILOR = Layout(
     signature=("Order ID", "Barcode", "Event start"),
     columns={
         "order_id": ("Order ID", "Order reference"),
+        "ticket_id": ("Issued ticket ID", "Ticket ID"),
         "order_date": ("Order date", "Purchase date", "Created at"),
         "first_name": ("First name",),
         "last_name": ("Last name",),
@@ -126,12 +339,48 @@ TICKET_TAILOR = Layout(
         "event_name": ("Event name", "Event"),
         "event_date": ("Event start", "Event start date"),
         "event_time": ("Event start time",),
-        "ticket_type": ("Ticket type",),
+        "ticket_type": ("Ticket type", "Description"),
         "price": ("Ticket price", "Price"),
+        "fees": ("Booking fee", "Booking fees"),
         "quantity": ("Quantity",),
         "barcode": ("Barcode",),
         "status": ("Status", "Ticket status"),
     },
+    source=(
+        "Ticket Tailor has no public description of its CSV headers that we could find; the "
+        "fields follow its API's issued ticket (developers.tickettailor.com: id, order_id, "
+        "barcode, full_name, email, status valid/voided) written as column titles"
+    ),
+)
+
+TICKET_TAILOR_ORDERS = Layout(
+    key="ticket_tailor_orders",
+    name="Ticket Tailor orders",
+    signature=("Order ID", "Event start", "Order total"),
+    excludes=("Barcode",),
+    columns={
+        "order_id": ("Order ID",),
+        "order_date": ("Order date", "Created at"),
+        "full_name": ("Buyer name", "Name"),
+        "first_name": ("Buyer first name",),
+        "last_name": ("Buyer last name",),
+        "email": ("Buyer email", "Email"),
+        "phone": ("Buyer phone", "Phone"),
+        "postal_code": ("Buyer postcode", "Buyer postal code", "Postcode", "Postal code"),
+        "event_name": ("Event name", "Event"),
+        "event_date": ("Event start", "Event start date"),
+        "ticket_type": ("Ticket type", "Tickets"),
+        "quantity": ("Ticket quantity", "Quantity"),
+        "order_total": ("Order total", "Total"),
+        "fees": ("Booking fee", "Booking fees"),
+        "status": ("Order status", "Status"),
+    },
+    source=(
+        "Ticket Tailor orders: no public description of the CSV headers found; the fields follow "
+        "its API's order (developers.tickettailor.com: id, created_at, buyer_details name, "
+        "email, phone, address postal_code, event_summary, total, status) written as column "
+        "titles"
+    ),
 )
 
 BROWN_PAPER = Layout(
@@ -151,43 +400,200 @@ BROWN_PAPER = Layout(
         "event_time": ("Event Time", "Time"),
         "ticket_type": ("Price Name",),
         "price": ("Price", "Price Each"),
+        "fees": ("Service Fee", "Service Fees"),
         "quantity": ("Quantity", "Qty"),
         "barcode": ("Ticket Barcode", "Barcode Number", "Barcode"),
         "status": ("Status",),
     },
+    source=(
+        "Brown Paper Tickets (closed for new events since 2023): no public copy of its sales "
+        "report's headers found; kept from Houselights' earlier layout, the user can map"
+    ),
 )
 
 UNIVERSE = Layout(
     key="universe",
-    name="Universe (Ticketmaster) guest list",
-    signature=("Order Code", "Listing Title"),
+    name="Universe tickets report",
+    signature=("Ticket ID", "Listing Name", "Date Attending"),
     columns={
-        "order_id": ("Order Code", "Order ID"),
-        "order_date": ("Order Date", "Purchased At"),
+        "order_id": ("Order ID",),
+        "ticket_id": ("Ticket ID",),
+        "order_date": ("Date of Order", "Created At"),
         "first_name": ("Buyer First Name", "First Name"),
         "last_name": ("Buyer Last Name", "Last Name"),
-        "full_name": ("Buyer Name", "Name"),
         "email": ("Buyer Email", "Email"),
         "phone": ("Buyer Phone", "Phone"),
         "postal_code": ("Postal Code", "Zip Code"),
-        "event_name": ("Listing Title",),
-        "event_date": ("Event Start Time", "Event Date", "Timeslot"),
-        "ticket_type": ("Rate Name", "Ticket Type"),
-        "price": ("Price", "Rate Price"),
+        "attendee_first_name": ("First Name",),
+        "attendee_last_name": ("Last Name",),
+        "attendee_email": ("Email",),
+        "event_name": ("Listing Name",),
+        "event_date": ("Date Attending", "Event Start Time"),
+        "ticket_type": ("Ticket Type(s)", "Ticket Type", "Ticket Types"),
+        "price": ("Price", "Ticket Price"),
+        "fees": ("Fees", "Universe Fees", "Service Charge Included"),
         "quantity": ("Quantity",),
-        "barcode": ("Ticket Code", "QR Code"),
-        "status": ("Ticket State", "Status"),
+        "barcode": ("QR Code", "Barcode"),
+        "status": ("Ticket Status", "Order Status"),
     },
+    source=(
+        "Universe Tickets Report, support.universe.com/hc/en-us/articles/20390456714893 "
+        "(Ticket ID, Order ID, Date of Order, Date Attending, First Name, Last Name, Email, "
+        "Ticket Type(s), Listing Name, Order Status, Ticket Status); its price and fee "
+        "columns are not named in that article"
+    ),
+)
+
+TICKETSOURCE = Layout(
+    key="ticketsource",
+    name="TicketSource bookings",
+    signature=("Booking Ref", "Performance Date", "Ticket Type"),
+    columns={
+        "order_id": ("Booking Ref", "Booking Reference"),
+        "order_date": ("Booking Date", "Date Booked"),
+        "first_name": ("First Name", "Forename"),
+        "last_name": ("Last Name", "Surname"),
+        "full_name": ("Customer Name", "Name"),
+        "email": ("Email", "Email Address"),
+        "phone": ("Telephone", "Phone", "Mobile"),
+        "postal_code": ("Postcode", "Post Code", "Zip Code"),
+        "event_name": ("Event", "Event Name"),
+        "event_date": ("Performance Date", "Event Date"),
+        "event_time": ("Performance Time", "Event Time"),
+        "ticket_type": ("Ticket Type",),
+        # A booking fee may be inclusive (inside the ticket price) or exclusive (added
+        # on top): the file does not say which, so it is not subtracted unless the
+        # user maps it (fees=Booking Fee).
+        "price": ("Ticket Price", "Price"),
+        "quantity": ("Quantity", "Qty"),
+        "barcode": ("Barcode", "Ticket Barcode", "Ticket Number"),
+        "status": ("Status", "Booking Status"),
+    },
+    source=(
+        "TicketSource: no public description of its booking export's headers found "
+        "(ticketsource.co.uk describes the reports, not their columns); modelled on its terms "
+        "(booking reference, performance, ticket type, booking fee), the user can map"
+    ),
+)
+
+# Humanitix: "Paid" is what the buyer paid; the passed-on booking fee is added to it
+# and the absorbed fee taken from it, so revenue is Paid minus both.
+HUMANITIX = Layout(
+    key="humanitix",
+    name="Humanitix attendees",
+    signature=("Order ID", "Ticket type", "Event date"),
+    any_of=("Humanitix passed-on fees", "Humanitix absorbed fees", "Mobile", "Paid"),
+    columns={
+        "order_id": ("Order ID", "Order name", "Order reference"),
+        "ticket_id": ("Ticket ID", "Ticket number"),
+        "order_date": ("Order date", "Purchase date", "Order created"),
+        "first_name": ("Buyer first name", "First name"),
+        "last_name": ("Buyer last name", "Last name"),
+        "email": ("Buyer email", "Email"),
+        "phone": ("Buyer mobile", "Mobile", "Phone"),
+        "postal_code": ("Buyer postcode", "Postcode", "Post code", "Zip"),
+        "attendee_first_name": ("First name",),
+        "attendee_last_name": ("Last name",),
+        "attendee_email": ("Email",),
+        "attendee_phone": ("Mobile",),
+        "event_name": ("Event", "Event name"),
+        "event_date": ("Event date",),
+        "event_time": ("Event time",),
+        "ticket_type": ("Ticket type",),
+        "price": ("Paid", "Price"),
+        "fees": ("Humanitix passed-on fees",),
+        "barcode": ("Barcode", "QR code"),
+        "status": ("Status", "Ticket status"),
+    },
+    derived=(
+        Derived("fees", "sum", (("Humanitix passed-on fees",), ("Humanitix absorbed fees",))),
+    ),  # fmt: skip
+    source=(
+        "Humanitix attendee report: the columns read by a public Humanitix report tool "
+        "(csvColumns.ts: Event, Event date, Event time, Ticket type, Paid, Gateway, Sales "
+        "Channel, Humanitix passed-on fees, Humanitix absorbed fees, Amex surcharge, ... Your "
+        "earnings); the order, name, mobile and postcode headers are not named there and "
+        "follow Humanitix's wording (Order ID, Mobile, Postcode), not confirmed"
+    ),
+)
+
+# Square's item sales export: one row per item line of a payment. The show and its
+# date are in the item's name; the line's net sales are divided over its quantity.
+SQUARE = Layout(
+    key="square",
+    name="Square item sales",
+    signature=("Transaction ID", "Item", "Price Point Name", "Net Sales"),
+    columns={
+        "order_id": ("Transaction ID",),
+        "order_date": ("Date",),
+        "full_name": ("Customer Name",),
+        "item_name": ("Item",),
+        "ticket_type": ("Price Point Name",),
+        "quantity": ("Qty",),
+        "price": ("Net Sales",),
+        "status": ("Event Type",),
+    },
+    derived=(Derived("price", "each", (("Net Sales",), ("Qty",))),),
+    source=(
+        "Square item sales (Items detail) export: the columns of a table loaded from it in a "
+        "public repository (lunhsiangyuan/VannaAi_sql, db_schema.md: Date, Time, Time Zone, "
+        "Category, Item, Qty, Price Point Name, SKU, Modifiers Applied, Gross Sales, Discounts, "
+        "Net Sales, Tax, Transaction ID, Payment ID, ..., Event Type, Location, Customer ID, "
+        "Customer Name, ...)"
+    ),
+)
+
+# Shopify's orders export: one row per line item; the show and its date are in the
+# line item's name (product and variant). Order details (email, billing name,
+# dates, payment status) are written on an order's first row only.
+SHOPIFY = Layout(
+    key="shopify",
+    name="Shopify orders",
+    signature=("Name", "Lineitem name", "Lineitem quantity", "Financial Status"),
+    columns={
+        "order_id": ("Name",),
+        "order_date": ("Created at", "Paid at"),
+        "full_name": ("Billing Name", "Shipping Name"),
+        "email": ("Email",),
+        "phone": ("Billing Phone", "Phone", "Shipping Phone"),
+        "postal_code": ("Billing Zip", "Shipping Zip"),
+        "item_name": ("Lineitem name",),
+        "quantity": ("Lineitem quantity",),
+        "price": ("Lineitem price",),
+        "status": ("Financial Status",),
+    },
+    fill_down=(
+        "Email",
+        "Financial Status",
+        "Paid at",
+        "Created at",
+        "Billing Name",
+        "Billing Phone",
+        "Billing Zip",
+        "Phone",
+        "Shipping Name",
+        "Shipping Phone",
+        "Shipping Zip",
+    ),  # fmt: skip
+    source=(
+        "Shopify orders export: the columns typed by a public Shopify CSV converter "
+        "(laplace-live/shopify-csv-converter, src/types/index.d.ts: Name, Email, Financial "
+        "Status, Paid at, Created at, Lineitem quantity, Lineitem name, Lineitem price, Billing "
+        "Name, Billing Zip, Billing Phone, Shipping ..., Refunded Amount, Id)"
+    ),
 )
 
 GENERIC = Layout(
     key="generic",
     name="Houselights generic layout",
     signature=("order_id", "order_date", "event_name", "event_date"),
+    exact=True,
     columns={name: (name,) for name in FIELDS},
+    source="Houselights' own layout: one column per field, named as in the list of fields",
 )
 
-LAYOUTS = (EVENTBRITE, TICKET_TAILOR, BROWN_PAPER, UNIVERSE, GENERIC)
+LAYOUTS = (EVENTBRITE, EVENTBRITE_UK, EVENTBRITE_ORDERS, TICKET_TAILOR, TICKET_TAILOR_ORDERS,
+           BROWN_PAPER, UNIVERSE, TICKETSOURCE, HUMANITIX, SQUARE, SHOPIFY, GENERIC)  # fmt: skip
 #: used when no layout's signature matches: any header that names a field
 UNRECOGNISED = Layout(
     key="unrecognised",
@@ -200,12 +606,15 @@ UNRECOGNISED = Layout(
 )
 
 
+def matching(headers: list[str]) -> list[Layout]:
+    """Every layout whose signature the headers carry (one, for a known export)."""
+    return [layout for layout in LAYOUTS if layout.matches(headers)]
+
+
 def detect(headers: list[str]) -> Layout | None:
     """The layout whose signature the headers carry, or None."""
-    for layout in LAYOUTS:
-        if layout.matches(headers):
-            return layout
-    return None
+    found = matching(headers)
+    return found[0] if found else None
 
 
 def looks_like_header(cells: list[str]) -> bool:

@@ -89,16 +89,17 @@ def test_quantities_default_to_one_and_must_be_whole_positive_numbers():
 
 def test_utf8_with_bom_crlf_and_comma(tmp_path):
     sales = read_sales_file(SAMPLES / "eventbrite.csv")
-    assert (sales.encoding, sales.delimiter, sales.header_row) == ("utf-8-sig", ",", 1)
-    assert sales.headers[0] == "Order #"  # the byte-order mark is not part of the header
+    # (line 1 of each sample says where its shape comes from; the header follows)
+    assert (sales.encoding, sales.delimiter, sales.header_row) == ("utf-8-sig", ",", 2)
+    assert sales.headers[0] == "Order #"
     assert sales.mapping["first_name"] == "Buyer First Name"  # the buyer, not the attendee
-    assert [number for number, _ in sales.rows] == [2, 3, 4, 5]
+    assert [number for number, _ in sales.rows] == [3, 4, 5, 6]
 
 
 def test_cp1252_semicolons_and_title_lines_above_the_header():
     sales = read_sales_file(SAMPLES / "brown_paper_tickets.csv")
-    assert (sales.encoding, sales.delimiter, sales.header_row) == ("cp1252", ";", 4)
-    assert [number for number, _ in sales.rows] == [5, 6, 7]
+    assert (sales.encoding, sales.delimiter, sales.header_row) == ("cp1252", ";", 5)
+    assert [number for number, _ in sales.rows] == [6, 7, 8]
     assert sales.rows[-1][1][8] == "Zoë"
     assert sales.mapping["barcode"] == "Ticket Barcode"
 

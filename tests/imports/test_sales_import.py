@@ -22,11 +22,13 @@ from imports.sales_file import read_sales_file
 from imports.sales_import import import_sales, import_sales_file
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
-LAYOUTS = {
+LAYOUTS = {  # the samples with the three orders and their barcodes (tests/imports/
+    # test_sales_layouts.py imports every layout's sample)
     "eventbrite.csv": "Eventbrite attendee report",
+    "eventbrite_uk.csv": "Eventbrite attendee report (UK wording)",
     "ticket_tailor.csv": "Ticket Tailor issued tickets",
     "brown_paper_tickets.csv": "Brown Paper Tickets sales report",
-    "universe.csv": "Universe (Ticketmaster) guest list",
+    "ticketsource.csv": "TicketSource bookings",
     "generic.csv": "Houselights generic layout",
 }
 NY = ZoneInfo("America/New_York")
@@ -304,7 +306,7 @@ def test_a_barcode_already_used_in_houselights_rejects_the_order(store, tmp_path
 
 def test_refunded_rows_are_reported_but_not_imported(store, tmp_path):
     text = (SAMPLES / "eventbrite.csv").read_text(encoding="utf-8-sig")
-    text = text.replace("Attending,Hamlet,880002", "Refunded,Hamlet,880002")
+    text = text.replace("Attending,,,,,,,,Hamlet,880002", "Refunded,,,,,,,,Hamlet,880002")
     refunded = tmp_path / "eventbrite-refunded.csv"
     refunded.write_text(text, encoding="utf-8")
 
@@ -312,7 +314,7 @@ def test_refunded_rows_are_reported_but_not_imported(store, tmp_path):
 
     assert report["imported"] == 2
     (row,) = report["rejected"]
-    assert row["row"] == 5 and "Refunded" in row["reason"]
+    assert row["row"] == 6 and "Refunded" in row["reason"]
     assert store.get_ticket("8141003001") is None
 
 
@@ -388,12 +390,14 @@ def test_a_ticket_refunded_online_after_its_import_is_pointed_out(store, tmp_pat
     run(store, SAMPLES / "eventbrite.csv")
     text = (SAMPLES / "eventbrite.csv").read_text(encoding="utf-8-sig")
     later = tmp_path / "eventbrite-later.csv"
-    later.write_text(text.replace("Attending,Hamlet,880002", "Not Attending,Hamlet,880002"))
+    later.write_text(
+        text.replace("Attending,,,,,,,,Hamlet,880002", "Not Attending,,,,,,,,Hamlet,880002")
+    )
 
     report = run(store, later)
 
     (row,) = report["rejected"]
-    assert row["row"] == 5
+    assert row["row"] == 6
     assert "imported earlier" in row["reason"] and "Refund order 1003" in row["reason"]
     assert report["already_imported"] == 2
 
