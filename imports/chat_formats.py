@@ -10,21 +10,40 @@ Understood without any setting:
 
 * **JSON** conversation exports: Zendesk Chat (``visitor`` + ``history`` of
   ``chat.msg``), Intercom (``source`` + ``conversation_parts``), Crisp
-  (``session_id`` + ``meta`` + ``messages`` from user/operator), tawk.to
-  transcripts (``chat`` with ``visitor`` and ``messages`` whose sender ``t`` is
-  v/a/s), LiveChat archives (``users`` + ``thread(s)`` of ``events``) and a
-  generic shape (``messages`` with sender, name, text and time). One
-  conversation, a list of them, or an object holding the list under
-  ``chats``/``conversations``/``data``/``items``. The item number is the
-  conversation's place in the file (1 is the first).
+  (``session_id`` + ``meta`` + ``messages`` from user/operator, and its REST
+  API's answer ``{"error": false, "reason": ..., "data": [messages]}``),
+  Chatwoot (its API's conversation list ``{"data": {"meta", "payload":
+  [conversations with "meta": {"sender"} and "messages"]}}`` and its messages
+  endpoint ``{"meta": {"contact"}, "payload": [messages]}``; message_type 0 is
+  the visitor, 1 and 3 staff, 2 activity that nobody said), Freshchat (its
+  API's ``{"messages": [...]}`` with ``message_parts`` and ``actor_type``
+  user/agent/bot/system, grouped by ``conversation_id``), tawk.to transcripts
+  (``chat`` with ``visitor`` and ``messages`` whose sender ``t`` is v/a/s),
+  LiveChat archives (``users`` + ``thread(s)`` of ``events``) and a generic
+  shape (``messages`` with sender, name, text and time). One conversation, a
+  list of them, or an object holding the list under
+  ``chats``/``conversations``/``data``/``items``. Private notes (Chatwoot,
+  Crisp, Freshchat) are kept, marked "(private note)" and filed as system
+  messages: staff wrote them, the visitor never saw them. The item number is
+  the conversation's place in the file (1 is the first).
 * **CSV** exports with one row per message (a message column, a conversation
   id column to group them) or one row per chat (a transcript column). The
   item number is the row number as a spreadsheet shows it.
 * **Plain-text** transcripts as pasted from a chat window: optional header
-  lines (``Name:``, ``Email:``, ``Phone:``, ``Date:``), then lines like
-  ``[12:01] Visitor: Is there parking?``; lines that do not start a message
-  continue the one before. Several transcripts are separated by a line of
+  lines (``Name:``, ``Visitor:``, ``Email:``, ``Phone:``, ``Date:``) or a title
+  ``Chat with <name>``, then lines like ``[12:01] Visitor: Is there parking?``;
+  lines that do not start a message continue the one before. The visitor named
+  in the header is the visitor in the lines too (``José`` for ``José García``,
+  accents and case aside). Several transcripts are separated by a line of
   dashes. The item number is the transcript's place (1 is the first).
+* **Text copied from a chat widget**, where each message is a line with the
+  sender's name and then a line with the time (``José García`` / ``9:15 AM``),
+  or one line with both (``José García · 9:15 AM``), followed by the message's
+  lines; "Today", "Yesterday" or a date may stand before the time. Who is the
+  visitor must be told by the text (a ``Visitor:`` or ``Name:`` line, a
+  ``Chat with`` title, a role such as ``Maria (agent)``, or every other
+  speaker being staff): otherwise the transcript is refused with the reason,
+  never guessed.
 
 Times without a time zone are read in the given zone (this computer's by
 default); a transcript that gives times only takes its day from ``Date:`` or,
@@ -42,7 +61,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from domain.contact import clean_text
+from domain.contact import clean_text, fold
 from domain.conversations import clean_notes, transcript_fingerprint
 from domain.errors import HouselightsError
 from imports.sales_values import ValueProblem, parse_moment, zone
@@ -199,13 +218,57 @@ def _finish(record: ChatRecord) -> ChatRecord:
 
 
 # -- JSON ----------------------------------------------------------------------------
+def _is_crisp_message(m) -> bool:
+    return isinstance(m, dict) and "from" in m and "session_id" in m and "messages" not in m
+
+
+def _is_freshchat_message(m) -> bool:
+    return isinstance(m, dict) and ("message_parts" in m or "actor_type" in m)
+
+
+def _is_chatwoot_message(m) -> bool:
+    return isinstance(m, dict) and "message_type" in m and ("content" in m or "sender" in m)
+
+
+def _grouped(messages: list, key: str, service_key: str) -> list:
+    """Messages of several conversations, one after another, as one entry each."""
+    groups: dict[str, list] = {}
+    for m in messages:
+        groups.setdefault(str(m.get(key) or "") if isinstance(m, dict) else "", []).append(m)
+    return [{service_key: True, key: conversation, "messages": ms}
+            for conversation, ms in groups.items()]  # fmt: skip
+
+
 def _conversations(data) -> list:
+    if isinstance(data, dict) and isinstance(data.get("data"), dict | list) and "error" in data:
+        data = data["data"]  # Crisp's REST API: {"error": false, "reason": ..., "data": ...}
+    if isinstance(data, dict) and isinstance(data.get("data"), dict):
+        inner = data["data"]  # Chatwoot's conversation list: {"data": {"meta", "payload"}}
+        if isinstance(inner.get("payload"), list):
+            return inner["payload"]
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("payload"), list)
+        and any(_is_chatwoot_message(m) for m in data["payload"])
+    ):  # Chatwoot's messages of one conversation: {"meta": {"contact"}, "payload": [...]}
+        return [{"_chatwoot_messages": True, "meta": data.get("meta") or {},
+                 "messages": data["payload"]}]  # fmt: skip
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("messages"), list)
+        and any(_is_freshchat_message(m) for m in data["messages"])
+    ):  # Freshchat's API: {"messages": [...], "link": ...}
+        return _grouped(data["messages"], "conversation_id", "_freshchat")
+    if isinstance(data, list) and data and all(_is_crisp_message(m) for m in data):
+        return _grouped(data, "session_id", "_crisp")
+    if isinstance(data, list) and data and all(_is_freshchat_message(m) for m in data):
+        return _grouped(data, "conversation_id", "_freshchat")
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
         for key in ("chats", "conversations", "data", "items", "transcripts", "results"):
             if isinstance(data.get(key), list):
-                return data[key]
+                return _conversations(data[key])
         return [data]
     raise UnreadableChatFile("This JSON file holds no conversations (expected objects).")
 
@@ -279,13 +342,20 @@ def _crisp(conv: dict, item: int, local) -> ChatRecord:
         kind = {"user": "visitor", "operator": "agent"}.get(str(m.get("from")))
         if kind is None:
             raise _Problem(f"Message {n}: the sender “{_shown(m.get('from'))}” is unknown.")
-        content = m.get("content")
+        content, kind_of_message = m.get("content"), str(m.get("type") or "text")
         if isinstance(content, str):
             text = _text(content)
+        elif isinstance(content, dict) and kind_of_message in ("picker", "field", "carousel",
+                                                               "event"):  # fmt: skip
+            text = _text(_pick(content, "text", "explain")) or f"({kind_of_message})"
         elif isinstance(content, dict):
             text = _file_note(content)
         else:
-            text = f"({m.get('type', 'file')})"
+            text = f"({kind_of_message})"
+        if kind_of_message == "note":  # an operator's private note: never shown the visitor
+            kind, text = "system", f"(private note) {text}"
+        elif kind_of_message == "event":
+            kind = "system"
         name = _pick(m.get("user") or {}, "nickname")
         at = _moment(m.get("timestamp"), local, f"Message {n}")
         record.messages.append(_message(at, kind, name, text))
@@ -341,6 +411,95 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
     return record
 
 
+_CHATWOOT_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
+
+
+def _chatwoot(conv: dict, item: int, local) -> ChatRecord:
+    """A Chatwoot conversation (list shape) or the messages of one (messages endpoint)."""
+    meta = conv.get("meta") if isinstance(conv.get("meta"), dict) else {}
+    contact = meta.get("sender") or meta.get("contact") or {}
+    contact = contact if isinstance(contact, dict) else {}
+    messages = conv.get("messages") or []
+    first = next((m for m in messages if isinstance(m, dict)), {})
+    conversation = conv.get("id") if not conv.get("_chatwoot_messages") else None
+    record = ChatRecord(item, "Chatwoot", _plain(conversation or first.get("conversation_id")),
+                        [], _pick(contact, "name"), _pick(contact, "email"),
+                        _pick(contact, "phone_number", "phone"))  # fmt: skip
+    for n, m in enumerate(messages, start=1):
+        if not isinstance(m, dict):
+            raise _Problem(f"Message {n} is not a message.")
+        raw_type = m.get("message_type")
+        kind_of_message = _CHATWOOT_TYPES.get(raw_type, str(raw_type or "").lower())
+        if kind_of_message == "activity":
+            continue  # "Conversation was resolved by Maria": nobody said it
+        sender = m.get("sender") if isinstance(m.get("sender"), dict) else {}
+        if kind_of_message == "incoming":
+            kind = "visitor"
+        elif kind_of_message in ("outgoing", "template"):
+            bot = str(sender.get("type") or "").lower() in ("agent_bot", "captain_assistant")
+            kind = "system" if bot else "agent"
+        else:
+            raise _Problem(f"Message {n}: the message type “{_shown(raw_type)}” is unknown.")
+        text = _text(m.get("content"))
+        files = [a for a in m.get("attachments") or [] if isinstance(a, dict)]
+        if files:
+            notes = "; ".join(_file_note({"name": Path(str(_pick(a, "data_url", "file_url")))
+                                          .name}) for a in files)  # fmt: skip
+            text = f"{text}\n{notes}" if text else notes
+        if not text:
+            continue  # an empty message (a read receipt, a deleted message)
+        if m.get("private") is True:
+            kind, text = "system", f"(private note) {text}"
+        name = _pick(sender, "name", "available_name")
+        if kind == "visitor":
+            record.visitor_name = record.visitor_name or name
+            record.visitor_email = record.visitor_email or _pick(sender, "email")
+            record.visitor_phone = record.visitor_phone or _pick(sender, "phone_number")
+        at = _moment(m.get("created_at"), local, f"Message {n}")
+        record.messages.append(_message(at, kind, name, text))
+    return record
+
+
+def _freshchat(conv: dict, item: int, local) -> ChatRecord:
+    """Messages of a Freshchat conversation as its API gives them."""
+    user = conv.get("user") if isinstance(conv.get("user"), dict) else {}
+    name = clean_text(f"{_plain(user.get('first_name'))} {_plain(user.get('last_name'))}")
+    record = ChatRecord(item, "Freshchat", _plain(conv.get("conversation_id")), [], name,
+                        _pick(user, "email"), _pick(user, "phone"))  # fmt: skip
+    for n, m in enumerate(conv.get("messages") or [], start=1):
+        if not isinstance(m, dict):
+            raise _Problem(f"Message {n} is not a message.")
+        actor = str(m.get("actor_type") or "").lower()
+        kind = {"user": "visitor", "agent": "agent", "bot": "system", "system": "system"}.get(actor)
+        if kind is None:
+            raise _Problem(f"Message {n}: the sender type “{_shown(m.get('actor_type'))}” is "
+                           "unknown.")  # fmt: skip
+        texts = []
+        for part in m.get("message_parts") or []:
+            if not isinstance(part, dict):
+                continue
+            if isinstance(part.get("text"), dict):
+                texts.append(_text(part["text"].get("content")))
+            elif isinstance(part.get("image"), dict):
+                texts.append(_file_note({"name": Path(str(part["image"].get("url"))).name}))
+            elif isinstance(part.get("file"), dict):
+                texts.append(_file_note(part["file"]))
+            else:  # buttons, quick replies, collections: their label, never nothing
+                inner = next((v for v in part.values() if isinstance(v, dict)), {})
+                texts.append(_text(_pick(inner, "label", "text", "content")) or "(button)")
+        text = "\n".join(t for t in texts if t)
+        if not text:
+            continue
+        kind_of_message = str(m.get("message_type") or "normal").lower()
+        if kind_of_message == "private":
+            kind, text = "system", f"(private note) {text}"
+        elif kind_of_message == "system":
+            kind = "system"
+        at = _moment(m.get("created_time"), local, f"Message {n}")
+        record.messages.append(_message(at, kind, "", text))
+    return record
+
+
 def _generic(conv: dict, item: int, local) -> ChatRecord:
     visitor = _pick(conv, "visitor", "customer", "contact", "user", default={})
     visitor = visitor if isinstance(visitor, dict) else {"name": str(visitor)}
@@ -382,6 +541,14 @@ def _generic(conv: dict, item: int, local) -> ChatRecord:
 def _read_json_conversation(conv, item: int, local) -> ChatRecord:
     if not isinstance(conv, dict):
         raise _Problem("This entry is not a conversation (expected an object with messages).")
+    if conv.get("_chatwoot_messages") or any(
+        _is_chatwoot_message(m) for m in conv.get("messages") or []
+    ):
+        return _chatwoot(conv, item, local)
+    if conv.get("_freshchat") or any(_is_freshchat_message(m) for m in conv.get("messages") or []):
+        return _freshchat(conv, item, local)
+    if conv.get("_crisp"):
+        return _crisp(conv, item, local)
     if "history" in conv or conv.get("type") == "offline_msg":
         return _zendesk(conv, item, local)
     if "conversation_parts" in conv or conv.get("type") == "conversation":
@@ -397,6 +564,10 @@ def _read_json_conversation(conv, item: int, local) -> ChatRecord:
         return _livechat(conv, item, local)
     if "messages" in conv:
         return _generic(conv, item, local)
+    if "session_id" in conv and "meta" in conv:
+        raise _Problem("This Crisp conversation comes without its messages (a conversation "
+                       "list holds only the last one). Export the messages of each "
+                       "conversation instead.")  # fmt: skip
     raise _Problem("This entry has no messages we recognise (no messages, history, "
                    "conversation_parts or thread).")  # fmt: skip
 
@@ -456,6 +627,15 @@ def split_transcripts(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+def _same_person(who: str, visitor_name: str) -> bool:
+    """'José' and 'José García' (or 'jose garcia'): the same person, as chat windows
+    shorten names to the first one; accents and case aside."""
+    a, b = fold(clean_text(who)), fold(clean_text(visitor_name))
+    if not a or not b:
+        return False
+    return a == b or b.startswith(a + " ") or a.startswith(b + " ")
+
+
 def _speaker(who: str, visitor_name: str) -> tuple[str | None, str]:
     """(kind or None when unknown, the name shown) for 'Maria (agent)', 'Visitor', 'Ada'."""
     who = clean_text(who)
@@ -466,9 +646,150 @@ def _speaker(who: str, visitor_name: str) -> tuple[str | None, str]:
     kind = sender_kind(who)
     if kind is not None:
         return kind, ""
-    if visitor_name and who.casefold() == visitor_name.casefold():
+    if _same_person(who, visitor_name):
         return "visitor", who
     return None, who
+
+
+_TITLE_VISITOR = re.compile(
+    r"^\s*(?:live\s+)?(?:chat|conversation|transcript)\s+(?:with|from)\s+(?P<name>.+?)\s*$", re.I
+)
+
+
+def _title_visitor(title: list[str]) -> str:
+    """The visitor a title names: 'Chat with José García (22 Nov)' -> 'José García'."""
+    for line in title:
+        match = _TITLE_VISITOR.match(line)
+        if not match:
+            continue
+        name = re.split(r"\s+[-–—|·]\s+|\s*\(|\s+on\s+|,", match.group("name"), maxsplit=1)[0]
+        words = fold(name).split()
+        if (
+            words
+            and words[0] not in ("a", "an", "the", "our", "your", "us")
+            and not any(w in VISITOR_WORDS or w in AGENT_WORDS for w in words)
+        ):
+            return clean_text(name)
+    return ""
+
+
+# -- text copied from a chat widget -----------------------------------------------------
+_CLOCK = re.compile(r"(?P<clock>\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?)\s*$")
+_STATUS_LINES = {"sent", "seen", "delivered", "read", "edited", "not delivered"}
+_NAME_AND_TIME = re.compile(r"\s+(?:[·•|–—-]|at)\s+|,\s+|\s+\(")
+
+
+def _day_of(text: str, local, today: date) -> date | None:
+    """The day a text names on its own ('Today', 'Yesterday', '22 Nov 2026'), or None."""
+    text = clean_text(text).rstrip(",").strip()
+    word = text.casefold()
+    if word == "today":
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    if not text or not re.search(r"\d", text) or len(text) > 40:
+        return None
+    try:
+        moment = parse_moment(text, local, what="date")
+    except ValueProblem:
+        return None
+    return None if moment.has_time else moment.at.date()
+
+
+def _when(text: str, local, today: date) -> tuple[date | None, str] | None:
+    """(day or None, clock) when the whole line is a time, perhaps after a day."""
+    text = clean_text(text)
+    match = _CLOCK.search(text)
+    if not match:
+        return None
+    prefix = re.sub(r"(?i)\s+at$", "", text[: match.start()].strip()).strip().rstrip(",")
+    if not prefix:
+        return None, match.group("clock")
+    day = _day_of(prefix, local, today)
+    return (day, match.group("clock")) if day is not None else None
+
+
+def _looks_like_name(text: str) -> bool:
+    text = clean_text(text)
+    role = _ROLE_SUFFIX.search(text)
+    bare = text[: role.start()] if role else text
+    return (
+        0 < len(text) <= 50
+        and len(bare.split()) <= 5
+        and bool(re.search(r"[^\W\d_]", bare))
+        and not re.search(r"[\d?!:;@/]|https?|\.$", bare)
+        and text.casefold() not in _STATUS_LINES
+    )
+
+
+def _block_at(lines: list[tuple[int, str]], i: int, local, today: date):
+    """(who, (day, clock), lines used) when a message starts at line i, else None."""
+    text = lines[i][1].strip()
+    if _when(text, local, today) is not None:
+        return None  # a time line on its own belongs to the name line above it
+    if _looks_like_name(text) and i + 1 < len(lines):
+        when = _when(lines[i + 1][1], local, today)
+        if when is not None:
+            return text, when, 2
+    match = _CLOCK.search(text)
+    if match:
+        prefix = re.sub(r"(?i)\s+at$", "", text[: match.start()].strip())
+        prefix = re.sub(r"[\s·•|–—,-]+$", "", prefix)
+        parts = _NAME_AND_TIME.split(prefix, maxsplit=1)
+        who = parts[0].strip()
+        day = _day_of(parts[1].rstrip(") "), local, today) if len(parts) > 1 else None
+        if _looks_like_name(who) and (len(parts) == 1 or day is not None or
+                                      _ROLE_SUFFIX.search(prefix)):  # fmt: skip
+            if len(parts) > 1 and day is None:  # 'Maria (agent) 9:15': the role, kept
+                who = prefix.strip()
+            return who, (day, match.group("clock")), 1
+    return None
+
+
+def _widget_entries(lines: list[tuple[int, str]], local, today: date):
+    """Messages of text copied from a chat widget, and the title lines above them."""
+    entries: list[dict] = []
+    title: list[str] = []
+    day: date | None = None
+    i = 0
+    while i < len(lines):
+        number, line = lines[i]
+        block = _block_at(lines, i, local, today)
+        if block is not None:
+            who, (own_day, clock), used = block
+            entries.append({"line": number, "who": who, "day": own_day or day,
+                            "dated": own_day is not None or day is not None,
+                            "clock": clock, "text": []})  # fmt: skip
+            i += used
+            continue
+        said_day = _day_of(line, local, today)
+        if said_day is not None and i + 1 < len(lines) and _block_at(lines, i + 1, local, today):
+            day = said_day  # a day heading between messages ('Yesterday', '22 Nov 2026')
+        elif entries:
+            if line.strip().casefold() not in _STATUS_LINES:
+                entries[-1]["text"].append(line)
+        elif line.strip():
+            title.append(line.strip())
+        i += 1
+    return entries, title
+
+
+def _roles(names: list[str], visitor_name: str) -> dict[str, str]:
+    """Each speaker's kind; a _Problem when the text does not tell who the visitor is."""
+    kinds = {name: _speaker(name, visitor_name)[0] for name in dict.fromkeys(names)}
+    unknown = [name for name, kind in kinds.items() if kind is None]
+    if unknown:
+        if "visitor" in kinds.values() or visitor_name:
+            kinds.update(dict.fromkeys(unknown, "agent"))
+        elif len(unknown) == 1:
+            kinds[unknown[0]] = "visitor"  # everybody else is staff, as the text says
+        else:
+            shown = " and ".join(f"“{_shown(_speaker(n, '')[1] or n, 40)}”" for n in unknown)
+            raise _Problem(
+                f"We cannot tell which of {shown} is the visitor: the text does not say. "
+                "Add a line “Visitor: <their name>” above the messages and paste again."
+            )
+    return kinds
 
 
 def parse_transcript(text: str, item: int, local, today: date,
@@ -476,6 +797,7 @@ def parse_transcript(text: str, item: int, local, today: date,
     headers: dict[str, str] = {}
     title: list[str] = []
     raw: list[dict] = []
+    rest: list[tuple[int, str]] = []  # the lines that are not headers, for widget text
     for number, line in enumerate(text.splitlines(), start=1):
         match = _LINE.match(line)
         if match:
@@ -489,22 +811,27 @@ def parse_transcript(text: str, item: int, local, today: date,
             headers[key] = header.group("value").strip()
         elif raw:
             raw[-1]["text"] += "\n" + line
-        elif line.strip():
-            title.append(line.strip())
-    if not raw:
-        raise _Problem("No message lines found. Each message starts with a time and who "
-                       "wrote it, e.g. “[12:01] Visitor: Is there parking?”.")  # fmt: skip
+        else:
+            rest.append((number, line))
+            if line.strip():
+                title.append(line.strip())
     day = today
     if headers.get("date"):
         try:
             day = parse_moment(headers["date"], local, what="date").at.date()
         except ValueProblem as problem:
             raise _Problem(str(problem)) from None
-    visitor_name = headers.get("name", "")
+    if not raw:
+        return _widget_transcript(rest, headers, item, local, day, service)
+    visitor_name = headers.get("name", "") or _title_visitor(title)
     record = ChatRecord(item, headers.get("service") or service, headers.get("id", ""), [],
                         visitor_name, headers.get("email", ""), headers.get("phone", ""),
                         headers.get("subject", "") or " ".join(title))  # fmt: skip
     unknown_first: str | None = None
+    # A visitor the header or a role ("Visitor:") names makes every unknown name staff.
+    visitor_known = bool(visitor_name) or any(
+        _speaker(entry["who"], visitor_name)[0] == "visitor" for entry in raw
+    )
     previous: datetime | None = None
     for entry in raw:
         stamp = entry["stamp"].strip()
@@ -524,8 +851,46 @@ def parse_transcript(text: str, item: int, local, today: date,
         if kind is None:
             # Nobody said who is who: whoever speaks first is the visitor, the rest staff.
             unknown_first = unknown_first or name
-            kind = "visitor" if name == unknown_first and not visitor_name else "agent"
+            kind = "visitor" if name == unknown_first and not visitor_known else "agent"
         record.messages.append(_message(at, kind, name, clean_notes(entry["text"])))
+    return record
+
+
+def _widget_transcript(lines: list[tuple[int, str]], headers: dict, item: int, local,
+                       day: date, service: str) -> ChatRecord:  # fmt: skip
+    entries, title = _widget_entries(lines, local, day)
+    if not entries:
+        raise _Problem(
+            "No message lines found. Each message starts with a time and who wrote it, e.g. "
+            "“[12:01] Visitor: Is there parking?”, or, as copied from a chat window, with a "
+            "line with the name and a line with the time."
+        )
+    visitor_name = headers.get("name", "") or _title_visitor(title)
+    kinds = _roles([entry["who"] for entry in entries], visitor_name)
+    record = ChatRecord(item, headers.get("service") or service, headers.get("id", ""), [],
+                        visitor_name, headers.get("email", ""), headers.get("phone", ""),
+                        headers.get("subject", "") or " ".join(title))  # fmt: skip
+    previous: datetime | None = None
+    for entry in entries:
+        on = entry["day"] or day
+        try:
+            at = parse_moment(f"{on.isoformat()} {entry['clock']}", local, what="time").at
+        except ValueProblem:
+            raise _Problem(f"Line {entry['line']}: “{entry['clock']}” is not a time we can "
+                           "read.") from None  # fmt: skip
+        if not entry["dated"] and previous is not None and at < previous - timedelta(hours=1):
+            at += timedelta(days=1)  # the chat went on past midnight
+            day = at.date()
+        previous = at
+        text = clean_notes("\n".join(entry["text"]))
+        if not text:
+            continue  # a name and a time with nothing said (a picture the copy left out)
+        name = _speaker(entry["who"], visitor_name)[1] or entry["who"]
+        if sender_kind(name):
+            name = ""
+        record.messages.append(_message(at, kinds[entry["who"]], name, text))
+    if not record.messages:
+        raise _Problem("The messages found have no text.")
     return record
 
 
