@@ -958,7 +958,7 @@ class SalesImport:
 
 def service_of(sales: SalesFile) -> str:
     """The ticketing service the file comes from: its layout, else "mapped"."""
-    return sales.layout.key if sales.layout is not None else MAPPED_SERVICE
+    return sales.layout.service if sales.layout is not None else MAPPED_SERVICE
 
 
 def compile_item_pattern(text: str | None) -> re.Pattern:

@@ -80,12 +80,18 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s_\-.:]+", "", text).casefold()
 
 
+_BUYER_FIELDS = ("first_name", "last_name", "full_name", "email", "phone", "postal_code")
+
+
 @dataclass(frozen=True)
 class Derived:
     """A column made from others before the rows are read.
 
-    ``how`` is ``"sum"`` (the amounts of every part present, added up) or
-    ``"each"`` (an amount for a whole line divided by the line's quantity).
+    ``how`` is ``"sum"`` (the amounts of every part present, added up),
+    ``"each"`` (an amount for a whole line divided by the line's quantity),
+    ``"last_option"`` (what follows the last " / " of a Shopify line item name: its
+    variant's last option, such as the ticket type in "Hamlet - 14 Mar 2026 / Adult")
+    or ``"but_last_option"`` (the name without it, "Hamlet - 14 Mar 2026").
     ``parts`` lists, for each part, the headers that may hold it.
     """
 
@@ -110,11 +116,19 @@ class Derived:
     def header(self, sources: list[str]) -> str:
         if self.how == "sum":
             return " + ".join(sources)
+        if self.how == "last_option":
+            return f"{sources[0]} (last option)"
+        if self.how == "but_last_option":
+            return f"{sources[0]} without its last option"
         return f"{sources[0]} per ticket"
 
     def value(self, cells: list[str]) -> str:
         """The prepared cell; the raw text when a part cannot be read (the import then
         rejects that row, quoting it)."""
+        if self.how == "last_option":
+            return cells[0].rpartition(" / ")[2].strip() if " / " in cells[0] else ""
+        if self.how == "but_last_option":
+            return cells[0].rpartition(" / ")[0].strip() if " / " in cells[0] else cells[0]
         try:
             if self.how == "sum":
                 cents = sum(parse_price(cell) for cell in cells)
@@ -143,8 +157,30 @@ class Layout:
     derived: tuple[Derived, ...] = ()
     #: order details written only on an order's first row, carried to its others
     fill_down: tuple[str, ...] = ()
+    #: the name and contact columns are each ticket's holder: when the file names no
+    #: buyer of its own ("Buyer First Name"), the order's first ticket holder is taken
+    #: as its buyer (copied into "... of the order's first ticket"), so the other
+    #: holders stay attendees of their own tickets
+    first_holder_buys: bool = False
+
+    @property
+    def holder_columns(self) -> tuple[str, ...]:
+        if not self.first_holder_buys:
+            return ()
+        return tuple(
+            c for name in _BUYER_FIELDS for c in self.columns.get(name, ())
+            if not c.casefold().startswith(("buyer", "billing"))
+        )  # fmt: skip
+
     #: where the header set comes from (a public page or repository file)
     source: str = ""
+    #: the ticketing service, when several of its exports have a layout each: an order
+    #: is the same order whichever of them brings it in
+    service_key: str = ""
+
+    @property
+    def service(self) -> str:
+        return self.service_key or self.key
 
     def matches(self, headers: list[str]) -> bool:
         if self.exact:
@@ -172,18 +208,32 @@ class Layout:
             sources = made.sources(headers)
             if sources and made.header(sources) in headers:
                 mapping[made.field] = made.header(sources)
+        for name in _BUYER_FIELDS:  # the buyer: the order's first ticket holder, if so made
+            first = f"{mapping.get(name)} of the order's first ticket"
+            if first in headers:
+                mapping[name] = first
         return mapping
+
+    def _names_a_buyer(self, headers: list[str]) -> bool:
+        """Whether the file has a buyer column of its own ("Buyer First Name")."""
+        holders = {header_key(c) for c in self.holder_columns}
+        present = {header_key(h) for h in headers}
+        return any(
+            header_key(c) in present and header_key(c) not in holders
+            for name in ("first_name", "last_name", "full_name", "email")
+            for c in self.columns.get(name, ())
+        )
 
     def prepare(self, headers: list[str], rows: list[tuple[int, list[str]]]):
         """``(headers, rows)`` with the derived columns added and order details carried
         down; the file's own cells are left as they are."""
-        if not (self.derived or self.fill_down):
+        if not (self.derived or self.fill_down or self.first_holder_buys):
             return headers, rows
         rows = [(number, list(cells)) for number, cells in rows]
         by_key = {header_key(h): i for i, h in reversed(list(enumerate(headers)))}
+        order = next((by_key[header_key(c)] for c in self.columns.get("order_id", ())
+                      if header_key(c) in by_key), None)  # fmt: skip
         if self.fill_down:
-            order = next((by_key[header_key(c)] for c in self.columns.get("order_id", ())
-                          if header_key(c) in by_key), None)  # fmt: skip
             carried = [by_key[header_key(c)] for c in self.fill_down if header_key(c) in by_key]
             first_rows: dict[str, list[str]] = {}
             for _, cells in rows:
@@ -195,6 +245,19 @@ class Layout:
                         cells.extend([""] * (index + 1 - len(cells)))
                         cells[index] = first[index]
         headers = list(headers)
+        holders = list(dict.fromkeys(by_key[header_key(c)] for c in self.holder_columns
+                                     if header_key(c) in by_key))  # fmt: skip
+        if holders and order is not None and not self._names_a_buyer(headers):
+            width = len(headers)
+            headers += [f"{headers[i]} of the order's first ticket" for i in holders]
+            firsts: dict[str, list[str]] = {}
+            for _, cells in rows:
+                if not any(c.strip() for c in cells):
+                    continue
+                key = cells[order].strip() if order < len(cells) else ""
+                first = firsts.setdefault(key, cells)
+                cells.extend([""] * (width - len(cells)))
+                cells += [first[i] if i < len(first) else "" for i in holders]
         for made in self.derived:
             sources = made.sources(headers)
             if not sources or made.header(sources) in headers:
@@ -235,6 +298,7 @@ _EVENTBRITE_ATTENDEE_COLUMNS = {
     "attendee_first_name": ("First Name", "Forename"),
     "attendee_last_name": ("Last Name", "Surname"),
     "attendee_email": ("Email", "Email Address"),
+    "attendee_phone": ("Cell Phone", "Mobile Phone", "Mobile"),
     "event_name": ("Event Name",),
     "event_date": ("Event Start Date", "Date Attending", "Event Date"),
     "event_time": ("Event Start Time", "Event Time"),
@@ -249,6 +313,7 @@ _EVENTBRITE_ATTENDEE_COLUMNS = {
 
 EVENTBRITE = Layout(
     key="eventbrite",
+    first_holder_buys=True,
     name="Eventbrite attendee report",
     signature=("Order #", "Ticket Type", "Attendee Status"),
     columns=_EVENTBRITE_ATTENDEE_COLUMNS,
@@ -264,6 +329,8 @@ EVENTBRITE = Layout(
 
 EVENTBRITE_UK = Layout(
     key="eventbrite_uk",
+    first_holder_buys=True,
+    service_key="eventbrite",
     name="Eventbrite attendee report (UK wording)",
     signature=("Order no.", "Ticket Type", "Attendee Status"),
     columns=_EVENTBRITE_ATTENDEE_COLUMNS,
@@ -282,6 +349,7 @@ EVENTBRITE_UK = Layout(
 # the payment processing fee are subtracted.
 EVENTBRITE_ORDERS = Layout(
     key="eventbrite_orders",
+    service_key="eventbrite",
     name="Eventbrite orders export",
     signature=("Order ID", "Ticket quantity", "Gross sales"),
     columns={
@@ -324,6 +392,7 @@ EVENTBRITE_ORDERS = Layout(
 
 TICKET_TAILOR = Layout(
     key="ticket_tailor",
+    first_holder_buys=True,
     name="Ticket Tailor issued tickets",
     signature=("Order ID", "Barcode", "Event start"),
     columns={
@@ -336,6 +405,11 @@ TICKET_TAILOR = Layout(
         "email": ("Email",),
         "phone": ("Phone", "Phone number", "Mobile"),
         "postal_code": ("Postcode", "Postal code", "Zip"),
+        "attendee_first_name": ("First name",),
+        "attendee_last_name": ("Last name",),
+        "attendee_full_name": ("Full name", "Name"),
+        "attendee_email": ("Email",),
+        "attendee_phone": ("Phone", "Phone number", "Mobile"),
         "event_name": ("Event name", "Event"),
         "event_date": ("Event start", "Event start date"),
         "event_time": ("Event start time",),
@@ -355,6 +429,7 @@ TICKET_TAILOR = Layout(
 
 TICKET_TAILOR_ORDERS = Layout(
     key="ticket_tailor_orders",
+    service_key="ticket_tailor",
     name="Ticket Tailor orders",
     signature=("Order ID", "Event start", "Order total"),
     excludes=("Barcode",),
@@ -413,6 +488,7 @@ BROWN_PAPER = Layout(
 
 UNIVERSE = Layout(
     key="universe",
+    first_holder_buys=True,
     name="Universe tickets report",
     signature=("Ticket ID", "Listing Name", "Date Attending"),
     columns={
@@ -480,6 +556,7 @@ TICKETSOURCE = Layout(
 # and the absorbed fee taken from it, so revenue is Paid minus both.
 HUMANITIX = Layout(
     key="humanitix",
+    first_holder_buys=True,
     name="Humanitix attendees",
     signature=("Order ID", "Ticket type", "Event date"),
     any_of=("Humanitix passed-on fees", "Humanitix absorbed fees", "Mobile", "Paid"),
@@ -562,6 +639,10 @@ SHOPIFY = Layout(
         "price": ("Lineitem price",),
         "status": ("Financial Status",),
     },
+    derived=(
+        Derived("item_name", "but_last_option", (("Lineitem name",),)),
+        Derived("ticket_type", "last_option", (("Lineitem name",),)),
+    ),
     fill_down=(
         "Email",
         "Financial Status",
@@ -594,15 +675,28 @@ GENERIC = Layout(
 
 LAYOUTS = (EVENTBRITE, EVENTBRITE_UK, EVENTBRITE_ORDERS, TICKET_TAILOR, TICKET_TAILOR_ORDERS,
            BROWN_PAPER, UNIVERSE, TICKETSOURCE, HUMANITIX, SQUARE, SHOPIFY, GENERIC)  # fmt: skip
+_BUYER = ("first_name", "last_name", "full_name", "email", "phone")
+
+
+def _guesses(name: str) -> tuple[str, ...]:
+    """The headers that may hold a field in a file no layout recognises. An attendee
+    field is only guessed from a header that says "attendee": a plain "Email" is the
+    buyer's."""
+    found = dict.fromkeys(c for layout in LAYOUTS for c in layout.columns.get(name, ()))
+    if name.startswith("attendee_"):
+        buyer = {header_key(c) for field in _BUYER for c in _guesses(field)}
+        words = name.removeprefix("attendee_").replace("_", " ")
+        found = {c: None for c in found if header_key(c) not in buyer}
+        found.update(dict.fromkeys((f"Attendee {words}", f"Ticket holder {words}")))
+    return tuple(found)
+
+
 #: used when no layout's signature matches: any header that names a field
 UNRECOGNISED = Layout(
     key="unrecognised",
     name="Not recognised: please map the columns",
     signature=(),
-    columns={
-        name: tuple(dict.fromkeys(c for layout in LAYOUTS for c in layout.columns.get(name, ())))
-        for name in FIELDS
-    },
+    columns={name: _guesses(name) for name in FIELDS},
 )
 
 

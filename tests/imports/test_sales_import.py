@@ -64,7 +64,9 @@ def test_every_recognised_layout_imports_the_three_orders(store, sample):
 
     report = import_sales(store, sales, timezone="America/New_York")
 
-    assert (report["imported"], report["created"], report["matched"]) == (3, 3, 0)
+    # Charles Babbage holds Ada's second ticket in the Eventbrite sample: a patron too.
+    holders = 1 if sample == "eventbrite.csv" else 0
+    assert (report["imported"], report["created"], report["matched"]) == (3, 3 + holders, 0)
     assert report["rejected"] == []
     assert report["tickets"] == 4 and report["performances_created"] == 2
     # The barcodes from the file are the tickets' codes, so they scan at the door.
