@@ -709,16 +709,24 @@ def _when(text: str, local, today: date) -> tuple[date | None, str] | None:
     return (day, match.group("clock")) if day is not None else None
 
 
+#: a line ending in one of these is a sentence cut by a time ("See you at" / "7:30 PM")
+_NOT_NAME_ENDINGS = {"at", "on", "in", "by", "from", "to", "until", "till", "for", "and",
+                     "or", "the", "a", "about", "around", "after", "before", "is", "starts",
+                     "opens", "doors"}  # fmt: skip
+
+
 def _looks_like_name(text: str) -> bool:
     text = clean_text(text)
     role = _ROLE_SUFFIX.search(text)
     bare = text[: role.start()] if role else text
+    words = bare.casefold().split()
     return (
         0 < len(text) <= 50
-        and len(bare.split()) <= 5
+        and 0 < len(words) <= 5
         and bool(re.search(r"[^\W\d_]", bare))
         and not re.search(r"[\d?!:;@/]|https?|\.$", bare)
         and text.casefold() not in _STATUS_LINES
+        and words[-1] not in _NOT_NAME_ENDINGS
     )
 
 

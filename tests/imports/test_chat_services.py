@@ -267,3 +267,11 @@ def test_the_cli_imports_each_service(tmp_path, capsys, sample, expected):
 
     assert code == 0
     assert json.loads(out) == expected
+
+
+def test_a_message_line_cut_before_a_time_is_not_taken_for_a_speaker():
+    text = ("Visitor: Sam\nSam\n10:00 AM\nWhen do doors open? Is it at\n7:00 PM\nMaria\n"
+            "10:01 AM\nYes, doors open at\n7:00 PM")  # fmt: skip
+    (record,) = read_chat_text(text, timezone="UTC", today=TODAY).chats
+    assert said(record) == [("visitor", "Sam", "When do doors open? Is it at\n7:00 PM"),
+                            ("agent", "Maria", "Yes, doors open at\n7:00 PM")]  # fmt: skip
