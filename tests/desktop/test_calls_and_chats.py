@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 from desktop.main_window import AREAS, BOX_OFFICE, FOLLOW_UPS
 from desktop.models.base import ROW_ROLE
 from desktop.views.conversations.follow_ups import WAITING_TAB
+from domain.conversations import chat_id
+from imports.chat_formats import read_chat_text
 from projections import conversations, timeline
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -416,3 +418,25 @@ def test_a_merged_records_follow_up_opens_the_record_that_remains(window, qtbot,
     assert "Send the seating plan" in [
         r["summary"].split(": ", 1)[-1] for r in timeline.rows(services.runner.db(), ada)
     ]
+
+
+def test_text_copied_from_a_chat_widget_is_pasted_and_imported(window, qtbot, services):
+    """Issue 16: text copied straight from a chat widget was rejected."""
+    dialog = window.import_chats()
+    dialog.tabs.setCurrentIndex(1)
+    copied = ("Visitor: Lou Reed\nLou Reed\n10:00 AM\nAny tickets left for Friday?\n"
+              "Jo\n10:01 AM\nTwo, in row C.\nSeen")  # fmt: skip
+    QApplication.clipboard().setText(copied)
+    dialog.paste.setFocus()
+    qtbot.keyClick(dialog.paste, Qt.Key.Key_V, CTRL)
+    assert dialog.paste.toPlainText().startswith("Visitor: Lou Reed")
+
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
+
+    assert (dialog.report["imported"], dialog.report["rejected"]) == (1, [])
+    (record,) = read_chat_text(copied).chats  # the same transcript, so the same chat
+    chat = services.app.get_chat(str(chat_id(record.service, record.conversation_id)))
+    assert [(m["sender"], m["text"]) for m in chat["messages"]] == [
+        ("visitor", "Any tickets left for Friday?"), ("agent", "Two, in row C."),
+    ]  # fmt: skip

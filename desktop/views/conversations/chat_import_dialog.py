@@ -102,8 +102,9 @@ class ImportChatsDialog(QDialog):
         intro = QLabel(
             self.tr(
                 "Bring in chats from your website's live chat: a JSON export (Zendesk Chat, "
-                "Intercom, Crisp, tawk.to, LiveChat), a CSV export, or a transcript pasted from "
-                "the chat window. Chats with a patron's email or phone go on their timeline; the "
+                "Intercom, Crisp, Chatwoot, Freshchat, tawk.to, LiveChat), a CSV export, or a "
+                "transcript pasted from the chat window, also as copied straight from it (name, "
+                "time, message). Chats with a patron's email or phone go on their timeline; the "
                 "others wait under Follow-ups → Chats waiting. Importing the same chats again adds "
                 "nothing twice."
             ),
@@ -133,7 +134,8 @@ class ImportChatsDialog(QDialog):
             self.tr(
                 "Name: Ada Lovelace\nEmail: ada@example.org\nDate: 2026-11-20\n"
                 "[12:01] Visitor: Is there parking?\n[12:02] Maria (agent): Yes, on Mill Lane.\n"
-                "---\n(a line of dashes starts the next chat)"
+                "---\n(a line of dashes starts the next chat; text copied from the chat window "
+                "works too: say who the visitor is with a “Visitor:” line)"
             )
         )
         paste_layout.addWidget(self.paste)
