@@ -278,3 +278,29 @@ def test_the_cli_imports_a_new_layout_end_to_end(tmp_path, capsys):
     assert (report["layout"], report["imported"], report["tickets"]) == (
         "Humanitix attendees", 3, 4,
     )  # fmt: skip
+
+
+def test_an_unreadable_fee_rejects_its_order_quoting_the_file(store, tmp_path):
+    text = (SAMPLES / "eventbrite.csv").read_text(encoding="utf-8-sig")
+    path = tmp_path / "fees.csv"
+    path.write_text(text.replace("$0.93,$0.32", "$0.93,n/a"), encoding="utf-8")
+
+    report = import_sales_file(store, path, timezone="America/New_York")
+
+    assert report["imported"] == 2
+    (row,) = report["rejected"]
+    assert row["row"] == 5 and "“$0.93 + n/a”" in row["reason"]
+
+
+def test_a_square_refund_line_is_left_out_with_the_reason(store, tmp_path):
+    text = (SAMPLES / "square.csv").read_text(encoding="utf-8")
+    refund = ("2026-02-06,11:00:00,Eastern Time (US & Canada),Tickets,Hamlet - Sun 15 Mar 2026 "
+              "2:00 PM,-1,Adult,,,-$25.00,$0.00,-$25.00,$0.00,SQ1003,PAY1004,Box Office iPad,,,"
+              "Refund,The Playhouse,,CUST03,Zoë Adams,,,,Physical Item,,Point of Sale,\n")  # fmt: skip
+    path = tmp_path / "square-refund.csv"
+    path.write_text(text + refund, encoding="utf-8")
+
+    report = import_sales_file(store, path, timezone="America/New_York")
+
+    (row,) = report["rejected"]
+    assert row["row"] == 6 and "Refund" in row["reason"]
