@@ -294,9 +294,11 @@ def test_an_unreadable_fee_rejects_its_order_quoting_the_file(store, tmp_path):
 
 def test_a_square_refund_line_is_left_out_with_the_reason(store, tmp_path):
     text = (SAMPLES / "square.csv").read_text(encoding="utf-8")
-    refund = ("2026-02-06,11:00:00,Eastern Time (US & Canada),Tickets,Hamlet - Sun 15 Mar 2026 "
-              "2:00 PM,-1,Adult,,,-$25.00,$0.00,-$25.00,$0.00,SQ1003,PAY1004,Box Office iPad,,,"
-              "Refund,The Playhouse,,CUST03,Zoë Adams,,,,Physical Item,,Point of Sale,\n")  # fmt: skip
+    refund = (
+        "2026-02-06,11:00:00,Eastern Time (US & Canada),Tickets,Hamlet - Sun 15 Mar 2026 "
+        "2:00 PM,-1,Adult,,,-$25.00,$0.00,-$25.00,$0.00,SQ1003,PAY1004,Box Office iPad,,,"
+        "Refund,The Playhouse,,CUST03,Zoë Adams,,,,Physical Item,,Point of Sale,\n"
+    )
     path = tmp_path / "square-refund.csv"
     path.write_text(text + refund, encoding="utf-8")
 
