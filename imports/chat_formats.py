@@ -679,6 +679,33 @@ _STATUS_LINES = {"sent", "seen", "delivered", "read", "edited", "not delivered"}
 _NAME_AND_TIME = re.compile(r"\s+(?:[·•|–—-]|at)\s+|,\s+|\s+\(")
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: a day written on its own: "22/11/2026", "2026-11-22", "22 Nov 2026", "Sat, Nov 22"
+_DATEISH = re.compile(
+    rf"(?i)^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    rf"(?:\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)$"
+)
+_CLOCK_PARTS = re.compile(
+    r"^(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*(?:(?P<half>[AaPp])\.?\s?[Mm]\.?)?$"
+)
+
+
+def _clock_on(day: date, clock: str, local) -> datetime | None:
+    """The moment of '9:15 AM' / '21:15:30' on a day, in the given zone; None if no time."""
+    match = _CLOCK_PARTS.match(clock.strip())
+    if not match:
+        return None
+    hour, minute, second = int(match["h"]), int(match["m"]), int(match["s"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"] in "Pp" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=local)
+
+
 def _day_of(text: str, local, today: date) -> date | None:
     """The day a text names on its own ('Today', 'Yesterday', '22 Nov 2026'), or None."""
     text = clean_text(text).rstrip(",").strip()
@@ -687,7 +714,7 @@ def _day_of(text: str, local, today: date) -> date | None:
         return today
     if word == "yesterday":
         return today - timedelta(days=1)
-    if not text or not re.search(r"\d", text) or len(text) > 40:
+    if not text or len(text) > 40 or not _DATEISH.match(text):
         return None
     try:
         moment = parse_moment(text, local, what="date")
@@ -881,11 +908,10 @@ def _widget_transcript(lines: list[tuple[int, str]], headers: dict, item: int, l
     previous: datetime | None = None
     for entry in entries:
         on = entry["day"] or day
-        try:
-            at = parse_moment(f"{on.isoformat()} {entry['clock']}", local, what="time").at
-        except ValueProblem:
+        at = _clock_on(on, entry["clock"], local)
+        if at is None:
             raise _Problem(f"Line {entry['line']}: “{entry['clock']}” is not a time we can "
-                           "read.") from None  # fmt: skip
+                           "read.")  # fmt: skip
         if not entry["dated"] and previous is not None and at < previous - timedelta(hours=1):
             at += timedelta(days=1)  # the chat went on past midnight
             day = at.date()
