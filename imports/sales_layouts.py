@@ -91,7 +91,8 @@ class Derived:
     ``"each"`` (an amount for a whole line divided by the line's quantity),
     ``"last_option"`` (what follows the last " / " of a Shopify line item name: its
     variant's last option, such as the ticket type in "Hamlet - 14 Mar 2026 / Adult")
-    or ``"but_last_option"`` (the name without it, "Hamlet - 14 Mar 2026").
+    ``"but_last_option"`` (the name without it, "Hamlet - 14 Mar 2026") or ``"join"``
+    (a date and a time kept in two columns, as one: "2026-02-01 10:15:00").
     ``parts`` lists, for each part, the headers that may hold it.
     """
 
@@ -106,7 +107,7 @@ class Derived:
         for candidates in self.parts:
             header = next((by_key[header_key(c)] for c in candidates if header_key(c) in by_key),
                           None)  # fmt: skip
-            if header is None and self.how == "each":
+            if header is None and self.how in ("each", "join"):
                 return []
             if header is not None:
                 found.append(header)
@@ -120,6 +121,8 @@ class Derived:
             return f"{sources[0]} (last option)"
         if self.how == "but_last_option":
             return f"{sources[0]} without its last option"
+        if self.how == "join":
+            return " and ".join(sources)
         return f"{sources[0]} per ticket"
 
     def value(self, cells: list[str]) -> str:
@@ -129,6 +132,8 @@ class Derived:
             return cells[0].rpartition(" / ")[2].strip() if " / " in cells[0] else ""
         if self.how == "but_last_option":
             return cells[0].rpartition(" / ")[0].strip() if " / " in cells[0] else cells[0]
+        if self.how == "join":
+            return " ".join(c.strip() for c in cells if c.strip())
         try:
             if self.how == "sum":
                 cents = sum(parse_price(cell) for cell in cells)
@@ -610,7 +615,10 @@ SQUARE = Layout(
         "price": ("Net Sales",),
         "status": ("Event Type",),
     },
-    derived=(Derived("price", "each", (("Net Sales",), ("Qty",))),),
+    derived=(
+        Derived("price", "each", (("Net Sales",), ("Qty",))),
+        Derived("order_date", "join", (("Date",), ("Time",))),
+    ),
     source=(
         "Square item sales (Items detail) export: the columns of a table loaded from it in a "
         "public repository (lunhsiangyuan/VannaAi_sql, db_schema.md: Date, Time, Time Zone, "

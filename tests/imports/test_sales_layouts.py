@@ -229,6 +229,14 @@ def test_square_show_and_date_from_the_item_name_and_net_sales_per_ticket(store)
     assert (report["imported"], report["tickets"], report["rejected"]) == (3, 4, [])
     # Zoë's line: $30.00 gross less a $5.00 discount
     assert sold(store) == three_orders()
+    # the order's date and time, from Square's two columns
+    placed = []
+    for notification in store.recorder.select_notifications(
+        1, 100, topics=[get_topic(Order.Placed)]
+    ):
+        order = store.repository.get(notification.originator_id)
+        placed.append(next(iter(store.events.get(order.id))).occurred_at.astimezone(NY))
+    assert f"{min(placed):%Y-%m-%d %H:%M}" == "2026-02-01 10:15"
 
 
 def test_shopify_show_date_and_ticket_type_from_the_line_item_and_order_details_carried(
