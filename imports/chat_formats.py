@@ -240,6 +240,12 @@ def _grouped(messages: list, key: str, service_key: str) -> list:
 
 
 def _conversations(data) -> list:
+    if isinstance(data, dict) and data.get("error") is True:
+        raise UnreadableChatFile(
+            "This file is an error answer from the chat service "
+            f"(“{_shown(data.get('reason') or data.get('message') or 'error')}”), not "
+            "conversations. Fetch the conversations again and save that answer."
+        )
     if isinstance(data, dict) and isinstance(data.get("data"), dict | list) and "error" in data:
         data = data["data"]  # Crisp's REST API: {"error": false, "reason": ..., "data": ...}
     if isinstance(data, dict) and isinstance(data.get("data"), dict):

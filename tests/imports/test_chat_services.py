@@ -15,7 +15,7 @@ import pytest
 
 from desktop.cli import main
 from domain.conversations import chat_id
-from imports.chat_formats import read_chat_file, read_chat_text
+from imports.chat_formats import UnreadableChatFile, read_chat_file, read_chat_text
 from imports.chat_import import import_chats
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "chats"
@@ -275,3 +275,9 @@ def test_a_message_line_cut_before_a_time_is_not_taken_for_a_speaker():
     (record,) = read_chat_text(text, timezone="UTC", today=TODAY).chats
     assert said(record) == [("visitor", "Sam", "When do doors open? Is it at\n7:00 PM"),
                             ("agent", "Maria", "Yes, doors open at\n7:00 PM")]  # fmt: skip
+
+
+def test_an_error_answer_saved_instead_of_messages_is_refused_with_its_reason():
+    with pytest.raises(UnreadableChatFile) as refused:
+        read_chat_text('{"error": true, "reason": "session_not_found", "data": {}}')
+    assert "error answer from the chat service (“session_not_found”)" in str(refused.value)
