@@ -42,5 +42,8 @@ def test_every_imported_chat_is_an_inquiry_with_its_reply_time(services, name):
     assert figures["first_reply_seconds"]["chats"] == len(replies)
     assert figures["unanswered"] == sum(r["question"] and not r["replied"] for r in expected)
     assert figures["outside_staffed_hours"] == 1.0  # no rota: nobody was on duty
-    # every export with a staff answer gives a reply time (the fixtures all have one)
-    assert replies and all(seconds >= 0 for seconds in replies)
+    # every export with a staff answer gives a reply time (the fixtures all have one,
+    # but Chatwoot's conversation list, which holds each conversation's latest message
+    # only: a question or an answer, never both)
+    assert all(seconds >= 0 for seconds in replies)
+    assert replies or name == "chatwoot_conversations.json"
