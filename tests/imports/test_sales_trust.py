@@ -483,3 +483,36 @@ def test_the_item_pattern_can_be_adjusted_and_an_unmatched_name_is_explained(sto
     show = store.get_performance(ticket["performance_id"])
     assert report["imported"] == 1 and show["title"] == "Hamlet"
     assert show["starts_at"].startswith("2026-03-14T19:30")
+
+
+def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
+    store, tmp_path, monkeypatch
+):
+    """A rejected order is held back whole, even when its sale fails half-way."""
+    from domain.errors import TicketProblem
+
+    rows = [
+        sale("W1", "Hamlet", "2026-03-14 19:30", barcode="W1A", email="new@example.org",
+             first_name="Nell"),
+        sale("W1", "Lear", "2026-04-02 19:30", barcode="W1B", email="new@example.org",
+             first_name="Nell"),
+        sale("W2", "Lear", "2026-04-02 19:30", barcode="W2A", email="new@example.org",
+             first_name="Nell", order_date="2026-02-02 10:00"),
+    ]  # fmt: skip
+    original, calls = store.box_office.sell_tickets, []
+
+    def failing_second(*args, **kwargs):
+        calls.append(kwargs.get("reference"))
+        if len(calls) == 2:
+            raise TicketProblem("The service refused this sale.")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store.box_office, "sell_tickets", failing_second)
+    report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
+
+    assert {r["row"] for r in report["rejected"]} == {2, 3}
+    assert store.get_ticket("W1A") is None and store.get_ticket("W1B") is None
+    assert store.get_ticket("W2A")["status"] == "valid"
+    assert report["imported"] == 1 and report["tickets"] == 1 and report["created"] == 1
+    (nell,) = store.find_contact_matches(email="new@example.org")
+    assert store.get_ticket("W2A")["patron_id"] == nell["id"]
