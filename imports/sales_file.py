@@ -101,6 +101,22 @@ def _delimiter(text: str) -> str:
         return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
+def _lines(text: str):
+    """The text's lines, endings kept, one at a time: no second copy of a big file
+    (``io.StringIO`` holds four bytes a character). Old Mac files end lines in \\r."""
+    if "\n" not in text:
+        yield from io.StringIO(text, newline="")
+        return
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
     """Split CSV text into a header and numbered rows, and detect its layout."""
     if "\x00" in text:
@@ -108,7 +124,7 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
             f"{name} is not a CSV text file. Export the sales as CSV and try again."
         )
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     try:
         # A spreadsheet shows one row per record, also when a cell holds line breaks.
@@ -157,6 +173,7 @@ def read_sales_file(path: str | Path) -> SalesFile:
     except OSError as error:
         raise UnreadableSalesFile(f"{path} could not be opened ({error.strerror}).") from None
     text, encoding = decode(data)
+    del data  # the text is all that is needed now
     sales = parse_text(text, path.name)
     sales.encoding = encoding
     return sales

@@ -594,6 +594,8 @@ class SalesImport:
         self.people: dict[tuple, str] = {}
         #: ids of the chunk's orders and tickets already in the store (one query a chunk)
         self.stored: set[UUID] = set()
+        #: what the order being sold noted (people, patrons counted), undone if it fails
+        self._journal: list[tuple] = []
         #: the ids asked about that are not in the store (read as missing without asking)
         self.absent: set[UUID] = set()
         #: after a conflict with another workstation: read every order and ticket instead
@@ -710,22 +712,38 @@ class SalesImport:
             best = next((m for m in matches if fold(m["name"]) == name), matches[0])
             patron_id = best["id"]
             if patron_id not in self.tally.created:
-                self.tally.matched.add(patron_id)
+                self._note(self.tally.matched, patron_id)
         else:
             patron_id = self.app.register_patron(
                 first, last, email=email, phone=phone,
                 address={"postal_code": postal} if postal else None, source="import",
                 occurred_at=when, allow_duplicate=True,
             )  # fmt: skip
-            self.tally.created.add(patron_id)
+            self._note(self.tally.created, patron_id)
         for key in keys:
             self.people[key] = patron_id
+            self._journal.append((self.people, key))
         return self._count(patron_id, attendee)
 
     def _count(self, patron_id: str, attendee: bool) -> str:
         if attendee:
-            self.tally.attendees.add(patron_id)
+            self._note(self.tally.attendees, patron_id)
         return patron_id
+
+    def _note(self, found: set, patron_id: str) -> None:
+        if patron_id not in found:
+            found.add(patron_id)
+            self._journal.append((found, patron_id))
+
+    def _forget_order(self, tickets: int) -> None:
+        """Undo what a rejected order noted: its patrons were rolled back with it."""
+        for holder, key in reversed(self._journal):
+            if isinstance(holder, dict):
+                holder.pop(key, None)
+            else:
+                holder.discard(key)
+        self._journal.clear()
+        self.tally.tickets = tickets
 
     # orders
     def _reference(self, order_id: str, performance_id: str) -> str:
@@ -885,11 +903,17 @@ class SalesImport:
                 self.tally.rejected.append({"row": row.row, "reason": reason})
 
     def process(self, plans: list[OrderPlan]) -> None:
+        """One order, at every performance, as one command: all of it or none of it."""
+        self._journal.clear()
+        tickets = self.tally.tickets
         try:
-            self._sell_order(plans)
+            with self.app.store.command():
+                self._sell_order(plans)
         except IntegrityError:
+            self._forget_order(tickets)
             self._reject(plans, CONFLICT)
         except HouselightsError as error:
+            self._forget_order(tickets)
             self._reject(plans, str(error))
 
     # the whole run

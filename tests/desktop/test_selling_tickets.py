@@ -192,6 +192,8 @@ def test_each_ticket_can_carry_its_own_attendee(services, flute, box_office, qtb
     assert order["quantity"] == 2  # the buyer keeps the order and its payment
     kinds = [row["kind"] for row in timeline.rows(db, claudette["id"])]
     assert "ticket" in kinds
+    printed = [t["patron_name"] for t in dialog.result["tickets"]]
+    assert printed == ["Rosa Parks", "Claudette Colvin"]
 
 
 def test_a_ticket_named_without_a_name_is_refused_and_nothing_is_sold(

@@ -445,3 +445,74 @@ def test_a_barcode_taken_meanwhile_by_another_workstation_is_refused_not_doubled
     assert "already belongs to another ticket" in report["rejected"][0]["reason"]
     assert store.get_ticket("SAFE2")["status"] == "valid"
     assert store.get_performance(evening)["sold"] == 2
+
+
+# -- item names (Square, Shopify) ----------------------------------------------------------
+ITEMS = ("order_id", "order_date", "first_name", "last_name", "email", "item_name", "price")
+#: a file without event columns is not the generic layout: its columns are confirmed
+CONFIRM = {"item_name": "item_name"}
+
+
+def test_an_item_name_holds_the_event_and_its_date(store, tmp_path):
+    rows = [
+        {**sale("S1"), "item_name": "Hamlet - Sat 14 Mar 2026 7:30 PM"},
+        {**sale("S2"), "item_name": "King Lear (2026-04-02 19:30)"},
+    ]
+    report = import_sales_file(store, write(tmp_path, rows, columns=ITEMS), timezone=NY,
+                               overrides=CONFIRM)  # fmt: skip
+    assert report["imported"] == 2 and report["rejected"] == []
+    shows = {store.get_performance(t["performance_id"])["title"]: t for t in _tickets(store)}
+    hamlet = store.get_performance(shows["Hamlet"]["performance_id"])
+    assert hamlet["starts_at"].startswith("2026-03-14T19:30")
+    assert "King Lear" in shows
+
+
+def test_the_item_pattern_can_be_adjusted_and_an_unmatched_name_is_explained(store, tmp_path):
+    rows = [{**sale("S3"), "item_name": "Ticket: Hamlet on 2026-03-14 at 19:30"}]
+    path = write(tmp_path, rows, columns=ITEMS)
+    with pytest.raises(UnreadableSalesFile, match=r"\(\?P<date>…\)"):
+        import_sales_file(store, path, timezone=NY, overrides=CONFIRM,
+                          item_pattern=r"^(?P<event>\w+)$")  # fmt: skip
+    refused = import_sales_file(store, path, timezone=NY, overrides=CONFIRM,
+                                item_pattern=r"^(?P<event>\w+) (?P<date>\d+)$")  # fmt: skip
+    assert "does not show the event and its date" in refused["rejected"][0]["reason"]
+
+    pattern = r"Ticket: (?P<event>.+) on (?P<date>\S+) at (?P<time>\S+)"
+    report = import_sales_file(store, path, timezone=NY, overrides=CONFIRM, item_pattern=pattern)
+    (ticket,) = _tickets(store)
+    show = store.get_performance(ticket["performance_id"])
+    assert report["imported"] == 1 and show["title"] == "Hamlet"
+    assert show["starts_at"].startswith("2026-03-14T19:30")
+
+
+def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
+    store, tmp_path, monkeypatch
+):
+    """A rejected order is held back whole, even when its sale fails half-way."""
+    from domain.errors import TicketProblem
+
+    rows = [
+        sale("W1", "Hamlet", "2026-03-14 19:30", barcode="W1A", email="new@example.org",
+             first_name="Nell"),
+        sale("W1", "Lear", "2026-04-02 19:30", barcode="W1B", email="new@example.org",
+             first_name="Nell"),
+        sale("W2", "Lear", "2026-04-02 19:30", barcode="W2A", email="new@example.org",
+             first_name="Nell", order_date="2026-02-02 10:00"),
+    ]  # fmt: skip
+    original, calls = store.box_office.sell_tickets, []
+
+    def failing_second(*args, **kwargs):
+        calls.append(kwargs.get("reference"))
+        if len(calls) == 2:
+            raise TicketProblem("The service refused this sale.")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(store.box_office, "sell_tickets", failing_second)
+    report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
+
+    assert {r["row"] for r in report["rejected"]} == {2, 3}
+    assert store.get_ticket("W1A") is None and store.get_ticket("W1B") is None
+    assert store.get_ticket("W2A")["status"] == "valid"
+    assert report["imported"] == 1 and report["tickets"] == 1 and report["created"] == 1
+    (nell,) = store.find_contact_matches(email="new@example.org")
+    assert store.get_ticket("W2A")["patron_id"] == nell["id"]

@@ -736,6 +736,10 @@ class SellDialog(QDialog):
         tickets = ticket_dicts(
             self.app, self.performance, result["codes"], buyer_name, result["order_id"]
         )
+        for ticket, person in zip(tickets, self.ticket_names() or [], strict=False):
+            named = " ".join(p.strip() for p in (person["first_name"], person["last_name"]))
+            if named.strip():
+                ticket["patron_name"] = named.strip()  # printed with its holder's name
         self.result = dict(result, tickets=tickets, buyer_name=buyer_name)
         count = len(result["codes"])
         what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
