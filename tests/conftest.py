@@ -66,6 +66,7 @@ def start(store_config: StoreConfig) -> Iterator[Callable[..., Services]]:
     for services in reversed(started):
         services.close()
 
+
 @pytest.fixture
 def open_app(store_config: StoreConfig) -> Iterator[Callable[[], Houselights]]:
     """Open (another) Houselights on the same store, as a second process would."""
