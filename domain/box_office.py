@@ -20,13 +20,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.contact import clean_text
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
 from domain.ticket_codes import ticket_id
-from domain.verdicts import (
-    ADMIT,
-    ALREADY_ADMITTED,
-    REPEAT_SECONDS,
-    VOID,
-    WRONG_PERFORMANCE,
-)
+from domain.verdicts import door_verdict
 
 PAYMENTS = ("cash", "card", "complimentary")
 COMPLIMENTARY = "complimentary"
@@ -243,6 +237,8 @@ class Ticket(Aggregate):
         self.admitted_at: datetime | None = None
         self.admitted_door = ""
         self.admitted_by = ""
+        self.admitted_workstation = ""
+        self.scan_ids: set[str] = set()
 
     @classmethod
     def issue(cls, code: str, stamp: dict, **values) -> Ticket:
@@ -280,19 +276,10 @@ class Ticket(Aggregate):
         """What the door says to this ticket scanned at ``door`` for ``performance_id``
         at ``at``: (a verdict of ``domain.verdicts``, whether it is the same scan again).
 
-        The one home of the door's rule: a void ticket never gets in, nor one for
-        another performance, nor one already admitted, except that the scanner
-        firing twice at the same door within ``REPEAT_SECONDS`` still reads ADMIT."""
-        if self.status != Ticket.VALID:
-            return VOID, False
-        if self.performance_id != str(performance_id):
-            return WRONG_PERFORMANCE, False
-        if self.admitted_at is not None:
-            seconds = (at - self.admitted_at).total_seconds()
-            if self.admitted_door == door and 0 <= seconds < REPEAT_SECONDS:
-                return ADMIT, True
-            return ALREADY_ADMITTED, False
-        return ADMIT, False
+        The door's rule itself is ``domain.verdicts.door_verdict`` (an offline door
+        applies it to the facts of its own copy); here it decides on the stored ticket."""
+        return door_verdict(self.status, self.performance_id, self.admitted_at,
+                            self.admitted_door, performance_id, door, at)  # fmt: skip
 
     def check_admissible(self, performance_id: str) -> None:
         """Only a valid, not yet admitted ticket for this performance gets in."""
@@ -303,18 +290,38 @@ class Ticket(Aggregate):
         if self.admitted:
             raise TicketProblem(f"Ticket {self.code} was already admitted at {self.admitted_door}.")
 
-    def admit(self, performance_id: str, door: str, stamp: dict) -> None:
-        self.check_admissible(performance_id)
-        self._admitted(performance_id=str(performance_id), door=door, **stamp)
+    def knows_scan(self, scan_id: str) -> bool:
+        """Whether a door scan with this id (a queued offline scan) was applied already."""
+        return bool(scan_id) and scan_id in self.scan_ids
 
-    @event("Admitted")
-    def _admitted(self, performance_id: str, door: str, occurred_at: datetime,
+    def admit(self, performance_id: str, door: str, stamp: dict, scan_id: str = "") -> None:
+        self.check_admissible(performance_id)
+        self._admitted(performance_id=str(performance_id), door=door, scan_id=scan_id, **stamp)
+
+    class Admitted(Event):
+        """Version 2 added ``scan_id``: the door scan's own id, so an offline door's
+        queued admission sent twice is recognised. Version 1 events read as ""."""
+
+        class_version = 2
+        performance_id: str
+        door: str
+        scan_id: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["scan_id"] = ""
+
+    @event(Admitted)
+    def _admitted(self, performance_id: str, door: str, scan_id: str, occurred_at: datetime,
                   recorded_by: str, workstation: str):  # fmt: skip
         self.admitted_at = occurred_at
         self.admitted_door = door
         self.admitted_by = recorded_by
+        self.admitted_workstation = workstation
+        if scan_id:
+            self.scan_ids.add(scan_id)
 
-    def undo_admission(self, reason: str, door: str, stamp: dict) -> None:
+    def undo_admission(self, reason: str, door: str, stamp: dict, scan_id: str = "") -> None:
         """Take back an admission made by mistake (the wrong ticket was scanned)."""
         reason = " ".join((reason or "").split())
         if not self.admitted:
@@ -324,14 +331,60 @@ class Ticket(Aggregate):
                 "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
             )])  # fmt: skip
         self._admission_undone(performance_id=self.performance_id, door=door, reason=reason,
-                               **stamp)  # fmt: skip
+                               scan_id=scan_id, **stamp)  # fmt: skip
 
-    @event("AdmissionUndone")
-    def _admission_undone(self, performance_id: str, door: str, reason: str,
+    class AdmissionUndone(Event):
+        """Version 2 added ``scan_id`` (see ``Admitted``)."""
+
+        class_version = 2
+        performance_id: str
+        door: str
+        reason: str
+        scan_id: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["scan_id"] = ""
+
+    @event(AdmissionUndone)
+    def _admission_undone(self, performance_id: str, door: str, reason: str, scan_id: str,
                           occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
         self.admitted_at = None
         self.admitted_door = ""
         self.admitted_by = ""
+        self.admitted_workstation = ""
+        if scan_id:
+            self.scan_ids.add(scan_id)
+
+    def record_double_entry(self, door: str, at: datetime, workstation: str, scan_id: str,
+                            stamp: dict) -> None:  # fmt: skip
+        """An admission made at an offline door (``door``, ``at``, ``workstation``) meets
+        the admission already stored: both people went in on this ticket. The earliest
+        admission stands (the ticket counts once in the house); the other is recorded."""
+        if self.admitted_at is None:
+            raise TicketProblem(f"Ticket {self.code} has not been admitted; no double entry.")
+        stored = (self.admitted_at, self.admitted_door,
+                  self.admitted_workstation)  # fmt: skip
+        offline = (at, door, workstation)
+        first, second = (offline, stored) if at < self.admitted_at else (stored, offline)
+        self._double_entry_recorded(
+            performance_id=self.performance_id, patron_id=self.patron_id, code=self.code,
+            first_at=first[0], first_door=first[1], first_workstation=first[2],
+            second_at=second[0], second_door=second[1], second_workstation=second[2],
+            scan_id=scan_id, **stamp,
+        )  # fmt: skip
+
+    @event("DoubleEntryRecorded")
+    def _double_entry_recorded(self, performance_id: str, patron_id: str | None, code: str,
+                               first_at: datetime, first_door: str, first_workstation: str,
+                               second_at: datetime, second_door: str, second_workstation: str,
+                               scan_id: str, occurred_at: datetime, recorded_by: str,
+                               workstation: str):  # fmt: skip
+        self.admitted_at = first_at
+        self.admitted_door = first_door
+        self.admitted_workstation = first_workstation
+        if scan_id:
+            self.scan_ids.add(scan_id)
 
 
 class Order(Aggregate):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -164,14 +165,25 @@ class DoorScan(Aggregate):
         self.door = door
 
     @classmethod
-    def refused(cls, code: str, verdict: str, performance_id: str, door: str,
-                stamp: dict) -> DoorScan:  # fmt: skip
-        if verdict not in VERDICTS or verdict == ADMIT:
-            raise ValueError(f"not a refusal: {verdict!r}")
-        return cls(code=code[:MAX_LOGGED], verdict=verdict, performance_id=str(performance_id),
-                   door=clean_door(door), **stamp)  # fmt: skip
+    def _recorded(cls, scan_id: str, **values) -> DoorScan:
+        """A fresh scan, or one with the id an offline door gave it when it queued the
+        scan (so sending it twice records it once: the second save conflicts)."""
+        if scan_id:
+            return cls._create(cls.Recorded, id=UUID(scan_id), **values)
+        return cls(**values)
 
     @classmethod
-    def repeated(cls, code: str, performance_id: str, door: str, stamp: dict) -> DoorScan:
-        return cls(code=code, verdict=cls.REPEAT, performance_id=str(performance_id),
-                   door=clean_door(door), **stamp)  # fmt: skip
+    def refused(cls, code: str, verdict: str, performance_id: str, door: str,
+                stamp: dict, scan_id: str = "") -> DoorScan:  # fmt: skip
+        if verdict not in VERDICTS or verdict == ADMIT:
+            raise ValueError(f"not a refusal: {verdict!r}")
+        return cls._recorded(scan_id, code=code[:MAX_LOGGED], verdict=verdict,
+                             performance_id=str(performance_id), door=clean_door(door),
+                             **stamp)  # fmt: skip
+
+    @classmethod
+    def repeated(cls, code: str, performance_id: str, door: str, stamp: dict,
+                 scan_id: str = "") -> DoorScan:  # fmt: skip
+        return cls._recorded(scan_id, code=code, verdict=cls.REPEAT,
+                             performance_id=str(performance_id), door=clean_door(door),
+                             **stamp)  # fmt: skip

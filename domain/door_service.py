@@ -20,6 +20,7 @@ from domain.box_office import Ticket
 from domain.box_office_service import BoxOfficeService, aggregate_uuid
 from domain.door import (
     ADMIT,
+    ALREADY_ADMITTED,
     NOT_FOUND,
     UNKNOWN,
     VOID,
@@ -34,6 +35,10 @@ from domain.ticket_codes import ticket_id
 
 #: how often a scan decides again after another door saved the same aggregate first
 SCAN_ATTEMPTS = 10
+#: what an offline door queues: an admission, a refused (or repeated) scan, an undo
+QUEUED_ADMISSION, QUEUED_REFUSAL, QUEUED_UNDO = "admit", "refuse", "undo"
+#: what became of a queued scan when sent (``DoorService.send_queued``)
+SENT, ALREADY_SENT, CONFLICT = "sent", "already", "conflict"
 #: how long the door trusts what it read about a performance (its name and start)
 PERFORMANCE_FACTS_SECONDS = 60.0
 
@@ -49,7 +54,7 @@ class DoorService:
 
     @command
     def scan(self, code: str, performance_id: str, door: str,
-             occurred_at: datetime | None = None) -> dict:  # fmt: skip
+             occurred_at: datetime | None = None, scan_id: str = "") -> dict:  # fmt: skip
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
 
         Returns ``{"verdict", "code", "scanned", "door", "performance_id", ...}``:
@@ -60,6 +65,8 @@ class DoorService:
         ``status`` (refunded or exchanged), UNKNOWN a ``problem`` and perhaps a ``hint``.
         The words for each are the door view's and the command line's.
         Raises ``PerformanceNotFound`` for a performance that does not exist.
+        ``scan_id`` is the id an offline-capable door gave the scan (see ``send_queued``):
+        the admission or refusal records it, so the same scan is never recorded twice.
         """
         performance_id = str(aggregate_uuid(performance_id))
         door = clean_door(door)
@@ -76,15 +83,15 @@ class DoorService:
             result = self._decide(ticket, performance_id, door, stamp, base)
             try:
                 if result["verdict"] == ADMIT and not result.get("repeat"):
-                    ticket.admit(performance_id, door, stamp)
+                    ticket.admit(performance_id, door, stamp, scan_id)
                     self.store.commit(ticket)
                 else:
                     code = result["code"] or reading.scanned
                     if result.get("repeat"):
-                        record = DoorScan.repeated(code, performance_id, door, stamp)
+                        record = DoorScan.repeated(code, performance_id, door, stamp, scan_id)
                     else:
                         record = DoorScan.refused(code, result["verdict"], performance_id, door,
-                                                  stamp)  # fmt: skip
+                                                  stamp, scan_id)  # fmt: skip
                     self.store.commit(record)
                 return result
             except IntegrityError:
@@ -96,7 +103,7 @@ class DoorService:
 
     @command
     def undo_admission(self, code: str, reason: str, door: str,
-                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
+                       occurred_at: datetime | None = None, scan_id: str = "") -> dict:  # fmt: skip
         """Undo a ticket's admission (with a reason); the ticket can be scanned again.
 
         Raises ``TicketProblem`` for an unknown or not admitted ticket and
@@ -107,10 +114,77 @@ class DoorService:
         if ticket is None:
             raise TicketProblem("We have no ticket with this code.")
         stamp = self.store.stamp(occurred_at)
-        ticket.undo_admission(reason, clean_door(door), stamp)
+        ticket.undo_admission(reason, clean_door(door), stamp, scan_id)
         self.store.commit(ticket)
         return {"code": ticket.code, "performance_id": ticket.performance_id,
                 "door": clean_door(door), "reason": reason.strip()}  # fmt: skip
+
+    @command
+    def send_queued(self, scan: dict) -> str:
+        """Apply one scan an offline door decided and queued, through the Ticket as usual.
+
+        ``scan`` holds ``id`` (the scan's own id), ``kind`` (admit, refuse or undo),
+        ``code``, ``performance_id``, ``door``, ``occurred_at`` (when the door decided),
+        ``workstation``, and ``verdict`` (a refusal's) or ``reason`` (an undo's).
+        Returns what became of it: ``sent``; ``already`` (this scan was applied before:
+        sending twice never admits twice); ``conflict`` (the ticket was admitted
+        elsewhere too: the earliest admission stands and a ``DoubleEntryRecorded`` says
+        who else went in, where and when; or the store refused what the door admitted,
+        recorded as a refused scan).
+        """
+        scan_id, kind = str(scan["id"]), scan["kind"]
+        at = datetime.fromisoformat(scan["occurred_at"])
+        stamp = self.store.stamp(at)
+        performance_id, door = str(scan["performance_id"]), clean_door(scan["door"])
+        for attempt in range(SCAN_ATTEMPTS):
+            try:
+                return self._send(scan, scan_id, kind, at, stamp, performance_id, door)
+            except IntegrityError:
+                if kind == QUEUED_REFUSAL:  # the refusal's own id is stored: sent before
+                    return ALREADY_SENT
+                if attempt == SCAN_ATTEMPTS - 1:  # another door saved this ticket first
+                    raise
+        raise AssertionError("unreachable")
+
+    def _send(self, scan: dict, scan_id: str, kind: str, at: datetime, stamp: dict,
+              performance_id: str, door: str) -> str:  # fmt: skip
+        if kind == QUEUED_REFUSAL:
+            verdict = scan["verdict"]
+            if verdict == DoorScan.REPEAT:
+                record = DoorScan.repeated(scan["code"], performance_id, door, stamp, scan_id)
+            else:
+                record = DoorScan.refused(scan["code"], verdict, performance_id, door, stamp,
+                                          scan_id)  # fmt: skip
+            self.store.commit(record)
+            return SENT
+        ticket = self._ticket(scan["code"])
+        if ticket is None:
+            raise TicketProblem(f"We have no ticket {scan['code']}; its queued scan waits.")
+        if ticket.knows_scan(scan_id):
+            return ALREADY_SENT
+        if kind == QUEUED_UNDO:
+            if not ticket.admitted:
+                return SENT  # undone already (here or elsewhere): nothing left to take back
+            ticket.undo_admission(scan.get("reason") or "", door, stamp, scan_id)
+            self.store.commit(ticket)
+            return SENT
+        verdict, repeat = ticket.verdict(performance_id, door, at)
+        if verdict == ADMIT and not repeat:
+            ticket.admit(performance_id, door, stamp, scan_id)
+            self.store.commit(ticket)
+            return SENT
+        if repeat:  # the same door a moment later: the scanner firing twice
+            self.store.commit(DoorScan.repeated(ticket.code, performance_id, door, stamp,
+                                                scan_id))  # fmt: skip
+            return SENT
+        if verdict == ALREADY_ADMITTED:
+            ticket.record_double_entry(door, at, stamp["workstation"], scan_id, stamp)
+            self.store.commit(ticket)
+            return CONFLICT
+        # refunded, exchanged or moved while this door was offline: the store refuses
+        self.store.commit(DoorScan.refused(ticket.code, verdict, performance_id, door, stamp,
+                                           scan_id))  # fmt: skip
+        return CONFLICT
 
     def _performance_facts(self, performance_id: str) -> dict:
         """Title and start of a performance, read at most once a minute per performance.

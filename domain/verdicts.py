@@ -6,6 +6,8 @@ it decided; the words for each verdict belong to the door view and the command l
 
 from __future__ import annotations
 
+from datetime import datetime
+
 ADMIT = "admit"
 ALREADY_ADMITTED = "already_admitted"
 WRONG_PERFORMANCE = "wrong_performance"
@@ -13,11 +15,38 @@ VOID = "void"
 UNKNOWN = "unknown"
 VERDICTS = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
 
-#: why an UNKNOWN scan is unknown (the door view words each its own way)
-NOTHING_READ, CHECK_CODE, UNREADABLE, NOT_A_CODE, NOT_FOUND = (
-    "nothing_read", "check_code", "unreadable", "not_a_code", "not_found",
+#: why an UNKNOWN scan is unknown (the door view words each its own way);
+#: NOT_KNOWN_HERE: an offline door has no such ticket in its copy (it may have been
+#: sold since the door lost the store: check by name or ID)
+NOTHING_READ, CHECK_CODE, UNREADABLE, NOT_A_CODE, NOT_FOUND, NOT_KNOWN_HERE = (
+    "nothing_read", "check_code", "unreadable", "not_a_code", "not_found", "not_known_here",
 )  # fmt: skip
 
 #: a second scan of the same ticket at the same door this soon is the scanner
 #: triggering twice, not a second person: the patron still sees ADMIT
 REPEAT_SECONDS = 2.0
+
+
+#: ticket statuses (``Ticket.VALID`` ...): only a valid ticket gets in
+VALID = "valid"
+
+
+def door_verdict(status: str, ticket_performance_id: str, admitted_at: datetime | None,
+                 admitted_door: str, performance_id: str, door: str,
+                 at: datetime) -> tuple[str, bool]:  # fmt: skip
+    """The door's rule, on a ticket's facts: (a verdict, whether it is the same scan again).
+
+    A void ticket never gets in, nor one for another performance, nor one already
+    admitted, except that the scanner firing twice at the same door within
+    ``REPEAT_SECONDS`` still reads ADMIT. ``Ticket.verdict`` decides with it on the
+    stored ticket, and an offline door on the facts of its own copy."""
+    if status != VALID:
+        return VOID, False
+    if str(ticket_performance_id) != str(performance_id):
+        return WRONG_PERFORMANCE, False
+    if admitted_at is not None:
+        seconds = (at - admitted_at).total_seconds()
+        if admitted_door == door and 0 <= seconds < REPEAT_SECONDS:
+            return ADMIT, True
+        return ALREADY_ADMITTED, False
+    return ADMIT, False

@@ -61,6 +61,7 @@ class BoxOfficeTimeline:
         on("Membership.Started")(self._tl_membership)
         on("Donation.Received")(self._tl_donation)
         on("Donation.Acknowledged")(self._tl_acknowledged)
+        on("Ticket.DoubleEntryRecorded")(self._tl_double_entry)
 
     def create_lookups(self, db: Database) -> None:
         run_script(
@@ -211,6 +212,16 @@ class BoxOfficeTimeline:
         detail = ", ".join(f"{old} → {new}" for old, new in zip(e.codes, e.new_codes,
                                                                  strict=False))  # fmt: skip
         self.add(db, e, position, "exchange", summary, detail, patron_id=e.patron_id)
+
+    def _tl_double_entry(self, db, e, position):
+        """Two people went in on one of the patron's tickets while a door was offline."""
+        if not e.patron_id:
+            return
+        summary = (f"Ticket {e.code} was used twice for {self._label(db, e.performance_id)}"
+                   f" (a door was offline)")  # fmt: skip
+        detail = (f"Admitted at {e.first_door} at {e.first_at:%H:%M:%S}; again at"
+                  f" {e.second_door} at {e.second_at:%H:%M:%S}")  # fmt: skip
+        self.add(db, e, position, "double_entry", summary, detail, patron_id=e.patron_id)
 
     def _tl_subscription(self, db, e, position):
         db.conn.execute("INSERT OR REPLACE INTO timeline_subscriptions VALUES (?, ?)",

@@ -26,10 +26,10 @@ def _folded(first: str, last: str) -> str:
 
 class DoorReadModel(Projection):
     name = "door"
-    version = 2
+    version = 3
     side_process = True
     tables = ("door_performances", "door_tickets", "door_orders", "door_patrons",
-              "door_donations", "door_scans")  # fmt: skip
+              "door_donations", "door_scans", "door_double_entries")  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,6 +50,7 @@ class DoorReadModel(Projection):
         on("Ticket.Exchanged")(self._ticket_status("exchanged"))
         on("Ticket.Admitted")(self._admitted)
         on("Ticket.AdmissionUndone")(self._undone)
+        on("Ticket.DoubleEntryRecorded")(self._double_entry)
         on("DoorScan.Recorded")(self._refused)
         on("Order.Placed")(self._order_placed)
         on("Patron.Registered")(self._patron_registered)
@@ -103,6 +104,14 @@ class DoorReadModel(Projection):
             );
             CREATE INDEX IF NOT EXISTS door_scans_door
                 ON door_scans (performance_id, door, position);
+            CREATE TABLE IF NOT EXISTS door_double_entries (
+                position INTEGER PRIMARY KEY, performance_id TEXT NOT NULL, code TEXT NOT NULL,
+                first_door TEXT NOT NULL, first_at TEXT NOT NULL,
+                first_workstation TEXT NOT NULL, second_door TEXT NOT NULL,
+                second_at TEXT NOT NULL, second_workstation TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS door_double_entries_performance
+                ON door_double_entries (performance_id, position);
             """,
         )
 
@@ -167,6 +176,22 @@ class DoorReadModel(Projection):
             (ticket,),
         ).fetchone()
         self._scan(db, e, position, e.performance_id, row[0] if row else "", "undone")
+
+    def _double_entry(self, db: Database, e, position: int) -> None:
+        """Two people went in on one ticket (one door was offline): the earliest
+        admission stands, so the ticket counts once in the house; the door report
+        lists both doors and times."""
+        ticket = str(e.originator_id)
+        self._tickets.need(db, ticket)
+        db.conn.execute("UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?",
+                        (iso(e.first_at), e.first_door, ticket))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO door_double_entries VALUES (?,?,?,?,?,?,?,?,?)",
+            (position, e.performance_id, e.code, e.first_door, iso(e.first_at),
+             e.first_workstation, e.second_door, iso(e.second_at), e.second_workstation),
+        )  # fmt: skip
+        self._scans.append((position, e.performance_id, e.second_door, e.code, "double_entry",
+                            iso(e.second_at), e.second_workstation))  # fmt: skip
 
     def _refused(self, db: Database, e, position: int) -> None:
         self._scan(db, e, position, e.performance_id, e.code, e.verdict)
@@ -325,6 +350,18 @@ def house_count(db: Database, performance_id: str) -> dict:
         "capacity": show["capacity"] if show else 0,
         "doors": doors,
     }
+
+
+def double_entries(db: Database, performance_id: str | None = None) -> list[dict]:
+    """Tickets two people went in on (a door was offline), earliest first: ``code``,
+    ``first_door``/``first_at``/``first_workstation`` (the admission that stands) and
+    ``second_*`` (the other one)."""
+    where, params = ("WHERE performance_id = ?", (performance_id,)) if performance_id else ("", ())
+    return _rows(db.conn.execute(
+        "SELECT performance_id, code, first_door, first_at, first_workstation, second_door,"
+        f" second_at, second_workstation FROM door_double_entries {where}"
+        " ORDER BY first_at, position", params,
+    ))  # fmt: skip
 
 
 def recent_scans(db: Database, performance_id: str, door: str | None = None,

@@ -33,6 +33,7 @@ class TimelineModel(RowTableModel):
             "admission": self.tr("Admitted"),
             "refund": self.tr("Refund"),
             "exchange": self.tr("Exchange"),
+            "double_entry": self.tr("Double entry"),
             "subscription": self.tr("Subscription"),
             "membership": self.tr("Membership"),
             "donation": self.tr("Donation"),
