@@ -8,6 +8,7 @@
     houselights import sales orders.csv --dry-run
     houselights import chats export.json --json
     houselights check-in CODE --performance ID [--door NAME] [--json]
+    houselights sync [--json]         send door scans queued while offline
     houselights performances --json   performances with seats sold and admitted
     houselights tickets --performance ID --json
     houselights report ladder --json  patrons per rung of the loyalty ladder
@@ -140,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     check_in.add_argument("--performance", required=True, metavar="ID")
     check_in.add_argument("--door", default="Main door", metavar="NAME")
     check_in.add_argument("--json", action="store_true")
+    sync = sub.add_parser(
+        "sync", help="send the door scans queued while the shared store did not answer"
+    )
+    sync.add_argument("--json", action="store_true")
     performances = sub.add_parser("performances", help="performances with seats sold")
     performances.add_argument("--upcoming", action="store_true", help="only those to come")
     performances.add_argument("--json", action="store_true")
@@ -287,6 +292,7 @@ def cmd_status(args) -> int:
     try:
         result = {
             "events": services.app.event_count(),
+            "queued": services.door().queue.waiting(),
             "patrons": patron_directory.count(services.runner.db()),
             "projections": services.runner.status(),
             "store": services.config.kind,
@@ -299,7 +305,10 @@ def cmd_status(args) -> int:
         print(json.dumps(result))
     else:
         print(f"Store: {result['store']} ({result['location']})")
-        print(f"Events: {result['events']:,}   Patrons: {result['patrons']:,}")
+        print(
+            f"Events: {result['events']:,}   Patrons: {result['patrons']:,}"
+            f"   Door scans waiting to be sent: {result['queued']:,}"
+        )
         for name, pos in result["projections"].items():
             print(f"  {name}: at {pos['position']:,}, {pos['lag']:,} behind")
     return 0
@@ -479,21 +488,87 @@ def cmd_import_chats(args) -> int:
 
 
 def cmd_check_in(args) -> int:
-    """The door's rules from the command line; exit status 0 only for ADMIT."""
-    from desktop.door_check import check_in
+    """The door's rules from the command line; exit status 0 only for ADMIT.
 
-    services = _services(args, catch_up=True)
+    On a shared store that does not answer, the door decides from its own copy and
+    queues the scan (``"offline": true``); ``houselights sync`` sends it later."""
+    from desktop.door_check import check_in
+    from infrastructure.bootstrap import OfflineServices, bootstrap_door
+
+    config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
+    check_before_opening(config)
+    services = bootstrap_door(config, staff=args.staff or "office")
+    offline = isinstance(services, OfflineServices)
     try:
+        if getattr(args, "as_staff", None):
+            if offline:
+                raise HouselightsError(
+                    "The shared store does not answer, so your sign-in cannot be checked. "
+                    "Check tickets in without --as, or wait for the network."
+                )
+            services.app.sign_in(args.as_staff, **_sign_in_secret())
         result = check_in(services, args.code, args.performance, args.door)
-    finally:
-        services.close()
+    except BaseException:
+        _close_door_services(services, offline)
+        raise
+    _close_door_services(services, offline or result["offline"])
     if args.json:
         print(json.dumps(result))
     else:
         print(f"{result['verdict'].replace('_', ' ').upper()}: {result['message']}")
         if result["patron"]:
             print(f"  {result['patron']['greeting']}")
+        if result["offline"]:
+            print(f"  Offline — {_count(result['queued'], 'scan')} waiting "
+                  "(houselights sync sends them).")  # fmt: skip
     return 0 if result["verdict"] == "admit" else 1
+
+
+def _close_door_services(services, offline: bool) -> None:
+    """Close what a door opened; with a store that does not answer, only the door's own
+    files (closing the connection pool would wait for the server)."""
+    if offline:
+        services.door().close()
+    else:
+        services.close()
+
+
+def cmd_sync(args) -> int:
+    """Send the scans an offline door queued: {"sent", "conflicts", "left"}."""
+    from infrastructure.offline_door import StoreUnreachable
+
+    config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
+    if config.kind != "postgresql":
+        result = {"sent": 0, "conflicts": 0, "left": 0}
+        print(json.dumps(result) if args.json else "This workstation's store is on this "
+              "computer: there is nothing to send.")  # fmt: skip
+        return 0
+    try:
+        services = _services(args, catch_up=False)
+    except PersistenceError as error:
+        from infrastructure.door_queue import DoorQueue
+
+        queue = DoorQueue(config.door_queue_path)
+        left = queue.waiting()
+        queue.close()
+        raise StoreUnreachable(left, type(error).__name__) from error
+    try:
+        result = services.door().sync()
+        services.runner.catch_up()
+    except StoreUnreachable as error:
+        if not args.json:
+            raise
+        result = {"sent": 0, "conflicts": 0, "left": error.waiting, "error": str(error)}
+    finally:
+        services.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"Sent {_count(result['sent'], 'queued scan')}"
+              f" ({result['conflicts']:,} recorded as conflicts: double entries or tickets"
+              f" no longer valid); "
+              f"{result['left']:,} still waiting.")  # fmt: skip
+    return 0 if result["left"] == 0 else 1
 
 
 def _local(iso_text: str) -> str:
@@ -904,6 +979,7 @@ COMMANDS = {
     "patrons": cmd_patrons,
     "import": cmd_import,
     "check-in": cmd_check_in,
+    "sync": cmd_sync,
     "performances": cmd_performances,
     "tickets": cmd_tickets,
     "report": cmd_report,

@@ -1,8 +1,9 @@
 """Checking a ticket in without the window (the ``check-in`` command, scripts).
 
-The same rules as the door view: ``app.scan`` decides and records, the door
-read model supplies the greeting. Door staff data only: no amounts, no contact
-details.
+The same rules as the door view: the door's front (``services.door()``, which is
+``app.scan`` while the store answers and the door's own copy and queue when it does
+not) decides and records, the door read model supplies the greeting. Door staff data
+only: no amounts, no contact details.
 """
 
 from __future__ import annotations
@@ -45,22 +46,33 @@ def verdict_words(result: dict) -> str:
         return f"This ticket is for {result['right_performance']['label']}."
     if verdict == rules.VOID:
         return f"Ticket {result['code']} was {result['status']}: not valid."
+    if result.get("problem") == rules.NOT_KNOWN_HERE:
+        return (
+            "Not known here yet — may have been sold while offline; check by name or ID "
+            f"(read: {result['scanned']})."
+        )
     hint = result.get("hint") or "We have no ticket with this code. Check the code."
     return f"Unknown code {result['scanned']}. {hint}"
 
 
 def check_in(services, code: str, performance_id: str, door_name: str = rules.DEFAULT_DOOR,
              thresholds: loyalty.LoyaltyThresholds | None = None) -> dict:  # fmt: skip
-    """``{"verdict", "patron", "message", ...}`` with ``verdict`` one of admit,
-    already_admitted, wrong_performance, void, unknown or invalid."""
-    result = services.app.scan(code, performance_id, door_name)
+    """``{"verdict", "patron", "message", "offline", "queued", ...}`` with ``verdict``
+    one of admit, already_admitted, wrong_performance, void, unknown or invalid;
+    ``offline`` when the shared store did not answer and this door decided (and queued
+    the scan), ``queued`` the scans waiting to be sent."""
+    front = services.door()
+    result = front.scan(code, performance_id, door_name)
     verdict = result["verdict"]
-    if verdict == rules.UNKNOWN and result.get("problem") != rules.NOT_FOUND:
+    known = (rules.NOT_FOUND, rules.NOT_KNOWN_HERE)
+    if verdict == rules.UNKNOWN and result.get("problem") not in known:
         verdict = INVALID
     patron = None
     if result["verdict"] == rules.ADMIT and result.get("patron_id"):
-        services.runner.catch_up()
-        greeting = door_greeting(services.runner.db(), result["patron_id"], performance_id,
+        runner = getattr(services, "runner", None)
+        if runner is not None and not result.get("offline"):
+            runner.catch_up()
+        greeting = door_greeting(front.db(), result["patron_id"], performance_id,
                                  thresholds)  # fmt: skip
         patron = {
             "id": result["patron_id"],
@@ -77,6 +89,7 @@ def check_in(services, code: str, performance_id: str, door_name: str = rules.DE
         else (f"{result['hint']} (read: {result['scanned']})")
     )
     keep = ("code", "door", "performance_id", "admitted_at", "admitted_door",
-            "right_performance", "status")  # fmt: skip
+            "right_performance", "status", "problem")  # fmt: skip
     return {"verdict": verdict, "patron": patron, "message": message,
-            **{k: result[k] for k in keep if k in result}}  # fmt: skip
+            "offline": bool(result.get("offline")), "queued": result.get("queued", 0),
+            **{k: result[k] for k in keep if k in result and result[k] != ""}}  # fmt: skip

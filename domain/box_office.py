@@ -45,6 +45,16 @@ def order_total(price_levels: dict[str, int], quantities: dict[str, int], paymen
                for level, n in quantities.items() if n)  # fmt: skip
 
 
+def undo_reason(reason: str | None) -> str:
+    """Why an admission is undone, in one line; an undo always says why."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput([ValidationError(
+            "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
+        )])  # fmt: skip
+    return reason
+
+
 CHANNELS = ("box_office", "phone", "online", "walk_up")
 _ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/order")
 
@@ -323,13 +333,9 @@ class Ticket(Aggregate):
 
     def undo_admission(self, reason: str, door: str, stamp: dict, scan_id: str = "") -> None:
         """Take back an admission made by mistake (the wrong ticket was scanned)."""
-        reason = " ".join((reason or "").split())
         if not self.admitted:
             raise TicketProblem(f"Ticket {self.code} has not been admitted; nothing to undo.")
-        if not reason:
-            raise InvalidInput([ValidationError(
-                "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
-            )])  # fmt: skip
+        reason = undo_reason(reason)
         self._admission_undone(performance_id=self.performance_id, door=door, reason=reason,
                                scan_id=scan_id, **stamp)  # fmt: skip
 

@@ -50,6 +50,9 @@ from domain.verdicts import (
     NOT_FOUND as NOT_FOUND,
 )
 from domain.verdicts import (
+    NOT_KNOWN_HERE as NOT_KNOWN_HERE,
+)
+from domain.verdicts import (
     NOTHING_READ as NOTHING_READ,
 )
 from domain.verdicts import (

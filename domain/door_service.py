@@ -11,6 +11,7 @@ won). Refused scans are recorded as ``DoorScan`` aggregates.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from eventsourcing.application import AggregateNotFoundError
@@ -43,6 +44,10 @@ SENT, ALREADY_SENT, CONFLICT = "sent", "already", "conflict"
 PERFORMANCE_FACTS_SECONDS = 60.0
 
 
+class ScanWithdrawn(Exception):  # noqa: N818 - a fact, not a failure
+    """The door stopped waiting for this scan and decided it by itself (offline)."""
+
+
 class DoorService:
     """Door checks. Methods take and return simple values."""
 
@@ -54,7 +59,8 @@ class DoorService:
 
     @command
     def scan(self, code: str, performance_id: str, door: str,
-             occurred_at: datetime | None = None, scan_id: str = "") -> dict:  # fmt: skip
+             occurred_at: datetime | None = None, scan_id: str = "",
+             still_wanted: Callable[[], bool] | None = None) -> dict:  # fmt: skip
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
 
         Returns ``{"verdict", "code", "scanned", "door", "performance_id", ...}``:
@@ -67,6 +73,9 @@ class DoorService:
         Raises ``PerformanceNotFound`` for a performance that does not exist.
         ``scan_id`` is the id an offline-capable door gave the scan (see ``send_queued``):
         the admission or refusal records it, so the same scan is never recorded twice.
+        ``still_wanted()`` is asked just before saving: a door that stopped waiting for
+        the store and decided by itself answers False, and nothing is saved
+        (``ScanWithdrawn``): the store never records a verdict the door did not show.
         """
         performance_id = str(aggregate_uuid(performance_id))
         door = clean_door(door)
@@ -81,6 +90,8 @@ class DoorService:
             if ticket is None or ticket.performance_id != performance_id:
                 self._performance_facts(performance_id)  # it must exist to log a refusal
             result = self._decide(ticket, performance_id, door, stamp, base)
+            if still_wanted is not None and not still_wanted():
+                raise ScanWithdrawn(scan_id)
             try:
                 if result["verdict"] == ADMIT and not result.get("repeat"):
                     ticket.admit(performance_id, door, stamp, scan_id)
@@ -103,7 +114,8 @@ class DoorService:
 
     @command
     def undo_admission(self, code: str, reason: str, door: str,
-                       occurred_at: datetime | None = None, scan_id: str = "") -> dict:  # fmt: skip
+                       occurred_at: datetime | None = None, scan_id: str = "",
+                       still_wanted: Callable[[], bool] | None = None) -> dict:  # fmt: skip
         """Undo a ticket's admission (with a reason); the ticket can be scanned again.
 
         Raises ``TicketProblem`` for an unknown or not admitted ticket and
@@ -115,6 +127,8 @@ class DoorService:
             raise TicketProblem("We have no ticket with this code.")
         stamp = self.store.stamp(occurred_at)
         ticket.undo_admission(reason, clean_door(door), stamp, scan_id)
+        if still_wanted is not None and not still_wanted():
+            raise ScanWithdrawn(scan_id)
         self.store.commit(ticket)
         return {"code": ticket.code, "performance_id": ticket.performance_id,
                 "door": clean_door(door), "reason": reason.strip()}  # fmt: skip

@@ -7,15 +7,23 @@ the whole back end without a GUI.
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from domain.application import Houselights
 from domain.recording import RecordingContext
 from infrastructure import stored_ids
 from infrastructure.config import StoreConfig, resolve
+from infrastructure.door_queue import DoorQueue
 from infrastructure.erasure import store_redacted
+from infrastructure.offline_door import OfflineDoor, unreachable
 from projections import all_projections
+from projections.database import open_readmodels
 from projections.runner import ReadModelRunner
+
+#: how long the command line waits for a shared store to open before a door decides
+#: from its own copy (connecting and catching up take longer than one scan's write)
+OPEN_BUDGET_SECONDS = 3.0
 
 
 @dataclass
@@ -25,8 +33,23 @@ class Services:
     config: StoreConfig
     app: Houselights
     runner: ReadModelRunner
+    _door: OfflineDoor | None = field(default=None, repr=False)
+
+    def door(self) -> OfflineDoor:
+        """The door's front (``infrastructure.offline_door``): the view and ``check-in``
+        scan through it, so a door goes on when the shared store does not answer."""
+        if self._door is None:
+            context = self.app.store.context
+            self._door = OfflineDoor(
+                readmodels=self.runner.db, door_queue=DoorQueue(self.config.door_queue_path),
+                app=self.app, shared=self.config.kind == "postgresql",
+                workstation=context.workstation, staff=context.staff, clock=context.clock,
+            )  # fmt: skip
+        return self._door
 
     def close(self) -> None:
+        if self._door is not None:
+            self._door.close()
         self.app.unsubscribe(self.runner.notify)
         self.runner.close()
         self.app.close()
@@ -69,3 +92,66 @@ def bootstrap(
     if catch_up:
         runner.catch_up()
     return Services(config=config, app=app, runner=runner)
+
+
+class OfflineServices:
+    """What a door has when the shared store cannot be opened at all: its read models
+    and its queue (``door()``); ``app`` is None."""
+
+    def __init__(self, config: StoreConfig, staff: str, workstation: str | None) -> None:
+        self.config = config
+        self.app = None
+        self._local = threading.local()
+        self._door = OfflineDoor(
+            readmodels=self._db, door_queue=DoorQueue(config.door_queue_path), app=None,
+            shared=True, workstation=workstation or socket.gethostname(), staff=staff,
+        )  # fmt: skip
+
+    def _db(self):
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = open_readmodels(self.config.readmodels_path)
+        return db
+
+    def door(self) -> OfflineDoor:
+        return self._door
+
+    def close(self) -> None:
+        self._door.close()
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.conn.close()
+
+
+def bootstrap_door(config: StoreConfig, *, staff: str = "office", workstation: str | None = None,
+                   budget: float = OPEN_BUDGET_SECONDS) -> Services | OfflineServices:  # fmt: skip
+    """Open the services for a door, or, on a shared store that does not open within
+    ``budget`` seconds, the door's own copy and queue (``OfflineServices``).
+
+    Only a workstation that has been online before has a copy to decide from: without
+    its read-model file this raises ``StoreUnreachable``."""
+    if config.kind != "postgresql":
+        return bootstrap(config, staff=staff, workstation=workstation)
+    opened: dict = {}
+    done = threading.Event()
+
+    def open_() -> None:
+        try:
+            opened["services"] = bootstrap(config, staff=staff, workstation=workstation)
+        except BaseException as error:  # noqa: BLE001 - handed over below
+            opened["error"] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=open_, daemon=True, name="door-open").start()
+    done.wait(budget)
+    if "services" in opened:
+        return opened["services"]
+    error = opened.get("error")
+    if error is not None and not unreachable(error):
+        raise error
+    if not config.readmodels_path.exists():
+        from infrastructure.offline_door import StoreUnreachable
+
+        raise StoreUnreachable(0, "and this workstation has no copy of the tickets yet")
+    return OfflineServices(config, staff, workstation)

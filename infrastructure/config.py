@@ -45,6 +45,14 @@ class StoreConfig:
         digest = hashlib.sha1(redacted(self.store_url).encode()).hexdigest()[:10]
         return self.data_dir / f"readmodels-{digest}.sqlite"
 
+    @property
+    def door_queue_path(self) -> Path:
+        """Scans an offline door decided, waiting for this store (``door_queue``)."""
+        if not self.store_url:
+            return self.data_dir / "door-queue.sqlite"
+        digest = hashlib.sha1(redacted(self.store_url).encode()).hexdigest()[:10]
+        return self.data_dir / f"door-queue-{digest}.sqlite"
+
     def describe(self) -> str:
         return redacted(self.store_url) if self.store_url else str(self.events_path)
 

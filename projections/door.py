@@ -37,7 +37,7 @@ class DoorReadModel(Projection):
         self._scans: list[tuple] = []
         #: tickets issued in the batch being applied (read back by id only)
         self._tickets = PendingRows(
-            "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL)"
+            "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL,?)"
         )
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
@@ -74,7 +74,7 @@ class DoorReadModel(Projection):
             CREATE TABLE IF NOT EXISTS door_tickets (
                 id TEXT PRIMARY KEY, code TEXT NOT NULL, performance_id TEXT NOT NULL,
                 patron_id TEXT, order_id TEXT, status TEXT NOT NULL,
-                admitted_at TEXT, admitted_door TEXT
+                admitted_at TEXT, admitted_door TEXT, price_level TEXT NOT NULL DEFAULT ''
             );
             CREATE INDEX IF NOT EXISTS door_tickets_code ON door_tickets (code);
             CREATE INDEX IF NOT EXISTS door_tickets_house
@@ -143,7 +143,7 @@ class DoorReadModel(Projection):
     def _ticket_issued(self, db: Database, e, position: int) -> None:
         ticket = str(e.originator_id)
         self._tickets.add(db, ticket, (ticket, e.code, e.performance_id, e.patron_id,
-                                       e.order_id))  # fmt: skip
+                                       e.order_id, e.price_level))  # fmt: skip
 
     def _ticket_status(self, status: str):
         def handle(db: Database, e, position: int) -> None:
@@ -324,10 +324,11 @@ def performance(db: Database, performance_id: str) -> dict | None:
 
 
 def ticket(db: Database, code: str) -> dict | None:
-    """A ticket by its (normalised) code: performance, patron, status, admission."""
+    """A ticket by its (normalised) code: performance, patron, status, admission,
+    price level."""
     found = _rows(db.conn.execute(
         "SELECT id, code, performance_id, patron_id, order_id, status, admitted_at,"
-        " admitted_door FROM door_tickets WHERE code = ?", (code,)
+        " admitted_door, price_level FROM door_tickets WHERE code = ?", (code,)
     ))  # fmt: skip
     return found[0] if found else None
 

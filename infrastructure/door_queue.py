@@ -1,0 +1,119 @@
+"""The door's queue: scans an offline door decided, kept until the store has them.
+
+One SQLite file in the workstation's data folder (next to the read models, one per
+shared store). Every queued scan is written with ``PRAGMA synchronous=FULL`` before
+its verdict is shown, so a killed or crashed app loses nothing queued. Each scan has
+its own id (a uuid): the store records it with the admission, the undo or the refused
+scan, so sending a scan twice never admits twice (``DoorService.send_queued``).
+
+Sent scans stay in the file with what became of them (sent, already, conflict), for
+the door's own record of the evening; ``waiting()`` counts only those not yet sent.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+
+#: the columns of one queued scan, as ``pending()`` returns them
+FIELDS = ("seq", "id", "kind", "code", "scanned", "verdict", "reason", "performance_id",
+          "door", "occurred_at", "workstation", "staff")  # fmt: skip
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS queued_scans (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    code TEXT NOT NULL,
+    scanned TEXT NOT NULL DEFAULT '',
+    verdict TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',
+    performance_id TEXT NOT NULL,
+    door TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    workstation TEXT NOT NULL DEFAULT '',
+    staff TEXT NOT NULL DEFAULT '',
+    sent_at TEXT,
+    outcome TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS queued_scans_waiting ON queued_scans (sent_at, seq);
+CREATE INDEX IF NOT EXISTS queued_scans_code ON queued_scans (code, seq);
+"""
+
+
+class DoorQueue:
+    """Scans waiting for the shared store, durable across crashes."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False,
+                                     isolation_level=None)  # fmt: skip
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # every commit reaches the disk before the verdict is shown
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def add(self, kind: str, code: str, performance_id: str, door: str, occurred_at: str, *,
+            scanned: str = "", verdict: str = "", reason: str = "", workstation: str = "",
+            staff: str = "", scan_id: str = "") -> str:  # fmt: skip
+        """Queue one scan (synced to disk when this returns); returns its id."""
+        scan_id = scan_id or str(uuid.uuid4())
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO queued_scans (id, kind, code, scanned, verdict, reason,"
+                " performance_id, door, occurred_at, workstation, staff)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (scan_id, kind, code, scanned, verdict, reason, performance_id, door,
+                 occurred_at, workstation, staff),
+            )  # fmt: skip
+        return scan_id
+
+    def waiting(self) -> int:
+        """How many scans wait to be sent."""
+        with self._lock:
+            return self._conn.execute(
+                "SELECT count(*) FROM queued_scans WHERE sent_at IS NULL"
+            ).fetchone()[0]
+
+    def pending(self, limit: int = 100, code: str | None = None) -> list[dict]:
+        """The oldest scans waiting to be sent (of one ticket code, if given), in order."""
+        where, params = "sent_at IS NULL", []
+        if code is not None:
+            where += " AND code = ?"
+            params.append(code)
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {', '.join(FIELDS)} FROM queued_scans WHERE {where}"
+                " ORDER BY seq LIMIT ?", (*params, limit),
+            ).fetchall()  # fmt: skip
+        return [dict(zip(FIELDS, row, strict=True)) for row in rows]
+
+    def mark_sent(self, outcomes: list[tuple[str, str]], when: str) -> None:
+        """Record that these scans reached the store: ``[(scan id, outcome)]``."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "UPDATE queued_scans SET sent_at = ?, outcome = ? WHERE id = ?",
+                    [(when, outcome, scan_id) for scan_id, outcome in outcomes],
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def outcomes(self) -> dict[str, int]:
+        """How the scans sent so far fared: ``{"sent": n, "already": n, "conflict": n}``."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT outcome, count(*) FROM queued_scans WHERE sent_at IS NOT NULL"
+                " GROUP BY outcome"
+            ).fetchall()
+        return dict(rows)

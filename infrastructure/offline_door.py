@@ -1,0 +1,378 @@
+"""The door's front: ask the shared store briefly, else decide here and queue.
+
+Both the door view and the ``check-in`` command call ``OfflineDoor.scan`` as they
+would call ``app.scan``. On a shared (PostgreSQL) store every scan goes to the store
+on one worker thread, and the door waits for it at most ``BUDGET_SECONDS`` (300 ms).
+When the store fails or is slower than that, the door decides from its own read
+models and its queue (``domain.door_offline``, the Ticket's own rule), writes the scan
+to the durable queue (``infrastructure.door_queue``) and shows the verdict at once.
+Later scans are decided here straight away until the store answers again.
+
+The queued scans are sent in order, in the background, when the store answers
+(``start_syncing``), or on demand (``sync``, ``houselights sync``); each is applied
+through the Ticket aggregate (``DoorService.send_queued``). A scan the store got late
+(after the door had stopped waiting) carries the same id as its queued copy, so it is
+recorded once.
+
+On the embedded SQLite store there is no network to lose: ``scan`` is ``app.scan``.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.persistence import PersistenceError
+
+from domain.box_office import undo_reason
+from domain.door import clean_door, read_scan
+from domain.door_offline import check_undo_offline, decide_offline
+from domain.door_service import ALREADY_SENT, CONFLICT, QUEUED_UNDO
+from domain.errors import HouselightsError, PerformanceNotFound
+from infrastructure.door_queue import DoorQueue
+from projections import door as door_model
+
+log = logging.getLogger(__name__)
+
+#: how long a scan waits for the shared store before the door decides by itself
+BUDGET_SECONDS = 0.3
+#: a store call running this long is given up for lost: later calls get a fresh thread
+STUCK_SECONDS = 15.0
+#: how long ``sync`` waits for the store (the command line, the background sync)
+SYNC_SECONDS = 60.0
+#: queued scans sent between two notes in the queue of what was sent
+SEND_CHUNK = 50
+
+
+class StoreUnreachable(HouselightsError):
+    """The shared store did not answer; the scans stay queued."""
+
+    def __init__(self, waiting: int, why: str = "") -> None:
+        self.waiting = waiting
+        super().__init__(
+            f"The shared store did not answer{f' ({why})' if why else ''}. {waiting} scan"
+            f"{'' if waiting == 1 else 's'} still waiting; nothing is lost. Try again when "
+            "the network or the server is back."
+        )
+
+
+def unreachable(error: BaseException) -> bool:
+    """Whether ``error`` says the store could not be reached (not a domain refusal)."""
+    if isinstance(error, HouselightsError):
+        return False
+    try:
+        import psycopg
+        import psycopg_pool
+
+        driver: tuple[type[BaseException], ...] = (psycopg.Error, psycopg_pool.PoolTimeout)
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        driver = ()
+    return isinstance(error, (PersistenceError, OSError, FutureTimeout, *driver))
+
+
+class _Worker:
+    """One daemon thread that talks to the store; callers wait as long as they choose.
+
+    A call stuck far longer than any answer (a stalled connection) is given up: the
+    next call gets a fresh thread, so the door can come back online."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: queue.Queue | None = None
+        self._started: float | None = None  # when the running job started
+        self._queued = 0
+
+    def busy(self) -> bool:
+        with self._lock:
+            return self._started is not None or self._queued > 0
+
+    def submit(self, fn: Callable[[], Any]) -> Future:
+        future: Future = Future()
+        with self._lock:
+            stuck = self._started is not None and time.monotonic() - self._started > STUCK_SECONDS
+            if self._jobs is None or stuck:
+                if stuck:
+                    log.warning("door: a store call hangs; giving it up for a fresh one")
+                self._jobs = queue.Queue()
+                self._started, self._queued = None, 0
+                threading.Thread(target=self._run, args=(self._jobs,), daemon=True,
+                                 name="door-store").start()  # fmt: skip
+            self._queued += 1
+            self._jobs.put((future, fn))
+        return future
+
+    def _run(self, jobs: queue.Queue) -> None:
+        while True:
+            future, fn = jobs.get()
+            with self._lock:
+                mine = jobs is self._jobs
+                if mine:
+                    self._queued -= 1
+                    self._started = time.monotonic()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as error:  # noqa: BLE001 - handed to the caller
+                future.set_exception(error)
+            finally:
+                with self._lock:
+                    if jobs is self._jobs:
+                        self._started = None
+            if jobs is not self._jobs:
+                return  # given up for lost while it hung: a fresh thread serves now
+
+
+class OfflineDoor:
+    """Door checks that go on when the shared store does not answer."""
+
+    def __init__(self, *, readmodels: Callable[[], Any], door_queue: DoorQueue,
+                 app: Any = None, opener: Callable[[], Any] | None = None,
+                 shared: bool = True, workstation: str = "", staff: str = "",
+                 budget: float = BUDGET_SECONDS,
+                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
+        self._readmodels = readmodels
+        self.queue = door_queue
+        self.app = app
+        self._opener = opener
+        self.shared = shared
+        self.workstation = workstation
+        self.staff = staff
+        self.budget = budget
+        self.clock = clock or (lambda: datetime.now(tz=UTC))
+        #: True while the store is not answering (scans are decided here)
+        self.offline = shared and app is None
+        self._worker = _Worker()
+        self._listeners: list[Callable[[dict], None]] = []
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._syncer: threading.Thread | None = None
+        #: tests and the background sync: called after each sync with its result
+        self.after_sync: Callable[[dict], None] | None = None
+
+    # -- state ---------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[dict], None]) -> None:
+        """Call ``listener({"offline", "queued"})`` (on any thread) when either changes."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[dict], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def state(self) -> dict:
+        return {"offline": self.offline, "queued": self.queue.waiting()}
+
+    def _changed(self) -> None:
+        state = self.state()
+        for listener in list(self._listeners):
+            listener(state)
+
+    def _set_offline(self, offline: bool) -> None:
+        was, self.offline = self.offline, offline
+        if offline and not was:
+            log.warning("door: the shared store does not answer; deciding here")
+            self._wake.set()
+        if was != offline:
+            self._changed()
+
+    def db(self):
+        """The door read model (this thread's connection)."""
+        return self._readmodels()
+
+    # -- the store -------------------------------------------------------------------
+    def _app(self):
+        if self.app is None:
+            if self._opener is None:
+                raise StoreUnreachable(self.queue.waiting(), "never opened here")
+            self.app = self._opener()
+        return self.app
+
+    def _ask(self, fn: Callable[[Any], Any], timeout: float) -> Any:
+        """``fn(app)`` on the store thread, waited for ``timeout`` seconds at most.
+        Raises what ``fn`` raised, or ``FutureTimeout``."""
+        return self._worker.submit(lambda: fn(self._app())).result(timeout)
+
+    def _send_code(self, app, code: str) -> None:
+        """This ticket's queued scans go first, so the store decides on them too."""
+        if code and self.queue.pending(1, code=code):
+            self._send(app, self.queue.pending(10_000, code=code))
+
+    def _send(self, app, scans: list[dict]) -> tuple[int, int]:
+        sent = conflicts = 0
+        outcomes: list[tuple[str, str]] = []
+        try:
+            for scan in scans:
+                outcome = app.door.send_queued(scan)
+                outcomes.append((scan["id"], outcome))
+                sent += outcome != ALREADY_SENT
+                conflicts += outcome == CONFLICT
+        finally:
+            if outcomes:
+                self.queue.mark_sent(outcomes, datetime.now(tz=UTC).isoformat())
+        return sent, conflicts
+
+    # -- the door's commands ------------------------------------------------------------
+    def scan(self, code: str, performance_id: str, door: str,
+             occurred_at: datetime | None = None) -> dict:  # fmt: skip
+        """As ``DoorService.scan``, plus ``offline`` (decided here, queued) and ``queued``
+        (scans waiting to be sent)."""
+        if not self.shared:
+            return {**self.app.scan(code, performance_id, door, occurred_at), "offline": False,
+                    "queued": 0}  # fmt: skip
+        at = occurred_at or self.clock()
+        scan_id = _new_id()
+        reading = read_scan(code)
+        if not self.offline and not self._worker.busy():
+            gave_up = threading.Event()
+
+            def online(app):
+                self._send_code(app, reading.code)
+                return app.door.scan(code, performance_id, door, at, scan_id=scan_id,
+                                     still_wanted=lambda: not gave_up.is_set())  # fmt: skip
+
+            try:
+                result = self._ask(online, self.budget)
+            except BaseException as error:
+                gave_up.set()
+                if not unreachable(error):
+                    raise
+                log.info("door: no answer in time (%s); deciding here", type(error).__name__)
+            else:
+                return {**result, "offline": False, "queued": self.queue.waiting()}
+        self._set_offline(True)
+        return self._scan_here(reading, str(performance_id), clean_door(door), at, scan_id)
+
+    def _scan_here(self, reading, performance_id: str, door: str, at: datetime,
+                   scan_id: str) -> dict:  # fmt: skip
+        db = self.db()
+        if door_model.performance(db, performance_id) is None:
+            raise PerformanceNotFound(performance_id)
+        ticket = door_model.ticket(db, reading.code) if reading.usable else None
+        queued = self.queue.pending(10_000, code=ticket["code"]) if ticket else []
+        result, scan = decide_offline(reading, ticket, queued, performance_id, door, at,
+                                      lambda pid: _performance_facts(db, pid))  # fmt: skip
+        self.queue.add(scan["kind"], scan["code"], performance_id, door, at.isoformat(),
+                       scanned=reading.scanned, verdict=scan["verdict"],
+                       workstation=self.workstation, staff=self.staff,
+                       scan_id=scan_id)  # fmt: skip
+        self._changed()
+        return {**result, "queued": self.queue.waiting(), "scan_id": scan_id}
+
+    def undo_admission(self, code: str, reason: str, door: str,
+                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
+        """As ``DoorService.undo_admission``; offline, queued (``offline``: True)."""
+        if not self.shared:
+            return {**self.app.undo_admission(code, reason, door, occurred_at), "offline": False}
+        at = occurred_at or self.clock()
+        scan_id = _new_id()
+        reading = read_scan(code)
+        if not self.offline and not self._worker.busy():
+            gave_up = threading.Event()
+
+            def online(app):
+                self._send_code(app, reading.code)
+                wanted = lambda: not gave_up.is_set()  # noqa: E731
+                return app.door.undo_admission(code, reason, door, at, scan_id=scan_id,
+                                               still_wanted=wanted)  # fmt: skip
+
+            try:
+                return {**self._ask(online, self.budget), "offline": False}
+            except BaseException as error:
+                gave_up.set()
+                if not unreachable(error):
+                    raise
+        self._set_offline(True)
+        db = self.db()
+        ticket = door_model.ticket(db, reading.code) if reading.usable else None
+        queued = self.queue.pending(10_000, code=ticket["code"]) if ticket else []
+        check_undo_offline(ticket, queued)
+        why = undo_reason(reason)
+        self.queue.add(QUEUED_UNDO, ticket["code"], ticket["performance_id"], clean_door(door),
+                       at.isoformat(), reason=why, workstation=self.workstation,
+                       staff=self.staff, scan_id=scan_id)  # fmt: skip
+        self._changed()
+        return {"code": ticket["code"], "performance_id": ticket["performance_id"],
+                "door": clean_door(door), "reason": why, "offline": True}  # fmt: skip
+
+    # -- sending the queue ------------------------------------------------------------
+    def sync(self, timeout: float = SYNC_SECONDS) -> dict:
+        """Send every queued scan, in order: ``{"sent", "conflicts", "left"}``.
+
+        ``sent`` counts scans the store took now (conflicts included), ``conflicts``
+        those that met another admission of the same ticket (recorded as double
+        entries) or a ticket no longer valid. Raises ``StoreUnreachable``."""
+        if not self.shared:
+            return {"sent": 0, "conflicts": 0, "left": 0}
+
+        def send_all(app) -> dict:
+            app.store.event_count()  # the store answers (also when nothing waits)
+            sent = conflicts = 0
+            while scans := self.queue.pending(SEND_CHUNK):
+                s, c = self._send(app, scans)
+                sent, conflicts = sent + s, conflicts + c
+            return {"sent": sent, "conflicts": conflicts, "left": self.queue.waiting()}
+
+        try:
+            result = self._ask(send_all, timeout)
+        except BaseException as error:
+            if not unreachable(error):
+                raise
+            self._set_offline(True)
+            raise StoreUnreachable(self.queue.waiting(), type(error).__name__) from error
+        self._set_offline(False)
+        self._changed()
+        if self.after_sync is not None:
+            self.after_sync(result)
+        return result
+
+    def start_syncing(self, interval: float = 2.0) -> None:
+        """Send the queue in the background whenever the store answers again."""
+        if not self.shared or self._syncer is not None:
+            return
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                self._wake.wait(interval)
+                self._wake.clear()
+                if self._stop.is_set():
+                    return
+                if self.offline or self.queue.waiting():
+                    try:
+                        self.sync()
+                    except StoreUnreachable:
+                        pass
+                    except Exception:  # noqa: BLE001 - keep the door going; say so in the log
+                        log.exception("door: sending the queued scans failed")
+
+        self._syncer = threading.Thread(target=loop, daemon=True, name="door-sync")
+        self._syncer.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        self.queue.close()
+
+
+def _new_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _performance_facts(db, performance_id: str) -> dict:
+    """What WRONG PERFORMANCE names, from the door read model."""
+    show = door_model.performance(db, performance_id) or {}
+    starts = show.get("starts_at") or ""
+    label = show.get("title", "another performance")
+    if starts:
+        moment = datetime.fromisoformat(starts)
+        label = f"{show['title']}, {moment:%a} {moment.day} {moment:%b %H:%M}"
+    return {"id": performance_id, "title": show.get("title", ""), "starts_at": starts,
+            "label": label}  # fmt: skip

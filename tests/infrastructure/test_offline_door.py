@@ -1,0 +1,227 @@
+"""A door on a shared PostgreSQL store goes on deciding when the network does not.
+
+Each door workstation reaches the real test server through its own small TCP proxy
+on the loopback interface (``tests/door_proxy.py``) that can drop or stall its
+connections, as a weak Wi-Fi would.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from domain.box_office import Ticket
+from domain.ticket_codes import ticket_id
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from projections import door, timeline
+from tests.door_proxy import DROP, PASS, STALL, FlakyProxy
+
+TONIGHT = datetime.now(tz=UTC).replace(microsecond=0) + timedelta(hours=1)
+
+
+@pytest.fixture
+def proxies(postgres_db):
+    made: list[FlakyProxy] = []
+
+    def make() -> FlakyProxy:
+        parts = urlsplit(postgres_db)
+        proxy = FlakyProxy(parts.hostname, parts.port)
+        made.append(proxy)
+        return proxy
+
+    yield make
+    for proxy in made:
+        proxy.close()
+
+
+@pytest.fixture
+def office(tmp_path, postgres_db):
+    """The box office, straight on the server: it schedules and sells."""
+    services = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria",
+                         workstation="box-office")  # fmt: skip
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def workstation(tmp_path, postgres_db):
+    opened = []
+
+    def open_(name: str, proxy: FlakyProxy):
+        config = resolve(tmp_path / name, store=proxy.url(postgres_db))
+        services = bootstrap(config, staff="usher", workstation=name)
+        opened.append(services)
+        return services
+
+    yield open_
+    for services in opened:
+        services.door().close()  # a door whose store hangs is not waited for
+
+
+def evening(office, tickets: int = 1):
+    app = office.app
+    show = app.schedule_performance(app.create_production("Tosca"), TONIGHT, 80, {"Adult": 1500})
+    ada = app.register_patron("Ada", "Lovelace")
+    codes = app.sell_tickets(show, {"Adult": tickets}, patron_id=ada)["codes"]
+    return show, ada, codes
+
+
+def stored_events(app, code: str) -> list[str]:
+    return [type(e).__name__ for e in app.store.repository.event_store.get(ticket_id(code))]
+
+
+def test_two_offline_doors_admitting_one_ticket_make_one_admission_and_a_double_entry(
+    office, workstation, proxies
+):
+    show, ada, (code,) = evening(office)
+    north_net, south_net = proxies(), proxies()
+    north = workstation("north-door", north_net)
+    south = workstation("south-door", south_net)
+    north_net.set_mode(DROP)
+    south_net.set_mode(DROP)
+
+    first = north.door().scan(code, show, "North door", occurred_at=TONIGHT)
+    second = south.door().scan(code, show, "South door",
+                               occurred_at=TONIGHT + timedelta(seconds=40))  # fmt: skip
+    assert (first["verdict"], first["offline"], first["queued"]) == ("admit", True, 1)
+    assert (second["verdict"], second["offline"]) == ("admit", True)
+    assert north.door().state() == {"offline": True, "queued": 1}
+
+    # the later door syncs first: its admission is stored, then the earlier one meets it
+    south_net.set_mode(PASS)
+    assert south.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
+    north_net.set_mode(PASS)
+    assert north.door().sync() == {"sent": 1, "conflicts": 1, "left": 0}
+    assert north.door().state() == {"offline": False, "queued": 0}
+
+    ticket = office.app.store.get(ticket_id(code))
+    assert isinstance(ticket, Ticket)
+    assert (ticket.admitted_door, ticket.admitted_at) == ("North door", TONIGHT)  # earliest
+    assert stored_events(office.app, code) == ["Issued", "Admitted", "DoubleEntryRecorded"]
+
+    office.runner.catch_up()
+    db = office.runner.db()
+    assert door.house_count(db, show)["admitted"] == 1  # counted once
+    [entry] = door.double_entries(db, show)
+    assert (entry["first_door"], entry["second_door"]) == ("North door", "South door")
+    assert entry["first_workstation"] == "north-door"
+    assert entry["second_workstation"] == "south-door"
+    assert datetime.fromisoformat(entry["second_at"]) == TONIGHT + timedelta(seconds=40)
+    rows = [r for r in timeline.rows(db, ada) if r["kind"] == "double_entry"]
+    assert len(rows) == 1 and "North door" in rows[0]["detail"]
+    assert "South door" in rows[0]["detail"]
+
+    # a second sync sends nothing
+    assert north.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
+    assert south.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
+    assert stored_events(office.app, code) == ["Issued", "Admitted", "DoubleEntryRecorded"]
+
+
+def test_admitted_offline_here_and_online_elsewhere_the_earliest_stands(
+    office, workstation, proxies
+):
+    show, _ada, (code,) = evening(office)
+    net = proxies()
+    side = workstation("side-door", net)
+    net.set_mode(DROP)
+    assert side.door().scan(code, show, "Side door", occurred_at=TONIGHT)["offline"] is True
+    later = office.app.scan(code, show, "Main door", TONIGHT + timedelta(minutes=2))
+    assert later["verdict"] == "admit"  # the server did not know of the side door yet
+    net.set_mode(PASS)
+    assert side.door().sync() == {"sent": 1, "conflicts": 1, "left": 0}
+    ticket = office.app.store.get(ticket_id(code))
+    assert (ticket.admitted_door, ticket.admitted_at) == ("Side door", TONIGHT)
+
+
+def test_offline_door_decides_with_its_own_queue_refusals_and_undos_included(
+    office, workstation, proxies
+):
+    show, _ada, (code, other) = evening(office, tickets=2)
+    net = proxies()
+    north = workstation("north-door", net)
+    net.set_mode(DROP)
+    front = north.door()
+    assert front.scan(code, show, "North door", occurred_at=TONIGHT)["verdict"] == "admit"
+    again = front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=1))
+    assert again["verdict"] == "already_admitted" and again["admitted_door"] == "North door"
+    undone = front.undo_admission(code, "scanned the wrong ticket", "North door",
+                                  occurred_at=TONIGHT + timedelta(minutes=2))  # fmt: skip
+    assert undone["offline"] is True
+    back = front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=3))
+    assert back["verdict"] == "admit"
+    unreadable = front.scan("%%%", show, "North door", occurred_at=TONIGHT)
+    assert unreadable["verdict"] == "unknown" and unreadable["offline"] is True
+    assert front.state() == {"offline": True, "queued": 5}
+
+    net.set_mode(PASS)
+    assert front.sync() == {"sent": 5, "conflicts": 0, "left": 0}
+    names = stored_events(office.app, code)
+    assert names == ["Issued", "Admitted", "AdmissionUndone", "Admitted"]
+    ticket = office.app.store.get(ticket_id(code))
+    assert ticket.admitted_at == TONIGHT + timedelta(minutes=3)
+    office.runner.catch_up()
+    verdicts = [s["verdict"] for s in door.recent_scans(office.runner.db(), show, limit=20)]
+    assert sorted(verdicts) == sorted(["admit", "already_admitted", "undone", "admit", "unknown"])
+    assert office.app.store.get(ticket_id(other)).admitted_at is None
+
+
+def test_a_ticket_sold_after_the_door_went_offline_is_not_known_here_yet(
+    office, workstation, proxies
+):
+    show, _ada, _codes = evening(office)
+    net = proxies()
+    door_ws = workstation("north-door", net)
+    net.set_mode(DROP)
+    late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]
+    result = door_ws.door().scan(late, show, "North door")
+    assert (result["verdict"], result["problem"], result["offline"]) == (
+        "unknown", "not_known_here", True,
+    )  # fmt: skip
+    net.set_mode(PASS)
+    assert door_ws.door().sync()["sent"] == 1  # the refusal is recorded, not lost
+
+
+def test_a_scan_the_store_got_late_is_recorded_once(office, workstation, proxies):
+    """The network stalls: the door stops waiting after 300 ms and decides. When the
+    stalled call gets through later it saves nothing (the door has decided), and the
+    queued copy is sent: one admission."""
+    show, _ada, (code,) = evening(office)
+    net = proxies()
+    door_ws = workstation("north-door", net)
+    net.set_mode(STALL)
+    result = door_ws.door().scan(code, show, "North door", occurred_at=TONIGHT)
+    assert (result["verdict"], result["offline"]) == ("admit", True)
+    net.set_mode(PASS)  # the stalled call goes through now, then the queue is sent
+    assert door_ws.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
+    assert door_ws.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
+    assert stored_events(office.app, code) == ["Issued", "Admitted"]
+
+
+def test_the_queue_drains_by_itself_when_the_store_answers_again(office, workstation, proxies):
+    import threading
+
+    show, _ada, codes = evening(office, tickets=3)
+    net = proxies()
+    door_ws = workstation("north-door", net)
+    net.set_mode(DROP)
+    front = door_ws.door()
+    for code in codes:
+        assert front.scan(code, show, "North door")["offline"] is True
+    drained = threading.Event()
+    results: list[dict] = []
+
+    def heard(result: dict) -> None:
+        results.append(result)
+        if result["left"] == 0:
+            drained.set()
+
+    front.after_sync = heard
+    front.start_syncing(interval=0.05)
+    net.set_mode(PASS)
+    assert drained.wait(120)
+    assert sum(r["sent"] for r in results) == 3
+    assert front.state() == {"offline": False, "queued": 0}
+    assert all(office.app.store.get(ticket_id(c)).admitted for c in codes)
