@@ -551,7 +551,11 @@ def cmd_sync(args) -> int:
         queue = DoorQueue(config.door_queue_path)
         left = queue.waiting()
         queue.close()
-        raise StoreUnreachable(left, type(error).__name__) from error
+        problem = StoreUnreachable(left, type(error).__name__)
+        if not args.json:
+            raise problem from error
+        print(json.dumps({"sent": 0, "conflicts": 0, "left": left, "error": str(problem)}))
+        return 1
     try:
         result = services.door().sync()
         services.runner.catch_up()
