@@ -128,6 +128,7 @@ class MainWindow(BackupActions, QMainWindow):
         self._build_areas()
         self._build_actions()
         self._build_status_bar()
+        self._watch_offline_door()
         self.apply_role()
 
         self.poll_timer = QTimer(self)
@@ -185,7 +186,7 @@ class MainWindow(BackupActions, QMainWindow):
             self.app, self.runner, self.settings,
             VerdictSounds(self.services.config.data_dir,
                           enabled=bool(self._setting("door/sounds", True))),
-            self,
+            self, door_front=self.services.door(),
         )  # fmt: skip
         self.door_view.kiosk_changed.connect(self.set_kiosk)
         self.door_view.door_mode_changed.connect(self.set_door_mode)
@@ -327,6 +328,23 @@ class MainWindow(BackupActions, QMainWindow):
         bar.addPermanentWidget(self.catch_up_progress)
         bar.addPermanentWidget(self.sync_label)
         bar.addPermanentWidget(self.store_label)
+
+    # -- an offline door (issue 18) ------------------------------------------------------
+    def _watch_offline_door(self) -> None:
+        """Send the door's queued scans in the background, and say in the status bar
+        while the shared store does not answer that sales, refunds and exchanges wait."""
+        self.offline_label = QLabel(self.tr(
+            "Offline: the door goes on; sales, refunds and exchanges need the server"
+        ), self)  # fmt: skip
+        self.offline_label.setObjectName("offlineLabel")
+        self.offline_label.hide()
+        self.statusBar().addPermanentWidget(self.offline_label)
+        watcher = self.door_view.offline_watcher
+        if watcher is not None:
+            watcher.changed.connect(lambda state: self.offline_label.setVisible(
+                bool(state.get("offline"))))  # fmt: skip
+            self.offline_label.setVisible(bool(watcher.state().get("offline")))
+        self.services.door().start_syncing()
 
     def _erase_targets(self) -> dict:
         """Where an erasure looks for copies of the store: the data folder and backup folders."""

@@ -43,6 +43,7 @@ from desktop.views.door.camera_panel import CameraDialog
 from desktop.views.door.door_lookup import DoorLookupDialog
 from desktop.views.door.door_mode import PinDialog
 from desktop.views.door.house_count import HouseCountCard, RecentScans
+from desktop.views.door.offline_banner import OfflineBanner, OfflineWatcher
 from desktop.views.door.verdict_panel import IDLE, VerdictPanel
 from desktop.views.forms import open_or_raise
 from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
@@ -52,6 +53,7 @@ from domain import loyalty
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from domain.ticket_codes import grouped, is_own_code
+from infrastructure.offline_door import OfflineDoor
 from projections import door
 from projections.runner import ReadModelRunner
 
@@ -107,10 +109,13 @@ class DoorView(QWidget):
         settings=None,
         sounds: VerdictSounds | None = None,
         parent: QWidget | None = None,
+        door_front: OfflineDoor | None = None,
     ):
         super().__init__(parent)
         self.setObjectName("doorView")
         self.app = app
+        #: scans go through the door's front when there is one (it decides offline)
+        self.door_front = door_front
         self.runner = runner
         self.settings = settings
         self.sounds = sounds or VerdictSounds(enabled=bool(setting(settings, "door/sounds")))
@@ -248,6 +253,7 @@ class DoorView(QWidget):
         layout.setContentsMargins(28, 20, 28, 20)
         layout.setSpacing(16)
         layout.addLayout(header)
+        self._build_offline_banner(layout)
         layout.addLayout(body, 1)
         layout.addWidget(self.undo_bar)
         layout.addLayout(manual)
@@ -256,6 +262,20 @@ class DoorView(QWidget):
         self.kiosk_shortcut.activated.connect(self.kiosk_button.toggle)
         self.leave_kiosk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.leave_kiosk_shortcut.activated.connect(lambda: self.set_kiosk(False))
+
+    def _build_offline_banner(self, layout: QVBoxLayout) -> None:
+        """The calm "offline — N scans waiting" note (only with a door front)."""
+        self.offline_banner = OfflineBanner(self)
+        layout.addWidget(self.offline_banner)
+        self.offline_watcher: OfflineWatcher | None = None
+        if self.door_front is not None:
+            self.offline_watcher = OfflineWatcher(self.door_front, self)
+            self.offline_watcher.changed.connect(self.offline_banner.set_state)
+            self.offline_banner.set_state(self.door_front.state())
+
+    def _scanning(self):
+        """What decides a scan: the door's front, else the application itself."""
+        return self.door_front if self.door_front is not None else self.app
 
     def _build_undo_bar(self) -> QFrame:
         bar = QFrame(self)
@@ -385,7 +405,7 @@ class DoorView(QWidget):
                 self.code_field.setText(text)  # nothing scanned is lost
             return None
         try:
-            result = self.app.scan(text, performance_id, self.door_name())
+            result = self._scanning().scan(text, performance_id, self.door_name())
         except HouselightsError as error:
             self._show_problem(str(error), text)
             return None
@@ -470,6 +490,11 @@ class DoorView(QWidget):
             if result.get("status") == "refunded":
                 return self.tr("REFUNDED"), self.tr("This ticket was refunded; it is not valid.")
             return self.tr("VOID"), self.tr("This ticket was exchanged for another one.")
+        if result.get("problem") == rules.NOT_KNOWN_HERE:
+            return self.tr("NOT KNOWN HERE YET"), self.tr(
+                "This door is offline, and the ticket may have been sold since: check by name "
+                "or ID."
+            )
         problems = {
             rules.CHECK_CODE: self.tr(
                 "One character is wrong: check the code and scan again, or type it in."
@@ -498,6 +523,8 @@ class DoorView(QWidget):
             if result.get("status") == "exchanged":
                 return self.tr("Ask for the new ticket, or send them to the box office.")
             return self.tr("Please send them to the box office; they will sort it out.")
+        if verdict == rules.UNKNOWN and result.get("problem") == rules.NOT_KNOWN_HERE:
+            return self.tr("Use “Find by name…”, or look at their confirmation email or ID.")
         if verdict == rules.UNKNOWN:
             return self.tr("Type the code from the ticket into the field below to try again.")
         return ""
@@ -584,6 +611,8 @@ class DoorView(QWidget):
         return open_or_raise(self, "camera_dialog", make)
 
     def shutdown(self) -> None:
+        if self.offline_watcher is not None:
+            self.offline_watcher.close()
         self.scanner.stop()
         if self.camera_dialog is not None:
             self.camera_dialog.close()
@@ -675,8 +704,9 @@ class DoorView(QWidget):
 
     def confirm_undo(self) -> None:
         try:
-            done = self.app.undo_admission(self._last_admitted or "", self.undo_reason.text(),
-                                           self.door_name())  # fmt: skip
+            done = self._scanning().undo_admission(self._last_admitted or "",
+                                                   self.undo_reason.text(),
+                                                   self.door_name())  # fmt: skip
         except HouselightsError as error:  # the reason typed stays in the field
             self.undo_error.setText(str(error))
             self.undo_error.show()

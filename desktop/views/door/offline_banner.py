@@ -1,0 +1,68 @@
+"""The door's calm note that it is deciding by itself: "Offline — 3 scans waiting".
+
+``OfflineWatcher`` hears the door's front (``infrastructure.offline_door``) on any
+thread and hands its state to the GUI thread; ``OfflineBanner`` shows it: hidden while
+the store answers and nothing waits, amber and quiet while offline (the door goes on
+scanning; sales, refunds and exchanges wait for the server), and "sending" while the
+queue drains.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+BANNER_QSS = """
+QLabel#offlineBanner { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px;
+                       color: #6b4a12; padding: 6px 12px; font-size: 11pt; }
+"""
+
+
+class OfflineWatcher(QObject):
+    """The door front's ``{"offline", "queued"}``, delivered on the GUI thread."""
+
+    changed = Signal(dict)
+    _heard_signal = Signal(dict)
+
+    def __init__(self, front, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.front = front
+        self._heard_signal.connect(self.changed, Qt.ConnectionType.QueuedConnection)
+        front.subscribe(self._heard)
+
+    def _heard(self, state: dict) -> None:
+        with contextlib.suppress(RuntimeError):  # the window is gone
+            self._heard_signal.emit(dict(state))
+
+    def state(self) -> dict:
+        return self.front.state()
+
+    def close(self) -> None:
+        self.front.unsubscribe(self._heard)
+
+
+class OfflineBanner(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("offlineBanner")
+        self.setStyleSheet(BANNER_QSS)
+        self.setWordWrap(True)
+        self.setAccessibleName(self.tr("Connection to the shared store"))
+        self.hide()
+
+    def set_state(self, state: dict) -> None:
+        queued = int(state.get("queued", 0))
+        if state.get("offline"):
+            self.setText(self.tr(
+                "Offline — {n} scans waiting. The door goes on checking tickets from its own "
+                "copy and sends the scans when the server answers again. Sales, refunds and "
+                "exchanges need the server and wait until then."
+            ).format(n=queued))  # fmt: skip
+            self.show()
+        elif queued:
+            self.setText(self.tr("Back online — sending {n} waiting scans…").format(n=queued))
+            self.show()
+        else:
+            self.hide()

@@ -1,0 +1,73 @@
+"""The door view on a shared store whose network goes away: it goes on deciding, says
+so calmly ("Offline — N scans waiting"), and sends the scans when the store is back.
+
+The workstation reaches the real PostgreSQL test server through a loopback proxy
+(``tests/door_proxy.py``) that drops its connections.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from PySide6.QtCore import Qt
+
+from domain.ticket_codes import ticket_id
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from tests.door_proxy import DROP, PASS, FlakyProxy
+
+
+@pytest.fixture
+def shared(tmp_path, postgres_db):
+    parts = urlsplit(postgres_db)
+    proxy = FlakyProxy(parts.hostname, parts.port)
+    office = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria",
+                       workstation="box-office")  # fmt: skip
+    door_ws = bootstrap(resolve(tmp_path / "door", store=proxy.url(postgres_db)),
+                        staff="usher", workstation="north-door")  # fmt: skip
+    yield office, door_ws, proxy
+    proxy.set_mode(PASS)
+    door_ws.close()
+    office.close()
+    proxy.close()
+
+
+def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, qtbot):
+    office, door_ws, proxy = shared
+    app = office.app
+    tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
+    show = app.schedule_performance(app.create_production("Tosca"), tonight, 100,
+                                    {"Adult": 3000})  # fmt: skip
+    ada = app.register_patron("Ada", "Lovelace")
+    code = app.sell_tickets(show, {"Adult": 1}, patron_id=ada)["codes"][0]
+    door_ws.runner.catch_up()
+    window = open_window(door_ws)
+    window.show_area("door")
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+    assert view.offline_banner.isHidden()
+
+    proxy.set_mode(DROP)
+    late = app.sell_tickets(show, {"Adult": 1})["codes"][0]  # this door cannot know it
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    assert view.panel.verdict == "admit" and view.panel.title_label.text() == "ADMIT"
+    assert view.last_result["offline"] is True
+    qtbot.waitUntil(view.offline_banner.isVisible)
+    assert view.offline_banner.text().startswith("Offline — 1 scans waiting.")
+    assert "Sales, refunds and exchanges need the server" in view.offline_banner.text()
+    assert window.offline_label.isVisible()
+
+    qtbot.keyClicks(view.code_field, late)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    assert view.panel.title_label.text() == "NOT KNOWN HERE YET"
+    assert "check by name or ID" in view.panel.detail_label.text()
+    qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 2 scans waiting."))
+
+    proxy.set_mode(PASS)  # the background sync sends both, in order
+    qtbot.waitUntil(view.offline_banner.isHidden, timeout=120_000)
+    assert not window.offline_label.isVisible()
+    assert app.store.get(ticket_id(code)).admitted_door == "Main door"
