@@ -29,7 +29,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import PersistenceError
+from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from domain.box_office import undo_reason
 from domain.door import clean_door, read_scan
@@ -205,17 +205,24 @@ class OfflineDoor:
             self._send(app, self.queue.pending(10_000, code=code))
 
     def _send(self, app, scans: list[dict]) -> tuple[int, int]:
-        sent = conflicts = 0
-        outcomes: list[tuple[str, str]] = []
+        """Send ``scans`` in order; returns (sent, conflicts). A chunk goes in one
+        transaction; if another door wrote one of its tickets meanwhile, nothing of it
+        was saved and it goes again scan by scan (each deciding on what is stored)."""
         try:
-            for scan in scans:
-                outcome = app.door.send_queued(scan)
-                outcomes.append((scan["id"], outcome))
-                sent += outcome != ALREADY_SENT
-                conflicts += outcome == CONFLICT
-        finally:
-            if outcomes:
-                self.queue.mark_sent(outcomes, datetime.now(tz=UTC).isoformat())
+            with app.store.batch(size=len(scans) + 1):
+                outcomes = [(scan["id"], app.door.send_queued(scan)) for scan in scans]
+        except IntegrityError:
+            outcomes = []
+            try:
+                for scan in scans:
+                    outcomes.append((scan["id"], app.door.send_queued(scan)))
+            finally:
+                if outcomes:
+                    self.queue.mark_sent(outcomes, datetime.now(tz=UTC).isoformat())
+        else:
+            self.queue.mark_sent(outcomes, datetime.now(tz=UTC).isoformat())
+        sent = sum(outcome != ALREADY_SENT for _, outcome in outcomes)
+        conflicts = sum(outcome == CONFLICT for _, outcome in outcomes)
         return sent, conflicts
 
     # -- the door's commands ------------------------------------------------------------
