@@ -15,6 +15,7 @@
     houselights duplicates --json     likely duplicate patrons, with the reasons
     houselights merge DUPLICATE SURVIVOR / houselights unmerge DUPLICATE
     houselights report attendance --json   sold, admitted, no-show rate per performance
+    houselights report double-entries --json   tickets used twice while a door was offline
     houselights report thank-yous --json   the thank-you queue and the share thanked in 7 days
     houselights report support --json      inquiries by weekday and hour, first-reply times
     houselights rota [--json]         who is on chat and phone duty (rota add/remove: a manager)
@@ -162,6 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
         "attendance", help="per performance started: tickets sold, admitted, no-show rate"
     )
     attendance.add_argument("--json", action="store_true")
+    doubles = which.add_parser(
+        "double-entries", help="tickets two people went in on while a door was offline"
+    )
+    doubles.add_argument("--performance", default=None, metavar="ID")
+    doubles.add_argument("--json", action="store_true")
     thanks = which.add_parser(
         "thank-yous", help="who waits for a thank-you, and the share thanked within 7 days"
     )
@@ -929,8 +935,27 @@ def cmd_report_thank_yous(args) -> int:
     return 0
 
 
+def cmd_report_double_entries(args) -> int:
+    """``[{"performance_id", "code", "first_door", "first_at", "first_workstation",
+    "second_door", "second_at", "second_workstation"}]``: the admission that stands
+    (the earliest) and the other one, for tickets used twice while a door was offline."""
+    from projections import door
+
+    rows = _read_models(args, lambda db: door.double_entries(db, args.performance))
+    if args.json:
+        print(json.dumps(rows))
+        return 0
+    for r in rows:
+        print(f"{r['code']}: {r['first_door']} at {_local(r['first_at'])}"
+              f" ({r['first_workstation']}), again at {r['second_door']}"
+              f" at {_local(r['second_at'])} ({r['second_workstation']})")  # fmt: skip
+    print(f"{len(rows)} double entr{'y' if len(rows) == 1 else 'ies'}")
+    return 0
+
+
 REPORT_COMMANDS = {
     "ladder": cmd_report_ladder,
+    "double-entries": cmd_report_double_entries,
     "attendance": cmd_report_attendance,
     "thank-yous": cmd_report_thank_yous,
     "support": lambda args: cmd_report_support(args, _services),
