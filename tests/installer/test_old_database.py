@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,31 @@ def test_new_events_in_an_old_database_are_version_2_beside_the_old_version_1(ol
            if topic == "domain.patron:Patron.Registered"]  # fmt: skip
     assert new[0]["class_version"] == Patron.Registered.class_version == 2
     assert new[0]["preferred_name"] == "Will"
+
+
+def test_an_admission_the_old_build_stored_reads_as_version_2_and_can_be_undone(old_data):
+    """``Ticket.Admitted`` version 1 (0.1.0) had no ``scan_id``: it reads as "" and the
+    ticket goes on (an undo, then a fresh admission carrying a door scan's id)."""
+    from domain.box_office import Ticket
+
+    copy = old_data / "events.sqlite"
+    services = bootstrap(resolve(old_data, ""), staff="maria", catch_up=True)
+    try:
+        app, db = services.app, services.runner.db()
+        (show,) = box_office.performances(db)
+        admitted = [t for t in door.ticket_holders(db, show["id"], "a") for t in t["tickets"]
+                    if t["admitted_door"]]  # fmt: skip
+        code = admitted[0]["code"]
+        ticket = app.store.get(uuid.UUID(door.ticket(db, code)["id"]))
+        assert isinstance(ticket, Ticket) and ticket.admitted and ticket.scan_ids == set()
+        app.undo_admission(code, "scanned the wrong ticket", "Main door")
+        result = app.scan(code, show["id"], "Main door", scan_id=str(uuid.uuid4()))
+        assert result["verdict"] == "admit"
+    finally:
+        services.close()
+    new = [json.loads(state) for _, _, topic, state in stored_events(copy)[EVENTS:]
+           if topic == "domain.box_office:Ticket.Admitted"]  # fmt: skip
+    assert new[0]["class_version"] == Ticket.Admitted.class_version == 2
+    old = [json.loads(state) for _, _, topic, state in stored_events(copy)[:EVENTS]
+           if topic == "domain.box_office:Ticket.Admitted"]  # fmt: skip
+    assert "scan_id" not in old[0]
