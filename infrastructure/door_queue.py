@@ -82,12 +82,17 @@ class DoorQueue:
                 "SELECT count(*) FROM queued_scans WHERE sent_at IS NULL"
             ).fetchone()[0]
 
-    def pending(self, limit: int = 100, code: str | None = None) -> list[dict]:
-        """The oldest scans waiting to be sent (of one ticket code, if given), in order."""
+    def pending(self, limit: int = 100, code: str | None = None,
+                performance_id: str | None = None) -> list[dict]:  # fmt: skip
+        """The oldest scans waiting to be sent (of one ticket code, or for one
+        performance, if given), in order."""
         where, params = "sent_at IS NULL", []
         if code is not None:
             where += " AND code = ?"
             params.append(code)
+        if performance_id is not None:
+            where += " AND performance_id = ?"
+            params.append(performance_id)
         with self._lock:
             rows = self._conn.execute(
                 f"SELECT {', '.join(FIELDS)} FROM queued_scans WHERE {where}"

@@ -33,7 +33,7 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 
 from domain.box_office import undo_reason
 from domain.door import clean_door, read_scan
-from domain.door_offline import check_undo_offline, decide_offline
+from domain.door_offline import admission_now, check_undo_offline, decide_offline
 from domain.door_service import ALREADY_SENT, CONFLICT, QUEUED_UNDO
 from domain.errors import HouselightsError, PerformanceNotFound
 from infrastructure.door_queue import DoorQueue
@@ -307,6 +307,45 @@ class OfflineDoor:
         self._changed()
         return {"code": ticket["code"], "performance_id": ticket["performance_id"],
                 "door": clean_door(door), "reason": why, "offline": True}  # fmt: skip
+
+    # -- what the door shows meanwhile ------------------------------------------------------
+    def house_count(self, db, performance_id: str) -> dict:
+        """``projections.door.house_count`` with this door's unsent admissions and undos
+        laid over it, so the count goes up at an offline door too (each ticket once)."""
+        count = door_model.house_count(db, performance_id)
+        queued = self.queue.pending(100_000, performance_id=performance_id) if self.shared else []
+        if not queued:
+            return count
+        doors = dict(count["doors"])
+        by_code: dict[str, list[dict]] = {}
+        for scan in queued:
+            by_code.setdefault(scan["code"], []).append(scan)
+        for code, scans in by_code.items():
+            ticket = door_model.ticket(db, code)
+            if ticket is None:
+                continue
+            before = ticket["admitted_door"] if ticket["admitted_at"] else ""
+            after = admission_now(ticket, scans)[1]
+            if before != after:
+                if before:
+                    doors[before] = doors.get(before, 0) - 1
+                if after:
+                    doors[after] = doors.get(after, 0) + 1
+        doors = {d: n for d, n in sorted(doors.items()) if n > 0}
+        return {**count, "admitted": sum(doors.values()), "doors": doors}
+
+    def recent_scans(self, db, performance_id: str, door: str, limit: int = 6) -> list[dict]:
+        """``projections.door.recent_scans`` at this door, its unsent scans first."""
+        stored = door_model.recent_scans(db, performance_id, door, limit=limit)
+        if not self.shared:
+            return stored
+        queued = [s for s in self.queue.pending(100_000, performance_id=performance_id)
+                  if s["door"] == door][-limit:]  # fmt: skip
+        waiting = [{"position": None, "door": s["door"], "code": s["code"],
+                    "verdict": "undone" if s["kind"] == QUEUED_UNDO else s["verdict"],
+                    "occurred_at": s["occurred_at"], "workstation": s["workstation"]}
+                   for s in reversed(queued)]  # fmt: skip
+        return (waiting + stored)[:limit]
 
     # -- sending the queue ------------------------------------------------------------
     def sync(self, timeout: float = SYNC_SECONDS) -> dict:

@@ -57,7 +57,10 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     assert view.panel.verdict == "admit" and view.panel.title_label.text() == "ADMIT"
     assert view.last_result["offline"] is True
     qtbot.waitUntil(view.offline_banner.isVisible)
-    assert view.offline_banner.text().startswith("Offline — 1 scans waiting.")
+    assert view.offline_banner.text().startswith("Offline — 1 scan waiting.")
+    # the house count and the latest scans count the unsent admission
+    qtbot.waitUntil(lambda: view.house.admitted_label.text() == "1")
+    assert view.house.door_counts() == {"Main door (here)": "1"}
     assert "Sales, refunds and exchanges need the server" in view.offline_banner.text()
     assert window.offline_label.isVisible()
 

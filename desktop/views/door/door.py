@@ -271,6 +271,7 @@ class DoorView(QWidget):
         if self.door_front is not None:
             self.offline_watcher = OfflineWatcher(self.door_front, self)
             self.offline_watcher.changed.connect(self.offline_banner.set_state)
+            self.offline_watcher.changed.connect(lambda _state: self._refresh_house())
             self.offline_banner.set_state(self.door_front.state())
 
     def _scanning(self):
@@ -734,9 +735,11 @@ class DoorView(QWidget):
         performance_id = self.performance_id()
         db = self.runner.db()
         empty = {"admitted": 0, "sold": 0, "capacity": 0, "doors": {}}
-        count = door.house_count(db, performance_id) if performance_id else empty
+        # an offline door counts and lists its unsent scans too (the front lays them over)
+        reads = self.door_front if self.door_front is not None else door
+        count = reads.house_count(db, performance_id) if performance_id else empty
         self.house.show_count(count, self.door_name())
-        scans = (door.recent_scans(db, performance_id, self.door_name(), limit=6)
+        scans = (reads.recent_scans(db, performance_id, self.door_name(), limit=6)
                  if performance_id else [])  # fmt: skip
         self.recent.show_scans(scans, self._verdict_names())
 

@@ -55,14 +55,18 @@ class OfflineBanner(QLabel):
     def set_state(self, state: dict) -> None:
         queued = int(state.get("queued", 0))
         if state.get("offline"):
-            self.setText(self.tr(
-                "Offline — {n} scans waiting. The door goes on checking tickets from its own "
-                "copy and sends the scans when the server answers again. Sales, refunds and "
-                "exchanges need the server and wait until then."
-            ).format(n=queued))  # fmt: skip
+            waiting = (self.tr("Offline — 1 scan waiting.") if queued == 1 else
+                       self.tr("Offline — {n} scans waiting.").format(n=queued))  # fmt: skip
+            self.setText(waiting + " " + self.tr(
+                "The door goes on checking tickets from its own copy and sends the scans when "
+                "the server answers again. Sales, refunds and exchanges need the server and "
+                "wait until then."
+            ))  # fmt: skip
             self.show()
         elif queued:
-            self.setText(self.tr("Back online — sending {n} waiting scans…").format(n=queued))
+            one = self.tr("Back online — sending 1 waiting scan…")
+            many = self.tr("Back online — sending {n} waiting scans…").format(n=queued)
+            self.setText(one if queued == 1 else many)
             self.show()
         else:
             self.hide()
