@@ -291,6 +291,17 @@ def cmd_rebuild(args) -> int:
     return 0
 
 
+def _shared_store_unreachable(args, error: BaseException) -> bool:
+    """Whether ``error`` is a shared (PostgreSQL) store not answering, not a damaged file."""
+    from eventsourcing.persistence import OperationalError
+
+    try:
+        config = resolve(args.data, args.store)
+    except StoreConfigError:
+        return False
+    return config.kind == "postgresql" and isinstance(error, OperationalError)
+
+
 def cmd_status(args) -> int:
     from projections import patron_directory
 
@@ -1039,6 +1050,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"houselights: {error}", file=sys.stderr)
         return 1
     except (sqlite3.DatabaseError, PersistenceError) as error:  # eventsourcing wraps sqlite3's
+        if _shared_store_unreachable(args, error):
+            print(f"houselights: the shared store does not answer ({error}). Nothing was "
+                  "changed. Check the network or the server. A door goes on checking tickets "
+                  "in (check-in), and houselights sync sends its scans later.",
+                  file=sys.stderr)  # fmt: skip
+            return 3
         damaged = damaged_store_message(args.data, args.store)
         if damaged:
             print(f"houselights: {damaged}", file=sys.stderr)

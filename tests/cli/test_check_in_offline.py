@@ -72,6 +72,9 @@ def test_check_in_with_the_store_gone_answers_from_the_door_and_sync_sends_it(
 
     status, failed = run(capsys, *door, "sync", "--json")  # still gone: nothing lost
     assert status == 1 and failed["left"] == 3 and failed["sent"] == 0
+    assert main([*door, "status"]) == 3
+    said = capsys.readouterr().err
+    assert "the shared store does not answer" in said and "could not be read" not in said
 
     proxy.set_mode(PASS)
     status, result = run(capsys, *door, "status", "--json")
