@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -154,7 +155,7 @@ class DoorService:
             try:
                 return self._send(scan, scan_id, kind, at, stamp, performance_id, door)
             except IntegrityError:
-                if kind == QUEUED_REFUSAL:  # the refusal's own id is stored: sent before
+                if self.store.exists(UUID(scan_id)):  # its own DoorScan is stored: sent before
                     return ALREADY_SENT
                 if attempt == SCAN_ATTEMPTS - 1:  # another door saved this ticket first
                     raise
@@ -172,8 +173,10 @@ class DoorService:
             self.store.commit(record)
             return SENT
         ticket = self._ticket(scan["code"])
-        if ticket is None:
-            raise TicketProblem(f"We have no ticket {scan['code']}; its queued scan waits.")
+        if ticket is None:  # gone from the store (restored from an older backup?): say so
+            self.store.commit(DoorScan.refused(scan["code"], UNKNOWN, performance_id, door,
+                                               stamp, scan_id))  # fmt: skip
+            return CONFLICT
         if ticket.knows_scan(scan_id):
             return ALREADY_SENT
         if kind == QUEUED_UNDO:

@@ -225,3 +225,31 @@ def test_the_queue_drains_by_itself_when_the_store_answers_again(office, worksta
     assert sum(r["sent"] for r in results) == 3
     assert front.state() == {"offline": False, "queued": 0}
     assert all(office.app.store.get(ticket_id(c)).admitted for c in codes)
+
+
+def test_a_queued_scan_sent_again_after_a_crash_is_recognised(office, workstation, proxies):
+    """The store took the scans but the door died before noting it: sending them again
+    (an admission, a refusal, the scanner firing twice) records nothing twice."""
+    show, _ada, (code, other) = evening(office, tickets=2)
+    order = office.app.sell_tickets(show, {"Adult": 1})
+    net = proxies()
+    door_ws = workstation("north-door", net)  # its copy holds all three tickets
+    net.set_mode(DROP)
+    office.app.refund_order(order["order_id"])  # refunded while the door is offline
+    front = door_ws.door()
+    front.scan(order["codes"][0], show, "North door", occurred_at=TONIGHT)
+    front.scan(code, show, "North door", occurred_at=TONIGHT)
+    front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(seconds=1))  # repeat
+    front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=1))  # refused
+    front.scan(other, show, "North door", occurred_at=TONIGHT)
+    scans = front.queue.pending(100)
+    assert [s["kind"] for s in scans] == ["admit", "admit", "refuse", "refuse", "admit"]
+    assert [s["verdict"] for s in scans] == ["admit", "admit", "repeat", "already_admitted",
+                                             "admit"]  # fmt: skip
+    net.set_mode(PASS)
+    # the refunded ticket's admission meets the refund: a conflict, recorded as refused
+    assert front.sync() == {"sent": 5, "conflicts": 1, "left": 0}
+    door_app = door_ws.app
+    assert [door_app.door.send_queued(s) for s in scans] == ["already"] * 5
+    assert stored_events(office.app, code) == ["Issued", "Admitted"]
+    assert stored_events(office.app, other) == ["Issued", "Admitted"]
