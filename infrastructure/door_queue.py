@@ -49,16 +49,31 @@ class DoorQueue:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False,
-                                     isolation_level=None)  # fmt: skip
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # every commit reaches the disk before the verdict is shown
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.executescript(SCHEMA)
+        self._open: sqlite3.Connection | None = None
+        with self._lock:
+            self._connection()
+
+    def _connection(self) -> sqlite3.Connection:
+        """The queue's connection, opened again if closed (a window refreshing late)."""
+        if self._open is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False,
+                                   isolation_level=None)  # fmt: skip
+            conn.execute("PRAGMA journal_mode=WAL")
+            # every commit reaches the disk before the verdict is shown
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.executescript(SCHEMA)
+            self._open = conn
+        return self._open
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._connection()
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            if self._open is not None:
+                self._open.close()
+                self._open = None
 
     def add(self, kind: str, code: str, performance_id: str, door: str, occurred_at: str, *,
             scanned: str = "", verdict: str = "", reason: str = "", workstation: str = "",
