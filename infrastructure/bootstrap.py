@@ -14,6 +14,7 @@ from domain.recording import RecordingContext
 from infrastructure import stored_ids
 from infrastructure.config import StoreConfig, resolve
 from infrastructure.erasure import store_redacted
+from infrastructure.shared_store import open_shared
 from projections import all_projections
 from projections.runner import ReadModelRunner
 
@@ -54,7 +55,13 @@ def bootstrap(
     """
     config = config or resolve()
     context = RecordingContext(staff=staff, workstation=workstation or socket.gethostname())
-    app = Houselights(env=config.eventsourcing_env(), context=context)
+    env = config.eventsourcing_env()
+    if config.kind == "postgresql":
+        # Several workstations may start at once: the schema is created once, locked.
+        app = open_shared(env, lambda opened: Houselights(env=opened, context=context))
+        env = {**env, "CREATE_TABLE": "false"}
+    else:
+        app = Houselights(env=env, context=context)
     stored_ids.install(app.store)
     runner = ReadModelRunner(
         app.recorder,
@@ -64,7 +71,7 @@ def bootstrap(
         batch_size=batch_size,
     )
     app.subscribe(runner.notify)
-    runner.side_store = (open_store, config.eventsourcing_env())
+    runner.side_store = (open_store, env)
     runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
     if catch_up:
         runner.catch_up()
