@@ -935,8 +935,10 @@ def _shared_store_message(args, error: BaseException) -> str | None:
     problem = describe_error(error, env)
     if problem is not None:
         return str(problem)
-    return (f"the server at {server_of(env)} reported an error ({error}). Nothing was "
-            "changed. Try again; if it keeps happening, ask whoever looks after the server.")
+    return (
+        f"the server at {server_of(env)} reported an error ({error}). Nothing was "
+        "changed. Try again; if it keeps happening, ask whoever looks after the server."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

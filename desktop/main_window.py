@@ -43,9 +43,9 @@ from desktop.areas import (  # noqa: F401 - the area keys, for callers of the wi
     areas_for,
 )
 from desktop.background import BackgroundRunner, run_with_progress
-from desktop.scanner import ScannerFilter
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
+from desktop.scanner import ScannerFilter
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office.box_office import BoxOfficeView
 from desktop.views.conversations.call_dialog import CallDialog
@@ -881,9 +881,8 @@ class MainWindow(BackupActions, QMainWindow):
         shown = grouped(reading.code) if is_own_code(reading.code) else reading.code
         modal = QApplication.activeModalWidget()
         if modal is not None:
-            self.show_message(self.tr("Ticket {code} scanned: close “{window}” first to "
-                                      "look it up.").format(code=shown,
-                                                            window=modal.windowTitle()))  # fmt: skip
+            text = self.tr("Ticket {code} scanned: close “{window}” first to look it up.")
+            self.show_message(text.format(code=shown, window=modal.windowTitle()))
             return None
         ticket = box_office.ticket(self.runner.db(), reading.code)
         if ticket is None:

@@ -52,6 +52,7 @@ BLOCKING_MODIFIERS = (
     | Qt.KeyboardModifier.MetaModifier
 )
 _KEY_PRESS, _KEY_RELEASE = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+_SHORTCUT_OVERRIDE = QEvent.Type.ShortcutOverride
 #: a terminated burst this short is still a machine, not a person
 MIN_TERMINATED = 3
 #: one slow gap is forgiven in a burst (the app was busy drawing the last verdict
@@ -127,6 +128,10 @@ class ScannerFilter(QObject):
         # Every event of the app passes here while the door is shown: leave fast.
         kind = event.type()
         if kind != _KEY_PRESS and kind != _KEY_RELEASE:
+            if kind == _SHORTCUT_OVERRIDE and self._held and self._is_command(event):
+                # Qt tries shortcuts (Ctrl+Enter saves a note) before the key press
+                # reaches this filter: what was held goes first, in order.
+                self._paused()
             return False
         if self._replaying or not obj.isWidgetType() or not self._in_scope(obj):
             return False
@@ -140,6 +145,16 @@ class ScannerFilter(QObject):
             self._releases[event.key()] -= 1
             return True
         return False
+
+    @staticmethod
+    def _is_command(event: QKeyEvent) -> bool:
+        """A key that is neither typing nor a scan's terminator: Ctrl+S, F8, Esc."""
+        key = event.key()
+        if key in MODIFIER_KEYS:
+            return False
+        if event.modifiers() & BLOCKING_MODIFIERS:
+            return True
+        return key not in TERMINATORS and not (event.text() and event.text().isprintable())
 
     def _in_scope(self, widget: QWidget) -> bool:
         if self.scope is None:

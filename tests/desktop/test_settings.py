@@ -190,8 +190,13 @@ def test_the_loyalty_thresholds_come_from_the_settings(ini):
 def test_internal_settings_are_marked_and_kept_off_the_screen(extra_settings):
     from desktop.settings import shown_settings
 
-    internal = {"ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash",
-                "door/mode"}
+    internal = {
+        "ui/geometry",
+        "ui/last_area",
+        "door/last_performance",
+        "door/pin_hash",
+        "door/mode",
+    }
     assert {s.key for s in SETTINGS.values() if s.internal} == internal
     declare("encryption/key_hash", "", str, "Hash of the key")  # not marked: its name says so
     declare("backup/password", "", str, "Password of the backup drive")

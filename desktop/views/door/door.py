@@ -9,9 +9,10 @@ not answered within ``NO_ANSWER_MS`` the panel says so. A verdict goes back to
 "Ready to scan" after ``door/verdict_seconds``. The door follows the night:
 when a performance starts within ``door/follow_hours`` and another is shown,
 it switches (or, right after a scan, offers the switch on F8); a ticket for
-another performance today offers the switch on F8 too. The verdict fills the screen in its own colour with its own
-sound, and on ADMIT a greeting cue says whom to welcome and how. The house
-count on the right follows every door, also other workstations' doors.
+another performance today offers the switch on F8 too. The verdict fills the
+screen in its own colour with its own sound, and on ADMIT a greeting cue says
+whom to welcome and how. The house count on the right follows every door,
+also other workstations' doors.
 
 The view calls ``app.scan`` and reads only the door read model
 (``projections.door``): no donor data, no patron records.
@@ -164,6 +165,8 @@ class DoorView(QWidget):
         self._pin_hash = str(setting(settings, "door/pin_hash"))
         self._performances: list[dict] | None = None
         self.thresholds = loyalty_thresholds(settings)
+        #: now, for following the night (tests set a fixed evening)
+        self.clock = lambda: datetime.now(tz=UTC)
         #: the window's scanner filter; on its own (tests, scripts) the door has its own
         self._own_scanner = scanner is None
         self.scanner = scanner or ScannerFilter(
@@ -374,6 +377,7 @@ class DoorView(QWidget):
             self.scanner.start()
         self.refresh()
         self.follow_the_night()
+        self.code_field.setFocus()  # typing a code by hand needs no click first
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt API)
         if self._own_scanner:
@@ -403,7 +407,7 @@ class DoorView(QWidget):
             return
         current = self.performance_id()
         self._performances = rows
-        now = datetime.now(tz=UTC)
+        now = self.clock()
         today = now.astimezone().date()
         self.performance_box.blockSignals(True)
         self.performance_box.clear()
@@ -557,8 +561,8 @@ class DoorView(QWidget):
         shown, or offer it (F8) when a scan was made in the last few minutes.
         Returns the performance switched to or offered (None: nothing to do)."""
         rows = self._performances or []
-        target = performance_to_follow(rows, now or datetime.now(tz=UTC), self.performance_id(),
-                                       int(setting(self.settings, "door/follow_hours")))  # fmt: skip
+        hours = int(setting(self.settings, "door/follow_hours"))
+        target = performance_to_follow(rows, now or self.clock(), self.performance_id(), hours)
         if target is None:
             return None
         if self._offer is not None and self._offer[0] == target:
@@ -641,9 +645,13 @@ class DoorView(QWidget):
             advice = self.tr("It is for today's {time} performance: press F8 to switch the "
                              "door to it and check the ticket in.").format(
                 time=local_moment(right["starts_at"], "HH:mm"))  # fmt: skip
-            self._show_offer(right["id"], result["code"], self.tr(
-                "This ticket is for {title} today at {time}. Switch the door to it?"
-            ).format(title=right["title"], time=local_moment(right["starts_at"], "HH:mm")))
+            self._show_offer(
+                right["id"],
+                result["code"],
+                self.tr(
+                    "This ticket is for {title} today at {time}. Switch the door to it?"
+                ).format(title=right["title"], time=local_moment(right["starts_at"], "HH:mm")),
+            )
         self.panel.show_verdict(verdict, title, detail, code_line,
                                 " ".join(p for p in (f"{title}.", detail, advice) if p),
                                 advice)  # fmt: skip
@@ -657,10 +665,9 @@ class DoorView(QWidget):
         self._hold_verdict()
         self.verdict_shown.emit(result)  # the house count follows when the read models do
 
-    @staticmethod
-    def _is_today(result: dict) -> bool:
+    def _is_today(self, result: dict) -> bool:
         starts = datetime.fromisoformat(result["right_performance"]["starts_at"])
-        return starts.astimezone().date() == datetime.now().astimezone().date()
+        return starts.astimezone().date() == self.clock().astimezone().date()
 
     def _words(self, result: dict) -> tuple[str, str]:
         verdict = result["verdict"]
