@@ -63,6 +63,14 @@ class CommandWriter(QObject):
         self._worker.finished.connect(self._finished, queued)
         self._thread.start()
         self._closed = False
+        app = QCoreApplication.instance()
+        if app is not None:  # a writer nobody shut down still stops with the app
+            app.aboutToQuit.connect(self._stop_thread)
+
+    def _stop_thread(self) -> None:
+        self._closed = True
+        self._thread.quit()
+        self._thread.wait()
 
     @property
     def pending(self) -> int:

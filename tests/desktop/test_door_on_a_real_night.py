@@ -156,7 +156,7 @@ def test_a_scan_at_the_box_office_never_presses_sell_and_brings_up_the_patron(
 
 
 # -- 3. a PIN typed quickly --------------------------------------------------------------
-@pytest.mark.parametrize("delay", [10, 12])
+@pytest.mark.parametrize("delay", [2, 10, 12], ids=["password-manager", "10ms", "12ms"])
 def test_a_pin_typed_quickly_is_a_pin_never_a_scan(window, services, night, qtbot, delay):
     window.show_area(DOOR)
     door = window.door_view

@@ -180,6 +180,7 @@ class DoorView(QWidget):
         self.writer = writer or CommandWriter(self)
         #: checks handed to the writer and not answered yet
         self.waiting = 0
+        self._refresh_after_verdict = False
         self._last_scan_at = float("-inf")
         self._offer: tuple[str, str] | None = None  # (performance id, code to check again)
         self.no_answer_timer = QTimer(self)
@@ -514,6 +515,12 @@ class DoorView(QWidget):
         self.show_result(result)
         if on_result is not None:
             on_result(result)
+        self._catch_up_screen()
+
+    def _catch_up_screen(self) -> None:
+        """After the last verdict in line: the refresh that waited for it."""
+        if not self.waiting and self._refresh_after_verdict:
+            QTimer.singleShot(0, self.refresh)
 
     def _check_failed(self, error: BaseException, text: str, scanned: bool, on_result) -> None:
         self._answer_arrived()
@@ -528,6 +535,7 @@ class DoorView(QWidget):
                 self.code_field.setText(text)
         if on_result is not None:
             on_result(None)
+        self._catch_up_screen()
 
     def _no_answer(self) -> None:
         """The store has not answered the scan in line: say so at once."""
@@ -943,7 +951,12 @@ class DoorView(QWidget):
 
     # -- read models ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """The read models changed (here or at another workstation)."""
+        """The read models changed (here or at another workstation). While a scan is
+        being checked its verdict goes first: the house count follows right after."""
+        if self.waiting:
+            self._refresh_after_verdict = True
+            return
+        self._refresh_after_verdict = False
         self.reload_performances()
         self._refresh_house()
 
