@@ -205,6 +205,8 @@ class MainWindow(BackupActions, QMainWindow):
                           enabled=bool(self._setting("door/sounds", True))),
             self, scanner=self.scanner, writer=self.writer,
         )  # fmt: skip
+        self._changed_after_verdict = False
+        self.door_view.settled.connect(self._door_settled)
         self.door_view.kiosk_changed.connect(self.set_kiosk)
         self.door_view.door_mode_changed.connect(self.set_door_mode)
         self.pages[DOOR] = self.door_view
@@ -622,14 +624,23 @@ class MainWindow(BackupActions, QMainWindow):
         """The runner wrote new rows: refresh the area on screen; the others when shown.
 
         At the door this keeps scans from reloading the patron list, the box office
-        and the reports nobody is looking at.
+        and the reports nobody is looking at; while a scan is being checked, the
+        refresh waits for its verdict (the writer's catch-up is what woke it).
         """
+        if self.door_view.waiting:
+            self._changed_after_verdict = True
+            return
+        self._changed_after_verdict = False
         self._stale = set(AREAS)
         self._refresh_shown_area()
         self.show_follow_up_badge()
         self.on_duty.refresh()
         if self.rota_dialog is not None and self.rota_dialog.isVisible():
             self.rota_dialog.refresh()
+
+    def _door_settled(self) -> None:
+        if self._changed_after_verdict:
+            QTimer.singleShot(0, self.read_models_changed)
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()

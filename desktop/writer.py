@@ -109,7 +109,6 @@ class CommandWriter(QObject):
         QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
         self.idle.disconnect(loop.quit)
-        QCoreApplication.processEvents()
         return not self._callbacks
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:

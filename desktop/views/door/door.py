@@ -112,6 +112,17 @@ def pick_performance(rows: list[dict], now: datetime, last_chosen: str = "") -> 
     return upcoming[0] if upcoming else rows[-1]["id"]
 
 
+def scan_and_greet(app, runner, thresholds, text: str, performance_id: str, door_name: str):
+    """On the writer worker: the check, then (on ADMIT) the greeting from the read models
+    the check's own catch-up has just written, so the GUI thread only paints."""
+    result = app.scan(text, performance_id, door_name)
+    if result["verdict"] == rules.ADMIT and result.get("patron_id"):
+        greeting = door_greeting(runner.db(), result["patron_id"], result["performance_id"],
+                                 thresholds)  # fmt: skip
+        result = {**result, "greeting": greeting}
+    return result
+
+
 def performance_to_follow(rows: list[dict], now: datetime, current: str | None,
                           hours: int) -> str | None:  # fmt: skip
     """The performance the door should be on now, when it is not the one shown.
@@ -137,6 +148,8 @@ class DoorView(QWidget):
     kiosk_changed = Signal(bool)
     #: volunteer door mode (door only until the PIN is typed) switched on or off
     door_mode_changed = Signal(bool)
+    #: every check handed to the writer has been answered (refreshes may follow)
+    settled = Signal()
 
     def __init__(
         self,
@@ -499,7 +512,8 @@ class DoorView(QWidget):
         if not self.no_answer_timer.isActive():
             self.no_answer_timer.start()
         return self.writer.submit(
-            self.app.scan, text, performance_id, self.door_name(),
+            scan_and_greet, self.app, self.runner, self.thresholds, text, performance_id,
+            self.door_name(),
             on_done=lambda result: self._answered(result, on_result),
             on_error=lambda error, _details: self._check_failed(error, text, scanned, on_result),
         )  # fmt: skip
@@ -519,8 +533,11 @@ class DoorView(QWidget):
 
     def _catch_up_screen(self) -> None:
         """After the last verdict in line: the refresh that waited for it."""
-        if not self.waiting and self._refresh_after_verdict:
+        if self.waiting:
+            return
+        if self._refresh_after_verdict:
             QTimer.singleShot(0, self.refresh)
+        self.settled.emit()
 
     def _check_failed(self, error: BaseException, text: str, scanned: bool, on_result) -> None:
         self._answer_arrived()
@@ -737,8 +754,10 @@ class DoorView(QWidget):
                 [self.tr("Enjoy the show!")], "", [],
             )  # fmt: skip
             return
-        g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
-                          self.thresholds)  # fmt: skip
+        g = result.get("greeting")  # worked out on the writer, next to its catch-up
+        if g is None:
+            g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
+                              self.thresholds)  # fmt: skip
         cues = []
         for cue in g.cues:
             if cue.kind == loyalty.FIRST_VISIT:
