@@ -8,10 +8,12 @@ performances, sales, a third of the tickets already scanned, subscriptions
 and donations for the greeting cues), the read models catch up, then the main
 window opens offscreen on the door of the busiest performance. Each scan is
 typed as a USB scanner does (the code's keys, then Enter) into the focused
-field; the time runs from the first key until the verdict panel has been
-painted with its verdict (and, on ADMIT, the greeting). The mix of codes is
-what a door sees: mostly valid tickets, some already admitted, some for
-another night, some unknown. Target: p99 under 40 ms.
+field; the window's scanner filter hands the burst to the door, which checks it
+on the writer worker (off the GUI thread); the time runs from the first key
+until the verdict has come back as a signal and the panel has been painted with
+it (and, on ADMIT, the greeting). The mix of codes is what a door sees: mostly
+valid tickets, some already admitted, some for another night, some unknown.
+Target (DESIGN.md): p99 under 20 ms.
 
 Not a test: nothing here asserts; the figures are printed for the reader.
 """
@@ -163,6 +165,7 @@ def scan_through_view(qt, view, tonight: str, fresh: list[str], admitted: list[s
         started, started_cpu = time.perf_counter(), time.process_time()
         QTest.keyClicks(field, code)
         QTest.keyClick(field, Qt.Key.Key_Return)
+        view.writer.wait_idle()  # the verdict came back from the writer worker
         view.panel.repaint()  # the verdict is on screen, not just decided
         elapsed = time.perf_counter() - started
         used = time.process_time() - started_cpu
@@ -230,7 +233,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\nScan to verdict on screen, {len(every):,} scans through the door view:")
             print(f"  p50 {ms(percentile(every, 0.5))}  p90 {ms(percentile(every, 0.9))}"
                   f"  p99 {ms(percentile(every, 0.99))}  max {ms(max(every))}"
-                  f"  (target p99 < 40 ms)")  # fmt: skip
+                  f"  (target p99 < 20 ms)")  # fmt: skip
             for verdict, values in sorted(timings.items()):
                 print(f"  {verdict:<18} n={len(values):>5}  p50 {ms(statistics.median(values))}"
                       f"  p99 {ms(percentile(values, 0.99))}")  # fmt: skip

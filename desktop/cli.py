@@ -44,6 +44,7 @@ from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_s
 from domain.errors import HouselightsError, UnreadableSalesFile
 from infrastructure.backups import DamagedStore
 from infrastructure.config import StoreConfigError, resolve
+from infrastructure.shared_store import ServerProblem
 
 
 def app_version() -> str:
@@ -1035,6 +1036,27 @@ COMMANDS = {
 }
 
 
+def _shared_store_message(args, error: BaseException) -> str | None:
+    """For a shared store, what went wrong with its server; never "restore a backup"."""
+    from infrastructure.config import postgres_env
+    from infrastructure.shared_store import describe_error, server_of
+
+    store = args.store if args.store is not None else os.environ.get("HOUSELIGHTS_STORE", "")
+    if not store or store.strip() in ("sqlite", "local"):
+        return None
+    try:
+        env = postgres_env(store.strip())
+    except StoreConfigError:
+        return None
+    problem = describe_error(error, env)
+    if problem is not None:
+        return str(problem)
+    return (
+        f"the server at {server_of(env)} reported an error ({error}). Nothing was "
+        "changed. Try again; if it keeps happening, ask whoever looks after the server."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = cmd_smoke if args.smoke else COMMANDS[args.command or "gui"]
@@ -1043,6 +1065,9 @@ def main(argv: list[str] | None = None) -> int:
     except StoreConfigError as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 2
+    except ServerProblem as error:  # the shared store's server: unreachable or refusing
+        print(f"houselights: {error}", file=sys.stderr)
+        return 4
     except DamagedStore as error:
         print(f"houselights: {error}", file=sys.stderr)
         return 3
@@ -1050,12 +1075,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"houselights: {error}", file=sys.stderr)
         return 1
     except (sqlite3.DatabaseError, PersistenceError) as error:  # eventsourcing wraps sqlite3's
-        if _shared_store_unreachable(args, error):
-            print(f"houselights: the shared store does not answer ({error}). Nothing was "
-                  "changed. Check the network or the server. A door goes on checking tickets "
-                  "in (check-in), and houselights sync sends its scans later.",
-                  file=sys.stderr)  # fmt: skip
-            return 3
+        shared = _shared_store_message(args, error)
+        if shared:
+            if _shared_store_unreachable(args, error):
+                shared += (" A door goes on checking tickets in (check-in), and houselights "
+                           "sync sends its scans later.")  # fmt: skip
+            print(f"houselights: {shared}", file=sys.stderr)
+            return 4
         damaged = damaged_store_message(args.data, args.store)
         if damaged:
             print(f"houselights: {damaged}", file=sys.stderr)

@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -44,6 +45,7 @@ from desktop.areas import (  # noqa: F401 - the area keys, for callers of the wi
 from desktop.background import BackgroundRunner, run_with_progress
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
+from desktop.scanner import ScannerFilter
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office.box_office import BoxOfficeView
 from desktop.views.conversations.call_dialog import CallDialog
@@ -66,6 +68,9 @@ from desktop.views.staff.audit import AuditView
 from desktop.views.staff.sign_in_dialog import SignInDialog
 from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
+from desktop.writer import CommandWriter
+from domain.door import may_become_own_code, read_scan
+from domain.ticket_codes import grouped, is_own_code, normalize_code
 
 DEFAULT_POLL_MS = 2000
 
@@ -111,6 +116,17 @@ class MainWindow(BackupActions, QMainWindow):
         self.resize(1240, 800)
 
         self.background = BackgroundRunner(self)
+        #: every command that writes (door scans first) runs here, off the GUI thread
+        self.writer = CommandWriter(self)
+        #: one scanner filter for the whole window: a scan never types into a field
+        self.scanner = ScannerFilter(
+            self, int(self._setting("door/scanner_gap_ms", 30)),
+            int(self._setting("door/scanner_min_length", 6)),
+        )  # fmt: skip
+        self.scanner.scope = self
+        self.scanner.claims = self.scan_claimed
+        self.scanner.may_be_scan = self.scan_may_continue
+        self.scanner.scanned.connect(self.take_scan)
         self.watcher = ReadModelWatcher(self.runner, self)
         self.watcher.changed.connect(self.read_models_changed)
         self._catch_up_task = None
@@ -141,6 +157,8 @@ class MainWindow(BackupActions, QMainWindow):
         self._start_backup_timer()
 
         self._restore()
+        if self.door_view.door_mode_remembered():
+            self.door_view.set_door_mode(True)  # quitting or a crash does not leave it
         self.patron_list.run_search()
         # The other areas load when first shown: start-up reads one screen's rows.
         self._stale = set(AREAS) - {PATRONS}
@@ -186,8 +204,10 @@ class MainWindow(BackupActions, QMainWindow):
             self.app, self.runner, self.settings,
             VerdictSounds(self.services.config.data_dir,
                           enabled=bool(self._setting("door/sounds", True))),
-            self, door_front=self.services.door(),
+            self, scanner=self.scanner, writer=self.writer, door_front=self.services.door(),
         )  # fmt: skip
+        self._changed_after_verdict = False
+        self.door_view.settled.connect(self._door_settled)
         self.door_view.kiosk_changed.connect(self.set_kiosk)
         self.door_view.door_mode_changed.connect(self.set_door_mode)
         self.pages[DOOR] = self.door_view
@@ -622,14 +642,23 @@ class MainWindow(BackupActions, QMainWindow):
         """The runner wrote new rows: refresh the area on screen; the others when shown.
 
         At the door this keeps scans from reloading the patron list, the box office
-        and the reports nobody is looking at.
+        and the reports nobody is looking at; while a scan is being checked, the
+        refresh waits for its verdict (the writer's catch-up is what woke it).
         """
+        if self.door_view.waiting:
+            self._changed_after_verdict = True
+            return
+        self._changed_after_verdict = False
         self._stale = set(AREAS)
         self._refresh_shown_area()
         self.show_follow_up_badge()
         self.on_duty.refresh()
         if self.rota_dialog is not None and self.rota_dialog.isVisible():
             self.rota_dialog.refresh()
+
+    def _door_settled(self) -> None:
+        if self._changed_after_verdict:
+            QTimer.singleShot(0, self.read_models_changed)
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()
@@ -819,6 +848,93 @@ class MainWindow(BackupActions, QMainWindow):
         return text
 
     # -- closing ---------------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.scanner.start()
+
+    # -- scans anywhere ----------------------------------------------------------------------
+    def _scans_to_door(self) -> bool:
+        if DOOR not in self.allowed_areas():
+            return False  # nobody signed in: no scan is taken
+        return self.door_mode or self.current_area() == DOOR
+
+    def scan_claimed(self, text: str) -> bool:
+        """Whether a scanner burst is a scan on the screen shown: on the door every burst
+        is (a garbled one says what was read); elsewhere a burst that reads as a ticket
+        (one of our codes, or another system's code we sold). Anything else is typing."""
+        if self._scans_to_door():
+            return True
+        if not self.allowed_areas():
+            return False
+        reading = read_scan(text)
+        if reading.looks_own:
+            return True
+        from projections import box_office
+
+        return reading.usable and box_office.ticket(self.runner.db(), reading.code) is not None
+
+    def scan_may_continue(self, text: str) -> bool:
+        """Whether keys typed so far can still become a scan on the screen shown (only
+        then are they held back): on the door always; elsewhere while they can still
+        grow into one of our codes or a code we sold."""
+        if self._scans_to_door():
+            return True
+        if not self.allowed_areas():
+            return False
+        if may_become_own_code(text):
+            return True
+        from projections import box_office
+
+        return box_office.ticket_code_starts_with(self.runner.db(), normalize_code(text))
+
+    def take_scan(self, text: str) -> None:
+        """A scan: on the Door it checks the ticket in; elsewhere it opens what the ticket
+        belongs to."""
+        if self._scans_to_door():
+            if DOOR in self.allowed_areas():
+                self.door_view.take_scan(text)
+            return
+        self.open_ticket(text)
+
+    def open_ticket(self, text: str) -> str | None:
+        """Away from the door: the ticket's holder with its order selected (an exchange,
+        a refund, a question), or, sold without a name, the ticket at the box office.
+        Returns what was opened: "patron", "box_office" or None."""
+        from projections import box_office
+
+        reading = read_scan(text)
+        if not reading.usable:
+            self.show_message(self.tr("Scanned {text}: {hint}").format(
+                text=reading.scanned, hint=reading.hint))  # fmt: skip
+            return None
+        shown = grouped(reading.code) if is_own_code(reading.code) else reading.code
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            text = self.tr("Ticket {code} scanned: close “{window}” first to look it up.")
+            self.show_message(text.format(code=shown, window=modal.windowTitle()))
+            return None
+        ticket = box_office.ticket(self.runner.db(), reading.code)
+        if ticket is None:
+            self.show_message(self.tr("Ticket {code} scanned: we have no ticket with this "
+                                      "code.").format(code=shown))  # fmt: skip
+            return None
+        if ticket.get("patron_id") and PATRONS in self.allowed_areas():
+            self.open_patron(ticket["patron_id"])
+            self.patron_page.purchases.select_order(ticket["order_id"])
+            self.show_message(self.tr("Ticket {code} scanned: its order is selected.").format(
+                code=shown))  # fmt: skip
+            return "patron"
+        if BOX_OFFICE in self.allowed_areas():
+            self.show_area(BOX_OFFICE)
+            self.box_office.refresh()
+            self.box_office.select_performance(ticket["performance_id"])
+            self.box_office.select_tickets([ticket["code"]])
+            self.box_office.ticket_table.setFocus()
+            self.show_message(self.tr("Ticket {code} scanned: sold without a name; it is "
+                                      "selected here.").format(code=shown))  # fmt: skip
+            return "box_office"
+        return None
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._save()
         self.shutdown()
@@ -828,6 +944,8 @@ class MainWindow(BackupActions, QMainWindow):
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
         self.backup_timer.stop()
+        self.scanner.stop()
+        self.writer.shutdown()  # the commands in line are recorded first
         self.watcher.close()
         self.door_view.shutdown()
         self.thank_yous.shutdown()

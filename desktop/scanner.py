@@ -12,6 +12,18 @@ back printable keys for a moment:
 * anything else is a person typing: the held keys are delivered, in order,
   to the widget they were meant for, so nothing typed is ever lost.
 
+Password and PIN fields (a line edit that hides what is typed) are never
+watched: their keys go straight to the field, are never held, never taken as
+a scan and never recorded, however fast they are typed.
+
+``claims(text)``, when set, decides whether a burst is a scan on the screen
+shown (the main window sets it: on the Door every burst is; elsewhere only a
+burst that reads as a ticket). A burst it declines is delivered as typing,
+its terminator included. ``may_be_scan(text)``, when set, says whether what
+was typed so far can still become such a scan: keys are held only while it
+can, so ordinary words typed on other screens reach their field at once (the
+rest of a declined burst goes straight through too).
+
 Key times come from the window system's time stamps where there are any, so
 a moment of the app being busy does not make a scanner look like a person.
 A burst that ends with a terminator is reported even when it is short or
@@ -27,7 +39,7 @@ from dataclasses import dataclass
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 MODIFIER_KEYS = (
@@ -40,6 +52,7 @@ BLOCKING_MODIFIERS = (
     | Qt.KeyboardModifier.MetaModifier
 )
 _KEY_PRESS, _KEY_RELEASE = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+_SHORTCUT_OVERRIDE = QEvent.Type.ShortcutOverride
 #: a terminated burst this short is still a machine, not a person
 MIN_TERMINATED = 3
 #: one slow gap is forgiven in a burst (the app was busy drawing the last verdict
@@ -74,6 +87,11 @@ class ScannerFilter(QObject):
         self._last_scan_widget: QWidget | None = None
         #: only keys typed into this widget's window (or its dialogs) are watched
         self.scope: QWidget | None = None
+        #: text -> whether this burst is a scan here (None: every burst is)
+        self.claims = None
+        #: text so far -> whether it can still become a scan here (None: always)
+        self.may_be_scan = None
+        self._declined_at: float | None = None
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
         self._pause.setInterval(max(90, 3 * max_gap_ms))
@@ -83,6 +101,11 @@ class ScannerFilter(QObject):
     @property
     def active(self) -> bool:
         return self._active
+
+    @property
+    def holding(self) -> bool:
+        """Keys are held back, not yet known to be a scan or typing."""
+        return bool(self._held)
 
     def configure(self, max_gap_ms: int, min_length: int) -> None:
         self.max_gap = max(1, max_gap_ms) / 1000
@@ -105,8 +128,16 @@ class ScannerFilter(QObject):
         # Every event of the app passes here while the door is shown: leave fast.
         kind = event.type()
         if kind != _KEY_PRESS and kind != _KEY_RELEASE:
+            if kind == _SHORTCUT_OVERRIDE and self._held and self._is_command(event):
+                # Qt tries shortcuts (Ctrl+Enter saves a note) before the key press
+                # reaches this filter: what was held goes first, in order.
+                self._paused()
             return False
         if self._replaying or not obj.isWidgetType() or not self._in_scope(obj):
+            return False
+        if is_secret(obj):  # a password or PIN: straight to the field, never held or read
+            if kind == _KEY_PRESS and self._held:
+                self._paused()  # what was held before it goes first
             return False
         if kind == _KEY_PRESS:
             return self._pressed(obj, event)
@@ -114,6 +145,16 @@ class ScannerFilter(QObject):
             self._releases[event.key()] -= 1
             return True
         return False
+
+    @staticmethod
+    def _is_command(event: QKeyEvent) -> bool:
+        """A key that is neither typing nor a scan's terminator: Ctrl+S, F8, Esc."""
+        key = event.key()
+        if key in MODIFIER_KEYS:
+            return False
+        if event.modifiers() & BLOCKING_MODIFIERS:
+            return True
+        return key not in TERMINATORS and not (event.text() and event.text().isprintable())
 
     def _in_scope(self, widget: QWidget) -> bool:
         if self.scope is None:
@@ -133,7 +174,7 @@ class ScannerFilter(QObject):
         now = self._moment(event)
         if key in TERMINATORS and not event.modifiers() & BLOCKING_MODIFIERS:
             if self._held:
-                if self._is_burst(now, MIN_TERMINATED):
+                if self._is_burst(now, MIN_TERMINATED) and self._claimed():
                     self._emit_scan(now)
                     self._swallow_release(key)
                     return True
@@ -149,6 +190,17 @@ class ScannerFilter(QObject):
         printable = bool(text) and not event.modifiers() & BLOCKING_MODIFIERS
         if event.isAutoRepeat() or not printable or (not self._held and not text.isprintable()):
             self._paused()  # held keys first, in order, then this one
+            return False
+        if self._declined_at is not None:
+            if now - self._declined_at <= self.max_gap:
+                self._declined_at = now  # the rest of a burst that is no scan here
+                return False
+            self._declined_at = None
+        if self.may_be_scan is not None and not self.may_be_scan(
+            "".join(k.text for k in self._held) + text
+        ):
+            self._deliver()  # held keys first, in order, then this one
+            self._declined_at = now
             return False
         self._held.append(HeldKey(widget, key, event.modifiers(), text, now))
         self._swallow_release(key)
@@ -173,10 +225,15 @@ class ScannerFilter(QObject):
         self._pause.stop()
         if not self._held:
             return
-        if self._is_burst(None, self.min_length):
+        if self._is_burst(None, self.min_length) and self._claimed():
             self._emit_scan(self._held[-1].at)
         else:
             self._deliver()
+
+    def _claimed(self) -> bool:
+        if self.claims is None:
+            return True
+        return bool(self.claims("".join(k.text for k in self._held)))
 
     def _emit_scan(self, now: float) -> None:
         self._pause.stop()
@@ -199,6 +256,11 @@ class ScannerFilter(QObject):
                     QApplication.sendEvent(k.widget, QKeyEvent(kind, k.key, k.modifiers, k.text))
         finally:
             self._replaying = False
+
+
+def is_secret(widget: QObject) -> bool:
+    """A field whose text is hidden as it is typed (a password, a PIN)."""
+    return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
 
 
 def _root(widget: QWidget) -> QWidget:

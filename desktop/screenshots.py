@@ -362,6 +362,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
                 ("unknown", codes["typo"]),
             ):
                 door_view.check(code, scanned=True)
+                door_view.writer.wait_idle()  # the verdict comes back from the writer
                 services.runner.catch_up()
                 shot(window, f"door-{name}")
             lookup = door_view.open_lookup()

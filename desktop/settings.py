@@ -187,6 +187,15 @@ declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst ca
 declare("door/sounds", True, bool, "Play a sound for each verdict at the door")
 declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode",
         hidden=True)  # fmt: skip
+declare("door/mode", False, bool,
+        "Volunteer door mode is on at this workstation (kept across quitting and restarts)",
+        hidden=True)  # fmt: skip
+declare("door/verdict_seconds", 6, int,
+        "Seconds a verdict stays on the door screen before it says Ready to scan again "
+        "(0: until the next scan)", minimum=0, maximum=600)  # fmt: skip
+declare("door/follow_hours", 4, int,
+        "The door switches to a performance starting within this many hours",
+        minimum=0, maximum=24)  # fmt: skip
 declare("backups/folder", "", str,
         "Where backups go (empty: the backups folder inside the data folder)")  # fmt: skip
 declare("backups/keep", 10, int, "How many automatic backups to keep (the oldest go)")

@@ -142,6 +142,16 @@ def read_scan(text: str) -> ScanReading:
     return ScanReading(shown, code)
 
 
+def may_become_own_code(text: str) -> bool:
+    """Whether what a scanner has typed so far can still grow into one of our codes
+    (once, or twice in one burst; AZERTY digits and lower case included)."""
+    for candidate in (text, text.translate(_AZERTY_DIGITS)):
+        code = normalize_code(candidate)
+        if len(code) <= 2 * CODE_LENGTH and all(c in ALPHABET for c in code):
+            return True
+    return False
+
+
 def _shaped_like_own(code: str) -> bool:
     return len(code) == CODE_LENGTH and sum(c in ALPHABET for c in code) >= CODE_LENGTH - 1
 

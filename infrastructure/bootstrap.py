@@ -17,6 +17,7 @@ from infrastructure.config import StoreConfig, resolve
 from infrastructure.door_queue import DoorQueue
 from infrastructure.erasure import store_redacted
 from infrastructure.offline_door import OfflineDoor, unreachable
+from infrastructure.shared_store import open_shared
 from projections import all_projections
 from projections.database import open_readmodels
 from projections.runner import ReadModelRunner
@@ -77,7 +78,13 @@ def bootstrap(
     """
     config = config or resolve()
     context = RecordingContext(staff=staff, workstation=workstation or socket.gethostname())
-    app = Houselights(env=config.eventsourcing_env(), context=context)
+    env = config.eventsourcing_env()
+    if config.kind == "postgresql":
+        # Several workstations may start at once: the schema is created once, locked.
+        app = open_shared(env, lambda opened: Houselights(env=opened, context=context))
+        env = {**env, "CREATE_TABLE": "false"}
+    else:
+        app = Houselights(env=env, context=context)
     stored_ids.install(app.store)
     runner = ReadModelRunner(
         app.recorder,
@@ -87,7 +94,7 @@ def bootstrap(
         batch_size=batch_size,
     )
     app.subscribe(runner.notify)
-    runner.side_store = (open_store, config.eventsourcing_env())
+    runner.side_store = (open_store, env)
     runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
     if catch_up:
         runner.catch_up()

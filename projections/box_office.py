@@ -416,6 +416,17 @@ def ticket(db: Database, code: str) -> dict | None:
     return found[0] if found else None
 
 
+def ticket_code_starts_with(db: Database, prefix: str) -> bool:
+    """Whether any ticket's code begins with ``prefix`` (one index seek)."""
+    if not prefix:
+        return True
+    found = db.conn.execute(
+        "SELECT 1 FROM bo_tickets WHERE code >= ? AND code < ? LIMIT 1",
+        (prefix, prefix + "\U0010ffff"),
+    ).fetchone()
+    return found is not None
+
+
 _ORDER_SELECT = (
     "SELECT o.order_id, o.performance_id, coalesce(p.title, '') AS title,"
     " coalesce(p.starts_at, '') AS starts_at, o.quantity, o.total_cents, o.refunded_cents,"

@@ -34,7 +34,8 @@ def test_a_ticket_screenshot_is_read_in_the_background_and_checked_in(door, tmp_
     assert door.scanner_hint.text() == "● Reading ticket.png…"
     with qtbot.waitSignal(task.finished, timeout=10000):
         pass
-    assert door.panel.verdict == "admit" and door.last_result["code"] == EXTERNAL
+    qtbot.waitUntil(lambda: door.panel.verdict == "admit")  # checked on the writer worker
+    assert door.last_result["code"] == EXTERNAL
     assert door.scanner_hint.text().startswith("● Scanner ready")
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
 
@@ -71,7 +72,7 @@ def test_without_zbar_the_door_says_what_to_install_and_still_checks_codes(
     assert dialog.isVisible() and dialog.message.text() == missing
     dialog.close()
     door.check(EXTERNAL)
-    assert door.panel.verdict == "admit"
+    qtbot.waitUntil(lambda: door.panel.verdict == "admit")
 
 
 def test_the_camera_window_says_why_it_cannot_film_or_reads_each_ticket_once(door, qtbot):

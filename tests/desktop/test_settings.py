@@ -44,6 +44,9 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "door/scanner_min_length": (6, int),
         "door/sounds": (True, bool),
         "door/pin_hash": ("", str),
+        "door/mode": (False, bool),
+        "door/verdict_seconds": (6, int),
+        "door/follow_hours": (4, int),
         "backups/folder": ("", str),
         "backups/keep": (10, int),
         "backups/daily": (True, bool),
@@ -187,7 +190,13 @@ def test_the_loyalty_thresholds_come_from_the_settings(ini):
 def test_internal_settings_are_marked_and_kept_off_the_screen(extra_settings):
     from desktop.settings import shown_settings
 
-    internal = {"ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash"}
+    internal = {
+        "ui/geometry",
+        "ui/last_area",
+        "door/last_performance",
+        "door/pin_hash",
+        "door/mode",
+    }
     assert {s.key for s in SETTINGS.values() if s.internal} == internal
     declare("encryption/key_hash", "", str, "Hash of the key")  # not marked: its name says so
     declare("backup/password", "", str, "Password of the backup drive")

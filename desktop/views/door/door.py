@@ -1,10 +1,18 @@
 """The door: scan, look, smile.
 
 A door volunteer chooses the performance (today's is preselected) and scans.
-A USB scanner works whichever widget has focus (``desktop.scanner``); codes
-can be typed too. The verdict fills the screen in its own colour with its own
-sound, and on ADMIT a greeting cue says whom to welcome and how. The house
-count on the right follows every door, also other workstations' doors.
+A USB scanner works whichever widget has focus (``desktop.scanner``: the main
+window's one filter hands the door every scan while it is shown); codes can
+be typed too. Each check runs on the writer worker (``desktop.writer``), never
+on the GUI thread: the verdict arrives as a signal, and when the server has
+not answered within ``NO_ANSWER_MS`` the panel says so. A verdict goes back to
+"Ready to scan" after ``door/verdict_seconds``. The door follows the night:
+when a performance starts within ``door/follow_hours`` and another is shown,
+it switches (or, right after a scan, offers the switch on F8); a ticket for
+another performance today offers the switch on F8 too. The verdict fills the
+screen in its own colour with its own sound, and on ADMIT a greeting cue says
+whom to welcome and how. The house count on the right follows every door,
+also other workstations' doors.
 
 The view calls ``app.scan`` and reads only the door read model
 (``projections.door``): no donor data, no patron records.
@@ -12,10 +20,11 @@ The view calls ``app.scan`` and reads only the door read model
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +57,7 @@ from desktop.views.door.verdict_panel import IDLE, VerdictPanel
 from desktop.views.forms import open_or_raise
 from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 from desktop.views.widgets import heading
+from desktop.writer import CommandWriter
 from domain import door as rules
 from domain import loyalty
 from domain.application import Houselights
@@ -58,6 +68,14 @@ from projections import door
 from projections.runner import ReadModelRunner
 
 PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
+#: no answer from the store after this long: the door says it is waiting for the server
+NO_ANSWER_MS = 300
+#: a performance that began less than this long ago is still the one at the door
+LATECOMERS = timedelta(hours=1)
+#: a scan this recent means a queue at the door: the switch is offered, not made
+QUIET_BEFORE_SWITCH_S = 5 * 60
+#: the door looks at the clock this often to follow the night
+FOLLOW_INTERVAL_MS = 60_000
 
 DOOR_QSS = """
 QWidget#doorView { background: #faf8f5; }
@@ -75,6 +93,8 @@ QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid #efeae3
 QLabel#scannerHint { color: #1b7a3a; font-weight: 600; }
 QFrame#undoBar { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px; }
 QFrame#undoBar QLabel { background: transparent; }
+QFrame#switchBar { background: #e8effa; border: 1px solid #2d5bb0; border-radius: 8px; }
+QFrame#switchBar QLabel { background: transparent; font-size: 12pt; }
 """
 
 
@@ -94,6 +114,36 @@ def pick_performance(rows: list[dict], now: datetime, last_chosen: str = "") -> 
     return upcoming[0] if upcoming else rows[-1]["id"]
 
 
+def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, door_name: str):
+    """On the writer worker: the check (through the door's front: the store, or this
+    door's own copy and queue when the store does not answer), then (on ADMIT) the
+    greeting from the read models, so the GUI thread only paints."""
+    result = front.scan(text, performance_id, door_name)
+    if result["verdict"] == rules.ADMIT and result.get("patron_id"):
+        greeting = door_greeting(runner.db(), result["patron_id"], result["performance_id"],
+                                 thresholds)  # fmt: skip
+        result = {**result, "greeting": greeting}
+    return result
+
+
+def performance_to_follow(rows: list[dict], now: datetime, current: str | None,
+                          hours: int) -> str | None:  # fmt: skip
+    """The performance the door should be on now, when it is not the one shown.
+
+    That is the earliest performance that starts within ``hours`` (or began less
+    than ``LATECOMERS`` ago), unless the one shown is itself in that window (a
+    volunteer may check in a later show on purpose). None: stay.
+    """
+    if hours <= 0:
+        return None
+    starts = {r["id"]: datetime.fromisoformat(r["starts_at"]) for r in rows}
+    window = [r["id"] for r in rows
+              if now - LATECOMERS <= starts[r["id"]] <= now + timedelta(hours=hours)]  # fmt: skip
+    if not window or current in window:
+        return None
+    return min(window, key=lambda i: starts[i])
+
+
 class DoorView(QWidget):
     #: the result of each scan, after it is on screen
     verdict_shown = Signal(dict)
@@ -101,6 +151,8 @@ class DoorView(QWidget):
     kiosk_changed = Signal(bool)
     #: volunteer door mode (door only until the PIN is typed) switched on or off
     door_mode_changed = Signal(bool)
+    #: every check handed to the writer has been answered (refreshes may follow)
+    settled = Signal()
 
     def __init__(
         self,
@@ -109,6 +161,8 @@ class DoorView(QWidget):
         settings=None,
         sounds: VerdictSounds | None = None,
         parent: QWidget | None = None,
+        scanner: ScannerFilter | None = None,
+        writer: CommandWriter | None = None,
         door_front: OfflineDoor | None = None,
     ):
         super().__init__(parent)
@@ -130,12 +184,35 @@ class DoorView(QWidget):
         self._pin_hash = str(setting(settings, "door/pin_hash"))
         self._performances: list[dict] | None = None
         self.thresholds = loyalty_thresholds(settings)
-        self.scanner = ScannerFilter(
+        #: now, for following the night (tests set a fixed evening)
+        self.clock = lambda: datetime.now(tz=UTC)
+        #: the window's scanner filter; on its own (tests, scripts) the door has its own
+        self._own_scanner = scanner is None
+        self.scanner = scanner or ScannerFilter(
             self, int(setting(settings, "door/scanner_gap_ms")),
             int(setting(settings, "door/scanner_min_length")),
         )  # fmt: skip
-        self.scanner.scope = self
-        self.scanner.scanned.connect(lambda text: self.check(text, scanned=True))
+        if self._own_scanner:
+            self.scanner.scope = self
+            self.scanner.scanned.connect(self.take_scan)
+        self._own_writer = writer is None
+        self.writer = writer or CommandWriter(self)
+        #: checks handed to the writer and not answered yet
+        self.waiting = 0
+        self._refresh_after_verdict = False
+        self._last_scan_at = float("-inf")
+        self._offer: tuple[str, str] | None = None  # (performance id, code to check again)
+        self.no_answer_timer = QTimer(self)
+        self.no_answer_timer.setSingleShot(True)
+        self.no_answer_timer.setInterval(NO_ANSWER_MS)
+        self.no_answer_timer.timeout.connect(self._no_answer)
+        self.verdict_timer = QTimer(self)
+        self.verdict_timer.setSingleShot(True)
+        self.verdict_timer.timeout.connect(self._verdict_expired)
+        self.follow_timer = QTimer(self)
+        self.follow_timer.setInterval(FOLLOW_INTERVAL_MS)
+        self.follow_timer.timeout.connect(lambda: self.follow_the_night())
+        self.follow_timer.start()
         if settings is not None:
             settings.changed.connect(self._setting_changed)
         self.setStyleSheet(DOOR_QSS)
@@ -153,6 +230,8 @@ class DoorView(QWidget):
             self.scanner.min_length = int(setting(self.settings, key))
         elif key == "door/sounds":
             self.sounds.enabled = bool(setting(self.settings, key))
+        elif key == "door/follow_hours":
+            self.follow_the_night()
 
     # -- building -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -248,6 +327,7 @@ class DoorView(QWidget):
         actions.addWidget(self.camera_button, 1, 1)
         side.addLayout(actions)
         self.undo_bar = self._build_undo_bar()
+        self.switch_bar = self._build_switch_bar()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 20, 28, 20)
@@ -255,6 +335,7 @@ class DoorView(QWidget):
         layout.addLayout(header)
         self._build_offline_banner(layout)
         layout.addLayout(body, 1)
+        layout.addWidget(self.switch_bar)
         layout.addWidget(self.undo_bar)
         layout.addLayout(manual)
 
@@ -262,6 +343,26 @@ class DoorView(QWidget):
         self.kiosk_shortcut.activated.connect(self.kiosk_button.toggle)
         self.leave_kiosk_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self.leave_kiosk_shortcut.activated.connect(lambda: self.set_kiosk(False))
+        self.switch_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), self)
+        self.switch_shortcut.activated.connect(self.accept_switch)
+
+    def _build_switch_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("switchBar")
+        self.switch_label = QLabel(bar)
+        self.switch_label.setWordWrap(True)
+        self.switch_button = QPushButton(self.tr("Switch (F8)"), bar)
+        self.switch_button.setObjectName("primaryButton")
+        self.switch_button.clicked.connect(self.accept_switch)
+        stay = QPushButton(self.tr("Stay"), bar)
+        stay.clicked.connect(self.decline_switch)
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.addWidget(self.switch_label, 1)
+        row.addWidget(self.switch_button)
+        row.addWidget(stay)
+        bar.hide()
+        return bar
 
     def _build_offline_banner(self, layout: QVBoxLayout) -> None:
         """The calm "offline — N scans waiting" note (only with a door front)."""
@@ -308,12 +409,24 @@ class DoorView(QWidget):
     # -- showing and hiding: the scanner listens only while the door is shown ------------
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
-        self.scanner.start()
+        if self._own_scanner:
+            self.scanner.start()
         self.refresh()
+        self.follow_the_night()
+        self.code_field.setFocus()  # typing a code by hand needs no click first
 
     def hideEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        self.scanner.stop()
+        if self._own_scanner:
+            self.scanner.stop()
         super().hideEvent(event)
+
+    def take_scan(self, text: str) -> None:
+        """A scanner burst while the door is shown: dialogs opened at the door close
+        (they would hide the verdict; what they were for can wait), then the check."""
+        for dialog in (self.lookup_dialog, self.pin_dialog):
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+        self.check(text, scanned=True)
 
     # -- performance and door ---------------------------------------------------------------
     def performance_id(self) -> str | None:
@@ -330,7 +443,7 @@ class DoorView(QWidget):
             return
         current = self.performance_id()
         self._performances = rows
-        now = datetime.now(tz=UTC)
+        now = self.clock()
         today = now.astimezone().date()
         self.performance_box.blockSignals(True)
         self.performance_box.clear()
@@ -353,6 +466,8 @@ class DoorView(QWidget):
         if self.performance_id() != current:
             self.show_ready()
         self._refresh_house()
+        if current is not None:
+            self.follow_the_night()  # tonight's performance may just have been scheduled
 
     def choose_performance(self, performance_id: str) -> None:
         index = self.performance_box.findData(performance_id)
@@ -362,6 +477,7 @@ class DoorView(QWidget):
     def _performance_chosen(self, _index: int) -> None:
         if self.settings is not None and self.performance_id():
             self.settings.set("door/last_performance", self.performance_id())
+        self._hide_offer()
         self.show_ready()
         self._refresh_house()
 
@@ -391,37 +507,148 @@ class DoorView(QWidget):
         if not text.strip():
             self.code_field.setFocus()
             return
-        result = self.check(text)
+        self.check(text, on_result=lambda result: self._typed_answered(text, result))
+
+    def _typed_answered(self, text: str, result: dict | None) -> None:
+        if self.code_field.text() != text:
+            return  # something else was typed meanwhile: leave it
         if result is not None and result["verdict"] != rules.UNKNOWN:
             self.code_field.clear()
         else:  # keep what was typed so it can be corrected
             self.code_field.selectAll()
 
-    def check(self, text: str, scanned: bool = False) -> dict | None:
-        """Check a code in for the chosen performance and show the verdict."""
+    def check(self, text: str, scanned: bool = False, on_result=None) -> int | None:
+        """Check a code in for the chosen performance on the writer worker; the verdict
+        is shown when it comes back (``verdict_shown``), then ``on_result(result or
+        None)`` runs. Returns the writer's job number (None: nothing was sent)."""
         performance_id = self.performance_id()
         if not performance_id:
             self._show_problem(self.tr("Choose a performance first"), text)
             if scanned:
                 self.code_field.setText(text)  # nothing scanned is lost
+            if on_result is not None:
+                on_result(None)
             return None
-        try:
-            result = self._scanning().scan(text, performance_id, self.door_name())
-        except HouselightsError as error:
+        self._last_scan_at = time.monotonic()
+        self.waiting += 1
+        if not self.no_answer_timer.isActive():
+            self.no_answer_timer.start()
+        return self.writer.submit(
+            scan_and_greet, self._scanning(), self.runner, self.thresholds, text, performance_id,
+            self.door_name(),
+            on_done=lambda result: self._answered(result, on_result),
+            on_error=lambda error, _details: self._check_failed(error, text, scanned, on_result),
+        )  # fmt: skip
+
+    def _answer_arrived(self) -> None:
+        self.waiting = max(0, self.waiting - 1)
+        self.no_answer_timer.stop()
+        if self.waiting:  # the next scan in line gets its own time to answer
+            self.no_answer_timer.start()
+
+    def _answered(self, result: dict, on_result) -> None:
+        self._answer_arrived()
+        self.show_result(result)
+        if on_result is not None:
+            on_result(result)
+        self._catch_up_screen()
+
+    def _catch_up_screen(self) -> None:
+        """After the last verdict in line: the refresh that waited for it."""
+        if self.waiting:
+            return
+        if self._refresh_after_verdict:
+            QTimer.singleShot(0, self.refresh)
+        self.settled.emit()
+
+    def _check_failed(self, error: BaseException, text: str, scanned: bool, on_result) -> None:
+        self._answer_arrived()
+        if isinstance(error, HouselightsError):
             self._show_problem(str(error), text)
-            return None
-        except Exception as error:  # noqa: BLE001 - the store went away: say so, keep the code
+        else:  # the store went away: say so, keep the code
             self._show_problem(
                 self.tr("The scan could not be recorded ({error}). Check the connection and "
                         "scan again.").format(error=error), text,
             )  # fmt: skip
             if scanned:
                 self.code_field.setText(text)
+        if on_result is not None:
+            on_result(None)
+        self._catch_up_screen()
+
+    def _no_answer(self) -> None:
+        """The store has not answered the scan in line: say so at once."""
+        if not self.waiting:
+            return
+        title = self.tr("No connection")
+        detail = self.tr("The server has not answered yet. Do not let them in until "
+                         "the verdict appears.")  # fmt: skip
+        advice = self.tr("The verdict appears here as soon as the server answers. If this "
+                         "lasts, call the box office.")  # fmt: skip
+        self.verdict_timer.stop()
+        self.panel.show_verdict("problem", title, detail, "", f"{title}. {detail}", advice)
+        self.last_result = {"verdict": "no_connection", "waiting": self.waiting}
+        self.verdict_shown.emit(self.last_result)
+
+    def _verdict_expired(self) -> None:
+        if self.waiting or self.undo_bar.isVisible():
+            return  # a verdict is on its way, or the volunteer is undoing one
+        self.show_ready()
+
+    def _hold_verdict(self) -> None:
+        """Back to Ready to scan after ``door/verdict_seconds`` (0: until the next scan)."""
+        seconds = int(setting(self.settings, "door/verdict_seconds"))
+        self.verdict_timer.stop()
+        if seconds > 0:
+            self.verdict_timer.start(seconds * 1000)
+
+    # -- following the night ---------------------------------------------------------------
+    def follow_the_night(self, now: datetime | None = None) -> str | None:
+        """Switch to the performance starting within ``door/follow_hours`` when another is
+        shown, or offer it (F8) when a scan was made in the last few minutes.
+        Returns the performance switched to or offered (None: nothing to do)."""
+        rows = self._performances or []
+        hours = int(setting(self.settings, "door/follow_hours"))
+        target = performance_to_follow(rows, now or self.clock(), self.performance_id(), hours)
+        if target is None:
             return None
-        self.show_result(result)
-        return result
+        if self._offer is not None and self._offer[0] == target:
+            return target  # already offered
+        if time.monotonic() - self._last_scan_at < QUIET_BEFORE_SWITCH_S or self.waiting:
+            row = next(r for r in rows if r["id"] == target)
+            self._show_offer(target, "", self.tr(
+                "{title} starts at {time}. Switch the door to it?"
+            ).format(title=row["title"], time=local_moment(row["starts_at"], "HH:mm")))  # fmt: skip
+            return target
+        self.choose_performance(target)
+        return target
+
+    def _show_offer(self, performance_id: str, code: str, text: str) -> None:
+        self._offer = (performance_id, code)
+        self.switch_label.setText(text)
+        self.switch_bar.show()
+
+    def _hide_offer(self) -> None:
+        self._offer = None
+        self.switch_bar.hide()
+
+    def accept_switch(self) -> None:
+        """F8: the door switches to the offered performance (and checks the ticket
+        that asked for it in again)."""
+        if self._offer is None:
+            return
+        performance_id, code = self._offer
+        self._hide_offer()
+        self.choose_performance(performance_id)
+        if code:
+            self.check(code, scanned=True)
+
+    def decline_switch(self) -> None:
+        self._hide_offer()
+        self.code_field.setFocus()
 
     def show_ready(self) -> None:
+        self.verdict_timer.stop()
         self.last_result = None
         if self.performance_id():
             self.panel.show_verdict(
@@ -446,6 +673,7 @@ class DoorView(QWidget):
                                 self.tr("Read: {text}").format(text=shown), message)  # fmt: skip
         self.sounds.play(rules.UNKNOWN)
         self.last_result = {"verdict": "problem", "message": message, "scanned": shown}
+        self._hold_verdict()
         self.verdict_shown.emit(self.last_result)
 
     def show_result(self, result: dict) -> None:
@@ -459,6 +687,18 @@ class DoorView(QWidget):
             code_line = self.tr("Ticket {code}").format(code=result["code"])
         code_line += "   ·   " + local_moment(result["at"], "HH:mm:ss")
         advice = self._advice(result)
+        if verdict == rules.WRONG_PERFORMANCE and self._is_today(result):
+            right = result["right_performance"]
+            advice = self.tr("It is for today's {time} performance: press F8 to switch the "
+                             "door to it and check the ticket in.").format(
+                time=local_moment(right["starts_at"], "HH:mm"))  # fmt: skip
+            self._show_offer(
+                right["id"],
+                result["code"],
+                self.tr(
+                    "This ticket is for {title} today at {time}. Switch the door to it?"
+                ).format(title=right["title"], time=local_moment(right["starts_at"], "HH:mm")),
+            )
         self.panel.show_verdict(verdict, title, detail, code_line,
                                 " ".join(p for p in (f"{title}.", detail, advice) if p),
                                 advice)  # fmt: skip
@@ -469,7 +709,12 @@ class DoorView(QWidget):
             self._last_admitted = result["code"]
             self.undo_button.setEnabled(True)
         self.last_result = result
+        self._hold_verdict()
         self.verdict_shown.emit(result)  # the house count follows when the read models do
+
+    def _is_today(self, result: dict) -> bool:
+        starts = datetime.fromisoformat(result["right_performance"]["starts_at"])
+        return starts.astimezone().date() == self.clock().astimezone().date()
 
     def _words(self, result: dict) -> tuple[str, str]:
         verdict = result["verdict"]
@@ -538,8 +783,10 @@ class DoorView(QWidget):
                 [self.tr("Enjoy the show!")], "", [],
             )  # fmt: skip
             return
-        g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
-                          self.thresholds)  # fmt: skip
+        g = result.get("greeting")  # worked out on the writer, next to its catch-up
+        if g is None:
+            g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
+                              self.thresholds)  # fmt: skip
         cues = []
         for cue in g.cues:
             if cue.kind == loyalty.FIRST_VISIT:
@@ -614,9 +861,14 @@ class DoorView(QWidget):
     def shutdown(self) -> None:
         if self.offline_watcher is not None:
             self.offline_watcher.close()
-        self.scanner.stop()
+        if self._own_scanner:
+            self.scanner.stop()
+        self.follow_timer.stop()
+        self.verdict_timer.stop()
         if self.camera_dialog is not None:
             self.camera_dialog.close()
+        if self._own_writer:
+            self.writer.shutdown()  # the scans in line are recorded first
         self.background.shutdown()
 
     # -- volunteer door mode ---------------------------------------------------------------
@@ -655,8 +907,17 @@ class DoorView(QWidget):
                 self.settings.set("door/pin_hash", pin_hash)
         self.set_door_mode(not self.door_mode)
 
+    def door_mode_remembered(self) -> bool:
+        """Door mode was on when this workstation last closed (or was killed), and it
+        can still be left only with the PIN or a staff password."""
+        if not bool(setting(self.settings, "door/mode")):
+            return False
+        return bool(self._pin_hash) or self.app.accounts_exist()
+
     def set_door_mode(self, on: bool) -> None:
         self.door_mode = on
+        if self.settings is not None and bool(self.settings.get("door/mode")) != on:
+            self.settings.set("door/mode", on)  # written at once: a crash keeps it
         leave = (self.tr("Leave door mode (staff sign-in)…") if self.app.accounts_exist()
                  else self.tr("Leave door mode (PIN)…"))  # fmt: skip
         self.door_mode_button.setText(leave if on else self.tr("Door mode…"))
@@ -676,16 +937,25 @@ class DoorView(QWidget):
         dialog.open()
         return dialog
 
-    def admit_codes(self, codes: list[str]) -> list[dict]:
-        """Check in each ticket of someone found by name; the panel shows the last one."""
-        results = [r for r in (self.check(code) for code in codes) if r is not None]
-        admitted = sum(r["verdict"] == rules.ADMIT for r in results)
-        if len(results) > 1 and self.last_result is not None:
-            self.panel.detail_label.setText(
-                self.tr("{admitted} of {count} tickets admitted, found by name.").format(
-                    admitted=admitted, count=len(results))
-            )  # fmt: skip
-        return results
+    def admit_codes(self, codes: list[str]) -> list[int]:
+        """Check in each ticket of someone found by name; the panel shows the last one
+        and, for several, how many were admitted. Returns the writer's job numbers."""
+        results: list[dict | None] = []
+
+        def answered(result: dict | None) -> None:
+            results.append(result)
+            if len(results) < len(codes):
+                return
+            done = [r for r in results if r is not None]
+            admitted = sum(r["verdict"] == rules.ADMIT for r in done)
+            if len(done) > 1 and self.last_result is not None:
+                self.panel.detail_label.setText(
+                    self.tr("{admitted} of {count} tickets admitted, found by name.").format(
+                        admitted=admitted, count=len(done))
+                )  # fmt: skip
+
+        return [job for job in (self.check(code, on_result=answered) for code in codes)
+                if job is not None]  # fmt: skip
 
     # -- undoing an admission made by mistake ----------------------------------------------
     def ask_undo(self) -> None:
@@ -703,15 +973,18 @@ class DoorView(QWidget):
         self.undo_reason.clear()
         self.code_field.setFocus()
 
-    def confirm_undo(self) -> None:
-        try:
-            done = self._scanning().undo_admission(self._last_admitted or "",
-                                                   self.undo_reason.text(),
-                                                   self.door_name())  # fmt: skip
-        except HouselightsError as error:  # the reason typed stays in the field
-            self.undo_error.setText(str(error))
-            self.undo_error.show()
-            return
+    def confirm_undo(self) -> int:
+        """Undo on the writer worker; returns its job number."""
+        return self.writer.submit(
+            self._scanning().undo_admission, self._last_admitted or "", self.undo_reason.text(),
+            self.door_name(), on_done=self._undone, on_error=self._undo_failed,
+        )  # fmt: skip
+
+    def _undo_failed(self, error: BaseException, _details: str = "") -> None:
+        self.undo_error.setText(str(error))  # the reason typed stays in the field
+        self.undo_error.show()
+
+    def _undone(self, done: dict) -> None:
         self._last_admitted = None
         self.undo_button.setEnabled(False)
         self.cancel_undo()
@@ -723,11 +996,17 @@ class DoorView(QWidget):
             self.tr("The admission of ticket {code} was undone.").format(code=shown),
         )  # fmt: skip
         self.last_result = {"verdict": "undone", **done}
+        self._hold_verdict()
         self.verdict_shown.emit(self.last_result)
 
     # -- read models ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """The read models changed (here or at another workstation)."""
+        """The read models changed (here or at another workstation). While a scan is
+        being checked its verdict goes first: the house count follows right after."""
+        if self.waiting:
+            self._refresh_after_verdict = True
+            return
+        self._refresh_after_verdict = False
         self.reload_performances()
         self._refresh_house()
 

@@ -1,0 +1,121 @@
+"""The one writer worker: commands run off the GUI thread, one after another.
+
+A door scan (and any other command handed to it) is a call on the
+application service that writes to the event store, and then brings this
+workstation's read models up to date. With a slow or unreachable PostgreSQL
+server that can take seconds; on the GUI thread it would freeze the screen.
+``CommandWriter.submit(fn, *args, on_done=..., on_error=...)`` queues
+``fn(*args)`` on one long-lived ``QThread``; commands run in the order they
+were submitted (the door's verdicts come back in scan order) and their
+results arrive as queued signals, on the GUI thread.
+
+``pending`` says how many commands are queued or running; ``idle`` is emitted
+when the queue has run dry (scripts and the benchmark wait for it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer, Signal
+
+
+class _Worker(QObject):
+    """Lives on the writer thread; runs each job it is handed."""
+
+    finished = Signal(int, bool, object, str)  # job, ok, result or error, traceback
+
+    def run(self, job: int, fn: Callable, args: tuple, kwargs: dict) -> None:
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as error:  # delivered to the GUI, never lost
+            logging.getLogger("houselights").warning(
+                "Command %s failed", getattr(fn, "__name__", fn), exc_info=True
+            )
+            self.finished.emit(job, False, error, traceback.format_exc())
+        else:
+            self.finished.emit(job, True, result, "")
+
+
+class CommandWriter(QObject):
+    """Runs commands on one worker thread, in order; callbacks on the GUI thread."""
+
+    _run = Signal(int, object, object, object)
+    #: a command finished: (job number, its result or error)
+    done = Signal(int, object)
+    #: nothing queued or running any more
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None, name: str = "houselights-writer"):
+        super().__init__(parent)
+        self._numbers = itertools.count(1)
+        self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._thread = QThread()
+        self._thread.setObjectName(name)
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._run.connect(self._worker.run, queued)
+        self._worker.finished.connect(self._finished, queued)
+        self._thread.start()
+        self._closed = False
+        app = QCoreApplication.instance()
+        if app is not None:  # a writer nobody shut down still stops with the app
+            app.aboutToQuit.connect(self._stop_thread)
+
+    def _stop_thread(self) -> None:
+        self._closed = True
+        self._thread.quit()
+        self._thread.wait()
+
+    @property
+    def pending(self) -> int:
+        return len(self._callbacks)
+
+    def submit(self, fn: Callable, *args: Any, on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[BaseException, str], None] | None = None,
+               **kwargs: Any) -> int:  # fmt: skip
+        """Queue ``fn(*args, **kwargs)`` on the writer thread; returns the job number."""
+        if self._closed:
+            raise RuntimeError("the writer is shut down")
+        job = next(self._numbers)
+        self._callbacks[job] = (on_done, on_error)
+        self._run.emit(job, fn, args, kwargs)
+        return job
+
+    def _finished(self, job: int, ok: bool, payload: object, details: str) -> None:
+        on_done, on_error = self._callbacks.pop(job, (None, None))
+        try:
+            if ok and on_done is not None:
+                on_done(payload)
+            elif not ok and on_error is not None:
+                on_error(payload, details)
+            self.done.emit(job, payload)
+        finally:
+            if not self._callbacks:
+                self.idle.emit()
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool:
+        """Process events until every queued command has been answered (scripts,
+        benchmarks, closing); True unless the timeout passed."""
+        if not self._callbacks:
+            return True
+        loop = QEventLoop()
+        self.idle.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.idle.disconnect(loop.quit)
+        return not self._callbacks
+
+    def shutdown(self, timeout_ms: int = 30000) -> bool:
+        """Finish the queued commands (nothing recorded is dropped), then stop the thread."""
+        if self._closed:
+            return True
+        answered = self.wait_idle(timeout_ms)
+        self._closed = True
+        self._thread.quit()
+        return self._thread.wait(timeout_ms) and answered

@@ -1,0 +1,200 @@
+"""Workstations starting at the same moment on one shared PostgreSQL store.
+
+Each round starts two real ``houselights check-in`` processes on a fresh
+database and lets them open the store at the same moment: both wait, fully
+imported, for a gate file, then open the store together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from infrastructure.shared_store import ServerProblem, open_shared
+
+ROUNDS = 30
+#: a failure timeout (the processes are waited for), not a speed assertion
+DEADLINE_S = 180
+
+GATED = """
+import sys, time
+from pathlib import Path
+from desktop.cli import main
+ready, gate = Path(sys.argv[1]), Path(sys.argv[2])
+ready.touch()
+while not gate.exists():
+    time.sleep(0.001)
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def fresh_database(admin_url: str) -> str:
+    name = "hl_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(admin_url)._replace(path="/" + name))
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_together(folder: Path, commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
+    """Run the CLI commands as separate processes released at one moment."""
+    gate = folder / "gate"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    started = []
+    for number, args in enumerate(commands):
+        ready = folder / f"ready-{number}"
+        started.append((ready, subprocess.Popen(
+            [sys.executable, "-c", GATED, str(ready), str(gate), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )))  # fmt: skip
+    deadline = time.monotonic() + DEADLINE_S
+    while not all(ready.exists() for ready, _ in started):
+        assert all(p.poll() is None for _, p in started), [p.communicate() for _, p in started]
+        assert time.monotonic() < deadline, "the processes never got ready"
+        time.sleep(0.01)
+    gate.touch()
+    done = []
+    for _, process in started:
+        out, err = process.communicate(timeout=DEADLINE_S)
+        done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+    return done
+
+
+def test_two_check_ins_started_together_on_a_fresh_store_never_fail(postgres_url, tmp_path):
+    """Thirty rounds, each on a new database: both processes create-or-find the schema
+    and answer the door's question; none says the store is damaged."""
+    performance = str(uuid.uuid4())
+    for round_number in range(ROUNDS):
+        url = fresh_database(postgres_url)
+        folder = tmp_path / f"round-{round_number}"
+        folder.mkdir()
+        try:
+            results = start_together(folder, [
+                ["--data", str(folder / f"door-{n}"), "--store", url, "check-in",
+                 "EB-00000", "--performance", performance, "--json"]
+                for n in (1, 2)
+            ])  # fmt: skip
+        finally:
+            drop_database(postgres_url, url)
+        for result in results:
+            # the store opened: the only complaint is the unknown performance
+            assert result.returncode == 1, (round_number, result.stderr)
+            assert "could not find that performance" in result.stderr, (round_number, result.stderr)
+            assert "backup" not in result.stderr and "could not be read" not in result.stderr
+
+
+def test_two_doors_started_together_admit_a_ticket_exactly_once(postgres_db, tmp_path):
+    """On a store in use: two door processes start at once, both scan the same ticket."""
+    services = bootstrap(resolve(tmp_path / "office", store=postgres_db))
+    app = services.app
+    show = app.schedule_performance(app.create_production("Aida"),
+                                    datetime.now(tz=UTC) + timedelta(hours=1), 50,
+                                    {"Adult": 900})  # fmt: skip
+    codes = app.sell_tickets(show, {"Adult": 5})["codes"]
+    services.close()
+    for number, code in enumerate(codes):
+        folder = tmp_path / f"round-{number}"
+        folder.mkdir()
+        results = start_together(folder, [
+            ["--data", str(folder / f"door-{n}"), "--store", postgres_db, "check-in", code,
+             "--performance", show, "--door", f"Door {n}", "--json"]
+            for n in (1, 2)
+        ])  # fmt: skip
+        verdicts = sorted(json.loads(r.stdout)["verdict"] for r in results)
+        assert verdicts == ["admit", "already_admitted"], [r.stderr for r in results]
+
+
+def test_an_unreachable_server_is_named_not_a_damaged_file(tmp_path, capsys):
+    from desktop.cli import main
+
+    with socket_that_refuses() as port:
+        url = f"postgresql://houselights@127.0.0.1:{port}/houselights"
+        status = main(["--data", str(tmp_path), "--store", url, "check-in", "EB-00000",
+                       "--performance", str(uuid.uuid4())])  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 4
+    assert f"Cannot reach the server at 127.0.0.1:{port}" in err
+    assert "backup" not in err and "file" not in err
+
+
+def test_a_refused_user_is_named_as_a_refusal(postgres_url, tmp_path, capsys):
+    from desktop.cli import main
+
+    url = urlunsplit(urlsplit(postgres_url)._replace(path="/no_such_database_here"))
+    status = main(["--data", str(tmp_path), "--store", url, "check-in", "EB-00000",
+                   "--performance", str(uuid.uuid4())])  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 4
+    assert "refused the connection" in err and "no_such_database_here" in err
+    assert "backup" not in err
+
+
+def test_a_user_without_the_right_to_create_tables_is_told_so(postgres_url, tmp_path):
+    url = fresh_database(postgres_url)
+    role = "hl_reader_" + uuid.uuid4().hex[:8]
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+        conn.execute(f'REVOKE ALL ON DATABASE "{name}" FROM PUBLIC')
+        conn.execute(f'GRANT CONNECT ON DATABASE "{name}" TO "{role}"')
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    reader = urlunsplit(urlsplit(url)._replace(netloc=f"{role}@{urlsplit(url).hostname}:"
+                                               f"{urlsplit(url).port}"))  # fmt: skip
+    try:
+        with pytest.raises(ServerProblem) as raised:
+            bootstrap(resolve(tmp_path, store=reader))
+        assert raised.value.kind == "refused"
+        assert "refused user" in str(raised.value) and role in str(raised.value)
+    finally:
+        drop_database(postgres_url, url)
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_a_transient_catalogue_race_is_tried_again(postgres_db):
+    """The server's 'tuple concurrently updated' on the first try: the second try opens."""
+    from infrastructure.config import postgres_env
+
+    env = postgres_env(postgres_db)
+    tries = []
+
+    def open_app(opened):
+        tries.append(opened["CREATE_TABLE"])
+        if len(tries) == 1:
+            raise psycopg.errors.InternalError_("tuple concurrently updated")
+        return "opened"
+
+    assert open_shared(env, open_app, sleep=lambda _s: None) == "opened"
+    assert tries == ["true", "true"]
+
+
+class socket_that_refuses:  # noqa: N801 - a context manager read as a phrase
+    """A port nothing listens on (bound, never listening: connections are refused)."""
+
+    def __enter__(self) -> int:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc) -> None:
+        self.sock.close()
