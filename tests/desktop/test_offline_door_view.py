@@ -54,6 +54,8 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     view.code_field.setFocus()
     qtbot.keyClicks(view.code_field, code)
     qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    # the writer worker hands the verdict back: wait for it, never for a time
+    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit", timeout=30_000)
     assert view.panel.verdict == "admit" and view.panel.title_label.text() == "ADMIT"
     assert view.last_result["offline"] is True
     qtbot.waitUntil(view.offline_banner.isVisible)
@@ -66,7 +68,8 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
 
     qtbot.keyClicks(view.code_field, late)
     qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
-    assert view.panel.title_label.text() == "NOT KNOWN HERE YET"
+    qtbot.waitUntil(lambda: view.panel.title_label.text() == "NOT KNOWN HERE YET",
+                    timeout=30_000)  # fmt: skip
     assert "check by name or ID" in view.panel.detail_label.text()
     qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 2 scans waiting."))
 

@@ -39,6 +39,7 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "staff/current": ("office", str),
         "organization/name": ("Our Theatre", str),
         "import/timezone": ("", str),
+        "import/date_order": (settings_module.SETTINGS["import/date_order"].default, str),
         "door/name": ("Main door", str),
         "door/scanner_gap_ms": (30, int),
         "door/scanner_min_length": (6, int),
