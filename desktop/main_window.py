@@ -111,6 +111,14 @@ class MainWindow(BackupActions, QMainWindow):
         self.app = services.app
         self.runner = services.runner
         self.settings = settings
+        if settings is not None:
+            from desktop import file_dialogs, formatting
+            from desktop import settings as settings_module
+
+            settings_module.use(settings)
+            formatting.configure_from(settings)
+            file_dialogs.remember_in(settings)
+        self.setup_assistant = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Houselights"))
         self.resize(1240, 800)
@@ -239,6 +247,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.pages[DUPLICATES] = self.duplicates
         self.settings_page = SettingsPage(self.settings, self.services.config, self)
         self.settings_page.message.connect(self.show_message)
+        self.settings_page.assistant_requested.connect(self.run_setup_assistant)
         self.pages[SETTINGS] = self.settings_page
 
         self.audit_view = AuditView(self.runner, self)
@@ -383,12 +392,71 @@ class MainWindow(BackupActions, QMainWindow):
     def _setting_changed(self, key: str) -> None:
         if key == "projections/poll_interval_ms":
             self.poll_timer.setInterval(int(self._setting(key, DEFAULT_POLL_MS)))
+        if key == "organization/name":
+            self.thank_yous.organization = str(self._setting(key, ""))
+        if key.startswith("organization/"):  # dates and amounts follow the new locale
+            self._stale = set(AREAS)
+            self._refresh_shown_area()
+
+    # -- the first-run assistant -----------------------------------------------------
+    def run_setup_assistant(self):
+        """Open the first-run assistant (modeless); on Start, begin as chosen there."""
+        from desktop.views.system.setup_assistant import SetupAssistant
+
+        if self.settings is None:
+            return None
+        if self.setup_assistant is not None:
+            self.setup_assistant.raise_()
+            return self.setup_assistant
+        self.setup_assistant = SetupAssistant(self.app, self.settings, self)
+        self.setup_assistant.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setup_assistant.finished.connect(self._setup_closed)
+        self.setup_assistant.show()
+        return self.setup_assistant
+
+    def _setup_closed(self, result: int) -> None:
+        assistant, self.setup_assistant = self.setup_assistant, None
+        assistant.deleteLater()
+        if result == assistant.DialogCode.Accepted:
+            self._setup_finished(assistant)
+
+    def _setup_finished(self, assistant) -> None:
+        from desktop.views.system.setup_assistant import DEMO, IMPORT
+        from desktop.views.system.setup_assistant import DOOR as DOOR_ROLE
+
+        self.apply_role()  # a manager's account may have been made (and signed in)
+        self.door_view.door_field.setText(str(self._setting("door/name", "")))
+        if self._setting("workstation/role", "office") == DOOR_ROLE:
+            self.show_area(DOOR)
+        kind, path = assistant.chosen_start
+        if kind == DEMO:
+            self.load_demo()
+        elif kind == IMPORT:
+            self.import_sales().choose_file(path)
+        self.show_message(self.tr("Welcome, {name}.").format(
+            name=self._setting("organization/name", "")))  # fmt: skip
+
+    def load_demo(self, patrons: int = 400):
+        """Fill the store with the demo organization, in the background with progress."""
+        from demo import organization as demo
+
+        def work(progress, app):
+            return demo.generate(app, patrons, progress=lambda done, total: progress.update(
+                done, total, ""), cancelled=lambda: progress.cancelled)  # fmt: skip
+
+        task, _dialog = run_with_progress(
+            self, self.background, self.tr("Making the demo organization…"), work, self.app,
+            on_done=lambda _result: self.poll(),
+        )  # fmt: skip
+        return task
 
     def _restore(self) -> None:
         geometry = self._setting("ui/geometry", None)
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
         area = self._setting("ui/last_area", PATRONS)
+        if self._setting("workstation/role", "office") == "door":
+            area = DOOR  # a door's computer opens on the door check
         if area in AREAS and area != PATRONS:
             self.show_area(area)
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.export import add_export
+from desktop.file_dialogs import open_file_name
 from desktop.models.base import RowTableModel, SortProxy
 from desktop.views.widgets import (
     error_label,
@@ -208,15 +208,10 @@ class ImportChatsDialog(QDialog):
 
     def choose_file(self, path: str | None = None) -> str | None:
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DownloadLocation
-            )
-            path, _ = QFileDialog.getOpenFileName(
-                self,
-                self.tr("Choose the chat export"),
-                folder,
+            path = open_file_name(
+                self, "chats", self.tr("Choose the chat export"),
                 self.tr("Chat exports (*.json *.csv *.txt);;All files (*)"),
-            )
+            )  # fmt: skip
             if not path:
                 return None
         self.path_field.setText(str(path))

@@ -28,7 +28,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 from desktop.background import BackgroundRunner
 from desktop.barcode_reading import codes_in_file, zbar_problem
 from desktop.door_check import door_greeting
+from desktop.file_dialogs import open_file_name
 from desktop.formatting import local_moment
 from desktop.loyalty_labels import rung_label
 from desktop.scanner import ScannerFilter
@@ -809,8 +809,8 @@ class DoorView(QWidget):
 
     # -- pictures and the camera (zbar, off the GUI thread) ----------------------------------
     def choose_picture(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Scan a ticket from a picture"), "",
+        path = open_file_name(
+            self, "picture", self.tr("Scan a ticket from a picture"),
             self.tr("Pictures and PDFs (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.pdf)"),
         )  # fmt: skip
         if path:

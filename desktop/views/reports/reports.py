@@ -14,10 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.export import tell_write_failed, write_rows_csv, write_rows_xlsx
+from desktop.file_dialogs import save_file_name
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.report_table import WIDTHS, ReportTableModel, tr
@@ -210,10 +210,8 @@ class ReportsView(QWidget):
         return tr(self.definition.title).lower().replace(" ", "-") + suffix
 
     def _ask(self, suffix: str, kind: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the report"), str(Path(folder) / self._file_name(suffix)), kind
-        )
+        chosen, _ = save_file_name(self, "report", self.tr("Save the report"),
+                                   self._file_name(suffix), kind)  # fmt: skip
         if not chosen:
             return None
         path = Path(chosen)
