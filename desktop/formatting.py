@@ -181,8 +181,16 @@ def local_datetime(iso: str | datetime | None) -> datetime | None:
     return None if shown is None else shown.toPython()
 
 
+def _no_locale() -> bool:
+    """No country chosen and none on this computer (LANG=C): amounts in US dollars as
+    always, dates day-first with the month in words and a 24-hour clock (unambiguous)."""
+    return not _current.country and QLocale().language() == QLocale.Language.C
+
+
 def _order() -> str:
     """'dmy', 'mdy' or 'ymd': how the organization's country orders a date."""
+    if _no_locale():
+        return "dmy"
     short = locale().dateFormat(QLocale.FormatType.ShortFormat)
     letters = [c for c in short if c in "dMy"]
     first = letters[0] if letters else "d"
@@ -204,7 +212,7 @@ def date_pattern(weekday: bool = False, year: bool = True) -> str:
 
 def time_pattern(seconds: bool = False) -> str:
     short = locale().timeFormat(QLocale.FormatType.ShortFormat)
-    twelve = "AP" in short.upper() or "a" in short
+    twelve = ("AP" in short.upper() or "a" in short) and not _no_locale()
     if seconds:
         return "h:mm:ss AP" if twelve else "HH:mm:ss"
     return "h:mm AP" if twelve else "HH:mm"
@@ -238,6 +246,20 @@ def long_date(iso: str | datetime | None) -> str:
     """'Saturday 21 November 2026' in the country's own long form."""
     shown = _qmoment(iso)
     return locale().toString(shown.date(), QLocale.FormatType.LongFormat) if shown else ""
+
+
+#: the month a season begins (September: a 2025–26 season runs Sep 2025 to Aug 2026)
+SEASON_START_MONTH = 9
+
+
+def season(day) -> int:
+    """The year a date's season began in (a ``date``)."""
+    return day.year if day.month >= SEASON_START_MONTH else day.year - 1
+
+
+def season_name(start_year: int) -> str:
+    """2025 -> '2025–26'."""
+    return f"{start_year}–{(start_year + 1) % 100:02d}"
 
 
 def qdate(day: QDate) -> str:

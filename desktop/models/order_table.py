@@ -45,7 +45,7 @@ class OrderTableModel(RowTableModel):
 
     def prepare(self, row: dict) -> dict:
         row = dict(row)
-        row["_date"] = local_moment(row.get("starts_at"), "d MMM yyyy, HH:mm")
+        row["_date"] = local_moment(row.get("starts_at"))
         row["_status"] = self.status(row)
         row["_payment"] = self.payment_label(row.get("payment") or "")
         return row

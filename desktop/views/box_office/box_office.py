@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
@@ -35,6 +36,7 @@ from desktop.views.box_office.performance_dialog import (
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.widgets import heading, size_columns, table_view
 from domain.application import Houselights
+from domain.box_office import ticket_tally
 from projections import box_office
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
@@ -253,13 +255,20 @@ class BoxOfficeView(OrderActions, QWidget):
         self.tickets_title.setText(
             self.tr("Tickets for {title}").format(title=performance["title"])
         )
-        valid = sum(1 for r in rows if r.get("status") == "valid")
-        self.tickets_count.setText(
-            self.tr("{valid} valid of {count}").format(valid=valid, count=len(rows))
-        )
+        self.tickets_count.setText(self.tally_words(ticket_tally(r.get("status") for r in rows)))
         if selected:
             self.select_tickets(selected)
         self._ticket_selection_changed()
+
+    def tally_words(self, tally: dict[str, int]) -> str:
+        """'4 admitted, 1 not yet, of 5' (and how many went back, when some did)."""
+        n = formatting.number
+        parts = [self.tr("{n} admitted").format(n=n(tally["admitted"])),
+                 self.tr("{n} not yet").format(n=n(tally["not_yet"]))]  # fmt: skip
+        if tally["returned"]:
+            parts.append(self.tr("{n} refunded or exchanged").format(n=n(tally["returned"])))
+        return self.tr("{parts}, of {total}").format(parts=", ".join(parts),
+                                                    total=n(tally["total"]))  # fmt: skip
 
     # -- ticket selection ------------------------------------------------------------------------
     def selected_tickets(self) -> list[dict]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
 from desktop.views.forms import REFUSED, submit
@@ -119,7 +120,7 @@ class CallDialog(QDialog):
         self.follow_up_day = QDateEdit(self)
         self.follow_up_day.setObjectName("followUpDay")
         self.follow_up_day.setCalendarPopup(True)
-        self.follow_up_day.setDisplayFormat("ddd d MMM yyyy")
+        self.follow_up_day.setDisplayFormat(formatting.date_pattern(weekday=True))
         self.follow_up_day.setDate(QDate.currentDate().addDays(1))
         self.follow_up_day.setEnabled(False)
         self.follow_up.toggled.connect(self.follow_up_day.setEnabled)

@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.background import BackgroundRunner
 from desktop.barcode_reading import codes_in_file, zbar_problem
 from desktop.door_check import door_greeting
 from desktop.file_dialogs import open_file_name
-from desktop.formatting import local_moment
 from desktop.loyalty_labels import rung_label
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
@@ -67,7 +67,6 @@ from infrastructure.offline_door import OfflineDoor
 from projections import door
 from projections.runner import ReadModelRunner
 
-PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
 #: no answer from the store after this long: the door says it is waiting for the server
 NO_ANSWER_MS = 300
 #: a performance that began less than this long ago is still the one at the door
@@ -435,6 +434,25 @@ class DoorView(QWidget):
     def door_name(self) -> str:
         return rules.clean_door(self.door_field.text())
 
+    def _add_heading(self, text: str) -> None:
+        """A heading in the performance list that cannot be chosen."""
+        self.performance_box.addItem(text, None)
+        item = self.performance_box.model().item(self.performance_box.count() - 1)
+        item.setEnabled(False)
+        item.setSelectable(False)
+
+    def _add_performance(self, row: dict, today) -> None:
+        starts = formatting.local_datetime(row["starts_at"])
+        if starts.date() == today:
+            when = self.tr("Today, {time}").format(time=formatting.time(row["starts_at"]))
+        else:
+            when = formatting.moment(row["starts_at"], year=starts.year != today.year
+                                     or starts.date() < today)  # fmt: skip
+        label = f"{row['title']} — {when}"
+        if row["venue"]:
+            label += f" · {row['venue']}"
+        self.performance_box.addItem(label, row["id"])
+
     def reload_performances(self) -> None:
         rows = door.performances(self.runner.db())
         if self._performances is not None and [
@@ -444,17 +462,23 @@ class DoorView(QWidget):
         current = self.performance_id()
         self._performances = rows
         now = self.clock()
-        today = now.astimezone().date()
+        today = formatting.local_datetime(now).date()
         self.performance_box.blockSignals(True)
         self.performance_box.clear()
-        for row in rows:
-            when = local_moment(row["starts_at"], PERFORMANCE_FORMAT)
-            if datetime.fromisoformat(row["starts_at"]).astimezone().date() == today:
-                when = self.tr("Today, {time}").format(time=local_moment(row["starts_at"], "HH:mm"))
-            label = f"{row['title']} — {when}"
-            if row["venue"]:
-                label += f" · {row['venue']}"
-            self.performance_box.addItem(label, row["id"])
+        # Today's and coming performances first; past ones below, newest first, under
+        # their season with the year (a list of forty past shows without years is a puzzle).
+        coming = [r for r in rows if formatting.local_datetime(r["starts_at"]).date() >= today]
+        past = [r for r in rows if formatting.local_datetime(r["starts_at"]).date() < today]
+        for row in coming:
+            self._add_performance(row, today)
+        season = None
+        for row in reversed(past):
+            day = formatting.local_datetime(row["starts_at"]).date()
+            if formatting.season(day) != season:
+                season = formatting.season(day)
+                self._add_heading(self.tr("{season} season (past)").format(
+                    season=formatting.season_name(season)))  # fmt: skip
+            self._add_performance(row, today)
         if not rows:
             self.performance_box.addItem(self.tr("No performances scheduled yet"), None)
         chosen = current or pick_performance(
@@ -618,7 +642,7 @@ class DoorView(QWidget):
             row = next(r for r in rows if r["id"] == target)
             self._show_offer(target, "", self.tr(
                 "{title} starts at {time}. Switch the door to it?"
-            ).format(title=row["title"], time=local_moment(row["starts_at"], "HH:mm")))  # fmt: skip
+            ).format(title=row["title"], time=formatting.time(row["starts_at"])))  # fmt: skip
             return target
         self.choose_performance(target)
         return target
@@ -685,19 +709,19 @@ class DoorView(QWidget):
             code_line = self.tr("Ticket {code}").format(code=grouped(result["code"]))
         else:
             code_line = self.tr("Ticket {code}").format(code=result["code"])
-        code_line += "   ·   " + local_moment(result["at"], "HH:mm:ss")
+        code_line += "   ·   " + formatting.time(result["at"], seconds=True)
         advice = self._advice(result)
         if verdict == rules.WRONG_PERFORMANCE and self._is_today(result):
             right = result["right_performance"]
             advice = self.tr("It is for today's {time} performance: press F8 to switch the "
                              "door to it and check the ticket in.").format(
-                time=local_moment(right["starts_at"], "HH:mm"))  # fmt: skip
+                time=formatting.time(right["starts_at"]))  # fmt: skip
             self._show_offer(
                 right["id"],
                 result["code"],
                 self.tr(
                     "This ticket is for {title} today at {time}. Switch the door to it?"
-                ).format(title=right["title"], time=local_moment(right["starts_at"], "HH:mm")),
+                ).format(title=right["title"], time=formatting.time(right["starts_at"])),
             )
         self.panel.show_verdict(verdict, title, detail, code_line,
                                 " ".join(p for p in (f"{title}.", detail, advice) if p),
@@ -725,11 +749,11 @@ class DoorView(QWidget):
         if verdict == rules.ALREADY_ADMITTED:
             return self.tr("ALREADY ADMITTED"), self.tr(
                 "First admitted at {time} at {door}."
-            ).format(time=local_moment(result["admitted_at"], "HH:mm"),
+            ).format(time=formatting.time(result["admitted_at"]),
                      door=result["admitted_door"])  # fmt: skip
         if verdict == rules.WRONG_PERFORMANCE:
             right = result["right_performance"]
-            when = local_moment(right["starts_at"], "dddd d MMMM, HH:mm")
+            when = formatting.moment(right["starts_at"])
             detail = self.tr("This ticket is for {title}, {when}.")
             return self.tr("WRONG PERFORMANCE"), detail.format(title=right["title"], when=when)
         if verdict == rules.VOID:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.formatting import local_moment
+from desktop import formatting
 from desktop.views.door.verdict_panel import PALETTE
 
 
@@ -116,7 +116,7 @@ class RecentScans(QFrame):
         self.list.clear()
         for scan in scans:
             verdict = scan["verdict"]
-            when = local_moment(scan["occurred_at"], "HH:mm:ss")
+            when = formatting.time(scan["occurred_at"], seconds=True)
             item = QListWidgetItem(f"{when}  ·  {names.get(verdict, verdict)}\n{scan['code']}")
             colour = PALETTE.get("admit" if verdict == "repeat" else verdict, PALETTE["unknown"])
             item.setForeground(QColor(colour[0] if verdict != "already_admitted" else "#b35f00"))

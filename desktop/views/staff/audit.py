@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import SortProxy
@@ -76,9 +77,22 @@ class AuditView(QWidget):
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        rows = audit.rows(self.runner.db(), self.filter_field.text(), limit=LIMIT)
+        db = self.runner.db()
+        rows = audit.rows(db, self.filter_field.text(), limit=LIMIT)
+        self.model.names = audit.subject_names(db, [r["subject"] for r in rows])
         self.model.set_rows(rows)
-        shown = len(rows)
-        self.count_label.setText(
-            self.tr("1 action") if shown == 1 else self.tr("{n} actions").format(n=f"{shown:,}")
-        )
+        self.count_label.setText(self.count_words(len(rows), audit.count(db)))
+
+    def count_words(self, shown: int, total: int) -> str:
+        """'1 action', '312 actions', or 'The newest 5,000 of 48,210 actions' (the display
+        cap is never shown as a total)."""
+        n = formatting.number
+        if shown >= LIMIT and self.filter_field.text().strip():
+            return self.tr("The newest {shown} that match; type more to narrow").format(
+                shown=n(shown)
+            )
+        if shown >= LIMIT and total > shown:
+            return self.tr("The newest {shown} of {total} actions").format(
+                shown=n(shown), total=n(total)
+            )
+        return self.tr("1 action") if shown == 1 else self.tr("{n} actions").format(n=n(shown))
