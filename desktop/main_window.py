@@ -330,11 +330,22 @@ class MainWindow(BackupActions, QMainWindow):
         file_menu.addAction(self.quit_action)
         self._conversation_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_action = QAction(self.tr("&Help for this screen"), self)
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.triggered.connect(lambda: self.show_help())
+        from desktop import help as guide
+
+        guide.install_f1()  # F1 in dialogs too
+        self.guide_action = QAction(self.tr("User &guide"), self)
+        self.guide_action.triggered.connect(lambda: self.show_help("index"))
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
         # Shortcuts also work while the menu bar is hidden (native menu bars on macOS).
         for action in (self.new_patron_action, self.find_action, self.quit_action,
-                       self.log_call_action):  # fmt: skip
+                       self.log_call_action, self.help_action):  # fmt: skip
             self.addAction(action)
 
     def _build_status_bar(self) -> None:
@@ -397,6 +408,15 @@ class MainWindow(BackupActions, QMainWindow):
         if key.startswith("organization/"):  # dates and amounts follow the new locale
             self._stale = set(AREAS)
             self._refresh_shown_area()
+
+    # -- help (F1) ----------------------------------------------------------------------
+    def show_help(self, page: str | None = None):
+        """The user-guide page for what is in front of the user (F1), or ``page``."""
+        from desktop import help as guide
+
+        if page is None:
+            return guide.help_for_focus()
+        return guide.show_help(self, page)
 
     # -- the first-run assistant -----------------------------------------------------
     def run_setup_assistant(self):
