@@ -201,6 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=int, default=400, metavar="N")
+    shots.add_argument("--size", default="1366x768", metavar="WxH",
+                       help="the screen in pixels (default 1366x768, a common laptop)")  # fmt: skip
+    shots.add_argument("--scale", type=float, default=1.0, metavar="F",
+                       help="render as at this display scaling, e.g. 1.25 or 1.5")  # fmt: skip
     return parser
 
 
@@ -1068,11 +1072,23 @@ def cmd_gui(args) -> int:
 
 
 def cmd_screenshots(args) -> int:
-    from desktop.screenshots import render_all
+    from desktop.screenshots import parse_size, render_all
 
-    for path in render_all(args.out, patrons=args.patrons):
+    try:
+        size = parse_size(args.size)
+    except ValueError as error:
+        print(f"houselights: --size: {error}", file=sys.stderr)
+        return 2
+    if not 0.5 <= args.scale <= 4:
+        print("houselights: --scale: give the display scaling as a number such as 1.25 or 1.5.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    for path in render_all(args.out, patrons=args.patrons, size=size, scale=args.scale):
         print(path)
-    return 0
+    problems = getattr(render_all, "problems", [])
+    for problem in problems:
+        print(f"does not fit: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_smoke(args) -> int:

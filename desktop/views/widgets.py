@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,9 +19,85 @@ from PySide6.QtWidgets import (
 )
 
 
+class FittingTable(QTableView):
+    """A table whose column headers are never cut off: a column is never made narrower
+    than its header's title (``setColumnWidth`` and every model change), a stretching
+    column that has too little room keeps its title's width (the table scrolls
+    sideways instead), and each header's full title is its tooltip."""
+
+    def setModel(self, model) -> None:  # noqa: N802 - Qt's name
+        old = self.model()
+        if old is not None:
+            for signal in (old.modelReset, old.layoutChanged, old.headerDataChanged):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect(self.fit_headers)
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self.fit_headers)
+            model.layoutChanged.connect(self.fit_headers)
+            model.headerDataChanged.connect(self.fit_headers)
+        self.fit_headers()
+
+    def header_width(self, column: int) -> int:
+        """The width a column needs for its header's title, sort arrow and margins."""
+        header = self.horizontalHeader()
+        if self.model() is None or column >= header.count():
+            return 0
+        return header.sectionSizeFromContents(column).width()
+
+    def setColumnWidth(self, column: int, width: int) -> None:  # noqa: N802 - Qt's name
+        super().setColumnWidth(column, max(width, self.header_width(column)))
+
+    def fit_headers(self, *_args) -> None:
+        """Widen every column narrower than its title; then the stretching ones."""
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            if header.isSectionHidden(column) or column in self._stretching():
+                continue
+            needed = self.header_width(column)
+            if header.sectionSize(column) < needed:
+                header.resizeSection(column, needed)
+        self._fit_stretching()
+
+    def columns_arranged(self) -> None:
+        """The view chose its stretching column anew (forget the ones held back)."""
+        self._held = set()
+        self.fit_headers()
+
+    def _stretching(self) -> set[int]:
+        header = self.horizontalHeader()
+        stretch = {c for c in range(header.count())
+                   if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch}  # fmt: skip
+        return stretch | getattr(self, "_held", set())
+
+    def _fit_stretching(self) -> None:
+        """A stretching column squeezed below its title's width is held at that width
+        (the table scrolls sideways) and stretches again once there is room."""
+        header = self.horizontalHeader()
+        held = getattr(self, "_held", set())
+        for column in self._stretching():
+            if column >= header.count() or header.isSectionHidden(column):
+                continue
+            others = sum(header.sectionSize(c) for c in range(header.count())
+                         if c != column and not header.isSectionHidden(c))  # fmt: skip
+            needed = self.header_width(column)
+            if self.viewport().width() - others < needed:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, needed)
+                held.add(column)
+            elif column in held:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                held.discard(column)
+        self._held = held
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_stretching()
+
+
 def table_view(parent: QWidget | None = None) -> QTableView:
-    """A read-only, row-selecting, sortable table in the house style."""
-    table = QTableView(parent)
+    """A read-only, row-selecting, sortable table in the house style (``FittingTable``)."""
+    table = FittingTable(parent)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -40,10 +118,13 @@ def table_view(parent: QWidget | None = None) -> QTableView:
 
 
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
-    """Give columns their widths; ``stretch`` takes the room that is left."""
+    """Give columns their widths (at least their titles'); ``stretch`` takes the room
+    that is left."""
     for column, width in widths.items():
         table.setColumnWidth(column, width)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if isinstance(table, FittingTable):
+        table.columns_arranged()
 
 
 def heading(text: str, parent: QWidget | None = None, name: str = "heading") -> QLabel:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -202,7 +203,7 @@ class PatronPage(QWidget):
         self.timeline_table.setModel(self.timeline_proxy)
         self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
         self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
-        self.timeline_table.setColumnWidth(TimelineModel.BY, 115)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 140)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
         # The summary matters most; the workstation shows in the "By" column's tooltip
         # and is still exported.
@@ -262,7 +263,8 @@ class PatronPage(QWidget):
         self.sections.setChildrenCollapsible(False)
         self.sections.addWidget(self.purchases)
         self.sections.addWidget(timeline_box)
-        self.sections.setStretchFactor(0, 1)
+        # the timeline is what a patron's page is for: it gets the room the orders leave
+        self.sections.setStretchFactor(0, 0)
         self.sections.setStretchFactor(1, 1)
 
         right = QVBoxLayout()
@@ -286,6 +288,23 @@ class PatronPage(QWidget):
         self.card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
     # -- showing a patron ------------------------------------------------------
+    #: orders shown before the purchases scroll (the timeline has the rest of the room)
+    ORDERS_SHOWN = 3
+
+    def share_room(self) -> None:
+        """Purchases as tall as their orders (at most ``ORDERS_SHOWN``), the timeline the rest."""
+        total = sum(self.sections.sizes())
+        if total <= 0 or not shiboken6.isValid(self.purchases):
+            return
+        orders = min(max(self.purchases.proxy.rowCount(), 1), self.ORDERS_SHOWN)
+        wanted = min(self.purchases.height_for(orders), total // 2)
+        self.sections.setSizes([wanted, total - wanted])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if getattr(self, "row", None) is not None:
+            self.share_room()
+
     def show_patron(self, patron_id: str) -> None:
         same = patron_id == self.patron_id
         if not same:
@@ -325,6 +344,7 @@ class PatronPage(QWidget):
         self.erase_button.setEnabled(not erased)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
+        QTimer.singleShot(0, self.share_room)  # once the page is laid out
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())

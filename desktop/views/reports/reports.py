@@ -200,6 +200,7 @@ class ReportsView(QWidget):
                          and definition.columns[0].width is None)  # fmt: skip
         stretch = 0 if first_is_text else len(definition.columns) - 1
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self.table.columns_arranged()  # no title cut off, whatever the report
         old = self.chart_view.chart()
         self.chart_view.setChart(build_chart(definition, self.rows))
         if old is not None:
