@@ -266,6 +266,19 @@ def qdate(day: QDate) -> str:
     return locale().toString(day, date_pattern())
 
 
+def day(value, weekday: bool = False) -> str:
+    """A calendar day (a ``date`` or 'YYYY-MM-DD') as ``date`` writes it; '' for nothing."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.strptime(value[:10], "%Y-%m-%d")
+        except ValueError:
+            return value
+    return locale().toString(QDate(value.year, value.month, value.day),
+                             date_pattern(weekday=weekday))  # fmt: skip
+
+
 def month(year_month: str, short_year: bool = False) -> str:
     """'2026-11' -> 'Nov 2026' (or "Nov '26")."""
     try:

@@ -38,12 +38,16 @@ class FittingTable(QTableView):
             model.headerDataChanged.connect(self.fit_headers)
         self.fit_headers()
 
+    #: column -> the least width it keeps besides its title's (its words, say)
+    minimum_widths: dict[int, int] = {}
+
     def header_width(self, column: int) -> int:
         """The width a column needs for its header's title, sort arrow and margins."""
         header = self.horizontalHeader()
         if self.model() is None or column >= header.count():
             return 0
-        return header.sectionSizeFromContents(column).width()
+        return max(header.sectionSizeFromContents(column).width(),
+                   self.minimum_widths.get(column, 0))  # fmt: skip
 
     def setColumnWidth(self, column: int, width: int) -> None:  # noqa: N802 - Qt's name
         super().setColumnWidth(column, max(width, self.header_width(column)))
@@ -115,6 +119,25 @@ def table_view(parent: QWidget | None = None) -> QTableView:
     table.setSortingEnabled(True)
     header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the read model's order
     return table
+
+
+#: a long moment to measure with (a Wednesday in September, at 22:30)
+_WIDE_MOMENT = "2026-09-30T22:30:00"
+
+
+def moment_width(table: QTableView, weekday: bool = True) -> int:
+    """A column's width for a moment as ``formatting.moment`` writes it in this locale."""
+    from desktop import formatting
+
+    text = formatting.moment(_WIDE_MOMENT, weekday=weekday)
+    return table.fontMetrics().horizontalAdvance(text) + 28
+
+
+def date_width(table: QTableView) -> int:
+    """A column's width for a date as ``formatting.date`` writes it in this locale."""
+    from desktop import formatting
+
+    return table.fontMetrics().horizontalAdvance(formatting.date(_WIDE_MOMENT)) + 28
 
 
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:

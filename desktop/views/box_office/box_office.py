@@ -34,7 +34,7 @@ from desktop.views.box_office.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.box_office.sell_dialog import SellDialog
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import heading, moment_width, size_columns, table_view
 from domain.application import Houselights
 from domain.box_office import ticket_tally
 from projections import box_office
@@ -82,7 +82,8 @@ class BoxOfficeView(OrderActions, QWidget):
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.sell())
         p = PerformanceTableModel
-        size_columns(self.table, {p.WHEN: 200, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
+        when = moment_width(self.table)
+        size_columns(self.table, {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
                                   p.REVENUE: 120}, stretch=p.TITLE)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.export_action = add_export(

@@ -36,7 +36,15 @@ from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.patrons.patron_ladder import LadderSection
 from desktop.views.patrons.patron_purchases import PurchasesPanel
 from desktop.views.patrons.timeline_detail import TimelineDetail
-from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
+from desktop.views.widgets import (
+    FlowLayout,
+    chip,
+    error_label,
+    heading,
+    moment_width,
+    show_error,
+    table_view,
+)
 from domain.application import Houselights
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from domain.personal_data import ERASED
@@ -201,7 +209,7 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, moment_width(self.timeline_table))
         self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
         self.timeline_table.setColumnWidth(TimelineModel.BY, 140)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)

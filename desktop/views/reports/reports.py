@@ -200,6 +200,8 @@ class ReportsView(QWidget):
                          and definition.columns[0].width is None)  # fmt: skip
         stretch = 0 if first_is_text else len(definition.columns) - 1
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # the names in the stretching column are read whole ("Twelfth Night", not "Twelf…")
+        self.table.minimum_widths = {stretch: min(self.table.sizeHintForColumn(stretch), 320)}
         self.table.columns_arranged()  # no title cut off, whatever the report
         old = self.chart_view.chart()
         self.chart_view.setChart(build_chart(definition, self.rows))

@@ -13,7 +13,7 @@ from desktop import formatting
 from desktop.export import add_export
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import SortProxy
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import heading, moment_width, size_columns, table_view
 from projections import audit
 from projections.runner import ReadModelRunner
 
@@ -53,7 +53,8 @@ class AuditView(QWidget):
         self.table.setObjectName("auditTable")
         self.table.setModel(self.proxy)
         m = AuditModel
-        size_columns(self.table, {m.WHEN: 200, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 180},
+        when = moment_width(self.table)
+        size_columns(self.table, {m.WHEN: when, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 240},
                      stretch=m.ACTION)  # fmt: skip
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
