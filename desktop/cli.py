@@ -205,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the screen in pixels (default 1366x768, a common laptop)")  # fmt: skip
     shots.add_argument("--scale", type=float, default=1.0, metavar="F",
                        help="render as at this display scaling, e.g. 1.25 or 1.5")  # fmt: skip
+    shots.add_argument("--dark", action="store_true", help="in the dark colour scheme")
     return parser
 
 
@@ -1083,7 +1084,9 @@ def cmd_screenshots(args) -> int:
         print("houselights: --scale: give the display scaling as a number such as 1.25 or 1.5.",
               file=sys.stderr)  # fmt: skip
         return 2
-    for path in render_all(args.out, patrons=args.patrons, size=size, scale=args.scale):
+    for path in render_all(
+        args.out, patrons=args.patrons, size=size, scale=args.scale, dark=args.dark
+    ):
         print(path)
     problems = getattr(render_all, "problems", [])
     for problem in problems:

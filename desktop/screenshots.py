@@ -276,7 +276,8 @@ def _wait(app, done, seconds: float = 30) -> None:
 
 
 def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
-               size: tuple[int, int] = SIZE, scale: float = 1.0) -> list[Path]:  # fmt: skip
+               size: tuple[int, int] = SIZE, scale: float = 1.0,
+               dark: bool = False) -> list[Path]:  # fmt: skip
     """Every screen as a PNG of ``size`` pixels, as at display scaling ``scale``."""
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -299,6 +300,10 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     qt_app = application()
+    if dark:
+        from desktop import style
+
+        style.use_scheme(qt_app, style.DARK)
     written: list[Path] = []
     #: what does not fit on each screen (``cut_off``), kept in ``render_all.problems``
     problems: list[str] = []

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting
+from desktop import formatting, style
 from desktop.background import BackgroundRunner
 from desktop.barcode_reading import codes_in_file, zbar_problem
 from desktop.door_check import door_greeting
@@ -76,23 +76,37 @@ QUIET_BEFORE_SWITCH_S = 5 * 60
 #: the door looks at the clock this often to follow the night
 FOLLOW_INTERVAL_MS = 60_000
 
+
+def door_qss(c: style.Scheme) -> str:
+    """The door's own style in a colour scheme."""
+    green = c.verdict_text["admit"]
+    return (
+        DOOR_QSS.replace("GREEN", green)
+        .replace("MUTED", c.muted)
+        .replace("TRACK", c.header)
+        .replace("LINE", c.line)
+        .replace("WARNING_BG", c.warning_bg)
+        .replace("SWITCH_BG", "#e8effa" if c.name == "light" else "#22324a")
+    )
+
+
 DOOR_QSS = """
-QWidget#doorView { background: #faf8f5; }
+QWidget#doorView { background: palette(window); }
 QComboBox#performanceChooser { font-size: 13pt; padding: 6px 10px; min-height: 26px; }
 QLineEdit#doorNameField { font-size: 12pt; }
 QLineEdit#doorCodeField { font-size: 13pt; padding: 8px 10px; }
-QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: #1b7a3a; }
-QLabel#houseSold { color: #5b6675; font-size: 11pt; }
-QProgressBar#houseBar { border: none; border-radius: 5px; background: #ece7df; }
-QProgressBar#houseBar::chunk { background: #1b7a3a; border-radius: 5px; }
+QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: GREEN; }
+QLabel#houseSold { color: MUTED; font-size: 11pt; }
+QProgressBar#houseBar { border: none; border-radius: 5px; background: TRACK; }
+QProgressBar#houseBar::chunk { background: GREEN; border-radius: 5px; }
 QLabel#doorName, QLabel#doorCount { font-size: 12pt; }
 QLabel#doorCount { font-weight: 600; }
 QListWidget#recentScans { border: none; background: transparent; font-size: 11pt; }
-QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid #efeae3; }
-QLabel#scannerHint { color: #1b7a3a; font-weight: 600; }
-QFrame#undoBar { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px; }
+QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid LINE; }
+QLabel#scannerHint { color: GREEN; font-weight: 600; }
+QFrame#undoBar { background: WARNING_BG; border: 1px solid #e9a53a; border-radius: 8px; }
 QFrame#undoBar QLabel { background: transparent; }
-QFrame#switchBar { background: #e8effa; border: 1px solid #2d5bb0; border-radius: 8px; }
+QFrame#switchBar { background: SWITCH_BG; border: 1px solid #2d5bb0; border-radius: 8px; }
 QFrame#switchBar QLabel { background: transparent; font-size: 12pt; }
 """
 
@@ -214,7 +228,8 @@ class DoorView(QWidget):
         self.follow_timer.start()
         if settings is not None:
             settings.changed.connect(self._setting_changed)
-        self.setStyleSheet(DOOR_QSS)
+        self.setStyleSheet(door_qss(style.current()))
+        style.follow(lambda scheme: self.setStyleSheet(door_qss(scheme)))
         self._build()
         self.reload_performances()
         self.show_ready()

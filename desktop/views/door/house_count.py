@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting
-from desktop.views.door.verdict_panel import PALETTE
+from desktop import formatting, style
 
 
 def _label(text: str, name: str, parent: QWidget) -> QLabel:
@@ -118,8 +117,10 @@ class RecentScans(QFrame):
             verdict = scan["verdict"]
             when = formatting.time(scan["occurred_at"], seconds=True)
             item = QListWidgetItem(f"{when}  ·  {names.get(verdict, verdict)}\n{scan['code']}")
-            colour = PALETTE.get("admit" if verdict == "repeat" else verdict, PALETTE["unknown"])
-            item.setForeground(QColor(colour[0] if verdict != "already_admitted" else "#b35f00"))
+            # the verdict's colour as text on this scheme's background (AA contrast)
+            shown = style.current().verdict_text
+            colour = shown.get("admit" if verdict == "repeat" else verdict, shown["unknown"])
+            item.setForeground(QColor(colour))
             self.list.addItem(item)
         if not scans:
             self.list.addItem(QListWidgetItem(self.tr("No scans yet")))

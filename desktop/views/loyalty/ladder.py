@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting
+from desktop import formatting, style
 from desktop.export import add_export
 from desktop.formatting import local_date
 from desktop.loyalty_labels import rung_label
@@ -72,7 +72,7 @@ class LadderView(QWidget):
         self.bars = QBarSet(self.tr("Patrons"))
         self.bars.setColor(QColor(ACCENT))
         self.bars.setBorderColor(QColor(ACCENT))
-        self.bars.setLabelColor(QColor("#1f2a37"))
+        self.bars.setLabelColor(QColor(style.current().ink))
         self.bars.clicked.connect(lambda index: self.drill_rung(loyalty.RUNGS[index]))
         self.series = QBarSeries()
         self.series.append(self.bars)

@@ -34,17 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import style
 from desktop.settings import Setting, Settings, shown_settings
-from desktop.style import ERROR, MUTED
 from desktop.views.widgets import error_label, heading, show_error
 from infrastructure.config import StoreConfig
 
 #: groups in the order they come on the page; other groups follow alphabetically
 GROUP_ORDER = ("organization", "loyalty", "door", "import", "box_office", "staff",
                "workstation", "backup", "encryption", "projections")  # fmt: skip
-_STYLE = f"""
-QPushButton#flatButton:disabled {{ color: {MUTED}; }}
-QSpinBox[invalid="true"], QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; }}
+_STYLE = """
+QPushButton#flatButton:disabled { color: palette(placeholder-text); }
+QSpinBox[invalid="true"], QLineEdit[invalid="true"] { border: 2px solid ERROR; }
 """
 README_SECTION = "Several workstations, one PostgreSQL server"
 README_ANCHOR = "#several-workstations-one-postgresql-server"
@@ -236,7 +236,8 @@ class SettingsPage(QWidget):
                  parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
         self.setObjectName("settingsPage")
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(_STYLE.replace("ERROR", style.current().error))
+        style.follow(lambda scheme: self.setStyleSheet(_STYLE.replace("ERROR", scheme.error)))
         self.settings = settings
         self.config = config
         self.fields: dict[str, SettingField] = {}
