@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -280,7 +282,14 @@ class MainWindow(BackupActions, QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(sidebar)
-        layout.addWidget(self.areas, 1)
+        # On a small screen or at a large scaling (a laptop at 125%, 150%) an area that
+        # needs more room than the window has scrolls instead of being cut off.
+        self.area_scroll = QScrollArea(self)
+        self.area_scroll.setObjectName("areaScroll")
+        self.area_scroll.setWidgetResizable(True)
+        self.area_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.area_scroll.setWidget(self.areas)
+        layout.addWidget(self.area_scroll, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
 

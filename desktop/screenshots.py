@@ -287,7 +287,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
         if QApplication.instance() is not None:
             raise RuntimeError("--scale must be chosen before the application starts")
         os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
-    _screen[:] = [round(size[0] / scale), round(size[1] / scale)]
+    _screen[:] = [int(size[0] / scale), int(size[1] / scale)]  # never beyond the screen
     from PySide6.QtCore import QSettings
 
     from demo import organization as demo
@@ -548,7 +548,7 @@ def cut_off(widget) -> list[str]:
         if not button.isVisibleTo(widget) or not button.text() or header_child(button):
             continue
         words = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
-        needed = button.fontMetrics().horizontalAdvance(words)
+        needed = max(button.fontMetrics().horizontalAdvance(line) for line in words.split("\n"))
         if isinstance(button, QCheckBox | QRadioButton):
             needed += button.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 6
         elif not button.icon().isNull():

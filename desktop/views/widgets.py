@@ -7,14 +7,17 @@ import contextlib
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -179,12 +182,14 @@ def chip(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 class FlowLayout(QLayout):
-    """Lays children out left to right and wraps them (tag chips)."""
+    """Lays children out left to right and wraps them (tag chips, a row of buttons that
+    goes onto two lines on a narrow window); ``right=True`` keeps each line right-aligned."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, right: bool = False):
         super().__init__(parent)
         self._items = []
         self._spacing = spacing
+        self._right = right
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item) -> None:  # noqa: N802 (Qt API)
@@ -231,18 +236,75 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, apply: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line_height = area.x(), area.y(), 0
+        lines: list[list] = [[]]
+        x = area.x()
         for item in self._items:
+            if item.widget() is not None and item.widget().isHidden():
+                continue
             hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line_height > 0:
+            if x + hint.width() > area.right() + 1 and lines[-1]:
+                lines.append([])
                 x = area.x()
-                y += line_height + self._spacing
-                line_height = 0
-            if apply:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            lines[-1].append((item, hint))
             x += hint.width() + self._spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        y = area.y()
+        for line in lines:
+            if not line:
+                continue
+            width = sum(h.width() for _, h in line) + self._spacing * (len(line) - 1)
+            x = area.right() + 1 - width if self._right else area.x()
+            height = max(h.height() for _, h in line)
+            for item, hint in line:
+                if apply:
+                    item.setGeometry(QRect(QPoint(x, y), hint))
+                x += hint.width() + self._spacing
+            y += height + self._spacing
+        return max(0, y - self._spacing) - rect.y() + margins.bottom()
+
+
+class BodyScroll(QScrollArea):
+    """A scroll area that asks for its whole content (a dialog opens at its full size
+    where the screen has room) but can shrink to a few lines (where it has not)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        frame = 2 * self.frameWidth()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return inner.sizeHint() + QSize(frame + bar, frame)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width(), 120)
+
+
+def scrolling_body(dialog: QWidget, buttons: QLayout, margins=(24, 20, 24, 20),
+                   spacing: int = 12) -> QVBoxLayout:  # fmt: skip
+    """The dialog's layout: its body (returned, to fill) scrolls when the screen is too
+    short for it (a laptop at 125% or 150%); ``buttons`` stay visible below."""
+    outer = QVBoxLayout(dialog)
+    outer.setContentsMargins(0, 0, 0, margins[3])
+    outer.setSpacing(spacing)
+    scroll = BodyScroll(dialog)
+    scroll.setObjectName("dialogScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    inner = QWidget(scroll)
+    inner.setObjectName("dialogBody")
+    body = QVBoxLayout(inner)
+    body.setContentsMargins(margins[0], margins[1], margins[2], 0)
+    body.setSpacing(spacing)
+    scroll.setWidget(inner)
+    outer.addWidget(scroll, 1)
+    row = QHBoxLayout()
+    row.setContentsMargins(margins[0], 0, margins[2], 0)
+    row.addLayout(buttons)
+    outer.addLayout(row)
+    dialog.scroll_area = scroll
+    return body
 
 
 def dialog_buttons(dialog, label: str, on_confirm) -> tuple[QPushButton, QPushButton, QHBoxLayout]:

@@ -34,7 +34,7 @@ from desktop.views.box_office.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.box_office.sell_dialog import SellDialog
-from desktop.views.widgets import heading, moment_width, size_columns, table_view
+from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
 from domain.box_office import ticket_tally
 from projections import box_office
@@ -122,12 +122,13 @@ class BoxOfficeView(OrderActions, QWidget):
 
         # -- layout ---------------------------------------------------------------------------
         top = QHBoxLayout()
-        top.addWidget(heading(self.tr("Box office"), self))
-        top.addStretch(1)
-        top.addWidget(self.new_production_button)
-        top.addWidget(self.new_performance_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.sell_button)
+        top.addWidget(heading(self.tr("Box office"), self), 0, Qt.AlignmentFlag.AlignTop)
+        top_box = QWidget(self)  # wraps onto a second line on a narrow window
+        top_buttons = FlowLayout(top_box, spacing=8, right=True)
+        for button in (self.new_production_button, self.new_performance_button,
+                       self.edit_button, self.sell_button):  # fmt: skip
+            top_buttons.addWidget(button)
+        top.addWidget(top_box, 1)
         filters = QHBoxLayout()
         filters.addWidget(self.show_past)
         filters.addSpacing(12)
@@ -147,10 +148,12 @@ class BoxOfficeView(OrderActions, QWidget):
         tickets_top.addWidget(self.tickets_count, 0, Qt.AlignmentFlag.AlignBottom)
         ticket_actions = QHBoxLayout()
         ticket_actions.setSpacing(8)
+        order_box = QWidget(self)  # wraps onto a second line on a narrow window
+        order_buttons = FlowLayout(order_box, spacing=8)
         for button in (self.refund_button, self.exchange_button, self.print_button,
                        self.pdf_button):  # fmt: skip
-            ticket_actions.addWidget(button)
-        ticket_actions.addStretch(1)
+            order_buttons.addWidget(button)
+        ticket_actions.addWidget(order_box, 1)
         ticket_actions.addWidget(self.buyer_button)
         ticket_actions.addWidget(self.tickets_export_button)
         lower = QWidget(self)

@@ -36,6 +36,7 @@ from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
+    scrolling_body,
     show_error,
     show_field_errors,
 )
@@ -187,15 +188,12 @@ class CallDialog(QDialog):
         who.addWidget(who_label)
         who.addStretch(1)
         who.addWidget(self.new_patron_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(8)
+        layout = scrolling_body(self, buttons, spacing=8)
         layout.addLayout(who)
         layout.addWidget(self.finder)
         layout.addWidget(self.chosen_label)
         layout.addLayout(grid)
         layout.addWidget(self.general_error)
-        layout.addLayout(buttons)
 
         self.setTabOrder(self.finder.search_field, self.direction)
         self.setTabOrder(self.direction, self.reason)

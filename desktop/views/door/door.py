@@ -252,7 +252,12 @@ class DoorView(QWidget):
         title = heading(self.tr("Door"), self)
         self.performance_box = QComboBox(self)
         self.performance_box.setObjectName("performanceChooser")
-        self.performance_box.setMinimumWidth(360)
+        # long titles do not widen the window; the list itself shows them whole
+        self.performance_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.performance_box.setMinimumContentsLength(16)
+        self.performance_box.view().setMinimumWidth(520)
         self.performance_box.setAccessibleName(self.tr("Performance"))
         self.performance_box.currentIndexChanged.connect(self._performance_chosen)
         door_caption = QLabel(self.tr("Door:"), self)
@@ -294,7 +299,7 @@ class DoorView(QWidget):
         side.addWidget(self.recent, 1)
         side_widget = QWidget(self)
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(330)
+        side_widget.setFixedWidth(300)
         side.setContentsMargins(0, 0, 0, 0)
         body = QHBoxLayout()
         body.setSpacing(18)

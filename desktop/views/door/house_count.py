@@ -100,6 +100,7 @@ class RecentScans(QFrame):
         self.setObjectName("card")
         self.title = _label(self.tr("Latest scans at this door"), "sectionTitle", self)
         self.list = QListWidget(self)
+        self.list.setMinimumHeight(60)  # room for one scan on a short screen
         self.list.setObjectName("recentScans")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)

@@ -182,7 +182,7 @@ class PatronPage(QWidget):
         card_scroll.setWidgetResizable(True)
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        card_scroll.setFixedWidth(350)
+        card_scroll.setFixedWidth(330)
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
@@ -240,11 +240,14 @@ class PatronPage(QWidget):
         self.merge_bar.message.connect(self.message)
 
         top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addStretch(1)
-        for button in self.purchases.page_actions:
-            top.addWidget(button)
-        top.addWidget(self.edit_button)
+        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(16)
+        # the patron's actions wrap onto a second line on a narrow window (a laptop at 125%)
+        self.actions_box = QWidget(self)
+        actions = FlowLayout(self.actions_box, spacing=8, right=True)
+        for button in (*self.purchases.page_actions, self.edit_button):
+            actions.addWidget(button)
+        top.addWidget(self.actions_box, 1)
         # Rarely needed, so at the foot of the card with the data it erases.
         self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
 
