@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QImageReader, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -130,6 +130,7 @@ class HelpWindow(QDialog):
         layout.addLayout(row)
         self.resize(820, 640)
         self.page = ""
+        self.browser.sourceChanged.connect(lambda _url: self.fit_images())
 
     def show_page(self, page: str) -> None:
         path = page_path(page)
@@ -140,6 +141,36 @@ class HelpWindow(QDialog):
                 "Reinstall Houselights to get it back.").format(path=path))  # fmt: skip
             return
         self.browser.setSource(QUrl.fromLocalFile(str(path)))
+
+    def fit_images(self) -> None:
+        """Screenshots as wide as the page at most (they are 1366 pixels wide)."""
+        document = self.browser.document()
+        room = max(200, self.browser.viewport().width() - 24)
+        base = self.browser.source()
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                shape = fragment.charFormat()
+                if shape.isImageFormat():
+                    image = shape.toImageFormat()
+                    path = base.resolved(QUrl(image.name())).toLocalFile()
+                    size = QImageReader(path).size() if path else QSize()
+                    if size.width() > room:
+                        image.setWidth(room)
+                        image.setHeight(size.height() * room / size.width())
+                        cursor = QTextCursor(document)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(),
+                                           QTextCursor.MoveMode.KeepAnchor)  # fmt: skip
+                        cursor.setCharFormat(image)
+                fragments += 1
+            block = block.next()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.fit_images)  # once the page has its new width
 
     def _outside_link(self, url: QUrl) -> None:
         """Pages of the guide open here; the web and other files in their own programs."""

@@ -267,6 +267,29 @@ def _backup_shots(window, services, shot) -> None:
     damaged.reject()
 
 
+def _first_run_shots(window, settings, shot) -> None:
+    """The first-run assistant (its first and last pages) and the help window (F1)."""
+    from desktop.views.system.setup_assistant import SetupAssistant
+
+    assistant = SetupAssistant(window.app, settings, window)
+    page = assistant.organization
+    page.name.setText("Lantern Theatre")
+    page.country.setCurrentIndex(page.country.findData("GB"))
+    page.timezone.setCurrentText("Europe/London")
+    fit(assistant, 720, 520)
+    assistant.show()
+    shot(assistant, "setup-organization")
+    while assistant.currentPage() is not assistant.start_page:
+        assistant.next()
+    assistant.start_page.demo.setChecked(True)
+    shot(assistant, "setup-start")
+    assistant.reject()
+    helper = window.show_help("door")
+    fit(helper, 820, 640)
+    shot(helper, "help")
+    helper.close()
+
+
 def _wait(app, done, seconds: float = 30) -> None:
     from PySide6.QtCore import QEventLoop
 
@@ -364,6 +387,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
             _thank_you_and_report_shots(window, shot)
             _staff_shots(window, shot)
             _settings_shots(window, shot)
+            _first_run_shots(window, window.settings, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
             fit(sell, 940, 620)
