@@ -59,7 +59,7 @@ class FittingTable(QTableView):
         """Widen every column narrower than its title; then the stretching ones."""
         header = self.horizontalHeader()
         for column in range(header.count()):
-            if header.isSectionHidden(column) or column in self._stretching():
+            if header.isSectionHidden(column) or column in self.stretching_columns():
                 continue
             needed = self.header_width(column)
             if header.sectionSize(column) < needed:
@@ -71,7 +71,7 @@ class FittingTable(QTableView):
         self._held = set()
         self.fit_headers()
 
-    def _stretching(self) -> set[int]:
+    def stretching_columns(self) -> set[int]:
         header = self.horizontalHeader()
         stretch = {c for c in range(header.count())
                    if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch}  # fmt: skip
@@ -82,7 +82,7 @@ class FittingTable(QTableView):
         (the table scrolls sideways) and stretches again once there is room."""
         header = self.horizontalHeader()
         held = getattr(self, "_held", set())
-        for column in self._stretching():
+        for column in self.stretching_columns():
             if column >= header.count() or header.isSectionHidden(column):
                 continue
             others = sum(header.sectionSize(c) for c in range(header.count())
