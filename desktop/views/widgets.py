@@ -99,7 +99,8 @@ class FittingTable(QTableView):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._fit_stretching()
+        if event.size().width() != event.oldSize().width():  # not when rows come and go
+            self._fit_stretching()
 
 
 def table_view(parent: QWidget | None = None) -> QTableView:

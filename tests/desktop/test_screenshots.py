@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from desktop.screenshots import SIZE, render_all
@@ -34,7 +33,7 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
 def test_what_does_not_fit_is_found(qtbot):
     """The check the screenshots make: a column narrower than its title, a label
     narrower than its words."""
-    from PySide6.QtCore import QStringListModel
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
     from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
     from desktop.screenshots import cut_off
@@ -42,8 +41,9 @@ def test_what_does_not_fit_is_found(qtbot):
     page = QWidget()
     qtbot.addWidget(page)
     table = QTableView(page)
-    model = QStringListModel(["x"])
-    model.setHeaderData(0, Qt.Orientation.Horizontal, "Second's tickets")
+    model = QStandardItemModel(1, 1)
+    model.setHorizontalHeaderLabels(["Second's tickets"])
+    model.setItem(0, 0, QStandardItem("3"))
     table.setModel(model)
     table.setColumnWidth(0, 40)
     label = QLabel("Twelfth Night at the Lantern Theatre", page)
