@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QHeaderView
 
 from desktop.main_window import DOOR, PATRONS
 from desktop.models.patron_table import PatronTableModel
