@@ -106,6 +106,31 @@ def rebuild_work(progress, runner) -> dict:
     return {"applied": applied, "lag": runner.lag()}
 
 
+class AreaStack(QStackedWidget):
+    """The areas, one at a time, asking only for the room of the one shown (so the
+    window scrolls for a large area, not for every area because of one)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        shown = self.currentWidget()
+        return shown.minimumSizeHint() if shown is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        shown = self.currentWidget()
+        return shown.sizeHint() if shown is not None else super().sizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        shown = self.currentWidget()
+        return shown is not None and shown.hasHeightForWidth()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        shown = self.currentWidget()
+        return shown.heightForWidth(width) if shown is not None else -1
+
+
 class MainWindow(BackupActions, QMainWindow):
     def __init__(self, services, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -258,7 +283,7 @@ class MainWindow(BackupActions, QMainWindow):
         )
         self.pages[AUDIT] = self.audit_view
 
-        self.areas = QStackedWidget(self)
+        self.areas = AreaStack(self)
         self.areas.setObjectName("areas")
         for key in AREAS:
             self.areas.addWidget(self.pages[key])

@@ -131,7 +131,8 @@ def _thank_you_and_report_shots(window, shot) -> None:
     shot(window, "thank-yous")
     window.show_area("reports")
     for key, name in (("attendance", "report-attendance"), ("sales_channels", "report-channels"),
-                      ("revenue_month", "report-revenue-month")):  # fmt: skip
+                      ("revenue_month", "report-revenue-month"),
+                      ("contact_capture", "report-contact-capture")):  # fmt: skip
         window.reports.show_report(key)
         shot(window, name)
     _loyalty_movements_shot(window, shot)
@@ -532,6 +533,7 @@ def cut_off(widget) -> list[str]:
         QCheckBox,
         QHeaderView,
         QLabel,
+        QPushButton,
         QRadioButton,
         QStyle,
     )
@@ -575,6 +577,9 @@ def cut_off(widget) -> list[str]:
         needed = max(button.fontMetrics().horizontalAdvance(line) for line in words.split("\n"))
         if isinstance(button, QCheckBox | QRadioButton):
             needed += button.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 6
+        elif isinstance(button, QPushButton) and not button.isFlat():
+            # the words with the button's own padding (the style sheet's) around them
+            needed = max(needed, button.sizeHint().width() - 4)
         elif not button.icon().isNull():
             needed += button.iconSize().width() + 4
         if button.width() + 1 < needed:

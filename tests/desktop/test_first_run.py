@@ -17,9 +17,11 @@ from desktop.cli import main
 from desktop.main_window import DOOR, PATRONS
 from desktop.settings import Settings, needs_setup
 from desktop.ticket_design import tickets_from
+from desktop.ticket_printing import render_tickets_pdf
 from desktop.views.system.setup_assistant import DEMO, EMPTY, IMPORT, SetupAssistant
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from tests.poppler import needs_poppler, pdf_text
 
 SAMPLE_TICKET = dict(
     code="3E4EEGH663XJ", title="The Marriage of Figaro", starts_at="2026-11-21T19:30:00+00:00",
@@ -240,6 +242,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@needs_poppler
 def test_setup_on_the_command_line_then_status_and_a_ticket_carry_the_name(
     capsys, data, qtbot, user_settings
 ):
@@ -263,6 +266,11 @@ def test_setup_on_the_command_line_then_status_and_a_ticket_carry_the_name(
         window = open_on(services, Settings.for_data_folder(data, user_settings), qtbot)
         assert window.setup_assistant is None
         assert tickets_from([SAMPLE_TICKET])[0].organization == "Lantern Theatre"
+        # and the printed ticket (the PDF the box office saves) carries it
+        pdf = render_tickets_pdf([SAMPLE_TICKET], data / "ticket.pdf", "ticket")
+        text = pdf_text(pdf)
+        assert "LANTERN THEATRE" in text
+        assert "£45.50" in text  # in the organization's currency
         window.close()
     finally:
         services.close()

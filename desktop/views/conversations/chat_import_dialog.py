@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import RowTableModel, SortProxy
@@ -148,7 +149,8 @@ class ImportChatsDialog(QDialog):
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(available_timezones()))
         stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
-        self.timezone.setCurrentText(stored or getattr(local_zone(), "key", "") or "UTC")
+        theirs = formatting.conventions().timezone  # the organization's, before this computer's
+        self.timezone.setCurrentText(stored or theirs or getattr(local_zone(), "key", "") or "UTC")
         zone_row.addWidget(QLabel(self.tr("Time zone of times without one:"), self))
         zone_row.addWidget(self.timezone)
         zone_row.addStretch(1)

@@ -299,7 +299,7 @@ class DoorView(QWidget):
         side.addWidget(self.recent, 1)
         side_widget = QWidget(self)
         side_widget.setLayout(side)
-        side_widget.setFixedWidth(300)
+        side_widget.setFixedWidth(330)
         side.setContentsMargins(0, 0, 0, 0)
         body = QHBoxLayout()
         body.setSpacing(18)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import SortProxy
@@ -288,7 +289,9 @@ class ImportSalesDialog(QDialog):
 
     def _initial_zone(self) -> str:
         stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
-        return stored or zone_name(local_zone()) or "UTC"
+        # the organization's time zone (the first-run assistant's) before this computer's
+        theirs = formatting.conventions().timezone
+        return stored or theirs or zone_name(local_zone()) or "UTC"
 
     # -- state -----------------------------------------------------------------------
     @property

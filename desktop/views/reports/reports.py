@@ -33,11 +33,11 @@ from desktop.file_dialogs import save_file_name
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.report_table import WIDTHS, ReportTableModel, tr
-from desktop.report_catalog import REPORTS, TEXT, ReportDefinition, cells, report
+from desktop.report_catalog import MOMENT, REPORTS, TEXT, ReportDefinition, cells, report
 from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.reports.period_chooser import PeriodChooser
-from desktop.views.widgets import heading, table_view
+from desktop.views.widgets import heading, moment_width, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections.runner import ReadModelRunner
@@ -195,7 +195,10 @@ class ReportsView(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(definition.columns):
-            self.table.setColumnWidth(i, column.width or WIDTHS.get(column.kind, 120))
+            width = column.width or WIDTHS.get(column.kind, 120)
+            if column.kind == MOMENT and not column.width:  # a date and time in this locale
+                width = moment_width(self.table)
+            self.table.setColumnWidth(i, width)
         first_is_text = (bool(definition.columns) and definition.columns[0].kind == TEXT
                          and definition.columns[0].width is None)  # fmt: skip
         stretch = 0 if first_is_text else len(definition.columns) - 1
