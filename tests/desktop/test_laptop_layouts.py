@@ -25,9 +25,8 @@ def test_the_window_fits_a_laptop_at_125_percent(window, qtbot):
         qtbot.waitUntil(lambda area=area: window.current_area() == area)
         # an area that needs more room scrolls (it is never squeezed or cut off)
         page = window.areas.currentWidget()
-        assert page.width() >= page.minimumSizeHint().width() or (
-            window.area_scroll.horizontalScrollBar().maximum() > 0
-        ), area
+        qtbot.waitUntil(lambda page=page: page.width() >= page.minimumSizeHint().width()
+                        or window.area_scroll.horizontalScrollBar().maximum() > 0)  # fmt: skip
         # (once the area has laid out what it just loaded)
         qtbot.waitUntil(lambda: cut_off(window) == [])
 
