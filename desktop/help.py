@@ -1,7 +1,8 @@
 """F1: the user-guide page of the screen or dialog in front of you, read offline.
 
-``PAGES`` is the one mapping from screens (the main window's areas, by key) and
-dialogs (by class name) to the pages in ``docs/guide/``; a test checks that
+Each area of the main window names its page where it is declared
+(``desktop/areas.py``); ``DIALOG_PAGES`` maps every dialog (by class name) to
+one of the pages in ``docs/guide/``; a test checks that
 every area and dialog has a page and that every page exists. The pages are
 Markdown, shown in a ``QTextBrowser`` (links between pages and the screenshots
 in ``docs/screenshots/`` work, nothing goes to the network); the installer
@@ -26,19 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: the page for each area of the main window (``desktop/main_window.py`` AREAS)
-AREA_PAGES = {
-    "patrons": "patrons",
-    "follow_ups": "calls-and-chats",
-    "box_office": "box-office",
-    "door": "door",
-    "thank_yous": "thank-yous",
-    "ladder": "loyalty-ladder",
-    "reports": "reports",
-    "duplicates": "duplicates",
-    "settings": "settings",
-    "audit": "staff-and-roles",
-}
+from desktop.areas import AREA_LIST
+
+#: the page for each area of the main window: declared with the area (``desktop/areas.py``)
+AREA_PAGES = {area.key: area.help_page for area in AREA_LIST}
 #: the page for each dialog and window, by class name
 DIALOG_PAGES = {
     "PatronDialog": "patrons",
@@ -62,12 +54,14 @@ DIALOG_PAGES = {
     "LinkChatDialog": "calls-and-chats",
     "QuickAnswerDialog": "calls-and-chats",
     "QuickAnswerPicker": "calls-and-chats",
+    "RotaDialog": "calls-and-chats",
     "ImportSalesDialog": "importing-sales",
     "SignInDialog": "staff-and-roles",
     "StaffDialog": "staff-and-roles",
     "BackupsDialog": "backups",
     "DamagedStoreDialog": "backups",
     "AboutDialog": "installing",
+    "LicencesDialog": "installing",
     "SetupAssistant": "getting-started",
     "HelpWindow": "index",
 }
