@@ -137,11 +137,12 @@ def moment_width(table: QTableView, weekday: bool = True) -> int:
     return table.fontMetrics().horizontalAdvance(text) + 28
 
 
-def date_width(table: QTableView) -> int:
+def date_width(table: QTableView, weekday: bool = False) -> int:
     """A column's width for a date as ``formatting.date`` writes it in this locale."""
     from desktop import formatting
 
-    return table.fontMetrics().horizontalAdvance(formatting.date(_WIDE_MOMENT)) + 28
+    text = formatting.date(_WIDE_MOMENT, weekday=weekday)
+    return table.fontMetrics().horizontalAdvance(text) + 28
 
 
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:

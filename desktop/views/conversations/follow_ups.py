@@ -163,7 +163,7 @@ class FollowUpsView(QWidget):
             self.table,
             {
                 f.STATUS: 100,
-                f.DUE: date_width(self.table),
+                f.DUE: date_width(self.table, weekday=True),
                 f.PATRON: 175,
                 f.FROM: 70,
                 f.BY: 130,

@@ -132,7 +132,7 @@ class PurchasesPanel(OrderActions, QWidget):
         self.table.setObjectName("orders")
         self.table.setModel(self.proxy)
         o = OrderTableModel
-        when = moment_width(self.table)
+        when = moment_width(self.table, weekday=False)
         size_columns(self.table, {o.DATE: when, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95,
                                   o.PAYMENT: 75}, stretch=o.PERFORMANCE)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._order_changed())
