@@ -45,6 +45,7 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "workstation/role": ("office", str),
         "files/last_folders": ("", str),
         "import/timezone": ("", str),
+        "import/date_order": (settings_module._system_date_order(), str),
         "door/name": ("Main door", str),
         "door/scanner_gap_ms": (30, int),
         "door/scanner_min_length": (6, int),
