@@ -123,12 +123,13 @@ class AreaStack(QStackedWidget):
         return shown.sizeHint() if shown is not None else super().sizeHint()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
-        shown = self.currentWidget()
-        return shown is not None and shown.hasHeightForWidth()
+        return False
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
-        shown = self.currentWidget()
-        return shown.heightForWidth(width) if shown is not None else -1
+        # The scroll area would take a page's *preferred* height for its width (wrapped
+        # words at their most comfortable) as the least it needs, and scroll a door
+        # that fits; the shown page's minimum size is what it needs.
+        return -1
 
 
 class MainWindow(BackupActions, QMainWindow):

@@ -66,14 +66,28 @@ def test_the_patron_page_gives_the_timeline_the_room(window, services, qtbot):
     window.open_patron(ada)
     page = window.patron_page
     qtbot.waitUntil(lambda: page.purchases.proxy.rowCount() == 8)
-    orders, timeline = page.sections.sizes()
     qtbot.waitUntil(lambda: page.sections.sizes()[1] > page.sections.sizes()[0])
     rows = page.timeline_table.verticalHeader().defaultSectionSize()
     assert page.timeline_table.viewport().height() >= 4 * rows
-    assert page.purchases.table.viewport().height() <= 4 * rows  # three orders, then it scrolls
+    assert page.purchases.table.viewport().height() <= 4 * rows  # a few orders, then it scrolls
 
 
 def app_patrons(services) -> list[dict]:
     from projections import patron_directory
 
     return patron_directory.page(services.runner.db(), limit=50)
+
+
+def test_at_1366_by_768_no_area_scrolls(window, qtbot):
+    """On the laptop screen itself every area fits: the door's code field, the reports'
+    buttons are on screen without scrolling the window."""
+    window.resize(1366, 768 - 40)  # less a taskbar
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    for area in AREAS:
+        window.show_area(area)
+        qtbot.waitUntil(lambda area=area: window.current_area() == area)
+        qtbot.waitUntil(lambda: window.area_scroll.verticalScrollBar().maximum() == 0
+                        and window.area_scroll.horizontalScrollBar().maximum() == 0)  # fmt: skip
+    window.show_area("door")
+    field = window.door_view.code_field
+    qtbot.waitUntil(lambda: field.visibleRegion().boundingRect().height() == field.height())

@@ -299,16 +299,20 @@ class PatronPage(QWidget):
         self.card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
     # -- showing a patron ------------------------------------------------------
-    #: orders shown before the purchases scroll (the timeline has the rest of the room)
+    #: orders shown before the purchases scroll (two on a short screen); the timeline has
+    #: the rest of the room
     ORDERS_SHOWN = 3
+    SHORT = 600
 
     def share_room(self) -> None:
-        """Purchases as tall as their orders (at most ``ORDERS_SHOWN``), the timeline the rest."""
+        """Purchases as tall as their orders (at most ``ORDERS_SHOWN``), the timeline the rest
+        (and never less than the orders)."""
         total = sum(self.sections.sizes())
         if total <= 0 or not shiboken6.isValid(self.purchases):
             return
-        orders = min(max(self.purchases.proxy.rowCount(), 1), self.ORDERS_SHOWN)
-        wanted = min(self.purchases.height_for(orders), total // 2)
+        most = self.ORDERS_SHOWN if total >= self.SHORT else self.ORDERS_SHOWN - 1
+        orders = min(max(self.purchases.proxy.rowCount(), 1), most)
+        wanted = min(self.purchases.height_for(orders), (total - 1) // 2)
         self.sections.setSizes([wanted, total - wanted])
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
