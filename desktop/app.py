@@ -47,6 +47,17 @@ def create_main_window(services: Services, settings=None) -> MainWindow:
     return MainWindow(services, settings)
 
 
+def show_window(services: Services, settings) -> MainWindow:
+    """Show the main window; a data folder never set up opens the first-run assistant."""
+    from desktop.settings import needs_setup
+
+    window = create_main_window(services, settings)
+    window.show()
+    if settings is not None and needs_setup(settings):
+        window.run_setup_assistant()
+    return window
+
+
 def backup_folders(config: StoreConfig, settings) -> list:
     """Where backups are looked for: the chosen folder, then the data folder's own."""
     from desktop.settings import setting
@@ -132,7 +143,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     log.info("Houselights %s starting; data folder %s", app_version(), config.data_dir)
     log.info("Event store: %s (%s)", config.kind, config.describe())
     app = application()
-    settings = Settings()
+    settings = Settings.for_data_folder(config.data_dir)
     staff = staff or settings.get("staff/current") or "office"
     workstation = workstation or settings.get("workstation/name") or None
     tr = QCoreApplication.translate
@@ -160,8 +171,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
 
                 if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
                     return 0
-            window = create_main_window(services, settings)
-            window.show()
+            window = show_window(services, settings)
             for notice in notices:
                 QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"),
                                         notice)  # fmt: skip

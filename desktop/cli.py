@@ -3,7 +3,9 @@
     houselights                       open the app on the local database
     houselights demo --patrons 500    fill the store with a demo organization
     houselights rebuild               rebuild the read models from the events
-    houselights status --json         events, patrons, projection positions
+    houselights setup --organization NAME --timezone ZONE --currency CODE [--country CC]
+                                      what the first-run assistant asks, for this data folder
+    houselights status --json         organization, events, patrons, projection positions
     houselights patrons --search ada --json
     houselights import sales orders.csv --dry-run
     houselights import chats export.json --json
@@ -95,8 +97,24 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = sub.add_parser("rebuild", help="rebuild every read model from the event store")
     rebuild.add_argument("--json", action="store_true")
 
-    status = sub.add_parser("status", help="events, patrons and projection positions")
+    status = sub.add_parser("status", help="organization, events, patrons, projection positions")
     status.add_argument("--json", action="store_true")
+
+    setup = sub.add_parser(
+        "setup", help="name the organization and choose its country, time zone and currency "
+        "(what the first-run assistant asks)",
+    )  # fmt: skip
+    setup.add_argument("--organization", required=True, metavar="NAME",
+                       help="the name printed on tickets")  # fmt: skip
+    setup.add_argument("--timezone", required=True, metavar="ZONE",
+                       help="time zone of the performances, e.g. Europe/London")  # fmt: skip
+    setup.add_argument("--currency", required=True, metavar="CODE",
+                       help="three letters, e.g. GBP, USD, EUR")  # fmt: skip
+    setup.add_argument("--country", default="", metavar="CC",
+                       help="two letters, e.g. GB: paper size, how dates and amounts "
+                       "are written (default: the currency's country, else this "
+                       "computer's)")  # fmt: skip
+    setup.add_argument("--json", action="store_true")
 
     patrons = sub.add_parser("patrons", help="find patrons")
     patrons.add_argument("--search", default="", metavar="TEXT")
@@ -183,6 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=int, default=400, metavar="N")
+    shots.add_argument("--size", default="1366x768", metavar="WxH",
+                       help="the screen in pixels (default 1366x768, a common laptop)")  # fmt: skip
+    shots.add_argument("--scale", type=float, default=1.0, metavar="F",
+                       help="render as at this display scaling, e.g. 1.25 or 1.5")  # fmt: skip
+    shots.add_argument("--dark", action="store_true", help="in the dark colour scheme")
     return parser
 
 
@@ -303,12 +326,73 @@ def _shared_store_unreachable(args, error: BaseException) -> bool:
     return config.kind == "postgresql" and isinstance(error, OperationalError)
 
 
+def organization_settings(data_dir):
+    """The organization's settings kept in a data folder (imports Qt's core, not widgets)."""
+    from desktop.settings import Settings, organization_store
+
+    return Settings(organization_store(data_dir), organization=organization_store(data_dir))
+
+
+def cmd_setup(args) -> int:
+    """``setup``: the first-run assistant's answers from the command line, all checked
+    before any is saved."""
+    from desktop import formatting
+    from desktop.settings import SETTINGS
+
+    config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
+    currency = args.currency.strip().upper()
+    country = args.country.strip().upper() or formatting.country_for_currency(currency)
+    answers = {
+        "organization/name": args.organization.strip(),
+        "organization/country": country,
+        "organization/timezone": args.timezone.strip(),
+        "organization/currency": currency,
+    }
+    problems = [f"--{key.split('/')[1].replace('name', 'organization')}: {problem}"
+                for key, value in answers.items()
+                if (problem := SETTINGS[key].problem(value))]  # fmt: skip
+    if not answers["organization/timezone"]:
+        problems.append("--timezone: give the time zone of the performances, e.g. Europe/London.")
+    if not currency:
+        problems.append("--currency: give three letters, e.g. GBP, USD or EUR.")
+    if problems:
+        for problem in problems:
+            print(f"houselights: {problem}", file=sys.stderr)
+        print("houselights: nothing was saved.", file=sys.stderr)
+        return 2
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    settings = organization_settings(config.data_dir)
+    for key, value in answers.items():
+        settings.set(key, value)
+    settings.set("organization/setup_done", True)
+    formatting.configure(country, currency, answers["organization/timezone"])
+    result = {
+        "organization": answers["organization/name"],
+        "country": formatting.country_code(),
+        "timezone": answers["organization/timezone"],
+        "currency": formatting.currency_code(),
+        "paper": formatting.paper_size(),
+        "example_amount": formatting.money(123450),
+        "data": str(config.data_dir),
+    }
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{result['organization']}: {result['country']}, {result['timezone']}, "
+              f"{result['currency']} (amounts like {result['example_amount']}, "
+              f"{result['paper']} paper). Saved in {config.data_dir}.")  # fmt: skip
+    return 0
+
+
 def cmd_status(args) -> int:
     from projections import patron_directory
 
     services = _services(args, catch_up=False)
     try:
+        organization = organization_settings(services.config.data_dir)
         result = {
+            "organization": str(organization.get("organization/name")),
+            "organization_set_up": bool(organization.get("organization/setup_done")),
             "events": services.app.event_count(),
             "queued": services.door().queue.waiting(),
             "patrons": patron_directory.count(services.runner.db()),
@@ -322,6 +406,10 @@ def cmd_status(args) -> int:
     if args.json:
         print(json.dumps(result))
     else:
+        print(
+            f"Organization: {result['organization']}"
+            + ("" if result["organization_set_up"] else " (not set up yet: houselights setup)")
+        )
         print(f"Store: {result['store']} ({result['location']})")
         print(
             f"Events: {result['events']:,}   Patrons: {result['patrons']:,}"
@@ -985,11 +1073,25 @@ def cmd_gui(args) -> int:
 
 
 def cmd_screenshots(args) -> int:
-    from desktop.screenshots import render_all
+    from desktop.screenshots import parse_size, render_all
 
-    for path in render_all(args.out, patrons=args.patrons):
+    try:
+        size = parse_size(args.size)
+    except ValueError as error:
+        print(f"houselights: --size: {error}", file=sys.stderr)
+        return 2
+    if not 0.5 <= args.scale <= 4:
+        print("houselights: --scale: give the display scaling as a number such as 1.25 or 1.5.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    for path in render_all(
+        args.out, patrons=args.patrons, size=size, scale=args.scale, dark=args.dark
+    ):
         print(path)
-    return 0
+    problems = getattr(render_all, "problems", [])
+    for problem in problems:
+        print(f"does not fit: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_smoke(args) -> int:
@@ -1017,6 +1119,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "rebuild": cmd_rebuild,
     "status": cmd_status,
+    "setup": cmd_setup,
     "patrons": cmd_patrons,
     "import": cmd_import,
     "check-in": cmd_check_in,

@@ -15,9 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QStandardPaths, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QTableView, QWidget
+
+from desktop.file_dialogs import save_file_name
 
 _PHONE_LIKE = re.compile(r"^[+\-][\d\s().\-/]*$")
 
@@ -139,13 +141,11 @@ def write_table(view: QAbstractItemView | QAbstractItemModel, path: str | Path) 
 def ask_save_path(parent: QWidget | None, title: str, suggested_name: str,
                   xlsx_first: bool = False) -> Path | None:  # fmt: skip
     """Where to save a table: CSV or Excel, in the user's documents folder."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     filters = [_tr("CSV files (*.csv)"), _tr("Excel workbooks (*.xlsx)")]
     if xlsx_first:
         filters.reverse()
-    chosen, chosen_filter = QFileDialog.getSaveFileName(
-        parent, title, str(Path(folder) / suggested_name), ";;".join(filters)
-    )
+    chosen, chosen_filter = save_file_name(parent, "export", title, suggested_name,
+                                           ";;".join(filters))  # fmt: skip
     if not chosen:
         return None
     path = Path(chosen)

@@ -1,54 +1,341 @@
-"""Showing stored moments (ISO 8601, UTC) in the computer's local time and language."""
+"""The one way Houselights writes dates, times, money and counts on screen and on paper.
+
+Everything follows the organization's locale: the country chosen in the first-run
+assistant (``organization/country``; empty: this computer's) gives the order of
+day and month, the names of days and months, the decimal mark and the paper
+size; ``organization/currency`` the currency (empty: the country's); and
+``organization/timezone`` the clock that performances are shown in (empty: this
+computer's). ``configure(...)`` (or ``configure_from(settings)``, which also
+follows later changes) sets them; every view calls the functions below instead
+of writing its own format strings.
+
+    moment("2026-11-21T19:30:00+00:00")   'Sat 21 Nov 2026, 19:30'   (GB)
+                                          'Sat, Nov 21, 2026, 7:30 PM' (US)
+    date(...)  '21 Nov 2026' · weekday_date(...) 'Sat 21 Nov 2026' · time(...) '19:30'
+    money(123450)  '£1,234.50' · money(123450) with DE/EUR  '1.234,50 €'
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from PySide6.QtCore import QDateTime, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 
-from domain.money import format_cents
+#: countries that print on US Letter paper (everywhere else: A4)
+LETTER_COUNTRIES = frozenset(
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "SV", "PR", "DO", "PA", "NI",
+     "HN", "BZ"}
+)  # fmt: skip
 
-MOMENT_FORMAT = "ddd d MMM yyyy, HH:mm"  # Sat 21 Nov 2026, 19:30
-DATE_FORMAT = "d MMM yyyy"  # 21 Nov 2026
+
+@dataclass(frozen=True)
+class Conventions:
+    """The organization's way of writing things (empty fields: this computer's)."""
+
+    country: str = ""
+    currency: str = ""
+    timezone: str = ""
 
 
-def _local(iso: str | None) -> QDateTime | None:
+_current = Conventions()
+
+
+def configure(country: str = "", currency: str = "", timezone: str = "") -> None:
+    """Set the organization's country (two letters), currency (ISO code) and time zone."""
+    global _current
+    _current = Conventions(country.strip().upper(), currency.strip().upper(), timezone.strip())
+
+
+def configure_from(settings) -> None:
+    """Configure from the organization's settings, and again whenever they change."""
+
+    def apply(_key: str = "") -> None:
+        configure(str(settings.get("organization/country")),
+                  str(settings.get("organization/currency")),
+                  str(settings.get("organization/timezone")))  # fmt: skip
+
+    apply()
+    if getattr(settings, "_formatting_follows", False):
+        return
+    settings._formatting_follows = True
+    settings.changed.connect(lambda key: apply() if key.startswith("organization/") else None)
+
+
+def conventions() -> Conventions:
+    return _current
+
+
+# -- the locale -------------------------------------------------------------------
+def territory(code: str) -> QLocale.Country | None:
+    """``GB`` -> QLocale.Territory.UnitedKingdom; None for what is not a country code."""
+    code = (code or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        return None
+    found = QLocale.codeToTerritory(code)
+    return None if found == QLocale.Country.AnyTerritory else found
+
+
+@cache
+def _locale_for(country: str, language: int) -> QLocale:
+    place = territory(country)
+    if place is None:
+        here = QLocale()
+        if here.language() == QLocale.Language.C:  # no locale at all (LANG=C): US English
+            return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        return here
+    # This computer's language where it is spoken in that country, else the country's own.
+    own = QLocale(QLocale.Language(language), place)
+    if own.territory() == place:
+        return own
+    return QLocale(QLocale.Language.AnyLanguage, place)
+
+
+def locale() -> QLocale:
+    """The organization's locale (the country's, in this computer's language when it can)."""
+    return _locale_for(_current.country, QLocale().language().value)
+
+
+def country_code() -> str:
+    """The organization's country as two letters (this computer's when none was chosen)."""
+    return _current.country or QLocale.territoryToCode(QLocale().territory())
+
+
+def paper_size() -> str:
+    """``Letter`` in the countries that use it, ``A4`` elsewhere."""
+    return "Letter" if country_code() in LETTER_COUNTRIES else "A4"
+
+
+@cache
+def _currency_symbols() -> dict[str, str]:
+    """ISO currency code -> its symbol, from every locale Qt knows."""
+    symbols: dict[str, str] = {}
+    for each in QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript,
+                                        QLocale.Country.AnyTerritory):  # fmt: skip
+        code = each.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+        symbol = each.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
+        if code and symbol and (code not in symbols or each.territory() != QLocale.Country.World):
+            # the symbol used in the currency's home country wins ("$" for USD, not "US$")
+            home = QLocale.territoryToCode(each.territory())
+            if code not in symbols or code.startswith(home):
+                symbols[code] = symbol
+    return symbols
+
+
+def known_currency(code: str) -> bool:
+    return (code or "").strip().upper() in _currency_symbols()
+
+
+def currency_code() -> str:
+    """The organization's currency: the chosen one, else the country's."""
+    return _current.currency or locale().currencySymbol(
+        QLocale.CurrencySymbolFormat.CurrencyIsoCode
+    )
+
+
+def currency_symbol() -> str:
+    code = _current.currency
+    own = locale()
+    if not code or code == own.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode):
+        return own.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
+    return _currency_symbols().get(code, code)
+
+
+def country_for_currency(code: str) -> str:
+    """A country whose currency this is (``GBP`` -> ``GB``), or ''."""
+    code = (code or "").strip().upper()
+    if len(code) == 3 and territory(code[:2]) is not None:
+        own = QLocale(QLocale.Language.AnyLanguage, territory(code[:2]))
+        if own.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) == code:
+            return code[:2]
+    return ""
+
+
+# -- dates and times ----------------------------------------------------------------
+def _zone() -> QTimeZone | None:
+    if not _current.timezone:
+        return None
+    zone = QTimeZone(_current.timezone.encode())
+    return zone if zone.isValid() else None
+
+
+def _qmoment(iso: str | datetime | None) -> QDateTime | None:
     if not iso:
         return None
     try:
-        moment = datetime.fromisoformat(iso)
+        moment = iso if isinstance(iso, datetime) else datetime.fromisoformat(iso)
     except ValueError:
         return None
-    return QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
+    if moment.tzinfo is None:
+        moment = moment.astimezone()  # a moment without a zone is this computer's
+    shown = QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
+    zone = _zone()
+    return shown.toTimeZone(zone) if zone is not None else shown
 
 
-def local_moment(iso: str | None, fmt: str = MOMENT_FORMAT) -> str:
-    """'Sat 21 Nov 2026, 19:30' in local time; '' for nothing or nonsense."""
-    moment = _local(iso)
-    return QLocale().toString(moment, fmt) if moment is not None else ""
+def local_datetime(iso: str | datetime | None) -> datetime | None:
+    """A stored moment on the organization's clock (a Python datetime), or None."""
+    shown = _qmoment(iso)
+    return None if shown is None else shown.toPython()
+
+
+def _no_locale() -> bool:
+    """No country chosen and none on this computer (LANG=C): amounts in US dollars as
+    always, dates day-first with the month in words and a 24-hour clock (unambiguous)."""
+    return not _current.country and QLocale().language() == QLocale.Language.C
+
+
+def _order() -> str:
+    """'dmy', 'mdy' or 'ymd': how the organization's country orders a date."""
+    if _no_locale():
+        return "dmy"
+    short = locale().dateFormat(QLocale.FormatType.ShortFormat)
+    letters = [c for c in short if c in "dMy"]
+    first = letters[0] if letters else "d"
+    return {"d": "dmy", "M": "mdy", "y": "ymd"}[first]
+
+
+def date_pattern(weekday: bool = False, year: bool = True) -> str:
+    """The Qt pattern of a date as Houselights writes it (for QDateEdit display formats)."""
+    order = _order()
+    if order == "mdy":
+        text = "MMM d, yyyy" if year else "MMM d"
+        return f"ddd, {text}" if weekday else text
+    if order == "ymd":
+        text = "yyyy-MM-dd" if year else "MM-dd"
+        return f"{text} (ddd)" if weekday else text
+    text = "d MMM yyyy" if year else "d MMM"
+    return f"ddd {text}" if weekday else text
+
+
+def time_pattern(seconds: bool = False) -> str:
+    short = locale().timeFormat(QLocale.FormatType.ShortFormat)
+    twelve = ("AP" in short.upper() or "a" in short) and not _no_locale()
+    if seconds:
+        return "h:mm:ss AP" if twelve else "HH:mm:ss"
+    return "h:mm AP" if twelve else "HH:mm"
+
+
+def moment_pattern(weekday: bool = True, year: bool = True) -> str:
+    return f"{date_pattern(weekday, year)}, {time_pattern()}"
+
+
+def _write(iso, pattern: str) -> str:
+    shown = _qmoment(iso)
+    return locale().toString(shown, pattern) if shown is not None else ""
+
+
+def moment(iso: str | datetime | None, weekday: bool = True, year: bool = True) -> str:
+    """'Sat 21 Nov 2026, 19:30' on the organization's clock; '' for nothing or nonsense."""
+    return _write(iso, moment_pattern(weekday, year))
+
+
+def date(iso: str | datetime | None, weekday: bool = False, year: bool = True) -> str:
+    """'21 Nov 2026' ('Sat 21 Nov 2026' with the weekday); '' for nothing."""
+    return _write(iso, date_pattern(weekday, year))
+
+
+def time(iso: str | datetime | None, seconds: bool = False) -> str:
+    """'19:30' (or '7:30 PM' where the clock has twelve hours)."""
+    return _write(iso, time_pattern(seconds))
+
+
+def long_date(iso: str | datetime | None) -> str:
+    """'Saturday 21 November 2026' in the country's own long form."""
+    shown = _qmoment(iso)
+    return locale().toString(shown.date(), QLocale.FormatType.LongFormat) if shown else ""
+
+
+#: the month a season begins (September: a 2025–26 season runs Sep 2025 to Aug 2026)
+SEASON_START_MONTH = 9
+
+
+def season(day) -> int:
+    """The year a date's season began in (a ``date``)."""
+    return day.year if day.month >= SEASON_START_MONTH else day.year - 1
+
+
+def season_name(start_year: int) -> str:
+    """2025 -> '2025–26'."""
+    return f"{start_year}–{(start_year + 1) % 100:02d}"
+
+
+def qdate(day: QDate) -> str:
+    return locale().toString(day, date_pattern())
+
+
+def day(value, weekday: bool = False) -> str:
+    """A calendar day (a ``date`` or 'YYYY-MM-DD') as ``date`` writes it; '' for nothing."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.strptime(value[:10], "%Y-%m-%d")
+        except ValueError:
+            return value
+    return locale().toString(QDate(value.year, value.month, value.day),
+                             date_pattern(weekday=weekday))  # fmt: skip
+
+
+def month(year_month: str, short_year: bool = False) -> str:
+    """'2026-11' -> 'Nov 2026' (or "Nov '26")."""
+    try:
+        day = datetime.strptime(year_month, "%Y-%m")
+    except (TypeError, ValueError):
+        return year_month or ""
+    text = locale().toString(QDate(day.year, day.month, 1), "MMM yyyy")
+    return text.replace(str(day.year), f"'{day.year % 100:02d}") if short_year else text
+
+
+# the names the views have used since the start; they now follow the organization's locale
+def local_moment(iso: str | None, fmt: str | None = None) -> str:
+    """A moment as ``moment`` writes it, or in an explicit Qt pattern."""
+    return moment(iso) if fmt is None else _write(iso, fmt)
 
 
 def local_date(iso: str | None) -> str:
-    return local_moment(iso, DATE_FORMAT)
+    return date(iso)
 
 
+# -- money ------------------------------------------------------------------------------
 def money(cents: int | None) -> str:
-    """Integer cents as the organization shows amounts ('$1,234.50'); '' for nothing."""
-    return "" if cents is None else format_cents(int(cents))
+    """Integer cents in the organization's currency ('£1,234.50'); '' for nothing."""
+    if cents is None:
+        return ""
+    shown = locale()
+    text = shown.toCurrencyString(abs(int(cents)) / 100, currency_symbol(), 2)
+    # a minus sign rather than accounting brackets: a refund reads "-$5.50" everywhere
+    return shown.negativeSign() + text if cents < 0 else text
 
 
 _AMOUNT = re.compile(r"^\s*[^\d\s.,-]*\s*(\d{1,3}(?:,\d{3})+|\d{1,9})(?:[.,](\d{1,2}))?\s*$")
+_AMOUNT_COMMA = re.compile(
+    r"^\s*[^\d\s.,-]*\s*(\d{1,3}(?:[. ]\d{3})+|\d{1,9})(?:,(\d{1,2}))?\s*\D*$"
+)
 
 
 def parse_cents(text: str) -> int | None:
-    """What someone typed as an amount: '25' -> 2500, '12.5' -> 1250, '$1,200' -> 120000.
+    """What someone typed as an amount: '25' -> 2500, '12.5' -> 1250, '$1,200' -> 120000;
+    where the decimal mark is a comma also '1.200,50 €' -> 120050.
 
     None when it is not an amount (the caller says so, keeping the text).
     """
     match = _AMOUNT.match(text or "")
-    if not match:
-        return None
-    whole = int(match.group(1).replace(",", ""))
-    fraction = (match.group(2) or "0").ljust(2, "0")
-    return whole * 100 + int(fraction)
+    if match:
+        whole = int(match.group(1).replace(",", ""))
+        fraction = (match.group(2) or "0").ljust(2, "0")
+        return whole * 100 + int(fraction)
+    if locale().decimalPoint() == "," or text.strip().endswith(("€", "kr")):
+        match = _AMOUNT_COMMA.match(text or "")
+        if match:
+            whole = int(re.sub(r"[. ]", "", match.group(1)))
+            return whole * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    return None
+
+
+# -- counts -------------------------------------------------------------------------------
+def number(n: int) -> str:
+    """A whole number with the country's digit grouping ('5,000' or '5.000')."""
+    return locale().toString(int(n))

@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -104,6 +106,32 @@ def rebuild_work(progress, runner) -> dict:
     return {"applied": applied, "lag": runner.lag()}
 
 
+class AreaStack(QStackedWidget):
+    """The areas, one at a time, asking only for the room of the one shown (so the
+    window scrolls for a large area, not for every area because of one)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        shown = self.currentWidget()
+        return shown.minimumSizeHint() if shown is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        shown = self.currentWidget()
+        return shown.sizeHint() if shown is not None else super().sizeHint()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        # The scroll area would take a page's *preferred* height for its width (wrapped
+        # words at their most comfortable) as the least it needs, and scroll a door
+        # that fits; the shown page's minimum size is what it needs.
+        return -1
+
+
 class MainWindow(BackupActions, QMainWindow):
     def __init__(self, services, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -111,6 +139,14 @@ class MainWindow(BackupActions, QMainWindow):
         self.app = services.app
         self.runner = services.runner
         self.settings = settings
+        if settings is not None:
+            from desktop import file_dialogs, formatting
+            from desktop import settings as settings_module
+
+            settings_module.use(settings)
+            formatting.configure_from(settings)
+            file_dialogs.remember_in(settings)
+        self.setup_assistant = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Houselights"))
         self.resize(1240, 800)
@@ -239,6 +275,7 @@ class MainWindow(BackupActions, QMainWindow):
         self.pages[DUPLICATES] = self.duplicates
         self.settings_page = SettingsPage(self.settings, self.services.config, self)
         self.settings_page.message.connect(self.show_message)
+        self.settings_page.assistant_requested.connect(self.run_setup_assistant)
         self.pages[SETTINGS] = self.settings_page
 
         self.audit_view = AuditView(self.runner, self)
@@ -247,7 +284,7 @@ class MainWindow(BackupActions, QMainWindow):
         )
         self.pages[AUDIT] = self.audit_view
 
-        self.areas = QStackedWidget(self)
+        self.areas = AreaStack(self)
         self.areas.setObjectName("areas")
         for key in AREAS:
             self.areas.addWidget(self.pages[key])
@@ -271,7 +308,14 @@ class MainWindow(BackupActions, QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(sidebar)
-        layout.addWidget(self.areas, 1)
+        # On a small screen or at a large scaling (a laptop at 125%, 150%) an area that
+        # needs more room than the window has scrolls instead of being cut off.
+        self.area_scroll = QScrollArea(self)
+        self.area_scroll.setObjectName("areaScroll")
+        self.area_scroll.setWidgetResizable(True)
+        self.area_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.area_scroll.setWidget(self.areas)
+        layout.addWidget(self.area_scroll, 1)
         self.setCentralWidget(central)
         self.navigation.setCurrentRow(0)
 
@@ -321,11 +365,22 @@ class MainWindow(BackupActions, QMainWindow):
         file_menu.addAction(self.quit_action)
         self._conversation_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_action = QAction(self.tr("&Help for this screen"), self)
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.triggered.connect(lambda: self.show_help())
+        from desktop import help as guide
+
+        guide.install_f1()  # F1 in dialogs too
+        self.guide_action = QAction(self.tr("User &guide"), self)
+        self.guide_action.triggered.connect(lambda: self.show_help("index"))
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
         # Shortcuts also work while the menu bar is hidden (native menu bars on macOS).
         for action in (self.new_patron_action, self.find_action, self.quit_action,
-                       self.log_call_action):  # fmt: skip
+                       self.log_call_action, self.help_action):  # fmt: skip
             self.addAction(action)
 
     def _build_status_bar(self) -> None:
@@ -383,12 +438,80 @@ class MainWindow(BackupActions, QMainWindow):
     def _setting_changed(self, key: str) -> None:
         if key == "projections/poll_interval_ms":
             self.poll_timer.setInterval(int(self._setting(key, DEFAULT_POLL_MS)))
+        if key == "organization/name":
+            self.thank_yous.organization = str(self._setting(key, ""))
+        if key.startswith("organization/"):  # dates and amounts follow the new locale
+            self._stale = set(AREAS)
+            self._refresh_shown_area()
+
+    # -- help (F1) ----------------------------------------------------------------------
+    def show_help(self, page: str | None = None):
+        """The user-guide page for what is in front of the user (F1), or ``page``."""
+        from desktop import help as guide
+
+        if page is None:
+            return guide.help_for_focus()
+        return guide.show_help(self, page)
+
+    # -- the first-run assistant -----------------------------------------------------
+    def run_setup_assistant(self):
+        """Open the first-run assistant (modeless); on Start, begin as chosen there."""
+        from desktop.views.system.setup_assistant import SetupAssistant
+
+        if self.settings is None:
+            return None
+        if self.setup_assistant is not None:
+            self.setup_assistant.raise_()
+            return self.setup_assistant
+        self.setup_assistant = SetupAssistant(self.app, self.settings, self)
+        self.setup_assistant.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setup_assistant.finished.connect(self._setup_closed)
+        self.setup_assistant.show()
+        return self.setup_assistant
+
+    def _setup_closed(self, result: int) -> None:
+        assistant, self.setup_assistant = self.setup_assistant, None
+        assistant.deleteLater()
+        if result == assistant.DialogCode.Accepted:
+            self._setup_finished(assistant)
+
+    def _setup_finished(self, assistant) -> None:
+        from desktop.views.system.setup_assistant import DEMO, IMPORT
+        from desktop.views.system.setup_assistant import DOOR as DOOR_ROLE
+
+        self.apply_role()  # a manager's account may have been made (and signed in)
+        self.door_view.door_field.setText(str(self._setting("door/name", "")))
+        if self._setting("workstation/role", "office") == DOOR_ROLE:
+            self.show_area(DOOR)
+        kind, path = assistant.chosen_start
+        if kind == DEMO:
+            self.load_demo()
+        elif kind == IMPORT:
+            self.import_sales().choose_file(path)
+        self.show_message(self.tr("Welcome, {name}.").format(
+            name=self._setting("organization/name", "")))  # fmt: skip
+
+    def load_demo(self, patrons: int = 400):
+        """Fill the store with the demo organization, in the background with progress."""
+        from demo import organization as demo
+
+        def work(progress, app):
+            return demo.generate(app, patrons, progress=lambda done, total: progress.update(
+                done, total, ""), cancelled=lambda: progress.cancelled)  # fmt: skip
+
+        task, _dialog = run_with_progress(
+            self, self.background, self.tr("Making the demo organization…"), work, self.app,
+            on_done=lambda _result: self.poll(),
+        )  # fmt: skip
+        return task
 
     def _restore(self) -> None:
         geometry = self._setting("ui/geometry", None)
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
         area = self._setting("ui/last_area", PATRONS)
+        if self._setting("workstation/role", "office") == "door":
+            area = DOOR  # a door's computer opens on the door check
         if area in AREAS and area != PATRONS:
             self.show_area(area)
 

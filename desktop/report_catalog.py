@@ -29,11 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 from sqlite_utils import Database
 
+from desktop import formatting
 from desktop.formatting import local_date, local_moment, money
 from desktop.loyalty_labels import rung_and_kind, rung_label
 from desktop.report_support import (
@@ -135,7 +136,7 @@ def format_value(kind: str, value) -> str:
     if kind == DATE:
         return local_date(value)
     if kind == MONTH:
-        return datetime.strptime(value, "%Y-%m").strftime("%b %Y")
+        return formatting.month(value)
     if kind == DURATION:
         return duration(value)
     return str(value)
@@ -164,7 +165,7 @@ def chart_value(kind: str, value) -> float:
 
 def _short_show(row: dict) -> str:
     """A chart category: the day (titles are in the table; they do not fit under bars)."""
-    return local_moment(row.get("starts_at"), "d MMM")
+    return formatting.date(row.get("starts_at"), year=False)
 
 
 def _month(row: dict) -> str:
@@ -173,7 +174,7 @@ def _month(row: dict) -> str:
 
 def _short_month(row: dict) -> str:
     """A chart category: Mar '26."""
-    return datetime.strptime(row["month"], "%Y-%m").strftime("%b '%y")
+    return formatting.month(row["month"], short_year=True)
 
 
 # -- summaries (templates translated when called, context "Reports") -------------------
@@ -251,7 +252,7 @@ def loyalty_rows(db: Database, start: date, end: date) -> list[dict]:
         row["change"] = _tr(MOVEMENTS[row["movement"]])
         row["from_label"] = rung_label(row["from_rung"])
         row["to_label"] = rung_and_kind(row["to_rung"], row["kind"] or "")
-        row["month"] = datetime.fromisoformat(row["moved_at"]).astimezone().strftime("%Y-%m")
+        row["month"] = formatting.local_datetime(row["moved_at"]).strftime("%Y-%m")
     return rows
 
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QMargins, QRectF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
+from desktop import formatting
 from desktop.report_catalog import HEATMAP, MONEY, PIE, STACKED, ReportDefinition, chart_value
 from desktop.report_support import SHORT_DAYS, cell_text
 
@@ -29,6 +30,18 @@ COLORS = ("#2f5d8a", "#e0a43a", "#5f9e6e", "#b5525c", "#7a6aa8", "#4a9bb0")
 #: a heatmap's shades, from a little demand to the most
 HEAT = ("#d6e4f0", "#a9c6e0", "#6f9fc9", "#3f76a8", "#1d4a75")
 GAP = "#c0392b"
+
+
+def whole_number_axis(axis: QValueAxis, largest: float) -> None:
+    """A count axis whose ticks are whole numbers: 0, 1, 2, 3, 4 for an empty or small
+    chart (never 0, 0, 1, 1), nice round steps above."""
+    if largest <= 10:
+        top = max(4, math.ceil(largest))
+        axis.setRange(0, top)
+        axis.setTickCount(top + 1)
+        return
+    axis.setRange(0, largest * 1.15)
+    axis.applyNiceNumbers()
 
 
 def tr(text: str) -> str:
@@ -102,11 +115,15 @@ def _bars(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None
     chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(categories)
     values = QValueAxis()
-    values.setLabelFormat("$%.0f" if money else "%.0f")
+    symbol = formatting.currency_symbol().replace("%", "%%")
+    in_front = formatting.money(100).lstrip("-").startswith(formatting.currency_symbol())
+    values.setLabelFormat((f"{symbol}%.0f" if in_front else f"%.0f {symbol}") if money else "%.0f")
     values.setMin(0)
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(values)
     values.applyNiceNumbers()
+    if not money:
+        whole_number_axis(values, values.max() if rows else 0)
     if len(spec.series) == 1:
         chart.legend().hide()
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QWidget
 
+from desktop import formatting
 from desktop.report_catalog import DATE, MOMENT, MONTH, TEXT, ReportDefinition, cells
 from desktop.report_chart import chart_image
 from desktop.ticket_printing import default_page_size, page_size_for
@@ -108,7 +109,7 @@ def paint_report(
         page = _Page(painter, device)
         table = cells(definition, rows)
         title = tr(definition.title)
-        when = (printed_at or datetime.now()).strftime("%d %b %Y %H:%M")
+        when = formatting.moment((printed_at or datetime.now()).astimezone(), weekday=False)
         y = page.paragraph(0, title, 18, bold=True) + 4
         y += page.paragraph(y, tr(definition.description), 9, color="#52606d") + 6
         y += page.paragraph(y, summary, 10, bold=True) + 8

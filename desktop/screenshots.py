@@ -1,22 +1,41 @@
 """Render every screen with demo data to PNG files (for the README and reviews).
 
-    houselights screenshots --out docs/screenshots
+    houselights screenshots --out docs/screenshots --size 1366x768 [--scale 1.5]
 
 Runs offscreen when there is no display, on a throwaway demo organization, so
-it never touches real data.
+it never touches real data. ``--size`` is the screen in pixels (the window fills
+it, dialogs are never larger); ``--scale`` renders as at that display scaling
+(125% is 1.25): the pictures keep the pixel size, everything in them is larger.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-SIZE = (1280, 800)
+#: a common laptop screen: the README's screens are rendered at this size
+SIZE = (1366, 768)
+#: the screen in logical pixels (the size divided by the scale), set by render_all
+_screen = list(SIZE)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1366x768' -> (1366, 768); ValueError with a reason otherwise."""
+    match = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text or "")
+    if not match:
+        raise ValueError(f"the size must be WIDTHxHEIGHT in pixels, like 1366x768, not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def fit(widget, width: int, height: int) -> None:
+    """Resize a dialog to at most the screen (a dialog larger than a laptop is a bug)."""
+    widget.resize(min(width, _screen[0]), min(height, _screen[1]))
 
 
 def _settle(app) -> None:
@@ -47,7 +66,7 @@ def _import_shots(window, folder: Path, shot, qt_app) -> None:
     sample = folder / "online-sales.csv"
     sample.write_text(SAMPLE_SALES, encoding="utf-8")
     dialog = window.import_sales()
-    dialog.resize(980, 640)
+    fit(dialog, 980, 640)
     dialog.choose_file(str(sample))
     _wait(qt_app, lambda: not dialog.busy and dialog.sales is not None)
     shot(dialog, "import-preview")
@@ -112,7 +131,8 @@ def _thank_you_and_report_shots(window, shot) -> None:
     shot(window, "thank-yous")
     window.show_area("reports")
     for key, name in (("attendance", "report-attendance"), ("sales_channels", "report-channels"),
-                      ("revenue_month", "report-revenue-month")):  # fmt: skip
+                      ("revenue_month", "report-revenue-month"),
+                      ("contact_capture", "report-contact-capture")):  # fmt: skip
         window.reports.show_report(key)
         shot(window, name)
     _loyalty_movements_shot(window, shot)
@@ -156,7 +176,7 @@ def _conversation_shots(window, shot, qt_app, services) -> None:
 
     window.show_patron_list()
     dialog = window.log_call()
-    dialog.resize(760, dialog.sizeHint().height())
+    fit(dialog, 760, dialog.sizeHint().height())
     dialog.finder.search_field.setText("ada")
     dialog.finder.run_search()
     dialog.reason.setCurrentText("Parking")
@@ -230,7 +250,7 @@ def _backup_shots(window, services, shot) -> None:
         backups.backup(config, folder, now=today - timedelta(days=days, minutes=days * 7),
                        include_readmodels=days == 0)  # fmt: skip
     dialog = window.show_backups()
-    dialog.resize(900, 560)
+    fit(dialog, 900, 560)
     dialog.refresh()
     dialog.status.setText(
         dialog.tr("Backed up {events} events to {path}.").format(
@@ -243,9 +263,32 @@ def _backup_shots(window, services, shot) -> None:
     damaged = DamagedStoreDialog(
         backups.DamagedStore(damage, backups.latest_in([folder]), [folder], config), window
     )
-    damaged.resize(900, 520)
+    fit(damaged, 900, 520)
     shot(damaged, "damaged-store")
     damaged.reject()
+
+
+def _first_run_shots(window, settings, shot) -> None:
+    """The first-run assistant (its first and last pages) and the help window (F1)."""
+    from desktop.views.system.setup_assistant import SetupAssistant
+
+    assistant = SetupAssistant(window.app, settings, window)
+    page = assistant.organization
+    page.name.setText("Lantern Theatre")
+    page.country.setCurrentIndex(page.country.findData("GB"))
+    page.timezone.setCurrentText("Europe/London")
+    fit(assistant, 720, 520)
+    assistant.show()
+    shot(assistant, "setup-organization")
+    while assistant.currentPage() is not assistant.start_page:
+        assistant.next()
+    assistant.start_page.demo.setChecked(True)
+    shot(assistant, "setup-start")
+    assistant.reject()
+    helper = window.show_help("door")
+    fit(helper, 820, 640)
+    shot(helper, "help")
+    helper.close()
 
 
 def _wait(app, done, seconds: float = 30) -> None:
@@ -256,9 +299,19 @@ def _wait(app, done, seconds: float = 30) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> list[Path]:
+def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
+               size: tuple[int, int] = SIZE, scale: float = 1.0,
+               dark: bool = False) -> list[Path]:  # fmt: skip
+    """Every screen as a PNG of ``size`` pixels, as at display scaling ``scale``."""
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if scale != 1.0:
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is not None:
+            raise RuntimeError("--scale must be chosen before the application starts")
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
+    _screen[:] = [int(size[0] / scale), int(size[1] / scale)]  # never beyond the screen
     from PySide6.QtCore import QSettings
 
     from demo import organization as demo
@@ -271,13 +324,22 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     qt_app = application()
+    if dark:
+        from desktop import style
+
+        style.use_scheme(qt_app, style.DARK)
     written: list[Path] = []
+    #: what does not fit on each screen (``cut_off``), kept in ``render_all.problems``
+    problems: list[str] = []
+    render_all.problems = problems
 
     def shot(widget, name: str) -> None:
         _settle(qt_app)
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         written.append(path)
+        for problem in cut_off(widget):
+            problems.append(f"{name}: {problem}")
 
     with tempfile.TemporaryDirectory(prefix="houselights-shots-") as data:
         services = bootstrap(resolve(data), staff="maria.box-office", workstation="box-office-1")
@@ -287,7 +349,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             # settings in a throwaway file: the Settings screen works, yours stay untouched
             store = QSettings(str(Path(data) / "settings.ini"), QSettings.Format.IniFormat)
             window = create_main_window(services, Settings(store))
-            window.resize(*SIZE)
+            window.resize(*_screen)
             window.show()
             window.set_sync_status(services.runner.lag())
             window.show_patron_list()
@@ -308,7 +370,7 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             erase.reject()
 
             dialog = window.new_patron()
-            dialog.resize(720, dialog.sizeHint().height())
+            fit(dialog, 720, dialog.sizeHint().height())
             dialog.fields["first_name"].setText("Rosa")
             dialog.fields["email"].setText("rosa@example")
             dialog.save()
@@ -326,13 +388,14 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026) -> lis
             _thank_you_and_report_shots(window, shot)
             _staff_shots(window, shot)
             _settings_shots(window, shot)
+            _first_run_shots(window, window.settings, shot)
             window.show_area("box_office")
             sell = window.box_office.sell()
-            sell.resize(940, 620)
+            fit(sell, 940, 620)
             shot(sell, "sell-tickets")
             sell.reject()
             performance = window.box_office.new_performance()
-            performance.resize(720, performance.sizeHint().height())
+            fit(performance, 720, performance.sizeHint().height())
             shot(performance, "new-performance")
             performance.reject()
             _import_shots(window, Path(data), shot, qt_app)
@@ -385,7 +448,7 @@ def _staff_shots(window, shot) -> None:
     window.show_area("audit")
     shot(window, "area-audit")
     dialog = SignInDialog(window.app, window, name="Dee")
-    dialog.resize(460, dialog.sizeHint().height())
+    fit(dialog, 460, dialog.sizeHint().height())
     shot(dialog, "sign-in")
     dialog.reject()
     staff = window.manage_staff()
@@ -456,3 +519,80 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
     good = codes["new"]
     codes["typo"] = good[:4] + next(c for c in "CEFGH" if c != good[4]) + good[5:]
     return codes
+
+
+# -- what does not fit --------------------------------------------------------------------
+def cut_off(widget) -> list[str]:
+    """Texts on a shown widget that do not fit where they are: table headers narrower
+    than their titles, labels, buttons and tick boxes narrower than their words.
+    Each as 'kind “text”' (empty when everything fits)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QCheckBox,
+        QHeaderView,
+        QLabel,
+        QPushButton,
+        QRadioButton,
+        QStyle,
+    )
+
+    found: list[str] = []
+    for header in widget.findChildren(QHeaderView):
+        if not header.isVisibleTo(widget) or header.orientation() != Qt.Orientation.Horizontal:
+            continue
+        model = header.model()
+        if model is None:
+            continue
+        view = header.parentWidget()
+        if isinstance(view, QAbstractItemView) and not view.isVisibleTo(widget):
+            continue
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+            if not text:
+                continue
+            needed = header.sectionSizeFromContents(section).width()
+            if header.sectionSize(section) + 1 < needed:
+                found.append(f"column header “{text}” ({header.sectionSize(section)} of "
+                             f"{needed} px)")  # fmt: skip
+    for label in widget.findChildren(QLabel):
+        if (not label.isVisibleTo(widget) or label.wordWrap() or not label.text()
+                or label.textFormat() == Qt.TextFormat.RichText or "<" in label.text()
+                or label.pixmap() is not None and not label.pixmap().isNull()):  # fmt: skip
+            continue
+        shown = label.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        lines = shown.split("\n")
+        widest = max(label.fontMetrics().horizontalAdvance(line) for line in lines)
+        margins = label.contentsMargins()
+        room = label.width() - margins.left() - margins.right() - 2 * label.margin()
+        if widest > room + 1 and label.width() > 0:
+            found.append(f"label “{label.text()[:60]}” ({room} of {widest} px)")
+    for button in widget.findChildren(QAbstractButton):
+        if not button.isVisibleTo(widget) or not button.text() or header_child(button):
+            continue
+        words = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        needed = max(button.fontMetrics().horizontalAdvance(line) for line in words.split("\n"))
+        if isinstance(button, QCheckBox | QRadioButton):
+            needed += button.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + 6
+        elif isinstance(button, QPushButton) and not button.isFlat():
+            # the words with the button's own padding (the style sheet's) around them
+            needed = max(needed, button.sizeHint().width() - 4)
+        elif not button.icon().isNull():
+            needed += button.iconSize().width() + 4
+        if button.width() + 1 < needed:
+            found.append(f"button “{words}” ({button.width()} of {needed} px)")
+    return found
+
+
+def header_child(widget) -> bool:
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QHeaderView | QAbstractItemView):
+            return True
+        parent = parent.parentWidget()
+    return False

@@ -11,8 +11,16 @@ the app keeps for itself (window geometry, hashes; keys holding a hash, a
 password, a secret, a salt or a geometry are internal whatever they say),
 ``minimum``/``maximum`` for a number's range, ``check`` (a value -> a message
 saying what is wrong, or "") and ``required`` (a text that must not be empty),
-``restart=True`` for what is read only when the app starts.
+``restart=True`` for what is read only when the app starts, ``choices`` for
+a text picked from a list (value -> words shown).
 A key whose last part ends in ``folder`` or ``_dir`` gets a folder picker.
+
+Where they are kept: the ``organization/`` settings (name, country, time zone,
+currency, whether the first-run assistant was completed) belong to the
+organization's data and live in ``organization.ini`` in the data folder, so a
+fresh data folder opens on the assistant and ``houselights setup --data DIR``
+and the window agree; everything else belongs to this computer's user
+(QSettings' usual place).
 """
 
 from __future__ import annotations
@@ -31,6 +39,10 @@ from domain.loyalty import LoyaltyThresholds
 INTERNAL_WORDS = ("hash", "password", "secret", "salt", "geometry")
 #: the range of a number setting declared without one
 DEFAULT_RANGE = (0, 1_000_000)
+#: groups kept with the organization's data (the data folder), not per computer user
+ORGANIZATION_GROUPS = ("organization",)
+#: the file in the data folder holding them
+ORGANIZATION_FILE = "organization.ini"
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,8 @@ class Setting:
     check: Callable[[object], str] | None = field(default=None, compare=False)
     #: read when Houselights starts: a change takes effect at the next start
     restart: bool = False
+    #: the values a text may take, in order, each with a function giving its words
+    choices: tuple[tuple[str, Callable[[], str]], ...] = field(default=(), compare=False)
 
     @property
     def group(self) -> str:
@@ -87,6 +101,8 @@ class Setting:
                 return _tr("Choose a number from {low} to {high}.").format(low=low, high=high)
         if self.type is str and self.required and not value.strip():
             return _tr("This cannot be left empty.")
+        if self.type is str and self.choices and value not in dict(self.choices):
+            return _tr("Choose one of the list.")
         if self.type is str and self.is_folder and value.strip() and not Path(value).is_dir():
             return _tr("There is no folder “{path}”. Choose one with Choose…").format(path=value)
         return self.check(value) if self.check is not None else ""
@@ -102,6 +118,7 @@ def _tr(text: str) -> str:
 def declare(key: str, default: object, type: type, description: str, *, hidden: bool = False,
             minimum: int | None = None, maximum: int | None = None, required: bool = False,
             check: Callable[[object], str] | None = None, restart: bool = False,
+            choices: tuple = (),
             ) -> Setting:  # fmt: skip
     """Declare a setting once, with its default; the default must have its type."""
     if key in SETTINGS:
@@ -109,7 +126,7 @@ def declare(key: str, default: object, type: type, description: str, *, hidden: 
     if not _is_a(default, type):
         raise TypeError(f"default of {key} is not a {type.__name__}: {default!r}")
     SETTINGS[key] = Setting(key, default, type, description, hidden, minimum, maximum,
-                            required, check, restart)  # fmt: skip
+                            required, check, restart, tuple(choices))  # fmt: skip
     return SETTINGS[key]
 
 
@@ -152,6 +169,28 @@ def _system_date_order() -> str:
     return order if order in ("dmy", "mdy", "ymd") else "mdy"
 
 
+def country_problem(value: object) -> str:
+    """Two letters naming a country (GB, US, DE), or empty for this computer's."""
+    from desktop.formatting import territory
+
+    text = str(value).strip()
+    if not text or territory(text) is not None:
+        return ""
+    return _tr("“{code}” is not a country. Write its two letters, like GB, US or DE, "
+               "or leave it empty for this computer's.").format(code=text)  # fmt: skip
+
+
+def currency_problem(value: object) -> str:
+    """Three letters naming a currency (GBP, USD, EUR), or empty for the country's."""
+    from desktop.formatting import known_currency
+
+    text = str(value).strip()
+    if not text or known_currency(text):
+        return ""
+    return _tr("“{code}” is not a currency. Write its three letters, like GBP, USD or EUR, "
+               "or leave it empty for the country's.").format(code=text)  # fmt: skip
+
+
 def _is_a(value: object, type_: type) -> bool:
     if type_ is int and isinstance(value, bool):  # bool is an int subclass; not here
         return False
@@ -160,6 +199,8 @@ def _is_a(value: object, type_: type) -> bool:
 
 declare("ui/geometry", b"", bytes, "Main window size and position", hidden=True)
 declare("ui/last_area", "patrons", str, "The area shown when the app opens", hidden=True)
+declare("files/last_folders", "", str, "The folder last used for each kind of file (JSON)",
+        hidden=True)  # fmt: skip
 declare("door/last_performance", "", str, "The performance last chosen at the door",
         hidden=True)  # fmt: skip
 declare("projections/poll_interval_ms", 1000, int,
@@ -177,6 +218,28 @@ declare("staff/current", "office", str, "The staff member recorded on new events
         required=True, restart=True)  # fmt: skip
 declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets",
         required=True)  # fmt: skip
+declare("organization/country", "", str,
+        "Country (two letters, e.g. GB): paper size, how dates and amounts are written "
+        "(empty: this computer's)", check=country_problem)  # fmt: skip
+declare(
+    "organization/timezone",
+    "",
+    str,
+    "Time zone of the performances (empty: this computer's)",
+    check=time_zone_problem,
+)
+declare(
+    "organization/currency",
+    "",
+    str,
+    "Currency (three letters, e.g. GBP; empty: the country's)",
+    check=currency_problem,
+)
+declare("organization/setup_done", False, bool, "The first-run assistant was completed",
+        hidden=True)  # fmt: skip
+declare("workstation/role", "office", str, "What this computer is for",
+        choices=(("office", lambda: _tr("The office (box office, patrons, reports)")),
+                 ("door", lambda: _tr("A door (checking tickets in)"))))  # fmt: skip
 declare("door/name", "Main door", str, "This door's name, recorded on every scan made here",
         required=True)  # fmt: skip
 declare("door/scanner_gap_ms", 30, int,
@@ -249,18 +312,44 @@ def _convert(setting: Setting, value: object) -> object:
 
 
 class Settings(QObject):
-    """Typed access to the declared settings; ``changed(key)`` after each set."""
+    """Typed access to the declared settings; ``changed(key)`` after each set.
+
+    ``organization`` (a QSettings, usually ``organization.ini`` in the data folder:
+    see ``for_data_folder``) keeps the ``organization/`` settings; without it they
+    live with the rest.
+    """
 
     changed = Signal(str)
 
-    def __init__(self, store: QSettings | None = None, parent: QObject | None = None):
+    def __init__(self, store: QSettings | None = None, parent: QObject | None = None,
+                 organization: QSettings | None = None):  # fmt: skip
         super().__init__(parent)
         self.store = store if store is not None else QSettings("Houselights", "Houselights")
+        self.organization = organization
+
+    @classmethod
+    def for_data_folder(cls, data_dir: str | Path, store: QSettings | None = None,
+                        parent: QObject | None = None) -> Settings:  # fmt: skip
+        """This user's settings, with the organization's kept in the data folder."""
+        return cls(store, parent, organization_store(data_dir))
+
+    def _store_for(self, key: str) -> QSettings:
+        if self.organization is not None and SETTINGS[key].group in ORGANIZATION_GROUPS:
+            return self.organization
+        return self.store
+
+    def is_set(self, key: str) -> bool:
+        """Whether a value was ever stored (rather than the default being read)."""
+        SETTINGS[key]  # noqa: B018 - unknown keys raise KeyError
+        return self._store_for(key).contains(key) or self.store.contains(key)
 
     def get(self, key: str) -> object:
         """The stored value with its declared type; the default if unset or unreadable."""
         setting = SETTINGS[key]
-        raw = self.store.value(key, None)
+        store = self._store_for(key)
+        raw = store.value(key, None)
+        if raw is None and store is not self.store:
+            raw = self.store.value(key, None)  # kept per user before it moved to the data folder
         try:
             return _convert(setting, raw)
         except (TypeError, ValueError):
@@ -273,16 +362,45 @@ class Settings(QObject):
             value = bytes(value.data() if isinstance(value, QByteArray) else value)
         if not _is_a(value, setting.type):
             raise TypeError(f"{key} takes {setting.type.__name__}, not {type(value).__name__}")
-        self.store.setValue(key, QByteArray(value) if setting.type is bytes else value)
-        self.store.sync()
+        store = self._store_for(key)
+        store.setValue(key, QByteArray(value) if setting.type is bytes else value)
+        store.sync()
         self.changed.emit(key)
 
     def reset(self, key: str) -> None:
         """Back to the declared default; emits ``changed``."""
         SETTINGS[key]  # noqa: B018 - unknown keys raise KeyError
-        self.store.remove(key)
-        self.store.sync()
+        store = self._store_for(key)
+        store.remove(key)
+        store.sync()
         self.changed.emit(key)
+
+
+_active: list[Settings] = []
+
+
+def use(settings: Settings | None) -> None:
+    """Make these the settings read where no settings object is handed down (the ticket's
+    organization name); the main window calls it with the data folder's settings."""
+    _active[:] = [settings] if settings is not None else []
+
+
+def active() -> Settings:
+    """The settings in use (``use``), else this user's."""
+    return _active[0] if _active else Settings()
+
+
+def organization_store(data_dir: str | Path) -> QSettings:
+    """The organization's settings file in a data folder (INI, readable in any editor)."""
+    path = Path(data_dir) / ORGANIZATION_FILE
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def needs_setup(settings: Settings) -> bool:
+    """Whether this data folder opens on the first-run assistant: it was never completed
+    and nobody named the organization yet (an office that did so before the assistant
+    existed is not asked again)."""
+    return not settings.get("organization/setup_done") and not settings.is_set("organization/name")
 
 
 def loyalty_thresholds(settings: Settings | None) -> LoyaltyThresholds:

@@ -9,10 +9,9 @@ each other's addresses.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from urllib.parse import quote
 
-from domain.money import format_cents
+from desktop import formatting
 
 MAIL_MERGE_HEADERS = ("salutation", "first name", "last name", "email", "performance",
                       "visit number", "donation")  # fmt: skip
@@ -27,19 +26,18 @@ def salutation(first_name: str | None, last_name: str | None) -> str:
 
 
 def performance_label(title: str | None, starts_at: str | None) -> str:
-    """'Hamlet, Sat 14 Mar 2026' in this computer's time zone."""
+    """'Hamlet, Sat 14 Mar 2026' on the organization's clock, as its country writes dates."""
     if not title:
         return ""
     if not starts_at:
         return title
-    moment = datetime.fromisoformat(starts_at).astimezone()
-    return f"{title}, {moment:%a} {moment.day} {moment:%b %Y}"
+    return f"{title}, {formatting.date(starts_at, weekday=True)}"
 
 
 def donation_label(row: dict) -> str:
     if row.get("amount_cents") is None:
         return ""
-    return f"{format_cents(int(row['amount_cents']))} to {row.get('fund') or 'our work'}"
+    return f"{formatting.money(int(row['amount_cents']))} to {row.get('fund') or 'our work'}"
 
 
 def mail_merge_rows(rows: Iterable[dict]) -> list[list]:

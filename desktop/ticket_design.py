@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
-from desktop import style
+from desktop import formatting, style
 from desktop.ticket_symbols import barcode_width, paint_barcode, paint_qr
-from domain.money import format_cents
 from domain.ticket_codes import grouped, is_own_code
 
 ORGANIZATION_SETTING = "organization/name"  # declared in desktop/settings.py
@@ -104,9 +102,9 @@ class TicketData:
 
 def organization_name(settings=None) -> str:
     """The organization printed on tickets (the ``organization/name`` setting)."""
-    from desktop.settings import Settings  # QSettings, only when no organization was given
+    from desktop.settings import active  # QSettings, only when no organization was given
 
-    return str((settings or Settings()).get(ORGANIZATION_SETTING))
+    return str((settings or active()).get(ORGANIZATION_SETTING))
 
 
 def tickets_from(tickets: Iterable[Mapping | TicketData], organization: str | None = None):
@@ -122,38 +120,25 @@ def tickets_from(tickets: Iterable[Mapping | TicketData], organization: str | No
 # -- formatting ----------------------------------------------------------------------
 
 
-def _local(iso: str) -> QDateTime | None:
-    try:
-        moment = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return None
-    if moment.tzinfo is None:
-        return None
-    return QDateTime.fromMSecsSinceEpoch(int(moment.timestamp() * 1000))
-
-
 def show_date(iso: str) -> str:
-    """'Saturday, 21 November 2026' in the computer's language and local time."""
-    moment = _local(iso)
-    return QLocale().toString(moment.date(), QLocale.FormatType.LongFormat) if moment else ""
+    """'Saturday, 21 November 2026' as the organization's country writes it, on its clock."""
+    return formatting.long_date(iso)
 
 
 def show_short_date(iso: str) -> str:
     """'Sat 21 Nov 2026': short, and never mistaken (is 11/12 November or December?)."""
-    moment = _local(iso)
-    return QLocale().toString(moment.date(), "ddd d MMM yyyy") if moment else ""
+    return formatting.date(iso, weekday=True)
 
 
 def show_time(iso: str) -> str:
-    """'19:30' or '7:30 PM', as the computer's language writes times."""
-    moment = _local(iso)
-    return QLocale().toString(moment.time(), QLocale.FormatType.ShortFormat) if moment else ""
+    """'19:30' or '7:30 PM', as the organization's country writes times."""
+    return formatting.time(iso)
 
 
 def show_price(cents: int) -> str:
     if cents == 0:
         return _tr("Complimentary")
-    return format_cents(cents)  # the organization's currency, as on every other screen
+    return formatting.money(cents)  # the organization's currency, as on every other screen
 
 
 def _short_order(order_id: str) -> str:

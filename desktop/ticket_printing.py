@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QMarginsF, QRectF, QSizeF, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.background import BackgroundRunner, Cancelled, run_with_progress
+from desktop.file_dialogs import save_file_name
 from desktop.ticket_design import (
     TICKET_HEIGHT,
     TICKET_WIDTH,
@@ -47,9 +48,10 @@ PAGE_SIZES = ("A4", "Letter", "ticket")
 
 
 def default_page_size() -> str:
-    """Letter where the computer's language measures in inches (US), A4 elsewhere."""
-    imperial = QLocale().measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
-    return "Letter" if imperial else "A4"
+    """Letter in the organization's country where that is the paper (US, Canada...), else A4."""
+    from desktop.formatting import paper_size
+
+    return paper_size()
 
 
 def page_size_for(name: str) -> QPageSize:
@@ -287,13 +289,10 @@ def save_tickets_dialog(
     items = tickets_from(tickets, organization)
     if not items:
         return None
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent,
-        _tr("Save tickets as a PDF file"),
-        str(Path(folder) / suggested_file_name(items)),
+    chosen, _ = save_file_name(
+        parent, "pdf", _tr("Save tickets as a PDF file"), suggested_file_name(items),
         _tr("PDF files (*.pdf)"),
-    )
+    )  # fmt: skip
     if not chosen:
         return None
     path = Path(chosen)

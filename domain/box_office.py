@@ -12,6 +12,7 @@ Money is always in integer cents.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -444,3 +445,19 @@ class Exchange(Aggregate):
         self.new_codes = list(new_codes)
         self.from_performance_ids = list(from_performance_ids)
         self.to_performance_id = to_performance_id
+
+
+def ticket_tally(statuses: Iterable[str]) -> dict[str, int]:
+    """How a performance's tickets stand, from their read-model statuses: ``admitted``
+    (came in), ``not_yet`` (held, not scanned), ``returned`` (refunded or exchanged)
+    and ``total`` (every ticket issued)."""
+    tally = {"admitted": 0, "not_yet": 0, "returned": 0, "total": 0}
+    for status in statuses:
+        tally["total"] += 1
+        if status == "admitted":
+            tally["admitted"] += 1
+        elif status == Ticket.VALID:
+            tally["not_yet"] += 1
+        else:
+            tally["returned"] += 1
+    return tally

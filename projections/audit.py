@@ -96,3 +96,35 @@ def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
 
 def count(db: Database) -> int:
     return db.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
+#: (table, id column, what to show) of the read models that name an audited record
+_NAMED = (
+    ("patrons", "id", "name"),
+    ("bo_performances", "id", "title"),
+    ("bo_productions", "id", "title"),
+    ("bo_tickets", "id", "code"),
+)
+
+
+def subject_names(db: Database, subjects: list[str]) -> dict[str, str]:
+    """What each audited record is called where a read model knows it (a patron's name,
+    a performance's title, a ticket's code): record id -> words. Records without a
+    name (a call, a chat, an erased patron) are missing from the answer."""
+    wanted = sorted({s for s in subjects if s})
+    found: dict[str, str] = {}
+    tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    for table, key, shown in _NAMED:
+        if table not in tables:
+            continue
+        for start in range(0, len(wanted), 500):
+            chunk = [w for w in wanted[start : start + 500] if w not in found]
+            if not chunk:
+                continue
+            marks = ",".join("?" * len(chunk))
+            for ident, words in db.conn.execute(
+                f"SELECT {key}, {shown} FROM {table} WHERE {key} IN ({marks})", chunk
+            ):
+                if words:
+                    found[ident] = str(words)
+    return found

@@ -86,3 +86,19 @@ def open_app(store_config: StoreConfig) -> Iterator[Callable[[], Houselights]]:
 def store(open_app: Callable[[], Houselights]) -> Houselights:
     """A Houselights application on an empty event store."""
     return open_app()
+
+
+@pytest.fixture(autouse=True)
+def _organization_conventions_reset():
+    """A test that sets the organization's country, currency or settings in use (the
+    main window, ``houselights setup``) leaves none of it to the next test."""
+    import sys
+
+    yield
+    if "desktop.formatting" in sys.modules:
+        sys.modules["desktop.formatting"].configure()
+    if "desktop.settings" in sys.modules:
+        sys.modules["desktop.settings"].use(None)
+    if "desktop.file_dialogs" in sys.modules:
+        sys.modules["desktop.file_dialogs"].remember_in(None)
+        sys.modules["desktop.file_dialogs"]._last.clear()

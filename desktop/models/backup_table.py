@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop import formatting
 from desktop.models.base import RowTableModel
 
 
@@ -27,7 +28,7 @@ class BackupTableModel(RowTableModel):
 
     def display(self, row: dict, column: int) -> str:
         if column == self.WHEN:
-            return f"{row['created']:%a %d %b %Y %H:%M}"
+            return formatting.moment(row["created"])
         if column == self.EVENTS:
             return f"{row['events']:,}"
         if column == self.SIZE:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop import formatting
 from desktop.formatting import local_date, local_moment
 from desktop.models.base import RowTableModel
 
 
 def day_text(iso_day: str) -> str:
-    from datetime import date
-
-    if not iso_day:
-        return ""
-    d = date.fromisoformat(iso_day)
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    return formatting.day(iso_day, weekday=True)
 
 
 class FollowUpTableModel(RowTableModel):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.formatting import local_moment, money
+from desktop import formatting
+from desktop.formatting import money
 from desktop.models.base import RowTableModel
 
 
@@ -45,7 +46,7 @@ class OrderTableModel(RowTableModel):
 
     def prepare(self, row: dict) -> dict:
         row = dict(row)
-        row["_date"] = local_moment(row.get("starts_at"), "d MMM yyyy, HH:mm")
+        row["_date"] = formatting.moment(row.get("starts_at"), weekday=False)
         row["_status"] = self.status(row)
         row["_payment"] = self.payment_label(row.get("payment") or "")
         return row

@@ -2,24 +2,110 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 
+class FittingTable(QTableView):
+    """A table whose column headers are never cut off: a column is never made narrower
+    than its header's title (``setColumnWidth`` and every model change), a stretching
+    column that has too little room keeps its title's width (the table scrolls
+    sideways instead), and each header's full title is its tooltip."""
+
+    def setModel(self, model) -> None:  # noqa: N802 - Qt's name
+        old = self.model()
+        if old is not None:
+            for signal in (old.modelReset, old.layoutChanged, old.headerDataChanged):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect(self.fit_headers)
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self.fit_headers)
+            model.layoutChanged.connect(self.fit_headers)
+            model.headerDataChanged.connect(self.fit_headers)
+        self.fit_headers()
+
+    #: column -> the least width it keeps besides its title's (its words, say)
+    minimum_widths: dict[int, int] = {}
+
+    def header_width(self, column: int) -> int:
+        """The width a column needs for its header's title, sort arrow and margins."""
+        header = self.horizontalHeader()
+        if self.model() is None or column >= header.count():
+            return 0
+        return max(header.sectionSizeFromContents(column).width(),
+                   self.minimum_widths.get(column, 0))  # fmt: skip
+
+    def setColumnWidth(self, column: int, width: int) -> None:  # noqa: N802 - Qt's name
+        super().setColumnWidth(column, max(width, self.header_width(column)))
+
+    def fit_headers(self, *_args) -> None:
+        """Widen every column narrower than its title; then the stretching ones."""
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            if header.isSectionHidden(column) or column in self.stretching_columns():
+                continue
+            needed = self.header_width(column)
+            if header.sectionSize(column) < needed:
+                header.resizeSection(column, needed)
+        self._fit_stretching()
+
+    def columns_arranged(self) -> None:
+        """The view chose its stretching column anew (forget the ones held back)."""
+        self._held = set()
+        self.fit_headers()
+
+    def stretching_columns(self) -> set[int]:
+        header = self.horizontalHeader()
+        stretch = {c for c in range(header.count())
+                   if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch}  # fmt: skip
+        return stretch | getattr(self, "_held", set())
+
+    def _fit_stretching(self) -> None:
+        """A stretching column squeezed below its title's width is held at that width
+        (the table scrolls sideways) and stretches again once there is room."""
+        header = self.horizontalHeader()
+        held = getattr(self, "_held", set())
+        for column in self.stretching_columns():
+            if column >= header.count() or header.isSectionHidden(column):
+                continue
+            others = sum(header.sectionSize(c) for c in range(header.count())
+                         if c != column and not header.isSectionHidden(c))  # fmt: skip
+            needed = self.header_width(column)
+            if self.viewport().width() - others < needed:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, needed)
+                held.add(column)
+            elif column in held:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+                held.discard(column)
+        self._held = held
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # not when rows come and go
+            self._fit_stretching()
+
+
 def table_view(parent: QWidget | None = None) -> QTableView:
-    """A read-only, row-selecting, sortable table in the house style."""
-    table = QTableView(parent)
+    """A read-only, row-selecting, sortable table in the house style (``FittingTable``)."""
+    table = FittingTable(parent)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -39,11 +125,34 @@ def table_view(parent: QWidget | None = None) -> QTableView:
     return table
 
 
+#: a long moment to measure with (a Wednesday in September, at 22:30)
+_WIDE_MOMENT = "2026-09-30T22:30:00"
+
+
+def moment_width(table: QTableView, weekday: bool = True) -> int:
+    """A column's width for a moment as ``formatting.moment`` writes it in this locale."""
+    from desktop import formatting
+
+    text = formatting.moment(_WIDE_MOMENT, weekday=weekday)
+    return table.fontMetrics().horizontalAdvance(text) + 28
+
+
+def date_width(table: QTableView, weekday: bool = False) -> int:
+    """A column's width for a date as ``formatting.date`` writes it in this locale."""
+    from desktop import formatting
+
+    text = formatting.date(_WIDE_MOMENT, weekday=weekday)
+    return table.fontMetrics().horizontalAdvance(text) + 28
+
+
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
-    """Give columns their widths; ``stretch`` takes the room that is left."""
+    """Give columns their widths (at least their titles'); ``stretch`` takes the room
+    that is left."""
     for column, width in widths.items():
         table.setColumnWidth(column, width)
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    if isinstance(table, FittingTable):
+        table.columns_arranged()
 
 
 def heading(text: str, parent: QWidget | None = None, name: str = "heading") -> QLabel:
@@ -75,12 +184,14 @@ def chip(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 class FlowLayout(QLayout):
-    """Lays children out left to right and wraps them (tag chips)."""
+    """Lays children out left to right and wraps them (tag chips, a row of buttons that
+    goes onto two lines on a narrow window); ``right=True`` keeps each line right-aligned."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6):
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, right: bool = False):
         super().__init__(parent)
         self._items = []
         self._spacing = spacing
+        self._right = right
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item) -> None:  # noqa: N802 (Qt API)
@@ -127,18 +238,75 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, apply: bool) -> int:
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line_height = area.x(), area.y(), 0
+        lines: list[list] = [[]]
+        x = area.x()
         for item in self._items:
+            if item.widget() is not None and item.widget().isHidden():
+                continue
             hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and line_height > 0:
+            if x + hint.width() > area.right() + 1 and lines[-1]:
+                lines.append([])
                 x = area.x()
-                y += line_height + self._spacing
-                line_height = 0
-            if apply:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            lines[-1].append((item, hint))
             x += hint.width() + self._spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        y = area.y()
+        for line in lines:
+            if not line:
+                continue
+            width = sum(h.width() for _, h in line) + self._spacing * (len(line) - 1)
+            x = area.right() + 1 - width if self._right else area.x()
+            height = max(h.height() for _, h in line)
+            for item, hint in line:
+                if apply:
+                    item.setGeometry(QRect(QPoint(x, y), hint))
+                x += hint.width() + self._spacing
+            y += height + self._spacing
+        return max(0, y - self._spacing) - rect.y() + margins.bottom()
+
+
+class BodyScroll(QScrollArea):
+    """A scroll area that asks for its whole content (a dialog opens at its full size
+    where the screen has room) but can shrink to a few lines (where it has not)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget()
+        if inner is None:
+            return super().sizeHint()
+        frame = 2 * self.frameWidth()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return inner.sizeHint() + QSize(frame + bar, frame)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        inner = self.widget()
+        width = inner.minimumSizeHint().width() if inner is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width(), 120)
+
+
+def scrolling_body(dialog: QWidget, buttons: QLayout, margins=(24, 20, 24, 20),
+                   spacing: int = 12) -> QVBoxLayout:  # fmt: skip
+    """The dialog's layout: its body (returned, to fill) scrolls when the screen is too
+    short for it (a laptop at 125% or 150%); ``buttons`` stay visible below."""
+    outer = QVBoxLayout(dialog)
+    outer.setContentsMargins(0, 0, 0, margins[3])
+    outer.setSpacing(spacing)
+    scroll = BodyScroll(dialog)
+    scroll.setObjectName("dialogScroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    inner = QWidget(scroll)
+    inner.setObjectName("dialogBody")
+    body = QVBoxLayout(inner)
+    body.setContentsMargins(margins[0], margins[1], margins[2], 0)
+    body.setSpacing(spacing)
+    scroll.setWidget(inner)
+    outer.addWidget(scroll, 1)
+    row = QHBoxLayout()
+    row.setContentsMargins(margins[0], 0, margins[2], 0)
+    row.addLayout(buttons)
+    outer.addLayout(row)
+    dialog.scroll_area = scroll
+    return body
 
 
 def dialog_buttons(dialog, label: str, on_confirm) -> tuple[QPushButton, QPushButton, QHBoxLayout]:

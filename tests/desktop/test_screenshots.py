@@ -19,8 +19,67 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     assert {"report-support", "duty-rota"} <= names
     verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")
     assert {f"door-{v}" for v in verdicts} | {"door-ready", "door-find-by-name"} <= names
+    assert {"setup-organization", "setup-start", "help"} <= names
+    assert SIZE == (1366, 768)  # a common laptop screen
     window_shot = QImage(str(tmp_path / "shots" / "patrons.png"))
     assert (window_shot.width(), window_shot.height()) == SIZE
+    # no column header, label or button on any screen is cut off at that size
+    assert render_all.problems == []
     # Not blank: a screen with text has many distinct colours.
     colours = {window_shot.pixel(x, y) for x in range(0, SIZE[0], 7) for y in range(0, SIZE[1], 7)}
     assert len(colours) > 20
+
+
+def test_what_does_not_fit_is_found(qtbot):
+    """The check the screenshots make: a column narrower than its title, a label
+    narrower than its words."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+
+    from desktop.screenshots import cut_off
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    table = QTableView(page)
+    model = QStandardItemModel(1, 1)
+    model.setHorizontalHeaderLabels(["Second's tickets"])
+    model.setItem(0, 0, QStandardItem("3"))
+    table.setModel(model)
+    table.setColumnWidth(0, 40)
+    label = QLabel("Twelfth Night at the Lantern Theatre", page)
+    layout = QVBoxLayout(page)
+    layout.addWidget(table)
+    layout.addWidget(label)
+    page.resize(400, 300)
+    page.show()
+    label.setFixedWidth(60)
+    found = cut_off(page)
+    assert any("Second's tickets" in problem for problem in found)
+    assert any("Twelfth Night" in problem for problem in found)
+
+
+def test_the_screenshots_command_renders_at_a_size_and_a_scaling(tmp_path):
+    """houselights screenshots --size 1366x768 --scale 1.5, in its own process (the
+    scaling is chosen before Qt starts): every window picture is the screen's size."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "shots"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "screenshots", "--out", str(out), "--size",
+         "1366x768", "--scale", "1.5", "--patrons", "40"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    for name in ("patrons", "patron", "area-box-office", "door-admit", "report-attendance"):
+        shot = QImage(str(out / f"{name}.png"))
+        assert abs(shot.width() - 1366) <= 2 and abs(shot.height() - 768) <= 2, name
+
+
+def test_a_bad_size_is_refused_with_a_reason(capsys):
+    from desktop.cli import main
+
+    assert main(["screenshots", "--size", "wide"]) == 2
+    assert "like 1366x768" in capsys.readouterr().err

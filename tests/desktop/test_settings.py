@@ -38,8 +38,14 @@ def test_every_setting_is_declared_once_with_a_default_of_its_type():
         "workstation/name": (socket.gethostname(), str),
         "staff/current": ("office", str),
         "organization/name": ("Our Theatre", str),
+        "organization/country": ("", str),
+        "organization/timezone": ("", str),
+        "organization/currency": ("", str),
+        "organization/setup_done": (False, bool),
+        "workstation/role": ("office", str),
+        "files/last_folders": ("", str),
         "import/timezone": ("", str),
-        "import/date_order": (settings_module.SETTINGS["import/date_order"].default, str),
+        "import/date_order": (settings_module._system_date_order(), str),
         "door/name": ("Main door", str),
         "door/scanner_gap_ms": (30, int),
         "door/scanner_min_length": (6, int),
@@ -191,13 +197,8 @@ def test_the_loyalty_thresholds_come_from_the_settings(ini):
 def test_internal_settings_are_marked_and_kept_off_the_screen(extra_settings):
     from desktop.settings import shown_settings
 
-    internal = {
-        "ui/geometry",
-        "ui/last_area",
-        "door/last_performance",
-        "door/pin_hash",
-        "door/mode",
-    }
+    internal = {"ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash",
+                "door/mode", "files/last_folders", "organization/setup_done"}  # fmt: skip
     assert {s.key for s in SETTINGS.values() if s.internal} == internal
     declare("encryption/key_hash", "", str, "Hash of the key")  # not marked: its name says so
     declare("backup/password", "", str, "Password of the backup drive")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QLineEdit, QSpinBox
 
 import desktop.settings as settings_module
 from desktop.main_window import AREAS
@@ -16,7 +16,8 @@ from projections import ladder
 from tests.desktop.box_office_steps import click
 from tests.desktop.test_ladder_dashboard import bar_values, history, open_ladder  # noqa: F401
 
-INTERNAL = ("ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash", "door/mode")
+INTERNAL = ("ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash", "door/mode",
+            "files/last_folders", "organization/setup_done")  # fmt: skip
 
 
 @pytest.fixture
@@ -66,9 +67,16 @@ def test_every_setting_but_the_internal_ones_has_an_editor_of_its_type(page):
         assert page.findChild(QLineEdit, f"setting:{key}") is None
     kinds = {bool: QCheckBox, int: QSpinBox, str: QLineEdit}
     for key, field in page.fields.items():
-        assert isinstance(field.editor, kinds[SETTINGS[key].type]), key
+        kind = QComboBox if SETTINGS[key].choices else kinds[SETTINGS[key].type]
+        assert isinstance(field.editor, kind), key
         assert field.editor.toolTip() == SETTINGS[key].description
-        assert field.label.text() == SETTINGS[key].description
+        if SETTINGS[key].type is bool:  # the box says what ticking it does, never "On"
+            assert field.editor.text() == SETTINGS[key].description
+            assert field.label.isHidden()
+        else:
+            assert field.label.text() == SETTINGS[key].description
+    role = page.fields["workstation/role"].editor
+    assert [role.itemData(i) for i in range(role.count())] == ["office", "door"]
     lapsed = page.fields["loyalty/lapsed_months"].editor
     assert (lapsed.minimum(), lapsed.maximum(), lapsed.value()) == (1, 240, 18)
     titles = [label.text() for label in page.group_titles.values()]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop import ticket_design
 from desktop.background import Cancelled
+from desktop.formatting import money
 from desktop.ticket_printing import (
     TicketData,
     paint_ticket,
@@ -27,7 +28,6 @@ from desktop.ticket_printing import (
     ticket_image,
 )
 from desktop.ticket_symbols import MODULE_WIDTH
-from domain.money import format_cents
 from domain.ticket_codes import ALPHABET, grouped, is_own_code, new_code
 from tests.poppler import needs_poppler, pdf_text
 
@@ -155,7 +155,8 @@ def test_date_and_time_are_local_and_the_price_in_the_organizations_currency(bri
     assert f"{day[local.weekday()]}, {local.day} {month[local.month - 1]} {local.year}" in text
     short = f"{day[local.weekday()][:3]} {local.day} {month[local.month - 1][:3]} {local.year}"
     assert short in text  # on the stub
-    assert format_cents(123456) in text  # the organization's currency, as on every screen
+    assert money(123456) == "£1,234.56"  # the currency of the country (none was chosen)
+    assert money(123456) in text  # the organization's currency, as on every screen
 
 
 @needs_poppler

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
@@ -33,8 +34,9 @@ from desktop.views.box_office.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.box_office.sell_dialog import SellDialog
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
+from domain.box_office import ticket_tally
 from projections import box_office
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
@@ -80,7 +82,8 @@ class BoxOfficeView(OrderActions, QWidget):
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.sell())
         p = PerformanceTableModel
-        size_columns(self.table, {p.WHEN: 200, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
+        when = moment_width(self.table)
+        size_columns(self.table, {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
                                   p.REVENUE: 120}, stretch=p.TITLE)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.export_action = add_export(
@@ -119,12 +122,13 @@ class BoxOfficeView(OrderActions, QWidget):
 
         # -- layout ---------------------------------------------------------------------------
         top = QHBoxLayout()
-        top.addWidget(heading(self.tr("Box office"), self))
-        top.addStretch(1)
-        top.addWidget(self.new_production_button)
-        top.addWidget(self.new_performance_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.sell_button)
+        top.addWidget(heading(self.tr("Box office"), self), 0, Qt.AlignmentFlag.AlignTop)
+        top_box = QWidget(self)  # wraps onto a second line on a narrow window
+        top_buttons = FlowLayout(top_box, spacing=8, right=True)
+        for button in (self.new_production_button, self.new_performance_button,
+                       self.edit_button, self.sell_button):  # fmt: skip
+            top_buttons.addWidget(button)
+        top.addWidget(top_box, 1)
         filters = QHBoxLayout()
         filters.addWidget(self.show_past)
         filters.addSpacing(12)
@@ -144,10 +148,12 @@ class BoxOfficeView(OrderActions, QWidget):
         tickets_top.addWidget(self.tickets_count, 0, Qt.AlignmentFlag.AlignBottom)
         ticket_actions = QHBoxLayout()
         ticket_actions.setSpacing(8)
+        order_box = QWidget(self)  # wraps onto a second line on a narrow window
+        order_buttons = FlowLayout(order_box, spacing=8)
         for button in (self.refund_button, self.exchange_button, self.print_button,
                        self.pdf_button):  # fmt: skip
-            ticket_actions.addWidget(button)
-        ticket_actions.addStretch(1)
+            order_buttons.addWidget(button)
+        ticket_actions.addWidget(order_box, 1)
         ticket_actions.addWidget(self.buyer_button)
         ticket_actions.addWidget(self.tickets_export_button)
         lower = QWidget(self)
@@ -253,13 +259,20 @@ class BoxOfficeView(OrderActions, QWidget):
         self.tickets_title.setText(
             self.tr("Tickets for {title}").format(title=performance["title"])
         )
-        valid = sum(1 for r in rows if r.get("status") == "valid")
-        self.tickets_count.setText(
-            self.tr("{valid} valid of {count}").format(valid=valid, count=len(rows))
-        )
+        self.tickets_count.setText(self.tally_words(ticket_tally(r.get("status") for r in rows)))
         if selected:
             self.select_tickets(selected)
         self._ticket_selection_changed()
+
+    def tally_words(self, tally: dict[str, int]) -> str:
+        """'4 admitted, 1 not yet, of 5' (and how many went back, when some did)."""
+        n = formatting.number
+        parts = [self.tr("{n} admitted").format(n=n(tally["admitted"])),
+                 self.tr("{n} not yet").format(n=n(tally["not_yet"]))]  # fmt: skip
+        if tally["returned"]:
+            parts.append(self.tr("{n} refunded or exchanged").format(n=n(tally["returned"])))
+        return self.tr("{parts}, of {total}").format(parts=", ".join(parts),
+                                                    total=n(tally["total"]))  # fmt: skip
 
     # -- ticket selection ------------------------------------------------------------------------
     def selected_tickets(self) -> list[dict]:

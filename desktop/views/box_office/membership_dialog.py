@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
+from desktop import formatting
 from desktop.formatting import parse_cents
 from desktop.views.patrons.patron_action_dialog import PatronActionDialog
 from domain.application import Houselights
@@ -31,11 +32,11 @@ class MembershipDialog(PatronActionDialog):
         today = QDate.currentDate()
         self.starts_on = QDateEdit(today, self)
         self.starts_on.setCalendarPopup(True)
-        self.starts_on.setDisplayFormat("d MMM yyyy")
+        self.starts_on.setDisplayFormat(formatting.date_pattern())
         self.add_field("starts_on", self.tr("&First day"), self.starts_on)
         self.ends_on = QDateEdit(today.addYears(1).addDays(-1), self)
         self.ends_on.setCalendarPopup(True)
-        self.ends_on.setDisplayFormat("d MMM yyyy")
+        self.ends_on.setDisplayFormat(formatting.date_pattern())
         self.add_field("ends_on", self.tr("La&st day"), self.ends_on)
         self.fee = QLineEdit(self)
         self.fee.setPlaceholderText(self.tr("e.g. 60"))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.models.price_levels import PriceLevelModel
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
@@ -126,7 +127,7 @@ class PerformanceDialog(QDialog):
         self.starts_edit = QDateTimeEdit(self)
         self.starts_edit.setObjectName("starts_at")
         self.starts_edit.setCalendarPopup(True)
-        self.starts_edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
+        self.starts_edit.setDisplayFormat(formatting.moment_pattern())
         self.starts_edit.setDateTime(next_evening())
         self.venue_edit = QLineEdit(self)
         self.venue_edit.setObjectName("venue")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
 from desktop.views.forms import REFUSED, submit
@@ -35,6 +36,7 @@ from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
+    scrolling_body,
     show_error,
     show_field_errors,
 )
@@ -119,7 +121,7 @@ class CallDialog(QDialog):
         self.follow_up_day = QDateEdit(self)
         self.follow_up_day.setObjectName("followUpDay")
         self.follow_up_day.setCalendarPopup(True)
-        self.follow_up_day.setDisplayFormat("ddd d MMM yyyy")
+        self.follow_up_day.setDisplayFormat(formatting.date_pattern(weekday=True))
         self.follow_up_day.setDate(QDate.currentDate().addDays(1))
         self.follow_up_day.setEnabled(False)
         self.follow_up.toggled.connect(self.follow_up_day.setEnabled)
@@ -186,15 +188,12 @@ class CallDialog(QDialog):
         who.addWidget(who_label)
         who.addStretch(1)
         who.addWidget(self.new_patron_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(8)
+        layout = scrolling_body(self, buttons, spacing=8)
         layout.addLayout(who)
         layout.addWidget(self.finder)
         layout.addWidget(self.chosen_label)
         layout.addLayout(grid)
         layout.addWidget(self.general_error)
-        layout.addLayout(buttons)
 
         self.setTabOrder(self.finder.search_field, self.direction)
         self.setTabOrder(self.direction, self.reason)

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
+from desktop.file_dialogs import open_file_name
 from desktop.models.base import RowTableModel, SortProxy
 from desktop.views.widgets import (
     error_label,
@@ -148,7 +149,8 @@ class ImportChatsDialog(QDialog):
         self.timezone.setEditable(True)
         self.timezone.addItems(sorted(available_timezones()))
         stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
-        self.timezone.setCurrentText(stored or getattr(local_zone(), "key", "") or "UTC")
+        theirs = formatting.conventions().timezone  # the organization's, before this computer's
+        self.timezone.setCurrentText(stored or theirs or getattr(local_zone(), "key", "") or "UTC")
         zone_row.addWidget(QLabel(self.tr("Time zone of times without one:"), self))
         zone_row.addWidget(self.timezone)
         zone_row.addStretch(1)
@@ -208,15 +210,10 @@ class ImportChatsDialog(QDialog):
 
     def choose_file(self, path: str | None = None) -> str | None:
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DownloadLocation
-            )
-            path, _ = QFileDialog.getOpenFileName(
-                self,
-                self.tr("Choose the chat export"),
-                folder,
+            path = open_file_name(
+                self, "chats", self.tr("Choose the chat export"),
                 self.tr("Chat exports (*.json *.csv *.txt);;All files (*)"),
-            )
+            )  # fmt: skip
             if not path:
                 return None
         self.path_field.setText(str(path))

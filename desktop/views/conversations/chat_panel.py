@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.formatting import local_moment
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
@@ -150,7 +151,7 @@ class ChatPanel(QWidget):
         self.follow_up = QCheckBox(self.tr("Follow up on"), self)
         self.follow_up_day = QDateEdit(self)
         self.follow_up_day.setCalendarPopup(True)
-        self.follow_up_day.setDisplayFormat("ddd d MMM yyyy")
+        self.follow_up_day.setDisplayFormat(formatting.date_pattern(weekday=True))
         self.follow_up_day.setDate(QDate.currentDate().addDays(1))
         self.follow_up_day.setEnabled(False)
         self.follow_up.toggled.connect(self.follow_up_day.setEnabled)

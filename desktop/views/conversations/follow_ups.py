@@ -32,7 +32,7 @@ from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import ChatTableModel, FollowUpTableModel
 from desktop.views.conversations.chat_panel import ChatPanel
 from desktop.views.conversations.quick_answers import QuickAnswersPanel
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import date_width, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
 from projections import conversations
 from projections.runner import ReadModelRunner
@@ -57,7 +57,13 @@ class ChatList(QWidget):
         c = ChatTableModel
         size_columns(
             self.table,
-            {c.WHEN: 170, c.SERVICE: 100, c.VISITOR: 140, c.EMAIL: 170, c.PHONE: 110},
+            {
+                c.WHEN: moment_width(self.table),
+                c.SERVICE: 120,
+                c.VISITOR: 140,
+                c.EMAIL: 170,
+                c.PHONE: 110,
+            },
             stretch=c.FIRST,
         )
         self.table.setColumnHidden(c.PHONE, True)
@@ -155,7 +161,14 @@ class FollowUpsView(QWidget):
         f = FollowUpTableModel
         size_columns(
             self.table,
-            {f.STATUS: 100, f.DUE: 155, f.PATRON: 175, f.FROM: 70, f.BY: 130, f.FOR: 110},
+            {
+                f.STATUS: 100,
+                f.DUE: date_width(self.table, weekday=True),
+                f.PATRON: 175,
+                f.FROM: 70,
+                f.BY: 130,
+                f.FOR: 110,
+            },
             stretch=f.WHAT,
         )
         self.table.doubleClicked.connect(lambda _i: self.open_current())

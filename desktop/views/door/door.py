@@ -28,7 +28,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -40,10 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting, style
 from desktop.background import BackgroundRunner
 from desktop.barcode_reading import codes_in_file, zbar_problem
 from desktop.door_check import door_greeting
-from desktop.formatting import local_moment
+from desktop.file_dialogs import open_file_name
 from desktop.loyalty_labels import rung_label
 from desktop.scanner import ScannerFilter
 from desktop.settings import loyalty_thresholds, setting
@@ -67,7 +67,6 @@ from infrastructure.offline_door import OfflineDoor
 from projections import door
 from projections.runner import ReadModelRunner
 
-PERFORMANCE_FORMAT = "ddd d MMM, HH:mm"
 #: no answer from the store after this long: the door says it is waiting for the server
 NO_ANSWER_MS = 300
 #: a performance that began less than this long ago is still the one at the door
@@ -77,23 +76,37 @@ QUIET_BEFORE_SWITCH_S = 5 * 60
 #: the door looks at the clock this often to follow the night
 FOLLOW_INTERVAL_MS = 60_000
 
+
+def door_qss(c: style.Scheme) -> str:
+    """The door's own style in a colour scheme."""
+    green = c.verdict_text["admit"]
+    return (
+        DOOR_QSS.replace("GREEN", green)
+        .replace("MUTED", c.muted)
+        .replace("TRACK", c.header)
+        .replace("LINE", c.line)
+        .replace("WARNING_BG", c.warning_bg)
+        .replace("SWITCH_BG", "#e8effa" if c.name == "light" else "#22324a")
+    )
+
+
 DOOR_QSS = """
-QWidget#doorView { background: #faf8f5; }
+QWidget#doorView { background: palette(window); }
 QComboBox#performanceChooser { font-size: 13pt; padding: 6px 10px; min-height: 26px; }
 QLineEdit#doorNameField { font-size: 12pt; }
 QLineEdit#doorCodeField { font-size: 13pt; padding: 8px 10px; }
-QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: #1b7a3a; }
-QLabel#houseSold { color: #5b6675; font-size: 11pt; }
-QProgressBar#houseBar { border: none; border-radius: 5px; background: #ece7df; }
-QProgressBar#houseBar::chunk { background: #1b7a3a; border-radius: 5px; }
+QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: GREEN; }
+QLabel#houseSold { color: MUTED; font-size: 11pt; }
+QProgressBar#houseBar { border: none; border-radius: 5px; background: TRACK; }
+QProgressBar#houseBar::chunk { background: GREEN; border-radius: 5px; }
 QLabel#doorName, QLabel#doorCount { font-size: 12pt; }
 QLabel#doorCount { font-weight: 600; }
 QListWidget#recentScans { border: none; background: transparent; font-size: 11pt; }
-QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid #efeae3; }
-QLabel#scannerHint { color: #1b7a3a; font-weight: 600; }
-QFrame#undoBar { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px; }
+QListWidget#recentScans::item { padding: 3px 0; border-bottom: 1px solid LINE; }
+QLabel#scannerHint { color: GREEN; font-weight: 600; }
+QFrame#undoBar { background: WARNING_BG; border: 1px solid #e9a53a; border-radius: 8px; }
 QFrame#undoBar QLabel { background: transparent; }
-QFrame#switchBar { background: #e8effa; border: 1px solid #2d5bb0; border-radius: 8px; }
+QFrame#switchBar { background: SWITCH_BG; border: 1px solid #2d5bb0; border-radius: 8px; }
 QFrame#switchBar QLabel { background: transparent; font-size: 12pt; }
 """
 
@@ -215,7 +228,8 @@ class DoorView(QWidget):
         self.follow_timer.start()
         if settings is not None:
             settings.changed.connect(self._setting_changed)
-        self.setStyleSheet(DOOR_QSS)
+        self.setStyleSheet(door_qss(style.current()))
+        style.follow(lambda scheme: self.setStyleSheet(door_qss(scheme)))
         self._build()
         self.reload_performances()
         self.show_ready()
@@ -238,7 +252,12 @@ class DoorView(QWidget):
         title = heading(self.tr("Door"), self)
         self.performance_box = QComboBox(self)
         self.performance_box.setObjectName("performanceChooser")
-        self.performance_box.setMinimumWidth(360)
+        # long titles do not widen the window; the list itself shows them whole
+        self.performance_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.performance_box.setMinimumContentsLength(16)
+        self.performance_box.view().setMinimumWidth(520)
         self.performance_box.setAccessibleName(self.tr("Performance"))
         self.performance_box.currentIndexChanged.connect(self._performance_chosen)
         door_caption = QLabel(self.tr("Door:"), self)
@@ -435,6 +454,25 @@ class DoorView(QWidget):
     def door_name(self) -> str:
         return rules.clean_door(self.door_field.text())
 
+    def _add_heading(self, text: str) -> None:
+        """A heading in the performance list that cannot be chosen."""
+        self.performance_box.addItem(text, None)
+        item = self.performance_box.model().item(self.performance_box.count() - 1)
+        item.setEnabled(False)
+        item.setSelectable(False)
+
+    def _add_performance(self, row: dict, today) -> None:
+        starts = formatting.local_datetime(row["starts_at"])
+        if starts.date() == today:
+            when = self.tr("Today, {time}").format(time=formatting.time(row["starts_at"]))
+        else:
+            when = formatting.moment(row["starts_at"], year=starts.year != today.year
+                                     or starts.date() < today)  # fmt: skip
+        label = f"{row['title']} — {when}"
+        if row["venue"]:
+            label += f" · {row['venue']}"
+        self.performance_box.addItem(label, row["id"])
+
     def reload_performances(self) -> None:
         rows = door.performances(self.runner.db())
         if self._performances is not None and [
@@ -444,17 +482,23 @@ class DoorView(QWidget):
         current = self.performance_id()
         self._performances = rows
         now = self.clock()
-        today = now.astimezone().date()
+        today = formatting.local_datetime(now).date()
         self.performance_box.blockSignals(True)
         self.performance_box.clear()
-        for row in rows:
-            when = local_moment(row["starts_at"], PERFORMANCE_FORMAT)
-            if datetime.fromisoformat(row["starts_at"]).astimezone().date() == today:
-                when = self.tr("Today, {time}").format(time=local_moment(row["starts_at"], "HH:mm"))
-            label = f"{row['title']} — {when}"
-            if row["venue"]:
-                label += f" · {row['venue']}"
-            self.performance_box.addItem(label, row["id"])
+        # Today's and coming performances first; past ones below, newest first, under
+        # their season with the year (a list of forty past shows without years is a puzzle).
+        coming = [r for r in rows if formatting.local_datetime(r["starts_at"]).date() >= today]
+        past = [r for r in rows if formatting.local_datetime(r["starts_at"]).date() < today]
+        for row in coming:
+            self._add_performance(row, today)
+        season = None
+        for row in reversed(past):
+            day = formatting.local_datetime(row["starts_at"]).date()
+            if formatting.season(day) != season:
+                season = formatting.season(day)
+                self._add_heading(self.tr("{season} season (past)").format(
+                    season=formatting.season_name(season)))  # fmt: skip
+            self._add_performance(row, today)
         if not rows:
             self.performance_box.addItem(self.tr("No performances scheduled yet"), None)
         chosen = current or pick_performance(
@@ -618,7 +662,7 @@ class DoorView(QWidget):
             row = next(r for r in rows if r["id"] == target)
             self._show_offer(target, "", self.tr(
                 "{title} starts at {time}. Switch the door to it?"
-            ).format(title=row["title"], time=local_moment(row["starts_at"], "HH:mm")))  # fmt: skip
+            ).format(title=row["title"], time=formatting.time(row["starts_at"])))  # fmt: skip
             return target
         self.choose_performance(target)
         return target
@@ -685,19 +729,19 @@ class DoorView(QWidget):
             code_line = self.tr("Ticket {code}").format(code=grouped(result["code"]))
         else:
             code_line = self.tr("Ticket {code}").format(code=result["code"])
-        code_line += "   ·   " + local_moment(result["at"], "HH:mm:ss")
+        code_line += "   ·   " + formatting.time(result["at"], seconds=True)
         advice = self._advice(result)
         if verdict == rules.WRONG_PERFORMANCE and self._is_today(result):
             right = result["right_performance"]
             advice = self.tr("It is for today's {time} performance: press F8 to switch the "
                              "door to it and check the ticket in.").format(
-                time=local_moment(right["starts_at"], "HH:mm"))  # fmt: skip
+                time=formatting.time(right["starts_at"]))  # fmt: skip
             self._show_offer(
                 right["id"],
                 result["code"],
                 self.tr(
                     "This ticket is for {title} today at {time}. Switch the door to it?"
-                ).format(title=right["title"], time=local_moment(right["starts_at"], "HH:mm")),
+                ).format(title=right["title"], time=formatting.time(right["starts_at"])),
             )
         self.panel.show_verdict(verdict, title, detail, code_line,
                                 " ".join(p for p in (f"{title}.", detail, advice) if p),
@@ -725,11 +769,11 @@ class DoorView(QWidget):
         if verdict == rules.ALREADY_ADMITTED:
             return self.tr("ALREADY ADMITTED"), self.tr(
                 "First admitted at {time} at {door}."
-            ).format(time=local_moment(result["admitted_at"], "HH:mm"),
+            ).format(time=formatting.time(result["admitted_at"]),
                      door=result["admitted_door"])  # fmt: skip
         if verdict == rules.WRONG_PERFORMANCE:
             right = result["right_performance"]
-            when = local_moment(right["starts_at"], "dddd d MMMM, HH:mm")
+            when = formatting.moment(right["starts_at"])
             detail = self.tr("This ticket is for {title}, {when}.")
             return self.tr("WRONG PERFORMANCE"), detail.format(title=right["title"], when=when)
         if verdict == rules.VOID:
@@ -809,8 +853,8 @@ class DoorView(QWidget):
 
     # -- pictures and the camera (zbar, off the GUI thread) ----------------------------------
     def choose_picture(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Scan a ticket from a picture"), "",
+        path = open_file_name(
+            self, "picture", self.tr("Scan a ticket from a picture"),
             self.tr("Pictures and PDFs (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.pdf)"),
         )  # fmt: skip
         if path:

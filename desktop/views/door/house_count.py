@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.formatting import local_moment
-from desktop.views.door.verdict_panel import PALETTE
+from desktop import formatting, style
 
 
 def _label(text: str, name: str, parent: QWidget) -> QLabel:
@@ -101,6 +100,7 @@ class RecentScans(QFrame):
         self.setObjectName("card")
         self.title = _label(self.tr("Latest scans at this door"), "sectionTitle", self)
         self.list = QListWidget(self)
+        self.list.setMinimumHeight(60)  # room for one scan on a short screen
         self.list.setObjectName("recentScans")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
@@ -116,10 +116,12 @@ class RecentScans(QFrame):
         self.list.clear()
         for scan in scans:
             verdict = scan["verdict"]
-            when = local_moment(scan["occurred_at"], "HH:mm:ss")
+            when = formatting.time(scan["occurred_at"], seconds=True)
             item = QListWidgetItem(f"{when}  ·  {names.get(verdict, verdict)}\n{scan['code']}")
-            colour = PALETTE.get("admit" if verdict == "repeat" else verdict, PALETTE["unknown"])
-            item.setForeground(QColor(colour[0] if verdict != "already_admitted" else "#b35f00"))
+            # the verdict's colour as text on this scheme's background (AA contrast)
+            shown = style.current().verdict_text
+            colour = shown.get("admit" if verdict == "repeat" else verdict, shown["unknown"])
+            item.setForeground(QColor(colour))
             self.list.addItem(item)
         if not scans:
             self.list.addItem(QListWidgetItem(self.tr("No scans yet")))

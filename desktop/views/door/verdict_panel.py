@@ -10,18 +10,26 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop import style
+
 IDLE = "idle"
 
-#: verdict -> (background, text, badge glyph)
-PALETTE: dict[str, tuple[str, str, str]] = {
-    IDLE: ("#ffffff", "#1f2a37", "▸"),
-    "admit": ("#1b7a3a", "#ffffff", "✓"),
-    "already_admitted": ("#f0891a", "#2a1500", "!"),
-    "wrong_performance": ("#2d5bb0", "#ffffff", "⇄"),
-    "void": ("#b3261e", "#ffffff", "✕"),
-    "unknown": ("#39424f", "#ffffff", "?"),
-    "problem": ("#6d4a9e", "#ffffff", "…"),
-}
+GLYPHS = {IDLE: "▸", "admit": "✓", "already_admitted": "!", "wrong_performance": "⇄",
+          "void": "✕", "unknown": "?", "problem": "…"}  # fmt: skip
+
+
+def palette(scheme: style.Scheme | None = None) -> dict[str, tuple[str, str, str]]:
+    """verdict -> (background, text, badge glyph) in a colour scheme: the verdicts' own
+    colours in both (``style.VERDICT_PANEL``), the waiting panel the scheme's card."""
+    scheme = scheme or style.current()
+    found = {IDLE: (scheme.card, scheme.ink, GLYPHS[IDLE])}
+    for verdict, (background, ink) in style.VERDICT_PANEL.items():
+        found[verdict] = (background, ink, GLYPHS[verdict])
+    return found
+
+
+#: verdict -> (background, text, badge glyph), light scheme (kept for callers)
+PALETTE = palette(style.LIGHT)
 
 
 def _label(name: str, parent: QWidget, wrap: bool = True) -> QLabel:
@@ -32,7 +40,7 @@ def _label(name: str, parent: QWidget, wrap: bool = True) -> QLabel:
     return label
 
 
-def _panel_style() -> str:
+def _panel_style(scheme: style.Scheme | None = None) -> str:
     """One style sheet for every verdict, chosen by the panel's ``verdict`` property
     (setting a whole style sheet per scan would cost tens of milliseconds)."""
     rules = [
@@ -53,10 +61,11 @@ def _panel_style() -> str:
         "QFrame#verdictPanel QLabel#interestChip { background: rgba(255, 255, 255, 0.22);"
         " border-radius: 13px; padding: 4px 12px; font-size: 14pt; }",
         "QLabel#verdictBadge { border-radius: 42px; font-size: 38pt; font-weight: 700; }",
-        "QFrame#verdictPanel[verdict='idle'] { border: 1px solid #e3ded6; }",
     ]
-    for verdict, (background, ink, _glyph) in PALETTE.items():
-        badge, mark = (ink, background) if verdict != IDLE else ("#e6f1f2", "#1f6f78")
+    scheme = scheme or style.current()
+    rules.append(f"QFrame#verdictPanel[verdict='idle'] {{ border: 1px solid {scheme.line}; }}")
+    for verdict, (background, ink, _glyph) in palette(scheme).items():
+        badge, mark = (ink, background) if verdict != IDLE else (scheme.chip, scheme.accent_ink)
         on = f"QFrame#verdictPanel[verdict='{verdict}']"
         rules += [
             f"{on} {{ background: {background}; }}",
@@ -140,6 +149,7 @@ class VerdictPanel(QFrame):
         self.verdict = IDLE
         self.setProperty("verdict", IDLE)
         self.setStyleSheet(_panel_style())
+        style.follow(lambda scheme: self.setStyleSheet(_panel_style(scheme)))
         self.badge = QLabel(self)
         self.badge.setObjectName("verdictBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
+from desktop import style
 from desktop.formatting import local_date
 from domain.application import Houselights
 from domain.errors import HouselightsError
@@ -83,10 +84,13 @@ class MergeBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.open_button)
         layout.addWidget(self.unmerge_button)
-        self.setStyleSheet(
-            "#mergeBar { background: #fff4dc; border: 1px solid #e8c577; border-radius: 6px; }"
-        )
+        self._colour(style.current())
+        style.follow(self._colour)
         self.hide()
+
+    def _colour(self, scheme: style.Scheme) -> None:
+        self.setStyleSheet(f"#mergeBar {{ background: {scheme.warning_bg}; border: 1px solid "
+                           f"{scheme.warning_line}; border-radius: 6px; }}")  # fmt: skip
 
     def show_patron(self, row: dict | None) -> None:
         """Fill the bar for this directory row (hidden when no merge concerns it)."""

@@ -13,12 +13,11 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
+from desktop.file_dialogs import open_file_name
 from desktop.models.base import SortProxy
 from desktop.models.sales_import import PreviewTableModel, RejectedTableModel
 from desktop.views.widgets import (
@@ -288,7 +289,9 @@ class ImportSalesDialog(QDialog):
 
     def _initial_zone(self) -> str:
         stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
-        return stored or zone_name(local_zone()) or "UTC"
+        # the organization's time zone (the first-run assistant's) before this computer's
+        theirs = formatting.conventions().timezone
+        return stored or theirs or zone_name(local_zone()) or "UTC"
 
     # -- state -----------------------------------------------------------------------
     @property
@@ -324,11 +327,8 @@ class ImportSalesDialog(QDialog):
     def choose_file(self, path: str | None = None):
         """Read ``path`` (or ask for a file) in the background; returns the task."""
         if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DownloadLocation
-            )
-            path, _ = QFileDialog.getOpenFileName(
-                self, self.tr("Choose the sales export"), folder,
+            path = open_file_name(
+                self, "sales", self.tr("Choose the sales export"),
                 self.tr("CSV files (*.csv *.txt);;All files (*)"),
             )  # fmt: skip
             if not path:

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting, style
 from desktop.export import add_export
 from desktop.formatting import local_date
 from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
 from desktop.models.ladder_table import LadderPatronModel
+from desktop.report_chart import whole_number_axis
 from desktop.style import ACCENT, MUTED
 from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import heading, size_columns, table_view
@@ -70,7 +72,7 @@ class LadderView(QWidget):
         self.bars = QBarSet(self.tr("Patrons"))
         self.bars.setColor(QColor(ACCENT))
         self.bars.setBorderColor(QColor(ACCENT))
-        self.bars.setLabelColor(QColor("#1f2a37"))
+        self.bars.setLabelColor(QColor(style.current().ink))
         self.bars.clicked.connect(lambda index: self.drill_rung(loyalty.RUNGS[index]))
         self.series = QBarSeries()
         self.series.append(self.bars)
@@ -232,8 +234,7 @@ class LadderView(QWidget):
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
         self.bars.append(values)
-        self.axis_y.setRange(0, max(values + [1]) * 1.15)
-        self.axis_y.applyNiceNumbers()
+        whole_number_axis(self.axis_y, max(values + [0]))
         total = sum(values)
         self.total_label.setText(self.tr("{n} patrons").format(n=f"{total:,}"))
         for rung, button in self.rung_buttons.items():
@@ -295,7 +296,7 @@ class LadderView(QWidget):
                      ladder.BACK: self.tr("Came back after lapsing")}  # fmt: skip
             patrons = len({r["patron_id"] for r in rows})
             title = self.tr("{what} from {start} to {end}: {n} patrons, {moves} moves").format(
-                what=words[movement], start=f"{start:%d %b %Y}", end=f"{end:%d %b %Y}",
+                what=words[movement], start=formatting.day(start), end=formatting.day(end),
                 n=f"{patrons:,}", moves=f"{len(rows):,}")  # fmt: skip
             self.model.date_header = self.tr("Moved on")
             pressed = {ladder.UP: self.moved_up, ladder.LAPSED_MOVE: self.lapsed,

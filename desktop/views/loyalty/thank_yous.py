@@ -45,7 +45,7 @@ from desktop.thank_you_letters import (
     performance_label,
     recipients,
 )
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import date_width, heading, size_columns, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from domain.thank_yous import ATTENDANCE, DONATION
@@ -132,7 +132,8 @@ class ThankYouView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setModel(self.proxy)
         c = ThankYouTableModel
-        size_columns(self.table, {c.NAME: 190, c.KIND: 70, c.VISIT: 60, c.DUE: 110,
+        day = date_width(self.table)
+        size_columns(self.table, {c.NAME: 190, c.KIND: 70, c.VISIT: 60, c.DUE: day,
                                   c.EMAIL: 220, c.THANKED: 150}, stretch=c.FOR)  # fmt: skip
         self.table.doubleClicked.connect(self._open)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.views.forms import REFUSED, submit
-from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
+from desktop.views.widgets import (
+    dialog_buttons,
+    error_label,
+    scrolling_body,
+    show_error,
+    show_field_errors,
+)
 from domain.application import Houselights
 from domain.errors import (
     HouselightsError,
@@ -231,13 +237,11 @@ class PatronDialog(QDialog):
             self, self.tr("Save"), self.save
         )
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
+        layout = scrolling_body(self, buttons)
         layout.addWidget(self.general_error)
         layout.addLayout(grid)
         layout.addWidget(self.duplicates)
-        layout.addLayout(buttons)
+        layout.addStretch(1)
 
         self.fields["email"].editingFinished.connect(self.check_contact_matches)
         self.fields["phone"].editingFinished.connect(self.check_contact_matches)
@@ -283,6 +287,7 @@ class PatronDialog(QDialog):
             can_save_anyway=True,
         )
         self.duplicates.open_button.setFocus()
+        self.scroll_area.ensureWidgetVisible(self.duplicates)  # seen on a short screen
 
     def save(self, allow_duplicate: bool = False) -> str | None:
         """Save through the application service; on success close and emit ``saved``."""
@@ -347,6 +352,7 @@ class PatronDialog(QDialog):
                 self.tr("Already on file with this email or phone. Is it the same person?"),
                 can_save_anyway=False,
             )
+            self.scroll_area.ensureWidgetVisible(self.duplicates)
         else:
             self.duplicates.hide()
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,7 +36,15 @@ from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.patrons.patron_ladder import LadderSection
 from desktop.views.patrons.patron_purchases import PurchasesPanel
 from desktop.views.patrons.timeline_detail import TimelineDetail
-from desktop.views.widgets import FlowLayout, chip, error_label, heading, show_error, table_view
+from desktop.views.widgets import (
+    FlowLayout,
+    chip,
+    error_label,
+    heading,
+    moment_width,
+    show_error,
+    table_view,
+)
 from domain.application import Houselights
 from domain.errors import HouselightsError, InvalidInput, ValidationError
 from domain.personal_data import ERASED
@@ -173,7 +182,7 @@ class PatronPage(QWidget):
         card_scroll.setWidgetResizable(True)
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        card_scroll.setFixedWidth(350)
+        card_scroll.setFixedWidth(330)
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
@@ -200,9 +209,9 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, 200)
+        self.timeline_table.setColumnWidth(TimelineModel.WHEN, moment_width(self.timeline_table))
         self.timeline_table.setColumnWidth(TimelineModel.WHAT, 100)
-        self.timeline_table.setColumnWidth(TimelineModel.BY, 115)
+        self.timeline_table.setColumnWidth(TimelineModel.BY, 140)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
         # The summary matters most; the workstation shows in the "By" column's tooltip
         # and is still exported.
@@ -231,11 +240,14 @@ class PatronPage(QWidget):
         self.merge_bar.message.connect(self.message)
 
         top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addStretch(1)
-        for button in self.purchases.page_actions:
-            top.addWidget(button)
-        top.addWidget(self.edit_button)
+        top.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addSpacing(16)
+        # the patron's actions wrap onto a second line on a narrow window (a laptop at 125%)
+        self.actions_box = QWidget(self)
+        actions = FlowLayout(self.actions_box, spacing=8, right=True)
+        for button in (*self.purchases.page_actions, self.edit_button):
+            actions.addWidget(button)
+        top.addWidget(self.actions_box, 1)
         # Rarely needed, so at the foot of the card with the data it erases.
         self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
 
@@ -262,7 +274,8 @@ class PatronPage(QWidget):
         self.sections.setChildrenCollapsible(False)
         self.sections.addWidget(self.purchases)
         self.sections.addWidget(timeline_box)
-        self.sections.setStretchFactor(0, 1)
+        # the timeline is what a patron's page is for: it gets the room the orders leave
+        self.sections.setStretchFactor(0, 0)
         self.sections.setStretchFactor(1, 1)
 
         right = QVBoxLayout()
@@ -286,6 +299,27 @@ class PatronPage(QWidget):
         self.card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
     # -- showing a patron ------------------------------------------------------
+    #: orders shown before the purchases scroll (two on a short screen); the timeline has
+    #: the rest of the room
+    ORDERS_SHOWN = 3
+    SHORT = 600
+
+    def share_room(self) -> None:
+        """Purchases as tall as their orders (at most ``ORDERS_SHOWN``), the timeline the rest
+        (and never less than the orders)."""
+        total = sum(self.sections.sizes())
+        if total <= 0 or not shiboken6.isValid(self.purchases):
+            return
+        most = self.ORDERS_SHOWN if total >= self.SHORT else self.ORDERS_SHOWN - 1
+        orders = min(max(self.purchases.proxy.rowCount(), 1), most)
+        wanted = min(self.purchases.height_for(orders), (total - 1) // 2)
+        self.sections.setSizes([wanted, total - wanted])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if getattr(self, "row", None) is not None:
+            self.share_room()
+
     def show_patron(self, patron_id: str) -> None:
         same = patron_id == self.patron_id
         if not same:
@@ -325,6 +359,7 @@ class PatronPage(QWidget):
         self.erase_button.setEnabled(not erased)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
+        QTimer.singleShot(0, self.share_room)  # once the page is laid out
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())

@@ -27,7 +27,7 @@ from desktop.views.box_office.membership_dialog import MembershipDialog
 from desktop.views.box_office.order_actions import ChosenOrder, OrderActions
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.box_office.subscription_dialog import SubscriptionDialog
-from desktop.views.widgets import FlowLayout, heading, size_columns, table_view
+from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
 from projections import box_office, ladder
 from projections.runner import ReadModelRunner
@@ -132,7 +132,8 @@ class PurchasesPanel(OrderActions, QWidget):
         self.table.setObjectName("orders")
         self.table.setModel(self.proxy)
         o = OrderTableModel
-        size_columns(self.table, {o.DATE: 162, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95,
+        when = moment_width(self.table, weekday=False)
+        size_columns(self.table, {o.DATE: when, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95,
                                   o.PAYMENT: 75}, stretch=o.PERFORMANCE)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._order_changed())
         self.count = QLabel(self)
@@ -166,6 +167,15 @@ class PurchasesPanel(OrderActions, QWidget):
         layout.addWidget(order_box)
         layout.addWidget(self.table, 1)
         self._order_changed()
+
+    def height_for(self, rows: int) -> int:
+        """The panel's height when its table shows ``rows`` orders without scrolling."""
+        table = self.table
+        others = table.geometry().top()  # the title and the order buttons above it
+        rows_height = rows * table.verticalHeader().defaultSectionSize()
+        header = table.horizontalHeader().sizeHint().height()
+        scroll = table.horizontalScrollBar().sizeHint().height()  # when columns scroll
+        return others + header + rows_height + 2 * table.frameWidth() + scroll
 
     # -- loading -----------------------------------------------------------------------
     def show_patron(self, patron: dict | None) -> None:

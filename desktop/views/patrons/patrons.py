@@ -68,8 +68,8 @@ class PatronListView(QWidget):
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         header = self.table.horizontalHeader()
         for column, width in (
-            (PatronTableModel.NAME, 210),
-            (PatronTableModel.EMAIL, 250),
+            (PatronTableModel.NAME, 200),
+            (PatronTableModel.EMAIL, 210),
             (PatronTableModel.PHONE, 160),
             (PatronTableModel.CITY, 130),
             (PatronTableModel.LAST_ACTIVITY, 130),

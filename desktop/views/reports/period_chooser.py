@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
 
+from desktop import formatting
+
 #: the presets (days, today included); then "Chosen dates"
 PRESETS = (30, 90, 365)
 
@@ -50,7 +52,7 @@ class PeriodChooser(QWidget):
         for edit, name in ((self.start_edit, start_name), (self.end_edit, end_name)):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            edit.setDisplayFormat(formatting.date_pattern())
             edit.dateChanged.connect(self._dates_changed)
         self.preset.setCurrentIndex(PRESETS.index(90))
         self.preset.currentIndexChanged.connect(self._preset_chosen)

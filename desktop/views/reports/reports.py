@@ -14,10 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCharts import QChartView
-from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,14 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.export import tell_write_failed, write_rows_csv, write_rows_xlsx
+from desktop.file_dialogs import save_file_name
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.report_table import WIDTHS, ReportTableModel, tr
-from desktop.report_catalog import REPORTS, TEXT, ReportDefinition, cells, report
+from desktop.report_catalog import MOMENT, REPORTS, TEXT, ReportDefinition, cells, report
 from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.reports.period_chooser import PeriodChooser
-from desktop.views.widgets import heading, table_view
+from desktop.views.widgets import heading, moment_width, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections.runner import ReadModelRunner
@@ -195,11 +195,17 @@ class ReportsView(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for i, column in enumerate(definition.columns):
-            self.table.setColumnWidth(i, column.width or WIDTHS.get(column.kind, 120))
+            width = column.width or WIDTHS.get(column.kind, 120)
+            if column.kind == MOMENT and not column.width:  # a date and time in this locale
+                width = moment_width(self.table)
+            self.table.setColumnWidth(i, width)
         first_is_text = (bool(definition.columns) and definition.columns[0].kind == TEXT
                          and definition.columns[0].width is None)  # fmt: skip
         stretch = 0 if first_is_text else len(definition.columns) - 1
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        # the names in the stretching column are read whole ("Twelfth Night", not "Twelf…")
+        self.table.minimum_widths = {stretch: min(self.table.sizeHintForColumn(stretch), 320)}
+        self.table.columns_arranged()  # no title cut off, whatever the report
         old = self.chart_view.chart()
         self.chart_view.setChart(build_chart(definition, self.rows))
         if old is not None:
@@ -210,10 +216,8 @@ class ReportsView(QWidget):
         return tr(self.definition.title).lower().replace(" ", "-") + suffix
 
     def _ask(self, suffix: str, kind: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the report"), str(Path(folder) / self._file_name(suffix)), kind
-        )
+        chosen, _ = save_file_name(self, "report", self.tr("Save the report"),
+                                   self._file_name(suffix), kind)  # fmt: skip
         if not chosen:
             return None
         path = Path(chosen)

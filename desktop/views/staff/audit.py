@@ -9,10 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import SortProxy
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import heading, moment_width, size_columns, table_view
 from projections import audit
 from projections.runner import ReadModelRunner
 
@@ -52,7 +53,8 @@ class AuditView(QWidget):
         self.table.setObjectName("auditTable")
         self.table.setModel(self.proxy)
         m = AuditModel
-        size_columns(self.table, {m.WHEN: 200, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 180},
+        when = moment_width(self.table)
+        size_columns(self.table, {m.WHEN: when, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 240},
                      stretch=m.ACTION)  # fmt: skip
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
@@ -76,9 +78,22 @@ class AuditView(QWidget):
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        rows = audit.rows(self.runner.db(), self.filter_field.text(), limit=LIMIT)
+        db = self.runner.db()
+        rows = audit.rows(db, self.filter_field.text(), limit=LIMIT)
+        self.model.names = audit.subject_names(db, [r["subject"] for r in rows])
         self.model.set_rows(rows)
-        shown = len(rows)
-        self.count_label.setText(
-            self.tr("1 action") if shown == 1 else self.tr("{n} actions").format(n=f"{shown:,}")
-        )
+        self.count_label.setText(self.count_words(len(rows), audit.count(db)))
+
+    def count_words(self, shown: int, total: int) -> str:
+        """'1 action', '312 actions', or 'The newest 5,000 of 48,210 actions' (the display
+        cap is never shown as a total)."""
+        n = formatting.number
+        if shown >= LIMIT and self.filter_field.text().strip():
+            return self.tr("The newest {shown} that match; type more to narrow").format(
+                shown=n(shown)
+            )
+        if shown >= LIMIT and total > shown:
+            return self.tr("The newest {shown} of {total} actions").format(
+                shown=n(shown), total=n(total)
+            )
+        return self.tr("1 action") if shown == 1 else self.tr("{n} actions").format(n=n(shown))

@@ -103,6 +103,8 @@ class AboutDialog(QDialog):
         layout.addLayout(top)
         layout.addSpacing(8)
         layout.addLayout(buttons)
+        # wide enough for every button's words (a style sheet's padding included)
+        self.setMinimumWidth(max(560, layout.sizeHint().width()))
 
     def show_licences(self) -> LicencesDialog:
         if self.licences_dialog is None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.file_dialogs import open_file_name
 from desktop.models.backup_table import BackupTableModel
 from desktop.models.base import SortProxy
 from desktop.views.system.backups_dialog import backup_rows
@@ -91,8 +91,8 @@ class DamagedStoreDialog(QDialog):
             self.accept()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Restore which backup?"), "",
+        path = open_file_name(
+            self, "backup", self.tr("Restore which backup?"),
             self.tr("Houselights backups (*.sqlite);;All files (*)"),
         )  # fmt: skip
         if path:

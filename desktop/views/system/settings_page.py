@@ -20,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -33,17 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import style
 from desktop.settings import Setting, Settings, shown_settings
-from desktop.style import ERROR, MUTED
 from desktop.views.widgets import error_label, heading, show_error
 from infrastructure.config import StoreConfig
 
 #: groups in the order they come on the page; other groups follow alphabetically
 GROUP_ORDER = ("organization", "loyalty", "door", "import", "box_office", "staff",
                "workstation", "backup", "encryption", "projections")  # fmt: skip
-_STYLE = f"""
-QPushButton#flatButton:disabled {{ color: {MUTED}; }}
-QSpinBox[invalid="true"], QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; }}
+_STYLE = """
+QPushButton#flatButton:disabled { color: palette(placeholder-text); }
+QSpinBox[invalid="true"], QLineEdit[invalid="true"] { border: 2px solid ERROR; }
 """
 README_SECTION = "Several workstations, one PostgreSQL server"
 README_ANCHOR = "#several-workstations-one-postgresql-server"
@@ -124,8 +125,17 @@ class SettingField(QWidget):
 
     def _editor(self, setting: Setting) -> QWidget:
         if setting.type is bool:
-            editor = QCheckBox(self.tr("On"), self)
+            # the box says what ticking it does; the label beside it stays empty
+            editor = QCheckBox(self.tr(setting.description), self)
+            self.label.setText("")
+            self.label.hide()
             editor.toggled.connect(self._changed)
+            return editor
+        if setting.choices:
+            editor = QComboBox(self)
+            for value, words in setting.choices:
+                editor.addItem(words(), value)
+            editor.currentIndexChanged.connect(self._changed)
             return editor
         if setting.type is int:
             editor = QSpinBox(self)
@@ -153,6 +163,8 @@ class SettingField(QWidget):
             return editor.isChecked()
         if isinstance(editor, QSpinBox):
             return editor.value()
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
         text = editor.text()
         if self.setting.type is str:
             return text.strip() if self.setting.is_folder else text
@@ -169,6 +181,8 @@ class SettingField(QWidget):
                 editor.setChecked(bool(value))
             elif isinstance(editor, QSpinBox):
                 editor.setValue(int(value))
+            elif isinstance(editor, QComboBox):
+                editor.setCurrentIndex(max(0, editor.findData(value)))
             else:
                 editor.setText(str(value))
         finally:
@@ -180,6 +194,8 @@ class SettingField(QWidget):
             return self.tr("on") if value else self.tr("off")
         if value == "":
             return self.tr("(empty)")
+        if self.setting.choices:
+            return dict(self.setting.choices).get(value, lambda: str(value))()
         return str(value)
 
     def problem(self) -> str:
@@ -213,12 +229,15 @@ class SettingsPage(QWidget):
     message = Signal(str)
     #: the keys just saved
     applied = Signal(list)
+    #: "Run the first-run assistant…" was pressed
+    assistant_requested = Signal()
 
     def __init__(self, settings: Settings | None, config: StoreConfig | None = None,
                  parent: QWidget | None = None):  # fmt: skip
         super().__init__(parent)
         self.setObjectName("settingsPage")
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(_STYLE.replace("ERROR", style.current().error))
+        style.follow(lambda scheme: self.setStyleSheet(_STYLE.replace("ERROR", scheme.error)))
         self.settings = settings
         self.config = config
         self.fields: dict[str, SettingField] = {}
@@ -238,7 +257,15 @@ class SettingsPage(QWidget):
             "take effect when you press Apply."), self)  # fmt: skip
         intro.setObjectName("muted")
         intro.setWordWrap(True)
-        outer.addWidget(intro)
+        self.assistant_button = QPushButton(self.tr("First-run assistant…"), self)
+        self.assistant_button.setToolTip(self.tr(
+            "Name the organization, choose its country, time zone and currency, and what "
+            "this computer is for, one step at a time"))  # fmt: skip
+        self.assistant_button.clicked.connect(self.assistant_requested)
+        top = QHBoxLayout()
+        top.addWidget(intro, 1)
+        top.addWidget(self.assistant_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(top)
 
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
@@ -298,8 +325,11 @@ class SettingsPage(QWidget):
                 field.edited.connect(self._update_buttons)
                 field.submitted.connect(self.apply)
                 self.fields[setting.key] = field
-                grid.addWidget(field.label, row, 0)
-                grid.addWidget(field, row, 1)
+                if setting.type is bool:
+                    grid.addWidget(field, row, 0, 1, 2)
+                else:
+                    grid.addWidget(field.label, row, 0)
+                    grid.addWidget(field, row, 1)
                 grid.addWidget(field.reset_button, row, 2)
                 grid.addWidget(field.error, row + 1, 1, 1, 2)
                 if setting.restart:

@@ -1,0 +1,237 @@
+"""F1: the user-guide page of the screen or dialog in front of you, read offline.
+
+Each area of the main window names its page where it is declared
+(``desktop/areas.py``); ``DIALOG_PAGES`` maps every dialog (by class name) to
+one of the pages in ``docs/guide/``; a test checks that
+every area and dialog has a page and that every page exists. The pages are
+Markdown, shown in a ``QTextBrowser`` (links between pages and the screenshots
+in ``docs/screenshots/`` work, nothing goes to the network); the installer
+bundles both folders.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QImageReader, QTextCursor
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.areas import AREA_LIST
+
+#: the page for each area of the main window: declared with the area (``desktop/areas.py``)
+AREA_PAGES = {area.key: area.help_page for area in AREA_LIST}
+#: the page for each dialog and window, by class name
+DIALOG_PAGES = {
+    "PatronDialog": "patrons",
+    "PatronActionDialog": "patrons",
+    "EraseDialog": "erasure",
+    "SellDialog": "box-office",
+    "PerformanceDialog": "box-office",
+    "DonationDialog": "box-office",
+    "MembershipDialog": "box-office",
+    "SubscriptionDialog": "box-office",
+    "ExchangeDialog": "box-office",
+    "RefundDialog": "box-office",
+    "MergeDialog": "duplicates",
+    "UnmergeDialog": "duplicates",
+    "DoorLookupDialog": "door",
+    "DoorUnlockDialog": "door",
+    "PinDialog": "door",
+    "CameraDialog": "door",
+    "CallDialog": "calls-and-chats",
+    "ImportChatsDialog": "calls-and-chats",
+    "LinkChatDialog": "calls-and-chats",
+    "QuickAnswerDialog": "calls-and-chats",
+    "QuickAnswerPicker": "calls-and-chats",
+    "RotaDialog": "calls-and-chats",
+    "ImportSalesDialog": "importing-sales",
+    "SignInDialog": "staff-and-roles",
+    "StaffDialog": "staff-and-roles",
+    "BackupsDialog": "backups",
+    "DamagedStoreDialog": "backups",
+    "AboutDialog": "installing",
+    "LicencesDialog": "installing",
+    "SetupAssistant": "getting-started",
+    "HelpWindow": "index",
+}
+PAGES = {**AREA_PAGES, **DIALOG_PAGES}
+
+
+def guide_folder() -> Path:
+    """docs/guide beside the source, or inside the installed app (PyInstaller)."""
+    bundled = getattr(sys, "_MEIPASS", None)
+    if bundled:
+        return Path(bundled) / "docs" / "guide"
+    return Path(__file__).resolve().parents[1] / "docs" / "guide"
+
+
+def page_path(page: str) -> Path:
+    return guide_folder() / f"{page}.md"
+
+
+def page_for(widget: QWidget | None) -> str:
+    """The guide page for a widget: its dialog's page, else the main window's area's."""
+    current = widget
+    while current is not None:
+        name = type(current).__name__
+        if name in DIALOG_PAGES:
+            return DIALOG_PAGES[name]
+        if name == "MainWindow":
+            return AREA_PAGES.get(current.current_area(), "index")
+        current = current.parentWidget()
+    return "index"
+
+
+class HelpWindow(QDialog):
+    """One guide page, with the links between pages; Back and Contents."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("helpWindow")
+        self.setWindowTitle(self.tr("Houselights help"))
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("helpText")
+        self.browser.setOpenLinks(True)
+        self.browser.setOpenExternalLinks(False)
+        self.browser.anchorClicked.connect(self._outside_link)
+        self.browser.setSearchPaths([str(guide_folder())])
+        self.back_button = QPushButton(self.tr("Back"), self)
+        self.back_button.clicked.connect(self.browser.backward)
+        self.browser.backwardAvailable.connect(self.back_button.setEnabled)
+        self.back_button.setEnabled(False)
+        self.contents_button = QPushButton(self.tr("Contents"), self)
+        self.contents_button.clicked.connect(lambda: self.show_page("index"))
+        close = QPushButton(self.tr("Close"), self)
+        close.clicked.connect(self.close)
+        row = QHBoxLayout()
+        row.addWidget(self.back_button)
+        row.addWidget(self.contents_button)
+        row.addStretch(1)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser, 1)
+        layout.addLayout(row)
+        self.resize(820, 640)
+        self.page = ""
+        self.browser.sourceChanged.connect(lambda _url: self.fit_images())
+
+    def show_page(self, page: str) -> None:
+        path = page_path(page)
+        self.page = page
+        if not path.is_file():
+            self.browser.setMarkdown(self.tr(
+                "# Help is missing\n\nThe user guide was not found at `{path}`. "
+                "Reinstall Houselights to get it back.").format(path=path))  # fmt: skip
+            return
+        self.browser.setSource(QUrl.fromLocalFile(str(path)))
+
+    def fit_images(self) -> None:
+        """Screenshots as wide as the page at most (they are 1366 pixels wide)."""
+        document = self.browser.document()
+        room = max(200, self.browser.viewport().width() - 24)
+        base = self.browser.source()
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                shape = fragment.charFormat()
+                if shape.isImageFormat():
+                    image = shape.toImageFormat()
+                    path = base.resolved(QUrl(image.name())).toLocalFile()
+                    size = QImageReader(path).size() if path else QSize()
+                    if size.width() > room:
+                        image.setWidth(room)
+                        image.setHeight(size.height() * room / size.width())
+                        cursor = QTextCursor(document)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(),
+                                           QTextCursor.MoveMode.KeepAnchor)  # fmt: skip
+                        cursor.setCharFormat(image)
+                fragments += 1
+            block = block.next()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.fit_images)  # once the page has its new width
+
+    def _outside_link(self, url: QUrl) -> None:
+        """Pages of the guide open here; the web and other files in their own programs."""
+        if url.scheme() in ("http", "https", "mailto"):
+            self.browser.setSource(self.browser.source())  # stay on the page
+            QDesktopServices.openUrl(url)
+            return
+        if url.isLocalFile() or not url.scheme():
+            name = Path(url.path()).stem
+            if Path(url.path()).suffix == ".md":
+                self.page = name
+
+
+_window: list[HelpWindow] = []
+
+
+def _open_window() -> HelpWindow | None:
+    if _window and shiboken6.isValid(_window[0]):
+        return _window[0]
+    _window.clear()
+    return None
+
+
+def show_help(parent: QWidget | None, page: str) -> HelpWindow:
+    """Open (or bring forward) the help window on ``page`` (one for the application, owned
+    by the main window)."""
+    window = _open_window()
+    if window is None:
+        owner = parent.window() if parent is not None else None
+        while owner is not None and owner.parentWidget() is not None:
+            owner = owner.parentWidget().window()  # a dialog's main window
+        window = HelpWindow(owner)
+        window.setWindowFlag(Qt.WindowType.Window, True)
+        _window[:] = [window]
+    window.show_page(page)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
+
+
+def help_for_focus() -> HelpWindow:
+    """F1: the page of whatever has the keyboard focus (or the active window)."""
+    app = QApplication.instance()
+    widget = app.focusWidget() or app.activeWindow()
+    if isinstance(widget, QWidget) and type(widget.window()).__name__ == "HelpWindow":
+        return widget.window()
+    return show_help(widget, page_for(widget))
+
+
+class F1Filter(QObject):
+    """F1 in any window of the app, modal dialogs included (their modality blocks the
+    main window's shortcut, so the key itself is caught here)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F1
+                and not event.isAutoRepeat()):  # fmt: skip
+            help_for_focus()
+            return True
+        return False
+
+
+def install_f1() -> None:
+    """Catch F1 everywhere in the application (once)."""
+    app = QApplication.instance()
+    if app is None or app.property("houselightsF1"):
+        return
+    f1 = F1Filter(app)
+    app.installEventFilter(f1)
+    app.setProperty("houselightsF1", True)

@@ -1,0 +1,93 @@
+"""Every screen usable on a laptop (issue 22): 1366×768, also at 125% scaling (a
+window of about 1093×614 logical pixels), nothing cut off, the timeline given room."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import Qt
+
+from desktop.main_window import AREAS
+from desktop.screenshots import cut_off
+from tests.desktop.conftest import schedule
+
+#: 1366×768 at 125%, less a taskbar
+AT_125 = (1093, 574)
+
+
+def test_the_window_fits_a_laptop_at_125_percent(window, qtbot):
+    wanted = window.minimumSizeHint()
+    assert wanted.width() <= AT_125[0] and wanted.height() <= AT_125[1]
+    window.resize(*AT_125)
+    qtbot.waitUntil(lambda: window.width() == AT_125[0])
+    for area in AREAS:
+        window.show_area(area)
+        qtbot.waitUntil(lambda area=area: window.current_area() == area)
+        # an area that needs more room scrolls (it is never squeezed or cut off)
+        page = window.areas.currentWidget()
+        qtbot.waitUntil(lambda page=page: page.width() >= page.minimumSizeHint().width()
+                        or window.area_scroll.horizontalScrollBar().maximum() > 0)  # fmt: skip
+        # (once the area has laid out what it just loaded)
+        qtbot.waitUntil(lambda: cut_off(window) == [])
+
+
+def test_column_titles_are_never_cut_and_say_themselves_in_a_tooltip(window, services, qtbot):
+    schedule(services.app, "Twelfth Night", 2)
+    services.runner.catch_up()
+    window.resize(*AT_125)
+    window.show_area("box_office")
+    table = window.box_office.table
+    header = table.horizontalHeader()
+    table.setColumnWidth(1, 10)  # a view asking for less than the title needs
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            continue
+        assert header.sectionSize(column) >= header.sectionSizeFromContents(column).width()
+    title = table.model().headerData(1, Qt.Orientation.Horizontal)
+    assert table.model().headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) \
+        == title  # fmt: skip
+    # a squeezed stretching column keeps its title's width; the table scrolls sideways
+    stretch = min(table.stretching_columns())
+    table.resize(200, table.height())
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() > 0)
+    assert header.sectionSize(stretch) >= header.sectionSizeFromContents(stretch).width()
+
+
+def test_the_patron_page_gives_the_timeline_the_room(window, services, qtbot):
+    app = services.app
+    ada = next(p["id"] for p in app_patrons(services) if "Lovelace" in p["name"])
+    show = schedule(app, "Hamlet", 5, capacity=50)
+    start = datetime.now(UTC) - timedelta(days=30)
+    for day in range(8):
+        app.sell_tickets(show, {"Adult": 1}, patron_id=ada, occurred_at=start + timedelta(days=day))
+        app.add_note(ada, f"Called about seats, day {day}")
+    services.runner.catch_up()
+    window.resize(1366, 768)
+    window.open_patron(ada)
+    page = window.patron_page
+    qtbot.waitUntil(lambda: page.purchases.proxy.rowCount() == 8)
+    qtbot.waitUntil(lambda: page.sections.sizes()[1] > page.sections.sizes()[0])
+    rows = page.timeline_table.verticalHeader().defaultSectionSize()
+    assert page.timeline_table.viewport().height() >= 4 * rows
+    assert page.purchases.table.viewport().height() <= 4 * rows  # a few orders, then it scrolls
+
+
+def app_patrons(services) -> list[dict]:
+    from projections import patron_directory
+
+    return patron_directory.page(services.runner.db(), limit=50)
+
+
+def test_at_1366_by_768_no_area_scrolls(window, qtbot):
+    """On the laptop screen itself every area fits: the door's code field, the reports'
+    buttons are on screen without scrolling the window."""
+    window.resize(1366, 768 - 40)  # less a taskbar
+    qtbot.waitUntil(lambda: window.width() == 1366)
+    for area in AREAS:
+        window.show_area(area)
+        qtbot.waitUntil(lambda area=area: window.current_area() == area)
+        qtbot.waitUntil(lambda: window.area_scroll.verticalScrollBar().maximum() == 0
+                        and window.area_scroll.horizontalScrollBar().maximum() == 0)  # fmt: skip
+    window.show_area("door")
+    field = window.door_view.code_field
+    qtbot.waitUntil(lambda: field.visibleRegion().boundingRect().height() == field.height())

@@ -1,0 +1,122 @@
+"""One way to write things (issue 22): dates and money from the organization's
+country, counts that say what they count, no raw ids, past shows with their year."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import formatting
+from domain.box_office import ticket_tally
+from tests.desktop.conftest import schedule
+
+MOMENT = "2026-11-21T19:30:00+00:00"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.mark.parametrize(
+    ("country", "currency", "amount", "refund", "moment", "paper"),
+    [
+        ("GB", "", "£1,234.50", "-£5.50", "Sat 21 Nov 2026, 19:30", "A4"),
+        ("US", "", "$1,234.50", "-$5.50", "Sat, Nov 21, 2026, 2:30 PM", "Letter"),
+        ("DE", "", "1.234,50\xa0€", "-5,50\xa0€", "Sa. 21 Nov. 2026, 20:30", "A4"),
+        ("IE", "EUR", "€1,234.50", "-€5.50", "Sat 21 Nov 2026, 19:30", "A4"),
+    ],
+)
+def test_dates_money_and_paper_follow_the_organizations_country(
+    country, currency, amount, refund, moment, paper
+):
+    zone = {"GB": "Europe/London", "US": "America/New_York", "DE": "Europe/Berlin",
+            "IE": "Europe/Dublin"}[country]  # fmt: skip
+    formatting.configure(country, currency, zone)
+    # New York is five hours behind London (Qt may write a narrow space before PM)
+    assert formatting.money(123450) == amount
+    assert formatting.money(-550) == refund
+    assert formatting.moment(MOMENT).replace("\u202f", " ") == moment
+    assert formatting.paper_size() == paper
+
+
+def test_amounts_typed_with_a_decimal_comma_are_understood():
+    formatting.configure("DE", "", "Europe/Berlin")
+    assert formatting.parse_cents("1.234,50 €") == 123450
+    assert formatting.parse_cents("12,5") == 1250
+    assert formatting.parse_cents("zwölf") is None
+
+
+def test_past_seasons_are_named_with_their_years():
+    assert formatting.season(date(2026, 9, 1)) == 2026
+    assert formatting.season(date(2026, 8, 31)) == 2025
+    assert formatting.season_name(2025) == "2025–26"
+
+
+def test_a_tally_counts_admitted_not_yet_and_returned_tickets():
+    tally = ticket_tally(["admitted"] * 4 + ["valid", "refunded", "exchanged"])
+    assert tally == {"admitted": 4, "not_yet": 1, "returned": 2, "total": 7}
+
+
+def test_the_box_office_says_what_its_ticket_count_counts(services, box_office, qtbot):
+    app = services.app
+    show = schedule(app, "Tosca", 0.01)
+    sold = app.sell_tickets(show, {"Adult": 5})
+    for code in sold["codes"][:4]:
+        app.scan(code, show, "Main door")
+    services.runner.catch_up()
+    box_office.refresh()
+    assert box_office.select_performance(show)
+    qtbot.waitUntil(lambda: "admitted" in box_office.tickets_count.text())
+    assert box_office.tickets_count.text() == "4 admitted, 1 not yet, of 5"
+
+
+def test_the_audit_names_records_and_never_shows_its_cap_as_a_total(
+    window, services, qtbot, monkeypatch
+):
+    from desktop.views.staff import audit as audit_view
+
+    window.show_area("audit")
+    view = window.audit_view
+    view.refresh()
+    column = view.model.SUBJECT
+    shown = [view.proxy.index(r, column).data() for r in range(view.proxy.rowCount())]
+    assert "Patron: Ada Lovelace" in shown
+    assert not any(UUID.search(text or "") for text in shown)  # no raw ids on screen
+    tooltip = view.proxy.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
+    assert UUID.search(tooltip)  # the id is still there for a support request
+    total = view.proxy.rowCount()
+    assert view.count_label.text() == f"{total} actions"
+    monkeypatch.setattr(audit_view, "LIMIT", 2)
+    view.refresh()
+    assert view.count_label.text() == f"The newest 2 of {total} actions"
+
+
+def test_the_door_lists_past_performances_under_their_season_with_the_year(window, services, qtbot):
+    app = services.app
+    tonight = schedule(app, "Tosca", 0.02)
+    last_spring = schedule(app, "Carmen", -200)
+    two_years_ago = schedule(app, "Hamlet", -700)
+    services.runner.catch_up()
+    window.show_area("door")
+    box = window.door_view.performance_box
+    window.door_view.refresh()
+    texts = [box.itemText(i) for i in range(box.count())]
+    assert texts[0].startswith("Tosca — Today, ")
+    for old, days in ((last_spring, -200), (two_years_ago, -700)):
+        when = datetime.now(UTC) + timedelta(days=days)
+        year = formatting.local_datetime(when).year
+        index = box.findData(old)
+        assert str(year) in box.itemText(index)  # a past show carries its year
+        heading = next(box.itemText(i) for i in range(index, -1, -1)
+                       if box.itemData(i) is None)  # fmt: skip
+        season = formatting.season_name(formatting.season(formatting.local_datetime(when).date()))
+        assert heading == f"{season} season (past)"
+        heading_row = texts.index(heading)
+        assert not box.model().item(heading_row).isEnabled()  # a heading cannot be chosen
+    assert box.currentData() == tonight
+
+
+def test_an_empty_ladder_chart_counts_in_whole_numbers(window):
+    window.show_area("ladder")
+    axis = window.ladder_view.axis_y
+    assert (axis.min(), axis.max(), axis.tickCount()) == (0, 4, 5)  # 0 1 2 3 4, not 0 0 1 1
