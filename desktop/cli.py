@@ -223,6 +223,7 @@ def _services(args, catch_up: bool):
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     check_before_opening(config)  # a damaged store is never opened for writing
     services = bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+    _use_organization_zone(services, config.data_dir)
     if getattr(args, "as_staff", None):
         try:
             services.app.sign_in(args.as_staff, **_sign_in_secret())
@@ -230,6 +231,13 @@ def _services(args, catch_up: bool):
             services.close()
             raise
     return services
+
+
+def _use_organization_zone(services, data_dir) -> None:
+    """The rota and the support report count hours in the organization's time zone."""
+    from desktop.settings import organization_zone
+
+    services.app.rota.local_zone = organization_zone(organization_settings(data_dir))
 
 
 def _read_models(args, fn, *roles: str, what: str = ""):

@@ -146,6 +146,7 @@ class MainWindow(BackupActions, QMainWindow):
             settings_module.use(settings)
             formatting.configure_from(settings)
             file_dialogs.remember_in(settings)
+            self.app.rota.local_zone = settings_module.organization_zone(settings)
         self.setup_assistant = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Houselights"))
@@ -441,6 +442,9 @@ class MainWindow(BackupActions, QMainWindow):
         if key == "organization/name":
             self.thank_yous.organization = str(self._setting(key, ""))
         if key.startswith("organization/"):  # dates and amounts follow the new locale
+            from desktop.settings import organization_zone
+
+            self.app.rota.local_zone = organization_zone(self.settings)
             self._stale = set(AREAS)
             self._refresh_shown_area()
 

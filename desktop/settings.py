@@ -29,6 +29,7 @@ import socket
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
@@ -415,3 +416,15 @@ def loyalty_thresholds(settings: Settings | None) -> LoyaltyThresholds:
 def setting(settings: Settings | None, key: str) -> object:
     """A setting's value, or its declared default when there are no settings (tests)."""
     return SETTINGS[key].default if settings is None else settings.get(key)
+
+
+def organization_zone(settings) -> tzinfo | None:
+    """The organization's time zone (``organization/timezone``), or None for this
+    computer's: the rota and the support report count hours in it."""
+    name = str(settings.get("organization/timezone") or "").strip()
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

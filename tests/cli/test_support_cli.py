@@ -148,3 +148,27 @@ def test_a_door_volunteer_can_neither_read_the_report_nor_change_the_rota(capsys
         assert code == 1 and "cannot do this (change the duty rota)" in err
     finally:
         del os.environ["HOUSELIGHTS_PASSWORD"]
+
+
+def test_the_report_counts_hours_in_the_organizations_time_zone_not_the_computers(
+    capsys, tmp_path, monkeypatch
+):
+    """A computer in UTC, an organization in Auckland: a chat at 02:30 UTC on a Monday
+    came in at 15:30 on Monday in Auckland (NZDT, +13), and is counted there."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    data = str(tmp_path / "data")
+    services = bootstrap(resolve(data))
+    services.app.record_chat(
+        "Crisp", "auckland-1",
+        [{"at": "2026-12-07T02:30:00+00:00", "sender": "visitor", "name": "Ada",
+          "text": "Is there parking?"}],
+        occurred_at=datetime.fromisoformat("2026-12-07T02:30:00+00:00"),
+    )  # fmt: skip
+    services.close()
+    assert run(capsys, "--data", data, "setup", "--organization", "Harbour Theatre",
+               "--timezone", "Pacific/Auckland", "--currency", "NZD")[0] == 0  # fmt: skip
+    code, out, _ = run(capsys, "--data", data, "report", "support", "--json")
+    assert code == 0
+    assert json.loads(out)["by_hour"] == [[0, 15, 1]]
+    time.tzset()
