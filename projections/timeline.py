@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from domain.personal_data import ERASED
 from projections.base import Projection, iso, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
 from projections.conversation_timeline import ConversationTimeline
+from projections.door_timeline import MERGED_SIDE, DoorTimeline
 from projections.patron_merges import in_family
 
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
@@ -26,11 +28,13 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
+class Timeline(BoxOfficeTimeline, ConversationTimeline, DoorTimeline, Projection):
     name = "timeline"
-    version = 6
+    #: v6: named attendees' tickets and admissions; v7: every admission, undone
+    #: admissions, refused scans, merges and unmerges
+    version = 7
     tables = ("timeline", *BoxOfficeTimeline.lookup_tables,
-              *ConversationTimeline.conversation_tables)  # fmt: skip
+              *ConversationTimeline.conversation_tables, *DoorTimeline.door_tables)  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,6 +49,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         self.on("Patron.Erased")(self._erased)
         self.register_box_office()
         self.register_conversations()
+        self.register_door()
 
     def create(self, db: Database) -> None:
         run_script(
@@ -67,6 +72,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         )
         self.create_lookups(db)
         self.create_conversation_lookups(db)
+        self.create_door_lookups(db)
 
     def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
             patron_id: str | None = None):  # fmt: skip
@@ -85,13 +91,16 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
             self._rows = []
 
     def batch_done(self, db: Database, final: bool) -> None:
+        self.flush_door(db)
         self.flush_rows(db)
 
     def _registered(self, db, e, position):
+        self._tl_name(db, str(e.originator_id), f"{e.first_name}\t{e.last_name}")
         how = SOURCES.get(e.source, f"({e.source})")
         self.add(db, e, position, "registered", f"Became a patron {how}")
 
     def _contact_changed(self, db, e, position):
+        self._tl_renamed(db, str(e.originator_id), e.changes)
         fields = ", ".join(CONTACT_LABELS.get(k, k) for k in e.changes)
         self.add(db, e, position, "contact", f"Contact details changed: {fields}")
 
@@ -114,13 +123,24 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
                  f"Thanked by {how} for coming to {self._label(db, e.reference_id)}")  # fmt: skip
 
     def _erased(self, db, e, position):
+        self._tl_name(db, str(e.originator_id), ERASED)
         when = e.occurred_at.date().isoformat()
         self.add(db, e, position, "erased", f"Personal data erased by {e.recorded_by} on {when}")
 
 
+def _family(db: Database, patron_id: str) -> tuple[str, list[str]]:
+    """The SQL and ids for a patron's rows with the records merged into it; a merged
+    record's own merge rows only on its own timeline (the survivor's say the same)."""
+    where, ids = in_family(db, patron_id)
+    if len(ids) == 1:
+        return where, ids
+    marks = ",".join("?" * len(MERGED_SIDE))
+    return f"{where} AND (kind NOT IN ({marks}) OR patron_id = ?)", [*ids, *MERGED_SIDE, ids[0]]
+
+
 def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:
     """The patron's timeline, newest first, with the records merged into it."""
-    where, ids = in_family(db, patron_id)
+    where, ids = _family(db, patron_id)
     cur = db.conn.execute(
         f"SELECT {', '.join(COLUMNS)} FROM timeline WHERE {where}"
         " ORDER BY occurred_at DESC, position DESC LIMIT ? OFFSET ?",
@@ -131,5 +151,5 @@ def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> lis
 
 
 def count(db: Database, patron_id: str) -> int:
-    where, ids = in_family(db, patron_id)
+    where, ids = _family(db, patron_id)
     return db.conn.execute(f"SELECT count(*) FROM timeline WHERE {where}", ids).fetchone()[0]
