@@ -20,17 +20,24 @@ def recorded_events() -> set[str]:
     for aggregate in _subclasses(Aggregate):
         if not aggregate.__module__.startswith("domain."):
             continue
-        created = getattr(aggregate, "_created_event_class", None)
-        for value in vars(aggregate).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Aggregate.Event)
-                and value.__qualname__.startswith(f"{aggregate.__name__}.")
-                and value is not aggregate.Event
-                # the library's unused default "Created" class, when __init__ is named otherwise
-                and not (value.__name__ == "Created" and created is not value)
-            ):
-                names.add(value.__qualname__)
+        own = [
+            value
+            for value in vars(aggregate).values()
+            if isinstance(value, type)
+            and issubclass(value, Aggregate.Event)
+            and value.__qualname__.startswith(f"{aggregate.__name__}.")
+            and value is not aggregate.Event
+        ]
+        # the library's default "Created" class is unused when __init__ is named otherwise
+        # ("Registered", "Logged"): another class of the aggregate is then its creation
+        named_creation = any(
+            issubclass(value, Aggregate.Created) and value.__name__ != "Created" for value in own
+        )
+        names.update(
+            value.__qualname__
+            for value in own
+            if not (value.__name__ == "Created" and named_creation)
+        )
     return names
 
 
