@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from domain.contact import fold, normalize_phone
 from domain.personal_data import ERASED
 from projections.base import Projection, iso, run_script
+from projections.patron_activity import PatronActivity
 
 COLUMNS = (
     "id", "first_name", "last_name", "name", "sort_key", "email", "phone", "phone_digits",
@@ -38,14 +39,15 @@ def sort_key(first_name: str, last_name: str) -> str:
     return fold(f"{last_name} {first_name}".strip())
 
 
-class PatronDirectory(Projection):
+class PatronDirectory(PatronActivity, Projection):
     name = "patron_directory"
     #: v2: ``merged_into`` (a record merged into another leaves search and the list)
     #: v3: one- and two-character searches walk the name order
     #: v4: ``words`` and ``patron_marks`` (one to three characters read their own
     #: index; longer searches check the typed words' last, partial token outside it)
-    version = 4
-    tables = ("patrons_fts", "patron_marks", "patrons")
+    #: v5: last activity follows every interaction (``projections/patron_activity.py``)
+    version = 5
+    tables = ("patrons_fts", "patron_marks", "patrons", *PatronActivity.activity_tables)
     fts_triggers = {"patrons_fts": ("patrons_ai", "patrons_ad", "patrons_au")}
 
     def __init__(self) -> None:
@@ -59,6 +61,7 @@ class PatronDirectory(Projection):
         self.on("Patron.MergedInto")(self._merged)
         self.on("Patron.Unmerged")(self._unmerged)
         self.on("Patron.Erased")(self._erased)
+        self.register_activity()
 
     def create(self, db: Database) -> None:
         run_script(
@@ -72,6 +75,7 @@ class PatronDirectory(Projection):
                 street TEXT, city TEXT, region TEXT, postal_code TEXT, country TEXT,
                 email_consent INTEGER, tags TEXT, household TEXT, source TEXT,
                 registered_at TEXT, updated_at TEXT, last_activity_at TEXT,
+                own_activity_at TEXT,
                 interactions INTEGER NOT NULL DEFAULT 0,
                 merged_into TEXT,
                 words TEXT NOT NULL DEFAULT ''
@@ -110,6 +114,10 @@ class PatronDirectory(Projection):
             END;
             """,
         )
+        self.create_activity(db)
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        self.flush_activity(db)
 
     # -- handlers ---------------------------------------------------------
     def _registered(self, db: Database, e, position: int) -> None:
@@ -124,23 +132,21 @@ class PatronDirectory(Projection):
         cursor = db.conn.execute(
             "INSERT OR REPLACE INTO patrons (id, first_name, last_name, name, sort_key, email,"
             " phone, phone_digits, street, city, region, postal_code, country, email_consent,"
-            " tags, household, source, registered_at, updated_at, last_activity_at, interactions,"
-            " words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
+            " tags, household, source, registered_at, updated_at, last_activity_at,"
+            " own_activity_at, interactions, words)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
             (
                 patron_id, e.first_name, e.last_name, name, key, e.email, e.phone, digits,
                 address.get("street", ""), address.get("city", ""), address.get("region", ""),
                 address.get("postal_code", ""), address.get("country", ""),
                 int(bool(e.email_consent)), tags, e.household, e.source,
-                when, when, when, words,
+                when, when, when, when, words,
             ),
         )  # fmt: skip
         self._remark(db, patron_id, before, (key, words, None, cursor.lastrowid))
 
     def _touch_sql(self) -> str:
-        return (
-            "updated_at = ?, interactions = interactions + 1,"
-            " last_activity_at = max(coalesce(last_activity_at, ''), ?)"
-        )
+        return "updated_at = ?"
 
     def _contact_changed(self, db: Database, e, position: int) -> None:
         row = db.conn.execute(
@@ -169,24 +175,27 @@ class PatronDirectory(Projection):
         when = iso(e.occurred_at)
         db.conn.execute(
             f"UPDATE patrons SET {', '.join(sets)}, {self._touch_sql()} WHERE id = ?",
-            (*params, when, when, str(e.originator_id)),
+            (*params, when, str(e.originator_id)),
         )
+        self.active(db, str(e.originator_id), when)
         self._reindex(db, str(e.originator_id), before)
 
     def _tags_changed(self, db: Database, e, position: int) -> None:
         when, before = iso(e.occurred_at), self._indexed(db, str(e.originator_id))
         db.conn.execute(
             f"UPDATE patrons SET tags = ?, {self._touch_sql()} WHERE id = ?",
-            (", ".join(e.tags), when, when, str(e.originator_id)),
+            (", ".join(e.tags), when, str(e.originator_id)),
         )
+        self.active(db, str(e.originator_id), when)
         self._reindex(db, str(e.originator_id), before)
 
     def _household_set(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
         db.conn.execute(
             f"UPDATE patrons SET household = ?, {self._touch_sql()} WHERE id = ?",
-            (e.text, when, when, str(e.originator_id)),
+            (e.text, when, str(e.originator_id)),
         )
+        self.active(db, str(e.originator_id), when)
 
     def _merged(self, db: Database, e, position: int) -> None:
         # Only the mark: nothing else about either record changes, so an unmerge
@@ -194,12 +203,14 @@ class PatronDirectory(Projection):
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute("UPDATE patrons SET merged_into = ? WHERE id = ?",
                         (e.survivor_id, str(e.originator_id)))  # fmt: skip
+        self.family_activity(db, e.survivor_id)  # the duplicate's activity counts for it
         self._reindex(db, str(e.originator_id), before)
 
     def _unmerged(self, db: Database, e, position: int) -> None:
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute("UPDATE patrons SET merged_into = NULL WHERE id = ?",
                         (str(e.originator_id),))  # fmt: skip
+        self.family_activity(db, e.survivor_id)  # no longer the duplicate's
         self._reindex(db, str(e.originator_id), before)
 
     def _erased(self, db: Database, e, position: int) -> None:
@@ -214,10 +225,9 @@ class PatronDirectory(Projection):
 
     def _touched(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
-        db.conn.execute(
-            f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?",
-            (when, when, str(e.originator_id)),
-        )
+        db.conn.execute(f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?",
+                        (when, str(e.originator_id)))  # fmt: skip
+        self.active(db, str(e.originator_id), when)
 
     # -- what search reads besides the full-text index ----------------------
     def bulk_begin(self, db: Database) -> None:

@@ -1,0 +1,185 @@
+"""A patron's last activity, for the patron directory: when the newest entry on their
+timeline happened, the records merged into theirs included.
+
+Mixed into ``PatronDirectory``. Every event that puts a row on a patron's timeline
+is activity at the moment the row shows (``ACTIVITY``): purchases, refunds and
+exchanges, subscriptions, memberships, donations and thank-yous, admissions,
+undone admissions and refused scans of their tickets, calls, chats (when the chat
+happened), follow-ups, notes and contact changes, the erasure marker. Merges and
+unmerges are record keeping, not activity: they only decide which records' activity
+counts together. That includes everything the loyalty ladder counts as activity
+(``LADDER_ACTIVITY``: a patron the ladder keeps active never shows an older date).
+
+Each record keeps its own newest moment (``own_activity_at``); ``last_activity_at``
+is the newest of its own and, for a surviving record, of the records merged into it
+(a merged record keeps its own, so an unmerge leaves both as a rebuild makes them).
+Like the timeline, the projection keeps its own small lookups (which patron holds a
+ticket, placed an order, is linked to a chat or a follow-up) so it rebuilds alone.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from domain.door import ALREADY_ADMITTED, VOID, WRONG_PERFORMANCE
+from domain.ticket_codes import ticket_id
+from projections.base import PendingRows, iso, run_script
+
+#: what the loyalty ladder counts (``projections/ladder.py``): each is activity here too
+LADDER_ACTIVITY = ("Order.Placed", "Subscription.Purchased", "Membership.Started",
+                   "Donation.Received", "Ticket.Admitted")  # fmt: skip
+#: every event that is a patron's activity (the patron named in it or found through a
+#: lookup); the timeline shows a row for each
+ACTIVITY = (*LADDER_ACTIVITY, "Patron.Registered", "Patron.ContactChanged",
+            "Patron.TagsChanged", "Patron.HouseholdNoteSet", "Patron.NoteAdded",
+            "Patron.Thanked", "Patron.Erased", "Order.Refunded", "Exchange.Made",
+            "Subscription.Refunded", "Donation.Acknowledged", "Ticket.AdmissionUndone",
+            "DoorScan.Recorded", "Call.Logged", "Chat.Linked", "Chat.NoteAdded",
+            "FollowUp.Scheduled", "FollowUp.Done", "FollowUp.Undone")  # fmt: skip
+#: lookups only (which patron a later event concerns)
+LOOKUPS = ("Ticket.Issued", "Chat.Imported")
+
+
+class PatronActivity:
+    activity_tables = ("activity_tickets", "activity_orders", "activity_chats",
+                       "activity_follow_ups")  # fmt: skip
+
+    def register_activity(self) -> None:
+        self._activity_tickets = PendingRows("INSERT OR REPLACE INTO activity_tickets VALUES (?, ?)")
+        on = self.on
+        on("Ticket.Issued")(self._act_ticket_issued)
+        on("Order.Placed")(self._act_order_placed)
+        on("Exchange.Made", "Subscription.Purchased", "Subscription.Refunded",
+           "Membership.Started", "Donation.Received", "Donation.Acknowledged",
+           "Call.Logged")(self._act_named)  # fmt: skip
+        on("Order.Refunded")(self._act_order_refunded)
+        on("Ticket.Admitted", "Ticket.AdmissionUndone")(self._act_at_the_door)
+        on("DoorScan.Recorded")(self._act_scan_refused)
+        on("Chat.Imported")(self._act_chat_imported)
+        on("Chat.Linked")(self._act_chat_linked)
+        on("Chat.NoteAdded")(self._act_chat_noted)
+        on("FollowUp.Scheduled")(self._act_follow_up)
+        on("FollowUp.Done", "FollowUp.Undone")(self._act_follow_up_changed)
+        on("Patron.Thanked")(self._act_own)
+
+    def create_activity(self, db: Database) -> None:
+        run_script(
+            db,
+            """
+            CREATE TABLE IF NOT EXISTS activity_tickets (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS activity_orders (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS activity_chats (
+                id TEXT PRIMARY KEY, started_at TEXT NOT NULL, patron_id TEXT
+            );
+            CREATE TABLE IF NOT EXISTS activity_follow_ups (
+                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS patrons_merged ON patrons (merged_into)
+                WHERE merged_into IS NOT NULL;
+            """,
+        )
+
+    def flush_activity(self, db: Database) -> None:
+        self._activity_tickets.flush(db)
+
+    # -- the moment ----------------------------------------------------------------
+    def active(self, db: Database, patron_id: str | None, when: str) -> None:
+        """``patron_id`` was active at ``when`` (ISO, UTC): its own newest moment, its
+        last activity and, while it is merged, its survivor's follow."""
+        if not patron_id:
+            return
+        db.conn.execute(
+            "UPDATE patrons SET interactions = interactions + 1,"
+            " own_activity_at = max(coalesce(own_activity_at, ''), ?1),"
+            " last_activity_at = max(coalesce(last_activity_at, ''), ?1) WHERE id = ?2",
+            (when, patron_id),
+        )
+        db.conn.execute(
+            "UPDATE patrons SET last_activity_at = max(coalesce(last_activity_at, ''), ?1)"
+            " WHERE id = (SELECT merged_into FROM patrons WHERE id = ?2)",
+            (when, patron_id),
+        )
+
+    def family_activity(self, db: Database, patron_id: str) -> None:
+        """Work out ``last_activity_at`` again from the records that count together now
+        (after a merge or an unmerge)."""
+        db.conn.execute(
+            "UPDATE patrons SET last_activity_at = (SELECT max(own_activity_at) FROM patrons"
+            " WHERE id = ?1 OR merged_into = ?1) WHERE id = ?1",
+            (patron_id,),
+        )
+
+    # -- handlers ------------------------------------------------------------------
+    def _act_own(self, db, e, position):
+        self.active(db, str(e.originator_id), iso(e.occurred_at))
+
+    def _act_named(self, db, e, position):
+        self.active(db, e.patron_id, iso(e.occurred_at))
+
+    def _act_ticket_issued(self, db, e, position):
+        if e.patron_id:
+            key = str(e.originator_id)
+            self._activity_tickets.add(db, key, (key, e.patron_id))
+
+    def _ticket_holder(self, db, ticket: str) -> str | None:
+        self._activity_tickets.need(db, ticket)
+        row = db.conn.execute("SELECT patron_id FROM activity_tickets WHERE id = ?",
+                              (ticket,)).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    def _act_order_placed(self, db, e, position):
+        if e.patron_id:
+            db.conn.execute("INSERT OR REPLACE INTO activity_orders VALUES (?, ?)",
+                            (str(e.originator_id), e.patron_id))  # fmt: skip
+            self.active(db, e.patron_id, iso(e.occurred_at))
+
+    def _act_order_refunded(self, db, e, position):
+        row = db.conn.execute("SELECT patron_id FROM activity_orders WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        if row is not None:
+            self.active(db, row[0], iso(e.occurred_at))
+
+    def _act_at_the_door(self, db, e, position):
+        self.active(db, self._ticket_holder(db, str(e.originator_id)), iso(e.occurred_at))
+
+    def _act_scan_refused(self, db, e, position):
+        if e.verdict in (WRONG_PERFORMANCE, ALREADY_ADMITTED, VOID):
+            holder = self._ticket_holder(db, str(ticket_id(e.code)))
+            self.active(db, holder, iso(e.occurred_at))
+
+    def _act_chat_imported(self, db, e, position):
+        db.conn.execute("INSERT OR IGNORE INTO activity_chats (id, started_at) VALUES (?, ?)",
+                        (str(e.originator_id), iso(e.occurred_at)))  # fmt: skip
+
+    def _act_chat_linked(self, db, e, position):
+        """The chat counts when it happened, for the patron it is linked to."""
+        chat = str(e.originator_id)
+        row = db.conn.execute("SELECT started_at FROM activity_chats WHERE id = ?",
+                              (chat,)).fetchone()  # fmt: skip
+        if row is None:
+            return
+        db.conn.execute("UPDATE activity_chats SET patron_id = ? WHERE id = ?",
+                        (e.patron_id, chat))  # fmt: skip
+        self.active(db, e.patron_id, row[0])
+
+    def _act_chat_noted(self, db, e, position):
+        row = db.conn.execute("SELECT patron_id FROM activity_chats WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        if row is not None:
+            self.active(db, row[0], iso(e.occurred_at))
+
+    def _act_follow_up(self, db, e, position):
+        db.conn.execute("INSERT OR REPLACE INTO activity_follow_ups VALUES (?, ?)",
+                        (str(e.originator_id), e.patron_id))  # fmt: skip
+        if e.source == "office":  # a call's or chat's follow-up: that call or chat counts
+            self.active(db, e.patron_id, iso(e.occurred_at))
+
+    def _act_follow_up_changed(self, db, e, position):
+        row = db.conn.execute("SELECT patron_id FROM activity_follow_ups WHERE id = ?",
+                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        if row is not None:
+            self.active(db, row[0], iso(e.occurred_at))
