@@ -7,6 +7,7 @@
                                       what the first-run assistant asks, for this data folder
     houselights status --json         organization, events, patrons, projection positions
     houselights patrons --search ada --json
+    houselights timeline PATRON_ID --json   a patron's timeline, newest first
     houselights import sales orders.csv --dry-run
     houselights import chats export.json --json
     houselights check-in CODE --performance ID [--door NAME] [--json]
@@ -120,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     patrons.add_argument("--search", default="", metavar="TEXT")
     patrons.add_argument("--limit", type=int, default=50)
     patrons.add_argument("--json", action="store_true")
+    history = sub.add_parser("timeline", help="a patron's timeline, newest first")
+    history.add_argument("patron_id", metavar="PATRON_ID", help="the patron's id (patrons --json)")
+    history.add_argument("--limit", type=_positive, default=50, metavar="N",
+                         help="show the newest N entries (default 50)")  # fmt: skip
+    history.add_argument("--json", action="store_true")
     imports = sub.add_parser("import", help="bring in data from elsewhere")
     what = imports.add_subparsers(dest="what", metavar="WHAT", required=True)
     sales = what.add_parser(
@@ -207,6 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="render as at this display scaling, e.g. 1.25 or 1.5")  # fmt: skip
     shots.add_argument("--dark", action="store_true", help="in the dark colour scheme")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of entries: give 1 or more")
+    return number
 
 
 def _progress(label: str):
@@ -436,13 +452,47 @@ def cmd_patrons(args) -> int:
         args, lambda db: patron_directory.search(db, args.search, limit=args.limit),
         MANAGER, BOX_OFFICE, what="look up patrons",
     )  # fmt: skip
-    found = [{"id": r["id"], "name": r["name"], "email": r["email"]} for r in rows]
+    found = [{"id": r["id"], "name": r["name"], "email": r["email"],
+              "last_activity": r["last_activity_at"]} for r in rows]  # fmt: skip
     if args.json:
         print(json.dumps(found))
     else:
         for r in rows:
-            print(f"{r['name']:<32} {r['email']:<36} {r['phone']}")
+            last = _local(r["last_activity_at"]) if r["last_activity_at"] else ""
+            print(f"{r['name']:<32} {r['email']:<36} {r['phone']:<18} {last}")
         print(f"{len(found)} found")
+    return 0
+
+
+def cmd_timeline(args) -> int:
+    """A patron's timeline as support sees it on the patron page: every entry (changes
+    of rung on the loyalty ladder included), newest first."""
+    from desktop.models.timeline import merge_moves, move_rows
+    from domain.errors import PatronNotFound
+    from domain.roles import BOX_OFFICE, MANAGER
+    from projections import ladder, timeline
+    from projections import patron_directory as directory
+
+    def read(db):
+        patron = directory.get(db, args.patron_id.strip())
+        if patron is None:
+            raise PatronNotFound(args.patron_id)
+        rows = timeline.rows(db, patron["id"], limit=args.limit)
+        moves = move_rows(ladder.patron_ladder(db, patron["id"]).moves)
+        page, _ = merge_moves(rows, moves, len(rows) >= args.limit)
+        return patron, page[: args.limit]
+
+    patron, rows = _read_models(args, read, MANAGER, BOX_OFFICE, what="see a patron's timeline")
+    entries = [{"at": r["occurred_at"], "kind": r["kind"], "summary": r["summary"],
+                "by": r["recorded_by"], "workstation": r["workstation"]} for r in rows]  # fmt: skip
+    if args.json:
+        print(json.dumps(entries))
+        return 0
+    print(patron["name"])
+    for e in entries:
+        where = f" ({e['workstation']})" if e["workstation"] else ""
+        print(f"{_local(e['at']):<21} {e['summary']}  — {e['by'] or 'Houselights'}{where}")
+    print(f"{len(entries)} entries shown, newest first")
     return 0
 
 
@@ -1129,6 +1179,7 @@ COMMANDS = {
     "status": cmd_status,
     "setup": cmd_setup,
     "patrons": cmd_patrons,
+    "timeline": cmd_timeline,
     "import": cmd_import,
     "check-in": cmd_check_in,
     "sync": cmd_sync,

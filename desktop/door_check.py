@@ -88,7 +88,7 @@ def check_in(services, code: str, performance_id: str, door_name: str = rules.DE
         if verdict != INVALID
         else (f"{result['hint']} (read: {result['scanned']})")
     )
-    keep = ("code", "door", "performance_id", "admitted_at", "admitted_door",
+    keep = ("code", "door", "performance_id", "at", "admitted_at", "admitted_door",
             "right_performance", "status", "problem")  # fmt: skip
     return {"verdict": verdict, "patron": patron, "message": message,
             "offline": bool(result.get("offline")), "queued": result.get("queued", 0),

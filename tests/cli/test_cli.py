@@ -63,7 +63,7 @@ def test_status_reports_lag_for_events_not_yet_projected(capsys, data, tmp_path)
     assert status["projections"]["timeline"]["position"] == status["events"] - 3
 
 
-def test_patrons_search_prints_id_name_email(capsys, data):
+def test_patrons_search_prints_id_name_email_and_last_activity(capsys, data):
     from infrastructure.bootstrap import bootstrap
     from infrastructure.config import resolve
 
@@ -74,7 +74,10 @@ def test_patrons_search_prints_id_name_email(capsys, data):
 
     code, out, _ = run(capsys, "--data", data, "patrons", "--search", "lovel", "--json")
     assert code == 0
-    assert json.loads(out) == [{"id": ada, "name": "Ada Lovelace", "email": "ada@example.org"}]
+    [found] = json.loads(out)
+    assert found == {"id": ada, "name": "Ada Lovelace", "email": "ada@example.org",
+                     "last_activity": found["last_activity"]}  # fmt: skip
+    assert found["last_activity"].endswith("+00:00")  # ISO 8601 with its offset
     _, out, _ = run(capsys, "--data", data, "patrons", "--json")
     assert [p["name"] for p in json.loads(out)] == ["Grace Hopper", "Ada Lovelace"]
 
