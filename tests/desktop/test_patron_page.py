@@ -132,3 +132,37 @@ def test_a_patron_registered_on_another_workstation_appears_after_a_poll(
     window.open_patron(window.patron_list.proxy.row_id(column(window.patron_list.table)
                                                         .index("Nina Simone")))  # fmt: skip
     assert column(window.patron_page.timeline_table, TimelineModel.WORKSTATION) == ["door-2"]
+
+
+def test_the_door_an_exchange_and_a_merge_are_on_the_patron_page(window, services, qtbot, column):
+    """What happened at the door shows on the patron's page, in plain words."""
+    from datetime import UTC, datetime, timedelta
+
+    from projections import patron_directory as directory
+
+    app = services.app
+    ada = next(p["id"] for p in directory.search(services.runner.db(), "Ada Lovelace"))
+    twin = app.register_patron("Ada", "Lovelace-Byron")
+    production = app.create_production("Hamlet")
+    start = datetime.now(UTC) + timedelta(days=2)
+    saturday = app.schedule_performance(production, start, 10, {"Adult": 3000})
+    sunday = app.schedule_performance(production, start + timedelta(days=1), 10, {"Adult": 3000})
+    first, second = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada)["codes"]
+    app.exchange_tickets([second], sunday)
+    app.scan(first, saturday, "North door")
+    app.undo_admission(first, "Scanned for the wrong person", "North door")
+    app.scan(first, saturday, "North door")
+    app.scan(first, saturday, "Side door")
+    app.merge_patrons(twin, ada)
+    services.runner.catch_up()
+
+    window.open_patron(ada)
+    page = window.patron_page
+    qtbot.waitUntil(lambda: "Merge" in column(page.timeline_table, TimelineModel.WHAT))
+    what = column(page.timeline_table, TimelineModel.WHAT)
+    assert what[:6] == ["Merge", "Turned away", "Admission", "Admission undone", "Admission",
+                        "Exchange"]  # fmt: skip
+    summaries = column(page.timeline_table, TimelineModel.SUMMARY)
+    assert summaries[1].startswith("Turned away at Side door: the ticket for Hamlet, ")
+    assert summaries[3].endswith("undone at North door: Scanned for the wrong person")
+    assert "Registered" in what and what.count("Merge") == 1
