@@ -123,6 +123,7 @@ class BoxOfficeService:
         Raises ``NotEnoughSeats`` when the performance cannot take them, also
         when another workstation sold the last seats a moment earlier.
         """
+        self.store.require_may_record("Order.Placed", "sell tickets")
         errors = []
         if payment not in PAYMENTS:
             errors.append(ValidationError("payment", "Choose cash, card or complimentary."))

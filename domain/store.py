@@ -49,6 +49,8 @@ PERFORMANCE_SNAPSHOT_INTERVAL = 50
 class SaveGuard(Protocol):
     def check_allowed(self, aggregates: list[Aggregate]) -> None: ...
 
+    def require_may_record(self, event_name: str, what: str) -> None: ...
+
 
 @dataclass
 class _Batch:
@@ -162,6 +164,12 @@ class Store(Application):
     def check_allowed(self, aggregates: list[Aggregate]) -> None:
         if self.guard is not None:
             self.guard.check_allowed(aggregates)
+
+    def require_may_record(self, event_name: str, what: str) -> None:
+        """Refuse up front, before any other check, what this role may not record (a
+        door volunteer selling is told so, not that the night is sold out)."""
+        if self.guard is not None:
+            self.guard.require_may_record(event_name, what)
 
     def stamp(self, occurred_at: datetime | None = None) -> dict[str, Any]:
         """Who records, from which workstation, and when it happened."""
