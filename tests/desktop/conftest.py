@@ -10,6 +10,31 @@ from PySide6.QtCore import Qt  # noqa: E402
 from infrastructure.bootstrap import Services, bootstrap  # noqa: E402
 from infrastructure.config import resolve  # noqa: E402
 
+#: the longest any qtbot wait may take, in ms. Every wait ends on its signal or condition;
+#: this bound only stops a broken test from hanging, so it is generous: a loaded machine
+#: (another CPU-heavy process, nine agents on two cores) must never fail a test by being
+#: slow. No test asserts that something happens within a time.
+WAIT_MS = 120_000
+
+
+@pytest.fixture(autouse=True)
+def _waits_end_on_events_not_on_time(qtbot, monkeypatch):
+    """qtbot's waits default to 5 s (and some tests once passed 1 or 2 s): under load a
+    background rebuild can take longer without anything being wrong. Every wait gets
+    ``WAIT_MS`` at least."""
+    from pytestqt.qtbot import QtBot
+
+    def longer(method):
+        def wait(self, *args, timeout: int = WAIT_MS, **kwargs):
+            return method(self, *args, timeout=max(timeout, WAIT_MS), **kwargs)
+
+        return wait
+
+    for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitExposed",
+                 "waitActive"):  # fmt: skip
+        monkeypatch.setattr(QtBot, name, longer(getattr(QtBot, name)))
+
+
 PATRONS = [
     dict(first_name="Ada", last_name="Lovelace", email="ada@example.org",
          phone="(555) 123-4567", address={"street": "12 Mill Lane", "city": "London"},

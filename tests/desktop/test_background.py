@@ -10,7 +10,10 @@ from PySide6.QtWidgets import QPushButton
 
 from desktop.background import BackgroundRunner, Cancelled, CancelToken, Task, run_with_progress
 
-TIMEOUT = 5000  # ms; every wait below ends on a signal or condition, never on time
+TIMEOUT = 120_000  # ms; every wait below ends on a signal or condition, never on time
+#: seconds a held worker waits for its event: the event always comes (the test sets it);
+#: the bound only stops a broken test from hanging, never decides an outcome
+HOLD = 120
 
 
 @pytest.fixture
@@ -97,7 +100,7 @@ def test_cancel_stops_a_long_loop_and_reports_cancellation_not_error(qtbot, runn
         on_error=lambda e, t: outcome.append(("error", e)),
         on_cancelled=lambda: outcome.append(("cancelled", on_gui_thread())),
     )
-    assert started.wait(5)
+    assert started.wait(HOLD)
     with qtbot.waitSignal(task.finished, timeout=TIMEOUT):
         task.cancel()
     assert outcome == [("cancelled", True)]
@@ -108,7 +111,7 @@ def test_work_that_returns_after_a_cancel_counts_as_cancelled(qtbot, runner):
     outcome, release = [], threading.Event()
 
     def work(progress):
-        release.wait(5)
+        release.wait(HOLD)
         return "finished anyway" if progress.cancelled else "unexpected"
 
     task = runner.run(
@@ -122,7 +125,7 @@ def test_work_that_returns_after_a_cancel_counts_as_cancelled(qtbot, runner):
 
 def test_work_cancelled_while_queued_never_starts(qtbot, runner):
     release, ran, outcome = threading.Event(), [], []
-    blockers = [runner.run(lambda progress: release.wait(5)) for _ in range(2)]  # fill the pool
+    blockers = [runner.run(lambda progress: release.wait(HOLD)) for _ in range(2)]  # fill the pool
     queued = runner.run(
         lambda progress: ran.append("ran"), on_cancelled=lambda: outcome.append("cancelled")
     )
@@ -137,8 +140,8 @@ def test_busy_changed_toggles_with_running_work(qtbot, runner):
     states = []
     runner.busy_changed.connect(states.append)
     first, second = threading.Event(), threading.Event()
-    a = runner.run(lambda progress: first.wait(5))
-    b = runner.run(lambda progress: second.wait(5))
+    a = runner.run(lambda progress: first.wait(HOLD))
+    b = runner.run(lambda progress: second.wait(HOLD))
     assert runner.busy and runner.running == 2 and states == [True]
     with qtbot.waitSignal(a.finished, timeout=TIMEOUT):
         first.set()
@@ -194,7 +197,7 @@ def test_run_must_be_called_from_the_gui_thread(runner):
 
     thread = threading.Thread(target=elsewhere)
     thread.start()
-    thread.join(5)
+    thread.join(HOLD)
     assert len(errors) == 1
 
 
@@ -202,7 +205,7 @@ def test_wait_for_all_waits_for_running_work(qtbot, runner):
     release, finished = threading.Event(), threading.Event()
 
     def work(progress):
-        release.wait(5)
+        release.wait(HOLD)
         finished.set()
 
     runner.run(work)
@@ -235,16 +238,16 @@ def test_progress_dialog_follows_the_work_and_closes_itself(qtbot, runner):
     def work(progress, rows):
         progress.update(0, None, "Counting rows…")
         counted.set()
-        go_on.wait(5)
+        go_on.wait(HOLD)
         progress.update(3, rows, "Row 3 of 10")
-        finish.wait(5)
+        finish.wait(HOLD)
         return rows
 
     task, dialog = run_with_progress(None, runner, "Importing", work, 10, on_done=results.append)
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.windowTitle() == "Importing"
     assert not dialog.isModal()
-    assert counted.wait(5)
+    assert counted.wait(HOLD)
     qtbot.waitUntil(lambda: dialog.labelText() == "Counting rows…", timeout=TIMEOUT)
     assert (dialog.minimum(), dialog.maximum()) == (0, 0)  # busy bar: total unknown
     go_on.set()
@@ -289,7 +292,7 @@ def test_progress_dialog_cancel_button_cancels_the_task(qtbot, runner):
         on_error=lambda e, t: outcome.append("error"),
     )
     qtbot.addWidget(dialog)
-    assert started.wait(5)
+    assert started.wait(HOLD)
     with qtbot.waitSignal(task.finished, timeout=TIMEOUT):
         qtbot.mouseClick(cancel_button(dialog), Qt.MouseButton.LeftButton)
         assert dialog.labelText() == "Stopping…"

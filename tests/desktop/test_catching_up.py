@@ -71,7 +71,7 @@ def test_a_cancelled_rebuild_stops_and_the_rest_is_caught_up_later(
     def hold_after_first_batch(position):
         if position == 50:
             first_batch_done.set()
-            go_on.wait(10)
+            go_on.wait(120)  # the test sets it; the bound only ends a broken test
 
     unread_history.runner.after_batch = hold_after_first_batch
     task = window.rebuild_read_models()

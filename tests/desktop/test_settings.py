@@ -162,11 +162,11 @@ def test_declare_refuses_twice_and_a_default_of_the_wrong_type(extra_settings):
 
 def test_changed_signal_on_set_and_reset(qtbot, ini):
     settings = settings_on(ini)
-    with qtbot.waitSignal(settings.changed, timeout=1000) as signal:
+    with qtbot.waitSignal(settings.changed) as signal:
         settings.set("ui/last_area", "door")
     assert signal.args == ["ui/last_area"]
     assert settings_on(ini).get("ui/last_area") == "door"
-    with qtbot.waitSignal(settings.changed, timeout=1000) as signal:
+    with qtbot.waitSignal(settings.changed) as signal:
         settings.reset("ui/last_area")
     assert signal.args == ["ui/last_area"]
     assert settings.get("ui/last_area") == "patrons"
