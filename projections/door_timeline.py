@@ -121,13 +121,15 @@ class DoorTimeline:
         held = self._holder(db, str(ticket_id(e.code)))
         if held is None:
             return
-        ticket = f"the ticket for {self._label(db, held[1])}"
+        night = self._label(db, held[1])
         if e.verdict == WRONG_PERFORMANCE:
-            why = f"{ticket} was scanned at {self._label(db, e.performance_id)}"
+            same = self._title(db, held[1]) == self._title(db, e.performance_id)
+            scanned = self._label(db, e.performance_id, with_title=not same)
+            why = f"ticket for {night}, scanned at {scanned}"
         elif e.verdict == ALREADY_ADMITTED:
-            why = f"{ticket} had already been admitted"
+            why = f"already admitted ({night})"
         else:
-            why = f"{ticket} is no longer valid (refunded or exchanged)"
+            why = f"ticket no longer valid, refunded or exchanged ({night})"
         self.add(db, e, position, "refused_scan", f"Turned away at {e.door}: {why}",
                  f"Ticket {e.code}", patron_id=held[0])  # fmt: skip
 

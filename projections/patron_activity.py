@@ -45,7 +45,9 @@ class PatronActivity:
                        "activity_follow_ups")  # fmt: skip
 
     def register_activity(self) -> None:
-        self._activity_tickets = PendingRows("INSERT OR REPLACE INTO activity_tickets VALUES (?, ?)")
+        self._activity_tickets = PendingRows(
+            "INSERT OR REPLACE INTO activity_tickets VALUES (?, ?)"
+        )
         on = self.on
         on("Ticket.Issued")(self._act_ticket_issued)
         on("Order.Placed")(self._act_order_placed)

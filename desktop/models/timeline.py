@@ -80,7 +80,10 @@ class TimelineModel(RowTableModel):
 
     def tooltip(self, row: dict, column: int) -> str | None:
         if column == self.SUMMARY:
-            return row.get("detail") or row.get("summary") or None
+            summary, detail = row.get("summary") or "", row.get("detail") or ""
+            if detail and len(detail) < 120 and detail != summary:
+                return f"{summary}\n{detail}"  # the whole line, and the ticket or payment
+            return detail or summary or None
         if column == self.BY and row.get("workstation"):
             return self.tr("Recorded by {who} at {where}").format(
                 who=row.get("recorded_by") or "", where=row["workstation"]

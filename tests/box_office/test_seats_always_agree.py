@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    initialize,
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -193,8 +193,13 @@ def machine_for(world: World):
         def a_batch(self, work, size):
             """Several commands in one batch (as the demo and the imports do), flushed
             every ``size`` aggregates; refused ones among them."""
-            steps = {"sell": self._sell, "subscribe": self._subscribe, "refund": self._refund,
-                     "exchange": self._exchange, "membership": self._membership}
+            steps = {
+                "sell": self._sell,
+                "subscribe": self._subscribe,
+                "refund": self._refund,
+                "exchange": self._exchange,
+                "membership": self._membership,
+            }
             with self.app.batch(size=size):
                 for name, args in work:
                     if name in ("refund", "exchange") and not (self.orders and self.codes):

@@ -24,10 +24,10 @@ def test_a_check_in_is_on_the_timeline_with_its_door_and_is_the_last_activity(ca
     show = app.schedule_performance(
         app.create_production("Aida"), datetime.now(tz=UTC) + timedelta(hours=2), 50, {"Adult": 900}
     )
-    rosa = app.register_patron("Rosa", "Silva", source="walk-up",
-                               occurred_at=datetime.now(tz=UTC) - timedelta(days=1))  # fmt: skip
+    yesterday = datetime.now(tz=UTC) - timedelta(days=1)
+    rosa = app.register_patron("Rosa", "Silva", source="walk-up", occurred_at=yesterday)
     code = app.sell_tickets(show, {"Adult": 2}, patron_id=rosa, channel="walk_up",
-                            occurred_at=datetime.now(tz=UTC) - timedelta(days=1))["codes"][0]  # fmt: skip
+                            occurred_at=yesterday)["codes"][0]  # fmt: skip
     services.close()
 
     status, out, _ = run(capsys, "--data", data, "--staff", "jo", "check-in", code,

@@ -163,6 +163,6 @@ def test_the_door_an_exchange_and_a_merge_are_on_the_patron_page(window, service
     assert what[:6] == ["Merge", "Turned away", "Admission", "Admission undone", "Admission",
                         "Exchange"]  # fmt: skip
     summaries = column(page.timeline_table, TimelineModel.SUMMARY)
-    assert summaries[1].startswith("Turned away at Side door: the ticket for Hamlet, ")
+    assert summaries[1].startswith("Turned away at Side door: already admitted (Hamlet, ")
     assert summaries[3].endswith("undone at North door: Scanned for the wrong person")
     assert "Registered" in what and what.count("Merge") == 1

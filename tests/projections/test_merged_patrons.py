@@ -78,10 +78,13 @@ def every_table(db) -> dict[str, list[tuple]]:
     merges and unmerges aside."""
     skip = f"WHERE kind NOT IN ({','.join('?' * len(MERGE_ROWS))})"
     return {
-        table: sorted(db.conn.execute(f"SELECT * FROM [{table}]"
-                                      f" {skip if table == 'timeline' else ''}",
-                                      MERGE_ROWS if table == "timeline" else ()).fetchall(),
-                      key=repr)  # fmt: skip
+        table: sorted(
+            db.conn.execute(
+                f"SELECT * FROM [{table}] {skip if table == 'timeline' else ''}",
+                MERGE_ROWS if table == "timeline" else (),
+            ).fetchall(),
+            key=repr,
+        )  # fmt: skip
         for projection in all_projections()
         for table in projection.tables
         # The audit trail is a log of actions: merging and unmerging are rightly in it.
