@@ -13,8 +13,10 @@ from datetime import UTC, date, datetime
 
 from sqlite_utils import Database
 
+from domain.memberships_service import SUBSCRIPTION_CHANNEL
 from domain.money import format_cents
 from projections.base import run_script
+from projections.door_timeline import DoorTimeline
 
 PAYMENT_WORDS = {"cash": "paid in cash", "card": "paid by card", "cheque": "paid by cheque",
                  "transfer": "paid by bank transfer", "complimentary": "complimentary"}  # fmt: skip
@@ -40,10 +42,12 @@ def price_text(cents: int, payment: str) -> str:
     return "complimentary" if payment == "complimentary" else format_cents(cents)
 
 
-class BoxOfficeTimeline:
+class BoxOfficeTimeline(DoorTimeline):
+    """The door's rows and the merges (``DoorTimeline``) come with it."""
+
     lookup_tables = ("timeline_productions", "timeline_performances", "timeline_orders",
                      "timeline_donations", "timeline_subscriptions",
-                     "timeline_moved_tickets", "timeline_held_tickets")  # fmt: skip
+                     "timeline_moved_tickets", *DoorTimeline.door_tables)  # fmt: skip
 
     def register_box_office(self) -> None:
         on = self.on
@@ -53,7 +57,6 @@ class BoxOfficeTimeline:
         on("Performance.Rescheduled")(self._tl_rescheduled)
         on("Order.Placed")(self._tl_order_placed)
         on("Ticket.Issued")(self._tl_ticket_issued)
-        on("Ticket.Admitted")(self._tl_ticket_admitted)
         on("Order.Refunded")(self._tl_order_refunded)
         on("Exchange.Made")(self._tl_exchange_made)
         on("Subscription.Purchased")(self._tl_subscription)
@@ -62,6 +65,7 @@ class BoxOfficeTimeline:
         on("Donation.Received")(self._tl_donation)
         on("Donation.Acknowledged")(self._tl_acknowledged)
         on("Ticket.DoubleEntryRecorded")(self._tl_double_entry)
+        self.register_door()
 
     def create_lookups(self, db: Database) -> None:
         run_script(
@@ -79,9 +83,6 @@ class BoxOfficeTimeline:
             CREATE TABLE IF NOT EXISTS timeline_orders (
                 id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL
             );
-            CREATE TABLE IF NOT EXISTS timeline_held_tickets (
-                id TEXT PRIMARY KEY, patron_id TEXT NOT NULL, performance_id TEXT NOT NULL
-            );
             CREATE TABLE IF NOT EXISTS timeline_moved_tickets (
                 code TEXT PRIMARY KEY, performance_id TEXT NOT NULL
             );
@@ -93,6 +94,7 @@ class BoxOfficeTimeline:
             );
             """,
         )
+        self.create_door_lookups(db)
 
     # -- lookups ---------------------------------------------------------
     def _tl_production_created(self, db, e, position):
@@ -147,30 +149,24 @@ class BoxOfficeTimeline:
         self.add(db, e, position, "purchase", summary, detail, patron_id=e.patron_id)
 
     def _tl_ticket_issued(self, db, e, position):
-        """A ticket held by someone other than its buyer (a named attendee): on their timeline.
+        """Who holds the ticket (for its admission and refused scans later, see
+        ``DoorTimeline``); a ticket held by someone other than its buyer (a named
+        attendee) is on their timeline.
 
         The order comes first in the same save, so its buyer is known by now."""
         if not e.patron_id:
             return
+        self._tl_ticket_holder(db, e)
+        if e.channel == SUBSCRIPTION_CHANNEL:
+            return  # the subscriber's own ticket: the subscription row says it
         row = db.conn.execute("SELECT patron_id FROM timeline_orders WHERE id = ?",
                               (e.order_id,)).fetchone()  # fmt: skip
         if row is not None and row[0] == e.patron_id:
             return  # the buyer's own ticket: the purchase row says it
-        db.conn.execute("INSERT OR REPLACE INTO timeline_held_tickets VALUES (?, ?, ?)",
-                        (str(e.originator_id), e.patron_id, e.performance_id))  # fmt: skip
         summary = f"Holds a ticket for {self._label(db, e.performance_id)}"
         how = CHANNEL_WORDS.get(e.channel, e.channel)
         detail = f"{e.price_level}, ticket {e.code}; bought {how} by another patron"
         self.add(db, e, position, "ticket", summary, detail, patron_id=e.patron_id)
-
-    def _tl_ticket_admitted(self, db, e, position):
-        """The admission of a named attendee's ticket, on the attendee's timeline."""
-        row = db.conn.execute("SELECT patron_id FROM timeline_held_tickets WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
-        if row is None:
-            return
-        summary = f"Admitted to {self._label(db, e.performance_id)}"
-        self.add(db, e, position, "admission", summary, f"at {e.door}", patron_id=row[0])
 
     def _tl_order_refunded(self, db, e, position):
         row = db.conn.execute("SELECT patron_id, performance_id FROM timeline_orders"

@@ -1,6 +1,7 @@
 """Timeline rows for the door and for merged records.
 
-Mixed into the ``Timeline`` projection. A ticket's admission, an admission
+The base of ``BoxOfficeTimeline`` (so of the ``Timeline`` projection); uses its
+``_label`` and ``_title`` for performances. A ticket's admission, an admission
 undone and a refused scan of a ticket land on the timeline of the patron who
 holds the ticket (its ``Ticket.Issued``), so the projection keeps which patron
 holds which ticket (``timeline_tickets``, tickets sold to nobody in particular
@@ -36,7 +37,6 @@ class DoorTimeline:
             "INSERT OR REPLACE INTO timeline_tickets VALUES (?, ?, ?, ?)"
         )
         on = self.on
-        on("Ticket.Issued")(self._tl_ticket_issued)
         on("Ticket.Admitted")(self._tl_admitted)
         on("Ticket.AdmissionUndone")(self._tl_admission_undone)
         on("DoorScan.Recorded")(self._tl_scan_refused)
@@ -87,10 +87,11 @@ class DoorTimeline:
         return f"the record of {name}" if name else "a record whose personal data was erased"
 
     # -- tickets and the door --------------------------------------------------
-    def _tl_ticket_issued(self, db, e, position):
-        if e.patron_id:
-            key = str(e.originator_id)
-            self._ticket_rows.add(db, key, (key, e.patron_id, e.performance_id, e.code))
+    def _tl_ticket_holder(self, db, e) -> None:
+        """Keep who holds the ticket of this ``Ticket.Issued`` (the box office's handler
+        calls this for every ticket held by a patron)."""
+        key = str(e.originator_id)
+        self._ticket_rows.add(db, key, (key, e.patron_id, e.performance_id, e.code))
 
     def _holder(self, db, ticket: str) -> tuple[str, str, str] | None:
         """(patron id, performance id, code) of the ticket with this aggregate id."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from domain.door import ALREADY_ADMITTED, VOID, WRONG_PERFORMANCE
+from domain.memberships_service import SUBSCRIPTION_CHANNEL
 from domain.ticket_codes import ticket_id
 from projections.base import PendingRows, iso, run_script
 
@@ -34,10 +35,10 @@ ACTIVITY = (*LADDER_ACTIVITY, "Patron.Registered", "Patron.ContactChanged",
             "Patron.TagsChanged", "Patron.HouseholdNoteSet", "Patron.NoteAdded",
             "Patron.Thanked", "Patron.Erased", "Order.Refunded", "Exchange.Made",
             "Subscription.Refunded", "Donation.Acknowledged", "Ticket.AdmissionUndone",
-            "DoorScan.Recorded", "Call.Logged", "Chat.Linked", "Chat.NoteAdded",
+            "DoorScan.Recorded", "Ticket.Issued", "Call.Logged", "Chat.Linked", "Chat.NoteAdded",
             "FollowUp.Scheduled", "FollowUp.Done", "FollowUp.Undone")  # fmt: skip
 #: lookups only (which patron a later event concerns)
-LOOKUPS = ("Ticket.Issued", "Chat.Imported")
+LOOKUPS = ("Chat.Imported",)
 
 
 class PatronActivity:
@@ -123,9 +124,18 @@ class PatronActivity:
         self.active(db, e.patron_id, iso(e.occurred_at))
 
     def _act_ticket_issued(self, db, e, position):
-        if e.patron_id:
-            key = str(e.originator_id)
-            self._activity_tickets.add(db, key, (key, e.patron_id))
+        """Who holds the ticket; a ticket bought for someone else (a named attendee) is
+        their activity (the buyer's is the order)."""
+        if not e.patron_id:
+            return
+        key = str(e.originator_id)
+        self._activity_tickets.add(db, key, (key, e.patron_id))
+        if e.channel == SUBSCRIPTION_CHANNEL:
+            return  # the subscriber's: the subscription counts
+        buyer = db.conn.execute("SELECT patron_id FROM activity_orders WHERE id = ?",
+                                (e.order_id,)).fetchone()  # fmt: skip
+        if buyer is None or buyer[0] != e.patron_id:
+            self.active(db, e.patron_id, iso(e.occurred_at))
 
     def _ticket_holder(self, db, ticket: str) -> str | None:
         self._activity_tickets.need(db, ticket)

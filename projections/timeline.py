@@ -8,7 +8,7 @@ from domain.personal_data import ERASED
 from projections.base import Projection, iso, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
 from projections.conversation_timeline import ConversationTimeline
-from projections.door_timeline import MERGED_SIDE, DoorTimeline
+from projections.door_timeline import MERGED_SIDE
 from projections.patron_merges import in_family
 
 COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
@@ -52,6 +52,11 @@ NOT_ON_TIMELINE: dict[str, str] = {
     "StaffMember.Deactivated": "staff accounts, not patrons",
     "StaffRoster.Opened": "staff accounts, not patrons",
     "StaffRoster.MemberAdded": "staff accounts, not patrons",
+    "FollowUp.Assigned": "which staff member will do a follow-up; the follow-up itself"
+                         " (scheduled, done, reopened) is on the timeline",
+    "Rota.Opened": "the staff duty rota, about no patron",
+    "Rota.SlotAdded": "the staff duty rota, about no patron",
+    "Rota.SlotRemoved": "the staff duty rota, about no patron",
 }  # fmt: skip
 
 
@@ -60,13 +65,13 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class Timeline(BoxOfficeTimeline, ConversationTimeline, DoorTimeline, Projection):
+class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
     name = "timeline"
     #: v6: named attendees' tickets and admissions; v7: every admission, undone
     #: admissions, refused scans, merges and unmerges
     version = 7
     tables = ("timeline", *BoxOfficeTimeline.lookup_tables,
-              *ConversationTimeline.conversation_tables, *DoorTimeline.door_tables)  # fmt: skip
+              *ConversationTimeline.conversation_tables)  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__()
@@ -81,7 +86,6 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, DoorTimeline, Projection
         self.on("Patron.Erased")(self._erased)
         self.register_box_office()
         self.register_conversations()
-        self.register_door()
 
     def create(self, db: Database) -> None:
         run_script(
@@ -104,7 +108,6 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, DoorTimeline, Projection
         )
         self.create_lookups(db)
         self.create_conversation_lookups(db)
-        self.create_door_lookups(db)
 
     def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
             patron_id: str | None = None):  # fmt: skip

@@ -38,7 +38,6 @@ class TimelineModel(RowTableModel):
             "membership": self.tr("Membership"),
             "donation": self.tr("Donation"),
             "thanks": self.tr("Thank-you"),
-            "admission": self.tr("Admission"),
             "admission_undone": self.tr("Admission undone"),
             "refused_scan": self.tr("Turned away"),
             "call": self.tr("Call"),

@@ -160,7 +160,7 @@ def test_the_door_an_exchange_and_a_merge_are_on_the_patron_page(window, service
     page = window.patron_page
     qtbot.waitUntil(lambda: "Merge" in column(page.timeline_table, TimelineModel.WHAT))
     what = column(page.timeline_table, TimelineModel.WHAT)
-    assert what[:6] == ["Merge", "Turned away", "Admission", "Admission undone", "Admission",
+    assert what[:6] == ["Merge", "Turned away", "Admitted", "Admission undone", "Admitted",
                         "Exchange"]  # fmt: skip
     summaries = column(page.timeline_table, TimelineModel.SUMMARY)
     assert summaries[1].startswith("Turned away at Side door: already admitted (Hamlet, ")

@@ -86,7 +86,7 @@ def test_a_named_attendee_has_their_ticket_and_admission_on_their_timeline(servi
     services.runner.catch_up()
 
     assert [(kind, summary) for kind, summary, *_ in story(services, charles)][:2] == [
-        ("admission", "Admitted to Hamlet, Sat 14 Mar 19:30"),
+        ("admission", "Admitted to Hamlet, Sat 14 Mar 19:30 at Main door"),
         ("ticket", "Holds a ticket for Hamlet, Sat 14 Mar 19:30"),
     ]
     # The buyer keeps the order (and is not told twice about her own ticket).
