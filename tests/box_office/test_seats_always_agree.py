@@ -30,7 +30,7 @@ from domain.errors import HouselightsError, InvalidInput, NotAllowed, Validation
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from projections import all_projections, box_office
-from projections.runner import ProjectionRunner
+from projections.runner import ReadModelRunner
 from tests.crash.test_killed_mid_work import table_rows
 
 START = datetime(2030, 3, 1, 19, 30, tzinfo=UTC)
@@ -256,7 +256,7 @@ def machine_for(world: World):
         def read_models_equal_a_rebuild_from_zero(self):
             runner = self.services.runner
             world.checks += 1
-            fresh = ProjectionRunner(self.app.recorder, self.app.mapper,
+            fresh = ReadModelRunner(self.app.recorder, self.app.mapper,
                                      world.folder / f"fresh-{world.checks}.sqlite",
                                      all_projections())  # fmt: skip
             try:

@@ -1,0 +1,37 @@
+"""Key presses as a USB scanner sends them, without the clock deciding the outcome.
+
+``qtbot.keyClicks(widget, code, delay=2)`` lets the event loop run between keys: on a
+loaded machine the scanner's pause timer (90 ms) can fire in the middle of a code
+and split it. ``scanner_burst`` sends every key at once, time-stamped a couple of
+milliseconds apart on the scanner's own clock (``time.monotonic``), so the scanner
+sees a burst whatever the machine is doing."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+#: the text a terminator key types
+_TERMINATOR_TEXT = {Qt.Key.Key_Return: "\r", Qt.Key.Key_Enter: "\r", Qt.Key.Key_Tab: "\t"}
+
+
+def _press_and_release(widget, key: int, text: str, at_ms: int) -> None:
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+        event.setTimestamp(at_ms)
+        QApplication.sendEvent(widget, event)
+
+
+def scanner_burst(widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int = 2) -> None:
+    """``text`` typed by a scanner into ``widget`` (then ``terminator``, unless None)."""
+    start = int(time.monotonic() * 1000)
+    for i, char in enumerate(text):
+        key = ord(char.upper()) if ord(char) < 128 else Qt.Key.Key_unknown.value
+        _press_and_release(widget, key, char, start + i * gap_ms)
+    if terminator is not None:
+        key = terminator.value if hasattr(terminator, "value") else int(terminator)
+        _press_and_release(widget, key, _TERMINATOR_TEXT.get(terminator, ""),
+                           start + len(text) * gap_ms)  # fmt: skip
