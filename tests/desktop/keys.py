@@ -25,9 +25,11 @@ def _press_and_release(widget, key: int, text: str, at_ms: int) -> None:
         QApplication.sendEvent(widget, event)
 
 
-def scanner_burst(widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int = 2) -> None:
-    """``text`` typed by a scanner into ``widget`` (then ``terminator``, unless None)."""
-    start = int(time.monotonic() * 1000)
+def scanner_burst(widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int = 2,
+                  start_ms: int | None = None) -> int:  # fmt: skip
+    """``text`` typed by a scanner into ``widget`` (then ``terminator``, unless None),
+    from ``start_ms`` (default: now); returns the time stamp of the last key."""
+    start = int(time.monotonic() * 1000) if start_ms is None else start_ms
     for i, char in enumerate(text):
         key = ord(char.upper()) if ord(char) < 128 else Qt.Key.Key_unknown.value
         _press_and_release(widget, key, char, start + i * gap_ms)
@@ -35,3 +37,4 @@ def scanner_burst(widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int =
         key = terminator.value if hasattr(terminator, "value") else int(terminator)
         _press_and_release(widget, key, _TERMINATOR_TEXT.get(terminator, ""),
                            start + len(text) * gap_ms)  # fmt: skip
+    return start + max(len(text) - (terminator is None), 0) * gap_ms

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from desktop.scanner import ScannerFilter
+from tests.desktop.keys import scanner_burst
 
 CODE = "9CEFGHJKNPRT"
 
@@ -41,9 +42,8 @@ def test_a_fast_burst_is_a_scan_and_none_of_its_keys_reach_the_field(form, qtbot
     window, first, second, scanner, scans = form
     entered = []
     first.returnPressed.connect(lambda: entered.append(first.text()))
-    qtbot.keyClicks(first, CODE, delay=2)
+    scanner_burst(first, CODE, terminator)
     if terminator is not None:
-        qtbot.keyClick(first, terminator)
         assert scans == [CODE]
     else:
         qtbot.waitUntil(lambda: scans == [CODE])
@@ -65,8 +65,7 @@ def test_typing_then_a_scan_keeps_both_apart(form, qtbot):
     window, first, second, scanner, scans = form
     qtbot.keyClicks(second, "note", delay=80)
     qtbot.waitUntil(lambda: second.text() == "note")
-    qtbot.keyClicks(second, CODE, delay=1)
-    qtbot.keyClick(second, Qt.Key.Key_Return)
+    scanner_burst(second, CODE, gap_ms=1)
     assert scans == [CODE] and second.text() == "note"
 
 
@@ -74,16 +73,14 @@ def test_a_doubled_enter_after_a_scan_is_swallowed(form, qtbot):
     window, first, second, scanner, scans = form
     entered = []
     first.returnPressed.connect(lambda: entered.append(first.text()))
-    qtbot.keyClicks(first, CODE, delay=1)
-    qtbot.keyClick(first, Qt.Key.Key_Return)
-    qtbot.keyClick(first, Qt.Key.Key_Return)
+    last = scanner_burst(first, CODE, gap_ms=1)
+    scanner_burst(first, "", start_ms=last + 20)  # the scanner's second Enter, 20 ms later
     assert scans == [CODE] and entered == []
 
 
 def test_a_short_fast_burst_with_enter_is_reported_not_dropped(form, qtbot):
     window, first, second, scanner, scans = form
-    qtbot.keyClicks(first, "x7#", delay=1)
-    qtbot.keyClick(first, Qt.Key.Key_Return)
+    scanner_burst(first, "x7#", gap_ms=1)
     assert scans == ["x7#"] and first.text() == ""
 
 
@@ -104,7 +101,7 @@ def test_stopped_the_filter_lets_a_burst_through_as_text(form, qtbot):
 def test_scans_in_quick_succession_are_all_reported_in_order(form, qtbot):
     window, first, second, scanner, scans = form
     codes = [f"{CODE[:-2]}{n:02d}" for n in range(10)]
+    at = None
     for code in codes:
-        qtbot.keyClicks(first, code, delay=1)
-        qtbot.keyClick(first, Qt.Key.Key_Return)
+        at = scanner_burst(first, code, gap_ms=1, start_ms=None if at is None else at + 200)
     assert scans == codes and first.text() == ""
