@@ -69,6 +69,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "StaffRoster.MemberAdded": (),
     # The door: ticket codes and door names only; the patron is known by the ticket.
     "Ticket.Admitted": (),
+    "Ticket.DoubleEntryRecorded": (),  # ticket code, doors, workstations and times
     "Ticket.AdmissionUndone": ("reason",),  # free text a volunteer typed
     "DoorScan.Recorded": (),
     # Calls, chats, follow-ups: free text and the chat visitor's contact details.

@@ -35,8 +35,9 @@ ACTIVITY = (*LADDER_ACTIVITY, "Patron.Registered", "Patron.ContactChanged",
             "Patron.TagsChanged", "Patron.HouseholdNoteSet", "Patron.NoteAdded",
             "Patron.Thanked", "Patron.Erased", "Order.Refunded", "Exchange.Made",
             "Subscription.Refunded", "Donation.Acknowledged", "Ticket.AdmissionUndone",
-            "DoorScan.Recorded", "Ticket.Issued", "Call.Logged", "Chat.Linked", "Chat.NoteAdded",
-            "FollowUp.Scheduled", "FollowUp.Done", "FollowUp.Undone")  # fmt: skip
+            "DoorScan.Recorded", "Ticket.Issued", "Ticket.DoubleEntryRecorded",
+            "Call.Logged", "Chat.Linked", "Chat.NoteAdded", "FollowUp.Scheduled",
+            "FollowUp.Done", "FollowUp.Undone")  # fmt: skip
 #: lookups only (which patron a later event concerns)
 LOOKUPS = ("Chat.Imported",)
 
@@ -54,7 +55,7 @@ class PatronActivity:
         on("Order.Placed")(self._act_order_placed)
         on("Exchange.Made", "Subscription.Purchased", "Subscription.Refunded",
            "Membership.Started", "Donation.Received", "Donation.Acknowledged",
-           "Call.Logged")(self._act_named)  # fmt: skip
+           "Call.Logged", "Ticket.DoubleEntryRecorded")(self._act_named)  # fmt: skip
         on("Order.Refunded")(self._act_order_refunded)
         on("Ticket.Admitted", "Ticket.AdmissionUndone")(self._act_at_the_door)
         on("DoorScan.Recorded")(self._act_scan_refused)

@@ -28,13 +28,13 @@ def test_the_rule_catches_a_new_event_class(monkeypatch):
 
     from domain.box_office import Ticket
 
-    @event("DoubleEntryRecorded")
-    def _double_entry(self, door: str) -> None:
+    @event("HandedToAFriend")
+    def _handed_on(self, door: str) -> None:
         pass
 
-    monkeypatch.setattr(Ticket, "_double_entry", _double_entry, raising=False)
-    monkeypatch.setattr(Ticket, "DoubleEntryRecorded", type(
-        "DoubleEntryRecorded", (Ticket.Event,), {"__qualname__": "Ticket.DoubleEntryRecorded"}
+    monkeypatch.setattr(Ticket, "_handed_on", _handed_on, raising=False)
+    monkeypatch.setattr(Ticket, "HandedToAFriend", type(
+        "HandedToAFriend", (Ticket.Event,), {"__qualname__": "Ticket.HandedToAFriend"}
     ), raising=False)  # fmt: skip
     missing = recorded_events() - set(Timeline().handlers) - set(NOT_ON_TIMELINE)
-    assert missing == {"Ticket.DoubleEntryRecorded"}
+    assert missing == {"Ticket.HandedToAFriend"}
