@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.main_window import MainWindow
@@ -67,11 +67,11 @@ def backup_folders(config: StoreConfig, settings) -> list:
     return list(dict.fromkeys([chosen, backups.default_folder(config)]))
 
 
-def ask_for_backup(damaged) -> object:
+def ask_for_backup(damaged, parent=None) -> object:
     """The damaged-store dialog; the chosen backup, or None to quit."""
     from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 
-    dialog = DamagedStoreDialog(damaged)
+    dialog = DamagedStoreDialog(damaged, parent)
     if dialog.exec() != DamagedStoreDialog.DialogCode.Accepted:
         return None
     return dialog.chosen
@@ -111,6 +111,41 @@ def open_checked(config: StoreConfig, settings, staff: str, workstation: str | N
     raise RuntimeError("Houselights could not open its data after several tries")
 
 
+class _PageCheckNotice(QObject):
+    """Carries the background page check's finding to the GUI thread."""
+
+    found = Signal(object)
+
+
+def watch_store_pages(services: Services, window, folders: list):
+    """Start the background page check of the store (issue 19); when it finds damage,
+    every save is refused already, and the window shows the damaged-store dialog: a
+    backup chosen there is restored once the window closes."""
+    from infrastructure import backups
+
+    notice = _PageCheckNotice(window)
+    window.page_check_notice = notice  # kept alive with the window
+
+    def show(damaged) -> None:
+        logging.getLogger("houselights").warning("The page check found damage: %s", damaged)
+        chosen = ask_for_backup(damaged, window)
+        if chosen is not None:
+            window.pending_restore = chosen
+        window.close()
+
+    notice.found.connect(show)
+    health = None
+
+    def done(damage) -> None:
+        if damage is not None and health is not None:
+            notice.found.emit(health.damaged(damage))
+
+    health = backups.start_page_check(services, folders, on_done=done)
+    if health is not None and health.done and health.damage is not None:
+        notice.found.emit(health.damaged(health.damage))  # finished before we listened
+    return health
+
+
 def exit_backup(config: StoreConfig, settings) -> None:
     """The backup made when Houselights closes (a failure is reported, never fatal)."""
     from desktop.settings import setting
@@ -136,8 +171,10 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     from desktop.diagnostics import app_version
     from desktop.settings import Settings
     from infrastructure import backups
+    from infrastructure.files import restrict_new_files
     from infrastructure.logs import configure_logging
 
+    restrict_new_files()
     configure_logging(config.data_dir)
     log = logging.getLogger("houselights")
     log.info("Houselights %s starting; data folder %s", app_version(), config.data_dir)
@@ -150,7 +187,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     while True:
         try:
             opened = open_checked(config, settings, staff, workstation)
-        except Exception as error:
+        except Exception as error:  # said in a window, never as a traceback
             log.exception("Cannot open the event store")
             QMessageBox.critical(
                 None,
@@ -159,7 +196,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
                     error=error, data=config.data_dir, store=config.describe()
                 ),
             )
-            raise
+            return int(getattr(error, "exit_status", 1))
         if opened is None:
             log.warning("The event store is damaged; nothing was opened")
             return 3
@@ -172,6 +209,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
                 if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
                     return 0
             window = show_window(services, settings)
+            health = watch_store_pages(services, window, backup_folders(config, settings))
             for notice in notices:
                 QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"),
                                         notice)  # fmt: skip
@@ -179,7 +217,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
             code = app.exec()
             log.info("Houselights closed (exit status %s)", code)
             pending = window.pending_restore
-            if pending is None:
+            if pending is None and not (health is not None and health.done and health.damage):
                 exit_backup(config, settings)
         finally:
             services.close()

@@ -76,7 +76,7 @@ def test_rejected_items_have_their_number_and_reason(capsys, data):
         "UTC",
     )
     report = json.loads(out)
-    assert code == 0
+    assert code == 1  # something was refused (issue 19)
     assert list(report) == ["imported", "linked", "unmatched", "rejected"]
     assert (report["imported"], report["linked"], report["unmatched"]) == (2, 1, 1)
     assert report["rejected"] == [
