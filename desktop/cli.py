@@ -973,12 +973,12 @@ def cmd_encryption(args) -> int:
             print(f"This workstation now opens the encrypted store (key kept in the {where}).")
             return 0
         if args.action == "export-key":
-            if not settings.get("encrypted"):
-                print("houselights: this event store is not encrypted.", file=sys.stderr)
-                return 1
             from desktop.cli_backups import authorize
 
             authorize(args, config)  # a manager only: the key opens everything
+            if not settings.get("encrypted"):
+                print("houselights: this event store is not encrypted.", file=sys.stderr)
+                return 1
             print(load_key(config.data_dir, settings))
             return 0
     except EncryptionError as error:

@@ -608,9 +608,9 @@ class MissingStore(DamagedStore):
 
 
 def signs_of_a_store(config: StoreConfig, folders: list[Path]) -> list[str]:
-    """What shows that this data folder had an event store (the store itself missing)."""
-    from infrastructure.encryption import settings_path
-
+    """What shows that this data folder had an event store (the store itself missing):
+    read models built from events, backups, copies set aside by a restore. (Encryption
+    settings alone are not a sign: ``--encrypt`` writes them before the store exists.)"""
     signs = []
     if config.readmodels_path.exists() and config.readmodels_path.stat().st_size > 0:
         positions = _read_model_position(config.readmodels_path)
@@ -619,8 +619,6 @@ def signs_of_a_store(config: StoreConfig, folders: list[Path]) -> list[str]:
     count = sum(len(list_backups(folder)) for folder in folders)
     if count:
         signs.append(f"{count} backup(s) of it")
-    if settings_path(config.data_dir).exists():
-        signs.append("its encryption settings")
     aside = [p for p in config.data_dir.glob("events.*.sqlite") if p.is_file()]
     if aside:
         signs.append(f"earlier copies set aside, e.g. {aside[0].name}")
