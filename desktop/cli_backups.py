@@ -48,10 +48,14 @@ def check_before_opening(config: StoreConfig) -> None:
 
 def explain_store_error(args, error: BaseException) -> HouselightsError:
     """After a database error: what is really wrong, as an error with its exit status."""
-    from infrastructure.store_check import is_damage_error
+    from infrastructure.store_check import ServerUnreachable, is_damage_error
 
     try:
         config = resolve(args.data, args.store)
+        if config.kind != "sqlite":
+            reason = unreachable_reason(error)
+            if reason:
+                return ServerUnreachable(config.describe(), reason)
         backups.check_before_opening(config, backup_folders(config), full=True)
     except HouselightsError as explained:
         return explained
@@ -68,6 +72,21 @@ def explain_store_error(args, error: BaseException) -> HouselightsError:
     )
     unusable.exit_status = 3 if is_damage_error(error) else 1  # type: ignore[attr-defined]
     return unusable
+
+
+def unreachable_reason(error: BaseException) -> str | None:
+    """The server's connection failure in a database error's chain, in short, or None."""
+    seen = 0
+    current: BaseException | None = error
+    while current is not None and seen < 5:
+        text = str(current).strip()
+        lowered = text.lower()
+        if any(words in lowered for words in ("connection", "could not connect", "timeout",
+                                              "timed out", "refused", "resolve host")):  # fmt: skip
+            return text.splitlines()[0][:160]
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
 
 
 def read_only_message(error: PermissionError) -> str:

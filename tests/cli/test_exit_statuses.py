@@ -86,3 +86,9 @@ def test_an_unexpected_error_is_one_line_and_logged(data, capsys, monkeypatch):
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert "RuntimeError: a wire came loose" in (data / "houselights.log").read_text()
+
+
+def test_a_server_that_cannot_be_reached_has_its_own_status(tmp_path, capsys):
+    code, _, err = run(capsys, "--data", str(tmp_path / "data"), "--store",
+                       "postgresql://houselights@127.0.0.1:1/nowhere", "status")  # fmt: skip
+    assert code == 5 and "cannot reach the shared store" in err and "Traceback" not in err
