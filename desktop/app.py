@@ -146,6 +146,37 @@ def watch_store_pages(services: Services, window, folders: list):
     return health
 
 
+def run_window(app, services: Services, settings, notices: list[str]):
+    """Show the window until it closes: ``(exit code, backup to restore or None)``."""
+    config = services.config
+    tr = QCoreApplication.translate
+    log = logging.getLogger("houselights")
+    window = show_window(services, settings)
+    health = watch_store_pages(services, window, backup_folders(config, settings))
+    for notice in notices:
+        QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"), notice)
+    window.start_catch_up()
+    code = app.exec()
+    log.info("Houselights closed (exit status %s)", code)
+    pending = window.pending_restore
+    if pending is None and not (health is not None and health.done and health.damage):
+        exit_backup(config, settings)
+    return code, pending
+
+
+def offer_after_damage(config: StoreConfig, settings):
+    """The store failed to read after opening: check every page and offer a backup;
+    the chosen one, or None to quit."""
+    from infrastructure import backups
+
+    folders = backup_folders(config, settings)
+    try:
+        backups.check_before_opening(config, folders, full=True)
+    except backups.DamagedStore as damaged:
+        return ask_for_backup(damaged)
+    return None
+
+
 def exit_backup(config: StoreConfig, settings) -> None:
     """The backup made when Houselights closes (a failure is reported, never fatal)."""
     from desktop.settings import setting
@@ -203,22 +234,22 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
         services, notices = opened
         pending = None
         try:
-            if services.app.accounts_exist():
-                from desktop.views.staff.sign_in_dialog import SignInDialog
+            try:
+                has_accounts = services.app.accounts_exist()
+            except Exception as error:  # a damaged page read at start: the dialog, not a crash
+                from infrastructure.store_check import is_damage_error
 
-                if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
-                    return 0
-            window = show_window(services, settings)
-            health = watch_store_pages(services, window, backup_folders(config, settings))
-            for notice in notices:
-                QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"),
-                                        notice)  # fmt: skip
-            window.start_catch_up()
-            code = app.exec()
-            log.info("Houselights closed (exit status %s)", code)
-            pending = window.pending_restore
-            if pending is None and not (health is not None and health.done and health.damage):
-                exit_backup(config, settings)
+                if not is_damage_error(error):
+                    raise
+                pending, code = offer_after_damage(config, settings), 3
+                has_accounts = None
+            if has_accounts is not None:
+                if has_accounts:
+                    from desktop.views.staff.sign_in_dialog import SignInDialog
+
+                    if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
+                        return 0
+                code, pending = run_window(app, services, settings, notices)
         finally:
             services.close()
         if pending is None:

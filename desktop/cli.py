@@ -52,8 +52,8 @@ from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_s
 from domain.errors import HouselightsError, UnreadableSalesFile
 from domain.roles import Permission
 from infrastructure.config import StoreConfigError, resolve
-from infrastructure.shared_store import ServerProblem
 from infrastructure.files import restrict_new_files
+from infrastructure.shared_store import ServerProblem
 
 #: the largest demo organization (the design size is 100,000 patrons)
 MAX_DEMO_PATRONS = 200_000
