@@ -1218,8 +1218,10 @@ def command_permission(args) -> str | None:
         return Permission.EXPORT_KEY if args.action == "export-key" else None
     if name == "backup" and args.with_read_models:
         return Permission.BACKUP_READ_MODELS
+    if name == "report" and args.report == "support":
+        return Permission.READ_SUPPORT
     if name == "rota" and args.action:  # add, remove: a manager's job
-        return Permission.MANAGE_STAFF
+        return Permission.MANAGE_ROTA
     return COMMAND_PERMISSIONS[name]
 
 

@@ -75,6 +75,9 @@ class Permission:
     READ_REPORTS = "read_reports"  # ladder, attendance, thank-yous, duplicates
     BACKUP = "backup"  # a copy of the event store
     MANAGE_STAFF = "manage_staff"  # accounts, roles, PINs, lifting a lockout
+    MANAGE_ROTA = "manage_rota"  # who is on chat and phone duty
+    SEE_STAFF = "see_staff"  # the accounts' names and roles (to put someone on duty)
+    READ_SUPPORT = "read_support"  # the patron support report
     SEE_AUDIT = "see_audit"
     ERASE = "erase"
     #: manager-only because each hands over (or replaces) everything at once
@@ -91,10 +94,12 @@ _OFFICE = _EVERYONE | {
     Permission.READ_PATRONS, Permission.EDIT_PATRONS, Permission.READ_TICKETS,
     Permission.SELL, Permission.PROGRAMME, Permission.THANK, Permission.IMPORT,
     Permission.READ_REPORTS, Permission.BACKUP, Permission.LIST_BACKUPS,
+    Permission.READ_SUPPORT, Permission.SEE_STAFF,
 }  # fmt: skip
 _MANAGER = _OFFICE | {
     Permission.MANAGE_STAFF, Permission.SEE_AUDIT, Permission.ERASE, Permission.RESTORE,
     Permission.EXPORT_KEY, Permission.REBUILD, Permission.BACKUP_READ_MODELS, Permission.DEMO,
+    Permission.MANAGE_ROTA,
 }  # fmt: skip
 
 #: role -> what it may do (nobody signed in, on a store with accounts: nothing)
@@ -119,6 +124,9 @@ PERMISSION_WORDS = {
     Permission.READ_REPORTS: "see the reports",
     Permission.BACKUP: "make a backup",
     Permission.MANAGE_STAFF: "manage staff accounts",
+    Permission.MANAGE_ROTA: "change the duty rota",
+    Permission.SEE_STAFF: "see the staff accounts",
+    Permission.READ_SUPPORT: "see the patron support report",
     Permission.SEE_AUDIT: "see the audit trail",
     Permission.ERASE: "erase personal data",
     Permission.RESTORE: "restore a backup",

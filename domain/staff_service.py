@@ -69,7 +69,7 @@ class StaffService:
         self.access.saw_accounts()
         return str(member.id)
 
-    @reads(Permission.MANAGE_STAFF)
+    @reads(Permission.SEE_STAFF)
     def list_staff(self) -> list[dict]:
         roster = self.access.roster()
         members = [self.store.get(UUID(i)) for i in (roster.staff_ids if roster else ())]

@@ -47,8 +47,10 @@ def test_reads_are_checked_in_the_service_like_writes(store):
         store.find_contact_matches(email="ada@example.org")
     with pytest.raises(NotAllowed, match="see the reports"):
         store.read_models(Permission.READ_REPORTS, lambda: "figures")
-    with pytest.raises(NotAllowed, match="manage staff accounts"):
+    with pytest.raises(NotAllowed, match="see the staff accounts"):
         store.list_staff()
+    with pytest.raises(NotAllowed, match="manage staff accounts"):
+        store.set_staff_pin("Dee", "1357")
     store.sign_out()
     with pytest.raises(NotAllowed, match="Sign in first"):
         store.get_patron(patron)
