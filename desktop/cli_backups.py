@@ -299,6 +299,14 @@ def cmd_backups(args) -> int:
 def cmd_check(args) -> int:
     config = resolve(args.data, args.store)
     problems = {}
+    if config.kind == "sqlite" and not config.events_path.exists():
+        folders = backup_folders(config)
+        signs = backups.signs_of_a_store(config, folders)
+        if signs:
+            missing = backups.Damage(config.events_path, "missing", "no such file")
+            problems["events"] = str(
+                backups.MissingStore(missing, signs, backups.latest_in(folders), folders, config)
+            )
     if config.kind == "sqlite" and config.events_path.exists():
         damage = check_events_file(config.events_path, full=True)
         if damage is not None:

@@ -159,6 +159,8 @@ def test_a_deleted_store_is_an_error_not_a_fresh_start(data, capsys):
         assert code == 3, command
         assert "is not there" in err and "has not made a new, empty store" in err
         assert "houselights" in err and "restore" in err  # the backup is offered
+    code, out, _ = run(capsys, "--data", str(data), "check")
+    assert code == 3 and "is not there" in out and "check out" not in out
     assert not (data / "events.sqlite").exists()
     assert patron_rows(data) == patrons  # the read models are untouched
 
