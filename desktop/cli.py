@@ -1206,6 +1206,7 @@ COMMAND_PERMISSIONS: dict[str, str | None] = {
     "staff": Permission.MANAGE_STAFF, "audit": Permission.SEE_AUDIT,
     "backup": Permission.BACKUP, "restore": Permission.RESTORE,
     "backups": Permission.LIST_BACKUPS, "encryption": None, "rota": Permission.SEE_STATUS,
+    "sync": Permission.DOOR_CHECK,
 }  # fmt: skip
 
 
