@@ -31,6 +31,7 @@ Nothing here imports Qt unless the window is opened, so the tools start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -415,6 +416,11 @@ def cmd_setup(args) -> int:
             print(f"houselights: {problem}", file=sys.stderr)
         print("houselights: nothing was saved.", file=sys.stderr)
         return 2
+    if config.kind != "sqlite" or config.events_path.exists():  # not a first run: a manager
+        from desktop.cli_backups import authorize
+
+        check_before_opening(config)
+        authorize(args, config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     settings = organization_settings(config.data_dir)
     for key, value in answers.items():
@@ -671,7 +677,9 @@ def cmd_check_in(args) -> int:
             from desktop.cli_backups import backup_folders
             from infrastructure.backups import start_page_check
 
-            services.app.reads.require(args.permission)
+            # the server stopped answering: the door decides from its own copy
+            with contextlib.suppress(ServerProblem, PersistenceError):
+                services.app.reads.require(args.permission)
             _PAGE_CHECKS.append(start_page_check(services, backup_folders(config)))
         result = check_in(services, args.code, args.performance, args.door)
     except BaseException:
@@ -1206,7 +1214,7 @@ COMMAND_PERMISSIONS: dict[str, str | None] = {
     "staff": Permission.MANAGE_STAFF, "audit": Permission.SEE_AUDIT,
     "backup": Permission.BACKUP, "restore": Permission.RESTORE,
     "backups": Permission.LIST_BACKUPS, "encryption": None, "rota": Permission.SEE_STATUS,
-    "sync": Permission.DOOR_CHECK,
+    "sync": Permission.DOOR_CHECK, "setup": Permission.ORGANIZATION,
 }  # fmt: skip
 
 

@@ -87,6 +87,7 @@ class Permission:
     BACKUP_READ_MODELS = "backup_read_models"  # every contact detail, in one file
     LIST_BACKUPS = "list_backups"
     DEMO = "demo"
+    ORGANIZATION = "organization"  # its name, country, time zone and currency
 
 
 _EVERYONE = {Permission.SEE_STATUS, Permission.SEE_PERFORMANCES, Permission.DOOR_CHECK}
@@ -99,7 +100,7 @@ _OFFICE = _EVERYONE | {
 _MANAGER = _OFFICE | {
     Permission.MANAGE_STAFF, Permission.SEE_AUDIT, Permission.ERASE, Permission.RESTORE,
     Permission.EXPORT_KEY, Permission.REBUILD, Permission.BACKUP_READ_MODELS, Permission.DEMO,
-    Permission.MANAGE_ROTA,
+    Permission.MANAGE_ROTA, Permission.ORGANIZATION,
 }  # fmt: skip
 
 #: role -> what it may do (nobody signed in, on a store with accounts: nothing)
@@ -135,6 +136,7 @@ PERMISSION_WORDS = {
     Permission.BACKUP_READ_MODELS: "back up the read models (every contact detail)",
     Permission.LIST_BACKUPS: "list the backups",
     Permission.DEMO: "add the demo organization",
+    Permission.ORGANIZATION: "change the organization's settings",
 }
 
 

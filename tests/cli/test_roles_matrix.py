@@ -126,6 +126,8 @@ def commands(org: dict) -> list[tuple[str, list[str], str | None, str]]:
         ("backups", ["backups", "--json"], P.LIST_BACKUPS, ""),
         ("restore", ["restore", org["foreign"], "--yes"], P.RESTORE, ""),
         ("check", ["check"], None, ""),
+        ("setup", ["setup", "--organization", "Riverside Players", "--timezone",
+                   "Europe/London", "--currency", "GBP"], P.ORGANIZATION, ""),
     ]  # fmt: skip
 
 
