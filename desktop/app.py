@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.main_window import MainWindow
@@ -67,11 +67,11 @@ def backup_folders(config: StoreConfig, settings) -> list:
     return list(dict.fromkeys([chosen, backups.default_folder(config)]))
 
 
-def ask_for_backup(damaged) -> object:
+def ask_for_backup(damaged, parent=None) -> object:
     """The damaged-store dialog; the chosen backup, or None to quit."""
     from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 
-    dialog = DamagedStoreDialog(damaged)
+    dialog = DamagedStoreDialog(damaged, parent)
     if dialog.exec() != DamagedStoreDialog.DialogCode.Accepted:
         return None
     return dialog.chosen
@@ -111,6 +111,72 @@ def open_checked(config: StoreConfig, settings, staff: str, workstation: str | N
     raise RuntimeError("Houselights could not open its data after several tries")
 
 
+class _PageCheckNotice(QObject):
+    """Carries the background page check's finding to the GUI thread."""
+
+    found = Signal(object)
+
+
+def watch_store_pages(services: Services, window, folders: list):
+    """Start the background page check of the store (issue 19); when it finds damage,
+    every save is refused already, and the window shows the damaged-store dialog: a
+    backup chosen there is restored once the window closes."""
+    from infrastructure import backups
+
+    notice = _PageCheckNotice(window)
+    window.page_check_notice = notice  # kept alive with the window
+
+    def show(damaged) -> None:
+        logging.getLogger("houselights").warning("The page check found damage: %s", damaged)
+        chosen = ask_for_backup(damaged, window)
+        if chosen is not None:
+            window.pending_restore = chosen
+        window.close()
+
+    notice.found.connect(show)
+    health = None
+
+    def done(damage) -> None:
+        if damage is not None and health is not None:
+            notice.found.emit(health.damaged(damage))
+
+    health = backups.start_page_check(services, folders, on_done=done)
+    if health is not None and health.done and health.damage is not None:
+        notice.found.emit(health.damaged(health.damage))  # finished before we listened
+    return health
+
+
+def run_window(app, services: Services, settings, notices: list[str]):
+    """Show the window until it closes: ``(exit code, backup to restore or None)``."""
+    config = services.config
+    tr = QCoreApplication.translate
+    log = logging.getLogger("houselights")
+    window = show_window(services, settings)
+    health = watch_store_pages(services, window, backup_folders(config, settings))
+    for notice in notices:
+        QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"), notice)
+    window.start_catch_up()
+    code = app.exec()
+    log.info("Houselights closed (exit status %s)", code)
+    pending = window.pending_restore
+    if pending is None and not (health is not None and health.done and health.damage):
+        exit_backup(config, settings)
+    return code, pending
+
+
+def offer_after_damage(config: StoreConfig, settings):
+    """The store failed to read after opening: check every page and offer a backup;
+    the chosen one, or None to quit."""
+    from infrastructure import backups
+
+    folders = backup_folders(config, settings)
+    try:
+        backups.check_before_opening(config, folders, full=True)
+    except backups.DamagedStore as damaged:
+        return ask_for_backup(damaged)
+    return None
+
+
 def exit_backup(config: StoreConfig, settings) -> None:
     """The backup made when Houselights closes (a failure is reported, never fatal)."""
     from desktop.settings import setting
@@ -136,8 +202,10 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     from desktop.diagnostics import app_version
     from desktop.settings import Settings
     from infrastructure import backups
+    from infrastructure.files import restrict_new_files
     from infrastructure.logs import configure_logging
 
+    restrict_new_files()
     configure_logging(config.data_dir)
     log = logging.getLogger("houselights")
     log.info("Houselights %s starting; data folder %s", app_version(), config.data_dir)
@@ -150,7 +218,7 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
     while True:
         try:
             opened = open_checked(config, settings, staff, workstation)
-        except Exception as error:
+        except Exception as error:  # said in a window, never as a traceback
             log.exception("Cannot open the event store")
             QMessageBox.critical(
                 None,
@@ -159,28 +227,29 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
                     error=error, data=config.data_dir, store=config.describe()
                 ),
             )
-            raise
+            return int(getattr(error, "exit_status", 1))
         if opened is None:
             log.warning("The event store is damaged; nothing was opened")
             return 3
         services, notices = opened
         pending = None
         try:
-            if services.app.accounts_exist():
-                from desktop.views.staff.sign_in_dialog import SignInDialog
+            try:
+                has_accounts = services.app.accounts_exist()
+            except Exception as error:  # a damaged page read at start: the dialog, not a crash
+                from infrastructure.store_check import is_damage_error
 
-                if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
-                    return 0
-            window = show_window(services, settings)
-            for notice in notices:
-                QMessageBox.information(window, tr("run_gui", "The lists are being rebuilt"),
-                                        notice)  # fmt: skip
-            window.start_catch_up()
-            code = app.exec()
-            log.info("Houselights closed (exit status %s)", code)
-            pending = window.pending_restore
-            if pending is None:
-                exit_backup(config, settings)
+                if not is_damage_error(error):
+                    raise
+                pending, code = offer_after_damage(config, settings), 3
+                has_accounts = None
+            if has_accounts is not None:
+                if has_accounts:
+                    from desktop.views.staff.sign_in_dialog import SignInDialog
+
+                    if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:
+                        return 0
+                code, pending = run_window(app, services, settings, notices)
         finally:
             services.close()
         if pending is None:

@@ -32,6 +32,7 @@ Nothing here imports Qt unless the window is opened, so the tools start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sqlite3
@@ -42,12 +43,24 @@ from eventsourcing.persistence import PersistenceError
 
 from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
 from desktop.cli_backups import add_commands as add_backup_commands
-from desktop.cli_backups import check_before_opening, damaged_store_message
+from desktop.cli_backups import (
+    check_before_opening,
+    explain_store_error,
+    log_unexpected,
+    read_only_message,
+    sign_in_secret,
+)
 from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_support, cmd_rota
 from domain.errors import HouselightsError, UnreadableSalesFile
-from infrastructure.backups import DamagedStore
+from domain.roles import Permission
 from infrastructure.config import StoreConfigError, resolve
+from infrastructure.files import restrict_new_files
 from infrastructure.shared_store import ServerProblem
+
+#: the largest demo organization (the design size is 100,000 patrons)
+MAX_DEMO_PATRONS = 200_000
+#: the most rows a listing prints
+MAX_LIMIT = 100_000
 
 
 def app_version() -> str:
@@ -55,6 +68,24 @@ def app_version() -> str:
         return version("houselights")
     except PackageNotFoundError:  # running from a source tree without install
         return "0+unknown"
+
+
+def whole_number(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high``, else one clear line."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip().replace("_", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"“{text}” is not a whole number (use digits, e.g. {low})"
+            ) from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is not between {low:,} and {high:,}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,8 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="open the Houselights window (the default)")
 
     demo = sub.add_parser("demo", help="fill the store with a believable demo organization")
-    demo.add_argument("--patrons", type=int, default=500, metavar="N")
-    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--patrons", type=whole_number(1, MAX_DEMO_PATRONS), default=500,
+                      metavar="N",
+                      help=f"how many patrons (1 to {MAX_DEMO_PATRONS:,})")  # fmt: skip
+    demo.add_argument("--seed", type=whole_number(0, 2**63 - 1), default=2026)
     demo.add_argument("--json", action="store_true", help="print the result as JSON")
 
     rebuild = sub.add_parser("rebuild", help="rebuild every read model from the event store")
@@ -119,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     patrons = sub.add_parser("patrons", help="find patrons")
     patrons.add_argument("--search", default="", metavar="TEXT")
-    patrons.add_argument("--limit", type=int, default=50)
+    patrons.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50)
     patrons.add_argument("--json", action="store_true")
     history = sub.add_parser("timeline", help="a patron's timeline, newest first")
     history.add_argument("patron_id", metavar="PATRON_ID", help="the patron's id (patrons --json)")
@@ -206,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
-    shots.add_argument("--patrons", type=int, default=400, metavar="N")
+    shots.add_argument("--patrons", type=whole_number(10, 5000), default=400, metavar="N")
     shots.add_argument("--size", default="1366x768", metavar="WxH",
                        help="the screen in pixels (default 1366x768, a common laptop)")  # fmt: skip
     shots.add_argument("--scale", type=float, default=1.0, metavar="F",
@@ -239,13 +272,20 @@ def _services(args, catch_up: bool):
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     check_before_opening(config)  # a damaged store is never opened for writing
     services = bootstrap(config, staff=args.staff or "office", catch_up=catch_up)
+    from desktop.cli_backups import backup_folders
+    from infrastructure.backups import start_page_check
+
+    _PAGE_CHECKS.append(start_page_check(services, backup_folders(config)))
     _use_organization_zone(services, config.data_dir)
-    if getattr(args, "as_staff", None):
-        try:
-            services.app.sign_in(args.as_staff, **_sign_in_secret())
-        except BaseException:
-            services.close()
-            raise
+    try:
+        if getattr(args, "as_staff", None):
+            services.app.sign_in(args.as_staff, **sign_in_secret())
+        permission = getattr(args, "permission", None)
+        if permission is not None:  # what the command needs, checked by the service
+            services.app.reads.require(permission)
+    except BaseException:
+        services.close()
+        raise
     return services
 
 
@@ -256,14 +296,27 @@ def _use_organization_zone(services, data_dir) -> None:
     services.app.rota.local_zone = organization_zone(organization_settings(data_dir))
 
 
-def _read_models(args, fn, *roles: str, what: str = ""):
-    """Open the services (read models caught up), check ``roles`` if any (``what``
-    says what for), return ``fn(db)`` and close the services again."""
+#: the page checks the command started: main() waits for them before it exits, so a
+#: damaged store never ends a command with status 0 (writes already waited)
+_PAGE_CHECKS: list = []
+
+
+def _page_check_verdict() -> Exception | None:
+    """The DamagedStore a finished page check found, once every check has ended."""
+    found = None
+    while _PAGE_CHECKS:
+        health = _PAGE_CHECKS.pop()
+        if health is not None and health.wait() is not None and found is None:
+            found = health.damaged(health.damage)
+    return found
+
+
+def _read_models(args, permission: str, fn):
+    """Open the services (read models caught up), ask the read service for ``fn(db)``
+    (it checks ``permission`` for the role in force) and close the services again."""
     services = _services(args, catch_up=True)
     try:
-        if roles:
-            services.app.require_role(*roles, what=what)
-        return fn(services.runner.db())
+        return services.app.read_models(permission, fn, services.runner.db())
     finally:
         services.close()
 
@@ -288,22 +341,17 @@ def _import(args, label: str, fn) -> dict:
     return report
 
 
-def _sign_in_secret() -> dict:
-    """The password of ``--as``: HOUSELIGHTS_PASSWORD, else asked on the terminal."""
-    secret = os.environ.get("HOUSELIGHTS_PASSWORD")
-    if secret is None and sys.stdin.isatty():
-        import getpass
-
-        secret = getpass.getpass("Password (or door PIN): ")
-    secret = secret or ""
-    return {"password": secret, "pin": secret}
-
-
 def cmd_demo(args) -> int:
     from demo import organization as demo
 
     services = _services(args, catch_up=True)
     try:
+        if services.app.event_count():
+            raise HouselightsError(
+                f"This store already holds {services.app.event_count():,} events: the demo "
+                "organization only goes into an empty data folder, e.g. "
+                "houselights --data ~/houselights-demo demo. Nothing was added."
+            )
         result = demo.generate(
             services.app, args.patrons, seed=args.seed, progress=_progress("Patrons")
         )
@@ -384,6 +432,11 @@ def cmd_setup(args) -> int:
             print(f"houselights: {problem}", file=sys.stderr)
         print("houselights: nothing was saved.", file=sys.stderr)
         return 2
+    if config.kind != "sqlite" or config.events_path.exists():  # not a first run: a manager
+        from desktop.cli_backups import authorize
+
+        check_before_opening(config)
+        authorize(args, config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     settings = organization_settings(config.data_dir)
     for key, value in answers.items():
@@ -445,12 +498,11 @@ def cmd_status(args) -> int:
 
 
 def cmd_patrons(args) -> int:
-    from domain.roles import BOX_OFFICE, MANAGER
     from projections import patron_directory
 
     rows = _read_models(
-        args, lambda db: patron_directory.search(db, args.search, limit=args.limit),
-        MANAGER, BOX_OFFICE, what="look up patrons",
+        args, Permission.READ_PATRONS,
+        lambda db: patron_directory.search(db, args.search, limit=args.limit),
     )  # fmt: skip
     found = [{"id": r["id"], "name": r["name"], "email": r["email"],
               "last_activity": r["last_activity_at"]} for r in rows]  # fmt: skip
@@ -611,7 +663,7 @@ def cmd_import(args) -> int:
 
     report = _import(args, "Orders", run)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
-    return 0
+    return 1 if report["rejected"] or report["cancelled"] else 0
 
 
 # -- chats (issue 6) ---------------------------------------------------------------------
@@ -648,7 +700,7 @@ def cmd_import_chats(args) -> int:
     chats = read_chat_file(args.file, args.timezone or None)  # a bad file changes nothing
     report = _import(args, "Chats", lambda app, progress: import_chats(app, chats, progress))
     print(json.dumps(report) if args.json else chats_summary(report, chats.name, chats.kind))
-    return 0
+    return 1 if report["rejected"] else 0
 
 
 def cmd_check_in(args) -> int:
@@ -670,7 +722,15 @@ def cmd_check_in(args) -> int:
                     "The shared store does not answer, so your sign-in cannot be checked. "
                     "Check tickets in without --as, or wait for the network."
                 )
-            services.app.sign_in(args.as_staff, **_sign_in_secret())
+            services.app.sign_in(args.as_staff, **sign_in_secret())
+        if not offline:  # the role is checked by the service; a damaged store is not written
+            from desktop.cli_backups import backup_folders
+            from infrastructure.backups import start_page_check
+
+            # the server stopped answering: the door decides from its own copy
+            with contextlib.suppress(ServerProblem, PersistenceError):
+                services.app.reads.require(args.permission)
+            _PAGE_CHECKS.append(start_page_check(services, backup_folders(config)))
         result = check_in(services, args.code, args.performance, args.door)
     except BaseException:
         _close_door_services(services, offline)
@@ -751,7 +811,11 @@ def cmd_performances(args) -> int:
     from projections import box_office
 
     include_past = not args.upcoming
-    rows = _read_models(args, lambda db: box_office.performances(db, include_past=include_past))
+    rows = _read_models(
+        args,
+        Permission.SEE_PERFORMANCES,
+        lambda db: box_office.performances(db, include_past=include_past),
+    )
     keys = ("id", "title", "starts_at", "capacity", "sold", "admitted")
     if args.json:
         print(json.dumps([{k: r[k] for k in keys} for r in rows]))
@@ -775,7 +839,7 @@ def cmd_tickets(args) -> int:
             raise PerformanceNotFound(args.performance)
         return performance, box_office.tickets(db, args.performance)
 
-    performance, rows = _read_models(args, read)
+    performance, rows = _read_models(args, Permission.READ_TICKETS, read)
     if args.json:
         print(json.dumps([{k: r[k] for k in ("code", "patron_id", "status")} for r in rows]))
         return 0
@@ -791,7 +855,7 @@ def cmd_report_ladder(args) -> int:
     """Patrons per rung now, by the rules the ladder was last worked out with."""
     from projections import ladder
 
-    counts = _read_models(args, ladder.rung_counts)
+    counts = _read_models(args, Permission.READ_REPORTS, ladder.rung_counts)
     if args.json:
         print(json.dumps(counts))
         return 0
@@ -820,7 +884,7 @@ def add_duplicate_commands(sub) -> None:
 def cmd_duplicates(args) -> int:
     from projections import duplicates
 
-    pairs = _read_models(args, duplicates.candidates)
+    pairs = _read_models(args, Permission.READ_PATRONS, duplicates.candidates)
     keys = ("a", "b", "a_name", "b_name", "reasons")
     if args.json:
         print(json.dumps([{k: p[k] for k in keys} for p in pairs]))
@@ -863,7 +927,7 @@ def cmd_report_attendance(args) -> int:
     "no_show_rate"}]`` for every performance that has started (rate 0..1, or null)."""
     from projections import reports
 
-    rows = _read_models(args, reports.attendance)
+    rows = _read_models(args, Permission.READ_REPORTS, reports.attendance)
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -931,7 +995,7 @@ def cmd_erase(args) -> int:
               f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
               f"in {result['seconds']:.1f} s.")  # fmt: skip
         print_backups_erased(result["backups"], result["patron_id"])
-    return 0
+    return 1 if result["backups"]["not_cleaned"] else 0
 
 
 def print_backups_erased(found: dict, patron_id: str) -> None:
@@ -967,6 +1031,9 @@ def cmd_encryption(args) -> int:
             print(f"This workstation now opens the encrypted store (key kept in the {where}).")
             return 0
         if args.action == "export-key":
+            from desktop.cli_backups import authorize
+
+            authorize(args, config)  # a manager only: the key opens everything
             if not settings.get("encrypted"):
                 print("houselights: this event store is not encrypted.", file=sys.stderr)
                 return 1
@@ -1004,27 +1071,36 @@ def add_staff_parsers(sub) -> None:
     role.add_argument("role", metavar="ROLE")
     off = what.add_parser("deactivate", help="stop an account from signing in")
     off.add_argument("name", metavar="NAME")
+    unlock = what.add_parser(
+        "unlock", help="let an account locked after wrong passwords or PINs sign in again"
+    )
+    unlock.add_argument("name", metavar="NAME")
     audit = sub.add_parser("audit", help="who did what, when, from which workstation")
     audit.add_argument("--search", default="", metavar="TEXT")
-    audit.add_argument("--limit", type=int, default=200)
+    audit.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=200)
     audit.add_argument("--json", action="store_true")
 
 
 def _new_secret(label: str, from_stdin: bool) -> str:
+    from domain.errors import ValidationError
+
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
+    if not sys.stdin or not sys.stdin.isatty():
+        raise ValidationError(
+            "password", "There is no terminal to ask for the password: pipe it in with "
+            "--password-stdin (or a door PIN with --pin-stdin). Nothing was saved.",
+        )  # fmt: skip
     import getpass
 
     first = getpass.getpass(f"{label} for the new account: ")
     if getpass.getpass(f"{label} again: ") != first:
-        from domain.errors import ValidationError
-
         raise ValidationError("password", f"The two {label.lower()}s differ; nothing was saved.")
     return first
 
 
 def cmd_staff(args) -> int:
-    from domain.roles import MANAGER, ROLE_LABELS, check_role
+    from domain.roles import ROLE_LABELS, check_role
 
     services = _services(args, catch_up=False)
     try:
@@ -1037,13 +1113,17 @@ def cmd_staff(args) -> int:
             app.add_staff(args.name, role, password=password, pin=pin)
             print(f"Added {args.name.strip()} ({ROLE_LABELS[role]}).")
             return 0
-        app.require_role(MANAGER, what="manage staff accounts")
         if args.action == "role":
             app.change_staff_role(args.name, args.role)
             print(f"{args.name} is now {ROLE_LABELS[check_role(args.role)]}.")
         elif args.action == "deactivate":
             app.deactivate_staff(args.name)
             print(f"{args.name} can no longer sign in.")
+        elif args.action == "unlock":
+            if app.unlock_staff(args.name):
+                print(f"{args.name} can sign in again.")
+            else:
+                print(f"{args.name} was not locked.")
         else:
             members = app.list_staff()
             if args.json:
@@ -1051,6 +1131,7 @@ def cmd_staff(args) -> int:
             else:
                 for m in members:
                     state = "" if m["active"] else "  (deactivated)"
+                    state += "  (locked: houselights staff unlock)" if m.get("locked") else ""
                     print(f"{m['name']:<30} {ROLE_LABELS.get(m['role'], m['role'])}{state}")
     finally:
         services.close()
@@ -1058,13 +1139,11 @@ def cmd_staff(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from domain.roles import MANAGER
     from projections import audit
 
     rows = _read_models(
-        args, lambda db: audit.rows(db, args.search, limit=args.limit),
-        MANAGER, what="see the audit trail",
-    )  # fmt: skip
+        args, Permission.SEE_AUDIT, lambda db: audit.rows(db, args.search, limit=args.limit)
+    )
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -1080,7 +1159,7 @@ def cmd_report_thank_yous(args) -> int:
     null while no row's week is over), as on the Thank-yous screen."""
     from projections import thank_yous
 
-    figures = _read_models(args, thank_yous.promptness)
+    figures = _read_models(args, Permission.READ_REPORTS, thank_yous.promptness)
     if args.json:
         print(json.dumps(figures))
         return 0
@@ -1171,6 +1250,40 @@ def cmd_smoke(args) -> int:
     return 0
 
 
+#: what each command needs (``domain/roles.py``); the service checks it for the role in
+#: force. None: no check (the window signs in itself; ``check`` only reads the files
+#: read-only and must work when the store cannot be opened; a key import only adds a key)
+COMMAND_PERMISSIONS: dict[str, str | None] = {
+    "gui": None, "screenshots": None, "check": None,
+    "demo": Permission.DEMO, "rebuild": Permission.REBUILD, "status": Permission.SEE_STATUS,
+    "patrons": Permission.READ_PATRONS, "import": Permission.IMPORT,
+    "check-in": Permission.DOOR_CHECK, "performances": Permission.SEE_PERFORMANCES,
+    "tickets": Permission.READ_TICKETS, "report": Permission.READ_REPORTS,
+    "duplicates": Permission.READ_PATRONS, "merge": Permission.EDIT_PATRONS,
+    "unmerge": Permission.EDIT_PATRONS, "erase": Permission.ERASE,
+    "staff": Permission.MANAGE_STAFF, "audit": Permission.SEE_AUDIT,
+    "backup": Permission.BACKUP, "restore": Permission.RESTORE,
+    "backups": Permission.LIST_BACKUPS, "encryption": None, "rota": Permission.SEE_STATUS,
+    "sync": Permission.DOOR_CHECK, "setup": Permission.ORGANIZATION,
+}  # fmt: skip
+
+
+def command_permission(args) -> str | None:
+    """The permission ``args`` need, from the table (with the two cases options decide)."""
+    if args.smoke:
+        return None
+    name = args.command or "gui"
+    if name == "encryption":
+        return Permission.EXPORT_KEY if args.action == "export-key" else None
+    if name == "backup" and args.with_read_models:
+        return Permission.BACKUP_READ_MODELS
+    if name == "report" and args.report == "support":
+        return Permission.READ_SUPPORT
+    if name == "rota" and args.action:  # add, remove: a manager's job
+        return Permission.MANAGE_ROTA
+    return COMMAND_PERMISSIONS[name]
+
+
 COMMANDS = {
     "screenshots": cmd_screenshots,
     "gui": cmd_gui,
@@ -1220,22 +1333,31 @@ def _shared_store_message(args, error: BaseException) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit status says how it went (docs/guide/command-line.md):
+    0 done, 1 refused or left undone, 2 bad input or settings, 3 the store is damaged
+    or missing, 4 the data folder, encryption settings or key are not usable, 5 the
+    server cannot be reached, 70 an unexpected error (details in the log, never a
+    traceback on the screen)."""
+    restrict_new_files()
     args = build_parser().parse_args(argv)
+    args.permission = command_permission(args)
     command = cmd_smoke if args.smoke else COMMANDS[args.command or "gui"]
+    _PAGE_CHECKS.clear()
     try:
-        return command(args)
+        code = command(args)
+        damaged = _page_check_verdict()
+        if damaged is not None:
+            raise damaged
+        return code
     except StoreConfigError as error:
         print(f"houselights: {error}", file=sys.stderr)
-        return 2
+        return getattr(error, "exit_status", 2)
     except ServerProblem as error:  # the shared store's server: unreachable or refusing
         print(f"houselights: {error}", file=sys.stderr)
-        return 4
-    except DamagedStore as error:
+        return 5
+    except HouselightsError as error:  # DamagedStore and friends carry their own status
         print(f"houselights: {error}", file=sys.stderr)
-        return 3
-    except HouselightsError as error:
-        print(f"houselights: {error}", file=sys.stderr)
-        return 1
+        return getattr(error, "exit_status", 1)
     except (sqlite3.DatabaseError, PersistenceError) as error:  # eventsourcing wraps sqlite3's
         shared = _shared_store_message(args, error)
         if shared:
@@ -1243,23 +1365,24 @@ def main(argv: list[str] | None = None) -> int:
                 shared += (" A door goes on checking tickets in (check-in), and houselights "
                            "sync sends its scans later.")  # fmt: skip
             print(f"houselights: {shared}", file=sys.stderr)
-            return 4
-        damaged = damaged_store_message(args.data, args.store)
-        if damaged:
-            print(f"houselights: {damaged}", file=sys.stderr)
-            return 3
-        print(
-            "houselights: the database file could not be read "
-            f"({error}). Nothing was changed. Check the data folder, or restore a backup.",
-            file=sys.stderr,
-        )
-        return 3
+            return 5
+        explained = explain_store_error(args, error)
+        print(f"houselights: {explained}", file=sys.stderr)
+        return getattr(explained, "exit_status", 3)
+    except PermissionError as error:
+        print(f"houselights: {read_only_message(error)}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("houselights: stopped.", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader stopped listening (e.g. piped into head)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (closed by the interpreter at exit)
         return 0
+    except Exception as error:  # noqa: BLE001 - no traceback reaches the user
+        where = log_unexpected(args, error)
+        print(f"houselights: something went wrong that Houselights did not expect "
+              f"({type(error).__name__}: {error}). {where}", file=sys.stderr)  # fmt: skip
+        return 70
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import json
 import sys
 from pathlib import Path
 
+from domain.errors import HouselightsError
 from infrastructure import backups
 from infrastructure.config import StoreConfig, resolve
 from infrastructure.store_check import check_events_file, check_readmodels_file, count_events
@@ -38,21 +39,127 @@ def backup_folders(config: StoreConfig) -> list[Path]:
 
 def check_before_opening(config: StoreConfig) -> None:
     """Raise ``DamagedStore`` (plain words + the restore command) before touching a
-    damaged store; set a damaged read-model file aside and say so on stderr."""
+    damaged store, ``MissingStore`` or a ``StoreUnusable``; set a damaged read-model
+    file aside and say so on stderr. Every page is read by the background check that
+    ``_services`` starts (``backups.start_page_check``)."""
     for notice in backups.check_before_opening(config, backup_folders(config)):
         print(f"houselights: {notice}", file=sys.stderr)
 
 
-def damaged_store_message(data: str | None, store: str | None) -> str | None:
-    """After a database error: the full check, in words, or None if the files are fine."""
+def explain_store_error(args, error: BaseException) -> HouselightsError:
+    """After a database error: what is really wrong, as an error with its exit status."""
+    from infrastructure.store_check import ServerUnreachable, is_damage_error
+
     try:
-        config = resolve(data, store)
+        config = resolve(args.data, args.store)
+        if config.kind != "sqlite":
+            reason = unreachable_reason(error)
+            if reason:
+                return ServerUnreachable(config.describe(), reason)
         backups.check_before_opening(config, backup_folders(config), full=True)
-    except backups.DamagedStore as damaged:
-        return str(damaged)
+    except HouselightsError as explained:
+        return explained
     except Exception:  # noqa: BLE001 - the original error is reported instead
-        return None
+        pass
+    text = str(error)
+    if "MAC check" in text or (error.__cause__ and "MAC check" in str(error.__cause__)):
+        from infrastructure.store_check import WrongKey
+
+        return WrongKey(Path(args.data or "."))
+    unusable = HouselightsError(
+        f"the database could not be read ({text}). Nothing was changed. "
+        "Run houselights check to see whether a file is damaged."
+    )
+    unusable.exit_status = 3 if is_damage_error(error) else 1  # type: ignore[attr-defined]
+    return unusable
+
+
+def unreachable_reason(error: BaseException) -> str | None:
+    """The server's connection failure in a database error's chain, in short, or None."""
+    seen = 0
+    current: BaseException | None = error
+    while current is not None and seen < 5:
+        text = str(current).strip()
+        lowered = text.lower()
+        if any(words in lowered for words in ("connection", "could not connect", "timeout",
+                                              "timed out", "refused", "resolve host")):  # fmt: skip
+            return text.splitlines()[0][:160]
+        current = current.__cause__ or current.__context__
+        seen += 1
     return None
+
+
+def read_only_message(error: PermissionError) -> str:
+    where = f" {error.filename}" if error.filename else ""
+    return (
+        f"Houselights may not write{where} ({error.strerror or error}). The data is not "
+        "damaged: fix the folder's permissions, or use a folder you can write (--data)."
+    )
+
+
+def log_unexpected(args, error: BaseException) -> str:
+    """Write the traceback to the log file (never the screen); says where it went."""
+    import logging
+
+    from infrastructure.logs import configure_logging, log_path
+
+    try:
+        config = resolve(args.data, args.store)
+        configure_logging(config.data_dir)
+        logging.getLogger("houselights").error("Unexpected error", exc_info=error)
+        return f"Details are in {log_path(config.data_dir)}."
+    except Exception:  # noqa: BLE001 - a log that cannot be written is not another error
+        return "Nothing more could be logged."
+
+
+def sign_in_secret() -> dict:
+    """The password of ``--as``: HOUSELIGHTS_PASSWORD, else asked on the terminal."""
+    import os
+
+    secret = os.environ.get("HOUSELIGHTS_PASSWORD")
+    if secret is None and sys.stdin and sys.stdin.isatty():
+        import getpass
+
+        secret = getpass.getpass("Password (or door PIN): ")
+    secret = secret or ""
+    return {"password": secret, "pin": secret}
+
+
+def authorize(args, config: StoreConfig, events_path: Path | None = None) -> None:
+    """Check the permission the command needs (``args.permission``) in the service,
+    for the person of ``--as`` (or nobody), on the store -- or on ``events_path`` (a
+    copy of a backup, when the store itself is damaged or missing)."""
+    permission = getattr(args, "permission", None)
+    if permission is None:
+        return
+    from domain.application import Houselights
+
+    env = config.eventsourcing_env()
+    if events_path is not None:
+        env = {**env, "SQLITE_DBNAME": str(events_path)}
+    app = Houselights(env=env)
+    try:
+        if getattr(args, "as_staff", None):
+            app.sign_in(args.as_staff, **sign_in_secret())
+        app.reads.require(permission)
+    finally:
+        app.close()
+
+
+def _authorize_restore(args, config: StoreConfig, source: Path, store_usable: bool) -> None:
+    """A restore needs a manager. With the store damaged or missing its accounts cannot
+    be read, so the manager is one of the backup's (checked on a copy: the backup
+    itself is never opened for writing)."""
+    if store_usable:
+        authorize(args, config)
+        return
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="houselights-restore-check-") as folder:
+        copy = Path(folder) / "events.sqlite"
+        shutil.copyfile(source, copy)
+        authorize(args, config, events_path=copy)
 
 
 def add_commands(sub) -> None:
@@ -101,12 +208,8 @@ def cmd_backup(args) -> int:
     config = resolve(args.data, args.store)
     if config.kind != "sqlite":
         raise backups.BackupError(backups.postgres_message(config))
-    if config.events_path.exists():
-        damage = check_events_file(config.events_path)
-        if damage is not None:
-            raise backups.BackupError(
-                f"{damage.message} A backup of it would be damaged too; nothing was written."
-            )
+    check_before_opening(config)  # damaged, missing or read-only: said plainly first
+    authorize(args, config)
     destination = args.dest or backups.backup_folder(config, configured_folder())
     info = backups.backup(
         config, destination, include_readmodels=args.with_read_models, progress=_progress
@@ -134,6 +237,7 @@ def cmd_restore(args) -> int:
         raise backups.BackupError(f"There is no backup file at {source}.")
     damaged = config.events_path.exists() and check_events_file(config.events_path) is not None
     current = 0 if damaged or not config.events_path.exists() else count_events(config.events_path)
+    _authorize_restore(args, config, source, config.events_path.exists() and not damaged)
     if not args.yes:
         what = "the damaged store" if damaged else f"the current store ({current:,} events)"
         question = (
@@ -170,6 +274,8 @@ def cmd_restore(args) -> int:
 
 def cmd_backups(args) -> int:
     config = resolve(args.data, args.store)
+    if config.kind == "sqlite" and config.events_path.exists():
+        authorize(args, config)  # damaged or missing: the files are all there is to ask
     found = sorted(
         (info for folder in backup_folders(config) for info in backups.list_backups(folder)),
         key=lambda info: info.created, reverse=True,
@@ -193,6 +299,14 @@ def cmd_backups(args) -> int:
 def cmd_check(args) -> int:
     config = resolve(args.data, args.store)
     problems = {}
+    if config.kind == "sqlite" and not config.events_path.exists():
+        folders = backup_folders(config)
+        signs = backups.signs_of_a_store(config, folders)
+        if signs:
+            missing = backups.Damage(config.events_path, "missing", "no such file")
+            problems["events"] = str(
+                backups.MissingStore(missing, signs, backups.latest_in(folders), folders, config)
+            )
     if config.kind == "sqlite" and config.events_path.exists():
         damage = check_events_file(config.events_path, full=True)
         if damage is not None:

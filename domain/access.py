@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.errors import NotAllowed
 from domain.event_words import plain_words
-from domain.roles import MANAGER, ROLE_LABELS, may_record
+from domain.roles import MANAGER, PERMISSION_WORDS, ROLE_LABELS, has_permission, may_record
 from domain.staff import StaffRoster
 
 if TYPE_CHECKING:
@@ -88,6 +88,17 @@ class Access:
         role = self.current_role()
         if role not in roles:
             raise NotAllowed(self.not_allowed_message(role, what))
+
+    def require(self, permission: str) -> None:
+        """Refuse unless the role in force has ``permission`` (``domain/roles.py``)."""
+        if permission == "anyone":
+            return
+        role = self.current_role()
+        if not has_permission(role, permission):
+            raise NotAllowed(self.not_allowed_message(role, PERMISSION_WORDS[permission]))
+
+    def may(self, permission: str) -> bool:
+        return permission == "anyone" or has_permission(self.current_role(), permission)
 
     def require_may_record(self, event_name: str, what: str) -> None:
         """Refuse up front what the role table will not let this role record."""

@@ -26,6 +26,7 @@ from domain.erasure_service import ErasureService
 from domain.memberships_service import MembershipsService
 from domain.merging import MergingService
 from domain.patrons_service import PatronsService
+from domain.reading import ReadModelsService
 from domain.recording import RecordingContext
 from domain.rota_service import RotaService
 from domain.staff_service import StaffService
@@ -51,6 +52,7 @@ class Houselights:
         self.rota = RotaService(self.store, self.access)
         self.conversations = ConversationsService(self.store, self.patrons, self.rota)
         self.erasure = ErasureService(self.store, self.access, self.patrons)
+        self.reads = ReadModelsService(self.store)
         self._routes = self._route_table()
 
     def services(self) -> dict[str, object]:
@@ -60,7 +62,7 @@ class Houselights:
             "memberships": self.memberships, "door": self.door,
             "thank_yous": self.thank_yous, "conversations": self.conversations,
             "rota": self.rota,
-            "erasure": self.erasure,
+            "erasure": self.erasure, "reads": self.reads,
         }  # fmt: skip
 
     def _route_table(self) -> dict[str, object]:

@@ -21,6 +21,7 @@ from domain.errors import (
     ValidationError,
 )
 from domain.patrons_service import PatronsService
+from domain.roles import Permission
 from domain.store import Store, command
 from domain.ticket_codes import new_code, normalize_code, ticket_id
 
@@ -36,7 +37,7 @@ class BoxOfficeChangesService:
         self.box_office = box_office
 
     # -- exchanges -------------------------------------------------------
-    @command
+    @command(Permission.SELL)
     def exchange_tickets(
         self, codes: list[str], to_performance_id: str, occurred_at: datetime | None = None
     ) -> dict:
@@ -109,7 +110,7 @@ class BoxOfficeChangesService:
         return ticket
 
     # -- walk-up buyers ----------------------------------------------------
-    @command
+    @command(Permission.SELL)
     def sell_to_walk_up(
         self,
         performance_id: str,
@@ -181,7 +182,7 @@ class BoxOfficeChangesService:
         return {**sale, "patron_id": patron_id, "existing_patron": existing, "message": message}
 
     # -- productions and performances --------------------------------------
-    @command
+    @command(Permission.PROGRAMME)
     def rename_production(
         self, production_id: str, title: str, occurred_at: datetime | None = None
     ) -> bool:
@@ -201,7 +202,7 @@ class BoxOfficeChangesService:
         self.store.commit(production)
         return True
 
-    @command
+    @command(Permission.PROGRAMME)
     def update_performance(
         self,
         performance_id: str,

@@ -26,7 +26,8 @@ from domain.errors import (
     ValidationError,
 )
 from domain.patrons_service import PatronsService
-from domain.store import Store, command
+from domain.roles import Permission
+from domain.store import Store, command, reads
 from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
 
 #: how often a sale is retried when another workstation sold at the same moment
@@ -48,14 +49,14 @@ class BoxOfficeService:
         self.store = store
         self.patrons = patrons
 
-    @command
+    @command(Permission.PROGRAMME)
     def create_production(self, title: str, description: str = "",
                           occurred_at: datetime | None = None) -> str:  # fmt: skip
         production = Production.create(title, description, self.store.stamp(occurred_at))
         self.store.commit(production)
         return str(production.id)
 
-    @command
+    @command(Permission.PROGRAMME)
     def schedule_performance(
         self,
         production_id: str,
@@ -79,6 +80,7 @@ class BoxOfficeService:
         self.store.commit(performance)
         return str(performance.id)
 
+    @reads(Permission.SEE_PERFORMANCES)
     def performance(self, performance_id: str) -> Performance:
         try:
             performance = self.store.get(aggregate_uuid(performance_id))
@@ -88,7 +90,7 @@ class BoxOfficeService:
             raise PerformanceNotFound(str(performance_id))
         return performance
 
-    @command
+    @command(Permission.SELL)
     def sell_tickets(
         self,
         performance_id: str,
@@ -198,6 +200,7 @@ class BoxOfficeService:
             return {"order_id": str(order_uuid), "codes": codes, "total_cents": total}
         raise AssertionError("unreachable")
 
+    @reads(Permission.READ_TICKETS)
     def get_ticket(self, code: str) -> dict | None:
         try:
             ticket = self.store.repository.get(ticket_id(code))
@@ -210,6 +213,7 @@ class BoxOfficeService:
             "status": ticket.status,
         }  # fmt: skip
 
+    @reads(Permission.SEE_PERFORMANCES)
     def get_performance(self, performance_id: str) -> dict:
         p = self.performance(performance_id)
         return {
@@ -218,6 +222,7 @@ class BoxOfficeService:
             "sold": p.sold, "available": p.available, "price_levels": dict(p.price_levels),
         }  # fmt: skip
 
+    @reads(Permission.SELL)
     def current_tickets(self, codes: list[str]) -> list[Ticket]:
         """The tickets these codes stand for now: an exchanged one's replacement."""
         current = []
@@ -228,6 +233,7 @@ class BoxOfficeService:
             current.append(ticket)
         return current
 
+    @reads(Permission.SELL)
     def refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: dict) -> list:
         """Void the tickets and free their seats, each at its own performance.
 
@@ -244,7 +250,7 @@ class BoxOfficeService:
             performance.release_seats(owner_id, counts[performance_id], **stamp)
         return [*performances.values(), *tickets]
 
-    @command
+    @command(Permission.SELL)
     def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
         """Void every still-valid ticket of the order and free their seats.
 

@@ -19,8 +19,9 @@ from domain.conversations import (
 )
 from domain.errors import ConversationNotFound, ValidationError
 from domain.patrons_service import PatronsService
+from domain.roles import Permission
 from domain.rota_service import RotaService
-from domain.store import Store, command
+from domain.store import Store, command, reads
 
 #: the answers every organization starts with (staff edit them to fit)
 DEFAULT_QUICK_ANSWERS = (
@@ -71,7 +72,7 @@ class ConversationsService:
         return record
 
     # -- calls ------------------------------------------------------------------
-    @command
+    @command(Permission.EDIT_PATRONS)
     def log_call(
         self,
         patron_id: str,
@@ -102,7 +103,7 @@ class ConversationsService:
         return {"id": str(call.id), "follow_up_id": str(follow_up.id) if follow_up else None}
 
     # -- follow-ups ---------------------------------------------------------------
-    @command
+    @command(Permission.EDIT_PATRONS)
     def schedule_follow_up(
         self,
         patron_id: str,
@@ -122,7 +123,7 @@ class ConversationsService:
     def _follow_up(self, follow_up_id: str) -> FollowUp:
         return self._conversation(FollowUp, follow_up_id, "follow-up")
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def mark_follow_up_done(self, follow_up_id: str, occurred_at: datetime | None = None) -> bool:
         follow_up = self._follow_up(follow_up_id)
         if follow_up.mark_done(self.store.stamp(occurred_at)):
@@ -130,7 +131,7 @@ class ConversationsService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def mark_follow_up_undone(self, follow_up_id: str, occurred_at: datetime | None = None) -> bool:
         follow_up = self._follow_up(follow_up_id)
         if follow_up.mark_undone(self.store.stamp(occurred_at)):
@@ -142,7 +143,7 @@ class ConversationsService:
     def _chat(self, chat: str | UUID) -> Chat:
         return self._conversation(Chat, chat, "chat")
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def record_chat(
         self,
         service: str,
@@ -196,7 +197,7 @@ class ConversationsService:
             return None, ""
         return matches[0]["id"], matches[0]["reason"]
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def link_chat(self, chat: str, patron_id: str, occurred_at: datetime | None = None) -> bool:
         """Staff link a chat to a patron (from the queue, or to correct a link)."""
         record = self._chat(chat)
@@ -206,7 +207,7 @@ class ConversationsService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def add_chat_note(
         self,
         chat: str,
@@ -238,6 +239,7 @@ class ConversationsService:
         self.store.commit(*changed)
         return {"id": str(record.id), "follow_up_id": str(follow_up.id) if follow_up else None}
 
+    @reads(Permission.READ_PATRONS)
     def get_chat(self, chat: str) -> dict:
         record = self._chat(chat)
         return {
@@ -253,13 +255,13 @@ class ConversationsService:
     def _answer(self, answer_id: str) -> QuickAnswer:
         return self._conversation(QuickAnswer, answer_id, "quick answer")
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def add_quick_answer(self, title: str, text: str, occurred_at: datetime | None = None) -> str:
         answer = QuickAnswer.add(title, text, self.store.stamp(occurred_at))
         self.store.commit(answer)
         return str(answer.id)
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def edit_quick_answer(
         self, answer_id: str, title: str, text: str, occurred_at: datetime | None = None
     ) -> bool:
@@ -269,7 +271,7 @@ class ConversationsService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def remove_quick_answer(self, answer_id: str, occurred_at: datetime | None = None) -> bool:
         answer = self._answer(answer_id)
         if answer.remove(self.store.stamp(occurred_at)):
@@ -277,7 +279,7 @@ class ConversationsService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def seed_quick_answers(self, occurred_at: datetime | None = None) -> int:
         """Add the default answers not yet on file (never twice, never over an edit)."""
         added = 0

@@ -32,6 +32,7 @@ from domain.door import (
     read_scan,
 )
 from domain.errors import TicketProblem
+from domain.roles import Permission
 from domain.store import Store, command
 from domain.ticket_codes import ticket_id
 
@@ -58,7 +59,7 @@ class DoorService:
         #: performance id -> (when read, its title and start): see ``_performance_facts``
         self._performances: dict[str, tuple[float, dict]] = {}
 
-    @command
+    @command(Permission.DOOR_CHECK)
     def scan(self, code: str, performance_id: str, door: str,
              occurred_at: datetime | None = None, scan_id: str = "",
              still_wanted: Callable[[], bool] | None = None) -> dict:  # fmt: skip
@@ -113,7 +114,7 @@ class DoorService:
                     raise
         raise AssertionError("unreachable")
 
-    @command
+    @command(Permission.DOOR_CHECK)
     def undo_admission(self, code: str, reason: str, door: str,
                        occurred_at: datetime | None = None, scan_id: str = "",
                        still_wanted: Callable[[], bool] | None = None) -> dict:  # fmt: skip

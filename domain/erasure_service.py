@@ -22,8 +22,8 @@ from domain.access import Access
 from domain.contact_index import contact_keys
 from domain.patrons_service import PatronsService
 from domain.personal_data import ERASED
-from domain.roles import MANAGER
-from domain.store import Store, command
+from domain.roles import MANAGER, Permission
+from domain.store import Store, command, reads
 
 
 class ErasureService:
@@ -34,13 +34,14 @@ class ErasureService:
         self.access = access
         self.patrons = patrons
 
+    @reads(Permission.ERASE)
     def erasure_records(self, patron_id: str) -> list[str]:
         """The ids an erasure of ``patron_id`` covers: the surviving record first,
         then the records merged into it."""
         survivor = self.patrons.patron(patron_id)
         return [str(survivor.id), *(str(other) for other in survivor.absorbed)]
 
-    @command
+    @command(Permission.ERASE)
     def record_erasure(self, patron_id: str, occurred_at: datetime | None = None) -> bool:
         """Record the erasure of the patron and of the records merged into them;
         False when it was already recorded (a resumed erasure)."""
@@ -67,6 +68,7 @@ class ErasureService:
         )  # never held back in a batch: redaction follows at once
         return True
 
+    @reads(Permission.ERASE)
     def known_contact_keys(self, patron_ids: list[str]) -> set[str]:
         """Every email and phone these records ever had, as contact keys
         (``email:…``, ``phone:…``): a chat nobody linked that came from one of them

@@ -57,6 +57,10 @@ class SignInFailed(HouselightsError):
         super().__init__(message)
 
 
+class SignInThrottled(SignInFailed):
+    """Too many wrong tries: wait, or (locked) ask a manager."""
+
+
 class PatronErased(HouselightsError):
     def __init__(self, patron_id: str):
         super().__init__(

@@ -13,7 +13,8 @@ from domain.errors import DonationProblem, TicketProblem
 from domain.memberships import Donation, Membership, Subscription
 from domain.money import split_evenly
 from domain.patrons_service import PatronsService
-from domain.store import Store, command
+from domain.roles import Permission
+from domain.store import Store, command, reads
 from domain.ticket_codes import new_code
 
 SUBSCRIPTION_LEVEL = "Subscription"
@@ -28,7 +29,7 @@ class MembershipsService:
         self.patrons = patrons
         self.box_office = box_office
 
-    @command
+    @command(Permission.SELL)
     def sell_subscription(
         self,
         patron_id: str,
@@ -83,7 +84,7 @@ class MembershipsService:
             }  # fmt: skip
         raise AssertionError("unreachable")
 
-    @command
+    @command(Permission.SELL)
     def refund_subscription(
         self, subscription_id: str, occurred_at: datetime | None = None
     ) -> dict:
@@ -124,7 +125,7 @@ class MembershipsService:
             raise TicketProblem("We could not find that subscription.")
         return subscription
 
-    @command
+    @command(Permission.SELL)
     def start_membership(
         self,
         patron_id: str,
@@ -142,7 +143,7 @@ class MembershipsService:
         self.store.commit(membership)
         return str(membership.id)
 
-    @command
+    @command(Permission.SELL)
     def record_donation(
         self,
         patron_id: str,
@@ -157,7 +158,7 @@ class MembershipsService:
         self.store.commit(donation)
         return str(donation.id)
 
-    @command
+    @command(Permission.THANK)
     def acknowledge_donation(
         self, donation_id: str, how: str, occurred_at: datetime | None = None
     ) -> None:
@@ -166,6 +167,7 @@ class MembershipsService:
         donation.acknowledge(how, self.store.stamp(occurred_at))
         self.store.commit(donation)
 
+    @reads(Permission.READ_PATRONS)
     def get_donation(self, donation_id: str) -> dict:
         d = self.donation(donation_id)
         return {
@@ -173,6 +175,7 @@ class MembershipsService:
             "fund": d.fund, "payment": d.payment, "acknowledged": d.acknowledged_how,
         }  # fmt: skip
 
+    @reads(Permission.READ_PATRONS)
     def donation(self, donation_id: str) -> Donation:
         from uuid import UUID
 

@@ -34,6 +34,7 @@ from domain.duplicates import DuplicatePair, pair_id
 from domain.errors import MergeProblem
 from domain.patron import Patron
 from domain.patrons_service import PatronsService
+from domain.roles import Permission
 from domain.store import Store, command
 
 MERGE_ATTEMPTS = 3
@@ -62,13 +63,13 @@ class MergingService:
                     raise
         raise AssertionError("unreachable")
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def merge_patrons(self, duplicate_id: str, survivor_id: str,
                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
         """Merge ``duplicate_id`` into ``survivor_id``; returns both ids."""
         return self._retrying(lambda: self._merge(duplicate_id, survivor_id, occurred_at))
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def unmerge_patron(self, duplicate_id: str, occurred_at: datetime | None = None) -> dict:
         """Undo the merge of ``duplicate_id``; returns both ids."""
         return self._retrying(lambda: self._unmerge(duplicate_id, occurred_at))
@@ -120,7 +121,7 @@ class MergingService:
         except AggregateNotFoundError:
             return None
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def dismiss_duplicate(self, a: str, b: str, occurred_at: datetime | None = None) -> bool:
         """Two records that are not the same person: off the duplicates list for good."""
         a, b = str(self._patron_record(a).id), str(self._patron_record(b).id)
@@ -134,7 +135,7 @@ class MergingService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def reopen_duplicate(self, a: str, b: str, occurred_at: datetime | None = None) -> bool:
         """Put a dismissed pair back on the duplicates list."""
         pair = self._pair(str(a), str(b))

@@ -16,7 +16,8 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.patron import Patron, patron_uuid
-from domain.store import Store, command
+from domain.roles import Permission
+from domain.store import Store, command, reads
 
 
 class PatronsService:
@@ -25,6 +26,7 @@ class PatronsService:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @reads(Permission.READ_PATRONS)
     def patron(self, patron_id: str | UUID, follow: bool = True) -> Patron:
         """The patron; for a record merged into another, the surviving record
         (``follow=False``: the record itself). See domain/merging.py."""
@@ -39,18 +41,21 @@ class PatronsService:
         return patron
 
     # -- contact keys (duplicate detection) -----------------------------------
+    @reads(Permission.READ_PATRONS)
     def key(self, key: str) -> ContactKey | None:
         try:
             return self.store.get(ContactKey.key_id(key))
         except AggregateNotFoundError:
             return None
 
+    @reads(Permission.READ_PATRONS)
     def find_contact_matches(
         self, email: str = "", phone: str = "", exclude: str | None = None
     ) -> list[dict]:
         """Patrons already on file with this email or phone number."""
         return self._matches(contact_keys(email, phone), exclude)
 
+    @reads(Permission.READ_PATRONS)
     def find_name_matches(self, first_name: str, last_name: str, postal_code: str) -> list[dict]:
         """Patrons of this name at this postal code (accents, case and spaces ignored)."""
         key = name_postal_key(first_name, last_name, postal_code)
@@ -72,6 +77,7 @@ class PatronsService:
                     }
         return list(found.values())
 
+    @reads(Permission.EDIT_PATRONS)
     def reindex(self, patron_id: str, old: list[str], new: list[str], stamp: dict) -> list:
         changed = []
         for key in old:
@@ -85,7 +91,7 @@ class PatronsService:
         return changed
 
     # -- patrons ------------------------------------------------------------
-    @command
+    @command(Permission.EDIT_PATRONS)
     def register_patron(
         self,
         first_name: str,
@@ -129,7 +135,7 @@ class PatronsService:
         self.store.commit(patron, *indexes)
         return patron_id
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def update_contact(
         self,
         patron_id: str,
@@ -164,7 +170,7 @@ class PatronsService:
             patron.email, patron.phone, patron.first_name, patron.last_name, patron.address
         )
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def set_tags(
         self, patron_id: str, tags: list[str], occurred_at: datetime | None = None
     ) -> bool:
@@ -174,7 +180,7 @@ class PatronsService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def set_household(self, patron_id: str, text: str, occurred_at: datetime | None = None) -> bool:
         patron = self.patron(patron_id)
         if patron.set_household(text, self.store.stamp(occurred_at)):
@@ -182,12 +188,13 @@ class PatronsService:
             return True
         return False
 
-    @command
+    @command(Permission.EDIT_PATRONS)
     def add_note(self, patron_id: str, text: str, occurred_at: datetime | None = None) -> str:
         patron = self.patron(patron_id)
         note_id = patron.add_note(text, self.store.stamp(occurred_at))
         self.store.commit(patron)
         return note_id
 
+    @reads(Permission.READ_PATRONS)
     def get_patron(self, patron_id: str) -> dict:
         return self.patron(patron_id, follow=False).snapshot_dict()

@@ -65,6 +65,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "StaffMember.PasswordSet": (),
     "StaffMember.PinSet": (),
     "StaffMember.Deactivated": (),
+    "StaffMember.SignInFailed": (),
+    "StaffMember.SignedInAfterFailures": (),
+    "StaffMember.Unlocked": (),
     "StaffRoster.Opened": (),
     "StaffRoster.MemberAdded": (),
     # The door: ticket codes and door names only; the patron is known by the ticket.

@@ -13,10 +13,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.access import Access
-from domain.roles import BOX_OFFICE, MANAGER
+from domain.roles import BOX_OFFICE, MANAGER, Permission
 from domain.rota import CHAT, Rota, RotaProblem, next_on_duty, staffed
 from domain.staff import StaffMember, staff_uuid
-from domain.store import Store, command
+from domain.store import Store, command, reads
 from domain.support import support_figures
 
 
@@ -57,7 +57,7 @@ class RotaService:
             )
         return member
 
-    @command
+    @command(Permission.MANAGE_ROTA)
     def add_duty_slot(self, weekday, starts: str, ends: str, duty: str = "chat",
                       staff: str = "", name: str = "",
                       occurred_at: datetime | None = None) -> str:  # fmt: skip
@@ -65,7 +65,7 @@ class RotaService:
         by plain ``name``. Returns the slot's id."""
         return self.add_duty_slots([weekday], starts, ends, duty, staff, name, occurred_at)[0]
 
-    @command
+    @command(Permission.MANAGE_ROTA)
     def add_duty_slots(self, weekdays: list, starts: str, ends: str, duty: str = "chat",
                        staff: str = "", name: str = "",
                        occurred_at: datetime | None = None) -> list[str]:  # fmt: skip
@@ -84,7 +84,7 @@ class RotaService:
         self.store.commit(rota)
         return added
 
-    @command
+    @command(Permission.MANAGE_ROTA)
     def remove_duty_slot(self, slot_id: str, occurred_at: datetime | None = None) -> None:
         self.access.require_role(MANAGER, what="change the duty rota")
         rota = self._rota()
@@ -93,12 +93,14 @@ class RotaService:
         rota.remove_slot(slot_id, self.store.stamp(occurred_at))
         self.store.commit(rota)
 
+    @reads(Permission.ANYONE)  # who is on duty: no patron's data
     def duty_slots(self) -> list[dict]:
         """Every slot, by weekday and start (from the rota itself, for commands)."""
         rota = self._rota()
         slots = list(rota.slots.values()) if rota else []
         return sorted(slots, key=lambda s: (s["weekday"], s["starts"], s["name"].casefold()))
 
+    @reads(Permission.EDIT_PATRONS)
     def assignee_for_chat(self, started_at: datetime, now: datetime,
                           zone: tzinfo | None = None) -> str:  # fmt: skip
         """Who a follow-up from a chat goes to: '' when the chat came in while someone
@@ -109,6 +111,7 @@ class RotaService:
         found = next_on_duty(slots, self._local(now, zone), CHAT)
         return found["name"] if found else ""
 
+    @reads(Permission.READ_SUPPORT)
     def support_report(self, inquiries: list[dict], slots: list[dict],
                        zone: tzinfo | None = None) -> dict:  # fmt: skip
         """The support figures (``domain/support.py``) from the read model's inquiries and

@@ -8,7 +8,7 @@ hashes (argon2-cffi). A ``StaffRoster`` aggregate lists every account, so
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from argon2 import PasswordHasher
@@ -22,6 +22,12 @@ from domain.roles import DOOR, check_role
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/staff")
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
+#: wrong sign-ins allowed in a row before each next try must wait (issue 19)...
+FREE_ATTEMPTS = 3
+#: ... 2, 4, 8 ... seconds, at most this long ...
+LONGEST_WAIT = timedelta(minutes=5)
+#: ... and after this many in a row the account is locked until a manager unlocks it
+LOCK_AFTER = 10
 
 
 def staff_uuid(name: str) -> UUID:
@@ -75,6 +81,9 @@ class StaffMember(Aggregate):
         self.pin_hash = ""
         self.active = True
         self.created_at = occurred_at
+        self.failed_attempts = 0
+        self.last_failed_at: datetime | None = None
+        self.locked = False
 
     @classmethod
     def create(cls, name: str, role: str, stamp: dict) -> StaffMember:
@@ -118,6 +127,51 @@ class StaffMember(Aggregate):
     def _deactivated(self, occurred_at: datetime, recorded_by: str, workstation: str):
         self.active = False
 
+    # -- wrong sign-ins (issue 19) --------------------------------------------------
+    def wait_before_next_try(self, now: datetime) -> timedelta:
+        """How long until the next sign-in may be tried (zero: now)."""
+        failed = getattr(self, "failed_attempts", 0)
+        if failed < FREE_ATTEMPTS or self.last_failed_at is None:
+            return timedelta(0)
+        wait = min(timedelta(seconds=2 ** (failed - FREE_ATTEMPTS + 1)), LONGEST_WAIT)
+        return max(timedelta(0), self.last_failed_at + wait - now)
+
+    @property
+    def is_locked(self) -> bool:
+        return getattr(self, "locked", False)
+
+    def record_failed_sign_in(self, stamp: dict) -> None:
+        self._sign_in_failed(**stamp)
+
+    @event("SignInFailed")
+    def _sign_in_failed(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.failed_attempts = getattr(self, "failed_attempts", 0) + 1
+        self.last_failed_at = occurred_at
+        if self.failed_attempts >= LOCK_AFTER:
+            self.locked = True
+
+    def record_sign_in(self, stamp: dict) -> None:
+        """A right password after wrong ones: the count starts again."""
+        if getattr(self, "failed_attempts", 0):
+            self._signed_in(**stamp)
+
+    @event("SignedInAfterFailures")
+    def _signed_in(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.failed_attempts = 0
+        self.last_failed_at = None
+
+    def unlock(self, stamp: dict) -> bool:
+        if not self.is_locked and not getattr(self, "failed_attempts", 0):
+            return False
+        self._unlocked(**stamp)
+        return True
+
+    @event("Unlocked")
+    def _unlocked(self, occurred_at: datetime, recorded_by: str, workstation: str):
+        self.failed_attempts = 0
+        self.last_failed_at = None
+        self.locked = False
+
     def accepts(self, password: str | None = None, pin: str | None = None) -> bool:
         """Staff sign in with a password; a door volunteer may also use the door PIN
         (a short PIN never opens a box-office or manager session)."""
@@ -129,6 +183,7 @@ class StaffMember(Aggregate):
 
     def summary(self) -> dict:
         return {"id": str(self.id), "name": self.name, "role": self.role, "active": self.active,
+                "locked": self.is_locked,
                 "has_password": bool(self.password_hash), "has_pin": bool(self.pin_hash),
                 "door_only": self.role == DOOR}  # fmt: skip
 

@@ -46,10 +46,19 @@ R = TypeVar("R")
 PERFORMANCE_SNAPSHOT_INTERVAL = 50
 
 
+class WriteGate(Protocol):
+    """Whether the store may be written at all (``infrastructure.store_check.StoreHealth``:
+    waits for the background page check, raises when it found damage)."""
+
+    def check_writable(self) -> None: ...
+
+
 class SaveGuard(Protocol):
     def check_allowed(self, aggregates: list[Aggregate]) -> None: ...
 
     def require_may_record(self, event_name: str, what: str) -> None: ...
+
+    def require(self, permission: str) -> None: ...
 
 
 @dataclass
@@ -87,6 +96,8 @@ class Store(Application):
         self.context = context or RecordingContext()
         #: checks every save against the signed-in role (set by ``Access``)
         self.guard: SaveGuard | None = None
+        #: refuses every save into a damaged file (set by the infrastructure)
+        self.health: WriteGate | None = None
         self._listeners: list[Listener] = []
         # A batch belongs to the thread that opened it: an import running in the
         # background must not hold back (or swallow) what the box office saves meanwhile.
@@ -146,6 +157,8 @@ class Store(Application):
     def commit(self, *aggregates: Aggregate) -> None:
         """Save these aggregates together: now, or with the open batch."""
         self.check_allowed(list(aggregates))  # early, before a batch holds it back
+        if self.health is not None:
+            self.health.check_writable()
         batch = self._batch
         if batch is None:
             self.save(*aggregates)
@@ -157,8 +170,11 @@ class Store(Application):
             self._flush(batch)
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
-        """Every save passes the role check, whatever called it."""
+        """Every save passes the role check, whatever called it, and none reaches a
+        store found damaged."""
         self.check_allowed([o for o in objs if o is not None])
+        if self.health is not None:
+            self.health.check_writable()
         return super().save(*objs, **kwargs)
 
     def check_allowed(self, aggregates: list[Aggregate]) -> None:
@@ -170,6 +186,19 @@ class Store(Application):
         door volunteer selling is told so, not that the night is sold out)."""
         if self.guard is not None:
             self.guard.require_may_record(event_name, what)
+
+    @contextmanager
+    def permission(self, permission: str | None) -> Iterator[None]:
+        """Check ``permission`` for the outermost service call of this thread; what
+        that call does through other services is covered by its own permission."""
+        depth = getattr(self._local, "permission_depth", 0)
+        if depth == 0 and permission is not None and self.guard is not None:
+            self.guard.require(permission)
+        self._local.permission_depth = depth + 1
+        try:
+            yield
+        finally:
+            self._local.permission_depth = depth
 
     def stamp(self, occurred_at: datetime | None = None) -> dict[str, Any]:
         """Who records, from which workstation, and when it happened."""
@@ -291,13 +320,35 @@ class Store(Application):
                 batch.keep.update((a.id, a) for a in pending if isinstance(a, _KEPT))
 
 
-def command(method: Callable[P, R]) -> Callable[P, R]:
-    """Run a service method as one command of its store (see ``Store.command``)."""
-
+def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -> Callable[P, R]:
     @functools.wraps(method)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         service: Any = args[0]
-        with service.store.command():
-            return method(*args, **kwargs)
+        store: Store = service.store
+        with store.permission(permission):
+            if not as_command:
+                return method(*args, **kwargs)
+            with store.command():
+                return method(*args, **kwargs)
 
+    run.__permission__ = permission  # type: ignore[attr-defined]
     return run
+
+
+def command(method: Any = None, /, permission: str | None = None) -> Any:
+    """Run a service method as one command of its store (see ``Store.command``).
+
+    ``@command(Permission.SELL)`` also declares (and checks, before anything runs)
+    the permission the command needs; every event it saves is checked against the
+    role table as well. A bare ``@command`` relies on the save check alone.
+    """
+    if isinstance(method, str):  # @command(Permission.X)
+        permission, method = method, None
+    if method is None:
+        return lambda fn: _checked(fn, permission, as_command=True)
+    return _checked(method, permission, as_command=True)
+
+
+def reads(permission: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Declare (and check) the permission a read needs: ``@reads(Permission.READ_PATRONS)``."""
+    return lambda fn: _checked(fn, permission, as_command=False)

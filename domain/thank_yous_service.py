@@ -10,6 +10,7 @@ from domain.box_office import Performance
 from domain.errors import HouselightsError, PerformanceNotFound, ThankYouProblem
 from domain.memberships_service import MembershipsService
 from domain.patrons_service import PatronsService
+from domain.roles import Permission
 from domain.store import Store, command
 from domain.thank_yous import DONATION, check_thanks
 
@@ -23,7 +24,7 @@ class ThankYousService:
         self.patrons = patrons
         self.memberships = memberships
 
-    @command
+    @command(Permission.THANK)
     def thank_patron(
         self,
         patron_id: str,
@@ -66,7 +67,7 @@ class ThankYousService:
             raise PerformanceNotFound(str(performance_id))
         return uuid
 
-    @command
+    @command(Permission.THANK)
     def thank_many(
         self,
         items: Iterable[dict],

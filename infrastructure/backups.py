@@ -13,6 +13,15 @@
 * ``restore`` checks the backup first (every page, and that it is a Houselights
   store), then moves the current store aside (never deletes it) and puts the
   backup in its place. It refuses while Houselights has the store open.
+* A backup counts only once the copy itself passes SQLite's integrity_check
+  (issue 19): the store is page-checked before it is copied, the copy is checked
+  after, and a copy that fails is deleted and the backup reported as failed.
+  Each checked backup is noted in ``verified.json`` in its folder.
+* Rotation never removes the newest verified-good backups: the last three good
+  ones, the newest good one of each of the last seven days and of each of the
+  last five weeks stay, whatever ``keep`` says.
+* For an encrypted store the read models are never copied into a backup (they
+  hold names and contact details in plain text); they are rebuilt on restore.
 * A PostgreSQL store is backed up with PostgreSQL's own tools (see README);
   ``backup`` says so instead of copying something else.
 """
@@ -49,6 +58,12 @@ STAMP = "%Y-%m-%d-%H%M%S"
 NAME = re.compile(r"^houselights-(\d{4}-\d{2}-\d{2}-\d{6})(?:-(\d+))?\.sqlite$")
 DEFAULT_KEEP = 10
 BACKUP_FOLDER = "backups"
+VERIFIED_FILE = "verified.json"
+#: rotation keeps at least this many of the newest verified-good backups...
+KEEP_GOOD = 3
+#: ... and the newest good one of each of the last days and weeks
+KEEP_DAYS = 7
+KEEP_WEEKS = 5
 
 #: ``progress(done, total)`` in pages; ``cancelled()`` is asked between steps
 Progress = Callable[[int, int], None]
@@ -199,6 +214,20 @@ def backup(
         raise BackupError(f"{target} already exists; choose a new name or a folder.")
     if target.resolve() == source.resolve():
         raise BackupError("A backup cannot be written over the store it copies.")
+    if include_readmodels and config.encrypted:
+        raise BackupError(
+            "This store is encrypted; its read models hold names and contact details in "
+            "plain text, so they are not copied into backups. Back up without "
+            "--with-read-models: they are rebuilt from the events after a restore."
+        )
+    # A damaged store is never copied: its backup would be damaged too, and rotation
+    # would then remove the good ones.
+    damage = check_events_file(source, full="pages")
+    if damage is not None:
+        raise BackupError(
+            f"{damage.message} A backup of it would be damaged too; nothing was written. "
+            "Run houselights check, and restore the latest good backup."
+        )
     with_readmodels = include_readmodels and config.readmodels_path.exists()
     events_share = 0.8 if with_readmodels else 1.0
 
@@ -229,8 +258,60 @@ def backup(
         raise BackupError(
             f"The event store could not be read for the backup ({error}). Nothing was changed."
         ) from None
+    # The copy counts only once it reads back whole, every page and index.
+    copy_damage, _count = verify_events_file(target)
+    if copy_damage is not None:
+        for path in (target, extra):
+            if path is not None:
+                path.unlink(missing_ok=True)
+        note_verified(folder, target.name, False)
+        raise BackupError(
+            f"The backup copy did not check out ({copy_damage.detail}), so it was deleted "
+            "and does not count. The store itself may be damaged: run houselights check."
+        )
+    note_verified(folder, target.name, True)
     size = target.stat().st_size + (extra.stat().st_size if extra else 0)
     return BackupInfo(target, moment.replace(microsecond=0), size, extra)
+
+
+# -- which backups were checked ------------------------------------------------------------
+def _verified_path(folder: Path) -> Path:
+    return Path(folder) / VERIFIED_FILE
+
+
+def verified(folder: str | Path) -> dict[str, bool]:
+    """Backup file name -> whether its copy passed integrity_check (as noted)."""
+    import json
+
+    try:
+        data = json.loads(_verified_path(Path(folder)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): bool(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def note_verified(folder: str | Path, name: str, good: bool) -> None:
+    """Note the result of a backup's check (kept for files still there)."""
+    import json
+
+    folder = Path(folder)
+    notes = verified(folder)
+    notes[name] = good
+    notes = {k: v for k, v in notes.items() if (folder / k).exists() or k == name}
+    partial = _verified_path(folder).with_suffix(".partial")
+    with contextlib.suppress(OSError):
+        partial.write_text(json.dumps(notes, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(partial, _verified_path(folder))
+
+
+def is_good(info: BackupInfo, check_unknown: bool = True) -> bool:
+    """Whether a backup is verified good; one never checked is checked now (and noted)."""
+    noted = verified(info.path.parent).get(info.path.name)
+    if noted is not None or not check_unknown:
+        return bool(noted)
+    good = verify_events_file(info.path)[0] is None
+    note_verified(info.path.parent, info.path.name, good)
+    return good
 
 
 # -- the rotating set ---------------------------------------------------------------
@@ -258,10 +339,39 @@ def latest_backup(folder: str | Path) -> BackupInfo | None:
     return backups[0] if backups else None
 
 
-def rotate(folder: str | Path, keep: int) -> list[Path]:
-    """Delete the oldest backups beyond the newest ``keep``; only Houselights' own files."""
+def protected(backups: list[BackupInfo], good: dict[str, bool],
+              now: datetime | None = None) -> set[Path]:  # fmt: skip
+    """The backups rotation never removes: the newest ``KEEP_GOOD`` verified-good ones,
+    and the newest good one of each of the last ``KEEP_DAYS`` days and ``KEEP_WEEKS`` weeks."""
+    now = now or datetime.now()
+    kept: set[Path] = set()
+    days: set = set()
+    weeks: set = set()
+    for info in backups:  # newest first
+        if not good.get(info.path.name):
+            continue
+        if len([p for p in kept if good.get(p.name)]) < KEEP_GOOD:
+            kept.add(info.path)
+        day = info.created.date()
+        if (now.date() - day).days < KEEP_DAYS and day not in days:
+            days.add(day)
+            kept.add(info.path)
+        week = day.isocalendar()[:2]
+        if (now.date() - day).days < KEEP_WEEKS * 7 and week not in weeks:
+            weeks.add(week)
+            kept.add(info.path)
+    return kept
+
+
+def rotate(folder: str | Path, keep: int, now: datetime | None = None) -> list[Path]:
+    """Delete the oldest backups beyond the newest ``keep``, except the protected good
+    ones (``protected``); only Houselights' own files."""
+    found = list_backups(folder)
+    keep_these = protected(found, verified(folder), now)
     removed = []
-    for info in list_backups(folder)[max(1, keep) :]:
+    for info in found[max(1, keep) :]:
+        if info.path in keep_these:
+            continue
         for path in (info.path, info.readmodels):
             if path is not None:
                 path.unlink(missing_ok=True)
@@ -433,7 +543,9 @@ def set_damaged_readmodels_aside(config: StoreConfig, now: datetime | None = Non
 
 
 class DamagedStore(BackupError):
-    """The event store file is damaged; the message offers the latest backup."""
+    """The event store file is damaged; the message offers the latest good backup."""
+
+    exit_status = 3
 
     def __init__(
         self,
@@ -460,23 +572,95 @@ class DamagedStore(BackupError):
 
 
 def latest_in(folders: list[Path]) -> BackupInfo | None:
-    """The newest backup found in any of ``folders``."""
+    """The newest backup that checks out, in any of ``folders`` (a damaged one is never
+    offered: one not checked before is checked now, newest first)."""
     found = [info for folder in folders for info in list_backups(folder)]
-    return max(found, key=lambda info: info.created, default=None)
+    for info in sorted(found, key=lambda info: info.created, reverse=True):
+        if is_good(info):
+            return info
+    return None
 
 
-def check_before_opening(config: StoreConfig, folders: list[Path], full: bool = False) -> list[str]:
+class MissingStore(DamagedStore):
+    """The event store file is gone, but the data folder shows there was one."""
+
+    def __init__(self, damage: Damage, evidence: list[str], latest: BackupInfo | None,
+                 folders: list[Path], config: StoreConfig | None = None):  # fmt: skip
+        super().__init__(damage, latest, folders, config)
+        self.evidence = evidence
+        text = (
+            f"The event store {damage.path} is not there, but this data folder shows there "
+            f"was one ({'; '.join(evidence)}). Houselights has not made a new, empty store "
+            "and has changed nothing. If you moved the data folder, start Houselights with "
+            "--data pointing at it."
+        )
+        if latest is not None:
+            text += (
+                f" The latest backup is from {latest.created:%d %b %Y %H:%M}; to put it in "
+                f"place: {restore_command(latest.path, config)}"
+            )
+        else:
+            text += " There is no backup in " + " or ".join(str(f) for f in folders) + "."
+        self.args = (text,)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def signs_of_a_store(config: StoreConfig, folders: list[Path]) -> list[str]:
+    """What shows that this data folder had an event store (the store itself missing):
+    read models built from events, backups, copies set aside by a restore. (Encryption
+    settings alone are not a sign: ``--encrypt`` writes them before the store exists.)"""
+    signs = []
+    if config.readmodels_path.exists() and config.readmodels_path.stat().st_size > 0:
+        positions = _read_model_position(config.readmodels_path)
+        if positions:
+            signs.append(f"the read models were built from {positions:,} events")
+    count = sum(len(list_backups(folder)) for folder in folders)
+    if count:
+        signs.append(f"{count} backup(s) of it")
+    aside = [p for p in config.data_dir.glob("events.*.sqlite") if p.is_file()]
+    if aside:
+        signs.append(f"earlier copies set aside, e.g. {aside[0].name}")
+    return signs
+
+
+def _read_model_position(path: Path) -> int:
+    try:
+        with closing(open_read_only(path)) as conn:
+            row = conn.execute("SELECT max(position) FROM projection_positions").fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(row[0] or 0) if row else 0
+
+
+def check_before_opening(config: StoreConfig, folders: list[Path],
+                         full: bool | str = False) -> list[str]:  # fmt: skip
     """Look at the store files before Houselights opens them (read-only).
 
-    Raises ``DamagedStore`` for a damaged event store. A damaged read-model file
+    Raises ``DamagedStore`` for a damaged event store, ``MissingStore`` for one that is
+    gone when the folder shows it existed, ``StoreUnusable`` for a read-only folder or
+    an encrypted store without its settings or key. ``full``: see ``store_check``.
+    A damaged read-model file
     is moved aside (it is rebuilt from the events); the returned notices say so.
     """
-    if config.kind != "sqlite":
+    from infrastructure.store_check import check_encryption, check_writable
+
+    sqlite = config.kind == "sqlite"
+    check_writable(config.data_dir, config.events_path if sqlite else None,
+                   config.readmodels_path)  # fmt: skip
+    key = config.cipher_env().get("CIPHER_KEY")
+    if not sqlite:
         damage = None
     else:
         damage = check_events_file(config.events_path, full=full)
         if damage is not None and damage.kind == "missing":
+            signs = signs_of_a_store(config, folders)
+            if signs:
+                raise MissingStore(damage, signs, latest_in(folders), folders, config)
             damage = None  # a first start: the store is created
+        if damage is None:
+            check_encryption(config.data_dir, config.events_path, key)
     if damage is not None:
         raise DamagedStore(damage, latest_in(folders), folders, config)
     notices = []
@@ -488,6 +672,25 @@ def check_before_opening(config: StoreConfig, folders: list[Path], full: bool = 
             "so it was set aside and is being rebuilt; nothing recorded is lost."
         )
     return notices
+
+
+def start_page_check(services, folders: list[Path], on_done=None):
+    """Start the background page check of an open SQLite store (issue 19) and make
+    every save wait for it: a damaged store refuses every write with the restore
+    offer (``DamagedStore``). Returns the ``StoreHealth`` (None for PostgreSQL)."""
+    from infrastructure.store_check import StoreHealth
+
+    config = services.config
+    if config.kind != "sqlite" or not config.events_path.exists():
+        return None
+
+    def damaged(damage: Damage) -> DamagedStore:
+        return DamagedStore(damage, latest_in(folders), folders, config)
+
+    health = StoreHealth(config.events_path, damaged, on_done)
+    services.app.store.health = health
+    services.health = health
+    return health
 
 
 def backup_work(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.application import Houselights
 from domain.recording import RecordingContext
@@ -35,6 +36,8 @@ class Services:
     app: Houselights
     runner: ReadModelRunner
     _door: OfflineDoor | None = field(default=None, repr=False)
+    #: the background page check of the store (``backups.start_page_check``), if started
+    health: Any = None
 
     def door(self) -> OfflineDoor:
         """The door's front (``infrastructure.offline_door``): the view and ``check-in``

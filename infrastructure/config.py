@@ -24,6 +24,18 @@ EVENTS_FILE = "events.sqlite"
 class StoreConfigError(ValueError):
     """A store setting that cannot be used; the message says how to fix it."""
 
+    exit_status = 2
+
+
+class DataFolderUnusable(StoreConfigError):
+    exit_status = 4
+
+
+class EncryptionKeyMissing(StoreConfigError):
+    """An encrypted store whose settings or key are not on this computer."""
+
+    exit_status = 4
+
 
 @dataclass(frozen=True)
 class StoreConfig:
@@ -80,7 +92,7 @@ class StoreConfig:
         try:
             return cipher_env(self.data_dir)
         except EncryptionError as error:
-            raise StoreConfigError(str(error)) from None
+            raise EncryptionKeyMissing(str(error)) from None
 
     def store_is_empty(self) -> bool:
         """Whether the event store holds no events yet (or does not exist)."""
@@ -160,7 +172,16 @@ def resolve(
     if url:
         postgres_env(url)  # validate early, with a readable message
     path = Path(data).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DataFolderUnusable(
+            f"Houselights cannot create its data folder {path} "
+            f"({error.strerror or error}). Choose a folder you can write with --data."
+        ) from None
+    from infrastructure.files import make_private
+
+    make_private(path)
     config = StoreConfig(data_dir=path, store_url=url)
     if encrypt or os.environ.get("HOUSELIGHTS_ENCRYPT", "") in ("1", "yes", "true"):
         from infrastructure.encryption import EncryptionError, choose_encryption

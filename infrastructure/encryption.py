@@ -10,8 +10,10 @@ On a computer without a usable keyring (a server, CI) it falls back, with a
 logged warning, to ``encryption.key`` in the data folder, readable by the owner
 only (0600) -- which protects far less, since the key then sits beside the data.
 
-The read models are a local cache of the events and are not encrypted; protect the
-data folder with the operating system's disk encryption as well.
+The read models are a local cache of the events and are not encrypted: they are
+created readable by their owner only (``infrastructure/files.py``) and never copied
+into a backup of an encrypted store; protect the data folder with the operating
+system's disk encryption as well (docs/guide/encryption.md).
 """
 
 from __future__ import annotations
@@ -42,7 +44,16 @@ def read_settings(data_dir: Path) -> dict | None:
     path = settings_path(data_dir)
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise EncryptionError(
+            f"The encryption settings {path} cannot be read ({error}). Copy encryption.json "
+            "from a backup of the data folder, or from another workstation."
+        ) from None
+    if not isinstance(settings, dict):
+        raise EncryptionError(f"The encryption settings {path} are not Houselights' own.")
+    return settings
 
 
 def write_settings(data_dir: Path, settings: dict) -> None:

@@ -40,15 +40,24 @@ def configured_handler() -> RotatingFileHandler | None:
 
 def configure_logging(
     data_dir: Path, max_bytes: int = MAX_BYTES, backup_count: int = BACKUP_COUNT
-) -> RotatingFileHandler:
-    """Log to ``houselights.log`` in ``data_dir``, rotating; once per process."""
+) -> RotatingFileHandler | None:
+    """Log to ``houselights.log`` in ``data_dir``, rotating; once per process.
+
+    A log that cannot be written (a read-only data folder) is no reason to stop:
+    the records then go to standard error only, and None is returned; whoever opens
+    the store says plainly what is wrong with the folder."""
     handler = configured_handler()
     if handler is not None:
         return handler
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    handler = _HouselightsFileHandler(
-        log_path(data_dir), maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
-    )
+    try:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        handler = _HouselightsFileHandler(
+            log_path(data_dir), maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+        )
+    except OSError as error:
+        install_excepthooks()
+        log.warning("No log file in %s (%s)", data_dir, error.strerror or error)
+        return None
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.setLevel(logging.INFO)
     root = logging.getLogger()

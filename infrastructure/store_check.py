@@ -5,19 +5,37 @@ read-only (SQLite's ``mode=ro``: nothing is ever written to the file being
 checked) and return ``None`` when it is fine, or a ``Damage`` whose
 ``message`` says in plain words what is wrong.
 
-Two depths: the quick check (start-up: the file's header, its table list, the
-last event; it reads the whole file only when the file is small) and the full
-check (``PRAGMA integrity_check``: every page; before a backup is restored and
-after the database reported an error).
+Three depths (issue 19): the first look (the file's header, its table list, the
+last event: instant at any size), the page check (``PRAGMA quick_check``: every
+page of every table read once, run in the background after the window opens, by
+the command line before a command that opens the store, and before every backup;
+measured in docs/guide/backups.md) and the full check (``PRAGMA integrity_check``:
+also every index against its table; run on every new backup copy before it
+counts, before a backup is restored, and after the database reported an error).
+
+``StoreHealth`` is the page check of an open store, run on a thread of its own:
+every save waits for it and is refused, with the restore offer, when it found
+damage, so the damaged file is never written to.
+
+``check_writable`` and ``check_encryption`` say what else is wrong before anything
+opens the store: a read-only data folder, an encrypted store without its settings
+or key. Each has its own plain message and exit status; nothing is created or
+emptied.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from domain.errors import HouselightsError
+from infrastructure.files import file_writable, folder_writable
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: the tables eventsourcing's SQLite recorder keeps events in
@@ -67,9 +85,9 @@ def _header(path: Path) -> bytes:
         return file.read(len(SQLITE_HEADER))
 
 
-def _integrity(conn: sqlite3.Connection) -> str | None:
+def _integrity(conn: sqlite3.Connection, pragma: str = "integrity_check") -> str | None:
     """None when every page checks out, else SQLite's first complaint."""
-    rows = conn.execute("PRAGMA integrity_check(5)").fetchall()
+    rows = conn.execute(f"PRAGMA {pragma}(5)").fetchall()
     problems = [row[0] for row in rows if row[0] != "ok"]
     return "; ".join(problems)[:300] if problems else None
 
@@ -79,8 +97,11 @@ def _tables(conn: sqlite3.Connection) -> dict[str, set[str]]:
     return {name: {r[1] for r in conn.execute(f"PRAGMA table_info([{name}])")} for name in names}
 
 
-def _check(path: Path, full: bool, events: bool) -> tuple[Damage | None, int]:
-    """(damage or None, number of events) for a store (``events``) or read-model file."""
+def _check(path: Path, full: bool | str, events: bool) -> tuple[Damage | None, int]:
+    """(damage or None, number of events) for a store (``events``) or read-model file.
+
+    ``full``: False for the first look (a small file gets the page check too),
+    "pages" for the page check (quick_check), True for the full integrity_check."""
     path = Path(path)
     if not path.exists():
         return Damage(path, "missing", "no such file"), 0
@@ -91,7 +112,9 @@ def _check(path: Path, full: bool, events: bool) -> tuple[Damage | None, int]:
             return Damage(path, "not_sqlite", "no SQLite header"), 0
     except OSError as error:
         return Damage(path, "unreadable", error.strerror or str(error)), 0
-    full = full or path.stat().st_size <= QUICK_FULL_CHECK_BYTES
+    if not full and path.stat().st_size <= QUICK_FULL_CHECK_BYTES:
+        full = True
+    pragma = "integrity_check" if full is True else "quick_check"
     try:
         with closing(open_read_only(path)) as conn:
             tables = _tables(conn)
@@ -107,7 +130,7 @@ def _check(path: Path, full: bool, events: bool) -> tuple[Damage | None, int]:
                     conn.execute(
                         f"SELECT length(state), topic FROM {EVENT_TABLE} WHERE rowid = ?", (count,)
                     ).fetchone()
-            if full and (problem := _integrity(conn)):
+            if full and (problem := _integrity(conn, pragma)):
                 return Damage(path, "malformed", problem), count
             return None, count
     except sqlite3.DatabaseError as error:
@@ -118,8 +141,9 @@ def _check(path: Path, full: bool, events: bool) -> tuple[Damage | None, int]:
         return Damage(path, kind, text), 0
 
 
-def check_events_file(path: str | Path, full: bool = False) -> Damage | None:
-    """None when ``path`` is a readable Houselights event store (read-only check)."""
+def check_events_file(path: str | Path, full: bool | str = False) -> Damage | None:
+    """None when ``path`` is a readable Houselights event store (read-only check);
+    ``full="pages"`` reads every page (quick_check), ``full=True`` every index too."""
     return _check(Path(path), full, events=True)[0]
 
 
@@ -138,7 +162,7 @@ def verify_events_file(path: str | Path) -> tuple[Damage | None, int]:
     return _check(Path(path), True, events=True)
 
 
-def check_readmodels_file(path: str | Path, full: bool = False) -> Damage | None:
+def check_readmodels_file(path: str | Path, full: bool | str = False) -> Damage | None:
     """None when ``path`` is a readable SQLite file (or not there yet: it is rebuilt)."""
     path = Path(path)
     if not path.exists():
@@ -160,3 +184,149 @@ def is_damage_error(error: BaseException | None) -> bool:
         error = error.__cause__ or error.__context__
         seen += 1
     return False
+
+
+# -- what else stops a store from being used (issue 19) ----------------------------------
+class StoreUnusable(HouselightsError):
+    """Why the store cannot be used, in plain words; ``exit_status`` for the command line."""
+
+    exit_status = 4
+
+
+class DataFolderReadOnly(StoreUnusable):
+    def __init__(self, folder: Path, reason: str, what: str = "its data folder"):
+        super().__init__(
+            f"Houselights cannot write in {what} {folder} ({reason}). The data is not "
+            "damaged: the folder is read-only, on a disk that is write-protected, or belongs "
+            "to another user. Fix its permissions, or copy the folder somewhere you can write "
+            "and start Houselights with --data pointing at the copy. Nothing was changed."
+        )
+        self.folder = folder
+
+
+class EncryptionSettingsMissing(StoreUnusable):
+    def __init__(self, folder: Path):
+        super().__init__(
+            f"The event store in {folder} is encrypted, but the folder has no "
+            "encryption.json (the store was probably copied or restored without it). "
+            "Copy encryption.json from the old data folder into this one, or give this "
+            "folder the key: on a computer that opens the store run “houselights "
+            "encryption export-key”, then here “houselights --data "
+            f"{folder} encryption import-key”. Nothing was changed."
+        )
+
+
+class WrongKey(StoreUnusable):
+    def __init__(self, folder: Path):
+        super().__init__(
+            f"The event store in {folder} is encrypted with a different key from the one "
+            "this computer has for it. Import the right key (“houselights encryption "
+            "import-key”, from a computer that opens the store). Nothing was changed."
+        )
+
+
+class ServerUnreachable(StoreUnusable):
+    exit_status = 5
+
+    def __init__(self, where: str, reason: str):
+        super().__init__(
+            f"Houselights cannot reach the shared store at {where} ({reason}). Check that "
+            "the office server is on and this computer is on the office network, then try "
+            "again. Nothing was changed."
+        )
+
+
+def first_state(path: Path) -> bytes | None:
+    """The stored payload of the first event (None for an empty or unreadable store)."""
+    try:
+        with closing(open_read_only(path)) as conn:
+            row = conn.execute(f"SELECT state FROM {EVENT_TABLE} ORDER BY rowid LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return bytes(row[0]) if row and row[0] is not None else None
+
+
+def looks_encrypted(state: bytes) -> bool:
+    """Plain events are stored as JSON (``{...}``); AES-GCM output is random bytes."""
+    return state.lstrip()[:1] != b"{"
+
+
+def check_writable(data_dir: Path, *files: Path | None) -> None:
+    """Raise ``DataFolderReadOnly`` when the data folder, or one of ``files`` that
+    exists, cannot be written (checked first: a store in a read-only folder cannot even
+    be read by SQLite in WAL mode, which is not damage)."""
+    reason = folder_writable(data_dir)
+    if reason is not None:
+        raise DataFolderReadOnly(data_dir, reason)
+    for path in files:
+        if path is not None and path.exists() and (reason := file_writable(path)):
+            raise DataFolderReadOnly(path, reason, what="the file")
+
+
+def check_encryption(data_dir: Path, events_path: Path | None, cipher_key: str | None) -> None:
+    """Raise ``EncryptionSettingsMissing`` or ``WrongKey`` when the store's first event
+    cannot be read with what this folder says (read-only: changes nothing)."""
+    if events_path is None or not events_path.exists():
+        return
+    state = first_state(events_path)
+    if state is None:
+        return
+    if cipher_key is None:
+        if looks_encrypted(state):
+            raise EncryptionSettingsMissing(data_dir)
+        return
+    from eventsourcing.cipher import AESCipher
+    from eventsourcing.utils import Environment
+
+    try:
+        AESCipher(Environment(env={"CIPHER_KEY": cipher_key})).decrypt(state)
+    except Exception:  # noqa: BLE001 - pycryptodome's "MAC check failed" and the like
+        raise WrongKey(data_dir) from None
+
+
+class StoreHealth:
+    """The page check of an open store, on a thread of its own (issue 19).
+
+    ``check_writable()`` is called before every save (``Store.health``): it waits
+    for the check to finish and raises ``damaged(damage)`` when it found damage, so
+    nothing is ever written into a damaged file. ``on_done(damage_or_None)`` is
+    called on the checking thread when the check ends (the window shows the
+    damaged-store dialog). ``seconds`` is how long the check took.
+    """
+
+    def __init__(self, path: Path, damaged: Callable[[Damage], Exception],
+                 on_done: Callable[[Damage | None], None] | None = None,
+                 start: bool = True) -> None:  # fmt: skip
+        self.path = Path(path)
+        self.damaged = damaged
+        self.on_done = on_done
+        self.damage: Damage | None = None
+        self.seconds = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="store-check", daemon=True)
+        if start:
+            self._thread.start()
+
+    def _run(self) -> None:
+        began = time.monotonic()
+        try:
+            self.damage = check_events_file(self.path, full="pages")
+        except Exception as error:  # noqa: BLE001 - any failure to read is damage here
+            self.damage = Damage(self.path, "unreadable", str(error))
+        self.seconds = time.monotonic() - began
+        self._done.set()
+        if self.on_done is not None:
+            self.on_done(self.damage)
+
+    def wait(self, timeout: float | None = None) -> Damage | None:
+        self._done.wait(timeout)
+        return self.damage
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def check_writable(self) -> None:
+        self._done.wait()
+        if self.damage is not None:
+            raise self.damaged(self.damage)

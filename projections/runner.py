@@ -422,10 +422,25 @@ class ReadModelRunner:
         return self._lock
 
     def rebuild(self, progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> int:
-        """Drop every read model and rebuild it from the first event."""
+        """Drop every read model and rebuild it from the first event.
+
+        The first and the last event are read (and decrypted) before anything is
+        dropped: a store that cannot be read (another key, missing settings) leaves the
+        read models as they were."""
         with self._lock:
+            self.check_events_readable()
             self._rebuild_locked(self.db())
             return self.catch_up(progress=progress, cancelled=cancelled)
+
+    def check_events_readable(self) -> None:
+        """Raise what reading the store's first and last events raises (nothing
+        changes); a store without events passes."""
+        head = self.head()
+        if not head:
+            return
+        for position in dict.fromkeys((1, head)):
+            for notification in self.recorder.select_notifications(start=position, limit=1):
+                self.mapper.to_domain_event(notification)
 
     def compact_after_erasure(self, progress: ProgressFn | None = None) -> int:
         """Forget erased personal data: rebuild every read model, then compact the file.

@@ -22,5 +22,7 @@ class StaffModel(RowTableModel):
             ways += [self.tr("door PIN")] if row["has_pin"] else []
             return self.tr(" or ").join(ways)
         if column == self.STATE:
-            return self.tr("Active") if row["active"] else self.tr("Deactivated")
+            if not row["active"]:
+                return self.tr("Deactivated")
+            return self.tr("Locked") if row.get("locked") else self.tr("Active")
         return ""

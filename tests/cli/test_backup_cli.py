@@ -67,7 +67,7 @@ def test_backup_then_restore_round_trip(capsys, data, tmp_path):
 
 def test_restore_asks_first_and_a_no_changes_nothing(capsys, data, tmp_path, monkeypatch):
     run(capsys, "--data", str(data), "backup", str(tmp_path / "usb"))
-    backup = next((tmp_path / "usb").iterdir())
+    backup = next((tmp_path / "usb").glob("houselights-*.sqlite"))
     store = sha(data / "events.sqlite")
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a script: nobody to ask

@@ -72,7 +72,7 @@ def test_check_in_with_the_store_gone_answers_from_the_door_and_sync_sends_it(
 
     status, failed = run(capsys, *door, "sync", "--json")  # still gone: nothing lost
     assert status == 1 and failed["left"] == 3 and failed["sent"] == 0
-    assert main([*door, "status"]) == 4  # a server problem, named as such
+    assert main([*door, "status"]) == 5  # a server problem: its own exit status (issue 19)
     said = capsys.readouterr().err
     assert "Cannot reach the server at" in said and "could not be read" not in said
     assert "check-in" in said and "sync" in said

@@ -103,7 +103,9 @@ def test_erase_cleans_the_backups_and_names_those_it_cannot_reach(capsys, monkey
     monkeypatch.setattr("desktop.cli_backups.configured_folder", lambda: str(tmp_path / "gone"))
     code, out, _ = run(capsys, "--data", str(data), "erase", other, "--yes", "--json")
     result = json.loads(out)
-    assert code == 0 and result["backups"]["cleaned"] == [str(next((data / "backups").iterdir()))]
+    # a copy left with the patron's data is something left undone (issue 19)
+    made = next((data / "backups").glob("houselights-*.sqlite"))
+    assert code == 1 and result["backups"]["cleaned"] == [str(made)]
     assert result["backups"]["not_cleaned"][0]["path"] == str(tmp_path / "gone")
     code, out, _ = run(capsys, "--data", str(data), "erase", other, "--yes")
     assert f"NOT cleaned: {tmp_path / 'gone'}: the backup folder is not there" in out

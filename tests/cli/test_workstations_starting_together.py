@@ -129,7 +129,7 @@ def test_an_unreachable_server_is_named_not_a_damaged_file(tmp_path, capsys):
         status = main(["--data", str(tmp_path), "--store", url, "check-in", "EB-00000",
                        "--performance", str(uuid.uuid4())])  # fmt: skip
     err = capsys.readouterr().err
-    assert status == 4
+    assert status == 5  # a server problem: its own exit status (issue 19)
     assert f"Cannot reach the server at 127.0.0.1:{port}" in err
     assert "backup" not in err and "file" not in err
 
@@ -141,7 +141,7 @@ def test_a_refused_user_is_named_as_a_refusal(postgres_url, tmp_path, capsys):
     status = main(["--data", str(tmp_path), "--store", url, "check-in", "EB-00000",
                    "--performance", str(uuid.uuid4())])  # fmt: skip
     err = capsys.readouterr().err
-    assert status == 4
+    assert status == 5  # a server problem: its own exit status (issue 19)
     assert "refused the connection" in err and "no_such_database_here" in err
     assert "backup" not in err
 

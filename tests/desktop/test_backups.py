@@ -96,7 +96,9 @@ def test_a_backup_taken_while_another_process_records_is_whole_and_restores(stoc
     assert seen[-1] == (1000, 1000)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     # a single self-contained file, nothing beside it
-    assert sorted(p.name for p in info.path.parent.iterdir()) == [info.path.name]
+    assert sorted(p.name for p in info.path.parent.iterdir()) == sorted(
+        [info.path.name, backups.VERIFIED_FILE]
+    )
 
     # The backup opens as a store: its events decode and project like the original's.
     other = resolve(tmp_path / "elsewhere", store="sqlite")

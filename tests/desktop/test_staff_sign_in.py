@@ -175,3 +175,45 @@ def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, st
     assert PATRONS in visible_areas(window) and window.import_chats_action.isEnabled()
     window.show_area(PATRONS)
     assert window.current_area() == PATRONS
+
+
+def test_wrong_pins_lock_the_account_and_a_manager_unlocks_it_in_the_window(
+    open_window, staffed, qtbot, column
+):
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.models.staff_table import StaffModel
+    from domain.staff import LOCK_AFTER
+
+    moment = [datetime(2026, 12, 1, 19, 0, tzinfo=UTC)]
+    staffed.app.context.clock = lambda: moment[0]
+    window = open_window(staffed)
+    dialog = sign_in(qtbot, window, "Dee", "0000")
+    assert "do not match" in dialog.error.text()
+    for _ in range(2):
+        qtbot.keyClicks(dialog.secret_field, "0000")
+        qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.secret_field, "2468")  # right, but too soon after three wrong
+    qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "wait 2 second" in dialog.error.text()
+    for _ in range(LOCK_AFTER - 3):
+        moment[0] += timedelta(minutes=5)
+        qtbot.keyClicks(dialog.secret_field, "0000")
+        qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    moment[0] += timedelta(hours=1)
+    qtbot.keyClicks(dialog.secret_field, "2468")
+    qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    assert dialog.isVisible() and "locked" in dialog.error.text()
+    dialog.reject()
+
+    sign_in(qtbot, window, "Maria", "manager-pass")
+    staff = window.manage_staff()
+    states = dict(zip(column(staff.table, StaffModel.NAME),
+                      column(staff.table, StaffModel.STATE), strict=True))  # fmt: skip
+    assert states["Dee"] == "Locked"
+    staff.table.selectRow(column(staff.table, StaffModel.NAME).index("Dee"))
+    qtbot.mouseClick(staff.unlock_button, Qt.MouseButton.LeftButton)
+    assert "Locked" not in column(staff.table, StaffModel.STATE)
+    staff.accept()
+    sign_in(qtbot, window, "Dee", "2468")
+    assert "Dee (Door volunteer)" in window.windowTitle()

@@ -163,7 +163,7 @@ def test_a_second_workstation_joins_with_the_exported_key(
     key = capsys.readouterr().out.strip()
     # A workstation without the key gets a plain message, not a crash.
     test_keyring.passwords.clear()
-    assert main(["--data", str(config.data_dir), "status"]) == 2
+    assert main(["--data", str(config.data_dir), "status"]) == 4  # its own status (issue 19)
     assert "key is not on this computer" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("not a key\n"))
     assert main(["--data", str(config.data_dir), "encryption", "import-key"]) == 1

@@ -66,6 +66,11 @@ class StaffDialog(QDialog):
         self.role_button.clicked.connect(self.change_role)
         self.deactivate_button = QPushButton(self.tr("Deactivate selected"), self)
         self.deactivate_button.clicked.connect(self.deactivate)
+        self.unlock_button = QPushButton(self.tr("Unlock selected"), self)
+        self.unlock_button.setObjectName("unlockButton")
+        self.unlock_button.setToolTip(self.tr(
+            "An account is locked after 10 wrong passwords or PINs in a row"))  # fmt: skip
+        self.unlock_button.clicked.connect(self.unlock)
         self.error = error_label(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
@@ -83,6 +88,7 @@ class StaffDialog(QDialog):
         actions = QHBoxLayout()
         actions.addWidget(self.role_button)
         actions.addWidget(self.deactivate_button)
+        actions.addWidget(self.unlock_button)
         actions.addStretch(1)
         actions.addWidget(self.add_button)
         close = QPushButton(self.tr("Close"), self)
@@ -152,3 +158,8 @@ class StaffDialog(QDialog):
         row = self._selected()
         if row is not None:
             self._run(lambda: self.app.deactivate_staff(row["id"]))
+
+    def unlock(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._run(lambda: self.app.unlock_staff(row["id"]))

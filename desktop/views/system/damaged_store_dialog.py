@@ -36,13 +36,25 @@ class DamagedStoreDialog(QDialog):
         self.setWindowTitle(self.tr("Houselights cannot open its data"))
         self.resize(720, 460)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("The data file is damaged"), self))
-        what = QLabel(self.tr(
-            "{what}\n\nHouselights has not changed the file and will not write to it. "
-            "You can put a backup in its place: the damaged file is kept beside it, "
-            "renamed, for an expert to look at. Everything recorded after the backup "
-            "was made is not in it."
-        ).format(what=damaged.damage.message), self)  # fmt: skip
+        missing = isinstance(damaged, backups.MissingStore)
+        if missing:
+            layout.addWidget(heading(self.tr("The data file is missing"), self))
+            text = self.tr(
+                "The event store {path} is not there, but this data folder shows there was "
+                "one: {signs}.\n\nHouselights has not made a new, empty store and has "
+                "changed nothing. If you moved the data folder, quit and start Houselights "
+                "on the moved folder. Or put a backup in place. Everything recorded after "
+                "the backup was made is not in it."
+            ).format(path=damaged.damage.path, signs="; ".join(damaged.evidence))
+        else:
+            layout.addWidget(heading(self.tr("The data file is damaged"), self))
+            text = self.tr(
+                "{what}\n\nHouselights has not changed the file and will not write to it. "
+                "You can put a backup in its place: the damaged file is kept beside it, "
+                "renamed, for an expert to look at. Everything recorded after the backup "
+                "was made is not in it."
+            ).format(what=damaged.damage.message)
+        what = QLabel(text, self)
         what.setObjectName("damageMessage")
         what.setWordWrap(True)
         layout.addWidget(what)
@@ -56,8 +68,10 @@ class DamagedStoreDialog(QDialog):
                      stretch=c.FILE)  # fmt: skip
         rows = backup_rows(damaged.folders)
         self.model.set_rows(rows)
-        if rows:
-            self.table.selectRow(0)  # the latest
+        if rows:  # the latest backup that checks out (a damaged one is never offered)
+            good = str(damaged.latest.path) if damaged.latest is not None else None
+            at = next((i for i, row in enumerate(rows) if row["id"] == good), 0)
+            self.table.selectRow(self.proxy.mapFromSource(self.model.index(at, 0)).row())
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         layout.addWidget(self.table, 1)
         where = ", ".join(str(folder) for folder in damaged.folders)
