@@ -289,6 +289,11 @@ def _services(args, catch_up: bool):
     return services
 
 
+#: what a server that does not answer leaves possible
+_DOOR_GOES_ON = (" A door goes on checking tickets in (check-in), and houselights sync sends"
+                 " its scans later.")  # fmt: skip
+
+
 def _use_organization_zone(services, data_dir) -> None:
     """The rota and the support report count hours in the organization's time zone."""
     from desktop.settings import organization_zone
@@ -769,7 +774,9 @@ def cmd_sync(args) -> int:
         return 0
     try:
         services = _services(args, catch_up=False)
-    except PersistenceError as error:
+    except (PersistenceError, ServerProblem) as error:  # the server does not answer
+        if isinstance(error, ServerProblem) and error.kind != "unreachable":
+            raise
         from infrastructure.door_queue import DoorQueue
 
         queue = DoorQueue(config.door_queue_path)
@@ -1353,7 +1360,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"houselights: {error}", file=sys.stderr)
         return getattr(error, "exit_status", 2)
     except ServerProblem as error:  # the shared store's server: unreachable or refusing
-        print(f"houselights: {error}", file=sys.stderr)
+        print(f"houselights: {error}{_DOOR_GOES_ON if error.kind == 'unreachable' else ''}",
+              file=sys.stderr)  # fmt: skip
         return 5
     except HouselightsError as error:  # DamagedStore and friends carry their own status
         print(f"houselights: {error}", file=sys.stderr)
@@ -1362,8 +1370,7 @@ def main(argv: list[str] | None = None) -> int:
         shared = _shared_store_message(args, error)
         if shared:
             if _shared_store_unreachable(args, error):
-                shared += (" A door goes on checking tickets in (check-in), and houselights "
-                           "sync sends its scans later.")  # fmt: skip
+                shared += _DOOR_GOES_ON
             print(f"houselights: {shared}", file=sys.stderr)
             return 5
         explained = explain_store_error(args, error)

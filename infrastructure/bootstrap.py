@@ -18,7 +18,7 @@ from infrastructure.config import StoreConfig, resolve
 from infrastructure.door_queue import DoorQueue
 from infrastructure.erasure import store_redacted
 from infrastructure.offline_door import OfflineDoor, unreachable
-from infrastructure.shared_store import open_shared
+from infrastructure.shared_store import ServerProblem, open_shared
 from projections import all_projections
 from projections.database import open_readmodels
 from projections.runner import ReadModelRunner
@@ -163,5 +163,9 @@ def bootstrap_door(config: StoreConfig, *, staff: str = "office", workstation: s
     if not config.readmodels_path.exists():
         from infrastructure.offline_door import StoreUnreachable
 
+        if isinstance(error, ServerProblem):  # the server named, and why the door cannot go on
+            raise ServerProblem(f"{error} This workstation has no copy of the tickets yet, so "
+                                "it cannot check tickets in without the server.",
+                                error.kind) from error  # fmt: skip
         raise StoreUnreachable(0, "and this workstation has no copy of the tickets yet")
     return OfflineServices(config, staff, workstation)

@@ -37,6 +37,7 @@ from domain.door_offline import admission_now, check_undo_offline, decide_offlin
 from domain.door_service import ALREADY_SENT, CONFLICT, QUEUED_UNDO
 from domain.errors import HouselightsError, PerformanceNotFound
 from infrastructure.door_queue import DoorQueue
+from infrastructure.shared_store import ServerProblem
 from projections import door as door_model
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def unreachable(error: BaseException) -> bool:
     """Whether ``error`` says the store could not be reached (not a domain refusal)."""
     if isinstance(error, HouselightsError):
         return False
+    if isinstance(error, ServerProblem):  # named by the shared store's start-up
+        return error.kind == "unreachable"
     try:
         import psycopg
         import psycopg_pool
