@@ -16,7 +16,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QImageReader, QTextCursor
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -93,6 +93,20 @@ def page_for(widget: QWidget | None) -> str:
     return "index"
 
 
+class GuideBrowser(QTextBrowser):
+    """The guide's pages; a picture the installed app does not carry (the bundle has
+    the guide's text, not its screenshots) takes no room instead of a broken icon."""
+
+    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 - Qt's name
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            path = self.source().resolved(name).toLocalFile()
+            if path and not Path(path).is_file():
+                nothing = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+                nothing.fill(Qt.GlobalColor.transparent)
+                return nothing
+        return super().loadResource(kind, name)
+
+
 class HelpWindow(QDialog):
     """One guide page, with the links between pages; Back and Contents."""
 
@@ -100,7 +114,7 @@ class HelpWindow(QDialog):
         super().__init__(parent)
         self.setObjectName("helpWindow")
         self.setWindowTitle(self.tr("Houselights help"))
-        self.browser = QTextBrowser(self)
+        self.browser = GuideBrowser(self)
         self.browser.setObjectName("helpText")
         self.browser.setOpenLinks(True)
         self.browser.setOpenExternalLinks(False)

@@ -6,7 +6,8 @@ import importlib
 import inspect
 import pkgutil
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt, QUrl
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QWizard
 
 import desktop
@@ -85,6 +86,29 @@ def test_links_between_pages_are_followed_inside_the_help_window(window, qtbot):
     qtbot.waitUntil(lambda: browser.source().toLocalFile().endswith("index.md"))
 
 
-def test_the_installer_bundles_the_guide_and_its_pictures():
+def test_the_installer_bundles_the_guide():
     spec = (guide.guide_folder().parents[1] / "installer" / "houselights.spec").read_text()
-    assert '"docs/guide"' in spec and '"docs/screenshots"' in spec
+    assert '"docs/guide"' in spec
+
+
+def test_a_page_whose_pictures_are_not_installed_reads_as_text(qtbot, tmp_path, monkeypatch):
+    """The installed app carries the guide's pages, not its screenshots."""
+    import shutil
+
+    pages = tmp_path / "docs" / "guide"
+    shutil.copytree(guide.guide_folder(), pages)  # no docs/screenshots beside it
+    monkeypatch.setattr(guide, "guide_folder", lambda: pages)
+    helper = guide.HelpWindow()
+    qtbot.addWidget(helper)
+    helper.show_page("door")
+    qtbot.waitUntil(lambda: helper.browser.source().toLocalFile().endswith("door.md"))
+    assert "ADMIT" in helper.browser.toPlainText()
+    missing = helper.browser.loadResource(2, QUrl("../screenshots/door-admit.png"))
+    assert missing.size() == QSize(1, 1)  # takes no room, no broken-picture icon
+    monkeypatch.undo()
+    shown = guide.HelpWindow()
+    qtbot.addWidget(shown)
+    shown.show_page("door")  # from the source tree, where the screenshots are
+    qtbot.waitUntil(lambda: shown.browser.source().toLocalFile().endswith("door.md"))
+    picture = shown.browser.loadResource(2, QUrl("../screenshots/door-admit.png"))
+    assert not (isinstance(picture, QImage) and picture.size() == QSize(1, 1))
