@@ -526,7 +526,6 @@ def cmd_timeline(args) -> int:
     of rung on the loyalty ladder included), newest first."""
     from desktop.models.timeline import merge_moves, move_rows
     from domain.errors import PatronNotFound
-    from domain.roles import BOX_OFFICE, MANAGER
     from projections import ladder, timeline
     from projections import patron_directory as directory
 
@@ -539,7 +538,7 @@ def cmd_timeline(args) -> int:
         page, _ = merge_moves(rows, moves, len(rows) >= args.limit)
         return patron, page[: args.limit]
 
-    patron, rows = _read_models(args, read, MANAGER, BOX_OFFICE, what="see a patron's timeline")
+    patron, rows = _read_models(args, Permission.READ_PATRONS, read)
     entries = [{"at": r["occurred_at"], "kind": r["kind"], "summary": r["summary"],
                 "by": r["recorded_by"], "workstation": r["workstation"]} for r in rows]  # fmt: skip
     if args.json:
@@ -1272,6 +1271,7 @@ COMMAND_PERMISSIONS: dict[str, str | None] = {
     "backup": Permission.BACKUP, "restore": Permission.RESTORE,
     "backups": Permission.LIST_BACKUPS, "encryption": None, "rota": Permission.SEE_STATUS,
     "sync": Permission.DOOR_CHECK, "setup": Permission.ORGANIZATION,
+    "timeline": Permission.READ_PATRONS,
 }  # fmt: skip
 
 
