@@ -115,8 +115,9 @@ def test_unmerge_from_the_patron_page_restores_both_records(review, window, serv
     # made the survivor a tryer
     moves = ladder.patron_ladder(db, twin["ada"]).moves
     assert [m.to_rung for m in moves] == ["tryer"]
+    # both records' rows, the merge itself and the move to tryer
     qtbot.waitUntil(
-        lambda: page.timeline_model.rowCount() == len(ada_before) + len(twin_before) + 1
+        lambda: page.timeline_model.rowCount() == len(ada_before) + len(twin_before) + 2
     )
 
     click(qtbot, bar.unmerge_button)
@@ -126,9 +127,13 @@ def test_unmerge_from_the_patron_page_restores_both_records(review, window, serv
     click(qtbot, dialog.unmerge_button)
 
     qtbot.waitUntil(lambda: not bar.isVisible())
-    assert timeline.rows(db, twin["ada"]) == ada_before
-    assert timeline.rows(db, twin["twin"]) == twin_before
-    assert page.timeline_model.rowCount() == len(ada_before)
+    # each record has its own rows again, and the merge and the unmerge stay on both
+    merging = {"merge", "unmerge", "merged_into", "unmerged"}
+    for patron, before in ((twin["ada"], ada_before), (twin["twin"], twin_before)):
+        after = timeline.rows(db, patron)
+        assert [r for r in after if r["kind"] not in merging] == before
+        assert len([r for r in after if r["kind"] in merging]) == 2
+    qtbot.waitUntil(lambda: page.timeline_model.rowCount() == len(ada_before) + 2)
     assert window.statusBar().currentMessage() == "A. Lovelace is a separate patron again."
     window.show_area(DUPLICATES)
     qtbot.waitUntil(lambda: window.duplicates.model.rowCount() == 1)

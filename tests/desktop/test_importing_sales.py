@@ -118,7 +118,7 @@ def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtb
     dialog.tabs.setCurrentIndex(1)
     dialog.confirm_mapping.setFocus()
     qtbot.keyClick(dialog.confirm_mapping, Qt.Key.Key_Space)
-    assert dialog.confirm_mapping.isChecked()
+    qtbot.waitUntil(dialog.confirm_mapping.isChecked)  # the scanner filter hands keys on
 
     click(qtbot, dialog.import_button)
     report = wait_for_report(dialog, qtbot)
@@ -232,7 +232,7 @@ def test_an_unrecognised_layout_waits_for_the_columns_to_be_confirmed(
     dialog.tabs.setCurrentIndex(1)
     dialog.confirm_mapping.setFocus()
     qtbot.keyClick(dialog.confirm_mapping, Qt.Key.Key_Space)
-    assert dialog.import_button.isEnabled()
+    qtbot.waitUntil(dialog.import_button.isEnabled)  # the scanner filter hands keys on
     with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT) as done:
         click(qtbot, dialog.import_button)
     assert done.args[0]["imported"] == 1
