@@ -50,6 +50,9 @@ NOT_ON_TIMELINE: dict[str, str] = {
     "StaffMember.PasswordSet": "staff accounts, not patrons",
     "StaffMember.PinSet": "staff accounts, not patrons",
     "StaffMember.Deactivated": "staff accounts, not patrons",
+    "StaffMember.SignInFailed": "staff accounts' sign-ins (the audit shows them), not patrons",
+    "StaffMember.SignedInAfterFailures": "staff accounts' sign-ins (the audit), not patrons",
+    "StaffMember.Unlocked": "staff accounts, not patrons",
     "StaffRoster.Opened": "staff accounts, not patrons",
     "StaffRoster.MemberAdded": "staff accounts, not patrons",
     "FollowUp.Assigned": "which staff member will do a follow-up; the follow-up itself"
