@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -18,7 +19,7 @@ from eventsourcing.domain import Aggregate
 from domain.errors import NotAllowed
 from domain.event_words import plain_words
 from domain.roles import MANAGER, PERMISSION_WORDS, ROLE_LABELS, has_permission, may_record
-from domain.staff import StaffRoster
+from domain.staff import StaffMember, StaffRoster, staff_uuid
 
 if TYPE_CHECKING:
     from domain.store import Store
@@ -44,6 +45,18 @@ class Access:
         except AggregateNotFoundError:
             return None
         return roster if isinstance(roster, StaffRoster) else None
+
+    def staff_member(self, name_or_id: str) -> StaffMember | None:
+        """The staff account with this id or name, or None."""
+        try:
+            member_id = UUID(str(name_or_id))
+        except ValueError:
+            member_id = staff_uuid(name_or_id)
+        try:
+            member = self.store.get(member_id)
+        except AggregateNotFoundError:
+            return None
+        return member if isinstance(member, StaffMember) else None
 
     def accounts_exist(self) -> bool:
         if self._accounts_seen:

@@ -8,14 +8,13 @@ simple values, like the other services.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.access import Access
 from domain.roles import BOX_OFFICE, MANAGER, Permission
 from domain.rota import CHAT, Rota, RotaProblem, next_on_duty, staffed
-from domain.staff import StaffMember, staff_uuid
+from domain.staff import StaffMember
 from domain.store import Store, command, reads
 from domain.support import support_figures
 
@@ -41,15 +40,8 @@ class RotaService:
             return None
 
     def _account(self, name_or_id: str) -> StaffMember:
-        try:
-            member_id = UUID(str(name_or_id))
-        except ValueError:
-            member_id = staff_uuid(name_or_id)
-        try:
-            member = self.store.get(member_id)
-        except AggregateNotFoundError:
-            member = None
-        if not isinstance(member, StaffMember):
+        member = self.access.staff_member(name_or_id)
+        if member is None:
             raise RotaProblem(
                 "staff",
                 f"There is no staff account called “{name_or_id}”. Pick an account from the "

@@ -28,15 +28,8 @@ class StaffService:
         return self.access.accounts_exist()
 
     def _member(self, name_or_id: str) -> StaffMember:
-        try:
-            member_id = UUID(str(name_or_id))
-        except ValueError:
-            member_id = staff_uuid(name_or_id)
-        try:
-            member = self.store.get(member_id)
-        except AggregateNotFoundError:
-            member = None
-        if not isinstance(member, StaffMember):
+        member = self.access.staff_member(name_or_id)
+        if member is None:
             raise ValidationError("name", f"There is no staff account called “{name_or_id}”.")
         return member
 
