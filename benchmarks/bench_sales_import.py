@@ -48,9 +48,11 @@ def export(path: Path, rows: int, layout: str = "generic", seed: int = 7) -> int
             for seat in range(rng.choice((1, 2, 2, 3))):
                 code = f"BC{order:07d}{seat}"
                 if layout == "generic":
-                    out.write(f"W{order},{ordered},Fan,Number{buyer},fan{buyer}@example.org,"
-                              f"Show {show % 5},2026-03-{1 + show:02d} 19:30,Adult,25.00,1,"
-                              f"{code}\n")  # fmt: skip
+                    out.write(
+                        f"W{order},{ordered},Fan,Number{buyer},fan{buyer}@example.org,"
+                        f"Show {show % 5},2026-03-{1 + show:02d} 19:30,Adult,25.00,1,"
+                        f"{code}\n"
+                    )
                 else:
                     out.write(
                         f"{100000 + order},{ordered}:00,Fan,Number{buyer},fan{buyer}@example.org,"
@@ -87,36 +89,46 @@ def main() -> None:
             started = time.perf_counter()
             organization.generate(services.app, args.patrons)
             services.runner.catch_up()
-            print(f"demo organization, {args.patrons:,} patrons: "
-                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+            print(
+                f"demo organization, {args.patrons:,} patrons: "
+                f"{time.perf_counter() - started:.1f} s"
+            )
         # As the command line does: the read models catch up once, after the import.
         services.app.unsubscribe(services.runner.notify)
         started = time.perf_counter()
         sales = read_sales_file(path)
-        print(f"read {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB): "
-              f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+        print(
+            f"read {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB): "
+            f"{time.perf_counter() - started:.2f} s"
+        )
         for label, dry_run in (("dry run", True), ("import", False)):
             started, cpu = time.perf_counter(), time.process_time()
-            report = import_sales(services.app, sales, timezone="America/New_York",
-                                  dry_run=dry_run)  # fmt: skip
+            report = import_sales(services.app, sales, timezone="America/New_York", dry_run=dry_run)
             took, cpu = time.perf_counter() - started, time.process_time() - cpu
-            print(f"{label:>10}: {took:6.2f} s ({cpu:.2f} s CPU)  {rows / took:8,.0f} rows/s "
-                  f"({rows / cpu:,.0f} per CPU second)  {report['imported']:,} orders, "
-                  f"{report['tickets']:,} tickets, {report['created']:,} new patrons")  # fmt: skip
+            print(
+                f"{label:>10}: {took:6.2f} s ({cpu:.2f} s CPU)  {rows / took:8,.0f} rows/s "
+                f"({rows / cpu:,.0f} per CPU second)  {report['imported']:,} orders, "
+                f"{report['tickets']:,} tickets, {report['created']:,} new patrons"
+            )
         started, caught_cpu = time.perf_counter(), time.process_time()
         services.runner.catch_up()
         caught_up = time.perf_counter() - started
         caught_cpu = time.process_time() - caught_cpu
-        print(f"read models: {caught_up:6.2f} s ({caught_cpu:.2f} s CPU); import and read "
-              f"models: {rows / (took + caught_up):,.0f} rows/s "
-              f"({rows / (cpu + caught_cpu):,.0f} per CPU second)")  # fmt: skip
+        print(
+            f"read models: {caught_up:6.2f} s ({caught_cpu:.2f} s CPU); import and read "
+            f"models: {rows / (took + caught_up):,.0f} rows/s "
+            f"({rows / (cpu + caught_cpu):,.0f} per CPU second)"
+        )
         started, cpu = time.perf_counter(), time.process_time()
         again = import_sales(services.app, sales, timezone="America/New_York")
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
-        print(f" re-import: {took:6.2f} s ({cpu:.2f} s CPU)  "
-              f"{again['already_imported']:,} orders already there")  # fmt: skip
-        print(f"events in the store: {services.app.event_count():,}; "
-              f"peak memory {peak_mb():,.0f} MB")  # fmt: skip
+        print(
+            f" re-import: {took:6.2f} s ({cpu:.2f} s CPU)  "
+            f"{again['already_imported']:,} orders already there"
+        )
+        print(
+            f"events in the store: {services.app.event_count():,}; peak memory {peak_mb():,.0f} MB"
+        )
     finally:
         services.app.subscribe(services.runner.notify)
         services.close()

@@ -52,19 +52,29 @@ def main() -> None:
             services.runner.catch_up()
             took = time.perf_counter() - start
             events = services.app.event_count()
-            print(f"demo: {args.patrons:,} patrons, {made['performances']} performances, "
-                  f"{made['orders']:,} orders, {events:,} events in {took:.1f} s "
-                  f"({events / took:,.0f} events/s, projections included)")  # fmt: skip
+            print(
+                f"demo: {args.patrons:,} patrons, {made['performances']} performances, "
+                f"{made['orders']:,} orders, {events:,} events in {took:.1f} s "
+                f"({events / took:,.0f} events/s, projections included)"
+            )
 
             db = services.runner.db()
             shows = box_office.performances(db)
             query = "SELECT DISTINCT patron_id FROM bo_orders WHERE patron_id IS NOT NULL"
             buyers = [r[0] for r in db.conn.execute(query)]
             print("performances():", percentiles(timed(lambda: box_office.performances(db), 50)))
-            print("tickets(performance):", percentiles(timed(
-                lambda: box_office.tickets(db, rng.choice(shows)["id"]), args.runs)))  # fmt: skip
-            print("patron_stats():", percentiles(timed(
-                lambda: box_office.patron_stats(db, rng.choice(buyers)), args.runs)))  # fmt: skip
+            print(
+                "tickets(performance):",
+                percentiles(
+                    timed(lambda: box_office.tickets(db, rng.choice(shows)["id"]), args.runs)
+                ),
+            )
+            print(
+                "patron_stats():",
+                percentiles(
+                    timed(lambda: box_office.patron_stats(db, rng.choice(buyers)), args.runs)
+                ),
+            )
             orders = timed(lambda: box_office.orders_for_patron(db, rng.choice(buyers)), args.runs)
             print("orders_for_patron():", percentiles(orders))
 
@@ -76,8 +86,10 @@ def main() -> None:
                 lambda: app.sell_tickets(hall, {"Adult": 2}, patron_id=rng.choice(buyers)),
                 args.runs,
             )
-            print(f"sell 2 tickets, {args.runs} sales into one hall (service + projections,"
-                  " SQLite):", percentiles(sale))  # fmt: skip
+            print(
+                f"sell 2 tickets, {args.runs} sales into one hall (service + projections, SQLite):",
+                percentiles(sale),
+            )
         finally:
             services.close()
 

@@ -80,22 +80,28 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args, url: str, folder: Path, proxy: FlakyProxy) -> None:
     rng = random.Random(args.seed)
-    office = bootstrap(resolve(folder / "office", store=url), staff="maria",
-                       workstation="box-office", catch_up=False)  # fmt: skip
+    office = bootstrap(
+        resolve(folder / "office", store=url),
+        staff="maria",
+        workstation="box-office",
+        catch_up=False,
+    )
     app = office.app
     started = time.perf_counter()
     tonight = datetime.now(tz=UTC) + timedelta(hours=1)
     with app.batch(size=5000):
-        show = app.schedule_performance(app.create_production("Tosca"), tonight,
-                                        args.tickets + 10, {"Adult": 2500})  # fmt: skip
+        show = app.schedule_performance(
+            app.create_production("Tosca"), tonight, args.tickets + 10, {"Adult": 2500}
+        )
         codes: list[str] = []
         for _ in range(0, args.tickets, 4):
             codes += app.sell_tickets(show, {"Adult": 4})["codes"]
     print(f"sold {len(codes):,} tickets in {time.perf_counter() - started:.1f} s")
     office.close()
 
-    door = bootstrap(resolve(folder / "door", store=proxy.url(url)), staff="usher",
-                     workstation="north-door")  # fmt: skip
+    door = bootstrap(
+        resolve(folder / "door", store=proxy.url(url)), staff="usher", workstation="north-door"
+    )
     front = door.door()
     valid = rng.sample(codes, min(len(codes), args.scans))
     mix: list[str] = []

@@ -60,12 +60,15 @@ def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> d
     started = time.perf_counter()
     with app.batch(size=50_000):
         ids = [
-            app.register_patron(rng.choice(FIRST), rng.choice(LAST),
-                                tags=rng.sample(TAGS, rng.randint(0, 2)),
-                                occurred_at=now - timedelta(days=rng.uniform(30, 2000)),
-                                allow_duplicate=True)
+            app.register_patron(
+                rng.choice(FIRST),
+                rng.choice(LAST),
+                tags=rng.sample(TAGS, rng.randint(0, 2)),
+                occurred_at=now - timedelta(days=rng.uniform(30, 2000)),
+                allow_duplicate=True,
+            )
             for _ in range(patrons)
-        ]  # fmt: skip
+        ]
     print(f"  patrons: {patrons:,} in {time.perf_counter() - started:.1f} s", flush=True)
 
     production = app.create_production("A season of opera")
@@ -74,11 +77,15 @@ def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> d
     # Tonight is the big night: a tenth of all tickets, enough to scan fresh all run.
     big = max(capacity, tickets // 10 + 50)
     shows = [
-        app.schedule_performance(production, tonight_at + timedelta(days=d - performances // 2),
-                                 big if d == performances // 2 else capacity,
-                                 {"Adult": 3200, "Student": 1500}, venue="Main hall")
+        app.schedule_performance(
+            production,
+            tonight_at + timedelta(days=d - performances // 2),
+            big if d == performances // 2 else capacity,
+            {"Adult": 3200, "Student": 1500},
+            venue="Main hall",
+        )
         for d in range(performances)
-    ]  # fmt: skip
+    ]
     tonight = shows[performances // 2]
     room = {s: (big if s == tonight else capacity) for s in shows}
     by_show: dict[str, list[str]] = {s: [] for s in shows}
@@ -127,10 +134,18 @@ def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> d
     }
 
 
-def scan_through_view(qt, view, tonight: str, fresh: list[str], admitted: list[str],
-                      elsewhere: list[str], scans: int, seed: int,
-                      app=None, cpu: dict[str, list[float]] | None = None,
-                      ) -> dict[str, list[float]]:  # fmt: skip
+def scan_through_view(
+    qt,
+    view,
+    tonight: str,
+    fresh: list[str],
+    admitted: list[str],
+    elsewhere: list[str],
+    scans: int,
+    seed: int,
+    app=None,
+    cpu: dict[str, list[float]] | None = None,
+) -> dict[str, list[float]]:
     """Type ``scans`` codes into the door view as a USB scanner does; seconds per verdict.
 
     The mix is a door's: 80 % fresh tickets, 10 % already admitted, 5 % for
@@ -202,17 +217,20 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Generating in {config.data_dir} …", flush=True)
         services = bootstrap(config, catch_up=False, workstation="door-bench")
         try:
-            season = generate(services.app, args.patrons, args.performances, args.tickets,
-                              args.seed)  # fmt: skip
+            season = generate(
+                services.app, args.patrons, args.performances, args.tickets, args.seed
+            )
             started = time.perf_counter()
             services.runner.catch_up()
             print(f"  read models caught up in {time.perf_counter() - started:.1f} s")
             events = services.app.event_count()
             db = services.runner.db()
             count = door.house_count(db, season["tonight"])
-            print(f"Store: {events:,} events, {args.patrons:,} patrons, {season['tickets']:,}"
-                  f" tickets, {args.performances} performances; tonight {count['sold']:,} sold,"
-                  f" {count['admitted']:,} already in")  # fmt: skip
+            print(
+                f"Store: {events:,} events, {args.patrons:,} patrons, {season['tickets']:,}"
+                f" tickets, {args.performances} performances; tonight {count['sold']:,} sold,"
+                f" {count['admitted']:,} already in"
+            )
 
             qt = application()
             window = create_main_window(services)
@@ -224,21 +242,35 @@ def main(argv: list[str] | None = None) -> None:
             view.choose_performance(season["tonight"])
             qt.processEvents()
 
-            timings = scan_through_view(qt, view, season["tonight"], season["fresh"],
-                                        season["admitted"], season["elsewhere"], args.scans,
-                                        args.seed, app=services.app)  # fmt: skip
+            timings = scan_through_view(
+                qt,
+                view,
+                season["tonight"],
+                season["fresh"],
+                season["admitted"],
+                season["elsewhere"],
+                args.scans,
+                args.seed,
+                app=services.app,
+            )
             domain_only = timings.pop("app.scan", [0.0])
 
             every = [t for values in timings.values() for t in values]
             print(f"\nScan to verdict on screen, {len(every):,} scans through the door view:")
-            print(f"  p50 {ms(percentile(every, 0.5))}  p90 {ms(percentile(every, 0.9))}"
-                  f"  p99 {ms(percentile(every, 0.99))}  max {ms(max(every))}"
-                  f"  (target p99 < 20 ms)")  # fmt: skip
+            print(
+                f"  p50 {ms(percentile(every, 0.5))}  p90 {ms(percentile(every, 0.9))}"
+                f"  p99 {ms(percentile(every, 0.99))}  max {ms(max(every))}"
+                f"  (target p99 < 20 ms)"
+            )
             for verdict, values in sorted(timings.items()):
-                print(f"  {verdict:<18} n={len(values):>5}  p50 {ms(statistics.median(values))}"
-                      f"  p99 {ms(percentile(values, 0.99))}")  # fmt: skip
-            print(f"app.scan alone (refused re-scans): p50 {ms(statistics.median(domain_only))}"
-                  f"  p99 {ms(percentile(domain_only, 0.99))}")  # fmt: skip
+                print(
+                    f"  {verdict:<18} n={len(values):>5}  p50 {ms(statistics.median(values))}"
+                    f"  p99 {ms(percentile(values, 0.99))}"
+                )
+            print(
+                f"app.scan alone (refused re-scans): p50 {ms(statistics.median(domain_only))}"
+                f"  p99 {ms(percentile(domain_only, 0.99))}"
+            )
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"Peak memory: {rss:.0f} MB")
             window.shutdown()

@@ -41,21 +41,36 @@ def main() -> None:
         rows = []
         for i in range(args.patrons):
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            postal = (f"{rng.choice(CITIES)[1]} {rng.randint(1, 9)}{rng.choice('ABDEFG')}"
-                      f"{rng.choice('HJLNPQ')}")  # fmt: skip
-            rows.append((str(i), first, last, f"{first} {last}", f"p{i}@example.org",
-                         f"555{i:07d}", postal, f"2020-01-01T{i:09d}"))  # fmt: skip
+            postal = (
+                f"{rng.choice(CITIES)[1]} {rng.randint(1, 9)}{rng.choice('ABDEFG')}"
+                f"{rng.choice('HJLNPQ')}"
+            )
+            rows.append(
+                (
+                    str(i),
+                    first,
+                    last,
+                    f"{first} {last}",
+                    f"p{i}@example.org",
+                    f"555{i:07d}",
+                    postal,
+                    f"2020-01-01T{i:09d}",
+                )
+            )
         with db.atomic():
             db.conn.executemany(
                 "INSERT INTO patrons (id, first_name, last_name, name, email, phone_digits,"
-                " postal_code, registered_at) VALUES (?,?,?,?,?,?,?,?)", rows,
-            )  # fmt: skip
+                " postal_code, registered_at) VALUES (?,?,?,?,?,?,?,?)",
+                rows,
+            )
         for run in ("first", "second"):
             started = time.perf_counter()
             pairs = duplicates.candidates(db)
             took = time.perf_counter() - started
-            print(f"{run} run: {len(pairs):,} likely pairs among {args.patrons:,} patrons "
-                  f"in {took:.2f} s")  # fmt: skip
+            print(
+                f"{run} run: {len(pairs):,} likely pairs among {args.patrons:,} patrons "
+                f"in {took:.2f} s"
+            )
         db.conn.close()
 
 

@@ -59,8 +59,10 @@ def main() -> None:
         plain = bootstrap(resolve(folder), projections=others, catch_up=False)
         without, _ = timed(plain.runner.rebuild)
         plain.close()
-        print(f"rebuild with the ladder {with_ladder:.1f} s, without {without:.1f} s"
-              f" ({events / with_ladder:,.0f} vs {events / without:,.0f} events/s)")  # fmt: skip
+        print(
+            f"rebuild with the ladder {with_ladder:.1f} s, without {without:.1f} s"
+            f" ({events / with_ladder:,.0f} vs {events / without:,.0f} events/s)"
+        )
 
         services = bootstrap(resolve(folder), staff="bench", workstation="bench")
         db = services.runner.db()
@@ -72,16 +74,17 @@ def main() -> None:
             ("patrons per rung", ladder.rung_counts, (db,)),
             ("movement, 90 days", ladder.movement_counts, (db, now - timedelta(days=90), now)),
             ("movement, a year", ladder.movement_counts, (db, now - timedelta(days=365), now)),
-            ("second visits, a year", ladder.second_visits,
-             (db, now - timedelta(days=365), now)),
+            ("second visits, a year", ladder.second_visits, (db, now - timedelta(days=365), now)),
             ("tryers listed", ladder.patrons_on_rung, (db, "tryer")),
-        ):  # fmt: skip
+        ):
             runs = [timed(fn, *call_args)[0] for _ in range(5)]
             print(f"{label}: {statistics.median(runs) * 1000:.1f} ms")
         ids = [r[0] for r in db.conn.execute("SELECT patron_id FROM ladder_rungs LIMIT 500")]
         runs = [timed(ladder.patron_ladder, db, pid)[0] for pid in ids]
-        print(f"one patron's rung, reasons and moves: p50 {statistics.median(runs) * 1000:.2f} ms,"
-              f" max {max(runs) * 1000:.2f} ms")  # fmt: skip
+        print(
+            f"one patron's rung, reasons and moves: p50 {statistics.median(runs) * 1000:.2f} ms,"
+            f" max {max(runs) * 1000:.2f} ms"
+        )
         print("rungs:", ladder.rung_counts(db))
         services.close()
 

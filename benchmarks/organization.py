@@ -113,8 +113,9 @@ def generate(folder: Path, patrons: int, seed: int) -> dict:
     }
 
 
-def ensure(size: str = DEFAULT_SIZE, seed: int = DEFAULT_SEED, force: bool = False,
-           log=print) -> tuple[Path, dict]:  # fmt: skip
+def ensure(
+    size: str = DEFAULT_SIZE, seed: int = DEFAULT_SEED, force: bool = False, log=print
+) -> tuple[Path, dict]:
     """The cached organization's data folder and facts, generating it when missing."""
     folder = folder_for(size, seed)
     facts_file = folder / "organization.json"
@@ -133,8 +134,10 @@ def ensure(size: str = DEFAULT_SIZE, seed: int = DEFAULT_SEED, force: bool = Fal
     facts["tickets"] = tickets
     (building / "organization.json").write_text(json.dumps(facts, indent=2))
     building.rename(folder)  # only a complete store is ever found in the cache
-    log(f"  {facts['events']:,} events, {facts['patrons']:,} patrons, {tickets:,} tickets "
-        f"in {facts['generated_in_s']} s ({facts['events_per_s']:,} events/s)")  # fmt: skip
+    log(
+        f"  {facts['events']:,} events, {facts['patrons']:,} patrons, {tickets:,} tickets "
+        f"in {facts['generated_in_s']} s ({facts['events_per_s']:,} events/s)"
+    )
     return folder, facts
 
 

@@ -107,12 +107,16 @@ def main() -> None:
         with app.batch(size=2000):
             for n in range(args.timeline - 1):
                 app.add_note(busy, f"Interaction {n}", occurred_at=moment + timedelta(hours=n))
-        print(f"generated {args.patrons:,} patrons, {app.event_count():,} events "
-              f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        print(
+            f"generated {args.patrons:,} patrons, {app.event_count():,} events "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     events = app.event_count()
     services.close()
-    print(f"store: {config.events_path} ({config.events_path.stat().st_size / 1e6:.0f} MB), "
-          f"{events:,} events")  # fmt: skip
+    print(
+        f"store: {config.events_path} ({config.events_path.stat().st_size / 1e6:.0f} MB), "
+        f"{events:,} events"
+    )
 
     # -- rebuild vs raw inserts, same run -----------------------------------------
     services = bootstrap(config, catch_up=False)
@@ -121,8 +125,10 @@ def main() -> None:
     rebuild_rate = applied / (time.perf_counter() - started)
     raw_rate = raw_insert_rate(folder / "raw-insert.sqlite", applied, services.runner.batch_size)
     (folder / "raw-insert.sqlite").unlink()
-    print(f"rebuild: {rebuild_rate:,.0f} events/s; raw SQLite inserts: {raw_rate:,.0f} rows/s; "
-          f"ratio {rebuild_rate / raw_rate:.0%} (target >= 40%)")  # fmt: skip
+    print(
+        f"rebuild: {rebuild_rate:,.0f} events/s; raw SQLite inserts: {raw_rate:,.0f} rows/s; "
+        f"ratio {rebuild_rate / raw_rate:.0%} (target >= 40%)"
+    )
 
     # -- search as you type --------------------------------------------------------
     db = services.runner.db()
@@ -134,8 +140,10 @@ def main() -> None:
         started = time.perf_counter()
         patron_directory.search(db, query, limit=200)
         timings.append(time.perf_counter() - started)
-    print(f"search as you type: {len(queries):,} keystrokes, p50 {ms(percentile(timings, .5))}, "
-          f"p99 {ms(percentile(timings, .99))} (target p99 < 20 ms)")  # fmt: skip
+    print(
+        f"search as you type: {len(queries):,} keystrokes, p50 {ms(percentile(timings, 0.5))}, "
+        f"p99 {ms(percentile(timings, 0.99))} (target p99 < 20 ms)"
+    )
 
     # -- a long timeline -------------------------------------------------------------
     busy_id = patron_directory.search(db, "busy.bee@example.org")[0]["id"]
@@ -145,8 +153,10 @@ def main() -> None:
         timeline.rows(db, busy_id, limit=200)
         total = timeline.count(db, busy_id)
         timings.append(time.perf_counter() - started)
-    print(f"open a timeline of {total:,} interactions: median {ms(statistics.median(timings))}, "
-          f"worst {ms(max(timings))} (target < 50 ms)")  # fmt: skip
+    print(
+        f"open a timeline of {total:,} interactions: median {ms(statistics.median(timings))}, "
+        f"worst {ms(max(timings))} (target < 50 ms)"
+    )
     services.close()
 
     # -- start to a usable window -----------------------------------------------------
@@ -158,8 +168,10 @@ def main() -> None:
     window = create_main_window(services)
     window.show()
     qt_app.processEvents()
-    print(f"start to a usable window (Qt already imported by nothing else): "
-          f"{time.perf_counter() - started:.2f} s (target < 2 s)")  # fmt: skip
+    print(
+        f"start to a usable window (Qt already imported by nothing else): "
+        f"{time.perf_counter() - started:.2f} s (target < 2 s)"
+    )
     window.shutdown()
     window.close()
     services.close()

@@ -40,8 +40,11 @@ def _schema(conn: sqlite3.Connection) -> tuple[list[str], list[str], list[str], 
         "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
         " AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
     ).fetchall()
-    virtual = [name for kind, name, sql in objects
-               if kind == "table" and sql.upper().startswith("CREATE VIRTUAL")]  # fmt: skip
+    virtual = [
+        name
+        for kind, name, sql in objects
+        if kind == "table" and sql.upper().startswith("CREATE VIRTUAL")
+    ]
 
     def shadow(name: str) -> bool:
         return any(name == v + s for v in virtual for s in SHADOW_SUFFIXES)
@@ -132,8 +135,10 @@ def raw_per_event(target: Path, rows: int, batch: int) -> dict:
     now = "2026-11-01T12:00:00.000000+00:00"
     seconds = cpu = 0.0
     for first in range(0, rows, batch):
-        values = [(n, f"patron-{n * 7919 % 100_003}", now, "note", "A summary line", "",
-                   "maria", "box-1") for n in range(first, min(rows, first + batch))]  # fmt: skip
+        values = [
+            (n, f"patron-{n * 7919 % 100_003}", now, "note", "A summary line", "", "maria", "box-1")
+            for n in range(first, min(rows, first + batch))
+        ]
         started, started_cpu = time.perf_counter(), time.process_time()
         conn.execute("BEGIN")
         conn.executemany("INSERT INTO raw VALUES (?,?,?,?,?,?,?,?)", values)
@@ -180,10 +185,16 @@ def measure(runner, scratch: Path, rounds: int = 1) -> dict:
         "per_event_rows_per_s": events / loose["seconds"],
         "ratio_per_event": loose["seconds"] / rebuild_s,
         "ratio_per_event_cpu": loose["cpu_seconds"] / rebuild_cpu,
-        "rounds": [{"rebuild_s": w, "rebuild_cpu_s": c, "raw_s": r["seconds"],
-                    "raw_cpu_s": r["cpu_seconds"]}
-                   for (w, c), r in zip(rebuilds, raws, strict=True)],
-    }  # fmt: skip
+        "rounds": [
+            {
+                "rebuild_s": w,
+                "rebuild_cpu_s": c,
+                "raw_s": r["seconds"],
+                "raw_cpu_s": r["cpu_seconds"],
+            }
+            for (w, c), r in zip(rebuilds, raws, strict=True)
+        ],
+    }
 
 
 def rebuild_here(data: str) -> None:
@@ -220,5 +231,13 @@ def rebuild_here(data: str) -> None:
     running.clear()
     watcher.join()
     services.close()
-    print(json.dumps({"events": events, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
-                      "side_peak_rss_mb": side_peak}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "events": events,
+                "seconds": seconds,
+                "peak_rss_mb": peak_rss_mb(),
+                "side_peak_rss_mb": side_peak,
+            }
+        )
+    )

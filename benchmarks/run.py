@@ -118,9 +118,12 @@ def organization_folder(size: str, seed: int) -> tuple[Path, dict]:
     folder = organization.folder_for(size, seed)
     if not (folder / "organization.json").exists():
         log(f"generating the {size} organization (cached for later runs) …")
-        subprocess.run([sys.executable, "-m", "benchmarks.organization", "--size", size,
-                        "--seed", str(seed)], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.organization", "--size", size, "--seed", str(seed)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return organization.ensure(size, seed)
 
 
@@ -194,12 +197,19 @@ def tonight(db) -> tuple[str, list[str], list[str]]:
         (organization.NOW.isoformat(),),
     ).fetchall()
     chosen = rows[0][0]
-    fresh = [r[0] for r in db.conn.execute(
-        "SELECT code FROM bo_tickets WHERE performance_id = ? AND status = 'valid'",
-        (chosen,))]  # fmt: skip
-    elsewhere = [r[0] for r in db.conn.execute(
-        "SELECT code FROM bo_tickets WHERE performance_id != ? AND status = 'valid' LIMIT 200",
-        (chosen,))]  # fmt: skip
+    fresh = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT code FROM bo_tickets WHERE performance_id = ? AND status = 'valid'", (chosen,)
+        )
+    ]
+    elsewhere = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT code FROM bo_tickets WHERE performance_id != ? AND status = 'valid' LIMIT 200",
+            (chosen,),
+        )
+    ]
     return chosen, fresh, elsewhere
 
 
@@ -213,8 +223,9 @@ def measure_door(qt, window, services, scans: int, seed: int) -> dict:
     view.choose_performance(performance)
     qt.processEvents()
     cpu: dict[str, list[float]] = {}
-    timings = scan_through_view(qt, view, performance, fresh, [], elsewhere, scans, seed,
-                                app=services.app, cpu=cpu)  # fmt: skip
+    timings = scan_through_view(
+        qt, view, performance, fresh, [], elsewhere, scans, seed, app=services.app, cpu=cpu
+    )
     service = timings.pop("app.scan", [])
     every = [t for values in timings.values() for t in values]
     return {
@@ -235,8 +246,7 @@ def measure_import(app, work: Path, orders: int) -> dict:
     started = time.perf_counter()
     report = import_sales(app, read_sales_file(path), timezone="America/New_York")
     took = time.perf_counter() - started
-    return {"rows": rows, "orders": report["imported"], "seconds": took,
-            "rows_per_s": rows / took}  # fmt: skip
+    return {"rows": rows, "orders": report["imported"], "seconds": took, "rows_per_s": rows / took}
 
 
 def session(data: Path, busy: str = "") -> dict:
@@ -246,8 +256,7 @@ def session(data: Path, busy: str = "") -> dict:
         command += ["--busy", busy]
     command += ["--started", repr(time.time())]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True,
-                          env=env)  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True, env=env)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -255,8 +264,9 @@ def rebuild_in_child(data: Path) -> dict:
     """Rebuild the read models in a fresh process (``rebuild.rebuild_here``); its time
     and peak memory, and the peak of the rebuild's second process (0 when none)."""
     code = f"from benchmarks.rebuild import rebuild_here; rebuild_here({str(data)!r})"
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -267,11 +277,16 @@ def memory_growth(sizes: list[str], seed: int, scratch: Path) -> list[dict]:
         work = scratch_copy(folder, scratch / f"growth-{size}")
         built = rebuild_in_child(work)
         opened = session(work, facts["busy_patron"])
-        figures.append({"size": size, "events": facts["events"],
-                        "rebuild_peak_rss_mb": built["peak_rss_mb"],
-                        "side_peak_rss_mb": built["side_peak_rss_mb"],
-                        "session_peak_rss_mb": opened["peak_rss_mb"],
-                        "start_s": opened["start_s"]})  # fmt: skip
+        figures.append(
+            {
+                "size": size,
+                "events": facts["events"],
+                "rebuild_peak_rss_mb": built["peak_rss_mb"],
+                "side_peak_rss_mb": built["side_peak_rss_mb"],
+                "session_peak_rss_mb": opened["peak_rss_mb"],
+                "start_s": opened["start_s"],
+            }
+        )
         shutil.rmtree(work, ignore_errors=True)
     return figures
 
@@ -317,8 +332,7 @@ def run(size: str, seed: int, quick: bool, growth: bool, scans: int | None = Non
     scratch = Path(tempfile.mkdtemp(prefix="houselights-suite-"))
     try:
         work = scratch_copy(folder, scratch / "main")
-        services = bootstrap(resolve(work, store="sqlite"), catch_up=False,
-                             workstation="benchmark")  # fmt: skip
+        services = bootstrap(resolve(work, store="sqlite"), catch_up=False, workstation="benchmark")
         try:
             log(f"rebuilding {facts['events']:,} events …")
             rounds = 1 if facts["events"] > 500_000 else 2
@@ -332,16 +346,17 @@ def run(size: str, seed: int, quick: bool, growth: bool, scans: int | None = Non
             window.show()
             qt.processEvents()
             log("timeline …")
-            figures["timeline"] = measure_timeline(qt, window, db, facts["busy_patron"],
-                                                   10 if quick else 50)  # fmt: skip
+            figures["timeline"] = measure_timeline(
+                qt, window, db, facts["busy_patron"], 10 if quick else 50
+            )
             log("appending interactions …")
             figures["append"] = measure_append(services.app, rng, db, 30 if quick else 300)
             log("scanning at the door …")
-            figures["door"] = measure_door(qt, window, services,
-                                           scans or (150 if quick else 3000), seed)  # fmt: skip
+            figures["door"] = measure_door(
+                qt, window, services, scans or (150 if quick else 3000), seed
+            )
             log("importing online sales …")
-            figures["sales_import"] = measure_import(services.app, scratch,
-                                                     100 if quick else 2000)  # fmt: skip
+            figures["sales_import"] = measure_import(services.app, scratch, 100 if quick else 2000)
             window.shutdown()
             window.close()
             qt.processEvents()
@@ -362,12 +377,16 @@ def run(size: str, seed: int, quick: bool, growth: bool, scans: int | None = Non
             log("memory growth …")
             sizes = [s for s in ("10k", "100k") if s != size] if size != "tiny" else ["tiny"]
             built = rebuild_in_child(work)  # this size's rebuild on its own, for its memory
-            figures["memory_growth"] = memory_growth(sizes, seed, scratch) + [{
-                "size": size, "events": facts["events"],
-                "rebuild_peak_rss_mb": built["peak_rss_mb"],
-                "side_peak_rss_mb": built["side_peak_rss_mb"],
-                "session_peak_rss_mb": figures["cold_start"]["session_peak_rss_mb"],
-                "start_s": figures["cold_start"]["median_s"]}]  # fmt: skip
+            figures["memory_growth"] = memory_growth(sizes, seed, scratch) + [
+                {
+                    "size": size,
+                    "events": facts["events"],
+                    "rebuild_peak_rss_mb": built["peak_rss_mb"],
+                    "side_peak_rss_mb": built["side_peak_rss_mb"],
+                    "session_peak_rss_mb": figures["cold_start"]["session_peak_rss_mb"],
+                    "start_s": figures["cold_start"]["median_s"],
+                }
+            ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     figures["summary"] = summary(figures)
@@ -401,42 +420,83 @@ def summary(f: dict) -> dict:
 def table(f: dict) -> str:
     s, r, o = f["summary"], f["rebuild"], f["organization"]
     rows = [
-        ("scan to verdict, door view", f"p50 {s['scan_p50_ms']:.1f} ms, p99 "
-         f"{s['scan_p99_ms']:.1f} ms ({f['door']['n']:,} scans; CPU p99 "
-         f"{f['door']['cpu_p99_ms']:.1f} ms)", "scan_p99_ms"),
-        ("search as you type", f"p50 {f['search']['p50_ms']:.1f} ms, p99 "
-         f"{s['search_p99_ms']:.1f} ms ({f['search']['n']:,} keys; CPU p99 "
-         f"{f['search']['cpu_p99_ms']:.1f} ms)", "search_p99_ms"),
-        (f"open a timeline of {f['timeline']['interactions']:,}",
-         f"page median {s['timeline_open_ms']:.1f} ms, worst "
-         f"{s['timeline_open_max_ms']:.1f} ms (query p50 "
-         f"{f['timeline']['query']['p50_ms']:.1f} ms)", "timeline_open_ms"),
-        ("rebuild vs raw inserts", f"{r['rebuild_events_per_s']:,.0f} events/s "
-         f"({r['rebuild_rows_per_s']:,.0f} rows/s) vs {r['raw_rows_per_s']:,.0f} rows/s "
-         f"= {r['ratio']:.0%} wall, {r['ratio_cpu']:.0%} CPU"
-         + (f" (2 processes; second: {', '.join(r['side_process'])})"
-            if r.get("side_process") else ""), "rebuild_ratio"),
-        ("append one interaction", f"p50 {s['append_p50_ms']:.1f} ms, p99 "
-         f"{s['append_p99_ms']:.1f} ms (CPU p99 {f['append']['cpu_p99_ms']:.1f} ms)", None),
-        ("sales import", f"{s['import_rows_per_s']:,.0f} rows/s "
-         f"({f['sales_import']['rows']:,} rows)", None),
-        ("cold start to a usable window", f"median {s['cold_start_s']:.2f} s of "
-         + ", ".join(f"{x:.2f}" for x in f["cold_start"]["runs_s"])
-         + f" (first start, compiling: {f['cold_start']['first_s']:.2f} s)", "cold_start_s"),
-        ("peak resident memory", f"{s['peak_rss_mb']:.0f} MB (suite "
-         f"{f['suite_peak_rss_mb']:.0f}, app session "
-         f"{f['cold_start']['session_peak_rss_mb']:.0f})", "peak_rss_mb"),
-    ]  # fmt: skip
+        (
+            "scan to verdict, door view",
+            f"p50 {s['scan_p50_ms']:.1f} ms, p99 "
+            f"{s['scan_p99_ms']:.1f} ms ({f['door']['n']:,} scans; CPU p99 "
+            f"{f['door']['cpu_p99_ms']:.1f} ms)",
+            "scan_p99_ms",
+        ),
+        (
+            "search as you type",
+            f"p50 {f['search']['p50_ms']:.1f} ms, p99 "
+            f"{s['search_p99_ms']:.1f} ms ({f['search']['n']:,} keys; CPU p99 "
+            f"{f['search']['cpu_p99_ms']:.1f} ms)",
+            "search_p99_ms",
+        ),
+        (
+            f"open a timeline of {f['timeline']['interactions']:,}",
+            f"page median {s['timeline_open_ms']:.1f} ms, worst "
+            f"{s['timeline_open_max_ms']:.1f} ms (query p50 "
+            f"{f['timeline']['query']['p50_ms']:.1f} ms)",
+            "timeline_open_ms",
+        ),
+        (
+            "rebuild vs raw inserts",
+            f"{r['rebuild_events_per_s']:,.0f} events/s "
+            f"({r['rebuild_rows_per_s']:,.0f} rows/s) vs {r['raw_rows_per_s']:,.0f} rows/s "
+            f"= {r['ratio']:.0%} wall, {r['ratio_cpu']:.0%} CPU"
+            + (
+                f" (2 processes; second: {', '.join(r['side_process'])})"
+                if r.get("side_process")
+                else ""
+            ),
+            "rebuild_ratio",
+        ),
+        (
+            "append one interaction",
+            f"p50 {s['append_p50_ms']:.1f} ms, p99 "
+            f"{s['append_p99_ms']:.1f} ms (CPU p99 {f['append']['cpu_p99_ms']:.1f} ms)",
+            None,
+        ),
+        (
+            "sales import",
+            f"{s['import_rows_per_s']:,.0f} rows/s ({f['sales_import']['rows']:,} rows)",
+            None,
+        ),
+        (
+            "cold start to a usable window",
+            f"median {s['cold_start_s']:.2f} s of "
+            + ", ".join(f"{x:.2f}" for x in f["cold_start"]["runs_s"])
+            + f" (first start, compiling: {f['cold_start']['first_s']:.2f} s)",
+            "cold_start_s",
+        ),
+        (
+            "peak resident memory",
+            f"{s['peak_rss_mb']:.0f} MB (suite "
+            f"{f['suite_peak_rss_mb']:.0f}, app session "
+            f"{f['cold_start']['session_peak_rss_mb']:.0f})",
+            "peak_rss_mb",
+        ),
+    ]
     for g in f.get("memory_growth", []):
         built, side = g["rebuild_peak_rss_mb"], g.get("side_peak_rss_mb", 0)
-        rows.append((f"memory at {g['events']:,} events",
-                     f"session {g['session_peak_rss_mb']:.0f} MB"
-                     + (f", rebuild {built:.0f} MB" if built else "")
-                     + (f" + {side:.0f} MB second process" if side else "")
-                     + f", start {g['start_s']:.2f} s", None))  # fmt: skip
+        rows.append(
+            (
+                f"memory at {g['events']:,} events",
+                f"session {g['session_peak_rss_mb']:.0f} MB"
+                + (f", rebuild {built:.0f} MB" if built else "")
+                + (f" + {side:.0f} MB second process" if side else "")
+                + f", start {g['start_s']:.2f} s",
+                None,
+            )
+        )
     width = max(len(r[0]) for r in rows)
-    lines = [f"Houselights benchmarks: {o['patrons']:,} patrons, {o['tickets']:,} tickets, "
-             f"{o['events']:,} events (size {f['size']}, seed {f['seed']})", ""]  # fmt: skip
+    lines = [
+        f"Houselights benchmarks: {o['patrons']:,} patrons, {o['tickets']:,} tickets, "
+        f"{o['events']:,} events (size {f['size']}, seed {f['seed']})",
+        "",
+    ]
     for label, value, key in rows:
         verdict = ""
         if key:
@@ -444,24 +504,34 @@ def table(f: dict) -> str:
             verdict = f"  [{target}: {'met' if met(s[key]) else 'NOT met'}]"
         lines.append(f"{label:<{width}}  {value}{verdict}")
     m = f["machine"]
-    lines += ["", f"machine: {m.get('cpu', '?')}, {m['cpus']} CPUs, {m.get('ram_gb', '?')} GB,"
-              f" Python {m['python']}, SQLite {m['sqlite']}; load average at the end "
-              f"{f['noise']['load_average_at_end'][0]:.1f}"]  # fmt: skip
+    lines += [
+        "",
+        f"machine: {m.get('cpu', '?')}, {m['cpus']} CPUs, {m.get('ram_gb', '?')} GB,"
+        f" Python {m['python']}, SQLite {m['sqlite']}; load average at the end "
+        f"{f['noise']['load_average_at_end'][0]:.1f}",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", choices=sorted(organization.SIZES), default=None,
-                        help="organization size (default 1m, the design size)")  # fmt: skip
-    parser.add_argument("--quick", action="store_true",
-                        help="a small organization and fewer repetitions (CI)")  # fmt: skip
+    parser.add_argument(
+        "--size",
+        choices=sorted(organization.SIZES),
+        default=None,
+        help="organization size (default 1m, the design size)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a small organization and fewer repetitions (CI)"
+    )
     parser.add_argument("--seed", type=int, default=organization.DEFAULT_SEED)
     parser.add_argument("--scans", type=int, default=None, help="door scans to time")
-    parser.add_argument("--no-growth", action="store_true",
-                        help="skip the memory figures at 10k and 100k events")  # fmt: skip
-    parser.add_argument("--json", help="write the figures here (default: "
-                        "benchmarks/results/SIZE.json)")  # fmt: skip
+    parser.add_argument(
+        "--no-growth", action="store_true", help="skip the memory figures at 10k and 100k events"
+    )
+    parser.add_argument(
+        "--json", help="write the figures here (default: benchmarks/results/SIZE.json)"
+    )
     args = parser.parse_args(argv)
     size = args.size or ("10k" if args.quick else organization.DEFAULT_SIZE)
     figures = run(size, args.seed, args.quick, growth=not args.no_growth, scans=args.scans)

@@ -29,8 +29,13 @@ PRODUCTIONS = (
 )
 CHANNELS = ("box_office", "box_office", "phone", "online", "online", "online")
 PAYMENTS = ("card",) * 8 + ("cash", "cash", "complimentary")
-LEVELS = (("Friend", 6000), ("Friend", 6000), ("Friend", 6000), ("Patron Circle", 25000),
-          ("Benefactor", 100000))  # fmt: skip
+LEVELS = (
+    ("Friend", 6000),
+    ("Friend", 6000),
+    ("Friend", 6000),
+    ("Patron Circle", 25000),
+    ("Benefactor", 100000),
+)
 FUNDS = ("General fund", "General fund", "Youth theatre", "Building appeal", "Access fund")
 GIFTS = (1000, 2500, 2500, 5000, 5000, 10000, 25000, 50000)
 THANKS = ("letter", "email", "email", "call")
@@ -42,8 +47,9 @@ UPCOMING_DAYS = 120  # ... to about 4 months from now
 MATINEE, EVENING = time(14, 30), time(19, 30)
 
 
-def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int,
-              runs: int) -> list[dict]:  # fmt: skip
+def _schedule(
+    app: Houselights, rng: random.Random, now: datetime, capacity: int, runs: int
+) -> list[dict]:
     shows = []
     first_day = now - timedelta(days=SEASON_SPAN_DAYS)
     gap = (SEASON_SPAN_DAYS + UPCOMING_DAYS) / len(PRODUCTIONS)
@@ -57,23 +63,31 @@ def _schedule(app: Houselights, rng: random.Random, now: datetime, capacity: int
             day += timedelta(days=rng.choice((1, 1, 2, 7)))
             clock = MATINEE if "matinee" in title or rng.random() < 0.2 else EVENING
             starts = datetime.combine(day, clock, tzinfo=now.tzinfo)
-            pid = app.schedule_performance(production, starts, seats, prices, venue=venue,
-                                           occurred_at=min(announced, now))  # fmt: skip
-            shows.append({"id": pid, "starts": starts, "prices": list(prices),
-                          "top_price": max(prices.values()), "popularity": popularity,
-                          "production": production})  # fmt: skip
+            pid = app.schedule_performance(
+                production, starts, seats, prices, venue=venue, occurred_at=min(announced, now)
+            )
+            shows.append(
+                {
+                    "id": pid,
+                    "starts": starts,
+                    "prices": list(prices),
+                    "top_price": max(prices.values()),
+                    "popularity": popularity,
+                    "production": production,
+                }
+            )
     return shows
 
 
-def _office_hours(rng: random.Random, moment: datetime, start: datetime,
-                  now: datetime) -> datetime:  # fmt: skip
+def _office_hours(rng: random.Random, moment: datetime, start: datetime, now: datetime) -> datetime:
     """The same day between 10:00 and 19:00, when the box office is open."""
     opened = moment.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
     return opened if opened < min(start, now) else moment
 
 
-def _moment_before(rng: random.Random, start: datetime, earliest: datetime,
-                   now: datetime) -> datetime | None:  # fmt: skip
+def _moment_before(
+    rng: random.Random, start: datetime, earliest: datetime, now: datetime
+) -> datetime | None:
     """When a purchase for a show starting at ``start`` happened, or None."""
     latest = min(start - timedelta(hours=1), now)
     earliest = max(earliest, start - timedelta(days=75))
@@ -92,9 +106,18 @@ def generate_box_office(
     runs = max(1, round((len(patrons) / 2000) ** 0.5))
     capacity = max(40, round(len(patrons) * 0.12 / runs / 10) * 10)
     shows = _schedule(app, rng, now, capacity, runs)
-    counts = dict(performances=len(shows), orders=0, anonymous=0, walk_ups=0, refunds=0,
-                  exchanges=0,
-                  subscriptions=0, memberships=0, donations=0, thanked=0)  # fmt: skip
+    counts = dict(
+        performances=len(shows),
+        orders=0,
+        anonymous=0,
+        walk_ups=0,
+        refunds=0,
+        exchanges=0,
+        subscriptions=0,
+        memberships=0,
+        donations=0,
+        thanked=0,
+    )
     sales = []
 
     def desk() -> None:
@@ -111,8 +134,14 @@ def generate_box_office(
         levels = rng.sample(show["prices"], rng.choice((1, 1, 1, 2)))
         wanted = {level: rng.choice((1, 1, 2, 2, 2, 3, 4)) for level in levels}
         try:
-            sale = app.sell_tickets(show["id"], wanted, patron_id=patron_id, payment=payment,
-                                    channel=channel, occurred_at=when)  # fmt: skip
+            sale = app.sell_tickets(
+                show["id"],
+                wanted,
+                patron_id=patron_id,
+                payment=payment,
+                channel=channel,
+                occurred_at=when,
+            )
         except NotEnoughSeats:
             return None
         counts["orders"] += 1
@@ -139,9 +168,13 @@ def generate_box_office(
             if len(package) >= 2 and when > joined:
                 price = round(sum(s["top_price"] for s in package) * 0.8 / 100) * 100
                 try:
-                    sold = app.sell_subscription(patron_id, "Spring season pass",
-                                                 [s["id"] for s in package], price,
-                                                 occurred_at=when)  # fmt: skip
+                    sold = app.sell_subscription(
+                        patron_id,
+                        "Spring season pass",
+                        [s["id"] for s in package],
+                        price,
+                        occurred_at=when,
+                    )
                     counts["subscriptions"] += 1
                 except NotEnoughSeats:
                     sold = None
@@ -153,15 +186,24 @@ def generate_box_office(
             level, fee = rng.choice(LEVELS)
             start = max(joined, now - timedelta(days=rng.uniform(10, 700)))
             start = _office_hours(rng, start, now, now)
-            app.start_membership(patron_id, level, start.date(),
-                                 (start + timedelta(days=365)).date(), fee,
-                                 occurred_at=start)  # fmt: skip
+            app.start_membership(
+                patron_id,
+                level,
+                start.date(),
+                (start + timedelta(days=365)).date(),
+                fee,
+                occurred_at=start,
+            )
             counts["memberships"] += 1
         for _ in range(rng.choices((0, 1, 2), weights=(88, 9, 3))[0]):
             given = _office_hours(rng, joined + (now - joined) * rng.random(), now, now)
-            gift = app.record_donation(patron_id, rng.choice(GIFTS), fund=rng.choice(FUNDS),
-                                       payment=rng.choice(("card", "card", "cheque")),
-                                       occurred_at=given)  # fmt: skip
+            gift = app.record_donation(
+                patron_id,
+                rng.choice(GIFTS),
+                fund=rng.choice(FUNDS),
+                payment=rng.choice(("card", "card", "cheque")),
+                occurred_at=given,
+            )
             counts["donations"] += 1
             thanked = _office_hours(rng, given + timedelta(days=rng.uniform(1, 20)), now, now)
             if thanked < now and rng.random() < 0.75:
@@ -184,10 +226,17 @@ def generate_box_office(
             handle = f"{first}.{last}.{show['id'][:4]}{n}".lower().replace("'", "")
             level = rng.choice(show["prices"])
             try:
-                app.sell_to_walk_up(show["id"], {level: rng.choice((1, 2))}, first, last,
-                                    email=f"{handle}@example.net", email_consent=rng.random() < .5,
-                                    payment=rng.choice(("cash", "card")), occurred_at=when,
-                                    allow_duplicate=True)  # fmt: skip
+                app.sell_to_walk_up(
+                    show["id"],
+                    {level: rng.choice((1, 2))},
+                    first,
+                    last,
+                    email=f"{handle}@example.net",
+                    email_consent=rng.random() < 0.5,
+                    payment=rng.choice(("cash", "card")),
+                    occurred_at=when,
+                    allow_duplicate=True,
+                )
             except NotEnoughSeats:
                 continue
             counts["orders"] += 1
@@ -205,12 +254,16 @@ def generate_box_office(
             app.refund_order(sale["order_id"], occurred_at=later)
             counts["refunds"] += 1
         elif roll < 0.06:
-            others = [s for s in shows if s["production"] == show["production"]
-                      and s["id"] != show["id"] and s["starts"] > later]  # fmt: skip
+            others = [
+                s
+                for s in shows
+                if s["production"] == show["production"]
+                and s["id"] != show["id"]
+                and s["starts"] > later
+            ]
             if others:
                 try:
-                    app.exchange_tickets(sale["codes"], rng.choice(others)["id"],
-                                         occurred_at=later)  # fmt: skip
+                    app.exchange_tickets(sale["codes"], rng.choice(others)["id"], occurred_at=later)
                     counts["exchanges"] += 1
                 except (NotEnoughSeats, TicketProblem):
                     pass

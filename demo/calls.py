@@ -92,8 +92,12 @@ CHATS = (
 
 #: the quick answer that answers a chat question (by the question's place in CHATS)
 CHAT_ANSWERS = {0: "parking", 1: "accessibility", 2: "refunds", 3: "start-times"}
-CALL_ANSWERS = {"Parking": "parking", "Accessibility": "accessibility",
-                "Refund or exchange": "refunds", "Start times": "start-times"}  # fmt: skip
+CALL_ANSWERS = {
+    "Parking": "parking",
+    "Accessibility": "accessibility",
+    "Refund or exchange": "refunds",
+    "Start times": "start-times",
+}
 QUICK_TEXT = {key: text for key, _title, text in DEFAULT_QUICK_ANSWERS}
 
 #: the demo rota: (weekdays, from, to, duty, who); its gaps are Monday before ten,
@@ -114,25 +118,40 @@ def _weights(spans: dict[tuple[int, int], float]) -> list[float]:
     return hours
 
 
-_WEEKDAY_CHATS = _weights({(0, 7): 0.1, (7, 9): 0.6, (9, 12): 2, (12, 14): 2.5, (14, 17): 2,
-                           (17, 20): 5, (20, 23): 2.5, (23, 24): 0.6})  # fmt: skip
+_WEEKDAY_CHATS = _weights(
+    {
+        (0, 7): 0.1,
+        (7, 9): 0.6,
+        (9, 12): 2,
+        (12, 14): 2.5,
+        (14, 17): 2,
+        (17, 20): 5,
+        (20, 23): 2.5,
+        (23, 24): 0.6,
+    }
+)
 #: when chats come in, per weekday (Monday first) and hour: Monday mornings, and the
 #: evenings before shows (Thursday to Saturday busiest)
 CHAT_HOURS = (
     _weights({(7, 9): 3, (9, 12): 6, (12, 14): 2.5, (14, 18): 2, (18, 22): 1.5}),
-    _WEEKDAY_CHATS, _WEEKDAY_CHATS,
-    [w * 1.3 for w in _WEEKDAY_CHATS], [w * 1.5 for w in _WEEKDAY_CHATS],
+    _WEEKDAY_CHATS,
+    _WEEKDAY_CHATS,
+    [w * 1.3 for w in _WEEKDAY_CHATS],
+    [w * 1.5 for w in _WEEKDAY_CHATS],
     _weights({(9, 12): 3, (12, 16): 2.5, (16, 20): 6, (20, 23): 2.5, (23, 24): 0.6}),
     _weights({(10, 13): 1.2, (13, 17): 1.5, (19, 22): 1.8}),
-)  # fmt: skip
+)
 _WEEKDAY_CALLS = _weights({(9, 10): 1, (10, 13): 3, (13, 17): 2.5, (17, 19): 2, (19, 20): 0.5})
 #: when calls come in: office hours, a Monday-morning rush, hardly on Sundays
 CALL_HOURS = (
     _weights({(8, 9): 2, (9, 12): 8, (12, 17): 3, (17, 19): 1}),
-    _WEEKDAY_CALLS, _WEEKDAY_CALLS, _WEEKDAY_CALLS, _WEEKDAY_CALLS,
+    _WEEKDAY_CALLS,
+    _WEEKDAY_CALLS,
+    _WEEKDAY_CALLS,
+    _WEEKDAY_CALLS,
     _weights({(10, 14): 3, (14, 18): 1.5}),
     _weights({(12, 16): 0.3}),
-)  # fmt: skip
+)
 DAY_WEIGHTS = {"chat": [sum(h) for h in CHAT_HOURS], "call": [sum(h) for h in CALL_HOURS]}
 
 
@@ -154,8 +173,15 @@ def _reach_out(rng: random.Random, earliest: datetime, now: datetime, kind: str)
         days = [first.date() + timedelta(days=i) for i in range(span)]
         day = rng.choices(days, weights=[DAY_WEIGHTS[kind][d.weekday()] for d in days])[0]
         hour = rng.choices(range(24), weights=table[day.weekday()])[0]
-        local = datetime(day.year, day.month, day.day, hour, rng.randint(0, 59),
-                         rng.randint(0, 59), tzinfo=first.tzinfo)  # fmt: skip
+        local = datetime(
+            day.year,
+            day.month,
+            day.day,
+            hour,
+            rng.randint(0, 59),
+            rng.randint(0, 59),
+            tzinfo=first.tzinfo,
+        )
         moment = local.replace(tzinfo=None).astimezone()  # the zone of that day (summer time)
         if earliest <= moment < now - timedelta(minutes=5):
             return moment
@@ -185,8 +211,9 @@ def _reply_after(rng: random.Random, start: datetime, now: datetime) -> timedelt
     return wait if start + wait < now else None
 
 
-def _conversation(rng: random.Random, start: datetime, visitor: str, agent: str,
-                  now: datetime | None = None) -> list[dict]:  # fmt: skip
+def _conversation(
+    rng: random.Random, start: datetime, visitor: str, agent: str, now: datetime | None = None
+) -> list[dict]:
     index = rng.randrange(len(CHATS))
     question, answer = CHATS[index]
     if index in CHAT_ANSWERS and rng.random() < 0.5:
@@ -196,8 +223,14 @@ def _conversation(rng: random.Random, start: datetime, visitor: str, agent: str,
     wait = _reply_after(rng, start, now) if now is not None else timedelta(seconds=60)
     if wait is None:
         if rng.random() < 0.5:
-            messages.append(_message(at + timedelta(minutes=rng.randint(1, 6)), "visitor",
-                                     visitor, "Hello? Is anyone there?"))  # fmt: skip
+            messages.append(
+                _message(
+                    at + timedelta(minutes=rng.randint(1, 6)),
+                    "visitor",
+                    visitor,
+                    "Hello? Is anyone there?",
+                )
+            )
         return messages
     at += wait
     messages.append(_message(at, "agent", agent, answer))
@@ -226,8 +259,14 @@ def generate_calls(
         return counts
     if not app.duty_slots():
         for slot in rota_slots():
-            app.add_duty_slot(slot["weekday"], slot["starts"], slot["ends"], slot["duty"],
-                              name=slot["name"], occurred_at=now - timedelta(days=200))  # fmt: skip
+            app.add_duty_slot(
+                slot["weekday"],
+                slot["starts"],
+                slot["ends"],
+                slot["duty"],
+                name=slot["name"],
+                occurred_at=now - timedelta(days=200),
+            )
         counts["duty_slots"] = len(rota_slots())
 
     def desk() -> None:

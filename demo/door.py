@@ -24,8 +24,9 @@ def _tickets_and_starts(app: Houselights) -> tuple[list[tuple[str, str]], dict[s
     while notifications := app.recorder.select_notifications(start=start, limit=5000):
         for notification in notifications:
             topic = notification.topic
-            if topic.endswith(("Ticket.Issued", "Performance.Scheduled",
-                               "Performance.Rescheduled")):  # fmt: skip
+            if topic.endswith(
+                ("Ticket.Issued", "Performance.Scheduled", "Performance.Rescheduled")
+            ):
                 event = app.mapper.to_domain_event(notification)
                 if topic.endswith("Ticket.Issued"):
                     tickets.append((event.code, event.performance_id))

@@ -47,8 +47,9 @@ def _slip(last: str, rng: random.Random) -> str:
     return last[:i] + last[i] + last[i:]
 
 
-def generate_duplicates(app: Houselights, registered: list[tuple[str, datetime]], seed: int,
-                        now: datetime) -> dict:  # fmt: skip
+def generate_duplicates(
+    app: Houselights, registered: list[tuple[str, datetime]], seed: int, now: datetime
+) -> dict:
     """Register a second record for a few patrons; returns ``{"duplicates": n}``."""
     rng = random.Random(seed * 17 + 3)
     wanted = min(5, len(registered) // 8)
@@ -77,11 +78,19 @@ def generate_duplicates(app: Houselights, registered: list[tuple[str, datetime]]
         else:  # a typing slip in the surname, at the same postal code
             values.update(first_name=first, last_name=_slip(last, rng))
         when = min(now - timedelta(days=2), joined + timedelta(days=rng.uniform(60, 500)))
-        twin = app.register_patron(**values, source=rng.choice(("import", "walk-up")),
-                                   occurred_at=when, allow_duplicate=True)  # fmt: skip
+        twin = app.register_patron(
+            **values,
+            source=rng.choice(("import", "walk-up")),
+            occurred_at=when,
+            allow_duplicate=True,
+        )
         app.add_note(twin, DUPLICATE_NOTES[kind], occurred_at=when + timedelta(hours=1))
         if made % 2 == 0:
-            app.record_donation(twin, rng.choice((2500, 5000, 10000)), "Annual fund",
-                                occurred_at=when + timedelta(days=1))  # fmt: skip
+            app.record_donation(
+                twin,
+                rng.choice((2500, 5000, 10000)),
+                "Annual fund",
+                occurred_at=when + timedelta(days=1),
+            )
         made += 1
     return {"duplicates": made}

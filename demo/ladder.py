@@ -25,8 +25,9 @@ SEASON_STARTS_DAYS = 800  # the first night, days before now
 SEASON_DAYS = 150
 
 
-def generate_past_season(app: Houselights, patrons: list[tuple[str, datetime]], seed: int,
-                         now: datetime) -> dict:  # fmt: skip
+def generate_past_season(
+    app: Houselights, patrons: list[tuple[str, datetime]], seed: int, now: datetime
+) -> dict:
     rng = random.Random(seed * 104729 + 5)
     first_night = now - timedelta(days=SEASON_STARTS_DAYS)
     capacity = max(40, round(len(patrons) * 0.1 / 10) * 10)
@@ -37,10 +38,20 @@ def generate_past_season(app: Houselights, patrons: list[tuple[str, datetime]], 
         for night in range(3):
             day = (opening + timedelta(days=night * 2)).date()
             starts = datetime.combine(day, time(19, 30), tzinfo=now.tzinfo)
-            shows.append((app.schedule_performance(production, starts, capacity, prices,
-                                                   venue=venue,
-                                                   occurred_at=opening - timedelta(days=90)),
-                          starts, list(prices)))  # fmt: skip
+            shows.append(
+                (
+                    app.schedule_performance(
+                        production,
+                        starts,
+                        capacity,
+                        prices,
+                        venue=venue,
+                        occurred_at=opening - timedelta(days=90),
+                    ),
+                    starts,
+                    list(prices),
+                )
+            )
     counts = {"past_performances": len(shows), "past_orders": 0}
     for patron_id, joined in patrons:
         if rng.random() > 0.35:
@@ -51,10 +62,14 @@ def generate_past_season(app: Houselights, patrons: list[tuple[str, datetime]], 
                 continue
             bought = bought.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
             try:
-                app.sell_tickets(show_id, {rng.choice(levels): rng.choice((1, 2, 2, 3, 4))},
-                                 patron_id=patron_id, payment="card",
-                                 channel=rng.choice(("box_office", "online", "phone")),
-                                 occurred_at=bought)  # fmt: skip
+                app.sell_tickets(
+                    show_id,
+                    {rng.choice(levels): rng.choice((1, 2, 2, 3, 4))},
+                    patron_id=patron_id,
+                    payment="card",
+                    channel=rng.choice(("box_office", "online", "phone")),
+                    occurred_at=bought,
+                )
             except NotEnoughSeats:
                 continue
             counts["past_orders"] += 1

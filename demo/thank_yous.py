@@ -45,8 +45,9 @@ def _attended(app: Houselights) -> dict[tuple[str, str], datetime]:
 
 def _delay(rng: random.Random) -> timedelta:
     """Mostly within three days; some within the week; some late."""
-    days = rng.choices((rng.uniform(0.5, 3), rng.uniform(3, 7), rng.uniform(7, 21)),
-                       weights=(60, 25, 15))[0]  # fmt: skip
+    days = rng.choices(
+        (rng.uniform(0.5, 3), rng.uniform(3, 7), rng.uniform(7, 21)), weights=(60, 25, 15)
+    )[0]
     return timedelta(days=days)
 
 
@@ -63,7 +64,8 @@ def generate_thank_yous(app: Houselights, seed: int, now: datetime) -> dict:
             if when <= came or when >= now:
                 continue  # the last few nights are still waiting
             app.context.staff = rng.choice(THANKING_STAFF)
-            app.thank_patron(patron_id, rng.choice(CHANNELS), "attendance", performance_id,
-                             occurred_at=when)  # fmt: skip
+            app.thank_patron(
+                patron_id, rng.choice(CHANNELS), "attendance", performance_id, occurred_at=when
+            )
             counts["thank_yous"] += 1
     return counts

@@ -91,8 +91,7 @@ def open_checked(config: StoreConfig, settings, staff: str, workstation: str | N
         try:
             try:
                 notices = backups.check_before_opening(config, folders)
-                services = bootstrap(config, staff=staff, workstation=workstation,
-                                     catch_up=False)  # fmt: skip
+                services = bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
                 return services, notices
             except Exception as error:
                 if isinstance(error, backups.DamagedStore) or not is_damage_error(error):
@@ -186,9 +185,11 @@ def exit_backup(config: StoreConfig, settings) -> None:
         return
     try:
         backups.automatic_backup(
-            config, backup_folders(config, settings)[0], int(setting(settings, "backups/keep")),
+            config,
+            backup_folders(config, settings)[0],
+            int(setting(settings, "backups/keep")),
             include_readmodels=bool(setting(settings, "backups/include_read_models")),
-        )  # fmt: skip
+        )
     except Exception as error:  # noqa: BLE001 - closing must not fail because of a USB stick
         print(f"houselights: the backup on closing failed: {error}", file=sys.stderr)
 

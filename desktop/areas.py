@@ -15,11 +15,19 @@ from domain.roles import DOOR as DOOR_ROLE
 from domain.roles import MANAGER
 
 PATRONS, FOLLOW_UPS, BOX_OFFICE, DOOR, THANK_YOUS = (
-    "patrons", "follow_ups", "box_office", "door", "thank_yous",
-)  # fmt: skip
+    "patrons",
+    "follow_ups",
+    "box_office",
+    "door",
+    "thank_yous",
+)
 LADDER, REPORTS, DUPLICATES, SETTINGS, AUDIT = (
-    "ladder", "reports", "duplicates", "settings", "audit",
-)  # fmt: skip
+    "ladder",
+    "reports",
+    "duplicates",
+    "settings",
+    "audit",
+)
 
 OFFICE = frozenset({MANAGER, BOX_OFFICE_ROLE})
 

@@ -280,10 +280,14 @@ def run_with_progress(
         return handler
 
     task = runner.run(
-        fn, *args,
-        on_done=closing(on_done), on_error=closing(on_error),
-        on_cancelled=closing(on_cancelled), on_progress=progress, **kwargs,
-    )  # fmt: skip
+        fn,
+        *args,
+        on_done=closing(on_done),
+        on_error=closing(on_error),
+        on_cancelled=closing(on_cancelled),
+        on_progress=progress,
+        **kwargs,
+    )
 
     def cancel() -> None:
         nonlocal stopping

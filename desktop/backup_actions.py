@@ -64,10 +64,15 @@ class BackupActions:
         if config.kind != "sqlite" or not backups.backup_due(folder):
             return None
         self._backup_task = self.background.run(
-            backups.backup_work, config, folder, keep, include,
-            on_done=self._backed_up, on_error=self._backup_failed,
+            backups.backup_work,
+            config,
+            folder,
+            keep,
+            include,
+            on_done=self._backed_up,
+            on_error=self._backup_failed,
             on_cancelled=self._backup_stopped,
-        )  # fmt: skip
+        )
         return self._backup_task
 
     def back_up_now(self):
@@ -75,19 +80,26 @@ class BackupActions:
         if self._backup_task is not None:
             return self._backup_task
         task, self.backup_progress = run_with_progress(
-            self, self.background, self.tr("Backing up every recorded event…"),
-            backups.backup_work, *self._backup_options(),
-            on_done=self._backed_up, on_error=self._backup_failed,
+            self,
+            self.background,
+            self.tr("Backing up every recorded event…"),
+            backups.backup_work,
+            *self._backup_options(),
+            on_done=self._backed_up,
+            on_error=self._backup_failed,
             on_cancelled=self._backup_stopped,
-        )  # fmt: skip
+        )
         self._backup_task = task
         return task
 
     def _backed_up(self, info) -> None:
         self._backup_task = None
         if info is not None:
-            self.show_message(self.tr("Backed up {events} events to {path}").format(
-                events=f"{info.events:,}", path=info.path))  # fmt: skip
+            self.show_message(
+                self.tr("Backed up {events} events to {path}").format(
+                    events=f"{info.events:,}", path=info.path
+                )
+            )
         if self.backups_dialog is not None:
             self.backups_dialog.refresh()
 
@@ -130,9 +142,11 @@ class BackupActions:
             return
         self._damage_reported = True
         self.background.run(
-            damage_work, self.services.config, backup_folders_of(self),
+            damage_work,
+            self.services.config,
+            backup_folders_of(self),
             on_done=self._damage_found,
-        )  # fmt: skip
+        )
 
     def _damage_found(self, found) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -147,10 +161,14 @@ class BackupActions:
             if dialog.exec() == DamagedStoreDialog.DialogCode.Accepted and dialog.chosen:
                 self.request_restore(str(dialog.chosen))
             return
-        QMessageBox.warning(self, self.tr("The lists need rebuilding"), self.tr(
-            "{what}\n\nIt only holds the lists built from your events; nothing recorded is "
-            "lost. Close Houselights and open it again: the file is set aside and rebuilt."
-        ).format(what=found.message))  # fmt: skip
+        QMessageBox.warning(
+            self,
+            self.tr("The lists need rebuilding"),
+            self.tr(
+                "{what}\n\nIt only holds the lists built from your events; nothing recorded is "
+                "lost. Close Houselights and open it again: the file is set aside and rebuilt."
+            ).format(what=found.message),
+        )
 
 
 def backup_folders_of(window) -> list[Path]:

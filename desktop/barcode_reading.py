@@ -50,12 +50,15 @@ def decode(image: QImage) -> list[str]:
     if width == 0 or height == 0:
         return []
     raw = bytes(gray.constBits())
-    pixels = raw if stride == width else b"".join(
-        raw[row * stride : row * stride + width] for row in range(height)
-    )  # fmt: skip
+    pixels = (
+        raw
+        if stride == width
+        else b"".join(raw[row * stride : row * stride + width] for row in range(height))
+    )
     found: list[str] = []
-    for symbol in sorted(pyzbar.decode((pixels, width, height)),
-                         key=lambda s: (s.rect.top, s.rect.left)):  # fmt: skip
+    for symbol in sorted(
+        pyzbar.decode((pixels, width, height)), key=lambda s: (s.rect.top, s.rect.left)
+    ):
         text = symbol.data.decode("utf-8", errors="replace")
         if text not in found:
             found.append(text)
@@ -67,10 +70,12 @@ def _pdf_pages(path: Path) -> list[QImage]:
         from PySide6.QtCore import QSize
         from PySide6.QtPdf import QPdfDocument
     except ImportError:
-        raise BarcodeReadingProblem(_tr(
-            "PDF files cannot be opened on this computer (Qt PDF is missing). Take a "
-            "screenshot of the ticket and scan that picture instead."
-        )) from None  # fmt: skip
+        raise BarcodeReadingProblem(
+            _tr(
+                "PDF files cannot be opened on this computer (Qt PDF is missing). Take a "
+                "screenshot of the ticket and scan that picture instead."
+            )
+        ) from None
     document = QPdfDocument()
     if document.load(str(path)) != QPdfDocument.Error.None_:
         raise BarcodeReadingProblem(_tr("This PDF file could not be opened."))
@@ -78,8 +83,9 @@ def _pdf_pages(path: Path) -> list[QImage]:
     for page in range(min(document.pageCount(), 20)):
         size = document.pagePointSize(page)
         scale = 200 / 72  # 200 dots per inch: enough for printed barcodes
-        pages.append(document.render(page, QSize(int(size.width() * scale),
-                                                 int(size.height() * scale))))  # fmt: skip
+        pages.append(
+            document.render(page, QSize(int(size.width() * scale), int(size.height() * scale)))
+        )
     return pages
 
 
@@ -91,10 +97,12 @@ def codes_in_file(progress, path: str) -> list[str]:
     else:
         image = QImage(str(file))
         if image.isNull():
-            raise BarcodeReadingProblem(_tr(
-                "This file is not a picture Houselights can open. Use a PNG or JPEG "
-                "screenshot of the ticket."
-            ))  # fmt: skip
+            raise BarcodeReadingProblem(
+                _tr(
+                    "This file is not a picture Houselights can open. Use a PNG or JPEG "
+                    "screenshot of the ticket."
+                )
+            )
         images = [image]
     found: list[str] = []
     for number, image in enumerate(images, start=1):

@@ -95,36 +95,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"houselights {app_version()}")
     parser.add_argument(
-        "--data", metavar="DIR", help="data folder (default: your user-data folder; "
-        "or set HOUSELIGHTS_DATA)"
-    )  # fmt: skip
+        "--data",
+        metavar="DIR",
+        help="data folder (default: your user-data folder; or set HOUSELIGHTS_DATA)",
+    )
     parser.add_argument(
-        "--store", metavar="URL", help="shared event store, e.g. postgresql://user@host/db "
-        "(or set HOUSELIGHTS_STORE); default: a SQLite file in the data folder"
-    )  # fmt: skip
+        "--store",
+        metavar="URL",
+        help="shared event store, e.g. postgresql://user@host/db "
+        "(or set HOUSELIGHTS_STORE); default: a SQLite file in the data folder",
+    )
     parser.add_argument("--staff", default=None, help="staff member recorded on new events")
     parser.add_argument(
-        "--smoke", action="store_true", help="check that this installation works: open the "
-        "window offscreen on throwaway demo data, admit a ticket at the door, exit 0"
-    )  # fmt: skip
+        "--smoke",
+        action="store_true",
+        help="check that this installation works: open the "
+        "window offscreen on throwaway demo data, admit a ticket at the door, exit 0",
+    )
     parser.add_argument(
-        "--as", dest="as_staff", default=None, metavar="NAME",
+        "--as",
+        dest="as_staff",
+        default=None,
+        metavar="NAME",
         help="sign in as this staff member (password from HOUSELIGHTS_PASSWORD, or asked "
         "for); needed once the store has staff accounts",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--encrypt", action="store_true",
+        "--encrypt",
+        action="store_true",
         help="encrypt a new event store at rest (key in the system keyring); an existing "
         "store keeps its setting",
-    )  # fmt: skip
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("gui", help="open the Houselights window (the default)")
 
     demo = sub.add_parser("demo", help="fill the store with a believable demo organization")
-    demo.add_argument("--patrons", type=whole_number(1, MAX_DEMO_PATRONS), default=500,
-                      metavar="N",
-                      help=f"how many patrons (1 to {MAX_DEMO_PATRONS:,})")  # fmt: skip
+    demo.add_argument(
+        "--patrons",
+        type=whole_number(1, MAX_DEMO_PATRONS),
+        default=500,
+        metavar="N",
+        help=f"how many patrons (1 to {MAX_DEMO_PATRONS:,})",
+    )
     demo.add_argument("--seed", type=whole_number(0, 2**63 - 1), default=2026)
     demo.add_argument("--json", action="store_true", help="print the result as JSON")
 
@@ -135,19 +148,30 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true")
 
     setup = sub.add_parser(
-        "setup", help="name the organization and choose its country, time zone and currency "
+        "setup",
+        help="name the organization and choose its country, time zone and currency "
         "(what the first-run assistant asks)",
-    )  # fmt: skip
-    setup.add_argument("--organization", required=True, metavar="NAME",
-                       help="the name printed on tickets")  # fmt: skip
-    setup.add_argument("--timezone", required=True, metavar="ZONE",
-                       help="time zone of the performances, e.g. Europe/London")  # fmt: skip
-    setup.add_argument("--currency", required=True, metavar="CODE",
-                       help="three letters, e.g. GBP, USD, EUR")  # fmt: skip
-    setup.add_argument("--country", default="", metavar="CC",
-                       help="two letters, e.g. GB: paper size, how dates and amounts "
-                       "are written (default: the currency's country, else this "
-                       "computer's)")  # fmt: skip
+    )
+    setup.add_argument(
+        "--organization", required=True, metavar="NAME", help="the name printed on tickets"
+    )
+    setup.add_argument(
+        "--timezone",
+        required=True,
+        metavar="ZONE",
+        help="time zone of the performances, e.g. Europe/London",
+    )
+    setup.add_argument(
+        "--currency", required=True, metavar="CODE", help="three letters, e.g. GBP, USD, EUR"
+    )
+    setup.add_argument(
+        "--country",
+        default="",
+        metavar="CC",
+        help="two letters, e.g. GB: paper size, how dates and amounts "
+        "are written (default: the currency's country, else this "
+        "computer's)",
+    )
     setup.add_argument("--json", action="store_true")
 
     patrons = sub.add_parser("patrons", help="find patrons")
@@ -156,8 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     patrons.add_argument("--json", action="store_true")
     history = sub.add_parser("timeline", help="a patron's timeline, newest first")
     history.add_argument("patron_id", metavar="PATRON_ID", help="the patron's id (patrons --json)")
-    history.add_argument("--limit", type=_positive, default=50, metavar="N",
-                         help="show the newest N entries (default 50)")  # fmt: skip
+    history.add_argument(
+        "--limit",
+        type=_positive,
+        default=50,
+        metavar="N",
+        help="show the newest N entries (default 50)",
+    )
     history.add_argument("--json", action="store_true")
     imports = sub.add_parser("import", help="bring in data from elsewhere")
     what = imports.add_subparsers(dest="what", metavar="WHAT", required=True)
@@ -170,11 +199,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sales.add_argument("--json", action="store_true", help="print the report as JSON")
     sales.add_argument(
-        "--mapping", action="append", default=[], metavar="FIELD=COLUMN",
-        help="which column holds a field, e.g. --mapping order_id=\"Order #\"; repeat for "
+        "--mapping",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help='which column holds a field, e.g. --mapping order_id="Order #"; repeat for '
         "more fields; an empty COLUMN leaves a field out (fields: "
-        + ", ".join(sales_fields()) + ")",
-    )  # fmt: skip
+        + ", ".join(sales_fields())
+        + ")",
+    )
     sales.add_argument(
         "--date-order",
         choices=("dmy", "mdy", "ymd"),
@@ -190,10 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
         "expression with the groups (?P<event>...) and (?P<date>...), optionally (?P<time>...)",
     )
     sales.add_argument(
-        "--timezone", default="", metavar="ZONE",
+        "--timezone",
+        default="",
+        metavar="ZONE",
         help="time zone of dates without one, e.g. America/New_York (default: the "
         "import/timezone setting, else this computer's); a time-zone column in the file wins",
-    )  # fmt: skip
+    )
     add_chats_parser(what)
     check_in = sub.add_parser("check-in", help="check a ticket in at the door")
     check_in.add_argument("code", metavar="CODE", help="the ticket code as scanned or typed")
@@ -240,10 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
     shots = sub.add_parser("screenshots", help="render every screen with demo data to PNG files")
     shots.add_argument("--out", default="docs/screenshots", metavar="DIR")
     shots.add_argument("--patrons", type=whole_number(10, 5000), default=400, metavar="N")
-    shots.add_argument("--size", default="1366x768", metavar="WxH",
-                       help="the screen in pixels (default 1366x768, a common laptop)")  # fmt: skip
-    shots.add_argument("--scale", type=float, default=1.0, metavar="F",
-                       help="render as at this display scaling, e.g. 1.25 or 1.5")  # fmt: skip
+    shots.add_argument(
+        "--size",
+        default="1366x768",
+        metavar="WxH",
+        help="the screen in pixels (default 1366x768, a common laptop)",
+    )
+    shots.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="render as at this display scaling, e.g. 1.25 or 1.5",
+    )
     shots.add_argument("--dark", action="store_true", help="in the dark colour scheme")
     return parser
 
@@ -290,8 +334,9 @@ def _services(args, catch_up: bool):
 
 
 #: what a server that does not answer leaves possible
-_DOOR_GOES_ON = (" A door goes on checking tickets in (check-in), and houselights sync sends"
-                 " its scans later.")  # fmt: skip
+_DOOR_GOES_ON = (
+    " A door goes on checking tickets in (check-in), and houselights sync sends its scans later."
+)
 
 
 def _use_organization_zone(services, data_dir) -> None:
@@ -369,10 +414,12 @@ def cmd_demo(args) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"Added a demo organization: {result['patrons']:,} patrons, "
-              f"{result.get('performances', 0):,} performances, "
-              f"{result.get('orders', 0):,} ticket orders, "
-              f"{result['events']:,} events in the store.")  # fmt: skip
+        print(
+            f"Added a demo organization: {result['patrons']:,} patrons, "
+            f"{result.get('performances', 0):,} performances, "
+            f"{result.get('orders', 0):,} ticket orders, "
+            f"{result['events']:,} events in the store."
+        )
     return 0
 
 
@@ -425,9 +472,11 @@ def cmd_setup(args) -> int:
         "organization/timezone": args.timezone.strip(),
         "organization/currency": currency,
     }
-    problems = [f"--{key.split('/')[1].replace('name', 'organization')}: {problem}"
-                for key, value in answers.items()
-                if (problem := SETTINGS[key].problem(value))]  # fmt: skip
+    problems = [
+        f"--{key.split('/')[1].replace('name', 'organization')}: {problem}"
+        for key, value in answers.items()
+        if (problem := SETTINGS[key].problem(value))
+    ]
     if not answers["organization/timezone"]:
         problems.append("--timezone: give the time zone of the performances, e.g. Europe/London.")
     if not currency:
@@ -460,9 +509,11 @@ def cmd_setup(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        print(f"{result['organization']}: {result['country']}, {result['timezone']}, "
-              f"{result['currency']} (amounts like {result['example_amount']}, "
-              f"{result['paper']} paper). Saved in {config.data_dir}.")  # fmt: skip
+        print(
+            f"{result['organization']}: {result['country']}, {result['timezone']}, "
+            f"{result['currency']} (amounts like {result['example_amount']}, "
+            f"{result['paper']} paper). Saved in {config.data_dir}."
+        )
     return 0
 
 
@@ -506,11 +557,19 @@ def cmd_patrons(args) -> int:
     from projections import patron_directory
 
     rows = _read_models(
-        args, Permission.READ_PATRONS,
+        args,
+        Permission.READ_PATRONS,
         lambda db: patron_directory.search(db, args.search, limit=args.limit),
-    )  # fmt: skip
-    found = [{"id": r["id"], "name": r["name"], "email": r["email"],
-              "last_activity": r["last_activity_at"]} for r in rows]  # fmt: skip
+    )
+    found = [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "email": r["email"],
+            "last_activity": r["last_activity_at"],
+        }
+        for r in rows
+    ]
     if args.json:
         print(json.dumps(found))
     else:
@@ -539,8 +598,16 @@ def cmd_timeline(args) -> int:
         return patron, page[: args.limit]
 
     patron, rows = _read_models(args, Permission.READ_PATRONS, read)
-    entries = [{"at": r["occurred_at"], "kind": r["kind"], "summary": r["summary"],
-                "by": r["recorded_by"], "workstation": r["workstation"]} for r in rows]  # fmt: skip
+    entries = [
+        {
+            "at": r["occurred_at"],
+            "kind": r["kind"],
+            "summary": r["summary"],
+            "by": r["recorded_by"],
+            "workstation": r["workstation"],
+        }
+        for r in rows
+    ]
     if args.json:
         print(json.dumps(entries))
         return 0
@@ -574,9 +641,11 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-DATE_ORDER_WORDS = {"dmy": "day first (12/11/2026 is 12 November 2026)",
-                    "mdy": "month first (12/11/2026 is December 11, 2026)",
-                    "ymd": "year first (26/11/12 is 12 November 2026)"}  # fmt: skip
+DATE_ORDER_WORDS = {
+    "dmy": "day first (12/11/2026 is 12 November 2026)",
+    "mdy": "month first (12/11/2026 is December 11, 2026)",
+    "ymd": "year first (26/11/12 is 12 November 2026)",
+}
 
 
 def sales_summary(report: dict, name: str) -> str:
@@ -641,8 +710,10 @@ def import_settings() -> dict:
     path = os.environ.get("HOUSELIGHTS_SETTINGS")
     store = QSettings(path, QSettings.Format.IniFormat) if path else None
     settings = Settings(store)
-    return {"timezone": settings.get("import/timezone"),
-            "date_order": settings.get("import/date_order")}  # fmt: skip
+    return {
+        "timezone": settings.get("import/timezone"),
+        "date_order": settings.get("import/date_order"),
+    }
 
 
 def cmd_import(args) -> int:
@@ -660,10 +731,17 @@ def cmd_import(args) -> int:
     timezone = args.timezone or saved["timezone"] or None
 
     def run(app, progress) -> dict:
-        return import_sales(app, sales, mapping=mapping, timezone=timezone,
-                            dry_run=args.dry_run, progress=progress, date_order=args.date_order,
-                            default_date_order=saved["date_order"],
-                            item_pattern=args.item_pattern)  # fmt: skip
+        return import_sales(
+            app,
+            sales,
+            mapping=mapping,
+            timezone=timezone,
+            dry_run=args.dry_run,
+            progress=progress,
+            date_order=args.date_order,
+            default_date_order=saved["date_order"],
+            item_pattern=args.item_pattern,
+        )
 
     report = _import(args, "Orders", run)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
@@ -678,9 +756,11 @@ def add_chats_parser(what) -> None:
     chats.add_argument("file", metavar="FILE", help=".json, .csv or .txt (a pasted transcript)")
     chats.add_argument("--json", action="store_true", help="print the report as JSON")
     chats.add_argument(
-        "--timezone", default="", metavar="ZONE",
+        "--timezone",
+        default="",
+        metavar="ZONE",
         help="time zone of times without one (default: this computer's)",
-    )  # fmt: skip
+    )
 
 
 def chats_summary(report: dict, name: str, kind: str) -> str:
@@ -747,8 +827,10 @@ def cmd_check_in(args) -> int:
         if result["patron"]:
             print(f"  {result['patron']['greeting']}")
         if result["offline"]:
-            print(f"  Offline — {_count(result['queued'], 'scan')} waiting "
-                  "(houselights sync sends them).")  # fmt: skip
+            print(
+                f"  Offline — {_count(result['queued'], 'scan')} waiting "
+                "(houselights sync sends them)."
+            )
     return 0 if result["verdict"] == "admit" else 1
 
 
@@ -768,8 +850,11 @@ def cmd_sync(args) -> int:
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     if config.kind != "postgresql":
         result = {"sent": 0, "conflicts": 0, "left": 0}
-        print(json.dumps(result) if args.json else "This workstation's store is on this "
-              "computer: there is nothing to send.")  # fmt: skip
+        print(
+            json.dumps(result)
+            if args.json
+            else "This workstation's store is on this computer: there is nothing to send."
+        )
         return 0
     try:
         services = _services(args, catch_up=False)
@@ -798,10 +883,12 @@ def cmd_sync(args) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"Sent {_count(result['sent'], 'queued scan')}"
-              f" ({result['conflicts']:,} recorded as conflicts: double entries or tickets"
-              f" no longer valid); "
-              f"{result['left']:,} still waiting.")  # fmt: skip
+        print(
+            f"Sent {_count(result['sent'], 'queued scan')}"
+            f" ({result['conflicts']:,} recorded as conflicts: double entries or tickets"
+            f" no longer valid); "
+            f"{result['left']:,} still waiting."
+        )
     return 0 if result["left"] == 0 else 1
 
 
@@ -829,8 +916,10 @@ def cmd_performances(args) -> int:
     print(f"{'Starts':<21} {'Title':<30} {'Sold':>11} {'Admitted':>8} {'Revenue':>12}  Id")
     for r in rows:
         sold = f"{r['sold']}/{r['capacity']}"
-        print(f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {sold:>11} "
-              f"{r['admitted']:>8} {format_cents(r['revenue_cents']):>12}  {r['id']}")  # fmt: skip
+        print(
+            f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {sold:>11} "
+            f"{r['admitted']:>8} {format_cents(r['revenue_cents']):>12}  {r['id']}"
+        )
     print(f"{len(rows)} performances")
     return 0
 
@@ -851,8 +940,10 @@ def cmd_tickets(args) -> int:
         return 0
     print(f"{performance['title']}, {_local(performance['starts_at'])}")
     for r in rows:
-        print(f"{r['code']:<14} {r['status']:<10} {r['price_level']:<14} "
-              f"{r['patron_id'] or '(no name)'}")  # fmt: skip
+        print(
+            f"{r['code']:<14} {r['status']:<10} {r['price_level']:<14} "
+            f"{r['patron_id'] or '(no name)'}"
+        )
     print(f"{len(rows)} tickets")
     return 0
 
@@ -896,8 +987,9 @@ def cmd_duplicates(args) -> int:
         print(json.dumps([{k: p[k] for k in keys} for p in pairs]))
         return 0
     for p in pairs:
-        print(f"{p['a_name']:<28} {p['b_name']:<28} {', '.join(p['reasons']):<18} "
-              f"{p['a']} {p['b']}")  # fmt: skip
+        print(
+            f"{p['a_name']:<28} {p['b_name']:<28} {', '.join(p['reasons']):<18} {p['a']} {p['b']}"
+        )
     print(f"{len(pairs)} likely duplicate pairs")
     return 0
 
@@ -914,8 +1006,9 @@ def cmd_merge(args) -> int:
         name = services.app.get_patron(args.survivor)["name"]
     finally:
         services.close()
-    return _merge_result(args, result, f"Merged into {name}. Undo with: houselights unmerge "
-                                       f"{result['merged']}")  # fmt: skip
+    return _merge_result(
+        args, result, f"Merged into {name}. Undo with: houselights unmerge {result['merged']}"
+    )
 
 
 def cmd_unmerge(args) -> int:
@@ -940,8 +1033,10 @@ def cmd_report_attendance(args) -> int:
     print(f"{'Starts':<21} {'Title':<30} {'Sold':>6} {'Admitted':>8} {'No-shows':>9}")
     for r in rows:
         rate = "" if r["no_show_rate"] is None else f"{r['no_show_rate']:.0%}"
-        print(f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {r['sold']:>6} "
-              f"{r['admitted']:>8} {rate:>9}")  # fmt: skip
+        print(
+            f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {r['sold']:>6} "
+            f"{r['admitted']:>8} {rate:>9}"
+        )
     print(f"{len(rows)} performances")
     return 0
 
@@ -966,16 +1061,21 @@ def cmd_erase(args) -> int:
         patron = services.app.get_patron(records[0])
         if not args.yes:
             if not sys.stdin.isatty():
-                print("houselights: erasing cannot be undone; add --yes to confirm.",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    "houselights: erasing cannot be undone; add --yes to confirm.", file=sys.stderr
+                )
                 return 1
-            print(f"This erases the name, contact details, notes, calls, chats and "
-                  f"follow-ups of {patron['name']} for good. Sales and visits stay "
-                  "counted.")  # fmt: skip
+            print(
+                f"This erases the name, contact details, notes, calls, chats and "
+                f"follow-ups of {patron['name']} for good. Sales and visits stay "
+                "counted."
+            )
             merged = len(records) - 1
             if merged:
-                print(f"The {merged} record(s) merged into it are the same person: "
-                      "they are erased too.")  # fmt: skip
+                print(
+                    f"The {merged} record(s) merged into it are the same person: "
+                    "they are erased too."
+                )
             answer = input(f"Type the patron's name ({patron['name']}) to confirm: ")
             if answer.strip().casefold() != patron["name"].strip().casefold():
                 print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
@@ -984,10 +1084,13 @@ def cmd_erase(args) -> int:
 
         config = services.config
         result = erase_patron(
-            services.app, services.runner, args.patron_id, progress=_progress("Read models"),
+            services.app,
+            services.runner,
+            args.patron_id,
+            progress=_progress("Read models"),
             data_dir=config.data_dir,
             backup_folders=backup_folders(config) if config.kind == "sqlite" else [],
-        )  # fmt: skip
+        )
     finally:
         services.close()
     if sys.stderr.isatty():
@@ -997,9 +1100,11 @@ def cmd_erase(args) -> int:
     else:
         also = len(result["records"]) - 1
         merged = f" and {also} record(s) merged into it" if also else ""
-        print(f"Erased the personal data of patron {result['patron_id']}{merged}: "
-              f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
-              f"in {result['seconds']:.1f} s.")  # fmt: skip
+        print(
+            f"Erased the personal data of patron {result['patron_id']}{merged}: "
+            f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
+            f"in {result['seconds']:.1f} s."
+        )
         print_backups_erased(result["backups"], result["patron_id"])
     return 1 if result["backups"]["not_cleaned"] else 0
 
@@ -1007,13 +1112,17 @@ def cmd_erase(args) -> int:
 def print_backups_erased(found: dict, patron_id: str) -> None:
     """What an erasure did to the backups, and each copy it could not clean."""
     if found["cleaned"] or found["deleted"]:
-        print(f"Cleaned {len(found['cleaned'])} backup(s) and set-aside store(s); deleted "
-              f"{len(found['deleted'])} read-model copy(ies).")  # fmt: skip
+        print(
+            f"Cleaned {len(found['cleaned'])} backup(s) and set-aside store(s); deleted "
+            f"{len(found['deleted'])} read-model copy(ies)."
+        )
     for item in found["not_cleaned"]:
         print(f"NOT cleaned: {item['path']}: {item['reason']}")
     if found["not_cleaned"]:
-        print("These still hold the patron's data: delete them, or once they can be "
-              f"reached run again: houselights erase {patron_id} --yes")  # fmt: skip
+        print(
+            "These still hold the patron's data: delete them, or once they can be "
+            f"reached run again: houselights erase {patron_id} --yes"
+        )
 
 
 def add_encryption_parser(sub) -> None:
@@ -1055,8 +1164,10 @@ def cmd_encryption(args) -> int:
         where = "the system keyring" if result["key_in"] == "keyring" else "the data folder"
         print(f"The event store is encrypted (AES-GCM); its key is kept in {where}.")
     else:
-        print("The event store is not encrypted. Encryption is chosen when a store is created "
-              "(houselights --encrypt on a new data folder).")  # fmt: skip
+        print(
+            "The event store is not encrypted. Encryption is chosen when a store is created "
+            "(houselights --encrypt on a new data folder)."
+        )
     return 0
 
 
@@ -1066,10 +1177,14 @@ def add_staff_parsers(sub) -> None:
     add = what.add_parser("add", help="create an account (the first one: a manager)")
     add.add_argument("name", metavar="NAME")
     add.add_argument("--role", required=True, help="manager, box_office or door")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the new account's password from standard input")  # fmt: skip
-    add.add_argument("--pin-stdin", action="store_true",
-                     help="read a door PIN (4-8 digits) from standard input")  # fmt: skip
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the new account's password from standard input",
+    )
+    add.add_argument(
+        "--pin-stdin", action="store_true", help="read a door PIN (4-8 digits) from standard input"
+    )
     listing = what.add_parser("list", help="every account with its role")
     listing.add_argument("--json", action="store_true")
     role = what.add_parser("role", help="change an account's role")
@@ -1094,9 +1209,10 @@ def _new_secret(label: str, from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\n")
     if not sys.stdin or not sys.stdin.isatty():
         raise ValidationError(
-            "password", "There is no terminal to ask for the password: pipe it in with "
+            "password",
+            "There is no terminal to ask for the password: pipe it in with "
             "--password-stdin (or a door PIN with --pin-stdin). Nothing was saved.",
-        )  # fmt: skip
+        )
     import getpass
 
     first = getpass.getpass(f"{label} for the new account: ")
@@ -1154,8 +1270,10 @@ def cmd_audit(args) -> int:
         print(json.dumps(rows))
         return 0
     for r in rows:
-        print(f"{_local(r['occurred_at']):<21} {r['recorded_by'][:20]:<20} "
-              f"{r['workstation'][:18]:<18} {r['action']}")  # fmt: skip
+        print(
+            f"{_local(r['occurred_at']):<21} {r['recorded_by'][:20]:<20} "
+            f"{r['workstation'][:18]:<18} {r['action']}"
+        )
     return 0
 
 
@@ -1171,10 +1289,15 @@ def cmd_report_thank_yous(args) -> int:
         return 0
     for label, part in figures.items():
         share = part["share_within_7_days"]
-        within = "no week over yet" if share is None else (
-            f"{share:.0%} of {part['week_over']:,} thanked within 7 days")  # fmt: skip
-        print(f"{label.capitalize()}: {part['waiting']:,} waiting, {part['thanked']:,} "
-              f"thanked; {within}")  # fmt: skip
+        within = (
+            "no week over yet"
+            if share is None
+            else (f"{share:.0%} of {part['week_over']:,} thanked within 7 days")
+        )
+        print(
+            f"{label.capitalize()}: {part['waiting']:,} waiting, {part['thanked']:,} "
+            f"thanked; {within}"
+        )
     return 0
 
 
@@ -1189,9 +1312,11 @@ def cmd_report_double_entries(args) -> int:
         print(json.dumps(rows))
         return 0
     for r in rows:
-        print(f"{r['code']}: {r['first_door']} at {_local(r['first_at'])}"
-              f" ({r['first_workstation']}), again at {r['second_door']}"
-              f" at {_local(r['second_at'])} ({r['second_workstation']})")  # fmt: skip
+        print(
+            f"{r['code']}: {r['first_door']} at {_local(r['first_at'])}"
+            f" ({r['first_workstation']}), again at {r['second_door']}"
+            f" at {_local(r['second_at'])} ({r['second_workstation']})"
+        )
     print(f"{len(rows)} double entr{'y' if len(rows) == 1 else 'ies'}")
     return 0
 
@@ -1224,8 +1349,10 @@ def cmd_screenshots(args) -> int:
         print(f"houselights: --size: {error}", file=sys.stderr)
         return 2
     if not 0.5 <= args.scale <= 4:
-        print("houselights: --scale: give the display scaling as a number such as 1.25 or 1.5.",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "houselights: --scale: give the display scaling as a number such as 1.25 or 1.5.",
+            file=sys.stderr,
+        )
         return 2
     for path in render_all(
         args.out, patrons=args.patrons, size=size, scale=args.scale, dark=args.dark
@@ -1260,19 +1387,33 @@ def cmd_smoke(args) -> int:
 #: force. None: no check (the window signs in itself; ``check`` only reads the files
 #: read-only and must work when the store cannot be opened; a key import only adds a key)
 COMMAND_PERMISSIONS: dict[str, str | None] = {
-    "gui": None, "screenshots": None, "check": None,
-    "demo": Permission.DEMO, "rebuild": Permission.REBUILD, "status": Permission.SEE_STATUS,
-    "patrons": Permission.READ_PATRONS, "import": Permission.IMPORT,
-    "check-in": Permission.DOOR_CHECK, "performances": Permission.SEE_PERFORMANCES,
-    "tickets": Permission.READ_TICKETS, "report": Permission.READ_REPORTS,
-    "duplicates": Permission.READ_PATRONS, "merge": Permission.EDIT_PATRONS,
-    "unmerge": Permission.EDIT_PATRONS, "erase": Permission.ERASE,
-    "staff": Permission.MANAGE_STAFF, "audit": Permission.SEE_AUDIT,
-    "backup": Permission.BACKUP, "restore": Permission.RESTORE,
-    "backups": Permission.LIST_BACKUPS, "encryption": None, "rota": Permission.SEE_STATUS,
-    "sync": Permission.DOOR_CHECK, "setup": Permission.ORGANIZATION,
+    "gui": None,
+    "screenshots": None,
+    "check": None,
+    "demo": Permission.DEMO,
+    "rebuild": Permission.REBUILD,
+    "status": Permission.SEE_STATUS,
+    "patrons": Permission.READ_PATRONS,
+    "import": Permission.IMPORT,
+    "check-in": Permission.DOOR_CHECK,
+    "performances": Permission.SEE_PERFORMANCES,
+    "tickets": Permission.READ_TICKETS,
+    "report": Permission.READ_REPORTS,
+    "duplicates": Permission.READ_PATRONS,
+    "merge": Permission.EDIT_PATRONS,
+    "unmerge": Permission.EDIT_PATRONS,
+    "erase": Permission.ERASE,
+    "staff": Permission.MANAGE_STAFF,
+    "audit": Permission.SEE_AUDIT,
+    "backup": Permission.BACKUP,
+    "restore": Permission.RESTORE,
+    "backups": Permission.LIST_BACKUPS,
+    "encryption": None,
+    "rota": Permission.SEE_STATUS,
+    "sync": Permission.DOOR_CHECK,
+    "setup": Permission.ORGANIZATION,
     "timeline": Permission.READ_PATRONS,
-}  # fmt: skip
+}
 
 
 def command_permission(args) -> str | None:
@@ -1360,8 +1501,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"houselights: {error}", file=sys.stderr)
         return getattr(error, "exit_status", 2)
     except ServerProblem as error:  # the shared store's server: unreachable or refusing
-        print(f"houselights: {error}{_DOOR_GOES_ON if error.kind == 'unreachable' else ''}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"houselights: {error}{_DOOR_GOES_ON if error.kind == 'unreachable' else ''}",
+            file=sys.stderr,
+        )
         return 5
     except HouselightsError as error:  # DamagedStore and friends carry their own status
         print(f"houselights: {error}", file=sys.stderr)
@@ -1387,8 +1530,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:  # noqa: BLE001 - no traceback reaches the user
         where = log_unexpected(args, error)
-        print(f"houselights: something went wrong that Houselights did not expect "
-              f"({type(error).__name__}: {error}). {where}", file=sys.stderr)  # fmt: skip
+        print(
+            f"houselights: something went wrong that Houselights did not expect "
+            f"({type(error).__name__}: {error}). {where}",
+            file=sys.stderr,
+        )
         return 70
 
 

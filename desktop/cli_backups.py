@@ -81,8 +81,17 @@ def unreachable_reason(error: BaseException) -> str | None:
     while current is not None and seen < 5:
         text = str(current).strip()
         lowered = text.lower()
-        if any(words in lowered for words in ("connection", "could not connect", "timeout",
-                                              "timed out", "refused", "resolve host")):  # fmt: skip
+        if any(
+            words in lowered
+            for words in (
+                "connection",
+                "could not connect",
+                "timeout",
+                "timed out",
+                "refused",
+                "resolve host",
+            )
+        ):
             return text.splitlines()[0][:160]
         current = current.__cause__ or current.__context__
         seen += 1
@@ -167,14 +176,17 @@ def add_commands(sub) -> None:
         "backup", help="copy the event store to a backup file (safe while the app runs)"
     )
     backup.add_argument(
-        "dest", nargs="?", default="", metavar="DEST",
-        help="a folder (a dated file is made in it) or a file name; "
-        "default: the backup folder",
-    )  # fmt: skip
+        "dest",
+        nargs="?",
+        default="",
+        metavar="DEST",
+        help="a folder (a dated file is made in it) or a file name; default: the backup folder",
+    )
     backup.add_argument(
-        "--with-read-models", action="store_true",
+        "--with-read-models",
+        action="store_true",
         help="also copy the read models (they can be rebuilt; this makes a restore open faster)",
-    )  # fmt: skip
+    )
     backup.add_argument("--json", action="store_true")
 
     restore = sub.add_parser(
@@ -217,10 +229,12 @@ def cmd_backup(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     result = {
-        "path": str(info.path), "events": info.events, "size": info.size,
+        "path": str(info.path),
+        "events": info.events,
+        "size": info.size,
         "read_models": str(info.readmodels) if info.readmodels else None,
         "created": info.created.isoformat(),
-    }  # fmt: skip
+    }
     if args.json:
         print(json.dumps(result))
     else:
@@ -257,10 +271,11 @@ def cmd_restore(args) -> int:
             return 1
     result = backups.restore(config, source)
     out = {
-        "events": result.events, "previous_events": result.previous_events,
+        "events": result.events,
+        "previous_events": result.previous_events,
         "moved_aside": [str(p) for p in result.moved_aside],
         "read_models_restored": result.readmodels_restored,
-    }  # fmt: skip
+    }
     if args.json:
         print(json.dumps(out))
     else:
@@ -278,19 +293,27 @@ def cmd_backups(args) -> int:
         authorize(args, config)  # damaged or missing: the files are all there is to ask
     found = sorted(
         (info for folder in backup_folders(config) for info in backups.list_backups(folder)),
-        key=lambda info: info.created, reverse=True,
-    )  # fmt: skip
+        key=lambda info: info.created,
+        reverse=True,
+    )
     rows = [
-        {"path": str(i.path), "created": i.created.isoformat(), "size": i.size,
-         "events": i.events, "read_models": i.readmodels is not None}
+        {
+            "path": str(i.path),
+            "created": i.created.isoformat(),
+            "size": i.size,
+            "events": i.events,
+            "read_models": i.readmodels is not None,
+        }
         for i in found
-    ]  # fmt: skip
+    ]
     if args.json:
         print(json.dumps(rows))
         return 0
     for info, row in zip(found, rows, strict=True):
-        print(f"{info.created:%Y-%m-%d %H:%M}  {row['events']:>10,} events  "
-              f"{_size(info.size):>10}  {info.path}")  # fmt: skip
+        print(
+            f"{info.created:%Y-%m-%d %H:%M}  {row['events']:>10,} events  "
+            f"{_size(info.size):>10}  {info.path}"
+        )
     where = ", ".join(str(f) for f in backup_folders(config))
     print(f"{len(rows)} backups in {where}")
     return 0

@@ -21,9 +21,10 @@ from domain.rota import WEEKDAY_NAMES
 
 def add_report_parser(which) -> None:
     support = which.add_parser(
-        "support", help="patron support: inquiries by weekday and hour, time to first reply, "
-        "unanswered chats, the share outside staffed hours"
-    )  # fmt: skip
+        "support",
+        help="patron support: inquiries by weekday and hour, time to first reply, "
+        "unanswered chats, the share outside staffed hours",
+    )
     support.add_argument(
         "--from",
         dest="start",
@@ -38,7 +39,7 @@ def add_report_parser(which) -> None:
         metavar="DATE",
         help="last day, included (YYYY-MM-DD); default: the latest inquiry",
     )
-    support.add_argument("--json", action="store_true")  # fmt: skip
+    support.add_argument("--json", action="store_true")
 
 
 def add_rota_parser(sub) -> None:
@@ -52,8 +53,9 @@ def add_rota_parser(sub) -> None:
     add.add_argument("--duty", default="chat", help="chat, phone or both (default: chat)")
     who = add.add_mutually_exclusive_group(required=True)
     who.add_argument("--staff", default="", metavar="NAME", help="a staff account")
-    who.add_argument("--name", default="", metavar="NAME",
-                     help="a volunteer without an account, by name")  # fmt: skip
+    who.add_argument(
+        "--name", default="", metavar="NAME", help="a volunteer without an account, by name"
+    )
     add.add_argument("--json", action="store_true")
     remove = what.add_parser("remove", help="take a slot off the rota (its id from the list)")
     remove.add_argument("slot", metavar="SLOT_ID")
@@ -96,7 +98,7 @@ def report_json(figures: dict, start: date | None, end: date | None) -> dict:
         "first_reply_seconds": {
             "median": figures["first_reply_seconds"]["median"],
             "p90": figures["first_reply_seconds"]["p90"],
-        },  # fmt: skip
+        },
         "replied_chats_timed": figures["first_reply_seconds"]["chats"],
         "unanswered": figures["unanswered"],
         "without_times": figures["without_times"],
@@ -104,12 +106,12 @@ def report_json(figures: dict, start: date | None, end: date | None) -> dict:
         "uncovered": [
             {k: r[k] for k in ("weekday", "from", "to", "inquiries", "chats", "calls", "share")}
             for r in figures["uncovered"]
-        ],  # fmt: skip
+        ],
         "first_reply_by_hour": [
             [h["hour"], h["median_seconds"], h["p90_seconds"]]
             for h in figures["hours"]
             if h["replied"]
-        ],  # fmt: skip
+        ],
         "reasons": figures["reasons"],
         "quick_answers": figures["quick_answers"],
     }
@@ -120,24 +122,32 @@ def _n(n: int, word: str) -> str:
 
 
 def report_text(figures: dict) -> str:
-    lines = [f"Inquiries: {figures['inquiries']:,} ({figures['chats']:,} chats, "
-             f"{figures['calls']:,} incoming calls)"]  # fmt: skip
+    lines = [
+        f"Inquiries: {figures['inquiries']:,} ({figures['chats']:,} chats, "
+        f"{figures['calls']:,} incoming calls)"
+    ]
     if not figures["inquiries"]:
         return lines[0] + "\nNo chats or incoming calls in this period."
     reply = figures["first_reply_seconds"]
-    lines.append(f"First reply: median {duration(reply['median'])}, 90% within "
-                 f"{duration(reply['p90'])} ({reply['chats']:,} chats)")  # fmt: skip
+    lines.append(
+        f"First reply: median {duration(reply['median'])}, 90% within "
+        f"{duration(reply['p90'])} ({reply['chats']:,} chats)"
+    )
     lines.append(f"Never answered: {_n(figures['unanswered'], 'chat')}")
     if figures["without_times"]:
-        lines.append(f"Without times (counted, left out of reply times): "
-                     f"{_n(figures['without_times'], 'chat')}")  # fmt: skip
+        lines.append(
+            f"Without times (counted, left out of reply times): "
+            f"{_n(figures['without_times'], 'chat')}"
+        )
     lines.append(f"Outside staffed hours: {figures['outside_staffed_hours']:.0%}")
     if figures["uncovered"]:
         lines.append("Nobody on duty, the most demand first:")
         for r in figures["uncovered"][:8]:
-            lines.append(f"  {WEEKDAY_NAMES[r['weekday']]:<9} {r['from']:02d}:00–{r['to']:02d}:00"
-                         f"  {r['share']:>4.0%} of inquiries ({_n(r['chats'], 'chat')}, "
-                         f"{_n(r['calls'], 'call')})")  # fmt: skip
+            lines.append(
+                f"  {WEEKDAY_NAMES[r['weekday']]:<9} {r['from']:02d}:00–{r['to']:02d}:00"
+                f"  {r['share']:>4.0%} of inquiries ({_n(r['chats'], 'chat')}, "
+                f"{_n(r['calls'], 'call')})"
+            )
     if figures["reasons"]:
         lines.append("Call reasons: " + ", ".join(f"{n} ({c})" for n, c in figures["reasons"][:6]))
     if figures["quick_answers"]:
@@ -173,8 +183,10 @@ def cmd_report_support(args, open_services) -> int:
 
 def slot_line(slot: dict) -> str:
     who = slot["name"] + ("" if slot["staff_id"] else " (volunteer)")
-    return (f"{WEEKDAY_NAMES[slot['weekday']]:<9} {slot['starts']}–{slot['ends']}  "
-            f"{slot['duty']:<5}  {who:<32} {slot['id']}")  # fmt: skip
+    return (
+        f"{WEEKDAY_NAMES[slot['weekday']]:<9} {slot['starts']}–{slot['ends']}  "
+        f"{slot['duty']:<5}  {who:<32} {slot['id']}"
+    )
 
 
 def cmd_rota(args, open_services) -> int:
@@ -183,8 +195,9 @@ def cmd_rota(args, open_services) -> int:
     services = open_services(args, catch_up=args.action is None)
     try:
         if args.action == "add":
-            slot_id = services.app.add_duty_slot(args.weekday, args.starts, args.ends, args.duty,
-                                                 staff=args.staff, name=args.name)  # fmt: skip
+            slot_id = services.app.add_duty_slot(
+                args.weekday, args.starts, args.ends, args.duty, staff=args.staff, name=args.name
+            )
             slot = next(s for s in services.app.duty_slots() if s["id"] == slot_id)
             print(json.dumps(slot) if args.json else f"On the rota: {slot_line(slot)}")
             return 0

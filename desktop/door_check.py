@@ -19,9 +19,13 @@ from projections import door, ladder
 INVALID = "invalid"
 
 
-def door_greeting(db, patron_id: str, performance_id: str,
-                  thresholds: loyalty.LoyaltyThresholds | None = None,
-                  now: datetime | None = None) -> loyalty.Greeting:  # fmt: skip
+def door_greeting(
+    db,
+    patron_id: str,
+    performance_id: str,
+    thresholds: loyalty.LoyaltyThresholds | None = None,
+    now: datetime | None = None,
+) -> loyalty.Greeting:
     """What to say to a patron admitted now: the door read model's facts for the visit
     and the cues, the loyalty ladder's rung (so the door agrees with the patron page,
     refunds and all); the door's own reckoning only when the ladder has no row yet."""
@@ -55,8 +59,13 @@ def verdict_words(result: dict) -> str:
     return f"Unknown code {result['scanned']}. {hint}"
 
 
-def check_in(services, code: str, performance_id: str, door_name: str = rules.DEFAULT_DOOR,
-             thresholds: loyalty.LoyaltyThresholds | None = None) -> dict:  # fmt: skip
+def check_in(
+    services,
+    code: str,
+    performance_id: str,
+    door_name: str = rules.DEFAULT_DOOR,
+    thresholds: loyalty.LoyaltyThresholds | None = None,
+) -> dict:
     """``{"verdict", "patron", "message", "offline", "queued", ...}`` with ``verdict``
     one of admit, already_admitted, wrong_performance, void, unknown or invalid;
     ``offline`` when the shared store did not answer and this door decided (and queued
@@ -72,8 +81,7 @@ def check_in(services, code: str, performance_id: str, door_name: str = rules.DE
         runner = getattr(services, "runner", None)
         if runner is not None and not result.get("offline"):
             runner.catch_up()
-        greeting = door_greeting(front.db(), result["patron_id"], performance_id,
-                                 thresholds)  # fmt: skip
+        greeting = door_greeting(front.db(), result["patron_id"], performance_id, thresholds)
         patron = {
             "id": result["patron_id"],
             "first_name": greeting.first_name,
@@ -88,8 +96,22 @@ def check_in(services, code: str, performance_id: str, door_name: str = rules.DE
         if verdict != INVALID
         else (f"{result['hint']} (read: {result['scanned']})")
     )
-    keep = ("code", "door", "performance_id", "at", "admitted_at", "admitted_door",
-            "right_performance", "status", "problem")  # fmt: skip
-    return {"verdict": verdict, "patron": patron, "message": message,
-            "offline": bool(result.get("offline")), "queued": result.get("queued", 0),
-            **{k: result[k] for k in keep if k in result and result[k] != ""}}  # fmt: skip
+    keep = (
+        "code",
+        "door",
+        "performance_id",
+        "at",
+        "admitted_at",
+        "admitted_door",
+        "right_performance",
+        "status",
+        "problem",
+    )
+    return {
+        "verdict": verdict,
+        "patron": patron,
+        "message": message,
+        "offline": bool(result.get("offline")),
+        "queued": result.get("queued", 0),
+        **{k: result[k] for k in keep if k in result and result[k] != ""},
+    }

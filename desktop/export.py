@@ -138,14 +138,16 @@ def write_table(view: QAbstractItemView | QAbstractItemModel, path: str | Path) 
     return write_csv(view, path)
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested_name: str,
-                  xlsx_first: bool = False) -> Path | None:  # fmt: skip
+def ask_save_path(
+    parent: QWidget | None, title: str, suggested_name: str, xlsx_first: bool = False
+) -> Path | None:
     """Where to save a table: CSV or Excel, in the user's documents folder."""
     filters = [_tr("CSV files (*.csv)"), _tr("Excel workbooks (*.xlsx)")]
     if xlsx_first:
         filters.reverse()
-    chosen, chosen_filter = save_file_name(parent, "export", title, suggested_name,
-                                           ";;".join(filters))  # fmt: skip
+    chosen, chosen_filter = save_file_name(
+        parent, "export", title, suggested_name, ";;".join(filters)
+    )
     if not chosen:
         return None
     path = Path(chosen)

@@ -67,8 +67,9 @@ def open_file_name(parent: QWidget | None, kind: str, title: str, filters: str =
     return path
 
 
-def save_file_name(parent: QWidget | None, kind: str, title: str, name: str,
-                   filters: str = "") -> tuple[str, str]:  # fmt: skip
+def save_file_name(
+    parent: QWidget | None, kind: str, title: str, name: str, filters: str = ""
+) -> tuple[str, str]:
     """(path, chosen filter); ``name`` is the suggested file name."""
     path, chosen = QFileDialog.getSaveFileName(
         parent, title, str(start_folder(kind) / name), filters

@@ -26,9 +26,8 @@ from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 
 #: countries that print on US Letter paper (everywhere else: A4)
 LETTER_COUNTRIES = frozenset(
-    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "SV", "PR", "DO", "PA", "NI",
-     "HN", "BZ"}
-)  # fmt: skip
+    {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "SV", "PR", "DO", "PA", "NI", "HN", "BZ"}
+)
 
 
 @dataclass(frozen=True)
@@ -53,9 +52,11 @@ def configure_from(settings) -> None:
     """Configure from the organization's settings, and again whenever they change."""
 
     def apply(_key: str = "") -> None:
-        configure(str(settings.get("organization/country")),
-                  str(settings.get("organization/currency")),
-                  str(settings.get("organization/timezone")))  # fmt: skip
+        configure(
+            str(settings.get("organization/country")),
+            str(settings.get("organization/currency")),
+            str(settings.get("organization/timezone")),
+        )
 
     apply()
     if getattr(settings, "_formatting_follows", False):
@@ -112,8 +113,9 @@ def paper_size() -> str:
 def _currency_symbols() -> dict[str, str]:
     """ISO currency code -> its symbol, from every locale Qt knows."""
     symbols: dict[str, str] = {}
-    for each in QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript,
-                                        QLocale.Country.AnyTerritory):  # fmt: skip
+    for each in QLocale.matchingLocales(
+        QLocale.Language.AnyLanguage, QLocale.Script.AnyScript, QLocale.Country.AnyTerritory
+    ):
         code = each.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
         symbol = each.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol)
         if code and symbol and (code not in symbols or each.territory() != QLocale.Country.World):
@@ -275,8 +277,9 @@ def day(value, weekday: bool = False) -> str:
             value = datetime.strptime(value[:10], "%Y-%m-%d")
         except ValueError:
             return value
-    return locale().toString(QDate(value.year, value.month, value.day),
-                             date_pattern(weekday=weekday))  # fmt: skip
+    return locale().toString(
+        QDate(value.year, value.month, value.day), date_pattern(weekday=weekday)
+    )
 
 
 def month(year_month: str, short_year: bool = False) -> str:

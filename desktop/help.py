@@ -144,9 +144,12 @@ class HelpWindow(QDialog):
         path = page_path(page)
         self.page = page
         if not path.is_file():
-            self.browser.setMarkdown(self.tr(
-                "# Help is missing\n\nThe user guide was not found at `{path}`. "
-                "Reinstall Houselights to get it back.").format(path=path))  # fmt: skip
+            self.browser.setMarkdown(
+                self.tr(
+                    "# Help is missing\n\nThe user guide was not found at `{path}`. "
+                    "Reinstall Houselights to get it back."
+                ).format(path=path)
+            )
             return
         self.browser.setSource(QUrl.fromLocalFile(str(path)))
 
@@ -170,8 +173,9 @@ class HelpWindow(QDialog):
                         image.setHeight(size.height() * room / size.width())
                         cursor = QTextCursor(document)
                         cursor.setPosition(fragment.position())
-                        cursor.setPosition(fragment.position() + fragment.length(),
-                                           QTextCursor.MoveMode.KeepAnchor)  # fmt: skip
+                        cursor.setPosition(
+                            fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                        )
                         cursor.setCharFormat(image)
                 fragments += 1
             block = block.next()
@@ -234,8 +238,11 @@ class F1Filter(QObject):
     main window's shortcut, so the key itself is caught here)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_F1
-                and not event.isAutoRepeat()):  # fmt: skip
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_F1
+            and not event.isAutoRepeat()
+        ):
             help_for_focus()
             return True
         return False

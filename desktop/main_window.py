@@ -157,9 +157,10 @@ class MainWindow(BackupActions, QMainWindow):
         self.writer = CommandWriter(self)
         #: one scanner filter for the whole window: a scan never types into a field
         self.scanner = ScannerFilter(
-            self, int(self._setting("door/scanner_gap_ms", 30)),
+            self,
+            int(self._setting("door/scanner_gap_ms", 30)),
             int(self._setting("door/scanner_min_length", 6)),
-        )  # fmt: skip
+        )
         self.scanner.scope = self
         self.scanner.claims = self.scan_claimed
         self.scanner.may_be_scan = self.scan_may_continue
@@ -238,11 +239,17 @@ class MainWindow(BackupActions, QMainWindow):
         self.pages[BOX_OFFICE] = self.box_office
         self._build_follow_ups()
         self.door_view = DoorView(
-            self.app, self.runner, self.settings,
-            VerdictSounds(self.services.config.data_dir,
-                          enabled=bool(self._setting("door/sounds", True))),
-            self, scanner=self.scanner, writer=self.writer, door_front=self.services.door(),
-        )  # fmt: skip
+            self.app,
+            self.runner,
+            self.settings,
+            VerdictSounds(
+                self.services.config.data_dir, enabled=bool(self._setting("door/sounds", True))
+            ),
+            self,
+            scanner=self.scanner,
+            writer=self.writer,
+            door_front=self.services.door(),
+        )
         self._changed_after_verdict = False
         self.door_view.settled.connect(self._door_settled)
         self.door_view.kiosk_changed.connect(self.set_kiosk)
@@ -258,9 +265,11 @@ class MainWindow(BackupActions, QMainWindow):
         self.ladder_upkeep.recomputed.connect(self.read_models_changed)
         self.ladder_upkeep.message.connect(self.show_message)
         self.thank_yous = ThankYouView(
-            self.app, self.runner, self,
+            self.app,
+            self.runner,
+            self,
             organization=str(self._setting("organization/name", "")),
-        )  # fmt: skip
+        )
         self.thank_yous.message.connect(self.show_message)
         self.thank_yous.open_patron.connect(self.open_patron)
         self.pages[THANK_YOUS] = self.thank_yous
@@ -380,8 +389,13 @@ class MainWindow(BackupActions, QMainWindow):
         help_menu.addAction(self.diagnostics_action)
         help_menu.addAction(self.about_action)
         # Shortcuts also work while the menu bar is hidden (native menu bars on macOS).
-        for action in (self.new_patron_action, self.find_action, self.quit_action,
-                       self.log_call_action, self.help_action):  # fmt: skip
+        for action in (
+            self.new_patron_action,
+            self.find_action,
+            self.quit_action,
+            self.log_call_action,
+            self.help_action,
+        ):
             self.addAction(action)
 
     def _build_status_bar(self) -> None:
@@ -409,16 +423,17 @@ class MainWindow(BackupActions, QMainWindow):
     def _watch_offline_door(self) -> None:
         """Send the door's queued scans in the background, and say in the status bar
         while the shared store does not answer that sales, refunds and exchanges wait."""
-        self.offline_label = QLabel(self.tr(
-            "Offline: the door goes on; sales, refunds and exchanges need the server"
-        ), self)  # fmt: skip
+        self.offline_label = QLabel(
+            self.tr("Offline: the door goes on; sales, refunds and exchanges need the server"), self
+        )
         self.offline_label.setObjectName("offlineLabel")
         self.offline_label.hide()
         self.statusBar().addPermanentWidget(self.offline_label)
         watcher = self.door_view.offline_watcher
         if watcher is not None:
-            watcher.changed.connect(lambda state: self.offline_label.setVisible(
-                bool(state.get("offline"))))  # fmt: skip
+            watcher.changed.connect(
+                lambda state: self.offline_label.setVisible(bool(state.get("offline")))
+            )
             self.offline_label.setVisible(bool(watcher.state().get("offline")))
         self.services.door().start_syncing()
 
@@ -492,21 +507,30 @@ class MainWindow(BackupActions, QMainWindow):
             self.load_demo()
         elif kind == IMPORT:
             self.import_sales().choose_file(path)
-        self.show_message(self.tr("Welcome, {name}.").format(
-            name=self._setting("organization/name", "")))  # fmt: skip
+        self.show_message(
+            self.tr("Welcome, {name}.").format(name=self._setting("organization/name", ""))
+        )
 
     def load_demo(self, patrons: int = 400):
         """Fill the store with the demo organization, in the background with progress."""
         from demo import organization as demo
 
         def work(progress, app):
-            return demo.generate(app, patrons, progress=lambda done, total: progress.update(
-                done, total, ""), cancelled=lambda: progress.cancelled)  # fmt: skip
+            return demo.generate(
+                app,
+                patrons,
+                progress=lambda done, total: progress.update(done, total, ""),
+                cancelled=lambda: progress.cancelled,
+            )
 
         task, _dialog = run_with_progress(
-            self, self.background, self.tr("Making the demo organization…"), work, self.app,
+            self,
+            self.background,
+            self.tr("Making the demo organization…"),
+            work,
+            self.app,
             on_done=lambda _result: self.poll(),
-        )  # fmt: skip
+        )
         return task
 
     def _restore(self) -> None:
@@ -563,8 +587,11 @@ class MainWindow(BackupActions, QMainWindow):
         if signed_in:
             from domain.roles import ROLE_LABELS
 
-            self.setWindowTitle(self.tr("Houselights — {name} ({role})").format(
-                name=signed_in["name"], role=ROLE_LABELS.get(signed_in["role"], "")))  # fmt: skip
+            self.setWindowTitle(
+                self.tr("Houselights — {name} ({role})").format(
+                    name=signed_in["name"], role=ROLE_LABELS.get(signed_in["role"], "")
+                )
+            )
         else:
             self.setWindowTitle(self.tr("Houselights"))
         self._stale = set(AREAS)
@@ -694,8 +721,12 @@ class MainWindow(BackupActions, QMainWindow):
 
     def _conversation_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&Calls && chats"))
-        for action in (self.log_call_action, self.import_chats_action, self.follow_ups_action,
-                       self.rota_action):  # fmt: skip
+        for action in (
+            self.log_call_action,
+            self.import_chats_action,
+            self.follow_ups_action,
+            self.rota_action,
+        ):
             menu.addAction(action)
 
     def log_call(self) -> CallDialog | None:
@@ -758,9 +789,11 @@ class MainWindow(BackupActions, QMainWindow):
         item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
 
     def _chats_imported(self, report: dict) -> None:
-        self.show_message(self.tr(
-            "Imported {imported} chats: {linked} on a patron's timeline, {unmatched} waiting."
-        ).format(**report))  # fmt: skip
+        self.show_message(
+            self.tr(
+                "Imported {imported} chats: {linked} on a patron's timeline, {unmatched} waiting."
+            ).format(**report)
+        )
         if report["unmatched"]:
             self.follow_ups.show_tab(WAITING_TAB)
 
@@ -854,9 +887,12 @@ class MainWindow(BackupActions, QMainWindow):
         if self._rebuild_task is not None:
             return None
         self._poll_task = self.background.run(
-            poll_work, self.runner, on_done=self._polled, on_error=self._poll_failed,
+            poll_work,
+            self.runner,
+            on_done=self._polled,
+            on_error=self._poll_failed,
             on_cancelled=self._poll_stopped,
-        )  # fmt: skip
+        )
         return self._poll_task
 
     def _polled(self, result: dict) -> None:
@@ -1031,8 +1067,9 @@ class MainWindow(BackupActions, QMainWindow):
 
         reading = read_scan(text)
         if not reading.usable:
-            self.show_message(self.tr("Scanned {text}: {hint}").format(
-                text=reading.scanned, hint=reading.hint))  # fmt: skip
+            self.show_message(
+                self.tr("Scanned {text}: {hint}").format(text=reading.scanned, hint=reading.hint)
+            )
             return None
         shown = grouped(reading.code) if is_own_code(reading.code) else reading.code
         modal = QApplication.activeModalWidget()
@@ -1042,14 +1079,18 @@ class MainWindow(BackupActions, QMainWindow):
             return None
         ticket = box_office.ticket(self.runner.db(), reading.code)
         if ticket is None:
-            self.show_message(self.tr("Ticket {code} scanned: we have no ticket with this "
-                                      "code.").format(code=shown))  # fmt: skip
+            self.show_message(
+                self.tr("Ticket {code} scanned: we have no ticket with this code.").format(
+                    code=shown
+                )
+            )
             return None
         if ticket.get("patron_id") and PATRONS in self.allowed_areas():
             self.open_patron(ticket["patron_id"])
             self.patron_page.purchases.select_order(ticket["order_id"])
-            self.show_message(self.tr("Ticket {code} scanned: its order is selected.").format(
-                code=shown))  # fmt: skip
+            self.show_message(
+                self.tr("Ticket {code} scanned: its order is selected.").format(code=shown)
+            )
             return "patron"
         if BOX_OFFICE in self.allowed_areas():
             self.show_area(BOX_OFFICE)
@@ -1057,8 +1098,11 @@ class MainWindow(BackupActions, QMainWindow):
             self.box_office.select_performance(ticket["performance_id"])
             self.box_office.select_tickets([ticket["code"]])
             self.box_office.ticket_table.setFocus()
-            self.show_message(self.tr("Ticket {code} scanned: sold without a name; it is "
-                                      "selected here.").format(code=shown))  # fmt: skip
+            self.show_message(
+                self.tr("Ticket {code} scanned: sold without a name; it is selected here.").format(
+                    code=shown
+                )
+            )
             return "box_office"
         return None
 

@@ -47,8 +47,15 @@ from desktop.report_support import (
 from projections import box_office, ladder, reports
 
 TEXT, INT, MONEY, PERCENT, MOMENT, DATE, MONTH, DURATION = (
-    "text", "int", "money", "percent", "moment", "date", "month", "duration",
-)  # fmt: skip
+    "text",
+    "int",
+    "money",
+    "percent",
+    "moment",
+    "date",
+    "month",
+    "duration",
+)
 #: HEATMAP: rows are hours of the day with counts per weekday (d0..d6, Monday first) and
 #: the weekdays' inquiries while nobody was on duty (u0..u6), drawn as a grid
 BAR, STACKED, PIE, HEATMAP = "bar", "stacked", "pie", "heatmap"
@@ -107,8 +114,7 @@ class ReportDefinition:
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
-    def read(self, db: Database, period: tuple[date, date] | None = None,
-             app=None) -> list[dict]:  # fmt: skip
+    def read(self, db: Database, period: tuple[date, date] | None = None, app=None) -> list[dict]:
         """The rows; a period report needs ``period`` (first day, last day), a ``service``
         report the application service ``app``."""
         first = (app, db) if self.service else (db,)
@@ -188,8 +194,11 @@ def attendance_summary(rows: list[dict]) -> str:
         return _tr("No performance with tickets sold has started yet.")
     admitted = sum(r["admitted"] for r in rows)
     return _tr("{n} performances: {admitted} of {sold} tickets used, {share} no-shows.").format(
-        n=f"{len(rows):,}", admitted=f"{admitted:,}", sold=f"{sold:,}",
-        share=f"{1 - admitted / sold:.0%}")  # fmt: skip
+        n=f"{len(rows):,}",
+        admitted=f"{admitted:,}",
+        sold=f"{sold:,}",
+        share=f"{1 - admitted / sold:.0%}",
+    )
 
 
 def channels_summary(rows: list[dict]) -> str:
@@ -199,7 +208,8 @@ def channels_summary(rows: list[dict]) -> str:
     top = max(rows, key=lambda r: r["tickets"])
     lost = sum(r["lost"] for r in rows)
     return _tr("{orders} orders; most tickets through {channel}; {lost} lost contacts.").format(
-        orders=f"{orders:,}", channel=_tr(top["label"]).lower(), lost=f"{lost:,}")  # fmt: skip
+        orders=f"{orders:,}", channel=_tr(top["label"]).lower(), lost=f"{lost:,}"
+    )
 
 
 def revenue_summary(rows: list[dict]) -> str:
@@ -207,7 +217,8 @@ def revenue_summary(rows: list[dict]) -> str:
         return _tr("No performances yet.")
     total = sum(r["revenue_cents"] for r in rows)
     return _tr("{total} from {tickets} tickets.").format(
-        total=money(total), tickets=f"{sum(r['sold'] for r in rows):,}")  # fmt: skip
+        total=money(total), tickets=f"{sum(r['sold'] for r in rows):,}"
+    )
 
 
 def month_summary(rows: list[dict]) -> str:
@@ -216,7 +227,8 @@ def month_summary(rows: list[dict]) -> str:
     best = max(rows, key=lambda r: r["total_cents"])
     total = sum(r["total_cents"] for r in rows)
     return _tr("{total} in all; best month {month} ({best}).").format(
-        total=money(total), month=_month(best), best=money(best["total_cents"]))  # fmt: skip
+        total=money(total), month=_month(best), best=money(best["total_cents"])
+    )
 
 
 def capture_summary(rows: list[dict]) -> str:
@@ -229,8 +241,12 @@ def capture_summary(rows: list[dict]) -> str:
     return _tr(
         "{orders} orders: {share} of buyers known, {walk_ups} walk-ups captured, "
         "{lost} lost contacts."
-    ).format(orders=f"{orders:,}", share=f"{known / orders:.0%}", walk_ups=f"{walk_ups:,}",
-             lost=f"{lost:,}")  # fmt: skip
+    ).format(
+        orders=f"{orders:,}",
+        share=f"{known / orders:.0%}",
+        walk_ups=f"{walk_ups:,}",
+        lost=f"{lost:,}",
+    )
 
 
 def contact_capture_rows(db: Database) -> list[dict]:
@@ -280,8 +296,13 @@ def loyalty_summary(rows: list[dict]) -> str:
     return _tr(
         "{moves} changes of rung by {patrons} patrons: {up} moved up, {lapsed} lapsed, "
         "{back} came back."
-    ).format(moves=f"{len(rows):,}", patrons=f"{patrons:,}", up=f"{n[ladder.UP]:,}",
-             lapsed=f"{n[ladder.LAPSED_MOVE]:,}", back=f"{n[ladder.BACK]:,}")  # fmt: skip
+    ).format(
+        moves=f"{len(rows):,}",
+        patrons=f"{patrons:,}",
+        up=f"{n[ladder.UP]:,}",
+        lapsed=f"{n[ladder.LAPSED_MOVE]:,}",
+        back=f"{n[ladder.BACK]:,}",
+    )
 
 
 PERFORMANCE = Column("title", "Performance")
@@ -301,7 +322,7 @@ REPORTS: list[ReportDefinition] = [
             Column("admitted", "Admitted", INT),
             Column("no_shows", "No-shows", INT),
             Column("no_show_rate", "No-show rate", PERCENT),
-        ),  # fmt: skip
+        ),
         rows=lambda db: reports.attendance(db),
         chart=Chart(BAR, _short_show, ("sold", "admitted")),
         summary=attendance_summary,
@@ -325,7 +346,7 @@ REPORTS: list[ReportDefinition] = [
         rows=reports.sales_channels,
         chart=Chart(PIE, lambda r: r["label"], ("tickets",), latest=None),
         summary=channels_summary,
-    ),  # fmt: skip
+    ),
     ReportDefinition(
         key="revenue_performance",
         title="Revenue by performance",
@@ -335,7 +356,7 @@ REPORTS: list[ReportDefinition] = [
             WHEN,
             Column("sold", "Sold", INT),
             Column("revenue_cents", "Revenue", MONEY),
-        ),  # fmt: skip
+        ),
         rows=reports.revenue_by_performance,
         chart=Chart(BAR, _short_show, ("revenue_cents",)),
         summary=revenue_summary,
@@ -360,7 +381,7 @@ REPORTS: list[ReportDefinition] = [
             ("tickets_cents", "subscriptions_cents", "memberships_cents", "donations_cents"),
         ),
         summary=month_summary,
-    ),  # fmt: skip
+    ),
     ReportDefinition(
         key="contact_capture",
         title="Contact capture",
@@ -381,7 +402,7 @@ REPORTS: list[ReportDefinition] = [
         rows=contact_capture_rows,
         chart=Chart(STACKED, _short_show, ("known", "lost")),
         summary=capture_summary,
-    ),  # fmt: skip
+    ),
     ReportDefinition(
         key="loyalty_movements",
         title="Loyalty movements",
@@ -408,7 +429,7 @@ REPORTS: list[ReportDefinition] = [
         summary=loyalty_summary,
         period=True,
         patron_key="patron_id",
-    ),  # fmt: skip
+    ),
 ]
 
 

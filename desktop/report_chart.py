@@ -193,10 +193,14 @@ def _heatmap(chart: QChart, rows: list[dict]) -> None:
         series.attachAxis(days)
     for series in everything:  # a square in words when the pointer rests on it
         series.hovered.connect(
-            lambda point, state: QToolTip.showText(
-                QCursor.pos(), cell_text(rows, 6 - round(point.y()), round(point.x()))
-            ) if state else QToolTip.hideText()
-        )  # fmt: skip
+            lambda point, state: (
+                QToolTip.showText(
+                    QCursor.pos(), cell_text(rows, 6 - round(point.y()), round(point.x()))
+                )
+                if state
+                else QToolTip.hideText()
+            )
+        )
     chart.legend().setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # the rows need the height
     chart.setTitle("")  # the report's title is right above it
@@ -211,8 +215,13 @@ def _heatmap(chart: QChart, rows: list[dict]) -> None:
     fit(chart.plotArea() if chart.plotArea().width() > 0 else QRectF(0, 0, 720, 210))
 
 
-def chart_image(definition: ReportDefinition, rows: Sequence[dict], width: int = 820,
-                height: int = 330, scale: float = 2.0) -> QImage:  # fmt: skip
+def chart_image(
+    definition: ReportDefinition,
+    rows: Sequence[dict],
+    width: int = 820,
+    height: int = 330,
+    scale: float = 2.0,
+) -> QImage:
     """The chart drawn into a picture (sharp at ``scale`` times), for printing and PDFs."""
     chart = build_chart(definition, rows)
     scene = QGraphicsScene()

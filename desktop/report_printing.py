@@ -58,8 +58,9 @@ class _Page:
         u = self.u
         return QRectF(x * u, y * u, w * u, h * u)
 
-    def paragraph(self, y: float, text: str, points: float, bold: bool = False,
-                  color: str = "#1d2733") -> float:  # fmt: skip
+    def paragraph(
+        self, y: float, text: str, points: float, bold: bool = False, color: str = "#1d2733"
+    ) -> float:
         """Wrapped text across the page at ``y``; returns the height used (points)."""
         if not text:
             return 0.0
@@ -73,16 +74,26 @@ class _Page:
         self.painter.drawText(self.rect(0, y, self.width, height + 2), flags, text)
         return height
 
-    def cell(self, x: float, y: float, w: float, h: float, text: str, points: float,
-             bold: bool = False, right: bool = False) -> None:  # fmt: skip
+    def cell(
+        self,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        text: str,
+        points: float,
+        bold: bool = False,
+        right: bool = False,
+    ) -> None:
         font = self.font(points, bold)
         metrics = QFontMetricsF(font, self.device)
         pad = 3.0
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, (w - 2 * pad) * self.u)
         align = Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft
         self.painter.setFont(font)
-        self.painter.drawText(self.rect(x + pad, y, w - 2 * pad, h),
-                              int(align | Qt.AlignmentFlag.AlignVCenter), shown)  # fmt: skip
+        self.painter.drawText(
+            self.rect(x + pad, y, w - 2 * pad, h), int(align | Qt.AlignmentFlag.AlignVCenter), shown
+        )
 
 
 def _widths(definition: ReportDefinition, rows: list[list[str]], width: float) -> list[float]:
@@ -129,8 +140,16 @@ def paint_report(
             painter.setPen(QColor("#1d2733"))
             x = 0.0
             for column, w in zip(definition.columns, widths, strict=True):
-                page.cell(x, at, w, row_h, tr(column.title), BODY_PT, bold=True,
-                          right=column.kind not in TEXT_KINDS)  # fmt: skip
+                page.cell(
+                    x,
+                    at,
+                    w,
+                    row_h,
+                    tr(column.title),
+                    BODY_PT,
+                    bold=True,
+                    right=column.kind not in TEXT_KINDS,
+                )
                 x += w
             return at + row_h
 
@@ -173,8 +192,9 @@ def _setup(device, definition: ReportDefinition) -> None:
     )
 
 
-def save_report_pdf(path: str | Path, definition: ReportDefinition, rows: Sequence[dict],
-                    summary: str = "") -> Path:  # fmt: skip
+def save_report_pdf(
+    path: str | Path, definition: ReportDefinition, rows: Sequence[dict], summary: str = ""
+) -> Path:
     """Write the report to a PDF file at ``path``; returns it."""
     path = Path(path)
     writer = QPdfWriter(str(path))
@@ -187,8 +207,13 @@ def save_report_pdf(path: str | Path, definition: ReportDefinition, rows: Sequen
     return path
 
 
-def print_report(parent: QWidget | None, definition: ReportDefinition, rows: Sequence[dict],
-                 summary: str = "", printer: QPrinter | None = None) -> bool:  # fmt: skip
+def print_report(
+    parent: QWidget | None,
+    definition: ReportDefinition,
+    rows: Sequence[dict],
+    summary: str = "",
+    printer: QPrinter | None = None,
+) -> bool:
     """Ask which printer (the system's print dialog), then print; False if cancelled."""
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     _setup(printer, definition)

@@ -65,8 +65,11 @@ def support_rows(app: Houselights, db: Database, start: date, end: date) -> Supp
 def gap_text(gap: dict) -> str:
     """'Tuesday 19:00–21:00: 14% of inquiries, nobody on duty'."""
     return _tr("{day} {start}–{end}: {share} of inquiries, nobody on duty").format(
-        day=_tr(DAYS[gap["weekday"]]), start=f"{gap['from']:02d}:00",
-        end=f"{gap['to']:02d}:00", share=f"{gap['share']:.0%}")  # fmt: skip
+        day=_tr(DAYS[gap["weekday"]]),
+        start=f"{gap['from']:02d}:00",
+        end=f"{gap['to']:02d}:00",
+        share=f"{gap['share']:.0%}",
+    )
 
 
 def support_summary(rows: list[dict]) -> str:
@@ -74,14 +77,21 @@ def support_summary(rows: list[dict]) -> str:
     if not figures.get("inquiries"):
         return _tr("No chats or incoming calls in this period.")
     reply = figures["first_reply_seconds"]
-    lines = [_tr(
-        "{n} inquiries ({chats} chats, {calls} calls). First reply: median {median}, 90% "
-        "within {p90}. {unanswered} chats never answered. {outside} arrived while nobody "
-        "was on duty."
-    ).format(n=f"{figures['inquiries']:,}", chats=f"{figures['chats']:,}",
-             calls=f"{figures['calls']:,}", median=duration(reply["median"]) or "–",
-             p90=duration(reply["p90"]) or "–", unanswered=f"{figures['unanswered']:,}",
-             outside=f"{figures['outside_staffed_hours']:.0%}")]  # fmt: skip
+    lines = [
+        _tr(
+            "{n} inquiries ({chats} chats, {calls} calls). First reply: median {median}, 90% "
+            "within {p90}. {unanswered} chats never answered. {outside} arrived while nobody "
+            "was on duty."
+        ).format(
+            n=f"{figures['inquiries']:,}",
+            chats=f"{figures['chats']:,}",
+            calls=f"{figures['calls']:,}",
+            median=duration(reply["median"]) or "–",
+            p90=duration(reply["p90"]) or "–",
+            unanswered=f"{figures['unanswered']:,}",
+            outside=f"{figures['outside_staffed_hours']:.0%}",
+        )
+    ]
     if figures["without_times"]:
         lines[0] += " " + _tr(
             "{n} chats have no times: counted, but left out of the reply times."
@@ -101,8 +111,11 @@ def support_details(rows: list[dict]) -> str:
     reasons = [f"{name} ({n})" for name, n in figures["reasons"][:4]]
     answers = [f"{name} ({n})" for name, n in figures["quick_answers"][:4]]
     if reasons or answers:
-        lines.append(_tr("Reasons: {reasons}. Quick answers used: {answers}.").format(
-            reasons=", ".join(reasons) or "–", answers=", ".join(answers) or "–"))  # fmt: skip
+        lines.append(
+            _tr("Reasons: {reasons}. Quick answers used: {answers}.").format(
+                reasons=", ".join(reasons) or "–", answers=", ".join(answers) or "–"
+            )
+        )
     return "\n".join(lines)
 
 
@@ -118,8 +131,7 @@ def cell_text(rows: list[dict], day: int, hour: int) -> str:
         if n == 1
         else _tr("{day} {start}–{end}: {n} inquiries")
     )
-    text = words.format(
-        day=_tr(DAYS[day]), start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00", n=n)  # fmt: skip
+    text = words.format(day=_tr(DAYS[day]), start=f"{hour:02d}:00", end=f"{hour + 1:02d}:00", n=n)
     if alone:
         text += _tr(", {n} while nobody was on duty").format(n=alone)
     return text

@@ -43,9 +43,14 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 MODIFIER_KEYS = (
-    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta,
-    Qt.Key.Key_AltGr, Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock,
-)  # fmt: skip
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_CapsLock,
+    Qt.Key.Key_NumLock,
+)
 BLOCKING_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -73,8 +78,13 @@ class ScannerFilter(QObject):
     #: the characters of a scanner burst, terminator excluded, exactly as typed
     scanned = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, max_gap_ms: int = 30,
-                 min_length: int = 6, clock=time.monotonic):  # fmt: skip
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        max_gap_ms: int = 30,
+        min_length: int = 6,
+        clock=time.monotonic,
+    ):
         super().__init__(parent)
         self.max_gap = max_gap_ms / 1000
         self.min_length = min_length

@@ -120,8 +120,9 @@ def _thank_you_and_report_shots(window, shot) -> None:
     view.refresh()
     from projections import thank_yous
 
-    busiest = max(thank_yous.performances(view.runner.db()), key=lambda p: p["waiting"],
-                  default=None)  # fmt: skip
+    busiest = max(
+        thank_yous.performances(view.runner.db()), key=lambda p: p["waiting"], default=None
+    )
     if busiest is not None:
         view.performance_filter.setCurrentIndex(view.performance_filter.findData(busiest["id"]))
     view.load_rows()
@@ -130,9 +131,12 @@ def _thank_you_and_report_shots(window, shot) -> None:
         view.table.selectionModel().select(view.proxy.index(row, 0), rows)
     shot(window, "thank-yous")
     window.show_area("reports")
-    for key, name in (("attendance", "report-attendance"), ("sales_channels", "report-channels"),
-                      ("revenue_month", "report-revenue-month"),
-                      ("contact_capture", "report-contact-capture")):  # fmt: skip
+    for key, name in (
+        ("attendance", "report-attendance"),
+        ("sales_channels", "report-channels"),
+        ("revenue_month", "report-revenue-month"),
+        ("contact_capture", "report-contact-capture"),
+    ):
         window.reports.show_report(key)
         shot(window, name)
     _loyalty_movements_shot(window, shot)
@@ -247,8 +251,12 @@ def _backup_shots(window, services, shot) -> None:
     folder = backups.default_folder(config)
     today = datetime.now().replace(hour=22, minute=5, second=0, microsecond=0)
     for days in range(6, -1, -1):
-        backups.backup(config, folder, now=today - timedelta(days=days, minutes=days * 7),
-                       include_readmodels=days == 0)  # fmt: skip
+        backups.backup(
+            config,
+            folder,
+            now=today - timedelta(days=days, minutes=days * 7),
+            include_readmodels=days == 0,
+        )
     dialog = window.show_backups()
     fit(dialog, 900, 560)
     dialog.refresh()
@@ -299,9 +307,14 @@ def _wait(app, done, seconds: float = 30) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
-               size: tuple[int, int] = SIZE, scale: float = 1.0,
-               dark: bool = False) -> list[Path]:  # fmt: skip
+def render_all(
+    out_dir: str | Path,
+    patrons: int = 400,
+    seed: int = 2026,
+    size: tuple[int, int] = SIZE,
+    scale: float = 1.0,
+    dark: bool = False,
+) -> list[Path]:
     """Every screen as a PNG of ``size`` pixels, as at display scaling ``scale``."""
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -360,8 +373,10 @@ def render_all(out_dir: str | Path, patrons: int = 400, seed: int = 2026,
             shot(window, "search")
 
             db = services.runner.db()
-            busiest = max(patron_directory.page(db, limit=patrons),
-                          key=lambda r: (r["interactions"], bool(r["household"])))  # fmt: skip
+            busiest = max(
+                patron_directory.page(db, limit=patrons),
+                key=lambda r: (r["interactions"], bool(r["household"])),
+            )
             window.open_patron(busiest["id"])
             shot(window, "patron")
             erase = window.patron_page.erase()
@@ -461,11 +476,16 @@ def _ticket_shot(path: Path) -> Path:
     from desktop.ticket_printing import ticket_image
 
     sample = dict(
-        code="3E4EEGH663XJ", title="The Marriage of Figaro", starts_at="2026-11-21T19:30:00+00:00",
-        venue="Main Hall, 12 Mill Lane", price_level="Adult", price_cents=4550,
-        patron_name="Ada Lovelace", order_id="8c1f2a3b-1111-2222-3333-444455556666",
+        code="3E4EEGH663XJ",
+        title="The Marriage of Figaro",
+        starts_at="2026-11-21T19:30:00+00:00",
+        venue="Main Hall, 12 Mill Lane",
+        price_level="Adult",
+        price_cents=4550,
+        patron_name="Ada Lovelace",
+        order_id="8c1f2a3b-1111-2222-3333-444455556666",
         organization="Riverside Opera Company",
-    )  # fmt: skip
+    )
     ticket_image(sample, width=1400).save(str(path))
     return path
 
@@ -476,16 +496,20 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
     now = now or datetime.now(tz=UTC)
     prices = {"Adult": 3200, "Concession": 1800}
     flute = app.create_production("The Magic Flute")
-    tonight = app.schedule_performance(flute, now + timedelta(minutes=40), 320, prices,
-                                       venue="Main hall")  # fmt: skip
-    tomorrow = app.schedule_performance(flute, now + timedelta(days=1, minutes=40), 320, prices,
-                                        venue="Main hall")  # fmt: skip
+    tonight = app.schedule_performance(
+        flute, now + timedelta(minutes=40), 320, prices, venue="Main hall"
+    )
+    tomorrow = app.schedule_performance(
+        flute, now + timedelta(days=1, minutes=40), 320, prices, venue="Main hall"
+    )
     carmen = app.create_production("Carmen")
-    last_year = app.schedule_performance(carmen, now - timedelta(days=430), 300, prices,
-                                         venue="Main hall")  # fmt: skip
+    last_year = app.schedule_performance(
+        carmen, now - timedelta(days=430), 300, prices, venue="Main hall"
+    )
     regular, new, *others = patron_ids
-    old = app.sell_tickets(last_year, {"Adult": 2}, patron_id=regular,
-                           occurred_at=now - timedelta(days=450))  # fmt: skip
+    old = app.sell_tickets(
+        last_year, {"Adult": 2}, patron_id=regular, occurred_at=now - timedelta(days=450)
+    )
     app.scan(old["codes"][0], last_year, "North door", occurred_at=now - timedelta(days=430))
     app.set_tags(regular, ["opera", "Mozart", "hearing loop"])
     season = app.sell_subscription(
@@ -556,12 +580,19 @@ def cut_off(widget) -> list[str]:
                 continue
             needed = header.sectionSizeFromContents(section).width()
             if header.sectionSize(section) + 1 < needed:
-                found.append(f"column header “{text}” ({header.sectionSize(section)} of "
-                             f"{needed} px)")  # fmt: skip
+                found.append(
+                    f"column header “{text}” ({header.sectionSize(section)} of {needed} px)"
+                )
     for label in widget.findChildren(QLabel):
-        if (not label.isVisibleTo(widget) or label.wordWrap() or not label.text()
-                or label.textFormat() == Qt.TextFormat.RichText or "<" in label.text()
-                or label.pixmap() is not None and not label.pixmap().isNull()):  # fmt: skip
+        if (
+            not label.isVisibleTo(widget)
+            or label.wordWrap()
+            or not label.text()
+            or label.textFormat() == Qt.TextFormat.RichText
+            or "<" in label.text()
+            or label.pixmap() is not None
+            and not label.pixmap().isNull()
+        ):
             continue
         shown = label.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         lines = shown.split("\n")

@@ -80,8 +80,9 @@ class Setting:
     @property
     def is_folder(self) -> bool:
         name = self.key.rsplit("/", 1)[-1].lower()
-        return self.type is str and (name.endswith("folder") or name.endswith("_dir")
-                                     or name in ("dir", "directory"))  # fmt: skip
+        return self.type is str and (
+            name.endswith("folder") or name.endswith("_dir") or name in ("dir", "directory")
+        )
 
     @property
     def range(self) -> tuple[int, int]:
@@ -116,18 +117,38 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Settings", text)
 
 
-def declare(key: str, default: object, type: type, description: str, *, hidden: bool = False,
-            minimum: int | None = None, maximum: int | None = None, required: bool = False,
-            check: Callable[[object], str] | None = None, restart: bool = False,
-            choices: tuple = (),
-            ) -> Setting:  # fmt: skip
+def declare(
+    key: str,
+    default: object,
+    type: type,
+    description: str,
+    *,
+    hidden: bool = False,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: bool = False,
+    check: Callable[[object], str] | None = None,
+    restart: bool = False,
+    choices: tuple = (),
+) -> Setting:
     """Declare a setting once, with its default; the default must have its type."""
     if key in SETTINGS:
         raise ValueError(f"setting {key!r} is declared twice")
     if not _is_a(default, type):
         raise TypeError(f"default of {key} is not a {type.__name__}: {default!r}")
-    SETTINGS[key] = Setting(key, default, type, description, hidden, minimum, maximum,
-                            required, check, restart, tuple(choices))  # fmt: skip
+    SETTINGS[key] = Setting(
+        key,
+        default,
+        type,
+        description,
+        hidden,
+        minimum,
+        maximum,
+        required,
+        check,
+        restart,
+        tuple(choices),
+    )
     return SETTINGS[key]
 
 
@@ -177,8 +198,10 @@ def country_problem(value: object) -> str:
     text = str(value).strip()
     if not text or territory(text) is not None:
         return ""
-    return _tr("“{code}” is not a country. Write its two letters, like GB, US or DE, "
-               "or leave it empty for this computer's.").format(code=text)  # fmt: skip
+    return _tr(
+        "“{code}” is not a country. Write its two letters, like GB, US or DE, "
+        "or leave it empty for this computer's."
+    ).format(code=text)
 
 
 def currency_problem(value: object) -> str:
@@ -188,8 +211,10 @@ def currency_problem(value: object) -> str:
     text = str(value).strip()
     if not text or known_currency(text):
         return ""
-    return _tr("“{code}” is not a currency. Write its three letters, like GBP, USD or EUR, "
-               "or leave it empty for the country's.").format(code=text)  # fmt: skip
+    return _tr(
+        "“{code}” is not a currency. Write its three letters, like GBP, USD or EUR, "
+        "or leave it empty for the country's."
+    ).format(code=text)
 
 
 def _is_a(value: object, type_: type) -> bool:
@@ -200,28 +225,64 @@ def _is_a(value: object, type_: type) -> bool:
 
 declare("ui/geometry", b"", bytes, "Main window size and position", hidden=True)
 declare("ui/last_area", "patrons", str, "The area shown when the app opens", hidden=True)
-declare("files/last_folders", "", str, "The folder last used for each kind of file (JSON)",
-        hidden=True)  # fmt: skip
-declare("door/last_performance", "", str, "The performance last chosen at the door",
-        hidden=True)  # fmt: skip
-declare("projections/poll_interval_ms", 1000, int,
-        "How often to look for events from other workstations (milliseconds)",
-        minimum=200, maximum=60_000)  # fmt: skip
-declare("workstation/name", socket.gethostname(), str, "This computer's name on every event",
-        required=True, restart=True)  # fmt: skip
-declare("import/timezone", "", str, "Time zone of dates in sales files (empty: this computer's)",
-        check=time_zone_problem)  # fmt: skip
-declare("import/date_order", _system_date_order(), str,
-        "How dates like 12/11/2026 are read when a sales file does not show it: dmy (day "
-        "first, 12 November), mdy (month first, December 11) or ymd",
-        check=date_order_problem)  # fmt: skip
-declare("staff/current", "office", str, "The staff member recorded on new events",
-        required=True, restart=True)  # fmt: skip
-declare("organization/name", "Our Theatre", str, "The organization's name printed on tickets",
-        required=True)  # fmt: skip
-declare("organization/country", "", str,
-        "Country (two letters, e.g. GB): paper size, how dates and amounts are written "
-        "(empty: this computer's)", check=country_problem)  # fmt: skip
+declare(
+    "files/last_folders", "", str, "The folder last used for each kind of file (JSON)", hidden=True
+)
+declare("door/last_performance", "", str, "The performance last chosen at the door", hidden=True)
+declare(
+    "projections/poll_interval_ms",
+    1000,
+    int,
+    "How often to look for events from other workstations (milliseconds)",
+    minimum=200,
+    maximum=60_000,
+)
+declare(
+    "workstation/name",
+    socket.gethostname(),
+    str,
+    "This computer's name on every event",
+    required=True,
+    restart=True,
+)
+declare(
+    "import/timezone",
+    "",
+    str,
+    "Time zone of dates in sales files (empty: this computer's)",
+    check=time_zone_problem,
+)
+declare(
+    "import/date_order",
+    _system_date_order(),
+    str,
+    "How dates like 12/11/2026 are read when a sales file does not show it: dmy (day "
+    "first, 12 November), mdy (month first, December 11) or ymd",
+    check=date_order_problem,
+)
+declare(
+    "staff/current",
+    "office",
+    str,
+    "The staff member recorded on new events",
+    required=True,
+    restart=True,
+)
+declare(
+    "organization/name",
+    "Our Theatre",
+    str,
+    "The organization's name printed on tickets",
+    required=True,
+)
+declare(
+    "organization/country",
+    "",
+    str,
+    "Country (two letters, e.g. GB): paper size, how dates and amounts are written "
+    "(empty: this computer's)",
+    check=country_problem,
+)
 declare(
     "organization/timezone",
     "",
@@ -236,37 +297,82 @@ declare(
     "Currency (three letters, e.g. GBP; empty: the country's)",
     check=currency_problem,
 )
-declare("organization/setup_done", False, bool, "The first-run assistant was completed",
-        hidden=True)  # fmt: skip
-declare("workstation/role", "office", str, "What this computer is for",
-        choices=(("office", lambda: _tr("The office (box office, patrons, reports)")),
-                 ("door", lambda: _tr("A door (checking tickets in)"))))  # fmt: skip
-declare("door/name", "Main door", str, "This door's name, recorded on every scan made here",
-        required=True)  # fmt: skip
-declare("door/scanner_gap_ms", 30, int,
-        "Keys closer together than this (milliseconds) come from a barcode scanner",
-        minimum=5, maximum=500)  # fmt: skip
-declare("door/scanner_min_length", 6, int, "Fewest characters a scanner burst can have",
-        minimum=2, maximum=64)  # fmt: skip
+declare(
+    "organization/setup_done", False, bool, "The first-run assistant was completed", hidden=True
+)
+declare(
+    "workstation/role",
+    "office",
+    str,
+    "What this computer is for",
+    choices=(
+        ("office", lambda: _tr("The office (box office, patrons, reports)")),
+        ("door", lambda: _tr("A door (checking tickets in)")),
+    ),
+)
+declare(
+    "door/name",
+    "Main door",
+    str,
+    "This door's name, recorded on every scan made here",
+    required=True,
+)
+declare(
+    "door/scanner_gap_ms",
+    30,
+    int,
+    "Keys closer together than this (milliseconds) come from a barcode scanner",
+    minimum=5,
+    maximum=500,
+)
+declare(
+    "door/scanner_min_length",
+    6,
+    int,
+    "Fewest characters a scanner burst can have",
+    minimum=2,
+    maximum=64,
+)
 declare("door/sounds", True, bool, "Play a sound for each verdict at the door")
-declare("door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode",
-        hidden=True)  # fmt: skip
-declare("door/mode", False, bool,
-        "Volunteer door mode is on at this workstation (kept across quitting and restarts)",
-        hidden=True)  # fmt: skip
-declare("door/verdict_seconds", 6, int,
-        "Seconds a verdict stays on the door screen before it says Ready to scan again "
-        "(0: until the next scan)", minimum=0, maximum=600)  # fmt: skip
-declare("door/follow_hours", 4, int,
-        "The door switches to a performance starting within this many hours",
-        minimum=0, maximum=24)  # fmt: skip
-declare("backups/folder", "", str,
-        "Where backups go (empty: the backups folder inside the data folder)")  # fmt: skip
+declare(
+    "door/pin_hash", "", str, "Salted hash of the PIN that leaves volunteer door mode", hidden=True
+)
+declare(
+    "door/mode",
+    False,
+    bool,
+    "Volunteer door mode is on at this workstation (kept across quitting and restarts)",
+    hidden=True,
+)
+declare(
+    "door/verdict_seconds",
+    6,
+    int,
+    "Seconds a verdict stays on the door screen before it says Ready to scan again "
+    "(0: until the next scan)",
+    minimum=0,
+    maximum=600,
+)
+declare(
+    "door/follow_hours",
+    4,
+    int,
+    "The door switches to a performance starting within this many hours",
+    minimum=0,
+    maximum=24,
+)
+declare(
+    "backups/folder", "", str, "Where backups go (empty: the backups folder inside the data folder)"
+)
 declare("backups/keep", 10, int, "How many automatic backups to keep (the oldest go)")
 declare("backups/daily", True, bool, "Back up once a day while Houselights is open")
 declare("backups/on_exit", True, bool, "Back up when Houselights is closed")
-declare("backups/include_read_models", False, bool,
-        "Also copy the read models (they can be rebuilt; a restore then opens faster)")  # fmt: skip
+declare(
+    "backups/include_read_models",
+    False,
+    bool,
+    "Also copy the read models (they can be rebuilt; a restore then opens faster)",
+)
 
 _LOYALTY = {
     "buyer_purchases": "Orders that make a repeat buyer",
@@ -281,8 +387,14 @@ _LOYALTY = {
 }
 _MONTHS = {"lapsed_months", "long_absence_months"}
 for _field in fields(LoyaltyThresholds):
-    declare(f"loyalty/{_field.name}", _field.default, int, _LOYALTY[_field.name], minimum=1,
-            maximum=240 if _field.name in _MONTHS else 100)  # fmt: skip
+    declare(
+        f"loyalty/{_field.name}",
+        _field.default,
+        int,
+        _LOYALTY[_field.name],
+        minimum=1,
+        maximum=240 if _field.name in _MONTHS else 100,
+    )
 
 
 def _convert(setting: Setting, value: object) -> object:
@@ -322,15 +434,20 @@ class Settings(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, store: QSettings | None = None, parent: QObject | None = None,
-                 organization: QSettings | None = None):  # fmt: skip
+    def __init__(
+        self,
+        store: QSettings | None = None,
+        parent: QObject | None = None,
+        organization: QSettings | None = None,
+    ):
         super().__init__(parent)
         self.store = store if store is not None else QSettings("Houselights", "Houselights")
         self.organization = organization
 
     @classmethod
-    def for_data_folder(cls, data_dir: str | Path, store: QSettings | None = None,
-                        parent: QObject | None = None) -> Settings:  # fmt: skip
+    def for_data_folder(
+        cls, data_dir: str | Path, store: QSettings | None = None, parent: QObject | None = None
+    ) -> Settings:
         """This user's settings, with the organization's kept in the data folder."""
         return cls(store, parent, organization_store(data_dir))
 

@@ -196,13 +196,19 @@ def check_sounds(qt_app, folder) -> str:
         effect = sounds.effect(verdict)
         _wait(qt_app, lambda e=effect: e.status() not in waiting, f"the {verdict} sound to load")
         if effect.status() != QSoundEffect.Status.Ready:
-            raise SmokeFailed(f"the {verdict} sound did not load on {output.description()!r}: "
-                              f"{effect.status().name}")  # fmt: skip
+            raise SmokeFailed(
+                f"the {verdict} sound did not load on {output.description()!r}: "
+                f"{effect.status().name}"
+            )
         changes: list[bool] = []
         effect.playingChanged.connect(lambda e=effect, c=changes: c.append(e.isPlaying()))
         sounds.play(verdict)
-        _wait(qt_app, lambda c=changes: c[-2:] == [True, False],
-              f"the {verdict} sound to play to its end", 20)  # fmt: skip
+        _wait(
+            qt_app,
+            lambda c=changes: c[-2:] == [True, False],
+            f"the {verdict} sound to play to its end",
+            20,
+        )
         if effect.status() != QSoundEffect.Status.Ready:
             raise SmokeFailed(f"the {verdict} sound failed while playing")
     return f"{len(TONES)} verdict sounds loaded and played on {output.description()!r}"
@@ -224,8 +230,10 @@ def check_camera_panel(qt_app) -> str:
 
         decoders = QMediaFormat().supportedFileFormats(QMediaFormat.ConversionMode.Decode)
         if not decoders:
-            raise SmokeFailed("the camera panel cannot work: Qt's FFmpeg media plugin "
-                              "did not load (no media backend)")  # fmt: skip
+            raise SmokeFailed(
+                "the camera panel cannot work: Qt's FFmpeg media plugin "
+                "did not load (no media backend)"
+            )
         found = "a camera started" if dialog.camera_found else "no camera here, as it says"
         return f"camera panel built with the FFmpeg backend ({found})"
     finally:
@@ -309,16 +317,24 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
                 why = result.get("message") or verdict_words(result)  # a problem has its own
                 raise SmokeFailed(f"the door said {shown!r} ({why}) for {scanned}")
             report(f"door: {shown} for ticket {code}")
-            _wait(qt_app, lambda: door.house.admitted_label.text() == "1",
-                  "the house count to show the admission", 20)  # fmt: skip
+            _wait(
+                qt_app,
+                lambda: door.house.admitted_label.text() == "1",
+                "the house count to show the admission",
+                20,
+            )
             report(f"zbar: read the printed barcode with {read_printed_barcode(code)}")
             report(f"sounds: {check_sounds(qt_app, data)}")
             report(f"camera: {check_camera_panel(qt_app)}")
             report(f"libraries: {check_libraries()}")
             report(f"licences: {check_licences()}")
             report(f"rebuild: {check_shared_rebuild(services.runner)}")
-            return {"verdict": result["verdict"], "shown": shown, "code": code,
-                    "events": services.app.event_count()}  # fmt: skip
+            return {
+                "verdict": result["verdict"],
+                "shown": shown,
+                "code": code,
+                "events": services.app.event_count(),
+            }
         finally:
             if window is not None:
                 window.close()

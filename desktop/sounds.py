@@ -71,8 +71,9 @@ def multimedia_problem() -> str | None:
 
 
 class VerdictSounds(QObject):
-    def __init__(self, folder: str | Path | None = None, enabled: bool = True,
-                 parent: QObject | None = None):  # fmt: skip
+    def __init__(
+        self, folder: str | Path | None = None, enabled: bool = True, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.folder = Path(folder) if folder else Path(tempfile.gettempdir()) / "houselights"
         self.folder = self.folder / "sounds"

@@ -13,8 +13,15 @@ from urllib.parse import quote
 
 from desktop import formatting
 
-MAIL_MERGE_HEADERS = ("salutation", "first name", "last name", "email", "performance",
-                      "visit number", "donation")  # fmt: skip
+MAIL_MERGE_HEADERS = (
+    "salutation",
+    "first name",
+    "last name",
+    "email",
+    "performance",
+    "visit number",
+    "donation",
+)
 #: mail clients cut (or refuse) longer mailto: links; above this, export a file instead
 MAILTO_LIMIT = 2000
 
@@ -73,12 +80,14 @@ def _same(text: str) -> str:
     return text
 
 
-def draft_text(rows: Sequence[dict], organization: str = "",
-               tr: Callable[[str], str] = _same) -> tuple[str, str]:  # fmt: skip
+def draft_text(
+    rows: Sequence[dict], organization: str = "", tr: Callable[[str], str] = _same
+) -> tuple[str, str]:
     """A subject and body for thanking these people (edit in the mail client).
     ``tr`` translates the English templates (the screen passes Qt's)."""
-    titles = list(dict.fromkeys(r["title"] for r in rows if r.get("kind") == "attendee"
-                                and r.get("title")))  # fmt: skip
+    titles = list(
+        dict.fromkeys(r["title"] for r in rows if r.get("kind") == "attendee" and r.get("title"))
+    )
     gave = any(r.get("kind") == "donor" for r in rows)
     if len(titles) == 1 and not gave:
         subject = tr("Thank you for coming to {title}").format(title=titles[0])

@@ -166,8 +166,14 @@ def _font(families: list[str], size: float, weight=QFont.Weight.Normal, spacing=
     return font
 
 
-def _text(painter: QPainter, rect: QRectF, font: QFont, color: QColor, text: str,
-          align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) -> None:  # fmt: skip
+def _text(
+    painter: QPainter,
+    rect: QRectF,
+    font: QFont,
+    color: QColor,
+    text: str,
+    align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+) -> None:
     """One line of text in ``rect``, elided at the right when it is too long."""
     painter.setFont(font)
     painter.setPen(color)
@@ -187,8 +193,9 @@ def _fitting_font(families, size, weight, text, width, smallest) -> QFont:
 def _field(painter: QPainter, rect: QRectF, label: str, value: str) -> None:
     """A small upper-case label with its value under it."""
     label_font = _font(SANS, 27, QFont.Weight.DemiBold, 12)
-    _text(painter, QRectF(rect.left(), rect.top(), rect.width(), 34), label_font, MUTED,
-          label.upper())  # fmt: skip
+    _text(
+        painter, QRectF(rect.left(), rect.top(), rect.width(), 34), label_font, MUTED, label.upper()
+    )
     value_font = _font(SANS, 42, QFont.Weight.DemiBold)
     _text(painter, QRectF(rect.left(), rect.top() + 36, rect.width(), 56), value_font, INK, value)
 
@@ -296,8 +303,14 @@ def _paint_scan_area(painter: QPainter, t: TicketData) -> None:
     scanned = paint_barcode(painter, box, t.code)
     code_font = _fitting_font(MONO, 64, QFont.Weight.Bold, t.printed_code, box.width(), 26)
     code_top = box.bottom() + 10 if scanned else box.top()
-    _text(painter, QRectF(box.left(), code_top, box.width(), 80), code_font, INK, t.printed_code,
-          CENTRED)  # fmt: skip
+    _text(
+        painter,
+        QRectF(box.left(), code_top, box.width(), 80),
+        code_font,
+        INK,
+        t.printed_code,
+        CENTRED,
+    )
 
     if wide:
         return  # the barcode needs the room of the note

@@ -35,9 +35,16 @@ from desktop.ticket_design import (
 from domain.ticket_codes import normalize_code
 
 __all__ = [
-    "PAGE_SIZES", "TicketData", "default_page_size", "paint_ticket", "print_on", "print_tickets",
-    "render_tickets_pdf", "save_tickets_dialog", "ticket_image",
-]  # fmt: skip
+    "PAGE_SIZES",
+    "TicketData",
+    "default_page_size",
+    "paint_ticket",
+    "print_on",
+    "print_tickets",
+    "render_tickets_pdf",
+    "save_tickets_dialog",
+    "ticket_image",
+]
 
 
 def _tr(text: str) -> str:
@@ -257,8 +264,9 @@ def print_tickets(
     def work(progress):
         return print_on(printer, items, progress=progress)  # keeps the printer alive
 
-    run_with_progress(parent, runner, _tr("Printing tickets…"), work,
-                      on_done=on_done, on_error=failed)  # fmt: skip
+    run_with_progress(
+        parent, runner, _tr("Printing tickets…"), work, on_done=on_done, on_error=failed
+    )
     return True
 
 
@@ -290,9 +298,12 @@ def save_tickets_dialog(
     if not items:
         return None
     chosen, _ = save_file_name(
-        parent, "pdf", _tr("Save tickets as a PDF file"), suggested_file_name(items),
+        parent,
+        "pdf",
+        _tr("Save tickets as a PDF file"),
+        suggested_file_name(items),
         _tr("PDF files (*.pdf)"),
-    )  # fmt: skip
+    )
     if not chosen:
         return None
     path = Path(chosen)
@@ -312,6 +323,7 @@ def save_tickets_dialog(
     def work(progress):
         return render_tickets_pdf(items, path, page_size, progress=progress)
 
-    run_with_progress(parent, runner, _tr("Saving tickets…"), work,
-                      on_done=on_done, on_error=failed)  # fmt: skip
+    run_with_progress(
+        parent, runner, _tr("Saving tickets…"), work, on_done=on_done, on_error=failed
+    )
     return path

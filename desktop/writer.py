@@ -76,9 +76,14 @@ class CommandWriter(QObject):
     def pending(self) -> int:
         return len(self._callbacks)
 
-    def submit(self, fn: Callable, *args: Any, on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[BaseException, str], None] | None = None,
-               **kwargs: Any) -> int:  # fmt: skip
+    def submit(
+        self,
+        fn: Callable,
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException, str], None] | None = None,
+        **kwargs: Any,
+    ) -> int:
         """Queue ``fn(*args, **kwargs)`` on the writer thread; returns the job number."""
         if self._closed:
             raise RuntimeError("the writer is shut down")

@@ -77,8 +77,7 @@ class Access:
     def signed_in(self) -> dict[str, str] | None:
         if not self.context.staff_id:
             return None
-        return {"id": self.context.staff_id, "name": self.context.staff,
-                "role": self.context.role}  # fmt: skip
+        return {"id": self.context.staff_id, "name": self.context.staff, "role": self.context.role}
 
     def sign_in_as(self, name: str, staff_id: str, role: str) -> None:
         self.context.staff = name
@@ -135,5 +134,4 @@ class Access:
         if not role:
             return "Sign in first: this store has staff accounts."
         label = ROLE_LABELS.get(role, role)
-        return (f"Your account ({label}) cannot do this ({what}). "
-                "Ask a manager if you need to.")  # fmt: skip
+        return f"Your account ({label}) cannot do this ({what}). Ask a manager if you need to."

@@ -37,8 +37,9 @@ from domain.thank_yous_service import ThankYousService
 class Houselights:
     """The application services of one organization, over one event store."""
 
-    def __init__(self, env: dict[str, str] | None = None,
-                 context: RecordingContext | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, env: dict[str, str] | None = None, context: RecordingContext | None = None
+    ) -> None:
         self.store = Store(env=env, context=context)
         self.access = Access(self.store)
         self.staff = StaffService(self.store, self.access)
@@ -57,13 +58,19 @@ class Houselights:
 
     def services(self) -> dict[str, object]:
         return {
-            "staff": self.staff, "patrons": self.patrons, "merging": self.merging,
-            "box_office": self.box_office, "order_changes": self.order_changes,
-            "memberships": self.memberships, "door": self.door,
-            "thank_yous": self.thank_yous, "conversations": self.conversations,
+            "staff": self.staff,
+            "patrons": self.patrons,
+            "merging": self.merging,
+            "box_office": self.box_office,
+            "order_changes": self.order_changes,
+            "memberships": self.memberships,
+            "door": self.door,
+            "thank_yous": self.thank_yous,
+            "conversations": self.conversations,
             "rota": self.rota,
-            "erasure": self.erasure, "reads": self.reads,
-        }  # fmt: skip
+            "erasure": self.erasure,
+            "reads": self.reads,
+        }
 
     def _route_table(self) -> dict[str, object]:
         routes: dict[str, object] = {}

@@ -14,9 +14,13 @@ from domain.contact import clean_text
 from domain.errors import InvalidInput, PossibleDuplicate, ValidationError
 
 
-def holders_for(app, attendees: list[dict | None], performance_id: str | None = None,
-                source: str = "office",
-                occurred_at: datetime | None = None) -> list[str | None]:  # fmt: skip
+def holders_for(
+    app,
+    attendees: list[dict | None],
+    performance_id: str | None = None,
+    source: str = "office",
+    occurred_at: datetime | None = None,
+) -> list[str | None]:
     """One patron id (or None: the buyer's ticket) per ticket, in the order sold.
 
     With ``performance_id`` the seats are checked first (``NotEnoughSeats``), so a
@@ -29,20 +33,33 @@ def holders_for(app, attendees: list[dict | None], performance_id: str | None = 
         app.box_office.performance(performance_id).check_available(len(attendees))
     holders: list[str | None] = []
     for number, person in enumerate(attendees, start=1):
-        person = {k: clean_text((person or {}).get(k, "")) for k in
-                  ("first_name", "last_name", "email", "phone")}  # fmt: skip
+        person = {
+            k: clean_text((person or {}).get(k, ""))
+            for k in ("first_name", "last_name", "email", "phone")
+        }
         if not any(person.values()):
             holders.append(None)
             continue
         if not (person["first_name"] or person["last_name"]):
-            raise InvalidInput([ValidationError(
-                f"ticket:{number}", f"Ticket {number}: add the name of the person it is for."
-            )])  # fmt: skip
+            raise InvalidInput(
+                [
+                    ValidationError(
+                        f"ticket:{number}",
+                        f"Ticket {number}: add the name of the person it is for.",
+                    )
+                ]
+            )
         try:
-            holders.append(app.register_patron(
-                person["first_name"], person["last_name"], email=person["email"],
-                phone=person["phone"], source=source, occurred_at=occurred_at,
-            ))  # fmt: skip
+            holders.append(
+                app.register_patron(
+                    person["first_name"],
+                    person["last_name"],
+                    email=person["email"],
+                    phone=person["phone"],
+                    source=source,
+                    occurred_at=occurred_at,
+                )
+            )
         except PossibleDuplicate as duplicate:
             holders.append(duplicate.matches[0]["id"])
         except InvalidInput as error:

@@ -27,8 +27,9 @@ PAYMENTS = ("cash", "card", "complimentary")
 COMPLIMENTARY = "complimentary"
 
 
-def ticket_price(price_levels: dict[str, int], level: str, payment: str,
-                 paid_cents: dict[str, int] | None = None) -> int:  # fmt: skip
+def ticket_price(
+    price_levels: dict[str, int], level: str, payment: str, paid_cents: dict[str, int] | None = None
+) -> int:
     """What one ticket at ``level`` costs: nothing when complimentary, what was paid
     elsewhere for a sale made there (``paid_cents``), else the performance's price.
     The one rule for pricing an order: the sale and the selling form's total use it."""
@@ -39,20 +40,31 @@ def ticket_price(price_levels: dict[str, int], level: str, payment: str,
     return price_levels[level]
 
 
-def order_total(price_levels: dict[str, int], quantities: dict[str, int], payment: str,
-                paid_cents: dict[str, int] | None = None) -> int:  # fmt: skip
+def order_total(
+    price_levels: dict[str, int],
+    quantities: dict[str, int],
+    payment: str,
+    paid_cents: dict[str, int] | None = None,
+) -> int:
     """The whole order's price in cents (see ``ticket_price``)."""
-    return sum(ticket_price(price_levels, level, payment, paid_cents) * n
-               for level, n in quantities.items() if n)  # fmt: skip
+    return sum(
+        ticket_price(price_levels, level, payment, paid_cents) * n
+        for level, n in quantities.items()
+        if n
+    )
 
 
 def undo_reason(reason: str | None) -> str:
     """Why an admission is undone, in one line; an undo always says why."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput([ValidationError(
-            "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
-        )])  # fmt: skip
+        raise InvalidInput(
+            [
+                ValidationError(
+                    "reason", "Say why the admission is undone, e.g. scanned the wrong ticket."
+                )
+            ]
+        )
     return reason
 
 
@@ -90,8 +102,14 @@ class Production(Aggregate):
         pass
 
     @event("Created")
-    def __init__(self, title: str, description: str, occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        title: str,
+        description: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.title = title
         self.description = description
 
@@ -133,8 +151,16 @@ class Performance(Aggregate):
         self.sold = 0
 
     @classmethod
-    def schedule(cls, production_id: str, title: str, starts_at: datetime, venue: str,
-                 capacity: int, price_levels: dict, stamp: dict) -> Performance:  # fmt: skip
+    def schedule(
+        cls,
+        production_id: str,
+        title: str,
+        starts_at: datetime,
+        venue: str,
+        capacity: int,
+        price_levels: dict,
+        stamp: dict,
+    ) -> Performance:
         errors = []
         if starts_at.tzinfo is None:
             errors.append(ValidationError("starts_at", "Please give the date with its time zone."))
@@ -147,9 +173,14 @@ class Performance(Aggregate):
         if errors:
             raise InvalidInput(errors)
         return cls(
-            production_id=production_id, title=clean_text(title), starts_at=starts_at,
-            venue=clean_text(venue), capacity=capacity, price_levels=levels, **stamp,
-        )  # fmt: skip
+            production_id=production_id,
+            title=clean_text(title),
+            starts_at=starts_at,
+            venue=clean_text(venue),
+            capacity=capacity,
+            price_levels=levels,
+            **stamp,
+        )
 
     @property
     def available(self) -> int:
@@ -177,38 +208,56 @@ class Performance(Aggregate):
         self._seats_taken(order_id=order_id, quantity=quantity, **stamp)
 
     @event("SeatsTaken")
-    def _seats_taken(self, order_id: str, quantity: int, occurred_at: datetime,
-                     recorded_by: str, workstation: str):  # fmt: skip
+    def _seats_taken(
+        self,
+        order_id: str,
+        quantity: int,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.sold += quantity
 
     @event("SeatsReleased")
-    def release_seats(self, order_id: str, quantity: int, occurred_at: datetime,
-                      recorded_by: str, workstation: str):  # fmt: skip
+    def release_seats(
+        self,
+        order_id: str,
+        quantity: int,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.sold -= quantity
 
     def change_capacity(self, capacity: int, stamp: dict) -> None:
         if capacity < self.sold:
-            raise InvalidInput([ValidationError(
-                "capacity", f"{self.sold} seats are already sold; capacity cannot go below that."
-            )])  # fmt: skip
+            raise InvalidInput(
+                [
+                    ValidationError(
+                        "capacity",
+                        f"{self.sold} seats are already sold; capacity cannot go below that.",
+                    )
+                ]
+            )
         self._capacity_changed(capacity=capacity, **stamp)
 
     @event("CapacityChanged")
-    def _capacity_changed(self, capacity: int, occurred_at: datetime, recorded_by: str,
-                          workstation: str):  # fmt: skip
+    def _capacity_changed(
+        self, capacity: int, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.capacity = capacity
 
     @event("Rescheduled")
-    def reschedule(self, starts_at: datetime, occurred_at: datetime, recorded_by: str,
-                   workstation: str):  # fmt: skip
+    def reschedule(
+        self, starts_at: datetime, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.starts_at = starts_at
 
     def change_venue(self, venue: str, stamp: dict) -> None:
         self._venue_changed(venue=clean_text(venue), **stamp)
 
     @event("VenueChanged")
-    def _venue_changed(self, venue: str, occurred_at: datetime, recorded_by: str,
-                       workstation: str):  # fmt: skip
+    def _venue_changed(self, venue: str, occurred_at: datetime, recorded_by: str, workstation: str):
         self.venue = venue
 
     def change_prices(self, price_levels: dict, stamp: dict) -> None:
@@ -220,8 +269,9 @@ class Performance(Aggregate):
         self._prices_changed(price_levels=levels, **stamp)
 
     @event("PricesChanged")
-    def _prices_changed(self, price_levels: dict, occurred_at: datetime, recorded_by: str,
-                        workstation: str):  # fmt: skip
+    def _prices_changed(
+        self, price_levels: dict, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.price_levels = dict(price_levels)
 
 
@@ -234,9 +284,19 @@ class Ticket(Aggregate):
         pass
 
     @event("Issued")
-    def __init__(self, code: str, performance_id: str, patron_id: str | None, order_id: str,
-                 price_level: str, price_cents: int, channel: str, occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        code: str,
+        performance_id: str,
+        patron_id: str | None,
+        order_id: str,
+        price_level: str,
+        price_cents: int,
+        channel: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.code = code
         self.performance_id = performance_id
         self.patron_id = patron_id
@@ -264,8 +324,9 @@ class Ticket(Aggregate):
         self._refunded(amount_cents=self.price_cents, **stamp)
 
     @event("Refunded")
-    def _refunded(self, amount_cents: int, occurred_at: datetime, recorded_by: str,
-                  workstation: str):  # fmt: skip
+    def _refunded(
+        self, amount_cents: int, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.status = Ticket.REFUNDED
 
     def exchange(self, replacement_code: str, stamp: dict) -> None:
@@ -273,8 +334,9 @@ class Ticket(Aggregate):
         self._exchanged(replacement_code=replacement_code, **stamp)
 
     @event("Exchanged")
-    def _exchanged(self, replacement_code: str, occurred_at: datetime, recorded_by: str,
-                   workstation: str):  # fmt: skip
+    def _exchanged(
+        self, replacement_code: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.status = Ticket.EXCHANGED
         self.replacement_code = replacement_code
 
@@ -289,8 +351,15 @@ class Ticket(Aggregate):
 
         The door's rule itself is ``domain.verdicts.door_verdict`` (an offline door
         applies it to the facts of its own copy); here it decides on the stored ticket."""
-        return door_verdict(self.status, self.performance_id, self.admitted_at,
-                            self.admitted_door, performance_id, door, at)  # fmt: skip
+        return door_verdict(
+            self.status,
+            self.performance_id,
+            self.admitted_at,
+            self.admitted_door,
+            performance_id,
+            door,
+            at,
+        )
 
     def check_admissible(self, performance_id: str) -> None:
         """Only a valid, not yet admitted ticket for this performance gets in."""
@@ -323,8 +392,15 @@ class Ticket(Aggregate):
             state["scan_id"] = ""
 
     @event(Admitted)
-    def _admitted(self, performance_id: str, door: str, scan_id: str, occurred_at: datetime,
-                  recorded_by: str, workstation: str):  # fmt: skip
+    def _admitted(
+        self,
+        performance_id: str,
+        door: str,
+        scan_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.admitted_at = occurred_at
         self.admitted_door = door
         self.admitted_by = recorded_by
@@ -337,8 +413,9 @@ class Ticket(Aggregate):
         if not self.admitted:
             raise TicketProblem(f"Ticket {self.code} has not been admitted; nothing to undo.")
         reason = undo_reason(reason)
-        self._admission_undone(performance_id=self.performance_id, door=door, reason=reason,
-                               scan_id=scan_id, **stamp)  # fmt: skip
+        self._admission_undone(
+            performance_id=self.performance_id, door=door, reason=reason, scan_id=scan_id, **stamp
+        )
 
     class AdmissionUndone(Event):
         """Version 2 added ``scan_id`` (see ``Admitted``)."""
@@ -354,8 +431,16 @@ class Ticket(Aggregate):
             state["scan_id"] = ""
 
     @event(AdmissionUndone)
-    def _admission_undone(self, performance_id: str, door: str, reason: str, scan_id: str,
-                          occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def _admission_undone(
+        self,
+        performance_id: str,
+        door: str,
+        reason: str,
+        scan_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.admitted_at = None
         self.admitted_door = ""
         self.admitted_by = ""
@@ -363,30 +448,48 @@ class Ticket(Aggregate):
         if scan_id:
             self.scan_ids.add(scan_id)
 
-    def record_double_entry(self, door: str, at: datetime, workstation: str, scan_id: str,
-                            stamp: dict) -> None:  # fmt: skip
+    def record_double_entry(
+        self, door: str, at: datetime, workstation: str, scan_id: str, stamp: dict
+    ) -> None:
         """An admission made at an offline door (``door``, ``at``, ``workstation``) meets
         the admission already stored: both people went in on this ticket. The earliest
         admission stands (the ticket counts once in the house); the other is recorded."""
         if self.admitted_at is None:
             raise TicketProblem(f"Ticket {self.code} has not been admitted; no double entry.")
-        stored = (self.admitted_at, self.admitted_door,
-                  self.admitted_workstation)  # fmt: skip
+        stored = (self.admitted_at, self.admitted_door, self.admitted_workstation)
         offline = (at, door, workstation)
         first, second = (offline, stored) if at < self.admitted_at else (stored, offline)
         self._double_entry_recorded(
-            performance_id=self.performance_id, patron_id=self.patron_id, code=self.code,
-            first_at=first[0], first_door=first[1], first_workstation=first[2],
-            second_at=second[0], second_door=second[1], second_workstation=second[2],
-            scan_id=scan_id, **stamp,
-        )  # fmt: skip
+            performance_id=self.performance_id,
+            patron_id=self.patron_id,
+            code=self.code,
+            first_at=first[0],
+            first_door=first[1],
+            first_workstation=first[2],
+            second_at=second[0],
+            second_door=second[1],
+            second_workstation=second[2],
+            scan_id=scan_id,
+            **stamp,
+        )
 
     @event("DoubleEntryRecorded")
-    def _double_entry_recorded(self, performance_id: str, patron_id: str | None, code: str,
-                               first_at: datetime, first_door: str, first_workstation: str,
-                               second_at: datetime, second_door: str, second_workstation: str,
-                               scan_id: str, occurred_at: datetime, recorded_by: str,
-                               workstation: str):  # fmt: skip
+    def _double_entry_recorded(
+        self,
+        performance_id: str,
+        patron_id: str | None,
+        code: str,
+        first_at: datetime,
+        first_door: str,
+        first_workstation: str,
+        second_at: datetime,
+        second_door: str,
+        second_workstation: str,
+        scan_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.admitted_at = first_at
         self.admitted_door = first_door
         self.admitted_workstation = first_workstation
@@ -401,10 +504,21 @@ class Order(Aggregate):
         pass
 
     @event("Placed")
-    def __init__(self, patron_id: str | None, performance_id: str, lines: list[dict],
-                 codes: list[str], payment: str, channel: str, total_cents: int,
-                 lost_contact: bool, reference: str, occurred_at: datetime, recorded_by: str,
-                 workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str | None,
+        performance_id: str,
+        lines: list[dict],
+        codes: list[str],
+        payment: str,
+        channel: str,
+        total_cents: int,
+        lost_contact: bool,
+        reference: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.performance_id = performance_id
         self.lines = [dict(line) for line in lines]
@@ -421,8 +535,14 @@ class Order(Aggregate):
         return cls._create(cls.Placed, id=order_id, **values, **stamp)
 
     @event("Refunded")
-    def refunded(self, codes: list[str], amount_cents: int, occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    def refunded(
+        self,
+        codes: list[str],
+        amount_cents: int,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.refunded_cents += amount_cents
 
 
@@ -437,9 +557,17 @@ class Exchange(Aggregate):
         pass
 
     @event("Made")
-    def __init__(self, patron_id: str | None, codes: list[str], new_codes: list[str],
-                 from_performance_ids: list[str], to_performance_id: str,
-                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str | None,
+        codes: list[str],
+        new_codes: list[str],
+        from_performance_ids: list[str],
+        to_performance_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.codes = list(codes)
         self.new_codes = list(new_codes)

@@ -73,9 +73,13 @@ class BoxOfficeChangesService:
             for t in tickets:
                 sources[t.performance_id] = sources.get(t.performance_id, 0) + 1
             exchange = Exchange(
-                patron_id=tickets[0].patron_id, codes=codes, new_codes=new_codes,
-                from_performance_ids=list(sources), to_performance_id=str(target.id), **stamp,
-            )  # fmt: skip
+                patron_id=tickets[0].patron_id,
+                codes=codes,
+                new_codes=new_codes,
+                from_performance_ids=list(sources),
+                to_performance_id=str(target.id),
+                **stamp,
+            )
             target.take_seats(str(exchange.id), len(tickets), stamp)
             changed: list = [exchange, target]
             for performance_id, count in sources.items():
@@ -85,19 +89,30 @@ class BoxOfficeChangesService:
             for old, code in zip(tickets, new_codes, strict=True):
                 old.exchange(code, stamp)
                 changed.append(old)
-                changed.append(Ticket.issue(
-                    code, stamp, performance_id=str(target.id), patron_id=old.patron_id,
-                    order_id=old.order_id, price_level=old.price_level,
-                    price_cents=old.price_cents, channel=old.channel,
-                ))  # fmt: skip
+                changed.append(
+                    Ticket.issue(
+                        code,
+                        stamp,
+                        performance_id=str(target.id),
+                        patron_id=old.patron_id,
+                        order_id=old.order_id,
+                        price_level=old.price_level,
+                        price_cents=old.price_cents,
+                        channel=old.channel,
+                    )
+                )
             try:
                 self.store.commit(*changed)
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
                 continue
-            return {"exchange_id": str(exchange.id), "codes": list(new_codes),
-                    "replaced": list(codes), "performance_id": str(target.id)}  # fmt: skip
+            return {
+                "exchange_id": str(exchange.id),
+                "codes": list(new_codes),
+                "replaced": list(codes),
+                "performance_id": str(target.id),
+            }
         raise AssertionError("unreachable")
 
     def _ticket_for_change(self, code: str) -> Ticket:
@@ -139,10 +154,12 @@ class BoxOfficeChangesService:
         """
         errors = []
         if not clean_text(email) and not clean_text(phone):
-            errors.append(ValidationError(
-                "email", "Add an email or a phone number so we can reach them "
-                "(or sell without a name)."
-            ))  # fmt: skip
+            errors.append(
+                ValidationError(
+                    "email",
+                    "Add an email or a phone number so we can reach them (or sell without a name).",
+                )
+            )
         if payment not in PAYMENTS:
             errors.append(ValidationError("payment", "Choose cash, card or complimentary."))
         wanted = {level: n for level, n in (quantities or {}).items() if n}
@@ -160,22 +177,35 @@ class BoxOfficeChangesService:
         existing = False
         try:
             patron_id = self.patrons.register_patron(
-                first_name, last_name, email=email, phone=phone, email_consent=email_consent,
-                source="walk-up", occurred_at=occurred_at, allow_duplicate=allow_duplicate,
-            )  # fmt: skip
+                first_name,
+                last_name,
+                email=email,
+                phone=phone,
+                email_consent=email_consent,
+                source="walk-up",
+                occurred_at=occurred_at,
+                allow_duplicate=allow_duplicate,
+            )
         except PossibleDuplicate as duplicate:
             match = duplicate.matches[0]
             patron_id, existing = match["id"], True
         sale = self.box_office.sell_tickets(
-            performance_id, quantities, patron_id=patron_id, payment=payment,
-            channel=WALK_UP_CHANNEL, occurred_at=occurred_at, holders=holders,
-        )  # fmt: skip
+            performance_id,
+            quantities,
+            patron_id=patron_id,
+            payment=payment,
+            channel=WALK_UP_CHANNEL,
+            occurred_at=occurred_at,
+            holders=holders,
+        )
         count = len(sale["codes"])
         tickets = "1 ticket" if count == 1 else f"{count} tickets"
         if existing:
             how = "phone number" if match["reason"] == "phone" else "email address"
-            message = (f"{match['name']} is already on file with this {how}: sold {tickets} "
-                       f"to their record.")  # fmt: skip
+            message = (
+                f"{match['name']} is already on file with this {how}: sold {tickets} "
+                f"to their record."
+            )
         else:
             name = " ".join(p for p in (clean_text(first_name), clean_text(last_name)) if p)
             message = f"Sold {tickets} to {name}, a new patron."

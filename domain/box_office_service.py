@@ -50,8 +50,9 @@ class BoxOfficeService:
         self.patrons = patrons
 
     @command(Permission.PROGRAMME)
-    def create_production(self, title: str, description: str = "",
-                          occurred_at: datetime | None = None) -> str:  # fmt: skip
+    def create_production(
+        self, title: str, description: str = "", occurred_at: datetime | None = None
+    ) -> str:
         production = Production.create(title, description, self.store.stamp(occurred_at))
         self.store.commit(production)
         return str(production.id)
@@ -74,9 +75,14 @@ class BoxOfficeService:
         if not isinstance(production, Production):
             raise ProductionNotFound(str(production_id))
         performance = Performance.schedule(
-            str(production.id), title or production.title, starts_at, venue, capacity,
-            price_levels, self.store.stamp(occurred_at),
-        )  # fmt: skip
+            str(production.id),
+            title or production.title,
+            starts_at,
+            venue,
+            capacity,
+            price_levels,
+            self.store.stamp(occurred_at),
+        )
         self.store.commit(performance)
         return str(performance.id)
 
@@ -158,8 +164,12 @@ class BoxOfficeService:
         order_uuid = order_id_for(reference) if reference else uuid4()
         if reference and not known_new and self.store.exists(order_uuid):
             existing = self.store.get(order_uuid)  # already recorded: nothing new
-            return {"order_id": str(order_uuid), "codes": list(existing.codes),
-                    "total_cents": existing.total_cents, "existing": True}  # fmt: skip
+            return {
+                "order_id": str(order_uuid),
+                "codes": list(existing.codes),
+                "total_cents": existing.total_cents,
+                "existing": True,
+            }
         stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             performance = self.performance(performance_id)
@@ -172,22 +182,42 @@ class BoxOfficeService:
                 else:
                     prices = ticket_cents[position : position + n]
                 for cents in dict.fromkeys(prices):  # one line per price paid at this level
-                    lines.append({"price_level": level, "quantity": prices.count(cents),
-                                  "price_cents": cents})  # fmt: skip
+                    lines.append(
+                        {
+                            "price_level": level,
+                            "quantity": prices.count(cents),
+                            "price_cents": cents,
+                        }
+                    )
                 for cents in prices:
-                    tickets.append(Ticket.issue(
-                        codes[position], stamp, performance_id=str(performance.id),
-                        patron_id=holder_ids[position], order_id=str(order_uuid),
-                        price_level=level, price_cents=cents, channel=channel,
-                    ))  # fmt: skip
+                    tickets.append(
+                        Ticket.issue(
+                            codes[position],
+                            stamp,
+                            performance_id=str(performance.id),
+                            patron_id=holder_ids[position],
+                            order_id=str(order_uuid),
+                            price_level=level,
+                            price_cents=cents,
+                            channel=channel,
+                        )
+                    )
                     position += 1
                     total += cents
             performance.take_seats(str(order_uuid), count, stamp)
             order = Order.place(
-                order_uuid, stamp, patron_id=patron_id, performance_id=str(performance.id),
-                lines=lines, codes=codes, payment=payment, channel=channel, total_cents=total,
-                lost_contact=patron_id is None, reference=reference or "",
-            )  # fmt: skip
+                order_uuid,
+                stamp,
+                patron_id=patron_id,
+                performance_id=str(performance.id),
+                lines=lines,
+                codes=codes,
+                payment=payment,
+                channel=channel,
+                total_cents=total,
+                lost_contact=patron_id is None,
+                reference=reference or "",
+            )
             try:
                 self.store.commit(performance, order, *tickets)
             except IntegrityError:
@@ -207,20 +237,29 @@ class BoxOfficeService:
         except AggregateNotFoundError:
             return None
         return {
-            "code": ticket.code, "performance_id": ticket.performance_id,
-            "patron_id": ticket.patron_id, "order_id": ticket.order_id,
-            "price_level": ticket.price_level, "price_cents": ticket.price_cents,
+            "code": ticket.code,
+            "performance_id": ticket.performance_id,
+            "patron_id": ticket.patron_id,
+            "order_id": ticket.order_id,
+            "price_level": ticket.price_level,
+            "price_cents": ticket.price_cents,
             "status": ticket.status,
-        }  # fmt: skip
+        }
 
     @reads(Permission.SEE_PERFORMANCES)
     def get_performance(self, performance_id: str) -> dict:
         p = self.performance(performance_id)
         return {
-            "id": str(p.id), "production_id": p.production_id, "title": p.title,
-            "starts_at": p.starts_at.isoformat(), "venue": p.venue, "capacity": p.capacity,
-            "sold": p.sold, "available": p.available, "price_levels": dict(p.price_levels),
-        }  # fmt: skip
+            "id": str(p.id),
+            "production_id": p.production_id,
+            "title": p.title,
+            "starts_at": p.starts_at.isoformat(),
+            "venue": p.venue,
+            "capacity": p.capacity,
+            "sold": p.sold,
+            "available": p.available,
+            "price_levels": dict(p.price_levels),
+        }
 
     @reads(Permission.SELL)
     def current_tickets(self, codes: list[str]) -> list[Ticket]:

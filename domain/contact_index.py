@@ -40,8 +40,13 @@ def name_postal_key(first_name: str = "", last_name: str = "", postal_code: str 
     return f"name:{name}|{postal}" if name and postal else ""
 
 
-def index_keys(email: str = "", phone: str = "", first_name: str = "", last_name: str = "",
-               address: dict | None = None) -> list[str]:  # fmt: skip
+def index_keys(
+    email: str = "",
+    phone: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    address: dict | None = None,
+) -> list[str]:
     """Every key a patron is indexed under: contact keys plus the name-and-postal-code key."""
     keys = contact_keys(email, phone)
     name_key = name_postal_key(first_name, last_name, (address or {}).get("postal_code", ""))

@@ -29,8 +29,17 @@ from domain.errors import ValidationError
 DIRECTIONS = ("incoming", "outgoing")
 OUTCOMES = ("answered", "resolved", "left_message", "no_answer", "call_back")
 #: reasons offered in the call form; any other short reason may be typed
-REASONS = ("Tickets", "Parking", "Accessibility", "Refund or exchange", "Start times",
-           "Donation", "Membership", "Complaint", "Other")  # fmt: skip
+REASONS = (
+    "Tickets",
+    "Parking",
+    "Accessibility",
+    "Refund or exchange",
+    "Start times",
+    "Donation",
+    "Membership",
+    "Complaint",
+    "Other",
+)
 SENDERS = ("visitor", "agent", "system")
 FOLLOW_UP_SOURCES = ("call", "chat", "office")
 MAX_REASON = 80
@@ -98,9 +107,18 @@ class Call(Aggregate):
         pass
 
     @event("Logged")
-    def __init__(self, patron_id: str, direction: str, reason: str, outcome: str, notes: str,
-                 follow_up_on: str, occurred_at: datetime, recorded_by: str,
-                 workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str,
+        direction: str,
+        reason: str,
+        outcome: str,
+        notes: str,
+        follow_up_on: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.direction = direction
         self.reason = reason
@@ -110,8 +128,16 @@ class Call(Aggregate):
         self.logged_at = occurred_at
 
     @classmethod
-    def log(cls, patron_id: str, direction: str, reason: str, outcome: str, notes: str,
-            follow_up_on: date | str | None, stamp: dict) -> Call:  # fmt: skip
+    def log(
+        cls,
+        patron_id: str,
+        direction: str,
+        reason: str,
+        outcome: str,
+        notes: str,
+        follow_up_on: date | str | None,
+        stamp: dict,
+    ) -> Call:
         direction = clean_text(direction).lower()
         outcome = clean_text(outcome).lower().replace(" ", "_")
         reason = clean_text(reason)
@@ -121,9 +147,13 @@ class Call(Aggregate):
         if outcome not in OUTCOMES:
             errors.append(ValidationError("outcome", "Choose how the call ended."))
         if len(reason) > MAX_REASON:
-            errors.append(ValidationError(
-                "reason", f"Keep the reason short (at most {MAX_REASON} letters); "
-                "put the rest in the notes."))  # fmt: skip
+            errors.append(
+                ValidationError(
+                    "reason",
+                    f"Keep the reason short (at most {MAX_REASON} letters); "
+                    "put the rest in the notes.",
+                )
+            )
         due = parse_due(follow_up_on)
         if due and due < stamp["occurred_at"].date().isoformat():
             errors.append(ValidationError("follow_up", "The follow-up day is in the past."))
@@ -131,8 +161,15 @@ class Call(Aggregate):
             from domain.errors import InvalidInput
 
             raise InvalidInput(errors)
-        return cls(patron_id=patron_id, direction=direction, reason=reason, outcome=outcome,
-                   notes=clean_notes(notes), follow_up_on=due, **stamp)  # fmt: skip
+        return cls(
+            patron_id=patron_id,
+            direction=direction,
+            reason=reason,
+            outcome=outcome,
+            notes=clean_notes(notes),
+            follow_up_on=due,
+            **stamp,
+        )
 
 
 class FollowUp(Aggregate):
@@ -142,8 +179,17 @@ class FollowUp(Aggregate):
         pass
 
     @event("Scheduled")
-    def __init__(self, patron_id: str, due_on: str, text: str, source: str, source_id: str,
-                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str,
+        due_on: str,
+        text: str,
+        source: str,
+        source_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.due_on = due_on
         self.text = text
@@ -153,16 +199,18 @@ class FollowUp(Aggregate):
         self.assigned_to = ""
 
     @classmethod
-    def schedule(cls, patron_id: str, due_on: date | str, text: str, source: str,
-                 source_id: str, stamp: dict) -> FollowUp:  # fmt: skip
+    def schedule(
+        cls, patron_id: str, due_on: date | str, text: str, source: str, source_id: str, stamp: dict
+    ) -> FollowUp:
         due = parse_due(due_on)
         if not due:
             raise ValidationError("follow_up", "Choose the day to follow up.")
         if source not in FOLLOW_UP_SOURCES:
             raise ValueError(f"unknown follow-up source {source!r}")
         text = clean_text(text) or "Follow up"
-        return cls(patron_id=patron_id, due_on=due, text=text, source=source,
-                   source_id=source_id, **stamp)  # fmt: skip
+        return cls(
+            patron_id=patron_id, due_on=due, text=text, source=source, source_id=source_id, **stamp
+        )
 
     @classmethod
     def create_id(cls, source: str, source_id: str) -> UUID:
@@ -177,8 +225,9 @@ class FollowUp(Aggregate):
         return True
 
     @event("Assigned")
-    def _assigned(self, assigned_to: str, occurred_at: datetime, recorded_by: str,
-                  workstation: str):  # fmt: skip
+    def _assigned(
+        self, assigned_to: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.assigned_to = assigned_to
 
     def mark_done(self, stamp: dict) -> bool:
@@ -209,9 +258,19 @@ class Chat(Aggregate):
         pass
 
     @event("Imported")
-    def __init__(self, service: str, conversation_id: str, subject: str, visitor_name: str,
-                 visitor_email: str, visitor_phone: str, messages: list[dict],
-                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        service: str,
+        conversation_id: str,
+        subject: str,
+        visitor_name: str,
+        visitor_email: str,
+        visitor_phone: str,
+        messages: list[dict],
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.service = service
         self.conversation_id = conversation_id
         self.subject = subject
@@ -234,8 +293,9 @@ class Chat(Aggregate):
         return True
 
     @event("Linked")
-    def _linked(self, patron_id: str, how: str, occurred_at: datetime, recorded_by: str,
-                workstation: str):  # fmt: skip
+    def _linked(
+        self, patron_id: str, how: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.patron_id = patron_id
 
     def add_note(self, text: str, stamp: dict) -> None:
@@ -256,8 +316,15 @@ class QuickAnswer(Aggregate):
         pass
 
     @event("Added")
-    def __init__(self, key: str, title: str, text: str, occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        key: str,
+        title: str,
+        text: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.key = key
         self.title = title
         self.text = text
@@ -297,8 +364,9 @@ class QuickAnswer(Aggregate):
         return True
 
     @event("Edited")
-    def _edited(self, title: str, text: str, occurred_at: datetime, recorded_by: str,
-                workstation: str):  # fmt: skip
+    def _edited(
+        self, title: str, text: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.title, self.text, self.removed = title, text, False
 
     def remove(self, stamp: dict) -> bool:

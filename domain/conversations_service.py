@@ -25,25 +25,40 @@ from domain.store import Store, command, reads
 
 #: the answers every organization starts with (staff edit them to fit)
 DEFAULT_QUICK_ANSWERS = (
-    ("parking", "Parking",
-     "The nearest car park is two minutes' walk from the main entrance and is free after "
-     "6 pm. Accessible bays are right by the door; please tell us when you book and we "
-     "will keep one for you."),
-    ("accessibility", "Accessibility",
-     "Every level has step-free access with a lift, there is a hearing loop in the main "
-     "hall and wheelchair spaces in rows A and K. A companion ticket is free. Tell us what "
-     "you need and we will set it up before you arrive."),
-    ("refunds", "Refunds and exchanges",
-     "You can exchange your tickets for another date of the same show up to 48 hours "
-     "before the performance at no charge. Refunds are given when a performance is "
-     "cancelled; otherwise we can keep the value as credit for a year."),
-    ("start-times", "Start times",
-     "Evening performances start at 7:30 pm and matinees at 2:30 pm. Doors open 45 minutes "
-     "before. Latecomers are seated at a suitable break in the performance."),
-    ("box-office-hours", "Box office hours",
-     "The box office is open Tuesday to Saturday, 10 am to 6 pm, and from one hour before "
-     "every performance."),
-)  # fmt: skip
+    (
+        "parking",
+        "Parking",
+        "The nearest car park is two minutes' walk from the main entrance and is free after "
+        "6 pm. Accessible bays are right by the door; please tell us when you book and we "
+        "will keep one for you.",
+    ),
+    (
+        "accessibility",
+        "Accessibility",
+        "Every level has step-free access with a lift, there is a hearing loop in the main "
+        "hall and wheelchair spaces in rows A and K. A companion ticket is free. Tell us what "
+        "you need and we will set it up before you arrive.",
+    ),
+    (
+        "refunds",
+        "Refunds and exchanges",
+        "You can exchange your tickets for another date of the same show up to 48 hours "
+        "before the performance at no charge. Refunds are given when a performance is "
+        "cancelled; otherwise we can keep the value as credit for a year.",
+    ),
+    (
+        "start-times",
+        "Start times",
+        "Evening performances start at 7:30 pm and matinees at 2:30 pm. Doors open 45 minutes "
+        "before. Latecomers are seated at a suitable break in the performance.",
+    ),
+    (
+        "box-office-hours",
+        "Box office hours",
+        "The box office is open Tuesday to Saturday, 10 am to 6 pm, and from one hour before "
+        "every performance.",
+    ),
+)
 
 
 def _first_line(text: str, width: int = 80) -> str:
@@ -96,8 +111,9 @@ class ConversationsService:
             text = f"Call back about {call.reason}" if call.reason else "Call back"
             if call.notes:
                 text += f": {_first_line(call.notes)}"
-            follow_up = FollowUp.schedule(str(patron.id), call.follow_up_on, text, "call",
-                                          str(call.id), stamp)  # fmt: skip
+            follow_up = FollowUp.schedule(
+                str(patron.id), call.follow_up_on, text, "call", str(call.id), stamp
+            )
             changed.append(follow_up)
         self.store.commit(*changed)
         return {"id": str(call.id), "follow_up_id": str(follow_up.id) if follow_up else None}
@@ -115,8 +131,9 @@ class ConversationsService:
     ) -> str:
         patron = self.patrons.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
-        follow_up = FollowUp.schedule(str(patron.id), due_on, text, source,
-                                      source_id or str(uuid4()), stamp)  # fmt: skip
+        follow_up = FollowUp.schedule(
+            str(patron.id), due_on, text, source, source_id or str(uuid4()), stamp
+        )
         self.store.commit(follow_up)
         return str(follow_up.id)
 
@@ -178,11 +195,16 @@ class ConversationsService:
                 )
             occurred_at = min(times)
         stamp = self.store.stamp(occurred_at)
-        chat = Chat(service=service, conversation_id=conversation_id.strip(),
-                    subject=clean_text(subject), visitor_name=clean_text(visitor_name),
-                    visitor_email=clean_text(visitor_email).lower(),
-                    visitor_phone=clean_text(visitor_phone), messages=list(messages),
-                    **stamp)  # fmt: skip
+        chat = Chat(
+            service=service,
+            conversation_id=conversation_id.strip(),
+            subject=clean_text(subject),
+            visitor_name=clean_text(visitor_name),
+            visitor_email=clean_text(visitor_email).lower(),
+            visitor_phone=clean_text(visitor_phone),
+            messages=list(messages),
+            **stamp,
+        )
         patron_id, how = self._chat_match(chat.visitor_email, chat.visitor_phone)
         if patron_id:
             chat.link(patron_id, how, stamp)
@@ -228,12 +250,16 @@ class ConversationsService:
         if follow_up_on:
             source_id = f"{record.id}/note/{len(record.notes)}"
             text = f"Chat follow-up: {_first_line(clean_notes(text))}"
-            follow_up = FollowUp.schedule(record.patron_id, follow_up_on, text, "chat",
-                                          source_id, stamp)  # fmt: skip
+            follow_up = FollowUp.schedule(
+                record.patron_id, follow_up_on, text, "chat", source_id, stamp
+            )
             changed.append(follow_up)
             # A chat that came in while nobody was on chat duty goes to the next on duty.
-            assignee = (self.rota.assignee_for_chat(record.started_at, stamp["occurred_at"])
-                        if self.rota is not None else "")  # fmt: skip
+            assignee = (
+                self.rota.assignee_for_chat(record.started_at, stamp["occurred_at"])
+                if self.rota is not None
+                else ""
+            )
             if assignee:
                 follow_up.assign(assignee, stamp)
         self.store.commit(*changed)
@@ -243,13 +269,18 @@ class ConversationsService:
     def get_chat(self, chat: str) -> dict:
         record = self._chat(chat)
         return {
-            "id": str(record.id), "service": record.service,
-            "conversation_id": record.conversation_id, "subject": record.subject,
-            "visitor_name": record.visitor_name, "visitor_email": record.visitor_email,
-            "visitor_phone": record.visitor_phone, "messages": list(record.messages),
-            "started_at": record.started_at.isoformat(), "patron_id": record.patron_id,
+            "id": str(record.id),
+            "service": record.service,
+            "conversation_id": record.conversation_id,
+            "subject": record.subject,
+            "visitor_name": record.visitor_name,
+            "visitor_email": record.visitor_email,
+            "visitor_phone": record.visitor_phone,
+            "messages": list(record.messages),
+            "started_at": record.started_at.isoformat(),
+            "patron_id": record.patron_id,
             "notes": list(record.notes),
-        }  # fmt: skip
+        }
 
     # -- quick answers ----------------------------------------------------------------
     def _answer(self, answer_id: str) -> QuickAnswer:

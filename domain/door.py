@@ -110,8 +110,9 @@ def read_scan(text: str) -> ScanReading:
     stripped = "".join(ch for ch in raw if ch.isprintable()).strip()
     code = normalize_code(stripped)
     if not code:
-        return ScanReading(shown, "", "Nothing was read. Scan the ticket again.",
-                           problem=NOTHING_READ)  # fmt: skip
+        return ScanReading(
+            shown, "", "Nothing was read. Scan the ticket again.", problem=NOTHING_READ
+        )
     candidates = [code]
     azerty = normalize_code(stripped.translate(_AZERTY_DIGITS))
     if azerty != code:
@@ -124,11 +125,13 @@ def read_scan(text: str) -> ScanReading:
             return ScanReading(shown, half, looks_own=True)
     if _shaped_like_own(code) or _shaped_like_own(azerty):
         return ScanReading(
-            shown, "",
+            shown,
+            "",
             "This looks like one of our codes, but a character is wrong: check the code "
             "(scan again, or type it from the ticket).",
-            looks_own=True, problem=CHECK_CODE,
-        )  # fmt: skip
+            looks_own=True,
+            problem=CHECK_CODE,
+        )
     if len(raw.strip()) != len(stripped) or len(code) > MAX_EXTERNAL_LENGTH:
         return ScanReading(
             shown,
@@ -137,8 +140,9 @@ def read_scan(text: str) -> ScanReading:
             problem=UNREADABLE,
         )
     if not is_acceptable_external(code):
-        return ScanReading(shown, "", "This is not a ticket code. Scan the ticket again.",
-                           problem=NOT_A_CODE)  # fmt: skip
+        return ScanReading(
+            shown, "", "This is not a ticket code. Scan the ticket again.", problem=NOT_A_CODE
+        )
     return ScanReading(shown, code)
 
 
@@ -170,8 +174,16 @@ class DoorScan(Aggregate):
         pass
 
     @event("Recorded")
-    def __init__(self, code: str, verdict: str, performance_id: str, door: str,
-                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        code: str,
+        verdict: str,
+        performance_id: str,
+        door: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.code = code
         self.verdict = verdict
         self.performance_id = performance_id
@@ -186,17 +198,29 @@ class DoorScan(Aggregate):
         return cls(**values)
 
     @classmethod
-    def refused(cls, code: str, verdict: str, performance_id: str, door: str,
-                stamp: dict, scan_id: str = "") -> DoorScan:  # fmt: skip
+    def refused(
+        cls, code: str, verdict: str, performance_id: str, door: str, stamp: dict, scan_id: str = ""
+    ) -> DoorScan:
         if verdict not in VERDICTS or verdict == ADMIT:
             raise ValueError(f"not a refusal: {verdict!r}")
-        return cls._recorded(scan_id, code=code[:MAX_LOGGED], verdict=verdict,
-                             performance_id=str(performance_id), door=clean_door(door),
-                             **stamp)  # fmt: skip
+        return cls._recorded(
+            scan_id,
+            code=code[:MAX_LOGGED],
+            verdict=verdict,
+            performance_id=str(performance_id),
+            door=clean_door(door),
+            **stamp,
+        )
 
     @classmethod
-    def repeated(cls, code: str, performance_id: str, door: str, stamp: dict,
-                 scan_id: str = "") -> DoorScan:  # fmt: skip
-        return cls._recorded(scan_id, code=code, verdict=cls.REPEAT,
-                             performance_id=str(performance_id), door=clean_door(door),
-                             **stamp)  # fmt: skip
+    def repeated(
+        cls, code: str, performance_id: str, door: str, stamp: dict, scan_id: str = ""
+    ) -> DoorScan:
+        return cls._recorded(
+            scan_id,
+            code=code,
+            verdict=cls.REPEAT,
+            performance_id=str(performance_id),
+            door=clean_door(door),
+            **stamp,
+        )

@@ -41,9 +41,15 @@ def admission_now(ticket: dict, queued: list[dict]) -> tuple[datetime | None, st
     return at, door
 
 
-def decide_offline(reading: ScanReading, ticket: dict | None, queued: list[dict],
-                   performance_id: str, door: str, at: datetime,
-                   performance_of) -> tuple[dict, dict]:  # fmt: skip
+def decide_offline(
+    reading: ScanReading,
+    ticket: dict | None,
+    queued: list[dict],
+    performance_id: str,
+    door: str,
+    at: datetime,
+    performance_of,
+) -> tuple[dict, dict]:
     """(the verdict's facts, the scan to queue) for a scan decided without the store.
 
     ``ticket`` is the door's copy (``projections.door.ticket``) or None, ``queued``
@@ -51,20 +57,41 @@ def decide_offline(reading: ScanReading, ticket: dict | None, queued: list[dict]
     performance (``id``, ``title``, ``starts_at``, ``label``) for WRONG PERFORMANCE.
     The facts have the keys ``DoorService.scan`` returns, plus ``offline``: True.
     """
-    base = {"scanned": reading.scanned, "code": reading.code, "door": door,
-            "performance_id": performance_id, "hint": reading.hint,
-            "problem": reading.problem, "at": at.isoformat(), "offline": True}  # fmt: skip
+    base = {
+        "scanned": reading.scanned,
+        "code": reading.code,
+        "door": door,
+        "performance_id": performance_id,
+        "hint": reading.hint,
+        "problem": reading.problem,
+        "at": at.isoformat(),
+        "offline": True,
+    }
     if ticket is None:
         problem = reading.problem or (NOT_KNOWN_HERE if reading.usable else NOT_FOUND)
         result = {**base, "verdict": UNKNOWN, "problem": problem}
-        return result, {"kind": QUEUED_REFUSAL, "verdict": UNKNOWN,
-                        "code": reading.code or reading.scanned}  # fmt: skip
-    facts = {**base, "code": ticket["code"], "ticket_id": ticket["id"],
-             "patron_id": ticket["patron_id"],
-             "price_level": ticket.get("price_level") or ""}  # fmt: skip
+        return result, {
+            "kind": QUEUED_REFUSAL,
+            "verdict": UNKNOWN,
+            "code": reading.code or reading.scanned,
+        }
+    facts = {
+        **base,
+        "code": ticket["code"],
+        "ticket_id": ticket["id"],
+        "patron_id": ticket["patron_id"],
+        "price_level": ticket.get("price_level") or "",
+    }
     admitted_at, admitted_door = admission_now(ticket, queued)
-    verdict, repeat = door_verdict(ticket["status"], ticket["performance_id"], admitted_at,
-                                   admitted_door, performance_id, door, at)  # fmt: skip
+    verdict, repeat = door_verdict(
+        ticket["status"],
+        ticket["performance_id"],
+        admitted_at,
+        admitted_door,
+        performance_id,
+        door,
+        at,
+    )
     refusal = {"kind": QUEUED_REFUSAL, "verdict": verdict, "code": ticket["code"]}
     if verdict == VOID:
         return {**facts, "verdict": VOID, "status": ticket["status"]}, refusal

@@ -60,9 +60,15 @@ class DoorService:
         self._performances: dict[str, tuple[float, dict]] = {}
 
     @command(Permission.DOOR_CHECK)
-    def scan(self, code: str, performance_id: str, door: str,
-             occurred_at: datetime | None = None, scan_id: str = "",
-             still_wanted: Callable[[], bool] | None = None) -> dict:  # fmt: skip
+    def scan(
+        self,
+        code: str,
+        performance_id: str,
+        door: str,
+        occurred_at: datetime | None = None,
+        scan_id: str = "",
+        still_wanted: Callable[[], bool] | None = None,
+    ) -> dict:
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
 
         Returns ``{"verdict", "code", "scanned", "door", "performance_id", ...}``:
@@ -83,10 +89,15 @@ class DoorService:
         door = clean_door(door)
         reading = read_scan(code)
         stamp = self.store.stamp(occurred_at)
-        base = {"scanned": reading.scanned, "code": reading.code, "door": door,
-                "performance_id": performance_id, "hint": reading.hint,
-                "problem": reading.problem,
-                "at": stamp["occurred_at"].isoformat()}  # fmt: skip
+        base = {
+            "scanned": reading.scanned,
+            "code": reading.code,
+            "door": door,
+            "performance_id": performance_id,
+            "hint": reading.hint,
+            "problem": reading.problem,
+            "at": stamp["occurred_at"].isoformat(),
+        }
         for attempt in range(SCAN_ATTEMPTS):
             ticket = self._ticket(reading.code) if reading.usable else None
             if ticket is None or ticket.performance_id != performance_id:
@@ -103,8 +114,9 @@ class DoorService:
                     if result.get("repeat"):
                         record = DoorScan.repeated(code, performance_id, door, stamp, scan_id)
                     else:
-                        record = DoorScan.refused(code, result["verdict"], performance_id, door,
-                                                  stamp, scan_id)  # fmt: skip
+                        record = DoorScan.refused(
+                            code, result["verdict"], performance_id, door, stamp, scan_id
+                        )
                     self.store.commit(record)
                 return result
             except IntegrityError:
@@ -115,9 +127,15 @@ class DoorService:
         raise AssertionError("unreachable")
 
     @command(Permission.DOOR_CHECK)
-    def undo_admission(self, code: str, reason: str, door: str,
-                       occurred_at: datetime | None = None, scan_id: str = "",
-                       still_wanted: Callable[[], bool] | None = None) -> dict:  # fmt: skip
+    def undo_admission(
+        self,
+        code: str,
+        reason: str,
+        door: str,
+        occurred_at: datetime | None = None,
+        scan_id: str = "",
+        still_wanted: Callable[[], bool] | None = None,
+    ) -> dict:
         """Undo a ticket's admission (with a reason); the ticket can be scanned again.
 
         Raises ``TicketProblem`` for an unknown or not admitted ticket and
@@ -132,8 +150,12 @@ class DoorService:
         if still_wanted is not None and not still_wanted():
             raise ScanWithdrawn(scan_id)
         self.store.commit(ticket)
-        return {"code": ticket.code, "performance_id": ticket.performance_id,
-                "door": clean_door(door), "reason": reason.strip()}  # fmt: skip
+        return {
+            "code": ticket.code,
+            "performance_id": ticket.performance_id,
+            "door": clean_door(door),
+            "reason": reason.strip(),
+        }
 
     @command
     def send_queued(self, scan: dict) -> str:
@@ -162,21 +184,31 @@ class DoorService:
                     raise
         raise AssertionError("unreachable")
 
-    def _send(self, scan: dict, scan_id: str, kind: str, at: datetime, stamp: dict,
-              performance_id: str, door: str) -> str:  # fmt: skip
+    def _send(
+        self,
+        scan: dict,
+        scan_id: str,
+        kind: str,
+        at: datetime,
+        stamp: dict,
+        performance_id: str,
+        door: str,
+    ) -> str:
         if kind == QUEUED_REFUSAL:
             verdict = scan["verdict"]
             if verdict == DoorScan.REPEAT:
                 record = DoorScan.repeated(scan["code"], performance_id, door, stamp, scan_id)
             else:
-                record = DoorScan.refused(scan["code"], verdict, performance_id, door, stamp,
-                                          scan_id)  # fmt: skip
+                record = DoorScan.refused(
+                    scan["code"], verdict, performance_id, door, stamp, scan_id
+                )
             self.store.commit(record)
             return SENT
         ticket = self._ticket(scan["code"])
         if ticket is None:  # gone from the store (restored from an older backup?): say so
-            self.store.commit(DoorScan.refused(scan["code"], UNKNOWN, performance_id, door,
-                                               stamp, scan_id))  # fmt: skip
+            self.store.commit(
+                DoorScan.refused(scan["code"], UNKNOWN, performance_id, door, stamp, scan_id)
+            )
             return CONFLICT
         if ticket.knows_scan(scan_id):
             return ALREADY_SENT
@@ -192,16 +224,16 @@ class DoorService:
             self.store.commit(ticket)
             return SENT
         if repeat:  # the same door a moment later: the scanner firing twice
-            self.store.commit(DoorScan.repeated(ticket.code, performance_id, door, stamp,
-                                                scan_id))  # fmt: skip
+            self.store.commit(DoorScan.repeated(ticket.code, performance_id, door, stamp, scan_id))
             return SENT
         if verdict == ALREADY_ADMITTED:
             ticket.record_double_entry(door, at, stamp["workstation"], scan_id, stamp)
             self.store.commit(ticket)
             return CONFLICT
         # refunded, exchanged or moved while this door was offline: the store refuses
-        self.store.commit(DoorScan.refused(ticket.code, verdict, performance_id, door, stamp,
-                                           scan_id))  # fmt: skip
+        self.store.commit(
+            DoorScan.refused(ticket.code, verdict, performance_id, door, stamp, scan_id)
+        )
         return CONFLICT
 
     def _performance_facts(self, performance_id: str) -> dict:
@@ -219,9 +251,11 @@ class DoorService:
             return hit[1]
         performance = self.box_office.performance(performance_id)
         facts = {
-            "id": str(performance.id), "title": performance.title,
-            "starts_at": performance.starts_at.isoformat(), "label": performance.label(),
-        }  # fmt: skip
+            "id": str(performance.id),
+            "title": performance.title,
+            "starts_at": performance.starts_at.isoformat(),
+            "label": performance.label(),
+        }
         cache[facts["id"]] = (now, facts)
         return facts
 
@@ -232,14 +266,20 @@ class DoorService:
             return None
         return ticket if isinstance(ticket, Ticket) else None
 
-    def _decide(self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict,
-                base: dict) -> dict:  # fmt: skip
+    def _decide(
+        self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict, base: dict
+    ) -> dict:
         """The facts of the Ticket's own verdict (``Ticket.verdict``), for the door's
         words to be written from (the door view, the command line)."""
         if ticket is None:
             return {**base, "verdict": UNKNOWN, "problem": base["problem"] or NOT_FOUND}
-        facts = {**base, "code": ticket.code, "ticket_id": str(ticket.id),
-                 "patron_id": ticket.patron_id, "price_level": ticket.price_level}  # fmt: skip
+        facts = {
+            **base,
+            "code": ticket.code,
+            "ticket_id": str(ticket.id),
+            "patron_id": ticket.patron_id,
+            "price_level": ticket.price_level,
+        }
         verdict, repeat = ticket.verdict(performance_id, door, stamp["occurred_at"])
         if verdict == VOID:
             return {**facts, "verdict": VOID, "status": ticket.status}
@@ -248,6 +288,8 @@ class DoorService:
             shown = {k: right[k] for k in ("id", "title", "starts_at", "label")}
             return {**facts, "verdict": WRONG_PERFORMANCE, "right_performance": shown}
         if ticket.admitted_at is not None:
-            facts |= {"admitted_at": ticket.admitted_at.isoformat(),
-                      "admitted_door": ticket.admitted_door}  # fmt: skip
+            facts |= {
+                "admitted_at": ticket.admitted_at.isoformat(),
+                "admitted_door": ticket.admitted_door,
+            }
         return {**facts, "verdict": verdict, "repeat": repeat}

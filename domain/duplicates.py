@@ -30,24 +30,49 @@ REASONS = ("email", "phone", "name")
 
 #: first names that are often the same person (each group: one name and its short forms)
 NICKNAMES = (
-    ("robert", "bob", "rob", "bobby", "robbie"), ("william", "bill", "will", "billy", "liam"),
+    ("robert", "bob", "rob", "bobby", "robbie"),
+    ("william", "bill", "will", "billy", "liam"),
     ("elizabeth", "liz", "beth", "betty", "lizzie", "eliza", "elisabeth"),
     ("katherine", "kate", "kathy", "katie", "catherine", "kath", "cathy"),
-    ("james", "jim", "jimmy", "jamie"), ("michael", "mike", "mick", "mikey"),
-    ("margaret", "maggie", "meg", "peggy", "marge"), ("richard", "rick", "dick", "rich"),
-    ("edward", "ed", "ted", "eddie", "ned"), ("thomas", "tom", "tommy"),
-    ("joseph", "joe", "joey"), ("charles", "charlie", "chuck"), ("john", "johnny", "jack"),
-    ("jennifer", "jen", "jenny"), ("susan", "sue", "susie"), ("patricia", "pat", "patty"),
-    ("anthony", "tony"), ("daniel", "dan", "danny"), ("david", "dave"),
-    ("christopher", "chris"), ("deborah", "debbie", "deb"), ("rebecca", "becky"),
-    ("alexander", "alex", "sasha", "sandy"), ("alexandra", "alex", "sasha", "sandra"),
-    ("francis", "frank"), ("frances", "fran"), ("henry", "harry", "hank"),
-    ("nicholas", "nick", "nicky"), ("samuel", "sam"), ("samantha", "sam"),
-    ("benjamin", "ben"), ("matthew", "matt"), ("andrew", "andy", "drew"),
-    ("peter", "pete"), ("stephen", "steve", "steven"), ("victoria", "vicky", "tori"),
-    ("josephine", "jo", "josie"), ("johanna", "jo", "hanna"), ("giuseppe", "beppe", "pino"),
-    ("francesco", "franco", "checco"), ("guillaume", "guy"), ("jose", "pepe"),
-)  # fmt: skip
+    ("james", "jim", "jimmy", "jamie"),
+    ("michael", "mike", "mick", "mikey"),
+    ("margaret", "maggie", "meg", "peggy", "marge"),
+    ("richard", "rick", "dick", "rich"),
+    ("edward", "ed", "ted", "eddie", "ned"),
+    ("thomas", "tom", "tommy"),
+    ("joseph", "joe", "joey"),
+    ("charles", "charlie", "chuck"),
+    ("john", "johnny", "jack"),
+    ("jennifer", "jen", "jenny"),
+    ("susan", "sue", "susie"),
+    ("patricia", "pat", "patty"),
+    ("anthony", "tony"),
+    ("daniel", "dan", "danny"),
+    ("david", "dave"),
+    ("christopher", "chris"),
+    ("deborah", "debbie", "deb"),
+    ("rebecca", "becky"),
+    ("alexander", "alex", "sasha", "sandy"),
+    ("alexandra", "alex", "sasha", "sandra"),
+    ("francis", "frank"),
+    ("frances", "fran"),
+    ("henry", "harry", "hank"),
+    ("nicholas", "nick", "nicky"),
+    ("samuel", "sam"),
+    ("samantha", "sam"),
+    ("benjamin", "ben"),
+    ("matthew", "matt"),
+    ("andrew", "andy", "drew"),
+    ("peter", "pete"),
+    ("stephen", "steve", "steven"),
+    ("victoria", "vicky", "tori"),
+    ("josephine", "jo", "josie"),
+    ("johanna", "jo", "hanna"),
+    ("giuseppe", "beppe", "pino"),
+    ("francesco", "franco", "checco"),
+    ("guillaume", "guy"),
+    ("jose", "pepe"),
+)
 _NICK: dict[str, set[int]] = {}
 _NONE: set[int] = set()
 for _group_no, _group in enumerate(NICKNAMES):
@@ -123,8 +148,9 @@ class DuplicatePair(Aggregate):
         workstation: str
 
     @event("Dismissed")
-    def __init__(self, patron_ids: list[str], occurred_at: datetime, recorded_by: str,
-                 workstation: str):  # fmt: skip
+    def __init__(
+        self, patron_ids: list[str], occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.patron_ids = sorted(patron_ids)
         self.dismissed = True
 

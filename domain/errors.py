@@ -52,8 +52,11 @@ class NotAllowed(HouselightsError):
 class SignInFailed(HouselightsError):
     """Wrong name, password or PIN (never says which, on purpose)."""
 
-    def __init__(self, message: str = "That name and password (or PIN) do not match an "
-                 "account. Check them and try again."):  # fmt: skip
+    def __init__(
+        self,
+        message: str = "That name and password (or PIN) do not match an "
+        "account. Check them and try again.",
+    ):
         super().__init__(message)
 
 

@@ -28,15 +28,22 @@ PROSPECT, TRYER, BUYER, ADVOCATE, LAPSED = "prospect", "tryer", "buyer", "advoca
 RUNGS = (PROSPECT, TRYER, BUYER, ADVOCATE, LAPSED)
 
 FIRST_VISIT, WELCOME_BACK, SUBSCRIBER, MEMBER, THANK_DONOR = (
-    "first_visit", "welcome_back", "subscriber", "member", "thank_donor",
-)  # fmt: skip
+    "first_visit",
+    "welcome_back",
+    "subscriber",
+    "member",
+    "thank_donor",
+)
 
 DAYS_PER_MONTH = 30.44
 
 #: kinds of buyer, strongest commitment first
 SUBSCRIBER_BUYER, MEMBER_BUYER, MULTI_BUYER, REPEAT_BUYER = (
-    "subscriber", "member", "multi_buyer", "repeat",
-)  # fmt: skip
+    "subscriber",
+    "member",
+    "multi_buyer",
+    "repeat",
+)
 BUYER_KINDS = (SUBSCRIBER_BUYER, MEMBER_BUYER, MULTI_BUYER, REPEAT_BUYER)
 #: kinds of advocate
 RENEWS, DONOR, BRINGS_OTHERS = "renews", "donor", "brings_others"
@@ -130,8 +137,9 @@ def buyer_kinds(facts: PatronFacts, thresholds: LoyaltyThresholds | None = None)
     return tuple(kinds)
 
 
-def advocate_kinds(facts: PatronFacts, thresholds: LoyaltyThresholds | None = None
-                   ) -> tuple[str, ...]:  # fmt: skip
+def advocate_kinds(
+    facts: PatronFacts, thresholds: LoyaltyThresholds | None = None
+) -> tuple[str, ...]:
     """Every way these facts make an advocate: renews, donates, brings others."""
     t = thresholds or LoyaltyThresholds()
     bought_enough = facts.purchases >= t.advocate_purchases
@@ -212,8 +220,12 @@ def describe(g: Greeting) -> str:
 
 # -- the ladder over time: where a patron stands, why, and since when ----------------
 ORDER, SUBSCRIPTION, MEMBERSHIP, DONATION, VISIT = (
-    "order", "subscription", "membership", "donation", "visit",
-)  # fmt: skip
+    "order",
+    "subscription",
+    "membership",
+    "donation",
+    "visit",
+)
 #: why a patron stands where they do (besides the buyer and advocate kinds)
 FIRST_TRANSACTION, NO_ACTIVITY = "first_transaction", "no_activity"
 
@@ -334,8 +346,9 @@ class _Tally:
         unique = {(f.kind, f.ref): f for f in chosen}
         return Reason(rule, tuple(sorted(unique.values(), key=lambda f: (f.at, f.kind, f.ref))))
 
-    def place(self, now: datetime, since: datetime | None = None, explain: bool = True
-              ) -> Placement:  # fmt: skip
+    def place(
+        self, now: datetime, since: datetime | None = None, explain: bool = True
+    ) -> Placement:
         """Where the facts so far put the patron at ``now``; with ``explain`` the reasons."""
         t = self.t
         facts = self.facts()
@@ -357,8 +370,9 @@ class _Tally:
         return Placement(where, kinds[0] if kinds else "", kinds, reasons, since, lapses_at=lapses)
 
 
-def assess(facts: Iterable[Fact], now: datetime, thresholds: LoyaltyThresholds | None = None
-           ) -> Assessment:  # fmt: skip
+def assess(
+    facts: Iterable[Fact], now: datetime, thresholds: LoyaltyThresholds | None = None
+) -> Assessment:
     """Where a patron stands now, why, and every change of rung that led there.
 
     The facts are replayed in the order they happened; the rung is worked out

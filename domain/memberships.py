@@ -61,9 +61,18 @@ class Subscription(Aggregate):
         pass
 
     @event("Purchased")
-    def __init__(self, patron_id: str, package_name: str, performance_ids: list[str],
-                 price_cents: int, payment: str, codes: list[str], occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str,
+        package_name: str,
+        performance_ids: list[str],
+        price_cents: int,
+        payment: str,
+        codes: list[str],
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.package_name = package_name
         self.performance_ids = list(performance_ids)
@@ -74,33 +83,48 @@ class Subscription(Aggregate):
         self.refunded_cents: int | None = None
 
     @classmethod
-    def purchase(cls, patron_id: str, package_name: str, performance_ids: list[str],
-                 price_cents: int, payment: str, codes: list[str],
-                 stamp: dict) -> Subscription:  # fmt: skip
+    def purchase(
+        cls,
+        patron_id: str,
+        package_name: str,
+        performance_ids: list[str],
+        price_cents: int,
+        payment: str,
+        codes: list[str],
+        stamp: dict,
+    ) -> Subscription:
         package_name = clean_text(package_name)
         ids = [str(p) for p in performance_ids or ()]
         errors = []
         if not package_name:
-            errors.append(ValidationError(
-                "package_name", "Please name the package, e.g. Autumn season."
-            ))  # fmt: skip
+            errors.append(
+                ValidationError("package_name", "Please name the package, e.g. Autumn season.")
+            )
         if not ids:
-            errors.append(ValidationError(
-                "performance_ids", "Choose the performances in this package."
-            ))  # fmt: skip
+            errors.append(
+                ValidationError("performance_ids", "Choose the performances in this package.")
+            )
         elif len(set(ids)) != len(ids):
-            errors.append(ValidationError(
-                "performance_ids", "A performance is in the package twice; choose it once."
-            ))  # fmt: skip
+            errors.append(
+                ValidationError(
+                    "performance_ids", "A performance is in the package twice; choose it once."
+                )
+            )
         errors += _check_cents("price_cents", price_cents, "package price")
         errors += _check_payment(payment, PAYMENTS)
         if errors:
             raise InvalidInput(errors)
         if payment == "complimentary":
             price_cents = 0
-        return cls(patron_id=str(patron_id), package_name=package_name, performance_ids=ids,
-                   price_cents=price_cents, payment=payment, codes=list(codes),
-                   **stamp)  # fmt: skip
+        return cls(
+            patron_id=str(patron_id),
+            package_name=package_name,
+            performance_ids=ids,
+            price_cents=price_cents,
+            payment=payment,
+            codes=list(codes),
+            **stamp,
+        )
 
     def check_not_refunded(self) -> None:
         if self.refunded_cents is not None:
@@ -108,12 +132,20 @@ class Subscription(Aggregate):
 
     def refund(self, codes: list[str], amount_cents: int, stamp: dict) -> None:
         self.check_not_refunded()
-        self._refunded(patron_id=self.patron_id, codes=list(codes), amount_cents=amount_cents,
-                       **stamp)  # fmt: skip
+        self._refunded(
+            patron_id=self.patron_id, codes=list(codes), amount_cents=amount_cents, **stamp
+        )
 
     @event("Refunded")
-    def _refunded(self, patron_id: str, codes: list[str], amount_cents: int,
-                  occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def _refunded(
+        self,
+        patron_id: str,
+        codes: list[str],
+        amount_cents: int,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.refunded_cents = amount_cents
 
 
@@ -122,9 +154,18 @@ class Membership(Aggregate):
         pass
 
     @event("Started")
-    def __init__(self, patron_id: str, level: str, starts_on: str, ends_on: str,
-                 price_cents: int, payment: str, occurred_at: datetime, recorded_by: str,
-                 workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str,
+        level: str,
+        starts_on: str,
+        ends_on: str,
+        price_cents: int,
+        payment: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.level = level
         self.starts_on = starts_on
@@ -133,8 +174,16 @@ class Membership(Aggregate):
         self.payment = payment
 
     @classmethod
-    def start(cls, patron_id: str, level: str, starts_on: date | str, ends_on: date | str,
-              price_cents: int, payment: str, stamp: dict) -> Membership:  # fmt: skip
+    def start(
+        cls,
+        patron_id: str,
+        level: str,
+        starts_on: date | str,
+        ends_on: date | str,
+        price_cents: int,
+        payment: str,
+        stamp: dict,
+    ) -> Membership:
         level = clean_text(level)
         errors = []
         if not level:
@@ -146,18 +195,24 @@ class Membership(Aggregate):
             except ValidationError as error:
                 errors.append(error)
         if len(days) == 2 and days["ends_on"] <= days["starts_on"]:
-            errors.append(ValidationError(
-                "ends_on", "The membership must end after the day it starts."
-            ))  # fmt: skip
+            errors.append(
+                ValidationError("ends_on", "The membership must end after the day it starts.")
+            )
         errors += _check_cents("price_cents", price_cents, "membership fee")
         errors += _check_payment(payment, PAYMENTS)
         if errors:
             raise InvalidInput(errors)
         if payment == "complimentary":
             price_cents = 0
-        return cls(patron_id=str(patron_id), level=level,
-                   starts_on=days["starts_on"].isoformat(), ends_on=days["ends_on"].isoformat(),
-                   price_cents=price_cents, payment=payment, **stamp)  # fmt: skip
+        return cls(
+            patron_id=str(patron_id),
+            level=level,
+            starts_on=days["starts_on"].isoformat(),
+            ends_on=days["ends_on"].isoformat(),
+            price_cents=price_cents,
+            payment=payment,
+            **stamp,
+        )
 
 
 class Donation(Aggregate):
@@ -165,8 +220,16 @@ class Donation(Aggregate):
         pass
 
     @event("Received")
-    def __init__(self, patron_id: str, amount_cents: int, fund: str, payment: str,
-                 occurred_at: datetime, recorded_by: str, workstation: str):  # fmt: skip
+    def __init__(
+        self,
+        patron_id: str,
+        amount_cents: int,
+        fund: str,
+        payment: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         self.patron_id = patron_id
         self.amount_cents = amount_cents
         self.fund = fund
@@ -175,8 +238,9 @@ class Donation(Aggregate):
         self.acknowledged_at: datetime | None = None
 
     @classmethod
-    def receive(cls, patron_id: str, amount_cents: int, fund: str, payment: str,
-                stamp: dict) -> Donation:  # fmt: skip
+    def receive(
+        cls, patron_id: str, amount_cents: int, fund: str, payment: str, stamp: dict
+    ) -> Donation:
         fund = clean_text(fund)
         errors = _check_cents("amount_cents", amount_cents, "donation", allow_zero=False)
         if not fund:
@@ -184,8 +248,9 @@ class Donation(Aggregate):
         errors += _check_payment(payment, DONATION_PAYMENTS)
         if errors:
             raise InvalidInput(errors)
-        return cls(patron_id=str(patron_id), amount_cents=amount_cents, fund=fund,
-                   payment=payment, **stamp)  # fmt: skip
+        return cls(
+            patron_id=str(patron_id), amount_cents=amount_cents, fund=fund, payment=payment, **stamp
+        )
 
     def check_not_acknowledged(self) -> None:
         if self.acknowledged_how is not None:
@@ -196,14 +261,15 @@ class Donation(Aggregate):
 
     def acknowledge(self, how: str, stamp: dict) -> None:
         if how not in ACKNOWLEDGMENTS:
-            raise InvalidInput([ValidationError(
-                "how", "Say how the donor was thanked: letter, email or call."
-            )])  # fmt: skip
+            raise InvalidInput(
+                [ValidationError("how", "Say how the donor was thanked: letter, email or call.")]
+            )
         self.check_not_acknowledged()
         self._acknowledged(patron_id=self.patron_id, how=how, **stamp)
 
     @event("Acknowledged")
-    def _acknowledged(self, patron_id: str, how: str, occurred_at: datetime, recorded_by: str,
-                      workstation: str):  # fmt: skip
+    def _acknowledged(
+        self, patron_id: str, how: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.acknowledged_how = how
         self.acknowledged_at = occurred_at

@@ -50,9 +50,15 @@ class MembershipsService:
         stamp = self.store.stamp(occurred_at)
         performance_ids = list(performance_ids or ())
         codes = [new_code() for _ in performance_ids]
-        values = dict(patron_id=patron_id, package_name=package_name,
-                      performance_ids=performance_ids, price_cents=price_cents,
-                      payment=payment, codes=codes, stamp=stamp)  # fmt: skip
+        values = dict(
+            patron_id=patron_id,
+            package_name=package_name,
+            performance_ids=performance_ids,
+            price_cents=price_cents,
+            payment=payment,
+            codes=codes,
+            stamp=stamp,
+        )
         subscription = Subscription.purchase(**values)  # validates before anything is read
         for attempt in range(SALE_ATTEMPTS):
             if attempt:  # the failed save drained the events: start over from the store
@@ -64,11 +70,18 @@ class MembershipsService:
                 performance = self.box_office.performance(performance_id)
                 performance.take_seats(str(subscription.id), 1, stamp)
                 changed.append(performance)
-                changed.append(Ticket.issue(
-                    code, stamp, performance_id=str(performance.id), patron_id=patron_id,
-                    order_id=str(subscription.id), price_level=SUBSCRIPTION_LEVEL,
-                    price_cents=share, channel=SUBSCRIPTION_CHANNEL,
-                ))  # fmt: skip
+                changed.append(
+                    Ticket.issue(
+                        code,
+                        stamp,
+                        performance_id=str(performance.id),
+                        patron_id=patron_id,
+                        order_id=str(subscription.id),
+                        price_level=SUBSCRIPTION_LEVEL,
+                        price_cents=share,
+                        channel=SUBSCRIPTION_CHANNEL,
+                    )
+                )
             try:
                 self.store.commit(*changed)
             except IntegrityError:
@@ -78,10 +91,11 @@ class MembershipsService:
             return {
                 "id": str(subscription.id),
                 "codes": list(codes),
-                "tickets": [{"performance_id": p, "code": c} for p, c in zip(ids, codes,
-                                                                               strict=True)],
+                "tickets": [
+                    {"performance_id": p, "code": c} for p, c in zip(ids, codes, strict=True)
+                ],
                 "price_cents": subscription.price_cents,
-            }  # fmt: skip
+            }
         raise AssertionError("unreachable")
 
     @command(Permission.SELL)
@@ -138,8 +152,15 @@ class MembershipsService:
     ) -> str:
         """Start a membership from ``starts_on`` to ``ends_on`` (dates or ISO text)."""
         patron_id = str(self.patrons.patron(patron_id).id)
-        membership = Membership.start(patron_id, level, starts_on, ends_on, price_cents,
-                                      payment, self.store.stamp(occurred_at))  # fmt: skip
+        membership = Membership.start(
+            patron_id,
+            level,
+            starts_on,
+            ends_on,
+            price_cents,
+            payment,
+            self.store.stamp(occurred_at),
+        )
         self.store.commit(membership)
         return str(membership.id)
 
@@ -153,8 +174,9 @@ class MembershipsService:
         occurred_at: datetime | None = None,
     ) -> str:
         patron_id = str(self.patrons.patron(patron_id).id)
-        donation = Donation.receive(patron_id, amount_cents, fund, payment,
-                                    self.store.stamp(occurred_at))  # fmt: skip
+        donation = Donation.receive(
+            patron_id, amount_cents, fund, payment, self.store.stamp(occurred_at)
+        )
         self.store.commit(donation)
         return str(donation.id)
 
@@ -171,9 +193,13 @@ class MembershipsService:
     def get_donation(self, donation_id: str) -> dict:
         d = self.donation(donation_id)
         return {
-            "id": str(d.id), "patron_id": d.patron_id, "amount_cents": d.amount_cents,
-            "fund": d.fund, "payment": d.payment, "acknowledged": d.acknowledged_how,
-        }  # fmt: skip
+            "id": str(d.id),
+            "patron_id": d.patron_id,
+            "amount_cents": d.amount_cents,
+            "fund": d.fund,
+            "payment": d.payment,
+            "acknowledged": d.acknowledged_how,
+        }
 
     @reads(Permission.READ_PATRONS)
     def donation(self, donation_id: str) -> Donation:

@@ -64,8 +64,9 @@ class MergingService:
         raise AssertionError("unreachable")
 
     @command(Permission.EDIT_PATRONS)
-    def merge_patrons(self, duplicate_id: str, survivor_id: str,
-                      occurred_at: datetime | None = None) -> dict:  # fmt: skip
+    def merge_patrons(
+        self, duplicate_id: str, survivor_id: str, occurred_at: datetime | None = None
+    ) -> dict:
         """Merge ``duplicate_id`` into ``survivor_id``; returns both ids."""
         return self._retrying(lambda: self._merge(duplicate_id, survivor_id, occurred_at))
 
@@ -102,8 +103,9 @@ class MergingService:
         self.store.commit(duplicate, survivor, *indexes)
         return {"unmerged": str(duplicate.id), "from": str(survivor.id)}
 
-    def _move_keys(self, keys: list[str], from_id: str, to_id: str, stamp: dict,
-                   kept: set[str] = frozenset()) -> list:  # fmt: skip
+    def _move_keys(
+        self, keys: list[str], from_id: str, to_id: str, stamp: dict, kept: set[str] = frozenset()
+    ) -> list:
         """``to_id`` claims each key; ``from_id`` lets go of those not in ``kept``."""
         indexes = []
         for key in keys:

@@ -130,8 +130,14 @@ class Patron(Aggregate):
         contact.setdefault("phone", "")
         contact.setdefault("address", {})
         contact.setdefault("email_consent", False)
-        return cls(tags=tags, household=household, source=source,
-                   preferred_name=preferred_name, **contact, **stamp)  # fmt: skip
+        return cls(
+            tags=tags,
+            household=household,
+            source=source,
+            preferred_name=preferred_name,
+            **contact,
+            **stamp,
+        )
 
     @property
     def name(self) -> str:
@@ -256,8 +262,9 @@ class Patron(Aggregate):
         survivor._absorbed(other_id=str(self.id), **stamp)
 
     @event("MergedInto")
-    def _merged_into(self, survivor_id: str, occurred_at: datetime, recorded_by: str,
-                     workstation: str):  # fmt: skip
+    def _merged_into(
+        self, survivor_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.merged_into = survivor_id
 
     @event("Absorbed")
@@ -282,13 +289,13 @@ class Patron(Aggregate):
         survivor._separated(other_id=str(self.id), **stamp)
 
     @event("Unmerged")
-    def _unmerged(self, survivor_id: str, occurred_at: datetime, recorded_by: str,
-                  workstation: str):  # fmt: skip
+    def _unmerged(
+        self, survivor_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.merged_into = None
 
     @event("Separated")
-    def _separated(self, other_id: str, occurred_at: datetime, recorded_by: str,
-                   workstation: str):  # fmt: skip
+    def _separated(self, other_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
         if other_id in self.absorbed:
             self.absorbed.remove(other_id)
 
@@ -300,8 +307,15 @@ class Patron(Aggregate):
         self._thanked(channel=channel, reason=reason, reference_id=str(reference_id), **stamp)
 
     @event("Thanked")
-    def _thanked(self, channel: str, reason: str, reference_id: str, occurred_at: datetime,
-                 recorded_by: str, workstation: str):  # fmt: skip
+    def _thanked(
+        self,
+        channel: str,
+        reason: str,
+        reference_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
         # getattr: a patron rebuilt from a snapshot taken before thank-yous existed
         thanks = getattr(self, "thanks", None)
         if thanks is None:

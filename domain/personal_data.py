@@ -19,7 +19,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
         "address",
         "household",
         "preferred_name",
-    ),  # fmt: skip
+    ),
     "Patron.ContactChanged": ("changes",),
     "Patron.HouseholdNoteSet": ("text",),
     "Patron.NoteAdded": ("text",),
@@ -89,7 +89,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
         "visitor_phone",
         "messages.name",
         "messages.text",
-    ),  # fmt: skip
+    ),
     "Chat.Linked": (),
     "Chat.NoteAdded": ("text",),
     # The duty rota: staff and volunteers on duty (never erased with a patron).

@@ -46,8 +46,12 @@ def check_role(role: str) -> str:
     from domain.errors import ValidationError
 
     role = (role or "").strip().lower().replace(" ", "_").replace("-", "_")
-    aliases = {"box": BOX_OFFICE, "boxoffice": BOX_OFFICE, "volunteer": DOOR,
-               "door_volunteer": DOOR}  # fmt: skip
+    aliases = {
+        "box": BOX_OFFICE,
+        "boxoffice": BOX_OFFICE,
+        "volunteer": DOOR,
+        "door_volunteer": DOOR,
+    }
     role = aliases.get(role, role)
     if role not in ROLES:
         raise ValidationError(
@@ -92,16 +96,31 @@ class Permission:
 
 _EVERYONE = {Permission.SEE_STATUS, Permission.SEE_PERFORMANCES, Permission.DOOR_CHECK}
 _OFFICE = _EVERYONE | {
-    Permission.READ_PATRONS, Permission.EDIT_PATRONS, Permission.READ_TICKETS,
-    Permission.SELL, Permission.PROGRAMME, Permission.THANK, Permission.IMPORT,
-    Permission.READ_REPORTS, Permission.BACKUP, Permission.LIST_BACKUPS,
-    Permission.READ_SUPPORT, Permission.SEE_STAFF,
-}  # fmt: skip
+    Permission.READ_PATRONS,
+    Permission.EDIT_PATRONS,
+    Permission.READ_TICKETS,
+    Permission.SELL,
+    Permission.PROGRAMME,
+    Permission.THANK,
+    Permission.IMPORT,
+    Permission.READ_REPORTS,
+    Permission.BACKUP,
+    Permission.LIST_BACKUPS,
+    Permission.READ_SUPPORT,
+    Permission.SEE_STAFF,
+}
 _MANAGER = _OFFICE | {
-    Permission.MANAGE_STAFF, Permission.SEE_AUDIT, Permission.ERASE, Permission.RESTORE,
-    Permission.EXPORT_KEY, Permission.REBUILD, Permission.BACKUP_READ_MODELS, Permission.DEMO,
-    Permission.MANAGE_ROTA, Permission.ORGANIZATION,
-}  # fmt: skip
+    Permission.MANAGE_STAFF,
+    Permission.SEE_AUDIT,
+    Permission.ERASE,
+    Permission.RESTORE,
+    Permission.EXPORT_KEY,
+    Permission.REBUILD,
+    Permission.BACKUP_READ_MODELS,
+    Permission.DEMO,
+    Permission.MANAGE_ROTA,
+    Permission.ORGANIZATION,
+}
 
 #: role -> what it may do (nobody signed in, on a store with accounts: nothing)
 PERMISSIONS: dict[str, frozenset[str]] = {

@@ -74,8 +74,9 @@ def person_key(slot: dict) -> str:
     return "staff:" + slot["staff_id"] if slot.get("staff_id") else "name:" + fold(slot["name"])
 
 
-def check_slot(weekday, starts: str, ends: str, duty: str, name: str, staff_id: str,
-               existing: list[dict]) -> dict:  # fmt: skip
+def check_slot(
+    weekday, starts: str, ends: str, duty: str, name: str, staff_id: str, existing: list[dict]
+) -> dict:
     """A clean slot dict, or ``RotaProblem`` saying what is wrong with it."""
     day = parse_weekday(weekday)
     start, end = parse_time(starts, "starts"), parse_time(ends, "ends")
@@ -100,8 +101,14 @@ def check_slot(weekday, starts: str, ends: str, duty: str, name: str, staff_id: 
         raise RotaProblem("name", "Say who is on duty: a staff account or a volunteer's name.")
     if len(name) > 80:
         raise RotaProblem("name", "That name is too long (80 characters at most).")
-    slot = {"weekday": day, "starts": time_text(start), "ends": time_text(end), "duty": duty,
-            "name": name, "staff_id": staff_id or ""}  # fmt: skip
+    slot = {
+        "weekday": day,
+        "starts": time_text(start),
+        "ends": time_text(end),
+        "duty": duty,
+        "name": name,
+        "staff_id": staff_id or "",
+    }
     for other in existing:
         if other["weekday"] != day or person_key(other) != person_key(slot):
             continue
@@ -133,19 +140,37 @@ class Rota(Aggregate):
     def open(cls, stamp: dict) -> Rota:
         return cls._create(cls.Opened, id=cls.ID, **stamp)
 
-    def add_slot(self, weekday, starts: str, ends: str, duty: str, name: str, staff_id: str,
-                 stamp: dict) -> str:  # fmt: skip
+    def add_slot(
+        self, weekday, starts: str, ends: str, duty: str, name: str, staff_id: str, stamp: dict
+    ) -> str:
         slot = check_slot(weekday, starts, ends, duty, name, staff_id, list(self.slots.values()))
         slot_id = str(uuid4())
         self._slot_added(slot_id=slot_id, **slot, **stamp)
         return slot_id
 
     @event("SlotAdded")
-    def _slot_added(self, slot_id: str, weekday: int, starts: str, ends: str, duty: str,
-                    name: str, staff_id: str, occurred_at: datetime, recorded_by: str,
-                    workstation: str):  # fmt: skip
-        self.slots[slot_id] = {"id": slot_id, "weekday": weekday, "starts": starts, "ends": ends,
-                               "duty": duty, "name": name, "staff_id": staff_id}  # fmt: skip
+    def _slot_added(
+        self,
+        slot_id: str,
+        weekday: int,
+        starts: str,
+        ends: str,
+        duty: str,
+        name: str,
+        staff_id: str,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ):
+        self.slots[slot_id] = {
+            "id": slot_id,
+            "weekday": weekday,
+            "starts": starts,
+            "ends": ends,
+            "duty": duty,
+            "name": name,
+            "staff_id": staff_id,
+        }
 
     def remove_slot(self, slot_id: str, stamp: dict) -> None:
         if slot_id not in self.slots:
@@ -153,8 +178,9 @@ class Rota(Aggregate):
         self._slot_removed(slot_id=slot_id, **stamp)
 
     @event("SlotRemoved")
-    def _slot_removed(self, slot_id: str, occurred_at: datetime, recorded_by: str,
-                      workstation: str):  # fmt: skip
+    def _slot_removed(
+        self, slot_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         del self.slots[slot_id]
 
 
@@ -174,8 +200,11 @@ def on_duty(slots: list[dict], moment: datetime, kind: str | None = None) -> lis
     """The slots running at ``moment`` (a local wall-clock time), for ``kind`` if given;
     by name."""
     minute = moment.hour * 60 + moment.minute
-    found = [s for s in slots if covers(s, moment.weekday(), minute)
-             and (kind is None or answers(s, kind))]  # fmt: skip
+    found = [
+        s
+        for s in slots
+        if covers(s, moment.weekday(), minute) and (kind is None or answers(s, kind))
+    ]
     return sorted(found, key=lambda s: (s["name"].casefold(), s["duty"]))
 
 

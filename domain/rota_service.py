@@ -50,17 +50,31 @@ class RotaService:
         return member
 
     @command(Permission.MANAGE_ROTA)
-    def add_duty_slot(self, weekday, starts: str, ends: str, duty: str = "chat",
-                      staff: str = "", name: str = "",
-                      occurred_at: datetime | None = None) -> str:  # fmt: skip
+    def add_duty_slot(
+        self,
+        weekday,
+        starts: str,
+        ends: str,
+        duty: str = "chat",
+        staff: str = "",
+        name: str = "",
+        occurred_at: datetime | None = None,
+    ) -> str:
         """Put someone on duty: a staff account (``staff``: its name or id) or a volunteer
         by plain ``name``. Returns the slot's id."""
         return self.add_duty_slots([weekday], starts, ends, duty, staff, name, occurred_at)[0]
 
     @command(Permission.MANAGE_ROTA)
-    def add_duty_slots(self, weekdays: list, starts: str, ends: str, duty: str = "chat",
-                       staff: str = "", name: str = "",
-                       occurred_at: datetime | None = None) -> list[str]:  # fmt: skip
+    def add_duty_slots(
+        self,
+        weekdays: list,
+        starts: str,
+        ends: str,
+        duty: str = "chat",
+        staff: str = "",
+        name: str = "",
+        occurred_at: datetime | None = None,
+    ) -> list[str]:
         """The same hours on several weekdays, all or none (one refused day saves nothing).
         Returns the slots' ids."""
         self.access.require_role(MANAGER, what="change the duty rota")
@@ -93,8 +107,9 @@ class RotaService:
         return sorted(slots, key=lambda s: (s["weekday"], s["starts"], s["name"].casefold()))
 
     @reads(Permission.EDIT_PATRONS)
-    def assignee_for_chat(self, started_at: datetime, now: datetime,
-                          zone: tzinfo | None = None) -> str:  # fmt: skip
+    def assignee_for_chat(
+        self, started_at: datetime, now: datetime, zone: tzinfo | None = None
+    ) -> str:
         """Who a follow-up from a chat goes to: '' when the chat came in while someone
         was on chat duty; else whoever is on chat duty at ``now``, or comes on next."""
         slots = self.duty_slots()
@@ -104,8 +119,9 @@ class RotaService:
         return found["name"] if found else ""
 
     @reads(Permission.READ_SUPPORT)
-    def support_report(self, inquiries: list[dict], slots: list[dict],
-                       zone: tzinfo | None = None) -> dict:  # fmt: skip
+    def support_report(
+        self, inquiries: list[dict], slots: list[dict], zone: tzinfo | None = None
+    ) -> dict:
         """The support figures (``domain/support.py``) from the read model's inquiries and
         rota; for managers and box office only."""
         self.access.require_role(MANAGER, BOX_OFFICE, what="see the patron support report")

@@ -73,8 +73,9 @@ class StaffMember(Aggregate):
         workstation: str
 
     @event("Created")
-    def __init__(self, name: str, role: str, occurred_at: datetime, recorded_by: str,
-                 workstation: str):  # fmt: skip
+    def __init__(
+        self, name: str, role: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.name = name
         self.role = role
         self.password_hash = ""
@@ -88,8 +89,9 @@ class StaffMember(Aggregate):
     @classmethod
     def create(cls, name: str, role: str, stamp: dict) -> StaffMember:
         name = check_name(name)
-        return cls._create(cls.Created, id=staff_uuid(name), name=name, role=check_role(role),
-                           **stamp)  # fmt: skip
+        return cls._create(
+            cls.Created, id=staff_uuid(name), name=name, role=check_role(role), **stamp
+        )
 
     def change_role(self, role: str, stamp: dict) -> bool:
         role = check_role(role)
@@ -106,8 +108,9 @@ class StaffMember(Aggregate):
         self._password_set(password_hash=hash_password(password), **stamp)
 
     @event("PasswordSet")
-    def _password_set(self, password_hash: str, occurred_at: datetime, recorded_by: str,
-                      workstation: str):  # fmt: skip
+    def _password_set(
+        self, password_hash: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.password_hash = password_hash
 
     def set_pin(self, pin: str, stamp: dict) -> None:
@@ -182,10 +185,16 @@ class StaffMember(Aggregate):
         return self.role == DOOR and bool(pin) and verify(self.pin_hash, pin.strip())
 
     def summary(self) -> dict:
-        return {"id": str(self.id), "name": self.name, "role": self.role, "active": self.active,
-                "locked": self.is_locked,
-                "has_password": bool(self.password_hash), "has_pin": bool(self.pin_hash),
-                "door_only": self.role == DOOR}  # fmt: skip
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "role": self.role,
+            "active": self.active,
+            "locked": self.is_locked,
+            "has_password": bool(self.password_hash),
+            "has_pin": bool(self.pin_hash),
+            "door_only": self.role == DOOR,
+        }
 
 
 class StaffRoster(Aggregate):
@@ -211,6 +220,7 @@ class StaffRoster(Aggregate):
             self._member_added(staff_id=staff_id, **stamp)
 
     @event("MemberAdded")
-    def _member_added(self, staff_id: str, occurred_at: datetime, recorded_by: str,
-                      workstation: str):  # fmt: skip
+    def _member_added(
+        self, staff_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ):
         self.staff_ids.append(staff_id)

@@ -34,8 +34,14 @@ class StaffService:
         return member
 
     @command(Permission.MANAGE_STAFF)
-    def add_staff(self, name: str, role: str, password: str | None = None,
-                  pin: str | None = None, occurred_at: datetime | None = None) -> str:  # fmt: skip
+    def add_staff(
+        self,
+        name: str,
+        role: str,
+        password: str | None = None,
+        pin: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> str:
         """Create a staff account; returns its id. A door volunteer needs a PIN or a
         password, everyone else a password."""
         stamp = self.store.stamp(occurred_at)
@@ -69,8 +75,9 @@ class StaffService:
         return sorted((m.summary() for m in members), key=lambda m: m["name"].casefold())
 
     @command(Permission.MANAGE_STAFF)
-    def change_staff_role(self, name_or_id: str, role: str,
-                          occurred_at: datetime | None = None) -> bool:  # fmt: skip
+    def change_staff_role(
+        self, name_or_id: str, role: str, occurred_at: datetime | None = None
+    ) -> bool:
         member = self._member(name_or_id)
         if member.change_role(role, self.store.stamp(occurred_at)):
             self.store.commit(member)
@@ -78,15 +85,15 @@ class StaffService:
         return False
 
     @command(Permission.MANAGE_STAFF)
-    def set_staff_password(self, name_or_id: str, password: str,
-                           occurred_at: datetime | None = None) -> None:  # fmt: skip
+    def set_staff_password(
+        self, name_or_id: str, password: str, occurred_at: datetime | None = None
+    ) -> None:
         member = self._member(name_or_id)
         member.set_password(password, self.store.stamp(occurred_at))
         self.store.commit(member)
 
     @command(Permission.MANAGE_STAFF)
-    def set_staff_pin(self, name_or_id: str, pin: str,
-                      occurred_at: datetime | None = None) -> None:  # fmt: skip
+    def set_staff_pin(self, name_or_id: str, pin: str, occurred_at: datetime | None = None) -> None:
         member = self._member(name_or_id)
         member.set_pin(pin, self.store.stamp(occurred_at))
         self.store.commit(member)

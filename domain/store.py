@@ -90,8 +90,9 @@ class Store(Application):
         Performance: PERFORMANCE_SNAPSHOT_INTERVAL
     }
 
-    def __init__(self, env: dict[str, str] | None = None,
-                 context: RecordingContext | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, env: dict[str, str] | None = None, context: RecordingContext | None = None
+    ) -> None:
         super().__init__(env=env)
         self.context = context or RecordingContext()
         #: checks every save against the signed-in role (set by ``Access``)
@@ -218,8 +219,9 @@ class Store(Application):
 
     # -- batches, rehearsals and commands -----------------------------------------
     @contextmanager
-    def batch(self, size: int = 1000, keep: dict | None = None,
-              absent: set | None = None) -> Iterator[None]:  # fmt: skip
+    def batch(
+        self, size: int = 1000, keep: dict | None = None, absent: set | None = None
+    ) -> Iterator[None]:
         """Group many commands into few transactions (imports, demo data).
 
         Aggregates changed inside the block are kept in memory and saved

@@ -97,9 +97,19 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
     cells: Counter = Counter()
     #: per hour of the day: inquiries on each weekday (d0..d6) and how many of them came
     #: while nobody was on duty (u0..u6)
-    by_hour = {h: {"hour": h, "inquiries": 0, "chats": 0, "calls": 0, "replies": [],
-                   "outside": 0, **{f"d{d}": 0 for d in range(7)},
-                   **{f"u{d}": 0 for d in range(7)}} for h in range(24)}  # fmt: skip
+    by_hour = {
+        h: {
+            "hour": h,
+            "inquiries": 0,
+            "chats": 0,
+            "calls": 0,
+            "replies": [],
+            "outside": 0,
+            **{f"d{d}": 0 for d in range(7)},
+            **{f"u{d}": 0 for d in range(7)},
+        }
+        for h in range(24)
+    }
     replies: list[float] = []
     unanswered = without_times = outside = chats = calls = 0
     uncovered: Counter = Counter()
@@ -158,7 +168,7 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
             "median": median(replies),
             "p90": percentile(replies, 0.9),
             "chats": len(replies),
-        },  # fmt: skip
+        },
         "unanswered": unanswered,
         "without_times": without_times,
         "outside_staffed_hours": round(outside / total, 4) if total else None,
@@ -184,8 +194,14 @@ def uncovered_ranges(uncovered: Counter, kinds: dict, total: int) -> list[dict]:
         if last and last["weekday"] == day and last["to"] == hour:
             current = last
         else:
-            current = {"weekday": day, "from": hour, "to": hour, "inquiries": 0, "chats": 0,
-                       "calls": 0}  # fmt: skip
+            current = {
+                "weekday": day,
+                "from": hour,
+                "to": hour,
+                "inquiries": 0,
+                "chats": 0,
+                "calls": 0,
+            }
             ranges.append(current)
         current["to"] = hour + 1
         current["inquiries"] += uncovered[(day, hour)]

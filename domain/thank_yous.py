@@ -24,13 +24,15 @@ PROMPT_DAYS = 7
 def check_thanks(channel: str, reason: str, reference_id: str, given: dict[str, str]) -> None:
     errors = []
     if channel not in CHANNELS:
-        errors.append(ValidationError(
-            "channel", "Say how the patron was thanked: letter, email or call."
-        ))  # fmt: skip
+        errors.append(
+            ValidationError("channel", "Say how the patron was thanked: letter, email or call.")
+        )
     if reason not in REASONS:
-        errors.append(ValidationError(
-            "reason", "Say what the thank-you is for: coming to a performance or a donation."
-        ))  # fmt: skip
+        errors.append(
+            ValidationError(
+                "reason", "Say what the thank-you is for: coming to a performance or a donation."
+            )
+        )
     if not str(reference_id or "").strip():
         errors.append(ValidationError("reference_id", "Choose the performance or donation."))
     if errors:

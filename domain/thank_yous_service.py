@@ -18,8 +18,9 @@ from domain.thank_yous import DONATION, check_thanks
 class ThankYousService:
     """Thanking patrons for coming and for their gifts."""
 
-    def __init__(self, store: Store, patrons: PatronsService,
-                 memberships: MembershipsService) -> None:  # fmt: skip
+    def __init__(
+        self, store: Store, patrons: PatronsService, memberships: MembershipsService
+    ) -> None:
         self.store = store
         self.patrons = patrons
         self.memberships = memberships
@@ -89,13 +90,22 @@ class ThankYousService:
                 if cancelled is not None and cancelled():
                     break
                 try:
-                    self.thank_patron(item["patron_id"], channel, item["reason"],
-                                      item["reference_id"], occurred_at=occurred_at)  # fmt: skip
+                    self.thank_patron(
+                        item["patron_id"],
+                        channel,
+                        item["reason"],
+                        item["reference_id"],
+                        occurred_at=occurred_at,
+                    )
                     thanked += 1
                 except HouselightsError as error:
-                    problems.append({"patron_id": item["patron_id"],
-                                     "reference_id": item["reference_id"],
-                                     "message": str(error)})  # fmt: skip
+                    problems.append(
+                        {
+                            "patron_id": item["patron_id"],
+                            "reference_id": item["reference_id"],
+                            "message": str(error),
+                        }
+                    )
                 if progress is not None and (number % 50 == 0 or number == len(items)):
                     progress(number, len(items))
         return {"thanked": thanked, "problems": problems}

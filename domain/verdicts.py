@@ -19,8 +19,13 @@ VERDICTS = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
 #: NOT_KNOWN_HERE: an offline door has no such ticket in its copy (it may have been
 #: sold since the door lost the store: check by name or ID)
 NOTHING_READ, CHECK_CODE, UNREADABLE, NOT_A_CODE, NOT_FOUND, NOT_KNOWN_HERE = (
-    "nothing_read", "check_code", "unreadable", "not_a_code", "not_found", "not_known_here",
-)  # fmt: skip
+    "nothing_read",
+    "check_code",
+    "unreadable",
+    "not_a_code",
+    "not_found",
+    "not_known_here",
+)
 
 #: a second scan of the same ticket at the same door this soon is the scanner
 #: triggering twice, not a second person: the patron still sees ADMIT
@@ -31,9 +36,15 @@ REPEAT_SECONDS = 2.0
 VALID = "valid"
 
 
-def door_verdict(status: str, ticket_performance_id: str, admitted_at: datetime | None,
-                 admitted_door: str, performance_id: str, door: str,
-                 at: datetime) -> tuple[str, bool]:  # fmt: skip
+def door_verdict(
+    status: str,
+    ticket_performance_id: str,
+    admitted_at: datetime | None,
+    admitted_door: str,
+    performance_id: str,
+    door: str,
+    at: datetime,
+) -> tuple[str, bool]:
     """The door's rule, on a ticket's facts: (a verdict, whether it is the same scan again).
 
     A void ticket never gets in, nor one for another performance, nor one already

@@ -67,10 +67,34 @@ from domain.errors import HouselightsError
 from imports.sales_values import ValueProblem, parse_moment, zone
 
 MAX_BYTES = 100 * 1024 * 1024
-VISITOR_WORDS = {"visitor", "customer", "client", "user", "contact", "lead", "guest", "v",
-                 "end-user", "enduser", "end user", "patron", "you"}  # fmt: skip
-AGENT_WORDS = {"agent", "operator", "admin", "staff", "support", "a", "team", "owner",
-               "box office", "box-office", "office"}  # fmt: skip
+VISITOR_WORDS = {
+    "visitor",
+    "customer",
+    "client",
+    "user",
+    "contact",
+    "lead",
+    "guest",
+    "v",
+    "end-user",
+    "enduser",
+    "end user",
+    "patron",
+    "you",
+}
+AGENT_WORDS = {
+    "agent",
+    "operator",
+    "admin",
+    "staff",
+    "support",
+    "a",
+    "team",
+    "owner",
+    "box office",
+    "box-office",
+    "office",
+}
 SYSTEM_WORDS = {"system", "bot", "s", "trigger", "automated", "automation", "auto"}
 
 
@@ -194,8 +218,12 @@ def _ref(value):
 
 
 def _message(at: datetime, sender: str, name, text: str) -> dict:
-    return {"at": at.astimezone(UTC).isoformat(), "sender": sender,
-            "name": _plain(name), "text": text}  # fmt: skip
+    return {
+        "at": at.astimezone(UTC).isoformat(),
+        "sender": sender,
+        "name": _plain(name),
+        "text": text,
+    }
 
 
 def _finish(record: ChatRecord) -> ChatRecord:
@@ -235,8 +263,10 @@ def _grouped(messages: list, key: str, service_key: str) -> list:
     groups: dict[str, list] = {}
     for m in messages:
         groups.setdefault(str(m.get(key) or "") if isinstance(m, dict) else "", []).append(m)
-    return [{service_key: True, key: conversation, "messages": ms}
-            for conversation, ms in groups.items()]  # fmt: skip
+    return [
+        {service_key: True, key: conversation, "messages": ms}
+        for conversation, ms in groups.items()
+    ]
 
 
 def _conversations(data) -> list:
@@ -257,8 +287,13 @@ def _conversations(data) -> list:
         and isinstance(data.get("payload"), list)
         and any(_is_chatwoot_message(m) for m in data["payload"])
     ):  # Chatwoot's messages of one conversation: {"meta": {"contact"}, "payload": [...]}
-        return [{"_chatwoot_messages": True, "meta": data.get("meta") or {},
-                 "messages": data["payload"]}]  # fmt: skip
+        return [
+            {
+                "_chatwoot_messages": True,
+                "meta": data.get("meta") or {},
+                "messages": data["payload"],
+            }
+        ]
     if (
         isinstance(data, dict)
         and isinstance(data.get("messages"), list)
@@ -281,13 +316,20 @@ def _conversations(data) -> list:
 
 def _zendesk(conv: dict, item: int, local) -> ChatRecord:
     visitor = conv.get("visitor") or {}
-    record = ChatRecord(item, "Zendesk Chat", str(conv.get("id") or ""), [],
-                        _pick(visitor, "name"), _pick(visitor, "email"),
-                        _pick(visitor, "phone"))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "Zendesk Chat",
+        str(conv.get("id") or ""),
+        [],
+        _pick(visitor, "name"),
+        _pick(visitor, "email"),
+        _pick(visitor, "phone"),
+    )
     if conv.get("type") == "offline_msg" and not conv.get("history"):
         at = _moment(_pick(conv, "timestamp"), local, "The offline message")
-        record.messages.append(_message(at, "visitor", record.visitor_name,
-                                        _text(conv.get("message"))))  # fmt: skip
+        record.messages.append(
+            _message(at, "visitor", record.visitor_name, _text(conv.get("message")))
+        )
         return record
     for n, entry in enumerate(conv.get("history") or [], start=1):
         if not isinstance(entry, dict):
@@ -309,8 +351,13 @@ def _zendesk(conv: dict, item: int, local) -> ChatRecord:
 
 
 def _intercom(conv: dict, item: int, local) -> ChatRecord:
-    record = ChatRecord(item, "Intercom", str(conv.get("id") or ""), [],
-                        subject=_text(_pick(conv.get("source") or {}, "subject")))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "Intercom",
+        str(conv.get("id") or ""),
+        [],
+        subject=_text(_pick(conv.get("source") or {}, "subject")),
+    )
     parts = []
     if isinstance(conv.get("source"), dict):
         parts.append({**conv["source"], "created_at": conv.get("created_at")})
@@ -325,8 +372,14 @@ def _intercom(conv: dict, item: int, local) -> ChatRecord:
         if not text:
             continue  # assignments, closing, snoozing: no words were said
         author = part.get("author") or {}
-        kind = {"user": "visitor", "lead": "visitor", "contact": "visitor", "admin": "agent",
-                "team": "agent", "bot": "system"}.get(str(author.get("type")))  # fmt: skip
+        kind = {
+            "user": "visitor",
+            "lead": "visitor",
+            "contact": "visitor",
+            "admin": "agent",
+            "team": "agent",
+            "bot": "system",
+        }.get(str(author.get("type")))
         if kind is None:
             raise _Problem(f"Part {n}: the author type “{_shown(author.get('type'))}” is unknown.")
         if kind == "visitor":
@@ -339,9 +392,16 @@ def _intercom(conv: dict, item: int, local) -> ChatRecord:
 
 def _crisp(conv: dict, item: int, local) -> ChatRecord:
     meta = conv.get("meta") or {}
-    record = ChatRecord(item, "Crisp", str(conv.get("session_id") or ""), [],
-                        _pick(meta, "nickname"), _pick(meta, "email"), _pick(meta, "phone"),
-                        _text(_pick(meta, "subject")))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "Crisp",
+        str(conv.get("session_id") or ""),
+        [],
+        _pick(meta, "nickname"),
+        _pick(meta, "email"),
+        _pick(meta, "phone"),
+        _text(_pick(meta, "subject")),
+    )
     for n, m in enumerate(conv.get("messages") or [], start=1):
         if not isinstance(m, dict):
             raise _Problem(f"Message {n} is not a message.")
@@ -351,8 +411,12 @@ def _crisp(conv: dict, item: int, local) -> ChatRecord:
         content, kind_of_message = m.get("content"), str(m.get("type") or "text")
         if isinstance(content, str):
             text = _text(content)
-        elif isinstance(content, dict) and kind_of_message in ("picker", "field", "carousel",
-                                                               "event"):  # fmt: skip
+        elif isinstance(content, dict) and kind_of_message in (
+            "picker",
+            "field",
+            "carousel",
+            "event",
+        ):
             text = _text(_pick(content, "text", "explain")) or f"({kind_of_message})"
         elif isinstance(content, dict):
             text = _file_note(content)
@@ -371,9 +435,15 @@ def _crisp(conv: dict, item: int, local) -> ChatRecord:
 def _tawk(wrapper: dict, item: int, local) -> ChatRecord:
     chat = wrapper.get("chat") or wrapper
     visitor = chat.get("visitor") or {}
-    record = ChatRecord(item, "tawk.to", str(chat.get("id") or wrapper.get("chatId") or ""), [],
-                        _pick(visitor, "name"), _pick(visitor, "email"),
-                        _pick(visitor, "phone"))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "tawk.to",
+        str(chat.get("id") or wrapper.get("chatId") or ""),
+        [],
+        _pick(visitor, "name"),
+        _pick(visitor, "email"),
+        _pick(visitor, "phone"),
+    )
     for n, m in enumerate(chat.get("messages") or [], start=1):
         if not isinstance(m, dict):
             raise _Problem(f"Message {n} is not a message.")
@@ -390,9 +460,15 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
     users = {_ref(u.get("id")): u for u in conv.get("users") or [] if isinstance(u, dict)}
     users.pop(None, None)
     customer = next((u for u in users.values() if u.get("type") == "customer"), {})
-    record = ChatRecord(item, "LiveChat", str(conv.get("id") or ""), [],
-                        _pick(customer, "name"), _pick(customer, "email"),
-                        _pick(customer, "phone"))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "LiveChat",
+        str(conv.get("id") or ""),
+        [],
+        _pick(customer, "name"),
+        _pick(customer, "email"),
+        _pick(customer, "phone"),
+    )
     threads = conv.get("threads") or ([conv["thread"]] if conv.get("thread") else [])
     n = 0
     for thread in threads:
@@ -409,8 +485,9 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
                 kind = {"customer": "visitor", "agent": "agent"}.get(author.get("type"))
                 if kind is None:
                     author_id = _shown(event.get("author_id"))
-                    raise _Problem(f"Event {n}: the author “{author_id}” is not among the "
-                                   "chat's users.")  # fmt: skip
+                    raise _Problem(
+                        f"Event {n}: the author “{author_id}” is not among the chat's users."
+                    )
             at = _moment(event.get("created_at"), local, f"Event {n}")
             text = _file_note(event) if event.get("type") == "file" else _text(event.get("text"))
             record.messages.append(_message(at, kind, _pick(author, "name"), text))
@@ -428,9 +505,15 @@ def _chatwoot(conv: dict, item: int, local) -> ChatRecord:
     messages = conv.get("messages") or []
     first = next((m for m in messages if isinstance(m, dict)), {})
     conversation = conv.get("id") if not conv.get("_chatwoot_messages") else None
-    record = ChatRecord(item, "Chatwoot", _plain(conversation or first.get("conversation_id")),
-                        [], _pick(contact, "name"), _pick(contact, "email"),
-                        _pick(contact, "phone_number", "phone"))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "Chatwoot",
+        _plain(conversation or first.get("conversation_id")),
+        [],
+        _pick(contact, "name"),
+        _pick(contact, "email"),
+        _pick(contact, "phone_number", "phone"),
+    )
     for n, m in enumerate(messages, start=1):
         if not isinstance(m, dict):
             raise _Problem(f"Message {n} is not a message.")
@@ -449,8 +532,10 @@ def _chatwoot(conv: dict, item: int, local) -> ChatRecord:
         text = _text(m.get("content"))
         files = [a for a in m.get("attachments") or [] if isinstance(a, dict)]
         if files:
-            notes = "; ".join(_file_note({"name": Path(str(_pick(a, "data_url", "file_url")))
-                                          .name}) for a in files)  # fmt: skip
+            notes = "; ".join(
+                _file_note({"name": Path(str(_pick(a, "data_url", "file_url"))).name})
+                for a in files
+            )
             text = f"{text}\n{notes}" if text else notes
         if not text:
             continue  # an empty message (a read receipt, a deleted message)
@@ -470,16 +555,24 @@ def _freshchat(conv: dict, item: int, local) -> ChatRecord:
     """Messages of a Freshchat conversation as its API gives them."""
     user = conv.get("user") if isinstance(conv.get("user"), dict) else {}
     name = clean_text(f"{_plain(user.get('first_name'))} {_plain(user.get('last_name'))}")
-    record = ChatRecord(item, "Freshchat", _plain(conv.get("conversation_id")), [], name,
-                        _pick(user, "email"), _pick(user, "phone"))  # fmt: skip
+    record = ChatRecord(
+        item,
+        "Freshchat",
+        _plain(conv.get("conversation_id")),
+        [],
+        name,
+        _pick(user, "email"),
+        _pick(user, "phone"),
+    )
     for n, m in enumerate(conv.get("messages") or [], start=1):
         if not isinstance(m, dict):
             raise _Problem(f"Message {n} is not a message.")
         actor = str(m.get("actor_type") or "").lower()
         kind = {"user": "visitor", "agent": "agent", "bot": "system", "system": "system"}.get(actor)
         if kind is None:
-            raise _Problem(f"Message {n}: the sender type “{_shown(m.get('actor_type'))}” is "
-                           "unknown.")  # fmt: skip
+            raise _Problem(
+                f"Message {n}: the sender type “{_shown(m.get('actor_type'))}” is unknown."
+            )
         texts = []
         for part in m.get("message_parts") or []:
             if not isinstance(part, dict):
@@ -510,13 +603,15 @@ def _generic(conv: dict, item: int, local) -> ChatRecord:
     visitor = _pick(conv, "visitor", "customer", "contact", "user", default={})
     visitor = visitor if isinstance(visitor, dict) else {"name": str(visitor)}
     record = ChatRecord(
-        item, clean_text(str(_pick(conv, "service", "source", "platform", default="")))
-        or "Chat export", str(_pick(conv, "id", "conversation_id", "chat_id", "session_id")), [],
+        item,
+        clean_text(str(_pick(conv, "service", "source", "platform", default=""))) or "Chat export",
+        str(_pick(conv, "id", "conversation_id", "chat_id", "session_id")),
+        [],
         _pick(visitor, "name", "nickname") or _pick(conv, "visitor_name", "name"),
         _pick(visitor, "email") or _pick(conv, "visitor_email", "email"),
         _pick(visitor, "phone") or _pick(conv, "visitor_phone", "phone"),
         _text(_pick(conv, "subject", "topic", "title")),
-    )  # fmt: skip
+    )
     for n, m in enumerate(conv.get("messages") or [], start=1):
         if not isinstance(m, dict):
             raise _Problem(f"Message {n} is not a message.")
@@ -535,10 +630,15 @@ def _generic(conv: dict, item: int, local) -> ChatRecord:
             kind = "visitor"
         if kind is None:
             who = _shown(name or kind_text)
-            raise _Problem(f"Message {n}: we cannot tell whether “{who}” is the visitor or "
-                           "staff (give each message a sender type).")  # fmt: skip
-        at = _moment(_pick(m, "time", "timestamp", "created_at", "sent_at", "date", "ts"),
-                     local, f"Message {n}")  # fmt: skip
+            raise _Problem(
+                f"Message {n}: we cannot tell whether “{who}” is the visitor or "
+                "staff (give each message a sender type)."
+            )
+        at = _moment(
+            _pick(m, "time", "timestamp", "created_at", "sent_at", "date", "ts"),
+            local,
+            f"Message {n}",
+        )
         text = _text(_pick(m, "text", "message", "msg", "body", "content"))
         record.messages.append(_message(at, kind, name, text))
     return record
@@ -562,20 +662,27 @@ def _read_json_conversation(conv, item: int, local) -> ChatRecord:
     if "session_id" in conv and "messages" in conv:
         return _crisp(conv, item, local)
     if isinstance(conv.get("chat"), dict) or (
-        "messages" in conv and any(isinstance(m, dict) and isinstance(m.get("sender"), dict)
-                                   and "t" in m["sender"] for m in conv["messages"] or [])
-    ):  # fmt: skip
+        "messages" in conv
+        and any(
+            isinstance(m, dict) and isinstance(m.get("sender"), dict) and "t" in m["sender"]
+            for m in conv["messages"] or []
+        )
+    ):
         return _tawk(conv, item, local)
     if "users" in conv and ("thread" in conv or "threads" in conv):
         return _livechat(conv, item, local)
     if "messages" in conv:
         return _generic(conv, item, local)
     if "session_id" in conv and "meta" in conv:
-        raise _Problem("This Crisp conversation comes without its messages (a conversation "
-                       "list holds only the last one). Export the messages of each "
-                       "conversation instead.")  # fmt: skip
-    raise _Problem("This entry has no messages we recognise (no messages, history, "
-                   "conversation_parts or thread).")  # fmt: skip
+        raise _Problem(
+            "This Crisp conversation comes without its messages (a conversation "
+            "list holds only the last one). Export the messages of each "
+            "conversation instead."
+        )
+    raise _Problem(
+        "This entry has no messages we recognise (no messages, history, "
+        "conversation_parts or thread)."
+    )
 
 
 def _read_json(text: str, result: ChatFile, local) -> None:
@@ -600,9 +707,12 @@ def _read_json(text: str, result: ChatFile, local) -> None:
             continue
         except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError):
             # a shape no service writes (a list where a name belongs, ...): left out, said
-            result.reject(item, "This conversation has values of the wrong kind in it (for "
-                          "example a list where a name or a time belongs), so it was left "
-                          "out. The export may be damaged: export it again.")  # fmt: skip
+            result.reject(
+                item,
+                "This conversation has values of the wrong kind in it (for "
+                "example a list where a name or a time belongs), so it was left "
+                "out. The export may be damaged: export it again.",
+            )
             continue
         kinds.add(record.service)
         result.chats.append(record)
@@ -615,8 +725,11 @@ _LINE = re.compile(
     r"\s*(?:[AaPp]\.?[Mm]\.?)?)"
     r"[\])]?\s*[-–—]?\s*(?P<who>[^:\n]{1,60}?)\s*:\s?(?P<text>.*)$"
 )
-_HEADER = re.compile(r"^\s*(?P<key>name|visitor|email|e-mail|phone|telephone|date|service|"
-                     r"chat id|conversation id|id|subject)\s*:\s*(?P<value>.*)$", re.I)  # fmt: skip
+_HEADER = re.compile(
+    r"^\s*(?P<key>name|visitor|email|e-mail|phone|telephone|date|service|"
+    r"chat id|conversation id|id|subject)\s*:\s*(?P<value>.*)$",
+    re.I,
+)
 _SEPARATOR = re.compile(r"^\s*(-{3,}|={3,})\s*$")
 _ROLE_SUFFIX = re.compile(r"\s*\((?P<role>[^)]*)\)\s*$")
 
@@ -743,9 +856,29 @@ def _when(text: str, local, today: date) -> tuple[date | None, str] | None:
 
 
 #: a line ending in one of these is a sentence cut by a time ("See you at" / "7:30 PM")
-_NOT_NAME_ENDINGS = {"at", "on", "in", "by", "from", "to", "until", "till", "for", "and",
-                     "or", "the", "a", "about", "around", "after", "before", "is", "starts",
-                     "opens", "doors"}  # fmt: skip
+_NOT_NAME_ENDINGS = {
+    "at",
+    "on",
+    "in",
+    "by",
+    "from",
+    "to",
+    "until",
+    "till",
+    "for",
+    "and",
+    "or",
+    "the",
+    "a",
+    "about",
+    "around",
+    "after",
+    "before",
+    "is",
+    "starts",
+    "opens",
+    "doors",
+}
 
 
 def _looks_like_name(text: str) -> bool:
@@ -779,8 +912,9 @@ def _block_at(lines: list[tuple[int, str]], i: int, local, today: date):
         parts = _NAME_AND_TIME.split(prefix, maxsplit=1)
         who = parts[0].strip()
         day = _day_of(parts[1].rstrip(") "), local, today) if len(parts) > 1 else None
-        if _looks_like_name(who) and (len(parts) == 1 or day is not None or
-                                      _ROLE_SUFFIX.search(prefix)):  # fmt: skip
+        if _looks_like_name(who) and (
+            len(parts) == 1 or day is not None or _ROLE_SUFFIX.search(prefix)
+        ):
             if len(parts) > 1 and day is None:  # 'Maria (agent) 9:15': the role, kept
                 who = prefix.strip()
             return who, (day, match.group("clock")), 1
@@ -798,9 +932,16 @@ def _widget_entries(lines: list[tuple[int, str]], local, today: date):
         block = _block_at(lines, i, local, today)
         if block is not None:
             who, (own_day, clock), used = block
-            entries.append({"line": number, "who": who, "day": own_day or day,
-                            "dated": own_day is not None or day is not None,
-                            "clock": clock, "text": []})  # fmt: skip
+            entries.append(
+                {
+                    "line": number,
+                    "who": who,
+                    "day": own_day or day,
+                    "dated": own_day is not None or day is not None,
+                    "clock": clock,
+                    "text": [],
+                }
+            )
             i += used
             continue
         said_day = _day_of(line, local, today)
@@ -833,8 +974,9 @@ def _roles(names: list[str], visitor_name: str) -> dict[str, str]:
     return kinds
 
 
-def parse_transcript(text: str, item: int, local, today: date,
-                     service: str = "Pasted transcript") -> ChatRecord:  # fmt: skip
+def parse_transcript(
+    text: str, item: int, local, today: date, service: str = "Pasted transcript"
+) -> ChatRecord:
     headers: dict[str, str] = {}
     title: list[str] = []
     raw: list[dict] = []
@@ -865,9 +1007,16 @@ def parse_transcript(text: str, item: int, local, today: date,
     if not raw:
         return _widget_transcript(rest, headers, item, local, day, service)
     visitor_name = headers.get("name", "") or _title_visitor(title)
-    record = ChatRecord(item, headers.get("service") or service, headers.get("id", ""), [],
-                        visitor_name, headers.get("email", ""), headers.get("phone", ""),
-                        headers.get("subject", "") or " ".join(title))  # fmt: skip
+    record = ChatRecord(
+        item,
+        headers.get("service") or service,
+        headers.get("id", ""),
+        [],
+        visitor_name,
+        headers.get("email", ""),
+        headers.get("phone", ""),
+        headers.get("subject", "") or " ".join(title),
+    )
     unknown_first: str | None = None
     # A visitor the header or a role ("Visitor:") names makes every unknown name staff.
     visitor_known = bool(visitor_name) or any(
@@ -897,8 +1046,9 @@ def parse_transcript(text: str, item: int, local, today: date,
     return record
 
 
-def _widget_transcript(lines: list[tuple[int, str]], headers: dict, item: int, local,
-                       day: date, service: str) -> ChatRecord:  # fmt: skip
+def _widget_transcript(
+    lines: list[tuple[int, str]], headers: dict, item: int, local, day: date, service: str
+) -> ChatRecord:
     entries, title = _widget_entries(lines, local, day)
     if not entries:
         raise _Problem(
@@ -908,16 +1058,22 @@ def _widget_transcript(lines: list[tuple[int, str]], headers: dict, item: int, l
         )
     visitor_name = headers.get("name", "") or _title_visitor(title)
     kinds = _roles([entry["who"] for entry in entries], visitor_name)
-    record = ChatRecord(item, headers.get("service") or service, headers.get("id", ""), [],
-                        visitor_name, headers.get("email", ""), headers.get("phone", ""),
-                        headers.get("subject", "") or " ".join(title))  # fmt: skip
+    record = ChatRecord(
+        item,
+        headers.get("service") or service,
+        headers.get("id", ""),
+        [],
+        visitor_name,
+        headers.get("email", ""),
+        headers.get("phone", ""),
+        headers.get("subject", "") or " ".join(title),
+    )
     previous: datetime | None = None
     for entry in entries:
         on = entry["day"] or day
         at = _clock_on(on, entry["clock"], local)
         if at is None:
-            raise _Problem(f"Line {entry['line']}: “{entry['clock']}” is not a time we can "
-                           "read.")  # fmt: skip
+            raise _Problem(f"Line {entry['line']}: “{entry['clock']}” is not a time we can read.")
         if not entry["dated"] and previous is not None and at < previous - timedelta(hours=1):
             at += timedelta(days=1)  # the chat went on past midnight
             day = at.date()
@@ -945,22 +1101,48 @@ def _read_text(text: str, result: ChatFile, local, today: date) -> None:
 
 # -- CSV -------------------------------------------------------------------------------
 CSV_COLUMNS = {
-    "conversation_id": ("conversation id", "chat id", "session id", "thread id", "ticket id",
-                        "conversation", "id"),
-    "time": ("timestamp", "time", "sent at", "created at", "date time", "datetime",
-             "message time", "date"),
+    "conversation_id": (
+        "conversation id",
+        "chat id",
+        "session id",
+        "thread id",
+        "ticket id",
+        "conversation",
+        "id",
+    ),
+    "time": (
+        "timestamp",
+        "time",
+        "sent at",
+        "created at",
+        "date time",
+        "datetime",
+        "message time",
+        "date",
+    ),
     "sender_type": ("sender type", "author type", "from type", "role", "user type", "type"),
     "sender": ("sender", "sender name", "author", "author name", "from", "name", "user"),
     "text": ("message", "text", "body", "content", "msg", "message text"),
-    "transcript": ("transcript", "chat transcript", "conversation transcript", "messages",
-                   "chat"),
-    "visitor_name": ("visitor name", "customer name", "contact name", "client name", "visitor",
-                     "customer"),
+    "transcript": ("transcript", "chat transcript", "conversation transcript", "messages", "chat"),
+    "visitor_name": (
+        "visitor name",
+        "customer name",
+        "contact name",
+        "client name",
+        "visitor",
+        "customer",
+    ),
     "visitor_email": ("visitor email", "customer email", "contact email", "email", "e mail"),
-    "visitor_phone": ("visitor phone", "customer phone", "contact phone", "phone", "telephone",
-                      "mobile"),
+    "visitor_phone": (
+        "visitor phone",
+        "customer phone",
+        "contact phone",
+        "phone",
+        "telephone",
+        "mobile",
+    ),
     "service": ("service", "source", "platform", "channel"),
-}  # fmt: skip
+}
 
 
 def _key(header: str) -> str:
@@ -1008,10 +1190,14 @@ def _read_csv(text: str, result: ChatFile, local, today: date) -> None:
         for conversation, members in groups.items():
             first = members[0][1]
             record = ChatRecord(
-                members[0][0], cell(first, "service") or "CSV export", conversation, [],
-                cell(first, "visitor_name"), cell(first, "visitor_email"),
+                members[0][0],
+                cell(first, "service") or "CSV export",
+                conversation,
+                [],
+                cell(first, "visitor_name"),
+                cell(first, "visitor_email"),
                 cell(first, "visitor_phone"),
-            )  # fmt: skip
+            )
             unknown_first: str | None = None
             try:
                 for line, row in members:
@@ -1032,8 +1218,10 @@ def _read_csv(text: str, result: ChatFile, local, today: date) -> None:
                     record.messages.append(_message(at, kind, name, text))
                 result.chats.append(_finish(record))
             except _Problem as problem:
-                result.reject(record.item, f"{problem} (the conversation "
-                              f"{conversation or 'in this file'} was left out).")  # fmt: skip
+                result.reject(
+                    record.item,
+                    f"{problem} (the conversation {conversation or 'in this file'} was left out).",
+                )
         return
     if "transcript" in columns:
         result.kind = "CSV (one row per chat)"
@@ -1041,10 +1229,14 @@ def _read_csv(text: str, result: ChatFile, local, today: date) -> None:
             try:
                 day = today
                 if cell(row, "time"):
-                    day = _moment(cell(row, "time"), local, "The chat's date").astimezone(
-                        local).date()  # fmt: skip
-                record = parse_transcript(cell(row, "transcript"), line, local, day,
-                                          cell(row, "service") or "CSV export")  # fmt: skip
+                    day = (
+                        _moment(cell(row, "time"), local, "The chat's date")
+                        .astimezone(local)
+                        .date()
+                    )
+                record = parse_transcript(
+                    cell(row, "transcript"), line, local, day, cell(row, "service") or "CSV export"
+                )
                 record.conversation_id = cell(row, "conversation_id") or record.conversation_id
                 record.visitor_name = cell(row, "visitor_name") or record.visitor_name
                 record.visitor_email = cell(row, "visitor_email") or record.visitor_email
@@ -1069,8 +1261,12 @@ def _looks_like_csv(text: str) -> bool:
     return len(cells) > 1 and ("text" in columns or "transcript" in columns)
 
 
-def read_chat_text(text: str, name: str = "pasted text", timezone: str | tzinfo | None = None,
-                   today: date | None = None) -> ChatFile:  # fmt: skip
+def read_chat_text(
+    text: str,
+    name: str = "pasted text",
+    timezone: str | tzinfo | None = None,
+    today: date | None = None,
+) -> ChatFile:
     """Read an export or a pasted transcript, whichever shape it has."""
     local = zone(timezone)
     today = today or datetime.now(local).date()
@@ -1089,8 +1285,9 @@ def read_chat_text(text: str, name: str = "pasted text", timezone: str | tzinfo 
     return result
 
 
-def read_chat_file(path: str | Path, timezone: str | tzinfo | None = None,
-                   today: date | None = None) -> ChatFile:  # fmt: skip
+def read_chat_file(
+    path: str | Path, timezone: str | tzinfo | None = None, today: date | None = None
+) -> ChatFile:
     path = Path(path)
     if not path.is_file():
         raise UnreadableChatFile(f"There is no file at {path}.")

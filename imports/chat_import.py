@@ -30,11 +30,15 @@ def _save_chunk(app, chunk: list) -> list[tuple[int, dict | str]]:
         for record in chunk:
             try:
                 result = app.record_chat(
-                    record.service, record.conversation_id, record.messages,
-                    visitor_name=record.visitor_name, visitor_email=record.visitor_email,
-                    visitor_phone=record.visitor_phone, subject=record.subject,
+                    record.service,
+                    record.conversation_id,
+                    record.messages,
+                    visitor_name=record.visitor_name,
+                    visitor_email=record.visitor_email,
+                    visitor_phone=record.visitor_phone,
+                    subject=record.subject,
                     occurred_at=record.started_at,
-                )  # fmt: skip
+                )
             except HouselightsError as error:
                 outcomes.append((record.item, str(error)))
                 continue
@@ -51,8 +55,7 @@ def import_chats(
     # Refused as a whole, before anything is read or saved (a door volunteer, say),
     # rather than every chat rejected one by one by the check on each save.
     app.require_may_record("Chat.Imported", what="import chats")
-    report = {"imported": 0, "linked": 0, "unmatched": 0,
-              "rejected": list(chat_file.rejected)}  # fmt: skip
+    report = {"imported": 0, "linked": 0, "unmatched": 0, "rejected": list(chat_file.rejected)}
     total = len(chat_file.chats)
     if progress is not None:
         progress(0, total, "")

@@ -151,9 +151,15 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
         headers, rows = layout.prepare(headers, rows)
     mapping = (layout or UNRECOGNISED).mapping_for(headers)
     return SalesFile(
-        name=name, encoding="", delimiter=delimiter, header_row=header_row, headers=headers,
-        rows=rows, layout=layout, mapping=mapping,
-    )  # fmt: skip
+        name=name,
+        encoding="",
+        delimiter=delimiter,
+        header_row=header_row,
+        headers=headers,
+        rows=rows,
+        layout=layout,
+        mapping=mapping,
+    )
 
 
 def read_sales_file(path: str | Path) -> SalesFile:

@@ -84,8 +84,20 @@ MAPPED_SERVICE = "mapped"
 #: orders saved per transaction; a conflict with another workstation redoes one chunk
 CHUNK_ORDERS = 2000
 #: words in a status column that mean the ticket is no longer valid (or never paid)
-_NOT_SOLD = ("refund", "cancel", "void", "not attending", "deleted", "declined", "transferred",
-             "unpaid", "not paid", "pending", "failed", "abandoned")  # fmt: skip
+_NOT_SOLD = (
+    "refund",
+    "cancel",
+    "void",
+    "not attending",
+    "deleted",
+    "declined",
+    "transferred",
+    "unpaid",
+    "not paid",
+    "pending",
+    "failed",
+    "abandoned",
+)
 #: Square/Shopify item names: "Hamlet - Sat 14 Mar 2026 7:30 PM", "Hamlet (14/03/2026 19:30)"
 DEFAULT_ITEM_PATTERN = (
     r"^(?P<event>.+?)\s*(?:\s[-–—|]\s*|[(:,]\s*)(?P<date>[^()]*\d[^()]*?)\s*\)?\s*$"
@@ -166,9 +178,17 @@ class _Tally:
     rejected: list = field(default_factory=list)
 
     def copy(self) -> _Tally:
-        return _Tally(self.imported, self.completed, self.tickets, self.already_imported,
-                      self.performances_created, set(self.matched), set(self.created),
-                      set(self.attendees), list(self.rejected))  # fmt: skip
+        return _Tally(
+            self.imported,
+            self.completed,
+            self.tickets,
+            self.already_imported,
+            self.performances_created,
+            set(self.matched),
+            set(self.created),
+            set(self.attendees),
+            list(self.rejected),
+        )
 
 
 # -- reading rows -----------------------------------------------------------------
@@ -177,8 +197,9 @@ class _Cells(dict):
 
     def __init__(self, cells: list[str], columns: dict[str, int]):
         width = len(cells)
-        super().__init__((name, " ".join(cells[i].split()) if i < width else "")
-                         for name, i in columns.items())  # fmt: skip
+        super().__init__(
+            (name, " ".join(cells[i].split()) if i < width else "") for name, i in columns.items()
+        )
 
     def __missing__(self, name: str) -> str:
         return ""
@@ -229,16 +250,22 @@ class ExcelCheck:
 
     def problem(self, value: str, what: str) -> str:
         if _SCIENTIFIC.match(value):
-            return (f"The {what} “{value}” was changed by Excel into scientific notation "
-                    f"(E+): its real digits are lost. {EXCEL_ADVICE}")  # fmt: skip
+            return (
+                f"The {what} “{value}” was changed by Excel into scientific notation "
+                f"(E+): its real digits are lost. {EXCEL_ADVICE}"
+            )
         if self.truncated and value.isdigit() and len(value) > 15 and set(value[15:]) == {"0"}:
-            return (f"The {what} “{value}” ends in zeros after its 15th digit: Excel keeps "
-                    f"only 15 digits of a number, so its last digits are lost. "
-                    f"{EXCEL_ADVICE}")  # fmt: skip
+            return (
+                f"The {what} “{value}” ends in zeros after its 15th digit: Excel keeps "
+                f"only 15 digits of a number, so its last digits are lost. "
+                f"{EXCEL_ADVICE}"
+            )
         if self.length and value.isdigit() and len(value) < self.length:
-            return (f"The {what} “{value}” is shorter than the others in this file "
-                    f"({self.length} digits): Excel drops the zeros a number starts with. "
-                    f"{EXCEL_ADVICE}")  # fmt: skip
+            return (
+                f"The {what} “{value}” is shorter than the others in this file "
+                f"({self.length} digits): Excel drops the zeros a number starts with. "
+                f"{EXCEL_ADVICE}"
+            )
         return ""
 
 
@@ -294,8 +321,9 @@ class Reading:
     item_pattern: re.Pattern | None = None
 
 
-def resolve_date_order(sales: SalesFile, mapping: dict[str, str], choice: str | None,
-                       setting: str | None) -> tuple[str, str, str]:  # fmt: skip
+def resolve_date_order(
+    sales: SalesFile, mapping: dict[str, str], choice: str | None, setting: str | None
+) -> tuple[str, str, str]:
     """``(order, source, example)``: the user's choice, else the file's, else the setting.
 
     Raises ``UnreadableSalesFile`` when the file holds both 14/03 and 03/14
@@ -308,10 +336,12 @@ def resolve_date_order(sales: SalesFile, mapping: dict[str, str], choice: str | 
                 "ymd (year first)."
             )
         return choice, "choice", ""
-    columns = [sales.headers.index(mapping[n]) for n in ("order_date", "event_date")
-               if mapping.get(n) in sales.headers]  # fmt: skip
-    votes = date_order_votes(cells[i] for _, cells in sales.rows for i in columns
-                             if i < len(cells))  # fmt: skip
+    columns = [
+        sales.headers.index(mapping[n])
+        for n in ("order_date", "event_date")
+        if mapping.get(n) in sales.headers
+    ]
+    votes = date_order_votes(cells[i] for _, cells in sales.rows for i in columns if i < len(cells))
     if len(votes) == 2:
         raise UnreadableSalesFile(
             f"{sales.name} has dates written day first ({votes['dmy']}) and month first "
@@ -333,14 +363,23 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading):
     ``bad_orders`` maps an order number to its first unreadable row; ``not_sold``
     lists the rows marked refunded or cancelled as ``(row, order id, codes, status)``.
     """
-    columns = {name: sales.headers.index(column) for name, column in mapping.items()
-               if column in sales.headers}  # fmt: skip
+    columns = {
+        name: sales.headers.index(column)
+        for name, column in mapping.items()
+        if column in sales.headers
+    }
     excel = {
-        name: ExcelCheck.of([code for _, cells in sales.rows
-                             if columns[name] < len(cells)
-                             for code in _split_list(cells[columns[name]])])
-        for name in ("barcode", "ticket_id") if name in columns
-    }  # fmt: skip
+        name: ExcelCheck.of(
+            [
+                code
+                for _, cells in sales.rows
+                if columns[name] < len(cells)
+                for code in _split_list(cells[columns[name]])
+            ]
+        )
+        for name in ("barcode", "ticket_id")
+        if name in columns
+    }
     rows: list[SaleRow] = []
     rejected: list[dict] = []
     bad_orders: dict[str, int] = {}
@@ -400,8 +439,9 @@ def _event_from_item(text: str, pattern: re.Pattern) -> tuple[str, str, str]:
     return clean_text(groups["event"]), groups["date"].strip(), (groups.get("time") or "").strip()
 
 
-def _person(first: str, last: str, full: str, email: str, phone: str, postal: str,
-            who: str) -> Person:  # fmt: skip
+def _person(
+    first: str, last: str, full: str, email: str, phone: str, postal: str, who: str
+) -> Person:
     if not first and not last and full:
         first, last = _split_name(full)
     email = normalize_email(email)
@@ -453,11 +493,19 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         raise ValueProblem("The event name is empty.")
     event = parse_moment(event_text, local, what="event date", order=order)
     event = with_time(event, time_text)
-    buyer = _person(cells["first_name"], cells["last_name"], cells["full_name"], cells["email"],
-                    cells["phone"], cells["postal_code"], "buyer")  # fmt: skip
+    buyer = _person(
+        cells["first_name"],
+        cells["last_name"],
+        cells["full_name"],
+        cells["email"],
+        cells["phone"],
+        cells["postal_code"],
+        "buyer",
+    )
     attendee = None
-    names = [cells[f"attendee_{n}"] for n in ("first_name", "last_name", "full_name", "email",
-                                             "phone")]  # fmt: skip
+    names = [
+        cells[f"attendee_{n}"] for n in ("first_name", "last_name", "full_name", "email", "phone")
+    ]
     if any(names):
         attendee = _person(*names[:5], "", "attendee")
         if not any(buyer[:4]):
@@ -466,22 +514,34 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
             attendee = None
     quantity = parse_quantity(cells["quantity"])
     return SaleRow(
-        row=number, order_id=order_id, ordered=ordered, buyer=buyer, attendee=attendee,
-        event_name=event_name, event=event, ticket_type=cells["ticket_type"] or DEFAULT_TICKET_TYPE,
-        price_cents=parse_price(cells["price"]), quantity=quantity,
+        row=number,
+        order_id=order_id,
+        ordered=ordered,
+        buyer=buyer,
+        attendee=attendee,
+        event_name=event_name,
+        event=event,
+        ticket_type=cells["ticket_type"] or DEFAULT_TICKET_TYPE,
+        price_cents=parse_price(cells["price"]),
+        quantity=quantity,
         codes=_codes(cells["barcode"], quantity, excel.get("barcode", ExcelCheck())),
-        ticket_ids=_codes(cells["ticket_id"], quantity, excel.get("ticket_id", ExcelCheck()),
-                          "ticket number"),
+        ticket_ids=_codes(
+            cells["ticket_id"], quantity, excel.get("ticket_id", ExcelCheck()), "ticket number"
+        ),
         fees_cents=parse_price(cells["fees"]),
         order_total=parse_price(cells["order_total"]) if cells["order_total"] else None,
-    )  # fmt: skip
+    )
 
 
 # -- planning orders --------------------------------------------------------------
 def _performance_key(row: SaleRow) -> tuple:
     at = row.event.at
-    return (fold(row.event_name), at.date(), at.strftime("%H:%M") if row.event.has_time else None,
-            at.tzinfo)  # fmt: skip
+    return (
+        fold(row.event_name),
+        at.date(),
+        at.strftime("%H:%M") if row.event.has_time else None,
+        at.tzinfo,
+    )
 
 
 #: uuid5 of a code or reference is asked for several times per ticket and order
@@ -578,8 +638,7 @@ def plan_order(order_id: str, rows: list[SaleRow], service: str) -> list[OrderPl
 class SalesImport:
     """One run of an import (or dry run) against one application."""
 
-    def __init__(self, app, local: tzinfo, service: str,
-                 default_capacity: int = DEFAULT_CAPACITY):  # fmt: skip
+    def __init__(self, app, local: tzinfo, service: str, default_capacity: int = DEFAULT_CAPACITY):
         self.app = app
         self.local = local
         self.service = service
@@ -627,8 +686,10 @@ class SalesImport:
                 performances[event.originator_id] = [fold(event.title), event.starts_at]
             elif event.originator_id in performances:
                 performances[event.originator_id][1] = event.starts_at
-        self.known = [(title, starts_at, str(performance_id))
-                      for performance_id, (title, starts_at) in performances.items()]  # fmt: skip
+        self.known = [
+            (title, starts_at, str(performance_id))
+            for performance_id, (title, starts_at) in performances.items()
+        ]
         titles: dict[UUID, str] = {}
         for event in self._scan(Production.Created, Production.Renamed):
             titles[event.originator_id] = fold(event.title)
@@ -678,9 +739,13 @@ class SalesImport:
             self.productions[key[0]] = production_id
         capacity = max(self.file_tickets.get(key, 0), self.default_capacity)
         performance_id = self.app.schedule_performance(
-            production_id, first.event.at, capacity, self.file_levels[key],
-            title=first.event_name, occurred_at=plan.ordered,
-        )  # fmt: skip
+            production_id,
+            first.event.at,
+            capacity,
+            self.file_levels[key],
+            title=first.event_name,
+            occurred_at=plan.ordered,
+        )
         self.known.append((key[0], first.event.at, performance_id))
         self.tally.performances_created += 1
         return performance_id
@@ -715,10 +780,15 @@ class SalesImport:
                 self._note(self.tally.matched, patron_id)
         else:
             patron_id = self.app.register_patron(
-                first, last, email=email, phone=phone,
-                address={"postal_code": postal} if postal else None, source="import",
-                occurred_at=when, allow_duplicate=True,
-            )  # fmt: skip
+                first,
+                last,
+                email=email,
+                phone=phone,
+                address={"postal_code": postal} if postal else None,
+                source="import",
+                occurred_at=when,
+                allow_duplicate=True,
+            )
             self._note(self.tally.created, patron_id)
         for key in keys:
             self.people[key] = patron_id
@@ -874,8 +944,14 @@ class SalesImport:
         else:
             self.tally.imported += 1
 
-    def _sell(self, plan: OrderPlan, performance_id: str, reference: str, seats: list[Seat],
-              known_new: bool = False) -> None:  # fmt: skip
+    def _sell(
+        self,
+        plan: OrderPlan,
+        performance_id: str,
+        reference: str,
+        seats: list[Seat],
+        known_new: bool = False,
+    ) -> None:
         buyer = self._patron_for(plan.rows[0].buyer, plan.ordered)
         levels: dict[str, list[Seat]] = {}
         for seat in seats:
@@ -883,18 +959,27 @@ class SalesImport:
         ordered = [seat for level in levels.values() for seat in level]
         holders = []
         for seat in ordered:
-            holder = (self._patron_for(seat.attendee, plan.ordered, attendee=True)
-                      if seat.attendee else None)  # fmt: skip
+            holder = (
+                self._patron_for(seat.attendee, plan.ordered, attendee=True)
+                if seat.attendee
+                else None
+            )
             holders.append(holder if holder != buyer else None)
         cents = [seat.cents for seat in ordered]
         free = not any(cents)
         self.app.sell_tickets(
-            performance_id, {level: len(s) for level, s in levels.items()}, patron_id=buyer,
-            payment="complimentary" if free else "card", channel="online",
-            occurred_at=plan.ordered, codes=[seat.code for seat in ordered],
-            reference=reference, holders=holders if any(holders) else None,
-            ticket_cents=None if free else cents, known_new=known_new and not self.careful,
-        )  # fmt: skip
+            performance_id,
+            {level: len(s) for level, s in levels.items()},
+            patron_id=buyer,
+            payment="complimentary" if free else "card",
+            channel="online",
+            occurred_at=plan.ordered,
+            codes=[seat.code for seat in ordered],
+            reference=reference,
+            holders=holders if any(holders) else None,
+            ticket_cents=None if free else cents,
+            known_new=known_new and not self.careful,
+        )
         self.tally.tickets += len(seats)
 
     def _reject(self, plans: list[OrderPlan], reason: str) -> None:
@@ -917,8 +1002,13 @@ class SalesImport:
             self._reject(plans, str(error))
 
     # the whole run
-    def run(self, orders: list[list[OrderPlan]], dry_run: bool, progress: Progress | None,
-            cancelled: Callable[[], bool] | None) -> bool:  # fmt: skip
+    def run(
+        self,
+        orders: list[list[OrderPlan]],
+        dry_run: bool,
+        progress: Progress | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> bool:
         """Process the orders; returns False when cancelled before the end."""
         for plans in orders:
             for plan in plans:
@@ -970,14 +1060,23 @@ class SalesImport:
         return len(chunk)
 
     def _save_point(self):
-        return (self.tally.copy(), dict(self.performances), list(self.known),
-                dict(self.productions), dict(self.people))  # fmt: skip
+        return (
+            self.tally.copy(),
+            dict(self.performances),
+            list(self.known),
+            dict(self.productions),
+            dict(self.people),
+        )
 
     def _restore(self, saved) -> None:
         tally, performances, known, productions, people = saved
         self.tally, self.performances, self.known, self.productions, self.people = (
-            tally, performances, known, productions, people,
-        )  # fmt: skip
+            tally,
+            performances,
+            known,
+            productions,
+            people,
+        )
 
 
 def service_of(sales: SalesFile) -> str:
@@ -1078,10 +1177,15 @@ def import_sales(
             continue
         duplicate = next((c for c in row.codes if c in seen_codes), None)
         if duplicate:
-            rejected.append({"row": row.row, "reason": (
-                f"Barcode {duplicate} is also on row {seen_codes[duplicate]}; each ticket "
-                "needs its own barcode."
-            )})  # fmt: skip
+            rejected.append(
+                {
+                    "row": row.row,
+                    "reason": (
+                        f"Barcode {duplicate} is also on row {seen_codes[duplicate]}; each ticket "
+                        "needs its own barcode."
+                    ),
+                }
+            )
             bad_orders.setdefault(row.order_id, row.row)
             continue
         seen_codes.update(dict.fromkeys(row.codes, row.row))
@@ -1098,10 +1202,17 @@ def import_sales(
                 bad_orders[order_id] = order_rows[0].row
                 rejected += [{"row": r.row, "reason": str(problem)} for r in order_rows]
                 continue
-        rejected += [{"row": r.row, "reason": (
-            f"Not imported because row {bad_orders[order_id]} of the same order "
-            f"({order_id}) has a problem. Correct that row and import the file again."
-        )} for r in order_rows if r.row != bad_orders[order_id]]  # fmt: skip
+        rejected += [
+            {
+                "row": r.row,
+                "reason": (
+                    f"Not imported because row {bad_orders[order_id]} of the same order "
+                    f"({order_id}) has a problem. Correct that row and import the file again."
+                ),
+            }
+            for r in order_rows
+            if r.row != bad_orders[order_id]
+        ]
     orders.sort(key=lambda plans: (min(p.ordered for p in plans), plans[0].rows[0].row))
     run = SalesImport(app, local, service, default_capacity)
     run.tally.rejected = rejected

@@ -32,12 +32,33 @@ from imports.sales_values import ValueProblem, parse_price, parse_quantity
 
 #: every field an import reads, in the order the mapping editor shows them
 FIELDS = (
-    "order_id", "order_date", "first_name", "last_name", "full_name", "email", "phone",
-    "postal_code", "event_name", "event_date", "event_time", "ticket_type", "price",
-    "quantity", "barcode", "status", "ticket_id", "order_total", "fees",
-    "attendee_first_name", "attendee_last_name", "attendee_full_name", "attendee_email",
-    "attendee_phone", "timezone", "item_name",
-)  # fmt: skip
+    "order_id",
+    "order_date",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone",
+    "postal_code",
+    "event_name",
+    "event_date",
+    "event_time",
+    "ticket_type",
+    "price",
+    "quantity",
+    "barcode",
+    "status",
+    "ticket_id",
+    "order_total",
+    "fees",
+    "attendee_first_name",
+    "attendee_last_name",
+    "attendee_full_name",
+    "attendee_email",
+    "attendee_phone",
+    "timezone",
+    "item_name",
+)
 
 #: without these no row can be imported
 REQUIRED = ("order_id", "order_date", "event_name", "event_date")
@@ -105,8 +126,9 @@ class Derived:
         by_key = {header_key(h): h for h in reversed(headers)}
         found = []
         for candidates in self.parts:
-            header = next((by_key[header_key(c)] for c in candidates if header_key(c) in by_key),
-                          None)  # fmt: skip
+            header = next(
+                (by_key[header_key(c)] for c in candidates if header_key(c) in by_key), None
+            )
             if header is None and self.how in ("each", "join"):
                 return []
             if header is not None:
@@ -173,9 +195,11 @@ class Layout:
         if not self.first_holder_buys:
             return ()
         return tuple(
-            c for name in _BUYER_FIELDS for c in self.columns.get(name, ())
+            c
+            for name in _BUYER_FIELDS
+            for c in self.columns.get(name, ())
             if not c.casefold().startswith(("buyer", "billing"))
-        )  # fmt: skip
+        )
 
     #: where the header set comes from (a public page or repository file)
     source: str = ""
@@ -236,8 +260,14 @@ class Layout:
             return headers, rows
         rows = [(number, list(cells)) for number, cells in rows]
         by_key = {header_key(h): i for i, h in reversed(list(enumerate(headers)))}
-        order = next((by_key[header_key(c)] for c in self.columns.get("order_id", ())
-                      if header_key(c) in by_key), None)  # fmt: skip
+        order = next(
+            (
+                by_key[header_key(c)]
+                for c in self.columns.get("order_id", ())
+                if header_key(c) in by_key
+            ),
+            None,
+        )
         if self.fill_down:
             carried = [by_key[header_key(c)] for c in self.fill_down if header_key(c) in by_key]
             first_rows: dict[str, list[str]] = {}
@@ -250,8 +280,11 @@ class Layout:
                         cells.extend([""] * (index + 1 - len(cells)))
                         cells[index] = first[index]
         headers = list(headers)
-        holders = list(dict.fromkeys(by_key[header_key(c)] for c in self.holder_columns
-                                     if header_key(c) in by_key))  # fmt: skip
+        holders = list(
+            dict.fromkeys(
+                by_key[header_key(c)] for c in self.holder_columns if header_key(c) in by_key
+            )
+        )
         if holders and order is not None and not self._names_a_buyer(headers):
             width = len(headers)
             headers += [f"{headers[i]} of the order's first ticket" for i in holders]
@@ -285,11 +318,19 @@ class Layout:
 # Processing" are what Eventbrite keeps, so the ticket's revenue is Total Paid minus
 # both. "First Name"/"Last Name"/"Email" are the attendee's; the buyer's columns,
 # when the report has them, make the buyer the patron.
-_EVENTBRITE_FEES = Derived("fees", "sum", (
-    ("Eventbrite Fees", "Eventbrite Fee"),
-    ("Eventbrite Payment Processing", "Eventbrite Payment Processing Fees",
-     "Payment Processing Fees", "CC Processing"),
-))  # fmt: skip
+_EVENTBRITE_FEES = Derived(
+    "fees",
+    "sum",
+    (
+        ("Eventbrite Fees", "Eventbrite Fee"),
+        (
+            "Eventbrite Payment Processing",
+            "Eventbrite Payment Processing Fees",
+            "Payment Processing Fees",
+            "CC Processing",
+        ),
+    ),
+)
 _EVENTBRITE_ATTENDEE_COLUMNS = {
     "order_id": ("Order #", "Order no.", "Order number"),
     "ticket_id": ("Attendee #", "Attendee no.", "Attendee number"),
@@ -298,8 +339,16 @@ _EVENTBRITE_ATTENDEE_COLUMNS = {
     "last_name": ("Buyer Last Name", "Buyer Surname", "Last Name", "Surname"),
     "email": ("Buyer Email", "Email", "Email Address"),
     "phone": ("Cell Phone", "Mobile Phone", "Mobile", "Home Phone", "Work Phone", "Phone"),
-    "postal_code": ("Home Zip", "Home Postcode", "Home Post Code", "Home Postal Code",
-                    "Billing Zip", "Billing Postcode", "Zip", "Postcode"),
+    "postal_code": (
+        "Home Zip",
+        "Home Postcode",
+        "Home Post Code",
+        "Home Postal Code",
+        "Billing Zip",
+        "Billing Postcode",
+        "Zip",
+        "Postcode",
+    ),
     "attendee_first_name": ("First Name", "Forename"),
     "attendee_last_name": ("Last Name", "Surname"),
     "attendee_email": ("Email", "Email Address"),
@@ -314,7 +363,7 @@ _EVENTBRITE_ATTENDEE_COLUMNS = {
     "quantity": ("Quantity", "QTY"),
     "barcode": ("Barcode #", "Barcode", "Barcode no."),
     "status": ("Attendee Status", "Order Status"),
-}  # fmt: skip
+}
 
 EVENTBRITE = Layout(
     key="eventbrite",
@@ -379,12 +428,12 @@ EVENTBRITE_ORDERS = Layout(
         "order_total": ("Gross sales",),
         "fees": ("Eventbrite service fee",),
         "status": ("Payment status",),
-    },  # fmt: skip
+    },
     derived=(
         Derived(
             "fees", "sum", (("Eventbrite service fee",), ("Eventbrite payment processing fee",))
         ),
-    ),  # fmt: skip
+    ),
     source=(
         "Eventbrite Orders export: the columns read by a public Eventbrite CSV importer "
         "(agents/scripts/import_eventbrite_csv.py: Order ID, Order date, Event name, Event ID, "
@@ -589,7 +638,7 @@ HUMANITIX = Layout(
     },
     derived=(
         Derived("fees", "sum", (("Humanitix passed-on fees",), ("Humanitix absorbed fees",))),
-    ),  # fmt: skip
+    ),
     source=(
         "Humanitix attendee report: the columns read by a public Humanitix report tool "
         "(csvColumns.ts: Event, Event date, Event time, Ticket type, Paid, Gateway, Sales "
@@ -663,7 +712,7 @@ SHOPIFY = Layout(
         "Shipping Name",
         "Shipping Phone",
         "Shipping Zip",
-    ),  # fmt: skip
+    ),
     source=(
         "Shopify orders export: the columns typed by a public Shopify CSV converter "
         "(laplace-live/shopify-csv-converter, src/types/index.d.ts: Name, Email, Financial "
@@ -681,8 +730,20 @@ GENERIC = Layout(
     source="Houselights' own layout: one column per field, named as in the list of fields",
 )
 
-LAYOUTS = (EVENTBRITE, EVENTBRITE_UK, EVENTBRITE_ORDERS, TICKET_TAILOR, TICKET_TAILOR_ORDERS,
-           BROWN_PAPER, UNIVERSE, TICKETSOURCE, HUMANITIX, SQUARE, SHOPIFY, GENERIC)  # fmt: skip
+LAYOUTS = (
+    EVENTBRITE,
+    EVENTBRITE_UK,
+    EVENTBRITE_ORDERS,
+    TICKET_TAILOR,
+    TICKET_TAILOR_ORDERS,
+    BROWN_PAPER,
+    UNIVERSE,
+    TICKETSOURCE,
+    HUMANITIX,
+    SQUARE,
+    SHOPIFY,
+    GENERIC,
+)
 _BUYER = ("first_name", "last_name", "full_name", "email", "phone")
 
 

@@ -70,10 +70,21 @@ def zone(value: str | tzinfo | None) -> tzinfo:
 
 # -- dates ----------------------------------------------------------------------
 _DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
-    "%B %d %Y", "%b %d %Y", "%a, %B %d, %Y", "%a, %b %d, %Y", "%A, %B %d, %Y", "%a %d %b %Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%a, %B %d, %Y",
+    "%a, %b %d, %Y",
+    "%A, %B %d, %Y",
+    "%a %d %b %Y",
     "%A %d %B %Y",
-)  # fmt: skip
+)
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%I:%M%p", "%I %p", "%I%p")
 _SLASHED = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{2}|\d{4})$")
 _ZONE_SUFFIX = re.compile(r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
@@ -131,8 +142,9 @@ def _split_date_time(text: str) -> tuple[str, str]:
     if "T" in text and re.match(r"^\d{4}-\d{2}-\d{2}T", text):
         return text[:10], text[11:]
     # The time starts at the first h:mm after the date words.
-    match = re.search(r"(?:\s+|,\s*|\s+at\s+|\s+@\s+)(\d{1,2}(:\d{2})?(:\d{2})?\s*([AaPp][Mm])?)$",
-                      text)  # fmt: skip
+    match = re.search(
+        r"(?:\s+|,\s*|\s+at\s+|\s+@\s+)(\d{1,2}(:\d{2})?(:\d{2})?\s*([AaPp][Mm])?)$", text
+    )
     if match and (match.group(2) or match.group(4)):
         return text[: match.start()].rstrip(" ,"), match.group(1)
     return text, ""
@@ -167,8 +179,9 @@ def _parse_time(text: str) -> time:
     raise ValueError(text)
 
 
-def parse_moment(text: str, local: tzinfo, day_first: bool = False, what: str = "date",
-                 order: str | None = None) -> Moment:  # fmt: skip
+def parse_moment(
+    text: str, local: tzinfo, day_first: bool = False, what: str = "date", order: str | None = None
+) -> Moment:
     """A date (and time) from the file; naive ones are in the organization's ``local`` zone.
 
     ``order`` (dmy, mdy or ymd) says how to read 12/11/2026; ``day_first`` is the

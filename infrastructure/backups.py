@@ -339,8 +339,9 @@ def latest_backup(folder: str | Path) -> BackupInfo | None:
     return backups[0] if backups else None
 
 
-def protected(backups: list[BackupInfo], good: dict[str, bool],
-              now: datetime | None = None) -> set[Path]:  # fmt: skip
+def protected(
+    backups: list[BackupInfo], good: dict[str, bool], now: datetime | None = None
+) -> set[Path]:
     """The backups rotation never removes: the newest ``KEEP_GOOD`` verified-good ones,
     and the newest good one of each of the last ``KEEP_DAYS`` days and ``KEEP_WEEKS`` weeks."""
     now = now or datetime.now()
@@ -399,9 +400,13 @@ def automatic_backup(
     if config.kind != "sqlite" or not config.events_path.exists():
         return None
     info = backup(
-        config, folder, include_readmodels=include_readmodels, progress=progress,
-        cancelled=cancelled, now=now,
-    )  # fmt: skip
+        config,
+        folder,
+        include_readmodels=include_readmodels,
+        progress=progress,
+        cancelled=cancelled,
+        now=now,
+    )
     rotate(folder, keep)
     return info
 
@@ -584,8 +589,14 @@ def latest_in(folders: list[Path]) -> BackupInfo | None:
 class MissingStore(DamagedStore):
     """The event store file is gone, but the data folder shows there was one."""
 
-    def __init__(self, damage: Damage, evidence: list[str], latest: BackupInfo | None,
-                 folders: list[Path], config: StoreConfig | None = None):  # fmt: skip
+    def __init__(
+        self,
+        damage: Damage,
+        evidence: list[str],
+        latest: BackupInfo | None,
+        folders: list[Path],
+        config: StoreConfig | None = None,
+    ):
         super().__init__(damage, latest, folders, config)
         self.evidence = evidence
         text = (
@@ -634,8 +645,9 @@ def _read_model_position(path: Path) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def check_before_opening(config: StoreConfig, folders: list[Path],
-                         full: bool | str = False) -> list[str]:  # fmt: skip
+def check_before_opening(
+    config: StoreConfig, folders: list[Path], full: bool | str = False
+) -> list[str]:
     """Look at the store files before Houselights opens them (read-only).
 
     Raises ``DamagedStore`` for a damaged event store, ``MissingStore`` for one that is
@@ -647,8 +659,7 @@ def check_before_opening(config: StoreConfig, folders: list[Path],
     from infrastructure.store_check import check_encryption, check_writable
 
     sqlite = config.kind == "sqlite"
-    check_writable(config.data_dir, config.events_path if sqlite else None,
-                   config.readmodels_path)  # fmt: skip
+    check_writable(config.data_dir, config.events_path if sqlite else None, config.readmodels_path)
     key = config.cipher_env().get("CIPHER_KEY")
     if not sqlite:
         damage = None
@@ -705,6 +716,10 @@ def backup_work(
         progress.update(done, total, "")
 
     return automatic_backup(
-        config, folder, keep, include_readmodels=include_readmodels, progress=report,
+        config,
+        folder,
+        keep,
+        include_readmodels=include_readmodels,
+        progress=report,
         cancelled=lambda: progress.cancelled,
-    )  # fmt: skip
+    )

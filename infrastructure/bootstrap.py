@@ -45,10 +45,14 @@ class Services:
         if self._door is None:
             context = self.app.store.context
             self._door = OfflineDoor(
-                readmodels=self.runner.db, door_queue=DoorQueue(self.config.door_queue_path),
-                app=self.app, shared=self.config.kind == "postgresql",
-                workstation=context.workstation, staff=context.staff, clock=context.clock,
-            )  # fmt: skip
+                readmodels=self.runner.db,
+                door_queue=DoorQueue(self.config.door_queue_path),
+                app=self.app,
+                shared=self.config.kind == "postgresql",
+                workstation=context.workstation,
+                staff=context.staff,
+                clock=context.clock,
+            )
         return self._door
 
     def close(self) -> None:
@@ -113,9 +117,13 @@ class OfflineServices:
         self.app = None
         self._local = threading.local()
         self._door = OfflineDoor(
-            readmodels=self._db, door_queue=DoorQueue(config.door_queue_path), app=None,
-            shared=True, workstation=workstation or socket.gethostname(), staff=staff,
-        )  # fmt: skip
+            readmodels=self._db,
+            door_queue=DoorQueue(config.door_queue_path),
+            app=None,
+            shared=True,
+            workstation=workstation or socket.gethostname(),
+            staff=staff,
+        )
 
     def _db(self):
         db = getattr(self._local, "db", None)
@@ -133,8 +141,13 @@ class OfflineServices:
             db.conn.close()
 
 
-def bootstrap_door(config: StoreConfig, *, staff: str = "office", workstation: str | None = None,
-                   budget: float = OPEN_BUDGET_SECONDS) -> Services | OfflineServices:  # fmt: skip
+def bootstrap_door(
+    config: StoreConfig,
+    *,
+    staff: str = "office",
+    workstation: str | None = None,
+    budget: float = OPEN_BUDGET_SECONDS,
+) -> Services | OfflineServices:
     """Open the services for a door, or, on a shared store that does not open within
     ``budget`` seconds, the door's own copy and queue (``OfflineServices``).
 
@@ -164,8 +177,10 @@ def bootstrap_door(config: StoreConfig, *, staff: str = "office", workstation: s
         from infrastructure.offline_door import StoreUnreachable
 
         if isinstance(error, ServerProblem):  # the server named, and why the door cannot go on
-            raise ServerProblem(f"{error} This workstation has no copy of the tickets yet, so "
-                                "it cannot check tickets in without the server.",
-                                error.kind) from error  # fmt: skip
+            raise ServerProblem(
+                f"{error} This workstation has no copy of the tickets yet, so "
+                "it cannot check tickets in without the server.",
+                error.kind,
+            ) from error
         raise StoreUnreachable(0, "and this workstation has no copy of the tickets yet")
     return OfflineServices(config, staff, workstation)

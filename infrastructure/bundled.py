@@ -70,8 +70,10 @@ def pe_imports(path: Path) -> list[str]:
     magic = struct.unpack_from("<H", data, optional)[0]
     directories = optional + (112 if magic == 0x20B else 96)  # PE32+ or PE32
     import_rva = struct.unpack_from("<I", data, directories + 8)[0]  # directory 1: imports
-    table = [struct.unpack_from("<8xIIII", data, optional + optional_size + 40 * i)
-             for i in range(sections)]  # fmt: skip
+    table = [
+        struct.unpack_from("<8xIIII", data, optional + optional_size + 40 * i)
+        for i in range(sections)
+    ]
 
     def offset(rva: int) -> int:
         for size, address, _raw_size, raw in table:

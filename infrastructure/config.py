@@ -110,9 +110,13 @@ class StoreConfig:
 
         env = postgres_env(self.store_url)
         with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], connect_timeout=10,
-        ) as conn:  # fmt: skip
+            dbname=env["POSTGRES_DBNAME"],
+            host=env["POSTGRES_HOST"],
+            port=env["POSTGRES_PORT"],
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"],
+            connect_timeout=10,
+        ) as conn:
             # eventsourcing names the table after the application: houselights_events
             if conn.execute("SELECT to_regclass('houselights_events')").fetchone()[0] is None:
                 return True

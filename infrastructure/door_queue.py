@@ -18,8 +18,20 @@ import uuid
 from pathlib import Path
 
 #: the columns of one queued scan, as ``pending()`` returns them
-FIELDS = ("seq", "id", "kind", "code", "scanned", "verdict", "reason", "performance_id",
-          "door", "occurred_at", "workstation", "staff")  # fmt: skip
+FIELDS = (
+    "seq",
+    "id",
+    "kind",
+    "code",
+    "scanned",
+    "verdict",
+    "reason",
+    "performance_id",
+    "door",
+    "occurred_at",
+    "workstation",
+    "staff",
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS queued_scans (
@@ -56,8 +68,9 @@ class DoorQueue:
     def _connection(self) -> sqlite3.Connection:
         """The queue's connection, opened again if closed (a window refreshing late)."""
         if self._open is None:
-            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False,
-                                   isolation_level=None)  # fmt: skip
+            conn = sqlite3.connect(
+                str(self.path), timeout=30, check_same_thread=False, isolation_level=None
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             # every commit reaches the disk before the verdict is shown
             conn.execute("PRAGMA synchronous=FULL")
@@ -75,9 +88,21 @@ class DoorQueue:
                 self._open.close()
                 self._open = None
 
-    def add(self, kind: str, code: str, performance_id: str, door: str, occurred_at: str, *,
-            scanned: str = "", verdict: str = "", reason: str = "", workstation: str = "",
-            staff: str = "", scan_id: str = "") -> str:  # fmt: skip
+    def add(
+        self,
+        kind: str,
+        code: str,
+        performance_id: str,
+        door: str,
+        occurred_at: str,
+        *,
+        scanned: str = "",
+        verdict: str = "",
+        reason: str = "",
+        workstation: str = "",
+        staff: str = "",
+        scan_id: str = "",
+    ) -> str:
         """Queue one scan (synced to disk when this returns); returns its id."""
         scan_id = scan_id or str(uuid.uuid4())
         with self._lock:
@@ -85,9 +110,20 @@ class DoorQueue:
                 "INSERT INTO queued_scans (id, kind, code, scanned, verdict, reason,"
                 " performance_id, door, occurred_at, workstation, staff)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (scan_id, kind, code, scanned, verdict, reason, performance_id, door,
-                 occurred_at, workstation, staff),
-            )  # fmt: skip
+                (
+                    scan_id,
+                    kind,
+                    code,
+                    scanned,
+                    verdict,
+                    reason,
+                    performance_id,
+                    door,
+                    occurred_at,
+                    workstation,
+                    staff,
+                ),
+            )
         return scan_id
 
     def waiting(self) -> int:
@@ -97,8 +133,9 @@ class DoorQueue:
                 "SELECT count(*) FROM queued_scans WHERE sent_at IS NULL"
             ).fetchone()[0]
 
-    def pending(self, limit: int = 100, code: str | None = None,
-                performance_id: str | None = None) -> list[dict]:  # fmt: skip
+    def pending(
+        self, limit: int = 100, code: str | None = None, performance_id: str | None = None
+    ) -> list[dict]:
         """The oldest scans waiting to be sent (of one ticket code, or for one
         performance, if given), in order."""
         where, params = "sent_at IS NULL", []
@@ -110,9 +147,9 @@ class DoorQueue:
             params.append(performance_id)
         with self._lock:
             rows = self._conn.execute(
-                f"SELECT {', '.join(FIELDS)} FROM queued_scans WHERE {where}"
-                " ORDER BY seq LIMIT ?", (*params, limit),
-            ).fetchall()  # fmt: skip
+                f"SELECT {', '.join(FIELDS)} FROM queued_scans WHERE {where} ORDER BY seq LIMIT ?",
+                (*params, limit),
+            ).fetchall()
         return [dict(zip(FIELDS, row, strict=True)) for row in rows]
 
     def mark_sent(self, outcomes: list[tuple[str, str]], when: str) -> None:

@@ -268,8 +268,9 @@ def compact_sqlite(conn) -> dict:
 
 
 # -- redaction ----------------------------------------------------------------
-def claimed_aggregates(store, mapper, topics: list[str], pids: set[str],
-                       known_keys: set[str]) -> dict[str, bool]:  # fmt: skip
+def claimed_aggregates(
+    store, mapper, topics: list[str], pids: set[str], known_keys: set[str]
+) -> dict[str, bool]:
     """Aggregates that belong to a patron without their first event saying so.
 
     A chat is the patron's when the latest event that hands it to someone
@@ -297,8 +298,9 @@ def claimed_aggregates(store, mapper, topics: list[str], pids: set[str],
     return claimed
 
 
-def redact_stored_events(app, patron_ids: str | Iterable[str],
-                         known_keys: Iterable[str] = ()) -> dict:  # fmt: skip
+def redact_stored_events(
+    app, patron_ids: str | Iterable[str], known_keys: Iterable[str] = ()
+) -> dict:
     """Rewrite the personal fields of every stored event about the patron's records.
 
     ``patron_ids``: the records erased together (a survivor and the records merged
@@ -308,8 +310,9 @@ def redact_stored_events(app, patron_ids: str | Iterable[str],
     return redact_events(_store(app), app.mapper, patron_ids, known_keys)
 
 
-def redact_events(store, mapper, patron_ids: str | Iterable[str],
-                  known_keys: Iterable[str] = ()) -> dict:  # fmt: skip
+def redact_events(
+    store, mapper, patron_ids: str | Iterable[str], known_keys: Iterable[str] = ()
+) -> dict:
     """``redact_stored_events`` on any store: the live one, or a backup's file."""
     if isinstance(patron_ids, str):
         patron_ids = [patron_ids]
@@ -444,8 +447,9 @@ def record_erasure_in_copy(path: Path, app, patron_ids: Iterable[str]) -> bool:
     settings (its key); False when none of the records is in the copy."""
     keep = ("CIPHER_TOPIC", "CIPHER_KEY", "COMPRESSOR_TOPIC")
     env = {key: value for key, value in app.env.items() if key in keep}
-    env.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(path),
-               SQLITE_LOCK_TIMEOUT="30")  # fmt: skip
+    env.update(
+        PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(path), SQLITE_LOCK_TIMEOUT="30"
+    )
     copy = type(app)(env=env, context=app.context)
     recorded = False
     try:
@@ -489,9 +493,14 @@ def redact_copy(path: Path, app, patron_ids: Iterable[str], known_keys: Iterable
     return {"events_redacted": done["events_redacted"], "recorded": recorded}
 
 
-def clean_store_copies(app, patron_ids: list[str], known_keys: Iterable[str],
-                       data_dir: Path | None, folders: Iterable[Path],
-                       progress: ProgressFn | None = None) -> dict:  # fmt: skip
+def clean_store_copies(
+    app,
+    patron_ids: list[str],
+    known_keys: Iterable[str],
+    data_dir: Path | None,
+    folders: Iterable[Path],
+    progress: ProgressFn | None = None,
+) -> dict:
     """Redact every backup and set-aside store reachable; delete read-model copies.
 
     Never raises for one file: what could not be cleaned is listed with the reason.
@@ -503,11 +512,13 @@ def clean_store_copies(app, patron_ids: list[str], known_keys: Iterable[str],
     known_keys = set(known_keys)
     result: dict = {"cleaned": [], "deleted": [], "not_cleaned": [], "events_redacted": 0}
     for folder in found["missing"]:
-        result["not_cleaned"].append({
-            "path": str(folder),
-            "reason": "the backup folder is not there (a USB stick or network folder "
-            "not connected?); backups in it still hold the data",
-        })  # fmt: skip
+        result["not_cleaned"].append(
+            {
+                "path": str(folder),
+                "reason": "the backup folder is not there (a USB stick or network folder "
+                "not connected?); backups in it still hold the data",
+            }
+        )
     total = len(found["stores"]) + len(found["readmodels"])
     for done, path in enumerate(found["readmodels"], start=1):
         try:

@@ -105,8 +105,9 @@ class _Worker:
                     log.warning("door: a store call hangs; giving it up for a fresh one")
                 self._jobs = queue.Queue()
                 self._started, self._queued = None, 0
-                threading.Thread(target=self._run, args=(self._jobs,), daemon=True,
-                                 name="door-store").start()  # fmt: skip
+                threading.Thread(
+                    target=self._run, args=(self._jobs,), daemon=True, name="door-store"
+                ).start()
             self._queued += 1
             self._jobs.put((future, fn))
         return future
@@ -136,11 +137,19 @@ class _Worker:
 class OfflineDoor:
     """Door checks that go on when the shared store does not answer."""
 
-    def __init__(self, *, readmodels: Callable[[], Any], door_queue: DoorQueue,
-                 app: Any = None, opener: Callable[[], Any] | None = None,
-                 shared: bool = True, workstation: str = "", staff: str = "",
-                 budget: float = BUDGET_SECONDS,
-                 clock: Callable[[], datetime] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        readmodels: Callable[[], Any],
+        door_queue: DoorQueue,
+        app: Any = None,
+        opener: Callable[[], Any] | None = None,
+        shared: bool = True,
+        workstation: str = "",
+        staff: str = "",
+        budget: float = BUDGET_SECONDS,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._readmodels = readmodels
         self.queue = door_queue
         self.app = app
@@ -229,13 +238,17 @@ class OfflineDoor:
         return sent, conflicts
 
     # -- the door's commands ------------------------------------------------------------
-    def scan(self, code: str, performance_id: str, door: str,
-             occurred_at: datetime | None = None) -> dict:  # fmt: skip
+    def scan(
+        self, code: str, performance_id: str, door: str, occurred_at: datetime | None = None
+    ) -> dict:
         """As ``DoorService.scan``, plus ``offline`` (decided here, queued) and ``queued``
         (scans waiting to be sent)."""
         if not self.shared:
-            return {**self.app.scan(code, performance_id, door, occurred_at), "offline": False,
-                    "queued": 0}  # fmt: skip
+            return {
+                **self.app.scan(code, performance_id, door, occurred_at),
+                "offline": False,
+                "queued": 0,
+            }
         at = occurred_at or self.clock()
         scan_id = _new_id()
         reading = read_scan(code)
@@ -244,8 +257,14 @@ class OfflineDoor:
 
             def online(app):
                 self._send_code(app, reading.code)
-                return app.door.scan(code, performance_id, door, at, scan_id=scan_id,
-                                     still_wanted=lambda: not gave_up.is_set())  # fmt: skip
+                return app.door.scan(
+                    code,
+                    performance_id,
+                    door,
+                    at,
+                    scan_id=scan_id,
+                    still_wanted=lambda: not gave_up.is_set(),
+                )
 
             try:
                 result = self._ask(online, self.budget)
@@ -259,24 +278,41 @@ class OfflineDoor:
         self._set_offline(True)
         return self._scan_here(reading, str(performance_id), clean_door(door), at, scan_id)
 
-    def _scan_here(self, reading, performance_id: str, door: str, at: datetime,
-                   scan_id: str) -> dict:  # fmt: skip
+    def _scan_here(
+        self, reading, performance_id: str, door: str, at: datetime, scan_id: str
+    ) -> dict:
         db = self.db()
         if door_model.performance(db, performance_id) is None:
             raise PerformanceNotFound(performance_id)
         ticket = door_model.ticket(db, reading.code) if reading.usable else None
         queued = self.queue.pending(10_000, code=ticket["code"]) if ticket else []
-        result, scan = decide_offline(reading, ticket, queued, performance_id, door, at,
-                                      lambda pid: _performance_facts(db, pid))  # fmt: skip
-        self.queue.add(scan["kind"], scan["code"], performance_id, door, at.isoformat(),
-                       scanned=reading.scanned, verdict=scan["verdict"],
-                       workstation=self.workstation, staff=self.staff,
-                       scan_id=scan_id)  # fmt: skip
+        result, scan = decide_offline(
+            reading,
+            ticket,
+            queued,
+            performance_id,
+            door,
+            at,
+            lambda pid: _performance_facts(db, pid),
+        )
+        self.queue.add(
+            scan["kind"],
+            scan["code"],
+            performance_id,
+            door,
+            at.isoformat(),
+            scanned=reading.scanned,
+            verdict=scan["verdict"],
+            workstation=self.workstation,
+            staff=self.staff,
+            scan_id=scan_id,
+        )
         self._changed()
         return {**result, "queued": self.queue.waiting(), "scan_id": scan_id}
 
-    def undo_admission(self, code: str, reason: str, door: str,
-                       occurred_at: datetime | None = None) -> dict:  # fmt: skip
+    def undo_admission(
+        self, code: str, reason: str, door: str, occurred_at: datetime | None = None
+    ) -> dict:
         """As ``DoorService.undo_admission``; offline, queued (``offline``: True)."""
         if not self.shared:
             return {**self.app.undo_admission(code, reason, door, occurred_at), "offline": False}
@@ -289,8 +325,9 @@ class OfflineDoor:
             def online(app):
                 self._send_code(app, reading.code)
                 wanted = lambda: not gave_up.is_set()  # noqa: E731
-                return app.door.undo_admission(code, reason, door, at, scan_id=scan_id,
-                                               still_wanted=wanted)  # fmt: skip
+                return app.door.undo_admission(
+                    code, reason, door, at, scan_id=scan_id, still_wanted=wanted
+                )
 
             try:
                 return {**self._ask(online, self.budget), "offline": False}
@@ -304,12 +341,25 @@ class OfflineDoor:
         queued = self.queue.pending(10_000, code=ticket["code"]) if ticket else []
         check_undo_offline(ticket, queued)
         why = undo_reason(reason)
-        self.queue.add(QUEUED_UNDO, ticket["code"], ticket["performance_id"], clean_door(door),
-                       at.isoformat(), reason=why, workstation=self.workstation,
-                       staff=self.staff, scan_id=scan_id)  # fmt: skip
+        self.queue.add(
+            QUEUED_UNDO,
+            ticket["code"],
+            ticket["performance_id"],
+            clean_door(door),
+            at.isoformat(),
+            reason=why,
+            workstation=self.workstation,
+            staff=self.staff,
+            scan_id=scan_id,
+        )
         self._changed()
-        return {"code": ticket["code"], "performance_id": ticket["performance_id"],
-                "door": clean_door(door), "reason": why, "offline": True}  # fmt: skip
+        return {
+            "code": ticket["code"],
+            "performance_id": ticket["performance_id"],
+            "door": clean_door(door),
+            "reason": why,
+            "offline": True,
+        }
 
     # -- what the door shows meanwhile ------------------------------------------------------
     def house_count(self, db, performance_id: str) -> dict:
@@ -342,12 +392,22 @@ class OfflineDoor:
         stored = door_model.recent_scans(db, performance_id, door, limit=limit)
         if not self.shared:
             return stored
-        queued = [s for s in self.queue.pending(100_000, performance_id=performance_id)
-                  if s["door"] == door][-limit:]  # fmt: skip
-        waiting = [{"position": None, "door": s["door"], "code": s["code"],
-                    "verdict": "undone" if s["kind"] == QUEUED_UNDO else s["verdict"],
-                    "occurred_at": s["occurred_at"], "workstation": s["workstation"]}
-                   for s in reversed(queued)]  # fmt: skip
+        queued = [
+            s
+            for s in self.queue.pending(100_000, performance_id=performance_id)
+            if s["door"] == door
+        ][-limit:]
+        waiting = [
+            {
+                "position": None,
+                "door": s["door"],
+                "code": s["code"],
+                "verdict": "undone" if s["kind"] == QUEUED_UNDO else s["verdict"],
+                "occurred_at": s["occurred_at"],
+                "workstation": s["workstation"],
+            }
+            for s in reversed(queued)
+        ]
         return (waiting + stored)[:limit]
 
     # -- sending the queue ------------------------------------------------------------
@@ -423,5 +483,9 @@ def _performance_facts(db, performance_id: str) -> dict:
     if starts:
         moment = datetime.fromisoformat(starts)
         label = f"{show['title']}, {moment:%a} {moment.day} {moment:%b %H:%M}"
-    return {"id": performance_id, "title": show.get("title", ""), "starts_at": starts,
-            "label": label}  # fmt: skip
+    return {
+        "id": performance_id,
+        "title": show.get("title", ""),
+        "starts_at": starts,
+        "label": label,
+    }

@@ -99,9 +99,15 @@ def describe_error(error: BaseException, env: dict[str, str]) -> ServerProblem |
     for each in chain:
         text = str(each).lower()
         if isinstance(each, psycopg.OperationalError | OSError) or any(
-            word in text for word in ("connection", "timeout expired", "could not connect",
-                                      "server closed", "couldn't get a connection")
-        ):  # fmt: skip
+            word in text
+            for word in (
+                "connection",
+                "timeout expired",
+                "could not connect",
+                "server closed",
+                "couldn't get a connection",
+            )
+        ):
             return ServerProblem(
                 f"Cannot reach the server at {where} ({_first_line(each)}). Check that the "
                 "server is running and this computer is on the office network, then try again.",
@@ -130,10 +136,14 @@ def connect(env: dict[str, str]):
     import psycopg
 
     return psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"],
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10), autocommit=True,
-    )  # fmt: skip
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10),
+        autocommit=True,
+    )
 
 
 def schema_ready(conn, env: dict[str, str]) -> bool:
@@ -151,8 +161,11 @@ def schema_ready(conn, env: dict[str, str]) -> bool:
     return found is not None
 
 
-def open_shared(env: dict[str, str], open_app: Callable[[dict[str, str]], T],
-                sleep: Callable[[float], None] = time.sleep) -> T:  # fmt: skip
+def open_shared(
+    env: dict[str, str],
+    open_app: Callable[[dict[str, str]], T],
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
     """``open_app(env)`` with ``CREATE_TABLE`` chosen: false when the schema exists,
     else true while this process holds the schema lock. Transient errors are tried
     again; server problems raise ``ServerProblem``."""

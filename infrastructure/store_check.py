@@ -294,9 +294,13 @@ class StoreHealth:
     damaged-store dialog). ``seconds`` is how long the check took.
     """
 
-    def __init__(self, path: Path, damaged: Callable[[Damage], Exception],
-                 on_done: Callable[[Damage | None], None] | None = None,
-                 start: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: Path,
+        damaged: Callable[[Damage], Exception],
+        on_done: Callable[[Damage | None], None] | None = None,
+        start: bool = True,
+    ) -> None:
         self.path = Path(path)
         self.damaged = damaged
         self.on_done = on_done

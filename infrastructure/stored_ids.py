@@ -17,8 +17,10 @@ PART = 500
 
 def _sqlite(recorder, ids: list[UUID]) -> set[UUID]:
     marks = ",".join("?" * len(ids))
-    statement = (f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} "
-                 f"WHERE originator_id IN ({marks})")  # fmt: skip
+    statement = (
+        f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} "
+        f"WHERE originator_id IN ({marks})"
+    )
     with recorder.datastore.transaction(commit=False) as cursor:
         cursor.execute(statement, [i.hex for i in ids])
         return {UUID(row[0]) for row in cursor.fetchall()}

@@ -89,8 +89,11 @@ def _licence(dist: metadata.Distribution) -> str:
     declared = (meta.get("License") or "").strip()
     if declared and "\n" not in declared and len(declared) < 80:
         return declared
-    classifiers = [c.rsplit(" :: ", 1)[-1] for c in meta.get_all("Classifier") or []
-                   if c.startswith("License ::")]  # fmt: skip
+    classifiers = [
+        c.rsplit(" :: ", 1)[-1]
+        for c in meta.get_all("Classifier") or []
+        if c.startswith("License ::")
+    ]
     return ", ".join(classifiers) or "see the licence text"
 
 
@@ -98,8 +101,9 @@ def _licence_texts(dist: metadata.Distribution) -> str:
     texts = []
     for file in dist.files or []:
         parts = Path(str(file)).parts
-        if any(p.endswith((".dist-info", ".egg-info")) for p in parts[:1]) and \
-                LICENCE_FILE.search(parts[-1]):  # fmt: skip
+        if any(p.endswith((".dist-info", ".egg-info")) for p in parts[:1]) and LICENCE_FILE.search(
+            parts[-1]
+        ):
             try:
                 texts.append(f"--- {parts[-1]} ---\n{file.read_text(encoding='utf-8').strip()}")
             except (OSError, UnicodeDecodeError):
@@ -114,7 +118,7 @@ def python_notices() -> list[Notice]:
             dist.version,
             _licence(dist),
             _licence_texts(dist) or f"Licence: {_licence(dist)}",
-        )  # fmt: skip
+        )
         for dist in bundled_distributions()
     ]
 
@@ -123,8 +127,15 @@ def native_notices() -> list[Notice]:
     """Qt, FFmpeg, ZBar, ICU, ... (libraries that are no Python package)."""
     notices = []
     for entry in json.loads((NOTICES / "native.json").read_text(encoding="utf-8")):
-        notices.append(Notice(entry["name"], entry["version"], entry["license"],
-                              entry["notice"], tuple(entry["files"])))  # fmt: skip
+        notices.append(
+            Notice(
+                entry["name"],
+                entry["version"],
+                entry["license"],
+                entry["notice"],
+                tuple(entry["files"]),
+            )
+        )
     return notices
 
 
@@ -133,13 +144,19 @@ def python_itself() -> Notice:
     import sys
 
     version = sys.version.split()[0]
-    for candidate in (Path(os.__file__).with_name("LICENSE.txt"),
-                      Path(sys.base_prefix) / "LICENSE.txt"):  # fmt: skip
+    for candidate in (
+        Path(os.__file__).with_name("LICENSE.txt"),
+        Path(sys.base_prefix) / "LICENSE.txt",
+    ):
         if candidate.is_file():
             return Notice("Python", version, "PSF-2.0", candidate.read_text(encoding="utf-8"))
-    return Notice("Python", version, "PSF-2.0",
-                  "Python is Copyright (c) Python Software Foundation, licensed under the "
-                  "PSF License Agreement: https://docs.python.org/3/license.html")  # fmt: skip
+    return Notice(
+        "Python",
+        version,
+        "PSF-2.0",
+        "Python is Copyright (c) Python Software Foundation, licensed under the "
+        "PSF License Agreement: https://docs.python.org/3/license.html",
+    )
 
 
 def collect() -> list[Notice]:
@@ -156,13 +173,21 @@ def write_notices(folder: Path) -> Path:
     entries = []
     for notice in collect():
         file = re.sub(r"[^A-Za-z0-9.+-]+", "-", notice.name).strip("-") + ".notice.txt"
-        (folder / file).write_text(f"{notice.name} {notice.version}\nLicence: {notice.license}"
-                                   f"\n\n{notice.own}\n", encoding="utf-8")  # fmt: skip
+        (folder / file).write_text(
+            f"{notice.name} {notice.version}\nLicence: {notice.license}\n\n{notice.own}\n",
+            encoding="utf-8",
+        )
         for shared in notice.shared:
             (folder / shared).write_bytes((notice.folder / shared).read_bytes())
-        entries.append({"name": notice.name, "version": notice.version,
-                         "license": notice.license, "file": file,
-                         "shared": list(notice.shared)})  # fmt: skip
+        entries.append(
+            {
+                "name": notice.name,
+                "version": notice.version,
+                "license": notice.license,
+                "file": file,
+                "shared": list(notice.shared),
+            }
+        )
     (folder / INDEX).write_text(json.dumps(entries, indent=1), encoding="utf-8")
     return folder
 
@@ -170,8 +195,9 @@ def write_notices(folder: Path) -> Path:
 def _bundled(folder: Path, entry: dict) -> Notice:
     written = (folder / entry["file"]).read_text(encoding="utf-8")
     own = written.split("\n\n", 1)[-1].removesuffix("\n")  # as write_notices wrote it
-    return Notice(entry["name"], entry["version"], entry["license"], own,
-                  tuple(entry["shared"]), folder)  # fmt: skip
+    return Notice(
+        entry["name"], entry["version"], entry["license"], own, tuple(entry["shared"]), folder
+    )
 
 
 def notices(bundle: Path | None = None) -> list[Notice]:

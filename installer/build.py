@@ -52,11 +52,21 @@ def version() -> str:
 
 def freeze() -> None:
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean",
-         "--distpath", str(DIST), "--workpath", str(ROOT / "build" / "pyinstaller"),
-         str(ROOT / "installer" / "houselights.spec")],
-        check=True, cwd=ROOT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--distpath",
+            str(DIST),
+            "--workpath",
+            str(ROOT / "build" / "pyinstaller"),
+            str(ROOT / "installer" / "houselights.spec"),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def cli_program() -> Path:
@@ -92,11 +102,20 @@ def null_audio_output():
         socket = Path(folder) / "native"
         env = {"XDG_RUNTIME_DIR": folder, "PULSE_RUNTIME_PATH": folder, "HOME": folder}
         server = subprocess.Popen(
-            [daemon, "--daemonize=no", "-n", "--exit-idle-time=-1", "--disable-shm=yes",
-             "--use-pid-file=no", "--load=module-null-sink sink_name=houselights_smoke",
-             f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1"],
-            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )  # fmt: skip
+            [
+                daemon,
+                "--daemonize=no",
+                "-n",
+                "--exit-idle-time=-1",
+                "--disable-shm=yes",
+                "--use-pid-file=no",
+                "--load=module-null-sink sink_name=houselights_smoke",
+                f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
+            ],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             deadline = time.monotonic() + 30
             while not socket.exists():
@@ -116,15 +135,23 @@ def null_audio_output():
 
 def smoke_test() -> dict:
     program = cli_program()
-    with tempfile.TemporaryDirectory(prefix="houselights-smoke-") as data, \
-            null_audio_output() as audio:  # fmt: skip
-        env = {**os.environ, **audio, "HOUSELIGHTS_DATA": data, "QT_QPA_PLATFORM": "offscreen",
-               "HOUSELIGHTS_SMOKE_REQUIRE_AUDIO": "1"}  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory(prefix="houselights-smoke-") as data,
+        null_audio_output() as audio,
+    ):
+        env = {
+            **os.environ,
+            **audio,
+            "HOUSELIGHTS_DATA": data,
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOUSELIGHTS_SMOKE_REQUIRE_AUDIO": "1",
+        }
         env.pop("HOUSELIGHTS_STORE", None)
 
         def run(*args: str) -> str:
-            done = subprocess.run([str(program), *args], env=env, capture_output=True,
-                                  text=True, timeout=300)  # fmt: skip
+            done = subprocess.run(
+                [str(program), *args], env=env, capture_output=True, text=True, timeout=300
+            )
             if done.returncode != 0:
                 raise SystemExit(f"smoke test failed: {' '.join(args)}\n{done.stderr}")
             return done.stdout
@@ -148,13 +175,31 @@ def windows_signing() -> list[str] | None:
     if not pfx:
         return None
     tool = shutil.which("signtool") or max(
-        (str(p) for p in Path(r"C:\Program Files (x86)\Windows Kits\10\bin").glob(
-            "*/x64/signtool.exe")), default=None)  # fmt: skip
+        (
+            str(p)
+            for p in Path(r"C:\Program Files (x86)\Windows Kits\10\bin").glob("*/x64/signtool.exe")
+        ),
+        default=None,
+    )
     if tool is None:
         raise SystemExit("a certificate is given but signtool.exe (Windows SDK) is missing")
     timestamp = os.environ.get("WINDOWS_TIMESTAMP_URL", "http://timestamp.digicert.com")
-    return [tool, "sign", "/f", pfx, "/p", os.environ.get("WINDOWS_CERTIFICATE_PASSWORD", ""),
-            "/fd", "SHA256", "/tr", timestamp, "/td", "SHA256", "/d", "Houselights"]  # fmt: skip
+    return [
+        tool,
+        "sign",
+        "/f",
+        pfx,
+        "/p",
+        os.environ.get("WINDOWS_CERTIFICATE_PASSWORD", ""),
+        "/fd",
+        "SHA256",
+        "/tr",
+        timestamp,
+        "/td",
+        "SHA256",
+        "/d",
+        "Houselights",
+    ]
 
 
 def sign_windows(files: list[Path]) -> None:
@@ -181,8 +226,22 @@ def notarize(path: Path) -> None:
     if not all(account):
         return
     apple_id, team, password = account
-    subprocess.run(["xcrun", "notarytool", "submit", str(path), "--apple-id", apple_id,
-                    "--team-id", team, "--password", password, "--wait"], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "xcrun",
+            "notarytool",
+            "submit",
+            str(path),
+            "--apple-id",
+            apple_id,
+            "--team-id",
+            team,
+            "--password",
+            password,
+            "--wait",
+        ],
+        check=True,
+    )
     stapled = DIST / "Houselights.app" if path.suffix == ".zip" else path
     subprocess.run(["xcrun", "stapler", "staple", str(stapled)], check=True)
     print(f"notarized and stapled: {stapled.name}")
@@ -205,8 +264,9 @@ def package() -> Path:
         identity = os.environ.get("HOUSELIGHTS_CODESIGN_IDENTITY")
         if identity:  # PyInstaller signed it with this identity and the entitlements
             archive = DIST / "Houselights-notarize.zip"
-            subprocess.run(["ditto", "-c", "-k", "--keepParent", str(app), str(archive)],
-                           check=True)  # fmt: skip
+            subprocess.run(
+                ["ditto", "-c", "-k", "--keepParent", str(app), str(archive)], check=True
+            )
             notarize(archive)
             archive.unlink()
         # the disk image shows the app next to a link to Applications: drag to install
@@ -215,11 +275,23 @@ def package() -> Path:
         with tempfile.TemporaryDirectory(prefix="houselights-dmg-") as stage:
             shutil.copytree(app, Path(stage) / "Houselights.app", symlinks=True)
             (Path(stage) / "Applications").symlink_to("/Applications")
-            subprocess.run(["hdiutil", "create", "-volname", f"Houselights {v}", "-srcfolder",
-                            stage, "-ov", "-format", "UDZO", str(target)], check=True)  # fmt: skip
+            subprocess.run(
+                [
+                    "hdiutil",
+                    "create",
+                    "-volname",
+                    f"Houselights {v}",
+                    "-srcfolder",
+                    stage,
+                    "-ov",
+                    "-format",
+                    "UDZO",
+                    str(target),
+                ],
+                check=True,
+            )
         if identity:
-            subprocess.run(["codesign", "--sign", identity, "--timestamp", str(target)],
-                           check=True)  # fmt: skip
+            subprocess.run(["codesign", "--sign", identity, "--timestamp", str(target)], check=True)
             notarize(target)
         return target
     target = DIST / f"Houselights-{v}-linux-{platform.machine()}.tar.gz"

@@ -45,15 +45,20 @@ def dropped(item: str) -> bool:
 
 def _data_blob(library: Path) -> tuple[str, bytes]:
     """The package name (icudt73l) and bytes of the data in an ICU data library."""
-    symbols = subprocess.run(["readelf", "-sW", str(library)], capture_output=True,
-                             text=True, check=True).stdout  # fmt: skip
-    found = re.search(r":\s+([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+OBJECT\s+GLOBAL\s+\S+\s+\S+\s+"
-                      r"(icudt\d+)_dat", symbols)  # fmt: skip
+    symbols = subprocess.run(
+        ["readelf", "-sW", str(library)], capture_output=True, text=True, check=True
+    ).stdout
+    found = re.search(
+        r":\s+([0-9a-f]+)\s+(0x[0-9a-f]+|\d+)\s+OBJECT\s+GLOBAL\s+\S+\s+\S+\s+"
+        r"(icudt\d+)_dat",
+        symbols,
+    )
     if not found:
         raise SystemExit(f"{library}: no ICU data symbol")
     address, size, name = int(found[1], 16), int(found[2], 0), found[3]
-    sections = subprocess.run(["readelf", "-SW", str(library)], capture_output=True,
-                              text=True, check=True).stdout  # fmt: skip
+    sections = subprocess.run(
+        ["readelf", "-SW", str(library)], capture_output=True, text=True, check=True
+    ).stdout
     for line in sections.splitlines():
         parts = re.search(r"\]\s+\S+\s+\S+\s+([0-9a-f]{8,})\s+([0-9a-f]{6,})\s+([0-9a-f]+)", line)
         if parts:
@@ -69,8 +74,9 @@ def slim_icu_data(library: Path, work: Path) -> Path:
     """Write a smaller copy of the ICU data library ``library`` into ``work``."""
     for tool in ("icupkg", "as", "ld", "readelf"):
         if shutil.which(tool) is None:
-            raise SystemExit(f"making the smaller ICU data needs {tool}: "
-                             "apt-get install icu-devtools binutils")  # fmt: skip
+            raise SystemExit(
+                f"making the smaller ICU data needs {tool}: apt-get install icu-devtools binutils"
+            )
     package, blob = _data_blob(library)
     work.mkdir(parents=True, exist_ok=True)
     full, slim = work / "full" / f"{package}.dat", work / "slim" / f"{package}.dat"
@@ -78,14 +84,18 @@ def slim_icu_data(library: Path, work: Path) -> Path:
         folder.mkdir(exist_ok=True)
     full.write_bytes(blob)
     slim.unlink(missing_ok=True)
-    listing = subprocess.run(["icupkg", "-l", str(full)], capture_output=True, text=True,
-                             check=True).stdout.split()  # fmt: skip
+    listing = subprocess.run(
+        ["icupkg", "-l", str(full)], capture_output=True, text=True, check=True
+    ).stdout.split()
     drop = work / "dropped.txt"
     drop.write_text("\n".join(item for item in listing if dropped(item)) + "\n")
     # the word dictionaries are named by brkitr/root.res, which stays: Qt breaks
     # text with its own rules, never ICU's dictionaries
-    subprocess.run(["icupkg", "--ignore-deps", "-r", str(drop), str(full), str(slim)],
-                   check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["icupkg", "--ignore-deps", "-r", str(drop), str(full), str(slim)],
+        check=True,
+        capture_output=True,
+    )
     symbol = package[:-1] + "_dat"
     source = work / "data.s"
     source.write_text(
@@ -95,6 +105,8 @@ def slim_icu_data(library: Path, work: Path) -> Path:
     )
     target = work / library.name
     subprocess.run(["as", str(source), "-o", str(work / "data.o")], check=True)
-    subprocess.run(["ld", "-shared", "-soname", library.name, "-o", str(target),
-                    str(work / "data.o")], check=True)  # fmt: skip
+    subprocess.run(
+        ["ld", "-shared", "-soname", library.name, "-o", str(target), str(work / "data.o")],
+        check=True,
+    )
     return target

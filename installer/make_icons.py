@@ -22,9 +22,14 @@ WINDOW_SIZES = (16, 32, 48, 64, 128, 256, 512)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 #: ICNS type codes holding PNG data, by pixel size
 ICNS_TYPES = (
-    (b"icp4", 16), (b"icp5", 32), (b"icp6", 64), (b"ic07", 128),
-    (b"ic08", 256), (b"ic09", 512), (b"ic10", 1024),
-)  # fmt: skip
+    (b"icp4", 16),
+    (b"icp5", 32),
+    (b"icp6", 64),
+    (b"ic07", 128),
+    (b"ic08", 256),
+    (b"ic09", 512),
+    (b"ic10", 1024),
+)
 
 
 def render_png(size: int) -> bytes:

@@ -15,6 +15,14 @@ from projections.timeline import Timeline
 def all_projections():
     """Every projection of the app, in the order they are applied."""
     return [
-        PatronDirectory(), Timeline(), BoxOffice(), DoorReadModel(), Ladder(), PatronMerges(),
-        ThankYouQueue(), Conversations(), SupportDesk(), Audit(),
-    ]  # fmt: skip
+        PatronDirectory(),
+        Timeline(),
+        BoxOffice(),
+        DoorReadModel(),
+        Ladder(),
+        PatronMerges(),
+        ThankYouQueue(),
+        Conversations(),
+        SupportDesk(),
+        Audit(),
+    ]

@@ -21,11 +21,18 @@ from projections.base import Projection, event_name, iso, run_script
 COLUMNS = ("position", "occurred_at", "recorded_by", "workstation", "action", "event", "subject")
 
 #: events that only accompany another one the audit already shows
-QUIET = frozenset({
-    "ContactKey.Opened", "ContactKey.Claimed", "ContactKey.Released",
-    "Performance.SeatsTaken", "Performance.SeatsReleased", "Ticket.Issued",
-    "StaffRoster.Opened", "StaffRoster.MemberAdded",
-})  # fmt: skip
+QUIET = frozenset(
+    {
+        "ContactKey.Opened",
+        "ContactKey.Claimed",
+        "ContactKey.Released",
+        "Performance.SeatsTaken",
+        "Performance.SeatsReleased",
+        "Ticket.Issued",
+        "StaffRoster.Opened",
+        "StaffRoster.MemberAdded",
+    }
+)
 
 
 class Audit(Projection):
@@ -60,16 +67,23 @@ class Audit(Projection):
 
     def _recorded(self, db: Database, e, position: int) -> None:
         name = event_name(e)
-        self._rows.append((position, iso(e.occurred_at), getattr(e, "recorded_by", ""),
-                           getattr(e, "workstation", ""), _words(name), name,
-                           str(e.originator_id)))  # fmt: skip
+        self._rows.append(
+            (
+                position,
+                iso(e.occurred_at),
+                getattr(e, "recorded_by", ""),
+                getattr(e, "workstation", ""),
+                _words(name),
+                name,
+                str(e.originator_id),
+            )
+        )
 
     def batch_done(self, db: Database, final: bool) -> None:
         # one executemany per batch, in the batch's transaction (nothing reads the
         # audit while a batch is applied)
         if self._rows:
-            db.conn.executemany("INSERT OR REPLACE INTO audit VALUES (?,?,?,?,?,?,?)",
-                                self._rows)  # fmt: skip
+            db.conn.executemany("INSERT OR REPLACE INTO audit VALUES (?,?,?,?,?,?,?)", self._rows)
             self._rows = []
 
 

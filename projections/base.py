@@ -140,8 +140,10 @@ class Projection:
         wanted = {t for triggers in self.fts_triggers.values() for t in triggers}
         if not wanted:
             return False
-        found = {row[0] for row in db.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}  # fmt: skip
+        found = {
+            row[0]
+            for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
         return not wanted <= found
 
     def batch_done(self, db: Database, final: bool) -> None:

@@ -17,12 +17,32 @@ from sqlite_utils import Database
 from projections.base import PendingRows, Projection, iso, run_script
 from projections.patron_merges import in_family
 
-PERFORMANCE_KEYS = ("id", "production_id", "title", "starts_at", "venue", "capacity", "sold",
-                    "admitted", "revenue_cents", "price_levels")  # fmt: skip
-TICKET_KEYS = ("code", "patron_id", "order_id", "price_level", "price_cents", "status",
-               "issued_at")  # fmt: skip
-ORDER_KEYS = ("order_id", "performance_id", "title", "starts_at", "quantity", "total_cents",
-              "refunded_cents", "payment", "channel", "placed_at", "codes")  # fmt: skip
+PERFORMANCE_KEYS = (
+    "id",
+    "production_id",
+    "title",
+    "starts_at",
+    "venue",
+    "capacity",
+    "sold",
+    "admitted",
+    "revenue_cents",
+    "price_levels",
+)
+TICKET_KEYS = ("code", "patron_id", "order_id", "price_level", "price_cents", "status", "issued_at")
+ORDER_KEYS = (
+    "order_id",
+    "performance_id",
+    "title",
+    "starts_at",
+    "quantity",
+    "total_cents",
+    "refunded_cents",
+    "payment",
+    "channel",
+    "placed_at",
+    "codes",
+)
 #: a ticket that still lets (or let) someone in
 HELD = ("valid", "admitted")
 #: a performance that started less than this long ago still counts as current
@@ -37,8 +57,16 @@ def _opt(value) -> str | None:
 class BoxOffice(Projection):
     name = "box_office"
     version = 4
-    tables = ("bo_productions", "bo_performances", "bo_tickets", "bo_orders", "bo_capture",
-              "bo_subscriptions", "bo_memberships", "bo_donations")  # fmt: skip
+    tables = (
+        "bo_productions",
+        "bo_performances",
+        "bo_tickets",
+        "bo_orders",
+        "bo_capture",
+        "bo_subscriptions",
+        "bo_memberships",
+        "bo_donations",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -172,12 +200,14 @@ class BoxOffice(Projection):
 
     # -- productions and performances ------------------------------------
     def _production_created(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO bo_productions VALUES (?, ?)",
-                        (str(e.originator_id), e.title))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO bo_productions VALUES (?, ?)", (str(e.originator_id), e.title)
+        )
 
     def _production_renamed(self, db, e, position):
-        db.conn.execute("UPDATE bo_productions SET title = ? WHERE id = ?",
-                        (e.title, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE bo_productions SET title = ? WHERE id = ?", (e.title, str(e.originator_id))
+        )
         # Performances that carry the production's title follow the new name.
         db.conn.execute(
             "UPDATE bo_performances SET title = ? WHERE production_id = ? AND own_title = 0",
@@ -186,25 +216,34 @@ class BoxOffice(Projection):
 
     def _scheduled(self, db, e, position):
         self._flush_counts(db)  # a performance written again starts from what it holds
-        row = db.conn.execute("SELECT title FROM bo_productions WHERE id = ?",
-                              (e.production_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT title FROM bo_productions WHERE id = ?", (e.production_id,)
+        ).fetchone()
         own_title = int(row is None or row[0] != e.title)
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_performances (id, production_id, title, own_title,"
             " starts_at, venue, capacity, price_levels) VALUES (?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.production_id, e.title, own_title, iso(e.starts_at),
-             e.venue, e.capacity, json.dumps(e.price_levels)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.production_id,
+                e.title,
+                own_title,
+                iso(e.starts_at),
+                e.venue,
+                e.capacity,
+                json.dumps(e.price_levels),
+            ),
+        )
 
     def _performance_set(self, db, e, column: str, value) -> None:
-        db.conn.execute(f"UPDATE bo_performances SET {column} = ? WHERE id = ?",
-                        (value, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            f"UPDATE bo_performances SET {column} = ? WHERE id = ?", (value, str(e.originator_id))
+        )
 
     # The performances' counters (sold, admitted, revenue) move with almost every
     # ticket event: the changes are summed per performance while a batch is applied
     # and written by ``batch_done``, in the batch's transaction (no handler reads them).
-    def _count(self, performance_id: str, sold: int = 0, admitted: int = 0,
-               cents: int = 0) -> None:  # fmt: skip
+    def _count(self, performance_id: str, sold: int = 0, admitted: int = 0, cents: int = 0) -> None:
         counts = self._counts.get(performance_id)
         if counts is None:
             self._counts[performance_id] = [sold, admitted, cents]
@@ -250,19 +289,35 @@ class BoxOffice(Projection):
 
     def _ticket(self, db, e) -> tuple[str, int] | None:
         self._tickets.need(db, str(e.originator_id))
-        return db.conn.execute("SELECT performance_id, price_cents FROM bo_tickets WHERE id = ?",
-                               (str(e.originator_id),)).fetchone()  # fmt: skip
+        return db.conn.execute(
+            "SELECT performance_id, price_cents FROM bo_tickets WHERE id = ?",
+            (str(e.originator_id),),
+        ).fetchone()
 
     def _set_status(self, db, e, status: str) -> None:
         self._tickets.need(db, str(e.originator_id))
-        db.conn.execute("UPDATE bo_tickets SET status = ? WHERE id = ?",
-                        (status, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE bo_tickets SET status = ? WHERE id = ?", (status, str(e.originator_id))
+        )
 
     def _ticket_issued(self, db, e, position):
         ticket = str(e.originator_id)
-        self._tickets.add(db, ticket, (
-            ticket, e.code, e.performance_id, _opt(e.patron_id), e.order_id, e.price_level,
-            e.price_cents, e.channel, "valid", iso(e.occurred_at)))  # fmt: skip
+        self._tickets.add(
+            db,
+            ticket,
+            (
+                ticket,
+                e.code,
+                e.performance_id,
+                _opt(e.patron_id),
+                e.order_id,
+                e.price_level,
+                e.price_cents,
+                e.channel,
+                "valid",
+                iso(e.occurred_at),
+            ),
+        )
         self._revenue(db, e.performance_id, e.price_cents)
 
     def _ticket_refunded(self, db, e, position):
@@ -290,10 +345,20 @@ class BoxOffice(Projection):
     def _order_placed(self, db, e, position):
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), _opt(e.patron_id), e.performance_id, len(e.codes),
-             e.total_cents, 0, e.payment, e.channel, iso(e.occurred_at), json.dumps(e.codes),
-             int(bool(e.lost_contact))),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                _opt(e.patron_id),
+                e.performance_id,
+                len(e.codes),
+                e.total_cents,
+                0,
+                e.payment,
+                e.channel,
+                iso(e.occurred_at),
+                json.dumps(e.codes),
+                int(bool(e.lost_contact)),
+            ),
+        )
         known = e.patron_id is not None
         db.conn.execute(
             "INSERT INTO bo_capture VALUES (?,1,?,?,?,?,?) ON CONFLICT (performance_id) DO UPDATE"
@@ -301,9 +366,15 @@ class BoxOffice(Projection):
             " revenue_cents = revenue_cents + excluded.revenue_cents,"
             " known = known + excluded.known, walk_ups = walk_ups + excluded.walk_ups,"
             " lost = lost + excluded.lost",
-            (e.performance_id, len(e.codes), e.total_cents, int(known),
-             int(known and e.channel == "walk_up"), int(bool(e.lost_contact))),
-        )  # fmt: skip
+            (
+                e.performance_id,
+                len(e.codes),
+                e.total_cents,
+                int(known),
+                int(known and e.channel == "walk_up"),
+                int(bool(e.lost_contact)),
+            ),
+        )
 
     def _order_refunded(self, db, e, position):
         db.conn.execute(
@@ -320,9 +391,16 @@ class BoxOffice(Projection):
     def _subscription_purchased(self, db, e, position):
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_subscriptions VALUES (?,?,?,?,?,?,?,0,NULL)",
-            (str(e.originator_id), e.patron_id, e.package_name, json.dumps(e.performance_ids),
-             e.price_cents, e.payment, iso(e.occurred_at)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.patron_id,
+                e.package_name,
+                json.dumps(e.performance_ids),
+                e.price_cents,
+                e.payment,
+                iso(e.occurred_at),
+            ),
+        )
 
     def _subscription_refunded(self, db, e, position):
         db.conn.execute(
@@ -334,16 +412,30 @@ class BoxOffice(Projection):
     def _membership_started(self, db, e, position):
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_memberships VALUES (?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.patron_id, e.level, e.starts_on, e.ends_on,
-             e.price_cents, e.payment, iso(e.occurred_at)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.patron_id,
+                e.level,
+                e.starts_on,
+                e.ends_on,
+                e.price_cents,
+                e.payment,
+                iso(e.occurred_at),
+            ),
+        )
 
     def _donation_received(self, db, e, position):
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_donations VALUES (?,?,?,?,?,?,NULL,NULL)",
-            (str(e.originator_id), e.patron_id, e.amount_cents, e.fund, e.payment,
-             iso(e.occurred_at)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.patron_id,
+                e.amount_cents,
+                e.fund,
+                e.payment,
+                iso(e.occurred_at),
+            ),
+        )
 
     def _donation_acknowledged(self, db, e, position):
         db.conn.execute(
@@ -387,12 +479,15 @@ def performances(db: Database, include_past: bool = True, now: datetime | None =
 
 def productions(db: Database) -> list[dict]:
     """Productions by title, with how many performances and when they run."""
-    return _dicts(db.conn.execute(
-        "SELECT r.id, r.title, count(p.id) AS performances, min(p.starts_at) AS first_starts_at,"
-        " max(p.starts_at) AS last_starts_at FROM bo_productions r"
-        " LEFT JOIN bo_performances p ON p.production_id = r.id"
-        " GROUP BY r.id ORDER BY r.title COLLATE NOCASE, r.id"
-    ))  # fmt: skip
+    return _dicts(
+        db.conn.execute(
+            "SELECT r.id, r.title, count(p.id) AS performances,"
+            " min(p.starts_at) AS first_starts_at, max(p.starts_at) AS last_starts_at"
+            " FROM bo_productions r"
+            " LEFT JOIN bo_performances p ON p.production_id = r.id"
+            " GROUP BY r.id ORDER BY r.title COLLATE NOCASE, r.id"
+        )
+    )
 
 
 def performance(db: Database, performance_id: str) -> dict | None:
@@ -402,17 +497,22 @@ def performance(db: Database, performance_id: str) -> dict | None:
 
 def tickets(db: Database, performance_id: str) -> list[dict]:
     """Every ticket ever issued for the performance (void ones too), by code."""
-    return _dicts(db.conn.execute(
-        f"SELECT {', '.join(TICKET_KEYS)} FROM bo_tickets WHERE performance_id = ?"
-        " ORDER BY code", (str(performance_id),),
-    ))  # fmt: skip
+    return _dicts(
+        db.conn.execute(
+            f"SELECT {', '.join(TICKET_KEYS)} FROM bo_tickets WHERE performance_id = ?"
+            " ORDER BY code",
+            (str(performance_id),),
+        )
+    )
 
 
 def ticket(db: Database, code: str) -> dict | None:
-    found = _dicts(db.conn.execute(
-        f"SELECT {', '.join(TICKET_KEYS)}, performance_id FROM bo_tickets WHERE code = ?",
-        (code,),
-    ))  # fmt: skip
+    found = _dicts(
+        db.conn.execute(
+            f"SELECT {', '.join(TICKET_KEYS)}, performance_id FROM bo_tickets WHERE code = ?",
+            (code,),
+        )
+    )
     return found[0] if found else None
 
 
@@ -456,11 +556,14 @@ def order(db: Database, order_id: str) -> dict | None:
 
 def subscriptions(db: Database, patron_id: str) -> list[dict]:
     where, ids = in_family(db, patron_id)
-    rows = _dicts(db.conn.execute(
-        "SELECT id, package_name, performance_ids, price_cents, payment, purchased_at,"
-        f" refunded_cents, refunded_at FROM bo_subscriptions WHERE {where}"
-        " ORDER BY purchased_at DESC", ids,
-    ))  # fmt: skip
+    rows = _dicts(
+        db.conn.execute(
+            "SELECT id, package_name, performance_ids, price_cents, payment, purchased_at,"
+            f" refunded_cents, refunded_at FROM bo_subscriptions WHERE {where}"
+            " ORDER BY purchased_at DESC",
+            ids,
+        )
+    )
     for row in rows:
         row["performance_ids"] = json.loads(row["performance_ids"])
     return rows
@@ -468,10 +571,13 @@ def subscriptions(db: Database, patron_id: str) -> list[dict]:
 
 def memberships(db: Database, patron_id: str) -> list[dict]:
     where, ids = in_family(db, patron_id)
-    return _dicts(db.conn.execute(
-        "SELECT id, level, starts_on, ends_on, price_cents, payment, started_at"
-        f" FROM bo_memberships WHERE {where} ORDER BY ends_on DESC", ids,
-    ))  # fmt: skip
+    return _dicts(
+        db.conn.execute(
+            "SELECT id, level, starts_on, ends_on, price_cents, payment, started_at"
+            f" FROM bo_memberships WHERE {where} ORDER BY ends_on DESC",
+            ids,
+        )
+    )
 
 
 def donations(db: Database, patron_id: str | None = None, unthanked_only: bool = False) -> list:
@@ -484,10 +590,13 @@ def donations(db: Database, patron_id: str | None = None, unthanked_only: bool =
     if unthanked_only:
         where.append("acknowledged_how IS NULL")
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return _dicts(db.conn.execute(
-        "SELECT id, patron_id, amount_cents, fund, payment, received_at, acknowledged_how,"
-        f" acknowledged_at FROM bo_donations{clause} ORDER BY received_at DESC, id", params,
-    ))  # fmt: skip
+    return _dicts(
+        db.conn.execute(
+            "SELECT id, patron_id, amount_cents, fund, payment, received_at, acknowledged_how,"
+            f" acknowledged_at FROM bo_donations{clause} ORDER BY received_at DESC, id",
+            params,
+        )
+    )
 
 
 def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dict:
@@ -503,25 +612,30 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
 
     orders_n, order_net, first_order, last_order = one(
         "SELECT count(*), coalesce(sum(total_cents - refunded_cents), 0), min(placed_at),"
-        f" max(placed_at) FROM bo_orders WHERE {where}", ids,
-    ).fetchone()  # fmt: skip
+        f" max(placed_at) FROM bo_orders WHERE {where}",
+        ids,
+    ).fetchone()
     subs_n, subs_cents, first_sub, last_sub, active_subs = one(
         "SELECT count(*), coalesce(sum(price_cents - refunded_cents), 0), min(purchased_at),"
         " max(purchased_at), count(*) - count(refunded_at)"
-        f" FROM bo_subscriptions WHERE {where}", ids,
-    ).fetchone()  # fmt: skip
+        f" FROM bo_subscriptions WHERE {where}",
+        ids,
+    ).fetchone()
     members_cents, first_member, last_member, latest_end = one(
         "SELECT coalesce(sum(price_cents), 0), min(started_at), max(started_at), max(ends_on)"
-        f" FROM bo_memberships WHERE {where}", ids,
-    ).fetchone()  # fmt: skip
+        f" FROM bo_memberships WHERE {where}",
+        ids,
+    ).fetchone()
     held, visits = one(
         "SELECT count(*), count(DISTINCT CASE WHEN status = 'admitted' THEN performance_id END)"
-        f" FROM bo_tickets WHERE {where} AND status IN (?, ?)", (*ids, *HELD),
-    ).fetchone()  # fmt: skip
+        f" FROM bo_tickets WHERE {where} AND status IN (?, ?)",
+        (*ids, *HELD),
+    ).fetchone()
     donated, unthanked = one(
         "SELECT coalesce(sum(amount_cents), 0), count(*) - count(acknowledged_how)"
-        f" FROM bo_donations WHERE {where}", ids,
-    ).fetchone()  # fmt: skip
+        f" FROM bo_donations WHERE {where}",
+        ids,
+    ).fetchone()
     firsts = [m for m in (first_order, first_sub, first_member) if m]
     lasts = [m for m in (last_order, last_sub, last_member) if m]
     today = (today or datetime.now(tz=UTC).date()).isoformat()

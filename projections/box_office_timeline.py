@@ -18,10 +18,19 @@ from domain.money import format_cents
 from projections.base import run_script
 from projections.door_timeline import DoorTimeline
 
-PAYMENT_WORDS = {"cash": "paid in cash", "card": "paid by card", "cheque": "paid by cheque",
-                 "transfer": "paid by bank transfer", "complimentary": "complimentary"}  # fmt: skip
-CHANNEL_WORDS = {"box_office": "at the box office", "phone": "on the phone",
-                 "online": "online", "walk_up": "as a walk-up"}  # fmt: skip
+PAYMENT_WORDS = {
+    "cash": "paid in cash",
+    "card": "paid by card",
+    "cheque": "paid by cheque",
+    "transfer": "paid by bank transfer",
+    "complimentary": "complimentary",
+}
+CHANNEL_WORDS = {
+    "box_office": "at the box office",
+    "phone": "on the phone",
+    "online": "online",
+    "walk_up": "as a walk-up",
+}
 
 
 def when(moment: datetime) -> str:
@@ -45,9 +54,15 @@ def price_text(cents: int, payment: str) -> str:
 class BoxOfficeTimeline(DoorTimeline):
     """The door's rows and the merges (``DoorTimeline``) come with it."""
 
-    lookup_tables = ("timeline_productions", "timeline_performances", "timeline_orders",
-                     "timeline_donations", "timeline_subscriptions",
-                     "timeline_moved_tickets", *DoorTimeline.door_tables)  # fmt: skip
+    lookup_tables = (
+        "timeline_productions",
+        "timeline_performances",
+        "timeline_orders",
+        "timeline_donations",
+        "timeline_subscriptions",
+        "timeline_moved_tickets",
+        *DoorTimeline.door_tables,
+    )
 
     def register_box_office(self) -> None:
         on = self.on
@@ -98,20 +113,25 @@ class BoxOfficeTimeline(DoorTimeline):
 
     # -- lookups ---------------------------------------------------------
     def _tl_production_created(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO timeline_productions VALUES (?, ?)",
-                        (str(e.originator_id), e.title))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline_productions VALUES (?, ?)",
+            (str(e.originator_id), e.title),
+        )
 
     def _tl_production_renamed(self, db, e, position):
-        db.conn.execute("UPDATE timeline_productions SET title = ? WHERE id = ?",
-                        (e.title, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE timeline_productions SET title = ? WHERE id = ?",
+            (e.title, str(e.originator_id)),
+        )
         db.conn.execute(
             "UPDATE timeline_performances SET title = ? WHERE production_id = ? AND own_title = 0",
             (e.title, str(e.originator_id)),
         )
 
     def _tl_scheduled(self, db, e, position):
-        row = db.conn.execute("SELECT title FROM timeline_productions WHERE id = ?",
-                              (e.production_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT title FROM timeline_productions WHERE id = ?", (e.production_id,)
+        ).fetchone()
         own = int(row is None or row[0] != e.title)
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline_performances VALUES (?, ?, ?, ?, ?)",
@@ -119,30 +139,38 @@ class BoxOfficeTimeline(DoorTimeline):
         )
 
     def _tl_rescheduled(self, db, e, position):
-        db.conn.execute("UPDATE timeline_performances SET starts_at = ? WHERE id = ?",
-                        (e.starts_at.isoformat(), str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE timeline_performances SET starts_at = ? WHERE id = ?",
+            (e.starts_at.isoformat(), str(e.originator_id)),
+        )
 
     def _label(self, db, performance_id: str, with_title: bool = True) -> str:
-        row = db.conn.execute("SELECT title, starts_at FROM timeline_performances WHERE id = ?",
-                              (performance_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT title, starts_at FROM timeline_performances WHERE id = ?", (performance_id,)
+        ).fetchone()
         if row is None:
             return "a performance"
         moment = when(datetime.fromisoformat(row[1]))
         return f"{row[0]}, {moment}" if with_title else moment
 
     def _title(self, db, performance_id: str) -> str | None:
-        row = db.conn.execute("SELECT title FROM timeline_performances WHERE id = ?",
-                              (performance_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT title FROM timeline_performances WHERE id = ?", (performance_id,)
+        ).fetchone()
         return row[0] if row else None
 
     # -- rows --------------------------------------------------------------
     def _tl_order_placed(self, db, e, position):
         if not e.patron_id:
             return  # an anonymous sale: nobody's timeline (a lost contact)
-        db.conn.execute("INSERT OR REPLACE INTO timeline_orders VALUES (?, ?, ?)",
-                        (str(e.originator_id), e.patron_id, e.performance_id))  # fmt: skip
-        summary = (f"Bought {tickets_word(len(e.codes))} for {self._label(db, e.performance_id)}"
-                   f" — {price_text(e.total_cents, e.payment)}")  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline_orders VALUES (?, ?, ?)",
+            (str(e.originator_id), e.patron_id, e.performance_id),
+        )
+        summary = (
+            f"Bought {tickets_word(len(e.codes))} for {self._label(db, e.performance_id)}"
+            f" — {price_text(e.total_cents, e.payment)}"
+        )
         lines = "; ".join(f"{line['price_level']} × {line['quantity']}" for line in e.lines)
         how = CHANNEL_WORDS.get(e.channel, e.channel)
         detail = f"{lines}; {PAYMENT_WORDS.get(e.payment, e.payment)}, {how}"
@@ -159,8 +187,9 @@ class BoxOfficeTimeline(DoorTimeline):
         self._tl_ticket_holder(db, e)
         if e.channel == SUBSCRIPTION_CHANNEL:
             return  # the subscriber's own ticket: the subscription row says it
-        row = db.conn.execute("SELECT patron_id FROM timeline_orders WHERE id = ?",
-                              (e.order_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM timeline_orders WHERE id = ?", (e.order_id,)
+        ).fetchone()
         if row is not None and row[0] == e.patron_id:
             return  # the buyer's own ticket: the purchase row says it
         summary = f"Holds a ticket for {self._label(db, e.performance_id)}"
@@ -169,91 +198,128 @@ class BoxOfficeTimeline(DoorTimeline):
         self.add(db, e, position, "ticket", summary, detail, patron_id=e.patron_id)
 
     def _tl_order_refunded(self, db, e, position):
-        row = db.conn.execute("SELECT patron_id, performance_id FROM timeline_orders"
-                              " WHERE id = ?", (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id, performance_id FROM timeline_orders WHERE id = ?",
+            (str(e.originator_id),),
+        ).fetchone()
         if row is None:
             return
         nights = self._labels(db, e.codes, row[1])
-        summary = (f"Refunded {tickets_word(len(e.codes))} for {nights}"
-                   f" — {format_cents(e.amount_cents)}")  # fmt: skip
+        summary = (
+            f"Refunded {tickets_word(len(e.codes))} for {nights} — {format_cents(e.amount_cents)}"
+        )
         self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=row[0])
 
     def _labels(self, db, codes: list[str], bought_for: str) -> str:
         """'Hamlet, Sat 14 Mar 19:30' or, after exchanges, every night the tickets were for."""
         marks = ",".join("?" * len(codes))
-        moved = dict(db.conn.execute(
-            f"SELECT code, performance_id FROM timeline_moved_tickets WHERE code IN ({marks})",
-            list(codes),
-        ).fetchall())  # fmt: skip
+        moved = dict(
+            db.conn.execute(
+                f"SELECT code, performance_id FROM timeline_moved_tickets WHERE code IN ({marks})",
+                list(codes),
+            ).fetchall()
+        )
         nights = list(dict.fromkeys(moved.get(code, bought_for) for code in codes))
         nights.sort(key=lambda night: self._starts(db, night))
         return " and ".join(self._label(db, night) for night in nights)
 
     def _starts(self, db, performance_id: str) -> str:
-        row = db.conn.execute("SELECT starts_at FROM timeline_performances WHERE id = ?",
-                              (performance_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT starts_at FROM timeline_performances WHERE id = ?", (performance_id,)
+        ).fetchone()
         return datetime.fromisoformat(row[0]).astimezone(UTC).isoformat() if row else ""
 
     def _tl_exchange_made(self, db, e, position):
         # Where replacement tickets are, so a later refund names the right night.
-        db.conn.executemany("INSERT OR REPLACE INTO timeline_moved_tickets VALUES (?, ?)",
-                            [(code, e.to_performance_id) for code in e.new_codes])  # fmt: skip
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO timeline_moved_tickets VALUES (?, ?)",
+            [(code, e.to_performance_id) for code in e.new_codes],
+        )
         if not e.patron_id:
             return
         source = e.from_performance_ids[0] if e.from_performance_ids else ""
         same = self._title(db, source) == self._title(db, e.to_performance_id)
         target = self._label(db, e.to_performance_id, with_title=not same)
-        summary = (f"Exchanged {tickets_word(len(e.codes))} for {self._label(db, source)}"
-                   f" to {target}")  # fmt: skip
-        detail = ", ".join(f"{old} → {new}" for old, new in zip(e.codes, e.new_codes,
-                                                                 strict=False))  # fmt: skip
+        summary = (
+            f"Exchanged {tickets_word(len(e.codes))} for {self._label(db, source)} to {target}"
+        )
+        detail = ", ".join(f"{old} → {new}" for old, new in zip(e.codes, e.new_codes, strict=False))
         self.add(db, e, position, "exchange", summary, detail, patron_id=e.patron_id)
 
     def _tl_double_entry(self, db, e, position):
         """Two people went in on one of the patron's tickets while a door was offline."""
         if not e.patron_id:
             return
-        summary = (f"Ticket {e.code} was used twice for {self._label(db, e.performance_id)}"
-                   f" (a door was offline)")  # fmt: skip
-        detail = (f"Admitted at {e.first_door} at {e.first_at:%H:%M:%S}; again at"
-                  f" {e.second_door} at {e.second_at:%H:%M:%S}")  # fmt: skip
+        summary = (
+            f"Ticket {e.code} was used twice for {self._label(db, e.performance_id)}"
+            f" (a door was offline)"
+        )
+        detail = (
+            f"Admitted at {e.first_door} at {e.first_at:%H:%M:%S}; again at"
+            f" {e.second_door} at {e.second_at:%H:%M:%S}"
+        )
         self.add(db, e, position, "double_entry", summary, detail, patron_id=e.patron_id)
 
     def _tl_subscription(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO timeline_subscriptions VALUES (?, ?)",
-                        (str(e.originator_id), e.package_name))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline_subscriptions VALUES (?, ?)",
+            (str(e.originator_id), e.package_name),
+        )
         n = len(e.performance_ids)
         shows = "1 performance" if n == 1 else f"{n} performances"
-        summary = (f"Subscribed to {e.package_name} ({shows})"
-                   f" — {price_text(e.price_cents, e.payment)}")  # fmt: skip
+        summary = (
+            f"Subscribed to {e.package_name} ({shows}) — {price_text(e.price_cents, e.payment)}"
+        )
         detail = "; ".join(self._label(db, p) for p in e.performance_ids)
         self.add(db, e, position, "subscription", summary, detail, patron_id=e.patron_id)
 
     def _tl_subscription_refunded(self, db, e, position):
-        row = db.conn.execute("SELECT package_name FROM timeline_subscriptions WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT package_name FROM timeline_subscriptions WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         package = row[0] if row else "a"
-        summary = (f"Refunded the {package} subscription ({tickets_word(len(e.codes))})"
-                   f" — {format_cents(e.amount_cents)}")  # fmt: skip
+        summary = (
+            f"Refunded the {package} subscription ({tickets_word(len(e.codes))})"
+            f" — {format_cents(e.amount_cents)}"
+        )
         self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=e.patron_id)
 
     def _tl_membership(self, db, e, position):
-        summary = (f"Became a member ({e.level}), {day(e.starts_on)} to {day(e.ends_on)}"
-                   f" — {price_text(e.price_cents, e.payment)}")  # fmt: skip
-        self.add(db, e, position, "membership", summary, PAYMENT_WORDS.get(e.payment, ""),
-                 patron_id=e.patron_id)  # fmt: skip
+        summary = (
+            f"Became a member ({e.level}), {day(e.starts_on)} to {day(e.ends_on)}"
+            f" — {price_text(e.price_cents, e.payment)}"
+        )
+        self.add(
+            db,
+            e,
+            position,
+            "membership",
+            summary,
+            PAYMENT_WORDS.get(e.payment, ""),
+            patron_id=e.patron_id,
+        )
 
     def _tl_donation(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO timeline_donations VALUES (?, ?, ?)",
-                        (str(e.originator_id), e.amount_cents, e.fund))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline_donations VALUES (?, ?, ?)",
+            (str(e.originator_id), e.amount_cents, e.fund),
+        )
         summary = f"Donated {format_cents(e.amount_cents)} to {e.fund}"
-        self.add(db, e, position, "donation", summary, PAYMENT_WORDS.get(e.payment, ""),
-                 patron_id=e.patron_id)  # fmt: skip
+        self.add(
+            db,
+            e,
+            position,
+            "donation",
+            summary,
+            PAYMENT_WORDS.get(e.payment, ""),
+            patron_id=e.patron_id,
+        )
 
     def _tl_acknowledged(self, db, e, position):
-        row = db.conn.execute("SELECT amount_cents, fund FROM timeline_donations WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT amount_cents, fund FROM timeline_donations WHERE id = ?",
+            (str(e.originator_id),),
+        ).fetchone()
         what = f"the {format_cents(row[0])} donation to {row[1]}" if row else "a donation"
         how = {"call": "phone"}.get(e.how, e.how)
-        self.add(db, e, position, "thanks", f"Thanked by {how} for {what}",
-                 patron_id=e.patron_id)  # fmt: skip
+        self.add(db, e, position, "thanks", f"Thanked by {how} for {what}", patron_id=e.patron_id)

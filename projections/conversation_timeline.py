@@ -16,8 +16,13 @@ from sqlite_utils import Database
 from projections.base import iso, run_script
 from projections.conversations import chat_preview, transcript_text
 
-OUTCOME_WORDS = {"answered": "answered", "resolved": "resolved", "left_message": "left a message",
-                 "no_answer": "no answer", "call_back": "to call back"}  # fmt: skip
+OUTCOME_WORDS = {
+    "answered": "answered",
+    "resolved": "resolved",
+    "left_message": "left a message",
+    "no_answer": "no answer",
+    "call_back": "to call back",
+}
 
 
 def _day(iso_day: str) -> str:
@@ -72,48 +77,82 @@ class ConversationTimeline:
         db.conn.execute(
             "INSERT OR IGNORE INTO timeline_chats (id, started_at, summary, transcript)"
             " VALUES (?,?,?,?)",
-            (str(e.originator_id), iso(e.occurred_at), summary,
-             transcript_text(e.messages, e.visitor_name)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                iso(e.occurred_at),
+                summary,
+                transcript_text(e.messages, e.visitor_name),
+            ),
+        )
 
     def _tl_chat_linked(self, db, e, position):
         self.flush_rows(db)  # the row moved may have been added in this batch
         chat_id = str(e.originator_id)
         row = db.conn.execute(
             "SELECT started_at, summary, transcript, patron_id, position FROM timeline_chats"
-            " WHERE id = ?", (chat_id,),
-        ).fetchone()  # fmt: skip
+            " WHERE id = ?",
+            (chat_id,),
+        ).fetchone()
         if row is None:
             return
         started_at, summary, transcript, old_patron, old_position = row
         if old_patron is not None:  # linked to someone else before: the row moves
-            db.conn.execute("DELETE FROM timeline WHERE position = ? AND patron_id = ?",
-                            (old_position, old_patron))  # fmt: skip
+            db.conn.execute(
+                "DELETE FROM timeline WHERE position = ? AND patron_id = ?",
+                (old_position, old_patron),
+            )
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
-            (position, e.patron_id, started_at, "chat", summary, transcript, e.recorded_by,
-             e.workstation),
-        )  # fmt: skip
-        db.conn.execute("UPDATE timeline_chats SET patron_id = ?, position = ? WHERE id = ?",
-                        (e.patron_id, position, chat_id))  # fmt: skip
+            (
+                position,
+                e.patron_id,
+                started_at,
+                "chat",
+                summary,
+                transcript,
+                e.recorded_by,
+                e.workstation,
+            ),
+        )
+        db.conn.execute(
+            "UPDATE timeline_chats SET patron_id = ?, position = ? WHERE id = ?",
+            (e.patron_id, position, chat_id),
+        )
 
     def _tl_chat_noted(self, db, e, position):
-        row = db.conn.execute("SELECT patron_id FROM timeline_chats WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM timeline_chats WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         if row is not None and row[0]:
-            self.add(db, e, position, "chat_note", f"Chat note: {_first_line(e.text)}", e.text,
-                     patron_id=row[0])  # fmt: skip
+            self.add(
+                db,
+                e,
+                position,
+                "chat_note",
+                f"Chat note: {_first_line(e.text)}",
+                e.text,
+                patron_id=row[0],
+            )
 
     def _tl_follow_up(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO timeline_follow_ups VALUES (?,?,?)",
-                        (str(e.originator_id), e.patron_id, e.text))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO timeline_follow_ups VALUES (?,?,?)",
+            (str(e.originator_id), e.patron_id, e.text),
+        )
         if e.source == "office":  # a call's or chat's follow-up shows on that row already
-            self.add(db, e, position, "follow_up",
-                     f"Follow-up by {_day(e.due_on)}: {e.text}", patron_id=e.patron_id)  # fmt: skip
+            self.add(
+                db,
+                e,
+                position,
+                "follow_up",
+                f"Follow-up by {_day(e.due_on)}: {e.text}",
+                patron_id=e.patron_id,
+            )
 
     def _tl_follow_up_changed(self, db, e, position, verb: str):
-        row = db.conn.execute("SELECT patron_id, text FROM timeline_follow_ups WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id, text FROM timeline_follow_ups WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         if row is not None:
             self.add(db, e, position, "follow_up", f"{verb}: {row[1]}", patron_id=row[0])
 

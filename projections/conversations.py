@@ -31,8 +31,11 @@ def transcript_text(messages: list[dict], visitor_name: str = "") -> str:
     for m in messages:
         at = m.get("at") or ""
         when = f"[{datetime.fromisoformat(at).astimezone():%H:%M}] " if at else ""
-        who = m.get("name") or {"visitor": visitor_name or "Visitor", "agent": "Staff",
-                                "system": "System"}.get(m["sender"], m["sender"])  # fmt: skip
+        who = m.get("name") or {
+            "visitor": visitor_name or "Visitor",
+            "agent": "Staff",
+            "system": "System",
+        }.get(m["sender"], m["sender"])
         if m["sender"] == "agent" and m.get("name"):
             who = f"{m['name']} (staff)"
         lines.append(f"{when}{who}: {m['text']}")
@@ -140,42 +143,71 @@ class Conversations(Projection):
             "SELECT first_name, last_name FROM conv_patrons WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
         first, last = row if row else ("", "")
-        self._name(db, str(e.originator_id), e.changes.get("first_name", first),
-                   e.changes.get("last_name", last))  # fmt: skip
+        self._name(
+            db,
+            str(e.originator_id),
+            e.changes.get("first_name", first),
+            e.changes.get("last_name", last),
+        )
 
     @staticmethod
     def _name(db, patron_id: str, first: str, last: str) -> None:
         name = " ".join(p for p in (first, last) if p)
-        db.conn.execute("INSERT OR REPLACE INTO conv_patrons VALUES (?, ?, ?, ?)",
-                        (patron_id, first, last, name))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO conv_patrons VALUES (?, ?, ?, ?)",
+            (patron_id, first, last, name),
+        )
 
     # -- calls and follow-ups -----------------------------------------------------------
     def _call_logged(self, db, e, position):
         db.conn.execute(
             "INSERT OR REPLACE INTO calls VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.patron_id, iso(e.occurred_at), e.direction, e.reason,
-             e.outcome, e.notes, e.follow_up_on, e.recorded_by),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.patron_id,
+                iso(e.occurred_at),
+                e.direction,
+                e.reason,
+                e.outcome,
+                e.notes,
+                e.follow_up_on,
+                e.recorded_by,
+            ),
+        )
 
     def _follow_up_scheduled(self, db, e, position):
         db.conn.execute(
             "INSERT OR REPLACE INTO follow_ups (id, patron_id, due_on, text, source, source_id,"
             " created_at, recorded_by) VALUES (?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.patron_id, e.due_on, e.text, e.source, e.source_id,
-             iso(e.occurred_at), e.recorded_by),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.patron_id,
+                e.due_on,
+                e.text,
+                e.source,
+                e.source_id,
+                iso(e.occurred_at),
+                e.recorded_by,
+            ),
+        )
 
     def _follow_up_done(self, db, e, position):
-        db.conn.execute("UPDATE follow_ups SET done = 1, done_at = ?, done_by = ? WHERE id = ?",
-                        (iso(e.occurred_at), e.recorded_by, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE follow_ups SET done = 1, done_at = ?, done_by = ? WHERE id = ?",
+            (iso(e.occurred_at), e.recorded_by, str(e.originator_id)),
+        )
 
     def _follow_up_assigned(self, db, e, position):
-        db.conn.execute("UPDATE follow_ups SET assigned_to = ? WHERE id = ?",
-                        (e.assigned_to, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE follow_ups SET assigned_to = ? WHERE id = ?",
+            (e.assigned_to, str(e.originator_id)),
+        )
 
     def _follow_up_undone(self, db, e, position):
-        db.conn.execute("UPDATE follow_ups SET done = 0, done_at = '', done_by = '' WHERE id = ?",
-                        (str(e.originator_id),))  # fmt: skip
+        db.conn.execute(
+            "UPDATE follow_ups SET done = 0, done_at = '', done_by = '' WHERE id = ?",
+            (str(e.originator_id),),
+        )
 
     # -- chats ------------------------------------------------------------------------
     def _chat_imported(self, db, e, position):
@@ -184,16 +216,28 @@ class Conversations(Projection):
             "INSERT OR IGNORE INTO chats (id, service, conversation_id, started_at, ended_at,"
             " visitor_name, visitor_email, visitor_phone, subject, message_count, preview,"
             " transcript, imported_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.service, e.conversation_id, iso(e.occurred_at),
-             iso(datetime.fromisoformat(ended)) if ended else "", e.visitor_name,
-             e.visitor_email, e.visitor_phone, e.subject, len(e.messages),
-             chat_preview(e.messages), transcript_text(e.messages, e.visitor_name),
-             e.recorded_by),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                e.service,
+                e.conversation_id,
+                iso(e.occurred_at),
+                iso(datetime.fromisoformat(ended)) if ended else "",
+                e.visitor_name,
+                e.visitor_email,
+                e.visitor_phone,
+                e.subject,
+                len(e.messages),
+                chat_preview(e.messages),
+                transcript_text(e.messages, e.visitor_name),
+                e.recorded_by,
+            ),
+        )
 
     def _chat_linked(self, db, e, position):
-        db.conn.execute("UPDATE chats SET patron_id = ?, linked_how = ? WHERE id = ?",
-                        (e.patron_id, e.how, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE chats SET patron_id = ?, linked_how = ? WHERE id = ?",
+            (e.patron_id, e.how, str(e.originator_id)),
+        )
 
     def _chat_noted(self, db, e, position):
         db.conn.execute(
@@ -204,9 +248,10 @@ class Conversations(Projection):
 
     # -- quick answers -------------------------------------------------------------------
     def _answer_added(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO quick_answers VALUES (?,?,?,?,?,?,0)",
-                        (str(e.originator_id), e.key, e.title, e.text, iso(e.occurred_at),
-                         e.recorded_by))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO quick_answers VALUES (?,?,?,?,?,?,0)",
+            (str(e.originator_id), e.key, e.title, e.text, iso(e.occurred_at), e.recorded_by),
+        )
 
     def _answer_edited(self, db, e, position):
         db.conn.execute(
@@ -216,8 +261,10 @@ class Conversations(Projection):
         )
 
     def _answer_removed(self, db, e, position):
-        db.conn.execute("UPDATE quick_answers SET removed = 1, updated_at = ? WHERE id = ?",
-                        (iso(e.occurred_at), str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE quick_answers SET removed = 1, updated_at = ? WHERE id = ?",
+            (iso(e.occurred_at), str(e.originator_id)),
+        )
 
 
 # -- queries used by views and the command line -------------------------------------
@@ -239,23 +286,27 @@ def follow_up_status(row: dict, today: date) -> str:
     return "today" if due == today.isoformat() else "upcoming"
 
 
-def follow_ups(db: Database, today: date | None = None, include_done: bool = False,
-               limit: int = 2000) -> list[dict]:  # fmt: skip
+def follow_ups(
+    db: Database, today: date | None = None, include_done: bool = False, limit: int = 2000
+) -> list[dict]:
     """Open follow-ups by due day (and the done ones when asked), each with its patron."""
     if not _has(db, "follow_ups"):
         return []
     today = today or date.today()
     where = "" if include_done else "WHERE f.done = 0"
-    rows = _rows(db.conn.execute(
-        "SELECT f.id, f.patron_id, coalesce(p.name, '') AS patron_name, f.due_on, f.text,"
-        " f.source, f.source_id, f.done, f.done_at, f.done_by, f.created_at, f.recorded_by,"
-        " f.assigned_to"
-        f" FROM (SELECT id, {survivor_sql(db, 'patron_id')} AS patron_id, due_on, text, source,"
-        " source_id, done, done_at, done_by, created_at, recorded_by, assigned_to"
-        " FROM follow_ups) f"
-        f" LEFT JOIN conv_patrons p ON p.id = f.patron_id {where}"
-        " ORDER BY f.done, f.due_on, f.created_at LIMIT ?", (limit,),
-    ))  # fmt: skip
+    rows = _rows(
+        db.conn.execute(
+            "SELECT f.id, f.patron_id, coalesce(p.name, '') AS patron_name, f.due_on, f.text,"
+            " f.source, f.source_id, f.done, f.done_at, f.done_by, f.created_at, f.recorded_by,"
+            " f.assigned_to"
+            f" FROM (SELECT id, {survivor_sql(db, 'patron_id')} AS patron_id, due_on, text, source,"
+            " source_id, done, done_at, done_by, created_at, recorded_by, assigned_to"
+            " FROM follow_ups) f"
+            f" LEFT JOIN conv_patrons p ON p.id = f.patron_id {where}"
+            " ORDER BY f.done, f.due_on, f.created_at LIMIT ?",
+            (limit,),
+        )
+    )
     for row in rows:
         row["status"] = follow_up_status(row, today)
     return rows
@@ -274,9 +325,23 @@ def follow_up_counts(db: Database, today: date | None = None) -> dict[str, int]:
     return dict(zip(("overdue", "today", "upcoming"), row, strict=True))
 
 
-CHAT_COLUMNS = ("id", "service", "conversation_id", "started_at", "ended_at", "visitor_name",
-                "visitor_email", "visitor_phone", "subject", "patron_id", "linked_how",
-                "message_count", "preview", "transcript", "notes")  # fmt: skip
+CHAT_COLUMNS = (
+    "id",
+    "service",
+    "conversation_id",
+    "started_at",
+    "ended_at",
+    "visitor_name",
+    "visitor_email",
+    "visitor_phone",
+    "subject",
+    "patron_id",
+    "linked_how",
+    "message_count",
+    "preview",
+    "transcript",
+    "notes",
+)
 
 
 def _chat_columns(db: Database, table: str = "") -> str:
@@ -292,10 +357,13 @@ def waiting_chats(db: Database, limit: int = 1000) -> list[dict]:
     """Chats not yet linked to a patron, newest first (the chat queue)."""
     if not _has(db, "chats"):
         return []
-    return _rows(db.conn.execute(
-        f"SELECT {', '.join(CHAT_COLUMNS)} FROM chats WHERE patron_id IS NULL"
-        " ORDER BY started_at DESC LIMIT ?", (limit,),
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            f"SELECT {', '.join(CHAT_COLUMNS)} FROM chats WHERE patron_id IS NULL"
+            " ORDER BY started_at DESC LIMIT ?",
+            (limit,),
+        )
+    )
 
 
 def chat_query(text: str) -> str:
@@ -309,22 +377,26 @@ def search_chats(db: Database, text: str, limit: int = 200) -> list[dict]:
         return []
     query = chat_query(text)
     if not query:
-        return _rows(db.conn.execute(
-            f"SELECT {_chat_columns(db)} FROM chats ORDER BY started_at DESC LIMIT ?",
-            (limit,),
-        ))  # fmt: skip
+        return _rows(
+            db.conn.execute(
+                f"SELECT {_chat_columns(db)} FROM chats ORDER BY started_at DESC LIMIT ?",
+                (limit,),
+            )
+        )
     columns = _chat_columns(db, "c")
-    return _rows(db.conn.execute(
-        f"SELECT {columns} FROM chats_fts JOIN chats c ON c.rowid = chats_fts.rowid"
-        " WHERE chats_fts MATCH ? ORDER BY c.started_at DESC LIMIT ?", (query, limit),
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            f"SELECT {columns} FROM chats_fts JOIN chats c ON c.rowid = chats_fts.rowid"
+            " WHERE chats_fts MATCH ? ORDER BY c.started_at DESC LIMIT ?",
+            (query, limit),
+        )
+    )
 
 
 def chat(db: Database, chat_id: str) -> dict | None:
     if not _has(db, "chats"):
         return None
-    rows = _rows(db.conn.execute(f"SELECT {_chat_columns(db)} FROM chats WHERE id = ?",
-                                 (chat_id,)))  # fmt: skip
+    rows = _rows(db.conn.execute(f"SELECT {_chat_columns(db)} FROM chats WHERE id = ?", (chat_id,)))
     return rows[0] if rows else None
 
 
@@ -332,10 +404,12 @@ def quick_answers(db: Database) -> list[dict]:
     """The answers on file, by title."""
     if not _has(db, "quick_answers"):
         return []
-    return _rows(db.conn.execute(
-        "SELECT id, key, title, text, updated_at, updated_by FROM quick_answers"
-        " WHERE removed = 0 ORDER BY title COLLATE NOCASE"
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            "SELECT id, key, title, text, updated_at, updated_by FROM quick_answers"
+            " WHERE removed = 0 ORDER BY title COLLATE NOCASE"
+        )
+    )
 
 
 def calls(db: Database, patron_id: str | None = None, limit: int = 500) -> list[dict]:
@@ -351,7 +425,9 @@ def calls(db: Database, patron_id: str | None = None, limit: int = 500) -> list[
         "id, " + survivor_sql(db, "patron_id") + " AS patron_id, occurred_at, direction,"
         " reason, outcome, notes, follow_up_on, recorded_by"
     )
-    return _rows(db.conn.execute(
-        f"SELECT {columns} FROM calls {where} ORDER BY occurred_at DESC LIMIT ?",
-        (*params, limit),
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            f"SELECT {columns} FROM calls {where} ORDER BY occurred_at DESC LIMIT ?",
+            (*params, limit),
+        )
+    )

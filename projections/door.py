@@ -28,8 +28,15 @@ class DoorReadModel(Projection):
     name = "door"
     version = 3
     side_process = True
-    tables = ("door_performances", "door_tickets", "door_orders", "door_patrons",
-              "door_donations", "door_scans", "door_double_entries")  # fmt: skip
+    tables = (
+        "door_performances",
+        "door_tickets",
+        "door_orders",
+        "door_patrons",
+        "door_donations",
+        "door_scans",
+        "door_double_entries",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,37 +126,46 @@ class DoorReadModel(Projection):
     def _scheduled(self, db: Database, e, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO door_performances VALUES (?,?,?,?,?,?,0)",
-            (str(e.originator_id), e.production_id, e.title, iso(e.starts_at), e.venue,
-             e.capacity),
-        )  # fmt: skip
+            (str(e.originator_id), e.production_id, e.title, iso(e.starts_at), e.venue, e.capacity),
+        )
 
     def _seats_taken(self, db: Database, e, position: int) -> None:
-        db.conn.execute("UPDATE door_performances SET sold = sold + ? WHERE id = ?",
-                        (e.quantity, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_performances SET sold = sold + ? WHERE id = ?",
+            (e.quantity, str(e.originator_id)),
+        )
 
     def _seats_released(self, db: Database, e, position: int) -> None:
-        db.conn.execute("UPDATE door_performances SET sold = sold - ? WHERE id = ?",
-                        (e.quantity, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_performances SET sold = sold - ? WHERE id = ?",
+            (e.quantity, str(e.originator_id)),
+        )
 
     def _capacity_changed(self, db: Database, e, position: int) -> None:
-        db.conn.execute("UPDATE door_performances SET capacity = ? WHERE id = ?",
-                        (e.capacity, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_performances SET capacity = ? WHERE id = ?",
+            (e.capacity, str(e.originator_id)),
+        )
 
     def _rescheduled(self, db: Database, e, position: int) -> None:
-        db.conn.execute("UPDATE door_performances SET starts_at = ? WHERE id = ?",
-                        (iso(e.starts_at), str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_performances SET starts_at = ? WHERE id = ?",
+            (iso(e.starts_at), str(e.originator_id)),
+        )
 
     # -- tickets and scans ---------------------------------------------------
     def _ticket_issued(self, db: Database, e, position: int) -> None:
         ticket = str(e.originator_id)
-        self._tickets.add(db, ticket, (ticket, e.code, e.performance_id, e.patron_id,
-                                       e.order_id, e.price_level))  # fmt: skip
+        self._tickets.add(
+            db, ticket, (ticket, e.code, e.performance_id, e.patron_id, e.order_id, e.price_level)
+        )
 
     def _ticket_status(self, status: str):
         def handle(db: Database, e, position: int) -> None:
             self._tickets.need(db, str(e.originator_id))
-            db.conn.execute("UPDATE door_tickets SET status = ? WHERE id = ?",
-                            (status, str(e.originator_id)))  # fmt: skip
+            db.conn.execute(
+                "UPDATE door_tickets SET status = ? WHERE id = ?", (status, str(e.originator_id))
+            )
 
         return handle
 
@@ -183,30 +199,53 @@ class DoorReadModel(Projection):
         lists both doors and times."""
         ticket = str(e.originator_id)
         self._tickets.need(db, ticket)
-        db.conn.execute("UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?",
-                        (iso(e.first_at), e.first_door, ticket))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_tickets SET admitted_at = ?, admitted_door = ? WHERE id = ?",
+            (iso(e.first_at), e.first_door, ticket),
+        )
         db.conn.execute(
             "INSERT OR REPLACE INTO door_double_entries VALUES (?,?,?,?,?,?,?,?,?)",
-            (position, e.performance_id, e.code, e.first_door, iso(e.first_at),
-             e.first_workstation, e.second_door, iso(e.second_at), e.second_workstation),
-        )  # fmt: skip
-        self._scans.append((position, e.performance_id, e.second_door, e.code, "double_entry",
-                            iso(e.second_at), e.second_workstation))  # fmt: skip
+            (
+                position,
+                e.performance_id,
+                e.code,
+                e.first_door,
+                iso(e.first_at),
+                e.first_workstation,
+                e.second_door,
+                iso(e.second_at),
+                e.second_workstation,
+            ),
+        )
+        self._scans.append(
+            (
+                position,
+                e.performance_id,
+                e.second_door,
+                e.code,
+                "double_entry",
+                iso(e.second_at),
+                e.second_workstation,
+            )
+        )
 
     def _refused(self, db: Database, e, position: int) -> None:
         self._scan(db, e, position, e.performance_id, e.code, e.verdict)
 
-    def _scan(self, db: Database, e, position: int, performance_id: str, code: str,
-              verdict: str) -> None:  # fmt: skip
-        self._scans.append((position, performance_id, e.door, code, verdict, iso(e.occurred_at),
-                            e.workstation))  # fmt: skip
+    def _scan(
+        self, db: Database, e, position: int, performance_id: str, code: str, verdict: str
+    ) -> None:
+        self._scans.append(
+            (position, performance_id, e.door, code, verdict, iso(e.occurred_at), e.workstation)
+        )
 
     def batch_done(self, db: Database, final: bool) -> None:
         self._tickets.flush(db)
         # the scans go in once per batch, in its transaction (no handler reads them)
         if self._scans:
-            db.conn.executemany("INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)",
-                                self._scans)  # fmt: skip
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO door_scans VALUES (?,?,?,?,?,?,?)", self._scans
+            )
             self._scans = []
 
     # -- patrons: only what the greeting cue needs ---------------------------
@@ -239,15 +278,22 @@ class DoorReadModel(Projection):
     def _patron_renamed(self, db: Database, e, position: int) -> None:
         if "first_name" in e.changes or "last_name" in e.changes:
             patron_id = str(e.originator_id)
-            row = db.conn.execute("SELECT first_name, last_name FROM door_patrons WHERE id = ?",
-                                  (patron_id,)).fetchone()  # fmt: skip
+            row = db.conn.execute(
+                "SELECT first_name, last_name FROM door_patrons WHERE id = ?", (patron_id,)
+            ).fetchone()
             if row is not None:
-                self._name(db, patron_id, e.changes.get("first_name", row[0]) or "",
-                           e.changes.get("last_name", row[1]) or "")  # fmt: skip
+                self._name(
+                    db,
+                    patron_id,
+                    e.changes.get("first_name", row[0]) or "",
+                    e.changes.get("last_name", row[1]) or "",
+                )
 
     def _patron_tags(self, db: Database, e, position: int) -> None:
-        db.conn.execute("UPDATE door_patrons SET tags = ? WHERE id = ?",
-                        (", ".join(e.tags), str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE door_patrons SET tags = ? WHERE id = ?",
+            (", ".join(e.tags), str(e.originator_id)),
+        )
 
     def _order_placed(self, db: Database, e, position: int) -> None:
         if not e.patron_id:
@@ -281,8 +327,10 @@ class DoorReadModel(Projection):
     def _donation(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
         self._active(db, e.patron_id, when)
-        db.conn.execute("INSERT OR IGNORE INTO door_donations VALUES (?,?,0)",
-                        (str(e.originator_id), e.patron_id))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR IGNORE INTO door_donations VALUES (?,?,0)",
+            (str(e.originator_id), e.patron_id),
+        )
         db.conn.execute(
             "UPDATE door_patrons SET donations = donations + 1, unthanked = unthanked + 1"
             " WHERE id = ?",
@@ -309,27 +357,35 @@ def _rows(cursor) -> list[dict]:
 
 def performances(db: Database) -> list[dict]:
     """Every performance, earliest first: id, title, starts_at, venue, capacity, sold."""
-    return _rows(db.conn.execute(
-        "SELECT id, production_id, title, starts_at, venue, capacity, sold"
-        " FROM door_performances ORDER BY starts_at, title, id"
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            "SELECT id, production_id, title, starts_at, venue, capacity, sold"
+            " FROM door_performances ORDER BY starts_at, title, id"
+        )
+    )
 
 
 def performance(db: Database, performance_id: str) -> dict | None:
-    found = _rows(db.conn.execute(
-        "SELECT id, production_id, title, starts_at, venue, capacity, sold"
-        " FROM door_performances WHERE id = ?", (performance_id,)
-    ))  # fmt: skip
+    found = _rows(
+        db.conn.execute(
+            "SELECT id, production_id, title, starts_at, venue, capacity, sold"
+            " FROM door_performances WHERE id = ?",
+            (performance_id,),
+        )
+    )
     return found[0] if found else None
 
 
 def ticket(db: Database, code: str) -> dict | None:
     """A ticket by its (normalised) code: performance, patron, status, admission,
     price level."""
-    found = _rows(db.conn.execute(
-        "SELECT id, code, performance_id, patron_id, order_id, status, admitted_at,"
-        " admitted_door, price_level FROM door_tickets WHERE code = ?", (code,)
-    ))  # fmt: skip
+    found = _rows(
+        db.conn.execute(
+            "SELECT id, code, performance_id, patron_id, order_id, status, admitted_at,"
+            " admitted_door, price_level FROM door_tickets WHERE code = ?",
+            (code,),
+        )
+    )
     return found[0] if found else None
 
 
@@ -358,24 +414,31 @@ def double_entries(db: Database, performance_id: str | None = None) -> list[dict
     ``first_door``/``first_at``/``first_workstation`` (the admission that stands) and
     ``second_*`` (the other one)."""
     where, params = ("WHERE performance_id = ?", (performance_id,)) if performance_id else ("", ())
-    return _rows(db.conn.execute(
-        "SELECT performance_id, code, first_door, first_at, first_workstation, second_door,"
-        f" second_at, second_workstation FROM door_double_entries {where}"
-        " ORDER BY first_at, position", params,
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            "SELECT performance_id, code, first_door, first_at, first_workstation, second_door,"
+            f" second_at, second_workstation FROM door_double_entries {where}"
+            " ORDER BY first_at, position",
+            params,
+        )
+    )
 
 
-def recent_scans(db: Database, performance_id: str, door: str | None = None,
-                 limit: int = 8) -> list[dict]:  # fmt: skip
+def recent_scans(
+    db: Database, performance_id: str, door: str | None = None, limit: int = 8
+) -> list[dict]:
     """The latest scans for a performance (at one door, or all), newest first."""
     where, params = "performance_id = ?", [performance_id]
     if door is not None:
         where += " AND door = ?"
         params.append(door)
-    return _rows(db.conn.execute(
-        f"SELECT position, door, code, verdict, occurred_at, workstation FROM door_scans"
-        f" WHERE {where} ORDER BY position DESC LIMIT ?", (*params, limit)
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            f"SELECT position, door, code, verdict, occurred_at, workstation FROM door_scans"
+            f" WHERE {where} ORDER BY position DESC LIMIT ?",
+            (*params, limit),
+        )
+    )
 
 
 def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12) -> list[dict]:
@@ -386,8 +449,7 @@ def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12
     if not words:
         return []
     where = " AND ".join("p.folded_name LIKE ? ESCAPE '\\'" for _ in words)
-    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-               for w in words]  # fmt: skip
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     cursor = db.conn.execute(
         "SELECT p.id, p.first_name, p.last_name, t.code, t.status, t.admitted_door"
         " FROM door_tickets t JOIN door_patrons p ON p.id = t.patron_id"
@@ -414,8 +476,9 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def patron_facts(db: Database, patron_id: str, performance_id: str, group_size: int = 3
-                 ) -> PatronFacts:  # fmt: skip
+def patron_facts(
+    db: Database, patron_id: str, performance_id: str, group_size: int = 3
+) -> PatronFacts:
     """What the greeting cue needs about a patron arriving for ``performance_id``.
 
     Visits count performances attended other than this one, so the cue is the
@@ -425,10 +488,14 @@ def patron_facts(db: Database, patron_id: str, performance_id: str, group_size: 
     ids = family(db, patron_id)
     marks = ",".join("?" * len(ids))
     where = f"patron_id IN ({marks})"
-    rows = {r[0]: r[1:] for r in db.conn.execute(
-        "SELECT id, first_name, tags, last_activity_at, subscriptions, subscriber_since,"
-        f" member_since, donations, unthanked FROM door_patrons WHERE id IN ({marks})", ids,
-    )}  # fmt: skip
+    rows = {
+        r[0]: r[1:]
+        for r in db.conn.execute(
+            "SELECT id, first_name, tags, last_activity_at, subscriptions, subscriber_since,"
+            f" member_since, donations, unthanked FROM door_patrons WHERE id IN ({marks})",
+            ids,
+        )
+    }
     if ids[0] not in rows:
         return PatronFacts()
     first_name, tags = rows[ids[0]][:2]

@@ -69,16 +69,18 @@ class DoorTimeline:
     def _tl_renamed(self, db, patron_id: str, changes: dict) -> None:
         if "first_name" not in changes and "last_name" not in changes:
             return
-        row = db.conn.execute("SELECT name FROM timeline_names WHERE id = ?",
-                              (patron_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT name FROM timeline_names WHERE id = ?", (patron_id,)
+        ).fetchone()
         first, _, last = (row[0] if row else "").partition("\t")
         first, last = changes.get("first_name", first), changes.get("last_name", last)
         self._tl_name(db, patron_id, f"{first}\t{last}")
 
     def _name_of(self, db, patron_id: str) -> str | None:
         """The record's name; None when it was erased (or is not known)."""
-        row = db.conn.execute("SELECT name FROM timeline_names WHERE id = ?",
-                              (patron_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT name FROM timeline_names WHERE id = ?", (patron_id,)
+        ).fetchone()
         parts = [p for p in (row[0] if row else "").split("\t") if p and p != ERASED]
         return " ".join(parts) or None
 
@@ -96,25 +98,25 @@ class DoorTimeline:
     def _holder(self, db, ticket: str) -> tuple[str, str, str] | None:
         """(patron id, performance id, code) of the ticket with this aggregate id."""
         self._ticket_rows.need(db, ticket)
-        return db.conn.execute("SELECT patron_id, performance_id, code FROM timeline_tickets"
-                               " WHERE id = ?", (ticket,)).fetchone()  # fmt: skip
+        return db.conn.execute(
+            "SELECT patron_id, performance_id, code FROM timeline_tickets WHERE id = ?", (ticket,)
+        ).fetchone()
 
     def _tl_admitted(self, db, e, position):
         held = self._holder(db, str(e.originator_id))
         if held is None:
             return
         summary = f"Admitted to {self._label(db, e.performance_id)} at {e.door}"
-        self.add(db, e, position, "admission", summary, f"Ticket {held[2]}",
-                 patron_id=held[0])  # fmt: skip
+        self.add(db, e, position, "admission", summary, f"Ticket {held[2]}", patron_id=held[0])
 
     def _tl_admission_undone(self, db, e, position):
         held = self._holder(db, str(e.originator_id))
         if held is None:
             return
-        summary = (f"Admission to {self._label(db, e.performance_id)} undone at {e.door}:"
-                   f" {e.reason}")  # fmt: skip
-        self.add(db, e, position, "admission_undone", summary, f"Ticket {held[2]}",
-                 patron_id=held[0])  # fmt: skip
+        summary = f"Admission to {self._label(db, e.performance_id)} undone at {e.door}: {e.reason}"
+        self.add(
+            db, e, position, "admission_undone", summary, f"Ticket {held[2]}", patron_id=held[0]
+        )
 
     def _tl_scan_refused(self, db, e, position):
         if e.verdict not in (WRONG_PERFORMANCE, ALREADY_ADMITTED, VOID):
@@ -131,22 +133,45 @@ class DoorTimeline:
             why = f"already admitted ({night})"
         else:
             why = f"ticket no longer valid, refunded or exchanged ({night})"
-        self.add(db, e, position, "refused_scan", f"Turned away at {e.door}: {why}",
-                 f"Ticket {e.code}", patron_id=held[0])  # fmt: skip
+        self.add(
+            db,
+            e,
+            position,
+            "refused_scan",
+            f"Turned away at {e.door}: {why}",
+            f"Ticket {e.code}",
+            patron_id=held[0],
+        )
 
     # -- merges ----------------------------------------------------------------
     def _tl_merged_into(self, db, e, position):
-        self.add(db, e, position, "merged_into",
-                 f"Merged into {self._record_of(db, e.survivor_id)} (a duplicate)")  # fmt: skip
+        self.add(
+            db,
+            e,
+            position,
+            "merged_into",
+            f"Merged into {self._record_of(db, e.survivor_id)} (a duplicate)",
+        )
 
     def _tl_absorbed(self, db, e, position):
-        self.add(db, e, position, "merge",
-                 f"Took in {self._record_of(db, e.other_id)} (a duplicate)")  # fmt: skip
+        self.add(
+            db, e, position, "merge", f"Took in {self._record_of(db, e.other_id)} (a duplicate)"
+        )
 
     def _tl_unmerged(self, db, e, position):
-        self.add(db, e, position, "unmerged",
-                 f"Unmerged: separate again from {self._record_of(db, e.survivor_id)}")  # fmt: skip
+        self.add(
+            db,
+            e,
+            position,
+            "unmerged",
+            f"Unmerged: separate again from {self._record_of(db, e.survivor_id)}",
+        )
 
     def _tl_separated(self, db, e, position):
-        self.add(db, e, position, "unmerge",
-                 f"Unmerged: {self._record_of(db, e.other_id)} is separate again")  # fmt: skip
+        self.add(
+            db,
+            e,
+            position,
+            "unmerge",
+            f"Unmerged: {self._record_of(db, e.other_id)} is separate again",
+        )

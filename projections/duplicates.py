@@ -75,12 +75,24 @@ def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
     for (a_id, b_id), (a, b, reasons) in found.items():
         if tuple(sorted((a_id, b_id))) in dismissed:
             continue
-        pairs.append({
-            "a": a_id, "b": b_id, "a_name": a["name"], "b_name": b["name"],
-            "reasons": [r for r in REASONS if r in reasons],
-        })  # fmt: skip
-    pairs.sort(key=lambda p: (-len(p["reasons"]), REASONS.index(p["reasons"][0]),
-                              fold(p["a_name"] or ""), p["a"], p["b"]))  # fmt: skip
+        pairs.append(
+            {
+                "a": a_id,
+                "b": b_id,
+                "a_name": a["name"],
+                "b_name": b["name"],
+                "reasons": [r for r in REASONS if r in reasons],
+            }
+        )
+    pairs.sort(
+        key=lambda p: (
+            -len(p["reasons"]),
+            REASONS.index(p["reasons"][0]),
+            fold(p["a_name"] or ""),
+            p["a"],
+            p["b"],
+        )
+    )
     return pairs
 
 

@@ -66,8 +66,14 @@ class Ladder(Projection):
     name = "ladder"
     version = 2
     side_process = True
-    tables = ("ladder_shows", "ladder_facts", "ladder_tickets", "ladder_rungs", "ladder_moves",
-              "ladder_dirty")  # fmt: skip
+    tables = (
+        "ladder_shows",
+        "ladder_facts",
+        "ladder_tickets",
+        "ladder_rungs",
+        "ladder_moves",
+        "ladder_dirty",
+    )
 
     def __init__(self, clock: Callable[[], datetime] = _now) -> None:
         super().__init__()
@@ -144,8 +150,9 @@ class Ladder(Projection):
         catch-up only: a rebuild then works everyone out once, not once per batch)."""
         self._tickets.flush(db)
         if self._touched:
-            db.conn.executemany("INSERT OR IGNORE INTO ladder_dirty VALUES (?)",
-                                [(pid,) for pid in self._touched])  # fmt: skip
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO ladder_dirty VALUES (?)", [(pid,) for pid in self._touched]
+            )
             self._touched.clear()
         if not final:
             return
@@ -161,8 +168,10 @@ class Ladder(Projection):
     # -- handlers ------------------------------------------------------------------------
     def _registered(self, db, e, position):
         patron_id = str(e.originator_id)
-        db.conn.execute("INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)",
-                        (patron_id, loyalty.PROSPECT))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)",
+            (patron_id, loyalty.PROSPECT),
+        )
         self._dirty(db, patron_id)
 
     def _merge_changed(self, db, e, position):
@@ -172,20 +181,35 @@ class Ladder(Projection):
         self._dirty(db, e.survivor_id)
 
     def _scheduled(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO ladder_shows VALUES (?, ?, ?, ?)",
-                        (str(e.originator_id), e.production_id, e.title,
-                         iso(e.starts_at)))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO ladder_shows VALUES (?, ?, ?, ?)",
+            (str(e.originator_id), e.production_id, e.title, iso(e.starts_at)),
+        )
 
     def _rescheduled(self, db, e, position):
         show = str(e.originator_id)
         self._tickets.flush(db)  # the show's tickets are read below
-        db.conn.execute("UPDATE ladder_shows SET starts_at = ? WHERE id = ?",
-                        (iso(e.starts_at), show))  # fmt: skip
-        db.conn.execute("INSERT OR IGNORE INTO ladder_dirty SELECT DISTINCT patron_id"
-                        " FROM ladder_tickets WHERE performance_id = ?", (show,))  # fmt: skip
+        db.conn.execute(
+            "UPDATE ladder_shows SET starts_at = ? WHERE id = ?", (iso(e.starts_at), show)
+        )
+        db.conn.execute(
+            "INSERT OR IGNORE INTO ladder_dirty SELECT DISTINCT patron_id"
+            " FROM ladder_tickets WHERE performance_id = ?",
+            (show,),
+        )
 
-    def _fact(self, db, e, position, kind: str, ref: str, patron_id: str, production: str = "",
-              tickets: int = 0, label: str = "") -> None:  # fmt: skip
+    def _fact(
+        self,
+        db,
+        e,
+        position,
+        kind: str,
+        ref: str,
+        patron_id: str,
+        production: str = "",
+        tickets: int = 0,
+        label: str = "",
+    ) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO ladder_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (kind, ref, patron_id, iso(e.occurred_at), position, production, tickets, label),
@@ -195,44 +219,72 @@ class Ladder(Projection):
     def _order_placed(self, db, e, position):
         if not e.patron_id:
             return  # an anonymous sale: nobody's ladder
-        show = db.conn.execute("SELECT production_id, title FROM ladder_shows WHERE id = ?",
-                               (e.performance_id,)).fetchone()  # fmt: skip
+        show = db.conn.execute(
+            "SELECT production_id, title FROM ladder_shows WHERE id = ?", (e.performance_id,)
+        ).fetchone()
         production, title = show if show else (e.performance_id, "")
-        self._fact(db, e, position, loyalty.ORDER, str(e.originator_id), e.patron_id,
-                   production, len(e.codes), title)  # fmt: skip
+        self._fact(
+            db,
+            e,
+            position,
+            loyalty.ORDER,
+            str(e.originator_id),
+            e.patron_id,
+            production,
+            len(e.codes),
+            title,
+        )
 
     def _order_refunded(self, db, e, position):
         order = str(e.originator_id)
-        row = db.conn.execute("SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?",
-                              (loyalty.ORDER, order)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?", (loyalty.ORDER, order)
+        ).fetchone()
         if row is None:
             return
-        db.conn.execute("UPDATE ladder_facts SET tickets = tickets - ? WHERE kind = ? AND ref = ?",
-                        (len(e.codes), loyalty.ORDER, order))  # fmt: skip
+        db.conn.execute(
+            "UPDATE ladder_facts SET tickets = tickets - ? WHERE kind = ? AND ref = ?",
+            (len(e.codes), loyalty.ORDER, order),
+        )
         # an order with no ticket left was, for the ladder, never bought
-        db.conn.execute("DELETE FROM ladder_facts WHERE kind = ? AND ref = ? AND tickets <= 0",
-                        (loyalty.ORDER, order))  # fmt: skip
+        db.conn.execute(
+            "DELETE FROM ladder_facts WHERE kind = ? AND ref = ? AND tickets <= 0",
+            (loyalty.ORDER, order),
+        )
         self._dirty(db, row[0])
 
     def _subscribed(self, db, e, position):
-        self._fact(db, e, position, loyalty.SUBSCRIPTION, str(e.originator_id), e.patron_id,
-                   label=e.package_name)  # fmt: skip
+        self._fact(
+            db,
+            e,
+            position,
+            loyalty.SUBSCRIPTION,
+            str(e.originator_id),
+            e.patron_id,
+            label=e.package_name,
+        )
 
     def _membership(self, db, e, position):
-        self._fact(db, e, position, loyalty.MEMBERSHIP, str(e.originator_id), e.patron_id,
-                   label=e.level)  # fmt: skip
+        self._fact(
+            db, e, position, loyalty.MEMBERSHIP, str(e.originator_id), e.patron_id, label=e.level
+        )
 
     def _donation(self, db, e, position):
-        self._fact(db, e, position, loyalty.DONATION, str(e.originator_id), e.patron_id,
-                   label=e.fund)  # fmt: skip
+        self._fact(
+            db, e, position, loyalty.DONATION, str(e.originator_id), e.patron_id, label=e.fund
+        )
 
     def _fact_gone(self, kind: str):
         def handle(db, e, position):
-            row = db.conn.execute("SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?",
-                                  (kind, str(e.originator_id))).fetchone()  # fmt: skip
+            row = db.conn.execute(
+                "SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?",
+                (kind, str(e.originator_id)),
+            ).fetchone()
             if row is not None:
-                db.conn.execute("DELETE FROM ladder_facts WHERE kind = ? AND ref = ?",
-                                (kind, str(e.originator_id)))  # fmt: skip
+                db.conn.execute(
+                    "DELETE FROM ladder_facts WHERE kind = ? AND ref = ?",
+                    (kind, str(e.originator_id)),
+                )
                 self._dirty(db, row[0])
 
         return handle
@@ -253,16 +305,20 @@ class Ladder(Projection):
 
     def _ticket_status(self, status: str):
         def handle(db, e, position):
-            self._update_ticket(db, "UPDATE ladder_tickets SET status = ? WHERE id = ?",
-                                (status, str(e.originator_id)))  # fmt: skip
+            self._update_ticket(
+                db,
+                "UPDATE ladder_tickets SET status = ? WHERE id = ?",
+                (status, str(e.originator_id)),
+            )
 
         return handle
 
     def _admitted(self, db, e, position):
         self._update_ticket(
-            db, "UPDATE ladder_tickets SET admitted_at = ?, admitted_position = ? WHERE id = ?",
+            db,
+            "UPDATE ladder_tickets SET admitted_at = ?, admitted_position = ? WHERE id = ?",
             (iso(e.occurred_at), position, str(e.originator_id)),
-        )  # fmt: skip
+        )
 
     def _undone(self, db, e, position):
         self._update_ticket(
@@ -282,8 +338,10 @@ def thresholds(db: Database) -> LoyaltyThresholds:
 
 
 def _store_thresholds(db: Database, rules: LoyaltyThresholds) -> None:
-    db.conn.execute("INSERT OR REPLACE INTO ladder_rules VALUES ('thresholds', ?)",
-                    (json.dumps(asdict(rules), sort_keys=True),))  # fmt: skip
+    db.conn.execute(
+        "INSERT OR REPLACE INTO ladder_rules VALUES ('thresholds', ?)",
+        (json.dumps(asdict(rules), sort_keys=True),),
+    )
 
 
 # -- working the rungs out ---------------------------------------------------------------
@@ -314,8 +372,9 @@ def _facts_of(db: Database, ids: Sequence[str]) -> dict[str, list[Fact]]:
         (*ids, *ids),
     )
     for pid, kind, ref, at, position, production, tickets, label in cursor:
-        found[pid].append(Fact(kind, datetime.fromisoformat(at), ref, position or 0, production,
-                               tickets, label))  # fmt: skip
+        found[pid].append(
+            Fact(kind, datetime.fromisoformat(at), ref, position or 0, production, tickets, label)
+        )
     return found
 
 
@@ -374,8 +433,9 @@ def work_out(db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: da
     for start in range(0, len(gone), CHUNK):
         marks = _marks(gone[start : start + CHUNK])
         for table in ("ladder_rungs", "ladder_moves"):
-            db.conn.execute(f"DELETE FROM {table} WHERE patron_id IN ({marks})",
-                            gone[start : start + CHUNK])  # fmt: skip
+            db.conn.execute(
+                f"DELETE FROM {table} WHERE patron_id IN ({marks})", gone[start : start + CHUNK]
+            )
     heads = list(dict.fromkeys(merged.get(pid, pid) for pid in ids))
     for start in range(0, len(heads), CHUNK):
         chunk = heads[start : start + CHUNK]
@@ -390,22 +450,34 @@ def work_out(db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: da
             p = judged.placement
             starts = sorted({k: v for m in members for k, v in shows[m].items()}.values())
             last = max((f.at for f in held), default=None)
-            rungs.append((pid, p.rung, p.kind, _text(p.since), p.was, _text(p.lapses_at),
-                          _text(last), starts[0] if starts else None,
-                          starts[1] if len(starts) > 1 else None))  # fmt: skip
+            rungs.append(
+                (
+                    pid,
+                    p.rung,
+                    p.kind,
+                    _text(p.since),
+                    p.was,
+                    _text(p.lapses_at),
+                    _text(last),
+                    starts[0] if starts else None,
+                    starts[1] if len(starts) > 1 else None,
+                )
+            )
             moves += [(pid, iso(m.at), m.from_rung, m.to_rung, m.kind) for m in judged.moves]
         marks = _marks(chunk)
         db.conn.execute(f"DELETE FROM ladder_moves WHERE patron_id IN ({marks})", chunk)
-        db.conn.executemany("INSERT OR REPLACE INTO ladder_rungs VALUES (?,?,?,?,?,?,?,?,?)",
-                            rungs)  # fmt: skip
+        db.conn.executemany("INSERT OR REPLACE INTO ladder_rungs VALUES (?,?,?,?,?,?,?,?,?)", rungs)
         db.conn.executemany("INSERT OR REPLACE INTO ladder_moves VALUES (?,?,?,?,?)", moves)
 
 
 def _everyone(db: Database) -> list[str]:
-    return [r[0] for r in db.conn.execute(
-        "SELECT patron_id FROM ladder_rungs UNION SELECT patron_id FROM ladder_facts"
-        " UNION SELECT patron_id FROM ladder_tickets ORDER BY 1"
-    )]  # fmt: skip
+    return [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT patron_id FROM ladder_rungs UNION SELECT patron_id FROM ladder_facts"
+            " UNION SELECT patron_id FROM ladder_tickets ORDER BY 1"
+        )
+    ]
 
 
 def recompute(
@@ -474,11 +546,13 @@ _PATRON = (
 
 def patrons_on_rung(db: Database, rung: str, now: datetime | None = None) -> list[dict]:
     """The patrons on a rung now: patron_id, name, email, rung, kind, since, last_activity."""
-    return _rows(db.conn.execute(
-        f"SELECT {_PATRON} FROM ladder_rungs r LEFT JOIN patrons p ON p.id = r.patron_id"
-        f" WHERE {_EFFECTIVE} = :rung ORDER BY p.sort_key, r.patron_id",
-        {"now": _at(now), "rung": rung},
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            f"SELECT {_PATRON} FROM ladder_rungs r LEFT JOIN patrons p ON p.id = r.patron_id"
+            f" WHERE {_EFFECTIVE} = :rung ORDER BY p.sort_key, r.patron_id",
+            {"now": _at(now), "rung": rung},
+        )
+    )
 
 
 def move_kind(from_rung: str, to_rung: str) -> str:
@@ -490,34 +564,38 @@ def move_kind(from_rung: str, to_rung: str) -> str:
     return UP
 
 
-def loyalty_movements(db: Database, start: date | datetime, end: date | datetime,
-                      now: datetime | None = None) -> list[dict]:  # fmt: skip
+def loyalty_movements(
+    db: Database, start: date | datetime, end: date | datetime, now: datetime | None = None
+) -> list[dict]:
     """Every change of rung from ``start`` (inclusive) to ``end`` (exclusive; a calendar
     day includes that day), oldest first: patron_id, name, email, from_rung, to_rung, kind,
     moved_at, movement (UP, LAPSED_MOVE or BACK). Patrons whose lapse date has passed
     since the ladder was last worked out are included, dated the day they lapsed."""
     params = {"start": _at(start), "end": _at(end, end=True), "now": _at(now)}
-    rows = _rows(db.conn.execute(
-        "SELECT m.patron_id, coalesce(p.name, '') AS name, coalesce(p.email, '') AS email,"
-        " m.from_rung, m.to_rung, m.kind, m.moved_at"
-        " FROM ladder_moves m LEFT JOIN patrons p ON p.id = m.patron_id"
-        " WHERE m.moved_at >= :start AND m.moved_at < :end AND m.moved_at <= :now"
-        " UNION ALL"
-        " SELECT r.patron_id, coalesce(p.name, ''), coalesce(p.email, ''), r.rung, 'lapsed', '',"
-        " r.lapses_at"
-        " FROM ladder_rungs r LEFT JOIN patrons p ON p.id = r.patron_id"
-        " WHERE r.rung NOT IN ('prospect', 'lapsed') AND r.lapses_at <= :now"
-        " AND r.lapses_at >= :start AND r.lapses_at < :end"
-        " ORDER BY 7, 2, 1",
-        params,
-    ))  # fmt: skip
+    rows = _rows(
+        db.conn.execute(
+            "SELECT m.patron_id, coalesce(p.name, '') AS name, coalesce(p.email, '') AS email,"
+            " m.from_rung, m.to_rung, m.kind, m.moved_at"
+            " FROM ladder_moves m LEFT JOIN patrons p ON p.id = m.patron_id"
+            " WHERE m.moved_at >= :start AND m.moved_at < :end AND m.moved_at <= :now"
+            " UNION ALL"
+            " SELECT r.patron_id, coalesce(p.name, ''), coalesce(p.email, ''),"
+            " r.rung, 'lapsed', '', r.lapses_at"
+            " FROM ladder_rungs r LEFT JOIN patrons p ON p.id = r.patron_id"
+            " WHERE r.rung NOT IN ('prospect', 'lapsed') AND r.lapses_at <= :now"
+            " AND r.lapses_at >= :start AND r.lapses_at < :end"
+            " ORDER BY 7, 2, 1",
+            params,
+        )
+    )
     for row in rows:
         row["movement"] = move_kind(row["from_rung"], row["to_rung"])
     return rows
 
 
-def movement_counts(db: Database, start: date | datetime, end: date | datetime,
-                    now: datetime | None = None) -> dict[str, int]:  # fmt: skip
+def movement_counts(
+    db: Database, start: date | datetime, end: date | datetime, now: datetime | None = None
+) -> dict[str, int]:
     """``{"up": n, "lapsed": n, "back": n}``: patrons (not moves) who moved up, lapsed, or
     came back after lapsing in the period (someone can count in more than one)."""
     seen: dict[str, set[str]] = {UP: set(), LAPSED_MOVE: set(), BACK: set()}
@@ -551,8 +629,13 @@ def second_visits(db: Database, start: date | datetime, end: date | datetime) ->
     }
 
 
-def first_timers(db: Database, start: date | datetime, end: date | datetime,
-                 returned: bool | None = None, in_period: bool = False) -> list[dict]:  # fmt: skip
+def first_timers(
+    db: Database,
+    start: date | datetime,
+    end: date | datetime,
+    returned: bool | None = None,
+    in_period: bool = False,
+) -> list[dict]:
     """The patrons behind ``second_visits``: patron_id, name, email, rung and kind now,
     since, last_activity, first_show, second_show; ``returned`` True/False keeps those
     who came back or not (within the period with ``in_period``)."""
@@ -560,12 +643,14 @@ def first_timers(db: Database, start: date | datetime, end: date | datetime,
     if returned is not None:
         came = "r.second_show < :end" if in_period else "r.second_show IS NOT NULL"
         where += f" AND {'' if returned else 'NOT '}coalesce({came}, 0)"
-    return _rows(db.conn.execute(
-        f"SELECT {_PATRON}, r.first_show, r.second_show FROM ladder_rungs r"
-        f" LEFT JOIN patrons p ON p.id = r.patron_id WHERE {where}"
-        " ORDER BY p.sort_key, r.patron_id",
-        {"start": _at(start), "end": _at(end, end=True), "now": _at(None)},
-    ))  # fmt: skip
+    return _rows(
+        db.conn.execute(
+            f"SELECT {_PATRON}, r.first_show, r.second_show FROM ladder_rungs r"
+            f" LEFT JOIN patrons p ON p.id = r.patron_id WHERE {where}"
+            " ORDER BY p.sort_key, r.patron_id",
+            {"start": _at(start), "end": _at(end, end=True), "now": _at(None)},
+        )
+    )
 
 
 def patron_rung(db: Database, patron_id: str, now: datetime | None = None) -> str | None:

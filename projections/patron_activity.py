@@ -27,24 +27,50 @@ from domain.ticket_codes import ticket_id
 from projections.base import PendingRows, iso, run_script
 
 #: what the loyalty ladder counts (``projections/ladder.py``): each is activity here too
-LADDER_ACTIVITY = ("Order.Placed", "Subscription.Purchased", "Membership.Started",
-                   "Donation.Received", "Ticket.Admitted")  # fmt: skip
+LADDER_ACTIVITY = (
+    "Order.Placed",
+    "Subscription.Purchased",
+    "Membership.Started",
+    "Donation.Received",
+    "Ticket.Admitted",
+)
 #: every event that is a patron's activity (the patron named in it or found through a
 #: lookup); the timeline shows a row for each
-ACTIVITY = (*LADDER_ACTIVITY, "Patron.Registered", "Patron.ContactChanged",
-            "Patron.TagsChanged", "Patron.HouseholdNoteSet", "Patron.NoteAdded",
-            "Patron.Thanked", "Patron.Erased", "Order.Refunded", "Exchange.Made",
-            "Subscription.Refunded", "Donation.Acknowledged", "Ticket.AdmissionUndone",
-            "DoorScan.Recorded", "Ticket.Issued", "Ticket.DoubleEntryRecorded",
-            "Call.Logged", "Chat.Linked", "Chat.NoteAdded", "FollowUp.Scheduled",
-            "FollowUp.Done", "FollowUp.Undone")  # fmt: skip
+ACTIVITY = (
+    *LADDER_ACTIVITY,
+    "Patron.Registered",
+    "Patron.ContactChanged",
+    "Patron.TagsChanged",
+    "Patron.HouseholdNoteSet",
+    "Patron.NoteAdded",
+    "Patron.Thanked",
+    "Patron.Erased",
+    "Order.Refunded",
+    "Exchange.Made",
+    "Subscription.Refunded",
+    "Donation.Acknowledged",
+    "Ticket.AdmissionUndone",
+    "DoorScan.Recorded",
+    "Ticket.Issued",
+    "Ticket.DoubleEntryRecorded",
+    "Call.Logged",
+    "Chat.Linked",
+    "Chat.NoteAdded",
+    "FollowUp.Scheduled",
+    "FollowUp.Done",
+    "FollowUp.Undone",
+)
 #: lookups only (which patron a later event concerns)
 LOOKUPS = ("Chat.Imported",)
 
 
 class PatronActivity:
-    activity_tables = ("activity_tickets", "activity_orders", "activity_chats",
-                       "activity_follow_ups")  # fmt: skip
+    activity_tables = (
+        "activity_tickets",
+        "activity_orders",
+        "activity_chats",
+        "activity_follow_ups",
+    )
 
     def register_activity(self) -> None:
         self._activity_tickets = PendingRows(
@@ -53,9 +79,16 @@ class PatronActivity:
         on = self.on
         on("Ticket.Issued")(self._act_ticket_issued)
         on("Order.Placed")(self._act_order_placed)
-        on("Exchange.Made", "Subscription.Purchased", "Subscription.Refunded",
-           "Membership.Started", "Donation.Received", "Donation.Acknowledged",
-           "Call.Logged", "Ticket.DoubleEntryRecorded")(self._act_named)  # fmt: skip
+        on(
+            "Exchange.Made",
+            "Subscription.Purchased",
+            "Subscription.Refunded",
+            "Membership.Started",
+            "Donation.Received",
+            "Donation.Acknowledged",
+            "Call.Logged",
+            "Ticket.DoubleEntryRecorded",
+        )(self._act_named)
         on("Order.Refunded")(self._act_order_refunded)
         on("Ticket.Admitted", "Ticket.AdmissionUndone")(self._act_at_the_door)
         on("DoorScan.Recorded")(self._act_scan_refused)
@@ -133,26 +166,31 @@ class PatronActivity:
         self._activity_tickets.add(db, key, (key, e.patron_id))
         if e.channel == SUBSCRIPTION_CHANNEL:
             return  # the subscriber's: the subscription counts
-        buyer = db.conn.execute("SELECT patron_id FROM activity_orders WHERE id = ?",
-                                (e.order_id,)).fetchone()  # fmt: skip
+        buyer = db.conn.execute(
+            "SELECT patron_id FROM activity_orders WHERE id = ?", (e.order_id,)
+        ).fetchone()
         if buyer is None or buyer[0] != e.patron_id:
             self.active(db, e.patron_id, iso(e.occurred_at))
 
     def _ticket_holder(self, db, ticket: str) -> str | None:
         self._activity_tickets.need(db, ticket)
-        row = db.conn.execute("SELECT patron_id FROM activity_tickets WHERE id = ?",
-                              (ticket,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM activity_tickets WHERE id = ?", (ticket,)
+        ).fetchone()
         return row[0] if row else None
 
     def _act_order_placed(self, db, e, position):
         if e.patron_id:
-            db.conn.execute("INSERT OR REPLACE INTO activity_orders VALUES (?, ?)",
-                            (str(e.originator_id), e.patron_id))  # fmt: skip
+            db.conn.execute(
+                "INSERT OR REPLACE INTO activity_orders VALUES (?, ?)",
+                (str(e.originator_id), e.patron_id),
+            )
             self.active(db, e.patron_id, iso(e.occurred_at))
 
     def _act_order_refunded(self, db, e, position):
-        row = db.conn.execute("SELECT patron_id FROM activity_orders WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM activity_orders WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         if row is not None:
             self.active(db, row[0], iso(e.occurred_at))
 
@@ -165,34 +203,40 @@ class PatronActivity:
             self.active(db, holder, iso(e.occurred_at))
 
     def _act_chat_imported(self, db, e, position):
-        db.conn.execute("INSERT OR IGNORE INTO activity_chats (id, started_at) VALUES (?, ?)",
-                        (str(e.originator_id), iso(e.occurred_at)))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR IGNORE INTO activity_chats (id, started_at) VALUES (?, ?)",
+            (str(e.originator_id), iso(e.occurred_at)),
+        )
 
     def _act_chat_linked(self, db, e, position):
         """The chat counts when it happened, for the patron it is linked to."""
         chat = str(e.originator_id)
-        row = db.conn.execute("SELECT started_at FROM activity_chats WHERE id = ?",
-                              (chat,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT started_at FROM activity_chats WHERE id = ?", (chat,)
+        ).fetchone()
         if row is None:
             return
-        db.conn.execute("UPDATE activity_chats SET patron_id = ? WHERE id = ?",
-                        (e.patron_id, chat))  # fmt: skip
+        db.conn.execute("UPDATE activity_chats SET patron_id = ? WHERE id = ?", (e.patron_id, chat))
         self.active(db, e.patron_id, row[0])
 
     def _act_chat_noted(self, db, e, position):
-        row = db.conn.execute("SELECT patron_id FROM activity_chats WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM activity_chats WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         if row is not None:
             self.active(db, row[0], iso(e.occurred_at))
 
     def _act_follow_up(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO activity_follow_ups VALUES (?, ?)",
-                        (str(e.originator_id), e.patron_id))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO activity_follow_ups VALUES (?, ?)",
+            (str(e.originator_id), e.patron_id),
+        )
         if e.source == "office":  # a call's or chat's follow-up: that call or chat counts
             self.active(db, e.patron_id, iso(e.occurred_at))
 
     def _act_follow_up_changed(self, db, e, position):
-        row = db.conn.execute("SELECT patron_id FROM activity_follow_ups WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM activity_follow_ups WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         if row is not None:
             self.active(db, row[0], iso(e.occurred_at))

@@ -13,11 +13,29 @@ from projections.base import Projection, iso, run_script
 from projections.patron_activity import PatronActivity
 
 COLUMNS = (
-    "id", "first_name", "last_name", "name", "sort_key", "email", "phone", "phone_digits",
-    "street", "city", "region", "postal_code", "country", "email_consent", "tags",
-    "household", "source", "registered_at", "updated_at", "last_activity_at", "interactions",
+    "id",
+    "first_name",
+    "last_name",
+    "name",
+    "sort_key",
+    "email",
+    "phone",
+    "phone_digits",
+    "street",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "email_consent",
+    "tags",
+    "household",
+    "source",
+    "registered_at",
+    "updated_at",
+    "last_activity_at",
+    "interactions",
     "merged_into",
-)  # fmt: skip
+)
 #: the same, from ``patrons p`` in a query joining it to another table
 _JOINED_COLUMNS = ", ".join(f"p.{column}" for column in COLUMNS)
 
@@ -136,13 +154,30 @@ class PatronDirectory(PatronActivity, Projection):
             " own_activity_at, interactions, words)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
             (
-                patron_id, e.first_name, e.last_name, name, key, e.email, e.phone, digits,
-                address.get("street", ""), address.get("city", ""), address.get("region", ""),
-                address.get("postal_code", ""), address.get("country", ""),
-                int(bool(e.email_consent)), tags, e.household, e.source,
-                when, when, when, when, words,
+                patron_id,
+                e.first_name,
+                e.last_name,
+                name,
+                key,
+                e.email,
+                e.phone,
+                digits,
+                address.get("street", ""),
+                address.get("city", ""),
+                address.get("region", ""),
+                address.get("postal_code", ""),
+                address.get("country", ""),
+                int(bool(e.email_consent)),
+                tags,
+                e.household,
+                e.source,
+                when,
+                when,
+                when,
+                when,
+                words,
             ),
-        )  # fmt: skip
+        )
         self._remark(db, patron_id, before, (key, words, None, cursor.lastrowid))
 
     def _touch_sql(self) -> str:
@@ -201,15 +236,17 @@ class PatronDirectory(PatronActivity, Projection):
         # Only the mark: nothing else about either record changes, so an unmerge
         # that clears it leaves the row exactly as it was.
         before = self._indexed(db, str(e.originator_id))
-        db.conn.execute("UPDATE patrons SET merged_into = ? WHERE id = ?",
-                        (e.survivor_id, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE patrons SET merged_into = ? WHERE id = ?", (e.survivor_id, str(e.originator_id))
+        )
         self.family_activity(db, e.survivor_id)  # the duplicate's activity counts for it
         self._reindex(db, str(e.originator_id), before)
 
     def _unmerged(self, db: Database, e, position: int) -> None:
         before = self._indexed(db, str(e.originator_id))
-        db.conn.execute("UPDATE patrons SET merged_into = NULL WHERE id = ?",
-                        (str(e.originator_id),))  # fmt: skip
+        db.conn.execute(
+            "UPDATE patrons SET merged_into = NULL WHERE id = ?", (str(e.originator_id),)
+        )
         self.family_activity(db, e.survivor_id)  # no longer the duplicate's
         self._reindex(db, str(e.originator_id), before)
 
@@ -225,8 +262,9 @@ class PatronDirectory(PatronActivity, Projection):
 
     def _touched(self, db: Database, e, position: int) -> None:
         when = iso(e.occurred_at)
-        db.conn.execute(f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?",
-                        (when, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?", (when, str(e.originator_id))
+        )
         self.active(db, str(e.originator_id), when)
 
     # -- what search reads besides the full-text index ----------------------
@@ -246,24 +284,30 @@ class PatronDirectory(PatronActivity, Projection):
         )
         db.conn.executemany(
             "INSERT INTO patron_marks (mark, sort_key, id, patron) VALUES (?, ?, ?, ?)",
-            ((mark, key, patron_id, rowid)
-             for key, patron_id, words, rowid in rows for mark in marks(words)),
-        )  # fmt: skip
+            (
+                (mark, key, patron_id, rowid)
+                for key, patron_id, words, rowid in rows
+                for mark in marks(words)
+            ),
+        )
 
     def _indexed(self, db: Database, patron_id: str) -> tuple | None:
         """What search knows of a patron: (sort_key, words, merged_into, rowid); None when
         there is no such patron, or during a rebuild from zero (nothing to compare with)."""
         if self._marks_later:
             return None
-        return db.conn.execute("SELECT sort_key, words, merged_into, rowid FROM patrons"
-                               " WHERE id = ?", (patron_id,)).fetchone()  # fmt: skip
+        return db.conn.execute(
+            "SELECT sort_key, words, merged_into, rowid FROM patrons WHERE id = ?", (patron_id,)
+        ).fetchone()
 
     def _reindex(self, db: Database, patron_id: str, before: tuple | None) -> None:
         """After a change to a patron's searched fields, name or merge: its ``words`` and
         its ``patron_marks`` rows follow; ``before`` is ``_indexed`` from before it."""
         row = db.conn.execute(
             "SELECT name, email, phone, phone_digits, tags, sort_key, merged_into, rowid"
-            " FROM patrons WHERE id = ?", (patron_id,)).fetchone()  # fmt: skip
+            " FROM patrons WHERE id = ?",
+            (patron_id,),
+        ).fetchone()
         if row is None:
             return
         words = searched_words(*row[:5])
@@ -441,11 +485,15 @@ def _search_marks(db: Database, mark: str, limit: int, check: str = "") -> list[
             (mark, limit),
         )
         return [_row(cur, r) for r in cur.fetchall()]
-    found = [row[0] for row in db.conn.execute(
-        "SELECT patron FROM (SELECT sort_key, id, patron FROM patron_marks WHERE mark = ?"
-        " ORDER BY sort_key, id LIMIT ?) m"
-        " WHERE instr((SELECT words FROM patrons WHERE rowid = m.patron), ?) LIMIT ?",
-        (mark, WALK_ROWS, f" {check}", limit))]  # fmt: skip
+    found = [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT patron FROM (SELECT sort_key, id, patron FROM patron_marks WHERE mark = ?"
+            " ORDER BY sort_key, id LIMIT ?) m"
+            " WHERE instr((SELECT words FROM patrons WHERE rowid = m.patron), ?) LIMIT ?",
+            (mark, WALK_ROWS, f" {check}", limit),
+        )
+    ]
     return _rows(db, found)
 
 
@@ -461,10 +509,15 @@ def _walk(db: Database, words: list[str], limit: int) -> list[dict]:
     """The first ``limit`` patrons in name order whose ``words`` hold every word typed,
     looking through ``WALK_ROWS`` at most (so it may return fewer)."""
     checks = " AND ".join("instr(words, ?)" for _ in words)
-    found = [row[0] for row in db.conn.execute(
-        "SELECT rowid FROM (SELECT rowid, sort_key, id, words FROM patrons"
-        " INDEXED BY patrons_words WHERE merged_into IS NULL ORDER BY sort_key, id LIMIT ?)"
-        f" WHERE {checks} LIMIT ?", (WALK_ROWS, *(f" {w}" for w in words), limit))]  # fmt: skip
+    found = [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT rowid FROM (SELECT rowid, sort_key, id, words FROM patrons"
+            " INDEXED BY patrons_words WHERE merged_into IS NULL ORDER BY sort_key, id LIMIT ?)"
+            f" WHERE {checks} LIMIT ?",
+            (WALK_ROWS, *(f" {w}" for w in words), limit),
+        )
+    ]
     return _rows(db, found)
 
 
@@ -472,7 +525,9 @@ def _rows(db: Database, rowids: list[int]) -> list[dict]:
     """These patrons (rowids in patrons), in name order."""
     cur = db.conn.execute(
         f"SELECT {', '.join(COLUMNS)} FROM patrons WHERE rowid IN"
-        f" ({','.join('?' * len(rowids))}) ORDER BY sort_key, id", rowids)  # fmt: skip
+        f" ({','.join('?' * len(rowids))}) ORDER BY sort_key, id",
+        rowids,
+    )
     return [_row(cur, r) for r in cur.fetchall()]
 
 

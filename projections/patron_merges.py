@@ -66,8 +66,9 @@ class PatronMerges(Projection):
 
     def _dismissed(self, db: Database, e, position: int) -> None:
         pair = str(e.originator_id)
-        row = db.conn.execute("SELECT a, b FROM duplicate_dismissals WHERE pair_id = ?",
-                              (pair,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT a, b FROM duplicate_dismissals WHERE pair_id = ?", (pair,)
+        ).fetchone()
         ids = getattr(e, "patron_ids", None) or (row or ("", ""))
         db.conn.execute(
             "INSERT OR REPLACE INTO duplicate_dismissals VALUES (?,?,?,?,?)",
@@ -86,8 +87,9 @@ class PatronMerges(Projection):
 def survivor(db: Database, patron_id: str) -> str:
     """The record that holds ``patron_id``'s history now (itself when not merged)."""
     try:
-        row = db.conn.execute("SELECT survivor_id FROM patron_aliases WHERE absorbed_id = ?",
-                              (str(patron_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT survivor_id FROM patron_aliases WHERE absorbed_id = ?", (str(patron_id),)
+        ).fetchone()
     except sqlite3.OperationalError:  # read models without this projection
         return str(patron_id)
     return row[0] if row else str(patron_id)
@@ -97,10 +99,13 @@ def family(db: Database, patron_id: str) -> list[str]:
     """The surviving record of ``patron_id`` first, then every record merged into it."""
     head = survivor(db, patron_id)
     try:
-        merged = [r[0] for r in db.conn.execute(
-            "SELECT absorbed_id FROM patron_aliases WHERE survivor_id = ? ORDER BY merged_at",
-            (head,),
-        )]  # fmt: skip
+        merged = [
+            r[0]
+            for r in db.conn.execute(
+                "SELECT absorbed_id FROM patron_aliases WHERE survivor_id = ? ORDER BY merged_at",
+                (head,),
+            )
+        ]
     except sqlite3.OperationalError:
         merged = []
     return [head, *merged]
@@ -118,8 +123,9 @@ def survivor_sql(db: Database, column: str) -> str:
     ``column`` when these read models have no merges table."""
     if not db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'patron_aliases'").fetchone():
         return column
-    return (f"coalesce((SELECT survivor_id FROM patron_aliases WHERE absorbed_id = {column}),"
-            f" {column})")  # fmt: skip
+    return (
+        f"coalesce((SELECT survivor_id FROM patron_aliases WHERE absorbed_id = {column}), {column})"
+    )
 
 
 def aliases(db: Database) -> dict[str, str]:
@@ -135,8 +141,9 @@ def merged_records(db: Database, survivor_id: str) -> list[dict]:
     try:
         cursor = db.conn.execute(
             "SELECT absorbed_id, merged_at, merged_by FROM patron_aliases WHERE survivor_id = ?"
-            " ORDER BY merged_at", (str(survivor_id),),
-        )  # fmt: skip
+            " ORDER BY merged_at",
+            (str(survivor_id),),
+        )
     except sqlite3.OperationalError:
         return []
     names = [d[0] for d in cursor.description]

@@ -32,11 +32,13 @@ def attendance(db: Database, now: datetime | None = None) -> list[dict]:
     """Performances that have started, earliest first: id, title, starts_at, capacity,
     sold, admitted, no_shows (sold but not admitted) and no_show_rate (0..1; None when
     nothing was sold)."""
-    rows = _dicts(db.conn.execute(
-        "SELECT id, title, starts_at, capacity, sold, admitted FROM bo_performances"
-        " WHERE starts_at <= ? ORDER BY starts_at, title, id",
-        (iso(now or datetime.now(tz=UTC)),),
-    ))  # fmt: skip
+    rows = _dicts(
+        db.conn.execute(
+            "SELECT id, title, starts_at, capacity, sold, admitted FROM bo_performances"
+            " WHERE starts_at <= ? ORDER BY starts_at, title, id",
+            (iso(now or datetime.now(tz=UTC)),),
+        )
+    )
     for row in rows:
         row["no_shows"] = max(0, row["sold"] - row["admitted"])
         row["no_show_rate"] = round(row["no_shows"] / row["sold"], 4) if row["sold"] else None
@@ -58,7 +60,7 @@ def sales_channels(db: Database) -> list[dict]:
                 " count(patron_id) AS known, sum(lost_contact) AS lost"
                 " FROM bo_orders GROUP BY channel"
             )
-        )  # fmt: skip
+        )
     }
     attendees = dict(
         db.conn.execute(
@@ -75,21 +77,31 @@ def sales_channels(db: Database) -> list[dict]:
         " coalesce(sum(price_cents - refunded_cents), 0) FROM bo_subscriptions"
     ).fetchone()
     if orders:
-        found["subscription"] = {"channel": "subscription", "orders": orders, "tickets": tickets,
-                                 "revenue_cents": revenue, "known": orders, "attendees": 0,
-                                 "lost": 0}  # fmt: skip
+        found["subscription"] = {
+            "channel": "subscription",
+            "orders": orders,
+            "tickets": tickets,
+            "revenue_cents": revenue,
+            "known": orders,
+            "attendees": 0,
+            "lost": 0,
+        }
     ordered = [c for c in CHANNEL_LABELS if c in found] + sorted(set(found) - set(CHANNEL_LABELS))
-    return [{**found[c], "label": CHANNEL_LABELS.get(c, c.replace("_", " ").capitalize())}
-            for c in ordered]  # fmt: skip
+    return [
+        {**found[c], "label": CHANNEL_LABELS.get(c, c.replace("_", " ").capitalize())}
+        for c in ordered
+    ]
 
 
 def revenue_by_performance(db: Database) -> list[dict]:
     """Every performance, earliest first: id, title, starts_at, sold and revenue_cents
     (tickets and subscription shares, less refunds)."""
-    return _dicts(db.conn.execute(
-        "SELECT id, title, starts_at, sold, revenue_cents FROM bo_performances"
-        " ORDER BY starts_at, title, id"
-    ))  # fmt: skip
+    return _dicts(
+        db.conn.execute(
+            "SELECT id, title, starts_at, sold, revenue_cents FROM bo_performances"
+            " ORDER BY starts_at, title, id"
+        )
+    )
 
 
 def revenue_by_month(db: Database) -> list[dict]:
@@ -97,16 +109,26 @@ def revenue_by_month(db: Database) -> list[dict]:
     subscriptions_cents, memberships_cents, donations_cents and total_cents."""
     months: dict[str, dict] = {}
     sources = (
-        ("tickets_cents", "SELECT substr(placed_at, 1, 7), sum(total_cents - refunded_cents)"
-                          " FROM bo_orders GROUP BY 1"),
-        ("subscriptions_cents", "SELECT substr(purchased_at, 1, 7),"
-                                " sum(price_cents - refunded_cents) FROM bo_subscriptions"
-                                " GROUP BY 1"),
-        ("memberships_cents", "SELECT substr(started_at, 1, 7), sum(price_cents)"
-                              " FROM bo_memberships GROUP BY 1"),
-        ("donations_cents", "SELECT substr(received_at, 1, 7), sum(amount_cents)"
-                            " FROM bo_donations GROUP BY 1"),
-    )  # fmt: skip
+        (
+            "tickets_cents",
+            "SELECT substr(placed_at, 1, 7), sum(total_cents - refunded_cents)"
+            " FROM bo_orders GROUP BY 1",
+        ),
+        (
+            "subscriptions_cents",
+            "SELECT substr(purchased_at, 1, 7),"
+            " sum(price_cents - refunded_cents) FROM bo_subscriptions"
+            " GROUP BY 1",
+        ),
+        (
+            "memberships_cents",
+            "SELECT substr(started_at, 1, 7), sum(price_cents) FROM bo_memberships GROUP BY 1",
+        ),
+        (
+            "donations_cents",
+            "SELECT substr(received_at, 1, 7), sum(amount_cents) FROM bo_donations GROUP BY 1",
+        ),
+    )
     keys = [key for key, _ in sources]
     for key, sql in sources:
         for month, cents in db.conn.execute(sql):

@@ -191,8 +191,11 @@ class ReadModelRunner:
 
     # -- positions --------------------------------------------------------
     def positions(self) -> dict[str, int]:
-        return {name: pos for name, (pos, _) in self._stored(self.db()).items()
-                if name in {p.name for p in self.projections}}  # fmt: skip
+        return {
+            name: pos
+            for name, (pos, _) in self._stored(self.db()).items()
+            if name in {p.name for p in self.projections}
+        }
 
     def head(self) -> int:
         """The newest notification id in the event store."""
@@ -284,10 +287,12 @@ class ReadModelRunner:
                         projection.bulk_begin(db)
                 try:
                     if side is not None:
-                        return self._with_side(db, side, positions, head, total, progress,
-                                               cancelled)  # fmt: skip
-                    return self._batches(db, self._plan, positions, start, head, total,
-                                         progress, cancelled, collect)  # fmt: skip
+                        return self._with_side(
+                            db, side, positions, head, total, progress, cancelled
+                        )
+                    return self._batches(
+                        db, self._plan, positions, start, head, total, progress, cancelled, collect
+                    )
                 finally:
                     with db.atomic():
                         for projection in fresh:
@@ -309,9 +314,16 @@ class ReadModelRunner:
             type(self), opener, env, side, self.path, head, self.batch_size, self.side_hold_after
         )
 
-    def _with_side(self, db: Database, side: SideRebuild, positions: dict[str, int],
-                   head: int, total: int, progress: ProgressFn | None,
-                   cancelled: CancelFn | None) -> int:  # fmt: skip
+    def _with_side(
+        self,
+        db: Database,
+        side: SideRebuild,
+        positions: dict[str, int],
+        head: int,
+        total: int,
+        progress: ProgressFn | None,
+        cancelled: CancelFn | None,
+    ) -> int:
         """Rebuild from zero: the side projections in the second process, the others here,
         then copy theirs in. Should the second process fail, they are rebuilt here."""
         plan = Plan([p for p in self.projections if p not in side.projections])
@@ -343,23 +355,48 @@ class ReadModelRunner:
             side.discard()
             if cancelled is None or not cancelled():
                 behind = min(positions.values(), default=head)
-                return max(done, self._batches(db, self._plan, positions, behind, head,
-                                               head - behind, progress, cancelled,
-                                               False))  # fmt: skip
+                return max(
+                    done,
+                    self._batches(
+                        db,
+                        self._plan,
+                        positions,
+                        behind,
+                        head,
+                        head - behind,
+                        progress,
+                        cancelled,
+                        False,
+                    ),
+                )
             return done
         copying = time.perf_counter()
         self.side_copied = side.merge(db)
-        log.info("rebuilt %d events on two processes: this one %.1f s, then %.1f s waiting for"
-                 " the second (%.1f s CPU), %.1f s copying its tables", head, mine, waited,
-                 side.cpu_seconds, time.perf_counter() - copying)  # fmt: skip
+        log.info(
+            "rebuilt %d events on two processes: this one %.1f s, then %.1f s waiting for"
+            " the second (%.1f s CPU), %.1f s copying its tables",
+            head,
+            mine,
+            waited,
+            side.cpu_seconds,
+            time.perf_counter() - copying,
+        )
         self.side_cpu_s = side.cpu_seconds
         positions.update(self.side_copied)
         return done
 
-    def _batches(self, db: Database, plan: Plan, positions: dict[str, int], start: int,
-                 head: int,
-                 total: int, progress: ProgressFn | None, cancelled: CancelFn | None,
-                 collect: bool) -> int:  # fmt: skip
+    def _batches(
+        self,
+        db: Database,
+        plan: Plan,
+        positions: dict[str, int],
+        start: int,
+        head: int,
+        total: int,
+        progress: ProgressFn | None,
+        cancelled: CancelFn | None,
+        collect: bool,
+    ) -> int:
         done = 0
         while start < head:
             if cancelled is not None and cancelled():
@@ -367,8 +404,9 @@ class ReadModelRunner:
             last, read, selected = self._select(plan, start + 1, head)
             if not last:
                 break
-            self._apply(db, plan, selected, positions, last, final=last >= head,
-                        collect_erasures=collect)  # fmt: skip
+            self._apply(
+                db, plan, selected, positions, last, final=last >= head, collect_erasures=collect
+            )
             done += read
             start = last
             if self.after_batch is not None:
@@ -377,16 +415,26 @@ class ReadModelRunner:
                 progress(min(done, total), total)
         return done
 
-    def _select(self, plan: Plan, start: int,
-                stop: int) -> tuple[int, int, list[tuple[int, Any, tuple]]]:  # fmt: skip
+    def _select(
+        self, plan: Plan, start: int, stop: int
+    ) -> tuple[int, int, list[tuple[int, Any, tuple]]]:
         """The next batch of events some projection of ``plan`` reads (see
         ``projections/stored_events.py``): topics already known to be read by none
         stay in the store; a topic not seen before still comes through."""
-        return select_batch(self.recorder, start, stop, self.batch_size, plan.routes,
-                            plan.ignored_topics())  # fmt: skip
+        return select_batch(
+            self.recorder, start, stop, self.batch_size, plan.routes, plan.ignored_topics()
+        )
 
-    def _apply(self, db: Database, plan: Plan, selected, positions: dict[str, int], last: int,
-               final: bool = True, collect_erasures: bool = True) -> None:  # fmt: skip
+    def _apply(
+        self,
+        db: Database,
+        plan: Plan,
+        selected,
+        positions: dict[str, int],
+        last: int,
+        final: bool = True,
+        collect_erasures: bool = True,
+    ) -> None:
         to_event = self.mapper.to_domain_event
         conn = db.conn
         erased_topic = ":" + ERASED_EVENT

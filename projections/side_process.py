@@ -43,18 +43,29 @@ def side_path(readmodels: Path) -> Path:
     return readmodels.with_name(readmodels.name + ".side")
 
 
-def _child(runner_class: type, opener: StoreOpener, env: dict[str, str],
-           classes: list[type[Projection]],
-           path: str, main_path: str, until: int, batch_size: int, done, cancel,
-           result, hold_after: int | None = None) -> None:  # fmt: skip
+def _child(
+    runner_class: type,
+    opener: StoreOpener,
+    env: dict[str, str],
+    classes: list[type[Projection]],
+    path: str,
+    main_path: str,
+    until: int,
+    batch_size: int,
+    done,
+    cancel,
+    result,
+    hold_after: int | None = None,
+) -> None:
     """The second process: rebuild ``classes`` into ``path`` up to ``until``.
 
     ``hold_after`` (tests): after that many committed batches, wait until cancelled,
     so a test can cancel a shared rebuild at a known point instead of racing it."""
     try:
         store = opener(env)
-        runner = runner_class(store.recorder, store.mapper, path,
-                                  [cls() for cls in classes], batch_size=batch_size)  # fmt: skip
+        runner = runner_class(
+            store.recorder, store.mapper, path, [cls() for cls in classes], batch_size=batch_size
+        )
         runner.bulk_cache_kib = SHARED_BULK_CACHE_KIB
         scratch(runner.db())
         _copy_kept_tables(runner, main_path)
@@ -104,19 +115,28 @@ def _copy_kept_tables(runner, main_path: str) -> None:
     the office's settings: the side file starts with the read models' copy of them."""
     db = runner.db()
     dropped = {table for p in runner.projections for table in p.tables}
-    kept = {row[0] for row in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'"
-                                              " AND name NOT LIKE 'sqlite_%'")}  # fmt: skip
+    kept = {
+        row[0]
+        for row in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
     kept -= dropped | {"projection_positions"}
     if not kept:
         return
     db.conn.execute("ATTACH DATABASE ? AS readmodels", (main_path,))  # only read
     try:
-        found = {row[0] for row in db.conn.execute(
-            "SELECT name FROM readmodels.sqlite_master WHERE type='table'")}  # fmt: skip
+        found = {
+            row[0]
+            for row in db.conn.execute(
+                "SELECT name FROM readmodels.sqlite_master WHERE type='table'"
+            )
+        }
         with db.atomic():
             for table in sorted(kept & found):
-                db.conn.execute(f"INSERT OR REPLACE INTO main.[{table}]"
-                                f" SELECT * FROM readmodels.[{table}]")  # fmt: skip
+                db.conn.execute(
+                    f"INSERT OR REPLACE INTO main.[{table}] SELECT * FROM readmodels.[{table}]"
+                )
     finally:
         db.conn.execute("DETACH DATABASE readmodels")
 
@@ -124,8 +144,9 @@ def _copy_kept_tables(runner, main_path: str) -> None:
 class SideRebuild:
     """The second process of one rebuild, from ``start`` to ``wait`` and ``merge``."""
 
-    def __init__(self, projections: Sequence[Projection], path: Path, process, pipe, done,
-                 cancel) -> None:  # fmt: skip
+    def __init__(
+        self, projections: Sequence[Projection], path: Path, process, pipe, done, cancel
+    ) -> None:
         self.projections = list(projections)
         self.path = path
         self._process = process
@@ -137,10 +158,17 @@ class SideRebuild:
         self.cpu_seconds = 0.0
 
     @classmethod
-    def start(cls, runner_class: type, opener: StoreOpener, env: dict[str, str],
-              projections: Sequence[Projection],
-              readmodels: Path, until: int, batch_size: int,
-              hold_after: int | None = None) -> SideRebuild | None:  # fmt: skip
+    def start(
+        cls,
+        runner_class: type,
+        opener: StoreOpener,
+        env: dict[str, str],
+        projections: Sequence[Projection],
+        readmodels: Path,
+        until: int,
+        batch_size: int,
+        hold_after: int | None = None,
+    ) -> SideRebuild | None:
         """Start the second process, or None (logged) when it cannot be started.
 
         ``runner_class`` is the runner the second process catches up with (passed in,
@@ -152,10 +180,24 @@ class SideRebuild:
         receive, send = context.Pipe(duplex=False)
         classes = [type(p) for p in projections]
         process = context.Process(
-            target=_child, name="houselights-rebuild", daemon=True,
-            args=(runner_class, opener, env, classes, str(path), str(readmodels), until,
-                  batch_size, done, cancel, send, hold_after),
-        )  # fmt: skip
+            target=_child,
+            name="houselights-rebuild",
+            daemon=True,
+            args=(
+                runner_class,
+                opener,
+                env,
+                classes,
+                str(path),
+                str(readmodels),
+                until,
+                batch_size,
+                done,
+                cancel,
+                send,
+                hold_after,
+            ),
+        )
         try:
             process.start()
         except Exception as error:  # noqa: BLE001 - the runner rebuilds them itself
@@ -171,8 +213,9 @@ class SideRebuild:
     def cancel(self) -> None:
         self._cancel.set()
 
-    def wait(self, tick: Callable[[], None] | None = None,
-             cancelled: Callable[[], bool] | None = None) -> bool:  # fmt: skip
+    def wait(
+        self, tick: Callable[[], None] | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> bool:
         """Wait for the second process; True when it finished without an error.
 
         ``tick`` runs while waiting (progress); ``cancelled`` is passed on."""
@@ -208,8 +251,10 @@ class SideRebuild:
         conn.execute("ATTACH DATABASE ? AS side", (str(self.path),))
         try:
             positions = dict(conn.execute("SELECT name, position FROM side.projection_positions"))
-            found = {row[0] for row in conn.execute(
-                "SELECT name FROM side.sqlite_master WHERE type='table'")}  # fmt: skip
+            found = {
+                row[0]
+                for row in conn.execute("SELECT name FROM side.sqlite_master WHERE type='table'")
+            }
             copied = {}
             with db.atomic():
                 for projection in self.projections:
@@ -220,8 +265,10 @@ class SideRebuild:
                         if table in found:
                             conn.execute(f"DELETE FROM main.[{table}]")
                             conn.execute(f"INSERT INTO main.[{table}] SELECT * FROM side.[{table}]")
-                    conn.execute("UPDATE main.projection_positions SET position = ? WHERE name = ?",
-                                 (position, projection.name))  # fmt: skip
+                    conn.execute(
+                        "UPDATE main.projection_positions SET position = ? WHERE name = ?",
+                        (position, projection.name),
+                    )
                     copied[projection.name] = position
         finally:
             conn.execute("DETACH DATABASE side")

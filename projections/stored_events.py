@@ -27,9 +27,14 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 Selected = tuple[int, Any, Any]
 
 
-def select_batch(recorder: Any, start: int, stop: int, limit: int,
-                 routes_for: Callable[[str], Any],
-                 ignored: Sequence[str] = ()) -> tuple[int, int, list[Selected]]:  # fmt: skip
+def select_batch(
+    recorder: Any,
+    start: int,
+    stop: int,
+    limit: int,
+    routes_for: Callable[[str], Any],
+    ignored: Sequence[str] = (),
+) -> tuple[int, int, list[Selected]]:
     """The events with notification ids from ``start`` (at most ``limit`` ids, not
     past ``stop``) whose topic ``routes_for`` gives something true for.
 

@@ -73,10 +73,18 @@ class SupportDesk(Projection):
         used = quick_answers_used(said, self._answers(db))
         db.conn.execute(
             "INSERT OR IGNORE INTO support_inquiries VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), "chat", iso(e.occurred_at), int(reply["question"]),
-             int(reply["replied"]), reply["seconds"], int(reply["timed"]), "",
-             json.dumps(used)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                "chat",
+                iso(e.occurred_at),
+                int(reply["question"]),
+                int(reply["replied"]),
+                reply["seconds"],
+                int(reply["timed"]),
+                "",
+                json.dumps(used),
+            ),
+        )
 
     def _chat_noted(self, db, e, position):
         self._add_answers(db, str(e.originator_id), quick_answers_used(e.text, self._answers(db)))
@@ -91,8 +99,9 @@ class SupportDesk(Projection):
             return
         known = json.loads(row[0])
         known += [t for t in titles if t not in known]
-        db.conn.execute("UPDATE support_inquiries SET answers = ? WHERE id = ?",
-                        (json.dumps(known), inquiry_id))  # fmt: skip
+        db.conn.execute(
+            "UPDATE support_inquiries SET answers = ? WHERE id = ?", (json.dumps(known), inquiry_id)
+        )
 
     def _call_logged(self, db, e, position):
         if e.direction != "incoming":
@@ -101,24 +110,37 @@ class SupportDesk(Projection):
         reason = "" if e.reason == ERASED else e.reason  # the call still counts, not its words
         db.conn.execute(
             "INSERT OR IGNORE INTO support_inquiries VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), "call", iso(e.occurred_at), 1, 1, None, 1, reason,
-             json.dumps(used)),
-        )  # fmt: skip
+            (
+                str(e.originator_id),
+                "call",
+                iso(e.occurred_at),
+                1,
+                1,
+                None,
+                1,
+                reason,
+                json.dumps(used),
+            ),
+        )
 
     # -- quick answers (their wording, to recognise them in notes) -----------------------
     def _answer_written(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO support_answers VALUES (?,?,?,0)",
-                        (str(e.originator_id), e.title, e.text))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO support_answers VALUES (?,?,?,0)",
+            (str(e.originator_id), e.title, e.text),
+        )
 
     def _answer_removed(self, db, e, position):
-        db.conn.execute("UPDATE support_answers SET removed = 1 WHERE id = ?",
-                        (str(e.originator_id),))  # fmt: skip
+        db.conn.execute(
+            "UPDATE support_answers SET removed = 1 WHERE id = ?", (str(e.originator_id),)
+        )
 
     # -- the rota --------------------------------------------------------------------------
     def _slot_added(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO rota_slots VALUES (?,?,?,?,?,?,?)",
-                        (e.slot_id, e.weekday, e.starts, e.ends, e.duty, e.name,
-                         e.staff_id))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO rota_slots VALUES (?,?,?,?,?,?,?)",
+            (e.slot_id, e.weekday, e.starts, e.ends, e.duty, e.name, e.staff_id),
+        )
 
     def _slot_removed(self, db, e, position):
         db.conn.execute("DELETE FROM rota_slots WHERE id = ?", (e.slot_id,))
@@ -136,8 +158,9 @@ def _bound(day: date, zone=None) -> str:
     return iso(moment)
 
 
-def inquiries(db: Database, start: date | None = None, end: date | None = None,
-              zone=None) -> list[dict]:  # fmt: skip
+def inquiries(
+    db: Database, start: date | None = None, end: date | None = None, zone=None
+) -> list[dict]:
     """The inquiries that started on the local days ``start`` to ``end`` (both included;
     None: no limit), oldest first, as ``domain.support.support_figures`` takes them."""
     if not _has(db, "support_inquiries"):
@@ -152,8 +175,9 @@ def inquiries(db: Database, start: date | None = None, end: date | None = None,
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     rows = db.conn.execute(
         "SELECT kind, started_at, question, replied, seconds, timed, reason, answers"
-        f" FROM support_inquiries {clause} ORDER BY started_at, id", params,
-    ).fetchall()  # fmt: skip
+        f" FROM support_inquiries {clause} ORDER BY started_at, id",
+        params,
+    ).fetchall()
     keys = ("kind", "started_at", "question", "replied", "seconds", "timed", "reason", "answers")
     found = []
     for row in rows:

@@ -50,8 +50,14 @@ class ThankYouQueue(Projection):
     name = "thank_yous"
     version = 2
     side_process = True
-    tables = ("ty_productions", "ty_performances", "ty_patrons", "ty_tickets", "ty_queue",
-              "ty_aliases")  # fmt: skip
+    tables = (
+        "ty_productions",
+        "ty_performances",
+        "ty_patrons",
+        "ty_tickets",
+        "ty_queue",
+        "ty_aliases",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -116,40 +122,49 @@ class ThankYouQueue(Projection):
 
     # -- performances (titles and dates for the queue) -------------------------
     def _production_created(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO ty_productions VALUES (?, ?)",
-                        (str(e.originator_id), e.title))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO ty_productions VALUES (?, ?)", (str(e.originator_id), e.title)
+        )
 
     def _production_renamed(self, db, e, position):
-        db.conn.execute("UPDATE ty_productions SET title = ? WHERE id = ?",
-                        (e.title, str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE ty_productions SET title = ? WHERE id = ?", (e.title, str(e.originator_id))
+        )
         db.conn.execute(
             "UPDATE ty_performances SET title = ? WHERE production_id = ? AND own_title = 0",
             (e.title, str(e.originator_id)),
         )
 
     def _scheduled(self, db, e, position):
-        row = db.conn.execute("SELECT title FROM ty_productions WHERE id = ?",
-                              (e.production_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT title FROM ty_productions WHERE id = ?", (e.production_id,)
+        ).fetchone()
         own = int(row is None or row[0] != e.title)
-        db.conn.execute("INSERT OR REPLACE INTO ty_performances VALUES (?, ?, ?, ?, ?)",
-                        (str(e.originator_id), e.production_id, e.title, own,
-                         iso(e.starts_at)))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO ty_performances VALUES (?, ?, ?, ?, ?)",
+            (str(e.originator_id), e.production_id, e.title, own, iso(e.starts_at)),
+        )
 
     def _rescheduled(self, db, e, position):
-        db.conn.execute("UPDATE ty_performances SET starts_at = ? WHERE id = ?",
-                        (iso(e.starts_at), str(e.originator_id)))  # fmt: skip
+        db.conn.execute(
+            "UPDATE ty_performances SET starts_at = ? WHERE id = ?",
+            (iso(e.starts_at), str(e.originator_id)),
+        )
 
     # -- patrons: who to address -----------------------------------------------
     def _registered(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO ty_patrons VALUES (?, ?, ?, ?)",
-                        (str(e.originator_id), e.first_name or "", e.last_name or "",
-                         e.email or ""))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO ty_patrons VALUES (?, ?, ?, ?)",
+            (str(e.originator_id), e.first_name or "", e.last_name or "", e.email or ""),
+        )
 
     def _contact_changed(self, db, e, position):
         for field in ("first_name", "last_name", "email"):
             if field in e.changes:
-                db.conn.execute(f"UPDATE ty_patrons SET {field} = ? WHERE id = ?",
-                                (e.changes[field] or "", str(e.originator_id)))  # fmt: skip
+                db.conn.execute(
+                    f"UPDATE ty_patrons SET {field} = ? WHERE id = ?",
+                    (e.changes[field] or "", str(e.originator_id)),
+                )
 
     # -- attendees ---------------------------------------------------------------
     def _ticket_issued(self, db, e, position):
@@ -162,8 +177,9 @@ class ThankYouQueue(Projection):
 
     def _ticket_patron(self, db, e) -> str | None:
         self._tickets.need(db, str(e.originator_id))
-        row = db.conn.execute("SELECT patron_id FROM ty_tickets WHERE id = ?",
-                              (str(e.originator_id),)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT patron_id FROM ty_tickets WHERE id = ?", (str(e.originator_id),)
+        ).fetchone()
         return row[0] if row else None
 
     def _admitted(self, db, e, position):
@@ -179,9 +195,15 @@ class ThankYouQueue(Projection):
             " FROM ty_tickets WHERE id = ? ON CONFLICT (key) DO UPDATE SET"
             " tickets = tickets + 1, due_at = min(due_at, excluded.due_at),"
             " due_by = min(due_by, excluded.due_by)",
-            (performance, ATTENDEE, performance, iso(due),
-             iso(due + timedelta(days=PROMPT_DAYS)), str(e.originator_id)),
-        )  # fmt: skip
+            (
+                performance,
+                ATTENDEE,
+                performance,
+                iso(due),
+                iso(due + timedelta(days=PROMPT_DAYS)),
+                str(e.originator_id),
+            ),
+        )
 
     def _admission_undone(self, db, e, position):
         patron_id = self._ticket_patron(db, e)
@@ -200,9 +222,17 @@ class ThankYouQueue(Projection):
         db.conn.execute(
             "INSERT OR REPLACE INTO ty_queue (key, kind, patron_id, reference_id, due_at, due_by,"
             " amount_cents, fund) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (donation_key(str(e.originator_id)), DONOR, str(e.patron_id), str(e.originator_id),
-             iso(due), iso(due + timedelta(days=PROMPT_DAYS)), e.amount_cents, e.fund),
-        )  # fmt: skip
+            (
+                donation_key(str(e.originator_id)),
+                DONOR,
+                str(e.patron_id),
+                str(e.originator_id),
+                iso(due),
+                iso(due + timedelta(days=PROMPT_DAYS)),
+                e.amount_cents,
+                e.fund,
+            ),
+        )
 
     def _mark(self, db, key: str, e, how: str) -> None:
         db.conn.execute(
@@ -224,19 +254,28 @@ class ThankYouQueue(Projection):
 
     # -- merged records ----------------------------------------------------------
     def _merged(self, db, e, position):
-        db.conn.execute("INSERT OR REPLACE INTO ty_aliases VALUES (?, ?)",
-                        (str(e.originator_id), e.survivor_id))  # fmt: skip
+        db.conn.execute(
+            "INSERT OR REPLACE INTO ty_aliases VALUES (?, ?)", (str(e.originator_id), e.survivor_id)
+        )
 
     def _unmerged(self, db, e, position):
         db.conn.execute("DELETE FROM ty_aliases WHERE absorbed_id = ?", (str(e.originator_id),))
 
     @staticmethod
     def _family(db, patron_id: str) -> list[str]:
-        row = db.conn.execute("SELECT survivor_id FROM ty_aliases WHERE absorbed_id = ?",
-                              (patron_id,)).fetchone()  # fmt: skip
+        row = db.conn.execute(
+            "SELECT survivor_id FROM ty_aliases WHERE absorbed_id = ?", (patron_id,)
+        ).fetchone()
         head = row[0] if row else patron_id
-        return [head, *(r[0] for r in db.conn.execute(
-            "SELECT absorbed_id FROM ty_aliases WHERE survivor_id = ?", (head,)))]  # fmt: skip
+        return [
+            head,
+            *(
+                r[0]
+                for r in db.conn.execute(
+                    "SELECT absorbed_id FROM ty_aliases WHERE survivor_id = ?", (head,)
+                )
+            ),
+        ]
 
 
 # -- queries for the thank-you screen, the reports and the command line ------------------
@@ -362,8 +401,12 @@ def queue(
     return _dicts(db.conn.execute(sql, params))
 
 
-def count(db: Database, performance_id: str | None = None, kind: str | None = None,
-          thanked: bool | None = False) -> int:  # fmt: skip
+def count(
+    db: Database,
+    performance_id: str | None = None,
+    kind: str | None = None,
+    thanked: bool | None = False,
+) -> int:
     """How many rows ``queue`` gives for these filters."""
     clause, params = _filters(performance_id, kind, thanked)
     if not _anyone_merged(db):
@@ -375,16 +418,19 @@ def count(db: Database, performance_id: str | None = None, kind: str | None = No
     return db.conn.execute(
         f"SELECT (SELECT count(*) FROM ty_queue q{clause})"
         f" - (SELECT count(*) FROM ty_queue q{theirs})"
-        f" + (SELECT count(*) FROM {_FAMILY_ROWS} q{clause})", params * 3,
-    ).fetchone()[0]  # fmt: skip
+        f" + (SELECT count(*) FROM {_FAMILY_ROWS} q{clause})",
+        params * 3,
+    ).fetchone()[0]
 
 
 def performances(db: Database) -> list[dict]:
     """Performances with attendees to thank, latest first: id, title, starts_at,
     attendees, waiting."""
-    per_show = ("SELECT reference_id, {sign}count(*) AS attendees,"
-                " {sign}(count(*) - count(thanked_at)) AS waiting FROM {rows} q"
-                " WHERE kind = 'attendee'{more} GROUP BY reference_id")  # fmt: skip
+    per_show = (
+        "SELECT reference_id, {sign}count(*) AS attendees,"
+        " {sign}(count(*) - count(thanked_at)) AS waiting FROM {rows} q"
+        " WHERE kind = 'attendee'{more} GROUP BY reference_id"
+    )
     shows = per_show.format(sign="", rows="ty_queue", more="")
     if _anyone_merged(db):  # a person with two records counts once
         family = " AND " + _IN_FAMILY.format(col="q.patron_id")
@@ -394,10 +440,12 @@ def performances(db: Database) -> list[dict]:
             f" UNION ALL {per_show.format(sign='', rows=_FAMILY_ROWS, more='')}"
             ") GROUP BY reference_id"
         )
-    return _dicts(db.conn.execute(
-        f"SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ({shows})"
-        " a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
-    ))  # fmt: skip
+    return _dicts(
+        db.conn.execute(
+            f"SELECT f.id, f.title, f.starts_at, a.attendees, a.waiting FROM ({shows})"
+            " a JOIN ty_performances f ON f.id = a.reference_id ORDER BY f.starts_at DESC, f.id"
+        )
+    )
 
 
 def promptness(db: Database, now: datetime | None = None) -> dict:

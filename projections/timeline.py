@@ -11,16 +11,32 @@ from projections.conversation_timeline import ConversationTimeline
 from projections.door_timeline import MERGED_SIDE
 from projections.patron_merges import in_family
 
-COLUMNS = ("position", "patron_id", "occurred_at", "kind", "summary", "detail",
-           "recorded_by", "workstation")  # fmt: skip
+COLUMNS = (
+    "position",
+    "patron_id",
+    "occurred_at",
+    "kind",
+    "summary",
+    "detail",
+    "recorded_by",
+    "workstation",
+)
 
-SOURCES = {"office": "at the office", "walk-up": "as a walk-up buyer",
-           "import": "from an import", "demo": "in the demo"}  # fmt: skip
+SOURCES = {
+    "office": "at the office",
+    "walk-up": "as a walk-up buyer",
+    "import": "from an import",
+    "demo": "in the demo",
+}
 
 CONTACT_LABELS = {
-    "first_name": "first name", "last_name": "last name", "email": "email",
-    "phone": "phone", "address": "postal address", "email_consent": "email consent",
-}  # fmt: skip
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "email",
+    "phone": "phone",
+    "address": "postal address",
+    "email_consent": "email consent",
+}
 
 
 #: every event class the timeline does not handle, with the reason it is not a row on a
@@ -35,11 +51,11 @@ NOT_ON_TIMELINE: dict[str, str] = {
     "Performance.PricesChanged": "about the performance, not any patron",
     "Performance.VenueChanged": "about the performance, not any patron",
     "ContactKey.Opened": "the index of emails and phones that finds duplicates, not an"
-                         " interaction; the registration or contact change is the row",
+    " interaction; the registration or contact change is the row",
     "ContactKey.Claimed": "the index of emails and phones, as ContactKey.Opened",
     "ContactKey.Released": "the index of emails and phones, as ContactKey.Opened",
     "DuplicatePair.Dismissed": "staff deciding two records are different people changes"
-                               " neither record and involves neither patron",
+    " neither record and involves neither patron",
     "DuplicatePair.DismissedAgain": "as DuplicatePair.Dismissed",
     "DuplicatePair.Reopened": "as DuplicatePair.Dismissed",
     "QuickAnswer.Added": "the office's ready-made chat replies, about no patron",
@@ -56,11 +72,11 @@ NOT_ON_TIMELINE: dict[str, str] = {
     "StaffRoster.Opened": "staff accounts, not patrons",
     "StaffRoster.MemberAdded": "staff accounts, not patrons",
     "FollowUp.Assigned": "which staff member will do a follow-up; the follow-up itself"
-                         " (scheduled, done, reopened) is on the timeline",
+    " (scheduled, done, reopened) is on the timeline",
     "Rota.Opened": "the staff duty rota, about no patron",
     "Rota.SlotAdded": "the staff duty rota, about no patron",
     "Rota.SlotRemoved": "the staff duty rota, about no patron",
-}  # fmt: skip
+}
 
 
 def first_line(text: str, width: int = 120) -> str:
@@ -73,8 +89,11 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
     #: v6: named attendees' tickets and admissions; v7: every admission, undone
     #: admissions, refused scans, merges and unmerges
     version = 7
-    tables = ("timeline", *BoxOfficeTimeline.lookup_tables,
-              *ConversationTimeline.conversation_tables)  # fmt: skip
+    tables = (
+        "timeline",
+        *BoxOfficeTimeline.lookup_tables,
+        *ConversationTimeline.conversation_tables,
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -112,20 +131,39 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         self.create_lookups(db)
         self.create_conversation_lookups(db)
 
-    def add(self, db: Database, e, position: int, kind: str, summary: str, detail: str = "",
-            patron_id: str | None = None):  # fmt: skip
+    def add(
+        self,
+        db: Database,
+        e,
+        position: int,
+        kind: str,
+        summary: str,
+        detail: str = "",
+        patron_id: str | None = None,
+    ):
         """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron).
 
         Rows wait in memory until the end of the batch (``batch_done``, in the batch's
         transaction) and go in with one ``executemany``; a handler that changes rows
         already written calls ``flush_rows`` first."""
-        self._rows.append((position, patron_id or str(e.originator_id), iso(e.occurred_at),
-                           kind, summary, detail, e.recorded_by, e.workstation))  # fmt: skip
+        self._rows.append(
+            (
+                position,
+                patron_id or str(e.originator_id),
+                iso(e.occurred_at),
+                kind,
+                summary,
+                detail,
+                e.recorded_by,
+                e.workstation,
+            )
+        )
 
     def flush_rows(self, db: Database) -> None:
         if self._rows:
-            db.conn.executemany("INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
-                                self._rows)  # fmt: skip
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)", self._rows
+            )
             self._rows = []
 
     def batch_done(self, db: Database, final: bool) -> None:
@@ -147,8 +185,9 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         self.add(db, e, position, "interests", f"Interests: {tags}")
 
     def _household_set(self, db, e, position):
-        self.add(db, e, position, "household", f"Household: {first_line(e.text) or '(cleared)'}",
-                 e.text)  # fmt: skip
+        self.add(
+            db, e, position, "household", f"Household: {first_line(e.text) or '(cleared)'}", e.text
+        )
 
     def _note_added(self, db, e, position):
         self.add(db, e, position, "note", first_line(e.text), e.text)
@@ -157,8 +196,13 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         if e.reason != "attendance":
             return  # a donation: its acknowledgment, saved with this, is the timeline row
         how = {"call": "phone"}.get(e.channel, e.channel)
-        self.add(db, e, position, "thanks",
-                 f"Thanked by {how} for coming to {self._label(db, e.reference_id)}")  # fmt: skip
+        self.add(
+            db,
+            e,
+            position,
+            "thanks",
+            f"Thanked by {how} for coming to {self._label(db, e.reference_id)}",
+        )
 
     def _erased(self, db, e, position):
         self._tl_name(db, str(e.originator_id), ERASED)

@@ -22,5 +22,6 @@ needs_poppler = pytest.mark.skipif(
 
 def pdf_text(path) -> str:
     """The text of a PDF, laid out as on the page."""
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout

@@ -39,8 +39,9 @@ def a_ticket(capsys, data: Path) -> tuple[str, str]:
     """(code, performance id) of a sold, not yet admitted ticket."""
     _, out, _ = run(capsys, "--data", str(data), "performances", "--json")
     for performance in json.loads(out):
-        _, out, _ = run(capsys, "--data", str(data), "tickets", "--performance",
-                        performance["id"], "--json")  # fmt: skip
+        _, out, _ = run(
+            capsys, "--data", str(data), "tickets", "--performance", performance["id"], "--json"
+        )
         for ticket in json.loads(out):
             if ticket["status"] == "valid":
                 return ticket["code"], performance["id"]

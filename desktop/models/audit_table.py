@@ -14,8 +14,13 @@ class AuditModel(RowTableModel):
     id_key = "position"
 
     def headers(self) -> list[str]:
-        return [self.tr("When"), self.tr("Who"), self.tr("Workstation"), self.tr("What"),
-                self.tr("Record")]  # fmt: skip
+        return [
+            self.tr("When"),
+            self.tr("Who"),
+            self.tr("Workstation"),
+            self.tr("What"),
+            self.tr("Record"),
+        ]
 
     #: record id -> its name (``projections.audit.subject_names``), set by the view
     names: dict[str, str] = {}

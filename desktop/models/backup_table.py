@@ -23,8 +23,13 @@ class BackupTableModel(RowTableModel):
     WHEN, EVENTS, SIZE, WITH, FILE = range(5)
 
     def headers(self) -> list[str]:
-        return [self.tr("Made"), self.tr("Events"), self.tr("Size"),
-                self.tr("Read models"), self.tr("File")]  # fmt: skip
+        return [
+            self.tr("Made"),
+            self.tr("Events"),
+            self.tr("Size"),
+            self.tr("Read models"),
+            self.tr("File"),
+        ]
 
     def display(self, row: dict, column: int) -> str:
         if column == self.WHEN:

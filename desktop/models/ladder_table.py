@@ -23,8 +23,13 @@ class LadderPatronModel(RowTableModel):
         self.date_header = self.tr("Date")
 
     def headers(self) -> list[str]:
-        return [self.tr("Patron"), self.tr("Rung"), self.date_header, self.tr("Details"),
-                self.tr("Email")]  # fmt: skip
+        return [
+            self.tr("Patron"),
+            self.tr("Rung"),
+            self.date_header,
+            self.tr("Details"),
+            self.tr("Email"),
+        ]
 
     def prepare(self, row: dict) -> dict:
         row = dict(row)

@@ -23,8 +23,16 @@ from desktop.report_catalog import (
 NUMBERS = (INT, MONEY, PERCENT, DURATION)
 #: column widths by kind of value (the first text column takes what is left)
 #: starting widths; a column is never narrower than its title (``FittingTable``)
-WIDTHS = {TEXT: 160, INT: 70, MONEY: 110, PERCENT: 70, MOMENT: 180, DATE: 120, MONTH: 100,
-          DURATION: 130}  # fmt: skip
+WIDTHS = {
+    TEXT: 160,
+    INT: 70,
+    MONEY: 110,
+    PERCENT: 70,
+    MOMENT: 180,
+    DATE: 120,
+    MONTH: 100,
+    DURATION: 130,
+}
 
 
 def tr(text: str) -> str:

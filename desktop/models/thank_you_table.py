@@ -35,8 +35,11 @@ class ThankYouTableModel(RowTableModel):
             row["_for"] = donation_label(row)
             row["_kind"] = self.tr("Gave")
         row["_due"] = local_date(row.get("due_at"))
-        how = {"letter": self.tr("by letter"), "email": self.tr("by email"),
-               "call": self.tr("by phone")}.get(row.get("thanked_how") or "", "")  # fmt: skip
+        how = {
+            "letter": self.tr("by letter"),
+            "email": self.tr("by email"),
+            "call": self.tr("by phone"),
+        }.get(row.get("thanked_how") or "", "")
         row["_thanked"] = f"{how}, {local_date(row['thanked_at'])}" if row.get("thanked_at") else ""
         return row
 

@@ -25,10 +25,12 @@ D = TypeVar("D", bound=QWidget)
 REFUSED: Any = object()
 
 
-def submit(action: Callable[[], T], show_fields: Callable[[dict[str, str]], None],
-           general: QLabel,
-           special: Mapping[type[Exception], Callable[[Any], None]] | None = None,
-           ) -> T:  # fmt: skip
+def submit(
+    action: Callable[[], T],
+    show_fields: Callable[[dict[str, str]], None],
+    general: QLabel,
+    special: Mapping[type[Exception], Callable[[Any], None]] | None = None,
+) -> T:
     """``action()``'s result, or ``REFUSED`` after showing why it was refused.
 
     ``InvalidInput`` (several fields) and ``ValidationError`` (one field) go under
@@ -53,8 +55,9 @@ def submit(action: Callable[[], T], show_fields: Callable[[dict[str, str]], None
         return REFUSED
 
 
-def open_or_raise(owner: object, attribute: str, make: Callable[[], D], keep: bool = False,
-                  modal: bool = False) -> D:  # fmt: skip
+def open_or_raise(
+    owner: object, attribute: str, make: Callable[[], D], keep: bool = False, modal: bool = False
+) -> D:
     """The one ``owner.<attribute>`` dialog: brought to the front when it is open,
     else made by ``make()`` and shown (``modal``: over its window only, with
     ``QDialog.open``). A kept dialog (``keep=True``: an import that remembers its

@@ -49,8 +49,9 @@ class FittingTable(QTableView):
         header = self.horizontalHeader()
         if self.model() is None or column >= header.count():
             return 0
-        return max(header.sectionSizeFromContents(column).width(),
-                   self.minimum_widths.get(column, 0))  # fmt: skip
+        return max(
+            header.sectionSizeFromContents(column).width(), self.minimum_widths.get(column, 0)
+        )
 
     def setColumnWidth(self, column: int, width: int) -> None:  # noqa: N802 - Qt's name
         super().setColumnWidth(column, max(width, self.header_width(column)))
@@ -73,8 +74,11 @@ class FittingTable(QTableView):
 
     def stretching_columns(self) -> set[int]:
         header = self.horizontalHeader()
-        stretch = {c for c in range(header.count())
-                   if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch}  # fmt: skip
+        stretch = {
+            c
+            for c in range(header.count())
+            if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch
+        }
         return stretch | getattr(self, "_held", set())
 
     def _fit_stretching(self) -> None:
@@ -85,8 +89,11 @@ class FittingTable(QTableView):
         for column in self.stretching_columns():
             if column >= header.count() or header.isSectionHidden(column):
                 continue
-            others = sum(header.sectionSize(c) for c in range(header.count())
-                         if c != column and not header.isSectionHidden(c))  # fmt: skip
+            others = sum(
+                header.sectionSize(c)
+                for c in range(header.count())
+                if c != column and not header.isSectionHidden(c)
+            )
             needed = self.header_width(column)
             if self.viewport().width() - others < needed:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
@@ -282,8 +289,9 @@ class BodyScroll(QScrollArea):
         return QSize(width + self.verticalScrollBar().sizeHint().width(), 120)
 
 
-def scrolling_body(dialog: QWidget, buttons: QLayout, margins=(24, 20, 24, 20),
-                   spacing: int = 12) -> QVBoxLayout:  # fmt: skip
+def scrolling_body(
+    dialog: QWidget, buttons: QLayout, margins=(24, 20, 24, 20), spacing: int = 12
+) -> QVBoxLayout:
     """The dialog's layout: its body (returned, to fill) scrolls when the screen is too
     short for it (a laptop at 125% or 150%); ``buttons`` stay visible below."""
     outer = QVBoxLayout(dialog)

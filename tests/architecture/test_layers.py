@@ -24,8 +24,11 @@ def top(name: str) -> str:
 
 def imports_of(package: str) -> dict[str, set[str]]:
     """module of ``package`` -> the top-level packages it imports."""
-    return {name: {top(n) for n in imported_names(path)}
-            for name, path in modules().items() if top(name) == package}  # fmt: skip
+    return {
+        name: {top(n) for n in imported_names(path)}
+        for name, path in modules().items()
+        if top(name) == package
+    }
 
 
 ALLOWED = {
@@ -41,8 +44,10 @@ ALLOWED = {
 
 @pytest.mark.parametrize("package", sorted(ALLOWED))
 def test_each_package_imports_only_the_layers_below_it(package):
-    wrong = {name: sorted(found & set(FIRST_PARTY) - ALLOWED[package])
-             for name, found in imports_of(package).items()}  # fmt: skip
+    wrong = {
+        name: sorted(found & set(FIRST_PARTY) - ALLOWED[package])
+        for name, found in imports_of(package).items()
+    }
     assert {name: found for name, found in wrong.items() if found} == {}
 
 

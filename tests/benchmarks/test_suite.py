@@ -13,10 +13,21 @@ import math
 from benchmarks import organization, run
 
 FIGURES = (
-    "scan_p50_ms", "scan_p99_ms", "search_p99_ms", "timeline_open_ms", "timeline_open_max_ms",
-    "rebuild_events_per_s", "raw_rows_per_s", "rebuild_ratio", "rebuild_ratio_cpu",
-    "append_p50_ms", "append_p99_ms", "import_rows_per_s", "cold_start_s", "peak_rss_mb",
-)  # fmt: skip
+    "scan_p50_ms",
+    "scan_p99_ms",
+    "search_p99_ms",
+    "timeline_open_ms",
+    "timeline_open_max_ms",
+    "rebuild_events_per_s",
+    "raw_rows_per_s",
+    "rebuild_ratio",
+    "rebuild_ratio_cpu",
+    "append_p50_ms",
+    "append_p99_ms",
+    "import_rows_per_s",
+    "cold_start_s",
+    "peak_rss_mb",
+)
 
 
 def test_the_suite_produces_every_figure(tmp_path, monkeypatch, capsys, qapp):
@@ -37,9 +48,17 @@ def test_the_suite_produces_every_figure(tmp_path, monkeypatch, capsys, qapp):
     assert [g["size"] for g in written["memory_growth"]] == ["tiny", "tiny"]
     assert written["machine"]["sqlite"]
     table = capsys.readouterr().out
-    for label in ("scan to verdict", "search as you type", "open a timeline", "rebuild vs raw",
-                  "append one interaction", "sales import", "cold start",
-                  "peak resident memory", "memory at"):  # fmt: skip
+    for label in (
+        "scan to verdict",
+        "search as you type",
+        "open a timeline",
+        "rebuild vs raw",
+        "append one interaction",
+        "sales import",
+        "cold start",
+        "peak resident memory",
+        "memory at",
+    ):
         assert label in table
 
 

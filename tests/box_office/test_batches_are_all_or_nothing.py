@@ -19,9 +19,10 @@ from domain.errors import InvalidInput, NotEnoughSeats
 def performances(app, capacities: list[int]) -> list[str]:
     production = app.create_production("Tosca")
     start = datetime(2027, 3, 1, 19, 30, tzinfo=UTC)
-    return [app.schedule_performance(production, start + timedelta(days=i), capacity,
-                                     {"Adult": 3000})
-            for i, capacity in enumerate(capacities)]  # fmt: skip
+    return [
+        app.schedule_performance(production, start + timedelta(days=i), capacity, {"Adult": 3000})
+        for i, capacity in enumerate(capacities)
+    ]
 
 
 def sold_and_valid(app, performance_id: str) -> tuple[int, int]:

@@ -96,13 +96,17 @@ def test_a_refund_after_an_exchange_refunds_the_replacement_where_it_is(app):
 
 def test_a_walk_up_buyer_becomes_a_patron(app):
     friday, _ = two_nights(app)
-    sale = app.sell_to_walk_up(friday, {"Adult": 2}, "Grace", "Hopper", phone="555 010 2020",
-                               email_consent=True)  # fmt: skip
+    sale = app.sell_to_walk_up(
+        friday, {"Adult": 2}, "Grace", "Hopper", phone="555 010 2020", email_consent=True
+    )
     assert sale["existing_patron"] is False
     assert sale["message"] == "Sold 2 tickets to Grace Hopper, a new patron."
     patron = app.get_patron(sale["patron_id"])
     assert (patron["name"], patron["source"], patron["email_consent"]) == (
-        "Grace Hopper", "walk-up", True)  # fmt: skip
+        "Grace Hopper",
+        "walk-up",
+        True,
+    )
     assert app.get_ticket(sale["codes"][0])["patron_id"] == sale["patron_id"]
     assert sale["total_cents"] == 6400
 
@@ -121,8 +125,9 @@ def test_a_walk_up_already_on_file_buys_on_their_record(app):
 def test_a_different_person_sharing_the_email_can_be_registered_anyway(app):
     friday, _ = two_nights(app)
     ada = app.register_patron("Ada", "Lovelace", email="family@example.org")
-    sale = app.sell_to_walk_up(friday, {"Adult": 1}, "Byron", email="family@example.org",
-                               allow_duplicate=True)  # fmt: skip
+    sale = app.sell_to_walk_up(
+        friday, {"Adult": 1}, "Byron", email="family@example.org", allow_duplicate=True
+    )
     assert sale["existing_patron"] is False and sale["patron_id"] != ada
     assert app.get_patron(sale["patron_id"])["name"] == "Byron"
 
@@ -145,7 +150,9 @@ def test_editing_a_performance(app):
     friday, _ = two_nights(app, capacity=(4, 4))
     app.sell_tickets(friday, {"Adult": 3})
     assert app.update_performance(friday, capacity=6, venue="Studio") == {
-        "capacity": 6, "venue": "Studio"}  # fmt: skip
+        "capacity": 6,
+        "venue": "Studio",
+    }
     with pytest.raises(InvalidInput, match="3 seats are already sold"):
         app.update_performance(friday, capacity=2)
     with pytest.raises(InvalidInput, match="time zone"):
@@ -186,11 +193,14 @@ def test_an_exchange_and_a_sale_racing_for_the_last_seat_never_oversell(store_en
                     outcomes.append("refused")
 
             threads = [
-                threading.Thread(target=attempt, args=(
-                    lambda h=held, s=saturday: office.exchange_tickets(h["codes"], s),)),
-                threading.Thread(target=attempt, args=(
-                    lambda s=saturday: door.sell_tickets(s, {"Adult": 1}),)),
-            ]  # fmt: skip
+                threading.Thread(
+                    target=attempt,
+                    args=(lambda h=held, s=saturday: office.exchange_tickets(h["codes"], s),),
+                ),
+                threading.Thread(
+                    target=attempt, args=(lambda s=saturday: door.sell_tickets(s, {"Adult": 1}),)
+                ),
+            ]
             for t in threads:
                 t.start()
             for t in threads:

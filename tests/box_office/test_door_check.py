@@ -59,8 +59,13 @@ def tosca(app) -> dict:
     sunday = app.schedule_performance(production, EVENING + timedelta(days=1), 100, PRICES)
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     sale = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada)
-    return {"saturday": saturday, "sunday": sunday, "ada": ada, "codes": sale["codes"],
-            "order": sale["order_id"]}  # fmt: skip
+    return {
+        "saturday": saturday,
+        "sunday": sunday,
+        "ada": ada,
+        "codes": sale["codes"],
+        "order": sale["order_id"],
+    }
 
 
 def door_events(app) -> list[tuple[str, dict]]:
@@ -156,8 +161,11 @@ def test_every_attempt_is_an_event_refused_ones_as_door_scans(app, tosca, clock)
     app.scan("nonsense-123", tosca["saturday"], "North door")
     events = door_events(app)
     assert [name for name, _ in events] == ["Ticket.Admitted"] + ["DoorScan.Recorded"] * 3
-    refused = [(e["code"], e["verdict"], e["performance_id"], e["door"])
-               for name, e in events if name == "DoorScan.Recorded"]  # fmt: skip
+    refused = [
+        (e["code"], e["verdict"], e["performance_id"], e["door"])
+        for name, e in events
+        if name == "DoorScan.Recorded"
+    ]
     assert refused == [
         (code, "already_admitted", tosca["saturday"], "North door"),
         (code, "wrong_performance", tosca["sunday"], "North door"),
@@ -213,8 +221,10 @@ def test_two_doors_scanning_one_ticket_at_the_same_moment_admit_exactly_once(sto
                 start.wait()
                 outcomes[door] = app.scan(code, show, door)
 
-            threads = [threading.Thread(target=scan, args=(a, d))
-                       for a, d in ((north, "North door"), (south, "South door"))]  # fmt: skip
+            threads = [
+                threading.Thread(target=scan, args=(a, d))
+                for a, d in ((north, "North door"), (south, "South door"))
+            ]
             for t in threads:
                 t.start()
             for t in threads:
@@ -254,8 +264,14 @@ def test_the_ticket_alone_decides_the_verdict(app, tosca):
     assert ticket.verdict(tosca["sunday"], "North door", EVENING) == ("wrong_performance", False)
     ticket.admit(tosca["saturday"], "North door", app.store.stamp(EVENING))
     assert ticket.verdict(tosca["saturday"], "North door", EVENING + timedelta(seconds=1)) == (
-        "admit", True)  # the scanner firing twice  # fmt: skip
+        "admit",
+        True,
+    )  # the scanner firing twice
     assert ticket.verdict(tosca["saturday"], "South door", EVENING + timedelta(seconds=1)) == (
-        "already_admitted", False)  # fmt: skip
+        "already_admitted",
+        False,
+    )
     assert ticket.verdict(tosca["saturday"], "North door", EVENING + timedelta(seconds=5)) == (
-        "already_admitted", False)  # fmt: skip
+        "already_admitted",
+        False,
+    )

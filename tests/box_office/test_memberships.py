@@ -23,10 +23,15 @@ PRICES = {"Adult": 3000}
 def season(app):
     production = app.create_production("The Seagull")
     return [
-        app.schedule_performance(production, datetime(2026, 10, day, 19, 30, tzinfo=UTC),
-                                 capacity=2, price_levels=PRICES, venue="Main hall")
+        app.schedule_performance(
+            production,
+            datetime(2026, 10, day, 19, 30, tzinfo=UTC),
+            capacity=2,
+            price_levels=PRICES,
+            venue="Main hall",
+        )
         for day in (3, 10, 17)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture
@@ -58,8 +63,12 @@ def test_a_subscription_with_one_full_performance_sells_nothing(app, season, ada
 def test_subscription_input_is_checked_in_plain_words(app, season, ada):
     with pytest.raises(InvalidInput) as error:
         app.sell_subscription(ada, " ", [season[0], season[0]], price_cents=-1, payment="iou")
-    assert set(error.value.by_field()) == {"package_name", "performance_ids", "price_cents",
-                                           "payment"}  # fmt: skip
+    assert set(error.value.by_field()) == {
+        "package_name",
+        "performance_ids",
+        "price_cents",
+        "payment",
+    }
     with pytest.raises(PatronNotFound):
         app.sell_subscription("not-a-patron", "Autumn", season, price_cents=100)
 
@@ -101,9 +110,12 @@ def test_two_workstations_selling_subscriptions_for_the_last_seat(store_env):
     office, phone = Houselights(env=store_env), Houselights(env=store_env)
     try:
         production = office.create_production("The Seagull")
-        shows = [office.schedule_performance(production, datetime(2026, 10, d, 19, tzinfo=UTC),
-                                             capacity=c, price_levels=PRICES)
-                 for d, c in ((3, 5), (10, 1))]  # fmt: skip
+        shows = [
+            office.schedule_performance(
+                production, datetime(2026, 10, d, 19, tzinfo=UTC), capacity=c, price_levels=PRICES
+            )
+            for d, c in ((3, 5), (10, 1))
+        ]
         buyers = [office.register_patron(n, email=f"{n}@example.org") for n in ("ada", "grace")]
         start, outcomes = threading.Barrier(2), []
 
@@ -115,8 +127,10 @@ def test_two_workstations_selling_subscriptions_for_the_last_seat(store_env):
             except NotEnoughSeats:
                 outcomes.append("refused")
 
-        threads = [threading.Thread(target=buy, args=(app, patron))
-                   for app, patron in zip((office, phone), buyers, strict=True)]  # fmt: skip
+        threads = [
+            threading.Thread(target=buy, args=(app, patron))
+            for app, patron in zip((office, phone), buyers, strict=True)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -16,8 +16,12 @@ from domain.store import PERFORMANCE_SNAPSHOT_INTERVAL
 def test_a_snapshotted_performance_still_counts_every_seat(store_env):
     office = Houselights(env=store_env)
     production = office.create_production("Messiah")
-    show = office.schedule_performance(production, datetime(2026, 12, 20, 19, tzinfo=UTC),
-                                       capacity=70, price_levels={"Adult": 2500})  # fmt: skip
+    show = office.schedule_performance(
+        production,
+        datetime(2026, 12, 20, 19, tzinfo=UTC),
+        capacity=70,
+        price_levels={"Adult": 2500},
+    )
     sales = [office.sell_tickets(show, {"Adult": 1}) for _ in range(60)]
     office.refund_order(sales[0]["order_id"])
 

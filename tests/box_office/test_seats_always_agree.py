@@ -77,9 +77,10 @@ def machine_for(world: World):
             self.services, self.app = world.services, world.services.app
             app = self.app
             production = app.create_production("Tosca")
-            self.nights = [app.schedule_performance(production, START + timedelta(days=i),
-                                                    capacity, PRICES)
-                           for i, capacity in enumerate((2, 3, 5))]  # fmt: skip
+            self.nights = [
+                app.schedule_performance(production, START + timedelta(days=i), capacity, PRICES)
+                for i, capacity in enumerate((2, 3, 5))
+            ]
             self.patrons = [app.register_patron(name, "Tester") for name in ("Ada", "Grace")]
             self.orders: list[str] = []
             self.subscriptions: list[str] = []
@@ -87,18 +88,21 @@ def machine_for(world: World):
             self.codes: set[str] = set()
 
         # -- the work -------------------------------------------------------------
-        def _sell(self, night: int, adults: int, students: int, patron: int | None,
-                  payment: str) -> None:  # fmt: skip
+        def _sell(
+            self, night: int, adults: int, students: int, patron: int | None, payment: str
+        ) -> None:
             quantities = {k: v for k, v in (("Adult", adults), ("Student", students)) if v}
             patron_id = self.patrons[patron] if patron is not None else None
-            sale = self.app.sell_tickets(self.nights[night], quantities or {"Adult": 1},
-                                         patron_id=patron_id, payment=payment)  # fmt: skip
+            sale = self.app.sell_tickets(
+                self.nights[night], quantities or {"Adult": 1}, patron_id=patron_id, payment=payment
+            )
             self.orders.append(sale["order_id"])
             self.issued(sale["codes"])
 
         def _subscribe(self, patron: int, nights: list[int]) -> None:
-            sold = self.app.sell_subscription(self.patrons[patron], "Season",
-                                              [self.nights[n] for n in nights], 6000)  # fmt: skip
+            sold = self.app.sell_subscription(
+                self.patrons[patron], "Season", [self.nights[n] for n in nights], 6000
+            )
             self.subscriptions.append(sold["id"])
             self.issued(sold["codes"])
 
@@ -111,8 +115,9 @@ def machine_for(world: World):
             self.issued(changed["codes"])
 
         def _membership(self, patron: int) -> None:
-            self.app.start_membership(self.patrons[patron], "Friend", "2030-01-01",
-                                      "2030-12-31", 4000)  # fmt: skip
+            self.app.start_membership(
+                self.patrons[patron], "Friend", "2030-01-01", "2030-12-31", 4000
+            )
 
         def issued(self, codes: list[str]) -> None:
             self.codes.update(codes)
@@ -126,9 +131,13 @@ def machine_for(world: World):
                 return False
             return True
 
-        sales = st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 2),
-                          st.one_of(st.none(), st.integers(0, 1)),
-                          st.sampled_from(["card", "cash", "IOU"]))  # fmt: skip
+        sales = st.tuples(
+            st.integers(0, 2),
+            st.integers(0, 3),
+            st.integers(0, 2),
+            st.one_of(st.none(), st.integers(0, 1)),
+            st.sampled_from(["card", "cash", "IOU"]),
+        )
 
         @rule(sale=sales)
         def sell(self, sale):
@@ -139,8 +148,10 @@ def machine_for(world: World):
             with pytest.raises(REFUSED):
                 self.app.sell_tickets(self.nights[night], {"Balcony": 1})
 
-        @rule(patron=st.integers(0, 1),
-              nights=st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True))  # fmt: skip
+        @rule(
+            patron=st.integers(0, 1),
+            nights=st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True),
+        )
         def subscribe(self, patron, nights):
             self.attempt(self._subscribe, patron, nights)
 
@@ -156,8 +167,9 @@ def machine_for(world: World):
         @precondition(lambda self: self.subscriptions)
         @rule(which=st.integers(0, 50))
         def refund_a_subscription(self, which):
-            self.attempt(self.app.refund_subscription,
-                         self.subscriptions[which % len(self.subscriptions)])  # fmt: skip
+            self.attempt(
+                self.app.refund_subscription, self.subscriptions[which % len(self.subscriptions)]
+            )
 
         @precondition(lambda self: self.codes)
         @rule(which=st.integers(0, 50), night=st.integers(0, 2))
@@ -179,15 +191,16 @@ def machine_for(world: World):
         batch_work = st.lists(
             st.one_of(
                 st.tuples(st.just("sell"), sales),
-                st.tuples(st.just("subscribe"), st.tuples(
-                    st.integers(0, 1), st.permutations([0, 1, 2]))),
+                st.tuples(
+                    st.just("subscribe"), st.tuples(st.integers(0, 1), st.permutations([0, 1, 2]))
+                ),
                 st.tuples(st.just("refund"), st.tuples(st.integers(0, 50))),
-                st.tuples(st.just("exchange"), st.tuples(st.integers(0, 50),
-                                                         st.integers(0, 2))),
+                st.tuples(st.just("exchange"), st.tuples(st.integers(0, 50), st.integers(0, 2))),
                 st.tuples(st.just("membership"), st.tuples(st.integers(0, 1))),
             ),
-            min_size=3, max_size=8,
-        )  # fmt: skip
+            min_size=3,
+            max_size=8,
+        )
 
         @rule(work=batch_work, size=st.sampled_from([1000, 1000, 2]))
         def a_batch(self, work, size):
@@ -208,13 +221,19 @@ def machine_for(world: World):
                     if not self.attempt(steps[name], *args):
                         assert (self.codes, self.orders) == (codes, orders)
 
-        @initialize(order=st.permutations([0, 1, 2]), patron=st.integers(0, 1),
-                    size=st.sampled_from([1000, 2]))  # fmt: skip
+        @initialize(
+            order=st.permutations([0, 1, 2]),
+            patron=st.integers(0, 1),
+            size=st.sampled_from([1000, 2]),
+        )
         def start_like_the_demo(self, order, patron, size):
             self.a_batch_like_the_demos(order, patron, size)
 
-        @rule(order=st.permutations([0, 1, 2]), patron=st.integers(0, 1),
-              size=st.sampled_from([1000, 2]))  # fmt: skip
+        @rule(
+            order=st.permutations([0, 1, 2]),
+            patron=st.integers(0, 1),
+            size=st.sampled_from([1000, 2]),
+        )
         def a_batch_like_the_demos(self, order, patron, size):
             """What the demo does: a batch selling for every night, then subscriptions to
             all of them, which a sold-out night refuses after seats were taken on the
@@ -256,9 +275,12 @@ def machine_for(world: World):
         def read_models_equal_a_rebuild_from_zero(self):
             runner = self.services.runner
             world.checks += 1
-            fresh = ReadModelRunner(self.app.recorder, self.app.mapper,
-                                     world.folder / f"fresh-{world.checks}.sqlite",
-                                     all_projections())  # fmt: skip
+            fresh = ReadModelRunner(
+                self.app.recorder,
+                self.app.mapper,
+                world.folder / f"fresh-{world.checks}.sqlite",
+                all_projections(),
+            )
             try:
                 fresh.catch_up()
                 assert table_rows(runner.db()) == table_rows(fresh.db())
@@ -282,13 +304,17 @@ def test_seats_always_agree_and_read_models_equal_a_rebuild(kind, request, tmp_p
     try:
         run_state_machine_as_test(
             machine_for(world),
-            settings=settings(max_examples=EXAMPLES[kind], stateful_step_count=STEPS,
-                              deadline=None, database=None,
-                              suppress_health_check=list(HealthCheck),
-                              # a failing sequence is short enough to read as it is;
-                              # shrinking it replays whole stores for minutes
-                              phases=[Phase.explicit, Phase.generate]),
-        )  # fmt: skip
+            settings=settings(
+                max_examples=EXAMPLES[kind],
+                stateful_step_count=STEPS,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+                # a failing sequence is short enough to read as it is;
+                # shrinking it replays whole stores for minutes
+                phases=[Phase.explicit, Phase.generate],
+            ),
+        )
     finally:
         world.close()
     assert world.checks >= EXAMPLES[kind]  # the rebuild was compared, example after example

@@ -82,10 +82,22 @@ def test_a_refund_voids_the_tickets_and_frees_the_seats(app):
 def test_the_same_imported_order_is_recorded_once(app):
     show = schedule(app)
     when = datetime.now(tz=UTC) - timedelta(days=30)
-    first = app.sell_tickets(show, {"Adult": 1}, channel="online", reference="EB-1001",
-                             codes=["eb-55501"], occurred_at=when)  # fmt: skip
-    again = app.sell_tickets(show, {"Adult": 1}, channel="online", reference="EB-1001",
-                             codes=["eb-55501"], occurred_at=when)  # fmt: skip
+    first = app.sell_tickets(
+        show,
+        {"Adult": 1},
+        channel="online",
+        reference="EB-1001",
+        codes=["eb-55501"],
+        occurred_at=when,
+    )
+    again = app.sell_tickets(
+        show,
+        {"Adult": 1},
+        channel="online",
+        reference="EB-1001",
+        codes=["eb-55501"],
+        occurred_at=when,
+    )
     assert again["order_id"] == first["order_id"] and again.get("existing")
     assert first["codes"] == ["EB55501"]  # stored as scanned codes are normalised
     assert app.get_performance(show)["sold"] == 1

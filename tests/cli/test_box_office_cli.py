@@ -58,8 +58,9 @@ def test_tickets_json_lists_codes_patrons_and_statuses(capsys, demo_data):
     data, _ = demo_data
     _, out, _ = run(capsys, "--data", data, "performances", "--json")
     for performance in json.loads(out):
-        code, out, _ = run(capsys, "--data", data, "tickets", "--performance",
-                           performance["id"], "--json")  # fmt: skip
+        code, out, _ = run(
+            capsys, "--data", data, "tickets", "--performance", performance["id"], "--json"
+        )
         assert code == 0
         tickets = json.loads(out)
         assert all(set(t) == {"code", "patron_id", "status"} for t in tickets)
@@ -95,13 +96,15 @@ def test_the_demo_has_a_believable_box_office(demo_data):
     services = bootstrap(resolve(data))
     try:
         db = services.runner.db()
-        counts = dict(db.conn.execute(
-            "SELECT 'subscriptions', count(*) FROM bo_subscriptions UNION ALL"
-            " SELECT 'memberships', count(*) FROM bo_memberships UNION ALL"
-            " SELECT 'donations', count(*) FROM bo_donations UNION ALL"
-            " SELECT 'thanked', count(acknowledged_how) FROM bo_donations UNION ALL"
-            " SELECT 'refunded', count(*) FROM bo_orders WHERE refunded_cents > 0"
-        ).fetchall())  # fmt: skip
+        counts = dict(
+            db.conn.execute(
+                "SELECT 'subscriptions', count(*) FROM bo_subscriptions UNION ALL"
+                " SELECT 'memberships', count(*) FROM bo_memberships UNION ALL"
+                " SELECT 'donations', count(*) FROM bo_donations UNION ALL"
+                " SELECT 'thanked', count(acknowledged_how) FROM bo_donations UNION ALL"
+                " SELECT 'refunded', count(*) FROM bo_orders WHERE refunded_cents > 0"
+            ).fetchall()
+        )
         assert made["lost"] > 0
         assert all(n > 0 for n in counts.values()), counts
         assert counts["thanked"] < counts["donations"]

@@ -22,8 +22,9 @@ def test_check_in_admits_once_then_refuses_and_says_why(capsys, tmp_path):
     services.close()
 
     def check(text: str, door: str = "Side door") -> tuple[int, dict]:
-        status = main(["--data", data, "check-in", text, "--performance", show,
-                       "--door", door, "--json"])  # fmt: skip
+        status = main(
+            ["--data", data, "check-in", text, "--performance", show, "--door", door, "--json"]
+        )
         return status, json.loads(capsys.readouterr().out)
 
     status, first = check(code.lower())

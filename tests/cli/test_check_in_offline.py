@@ -21,12 +21,13 @@ from tests.door_proxy import DROP, PASS, FlakyProxy
 
 @pytest.fixture
 def night(tmp_path, postgres_db):
-    office = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria",
-                       workstation="box-office")  # fmt: skip
+    office = bootstrap(
+        resolve(tmp_path / "office", store=postgres_db), staff="maria", workstation="box-office"
+    )
     app = office.app
-    show = app.schedule_performance(app.create_production("Aida"),
-                                    datetime.now(tz=UTC) + timedelta(hours=2), 50,
-                                    {"Adult": 900})  # fmt: skip
+    show = app.schedule_performance(
+        app.create_production("Aida"), datetime.now(tz=UTC) + timedelta(hours=2), 50, {"Adult": 900}
+    )
     rosa = app.register_patron("Rosa", "Silva", tags=["jazz"])
     code = app.sell_tickets(show, {"Adult": 1}, patron_id=rosa)["codes"][0]
     parts = urlsplit(postgres_db)
@@ -55,8 +56,9 @@ def test_check_in_with_the_store_gone_answers_from_the_door_and_sync_sends_it(
     assert [s["id"] for s in shows] == [show]
     proxy.set_mode(DROP)
 
-    status, admitted = run(capsys, *door, "check-in", code, "--performance", show,
-                           "--door", "Side door", "--json")  # fmt: skip
+    status, admitted = run(
+        capsys, *door, "check-in", code, "--performance", show, "--door", "Side door", "--json"
+    )
     assert status == 0
     assert (admitted["verdict"], admitted["offline"], admitted["queued"]) == ("admit", True, 1)
     assert admitted["patron"]["first_name"] == "Rosa"
@@ -91,8 +93,19 @@ def test_check_in_with_the_store_gone_answers_from_the_door_and_sync_sends_it(
 def test_a_door_that_was_never_online_says_so(capsys, tmp_path, night):
     _office, show, code, proxy, url = night
     proxy.set_mode(DROP)
-    status = main(["--data", str(tmp_path / "new"), "--store", url, "check-in", code,
-                   "--performance", show, "--json"])  # fmt: skip
+    status = main(
+        [
+            "--data",
+            str(tmp_path / "new"),
+            "--store",
+            url,
+            "check-in",
+            code,
+            "--performance",
+            show,
+            "--json",
+        ]
+    )
     assert status == 5  # the server is named, with why this door cannot go on alone
     said = capsys.readouterr().err
     assert "no copy of the tickets yet" in said and "Cannot reach the server" in said

@@ -75,8 +75,12 @@ def test_patrons_search_prints_id_name_email_and_last_activity(capsys, data):
     code, out, _ = run(capsys, "--data", data, "patrons", "--search", "lovel", "--json")
     assert code == 0
     [found] = json.loads(out)
-    assert found == {"id": ada, "name": "Ada Lovelace", "email": "ada@example.org",
-                     "last_activity": found["last_activity"]}  # fmt: skip
+    assert found == {
+        "id": ada,
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "last_activity": found["last_activity"],
+    }
     assert found["last_activity"].endswith("+00:00")  # ISO 8601 with its offset
     _, out, _ = run(capsys, "--data", data, "patrons", "--json")
     assert [p["name"] for p in json.loads(out)] == ["Grace Hopper", "Ada Lovelace"]
@@ -119,7 +123,10 @@ def test_environment_variable_chooses_the_data_folder(capsys, tmp_path, monkeypa
 def test_console_script_runs_in_a_fresh_process(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "desktop.cli", "--data", str(tmp_path), "status", "--json"],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["events"] == 0

@@ -73,8 +73,9 @@ def test_erasing_a_merged_record_asks_for_the_patrons_name_and_erases_both(
     services = bootstrap(resolve(data))
     try:
         patron_id = register_secret_patron(services.app)
-        twin = services.app.register_patron("Zeb", "Q", email="zq.twin@example.net",
-                                            allow_duplicate=True)  # fmt: skip
+        twin = services.app.register_patron(
+            "Zeb", "Q", email="zq.twin@example.net", allow_duplicate=True
+        )
         services.app.merge_patrons(twin, patron_id)
     finally:
         services.close()

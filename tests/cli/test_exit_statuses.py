@@ -69,8 +69,7 @@ def test_a_chat_import_of_unreadable_text_is_not_a_success(data, tmp_path, capsy
 
 def test_staff_add_without_a_terminal_says_how(data, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    code, _, err = run(capsys, "--data", str(data), "staff", "add", "Maria", "--role",
-                       "manager")  # fmt: skip
+    code, _, err = run(capsys, "--data", str(data), "staff", "add", "Maria", "--role", "manager")
     assert code == 1 and "--password-stdin" in err and "Traceback" not in err
 
 
@@ -89,6 +88,12 @@ def test_an_unexpected_error_is_one_line_and_logged(data, capsys, monkeypatch):
 
 
 def test_a_server_that_cannot_be_reached_has_its_own_status(tmp_path, capsys):
-    code, _, err = run(capsys, "--data", str(tmp_path / "data"), "--store",
-                       "postgresql://houselights@127.0.0.1:1/nowhere", "status")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "--data",
+        str(tmp_path / "data"),
+        "--store",
+        "postgresql://houselights@127.0.0.1:1/nowhere",
+        "status",
+    )
     assert code == 5 and "Cannot reach the server" in err and "Traceback" not in err

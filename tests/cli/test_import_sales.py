@@ -18,15 +18,26 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_json_report_then_a_second_import_finds_everything_already_there(capsys, tmp_path):
     data = str(tmp_path / "data")
-    args = ("--data", data, "import", "sales", str(SAMPLES / "ticket_tailor.csv"), "--json",
-            "--timezone", "Europe/London")  # fmt: skip
+    args = (
+        "--data",
+        data,
+        "import",
+        "sales",
+        str(SAMPLES / "ticket_tailor.csv"),
+        "--json",
+        "--timezone",
+        "Europe/London",
+    )
 
     code, out, _ = run(capsys, *args)
     report = json.loads(out)
     assert code == 0
     assert {k: report[k] for k in ("imported", "matched", "created", "rejected")} == {
-        "imported": 3, "matched": 0, "created": 3, "rejected": [],
-    }  # fmt: skip
+        "imported": 3,
+        "matched": 0,
+        "created": 3,
+        "rejected": [],
+    }
 
     code, out, _ = run(capsys, *args)
     again = json.loads(out)
@@ -38,8 +49,9 @@ def test_json_report_then_a_second_import_finds_everything_already_there(capsys,
 
 def test_dry_run_summary_in_words_saves_nothing(capsys, tmp_path):
     data = str(tmp_path / "data")
-    code, out, _ = run(capsys, "--data", data, "import", "sales",
-                       str(SAMPLES / "eventbrite.csv"), "--dry-run")  # fmt: skip
+    code, out, _ = run(
+        capsys, "--data", data, "import", "sales", str(SAMPLES / "eventbrite.csv"), "--dry-run"
+    )
     assert code == 0
     assert "Dry run: nothing was saved." in out
     assert "Would import 3 orders (4 tickets)" in out
@@ -75,15 +87,27 @@ def test_a_mapping_names_the_columns_of_an_unknown_layout(capsys, tmp_path):
     code, _, err = run(capsys, *base)
     assert code != 0 and "order number" in err and "column" in err
 
-    code, out, _ = run(capsys, *base, "--mapping", "order_id=Ref", "--mapping", "order_date=When",
-                       "--mapping", "full_name=Who", "--mapping", "event_name=Show",
-                       "--mapping", "event_date=Show date")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        *base,
+        "--mapping",
+        "order_id=Ref",
+        "--mapping",
+        "order_date=When",
+        "--mapping",
+        "full_name=Who",
+        "--mapping",
+        "event_name=Show",
+        "--mapping",
+        "event_date=Show date",
+    )
     assert code == 0 and json.loads(out)["imported"] == 1
 
 
 def test_an_unreadable_file_fails_with_a_clear_message(capsys, tmp_path):
-    code, out, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales",
-                         str(tmp_path / "missing.csv"))  # fmt: skip
+    code, out, err = run(
+        capsys, "--data", str(tmp_path / "data"), "import", "sales", str(tmp_path / "missing.csv")
+    )
     assert code != 0 and out == ""
     assert "There is no file" in err and "missing.csv" in err
 
@@ -92,15 +116,31 @@ def test_an_unreadable_file_fails_with_a_clear_message(capsys, tmp_path):
     code, _, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales", str(binary))
     assert code != 0 and "not a CSV text file" in err
 
-    code, _, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales",
-                       str(SAMPLES / "generic.csv"), "--mapping", "email=Nope")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "--data",
+        str(tmp_path / "data"),
+        "import",
+        "sales",
+        str(SAMPLES / "generic.csv"),
+        "--mapping",
+        "email=Nope",
+    )
     assert code != 0 and "no column called “Nope”" in err
 
 
 def test_an_unknown_time_zone_is_refused_before_anything_is_saved(capsys, tmp_path):
     data = str(tmp_path / "data")
-    code, _, err = run(capsys, "--data", data, "import", "sales", str(SAMPLES / "generic.csv"),
-                       "--timezone", "Mars/Olympus")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "--data",
+        data,
+        "import",
+        "sales",
+        str(SAMPLES / "generic.csv"),
+        "--timezone",
+        "Mars/Olympus",
+    )
     assert code != 0 and "“Mars/Olympus” is not a time zone we know" in err
     _, out, _ = run(capsys, "--data", data, "status", "--json")
     assert json.loads(out)["events"] == 0
@@ -147,8 +187,9 @@ def test_date_order_option_overrides_the_setting(capsys, tmp_path, monkeypatch):
     path = tmp_path / "us.csv"
     path.write_text(UK_FILE, encoding="utf-8")
     data = str(tmp_path / "data")
-    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json",
-                       "--date-order", "mdy")  # fmt: skip
+    code, out, _ = run(
+        capsys, "--data", data, "import", "sales", str(path), "--json", "--date-order", "mdy"
+    )
     assert code == 0 and json.loads(out)["date_order_source"] == "choice"
     _, out, _ = run(capsys, "--data", data, "performances", "--json")
     assert json.loads(out)[0]["starts_at"].startswith("2026-12-11T19:30")
@@ -172,12 +213,29 @@ def test_an_unrecognised_layout_needs_the_mapping_confirmed(capsys, tmp_path, mo
     _, out, _ = run(capsys, "--data", data, "status", "--json")
     assert json.loads(out)["events"] == 0
 
-    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json",
-                       "--mapping", "full_name=Name")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "--data",
+        data,
+        "import",
+        "sales",
+        str(path),
+        "--json",
+        "--mapping",
+        "full_name=Name",
+    )
     assert code == 0 and json.loads(out)["imported"] == 1
 
 
 def test_an_item_pattern_that_cannot_be_read_is_refused(capsys, tmp_path):
-    code, _, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales",
-                       str(SAMPLES / "generic.csv"), "--item-pattern", "(?P<event>.+)")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "--data",
+        str(tmp_path / "data"),
+        "import",
+        "sales",
+        str(SAMPLES / "generic.csv"),
+        "--item-pattern",
+        "(?P<event>.+)",
+    )
     assert code != 0 and "(?P<date>…)" in err

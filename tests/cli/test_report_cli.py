@@ -27,8 +27,9 @@ def data(tmp_path):
     services = bootstrap(resolve(data))
     app = services.app
     now = datetime.now(UTC)
-    hamlet = app.schedule_performance(app.create_production("Hamlet"), now - timedelta(days=8),
-                                      30, {"Adult": 2000})  # fmt: skip
+    hamlet = app.schedule_performance(
+        app.create_production("Hamlet"), now - timedelta(days=8), 30, {"Adult": 2000}
+    )
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     zoe = app.register_patron("Zoë", "Adams")
     for patron in (ada, zoe):
@@ -52,8 +53,16 @@ def test_report_attendance_json(capsys, data):
         "no_shows": 1,
         "no_show_rate": 0.3333,
     }
-    assert set(hamlet) == {"id", "title", "starts_at", "capacity", "sold", "admitted",
-                           "no_shows", "no_show_rate"}  # fmt: skip
+    assert set(hamlet) == {
+        "id",
+        "title",
+        "starts_at",
+        "capacity",
+        "sold",
+        "admitted",
+        "no_shows",
+        "no_show_rate",
+    }
     # the screen's rows are the same figures
     services = bootstrap(resolve(data))
     try:
@@ -70,11 +79,21 @@ def test_report_thank_yous_json(capsys, data):
     assert code == 0
     figures = json.loads(out)
     assert figures == {
-        "attendees": {"waiting": 1, "thanked": 1, "week_over": 2, "thanked_within_7_days": 1,
-                      "share_within_7_days": 0.5},
-        "donors": {"waiting": 1, "thanked": 0, "week_over": 0, "thanked_within_7_days": 0,
-                   "share_within_7_days": None},
-    }  # fmt: skip
+        "attendees": {
+            "waiting": 1,
+            "thanked": 1,
+            "week_over": 2,
+            "thanked_within_7_days": 1,
+            "share_within_7_days": 0.5,
+        },
+        "donors": {
+            "waiting": 1,
+            "thanked": 0,
+            "week_over": 0,
+            "thanked_within_7_days": 0,
+            "share_within_7_days": None,
+        },
+    }
     services = bootstrap(resolve(data))
     try:
         assert thank_yous.promptness(services.runner.db()) == figures

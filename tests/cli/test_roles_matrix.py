@@ -64,21 +64,49 @@ def organization(tmp_path_factory) -> dict:
         performances = json.loads(cli("--data", str(data), "performances", "--json"))
         ticket = None
         for performance in performances:
-            tickets = json.loads(cli("--data", str(data), "tickets", "--performance",
-                                     performance["id"], "--json"))  # fmt: skip
+            tickets = json.loads(
+                cli("--data", str(data), "tickets", "--performance", performance["id"], "--json")
+            )
             valid = [t["code"] for t in tickets if t["status"] == "valid"]
             if valid:
                 ticket = (valid[0], performance["id"])
                 break
         assert ticket is not None
         cli("--data", str(data), "backup")
-        cli("--data", str(data), "staff", "add", "Maria Lopez", "--role", "manager",
-            "--password-stdin", stdin="manager-secret\n")  # fmt: skip
+        cli(
+            "--data",
+            str(data),
+            "staff",
+            "add",
+            "Maria Lopez",
+            "--role",
+            "manager",
+            "--password-stdin",
+            stdin="manager-secret\n",
+        )
         as_maria = ("--data", str(data), "--as", "Maria Lopez")
-        cli(*as_maria, "staff", "add", "Bob Box", "--role", "box_office", "--password-stdin",
-            stdin="box-office-pw\n", password="manager-secret")  # fmt: skip
-        cli(*as_maria, "staff", "add", "Dee Door", "--role", "door", "--pin-stdin",
-            stdin="2468\n", password="manager-secret")  # fmt: skip
+        cli(
+            *as_maria,
+            "staff",
+            "add",
+            "Bob Box",
+            "--role",
+            "box_office",
+            "--password-stdin",
+            stdin="box-office-pw\n",
+            password="manager-secret",
+        )
+        cli(
+            *as_maria,
+            "staff",
+            "add",
+            "Dee Door",
+            "--role",
+            "door",
+            "--pin-stdin",
+            stdin="2468\n",
+            password="manager-secret",
+        )
     finally:
         patch.undo()
     return {"data": data, "ticket": ticket, "patrons": patrons, "foreign": made["path"]}
@@ -94,8 +122,12 @@ def commands(org: dict) -> list[tuple[str, list[str], str | None, str]]:
         ("demo", ["demo", "--patrons", "5"], P.DEMO, ""),
         ("rebuild", ["rebuild"], P.REBUILD, ""),
         ("patrons", ["patrons", "--json"], P.READ_PATRONS, ""),
-        ("import sales", ["import", "sales", str(SALES / "eventbrite.csv"), "--dry-run"],
-         P.IMPORT, ""),
+        (
+            "import sales",
+            ["import", "sales", str(SALES / "eventbrite.csv"), "--dry-run"],
+            P.IMPORT,
+            "",
+        ),
         ("import chats", ["import", "chats", str(CHATS / "crisp.json")], P.IMPORT, ""),
         ("check-in", ["check-in", code, "--performance", performance], P.DOOR_CHECK, ""),
         ("performances", ["performances", "--json"], P.SEE_PERFORMANCES, ""),
@@ -105,8 +137,12 @@ def commands(org: dict) -> list[tuple[str, list[str], str | None, str]]:
         ("report thank-yous", ["report", "thank-yous", "--json"], P.READ_REPORTS, ""),
         ("report support", ["report", "support", "--json"], P.READ_SUPPORT, ""),
         ("rota", ["rota", "--json"], P.SEE_STATUS, ""),
-        ("rota add", ["rota", "add", "Monday", "19:00", "21:00", "--name", "Sam"],
-         P.MANAGE_ROTA, ""),
+        (
+            "rota add",
+            ["rota", "add", "Monday", "19:00", "21:00", "--name", "Sam"],
+            P.MANAGE_ROTA,
+            "",
+        ),
         ("duplicates", ["duplicates", "--json"], P.READ_PATRONS, ""),
         ("merge", ["merge", a, b], P.EDIT_PATRONS, ""),
         ("unmerge", ["unmerge", a], P.EDIT_PATRONS, ""),
@@ -114,21 +150,36 @@ def commands(org: dict) -> list[tuple[str, list[str], str | None, str]]:
         ("encryption status", ["encryption", "status"], None, ""),
         ("encryption export-key", ["encryption", "export-key"], P.EXPORT_KEY, ""),
         ("staff list", ["staff", "list"], P.MANAGE_STAFF, ""),
-        ("staff add", ["staff", "add", "Eve", "--role", "door", "--pin-stdin"],
-         P.MANAGE_STAFF, "1357\n"),
+        (
+            "staff add",
+            ["staff", "add", "Eve", "--role", "door", "--pin-stdin"],
+            P.MANAGE_STAFF,
+            "1357\n",
+        ),
         ("staff role", ["staff", "role", "Dee Door", "box_office"], P.MANAGE_STAFF, ""),
         ("staff deactivate", ["staff", "deactivate", "Bob Box"], P.MANAGE_STAFF, ""),
         ("staff unlock", ["staff", "unlock", "Dee Door"], P.MANAGE_STAFF, ""),
         ("audit", ["audit", "--json"], P.SEE_AUDIT, ""),
         ("backup", ["backup"], P.BACKUP, ""),
-        ("backup --with-read-models", ["backup", "--with-read-models"],
-         P.BACKUP_READ_MODELS, ""),
+        ("backup --with-read-models", ["backup", "--with-read-models"], P.BACKUP_READ_MODELS, ""),
         ("backups", ["backups", "--json"], P.LIST_BACKUPS, ""),
         ("restore", ["restore", org["foreign"], "--yes"], P.RESTORE, ""),
         ("check", ["check"], None, ""),
-        ("setup", ["setup", "--organization", "Riverside Players", "--timezone",
-                   "Europe/London", "--currency", "GBP"], P.ORGANIZATION, ""),
-    ]  # fmt: skip
+        (
+            "setup",
+            [
+                "setup",
+                "--organization",
+                "Riverside Players",
+                "--timezone",
+                "Europe/London",
+                "--currency",
+                "GBP",
+            ],
+            P.ORGANIZATION,
+            "",
+        ),
+    ]
 
 
 def test_the_table_covers_every_command():
@@ -138,8 +189,12 @@ def test_the_table_covers_every_command():
 
 
 def test_the_manager_only_permissions_are_the_managers_only():
-    for permission in (Permission.RESTORE, Permission.EXPORT_KEY, Permission.REBUILD,
-                       Permission.BACKUP_READ_MODELS):  # fmt: skip
+    for permission in (
+        Permission.RESTORE,
+        Permission.EXPORT_KEY,
+        Permission.REBUILD,
+        Permission.BACKUP_READ_MODELS,
+    ):
         assert [r for r, allowed in PERMISSIONS.items() if permission in allowed] == [MANAGER]
 
 
@@ -154,8 +209,13 @@ def test_every_command_for_every_role(organization, role, tmp_path, monkeypatch,
         data = tmp_path / label.replace(" ", "_")
         shutil.copytree(organization["data"], data)
         as_ = ["--as", AS[role]] if role else []
-        code, out, err = run(monkeypatch, capsys, ["--data", str(data), *as_, *argv],
-                             stdin=stdin, password=PASSWORDS.get(AS[role] or ""))  # fmt: skip
+        code, out, err = run(
+            monkeypatch,
+            capsys,
+            ["--data", str(data), *as_, *argv],
+            stdin=stdin,
+            password=PASSWORDS.get(AS[role] or ""),
+        )
         refused = code == 1 and any(words in err for words in REFUSALS)
         allowed = permission is None or (role is not None and permission in PERMISSIONS[role])
         assert refused != allowed, (label, role, code, err[:300])

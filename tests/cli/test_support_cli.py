@@ -39,8 +39,13 @@ def data(tmp_path, london):
     app = services.app
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     for key, messages in CHATS.items():
-        app.record_chat("Crisp", key, messages, visitor_email="ada@example.org",
-                        occurred_at=datetime.fromisoformat(STARTED[key]))  # fmt: skip
+        app.record_chat(
+            "Crisp",
+            key,
+            messages,
+            visitor_email="ada@example.org",
+            occurred_at=datetime.fromisoformat(STARTED[key]),
+        )
     for at, direction, reason in CALLS:
         app.log_call(ada, direction, reason, "answered", occurred_at=datetime.fromisoformat(at))
     services.close()
@@ -49,8 +54,21 @@ def data(tmp_path, london):
 
 def test_the_rota_and_the_report_from_the_command_line(capsys, data):
     assert run(capsys, "--data", data, "rota")[1].strip() == "Nobody is on the rota yet."
-    code, out, _ = run(capsys, "--data", data, "rota", "add", "mon", "09:00", "12:00",
-                       "--duty", "phone", "--name", "Maria", "--json")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "--data",
+        data,
+        "rota",
+        "add",
+        "mon",
+        "09:00",
+        "12:00",
+        "--duty",
+        "phone",
+        "--name",
+        "Maria",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["name"] == "Maria"
     assert (
         run(capsys, "--data", data, "rota", "add", "Monday", "9:30", "12", "--name", "Jo")[0] == 0
@@ -59,18 +77,30 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
     code, out, _ = run(capsys, "--data", data, "rota", "--json")
     slots = json.loads(out)
     assert [(s["weekday"], s["starts"], s["ends"], s["duty"], s["name"]) for s in slots] == [
-        (0, "09:00", "12:00", "phone", "Maria"), (0, "09:30", "12:00", "chat", "Jo")]  # fmt: skip
+        (0, "09:00", "12:00", "phone", "Maria"),
+        (0, "09:30", "12:00", "chat", "Jo"),
+    ]
 
     code, out, _ = run(capsys, "--data", data, "report", "support", "--json")
     figures = json.loads(out)
     assert code == 0
-    assert {k: figures[k] for k in ("inquiries", "by_hour", "unanswered", "without_times",
-                                    "outside_staffed_hours")} == {
-        k: EXPECTED[k] for k in ("inquiries", "by_hour", "unanswered", "without_times",
-                                 "outside_staffed_hours")}  # fmt: skip
+    assert {
+        k: figures[k]
+        for k in ("inquiries", "by_hour", "unanswered", "without_times", "outside_staffed_hours")
+    } == {
+        k: EXPECTED[k]
+        for k in ("inquiries", "by_hour", "unanswered", "without_times", "outside_staffed_hours")
+    }
     assert figures["first_reply_seconds"] == {"median": 210.0, "p90": 600.0}
-    assert figures["uncovered"][0] == {"weekday": 1, "from": 19, "to": 20, "inquiries": 3,
-                                       "chats": 2, "calls": 1, "share": 0.375}  # fmt: skip
+    assert figures["uncovered"][0] == {
+        "weekday": 1,
+        "from": 19,
+        "to": 20,
+        "inquiries": 3,
+        "chats": 2,
+        "calls": 1,
+        "share": 0.375,
+    }
 
     text = run(capsys, "--data", data, "report", "support")[1]
     assert "First reply: median 3 min 30 s, 90% within 10 min" in text
@@ -78,23 +108,37 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
     assert "Without times (counted, left out of reply times): 1 chat" in text
 
     # Sunday alone: the chat that crossed midnight, answered after 5 minutes
-    code, out, _ = run(capsys, "--data", data, "report", "support", "--from", "2026-07-05",
-                       "--to", "2026-07-05", "--json")  # fmt: skip
+    code, out, _ = run(
+        capsys,
+        "--data",
+        data,
+        "report",
+        "support",
+        "--from",
+        "2026-07-05",
+        "--to",
+        "2026-07-05",
+        "--json",
+    )
     sunday = json.loads(out)
     assert (sunday["inquiries"], sunday["by_hour"], sunday["first_reply_seconds"]) == (
-        1, [[6, 23, 1]], {"median": 300.0, "p90": 300.0})  # fmt: skip
+        1,
+        [[6, 23, 1]],
+        {"median": 300.0, "p90": 300.0},
+    )
 
     # a period with nothing in it
-    code, out, _ = run(capsys, "--data", data, "report", "support", "--from", "2027-01-01",
-                       "--json")  # fmt: skip
+    code, out, _ = run(
+        capsys, "--data", data, "report", "support", "--from", "2027-01-01", "--json"
+    )
     empty = json.loads(out)
-    assert (empty["inquiries"], empty["first_reply_seconds"]) == (
-        0, {"median": None, "p90": None})  # fmt: skip
+    assert (empty["inquiries"], empty["first_reply_seconds"]) == (0, {"median": None, "p90": None})
 
     maria = slots[0]["id"]
     assert run(capsys, "--data", data, "rota", "remove", maria)[0] == 0
     assert [s["name"] for s in json.loads(run(capsys, "--data", data, "rota", "--json")[1])] == [
-        "Jo"]  # fmt: skip
+        "Jo"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -124,8 +168,10 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(capsys, data, argv, message):
-    assert run(capsys, "--data", data, "rota", "add", "Tuesday", "19:00", "21:00",
-               "--name", "Jo")[0] == 0  # fmt: skip
+    assert (
+        run(capsys, "--data", data, "rota", "add", "Tuesday", "19:00", "21:00", "--name", "Jo")[0]
+        == 0
+    )
 
     code, out, err = run(capsys, "--data", data, *argv)
 
@@ -143,8 +189,20 @@ def test_a_door_volunteer_can_neither_read_the_report_nor_change_the_rota(capsys
     try:
         code, _, err = run(capsys, "--data", data, "--as", "Dee", "report", "support")
         assert code == 1 and "cannot do this (see the patron support report)" in err
-        code, _, err = run(capsys, "--data", data, "--as", "Dee", "rota", "add", "Monday",
-                           "09:00", "10:00", "--name", "Dee")  # fmt: skip
+        code, _, err = run(
+            capsys,
+            "--data",
+            data,
+            "--as",
+            "Dee",
+            "rota",
+            "add",
+            "Monday",
+            "09:00",
+            "10:00",
+            "--name",
+            "Dee",
+        )
         assert code == 1 and "cannot do this (change the duty rota)" in err
     finally:
         del os.environ["HOUSELIGHTS_PASSWORD"]
@@ -160,14 +218,34 @@ def test_the_report_counts_hours_in_the_organizations_time_zone_not_the_computer
     data = str(tmp_path / "data")
     services = bootstrap(resolve(data))
     services.app.record_chat(
-        "Crisp", "auckland-1",
-        [{"at": "2026-12-07T02:30:00+00:00", "sender": "visitor", "name": "Ada",
-          "text": "Is there parking?"}],
+        "Crisp",
+        "auckland-1",
+        [
+            {
+                "at": "2026-12-07T02:30:00+00:00",
+                "sender": "visitor",
+                "name": "Ada",
+                "text": "Is there parking?",
+            }
+        ],
         occurred_at=datetime.fromisoformat("2026-12-07T02:30:00+00:00"),
-    )  # fmt: skip
+    )
     services.close()
-    assert run(capsys, "--data", data, "setup", "--organization", "Harbour Theatre",
-               "--timezone", "Pacific/Auckland", "--currency", "NZD")[0] == 0  # fmt: skip
+    assert (
+        run(
+            capsys,
+            "--data",
+            data,
+            "setup",
+            "--organization",
+            "Harbour Theatre",
+            "--timezone",
+            "Pacific/Auckland",
+            "--currency",
+            "NZD",
+        )[0]
+        == 0
+    )
     code, out, _ = run(capsys, "--data", data, "report", "support", "--json")
     assert code == 0
     assert json.loads(out)["by_hour"] == [[0, 15, 1]]

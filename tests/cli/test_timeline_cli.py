@@ -26,12 +26,25 @@ def test_a_check_in_is_on_the_timeline_with_its_door_and_is_the_last_activity(ca
     )
     yesterday = datetime.now(tz=UTC) - timedelta(days=1)
     rosa = app.register_patron("Rosa", "Silva", source="walk-up", occurred_at=yesterday)
-    code = app.sell_tickets(show, {"Adult": 2}, patron_id=rosa, channel="walk_up",
-                            occurred_at=yesterday)["codes"][0]  # fmt: skip
+    code = app.sell_tickets(
+        show, {"Adult": 2}, patron_id=rosa, channel="walk_up", occurred_at=yesterday
+    )["codes"][0]
     services.close()
 
-    status, out, _ = run(capsys, "--data", data, "--staff", "jo", "check-in", code,
-                         "--performance", show, "--door", "Side door", "--json")  # fmt: skip
+    status, out, _ = run(
+        capsys,
+        "--data",
+        data,
+        "--staff",
+        "jo",
+        "check-in",
+        code,
+        "--performance",
+        show,
+        "--door",
+        "Side door",
+        "--json",
+    )
     assert status == 0
     admitted_at = json.loads(out)["at"]
 

@@ -60,10 +60,18 @@ def start_together(folder: Path, commands: list[list[str]]) -> list[subprocess.C
     started = []
     for number, args in enumerate(commands):
         ready = folder / f"ready-{number}"
-        started.append((ready, subprocess.Popen(
-            [sys.executable, "-c", GATED, str(ready), str(gate), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-        )))  # fmt: skip
+        started.append(
+            (
+                ready,
+                subprocess.Popen(
+                    [sys.executable, "-c", GATED, str(ready), str(gate), *args],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                ),
+            )
+        )
     deadline = time.monotonic() + DEADLINE_S
     while not all(ready.exists() for ready, _ in started):
         assert all(p.poll() is None for _, p in started), [p.communicate() for _, p in started]
@@ -86,11 +94,23 @@ def test_two_check_ins_started_together_on_a_fresh_store_never_fail(postgres_url
         folder = tmp_path / f"round-{round_number}"
         folder.mkdir()
         try:
-            results = start_together(folder, [
-                ["--data", str(folder / f"door-{n}"), "--store", url, "check-in",
-                 "EB-00000", "--performance", performance, "--json"]
-                for n in (1, 2)
-            ])  # fmt: skip
+            results = start_together(
+                folder,
+                [
+                    [
+                        "--data",
+                        str(folder / f"door-{n}"),
+                        "--store",
+                        url,
+                        "check-in",
+                        "EB-00000",
+                        "--performance",
+                        performance,
+                        "--json",
+                    ]
+                    for n in (1, 2)
+                ],
+            )
         finally:
             drop_database(postgres_url, url)
         for result in results:
@@ -104,19 +124,33 @@ def test_two_doors_started_together_admit_a_ticket_exactly_once(postgres_db, tmp
     """On a store in use: two door processes start at once, both scan the same ticket."""
     services = bootstrap(resolve(tmp_path / "office", store=postgres_db))
     app = services.app
-    show = app.schedule_performance(app.create_production("Aida"),
-                                    datetime.now(tz=UTC) + timedelta(hours=1), 50,
-                                    {"Adult": 900})  # fmt: skip
+    show = app.schedule_performance(
+        app.create_production("Aida"), datetime.now(tz=UTC) + timedelta(hours=1), 50, {"Adult": 900}
+    )
     codes = app.sell_tickets(show, {"Adult": 5})["codes"]
     services.close()
     for number, code in enumerate(codes):
         folder = tmp_path / f"round-{number}"
         folder.mkdir()
-        results = start_together(folder, [
-            ["--data", str(folder / f"door-{n}"), "--store", postgres_db, "check-in", code,
-             "--performance", show, "--door", f"Door {n}", "--json"]
-            for n in (1, 2)
-        ])  # fmt: skip
+        results = start_together(
+            folder,
+            [
+                [
+                    "--data",
+                    str(folder / f"door-{n}"),
+                    "--store",
+                    postgres_db,
+                    "check-in",
+                    code,
+                    "--performance",
+                    show,
+                    "--door",
+                    f"Door {n}",
+                    "--json",
+                ]
+                for n in (1, 2)
+            ],
+        )
         verdicts = sorted(json.loads(r.stdout)["verdict"] for r in results)
         assert verdicts == ["admit", "already_admitted"], [r.stderr for r in results]
 
@@ -126,8 +160,18 @@ def test_an_unreachable_server_is_named_not_a_damaged_file(tmp_path, capsys):
 
     with socket_that_refuses() as port:
         url = f"postgresql://houselights@127.0.0.1:{port}/houselights"
-        status = main(["--data", str(tmp_path), "--store", url, "check-in", "EB-00000",
-                       "--performance", str(uuid.uuid4())])  # fmt: skip
+        status = main(
+            [
+                "--data",
+                str(tmp_path),
+                "--store",
+                url,
+                "check-in",
+                "EB-00000",
+                "--performance",
+                str(uuid.uuid4()),
+            ]
+        )
     err = capsys.readouterr().err
     assert status == 5  # a server problem: its own exit status (issue 19)
     assert f"Cannot reach the server at 127.0.0.1:{port}" in err
@@ -138,8 +182,18 @@ def test_a_refused_user_is_named_as_a_refusal(postgres_url, tmp_path, capsys):
     from desktop.cli import main
 
     url = urlunsplit(urlsplit(postgres_url)._replace(path="/no_such_database_here"))
-    status = main(["--data", str(tmp_path), "--store", url, "check-in", "EB-00000",
-                   "--performance", str(uuid.uuid4())])  # fmt: skip
+    status = main(
+        [
+            "--data",
+            str(tmp_path),
+            "--store",
+            url,
+            "check-in",
+            "EB-00000",
+            "--performance",
+            str(uuid.uuid4()),
+        ]
+    )
     err = capsys.readouterr().err
     assert status == 5  # a server problem: its own exit status (issue 19)
     assert "refused the connection" in err and "no_such_database_here" in err
@@ -156,8 +210,9 @@ def test_a_user_without_the_right_to_create_tables_is_told_so(postgres_url, tmp_
         conn.execute(f'GRANT CONNECT ON DATABASE "{name}" TO "{role}"')
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-    reader = urlunsplit(urlsplit(url)._replace(netloc=f"{role}@{urlsplit(url).hostname}:"
-                                               f"{urlsplit(url).port}"))  # fmt: skip
+    reader = urlunsplit(
+        urlsplit(url)._replace(netloc=f"{role}@{urlsplit(url).hostname}:{urlsplit(url).port}")
+    )
     try:
         with pytest.raises(ServerProblem) as raised:
             bootstrap(resolve(tmp_path, store=reader))

@@ -20,8 +20,9 @@ from infrastructure.config import resolve
 
 def main(argv: list[str]) -> int:
     data, store, performance, *codes = argv
-    services = bootstrap_door(resolve(data, store=store), staff="crash",
-                              workstation="north-door", budget=0.5)  # fmt: skip
+    services = bootstrap_door(
+        resolve(data, store=store), staff="crash", workstation="north-door", budget=0.5
+    )
     print(f"ready {'offline' if isinstance(services, OfflineServices) else 'online'}", flush=True)
     for code in codes:
         result = check_in(services, code, performance, "North door")

@@ -35,14 +35,34 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 10
 ORDERS = 600  # three chunks of 200 per export: three saves, kills land between and inside
 #: each export sells three performances of its own (a season's month)
-EVENTS = [("Hamlet", "2026-{month:02d}-14 19:30"), ("Hamlet", "2026-{month:02d}-15 14:00"),
-          ("Tosca", "2026-{month:02d}-02 19:00")]  # fmt: skip
+EVENTS = [
+    ("Hamlet", "2026-{month:02d}-14 19:30"),
+    ("Hamlet", "2026-{month:02d}-15 14:00"),
+    ("Tosca", "2026-{month:02d}-02 19:00"),
+]
 
 
-VERDICTS = ("admit ", "admit-repeat ", "already_admitted ", "wrong_performance ", "void ",
-            "unknown ")  # fmt: skip
-HEADER = ["order_id", "order_date", "first_name", "last_name", "email", "event_name",
-          "event_date", "ticket_type", "price", "quantity", "barcode"]  # fmt: skip
+VERDICTS = (
+    "admit ",
+    "admit-repeat ",
+    "already_admitted ",
+    "wrong_performance ",
+    "void ",
+    "unknown ",
+)
+HEADER = [
+    "order_id",
+    "order_date",
+    "first_name",
+    "last_name",
+    "email",
+    "event_name",
+    "event_date",
+    "ticket_type",
+    "price",
+    "quantity",
+    "barcode",
+]
 
 
 def sales_rows(round_: int, rng: random.Random) -> list[list]:
@@ -54,9 +74,21 @@ def sales_rows(round_: int, rng: random.Random) -> list[list]:
         event_name, event_date = EVENTS[n % len(EVENTS)]
         event_date = event_date.format(month=1 + round_)
         barcodes = [f"7{round_:02d}{n:04d}{k}" for k in range(quantity)]
-        rows.append([f"K{round_}-{n}", f"2026-02-{1 + n % 27:02d} 10:00", f"First{buyer}",
-                     f"Last{buyer}", f"buyer{buyer}@example.org", event_name, event_date,
-                     "Adult", "25.00", quantity, ",".join(barcodes)])  # fmt: skip
+        rows.append(
+            [
+                f"K{round_}-{n}",
+                f"2026-02-{1 + n % 27:02d} 10:00",
+                f"First{buyer}",
+                f"Last{buyer}",
+                f"buyer{buyer}@example.org",
+                event_name,
+                event_date,
+                "Adult",
+                "25.00",
+                quantity,
+                ",".join(barcodes),
+            ]
+        )
     return rows
 
 
@@ -75,8 +107,11 @@ def run_driver(
     starting with ``counting`` (or after it is ready); ``kill_after=None`` lets it finish."""
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.crash.driver", str(data), *args],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines: list[str] = []
     ready = threading.Event()
 
@@ -120,11 +155,12 @@ def store_events(data: Path) -> int:
 def table_rows(db) -> dict[str, list[tuple]]:
     """Every row of every read-model table (full-text index shadow tables aside)."""
     names = [
-        r[0] for r in db.conn.execute(
+        r[0]
+        for r in db.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "AND name NOT LIKE '%fts%' ORDER BY name"
         )
-    ]  # fmt: skip
+    ]
     return {n: sorted(map(repr, db.conn.execute(f"SELECT * FROM [{n}]"))) for n in names}
 
 
@@ -170,9 +206,12 @@ def killed_import(tmp_path_factory):
         sales = write_csv(tmp / f"export-{round_}.csv", rows)
         # killed after its first or second save, a random moment later (or at once)
         lines, errors = run_driver(
-            data, "import", str(sales), kill_after=rng.choice((0, rng.uniform(0, 0.15))),
+            data,
+            "import",
+            str(sales),
+            kill_after=rng.choice((0, rng.uniform(0, 0.15))),
             after=rng.choice((1, 2)),
-        )  # fmt: skip
+        )
         confirmed = confirmed_saves(lines)
         # every save the process confirmed survived the kill
         assert confirmed and store_events(data) >= confirmed, (lines[-3:], errors)
@@ -182,10 +221,12 @@ def killed_import(tmp_path_factory):
     assert lines[-1] == "finished", errors
     report = json.loads(next(line for line in lines if line.startswith("report "))[7:])
     sales = {
-        "orders": len(every), "file": everything,
-        "tickets": sum(row[9] for row in every), "buyers": len({row[4] for row in every}),
+        "orders": len(every),
+        "file": everything,
+        "tickets": sum(row[9] for row in every),
+        "buyers": len({row[4] for row in every}),
         "codes": [(row[5], row[6], row[10].split(",")) for row in every],
-    }  # fmt: skip
+    }
     return {"data": data, "sales": sales, "rounds": rounds, "report": report}
 
 
@@ -238,8 +279,9 @@ def test_scans_killed_ten_times_admit_each_ticket_once_and_keep_every_verdict(
         )
     finally:
         services.close()
-    first_night = [code for name, date, codes in sales["codes"]
-                   if date == "2026-01-14 19:30" for code in codes]  # fmt: skip
+    first_night = [
+        code for name, date, codes in sales["codes"] if date == "2026-01-14 19:30" for code in codes
+    ]
     rng = random.Random(11)
     admitted: list[str] = []
     scanned = killed_mid_burst = 0
@@ -248,9 +290,14 @@ def test_scans_killed_ten_times_admit_each_ticket_once_and_keep_every_verdict(
         before = store_events(data)
         # killed after a random number of verdicts, a random moment later
         lines, errors = run_driver(
-            data, "scan", performance, *burst, kill_after=rng.uniform(0, 0.02),
-            after=rng.randrange(1, 60), counting=VERDICTS,
-        )  # fmt: skip
+            data,
+            "scan",
+            performance,
+            *burst,
+            kill_after=rng.uniform(0, 0.02),
+            after=rng.randrange(1, 60),
+            counting=VERDICTS,
+        )
         verdicts = [line.split() for line in lines if line.startswith(VERDICTS)]
         scanned += len(verdicts)
         killed_mid_burst += "finished" not in lines

@@ -29,12 +29,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def evening(tmp_path, postgres_db):
-    office = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria",
-                       workstation="box-office")  # fmt: skip
+    office = bootstrap(
+        resolve(tmp_path / "office", store=postgres_db), staff="maria", workstation="box-office"
+    )
     app = office.app
-    show = app.schedule_performance(app.create_production("Tosca"),
-                                    datetime.now(tz=UTC) + timedelta(hours=1), 200,
-                                    {"Adult": 1500})  # fmt: skip
+    show = app.schedule_performance(
+        app.create_production("Tosca"),
+        datetime.now(tz=UTC) + timedelta(hours=1),
+        200,
+        {"Adult": 1500},
+    )
     codes = app.sell_tickets(show, {"Adult": 40})["codes"]
     parts = urlsplit(postgres_db)
     proxy = FlakyProxy(parts.hostname, parts.port)
@@ -46,9 +50,12 @@ def evening(tmp_path, postgres_db):
 def door_process(data: Path, store: str, show: str, codes: list[str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.crash.offline_driver", str(data), store, show, *codes],
-        cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )  # fmt: skip
+    )
 
 
 def told(process: subprocess.Popen, until: str, lines: int | None = None) -> list[str]:

@@ -32,23 +32,51 @@ def _waits_end_on_events_not_on_time(qtbot, monkeypatch):
 
         return wait
 
-    for name in ("waitUntil", "waitSignal", "waitSignals", "waitCallback", "waitExposed",
-                 "waitActive"):  # fmt: skip
+    for name in (
+        "waitUntil",
+        "waitSignal",
+        "waitSignals",
+        "waitCallback",
+        "waitExposed",
+        "waitActive",
+    ):
         monkeypatch.setattr(QtBot, name, longer(getattr(QtBot, name)))
 
 
 PATRONS = [
-    dict(first_name="Ada", last_name="Lovelace", email="ada@example.org",
-         phone="(555) 123-4567", address={"street": "12 Mill Lane", "city": "London"},
-         email_consent=True, tags=["opera", "chamber music"],
-         household="Lives with her mother, who needs the lift."),
-    dict(first_name="Zoë", last_name="Adams", email="zoe@example.net", phone="+44 20 7946 0958",
-         address={"city": "Brighton"}, tags=["jazz"]),
-    dict(first_name="Adam", last_name="Zimmer", email="az@example.org", tags=["opera"],
-         address={"city": "Carlton"}),
-    dict(first_name="Grace", last_name="Hopper", email="grace@navy.example",
-         phone="555 765 4321", address={"city": "Arlington"}),
-]  # fmt: skip
+    dict(
+        first_name="Ada",
+        last_name="Lovelace",
+        email="ada@example.org",
+        phone="(555) 123-4567",
+        address={"street": "12 Mill Lane", "city": "London"},
+        email_consent=True,
+        tags=["opera", "chamber music"],
+        household="Lives with her mother, who needs the lift.",
+    ),
+    dict(
+        first_name="Zoë",
+        last_name="Adams",
+        email="zoe@example.net",
+        phone="+44 20 7946 0958",
+        address={"city": "Brighton"},
+        tags=["jazz"],
+    ),
+    dict(
+        first_name="Adam",
+        last_name="Zimmer",
+        email="az@example.org",
+        tags=["opera"],
+        address={"city": "Carlton"},
+    ),
+    dict(
+        first_name="Grace",
+        last_name="Hopper",
+        email="grace@navy.example",
+        phone="555 765 4321",
+        address={"city": "Arlington"},
+    ),
+]
 
 
 @pytest.fixture
@@ -96,8 +124,10 @@ def column():
 
     def read(view, number: int = 0) -> list[str]:
         model = view.model()
-        return [model.index(row, number).data(Qt.ItemDataRole.DisplayRole)
-                for row in range(model.rowCount())]  # fmt: skip
+        return [
+            model.index(row, number).data(Qt.ItemDataRole.DisplayRole)
+            for row in range(model.rowCount())
+        ]
 
     return read
 

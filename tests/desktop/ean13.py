@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QImage, QPainter
 
-L = [  # fmt: skip
+L = [
     "0001101",
     "0011001",
     "0010011",

@@ -25,8 +25,9 @@ def _press_and_release(widget, key: int, text: str, at_ms: int) -> None:
         QApplication.sendEvent(widget, event)
 
 
-def scanner_burst(widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int = 2,
-                  start_ms: int | None = None) -> int:  # fmt: skip
+def scanner_burst(
+    widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int = 2, start_ms: int | None = None
+) -> int:
     """``text`` typed by a scanner into ``widget`` (then ``terminator``, unless None),
     from ``start_ms`` (default: now); returns the time stamp of the last key."""
     start = int(time.monotonic() * 1000) if start_ms is None else start_ms
@@ -35,6 +36,7 @@ def scanner_burst(widget, text: str, terminator=Qt.Key.Key_Return, gap_ms: int =
         _press_and_release(widget, key, char, start + i * gap_ms)
     if terminator is not None:
         key = terminator.value if hasattr(terminator, "value") else int(terminator)
-        _press_and_release(widget, key, _TERMINATOR_TEXT.get(terminator, ""),
-                           start + len(text) * gap_ms)  # fmt: skip
+        _press_and_release(
+            widget, key, _TERMINATOR_TEXT.get(terminator, ""), start + len(text) * gap_ms
+        )
     return start + max(len(text) - (terminator is None), 0) * gap_ms

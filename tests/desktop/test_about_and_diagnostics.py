@@ -49,8 +49,9 @@ def test_about_shows_the_version_and_the_data_folder(about, services):
     assert about.store_label.text() == str(services.config.events_path)
 
 
-def test_open_data_folder_hands_the_folder_to_the_file_manager(about, services, qtbot,
-                                                               file_manager):  # fmt: skip
+def test_open_data_folder_hands_the_folder_to_the_file_manager(
+    about, services, qtbot, file_manager
+):
     qtbot.mouseClick(about.open_folder_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(file_manager.opened) == 1)
     assert file_manager.opened[0].toLocalFile() == str(services.config.data_dir)
@@ -133,8 +134,16 @@ def test_about_lists_the_third_party_licences_with_their_texts(about, qtbot):
     licences = about.licences_dialog
     qtbot.waitExposed(licences)
     rows = [licences.list.item(i).text() for i in range(licences.list.count())]
-    for component in ("Python", "Qt", "PySide6 and Shiboken6", "FFmpeg", "ZBar", "pyzbar",
-                      "eventsourcing", "PySide6_Essentials"):  # fmt: skip
+    for component in (
+        "Python",
+        "Qt",
+        "PySide6 and Shiboken6",
+        "FFmpeg",
+        "ZBar",
+        "pyzbar",
+        "eventsourcing",
+        "PySide6_Essentials",
+    ):
         assert any(row.startswith(f"{component} ") for row in rows), component
     zbar = next(i for i, row in enumerate(rows) if row.startswith("ZBar "))
     assert "LGPL-2.1-or-later" in rows[zbar]

@@ -73,8 +73,11 @@ def test_a_backup_taken_while_another_process_records_is_whole_and_restores(stoc
     before = count_events(stocked.events_path)
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(stocked.data_dir)],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     seen = []
     try:
         assert writer.stdout.readline().strip() == "writing", writer.stderr.read()

@@ -140,8 +140,9 @@ def test_another_performance_and_an_edit(services, flute, box_office, qtbot, col
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: column(box_office.table, P.TITLE) == ["The Magic Flute"] * 2)
     first, second = read_model.performances(services.runner.db())
-    assert (datetime.fromisoformat(second["starts_at"])
-            - datetime.fromisoformat(first["starts_at"])).days == 7  # fmt: skip
+    assert (
+        datetime.fromisoformat(second["starts_at"]) - datetime.fromisoformat(first["starts_at"])
+    ).days == 7
 
     click_row(qtbot, box_office.table, 0)
     click(qtbot, box_office.edit_button)

@@ -376,11 +376,15 @@ def test_a_chat_import_can_be_cancelled_and_keeps_what_it_saved(window, qtbot, s
     import json
 
     chats = [
-        {"id": f"big-{n}", "visitor": {"name": f"Fan {n}"},
-         "messages": [{"sender": "visitor", "text": f"Question {n}",
-                       "time": "2026-11-20T10:00:00Z"}]}
+        {
+            "id": f"big-{n}",
+            "visitor": {"name": f"Fan {n}"},
+            "messages": [
+                {"sender": "visitor", "text": f"Question {n}", "time": "2026-11-20T10:00:00Z"}
+            ],
+        }
         for n in range(600)
-    ]  # fmt: skip
+    ]
     path = tmp_path / "big.json"
     path.write_text(json.dumps(chats), encoding="utf-8")
     dialog = window.import_chats()
@@ -392,7 +396,8 @@ def test_a_chat_import_can_be_cancelled_and_keeps_what_it_saved(window, qtbot, s
     qtbot.waitUntil(lambda: not dialog.busy, timeout=20000)
 
     assert dialog.summary.text().startswith("<b>Stopped.</b>") or dialog.summary.text() == (
-        "Stopped before anything was imported.")  # fmt: skip
+        "Stopped before anything was imported."
+    )
     saved = len(conversations.search_chats(services.runner.db(), "", limit=1000))
     assert saved < 600
     assert saved == (dialog.report["imported"] if dialog.report else 0)
@@ -424,8 +429,10 @@ def test_text_copied_from_a_chat_widget_is_pasted_and_imported(window, qtbot, se
     """Issue 16: text copied straight from a chat widget was rejected."""
     dialog = window.import_chats()
     dialog.tabs.setCurrentIndex(1)
-    copied = ("Visitor: Lou Reed\nLou Reed\n10:00 AM\nAny tickets left for Friday?\n"
-              "Jo\n10:01 AM\nTwo, in row C.\nSeen")  # fmt: skip
+    copied = (
+        "Visitor: Lou Reed\nLou Reed\n10:00 AM\nAny tickets left for Friday?\n"
+        "Jo\n10:01 AM\nTwo, in row C.\nSeen"
+    )
     QApplication.clipboard().setText(copied)
     dialog.paste.setFocus()
     qtbot.keyClick(dialog.paste, Qt.Key.Key_V, CTRL)
@@ -438,5 +445,6 @@ def test_text_copied_from_a_chat_widget_is_pasted_and_imported(window, qtbot, se
     (record,) = read_chat_text(copied).chats  # the same transcript, so the same chat
     chat = services.app.get_chat(str(chat_id(record.service, record.conversation_id)))
     assert [(m["sender"], m["text"]) for m in chat["messages"]] == [
-        ("visitor", "Any tickets left for Friday?"), ("agent", "Two, in row C."),
-    ]  # fmt: skip
+        ("visitor", "Any tickets left for Friday?"),
+        ("agent", "Two, in row C."),
+    ]

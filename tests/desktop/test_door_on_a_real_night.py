@@ -49,8 +49,13 @@ def night(services) -> dict:
     ada = app.sell_tickets(tonight, {"Adult": 2}, patron_id=people["Ada"])
     walk_up = app.sell_tickets(tonight, {"Adult": 1})
     services.runner.catch_up()
-    return {"tonight": tonight, "production": show, "people": people, "ada": ada,
-            "walk_up": walk_up["codes"][0]}  # fmt: skip
+    return {
+        "tonight": tonight,
+        "production": show,
+        "people": people,
+        "ada": ada,
+        "walk_up": walk_up["codes"][0],
+    }
 
 
 def burst(qtbot, widget, text: str, terminator=Qt.Key.Key_Return) -> None:
@@ -182,8 +187,9 @@ def test_the_door_switches_to_tonights_performance_once_it_is_scheduled(
     app = services.app
     door = window.door_view
     door.clock = lambda: local_today_at(17).astimezone(UTC)
-    yesterday = app.schedule_performance(night["production"], local_today_at(19) - timedelta(1),
-                                         200, PRICES)  # fmt: skip
+    yesterday = app.schedule_performance(
+        night["production"], local_today_at(19) - timedelta(1), 200, PRICES
+    )
     services.runner.catch_up()
     window.show_area(DOOR)
     door.refresh()

@@ -28,18 +28,24 @@ def evening(services) -> dict:
     show = app.create_production("Tosca")
     today = local_today_at(19)
     ids = {
-        name: app.schedule_performance(show, today + timedelta(days=offset), 200, PRICES,
-                                       venue="Main hall")
+        name: app.schedule_performance(
+            show, today + timedelta(days=offset), 200, PRICES, venue="Main hall"
+        )
         for name, offset in (("yesterday", -1), ("tonight", 0), ("tomorrow", 1))
-    }  # fmt: skip
+    }
     db = services.runner.db()
     people = {r["first_name"]: r["id"] for r in patron_directory.page(db)}
     ada = app.sell_tickets(ids["tonight"], {"Adult": 2}, patron_id=people["Ada"])
     grace = app.sell_tickets(ids["tomorrow"], {"Adult": 1}, patron_id=people["Grace"])
     refunded = app.sell_tickets(ids["tonight"], {"Student": 1})
     app.refund_order(refunded["order_id"])
-    return {**ids, "people": people, "ada": ada["codes"], "grace": grace["codes"][0],
-            "refunded": refunded["codes"][0]}  # fmt: skip
+    return {
+        **ids,
+        "people": people,
+        "ada": ada["codes"],
+        "grace": grace["codes"][0],
+        "refunded": refunded["codes"][0],
+    }
 
 
 @pytest.fixture
@@ -123,10 +129,12 @@ def test_every_verdict_has_its_own_colour_sound_words_and_accessible_description
     assert "refunded" in scan(evening["refunded"])
     assert "no ticket with this code" in scan(new_code())
     assert shown == [
-        ("admit", "ADMIT"), ("already_admitted", "ALREADY ADMITTED"),
-        ("wrong_performance", "WRONG PERFORMANCE"), ("void", "REFUNDED"),
+        ("admit", "ADMIT"),
+        ("already_admitted", "ALREADY ADMITTED"),
+        ("wrong_performance", "WRONG PERFORMANCE"),
+        ("void", "REFUNDED"),
         ("unknown", "UNKNOWN CODE"),
-    ]  # fmt: skip
+    ]
     assert door.sounds.requested == [v for v, _ in shown]
     assert len({PALETTE[v][0] for v, _ in shown}) == 5
 
@@ -186,11 +194,15 @@ def test_the_greeting_names_the_patron_their_visit_rung_cue_and_interests(
     assert card.name_label.text() == "Ada"
     assert card.meta_label.text() == "1st visit · Tryer"
     assert [c.text() for c in card.cue_labels] == [
-        "First visit: welcome them!", "Donor: thank them for their support",
-    ]  # fmt: skip
+        "First visit: welcome them!",
+        "Donor: thank them for their support",
+    ]
     assert card.chips() == ["opera", "chamber music"]
-    everything = " ".join(label.text() for label in door.panel.findChildren(type(card.name_label))
-                          if not label.isHidden())  # fmt: skip
+    everything = " ".join(
+        label.text()
+        for label in door.panel.findChildren(type(card.name_label))
+        if not label.isHidden()
+    )
     assert "500" not in everything and "€" not in everything and "$" not in everything
     # a refused scan hides the greeting again
     burst(qtbot, door.door_field, evening["grace"])

@@ -22,8 +22,9 @@ def twin(services) -> dict:
     """Ada registered again from an online sale: the same email, an initial, a ticket."""
     app, db = services.app, services.runner.db()
     [ada] = directory.search(db, "lovelace")
-    twin = app.register_patron("A.", "Lovelace", email="ADA@example.org", source="import",
-                               allow_duplicate=True)  # fmt: skip
+    twin = app.register_patron(
+        "A.", "Lovelace", email="ADA@example.org", source="import", allow_duplicate=True
+    )
     flute = schedule(app, "The Magic Flute", 3)
     app.sell_tickets(flute, {"Adult": 1}, patron_id=twin)
     return {"ada": ada["id"], "twin": twin}

@@ -26,8 +26,10 @@ def select_hours(dialog, qtbot, day: int, first: int, last: int) -> None:
     """Click the first hour's cell, shift-click the last (as a manager does)."""
     grid = dialog.grid
     grid.scrollToItem(grid.item(first, day))
-    for hour, modifier in ((first, Qt.KeyboardModifier.NoModifier),
-                           (last, Qt.KeyboardModifier.ShiftModifier)):  # fmt: skip
+    for hour, modifier in (
+        (first, Qt.KeyboardModifier.NoModifier),
+        (last, Qt.KeyboardModifier.ShiftModifier),
+    ):
         grid.scrollToItem(grid.item(hour, day))
         rect = grid.visualItemRect(grid.item(hour, day))
         qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
@@ -45,8 +47,10 @@ def put_on_duty(qtbot, dialog, who: str, duty: str = "chat") -> None:
 
 
 def slots(window) -> list[tuple]:
-    return [(s["weekday"], s["starts"], s["ends"], s["duty"], s["name"], bool(s["staff_id"]))
-            for s in support.rota(window.runner.db())]  # fmt: skip
+    return [
+        (s["weekday"], s["starts"], s["ends"], s["duty"], s["name"], bool(s["staff_id"]))
+        for s in support.rota(window.runner.db())
+    ]
 
 
 def test_a_manager_puts_a_volunteer_on_the_tuesday_evening(window, rota, qtbot):
@@ -68,14 +72,19 @@ def test_the_same_hours_on_several_days_and_a_staff_account(window, services, ro
     rota._fill_people()
     grid = rota.grid
     grid.setCurrentCell(10, 1)
-    grid.setRangeSelected(__import__("PySide6.QtWidgets", fromlist=["x"])
-                          .QTableWidgetSelectionRange(10, 1, 13, 5), True)  # fmt: skip
+    grid.setRangeSelected(
+        __import__("PySide6.QtWidgets", fromlist=["x"]).QTableWidgetSelectionRange(10, 1, 13, 5),
+        True,
+    )
     put_on_duty(qtbot, rota, "maria lopez", "both")
-    assert slots(window) == [(d, "10:00", "14:00", "both", "Maria Lopez", True)
-                             for d in range(1, 6)]  # fmt: skip
+    assert slots(window) == [
+        (d, "10:00", "14:00", "both", "Maria Lopez", True) for d in range(1, 6)
+    ]
     # the same again from Monday: Monday is free, Tuesday overlaps; all or nothing
-    grid.setRangeSelected(__import__("PySide6.QtWidgets", fromlist=["x"])
-                          .QTableWidgetSelectionRange(12, 0, 12, 1), True)  # fmt: skip
+    grid.setRangeSelected(
+        __import__("PySide6.QtWidgets", fromlist=["x"]).QTableWidgetSelectionRange(12, 0, 12, 1),
+        True,
+    )
     put_on_duty(qtbot, rota, "Maria Lopez", "chat")
     assert "Maria Lopez is already on duty on Tuesday from 10:00 to 14:00" in rota.message.text()
     assert len(slots(window)) == 5
@@ -83,12 +92,15 @@ def test_the_same_hours_on_several_days_and_a_staff_account(window, services, ro
 
 @pytest.mark.parametrize(
     ("starts", "ends", "message"),
-    [("21:00", "19:00", "The duty ends (19:00) before it starts (21:00)."),
-     ("20:00", "22:00", "Sam is already on duty on Tuesday from 19:00 to 21:00"),
-     ("7pm", "22:00", "“7pm” is not a time.")],
-)  # fmt: skip
-def test_a_refused_slot_says_why_and_keeps_what_was_typed(window, services, rota, qtbot,
-                                                          starts, ends, message):  # fmt: skip
+    [
+        ("21:00", "19:00", "The duty ends (19:00) before it starts (21:00)."),
+        ("20:00", "22:00", "Sam is already on duty on Tuesday from 19:00 to 21:00"),
+        ("7pm", "22:00", "“7pm” is not a time."),
+    ],
+)
+def test_a_refused_slot_says_why_and_keeps_what_was_typed(
+    window, services, rota, qtbot, starts, ends, message
+):
     services.app.add_duty_slot("Tuesday", "19:00", "21:00", "chat", name="Sam")
     rota.refresh()
     select_hours(rota, qtbot, TUESDAY, 20, 21)
@@ -117,8 +129,9 @@ def test_taking_someone_off_duty_with_the_delete_key(window, services, rota, qtb
     qtbot.waitUntil(lambda: rota.model.rowCount() == 2)  # another workstation's change shows
     rota.table.setFocus()
     rota.table.selectionModel().setCurrentIndex(
-        rota.proxy.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-        | QItemSelectionModel.SelectionFlag.Rows)  # fmt: skip
+        rota.proxy.index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
     qtbot.keyClick(rota.table, Qt.Key.Key_Delete)
     assert slots(window) == [(1, "19:00", "21:00", "chat", "Sam", False)]
     assert rota.grid.item(10, 0).text() == ""
@@ -172,8 +185,7 @@ def test_on_duty_turns_at_the_start_of_a_slot_without_waiting(window, services, 
     QApplication.processEvents()
 
 
-def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(window, services, qtbot,
-                                                              monkeypatch):  # fmt: skip
+def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(window, services, qtbot, monkeypatch):
     import time
 
     from desktop.main_window import FOLLOW_UPS
@@ -185,9 +197,14 @@ def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(window, services, 
         app = services.app
         app.add_duty_slot("Wednesday", "10:00", "12:00", "chat", name="Jo")
         late = datetime(2026, 7, 7, 23, 10, tzinfo=LONDON).isoformat()  # a Tuesday night
-        app.record_chat("Crisp", "late", [
-            {"at": late, "sender": "visitor", "name": "Ada", "text": "Can I bring a pram?"},
-        ], visitor_email="ada@example.org")  # fmt: skip
+        app.record_chat(
+            "Crisp",
+            "late",
+            [
+                {"at": late, "sender": "visitor", "name": "Ada", "text": "Can I bring a pram?"},
+            ],
+            visitor_email="ada@example.org",
+        )
         window.show_area(FOLLOW_UPS)
         view = window.follow_ups
         view.show_tab(2)

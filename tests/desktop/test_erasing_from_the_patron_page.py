@@ -42,8 +42,12 @@ def test_typing_the_name_unlocks_the_erasure_and_the_page_shows_it(
     )
     assert not page.edit_button.isEnabled() and not page.note_edit.isEnabled()
     assert patron_directory.search(services.runner.db(), "lovelace") == []
-    secrets = {"name": "Lovelace", "email": "ada@example.org", "street": "12 Mill Lane",
-               "household": "needs the lift"}  # fmt: skip
+    secrets = {
+        "name": "Lovelace",
+        "email": "ada@example.org",
+        "street": "12 Mill Lane",
+        "household": "needs the lift",
+    }
     assert files_containing(services.config.data_dir, secrets) == []
     # The other patrons keep their data.
     assert files_containing(services.config.data_dir, {"other": "Hopper"})

@@ -85,8 +85,12 @@ def test_every_table_also_exports_to_excel(window, qtbot, tmp_path):
     assert [r[0] for r in rows[1:]] == ["Zoë Adams", "Grace Hopper", "Ada Lovelace", "Adam Zimmer"]
     assert rows[1][2] == "+44 20 7946 0958"
 
-    write_rows_xlsx(tmp_path / "mixed.xlsx", ["a", "b", "c"],
-                    [["=1+2", "42", 3.5], ["007", None, "-12"]], sheet="Odd/name:[x]")  # fmt: skip
+    write_rows_xlsx(
+        tmp_path / "mixed.xlsx",
+        ["a", "b", "c"],
+        [["=1+2", "42", 3.5], ["007", None, "-12"]],
+        sheet="Odd/name:[x]",
+    )
     book = load_workbook(tmp_path / "mixed.xlsx")
     mixed = book.active
     assert mixed.title == "Odd name  x "

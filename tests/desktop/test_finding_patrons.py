@@ -80,8 +80,11 @@ def test_sorting_by_a_column(window, qtbot, column):
     expected = sorted(column(table, email))
     qtbot.waitUntil(lambda: column(table, email) == expected)
     assert column(table, email) == [
-        "ada@example.org", "az@example.org", "grace@navy.example", "zoe@example.net",
-    ]  # fmt: skip
+        "ada@example.org",
+        "az@example.org",
+        "grace@navy.example",
+        "zoe@example.net",
+    ]
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 10))
     qtbot.waitUntil(lambda: column(table, email) == list(reversed(expected)))
     # interests take the room left (held at their title's width on a narrow window)

@@ -24,10 +24,15 @@ from infrastructure.config import resolve
 from tests.poppler import needs_poppler, pdf_text
 
 SAMPLE_TICKET = dict(
-    code="3E4EEGH663XJ", title="The Marriage of Figaro", starts_at="2026-11-21T19:30:00+00:00",
-    venue="Main Hall", price_level="Adult", price_cents=4550, patron_name="Ada Lovelace",
+    code="3E4EEGH663XJ",
+    title="The Marriage of Figaro",
+    starts_at="2026-11-21T19:30:00+00:00",
+    venue="Main Hall",
+    price_level="Adult",
+    price_cents=4550,
+    patron_name="Ada Lovelace",
     order_id="8c1f2a3b-1111-2222-3333-444455556666",
-)  # fmt: skip
+)
 
 
 @pytest.fixture
@@ -68,8 +73,9 @@ def next_page(assistant: SetupAssistant, qtbot) -> None:
 
 def finish(assistant: SetupAssistant, qtbot) -> None:
     with qtbot.waitSignal(assistant.finished):
-        qtbot.mouseClick(assistant.button(QWizard.WizardButton.FinishButton),
-                         Qt.MouseButton.LeftButton)  # fmt: skip
+        qtbot.mouseClick(
+            assistant.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton
+        )
 
 
 def fill_organization(assistant: SetupAssistant, qtbot, name: str, country: str, zone: str):
@@ -209,8 +215,9 @@ def test_the_demo_start_fills_the_organization_in_the_background(fresh, qtbot, m
     services, settings = fresh
     made = []
     real = demo.generate
-    monkeypatch.setattr(demo, "generate", lambda app, patrons, **kw: made.append(patrons)
-                        or real(app, 12, **kw))  # fmt: skip
+    monkeypatch.setattr(
+        demo, "generate", lambda app, patrons, **kw: made.append(patrons) or real(app, 12, **kw)
+    )
     window = open_on(services, settings, qtbot)
     assistant = window.setup_assistant
     fill_organization(assistant, qtbot, "Lantern Theatre", "GB", "Europe/London")
@@ -246,9 +253,19 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_setup_on_the_command_line_then_status_and_a_ticket_carry_the_name(
     capsys, data, qtbot, user_settings
 ):
-    code, out, err = run(capsys, "--data", str(data), "setup", "--organization",
-                         "Lantern Theatre", "--timezone", "Europe/London", "--currency", "GBP",
-                         "--json")  # fmt: skip
+    code, out, err = run(
+        capsys,
+        "--data",
+        str(data),
+        "setup",
+        "--organization",
+        "Lantern Theatre",
+        "--timezone",
+        "Europe/London",
+        "--currency",
+        "GBP",
+        "--json",
+    )
     assert code == 0, err
     made = json.loads(out)
     assert made["organization"] == "Lantern Theatre"
@@ -277,9 +294,20 @@ def test_setup_on_the_command_line_then_status_and_a_ticket_carry_the_name(
 
 
 def test_setup_refuses_bad_answers_with_reasons_and_saves_nothing(capsys, data):
-    code, _, err = run(capsys, "--data", str(data), "setup", "--organization", "Lantern",
-                       "--timezone", "Europe/Londn", "--currency", "GPB",
-                       "--country", "UK")  # fmt: skip
+    code, _, err = run(
+        capsys,
+        "--data",
+        str(data),
+        "setup",
+        "--organization",
+        "Lantern",
+        "--timezone",
+        "Europe/Londn",
+        "--currency",
+        "GPB",
+        "--country",
+        "UK",
+    )
     assert code == 2
     assert "“Europe/Londn” is not a time zone" in err
     assert "“GPB” is not a currency" in err

@@ -23,8 +23,11 @@ def dialog_classes() -> set[str]:
             continue
         loaded = importlib.import_module(module.name)
         for name, value in vars(loaded).items():
-            if (inspect.isclass(value) and value.__module__ == loaded.__name__
-                    and issubclass(value, QDialog | QWizard)):  # fmt: skip
+            if (
+                inspect.isclass(value)
+                and value.__module__ == loaded.__name__
+                and issubclass(value, QDialog | QWizard)
+            ):
                 found.add(name)
     return found
 
@@ -78,8 +81,11 @@ def test_links_between_pages_are_followed_inside_the_help_window(window, qtbot):
     assert not cursor.isNull()
     browser.setTextCursor(cursor)
     rect = browser.cursorRect(cursor)
-    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(rect.left() - 4, rect.center().y()))  # fmt: skip
+    qtbot.mouseClick(
+        browser.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(rect.left() - 4, rect.center().y()),
+    )
     qtbot.waitUntil(lambda: browser.source().toLocalFile().endswith("settings.md"))
     assert browser.toPlainText().startswith("Settings")
     qtbot.mouseClick(helper.back_button, Qt.MouseButton.LeftButton)

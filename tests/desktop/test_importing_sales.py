@@ -108,8 +108,13 @@ def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtb
     assert "Order number" in dialog.mapping_error.text()
     assert not dialog.import_button.isEnabled() and not dialog.dry_run_button.isEnabled()
 
-    for field, header in (("order_id", "Ref"), ("order_date", "When"), ("full_name", "Who"),
-                          ("event_name", "Show"), ("event_date", "Show date")):  # fmt: skip
+    for field, header in (
+        ("order_id", "Ref"),
+        ("order_date", "When"),
+        ("full_name", "Who"),
+        ("event_name", "Show"),
+        ("event_date", "Show date"),
+    ):
         box = dialog.field_boxes[field]
         box.setCurrentIndex(box.findText(header))
     assert dialog.mapping_error.isHidden()
@@ -179,8 +184,7 @@ def test_cancel_stops_after_whole_orders_and_importing_again_finishes(
     assert report["cancelled"] is True and report["imported"] == 5
     assert "Stopped." in dialog.summary.text()
     click(qtbot, dialog.import_button)
-    qtbot.waitUntil(lambda: dialog.task is None and not dialog.report["cancelled"],
-                    timeout=TIMEOUT)  # fmt: skip
+    qtbot.waitUntil(lambda: dialog.task is None and not dialog.report["cancelled"], timeout=TIMEOUT)
     assert dialog.report["imported"] == 35 and dialog.report["already_imported"] == 5
 
 

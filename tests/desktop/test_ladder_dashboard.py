@@ -30,10 +30,9 @@ def history(services):
     ids = {row["first_name"]: row["id"] for row in _patrons(services)}
     production = app.create_production("Hamlet", occurred_at=ago(900))
     shows = [
-        app.schedule_performance(production, ago(days), 50, {"Adult": 3000},
-                                 occurred_at=ago(900))
+        app.schedule_performance(production, ago(days), 50, {"Adult": 3000}, occurred_at=ago(900))
         for days in (700, 60, 20)
-    ]  # fmt: skip
+    ]
     app.sell_tickets(shows[0], {"Adult": 1}, patron_id=ids["Adam"], occurred_at=ago(710))
     app.sell_tickets(shows[1], {"Adult": 2}, patron_id=ids["Ada"], occurred_at=ago(70))
     app.sell_tickets(shows[2], {"Adult": 1}, patron_id=ids["Ada"], occurred_at=ago(30))
@@ -147,8 +146,9 @@ def test_the_second_visit_rate_counts_first_timers_who_came_back(window, history
     assert [model.index(r, 0).data() for r in range(2)] == ["Zoë Adams", "Ada Lovelace"]
 
 
-def test_changing_a_loyalty_setting_recomputes_the_ladder(open_window, services, history, qtbot,
-                                                          tmp_path):  # fmt: skip
+def test_changing_a_loyalty_setting_recomputes_the_ladder(
+    open_window, services, history, qtbot, tmp_path
+):
     settings = Settings(QSettings(str(tmp_path / "hl.ini"), QSettings.Format.IniFormat))
     window = open_window(services, settings)
     view = open_ladder(window, qtbot)

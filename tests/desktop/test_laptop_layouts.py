@@ -25,8 +25,12 @@ def test_the_window_fits_a_laptop_at_125_percent(window, qtbot):
         qtbot.waitUntil(lambda area=area: window.current_area() == area)
         # an area that needs more room scrolls (it is never squeezed or cut off)
         page = window.areas.currentWidget()
-        qtbot.waitUntil(lambda page=page: page.width() >= page.minimumSizeHint().width()
-                        or window.area_scroll.horizontalScrollBar().maximum() > 0)  # fmt: skip
+        qtbot.waitUntil(
+            lambda page=page: (
+                page.width() >= page.minimumSizeHint().width()
+                or window.area_scroll.horizontalScrollBar().maximum() > 0
+            )
+        )
         # (once the area has laid out what it just loaded)
         qtbot.waitUntil(lambda: cut_off(window) == [])
 
@@ -44,8 +48,9 @@ def test_column_titles_are_never_cut_and_say_themselves_in_a_tooltip(window, ser
             continue
         assert header.sectionSize(column) >= header.sectionSizeFromContents(column).width()
     title = table.model().headerData(1, Qt.Orientation.Horizontal)
-    assert table.model().headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) \
-        == title  # fmt: skip
+    assert (
+        table.model().headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == title
+    )
     # a squeezed stretching column keeps its title's width; the table scrolls sideways
     stretch = min(table.stretching_columns())
     table.resize(200, table.height())
@@ -86,8 +91,12 @@ def test_at_1366_by_768_no_area_scrolls(window, qtbot):
     for area in AREAS:
         window.show_area(area)
         qtbot.waitUntil(lambda area=area: window.current_area() == area)
-        qtbot.waitUntil(lambda: window.area_scroll.verticalScrollBar().maximum() == 0
-                        and window.area_scroll.horizontalScrollBar().maximum() == 0)  # fmt: skip
+        qtbot.waitUntil(
+            lambda: (
+                window.area_scroll.verticalScrollBar().maximum() == 0
+                and window.area_scroll.horizontalScrollBar().maximum() == 0
+            )
+        )
     window.show_area("door")
     field = window.door_view.code_field
     qtbot.waitUntil(lambda: field.visibleRegion().boundingRect().height() == field.height())

@@ -34,10 +34,9 @@ def history(services):
     ids = {r["first_name"]: r["id"] for r in patron_directory.page(services.runner.db())}
     production = app.create_production("Hamlet", occurred_at=ago(900))
     shows = [
-        app.schedule_performance(production, ago(days), 50, {"Adult": 3000},
-                                 occurred_at=ago(900))
+        app.schedule_performance(production, ago(days), 50, {"Adult": 3000}, occurred_at=ago(900))
         for days in (700, 60, 20)
-    ]  # fmt: skip
+    ]
     app.sell_tickets(shows[0], {"Adult": 1}, patron_id=ids["Adam"], occurred_at=ago(710))
     app.sell_tickets(shows[1], {"Adult": 2}, patron_id=ids["Ada"], occurred_at=ago(70))
     app.sell_tickets(shows[2], {"Adult": 1}, patron_id=ids["Ada"], occurred_at=ago(30))
@@ -76,7 +75,8 @@ def test_the_last_90_days_list_every_change_of_rung(window, history, qtbot):
         (day(ago(10)), "Adam Zimmer", "Came back", "Lapsed", "Buyer (repeat buyer)"),
     ]
     assert view.summary.text().endswith(
-        "4 changes of rung by 3 patrons: 3 moved up, 0 lapsed, 1 came back.")  # fmt: skip
+        "4 changes of rung by 3 patrons: 3 moved up, 0 lapsed, 1 came back."
+    )
     assert view.summary.text().startswith(f"From {day(ago(89))} to {day(ago(0))}.")
     # the same moves the ladder dashboard counts
     counted = ladder.movement_counts(window.runner.db(), TODAY - timedelta(days=89), TODAY)
@@ -139,12 +139,22 @@ def test_exports(window, history, qtbot, tmp_path):
         lines = list(csv.reader(handle))
     assert lines[0] == ["Date", "Patron", "Email", "Change", "From", "To"]
     assert [line[1] for line in lines[1:]] == [
-        "Ada Lovelace", "Zoë Adams", "Ada Lovelace", "Adam Zimmer"]  # fmt: skip
+        "Ada Lovelace",
+        "Zoë Adams",
+        "Ada Lovelace",
+        "Adam Zimmer",
+    ]
     book = load_workbook(view.export(tmp_path / "moves.xlsx"))
     values = list(book["Loyalty movements"].values)
     assert values[0] == ("Date", "Patron", "Email", "Change", "From", "To")
-    assert values[4] == (day(ago(10)), "Adam Zimmer", "az@example.org", "Came back", "Lapsed",
-                         "Buyer (repeat buyer)")  # fmt: skip
+    assert values[4] == (
+        day(ago(10)),
+        "Adam Zimmer",
+        "az@example.org",
+        "Came back",
+        "Lapsed",
+        "Buyer (repeat buyer)",
+    )
 
 
 @needs_poppler
@@ -162,8 +172,11 @@ def test_the_definition_needs_a_period(services):
 
 
 def test_moves_per_month_keeps_quiet_months():
-    rows = [{"month": "2026-11", "movement": "up"}, {"month": "2027-02", "movement": "lapsed"},
-            {"month": "2027-02", "movement": "back"}]  # fmt: skip
+    rows = [
+        {"month": "2026-11", "movement": "up"},
+        {"month": "2027-02", "movement": "lapsed"},
+        {"month": "2027-02", "movement": "back"},
+    ]
     assert moves_per_month(rows) == [
         {"month": "2026-11", "up": 1, "lapsed": 0, "back": 0},
         {"month": "2026-12", "up": 0, "lapsed": 0, "back": 0},

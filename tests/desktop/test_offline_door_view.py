@@ -23,10 +23,14 @@ from tests.door_proxy import DROP, PASS, FlakyProxy
 def shared(tmp_path, postgres_db):
     parts = urlsplit(postgres_db)
     proxy = FlakyProxy(parts.hostname, parts.port)
-    office = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria",
-                       workstation="box-office")  # fmt: skip
-    door_ws = bootstrap(resolve(tmp_path / "door", store=proxy.url(postgres_db)),
-                        staff="usher", workstation="north-door")  # fmt: skip
+    office = bootstrap(
+        resolve(tmp_path / "office", store=postgres_db), staff="maria", workstation="box-office"
+    )
+    door_ws = bootstrap(
+        resolve(tmp_path / "door", store=proxy.url(postgres_db)),
+        staff="usher",
+        workstation="north-door",
+    )
     yield office, door_ws, proxy
     proxy.set_mode(PASS)
     door_ws.close()
@@ -38,8 +42,7 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     office, door_ws, proxy = shared
     app = office.app
     tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
-    show = app.schedule_performance(app.create_production("Tosca"), tonight, 100,
-                                    {"Adult": 3000})  # fmt: skip
+    show = app.schedule_performance(app.create_production("Tosca"), tonight, 100, {"Adult": 3000})
     ada = app.register_patron("Ada", "Lovelace")
     code = app.sell_tickets(show, {"Adult": 1}, patron_id=ada)["codes"][0]
     door_ws.runner.catch_up()
@@ -68,8 +71,7 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
 
     qtbot.keyClicks(view.code_field, late)
     qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: view.panel.title_label.text() == "NOT KNOWN HERE YET",
-                    timeout=30_000)  # fmt: skip
+    qtbot.waitUntil(lambda: view.panel.title_label.text() == "NOT KNOWN HERE YET", timeout=30_000)
     assert "check by name or ID" in view.panel.detail_label.text()
     qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 2 scans waiting."))
 

@@ -29,8 +29,12 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 def test_dates_money_and_paper_follow_the_organizations_country(
     country, currency, amount, refund, moment, paper
 ):
-    zone = {"GB": "Europe/London", "US": "America/New_York", "DE": "Europe/Berlin",
-            "IE": "Europe/Dublin"}[country]  # fmt: skip
+    zone = {
+        "GB": "Europe/London",
+        "US": "America/New_York",
+        "DE": "Europe/Berlin",
+        "IE": "Europe/Dublin",
+    }[country]
     formatting.configure(country, currency, zone)
     # New York is five hours behind London (Qt may write a narrow space before PM)
     assert formatting.money(123450) == amount
@@ -107,8 +111,7 @@ def test_the_door_lists_past_performances_under_their_season_with_the_year(windo
         year = formatting.local_datetime(when).year
         index = box.findData(old)
         assert str(year) in box.itemText(index)  # a past show carries its year
-        heading = next(box.itemText(i) for i in range(index, -1, -1)
-                       if box.itemData(i) is None)  # fmt: skip
+        heading = next(box.itemText(i) for i in range(index, -1, -1) if box.itemData(i) is None)
         season = formatting.season_name(formatting.season(formatting.local_datetime(when).date()))
         assert heading == f"{season} season (past)"
         heading_row = texts.index(heading)

@@ -47,8 +47,9 @@ def test_adding_a_note_puts_it_at_the_top_of_the_timeline(ada_page, qtbot, colum
     table = ada_page.timeline_table
     qtbot.keyClicks(ada_page.note_edit, "Called about parking for Saturday.")
     qtbot.keyClick(ada_page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: column(table, TimelineModel.SUMMARY)[0]
-                    == "Called about parking for Saturday.")  # fmt: skip
+    qtbot.waitUntil(
+        lambda: column(table, TimelineModel.SUMMARY)[0] == "Called about parking for Saturday."
+    )
     assert column(table, TimelineModel.WHAT)[:2] == ["Note", "Registered"]
     assert ada_page.note_edit.toPlainText() == ""
     assert ada_page.note_edit.hasFocus()  # ready for the next one
@@ -129,8 +130,9 @@ def test_a_patron_registered_on_another_workstation_appears_after_a_poll(
         door.close()
     qtbot.waitUntil(lambda: "Nina Simone" in column(window.patron_list.table), timeout=5000)
     qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date")
-    window.open_patron(window.patron_list.proxy.row_id(column(window.patron_list.table)
-                                                        .index("Nina Simone")))  # fmt: skip
+    window.open_patron(
+        window.patron_list.proxy.row_id(column(window.patron_list.table).index("Nina Simone"))
+    )
     assert column(window.patron_page.timeline_table, TimelineModel.WORKSTATION) == ["door-2"]
 
 
@@ -160,8 +162,14 @@ def test_the_door_an_exchange_and_a_merge_are_on_the_patron_page(window, service
     page = window.patron_page
     qtbot.waitUntil(lambda: "Merge" in column(page.timeline_table, TimelineModel.WHAT))
     what = column(page.timeline_table, TimelineModel.WHAT)
-    assert what[:6] == ["Merge", "Turned away", "Admitted", "Admission undone", "Admitted",
-                        "Exchange"]  # fmt: skip
+    assert what[:6] == [
+        "Merge",
+        "Turned away",
+        "Admitted",
+        "Admission undone",
+        "Admitted",
+        "Exchange",
+    ]
     summaries = column(page.timeline_table, TimelineModel.SUMMARY)
     assert summaries[1].startswith("Turned away at Side door: already admitted (Hamlet, ")
     assert summaries[3].endswith("undone at North door: Scanned for the wrong person")

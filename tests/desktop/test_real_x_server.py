@@ -52,8 +52,9 @@ def display():
             break
     server = subprocess.Popen(
         ["Xvfb", f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     socket = Path(f"/tmp/.X11-unix/X{number}")
     deadline = time.monotonic() + DEADLINE_S
     while not socket.exists():
@@ -87,10 +88,29 @@ def organization(tmp_path) -> dict:
     # an office that has set itself up: the window opens on its area, not the assistant
     from desktop.cli import main as houselights
 
-    assert houselights(["--data", str(data), "setup", "--organization", "Lantern Theatre",
-                        "--timezone", "UTC", "--currency", "USD"]) == 0  # fmt: skip
-    return {"data": data, "performance": shown, "ada": ada, "codes": sale["codes"],
-            "order": sale["order_id"]}  # fmt: skip
+    assert (
+        houselights(
+            [
+                "--data",
+                str(data),
+                "setup",
+                "--organization",
+                "Lantern Theatre",
+                "--timezone",
+                "UTC",
+                "--currency",
+                "USD",
+            ]
+        )
+        == 0
+    )
+    return {
+        "data": data,
+        "performance": shown,
+        "ada": ada,
+        "codes": sale["codes"],
+        "order": sale["order_id"],
+    }
 
 
 def price_levels(services, performance_id: str) -> dict:
@@ -106,17 +126,31 @@ def launch(display: str, tmp_path: Path, data: Path, area: str) -> subprocess.Po
     (config / "Houselights" / "Houselights.conf").write_text(
         f"[ui]\nlast_area={area}\n\n[door]\nsounds=false\nscanner_gap_ms={SCANNER_GAP_MS}\n"
     )
-    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-           "XDG_CONFIG_HOME": str(config), "PYTHONPATH": str(ROOT)}  # fmt: skip
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "XDG_CONFIG_HOME": str(config),
+        "PYTHONPATH": str(ROOT),
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "desktop.cli", "--data", str(data)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def xdotool(display: str, *args: str) -> str:
-    done = subprocess.run(["xdotool", *args], env={**os.environ, "DISPLAY": display},
-                          capture_output=True, text=True, timeout=DEADLINE_S)  # fmt: skip
+    done = subprocess.run(
+        ["xdotool", *args],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_S,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -172,8 +206,11 @@ class Store:
             assert app.poll() is None, app.communicate()[0]
             if time.monotonic() > deadline:
                 shot = self.data.parent / f"{step}.png"
-                subprocess.run(["import", "-window", "root", str(shot)], check=False,
-                               env={**os.environ, "DISPLAY": display})  # fmt: skip
+                subprocess.run(
+                    ["import", "-window", "root", str(shot)],
+                    check=False,
+                    env={**os.environ, "DISPLAY": display},
+                )
                 pytest.fail(f"{step}: the app never recorded it (screen: {shot})")
             time.sleep(0.05)
 

@@ -111,8 +111,9 @@ def test_tickets_are_saved_as_pdf_after_a_sale(
     services, flute, ada_order, box_office, qtbot, tmp_path, monkeypatch
 ):
     target = tmp_path / "flute.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *args, **kwargs: (str(target), "")))  # fmt: skip
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *args, **kwargs: (str(target), ""))
+    )
     _select_ticket(qtbot, box_office, ada_order["codes"][0])
     box_office.ticket_table.selectAll()
     click(qtbot, box_office.pdf_button)

@@ -89,21 +89,31 @@ def test_sales_channels_with_lost_contacts(reports, qtbot):
 def test_revenue_by_performance_and_by_month(reports, qtbot):
     choose(reports, qtbot, "revenue_performance")
     assert table(reports, "title", "revenue_cents") == [
-        ("The Magic Flute", "$93.00"), ("Tosca", "$50.00"), ("Carmen", "$36.00")]  # fmt: skip
+        ("The Magic Flute", "$93.00"),
+        ("Tosca", "$50.00"),
+        ("Carmen", "$36.00"),
+    ]
     assert reports.summary.text() == "$179.00 from 8 tickets."
     choose(reports, qtbot, "revenue_month")
     rows = reports.rows
     assert sum(r["tickets_cents"] for r in rows) == 17900
     assert sum(r["donations_cents"] for r in rows) == 10000
-    assert all(r["total_cents"] == r["tickets_cents"] + r["subscriptions_cents"]
-               + r["memberships_cents"] + r["donations_cents"] for r in rows)  # fmt: skip
+    assert all(
+        r["total_cents"]
+        == r["tickets_cents"]
+        + r["subscriptions_cents"]
+        + r["memberships_cents"]
+        + r["donations_cents"]
+        for r in rows
+    )
     assert isinstance(reports.chart_view.chart().series()[0], QStackedBarSeries)
 
 
 def test_contact_capture_sorts_by_clicking_the_header(reports, qtbot):
     choose(reports, qtbot, "contact_capture")
     assert reports.summary.text() == (
-        "6 orders: 67% of buyers known, 1 walk-ups captured, 2 lost contacts.")  # fmt: skip
+        "6 orders: 67% of buyers known, 1 walk-ups captured, 2 lost contacts."
+    )
     header = reports.table.horizontalHeader()
     lost = reports.model.column_of("lost")
     where = QPoint(header.sectionViewportPosition(lost) + 5, 5)
@@ -118,8 +128,15 @@ def test_exports_csv_and_xlsx(reports, qtbot, tmp_path):
     path = reports.export(tmp_path / "attendance.csv")
     with open(path, encoding="utf-8-sig", newline="") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0] == ["Performance", "Date and time", "Capacity", "Sold", "Admitted",
-                        "No-shows", "No-show rate"]  # fmt: skip
+    assert lines[0] == [
+        "Performance",
+        "Date and time",
+        "Capacity",
+        "Sold",
+        "Admitted",
+        "No-shows",
+        "No-show rate",
+    ]
     assert [line[0] for line in lines[1:]] == ["The Magic Flute", "Tosca"]
 
     choose(reports, qtbot, "sales_channels")
@@ -142,9 +159,13 @@ def test_save_as_pdf_has_the_title_the_summary_and_every_row(reports, qtbot, tmp
 @needs_poppler
 def test_a_long_report_prints_over_several_pages(services, tmp_path):
     rows = [{"name": f"Row {i:03d}", "n": i} for i in range(200)]
-    long = ReportDefinition("long", "A long report", "Two hundred rows.",
-                            (Column("name", "Name"), Column("n", "Number", "int")),
-                            rows=lambda db: rows)  # fmt: skip
+    long = ReportDefinition(
+        "long",
+        "A long report",
+        "Two hundred rows.",
+        (Column("name", "Name"), Column("n", "Number", "int")),
+        rows=lambda db: rows,
+    )
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "long.pdf"))
@@ -157,10 +178,12 @@ def test_a_long_report_prints_over_several_pages(services, tmp_path):
 
 def test_a_new_report_needs_only_a_definition(window, qtbot):
     movements = ReportDefinition(
-        key="loyalty_test", title="Loyalty movements", description="Who moved.",
+        key="loyalty_test",
+        title="Loyalty movements",
+        description="Who moved.",
         columns=(Column("rung", "Rung"), Column("moved_up", "Moved up", "int")),
         rows=lambda db: [{"rung": "buyer", "moved_up": 3}],
-    )  # fmt: skip
+    )
     register(movements)
     try:
         from desktop.views.reports.reports import ReportsView

@@ -35,9 +35,10 @@ def form(qtbot):
 
 
 @pytest.mark.parametrize(
-    "terminator", [Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, None],
+    "terminator",
+    [Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, None],
     ids=["enter", "keypad-enter", "tab", "no-terminator"],
-)  # fmt: skip
+)
 def test_a_fast_burst_is_a_scan_and_none_of_its_keys_reach_the_field(form, qtbot, terminator):
     window, first, second, scanner, scans = form
     entered = []

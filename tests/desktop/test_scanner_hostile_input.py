@@ -19,9 +19,17 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from desktop.scanner import TERMINATORS, ScannerFilter
 
-CONTROL_KEYS = [Qt.Key.Key_Escape, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home,
-                Qt.Key.Key_End, Qt.Key.Key_F1, Qt.Key.Key_F11, Qt.Key.Key_PageDown,
-                Qt.Key.Key_Insert]  # fmt: skip
+CONTROL_KEYS = [
+    Qt.Key.Key_Escape,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+    Qt.Key.Key_F1,
+    Qt.Key.Key_F11,
+    Qt.Key.Key_PageDown,
+    Qt.Key.Key_Insert,
+]
 MODIFIER_ONLY = [Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_CapsLock]
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -67,14 +75,16 @@ def door(qtbot):
 characters = st.text(min_size=1, max_size=2).map(lambda text: ("char", text))
 steps = st.tuples(
     st.one_of(
-        characters, characters, characters,
+        characters,
+        characters,
+        characters,
         st.sampled_from(CONTROL_KEYS).map(lambda key: ("control", key)),
         st.sampled_from(TERMINATORS).map(lambda key: ("terminator", key)),
         st.sampled_from(MODIFIER_ONLY).map(lambda key: ("modifier", key)),
         st.characters(min_codepoint=97, max_codepoint=122).map(lambda c: ("ctrl", c)),
     ),
     st.one_of(st.integers(0, 12), st.integers(13, 60), st.integers(61, 400)),
-)  # fmt: skip
+)
 
 
 def _key_for(text: str) -> int:
@@ -146,8 +156,11 @@ def test_no_key_is_ever_lost_and_every_burst_ends_as_a_scan_or_as_typing(door, t
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(code=st.text(min_size=6, max_size=30).filter(lambda t: t.isprintable()),
-       gap=st.integers(0, 25), terminator=st.sampled_from([*TERMINATORS, None]))  # fmt: skip
+@given(
+    code=st.text(min_size=6, max_size=30).filter(lambda t: t.isprintable()),
+    gap=st.integers(0, 25),
+    terminator=st.sampled_from([*TERMINATORS, None]),
+)
 def test_any_fast_burst_is_one_scan_of_exactly_what_was_sent(door, code, gap, terminator):
     field, scanner, log = door
     at = fresh_start(scanner, log)

@@ -10,10 +10,25 @@ from desktop.screenshots import SIZE, render_all
 def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     written = render_all(tmp_path / "shots", patrons=60)
     names = {p.stem for p in written}
-    assert {"patrons", "search", "patron", "new-patron-validation",
-            "new-patron-duplicate", "ticket", "sell-tickets", "new-performance",
-            "import-preview", "import-dry-run", "ladder", "duplicates", "merge-confirm",
-            "patron-merged", "about", "settings", "settings-data"} <= names  # fmt: skip
+    assert {
+        "patrons",
+        "search",
+        "patron",
+        "new-patron-validation",
+        "new-patron-duplicate",
+        "ticket",
+        "sell-tickets",
+        "new-performance",
+        "import-preview",
+        "import-dry-run",
+        "ladder",
+        "duplicates",
+        "merge-confirm",
+        "patron-merged",
+        "about",
+        "settings",
+        "settings-data",
+    } <= names
     assert {f"area-{a}" for a in ("box-office", "door", "thank-yous", "reports")} <= names
     assert {"thank-yous", "report-attendance", "report-channels", "report-revenue-month"} <= names
     assert {"report-support", "duty-rota"} <= names
@@ -68,10 +83,25 @@ def test_the_screenshots_command_renders_at_a_size_and_a_scaling(tmp_path):
     out = tmp_path / "shots"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
-        [sys.executable, "-m", "desktop.cli", "screenshots", "--out", str(out), "--size",
-         "1366x768", "--scale", "1.5", "--patrons", "40"],
-        capture_output=True, text=True, env=env, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "desktop.cli",
+            "screenshots",
+            "--out",
+            str(out),
+            "--size",
+            "1366x768",
+            "--scale",
+            "1.5",
+            "--patrons",
+            "40",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     for name in ("patrons", "patron", "area-box-office", "door-admit", "report-attendance"):
         shot = QImage(str(out / f"{name}.png"))

@@ -12,8 +12,9 @@ from projections import timeline
 from tests.desktop.box_office_steps import click, open_sell_dialog, set_quantity
 
 
-def _fill_walk_up(qtbot, dialog, first="Rosa", last="Parks", email="rosa@example.org",
-                  phone="") -> None:  # fmt: skip
+def _fill_walk_up(
+    qtbot, dialog, first="Rosa", last="Parks", email="rosa@example.org", phone=""
+) -> None:
     fields = dialog.walk_up.fields
     qtbot.waitUntil(fields["first_name"].hasFocus)
     qtbot.keyClicks(fields["first_name"], first)
@@ -54,8 +55,10 @@ def test_a_walk_up_buyer_is_captured_in_the_quick_form(services, flute, box_offi
     qtbot.waitUntil(lambda: box_office.dialog is None)
     qtbot.waitUntil(lambda: box_office.model.rows[0]["sold"] == 3)
     window.open_patron(rosa["id"])
-    summaries = [window.patron_page.timeline_table.model().index(r, TimelineModel.SUMMARY).data()
-                 for r in range(window.patron_page.timeline_table.model().rowCount())]  # fmt: skip
+    summaries = [
+        window.patron_page.timeline_table.model().index(r, TimelineModel.SUMMARY).data()
+        for r in range(window.patron_page.timeline_table.model().rowCount())
+    ]
     assert any(s.startswith("Bought 3 tickets for The Magic Flute") for s in summaries)
 
 
@@ -108,8 +111,10 @@ def test_an_anonymous_sale_needs_the_deliberate_choice(services, flute, box_offi
 
     click(qtbot, dialog.anonymous_button)
     qtbot.waitUntil(dialog.anonymous_panel.isVisible)
-    assert "lost contact" in dialog.anonymous_panel.findChild(type(dialog.seats_label),
-                                                               "warningText").text()  # fmt: skip
+    assert (
+        "lost contact"
+        in dialog.anonymous_panel.findChild(type(dialog.seats_label), "warningText").text()
+    )
     assert not dialog.walk_up_button.isChecked() and not dialog.find_button.isChecked()
     assert dialog.spins["Adult"].value() == 1  # what was chosen is kept
     click(qtbot, dialog.sell_button)
@@ -136,9 +141,12 @@ def test_overselling_is_refused_in_plain_words_keeping_what_was_typed(
     )
     assert dialog.pages.currentIndex() == 0
     assert dialog.walk_up.values() == {
-        "first_name": "Rosa", "last_name": "Parks", "email": "rosa@example.org",
-        "phone": "555 222 3333", "email_consent": False,
-    }  # fmt: skip
+        "first_name": "Rosa",
+        "last_name": "Parks",
+        "email": "rosa@example.org",
+        "phone": "555 222 3333",
+        "email_consent": False,
+    }
     assert dialog.spins["Adult"].value() == 6
     db = services.runner.db()
     assert directory.search(db, "rosa") == []  # no half-made patron either

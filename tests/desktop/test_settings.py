@@ -197,8 +197,15 @@ def test_the_loyalty_thresholds_come_from_the_settings(ini):
 def test_internal_settings_are_marked_and_kept_off_the_screen(extra_settings):
     from desktop.settings import shown_settings
 
-    internal = {"ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash",
-                "door/mode", "files/last_folders", "organization/setup_done"}  # fmt: skip
+    internal = {
+        "ui/geometry",
+        "ui/last_area",
+        "door/last_performance",
+        "door/pin_hash",
+        "door/mode",
+        "files/last_folders",
+        "organization/setup_done",
+    }
     assert {s.key for s in SETTINGS.values() if s.internal} == internal
     declare("encryption/key_hash", "", str, "Hash of the key")  # not marked: its name says so
     declare("backup/password", "", str, "Password of the backup drive")
@@ -223,6 +230,7 @@ def test_what_makes_a_value_wrong_is_said_in_words(tmp_path, extra_settings):
     assert folder.problem("") == "" and folder.problem(str(tmp_path)) == ""
     assert folder.problem(str(tmp_path / "gone")).startswith("There is no folder")
     capitals = "Start each word with a capital."
-    checked = declare("reports/title", "Report", str, "Title",
-                      check=lambda v: "" if v.istitle() else capitals)  # fmt: skip
+    checked = declare(
+        "reports/title", "Report", str, "Title", check=lambda v: "" if v.istitle() else capitals
+    )
     assert checked.problem("box office") == capitals

@@ -16,8 +16,15 @@ from projections import ladder
 from tests.desktop.box_office_steps import click
 from tests.desktop.test_ladder_dashboard import bar_values, history, open_ladder  # noqa: F401
 
-INTERNAL = ("ui/geometry", "ui/last_area", "door/last_performance", "door/pin_hash", "door/mode",
-            "files/last_folders", "organization/setup_done")  # fmt: skip
+INTERNAL = (
+    "ui/geometry",
+    "ui/last_area",
+    "door/last_performance",
+    "door/pin_hash",
+    "door/mode",
+    "files/last_folders",
+    "organization/setup_done",
+)
 
 
 @pytest.fixture
@@ -158,9 +165,11 @@ def test_wrong_values_are_explained_and_nothing_is_saved(page, settings, qtbot):
     type_into(qtbot, zone.editor, "Europe/London")
     page.fields["loyalty/lapsed_months"].reset_to_default()
     click(qtbot, page.apply_button)
-    assert (settings.get("workstation/name"), settings.get("import/timezone"),
-            settings.get("organization/name")) == ("box-office-2", "Europe/London",
-                                                   "Riverside Opera")  # fmt: skip
+    assert (
+        settings.get("workstation/name"),
+        settings.get("import/timezone"),
+        settings.get("organization/name"),
+    ) == ("box-office-2", "Europe/London", "Riverside Opera")
 
 
 def test_a_newly_declared_setting_appears_without_changing_the_page(
@@ -208,8 +217,9 @@ def test_a_loyalty_rule_changed_here_recomputes_the_ladder(open_window, services
     type_into(qtbot, page.fields["loyalty/lapsed_months"].editor, "36")
     click(qtbot, page.apply_button)
     assert settings.get("loyalty/lapsed_months") == 36
-    qtbot.waitUntil(lambda: ladder.thresholds(services.runner.db()).lapsed_months == 36,
-                    timeout=10000)  # fmt: skip
+    qtbot.waitUntil(
+        lambda: ladder.thresholds(services.runner.db()).lapsed_months == 36, timeout=10000
+    )
     assert ladder.rung_counts(services.runner.db())["lapsed"] == 0
     view = open_ladder(window, qtbot)
     qtbot.waitUntil(lambda: bar_values(view) == [1, 2, 1, 0, 0], timeout=10000)

@@ -36,8 +36,11 @@ def staffed(services):
 
 def visible_areas(window) -> list[str]:
     nav = window.navigation
-    return [nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(nav.count())
-            if not nav.item(i).isHidden()]  # fmt: skip
+    return [
+        nav.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(nav.count())
+        if not nav.item(i).isHidden()
+    ]
 
 
 def sign_in(qtbot, window, name: str, secret: str):
@@ -93,8 +96,9 @@ def test_each_role_sees_its_areas_and_the_service_refuses_the_rest(
     qtbot.waitUntil(lambda: set(column(view.table, AuditModel.WHO)) == {"maria"})
     assert view.count_label.text() == "4 actions"  # the four patrons, registered by maria
     view.table.sortByColumn(AuditModel.WHEN, Qt.SortOrder.AscendingOrder)
-    moments = [view.proxy.index(r, 0).data(ROW_ROLE)["occurred_at"]
-               for r in range(view.proxy.rowCount())]  # fmt: skip
+    moments = [
+        view.proxy.index(r, 0).data(ROW_ROLE)["occurred_at"] for r in range(view.proxy.rowCount())
+    ]
     assert len(moments) == 4 and moments == sorted(moments) and moments[0] < moments[-1]
 
 
@@ -208,8 +212,11 @@ def test_wrong_pins_lock_the_account_and_a_manager_unlocks_it_in_the_window(
 
     sign_in(qtbot, window, "Maria", "manager-pass")
     staff = window.manage_staff()
-    states = dict(zip(column(staff.table, StaffModel.NAME),
-                      column(staff.table, StaffModel.STATE), strict=True))  # fmt: skip
+    states = dict(
+        zip(
+            column(staff.table, StaffModel.NAME), column(staff.table, StaffModel.STATE), strict=True
+        )
+    )
     assert states["Dee"] == "Locked"
     staff.table.selectRow(column(staff.table, StaffModel.NAME).index("Dee"))
     qtbot.mouseClick(staff.unlock_button, Qt.MouseButton.LeftButton)

@@ -35,8 +35,13 @@ def week(services):
     app = services.app
     ada = app.register_patron("Ada", "King", email="ada.k@example.org")
     for key, messages in CHATS.items():
-        app.record_chat("Crisp", key, messages, visitor_email="ada.k@example.org",
-                        occurred_at=datetime.fromisoformat(STARTED[key]))  # fmt: skip
+        app.record_chat(
+            "Crisp",
+            key,
+            messages,
+            visitor_email="ada.k@example.org",
+            occurred_at=datetime.fromisoformat(STARTED[key]),
+        )
     for at, direction, reason in CALLS:
         app.log_call(ada, direction, reason, "answered", occurred_at=datetime.fromisoformat(at))
     app.add_duty_slot("Monday", "09:00", "12:00", "phone", name="Maria")
@@ -69,7 +74,11 @@ def row_of(view, hour: int) -> dict[str, str]:
 def test_the_table_by_hour_of_day(support):
     evening = row_of(support, 19)
     assert (evening["d1"], evening["inquiries"], evening["chats"], evening["calls"]) == (
-        "3", "3", "2", "1")  # fmt: skip
+        "3",
+        "3",
+        "2",
+        "1",
+    )
     assert (evening["median_seconds"], evening["p90_seconds"]) == ("6 min", "10 min")
     assert (evening["outside"], evening["nobody"]) == ("3", "Tue")
     late = row_of(support, 23)
@@ -105,7 +114,8 @@ def test_the_heatmap_shades_demand_and_outlines_the_hours_nobody_covered(support
     darkest = series[-2]
     assert {(p.x(), p.y()) for p in darkest.points()} == {(9, 6), (19, 5)}  # 3, the peak
     assert cell_text(support.rows, 1, 19) == (
-        "Tuesday 19:00–20:00: 3 inquiries, 3 while nobody was on duty")  # fmt: skip
+        "Tuesday 19:00–20:00: 3 inquiries, 3 while nobody was on duty"
+    )
     assert cell_text(support.rows, 0, 10) == "Monday 10:00–11:00: 1 inquiry"
 
 

@@ -45,8 +45,10 @@ def evening(services):
 def _patrons(db):
     from projections import patron_directory
 
-    return [{"first_name": r["name"].split()[0], "patron_id": r["id"]}
-            for r in patron_directory.page(db, limit=10)]  # fmt: skip
+    return [
+        {"first_name": r["name"].split()[0], "patron_id": r["id"]}
+        for r in patron_directory.page(db, limit=10)
+    ]
 
 
 @pytest.fixture
@@ -135,8 +137,14 @@ def test_mail_merge_files_in_csv_and_xlsx(queue, tmp_path, qtbot):
     book = load_workbook(queue.export_mail_merge(tmp_path / "letters.xlsx"))
     sheet = book["Thank-yous"]
     rows = list(sheet.values)
-    assert rows[0][:6] == ("salutation", "first name", "last name", "email", "performance",
-                           "visit number")  # fmt: skip
+    assert rows[0][:6] == (
+        "salutation",
+        "first name",
+        "last name",
+        "email",
+        "performance",
+        "visit number",
+    )
     by_first = {r[1]: r for r in rows[1:]}
     assert set(by_first) == {"Ada", "Zoë", "Grace", "Adam"}
     ada = by_first["Ada"]
@@ -169,14 +177,18 @@ def test_open_draft_hands_the_mail_client_a_bcc_draft(queue, qtbot):
     assert len(client.opened) == 1
     fields = parse_qs(urlsplit(client.opened[0]).query)
     assert sorted(fields["bcc"][0].split(",")) == [
-        "ada@example.org", "grace@navy.example", "zoe@example.net"]  # fmt: skip
+        "ada@example.org",
+        "grace@navy.example",
+        "zoe@example.net",
+    ]
     assert fields["subject"] == ["Thank you for coming to Hamlet"]
 
 
 # -- the pure rules behind the files and drafts ------------------------------------------
 def test_mailto_url_puts_everyone_in_bcc_and_encodes_the_text():
-    url = mailto_url(["a@example.org", "b+c@example.org"], "Thank you & see you",
-                     "Dear friend,\nThanks!")  # fmt: skip
+    url = mailto_url(
+        ["a@example.org", "b+c@example.org"], "Thank you & see you", "Dear friend,\nThanks!"
+    )
     assert url.startswith("mailto:?bcc=a@example.org,b%2Bc@example.org&subject=")
     query = urlsplit(url).query
     assert parse_qs(query)["subject"] == ["Thank you & see you"]
@@ -236,4 +248,5 @@ def test_too_many_for_one_draft_says_so_and_opens_nothing(queue, qtbot, monkeypa
         QDesktopServices.unsetUrlHandler("mailto")
     assert client.opened == [] and told == [
         "4 people are too many for one email draft. Select fewer, or use Mail merge… and "
-        "your mailing program."]  # fmt: skip
+        "your mailing program."
+    ]

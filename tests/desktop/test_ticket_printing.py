@@ -31,17 +31,23 @@ from desktop.ticket_symbols import MODULE_WIDTH
 from domain.ticket_codes import ALPHABET, grouped, is_own_code, new_code
 from tests.poppler import needs_poppler, pdf_text
 
-DIGIT_RUNS = next(f"3467934679{c}{d}" for c in ALPHABET for d in ALPHABET
-                  if is_own_code(f"3467934679{c}{d}"))  # fmt: skip
+DIGIT_RUNS = next(
+    f"3467934679{c}{d}" for c in ALPHABET for d in ALPHABET if is_own_code(f"3467934679{c}{d}")
+)
 
 
 def ticket(code: str, **changes) -> dict:
     values = dict(
-        code=code, title="The Marriage of Figaro", starts_at="2026-11-21T19:30:00+00:00",
-        venue="Main Hall, 12 Mill Lane", price_level="Adult", price_cents=4550,
-        patron_name="Ada Lovelace", order_id="8c1f2a3b-1111-2222-3333-444455556666",
+        code=code,
+        title="The Marriage of Figaro",
+        starts_at="2026-11-21T19:30:00+00:00",
+        venue="Main Hall, 12 Mill Lane",
+        price_level="Adult",
+        price_cents=4550,
+        patron_name="Ada Lovelace",
+        order_id="8c1f2a3b-1111-2222-3333-444455556666",
         organization="Riverside Opera",
-    )  # fmt: skip
+    )
     values.update(changes)
     return values
 
@@ -98,8 +104,9 @@ def test_every_page_scans_back_to_its_tickets_code(qapp, tmp_path, tickets, page
         assert symbols.get("QRCODE") == [sold["code"]]
 
 
-LEADING_99 = next(f"99{a}CEFGHJK3{c}" for a in ALPHABET for c in ALPHABET
-                  if is_own_code(f"99{a}CEFGHJK3{c}"))  # fmt: skip
+LEADING_99 = next(
+    f"99{a}CEFGHJK3{c}" for a in ALPHABET for c in ALPHABET if is_own_code(f"99{a}CEFGHJK3{c}")
+)
 
 
 @needs_poppler
@@ -149,8 +156,20 @@ def test_date_and_time_are_local_and_the_price_in_the_organizations_currency(bri
 
     text = page_texts(pdf)[0]
     day = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    month = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")  # fmt: skip
+    month = (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )
     assert f"{local.hour:02d}:{local.minute:02d}" in text
     assert f"{day[local.weekday()]}, {local.day} {month[local.month - 1]} {local.year}" in text
     short = f"{day[local.weekday()][:3]} {local.day} {month[local.month - 1][:3]} {local.year}"
@@ -221,8 +240,12 @@ def test_ticket_printers_feeding_the_short_edge_first_get_the_ticket_turned(
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "stock.pdf"))
-    tall = QPageSize(QSizeF(82.55, 203.2), QPageSize.Unit.Millimeter, "stock",
-                     QPageSize.SizeMatchPolicy.ExactMatch)  # fmt: skip
+    tall = QPageSize(
+        QSizeF(82.55, 203.2),
+        QPageSize.Unit.Millimeter,
+        "stock",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
     printer.setPageLayout(QPageLayout(tall, QPageLayout.Orientation.Portrait, QMarginsF()))
 
     print_on(printer, tickets[:2])
@@ -274,8 +297,10 @@ def test_a_page_range_chosen_in_the_dialog_prints_only_those_tickets(
     assert print_tickets(None, tickets) is True
 
     pages = pages_as_pixels(tmp_path / "from-dialog.pdf")
-    assert [scanned(page)["CODE128"] for page in pages] == [[tickets[1]["code"]],
-                                                            [tickets[2]["code"]]]  # fmt: skip
+    assert [scanned(page)["CODE128"] for page in pages] == [
+        [tickets[1]["code"]],
+        [tickets[2]["code"]],
+    ]
 
 
 def test_cancelling_the_print_dialog_prints_nothing(qtbot, tmp_path, tickets, print_dialog):
@@ -338,8 +363,9 @@ def test_many_tickets_are_saved_in_the_background_with_progress(
 
 
 @needs_poppler
-def test_printing_in_the_background_reports_the_pages(qtbot, tmp_path, tickets, print_dialog,
-                                                       runner):  # fmt: skip
+def test_printing_in_the_background_reports_the_pages(
+    qtbot, tmp_path, tickets, print_dialog, runner
+):
     printed = []
 
     assert print_tickets(None, tickets, runner=runner, on_done=printed.append) is True
@@ -359,8 +385,9 @@ def test_a_file_that_cannot_be_written_is_explained(qtbot, tmp_path, tickets, mo
 
     assert save_tickets_dialog(None, tickets) is None
 
-    assert warnings == [("Saving the tickets failed",
-                         f"The PDF file could not be written: {target}")]  # fmt: skip
+    assert warnings == [
+        ("Saving the tickets failed", f"The PDF file could not be written: {target}")
+    ]
     assert not target.parent.exists()
 
 

@@ -23,10 +23,12 @@ def workstation_settings(path, door: str) -> Settings:
 def test_a_scan_at_one_door_shows_at_the_other_within_two_seconds(
     postgres_db, tmp_path, open_window, qtbot
 ):
-    north = bootstrap(resolve(tmp_path / "north", store=postgres_db), staff="jo",
-                      workstation="door-north")  # fmt: skip
-    south = bootstrap(resolve(tmp_path / "south", store=postgres_db), staff="sam",
-                      workstation="door-south")  # fmt: skip
+    north = bootstrap(
+        resolve(tmp_path / "north", store=postgres_db), staff="jo", workstation="door-north"
+    )
+    south = bootstrap(
+        resolve(tmp_path / "south", store=postgres_db), staff="sam", workstation="door-south"
+    )
     windows = []
     try:
         assert north.config.readmodels_path != south.config.readmodels_path
@@ -34,8 +36,9 @@ def test_a_scan_at_one_door_shows_at_the_other_within_two_seconds(
         # An hour from now, whatever the time of day (19:30 "tonight" was no longer the
         # door's performance for a test run late in the evening).
         tonight = datetime.now().astimezone().replace(second=0, microsecond=0) + timedelta(hours=1)
-        show = app.schedule_performance(app.create_production("Aida"), tonight, 120,
-                                        {"Adult": 2500})  # fmt: skip
+        show = app.schedule_performance(
+            app.create_production("Aida"), tonight, 120, {"Adult": 2500}
+        )
         ada = app.register_patron("Ada", "Lovelace")
         codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada)["codes"]
         south.runner.catch_up()

@@ -28,31 +28,52 @@ def msg(at: str, sender: str, text: str = "…") -> dict:
 
 
 CHATS = {
-    "A": [msg("2026-07-07T18:00:00+00:00", "visitor", "Is there parking?"),
-          msg("2026-07-07T18:02:00+00:00", "agent", "Yes, Mill Lane.")],
-    "B": [msg("2026-07-07T18:30:00+00:00", "visitor"),
-          msg("2026-07-07T18:31:00+00:00", "system", "An agent will be with you soon."),
-          msg("2026-07-07T18:40:00+00:00", "agent")],
-    "C": [msg("2026-07-05T22:58:00+00:00", "visitor"),
-          msg("2026-07-05T23:03:00+00:00", "agent")],
+    "A": [
+        msg("2026-07-07T18:00:00+00:00", "visitor", "Is there parking?"),
+        msg("2026-07-07T18:02:00+00:00", "agent", "Yes, Mill Lane."),
+    ],
+    "B": [
+        msg("2026-07-07T18:30:00+00:00", "visitor"),
+        msg("2026-07-07T18:31:00+00:00", "system", "An agent will be with you soon."),
+        msg("2026-07-07T18:40:00+00:00", "agent"),
+    ],
+    "C": [msg("2026-07-05T22:58:00+00:00", "visitor"), msg("2026-07-05T23:03:00+00:00", "agent")],
     "D": [msg("2026-07-06T08:15:00+00:00", "visitor", "Hello? Anyone there?")],
     "E": [msg("", "visitor", "Do you sell gift vouchers?"), msg("", "agent", "We do!")],
-    "F": [msg("2026-07-06T08:50:00+00:00", "visitor"),
-          msg("2026-07-06T08:50:30+00:00", "agent")],
-}  # fmt: skip
+    "F": [msg("2026-07-06T08:50:00+00:00", "visitor"), msg("2026-07-06T08:50:30+00:00", "agent")],
+}
 #: when each chat started (E has no times: it is filed at the moment given on import)
-STARTED = {"A": "2026-07-07T18:00:00+00:00", "B": "2026-07-07T18:30:00+00:00",
-           "C": "2026-07-05T22:58:00+00:00", "D": "2026-07-06T08:15:00+00:00",
-           "E": "2026-07-06T08:40:00+00:00", "F": "2026-07-06T08:50:00+00:00"}  # fmt: skip
-CALLS = [("2026-07-07T18:10:00+00:00", "incoming", "Tickets"),
-         ("2026-07-06T09:05:00+00:00", "incoming", "Parking"),
-         ("2026-07-06T09:20:00+00:00", "outgoing", "Membership")]  # fmt: skip
+STARTED = {
+    "A": "2026-07-07T18:00:00+00:00",
+    "B": "2026-07-07T18:30:00+00:00",
+    "C": "2026-07-05T22:58:00+00:00",
+    "D": "2026-07-06T08:15:00+00:00",
+    "E": "2026-07-06T08:40:00+00:00",
+    "F": "2026-07-06T08:50:00+00:00",
+}
+CALLS = [
+    ("2026-07-07T18:10:00+00:00", "incoming", "Tickets"),
+    ("2026-07-06T09:05:00+00:00", "incoming", "Parking"),
+    ("2026-07-06T09:20:00+00:00", "outgoing", "Membership"),
+]
 ROTA = [
-    {"weekday": 0, "starts": "09:00", "ends": "12:00", "duty": "phone", "name": "Maria",
-     "staff_id": ""},
-    {"weekday": 0, "starts": "09:30", "ends": "12:00", "duty": "chat", "name": "Jo",
-     "staff_id": ""},
-]  # fmt: skip
+    {
+        "weekday": 0,
+        "starts": "09:00",
+        "ends": "12:00",
+        "duty": "phone",
+        "name": "Maria",
+        "staff_id": "",
+    },
+    {
+        "weekday": 0,
+        "starts": "09:30",
+        "ends": "12:00",
+        "duty": "chat",
+        "name": "Jo",
+        "staff_id": "",
+    },
+]
 
 EXPECTED = {
     "inquiries": 8,

@@ -9,9 +9,20 @@ from domain.store import Store
 
 def test_each_area_has_its_own_service_over_the_same_store(store):
     services = store.services()
-    assert set(services) == {"staff", "patrons", "merging", "box_office", "order_changes",
-                             "memberships", "door", "thank_yous", "conversations", "reads", "rota",
-                             "erasure"}  # fmt: skip
+    assert set(services) == {
+        "staff",
+        "patrons",
+        "merging",
+        "box_office",
+        "order_changes",
+        "memberships",
+        "door",
+        "thank_yous",
+        "conversations",
+        "reads",
+        "rota",
+        "erasure",
+    }
     assert all(service.store is store.store for service in services.values())
     assert isinstance(store.store, Store)
 

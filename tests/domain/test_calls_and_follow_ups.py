@@ -33,7 +33,11 @@ def test_a_call_is_logged_with_who_where_and_when(store, ada):
     call = store.repository.get(store_id(logged["id"]))
     assert isinstance(call, Call)
     assert (call.patron_id, call.direction, call.reason, call.outcome) == (
-        ada, "incoming", "Parking", "answered")  # fmt: skip
+        ada,
+        "incoming",
+        "Parking",
+        "answered",
+    )
     assert call.notes == "Asked about the car park.\n  Told her Mill Lane."
     event = store.repository.get(call.id, version=1)
     assert event.logged_at == NOW
@@ -64,7 +68,10 @@ def test_a_call_with_a_follow_up_day_schedules_the_follow_up_in_the_same_save(st
     follow_up = store.repository.get(store_id(logged["follow_up_id"]))
     assert isinstance(follow_up, FollowUp)
     assert (follow_up.patron_id, follow_up.due_on, follow_up.source) == (
-        ada, due.isoformat(), "call")  # fmt: skip
+        ada,
+        due.isoformat(),
+        "call",
+    )
     assert follow_up.text == "Call back about Refund or exchange: Wants Thursday instead."
     assert follow_up.source_id == logged["id"]
     assert not follow_up.done

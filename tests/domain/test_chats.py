@@ -21,13 +21,17 @@ def ada(store) -> str:
 
 
 def test_a_chat_with_a_known_email_is_linked_to_that_patron(store, ada):
-    result = store.record_chat("tawk.to", "c-1", MESSAGES, "Ada L", "ADA@example.org ",
-                               occurred_at=NOW)  # fmt: skip
+    result = store.record_chat(
+        "tawk.to", "c-1", MESSAGES, "Ada L", "ADA@example.org ", occurred_at=NOW
+    )
 
     assert result == {"id": result["id"], "new": True, "patron_id": ada, "how": "email"}
     chat = store.get_chat(result["id"])
     assert (chat["patron_id"], chat["visitor_email"], chat["messages"]) == (
-        ada, "ada@example.org", MESSAGES)  # fmt: skip
+        ada,
+        "ada@example.org",
+        MESSAGES,
+    )
 
 
 def test_the_same_conversation_again_changes_nothing(store, ada):
@@ -41,8 +45,9 @@ def test_the_same_conversation_again_changes_nothing(store, ada):
 
 
 def test_a_chat_nobody_or_several_patrons_match_waits_unlinked(store, ada):
-    store.register_patron("Ada", "Byron", email="byron@example.org", allow_duplicate=True,
-                          phone="555 123 4567")  # fmt: skip
+    store.register_patron(
+        "Ada", "Byron", email="byron@example.org", allow_duplicate=True, phone="555 123 4567"
+    )
 
     nobody = store.record_chat("Crisp", "s-1", MESSAGES, visitor_email="who@example.com")
     several = store.record_chat("Crisp", "s-2", MESSAGES, visitor_phone="555-123-4567")
@@ -65,4 +70,7 @@ def test_staff_link_a_waiting_chat_then_note_it_with_a_follow_up(store, ada):
     assert store.get_chat(chat)["notes"] == ["Will send the map."]
     follow_up = store.repository.get(__import__("uuid").UUID(noted["follow_up_id"]))
     assert (follow_up.patron_id, follow_up.source, follow_up.text) == (
-        ada, "chat", "Chat follow-up: Will send the map.")  # fmt: skip
+        ada,
+        "chat",
+        "Chat follow-up: Will send the map.",
+    )

@@ -46,8 +46,9 @@ def test_a_manager_puts_staff_and_volunteers_on_duty_and_every_workstation_sees_
         ("Tuesday", "20:00", "22:00", "already on duty on Tuesday from 19:00 to 21:00"),
     ],
 )
-def test_a_slot_the_rota_cannot_take_is_refused_with_a_reason(store, weekday, starts, ends,
-                                                              message):  # fmt: skip
+def test_a_slot_the_rota_cannot_take_is_refused_with_a_reason(
+    store, weekday, starts, ends, message
+):
     store.add_duty_slot("Tuesday", "19:00", "21:00", "chat", name="Jo")
     before = store.event_count()
 
@@ -112,4 +113,5 @@ def test_the_next_change_is_a_slot_edge_or_the_turn_of_the_hour():
     thursday = datetime(2026, 7, 9, 12, 5, 40, tzinfo=LONDON)
     assert next_change(SLOTS, thursday) == thursday.replace(minute=30, second=0)
     assert next_change([], datetime(2026, 7, 9, 12, 59, 59, tzinfo=UTC)) == datetime(
-        2026, 7, 9, 13, 0, tzinfo=UTC)  # fmt: skip
+        2026, 7, 9, 13, 0, tzinfo=UTC
+    )

@@ -29,8 +29,9 @@ def chat_at(store, moment: datetime, key: str) -> str:
 
 
 def follow_up(store, chat: str, made_at: datetime) -> str:
-    made = store.add_chat_note(chat, "Will call back.", follow_up_on="2026-07-09",
-                               occurred_at=made_at)  # fmt: skip
+    made = store.add_chat_note(
+        chat, "Will call back.", follow_up_on="2026-07-09", occurred_at=made_at
+    )
     return store.store.get(__import__("uuid").UUID(made["follow_up_id"])).assigned_to
 
 

@@ -40,8 +40,9 @@ def day(n: int) -> datetime:
 
 
 def order(ref: str, days_ago: int, production: str = "hamlet", tickets: int = 2) -> Fact:
-    return Fact(ORDER, day(days_ago), ref, production=production, tickets=tickets,
-                label=production.title())  # fmt: skip
+    return Fact(
+        ORDER, day(days_ago), ref, production=production, tickets=tickets, label=production.title()
+    )
 
 
 def test_nobody_who_only_signed_up_moves():

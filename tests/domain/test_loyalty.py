@@ -69,8 +69,9 @@ def test_no_activity_for_long_enough_is_lapsed_whatever_the_rung_was():
 
 
 def test_a_first_visit_is_welcomed_with_name_rung_and_interests():
-    rosa = PatronFacts(first_name="Rosa", tags=("jazz", "opera"), purchases=1, productions=1,
-                       last_activity=NOW)  # fmt: skip
+    rosa = PatronFacts(
+        first_name="Rosa", tags=("jazz", "opera"), purchases=1, productions=1, last_activity=NOW
+    )
     cue = greeting(rosa, NOW)
     assert (cue.first_name, cue.visit_number, cue.rung) == ("Rosa", 1, TRYER)
     assert cue.cues == (Cue(FIRST_VISIT),)
@@ -81,8 +82,14 @@ def test_a_first_visit_is_welcomed_with_name_rung_and_interests():
 
 
 def test_a_regular_back_after_a_long_absence_is_welcomed_back():
-    ben = PatronFacts(first_name="Ben", purchases=4, productions=3, visits=4,
-                      last_visit=months_ago(14), last_activity=months_ago(0.5))  # fmt: skip
+    ben = PatronFacts(
+        first_name="Ben",
+        purchases=4,
+        productions=3,
+        visits=4,
+        last_visit=months_ago(14),
+        last_activity=months_ago(0.5),
+    )
     cue = greeting(ben, NOW)
     assert cue.visit_number == 5 and cue.rung == BUYER
     assert cue.cues == (Cue(WELCOME_BACK, 14),)
@@ -92,22 +99,45 @@ def test_a_regular_back_after_a_long_absence_is_welcomed_back():
 
 
 def test_subscribers_members_and_donors_to_thank_get_their_cue_never_an_amount():
-    vera = PatronFacts(first_name="Vera", purchases=8, visits=2, last_visit=months_ago(1),
-                       subscriptions=3, subscriber_since=datetime(2019, 9, 1, tzinfo=UTC),
-                       donations=2, unthanked_donations=1, last_activity=months_ago(1))  # fmt: skip
+    vera = PatronFacts(
+        first_name="Vera",
+        purchases=8,
+        visits=2,
+        last_visit=months_ago(1),
+        subscriptions=3,
+        subscriber_since=datetime(2019, 9, 1, tzinfo=UTC),
+        donations=2,
+        unthanked_donations=1,
+        last_activity=months_ago(1),
+    )
     cue = greeting(vera, NOW)
     assert cue.rung == ADVOCATE and cue.visit_number == 3
     assert cue.cues == (Cue(SUBSCRIBER, 2019), Cue(THANK_DONOR))
     assert describe(cue) == (
         "Vera · 3rd visit · advocate · subscriber since 2019 · donor: thank them for their support"
     )
-    thanked = replace(vera, unthanked_donations=0, subscriptions=0, subscriber_since=None,
-                      member_since=datetime(2022, 1, 5, tzinfo=UTC))  # fmt: skip
+    thanked = replace(
+        vera,
+        unthanked_donations=0,
+        subscriptions=0,
+        subscriber_since=None,
+        member_since=datetime(2022, 1, 5, tzinfo=UTC),
+    )
     assert greeting(thanked, NOW).cues == (Cue(MEMBER, 2022),)
 
 
 def test_visit_numbers_read_naturally():
     assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)] == [
-        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
-        "101st", "111th",
-    ]  # fmt: skip
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "23rd",
+        "101st",
+        "111th",
+    ]

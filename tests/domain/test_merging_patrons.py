@@ -11,10 +11,12 @@ from domain.errors import DonationProblem, MergeProblem, PossibleDuplicate, Than
 @pytest.fixture
 def pair(store) -> tuple[str, str]:
     """Ada on file twice: once with an email, once (years later) with a phone."""
-    ada = store.register_patron("Ada", "Lovelace", email="ada@example.org",
-                                address={"postal_code": "SW1A 1AA"})  # fmt: skip
-    twin = store.register_patron("Ada", "Lovelace", phone="555 123 4567",
-                                 address={"postal_code": "SW1A 1AA"})  # fmt: skip
+    ada = store.register_patron(
+        "Ada", "Lovelace", email="ada@example.org", address={"postal_code": "SW1A 1AA"}
+    )
+    twin = store.register_patron(
+        "Ada", "Lovelace", phone="555 123 4567", address={"postal_code": "SW1A 1AA"}
+    )
     return ada, twin
 
 
@@ -140,18 +142,21 @@ def test_a_second_application_sees_the_merge(open_app, store, pair):
     assert other.get_patron(ada)["absorbed"] == [twin]
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    (("Ada", "Lovelace"), ("ada", "LOVELACE"), True),
-    (("Zoë", "Brontë"), ("Zoe", "Bronte"), True),
-    (("Robert", "Smith"), ("Bob", "Smith"), True),
-    (("Alexander", "Nguyen"), ("Alex", "Nguyen"), True),
-    (("A.", "Lovelace"), ("Ada", "Lovelace"), True),
-    (("Jonathan", "Miller"), ("Jonathon", "Miller"), True),
-    (("Margaret", "Hamilton"), ("Margaret", "Hamliton"), True),
-    (("Ada", "Lovelace"), ("Grace", "Lovelace"), False),
-    (("Ann", "Lee"), ("Ann", "Lew"), False),  # short names: one letter is a different name
-    (("Ada", "Lovelace"), ("Ada", "Byron"), False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (("Ada", "Lovelace"), ("ada", "LOVELACE"), True),
+        (("Zoë", "Brontë"), ("Zoe", "Bronte"), True),
+        (("Robert", "Smith"), ("Bob", "Smith"), True),
+        (("Alexander", "Nguyen"), ("Alex", "Nguyen"), True),
+        (("A.", "Lovelace"), ("Ada", "Lovelace"), True),
+        (("Jonathan", "Miller"), ("Jonathon", "Miller"), True),
+        (("Margaret", "Hamilton"), ("Margaret", "Hamliton"), True),
+        (("Ada", "Lovelace"), ("Grace", "Lovelace"), False),
+        (("Ann", "Lee"), ("Ann", "Lew"), False),  # short names: one letter is a different name
+        (("Ada", "Lovelace"), ("Ada", "Byron"), False),
+    ],
+)
 def test_similar_names(a, b, same):
     assert similar_names(*a, *b) is same
 

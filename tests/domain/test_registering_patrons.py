@@ -68,8 +68,12 @@ def test_every_event_records_when_who_and_where(store):
     assert patron.version == 5
     patron_events = list(store.events.get(UUID(patron_id)))
     assert [type(e).__name__ for e in patron_events] == [
-        "Registered", "ContactChanged", "TagsChanged", "HouseholdNoteSet", "NoteAdded",
-    ]  # fmt: skip
+        "Registered",
+        "ContactChanged",
+        "TagsChanged",
+        "HouseholdNoteSet",
+        "NoteAdded",
+    ]
     every_event = recorded_events(store)
     assert len(every_event) == store.event_count() > len(patron_events)  # contact keys too
     for event in every_event:

@@ -125,7 +125,7 @@ def test_calls_chats_follow_ups_and_merges_are_box_office_work_not_the_doors(sto
         '{"conversations": [{"id": "c2", "visitor": {"email": "ada@example.org"},'
         ' "messages": [{"sender": "visitor", "text": "Parking?", "time": "2026-11-10 16:00"}]}]}',
         timezone="UTC",
-    )  # fmt: skip
+    )
     before = store.event_count()
 
     store.sign_in("Dee", pin="4321")

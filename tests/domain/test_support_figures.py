@@ -23,16 +23,25 @@ from tests.domain.support_example import (
 
 
 def example_inquiries() -> list[dict]:
-    chats = [{"kind": "chat", "started_at": STARTED[key], **first_reply(messages)}
-             for key, messages in CHATS.items()]  # fmt: skip
-    calls = [{"kind": "call", "started_at": at, "reason": reason}
-             for at, direction, reason in CALLS if direction == "incoming"]  # fmt: skip
+    chats = [
+        {"kind": "chat", "started_at": STARTED[key], **first_reply(messages)}
+        for key, messages in CHATS.items()
+    ]
+    calls = [
+        {"kind": "call", "started_at": at, "reason": reason}
+        for at, direction, reason in CALLS
+        if direction == "incoming"
+    ]
     return chats + calls
 
 
 def test_the_first_reply_is_the_first_staff_message_after_the_visitors_first():
-    assert first_reply(CHATS["A"]) == {"question": True, "replied": True, "seconds": 120.0,
-                                       "timed": True}  # fmt: skip
+    assert first_reply(CHATS["A"]) == {
+        "question": True,
+        "replied": True,
+        "seconds": 120.0,
+        "timed": True,
+    }
     assert first_reply(CHATS["B"])["seconds"] == 600.0  # the bot's message is not a reply
     assert first_reply(CHATS["C"])["seconds"] == 300.0  # across midnight
     # staff writing first (a greeting) does not answer the question asked after it
@@ -41,10 +50,18 @@ def test_the_first_reply_is_the_first_staff_message_after_the_visitors_first():
 
 
 def test_a_chat_nobody_answered_and_one_without_times():
-    assert first_reply(CHATS["D"]) == {"question": True, "replied": False, "seconds": None,
-                                       "timed": True}  # fmt: skip
-    assert first_reply(CHATS["E"]) == {"question": True, "replied": True, "seconds": None,
-                                       "timed": False}  # fmt: skip
+    assert first_reply(CHATS["D"]) == {
+        "question": True,
+        "replied": False,
+        "seconds": None,
+        "timed": True,
+    }
+    assert first_reply(CHATS["E"]) == {
+        "question": True,
+        "replied": True,
+        "seconds": None,
+        "timed": False,
+    }
     only_staff = [CHATS["A"][1]]
     assert first_reply(only_staff)["question"] is False
 
@@ -79,26 +96,32 @@ def test_reply_times_by_hour_of_day():
 def test_uncovered_hours_with_the_most_demand_first():
     uncovered = support_figures(example_inquiries(), ROTA, LONDON)["uncovered"]
 
-    assert [(r["day_name"], r["from"], r["to"], r["inquiries"], r["chats"], r["calls"],
-             r["share"]) for r in uncovered] == EXPECTED_UNCOVERED  # fmt: skip
+    assert [
+        (r["day_name"], r["from"], r["to"], r["inquiries"], r["chats"], r["calls"], r["share"])
+        for r in uncovered
+    ] == EXPECTED_UNCOVERED
 
 
 def test_consecutive_uncovered_hours_make_one_range():
     evening = [
-        {"kind": "chat", "started_at": datetime(2026, 7, 7, h, 15, tzinfo=LONDON),
-         "question": True, "replied": True, "seconds": 60.0}
+        {
+            "kind": "chat",
+            "started_at": datetime(2026, 7, 7, h, 15, tzinfo=LONDON),
+            "question": True,
+            "replied": True,
+            "seconds": 60.0,
+        }
         for h in (19, 20, 22)
-    ]  # fmt: skip
+    ]
     ranges = support_figures(evening, [], LONDON)["uncovered"]
     assert [(r["from"], r["to"], r["inquiries"]) for r in ranges] == [(19, 21, 2), (22, 23, 1)]
 
 
 def test_reasons_and_quick_answers_used_most_first():
     inquiries = example_inquiries() + [
-        {"kind": "call", "started_at": STARTED["A"], "reason": "Parking",
-         "answers": ["Parking"]},
+        {"kind": "call", "started_at": STARTED["A"], "reason": "Parking", "answers": ["Parking"]},
         {"kind": "chat", "started_at": STARTED["A"], "answers": ["Parking", "Start times"]},
-    ]  # fmt: skip
+    ]
     figures = support_figures(inquiries, ROTA, LONDON)
     assert figures["reasons"] == [["Parking", 2], ["Tickets", 1]]
     assert figures["quick_answers"] == [["Parking", 2], ["Start times", 1]]
@@ -114,5 +137,6 @@ def test_no_inquiries_no_figures():
 def test_a_quick_answer_counts_where_its_whole_text_was_kept():
     answers = [("Parking", "The car park is free\nafter 6 pm."), ("Refunds", "Refunds…")]
     assert quick_answers_used("Asked.  the CAR park is free after 6 pm. Thanks", answers) == [
-        "Parking"]  # fmt: skip
+        "Parking"
+    ]
     assert quick_answers_used("The car park is free", answers) == []

@@ -36,8 +36,11 @@ def test_thanking_for_a_performance_is_an_event_with_channel_and_reason(store, a
 
     thanked = events_of(store, ada)[-1]
     assert type(thanked) is Patron.Thanked
-    assert (thanked.channel, thanked.reason, thanked.reference_id) == ("letter", "attendance",
-                                                                       hamlet)  # fmt: skip
+    assert (thanked.channel, thanked.reason, thanked.reference_id) == (
+        "letter",
+        "attendance",
+        hamlet,
+    )
     assert (thanked.occurred_at, thanked.recorded_by) == (when, "jo")
 
 
@@ -94,12 +97,15 @@ def test_thanking_many_reports_those_that_could_not_be_thanked(store, ada, hamle
     seen = []
 
     result = store.thank_many(
-        [{"patron_id": ada, "reason": "attendance", "reference_id": hamlet},
-         {"patron_id": grace, "reason": "attendance", "reference_id": hamlet},
-         {"patron_id": ada, "reason": "donation", "reference_id": gift}],
-        "email", occurred_at=datetime.now(UTC) - timedelta(hours=1),
+        [
+            {"patron_id": ada, "reason": "attendance", "reference_id": hamlet},
+            {"patron_id": grace, "reason": "attendance", "reference_id": hamlet},
+            {"patron_id": ada, "reason": "donation", "reference_id": gift},
+        ],
+        "email",
+        occurred_at=datetime.now(UTC) - timedelta(hours=1),
         progress=lambda done, total: seen.append((done, total)),
-    )  # fmt: skip
+    )
 
     assert result["thanked"] == 2
     assert [p["patron_id"] for p in result["problems"]] == [grace]

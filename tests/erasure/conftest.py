@@ -62,10 +62,15 @@ def store_config(request: pytest.FixtureRequest, tmp_path) -> StoreConfig:
 def register_secret_patron(app) -> str:
     s = SECRETS
     patron_id = app.register_patron(
-        s["first_name"], s["last_name"], email=s["email"], phone=s["phone"],
+        s["first_name"],
+        s["last_name"],
+        email=s["email"],
+        phone=s["phone"],
         address={"street": s["street"], "city": s["city"], "postal_code": "WV1 2XZ"},
-        household=s["household"], tags=["opera"], preferred_name=s["preferred_name"],
-    )  # fmt: skip
+        household=s["household"],
+        tags=["opera"],
+        preferred_name=s["preferred_name"],
+    )
     app.add_note(patron_id, s["note"])
     app.update_contact(patron_id, phone="+44 20 7946 0999", email="zq.other@example.org")
     return patron_id
@@ -106,13 +111,15 @@ def files_containing(folder: Path, secrets: dict[str, str]) -> list[tuple[str, s
 
 def _chat(conversation_id: str, name: str, email: str, text: str, subject: str = "") -> dict:
     return {
-        "id": conversation_id, "service": "Website chat", "subject": subject,
+        "id": conversation_id,
+        "service": "Website chat",
+        "subject": subject,
         "visitor": {"name": name, "email": email},
         "messages": [
             {"sender": "visitor", "name": name, "text": text, "time": "2026-11-10 16:00"},
             {"sender": "agent", "name": "Maria", "text": "Let me see.", "time": "2026-11-10 16:02"},
         ],
-    }  # fmt: skip
+    }
 
 
 def converse(app, patron_id: str, folder: Path) -> dict:
@@ -126,8 +133,14 @@ def converse(app, patron_id: str, folder: Path) -> dict:
 
     c, s = CONVERSATION_SECRETS, SECRETS
     name = f"{s['first_name']} {s['last_name']}"
-    call = app.log_call(patron_id, "incoming", c["call_reason"], "call_back", c["call_notes"],
-                        follow_up_on=datetime.now(tz=UTC).date() + timedelta(days=3))  # fmt: skip
+    call = app.log_call(
+        patron_id,
+        "incoming",
+        c["call_reason"],
+        "call_back",
+        c["call_notes"],
+        follow_up_on=datetime.now(tz=UTC).date() + timedelta(days=3),
+    )
     follow_up = app.schedule_follow_up(patron_id, datetime.now(tz=UTC).date(), c["follow_up"])
     chats = [
         _chat("zq-1", name, s["new_email"], c["chat_text"], c["chat_subject"]),
@@ -150,14 +163,22 @@ def converse(app, patron_id: str, folder: Path) -> dict:
     app.mark_follow_up_done(follow_up)
 
     duplicate = app.register_patron(
-        s["first_name"], s["last_name"], email=c["duplicate_email"],
+        s["first_name"],
+        s["last_name"],
+        email=c["duplicate_email"],
         address={"street": c["duplicate_street"], "city": "Elsewhere", "postal_code": "EL1 1SE"},
         allow_duplicate=True,
-    )  # fmt: skip
+    )
     app.add_note(duplicate, c["duplicate_note"])
     app.merge_patrons(duplicate, patron_id)
     mistaken = app.register_patron("Ottoline", KEPT["unmerged_record"], email="ob@example.org")
     app.merge_patrons(mistaken, patron_id)
     app.unmerge_patron(mistaken)
-    return {"call": call, "follow_up": follow_up, "chats": ids, "chat_note": noted,
-            "duplicate": duplicate, "unmerged": mistaken}  # fmt: skip
+    return {
+        "call": call,
+        "follow_up": follow_up,
+        "chats": ids,
+        "chat_note": noted,
+        "duplicate": duplicate,
+        "unmerged": mistaken,
+    }

@@ -55,13 +55,15 @@ def conversation_figures(services, patron_id: str) -> dict:
         return db.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     return {
-        "calls": count("calls"), "chats": count("chats"), "follow_ups": count("follow_ups"),
+        "calls": count("calls"),
+        "chats": count("chats"),
+        "follow_ups": count("follow_ups"),
         "waiting_chats": len(conversations.waiting_chats(db)),
         "patron_calls": len(conversations.calls(db, patron_id)),
         "follow_ups_due": conversations.follow_up_counts(db),
         "thanked": thank_yous.count(db, thanked=True),
         "timeline": timeline.count(db, patron_id),
-    }  # fmt: skip
+    }
 
 
 def test_erased_personal_data_is_in_no_file_while_sales_stay_true(

@@ -85,9 +85,13 @@ def test_backups_and_set_aside_stores_are_cleaned_and_restoring_one_brings_nothi
     assert services.app.get_patron(patron_id)["first_name"] == "Zebulonia"
     progress: list[tuple[int, int]] = []
     result = erase_patron(
-        services.app, services.runner, patron_id, lambda d, t: progress.append((d, t)),
-        data_dir=config.data_dir, backup_folders=[usb],
-    )  # fmt: skip
+        services.app,
+        services.runner,
+        patron_id,
+        lambda d, t: progress.append((d, t)),
+        data_dir=config.data_dir,
+        backup_folders=[usb],
+    )
     copies = result["backups"]
     assert copies["not_cleaned"] == []
     assert set(copies["cleaned"]) == {str(inside.path), str(outside.path), str(aside)}
@@ -145,16 +149,21 @@ def test_copies_that_cannot_be_cleaned_are_listed_and_the_erasure_goes_on(start,
 
     services = start(config)
     result = erase_patron(
-        services.app, services.runner, patron_id, data_dir=config.data_dir,
+        services.app,
+        services.runner,
+        patron_id,
+        data_dir=config.data_dir,
         backup_folders=[unplugged],
-    )  # fmt: skip
+    )
     services.close()
     copies = result["backups"]
     assert copies["cleaned"] == [str(good.path)]
     missed = {item["path"]: item["reason"] for item in copies["not_cleaned"]}
     assert set(missed) == {
-        str(unplugged), str(spoiled), str(folder / "houselights-2026-01-02-000000.sqlite")
-    }  # fmt: skip
+        str(unplugged),
+        str(spoiled),
+        str(folder / "houselights-2026-01-02-000000.sqlite"),
+    }
     assert "not connected" in missed[str(unplugged)]
     assert "damaged" in missed[str(spoiled)]
     assert (
@@ -174,9 +183,12 @@ def test_a_backup_made_with_another_key_is_reported_not_cleaned(start, tmp_path,
     patron_id = fill(start, secret, tmp_path)
     services = start(secret)
     result = erase_patron(
-        services.app, services.runner, patron_id, data_dir=secret.data_dir,
+        services.app,
+        services.runner,
+        patron_id,
+        data_dir=secret.data_dir,
         backup_folders=[foreign.path.parent],
-    )  # fmt: skip
+    )
     services.close()
     (item,) = result["backups"]["not_cleaned"]
     assert item["path"] == str(foreign.path) and "encryption key" in item["reason"]

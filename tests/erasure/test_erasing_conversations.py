@@ -16,8 +16,14 @@ AT = datetime(2026, 11, 10, 16, 0, tzinfo=UTC).isoformat()
 
 def chat(app, conversation_id: str, text: str, email: str = "", phone: str = "") -> dict:
     messages = [{"at": AT, "sender": "visitor", "name": "Visitor", "text": text}]
-    return app.record_chat("Website chat", conversation_id, messages, visitor_name="Visitor",
-                           visitor_email=email, visitor_phone=phone)  # fmt: skip
+    return app.record_chat(
+        "Website chat",
+        conversation_id,
+        messages,
+        visitor_name="Visitor",
+        visitor_email=email,
+        visitor_phone=phone,
+    )
 
 
 def test_chats_nobody_linked_go_when_they_came_from_the_patrons_email_or_phone(start):
@@ -57,8 +63,9 @@ def test_a_chat_goes_with_the_patron_it_was_last_linked_to(start):
     corrected_to_us = chat(app, "c2", "Corrected to the patron", email="ada@example.org")
     assert corrected_to_us["patron_id"] == ada
     app.link_chat(corrected_to_us["id"], patron_id)
-    note = app.add_chat_note(corrected_to_us["id"], "Rang back about Wimbleforth",
-                             follow_up_on="2099-01-02")  # fmt: skip
+    note = app.add_chat_note(
+        corrected_to_us["id"], "Rang back about Wimbleforth", follow_up_on="2099-01-02"
+    )
     assert note["follow_up_id"]
 
     erase_patron(app, services.runner, patron_id)
@@ -81,8 +88,12 @@ def test_erasing_a_merged_record_erases_the_whole_patron_and_they_stay_together(
     result = erase_patron(app, services.runner, duplicate)  # the merged record's id
 
     assert result["records"] == [patron_id, duplicate]
-    assert files_containing(services.config.data_dir, {**SECRETS, "dupe": "zq.dupe",
-                                                       "call": "Quillithorne"}) == []  # fmt: skip
+    assert (
+        files_containing(
+            services.config.data_dir, {**SECRETS, "dupe": "zq.dupe", "call": "Quillithorne"}
+        )
+        == []
+    )
     assert app.find_contact_matches(email="zq.dupe@example.net") == []
     with pytest.raises(MergeProblem, match="erased together"):
         app.unmerge_patron(duplicate)
@@ -92,10 +103,15 @@ def test_erasing_a_merged_record_erases_the_whole_patron_and_they_stay_together(
 
 
 def test_messages_keep_their_shape_when_redacted():
-    state = {"subject": "Hi", "messages": [
-        {"at": AT, "sender": "agent", "name": "Maria", "text": "Hello"},
-        {"at": AT, "sender": "visitor", "name": "", "text": "Tickets?"},
-    ], "visitor_email": "a@b.c", "service": "Website chat"}  # fmt: skip
+    state = {
+        "subject": "Hi",
+        "messages": [
+            {"at": AT, "sender": "agent", "name": "Maria", "text": "Hello"},
+            {"at": AT, "sender": "visitor", "name": "", "text": "Tickets?"},
+        ],
+        "visitor_email": "a@b.c",
+        "service": "Website chat",
+    }
     redacted = redact_state("Chat.Imported", state)
     assert redacted["messages"] == [
         {"at": AT, "sender": "agent", "name": ERASED, "text": ERASED},

@@ -16,11 +16,17 @@ def test_the_support_figures_survive_an_erasure(start):
     app = services.app
     patron_id = register_secret_patron(app)
     for key, messages in CHATS.items():
-        app.record_chat("Crisp", f"secret-{key}", messages, visitor_email="zq.other@example.org",
-                        occurred_at=datetime.fromisoformat(STARTED[key]))  # fmt: skip
+        app.record_chat(
+            "Crisp",
+            f"secret-{key}",
+            messages,
+            visitor_email="zq.other@example.org",
+            occurred_at=datetime.fromisoformat(STARTED[key]),
+        )
     for at, direction, reason in CALLS:
-        app.log_call(patron_id, direction, reason, "answered",
-                     occurred_at=datetime.fromisoformat(at))  # fmt: skip
+        app.log_call(
+            patron_id, direction, reason, "answered", occurred_at=datetime.fromisoformat(at)
+        )
     app.add_duty_slot("Monday", "09:00", "12:00", "phone", name="Maria")
     app.add_duty_slot("Monday", "09:30", "12:00", "chat", name="Jo")
     services.runner.catch_up()
@@ -35,5 +41,7 @@ def test_the_support_figures_survive_an_erasure(start):
     services.runner.catch_up()
     assert {k: figures()[k] for k in EXPECTED} == EXPECTED
     assert figures()["reasons"] == []  # what the patron called about went with them
-    assert app.get_chat(app.record_chat("Crisp", "secret-A", CHATS["A"])["id"])["messages"][0][
-        "text"] == "[erased]"  # fmt: skip
+    assert (
+        app.get_chat(app.record_chat("Crisp", "secret-A", CHATS["A"])["id"])["messages"][0]["text"]
+        == "[erased]"
+    )

@@ -24,23 +24,50 @@ def said(record) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize(
     ("name", "service", "conversation", "visitor", "first"),
     [
-        ("tawk_to.json", "tawk.to", "9c7f1d2e-tawk-0001",
-         ("Ada Lovelace", "ada@example.org", ""),
-         ("visitor", "Ada Lovelace", "Hello! Is there parking near the theatre on Saturday?")),
-        ("zendesk_chat.json", "Zendesk Chat", "1711.1234.ZDabc01",
-         ("Grace Hopper", "", "555 765 4321"),
-         ("visitor", "Grace Hopper", "Can I exchange my Tuesday tickets for Thursday?")),
-        ("intercom.json", "Intercom", "147000000001", ("Zoë Adams", "zoe@example.net", ""),
-         ("visitor", "Zoë Adams", "Hi, are there wheelchair spaces for the gala?")),
-        ("crisp.json", "Crisp", "session_700b4b5c-crisp-0001",
-         ("Ada Lovelace", "ada@example.org", ""),
-         ("visitor", "Ada Lovelace", "Can I pay for a donation by card on the phone?")),
-        ("livechat.json", "LiveChat", "PJ0MRSHTDG", ("Adam Zimmer", "az@example.org", ""),
-         ("visitor", "Adam Zimmer", "Is the opera surtitled?")),
-        ("generic.json", "Website chat", "conv-42", ("Grace Hopper", "grace@navy.example", ""),
-         ("visitor", "Grace Hopper", "Do you sell gift vouchers?")),
+        (
+            "tawk_to.json",
+            "tawk.to",
+            "9c7f1d2e-tawk-0001",
+            ("Ada Lovelace", "ada@example.org", ""),
+            ("visitor", "Ada Lovelace", "Hello! Is there parking near the theatre on Saturday?"),
+        ),
+        (
+            "zendesk_chat.json",
+            "Zendesk Chat",
+            "1711.1234.ZDabc01",
+            ("Grace Hopper", "", "555 765 4321"),
+            ("visitor", "Grace Hopper", "Can I exchange my Tuesday tickets for Thursday?"),
+        ),
+        (
+            "intercom.json",
+            "Intercom",
+            "147000000001",
+            ("Zoë Adams", "zoe@example.net", ""),
+            ("visitor", "Zoë Adams", "Hi, are there wheelchair spaces for the gala?"),
+        ),
+        (
+            "crisp.json",
+            "Crisp",
+            "session_700b4b5c-crisp-0001",
+            ("Ada Lovelace", "ada@example.org", ""),
+            ("visitor", "Ada Lovelace", "Can I pay for a donation by card on the phone?"),
+        ),
+        (
+            "livechat.json",
+            "LiveChat",
+            "PJ0MRSHTDG",
+            ("Adam Zimmer", "az@example.org", ""),
+            ("visitor", "Adam Zimmer", "Is the opera surtitled?"),
+        ),
+        (
+            "generic.json",
+            "Website chat",
+            "conv-42",
+            ("Grace Hopper", "grace@navy.example", ""),
+            ("visitor", "Grace Hopper", "Do you sell gift vouchers?"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_json_exports_of_each_service(name, service, conversation, visitor, first):
     chats = read(name)
 
@@ -86,12 +113,20 @@ def test_csv_with_one_row_per_message_groups_by_conversation():
 
     assert [(c.item, c.conversation_id) for c in chats.chats] == [(2, "C-100"), (4, "C-101")]
     assert said(chats.chats[0])[1] == (
-        "agent", "Maria", "Of course. We can also keep an aisle seat for her,\n"
-        "just tell us which performance.")  # fmt: skip
+        "agent",
+        "Maria",
+        "Of course. We can also keep an aisle seat for her,\njust tell us which performance.",
+    )
     assert chats.chats[1].visitor_phone == "555-000-1111"
-    assert chats.rejected == [{"item": 6, "reason": (
-        "Row 6: “not a time” is not a date and time we can read. Use a form like "
-        "2026-11-20 14:05. (the conversation C-102 was left out).")}]  # fmt: skip
+    assert chats.rejected == [
+        {
+            "item": 6,
+            "reason": (
+                "Row 6: “not a time” is not a date and time we can read. Use a form like "
+                "2026-11-20 14:05. (the conversation C-102 was left out)."
+            ),
+        }
+    ]
 
 
 def test_csv_with_one_row_per_chat_reads_each_transcript():
@@ -99,7 +134,10 @@ def test_csv_with_one_row_per_chat_reads_each_transcript():
 
     record = chats.chats[0]
     assert (record.conversation_id, record.visitor_name, record.visitor_email) == (
-        "T-1", "Zoë Adams", "zoe@example.net")  # fmt: skip
+        "T-1",
+        "Zoë Adams",
+        "zoe@example.net",
+    )
     assert said(record)[1] == ("agent", "Maria", "Two seats left in row F.")
     assert record.messages[0]["at"] == "2026-11-05T14:00:00+00:00"
     assert [r["item"] for r in chats.rejected] == [3]
@@ -112,8 +150,11 @@ def test_a_pasted_transcript_with_headers_and_continuation_lines():
     first, second = chats.chats
     assert (first.visitor_name, first.visitor_email) == ("Grace Hopper", "grace@navy.example")
     assert first.subject == "Chat with a website visitor"
-    assert said(first)[1] == ("agent", "Maria", "Yes! Lights stay up a little and you can come "
-                              "and go.\nIt is good for young children too.")  # fmt: skip
+    assert said(first)[1] == (
+        "agent",
+        "Maria",
+        "Yes! Lights stay up a little and you can come and go.\nIt is good for young children too.",
+    )
     assert first.messages[0]["at"] == "2026-11-22T12:01:00+00:00"
     # no header: the first speaker is the visitor, the day is today
     assert said(second)[0] == ("visitor", "Sam Newcomer", "do you do student discounts")
@@ -159,8 +200,9 @@ def test_a_csv_without_message_or_transcript_column_is_refused(tmp_path):
 
 
 def test_a_one_word_title_line_is_not_taken_for_a_csv_header():
-    chats = read_chat_text("Transcript\n[10:00] Visitor: Hello?\n[10:01] Jo (agent): Hi!",
-                           timezone="UTC", today=TODAY)  # fmt: skip
+    chats = read_chat_text(
+        "Transcript\n[10:00] Visitor: Hello?\n[10:01] Jo (agent): Hi!", timezone="UTC", today=TODAY
+    )
     assert chats.kind == "Plain-text transcript"
     assert chats.chats[0].subject == "Transcript"
     assert len(chats.chats[0].messages) == 2

@@ -18,8 +18,12 @@ def test_an_import_links_what_it_can_and_a_second_import_adds_nothing(store):
     report = import_chats(store, chats)
     assert report == {"imported": 2, "linked": 1, "unmatched": 1, "rejected": []}
     before = store.event_count()
-    assert import_chats(store, chats) == {"imported": 0, "linked": 0, "unmatched": 0,
-                                          "rejected": []}  # fmt: skip
+    assert import_chats(store, chats) == {
+        "imported": 0,
+        "linked": 0,
+        "unmatched": 0,
+        "rejected": [],
+    }
     assert store.event_count() == before
     linked = store.get_chat(report_ids(store, chats)[0])
     assert linked["patron_id"] == ada

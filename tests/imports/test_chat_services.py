@@ -49,19 +49,27 @@ def test_chatwoot_messages_endpoint_reads_the_whole_conversation():
     (record,) = chats.chats
     assert (record.service, record.conversation_id) == ("Chatwoot", "57")
     assert (record.visitor_name, record.visitor_email, record.visitor_phone) == (
-        "Ada Lovelace", "ada@example.org", "+15557654321",
-    )  # fmt: skip
+        "Ada Lovelace",
+        "ada@example.org",
+        "+15557654321",
+    )
     assert said(record) == [
-        ("visitor", "Ada Lovelace",
-         "Hello, do you have wheelchair spaces at the Saturday matinee?"),
-        ("system", "Playhouse bot",
-         "Thanks for your message! Someone from the box office will answer shortly."),
+        (
+            "visitor",
+            "Ada Lovelace",
+            "Hello, do you have wheelchair spaces at the Saturday matinee?",
+        ),
+        (
+            "system",
+            "Playhouse bot",
+            "Thanks for your message! Someone from the box office will answer shortly.",
+        ),
         # "Conversation was assigned to Maria Rossi" (message_type 2) was said by nobody
         ("agent", "Maria Rossi", "Let me check the seating plan."),
         ("system", "Maria Rossi", "(private note) Ada is a regular - offer the companion seat."),
         ("agent", "Maria Rossi", "Yes, we keep two wheelchair spaces for every performance."),
         ("visitor", "Ada Lovelace", "(file: blue-badge.pdf)"),
-    ]  # fmt: skip
+    ]
     assert times(record)[0] == "2026-11-20T12:00"
 
 
@@ -74,8 +82,10 @@ def test_chatwoot_conversation_list_gives_each_conversation_and_its_contact():
     assert (ada.conversation_id, jose.conversation_id) == ("57", "58")
     assert (ada.visitor_name, ada.visitor_email) == ("Ada Lovelace", "ada@example.org")
     assert (jose.visitor_name, jose.visitor_email, jose.visitor_phone) == (
-        "José García", "", "+447700900123",
-    )  # fmt: skip
+        "José García",
+        "",
+        "+447700900123",
+    )
     # The list holds each conversation's latest message only, as Chatwoot sends it.
     assert said(ada) == [
         ("agent", "Maria Rossi", "Yes, we keep two wheelchair spaces for every performance.")
@@ -102,8 +112,9 @@ def test_freshchat_messages_are_read_by_actor_type_and_message_type():
     assert chats.rejected == [] and chats.kind == "JSON (Freshchat)"
     (record,) = chats.chats
     assert (record.service, record.conversation_id) == (
-        "Freshchat", "7d8e9f00-0000-4000-8000-0000000f0042",
-    )  # fmt: skip
+        "Freshchat",
+        "7d8e9f00-0000-4000-8000-0000000f0042",
+    )
     assert [(sender, text) for sender, _name, text in said(record)] == [
         ("visitor", "Hi, can I change my tickets to Friday?"),
         ("system", "Conversation assigned to Box Office"),
@@ -120,8 +131,10 @@ def test_messages_of_two_freshchat_conversations_in_one_answer_are_two_chats():
     other = dict(data["messages"][0], conversation_id="c-2", id="m-100")
     chats = read_chat_text(json.dumps([*data["messages"], other]), timezone="UTC")
 
-    assert [c.conversation_id for c in chats.chats] == ["7d8e9f00-0000-4000-8000-0000000f0042",
-                                                        "c-2"]  # fmt: skip
+    assert [c.conversation_id for c in chats.chats] == [
+        "7d8e9f00-0000-4000-8000-0000000f0042",
+        "c-2",
+    ]
 
 
 def test_crisp_api_answer_with_notes_files_and_events():
@@ -142,10 +155,19 @@ def test_crisp_api_answer_with_notes_files_and_events():
 
 
 def test_a_crisp_conversation_list_without_messages_says_what_to_export_instead():
-    answer = {"error": False, "reason": "resolved", "data": [
-        {"session_id": "session_1", "website_id": "w", "state": "resolved",
-         "last_message": "Thanks!", "meta": {"nickname": "Ada", "email": "ada@example.org"}},
-    ]}  # fmt: skip
+    answer = {
+        "error": False,
+        "reason": "resolved",
+        "data": [
+            {
+                "session_id": "session_1",
+                "website_id": "w",
+                "state": "resolved",
+                "last_message": "Thanks!",
+                "meta": {"nickname": "Ada", "email": "ada@example.org"},
+            },
+        ],
+    }
 
     chats = read_chat_text(json.dumps(answer), timezone="UTC")
 
@@ -158,21 +180,31 @@ def test_a_crisp_conversation_list_without_messages_says_what_to_export_instead(
 # -- pasted transcripts: the visitor named in the header ---------------------------------
 @pytest.mark.parametrize(
     "header",
-    ["Visitor: José García", "Name: José García", "Name: jose garcia", "Chat with José García",
-     "Conversation with José García (22 Nov 2026)"],
-)  # fmt: skip
+    [
+        "Visitor: José García",
+        "Name: José García",
+        "Name: jose garcia",
+        "Chat with José García",
+        "Conversation with José García (22 Nov 2026)",
+    ],
+)
 def test_the_visitor_named_in_the_header_is_the_visitor_in_the_lines(header):
     text = f"{header}\n[9:14 AM] Maria: Good morning!\n[9:15 AM] José: Hola, is there parking?"
 
     (record,) = read_chat_text(text, timezone="UTC", today=TODAY).chats
 
-    assert said(record) == [("agent", "Maria", "Good morning!"),
-                            ("visitor", "José", "Hola, is there parking?")]  # fmt: skip
+    assert said(record) == [
+        ("agent", "Maria", "Good morning!"),
+        ("visitor", "José", "Hola, is there parking?"),
+    ]
 
 
 def test_a_title_naming_no_person_names_no_visitor():
-    chats = read_chat_text("Chat with a website visitor\n[12:01] Visitor: Hi\n[12:02] Jo: Hello",
-                           timezone="UTC", today=TODAY)  # fmt: skip
+    chats = read_chat_text(
+        "Chat with a website visitor\n[12:01] Visitor: Hi\n[12:02] Jo: Hello",
+        timezone="UTC",
+        today=TODAY,
+    )
     assert chats.chats[0].visitor_name == ""
     assert said(chats.chats[0])[1] == ("agent", "Jo", "Hello")
 
@@ -216,10 +248,15 @@ def test_widget_text_that_does_not_say_who_the_visitor_is_is_refused_with_the_re
     chats = read_chat_text(text, timezone="UTC", today=TODAY)
 
     assert chats.chats == []
-    assert chats.rejected == [{"item": 1, "reason": (
-        "We cannot tell which of “Sam” and “Jo” is the visitor: the text does not say. "
-        "Add a line “Visitor: <their name>” above the messages and paste again."
-    )}]  # fmt: skip
+    assert chats.rejected == [
+        {
+            "item": 1,
+            "reason": (
+                "We cannot tell which of “Sam” and “Jo” is the visitor: the text does not say. "
+                "Add a line “Visitor: <their name>” above the messages and paste again."
+            ),
+        }
+    ]
     # Saying it is enough.
     (record,) = read_chat_text("Visitor: Sam\n" + text, timezone="UTC", today=TODAY).chats
     assert [s for s, _, _ in said(record)] == ["visitor", "agent"]
@@ -261,8 +298,18 @@ def test_the_cli_imports_each_service(tmp_path, capsys, sample, expected):
     services.app.register_patron("Ada", "Lovelace", email="ada@example.org")
     services.close()
 
-    code = main(["--data", str(folder), "import", "chats", str(FIXTURES / sample), "--json",
-                 "--timezone", "UTC"])  # fmt: skip
+    code = main(
+        [
+            "--data",
+            str(folder),
+            "import",
+            "chats",
+            str(FIXTURES / sample),
+            "--json",
+            "--timezone",
+            "UTC",
+        ]
+    )
     out, _ = capsys.readouterr()
 
     assert code == 0
@@ -270,11 +317,15 @@ def test_the_cli_imports_each_service(tmp_path, capsys, sample, expected):
 
 
 def test_a_message_line_cut_before_a_time_is_not_taken_for_a_speaker():
-    text = ("Visitor: Sam\nSam\n10:00 AM\nWhen do doors open? Is it at\n7:00 PM\nMaria\n"
-            "10:01 AM\nYes, doors open at\n7:00 PM")  # fmt: skip
+    text = (
+        "Visitor: Sam\nSam\n10:00 AM\nWhen do doors open? Is it at\n7:00 PM\nMaria\n"
+        "10:01 AM\nYes, doors open at\n7:00 PM"
+    )
     (record,) = read_chat_text(text, timezone="UTC", today=TODAY).chats
-    assert said(record) == [("visitor", "Sam", "When do doors open? Is it at\n7:00 PM"),
-                            ("agent", "Maria", "Yes, doors open at\n7:00 PM")]  # fmt: skip
+    assert said(record) == [
+        ("visitor", "Sam", "When do doors open? Is it at\n7:00 PM"),
+        ("agent", "Maria", "Yes, doors open at\n7:00 PM"),
+    ]
 
 
 def test_an_error_answer_saved_instead_of_messages_is_refused_with_its_reason():

@@ -35,9 +35,11 @@ from imports.chat_import import import_chats
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "chats"
 JSON_SHAPES = ("zendesk_chat", "intercom", "crisp", "tawk_to", "livechat", "generic")
 TODAY = date(2026, 11, 23)
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])  # fmt: skip
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def fixture_json(shape: str):
@@ -85,15 +87,34 @@ def check_report(result: ChatFile) -> None:
 
 # -- values that do not belong where they are ------------------------------------------
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=False) | st.text(max_size=30)
-    | st.sampled_from(["", "2026-11-10 16:00", "9999999999999", "-1", "visitor", "agent",
-                       "v", "a", "user", "operator", "customer", "<b>x</b>", "chat.msg",
-                       "x" * 100_000]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+    | st.sampled_from(
+        [
+            "",
+            "2026-11-10 16:00",
+            "9999999999999",
+            "-1",
+            "visitor",
+            "agent",
+            "v",
+            "a",
+            "user",
+            "operator",
+            "customer",
+            "<b>x</b>",
+            "chat.msg",
+            "x" * 100_000,
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=6,
-)  # fmt: skip
+)
 
 
 def paths(node, prefix=()):
@@ -188,8 +209,10 @@ def test_truncated_exports_are_refused_in_words(shape, cut):
 
 
 @FUZZ
-@given(shape=st.sampled_from(JSON_SHAPES),
-       wrong=st.sampled_from([None, 7, 3.5, True, "text", [], {}, [1, 2], {"a": 0}]))  # fmt: skip
+@given(
+    shape=st.sampled_from(JSON_SHAPES),
+    wrong=st.sampled_from([None, 7, 3.5, True, "text", [], {}, [1, 2], {"a": 0}]),
+)
 def test_wrong_types_for_whole_conversations(shape, wrong):
     """A conversation replaced by something else: that one rejected, the rest read."""
     good = fixture_json(shape)
@@ -248,13 +271,30 @@ def test_a_file_of_nul_bytes_and_a_lone_bom(tmp_path):
 
 
 junk_lines = st.lists(
-    st.sampled_from(["", "   ", "----", "====", "Name:", "Email: not-an-email", "Date: soon",
-                     "[99:99] Visitor: impossible time", "[12:00]", "[12:00] : nobody",
-                     "12:00 - Visitor - dash", "\x00\x01\x02", "\u200b\ufeff", "<script>",
-                     "[12:05] Maria (agent): ok", "Phone: +44 (0)20", "\t\t"])
+    st.sampled_from(
+        [
+            "",
+            "   ",
+            "----",
+            "====",
+            "Name:",
+            "Email: not-an-email",
+            "Date: soon",
+            "[99:99] Visitor: impossible time",
+            "[12:00]",
+            "[12:00] : nobody",
+            "12:00 - Visitor - dash",
+            "\x00\x01\x02",
+            "\u200b\ufeff",
+            "<script>",
+            "[12:05] Maria (agent): ok",
+            "Phone: +44 (0)20",
+            "\t\t",
+        ]
+    )
     | st.text(max_size=40),
     max_size=8,
-)  # fmt: skip
+)
 
 
 @FUZZ
@@ -277,12 +317,20 @@ def csv_text(rows: list[list[str]]) -> str:
 
 
 @FUZZ
-@given(name=st.sampled_from(["messages.csv", "transcripts.csv"]),
-       cells=st.lists(st.tuples(st.integers(1, 12), st.integers(0, 9),
-                                st.sampled_from(["", "x" * 5000, "nonsense", "2026-13-45",
-                                                 "1e309", "visitor", "\n\n", '"', "99:99"])
-                                | st.text(max_size=20)),
-                      max_size=5))  # fmt: skip
+@given(
+    name=st.sampled_from(["messages.csv", "transcripts.csv"]),
+    cells=st.lists(
+        st.tuples(
+            st.integers(1, 12),
+            st.integers(0, 9),
+            st.sampled_from(
+                ["", "x" * 5000, "nonsense", "2026-13-45", "1e309", "visitor", "\n\n", '"', "99:99"]
+            )
+            | st.text(max_size=20),
+        ),
+        max_size=5,
+    ),
+)
 def test_mangled_csv_exports_never_crash(name, cells):
     rows = list(csv.reader(io.StringIO((FIXTURES / name).read_text(encoding="utf-8"))))
     for row, column, value in cells:
@@ -299,15 +347,19 @@ def sqlite_app(tmp_path):
     return Houselights(env=resolve(tmp_path, store="sqlite").eventsourcing_env())
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(export=mutated_export())
 def test_importing_mangled_exports_accounts_for_every_chat(sqlite_app, export):
     _shape, tree = export
     result = read(json.dumps(tree))
     assume(result is not None)
-    keys_before = {chat_id(c.service, c.conversation_id) for c in result.chats
-                   if _exists(sqlite_app, chat_id(c.service, c.conversation_id))}  # fmt: skip
+    keys_before = {
+        chat_id(c.service, c.conversation_id)
+        for c in result.chats
+        if _exists(sqlite_app, chat_id(c.service, c.conversation_id))
+    }
     report = import_chats(sqlite_app, result)
     assert set(report) == {"imported", "linked", "unmatched", "rejected"}
     assert report["imported"] == report["linked"] + report["unmatched"]

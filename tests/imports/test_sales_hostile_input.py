@@ -25,8 +25,19 @@ from domain.errors import UnreadableSalesFile
 from imports.sales_file import read_sales_file
 from imports.sales_import import import_sales
 
-HEADER = ["order_id", "order_date", "first_name", "last_name", "email", "event_name",
-          "event_date", "ticket_type", "price", "quantity", "barcode"]  # fmt: skip
+HEADER = [
+    "order_id",
+    "order_date",
+    "first_name",
+    "last_name",
+    "email",
+    "event_name",
+    "event_date",
+    "ticket_type",
+    "price",
+    "quantity",
+    "barcode",
+]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252"]
 
 
@@ -84,23 +95,44 @@ def test_byte_order_marks_followed_by_anything_never_crash(prefix, body):
 # (tests/domain/test_sales_files.py covers them).
 CHARS = st.characters(blacklist_characters="\x00\r\n", blacklist_categories=["Cs"])
 NAME = st.text(CHARS, max_size=12)
-GOOD = st.fixed_dictionaries({
-    "first_name": NAME.filter(str.strip),
-    "last_name": NAME,
-    "quantity": st.integers(1, 3),
-})  # fmt: skip
+GOOD = st.fixed_dictionaries(
+    {
+        "first_name": NAME.filter(str.strip),
+        "last_name": NAME,
+        "quantity": st.integers(1, 3),
+    }
+)
 SPOIL = st.sampled_from(
-    ["none", "none", "bad_date", "bad_price", "bad_quantity", "no_event", "truncated",
-     "huge_name", "junk_unicode"]
-)  # fmt: skip
+    [
+        "none",
+        "none",
+        "bad_date",
+        "bad_price",
+        "bad_quantity",
+        "no_event",
+        "truncated",
+        "huge_name",
+        "junk_unicode",
+    ]
+)
 JUNK = st.text(CHARS, min_size=1, max_size=20).filter(str.strip)
 
 
 def make_row(n: int, good: dict, spoil: str, junk: str) -> list[str]:
     quantity = good["quantity"]
-    row = [f"H-{n}", "2026-02-01 10:00", good["first_name"], good["last_name"],
-           f"buyer{n}@example.org", "Hamlet", "2026-03-14 19:30", "Adult", "25.00",
-           str(quantity), ",".join(f"55{n:04d}{k}" for k in range(quantity))]  # fmt: skip
+    row = [
+        f"H-{n}",
+        "2026-02-01 10:00",
+        good["first_name"],
+        good["last_name"],
+        f"buyer{n}@example.org",
+        "Hamlet",
+        "2026-03-14 19:30",
+        "Adult",
+        "25.00",
+        str(quantity),
+        ",".join(f"55{n:04d}{k}" for k in range(quantity)),
+    ]
     if spoil == "bad_date":
         row[6] = "the fourteenth of " + junk
     elif spoil == "bad_price":

@@ -151,13 +151,17 @@ def test_buyers_already_on_file_are_matched_by_email_phone_then_name_and_postal_
     ada = store.register_patron("Ada", "Lovelace", email="ADA@example.org")
     grace = store.register_patron("Grace", "Hopper", phone="(555) 765-4321")
     zoe = store.register_patron("Zoe", "Adams", address={"postal_code": "sw1a 1aa"})
-    path = write(tmp_path, (
-        "1,2026-02-01 10:15,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "2,2026-02-02 10:15,G.,Hopper,,555.765.4321,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "3,2026-02-03 10:15,Zoë,Adams,new@example.net,,SW1A1AA,Hamlet,2026-03-14 19:30,Adult,"
-        "25,1,\n"
-        "4,2026-02-04 10:15,Zoë,Adams,,,E1 6AN,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-    ))  # fmt: skip
+    path = write(
+        tmp_path,
+        (
+            "1,2026-02-01 10:15,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-14 19:30,Adult,"
+            "25,1,\n"
+            "2,2026-02-02 10:15,G.,Hopper,,555.765.4321,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "3,2026-02-03 10:15,Zoë,Adams,new@example.net,,SW1A1AA,Hamlet,2026-03-14 19:30,Adult,"
+            "25,1,\n"
+            "4,2026-02-04 10:15,Zoë,Adams,,,E1 6AN,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+        ),
+    )
 
     report = run(store, path)
 
@@ -177,10 +181,15 @@ def _order_ids(app) -> list[str]:
 
 
 def test_a_buyer_with_several_orders_is_registered_once_at_the_first_order(store, tmp_path):
-    path = write(tmp_path, (
-        "B,2026-02-05 12:00,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "A,2026-02-01 09:00,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-15 14:00,Adult,25,1,\n"
-    ))  # fmt: skip
+    path = write(
+        tmp_path,
+        (
+            "B,2026-02-05 12:00,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-14 19:30,Adult,"
+            "25,1,\n"
+            "A,2026-02-01 09:00,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-15 14:00,Adult,"
+            "25,1,\n"
+        ),
+    )
 
     report = run(store, path)
 
@@ -205,10 +214,13 @@ def test_the_name_and_postal_code_key_never_raises_a_duplicate_warning(store):
 def test_an_existing_performance_is_found_by_event_name_and_date(store, tmp_path):
     production = store.create_production("Hamlet")
     evening = store.schedule_performance(production, at("2026-03-14 19:30"), 10, {"Adult": 3000})
-    path = write(tmp_path, (
-        "1,2026-02-01 10:15,Ada,Lovelace,,,,HAMLET,3/14/2026 7:30 PM,Adult,25.00,2,\n"
-        "2,2026-02-02 10:15,Ann,Other,,,,Hamlet,2026-03-14,Online special,$9.99,1,\n"
-    ))  # fmt: skip
+    path = write(
+        tmp_path,
+        (
+            "1,2026-02-01 10:15,Ada,Lovelace,,,,HAMLET,3/14/2026 7:30 PM,Adult,25.00,2,\n"
+            "2,2026-02-02 10:15,Ann,Other,,,,Hamlet,2026-03-14,Online special,$9.99,1,\n"
+        ),
+    )
 
     report = run(store, path)
 
@@ -218,18 +230,23 @@ def test_an_existing_performance_is_found_by_event_name_and_date(store, tmp_path
     # What was paid online is what the tickets record, also at levels not on the price list.
     tickets = [store.get_ticket(c) for c in _codes_of_performance(store, evening)]
     assert sorted((t["price_level"], t["price_cents"]) for t in tickets) == [
-        ("Adult", 2500), ("Adult", 2500), ("Online special", 999),
-    ]  # fmt: skip
+        ("Adult", 2500),
+        ("Adult", 2500),
+        ("Online special", 999),
+    ]
 
 
 def test_a_full_performance_rejects_only_the_order_that_does_not_fit(store, tmp_path):
     production = store.create_production("Hamlet")
     store.schedule_performance(production, at("2026-03-14 19:30"), 2, {"Adult": 2500})
-    path = write(tmp_path, (
-        "1,2026-02-01 10:15,Ada,Lovelace,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "2,2026-02-02 10:15,Ann,Other,,,,Hamlet,2026-03-14 19:30,Adult,25,2,\n"
-        "3,2026-02-03 10:15,Bo,Third,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-    ))  # fmt: skip
+    path = write(
+        tmp_path,
+        (
+            "1,2026-02-01 10:15,Ada,Lovelace,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "2,2026-02-02 10:15,Ann,Other,,,,Hamlet,2026-03-14 19:30,Adult,25,2,\n"
+            "3,2026-02-03 10:15,Bo,Third,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+        ),
+    )
 
     report = run(store, path)
 
@@ -251,23 +268,27 @@ def test_new_performances_get_room_for_what_the_file_sold(store, tmp_path):
 
 
 def test_bad_rows_are_rejected_with_reasons_and_the_rest_is_imported(store, tmp_path):
-    path = write(tmp_path, (
-        "1,2026-02-01 10:15,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "2,someday,Bad,Date,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "\n"
-        "3,2026-02-01 10:15,Bad,Price,,,,Hamlet,2026-03-14 19:30,Adult,twenty,1,\n"
-        "4,2026-02-01 10:15,Bad,Quantity,,,,Hamlet,2026-03-14 19:30,Adult,25,-1,\n"
-        "5,2026-02-01 10:15,Bad,Email,ada@,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "6,2026-02-01 10:15,Good,Row,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "6,2026-02-01 10:15,Good,Row,,,,Hamlet,2026-03-32 19:30,Adult,25,1,\n"
-        ",2026-02-01 10:15,No,Order,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "8,2026-02-01 10:15,,,x@example.org,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
-        "9,2026-02-01 10:15,Short\n"
-        "10,2026-02-01 10:15,Two,Many,,,,Hamlet,2026-03-14 19:30,Adult,25,2,ONLYONE\n"
-        "11,2026-02-01 10:15,Dup,Code,,,,Hamlet,2026-03-14 19:30,Adult,25,1,SAME1\n"
-        "12,2026-02-01 10:15,Dup,Code,,,,Hamlet,2026-03-14 19:30,Adult,25,1,SAME1\n"
-        "13,2026-02-01 10:15,No,Time,,,,Hamlet,2026-03-20,Adult,25,1,\n"
-    ))  # fmt: skip
+    path = write(
+        tmp_path,
+        (
+            "1,2026-02-01 10:15,Ada,Lovelace,ada@example.org,,,Hamlet,2026-03-14 19:30,Adult,"
+            "25,1,\n"
+            "2,someday,Bad,Date,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "\n"
+            "3,2026-02-01 10:15,Bad,Price,,,,Hamlet,2026-03-14 19:30,Adult,twenty,1,\n"
+            "4,2026-02-01 10:15,Bad,Quantity,,,,Hamlet,2026-03-14 19:30,Adult,25,-1,\n"
+            "5,2026-02-01 10:15,Bad,Email,ada@,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "6,2026-02-01 10:15,Good,Row,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "6,2026-02-01 10:15,Good,Row,,,,Hamlet,2026-03-32 19:30,Adult,25,1,\n"
+            ",2026-02-01 10:15,No,Order,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "8,2026-02-01 10:15,,,x@example.org,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n"
+            "9,2026-02-01 10:15,Short\n"
+            "10,2026-02-01 10:15,Two,Many,,,,Hamlet,2026-03-14 19:30,Adult,25,2,ONLYONE\n"
+            "11,2026-02-01 10:15,Dup,Code,,,,Hamlet,2026-03-14 19:30,Adult,25,1,SAME1\n"
+            "12,2026-02-01 10:15,Dup,Code,,,,Hamlet,2026-03-14 19:30,Adult,25,1,SAME1\n"
+            "13,2026-02-01 10:15,No,Time,,,,Hamlet,2026-03-20,Adult,25,1,\n"
+        ),
+    )
 
     report = run(store, path)
 
@@ -293,8 +314,11 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_is_imported(store, tmp_
 
 
 def test_a_barcode_already_used_in_houselights_rejects_the_order(store, tmp_path):
-    write(tmp_path, "1,2026-02-01 10:15,Ada,L,,,,Hamlet,2026-03-14 19:30,Adult,25,1,CODE1\n",
-          name="first.csv")  # fmt: skip
+    write(
+        tmp_path,
+        "1,2026-02-01 10:15,Ada,L,,,,Hamlet,2026-03-14 19:30,Adult,25,1,CODE1\n",
+        name="first.csv",
+    )
     run(store, tmp_path / "first.csv")
     path = write(tmp_path, "2,2026-02-02 10:15,Bo,B,,,,Hamlet,2026-03-14 19:30,Adult,25,1,code1\n")
 
@@ -376,10 +400,18 @@ def test_a_user_mapping_reads_a_file_with_its_own_headers(store, tmp_path):
     sales = read_sales_file(path)
     assert sales.layout is None
     assert "order_id" in sales.missing()
-    mapping = sales.with_mapping({
-        "order_id": "Ref", "order_date": "When", "full_name": "Who", "email": "Mail",
-        "event_name": "Show", "event_date": "show date", "ticket_type": "Kind", "price": "Paid",
-    })  # fmt: skip
+    mapping = sales.with_mapping(
+        {
+            "order_id": "Ref",
+            "order_date": "When",
+            "full_name": "Who",
+            "email": "Mail",
+            "event_name": "Show",
+            "event_date": "show date",
+            "ticket_type": "Kind",
+            "price": "Paid",
+        }
+    )
 
     report = import_sales(store, sales, mapping=mapping, timezone="America/New_York")
 

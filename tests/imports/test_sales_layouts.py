@@ -54,10 +54,15 @@ def sold(app) -> dict[str, list[tuple]]:
         for code in order.codes:
             ticket = app.get_ticket(code)
             holder = app.get_patron(ticket["patron_id"])["name"] if ticket["patron_id"] else ""
-            result.setdefault(buyer, []).append((
-                show["title"], f"{start:%Y-%m-%d %H:%M}", ticket["price_level"],
-                ticket["price_cents"], holder,
-            ))  # fmt: skip
+            result.setdefault(buyer, []).append(
+                (
+                    show["title"],
+                    f"{start:%Y-%m-%d %H:%M}",
+                    ticket["price_level"],
+                    ticket["price_cents"],
+                    holder,
+                )
+            )
     return {buyer: sorted(tickets) for buyer, tickets in result.items()}
 
 
@@ -72,14 +77,19 @@ def contact(app, name: str) -> tuple[str, str, str]:
     return patron["email"], patron["phone"], (patron["address"] or {}).get("postal_code", "")
 
 
-def three_orders(adult="Adult", student="Student", second_holder="Ada Lovelace",
-                 zoe_cents=2500) -> dict:  # fmt: skip
+def three_orders(
+    adult="Adult", student="Student", second_holder="Ada Lovelace", zoe_cents=2500
+) -> dict:
     return {
-        "Ada Lovelace": sorted([("Hamlet", EVENING, adult, 2500, "Ada Lovelace"),
-                                ("Hamlet", EVENING, adult, 2500, second_holder)]),
+        "Ada Lovelace": sorted(
+            [
+                ("Hamlet", EVENING, adult, 2500, "Ada Lovelace"),
+                ("Hamlet", EVENING, adult, 2500, second_holder),
+            ]
+        ),
         "Grace Hopper": [("Hamlet", EVENING, student, 1250, "Grace Hopper")],
         "Zoë Adams": [("Hamlet", MATINEE, adult, zoe_cents, "Zoë Adams")],
-    }  # fmt: skip
+    }
 
 
 # -- recognising ---------------------------------------------------------------------------
@@ -124,8 +134,9 @@ def test_eventbrite_uk_wording_keeps_surnames_mobiles_and_postcodes(store):
     report = import_sales_file(store, SAMPLES / "eventbrite_uk.csv", timezone="Europe/London")
 
     assert (report["imported"], report["created"], report["rejected"]) == (3, 3, [])
-    london = {buyer: [(t[0], t[2], t[3], t[4]) for t in tickets]
-              for buyer, tickets in sold(store).items()}  # fmt: skip
+    london = {
+        buyer: [(t[0], t[2], t[3], t[4]) for t in tickets] for buyer, tickets in sold(store).items()
+    }
     assert london == {
         "Ada Lovelace": [("Hamlet", "Adult", 2500, "Ada Lovelace")] * 2,
         "Grace Hopper": [("Hamlet", "Student", 1250, "Grace Hopper")],
@@ -156,8 +167,10 @@ def test_eventbrite_exports_in_either_wording_are_one_service(store, tmp_path):
     """The same order in another of Eventbrite's exports is the same order."""
     lines = (SAMPLES / "eventbrite_uk.csv").read_text(encoding="utf-8").splitlines(True)
     path = tmp_path / "uk.csv"  # Ada's and Zoë's orders, with their barcodes, as 1001, 1003
-    path.write_text("".join(line.replace("200", "100", 1) for line in lines
-                            if not line.startswith("2002,")), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "".join(line.replace("200", "100", 1) for line in lines if not line.startswith("2002,")),
+        encoding="utf-8",
+    )
     import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
 
     report = import_sales_file(store, path, timezone="America/New_York")
@@ -175,8 +188,9 @@ def test_ticket_tailor_issued_tickets(store):
 
 
 def test_ticket_tailor_orders_total_less_booking_fee_divided_over_the_tickets(store):
-    report = import_sales_file(store, SAMPLES / "ticket_tailor_orders.csv",
-                               timezone="America/New_York")  # fmt: skip
+    report = import_sales_file(
+        store, SAMPLES / "ticket_tailor_orders.csv", timezone="America/New_York"
+    )
 
     assert (report["imported"], report["tickets"], report["rejected"]) == (3, 4, [])
     general = "General admission"
@@ -185,8 +199,9 @@ def test_ticket_tailor_orders_total_less_booking_fee_divided_over_the_tickets(st
 
 
 def test_brown_paper_tickets(store):
-    report = import_sales_file(store, SAMPLES / "brown_paper_tickets.csv",
-                               timezone="America/New_York")  # fmt: skip
+    report = import_sales_file(
+        store, SAMPLES / "brown_paper_tickets.csv", timezone="America/New_York"
+    )
 
     assert (report["imported"], report["rejected"]) == (3, [])
     assert sold(store) == three_orders()
@@ -248,11 +263,13 @@ def test_shopify_show_date_and_ticket_type_from_the_line_item_and_order_details_
 
     assert (report["tickets"], report["rejected"]) == (5, [])
     assert sold(store) == {
-        "Ada Lovelace": sorted([("Hamlet", EVENING, "Adult", 2500, "Ada Lovelace")] * 2
-                               + [("Hamlet", MATINEE, "Student", 1250, "Ada Lovelace")]),
+        "Ada Lovelace": sorted(
+            [("Hamlet", EVENING, "Adult", 2500, "Ada Lovelace")] * 2
+            + [("Hamlet", MATINEE, "Student", 1250, "Ada Lovelace")]
+        ),
         "Grace Hopper": [("Hamlet", EVENING, "Student", 1250, "Grace Hopper")],
         "Zoë Adams": [("Hamlet", MATINEE, "Adult", 2500, "Zoë Adams")],
-    }  # fmt: skip
+    }
     assert contact(store, "Ada Lovelace") == ("ada@example.org", "+1 212 555 0101", "10014")
     assert contact(store, "Grace Hopper") == ("", "555 765 4321", "22201")
 
@@ -278,14 +295,26 @@ def test_the_cli_imports_a_new_layout_end_to_end(tmp_path, capsys):
     import json
 
     data = str(tmp_path / "data")
-    code = main(["--data", data, "import", "sales", str(SAMPLES / "humanitix.csv"), "--json",
-                 "--timezone", "America/New_York"])  # fmt: skip
+    code = main(
+        [
+            "--data",
+            data,
+            "import",
+            "sales",
+            str(SAMPLES / "humanitix.csv"),
+            "--json",
+            "--timezone",
+            "America/New_York",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
 
     assert code == 0
     assert (report["layout"], report["imported"], report["tickets"]) == (
-        "Humanitix attendees", 3, 4,
-    )  # fmt: skip
+        "Humanitix attendees",
+        3,
+        4,
+    )
 
 
 def test_an_unreadable_fee_rejects_its_order_quoting_the_file(store, tmp_path):

@@ -26,10 +26,23 @@ from imports.sales_import import import_sales, import_sales_file
 from infrastructure.config import resolve
 
 COLUMNS = (
-    "order_id", "order_date", "first_name", "last_name", "email", "event_name", "event_date",
-    "ticket_type", "price", "quantity", "barcode", "ticket_id", "fees", "attendee_first_name",
-    "attendee_last_name", "attendee_email",
-)  # fmt: skip
+    "order_id",
+    "order_date",
+    "first_name",
+    "last_name",
+    "email",
+    "event_name",
+    "event_date",
+    "ticket_type",
+    "price",
+    "quantity",
+    "barcode",
+    "ticket_id",
+    "fees",
+    "attendee_first_name",
+    "attendee_last_name",
+    "attendee_email",
+)
 NY = "America/New_York"
 
 
@@ -47,10 +60,17 @@ def write(tmp_path: Path, rows: list[dict], name: str = "sales.csv", columns=COL
 
 def sale(order: str, show: str = "Hamlet", when: str = "2026-03-14 19:30", **values) -> dict:
     base = {
-        "order_id": order, "order_date": "2026-02-01 10:15", "first_name": "Ada",
-        "last_name": "Lovelace", "email": "ada@example.org", "event_name": show,
-        "event_date": when, "ticket_type": "Adult", "price": "25.00", "quantity": 1,
-    }  # fmt: skip
+        "order_id": order,
+        "order_date": "2026-02-01 10:15",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "email": "ada@example.org",
+        "event_name": show,
+        "event_date": when,
+        "ticket_type": "Adult",
+        "price": "25.00",
+        "quantity": 1,
+    }
     return {**base, **values}
 
 
@@ -78,13 +98,19 @@ def store_summary(app) -> dict:
             names[issued.patron_id] = app.get_patron(issued.patron_id)["name"]
         order = app.repository.get(__import__("uuid").UUID(issued.order_id))
         buyer = names.get(order.patron_id) or app.get_patron(order.patron_id)["name"]
-        tickets.add((
-            issued.code, performances[issued.performance_id][:2], names.get(issued.patron_id),
-            buyer, issued.price_level, issued.price_cents, order.reference.split("@")[0],
-        ))  # fmt: skip
+        tickets.add(
+            (
+                issued.code,
+                performances[issued.performance_id][:2],
+                names.get(issued.patron_id),
+                buyer,
+                issued.price_level,
+                issued.price_cents,
+                order.reference.split("@")[0],
+            )
+        )
     patrons = Counter(names.values())
-    return {"tickets": tickets, "performances": set(performances.values()),
-            "holders": patrons}  # fmt: skip
+    return {"tickets": tickets, "performances": set(performances.values()), "holders": patrons}
 
 
 # -- 1. identity ------------------------------------------------------------------
@@ -141,17 +167,25 @@ def test_tickets_without_barcodes_keep_their_codes_across_imports(store, tmp_pat
 
 def _generated(seed: int, identified: bool) -> list[dict]:
     rng = random.Random(seed)
-    shows = [("Hamlet", "2026-03-14 19:30"), ("Hamlet", "2026-03-15 14:00"),
-             ("Lear", "2026-04-02 19:30")]  # fmt: skip
+    shows = [
+        ("Hamlet", "2026-03-14 19:30"),
+        ("Hamlet", "2026-03-15 14:00"),
+        ("Lear", "2026-04-02 19:30"),
+    ]
     rows = []
     for n in range(rng.randint(3, 9)):
         buyer = rng.randrange(4)
         for show, when in rng.sample(shows, rng.randint(1, 3)):
             for seat in range(rng.randint(1, 3)):
-                row = sale(f"O{n}", show, when, first_name=f"Fan{buyer}",
-                           email=f"fan{buyer}@example.org",
-                           price=rng.choice(("25.00", "12.50", "0")),
-                           order_date=f"2026-02-{1 + n:02d} 10:00")  # fmt: skip
+                row = sale(
+                    f"O{n}",
+                    show,
+                    when,
+                    first_name=f"Fan{buyer}",
+                    email=f"fan{buyer}@example.org",
+                    price=rng.choice(("25.00", "12.50", "0")),
+                    order_date=f"2026-02-{1 + n:02d} 10:00",
+                )
                 if identified or rng.random() < 0.5:
                     kind = rng.choice(("barcode", "ticket_id"))
                     row[kind] = f"{kind[0]}{n}-{show[0]}{when[8:10]}-{seat}"
@@ -180,8 +214,12 @@ def _import_files(texts: list[str]) -> dict:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10**6), split=st.sampled_from(["performance", "orders", "rows"]),
-       parts=st.integers(2, 4), shuffle=st.randoms(use_true_random=False))  # fmt: skip
+@given(
+    seed=st.integers(0, 10**6),
+    split=st.sampled_from(["performance", "orders", "rows"]),
+    parts=st.integers(2, 4),
+    shuffle=st.randoms(use_true_random=False),
+)
 def test_split_and_shuffled_exports_give_the_same_store_as_one_file(seed, split, parts, shuffle):
     """Finding 1: importing the files of an export in any split and order (hypothesis)."""
     rows = _generated(seed, identified=split == "rows")
@@ -208,8 +246,9 @@ UK = [sale("U1", when="12/11/2026 19:30", order_date="01/10/2026 09:00")]
 def test_an_ambiguous_uk_file_follows_the_date_order_setting_and_says_so(store, tmp_path):
     """Finding 2: 12/11/2026 became 11 December, silently."""
     path = write(tmp_path, UK)
-    rehearsed = import_sales_file(store, path, timezone="Europe/London", dry_run=True,
-                                  default_date_order="dmy")  # fmt: skip
+    rehearsed = import_sales_file(
+        store, path, timezone="Europe/London", dry_run=True, default_date_order="dmy"
+    )
     assert (rehearsed["date_order"], rehearsed["date_order_source"]) == ("dmy", "setting")
 
     import_sales_file(store, path, timezone="Europe/London", default_date_order="dmy")
@@ -219,8 +258,9 @@ def test_an_ambiguous_uk_file_follows_the_date_order_setting_and_says_so(store, 
 
 def test_the_date_order_choice_overrides_the_file_and_the_setting(store, tmp_path):
     path = write(tmp_path, UK)
-    report = import_sales_file(store, path, timezone="Europe/London", date_order="mdy",
-                               default_date_order="dmy")  # fmt: skip
+    report = import_sales_file(
+        store, path, timezone="Europe/London", date_order="mdy", default_date_order="dmy"
+    )
     assert (report["date_order"], report["date_order_source"]) == ("mdy", "choice")
     (performance,) = {t["performance_id"] for t in _tickets(store)}
     assert store.get_performance(performance)["starts_at"].startswith("2026-12-11")
@@ -228,8 +268,9 @@ def test_the_date_order_choice_overrides_the_file_and_the_setting(store, tmp_pat
 
 def test_one_telling_date_anywhere_decides_the_whole_file(store, tmp_path):
     rows = [*UK, sale("U2", when="13/11/2026 19:30", order_date="01/10/2026 09:00")]
-    report = import_sales_file(store, write(tmp_path, rows), timezone="Europe/London",
-                               default_date_order="mdy")  # fmt: skip
+    report = import_sales_file(
+        store, write(tmp_path, rows), timezone="Europe/London", default_date_order="mdy"
+    )
     assert (report["date_order"], report["date_order_source"]) == ("dmy", "file")
     assert report["date_order_example"] == "13/11/2026 19:30"
 
@@ -281,12 +322,17 @@ def test_an_unrecognised_layout_is_never_imported_without_a_confirmed_mapping(st
         (["00123456", "00123457", "123458", "00123459"], 2, "zeros a number starts with"),
     ],
 )
-def test_excel_damaged_barcodes_hold_back_their_whole_order(store, tmp_path, codes, damaged,
-                                                          words):  # fmt: skip
+def test_excel_damaged_barcodes_hold_back_their_whole_order(store, tmp_path, codes, damaged, words):
     """Finding 4: 9.12055E+16 was accepted and the rest of its order rejected."""
     rows = [sale("E1", barcode=code) for code in codes]
-    rows.append(sale("E2", barcode="00999999" if len(codes[0]) == 8 else "ok-2",
-                     first_name="Bo", email="bo@example.org"))  # fmt: skip
+    rows.append(
+        sale(
+            "E2",
+            barcode="00999999" if len(codes[0]) == 8 else "ok-2",
+            first_name="Bo",
+            email="bo@example.org",
+        )
+    )
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
 
     reasons = {r["row"]: r["reason"] for r in report["rejected"]}
@@ -320,12 +366,22 @@ def test_a_rejected_performance_holds_back_the_order_at_every_performance(store,
 def test_every_named_attendee_becomes_a_patron_who_holds_their_ticket(store, tmp_path):
     """Finding 5: only the buyer became a patron; the door greeted the buyer."""
     rows = [
-        sale("H1", barcode="H1A", attendee_first_name="Ada", attendee_last_name="Lovelace",
-             attendee_email="ada@example.org"),
-        sale("H1", barcode="H1B", attendee_first_name="Charles", attendee_last_name="Babbage",
-             attendee_email="charles@example.org"),
+        sale(
+            "H1",
+            barcode="H1A",
+            attendee_first_name="Ada",
+            attendee_last_name="Lovelace",
+            attendee_email="ada@example.org",
+        ),
+        sale(
+            "H1",
+            barcode="H1B",
+            attendee_first_name="Charles",
+            attendee_last_name="Babbage",
+            attendee_email="charles@example.org",
+        ),
         sale("H1", barcode="H1C", attendee_first_name="Mary", attendee_last_name="Somerville"),
-    ]  # fmt: skip
+    ]
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
 
     assert report["created"] == 3 and report["attendees"] == 2
@@ -361,8 +417,10 @@ def test_service_fees_are_not_revenue(store, tmp_path):
     ]
     import_sales_file(store, write(tmp_path, rows, columns=columns), timezone=NY)
     assert [store.get_ticket(c)["price_cents"] for c in ("K1A", "K2A", "K2B")] == [
-        2500, 2500, 2500,
-    ]  # fmt: skip
+        2500,
+        2500,
+        2500,
+    ]
 
 
 # -- 8. row numbers ---------------------------------------------------------------------
@@ -437,8 +495,10 @@ def test_a_barcode_taken_meanwhile_by_another_workstation_is_refused_not_doubled
         if done == total and not taken:
             taken.append(other.sell_tickets(evening, {"Adult": 1}, codes=["RACE1"]))
 
-    rows = [sale("R1", barcode="RACE1"), sale("R2", barcode="SAFE2", email="bo@example.org",
-                                              first_name="Bo")]  # fmt: skip
+    rows = [
+        sale("R1", barcode="RACE1"),
+        sale("R2", barcode="SAFE2", email="bo@example.org", first_name="Bo"),
+    ]
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY, progress=progress)
 
     assert report["imported"] == 1 and [r["row"] for r in report["rejected"]] == [2]
@@ -458,8 +518,9 @@ def test_an_item_name_holds_the_event_and_its_date(store, tmp_path):
         {**sale("S1"), "item_name": "Hamlet - Sat 14 Mar 2026 7:30 PM"},
         {**sale("S2"), "item_name": "King Lear (2026-04-02 19:30)"},
     ]
-    report = import_sales_file(store, write(tmp_path, rows, columns=ITEMS), timezone=NY,
-                               overrides=CONFIRM)  # fmt: skip
+    report = import_sales_file(
+        store, write(tmp_path, rows, columns=ITEMS), timezone=NY, overrides=CONFIRM
+    )
     assert report["imported"] == 2 and report["rejected"] == []
     shows = {store.get_performance(t["performance_id"])["title"]: t for t in _tickets(store)}
     hamlet = store.get_performance(shows["Hamlet"]["performance_id"])
@@ -471,10 +532,12 @@ def test_the_item_pattern_can_be_adjusted_and_an_unmatched_name_is_explained(sto
     rows = [{**sale("S3"), "item_name": "Ticket: Hamlet on 2026-03-14 at 19:30"}]
     path = write(tmp_path, rows, columns=ITEMS)
     with pytest.raises(UnreadableSalesFile, match=r"\(\?P<date>…\)"):
-        import_sales_file(store, path, timezone=NY, overrides=CONFIRM,
-                          item_pattern=r"^(?P<event>\w+)$")  # fmt: skip
-    refused = import_sales_file(store, path, timezone=NY, overrides=CONFIRM,
-                                item_pattern=r"^(?P<event>\w+) (?P<date>\d+)$")  # fmt: skip
+        import_sales_file(
+            store, path, timezone=NY, overrides=CONFIRM, item_pattern=r"^(?P<event>\w+)$"
+        )
+    refused = import_sales_file(
+        store, path, timezone=NY, overrides=CONFIRM, item_pattern=r"^(?P<event>\w+) (?P<date>\d+)$"
+    )
     assert "does not show the event and its date" in refused["rejected"][0]["reason"]
 
     pattern = r"Ticket: (?P<event>.+) on (?P<date>\S+) at (?P<time>\S+)"
@@ -492,13 +555,32 @@ def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
     from domain.errors import TicketProblem
 
     rows = [
-        sale("W1", "Hamlet", "2026-03-14 19:30", barcode="W1A", email="new@example.org",
-             first_name="Nell"),
-        sale("W1", "Lear", "2026-04-02 19:30", barcode="W1B", email="new@example.org",
-             first_name="Nell"),
-        sale("W2", "Lear", "2026-04-02 19:30", barcode="W2A", email="new@example.org",
-             first_name="Nell", order_date="2026-02-02 10:00"),
-    ]  # fmt: skip
+        sale(
+            "W1",
+            "Hamlet",
+            "2026-03-14 19:30",
+            barcode="W1A",
+            email="new@example.org",
+            first_name="Nell",
+        ),
+        sale(
+            "W1",
+            "Lear",
+            "2026-04-02 19:30",
+            barcode="W1B",
+            email="new@example.org",
+            first_name="Nell",
+        ),
+        sale(
+            "W2",
+            "Lear",
+            "2026-04-02 19:30",
+            barcode="W2A",
+            email="new@example.org",
+            first_name="Nell",
+            order_date="2026-02-02 10:00",
+        ),
+    ]
     original, calls = store.box_office.sell_tickets, []
 
     def failing_second(*args, **kwargs):

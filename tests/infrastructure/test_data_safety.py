@@ -60,8 +60,9 @@ def test_damage_in_a_big_store_stops_writes_and_never_reaches_the_backups(
     status, _, err = run(capsys, "--data", str(data), "status")
     assert status == 3 and "damaged" in err and good.path.name in err
 
-    exit_code, out, err = run(capsys, "--data", str(data), "check-in", code, "--performance",
-                              ticket[1])  # fmt: skip
+    exit_code, out, err = run(
+        capsys, "--data", str(data), "check-in", code, "--performance", ticket[1]
+    )
     assert exit_code == 3 and "ADMIT" not in out and "will not write to it" in err
     assert sha(events) == damaged  # not a byte written into the damaged file
 
@@ -70,8 +71,9 @@ def test_damage_in_a_big_store_stops_writes_and_never_reaches_the_backups(
     config = resolve(data)
     for day in range(10):  # ten automatic backups later, the good one is still there
         with pytest.raises(backups.BackupError):
-            backups.automatic_backup(config, data / "backups", keep=1,
-                                     now=datetime.now() + timedelta(days=day + 1))  # fmt: skip
+            backups.automatic_backup(
+                config, data / "backups", keep=1, now=datetime.now() + timedelta(days=day + 1)
+            )
     assert [b.path for b in backups.list_backups(data / "backups")] == [good.path]
 
     # A damaged copy made by an older version, newer than the good one, is never offered.
@@ -186,10 +188,20 @@ def test_a_read_only_data_folder_is_said_plainly_not_called_damaged(data):
         path.chmod(stat.S_IMODE(path.stat().st_mode) & ~0o222)
     try:
         done = subprocess.run(
-            [*without_root_powers(), sys.executable, "-m", "desktop.cli", "--data", str(data),
-             "status"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                *without_root_powers(),
+                sys.executable,
+                "-m",
+                "desktop.cli",
+                "--data",
+                str(data),
+                "status",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         for path in [data, *data.rglob("*")]:
             path.chmod(stat.S_IMODE(path.stat().st_mode) | 0o200)
@@ -216,8 +228,7 @@ def encrypted_data(tmp_path, capsys, request):
     return folder
 
 
-def test_an_encrypted_store_without_its_settings_is_said_plainly(encrypted_data, tmp_path,
-                                                                 capsys):  # fmt: skip
+def test_an_encrypted_store_without_its_settings_is_said_plainly(encrypted_data, tmp_path, capsys):
     moved = tmp_path / "restored"
     moved.mkdir()
     for name in ("events.sqlite", "readmodels.sqlite"):

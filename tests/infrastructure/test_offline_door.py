@@ -40,8 +40,9 @@ def proxies(postgres_db):
 @pytest.fixture
 def office(tmp_path, postgres_db):
     """The box office, straight on the server: it schedules and sells."""
-    services = bootstrap(resolve(tmp_path / "office", store=postgres_db), staff="maria",
-                         workstation="box-office")  # fmt: skip
+    services = bootstrap(
+        resolve(tmp_path / "office", store=postgres_db), staff="maria", workstation="box-office"
+    )
     yield services
     services.close()
 
@@ -84,8 +85,9 @@ def test_two_offline_doors_admitting_one_ticket_make_one_admission_and_a_double_
     south_net.set_mode(DROP)
 
     first = north.door().scan(code, show, "North door", occurred_at=TONIGHT)
-    second = south.door().scan(code, show, "South door",
-                               occurred_at=TONIGHT + timedelta(seconds=40))  # fmt: skip
+    second = south.door().scan(
+        code, show, "South door", occurred_at=TONIGHT + timedelta(seconds=40)
+    )
     assert (first["verdict"], first["offline"], first["queued"]) == ("admit", True, 1)
     assert (second["verdict"], second["offline"]) == ("admit", True)
     assert north.door().state() == {"offline": True, "queued": 1}
@@ -147,8 +149,9 @@ def test_offline_door_decides_with_its_own_queue_refusals_and_undos_included(
     assert front.scan(code, show, "North door", occurred_at=TONIGHT)["verdict"] == "admit"
     again = front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=1))
     assert again["verdict"] == "already_admitted" and again["admitted_door"] == "North door"
-    undone = front.undo_admission(code, "scanned the wrong ticket", "North door",
-                                  occurred_at=TONIGHT + timedelta(minutes=2))  # fmt: skip
+    undone = front.undo_admission(
+        code, "scanned the wrong ticket", "North door", occurred_at=TONIGHT + timedelta(minutes=2)
+    )
     assert undone["offline"] is True
     back = front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=3))
     assert back["verdict"] == "admit"
@@ -178,8 +181,10 @@ def test_a_ticket_sold_after_the_door_went_offline_is_not_known_here_yet(
     late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]
     result = door_ws.door().scan(late, show, "North door")
     assert (result["verdict"], result["problem"], result["offline"]) == (
-        "unknown", "not_known_here", True,
-    )  # fmt: skip
+        "unknown",
+        "not_known_here",
+        True,
+    )
     net.set_mode(PASS)
     assert door_ws.door().sync()["sent"] == 1  # the refusal is recorded, not lost
 
@@ -244,8 +249,13 @@ def test_a_queued_scan_sent_again_after_a_crash_is_recognised(office, workstatio
     front.scan(other, show, "North door", occurred_at=TONIGHT)
     scans = front.queue.pending(100)
     assert [s["kind"] for s in scans] == ["admit", "admit", "refuse", "refuse", "admit"]
-    assert [s["verdict"] for s in scans] == ["admit", "admit", "repeat", "already_admitted",
-                                             "admit"]  # fmt: skip
+    assert [s["verdict"] for s in scans] == [
+        "admit",
+        "admit",
+        "repeat",
+        "already_admitted",
+        "admit",
+    ]
     net.set_mode(PASS)
     # the refunded ticket's admission meets the refund: a conflict, recorded as refused
     assert front.sync() == {"sent": 5, "conflicts": 1, "left": 0}

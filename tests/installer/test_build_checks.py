@@ -71,8 +71,18 @@ def test_the_licence_notices_are_written_for_the_bundle_and_read_back_from_it(tm
     folder = third_party.write_notices(tmp_path / "licenses")
     index = json.loads((folder / third_party.INDEX).read_text())
     names = {entry["name"]: entry for entry in index}
-    for component in ("Python", "Qt", "FFmpeg", "ZBar", "ICU", "pyzbar", "PySide6_Essentials",
-                      "eventsourcing", "psycopg", "cryptography"):  # fmt: skip
+    for component in (
+        "Python",
+        "Qt",
+        "FFmpeg",
+        "ZBar",
+        "ICU",
+        "pyzbar",
+        "PySide6_Essentials",
+        "eventsourcing",
+        "psycopg",
+        "cryptography",
+    ):
         assert component in names, component
         assert (folder / names[component]["file"]).read_text().startswith(component)
     assert names["ZBar"]["license"] == "LGPL-2.1-or-later"
@@ -80,7 +90,10 @@ def test_the_licence_notices_are_written_for_the_bundle_and_read_back_from_it(tm
     assert names["eventsourcing"]["license"] == "BSD-3-Clause"
     # each full licence text is there once, however many components refer to it
     assert sorted(p.name for p in folder.glob("*GPL*.txt")) == [
-        "GPL-3.0.txt", "LGPL-2.1.txt", "LGPL-3.0.txt"]  # fmt: skip
+        "GPL-3.0.txt",
+        "LGPL-2.1.txt",
+        "LGPL-3.0.txt",
+    ]
     bundled = {n.name: n for n in third_party.notices(tmp_path)}  # the app's folder
     assert list(bundled) == [e["name"] for e in index]
     source = {n.name: n for n in third_party.collect()}
@@ -91,8 +104,11 @@ def test_the_licence_notices_are_written_for_the_bundle_and_read_back_from_it(tm
 
 
 def test_the_spec_bundles_the_licence_folder_the_app_reads():
-    found = re.search(r'datas \+= \[\(str\(write_notices\(ROOT / "build" / "licenses"\)\), '
-                      r'"(\w+)"\)\]', SPEC)  # fmt: skip
+    found = re.search(
+        r'datas \+= \[\(str\(write_notices\(ROOT / "build" / "licenses"\)\), '
+        r'"(\w+)"\)\]',
+        SPEC,
+    )
     assert found and found[1] == "licenses"
 
 
@@ -127,8 +143,9 @@ def test_the_linux_bundle_puts_the_app_in_the_users_menu_and_takes_it_out(tmp_pa
     ).read_bytes()
     assert (icons / "scalable" / "apps" / "houselights.svg").is_file()
     if shutil.which("desktop-file-validate"):
-        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
-                               text=True)  # fmt: skip
+        check = subprocess.run(
+            ["desktop-file-validate", str(entry)], capture_output=True, text=True
+        )
         assert check.returncode == 0, check.stdout
     removed = subprocess.run([str(script), "--remove"], env=env, capture_output=True, text=True)
     assert removed.returncode == 0, removed.stderr
@@ -154,8 +171,9 @@ def pe_file(imports: list[str], pe32_plus: bool = True) -> bytes:
     directories = 112 if pe32_plus else 96
     struct.pack_into("<II", optional, directories + 8, section_rva, len(table))
     header = b"PE\0\0" + struct.pack("<HHIIIHH", 0x8664, 1, 0, 0, 0, optional_size, 0x2022)
-    section = struct.pack("<8sIIII12xI", b".idata", len(body), section_rva, len(body),
-                          section_raw, 0)  # fmt: skip
+    section = struct.pack(
+        "<8sIIII12xI", b".idata", len(body), section_rva, len(body), section_raw, 0
+    )
     head = bytearray(b"MZ" + bytes(0x3A) + struct.pack("<I", 0x40)) + header + optional + section
     return bytes(head.ljust(section_raw, b"\0")) + body
 
@@ -220,8 +238,9 @@ def test_the_smaller_icu_data_sorts_names_as_the_full_one(tmp_path):
 
     def run(preload: str | None) -> str:
         env = {**os.environ, "LD_PRELOAD": preload} if preload else dict(os.environ)
-        done = subprocess.run([sys.executable, "-c", sort], env=env, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", sort], env=env, capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 

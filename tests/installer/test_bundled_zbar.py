@@ -31,8 +31,9 @@ def test_the_bundled_library_really_loads(tmp_path, restore_find_library):
     from ctypes import CDLL
 
     real = CDLL(system)._name
-    shutil.copy(real if "/" in real else f"/usr/lib/x86_64-linux-gnu/{real}",
-                tmp_path / "libzbar.so.0")  # fmt: skip
+    shutil.copy(
+        real if "/" in real else f"/usr/lib/x86_64-linux-gnu/{real}", tmp_path / "libzbar.so.0"
+    )
     use_bundled_zbar(tmp_path)
     library, _dependencies = zbar_library.load()
     assert library._name == str(tmp_path / "libzbar.so.0")

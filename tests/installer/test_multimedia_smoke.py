@@ -28,8 +28,13 @@ def test_every_verdict_sound_loads_and_plays_to_the_end_on_a_null_output(tmp_pat
     env.update(null_output)
     env["HOUSELIGHTS_DATA"] = str(tmp_path / "never-touched")
     env[smoke.REQUIRE_AUDIO] = "1"
-    done = subprocess.run([sys.executable, "-m", "desktop.cli", "--smoke"], env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "--smoke"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "smoke: sounds: 5 verdict sounds loaded and played on 'Null Output'" in done.stdout
     assert "smoke: camera: camera panel built with the FFmpeg backend (no camera here" in (
@@ -48,8 +53,9 @@ def test_without_an_audio_output_the_build_fails_the_smoke_run(qapp, tmp_path, m
         smoke.check_sounds(qapp, tmp_path)
 
 
-def test_a_qt_multimedia_that_cannot_load_fails_the_sounds_and_the_camera(qapp, tmp_path,
-                                                                          monkeypatch):  # fmt: skip
+def test_a_qt_multimedia_that_cannot_load_fails_the_sounds_and_the_camera(
+    qapp, tmp_path, monkeypatch
+):
     # as in a bundle without QtNetwork: importing PySide6.QtMultimedia fails
     monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)
     with pytest.raises(smoke.SmokeFailed) as sounds:
@@ -78,8 +84,7 @@ def test_a_camera_panel_without_a_media_backend_fails(qapp, monkeypatch):
         smoke.check_camera_panel(qapp)
 
 
-def test_a_sound_that_does_not_load_fails_the_smoke_run(qapp, tmp_path, null_output,
-                                                        monkeypatch):  # fmt: skip
+def test_a_sound_that_does_not_load_fails_the_smoke_run(qapp, tmp_path, null_output, monkeypatch):
     check = (
         "import os, sys\n"
         "from PySide6.QtWidgets import QApplication\n"
@@ -96,8 +101,13 @@ def test_a_sound_that_does_not_load_fails_the_smoke_run(qapp, tmp_path, null_out
         "    print(failed)\n"
     )
     env = {**os.environ, **null_output, smoke.REQUIRE_AUDIO: "1", "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", check, str(tmp_path)], env=env,
-                          capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).parents[2])  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", check, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "the void sound did not load on 'Null Output': Error"

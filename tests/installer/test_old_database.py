@@ -54,8 +54,11 @@ def test_the_stored_database_is_the_one_0_1_0_wrote():
     assert sha256(FIXTURE) == FIXTURE_SHA256
     events = stored_events(FIXTURE)
     assert len(events) == EVENTS
-    registered = [json.loads(state) for _, _, topic, state in events
-                  if topic == "domain.patron:Patron.Registered"]  # fmt: skip
+    registered = [
+        json.loads(state)
+        for _, _, topic, state in events
+        if topic == "domain.patron:Patron.Registered"
+    ]
     assert len(registered) == 3
     assert all("class_version" not in s and "preferred_name" not in s for s in registered)
 
@@ -72,7 +75,10 @@ def test_a_newer_build_opens_the_old_database_with_the_right_values(old_data):
         ada = app.get_patron(people["Ada Lovelace"]["id"])
         assert ada["preferred_name"] == ""  # upcast from version 1
         assert (ada["email"], ada["tags"], ada["address"]) == (
-            "ada@example.org", ["opera"], {"city": "London"})  # fmt: skip
+            "ada@example.org",
+            ["opera"],
+            {"city": "London"},
+        )
         assert [n["text"] for n in ada["notes"]] == ["Asked about the lift for her mother."]
         assert ada["registered_at"] == "2025-09-01T10:00:00+00:00"
         kinds = [r["kind"] for r in timeline.rows(db, people["Ada Lovelace"]["id"])]
@@ -105,15 +111,19 @@ def test_new_events_in_an_old_database_are_version_2_beside_the_old_version_1(ol
     copy = old_data / "events.sqlite"
     services = bootstrap(resolve(old_data, ""), staff="maria", catch_up=True)
     try:
-        bill = services.app.register_patron("William", "Shakespeare", preferred_name="Will",
-                                            email="will@globe.example")  # fmt: skip
+        bill = services.app.register_patron(
+            "William", "Shakespeare", preferred_name="Will", email="will@globe.example"
+        )
         assert services.app.get_patron(bill)["preferred_name"] == "Will"
     finally:
         services.close()
     events = stored_events(copy)
     assert events[:EVENTS] == stored_events(FIXTURE)
-    new = [json.loads(state) for _, _, topic, state in events[EVENTS:]
-           if topic == "domain.patron:Patron.Registered"]  # fmt: skip
+    new = [
+        json.loads(state)
+        for _, _, topic, state in events[EVENTS:]
+        if topic == "domain.patron:Patron.Registered"
+    ]
     assert new[0]["class_version"] == Patron.Registered.class_version == 2
     assert new[0]["preferred_name"] == "Will"
 
@@ -128,8 +138,12 @@ def test_an_admission_the_old_build_stored_reads_as_version_2_and_can_be_undone(
     try:
         app, db = services.app, services.runner.db()
         (show,) = box_office.performances(db)
-        admitted = [t for t in door.ticket_holders(db, show["id"], "a") for t in t["tickets"]
-                    if t["admitted_door"]]  # fmt: skip
+        admitted = [
+            t
+            for t in door.ticket_holders(db, show["id"], "a")
+            for t in t["tickets"]
+            if t["admitted_door"]
+        ]
         code = admitted[0]["code"]
         ticket = app.store.get(uuid.UUID(door.ticket(db, code)["id"]))
         assert isinstance(ticket, Ticket) and ticket.admitted and ticket.scan_ids == set()
@@ -138,9 +152,15 @@ def test_an_admission_the_old_build_stored_reads_as_version_2_and_can_be_undone(
         assert result["verdict"] == "admit"
     finally:
         services.close()
-    new = [json.loads(state) for _, _, topic, state in stored_events(copy)[EVENTS:]
-           if topic == "domain.box_office:Ticket.Admitted"]  # fmt: skip
+    new = [
+        json.loads(state)
+        for _, _, topic, state in stored_events(copy)[EVENTS:]
+        if topic == "domain.box_office:Ticket.Admitted"
+    ]
     assert new[0]["class_version"] == Ticket.Admitted.class_version == 2
-    old = [json.loads(state) for _, _, topic, state in stored_events(copy)[:EVENTS]
-           if topic == "domain.box_office:Ticket.Admitted"]  # fmt: skip
+    old = [
+        json.loads(state)
+        for _, _, topic, state in stored_events(copy)[:EVENTS]
+        if topic == "domain.box_office:Ticket.Admitted"
+    ]
     assert "scan_id" not in old[0]

@@ -14,8 +14,13 @@ from desktop import cli, smoke
 def test_smoke_run_admits_a_ticket_through_the_door_and_exits_0(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # it sets its own
     env["HOUSELIGHTS_DATA"] = str(tmp_path / "never-touched")
-    done = subprocess.run([sys.executable, "-m", "desktop.cli", "--smoke"], env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "--smoke"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "smoke: door: ADMIT for ticket" in done.stdout
     assert "smoke: zbar: read the printed barcode" in done.stdout

@@ -33,8 +33,9 @@ def test_every_action_is_in_the_audit_with_who_and_where(start):
     ]
     assert rows[-1]["subject"] == patron and rows[0]["occurred_at"] > rows[-1]["occurred_at"]
     assert [r["action"] for r in audit.rows(office.runner.db(), "NORTH")] == [
-        "Door scan refused or repeated", "Ticket admitted at the door",
-    ]  # fmt: skip
+        "Door scan refused or repeated",
+        "Ticket admitted at the door",
+    ]
     assert [r["recorded_by"] for r in audit.rows(office.runner.db(), "note")] == ["maria"]
     # Never personal data: the audit says a note was added, not what it said.
     text = repr(office.runner.db().conn.execute("SELECT * FROM audit").fetchall())

@@ -18,8 +18,9 @@ def hamlet(services):
     app = services.app
     production = app.create_production("Hamlet")
     saturday = app.schedule_performance(production, SAT, 10, PRICES, venue="Main hall")
-    sunday = app.schedule_performance(production, SAT + timedelta(days=1, hours=-4), 10,
-                                      PRICES, venue="Studio")  # fmt: skip
+    sunday = app.schedule_performance(
+        production, SAT + timedelta(days=1, hours=-4), 10, PRICES, venue="Studio"
+    )
     return production, saturday, sunday
 
 
@@ -52,22 +53,35 @@ def test_performances_show_sold_revenue_and_prices_in_time_order(services, hamle
     listed = box_office.performances(db)
     assert [p["id"] for p in listed] == [saturday, sunday]
     assert listed[1] == {
-        "id": sunday, "production_id": production, "title": "Hamlet",
-        "starts_at": "2026-03-15T15:30:00.000000+00:00", "venue": "Studio", "capacity": 10,
-        "sold": 3, "admitted": 0, "revenue_cents": 7500, "price_levels": PRICES,
-    }  # fmt: skip
+        "id": sunday,
+        "production_id": production,
+        "title": "Hamlet",
+        "starts_at": "2026-03-15T15:30:00.000000+00:00",
+        "venue": "Studio",
+        "capacity": 10,
+        "sold": 3,
+        "admitted": 0,
+        "revenue_cents": 7500,
+        "price_levels": PRICES,
+    }
     assert box_office.performance(db, saturday)["sold"] == 0
     assert box_office.performance(db, saturday)["revenue_cents"] == 0
     assert box_office.performance(db, "nope") is None
-    assert box_office.productions(db) == [{
-        "id": production, "title": "Hamlet", "performances": 2,
-        "first_starts_at": listed[0]["starts_at"], "last_starts_at": listed[1]["starts_at"],
-    }]  # fmt: skip
+    assert box_office.productions(db) == [
+        {
+            "id": production,
+            "title": "Hamlet",
+            "performances": 2,
+            "first_starts_at": listed[0]["starts_at"],
+            "last_starts_at": listed[1]["starts_at"],
+        }
+    ]
     late_arrivals = SAT + timedelta(hours=3)  # the show is still on: still current
     assert len(box_office.performances(db, include_past=False, now=late_arrivals)) == 2
     after_saturday = SAT + timedelta(hours=5)
-    assert [p["id"] for p in box_office.performances(db, include_past=False,
-                                                      now=after_saturday)] == [sunday]  # fmt: skip
+    assert [
+        p["id"] for p in box_office.performances(db, include_past=False, now=after_saturday)
+    ] == [sunday]
 
 
 def test_tickets_carry_their_status(services, hamlet, ada):
@@ -80,14 +94,21 @@ def test_tickets_carry_their_status(services, hamlet, ada):
     exchange = app.exchange_tickets(moved["codes"], sunday)
 
     statuses = {t["code"]: t["status"] for t in box_office.tickets(db, saturday)}
-    assert statuses == {kept["codes"][0]: "valid", refunded["codes"][0]: "refunded",
-                        moved["codes"][0]: "exchanged"}  # fmt: skip
+    assert statuses == {
+        kept["codes"][0]: "valid",
+        refunded["codes"][0]: "refunded",
+        moved["codes"][0]: "exchanged",
+    }
     [new] = box_office.tickets(db, sunday)
     assert new == {
-        "code": exchange["codes"][0], "patron_id": ada, "order_id": moved["order_id"],
-        "price_level": "Adult", "price_cents": 3000, "status": "valid",
+        "code": exchange["codes"][0],
+        "patron_id": ada,
+        "order_id": moved["order_id"],
+        "price_level": "Adult",
+        "price_cents": 3000,
+        "status": "valid",
         "issued_at": new["issued_at"],
-    }  # fmt: skip
+    }
     # The price paid moved with the ticket.
     assert box_office.performance(db, saturday)["revenue_cents"] == 3000
     assert box_office.performance(db, sunday)["revenue_cents"] == 3000
@@ -112,20 +133,29 @@ def test_an_admitted_ticket_counts_as_a_visit(services, hamlet, ada):
 def test_orders_for_a_patron_newest_first(services, hamlet, ada):
     app, db = services.app, services.runner.db()
     _, saturday, sunday = hamlet
-    first = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada, payment="cash",
-                             occurred_at=SAT - timedelta(days=10))  # fmt: skip
-    second = app.sell_tickets(sunday, {"Student": 1}, patron_id=ada, channel="phone",
-                              occurred_at=SAT - timedelta(days=2))  # fmt: skip
+    first = app.sell_tickets(
+        saturday, {"Adult": 2}, patron_id=ada, payment="cash", occurred_at=SAT - timedelta(days=10)
+    )
+    second = app.sell_tickets(
+        sunday, {"Student": 1}, patron_id=ada, channel="phone", occurred_at=SAT - timedelta(days=2)
+    )
     app.refund_order(first["order_id"])
 
     orders = box_office.orders_for_patron(db, ada)
     assert [o["order_id"] for o in orders] == [second["order_id"], first["order_id"]]
     assert orders[1] == {
-        "order_id": first["order_id"], "performance_id": saturday, "title": "Hamlet",
-        "starts_at": "2026-03-14T19:30:00.000000+00:00", "quantity": 2, "total_cents": 6000,
-        "refunded_cents": 6000, "payment": "cash", "channel": "box_office",
-        "placed_at": "2026-03-04T19:30:00.000000+00:00", "codes": first["codes"],
-    }  # fmt: skip
+        "order_id": first["order_id"],
+        "performance_id": saturday,
+        "title": "Hamlet",
+        "starts_at": "2026-03-14T19:30:00.000000+00:00",
+        "quantity": 2,
+        "total_cents": 6000,
+        "refunded_cents": 6000,
+        "payment": "cash",
+        "channel": "box_office",
+        "placed_at": "2026-03-04T19:30:00.000000+00:00",
+        "codes": first["codes"],
+    }
     assert box_office.order(db, second["order_id"]) == orders[0]
     assert box_office.order(db, "missing") is None
 
@@ -134,20 +164,30 @@ def test_patron_stats_add_up_what_they_bought_and_gave(services, hamlet, ada):
     app, db = services.app, services.runner.db()
     _, saturday, sunday = hamlet
     assert box_office.patron_stats(db, ada) == {
-        "orders": 0, "tickets": 0, "lifetime_spend_cents": 0, "donations_cents": 0,
-        "visits": 0, "first_purchase_at": None, "last_purchase_at": None,
-        "subscriber": False, "subscriber_since": None, "member_until": None,
+        "orders": 0,
+        "tickets": 0,
+        "lifetime_spend_cents": 0,
+        "donations_cents": 0,
+        "visits": 0,
+        "first_purchase_at": None,
+        "last_purchase_at": None,
+        "subscriber": False,
+        "subscriber_since": None,
+        "member_until": None,
         "unthanked_donations": 0,
-    }  # fmt: skip
+    }
     day = SAT - timedelta(days=30)
     app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada, occurred_at=day)
-    refunded = app.sell_tickets(sunday, {"Student": 1}, patron_id=ada,
-                                occurred_at=day + timedelta(days=1))  # fmt: skip
+    refunded = app.sell_tickets(
+        sunday, {"Student": 1}, patron_id=ada, occurred_at=day + timedelta(days=1)
+    )
     app.refund_order(refunded["order_id"])
-    app.sell_subscription(ada, "Weekend pair", [saturday, sunday], 5000,
-                          occurred_at=day + timedelta(days=2))  # fmt: skip
-    app.start_membership(ada, "Friend", "2026-01-01", "2099-12-31", 4000,
-                         occurred_at=day + timedelta(days=3))  # fmt: skip
+    app.sell_subscription(
+        ada, "Weekend pair", [saturday, sunday], 5000, occurred_at=day + timedelta(days=2)
+    )
+    app.start_membership(
+        ada, "Friend", "2026-01-01", "2099-12-31", 4000, occurred_at=day + timedelta(days=3)
+    )
     thanked = app.record_donation(ada, 2500, occurred_at=day + timedelta(days=4))
     app.record_donation(ada, 10000, fund="Youth theatre")
     app.acknowledge_donation(thanked, "email")
@@ -155,13 +195,18 @@ def test_patron_stats_add_up_what_they_bought_and_gave(services, hamlet, ada):
 
     stats = box_office.patron_stats(db, ada, today=date(2026, 3, 1))
     assert stats == {
-        "orders": 2, "tickets": 4, "lifetime_spend_cents": 6000 + 5000 + 4000,
-        "donations_cents": 12500, "visits": 0,
+        "orders": 2,
+        "tickets": 4,
+        "lifetime_spend_cents": 6000 + 5000 + 4000,
+        "donations_cents": 12500,
+        "visits": 0,
         "first_purchase_at": "2026-02-12T19:30:00.000000+00:00",
         "last_purchase_at": "2026-02-15T19:30:00.000000+00:00",
-        "subscriber": True, "subscriber_since": "2026-02-14T19:30:00.000000+00:00",
-        "member_until": "2099-12-31", "unthanked_donations": 1,
-    }  # fmt: skip
+        "subscriber": True,
+        "subscriber_since": "2026-02-14T19:30:00.000000+00:00",
+        "member_until": "2099-12-31",
+        "unthanked_donations": 1,
+    }
     assert box_office.patron_stats(db, ada, today=date(2100, 1, 1))["member_until"] is None
     assert [d["fund"] for d in box_office.donations(db, unthanked_only=True)] == ["Youth theatre"]
 
@@ -182,12 +227,11 @@ def test_every_box_office_interaction_is_on_the_patron_timeline(services, hamlet
     sale = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada, occurred_at=next(moment))
     app.exchange_tickets(sale["codes"][:1], sunday, occurred_at=next(moment))
     app.refund_order(sale["order_id"], occurred_at=next(moment))
-    app.sell_tickets(sunday, {"Student": 1}, patron_id=ada, payment="complimentary",
-                     occurred_at=next(moment))  # fmt: skip
-    app.sell_subscription(ada, "Weekend pair", [saturday, sunday], 5000,
-                          occurred_at=next(moment))  # fmt: skip
-    app.start_membership(ada, "Friend", "2026-01-01", "2026-12-31", 4000,
-                         occurred_at=next(moment))  # fmt: skip
+    app.sell_tickets(
+        sunday, {"Student": 1}, patron_id=ada, payment="complimentary", occurred_at=next(moment)
+    )
+    app.sell_subscription(ada, "Weekend pair", [saturday, sunday], 5000, occurred_at=next(moment))
+    app.start_membership(ada, "Friend", "2026-01-01", "2026-12-31", 4000, occurred_at=next(moment))
     gift = app.record_donation(ada, 5000, fund="Youth theatre", occurred_at=next(moment))
     app.acknowledge_donation(gift, "call", occurred_at=next(moment))
     app.sell_tickets(saturday, {"Adult": 1}, occurred_at=next(moment))  # anonymous
@@ -213,8 +257,9 @@ def test_every_box_office_interaction_is_on_the_patron_timeline(services, hamlet
 def test_renaming_a_production_renames_its_performances(services, hamlet, ada):
     app, db = services.app, services.runner.db()
     production, saturday, _ = hamlet
-    other = app.schedule_performance(production, SAT + timedelta(days=7), 10, PRICES,
-                                     title="Hamlet (relaxed performance)")  # fmt: skip
+    other = app.schedule_performance(
+        production, SAT + timedelta(days=7), 10, PRICES, title="Hamlet (relaxed performance)"
+    )
     assert app.rename_production(production, "Hamlet, Prince of Denmark") is True
     assert app.rename_production(production, "Hamlet, Prince of Denmark") is False
     assert box_office.performance(db, saturday)["title"] == "Hamlet, Prince of Denmark"
@@ -226,9 +271,13 @@ def test_renaming_a_production_renames_its_performances(services, hamlet, ada):
 def test_editing_a_performance_reaches_the_list(services, hamlet):
     app, db = services.app, services.runner.db()
     _, saturday, _ = hamlet
-    changes = app.update_performance(saturday, starts_at=SAT + timedelta(hours=1),
-                                     venue="Studio", capacity=12,
-                                     price_levels={"Adult": 3500})  # fmt: skip
+    changes = app.update_performance(
+        saturday,
+        starts_at=SAT + timedelta(hours=1),
+        venue="Studio",
+        capacity=12,
+        price_levels={"Adult": 3500},
+    )
     assert set(changes) == {"starts_at", "venue", "capacity", "price_levels"}
     row = box_office.performance(db, saturday)
     assert (row["starts_at"], row["venue"], row["capacity"], row["price_levels"]) == (
@@ -250,8 +299,10 @@ def test_a_rebuild_gives_the_same_box_office(services, hamlet, ada):
     tables = box_office.BoxOffice.tables + ("timeline",)
 
     def dump():
-        return {t: runner.db().conn.execute(f"SELECT * FROM [{t}] ORDER BY 1, 2").fetchall()
-                for t in tables}  # fmt: skip
+        return {
+            t: runner.db().conn.execute(f"SELECT * FROM [{t}] ORDER BY 1, 2").fetchall()
+            for t in tables
+        }
 
     before = dump()
     runner.rebuild()
@@ -274,7 +325,9 @@ def test_a_refunded_subscription_leaves_the_spend_and_the_badge(services, hamlet
     assert [p["sold"] for p in box_office.performances(db)] == [0, 0]
     assert [p["revenue_cents"] for p in box_office.performances(db)] == [0, 0]
     assert story(services, ada)[0] == (
-        "refund", "Refunded the Weekend pair subscription (2 tickets) — $50.00")  # fmt: skip
+        "refund",
+        "Refunded the Weekend pair subscription (2 tickets) — $50.00",
+    )
 
 
 def test_contact_capture_counts_known_buyers_walk_ups_and_lost_contacts(services, hamlet, ada):
@@ -289,7 +342,14 @@ def test_contact_capture_counts_known_buyers_walk_ups_and_lost_contacts(services
 
     rows = {r["id"]: r for r in box_office.contact_capture(services.runner.db())}
     assert rows[saturday] | {"starts_at": None} == {
-        "id": saturday, "title": "Hamlet", "starts_at": None, "orders": 4, "tickets": 5,
-        "revenue_cents": 2 * 3000 + 1500 + 3000, "known": 2, "walk_ups": 1, "lost": 2,
-    }  # fmt: skip
+        "id": saturday,
+        "title": "Hamlet",
+        "starts_at": None,
+        "orders": 4,
+        "tickets": 5,
+        "revenue_cents": 2 * 3000 + 1500 + 3000,
+        "known": 2,
+        "walk_ups": 1,
+        "lost": 2,
+    }
     assert (rows[sunday]["orders"], rows[sunday]["known"], rows[sunday]["lost"]) == (1, 1, 0)

@@ -9,11 +9,19 @@ from projections import conversations, timeline
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 MESSAGES = [
-    {"at": "2026-11-20T14:00:00+00:00", "sender": "visitor", "name": "Ada",
-     "text": "Is there a hearing loop in the Brückner hall?"},
-    {"at": "2026-11-20T14:01:00+00:00", "sender": "agent", "name": "Maria",
-     "text": "Yes, in every seat."},
-]  # fmt: skip
+    {
+        "at": "2026-11-20T14:00:00+00:00",
+        "sender": "visitor",
+        "name": "Ada",
+        "text": "Is there a hearing loop in the Brückner hall?",
+    },
+    {
+        "at": "2026-11-20T14:01:00+00:00",
+        "sender": "agent",
+        "name": "Maria",
+        "text": "Yes, in every seat.",
+    },
+]
 
 
 def kinds(services, patron_id):
@@ -25,8 +33,14 @@ def test_a_logged_call_is_on_the_timeline_with_its_follow_up_day(services):
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     due = (NOW + timedelta(days=2)).date()
 
-    app.log_call(ada, "incoming", "Parking", "call_back", "Asked about the car park.\nAnd more.",
-                 follow_up_on=due)  # fmt: skip
+    app.log_call(
+        ada,
+        "incoming",
+        "Parking",
+        "call_back",
+        "Asked about the car park.\nAnd more.",
+        follow_up_on=due,
+    )
 
     kind, summary = kinds(services, ada)[0]
     assert kind == "call"
@@ -43,12 +57,15 @@ def test_follow_ups_are_overdue_today_or_upcoming_and_done_ones_leave_the_list(s
     app = services.app
     ada = app.register_patron("Ada", "Lovelace")
     today = date(2026, 11, 20)
-    overdue = app.schedule_follow_up(ada, "2026-11-18", "Send the access guide",
-                                     occurred_at=datetime(2026, 11, 10, tzinfo=UTC))  # fmt: skip
-    due_today = app.schedule_follow_up(ada, "2026-11-20", "Ring back about refunds",
-                                       occurred_at=datetime(2026, 11, 10, tzinfo=UTC))  # fmt: skip
-    app.schedule_follow_up(ada, "2026-12-01", "Invite to the gala",
-                           occurred_at=datetime(2026, 11, 10, tzinfo=UTC))  # fmt: skip
+    overdue = app.schedule_follow_up(
+        ada, "2026-11-18", "Send the access guide", occurred_at=datetime(2026, 11, 10, tzinfo=UTC)
+    )
+    due_today = app.schedule_follow_up(
+        ada, "2026-11-20", "Ring back about refunds", occurred_at=datetime(2026, 11, 10, tzinfo=UTC)
+    )
+    app.schedule_follow_up(
+        ada, "2026-12-01", "Invite to the gala", occurred_at=datetime(2026, 11, 10, tzinfo=UTC)
+    )
     db = services.runner.db()
 
     rows = conversations.follow_ups(db, today)
@@ -75,13 +92,15 @@ def test_an_unmatched_chat_waits_in_the_queue_until_linked_then_shows_on_the_tim
     app = services.app
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     grace = app.register_patron("Grace", "Hopper")
-    chat = app.record_chat("tawk.to", "c-1", MESSAGES, visitor_name="A. L.",
-                           visitor_email="someone@else.example")["id"]  # fmt: skip
+    chat = app.record_chat(
+        "tawk.to", "c-1", MESSAGES, visitor_name="A. L.", visitor_email="someone@else.example"
+    )["id"]
     db = services.runner.db()
 
     waiting = conversations.waiting_chats(db)
     assert [(c["id"], c["visitor_name"], c["preview"]) for c in waiting] == [
-        (chat, "A. L.", "Is there a hearing loop in the Brückner hall?")]  # fmt: skip
+        (chat, "A. L.", "Is there a hearing loop in the Brückner hall?")
+    ]
     assert [k for k, _ in kinds(services, ada)] == ["registered"]
 
     app.link_chat(chat, grace)  # a slip: linked to the wrong patron first
@@ -91,7 +110,9 @@ def test_an_unmatched_chat_waits_in_the_queue_until_linked_then_shows_on_the_tim
     assert [k for k, _ in kinds(services, grace)] == ["registered"]
     row = next(r for r in timeline.rows(db, ada) if r["kind"] != "registered")
     assert (row["kind"], row["summary"]) == (
-        "chat", "Chat on tawk.to: Is there a hearing loop in the Brückner hall?")  # fmt: skip
+        "chat",
+        "Chat on tawk.to: Is there a hearing loop in the Brückner hall?",
+    )
     assert row["occurred_at"].startswith("2026-11-20T14:00:00")
     assert "Maria (staff): Yes, in every seat." in row["detail"]
 
@@ -107,19 +128,23 @@ def test_transcripts_and_notes_are_searchable(services):
     assert [c["id"] for c in conversations.search_chats(db, "bruckner")] == [chat]
     assert [c["id"] for c in conversations.search_chats(db, "seating plan")] == [chat]
     assert [c["visitor_email"] for c in conversations.search_chats(db, "ada@exam")] == [
-        "ada@example.org"]  # fmt: skip
+        "ada@example.org"
+    ]
     assert len(conversations.search_chats(db, "")) == 2
     assert conversations.search_chats(db, "opera") == []
     assert kinds(services, ada)[0] == (
-        "chat_note", "Chat note: Sent the seating plan with loop seats marked.")  # fmt: skip
+        "chat_note",
+        "Chat note: Sent the seating plan with loop seats marked.",
+    )
 
 
 def test_quick_answers_read_model_follows_edits_and_removals(services):
     app = services.app
     app.seed_quick_answers()
     own = app.add_quick_answer("Dress code", "Come as you are.")
-    parking = next(a for a in conversations.quick_answers(services.runner.db())
-                   if a["key"] == "parking")  # fmt: skip
+    parking = next(
+        a for a in conversations.quick_answers(services.runner.db()) if a["key"] == "parking"
+    )
     app.edit_quick_answer(parking["id"], "Parking", "Use the Mill Lane car park.")
     app.remove_quick_answer(own)
 
@@ -132,22 +157,31 @@ def test_quick_answers_read_model_follows_edits_and_removals(services):
         "Start times",
     ]
     assert next(a for a in answers if a["key"] == "parking")["text"] == (
-        "Use the Mill Lane car park.")  # fmt: skip
+        "Use the Mill Lane car park."
+    )
 
 
 def test_a_rebuild_gives_the_same_read_models(services):
     app = services.app
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
-    app.log_call(ada, "outgoing", "Donation", "resolved", "Thanked her.",
-                 follow_up_on=NOW.date() + timedelta(days=5))  # fmt: skip
+    app.log_call(
+        ada,
+        "outgoing",
+        "Donation",
+        "resolved",
+        "Thanked her.",
+        follow_up_on=NOW.date() + timedelta(days=5),
+    )
     chat = app.record_chat("tawk.to", "c-9", MESSAGES)["id"]
     app.link_chat(chat, ada)
     app.seed_quick_answers()
     db = services.runner.db()
 
     def snapshot():
-        return {t: db.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in ("calls", "follow_ups", "chats", "quick_answers", "timeline")}  # fmt: skip
+        return {
+            t: db.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("calls", "follow_ups", "chats", "quick_answers", "timeline")
+        }
 
     before = snapshot()
     services.runner.rebuild()

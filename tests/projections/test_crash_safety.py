@@ -68,9 +68,12 @@ def events_file(tmp_path_factory) -> Path:
     with app.batch(size=500):
         for i in range(550):
             patron = app.register_patron(
-                f"Patron{i}", f"Family{i % 37}", email=f"p{i}@example.org",
-                phone=f"555 {i:03d} {i * 7 % 10000:04d}", tags=["opera"] if i % 3 else ["jazz"],
-            )  # fmt: skip
+                f"Patron{i}",
+                f"Family{i % 37}",
+                email=f"p{i}@example.org",
+                phone=f"555 {i:03d} {i * 7 % 10000:04d}",
+                tags=["opera"] if i % 3 else ["jazz"],
+            )
             if i % 2:
                 app.add_note(patron, f"Note {i}")
             if i % 5 == 0:
@@ -96,8 +99,12 @@ def test_a_kill_mid_batch_leaves_only_whole_batches(
     stderr = (tmp_path / "child.err").open("w+")
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(config.data_dir), str(killed_after), str(BATCH_SIZE)],
-        cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True,
-    )  # fmt: skip
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
     watchdog = threading.Timer(120, child.kill)  # never hang the test run
     watchdog.start()
     try:

@@ -14,14 +14,21 @@ NOW = datetime.now(tz=UTC).replace(microsecond=0)
 def evening(services, days_from_now: int = 0, capacity: int = 50, title: str = "Tosca"):
     app = services.app
     production = app.create_production(title, occurred_at=NOW - timedelta(days=400))
-    return app.schedule_performance(production, NOW + timedelta(days=days_from_now, hours=1),
-                                     capacity, PRICES, venue="Main hall",
-                                     occurred_at=NOW - timedelta(days=400))  # fmt: skip
+    return app.schedule_performance(
+        production,
+        NOW + timedelta(days=days_from_now, hours=1),
+        capacity,
+        PRICES,
+        venue="Main hall",
+        occurred_at=NOW - timedelta(days=400),
+    )
 
 
 def everything(db) -> dict:
-    return {t: db.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-            for t in door.DoorReadModel.tables}  # fmt: skip
+    return {
+        t: db.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+        for t in door.DoorReadModel.tables
+    }
 
 
 def test_the_house_count_follows_sales_refunds_and_admissions_at_each_door(services):
@@ -36,16 +43,24 @@ def test_the_house_count_follows_sales_refunds_and_admissions_at_each_door(servi
     app.scan(refunded["codes"][0], show, "North")  # void: refused
 
     assert door.house_count(db, show) == {
-        "admitted": 3, "sold": 5, "capacity": 40, "doors": {"North": 2, "South": 1},
-    }  # fmt: skip
+        "admitted": 3,
+        "sold": 5,
+        "capacity": 40,
+        "doors": {"North": 2, "South": 1},
+    }
     ticket = door.ticket(db, sale["codes"][2])
     assert (ticket["performance_id"], ticket["status"], ticket["admitted_door"]) == (
-        show, "valid", "South")  # fmt: skip
+        show,
+        "valid",
+        "South",
+    )
     assert door.ticket(db, refunded["codes"][0])["status"] == "refunded"
     north = door.recent_scans(db, show, "North")
     assert [(s["code"], s["verdict"]) for s in north] == [
-        (refunded["codes"][0], "void"), (sale["codes"][1], "admit"), (sale["codes"][0], "admit"),
-    ]  # fmt: skip
+        (refunded["codes"][0], "void"),
+        (sale["codes"][1], "admit"),
+        (sale["codes"][0], "admit"),
+    ]
     assert [s["verdict"] for s in door.recent_scans(db, show)][:2] == ["void", "already_admitted"]
     assert [p["id"] for p in door.performances(db)] == [show]
 
@@ -55,14 +70,17 @@ def test_patron_facts_count_visits_orders_commitments_and_unthanked_gifts(servic
     last_year = evening(services, days_from_now=-400, title="Carmen")
     spring = evening(services, days_from_now=-200, title="Figaro")
     tonight = evening(services)
-    vera = app.register_patron("Vera", "Novak", tags=["opera", "hearing loop"],
-                               occurred_at=NOW - timedelta(days=500))  # fmt: skip
-    old = app.sell_tickets(last_year, {"Adult": 4}, patron_id=vera,
-                           occurred_at=NOW - timedelta(days=420))  # fmt: skip
+    vera = app.register_patron(
+        "Vera", "Novak", tags=["opera", "hearing loop"], occurred_at=NOW - timedelta(days=500)
+    )
+    old = app.sell_tickets(
+        last_year, {"Adult": 4}, patron_id=vera, occurred_at=NOW - timedelta(days=420)
+    )
     app.scan(old["codes"][0], last_year, "North", occurred_at=NOW - timedelta(days=400))
     app.scan(old["codes"][1], last_year, "North", occurred_at=NOW - timedelta(days=400))
-    subscription = app.sell_subscription(vera, "Season", [spring, tonight], 9000,
-                                         occurred_at=NOW - timedelta(days=300))  # fmt: skip
+    subscription = app.sell_subscription(
+        vera, "Season", [spring, tonight], 9000, occurred_at=NOW - timedelta(days=300)
+    )
     app.scan(subscription["codes"][0], spring, "North", occurred_at=NOW - timedelta(days=200))
     app.start_membership(
         vera, "Friend", "2023-09-01", "2027-08-31", 5000, occurred_at=NOW - timedelta(days=50)
@@ -92,8 +110,7 @@ def test_patron_facts_count_visits_orders_commitments_and_unthanked_gifts(servic
     assert door.patron_facts(db, vera, tonight).visits == 2
     assert door.patron_facts(db, vera, tonight, group_size=5).group_orders == 0
     # the door never holds amounts
-    columns = {c for t in door.DoorReadModel.tables
-               for c in db[t].columns_dict}  # fmt: skip
+    columns = {c for t in door.DoorReadModel.tables for c in db[t].columns_dict}
     assert not any("amount" in c or "cents" in c or "email" in c for c in columns)
 
 
@@ -125,8 +142,9 @@ def test_tonights_ticket_holders_are_found_by_any_part_of_their_name(services):
     assert found["name"] == "Ada Lovelace" and len(found["tickets"]) == 2
     assert [h["name"] for h in door.ticket_holders(db, tonight, "ZOE")] == ["Zoë Adams"]
     assert [h["name"] for h in door.ticket_holders(db, tonight, "ad")] == [
-        "Zoë Adams", "Ada Lovelace",
-    ]  # fmt: skip
+        "Zoë Adams",
+        "Ada Lovelace",
+    ]
     assert door.ticket_holders(db, tonight, "zim") == []
     assert door.ticket_holders(db, tonight, "%") == door.ticket_holders(db, tonight, "") == []
     app.update_contact(ada, last_name="King")

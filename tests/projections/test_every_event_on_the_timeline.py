@@ -13,8 +13,14 @@ from tests.domain.test_personal_data_table import recorded_events
 def test_every_event_class_is_on_the_timeline_or_listed_with_a_reason():
     events = recorded_events()
     handled = set(Timeline().handlers)
-    assert {"Ticket.Admitted", "Ticket.AdmissionUndone", "DoorScan.Recorded",
-            "Patron.Absorbed", "Patron.Erased", "Exchange.Made"} <= handled  # fmt: skip
+    assert {
+        "Ticket.Admitted",
+        "Ticket.AdmissionUndone",
+        "DoorScan.Recorded",
+        "Patron.Absorbed",
+        "Patron.Erased",
+        "Exchange.Made",
+    } <= handled
     forgotten = sorted(events - handled - set(NOT_ON_TIMELINE))
     assert forgotten == [], f"decide where these show on the timeline: {forgotten}"
     assert sorted(handled & set(NOT_ON_TIMELINE)) == []
@@ -33,8 +39,11 @@ def test_the_rule_catches_a_new_event_class(monkeypatch):
         pass
 
     monkeypatch.setattr(Ticket, "_handed_on", _handed_on, raising=False)
-    monkeypatch.setattr(Ticket, "HandedToAFriend", type(
-        "HandedToAFriend", (Ticket.Event,), {"__qualname__": "Ticket.HandedToAFriend"}
-    ), raising=False)  # fmt: skip
+    monkeypatch.setattr(
+        Ticket,
+        "HandedToAFriend",
+        type("HandedToAFriend", (Ticket.Event,), {"__qualname__": "Ticket.HandedToAFriend"}),
+        raising=False,
+    )
     missing = recorded_events() - set(Timeline().handlers) - set(NOT_ON_TIMELINE)
     assert missing == {"Ticket.HandedToAFriend"}

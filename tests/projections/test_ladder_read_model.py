@@ -33,14 +33,20 @@ def shows(services):
 
 
 def buy(services, patron: str, show: str, days_ago: float, tickets: int = 1) -> dict:
-    return services.app.sell_tickets(show, {"Adult": tickets}, patron_id=patron,
-                                     occurred_at=ago(days_ago))  # fmt: skip
+    return services.app.sell_tickets(
+        show, {"Adult": tickets}, patron_id=patron, occurred_at=ago(days_ago)
+    )
 
 
 def moves(db, patron: str) -> list[tuple[str, str, str]]:
-    return [tuple(r) for r in db.conn.execute(
-        "SELECT moved_at, from_rung, to_rung FROM ladder_moves WHERE patron_id = ?"
-        " ORDER BY moved_at", (patron,))]  # fmt: skip
+    return [
+        tuple(r)
+        for r in db.conn.execute(
+            "SELECT moved_at, from_rung, to_rung FROM ladder_moves WHERE patron_id = ?"
+            " ORDER BY moved_at",
+            (patron,),
+        )
+    ]
 
 
 def tables(db) -> dict[str, list[tuple]]:
@@ -54,12 +60,19 @@ def test_each_change_of_rung_is_recorded_with_its_date(services, shows):
     app, db = services.app, services.runner.db()
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", occurred_at=ago(400))
     app.register_patron("Bob", "Prospect", email="bob@example.org")
-    assert ladder.rung_counts(db) == {"prospect": 2, "tryer": 0, "buyer": 0, "advocate": 0,
-                                      "lapsed": 0}  # fmt: skip
+    assert ladder.rung_counts(db) == {
+        "prospect": 2,
+        "tryer": 0,
+        "buyer": 0,
+        "advocate": 0,
+        "lapsed": 0,
+    }
     buy(services, ada, shows["Hamlet"][-4], 100)
     buy(services, ada, shows["Swan Lake"][-2], 40)
-    assert moves(db, ada) == [(iso(ago(100)), "prospect", "tryer"),
-                              (iso(ago(40)), "tryer", "buyer")]  # fmt: skip
+    assert moves(db, ada) == [
+        (iso(ago(100)), "prospect", "tryer"),
+        (iso(ago(40)), "tryer", "buyer"),
+    ]
     assert ladder.rung_counts(db)["buyer"] == 1
     [row] = ladder.patrons_on_rung(db, "buyer")
     assert (row["name"], row["kind"], row["since"]) == ("Ada Lovelace", "multi_buyer", iso(ago(40)))
@@ -90,8 +103,11 @@ def test_time_passing_lapses_a_patron_on_the_day_the_threshold_is_crossed(servic
     # Nothing happened, the tables were not worked out again, and yet a month on:
     assert ladder.rung_counts(db, later)["lapsed"] == 1
     [move] = ladder.loyalty_movements(db, NOW, later.date(), now=later)
-    assert (move["from_rung"], move["to_rung"], move["moved_at"]) == ("buyer", "lapsed",
-                                                                       iso(lapses))  # fmt: skip
+    assert (move["from_rung"], move["to_rung"], move["moved_at"]) == (
+        "buyer",
+        "lapsed",
+        iso(lapses),
+    )
     assert move["movement"] == ladder.LAPSED_MOVE
     assert ladder.patrons_on_rung(db, "lapsed", later)[0]["since"] == iso(lapses)
     assert ladder.loyalty_movements(db, NOW, later.date()) == []  # not yet today
@@ -148,8 +164,10 @@ def test_a_cancelled_recompute_changes_nothing(services, shows):
 
 def test_working_out_after_each_batch_equals_a_rebuild(services, shows):
     app, db = services.app, services.runner.db()
-    patrons = [app.register_patron(f"P{i}", "Patron", email=f"p{i}@example.org",
-                                   occurred_at=ago(750)) for i in range(6)]  # fmt: skip
+    patrons = [
+        app.register_patron(f"P{i}", "Patron", email=f"p{i}@example.org", occurred_at=ago(750))
+        for i in range(6)
+    ]
     for i, patron in enumerate(patrons):
         for n in range(i):
             show = shows["Hamlet" if n % 2 else "Swan Lake"][n * 4]
@@ -157,8 +175,9 @@ def test_working_out_after_each_batch_equals_a_rebuild(services, shows):
             if n == 2:
                 app.scan(sale["codes"][0], show, "North door", occurred_at=ago(720 - n * 120))
     app.record_donation(patrons[5], 5000, occurred_at=ago(3))
-    app.start_membership(patrons[1], "Friend", ago(300).date(), ago(-65).date(), 6000,
-                         occurred_at=ago(300))  # fmt: skip
+    app.start_membership(
+        patrons[1], "Friend", ago(300).date(), ago(-65).date(), 6000, occurred_at=ago(300)
+    )
     before = tables(db)
     assert sum(ladder.rung_counts(db).values()) == 6
     services.runner.rebuild()
@@ -179,14 +198,19 @@ def test_second_visits_count_first_timers_of_the_period_who_came_back(services, 
     buy(services, cy, hamlet[-5], 170)  # first in the period, never back
     period = (ago(185).date(), ago(100).date())
     figures = ladder.second_visits(db, *period)
-    assert figures == {"first_timers": 3, "returned": 2, "returned_in_period": 1,
-                       "rate": 2 / 3, "rate_in_period": 1 / 3}  # fmt: skip
+    assert figures == {
+        "first_timers": 3,
+        "returned": 2,
+        "returned_in_period": 1,
+        "rate": 2 / 3,
+        "rate_in_period": 1 / 3,
+    }
     names = [r["name"] for r in ladder.first_timers(db, *period, returned=True)]
     assert names == ["Ada Patron", "Bob Patron"]
     assert [r["name"] for r in ladder.first_timers(db, *period, returned=False)] == ["Cy Patron"]
-    assert [r["name"] for r in ladder.first_timers(db, *period, returned=False,
-                                                   in_period=True)] == ["Bob Patron",
-                                                                        "Cy Patron"]  # fmt: skip
+    assert [
+        r["name"] for r in ladder.first_timers(db, *period, returned=False, in_period=True)
+    ] == ["Bob Patron", "Cy Patron"]
 
 
 def test_loyalty_movements_lists_who_moved_in_the_period(services, shows):
@@ -195,6 +219,7 @@ def test_loyalty_movements_lists_who_moved_in_the_period(services, shows):
     buy(services, ada, shows["Hamlet"][-6], 200)
     buy(services, ada, shows["Swan Lake"][-2], 50)
     rows = ladder.loyalty_movements(db, ago(100), NOW)
-    assert [(r["patron_id"], r["name"], r["from_rung"], r["to_rung"], r["moved_at"])
-            for r in rows] == [(ada, "Ada Lovelace", "tryer", "buyer", iso(ago(50)))]  # fmt: skip
+    assert [
+        (r["patron_id"], r["name"], r["from_rung"], r["to_rung"], r["moved_at"]) for r in rows
+    ] == [(ada, "Ada Lovelace", "tryer", "buyer", iso(ago(50)))]
     assert ladder.movement_counts(db, ago(300), NOW) == {"up": 1, "lapsed": 0, "back": 0}

@@ -21,19 +21,31 @@ from projections.audit import Audit
 NOW = datetime.now(tz=UTC).replace(microsecond=0)
 PRICES = {"Adult": 3000}
 CHAT = [
-    {"at": (NOW - timedelta(days=40)).isoformat(), "sender": "visitor", "name": "Ada",
-     "text": "Is there a hearing loop in the hall?"},
-    {"at": (NOW - timedelta(days=40, minutes=-1)).isoformat(), "sender": "agent",
-     "name": "Maria", "text": "Yes, in every seat."},
-]  # fmt: skip
+    {
+        "at": (NOW - timedelta(days=40)).isoformat(),
+        "sender": "visitor",
+        "name": "Ada",
+        "text": "Is there a hearing loop in the hall?",
+    },
+    {
+        "at": (NOW - timedelta(days=40, minutes=-1)).isoformat(),
+        "sender": "agent",
+        "name": "Maria",
+        "text": "Yes, in every seat.",
+    },
+]
 
 
 def show(app, title: str, days: int):
     production = app.create_production(title, occurred_at=NOW - timedelta(days=900))
     return app.schedule_performance(
-        production, NOW + timedelta(days=days), 50, PRICES, venue="Main hall",
+        production,
+        NOW + timedelta(days=days),
+        50,
+        PRICES,
+        venue="Main hall",
         occurred_at=NOW - timedelta(days=900),
-    )  # fmt: skip
+    )
 
 
 def two_histories(app) -> tuple[str, str, str]:
@@ -42,27 +54,50 @@ def two_histories(app) -> tuple[str, str, str]:
     Returns (ada, twin, tonight)."""
     carmen, figaro = show(app, "Carmen", -400), show(app, "Figaro", -100)
     tonight = show(app, "Tosca", 0)
-    ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", tags=["opera"],
-                              address={"postal_code": "SW1A 1AA"},
-                              occurred_at=NOW - timedelta(days=800))  # fmt: skip
-    twin = app.register_patron("Ada", "Lovelace", phone="555 123 4567",
-                               address={"postal_code": "SW1A 1AA"},
-                               occurred_at=NOW - timedelta(days=500))  # fmt: skip
-    old = app.sell_tickets(carmen, {"Adult": 2}, patron_id=ada,
-                           occurred_at=NOW - timedelta(days=410))  # fmt: skip
+    ada = app.register_patron(
+        "Ada",
+        "Lovelace",
+        email="ada@example.org",
+        tags=["opera"],
+        address={"postal_code": "SW1A 1AA"},
+        occurred_at=NOW - timedelta(days=800),
+    )
+    twin = app.register_patron(
+        "Ada",
+        "Lovelace",
+        phone="555 123 4567",
+        address={"postal_code": "SW1A 1AA"},
+        occurred_at=NOW - timedelta(days=500),
+    )
+    old = app.sell_tickets(
+        carmen, {"Adult": 2}, patron_id=ada, occurred_at=NOW - timedelta(days=410)
+    )
     app.scan(old["codes"][0], carmen, "North", occurred_at=NOW - timedelta(days=400))
-    spring = app.sell_tickets(figaro, {"Adult": 1}, patron_id=twin,
-                              occurred_at=NOW - timedelta(days=120))  # fmt: skip
+    spring = app.sell_tickets(
+        figaro, {"Adult": 1}, patron_id=twin, occurred_at=NOW - timedelta(days=120)
+    )
     app.scan(spring["codes"][0], figaro, "South", occurred_at=NOW - timedelta(days=100))
     app.record_donation(ada, 5000, "Annual fund", "card", occurred_at=NOW - timedelta(days=90))
-    app.start_membership(twin, "Friend", (NOW - timedelta(days=60)).date().isoformat(),
-                         (NOW + timedelta(days=300)).date().isoformat(), 4000, "card",
-                         occurred_at=NOW - timedelta(days=60))  # fmt: skip
+    app.start_membership(
+        twin,
+        "Friend",
+        (NOW - timedelta(days=60)).date().isoformat(),
+        (NOW + timedelta(days=300)).date().isoformat(),
+        4000,
+        "card",
+        occurred_at=NOW - timedelta(days=60),
+    )
     app.thank_patron(twin, "letter", "attendance", figaro, occurred_at=NOW - timedelta(days=95))
     app.add_note(twin, "Prefers aisle seats.", occurred_at=NOW - timedelta(days=50))
-    app.log_call(twin, "incoming", "Parking", "call_back", "Asked about the car park.",
-                 follow_up_on=(NOW + timedelta(days=7)).date(),
-                 occurred_at=NOW - timedelta(days=45))  # fmt: skip
+    app.log_call(
+        twin,
+        "incoming",
+        "Parking",
+        "call_back",
+        "Asked about the car park.",
+        follow_up_on=(NOW + timedelta(days=7)).date(),
+        occurred_at=NOW - timedelta(days=45),
+    )
     chat = app.record_chat("tawk.to", "c-1", CHAT, visitor_phone="555 123 4567")
     assert chat["patron_id"] == twin  # linked by the twin's phone number
     app.sell_tickets(tonight, {"Adult": 1}, patron_id=twin, occurred_at=NOW - timedelta(days=1))
@@ -84,7 +119,7 @@ def every_table(db) -> dict[str, list[tuple]]:
                 MERGE_ROWS if table == "timeline" else (),
             ).fetchall(),
             key=repr,
-        )  # fmt: skip
+        )
         for projection in all_projections()
         for table in projection.tables
         # The audit trail is a log of actions: merging and unmerging are rightly in it.
@@ -195,11 +230,20 @@ def test_what_happened_during_the_merge_stays_with_the_survivor(services):
 
 def test_duplicate_candidates_with_their_reasons(services):
     app, db = services.app, services.runner.db()
-    ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", phone="555 123 4567",
-                              address={"postal_code": "SW1A 1AA"})  # fmt: skip
-    twin = app.register_patron("ADA", "Lovelace", email="Ada@Example.org",
-                               address={"postal_code": "sw1a 1aa"},
-                               allow_duplicate=True)  # fmt: skip
+    ada = app.register_patron(
+        "Ada",
+        "Lovelace",
+        email="ada@example.org",
+        phone="555 123 4567",
+        address={"postal_code": "SW1A 1AA"},
+    )
+    twin = app.register_patron(
+        "ADA",
+        "Lovelace",
+        email="Ada@Example.org",
+        address={"postal_code": "sw1a 1aa"},
+        allow_duplicate=True,
+    )
     phone = app.register_patron("Augusta", "King", phone="(555) 123-4567", allow_duplicate=True)
     bob = app.register_patron("Bob", "Smith", address={"postal_code": "90210"})
     robert = app.register_patron("Robert", "Smyth", address={"postal_code": "90210"})
@@ -259,8 +303,9 @@ def test_a_chat_linked_to_a_merged_record_lands_on_the_survivor(services):
     assert conversations.chat(db, other)["patron_id"] == ada
     assert "chat" in [r["kind"] for r in timeline.rows(db, ada)]
     # a new chat from the duplicate's phone number finds the survivor (the keys moved)
-    new = app.record_chat("tawk.to", "c-2", [{**CHAT[0], "text": "Late entry?"}],
-                          visitor_phone="555 123 4567")  # fmt: skip
+    new = app.record_chat(
+        "tawk.to", "c-2", [{**CHAT[0], "text": "Late entry?"}], visitor_phone="555 123 4567"
+    )
     assert new["patron_id"] == ada
     app.unmerge_patron(twin)
     # done during the merge: stays with the survivor
@@ -272,8 +317,9 @@ def test_the_thank_you_queue_shows_one_row_per_person_and_performance(services):
     ada, twin, tonight = two_histories(app)
     gala = show(app, "Gala", -10)
     for patron, tickets in ((ada, 2), (twin, 1)):  # both records came to the gala
-        sale = app.sell_tickets(gala, {"Adult": tickets}, patron_id=patron,
-                                occurred_at=NOW - timedelta(days=12))  # fmt: skip
+        sale = app.sell_tickets(
+            gala, {"Adult": tickets}, patron_id=patron, occurred_at=NOW - timedelta(days=12)
+        )
         for code in sale["codes"]:
             app.scan(code, gala, "North", occurred_at=NOW - timedelta(days=10))
     gift = app.record_donation(twin, 2500, "Education", occurred_at=NOW - timedelta(days=3))
@@ -284,20 +330,25 @@ def test_the_thank_you_queue_shows_one_row_per_person_and_performance(services):
 
     rows = thank_yous.queue(db, thanked=None)
     assert {r["patron_id"] for r in rows} == {ada}
-    assert [(r["kind"], r["title"] or r["fund"], r["tickets"], r["visit_number"], r["thanked_how"])
-            for r in rows] == [
+    assert [
+        (r["kind"], r["title"] or r["fund"], r["tickets"], r["visit_number"], r["thanked_how"])
+        for r in rows
+    ] == [
         ("donor", "Education", 0, None, None),
         ("attendee", "Gala", 3, 3, None),  # Ada's two tickets and the duplicate's one
         ("donor", "Annual fund", 0, None, None),
         ("attendee", "Figaro", 1, 2, "letter"),  # the duplicate was thanked for Figaro
         ("attendee", "Carmen", 1, 1, None),
-    ]  # fmt: skip
+    ]
     assert thank_yous.count(db, thanked=None) == 5 and thank_yous.count(db) == 4
     assert thank_yous.count(db, performance_id=gala) == 1
     gala_row = thank_yous.queue(db, performance_id=gala)[0]
     assert gala_row["key"] == thank_yous.attendance_key(gala, ada)
-    assert [(p["title"], p["attendees"], p["waiting"]) for p in thank_yous.performances(db)
-            if p["id"] == gala] == [("Gala", 1, 1)]  # fmt: skip
+    assert [
+        (p["title"], p["attendees"], p["waiting"])
+        for p in thank_yous.performances(db)
+        if p["id"] == gala
+    ] == [("Gala", 1, 1)]
     assert thank_yous.promptness(db, NOW) == promptness  # the stored rows are unchanged
 
     # thanking from the queue: the person once for the gala, and the duplicate's gift
@@ -310,7 +361,9 @@ def test_the_thank_you_queue_shows_one_row_per_person_and_performance(services):
     waiting = [(r["patron_id"], r["title"] or r["fund"]) for r in thank_yous.queue(db)]
     assert waiting == [(ada, "Annual fund"), (ada, "Carmen")]
     assert {r["patron_id"] for r in thank_yous.queue(db, performance_id=gala, thanked=True)} == {
-        ada, twin}  # fmt: skip
+        ada,
+        twin,
+    }
 
 
 def test_the_ladder_works_the_survivor_out_from_both_records(services):
@@ -335,12 +388,9 @@ def test_the_ladder_works_the_survivor_out_from_both_records(services):
     assert judged != ada_before
     rung = db.conn.execute("SELECT rung FROM ladder_rungs WHERE patron_id = ?", (ada,)).fetchone()
     assert rung[0] == judged.placement.rung
-    assert not db.conn.execute("SELECT 1 FROM ladder_rungs WHERE patron_id = ?",
-                               (twin,)).fetchone()  # fmt: skip
-    assert not db.conn.execute("SELECT 1 FROM ladder_moves WHERE patron_id = ?",
-                               (twin,)).fetchone()  # fmt: skip
-    assert [p["patron_id"] for p in ladder.patrons_on_rung(db, judged.placement.rung, NOW)] == [
-        ada]  # fmt: skip
+    assert not db.conn.execute("SELECT 1 FROM ladder_rungs WHERE patron_id = ?", (twin,)).fetchone()
+    assert not db.conn.execute("SELECT 1 FROM ladder_moves WHERE patron_id = ?", (twin,)).fetchone()
+    assert [p["patron_id"] for p in ladder.patrons_on_rung(db, judged.placement.rung, NOW)] == [ada]
 
     app.unmerge_patron(twin)
     assert ladder.rung_counts(db, NOW) == counts_before
@@ -351,20 +401,23 @@ def test_the_ladder_works_the_survivor_out_from_both_records(services):
 def test_a_performance_both_records_attended_is_one_visit_on_the_ladder(services):
     app, db = services.app, services.runner.db()
     ada = app.register_patron("Ada", "Lovelace", occurred_at=NOW - timedelta(days=30))
-    twin = app.register_patron("Ada", "Lovelace", phone="555 000 1111",
-                               occurred_at=NOW - timedelta(days=30))  # fmt: skip
+    twin = app.register_patron(
+        "Ada", "Lovelace", phone="555 000 1111", occurred_at=NOW - timedelta(days=30)
+    )
     gala = show(app, "Gala", -10)
     for patron in (ada, twin):
-        sale = app.sell_tickets(gala, {"Adult": 1}, patron_id=patron,
-                                occurred_at=NOW - timedelta(days=12))  # fmt: skip
+        sale = app.sell_tickets(
+            gala, {"Adult": 1}, patron_id=patron, occurred_at=NOW - timedelta(days=12)
+        )
         app.scan(sale["codes"][0], gala, "North", occurred_at=NOW - timedelta(days=10))
 
     app.merge_patrons(twin, ada)
 
     visits = [f for f in ladder.patron_facts(db, ada) if f.kind == "visit"]
     assert [f.ref for f in visits] == [gala]
-    row = db.conn.execute("SELECT first_show, second_show FROM ladder_rungs WHERE patron_id = ?",
-                          (ada,)).fetchone()  # fmt: skip
+    row = db.conn.execute(
+        "SELECT first_show, second_show FROM ladder_rungs WHERE patron_id = ?", (ada,)
+    ).fetchone()
     assert row[0] is not None and row[1] is None  # one performance, not a second visit
 
 

@@ -65,11 +65,13 @@ def test_timelines_are_per_patron_and_page(services):
 
     db = services.runner.db()
     assert [r["summary"] for r in timeline.rows(db, grace)] == [
-        "Only note", "Became a patron at the office",
-    ]  # fmt: skip
+        "Only note",
+        "Became a patron at the office",
+    ]
     assert [r["summary"] for r in timeline.rows(db, ada, limit=2, offset=1)] == [
-        "Note 3", "Note 2",
-    ]  # fmt: skip
+        "Note 3",
+        "Note 2",
+    ]
 
 
 def test_a_named_attendee_has_their_ticket_and_admission_on_their_timeline(services):
@@ -80,8 +82,9 @@ def test_a_named_attendee_has_their_ticket_and_admission_on_their_timeline(servi
     show = app.schedule_performance(production, starts, 50, {"Adult": 2500})
     ada = app.register_patron("Ada", "Lovelace")
     charles = app.register_patron("Charles", "Babbage")
-    sale = app.sell_tickets(show, {"Adult": 2}, patron_id=ada, holders=[None, charles],
-                            channel="online")  # fmt: skip
+    sale = app.sell_tickets(
+        show, {"Adult": 2}, patron_id=ada, holders=[None, charles], channel="online"
+    )
     app.scan(sale["codes"][1], show, "Main door")
     services.runner.catch_up()
 
@@ -100,12 +103,12 @@ def test_the_sales_channels_report_counts_the_attendees_named(services):
 
     app = services.app
     production = app.create_production("Hamlet")
-    show = app.schedule_performance(production, datetime(2026, 3, 14, 19, 30, tzinfo=UTC), 50,
-                                    {"Adult": 2500})  # fmt: skip
+    show = app.schedule_performance(
+        production, datetime(2026, 3, 14, 19, 30, tzinfo=UTC), 50, {"Adult": 2500}
+    )
     ada = app.register_patron("Ada", "Lovelace")
     guests = [app.register_patron(name, "Guest") for name in ("Cy", "Di")]
-    app.sell_tickets(show, {"Adult": 3}, patron_id=ada, holders=[None, *guests],
-                     channel="online")  # fmt: skip
+    app.sell_tickets(show, {"Adult": 3}, patron_id=ada, holders=[None, *guests], channel="online")
     app.sell_tickets(show, {"Adult": 1}, patron_id=ada)
     services.runner.catch_up()
 

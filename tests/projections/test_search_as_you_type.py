@@ -11,10 +11,16 @@ from projections.patron_directory import search
 @pytest.fixture
 def directory(services):
     app = services.app
-    app.register_patron("Ada", "Lovelace", email="ada@example.org", phone="(555) 123-4567",
-                        tags=["opera", "chamber music"])  # fmt: skip
-    app.register_patron("Zoë", "Adams", email="zoe@example.net", phone="+44 20 7946 0958",
-                        tags=["jazz"])  # fmt: skip
+    app.register_patron(
+        "Ada",
+        "Lovelace",
+        email="ada@example.org",
+        phone="(555) 123-4567",
+        tags=["opera", "chamber music"],
+    )
+    app.register_patron(
+        "Zoë", "Adams", email="zoe@example.net", phone="+44 20 7946 0958", tags=["jazz"]
+    )
     app.register_patron("Adam", "Zimmer", email="az@example.org", tags=["opera"])
     app.register_patron("Grace", "Hopper", email="grace@navy.example", phone="555 765 4321")
     return services
@@ -125,9 +131,15 @@ def big_directory(services):
         for n in range(330):
             first, last = FIRSTS[n % len(FIRSTS)], LASTS[n * 7 % len(LASTS)]
             email = f"{first[:2].lower()}_{n}@m{n % 4}.example" if n % 3 else ""
-            ids.append(app.register_patron(
-                first, last, email=email, phone=f"55{n % 10} 01{n:03d}" if n % 2 else "",
-                tags=["mailing list", "jazz"][: n % 3]))  # fmt: skip
+            ids.append(
+                app.register_patron(
+                    first,
+                    last,
+                    email=email,
+                    phone=f"55{n % 10} 01{n:03d}" if n % 2 else "",
+                    tags=["mailing list", "jazz"][: n % 3],
+                )
+            )
     services.runner.catch_up()
     for duplicate, survivor in zip(ids[1:40:6], ids[2:40:6], strict=True):
         app.merge_patrons(str(duplicate), str(survivor))
@@ -137,29 +149,103 @@ def big_directory(services):
     return services
 
 
-QUERIES = ["m", "M", "ma", "Mä", "mu", "mü", "o", "ó", "ob", "j", "jo", "z", "zo", "n", "ng",
-           "5", "55", "01", "q", "qq", "ja", "ex", "e", "d", "dv", "ł", "łu", "x", "xy", "_",
-           "m_", "m.", "a-", "ma jo",
-           # longer: whole and partial words, email and phone fragments, several words
-           "mar", "Marti", "martin", "müller", "mac don", "mac donald", "o'bri", "o'brien",
-           "anne-m", "anne-marie ma", "łucja", "omar", "dvořák m", "example", "exa", "m1.ex",
-           "ma_1", "ma_12@m", "ma_12@m1.example", "mei_", "mei_1", "jo_2@m", "zo_5@m1.e",
-           "55 01", "551 010", "0101", "55101", "mailing", "mailing l", "mailing list",
-           "jazz", "masterclass", "ja ma", "mei ng", "m o", "ma ma", "jo example",
-           "smith jo", "qq@example.org", "nobody", "zzz", "ma_999", "__", "m__1"]  # fmt: skip
+QUERIES = [
+    "m",
+    "M",
+    "ma",
+    "Mä",
+    "mu",
+    "mü",
+    "o",
+    "ó",
+    "ob",
+    "j",
+    "jo",
+    "z",
+    "zo",
+    "n",
+    "ng",
+    "5",
+    "55",
+    "01",
+    "q",
+    "qq",
+    "ja",
+    "ex",
+    "e",
+    "d",
+    "dv",
+    "ł",
+    "łu",
+    "x",
+    "xy",
+    "_",
+    "m_",
+    "m.",
+    "a-",
+    "ma jo",
+    # longer: whole and partial words, email and phone fragments, several words
+    "mar",
+    "Marti",
+    "martin",
+    "müller",
+    "mac don",
+    "mac donald",
+    "o'bri",
+    "o'brien",
+    "anne-m",
+    "anne-marie ma",
+    "łucja",
+    "omar",
+    "dvořák m",
+    "example",
+    "exa",
+    "m1.ex",
+    "ma_1",
+    "ma_12@m",
+    "ma_12@m1.example",
+    "mei_",
+    "mei_1",
+    "jo_2@m",
+    "zo_5@m1.e",
+    "55 01",
+    "551 010",
+    "0101",
+    "55101",
+    "mailing",
+    "mailing l",
+    "mailing list",
+    "jazz",
+    "masterclass",
+    "ja ma",
+    "mei ng",
+    "m o",
+    "ma ma",
+    "jo example",
+    "smith jo",
+    "qq@example.org",
+    "nobody",
+    "zzz",
+    "ma_999",
+    "__",
+    "m__1",
+]
 
 #: where the plans of ``search`` change (anchor, walk, checked anchor, whole index): as
 #: shipped, and small enough for 330 patrons to take every branch
-THRESHOLDS = {"as shipped": {},
-              "walk": {"BROAD": 5, "WALK_ROWS": 400, "CHECKED_AT_MOST": 40},
-              "walk that gives up": {"BROAD": 5, "WALK_ROWS": 25, "CHECKED_AT_MOST": 40},
-              "whole index": {"BROAD": 5, "WALK_ROWS": 25, "CHECKED_AT_MOST": 6}}  # fmt: skip
+THRESHOLDS = {
+    "as shipped": {},
+    "walk": {"BROAD": 5, "WALK_ROWS": 400, "CHECKED_AT_MOST": 40},
+    "walk that gives up": {"BROAD": 5, "WALK_ROWS": 25, "CHECKED_AT_MOST": 40},
+    "whole index": {"BROAD": 5, "WALK_ROWS": 25, "CHECKED_AT_MOST": 6},
+}
 
 
 @pytest.mark.parametrize("limit", [200, 40, 1])
 @pytest.mark.parametrize("plan", THRESHOLDS)
-def test_every_search_finds_exactly_what_the_full_text_index_finds(big_directory, monkeypatch,
-                                                                    plan, limit):  # fmt: skip
+def test_every_search_finds_exactly_what_the_full_text_index_finds(
+    big_directory, monkeypatch, plan, limit
+):
     for name, value in THRESHOLDS[plan].items():
         monkeypatch.setattr(patron_directory, name, value)
     db = big_directory.runner.db()
@@ -173,8 +259,11 @@ def test_every_search_finds_exactly_what_the_full_text_index_finds(big_directory
 
 def test_the_queries_above_find_something_and_not_everything(big_directory):
     db = big_directory.runner.db()
-    found = {t: len(patron_directory._search_index(db, patron_directory.fts_query(t), 400))
-             for t in QUERIES if patron_directory.fts_query(t)}  # fmt: skip
+    found = {
+        t: len(patron_directory._search_index(db, patron_directory.fts_query(t), 400))
+        for t in QUERIES
+        if patron_directory.fts_query(t)
+    }
     assert sum(1 for n in found.values() if 0 < n < 290) >= len(found) * 2 // 3, found
     assert {t for t, n in found.items() if n == 0} >= {"nobody", "zzz", "ma_999"}
 
@@ -194,8 +283,9 @@ def asked_of_the_index(monkeypatch) -> list[tuple[str, list]]:
 def test_one_to_three_characters_never_ask_the_index(big_directory, monkeypatch):
     db = big_directory.runner.db()
     short = ("m", "ma", "jo", "55", "x", "xy", "mar", "exa", "551", "xyz")
-    expected = {t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
-                for t in short}  # fmt: skip
+    expected = {
+        t: patron_directory._search_index(db, patron_directory.fts_query(t), 30) for t in short
+    }
     assert all(len(expected[t]) == 30 for t in ("m", "ma", "jo", "55", "mar", "exa"))
     asked = asked_of_the_index(monkeypatch)
     for text, rows in expected.items():
@@ -217,8 +307,10 @@ def test_a_word_matching_thousands_is_looked_for_in_name_order(big_directory, mo
     # "example" is in every address: among the patrons with an "exa" token, in name
     # order, the first 30 are found at once; the index would hand over every match
     db = big_directory.runner.db()
-    expected = {t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
-                for t in ("example", "exampl", "mart", "example.")}  # fmt: skip
+    expected = {
+        t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
+        for t in ("example", "exampl", "mart", "example.")
+    }
     monkeypatch.setattr(patron_directory, "BROAD", 50)  # 330 patrons: thousands elsewhere
     asked = asked_of_the_index(monkeypatch)
     for text, rows in expected.items():
@@ -232,11 +324,15 @@ def stored_marks(db) -> set[tuple[str, str, str, int]]:
 
 def expected_marks(db) -> set[tuple[str, str, str]]:
     """What ``patron_marks`` must hold: each unmerged patron's marks, from its fields."""
-    rows = db.conn.execute("SELECT name, email, phone, phone_digits, tags, sort_key, id, rowid"
-                           " FROM patrons WHERE merged_into IS NULL")  # fmt: skip
-    return {(mark, *row[5:])
-            for row in rows for mark in patron_directory.marks(patron_directory.searched_words(
-                *row[:5]))}  # fmt: skip
+    rows = db.conn.execute(
+        "SELECT name, email, phone, phone_digits, tags, sort_key, id, rowid"
+        " FROM patrons WHERE merged_into IS NULL"
+    )
+    return {
+        (mark, *row[5:])
+        for row in rows
+        for mark in patron_directory.marks(patron_directory.searched_words(*row[:5]))
+    }
 
 
 def test_marks_follow_contact_interest_merge_and_erasure(big_directory):
@@ -254,9 +350,13 @@ def test_marks_follow_contact_interest_merge_and_erasure(big_directory):
     assert not {"q.", "qu", "que", "qq", "ex", "exa"} & marks(quentin)
     assert "Rosa" in [r["first_name"] for r in search(db, "wh", 200)]
 
-    others = [row[0] for row in db.conn.execute(
-        "SELECT id FROM patrons WHERE merged_into IS NULL AND id != ? ORDER BY rowid LIMIT 2",
-        (quentin,))]  # fmt: skip
+    others = [
+        row[0]
+        for row in db.conn.execute(
+            "SELECT id FROM patrons WHERE merged_into IS NULL AND id != ? ORDER BY rowid LIMIT 2",
+            (quentin,),
+        )
+    ]
     app.merge_patrons(quentin, others[0])
     big_directory.runner.catch_up()
     assert marks(quentin) == set()
@@ -264,8 +364,9 @@ def test_marks_follow_contact_interest_merge_and_erasure(big_directory):
     app.unmerge_patron(quentin)
     big_directory.runner.catch_up()
     assert quentin in [r["id"] for r in search(db, "ro", 400)]
-    (first, last) = db.conn.execute("SELECT first_name, last_name FROM patrons WHERE id = ?",
-                                    (others[1],)).fetchone()  # fmt: skip
+    (first, last) = db.conn.execute(
+        "SELECT first_name, last_name FROM patrons WHERE id = ?", (others[1],)
+    ).fetchone()
     app.record_erasure(others[1])
     big_directory.runner.catch_up()
     assert "e." in marks(others[1])  # the name is the erased marker now, nothing else

@@ -38,8 +38,10 @@ def organization(start):
     services = start(batch_size=BATCH)
     demo.generate(services.app, 50, seed=11)
     services.runner.catch_up()
-    ids = [row[0] for row in services.runner.db().conn.execute(
-        "SELECT id FROM patrons ORDER BY id LIMIT 4")]  # fmt: skip
+    ids = [
+        row[0]
+        for row in services.runner.db().conn.execute("SELECT id FROM patrons ORDER BY id LIMIT 4")
+    ]
     services.app.merge_patrons(ids[0], ids[1])
     services.app.merge_patrons(ids[2], ids[3])
     recompute(services.runner.db(), RULES)
@@ -49,8 +51,9 @@ def organization(start):
 
 def made_alone(services, path: Path, rules: LoyaltyThresholds | None = RULES) -> ReadModelRunner:
     """The same read models rebuilt by this process alone (no second process)."""
-    alone = ReadModelRunner(services.app.recorder, services.app.mapper, path, all_projections(),
-                             batch_size=BATCH)  # fmt: skip
+    alone = ReadModelRunner(
+        services.app.recorder, services.app.mapper, path, all_projections(), batch_size=BATCH
+    )
     if rules is not None:
         recompute(alone.db(), rules)
     alone.rebuild()

@@ -17,11 +17,15 @@ def week(services):
     app = services.app
     patron = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     for key, messages in CHATS.items():
-        app.record_chat("tawk.to", f"chat-{key}", messages, visitor_email="ada@example.org",
-                        occurred_at=datetime.fromisoformat(STARTED[key]))  # fmt: skip
+        app.record_chat(
+            "tawk.to",
+            f"chat-{key}",
+            messages,
+            visitor_email="ada@example.org",
+            occurred_at=datetime.fromisoformat(STARTED[key]),
+        )
     for at, direction, reason in CALLS:
-        app.log_call(patron, direction, reason, "answered",
-                     occurred_at=datetime.fromisoformat(at))  # fmt: skip
+        app.log_call(patron, direction, reason, "answered", occurred_at=datetime.fromisoformat(at))
     app.add_duty_slot("Monday", "09:00", "12:00", "phone", name="Maria")
     app.add_duty_slot("Monday", "09:30", "12:00", "chat", name="Jo")
     services.runner.catch_up()
@@ -80,10 +84,15 @@ def test_quick_answers_used_in_notes_and_staff_messages_are_counted(services):
     services.runner.catch_up()
     parking = next(a for a in support_answers(services) if a[0] == "Parking")[1]
     app.log_call(patron, "incoming", "Parking", "answered", f"Asked about parking.\n{parking}")
-    chat = app.record_chat("Crisp", "c-9", [
-        {"at": "2026-07-07T18:00:00+00:00", "sender": "visitor", "name": "", "text": "Park?"},
-        {"at": "2026-07-07T18:01:00+00:00", "sender": "agent", "name": "", "text": parking},
-    ], visitor_email="ada@example.org")["id"]  # fmt: skip
+    chat = app.record_chat(
+        "Crisp",
+        "c-9",
+        [
+            {"at": "2026-07-07T18:00:00+00:00", "sender": "visitor", "name": "", "text": "Park?"},
+            {"at": "2026-07-07T18:01:00+00:00", "sender": "agent", "name": "", "text": parking},
+        ],
+        visitor_email="ada@example.org",
+    )["id"]
     hours = next(a for a in support_answers(services) if a[0] == "Box office hours")[1]
     app.add_chat_note(chat, f"Also told them: {hours}")
     services.runner.catch_up()

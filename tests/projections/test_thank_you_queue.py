@@ -13,13 +13,22 @@ PRICES = {"Adult": 3000}
 
 def show(app, title: str, days_ago: float, capacity: int = 40) -> str:
     production = app.create_production(title, occurred_at=NOW - timedelta(days=300))
-    return app.schedule_performance(production, NOW - timedelta(days=days_ago), capacity, PRICES,
-                                    occurred_at=NOW - timedelta(days=300))  # fmt: skip
+    return app.schedule_performance(
+        production,
+        NOW - timedelta(days=days_ago),
+        capacity,
+        PRICES,
+        occurred_at=NOW - timedelta(days=300),
+    )
 
 
 def came(app, performance: str, patron: str | None, days_ago: float, tickets: int = 1) -> list:
-    sale = app.sell_tickets(performance, {"Adult": tickets}, patron_id=patron,
-                            occurred_at=NOW - timedelta(days=days_ago + 10))  # fmt: skip
+    sale = app.sell_tickets(
+        performance,
+        {"Adult": tickets},
+        patron_id=patron,
+        occurred_at=NOW - timedelta(days=days_ago + 10),
+    )
     for code in sale["codes"]:
         app.scan(code, performance, "North", occurred_at=NOW - timedelta(days=days_ago, minutes=5))
     return sale["codes"]
@@ -45,7 +54,10 @@ def test_everyone_admitted_and_every_unthanked_donor_waits(services):
     assert names(rows) == [("donor", "Zoë", "Education fund"), ("attendee", "Ada", "Hamlet")]
     attendee = rows[1]
     assert (attendee["tickets"], attendee["visit_number"], attendee["email"]) == (
-        3, 1, "ada@example.org")  # fmt: skip
+        3,
+        1,
+        "ada@example.org",
+    )
     assert rows[0]["amount_cents"] == 5000 and rows[0]["visit_number"] is None
     assert thank_yous.count(db) == 2
     assert thank_yous.count(db, kind="donor", thanked=None) == 2
@@ -69,7 +81,9 @@ def test_thanks_move_rows_out_of_the_waiting_list(services):
     assert [(r["title"], r["visit_number"]) for r in waiting] == [("Tosca", 2)]
     thanked = {r["kind"]: r for r in thank_yous.queue(db, thanked=True)}
     assert (thanked["attendee"]["thanked_how"], thanked["attendee"]["thanked_by"]) == (
-        "email", "maria")  # fmt: skip
+        "email",
+        "maria",
+    )
     assert thanked["donor"]["thanked_how"] == "call"
     # filters: one performance, one kind
     assert thank_yous.queue(db, performance_id=hamlet, thanked=None)[0]["title"] == "Hamlet"
@@ -117,19 +131,26 @@ def test_the_share_thanked_within_seven_days(services):
     app.thank_patron(patrons[2], "call", "attendance", old, occurred_at=at + timedelta(days=9))
     late_gift = app.record_donation(patrons[0], 100, occurred_at=NOW - timedelta(days=30))
     app.record_donation(patrons[1], 100, occurred_at=NOW - timedelta(days=10))
-    app.thank_patron(patrons[0], "email", "donation", late_gift,
-                     occurred_at=NOW - timedelta(days=12))  # fmt: skip
+    app.thank_patron(
+        patrons[0], "email", "donation", late_gift, occurred_at=NOW - timedelta(days=12)
+    )
 
     figures = thank_yous.promptness(db, now=NOW)
 
     assert figures["attendees"] == {
-        "waiting": 2, "thanked": 3, "week_over": 4, "thanked_within_7_days": 2,
+        "waiting": 2,
+        "thanked": 3,
+        "week_over": 4,
+        "thanked_within_7_days": 2,
         "share_within_7_days": 0.5,
-    }  # fmt: skip
+    }
     assert figures["donors"] == {
-        "waiting": 1, "thanked": 1, "week_over": 2, "thanked_within_7_days": 0,
+        "waiting": 1,
+        "thanked": 1,
+        "week_over": 2,
+        "thanked_within_7_days": 0,
         "share_within_7_days": 0.0,
-    }  # fmt: skip
+    }
     empty = thank_yous.promptness(db, now=NOW - timedelta(days=100))
     assert empty["attendees"]["share_within_7_days"] is None
 

@@ -33,8 +33,9 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
     app = services.app
     saturday, sunday = hamlet(app)
     ada = app.register_patron("Ada", "Lovelace", occurred_at=EARLIER)
-    first, second = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada,
-                                     occurred_at=EARLIER)["codes"]  # fmt: skip
+    first, second = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada, occurred_at=EARLIER)[
+        "codes"
+    ]
     refunded = app.sell_tickets(saturday, {"Adult": 1}, patron_id=ada, occurred_at=EARLIER)
     app.refund_order(refunded["order_id"], occurred_at=DOORS_OPEN - timedelta(days=2))
     walk_up = app.sell_tickets(saturday, {"Adult": 1}, occurred_at=EARLIER)["codes"][0]
@@ -42,8 +43,9 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
     app.context.staff, app.context.workstation = "jo", "door-laptop"
     at = DOORS_OPEN
     assert app.scan(first, saturday, "North door", occurred_at=at)["verdict"] == "admit"
-    app.undo_admission(first, "Scanned the wrong ticket", "North door",
-                       occurred_at=at + timedelta(minutes=1))  # fmt: skip
+    app.undo_admission(
+        first, "Scanned the wrong ticket", "North door", occurred_at=at + timedelta(minutes=1)
+    )
     app.scan(first, saturday, "North door", occurred_at=at + timedelta(minutes=2))
     app.scan(first, saturday, "Side door", occurred_at=at + timedelta(minutes=3))
     app.scan(second, sunday, "North door", occurred_at=at + timedelta(minutes=4))
@@ -53,18 +55,35 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
 
     night, next_night = "Hamlet, Sat 14 Mar 19:30", "Hamlet, Sun 15 Mar 19:30"
     assert story(services, ada) == [
-        ("refused_scan", "Turned away at North door: ticket no longer valid, refunded or"
-         f" exchanged ({night})", "jo", "door-laptop"),
-        ("refused_scan", f"Turned away at North door: ticket for {night}, scanned at"
-         f" {next_night[len('Hamlet, '):]}", "jo", "door-laptop"),
-        ("refused_scan", f"Turned away at Side door: already admitted ({night})", "jo",
-         "door-laptop"),
+        (
+            "refused_scan",
+            f"Turned away at North door: ticket no longer valid, refunded or exchanged ({night})",
+            "jo",
+            "door-laptop",
+        ),
+        (
+            "refused_scan",
+            f"Turned away at North door: ticket for {night}, scanned at"
+            f" {next_night[len('Hamlet, ') :]}",
+            "jo",
+            "door-laptop",
+        ),
+        (
+            "refused_scan",
+            f"Turned away at Side door: already admitted ({night})",
+            "jo",
+            "door-laptop",
+        ),
         ("admission", f"Admitted to {night} at North door", "jo", "door-laptop"),
-        ("admission_undone", f"Admission to {night} undone at North door: Scanned the wrong"
-         " ticket", "jo", "door-laptop"),
+        (
+            "admission_undone",
+            f"Admission to {night} undone at North door: Scanned the wrong ticket",
+            "jo",
+            "door-laptop",
+        ),
         ("admission", f"Admitted to {night} at North door", "jo", "door-laptop"),
         ("refund", f"Refunded 1 ticket for {night} — $30.00", "maria", "box-office-1"),
-    ]  # fmt: skip
+    ]
     rows = timeline.rows(services.runner.db(), ada)
     assert rows[3]["kind"] == "admission"
     assert rows[3]["occurred_at"] == (at + timedelta(minutes=2)).isoformat(timespec="microseconds")
@@ -83,28 +102,28 @@ def test_a_rebuild_gives_the_same_timeline(services, read_models):
     services.runner.rebuild()
     assert read_models(services.runner.db()) == before
     assert [r["kind"] for r in timeline.rows(services.runner.db(), ada)][:2] == [
-        "refused_scan", "admission"]  # fmt: skip
+        "refused_scan",
+        "admission",
+    ]
 
 
 def test_a_merge_and_an_unmerge_are_on_both_records_and_listed_once(services):
     app = services.app
     saturday, _ = hamlet(app)
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", occurred_at=EARLIER)
-    twin = app.register_patron("Ada", "Lovelace-Byron", email="ada.byron@example.org",
-                               occurred_at=EARLIER)  # fmt: skip
-    code = app.sell_tickets(saturday, {"Adult": 1}, patron_id=twin,
-                            occurred_at=EARLIER)["codes"][0]  # fmt: skip
+    twin = app.register_patron(
+        "Ada", "Lovelace-Byron", email="ada.byron@example.org", occurred_at=EARLIER
+    )
+    code = app.sell_tickets(saturday, {"Adult": 1}, patron_id=twin, occurred_at=EARLIER)["codes"][0]
     app.context.staff = "lee"
     app.merge_patrons(twin, ada, occurred_at=EARLIER + timedelta(days=1))
     app.scan(code, saturday, "North door", occurred_at=DOORS_OPEN)  # the twin's old ticket
 
     merged = story(services, ada)
     assert merged == [
-        ("admission", "Admitted to Hamlet, Sat 14 Mar 19:30 at North door", "lee",
-         "box-office-1"),
-        ("merge", "Took in the record of Ada Lovelace-Byron (a duplicate)", "lee",
-         "box-office-1"),
-    ]  # fmt: skip
+        ("admission", "Admitted to Hamlet, Sat 14 Mar 19:30 at North door", "lee", "box-office-1"),
+        ("merge", "Took in the record of Ada Lovelace-Byron (a duplicate)", "lee", "box-office-1"),
+    ]
 
     app.unmerge_patron(twin, occurred_at=DOORS_OPEN + timedelta(days=1))
     assert [s for _, s, _, _ in story(services, ada)] == [

@@ -83,13 +83,18 @@ class BoxOfficeView(OrderActions, QWidget):
         self.table.doubleClicked.connect(lambda _index: self.sell())
         p = PerformanceTableModel
         when = moment_width(self.table)
-        size_columns(self.table, {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100,
-                                  p.REVENUE: 120}, stretch=p.TITLE)  # fmt: skip
+        size_columns(
+            self.table,
+            {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100, p.REVENUE: 120},
+            stretch=p.TITLE,
+        )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.export_action = add_export(
-            self.table, self.export_button, suggested_name=self.tr("performances") + ".csv",
+            self.table,
+            self.export_button,
+            suggested_name=self.tr("performances") + ".csv",
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )  # fmt: skip
+        )
 
         # -- tickets of the selected performance -------------------------------------------
         self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
@@ -109,24 +114,32 @@ class BoxOfficeView(OrderActions, QWidget):
         self.ticket_table.setModel(self.ticket_proxy)
         self.ticket_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         t = TicketTableModel
-        size_columns(self.ticket_table, {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 110,
-                                         t.SOLD_AT: 215}, stretch=t.BUYER)  # fmt: skip
+        size_columns(
+            self.ticket_table,
+            {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 110, t.SOLD_AT: 215},
+            stretch=t.BUYER,
+        )
         self.ticket_table.selectionModel().selectionChanged.connect(
             lambda *_: self._ticket_selection_changed()
         )
         self.tickets_export_action = add_export(
-            self.ticket_table, self.tickets_export_button,
+            self.ticket_table,
+            self.tickets_export_button,
             suggested_name=self.tr("tickets") + ".csv",
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )  # fmt: skip
+        )
 
         # -- layout ---------------------------------------------------------------------------
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Box office"), self), 0, Qt.AlignmentFlag.AlignTop)
         top_box = QWidget(self)  # wraps onto a second line on a narrow window
         top_buttons = FlowLayout(top_box, spacing=8, right=True)
-        for button in (self.new_production_button, self.new_performance_button,
-                       self.edit_button, self.sell_button):  # fmt: skip
+        for button in (
+            self.new_production_button,
+            self.new_performance_button,
+            self.edit_button,
+            self.sell_button,
+        ):
             top_buttons.addWidget(button)
         top.addWidget(top_box, 1)
         filters = QHBoxLayout()
@@ -150,8 +163,12 @@ class BoxOfficeView(OrderActions, QWidget):
         ticket_actions.setSpacing(8)
         order_box = QWidget(self)  # wraps onto a second line on a narrow window
         order_buttons = FlowLayout(order_box, spacing=8)
-        for button in (self.refund_button, self.exchange_button, self.print_button,
-                       self.pdf_button):  # fmt: skip
+        for button in (
+            self.refund_button,
+            self.exchange_button,
+            self.print_button,
+            self.pdf_button,
+        ):
             order_buttons.addWidget(button)
         ticket_actions.addWidget(order_box, 1)
         ticket_actions.addWidget(self.buyer_button)
@@ -195,9 +212,11 @@ class BoxOfficeView(OrderActions, QWidget):
 
     def _show_count(self, rows: list[dict]) -> None:
         if not rows:
-            self.count_label.setText(self.tr(
-                "Nothing scheduled yet. Start with New production…"
-            ) if not self.show_past.isChecked() else self.tr("No performances yet."))  # fmt: skip
+            self.count_label.setText(
+                self.tr("Nothing scheduled yet. Start with New production…")
+                if not self.show_past.isChecked()
+                else self.tr("No performances yet.")
+            )
         elif len(rows) == 1:
             self.count_label.setText(self.tr("1 performance"))
         else:
@@ -267,12 +286,15 @@ class BoxOfficeView(OrderActions, QWidget):
     def tally_words(self, tally: dict[str, int]) -> str:
         """'4 admitted, 1 not yet, of 5' (and how many went back, when some did)."""
         n = formatting.number
-        parts = [self.tr("{n} admitted").format(n=n(tally["admitted"])),
-                 self.tr("{n} not yet").format(n=n(tally["not_yet"]))]  # fmt: skip
+        parts = [
+            self.tr("{n} admitted").format(n=n(tally["admitted"])),
+            self.tr("{n} not yet").format(n=n(tally["not_yet"])),
+        ]
         if tally["returned"]:
             parts.append(self.tr("{n} refunded or exchanged").format(n=n(tally["returned"])))
-        return self.tr("{parts}, of {total}").format(parts=", ".join(parts),
-                                                    total=n(tally["total"]))  # fmt: skip
+        return self.tr("{parts}, of {total}").format(
+            parts=", ".join(parts), total=n(tally["total"])
+        )
 
     # -- ticket selection ------------------------------------------------------------------------
     def selected_tickets(self) -> list[dict]:
@@ -327,9 +349,12 @@ class BoxOfficeView(OrderActions, QWidget):
 
     def new_performance(self) -> PerformanceDialog:
         dialog = PerformanceDialog(
-            self.app, NEW_PERFORMANCE, self.current_performance(),
-            productions=box_office.productions(self.runner.db()), parent=self,
-        )  # fmt: skip
+            self.app,
+            NEW_PERFORMANCE,
+            self.current_performance(),
+            productions=box_office.productions(self.runner.db()),
+            parent=self,
+        )
         dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Performance scheduled.")))
         self._show(dialog)
         return dialog
@@ -349,9 +374,13 @@ class BoxOfficeView(OrderActions, QWidget):
         if current is not None and all(p["id"] != current["id"] for p in performances):
             performances.insert(0, current)  # a past one, chosen on purpose
         dialog = SellDialog(
-            self.app, self.runner, performances,
-            performance_id=current["id"] if current else None, patron=patron, parent=self.window(),
-        )  # fmt: skip
+            self.app,
+            self.runner,
+            performances,
+            performance_id=current["id"] if current else None,
+            patron=patron,
+            parent=self.window(),
+        )
         dialog.sold.connect(self._sold)
         self._show(dialog)
         return dialog
@@ -359,9 +388,10 @@ class BoxOfficeView(OrderActions, QWidget):
     def _sold(self, result: dict) -> None:
         count = len(result["codes"])
         self.message.emit(
-            self.tr("Sold 1 ticket.") if count == 1
+            self.tr("Sold 1 ticket.")
+            if count == 1
             else self.tr("Sold {count} tickets.").format(count=count)
-        )  # fmt: skip
+        )
 
     def chosen_order(self) -> ChosenOrder | None:
         """The order of the selected tickets (those selected, not the whole order)."""
@@ -370,13 +400,20 @@ class BoxOfficeView(OrderActions, QWidget):
         if not tickets or performance is None:
             return None
         order_id = tickets[0]["order_id"]
-        return ChosenOrder(order_id, performance, [t for t in tickets if t["order_id"] == order_id],
-                           tickets[0].get("buyer") or "")  # fmt: skip
+        return ChosenOrder(
+            order_id,
+            performance,
+            [t for t in tickets if t["order_id"] == order_id],
+            tickets[0].get("buyer") or "",
+        )
 
     # -- keys ----------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if (watched is self.table and event.type() == QEvent.Type.KeyPress
-                and event.key() in _OPEN_KEYS):  # fmt: skip
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in _OPEN_KEYS
+        ):
             self.sell()
             return True
         return super().eventFilter(watched, event)

@@ -16,14 +16,21 @@ FUNDS = ("General fund", "Education", "New productions", "Building")
 class DonationDialog(PatronActionDialog):
     def __init__(self, app: Houselights, patron: dict, parent: QWidget | None = None):
         super().__init__(
-            app, patron, self.tr("Record a donation"),
-            self.tr("A gift from {name}. It waits on the Thank-yous list until "
-                    "someone thanks them.").format(name=patron.get("name") or ""),
+            app,
+            patron,
+            self.tr("Record a donation"),
+            self.tr(
+                "A gift from {name}. It waits on the Thank-yous list until someone thanks them."
+            ).format(name=patron.get("name") or ""),
             self.tr("Record donation"),
-            {"card": self.tr("Card"), "cash": self.tr("Cash"), "cheque": self.tr("Cheque"),
-             "transfer": self.tr("Bank transfer")},
+            {
+                "card": self.tr("Card"),
+                "cash": self.tr("Cash"),
+                "cheque": self.tr("Cheque"),
+                "transfer": self.tr("Bank transfer"),
+            },
             parent,
-        )  # fmt: skip
+        )
         self.amount = QLineEdit(self)
         self.amount.setPlaceholderText(self.tr("e.g. 50 or 120.00"))
         self.add_field("amount_cents", self.tr("&Amount"), self.amount)

@@ -17,14 +17,20 @@ LEVELS = ("Friend", "Supporter", "Patron circle")
 class MembershipDialog(PatronActionDialog):
     def __init__(self, app: Houselights, patron: dict, parent: QWidget | None = None):
         super().__init__(
-            app, patron, self.tr("Start a membership"),
-            self.tr("{name} becomes a member from the first day to the last day below.")
-            .format(name=patron.get("name") or ""),
+            app,
+            patron,
+            self.tr("Start a membership"),
+            self.tr("{name} becomes a member from the first day to the last day below.").format(
+                name=patron.get("name") or ""
+            ),
             self.tr("Start membership"),
-            {"card": self.tr("Card"), "cash": self.tr("Cash"),
-             "complimentary": self.tr("Complimentary")},
+            {
+                "card": self.tr("Card"),
+                "cash": self.tr("Cash"),
+                "complimentary": self.tr("Complimentary"),
+            },
             parent,
-        )  # fmt: skip
+        )
         self.level = QComboBox(self)
         self.level.setEditable(True)
         self.level.addItems([self.tr(level) for level in LEVELS])
@@ -51,7 +57,10 @@ class MembershipDialog(PatronActionDialog):
                 "price_cents", self.tr("Write the fee as a number, like 60 or 45.50.")
             )
         return self.app.start_membership(
-            self.patron["id"], self.level.currentText(),
-            self.starts_on.date().toPython(), self.ends_on.date().toPython(),
-            cents, payment=self.payment(),
-        )  # fmt: skip
+            self.patron["id"],
+            self.level.currentText(),
+            self.starts_on.date().toPython(),
+            self.ends_on.date().toPython(),
+            cents,
+            payment=self.payment(),
+        )

@@ -27,8 +27,9 @@ def upcoming_first(rows: list[dict], now: datetime | None = None) -> list[dict]:
     """Upcoming (and just started) performances soonest first, then past ones, latest first."""
     now_iso = ((now or datetime.now(UTC)) - box_office.STILL_CURRENT).isoformat()
     upcoming = sorted((r for r in rows if r["starts_at"] >= now_iso), key=lambda r: r["starts_at"])
-    past = sorted((r for r in rows if r["starts_at"] < now_iso), key=lambda r: r["starts_at"],
-                  reverse=True)  # fmt: skip
+    past = sorted(
+        (r for r in rows if r["starts_at"] < now_iso), key=lambda r: r["starts_at"], reverse=True
+    )
     return upcoming + past
 
 
@@ -77,8 +78,7 @@ class OrderActions:
         chosen = self.chosen_order()
         if chosen is None:
             return None
-        dialog = RefundDialog(self.app, self.runner, chosen.order_id, chosen.buyer,
-                              self.window())  # fmt: skip
+        dialog = RefundDialog(self.app, self.runner, chosen.order_id, chosen.buyer, self.window())
         dialog.refunded.connect(lambda result: self.message.emit(refund_message(result)))
         self._show(dialog)
         return dialog
@@ -88,10 +88,15 @@ class OrderActions:
         if chosen is None or not chosen.valid:
             return None
         dialog = ExchangeDialog(
-            self.app, self.runner, [t["code"] for t in chosen.valid], chosen.performance,
-            self.sellable_performances(), patron_name=chosen.buyer, order_id=chosen.order_id,
+            self.app,
+            self.runner,
+            [t["code"] for t in chosen.valid],
+            chosen.performance,
+            self.sellable_performances(),
+            patron_name=chosen.buyer,
+            order_id=chosen.order_id,
             parent=self.window(),
-        )  # fmt: skip
+        )
         dialog.exchanged.connect(lambda _result: self.message.emit(_tr("Tickets exchanged.")))
         self._show(dialog)
         return dialog

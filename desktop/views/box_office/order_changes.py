@@ -36,8 +36,14 @@ class RefundDialog(QMessageBox):
 
     refunded = Signal(dict)
 
-    def __init__(self, app: Houselights, runner: ReadModelRunner, order_id: str, buyer: str = "",
-                 parent: QWidget | None = None):  # fmt: skip
+    def __init__(
+        self,
+        app: Houselights,
+        runner: ReadModelRunner,
+        order_id: str,
+        buyer: str = "",
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.app = app
         self.order_id = order_id
@@ -48,19 +54,25 @@ class RefundDialog(QMessageBox):
         order = box_office.order(db, order_id) or {}
         left = int(order.get("total_cents") or 0) - int(order.get("refunded_cents") or 0)
         count = int(order.get("quantity") or 0)
-        self.setText(self.tr("Refund {tickets} for {performance}?").format(
-            tickets=self.tr("1 ticket") if count == 1
-            else self.tr("{n} tickets").format(n=count),
-            performance=performance_label(order) if order else self.tr("this performance"),
-        ))  # fmt: skip
+        self.setText(
+            self.tr("Refund {tickets} for {performance}?").format(
+                tickets=self.tr("1 ticket")
+                if count == 1
+                else self.tr("{n} tickets").format(n=count),
+                performance=performance_label(order) if order else self.tr("this performance"),
+            )
+        )
         buyer = buyer or self.tr("the buyer")
-        self.setInformativeText(self.tr(
-            "{amount} goes back to {buyer}. The tickets stop working at the door and "
-            "the seats go back on sale."
-        ).format(amount=money(max(0, left)), buyer=buyer))  # fmt: skip
+        self.setInformativeText(
+            self.tr(
+                "{amount} goes back to {buyer}. The tickets stop working at the door and "
+                "the seats go back on sale."
+            ).format(amount=money(max(0, left)), buyer=buyer)
+        )
         self.refund_button = self.addButton(self.tr("Refund"), QMessageBox.ButtonRole.AcceptRole)
-        self.keep_button = self.addButton(self.tr("Keep the order"),
-                                          QMessageBox.ButtonRole.RejectRole)  # fmt: skip
+        self.keep_button = self.addButton(
+            self.tr("Keep the order"), QMessageBox.ButtonRole.RejectRole
+        )
         self.setDefaultButton(self.keep_button)
         self.setEscapeButton(self.keep_button)
         self.buttonClicked.connect(self._clicked)
@@ -122,19 +134,23 @@ class ExchangeDialog(QDialog):
         )
         intro = heading(title, self, name="subheading")
         intro.setWordWrap(True)
-        hint = QLabel(self.tr(
-            "Choose the date they would rather come. Only performances with {n} or more "
-            "seats left are listed. The old tickets stop working; new ones are issued."
-        ).format(n=count), self)  # fmt: skip
+        hint = QLabel(
+            self.tr(
+                "Choose the date they would rather come. Only performances with {n} or more "
+                "seats left are listed. The old tickets stop working; new ones are issued."
+            ).format(n=count),
+            self,
+        )
         hint.setObjectName("muted")
         hint.setWordWrap(True)
 
         self.model = PerformanceTableModel(self)
         rows = [
-            p for p in performances
+            p
+            for p in performances
             if p["id"] != performance["id"]
             and int(p.get("capacity") or 0) - int(p.get("sold") or 0) >= count
-        ]  # fmt: skip
+        ]
         self.model.set_rows(rows)
         self.proxy = SortProxy(self.model, self)
         self.table = table_view(self)
@@ -148,9 +164,9 @@ class ExchangeDialog(QDialog):
             PerformanceTableModel.TITLE, QHeaderView.ResizeMode.Stretch
         )
         self.table.doubleClicked.connect(lambda _index: self.exchange())
-        self.empty_label = QLabel(self.tr(
-            "No other performance has enough seats left for these tickets."
-        ), self)  # fmt: skip
+        self.empty_label = QLabel(
+            self.tr("No other performance has enough seats left for these tickets."), self
+        )
         self.empty_label.setObjectName("muted")
         self.empty_label.setVisible(not rows)
         if rows:
@@ -219,8 +235,11 @@ class ExchangeDialog(QDialog):
         new_codes = result.get("codes") or []
         tickets = ticket_dicts(self.app, target, new_codes, self.patron_name, self.order_id)
         self.result = dict(result, tickets=tickets)
-        self.done_title.setText(self.tr("Exchanged. New tickets for {performance}:").format(
-            performance=performance_label(target)))  # fmt: skip
+        self.done_title.setText(
+            self.tr("Exchanged. New tickets for {performance}:").format(
+                performance=performance_label(target)
+            )
+        )
         self.tickets_ready.set_tickets(tickets)
         self.pages.setCurrentIndex(1)
         self.tickets_ready.print_button.setFocus()

@@ -269,12 +269,17 @@ class PerformanceDialog(QDialog):
         self.clear_errors()
         _levels, unreadable = self.levels_model.levels()
         if unreadable:
-            self.show_errors({"price_levels": self.tr(
-                "Write the price for {names} as a number, like 25 or 12.50."
-            ).format(names=", ".join(unreadable))})  # fmt: skip
+            self.show_errors(
+                {
+                    "price_levels": self.tr(
+                        "Write the price for {names} as a number, like 25 or 12.50."
+                    ).format(names=", ".join(unreadable))
+                }
+            )
             return None
-        performance_id = submit(lambda: self._save(self.values()), self.show_errors,
-                                self.general_error)  # fmt: skip
+        performance_id = submit(
+            lambda: self._save(self.values()), self.show_errors, self.general_error
+        )
         if performance_id is REFUSED:
             return None
         self.saved.emit(performance_id)

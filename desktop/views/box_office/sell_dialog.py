@@ -155,8 +155,11 @@ class PatronFinder(QWidget):
         self.table = table_view(self)
         self.table.setObjectName("buyerResults")
         self.table.setModel(self.proxy)
-        for column in (PatronTableModel.CITY, PatronTableModel.INTERESTS,
-                       PatronTableModel.LAST_ACTIVITY):  # fmt: skip
+        for column in (
+            PatronTableModel.CITY,
+            PatronTableModel.INTERESTS,
+            PatronTableModel.LAST_ACTIVITY,
+        ):
             self.table.setColumnHidden(column, True)
         self.table.horizontalHeader().setSectionResizeMode(
             PatronTableModel.EMAIL, QHeaderView.ResizeMode.Stretch
@@ -314,12 +317,15 @@ class SellDialog(QDialog):
         self.finder = PatronFinder(self.runner, self)
         self.anonymous_panel = QFrame(self)
         self.anonymous_panel.setObjectName("warningPanel")
-        warning = QLabel(self.tr(
-            "<b>Selling without a name.</b><br>This sale will be counted as a "
-            "<b>lost contact</b>: we will not be able to thank this buyer, invite them "
-            "back or welcome them at the door.<br><br>If you can, ask for a name and an "
-            "email or phone; it takes ten seconds."
-        ), self.anonymous_panel)  # fmt: skip
+        warning = QLabel(
+            self.tr(
+                "<b>Selling without a name.</b><br>This sale will be counted as a "
+                "<b>lost contact</b>: we will not be able to thank this buyer, invite them "
+                "back or welcome them at the door.<br><br>If you can, ask for a name and an "
+                "email or phone; it takes ten seconds."
+            ),
+            self.anonymous_panel,
+        )
         warning.setObjectName("warningText")
         warning.setWordWrap(True)
         self.back_to_walk_up = QPushButton(self.tr("Ask for their name instead"), self)
@@ -391,10 +397,12 @@ class SellDialog(QDialog):
         self.names_button = QPushButton(self.tr("&Name each ticket (optional)"), self)
         self.names_button.setObjectName("flatButton")
         self.names_button.setCheckable(True)
-        self.names_button.setToolTip(self.tr(
-            "When the tickets are for other people: each one named becomes a patron who "
-            "holds the ticket, is greeted at the door and has it on their timeline"
-        ))  # fmt: skip
+        self.names_button.setToolTip(
+            self.tr(
+                "When the tickets are for other people: each one named becomes a patron who "
+                "holds the ticket, is greeted at the door and has it on their timeline"
+            )
+        )
         self.names_button.toggled.connect(lambda _on: self._show_names())
         self.names_panel = QWidget(self)
         self.names_panel.setObjectName("ticketNames")
@@ -565,18 +573,28 @@ class SellDialog(QDialog):
 
     def _set_tab_order(self) -> None:
         chain = [
-            self.performance_combo, self.walk_up_button, self.find_button,
-            *[self.walk_up.fields[k] for k in WalkUpForm.FIELDS], self.walk_up.consent,
-            self.finder.search_field, self.finder.table, self.anonymous_button,
-            *self.spins.values(), *self.payment_buttons.values(), self.sell_button,
-        ]  # fmt: skip
+            self.performance_combo,
+            self.walk_up_button,
+            self.find_button,
+            *[self.walk_up.fields[k] for k in WalkUpForm.FIELDS],
+            self.walk_up.consent,
+            self.finder.search_field,
+            self.finder.table,
+            self.anonymous_button,
+            *self.spins.values(),
+            *self.payment_buttons.values(),
+            self.sell_button,
+        ]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def ticket_labels(self) -> list[str]:
         """'Adult 1', 'Adult 2', 'Child 1': the tickets in the order they are sold."""
-        return [f"{level} {n}" for level, count in self.quantities().items()
-                for n in range(1, count + 1)]  # fmt: skip
+        return [
+            f"{level} {n}"
+            for level, count in self.quantities().items()
+            for n in range(1, count + 1)
+        ]
 
     def _show_names(self) -> None:
         """One row (first name, last name, email) per ticket while names are asked for."""
@@ -591,8 +609,11 @@ class SellDialog(QDialog):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.name_fields = []
-        hints = {"first_name": self.tr("First name"), "last_name": self.tr("Last name"),
-                 "email": self.tr("Email (optional)")}  # fmt: skip
+        hints = {
+            "first_name": self.tr("First name"),
+            "last_name": self.tr("Last name"),
+            "email": self.tr("Email (optional)"),
+        }
         for row, label in enumerate(labels):
             self.names_grid.addWidget(QLabel(label, self.names_panel), row, 0)
             fields = {}
@@ -654,34 +675,52 @@ class SellDialog(QDialog):
             if self.mode == WALK_UP:
                 values = self.walk_up.values()
                 result = self.app.sell_to_walk_up(
-                    self.performance["id"], quantities, payment=payment, holders=holders,
+                    self.performance["id"],
+                    quantities,
+                    payment=payment,
+                    holders=holders,
                     **values,
-                )  # fmt: skip
+                )
                 found = directory.get(self.runner.db(), result["patron_id"])
-                buyer_name = found["name"] if found else " ".join(
-                    v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
-                )  # fmt: skip
+                buyer_name = (
+                    found["name"]
+                    if found
+                    else " ".join(
+                        v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
+                    )
+                )
                 return result, buyer_name
             if self.mode == FIND:
                 patron = self.finder.chosen()
                 if patron is None:
-                    show_error(self.general_error, self.tr(
-                        "Pick the buyer in the list first, or use the walk-up form "
-                        "to add someone new."
-                    ))  # fmt: skip
+                    show_error(
+                        self.general_error,
+                        self.tr(
+                            "Pick the buyer in the list first, or use the walk-up form "
+                            "to add someone new."
+                        ),
+                    )
                     self.finder.search_field.setFocus()
                     return None
                 result = self.app.sell_tickets(
-                    self.performance["id"], quantities, patron_id=patron["id"], payment=payment,
+                    self.performance["id"],
+                    quantities,
+                    patron_id=patron["id"],
+                    payment=payment,
                     holders=holders,
-                )  # fmt: skip
+                )
                 return result, patron.get("name") or ""
-            sale = self.app.sell_tickets(self.performance["id"], quantities, payment=payment,
-                                         holders=holders)  # fmt: skip
+            sale = self.app.sell_tickets(
+                self.performance["id"], quantities, payment=payment, holders=holders
+            )
             return sale, ""
 
-        sold = submit(sell, self._show_domain_errors, self.general_error,
-                      {NotEnoughSeats: self._refused_for_seats})  # fmt: skip
+        sold = submit(
+            sell,
+            self._show_domain_errors,
+            self.general_error,
+            {NotEnoughSeats: self._refused_for_seats},
+        )
         if sold is REFUSED or sold is None:
             return None
         result, buyer_name = sold
@@ -721,8 +760,10 @@ class SellDialog(QDialog):
                 placed[key] = message
         if self.mode == WALK_UP:
             unplaced += self.walk_up.show_errors(placed)
-            first = next((k for k in ("first_name", "name", "last_name", "email", "phone")
-                          if k in placed), None)  # fmt: skip
+            first = next(
+                (k for k in ("first_name", "name", "last_name", "email", "phone") if k in placed),
+                None,
+            )
             target = {"name": "first_name"}.get(first, first)
             if target in self.walk_up.fields:
                 self.walk_up.fields[target].setFocus(Qt.FocusReason.OtherFocusReason)

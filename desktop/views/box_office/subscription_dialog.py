@@ -13,17 +13,28 @@ from domain.errors import ValidationError
 
 
 class SubscriptionDialog(PatronActionDialog):
-    def __init__(self, app: Houselights, patron: dict, performances: list[dict],
-                 parent: QWidget | None = None):  # fmt: skip
+    def __init__(
+        self,
+        app: Houselights,
+        patron: dict,
+        performances: list[dict],
+        parent: QWidget | None = None,
+    ):
         super().__init__(
-            app, patron, self.tr("Sell a subscription"),
-            self.tr("A package of performances for {name}: one ticket for each, one price.")
-            .format(name=patron.get("name") or ""),
+            app,
+            patron,
+            self.tr("Sell a subscription"),
+            self.tr("A package of performances for {name}: one ticket for each, one price.").format(
+                name=patron.get("name") or ""
+            ),
             self.tr("Sell subscription"),
-            {"card": self.tr("Card"), "cash": self.tr("Cash"),
-             "complimentary": self.tr("Complimentary")},
+            {
+                "card": self.tr("Card"),
+                "cash": self.tr("Cash"),
+                "complimentary": self.tr("Complimentary"),
+            },
             parent,
-        )  # fmt: skip
+        )
         self.setMinimumWidth(560)
         self.package = QLineEdit(self)
         self.package.setPlaceholderText(self.tr("e.g. Autumn season"))
@@ -39,8 +50,9 @@ class SubscriptionDialog(PatronActionDialog):
             item.setData(Qt.ItemDataRole.UserRole, row["id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
-        self.add_field("performance_ids", self.tr("Per&formances (tick each one)"),
-                       self.performance_list)  # fmt: skip
+        self.add_field(
+            "performance_ids", self.tr("Per&formances (tick each one)"), self.performance_list
+        )
         self.price = QLineEdit(self)
         self.price.setPlaceholderText(self.tr("e.g. 150"))
         self.add_field("price_cents", self.tr("Package p&rice"), self.price)

@@ -11,37 +11,43 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
-def ticket_dicts(app, performance: dict, codes: list[str], patron_name: str,
-                 order_id: str) -> list[dict]:  # fmt: skip
+def ticket_dicts(
+    app, performance: dict, codes: list[str], patron_name: str, order_id: str
+) -> list[dict]:
     """What a printed ticket shows, for each code (price level and price from the service)."""
     tickets = []
     for code in codes:
         ticket = app.get_ticket(code) or {}
-        tickets.append({
-            "code": code,
-            "title": performance.get("title") or "",
-            "starts_at": performance.get("starts_at") or "",
-            "venue": performance.get("venue") or "",
-            "price_level": ticket.get("price_level") or "",
-            "price_cents": int(ticket.get("price_cents") or 0),
-            "patron_name": patron_name,
-            "order_id": order_id,
-        })  # fmt: skip
+        tickets.append(
+            {
+                "code": code,
+                "title": performance.get("title") or "",
+                "starts_at": performance.get("starts_at") or "",
+                "venue": performance.get("venue") or "",
+                "price_level": ticket.get("price_level") or "",
+                "price_cents": int(ticket.get("price_cents") or 0),
+                "patron_name": patron_name,
+                "order_id": order_id,
+            }
+        )
     return tickets
 
 
 def printable(performance: dict, rows: list[dict], patron_name: str) -> list[dict]:
     """Ticket rows of the read model as printed tickets."""
-    return [{
-        "code": row["code"],
-        "title": performance.get("title") or "",
-        "starts_at": performance.get("starts_at") or "",
-        "venue": performance.get("venue") or "",
-        "price_level": row.get("price_level") or "",
-        "price_cents": int(row.get("price_cents") or 0),
-        "patron_name": patron_name,
-        "order_id": row.get("order_id") or "",
-    } for row in rows]  # fmt: skip
+    return [
+        {
+            "code": row["code"],
+            "title": performance.get("title") or "",
+            "starts_at": performance.get("starts_at") or "",
+            "venue": performance.get("venue") or "",
+            "price_level": row.get("price_level") or "",
+            "price_cents": int(row.get("price_cents") or 0),
+            "patron_name": patron_name,
+            "order_id": row.get("order_id") or "",
+        }
+        for row in rows
+    ]
 
 
 def background_of(widget: QWidget | None):
@@ -102,10 +108,12 @@ class TicketsReady(QWidget):
 
     def set_tickets(self, tickets: list[dict]) -> None:
         self.tickets = list(tickets)
-        self.codes_label.setText("\n".join(
-            f"{t['code']}   {t['price_level']}" if t.get("price_level") else t["code"]
-            for t in self.tickets
-        ))  # fmt: skip
+        self.codes_label.setText(
+            "\n".join(
+                f"{t['code']}   {t['price_level']}" if t.get("price_level") else t["code"]
+                for t in self.tickets
+            )
+        )
 
     def codes(self) -> list[str]:
         return [t["code"] for t in self.tickets]

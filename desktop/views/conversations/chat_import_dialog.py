@@ -211,9 +211,11 @@ class ImportChatsDialog(QDialog):
     def choose_file(self, path: str | None = None) -> str | None:
         if path is None:
             path = open_file_name(
-                self, "chats", self.tr("Choose the chat export"),
+                self,
+                "chats",
+                self.tr("Choose the chat export"),
                 self.tr("Chat exports (*.json *.csv *.txt);;All files (*)"),
-            )  # fmt: skip
+            )
             if not path:
                 return None
         self.path_field.setText(str(path))

@@ -27,8 +27,12 @@ def local_now() -> datetime:
 
 
 class OnDutyLabel(QLabel):
-    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None,
-                 clock: Callable[[], datetime] = local_now):  # fmt: skip
+    def __init__(
+        self,
+        runner: ReadModelRunner,
+        parent: QWidget | None = None,
+        clock: Callable[[], datetime] = local_now,
+    ):
         super().__init__(parent)
         self.setObjectName("onDutyLabel")
         self.runner = runner
@@ -39,8 +43,11 @@ class OnDutyLabel(QLabel):
         self.refresh()
 
     def _duty(self, duty: str) -> str:
-        return {CHAT: self.tr("chat"), PHONE: self.tr("phone"),
-                "both": self.tr("chat and phone")}.get(duty, duty)  # fmt: skip
+        return {
+            CHAT: self.tr("chat"),
+            PHONE: self.tr("phone"),
+            "both": self.tr("chat and phone"),
+        }.get(duty, duty)
 
     def refresh(self) -> None:
         now = self.clock()
@@ -63,10 +70,14 @@ class OnDutyLabel(QLabel):
             if not on_duty(slots, now, kind):
                 upcoming = next_on_duty(slots, now, kind)
                 if upcoming is not None:
-                    waiting.append(self.tr("next on {duty}: {name}, {day} {time}").format(
-                        duty=word, name=upcoming["name"],
-                        day=self.tr(SHORT_DAYS[upcoming["weekday"]]),
-                        time=upcoming["starts"]))  # fmt: skip
+                    waiting.append(
+                        self.tr("next on {duty}: {name}, {day} {time}").format(
+                            duty=word,
+                            name=upcoming["name"],
+                            day=self.tr(SHORT_DAYS[upcoming["weekday"]]),
+                            time=upcoming["starts"],
+                        )
+                    )
         self.setToolTip("; ".join(waiting))
         wait = (next_change(slots, now) - now).total_seconds()
         self.timer.start(max(1000, int(wait * 1000) + 500))  # just past the boundary

@@ -61,8 +61,11 @@ class RotaTableModel(RowTableModel):
         if column == self.DUTY:
             return duty_label(self, row["duty"])
         if column == self.WHO:
-            return row["name"] if row["staff_id"] else self.tr("{name} (volunteer)").format(
-                name=row["name"])  # fmt: skip
+            return (
+                row["name"]
+                if row["staff_id"]
+                else self.tr("{name} (volunteer)").format(name=row["name"])
+            )
         return ""
 
     def sort_value(self, row: dict, column: int):
@@ -72,16 +75,16 @@ class RotaTableModel(RowTableModel):
 
 
 def duty_label(obj, duty: str) -> str:
-    return {CHAT: obj.tr("Chat"), PHONE: obj.tr("Phone"),
-            BOTH: obj.tr("Chat and phone")}.get(duty, duty)  # fmt: skip
+    return {CHAT: obj.tr("Chat"), PHONE: obj.tr("Phone"), BOTH: obj.tr("Chat and phone")}.get(
+        duty, duty
+    )
 
 
 class RotaDialog(QDialog):
     #: the rota was changed here (a message for the status bar)
     changed = Signal(str)
 
-    def __init__(self, app: Houselights, runner: ReadModelRunner,
-                 parent: QWidget | None = None):  # fmt: skip
+    def __init__(self, app: Houselights, runner: ReadModelRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.app = app
         self.runner = runner
@@ -90,11 +93,14 @@ class RotaDialog(QDialog):
         self.setWindowTitle(self.tr("Duty rota"))
         self.resize(1000, 680)
 
-        hint = QLabel(self.tr(
-            "Who answers chat and phone, week by week. Select hours in the grid (drag across "
-            "days for the same hours on several days), say who and which duty, then press "
-            "Put on duty. An empty cell is a gap: nobody answers then."
-        ), self)  # fmt: skip
+        hint = QLabel(
+            self.tr(
+                "Who answers chat and phone, week by week. Select hours in the grid (drag across "
+                "days for the same hours on several days), say who and which duty, then press "
+                "Put on duty. An empty cell is a gap: nobody answers then."
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setObjectName("muted")
 
@@ -222,9 +228,12 @@ class RotaDialog(QDialog):
             phone = any(answers(s, PHONE) for s in found)
             shade = SHADES[BOTH if chat and phone else CHAT if chat else PHONE]
             item.setBackground(QColor(shade))
-            item.setToolTip("\n".join(
-                f"{s['name']}: {duty_label(self, s['duty'])}, {s['starts']}–{s['ends']}"
-                for s in found))  # fmt: skip
+            item.setToolTip(
+                "\n".join(
+                    f"{s['name']}: {duty_label(self, s['duty'])}, {s['starts']}–{s['ends']}"
+                    for s in found
+                )
+            )
         return item
 
     def _enable(self) -> None:
@@ -262,11 +271,16 @@ class RotaDialog(QDialog):
         account = who.casefold() in self.accounts
         added = submit(
             lambda: self.app.add_duty_slots(
-                days, self.starts.currentText(), self.ends.currentText(),
-                self.duty.currentData(), staff=who if account else "",
-                name="" if account else who),
-            lambda fields: self._refuse(" ".join(fields.values())), self.message,
-        )  # fmt: skip
+                days,
+                self.starts.currentText(),
+                self.ends.currentText(),
+                self.duty.currentData(),
+                staff=who if account else "",
+                name="" if account else who,
+            ),
+            lambda fields: self._refuse(" ".join(fields.values())),
+            self.message,
+        )
         if added is REFUSED:
             return []
         self.message.hide()
@@ -284,13 +298,20 @@ class RotaDialog(QDialog):
         if not index.isValid() or not self.may_edit():
             return False
         slot = self.model.row_data(self.proxy.mapToSource(index).row())
-        removed = submit(lambda: self.app.remove_duty_slot(slot["id"]),
-                         lambda fields: self._refuse(" ".join(fields.values())),
-                         self.message)  # fmt: skip
+        removed = submit(
+            lambda: self.app.remove_duty_slot(slot["id"]),
+            lambda fields: self._refuse(" ".join(fields.values())),
+            self.message,
+        )
         if removed is REFUSED:
             return False
         self.refresh()
-        self.changed.emit(self.tr("{who} is off the rota on {day}, {starts}–{ends}.").format(
-            who=slot["name"], day=self.tr(DAYS[slot["weekday"]]), starts=slot["starts"],
-            ends=slot["ends"]))  # fmt: skip
+        self.changed.emit(
+            self.tr("{who} is off the rota on {day}, {starts}–{ends}.").format(
+                who=slot["name"],
+                day=self.tr(DAYS[slot["weekday"]]),
+                starts=slot["starts"],
+                ends=slot["ends"],
+            )
+        )
         return True

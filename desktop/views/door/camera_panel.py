@@ -90,8 +90,12 @@ class CameraDialog(QDialog):
         if image.isNull():
             return
         self._last_frame, self._decoding = now, True
-        self.background.run(codes_in_frame, image, on_done=self._decoded,
-                            on_error=lambda *_: setattr(self, "_decoding", False))  # fmt: skip
+        self.background.run(
+            codes_in_frame,
+            image,
+            on_done=self._decoded,
+            on_error=lambda *_: setattr(self, "_decoding", False),
+        )
 
     def _decoded(self, codes: list[str]) -> None:
         self._decoding = False

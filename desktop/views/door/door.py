@@ -133,14 +133,16 @@ def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, do
     greeting from the read models, so the GUI thread only paints."""
     result = front.scan(text, performance_id, door_name)
     if result["verdict"] == rules.ADMIT and result.get("patron_id"):
-        greeting = door_greeting(runner.db(), result["patron_id"], result["performance_id"],
-                                 thresholds)  # fmt: skip
+        greeting = door_greeting(
+            runner.db(), result["patron_id"], result["performance_id"], thresholds
+        )
         result = {**result, "greeting": greeting}
     return result
 
 
-def performance_to_follow(rows: list[dict], now: datetime, current: str | None,
-                          hours: int) -> str | None:  # fmt: skip
+def performance_to_follow(
+    rows: list[dict], now: datetime, current: str | None, hours: int
+) -> str | None:
     """The performance the door should be on now, when it is not the one shown.
 
     That is the earliest performance that starts within ``hours`` (or began less
@@ -150,8 +152,9 @@ def performance_to_follow(rows: list[dict], now: datetime, current: str | None,
     if hours <= 0:
         return None
     starts = {r["id"]: datetime.fromisoformat(r["starts_at"]) for r in rows}
-    window = [r["id"] for r in rows
-              if now - LATECOMERS <= starts[r["id"]] <= now + timedelta(hours=hours)]  # fmt: skip
+    window = [
+        r["id"] for r in rows if now - LATECOMERS <= starts[r["id"]] <= now + timedelta(hours=hours)
+    ]
     if not window or current in window:
         return None
     return min(window, key=lambda i: starts[i])
@@ -202,9 +205,10 @@ class DoorView(QWidget):
         #: the window's scanner filter; on its own (tests, scripts) the door has its own
         self._own_scanner = scanner is None
         self.scanner = scanner or ScannerFilter(
-            self, int(setting(settings, "door/scanner_gap_ms")),
+            self,
+            int(setting(settings, "door/scanner_gap_ms")),
             int(setting(settings, "door/scanner_min_length")),
-        )  # fmt: skip
+        )
         if self._own_scanner:
             self.scanner.scope = self
             self.scanner.scanned.connect(self.take_scan)
@@ -466,8 +470,9 @@ class DoorView(QWidget):
         if starts.date() == today:
             when = self.tr("Today, {time}").format(time=formatting.time(row["starts_at"]))
         else:
-            when = formatting.moment(row["starts_at"], year=starts.year != today.year
-                                     or starts.date() < today)  # fmt: skip
+            when = formatting.moment(
+                row["starts_at"], year=starts.year != today.year or starts.date() < today
+            )
         label = f"{row['title']} — {when}"
         if row["venue"]:
             label += f" · {row['venue']}"
@@ -496,8 +501,9 @@ class DoorView(QWidget):
             day = formatting.local_datetime(row["starts_at"]).date()
             if formatting.season(day) != season:
                 season = formatting.season(day)
-                self._add_heading(self.tr("{season} season (past)").format(
-                    season=formatting.season_name(season)))  # fmt: skip
+                self._add_heading(
+                    self.tr("{season} season (past)").format(season=formatting.season_name(season))
+                )
             self._add_performance(row, today)
         if not rows:
             self.performance_box.addItem(self.tr("No performances scheduled yet"), None)
@@ -578,11 +584,16 @@ class DoorView(QWidget):
         if not self.no_answer_timer.isActive():
             self.no_answer_timer.start()
         return self.writer.submit(
-            scan_and_greet, self._scanning(), self.runner, self.thresholds, text, performance_id,
+            scan_and_greet,
+            self._scanning(),
+            self.runner,
+            self.thresholds,
+            text,
+            performance_id,
             self.door_name(),
             on_done=lambda result: self._answered(result, on_result),
             on_error=lambda error, _details: self._check_failed(error, text, scanned, on_result),
-        )  # fmt: skip
+        )
 
     def _answer_arrived(self) -> None:
         self.waiting = max(0, self.waiting - 1)
@@ -611,9 +622,11 @@ class DoorView(QWidget):
             self._show_problem(str(error), text)
         else:  # the store went away: say so, keep the code
             self._show_problem(
-                self.tr("The scan could not be recorded ({error}). Check the connection and "
-                        "scan again.").format(error=error), text,
-            )  # fmt: skip
+                self.tr(
+                    "The scan could not be recorded ({error}). Check the connection and scan again."
+                ).format(error=error),
+                text,
+            )
             if scanned:
                 self.code_field.setText(text)
         if on_result is not None:
@@ -625,10 +638,13 @@ class DoorView(QWidget):
         if not self.waiting:
             return
         title = self.tr("No connection")
-        detail = self.tr("The server has not answered yet. Do not let them in until "
-                         "the verdict appears.")  # fmt: skip
-        advice = self.tr("The verdict appears here as soon as the server answers. If this "
-                         "lasts, call the box office.")  # fmt: skip
+        detail = self.tr(
+            "The server has not answered yet. Do not let them in until the verdict appears."
+        )
+        advice = self.tr(
+            "The verdict appears here as soon as the server answers. If this "
+            "lasts, call the box office."
+        )
         self.verdict_timer.stop()
         self.panel.show_verdict("problem", title, detail, "", f"{title}. {detail}", advice)
         self.last_result = {"verdict": "no_connection", "waiting": self.waiting}
@@ -660,9 +676,13 @@ class DoorView(QWidget):
             return target  # already offered
         if time.monotonic() - self._last_scan_at < QUIET_BEFORE_SWITCH_S or self.waiting:
             row = next(r for r in rows if r["id"] == target)
-            self._show_offer(target, "", self.tr(
-                "{title} starts at {time}. Switch the door to it?"
-            ).format(title=row["title"], time=formatting.time(row["starts_at"])))  # fmt: skip
+            self._show_offer(
+                target,
+                "",
+                self.tr("{title} starts at {time}. Switch the door to it?").format(
+                    title=row["title"], time=formatting.time(row["starts_at"])
+                ),
+            )
             return target
         self.choose_performance(target)
         return target
@@ -696,25 +716,37 @@ class DoorView(QWidget):
         self.last_result = None
         if self.performance_id():
             self.panel.show_verdict(
-                IDLE, self.tr("Ready to scan"),
-                self.tr("Scan a ticket, or type its code below."), "",
+                IDLE,
+                self.tr("Ready to scan"),
+                self.tr("Scan a ticket, or type its code below."),
+                "",
                 self.tr("Ready to scan tickets for {show}.").format(
-                    show=self.performance_box.currentText()),
-                self.tr("Each verdict has its own colour and sound. On ADMIT you will see "
-                        "whom to welcome and something to talk about. F11 turns this "
-                        "computer into a full-screen scanning station."),
-            )  # fmt: skip
+                    show=self.performance_box.currentText()
+                ),
+                self.tr(
+                    "Each verdict has its own colour and sound. On ADMIT you will see "
+                    "whom to welcome and something to talk about. F11 turns this "
+                    "computer into a full-screen scanning station."
+                ),
+            )
         else:
             self.panel.show_verdict(
-                IDLE, self.tr("No performance to check in"),
-                self.tr("Schedule a performance at the box office first."), "",
+                IDLE,
+                self.tr("No performance to check in"),
+                self.tr("Schedule a performance at the box office first."),
+                "",
                 self.tr("No performance is scheduled yet."),
-            )  # fmt: skip
+            )
 
     def _show_problem(self, message: str, text: str) -> None:
         shown = rules.visible(text.strip())
-        self.panel.show_verdict("problem", self.tr("Not checked"), message,
-                                self.tr("Read: {text}").format(text=shown), message)  # fmt: skip
+        self.panel.show_verdict(
+            "problem",
+            self.tr("Not checked"),
+            message,
+            self.tr("Read: {text}").format(text=shown),
+            message,
+        )
         self.sounds.play(rules.UNKNOWN)
         self.last_result = {"verdict": "problem", "message": message, "scanned": shown}
         self._hold_verdict()
@@ -733,9 +765,10 @@ class DoorView(QWidget):
         advice = self._advice(result)
         if verdict == rules.WRONG_PERFORMANCE and self._is_today(result):
             right = result["right_performance"]
-            advice = self.tr("It is for today's {time} performance: press F8 to switch the "
-                             "door to it and check the ticket in.").format(
-                time=formatting.time(right["starts_at"]))  # fmt: skip
+            advice = self.tr(
+                "It is for today's {time} performance: press F8 to switch the "
+                "door to it and check the ticket in."
+            ).format(time=formatting.time(right["starts_at"]))
             self._show_offer(
                 right["id"],
                 result["code"],
@@ -743,9 +776,14 @@ class DoorView(QWidget):
                     "This ticket is for {title} today at {time}. Switch the door to it?"
                 ).format(title=right["title"], time=formatting.time(right["starts_at"])),
             )
-        self.panel.show_verdict(verdict, title, detail, code_line,
-                                " ".join(p for p in (f"{title}.", detail, advice) if p),
-                                advice)  # fmt: skip
+        self.panel.show_verdict(
+            verdict,
+            title,
+            detail,
+            code_line,
+            " ".join(p for p in (f"{title}.", detail, advice) if p),
+            advice,
+        )
         if verdict == rules.ADMIT:
             self._greet(result)
         self.sounds.play(verdict)
@@ -769,8 +807,7 @@ class DoorView(QWidget):
         if verdict == rules.ALREADY_ADMITTED:
             return self.tr("ALREADY ADMITTED"), self.tr(
                 "First admitted at {time} at {door}."
-            ).format(time=formatting.time(result["admitted_at"]),
-                     door=result["admitted_door"])  # fmt: skip
+            ).format(time=formatting.time(result["admitted_at"]), door=result["admitted_door"])
         if verdict == rules.WRONG_PERFORMANCE:
             right = result["right_performance"]
             when = formatting.moment(right["starts_at"])
@@ -823,21 +860,28 @@ class DoorView(QWidget):
         patron_id = result.get("patron_id")
         if not patron_id:
             self.panel.show_greeting(
-                self.tr("Welcome!"), self.tr("No patron on this ticket"),
-                [self.tr("Enjoy the show!")], "", [],
-            )  # fmt: skip
+                self.tr("Welcome!"),
+                self.tr("No patron on this ticket"),
+                [self.tr("Enjoy the show!")],
+                "",
+                [],
+            )
             return
         g = result.get("greeting")  # worked out on the writer, next to its catch-up
         if g is None:
-            g = door_greeting(self.runner.db(), patron_id, result["performance_id"],
-                              self.thresholds)  # fmt: skip
+            g = door_greeting(
+                self.runner.db(), patron_id, result["performance_id"], self.thresholds
+            )
         cues = []
         for cue in g.cues:
             if cue.kind == loyalty.FIRST_VISIT:
                 cues.append(self.tr("First visit: welcome them!"))
             elif cue.kind == loyalty.WELCOME_BACK:
-                cues.append(self.tr("Back after {months} months: welcome them back").format(
-                    months=cue.value))  # fmt: skip
+                cues.append(
+                    self.tr("Back after {months} months: welcome them back").format(
+                        months=cue.value
+                    )
+                )
             elif cue.kind == loyalty.SUBSCRIBER:
                 cues.append(self.tr("Subscriber since {year}").format(year=cue.value))
             elif cue.kind == loyalty.MEMBER:
@@ -847,16 +891,21 @@ class DoorView(QWidget):
         self.panel.show_greeting(
             g.first_name or self.tr("Welcome!"),
             self.tr("{ordinal} visit · {rung}").format(
-                ordinal=loyalty.ordinal(g.visit_number), rung=rung_label(g.rung)),
-            cues, self.tr("Talk about"), list(g.interests),
-        )  # fmt: skip
+                ordinal=loyalty.ordinal(g.visit_number), rung=rung_label(g.rung)
+            ),
+            cues,
+            self.tr("Talk about"),
+            list(g.interests),
+        )
 
     # -- pictures and the camera (zbar, off the GUI thread) ----------------------------------
     def choose_picture(self) -> None:
         path = open_file_name(
-            self, "picture", self.tr("Scan a ticket from a picture"),
+            self,
+            "picture",
+            self.tr("Scan a ticket from a picture"),
             self.tr("Pictures and PDFs (*.png *.jpg *.jpeg *.bmp *.gif *.webp *.pdf)"),
-        )  # fmt: skip
+        )
         if path:
             self.scan_picture(path)
 
@@ -869,18 +918,22 @@ class DoorView(QWidget):
             return None
         self.scanner_hint.setText("● " + self.tr("Reading {name}…").format(name=name))
         return self.background.run(
-            codes_in_file, path,
+            codes_in_file,
+            path,
             on_done=lambda codes: self._picture_read(name, codes),
             on_error=lambda error, _details: self._picture_failed(name, error),
-        )  # fmt: skip
+        )
 
     def _picture_read(self, name: str, codes: list[str]) -> None:
         self._scanner_ready()
         if not codes:
             self._show_problem(
-                self.tr("No barcode was found in this picture. Try a sharper picture, or "
-                        "type the code from the ticket."), name,
-            )  # fmt: skip
+                self.tr(
+                    "No barcode was found in this picture. Try a sharper picture, or "
+                    "type the code from the ticket."
+                ),
+                name,
+            )
             return
         for code in codes:
             self.check(code, scanned=True)
@@ -962,8 +1015,11 @@ class DoorView(QWidget):
         self.door_mode = on
         if self.settings is not None and bool(self.settings.get("door/mode")) != on:
             self.settings.set("door/mode", on)  # written at once: a crash keeps it
-        leave = (self.tr("Leave door mode (staff sign-in)…") if self.app.accounts_exist()
-                 else self.tr("Leave door mode (PIN)…"))  # fmt: skip
+        leave = (
+            self.tr("Leave door mode (staff sign-in)…")
+            if self.app.accounts_exist()
+            else self.tr("Leave door mode (PIN)…")
+        )
         self.door_mode_button.setText(leave if on else self.tr("Door mode…"))
         self.door_mode_changed.emit(on)
         self.code_field.setFocus()
@@ -995,19 +1051,27 @@ class DoorView(QWidget):
             if len(done) > 1 and self.last_result is not None:
                 self.panel.detail_label.setText(
                     self.tr("{admitted} of {count} tickets admitted, found by name.").format(
-                        admitted=admitted, count=len(done))
-                )  # fmt: skip
+                        admitted=admitted, count=len(done)
+                    )
+                )
 
-        return [job for job in (self.check(code, on_result=answered) for code in codes)
-                if job is not None]  # fmt: skip
+        return [
+            job
+            for job in (self.check(code, on_result=answered) for code in codes)
+            if job is not None
+        ]
 
     # -- undoing an admission made by mistake ----------------------------------------------
     def ask_undo(self) -> None:
         if not self._last_admitted:
             return
-        self.undo_question.setText(self.tr("Undo the admission of ticket {code}?").format(
-            code=grouped(self._last_admitted) if is_own_code(self._last_admitted)
-            else self._last_admitted))  # fmt: skip
+        self.undo_question.setText(
+            self.tr("Undo the admission of ticket {code}?").format(
+                code=grouped(self._last_admitted)
+                if is_own_code(self._last_admitted)
+                else self._last_admitted
+            )
+        )
         self.undo_error.hide()
         self.undo_bar.show()
         self.undo_reason.setFocus()
@@ -1020,9 +1084,13 @@ class DoorView(QWidget):
     def confirm_undo(self) -> int:
         """Undo on the writer worker; returns its job number."""
         return self.writer.submit(
-            self._scanning().undo_admission, self._last_admitted or "", self.undo_reason.text(),
-            self.door_name(), on_done=self._undone, on_error=self._undo_failed,
-        )  # fmt: skip
+            self._scanning().undo_admission,
+            self._last_admitted or "",
+            self.undo_reason.text(),
+            self.door_name(),
+            on_done=self._undone,
+            on_error=self._undo_failed,
+        )
 
     def _undo_failed(self, error: BaseException, _details: str = "") -> None:
         self.undo_error.setText(str(error))  # the reason typed stays in the field
@@ -1034,11 +1102,12 @@ class DoorView(QWidget):
         self.cancel_undo()
         shown = grouped(done["code"]) if is_own_code(done["code"]) else done["code"]
         self.panel.show_verdict(
-            IDLE, self.tr("Admission undone"),
+            IDLE,
+            self.tr("Admission undone"),
             self.tr("Ticket {code} can be scanned again.").format(code=shown),
             self.tr("Reason: {reason}").format(reason=done["reason"]),
             self.tr("The admission of ticket {code} was undone.").format(code=shown),
-        )  # fmt: skip
+        )
         self.last_result = {"verdict": "undone", **done}
         self._hold_verdict()
         self.verdict_shown.emit(self.last_result)
@@ -1062,8 +1131,11 @@ class DoorView(QWidget):
         reads = self.door_front if self.door_front is not None else door
         count = reads.house_count(db, performance_id) if performance_id else empty
         self.house.show_count(count, self.door_name())
-        scans = (reads.recent_scans(db, performance_id, self.door_name(), limit=6)
-                 if performance_id else [])  # fmt: skip
+        scans = (
+            reads.recent_scans(db, performance_id, self.door_name(), limit=6)
+            if performance_id
+            else []
+        )
         self.recent.show_scans(scans, self._verdict_names())
 
     def _verdict_names(self) -> dict[str, str]:

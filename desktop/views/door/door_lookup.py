@@ -38,9 +38,11 @@ class DoorLookupDialog(QDialog):
         self.setObjectName("doorLookup")
         self.resize(560, 460)
         intro = QLabel(
-            self.tr("Type the name they booked under. Only tonight's ticket holders are "
-                    "found here."), self,
-        )  # fmt: skip
+            self.tr(
+                "Type the name they booked under. Only tonight's ticket holders are found here."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         self.search_field = QLineEdit(self)
@@ -85,8 +87,9 @@ class DoorLookupDialog(QDialog):
         holders = door.ticket_holders(self.runner.db(), self.performance_id, text)
         self.results.clear()
         for holder in holders:
-            waiting = [t for t in holder["tickets"] if t["status"] == "valid"
-                       and not t["admitted_door"]]  # fmt: skip
+            waiting = [
+                t for t in holder["tickets"] if t["status"] == "valid" and not t["admitted_door"]
+            ]
             count = len(holder["tickets"])
             line = self.tr("{name} — {count} ticket(s), {waiting} still to come in").format(
                 name=holder["name"], count=count, waiting=len(waiting)
@@ -108,9 +111,10 @@ class DoorLookupDialog(QDialog):
         codes = item.data(HOLDER_ROLE) if item is not None else []
         self.admit_button.setEnabled(bool(codes))
         self.admit_button.setText(
-            self.tr("Admit {count} ticket(s)").format(count=len(codes)) if codes
+            self.tr("Admit {count} ticket(s)").format(count=len(codes))
+            if codes
             else self.tr("Admit their tickets")
-        )  # fmt: skip
+        )
 
     def _enter(self) -> None:
         if self._debounce.isActive():

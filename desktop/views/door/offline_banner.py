@@ -55,13 +55,20 @@ class OfflineBanner(QLabel):
     def set_state(self, state: dict) -> None:
         queued = int(state.get("queued", 0))
         if state.get("offline"):
-            waiting = (self.tr("Offline — 1 scan waiting.") if queued == 1 else
-                       self.tr("Offline — {n} scans waiting.").format(n=queued))  # fmt: skip
-            self.setText(waiting + " " + self.tr(
-                "The door goes on checking tickets from its own copy and sends the scans when "
-                "the server answers again. Sales, refunds and exchanges need the server and "
-                "wait until then."
-            ))  # fmt: skip
+            waiting = (
+                self.tr("Offline — 1 scan waiting.")
+                if queued == 1
+                else self.tr("Offline — {n} scans waiting.").format(n=queued)
+            )
+            self.setText(
+                waiting
+                + " "
+                + self.tr(
+                    "The door goes on checking tickets from its own copy and sends the scans when "
+                    "the server answers again. Sales, refunds and exchanges need the server and "
+                    "wait until then."
+                )
+            )
             self.show()
         elif queued:
             one = self.tr("Back online — sending 1 waiting scan…")

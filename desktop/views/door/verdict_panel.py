@@ -14,8 +14,15 @@ from desktop import style
 
 IDLE = "idle"
 
-GLYPHS = {IDLE: "▸", "admit": "✓", "already_admitted": "!", "wrong_performance": "⇄",
-          "void": "✕", "unknown": "?", "problem": "…"}  # fmt: skip
+GLYPHS = {
+    IDLE: "▸",
+    "admit": "✓",
+    "already_admitted": "!",
+    "wrong_performance": "⇄",
+    "void": "✕",
+    "unknown": "?",
+    "problem": "…",
+}
 
 
 def palette(scheme: style.Scheme | None = None) -> dict[str, tuple[str, str, str]]:
@@ -125,16 +132,16 @@ class GreetingCard(QFrame):
     def chips(self) -> list[str]:
         return [chip.text() for chip in self.chip_pool if not chip.isHidden()]
 
-    def show_greeting(self, name: str, meta: str, cues: list[str], interests_title: str,
-                      interests: list[str]) -> None:  # fmt: skip
+    def show_greeting(
+        self, name: str, meta: str, cues: list[str], interests_title: str, interests: list[str]
+    ) -> None:
         self.name_label.setText(name)
         self.meta_label.setText(meta)
         for label, text in zip(self.cue_pool, [*cues, *[""] * self.MAX_CUES], strict=False):
             label.setText(text)
             label.setVisible(bool(text))
         shown = interests[: self.MAX_INTERESTS]
-        for chip, text in zip(self.chip_pool, [*shown, *[""] * self.MAX_INTERESTS],
-                              strict=False):  # fmt: skip
+        for chip, text in zip(self.chip_pool, [*shown, *[""] * self.MAX_INTERESTS], strict=False):
             chip.setText(text)
             chip.setVisible(bool(text))
         self.interests_title.setText(interests_title)
@@ -180,8 +187,15 @@ class VerdictPanel(QFrame):
         layout.addWidget(self.code_label)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def show_verdict(self, verdict: str, title: str, detail: str, code_line: str,
-                     description: str, advice: str = "") -> None:  # fmt: skip
+    def show_verdict(
+        self,
+        verdict: str,
+        title: str,
+        detail: str,
+        code_line: str,
+        description: str,
+        advice: str = "",
+    ) -> None:
         if verdict not in PALETTE:
             verdict = "problem"
         glyph = PALETTE[verdict][2]
@@ -204,8 +218,9 @@ class VerdictPanel(QFrame):
         if verdict != "admit":
             self.greeting.hide()
 
-    def show_greeting(self, name: str, meta: str, cues: list[str], interests_title: str,
-                      interests: list[str]) -> None:  # fmt: skip
+    def show_greeting(
+        self, name: str, meta: str, cues: list[str], interests_title: str, interests: list[str]
+    ) -> None:
         self.greeting.show_greeting(name, meta, cues, interests_title, interests)
         self.greeting.show()
         self.greeting.setAccessibleName(name)

@@ -60,11 +60,15 @@ class RecordSide(QFrame):
         self.open_button.setObjectName("flatButton")
         self.values: dict[str, QLabel] = {}
         captions = {
-            "name": self.tr("Name"), "email": self.tr("Email"), "phone": self.tr("Phone"),
-            "address": self.tr("Address"), "since": self.tr("Patron since"),
-            "tickets": self.tr("Tickets"), "visits": self.tr("Visits"),
+            "name": self.tr("Name"),
+            "email": self.tr("Email"),
+            "phone": self.tr("Phone"),
+            "address": self.tr("Address"),
+            "since": self.tr("Patron since"),
+            "tickets": self.tr("Tickets"),
+            "visits": self.tr("Visits"),
             "spend": self.tr("Lifetime spend"),
-        }  # fmt: skip
+        }
         grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(4)
@@ -125,17 +129,21 @@ class MergeDialog(QMessageBox):
         self.setObjectName("mergeDialog")
         self.setIcon(QMessageBox.Icon.Question)
         self.setWindowTitle(self.tr("Merge duplicate records"))
-        self.setText(self.tr("Merge {duplicate} into {survivor}?").format(
-            duplicate=duplicate.get("name") or self.tr("(no name)"),
-            survivor=survivor.get("name") or self.tr("(no name)"),
-        ))  # fmt: skip
+        self.setText(
+            self.tr("Merge {duplicate} into {survivor}?").format(
+                duplicate=duplicate.get("name") or self.tr("(no name)"),
+                survivor=survivor.get("name") or self.tr("(no name)"),
+            )
+        )
         names = {"duplicate": duplicate.get("name") or "", "survivor": survivor.get("name") or ""}
-        self.setInformativeText(self.tr(
-            "{survivor}'s record stays, with the history of both: purchases, tickets, "
-            "visits, gifts and notes. Their email and phone lead to {survivor}. "
-            "{duplicate} leaves the patron list.\n\nA merge can be undone from "
-            "{survivor}'s page."
-        ).format(**names))  # fmt: skip
+        self.setInformativeText(
+            self.tr(
+                "{survivor}'s record stays, with the history of both: purchases, tickets, "
+                "visits, gifts and notes. Their email and phone lead to {survivor}. "
+                "{duplicate} leaves the patron list.\n\nA merge can be undone from "
+                "{survivor}'s page."
+            ).format(**names)
+        )
         self.merge_button = self.addButton(self.tr("Merge"), QMessageBox.ButtonRole.AcceptRole)
         self.keep_button = self.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.keep_button)
@@ -170,12 +178,15 @@ class DuplicatesView(QWidget):
         self.dialog: MergeDialog | None = None
         self.setObjectName("duplicates")
 
-        intro = QLabel(self.tr(
-            "Patrons who may be on file twice: the same email, the same phone, or a "
-            "similar name at the same postal code. Compare the two records, keep one and "
-            "merge: the whole history moves onto the record you keep. A merge can be "
-            "undone from the patron's page."
-        ), self)  # fmt: skip
+        intro = QLabel(
+            self.tr(
+                "Patrons who may be on file twice: the same email, the same phone, or a "
+                "similar name at the same postal code. Compare the two records, keep one and "
+                "merge: the whole history moves onto the record you keep. A merge can be "
+                "undone from the patron's page."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         self.summary = QLabel(self)
@@ -195,15 +206,25 @@ class DuplicatesView(QWidget):
         self.table.setObjectName("duplicatePairs")
         self.table.setModel(self.proxy)
         m = DuplicatePairModel
-        size_columns(self.table, {m.FIRST: 200, m.SECOND: 200, m.POSTAL: 110,
-                                  m.FIRST_TICKETS: 120, m.SECOND_TICKETS: 130},
-                     stretch=m.WHY)  # fmt: skip
+        size_columns(
+            self.table,
+            {
+                m.FIRST: 200,
+                m.SECOND: 200,
+                m.POSTAL: 110,
+                m.FIRST_TICKETS: 120,
+                m.SECOND_TICKETS: 130,
+            },
+            stretch=m.WHY,
+        )
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_pair())
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
-            self.table, self.export_button, suggested_name=self.tr("duplicates") + ".csv",
+            self.table,
+            self.export_button,
+            suggested_name=self.tr("duplicates") + ".csv",
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )  # fmt: skip
+        )
 
         self.first = RecordSide(self)
         self.second = RecordSide(self)
@@ -257,9 +278,12 @@ class DuplicatesView(QWidget):
         if not self.model.rowCount():
             self.summary.setText(self.tr("Looking for duplicates…"))
         self.task = self.background.run(
-            find_work, self.runner, on_done=self._found, on_error=self._failed,
+            find_work,
+            self.runner,
+            on_done=self._found,
+            on_error=self._failed,
             on_cancelled=self._stopped,
-        )  # fmt: skip
+        )
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -354,5 +378,8 @@ class DuplicatesView(QWidget):
         except HouselightsError as error:
             QMessageBox.warning(self, self.tr("Not dismissed"), str(error))
             return
-        self.message.emit(self.tr("{a} and {b} stay two separate patrons.").format(
-            a=pair.get("a_name") or "", b=pair.get("b_name") or ""))  # fmt: skip
+        self.message.emit(
+            self.tr("{a} and {b} stay two separate patrons.").format(
+                a=pair.get("a_name") or "", b=pair.get("b_name") or ""
+            )
+        )

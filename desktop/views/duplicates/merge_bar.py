@@ -33,15 +33,19 @@ class UnmergeDialog(QMessageBox):
         self.setObjectName("unmergeDialog")
         self.setIcon(QMessageBox.Icon.Question)
         self.setWindowTitle(self.tr("Unmerge records"))
-        self.setText(self.tr("Unmerge {duplicate} from {survivor}?").format(
-            duplicate=duplicate.get("name") or self.tr("(no name)"),
-            survivor=survivor.get("name") or self.tr("(no name)"),
-        ))  # fmt: skip
-        self.setInformativeText(self.tr(
-            "Both records come back exactly as they were before the merge, each with its "
-            "own history, email and phone. Anything recorded on {survivor}'s page since "
-            "the merge stays with {survivor}."
-        ).format(survivor=survivor.get("name") or ""))  # fmt: skip
+        self.setText(
+            self.tr("Unmerge {duplicate} from {survivor}?").format(
+                duplicate=duplicate.get("name") or self.tr("(no name)"),
+                survivor=survivor.get("name") or self.tr("(no name)"),
+            )
+        )
+        self.setInformativeText(
+            self.tr(
+                "Both records come back exactly as they were before the merge, each with its "
+                "own history, email and phone. Anything recorded on {survivor}'s page since "
+                "the merge stays with {survivor}."
+            ).format(survivor=survivor.get("name") or "")
+        )
         self.unmerge_button = self.addButton(self.tr("Unmerge"), QMessageBox.ButtonRole.AcceptRole)
         self.keep_button = self.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.keep_button)
@@ -89,8 +93,10 @@ class MergeBar(QFrame):
         self.hide()
 
     def _colour(self, scheme: style.Scheme) -> None:
-        self.setStyleSheet(f"#mergeBar {{ background: {scheme.warning_bg}; border: 1px solid "
-                           f"{scheme.warning_line}; border-radius: 6px; }}")  # fmt: skip
+        self.setStyleSheet(
+            f"#mergeBar {{ background: {scheme.warning_bg}; border: 1px solid "
+            f"{scheme.warning_line}; border-radius: 6px; }}"
+        )
 
     def show_patron(self, row: dict | None) -> None:
         """Fill the bar for this directory row (hidden when no merge concerns it)."""
@@ -101,9 +107,11 @@ class MergeBar(QFrame):
         if row and row.get("merged_into"):
             self.survivor = directory.get(db, row["merged_into"]) or {"id": row["merged_into"]}
             name = self.survivor.get("name") or self.tr("another record")
-            self.label.setText(self.tr(
-                "This record was merged into {name}: its history shows on {name}'s page."
-            ).format(name=name))  # fmt: skip
+            self.label.setText(
+                self.tr(
+                    "This record was merged into {name}: its history shows on {name}'s page."
+                ).format(name=name)
+            )
             self.open_button.setText(self.tr("Open {name}").format(name=name))
             self.open_button.show()
         elif row:
@@ -113,9 +121,11 @@ class MergeBar(QFrame):
             if self.merged:
                 latest = self.merged[-1]
                 names = ", ".join(m.get("name") or self.tr("(no name)") for m in self.merged)
-                self.label.setText(self.tr(
-                    "Also holds the history of {names}, merged on {date}."
-                ).format(names=names, date=local_date(latest["merged_at"])))  # fmt: skip
+                self.label.setText(
+                    self.tr("Also holds the history of {names}, merged on {date}.").format(
+                        names=names, date=local_date(latest["merged_at"])
+                    )
+                )
                 self.open_button.hide()
         self.setVisible(bool(self.survivor or self.merged))
 
@@ -135,9 +145,13 @@ class MergeBar(QFrame):
             return None
         dialog = UnmergeDialog(self.app, duplicate, survivor, self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.unmerged.connect(lambda _r: self.message.emit(
-            self.tr("{name} is a separate patron again.").format(name=duplicate.get("name") or "")
-        ))  # fmt: skip
+        dialog.unmerged.connect(
+            lambda _r: self.message.emit(
+                self.tr("{name} is a separate patron again.").format(
+                    name=duplicate.get("name") or ""
+                )
+            )
+        )
         dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -61,14 +61,21 @@ def read_work(progress, path: str) -> SalesFile:
     return read_sales_file(path)
 
 
-def import_work(progress, app, sales, mapping, timezone, dry_run, outcome: list,
-                reading: dict | None = None) -> dict:  # fmt: skip
+def import_work(
+    progress, app, sales, mapping, timezone, dry_run, outcome: list, reading: dict | None = None
+) -> dict:
     """``mapping`` None: the detected one, not confirmed (an unrecognised layout then
     only rehearses); ``reading``: date_order, default_date_order, item_pattern."""
     report = import_sales(
-        app, sales, mapping=mapping, timezone=timezone, dry_run=dry_run,
-        progress=progress.update, cancelled=lambda: progress.cancelled, **(reading or {}),
-    )  # fmt: skip
+        app,
+        sales,
+        mapping=mapping,
+        timezone=timezone,
+        dry_run=dry_run,
+        progress=progress.update,
+        cancelled=lambda: progress.cancelled,
+        **(reading or {}),
+    )
     outcome.append(report)  # kept for the GUI also when the import was cancelled
     return report
 
@@ -141,11 +148,14 @@ class ImportSalesDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Import online sales"), self))
-        intro = QLabel(self.tr(
-            "Bring in the orders your online ticketing service sold: each buyer is found "
-            "among your patrons (or added), each ticket keeps its barcode so it scans at "
-            "the door. Importing the same file again adds nothing twice."
-        ), self)  # fmt: skip
+        intro = QLabel(
+            self.tr(
+                "Bring in the orders your online ticketing service sold: each buyer is found "
+                "among your patrons (or added), each ticket keeps its barcode so it scans at "
+                "the door. Importing the same file again adds nothing twice."
+            ),
+            self,
+        )
         intro.setObjectName("muted")
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -165,9 +175,9 @@ class ImportSalesDialog(QDialog):
         self.layout_label.setObjectName("subheading")
         self.layout_label.setWordWrap(True)
         layout.addWidget(self.layout_label)
-        self.confirm_mapping = QCheckBox(self.tr(
-            "I checked the columns (Columns tab): import the file with them"
-        ), self)  # fmt: skip
+        self.confirm_mapping = QCheckBox(
+            self.tr("I checked the columns (Columns tab): import the file with them"), self
+        )
         self.confirm_mapping.setObjectName("confirmMapping")
         self.confirm_mapping.toggled.connect(lambda _on: self._set_busy(self.busy))
         layout.addWidget(self.confirm_mapping)
@@ -186,10 +196,12 @@ class ImportSalesDialog(QDialog):
         self.date_order.setObjectName("dateOrder")
         for value, label in self._date_orders():
             self.date_order.addItem(label, value)
-        self.date_order.setToolTip(self.tr(
-            "How to read dates like 12/11/2026. A date such as 14/03/2026 in the file decides "
-            "by itself; when none does, your date-order setting is used and the report says so."
-        ))  # fmt: skip
+        self.date_order.setToolTip(
+            self.tr(
+                "How to read dates like 12/11/2026. A date such as 14/03/2026 in the file decides "
+                "by itself; when none does, your date-order setting is used and the report says so."
+            )
+        )
         zone_row.addSpacing(16)
         zone_row.addWidget(QLabel(self.tr("Dates:"), self))
         zone_row.addWidget(self.date_order)
@@ -217,10 +229,13 @@ class ImportSalesDialog(QDialog):
         columns.setWidgetResizable(True)
         form_holder = QWidget(columns)
         form = QFormLayout(form_holder)
-        self.mapping_hint = QLabel(self.tr(
-            "Choose which column of the file holds each piece of information. "
-            "Fields marked * are needed."
-        ), form_holder)  # fmt: skip
+        self.mapping_hint = QLabel(
+            self.tr(
+                "Choose which column of the file holds each piece of information. "
+                "Fields marked * are needed."
+            ),
+            form_holder,
+        )
         self.mapping_hint.setWordWrap(True)
         form.addRow(self.mapping_hint)
         self.mapping_error = error_label(form_holder)
@@ -235,10 +250,12 @@ class ImportSalesDialog(QDialog):
             form.addRow(labels[name] + (" *" if name in REQUIRED else ""), box)
         self.item_pattern = QLineEdit(DEFAULT_ITEM_PATTERN, form_holder)
         self.item_pattern.setObjectName("itemPattern")
-        self.item_pattern.setToolTip(self.tr(
-            "A regular expression that finds the event and its date in an item name: the "
-            "groups (?P<event>…) and (?P<date>…), and (?P<time>…) when the time stands apart"
-        ))  # fmt: skip
+        self.item_pattern.setToolTip(
+            self.tr(
+                "A regular expression that finds the event and its date in an item name: the "
+                "groups (?P<event>…) and (?P<date>…), and (?P<time>…) when the time stands apart"
+            )
+        )
         form.addRow(self.tr("Item name pattern"), self.item_pattern)
         columns.setWidget(form_holder)
         self.tabs.addTab(columns, self.tr("Columns"))
@@ -312,10 +329,14 @@ class ImportSalesDialog(QDialog):
         self.date_order.setEnabled(not busy)
         self.dry_run_button.setEnabled(ready and not busy)
         self.import_button.setEnabled(ready and not busy and self.confirmed)
-        self.import_button.setToolTip("" if self.confirmed or self.sales is None else self.tr(
-            "This layout is not recognised: check the columns, then tick “I checked the "
-            "columns” above the tabs"
-        ))  # fmt: skip
+        self.import_button.setToolTip(
+            ""
+            if self.confirmed or self.sales is None
+            else self.tr(
+                "This layout is not recognised: check the columns, then tick “I checked the "
+                "columns” above the tabs"
+            )
+        )
         self.confirm_mapping.setVisible(self.sales is not None and self.sales.layout is None)
         self.cancel_button.setEnabled(busy)
         self.close_button.setEnabled(not busy)
@@ -328,18 +349,23 @@ class ImportSalesDialog(QDialog):
         """Read ``path`` (or ask for a file) in the background; returns the task."""
         if path is None:
             path = open_file_name(
-                self, "sales", self.tr("Choose the sales export"),
+                self,
+                "sales",
+                self.tr("Choose the sales export"),
                 self.tr("CSV files (*.csv *.txt);;All files (*)"),
-            )  # fmt: skip
+            )
             if not path:
                 return None
         self.path_field.setText(str(path))
         show_error(self.error, "")
         self.layout_label.setText(self.tr("Reading the file…"))
         self.task = self.background.run(
-            read_work, str(path), on_done=self._file_read, on_error=self._file_failed,
+            read_work,
+            str(path),
+            on_done=self._file_read,
+            on_error=self._file_failed,
             on_cancelled=self._stopped,
-        )  # fmt: skip
+        )
         self._set_busy(True)
         self.progress.setRange(0, 0)
         return self.task
@@ -401,13 +427,19 @@ class ImportSalesDialog(QDialog):
         box.setCurrentIndex(max(0, box.findData(header)))
 
     def _mapping_changed(self, *_args) -> None:
-        self.mapping = {name: box.currentData() for name, box in self.field_boxes.items()
-                        if box.currentData()}  # fmt: skip
+        self.mapping = {
+            name: box.currentData() for name, box in self.field_boxes.items() if box.currentData()
+        }
         missing = missing_fields(self.sales, self.mapping) if self.sales else []
         labels = self._field_labels()
-        show_error(self.mapping_error, self.tr("Choose the column for: {fields}.").format(
-            fields=", ".join(labels[name] for name in missing)
-        ) if missing else "")  # fmt: skip
+        show_error(
+            self.mapping_error,
+            self.tr("Choose the column for: {fields}.").format(
+                fields=", ".join(labels[name] for name in missing)
+            )
+            if missing
+            else "",
+        )
         self._set_busy(self.busy)
 
     # -- running -------------------------------------------------------------------------
@@ -419,9 +451,11 @@ class ImportSalesDialog(QDialog):
             return None
         zone = self.timezone.currentText().strip()
         setting = self.settings.get(DATE_ORDER_SETTING) if self.settings is not None else None
-        reading = {"date_order": self.date_order.currentData() or None,
-                   "default_date_order": setting,
-                   "item_pattern": self.item_pattern.text().strip() or None}  # fmt: skip
+        reading = {
+            "date_order": self.date_order.currentData() or None,
+            "default_date_order": setting,
+            "item_pattern": self.item_pattern.text().strip() or None,
+        }
         if self.settings is not None and not dry_run:
             self.settings.set(TIMEZONE_SETTING, zone)
         self._outcome = []
@@ -429,11 +463,19 @@ class ImportSalesDialog(QDialog):
         self.progress.setRange(0, 0)
         self.summary.setText(self.tr("Dry run in progress…") if dry_run else self.tr("Importing…"))
         self.task = self.background.run(
-            import_work, self.app, self.sales,
+            import_work,
+            self.app,
+            self.sales,
             dict(self.mapping) if self.confirmed or self.mapping != self.sales.mapping else None,
-            zone, dry_run, self._outcome, reading, on_done=self._finished, on_error=self._failed,
-            on_progress=self._progress, on_cancelled=self._stopped,
-        )  # fmt: skip
+            zone,
+            dry_run,
+            self._outcome,
+            reading,
+            on_done=self._finished,
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=self._stopped,
+        )
         self._set_busy(True)
         return self.task
 
@@ -479,33 +521,52 @@ class ImportSalesDialog(QDialog):
         if report["dry_run"]:
             lines.append(self.tr("<b>Dry run: nothing was saved.</b> The import would bring in:"))
         elif report["cancelled"]:
-            lines.append(self.tr(
-                "<b>Stopped.</b> What was imported before you cancelled stays; import the "
-                "file again to bring in the rest."
-            ))  # fmt: skip
+            lines.append(
+                self.tr(
+                    "<b>Stopped.</b> What was imported before you cancelled stays; import the "
+                    "file again to bring in the rest."
+                )
+            )
         else:
             lines.append(self.tr("<b>Import finished.</b>"))
-        lines.append(self.tr(
-            "Orders: {orders} · Tickets: {tickets} · Buyers found among your patrons: {matched} · "
-            "New patrons: {created} · New performances: {performances}"
-        ).format(
-            orders=report["imported"], tickets=report["tickets"], matched=report["matched"],
-            created=report["created"], performances=report["performances_created"],
-        ))  # fmt: skip
+        lines.append(
+            self.tr(
+                "Orders: {orders} · Tickets: {tickets} · "
+                "Buyers found among your patrons: {matched} · New patrons: {created} · "
+                "New performances: {performances}"
+            ).format(
+                orders=report["imported"],
+                tickets=report["tickets"],
+                matched=report["matched"],
+                created=report["created"],
+                performances=report["performances_created"],
+            )
+        )
         if report.get("attendees"):
-            lines.append(self.tr(
-                "Attendees other than the buyer, each holding their own ticket: {count}."
-            ).format(count=report["attendees"]))  # fmt: skip
+            lines.append(
+                self.tr(
+                    "Attendees other than the buyer, each holding their own ticket: {count}."
+                ).format(count=report["attendees"])
+            )
         if report.get("completed"):
-            lines.append(self.tr("Orders imported in part before and now completed: {count}.")
-                         .format(count=report["completed"]))  # fmt: skip
+            lines.append(
+                self.tr("Orders imported in part before and now completed: {count}.").format(
+                    count=report["completed"]
+                )
+            )
         if report["already_imported"]:
-            lines.append(self.tr("Imported before and left as they are: {count} orders.")
-                         .format(count=report["already_imported"]))  # fmt: skip
+            lines.append(
+                self.tr("Imported before and left as they are: {count} orders.").format(
+                    count=report["already_imported"]
+                )
+            )
         lines += self._reading_lines(report)
         if report["rejected"]:
-            lines.append(self.tr("Rows not imported: {count}. The table says why.")
-                         .format(count=len(report["rejected"])))  # fmt: skip
+            lines.append(
+                self.tr("Rows not imported: {count}. The table says why.").format(
+                    count=len(report["rejected"])
+                )
+            )
         else:
             lines.append(self.tr("Every row could be read."))
         self.summary.setText("<br>".join(lines))
@@ -532,19 +593,25 @@ class ImportSalesDialog(QDialog):
                 )
             )
         elif source == "file" and report["dry_run"]:
-            lines.append(self.tr("Dates read: {order} (the file's {example} shows it).").format(
-                order=words.get(order, order), example=escape(report.get("date_order_example", ""))
-            ))  # fmt: skip
+            lines.append(
+                self.tr("Dates read: {order} (the file's {example} shows it).").format(
+                    order=words.get(order, order),
+                    example=escape(report.get("date_order_example", "")),
+                )
+            )
         if report["dry_run"] and report.get("mapping"):
             labels = self._field_labels()
-            used = ", ".join(f"{escape(labels.get(f, f))} = “{escape(c)}”"
-                             for f, c in report["mapping"].items())  # fmt: skip
+            used = ", ".join(
+                f"{escape(labels.get(f, f))} = “{escape(c)}”" for f, c in report["mapping"].items()
+            )
             lines.append(self.tr("Columns used: {columns}").format(columns=used))
             if self.sales is not None and not self.confirmed:
-                lines.append(self.tr(
-                    "<b>This layout is not recognised.</b> Check the columns, then tick “I "
-                    "checked the columns” (above the tabs) to import."
-                ))  # fmt: skip
+                lines.append(
+                    self.tr(
+                        "<b>This layout is not recognised.</b> Check the columns, then tick “I "
+                        "checked the columns” (above the tabs) to import."
+                    )
+                )
         return lines
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)

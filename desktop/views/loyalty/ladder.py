@@ -113,8 +113,9 @@ class LadderView(QWidget):
         rungs_box.setObjectName("card")
         rungs_layout = QVBoxLayout(rungs_box)
         rungs_layout.setContentsMargins(16, 12, 16, 12)
-        rungs_layout.addWidget(heading(self.tr("Patrons per rung, today"), rungs_box,
-                                       name="subheading"))  # fmt: skip
+        rungs_layout.addWidget(
+            heading(self.tr("Patrons per rung, today"), rungs_box, name="subheading")
+        )
         rungs_layout.addWidget(self.total_label)
         rungs_layout.addWidget(self.chart_view, 1)
         rungs_layout.addLayout(rung_row)
@@ -141,13 +142,15 @@ class LadderView(QWidget):
         grid.setContentsMargins(16, 12, 16, 12)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
-        grid.addWidget(heading(self.tr("Movement in the period"), figures_box,
-                               name="subheading"), 0, 0, 1, 2)  # fmt: skip
+        grid.addWidget(
+            heading(self.tr("Movement in the period"), figures_box, name="subheading"), 0, 0, 1, 2
+        )
         grid.addWidget(self.moved_up, 1, 0)
         grid.addWidget(self.lapsed, 1, 1)
         grid.addWidget(self.came_back, 2, 0)
-        grid.addWidget(heading(self.tr("Second visits"), figures_box, name="subheading"),
-                       3, 0, 1, 2)  # fmt: skip
+        grid.addWidget(
+            heading(self.tr("Second visits"), figures_box, name="subheading"), 3, 0, 1, 2
+        )
         explain = QLabel(
             self.tr(
                 "Patrons whose first performance was in the period, and how many of them "
@@ -171,8 +174,9 @@ class LadderView(QWidget):
         self.table.setObjectName("ladderPatrons")
         self.table.setModel(self.proxy)
         m = LadderPatronModel
-        size_columns(self.table, {m.NAME: 200, m.RUNG: 190, m.DATE: 150, m.EMAIL: 220},
-                     stretch=m.DETAIL)  # fmt: skip
+        size_columns(
+            self.table, {m.NAME: 200, m.RUNG: 190, m.DATE: 150, m.EMAIL: 220}, stretch=m.DETAIL
+        )
         self.table.doubleClicked.connect(self._open_row)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             opening = QShortcut(QKeySequence(key), self.table)
@@ -242,22 +246,28 @@ class LadderView(QWidget):
         moved = ladder.movement_counts(db, start, end)
         self.moved_up.setText(self.tr("{n} moved up").format(n=f"{moved[ladder.UP]:,}"))
         self.lapsed.setText(self.tr("{n} lapsed").format(n=f"{moved[ladder.LAPSED_MOVE]:,}"))
-        self.came_back.setText(self.tr("{n} came back after lapsing").format(
-            n=f"{moved[ladder.BACK]:,}"))  # fmt: skip
+        self.came_back.setText(
+            self.tr("{n} came back after lapsing").format(n=f"{moved[ladder.BACK]:,}")
+        )
         visits = ladder.second_visits(db, start, end)
         self.second = visits
-        self.first_timers.setText(self.tr("{n} first-timers").format(
-            n=f"{visits['first_timers']:,}"))  # fmt: skip
-        self.returned.setText(self.tr("{rate} came back ({n})").format(
-            rate=f"{visits['rate']:.0%}", n=f"{visits['returned']:,}"))  # fmt: skip
+        self.first_timers.setText(
+            self.tr("{n} first-timers").format(n=f"{visits['first_timers']:,}")
+        )
+        self.returned.setText(
+            self.tr("{rate} came back ({n})").format(
+                rate=f"{visits['rate']:.0%}", n=f"{visits['returned']:,}"
+            )
+        )
         within = self.tr("{rate} within the period ({n})")
         self.returned_in_period.setText(
             within.format(
                 rate=f"{visits['rate_in_period']:.0%}", n=f"{visits['returned_in_period']:,}"
             )
         )
-        self.not_back.setText(self.tr("{n} not back yet").format(
-            n=f"{visits['first_timers'] - visits['returned']:,}"))  # fmt: skip
+        self.not_back.setText(
+            self.tr("{n} not back yet").format(n=f"{visits['first_timers'] - visits['returned']:,}")
+        )
         self._show_drill()
 
     # -- drilling down -------------------------------------------------------------------------
@@ -279,32 +289,50 @@ class LadderView(QWidget):
         kind = self.drill[0]
         if kind == "rung":
             rung = self.drill[1]
-            rows = [dict(r, date=r["since"], detail=self._last_active(r))
-                    for r in ladder.patrons_on_rung(db, rung)]  # fmt: skip
+            rows = [
+                dict(r, date=r["since"], detail=self._last_active(r))
+                for r in ladder.patrons_on_rung(db, rung)
+            ]
             title = self.tr("{rung}: {n}").format(rung=rung_label(rung), n=f"{len(rows):,}")
             self.model.date_header = self.tr("Since")
             pressed = self.rung_buttons[rung]
         elif kind == "moves":
             movement = self.drill[1]
             rows = [
-                dict(r, rung=r["to_rung"], date=r["moved_at"],
-                     detail=self.tr("from {rung}").format(rung=rung_label(r["from_rung"]).lower()))
+                dict(
+                    r,
+                    rung=r["to_rung"],
+                    date=r["moved_at"],
+                    detail=self.tr("from {rung}").format(rung=rung_label(r["from_rung"]).lower()),
+                )
                 for r in ladder.loyalty_movements(db, start, end)
                 if r["movement"] == movement
-            ]  # fmt: skip
-            words = {ladder.UP: self.tr("Moved up"), ladder.LAPSED_MOVE: self.tr("Lapsed"),
-                     ladder.BACK: self.tr("Came back after lapsing")}  # fmt: skip
+            ]
+            words = {
+                ladder.UP: self.tr("Moved up"),
+                ladder.LAPSED_MOVE: self.tr("Lapsed"),
+                ladder.BACK: self.tr("Came back after lapsing"),
+            }
             patrons = len({r["patron_id"] for r in rows})
             title = self.tr("{what} from {start} to {end}: {n} patrons, {moves} moves").format(
-                what=words[movement], start=formatting.day(start), end=formatting.day(end),
-                n=f"{patrons:,}", moves=f"{len(rows):,}")  # fmt: skip
+                what=words[movement],
+                start=formatting.day(start),
+                end=formatting.day(end),
+                n=f"{patrons:,}",
+                moves=f"{len(rows):,}",
+            )
             self.model.date_header = self.tr("Moved on")
-            pressed = {ladder.UP: self.moved_up, ladder.LAPSED_MOVE: self.lapsed,
-                       ladder.BACK: self.came_back}[movement]  # fmt: skip
+            pressed = {
+                ladder.UP: self.moved_up,
+                ladder.LAPSED_MOVE: self.lapsed,
+                ladder.BACK: self.came_back,
+            }[movement]
         else:
             returned, in_period = self.drill[1], self.drill[2]
-            rows = [dict(r, date=r["first_show"], detail=self._second_show(r))
-                    for r in ladder.first_timers(db, start, end, returned, in_period)]  # fmt: skip
+            rows = [
+                dict(r, date=r["first_show"], detail=self._second_show(r))
+                for r in ladder.first_timers(db, start, end, returned, in_period)
+            ]
             title = {
                 (None, False): self.tr("First-timers in the period: {n}"),
                 (True, False): self.tr("First-timers who came back: {n}"),
@@ -312,9 +340,12 @@ class LadderView(QWidget):
                 (False, False): self.tr("First-timers not back yet: {n}"),
             }[(returned, in_period)].format(n=f"{len(rows):,}")
             self.model.date_header = self.tr("First performance")
-            pressed = {(None, False): self.first_timers, (True, False): self.returned,
-                       (True, True): self.returned_in_period,
-                       (False, False): self.not_back}[(returned, in_period)]  # fmt: skip
+            pressed = {
+                (None, False): self.first_timers,
+                (True, False): self.returned,
+                (True, True): self.returned_in_period,
+                (False, False): self.not_back,
+            }[(returned, in_period)]
         for button in self.findChildren(QPushButton, "figure"):
             button.setChecked(button is pressed)
         self.drill_title.setText(title)

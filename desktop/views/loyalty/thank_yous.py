@@ -60,17 +60,21 @@ MAX_DRAFT_PEOPLE = 250
 def thank_item(row: dict) -> dict:
     """What ``thank_patron`` needs for one queue row."""
     attendee = row["kind"] == thank_yous.ATTENDEE
-    return {"patron_id": row["patron_id"], "reason": ATTENDANCE if attendee else DONATION,
-            "reference_id": row["reference_id"]}  # fmt: skip
+    return {
+        "patron_id": row["patron_id"],
+        "reason": ATTENDANCE if attendee else DONATION,
+        "reference_id": row["reference_id"],
+    }
 
 
 def thank_many_work(progress, app, items: list[dict], channel: str) -> dict:
     """Runs on the thread pool: thank everyone selected, with progress and cancel."""
     return app.thank_many(
-        items, channel,
+        items,
+        channel,
         progress=lambda done, total: progress.update(done, total, ""),
         cancelled=lambda: progress.cancelled,
-    )  # fmt: skip
+    )
 
 
 class ThankYouView(QWidget):
@@ -112,15 +116,19 @@ class ThankYouView(QWidget):
         self.performance_filter.setMinimumWidth(320)
         self.kind_filter = QComboBox(self)
         self.kind_filter.setObjectName("kindFilter")
-        for text, value in ((self.tr("Attendees and donors"), ALL),
-                            (self.tr("Attendees"), thank_yous.ATTENDEE),
-                            (self.tr("Donors"), thank_yous.DONOR)):  # fmt: skip
+        for text, value in (
+            (self.tr("Attendees and donors"), ALL),
+            (self.tr("Attendees"), thank_yous.ATTENDEE),
+            (self.tr("Donors"), thank_yous.DONOR),
+        ):
             self.kind_filter.addItem(text, value)
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("statusFilter")
-        for text, value in ((self.tr("Not thanked yet"), "waiting"),
-                            (self.tr("Thanked"), "thanked"),
-                            (self.tr("Everyone"), ALL)):  # fmt: skip
+        for text, value in (
+            (self.tr("Not thanked yet"), "waiting"),
+            (self.tr("Thanked"), "thanked"),
+            (self.tr("Everyone"), ALL),
+        ):
             self.status_filter.addItem(text, value)
         for combo in (self.performance_filter, self.kind_filter, self.status_filter):
             combo.activated.connect(self.load_rows)
@@ -133,31 +141,40 @@ class ThankYouView(QWidget):
         self.table.setModel(self.proxy)
         c = ThankYouTableModel
         day = date_width(self.table)
-        size_columns(self.table, {c.NAME: 190, c.KIND: 70, c.VISIT: 60, c.DUE: day,
-                                  c.EMAIL: 220, c.THANKED: 150}, stretch=c.FOR)  # fmt: skip
+        size_columns(
+            self.table,
+            {c.NAME: 190, c.KIND: 70, c.VISIT: 60, c.DUE: day, c.EMAIL: 220, c.THANKED: 150},
+            stretch=c.FOR,
+        )
         self.table.doubleClicked.connect(self._open)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.export_action = add_export(
-            self.table, suggested_name=self.tr("thank-you-queue") + ".csv",
+            self.table,
+            suggested_name=self.tr("thank-you-queue") + ".csv",
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )  # fmt: skip
+        )
 
         self.letter_button = QPushButton(self.tr("Thanked by &letter"), self)
         self.email_button = QPushButton(self.tr("Thanked by &email"), self)
         self.call_button = QPushButton(self.tr("Thanked by &phone"), self)
-        self.channel_buttons = {"letter": self.letter_button, "email": self.email_button,
-                                "call": self.call_button}  # fmt: skip
+        self.channel_buttons = {
+            "letter": self.letter_button,
+            "email": self.email_button,
+            "call": self.call_button,
+        }
         for channel, button in self.channel_buttons.items():
             button.clicked.connect(lambda _=False, how=channel: self.mark(how))
         self.merge_button = QPushButton(self.tr("&Mail merge…"), self)
-        self.merge_button.setToolTip(self.tr(
-            "Save the selected people (or everyone listed) as a CSV or Excel file for letters"
-        ))  # fmt: skip
+        self.merge_button.setToolTip(
+            self.tr(
+                "Save the selected people (or everyone listed) as a CSV or Excel file for letters"
+            )
+        )
         self.merge_button.clicked.connect(lambda: self.export_mail_merge())
         self.draft_button = QPushButton(self.tr("Open &draft"), self)
-        self.draft_button.setToolTip(self.tr(
-            "Write an email to the selected people (or everyone listed), addresses in Bcc"
-        ))  # fmt: skip
+        self.draft_button.setToolTip(
+            self.tr("Write an email to the selected people (or everyone listed), addresses in Bcc")
+        )
         self.draft_button.clicked.connect(self.open_draft)
         self.selection_label = QLabel(self)
         self.selection_label.setObjectName("muted")
@@ -202,8 +219,11 @@ class ThankYouView(QWidget):
         self.performance_filter.addItem(self.tr("All performances"), ALL)
         for show in thank_yous.performances(db):
             label = performance_label(show["title"], show["starts_at"])
-            waiting = self.tr("{n} to thank").format(n=show["waiting"]) if show["waiting"] else (
-                self.tr("everyone thanked"))  # fmt: skip
+            waiting = (
+                self.tr("{n} to thank").format(n=show["waiting"])
+                if show["waiting"]
+                else (self.tr("everyone thanked"))
+            )
             self.performance_filter.addItem(f"{label} — {waiting}", show["id"])
         found = self.performance_filter.findData(chosen) if chosen else 0
         self.performance_filter.setCurrentIndex(max(found, 0))
@@ -219,20 +239,27 @@ class ThankYouView(QWidget):
             )
 
         attendees, donors = figures["attendees"], figures["donors"]
-        self.summary.setText(self.tr(
-            "Waiting: {a} attendees, {d} donors. Thanked within 7 days: attendees "
-            "{a_share}, donors {d_share}."
-        ).format(a=f"{attendees['waiting']:,}", d=f"{donors['waiting']:,}",
-                 a_share=share(attendees), d_share=share(donors)))  # fmt: skip
+        self.summary.setText(
+            self.tr(
+                "Waiting: {a} attendees, {d} donors. Thanked within 7 days: attendees "
+                "{a_share}, donors {d_share}."
+            ).format(
+                a=f"{attendees['waiting']:,}",
+                d=f"{donors['waiting']:,}",
+                a_share=share(attendees),
+                d_share=share(donors),
+            )
+        )
 
     def load_rows(self, *_args) -> None:
         db, filters = self.runner.db(), self.filters()
         page = self.model.page_size
         rows = thank_yous.queue(db, limit=page, **filters)
         self.model.set_fetcher(
-            lambda loaded, limit: thank_yous.queue(self.runner.db(), limit=limit,
-                                                   offset=len(loaded), **filters)
-        )  # fmt: skip
+            lambda loaded, limit: thank_yous.queue(
+                self.runner.db(), limit=limit, offset=len(loaded), **filters
+            )
+        )
         self.model.set_rows(rows, more=len(rows) >= page)
         self._selection_changed()
 
@@ -272,8 +299,9 @@ class ThankYouView(QWidget):
         if len(rows) == 1:
             item = thank_item(rows[0])
             try:
-                self.app.thank_patron(item["patron_id"], channel, item["reason"],
-                                      item["reference_id"])  # fmt: skip
+                self.app.thank_patron(
+                    item["patron_id"], channel, item["reason"], item["reference_id"]
+                )
             except HouselightsError as error:
                 QMessageBox.warning(self, self.tr("Not recorded"), str(error))
                 return None
@@ -285,11 +313,17 @@ class ThankYouView(QWidget):
             return None
         items = [thank_item(r) for r in rows]
         self.bulk_task, _dialog = run_with_progress(
-            self, self.background, self.tr("Recording {n} thank-yous…").format(n=len(items)),
-            thank_many_work, self.app, items, channel,
-            on_done=self._bulk_done, on_error=self._bulk_failed,
+            self,
+            self.background,
+            self.tr("Recording {n} thank-yous…").format(n=len(items)),
+            thank_many_work,
+            self.app,
+            items,
+            channel,
+            on_done=self._bulk_done,
+            on_error=self._bulk_failed,
             on_cancelled=self._bulk_finished,
-        )  # fmt: skip
+        )
         self._selection_changed()
         return self.bulk_task
 
@@ -303,10 +337,12 @@ class ThankYouView(QWidget):
         if result["problems"]:
             lines = "\n".join(p["message"] for p in result["problems"][:10])
             QMessageBox.information(
-                self, self.tr("Some were not recorded"),
+                self,
+                self.tr("Some were not recorded"),
                 self.tr("{n} could not be recorded:\n{lines}").format(
-                    n=len(result["problems"]), lines=lines),
-            )  # fmt: skip
+                    n=len(result["problems"]), lines=lines
+                ),
+            )
 
     def _bulk_failed(self, error: BaseException, _details: str = "") -> None:
         self._bulk_finished()
@@ -320,8 +356,9 @@ class ThankYouView(QWidget):
             self.message.emit(self.tr("Nobody to write to with these filters."))
             return None
         if path is None:
-            path = ask_save_path(self, self.tr("Save a mail-merge file"),
-                                 self.tr("thank-you-letters") + ".csv")  # fmt: skip
+            path = ask_save_path(
+                self, self.tr("Save a mail-merge file"), self.tr("thank-you-letters") + ".csv"
+            )
             if path is None:
                 return None
         path = Path(path)
@@ -371,14 +408,20 @@ class ThankYouView(QWidget):
         self.last_draft_url = url
         QDesktopServices.openUrl(QUrl(url))
         note = self.tr(" {n} without an email address were left out.").format(n=missing)
-        self.message.emit(self.tr("Draft opened for {n} people.").format(n=len(bcc))
-                          + (note if missing else ""))  # fmt: skip
+        self.message.emit(
+            self.tr("Draft opened for {n} people.").format(n=len(bcc)) + (note if missing else "")
+        )
         return url
 
     def _too_many(self, n: int) -> None:
-        QMessageBox.information(self, self.tr("Too many for one draft"), self.tr(
-            "{n} people are too many for one email draft. Select fewer, or use "
-            "Mail merge… and your mailing program.").format(n=f"{n:,}"))  # fmt: skip
+        QMessageBox.information(
+            self,
+            self.tr("Too many for one draft"),
+            self.tr(
+                "{n} people are too many for one email draft. Select fewer, or use "
+                "Mail merge… and your mailing program."
+            ).format(n=f"{n:,}"),
+        )
 
     def shutdown(self) -> None:
         self.background.shutdown()

@@ -9,8 +9,9 @@ from desktop.views.patrons.patrons import PatronListView
 
 
 class PatronsArea(QStackedWidget):
-    def __init__(self, patron_list: PatronListView, patron_page: PatronPage,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, patron_list: PatronListView, patron_page: PatronPage, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("patronsArea")
         self.patron_list = patron_list

@@ -118,9 +118,13 @@ class EraseDialog(QDialog):
 
     def _work(self, progress, patron_id: str) -> dict:
         return erase_patron(
-            self.app, self.runner, patron_id, progress=progress.update,
-            data_dir=self.data_dir, backup_folders=self.backup_folders,
-        )  # fmt: skip
+            self.app,
+            self.runner,
+            patron_id,
+            progress=progress.update,
+            data_dir=self.data_dir,
+            backup_folders=self.backup_folders,
+        )
 
     def _progress(self, done: int, total: int, _message: str) -> None:
         if total > 0:
@@ -163,7 +167,7 @@ class EraseDialog(QDialog):
             self.error,
             self.tr(
                 "The erasure did not finish: {error}. Try again; it continues where it stopped."
-            ).format(error=error),  # fmt: skip
+            ).format(error=error),
         )
 
     def reject(self) -> None:

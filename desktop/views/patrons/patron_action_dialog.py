@@ -27,8 +27,16 @@ from domain.application import Houselights
 class PatronActionDialog(QDialog):
     saved = Signal(object)
 
-    def __init__(self, app: Houselights, patron: dict, title: str, intro: str, save_text: str,
-                 payments: dict[str, str], parent: QWidget | None = None):  # fmt: skip
+    def __init__(
+        self,
+        app: Houselights,
+        patron: dict,
+        title: str,
+        intro: str,
+        save_text: str,
+        payments: dict[str, str],
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.app = app
         self.patron = patron
@@ -70,8 +78,9 @@ class PatronActionDialog(QDialog):
         self._body.addLayout(self.grid)
         self._buttons = buttons
 
-    def add_field(self, key: str, caption: str, widget: QWidget,
-                  error_keys: tuple[str, ...] = ()) -> QWidget:  # fmt: skip
+    def add_field(
+        self, key: str, caption: str, widget: QWidget, error_keys: tuple[str, ...] = ()
+    ) -> QWidget:
         label = QLabel(caption, self)
         label.setObjectName("fieldLabel")
         label.setBuddy(widget)
@@ -120,8 +129,9 @@ class PatronActionDialog(QDialog):
     def show_errors(self, by_field: dict[str, str]) -> None:
         show_field_errors(self.errors, self.general_error, by_field)
         for key, widget in self.inputs.items():
-            if key in by_field or any(k in by_field for k, lbl in self.errors.items()
-                                      if lbl is self.errors[key]):  # fmt: skip
+            if key in by_field or any(
+                k in by_field for k, lbl in self.errors.items() if lbl is self.errors[key]
+            ):
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 break
 

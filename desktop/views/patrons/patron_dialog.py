@@ -293,8 +293,12 @@ class PatronDialog(QDialog):
         """Save through the application service; on success close and emit ``saved``."""
         self.clear_errors()
         likely_duplicate = {PossibleDuplicate: self._likely_duplicate}
-        patron_id = submit(lambda: self._save(allow_duplicate), self.show_errors,
-                           self.general_error, likely_duplicate)  # fmt: skip
+        patron_id = submit(
+            lambda: self._save(allow_duplicate),
+            self.show_errors,
+            self.general_error,
+            likely_duplicate,
+        )
         if patron_id is REFUSED:
             return None
         self.saved.emit(patron_id)

@@ -99,8 +99,9 @@ class PatronStats(QWidget):
         if stats.get("member_until"):
             parts.append(self.tr("Member"))
         until = local_date(stats.get("member_until"))
-        self.status.show_value(" · ".join(parts), self.tr("member until {date}").format(date=until)
-                               if until else "")  # fmt: skip
+        self.status.show_value(
+            " · ".join(parts), self.tr("member until {date}").format(date=until) if until else ""
+        )
 
 
 class PurchasesPanel(OrderActions, QWidget):
@@ -133,21 +134,30 @@ class PurchasesPanel(OrderActions, QWidget):
         self.table.setModel(self.proxy)
         o = OrderTableModel
         when = moment_width(self.table, weekday=False)
-        size_columns(self.table, {o.DATE: when, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95,
-                                  o.PAYMENT: 75}, stretch=o.PERFORMANCE)  # fmt: skip
+        size_columns(
+            self.table,
+            {o.DATE: when, o.TICKETS: 62, o.TOTAL: 85, o.STATUS: 95, o.PAYMENT: 75},
+            stretch=o.PERFORMANCE,
+        )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._order_changed())
         self.count = QLabel(self)
         self.count.setObjectName("countLabel")
         self.add_order_buttons(self.tr("Save as PDF…"))
         self.export_button = QPushButton(self.tr("Export…"), self)
         add_export(
-            self.table, self.export_button, suggested_name=self.tr("purchases") + ".csv",
+            self.table,
+            self.export_button,
+            suggested_name=self.tr("purchases") + ".csv",
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )  # fmt: skip
+        )
 
         #: the patron's actions; the page shows them in its top bar
-        self.page_actions = [self.sell_button, self.donation_button, self.subscription_button,
-                             self.membership_button]  # fmt: skip
+        self.page_actions = [
+            self.sell_button,
+            self.donation_button,
+            self.subscription_button,
+            self.membership_button,
+        ]
         #: the figures; the page places them above the note
         self.summary = self.stats
         title = QHBoxLayout()
@@ -157,8 +167,12 @@ class PurchasesPanel(OrderActions, QWidget):
         title.addWidget(self.export_button)
         order_box = QWidget(self)
         order_actions = FlowLayout(order_box, spacing=8)
-        for button in (self.refund_button, self.exchange_button, self.print_button,
-                       self.pdf_button):  # fmt: skip
+        for button in (
+            self.refund_button,
+            self.exchange_button,
+            self.print_button,
+            self.pdf_button,
+        ):
             order_actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -182,8 +196,12 @@ class PurchasesPanel(OrderActions, QWidget):
         same = bool(patron and self.patron and patron["id"] == self.patron["id"])
         selected = self.current_order_id() if same else None
         self.patron = patron
-        for button in (self.sell_button, self.donation_button, self.subscription_button,
-                       self.membership_button):  # fmt: skip
+        for button in (
+            self.sell_button,
+            self.donation_button,
+            self.subscription_button,
+            self.membership_button,
+        ):
             button.setEnabled(patron is not None)
         if patron is None:
             self.stats.show_stats(None)
@@ -196,8 +214,9 @@ class PurchasesPanel(OrderActions, QWidget):
         self.stats.show_stats(box_office.patron_stats(db, patron["id"]), rung)
         rows = box_office.orders_for_patron(db, patron["id"])
         self.model.set_rows(rows)
-        self.count.setText(self.tr("1 order") if len(rows) == 1
-                           else self.tr("{n} orders").format(n=len(rows)))  # fmt: skip
+        self.count.setText(
+            self.tr("1 order") if len(rows) == 1 else self.tr("{n} orders").format(n=len(rows))
+        )
         row = self.proxy.proxy_row_of(selected) if selected else -1
         if row >= 0:
             self.table.selectRow(row)
@@ -222,19 +241,32 @@ class PurchasesPanel(OrderActions, QWidget):
     def _order_changed(self) -> None:
         chosen = self.chosen_order()
         has_valid = bool(chosen and chosen.valid)
-        for button in (self.refund_button, self.exchange_button, self.print_button,
-                       self.pdf_button):  # fmt: skip
+        for button in (
+            self.refund_button,
+            self.exchange_button,
+            self.print_button,
+            self.pdf_button,
+        ):
             button.setEnabled(has_valid)
 
     # -- actions ----------------------------------------------------------------------------
     def sell(self) -> SellDialog | None:
         if self.patron is None:
             return None
-        dialog = SellDialog(self.app, self.runner, self.sellable_performances(), patron=self.patron,
-                            parent=self.window())  # fmt: skip
-        dialog.sold.connect(lambda result: self.message.emit(
-            self.tr("Sold {n} tickets to {name}.").format(
-                n=len(result["codes"]), name=self.patron["name"])))  # fmt: skip
+        dialog = SellDialog(
+            self.app,
+            self.runner,
+            self.sellable_performances(),
+            patron=self.patron,
+            parent=self.window(),
+        )
+        dialog.sold.connect(
+            lambda result: self.message.emit(
+                self.tr("Sold {n} tickets to {name}.").format(
+                    n=len(result["codes"]), name=self.patron["name"]
+                )
+            )
+        )
         self._show(dialog)
         return dialog
 
@@ -249,8 +281,9 @@ class PurchasesPanel(OrderActions, QWidget):
     def sell_subscription(self) -> SubscriptionDialog | None:
         if self.patron is None:
             return None
-        dialog = SubscriptionDialog(self.app, self.patron, self.sellable_performances(),
-                                    self.window())  # fmt: skip
+        dialog = SubscriptionDialog(
+            self.app, self.patron, self.sellable_performances(), self.window()
+        )
         dialog.saved.connect(lambda _r: self.message.emit(self.tr("Subscription sold.")))
         self._show(dialog)
         return dialog
@@ -269,7 +302,14 @@ class PurchasesPanel(OrderActions, QWidget):
         if order is None or self.patron is None:
             return None
         db = self.runner.db()
-        tickets = [t for t in box_office.tickets(db, order["performance_id"])
-                   if t["order_id"] == order["order_id"]]  # fmt: skip
-        return ChosenOrder(order["order_id"], box_office.performance(db, order["performance_id"]),
-                           tickets, self.patron["name"])  # fmt: skip
+        tickets = [
+            t
+            for t in box_office.tickets(db, order["performance_id"])
+            if t["order_id"] == order["order_id"]
+        ]
+        return ChosenOrder(
+            order["order_id"],
+            box_office.performance(db, order["performance_id"]),
+            tickets,
+            self.patron["name"],
+        )

@@ -49,8 +49,9 @@ class ReportsView(QWidget):
     #: a patron to open (double-click on a row of a report with a ``patron_key``)
     open_patron = Signal(str)
 
-    def __init__(self, runner: ReadModelRunner, parent: QWidget | None = None,
-                 app: Houselights | None = None):  # fmt: skip
+    def __init__(
+        self, runner: ReadModelRunner, parent: QWidget | None = None, app: Houselights | None = None
+    ):
         super().__init__(parent)
         self.runner = runner
         #: the application service, for reports read through it (``service=True``)
@@ -163,7 +164,8 @@ class ReportsView(QWidget):
     def period_text(self) -> str:
         start, end = self.period()
         return self.tr("From {start} to {end}.").format(
-            start=local_date(start.isoformat()), end=local_date(end.isoformat()))  # fmt: skip
+            start=local_date(start.isoformat()), end=local_date(end.isoformat())
+        )
 
     def _open_row(self, index) -> None:
         key = self.definition.patron_key
@@ -199,8 +201,11 @@ class ReportsView(QWidget):
             if column.kind == MOMENT and not column.width:  # a date and time in this locale
                 width = moment_width(self.table)
             self.table.setColumnWidth(i, width)
-        first_is_text = (bool(definition.columns) and definition.columns[0].kind == TEXT
-                         and definition.columns[0].width is None)  # fmt: skip
+        first_is_text = (
+            bool(definition.columns)
+            and definition.columns[0].kind == TEXT
+            and definition.columns[0].width is None
+        )
         stretch = 0 if first_is_text else len(definition.columns) - 1
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         # the names in the stretching column are read whole ("Twelfth Night", not "Twelf…")
@@ -216,8 +221,9 @@ class ReportsView(QWidget):
         return tr(self.definition.title).lower().replace(" ", "-") + suffix
 
     def _ask(self, suffix: str, kind: str) -> Path | None:
-        chosen, _ = save_file_name(self, "report", self.tr("Save the report"),
-                                   self._file_name(suffix), kind)  # fmt: skip
+        chosen, _ = save_file_name(
+            self, "report", self.tr("Save the report"), self._file_name(suffix), kind
+        )
         if not chosen:
             return None
         path = Path(chosen)
@@ -227,8 +233,10 @@ class ReportsView(QWidget):
         """The table as CSV (text as shown) or XLSX (numbers as numbers), by ``suffix``
         or the name's ending; asks where when no ``path`` is given."""
         if path is None:
-            kinds = {".csv": self.tr("CSV files (*.csv)"),
-                     ".xlsx": self.tr("Excel workbooks (*.xlsx)")}  # fmt: skip
+            kinds = {
+                ".csv": self.tr("CSV files (*.csv)"),
+                ".xlsx": self.tr("Excel workbooks (*.xlsx)"),
+            }
             path = self._ask(suffix, kinds[suffix])
             if path is None:
                 return None

@@ -29,10 +29,12 @@ class AuditView(QWidget):
         self.runner = runner
         self.setObjectName("audit")
         intro = QLabel(
-            self.tr("Every change recorded in Houselights: when, by whom, from which "
-                    "workstation. Type a name, a workstation or an action to narrow the list."),
+            self.tr(
+                "Every change recorded in Houselights: when, by whom, from which "
+                "workstation. Type a name, a workstation or an action to narrow the list."
+            ),
             self,
-        )  # fmt: skip
+        )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
         self.filter_field = QLineEdit(self)
@@ -54,8 +56,11 @@ class AuditView(QWidget):
         self.table.setModel(self.proxy)
         m = AuditModel
         when = moment_width(self.table)
-        size_columns(self.table, {m.WHEN: when, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 240},
-                     stretch=m.ACTION)  # fmt: skip
+        size_columns(
+            self.table,
+            {m.WHEN: when, m.WHO: 150, m.WORKSTATION: 130, m.SUBJECT: 240},
+            stretch=m.ACTION,
+        )
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
             self.table,

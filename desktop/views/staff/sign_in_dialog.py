@@ -22,10 +22,9 @@ class SignInDialog(QDialog):
         self.setWindowTitle(self.tr("Sign in to Houselights"))
         self.setMinimumWidth(420)
         intro = QLabel(
-            self.tr("Sign in with your name and password. Door volunteers can use their "
-                    "door PIN."),
+            self.tr("Sign in with your name and password. Door volunteers can use their door PIN."),
             self,
-        )  # fmt: skip
+        )
         intro.setWordWrap(True)
         self.intro = intro
         self.name_field = QLineEdit(name, self)
@@ -71,9 +70,11 @@ class DoorUnlockDialog(SignInDialog):
         self.setObjectName("doorUnlockDialog")
         self.setWindowTitle(self.tr("Leave door mode"))
         self.intro.setText(
-            self.tr("A manager or box office staff member signs in with their password to "
-                    "leave door mode. A door PIN does not open it.")
-        )  # fmt: skip
+            self.tr(
+                "A manager or box office staff member signs in with their password to "
+                "leave door mode. A door PIN does not open it."
+            )
+        )
         self.sign_in_button.setText(self.tr("Leave door mode"))
 
     def _check(self, name: str, secret: str) -> dict:

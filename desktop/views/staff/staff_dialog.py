@@ -44,8 +44,11 @@ class StaffDialog(QDialog):
         self.table = table_view(self)
         self.table.setObjectName("staffTable")
         self.table.setModel(self.proxy)
-        size_columns(self.table, {StaffModel.ROLE: 140, StaffModel.SIGN_IN: 170,
-                                  StaffModel.STATE: 110}, stretch=StaffModel.NAME)  # fmt: skip
+        size_columns(
+            self.table,
+            {StaffModel.ROLE: 140, StaffModel.SIGN_IN: 170, StaffModel.STATE: 110},
+            stretch=StaffModel.NAME,
+        )
         self.export_button = QPushButton(self.tr("Export…"), self)
         add_export(self.table, self.export_button, suggested_name=self.tr("staff") + ".csv")
 
@@ -68,8 +71,9 @@ class StaffDialog(QDialog):
         self.deactivate_button.clicked.connect(self.deactivate)
         self.unlock_button = QPushButton(self.tr("Unlock selected"), self)
         self.unlock_button.setObjectName("unlockButton")
-        self.unlock_button.setToolTip(self.tr(
-            "An account is locked after 10 wrong passwords or PINs in a row"))  # fmt: skip
+        self.unlock_button.setToolTip(
+            self.tr("An account is locked after 10 wrong passwords or PINs in a row")
+        )
         self.unlock_button.clicked.connect(self.unlock)
         self.error = error_label(self)
         self.intro = QLabel(self)
@@ -110,12 +114,15 @@ class StaffDialog(QDialog):
         members = self.app.list_staff()
         self.model.set_rows(members)
         self.intro.setText(
-            self.tr("Everyone is signed in as a manager until the first account exists. "
-                    "Start with your own manager account.")
-            if not members else
-            self.tr("Each person signs in with their own account; what they record carries "
-                    "their name.")
-        )  # fmt: skip
+            self.tr(
+                "Everyone is signed in as a manager until the first account exists. "
+                "Start with your own manager account."
+            )
+            if not members
+            else self.tr(
+                "Each person signs in with their own account; what they record carries their name."
+            )
+        )
 
     def _selected(self) -> dict | None:
         index = self.table.currentIndex()

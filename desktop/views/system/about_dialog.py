@@ -77,16 +77,20 @@ class AboutDialog(QDialog):
         self.open_folder_button.clicked.connect(self.open_data_folder)
         self.copy_button = QPushButton(self.tr("Copy diagnostics"), self)
         self.copy_button.setToolTip(
-            self.tr("Copies the version, this computer's system, the database kind and the "
-                    "last lines of the log, to paste into a support request. "
-                    "No password is included.")
-        )  # fmt: skip
+            self.tr(
+                "Copies the version, this computer's system, the database kind and the "
+                "last lines of the log, to paste into a support request. "
+                "No password is included."
+            )
+        )
         self.copy_button.clicked.connect(self.copy_diagnostics)
         self.licences_button = QPushButton(self.tr("Third-party licences"), self)
         self.licences_button.setToolTip(
-            self.tr("The software Houselights is made of (Qt, ZBar, Python, ...) "
-                    "and the licence of each.")
-        )  # fmt: skip
+            self.tr(
+                "The software Houselights is made of (Qt, ZBar, Python, ...) "
+                "and the licence of each."
+            )
+        )
         self.licences_button.clicked.connect(self.show_licences)
         self.licences_dialog: LicencesDialog | None = None
         self.close_button = QPushButton(self.tr("Close"), self)
@@ -142,11 +146,13 @@ class LicencesDialog(QDialog):
         self.resize(860, 560)
         self.notices = notices()
         intro = QLabel(
-            self.tr("Houselights is built with the following software. Each is used "
-                    "under the licence shown; the LGPL libraries (Qt, FFmpeg, ZBar) are "
-                    "separate files in the program's folder that you may replace."),
+            self.tr(
+                "Houselights is built with the following software. Each is used "
+                "under the licence shown; the LGPL libraries (Qt, FFmpeg, ZBar) are "
+                "separate files in the program's folder that you may replace."
+            ),
             self,
-        )  # fmt: skip
+        )
         intro.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.setObjectName("licenceList")

@@ -38,10 +38,16 @@ def backup_rows(folders: list[Path]) -> list[dict]:
     found = [info for folder in folders for info in backups.list_backups(folder)]
     found.sort(key=lambda info: info.created, reverse=True)
     return [
-        {"id": str(info.path), "name": info.path.name, "created": info.created,
-         "events": info.events, "size": info.size, "read_models": info.readmodels is not None}
+        {
+            "id": str(info.path),
+            "name": info.path.name,
+            "created": info.created,
+            "events": info.events,
+            "size": info.size,
+            "read_models": info.readmodels is not None,
+        }
         for info in found
-    ]  # fmt: skip
+    ]
 
 
 def current_folder(config, settings) -> Path:
@@ -82,10 +88,13 @@ class BackupsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Backups"), self))
-        intro = QLabel(self.tr(
-            "A backup is a copy of every recorded event, made while Houselights keeps "
-            "working. The lists (patrons, timelines, the door) are rebuilt from it."
-        ), self)  # fmt: skip
+        intro = QLabel(
+            self.tr(
+                "A backup is a copy of every recorded event, made while Houselights keeps "
+                "working. The lists (patrons, timelines, the door) are rebuilt from it."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -110,9 +119,11 @@ class BackupsDialog(QDialog):
         self.daily = QCheckBox(self.tr("Every day"), self)
         self.on_exit = QCheckBox(self.tr("When Houselights closes"), self)
         self.with_readmodels = QCheckBox(self.tr("Include the read models"), self)
-        self.with_readmodels.setToolTip(self.tr(
-            "They can always be rebuilt from the events; a copy makes a restore open faster."
-        ))  # fmt: skip
+        self.with_readmodels.setToolTip(
+            self.tr(
+                "They can always be rebuilt from the events; a copy makes a restore open faster."
+            )
+        )
         self.keep = QSpinBox(self)
         self.keep.setRange(1, 365)
         options.addWidget(self.daily)
@@ -129,8 +140,9 @@ class BackupsDialog(QDialog):
         self.table.setObjectName("backupTable")
         self.table.setModel(self.proxy)
         c = BackupTableModel
-        size_columns(self.table, {c.WHEN: 220, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150},
-                     stretch=c.FILE)  # fmt: skip
+        size_columns(
+            self.table, {c.WHEN: 220, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150}, stretch=c.FILE
+        )
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         layout.addWidget(self.table, 1)
         self.empty_label = QLabel(self.tr("No backups in this folder yet."), self)
@@ -195,9 +207,10 @@ class BackupsDialog(QDialog):
 
     def choose_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(
-            self, self.tr("Where should backups go? (a USB stick, a synced folder)"),
+            self,
+            self.tr("Where should backups go? (a USB stick, a synced folder)"),
             str(self.folder()),
-        )  # fmt: skip
+        )
         if path:
             self.set_folder(path)
 
@@ -207,13 +220,22 @@ class BackupsDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _postgres(self) -> None:
-        for widget in (self.back_up_button, self.restore_button, self.restore_file_button,
-                       self.daily, self.on_exit, self.with_readmodels, self.keep):  # fmt: skip
+        for widget in (
+            self.back_up_button,
+            self.restore_button,
+            self.restore_file_button,
+            self.daily,
+            self.on_exit,
+            self.with_readmodels,
+            self.keep,
+        ):
             widget.setEnabled(False)
-        self.status.setText(self.tr(
-            "This workstation uses the shared PostgreSQL store: back it up on the server "
-            "with pg_dump (see “Backups and restore” in the README)."
-        ))  # fmt: skip
+        self.status.setText(
+            self.tr(
+                "This workstation uses the shared PostgreSQL store: back it up on the server "
+                "with pg_dump (see “Backups and restore” in the README)."
+            )
+        )
 
     # -- the list ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -238,11 +260,18 @@ class BackupsDialog(QDialog):
         self.back_up_button.setEnabled(False)
         self.status.setText(self.tr("Backing up…"))
         self.task, self.progress_dialog = run_with_progress(
-            self, self.background, self.tr("Backing up every recorded event…"),
-            backups.backup_work, self.config, self.folder(), self.keep.value(),
+            self,
+            self.background,
+            self.tr("Backing up every recorded event…"),
+            backups.backup_work,
+            self.config,
+            self.folder(),
+            self.keep.value(),
             self.with_readmodels.isChecked(),
-            on_done=self._backed_up, on_error=self._failed, on_cancelled=self._cancelled,
-        )  # fmt: skip
+            on_done=self._backed_up,
+            on_error=self._failed,
+            on_cancelled=self._cancelled,
+        )
         return self.task
 
     def _finished(self) -> None:
@@ -254,8 +283,11 @@ class BackupsDialog(QDialog):
         self._finished()
         self.refresh()
         if info is not None:
-            self.status.setText(self.tr("Backed up {events} events to {path}.").format(
-                events=f"{info.events:,}", path=info.path))  # fmt: skip
+            self.status.setText(
+                self.tr("Backed up {events} events to {path}.").format(
+                    events=f"{info.events:,}", path=info.path
+                )
+            )
             self.backed_up.emit(str(info.path))
 
     def _failed(self, error: BaseException, _details: str = "") -> None:
@@ -273,9 +305,11 @@ class BackupsDialog(QDialog):
 
     def restore_from_file(self) -> bool:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Restore which backup?"), str(self.folder()),
+            self,
+            self.tr("Restore which backup?"),
+            str(self.folder()),
             self.tr("Houselights backups (*.sqlite);;All files (*)"),
-        )  # fmt: skip
+        )
         return self.restore(Path(path)) if path else False
 
     def restore(self, path: Path) -> bool:

@@ -64,8 +64,9 @@ class DamagedStoreDialog(QDialog):
         self.table = table_view(self)
         self.table.setModel(self.proxy)
         c = BackupTableModel
-        size_columns(self.table, {c.WHEN: 220, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150},
-                     stretch=c.FILE)  # fmt: skip
+        size_columns(
+            self.table, {c.WHEN: 220, c.EVENTS: 90, c.SIZE: 90, c.WITH: 150}, stretch=c.FILE
+        )
         rows = backup_rows(damaged.folders)
         self.model.set_rows(rows)
         if rows:  # the latest backup that checks out (a damaged one is never offered)
@@ -75,10 +76,13 @@ class DamagedStoreDialog(QDialog):
         self.table.doubleClicked.connect(lambda _index: self.restore_selected())
         layout.addWidget(self.table, 1)
         where = ", ".join(str(folder) for folder in damaged.folders)
-        self.none_label = QLabel(self.tr(
-            "There is no backup in {where}. If you keep backups elsewhere (a USB stick), "
-            "choose the file."
-        ).format(where=where), self)  # fmt: skip
+        self.none_label = QLabel(
+            self.tr(
+                "There is no backup in {where}. If you keep backups elsewhere (a USB stick), "
+                "choose the file."
+            ).format(where=where),
+            self,
+        )
         self.none_label.setWordWrap(True)
         self.none_label.setVisible(not rows)
         layout.addWidget(self.none_label)
@@ -106,9 +110,11 @@ class DamagedStoreDialog(QDialog):
 
     def choose_file(self) -> None:
         path = open_file_name(
-            self, "backup", self.tr("Restore which backup?"),
+            self,
+            "backup",
+            self.tr("Restore which backup?"),
             self.tr("Houselights backups (*.sqlite);;All files (*)"),
-        )  # fmt: skip
+        )
         if path:
             self.chosen = Path(path)
             self.accept()

@@ -40,8 +40,18 @@ from desktop.views.widgets import error_label, heading, show_error
 from infrastructure.config import StoreConfig
 
 #: groups in the order they come on the page; other groups follow alphabetically
-GROUP_ORDER = ("organization", "loyalty", "door", "import", "box_office", "staff",
-               "workstation", "backup", "encryption", "projections")  # fmt: skip
+GROUP_ORDER = (
+    "organization",
+    "loyalty",
+    "door",
+    "import",
+    "box_office",
+    "staff",
+    "workstation",
+    "backup",
+    "encryption",
+    "projections",
+)
 _STYLE = """
 QPushButton#flatButton:disabled { color: palette(placeholder-text); }
 QSpinBox[invalid="true"], QLineEdit[invalid="true"] { border: 2px solid ERROR; }
@@ -52,7 +62,7 @@ README_ANCHOR = "#several-workstations-one-postgresql-server"
 
 def group_title(group: str) -> str:
     """A setting group's title for people (``loyalty`` -> "Loyalty ladder")."""
-    titles = {  # fmt: skip
+    titles = {
         "organization": QCoreApplication.translate("SettingsPage", "Organization"),
         "loyalty": QCoreApplication.translate("SettingsPage", "Loyalty ladder"),
         "door": QCoreApplication.translate("SettingsPage", "Door"),
@@ -98,8 +108,9 @@ class SettingField(QWidget):
         self.error = error_label(parent)
         self.reset_button = QPushButton(self.tr("Default"), parent)
         self.reset_button.setObjectName("flatButton")
-        self.reset_button.setToolTip(self.tr("Reset to default: {value}").format(
-            value=self.shown(setting.default)))  # fmt: skip
+        self.reset_button.setToolTip(
+            self.tr("Reset to default: {value}").format(value=self.shown(setting.default))
+        )
         self.reset_button.setAccessibleName(self.tr("Reset to default"))
         self.reset_button.clicked.connect(self.reset_to_default)
         self.choose_button: QPushButton | None = None
@@ -232,8 +243,12 @@ class SettingsPage(QWidget):
     #: "Run the first-run assistant…" was pressed
     assistant_requested = Signal()
 
-    def __init__(self, settings: Settings | None, config: StoreConfig | None = None,
-                 parent: QWidget | None = None):  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings | None,
+        config: StoreConfig | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("settingsPage")
         self.setStyleSheet(_STYLE.replace("ERROR", style.current().error))
@@ -252,15 +267,22 @@ class SettingsPage(QWidget):
         outer.setContentsMargins(28, 22, 28, 16)
         outer.setSpacing(10)
         outer.addWidget(heading(self.tr("Settings"), self))
-        intro = QLabel(self.tr(
-            "How Houselights works for your organization and on this computer. Changes "
-            "take effect when you press Apply."), self)  # fmt: skip
+        intro = QLabel(
+            self.tr(
+                "How Houselights works for your organization and on this computer. Changes "
+                "take effect when you press Apply."
+            ),
+            self,
+        )
         intro.setObjectName("muted")
         intro.setWordWrap(True)
         self.assistant_button = QPushButton(self.tr("First-run assistant…"), self)
-        self.assistant_button.setToolTip(self.tr(
-            "Name the organization, choose its country, time zone and currency, and what "
-            "this computer is for, one step at a time"))  # fmt: skip
+        self.assistant_button.setToolTip(
+            self.tr(
+                "Name the organization, choose its country, time zone and currency, and what "
+                "this computer is for, one step at a time"
+            )
+        )
         self.assistant_button.clicked.connect(self.assistant_requested)
         top = QHBoxLayout()
         top.addWidget(intro, 1)
@@ -354,16 +376,21 @@ class SettingsPage(QWidget):
         else:
             if config.kind == "sqlite":
                 store = self.tr("On this computer only: the SQLite file {path}").format(
-                    path=config.events_path)  # fmt: skip
+                    path=config.events_path
+                )
             else:
                 store = self.tr("Shared PostgreSQL server: {server}").format(
-                    server=server_description(config))  # fmt: skip
+                    server=server_description(config)
+                )
             rows = [
                 ("data", self.tr("Data folder"), str(config.data_dir)),
                 ("store", self.tr("Event store"), store),
-                ("readmodels", self.tr("Read models (lists and figures on this computer)"),
-                 str(config.readmodels_path)),
-            ]  # fmt: skip
+                (
+                    "readmodels",
+                    self.tr("Read models (lists and figures on this computer)"),
+                    str(config.readmodels_path),
+                ),
+            ]
         for number, (key, name, value) in enumerate(rows, start=1):
             label = QLabel(name, card)
             label.setObjectName("fieldLabel")
@@ -381,15 +408,23 @@ class SettingsPage(QWidget):
             )
             grid.addWidget(self.open_folder_button, 1, 2)
         readme = readme_path()
-        section = (f'<a href="{QUrl.fromLocalFile(str(readme)).toString()}{README_ANCHOR}">'
-                   f"{README_SECTION}</a>" if readme else f"“{README_SECTION}”")  # fmt: skip
-        self.shared_help = QLabel(self.tr(
-            "<p>Several computers in one office share one PostgreSQL server: start Houselights "
-            "on each with <code>--store postgresql://houselights@office-server/houselights</code>"
-            " (or set <code>HOUSELIGHTS_STORE</code> to that address). The password goes in "
-            "<code>PGPASSWORD</code>; it is never shown. Each computer keeps its own read "
-            "models and catches up from the server. How to set the server up: {section} in "
-            "the README.</p>").format(section=section), card)  # fmt: skip
+        section = (
+            f'<a href="{QUrl.fromLocalFile(str(readme)).toString()}{README_ANCHOR}">'
+            f"{README_SECTION}</a>"
+            if readme
+            else f"“{README_SECTION}”"
+        )
+        self.shared_help = QLabel(
+            self.tr(
+                "<p>Several computers in one office share one PostgreSQL server: start Houselights "
+                "on each with <code>--store postgresql://houselights@office-server/houselights</code>"
+                " (or set <code>HOUSELIGHTS_STORE</code> to that address). The password goes in "
+                "<code>PGPASSWORD</code>; it is never shown. Each computer keeps its own read "
+                "models and catches up from the server. How to set the server up: {section} in "
+                "the README.</p>"
+            ).format(section=section),
+            card,
+        )
         self.shared_help.setObjectName("muted")
         self.shared_help.setWordWrap(True)
         self.shared_help.setTextFormat(Qt.TextFormat.RichText)
@@ -429,9 +464,12 @@ class SettingsPage(QWidget):
             first = self.fields[next(iter(problems))]
             self.scroll.ensureWidgetVisible(first)
             first.editor.setFocus()
-            self.status.setText(self.tr(
-                "Nothing was saved: {count} setting(s) need fixing (the message is under "
-                "each one).").format(count=len(problems)))  # fmt: skip
+            self.status.setText(
+                self.tr(
+                    "Nothing was saved: {count} setting(s) need fixing (the message is under "
+                    "each one)."
+                ).format(count=len(problems))
+            )
             return False
         for key, value in changes.items():
             self.fields[key].loaded = value
@@ -476,6 +514,8 @@ def server_description(config: StoreConfig) -> str:
 
     env = postgres_env(config.store_url)
     return QCoreApplication.translate("SettingsPage", "{user}@{host}:{port}, database {db}").format(
-        user=env["POSTGRES_USER"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
         db=env["POSTGRES_DBNAME"],
-    )  # fmt: skip
+    )

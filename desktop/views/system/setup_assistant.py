@@ -45,8 +45,9 @@ SAMPLE_MOMENT = datetime(2026, 11, 21, 19, 30, tzinfo=UTC)
 def countries() -> list[tuple[str, str]]:
     """(name, two-letter code) of every country Qt knows, by name."""
     found: dict[str, str] = {}
-    for each in QLocale.matchingLocales(QLocale.Language.AnyLanguage, QLocale.Script.AnyScript,
-                                        QLocale.Country.AnyTerritory):  # fmt: skip
+    for each in QLocale.matchingLocales(
+        QLocale.Language.AnyLanguage, QLocale.Script.AnyScript, QLocale.Country.AnyTerritory
+    ):
         code = QLocale.territoryToCode(each.territory())
         if len(code) == 2 and code.isalpha() and code not in found.values():
             found[QLocale.territoryToString(each.territory())] = code
@@ -67,9 +68,12 @@ class OrganizationPage(QWizardPage):
     def __init__(self, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle(self.tr("Your organization"))
-        self.setSubTitle(self.tr(
-            "The name goes on every ticket. The country sets the paper size and how dates "
-            "and amounts are written."))  # fmt: skip
+        self.setSubTitle(
+            self.tr(
+                "The name goes on every ticket. The country sets the paper size and how dates "
+                "and amounts are written."
+            )
+        )
         self.name = QLineEdit(self)
         self.name.setObjectName("organizationName")
         self.name.setPlaceholderText(self.tr("e.g. Lantern Theatre"))
@@ -91,8 +95,9 @@ class OrganizationPage(QWizardPage):
         self.currency.setObjectName("currency")
         self.currency.setEditable(True)
         self.currency.addItems(sorted(formatting._currency_symbols()))
-        self.currency.setCurrentText(str(settings.get("organization/currency"))
-                                     or self._country_currency())  # fmt: skip
+        self.currency.setCurrentText(
+            str(settings.get("organization/currency")) or self._country_currency()
+        )
         self.example = QLabel(self)
         self.example.setObjectName("muted")
         self.example.setWordWrap(True)
@@ -131,20 +136,28 @@ class OrganizationPage(QWizardPage):
         }
 
     def problems(self) -> list[str]:
-        return [text for key, value in self.answers().items()
-                if (text := SETTINGS[key].problem(value))]  # fmt: skip
+        return [
+            text for key, value in self.answers().items() if (text := SETTINGS[key].problem(value))
+        ]
 
     def _show_example(self) -> None:
         answers = self.answers()
         saved = formatting.conventions()
         if not self.problems():
-            formatting.configure(answers["organization/country"],
-                                 answers["organization/currency"],
-                                 answers["organization/timezone"])  # fmt: skip
-            self.example.setText(self.tr(
-                "Dates and amounts will look like this: {moment} · {amount} · {paper} paper"
-            ).format(moment=formatting.moment(SAMPLE_MOMENT), amount=formatting.money(123450),
-                     paper=formatting.paper_size()))  # fmt: skip
+            formatting.configure(
+                answers["organization/country"],
+                answers["organization/currency"],
+                answers["organization/timezone"],
+            )
+            self.example.setText(
+                self.tr(
+                    "Dates and amounts will look like this: {moment} · {amount} · {paper} paper"
+                ).format(
+                    moment=formatting.moment(SAMPLE_MOMENT),
+                    amount=formatting.money(123450),
+                    paper=formatting.paper_size(),
+                )
+            )
             formatting.configure(saved.country, saved.currency, saved.timezone)
         show_error(self.error, "")
 
@@ -161,9 +174,11 @@ class WorkstationPage(QWizardPage):
     def __init__(self, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self.setTitle(self.tr("This computer"))
-        self.setSubTitle(self.tr(
-            "A computer at a door opens on the door check; one in the office on the patrons."
-        ))  # fmt: skip
+        self.setSubTitle(
+            self.tr(
+                "A computer at a door opens on the door check; one in the office on the patrons."
+            )
+        )
         self.office = QRadioButton(self.tr("The office: box office, patrons, reports"), self)
         self.door = QRadioButton(self.tr("A door: checking tickets in with a scanner"), self)
         self.group = QButtonGroup(self)
@@ -210,10 +225,12 @@ class ManagerPage(QWizardPage):
         super().__init__(parent)
         self.app = app
         self.setTitle(self.tr("A manager's account (you can skip this)"))
-        self.setSubTitle(self.tr(
-            "Without accounts everyone using this computer may do everything. With a "
-            "manager's account, people sign in and a door volunteer sees only the door."
-        ))  # fmt: skip
+        self.setSubTitle(
+            self.tr(
+                "Without accounts everyone using this computer may do everything. With a "
+                "manager's account, people sign in and a door volunteer sees only the door."
+            )
+        )
         self.name = QLineEdit(self)
         self.name.setObjectName("managerName")
         self.name.setPlaceholderText(self.tr("Leave empty to skip"))
@@ -281,9 +298,11 @@ class StartPage(QWizardPage):
 
     def choose_file(self) -> None:
         path = open_file_name(
-            self, "sales", self.tr("Choose an online-sales file"),
+            self,
+            "sales",
+            self.tr("Choose an online-sales file"),
             self.tr("Sales files (*.csv *.txt *.xlsx);;All files (*)"),
-        )  # fmt: skip
+        )
         if path:
             self.file.setText(path)
             self.sales.setChecked(True)
