@@ -316,8 +316,19 @@ class Ticket(Aggregate):
         return cls._create(cls.Issued, id=ticket_id(code), code=code, **values, **stamp)
 
     def check_valid(self) -> None:
+        """Only a valid ticket that has not been used is refunded or exchanged."""
         if self.status != Ticket.VALID:
             raise TicketProblem(f"Ticket {self.code} is already {self.status}.")
+        if self.admitted:
+            raise TicketProblem(
+                f"Ticket {self.code} was already used at {self.admitted_door}; "
+                "undo the admission first if it was a mistake."
+            )
+
+    @property
+    def unused(self) -> bool:
+        """Valid and not admitted: what a refund gives back."""
+        return self.status == Ticket.VALID and not self.admitted
 
     def refund(self, stamp: dict) -> None:
         self.check_valid()

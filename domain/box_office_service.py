@@ -305,7 +305,7 @@ class BoxOfficeService:
         for attempt in range(SALE_ATTEMPTS):
             # Fresh aggregates every round: a failed save drains pending events.
             order = self.store.get(order.id)
-            valid = [t for t in self.current_tickets(order.codes) if t.status == Ticket.VALID]
+            valid = [t for t in self.current_tickets(order.codes) if t.unused]
             if not valid:
                 raise TicketProblem("Every ticket of this order was already refunded or used.")
             changed = self.refund_tickets(str(order.id), valid, stamp)

@@ -110,7 +110,7 @@ class MembershipsService:
             subscription = self._subscription(subscription_id)
             subscription.check_not_refunded()
             current = self.box_office.current_tickets(subscription.codes)
-            valid = [t for t in current if t.status == Ticket.VALID]
+            valid = [t for t in current if t.unused]
             if not valid:
                 raise TicketProblem("Every ticket of this subscription was already used.")
             changed = [

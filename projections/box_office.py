@@ -287,10 +287,10 @@ class BoxOffice(Projection):
     def _revenue(self, db, performance_id: str, cents: int) -> None:
         self._count(performance_id, cents=cents)
 
-    def _ticket(self, db, e) -> tuple[str, int] | None:
+    def _ticket(self, db, e) -> tuple[str, int, str] | None:
         self._tickets.need(db, str(e.originator_id))
         return db.conn.execute(
-            "SELECT performance_id, price_cents FROM bo_tickets WHERE id = ?",
+            "SELECT performance_id, price_cents, status FROM bo_tickets WHERE id = ?",
             (str(e.originator_id),),
         ).fetchone()
 
@@ -323,13 +323,21 @@ class BoxOffice(Projection):
     def _ticket_refunded(self, db, e, position):
         if (row := self._ticket(db, e)) is not None:
             self._revenue(db, row[0], -e.amount_cents)
+            self._no_longer_admitted(row)
         self._set_status(db, e, "refunded")
 
     def _ticket_exchanged(self, db, e, position):
         # The price paid moves with the replacement ticket to the other performance.
         if (row := self._ticket(db, e)) is not None:
             self._revenue(db, row[0], -row[1])
+            self._no_longer_admitted(row)
         self._set_status(db, e, "exchanged")
+
+    def _no_longer_admitted(self, row: tuple[str, int, str]) -> None:
+        # Stores written before a used ticket was refused a refund or an exchange may
+        # hold one: the admitted figure keeps counting the tickets standing admitted.
+        if row[2] == "admitted":
+            self._count(row[0], admitted=-1)
 
     def _ticket_admitted(self, db, e, position):
         # A ticket is only ever admitted to its own performance (Ticket.check_admissible),

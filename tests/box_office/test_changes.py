@@ -212,3 +212,43 @@ def test_an_exchange_and_a_sale_racing_for_the_last_seat_never_oversell(store_en
     finally:
         office.close()
         door.close()
+
+
+def test_a_ticket_used_at_the_door_is_neither_refunded_nor_exchanged(app, tmp_path):
+    """A ticket admitted at the door was used: refunding its order gives back only the
+    unused tickets, an exchange is refused in plain words, and undoing the admission
+    (a mistake at the door) makes it refundable again. The read models' admitted figure
+    always equals the tickets standing admitted."""
+    from projections import box_office
+    from projections import all_projections
+    from projections.runner import ReadModelRunner
+
+    friday, saturday = two_nights(app)
+    sale = app.sell_tickets(friday, {"Adult": 2})
+    used, unused = sale["codes"]
+    assert app.scan(used, friday, "North door")["verdict"] == "admit"
+
+    with pytest.raises(TicketProblem, match=f"{used} was already used at North door"):
+        app.exchange_tickets([used], saturday)
+    refund = app.refund_order(sale["order_id"])
+    assert refund["refunded"] == [unused]
+    assert [app.get_ticket(c)["status"] for c in (used, unused)] == ["valid", "refunded"]
+    assert app.get_performance(friday)["sold"] == 1
+    with pytest.raises(TicketProblem, match="already refunded or used"):
+        app.refund_order(sale["order_id"])
+
+    runner = ReadModelRunner(app.recorder, app.mapper, tmp_path / "read.sqlite", all_projections())
+    try:
+        runner.catch_up()
+        read = box_office.performance(runner.db(), friday)
+        statuses = [t["status"] for t in box_office.tickets(runner.db(), friday)]
+        assert (read["sold"], read["admitted"]) == (1, 1)
+        assert sorted(statuses) == ["admitted", "refunded"]
+
+        app.undo_admission(used, "Scanned the wrong ticket", "North door")
+        assert app.refund_order(sale["order_id"])["refunded"] == [used]
+        runner.catch_up()
+        read = box_office.performance(runner.db(), friday)
+        assert (read["sold"], read["admitted"]) == (0, 0)
+    finally:
+        runner.close()

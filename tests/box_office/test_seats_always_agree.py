@@ -269,6 +269,7 @@ def machine_for(world: World):
                 tickets = box_office.tickets(db, night)
                 assert read["sold"] == held[night]
                 assert sum(t["status"] in HELD for t in tickets) == held[night]
+                assert read["admitted"] == sum(t["status"] == "admitted" for t in tickets)
                 # no ticket that no successful command issued (a refused one's leftovers)
                 assert {t["code"] for t in tickets} <= self.codes
 
