@@ -1115,6 +1115,7 @@ class MainWindow(BackupActions, QMainWindow):
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
         self.backup_timer.stop()
+        self.on_duty.timer.stop()  # it would read the read models after they close
         self.scanner.stop()
         self.writer.shutdown()  # the commands in line are recorded first
         self.watcher.close()

@@ -356,6 +356,7 @@ def render_all(
 
     with tempfile.TemporaryDirectory(prefix="houselights-shots-") as data:
         services = bootstrap(resolve(data), staff="maria.box-office", workstation="box-office-1")
+        window = None
         try:
             demo.generate(services.app, patrons, seed=seed)
             services.runner.catch_up()
@@ -448,9 +449,10 @@ def render_all(
             lookup.run_search()
             shot(lookup, "door-find-by-name")
             lookup.reject()
-            window.shutdown()
-            window.close()
         finally:
+            if window is not None:  # its timers stop before the read models close
+                window.shutdown()
+                window.close()
             services.close()
     written.append(_ticket_shot(out / "ticket.png"))
     return written

@@ -228,3 +228,13 @@ def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(window, services, 
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_closed_window_stops_waiting_for_the_next_duty_change(window, services, qtbot):
+    """The label's timer fires at the next slot edge or turn of the hour; once the window
+    is closed and its read models with it, it must not wake up and read them."""
+    services.app.add_duty_slot("Tuesday", "10:00", "20:00", "phone", name="Maria")
+    label = window.on_duty
+    qtbot.waitUntil(lambda: label.isVisible() and label.timer.isActive())
+    window.close()
+    assert not label.timer.isActive()
