@@ -6,9 +6,35 @@ import functools
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
+from uuid import UUID
 
 from sqlite_utils import Database
+
+
+class Event(Protocol):
+    """What a handler is given: a stored domain event.
+
+    Every event carries its aggregate's id and version and the stamp of who recorded
+    it, from where and when (``domain.recording``). The rest differs by event and is
+    read by name: most event classes are made by eventsourcing's ``@event`` decorator
+    when the domain module is imported, so no type checker knows their fields."""
+
+    @property
+    def originator_id(self) -> UUID: ...
+    @property
+    def originator_version(self) -> int: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def recorded_by(self) -> str: ...
+    @property
+    def workstation(self) -> str: ...
+    def __getattr__(self, name: str) -> Any: ...
+
+
+#: a projection's handler of one kind of event: ``(db, event, position)``
+Handler = Callable[[Database, Event, int], None]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -48,9 +74,9 @@ class PendingRows:
 
     def __init__(self, sql: str) -> None:
         self.sql = sql
-        self.rows: dict[str, tuple] = {}
+        self.rows: dict[str, tuple[Any, ...]] = {}
 
-    def add(self, db: Database, key: str, row: tuple) -> None:
+    def add(self, db: Database, key: str, row: tuple[Any, ...]) -> None:
         if key in self.rows:
             self.flush(db)
         self.rows[key] = row
@@ -65,7 +91,7 @@ class PendingRows:
             self.rows = {}
 
 
-def event_name(event: Any) -> str:
+def event_name(event: object) -> str:
     """'Patron.Registered' for the event class nested in the Patron aggregate."""
     return type(event).__qualname__
 
@@ -91,10 +117,12 @@ class Projection:
     tables: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self) -> None:
-        self.handlers: dict[str, Callable[[Database, Any, int], None]] = {}
+        self.handlers: dict[str, Handler] = {}
 
-    def on(self, *names: str):
-        def register(fn):
+    def on(self, *names: str) -> Callable[[Handler], Handler]:
+        """Register the decorated function as the handler of these events."""
+
+        def register(fn: Handler) -> Handler:
             for name in names:
                 self.handlers[name] = fn
             return fn
@@ -150,7 +178,7 @@ class Projection:
         """After each batch, in its transaction; ``final`` for the last batch of a
         catch-up (work that sums up many events can wait for it)."""
 
-    def handle(self, db: Database, event: Any, position: int) -> None:
+    def handle(self, db: Database, event: Event, position: int) -> None:
         handler = self.handlers.get(event_name(event))
         if handler is not None:
             handler(db, event, position)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from projections.base import PendingRows, Projection, iso, run_script
+from projections.base import Event, PendingRows, Projection, iso, run_script
 from projections.patron_merges import in_family
 
 PERFORMANCE_KEYS = (
@@ -199,12 +199,12 @@ class BoxOffice(Projection):
         )
 
     # -- productions and performances ------------------------------------
-    def _production_created(self, db, e, position):
+    def _production_created(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_productions VALUES (?, ?)", (str(e.originator_id), e.title)
         )
 
-    def _production_renamed(self, db, e, position):
+    def _production_renamed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE bo_productions SET title = ? WHERE id = ?", (e.title, str(e.originator_id))
         )
@@ -214,7 +214,7 @@ class BoxOffice(Projection):
             (e.title, str(e.originator_id)),
         )
 
-    def _scheduled(self, db, e, position):
+    def _scheduled(self, db: Database, e: Event, position: int) -> None:
         self._flush_counts(db)  # a performance written again starts from what it holds
         row = db.conn.execute(
             "SELECT title FROM bo_productions WHERE id = ?", (e.production_id,)
@@ -265,22 +265,22 @@ class BoxOffice(Projection):
         self._tickets.flush(db)
         self._flush_counts(db)
 
-    def _seats_taken(self, db, e, position):
+    def _seats_taken(self, db: Database, e: Event, position: int) -> None:
         self._count(str(e.originator_id), sold=e.quantity)
 
-    def _seats_released(self, db, e, position):
+    def _seats_released(self, db: Database, e: Event, position: int) -> None:
         self._count(str(e.originator_id), sold=-e.quantity)
 
-    def _capacity_changed(self, db, e, position):
+    def _capacity_changed(self, db: Database, e: Event, position: int) -> None:
         self._performance_set(db, e, "capacity", e.capacity)
 
-    def _rescheduled(self, db, e, position):
+    def _rescheduled(self, db: Database, e: Event, position: int) -> None:
         self._performance_set(db, e, "starts_at", iso(e.starts_at))
 
-    def _venue_changed(self, db, e, position):
+    def _venue_changed(self, db: Database, e: Event, position: int) -> None:
         self._performance_set(db, e, "venue", e.venue)
 
-    def _prices_changed(self, db, e, position):
+    def _prices_changed(self, db: Database, e: Event, position: int) -> None:
         self._performance_set(db, e, "price_levels", json.dumps(e.price_levels))
 
     # -- tickets ---------------------------------------------------------
@@ -300,7 +300,7 @@ class BoxOffice(Projection):
             "UPDATE bo_tickets SET status = ? WHERE id = ?", (status, str(e.originator_id))
         )
 
-    def _ticket_issued(self, db, e, position):
+    def _ticket_issued(self, db: Database, e: Event, position: int) -> None:
         ticket = str(e.originator_id)
         self._tickets.add(
             db,
@@ -320,13 +320,13 @@ class BoxOffice(Projection):
         )
         self._revenue(db, e.performance_id, e.price_cents)
 
-    def _ticket_refunded(self, db, e, position):
+    def _ticket_refunded(self, db: Database, e: Event, position: int) -> None:
         if (row := self._ticket(db, e)) is not None:
             self._revenue(db, row[0], -e.amount_cents)
             self._no_longer_admitted(row)
         self._set_status(db, e, "refunded")
 
-    def _ticket_exchanged(self, db, e, position):
+    def _ticket_exchanged(self, db: Database, e: Event, position: int) -> None:
         # The price paid moves with the replacement ticket to the other performance.
         if (row := self._ticket(db, e)) is not None:
             self._revenue(db, row[0], -row[1])
@@ -339,18 +339,18 @@ class BoxOffice(Projection):
         if row[2] == "admitted":
             self._count(row[0], admitted=-1)
 
-    def _ticket_admitted(self, db, e, position):
+    def _ticket_admitted(self, db: Database, e: Event, position: int) -> None:
         # A ticket is only ever admitted to its own performance (Ticket.check_admissible),
         # so the event's performance is the ticket's: no need to read it back.
         self._set_status(db, e, "admitted")
         self._count(str(e.performance_id), admitted=1)
 
-    def _ticket_admission_undone(self, db, e, position):
+    def _ticket_admission_undone(self, db: Database, e: Event, position: int) -> None:
         self._set_status(db, e, "valid")
         self._count(str(e.performance_id), admitted=-1)
 
     # -- orders ----------------------------------------------------------
-    def _order_placed(self, db, e, position):
+    def _order_placed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -384,7 +384,7 @@ class BoxOffice(Projection):
             ),
         )
 
-    def _order_refunded(self, db, e, position):
+    def _order_refunded(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE bo_orders SET refunded_cents = refunded_cents + ? WHERE order_id = ?",
             (e.amount_cents, str(e.originator_id)),
@@ -396,7 +396,7 @@ class BoxOffice(Projection):
         )
 
     # -- subscriptions, memberships, donations ----------------------------
-    def _subscription_purchased(self, db, e, position):
+    def _subscription_purchased(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_subscriptions VALUES (?,?,?,?,?,?,?,0,NULL)",
             (
@@ -410,14 +410,14 @@ class BoxOffice(Projection):
             ),
         )
 
-    def _subscription_refunded(self, db, e, position):
+    def _subscription_refunded(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE bo_subscriptions SET refunded_cents = refunded_cents + ?, refunded_at = ?"
             " WHERE id = ?",
             (e.amount_cents, iso(e.occurred_at), str(e.originator_id)),
         )
 
-    def _membership_started(self, db, e, position):
+    def _membership_started(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_memberships VALUES (?,?,?,?,?,?,?,?)",
             (
@@ -432,7 +432,7 @@ class BoxOffice(Projection):
             ),
         )
 
-    def _donation_received(self, db, e, position):
+    def _donation_received(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO bo_donations VALUES (?,?,?,?,?,?,NULL,NULL)",
             (
@@ -445,7 +445,7 @@ class BoxOffice(Projection):
             ),
         )
 
-    def _donation_acknowledged(self, db, e, position):
+    def _donation_acknowledged(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE bo_donations SET acknowledged_how = ?, acknowledged_at = ? WHERE id = ?",
             (e.how, iso(e.occurred_at), str(e.originator_id)),

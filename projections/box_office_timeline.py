@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from domain.memberships_service import SUBSCRIPTION_CHANNEL
 from domain.money import format_cents
-from projections.base import run_script
+from projections.base import Event, run_script
 from projections.door_timeline import DoorTimeline
 
 PAYMENT_WORDS = {
@@ -31,11 +31,6 @@ CHANNEL_WORDS = {
     "online": "online",
     "walk_up": "as a walk-up",
 }
-
-
-def when(moment: datetime) -> str:
-    """'Sat 14 Mar 19:30', in the time zone the performance was scheduled in."""
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
 
 
 def day(iso_day: str) -> str:
@@ -112,13 +107,13 @@ class BoxOfficeTimeline(DoorTimeline):
         self.create_door_lookups(db)
 
     # -- lookups ---------------------------------------------------------
-    def _tl_production_created(self, db, e, position):
+    def _tl_production_created(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline_productions VALUES (?, ?)",
             (str(e.originator_id), e.title),
         )
 
-    def _tl_production_renamed(self, db, e, position):
+    def _tl_production_renamed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE timeline_productions SET title = ? WHERE id = ?",
             (e.title, str(e.originator_id)),
@@ -128,7 +123,7 @@ class BoxOfficeTimeline(DoorTimeline):
             (e.title, str(e.originator_id)),
         )
 
-    def _tl_scheduled(self, db, e, position):
+    def _tl_scheduled(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT title FROM timeline_productions WHERE id = ?", (e.production_id,)
         ).fetchone()
@@ -138,29 +133,14 @@ class BoxOfficeTimeline(DoorTimeline):
             (str(e.originator_id), e.production_id, e.title, own, e.starts_at.isoformat()),
         )
 
-    def _tl_rescheduled(self, db, e, position):
+    def _tl_rescheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE timeline_performances SET starts_at = ? WHERE id = ?",
             (e.starts_at.isoformat(), str(e.originator_id)),
         )
 
-    def _label(self, db, performance_id: str, with_title: bool = True) -> str:
-        row = db.conn.execute(
-            "SELECT title, starts_at FROM timeline_performances WHERE id = ?", (performance_id,)
-        ).fetchone()
-        if row is None:
-            return "a performance"
-        moment = when(datetime.fromisoformat(row[1]))
-        return f"{row[0]}, {moment}" if with_title else moment
-
-    def _title(self, db, performance_id: str) -> str | None:
-        row = db.conn.execute(
-            "SELECT title FROM timeline_performances WHERE id = ?", (performance_id,)
-        ).fetchone()
-        return row[0] if row else None
-
     # -- rows --------------------------------------------------------------
-    def _tl_order_placed(self, db, e, position):
+    def _tl_order_placed(self, db: Database, e: Event, position: int) -> None:
         if not e.patron_id:
             return  # an anonymous sale: nobody's timeline (a lost contact)
         db.conn.execute(
@@ -176,7 +156,7 @@ class BoxOfficeTimeline(DoorTimeline):
         detail = f"{lines}; {PAYMENT_WORDS.get(e.payment, e.payment)}, {how}"
         self.add(db, e, position, "purchase", summary, detail, patron_id=e.patron_id)
 
-    def _tl_ticket_issued(self, db, e, position):
+    def _tl_ticket_issued(self, db: Database, e: Event, position: int) -> None:
         """Who holds the ticket (for its admission and refused scans later, see
         ``DoorTimeline``); a ticket held by someone other than its buyer (a named
         attendee) is on their timeline.
@@ -197,7 +177,7 @@ class BoxOfficeTimeline(DoorTimeline):
         detail = f"{e.price_level}, ticket {e.code}; bought {how} by another patron"
         self.add(db, e, position, "ticket", summary, detail, patron_id=e.patron_id)
 
-    def _tl_order_refunded(self, db, e, position):
+    def _tl_order_refunded(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT patron_id, performance_id FROM timeline_orders WHERE id = ?",
             (str(e.originator_id),),
@@ -229,7 +209,7 @@ class BoxOfficeTimeline(DoorTimeline):
         ).fetchone()
         return datetime.fromisoformat(row[0]).astimezone(UTC).isoformat() if row else ""
 
-    def _tl_exchange_made(self, db, e, position):
+    def _tl_exchange_made(self, db: Database, e: Event, position: int) -> None:
         # Where replacement tickets are, so a later refund names the right night.
         db.conn.executemany(
             "INSERT OR REPLACE INTO timeline_moved_tickets VALUES (?, ?)",
@@ -246,7 +226,7 @@ class BoxOfficeTimeline(DoorTimeline):
         detail = ", ".join(f"{old} → {new}" for old, new in zip(e.codes, e.new_codes, strict=False))
         self.add(db, e, position, "exchange", summary, detail, patron_id=e.patron_id)
 
-    def _tl_double_entry(self, db, e, position):
+    def _tl_double_entry(self, db: Database, e: Event, position: int) -> None:
         """Two people went in on one of the patron's tickets while a door was offline."""
         if not e.patron_id:
             return
@@ -260,7 +240,7 @@ class BoxOfficeTimeline(DoorTimeline):
         )
         self.add(db, e, position, "double_entry", summary, detail, patron_id=e.patron_id)
 
-    def _tl_subscription(self, db, e, position):
+    def _tl_subscription(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline_subscriptions VALUES (?, ?)",
             (str(e.originator_id), e.package_name),
@@ -273,7 +253,7 @@ class BoxOfficeTimeline(DoorTimeline):
         detail = "; ".join(self._label(db, p) for p in e.performance_ids)
         self.add(db, e, position, "subscription", summary, detail, patron_id=e.patron_id)
 
-    def _tl_subscription_refunded(self, db, e, position):
+    def _tl_subscription_refunded(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT package_name FROM timeline_subscriptions WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
@@ -284,7 +264,7 @@ class BoxOfficeTimeline(DoorTimeline):
         )
         self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=e.patron_id)
 
-    def _tl_membership(self, db, e, position):
+    def _tl_membership(self, db: Database, e: Event, position: int) -> None:
         summary = (
             f"Became a member ({e.level}), {day(e.starts_on)} to {day(e.ends_on)}"
             f" — {price_text(e.price_cents, e.payment)}"
@@ -299,7 +279,7 @@ class BoxOfficeTimeline(DoorTimeline):
             patron_id=e.patron_id,
         )
 
-    def _tl_donation(self, db, e, position):
+    def _tl_donation(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline_donations VALUES (?, ?, ?)",
             (str(e.originator_id), e.amount_cents, e.fund),
@@ -315,7 +295,7 @@ class BoxOfficeTimeline(DoorTimeline):
             patron_id=e.patron_id,
         )
 
-    def _tl_acknowledged(self, db, e, position):
+    def _tl_acknowledged(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT amount_cents, fund FROM timeline_donations WHERE id = ?",
             (str(e.originator_id),),

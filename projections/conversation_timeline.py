@@ -13,8 +13,9 @@ from datetime import date
 
 from sqlite_utils import Database
 
-from projections.base import iso, run_script
+from projections.base import Event, iso, run_script
 from projections.conversations import chat_preview, transcript_text
+from projections.timeline_rows import TimelineRows
 
 OUTCOME_WORDS = {
     "answered": "answered",
@@ -35,7 +36,7 @@ def _first_line(text: str, width: int = 100) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class ConversationTimeline:
+class ConversationTimeline(TimelineRows):
     conversation_tables = ("timeline_chats", "timeline_follow_ups")
 
     def register_conversations(self) -> None:
@@ -62,7 +63,7 @@ class ConversationTimeline:
             """,
         )
 
-    def _tl_call(self, db, e, position):
+    def _tl_call(self, db: Database, e: Event, position: int) -> None:
         direction = "Incoming call" if e.direction == "incoming" else "Outgoing call"
         summary = direction + (f" about {e.reason}" if e.reason else "")
         summary += f", {OUTCOME_WORDS.get(e.outcome, e.outcome.replace('_', ' '))}"
@@ -72,7 +73,7 @@ class ConversationTimeline:
             summary += f" · follow up by {_day(e.follow_up_on)}"
         self.add(db, e, position, "call", summary, e.notes, patron_id=e.patron_id)
 
-    def _tl_chat_imported(self, db, e, position):
+    def _tl_chat_imported(self, db: Database, e: Event, position: int) -> None:
         summary = f"Chat on {e.service}: {chat_preview(e.messages, 100)}"
         db.conn.execute(
             "INSERT OR IGNORE INTO timeline_chats (id, started_at, summary, transcript)"
@@ -85,7 +86,7 @@ class ConversationTimeline:
             ),
         )
 
-    def _tl_chat_linked(self, db, e, position):
+    def _tl_chat_linked(self, db: Database, e: Event, position: int) -> None:
         self.flush_rows(db)  # the row moved may have been added in this batch
         chat_id = str(e.originator_id)
         row = db.conn.execute(
@@ -119,7 +120,7 @@ class ConversationTimeline:
             (e.patron_id, position, chat_id),
         )
 
-    def _tl_chat_noted(self, db, e, position):
+    def _tl_chat_noted(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT patron_id FROM timeline_chats WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
@@ -134,7 +135,7 @@ class ConversationTimeline:
                 patron_id=row[0],
             )
 
-    def _tl_follow_up(self, db, e, position):
+    def _tl_follow_up(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO timeline_follow_ups VALUES (?,?,?)",
             (str(e.originator_id), e.patron_id, e.text),
@@ -156,8 +157,8 @@ class ConversationTimeline:
         if row is not None:
             self.add(db, e, position, "follow_up", f"{verb}: {row[1]}", patron_id=row[0])
 
-    def _tl_follow_up_done(self, db, e, position):
+    def _tl_follow_up_done(self, db: Database, e: Event, position: int) -> None:
         self._tl_follow_up_changed(db, e, position, "Followed up")
 
-    def _tl_follow_up_undone(self, db, e, position):
+    def _tl_follow_up_undone(self, db: Database, e: Event, position: int) -> None:
         self._tl_follow_up_changed(db, e, position, "Follow-up reopened")

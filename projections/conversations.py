@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from projections.base import Projection, iso, run_script
+from projections.base import Event, Projection, iso, run_script
 from projections.patron_directory import as_indexed
 from projections.patron_merges import in_family, survivor_sql
 
@@ -133,10 +133,10 @@ class Conversations(Projection):
         )
 
     # -- patrons (names only) --------------------------------------------------------
-    def _patron_registered(self, db, e, position):
+    def _patron_registered(self, db: Database, e: Event, position: int) -> None:
         self._name(db, str(e.originator_id), e.first_name, e.last_name)
 
-    def _patron_changed(self, db, e, position):
+    def _patron_changed(self, db: Database, e: Event, position: int) -> None:
         if "first_name" not in e.changes and "last_name" not in e.changes:
             return
         row = db.conn.execute(
@@ -159,7 +159,7 @@ class Conversations(Projection):
         )
 
     # -- calls and follow-ups -----------------------------------------------------------
-    def _call_logged(self, db, e, position):
+    def _call_logged(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO calls VALUES (?,?,?,?,?,?,?,?,?)",
             (
@@ -175,7 +175,7 @@ class Conversations(Projection):
             ),
         )
 
-    def _follow_up_scheduled(self, db, e, position):
+    def _follow_up_scheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO follow_ups (id, patron_id, due_on, text, source, source_id,"
             " created_at, recorded_by) VALUES (?,?,?,?,?,?,?,?)",
@@ -191,26 +191,26 @@ class Conversations(Projection):
             ),
         )
 
-    def _follow_up_done(self, db, e, position):
+    def _follow_up_done(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE follow_ups SET done = 1, done_at = ?, done_by = ? WHERE id = ?",
             (iso(e.occurred_at), e.recorded_by, str(e.originator_id)),
         )
 
-    def _follow_up_assigned(self, db, e, position):
+    def _follow_up_assigned(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE follow_ups SET assigned_to = ? WHERE id = ?",
             (e.assigned_to, str(e.originator_id)),
         )
 
-    def _follow_up_undone(self, db, e, position):
+    def _follow_up_undone(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE follow_ups SET done = 0, done_at = '', done_by = '' WHERE id = ?",
             (str(e.originator_id),),
         )
 
     # -- chats ------------------------------------------------------------------------
-    def _chat_imported(self, db, e, position):
+    def _chat_imported(self, db: Database, e: Event, position: int) -> None:
         ended = next((m["at"] for m in reversed(e.messages) if m.get("at")), "")
         db.conn.execute(
             "INSERT OR IGNORE INTO chats (id, service, conversation_id, started_at, ended_at,"
@@ -233,13 +233,13 @@ class Conversations(Projection):
             ),
         )
 
-    def _chat_linked(self, db, e, position):
+    def _chat_linked(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE chats SET patron_id = ?, linked_how = ? WHERE id = ?",
             (e.patron_id, e.how, str(e.originator_id)),
         )
 
-    def _chat_noted(self, db, e, position):
+    def _chat_noted(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE chats SET notes = CASE WHEN notes = '' THEN ? ELSE notes || char(10) || ? END"
             " WHERE id = ?",
@@ -247,20 +247,20 @@ class Conversations(Projection):
         )
 
     # -- quick answers -------------------------------------------------------------------
-    def _answer_added(self, db, e, position):
+    def _answer_added(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO quick_answers VALUES (?,?,?,?,?,?,0)",
             (str(e.originator_id), e.key, e.title, e.text, iso(e.occurred_at), e.recorded_by),
         )
 
-    def _answer_edited(self, db, e, position):
+    def _answer_edited(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE quick_answers SET title = ?, text = ?, updated_at = ?, updated_by = ?,"
             " removed = 0 WHERE id = ?",
             (e.title, e.text, iso(e.occurred_at), e.recorded_by, str(e.originator_id)),
         )
 
-    def _answer_removed(self, db, e, position):
+    def _answer_removed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE quick_answers SET removed = 1, updated_at = ? WHERE id = ?",
             (iso(e.occurred_at), str(e.originator_id)),

@@ -16,7 +16,7 @@ from sqlite_utils import Database
 
 from domain.contact import fold
 from domain.loyalty import PatronFacts
-from projections.base import PendingRows, Projection, iso, run_script
+from projections.base import Event, PendingRows, Projection, iso, run_script
 from projections.patron_merges import family, survivor
 
 
@@ -123,38 +123,38 @@ class DoorReadModel(Projection):
         )
 
     # -- performances --------------------------------------------------------
-    def _scheduled(self, db: Database, e, position: int) -> None:
+    def _scheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO door_performances VALUES (?,?,?,?,?,?,0)",
             (str(e.originator_id), e.production_id, e.title, iso(e.starts_at), e.venue, e.capacity),
         )
 
-    def _seats_taken(self, db: Database, e, position: int) -> None:
+    def _seats_taken(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE door_performances SET sold = sold + ? WHERE id = ?",
             (e.quantity, str(e.originator_id)),
         )
 
-    def _seats_released(self, db: Database, e, position: int) -> None:
+    def _seats_released(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE door_performances SET sold = sold - ? WHERE id = ?",
             (e.quantity, str(e.originator_id)),
         )
 
-    def _capacity_changed(self, db: Database, e, position: int) -> None:
+    def _capacity_changed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE door_performances SET capacity = ? WHERE id = ?",
             (e.capacity, str(e.originator_id)),
         )
 
-    def _rescheduled(self, db: Database, e, position: int) -> None:
+    def _rescheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE door_performances SET starts_at = ? WHERE id = ?",
             (iso(e.starts_at), str(e.originator_id)),
         )
 
     # -- tickets and scans ---------------------------------------------------
-    def _ticket_issued(self, db: Database, e, position: int) -> None:
+    def _ticket_issued(self, db: Database, e: Event, position: int) -> None:
         ticket = str(e.originator_id)
         self._tickets.add(
             db, ticket, (ticket, e.code, e.performance_id, e.patron_id, e.order_id, e.price_level)
@@ -169,7 +169,7 @@ class DoorReadModel(Projection):
 
         return handle
 
-    def _admitted(self, db: Database, e, position: int) -> None:
+    def _admitted(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         ticket = str(e.originator_id)
         self._tickets.need(db, ticket)
@@ -183,7 +183,7 @@ class DoorReadModel(Projection):
         if patron_id:
             self._active(db, patron_id, when)
 
-    def _undone(self, db: Database, e, position: int) -> None:
+    def _undone(self, db: Database, e: Event, position: int) -> None:
         ticket = str(e.originator_id)
         self._tickets.need(db, ticket)
         row = db.conn.execute(
@@ -193,7 +193,7 @@ class DoorReadModel(Projection):
         ).fetchone()
         self._scan(db, e, position, e.performance_id, row[0] if row else "", "undone")
 
-    def _double_entry(self, db: Database, e, position: int) -> None:
+    def _double_entry(self, db: Database, e: Event, position: int) -> None:
         """Two people went in on one ticket (one door was offline): the earliest
         admission stands, so the ticket counts once in the house; the door report
         lists both doors and times."""
@@ -229,7 +229,7 @@ class DoorReadModel(Projection):
             )
         )
 
-    def _refused(self, db: Database, e, position: int) -> None:
+    def _refused(self, db: Database, e: Event, position: int) -> None:
         self._scan(db, e, position, e.performance_id, e.code, e.verdict)
 
     def _scan(
@@ -258,7 +258,7 @@ class DoorReadModel(Projection):
             (patron_id, when),
         )
 
-    def _patron_registered(self, db: Database, e, position: int) -> None:
+    def _patron_registered(self, db: Database, e: Event, position: int) -> None:
         first, last = e.first_name or "", e.last_name or ""
         db.conn.execute(
             "INSERT INTO door_patrons (id, tags, first_name, last_name, folded_name)"
@@ -275,7 +275,7 @@ class DoorReadModel(Projection):
             (first, last, _folded(first, last), patron_id),
         )
 
-    def _patron_renamed(self, db: Database, e, position: int) -> None:
+    def _patron_renamed(self, db: Database, e: Event, position: int) -> None:
         if "first_name" in e.changes or "last_name" in e.changes:
             patron_id = str(e.originator_id)
             row = db.conn.execute(
@@ -289,13 +289,13 @@ class DoorReadModel(Projection):
                     e.changes.get("last_name", row[1]) or "",
                 )
 
-    def _patron_tags(self, db: Database, e, position: int) -> None:
+    def _patron_tags(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE door_patrons SET tags = ? WHERE id = ?",
             (", ".join(e.tags), str(e.originator_id)),
         )
 
-    def _order_placed(self, db: Database, e, position: int) -> None:
+    def _order_placed(self, db: Database, e: Event, position: int) -> None:
         if not e.patron_id:
             return
         when = iso(e.occurred_at)
@@ -305,7 +305,7 @@ class DoorReadModel(Projection):
         )
         self._active(db, e.patron_id, when)
 
-    def _subscribed(self, db: Database, e, position: int) -> None:
+    def _subscribed(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         self._active(db, e.patron_id, when)
         db.conn.execute(
@@ -314,7 +314,7 @@ class DoorReadModel(Projection):
             (when, when, e.patron_id),
         )
 
-    def _membership(self, db: Database, e, position: int) -> None:
+    def _membership(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         starts_on = getattr(e, "starts_on", "")
         since = iso(datetime.fromisoformat(starts_on).replace(tzinfo=UTC)) if starts_on else when
@@ -324,7 +324,7 @@ class DoorReadModel(Projection):
             (since, since, e.patron_id),
         )
 
-    def _donation(self, db: Database, e, position: int) -> None:
+    def _donation(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         self._active(db, e.patron_id, when)
         db.conn.execute(
@@ -337,7 +337,7 @@ class DoorReadModel(Projection):
             (e.patron_id,),
         )
 
-    def _thanked(self, db: Database, e, position: int) -> None:
+    def _thanked(self, db: Database, e: Event, position: int) -> None:
         changed = db.conn.execute(
             "UPDATE door_donations SET thanked = 1 WHERE id = ? AND thanked = 0",
             (str(e.originator_id),),

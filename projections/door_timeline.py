@@ -22,14 +22,15 @@ from sqlite_utils import Database
 from domain.door import ALREADY_ADMITTED, VOID, WRONG_PERFORMANCE
 from domain.personal_data import ERASED
 from domain.ticket_codes import ticket_id
-from projections.base import PendingRows, run_script
+from projections.base import Event, PendingRows, run_script
+from projections.timeline_rows import TimelineRows
 
 #: kinds of the merged record's own rows, hidden while it is merged (the survivor's
 #: rows say the same)
 MERGED_SIDE = ("merged_into", "unmerged")
 
 
-class DoorTimeline:
+class DoorTimeline(TimelineRows):
     door_tables = ("timeline_tickets", "timeline_names")
 
     def register_door(self) -> None:
@@ -102,14 +103,14 @@ class DoorTimeline:
             "SELECT patron_id, performance_id, code FROM timeline_tickets WHERE id = ?", (ticket,)
         ).fetchone()
 
-    def _tl_admitted(self, db, e, position):
+    def _tl_admitted(self, db: Database, e: Event, position: int) -> None:
         held = self._holder(db, str(e.originator_id))
         if held is None:
             return
         summary = f"Admitted to {self._label(db, e.performance_id)} at {e.door}"
         self.add(db, e, position, "admission", summary, f"Ticket {held[2]}", patron_id=held[0])
 
-    def _tl_admission_undone(self, db, e, position):
+    def _tl_admission_undone(self, db: Database, e: Event, position: int) -> None:
         held = self._holder(db, str(e.originator_id))
         if held is None:
             return
@@ -118,7 +119,7 @@ class DoorTimeline:
             db, e, position, "admission_undone", summary, f"Ticket {held[2]}", patron_id=held[0]
         )
 
-    def _tl_scan_refused(self, db, e, position):
+    def _tl_scan_refused(self, db: Database, e: Event, position: int) -> None:
         if e.verdict not in (WRONG_PERFORMANCE, ALREADY_ADMITTED, VOID):
             return  # a repeat of an admission, or a code that is nobody's ticket
         held = self._holder(db, str(ticket_id(e.code)))
@@ -144,7 +145,7 @@ class DoorTimeline:
         )
 
     # -- merges ----------------------------------------------------------------
-    def _tl_merged_into(self, db, e, position):
+    def _tl_merged_into(self, db: Database, e: Event, position: int) -> None:
         self.add(
             db,
             e,
@@ -153,12 +154,12 @@ class DoorTimeline:
             f"Merged into {self._record_of(db, e.survivor_id)} (a duplicate)",
         )
 
-    def _tl_absorbed(self, db, e, position):
+    def _tl_absorbed(self, db: Database, e: Event, position: int) -> None:
         self.add(
             db, e, position, "merge", f"Took in {self._record_of(db, e.other_id)} (a duplicate)"
         )
 
-    def _tl_unmerged(self, db, e, position):
+    def _tl_unmerged(self, db: Database, e: Event, position: int) -> None:
         self.add(
             db,
             e,
@@ -167,7 +168,7 @@ class DoorTimeline:
             f"Unmerged: separate again from {self._record_of(db, e.survivor_id)}",
         )
 
-    def _tl_separated(self, db, e, position):
+    def _tl_separated(self, db: Database, e: Event, position: int) -> None:
         self.add(
             db,
             e,

@@ -40,7 +40,7 @@ from sqlite_utils import Database
 
 from domain import loyalty
 from domain.loyalty import Assessment, Fact, LoyaltyThresholds
-from projections.base import PendingRows, Projection, iso, run_script
+from projections.base import Event, PendingRows, Projection, iso, run_script
 from projections.patron_merges import aliases
 
 #: rungs in the order of the ladder (lapsed is off to the side)
@@ -166,7 +166,7 @@ class Ladder(Projection):
             self._touched.add(patron_id)
 
     # -- handlers ------------------------------------------------------------------------
-    def _registered(self, db, e, position):
+    def _registered(self, db: Database, e: Event, position: int) -> None:
         patron_id = str(e.originator_id)
         db.conn.execute(
             "INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)",
@@ -174,19 +174,19 @@ class Ladder(Projection):
         )
         self._dirty(db, patron_id)
 
-    def _merge_changed(self, db, e, position):
+    def _merge_changed(self, db: Database, e: Event, position: int) -> None:
         # both records are worked out again at the end of the batch, with the merges
         # as they then stand
         self._dirty(db, str(e.originator_id))
         self._dirty(db, e.survivor_id)
 
-    def _scheduled(self, db, e, position):
+    def _scheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO ladder_shows VALUES (?, ?, ?, ?)",
             (str(e.originator_id), e.production_id, e.title, iso(e.starts_at)),
         )
 
-    def _rescheduled(self, db, e, position):
+    def _rescheduled(self, db: Database, e: Event, position: int) -> None:
         show = str(e.originator_id)
         self._tickets.flush(db)  # the show's tickets are read below
         db.conn.execute(
@@ -216,7 +216,7 @@ class Ladder(Projection):
         )
         self._dirty(db, patron_id)
 
-    def _order_placed(self, db, e, position):
+    def _order_placed(self, db: Database, e: Event, position: int) -> None:
         if not e.patron_id:
             return  # an anonymous sale: nobody's ladder
         show = db.conn.execute(
@@ -235,7 +235,7 @@ class Ladder(Projection):
             title,
         )
 
-    def _order_refunded(self, db, e, position):
+    def _order_refunded(self, db: Database, e: Event, position: int) -> None:
         order = str(e.originator_id)
         row = db.conn.execute(
             "SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?", (loyalty.ORDER, order)
@@ -253,7 +253,7 @@ class Ladder(Projection):
         )
         self._dirty(db, row[0])
 
-    def _subscribed(self, db, e, position):
+    def _subscribed(self, db: Database, e: Event, position: int) -> None:
         self._fact(
             db,
             e,
@@ -264,12 +264,12 @@ class Ladder(Projection):
             label=e.package_name,
         )
 
-    def _membership(self, db, e, position):
+    def _membership(self, db: Database, e: Event, position: int) -> None:
         self._fact(
             db, e, position, loyalty.MEMBERSHIP, str(e.originator_id), e.patron_id, label=e.level
         )
 
-    def _donation(self, db, e, position):
+    def _donation(self, db: Database, e: Event, position: int) -> None:
         self._fact(
             db, e, position, loyalty.DONATION, str(e.originator_id), e.patron_id, label=e.fund
         )
@@ -289,7 +289,7 @@ class Ladder(Projection):
 
         return handle
 
-    def _ticket_issued(self, db, e, position):
+    def _ticket_issued(self, db: Database, e: Event, position: int) -> None:
         if e.patron_id:
             ticket = str(e.originator_id)
             self._tickets.add(db, ticket, (ticket, e.patron_id, e.performance_id))
@@ -313,14 +313,14 @@ class Ladder(Projection):
 
         return handle
 
-    def _admitted(self, db, e, position):
+    def _admitted(self, db: Database, e: Event, position: int) -> None:
         self._update_ticket(
             db,
             "UPDATE ladder_tickets SET admitted_at = ?, admitted_position = ? WHERE id = ?",
             (iso(e.occurred_at), position, str(e.originator_id)),
         )
 
-    def _undone(self, db, e, position):
+    def _undone(self, db: Database, e: Event, position: int) -> None:
         self._update_ticket(
             db,
             "UPDATE ladder_tickets SET admitted_at = NULL, admitted_position = NULL WHERE id = ?",

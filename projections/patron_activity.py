@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from domain.door import ALREADY_ADMITTED, VOID, WRONG_PERFORMANCE
 from domain.memberships_service import SUBSCRIPTION_CHANNEL
 from domain.ticket_codes import ticket_id
-from projections.base import PendingRows, iso, run_script
+from projections.base import Event, PendingRows, Projection, iso, run_script
 
 #: what the loyalty ladder counts (``projections/ladder.py``): each is activity here too
 LADDER_ACTIVITY = (
@@ -64,7 +64,7 @@ ACTIVITY = (
 LOOKUPS = ("Chat.Imported",)
 
 
-class PatronActivity:
+class PatronActivity(Projection):
     activity_tables = (
         "activity_tickets",
         "activity_orders",
@@ -151,13 +151,13 @@ class PatronActivity:
         )
 
     # -- handlers ------------------------------------------------------------------
-    def _act_own(self, db, e, position):
+    def _act_own(self, db: Database, e: Event, position: int) -> None:
         self.active(db, str(e.originator_id), iso(e.occurred_at))
 
-    def _act_named(self, db, e, position):
+    def _act_named(self, db: Database, e: Event, position: int) -> None:
         self.active(db, e.patron_id, iso(e.occurred_at))
 
-    def _act_ticket_issued(self, db, e, position):
+    def _act_ticket_issued(self, db: Database, e: Event, position: int) -> None:
         """Who holds the ticket; a ticket bought for someone else (a named attendee) is
         their activity (the buyer's is the order)."""
         if not e.patron_id:
@@ -179,7 +179,7 @@ class PatronActivity:
         ).fetchone()
         return row[0] if row else None
 
-    def _act_order_placed(self, db, e, position):
+    def _act_order_placed(self, db: Database, e: Event, position: int) -> None:
         if e.patron_id:
             db.conn.execute(
                 "INSERT OR REPLACE INTO activity_orders VALUES (?, ?)",
@@ -187,28 +187,28 @@ class PatronActivity:
             )
             self.active(db, e.patron_id, iso(e.occurred_at))
 
-    def _act_order_refunded(self, db, e, position):
+    def _act_order_refunded(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT patron_id FROM activity_orders WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
         if row is not None:
             self.active(db, row[0], iso(e.occurred_at))
 
-    def _act_at_the_door(self, db, e, position):
+    def _act_at_the_door(self, db: Database, e: Event, position: int) -> None:
         self.active(db, self._ticket_holder(db, str(e.originator_id)), iso(e.occurred_at))
 
-    def _act_scan_refused(self, db, e, position):
+    def _act_scan_refused(self, db: Database, e: Event, position: int) -> None:
         if e.verdict in (WRONG_PERFORMANCE, ALREADY_ADMITTED, VOID):
             holder = self._ticket_holder(db, str(ticket_id(e.code)))
             self.active(db, holder, iso(e.occurred_at))
 
-    def _act_chat_imported(self, db, e, position):
+    def _act_chat_imported(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR IGNORE INTO activity_chats (id, started_at) VALUES (?, ?)",
             (str(e.originator_id), iso(e.occurred_at)),
         )
 
-    def _act_chat_linked(self, db, e, position):
+    def _act_chat_linked(self, db: Database, e: Event, position: int) -> None:
         """The chat counts when it happened, for the patron it is linked to."""
         chat = str(e.originator_id)
         row = db.conn.execute(
@@ -219,14 +219,14 @@ class PatronActivity:
         db.conn.execute("UPDATE activity_chats SET patron_id = ? WHERE id = ?", (e.patron_id, chat))
         self.active(db, e.patron_id, row[0])
 
-    def _act_chat_noted(self, db, e, position):
+    def _act_chat_noted(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT patron_id FROM activity_chats WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
         if row is not None:
             self.active(db, row[0], iso(e.occurred_at))
 
-    def _act_follow_up(self, db, e, position):
+    def _act_follow_up(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO activity_follow_ups VALUES (?, ?)",
             (str(e.originator_id), e.patron_id),
@@ -234,7 +234,7 @@ class PatronActivity:
         if e.source == "office":  # a call's or chat's follow-up: that call or chat counts
             self.active(db, e.patron_id, iso(e.occurred_at))
 
-    def _act_follow_up_changed(self, db, e, position):
+    def _act_follow_up_changed(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT patron_id FROM activity_follow_ups WHERE id = ?", (str(e.originator_id),)
         ).fetchone()

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from domain.contact import fold, normalize_phone
 from domain.personal_data import ERASED
-from projections.base import Projection, iso, run_script
+from projections.base import Event, iso, run_script
 from projections.patron_activity import PatronActivity
 
 COLUMNS = (
@@ -57,7 +57,7 @@ def sort_key(first_name: str, last_name: str) -> str:
     return fold(f"{last_name} {first_name}".strip())
 
 
-class PatronDirectory(PatronActivity, Projection):
+class PatronDirectory(PatronActivity):
     name = "patron_directory"
     #: v2: ``merged_into`` (a record merged into another leaves search and the list)
     #: v3: one- and two-character searches walk the name order
@@ -138,7 +138,7 @@ class PatronDirectory(PatronActivity, Projection):
         self.flush_activity(db)
 
     # -- handlers ---------------------------------------------------------
-    def _registered(self, db: Database, e, position: int) -> None:
+    def _registered(self, db: Database, e: Event, position: int) -> None:
         patron_id = str(e.originator_id)
         address = e.address or {}
         when = iso(e.occurred_at)
@@ -183,7 +183,7 @@ class PatronDirectory(PatronActivity, Projection):
     def _touch_sql(self) -> str:
         return "updated_at = ?"
 
-    def _contact_changed(self, db: Database, e, position: int) -> None:
+    def _contact_changed(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT first_name, last_name FROM patrons WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
@@ -215,7 +215,7 @@ class PatronDirectory(PatronActivity, Projection):
         self.active(db, str(e.originator_id), when)
         self._reindex(db, str(e.originator_id), before)
 
-    def _tags_changed(self, db: Database, e, position: int) -> None:
+    def _tags_changed(self, db: Database, e: Event, position: int) -> None:
         when, before = iso(e.occurred_at), self._indexed(db, str(e.originator_id))
         db.conn.execute(
             f"UPDATE patrons SET tags = ?, {self._touch_sql()} WHERE id = ?",
@@ -224,7 +224,7 @@ class PatronDirectory(PatronActivity, Projection):
         self.active(db, str(e.originator_id), when)
         self._reindex(db, str(e.originator_id), before)
 
-    def _household_set(self, db: Database, e, position: int) -> None:
+    def _household_set(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         db.conn.execute(
             f"UPDATE patrons SET household = ?, {self._touch_sql()} WHERE id = ?",
@@ -232,7 +232,7 @@ class PatronDirectory(PatronActivity, Projection):
         )
         self.active(db, str(e.originator_id), when)
 
-    def _merged(self, db: Database, e, position: int) -> None:
+    def _merged(self, db: Database, e: Event, position: int) -> None:
         # Only the mark: nothing else about either record changes, so an unmerge
         # that clears it leaves the row exactly as it was.
         before = self._indexed(db, str(e.originator_id))
@@ -242,7 +242,7 @@ class PatronDirectory(PatronActivity, Projection):
         self.family_activity(db, e.survivor_id)  # the duplicate's activity counts for it
         self._reindex(db, str(e.originator_id), before)
 
-    def _unmerged(self, db: Database, e, position: int) -> None:
+    def _unmerged(self, db: Database, e: Event, position: int) -> None:
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute(
             "UPDATE patrons SET merged_into = NULL WHERE id = ?", (str(e.originator_id),)
@@ -250,7 +250,7 @@ class PatronDirectory(PatronActivity, Projection):
         self.family_activity(db, e.survivor_id)  # no longer the duplicate's
         self._reindex(db, str(e.originator_id), before)
 
-    def _erased(self, db: Database, e, position: int) -> None:
+    def _erased(self, db: Database, e: Event, position: int) -> None:
         """One marker for the whole name (not "[erased] [erased]"); sorted last."""
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute(
@@ -260,7 +260,7 @@ class PatronDirectory(PatronActivity, Projection):
         self._reindex(db, str(e.originator_id), before)
         self._touched(db, e, position)
 
-    def _touched(self, db: Database, e, position: int) -> None:
+    def _touched(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         db.conn.execute(
             f"UPDATE patrons SET {self._touch_sql()} WHERE id = ?", (when, str(e.originator_id))

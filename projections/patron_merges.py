@@ -18,7 +18,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from projections.base import Projection, iso, run_script
+from projections.base import Event, Projection, iso, run_script
 
 
 class PatronMerges(Projection):
@@ -55,16 +55,16 @@ class PatronMerges(Projection):
             """,
         )
 
-    def _merged(self, db: Database, e, position: int) -> None:
+    def _merged(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO patron_aliases VALUES (?,?,?,?)",
             (str(e.originator_id), e.survivor_id, iso(e.occurred_at), e.recorded_by),
         )
 
-    def _unmerged(self, db: Database, e, position: int) -> None:
+    def _unmerged(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute("DELETE FROM patron_aliases WHERE absorbed_id = ?", (str(e.originator_id),))
 
-    def _dismissed(self, db: Database, e, position: int) -> None:
+    def _dismissed(self, db: Database, e: Event, position: int) -> None:
         pair = str(e.originator_id)
         row = db.conn.execute(
             "SELECT a, b FROM duplicate_dismissals WHERE pair_id = ?", (pair,)
@@ -75,7 +75,7 @@ class PatronMerges(Projection):
             (pair, ids[0], ids[1], iso(e.occurred_at), e.recorded_by),
         )
 
-    def _reopened(self, db: Database, e, position: int) -> None:
+    def _reopened(self, db: Database, e: Event, position: int) -> None:
         # Keep the ids (a later DismissedAgain carries none) but mark the pair open.
         db.conn.execute(
             "UPDATE duplicate_dismissals SET dismissed_at = '' WHERE pair_id = ?",

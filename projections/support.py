@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from domain.personal_data import ERASED
 from domain.support import first_reply, quick_answers_used
-from projections.base import Projection, iso, run_script
+from projections.base import Event, Projection, iso, run_script
 
 
 class SupportDesk(Projection):
@@ -67,7 +67,7 @@ class SupportDesk(Projection):
             "SELECT title, text FROM support_answers WHERE removed = 0 ORDER BY title"
         ).fetchall()
 
-    def _chat_imported(self, db, e, position):
+    def _chat_imported(self, db: Database, e: Event, position: int) -> None:
         reply = first_reply(list(e.messages))
         said = "\n".join(m.get("text") or "" for m in e.messages if m.get("sender") == "agent")
         used = quick_answers_used(said, self._answers(db))
@@ -86,7 +86,7 @@ class SupportDesk(Projection):
             ),
         )
 
-    def _chat_noted(self, db, e, position):
+    def _chat_noted(self, db: Database, e: Event, position: int) -> None:
         self._add_answers(db, str(e.originator_id), quick_answers_used(e.text, self._answers(db)))
 
     def _add_answers(self, db, inquiry_id: str, titles: list[str]) -> None:
@@ -103,7 +103,7 @@ class SupportDesk(Projection):
             "UPDATE support_inquiries SET answers = ? WHERE id = ?", (json.dumps(known), inquiry_id)
         )
 
-    def _call_logged(self, db, e, position):
+    def _call_logged(self, db: Database, e: Event, position: int) -> None:
         if e.direction != "incoming":
             return
         used = quick_answers_used(e.notes, self._answers(db))
@@ -124,25 +124,25 @@ class SupportDesk(Projection):
         )
 
     # -- quick answers (their wording, to recognise them in notes) -----------------------
-    def _answer_written(self, db, e, position):
+    def _answer_written(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO support_answers VALUES (?,?,?,0)",
             (str(e.originator_id), e.title, e.text),
         )
 
-    def _answer_removed(self, db, e, position):
+    def _answer_removed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE support_answers SET removed = 1 WHERE id = ?", (str(e.originator_id),)
         )
 
     # -- the rota --------------------------------------------------------------------------
-    def _slot_added(self, db, e, position):
+    def _slot_added(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO rota_slots VALUES (?,?,?,?,?,?,?)",
             (e.slot_id, e.weekday, e.starts, e.ends, e.duty, e.name, e.staff_id),
         )
 
-    def _slot_removed(self, db, e, position):
+    def _slot_removed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute("DELETE FROM rota_slots WHERE id = ?", (e.slot_id,))
 
 

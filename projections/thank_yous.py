@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from domain.thank_yous import ATTENDANCE, PROMPT_DAYS
-from projections.base import PendingRows, Projection, iso, run_script
+from projections.base import Event, PendingRows, Projection, iso, run_script
 
 ATTENDEE, DONOR = "attendee", "donor"
 KINDS = (ATTENDEE, DONOR)
@@ -121,12 +121,12 @@ class ThankYouQueue(Projection):
         )
 
     # -- performances (titles and dates for the queue) -------------------------
-    def _production_created(self, db, e, position):
+    def _production_created(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO ty_productions VALUES (?, ?)", (str(e.originator_id), e.title)
         )
 
-    def _production_renamed(self, db, e, position):
+    def _production_renamed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE ty_productions SET title = ? WHERE id = ?", (e.title, str(e.originator_id))
         )
@@ -135,7 +135,7 @@ class ThankYouQueue(Projection):
             (e.title, str(e.originator_id)),
         )
 
-    def _scheduled(self, db, e, position):
+    def _scheduled(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT title FROM ty_productions WHERE id = ?", (e.production_id,)
         ).fetchone()
@@ -145,20 +145,20 @@ class ThankYouQueue(Projection):
             (str(e.originator_id), e.production_id, e.title, own, iso(e.starts_at)),
         )
 
-    def _rescheduled(self, db, e, position):
+    def _rescheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE ty_performances SET starts_at = ? WHERE id = ?",
             (iso(e.starts_at), str(e.originator_id)),
         )
 
     # -- patrons: who to address -----------------------------------------------
-    def _registered(self, db, e, position):
+    def _registered(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO ty_patrons VALUES (?, ?, ?, ?)",
             (str(e.originator_id), e.first_name or "", e.last_name or "", e.email or ""),
         )
 
-    def _contact_changed(self, db, e, position):
+    def _contact_changed(self, db: Database, e: Event, position: int) -> None:
         for field in ("first_name", "last_name", "email"):
             if field in e.changes:
                 db.conn.execute(
@@ -167,7 +167,7 @@ class ThankYouQueue(Projection):
                 )
 
     # -- attendees ---------------------------------------------------------------
-    def _ticket_issued(self, db, e, position):
+    def _ticket_issued(self, db: Database, e: Event, position: int) -> None:
         if e.patron_id:
             ticket = str(e.originator_id)
             self._tickets.add(db, ticket, (ticket, str(e.patron_id)))
@@ -182,7 +182,7 @@ class ThankYouQueue(Projection):
         ).fetchone()
         return row[0] if row else None
 
-    def _admitted(self, db, e, position):
+    def _admitted(self, db: Database, e: Event, position: int) -> None:
         # one statement: the ticket's holder read and the queue row written together
         # (an anonymous ticket has no ty_tickets row: nobody to thank, no row written);
         # the key is attendance_key(performance, patron) spelled in SQL
@@ -205,7 +205,7 @@ class ThankYouQueue(Projection):
             ),
         )
 
-    def _admission_undone(self, db, e, position):
+    def _admission_undone(self, db: Database, e: Event, position: int) -> None:
         patron_id = self._ticket_patron(db, e)
         if patron_id is None:
             return
@@ -217,7 +217,7 @@ class ThankYouQueue(Projection):
         )
 
     # -- donors ------------------------------------------------------------------
-    def _donation_received(self, db, e, position):
+    def _donation_received(self, db: Database, e: Event, position: int) -> None:
         due = e.occurred_at
         db.conn.execute(
             "INSERT OR REPLACE INTO ty_queue (key, kind, patron_id, reference_id, due_at, due_by,"
@@ -241,10 +241,10 @@ class ThankYouQueue(Projection):
             (iso(e.occurred_at), how, e.recorded_by, key),
         )
 
-    def _donation_acknowledged(self, db, e, position):
+    def _donation_acknowledged(self, db: Database, e: Event, position: int) -> None:
         self._mark(db, donation_key(str(e.originator_id)), e, e.how)
 
-    def _thanked(self, db, e, position):
+    def _thanked(self, db: Database, e: Event, position: int) -> None:
         if e.reason != ATTENDANCE:
             self._mark(db, donation_key(e.reference_id), e, e.channel)
             return
@@ -253,12 +253,12 @@ class ThankYouQueue(Projection):
             self._mark(db, attendance_key(e.reference_id, patron_id), e, e.channel)
 
     # -- merged records ----------------------------------------------------------
-    def _merged(self, db, e, position):
+    def _merged(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO ty_aliases VALUES (?, ?)", (str(e.originator_id), e.survivor_id)
         )
 
-    def _unmerged(self, db, e, position):
+    def _unmerged(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute("DELETE FROM ty_aliases WHERE absorbed_id = ?", (str(e.originator_id),))
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from domain.personal_data import ERASED
-from projections.base import Projection, iso, run_script
+from projections.base import Event, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
 from projections.conversation_timeline import ConversationTimeline
 from projections.door_timeline import MERGED_SIDE
@@ -84,7 +84,7 @@ def first_line(text: str, width: int = 120) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
+class Timeline(BoxOfficeTimeline, ConversationTimeline):
     name = "timeline"
     #: v6: named attendees' tickets and admissions; v7: every admission, undone
     #: admissions, refused scans, merges and unmerges
@@ -97,8 +97,6 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
 
     def __init__(self) -> None:
         super().__init__()
-        #: rows of the batch being applied, inserted together by ``flush_rows``
-        self._rows: list[tuple] = []
         self.on("Patron.Registered")(self._registered)
         self.on("Patron.ContactChanged")(self._contact_changed)
         self.on("Patron.TagsChanged")(self._tags_changed)
@@ -131,68 +129,33 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
         self.create_lookups(db)
         self.create_conversation_lookups(db)
 
-    def add(
-        self,
-        db: Database,
-        e,
-        position: int,
-        kind: str,
-        summary: str,
-        detail: str = "",
-        patron_id: str | None = None,
-    ):
-        """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron).
-
-        Rows wait in memory until the end of the batch (``batch_done``, in the batch's
-        transaction) and go in with one ``executemany``; a handler that changes rows
-        already written calls ``flush_rows`` first."""
-        self._rows.append(
-            (
-                position,
-                patron_id or str(e.originator_id),
-                iso(e.occurred_at),
-                kind,
-                summary,
-                detail,
-                e.recorded_by,
-                e.workstation,
-            )
-        )
-
-    def flush_rows(self, db: Database) -> None:
-        if self._rows:
-            db.conn.executemany(
-                "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)", self._rows
-            )
-            self._rows = []
-
     def batch_done(self, db: Database, final: bool) -> None:
         self.flush_door(db)
         self.flush_rows(db)
 
-    def _registered(self, db, e, position):
+    def _registered(self, db: Database, e: Event, position: int) -> None:
         self._tl_name(db, str(e.originator_id), f"{e.first_name}\t{e.last_name}")
         how = SOURCES.get(e.source, f"({e.source})")
         self.add(db, e, position, "registered", f"Became a patron {how}")
 
-    def _contact_changed(self, db, e, position):
+    def _contact_changed(self, db: Database, e: Event, position: int) -> None:
         self._tl_renamed(db, str(e.originator_id), e.changes)
         fields = ", ".join(CONTACT_LABELS.get(k, k) for k in e.changes)
         self.add(db, e, position, "contact", f"Contact details changed: {fields}")
 
-    def _tags_changed(self, db, e, position):
+    def _tags_changed(self, db: Database, e: Event, position: int) -> None:
         tags = ", ".join(e.tags) or "none"
         self.add(db, e, position, "interests", f"Interests: {tags}")
 
-    def _household_set(self, db, e, position):
+    def _household_set(self, db: Database, e: Event, position: int) -> None:
         self.add(
             db, e, position, "household", f"Household: {first_line(e.text) or '(cleared)'}", e.text
         )
 
-    def _note_added(self, db, e, position):
+    def _note_added(self, db: Database, e: Event, position: int) -> None:
         self.add(db, e, position, "note", first_line(e.text), e.text)
 
-    def _thanked(self, db, e, position):
+    def _thanked(self, db: Database, e: Event, position: int) -> None:
         if e.reason != "attendance":
             return  # a donation: its acknowledgment, saved with this, is the timeline row
         how = {"call": "phone"}.get(e.channel, e.channel)
@@ -204,7 +167,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline, Projection):
             f"Thanked by {how} for coming to {self._label(db, e.reference_id)}",
         )
 
-    def _erased(self, db, e, position):
+    def _erased(self, db: Database, e: Event, position: int) -> None:
         self._tl_name(db, str(e.originator_id), ERASED)
         when = e.occurred_at.date().isoformat()
         self.add(db, e, position, "erased", f"Personal data erased by {e.recorded_by} on {when}")

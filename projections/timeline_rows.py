@@ -1,0 +1,76 @@
+"""What the parts of the ``Timeline`` projection share: its rows and its performances.
+
+``DoorTimeline``, ``BoxOfficeTimeline`` and ``ConversationTimeline`` each handle some
+events of the ``Timeline`` projection; they all add rows here and name performances
+from ``timeline_performances`` (kept by ``BoxOfficeTimeline``'s handlers)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from projections.base import Event, Projection, iso
+
+
+def when(moment: datetime) -> str:
+    """'Sat 14 Mar 19:30', in the time zone the performance was scheduled in."""
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+
+
+class TimelineRows(Projection):
+    def __init__(self) -> None:
+        super().__init__()
+        #: rows of the batch being applied, inserted together by ``flush_rows``
+        self._rows: list[tuple[Any, ...]] = []
+
+    def add(
+        self,
+        db: Database,
+        e: Event,
+        position: int,
+        kind: str,
+        summary: str,
+        detail: str = "",
+        patron_id: str | None = None,
+    ) -> None:
+        """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron).
+
+        Rows wait in memory until the end of the batch (``batch_done``, in the batch's
+        transaction) and go in with one ``executemany``; a handler that changes rows
+        already written calls ``flush_rows`` first."""
+        self._rows.append(
+            (
+                position,
+                patron_id or str(e.originator_id),
+                iso(e.occurred_at),
+                kind,
+                summary,
+                detail,
+                e.recorded_by,
+                e.workstation,
+            )
+        )
+
+    def flush_rows(self, db: Database) -> None:
+        if self._rows:
+            db.conn.executemany(
+                "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)", self._rows
+            )
+            self._rows = []
+
+    def _label(self, db: Database, performance_id: str, with_title: bool = True) -> str:
+        row = db.conn.execute(
+            "SELECT title, starts_at FROM timeline_performances WHERE id = ?", (performance_id,)
+        ).fetchone()
+        if row is None:
+            return "a performance"
+        moment = when(datetime.fromisoformat(row[1]))
+        return f"{row[0]}, {moment}" if with_title else moment
+
+    def _title(self, db: Database, performance_id: str) -> str | None:
+        row = db.conn.execute(
+            "SELECT title FROM timeline_performances WHERE id = ?", (performance_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
