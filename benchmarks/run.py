@@ -12,7 +12,7 @@ cached store is never changed. In order, on that copy:
    same rows into the same schema in as many transactions, and their ratio
    (see ``benchmarks/rebuild.py`` for what "equivalent rows" means);
 2. **search as you type**: every prefix of names and emails of sampled
-   patrons, through ``patron_directory.search`` as the patron list calls it;
+   patrons, through ``patron_search.search`` as the patron list calls it;
 3. **timeline**: the busy patron (2,000 interactions) opened in the real
    patron page (and the read-model query alone);
 4. **append one interaction**: ``app.add_note`` on a random patron, the
@@ -137,7 +137,7 @@ def scratch_copy(folder: Path, work: Path) -> Path:
 
 # -- the measurements -------------------------------------------------------------------
 def measure_search(db, rng: random.Random, names: int) -> dict:
-    from projections import patron_directory
+    from projections import patron_search
 
     (top,) = db.conn.execute("SELECT max(rowid) FROM patrons").fetchone()
     queries: list[str] = []
@@ -153,7 +153,7 @@ def measure_search(db, rng: random.Random, names: int) -> dict:
     clock = Clock()
     for query in queries:
         with clock:
-            patron_directory.search(db, query, limit=200)
+            patron_search.search(db, query, limit=200)
     return clock.spread()
 
 

@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.busy:
         window.open_patron(args.busy)
         qt.processEvents()
-    from projections import patron_directory
+    from projections import patron_search
 
     db = services.runner.db()
     for text in ("a", "ma", "mar", "smith", "555"):
-        patron_directory.search(db, text)
+        patron_search.search(db, text)
     result = {
         "start_s": start_s,
         "events": services.app.event_count(),

@@ -554,12 +554,12 @@ def cmd_status(args) -> int:
 
 
 def cmd_patrons(args) -> int:
-    from projections import patron_directory
+    from projections import patron_search
 
     rows = _read_models(
         args,
         Permission.READ_PATRONS,
-        lambda db: patron_directory.search(db, args.search, limit=args.limit),
+        lambda db: patron_search.search(db, args.search, limit=args.limit),
     )
     found = [
         {

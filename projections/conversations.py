@@ -13,16 +13,13 @@ an unmerge (see ``projections/patron_merges.py``).
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from sqlite_utils import Database
 
 from projections.base import Event, Projection, iso, run_script
-from projections.patron_directory import as_indexed
 from projections.patron_merges import in_family, survivor_sql
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+from projections.patron_words import typed_phrases
 
 
 def transcript_text(messages: list[dict], visitor_name: str = "") -> str:
@@ -367,8 +364,8 @@ def waiting_chats(db: Database, limit: int = 1000) -> list[dict]:
 
 
 def chat_query(text: str) -> str:
-    phrases = [" ".join(_TOKEN.findall(w)) for w in as_indexed(text).split()]
-    return " ".join(f'"{p}"*' for p in phrases if p)
+    """What was typed as an FTS5 prefix query of its words ('ada lov' -> "ada"* "lov"*)."""
+    return " ".join(f'"{p}"*' for p in typed_phrases(text))
 
 
 def search_chats(db: Database, text: str, limit: int = 200) -> list[dict]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import sqlite3
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -11,6 +11,7 @@ from domain.contact import fold, normalize_phone
 from domain.personal_data import ERASED
 from projections.base import Event, iso, run_script
 from projections.patron_activity import PatronActivity
+from projections.patron_words import marks, searched_words
 
 COLUMNS = (
     "id",
@@ -37,20 +38,11 @@ COLUMNS = (
     "merged_into",
 )
 #: the same, from ``patrons p`` in a query joining it to another table
-_JOINED_COLUMNS = ", ".join(f"p.{column}" for column in COLUMNS)
+JOINED_COLUMNS = ", ".join(f"p.{column}" for column in COLUMNS)
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-#: a token as the full-text index cuts one (unicode61: letters and digits; "_" separates)
-_INDEXED_WORD = re.compile(r"[^\W_]+")
-#: a search the full-text index matches for this many patrons or more walks the name
-#: order instead of sorting them all (see ``search``)
-BROAD = 1_000
-#: how many patrons, in name order, such a walk looks through before giving up
-WALK_ROWS = 6_000
-#: an anchor with words to check on each of its matches (see ``search``) is used up to
-#: this many matches; the words typed are then rarely common enough for a walk to
-#: fill a page quickly ("eli.g": a few of the "eli" are a "g")
-CHECKED_AT_MOST = 5_000
+
+#: what search knows of a patron: (sort_key, words, merged_into, rowid in patrons)
+Indexed = tuple[str, str, str | None, int]
 
 
 def sort_key(first_name: str, last_name: str) -> str:
@@ -178,7 +170,9 @@ class PatronDirectory(PatronActivity):
                 words,
             ),
         )
-        self._remark(db, patron_id, before, (key, words, None, cursor.lastrowid))
+        rowid = cursor.lastrowid
+        assert rowid is not None  # set by every INSERT
+        self._remark(db, patron_id, before, (key, words, None, rowid))
 
     def _touch_sql(self) -> str:
         return "updated_at = ?"
@@ -291,16 +285,17 @@ class PatronDirectory(PatronActivity):
             ),
         )
 
-    def _indexed(self, db: Database, patron_id: str) -> tuple | None:
+    def _indexed(self, db: Database, patron_id: str) -> Indexed | None:
         """What search knows of a patron: (sort_key, words, merged_into, rowid); None when
         there is no such patron, or during a rebuild from zero (nothing to compare with)."""
         if self._marks_later:
             return None
-        return db.conn.execute(
+        found: Indexed | None = db.conn.execute(
             "SELECT sort_key, words, merged_into, rowid FROM patrons WHERE id = ?", (patron_id,)
         ).fetchone()
+        return found
 
-    def _reindex(self, db: Database, patron_id: str, before: tuple | None) -> None:
+    def _reindex(self, db: Database, patron_id: str, before: Indexed | None) -> None:
         """After a change to a patron's searched fields, name or merge: its ``words`` and
         its ``patron_marks`` rows follow; ``before`` is ``_indexed`` from before it."""
         row = db.conn.execute(
@@ -315,12 +310,12 @@ class PatronDirectory(PatronActivity):
             db.conn.execute("UPDATE patrons SET words = ? WHERE id = ?", (words, patron_id))
         self._remark(db, patron_id, before, (row[5], words, row[6], row[7]))
 
-    def _remark(self, db: Database, patron_id: str, before: tuple | None, after: tuple) -> None:
+    def _remark(self, db: Database, patron_id: str, before: Indexed | None, after: Indexed) -> None:
         """Rewrite what changed of a patron's ``patron_marks`` rows (none while merged)."""
         if self._marks_later:
             return
 
-        def rows(state: tuple | None) -> set[tuple[str, str, str, int]]:
+        def rows(state: Indexed | None) -> set[tuple[str, str, str, int]]:
             if state is None or state[2] is not None:
                 return set()
             return {(mark, state[0], patron_id, state[3]) for mark in marks(state[1])}
@@ -337,215 +332,15 @@ class PatronDirectory(PatronActivity):
             )
 
 
-def searched_words(name: str, email: str, phone: str, phone_digits: str, tags: str) -> str:
-    """A patron's searched fields cut into tokens as the full-text index cuts them (lower
-    case, no accents), a space between tokens and " | " between fields:
-    ``' ada lovelace | ada lovelace12 example org |  |  | jazz '``.
-
-    ``instr(words, ' ' + phrase)`` then finds a phrase as the index's ``"phrase"*``
-    does: its tokens side by side in one field, the last one as a prefix."""
-    fields = (name, email, phone, phone_digits, tags)
-    return f" {' | '.join(' '.join(_INDEXED_WORD.findall(as_indexed(f or ''))) for f in fields)} "
-
-
-def marks(words: str) -> set[str]:
-    """What ``patron_marks`` holds for a patron, from its ``words``: "x." for the first
-    letter of each token of the name (one character searches names only), then the
-    first two and the first three characters of every token of every field."""
-    found = {token[0] + "." for token in words.split("|", 1)[0].split()}
-    for token in words.split():
-        if len(token) > 1:
-            found.add(token[:2])
-            if len(token) > 2:
-                found.add(token[:3])
-    return found
-
-
 # -- queries used by views and the command line ------------------------------
-def _row(cursor, values) -> dict:
+def as_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> dict[str, Any]:
+    """A row of a query as {column: value}."""
     return {d[0]: v for d, v in zip(cursor.description, values, strict=True)}
 
 
-def as_indexed(text: str) -> str:
-    """Lower case without accents, as the FTS tokenizer (unicode61 remove_diacritics 2)
-    indexes it. Not ``fold``: casefold and NFKD turn 'Weiß' into 'weiss', which the
-    index does not contain."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", bare)
-
-
-def _phrases(text: str) -> list[str]:
-    """What was typed, as the words of an FTS5 query: one phrase per word typed, its
-    tokens joined by spaces ('ada@exa lov' -> ['ada exa', 'lov'])."""
-    return [p for p in (" ".join(_TOKEN.findall(w)) for w in as_indexed(text).split()) if p]
-
-
-def fts_query(text: str) -> str:
-    """Turn what someone typed into an FTS5 prefix query ('ada lov' -> ada* AND lov*).
-
-    A word with punctuation inside stays one phrase ('ada@exa' -> "ada exa"*), so an
-    email or phone fragment matches those tokens side by side, not anywhere.
-
-    A single character looks at names only ('e' -> name : "e"*): the first key
-    pressed would otherwise match nearly everyone (every "example.org" address,
-    every phone with a 5) and sorting them all is what makes typing feel slow.
-    From the second character on, every field is searched.
-    """
-    phrases = _phrases(text)
-    if len(phrases) == 1 and len(phrases[0]) == 1:
-        return f'name : "{phrases[0]}"*'
-    return " ".join(f'"{p}"*' for p in phrases)
-
-
-def search(db: Database, text: str, limit: int = 200) -> list[dict]:
-    """Patrons matching every word typed, by name, email, phone or interest, in name
-    order: what the full-text index answers for ``fts_query(text)``, found the cheapest
-    way. Sorting every match is what makes typing feel slow; so:
-
-    - one to three characters read ``patron_marks``, already in name order; so does a
-      longer word that matches thousands, checking each patron in its three letters';
-    - otherwise the index is asked only for an *anchor* it answers quickly: every word
-      typed but each one's last, partial token when it has several ('eli.jensen@e' ->
-      "eli jensen") or is short. Those are checked on each match in ``words``;
-    - an anchor matching thousands (``BROAD``; with words to check, ``CHECKED_AT_MOST``)
-      walks the name order instead, checking every word, and stops at the page's end
-      ('example.o' fills a page within a few hundred rows);
-    - when that walk finds too few, the index answers the whole query after all.
-    """
-    phrases = _phrases(text)
-    if not phrases:
-        return page(db, limit=limit)
-    tokens = [_INDEXED_WORD.findall(phrase) for phrase in phrases]
-    if not all(tokens):  # a word of underscores only: what the index makes of it
-        return _search_index(db, fts_query(text), limit)
-    if len(phrases) == 1 and tokens[0] == [phrases[0]]:
-        return _search_word(db, phrases[0], limit)
-    anchor, checks = _anchor(tokens)
-    matches = _count(db, anchor, CHECKED_AT_MOST) if anchor else CHECKED_AT_MOST
-    if matches < (CHECKED_AT_MOST if checks else BROAD):
-        return _search_index(db, anchor, limit, checks)
-    found = _walk(db, [" ".join(t) for t in tokens], limit)
-    if len(found) == limit:
-        return found
-    return _search_index(db, fts_query(text), limit)
-
-
-def _search_word(db: Database, word: str, limit: int) -> list[dict]:
-    """One token typed (as the index cuts it): up to three characters read their own
-    marks; a longer one asks the index when it is rare, else checks the patrons with a
-    token starting with its first three characters, in name order, until the page is
-    full ("rossi" among the "ros")."""
-    if len(word) <= 3:
-        return _search_marks(db, f"{word}." if len(word) == 1 else word, limit)
-    query = f'"{word}"*'
-    if _count(db, query, BROAD) < BROAD:
-        return _search_index(db, query, limit)
-    found = _search_marks(db, word[:3], limit, check=word)
-    if len(found) == limit or _marked(db, word[:3], WALK_ROWS) < WALK_ROWS:
-        return found  # a full page, or every patron with those three letters looked at
-    return _search_index(db, query, limit)
-
-
-def _anchor(tokens: list[list[str]]) -> tuple[str, list[str]]:
-    """For the tokens of each word typed: (an FTS5 query of whole tokens and prefixes of
-    three characters or more, which the index answers without gathering every token
-    that starts with a short or partial one, the words to check on each of its
-    matches)."""
-    parts, checks = [], []
-    for word in tokens:
-        if len(word) > 1:
-            parts.append(f'"{" ".join(word[:-1])}"')
-            checks.append(" ".join(word))
-        elif len(word[0]) > 2:
-            parts.append(f'"{word[0]}"*')
-        else:
-            checks.append(word[0])
-    return " ".join(parts), checks
-
-
-def _count(db: Database, query: str, at_most: int) -> int:
-    """How many patrons the index matches for ``query``, counting no further than
-    ``at_most`` (no patron row is read: about a millisecond at the design size even
-    for a prefix such as "ros"*, which the index still has to expand)."""
-    return db.conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM patrons_fts WHERE patrons_fts MATCH ? LIMIT ?)",
-        (query, at_most),
-    ).fetchone()[0]
-
-
-def _search_marks(db: Database, mark: str, limit: int, check: str = "") -> list[dict]:
-    """The patrons holding ``mark``, in name order; with ``check``, only those whose
-    ``words`` hold it, among the first ``WALK_ROWS`` holding ``mark`` (so maybe fewer)."""
-    if not check:
-        cur = db.conn.execute(
-            f"SELECT {_JOINED_COLUMNS} FROM patron_marks m"
-            " JOIN patrons p ON p.rowid = m.patron WHERE m.mark = ?"
-            " ORDER BY m.sort_key, m.id LIMIT ?",
-            (mark, limit),
-        )
-        return [_row(cur, r) for r in cur.fetchall()]
-    found = [
-        row[0]
-        for row in db.conn.execute(
-            "SELECT patron FROM (SELECT sort_key, id, patron FROM patron_marks WHERE mark = ?"
-            " ORDER BY sort_key, id LIMIT ?) m"
-            " WHERE instr((SELECT words FROM patrons WHERE rowid = m.patron), ?) LIMIT ?",
-            (mark, WALK_ROWS, f" {check}", limit),
-        )
-    ]
-    return _rows(db, found)
-
-
-def _marked(db: Database, mark: str, at_most: int) -> int:
-    """How many patrons hold ``mark``, counting no further than ``at_most``."""
-    return db.conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM patron_marks WHERE mark = ? LIMIT ?)",
-        (mark, at_most),
-    ).fetchone()[0]
-
-
-def _walk(db: Database, words: list[str], limit: int) -> list[dict]:
-    """The first ``limit`` patrons in name order whose ``words`` hold every word typed,
-    looking through ``WALK_ROWS`` at most (so it may return fewer)."""
-    checks = " AND ".join("instr(words, ?)" for _ in words)
-    found = [
-        row[0]
-        for row in db.conn.execute(
-            "SELECT rowid FROM (SELECT rowid, sort_key, id, words FROM patrons"
-            " INDEXED BY patrons_words WHERE merged_into IS NULL ORDER BY sort_key, id LIMIT ?)"
-            f" WHERE {checks} LIMIT ?",
-            (WALK_ROWS, *(f" {w}" for w in words), limit),
-        )
-    ]
-    return _rows(db, found)
-
-
-def _rows(db: Database, rowids: list[int]) -> list[dict]:
-    """These patrons (rowids in patrons), in name order."""
-    cur = db.conn.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM patrons WHERE rowid IN"
-        f" ({','.join('?' * len(rowids))}) ORDER BY sort_key, id",
-        rowids,
-    )
-    return [_row(cur, r) for r in cur.fetchall()]
-
-
-def _search_index(db: Database, query: str, limit: int, checks: list[str] = ()) -> list[dict]:
-    """The full-text index's matches for an FTS5 ``query`` whose ``words`` also hold each
-    of ``checks``, in name order."""
-    cur = db.conn.execute(
-        f"SELECT {_JOINED_COLUMNS} FROM patrons_fts"
-        " JOIN patrons p ON p.rowid = patrons_fts.rowid"
-        " WHERE patrons_fts MATCH ? AND p.merged_into IS NULL"
-        f"{''.join(' AND instr(p.words, ?)' for _ in checks)}"
-        " ORDER BY p.sort_key, p.id LIMIT ?",
-        (query, *(f" {c}" for c in checks), limit),
-    )
-    return [_row(cur, r) for r in cur.fetchall()]
-
-
-def page(db: Database, after: tuple[str, str] | None = None, limit: int = 200) -> list[dict]:
+def page(
+    db: Database, after: tuple[str, str] | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
     """Patrons in name order, ``limit`` at a time after the (sort_key, id) given."""
     where, params = "WHERE merged_into IS NULL", []
     if after is not None:
@@ -555,18 +350,18 @@ def page(db: Database, after: tuple[str, str] | None = None, limit: int = 200) -
         f"SELECT {', '.join(COLUMNS)} FROM patrons {where} ORDER BY sort_key, id LIMIT ?",
         (*params, limit),
     )
-    return [_row(cur, r) for r in cur.fetchall()]
+    return [as_row(cur, r) for r in cur.fetchall()]
 
 
-def get(db: Database, patron_id: str) -> dict | None:
+def get(db: Database, patron_id: str) -> dict[str, Any] | None:
     cur = db.conn.execute(f"SELECT {', '.join(COLUMNS)} FROM patrons WHERE id = ?", (patron_id,))
     row = cur.fetchone()
-    return _row(cur, row) if row else None
+    return as_row(cur, row) if row else None
 
 
 def count(db: Database) -> int:
     try:
         sql = "SELECT count(*) FROM patrons WHERE merged_into IS NULL"
-        return db.conn.execute(sql).fetchone()[0]
+        return int(db.conn.execute(sql).fetchone()[0])
     except Exception:
         return 0

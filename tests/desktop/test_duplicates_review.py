@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from desktop.export import write_csv
 from desktop.main_window import DUPLICATES
 from desktop.models.duplicate_pairs import DuplicatePairModel as D
-from projections import all_projections, duplicates, ladder, timeline
+from projections import all_projections, duplicates, ladder, patron_search, timeline
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
 from tests.desktop.box_office_steps import click, click_row, row_of
@@ -21,7 +21,7 @@ from tests.desktop.conftest import schedule
 def twin(services) -> dict:
     """Ada registered again from an online sale: the same email, an initial, a ticket."""
     app, db = services.app, services.runner.db()
-    [ada] = directory.search(db, "lovelace")
+    [ada] = patron_search.search(db, "lovelace")
     twin = app.register_patron(
         "A.", "Lovelace", email="ADA@example.org", source="import", allow_duplicate=True
     )
@@ -64,7 +64,7 @@ def test_keep_one_record_and_merge_with_one_confirmation(review, services, twin,
 
     qtbot.waitUntil(lambda: review.model.rowCount() == 0 and review.task is None)
     assert directory.get(db, twin["twin"])["merged_into"] == twin["ada"]
-    assert [p["id"] for p in directory.search(db, "lovelace")] == [twin["ada"]]
+    assert [p["id"] for p in patron_search.search(db, "lovelace")] == [twin["ada"]]
     kinds = [r["kind"] for r in timeline.rows(db, twin["ada"])]
     assert kinds.count("registered") == 2 and "purchase" in kinds
     assert review.summary.text() == "No likely duplicates. Nothing to review."

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from desktop.models.timeline import TimelineModel
 from desktop.views.patrons.erase_dialog import EraseDialog
 from domain.personal_data import ERASED
-from projections import patron_directory
+from projections import patron_search
 from tests.erasure.conftest import files_containing
 
 
@@ -41,7 +41,7 @@ def test_typing_the_name_unlocks_the_erasure_and_the_page_shows_it(
         "Personal data erased by maria on "
     )
     assert not page.edit_button.isEnabled() and not page.note_edit.isEnabled()
-    assert patron_directory.search(services.runner.db(), "lovelace") == []
+    assert patron_search.search(services.runner.db(), "lovelace") == []
     secrets = {
         "name": "Lovelace",
         "email": "ada@example.org",
@@ -58,7 +58,7 @@ def test_the_dialog_says_that_records_merged_into_the_patron_go_too(services, qt
 
     app = services.app
     services.runner.catch_up()
-    ada = patron_directory.search(services.runner.db(), "lovelace")[0]["id"]
+    ada = patron_search.search(services.runner.db(), "lovelace")[0]["id"]
     alone = EraseDialog(app, services.runner, app.get_patron(ada))
     qtbot.addWidget(alone)
     assert "merged" not in alone.findChild(QLabel, "eraseIntro").text()
@@ -79,7 +79,7 @@ def test_backups_are_cleaned_too_and_an_unplugged_backup_folder_is_named(
 
     services.runner.catch_up()
     services.app.add_note(
-        patron_directory.search(services.runner.db(), "lovelace")[0]["id"], "Likes Babbagefrost"
+        patron_search.search(services.runner.db(), "lovelace")[0]["id"], "Likes Babbagefrost"
     )
     made = backups.backup(services.config)  # in the data folder's backup folder
     settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))

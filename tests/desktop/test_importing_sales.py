@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from desktop.export import write_csv
 from desktop.models.sales_import import RejectedTableModel
-from projections import patron_directory
+from projections import patron_search
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
 TIMEOUT = 10000
@@ -131,7 +131,7 @@ def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtb
     # The new patron (first and last name split from "Who") is in the patron list.
     qtbot.waitUntil(
         lambda: (
-            [r["name"] for r in patron_directory.search(services.runner.db(), "byron")]
+            [r["name"] for r in patron_search.search(services.runner.db(), "byron")]
             == ["Ada Byron"]
         ),
         timeout=TIMEOUT,

@@ -140,10 +140,10 @@ def test_the_door_an_exchange_and_a_merge_are_on_the_patron_page(window, service
     """What happened at the door shows on the patron's page, in plain words."""
     from datetime import UTC, datetime, timedelta
 
-    from projections import patron_directory as directory
+    from projections import patron_search
 
     app = services.app
-    ada = next(p["id"] for p in directory.search(services.runner.db(), "Ada Lovelace"))
+    ada = next(p["id"] for p in patron_search.search(services.runner.db(), "Ada Lovelace"))
     twin = app.register_patron("Ada", "Lovelace-Byron")
     production = app.create_production("Hamlet")
     start = datetime.now(UTC) + timedelta(days=2)

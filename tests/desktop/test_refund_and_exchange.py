@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 from desktop.models.order_table import OrderTableModel as O
 from desktop.models.ticket_table import TicketTableModel as T
 from projections import box_office as read_model
-from projections import patron_directory as directory
-from projections import timeline
+from projections import patron_search, timeline
 from tests.desktop.box_office_steps import click, click_row, row_of
 from tests.desktop.conftest import schedule
 
@@ -20,7 +19,7 @@ from tests.desktop.conftest import schedule
 def ada_order(services, flute) -> dict:
     """Ada bought two Adult tickets for The Magic Flute."""
     db = services.runner.db()
-    [ada] = directory.search(db, "lovelace")
+    [ada] = patron_search.search(db, "lovelace")
     sale = services.app.sell_tickets(flute, {"Adult": 2}, patron_id=ada["id"])
     return {"patron_id": ada["id"], **sale}
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.views.patrons.patron_dialog import PatronDialog
-from projections import patron_directory
+from projections import patron_search
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_possible_duplicate_warns_and_can_be_saved_anyway(window, dialog, qtbo
 
     qtbot.mouseClick(panel.save_anyway_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    found = patron_directory.search(services.runner.db(), "ada@example.org")
+    found = patron_search.search(services.runner.db(), "ada@example.org")
     assert sorted(r["name"] for r in found) == ["Ada Lovelace", "Augusta King"]
 
 

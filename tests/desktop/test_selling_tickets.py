@@ -7,8 +7,7 @@ from desktop.views.box_office.sell_dialog import FIND, WALK_UP
 from domain.application import Houselights
 from domain.recording import RecordingContext
 from projections import box_office as read_model
-from projections import patron_directory as directory
-from projections import timeline
+from projections import patron_search, timeline
 from tests.desktop.box_office_steps import click, open_sell_dialog, set_quantity
 
 
@@ -42,7 +41,7 @@ def test_a_walk_up_buyer_is_captured_in_the_quick_form(services, flute, box_offi
         "Rosa Parks is now a patron (walk-up), $68.00 paid in cash. The sale is on their timeline."
     )
     db = services.runner.db()
-    [rosa] = directory.search(db, "rosa parks")
+    [rosa] = patron_search.search(db, "rosa parks")
     assert rosa["source"] == "walk-up"
     assert rosa["email"] == "rosa@example.org" and rosa["email_consent"] == 1
     [order] = read_model.orders_for_patron(db, rosa["id"])
@@ -70,8 +69,8 @@ def test_a_walk_up_already_on_file_goes_to_their_record(services, flute, box_off
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
     assert dialog.done_detail.text().startswith("Ada Lovelace was already on file")
     db = services.runner.db()
-    assert len(directory.search(db, "ada@example.org")) == 1
-    [ada] = directory.search(db, "lovelace")
+    assert len(patron_search.search(db, "ada@example.org")) == 1
+    [ada] = patron_search.search(db, "lovelace")
     assert len(read_model.orders_for_patron(db, ada["id"])) == 1
 
 
@@ -92,7 +91,7 @@ def test_selling_to_a_patron_found_by_search(services, flute, box_office, qtbot)
         "To Grace Hopper, $0.00 complimentary. The sale is on their timeline."
     )
     db = services.runner.db()
-    [grace] = directory.search(db, "hopper")
+    [grace] = patron_search.search(db, "hopper")
     [order] = read_model.orders_for_patron(db, grace["id"])
     assert (order["quantity"], order["payment"], order["total_cents"]) == (2, "complimentary", 0)
     assert read_model.lost_contacts(db) == 0
@@ -149,7 +148,7 @@ def test_overselling_is_refused_in_plain_words_keeping_what_was_typed(
     }
     assert dialog.spins["Adult"].value() == 6
     db = services.runner.db()
-    assert directory.search(db, "rosa") == []  # no half-made patron either
+    assert patron_search.search(db, "rosa") == []  # no half-made patron either
 
     set_quantity(qtbot, dialog, "Adult", 5)
     click(qtbot, dialog.sell_button)
@@ -191,8 +190,8 @@ def test_each_ticket_can_carry_its_own_attendee(services, flute, box_office, qtb
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
 
     db = services.runner.db()
-    [rosa] = directory.search(db, "rosa parks")
-    [claudette] = directory.search(db, "claudette colvin")
+    [rosa] = patron_search.search(db, "rosa parks")
+    [claudette] = patron_search.search(db, "claudette colvin")
     first, second_code = dialog.tickets_ready.codes()
     assert services.app.get_ticket(first)["patron_id"] == rosa["id"]
     assert services.app.get_ticket(second_code)["patron_id"] == claudette["id"]
@@ -215,4 +214,4 @@ def test_a_ticket_named_without_a_name_is_refused_and_nothing_is_sold(
     click(qtbot, dialog.sell_button)
     assert dialog.pages.currentIndex() == 0
     assert "Ticket 1: add the name of the person it is for." in dialog.general_error.text()
-    assert directory.search(services.runner.db(), "rosa parks") == []
+    assert patron_search.search(services.runner.db(), "rosa parks") == []

@@ -11,7 +11,15 @@ from domain.errors import PatronErased, PatronNotFound
 from domain.personal_data import ERASED
 from infrastructure import backups
 from infrastructure.erasure import erase_patron
-from projections import audit, box_office, conversations, patron_directory, thank_yous, timeline
+from projections import (
+    audit,
+    box_office,
+    conversations,
+    patron_directory,
+    patron_search,
+    thank_yous,
+    timeline,
+)
 from tests.erasure.conftest import (
     CONVERSATION_SECRETS,
     KEPT,
@@ -119,7 +127,7 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(
     assert patron_directory.get(db, talk["unmerged"])["name"] == "Ottoline Brackenfurze"
     row = patron_directory.get(services.runner.db(), patron_id)
     assert row["name"] == ERASED and row["email"] == ERASED
-    assert patron_directory.search(services.runner.db(), "Zebulonia") == []
+    assert patron_search.search(services.runner.db(), "Zebulonia") == []
     summaries = [r["summary"] for r in timeline.rows(services.runner.db(), patron_id)]
     assert summaries[0].startswith("Personal data erased by maria on ")
     # The other buyer keeps everything.

@@ -13,7 +13,7 @@ from infrastructure import backups
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from infrastructure.erasure import erase_patron
-from projections import conversations, patron_directory
+from projections import conversations, patron_directory, patron_search
 from tests.erasure.conftest import (
     CONVERSATION_SECRETS,
     KEPT,
@@ -118,7 +118,7 @@ def test_backups_and_set_aside_stores_are_cleaned_and_restoring_one_brings_nothi
     backups.restore(config, outside.path)
     again = start(config)
     db = again.runner.db()
-    assert patron_directory.search(db, "Zebulonia") == []
+    assert patron_search.search(db, "Zebulonia") == []
     # The erasure was recorded in the backup too: the patron shows as erased, can no
     # longer be changed, and their old email or phone matches nobody.
     assert patron_directory.get(db, patron_id)["name"] == ERASED

@@ -21,7 +21,7 @@ import pytest
 from domain.patron import Patron
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
-from projections import box_office, door, patron_directory, timeline
+from projections import box_office, door, patron_directory, patron_search, timeline
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "old_store" / "events-v0.1.0.sqlite"
 FIXTURE_SHA256 = "f69d7a4ef2b9e09dfe820ac6da760bbf1714eb0dac76c91695621cc37408a8f2"
@@ -69,7 +69,7 @@ def test_a_newer_build_opens_the_old_database_with_the_right_values(old_data):
         app, db = services.app, services.runner.db()
         assert app.event_count() == EVENTS
         assert patron_directory.count(db) == 3
-        people = {r["name"]: r for r in patron_directory.search(db, "", limit=10)}
+        people = {r["name"]: r for r in patron_search.search(db, "", limit=10)}
         assert sorted(people) == ["Ada Lovelace", "Grace Hopper", "Zoë Adams"]
         assert people["Grace Hopper"]["email"] == "grace.hopper@navy.example"  # the change
         ada = app.get_patron(people["Ada Lovelace"]["id"])

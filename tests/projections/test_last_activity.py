@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from projections import ladder, timeline
+from projections import ladder, patron_search, timeline
 from projections import patron_directory as directory
 from projections.patron_activity import ACTIVITY, LADDER_ACTIVITY, LOOKUPS
 from projections.patron_directory import PatronDirectory
@@ -50,7 +50,7 @@ def test_a_walk_up_who_bought_and_came_in_shows_the_admission(services):
 
     assert last_activity(services, wally) == at(NOW - timedelta(minutes=5))
     assert [r["kind"] for r in timeline.rows(services.runner.db(), wally)][0] == "admission"
-    found = directory.search(services.runner.db(), "walker")
+    found = patron_search.search(services.runner.db(), "walker")
     assert [r["last_activity_at"] for r in found] == [at(NOW - timedelta(minutes=5))]
 
 

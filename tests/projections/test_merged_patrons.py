@@ -12,6 +12,7 @@ from projections import (
     duplicates,
     ladder,
     patron_merges,
+    patron_search,
     thank_yous,
     timeline,
 )
@@ -162,7 +163,7 @@ def test_the_survivor_shows_both_histories_and_the_duplicate_leaves_search(servi
 
     app.merge_patrons(twin, ada)
 
-    assert [p["id"] for p in directory.search(db, "lovelace")] == [ada]
+    assert [p["id"] for p in patron_search.search(db, "lovelace")] == [ada]
     assert [p["id"] for p in directory.page(db)] == [ada]
     assert directory.count(db) == 1
     assert directory.get(db, twin)["merged_into"] == ada
@@ -204,7 +205,7 @@ def test_unmerging_puts_every_read_model_back_row_for_row(services):
     assert [r["kind"] for r in timeline.rows(db, ada)][:2] == ["unmerge", "merge"]
     assert [r["kind"] for r in timeline.rows(db, twin)][:2] == ["unmerged", "merged_into"]
     assert what_lists_show(db) == lists_before
-    assert [p["id"] for p in directory.search(db, "lovelace")] == sorted([ada, twin])
+    assert [p["id"] for p in patron_search.search(db, "lovelace")] == sorted([ada, twin])
     # ... and a rebuild from the first event makes the same read models.
     runner.rebuild()
     assert every_table(db) == tables_before

@@ -7,7 +7,8 @@ import math
 from domain.application import Houselights
 from infrastructure.config import resolve
 from projections import all_projections
-from projections.patron_directory import PatronDirectory, search
+from projections.patron_directory import PatronDirectory
+from projections.patron_search import search
 from projections.runner import ReadModelRunner
 from projections.timeline import Timeline
 

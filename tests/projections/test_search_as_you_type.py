@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from projections import patron_directory
-from projections.patron_directory import search
+from projections import patron_directory, patron_search, patron_words
+from projections.patron_search import search
 
 
 @pytest.fixture
@@ -247,12 +247,12 @@ def test_every_search_finds_exactly_what_the_full_text_index_finds(
     big_directory, monkeypatch, plan, limit
 ):
     for name, value in THRESHOLDS[plan].items():
-        monkeypatch.setattr(patron_directory, name, value)
+        monkeypatch.setattr(patron_search, name, value)
     db = big_directory.runner.db()
     for text in QUERIES:
-        query = patron_directory.fts_query(text)
-        expected = patron_directory._search_index(db, query, limit) if query else None
-        assert patron_directory.search(db, text, limit) == (
+        query = patron_search.fts_query(text)
+        expected = patron_search.search_index(db, query, limit) if query else None
+        assert patron_search.search(db, text, limit) == (
             expected if query else patron_directory.page(db, limit=limit)
         ), text
 
@@ -260,9 +260,9 @@ def test_every_search_finds_exactly_what_the_full_text_index_finds(
 def test_the_queries_above_find_something_and_not_everything(big_directory):
     db = big_directory.runner.db()
     found = {
-        t: len(patron_directory._search_index(db, patron_directory.fts_query(t), 400))
+        t: len(patron_search.search_index(db, patron_search.fts_query(t), 400))
         for t in QUERIES
-        if patron_directory.fts_query(t)
+        if patron_search.fts_query(t)
     }
     assert sum(1 for n in found.values() if 0 < n < 290) >= len(found) * 2 // 3, found
     assert {t for t, n in found.items() if n == 0} >= {"nobody", "zzz", "ma_999"}
@@ -270,26 +270,24 @@ def test_the_queries_above_find_something_and_not_everything(big_directory):
 
 def asked_of_the_index(monkeypatch) -> list[tuple[str, list]]:
     """Record every query ``search`` hands the full-text index, with its checks."""
-    asked, real = [], patron_directory._search_index
+    asked, real = [], patron_search.search_index
 
     def recorded(db, query, limit, checks=()):
         asked.append((query, list(checks)))
         return real(db, query, limit, checks)
 
-    monkeypatch.setattr(patron_directory, "_search_index", recorded)
+    monkeypatch.setattr(patron_search, "search_index", recorded)
     return asked
 
 
 def test_one_to_three_characters_never_ask_the_index(big_directory, monkeypatch):
     db = big_directory.runner.db()
     short = ("m", "ma", "jo", "55", "x", "xy", "mar", "exa", "551", "xyz")
-    expected = {
-        t: patron_directory._search_index(db, patron_directory.fts_query(t), 30) for t in short
-    }
+    expected = {t: patron_search.search_index(db, patron_search.fts_query(t), 30) for t in short}
     assert all(len(expected[t]) == 30 for t in ("m", "ma", "jo", "55", "mar", "exa"))
     asked = asked_of_the_index(monkeypatch)
     for text, rows in expected.items():
-        assert patron_directory.search(db, text, 30) == rows
+        assert patron_search.search(db, text, 30) == rows
     assert asked == []
 
 
@@ -298,7 +296,7 @@ def test_a_partial_last_token_is_checked_not_expanded_by_the_index(big_directory
     # example address) just to keep one patron: it is asked for the whole tokens only
     db = big_directory.runner.db()
     asked = asked_of_the_index(monkeypatch)
-    rows = patron_directory.search(db, "ma_20@m0.e")
+    rows = patron_search.search(db, "ma_20@m0.e")
     assert [r["email"] for r in rows] == ["ma_20@m0.example"]
     assert asked == [('"ma 20 m0"', ["ma 20 m0 e"])]
 
@@ -308,13 +306,13 @@ def test_a_word_matching_thousands_is_looked_for_in_name_order(big_directory, mo
     # order, the first 30 are found at once; the index would hand over every match
     db = big_directory.runner.db()
     expected = {
-        t: patron_directory._search_index(db, patron_directory.fts_query(t), 30)
+        t: patron_search.search_index(db, patron_search.fts_query(t), 30)
         for t in ("example", "exampl", "mart", "example.")
     }
-    monkeypatch.setattr(patron_directory, "BROAD", 50)  # 330 patrons: thousands elsewhere
+    monkeypatch.setattr(patron_search, "BROAD", 50)  # 330 patrons: thousands elsewhere
     asked = asked_of_the_index(monkeypatch)
     for text, rows in expected.items():
-        assert patron_directory.search(db, text, 30) == rows
+        assert patron_search.search(db, text, 30) == rows
     assert asked == []
 
 
@@ -331,7 +329,7 @@ def expected_marks(db) -> set[tuple[str, str, str]]:
     return {
         (mark, *row[5:])
         for row in rows
-        for mark in patron_directory.marks(patron_directory.searched_words(*row[:5]))
+        for mark in patron_words.marks(patron_words.searched_words(*row[:5]))
     }
 
 
@@ -394,5 +392,5 @@ def test_a_rebuild_from_zero_fills_the_marks_once_at_the_end(big_directory, star
     again = start()
     assert stored_marks(again.runner.db()) == before
     assert [r["id"] for r in search(again.runner.db(), "ma", 50)] == [
-        r["id"] for r in patron_directory._search_index(db, '"ma"*', 50)
+        r["id"] for r in patron_search.search_index(db, '"ma"*', 50)
     ]

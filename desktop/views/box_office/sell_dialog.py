@@ -46,6 +46,7 @@ from domain.errors import (
     NotEnoughSeats,
 )
 from projections import patron_directory as directory
+from projections.patron_search import search
 from projections.runner import ReadModelRunner
 
 WALK_UP, FIND, ANONYMOUS = 0, 1, 2
@@ -187,7 +188,7 @@ class PatronFinder(QWidget):
     def run_search(self) -> None:
         self._timer.stop()
         text = self.search_field.text().strip()
-        rows = directory.search(self.runner.db(), text, limit=50) if text else []
+        rows = search(self.runner.db(), text, limit=50) if text else []
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)

@@ -20,6 +20,7 @@ from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.widgets import heading, table_view
 from projections import patron_directory as directory
+from projections.patron_search import search
 from projections.runner import ReadModelRunner
 
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -149,7 +150,7 @@ class PatronListView(QWidget):
         selected = self.current_patron_id() if keep_loaded else None
         scroll = self.table.verticalScrollBar().value() if keep_loaded else 0
         if text:
-            rows = directory.search(db, text, limit=self.SEARCH_LIMIT)
+            rows = search(db, text, limit=self.SEARCH_LIMIT)
             self.model.set_fetcher(None)
             self.model.set_rows(rows)
         else:
