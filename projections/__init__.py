@@ -1,6 +1,7 @@
 """Read models: events -> local SQLite tables (sqlite-utils)."""
 
 from projections.audit import Audit
+from projections.base import Projection
 from projections.box_office import BoxOffice
 from projections.conversations import Conversations
 from projections.door import DoorReadModel
@@ -12,7 +13,7 @@ from projections.thank_yous import ThankYouQueue
 from projections.timeline import Timeline
 
 
-def all_projections():
+def all_projections() -> list[Projection]:
     """Every projection of the app, in the order they are applied."""
     return [
         PatronDirectory(),

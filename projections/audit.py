@@ -11,12 +11,13 @@ personal data, so the audit needs nothing from an erasure.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from sqlite_utils import Database
 
 from domain.event_words import plain_words
 from domain.personal_data import PERSONAL_FIELDS
-from projections.base import Projection, event_name, iso, run_script
+from projections.base import Event, Projection, event_name, iso, run_script
 
 COLUMNS = ("position", "occurred_at", "recorded_by", "workstation", "action", "event", "subject")
 
@@ -43,7 +44,7 @@ class Audit(Projection):
     def __init__(self) -> None:
         super().__init__()
         #: rows of the batch being applied, inserted together by ``batch_done``
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[Any, ...]] = []
         for name in PERSONAL_FIELDS:
             if name not in QUIET:
                 self.on(name)(self._recorded)
@@ -65,7 +66,7 @@ class Audit(Projection):
             """,
         )
 
-    def _recorded(self, db: Database, e, position: int) -> None:
+    def _recorded(self, db: Database, e: Event, position: int) -> None:
         name = event_name(e)
         self._rows.append(
             (
@@ -92,7 +93,7 @@ def _words(name: str) -> str:
     return plain_words(name)
 
 
-def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
+def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict[str, Any]]:
     """The newest actions first (by when they happened); ``text`` keeps those whose
     staff member, workstation or action contains it (case aside)."""
     where, params = "", []
@@ -109,7 +110,7 @@ def rows(db: Database, text: str = "", limit: int = 5000) -> list[dict]:
 
 
 def count(db: Database) -> int:
-    return db.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    return int(db.conn.execute("SELECT count(*) FROM audit").fetchone()[0])
 
 
 #: (table, id column, what to show) of the read models that name an audited record

@@ -10,7 +10,9 @@ Public queries (other screens code against these; keep them stable):
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -50,7 +52,7 @@ HELD = ("valid", "admitted")
 STILL_CURRENT = timedelta(hours=4)
 
 
-def _opt(value) -> str | None:
+def _opt(value: object) -> str | None:
     return None if value is None else str(value)
 
 
@@ -235,7 +237,7 @@ class BoxOffice(Projection):
             ),
         )
 
-    def _performance_set(self, db, e, column: str, value) -> None:
+    def _performance_set(self, db: Database, e: Event, column: str, value: object) -> None:
         db.conn.execute(
             f"UPDATE bo_performances SET {column} = ? WHERE id = ?", (value, str(e.originator_id))
         )
@@ -252,7 +254,7 @@ class BoxOffice(Projection):
             counts[1] += admitted
             counts[2] += cents
 
-    def _flush_counts(self, db) -> None:
+    def _flush_counts(self, db: Database) -> None:
         if self._counts:
             db.conn.executemany(
                 "UPDATE bo_performances SET sold = sold + ?, admitted = admitted + ?,"
@@ -284,17 +286,18 @@ class BoxOffice(Projection):
         self._performance_set(db, e, "price_levels", json.dumps(e.price_levels))
 
     # -- tickets ---------------------------------------------------------
-    def _revenue(self, db, performance_id: str, cents: int) -> None:
+    def _revenue(self, db: Database, performance_id: str, cents: int) -> None:
         self._count(performance_id, cents=cents)
 
-    def _ticket(self, db, e) -> tuple[str, int, str] | None:
+    def _ticket(self, db: Database, e: Event) -> tuple[str, int, str] | None:
         self._tickets.need(db, str(e.originator_id))
-        return db.conn.execute(
+        found: tuple[str, int, str] | None = db.conn.execute(
             "SELECT performance_id, price_cents, status FROM bo_tickets WHERE id = ?",
             (str(e.originator_id),),
         ).fetchone()
+        return found
 
-    def _set_status(self, db, e, status: str) -> None:
+    def _set_status(self, db: Database, e: Event, status: str) -> None:
         self._tickets.need(db, str(e.originator_id))
         db.conn.execute(
             "UPDATE bo_tickets SET status = ? WHERE id = ?", (status, str(e.originator_id))
@@ -453,7 +456,7 @@ class BoxOffice(Projection):
 
 
 # -- queries -----------------------------------------------------------------
-def _dicts(cursor) -> list[dict]:
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -464,12 +467,14 @@ _PERFORMANCE_SELECT = (
 )
 
 
-def _performance_row(row: dict) -> dict:
+def _performance_row(row: dict[str, Any]) -> dict[str, Any]:
     row["price_levels"] = json.loads(row["price_levels"])
     return row
 
 
-def performances(db: Database, include_past: bool = True, now: datetime | None = None) -> list:
+def performances(
+    db: Database, include_past: bool = True, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Every performance, soonest first.
 
     ``include_past=False`` keeps those to come and those that started less
@@ -485,7 +490,7 @@ def performances(db: Database, include_past: bool = True, now: datetime | None =
     return [_performance_row(r) for r in _dicts(cursor)]
 
 
-def productions(db: Database) -> list[dict]:
+def productions(db: Database) -> list[dict[str, Any]]:
     """Productions by title, with how many performances and when they run."""
     return _dicts(
         db.conn.execute(
@@ -498,12 +503,12 @@ def productions(db: Database) -> list[dict]:
     )
 
 
-def performance(db: Database, performance_id: str) -> dict | None:
+def performance(db: Database, performance_id: str) -> dict[str, Any] | None:
     found = _dicts(db.conn.execute(f"{_PERFORMANCE_SELECT} WHERE id = ?", (str(performance_id),)))
     return _performance_row(found[0]) if found else None
 
 
-def tickets(db: Database, performance_id: str) -> list[dict]:
+def tickets(db: Database, performance_id: str) -> list[dict[str, Any]]:
     """Every ticket ever issued for the performance (void ones too), by code."""
     return _dicts(
         db.conn.execute(
@@ -514,7 +519,7 @@ def tickets(db: Database, performance_id: str) -> list[dict]:
     )
 
 
-def ticket(db: Database, code: str) -> dict | None:
+def ticket(db: Database, code: str) -> dict[str, Any] | None:
     found = _dicts(
         db.conn.execute(
             f"SELECT {', '.join(TICKET_KEYS)}, performance_id FROM bo_tickets WHERE code = ?",
@@ -543,12 +548,12 @@ _ORDER_SELECT = (
 )
 
 
-def _order_row(row: dict) -> dict:
+def _order_row(row: dict[str, Any]) -> dict[str, Any]:
     row["codes"] = json.loads(row["codes"])
     return row
 
 
-def orders_for_patron(db: Database, patron_id: str) -> list[dict]:
+def orders_for_patron(db: Database, patron_id: str) -> list[dict[str, Any]]:
     """The patron's ticket orders (records merged into it included), newest first."""
     where, ids = in_family(db, patron_id, "o.patron_id")
     cursor = db.conn.execute(
@@ -557,12 +562,12 @@ def orders_for_patron(db: Database, patron_id: str) -> list[dict]:
     return [_order_row(r) for r in _dicts(cursor)]
 
 
-def order(db: Database, order_id: str) -> dict | None:
+def order(db: Database, order_id: str) -> dict[str, Any] | None:
     found = _dicts(db.conn.execute(f"{_ORDER_SELECT} WHERE o.order_id = ?", (str(order_id),)))
     return _order_row(found[0]) if found else None
 
 
-def subscriptions(db: Database, patron_id: str) -> list[dict]:
+def subscriptions(db: Database, patron_id: str) -> list[dict[str, Any]]:
     where, ids = in_family(db, patron_id)
     rows = _dicts(
         db.conn.execute(
@@ -577,7 +582,7 @@ def subscriptions(db: Database, patron_id: str) -> list[dict]:
     return rows
 
 
-def memberships(db: Database, patron_id: str) -> list[dict]:
+def memberships(db: Database, patron_id: str) -> list[dict[str, Any]]:
     where, ids = in_family(db, patron_id)
     return _dicts(
         db.conn.execute(
@@ -588,7 +593,9 @@ def memberships(db: Database, patron_id: str) -> list[dict]:
     )
 
 
-def donations(db: Database, patron_id: str | None = None, unthanked_only: bool = False) -> list:
+def donations(
+    db: Database, patron_id: str | None = None, unthanked_only: bool = False
+) -> list[dict[str, Any]]:
     """Donations, newest first (of one patron, or everyone's); thank-you queue."""
     where, params = [], []
     if patron_id is not None:
@@ -607,7 +614,7 @@ def donations(db: Database, patron_id: str | None = None, unthanked_only: bool =
     )
 
 
-def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dict:
+def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dict[str, Any]:
     """What the patron bought, gave and attended, in one dict.
 
     ``lifetime_spend_cents`` counts tickets, subscriptions and memberships,
@@ -646,7 +653,7 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
     ).fetchone()
     firsts = [m for m in (first_order, first_sub, first_member) if m]
     lasts = [m for m in (last_order, last_sub, last_member) if m]
-    today = (today or datetime.now(tz=UTC).date()).isoformat()
+    today_text = (today or datetime.now(tz=UTC).date()).isoformat()
     return {
         "orders": orders_n,
         "tickets": held,
@@ -657,17 +664,19 @@ def patron_stats(db: Database, patron_id: str, today: date | None = None) -> dic
         "last_purchase_at": max(lasts) if lasts else None,
         "subscriber": bool(active_subs),
         "subscriber_since": first_sub,
-        "member_until": latest_end if latest_end and latest_end >= today else None,
+        "member_until": latest_end if latest_end and latest_end >= today_text else None,
         "unthanked_donations": unthanked,
     }
 
 
 def lost_contacts(db: Database) -> int:
     """Sales to buyers whose names we never learned (anonymous walk-ups)."""
-    return db.conn.execute("SELECT count(*) FROM bo_orders WHERE lost_contact = 1").fetchone()[0]
+    return int(
+        db.conn.execute("SELECT count(*) FROM bo_orders WHERE lost_contact = 1").fetchone()[0]
+    )
 
 
-def contact_capture(db: Database) -> list[dict]:
+def contact_capture(db: Database) -> list[dict[str, Any]]:
     """Per performance: orders, and how many buyers we know by name, walked up or lost.
 
     Keys: id, title, starts_at, orders, tickets, revenue_cents (less refunds), known

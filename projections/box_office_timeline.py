@@ -190,7 +190,7 @@ class BoxOfficeTimeline(DoorTimeline):
         )
         self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=row[0])
 
-    def _labels(self, db, codes: list[str], bought_for: str) -> str:
+    def _labels(self, db: Database, codes: list[str], bought_for: str) -> str:
         """'Hamlet, Sat 14 Mar 19:30' or, after exchanges, every night the tickets were for."""
         marks = ",".join("?" * len(codes))
         moved = dict(
@@ -203,7 +203,7 @@ class BoxOfficeTimeline(DoorTimeline):
         nights.sort(key=lambda night: self._starts(db, night))
         return " and ".join(self._label(db, night) for night in nights)
 
-    def _starts(self, db, performance_id: str) -> str:
+    def _starts(self, db: Database, performance_id: str) -> str:
         row = db.conn.execute(
             "SELECT starts_at FROM timeline_performances WHERE id = ?", (performance_id,)
         ).fetchone()

@@ -150,7 +150,7 @@ class ConversationTimeline(TimelineRows):
                 patron_id=e.patron_id,
             )
 
-    def _tl_follow_up_changed(self, db, e, position, verb: str):
+    def _tl_follow_up_changed(self, db: Database, e: Event, position: int, verb: str) -> None:
         row = db.conn.execute(
             "SELECT patron_id, text FROM timeline_follow_ups WHERE id = ?", (str(e.originator_id),)
         ).fetchone()

@@ -13,7 +13,9 @@ an unmerge (see ``projections/patron_merges.py``).
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -22,7 +24,7 @@ from projections.patron_merges import in_family, survivor_sql
 from projections.patron_words import typed_phrases
 
 
-def transcript_text(messages: list[dict], visitor_name: str = "") -> str:
+def transcript_text(messages: list[dict[str, Any]], visitor_name: str = "") -> str:
     """The whole chat as text, one message per line: '[14:01] Ada Lovelace: Hello!'."""
     lines = []
     for m in messages:
@@ -39,7 +41,7 @@ def transcript_text(messages: list[dict], visitor_name: str = "") -> str:
     return "\n".join(lines)
 
 
-def chat_preview(messages: list[dict], width: int = 120) -> str:
+def chat_preview(messages: list[dict[str, Any]], width: int = 120) -> str:
     first = next((m["text"] for m in messages if m["sender"] == "visitor" and m["text"]), "")
     first = first or next((m["text"] for m in messages if m["text"]), "")
     line = " ".join(first.split())
@@ -148,7 +150,7 @@ class Conversations(Projection):
         )
 
     @staticmethod
-    def _name(db, patron_id: str, first: str, last: str) -> None:
+    def _name(db: Database, patron_id: str, first: str, last: str) -> None:
         name = " ".join(p for p in (first, last) if p)
         db.conn.execute(
             "INSERT OR REPLACE INTO conv_patrons VALUES (?, ?, ?, ?)",
@@ -265,7 +267,7 @@ class Conversations(Projection):
 
 
 # -- queries used by views and the command line -------------------------------------
-def _rows(cursor) -> list[dict]:
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
@@ -274,7 +276,7 @@ def _has(db: Database, table: str) -> bool:
     return bool(db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone())
 
 
-def follow_up_status(row: dict, today: date) -> str:
+def follow_up_status(row: dict[str, Any], today: date) -> str:
     if row["done"]:
         return "done"
     due = row["due_on"]
@@ -285,7 +287,7 @@ def follow_up_status(row: dict, today: date) -> str:
 
 def follow_ups(
     db: Database, today: date | None = None, include_done: bool = False, limit: int = 2000
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Open follow-ups by due day (and the done ones when asked), each with its patron."""
     if not _has(db, "follow_ups"):
         return []
@@ -350,7 +352,7 @@ def _chat_columns(db: Database, table: str = "") -> str:
     )
 
 
-def waiting_chats(db: Database, limit: int = 1000) -> list[dict]:
+def waiting_chats(db: Database, limit: int = 1000) -> list[dict[str, Any]]:
     """Chats not yet linked to a patron, newest first (the chat queue)."""
     if not _has(db, "chats"):
         return []
@@ -368,7 +370,7 @@ def chat_query(text: str) -> str:
     return " ".join(f'"{p}"*' for p in typed_phrases(text))
 
 
-def search_chats(db: Database, text: str, limit: int = 200) -> list[dict]:
+def search_chats(db: Database, text: str, limit: int = 200) -> list[dict[str, Any]]:
     """Chats whose transcript, visitor or notes contain every word typed, newest first."""
     if not _has(db, "chats"):
         return []
@@ -390,14 +392,14 @@ def search_chats(db: Database, text: str, limit: int = 200) -> list[dict]:
     )
 
 
-def chat(db: Database, chat_id: str) -> dict | None:
+def chat(db: Database, chat_id: str) -> dict[str, Any] | None:
     if not _has(db, "chats"):
         return None
     rows = _rows(db.conn.execute(f"SELECT {_chat_columns(db)} FROM chats WHERE id = ?", (chat_id,)))
     return rows[0] if rows else None
 
 
-def quick_answers(db: Database) -> list[dict]:
+def quick_answers(db: Database) -> list[dict[str, Any]]:
     """The answers on file, by title."""
     if not _has(db, "quick_answers"):
         return []
@@ -409,12 +411,12 @@ def quick_answers(db: Database) -> list[dict]:
     )
 
 
-def calls(db: Database, patron_id: str | None = None, limit: int = 500) -> list[dict]:
+def calls(db: Database, patron_id: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
     """Calls, newest first (of one patron and the records merged into it), each naming
     the surviving record as ``patron_id``."""
     if not _has(db, "calls"):
         return []
-    where, params = "", []
+    where, params = "", list[Any]()
     if patron_id:
         where, params = in_family(db, patron_id)
         where = "WHERE " + where

@@ -10,13 +10,15 @@ contact details, no notes.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
 from domain.contact import fold
 from domain.loyalty import PatronFacts
-from projections.base import Event, PendingRows, Projection, iso, run_script
+from projections.base import Event, Handler, PendingRows, Projection, iso, run_script
 from projections.patron_merges import family, survivor
 
 
@@ -41,7 +43,7 @@ class DoorReadModel(Projection):
     def __init__(self) -> None:
         super().__init__()
         #: scans of the batch being applied, inserted together by ``batch_done``
-        self._scans: list[tuple] = []
+        self._scans: list[tuple[Any, ...]] = []
         #: tickets issued in the batch being applied (read back by id only)
         self._tickets = PendingRows(
             "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL,?)"
@@ -160,8 +162,8 @@ class DoorReadModel(Projection):
             db, ticket, (ticket, e.code, e.performance_id, e.patron_id, e.order_id, e.price_level)
         )
 
-    def _ticket_status(self, status: str):
-        def handle(db: Database, e, position: int) -> None:
+    def _ticket_status(self, status: str) -> Handler:
+        def handle(db: Database, e: Event, position: int) -> None:
             self._tickets.need(db, str(e.originator_id))
             db.conn.execute(
                 "UPDATE door_tickets SET status = ? WHERE id = ?", (status, str(e.originator_id))
@@ -233,7 +235,7 @@ class DoorReadModel(Projection):
         self._scan(db, e, position, e.performance_id, e.code, e.verdict)
 
     def _scan(
-        self, db: Database, e, position: int, performance_id: str, code: str, verdict: str
+        self, db: Database, e: Event, position: int, performance_id: str, code: str, verdict: str
     ) -> None:
         self._scans.append(
             (position, performance_id, e.door, code, verdict, iso(e.occurred_at), e.workstation)
@@ -350,12 +352,12 @@ class DoorReadModel(Projection):
 
 
 # -- queries used by the door view --------------------------------------------------
-def _rows(cursor) -> list[dict]:
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def performances(db: Database) -> list[dict]:
+def performances(db: Database) -> list[dict[str, Any]]:
     """Every performance, earliest first: id, title, starts_at, venue, capacity, sold."""
     return _rows(
         db.conn.execute(
@@ -365,7 +367,7 @@ def performances(db: Database) -> list[dict]:
     )
 
 
-def performance(db: Database, performance_id: str) -> dict | None:
+def performance(db: Database, performance_id: str) -> dict[str, Any] | None:
     found = _rows(
         db.conn.execute(
             "SELECT id, production_id, title, starts_at, venue, capacity, sold"
@@ -376,7 +378,7 @@ def performance(db: Database, performance_id: str) -> dict | None:
     return found[0] if found else None
 
 
-def ticket(db: Database, code: str) -> dict | None:
+def ticket(db: Database, code: str) -> dict[str, Any] | None:
     """A ticket by its (normalised) code: performance, patron, status, admission,
     price level."""
     found = _rows(
@@ -389,7 +391,7 @@ def ticket(db: Database, code: str) -> dict | None:
     return found[0] if found else None
 
 
-def house_count(db: Database, performance_id: str) -> dict:
+def house_count(db: Database, performance_id: str) -> dict[str, Any]:
     """``{"admitted", "sold", "capacity", "doors": {door: admitted}}`` for one performance."""
     show = performance(db, performance_id)
     doors = {
@@ -409,7 +411,7 @@ def house_count(db: Database, performance_id: str) -> dict:
     }
 
 
-def double_entries(db: Database, performance_id: str | None = None) -> list[dict]:
+def double_entries(db: Database, performance_id: str | None = None) -> list[dict[str, Any]]:
     """Tickets two people went in on (a door was offline), earliest first: ``code``,
     ``first_door``/``first_at``/``first_workstation`` (the admission that stands) and
     ``second_*`` (the other one)."""
@@ -426,7 +428,7 @@ def double_entries(db: Database, performance_id: str | None = None) -> list[dict
 
 def recent_scans(
     db: Database, performance_id: str, door: str | None = None, limit: int = 8
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The latest scans for a performance (at one door, or all), newest first."""
     where, params = "performance_id = ?", [performance_id]
     if door is not None:
@@ -441,7 +443,9 @@ def recent_scans(
     )
 
 
-def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12) -> list[dict]:
+def ticket_holders(
+    db: Database, performance_id: str, text: str, limit: int = 12
+) -> list[dict[str, Any]]:
     """Patrons holding tickets for this performance whose name has a word starting
     with each word typed: ``[{"patron_id", "name", "tickets": [{"code", "status",
     "admitted_door"}]}]``. Only tonight's ticket holders: the door browses no one else."""
@@ -457,7 +461,7 @@ def ticket_holders(db: Database, performance_id: str, text: str, limit: int = 12
         " ORDER BY p.last_name, p.first_name, p.id, t.code",
         (performance_id, *[f"% {w}%" for w in escaped]),
     )
-    holders: dict[str, dict] = {}
+    holders: dict[str, dict[str, Any]] = {}
     for patron_id, first, last, code, status, door in cursor:
         # A merged record's tickets are the surviving record's (shown under its id).
         patron_id = survivor(db, patron_id)

@@ -17,6 +17,8 @@ rebuild after an erasure fills from the redacted events.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlite_utils import Database
 
 from domain.door import ALREADY_ADMITTED, VOID, WRONG_PERFORMANCE
@@ -64,10 +66,10 @@ class DoorTimeline(TimelineRows):
         self._ticket_rows.flush(db)
 
     # -- names, for the merge rows ------------------------------------------
-    def _tl_name(self, db, patron_id: str, name: str) -> None:
+    def _tl_name(self, db: Database, patron_id: str, name: str) -> None:
         db.conn.execute("INSERT OR REPLACE INTO timeline_names VALUES (?, ?)", (patron_id, name))
 
-    def _tl_renamed(self, db, patron_id: str, changes: dict) -> None:
+    def _tl_renamed(self, db: Database, patron_id: str, changes: dict[str, Any]) -> None:
         if "first_name" not in changes and "last_name" not in changes:
             return
         row = db.conn.execute(
@@ -77,7 +79,7 @@ class DoorTimeline(TimelineRows):
         first, last = changes.get("first_name", first), changes.get("last_name", last)
         self._tl_name(db, patron_id, f"{first}\t{last}")
 
-    def _name_of(self, db, patron_id: str) -> str | None:
+    def _name_of(self, db: Database, patron_id: str) -> str | None:
         """The record's name; None when it was erased (or is not known)."""
         row = db.conn.execute(
             "SELECT name FROM timeline_names WHERE id = ?", (patron_id,)
@@ -85,23 +87,24 @@ class DoorTimeline(TimelineRows):
         parts = [p for p in (row[0] if row else "").split("\t") if p and p != ERASED]
         return " ".join(parts) or None
 
-    def _record_of(self, db, patron_id: str) -> str:
+    def _record_of(self, db: Database, patron_id: str) -> str:
         name = self._name_of(db, patron_id)
         return f"the record of {name}" if name else "a record whose personal data was erased"
 
     # -- tickets and the door --------------------------------------------------
-    def _tl_ticket_holder(self, db, e) -> None:
+    def _tl_ticket_holder(self, db: Database, e: Event) -> None:
         """Keep who holds the ticket of this ``Ticket.Issued`` (the box office's handler
         calls this for every ticket held by a patron)."""
         key = str(e.originator_id)
         self._ticket_rows.add(db, key, (key, e.patron_id, e.performance_id, e.code))
 
-    def _holder(self, db, ticket: str) -> tuple[str, str, str] | None:
+    def _holder(self, db: Database, ticket: str) -> tuple[str, str, str] | None:
         """(patron id, performance id, code) of the ticket with this aggregate id."""
         self._ticket_rows.need(db, ticket)
-        return db.conn.execute(
+        held: tuple[str, str, str] | None = db.conn.execute(
             "SELECT patron_id, performance_id, code FROM timeline_tickets WHERE id = ?", (ticket,)
         ).fetchone()
+        return held
 
     def _tl_admitted(self, db: Database, e: Event, position: int) -> None:
         held = self._holder(db, str(e.originator_id))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from itertools import combinations
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -25,9 +26,13 @@ from projections.patron_merges import dismissed_pairs
 _FIELDS = ("id", "first_name", "last_name", "name", "email", "phone_digits", "postal_code")
 
 CancelFn = Callable[[], bool]
+#: a patron as ``_patrons`` reads it
+Row = dict[str, Any]
+#: a pair found so far: (the earlier record, the later one, the reasons)
+Found = tuple[Row, Row, set[str]]
 
 
-def _patrons(db: Database) -> list[dict]:
+def _patrons(db: Database) -> list[dict[str, Any]]:
     cursor = db.conn.execute(
         f"SELECT {', '.join(_FIELDS)} FROM patrons WHERE merged_into IS NULL"
         " ORDER BY registered_at, id"
@@ -35,23 +40,25 @@ def _patrons(db: Database) -> list[dict]:
     return [dict(zip(_FIELDS, row, strict=True)) for row in cursor]
 
 
-def _pairs_within(groups: dict[str, list[dict]], reason: str, found: dict) -> None:
+def _pairs_within(
+    groups: dict[str, list[Row]], reason: str, found: dict[tuple[str, str], Found]
+) -> None:
     for members in groups.values():
         for a, b in combinations(members, 2):
             found.setdefault((a["id"], b["id"]), (a, b, set()))[2].add(reason)
 
 
-def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
+def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict[str, Any]]:
     """Likely duplicate pairs, strongest reasons first.
 
     Each: ``a``, ``b`` (ids; ``a`` registered first), ``a_name``, ``b_name``,
     ``reasons`` (some of "email", "phone", "name").
     """
     patrons = _patrons(db)  # oldest first, so ``a`` is the earlier record
-    found: dict[tuple[str, str], tuple[dict, dict, set]] = {}
-    emails: dict[str, list[dict]] = defaultdict(list)
-    phones: dict[str, list[dict]] = defaultdict(list)
-    blocks: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    found: dict[tuple[str, str], Found] = {}
+    emails: dict[str, list[Row]] = defaultdict(list)
+    phones: dict[str, list[Row]] = defaultdict(list)
+    blocks: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for p in patrons:
         if p["email"]:
             emails[p["email"].casefold()].append(p)
@@ -96,12 +103,12 @@ def candidates(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
     return pairs
 
 
-def review_rows(db: Database, cancelled: CancelFn | None = None) -> list[dict]:
+def review_rows(db: Database, cancelled: CancelFn | None = None) -> list[dict[str, Any]]:
     """``candidates()`` with what the review shows of each side: the directory row
     (``a_patron``, ``b_patron``) and ``a_stats``/``b_stats`` from ``patron_stats``
     (tickets, visits, orders, spend; merged records counted with their survivor)."""
     rows = candidates(db, cancelled)
-    stats: dict[str, dict] = {}
+    stats: dict[str, dict[str, Any]] = {}
     for pair in rows:
         if cancelled is not None and cancelled():
             return []

@@ -32,15 +32,17 @@ row for row, what they were before the merge (for the same clock and rules).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
 from domain import loyalty
 from domain.loyalty import Assessment, Fact, LoyaltyThresholds
-from projections.base import Event, PendingRows, Projection, iso, run_script
+from projections.base import Event, Handler, PendingRows, Projection, iso, run_script
 from projections.patron_merges import aliases
 
 #: rungs in the order of the ladder (lapsed is off to the side)
@@ -200,9 +202,9 @@ class Ladder(Projection):
 
     def _fact(
         self,
-        db,
-        e,
-        position,
+        db: Database,
+        e: Event,
+        position: int,
         kind: str,
         ref: str,
         patron_id: str,
@@ -274,8 +276,8 @@ class Ladder(Projection):
             db, e, position, loyalty.DONATION, str(e.originator_id), e.patron_id, label=e.fund
         )
 
-    def _fact_gone(self, kind: str):
-        def handle(db, e, position):
+    def _fact_gone(self, kind: str) -> Handler:
+        def handle(db: Database, e: Event, position: int) -> None:
             row = db.conn.execute(
                 "SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?",
                 (kind, str(e.originator_id)),
@@ -295,7 +297,7 @@ class Ladder(Projection):
             self._tickets.add(db, ticket, (ticket, e.patron_id, e.performance_id))
             self._dirty(db, e.patron_id)
 
-    def _update_ticket(self, db, sql: str, params: tuple) -> None:
+    def _update_ticket(self, db: Database, sql: str, params: tuple[Any, ...]) -> None:
         """Change a ticket (its id is the last parameter) and mark its holder, in one
         statement (RETURNING)."""
         self._tickets.need(db, params[-1])
@@ -303,8 +305,8 @@ class Ladder(Projection):
         if row:
             self._dirty(db, row[0])
 
-    def _ticket_status(self, status: str):
-        def handle(db, e, position):
+    def _ticket_status(self, status: str) -> Handler:
+        def handle(db: Database, e: Event, position: int) -> None:
             self._update_ticket(
                 db,
                 "UPDATE ladder_tickets SET status = ? WHERE id = ?",
@@ -505,7 +507,7 @@ def recompute(
 
 
 # -- queries for the views and the command line (read only) -----------------------------
-def _rows(cursor) -> list[dict]:
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
@@ -544,7 +546,7 @@ _PATRON = (
 )
 
 
-def patrons_on_rung(db: Database, rung: str, now: datetime | None = None) -> list[dict]:
+def patrons_on_rung(db: Database, rung: str, now: datetime | None = None) -> list[dict[str, Any]]:
     """The patrons on a rung now: patron_id, name, email, rung, kind, since, last_activity."""
     return _rows(
         db.conn.execute(
@@ -566,7 +568,7 @@ def move_kind(from_rung: str, to_rung: str) -> str:
 
 def loyalty_movements(
     db: Database, start: date | datetime, end: date | datetime, now: datetime | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every change of rung from ``start`` (inclusive) to ``end`` (exclusive; a calendar
     day includes that day), oldest first: patron_id, name, email, from_rung, to_rung, kind,
     moved_at, movement (UP, LAPSED_MOVE or BACK). Patrons whose lapse date has passed
@@ -604,7 +606,7 @@ def movement_counts(
     return {key: len(ids) for key, ids in seen.items()}
 
 
-def second_visits(db: Database, start: date | datetime, end: date | datetime) -> dict:
+def second_visits(db: Database, start: date | datetime, end: date | datetime) -> dict[str, Any]:
     """The second-visit rate of tryers whose first performance was in the period.
 
     ``first_timers``: patrons whose first performance (the earliest one they held a
@@ -635,7 +637,7 @@ def first_timers(
     end: date | datetime,
     returned: bool | None = None,
     in_period: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The patrons behind ``second_visits``: patron_id, name, email, rung and kind now,
     since, last_activity, first_show, second_show; ``returned`` True/False keeps those
     who came back or not (within the period with ``in_period``)."""

@@ -172,7 +172,7 @@ class PatronActivity(Projection):
         if buyer is None or buyer[0] != e.patron_id:
             self.active(db, e.patron_id, iso(e.occurred_at))
 
-    def _ticket_holder(self, db, ticket: str) -> str | None:
+    def _ticket_holder(self, db: Database, ticket: str) -> str | None:
         self._activity_tickets.need(db, ticket)
         row = db.conn.execute(
             "SELECT patron_id FROM activity_tickets WHERE id = ?", (ticket,)

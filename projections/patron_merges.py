@@ -15,6 +15,7 @@ event's patron id, and read them with ``WHERE patron_id IN (family)``
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -136,7 +137,7 @@ def aliases(db: Database) -> dict[str, str]:
         return {}
 
 
-def merged_records(db: Database, survivor_id: str) -> list[dict]:
+def merged_records(db: Database, survivor_id: str) -> list[dict[str, Any]]:
     """Records merged into ``survivor_id``: absorbed_id, merged_at, merged_by."""
     try:
         cursor = db.conn.execute(

@@ -7,7 +7,9 @@ Money is integer cents; moments ISO UTC text; months ``YYYY-MM`` (UTC).
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -23,12 +25,12 @@ CHANNEL_LABELS = {
 }
 
 
-def _dicts(cursor) -> list[dict]:
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def attendance(db: Database, now: datetime | None = None) -> list[dict]:
+def attendance(db: Database, now: datetime | None = None) -> list[dict[str, Any]]:
     """Performances that have started, earliest first: id, title, starts_at, capacity,
     sold, admitted, no_shows (sold but not admitted) and no_show_rate (0..1; None when
     nothing was sold)."""
@@ -45,7 +47,7 @@ def attendance(db: Database, now: datetime | None = None) -> list[dict]:
     return rows
 
 
-def sales_channels(db: Database) -> list[dict]:
+def sales_channels(db: Database) -> list[dict[str, Any]]:
     """Per channel: orders, tickets, revenue_cents (less refunds), known (orders whose
     buyer we know), attendees (tickets held by a named patron other than the buyer:
     contacts captured beyond the buyers) and lost (anonymous orders: contacts lost).
@@ -93,7 +95,7 @@ def sales_channels(db: Database) -> list[dict]:
     ]
 
 
-def revenue_by_performance(db: Database) -> list[dict]:
+def revenue_by_performance(db: Database) -> list[dict[str, Any]]:
     """Every performance, earliest first: id, title, starts_at, sold and revenue_cents
     (tickets and subscription shares, less refunds)."""
     return _dicts(
@@ -104,10 +106,10 @@ def revenue_by_performance(db: Database) -> list[dict]:
     )
 
 
-def revenue_by_month(db: Database) -> list[dict]:
+def revenue_by_month(db: Database) -> list[dict[str, Any]]:
     """Per month (UTC) of sale, earliest first: tickets_cents (orders less their refunds),
     subscriptions_cents, memberships_cents, donations_cents and total_cents."""
-    months: dict[str, dict] = {}
+    months: dict[str, dict[str, Any]] = {}
     sources = (
         (
             "tickets_cents",

@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from projections.database import (
     open_readmodels,
 )
 from projections.side_process import SideRebuild, StoreOpener
-from projections.stored_events import select_batch
+from projections.stored_events import Selected, select_batch
 
 ProgressFn = Callable[[int, int], None]
 Handler = Callable[[Database, Any, int], None]
@@ -415,9 +416,7 @@ class ReadModelRunner:
                 progress(min(done, total), total)
         return done
 
-    def _select(
-        self, plan: Plan, start: int, stop: int
-    ) -> tuple[int, int, list[tuple[int, Any, tuple]]]:
+    def _select(self, plan: Plan, start: int, stop: int) -> tuple[int, int, list[Selected]]:
         """The next batch of events some projection of ``plan`` reads (see
         ``projections/stored_events.py``): topics already known to be read by none
         stay in the store; a topic not seen before still comes through."""
@@ -429,7 +428,7 @@ class ReadModelRunner:
         self,
         db: Database,
         plan: Plan,
-        selected,
+        selected: list[Selected],
         positions: dict[str, int],
         last: int,
         final: bool = True,
@@ -464,7 +463,7 @@ class ReadModelRunner:
                         (last, projection.name),
                     )
 
-    def exclusive(self):
+    def exclusive(self) -> AbstractContextManager[bool]:
         """Hold off catch-ups while read models are rewritten elsewhere (a ladder
         recompute); a context manager."""
         return self._lock

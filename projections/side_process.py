@@ -24,8 +24,14 @@ import multiprocessing
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event as CancelEvent
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from sqlite_utils import Database
 
 from projections.base import Projection
 from projections.database import SHARED_BULK_CACHE_KIB, remove_database
@@ -35,6 +41,30 @@ log = logging.getLogger(__name__)
 #: ``opener(env)``: how the second process opens the event store; what it returns has
 #: the ``recorder`` and ``mapper`` to read it with (an application) and ``close()``
 StoreOpener = Callable[[dict[str, str]], Any]
+#: what the second process sends back: ("ok", CPU seconds) or ("error", why)
+Outcome = tuple[str, Any]
+Pipe = Connection[Outcome, Outcome]
+
+
+class SideRunner(Protocol):
+    """What the second process uses of the runner it is handed (``ReadModelRunner``,
+    built as ``runner_class(recorder, mapper, path, projections, batch_size=...)``)."""
+
+    projections: list[Projection]
+    bulk_cache_kib: int
+    after_batch: Callable[[int], None] | None
+
+    def db(self) -> Database: ...
+    def catch_up(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        until: int | None = None,
+        wait: bool = True,
+    ) -> int: ...
+    def close(self) -> None: ...
+
+
 #: how often the waiting process looks at the second one (seconds)
 POLL_S = 0.1
 
@@ -44,7 +74,7 @@ def side_path(readmodels: Path) -> Path:
 
 
 def _child(
-    runner_class: type,
+    runner_class: Callable[..., SideRunner],
     opener: StoreOpener,
     env: dict[str, str],
     classes: list[type[Projection]],
@@ -52,9 +82,9 @@ def _child(
     main_path: str,
     until: int,
     batch_size: int,
-    done,
-    cancel,
-    result,
+    done: Synchronized[int],
+    cancel: CancelEvent,
+    result: Pipe,
     hold_after: int | None = None,
 ) -> None:
     """The second process: rebuild ``classes`` into ``path`` up to ``until``.
@@ -101,7 +131,7 @@ def _child(
         result.close()
 
 
-def scratch(db) -> None:
+def scratch(db: Database) -> None:
     """The side file is scratch: it is copied into the read models or thrown away, never
     read by the app, so it needs no write-ahead log and no syncing to the disk (a crash
     discards it). The rollback journal stays, in memory, so a failed batch still rolls
@@ -110,7 +140,7 @@ def scratch(db) -> None:
     db.conn.execute("PRAGMA synchronous=OFF")
 
 
-def _copy_kept_tables(runner, main_path: str) -> None:
+def _copy_kept_tables(runner: SideRunner, main_path: str) -> None:
     """Tables a projection creates but keeps across rebuilds (the ladder's rules) hold
     the office's settings: the side file starts with the read models' copy of them."""
     db = runner.db()
@@ -145,7 +175,13 @@ class SideRebuild:
     """The second process of one rebuild, from ``start`` to ``wait`` and ``merge``."""
 
     def __init__(
-        self, projections: Sequence[Projection], path: Path, process, pipe, done, cancel
+        self,
+        projections: Sequence[Projection],
+        path: Path,
+        process: BaseProcess,
+        pipe: Pipe,
+        done: Synchronized[int],
+        cancel: CancelEvent,
     ) -> None:
         self.projections = list(projections)
         self.path = path
@@ -160,7 +196,7 @@ class SideRebuild:
     @classmethod
     def start(
         cls,
-        runner_class: type,
+        runner_class: Callable[..., SideRunner],
         opener: StoreOpener,
         env: dict[str, str],
         projections: Sequence[Projection],
@@ -244,7 +280,7 @@ class SideRebuild:
         self.cpu_seconds = detail
         return True
 
-    def merge(self, db) -> dict[str, int]:
+    def merge(self, db: Database) -> dict[str, int]:
         """Copy the side file's tables and positions into the read models (one
         transaction); returns the positions copied. The side file is then deleted."""
         conn = db.conn

@@ -14,7 +14,8 @@ by ``domain/support.py`` through the service, which checks who may see them.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -62,7 +63,7 @@ class SupportDesk(Projection):
         )
 
     # -- inquiries -------------------------------------------------------------------
-    def _answers(self, db) -> list[tuple[str, str]]:
+    def _answers(self, db: Database) -> list[tuple[str, str]]:
         return db.conn.execute(
             "SELECT title, text FROM support_answers WHERE removed = 0 ORDER BY title"
         ).fetchall()
@@ -89,7 +90,7 @@ class SupportDesk(Projection):
     def _chat_noted(self, db: Database, e: Event, position: int) -> None:
         self._add_answers(db, str(e.originator_id), quick_answers_used(e.text, self._answers(db)))
 
-    def _add_answers(self, db, inquiry_id: str, titles: list[str]) -> None:
+    def _add_answers(self, db: Database, inquiry_id: str, titles: list[str]) -> None:
         if not titles:
             return
         row = db.conn.execute(
@@ -151,7 +152,7 @@ def _has(db: Database, table: str) -> bool:
     return bool(db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone())
 
 
-def _bound(day: date, zone=None) -> str:
+def _bound(day: date, zone: tzinfo | None = None) -> str:
     """The first moment of a local day, as the stored UTC text."""
     moment = datetime.combine(day, time())
     moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
@@ -159,8 +160,8 @@ def _bound(day: date, zone=None) -> str:
 
 
 def inquiries(
-    db: Database, start: date | None = None, end: date | None = None, zone=None
-) -> list[dict]:
+    db: Database, start: date | None = None, end: date | None = None, zone: tzinfo | None = None
+) -> list[dict[str, Any]]:
     """The inquiries that started on the local days ``start`` to ``end`` (both included;
     None: no limit), oldest first, as ``domain.support.support_figures`` takes them."""
     if not _has(db, "support_inquiries"):
@@ -189,7 +190,7 @@ def inquiries(
     return found
 
 
-def rota(db: Database) -> list[dict]:
+def rota(db: Database) -> list[dict[str, Any]]:
     """The duty slots, by weekday, start and name."""
     if not _has(db, "rota_slots"):
         return []

@@ -26,7 +26,9 @@ and an unmerge shows both records' rows again exactly as they were.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -175,7 +177,7 @@ class ThankYouQueue(Projection):
     def batch_done(self, db: Database, final: bool) -> None:
         self._tickets.flush(db)
 
-    def _ticket_patron(self, db, e) -> str | None:
+    def _ticket_patron(self, db: Database, e: Event) -> str | None:
         self._tickets.need(db, str(e.originator_id))
         row = db.conn.execute(
             "SELECT patron_id FROM ty_tickets WHERE id = ?", (str(e.originator_id),)
@@ -234,7 +236,7 @@ class ThankYouQueue(Projection):
             ),
         )
 
-    def _mark(self, db, key: str, e, how: str) -> None:
+    def _mark(self, db: Database, key: str, e: Event, how: str) -> None:
         db.conn.execute(
             "UPDATE ty_queue SET thanked_at = ?, thanked_how = ?, thanked_by = ?"
             " WHERE key = ? AND thanked_at IS NULL",
@@ -262,7 +264,7 @@ class ThankYouQueue(Projection):
         db.conn.execute("DELETE FROM ty_aliases WHERE absorbed_id = ?", (str(e.originator_id),))
 
     @staticmethod
-    def _family(db, patron_id: str) -> list[str]:
+    def _family(db: Database, patron_id: str) -> list[str]:
         row = db.conn.execute(
             "SELECT survivor_id FROM ty_aliases WHERE absorbed_id = ?", (patron_id,)
         ).fetchone()
@@ -279,7 +281,7 @@ class ThankYouQueue(Projection):
 
 
 # -- queries for the thank-you screen, the reports and the command line ------------------
-def _dicts(cursor) -> list[dict]:
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -347,8 +349,11 @@ FROM ({inner}) r
 """
 
 
-def _filters(performance_id, kind, thanked) -> tuple[str, list]:
-    where, params = [], []
+def _filters(
+    performance_id: str | None, kind: str | None, thanked: bool | None
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
     if performance_id is not None:
         where.append("q.kind = 'attendee' AND q.reference_id = ?")
         params.append(performance_id)
@@ -367,7 +372,7 @@ def queue(
     thanked: bool | None = False,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Queue rows, most recently due first (by name within one due moment).
 
     ``thanked``: False for those still waiting (the default), True for those
@@ -410,20 +415,23 @@ def count(
     """How many rows ``queue`` gives for these filters."""
     clause, params = _filters(performance_id, kind, thanked)
     if not _anyone_merged(db):
-        return db.conn.execute(f"SELECT count(*) FROM ty_queue q{clause}", params).fetchone()[0]
+        return int(
+            db.conn.execute(f"SELECT count(*) FROM ty_queue q{clause}", params).fetchone()[0]
+        )
     # every stored row, less the families' stored rows, plus the families' people (the
     # first count uses the indexes, the others read the few rows of merged families)
     family = _IN_FAMILY.format(col="q.patron_id")
     theirs = f"{clause} AND {family}" if clause else f" WHERE {family}"
-    return db.conn.execute(
+    counted: int = db.conn.execute(
         f"SELECT (SELECT count(*) FROM ty_queue q{clause})"
         f" - (SELECT count(*) FROM ty_queue q{theirs})"
         f" + (SELECT count(*) FROM {_FAMILY_ROWS} q{clause})",
         params * 3,
     ).fetchone()[0]
+    return counted
 
 
-def performances(db: Database) -> list[dict]:
+def performances(db: Database) -> list[dict[str, Any]]:
     """Performances with attendees to thank, latest first: id, title, starts_at,
     attendees, waiting."""
     per_show = (
@@ -448,7 +456,7 @@ def performances(db: Database) -> list[dict]:
     )
 
 
-def promptness(db: Database, now: datetime | None = None) -> dict:
+def promptness(db: Database, now: datetime | None = None) -> dict[str, Any]:
     """Queue counts and the share thanked within seven days, for attendees and donors.
 
     ``{"attendees": {...}, "donors": {...}}``, each with ``waiting`` (not thanked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlite_utils import Database
 
 from domain.personal_data import ERASED
@@ -183,7 +185,7 @@ def _family(db: Database, patron_id: str) -> tuple[str, list[str]]:
     return f"{where} AND (kind NOT IN ({marks}) OR patron_id = ?)", [*ids, *MERGED_SIDE, ids[0]]
 
 
-def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict]:
+def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     """The patron's timeline, newest first, with the records merged into it."""
     where, ids = _family(db, patron_id)
     cur = db.conn.execute(
@@ -197,4 +199,4 @@ def rows(db: Database, patron_id: str, limit: int = 200, offset: int = 0) -> lis
 
 def count(db: Database, patron_id: str) -> int:
     where, ids = _family(db, patron_id)
-    return db.conn.execute(f"SELECT count(*) FROM timeline WHERE {where}", ids).fetchone()[0]
+    return int(db.conn.execute(f"SELECT count(*) FROM timeline WHERE {where}", ids).fetchone()[0])
