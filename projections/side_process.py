@@ -29,7 +29,7 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event as CancelEvent
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from sqlite_utils import Database
 
@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 StoreOpener = Callable[[dict[str, str]], Any]
 #: what the second process sends back: ("ok", CPU seconds) or ("error", why)
 Outcome = tuple[str, Any]
-Pipe = Connection[Outcome, Outcome]
+#: (the type checker's Connection is generic, the running one is not)
+Pipe: TypeAlias = "Connection[Outcome, Outcome]"
 
 
 class SideRunner(Protocol):
