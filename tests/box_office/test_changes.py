@@ -219,8 +219,7 @@ def test_a_ticket_used_at_the_door_is_neither_refunded_nor_exchanged(app, tmp_pa
     unused tickets, an exchange is refused in plain words, and undoing the admission
     (a mistake at the door) makes it refundable again. The read models' admitted figure
     always equals the tickets standing admitted."""
-    from projections import box_office
-    from projections import all_projections
+    from projections import all_projections, box_office
     from projections.runner import ReadModelRunner
 
     friday, saturday = two_nights(app)
