@@ -1,4 +1,8 @@
-"""Read model: the patron directory, with full-text search as you type."""
+"""Read model: the patron directory, with what search as you type reads (a full-text
+index, each patron's ``words`` and ``patron_marks``).
+
+The words are cut in ``projections/patron_words.py``; a search is planned in
+``projections/patron_search.py``."""
 
 from __future__ import annotations
 
