@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.main_window import MainWindow
 from desktop.style import apply_style
-from infrastructure.bootstrap import Services, bootstrap
+from infrastructure.bootstrap import ConnectingServices, Services, bootstrap_window
 from infrastructure.config import StoreConfig
 
 ORGANIZATION = "Houselights"
@@ -91,7 +91,9 @@ def open_checked(config: StoreConfig, settings, staff: str, workstation: str | N
         try:
             try:
                 notices = backups.check_before_opening(config, folders)
-                services = bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
+                # a shared server that does not answer: a workstation online before
+                # opens on its own copy and connects in the background
+                services = bootstrap_window(config, staff=staff, workstation=workstation)
                 return services, notices
             except Exception as error:
                 if isinstance(error, backups.DamagedStore) or not is_damage_error(error):
@@ -245,7 +247,9 @@ def run_gui(config: StoreConfig, staff: str | None = None, workstation: str | No
                 pending, code = offer_after_damage(config, settings), 3
                 has_accounts = None
             if has_accounts is not None:
-                if has_accounts:
+                # without the server no sign-in can be checked: the window opens as a
+                # door (LateApp) and asks for a sign-in once the store answers
+                if has_accounts and not isinstance(services, ConnectingServices):
                     from desktop.views.staff.sign_in_dialog import SignInDialog
 
                     if SignInDialog(services.app).exec() != SignInDialog.DialogCode.Accepted:

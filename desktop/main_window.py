@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -72,7 +72,9 @@ from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
 from desktop.writer import CommandWriter
 from domain.door import may_become_own_code, read_scan
+from domain.errors import NotConnected
 from domain.ticket_codes import grouped, is_own_code, normalize_code
+from infrastructure.offline_door import unreachable
 
 DEFAULT_POLL_MS = 2000
 
@@ -133,6 +135,9 @@ class AreaStack(QStackedWidget):
 
 
 class MainWindow(BackupActions, QMainWindow):
+    #: the shared store opened (emitted from the door's store thread)
+    _connected_signal = Signal()
+
     def __init__(self, services, settings=None, parent: QWidget | None = None):
         super().__init__(parent)
         self.services = services
@@ -422,20 +427,52 @@ class MainWindow(BackupActions, QMainWindow):
     # -- an offline door (issue 18) ------------------------------------------------------
     def _watch_offline_door(self) -> None:
         """Send the door's queued scans in the background, and say in the status bar
-        while the shared store does not answer that sales, refunds and exchanges wait."""
+        while the shared store does not answer that sales, refunds and exchanges wait.
+
+        A window started without its server (``ConnectingServices``) works from this
+        computer's copy; the door's background sync opens the store when the server
+        answers, and the window then catches up (``_store_connected``)."""
         self.offline_label = QLabel(
             self.tr("Offline: the door goes on; sales, refunds and exchanges need the server"), self
         )
         self.offline_label.setObjectName("offlineLabel")
         self.offline_label.hide()
         self.statusBar().addPermanentWidget(self.offline_label)
+        self.online = True
         watcher = self.door_view.offline_watcher
         if watcher is not None:
-            watcher.changed.connect(
-                lambda state: self.offline_label.setVisible(bool(state.get("offline")))
-            )
-            self.offline_label.setVisible(bool(watcher.state().get("offline")))
+            watcher.changed.connect(lambda state: self.set_online(not state.get("offline")))
+            self.set_online(not watcher.state().get("offline"))
+        if hasattr(self.services, "on_connected"):
+            queued = Qt.ConnectionType.QueuedConnection
+            self._connected_signal.connect(self._store_connected, queued)
+            self.services.on_connected = self._connected_signal.emit
+            if not self.services.connected:
+                self.sync_label.setText(self.tr("No connection to the server"))
         self.services.door().start_syncing()
+
+    def set_online(self, online: bool) -> None:
+        """Whether the shared store answers: while it does not, selling, refunds and
+        exchanges are switched off (they need the server) and say so."""
+        self.online = online
+        self.offline_label.setVisible(not online)
+        self.box_office.set_online(online)
+        self.patron_page.set_online(online)
+
+    def _store_connected(self) -> None:
+        """The shared store opened after a start without it: read what was missed."""
+        self.store_label.setToolTip("")
+        self.show_message(self.tr("Connected to the server again."))
+        self.start_catch_up()
+        if self.app.signed_in() is None and self.app.accounts_exist():
+            self.show_message(
+                self.tr(
+                    "Connected to the server. Sign in (File → Switch user) to send the "
+                    "door's waiting scans and to use the other areas."
+                )
+            )
+        else:
+            self.apply_role()
 
     def _erase_targets(self) -> dict:
         """Where an erasure looks for copies of the store: the data folder and backup folders."""
@@ -839,6 +876,9 @@ class MainWindow(BackupActions, QMainWindow):
         """Apply the events this workstation has not seen yet, in the background."""
         if self._catch_up_task is not None:
             return self._catch_up_task
+        if not self.runner.connected:  # started without the server: when it answers
+            self.sync_label.setText(self.tr("No connection to the server"))
+            return None
         self.catch_up_progress.setRange(0, 0)
         self.catch_up_progress.show()
         self.sync_label.setText(self.tr("Catching up…"))
@@ -876,6 +916,12 @@ class MainWindow(BackupActions, QMainWindow):
         self.catch_up_progress.hide()
 
     def _show_sync_problem(self, error: BaseException) -> None:
+        if isinstance(error, NotConnected):  # started without the server: not a problem
+            self.sync_label.setText(self.tr("No connection to the server"))
+            self.sync_label.setToolTip(str(error))
+            return
+        if unreachable(error):  # the door decides here and sales wait, until it answers
+            self.services.door().store_failed()
         self.sync_label.setText(self.tr("Cannot read new events; will try again"))
         self.sync_label.setToolTip(str(error))
         self.check_damage(error)  # a damaged file: say so, offer the latest backup
@@ -883,6 +929,8 @@ class MainWindow(BackupActions, QMainWindow):
     def poll(self):
         """The poll timer: pick up events from other workstations, off the GUI thread."""
         if self._poll_task is not None or self._catch_up_task is not None:
+            return None
+        if not self.runner.connected:  # nothing to read until the server answers
             return None
         if self._rebuild_task is not None:
             return None

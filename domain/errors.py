@@ -122,3 +122,16 @@ class ConversationNotFound(HouselightsError):
     def __init__(self, what: str, record_id: str):
         super().__init__(f"We could not find that {what}. It may have been removed.")
         self.record_id = record_id
+
+
+class NotConnected(HouselightsError):
+    """The shared store has not been reached since this workstation started: what is
+    shown is this computer's own copy, and nothing can be saved until the server answers."""
+
+    def __init__(self, what: str = "") -> None:
+        super().__init__(
+            "No connection to the server. This computer shows its own copy of the lists and "
+            "keeps checking tickets in at the door; "
+            + (f"{what} needs" if what else "saving needs")
+            + " the server. Houselights connects by itself when the network is back."
+        )

@@ -6,8 +6,10 @@ the whole back end without a GUI.
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,15 +19,19 @@ from infrastructure import stored_ids
 from infrastructure.config import StoreConfig, resolve
 from infrastructure.door_queue import DoorQueue
 from infrastructure.erasure import store_redacted
+from infrastructure.late_app import LateApp
 from infrastructure.offline_door import OfflineDoor, unreachable
 from infrastructure.shared_store import ServerProblem, open_shared
 from projections import all_projections
+from projections.audit import staff_accounts_recorded
 from projections.database import open_readmodels
 from projections.runner import ReadModelRunner
 
 #: how long the command line waits for a shared store to open before a door decides
 #: from its own copy (connecting and catching up take longer than one scan's write)
 OPEN_BUDGET_SECONDS = 3.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,6 +75,28 @@ def open_store(env: dict[str, str]) -> Houselights:
     return Houselights(env=env)
 
 
+def open_app(config: StoreConfig, context: RecordingContext) -> tuple[Houselights, dict]:
+    """The application on the store ``config`` names, and the environment a second
+    process opens it with. On a shared store this connects to the server."""
+    env = config.eventsourcing_env()
+    if config.kind == "postgresql":
+        # Several workstations may start at once: the schema is created once, locked.
+        app = open_shared(env, lambda opened: Houselights(env=opened, context=context))
+        env = {**env, "CREATE_TABLE": "false"}
+    else:
+        app = Houselights(env=env, context=context)
+    stored_ids.install(app.store)
+    return app, env
+
+
+def wire(app: Houselights, runner: ReadModelRunner, env: dict[str, str]) -> None:
+    """Let ``runner`` read ``app``'s store and hear its saves."""
+    runner.attach(app.recorder, app.mapper)
+    app.subscribe(runner.notify)
+    runner.side_store = (open_store, env)
+    runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
+
+
 def bootstrap(
     config: StoreConfig | None = None,
     *,
@@ -85,24 +113,15 @@ def bootstrap(
     """
     config = config or resolve()
     context = RecordingContext(staff=staff, workstation=workstation or socket.gethostname())
-    env = config.eventsourcing_env()
-    if config.kind == "postgresql":
-        # Several workstations may start at once: the schema is created once, locked.
-        app = open_shared(env, lambda opened: Houselights(env=opened, context=context))
-        env = {**env, "CREATE_TABLE": "false"}
-    else:
-        app = Houselights(env=env, context=context)
-    stored_ids.install(app.store)
+    app, env = open_app(config, context)
     runner = ReadModelRunner(
-        app.recorder,
-        app.mapper,
+        None,
+        None,
         config.readmodels_path,
         projections if projections is not None else all_projections(),
         batch_size=batch_size,
     )
-    app.subscribe(runner.notify)
-    runner.side_store = (open_store, env)
-    runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
+    wire(app, runner, env)
     if catch_up:
         runner.catch_up()
     return Services(config=config, app=app, runner=runner)
@@ -155,24 +174,10 @@ def bootstrap_door(
     its read-model file this raises ``StoreUnreachable``."""
     if config.kind != "postgresql":
         return bootstrap(config, staff=staff, workstation=workstation)
-    opened: dict = {}
-    done = threading.Event()
-
-    def open_() -> None:
-        try:
-            opened["services"] = bootstrap(config, staff=staff, workstation=workstation)
-        except BaseException as error:  # noqa: BLE001 - handed over below
-            opened["error"] = error
-        finally:
-            done.set()
-
-    threading.Thread(target=open_, daemon=True, name="door-open").start()
-    done.wait(budget)
-    if "services" in opened:
-        return opened["services"]
-    error = opened.get("error")
-    if error is not None and not unreachable(error):
-        raise error
+    opened = _open_within(budget, lambda: bootstrap(config, staff=staff, workstation=workstation))
+    if isinstance(opened, Services):
+        return opened
+    error = opened
     if not config.readmodels_path.exists():
         from infrastructure.offline_door import StoreUnreachable
 
@@ -184,3 +189,133 @@ def bootstrap_door(
             ) from error
         raise StoreUnreachable(0, "and this workstation has no copy of the tickets yet")
     return OfflineServices(config, staff, workstation)
+
+
+def _open_within(budget: float, open_: Callable[[], Services]) -> Services | BaseException | None:
+    """``open_()`` on a thread, waited for ``budget`` seconds: the services, or, when the
+    store is unreachable, its error (None: no answer in time). Services that open after
+    the caller stopped waiting are closed. Any other error is raised."""
+    opened: dict = {}
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            services = open_()
+        except BaseException as error:  # noqa: BLE001 - handed over below
+            opened["error"] = error
+        else:
+            with lock:
+                if "gave_up" in opened:
+                    services.close()  # too late: the caller went on without it
+                else:
+                    opened["services"] = services
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True, name="store-open").start()
+    done.wait(budget)
+    with lock:
+        if "services" in opened:
+            return opened["services"]
+        opened["gave_up"] = True
+    error = opened.get("error")
+    if error is not None and not unreachable(error):
+        raise error
+    return error
+
+
+class ConnectingServices:
+    """A window's services on a shared store that did not open: this workstation's read
+    models (a runner with no store to read yet), the door's front deciding from them and
+    its queue, and ``LateApp`` standing in for the application. The door's background
+    sync opens the store when the server answers (``connect``); from then on everything
+    is as if it had opened at start, and ``on_connected`` is called (on that thread)."""
+
+    def __init__(
+        self,
+        config: StoreConfig,
+        *,
+        staff: str = "office",
+        workstation: str | None = None,
+        projections=None,
+        batch_size: int = 2000,
+    ) -> None:
+        self.config = config
+        self.health: Any = None
+        self.context = RecordingContext(
+            staff=staff, workstation=workstation or socket.gethostname()
+        )
+        self.runner = ReadModelRunner(
+            None,
+            None,
+            config.readmodels_path,
+            projections if projections is not None else all_projections(),
+            batch_size=batch_size,
+        )
+        self.app = LateApp(self.context, staff_accounts_recorded(self.runner.db()))
+        self.on_connected: Callable[[], None] | None = None
+        self._door = OfflineDoor(
+            readmodels=self.runner.db,
+            door_queue=DoorQueue(config.door_queue_path),
+            app=None,
+            opener=self.connect,
+            shared=True,
+            workstation=self.context.workstation,
+            staff=staff,
+            clock=self.context.clock,
+        )
+
+    @property
+    def connected(self) -> bool:
+        return self.app.connected
+
+    def connect(self) -> Houselights:
+        """Open the store (raises while the server does not answer); the door's front
+        calls this on its store thread."""
+        app, env = open_app(self.config, self.context)
+        wire(app, self.runner, env)
+        self.app.connect(app)
+        if self.on_connected is not None:
+            self.on_connected()
+        return app
+
+    def door(self) -> OfflineDoor:
+        return self._door
+
+    def close(self) -> None:
+        self._door.close()
+        if self.app.connected:
+            self.app.unsubscribe(self.runner.notify)
+        self.runner.close()
+        self.app.close()
+
+
+def bootstrap_window(
+    config: StoreConfig,
+    *,
+    staff: str = "office",
+    workstation: str | None = None,
+    budget: float = OPEN_BUDGET_SECONDS,
+) -> Services | ConnectingServices:
+    """The desktop client's services: as ``bootstrap`` (no catch-up), or, on a shared
+    store whose server does not answer within ``budget`` seconds, a workstation that
+    has been online before opens on its own copy and connects later
+    (``ConnectingServices``). Without a copy the server problem is raised."""
+    if config.kind != "postgresql":
+        return bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
+    opened = _open_within(
+        budget, lambda: bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
+    )
+    if isinstance(opened, Services):
+        return opened
+    if not config.readmodels_path.exists():
+        if isinstance(opened, BaseException):
+            raise opened
+        raise ServerProblem(
+            f"The server at {config.describe()} did not answer in time, and this computer "
+            "has no copy of the lists yet.",
+            "unreachable",
+        )
+    log.warning("The shared store does not answer; opening on this workstation's copy")
+    return ConnectingServices(config, staff=staff, workstation=workstation)

@@ -194,6 +194,12 @@ class OfflineDoor:
         if was != offline:
             self._changed()
 
+    def store_failed(self) -> None:
+        """Something else found the shared store not answering (the window's poll): the
+        door decides here from now on, and the background sync finds out when it answers."""
+        if self.shared:
+            self._set_offline(True)
+
     def db(self):
         """The door read model (this thread's connection)."""
         return self._readmodels()

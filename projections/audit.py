@@ -143,3 +143,15 @@ def subject_names(db: Database, subjects: list[str]) -> dict[str, str]:
                 if words:
                     found[ident] = str(words)
     return found
+
+
+def staff_accounts_recorded(db: Database) -> bool:
+    """Whether this workstation has seen a staff account created (the store's own answer,
+    ``Access.accounts_exist``, needs the server; a window started without it asks here)."""
+    tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "audit" not in tables:
+        return False
+    found = db.conn.execute(
+        "SELECT 1 FROM audit WHERE event = 'StaffMember.Created' LIMIT 1"
+    ).fetchone()
+    return found is not None

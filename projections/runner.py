@@ -28,6 +28,7 @@ from typing import Any
 from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
+from domain.errors import NotConnected
 from projections.base import Projection
 from projections.database import (
     BULK_CACHE_KIB,
@@ -199,8 +200,21 @@ class ReadModelRunner:
         }
 
     def head(self) -> int:
-        """The newest notification id in the event store."""
+        """The newest notification id in the event store (``NotConnected`` while the
+        runner has no store to read: a window started without the shared server)."""
+        if self.recorder is None:
+            raise NotConnected()
         return self.recorder.max_notification_id() or 0
+
+    @property
+    def connected(self) -> bool:
+        return self.recorder is not None
+
+    def attach(self, recorder: Any, mapper: Any) -> None:
+        """Read the store from now on: the shared server answered after a start without it."""
+        with self._lock:
+            self.mapper = mapper
+            self.recorder = recorder
 
     def status(self) -> dict[str, dict[str, int]]:
         head = self.head()

@@ -26,6 +26,7 @@ from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
 from desktop.models.ticket_table import TicketTableModel
+from desktop.views.box_office.needs_server import needs_server
 from desktop.views.box_office.order_actions import ChosenOrder, OrderActions, upcoming_first
 from desktop.views.box_office.performance_dialog import (
     EDIT_PERFORMANCE,
@@ -253,7 +254,7 @@ class BoxOfficeView(OrderActions, QWidget):
         has = self.current_performance_id() is not None
         self.edit_button.setEnabled(has)
         self.new_performance_button.setEnabled(self.model.rowCount() > 0)
-        self.sell_button.setEnabled(has)
+        needs_server(self.sell_button, has, self.online)
         self._load_tickets()
 
     def _load_tickets(self) -> None:
@@ -324,8 +325,8 @@ class BoxOfficeView(OrderActions, QWidget):
     def _ticket_selection_changed(self) -> None:
         tickets = self.selected_tickets()
         valid = [t for t in tickets if t.get("status") == "valid"]
-        self.refund_button.setEnabled(bool(valid))
-        self.exchange_button.setEnabled(bool(valid))
+        needs_server(self.refund_button, bool(valid), self.online)
+        needs_server(self.exchange_button, bool(valid), self.online)
         self.print_button.setEnabled(bool(valid))
         self.pdf_button.setEnabled(bool(valid))
         self.buyer_button.setEnabled(bool(tickets and tickets[0].get("patron_id")))
@@ -368,7 +369,12 @@ class BoxOfficeView(OrderActions, QWidget):
         self._show(dialog)
         return dialog
 
+    def server_buttons(self) -> list:
+        return [self.sell_button, *super().server_buttons()]
+
     def sell(self, patron: dict | None = None) -> SellDialog | None:
+        if self.refused_offline():
+            return None
         performances = self.sellable_performances()
         current = self.current_performance()
         if current is not None and all(p["id"] != current["id"] for p in performances):

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QPushButton
 
+from desktop.views.box_office.needs_server import follow_connection, offline_words
 from desktop.views.box_office.order_changes import ExchangeDialog, RefundDialog, refund_message
 from desktop.views.box_office.tickets_ready import print_tickets, printable, save_tickets
 from projections import box_office
@@ -48,6 +49,28 @@ class ChosenOrder:
 
 class OrderActions:
     dialog = None
+    #: whether the shared store answers (``set_online``): selling and changing orders need it
+    online = True
+
+    def server_buttons(self) -> list:
+        """The buttons that sell or change orders (off while offline)."""
+        return [self.refund_button, self.exchange_button]
+
+    def set_online(self, online: bool) -> None:
+        """Switch selling, refunds and exchanges off while the server does not answer
+        (saying why), and on again when it does; an open sale or change follows."""
+        self.online = online
+        for button in self.server_buttons():
+            follow_connection(button, online)
+        commit = getattr(self.dialog, "commit_button", None)
+        if commit is not None:
+            follow_connection(commit, online)
+
+    def refused_offline(self) -> bool:
+        """Offline: say so (Enter, a double click) and do nothing."""
+        if not self.online:
+            self.message.emit(offline_words())
+        return not self.online
 
     def chosen_order(self) -> ChosenOrder | None:
         raise NotImplementedError
@@ -68,6 +91,9 @@ class OrderActions:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog = dialog
+        commit = getattr(dialog, "commit_button", None)
+        if commit is not None:
+            follow_connection(commit, self.online)
         dialog.open()
 
     def sellable_performances(self) -> list[dict]:
@@ -76,7 +102,7 @@ class OrderActions:
     def refund(self) -> RefundDialog | None:
         """Refund order… asks once, then refunds every valid ticket of the order."""
         chosen = self.chosen_order()
-        if chosen is None:
+        if chosen is None or self.refused_offline():
             return None
         dialog = RefundDialog(self.app, self.runner, chosen.order_id, chosen.buyer, self.window())
         dialog.refunded.connect(lambda result: self.message.emit(refund_message(result)))
@@ -85,7 +111,7 @@ class OrderActions:
 
     def exchange(self) -> ExchangeDialog | None:
         chosen = self.chosen_order()
-        if chosen is None or not chosen.valid:
+        if chosen is None or not chosen.valid or self.refused_offline():
             return None
         dialog = ExchangeDialog(
             self.app,

@@ -73,6 +73,7 @@ class RefundDialog(QMessageBox):
         self.keep_button = self.addButton(
             self.tr("Keep the order"), QMessageBox.ButtonRole.RejectRole
         )
+        self.commit_button = self.refund_button  # what needs the server
         self.setDefaultButton(self.keep_button)
         self.setEscapeButton(self.keep_button)
         self.buttonClicked.connect(self._clicked)
@@ -177,6 +178,7 @@ class ExchangeDialog(QDialog):
             self, self.tr("Exchange"), self.exchange
         )
         self.exchange_button.setEnabled(bool(rows))
+        self.commit_button = self.exchange_button  # what needs the server
         form = QWidget(self)
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 0, 0)

@@ -429,6 +429,8 @@ class SellDialog(QDialog):
         self.sell_button, self.cancel_button, buttons = dialog_buttons(
             self, self.tr("Sell"), self.sell
         )
+        #: what needs the server (off while the door says it is offline)
+        self.commit_button = self.sell_button
 
         top = QHBoxLayout()
         top.addWidget(self.performance_combo, 1)

@@ -66,6 +66,7 @@ class PatronActionDialog(QDialog):
             self.payment_buttons["card"].setChecked(True)
 
         self.save_button, self.cancel_button, buttons = dialog_buttons(self, save_text, self.save)
+        self.commit_button = self.save_button  # what needs the server
 
         heading = QLabel(intro, self)
         heading.setObjectName("muted")

@@ -320,6 +320,10 @@ class PatronPage(QWidget):
         if getattr(self, "row", None) is not None:
             self.share_room()
 
+    def set_online(self, online: bool) -> None:
+        """Selling, refunds, exchanges and memberships need the shared server."""
+        self.purchases.set_online(online)
+
     def show_patron(self, patron_id: str) -> None:
         same = patron_id == self.patron_id
         if not same:

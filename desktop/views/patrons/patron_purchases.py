@@ -24,6 +24,7 @@ from desktop.models.base import SortProxy
 from desktop.models.order_table import OrderTableModel
 from desktop.views.box_office.donation_dialog import DonationDialog
 from desktop.views.box_office.membership_dialog import MembershipDialog
+from desktop.views.box_office.needs_server import needs_server
 from desktop.views.box_office.order_actions import ChosenOrder, OrderActions
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.box_office.subscription_dialog import SubscriptionDialog
@@ -202,7 +203,7 @@ class PurchasesPanel(OrderActions, QWidget):
             self.subscription_button,
             self.membership_button,
         ):
-            button.setEnabled(patron is not None)
+            needs_server(button, patron is not None, self.online)
         if patron is None:
             self.stats.show_stats(None)
             self.model.set_rows([])
@@ -241,17 +242,18 @@ class PurchasesPanel(OrderActions, QWidget):
     def _order_changed(self) -> None:
         chosen = self.chosen_order()
         has_valid = bool(chosen and chosen.valid)
-        for button in (
-            self.refund_button,
-            self.exchange_button,
-            self.print_button,
-            self.pdf_button,
-        ):
+        for button in (self.print_button, self.pdf_button):
             button.setEnabled(has_valid)
+        for button in (self.refund_button, self.exchange_button):
+            needs_server(button, has_valid, self.online)
 
     # -- actions ----------------------------------------------------------------------------
+    def server_buttons(self) -> list:
+        selling = [self.sell_button, self.donation_button, self.subscription_button]
+        return [*selling, self.membership_button, *super().server_buttons()]
+
     def sell(self) -> SellDialog | None:
-        if self.patron is None:
+        if self.patron is None or self.refused_offline():
             return None
         dialog = SellDialog(
             self.app,
@@ -271,7 +273,7 @@ class PurchasesPanel(OrderActions, QWidget):
         return dialog
 
     def record_donation(self) -> DonationDialog | None:
-        if self.patron is None:
+        if self.patron is None or self.refused_offline():
             return None
         dialog = DonationDialog(self.app, self.patron, self.window())
         dialog.saved.connect(lambda _id: self.message.emit(self.tr("Donation recorded.")))
@@ -279,7 +281,7 @@ class PurchasesPanel(OrderActions, QWidget):
         return dialog
 
     def sell_subscription(self) -> SubscriptionDialog | None:
-        if self.patron is None:
+        if self.patron is None or self.refused_offline():
             return None
         dialog = SubscriptionDialog(
             self.app, self.patron, self.sellable_performances(), self.window()
@@ -289,7 +291,7 @@ class PurchasesPanel(OrderActions, QWidget):
         return dialog
 
     def start_membership(self) -> MembershipDialog | None:
-        if self.patron is None:
+        if self.patron is None or self.refused_offline():
             return None
         dialog = MembershipDialog(self.app, self.patron, self.window())
         dialog.saved.connect(lambda _id: self.message.emit(self.tr("Membership started.")))

@@ -1,0 +1,161 @@
+"""A door workstation that was online before opens its window while the shared server
+does not answer (issue 18): the door decides from its own copy and queue, the office
+areas say calmly that they need the server, and when the server answers the window
+connects in the background and sends the queued scans.
+
+The workstation reaches the real PostgreSQL test server through a loopback proxy
+(``tests/door_proxy.py``) that drops its connections.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.areas import AREAS, DOOR
+from desktop.views.box_office.needs_server import offline_words
+from domain.errors import NotConnected
+from domain.ticket_codes import ticket_id
+from infrastructure.bootstrap import ConnectingServices, bootstrap, bootstrap_window
+from infrastructure.config import resolve
+from projections import door as door_model
+from tests.door_proxy import DROP, PASS, FlakyProxy
+
+
+@pytest.fixture
+def night(tmp_path, postgres_db):
+    """The office on the server sells two tickets; the north door was online before
+    (its copy caught up), then closed."""
+    parts = urlsplit(postgres_db)
+    proxy = FlakyProxy(parts.hostname, parts.port)
+    office = bootstrap(
+        resolve(tmp_path / "office", store=postgres_db), staff="maria", workstation="box-office"
+    )
+    app = office.app
+    tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
+    show = app.schedule_performance(app.create_production("Tosca"), tonight, 100, {"Adult": 3000})
+    ada = app.register_patron("Ada", "Lovelace")
+    codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada)["codes"]
+    door_config = resolve(tmp_path / "door", store=proxy.url(postgres_db))
+    before = bootstrap(door_config, staff="usher", workstation="north-door")
+    before.close()
+    opened = []
+
+    def start_door():
+        services = bootstrap_window(door_config, staff="usher", workstation="north-door")
+        opened.append(services)
+        return services
+
+    yield office, show, ada, codes, proxy, start_door
+    proxy.set_mode(PASS)
+    for services in opened:
+        services.close()
+    office.close()
+    proxy.close()
+
+
+def scan(qtbot, view, code: str) -> None:
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+
+
+def test_the_window_opens_without_the_server_and_connects_when_it_answers(
+    open_window, night, qtbot
+):
+    office, show, ada, (code, second), proxy, start_door = night
+    proxy.set_mode(DROP)
+    services = start_door()
+    assert isinstance(services, ConnectingServices) and not services.connected
+
+    window = open_window(services)
+    window.show_area(DOOR)
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+    # calm, from the start: the door is offline with nothing waiting yet
+    assert view.offline_banner.isVisible()
+    assert view.offline_banner.text().startswith("Offline — 0 scans waiting.")
+    assert window.offline_label.isVisible()
+    qtbot.waitUntil(lambda: window.sync_label.text() == "No connection to the server")
+
+    scan(qtbot, view, code)
+    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit")
+    assert view.last_result["offline"] is True and view.panel.title_label.text() == "ADMIT"
+    qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 1 scan waiting."))
+    scan(qtbot, view, code)  # the door's own queue knows it went in a moment ago
+    qtbot.waitUntil(lambda: (view.last_result or {}).get("repeat"))
+    assert view.panel.detail_label.text() == "Same ticket scanned twice: they are in."
+    qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 2 scans waiting."))
+
+    # every office area opens on this computer's copy, none crashes
+    for area in AREAS:
+        window.show_area(area)
+        assert window.current_area() == area
+    window.show_area("box_office")
+    box = window.box_office
+    qtbot.waitUntil(lambda: box.current_performance_id() == show)
+    assert not box.sell_button.isEnabled()
+    assert box.sell_button.toolTip() == offline_words()
+    assert box.sell() is None  # Enter on a performance says so instead
+    window.open_patron(ada)
+    assert window.patron_page.row["name"] == "Ada Lovelace"  # read from the copy
+    assert not window.patron_page.purchases.membership_button.isEnabled()
+    with pytest.raises(NotConnected, match="No connection to the server"):
+        window.app.register_patron("Walk", "In")
+
+    proxy.set_mode(PASS)  # the background sync opens the store and sends the queue
+    qtbot.waitUntil(lambda: services.connected)
+    qtbot.waitUntil(view.offline_banner.isHidden)
+    assert not window.offline_label.isVisible()
+    stored = office.app.store.get(ticket_id(code))
+    assert stored.admitted_door == "Main door"
+    assert [type(e).__name__ for e in office.app.store.repository.event_store.get(
+        ticket_id(code)
+    )].count("Admitted") == 1
+    # the window catches up and sells again
+    late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]
+    window.poll()
+    qtbot.waitUntil(lambda: door_model.ticket(services.runner.db(), late) is not None)
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date")
+    window.show_area("box_office")
+    qtbot.waitUntil(box.sell_button.isEnabled)
+    assert box.sell_button.toolTip() != offline_words()
+    assert window.app.register_patron("Walk", "In")  # the real store now
+
+
+def test_with_staff_accounts_it_opens_as_a_door_and_sends_after_a_sign_in(
+    open_window, night, qtbot
+):
+    office, show, ada, (code, _), proxy, start_door = night
+    office.app.add_staff("Maria Lopez", "manager", password="manager-pass")
+    office.app.sign_in("Maria Lopez", password="manager-pass")
+    office.app.add_staff("Sam Usher", "door", password="door-pass")
+    catch_up = start_door()  # online: the copy learns that accounts exist
+    assert not isinstance(catch_up, ConnectingServices)
+    catch_up.runner.catch_up()
+    catch_up.close()
+    proxy.set_mode(DROP)
+    services = start_door()
+    assert isinstance(services, ConnectingServices)
+
+    window = open_window(services)
+    shown = [key for row, key in enumerate(AREAS) if not window.navigation.item(row).isHidden()]
+    assert shown == [DOOR]  # nobody's sign-in can be checked: the door only
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+    scan(qtbot, view, code)
+    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit")
+
+    proxy.set_mode(PASS)
+    qtbot.waitUntil(lambda: services.connected)
+    # the store takes the door's scans from a signed-in person only: still the door
+    shown = [key for row, key in enumerate(AREAS) if not window.navigation.item(row).isHidden()]
+    assert shown == [DOOR]
+    assert services.door().queue.waiting() == 1
+    window.app.sign_in("Sam Usher", password="door-pass")
+    window.apply_role()
+    qtbot.waitUntil(view.offline_banner.isHidden)
+    assert office.app.store.get(ticket_id(code)).admitted_door == "Main door"
