@@ -112,9 +112,9 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
     assert not window.offline_label.isVisible()
     stored = office.app.store.get(ticket_id(code))
     assert stored.admitted_door == "Main door"
-    assert [type(e).__name__ for e in office.app.store.repository.event_store.get(
-        ticket_id(code)
-    )].count("Admitted") == 1
+    assert [
+        type(e).__name__ for e in office.app.store.repository.event_store.get(ticket_id(code))
+    ].count("Admitted") == 1
     # the window catches up and sells again
     late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]
     window.poll()
