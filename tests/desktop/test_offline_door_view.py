@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.views.box_office.needs_server import offline_words
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
@@ -79,3 +80,57 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     qtbot.waitUntil(view.offline_banner.isHidden, timeout=120_000)
     assert not window.offline_label.isVisible()
     assert app.store.get(ticket_id(code)).admitted_door == "Main door"
+
+
+def test_selling_refunds_exchanges_and_memberships_wait_for_the_server(
+    open_window, shared, qtbot
+):
+    office, door_ws, proxy = shared
+    app = office.app
+    tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
+    show = app.schedule_performance(app.create_production("Tosca"), tonight, 100, {"Adult": 3000})
+    ada = app.register_patron("Ada", "Lovelace")
+    app.sell_tickets(show, {"Adult": 1}, patron_id=ada)
+    door_ws.runner.catch_up()
+    window = open_window(door_ws)
+    window.show_area("box_office")
+    box = window.box_office
+    qtbot.waitUntil(lambda: box.current_performance_id() == show)
+    assert box.sell_button.isEnabled()
+    online_tip = box.sell_button.toolTip()
+    dialog = box.sell()  # a sale being typed when the network goes
+    assert dialog is not None and dialog.commit_button.isEnabled()
+    purchases = window.patron_page.purchases
+    purchases.show_patron({"id": ada, "name": "Ada Lovelace"})
+    purchases.table.selectRow(0)
+    assert purchases.membership_button.isEnabled() and purchases.refund_button.isEnabled()
+
+    proxy.set_mode(DROP)
+    window.poll()  # the next look for other workstations' events finds no server
+    qtbot.waitUntil(lambda: not box.sell_button.isEnabled())
+    words = offline_words()
+    assert box.sell_button.toolTip() == words
+    assert not dialog.commit_button.isEnabled() and dialog.commit_button.toolTip() == words
+    for button in (
+        purchases.sell_button,
+        purchases.subscription_button,
+        purchases.membership_button,
+        purchases.refund_button,
+        purchases.exchange_button,
+    ):
+        assert not button.isEnabled() and button.toolTip() == words
+    assert purchases.print_button.isEnabled()  # printing needs no server
+    assert window.offline_label.isVisible()
+    dialog.reject()
+    qtbot.waitUntil(lambda: box.dialog is None)
+    box.table.setFocus()
+    qtbot.keyClick(box.table, Qt.Key.Key_Return)  # Enter on a performance: said, not opened
+    assert box.dialog is None
+    assert window.statusBar().currentMessage() == words
+    assert purchases.start_membership() is None
+
+    proxy.set_mode(PASS)  # the background sync finds the server again
+    qtbot.waitUntil(box.sell_button.isEnabled, timeout=120_000)
+    assert box.sell_button.toolTip() == online_tip
+    assert purchases.membership_button.isEnabled() and purchases.refund_button.isEnabled()
+    assert not window.offline_label.isVisible()
