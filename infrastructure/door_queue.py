@@ -55,6 +55,13 @@ CREATE INDEX IF NOT EXISTS queued_scans_code ON queued_scans (code, seq);
 """
 
 
+INSERT = (
+    "INSERT INTO queued_scans (id, kind, code, scanned, verdict, reason,"
+    " performance_id, door, occurred_at, workstation, staff)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
 class DoorQueue:
     """Scans waiting for the shared store, durable across crashes."""
 
@@ -62,6 +69,8 @@ class DoorQueue:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._open: sqlite3.Connection | None = None
+        self._checkpoint_lock = threading.Lock()
+        self._checkpointer: sqlite3.Connection | None = None
         with self._lock:
             self._connection()
 
@@ -72,17 +81,37 @@ class DoorQueue:
                 str(self.path), timeout=30, check_same_thread=False, isolation_level=None
             )
             conn.execute("PRAGMA journal_mode=WAL")
-            # every commit reaches the disk before the verdict is shown
+            # every commit reaches the disk before the verdict is shown: in WAL mode one
+            # sync of the write-ahead log per scan, and nothing else
             conn.execute("PRAGMA synchronous=FULL")
-            conn.executescript(SCHEMA)
+            # ... not even now and then a checkpoint (copying the log into the file, with
+            # syncs of its own): ``checkpoint()`` does that on the sync thread, and SQLite
+            # does it when the last connection closes
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            conn.executescript(SCHEMA)  # once per connection, never per scan
             self._open = conn
         return self._open
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the queue file, off the scan's path (the door's
+        background sync calls this); scans go on meanwhile. A log already copied is
+        started again from its beginning by the next scan, so it does not grow."""
+        with self._checkpoint_lock:
+            if self._checkpointer is None:
+                self._checkpointer = sqlite3.connect(
+                    str(self.path), timeout=30, check_same_thread=False, isolation_level=None
+                )
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     @property
     def _conn(self) -> sqlite3.Connection:
         return self._connection()
 
     def close(self) -> None:
+        with self._checkpoint_lock:
+            if self._checkpointer is not None:
+                self._checkpointer.close()
+                self._checkpointer = None
         with self._lock:
             if self._open is not None:
                 self._open.close()
@@ -107,9 +136,7 @@ class DoorQueue:
         scan_id = scan_id or str(uuid.uuid4())
         with self._lock:
             self._conn.execute(
-                "INSERT INTO queued_scans (id, kind, code, scanned, verdict, reason,"
-                " performance_id, door, occurred_at, workstation, staff)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                INSERT,  # one statement, prepared once (the connection's statement cache)
                 (
                     scan_id,
                     kind,

@@ -465,6 +465,10 @@ class OfflineDoor:
                         pass
                     except Exception:  # noqa: BLE001 - keep the door going; say so in the log
                         log.exception("door: sending the queued scans failed")
+                try:  # the queue's log into its file, off the scans' path
+                    self.queue.checkpoint()
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.exception("door: checkpointing the queue failed")
 
         self._syncer = threading.Thread(target=loop, daemon=True, name="door-sync")
         self._syncer.start()
