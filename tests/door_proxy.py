@@ -80,7 +80,7 @@ class FlakyProxy:
                     if not data:
                         return
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # a socket closed by DROP meanwhile
             return
         finally:
             for sock in (a, b):
