@@ -82,9 +82,7 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     assert app.store.get(ticket_id(code)).admitted_door == "Main door"
 
 
-def test_selling_refunds_exchanges_and_memberships_wait_for_the_server(
-    open_window, shared, qtbot
-):
+def test_selling_refunds_exchanges_and_memberships_wait_for_the_server(open_window, shared, qtbot):
     office, door_ws, proxy = shared
     app = office.app
     tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)

@@ -263,3 +263,37 @@ def test_a_queued_scan_sent_again_after_a_crash_is_recognised(office, workstatio
     assert [door_app.door.send_queued(s) for s in scans] == ["already"] * 5
     assert stored_events(office.app, code) == ["Issued", "Admitted"]
     assert stored_events(office.app, other) == ["Issued", "Admitted"]
+
+
+def test_a_window_opens_on_its_copy_only_if_it_was_online_before(
+    tmp_path, office, proxies, postgres_db
+):
+    from infrastructure.bootstrap import ConnectingServices, Services, bootstrap_window
+    from infrastructure.shared_store import ServerProblem
+
+    show, ada, (code,) = evening(office)
+    proxy = proxies()
+    online = bootstrap_window(resolve(tmp_path / "door", store=proxy.url(postgres_db)))
+    assert isinstance(online, Services)
+    online.runner.catch_up()
+    online.close()
+    proxy.set_mode(DROP)
+    never = resolve(tmp_path / "new-laptop", store=proxy.url(postgres_db))
+    with pytest.raises(ServerProblem, match="Cannot reach the server"):
+        bootstrap_window(never)
+    assert not never.readmodels_path.exists()
+
+    started = bootstrap_window(resolve(tmp_path / "door", store=proxy.url(postgres_db)))
+    try:
+        assert isinstance(started, ConnectingServices) and not started.runner.connected
+        assert started.app.current_role() == "manager"  # no staff accounts on this store
+        assert started.door().state() == {"offline": True, "queued": 0}
+        result = started.door().scan(code, show, "Main door")
+        assert (result["verdict"], result["offline"]) == ("admit", True)
+        proxy.set_mode(PASS)
+        assert started.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
+        assert started.connected and started.runner.connected
+        started.runner.catch_up()
+        assert door.ticket(started.runner.db(), code)["admitted_door"] == "Main door"
+    finally:
+        started.close()
