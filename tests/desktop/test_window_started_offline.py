@@ -105,6 +105,14 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
     assert not window.patron_page.purchases.membership_button.isEnabled()
     with pytest.raises(NotConnected, match="No connection to the server"):
         window.app.register_patron("Walk", "In")
+    page = window.patron_page
+    page.note_edit.setFocus()
+    qtbot.keyClicks(page.note_edit, "Asked about the lift")
+    qtbot.keyClick(page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.note_error.text().startswith("No connection to the server.")
+    assert page.note_edit.toPlainText() == "Asked about the lift"  # kept for later
+    assert "NotConnected" in window.copy_diagnostics()  # Help works too
+    window.show_about().close()
 
     proxy.set_mode(PASS)  # the background sync opens the store and sends the queue
     qtbot.waitUntil(lambda: services.connected)
