@@ -20,7 +20,7 @@ from infrastructure.config import StoreConfig, resolve
 from infrastructure.door_queue import DoorQueue
 from infrastructure.erasure import store_redacted
 from infrastructure.late_app import LateApp
-from infrastructure.offline_door import OfflineDoor, unreachable
+from infrastructure.offline_door import OfflineDoor, StoreUnreachable, unreachable
 from infrastructure.shared_store import ServerProblem, open_shared
 from projections import all_projections
 from projections.audit import staff_accounts_recorded
@@ -179,8 +179,6 @@ def bootstrap_door(
         return opened
     error = opened
     if not config.readmodels_path.exists():
-        from infrastructure.offline_door import StoreUnreachable
-
         if isinstance(error, ServerProblem):  # the server named, and why the door cannot go on
             raise ServerProblem(
                 f"{error} This workstation has no copy of the tickets yet, so "
@@ -255,6 +253,7 @@ class ConnectingServices:
         )
         self.app = LateApp(self.context, staff_accounts_recorded(self.runner.db()))
         self.on_connected: Callable[[], None] | None = None
+        self._closed = False
         self._door = OfflineDoor(
             readmodels=self.runner.db,
             door_queue=DoorQueue(config.door_queue_path),
@@ -274,6 +273,9 @@ class ConnectingServices:
         """Open the store (raises while the server does not answer); the door's front
         calls this on its store thread."""
         app, env = open_app(self.config, self.context)
+        if self._closed:  # the window closed while the server was being reached
+            app.close()
+            raise StoreUnreachable(0, "the window closed")
         wire(app, self.runner, env)
         self.app.connect(app)
         if self.on_connected is not None:
@@ -284,6 +286,8 @@ class ConnectingServices:
         return self._door
 
     def close(self) -> None:
+        self._closed = True
+        self.on_connected = None
         self._door.close()
         if self.app.connected:
             self.app.unsubscribe(self.runner.notify)

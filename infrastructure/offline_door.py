@@ -463,6 +463,8 @@ class OfflineDoor:
                         self.sync()
                     except StoreUnreachable:
                         pass
+                    except HouselightsError as refused:  # e.g. nobody signed in yet
+                        log.warning("door: the store refuses the queued scans: %s", refused)
                     except Exception:  # noqa: BLE001 - keep the door going; say so in the log
                         log.exception("door: sending the queued scans failed")
                 try:  # the queue's log into its file, off the scans' path
