@@ -107,8 +107,8 @@ def test_selling_refunds_exchanges_and_memberships_wait_for_the_server(open_wind
     window.poll()  # the next look for other workstations' events finds no server
     qtbot.waitUntil(lambda: not box.sell_button.isEnabled())
     words = offline_words()
-    assert box.sell_button.toolTip() == words
-    assert not dialog.commit_button.isEnabled() and dialog.commit_button.toolTip() == words
+    assert words in box.sell_button.toolTip()
+    assert not dialog.commit_button.isEnabled() and words in dialog.commit_button.toolTip()
     for button in (
         purchases.sell_button,
         purchases.subscription_button,
@@ -116,7 +116,7 @@ def test_selling_refunds_exchanges_and_memberships_wait_for_the_server(open_wind
         purchases.refund_button,
         purchases.exchange_button,
     ):
-        assert not button.isEnabled() and button.toolTip() == words
+        assert not button.isEnabled() and words in button.toolTip()
     assert purchases.print_button.isEnabled()  # printing needs no server
     assert window.offline_label.isVisible()
     dialog.reject()

@@ -98,7 +98,7 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
     box = window.box_office
     qtbot.waitUntil(lambda: box.current_performance_id() == show)
     assert not box.sell_button.isEnabled()
-    assert box.sell_button.toolTip() == offline_words()
+    assert offline_words() in box.sell_button.toolTip()
     assert box.sell() is None  # Enter on a performance says so instead
     window.open_patron(ada)
     assert window.patron_page.row["name"] == "Ada Lovelace"  # read from the copy
@@ -130,7 +130,7 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
     qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date")
     window.show_area("box_office")
     qtbot.waitUntil(box.sell_button.isEnabled)
-    assert box.sell_button.toolTip() != offline_words()
+    assert offline_words() not in box.sell_button.toolTip()
     assert window.app.register_patron("Walk", "In")  # the real store now
 
 

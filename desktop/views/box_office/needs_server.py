@@ -7,6 +7,8 @@ they come back as they were. The door goes on checking tickets in meanwhile.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QAbstractButton
 
@@ -26,7 +28,10 @@ def needs_server(button: QAbstractButton, wanted: bool, online: bool) -> None:
         button.setProperty("onlineTip", button.toolTip())
     button.setProperty("wanted", wanted)
     button.setEnabled(wanted and online)
-    button.setToolTip(button.property("onlineTip") if online else offline_words())
+    # a paragraph wraps (a plain tooltip is one line across the screen)
+    button.setToolTip(
+        button.property("onlineTip") if online else f"<p>{escape(offline_words())}</p>"
+    )
 
 
 def follow_connection(button: QAbstractButton, online: bool) -> None:
