@@ -7,7 +7,9 @@ its own id (a uuid): the store records it with the admission, the undo or the re
 scan, so sending a scan twice never admits twice (``DoorService.send_queued``).
 
 Sent scans stay in the file with what became of them (sent, already, conflict), for
-the door's own record of the evening; ``waiting()`` counts only those not yet sent.
+the door's own record of recent evenings, and are forgotten after ``KEEP_SENT_DAYS``
+(the store has them); ``waiting()`` counts only those not yet sent, which are never
+forgotten.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 #: the columns of one queued scan, as ``pending()`` returns them
@@ -55,6 +58,9 @@ CREATE INDEX IF NOT EXISTS queued_scans_code ON queued_scans (code, seq);
 """
 
 
+#: how long scans the store has taken stay in the file (the door's record of recent nights)
+KEEP_SENT_DAYS = 14
+
 INSERT = (
     "INSERT INTO queued_scans (id, kind, code, scanned, verdict, reason,"
     " performance_id, door, occurred_at, workstation, staff)"
@@ -89,19 +95,28 @@ class DoorQueue:
             # does it when the last connection closes
             conn.execute("PRAGMA wal_autocheckpoint=0")
             conn.executescript(SCHEMA)  # once per connection, never per scan
+            # the file stays small: scans the store took long ago are its to keep
+            forget = (datetime.now(tz=UTC) - timedelta(days=KEEP_SENT_DAYS)).isoformat()
+            conn.execute(
+                "DELETE FROM queued_scans WHERE sent_at IS NOT NULL AND sent_at < ?", (forget,)
+            )
             self._open = conn
         return self._open
 
-    def checkpoint(self) -> None:
+    def checkpoint(self) -> tuple[int, int]:
         """Copy the write-ahead log into the queue file, off the scan's path (the door's
         background sync calls this); scans go on meanwhile. A log already copied is
-        started again from its beginning by the next scan, so it does not grow."""
+        started again from its beginning by the next scan, so it does not grow. Returns
+        (frames in the log, frames copied)."""
         with self._checkpoint_lock:
             if self._checkpointer is None:
                 self._checkpointer = sqlite3.connect(
                     str(self.path), timeout=30, check_same_thread=False, isolation_level=None
                 )
-            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            _busy, log_frames, copied = self._checkpointer.execute(
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            ).fetchone()
+            return log_frames, copied
 
     @property
     def _conn(self) -> sqlite3.Connection:
