@@ -27,11 +27,17 @@ def needs_server(button: QAbstractButton, wanted: bool, online: bool) -> None:
     if button.property("onlineTip") is None:
         button.setProperty("onlineTip", button.toolTip())
     button.setProperty("wanted", wanted)
+    button.setProperty("online", online)
     button.setEnabled(wanted and online)
     # a paragraph wraps (a plain tooltip is one line across the screen)
     button.setToolTip(
         button.property("onlineTip") if online else f"<p>{escape(offline_words())}</p>"
     )
+
+
+def server_answers(button: QAbstractButton) -> bool:
+    """Whether ``button`` was last told the server answers (a form enabling it again)."""
+    return button.property("online") is not False
 
 
 def follow_connection(button: QAbstractButton, online: bool) -> None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.formatting import local_moment, money
 from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
+from desktop.views.box_office.needs_server import server_answers
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import REFUSED, submit
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
@@ -529,7 +530,7 @@ class SellDialog(QDialog):
             self.performance = None
             show_error(self.general_error, str(error))
             return
-        self.sell_button.setEnabled(True)
+        self.sell_button.setEnabled(server_answers(self.sell_button))  # off while offline
         while self.levels_box.count():
             item = self.levels_box.takeAt(0)
             if item.widget() is not None:
