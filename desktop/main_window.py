@@ -661,6 +661,9 @@ class MainWindow(BackupActions, QMainWindow):
         return self.switch_user()
 
     def _not_signed_in(self) -> None:
+        self.apply_role()
+        if self.allowed_areas():
+            return  # a door started without the server goes on without a sign-in
         if self.app.signed_in() is None and self.app.accounts_exist():
             self.close()  # nobody signed in: nothing to show
 

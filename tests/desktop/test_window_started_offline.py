@@ -154,6 +154,13 @@ def test_with_staff_accounts_it_opens_as_a_door_and_sends_after_a_sign_in(
     assert shown == [DOOR]  # nobody's sign-in can be checked: the door only
     view = window.door_view
     qtbot.waitUntil(lambda: view.performance_id() == show)
+    dialog = window.switch_user()  # signing in needs the server: said, and the door stays
+    dialog.name_field.setText("Sam Usher")
+    dialog.secret_field.setText("door-pass")
+    dialog.sign_in()
+    assert dialog.error.text().startswith("No connection to the server.")
+    dialog.reject()
+    assert window.isVisible() and window.current_area() == DOOR
     scan(qtbot, view, code)
     qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit")
 
