@@ -297,3 +297,28 @@ def test_a_window_opens_on_its_copy_only_if_it_was_online_before(
         assert door.ticket(started.runner.db(), code)["admitted_door"] == "Main door"
     finally:
         started.close()
+
+
+def test_a_window_starting_on_a_stalled_network_opens_on_its_copy_in_time(
+    tmp_path, office, proxies, postgres_db
+):
+    from infrastructure.bootstrap import ConnectingServices, bootstrap_window
+
+    show, ada, (code,) = evening(office)
+    proxy = proxies()
+    config = resolve(tmp_path / "door", store=proxy.url(postgres_db))
+    first = bootstrap_window(config)
+    first.runner.catch_up()
+    first.close()
+    proxy.set_mode(STALL)  # connections open but nothing comes back
+    started = bootstrap_window(config, budget=0.5)
+    try:
+        assert isinstance(started, ConnectingServices)
+        assert started.door().scan(code, show, "Main door")["offline"] is True
+        proxy.set_mode(PASS)
+        # the stalled opening is given up; the door's sync opens the store afresh
+        assert started.door().sync()["left"] == 0
+        assert started.connected
+        assert office.app.store.get(ticket_id(code)).admitted_door == "Main door"
+    finally:
+        started.close()
