@@ -37,7 +37,7 @@ class LateApp:
         self._app: Any = None
         self._lock = threading.Lock()
         self._rota = _OfflineRota()
-        self._listeners: list[Callable[[int], None]] = []
+        self._listeners: list[Callable[[int], object]] = []
 
     # -- connecting ----------------------------------------------------------------
     @property
@@ -75,13 +75,13 @@ class LateApp:
         if self._app is not None:
             self._app.sign_out()
 
-    def subscribe(self, listener: Callable[[int], None]) -> None:
+    def subscribe(self, listener: Callable[[int], object]) -> None:
         with self._lock:
             if self._app is not None:
                 self._app.subscribe(listener)
             self._listeners.append(listener)
 
-    def unsubscribe(self, listener: Callable[[int], None]) -> None:
+    def unsubscribe(self, listener: Callable[[int], object]) -> None:
         with self._lock:
             if self._app is not None:
                 self._app.unsubscribe(listener)
