@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -72,6 +73,7 @@ CHANNELS = ("box_office", "phone", "online", "walk_up")
 _ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/order")
 
 
+@lru_cache(maxsize=65536)  # an import asks for each order's id several times
 def order_id_for(reference: str) -> UUID:
     """Orders imported from another service keep their id across re-imports."""
     return uuid5(_ORDER_NAMESPACE, reference.strip())

@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 
 from domain.box_office import Performance, Production
@@ -173,10 +173,43 @@ class Store(Application):
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Every save passes the role check, whatever called it, and none reaches a
         store found damaged."""
-        self.check_allowed([o for o in objs if o is not None])
+        objs = tuple(o for o in objs if o is not None)
+        self.check_allowed(list(objs))
         if self.health is not None:
             self.health.check_writable()
-        return super().save(*objs, **kwargs)
+        # eventsourcing's own save asks a runtime-checkable Protocol of every object
+        # (slow: it walks the protocol's attributes each time); these are aggregates.
+        processing = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing.events.extend(obj.collect_events())
+                processing.aggregates[obj.id] = obj
+            else:
+                processing.collect_events(obj)
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
+
+    def _take_snapshots(self, processing: ProcessingEvent) -> None:
+        """A snapshot of each aggregate whose saved events passed a multiple of its
+        interval, taken from the aggregate in memory (as saved: its newest version)
+        rather than read back from the store and replayed."""
+        if not self.snapshots or not self.snapshotting_intervals:
+            return
+        passed: dict[UUID, Aggregate] = {}
+        for event in processing.events:
+            aggregate = processing.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))  # type: ignore[arg-type]
+            if interval and aggregate is not None and event.originator_version % interval == 0:
+                passed[aggregate.id] = aggregate
+        snapshots = []
+        for aggregate in passed.values():
+            snapshot_class = getattr(type(aggregate), "Snapshot", type(self).snapshot_class)
+            snapshots.append(snapshot_class.take(aggregate))  # type: ignore[union-attr]
+        if snapshots:
+            self.snapshots.put(snapshots)
 
     def check_allowed(self, aggregates: list[Aggregate]) -> None:
         if self.guard is not None:

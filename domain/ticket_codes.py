@@ -19,6 +19,7 @@ format: they are accepted as ``external`` codes and only normalised.
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 ALPHABET = "34679CEFGHJKNPRTX"
@@ -45,7 +46,7 @@ def new_code() -> str:
 
 def normalize_code(text: str) -> str:
     """Upper case, with spaces and hyphens (as printed in groups) removed."""
-    return "".join(ch for ch in (text or "").strip().upper() if ch not in " -\t")
+    return (text or "").strip().upper().replace(" ", "").replace("-", "").replace("\t", "")
 
 
 def is_own_code(code: str) -> bool:
@@ -64,7 +65,12 @@ def is_acceptable_external(code: str) -> bool:
 
 def ticket_id(code: str) -> UUID:
     """The Ticket aggregate's id: uuid5 of the normalised code (natural key)."""
-    return uuid5(_NAMESPACE, normalize_code(code))
+    return _ticket_uuid(normalize_code(code))
+
+
+@lru_cache(maxsize=65536)  # asked several times per ticket by a sale or an import
+def _ticket_uuid(code: str) -> UUID:
+    return uuid5(_NAMESPACE, code)
 
 
 def grouped(code: str) -> str:
