@@ -145,6 +145,9 @@ class Seat:
     cents: int
     code: str
     attendee: Person | None
+    #: what the code comes from: "barcode", the service's "ticket" number, or the
+    #: ticket's "place" in its order (an export naming neither)
+    kind: str = "barcode"
 
 
 @dataclass
@@ -439,6 +442,7 @@ def _event_from_item(text: str, pattern: re.Pattern) -> tuple[str, str, str]:
     return clean_text(groups["event"]), groups["date"].strip(), (groups.get("time") or "").strip()
 
 
+@lru_cache(maxsize=65536)  # a buyer's rows repeat their name and contacts
 def _person(
     first: str, last: str, full: str, email: str, phone: str, postal: str, who: str
 ) -> Person:
@@ -474,11 +478,11 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
     local = reading.local
     if cells["timezone"]:
         try:
-            local = zone(cells["timezone"])
+            local = _zone(cells["timezone"])
         except ValueProblem as problem:
             raise ValueProblem(str(problem)) from None
     order = reading.date_order
-    ordered = parse_moment(cells["order_date"], local, what="order date", order=order)
+    ordered = _moment(cells["order_date"], local, what="order date", order=order)
     event_name, event_text, time_text = (
         cells["event_name"],
         cells["event_date"],
@@ -491,7 +495,7 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         time_text = time_text or item_time
     if not event_name:
         raise ValueProblem("The event name is empty.")
-    event = parse_moment(event_text, local, what="event date", order=order)
+    event = _moment(event_text, local, what="event date", order=order)
     event = with_time(event, time_text)
     buyer = _person(
         cells["first_name"],
@@ -512,7 +516,7 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
             buyer, attendee = attendee, None  # nobody else named: the attendee bought it
         elif _same_person(attendee, buyer):
             attendee = None
-    quantity = parse_quantity(cells["quantity"])
+    quantity = _quantity(cells["quantity"])
     return SaleRow(
         row=number,
         order_id=order_id,
@@ -522,14 +526,14 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         event_name=event_name,
         event=event,
         ticket_type=cells["ticket_type"] or DEFAULT_TICKET_TYPE,
-        price_cents=parse_price(cells["price"]),
+        price_cents=_price(cells["price"]),
         quantity=quantity,
         codes=_codes(cells["barcode"], quantity, excel.get("barcode", ExcelCheck())),
         ticket_ids=_codes(
             cells["ticket_id"], quantity, excel.get("ticket_id", ExcelCheck()), "ticket number"
         ),
-        fees_cents=parse_price(cells["fees"]),
-        order_total=parse_price(cells["order_total"]) if cells["order_total"] else None,
+        fees_cents=_price(cells["fees"]),
+        order_total=_price(cells["order_total"]) if cells["order_total"] else None,
     )
 
 
@@ -543,6 +547,13 @@ def _performance_key(row: SaleRow) -> tuple:
         at.tzinfo,
     )
 
+
+#: an export repeats its dates, prices and quantities on row after row: read each once
+#: (a ValueProblem is not cached, so every bad cell gets its own reason)
+_moment = lru_cache(maxsize=65536)(parse_moment)
+_price = lru_cache(maxsize=4096)(parse_price)
+_quantity = lru_cache(maxsize=256)(parse_quantity)
+_zone = lru_cache(maxsize=256)(zone)
 
 #: uuid5 of a code or reference is asked for several times per ticket and order
 _ticket_uuid = lru_cache(maxsize=65536)(ticket_id)
@@ -563,6 +574,13 @@ def derived_code(*parts: str) -> str:
         number, digit = divmod(number, len(ALPHABET))
         body += ALPHABET[digit]
     return body + _check_symbol(body)
+
+
+def place_code(service: str, order_id: str, key: tuple, position: int) -> str:
+    """The code of the ticket at ``position`` in its order at one performance, for an
+    export that names neither a barcode nor a ticket number."""
+    where = f"{key[0]}|{key[1]}|{key[2]}"
+    return derived_code(service, order_id, "place", where, str(position))
 
 
 def _spread(total: int, count: int) -> list[int]:
@@ -622,14 +640,14 @@ def plan_order(order_id: str, rows: list[SaleRow], service: str) -> list[OrderPl
                 cents = [next(prices) for _ in range(row.quantity)]
             for index in range(row.quantity):
                 if row.codes:
-                    code = row.codes[index]
+                    code, kind = row.codes[index], "barcode"
                 elif row.ticket_ids:
                     code = derived_code(service, order_id, "ticket", row.ticket_ids[index])
+                    kind = "ticket"
                 else:
-                    where = f"{key[0]}|{key[1]}|{key[2]}"
-                    code = derived_code(service, order_id, "place", where, str(position))
+                    code, kind = place_code(service, order_id, key, position), "place"
                 position += 1
-                plan.seats.append(Seat(row.ticket_type, cents[index], code, row.attendee))
+                plan.seats.append(Seat(row.ticket_type, cents[index], code, row.attendee, kind))
         plans.append(plan)
     return plans
 
@@ -900,6 +918,7 @@ class SalesImport:
                     seats.append(seat)
                 else:
                     own_orders.add(ticket["order_id"])
+            seats = self._from_other_exports(plan, reference, seats)
             if not seats:
                 return None
             reference = f"{reference}+{seats[0].code}"
@@ -912,6 +931,44 @@ class SalesImport:
                     f"Barcode {seat.code} already belongs to another ticket in Houselights."
                 )
         return performance_id, reference, seats, completing
+
+    def _from_other_exports(self, plan: OrderPlan, reference: str, missing: list[Seat]):
+        """The seats still to sell once tickets another export of the same service
+        brought in under other codes are counted as the same tickets.
+
+        Eventbrite's attendee report names each ticket (barcode, attendee number);
+        its Orders export only says how many an order has, so its tickets are known
+        by their place in the order. Importing both must not double the order: a
+        ticket known by its place is one of the order's stored tickets the file does
+        not name, and a named ticket is one of the stored tickets known only by place.
+        """
+        if not missing:
+            return missing
+        try:
+            order = self.app.repository.get(_order_uuid(reference))
+        except AggregateNotFoundError:
+            return missing
+        if not isinstance(order, Order):
+            return missing
+        named = {seat.code for seat in plan.seats}
+        unmatched = [code for code in order.codes if code not in named]
+        if not unmatched:
+            return missing
+        places = {
+            place_code(self.service, plan.order_id, plan.performance_key, position)
+            for position in range(len(order.codes) + len(plan.seats))
+        }
+        by_place = sum(1 for code in unmatched if code in places)
+        by_name = len(unmatched) - by_place
+        left = []
+        for seat in missing:
+            if seat.kind == "place" and by_name:
+                by_name -= 1
+            elif seat.kind != "place" and by_place:
+                by_place -= 1
+            else:
+                left.append(seat)
+        return left
 
     def _sell_order(self, plans: list[OrderPlan]) -> None:
         """Every performance of one order, or none of them."""

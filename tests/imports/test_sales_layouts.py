@@ -343,3 +343,44 @@ def test_a_square_refund_line_is_left_out_with_the_reason(store, tmp_path):
 
     (row,) = report["rejected"]
     assert row["row"] == 6 and "Refund" in row["reason"]
+
+
+def _orders_export_of_the_attendee_report(tmp_path) -> Path:
+    """The Orders export of the attendee report's three orders (1001: Ada's two
+    tickets, 1002: Grace's, 1003: Zoë's), which names no barcode and no attendee."""
+    text = (SAMPLES / "eventbrite_orders.csv").read_text(encoding="utf-8")
+    path = tmp_path / "orders.csv"
+    path.write_text(text.replace("123456700", "100"), encoding="utf-8")
+    return path
+
+
+def _tickets_sold(app) -> int:
+    return sum(len(tickets) for tickets in sold(app).values())
+
+
+def test_an_order_in_the_attendee_report_and_the_orders_export_is_not_doubled(store, tmp_path):
+    """The attendee report names each ticket (barcode, attendee number), the Orders
+    export only counts them: importing both keeps each order's tickets once."""
+    first = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+    assert first["tickets"] == 4
+
+    report = import_sales_file(
+        store, _orders_export_of_the_attendee_report(tmp_path), timezone="America/New_York"
+    )
+
+    assert (report["tickets"], report["already_imported"]) == (0, 3)
+    assert _tickets_sold(store) == 4
+    again = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+    assert (again["tickets"], again["already_imported"]) == (0, 3)
+
+
+def test_the_orders_export_first_and_the_attendee_report_after_is_not_doubled(store, tmp_path):
+    orders = _orders_export_of_the_attendee_report(tmp_path)
+    assert import_sales_file(store, orders, timezone="America/New_York")["tickets"] == 4
+
+    report = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+
+    assert (report["tickets"], report["already_imported"]) == (0, 3)
+    assert _tickets_sold(store) == 4
+    again = import_sales_file(store, orders, timezone="America/New_York")
+    assert (again["tickets"], again["already_imported"]) == (0, 3)
