@@ -8,8 +8,14 @@ those a spreadsheet shows for the same file (the header row is usually 1).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +38,9 @@ class SalesFile:
     delimiter: str
     header_row: int
     headers: list[str]
-    rows: list[tuple[int, list[str]]]  # (spreadsheet row number, cells)
+    #: (spreadsheet row number, cells): a list, or ``SpooledRows`` for a file read
+    #: from disk (kept in a temporary file, not in memory)
+    rows: Sequence[tuple[int, list[str]]]
     layout: Layout | None
     mapping: dict[str, str] = field(default_factory=dict)
 
@@ -72,7 +80,72 @@ class SalesFile:
         return mapping
 
     def preview(self, count: int = 20) -> list[tuple[int, list[str]]]:
-        return self.rows[:count]
+        return list(self.rows[:count])
+
+    def sale_rows(self) -> int:
+        """How many rows hold something (blank lines are not sales)."""
+        return sum(1 for _, cells in self.rows if any(c.strip() for c in cells))
+
+
+class SpooledRows(Sequence):
+    """A file's rows in a private temporary SQLite database (deleted when closed or
+    collected), read back in the file's order: a 200 MB export is not held in memory.
+    """
+
+    BATCH = 2000
+
+    def __init__(self) -> None:
+        # "" is SQLite's private temporary database: on disk past a small cache, and
+        # removed when the connection closes. The import may run on another thread.
+        self._db = sqlite3.connect("", check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("CREATE TABLE rows (number INTEGER PRIMARY KEY, cells TEXT)")
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def extend(self, rows: list[tuple[int, list[str]]]) -> None:
+        with self._lock:
+            self._db.executemany(
+                "INSERT INTO rows VALUES (?, ?)",
+                [(number, json.dumps(cells, ensure_ascii=False)) for number, cells in rows],
+            )
+        self._count += len(rows)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        after = -1
+        while True:
+            with self._lock:
+                page = self._db.execute(
+                    "SELECT number, cells FROM rows WHERE number > ? ORDER BY number LIMIT ?",
+                    (after, self.BATCH),
+                ).fetchall()
+            for number, cells in page:
+                yield number, json.loads(cells)
+            if len(page) < self.BATCH:
+                return
+            after = page[-1][0]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            with self._lock:
+                page = self._db.execute(
+                    "SELECT number, cells FROM rows ORDER BY number LIMIT ? OFFSET ?",
+                    (max(stop - start, 0), start),
+                ).fetchall()
+            return [(number, json.loads(cells)) for number, cells in page][::step]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self[index : index + 1][0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -123,32 +196,54 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
         raise UnreadableSalesFile(
             f"{name} is not a CSV text file. Export the sales as CSV and try again."
         )
-    delimiter = _delimiter(text)
-    reader = csv.reader(_lines(text), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
+    rows: list[tuple[int, list[str]]] = []
+    return _parse(_lines(text), _delimiter(text), name, rows.extend, rows)
+
+
+#: rows handed on to the spool at a time while a file is read
+_SPOOL_BATCH = 2000
+
+
+def _parse(lines: Iterable[str], delimiter: str, name: str, keep, rows: Sequence) -> SalesFile:
+    """Read CSV lines into a ``SalesFile``: the header found, each later row (with the
+    layout's derived columns) handed to ``keep(batch)``, which fills ``rows``."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    records = enumerate(reader, start=1)  # a spreadsheet row per record, line breaks or not
     try:
-        # A spreadsheet shows one row per record, also when a cell holds line breaks.
-        for cells in reader:
-            records.append((len(records) + 1, cells))
+        seen: list[tuple[int, list[str]]] = []
+        header_at = None
+        for record in itertools.islice(records, HEADER_SEARCH_ROWS):
+            seen.append(record)
+            if looks_like_header(record[1]) or detect(record[1]):
+                header_at = len(seen) - 1
+                break
+        if header_at is None:
+            header_at = next((i for i, (_, cells) in enumerate(seen) if any(cells)), None)
+        if header_at is None:
+            for record in records:
+                if any(record[1]):
+                    seen.append(record)
+                    header_at = len(seen) - 1
+                    break
+        if header_at is None:
+            raise UnreadableSalesFile(f"{name} is empty: there is no header row and no sales.")
+        header_row, headers = seen[header_at]
+        headers = [h.replace("\ufeff", "").strip() for h in headers]
+        layout = detect(headers)
+        transform = None
+        if layout is not None:  # fees added up, line amounts per ticket, order details carried
+            headers, transform = layout.preparer(headers)
+        batch: list[tuple[int, list[str]]] = []
+        for number, cells in itertools.chain(seen[header_at + 1 :], records):
+            batch.append((number, transform(cells) if transform else cells))
+            if len(batch) >= _SPOOL_BATCH:
+                keep(batch)
+                batch = []
+        keep(batch)
     except csv.Error as error:
         raise UnreadableSalesFile(
             f"{name} could not be read as CSV near line {reader.line_num} ({error})."
         ) from None
-    header_at = None
-    for index, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
-        if looks_like_header(cells) or detect(cells):
-            header_at = index
-            break
-    if header_at is None:
-        header_at = next((i for i, (_, cells) in enumerate(records) if any(cells)), None)
-    if header_at is None:
-        raise UnreadableSalesFile(f"{name} is empty: there is no header row and no sales.")
-    header_row, headers = records[header_at]
-    headers = [h.replace("\ufeff", "").strip() for h in headers]
-    rows = [(number, cells) for number, cells in records[header_at + 1 :]]
-    layout = detect(headers)
-    if layout is not None:  # fees added up, line amounts per ticket, order details carried
-        headers, rows = layout.prepare(headers, rows)
     mapping = (layout or UNRECOGNISED).mapping_for(headers)
     return SalesFile(
         name=name,
@@ -162,8 +257,45 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
     )
 
 
+def _encoding_of(path: Path) -> str:
+    """The file's encoding, read through once in blocks: UTF-16 or UTF-8 by its byte
+    order mark, UTF-8 when every byte reads as such, else cp1252 (else latin-1)."""
+    with path.open("rb") as file:
+        head = file.read(3)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        if head.startswith(b"\xef\xbb\xbf"):
+            return "utf-8-sig"
+        for encoding in ("utf-8", "cp1252"):
+            file.seek(0)
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                while block := file.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    return "latin-1"
+
+
+def _file_lines(path: Path, encoding: str, name: str) -> Iterator[str]:
+    errors = "replace" if encoding in ("utf-16", "utf-8-sig") else "strict"
+    with path.open(encoding=encoding, errors=errors, newline="") as file:
+        for line in file:
+            if "\x00" in line:
+                raise UnreadableSalesFile(
+                    f"{name} is not a CSV text file. Export the sales as CSV and try again."
+                )
+            yield line
+
+
 def read_sales_file(path: str | Path) -> SalesFile:
-    """Read an export from disk. Raises ``UnreadableSalesFile`` with a plain reason."""
+    """Read an export from disk. Raises ``UnreadableSalesFile`` with a plain reason.
+
+    The file is read as a stream: its rows go to a temporary file (``SpooledRows``),
+    so memory stays small whatever the file's size.
+    """
     path = Path(path)
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -171,15 +303,27 @@ def read_sales_file(path: str | Path) -> SalesFile:
                 f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; "
                 "export fewer events at a time."
             )
-        data = path.read_bytes()
+        if path.is_dir():
+            raise IsADirectoryError
+        encoding = _encoding_of(path)
+        sample = "".join(itertools.islice(_file_lines(path, encoding, path.name), 50))
+        rows = SpooledRows()
+        try:
+            sales = _parse(
+                _file_lines(path, encoding, path.name),
+                _delimiter(sample),
+                path.name,
+                rows.extend,
+                rows,
+            )
+        except BaseException:
+            rows.close()
+            raise
     except FileNotFoundError:
         raise UnreadableSalesFile(f"There is no file {path}.") from None
     except IsADirectoryError:
         raise UnreadableSalesFile(f"{path} is a folder, not a CSV file.") from None
     except OSError as error:
         raise UnreadableSalesFile(f"{path} could not be opened ({error.strerror}).") from None
-    text, encoding = decode(data)
-    del data  # the text is all that is needed now
-    sales = parse_text(text, path.name)
     sales.encoding = encoding
     return sales

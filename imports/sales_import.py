@@ -39,11 +39,13 @@ going one cent at a time to the first tickets, so the tickets add up to it.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
+import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from uuid import UUID
 
@@ -83,6 +85,11 @@ REFERENCE_PREFIX = "online:"
 MAPPED_SERVICE = "mapped"
 #: orders saved per transaction; a conflict with another workstation redoes one chunk
 CHUNK_ORDERS = 2000
+#: a file of at most this many rows is planned in memory, a bigger one through a
+#: temporary file (about 1 KB of memory a row otherwise)
+IN_MEMORY_ROWS = 50_000
+#: people (and their patrons) remembered across chunks before they are forgotten
+KEEP_PEOPLE = 50_000
 #: words in a status column that mean the ticket is no longer valid (or never paid)
 _NOT_SOLD = (
     "refund",
@@ -235,19 +242,29 @@ class ExcelCheck:
     length: int = 0
 
     @classmethod
-    def of(cls, values: list[str]) -> ExcelCheck:
-        numbers = [v for v in values if v.isdigit()]
-        long = [v for v in numbers if len(v) > 15]
-        truncated = (
-            bool(long)
-            and all(set(v[15:]) == {"0"} for v in long)
-            and (len(long) > 1 or len(long[0]) - 15 > 1)
-        )
-        lengths = Counter(len(v) for v in numbers)
+    def of(cls, values: Iterable[str]) -> ExcelCheck:
+        """Looked at one value at a time (a big file's codes are not kept)."""
+        count = 0
+        long = 0
+        long_zeros = True
+        first_long = 0
+        lengths: Counter[int] = Counter()
+        leading_zero = False
+        for v in values:
+            if not v.isdigit():
+                continue
+            count += 1
+            lengths[len(v)] += 1
+            leading_zero = leading_zero or v.startswith("0")
+            if len(v) > 15:
+                long += 1
+                first_long = first_long or len(v)
+                long_zeros = long_zeros and set(v[15:]) == {"0"}
+        truncated = bool(long) and long_zeros and (long > 1 or first_long - 15 > 1)
         length = 0
-        if len(numbers) >= 3 and lengths:
-            common, count = lengths.most_common(1)[0]
-            if count >= 2 / 3 * len(numbers) and any(v.startswith("0") for v in numbers):
+        if count >= 3 and lengths:
+            common, most = lengths.most_common(1)[0]
+            if most >= 2 / 3 * count and leading_zero:
                 length = common
         return cls(truncated, length)
 
@@ -360,33 +377,34 @@ def resolve_date_order(
     return order, "none", ""
 
 
-def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading):
-    """``(rows, rejected, bad_orders, not_sold)``: checked rows, reasons for the others.
-
-    ``bad_orders`` maps an order number to its first unreadable row; ``not_sold``
-    lists the rows marked refunded or cancelled as ``(row, order id, codes, status)``.
-    """
-    columns = {
+def _columns(sales: SalesFile, mapping: dict[str, str]) -> dict[str, int]:
+    return {
         name: sales.headers.index(column)
         for name, column in mapping.items()
         if column in sales.headers
     }
-    excel = {
+
+
+def excel_checks(sales: SalesFile, mapping: dict[str, str]) -> dict[str, ExcelCheck]:
+    """What the file's barcode and ticket number columns say about Excel's damage."""
+    columns = _columns(sales, mapping)
+    return {
         name: ExcelCheck.of(
-            [
-                code
-                for _, cells in sales.rows
-                if columns[name] < len(cells)
-                for code in _split_list(cells[columns[name]])
-            ]
+            code
+            for _, cells in sales.rows
+            if columns[name] < len(cells)
+            for code in _split_list(cells[columns[name]])
         )
         for name in ("barcode", "ticket_id")
         if name in columns
     }
-    rows: list[SaleRow] = []
-    rejected: list[dict] = []
-    bad_orders: dict[str, int] = {}
-    not_sold: list[tuple[int, str, list[str], str]] = []
+
+
+def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading, excel: dict):
+    """Each row read and checked, one at a time, in the file's order:
+    ``("row", SaleRow)``, ``("rejected", number, order id, reason)`` or
+    ``("not_sold", number, order id, codes, status)`` (refunded or cancelled)."""
+    columns = _columns(sales, mapping)
     for number, raw in sales.rows:
         if not any(cell.strip() for cell in raw):
             continue  # a blank line is not a sale
@@ -396,15 +414,134 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading):
             _check_lengths(raw, sales.headers)
             row = _read_row(number, cells, reading, excel)
         except ValueProblem as problem:
-            rejected.append({"row": number, "reason": str(problem)})
-            if order_id:
-                bad_orders.setdefault(order_id, number)
+            yield ("rejected", number, order_id, str(problem))
             continue
         if row is not None:
-            rows.append(row)
+            yield ("row", row)
         else:
-            not_sold.append((number, order_id, _split_list(cells["barcode"]), cells["status"]))
-    return rows, rejected, bad_orders, not_sold
+            yield ("not_sold", number, order_id, _split_list(cells["barcode"]), cells["status"])
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class OrderSpool:
+    """The file's readable rows, grouped by order, in a private temporary SQLite
+    database (removed when closed): a big file's orders are planned and sold a chunk
+    at a time without holding the whole file in memory. A file of at most
+    ``in_memory`` rows keeps its read rows and plans as they are (quicker: nothing to
+    write out and read back), only their order in the database."""
+
+    def __init__(self, in_memory: bool = False) -> None:
+        self.in_memory = in_memory
+        self._rows: dict[int, SaleRow] = {}
+        self._plans: list[list[OrderPlan]] = []
+        self.db = sqlite3.connect("", check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute(
+            "CREATE TABLE sale_rows (number INTEGER PRIMARY KEY, order_id TEXT, "
+            "ordered INTEGER, codes TEXT, row BLOB)"
+        )
+        self.db.execute("CREATE TABLE codes (code TEXT PRIMARY KEY, number INTEGER)")
+        self._pending: list[tuple] = []
+        self._planned = 0
+
+    def add(self, row: SaleRow) -> None:
+        ordered = (row.ordered.at - _EPOCH) // timedelta(microseconds=1)
+        if self.in_memory:
+            self._rows[row.row] = row
+        kept = None if self.in_memory else pickle.dumps(row, 5)
+        self._pending.append((row.row, row.order_id, ordered, "\x1f".join(row.codes), kept))
+        if len(self._pending) >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.db.executemany("INSERT INTO sale_rows VALUES (?, ?, ?, ?, ?)", self._pending)
+        self._pending = []
+
+    def duplicate_codes(self, bad_orders: dict[str, int]) -> list[tuple[int, str, str, int]]:
+        """``(row, order id, code, earlier row)`` for each row (of an order not already
+        held back) holding a barcode an earlier such row holds; it holds its order back."""
+        found = []
+        rows = self.db.execute(
+            "SELECT number, order_id, codes FROM sale_rows WHERE codes != '' ORDER BY number"
+        )
+        look = self.db.cursor()
+        for number, order_id, codes in rows:
+            if order_id in bad_orders:
+                continue
+            parts = codes.split("\x1f")
+            earlier = None
+            for code in parts:
+                hit = look.execute("SELECT number FROM codes WHERE code = ?", (code,)).fetchone()
+                if hit:
+                    earlier = (code, hit[0])
+                    break
+            if earlier:
+                found.append((number, order_id, *earlier))
+                bad_orders.setdefault(order_id, number)
+                continue
+            look.executemany(
+                "INSERT OR IGNORE INTO codes VALUES (?, ?)", [(c, number) for c in parts]
+            )
+        return found
+
+    def queue(self) -> int:
+        """Number the orders as they are to be sold (oldest order first); their count."""
+        self.db.execute("CREATE TABLE orders (seq INTEGER PRIMARY KEY, order_id TEXT UNIQUE)")
+        self.db.execute(
+            "INSERT INTO orders (order_id) SELECT order_id FROM sale_rows GROUP BY order_id "
+            "ORDER BY MIN(ordered), MIN(number)"
+        )
+        self.db.execute("CREATE INDEX sale_rows_by_order ON sale_rows (order_id, number)")
+        return self.db.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+
+    def orders(self, first: int, last: int) -> list[tuple[int, str, list[SaleRow]]]:
+        """``(seq, order id, rows)`` of the orders numbered ``first`` to ``last``."""
+        found: dict[int, tuple[int, str, list[SaleRow]]] = {}
+        column = "r.number" if self.in_memory else "r.row"
+        for seq, order_id, row in self.db.execute(
+            f"SELECT o.seq, o.order_id, {column} FROM orders o JOIN sale_rows r "
+            "ON r.order_id = o.order_id WHERE o.seq BETWEEN ? AND ? ORDER BY o.seq, r.number",
+            (first, last),
+        ):
+            read = self._rows.pop(row) if self.in_memory else pickle.loads(row)
+            found.setdefault(seq, (seq, order_id, []))[2].append(read)
+        return list(found.values())
+
+    def keep_plans(self, planned: list[list[OrderPlan]]) -> None:
+        """Keep the planned orders that can be sold, in selling order."""
+        if not planned:
+            return
+        if self.in_memory:
+            self._plans += planned
+            self._planned += len(planned)
+            return
+        if not self._planned:
+            self.db.execute("CREATE TABLE planned (seq INTEGER PRIMARY KEY, plans BLOB)")
+        self.db.executemany(
+            "INSERT INTO planned (seq, plans) VALUES (?, ?)",
+            [(self._planned + n, pickle.dumps(plans, 5)) for n, plans in enumerate(planned, 1)],
+        )
+        self._planned += len(planned)
+
+    @property
+    def planned(self) -> int:
+        return self._planned
+
+    def plans(self, first: int, last: int) -> list[list[OrderPlan]]:
+        """The planned orders numbered ``first`` to ``last``."""
+        if self.in_memory:
+            return self._plans[first - 1 : last]
+        return [
+            pickle.loads(plans)
+            for (plans,) in self.db.execute(
+                "SELECT plans FROM planned WHERE seq BETWEEN ? AND ? ORDER BY seq", (first, last)
+            )
+        ]
+
+    def close(self) -> None:
+        self.db.close()
 
 
 def order_exists(app, reference: str) -> bool:
@@ -1059,28 +1196,34 @@ class SalesImport:
             self._reject(plans, str(error))
 
     # the whole run
+    def note_file(self, plans: list[OrderPlan]) -> None:
+        """Count an order's tickets and levels per performance (a performance the
+        import schedules gets room for all the file's tickets)."""
+        for plan in plans:
+            key = plan.performance_key
+            self.file_tickets[key] = self.file_tickets.get(key, 0) + plan.tickets
+            levels = self.file_levels.setdefault(key, {})
+            for seat in plan.seats:
+                levels.setdefault(seat.level, seat.cents)
+
     def run(
         self,
-        orders: list[list[OrderPlan]],
+        spool: OrderSpool,
         dry_run: bool,
         progress: Progress | None,
         cancelled: Callable[[], bool] | None,
     ) -> bool:
-        """Process the orders; returns False when cancelled before the end."""
-        for plans in orders:
-            for plan in plans:
-                key = plan.performance_key
-                self.file_tickets[key] = self.file_tickets.get(key, 0) + plan.tickets
-                levels = self.file_levels.setdefault(key, {})
-                for seat in plan.seats:
-                    levels.setdefault(seat.level, seat.cents)
-        total, done = len(orders), 0
+        """Sell the spool's planned orders a chunk at a time; False when cancelled
+        before the end (every chunk before it, and the orders of this one done so
+        far, are saved)."""
+        total, done = spool.planned, 0
         report = progress or (lambda *_: None)
         report(0, total, "")
         while done < total:
             if cancelled and cancelled():
                 return False
-            chunk = orders[done : done + CHUNK_ORDERS]
+            chunk = spool.plans(done + 1, done + CHUNK_ORDERS)
+            self._forget_some()
             if dry_run:
                 self._prefetch(chunk)
                 finished = self._chunk(chunk, done, total, report, cancelled)
@@ -1106,6 +1249,17 @@ class SalesImport:
             if finished < len(chunk):
                 return False
         return True
+
+    def _forget_some(self) -> None:
+        """Between chunks of a big file: forget the people and patrons found so far
+        when there are many (the store's contact index still finds them), so memory
+        stays bounded; performances and productions are kept."""
+        if len(self.people) > KEEP_PEOPLE:
+            self.people.clear()
+        if len(self.keep) > KEEP_PEOPLE:
+            kept = {k: v for k, v in self.keep.items() if isinstance(v, Performance | Production)}
+            self.keep.clear()
+            self.keep.update(kept)
 
     def _chunk(self, chunk, done, total, report, cancelled) -> int:
         for index, plans in enumerate(chunk):
@@ -1163,6 +1317,65 @@ def missing_fields(sales: SalesFile, mapping: dict[str, str]) -> list[str]:
     if mapping.get("item_name"):
         missing = [name for name in missing if name not in ("event_name", "event_date")]
     return missing
+
+
+def _spool_orders(app, sales, mapping, reading, service, spool, run, cancelled):
+    """Read the file into the spool and plan its orders, a chunk at a time.
+
+    Returns ``(rejected, rows read, finished)``; ``finished`` is False when the
+    reading was cancelled (nothing is imported then)."""
+    rejected: list[dict] = []
+    bad_orders: dict[str, int] = {}
+    count = 0
+    excel = excel_checks(sales, mapping)
+    for item in read_rows(sales, mapping, reading, excel):
+        count += 1
+        if item[0] == "row":
+            spool.add(item[1])
+        elif item[0] == "rejected":
+            _, number, order_id, reason = item
+            rejected.append({"row": number, "reason": reason})
+            if order_id:
+                bad_orders.setdefault(order_id, number)
+        else:
+            _, number, order_id, codes, status = item
+            reason = _not_sold_reason(app, order_id, codes, status)
+            rejected.append({"row": number, "reason": reason})
+        if count % CHUNK_ORDERS == 0 and cancelled and cancelled():
+            return rejected, count, False
+    spool.flush()
+    # A barcode twice in the file: the order holding the second copy waits, whole.
+    for number, _order_id, code, earlier in spool.duplicate_codes(bad_orders):
+        reason = f"Barcode {code} is also on row {earlier}; each ticket needs its own barcode."
+        rejected.append({"row": number, "reason": reason})
+    orders = spool.queue()
+    for first in range(1, orders + 1, CHUNK_ORDERS):
+        planned = []
+        for _seq, order_id, order_rows in spool.orders(first, first + CHUNK_ORDERS - 1):
+            if order_id not in bad_orders:
+                try:
+                    plans = plan_order(order_id, order_rows, service)
+                except ValueProblem as problem:
+                    bad_orders[order_id] = order_rows[0].row
+                    rejected += [{"row": r.row, "reason": str(problem)} for r in order_rows]
+                    continue
+                run.note_file(plans)
+                planned.append(plans)
+                continue
+            rejected += [
+                {
+                    "row": r.row,
+                    "reason": (
+                        f"Not imported because row {bad_orders[order_id]} of the same order "
+                        f"({order_id}) has a problem. Correct that row and import the file "
+                        "again."
+                    ),
+                }
+                for r in order_rows
+                if r.row != bad_orders[order_id]
+            ]
+        spool.keep_plans(planned)
+    return rejected, count, True
 
 
 def import_sales(
@@ -1224,62 +1437,22 @@ def import_sales(
         compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
     )
     service = service_of(sales)
-    rows, rejected, bad_orders, not_sold = read_rows(sales, mapping, reading)
-    for number, order_id, codes, status in not_sold:
-        rejected.append({"row": number, "reason": _not_sold_reason(app, order_id, codes, status)})
-    # A barcode twice in the file: the order holding the second copy waits, whole.
-    seen_codes: dict[str, int] = {}
-    for row in rows:
-        if row.order_id in bad_orders:
-            continue
-        duplicate = next((c for c in row.codes if c in seen_codes), None)
-        if duplicate:
-            rejected.append(
-                {
-                    "row": row.row,
-                    "reason": (
-                        f"Barcode {duplicate} is also on row {seen_codes[duplicate]}; each ticket "
-                        "needs its own barcode."
-                    ),
-                }
-            )
-            bad_orders.setdefault(row.order_id, row.row)
-            continue
-        seen_codes.update(dict.fromkeys(row.codes, row.row))
-    by_order: dict[str, list[SaleRow]] = {}
-    for row in rows:
-        by_order.setdefault(row.order_id, []).append(row)
-    orders: list[list[OrderPlan]] = []
-    for order_id, order_rows in by_order.items():
-        if order_id not in bad_orders:
-            try:
-                orders.append(plan_order(order_id, order_rows, service))
-                continue
-            except ValueProblem as problem:
-                bad_orders[order_id] = order_rows[0].row
-                rejected += [{"row": r.row, "reason": str(problem)} for r in order_rows]
-                continue
-        rejected += [
-            {
-                "row": r.row,
-                "reason": (
-                    f"Not imported because row {bad_orders[order_id]} of the same order "
-                    f"({order_id}) has a problem. Correct that row and import the file again."
-                ),
-            }
-            for r in order_rows
-            if r.row != bad_orders[order_id]
-        ]
-    orders.sort(key=lambda plans: (min(p.ordered for p in plans), plans[0].rows[0].row))
     run = SalesImport(app, local, service, default_capacity)
-    run.tally.rejected = rejected
-    if dry_run:
-        with app.rehearsal(absent=run.absent):
+    spool = OrderSpool(in_memory=len(sales.rows) <= IN_MEMORY_ROWS)
+    try:
+        rejected, count, finished = _spool_orders(
+            app, sales, mapping, reading, service, spool, run, cancelled
+        )
+        run.tally.rejected = rejected
+        if finished and dry_run:
+            with app.rehearsal(absent=run.absent):
+                run.load_store()
+                finished = run.run(spool, True, progress, cancelled)
+        elif finished:
             run.load_store()
-            finished = run.run(orders, True, progress, cancelled)
-    else:
-        run.load_store()
-        finished = run.run(orders, False, progress, cancelled)
+            finished = run.run(spool, False, progress, cancelled)
+    finally:
+        spool.close()
     tally = run.tally
     return {
         "imported": tally.imported,
@@ -1291,7 +1464,7 @@ def import_sales(
         "tickets": tally.tickets,
         "already_imported": tally.already_imported,
         "performances_created": tally.performances_created,
-        "rows": sum(1 for _, cells in sales.rows if any(c.strip() for c in cells)),
+        "rows": count,
         "layout": sales.layout_name,
         "mapping": dict(mapping),
         "mapping_confirmed": sales.layout is not None or confirmed,

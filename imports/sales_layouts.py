@@ -256,9 +256,19 @@ class Layout:
     def prepare(self, headers: list[str], rows: list[tuple[int, list[str]]]):
         """``(headers, rows)`` with the derived columns added and order details carried
         down; the file's own cells are left as they are."""
-        if not (self.derived or self.fill_down or self.first_holder_buys):
+        headers, transform = self.preparer(headers)
+        if transform is None:
             return headers, rows
-        rows = [(number, list(cells)) for number, cells in rows]
+        return headers, [(number, transform(list(cells))) for number, cells in rows]
+
+    def preparer(self, headers: list[str]):
+        """``(headers, transform)``: the headers with the derived columns added, and
+        ``transform(cells) -> cells`` to apply to each row in the file's order (None
+        when rows stay as they are). The transform remembers, per order, only the
+        details it carries from the order's first row, so rows can stream through it.
+        """
+        if not (self.derived or self.fill_down or self.first_holder_buys):
+            return headers, None
         by_key = {header_key(h): i for i, h in reversed(list(enumerate(headers)))}
         order = next(
             (
@@ -268,48 +278,63 @@ class Layout:
             ),
             None,
         )
-        if self.fill_down:
-            carried = [by_key[header_key(c)] for c in self.fill_down if header_key(c) in by_key]
-            first_rows: dict[str, list[str]] = {}
-            for _, cells in rows:
-                if order is None or order >= len(cells) or not cells[order].strip():
-                    continue
-                first = first_rows.setdefault(cells[order].strip(), cells)
-                for index in carried:
-                    if index < len(first) and (index >= len(cells) or not cells[index].strip()):
-                        cells.extend([""] * (index + 1 - len(cells)))
-                        cells[index] = first[index]
+        carried = (
+            [by_key[header_key(c)] for c in self.fill_down if header_key(c) in by_key]
+            if self.fill_down
+            else []
+        )
         headers = list(headers)
         holders = list(
             dict.fromkeys(
                 by_key[header_key(c)] for c in self.holder_columns if header_key(c) in by_key
             )
         )
-        if holders and order is not None and not self._names_a_buyer(headers):
-            width = len(headers)
+        holder_width = len(headers)
+        if not (holders and order is not None and not self._names_a_buyer(headers)):
+            holders = []
+        else:
             headers += [f"{headers[i]} of the order's first ticket" for i in holders]
-            firsts: dict[str, list[str]] = {}
-            for _, cells in rows:
-                if not any(c.strip() for c in cells):
-                    continue
-                key = cells[order].strip() if order < len(cells) else ""
-                first = firsts.setdefault(key, cells)
-                cells.extend([""] * (width - len(cells)))
-                cells += [first[i] if i < len(first) else "" for i in holders]
+        made_columns = []
         for made in self.derived:
             sources = made.sources(headers)
             if not sources or made.header(sources) in headers:
                 continue
-            indexes = [headers.index(s) for s in sources]
-            width = len(headers)
+            made_columns.append((made, [headers.index(s) for s in sources], len(headers)))
             headers.append(made.header(sources))
-            for _, cells in rows:
-                if not any(c.strip() for c in cells):
+        #: per order: the carried details of its first row (None: the row had none)
+        first_carried: dict[str, list[str | None]] = {}
+        first_holders: dict[str, list[str]] = {}
+
+        def transform(cells: list[str]) -> list[str]:
+            if carried and order is not None and order < len(cells) and cells[order].strip():
+                key = cells[order].strip()
+                first = first_carried.get(key)
+                if first is None:
+                    first_carried[key] = [cells[i] if i < len(cells) else None for i in carried]
+                else:
+                    for index, value in zip(carried, first, strict=True):
+                        if value is not None and (index >= len(cells) or not cells[index].strip()):
+                            cells.extend([""] * (index + 1 - len(cells)))
+                            cells[index] = value
+            blank = not any(c.strip() for c in cells)
+            if holders and not blank:
+                key = cells[order].strip() if order < len(cells) else ""  # type: ignore[operator]
+                first_values = first_holders.get(key)
+                if first_values is None:
+                    first_values = first_holders[key] = [
+                        cells[i] if i < len(cells) else "" for i in holders
+                    ]
+                cells.extend([""] * (holder_width - len(cells)))
+                cells += first_values
+            for made, indexes, width in made_columns:
+                if blank:
                     continue
                 parts = [cells[i] if i < len(cells) else "" for i in indexes]
                 cells.extend([""] * (width - len(cells)))
                 cells.append(made.value(parts))
-        return headers, rows
+            return cells
+
+        return headers, transform
 
 
 # -- the layouts ----------------------------------------------------------------------
