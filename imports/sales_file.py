@@ -270,7 +270,7 @@ def _encoding_of(path: Path) -> str:
             file.seek(0)
             decoder = codecs.getincrementaldecoder(encoding)()
             try:
-                while block := file.read(1 << 20):
+                while block := file.read(1 << 18):
                     decoder.decode(block)
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
