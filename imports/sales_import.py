@@ -1350,6 +1350,8 @@ def _spool_orders(app, sales, mapping, reading, service, spool, run, cancelled):
         rejected.append({"row": number, "reason": reason})
     orders = spool.queue()
     for first in range(1, orders + 1, CHUNK_ORDERS):
+        if cancelled and cancelled():
+            return rejected, count, False
         planned = []
         for _seq, order_id, order_rows in spool.orders(first, first + CHUNK_ORDERS - 1):
             if order_id not in bad_orders:

@@ -98,3 +98,13 @@ def test_a_big_file_is_sold_a_chunk_at_a_time_and_cancelling_keeps_the_chunks_sa
     assert again["cancelled"] is False
     assert again["already_imported"] == report["imported"]
     assert tickets + again["tickets"] == 400
+
+
+def test_cancelling_while_the_file_is_read_and_planned_imports_nothing(store, tmp_path):
+    path = Path(tmp_path) / "season.csv"
+    export(path, 300)
+
+    report = import_sales_file(store, path, timezone=NY, cancelled=lambda: True)
+
+    assert report["cancelled"] is True
+    assert (report["imported"], report["tickets"], store.event_count()) == (0, 0, 0)
