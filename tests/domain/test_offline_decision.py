@@ -36,7 +36,10 @@ def ticket_and_copy(status: str, performance: str, admitted: timedelta | None, d
     )
     if admitted is not None:
         ticket.admit(performance, door, {**STAMP, "occurred_at": AT - admitted})
-    if status == "refunded":
+    if status == "refunded" and admitted is not None:
+        # Used tickets are no longer refunded, but stores written before may hold one.
+        ticket._refunded(amount_cents=ticket.price_cents, **STAMP)
+    elif status == "refunded":
         ticket.refund(STAMP)
     row = {
         "id": str(ticket.id),
