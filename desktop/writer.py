@@ -124,3 +124,16 @@ class CommandWriter(QObject):
         self._closed = True
         self._thread.quit()
         return self._thread.wait(timeout_ms) and answered
+
+
+_shared: CommandWriter | None = None
+
+
+def shared_writer() -> CommandWriter:
+    """The application's one writer: every view and dialog hands its commands here, so
+    they run one after another, off the GUI thread, in the order they were given. A
+    writer that was shut down (a window closed) is replaced on the next call."""
+    global _shared
+    if _shared is None or _shared._closed:
+        _shared = CommandWriter(QCoreApplication.instance())
+    return _shared
