@@ -113,8 +113,9 @@ class ReadModelRunner:
         self.batch_size = batch_size
         self._lock = threading.RLock()
         self._again = False
-        self._local = threading.local()
-        self._opened: list[Database] = []
+        #: each thread's connection, by the thread's id (see ``db``)
+        self._by_thread: dict[int, Database] = {}
+        self._opening = threading.Lock()  # not the catch-up's lock: opening never waits for one
         self._listeners: list[Callable[[int], None]] = []
         self._plan = Plan(self.projections)
         #: called after each committed batch with the new position (tests, progress)
@@ -142,21 +143,26 @@ class ReadModelRunner:
 
     # -- databases --------------------------------------------------------
     def db(self) -> Database:
-        """This thread's connection to the read models (one Database per thread)."""
-        db = getattr(self._local, "db", None)
+        """This thread's connection to the read models (one Database per thread).
+
+        Kept by the thread's id, not in ``threading.local``: a thread that Qt started
+        (a thread pool's, a QThread's) may enter Python with a new thread state for
+        each task, and thread-local data would be gone by the next task: a new
+        connection, never closed, its page cache cold, for every poll or scan."""
+        ident = threading.get_ident()
+        db = self._by_thread.get(ident)
         if db is None:
-            db = self._local.db = open_readmodels(self.path)
-            with self._lock:
-                self._opened.append(db)
+            db = open_readmodels(self.path)
+            with self._opening:
+                self._by_thread[ident] = db
         return db
 
     def close(self) -> None:
         """Close every thread's connection (a restore must find the file free)."""
-        with self._lock:
-            opened, self._opened = self._opened, []
+        with self._opening:
+            opened, self._by_thread = list(self._by_thread.values()), {}
         for db in opened:
             db.conn.close()
-        self._local = threading.local()
 
     def _setup(self) -> None:
         db = self.db()
