@@ -23,6 +23,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer, Signal
 
+from domain.errors import HouselightsError
+
 
 class _Thread(QThread):
     """The writer's thread, its event loop run from Python.
@@ -48,9 +50,10 @@ class _Worker(QObject):
         try:
             result = fn(*args, **kwargs)
         except BaseException as error:  # delivered to the GUI, never lost
-            logging.getLogger("houselights").warning(
-                "Command %s failed", getattr(fn, "__name__", fn), exc_info=True
-            )
+            if not isinstance(error, HouselightsError):  # a refusal is the form's to show
+                logging.getLogger("houselights").warning(
+                    "Command %s failed", getattr(fn, "__name__", fn), exc_info=True
+                )
             self.finished.emit(job, False, error, traceback.format_exc())
         else:
             self.finished.emit(job, True, result, "")

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 
 import pytest
-from PySide6.QtCore import QThread, Qt, QTimer
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtWidgets import QLineEdit
 
 from desktop.views.box_office.order_changes import RefundDialog

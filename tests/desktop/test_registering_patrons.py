@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from shiboken6 import isValid
 
 from desktop.views.patrons.patron_dialog import PatronDialog
 from projections import patron_search
+from tests.desktop.conftest import settle
 
 
 @pytest.fixture
@@ -27,6 +29,7 @@ def test_an_empty_name_and_a_bad_email_are_shown_under_their_fields(dialog, qtbo
     qtbot.keyClicks(dialog.fields["city"], "Ashford")
     qtbot.keyClicks(dialog.fields["interests"], "opera, jazz")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert dialog.isVisible()
     assert dialog.error_text("name") == "Please enter the patron's name."
@@ -72,6 +75,7 @@ def test_a_possible_duplicate_warns_and_can_be_saved_anyway(window, dialog, qtbo
     qtbot.keyClicks(dialog.fields["last_name"], "King")
     qtbot.keyClicks(dialog.fields["email"], "ADA@example.org")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     panel = dialog.duplicates
     assert panel.isVisible() and dialog.isVisible()
@@ -80,7 +84,7 @@ def test_a_possible_duplicate_warns_and_can_be_saved_anyway(window, dialog, qtbo
     assert panel.save_anyway_button.isVisible()
 
     qtbot.mouseClick(panel.save_anyway_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible())  # closed, deleted
     found = patron_search.search(services.runner.db(), "ada@example.org")
     assert sorted(r["name"] for r in found) == ["Ada Lovelace", "Augusta King"]
 
@@ -90,6 +94,7 @@ def test_open_existing_from_the_duplicate_warning(window, dialog, qtbot):
     qtbot.keyClicks(dialog.fields["last_name"], "Lovelace")
     qtbot.keyClicks(dialog.fields["phone"], "555.123.4567")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.duplicates.isVisible()
     qtbot.mouseClick(dialog.duplicates.open_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
