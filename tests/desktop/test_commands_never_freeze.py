@@ -152,3 +152,35 @@ def test_a_note_held_by_the_store_keeps_its_words_until_recorded(services, windo
     kinds = [r["kind"] for r in timeline.rows(services.runner.db(), ada)]
     assert "note" in kinds
     assert not held.timed_out and shared_writer().pending == 0
+
+
+def test_the_writer_keeps_one_read_model_connection_for_every_command(services, qtbot):
+    """Each command on the writer used to find its thread's data gone (a new Python
+    thread state per command): a new SQLite connection for every scan, never closed."""
+    writer = shared_writer()
+    seen: list[int] = []
+    for _ in range(3):
+        writer.submit(lambda: id(services.runner.db()), on_done=seen.append)
+    settle(qtbot)
+    assert len(seen) == 3 and len(set(seen)) == 1
+    assert seen[0] != id(services.runner.db())  # the writer's own, not the GUI thread's
+
+
+def test_a_thread_pool_task_keeps_its_threads_connection(services, qtbot):
+    """The poll for other workstations' events runs on Qt's thread pool: its thread's
+    connection is kept from one poll to the next."""
+    from desktop.background import BackgroundRunner
+
+    runner = BackgroundRunner()
+    seen: list[tuple[int, int]] = []
+    for _ in range(3):
+        runner.run(
+            lambda _progress: (threading.get_ident(), id(services.runner.db())),
+            on_done=seen.append,
+        )
+        qtbot.waitUntil(lambda n=len(seen): len(seen) == n + 1)
+    runner.shutdown()
+    by_thread: dict[int, set[int]] = {}
+    for thread, connection in seen:
+        by_thread.setdefault(thread, set()).add(connection)
+    assert all(len(connections) == 1 for connections in by_thread.values())
