@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,8 @@ class ReadModelRunner:
         self._again = False
         #: each thread's connection, by the thread's id (see ``db``)
         self._by_thread: dict[int, Database] = {}
+        #: threads whose saves catch up later (``notifications_deferred``)
+        self._deferring: dict[int, list[int]] = {}
         self._opening = threading.Lock()  # not the catch-up's lock: opening never waits for one
         self._listeners: list[Callable[[int], None]] = []
         self._plan = Plan(self.projections)
@@ -243,13 +245,31 @@ class ReadModelRunner:
             self._listeners.remove(listener)
 
     # -- processing -------------------------------------------------------
-    def notify(self, _last_id: int | None = None) -> int:
+    def notify(self, last_id: int | None = None) -> int:
         """Called by the application after each save in this process.
 
         Never waits: when another thread is already catching up, it is asked
-        to go round once more and will pick these events up.
+        to go round once more and will pick these events up. Inside
+        ``notifications_deferred`` on this thread, it only notes the save.
         """
+        deferred = self._deferring.get(threading.get_ident())
+        if deferred is not None:
+            deferred.append(last_id or 0)
+            return 0
         return self.catch_up(wait=False)
+
+    @contextmanager
+    def notifications_deferred(self) -> Iterator[list[int]]:
+        """Saves made on this thread inside the block do not bring the read models up
+        to date at once: the list yielded gets an entry for each, and the caller calls
+        ``notify()`` when it is ready (the door paints its verdict first)."""
+        ident = threading.get_ident()
+        deferred: list[int] = []
+        self._deferring[ident] = deferred
+        try:
+            yield deferred
+        finally:
+            self._deferring.pop(ident, None)
 
     def poll(self) -> int:
         """Pick up events appended elsewhere; cheap when there is nothing new."""

@@ -173,14 +173,61 @@ def test_a_thread_pool_task_keeps_its_threads_connection(services, qtbot):
 
     runner = BackgroundRunner()
     seen: list[tuple[int, int]] = []
-    for _ in range(3):
+    for round_ in range(1, 4):
         runner.run(
             lambda _progress: (threading.get_ident(), id(services.runner.db())),
             on_done=seen.append,
         )
-        qtbot.waitUntil(lambda n=len(seen): len(seen) == n + 1)
+        qtbot.waitUntil(lambda n=round_: len(seen) == n)
     runner.shutdown()
     by_thread: dict[int, set[int]] = {}
     for thread, connection in seen:
         by_thread.setdefault(thread, set()).add(connection)
     assert all(len(connections) == 1 for connections in by_thread.values())
+
+
+def test_the_door_paints_its_verdict_before_the_read_models_catch_up(
+    services, window, qtbot, monkeypatch
+):
+    """The scan's verdict (and greeting) come first; the read models follow it on the
+    writer, so the house count moves after the verdict is on screen."""
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.main_window import DOOR
+    from tests.desktop.conftest import FLUTE_PRICES
+    from tests.desktop.keys import scanner_burst
+
+    app = services.app
+    tonight = app.schedule_performance(
+        app.create_production("Tonight's show"),
+        datetime.now(UTC) + timedelta(minutes=30),
+        10,
+        FLUTE_PRICES,
+        venue="Main stage",
+    )
+    ada = services.app.register_patron("Ada", "Door", email="ada.door@example.org")
+    [code] = app.sell_tickets(tonight, {"Adult": 1}, patron_id=ada)["codes"]
+    window.show_area(DOOR)
+    door = window.door_view
+    door.choose_performance(tonight)
+    settle(qtbot)
+    inside, go_on = threading.Event(), threading.Event()
+    real_catch_up = services.runner.catch_up
+
+    def held_catch_up(*args, **kwargs):
+        if QThread.currentThread().objectName() == "houselights-writer":
+            inside.set()
+            assert go_on.wait(HOLD_S), "the test never let the read models catch up"
+        return real_catch_up(*args, **kwargs)
+
+    monkeypatch.setattr(services.runner, "catch_up", held_catch_up)
+    door.code_field.setFocus()
+    scanner_burst(door.code_field, code)
+    qtbot.waitUntil(lambda: door.panel.verdict == "admit")  # painted, the catch-up held
+    qtbot.waitUntil(inside.is_set)
+    assert door.panel.greeting.isVisible()
+    assert door.house.admitted_label.text() == "0"  # the read models have not moved yet
+    gui_thread_answers(qtbot)
+    go_on.set()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
