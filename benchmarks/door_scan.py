@@ -257,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
                 season = generate(
                     services.app, args.patrons, args.performances, args.tickets, args.seed
                 )
+                season["patrons"] = args.patrons
                 saved.write_text(json.dumps(season))
             print(f"Peak memory so far (generating, opening): {peak_mb():.0f} MB")
             reset_peak()
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             db = services.runner.db()
             count = door.house_count(db, season["tonight"])
             print(
-                f"Store: {events:,} events, {args.patrons:,} patrons, {season['tickets']:,}"
+                f"Store: {events:,} events, {season.get('patrons', args.patrons):,} patrons, {season['tickets']:,}"
                 f" tickets, {args.performances} performances; tonight {count['sold']:,} sold,"
                 f" {count['admitted']:,} already in"
             )
