@@ -267,8 +267,9 @@ def main(argv: list[str] | None = None) -> None:
             events = services.app.event_count()
             db = services.runner.db()
             count = door.house_count(db, season["tonight"])
+            patrons = season.get("patrons", args.patrons)
             print(
-                f"Store: {events:,} events, {season.get('patrons', args.patrons):,} patrons, {season['tickets']:,}"
+                f"Store: {events:,} events, {patrons:,} patrons, {season['tickets']:,}"
                 f" tickets, {args.performances} performances; tonight {count['sold']:,} sold,"
                 f" {count['admitted']:,} already in"
             )

@@ -63,6 +63,13 @@ def settle(qtbot) -> None:
     qtbot.waitUntil(lambda: shared_writer().pending == 0)
 
 
+def closed(dialog) -> bool:
+    """The dialog is closed (and perhaps already deleted: closed on the writer's answer)."""
+    from shiboken6 import isValid
+
+    return not isValid(dialog) or not dialog.isVisible()
+
+
 PATRONS = [
     dict(
         first_name="Ada",

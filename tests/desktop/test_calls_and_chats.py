@@ -14,7 +14,7 @@ from desktop.views.conversations.follow_ups import WAITING_TAB
 from domain.conversations import chat_id
 from imports.chat_formats import read_chat_text
 from projections import conversations, timeline
-from tests.desktop.conftest import settle
+from tests.desktop.conftest import closed, settle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "chats"
@@ -86,7 +86,7 @@ def test_a_call_is_logged_with_the_keyboard_alone(window, qtbot, services):
     qtbot.keyClick(focused(), Qt.Key.Key_Space)
     qtbot.keyClick(focused(), Qt.Key.Key_Return, CTRL)
 
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     grace = patron_id(services, "Grace Hopper")
     calls = conversations.calls(services.runner.db(), grace)
     assert [(c["direction"], c["reason"], c["outcome"], c["notes"]) for c in calls] == [

@@ -20,7 +20,7 @@ from desktop.main_window import (
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import ROW_ROLE
 from domain.errors import NotAllowed
-from tests.desktop.conftest import settle
+from tests.desktop.conftest import closed, settle
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_each_role_sees_its_areas_and_the_service_refuses_the_rest(
     qtbot.keyClicks(dialog.secret_field, "2468")
     qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
     settle(qtbot)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     assert visible_areas(window) == [DOOR] and window.current_area() == DOOR
     window.show_area(PATRONS)
     assert window.current_area() == DOOR  # no browsing donor data from the door
@@ -163,7 +163,7 @@ def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, st
 
     window = open_window(staffed)
     dialog = sign_in(qtbot, window, "Dee", "2468")
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     door = window.door_view
     qtbot.mouseClick(door.door_mode_button, Qt.MouseButton.LeftButton)
     assert window.door_mode and door.pin_dialog is None  # no PIN to choose: accounts decide
