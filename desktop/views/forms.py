@@ -124,7 +124,8 @@ class _Busy(QObject):
         self.form.setProperty(BUSY, False)
         self.form.unsetCursor()
         for widget in self.widgets:
-            if isValid(widget):
+            # a button that needs the server stays off if it went away meanwhile
+            if isValid(widget) and widget.property("online") is not False:
                 widget.setEnabled(True)
         if self.label is not None and isValid(self.label[0]):
             self.label[0].setText(self.label[1])
