@@ -70,7 +70,7 @@ from desktop.views.staff.audit import AuditView
 from desktop.views.staff.sign_in_dialog import SignInDialog
 from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
-from desktop.writer import CommandWriter
+from desktop.writer import shared_writer
 from domain.door import may_become_own_code, read_scan
 from domain.errors import NotConnected
 from domain.ticket_codes import grouped, is_own_code, normalize_code
@@ -158,8 +158,9 @@ class MainWindow(BackupActions, QMainWindow):
         self.resize(1240, 800)
 
         self.background = BackgroundRunner(self)
-        #: every command that writes (door scans first) runs here, off the GUI thread
-        self.writer = CommandWriter(self)
+        #: every command that writes (door scans, sales, notes...) runs on the application's
+        #: one writer, off the GUI thread (the dialogs hand theirs there too)
+        self.writer = shared_writer()
         #: one scanner filter for the whole window: a scan never types into a field
         self.scanner = ScannerFilter(
             self,

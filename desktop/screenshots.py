@@ -390,10 +390,12 @@ def render_all(
             dialog.fields["first_name"].setText("Rosa")
             dialog.fields["email"].setText("rosa@example")
             dialog.save()
+            window.writer.wait_idle()  # the refusal comes back from the writer worker
             shot(dialog, "new-patron-validation")
             dialog.fields["email"].setText(busiest["email"] or "")
             dialog.fields["phone"].setText(busiest["phone"] or "")
             dialog.save()
+            window.writer.wait_idle()
             shot(dialog, "new-patron-duplicate")
             dialog.reject()
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +113,11 @@ class ReadModelRunner:
         self.batch_size = batch_size
         self._lock = threading.RLock()
         self._again = False
-        self._local = threading.local()
-        self._opened: list[Database] = []
+        #: each thread's connection, by the thread's id (see ``db``)
+        self._by_thread: dict[int, Database] = {}
+        #: threads whose saves catch up later (``notifications_deferred``)
+        self._deferring: dict[int, list[int]] = {}
+        self._opening = threading.Lock()  # not the catch-up's lock: opening never waits for one
         self._listeners: list[Callable[[int], None]] = []
         self._plan = Plan(self.projections)
         #: called after each committed batch with the new position (tests, progress)
@@ -142,21 +145,26 @@ class ReadModelRunner:
 
     # -- databases --------------------------------------------------------
     def db(self) -> Database:
-        """This thread's connection to the read models (one Database per thread)."""
-        db = getattr(self._local, "db", None)
+        """This thread's connection to the read models (one Database per thread).
+
+        Kept by the thread's id, not in ``threading.local``: a thread that Qt started
+        (a thread pool's, a QThread's) may enter Python with a new thread state for
+        each task, and thread-local data would be gone by the next task: a new
+        connection, never closed, its page cache cold, for every poll or scan."""
+        ident = threading.get_ident()
+        db = self._by_thread.get(ident)
         if db is None:
-            db = self._local.db = open_readmodels(self.path)
-            with self._lock:
-                self._opened.append(db)
+            db = open_readmodels(self.path)
+            with self._opening:
+                self._by_thread[ident] = db
         return db
 
     def close(self) -> None:
         """Close every thread's connection (a restore must find the file free)."""
-        with self._lock:
-            opened, self._opened = self._opened, []
+        with self._opening:
+            opened, self._by_thread = list(self._by_thread.values()), {}
         for db in opened:
             db.conn.close()
-        self._local = threading.local()
 
     def _setup(self) -> None:
         db = self.db()
@@ -237,13 +245,31 @@ class ReadModelRunner:
             self._listeners.remove(listener)
 
     # -- processing -------------------------------------------------------
-    def notify(self, _last_id: int | None = None) -> int:
+    def notify(self, last_id: int | None = None) -> int:
         """Called by the application after each save in this process.
 
         Never waits: when another thread is already catching up, it is asked
-        to go round once more and will pick these events up.
+        to go round once more and will pick these events up. Inside
+        ``notifications_deferred`` on this thread, it only notes the save.
         """
+        deferred = self._deferring.get(threading.get_ident())
+        if deferred is not None:
+            deferred.append(last_id or 0)
+            return 0
         return self.catch_up(wait=False)
+
+    @contextmanager
+    def notifications_deferred(self) -> Iterator[list[int]]:
+        """Saves made on this thread inside the block do not bring the read models up
+        to date at once: the list yielded gets an entry for each, and the caller calls
+        ``notify()`` when it is ready (the door paints its verdict first)."""
+        ident = threading.get_ident()
+        deferred: list[int] = []
+        self._deferring[ident] = deferred
+        try:
+            yield deferred
+        finally:
+            self._deferring.pop(ident, None)
 
     def poll(self) -> int:
         """Pick up events appended elsewhere; cheap when there is nothing new."""

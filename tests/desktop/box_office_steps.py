@@ -5,12 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop.models.performance_table import PerformanceTableModel
+from tests.desktop.conftest import settle
 
 LEFT = Qt.MouseButton.LeftButton
 
 
 def click(qtbot, widget) -> None:
+    """Click, and wait for the command it may have handed to the writer to be answered."""
     qtbot.mouseClick(widget, LEFT)
+    settle(qtbot)
 
 
 def type_into(qtbot, widget, text: str) -> None:

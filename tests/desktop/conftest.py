@@ -43,6 +43,33 @@ def _waits_end_on_events_not_on_time(qtbot, monkeypatch):
         monkeypatch.setattr(QtBot, name, longer(getattr(QtBot, name)))
 
 
+@pytest.fixture(autouse=True)
+def _the_writer_stops_after_each_test():
+    """The application's one writer (``desktop.writer.shared_writer``) outlives a
+    window; each test ends with its commands answered and its thread stopped."""
+    yield
+    from desktop import writer
+
+    if writer._shared is not None:
+        writer._shared.shutdown()
+        writer._shared = None
+
+
+def settle(qtbot) -> None:
+    """Wait until every command handed to the application's writer has been answered
+    (its result shown, or its refusal)."""
+    from desktop.writer import shared_writer
+
+    qtbot.waitUntil(lambda: shared_writer().pending == 0)
+
+
+def closed(dialog) -> bool:
+    """The dialog is closed (and perhaps already deleted: closed on the writer's answer)."""
+    from shiboken6 import isValid
+
+    return not isValid(dialog) or not dialog.isVisible()
+
+
 PATRONS = [
     dict(
         first_name="Ada",

@@ -13,7 +13,7 @@ from desktop.views.box_office.performance_dialog import PerformanceDialog
 from desktop.views.box_office.sell_dialog import SellDialog
 from projections import box_office as read_model
 from tests.desktop.box_office_steps import click, click_row, open_sell_dialog, row_of, type_into
-from tests.desktop.conftest import schedule
+from tests.desktop.conftest import closed, schedule, settle
 
 
 def test_the_list_shows_upcoming_performances_first_with_sold_and_revenue(
@@ -115,6 +115,7 @@ def test_the_domain_refusal_shows_under_the_field_and_keeps_the_rest(services, b
     type_into(qtbot, dialog.venue_edit, "Studio")
     type_into(qtbot, dialog.capacity_spin, "0")
     qtbot.keyClick(dialog.capacity_spin, Qt.Key.Key_Return)
+    settle(qtbot)
     assert dialog.isVisible()
     assert dialog.error_text("capacity") == "Capacity must be a number above 0."
     qtbot.waitUntil(dialog.capacity_spin.hasFocus)
@@ -122,7 +123,7 @@ def test_the_domain_refusal_shows_under_the_field_and_keeps_the_rest(services, b
 
     type_into(qtbot, dialog.capacity_spin, "80")
     qtbot.keyClick(dialog.capacity_spin, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     # the production made on the first try is reused: one production, one performance
     [row] = read_model.performances(services.runner.db())
     assert (row["title"], row["capacity"]) == ("Hamlet", 80)

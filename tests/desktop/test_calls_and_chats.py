@@ -14,6 +14,7 @@ from desktop.views.conversations.follow_ups import WAITING_TAB
 from domain.conversations import chat_id
 from imports.chat_formats import read_chat_text
 from projections import conversations, timeline
+from tests.desktop.conftest import closed, settle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "chats"
@@ -85,7 +86,7 @@ def test_a_call_is_logged_with_the_keyboard_alone(window, qtbot, services):
     qtbot.keyClick(focused(), Qt.Key.Key_Space)
     qtbot.keyClick(focused(), Qt.Key.Key_Return, CTRL)
 
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     grace = patron_id(services, "Grace Hopper")
     calls = conversations.calls(services.runner.db(), grace)
     assert [(c["direction"], c["reason"], c["outcome"], c["notes"]) for c in calls] == [
@@ -105,6 +106,7 @@ def test_a_call_needs_a_patron_and_keeps_what_was_typed(window, qtbot):
     qtbot.waitUntil(dialog.notes.hasFocus)
     qtbot.keyClicks(dialog.notes, "Someone asked about refunds.")
     qtbot.keyClick(dialog.notes, Qt.Key.Key_Return, CTRL)
+    settle(qtbot)
 
     assert dialog.isVisible()
     assert dialog.general_error.text().startswith("Choose who called first")
@@ -115,6 +117,7 @@ def test_a_call_needs_a_patron_and_keeps_what_was_typed(window, qtbot):
     qtbot.keyClicks(dialog.finder.search_field, "ada")
     qtbot.keyClick(dialog.finder.search_field, Qt.Key.Key_Return)
     dialog.save()
+    settle(qtbot)
     assert dialog.errors["follow_up"].text() == "The follow-up day is in the past."
 
 
@@ -126,9 +129,11 @@ def test_a_new_caller_is_registered_from_the_call_form(window, qtbot, services):
     assert register.fields["last_name"].text() == "Angelou"
     qtbot.keyClicks(register.fields["phone"], "555-000-2222")
     register.save()
+    settle(qtbot)
 
     qtbot.waitUntil(lambda: dialog.chosen_label.text().startswith("Call with Maya Angelou"))
     dialog.save()
+    settle(qtbot)
     assert conversations.calls(services.runner.db(), patron_id(services, "Maya Angelou"))
 
 
@@ -354,6 +359,7 @@ def test_staff_add_edit_and_remove_quick_answers(window, qtbot, services, column
     dialog = panel.add()
     qtbot.waitUntil(dialog.title.hasFocus)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert dialog.errors["title"].text() == "Give the answer a short title, e.g. Parking."
     qtbot.keyClicks(dialog.title, "Dress code")

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from projections import support
+from tests.desktop.conftest import settle
 from tests.domain.support_example import LONDON
 
 TUESDAY = 1
@@ -44,6 +45,7 @@ def put_on_duty(qtbot, dialog, who: str, duty: str = "chat") -> None:
     type_into(qtbot, dialog.who, who)
     dialog.duty.setCurrentIndex(dialog.duty.findData(duty))
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
 
 def slots(window) -> list[tuple]:
@@ -133,6 +135,7 @@ def test_taking_someone_off_duty_with_the_delete_key(window, services, rota, qtb
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     qtbot.keyClick(rota.table, Qt.Key.Key_Delete)
+    settle(qtbot)
     assert slots(window) == [(1, "19:00", "21:00", "chat", "Sam", False)]
     assert rota.grid.item(10, 0).text() == ""
 

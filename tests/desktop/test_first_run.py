@@ -21,6 +21,7 @@ from desktop.ticket_printing import render_tickets_pdf
 from desktop.views.system.setup_assistant import DEMO, EMPTY, IMPORT, SetupAssistant
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from tests.desktop.conftest import settle
 from tests.poppler import needs_poppler, pdf_text
 
 SAMPLE_TICKET = dict(
@@ -68,6 +69,7 @@ def click(qtbot, button) -> None:
 def next_page(assistant: SetupAssistant, qtbot) -> None:
     before = assistant.currentId()
     qtbot.mouseClick(assistant.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert assistant.currentId() != before, "the assistant stayed on its page"
 
 

@@ -9,6 +9,7 @@ from desktop.models.timeline import TimelineModel
 from desktop.views.patrons.patron_dialog import PatronDialog
 from domain.application import Houselights
 from domain.recording import RecordingContext
+from tests.desktop.conftest import settle
 
 
 @pytest.fixture
@@ -63,6 +64,7 @@ def test_adding_a_note_puts_it_at_the_top_of_the_timeline(ada_page, qtbot, colum
 def test_an_empty_note_says_why_it_was_not_saved(ada_page, qtbot, column):
     qtbot.keyClicks(ada_page.note_edit, "   ")
     qtbot.keyClick(ada_page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert ada_page.note_error.isVisible()
     assert ada_page.note_error.text() == "The note is empty. Type what happened, then save."
     assert column(ada_page.timeline_table, TimelineModel.WHAT) == ["Registered"]
@@ -92,6 +94,7 @@ def test_an_invalid_edit_keeps_the_dialog_open(ada_page, qtbot):
     dialog.fields["first_name"].clear()
     dialog.fields["last_name"].clear()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.isVisible()
     assert dialog.error_text("name") == "Please enter the patron's name."
     assert ada_page.card.name_label.text() == "Ada Lovelace"

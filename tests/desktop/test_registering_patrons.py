@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from desktop.views.patrons.patron_dialog import PatronDialog
 from projections import patron_search
+from tests.desktop.conftest import closed, settle
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def test_an_empty_name_and_a_bad_email_are_shown_under_their_fields(dialog, qtbo
     qtbot.keyClicks(dialog.fields["city"], "Ashford")
     qtbot.keyClicks(dialog.fields["interests"], "opera, jazz")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     assert dialog.isVisible()
     assert dialog.error_text("name") == "Please enter the patron's name."
@@ -42,7 +44,7 @@ def test_an_empty_name_and_a_bad_email_are_shown_under_their_fields(dialog, qtbo
     dialog.fields["email"].clear()
     qtbot.keyClicks(dialog.fields["email"], "ada@nowhere.org")
     qtbot.keyClick(dialog.fields["email"], Qt.Key.Key_Return)  # Enter saves
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
 
 
 def test_creating_a_patron_shows_them_in_the_list(window, dialog, qtbot, column):
@@ -51,7 +53,7 @@ def test_creating_a_patron_shows_them_in_the_list(window, dialog, qtbot, column)
     qtbot.keyClicks(dialog.fields["phone"], "555-000-1111")
     qtbot.keyClick(dialog.email_consent, Qt.Key.Key_Space)
     qtbot.keyClick(dialog.fields["last_name"], Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
 
     # the new patron's page opens, ready for the first note
     qtbot.waitUntil(lambda: window.patron_page.card.name_label.text() == "Maya Angelou")
@@ -72,6 +74,7 @@ def test_a_possible_duplicate_warns_and_can_be_saved_anyway(window, dialog, qtbo
     qtbot.keyClicks(dialog.fields["last_name"], "King")
     qtbot.keyClicks(dialog.fields["email"], "ADA@example.org")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
 
     panel = dialog.duplicates
     assert panel.isVisible() and dialog.isVisible()
@@ -80,7 +83,7 @@ def test_a_possible_duplicate_warns_and_can_be_saved_anyway(window, dialog, qtbo
     assert panel.save_anyway_button.isVisible()
 
     qtbot.mouseClick(panel.save_anyway_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     found = patron_search.search(services.runner.db(), "ada@example.org")
     assert sorted(r["name"] for r in found) == ["Ada Lovelace", "Augusta King"]
 
@@ -90,9 +93,10 @@ def test_open_existing_from_the_duplicate_warning(window, dialog, qtbot):
     qtbot.keyClicks(dialog.fields["last_name"], "Lovelace")
     qtbot.keyClicks(dialog.fields["phone"], "555.123.4567")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert dialog.duplicates.isVisible()
     qtbot.mouseClick(dialog.duplicates.open_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     assert window.patrons_area.currentWidget() is window.patron_page
     assert window.patron_page.card.name_label.text() == "Ada Lovelace"
 

@@ -20,6 +20,7 @@ from desktop.main_window import (
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import ROW_ROLE
 from domain.errors import NotAllowed
+from tests.desktop.conftest import closed, settle
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def sign_in(qtbot, window, name: str, secret: str):
     qtbot.keyClicks(dialog.name_field, name)
     qtbot.keyClicks(dialog.secret_field, secret)
     qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    settle(qtbot)
     return dialog
 
 
@@ -62,7 +64,8 @@ def test_each_role_sees_its_areas_and_the_service_refuses_the_rest(
     assert dialog.secret_field.text() == ""
     qtbot.keyClicks(dialog.secret_field, "2468")
     qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    settle(qtbot)
+    qtbot.waitUntil(lambda: closed(dialog))
     assert visible_areas(window) == [DOOR] and window.current_area() == DOOR
     window.show_area(PATRONS)
     assert window.current_area() == DOOR  # no browsing donor data from the door
@@ -120,16 +123,19 @@ def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("door"))
     qtbot.keyClicks(dialog.pin_field, "2468")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "first account must be a manager" in dialog.error.text()
     assert not window.app.accounts_exist()
 
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("manager"))
     qtbot.keyClicks(dialog.password_field, "short")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "at least 8" in dialog.error.text()
     dialog.password_field.clear()
     qtbot.keyClicks(dialog.password_field, "manager-pass")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert column(dialog.table, StaffModel.NAME) == ["Dee"]
     assert window.app.signed_in()["name"] == "Dee"
     assert "Dee (Manager)" in window.windowTitle()
@@ -138,10 +144,12 @@ def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window
     dialog.role_box.setCurrentIndex(dialog.role_box.findData("door"))
     qtbot.keyClicks(dialog.pin_field, "1357")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     # Dee kept the PIN typed on the first try (a manager may use the door, too).
     assert column(dialog.table, StaffModel.SIGN_IN) == ["password or door PIN", "door PIN"]
     dialog.table.selectRow(1)
     qtbot.mouseClick(dialog.deactivate_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert column(dialog.table, StaffModel.STATE) == ["Active", "Deactivated"]
 
 
@@ -155,7 +163,7 @@ def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, st
 
     window = open_window(staffed)
     dialog = sign_in(qtbot, window, "Dee", "2468")
-    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: closed(dialog))
     door = window.door_view
     qtbot.mouseClick(door.door_mode_button, Qt.MouseButton.LeftButton)
     assert window.door_mode and door.pin_dialog is None  # no PIN to choose: accounts decide
@@ -169,11 +177,13 @@ def test_door_mode_with_accounts_is_left_with_an_office_password(open_window, st
     slowly(qtbot, unlock.name_field, "Dee")
     slowly(qtbot, unlock.secret_field, "2468")
     qtbot.keyClick(unlock.secret_field, Qt.Key.Key_Return)
+    settle(qtbot)
     assert unlock.isVisible() and "do not match" in unlock.error.text() and window.door_mode
     unlock.name_field.clear()
     slowly(qtbot, unlock.name_field, "bob")
     slowly(qtbot, unlock.secret_field, "box-office-pass")
     qtbot.keyClick(unlock.secret_field, Qt.Key.Key_Return)
+    settle(qtbot)
     qtbot.waitUntil(lambda: not window.door_mode)
     assert "Bob (Box office)" in window.windowTitle()
     assert PATRONS in visible_areas(window) and window.import_chats_action.isEnabled()
@@ -197,16 +207,20 @@ def test_wrong_pins_lock_the_account_and_a_manager_unlocks_it_in_the_window(
     for _ in range(2):
         qtbot.keyClicks(dialog.secret_field, "0000")
         qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+        settle(qtbot)
     qtbot.keyClicks(dialog.secret_field, "2468")  # right, but too soon after three wrong
     qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    settle(qtbot)
     assert dialog.isVisible() and "wait 2 second" in dialog.error.text()
     for _ in range(LOCK_AFTER - 3):
         moment[0] += timedelta(minutes=5)
         qtbot.keyClicks(dialog.secret_field, "0000")
         qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+        settle(qtbot)
     moment[0] += timedelta(hours=1)
     qtbot.keyClicks(dialog.secret_field, "2468")
     qtbot.keyClick(dialog.secret_field, Qt.Key.Key_Return)
+    settle(qtbot)
     assert dialog.isVisible() and "locked" in dialog.error.text()
     dialog.reject()
 
@@ -220,6 +234,7 @@ def test_wrong_pins_lock_the_account_and_a_manager_unlocks_it_in_the_window(
     assert states["Dee"] == "Locked"
     staff.table.selectRow(column(staff.table, StaffModel.NAME).index("Dee"))
     qtbot.mouseClick(staff.unlock_button, Qt.MouseButton.LeftButton)
+    settle(qtbot)
     assert "Locked" not in column(staff.table, StaffModel.STATE)
     staff.accept()
     sign_in(qtbot, window, "Dee", "2468")

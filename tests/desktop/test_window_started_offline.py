@@ -22,6 +22,7 @@ from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import ConnectingServices, bootstrap, bootstrap_window
 from infrastructure.config import resolve
 from projections import door as door_model
+from tests.desktop.conftest import settle
 from tests.door_proxy import DROP, PASS, FlakyProxy
 
 
@@ -109,6 +110,7 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
     page.note_edit.setFocus()
     qtbot.keyClicks(page.note_edit, "Asked about the lift")
     qtbot.keyClick(page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     assert page.note_error.text().startswith("No connection to the server.")
     assert page.note_edit.toPlainText() == "Asked about the lift"  # kept for later
     assert "NotConnected" in window.copy_diagnostics()  # Help works too
@@ -158,6 +160,7 @@ def test_with_staff_accounts_it_opens_as_a_door_and_sends_after_a_sign_in(
     dialog.name_field.setText("Sam Usher")
     dialog.secret_field.setText("door-pass")
     dialog.sign_in()
+    settle(qtbot)
     assert dialog.error.text().startswith("No connection to the server.")
     dialog.reject()
     assert window.isVisible() and window.current_area() == DOOR

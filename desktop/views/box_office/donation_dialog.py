@@ -3,6 +3,9 @@ waiting for a thank-you."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from desktop.formatting import parse_cents
@@ -41,12 +44,16 @@ class DonationDialog(PatronActionDialog):
         self.finish()
         self.amount.setFocus()
 
-    def _save(self) -> str:
+    def _command(self) -> Callable[[], object]:
         cents = parse_cents(self.amount.text())
         if cents is None:
             raise ValidationError(
                 "amount_cents", self.tr("Write the amount as a number, like 50 or 120.00.")
             )
-        return self.app.record_donation(
-            self.patron["id"], cents, fund=self.fund.currentText(), payment=self.payment()
+        return partial(
+            self.app.record_donation,
+            self.patron["id"],
+            cents,
+            fund=self.fund.currentText(),
+            payment=self.payment(),
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
@@ -50,13 +53,14 @@ class MembershipDialog(PatronActionDialog):
         self.finish()
         self.level.setFocus()
 
-    def _save(self) -> str:
+    def _command(self) -> Callable[[], object]:
         cents = parse_cents(self.fee.text() or "0")
         if cents is None:
             raise ValidationError(
                 "price_cents", self.tr("Write the fee as a number, like 60 or 45.50.")
             )
-        return self.app.start_membership(
+        return partial(
+            self.app.start_membership,
             self.patron["id"],
             self.level.currentText(),
             self.starts_on.date().toPython(),

@@ -7,6 +7,8 @@ that still have the seats and moves the tickets there, with new codes to print.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -24,14 +26,14 @@ from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
 from desktop.views.box_office.sell_dialog import performance_label
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
+from desktop.views.forms import ConfirmBox, submit_command
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.application import Houselights
-from domain.errors import HouselightsError
 from projections import box_office
 from projections.runner import ReadModelRunner
 
 
-class RefundDialog(QMessageBox):
+class RefundDialog(ConfirmBox):
     """Asks once ("Refund 2 tickets, $50.00?") and refunds through the service."""
 
     refunded = Signal(dict)
@@ -79,14 +81,16 @@ class RefundDialog(QMessageBox):
         self.buttonClicked.connect(self._clicked)
 
     def _clicked(self, button) -> None:
+        """Refund on the writer worker; the box stays open, busy, until it is recorded."""
         if button is not self.refund_button:
             return
-        try:
-            result = self.app.refund_order(self.order_id)
-        except HouselightsError as error:
-            QMessageBox.warning(self.parentWidget(), self.tr("Not refunded"), str(error))
-            return
-        self.refunded.emit(result)
+        self.confirm(
+            self.refund_button,
+            partial(self.app.refund_order, self.order_id),
+            self.refunded.emit,
+            self.tr("Not refunded"),
+            self.tr("Refunding…"),
+        )
 
 
 def refund_message(result: dict) -> str:
@@ -223,19 +227,32 @@ class ExchangeDialog(QDialog):
             self.table.selectRow(row)
         return row >= 0
 
-    def exchange(self) -> dict | None:
+    def exchange(self) -> int | None:
+        """Exchange on the writer worker (the dialog busy meanwhile); the new tickets are
+        shown and ``exchanged`` emitted once recorded. Returns the writer's job number."""
         target = self.target()
         if target is None:
             show_error(self.error, self.tr("Choose the performance to move the tickets to."))
             return None
         show_error(self.error, "")
-        try:
-            result = self.app.exchange_tickets(self.codes, target["id"])
-        except HouselightsError as error:
-            show_error(self.error, str(error))
-            return None
+        return submit_command(
+            self,
+            lambda: partial(self._exchange, list(self.codes), target),
+            lambda by_field: show_error(self.error, " ".join(by_field.values())),
+            self.error,
+            lambda result: self._exchanged(target, result),
+            busy=(self.exchange_button, self.cancel_button, self.table),
+            busy_text=self.tr("Exchanging…"),
+        )
+
+    def _exchange(self, codes: list[str], target: dict) -> tuple[dict, list[dict]]:
+        """On the writer worker: the exchange, and its new tickets to show and print."""
+        result = self.app.exchange_tickets(codes, target["id"])
         new_codes = result.get("codes") or []
-        tickets = ticket_dicts(self.app, target, new_codes, self.patron_name, self.order_id)
+        return result, ticket_dicts(self.app, target, new_codes, self.patron_name, self.order_id)
+
+    def _exchanged(self, target: dict, answer: tuple[dict, list[dict]]) -> dict:
+        result, tickets = answer
         self.result = dict(result, tickets=tickets)
         self.done_title.setText(
             self.tr("Exchanged. New tickets for {performance}:").format(

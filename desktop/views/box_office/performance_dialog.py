@@ -7,7 +7,9 @@ each message in red under its field. Nothing typed is lost on a refusal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTime, Signal
 from PySide6.QtWidgets import (
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting
 from desktop.models.price_levels import PriceLevelModel
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_command
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
 from domain.application import Houselights
 from domain.errors import ValidationError
@@ -264,7 +266,9 @@ class PerformanceDialog(QDialog):
             "price_levels": levels,
         }
 
-    def save(self) -> str | None:
+    def save(self) -> int | None:
+        """Save on the writer worker (the dialog busy meanwhile); ``saved`` and close once
+        recorded. Returns the writer's job number (None: nothing was sent)."""
         self.levels_table.setCurrentIndex(QModelIndex())  # commits a cell being edited
         self.clear_errors()
         _levels, unreadable = self.levels_model.levels()
@@ -277,16 +281,30 @@ class PerformanceDialog(QDialog):
                 }
             )
             return None
-        performance_id = submit(
-            lambda: self._save(self.values()), self.show_errors, self.general_error
+        return submit_command(
+            self,
+            self._command,
+            self.show_errors,
+            self.general_error,
+            self._saved,
+            busy=(self.save_button, self.cancel_button),
+            busy_text=self.tr("Saving…"),
         )
-        if performance_id is REFUSED:
-            return None
+
+    def _command(self) -> Callable[[], str]:
+        """What is typed, read here (on the GUI thread), for ``_save`` on the writer."""
+        v = self.values()
+        if self.mode == NEW_PERFORMANCE and not v["production_id"]:
+            raise ValidationError("title", self.tr("Choose the production first."))
+        return partial(self._save, v)
+
+    def _saved(self, performance_id: str) -> None:
         self.saved.emit(performance_id)
         self.accept()
-        return performance_id
 
     def _save(self, v: dict) -> str:
+        """On the writer worker: the production (made once, even when saving is tried
+        again after a refusal), then the performance."""
         schedule = {key: v[key] for key in ("starts_at", "capacity", "price_levels", "venue")}
         if self.mode == NEW_PRODUCTION:
             if self._production_id is None:
@@ -296,8 +314,6 @@ class PerformanceDialog(QDialog):
             self._created_title = v["title"].strip()
             return self.app.schedule_performance(self._production_id, **schedule)
         if self.mode == NEW_PERFORMANCE:
-            if not v["production_id"]:
-                raise ValidationError("title", self.tr("Choose the production first."))
             return self.app.schedule_performance(v["production_id"], **schedule)
         row = self.performance
         if v["title"].strip() != (row.get("title") or ""):

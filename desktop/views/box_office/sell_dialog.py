@@ -37,7 +37,7 @@ from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.box_office.needs_server import server_answers
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_command
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.application import Houselights
 from domain.attendees import holders_for
@@ -442,7 +442,7 @@ class SellDialog(QDialog):
         columns.addWidget(buyer_card, 3)
         columns.addWidget(tickets_card, 2)
 
-        form = QWidget(self)
+        form = self.form_page = QWidget(self)
         form_layout = QVBoxLayout(form)
         form_layout.setContentsMargins(0, 0, 0, 0)
         form_layout.setSpacing(12)
@@ -661,8 +661,10 @@ class SellDialog(QDialog):
         show_error(self.tickets_error, "")
         show_error(self.general_error, "")
 
-    def sell(self) -> dict | None:
-        """Sell through the service; on success show the codes and emit ``sold``."""
+    def sell(self) -> int | None:
+        """Sell through the service on the writer worker (the dialog busy meanwhile);
+        once recorded, show the codes and emit ``sold``. Returns the writer's job
+        number (None: nothing was sent)."""
         if self.performance is None:
             return None
         self.clear_errors()
@@ -671,29 +673,44 @@ class SellDialog(QDialog):
             # checked here too, so a walk-up buyer is never registered without a sale
             self._show_domain_errors({"quantities": self.tr("Choose how many tickets to sell.")})
             return None
+        app, runner, performance_id = self.app, self.runner, self.performance["id"]
 
-        def sell() -> tuple[dict, str] | None:
+        performance = self.performance
+
+        def prepare():
+            command = choose()
+            if command is None:
+                return None
+
+            def and_tickets() -> tuple[dict, str, list[dict]]:
+                result, buyer_name = command()
+                tickets = ticket_dicts(
+                    app, performance, result["codes"], buyer_name, result["order_id"]
+                )
+                return result, buyer_name, tickets
+
+            return and_tickets
+
+        def choose():
+            """Read the form here, on the GUI thread; the command only takes values."""
             names = self.ticket_names()
-            # Each named attendee is found or registered; the buyer keeps the order.
-            holders = holders_for(self.app, names, self.performance["id"]) if names else None
             if self.mode == WALK_UP:
                 values = self.walk_up.values()
-                result = self.app.sell_to_walk_up(
-                    self.performance["id"],
-                    quantities,
-                    payment=payment,
-                    holders=holders,
-                    **values,
-                )
-                found = directory.get(self.runner.db(), result["patron_id"])
-                buyer_name = (
-                    found["name"]
-                    if found
-                    else " ".join(
-                        v.strip() for v in (values["first_name"], values["last_name"]) if v.strip()
+
+                def walk_up() -> tuple[dict, str]:
+                    # Each named attendee is found or registered; the buyer keeps the order.
+                    holders = holders_for(app, names, performance_id) if names else None
+                    result = app.sell_to_walk_up(
+                        performance_id, quantities, payment=payment, holders=holders, **values
                     )
-                )
-                return result, buyer_name
+                    found = directory.get(runner.db(), result["patron_id"])
+                    typed = (values["first_name"], values["last_name"])
+                    buyer_name = (
+                        found["name"] if found else " ".join(v.strip() for v in typed if v.strip())
+                    )
+                    return result, buyer_name
+
+                return walk_up
             if self.mode == FIND:
                 patron = self.finder.chosen()
                 if patron is None:
@@ -706,30 +723,39 @@ class SellDialog(QDialog):
                     )
                     self.finder.search_field.setFocus()
                     return None
-                result = self.app.sell_tickets(
-                    self.performance["id"],
-                    quantities,
-                    patron_id=patron["id"],
-                    payment=payment,
-                    holders=holders,
-                )
-                return result, patron.get("name") or ""
-            sale = self.app.sell_tickets(
-                self.performance["id"], quantities, payment=payment, holders=holders
-            )
-            return sale, ""
 
-        sold = submit(
-            sell,
+                def to_patron() -> tuple[dict, str]:
+                    holders = holders_for(app, names, performance_id) if names else None
+                    result = app.sell_tickets(
+                        performance_id,
+                        quantities,
+                        patron_id=patron["id"],
+                        payment=payment,
+                        holders=holders,
+                    )
+                    return result, patron.get("name") or ""
+
+                return to_patron
+
+            def anonymous() -> tuple[dict, str]:
+                holders = holders_for(app, names, performance_id) if names else None
+                sale = app.sell_tickets(
+                    performance_id, quantities, payment=payment, holders=holders
+                )
+                return sale, ""
+
+            return anonymous
+
+        return submit_command(
+            self,
+            prepare,
             self._show_domain_errors,
             self.general_error,
+            lambda sold: self._sold(*sold, quantities, payment),
             {NotEnoughSeats: self._refused_for_seats},
+            busy=(self.sell_button, self.cancel_button, self.form_page),
+            busy_text=self.tr("Selling…"),
         )
-        if sold is REFUSED or sold is None:
-            return None
-        result, buyer_name = sold
-        self._sold(result, buyer_name, quantities, payment)
-        return result
 
     def _refused_for_seats(self, error: NotEnoughSeats) -> None:
         if error.left <= 0:
@@ -777,10 +803,9 @@ class SellDialog(QDialog):
         if "quantities" in by_field and self.spins:
             next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _sold(self, result: dict, buyer_name: str, quantities: dict, payment: str) -> None:
-        tickets = ticket_dicts(
-            self.app, self.performance, result["codes"], buyer_name, result["order_id"]
-        )
+    def _sold(
+        self, result: dict, buyer_name: str, tickets: list[dict], quantities: dict, payment: str
+    ) -> None:
         for ticket, person in zip(tickets, self.ticket_names() or [], strict=False):
             named = " ".join(p.strip() for p in (person["first_name"], person["last_name"]))
             if named.strip():

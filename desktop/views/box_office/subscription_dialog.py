@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
@@ -73,12 +76,17 @@ class SubscriptionDialog(PatronActionDialog):
             if item.checkState() == Qt.CheckState.Checked
         ]
 
-    def _save(self) -> dict:
+    def _command(self) -> Callable[[], object]:
         cents = parse_cents(self.price.text())
         if cents is None:
             raise ValidationError(
                 "price_cents", self.tr("Write the price as a number, like 150 or 99.50.")
             )
-        return self.app.sell_subscription(
-            self.patron["id"], self.package.text(), self.chosen(), cents, payment=self.payment()
+        return partial(
+            self.app.sell_subscription,
+            self.patron["id"],
+            self.package.text(),
+            self.chosen(),
+            cents,
+            payment=self.payment(),
         )

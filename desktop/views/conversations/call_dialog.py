@@ -11,6 +11,7 @@ Ctrl+Space inserts a quick answer. The dialog holds no rule: it calls
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 from desktop import formatting
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_command
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import (
     dialog_buttons,
@@ -274,7 +275,9 @@ class CallDialog(QDialog):
             return None
         return self.follow_up_day.date().toPython()
 
-    def save(self) -> dict | None:
+    def save(self) -> int | None:
+        """Log the call on the writer worker (the dialog busy meanwhile); ``logged`` and
+        close once recorded. Returns the writer's job number (None: nothing was sent)."""
         for label in (*self.errors.values(), self.general_error):
             show_error(label, "")
         patron = self.chosen()
@@ -288,8 +291,10 @@ class CallDialog(QDialog):
             )
             self.finder.search_field.setFocus()
             return None
-        result = submit(
-            lambda: self.app.log_call(
+        return submit_command(
+            self,
+            lambda: partial(
+                self.app.log_call,
                 patron["id"],
                 self.direction.currentData(),
                 self.reason.currentText(),
@@ -299,10 +304,11 @@ class CallDialog(QDialog):
             ),
             lambda by_field: show_field_errors(self.errors, self.general_error, by_field),
             self.general_error,
+            lambda result: self._logged({**result, "patron": patron}),
+            busy=(self.save_button, self.cancel_button),
+            busy_text=self.tr("Saving…"),
         )
-        if result is REFUSED:
-            return None
-        result = {**result, "patron": patron}
+
+    def _logged(self, result: dict) -> None:
         self.logged.emit(result)
         self.accept()
-        return result

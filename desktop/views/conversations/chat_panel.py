@@ -8,6 +8,7 @@ day, which puts it on the follow-up list.
 
 from __future__ import annotations
 
+from functools import partial
 from html import escape
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
@@ -29,10 +30,10 @@ from desktop import formatting
 from desktop.formatting import local_moment
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
+from desktop.views.forms import submit_command
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.application import Houselights
-from domain.errors import HouselightsError
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
 
@@ -90,19 +91,25 @@ class LinkChatDialog(QDialog):
             return True
         return super().eventFilter(watched, event)
 
-    def link(self) -> str | None:
+    def link(self) -> int | None:
+        """Link on the writer worker (the dialog busy meanwhile); ``linked`` and close
+        once recorded. Returns the writer's job number (None: nothing was sent)."""
         patron = self.finder.chosen()
         if patron is None:
             show_error(self.error, self.tr("Choose the patron in the list first."))
             return None
-        try:
-            self.app.link_chat(self.chat["id"], patron["id"])
-        except HouselightsError as error:
-            show_error(self.error, str(error))
-            return None
-        self.linked.emit(patron["id"])
+        return submit_command(
+            self,
+            lambda: partial(self.app.link_chat, self.chat["id"], patron["id"]),
+            lambda by_field: show_error(self.error, " ".join(by_field.values())),
+            self.error,
+            lambda _result: self._linked(patron["id"]),
+            busy=(self.link_button, self.cancel_button),
+        )
+
+    def _linked(self, patron_id: str) -> None:
+        self.linked.emit(patron_id)
         self.accept()
-        return patron["id"]
 
 
 class ChatPanel(QWidget):
@@ -265,24 +272,42 @@ class ChatPanel(QWidget):
         dialog.open()
         return dialog
 
-    def _link_to(self, chat_id: str, patron_id: str) -> None:
-        try:
-            self.app.link_chat(chat_id, patron_id)
-        except HouselightsError as error:
-            show_error(self.error, str(error))
-            return
-        self.message.emit(self.tr("Chat linked."))
+    def _link_to(self, chat_id: str, patron_id: str) -> int | None:
+        return submit_command(
+            self,
+            lambda: partial(self.app.link_chat, chat_id, patron_id),
+            lambda by_field: show_error(self.error, " ".join(by_field.values())),
+            self.error,
+            lambda _result: self.message.emit(self.tr("Chat linked.")),
+            busy=(self.link_button, self.create_button),
+        )
 
-    def save_note(self) -> None:
+    def save_note(self) -> int | None:
+        """Add the note on the writer worker; the field is cleared once it is recorded."""
         if self.row is None:
-            return
-        day = self.follow_up_day.date().toPython() if self.follow_up.isChecked() else None
-        try:
-            self.app.add_chat_note(self.row["id"], self.note_edit.toPlainText(), follow_up_on=day)
-        except HouselightsError as error:
-            show_error(self.error, str(error))
+            return None
+
+        def refused(text: str) -> None:
+            show_error(self.error, text)
             self.note_edit.setFocus()
-            return
+
+        day = self.follow_up_day.date().toPython() if self.follow_up.isChecked() else None
+        return submit_command(
+            self,
+            lambda: partial(
+                self.app.add_chat_note,
+                self.row["id"],
+                self.note_edit.toPlainText(),
+                follow_up_on=day,
+            ),
+            lambda by_field: refused(" ".join(by_field.values())),
+            refused,
+            lambda _result: self._note_saved(),
+            busy=(self.note_button, self.note_edit),
+            busy_text=self.tr("Saving…"),
+        )
+
+    def _note_saved(self) -> None:
         show_error(self.error, "")
         self.note_edit.clear()
         self.follow_up.setChecked(False)

@@ -12,6 +12,7 @@ and the quick answers.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -32,6 +33,7 @@ from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import ChatTableModel, FollowUpTableModel
 from desktop.views.conversations.chat_panel import ChatPanel
 from desktop.views.conversations.quick_answers import QuickAnswersPanel
+from desktop.views.forms import submit_action
 from desktop.views.widgets import date_width, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
 from projections import conversations
@@ -272,15 +274,36 @@ class FollowUpsView(QWidget):
         self.undone_button.setEnabled(row is not None and bool(row["done"]))
         self.open_button.setEnabled(row is not None)
 
-    def mark_done(self) -> None:
+    def mark_done(self) -> int | None:
+        """Mark the chosen follow-up done, on the writer worker."""
         row = self.current()
-        if row is not None and self.app.mark_follow_up_done(row["id"]):
-            self.message.emit(self.tr("Done: {text}").format(text=row["text"]))
+        if row is None:
+            return None
+        return submit_action(
+            self,
+            partial(self.app.mark_follow_up_done, row["id"]),
+            lambda changed: (
+                changed and self.message.emit(self.tr("Done: {text}").format(text=row["text"]))
+            ),
+            self.message.emit,
+            busy=(self.done_button, self.undone_button),
+        )
 
-    def mark_undone(self) -> None:
+    def mark_undone(self) -> int | None:
+        """Put the chosen follow-up back on the list, on the writer worker."""
         row = self.current()
-        if row is not None and self.app.mark_follow_up_undone(row["id"]):
-            self.message.emit(self.tr("Back on the list: {text}").format(text=row["text"]))
+        if row is None:
+            return None
+        return submit_action(
+            self,
+            partial(self.app.mark_follow_up_undone, row["id"]),
+            lambda changed: (
+                changed
+                and self.message.emit(self.tr("Back on the list: {text}").format(text=row["text"]))
+            ),
+            self.message.emit,
+            busy=(self.done_button, self.undone_button),
+        )
 
     def open_current(self) -> None:
         row = self.current()

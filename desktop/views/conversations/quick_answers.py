@@ -13,6 +13,7 @@ add, edit and remove them; they are events, so every workstation shares them.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import QuickAnswerTableModel
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_action, submit_command
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
@@ -219,26 +220,36 @@ class QuickAnswerDialog(QDialog):
         layout.addLayout(buttons)
         self.title.setFocus()
 
-    def save(self) -> str | None:
+    def save(self) -> int | None:
+        """Save on the writer worker (the dialog busy meanwhile); closes once recorded.
+        Returns the writer's job number (None: nothing was sent)."""
         for label in (*self.errors.values(), self.general_error):
             show_error(label, "")
+        app, answer = self.app, self.answer
 
-        def save() -> str:
-            if self.answer:
-                self.app.edit_quick_answer(
-                    self.answer["id"], self.title.text(), self.text.toPlainText()
-                )
-                return self.answer["id"]
-            return self.app.add_quick_answer(self.title.text(), self.text.toPlainText())
+        def prepare():
+            title, text = self.title.text(), self.text.toPlainText()
+
+            def save() -> str:
+                if answer:
+                    app.edit_quick_answer(answer["id"], title, text)
+                    return answer["id"]
+                return app.add_quick_answer(title, text)
+
+            return save
 
         def show_fields(by_field: dict[str, str]) -> None:
             show_field_errors(self.errors, self.general_error, by_field)
 
-        answer_id = submit(save, show_fields, self.general_error)
-        if answer_id is REFUSED:
-            return None
-        self.accept()
-        return answer_id
+        return submit_command(
+            self,
+            prepare,
+            show_fields,
+            self.general_error,
+            lambda _answer_id: self.accept(),
+            busy=(self.save_button, self.cancel_button),
+            busy_text=self.tr("Saving…"),
+        )
 
 
 class QuickAnswersPanel(QWidget):
@@ -318,7 +329,17 @@ class QuickAnswersPanel(QWidget):
         self.dialog.open()
         return self.dialog
 
-    def remove(self) -> None:
+    def remove(self) -> int | None:
+        """Remove the chosen answer, on the writer worker."""
         answer = self.current()
-        if answer is not None and self.app.remove_quick_answer(answer["id"]):
-            self.message.emit(self.tr("Removed “{title}”.").format(title=answer["title"]))
+        if answer is None:
+            return None
+        return submit_action(
+            self,
+            partial(self.app.remove_quick_answer, answer["id"]),
+            lambda removed: (
+                removed
+                and self.message.emit(self.tr("Removed “{title}”.").format(title=answer["title"]))
+            ),
+            self.message.emit,
+        )

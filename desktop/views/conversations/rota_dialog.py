@@ -14,6 +14,8 @@ shown under the form with nothing lost.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.export import add_export
 from desktop.models.base import RowTableModel, SortProxy
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_command
 from desktop.views.widgets import error_label, heading, size_columns, table_view
 from domain.application import Houselights
 from domain.roles import MANAGER
@@ -260,8 +262,10 @@ class RotaDialog(QDialog):
         self.days_label.setText(self.tr("Days: {days}").format(days=names) if days else none)
 
     # -- changing --------------------------------------------------------------------------
-    def put_on_duty(self) -> list[str]:
-        """Add a slot on every selected day (all or none: a refusal is shown, nothing saved)."""
+    def put_on_duty(self) -> int | None:
+        """Add a slot on every selected day (all or none: a refusal is shown, nothing
+        saved), on the writer worker. Returns the writer's job number (None: refused
+        at once)."""
         who = " ".join(self.who.currentText().split())
         days = self.selected_days()
         if not days:
@@ -269,8 +273,10 @@ class RotaDialog(QDialog):
         if not who:
             return self._refuse(self.tr("Say who is on duty: pick an account or type a name."))
         account = who.casefold() in self.accounts
-        added = submit(
-            lambda: self.app.add_duty_slots(
+        return submit_command(
+            self,
+            lambda: partial(
+                self.app.add_duty_slots,
                 days,
                 self.starts.currentText(),
                 self.ends.currentText(),
@@ -279,32 +285,36 @@ class RotaDialog(QDialog):
                 name="" if account else who,
             ),
             lambda fields: self._refuse(" ".join(fields.values())),
-            self.message,
+            self._refuse,
+            lambda _added: self._on_duty(who),
+            busy=(self.add_button, self.remove_button),
         )
-        if added is REFUSED:
-            return []
+
+    def _on_duty(self, who: str) -> None:
         self.message.hide()
         self.refresh()
         self.changed.emit(self.tr("{who} is on the rota.").format(who=who))
-        return added
 
-    def _refuse(self, text: str) -> list[str]:
+    def _refuse(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
-        return []
 
-    def take_off_duty(self) -> bool:
+    def take_off_duty(self) -> int | None:
+        """Remove the chosen slot, on the writer worker; returns the writer's job number."""
         index = self.table.currentIndex()
         if not index.isValid() or not self.may_edit():
-            return False
+            return None
         slot = self.model.row_data(self.proxy.mapToSource(index).row())
-        removed = submit(
-            lambda: self.app.remove_duty_slot(slot["id"]),
+        return submit_command(
+            self,
+            lambda: partial(self.app.remove_duty_slot, slot["id"]),
             lambda fields: self._refuse(" ".join(fields.values())),
-            self.message,
+            self._refuse,
+            lambda _removed: self._off_duty(slot),
+            busy=(self.add_button, self.remove_button),
         )
-        if removed is REFUSED:
-            return False
+
+    def _off_duty(self, slot: dict) -> None:
         self.refresh()
         self.changed.emit(
             self.tr("{who} is off the rota on {day}, {starts}–{ends}.").format(
@@ -314,4 +324,3 @@ class RotaDialog(QDialog):
                 ends=slot["ends"],
             )
         )
-        return True

@@ -130,14 +130,20 @@ def pick_performance(rows: list[dict], now: datetime, last_chosen: str = "") -> 
 def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, door_name: str):
     """On the writer worker: the check (through the door's front: the store, or this
     door's own copy and queue when the store does not answer), then (on ADMIT) the
-    greeting from the read models, so the GUI thread only paints."""
-    result = front.scan(text, performance_id, door_name)
+    greeting from the read models, so the GUI thread only paints.
+
+    The read models catch up with the scan after its verdict is on screen (the
+    result's ``behind`` says there is something to catch up, ``DoorView`` hands the
+    writer ``runner.notify`` then): the greeting does not need it, as a patron's
+    visits count the performances attended other than this one."""
+    with runner.notifications_deferred() as saved:
+        result = front.scan(text, performance_id, door_name)
     if result["verdict"] == rules.ADMIT and result.get("patron_id"):
         greeting = door_greeting(
             runner.db(), result["patron_id"], result["performance_id"], thresholds
         )
         result = {**result, "greeting": greeting}
-    return result
+    return {**result, "behind": bool(saved)} if saved else result
 
 
 def performance_to_follow(
@@ -604,6 +610,8 @@ class DoorView(QWidget):
     def _answered(self, result: dict, on_result) -> None:
         self._answer_arrived()
         self.show_result(result)
+        if result.get("behind"):  # painted: now the read models follow (house count...)
+            self.writer.submit(self.runner.notify)
         if on_result is not None:
             on_result(result)
         self._catch_up_screen()

@@ -9,6 +9,8 @@ person" takes the pair off the list on every workstation.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -28,9 +30,9 @@ from desktop.export import add_export
 from desktop.formatting import local_date, money
 from desktop.models.base import SortProxy
 from desktop.models.duplicate_pairs import DuplicatePairModel
+from desktop.views.forms import ConfirmBox, submit_action
 from desktop.views.widgets import heading, size_columns, table_view
 from domain.application import Houselights
-from domain.errors import HouselightsError
 from projections import duplicates
 from projections.runner import ReadModelRunner
 
@@ -115,7 +117,7 @@ class RecordSide(QFrame):
             value.setText("")
 
 
-class MergeDialog(QMessageBox):
+class MergeDialog(ConfirmBox):
     """Asks once ("Merge N. Young into Nadia Young?") and merges through the service."""
 
     merged = Signal(dict)
@@ -153,12 +155,13 @@ class MergeDialog(QMessageBox):
     def _clicked(self, button) -> None:
         if button is not self.merge_button:
             return
-        try:
-            result = self.app.merge_patrons(self.duplicate["id"], self.survivor["id"])
-        except HouselightsError as error:
-            QMessageBox.warning(self.parentWidget(), self.tr("Not merged"), str(error))
-            return
-        self.merged.emit(result)
+        self.confirm(
+            self.merge_button,
+            partial(self.app.merge_patrons, self.duplicate["id"], self.survivor["id"]),
+            self.merged.emit,
+            self.tr("Not merged"),
+            self.tr("Merging…"),
+        )
 
 
 class DuplicatesView(QWidget):
@@ -369,17 +372,20 @@ class DuplicatesView(QWidget):
         names = {"duplicate": duplicate.get("name") or "", "survivor": survivor.get("name") or ""}
         self.message.emit(self.tr("{duplicate} was merged into {survivor}.").format(**names))
 
+    def _pair_buttons(self) -> tuple:
+        return (self.merge_button, self.dismiss_button)
+
     def dismiss(self) -> None:
         pair = self.chosen()
         if pair is None:
             return
-        try:
-            self.app.dismiss_duplicate(pair["a"], pair["b"])
-        except HouselightsError as error:
-            QMessageBox.warning(self, self.tr("Not dismissed"), str(error))
-            return
-        self.message.emit(
-            self.tr("{a} and {b} stay two separate patrons.").format(
-                a=pair.get("a_name") or "", b=pair.get("b_name") or ""
-            )
+        words = self.tr("{a} and {b} stay two separate patrons.").format(
+            a=pair.get("a_name") or "", b=pair.get("b_name") or ""
+        )
+        submit_action(
+            self,
+            partial(self.app.dismiss_duplicate, pair["a"], pair["b"]),
+            lambda _result: self.message.emit(words),
+            lambda text: QMessageBox.warning(self, self.tr("Not dismissed"), text),
+            busy=self._pair_buttons(),
         )

@@ -7,19 +7,21 @@ recorded for the surviving record meanwhile stays with it.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from desktop import style
 from desktop.formatting import local_date
+from desktop.views.forms import ConfirmBox
 from domain.application import Houselights
-from domain.errors import HouselightsError
 from projections import patron_directory as directory
 from projections import patron_merges
 from projections.runner import ReadModelRunner
 
 
-class UnmergeDialog(QMessageBox):
+class UnmergeDialog(ConfirmBox):
     """Asks once ("Unmerge N. Young from Nadia Young?") and unmerges through the service."""
 
     unmerged = Signal(dict)
@@ -55,12 +57,13 @@ class UnmergeDialog(QMessageBox):
     def _clicked(self, button) -> None:
         if button is not self.unmerge_button:
             return
-        try:
-            result = self.app.unmerge_patron(self.duplicate["id"])
-        except HouselightsError as error:
-            QMessageBox.warning(self.parentWidget(), self.tr("Not unmerged"), str(error))
-            return
-        self.unmerged.emit(result)
+        self.confirm(
+            self.unmerge_button,
+            partial(self.app.unmerge_patron, self.duplicate["id"]),
+            self.unmerged.emit,
+            self.tr("Not unmerged"),
+            self.tr("Unmerging…"),
+        )
 
 
 class MergeBar(QFrame):

@@ -11,6 +11,7 @@ with every address in Bcc.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QUrl, Signal
@@ -45,9 +46,9 @@ from desktop.thank_you_letters import (
     performance_label,
     recipients,
 )
+from desktop.views.forms import submit_action
 from desktop.views.widgets import date_width, heading, size_columns, table_view
 from domain.application import Houselights
-from domain.errors import HouselightsError
 from domain.thank_yous import ATTENDANCE, DONATION
 from projections import thank_yous
 from projections.runner import ReadModelRunner
@@ -296,19 +297,23 @@ class ThankYouView(QWidget):
         if not rows:
             self.message.emit(self.tr("Select someone who has not been thanked yet."))
             return None
-        if len(rows) == 1:
+        if len(rows) == 1:  # on the writer worker, like every command
             item = thank_item(rows[0])
-            try:
-                self.app.thank_patron(
-                    item["patron_id"], channel, item["reason"], item["reference_id"]
-                )
-            except HouselightsError as error:
-                QMessageBox.warning(self, self.tr("Not recorded"), str(error))
-                return None
-            self.message.emit(
-                self.tr("Thank-you recorded for {name}.").format(
-                    name=" ".join(p for p in (rows[0]["first_name"], rows[0]["last_name"]) if p)
-                )
+            name = " ".join(p for p in (rows[0]["first_name"], rows[0]["last_name"]) if p)
+            submit_action(
+                self,
+                partial(
+                    self.app.thank_patron,
+                    item["patron_id"],
+                    channel,
+                    item["reason"],
+                    item["reference_id"],
+                ),
+                lambda _result: self.message.emit(
+                    self.tr("Thank-you recorded for {name}.").format(name=name)
+                ),
+                lambda text: QMessageBox.warning(self, self.tr("Not recorded"), text),
+                busy=self._thank_buttons(),
             )
             return None
         items = [thank_item(r) for r in rows]
@@ -326,6 +331,9 @@ class ThankYouView(QWidget):
         )
         self._selection_changed()
         return self.bulk_task
+
+    def _thank_buttons(self) -> tuple:
+        return (self.letter_button, self.email_button, self.call_button)
 
     def _bulk_finished(self) -> None:
         self.bulk_task = None

@@ -1,11 +1,15 @@
 """The small dialogs of a patron's page share this frame: fields, payment, save.
 
-Each subclass adds its fields with ``add_field`` and says what ``_save`` calls
-on the application service; the frame shows the domain's messages under the
-fields, keeps what was typed, and emits ``saved(result)`` on success.
+Each subclass adds its fields with ``add_field`` and says what ``_command``
+calls on the application service (read from the form on the GUI thread, run on
+the writer worker while the dialog is busy); the frame shows the domain's
+messages under the fields, keeps what was typed, and emits ``saved(result)``
+once it is recorded.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_command
 from desktop.views.widgets import dialog_buttons, error_label, show_error, show_field_errors
 from domain.application import Houselights
 
@@ -114,18 +118,28 @@ class PatronActionDialog(QDialog):
         return next((p for p, r in self.payment_buttons.items() if r.isChecked()), "")
 
     # -- saving ------------------------------------------------------------------------
-    def _save(self):
+    def _command(self) -> Callable[[], object]:
+        """The service call with the form's values (read here, on the GUI thread)."""
         raise NotImplementedError
 
-    def save(self):
+    def save(self) -> int | None:
+        """Hand the command to the writer; ``saved(result)`` and close once recorded.
+        Returns the writer's job number (None: refused at once or already saving)."""
         for label in (*self.errors.values(), self.general_error):
             show_error(label, "")
-        result = submit(self._save, self.show_errors, self.general_error)
-        if result is REFUSED:
-            return None
+        return submit_command(
+            self,
+            self._command,
+            self.show_errors,
+            self.general_error,
+            self._saved,
+            busy=(self.save_button, self.cancel_button),
+            busy_text=self.tr("Saving…"),
+        )
+
+    def _saved(self, result: object) -> None:
         self.saved.emit(result)
         self.accept()
-        return result
 
     def show_errors(self, by_field: dict[str, str]) -> None:
         show_field_errors(self.errors, self.general_error, by_field)

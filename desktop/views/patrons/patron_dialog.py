@@ -8,6 +8,8 @@ with "Open existing" and "Save anyway".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.forms import REFUSED, submit
+from desktop.views.forms import submit_command
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
@@ -289,35 +291,50 @@ class PatronDialog(QDialog):
         self.duplicates.open_button.setFocus()
         self.scroll_area.ensureWidgetVisible(self.duplicates)  # seen on a short screen
 
-    def save(self, allow_duplicate: bool = False) -> str | None:
-        """Save through the application service; on success close and emit ``saved``."""
+    def save(self, allow_duplicate: bool = False) -> int | None:
+        """Save through the application service on the writer worker (the dialog busy
+        meanwhile); once recorded, close and emit ``saved``. Returns the writer's job
+        number (None: nothing was sent)."""
         self.clear_errors()
         likely_duplicate = {PossibleDuplicate: self._likely_duplicate}
-        patron_id = submit(
-            lambda: self._save(allow_duplicate),
+        return submit_command(
+            self,
+            lambda: self._command(allow_duplicate),
             self.show_errors,
             self.general_error,
+            self._saved,
             likely_duplicate,
+            busy=self._busy_widgets(),
+            busy_text=self.tr("Saving…"),
         )
-        if patron_id is REFUSED:
-            return None
+
+    def _busy_widgets(self) -> tuple:
+        return (self.save_button, self.cancel_button, self.duplicates.save_anyway_button)
+
+    def _saved(self, patron_id: str) -> None:
         self.saved.emit(patron_id)
         self.accept()
-        return patron_id
 
-    def _save(self, allow_duplicate: bool) -> str:
-        if self.patron_id is None:
-            return self.app.register_patron(**self.values(), allow_duplicate=allow_duplicate)
+    def _command(self, allow_duplicate: bool) -> Callable[[], str]:
+        """The service calls with what is typed (read here, on the GUI thread)."""
+        app, patron_id = self.app, self.patron_id
+        if patron_id is None:
+            values = self.values()
+            return lambda: app.register_patron(**values, allow_duplicate=allow_duplicate)
         changes = self.changed_values()
         tags = changes.pop("tags", None)
         household = changes.pop("household", None)
-        if changes:
-            self.app.update_contact(self.patron_id, allow_duplicate=allow_duplicate, **changes)
-        if tags is not None:
-            self.app.set_tags(self.patron_id, tags)
-        if household is not None:
-            self.app.set_household(self.patron_id, household)
-        return self.patron_id
+
+        def update() -> str:
+            if changes:
+                app.update_contact(patron_id, allow_duplicate=allow_duplicate, **changes)
+            if tags is not None:
+                app.set_tags(patron_id, tags)
+            if household is not None:
+                app.set_household(patron_id, household)
+            return patron_id
+
+        return update
 
     # -- showing what the domain said ---------------------------------------------
     def clear_errors(self) -> None:

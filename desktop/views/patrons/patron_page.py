@@ -8,6 +8,7 @@ the top of the timeline as soon as the read models have it (the window calls
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,6 +32,7 @@ from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
 from desktop.views.duplicates.merge_bar import MergeBar
+from desktop.views.forms import is_busy, submit_action
 from desktop.views.patrons.erase_dialog import EraseDialog
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.patrons.patron_ladder import LadderSection
@@ -46,7 +48,6 @@ from desktop.views.widgets import (
     table_view,
 )
 from domain.application import Houselights
-from domain.errors import HouselightsError, InvalidInput, ValidationError
 from domain.personal_data import ERASED
 from projections import ladder, timeline
 from projections import patron_directory as directory
@@ -358,8 +359,10 @@ class PatronPage(QWidget):
         # An erased record keeps no personal data to edit or add to.
         merged = bool(self.row.get("merged_into"))
         erased = self.row.get("name") == ERASED
+        saving = is_busy(self)  # the note being saved keeps its field until it is recorded
         for widget in (self.edit_button, self.note_edit, self.note_button):
-            widget.setEnabled(not merged and not erased)
+            if not (saving and widget is not self.edit_button):
+                widget.setEnabled(not merged and not erased)
         self.erase_button.setEnabled(not erased)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
@@ -390,16 +393,31 @@ class PatronPage(QWidget):
             self._drafts[self.patron_id] = draft
 
     # -- changing things --------------------------------------------------------
-    def save_note(self) -> None:
+    def save_note(self) -> int | None:
+        """Add the note on the writer worker (the note field busy meanwhile); cleared once
+        recorded. Returns the writer's job number (None: nothing was sent)."""
         if self.patron_id is None:
-            return
-        try:
-            self.app.add_note(self.patron_id, self.note_edit.toPlainText())
-        except (ValidationError, InvalidInput, HouselightsError) as error:
-            show_error(self.note_error, str(error))
+            return None
+
+        def refused(text: str) -> None:
+            show_error(self.note_error, text)
             self.note_edit.setFocus()
-            return
+
+        patron_id = self.patron_id
+        return submit_action(
+            self,
+            partial(self.app.add_note, patron_id, self.note_edit.toPlainText()),
+            lambda _result: self._note_saved(patron_id),
+            refused,
+            busy=(self.note_button, self.note_edit),
+            busy_text=self.tr("Saving…"),
+        )
+
+    def _note_saved(self, patron_id: str) -> None:
         show_error(self.note_error, "")
+        self._drafts.pop(patron_id, None)  # saved: no draft to bring back
+        if patron_id != self.patron_id:
+            return  # another patron is shown now; what is typed there stays
         self.note_edit.clear()
         self.note_edit.setFocus()
         self.message.emit(self.tr("Note saved."))

@@ -7,11 +7,13 @@ signed-in person on every event and enforces their role.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop.views.forms import submit_command
 from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.application import Houselights
-from domain.errors import HouselightsError
 
 
 class SignInDialog(QDialog):
@@ -49,16 +51,28 @@ class SignInDialog(QDialog):
     def _check(self, name: str, secret: str) -> dict:
         return self.app.sign_in(name, password=secret, pin=secret)
 
-    def sign_in(self) -> None:
-        secret = self.secret_field.text()
-        try:
-            self.account = self._check(self.name_field.text(), secret)
-        except HouselightsError as error:
-            show_error(self.error, str(error))
-            self.secret_field.clear()
-            self.secret_field.setFocus()
-            return
+    def sign_in(self) -> int | None:
+        """Check the password on the writer worker (the dialog busy meanwhile: checking
+        a password hash takes a moment, and a failed try is recorded); accepted once
+        it matches. Returns the writer's job number (None: already checking)."""
+        return submit_command(
+            self,
+            lambda: partial(self._check, self.name_field.text(), self.secret_field.text()),
+            lambda by_field: self._refused(" ".join(by_field.values())),
+            self._refused,
+            self._signed_in,
+            busy=(self.sign_in_button, self.cancel_button, self.name_field, self.secret_field),
+            busy_text=self.tr("Checking…"),
+        )
+
+    def _signed_in(self, account: dict) -> None:
+        self.account = account
         self.accept()
+
+    def _refused(self, text: str) -> None:
+        show_error(self.error, text)
+        self.secret_field.clear()
+        self.secret_field.setFocus()
 
 
 class DoorUnlockDialog(SignInDialog):

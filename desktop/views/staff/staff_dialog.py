@@ -7,6 +7,8 @@ change needs someone signed in.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,9 +25,9 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.staff_table import StaffModel
+from desktop.views.forms import submit_action
 from desktop.views.widgets import error_label, heading, show_error, size_columns, table_view
 from domain.application import Houselights
-from domain.errors import HouselightsError, InvalidInput, ValidationError
 from domain.roles import MANAGER, ROLE_LABELS, ROLES
 
 
@@ -128,16 +130,23 @@ class StaffDialog(QDialog):
         index = self.table.currentIndex()
         return index.siblingAtColumn(0).data(ROW_ROLE) if index.isValid() else None
 
-    def _run(self, change) -> bool:
-        try:
-            change()
-        except (ValidationError, InvalidInput, HouselightsError) as error:
-            show_error(self.error, str(error))
-            return False
-        show_error(self.error, "")
-        self.refresh()
-        self.changed.emit()
-        return True
+    def _run(self, change, then=None) -> int | None:
+        """``change`` on the writer worker, the buttons busy; then the list again."""
+
+        def done(_result) -> None:
+            show_error(self.error, "")
+            self.refresh()
+            self.changed.emit()
+            if then is not None:
+                then()
+
+        return submit_action(
+            self,
+            change,
+            done,
+            self.error,
+            busy=(self.add_button, self.role_button, self.deactivate_button, self.unlock_button),
+        )
 
     def add(self) -> None:
         first = not self.app.accounts_exist()
@@ -152,21 +161,23 @@ class StaffDialog(QDialog):
             if first:  # from now on changes need someone signed in: the new manager
                 self.app.sign_in(name, password=password)
 
-        if self._run(change):
+        def clear() -> None:
             for field in (self.name_field, self.password_field, self.pin_field):
                 field.clear()
+
+        self._run(change, clear)
 
     def change_role(self) -> None:
         row = self._selected()
         if row is not None:
-            self._run(lambda: self.app.change_staff_role(row["id"], self.role_box.currentData()))
+            self._run(partial(self.app.change_staff_role, row["id"], self.role_box.currentData()))
 
     def deactivate(self) -> None:
         row = self._selected()
         if row is not None:
-            self._run(lambda: self.app.deactivate_staff(row["id"]))
+            self._run(partial(self.app.deactivate_staff, row["id"]))
 
     def unlock(self) -> None:
         row = self._selected()
         if row is not None:
-            self._run(lambda: self.app.unlock_staff(row["id"]))
+            self._run(partial(self.app.unlock_staff, row["id"]))

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 from desktop import formatting
 from desktop.file_dialogs import open_file_name
 from desktop.settings import SETTINGS, Settings
+from desktop.views.forms import submit_action
 from desktop.views.widgets import error_label, show_error
-from domain.errors import HouselightsError
 
 EMPTY, DEMO, IMPORT = "empty", "demo", "import"
 OFFICE, DOOR = "office", "door"
@@ -256,15 +256,31 @@ class ManagerPage(QWizardPage):
         if not self.password.text():
             show_error(self.error, self.tr("A manager's account needs a password."))
             return False
-        try:
-            self.app.add_staff(name, "manager", password=self.password.text())
-            self.app.sign_in(name, password=self.password.text())
-        except HouselightsError as error:  # a name or password the service refuses
-            show_error(self.error, str(error))
-            return False
+        # The account is made on the writer worker (hashing a password takes a moment);
+        # the assistant goes on to the next page once it is recorded.
+        app, password = self.app, self.password.text()
+
+        def create() -> str:
+            app.add_staff(name, "manager", password=password)
+            app.sign_in(name, password=password)
+            return name
+
+        wizard = self.wizard()
+        submit_action(
+            wizard or self,
+            create,
+            self._created,
+            self.error,  # a name or password the service refuses
+            busy=[wizard.button(QWizard.WizardButton.NextButton)] if wizard else [],
+            busy_text=self.tr("Creating…"),
+        )
+        return False
+
+    def _created(self, name: str) -> None:
         self.created = name
         show_error(self.error, "")
-        return True
+        if self.wizard() is not None:
+            self.wizard().next()
 
 
 class StartPage(QWizardPage):

@@ -1,0 +1,233 @@
+"""Every command runs on the one writer worker: a slow store never freezes a screen.
+
+The store's write is held at a known point (a ``threading.Event`` inside the
+recorder's insert, on the writer's thread); while it is held the test checks that
+the GUI thread goes on handling events (a timer tick, a key typed into a field),
+that the form says it is busy, and that it cannot be sent twice. Then the write
+is let through and the result arrives. Nothing here is timed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtWidgets import QLineEdit
+
+from desktop.views.box_office.order_changes import RefundDialog
+from desktop.views.forms import is_busy
+from desktop.writer import shared_writer
+from projections import box_office as read_model
+from projections import timeline
+from tests.desktop.box_office_steps import click, open_sell_dialog, set_quantity
+from tests.desktop.conftest import settle
+
+#: how long a held write waits for the test to let it through: the test always does;
+#: this only ends a test that is broken (a command run on the GUI thread never returns
+#: to the test, so its hold runs out and the test fails on ``held.timed_out``)
+HOLD_S = 120
+
+
+class HeldWrites:
+    """The recorder's writes from any thread but the GUI thread wait at ``inside``
+    until ``release()``; or fail with ``failure`` when one is set."""
+
+    def __init__(self, recorder, monkeypatch) -> None:
+        self.inside = threading.Event()
+        self.go_on = threading.Event()
+        self.timed_out = False
+        self.threads: list[str] = []
+        self.failure: Exception | None = None
+        real = recorder.insert_events
+
+        def insert_events(*args, **kwargs):
+            if threading.current_thread() is not threading.main_thread():
+                self.threads.append(QThread.currentThread().objectName())
+                self.inside.set()
+                if self.failure is not None:
+                    raise self.failure
+                if not self.go_on.wait(HOLD_S):
+                    self.timed_out = True
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(recorder, "insert_events", insert_events)
+
+    def release(self) -> None:
+        self.go_on.set()
+
+
+@pytest.fixture
+def held(services, monkeypatch) -> HeldWrites:
+    return HeldWrites(services.app.recorder, monkeypatch)
+
+
+def gui_thread_answers(qtbot) -> None:
+    """A timer tick and a key typed into a field are handled while the write is held."""
+    ticks: list[int] = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: ticks == [1])
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.keyClicks(field, "still here")
+    assert field.text() == "still here"
+
+
+def test_a_sale_held_by_the_store_leaves_the_screen_answering(
+    services, flute, box_office, held, qtbot
+):
+    dialog = open_sell_dialog(qtbot, box_office)
+    click(qtbot, dialog.anonymous_button)
+    set_quantity(qtbot, dialog, "Adult", 2)
+    qtbot.mouseClick(dialog.sell_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(held.inside.is_set)  # the sale is in the store's hands, not the GUI's
+
+    gui_thread_answers(qtbot)
+    assert is_busy(dialog)
+    assert dialog.sell_button.text() == "Selling…" and not dialog.sell_button.isEnabled()
+    assert not dialog.cancel_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the sale comes back to this dialog
+    assert dialog.isVisible() and dialog.pages.currentIndex() == 0
+    assert dialog.sell() is None  # pressing again sends no second sale
+
+    held.release()
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
+    assert not held.timed_out and "houselights-writer" in held.threads
+    assert len(dialog.tickets_ready.codes()) == 2
+    assert not is_busy(dialog) and dialog.sell_button.isEnabled()
+    assert services.app.get_performance(flute)["sold"] == 2  # one sale, not two
+    assert len(read_model.tickets(services.runner.db(), flute)) == 2
+
+
+def test_a_store_that_fails_keeps_the_form_and_says_why(services, flute, box_office, held, qtbot):
+    held.failure = sqlite3.OperationalError("disk I/O error")
+    dialog = open_sell_dialog(qtbot, box_office)
+    click(qtbot, dialog.anonymous_button)
+    set_quantity(qtbot, dialog, "Adult", 2)
+    click(qtbot, dialog.sell_button)
+    qtbot.waitUntil(lambda: dialog.general_error.isVisible())
+    assert dialog.general_error.text().startswith("This could not be saved (")
+    assert "disk I/O error" in dialog.general_error.text()
+    assert dialog.pages.currentIndex() == 0 and dialog.spins["Adult"].value() == 2
+    assert not is_busy(dialog) and dialog.sell_button.isEnabled()
+
+
+def test_a_refund_held_by_the_store_keeps_its_question_open_and_busy(
+    services, flute, window, held, qtbot
+):
+    sale = services.app.sell_tickets(flute, {"Adult": 1}, payment="cash")  # not held: here
+    dialog = RefundDialog(services.app, services.runner, sale["order_id"], "", window)
+    refunded: list[dict] = []
+    dialog.refunded.connect(refunded.append)
+    dialog.open()
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.mouseClick(dialog.refund_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(held.inside.is_set)
+    gui_thread_answers(qtbot)
+    assert dialog.isVisible() and is_busy(dialog)
+    assert dialog.refund_button.text() == "Refunding…"
+    held.release()
+    qtbot.waitUntil(lambda: refunded != [])
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert refunded[0]["refunded"] == sale["codes"]
+    assert not held.timed_out
+
+
+def test_a_note_held_by_the_store_keeps_its_words_until_recorded(services, window, held, qtbot):
+    ada = services.app.register_patron("Ada", "Noted", email="ada.noted@example.org")
+    window.open_patron(ada)
+    page = window.patron_page
+    page.note_edit.setFocus()
+    qtbot.keyClicks(page.note_edit, "Asked for an aisle seat")
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(held.inside.is_set)
+    gui_thread_answers(qtbot)
+    assert is_busy(page) and not page.note_edit.isEnabled()
+    assert page.note_edit.toPlainText() == "Asked for an aisle seat"
+    held.release()
+    settle(qtbot)
+    assert page.note_edit.toPlainText() == "" and page.note_edit.isEnabled()
+    kinds = [r["kind"] for r in timeline.rows(services.runner.db(), ada)]
+    assert "note" in kinds
+    assert not held.timed_out and shared_writer().pending == 0
+
+
+def test_the_writer_keeps_one_read_model_connection_for_every_command(services, qtbot):
+    """Each command on the writer used to find its thread's data gone (a new Python
+    thread state per command): a new SQLite connection for every scan, never closed."""
+    writer = shared_writer()
+    seen: list[int] = []
+    for _ in range(3):
+        writer.submit(lambda: id(services.runner.db()), on_done=seen.append)
+    settle(qtbot)
+    assert len(seen) == 3 and len(set(seen)) == 1
+    assert seen[0] != id(services.runner.db())  # the writer's own, not the GUI thread's
+
+
+def test_a_thread_pool_task_keeps_its_threads_connection(services, qtbot):
+    """The poll for other workstations' events runs on Qt's thread pool: its thread's
+    connection is kept from one poll to the next."""
+    from desktop.background import BackgroundRunner
+
+    runner = BackgroundRunner()
+    seen: list[tuple[int, int]] = []
+    for round_ in range(1, 4):
+        runner.run(
+            lambda _progress: (threading.get_ident(), id(services.runner.db())),
+            on_done=seen.append,
+        )
+        qtbot.waitUntil(lambda n=round_: len(seen) == n)
+    runner.shutdown()
+    by_thread: dict[int, set[int]] = {}
+    for thread, connection in seen:
+        by_thread.setdefault(thread, set()).add(connection)
+    assert all(len(connections) == 1 for connections in by_thread.values())
+
+
+def test_the_door_paints_its_verdict_before_the_read_models_catch_up(
+    services, window, qtbot, monkeypatch
+):
+    """The scan's verdict (and greeting) come first; the read models follow it on the
+    writer, so the house count moves after the verdict is on screen."""
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.main_window import DOOR
+    from tests.desktop.conftest import FLUTE_PRICES
+    from tests.desktop.keys import scanner_burst
+
+    app = services.app
+    tonight = app.schedule_performance(
+        app.create_production("Tonight's show"),
+        datetime.now(UTC) + timedelta(minutes=30),
+        10,
+        FLUTE_PRICES,
+        venue="Main stage",
+    )
+    ada = services.app.register_patron("Ada", "Door", email="ada.door@example.org")
+    [code] = app.sell_tickets(tonight, {"Adult": 1}, patron_id=ada)["codes"]
+    window.show_area(DOOR)
+    door = window.door_view
+    door.choose_performance(tonight)
+    settle(qtbot)
+    inside, go_on = threading.Event(), threading.Event()
+    real_catch_up = services.runner.catch_up
+
+    def held_catch_up(*args, **kwargs):
+        if QThread.currentThread().objectName() == "houselights-writer":
+            inside.set()
+            assert go_on.wait(HOLD_S), "the test never let the read models catch up"
+        return real_catch_up(*args, **kwargs)
+
+    monkeypatch.setattr(services.runner, "catch_up", held_catch_up)
+    door.code_field.setFocus()
+    scanner_burst(door.code_field, code)
+    qtbot.waitUntil(lambda: door.panel.verdict == "admit")  # painted, the catch-up held
+    qtbot.waitUntil(inside.is_set)
+    assert door.panel.greeting.isVisible()
+    assert door.house.admitted_label.text() == "0"  # the read models have not moved yet
+    gui_thread_answers(qtbot)
+    go_on.set()
+    settle(qtbot)
+    qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
