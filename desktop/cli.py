@@ -1307,7 +1307,9 @@ def cmd_report_double_entries(args) -> int:
     (the earliest) and the other one, for tickets used twice while a door was offline."""
     from projections import door
 
-    rows = _read_models(args, lambda db: door.double_entries(db, args.performance))
+    rows = _read_models(
+        args, Permission.READ_REPORTS, lambda db: door.double_entries(db, args.performance)
+    )
     if args.json:
         print(json.dumps(rows))
         return 0

@@ -134,7 +134,7 @@ class AreaStack(QStackedWidget):
         return -1
 
 
-class MainWindow(BackupActions, QMainWindow):
+class MainWindow(BackupActions):
     #: the shared store opened (emitted from the door's store thread)
     _connected_signal = Signal()
 
@@ -698,9 +698,6 @@ class MainWindow(BackupActions, QMainWindow):
         self.sidebar.setVisible(not door_only)
         self.menuBar().setVisible(not door_only)
         self.statusBar().setVisible(not self.kiosk)
-
-    def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
 
     def focus_search(self) -> None:
         """Ctrl+F: the patron search, from anywhere."""

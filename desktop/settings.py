@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
@@ -461,8 +462,11 @@ class Settings(QObject):
         SETTINGS[key]  # noqa: B018 - unknown keys raise KeyError
         return self._store_for(key).contains(key) or self.store.contains(key)
 
-    def get(self, key: str) -> object:
-        """The stored value with its declared type; the default if unset or unreadable."""
+    def get(self, key: str) -> Any:
+        """The stored value with its declared type; the default if unset or unreadable.
+
+        Typed ``Any`` because the type is the key's (``SETTINGS[key].type``), checked
+        here when read and by ``set`` when written."""
         setting = SETTINGS[key]
         store = self._store_for(key)
         raw = store.value(key, None)
@@ -530,7 +534,7 @@ def loyalty_thresholds(settings: Settings | None) -> LoyaltyThresholds:
     )
 
 
-def setting(settings: Settings | None, key: str) -> object:
+def setting(settings: Settings | None, key: str) -> Any:
     """A setting's value, or its declared default when there are no settings (tests)."""
     return SETTINGS[key].default if settings is None else settings.get(key)
 
