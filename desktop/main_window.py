@@ -9,6 +9,7 @@ background, and the status bar that says whether this workstation is up to date.
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -42,9 +43,10 @@ from desktop.areas import (  # noqa: F401 - the area keys, for callers of the wi
     REPORTS,
     SETTINGS,
     THANK_YOUS,
+    Refreshing,
     areas_for,
 )
-from desktop.background import BackgroundRunner, run_with_progress
+from desktop.background import BackgroundRunner, Task, run_with_progress
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.scanner import ScannerFilter
@@ -75,6 +77,9 @@ from domain.door import may_become_own_code, read_scan
 from domain.errors import NotConnected
 from domain.ticket_codes import grouped, is_own_code, normalize_code
 from infrastructure.offline_door import unreachable
+
+if TYPE_CHECKING:
+    from desktop.views.system.setup_assistant import SetupAssistant
 
 DEFAULT_POLL_MS = 2000
 
@@ -152,7 +157,7 @@ class MainWindow(BackupActions):
             formatting.configure_from(settings)
             file_dialogs.remember_in(settings)
             self.app.rota.local_zone = settings_module.organization_zone(settings)
-        self.setup_assistant = None
+        self.setup_assistant: SetupAssistant | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Houselights"))
         self.resize(1240, 800)
@@ -172,10 +177,10 @@ class MainWindow(BackupActions):
         self.scanner.scanned.connect(self.take_scan)
         self.watcher = ReadModelWatcher(self.runner, self)
         self.watcher.changed.connect(self.read_models_changed)
-        self._catch_up_task = None
-        self._poll_task = None
-        self._rebuild_task = None
-        self.rebuild_dialog = None
+        self._catch_up_task: Task | None = None
+        self._poll_task: Task | None = None
+        self._rebuild_task: Task | None = None
+        self.rebuild_dialog: QProgressDialog | None = None
         self.patron_dialog: PatronDialog | None = None
         self.import_dialog: ImportSalesDialog | None = None
         self.call_dialog: CallDialog | None = None
@@ -204,7 +209,7 @@ class MainWindow(BackupActions):
             self.door_view.set_door_mode(True)  # quitting or a crash does not leave it
         self.patron_list.run_search()
         # The other areas load when first shown: start-up reads one screen's rows.
-        self._stale = set(AREAS) - {PATRONS}
+        self._stale: set[str] = set(AREAS) - {PATRONS}
         self._refresh_shown_area()
         self.show_follow_up_badge()
 
@@ -304,7 +309,7 @@ class MainWindow(BackupActions):
         for key in AREAS:
             self.areas.addWidget(self.pages[key])
         self.navigation.currentRowChanged.connect(self.areas.setCurrentIndex)
-        self._stale: set[str] = set()
+        self._stale = set()
         self.areas.currentChanged.connect(self._refresh_shown_area)
 
         brand = QLabel(self.tr("Houselights"), self)
@@ -527,6 +532,8 @@ class MainWindow(BackupActions):
 
     def _setup_closed(self, result: int) -> None:
         assistant, self.setup_assistant = self.setup_assistant, None
+        if assistant is None:
+            return
         assistant.deleteLater()
         if result == assistant.DialogCode.Accepted:
             self._setup_finished(assistant)
@@ -863,7 +870,9 @@ class MainWindow(BackupActions):
             return
         self._stale.discard(area)
         if BY_KEY[area].refreshes:
-            self.pages[area].refresh()
+            page = self.pages[area]
+            assert isinstance(page, Refreshing), area
+            page.refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:

@@ -229,13 +229,13 @@ def _settings_shots(window, shot) -> None:
     """The Settings screen: a loyalty rule being changed, then where the data lives."""
     window.show_area("settings")
     page = window.settings_page
-    page.scroll.verticalScrollBar().setValue(0)
+    page.scroll_area.verticalScrollBar().setValue(0)
     page.fields["organization/name"].set_value("Riverside Opera Company")
     page.apply()
     page.fields["loyalty/lapsed_months"].set_value(24)
     shot(window, "settings")
     page.revert()
-    bar = page.scroll.verticalScrollBar()
+    bar = page.scroll_area.verticalScrollBar()
     bar.setValue(bar.maximum())
     shot(window, "settings-data")
     bar.setValue(0)

@@ -188,7 +188,7 @@ def _system_date_order() -> str:
     places = {part: form.find(part) for part in ("d", "m", "y")}
     if min(places.values()) < 0:
         return "mdy"
-    order = "".join(sorted(places, key=places.get))
+    order = "".join(sorted(places, key=lambda part: places[part]))
     return order if order in ("dmy", "mdy", "ymd") else "mdy"
 
 

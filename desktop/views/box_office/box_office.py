@@ -35,7 +35,15 @@ from desktop.views.box_office.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.box_office.sell_dialog import SellDialog
-from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
+from desktop.views.widgets import (
+    FlowLayout,
+    exporting_table,
+    heading,
+    moment_width,
+    select_row,
+    size_columns,
+    table_view,
+)
 from domain.application import Houselights
 from domain.box_office import ticket_tally
 from projections import box_office
@@ -76,10 +84,14 @@ class BoxOfficeView(OrderActions, QWidget):
         self.count_label.setObjectName("countLabel")
 
         self.model = PerformanceTableModel(self)
-        self.proxy = SortProxy(self.model, self)
-        self.table = table_view(self)
-        self.table.setObjectName("performances")
-        self.table.setModel(self.proxy)
+        self.proxy, self.table, self.export_action = exporting_table(
+            self.model,
+            self,
+            self.export_button,
+            self.tr("performances") + ".csv",
+            on_exported=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+            name="performances",
+        )
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.sell())
         p = PerformanceTableModel
@@ -90,12 +102,6 @@ class BoxOfficeView(OrderActions, QWidget):
             stretch=p.TITLE,
         )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
-        self.export_action = add_export(
-            self.table,
-            self.export_button,
-            suggested_name=self.tr("performances") + ".csv",
-            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )
 
         # -- tickets of the selected performance -------------------------------------------
         self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
@@ -224,13 +230,7 @@ class BoxOfficeView(OrderActions, QWidget):
             self.count_label.setText(self.tr("{count} performances").format(count=len(rows)))
 
     def _select_row(self, row: int) -> None:
-        index = self.proxy.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def select_performance(self, performance_id: str) -> bool:
         row = self.proxy.proxy_row_of(performance_id)

@@ -8,6 +8,9 @@ with "Open existing" and "Save anyway".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -237,7 +240,7 @@ class PatronDialog(QDialog):
             self, self.tr("Save"), self.save
         )
 
-        layout = scrolling_body(self, buttons)
+        layout, self.scroll_area = scrolling_body(self, buttons)
         layout.addWidget(self.general_error)
         layout.addLayout(grid)
         layout.addWidget(self.duplicates)
@@ -292,7 +295,9 @@ class PatronDialog(QDialog):
     def save(self, allow_duplicate: bool = False) -> str | None:
         """Save through the application service; on success close and emit ``saved``."""
         self.clear_errors()
-        likely_duplicate = {PossibleDuplicate: self._likely_duplicate}
+        likely_duplicate: dict[type[Exception], Callable[[Any], None]] = {
+            PossibleDuplicate: self._likely_duplicate
+        }
         patron_id = submit(
             lambda: self._save(allow_duplicate),
             self.show_errors,
@@ -329,7 +334,7 @@ class PatronDialog(QDialog):
 
     def show_errors(self, by_field: dict[str, str]) -> None:
         show_field_errors(self.errors, self.general_error, by_field)
-        first = next((k for k in ("name", "email", "phone") if k in by_field), None)
+        first = next((k for k in ("name", "email", "phone") if k in by_field), "")
         target = {"name": "first_name"}.get(first, first)
         if target in self.fields:
             self.fields[target].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -7,7 +7,7 @@ the top of the timeline as soon as the read models have it (the window calls
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -154,7 +154,7 @@ class PatronPage(QWidget):
         self.app = app
         self.runner = runner
         #: ``() -> {"data_dir": …, "backup_folders": […]}``: copies an erasure cleans too
-        self.erase_targets = None
+        self.erase_targets: Callable[[], dict] | None = None
         self.patron_id: str | None = None
         self.row: dict | None = None
         self._drafts: dict[str, str] = {}
