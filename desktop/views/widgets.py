@@ -203,6 +203,14 @@ def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> Non
         table.columns_arranged()
 
 
+def clear_layout(layout: QLayout) -> None:
+    """Take every item out of ``layout``; its widgets are deleted (soon, by Qt)."""
+    while (item := layout.takeAt(0)) is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
+
+
 def placeholder(combo: QComboBox, text: str) -> None:
     """The grey hint in an editable list's empty text field."""
     field = combo.lineEdit()

@@ -9,6 +9,7 @@ refunded or exchanged in a few clicks.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,7 +54,7 @@ from projections.runner import ReadModelRunner
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class BoxOfficeView(OrderActions, QWidget):
+class BoxOfficeView(OrderActions):
     #: a CSV was written, or something else worth a status-bar line
     message = Signal(str)
     open_patron = Signal(str)
@@ -62,7 +63,7 @@ class BoxOfficeView(OrderActions, QWidget):
         super().__init__(parent)
         self.app = app
         self.runner = runner
-        self.dialog: QWidget | None = None
+        self.dialog = None
         self.setObjectName("boxOffice")
 
         # -- performances ----------------------------------------------------------
@@ -279,7 +280,7 @@ class BoxOfficeView(OrderActions, QWidget):
         self.tickets_title.setText(
             self.tr("Tickets for {title}").format(title=performance["title"])
         )
-        self.tickets_count.setText(self.tally_words(ticket_tally(r.get("status") for r in rows)))
+        self.tickets_count.setText(self.tally_words(ticket_tally(r["status"] for r in rows)))
         if selected:
             self.select_tickets(selected)
         self._ticket_selection_changed()
@@ -417,6 +418,7 @@ class BoxOfficeView(OrderActions, QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if (
             watched is self.table
+            and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() in _OPEN_KEYS
         ):

@@ -123,7 +123,7 @@ class ExchangeDialog(QDialog):
         self.performance = performance
         self.patron_name = patron_name
         self.order_id = order_id
-        self.result: dict | None = None
+        self.outcome: dict | None = None
         self.setObjectName("exchangeDialog")
         self.setWindowTitle(self.tr("Exchange tickets"))
         self.setMinimumSize(760, 460)
@@ -236,7 +236,7 @@ class ExchangeDialog(QDialog):
             return None
         new_codes = result.get("codes") or []
         tickets = ticket_dicts(self.app, target, new_codes, self.patron_name, self.order_id)
-        self.result = dict(result, tickets=tickets)
+        self.outcome = dict(result, tickets=tickets)
         self.done_title.setText(
             self.tr("Exchanged. New tickets for {performance}:").format(
                 performance=performance_label(target)
@@ -245,5 +245,5 @@ class ExchangeDialog(QDialog):
         self.tickets_ready.set_tickets(tickets)
         self.pages.setCurrentIndex(1)
         self.tickets_ready.print_button.setFocus()
-        self.exchanged.emit(self.result)
-        return self.result
+        self.exchanged.emit(self.outcome)
+        return self.outcome

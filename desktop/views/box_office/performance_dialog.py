@@ -300,6 +300,7 @@ class PerformanceDialog(QDialog):
                 raise ValidationError("title", self.tr("Choose the production first."))
             return self.app.schedule_performance(v["production_id"], **schedule)
         row = self.performance
+        assert row is not None  # the dialog edits a performance only when given one
         if v["title"].strip() != (row.get("title") or ""):
             self.app.rename_production(row["production_id"], v["title"])
         self.app.update_performance(row["id"], **schedule)
