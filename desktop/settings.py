@@ -91,8 +91,9 @@ class Setting:
         high = DEFAULT_RANGE[1] if self.maximum is None else self.maximum
         return low, high
 
-    def problem(self, value: object) -> str:
-        """What is wrong with this value for this setting, in words; "" if nothing."""
+    def problem(self, value: Any) -> str:
+        """What is wrong with this value for this setting, in words; "" if nothing
+        (``value`` may be of any type: one not the setting's is a problem too)."""
         if not _is_a(value, self.type):
             kinds = {int: _tr("a whole number"), bool: _tr("on or off"), str: _tr("text")}
             return _tr("This needs to be {kind}.").format(
@@ -398,7 +399,7 @@ for _field in fields(LoyaltyThresholds):
     )
 
 
-def _convert(setting: Setting, value: object) -> object:
+def _convert(setting: Setting, value: Any) -> object:
     if value is None:
         return setting.default
     if setting.type is bool:
@@ -477,7 +478,7 @@ class Settings(QObject):
         except (TypeError, ValueError):
             return setting.default
 
-    def set(self, key: str, value: object) -> None:
+    def set(self, key: str, value: Any) -> None:
         """Store a value of the declared type (TypeError otherwise); emits ``changed``."""
         setting = SETTINGS[key]
         if setting.type is bytes and isinstance(value, QByteArray | bytearray):
