@@ -1344,7 +1344,7 @@ def cmd_gui(args) -> int:
 
 
 def cmd_screenshots(args) -> int:
-    from desktop.screenshots import parse_size, render_all
+    from desktop.screenshots import PROBLEMS, parse_size, render_all
 
     try:
         size = parse_size(args.size)
@@ -1361,7 +1361,7 @@ def cmd_screenshots(args) -> int:
         args.out, patrons=args.patrons, size=size, scale=args.scale, dark=args.dark
     ):
         print(path)
-    problems = getattr(render_all, "problems", [])
+    problems = PROBLEMS
     for problem in problems:
         print(f"does not fit: {problem}", file=sys.stderr)
     return 1 if problems else 0

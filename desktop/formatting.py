@@ -188,6 +188,15 @@ def local_datetime(iso: str | datetime | None) -> datetime | None:
     return moment
 
 
+def stored_moment(iso: str | datetime) -> datetime:
+    """``local_datetime`` of a moment that is always there (a read model's
+    ``starts_at``); ValueError when it is not a moment."""
+    moment = local_datetime(iso)
+    if moment is None:
+        raise ValueError(f"not a moment: {iso!r}")
+    return moment
+
+
 def _no_locale() -> bool:
     """No country chosen and none on this computer (LANG=C): amounts in US dollars as
     always, dates day-first with the month in words and a 24-hour clock (unambiguous)."""

@@ -270,8 +270,7 @@ def loyalty_rows(db: Database, start: date, end: date) -> list[dict]:
         row["change"] = _tr(MOVEMENTS[row["movement"]])
         row["from_label"] = rung_label(row["from_rung"])
         row["to_label"] = rung_and_kind(row["to_rung"], row["kind"] or "")
-        moved = formatting.local_datetime(row["moved_at"])
-        row["month"] = moved.strftime("%Y-%m") if moved is not None else ""
+        row["month"] = formatting.stored_moment(row["moved_at"]).strftime("%Y-%m")
     return rows
 
 

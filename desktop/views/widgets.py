@@ -121,7 +121,7 @@ class FittingTable(QTableView):
             self._fit_stretching()
 
 
-def table_view(parent: QWidget | None = None) -> QTableView:
+def table_view(parent: QWidget | None = None) -> FittingTable:
     """A read-only, row-selecting, sortable table in the house style (``FittingTable``)."""
     table = FittingTable(parent)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -170,7 +170,7 @@ def exporting_table(
     suggested_name: str,
     on_exported: Callable[[Path], None],
     name: str = "",
-) -> tuple[SortProxy, QTableView, QAction]:
+) -> tuple[SortProxy, FittingTable, QAction]:
     """A list screen's table: ``model`` sorted by a ``SortProxy`` in a ``table_view``
     named ``name``, saved as a spreadsheet file by ``export_button`` and the table's
     context menu (``suggested_name``; ``on_exported(path)`` afterwards)."""
@@ -304,7 +304,8 @@ class FlowLayout(QLayout):
         lines: list[list] = [[]]
         x = area.x()
         for item in self._items:
-            if item.widget() is not None and item.widget().isHidden():
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and lines[-1]:

@@ -71,7 +71,7 @@ class ContactCard(QFrame):
         self.chips = QWidget(self)
         self.chips_layout = FlowLayout(self.chips)
 
-        layout = QVBoxLayout(self)
+        self.layout_ = layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(4)
         layout.addWidget(self.name_label)
@@ -249,7 +249,7 @@ class PatronPage(QWidget):
             actions.addWidget(button)
         top.addWidget(self.actions_box, 1)
         # Rarely needed, so at the foot of the card with the data it erases.
-        self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.card.layout_.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         note_row = QHBoxLayout()
         note_row.setSpacing(10)
@@ -379,6 +379,8 @@ class PatronPage(QWidget):
         )
 
     def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
+        if self.patron_id is None:
+            return []
         offset = sum(1 for row in loaded if row["kind"] != LADDER)
         rows = timeline.rows(self.runner.db(), self.patron_id, limit=limit, offset=offset)
         page, self._moves = merge_moves(rows, self._moves, len(rows) >= limit)

@@ -252,7 +252,8 @@ class BackupsDialog(QDialog):
 
     def selected_path(self) -> Path | None:
         rows = self.table.selectionModel().selectedRows()
-        return Path(self.proxy.row_id(rows[0].row())) if rows else None
+        chosen = self.proxy.row_id(rows[0].row()) if rows else None
+        return Path(chosen) if chosen is not None else None
 
     # -- backing up ------------------------------------------------------------------------
     def back_up_now(self):
