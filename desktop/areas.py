@@ -33,6 +33,12 @@ LADDER, REPORTS, DUPLICATES, SETTINGS, AUDIT = (
 OFFICE = frozenset({MANAGER, BOX_OFFICE_ROLE})
 
 
+class ShowsAreas(Protocol):
+    """The main window, as those that only ask which area it shows see it."""
+
+    def current_area(self) -> str: ...
+
+
 @runtime_checkable
 class Refreshing(Protocol):
     """The page of an area that ``refreshes``: it reloads from the read models."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
@@ -35,10 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.areas import AREA_LIST
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+from desktop.areas import AREA_LIST, ShowsAreas
 
 #: the page for each area of the main window: declared with the area (``desktop/areas.py``)
 AREA_PAGES = {area.key: area.help_page for area in AREA_LIST}
@@ -99,7 +96,7 @@ def page_for(widget: QWidget | None) -> str:
         if name in DIALOG_PAGES:
             return DIALOG_PAGES[name]
         if name == "MainWindow":
-            return AREA_PAGES.get(cast("MainWindow", current).current_area(), "index")
+            return AREA_PAGES.get(cast(ShowsAreas, current).current_area(), "index")
         current = current.parentWidget()
     return "index"
 
