@@ -64,6 +64,8 @@ DIALOG_PAGES = {
     "QuickAnswerPicker": "calls-and-chats",
     "RotaDialog": "calls-and-chats",
     "ImportSalesDialog": "importing-sales",
+    # the base of both import dialogs; each of them has its own page above
+    "ImportDialog": "importing-sales",
     "SignInDialog": "staff-and-roles",
     "StaffDialog": "staff-and-roles",
     "BackupsDialog": "backups",
