@@ -19,7 +19,7 @@ from desktop.settings import Settings, setting
 from desktop.views.forms import open_or_raise
 from desktop.views.system.backups_dialog import BackupsDialog, current_folder
 from infrastructure import backups
-from infrastructure.bootstrap import Services
+from infrastructure.bootstrap import ConnectingServices, Services
 
 #: how often the window asks whether a day has passed since the last backup
 DAILY_CHECK_MS = 60 * 60 * 1000
@@ -30,7 +30,8 @@ class BackupActions(QMainWindow):
     """The main window's backup actions (the window sets ``services``, ``settings``
     and ``background``) and its status-bar messages."""
 
-    services: Services
+    #: a shared store that did not answer at start gives ``ConnectingServices``
+    services: Services | ConnectingServices
     settings: Settings | None
     background: BackgroundRunner
     backup_progress: QProgressDialog | None

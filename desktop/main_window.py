@@ -76,6 +76,7 @@ from desktop.writer import CommandWriter
 from domain.door import may_become_own_code, read_scan
 from domain.errors import NotConnected
 from domain.ticket_codes import grouped, is_own_code, normalize_code
+from infrastructure.bootstrap import ConnectingServices
 from infrastructure.offline_door import unreachable
 
 if TYPE_CHECKING:
@@ -448,7 +449,7 @@ class MainWindow(BackupActions):
         if watcher is not None:
             watcher.changed.connect(lambda state: self.set_online(not state.get("offline")))
             self.set_online(not watcher.state().get("offline"))
-        if hasattr(self.services, "on_connected"):
+        if isinstance(self.services, ConnectingServices):
             queued = Qt.ConnectionType.QueuedConnection
             self._connected_signal.connect(self._store_connected, queued)
             self.services.on_connected = self._connected_signal.emit
