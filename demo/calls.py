@@ -298,7 +298,7 @@ def generate_calls(
             occurred_at=when,
         )
         counts["calls"] += 1
-        if logged["follow_up_id"]:
+        if logged["follow_up_id"] and follow_up is not None:
             counts["follow_ups"] += 1
             due = datetime.combine(follow_up, when.timetz())
             # most past follow-ups were done on the day; a few slipped (overdue)
@@ -336,11 +336,10 @@ def generate_calls(
             counts["chats_waiting"] += 1
         elif rng.random() < 0.2:
             desk()
-            due = (start + timedelta(days=rng.randint(2, 14))).date()
             app.add_chat_note(
                 chat["id"],
                 rng.choice(CHAT_NOTES),
-                follow_up_on=due,
+                follow_up_on=(start + timedelta(days=rng.randint(2, 14))).date(),
                 # noted once the chat was over (the next on duty gets it when nobody was)
                 occurred_at=min(
                     now, datetime.fromisoformat(messages[-1]["at"]) + timedelta(minutes=10)

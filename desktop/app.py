@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -31,6 +32,8 @@ def application(argv: list[str] | None = None) -> QApplication:
         QCoreApplication.setOrganizationName(ORGANIZATION)
         QCoreApplication.setApplicationName(APPLICATION)
         app = QApplication(argv if argv is not None else sys.argv[:1])
+    if not isinstance(app, QApplication):  # a QCoreApplication cannot show windows
+        raise RuntimeError("Houselights needs a QApplication, not a QCoreApplication")
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
@@ -67,7 +70,7 @@ def backup_folders(config: StoreConfig, settings) -> list:
     return list(dict.fromkeys([chosen, backups.default_folder(config)]))
 
 
-def ask_for_backup(damaged, parent=None) -> object:
+def ask_for_backup(damaged, parent=None) -> Path | None:
     """The damaged-store dialog; the chosen backup, or None to quit."""
     from desktop.views.system.damaged_store_dialog import DamagedStoreDialog
 

@@ -7,6 +7,7 @@ read this list; a new area is one more entry here and one page in the window.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtCore import QCoreApplication
 
@@ -30,6 +31,19 @@ LADDER, REPORTS, DUPLICATES, SETTINGS, AUDIT = (
 )
 
 OFFICE = frozenset({MANAGER, BOX_OFFICE_ROLE})
+
+
+class ShowsAreas(Protocol):
+    """The main window, as those that only ask which area it shows see it."""
+
+    def current_area(self) -> str: ...
+
+
+@runtime_checkable
+class Refreshing(Protocol):
+    """The page of an area that ``refreshes``: it reloads from the read models."""
+
+    def refresh(self) -> object: ...
 
 
 @dataclass(frozen=True)

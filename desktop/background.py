@@ -120,18 +120,23 @@ class _Runnable(QRunnable):
         # The task's Qt objects belong to the runner until the GUI thread has
         # received the outcome, so they outlive this runnable.
         self.signals, self.token = task.signals, task.token
-        self.fn, self.args, self.kwargs = fn, args, kwargs
+        #: the work; taken (not kept) by ``run``, so what it holds is freed when it ends
+        self.work: tuple[Callable, tuple, dict] | None = (fn, args, kwargs)
 
     def run(self) -> None:
         signals, token = self.signals, self.token
+        work, self.work = self.work, None
+        if work is None:
+            return
+        fn, args, kwargs = work
         try:
             token.raise_if_cancelled()  # cancelled while waiting for a thread
-            result = self.fn(Progress(signals, token), *self.args, **self.kwargs)
+            result = fn(Progress(signals, token), *args, **kwargs)
         except Cancelled:
             signals.cancelled.emit()
         except BaseException as error:  # delivered to the GUI, never lost
             logging.getLogger("houselights").warning(
-                "Background work %s failed", getattr(self.fn, "__name__", self.fn), exc_info=True
+                "Background work %s failed", getattr(fn, "__name__", fn), exc_info=True
             )
             signals.failed.emit(error, traceback.format_exc())
         else:
@@ -139,8 +144,6 @@ class _Runnable(QRunnable):
                 signals.cancelled.emit()
             else:
                 signals.done.emit(result)
-        finally:
-            self.fn = self.args = self.kwargs = None
 
 
 class BackgroundRunner(QObject):

@@ -12,22 +12,36 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QProgressDialog
 
-from desktop.background import run_with_progress
-from desktop.settings import setting
+from desktop.background import BackgroundRunner, Task, run_with_progress
+from desktop.settings import Settings, setting
 from desktop.views.forms import open_or_raise
 from desktop.views.system.backups_dialog import BackupsDialog, current_folder
 from infrastructure import backups
+from infrastructure.bootstrap import ConnectingServices, Services
 
 #: how often the window asks whether a day has passed since the last backup
 DAILY_CHECK_MS = 60 * 60 * 1000
 FIRST_CHECK_MS = 60 * 1000
 
 
-class BackupActions:
+class BackupActions(QMainWindow):
+    """The main window's backup actions (the window sets ``services``, ``settings``
+    and ``background``) and its status-bar messages."""
+
+    #: a shared store that did not answer at start gives ``ConnectingServices``
+    services: Services | ConnectingServices
+    settings: Settings | None
+    background: BackgroundRunner
+    backup_progress: QProgressDialog | None
     pending_restore: Path | None = None
     backups_dialog: BackupsDialog | None = None
-    _backup_task = None
+    _backup_task: Task | None = None
+
+    def show_message(self, text: str) -> None:
+        """A line in the status bar (the window's own)."""
+        self.statusBar().showMessage(text, 8000)
 
     def _add_backup_actions(self, menu) -> None:
         self.back_up_now_action = QAction(self.tr("Back &up now"), self)

@@ -38,6 +38,7 @@ import os
 import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
@@ -801,13 +802,14 @@ def cmd_check_in(args) -> int:
     offline = isinstance(services, OfflineServices)
     try:
         if getattr(args, "as_staff", None):
-            if offline:
+            if isinstance(services, OfflineServices):
                 raise HouselightsError(
                     "The shared store does not answer, so your sign-in cannot be checked. "
                     "Check tickets in without --as, or wait for the network."
                 )
             services.app.sign_in(args.as_staff, **sign_in_secret())
-        if not offline:  # the role is checked by the service; a damaged store is not written
+        if not isinstance(services, OfflineServices):
+            # the role is checked by the service; a damaged store is not written
             from desktop.cli_backups import backup_folders
             from infrastructure.backups import start_page_check
 
@@ -849,9 +851,8 @@ def cmd_sync(args) -> int:
 
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     if config.kind != "postgresql":
-        result = {"sent": 0, "conflicts": 0, "left": 0}
         print(
-            json.dumps(result)
+            json.dumps({"sent": 0, "conflicts": 0, "left": 0})
             if args.json
             else "This workstation's store is on this computer: there is nothing to send."
         )
@@ -872,7 +873,7 @@ def cmd_sync(args) -> int:
         print(json.dumps({"sent": 0, "conflicts": 0, "left": left, "error": str(problem)}))
         return 1
     try:
-        result = services.door().sync()
+        result: dict[str, Any] = services.door().sync()
         services.runner.catch_up()
     except StoreUnreachable as error:
         if not args.json:
@@ -1070,10 +1071,10 @@ def cmd_erase(args) -> int:
                 f"follow-ups of {patron['name']} for good. Sales and visits stay "
                 "counted."
             )
-            merged = len(records) - 1
-            if merged:
+            others = len(records) - 1
+            if others:
                 print(
-                    f"The {merged} record(s) merged into it are the same person: "
+                    f"The {others} record(s) merged into it are the same person: "
                     "they are erased too."
                 )
             answer = input(f"Type the patron's name ({patron['name']}) to confirm: ")
@@ -1307,7 +1308,9 @@ def cmd_report_double_entries(args) -> int:
     (the earliest) and the other one, for tickets used twice while a door was offline."""
     from projections import door
 
-    rows = _read_models(args, lambda db: door.double_entries(db, args.performance))
+    rows = _read_models(
+        args, Permission.READ_REPORTS, lambda db: door.double_entries(db, args.performance)
+    )
     if args.json:
         print(json.dumps(rows))
         return 0
@@ -1341,7 +1344,7 @@ def cmd_gui(args) -> int:
 
 
 def cmd_screenshots(args) -> int:
-    from desktop.screenshots import parse_size, render_all
+    from desktop.screenshots import PROBLEMS, parse_size, render_all
 
     try:
         size = parse_size(args.size)
@@ -1358,7 +1361,7 @@ def cmd_screenshots(args) -> int:
         args.out, patrons=args.patrons, size=size, scale=args.scale, dark=args.dark
     ):
         print(path)
-    problems = getattr(render_all, "problems", [])
+    problems = PROBLEMS
     for problem in problems:
         print(f"does not fit: {problem}", file=sys.stderr)
     return 1 if problems else 0

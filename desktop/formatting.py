@@ -148,8 +148,9 @@ def currency_symbol() -> str:
 def country_for_currency(code: str) -> str:
     """A country whose currency this is (``GBP`` -> ``GB``), or ''."""
     code = (code or "").strip().upper()
-    if len(code) == 3 and territory(code[:2]) is not None:
-        own = QLocale(QLocale.Language.AnyLanguage, territory(code[:2]))
+    country = territory(code[:2]) if len(code) == 3 else None
+    if country is not None:
+        own = QLocale(QLocale.Language.AnyLanguage, country)
         if own.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) == code:
             return code[:2]
     return ""
@@ -180,7 +181,20 @@ def _qmoment(iso: str | datetime | None) -> QDateTime | None:
 def local_datetime(iso: str | datetime | None) -> datetime | None:
     """A stored moment on the organization's clock (a Python datetime), or None."""
     shown = _qmoment(iso)
-    return None if shown is None else shown.toPython()
+    if shown is None:
+        return None
+    moment = shown.toPython()
+    assert isinstance(moment, datetime)  # QDateTime.toPython gives a datetime
+    return moment
+
+
+def stored_moment(iso: str | datetime) -> datetime:
+    """``local_datetime`` of a moment that is always there (a read model's
+    ``starts_at``); ValueError when it is not a moment."""
+    moment = local_datetime(iso)
+    if moment is None:
+        raise ValueError(f"not a moment: {iso!r}")
+    return moment
 
 
 def _no_locale() -> bool:

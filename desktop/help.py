@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -27,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.areas import AREA_LIST
+from desktop.areas import AREA_LIST, ShowsAreas
 
 #: the page for each area of the main window: declared with the area (``desktop/areas.py``)
 AREA_PAGES = {area.key: area.help_page for area in AREA_LIST}
@@ -56,6 +64,8 @@ DIALOG_PAGES = {
     "QuickAnswerPicker": "calls-and-chats",
     "RotaDialog": "calls-and-chats",
     "ImportSalesDialog": "importing-sales",
+    # the base of both import dialogs; each of them has its own page above
+    "ImportDialog": "importing-sales",
     "SignInDialog": "staff-and-roles",
     "StaffDialog": "staff-and-roles",
     "BackupsDialog": "backups",
@@ -88,7 +98,7 @@ def page_for(widget: QWidget | None) -> str:
         if name in DIALOG_PAGES:
             return DIALOG_PAGES[name]
         if name == "MainWindow":
-            return AREA_PAGES.get(current.current_area(), "index")
+            return AREA_PAGES.get(cast(ShowsAreas, current).current_area(), "index")
         current = current.parentWidget()
     return "index"
 
@@ -97,9 +107,9 @@ class GuideBrowser(QTextBrowser):
     """The guide's pages; a picture the installed app does not carry (the bundle has
     the guide's text, not its screenshots) takes no room instead of a broken icon."""
 
-    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 - Qt's name
+    def loadResource(self, kind: int, name: QUrl | str):  # noqa: N802 - Qt's name
         if kind == QTextDocument.ResourceType.ImageResource.value:
-            path = self.source().resolved(name).toLocalFile()
+            path = self.source().resolved(QUrl(name)).toLocalFile()
             if path and not Path(path).is_file():
                 nothing = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
                 nothing.fill(Qt.GlobalColor.transparent)
@@ -212,8 +222,8 @@ def show_help(parent: QWidget | None, page: str) -> HelpWindow:
     window = _open_window()
     if window is None:
         owner = parent.window() if parent is not None else None
-        while owner is not None and owner.parentWidget() is not None:
-            owner = owner.parentWidget().window()  # a dialog's main window
+        while owner is not None and (above := owner.parentWidget()) is not None:
+            owner = above.window()  # a dialog's main window
         window = HelpWindow(owner)
         window.setWindowFlag(Qt.WindowType.Window, True)
         _window[:] = [window]
@@ -226,10 +236,9 @@ def show_help(parent: QWidget | None, page: str) -> HelpWindow:
 
 def help_for_focus() -> HelpWindow:
     """F1: the page of whatever has the keyboard focus (or the active window)."""
-    app = QApplication.instance()
-    widget = app.focusWidget() or app.activeWindow()
-    if isinstance(widget, QWidget) and type(widget.window()).__name__ == "HelpWindow":
-        return widget.window()
+    widget = QApplication.focusWidget() or QApplication.activeWindow()
+    if widget is not None and isinstance(widget.window(), HelpWindow):
+        return cast(HelpWindow, widget.window())
     return show_help(widget, page_for(widget))
 
 
@@ -239,7 +248,8 @@ class F1Filter(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (
-            event.type() == QEvent.Type.KeyPress
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
             and event.key() == Qt.Key.Key_F1
             and not event.isAutoRepeat()
         ):

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from desktop.background import BackgroundRunner, Cancelled, run_with_progress
+from desktop.background import BackgroundRunner, Cancelled, Task, run_with_progress
 from desktop.settings import Settings, loyalty_thresholds
 from domain.loyalty import LoyaltyThresholds
 from projections import ladder
@@ -53,8 +53,8 @@ class LadderUpkeep(QObject):
         self.settings = settings
         self.background = background
         self.window = parent
-        self.task = None
-        self.dialog = None
+        self.task: Task | None = None
+        self.dialog: QProgressDialog | None = None
         self._again = False
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)

@@ -9,6 +9,7 @@ background, and the status bar that says whether this workstation is up to date.
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -42,9 +43,10 @@ from desktop.areas import (  # noqa: F401 - the area keys, for callers of the wi
     REPORTS,
     SETTINGS,
     THANK_YOUS,
+    Refreshing,
     areas_for,
 )
-from desktop.background import BackgroundRunner, run_with_progress
+from desktop.background import BackgroundRunner, Task, run_with_progress
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.scanner import ScannerFilter
@@ -74,7 +76,11 @@ from desktop.writer import shared_writer
 from domain.door import may_become_own_code, read_scan
 from domain.errors import NotConnected
 from domain.ticket_codes import grouped, is_own_code, normalize_code
+from infrastructure.bootstrap import ConnectingServices
 from infrastructure.offline_door import unreachable
+
+if TYPE_CHECKING:
+    from desktop.views.system.setup_assistant import SetupAssistant
 
 DEFAULT_POLL_MS = 2000
 
@@ -134,7 +140,7 @@ class AreaStack(QStackedWidget):
         return -1
 
 
-class MainWindow(BackupActions, QMainWindow):
+class MainWindow(BackupActions):
     #: the shared store opened (emitted from the door's store thread)
     _connected_signal = Signal()
 
@@ -152,7 +158,7 @@ class MainWindow(BackupActions, QMainWindow):
             formatting.configure_from(settings)
             file_dialogs.remember_in(settings)
             self.app.rota.local_zone = settings_module.organization_zone(settings)
-        self.setup_assistant = None
+        self.setup_assistant: SetupAssistant | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Houselights"))
         self.resize(1240, 800)
@@ -173,10 +179,10 @@ class MainWindow(BackupActions, QMainWindow):
         self.scanner.scanned.connect(self.take_scan)
         self.watcher = ReadModelWatcher(self.runner, self)
         self.watcher.changed.connect(self.read_models_changed)
-        self._catch_up_task = None
-        self._poll_task = None
-        self._rebuild_task = None
-        self.rebuild_dialog = None
+        self._catch_up_task: Task | None = None
+        self._poll_task: Task | None = None
+        self._rebuild_task: Task | None = None
+        self.rebuild_dialog: QProgressDialog | None = None
         self.patron_dialog: PatronDialog | None = None
         self.import_dialog: ImportSalesDialog | None = None
         self.call_dialog: CallDialog | None = None
@@ -205,7 +211,7 @@ class MainWindow(BackupActions, QMainWindow):
             self.door_view.set_door_mode(True)  # quitting or a crash does not leave it
         self.patron_list.run_search()
         # The other areas load when first shown: start-up reads one screen's rows.
-        self._stale = set(AREAS) - {PATRONS}
+        self._stale: set[str] = set(AREAS) - {PATRONS}
         self._refresh_shown_area()
         self.show_follow_up_badge()
 
@@ -305,7 +311,7 @@ class MainWindow(BackupActions, QMainWindow):
         for key in AREAS:
             self.areas.addWidget(self.pages[key])
         self.navigation.currentRowChanged.connect(self.areas.setCurrentIndex)
-        self._stale: set[str] = set()
+        self._stale = set()
         self.areas.currentChanged.connect(self._refresh_shown_area)
 
         brand = QLabel(self.tr("Houselights"), self)
@@ -444,7 +450,7 @@ class MainWindow(BackupActions, QMainWindow):
         if watcher is not None:
             watcher.changed.connect(lambda state: self.set_online(not state.get("offline")))
             self.set_online(not watcher.state().get("offline"))
-        if hasattr(self.services, "on_connected"):
+        if isinstance(self.services, ConnectingServices):
             queued = Qt.ConnectionType.QueuedConnection
             self._connected_signal.connect(self._store_connected, queued)
             self.services.on_connected = self._connected_signal.emit
@@ -528,6 +534,8 @@ class MainWindow(BackupActions, QMainWindow):
 
     def _setup_closed(self, result: int) -> None:
         assistant, self.setup_assistant = self.setup_assistant, None
+        if assistant is None:
+            return
         assistant.deleteLater()
         if result == assistant.DialogCode.Accepted:
             self._setup_finished(assistant)
@@ -700,9 +708,6 @@ class MainWindow(BackupActions, QMainWindow):
         self.menuBar().setVisible(not door_only)
         self.statusBar().setVisible(not self.kiosk)
 
-    def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
-
     def focus_search(self) -> None:
         """Ctrl+F: the patron search, from anywhere."""
         self.show_area(PATRONS)
@@ -867,7 +872,9 @@ class MainWindow(BackupActions, QMainWindow):
             return
         self._stale.discard(area)
         if BY_KEY[area].refreshes:
-            self.pages[area].refresh()
+            page = self.pages[area]
+            assert isinstance(page, Refreshing), area
+            page.refresh()
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:

@@ -99,7 +99,9 @@ class ReportDefinition:
     title: str
     description: str
     columns: tuple[Column, ...]
-    rows: Callable[[Database], list[dict]]
+    #: rows(db), rows(db, first, last) for a ``period`` report, rows(app, db, …) for a
+    #: ``service`` report: ``read`` passes what the report needs
+    rows: Callable[..., list[dict]]
     chart: Chart | None = None
     summary: Callable[[list[dict]], str] | None = field(default=None, compare=False)
     #: rows(db, start, end) for the chosen days (first and last included)
@@ -268,7 +270,7 @@ def loyalty_rows(db: Database, start: date, end: date) -> list[dict]:
         row["change"] = _tr(MOVEMENTS[row["movement"]])
         row["from_label"] = rung_label(row["from_rung"])
         row["to_label"] = rung_and_kind(row["to_rung"], row["kind"] or "")
-        row["month"] = formatting.local_datetime(row["moved_at"]).strftime("%Y-%m")
+        row["month"] = formatting.stored_moment(row["moved_at"]).strftime("%Y-%m")
     return rows
 
 

@@ -22,7 +22,15 @@ from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
 from desktop import formatting
-from desktop.report_catalog import HEATMAP, MONEY, PIE, STACKED, ReportDefinition, chart_value
+from desktop.report_catalog import (
+    HEATMAP,
+    MONEY,
+    PIE,
+    STACKED,
+    Chart,
+    ReportDefinition,
+    chart_value,
+)
 from desktop.report_support import SHORT_DAYS, cell_text
 
 #: the house palette for series, in order
@@ -69,24 +77,24 @@ def build_chart(definition: ReportDefinition, rows: Sequence[dict]) -> QChart:
     font.setBold(True)
     chart.setTitleFont(font)
     if spec.kind == PIE:
-        _pie(chart, definition, shown)
+        _pie(chart, definition, spec, shown)
     elif spec.kind == HEATMAP:
         _heatmap(chart, shown)
     else:
-        _bars(chart, definition, shown)
+        _bars(chart, definition, spec, shown)
     return chart
 
 
-def _pie(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None:
-    key = definition.chart.series[0]
-    kind = definition.chart.column(definition, key).kind
+def _pie(chart: QChart, definition: ReportDefinition, spec: Chart, rows: list[dict]) -> None:
+    key = spec.series[0]
+    kind = spec.column(definition, key).kind
     series = QPieSeries()
     total = sum(chart_value(kind, r.get(key)) for r in rows) or 1
     for i, row in enumerate(rows):
         value = chart_value(kind, row.get(key))
         if value <= 0:
             continue
-        piece = series.append(f"{definition.chart.label(row)} {value / total:.0%}", value)
+        piece = series.append(f"{spec.label(row)} {value / total:.0%}", value)
         piece.setColor(QColor(COLORS[i % len(COLORS)]))
         piece.setLabelVisible(True)
     series.setPieSize(0.7)
@@ -94,8 +102,7 @@ def _pie(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
 
 
-def _bars(chart: QChart, definition: ReportDefinition, rows: list[dict]) -> None:
-    spec = definition.chart
+def _bars(chart: QChart, definition: ReportDefinition, spec: Chart, rows: list[dict]) -> None:
     series = QStackedBarSeries() if spec.kind == STACKED else QBarSeries()
     money = False
     for i, key in enumerate(spec.series):

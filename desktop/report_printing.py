@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QPagedPaintDevice,
     QPageLayout,
     QPainter,
     QPdfWriter,
@@ -40,7 +39,7 @@ def tr(text: str) -> str:
 class _Page:
     """Points to device pixels, and fonts for one device."""
 
-    def __init__(self, painter: QPainter, device: QPagedPaintDevice):
+    def __init__(self, painter: QPainter, device: QPrinter | QPdfWriter):
         self.painter = painter
         self.device = device
         self.u = device.resolution() / 72.0
@@ -106,7 +105,7 @@ def _widths(definition: ReportDefinition, rows: list[list[str]], width: float) -
 
 
 def paint_report(
-    device: QPagedPaintDevice,
+    device: QPrinter | QPdfWriter,
     definition: ReportDefinition,
     rows: Sequence[dict],
     summary: str = "",

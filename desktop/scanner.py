@@ -34,6 +34,7 @@ garbled (the door then says what was read); a second Enter right after a scan
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
@@ -98,9 +99,9 @@ class ScannerFilter(QObject):
         #: only keys typed into this widget's window (or its dialogs) are watched
         self.scope: QWidget | None = None
         #: text -> whether this burst is a scan here (None: every burst is)
-        self.claims = None
+        self.claims: Callable[[str], bool] | None = None
         #: text so far -> whether it can still become a scan here (None: always)
-        self.may_be_scan = None
+        self.may_be_scan: Callable[[str], bool] | None = None
         self._declined_at: float | None = None
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
@@ -124,13 +125,13 @@ class ScannerFilter(QObject):
 
     def start(self) -> None:
         if not self._active:
-            QApplication.instance().installEventFilter(self)
+            _application().installEventFilter(self)
             self._active = True
 
     def stop(self) -> None:
         if self._active:
             self._paused()  # whatever is held is still a scan or still typing
-            QApplication.instance().removeEventFilter(self)
+            _application().removeEventFilter(self)
             self._active = False
 
     # -- the filter ----------------------------------------------------------------------
@@ -138,12 +139,19 @@ class ScannerFilter(QObject):
         # Every event of the app passes here while the door is shown: leave fast.
         kind = event.type()
         if kind != _KEY_PRESS and kind != _KEY_RELEASE:
-            if kind == _SHORTCUT_OVERRIDE and self._held and self._is_command(event):
+            if (
+                kind == _SHORTCUT_OVERRIDE
+                and self._held
+                and isinstance(event, QKeyEvent)
+                and self._is_command(event)
+            ):
                 # Qt tries shortcuts (Ctrl+Enter saves a note) before the key press
                 # reaches this filter: what was held goes first, in order.
                 self._paused()
             return False
-        if self._replaying or not obj.isWidgetType() or not self._in_scope(obj):
+        if self._replaying or not isinstance(obj, QWidget) or not isinstance(event, QKeyEvent):
+            return False
+        if not self._in_scope(obj):
             return False
         if is_secret(obj):  # a password or PIN: straight to the field, never held or read
             if kind == _KEY_PRESS and self._held:
@@ -273,9 +281,16 @@ def is_secret(widget: QObject) -> bool:
     return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
 
 
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("the scanner filter needs a QApplication")
+    return app
+
+
 def _root(widget: QWidget) -> QWidget:
     """The main window a widget (or a dialog opened from it) belongs to."""
     top = widget.window()
-    while top.parentWidget() is not None:
-        top = top.parentWidget().window()
+    while (parent := top.parentWidget()) is not None:
+        top = parent.window()
     return top

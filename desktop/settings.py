@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
@@ -90,8 +91,9 @@ class Setting:
         high = DEFAULT_RANGE[1] if self.maximum is None else self.maximum
         return low, high
 
-    def problem(self, value: object) -> str:
-        """What is wrong with this value for this setting, in words; "" if nothing."""
+    def problem(self, value: Any) -> str:
+        """What is wrong with this value for this setting, in words; "" if nothing
+        (``value`` may be of any type: one not the setting's is a problem too)."""
         if not _is_a(value, self.type):
             kinds = {int: _tr("a whole number"), bool: _tr("on or off"), str: _tr("text")}
             return _tr("This needs to be {kind}.").format(
@@ -187,7 +189,7 @@ def _system_date_order() -> str:
     places = {part: form.find(part) for part in ("d", "m", "y")}
     if min(places.values()) < 0:
         return "mdy"
-    order = "".join(sorted(places, key=places.get))
+    order = "".join(sorted(places, key=lambda part: places[part]))
     return order if order in ("dmy", "mdy", "ymd") else "mdy"
 
 
@@ -397,7 +399,7 @@ for _field in fields(LoyaltyThresholds):
     )
 
 
-def _convert(setting: Setting, value: object) -> object:
+def _convert(setting: Setting, value: Any) -> object:
     if value is None:
         return setting.default
     if setting.type is bool:
@@ -461,8 +463,11 @@ class Settings(QObject):
         SETTINGS[key]  # noqa: B018 - unknown keys raise KeyError
         return self._store_for(key).contains(key) or self.store.contains(key)
 
-    def get(self, key: str) -> object:
-        """The stored value with its declared type; the default if unset or unreadable."""
+    def get(self, key: str) -> Any:
+        """The stored value with its declared type; the default if unset or unreadable.
+
+        Typed ``Any`` because the type is the key's (``SETTINGS[key].type``), checked
+        here when read and by ``set`` when written."""
         setting = SETTINGS[key]
         store = self._store_for(key)
         raw = store.value(key, None)
@@ -473,7 +478,7 @@ class Settings(QObject):
         except (TypeError, ValueError):
             return setting.default
 
-    def set(self, key: str, value: object) -> None:
+    def set(self, key: str, value: Any) -> None:
         """Store a value of the declared type (TypeError otherwise); emits ``changed``."""
         setting = SETTINGS[key]
         if setting.type is bytes and isinstance(value, QByteArray | bytearray):
@@ -530,7 +535,7 @@ def loyalty_thresholds(settings: Settings | None) -> LoyaltyThresholds:
     )
 
 
-def setting(settings: Settings | None, key: str) -> object:
+def setting(settings: Settings | None, key: str) -> Any:
     """A setting's value, or its declared default when there are no settings (tests)."""
     return SETTINGS[key].default if settings is None else settings.get(key)
 

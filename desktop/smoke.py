@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 SMOKE_TIMEOUT_S = 60.0
 
@@ -132,8 +133,8 @@ def check_libraries() -> str:
         from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
         from keyring.backends import SecretService, chainer
 
-        if not (SecretService.Keyring and chainer.ChainerBackend):
-            raise ValueError("the keyring backends are missing")
+        # an AttributeError where a backend is missing from the bundle
+        SecretService.Keyring, chainer.ChainerBackend  # noqa: B018
         if sys.platform.startswith("linux"):
             import secretstorage  # the Secret Service backend's own library
 
@@ -171,6 +172,18 @@ def check_libraries() -> str:
 REQUIRE_AUDIO = "HOUSELIGHTS_SMOKE_REQUIRE_AUDIO"
 
 
+def _loaded(effect, waiting: tuple) -> bool:
+    return effect.status() not in waiting
+
+
+def _note_playing(effect, changes: list[bool]) -> None:
+    changes.append(effect.isPlaying())
+
+
+def _played(changes: list[bool]) -> bool:
+    return changes[-2:] == [True, False]
+
+
 def check_sounds(qt_app, folder) -> str:
     """Load every door verdict sound with Qt Multimedia and play it to the end on
     the default audio output (the build gives it a null one). Fails when Qt
@@ -194,18 +207,18 @@ def check_sounds(qt_app, folder) -> str:
     waiting = (QSoundEffect.Status.Null, QSoundEffect.Status.Loading)
     for verdict in TONES:
         effect = sounds.effect(verdict)
-        _wait(qt_app, lambda e=effect: e.status() not in waiting, f"the {verdict} sound to load")
+        _wait(qt_app, partial(_loaded, effect, waiting), f"the {verdict} sound to load")
         if effect.status() != QSoundEffect.Status.Ready:
             raise SmokeFailed(
                 f"the {verdict} sound did not load on {output.description()!r}: "
                 f"{effect.status().name}"
             )
         changes: list[bool] = []
-        effect.playingChanged.connect(lambda e=effect, c=changes: c.append(e.isPlaying()))
+        effect.playingChanged.connect(partial(_note_playing, effect, changes))
         sounds.play(verdict)
         _wait(
             qt_app,
-            lambda c=changes: c[-2:] == [True, False],
+            partial(_played, changes),
             f"the {verdict} sound to play to its end",
             20,
         )
@@ -311,10 +324,12 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             _wait(qt_app, lambda: door.last_result is not None, "the door's verdict", 20)
             result = door.last_result
             shown = door.panel.title_label.text()
-            if result["verdict"] != "admit":
+            if result is None or result["verdict"] != "admit":
                 from desktop.door_check import verdict_words
 
-                why = result.get("message") or verdict_words(result)  # a problem has its own
+                # a problem has its own message
+                why = (result.get("message") or verdict_words(result)) if result else "nothing"
+
                 raise SmokeFailed(f"the door said {shown!r} ({why}) for {scanned}")
             report(f"door: {shown} for ticket {code}")
             _wait(

@@ -14,8 +14,12 @@ import struct
 import tempfile
 import wave
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QSoundEffect
 
 RATE = 22050
 
@@ -79,8 +83,8 @@ class VerdictSounds(QObject):
         self.folder = self.folder / "sounds"
         self.enabled = enabled
         self.requested: list[str] = []
-        self._effects: dict[str, object] = {}
-        self._effect_class = None
+        self._effects: dict[str, QSoundEffect] = {}
+        self._effect_class: type[QSoundEffect] | None = None
         self._loaded = False
 
     def path(self, verdict: str) -> Path:
@@ -116,11 +120,13 @@ class VerdictSounds(QObject):
         """Whether QtMultimedia loaded (after ``prepare``): sounds can be played."""
         return self._effect_class is not None
 
-    def effect(self, verdict: str):
+    def effect(self, verdict: str) -> QSoundEffect:
         """The QSoundEffect of ``verdict``, made and given its tone on first use
         (``prepare`` first; needs ``available``)."""
         effect = self._effects.get(verdict)
         if effect is None:
+            if self._effect_class is None:
+                raise RuntimeError("no sound effects here: prepare() first, and check available")
             effect = self._effect_class(self)
             effect.setSource(QUrl.fromLocalFile(str(self.path(verdict))))
             effect.setVolume(0.8)

@@ -140,7 +140,7 @@ def _shown(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def sender_kind(text: str) -> str | None:
+def sender_kind(text: object) -> str | None:
     word = clean_text(str(text or "")).lower().strip("()[]:")
     if word in VISITOR_WORDS:
         return "visitor"
@@ -195,7 +195,12 @@ def _file_note(data: dict) -> str:
     return f"(file: {name})" if name else "(file)"
 
 
-def _pick(data: dict, *keys: str, default=""):
+def _object(value: object) -> dict:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _pick(data: object, *keys: str, default=""):
     for key in keys:
         if isinstance(data, dict) and data.get(key) not in (None, ""):
             return data[key]
@@ -212,7 +217,7 @@ def _plain(value) -> str:
     return ""
 
 
-def _ref(value):
+def _ref(value: object) -> str | int | None:
     """An id that refers to something else in the export (a LiveChat user), or None."""
     return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
@@ -457,8 +462,10 @@ def _tawk(wrapper: dict, item: int, local) -> ChatRecord:
 
 
 def _livechat(conv: dict, item: int, local) -> ChatRecord:
-    users = {_ref(u.get("id")): u for u in conv.get("users") or [] if isinstance(u, dict)}
-    users.pop(None, None)
+    users: dict[str | int, dict] = {}
+    for u in conv.get("users") or []:
+        if isinstance(u, dict) and (ref := _ref(u.get("id"))) is not None:
+            users[ref] = u
     customer = next((u for u in users.values() if u.get("type") == "customer"), {})
     record = ChatRecord(
         item,
@@ -478,16 +485,17 @@ def _livechat(conv: dict, item: int, local) -> ChatRecord:
                 raise _Problem(f"Event {n} is not a message.")
             if event.get("type") not in ("message", "system_message", "file"):
                 continue  # forms, rich messages: structured, not words
-            author = users.get(_ref(event.get("author_id")), {})
+            author = users.get(_ref(event.get("author_id")) or "", {})
             if event.get("type") == "system_message":
                 kind = "system"
             else:
-                kind = {"customer": "visitor", "agent": "agent"}.get(author.get("type"))
-                if kind is None:
+                said_by = {"customer": "visitor", "agent": "agent"}.get(str(author.get("type")))
+                if said_by is None:
                     author_id = _shown(event.get("author_id"))
                     raise _Problem(
                         f"Event {n}: the author “{author_id}” is not among the chat's users."
                     )
+                kind = said_by
             at = _moment(event.get("created_at"), local, f"Event {n}")
             text = _file_note(event) if event.get("type") == "file" else _text(event.get("text"))
             record.messages.append(_message(at, kind, _pick(author, "name"), text))
@@ -499,7 +507,7 @@ _CHATWOOT_TYPES = {0: "incoming", 1: "outgoing", 2: "activity", 3: "template"}
 
 def _chatwoot(conv: dict, item: int, local) -> ChatRecord:
     """A Chatwoot conversation (list shape) or the messages of one (messages endpoint)."""
-    meta = conv.get("meta") if isinstance(conv.get("meta"), dict) else {}
+    meta = _object(conv.get("meta"))
     contact = meta.get("sender") or meta.get("contact") or {}
     contact = contact if isinstance(contact, dict) else {}
     messages = conv.get("messages") or []
@@ -518,10 +526,14 @@ def _chatwoot(conv: dict, item: int, local) -> ChatRecord:
         if not isinstance(m, dict):
             raise _Problem(f"Message {n} is not a message.")
         raw_type = m.get("message_type")
-        kind_of_message = _CHATWOOT_TYPES.get(raw_type, str(raw_type or "").lower())
+        kind_of_message = (
+            _CHATWOOT_TYPES.get(raw_type, "")
+            if isinstance(raw_type, int)
+            else str(raw_type or "").lower()
+        )
         if kind_of_message == "activity":
             continue  # "Conversation was resolved by Maria": nobody said it
-        sender = m.get("sender") if isinstance(m.get("sender"), dict) else {}
+        sender = _object(m.get("sender"))
         if kind_of_message == "incoming":
             kind = "visitor"
         elif kind_of_message in ("outgoing", "template"):
@@ -553,7 +565,7 @@ def _chatwoot(conv: dict, item: int, local) -> ChatRecord:
 
 def _freshchat(conv: dict, item: int, local) -> ChatRecord:
     """Messages of a Freshchat conversation as its API gives them."""
-    user = conv.get("user") if isinstance(conv.get("user"), dict) else {}
+    user = _object(conv.get("user"))
     name = clean_text(f"{_plain(user.get('first_name'))} {_plain(user.get('last_name'))}")
     record = ChatRecord(
         item,
@@ -735,7 +747,8 @@ _ROLE_SUFFIX = re.compile(r"\s*\((?P<role>[^)]*)\)\s*$")
 
 
 def split_transcripts(text: str) -> list[str]:
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for line in text.splitlines():
         if _SEPARATOR.match(line):
             parts.append("\n".join(current))
@@ -958,8 +971,9 @@ def _widget_entries(lines: list[tuple[int, str]], local, today: date):
 
 def _roles(names: list[str], visitor_name: str) -> dict[str, str]:
     """Each speaker's kind; a _Problem when the text does not tell who the visitor is."""
-    kinds = {name: _speaker(name, visitor_name)[0] for name in dict.fromkeys(names)}
-    unknown = [name for name, kind in kinds.items() if kind is None]
+    said = {name: _speaker(name, visitor_name)[0] for name in dict.fromkeys(names)}
+    kinds = {name: kind for name, kind in said.items() if kind is not None}
+    unknown = [name for name, kind in said.items() if kind is None]
     if unknown:
         if "visitor" in kinds.values() or visitor_name:
             kinds.update(dict.fromkeys(unknown, "agent"))
@@ -971,7 +985,7 @@ def _roles(names: list[str], visitor_name: str) -> dict[str, str]:
                 f"We cannot tell which of {shown} is the visitor: the text does not say. "
                 "Add a line “Visitor: <their name>” above the messages and paste again."
             )
-    return kinds
+    return {name: kinds[name] for name in said}  # in the order they first spoke
 
 
 def parse_transcript(

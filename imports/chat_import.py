@@ -55,7 +55,8 @@ def import_chats(
     # Refused as a whole, before anything is read or saved (a door volunteer, say),
     # rather than every chat rejected one by one by the check on each save.
     app.require_may_record("Chat.Imported", what="import chats")
-    report = {"imported": 0, "linked": 0, "unmatched": 0, "rejected": list(chat_file.rejected)}
+    rejected: list[dict] = list(chat_file.rejected)
+    counts = {"imported": 0, "linked": 0, "unmatched": 0}
     total = len(chat_file.chats)
     if progress is not None:
         progress(0, total, "")
@@ -73,12 +74,12 @@ def import_chats(
         # counted once the chunk is saved: a failed save counts nothing
         for item, outcome in outcomes:
             if isinstance(outcome, str):
-                report["rejected"].append({"item": item, "reason": outcome})
+                rejected.append({"item": item, "reason": outcome})
             elif outcome["new"]:
-                report["imported"] += 1
-                report["linked" if outcome["patron_id"] else "unmatched"] += 1
+                counts["imported"] += 1
+                counts["linked" if outcome["patron_id"] else "unmatched"] += 1
         done += len(chunk)
         if progress is not None:
             progress(done, total, "")
-    report["rejected"].sort(key=lambda r: r["item"])
-    return report
+    rejected.sort(key=lambda r: r["item"])
+    return {**counts, "rejected": rejected}

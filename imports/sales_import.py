@@ -648,7 +648,8 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         cells[f"attendee_{n}"] for n in ("first_name", "last_name", "full_name", "email", "phone")
     ]
     if any(names):
-        attendee = _person(*names[:5], "", "attendee")
+        first, last, full, email, phone = names
+        attendee = _person(first, last, full, email, phone, "", "attendee")
         if not any(buyer[:4]):
             buyer, attendee = attendee, None  # nobody else named: the attendee bought it
         elif _same_person(attendee, buyer):
@@ -836,8 +837,10 @@ class SalesImport:
         history does not replay every sale of every performance to import a file.
         """
         performances: dict[UUID, list] = {}
-        for event in self._scan(Performance.Scheduled, Performance.Rescheduled):
-            if isinstance(event, Performance.Scheduled):
+        scheduled = Performance.Scheduled  # type: ignore[attr-defined]  # made by @event
+        rescheduled = Performance.Rescheduled  # type: ignore[attr-defined]  # made by @event
+        for event in self._scan(scheduled, rescheduled):
+            if isinstance(event, scheduled):
                 performances[event.originator_id] = [fold(event.title), event.starts_at]
             elif event.originator_id in performances:
                 performances[event.originator_id][1] = event.starts_at
@@ -846,7 +849,8 @@ class SalesImport:
             for performance_id, (title, starts_at) in performances.items()
         ]
         titles: dict[UUID, str] = {}
-        for event in self._scan(Production.Created, Production.Renamed):
+        renamed = Production.Renamed  # type: ignore[attr-defined]  # made by @event
+        for event in self._scan(Production.Created, renamed):
             titles[event.originator_id] = fold(event.title)
         for production_id, title in titles.items():
             self.productions.setdefault(title, str(production_id))
@@ -911,7 +915,7 @@ class SalesImport:
         if not (first or last or email or phone):
             return None  # an anonymous sale: counted as a lost contact
         name = fold(clean_text(f"{first} {last}"))
-        keys = []
+        keys: list[tuple[str, ...]] = []
         if email:
             keys.append(("email", email))
         if phone:

@@ -157,6 +157,7 @@ class Derived:
         if self.how == "join":
             return " ".join(c.strip() for c in cells if c.strip())
         try:
+            cents: int | None
             if self.how == "sum":
                 cents = sum(parse_price(cell) for cell in cells)
             else:

@@ -326,8 +326,8 @@ def list_backups(folder: str | Path) -> list[BackupInfo]:
         if not match or not path.is_file():
             continue
         created = datetime.strptime(match.group(1), STAMP)
-        extra = readmodels_path(path)
-        extra = extra if extra.is_file() else None
+        beside = readmodels_path(path)
+        extra = beside if beside.is_file() else None
         size = path.stat().st_size + (extra.stat().st_size if extra else 0)
         found.append((created, int(match.group(2) or 0), BackupInfo(path, created, size, extra)))
     found.sort(key=lambda item: item[:2], reverse=True)

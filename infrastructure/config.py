@@ -118,7 +118,8 @@ class StoreConfig:
             connect_timeout=10,
         ) as conn:
             # eventsourcing names the table after the application: houselights_events
-            if conn.execute("SELECT to_regclass('houselights_events')").fetchone()[0] is None:
+            table = conn.execute("SELECT to_regclass('houselights_events')").fetchone()
+            if table is None or table[0] is None:
                 return True
             return conn.execute("SELECT 1 FROM houselights_events LIMIT 1").fetchone() is None
 

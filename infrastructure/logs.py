@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -68,19 +69,23 @@ def configure_logging(
     return handler
 
 
-def install_excepthooks() -> None:
-    """Unhandled exceptions go to the log first, then to the previous hook."""
-    if getattr(sys.excepthook, "houselights", False):
-        return
-    previous = sys.excepthook
+class _LoggingExcepthook:
+    """``sys.excepthook``: the log first, then the hook that was there before."""
 
-    def excepthook(kind, value, traceback) -> None:
+    def __init__(self, previous: Callable[..., object]) -> None:
+        self.previous = previous
+
+    def __call__(self, kind, value, traceback) -> None:
         if not issubclass(kind, KeyboardInterrupt):
             log.critical("Unhandled exception", exc_info=(kind, value, traceback))
-        previous(kind, value, traceback)
+        self.previous(kind, value, traceback)
 
-    excepthook.houselights = True
-    sys.excepthook = excepthook
+
+def install_excepthooks() -> None:
+    """Unhandled exceptions go to the log first, then to the previous hook."""
+    if isinstance(sys.excepthook, _LoggingExcepthook):
+        return
+    sys.excepthook = _LoggingExcepthook(sys.excepthook)
     previous_thread_hook = threading.excepthook
 
     def thread_excepthook(hook_args) -> None:

@@ -346,6 +346,7 @@ class OfflineDoor:
         ticket = door_model.ticket(db, reading.code) if reading.usable else None
         queued = self.queue.pending(10_000, code=ticket["code"]) if ticket else []
         check_undo_offline(ticket, queued)
+        assert ticket is not None  # check_undo_offline refused an unknown code
         why = undo_reason(reason)
         self.queue.add(
             QUEUED_UNDO,

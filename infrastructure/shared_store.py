@@ -75,7 +75,8 @@ def describe_error(error: BaseException, env: dict[str, str]) -> ServerProblem |
     import psycopg
 
     where = server_of(env)
-    chain, seen = [], error
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
     while seen is not None and len(chain) < 5:
         chain.append(seen)
         seen = seen.__cause__ or seen.__context__
@@ -121,13 +122,14 @@ def is_transient(error: BaseException) -> bool:
     import psycopg
 
     seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
+    each: BaseException | None = error
+    while each is not None and seen < 5:
+        if isinstance(each, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
             return True
-        text = str(error).lower()
+        text = str(each).lower()
         if any(word in text for word in TRANSIENT_WORDS):
             return True
-        error = error.__cause__ or error.__context__
+        each = each.__cause__ or each.__context__
         seen += 1
     return False
 

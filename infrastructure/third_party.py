@@ -83,10 +83,10 @@ def bundled_distributions() -> list[metadata.Distribution]:
 
 def _licence(dist: metadata.Distribution) -> str:
     meta = dist.metadata
-    expression = meta.get("License-Expression")
+    expression = meta["License-Expression"]  # None when the field is absent
     if expression:
         return expression
-    declared = (meta.get("License") or "").strip()
+    declared = (meta["License"] or "").strip()
     if declared and "\n" not in declared and len(declared) < 80:
         return declared
     classifiers = [

@@ -8,7 +8,7 @@ from desktop import formatting
 from desktop.models.base import RowTableModel
 
 
-def file_size(size: int) -> str:
+def file_size(size: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
             return f"{size:,} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"

@@ -75,9 +75,10 @@ class RowTableModel(QAbstractTableModel):
         return not parent.isValid() and self._more and self._fetcher is not None
 
     def fetchMore(self, parent=_ROOT) -> None:  # noqa: N802 (Qt API)
-        if not self.canFetchMore(parent):
+        fetcher = self._fetcher
+        if fetcher is None or not self.canFetchMore(parent):
             return
-        rows = self._fetcher(self._rows, self.page_size)
+        rows = fetcher(self._rows, self.page_size)
         self._more = len(rows) >= self.page_size
         if rows:
             first = len(self._rows)
@@ -144,6 +145,7 @@ class SortProxy(QSortFilterProxyModel):
 
     def __init__(self, source: RowTableModel, parent=None):
         super().__init__(parent)
+        self._rows_model = source
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)
         self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -155,7 +157,7 @@ class SortProxy(QSortFilterProxyModel):
         return index.data(ID_ROLE) if index.isValid() else None
 
     def proxy_row_of(self, row_id: str) -> int:
-        source = self.sourceModel()
+        source = self._rows_model
         source_row = source.row_of(row_id)
         if source_row < 0:
             return -1

@@ -16,6 +16,7 @@ from desktop.report_catalog import (
     MONTH,
     PERCENT,
     TEXT,
+    Column,
     ReportDefinition,
     format_value,
 )
@@ -50,28 +51,33 @@ class ReportTableModel(RowTableModel):
         self.endResetModel()
         self.set_rows(rows)
 
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The report's columns (none before a report is set)."""
+        return self.definition.columns if self.definition is not None else ()
+
     def column_of(self, key: str) -> int:
-        return [c.key for c in self.definition.columns].index(key)
+        return [c.key for c in self.columns].index(key)
 
     def headers(self) -> list[str]:
-        return [tr(c.title) for c in self.definition.columns] if self.definition else []
+        return [tr(c.title) for c in self.columns]
 
     def row_id(self, row: int) -> str:
         return str(self._rows[row].get("id", row))
 
     def display(self, row: dict, column: int) -> str:
-        spec = self.definition.columns[column]
+        spec = self.columns[column]
         return format_value(spec.kind, row.get(spec.key))
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid():
-            if self.definition.columns[index.column()].kind in NUMBERS:
+            if self.columns[index.column()].kind in NUMBERS:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
         return super().data(index, role)
 
     def sort_value(self, row: dict, column: int) -> Any:
-        spec = self.definition.columns[column]
+        spec = self.columns[column]
         value = row.get(spec.key)
         if spec.kind == TEXT:
             return str(value or "").casefold()

@@ -33,7 +33,7 @@ REFUSED: Any = object()
 
 def submit(
     action: Callable[[], T],
-    show_fields: Callable[[dict[str, str]], None],
+    show_fields: Callable[[dict[str, str]], object],
     general: QLabel,
     special: Mapping[type[Exception], Callable[[Any], None]] | None = None,
 ) -> T:

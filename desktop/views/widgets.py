@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
+    QLayoutItem,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -21,12 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.export import add_export
+from desktop.models.base import RowTableModel, SortProxy
+
 
 class FittingTable(QTableView):
     """A table whose column headers are never cut off: a column is never made narrower
     than its header's title (``setColumnWidth`` and every model change), a stretching
     column that has too little room keeps its title's width (the table scrolls
     sideways instead), and each header's full title is its tooltip."""
+
+    #: stretching columns held at their title's width while there is too little room
+    _held: frozenset[int] = frozenset()
 
     def setModel(self, model) -> None:  # noqa: N802 - Qt's name
         old = self.model()
@@ -69,7 +80,7 @@ class FittingTable(QTableView):
 
     def columns_arranged(self) -> None:
         """The view chose its stretching column anew (forget the ones held back)."""
-        self._held = set()
+        self._held = frozenset()
         self.fit_headers()
 
     def stretching_columns(self) -> set[int]:
@@ -79,13 +90,13 @@ class FittingTable(QTableView):
             for c in range(header.count())
             if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Stretch
         }
-        return stretch | getattr(self, "_held", set())
+        return stretch | self._held
 
     def _fit_stretching(self) -> None:
         """A stretching column squeezed below its title's width is held at that width
         (the table scrolls sideways) and stretches again once there is room."""
         header = self.horizontalHeader()
-        held = getattr(self, "_held", set())
+        held = set(self._held)
         for column in self.stretching_columns():
             if column >= header.count() or header.isSectionHidden(column):
                 continue
@@ -102,7 +113,7 @@ class FittingTable(QTableView):
             elif column in held:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
                 held.discard(column)
-        self._held = held
+        self._held = frozenset(held)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
@@ -110,7 +121,7 @@ class FittingTable(QTableView):
             self._fit_stretching()
 
 
-def table_view(parent: QWidget | None = None) -> QTableView:
+def table_view(parent: QWidget | None = None) -> FittingTable:
     """A read-only, row-selecting, sortable table in the house style (``FittingTable``)."""
     table = FittingTable(parent)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -152,6 +163,36 @@ def date_width(table: QTableView, weekday: bool = False) -> int:
     return table.fontMetrics().horizontalAdvance(text) + 28
 
 
+def exporting_table(
+    model: RowTableModel,
+    parent: QWidget,
+    export_button: QPushButton,
+    suggested_name: str,
+    on_exported: Callable[[Path], None],
+    name: str = "",
+) -> tuple[SortProxy, FittingTable, QAction]:
+    """A list screen's table: ``model`` sorted by a ``SortProxy`` in a ``table_view``
+    named ``name``, saved as a spreadsheet file by ``export_button`` and the table's
+    context menu (``suggested_name``; ``on_exported(path)`` afterwards)."""
+    proxy = SortProxy(model, parent)
+    table = table_view(parent)
+    if name:
+        table.setObjectName(name)
+    table.setModel(proxy)
+    action = add_export(table, export_button, suggested_name=suggested_name, on_done=on_exported)
+    return proxy, table, action
+
+
+def select_row(table: QTableView, row: int) -> None:
+    """Make ``row`` (of the table's own model) the current, only selected row and show it."""
+    index = table.model().index(row, 0)
+    table.selectionModel().setCurrentIndex(
+        index,
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    table.scrollTo(index)
+
+
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
     """Give columns their widths (at least their titles'); ``stretch`` takes the room
     that is left."""
@@ -160,6 +201,21 @@ def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> Non
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     if isinstance(table, FittingTable):
         table.columns_arranged()
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every item out of ``layout``; its widgets are deleted (soon, by Qt)."""
+    while (item := layout.takeAt(0)) is not None:
+        widget = item.widget()
+        if widget is not None:
+            widget.deleteLater()
+
+
+def placeholder(combo: QComboBox, text: str) -> None:
+    """The grey hint in an editable list's empty text field."""
+    field = combo.lineEdit()
+    if field is not None:
+        field.setPlaceholderText(text)
 
 
 def heading(text: str, parent: QWidget | None = None, name: str = "heading") -> QLabel:
@@ -196,7 +252,7 @@ class FlowLayout(QLayout):
 
     def __init__(self, parent: QWidget | None = None, spacing: int = 6, right: bool = False):
         super().__init__(parent)
-        self._items = []
+        self._items: list[QLayoutItem] = []
         self._spacing = spacing
         self._right = right
         self.setContentsMargins(0, 0, 0, 0)
@@ -248,7 +304,8 @@ class FlowLayout(QLayout):
         lines: list[list] = [[]]
         x = area.x()
         for item in self._items:
-            if item.widget() is not None and item.widget().isHidden():
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and lines[-1]:
@@ -291,9 +348,10 @@ class BodyScroll(QScrollArea):
 
 def scrolling_body(
     dialog: QWidget, buttons: QLayout, margins=(24, 20, 24, 20), spacing: int = 12
-) -> QVBoxLayout:
-    """The dialog's layout: its body (returned, to fill) scrolls when the screen is too
-    short for it (a laptop at 125% or 150%); ``buttons`` stay visible below."""
+) -> tuple[QVBoxLayout, BodyScroll]:
+    """The dialog's layout: its body (returned with its scroll area; the body is to
+    fill) scrolls when the screen is too short for it (a laptop at 125% or 150%);
+    ``buttons`` stay visible below."""
     outer = QVBoxLayout(dialog)
     outer.setContentsMargins(0, 0, 0, margins[3])
     outer.setSpacing(spacing)
@@ -313,8 +371,7 @@ def scrolling_body(
     row.setContentsMargins(margins[0], 0, margins[2], 0)
     row.addLayout(buttons)
     outer.addLayout(row)
-    dialog.scroll_area = scroll
-    return body
+    return body, scroll
 
 
 def dialog_buttons(dialog, label: str, on_confirm) -> tuple[QPushButton, QPushButton, QHBoxLayout]:

@@ -136,6 +136,12 @@ def commands(org: dict) -> list[tuple[str, list[str], str | None, str]]:
         ("report attendance", ["report", "attendance", "--json"], P.READ_REPORTS, ""),
         ("report thank-yous", ["report", "thank-yous", "--json"], P.READ_REPORTS, ""),
         ("report support", ["report", "support", "--json"], P.READ_SUPPORT, ""),
+        (
+            "report double-entries",
+            ["report", "double-entries", "--performance", performance, "--json"],
+            P.READ_REPORTS,
+            "",
+        ),
         ("rota", ["rota", "--json"], P.SEE_STATUS, ""),
         (
             "rota add",
@@ -220,6 +226,7 @@ def test_every_command_for_every_role(organization, role, tmp_path, monkeypatch,
         allowed = permission is None or (role is not None and permission in PERMISSIONS[role])
         assert refused != allowed, (label, role, code, err[:300])
         assert "Traceback" not in err, (label, role, err)
+        assert code != 70 and "did not expect" not in err, (label, role, err[:300])  # a crash
         if refused:
             assert out == "", (label, role, out[:200])  # nothing read was printed
         seen.append(label)

@@ -199,7 +199,7 @@ def test_each_ticket_can_carry_its_own_attendee(services, flute, box_office, qtb
     assert order["quantity"] == 2  # the buyer keeps the order and its payment
     kinds = [row["kind"] for row in timeline.rows(db, claudette["id"])]
     assert "ticket" in kinds
-    printed = [t["patron_name"] for t in dialog.result["tickets"]]
+    printed = [t["patron_name"] for t in dialog.outcome["tickets"]]
     assert printed == ["Rosa Parks", "Claudette Colvin"]
 
 

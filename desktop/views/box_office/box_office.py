@@ -9,6 +9,7 @@ refunded or exchanged in a few clicks.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,7 +36,15 @@ from desktop.views.box_office.performance_dialog import (
     PerformanceDialog,
 )
 from desktop.views.box_office.sell_dialog import SellDialog
-from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
+from desktop.views.widgets import (
+    FlowLayout,
+    exporting_table,
+    heading,
+    moment_width,
+    select_row,
+    size_columns,
+    table_view,
+)
 from domain.application import Houselights
 from domain.box_office import ticket_tally
 from projections import box_office
@@ -45,7 +54,7 @@ from projections.runner import ReadModelRunner
 _OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class BoxOfficeView(OrderActions, QWidget):
+class BoxOfficeView(OrderActions):
     #: a CSV was written, or something else worth a status-bar line
     message = Signal(str)
     open_patron = Signal(str)
@@ -54,7 +63,7 @@ class BoxOfficeView(OrderActions, QWidget):
         super().__init__(parent)
         self.app = app
         self.runner = runner
-        self.dialog: QWidget | None = None
+        self.dialog = None
         self.setObjectName("boxOffice")
 
         # -- performances ----------------------------------------------------------
@@ -76,10 +85,14 @@ class BoxOfficeView(OrderActions, QWidget):
         self.count_label.setObjectName("countLabel")
 
         self.model = PerformanceTableModel(self)
-        self.proxy = SortProxy(self.model, self)
-        self.table = table_view(self)
-        self.table.setObjectName("performances")
-        self.table.setModel(self.proxy)
+        self.proxy, self.table, self.export_action = exporting_table(
+            self.model,
+            self,
+            self.export_button,
+            self.tr("performances") + ".csv",
+            on_exported=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
+            name="performances",
+        )
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _index: self.sell())
         p = PerformanceTableModel
@@ -90,12 +103,6 @@ class BoxOfficeView(OrderActions, QWidget):
             stretch=p.TITLE,
         )
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
-        self.export_action = add_export(
-            self.table,
-            self.export_button,
-            suggested_name=self.tr("performances") + ".csv",
-            on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
-        )
 
         # -- tickets of the selected performance -------------------------------------------
         self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
@@ -224,13 +231,7 @@ class BoxOfficeView(OrderActions, QWidget):
             self.count_label.setText(self.tr("{count} performances").format(count=len(rows)))
 
     def _select_row(self, row: int) -> None:
-        index = self.proxy.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def select_performance(self, performance_id: str) -> bool:
         row = self.proxy.proxy_row_of(performance_id)
@@ -279,7 +280,7 @@ class BoxOfficeView(OrderActions, QWidget):
         self.tickets_title.setText(
             self.tr("Tickets for {title}").format(title=performance["title"])
         )
-        self.tickets_count.setText(self.tally_words(ticket_tally(r.get("status") for r in rows)))
+        self.tickets_count.setText(self.tally_words(ticket_tally(r["status"] for r in rows)))
         if selected:
             self.select_tickets(selected)
         self._ticket_selection_changed()
@@ -417,6 +418,7 @@ class BoxOfficeView(OrderActions, QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if (
             watched is self.table
+            and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() in _OPEN_KEYS
         ):

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QCoreApplication, Qt, SignalInstance
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from desktop.views.box_office.needs_server import follow_connection, offline_words
 from desktop.views.box_office.order_changes import ExchangeDialog, RefundDialog, refund_message
 from desktop.views.box_office.tickets_ready import print_tickets, printable, save_tickets
+from domain.application import Houselights
 from projections import box_office
+from projections.runner import ReadModelRunner
 
 
 def _tr(text: str) -> str:
@@ -47,12 +49,19 @@ class ChosenOrder:
         return [t for t in self.tickets if t.get("status") == "valid"]
 
 
-class OrderActions:
-    dialog = None
+class OrderActions(QWidget):
+    """Refund, exchange, print and save an order's tickets, for a screen that lists
+    orders (the box office, a patron's purchases); it says which order is chosen."""
+
+    app: Houselights
+    runner: ReadModelRunner
+    #: a line for the status bar
+    message: SignalInstance
+    dialog: QDialog | None = None
     #: whether the shared store answers (``set_online``): selling and changing orders need it
     online = True
 
-    def server_buttons(self) -> list:
+    def server_buttons(self) -> list[QPushButton]:
         """The buttons that sell or change orders (off while offline)."""
         return [self.refund_button, self.exchange_button]
 
@@ -77,17 +86,16 @@ class OrderActions:
 
     def add_order_buttons(self, pdf_label: str) -> None:
         """``refund_button``, ``exchange_button``, ``print_button`` and ``pdf_button``."""
-        for name, label, action in (
-            ("refund_button", _tr("Refund order…"), self.refund),
-            ("exchange_button", _tr("Exchange…"), self.exchange),
-            ("print_button", _tr("Print tickets…"), self.print_order),
-            ("pdf_button", pdf_label, self.save_order_pdf),
-        ):
-            button = QPushButton(label, self)
-            button.clicked.connect(action)
-            setattr(self, name, button)
+        self.refund_button = QPushButton(_tr("Refund order…"), self)
+        self.refund_button.clicked.connect(self.refund)
+        self.exchange_button = QPushButton(_tr("Exchange…"), self)
+        self.exchange_button.clicked.connect(self.exchange)
+        self.print_button = QPushButton(_tr("Print tickets…"), self)
+        self.print_button.clicked.connect(self.print_order)
+        self.pdf_button = QPushButton(pdf_label, self)
+        self.pdf_button.clicked.connect(self.save_order_pdf)
 
-    def _show(self, dialog) -> None:
+    def _show(self, dialog: QDialog) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog = dialog

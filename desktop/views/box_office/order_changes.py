@@ -127,7 +127,7 @@ class ExchangeDialog(QDialog):
         self.performance = performance
         self.patron_name = patron_name
         self.order_id = order_id
-        self.result: dict | None = None
+        self.outcome: dict | None = None
         self.setObjectName("exchangeDialog")
         self.setWindowTitle(self.tr("Exchange tickets"))
         self.setMinimumSize(760, 460)
@@ -253,7 +253,7 @@ class ExchangeDialog(QDialog):
 
     def _exchanged(self, target: dict, answer: tuple[dict, list[dict]]) -> dict:
         result, tickets = answer
-        self.result = dict(result, tickets=tickets)
+        self.outcome = dict(result, tickets=tickets)
         self.done_title.setText(
             self.tr("Exchanged. New tickets for {performance}:").format(
                 performance=performance_label(target)
@@ -262,5 +262,5 @@ class ExchangeDialog(QDialog):
         self.tickets_ready.set_tickets(tickets)
         self.pages.setCurrentIndex(1)
         self.tickets_ready.print_button.setFocus()
-        self.exchanged.emit(self.result)
-        return self.result
+        self.exchanged.emit(self.outcome)
+        return self.outcome

@@ -316,6 +316,7 @@ class PerformanceDialog(QDialog):
         if self.mode == NEW_PERFORMANCE:
             return self.app.schedule_performance(v["production_id"], **schedule)
         row = self.performance
+        assert row is not None  # the dialog edits a performance only when given one
         if v["title"].strip() != (row.get("title") or ""):
             self.app.rename_production(row["production_id"], v["title"])
         self.app.update_performance(row["id"], **schedule)

@@ -13,6 +13,7 @@ what the domain says, in words a volunteer understands, keeping what was typed.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -38,7 +39,14 @@ from desktop.models.patron_table import PatronTableModel
 from desktop.views.box_office.needs_server import server_answers
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import submit_command
-from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
+from desktop.views.widgets import (
+    clear_layout,
+    dialog_buttons,
+    error_label,
+    heading,
+    show_error,
+    table_view,
+)
 from domain.application import Houselights
 from domain.attendees import holders_for
 from domain.box_office import PAYMENTS, order_total
@@ -108,7 +116,7 @@ class WalkUpForm(QWidget):
         grid.setColumnStretch(1, 1)
 
     def values(self) -> dict:
-        values = {key: edit.text() for key, edit in self.fields.items()}
+        values: dict[str, str | bool] = {key: edit.text() for key, edit in self.fields.items()}
         values["email_consent"] = self.consent.isChecked()
         return values
 
@@ -228,7 +236,11 @@ class PatronFinder(QWidget):
         return self.model.row_data(self.proxy.mapToSource(index).row())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
+        if (
+            watched is self.search_field
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
             if event.key() in _ENTER:
                 # Enter picks the patron (the search runs now); it never sells
                 self.run_search()
@@ -259,7 +271,7 @@ class SellDialog(QDialog):
         self.performances = performances
         self.performance: dict | None = None
         self.spins: dict[str, QSpinBox] = {}
-        self.result: dict | None = None
+        self.outcome: dict | None = None
         self.setObjectName("sellDialog")
         self.setWindowTitle(self.tr("Sell tickets"))
         self.setMinimumWidth(900)
@@ -531,10 +543,7 @@ class SellDialog(QDialog):
             show_error(self.general_error, str(error))
             return
         self.sell_button.setEnabled(server_answers(self.sell_button))  # off while offline
-        while self.levels_box.count():
-            item = self.levels_box.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.levels_box)
         self.spins = {}
         for row, (level, cents) in enumerate(self.performance["price_levels"].items()):
             name = QLabel(level, self)
@@ -554,13 +563,13 @@ class SellDialog(QDialog):
             self.levels_box.addWidget(spin, row, 2)
             self.spins[level] = spin
         self.levels_box.setColumnStretch(0, 1)
-        self._show_seats()
+        self._show_seats(self.performance)
         self._set_tab_order()
         self.update_total()
 
-    def _show_seats(self) -> None:
-        available = int(self.performance["available"])
-        capacity = int(self.performance["capacity"])
+    def _show_seats(self, performance: dict) -> None:
+        available = int(performance["available"])
+        capacity = int(performance["capacity"])
         if available <= 0:
             text = self.tr("Sold out")
         elif available == 1:
@@ -608,10 +617,7 @@ class SellDialog(QDialog):
             return
         labels = self.ticket_labels()
         kept = [{k: f.text() for k, f in row.items()} for row in self.name_fields]
-        while self.names_grid.count():
-            item = self.names_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.names_grid)
         self.name_fields = []
         hints = {
             "first_name": self.tr("First name"),
@@ -772,8 +778,9 @@ class SellDialog(QDialog):
             ).format(left=error.left, wanted=error.wanted)
         show_error(self.tickets_error, message)
         try:  # another workstation may just have sold: show the count as it is now
-            self.performance = self.app.get_performance(self.performance["id"])
-            self._show_seats()
+            if self.performance is not None:
+                self.performance = self.app.get_performance(self.performance["id"])
+                self._show_seats(self.performance)
         except HouselightsError:
             pass
         next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
@@ -792,7 +799,7 @@ class SellDialog(QDialog):
             unplaced += self.walk_up.show_errors(placed)
             first = next(
                 (k for k in ("first_name", "name", "last_name", "email", "phone") if k in placed),
-                None,
+                "",
             )
             target = {"name": "first_name"}.get(first, first)
             if target in self.walk_up.fields:
@@ -810,7 +817,7 @@ class SellDialog(QDialog):
             named = " ".join(p.strip() for p in (person["first_name"], person["last_name"]))
             if named.strip():
                 ticket["patron_name"] = named.strip()  # printed with its holder's name
-        self.result = dict(result, tickets=tickets, buyer_name=buyer_name)
+        self.outcome = dict(result, tickets=tickets, buyer_name=buyer_name)
         count = len(result["codes"])
         what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
         self.done_title.setText(
@@ -844,7 +851,7 @@ class SellDialog(QDialog):
         self.tickets_ready.set_tickets(tickets)
         self.pages.setCurrentIndex(1)
         self.tickets_ready.print_button.setFocus()
-        self.sold.emit(self.result)
+        self.sold.emit(self.outcome)
 
     def sell_more(self) -> None:
         """Back to the form for the next buyer, on the same performance."""
@@ -855,7 +862,7 @@ class SellDialog(QDialog):
         self.walk_up.clear()
         self.finder.search_field.clear()
         self.finder.model.set_rows([])
-        self.result = None
+        self.outcome = None
         self.pages.setCurrentIndex(0)
         self._load_performance()
         self.set_mode(WALK_UP)

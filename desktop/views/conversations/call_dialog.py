@@ -14,7 +14,7 @@ from datetime import date
 from functools import partial
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,7 @@ from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
+    placeholder,
     scrolling_body,
     show_error,
     show_field_errors,
@@ -103,11 +104,11 @@ class CallDialog(QDialog):
         self.reason.setEditable(True)
         self.reason.addItems([self.tr(r) for r in REASONS])
         self.reason.setCurrentIndex(-1)
-        self.reason.lineEdit().setPlaceholderText(self.tr("Pick or type a short reason"))
+        placeholder(self.reason, self.tr("Pick or type a short reason"))
         self.outcome = QComboBox(self)
         self.outcome.setObjectName("outcome")
-        for key, label in outcome_labels(self.tr).items():
-            self.outcome.addItem(label, key)
+        for key, words in outcome_labels(self.tr).items():
+            self.outcome.addItem(words, key)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self.notes = QPlainTextEdit(self)
         self.notes.setObjectName("callNotes")
@@ -189,7 +190,7 @@ class CallDialog(QDialog):
         who.addWidget(who_label)
         who.addStretch(1)
         who.addWidget(self.new_patron_button)
-        layout = scrolling_body(self, buttons, spacing=8)
+        layout, _scroll = scrolling_body(self, buttons, spacing=8)
         layout.addLayout(who)
         layout.addWidget(self.finder)
         layout.addWidget(self.chosen_label)
@@ -228,6 +229,7 @@ class CallDialog(QDialog):
         ctrl = Qt.KeyboardModifier.ControlModifier
         if (
             watched is self.finder.search_field
+            and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() in _ENTER
             and not event.modifiers() & ctrl
@@ -273,7 +275,8 @@ class CallDialog(QDialog):
     def follow_up_on(self) -> date | None:
         if not self.follow_up.isChecked():
             return None
-        return self.follow_up_day.date().toPython()
+        day = self.follow_up_day.date()
+        return date(day.year(), day.month(), day.day())
 
     def save(self) -> int | None:
         """Log the call on the writer worker (the dialog busy meanwhile); ``logged`` and

@@ -10,12 +10,8 @@ and exports. Everything goes through ``imports.chat_formats`` and
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,25 +23,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import RowTableModel, SortProxy
-from desktop.views.widgets import (
-    error_label,
-    heading,
-    show_count,
-    show_error,
-    stop_task,
-    table_view,
+from desktop.views.imports.shared import (
+    ImportDialog,
+    add_import_header,
+    remember_zone,
+    zone_chooser,
 )
+from desktop.views.widgets import error_label, show_count, show_error, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from imports.chat_formats import read_chat_file, read_chat_text
 from imports.chat_import import import_chats
-from imports.sales_values import local_zone
 
-TIMEZONE_SETTING = "import/timezone"
 FILE_TAB, PASTE_TAB = range(2)
 
 
@@ -82,25 +74,17 @@ def chat_import_work(
     return report
 
 
-class ImportChatsDialog(QDialog):
-    #: the report after an import finished (or was cancelled after saving some)
-    imported = Signal(dict)
-
+class ImportChatsDialog(ImportDialog):
     def __init__(self, app: Houselights, background, settings=None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.app = app
-        self.background = background
-        self.settings = settings
-        self.task = None
-        self.report: dict | None = None
-        self._outcome: list[dict] = []
+        super().__init__(app, background, settings, parent)
         self.setObjectName("importChatsDialog")
         self.setWindowTitle(self.tr("Import chats"))
         self.resize(900, 640)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Import chats"), self))
-        intro = QLabel(
+        add_import_header(
+            layout,
+            self.tr("Import chats"),
             self.tr(
                 "Bring in chats from your website's live chat: a JSON export (Zendesk Chat, "
                 "Intercom, Crisp, Chatwoot, Freshchat, tawk.to, LiveChat), a CSV export, or a "
@@ -111,9 +95,6 @@ class ImportChatsDialog(QDialog):
             ),
             self,
         )
-        intro.setObjectName("muted")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
 
         self.tabs = QTabWidget(self)
         file_tab = QWidget(self)
@@ -145,12 +126,7 @@ class ImportChatsDialog(QDialog):
         layout.addWidget(self.tabs)
 
         zone_row = QHBoxLayout()
-        self.timezone = QComboBox(self)
-        self.timezone.setEditable(True)
-        self.timezone.addItems(sorted(available_timezones()))
-        stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
-        theirs = formatting.conventions().timezone  # the organization's, before this computer's
-        self.timezone.setCurrentText(stored or theirs or getattr(local_zone(), "key", "") or "UTC")
+        self.timezone = zone_chooser(self.settings, self)
         zone_row.addWidget(QLabel(self.tr("Time zone of times without one:"), self))
         zone_row.addWidget(self.timezone)
         zone_row.addStretch(1)
@@ -191,10 +167,6 @@ class ImportChatsDialog(QDialog):
         layout.addLayout(bottom)
         self._set_busy(False)
 
-    @property
-    def busy(self) -> bool:
-        return self.task is not None
-
     def _set_busy(self, busy: bool) -> None:
         for widget in (
             self.choose_button,
@@ -233,29 +205,12 @@ class ImportChatsDialog(QDialog):
             show_error(self.error, self.tr("Choose the chat export first."))
             return None
         zone = self.timezone.currentText().strip()
-        if self.settings is not None:
-            self.settings.set(TIMEZONE_SETTING, zone)
+        remember_zone(self.settings, zone)
         show_error(self.error, "")
         self._outcome = []
         self.summary.setText(self.tr("Importing…"))
         self.progress.setRange(0, 0)
-        self.task = self.background.run(
-            chat_import_work,
-            self.app,
-            path,
-            text,
-            zone,
-            self._outcome,
-            on_done=self._finished,
-            on_error=self._failed,
-            on_progress=self._progress,
-            on_cancelled=self._stopped,
-        )
-        self._set_busy(True)
-        return self.task
-
-    def cancel(self) -> None:
-        stop_task(self.task, self.cancel_button, self.progress, self.tr("Stopping…"))
+        return self.start_work(chat_import_work, self.app, path, text, zone, self._outcome)
 
     def _progress(self, done: int, total: int, _message: str) -> None:
         show_count(self.progress, done, total, self.tr("%v of %m chats"))
@@ -311,13 +266,3 @@ class ImportChatsDialog(QDialog):
         self.summary.setText("<br>".join(lines))
         self.rejected_model.set_rows(report["rejected"])
         self.imported.emit(report)
-
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if self.busy:
-            event.ignore()
-            return
-        super().closeEvent(event)
-
-    def reject(self) -> None:
-        if not self.busy:
-            super().reject()

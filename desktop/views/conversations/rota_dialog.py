@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import RowTableModel, SortProxy
 from desktop.views.forms import submit_command
-from desktop.views.widgets import error_label, heading, size_columns, table_view
+from desktop.views.widgets import error_label, heading, placeholder, size_columns, table_view
 from domain.application import Houselights
 from domain.roles import MANAGER
 from domain.rota import BOTH, CHAT, PHONE, answers, parse_time
@@ -122,7 +122,7 @@ class RotaDialog(QDialog):
         self.who.setObjectName("rotaWho")
         self.who.setEditable(True)
         self.who.setMinimumWidth(220)
-        self.who.lineEdit().setPlaceholderText(self.tr("Staff account or volunteer's name"))
+        placeholder(self.who, self.tr("Staff account or volunteer's name"))
         self.duty = QComboBox(self)
         self.duty.setObjectName("rotaDuty")
         for key in (CHAT, PHONE, BOTH):
@@ -192,7 +192,9 @@ class RotaDialog(QDialog):
 
         self._fill_people()
         self.refresh()
-        self.grid.scrollToItem(self.grid.item(8, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        eight = self.grid.item(8, 0)
+        if eight is not None:
+            self.grid.scrollToItem(eight, QAbstractItemView.ScrollHint.PositionAtTop)
         self._selection_changed()
 
     # -- reading ---------------------------------------------------------------------------

@@ -9,11 +9,16 @@ the panel says so, and what to install; the rest of the door is unaffected.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
 
 from desktop.background import BackgroundRunner
+
+if TYPE_CHECKING:  # QtMultimedia loads only where a camera is used
+    from PySide6.QtMultimedia import QCamera, QMediaCaptureSession
+    from PySide6.QtMultimediaWidgets import QVideoWidget
 from desktop.barcode_reading import codes_in_frame, zbar_problem
 
 #: a ticket held up to the camera for this long is still the same scan
@@ -52,7 +57,9 @@ class CameraDialog(QDialog):
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(self.message)
         self.background = BackgroundRunner(self)
-        self._camera = self._session = self._video = None
+        self._camera: QCamera | None = None
+        self._session: QMediaCaptureSession | None = None
+        self._video: QVideoWidget | None = None
         self._decoding = False
         self._last_frame = 0.0
         self._recent: dict[str, float] = {}
@@ -72,14 +79,14 @@ class CameraDialog(QDialog):
         self.camera_found = bool(cameras)
         if not cameras:
             return self.tr("No camera was found. Connect a webcam, or use a USB scanner.")
-        self._camera = QCamera(cameras[0], self)
-        self._session = QMediaCaptureSession(self)
-        self._video = QVideoWidget(self)
-        self._session.setCamera(self._camera)
-        self._session.setVideoOutput(self._video)
-        self._video.videoSink().videoFrameChanged.connect(self._frame)
-        self.layout_.addWidget(self._video, 1)
-        self._camera.start()
+        self._camera = camera = QCamera(cameras[0], self)
+        self._session = session = QMediaCaptureSession(self)
+        self._video = video = QVideoWidget(self)
+        session.setCamera(camera)
+        session.setVideoOutput(video)
+        video.videoSink().videoFrameChanged.connect(self._frame)
+        self.layout_.addWidget(video, 1)
+        camera.start()
         return None
 
     def _frame(self, frame) -> None:

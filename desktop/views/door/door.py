@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -467,12 +467,14 @@ class DoorView(QWidget):
     def _add_heading(self, text: str) -> None:
         """A heading in the performance list that cannot be chosen."""
         self.performance_box.addItem(text, None)
-        item = self.performance_box.model().item(self.performance_box.count() - 1)
+        model = self.performance_box.model()
+        assert isinstance(model, QStandardItemModel)  # a combo box's own model
+        item = model.item(self.performance_box.count() - 1)
         item.setEnabled(False)
         item.setSelectable(False)
 
     def _add_performance(self, row: dict, today) -> None:
-        starts = formatting.local_datetime(row["starts_at"])
+        starts = formatting.stored_moment(row["starts_at"])
         if starts.date() == today:
             when = self.tr("Today, {time}").format(time=formatting.time(row["starts_at"]))
         else:
@@ -493,18 +495,18 @@ class DoorView(QWidget):
         current = self.performance_id()
         self._performances = rows
         now = self.clock()
-        today = formatting.local_datetime(now).date()
+        today = formatting.stored_moment(now).date()
         self.performance_box.blockSignals(True)
         self.performance_box.clear()
         # Today's and coming performances first; past ones below, newest first, under
         # their season with the year (a list of forty past shows without years is a puzzle).
-        coming = [r for r in rows if formatting.local_datetime(r["starts_at"]).date() >= today]
-        past = [r for r in rows if formatting.local_datetime(r["starts_at"]).date() < today]
+        coming = [r for r in rows if formatting.stored_moment(r["starts_at"]).date() >= today]
+        past = [r for r in rows if formatting.stored_moment(r["starts_at"]).date() < today]
         for row in coming:
             self._add_performance(row, today)
         season = None
         for row in reversed(past):
-            day = formatting.local_datetime(row["starts_at"]).date()
+            day = formatting.stored_moment(row["starts_at"]).date()
             if formatting.season(day) != season:
                 season = formatting.season(day)
                 self._add_heading(
@@ -842,7 +844,8 @@ class DoorView(QWidget):
             rules.NOT_A_CODE: self.tr("This is not a ticket code. Scan the ticket's barcode."),
         }
         return self.tr("UNKNOWN CODE"), problems.get(
-            result.get("problem"), self.tr("We have no ticket with this code. Check the code.")
+            result.get("problem") or "",
+            self.tr("We have no ticket with this code. Check the code."),
         )
 
     def _advice(self, result: dict) -> str:
@@ -1035,9 +1038,10 @@ class DoorView(QWidget):
     # -- a patron who forgot the ticket ----------------------------------------------------
     def open_lookup(self) -> DoorLookupDialog | None:
         """Find tonight's ticket holder by name (returned for tests and scripts)."""
-        if not self.performance_id():
+        performance_id = self.performance_id()
+        if not performance_id:
             return None
-        dialog = DoorLookupDialog(self.runner, self.performance_id(), self)
+        dialog = DoorLookupDialog(self.runner, performance_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.admit_requested.connect(self.admit_codes)
         dialog.destroyed.connect(lambda: setattr(self, "lookup_dialog", None))

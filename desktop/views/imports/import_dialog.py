@@ -11,13 +11,11 @@ be sorted and exported. Everything it does goes through
 from __future__ import annotations
 
 from html import escape
-from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,28 +28,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import formatting
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import SortProxy
 from desktop.models.sales_import import PreviewTableModel, RejectedTableModel
-from desktop.views.widgets import (
-    error_label,
-    heading,
-    show_count,
-    show_error,
-    stop_task,
-    table_view,
+from desktop.views.imports.shared import (
+    ImportDialog,
+    add_import_header,
+    remember_zone,
+    zone_chooser,
 )
+from desktop.views.widgets import error_label, show_count, show_error, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from imports.sales_file import SalesFile, read_sales_file
 from imports.sales_import import DEFAULT_ITEM_PATTERN, import_sales, missing_fields
 from imports.sales_layouts import FIELDS, REQUIRED
-from imports.sales_values import local_zone
 
 PREVIEW_ROWS = 20
-TIMEZONE_SETTING = "import/timezone"
 DATE_ORDER_SETTING = "import/date_order"
 
 
@@ -80,26 +74,14 @@ def import_work(
     return report
 
 
-def zone_name(zone) -> str:
-    return getattr(zone, "key", "") or ""
-
-
-class ImportSalesDialog(QDialog):
-    """File chooser, detected layout, preview, column mapping, dry run, import, report."""
-
-    #: emitted with the report after a real (not dry) import finished or was cancelled
-    imported = Signal(dict)
+class ImportSalesDialog(ImportDialog):
+    """File chooser, detected layout, preview, column mapping, dry run, import, report;
+    ``imported`` is emitted after a real (not dry) import only."""
 
     def __init__(self, app: Houselights, background, settings=None, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.app = app
-        self.background = background
-        self.settings = settings
+        super().__init__(app, background, settings, parent)
         self.sales: SalesFile | None = None
         self.mapping: dict[str, str] = {}
-        self.report: dict | None = None
-        self.task = None
-        self._outcome: list[dict] = []
         self.setObjectName("importSalesDialog")
         self.setWindowTitle(self.tr("Import online sales"))
         self.resize(1040, 720)
@@ -147,8 +129,9 @@ class ImportSalesDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(self.tr("Import online sales"), self))
-        intro = QLabel(
+        add_import_header(
+            layout,
+            self.tr("Import online sales"),
             self.tr(
                 "Bring in the orders your online ticketing service sold: each buyer is found "
                 "among your patrons (or added), each ticket keeps its barcode so it scans at "
@@ -156,9 +139,6 @@ class ImportSalesDialog(QDialog):
             ),
             self,
         )
-        intro.setObjectName("muted")
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
 
         file_row = QHBoxLayout()
         self.path_field = QLineEdit(self)
@@ -183,10 +163,7 @@ class ImportSalesDialog(QDialog):
         layout.addWidget(self.confirm_mapping)
 
         zone_row = QHBoxLayout()
-        self.timezone = QComboBox(self)
-        self.timezone.setEditable(True)
-        self.timezone.addItems(sorted(available_timezones()))
-        self.timezone.setCurrentText(self._initial_zone())
+        self.timezone = zone_chooser(self.settings, self)
         self.timezone.setToolTip(
             self.tr("Dates in the file without a time zone are read in this one")
         )
@@ -304,17 +281,7 @@ class ImportSalesDialog(QDialog):
         bottom.addWidget(self.close_button)
         layout.addLayout(bottom)
 
-    def _initial_zone(self) -> str:
-        stored = self.settings.get(TIMEZONE_SETTING) if self.settings is not None else ""
-        # the organization's time zone (the first-run assistant's) before this computer's
-        theirs = formatting.conventions().timezone
-        return stored or theirs or zone_name(local_zone()) or "UTC"
-
     # -- state -----------------------------------------------------------------------
-    @property
-    def busy(self) -> bool:
-        return self.task is not None
-
     @property
     def confirmed(self) -> bool:
         """A recognised layout, or columns the user said they checked."""
@@ -456,13 +423,13 @@ class ImportSalesDialog(QDialog):
             "default_date_order": setting,
             "item_pattern": self.item_pattern.text().strip() or None,
         }
-        if self.settings is not None and not dry_run:
-            self.settings.set(TIMEZONE_SETTING, zone)
+        if not dry_run:
+            remember_zone(self.settings, zone)
         self._outcome = []
         show_error(self.error, "")
         self.progress.setRange(0, 0)
         self.summary.setText(self.tr("Dry run in progress…") if dry_run else self.tr("Importing…"))
-        self.task = self.background.run(
+        return self.start_work(
             import_work,
             self.app,
             self.sales,
@@ -471,16 +438,7 @@ class ImportSalesDialog(QDialog):
             dry_run,
             self._outcome,
             reading,
-            on_done=self._finished,
-            on_error=self._failed,
-            on_progress=self._progress,
-            on_cancelled=self._stopped,
         )
-        self._set_busy(True)
-        return self.task
-
-    def cancel(self) -> None:
-        stop_task(self.task, self.cancel_button, self.progress, self.tr("Stopping…"))
 
     def _progress(self, done: int, total: int, _message: str) -> None:
         show_count(self.progress, done, total, self.tr("%v of %m orders"))
@@ -613,13 +571,3 @@ class ImportSalesDialog(QDialog):
                     )
                 )
         return lines
-
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        if self.busy:
-            event.ignore()  # Cancel first: an import never runs without its dialog
-            return
-        super().closeEvent(event)
-
-    def reject(self) -> None:
-        if not self.busy:
-            super().reject()

@@ -361,7 +361,8 @@ class LadderView(QWidget):
 
     def patron_ids(self) -> list[str]:
         """The patrons the table lists, in the order shown."""
-        return [self.proxy.row_id(r) for r in range(self.proxy.rowCount())]
+        ids = (self.proxy.row_id(r) for r in range(self.proxy.rowCount()))
+        return [patron_id for patron_id in ids if patron_id is not None]
 
     def _open_row(self, index) -> None:
         if not index.isValid():

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.background import BackgroundRunner, run_with_progress
+from desktop.background import BackgroundRunner, Task, run_with_progress
 from desktop.export import (
     add_export,
     ask_save_path,
@@ -96,7 +96,7 @@ class ThankYouView(QWidget):
         self.organization = organization
         self.setObjectName("thankYous")
         self.background = BackgroundRunner(self)
-        self.bulk_task = None
+        self.bulk_task: Task | None = None
         self.last_draft_url = ""
 
         intro = QLabel(

@@ -239,7 +239,7 @@ class PatronDialog(QDialog):
             self, self.tr("Save"), self.save
         )
 
-        layout = scrolling_body(self, buttons)
+        layout, self.scroll_area = scrolling_body(self, buttons)
         layout.addWidget(self.general_error)
         layout.addLayout(grid)
         layout.addWidget(self.duplicates)
@@ -346,7 +346,7 @@ class PatronDialog(QDialog):
 
     def show_errors(self, by_field: dict[str, str]) -> None:
         show_field_errors(self.errors, self.general_error, by_field)
-        first = next((k for k in ("name", "email", "phone") if k in by_field), None)
+        first = next((k for k in ("name", "email", "phone") if k in by_field), "")
         target = {"name": "first_name"}.get(first, first)
         if target in self.fields:
             self.fields[target].setFocus(Qt.FocusReason.OtherFocusReason)

@@ -7,7 +7,7 @@ the top of the timeline as soon as the read models have it (the window calls
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import shiboken6
@@ -72,7 +72,7 @@ class ContactCard(QFrame):
         self.chips = QWidget(self)
         self.chips_layout = FlowLayout(self.chips)
 
-        layout = QVBoxLayout(self)
+        self.layout_ = layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(4)
         layout.addWidget(self.name_label)
@@ -155,7 +155,7 @@ class PatronPage(QWidget):
         self.app = app
         self.runner = runner
         #: ``() -> {"data_dir": …, "backup_folders": […]}``: copies an erasure cleans too
-        self.erase_targets = None
+        self.erase_targets: Callable[[], dict] | None = None
         self.patron_id: str | None = None
         self.row: dict | None = None
         self._drafts: dict[str, str] = {}
@@ -250,7 +250,7 @@ class PatronPage(QWidget):
             actions.addWidget(button)
         top.addWidget(self.actions_box, 1)
         # Rarely needed, so at the foot of the card with the data it erases.
-        self.card.layout().addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.card.layout_.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         note_row = QHBoxLayout()
         note_row.setSpacing(10)
@@ -382,6 +382,8 @@ class PatronPage(QWidget):
         )
 
     def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
+        if self.patron_id is None:
+            return []
         offset = sum(1 for row in loaded if row["kind"] != LADDER)
         rows = timeline.rows(self.runner.db(), self.patron_id, limit=limit, offset=offset)
         page, self._moves = merge_moves(rows, self._moves, len(rows) >= limit)

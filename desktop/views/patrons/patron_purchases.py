@@ -105,7 +105,7 @@ class PatronStats(QWidget):
         )
 
 
-class PurchasesPanel(OrderActions, QWidget):
+class PurchasesPanel(OrderActions):
     """The patron's orders; ``summary`` (figures) and ``page_actions`` go elsewhere."""
 
     message = Signal(str)
@@ -115,7 +115,7 @@ class PurchasesPanel(OrderActions, QWidget):
         self.app = app
         self.runner = runner
         self.patron: dict | None = None
-        self.dialog: QWidget | None = None
+        self.dialog = None
         self.stats = PatronStats(parent)
 
         self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
@@ -304,6 +304,9 @@ class PurchasesPanel(OrderActions, QWidget):
         if order is None or self.patron is None:
             return None
         db = self.runner.db()
+        performance = box_office.performance(db, order["performance_id"])
+        if performance is None:
+            return None
         tickets = [
             t
             for t in box_office.tickets(db, order["performance_id"])
@@ -311,7 +314,7 @@ class PurchasesPanel(OrderActions, QWidget):
         ]
         return ChosenOrder(
             order["order_id"],
-            box_office.performance(db, order["performance_id"]),
+            performance,
             tickets,
             self.patron["name"],
         )

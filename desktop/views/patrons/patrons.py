@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -15,10 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.export import add_export
-from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
-from desktop.views.widgets import heading, table_view
+from desktop.views.widgets import exporting_table, heading, select_row
 from projections import patron_directory as directory
 from projections.patron_search import search
 from projections.runner import ReadModelRunner
@@ -62,9 +61,13 @@ class PatronListView(QWidget):
         self.count_label.setObjectName("countLabel")
 
         self.model = PatronTableModel(self)
-        self.proxy = SortProxy(self.model, self)
-        self.table = table_view(self)
-        self.table.setModel(self.proxy)
+        self.proxy, self.table, self.export_action = exporting_table(
+            self.model,
+            self,
+            self.export_button,
+            self.tr("patrons") + ".csv",
+            on_exported=lambda path: self.exported.emit(str(path)),
+        )
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         header = self.table.horizontalHeader()
@@ -77,12 +80,6 @@ class PatronListView(QWidget):
         ):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(PatronTableModel.INTERESTS, QHeaderView.ResizeMode.Stretch)
-        self.export_action = add_export(
-            self.table,
-            self.export_button,
-            suggested_name=self.tr("patrons") + ".csv",
-            on_done=lambda path: self.exported.emit(str(path)),
-        )
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -196,13 +193,7 @@ class PatronListView(QWidget):
 
     # -- keys and opening ------------------------------------------------------
     def _select_row(self, row: int) -> None:
-        index = self.proxy.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
+        select_row(self.table, row)
 
     def _open_row(self, row: int) -> None:
         patron_id = self.proxy.row_id(row)
@@ -217,7 +208,7 @@ class PatronListView(QWidget):
             self._open_row(0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.KeyPress:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if watched is self.search_field:
                 if key in _OPEN_KEYS:

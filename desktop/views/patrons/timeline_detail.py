@@ -37,10 +37,13 @@ class TimelineDetail(QTextBrowser):
 
     @staticmethod
     def expandable(row: dict | None) -> bool:
-        return bool(row) and row.get("kind") in EXPANDABLE and bool(row.get("detail"))
+        return row is not None and row.get("kind") in EXPANDABLE and bool(row.get("detail"))
 
     def toggle(self, row: dict | None) -> None:
-        if not self.expandable(row) or (self.isVisible() and row["position"] == self.row_id):
+        if row is None or not self.expandable(row):
+            self.collapse()
+            return
+        if self.isVisible() and row["position"] == self.row_id:
             self.collapse()
             return
         self.row_id = row["position"]

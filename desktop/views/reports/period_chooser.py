@@ -90,9 +90,12 @@ class PeriodChooser(QWidget):
         self.preset.setCurrentIndex(len(PRESETS))  # "Chosen dates"
         self.preset.blockSignals(False)
         if self.end_edit.date() < self.start_edit.date():
-            sender = self.sender()
-            other = self.end_edit if sender is self.start_edit else self.start_edit
+            moved, other = (
+                (self.start_edit, self.end_edit)
+                if self.sender() is self.start_edit
+                else (self.end_edit, self.start_edit)
+            )
             other.blockSignals(True)
-            other.setDate(sender.date())
+            other.setDate(moved.date())
             other.blockSignals(False)
         self.changed.emit()

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop.background import run_with_progress
+from desktop.background import Task, run_with_progress
 from desktop.export import add_export
 from desktop.models.backup_table import BackupTableModel
 from desktop.models.base import SortProxy
@@ -80,8 +81,8 @@ class BackupsDialog(QDialog):
     def __init__(self, config, settings, background, parent: QWidget | None = None):
         super().__init__(parent)
         self.config, self.settings, self.background = config, settings, background
-        self.task = None
-        self.progress_dialog = None
+        self.task: Task | None = None
+        self.progress_dialog: QProgressDialog | None = None
         self.setWindowTitle(self.tr("Backups"))
         self.setObjectName("backupsDialog")
         self.resize(760, 520)
@@ -251,7 +252,8 @@ class BackupsDialog(QDialog):
 
     def selected_path(self) -> Path | None:
         rows = self.table.selectionModel().selectedRows()
-        return Path(self.proxy.row_id(rows[0].row())) if rows else None
+        chosen = self.proxy.row_id(rows[0].row()) if rows else None
+        return Path(chosen) if chosen is not None else None
 
     # -- backing up ------------------------------------------------------------------------
     def back_up_now(self):

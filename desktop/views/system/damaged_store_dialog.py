@@ -36,8 +36,7 @@ class DamagedStoreDialog(QDialog):
         self.setWindowTitle(self.tr("Houselights cannot open its data"))
         self.resize(720, 460)
         layout = QVBoxLayout(self)
-        missing = isinstance(damaged, backups.MissingStore)
-        if missing:
+        if isinstance(damaged, backups.MissingStore):
             layout.addWidget(heading(self.tr("The data file is missing"), self))
             text = self.tr(
                 "The event store {path} is not there, but this data folder shows there was "
@@ -104,8 +103,9 @@ class DamagedStoreDialog(QDialog):
 
     def restore_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            self.chosen = Path(self.proxy.row_id(rows[0].row()))
+        chosen = self.proxy.row_id(rows[0].row()) if rows else None
+        if chosen is not None:
+            self.chosen = Path(chosen)
             self.accept()
 
     def choose_file(self) -> None:

@@ -15,6 +15,7 @@ Below, read only: where this workstation's data lives.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -90,6 +91,10 @@ def readme_path() -> Path | None:
     return path if path.is_file() else None
 
 
+#: what a setting is edited with: a box to tick, a list, a number or a line of text
+Editor = QCheckBox | QComboBox | QSpinBox | QLineEdit
+
+
 class SettingField(QWidget):
     """One setting's editor: the value as typed, shown and checked (no saving here)."""
 
@@ -134,28 +139,28 @@ class SettingField(QWidget):
         self.note.setObjectName("muted")
         self.note.setVisible(setting.restart)
 
-    def _editor(self, setting: Setting) -> QWidget:
+    def _editor(self, setting: Setting) -> Editor:
         if setting.type is bool:
             # the box says what ticking it does; the label beside it stays empty
-            editor = QCheckBox(self.tr(setting.description), self)
+            box = QCheckBox(self.tr(setting.description), self)
             self.label.setText("")
             self.label.hide()
-            editor.toggled.connect(self._changed)
-            return editor
+            box.toggled.connect(self._changed)
+            return box
         if setting.choices:
-            editor = QComboBox(self)
+            combo = QComboBox(self)
             for value, words in setting.choices:
-                editor.addItem(words(), value)
-            editor.currentIndexChanged.connect(self._changed)
-            return editor
+                combo.addItem(words(), value)
+            combo.currentIndexChanged.connect(self._changed)
+            return combo
         if setting.type is int:
-            editor = QSpinBox(self)
-            editor.setRange(*setting.range)
-            editor.setGroupSeparatorShown(setting.range[1] >= 10_000)
-            editor.setKeyboardTracking(True)
-            editor.setMinimumWidth(120)
-            editor.valueChanged.connect(self._changed)
-            return editor
+            spin = QSpinBox(self)
+            spin.setRange(*setting.range)
+            spin.setGroupSeparatorShown(setting.range[1] >= 10_000)
+            spin.setKeyboardTracking(True)
+            spin.setMinimumWidth(120)
+            spin.valueChanged.connect(self._changed)
+            return spin
         editor = QLineEdit(self)
         editor.setClearButtonEnabled(True)
         editor.textChanged.connect(self._changed)
@@ -184,7 +189,7 @@ class SettingField(QWidget):
         except (TypeError, ValueError):
             return text  # problem() says what is wrong with it
 
-    def set_value(self, value: object) -> None:
+    def set_value(self, value: Any) -> None:
         editor = self.editor
         editor.blockSignals(True)
         try:
@@ -200,7 +205,7 @@ class SettingField(QWidget):
             editor.blockSignals(False)
         self._changed()
 
-    def shown(self, value: object) -> str:
+    def shown(self, value: Any) -> str:
         if self.setting.type is bool:
             return self.tr("on") if value else self.tr("off")
         if value == "":
@@ -224,6 +229,8 @@ class SettingField(QWidget):
         self.editor.setFocus()
 
     def choose_folder(self) -> None:
+        if not isinstance(self.editor, QLineEdit):  # only a folder's text field has Choose…
+            return
         start = self.editor.text().strip() or str(Path.home())
         chosen = QFileDialog.getExistingDirectory(self, self.tr(self.setting.description), start)
         if chosen:
@@ -289,10 +296,10 @@ class SettingsPage(QWidget):
         top.addWidget(self.assistant_button, 0, Qt.AlignmentFlag.AlignTop)
         outer.addLayout(top)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(self.scroll_area)
         body.setObjectName("settingsBody")
         self.body = QVBoxLayout(body)
         self.body.setContentsMargins(0, 4, 12, 4)
@@ -301,8 +308,8 @@ class SettingsPage(QWidget):
         self._build_groups(body)
         self.body.addWidget(self._data_card(body))
         self.body.addStretch(1)
-        self.scroll.setWidget(body)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(body)
+        outer.addWidget(self.scroll_area, 1)
 
         self.status = QLabel(self)
         self.status.setObjectName("muted")
@@ -462,7 +469,7 @@ class SettingsPage(QWidget):
             field.show_problem(problems.get(key, ""))
         if problems:
             first = self.fields[next(iter(problems))]
-            self.scroll.ensureWidgetVisible(first)
+            self.scroll_area.ensureWidgetVisible(first)
             first.editor.setFocus()
             self.status.setText(
                 self.tr(
