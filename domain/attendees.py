@@ -8,6 +8,7 @@ patrons: found by email or phone when already on file, else registered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from domain.contact import clean_text
@@ -16,7 +17,7 @@ from domain.errors import InvalidInput, PossibleDuplicate, ValidationError
 
 def holders_for(
     app,
-    attendees: list[dict | None],
+    attendees: Sequence[dict | None],
     performance_id: str | None = None,
     source: str = "office",
     occurred_at: datetime | None = None,

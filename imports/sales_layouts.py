@@ -319,7 +319,7 @@ class Layout:
                             cells[index] = value
             blank = not any(c.strip() for c in cells)
             if holders and not blank:
-                key = cells[order].strip() if order < len(cells) else ""  # type: ignore[operator]
+                key = cells[order].strip() if order is not None and order < len(cells) else ""
                 first_values = first_holders.get(key)
                 if first_values is None:
                     first_values = first_holders[key] = [

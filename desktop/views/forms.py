@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMessageBox, QWidget
 from shiboken6 import isValid
 
@@ -35,7 +36,7 @@ def submit(
     action: Callable[[], T],
     show_fields: Callable[[dict[str, str]], object],
     general: QLabel,
-    special: Mapping[type[Exception], Callable[[Any], None]] | None = None,
+    special: Mapping[type[Exception], Callable[[Any], object]] | None = None,
 ) -> T:
     """``action()``'s result, or ``REFUSED`` after showing why it was refused.
 
@@ -53,9 +54,9 @@ def submit(
 
 def refusal_shown(
     error: BaseException,
-    show_fields: Callable[[dict[str, str]], None],
-    general: QLabel | Callable[[str], None],
-    special: Mapping[type[Exception], Callable[[Any], None]] | None = None,
+    show_fields: Callable[[dict[str, str]], object],
+    general: QLabel | Callable[[str], object],
+    special: Mapping[type[Exception], Callable[[Any], object]] | None = None,
 ) -> bool:
     """Show a refusal of the domain where ``submit`` would; False: ``error`` is not one."""
     for kind, handle in (special or {}).items():
@@ -73,7 +74,7 @@ def refusal_shown(
     return True
 
 
-def _say(general: QLabel | Callable[[str], None], text: str) -> None:
+def _say(general: QLabel | Callable[[str], object], text: str) -> None:
     if isinstance(general, QLabel):
         show_error(general, text)
     else:
@@ -114,7 +115,7 @@ class _Busy(QObject):
         if kind == QEvent.Type.Close:
             event.ignore()  # what is being saved comes back to this form
             return True
-        return kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape
+        return isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
 
     def end(self) -> bool:
         """Back to normal; False when the form is gone (nothing left to show it in)."""
@@ -138,10 +139,10 @@ class _Busy(QObject):
 def submit_command(
     form: QWidget,
     prepare: Callable[[], Callable[[], T] | None],
-    show_fields: Callable[[dict[str, str]], None],
-    general: QLabel | Callable[[str], None],
-    on_done: Callable[[T], None],
-    special: Mapping[type[Exception], Callable[[Any], None]] | None = None,
+    show_fields: Callable[[dict[str, str]], object],
+    general: QLabel | Callable[[str], object],
+    on_done: Callable[[T], object],
+    special: Mapping[type[Exception], Callable[[Any], object]] | None = None,
     busy: Sequence[QWidget] = (),
     busy_text: str | None = None,
 ) -> int | None:
@@ -189,8 +190,8 @@ def submit_command(
 def submit_action(
     form: QWidget,
     command: Callable[[], T],
-    on_done: Callable[[T], None],
-    say: QLabel | Callable[[str], None],
+    on_done: Callable[[T], object],
+    say: QLabel | Callable[[str], object],
     busy: Sequence[QWidget] = (),
     busy_text: str | None = None,
 ) -> int | None:
@@ -217,7 +218,7 @@ class ConfirmBox(QMessageBox):
         self,
         button: QAbstractButton,
         command: Callable[[], T],
-        on_done: Callable[[T], None],
+        on_done: Callable[[T], object],
         refused_title: str,
         busy_text: str | None = None,
     ) -> int | None:

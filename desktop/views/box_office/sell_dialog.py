@@ -12,6 +12,8 @@ what the domain says, in words a volunteer understands, keeping what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -683,7 +685,7 @@ class SellDialog(QDialog):
 
         performance = self.performance
 
-        def prepare():
+        def prepare() -> Callable[[], tuple[dict, str, list[dict]]] | None:
             command = choose()
             if command is None:
                 return None
@@ -757,7 +759,7 @@ class SellDialog(QDialog):
             prepare,
             self._show_domain_errors,
             self.general_error,
-            lambda sold: self._sold(*sold, quantities, payment),
+            lambda sold: self._sold(sold[0], sold[1], sold[2], quantities, payment),
             {NotEnoughSeats: self._refused_for_seats},
             busy=(self.sell_button, self.cancel_button, self.form_page),
             busy_text=self.tr("Selling…"),
@@ -822,7 +824,7 @@ class SellDialog(QDialog):
         what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
         self.done_title.setText(
             self.tr("✓ Sold {what} for {performance}").format(
-                what=what, performance=performance_label(self.performance)
+                what=what, performance=performance_label(self.performance or {})
             )
         )
         paid = {

@@ -293,11 +293,12 @@ class ChatPanel(QWidget):
             self.note_edit.setFocus()
 
         day = self.follow_up_day.date().toPython() if self.follow_up.isChecked() else None
+        chat_id = self.row["id"]
         return submit_command(
             self,
             lambda: partial(
                 self.app.add_chat_note,
-                self.row["id"],
+                chat_id,
                 self.note_edit.toPlainText(),
                 follow_up_on=day,
             ),

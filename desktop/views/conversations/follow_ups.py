@@ -282,12 +282,14 @@ class FollowUpsView(QWidget):
         return submit_action(
             self,
             partial(self.app.mark_follow_up_done, row["id"]),
-            lambda changed: (
-                changed and self.message.emit(self.tr("Done: {text}").format(text=row["text"]))
-            ),
+            lambda changed: self._say_if(changed, self.tr("Done: {text}").format(text=row["text"])),
             self.message.emit,
             busy=(self.done_button, self.undone_button),
         )
+
+    def _say_if(self, changed: object, text: str) -> None:
+        if changed:
+            self.message.emit(text)
 
     def mark_undone(self) -> int | None:
         """Put the chosen follow-up back on the list, on the writer worker."""
@@ -297,9 +299,8 @@ class FollowUpsView(QWidget):
         return submit_action(
             self,
             partial(self.app.mark_follow_up_undone, row["id"]),
-            lambda changed: (
-                changed
-                and self.message.emit(self.tr("Back on the list: {text}").format(text=row["text"]))
+            lambda changed: self._say_if(
+                changed, self.tr("Back on the list: {text}").format(text=row["text"])
             ),
             self.message.emit,
             busy=(self.done_button, self.undone_button),

@@ -329,6 +329,10 @@ class QuickAnswersPanel(QWidget):
         self.dialog.open()
         return self.dialog
 
+    def _say_if(self, changed: object, text: str) -> None:
+        if changed:
+            self.message.emit(text)
+
     def remove(self) -> int | None:
         """Remove the chosen answer, on the writer worker."""
         answer = self.current()
@@ -337,9 +341,8 @@ class QuickAnswersPanel(QWidget):
         return submit_action(
             self,
             partial(self.app.remove_quick_answer, answer["id"]),
-            lambda removed: (
-                removed
-                and self.message.emit(self.tr("Removed “{title}”.").format(title=answer["title"]))
+            lambda removed: self._say_if(
+                removed, self.tr("Removed “{title}”.").format(title=answer["title"])
             ),
             self.message.emit,
         )

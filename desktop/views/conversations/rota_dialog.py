@@ -271,9 +271,11 @@ class RotaDialog(QDialog):
         who = " ".join(self.who.currentText().split())
         days = self.selected_days()
         if not days:
-            return self._refuse(self.tr("Select the hours in the grid first (one cell or more)."))
+            self._refuse(self.tr("Select the hours in the grid first (one cell or more)."))
+            return None
         if not who:
-            return self._refuse(self.tr("Say who is on duty: pick an account or type a name."))
+            self._refuse(self.tr("Say who is on duty: pick an account or type a name."))
+            return None
         account = who.casefold() in self.accounts
         return submit_command(
             self,

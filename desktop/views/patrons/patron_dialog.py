@@ -9,6 +9,7 @@ with "Open existing" and "Save anyway".
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -296,7 +297,9 @@ class PatronDialog(QDialog):
         meanwhile); once recorded, close and emit ``saved``. Returns the writer's job
         number (None: nothing was sent)."""
         self.clear_errors()
-        likely_duplicate = {PossibleDuplicate: self._likely_duplicate}
+        likely_duplicate: dict[type[Exception], Callable[[Any], object]] = {
+            PossibleDuplicate: self._likely_duplicate
+        }
         return submit_command(
             self,
             lambda: self._command(allow_duplicate),
