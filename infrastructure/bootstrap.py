@@ -171,21 +171,25 @@ def bootstrap_door(
     ``budget`` seconds, the door's own copy and queue (``OfflineServices``).
 
     Only a workstation that has been online before has a copy to decide from: without
-    its read-model file this raises ``StoreUnreachable``."""
+    its read-model file it waits for the store however long opening takes, and raises
+    the server's problem (``ServerProblem``) when it does not answer."""
     if config.kind != "postgresql":
         return bootstrap(config, staff=staff, workstation=workstation)
-    opened = _open_within(budget, lambda: bootstrap(config, staff=staff, workstation=workstation))
-    if isinstance(opened, Services):
-        return opened
-    error = opened
     if not config.readmodels_path.exists():
-        if isinstance(error, ServerProblem):  # the server named, and why the door cannot go on
+        # Nothing to decide from here: wait for the store as long as opening it takes (a
+        # busy server or a slow start is not an outage; the server's own connect timeout
+        # bounds an unreachable one), and name the server when it does not answer.
+        try:
+            return bootstrap(config, staff=staff, workstation=workstation)
+        except ServerProblem as error:
             raise ServerProblem(
                 f"{error} This workstation has no copy of the tickets yet, so "
                 "it cannot check tickets in without the server.",
                 error.kind,
             ) from error
-        raise StoreUnreachable(0, "and this workstation has no copy of the tickets yet")
+    opened = _open_within(budget, lambda: bootstrap(config, staff=staff, workstation=workstation))
+    if isinstance(opened, Services):
+        return opened
     return OfflineServices(config, staff, workstation)
 
 
@@ -306,20 +310,14 @@ def bootstrap_window(
     store whose server does not answer within ``budget`` seconds, a workstation that
     has been online before opens on its own copy and connects later
     (``ConnectingServices``). Without a copy the server problem is raised."""
-    if config.kind != "postgresql":
+    if config.kind != "postgresql" or not config.readmodels_path.exists():
+        # Without a copy there is nothing to open on: wait for the store (its server's
+        # connect timeout bounds an unreachable one) and raise what it says.
         return bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
     opened = _open_within(
         budget, lambda: bootstrap(config, staff=staff, workstation=workstation, catch_up=False)
     )
     if isinstance(opened, Services):
         return opened
-    if not config.readmodels_path.exists():
-        if isinstance(opened, BaseException):
-            raise opened
-        raise ServerProblem(
-            f"The server at {config.describe()} did not answer in time, and this computer "
-            "has no copy of the lists yet.",
-            "unreachable",
-        )
     log.warning("The shared store does not answer; opening on this workstation's copy")
     return ConnectingServices(config, staff=staff, workstation=workstation)
