@@ -341,10 +341,18 @@ _DOOR_GOES_ON = (
 
 
 def _use_organization_zone(services, data_dir) -> None:
-    """The rota and the support report count hours in the organization's time zone."""
+    """The rota and the support report count hours in the organization's time zone;
+    amounts and dates are written in its currency and country's way."""
+    from desktop import formatting
     from desktop.settings import organization_zone
 
-    services.app.rota.local_zone = organization_zone(organization_settings(data_dir))
+    settings = organization_settings(data_dir)
+    services.app.rota.local_zone = organization_zone(settings)
+    formatting.configure(
+        str(settings.get("organization/country")),
+        str(settings.get("organization/currency")),
+        str(settings.get("organization/timezone")),
+    )
 
 
 #: the page checks the command started: main() waits for them before it exits, so a
@@ -584,6 +592,7 @@ def cmd_patrons(args) -> int:
 def cmd_timeline(args) -> int:
     """A patron's timeline as support sees it on the patron page: every entry (changes
     of rung on the loyalty ladder included), newest first."""
+    from desktop.formatting import with_amount
     from desktop.models.timeline import merge_moves, move_rows
     from domain.errors import PatronNotFound
     from projections import ladder, timeline
@@ -603,7 +612,8 @@ def cmd_timeline(args) -> int:
         {
             "at": r["occurred_at"],
             "kind": r["kind"],
-            "summary": r["summary"],
+            "summary": with_amount(r["summary"], r.get("amount_cents")),
+            "amount_cents": r.get("amount_cents"),
             "by": r["recorded_by"],
             "workstation": r["workstation"],
         }
@@ -901,7 +911,7 @@ def _local(iso_text: str) -> str:
 
 
 def cmd_performances(args) -> int:
-    from domain.money import format_cents
+    from desktop.formatting import money
     from projections import box_office
 
     include_past = not args.upcoming
@@ -919,7 +929,7 @@ def cmd_performances(args) -> int:
         sold = f"{r['sold']}/{r['capacity']}"
         print(
             f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {sold:>11} "
-            f"{r['admitted']:>8} {format_cents(r['revenue_cents']):>12}  {r['id']}"
+            f"{r['admitted']:>8} {money(r['revenue_cents']):>12}  {r['id']}"
         )
     print(f"{len(rows)} performances")
     return 0

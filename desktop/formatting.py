@@ -24,6 +24,8 @@ from functools import cache
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 
+from domain.money import AMOUNT
+
 #: countries that print on US Letter paper (everywhere else: A4)
 LETTER_COUNTRIES = frozenset(
     {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "SV", "PR", "DO", "PA", "NI", "HN", "BZ"}
@@ -325,6 +327,14 @@ def money(cents: int | None) -> str:
     text = shown.toCurrencyString(abs(int(cents)) / 100, currency_symbol(), 2)
     # a minus sign rather than accounting brackets: a refund reads "-$5.50" everywhere
     return shown.negativeSign() + text if cents < 0 else text
+
+
+def with_amount(text: str, cents: int | None) -> str:
+    """A text from the domain or a read model with its amount written in: the
+    ``domain.money.AMOUNT`` mark becomes ``money(cents)`` ('Donated £50.00 to …')."""
+    if cents is None or AMOUNT not in (text or ""):
+        return text or ""
+    return text.replace(AMOUNT, money(cents))
 
 
 _AMOUNT = re.compile(r"^\s*[^\d\s.,-]*\s*(\d{1,3}(?:,\d{3})+|\d{1,9})(?:[.,](\d{1,2}))?\s*$")

@@ -22,7 +22,6 @@ from eventsourcing.domain import Aggregate, event
 from domain.box_office import PAYMENTS, BoxOfficeEvent
 from domain.contact import clean_text
 from domain.errors import DonationProblem, InvalidInput, TicketProblem, ValidationError
-from domain.money import format_cents
 
 DONATION_PAYMENTS = ("cash", "card", "cheque", "transfer")
 ACKNOWLEDGMENTS = ("letter", "email", "call")
@@ -255,7 +254,7 @@ class Donation(Aggregate):
     def check_not_acknowledged(self) -> None:
         if self.acknowledged_how is not None:
             raise DonationProblem(
-                f"This {format_cents(self.amount_cents)} donation was already thanked "
+                f"This donation to {self.fund} was already thanked "
                 f"by {self.acknowledged_how} on {self.acknowledged_at:%d %b %Y}."
             )
 

@@ -1,16 +1,16 @@
-"""Money: always integer cents; one place says how amounts are shown."""
+"""Money: always integer cents, in the organization's one currency.
+
+The domain and the read models never write an amount as text: how an amount is
+written (symbol, decimal mark, grouping) is the organization's locale, known to
+the views (``desktop/formatting.py``). A text built here that names an amount
+holds ``AMOUNT`` where it goes and carries the cents beside it; the view fills it in
+(``desktop.formatting.with_amount``).
+"""
 
 from __future__ import annotations
 
-#: the organization's currency symbol, shown before amounts ("$60.00")
-CURRENCY_SYMBOL = "$"
-
-
-def format_cents(cents: int, symbol: str = CURRENCY_SYMBOL) -> str:
-    """``6000`` -> ``"$60.00"``; ``-550`` -> ``"-$5.50"``; thousands get commas."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(int(cents)), 100)
-    return f"{sign}{symbol}{whole:,}.{part:02d}"
+#: where an amount goes in a text built by the domain or a read model
+AMOUNT = "{amount}"
 
 
 def split_evenly(cents: int, parts: int) -> list[int]:

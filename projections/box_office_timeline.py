@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from sqlite_utils import Database
 
 from domain.memberships_service import SUBSCRIPTION_CHANNEL
-from domain.money import format_cents
+from domain.money import AMOUNT
 from projections.base import Event, run_script
 from projections.door_timeline import DoorTimeline
 
@@ -42,8 +42,14 @@ def tickets_word(n: int) -> str:
     return f"{n} ticket" if n == 1 else f"{n} tickets"
 
 
-def price_text(cents: int, payment: str) -> str:
-    return "complimentary" if payment == "complimentary" else format_cents(cents)
+def price_text(payment: str) -> str:
+    """Where the price goes in a summary: the view writes the row's amount there."""
+    return "complimentary" if payment == "complimentary" else AMOUNT
+
+
+def price_cents(cents: int, payment: str) -> int | None:
+    """The amount a row carries (none for a complimentary ticket)."""
+    return None if payment == "complimentary" else cents
 
 
 class BoxOfficeTimeline(DoorTimeline):
@@ -149,12 +155,21 @@ class BoxOfficeTimeline(DoorTimeline):
         )
         summary = (
             f"Bought {tickets_word(len(e.codes))} for {self._label(db, e.performance_id)}"
-            f" — {price_text(e.total_cents, e.payment)}"
+            f" — {price_text(e.payment)}"
         )
         lines = "; ".join(f"{line['price_level']} × {line['quantity']}" for line in e.lines)
         how = CHANNEL_WORDS.get(e.channel, e.channel)
         detail = f"{lines}; {PAYMENT_WORDS.get(e.payment, e.payment)}, {how}"
-        self.add(db, e, position, "purchase", summary, detail, patron_id=e.patron_id)
+        self.add(
+            db,
+            e,
+            position,
+            "purchase",
+            summary,
+            detail,
+            patron_id=e.patron_id,
+            amount_cents=price_cents(e.total_cents, e.payment),
+        )
 
     def _tl_ticket_issued(self, db: Database, e: Event, position: int) -> None:
         """Who holds the ticket (for its admission and refused scans later, see
@@ -185,10 +200,17 @@ class BoxOfficeTimeline(DoorTimeline):
         if row is None:
             return
         nights = self._labels(db, e.codes, row[1])
-        summary = (
-            f"Refunded {tickets_word(len(e.codes))} for {nights} — {format_cents(e.amount_cents)}"
+        summary = f"Refunded {tickets_word(len(e.codes))} for {nights} — {AMOUNT}"
+        self.add(
+            db,
+            e,
+            position,
+            "refund",
+            summary,
+            ", ".join(e.codes),
+            patron_id=row[0],
+            amount_cents=e.amount_cents,
         )
-        self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=row[0])
 
     def _labels(self, db: Database, codes: list[str], bought_for: str) -> str:
         """'Hamlet, Sat 14 Mar 19:30' or, after exchanges, every night the tickets were for."""
@@ -247,27 +269,40 @@ class BoxOfficeTimeline(DoorTimeline):
         )
         n = len(e.performance_ids)
         shows = "1 performance" if n == 1 else f"{n} performances"
-        summary = (
-            f"Subscribed to {e.package_name} ({shows}) — {price_text(e.price_cents, e.payment)}"
-        )
+        summary = f"Subscribed to {e.package_name} ({shows}) — {price_text(e.payment)}"
         detail = "; ".join(self._label(db, p) for p in e.performance_ids)
-        self.add(db, e, position, "subscription", summary, detail, patron_id=e.patron_id)
+        self.add(
+            db,
+            e,
+            position,
+            "subscription",
+            summary,
+            detail,
+            patron_id=e.patron_id,
+            amount_cents=price_cents(e.price_cents, e.payment),
+        )
 
     def _tl_subscription_refunded(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
             "SELECT package_name FROM timeline_subscriptions WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
         package = row[0] if row else "a"
-        summary = (
-            f"Refunded the {package} subscription ({tickets_word(len(e.codes))})"
-            f" — {format_cents(e.amount_cents)}"
+        summary = f"Refunded the {package} subscription ({tickets_word(len(e.codes))}) — {AMOUNT}"
+        self.add(
+            db,
+            e,
+            position,
+            "refund",
+            summary,
+            ", ".join(e.codes),
+            patron_id=e.patron_id,
+            amount_cents=e.amount_cents,
         )
-        self.add(db, e, position, "refund", summary, ", ".join(e.codes), patron_id=e.patron_id)
 
     def _tl_membership(self, db: Database, e: Event, position: int) -> None:
         summary = (
             f"Became a member ({e.level}), {day(e.starts_on)} to {day(e.ends_on)}"
-            f" — {price_text(e.price_cents, e.payment)}"
+            f" — {price_text(e.payment)}"
         )
         self.add(
             db,
@@ -277,6 +312,7 @@ class BoxOfficeTimeline(DoorTimeline):
             summary,
             PAYMENT_WORDS.get(e.payment, ""),
             patron_id=e.patron_id,
+            amount_cents=price_cents(e.price_cents, e.payment),
         )
 
     def _tl_donation(self, db: Database, e: Event, position: int) -> None:
@@ -284,7 +320,7 @@ class BoxOfficeTimeline(DoorTimeline):
             "INSERT OR REPLACE INTO timeline_donations VALUES (?, ?, ?)",
             (str(e.originator_id), e.amount_cents, e.fund),
         )
-        summary = f"Donated {format_cents(e.amount_cents)} to {e.fund}"
+        summary = f"Donated {AMOUNT} to {e.fund}"
         self.add(
             db,
             e,
@@ -293,6 +329,7 @@ class BoxOfficeTimeline(DoorTimeline):
             summary,
             PAYMENT_WORDS.get(e.payment, ""),
             patron_id=e.patron_id,
+            amount_cents=e.amount_cents,
         )
 
     def _tl_acknowledged(self, db: Database, e: Event, position: int) -> None:
@@ -300,6 +337,14 @@ class BoxOfficeTimeline(DoorTimeline):
             "SELECT amount_cents, fund FROM timeline_donations WHERE id = ?",
             (str(e.originator_id),),
         ).fetchone()
-        what = f"the {format_cents(row[0])} donation to {row[1]}" if row else "a donation"
+        what = f"the {AMOUNT} donation to {row[1]}" if row else "a donation"
         how = {"call": "phone"}.get(e.how, e.how)
-        self.add(db, e, position, "thanks", f"Thanked by {how} for {what}", patron_id=e.patron_id)
+        self.add(
+            db,
+            e,
+            position,
+            "thanks",
+            f"Thanked by {how} for {what}",
+            patron_id=e.patron_id,
+            amount_cents=row[0] if row else None,
+        )

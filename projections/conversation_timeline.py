@@ -103,7 +103,7 @@ class ConversationTimeline(TimelineRows):
                 (old_position, old_patron),
             )
         db.conn.execute(
-            "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?,NULL)",
             (
                 position,
                 e.patron_id,

@@ -22,6 +22,7 @@ COLUMNS = (
     "detail",
     "recorded_by",
     "workstation",
+    "amount_cents",
 )
 
 SOURCES = {
@@ -89,8 +90,9 @@ def first_line(text: str, width: int = 120) -> str:
 class Timeline(BoxOfficeTimeline, ConversationTimeline):
     name = "timeline"
     #: v6: named attendees' tickets and admissions; v7: every admission, undone
-    #: admissions, refused scans, merges and unmerges
-    version = 7
+    #: admissions, refused scans, merges and unmerges; v8: amounts as cents beside the
+    #: summary (``amount_cents``), written by the view in the organization's currency
+    version = 8
     tables = (
         "timeline",
         *BoxOfficeTimeline.lookup_tables,
@@ -122,6 +124,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline):
                 detail TEXT NOT NULL DEFAULT '',
                 recorded_by TEXT NOT NULL DEFAULT '',
                 workstation TEXT NOT NULL DEFAULT '',
+                amount_cents INTEGER,
                 PRIMARY KEY (position, patron_id)
             );
             CREATE INDEX IF NOT EXISTS timeline_patron

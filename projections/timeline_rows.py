@@ -34,8 +34,11 @@ class TimelineRows(Projection):
         summary: str,
         detail: str = "",
         patron_id: str | None = None,
+        amount_cents: int | None = None,
     ) -> None:
         """One timeline row; ``patron_id`` defaults to the event's aggregate (a patron).
+        A summary naming an amount holds ``domain.money.AMOUNT`` where it goes and the
+        row carries ``amount_cents``: the view writes it in the organization's currency.
 
         Rows wait in memory until the end of the batch (``batch_done``, in the batch's
         transaction) and go in with one ``executemany``; a handler that changes rows
@@ -50,13 +53,14 @@ class TimelineRows(Projection):
                 detail,
                 e.recorded_by,
                 e.workstation,
+                amount_cents,
             )
         )
 
     def flush_rows(self, db: Database) -> None:
         if self._rows:
             db.conn.executemany(
-                "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?)", self._rows
+                "INSERT OR REPLACE INTO timeline VALUES (?,?,?,?,?,?,?,?,?)", self._rows
             )
             self._rows = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.formatting import local_moment
+from desktop.formatting import local_moment, with_amount
 from desktop.models.base import RowTableModel
 
 
@@ -57,6 +57,8 @@ class TimelineModel(RowTableModel):
         row = dict(row)
         row["_when"] = local_moment(row.get("occurred_at"))
         row["_what"] = self.kind_label(row.get("kind") or "")
+        # an amount in the organization's currency, written here and not by the read model
+        row["summary"] = with_amount(row.get("summary") or "", row.get("amount_cents"))
         return row
 
     def display(self, row: dict, column: int) -> str:

@@ -52,7 +52,7 @@ def test_a_check_in_is_on_the_timeline_with_its_door_and_is_the_last_activity(ca
     assert status == 0
     entries = json.loads(out)
     newest = entries[0]
-    assert set(newest) == {"at", "kind", "summary", "by", "workstation"}
+    assert set(newest) == {"at", "kind", "summary", "amount_cents", "by", "workstation"}
     assert newest["kind"] == "admission" and "Side door" in newest["summary"]
     assert newest["summary"].startswith("Admitted to Aida, ")
     assert newest["by"] == "jo" and newest["workstation"]
