@@ -52,8 +52,11 @@ def create_main_window(services: Services, settings=None) -> MainWindow:
 
 def show_window(services: Services, settings) -> MainWindow:
     """Show the main window; a data folder never set up opens the first-run assistant."""
+    from desktop import organization_sync
     from desktop.settings import needs_setup
 
+    if settings is not None:  # the answers every workstation on the store shares
+        organization_sync.at_start(services.app, settings)
     window = create_main_window(services, settings)
     window.show()
     if settings is not None and needs_setup(settings):

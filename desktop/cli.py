@@ -321,13 +321,13 @@ def _services(args, catch_up: bool):
     from infrastructure.backups import start_page_check
 
     _PAGE_CHECKS.append(start_page_check(services, backup_folders(config)))
-    _use_organization_zone(services, config.data_dir)
     try:
         if getattr(args, "as_staff", None):
             services.app.sign_in(args.as_staff, **sign_in_secret())
         permission = getattr(args, "permission", None)
         if permission is not None:  # what the command needs, checked by the service
             services.app.reads.require(permission)
+        _use_organization_zone(services, config.data_dir)
     except BaseException:
         services.close()
         raise
@@ -343,10 +343,12 @@ _DOOR_GOES_ON = (
 def _use_organization_zone(services, data_dir) -> None:
     """The rota and the support report count hours in the organization's time zone;
     amounts and dates are written in its currency and country's way."""
-    from desktop import formatting
+    from desktop import formatting, organization_sync
     from desktop.settings import organization_zone
 
     settings = organization_settings(data_dir)
+    # the answers every workstation on the store shares, into this computer's copy
+    organization_sync.at_start(services.app, settings, adopt=False)
     services.app.rota.local_zone = organization_zone(settings)
     formatting.configure(
         str(settings.get("organization/country")),
@@ -495,12 +497,22 @@ def cmd_setup(args) -> int:
             print(f"houselights: {problem}", file=sys.stderr)
         print("houselights: nothing was saved.", file=sys.stderr)
         return 2
-    if config.kind != "sqlite" or config.events_path.exists():  # not a first run: a manager
-        from desktop.cli_backups import authorize
-
+    if config.kind != "sqlite" or config.events_path.exists():  # not a first run
         check_before_opening(config)
-        authorize(args, config)
     config.data_dir.mkdir(parents=True, exist_ok=True)
+    from infrastructure.bootstrap import bootstrap
+
+    # in the store, so every workstation on it shares them; and in this computer's copy
+    services = bootstrap(config, staff=args.staff or "office", catch_up=False)
+    try:
+        if getattr(args, "as_staff", None):
+            services.app.sign_in(args.as_staff, **sign_in_secret())
+        # a manager's (or anyone's while there are no accounts), checked by the service
+        services.app.organization.configure_organization(
+            **{key.split("/")[1]: value for key, value in answers.items()}
+        )
+    finally:
+        services.close()
     settings = organization_settings(config.data_dir)
     for key, value in answers.items():
         settings.set(key, value)

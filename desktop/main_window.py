@@ -190,6 +190,8 @@ class MainWindow(BackupActions):
         self.rota_dialog: RotaDialog | None = None
         self.kiosk = False
         self.door_mode = False
+        #: the organization's answers being recorded (the read model follows them after)
+        self._recording_organization = 0
 
         self._build_areas()
         self._build_actions()
@@ -204,6 +206,8 @@ class MainWindow(BackupActions):
         self.poll_timer.start()
         if self.settings is not None:
             self.settings.changed.connect(self._setting_changed)
+            #: the organization's answers go to the store, shared by every workstation
+            self.settings.record_organization = self._record_organization
         self._start_backup_timer()
 
         self._restore()
@@ -506,6 +510,36 @@ class MainWindow(BackupActions):
             self.app.rota.local_zone = organization_zone(self.settings)
             self._stale = set(AREAS)
             self._refresh_shown_area()
+
+    # -- the organization's answers, shared through the store ------------------------------
+    def _record_organization(self, answers: dict[str, str]) -> None:
+        """Record the organization's answers in the store (off the GUI thread)."""
+        self._recording_organization += 1
+
+        def done(_result=None) -> None:
+            self._recording_organization -= 1
+
+        def failed(error: BaseException, _details: str = "") -> None:
+            done()
+            self.show_message(
+                self.tr("The organization's settings were not shared: {problem}").format(
+                    problem=error
+                )
+            )
+            self._follow_organization()  # back to what the store says
+
+        self.writer.submit(
+            self.app.organization.configure_organization, **answers, on_done=done, on_error=failed
+        )
+
+    def _follow_organization(self) -> None:
+        """What another workstation answered for the organization, from the read model."""
+        if self.settings is None or self._recording_organization:
+            return
+        from desktop import organization_sync
+        from projections import organization
+
+        organization_sync.follow(self.settings, organization.profile(self.runner.db()))
 
     # -- help (F1) ----------------------------------------------------------------------
     def show_help(self, page: str | None = None):
@@ -855,6 +889,7 @@ class MainWindow(BackupActions):
             self._changed_after_verdict = True
             return
         self._changed_after_verdict = False
+        self._follow_organization()
         self._stale = set(AREAS)
         self._refresh_shown_area()
         self.show_follow_up_badge()
@@ -1178,6 +1213,8 @@ class MainWindow(BackupActions):
         self.scanner.stop()
         self.writer.shutdown()  # the commands in line are recorded first
         self.watcher.close()
+        if self.settings is not None and self.settings.record_organization is not None:
+            self.settings.record_organization = None
         self.door_view.shutdown()
         self.thank_yous.shutdown()
         self.background.shutdown()

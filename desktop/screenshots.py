@@ -366,7 +366,7 @@ def render_all(
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         written.append(path)
-        for problem in cut_off(widget):
+        for problem in cut_off(widget) + scrolled(widget) + raw_ids(widget):
             problems.append(f"{name}: {problem}")
 
     with tempfile.TemporaryDirectory(prefix="houselights-shots-") as data:
@@ -642,6 +642,89 @@ def cut_off(widget) -> list[str]:
             needed += button.iconSize().width() + 4
         if button.width() + 1 < needed:
             found.append(f"button “{words}” ({button.width()} of {needed} px)")
+    return found
+
+
+#: an internal id (a UUID) as Houselights' records have them
+RAW_ID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def raw_ids(widget, rows: int = 300) -> list[str]:
+    """Internal ids shown to the user on a shown widget: in its title, labels, buttons,
+    lists and the cells of its tables (the first ``rows`` of each), read-only text
+    boxes and choice lists. Tooltips and exports may carry ids; the screen may not."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QComboBox,
+        QLabel,
+        QLineEdit,
+        QPlainTextEdit,
+        QTableView,
+        QTextEdit,
+    )
+
+    found: list[str] = []
+
+    def check(kind: str, text) -> None:
+        match = RAW_ID.search(str(text or ""))
+        if match:
+            found.append(f"{kind} shows the id {match.group(0)}: “{str(text)[:80]}”")
+
+    check("the title", widget.windowTitle())
+    for label in widget.findChildren(QLabel):
+        if label.isVisibleTo(widget):
+            check("a label", label.text())
+    for button in widget.findChildren(QAbstractButton):
+        if button.isVisibleTo(widget):
+            check("a button", button.text())
+    for edit in widget.findChildren(QLineEdit):
+        if edit.isVisibleTo(widget) and edit.isReadOnly():
+            check("a field", edit.text())
+    for box in widget.findChildren(QPlainTextEdit):
+        if box.isVisibleTo(widget) and box.isReadOnly():
+            check("a text", box.toPlainText())
+    for box in widget.findChildren(QTextEdit):
+        if box.isVisibleTo(widget) and box.isReadOnly():
+            check("a text", box.toPlainText())
+    for combo in widget.findChildren(QComboBox):
+        if combo.isVisibleTo(widget):
+            for i in range(combo.count()):
+                check("a choice", combo.itemText(i))
+    for view in widget.findChildren(QAbstractItemView):
+        model = view.model()
+        if model is None or not view.isVisibleTo(widget) or isinstance(view.parent(), QComboBox):
+            continue
+        for column in range(model.columnCount()):
+            if isinstance(view, QTableView) and view.isColumnHidden(column):
+                continue
+            title = model.headerData(column, Qt.Orientation.Horizontal) or column
+            for row in range(min(model.rowCount(), rows)):
+                text = model.index(row, column).data(Qt.ItemDataRole.DisplayRole)
+                if RAW_ID.search(str(text or "")):
+                    check(f"the {title} column", text)
+                    break
+    return found
+
+
+def scrolled(widget) -> list[str]:
+    """The main window's area when it does not fit the window: it scrolls sideways (the
+    main content out of sight) or up and down as a whole (a long form scrolls in its
+    own scroll area instead, with its buttons in view). Each as a sentence."""
+    scroll = getattr(widget, "area_scroll", None)
+    if scroll is None or not widget.isVisible():
+        return []
+    shown = scroll.widget()
+    need = shown.minimumSizeHint() if shown is not None else None
+    room = scroll.viewport().size()
+    found = []
+    if scroll.horizontalScrollBar().isVisible():
+        found.append(f"the area scrolls sideways (needs {need.width()} px, has {room.width()})")
+    if scroll.verticalScrollBar().isVisible():
+        found.append(
+            f"the area scrolls up and down (needs {need.height()} px, has {room.height()})"
+        )
     return found
 
 

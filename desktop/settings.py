@@ -28,6 +28,7 @@ from __future__ import annotations
 import socket
 import zoneinfo
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from pathlib import Path
@@ -426,15 +427,32 @@ def _convert(setting: Setting, value: Any) -> object:
     return setting.type(value)
 
 
+#: the organization's answers that every workstation on a store shares: setting -> the
+#: answer's name in the store (``domain/organization.py``); the rest stays per computer
+SHARED_ANSWERS = {
+    "organization/name": "name",
+    "organization/country": "country",
+    "organization/timezone": "timezone",
+    "organization/currency": "currency",
+}
+
+
 class Settings(QObject):
     """Typed access to the declared settings; ``changed(key)`` after each set.
 
     ``organization`` (a QSettings, usually ``organization.ini`` in the data folder:
     see ``for_data_folder``) keeps the ``organization/`` settings; without it they
     live with the rest.
+
+    The organization's answers (``SHARED_ANSWERS``) are the store's: set here, they
+    are kept in this computer's copy and handed to ``record_organization`` (all four
+    at once, the main window records them in the store); the store's answers come back
+    with ``take_shared`` (``desktop/organization_sync.py``).
     """
 
     changed = Signal(str)
+    #: ``(answers) -> None``: records the organization's answers in the store
+    record_organization: Callable[[dict[str, str]], None] | None = None
 
     def __init__(
         self,
@@ -489,6 +507,49 @@ class Settings(QObject):
         store.setValue(key, QByteArray(value) if setting.type is bytes else value)
         store.sync()
         self.changed.emit(key)
+        if key in SHARED_ANSWERS:
+            self._answered()
+
+    def shared_answers(self) -> dict[str, str]:
+        """The organization's answers as this computer has them."""
+        return {answer: str(self.get(key)) for key, answer in SHARED_ANSWERS.items()}
+
+    @contextmanager
+    def answering(self):
+        """Set several of the organization's answers, recorded in the store once at the end."""
+        self._answering = getattr(self, "_answering", 0) + 1
+        try:
+            yield
+        finally:
+            self._answering -= 1
+            if getattr(self, "_unrecorded", False) and not self._answering:
+                self._answered()
+
+    def _answered(self) -> None:
+        if self.record_organization is None or getattr(self, "_taking", False):
+            return
+        if getattr(self, "_answering", 0):
+            self._unrecorded = True
+            return
+        self._unrecorded = False
+        self.record_organization(self.shared_answers())
+
+    def take_shared(self, answers: dict[str, str]) -> list[str]:
+        """The store's answers into this computer's copy (nothing recorded back);
+        ``changed`` for each that differs. Returns the keys that changed."""
+        changed = []
+        self._taking = True
+        try:
+            for key, answer in SHARED_ANSWERS.items():
+                value = str(answers.get(answer) or "")
+                if key == "organization/name" and not value:
+                    continue
+                if value != str(self.get(key)) or (value and not self.is_set(key)):
+                    self.set(key, value)
+                    changed.append(key)
+        finally:
+            self._taking = False
+        return changed
 
     def reset(self, key: str) -> None:
         """Back to the declared default; emits ``changed``."""

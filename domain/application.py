@@ -25,6 +25,7 @@ from domain.door_service import DoorService
 from domain.erasure_service import ErasureService
 from domain.memberships_service import MembershipsService
 from domain.merging import MergingService
+from domain.organization_service import OrganizationService
 from domain.patrons_service import PatronsService
 from domain.reading import ReadModelsService
 from domain.recording import RecordingContext
@@ -53,6 +54,7 @@ class Houselights:
         self.rota = RotaService(self.store, self.access)
         self.conversations = ConversationsService(self.store, self.patrons, self.rota)
         self.erasure = ErasureService(self.store, self.access, self.patrons)
+        self.organization = OrganizationService(self.store, self.access)
         self.reads = ReadModelsService(self.store)
         self._routes = self._route_table()
 
@@ -69,6 +71,7 @@ class Houselights:
             "conversations": self.conversations,
             "rota": self.rota,
             "erasure": self.erasure,
+            "organization": self.organization,
             "reads": self.reads,
         }
 

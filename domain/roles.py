@@ -23,8 +23,9 @@ DOOR_EVENTS = frozenset({"Ticket.Admitted", "Ticket.AdmissionUndone", "DoorScan.
 #: wrong passwords, and the count of them throttles the next try (issue 19)
 SIGN_IN_EVENTS = frozenset({"StaffMember.SignInFailed", "StaffMember.SignedInAfterFailures"})
 
-#: only a manager manages staff accounts, the duty rota, and erases personal data
-MANAGER_ONLY_AGGREGATES = frozenset({"StaffMember", "StaffRoster", "Rota"})
+#: only a manager manages staff accounts, the duty rota, the organization's answers
+#: (name, country, time zone, currency), and erases personal data
+MANAGER_ONLY_AGGREGATES = frozenset({"StaffMember", "StaffRoster", "Rota", "Organization"})
 MANAGER_ONLY_EVENTS = frozenset({"Patron.Erased"})
 
 

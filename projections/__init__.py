@@ -6,6 +6,7 @@ from projections.box_office import BoxOffice
 from projections.conversations import Conversations
 from projections.door import DoorReadModel
 from projections.ladder import Ladder
+from projections.organization import OrganizationProfile
 from projections.patron_directory import PatronDirectory
 from projections.patron_merges import PatronMerges
 from projections.support import SupportDesk
@@ -26,4 +27,5 @@ def all_projections() -> list[Projection]:
         Conversations(),
         SupportDesk(),
         Audit(),
+        OrganizationProfile(),
     ]

@@ -76,6 +76,8 @@ NOT_ON_TIMELINE: dict[str, str] = {
     "StaffRoster.MemberAdded": "staff accounts, not patrons",
     "FollowUp.Assigned": "which staff member will do a follow-up; the follow-up itself"
     " (scheduled, done, reopened) is on the timeline",
+    "Organization.Configured": "the organization's name, country, time zone and currency",
+    "Organization.Changed": "the organization's name, country, time zone and currency",
     "Rota.Opened": "the staff duty rota, about no patron",
     "Rota.SlotAdded": "the staff duty rota, about no patron",
     "Rota.SlotRemoved": "the staff duty rota, about no patron",

@@ -369,8 +369,9 @@ class SetupAssistant(QWizard):
         super().accept()
 
     def save(self) -> None:
-        for key, value in self.organization.answers().items():
-            self.settings.set(key, value)
+        with self.settings.answering():  # recorded in the store once, all together
+            for key, value in self.organization.answers().items():
+                self.settings.set(key, value)
         self.settings.set("workstation/role", self.workstation.role())
         if self.workstation.role() == DOOR:
             self.settings.set("door/name", self.workstation.door_name.text().strip())
