@@ -658,6 +658,7 @@ def raw_ids(widget, rows: int = 300) -> list[str]:
         QAbstractButton,
         QAbstractItemView,
         QComboBox,
+        QHeaderView,
         QLabel,
         QLineEdit,
         QPlainTextEdit,
@@ -688,13 +689,17 @@ def raw_ids(widget, rows: int = 300) -> list[str]:
     for box in widget.findChildren(QTextEdit):
         if box.isVisibleTo(widget) and box.isReadOnly():
             check("a text", box.toPlainText())
+    popups = set()  # a choice list's own list: its items are checked as choices
     for combo in widget.findChildren(QComboBox):
+        popups.add(combo.view())
         if combo.isVisibleTo(widget):
             for i in range(combo.count()):
                 check("a choice", combo.itemText(i))
     for view in widget.findChildren(QAbstractItemView):
         model = view.model()
-        if model is None or not view.isVisibleTo(widget) or isinstance(view.parent(), QComboBox):
+        if model is None or not view.isVisibleTo(widget) or view in popups:
+            continue
+        if isinstance(view, QHeaderView):  # a table's titles, not its cells
             continue
         for column in range(model.columnCount()):
             if isinstance(view, QTableView) and view.isColumnHidden(column):

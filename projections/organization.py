@@ -16,7 +16,6 @@ class OrganizationProfile(Projection):
     name = "organization"
     version = 1
     tables = ("organization",)
-    side_process = True  # reads no other projection's tables
 
     def __init__(self) -> None:
         super().__init__()

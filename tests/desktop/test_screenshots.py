@@ -113,3 +113,43 @@ def test_a_bad_size_is_refused_with_a_reason(capsys):
 
     assert main(["screenshots", "--size", "wide"]) == 2
     assert "like 1366x768" in capsys.readouterr().err
+
+
+def test_raw_ids_on_a_screen_are_found_but_not_in_tooltips(qtbot):
+    """The check every rendered screen passes (issue 22): no internal id (a UUID) in a
+    label, a button, a choice list or a table cell; a tooltip may carry one."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QVBoxLayout, QWidget
+
+    from desktop.screenshots import raw_ids
+
+    record = "8c1f2a3b-1111-2222-3333-444455556666"
+    page = QWidget()
+    qtbot.addWidget(page)
+    table = QTableView(page)
+    model = QStandardItemModel(2, 2)
+    model.setHorizontalHeaderLabels(["Record", "Name"])
+    named = QStandardItem("Patron: Ada Lovelace")
+    named.setData(record, Qt.ItemDataRole.ToolTipRole)
+    model.setItem(0, 0, named)
+    model.setItem(1, 0, QStandardItem("Patron: Grace Hopper"))
+    table.setModel(model)
+    label = QLabel("Order placed", page)
+    choices = QComboBox(page)
+    choices.addItem("Tosca — Sat 21 Nov", record)  # an id as the item's data: fine
+    layout = QVBoxLayout(page)
+    for widget in (table, label, choices):
+        layout.addWidget(widget)
+    page.show()
+    assert raw_ids(page) == []
+
+    model.setItem(1, 1, QStandardItem(f"Patron {record}"))
+    label.setText(f"Order {record[:8]}… placed")  # a shortened id is no id
+    choices.addItem(f"Performance {record}")
+    found = raw_ids(page)
+    assert len(found) == 2
+    assert any("Name column" in problem for problem in found)
+    assert any("a choice" in problem for problem in found)
+    table.setColumnHidden(1, True)  # hidden columns are exported, not shown
+    assert len(raw_ids(page)) == 1

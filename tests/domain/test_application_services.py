@@ -22,6 +22,7 @@ def test_each_area_has_its_own_service_over_the_same_store(store):
         "reads",
         "rota",
         "erasure",
+        "organization",
     }
     assert all(service.store is store.store for service in services.values())
     assert isinstance(store.store, Store)
