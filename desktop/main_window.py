@@ -320,6 +320,7 @@ class MainWindow(BackupActions):
 
         brand = QLabel(self.tr("Houselights"), self)
         brand.setObjectName("brand")
+        self.brand = brand
         sidebar = QWidget(self)
         sidebar.setObjectName("sidebar")
         side = QVBoxLayout(sidebar)
@@ -866,6 +867,7 @@ class MainWindow(BackupActions):
         title = self._area_titles()[FOLLOW_UPS]
         item = self.navigation.item(AREAS.index(FOLLOW_UPS))
         item.setText(f"{title} ({due})" if due else title)
+        self.fit_navigation()
         item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
 
     def _chats_imported(self, report: dict) -> None:
@@ -1105,6 +1107,36 @@ class MainWindow(BackupActions):
         return text
 
     # -- closing ---------------------------------------------------------------------------
+    #: below this width (in logical pixels: a 1366-pixel laptop at 125% has 1093) the
+    #: area list takes only the room its words need, and the areas get the rest
+    NARROW_WINDOW = 1200
+    NAVIGATION_WIDTH = 210
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit_navigation()
+
+    def fit_navigation(self) -> None:
+        """The area list as wide as its longest name on a narrow window (a laptop at 125%
+        or 150%), 210 pixels otherwise."""
+        width = self.NAVIGATION_WIDTH
+        if self.width() < self.NARROW_WINDOW and self.navigation.count():
+            metrics = self.navigation.fontMetrics()
+            words = max(
+                metrics.horizontalAdvance(self.navigation.item(i).text())
+                for i in range(self.navigation.count())
+            )
+            width = min(width, words + 18 * 2 + 4 + 16)  # the items' padding, mark, room
+            width = max(width, self.brand.sizeHint().width())  # the sidebar's one width
+        if self.navigation.width() != width:
+            self.navigation.setFixedWidth(width)
+        # on a short window (a laptop at 150%) every area is in the list without scrolling
+        tall = 42 if self.height() >= 600 else 34
+        for i in range(self.navigation.count()):
+            item = self.navigation.item(i)
+            if item.sizeHint().height() != tall:
+                item.setSizeHint(QSize(0, tall))
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         self.scanner.start()

@@ -715,8 +715,11 @@ def raw_ids(widget, rows: int = 300) -> list[str]:
 
 def scrolled(widget) -> list[str]:
     """The main window's area when it does not fit the window: it scrolls sideways (the
-    main content out of sight) or up and down as a whole (a long form scrolls in its
-    own scroll area instead, with its buttons in view). Each as a sentence."""
+    main content out of sight), or up and down as a whole when it is not a page that
+    says it may (``SCROLLS_UP_AND_DOWN``: the ladder's dashboard with its list). Each
+    as a sentence."""
+    from desktop.views.widgets import SCROLLS_UP_AND_DOWN
+
     scroll = getattr(widget, "area_scroll", None)
     if scroll is None or not widget.isVisible():
         return []
@@ -726,7 +729,11 @@ def scrolled(widget) -> list[str]:
     found = []
     if scroll.horizontalScrollBar().isVisible():
         found.append(f"the area scrolls sideways (needs {need.width()} px, has {room.width()})")
-    if scroll.verticalScrollBar().isVisible():
+    shown_page = shown.currentWidget() if hasattr(shown, "currentWidget") else shown
+    while hasattr(shown_page, "currentWidget") and shown_page.currentWidget() is not None:
+        shown_page = shown_page.currentWidget()  # the patrons' list or page
+    long = bool(shown_page is not None and shown_page.property(SCROLLS_UP_AND_DOWN))
+    if scroll.verticalScrollBar().isVisible() and not long:
         found.append(
             f"the area scrolls up and down (needs {need.height()} px, has {room.height()})"
         )

@@ -193,6 +193,12 @@ def select_row(table: QTableView, row: int) -> None:
     table.scrollTo(index)
 
 
+#: a page property: on a short screen the page is taller than the window and scrolls up
+#: and down in the window's area scroll (a dashboard with its list); pages without it
+#: must fit (the door, the lists: their own tables scroll instead)
+SCROLLS_UP_AND_DOWN = "scrollsUpAndDown"
+
+
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:
     """Give columns their widths (at least their titles'); ``stretch`` takes the room
     that is left."""

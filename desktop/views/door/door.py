@@ -27,6 +27,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -96,6 +97,7 @@ QComboBox#performanceChooser { font-size: 13pt; padding: 6px 10px; min-height: 2
 QLineEdit#doorNameField { font-size: 12pt; }
 QLineEdit#doorCodeField { font-size: 13pt; padding: 8px 10px; }
 QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: GREEN; }
+QLabel#houseAdmitted[compact="true"] { font-size: 26pt; }
 QLabel#houseSold { color: MUTED; font-size: 11pt; }
 QProgressBar#houseBar { border: none; border-radius: 5px; background: TRACK; }
 QProgressBar#houseBar::chunk { background: GREEN; border-radius: 5px; }
@@ -289,16 +291,22 @@ class DoorView(QWidget):
         )
         self.door_mode_button.clicked.connect(self.toggle_door_mode)
 
-        header = QHBoxLayout()
+        chooser = QHBoxLayout()
+        chooser.setSpacing(12)
+        chooser.addWidget(title)
+        chooser.addSpacing(12)
+        chooser.addWidget(self.performance_box, 1)
+        tools = QHBoxLayout()
+        tools.setSpacing(12)
+        tools.addWidget(door_caption)
+        tools.addWidget(self.door_field)
+        tools.addWidget(self.kiosk_button)
+        tools.addWidget(self.door_mode_button)
+        # one row; two on a narrow window (a laptop at 150%), see ``fit``
+        self.header = header = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         header.setSpacing(12)
-        header.addWidget(title)
-        header.addSpacing(12)
-        header.addWidget(self.performance_box, 1)
-        header.addSpacing(12)
-        header.addWidget(door_caption)
-        header.addWidget(self.door_field)
-        header.addWidget(self.kiosk_button)
-        header.addWidget(self.door_mode_button)
+        header.addLayout(chooser, 1)
+        header.addLayout(tools)
 
         self.panel = VerdictPanel(self)
         self.house = HouseCountCard(self)
@@ -310,6 +318,7 @@ class DoorView(QWidget):
         side_widget = QWidget(self)
         side_widget.setLayout(side)
         side_widget.setFixedWidth(330)
+        self.side_widget = side_widget
         side.setContentsMargins(0, 0, 0, 0)
         body = QHBoxLayout()
         body.setSpacing(18)
@@ -436,6 +445,32 @@ class DoorView(QWidget):
         return bar
 
     # -- showing and hiding: the scanner listens only while the door is shown ------------
+    #: a window smaller than this (logical pixels: a 1366×768 laptop at 125% is 1093×614)
+    #: shows the verdict in smaller type with a narrower side, so nothing scrolls
+    COMPACT_BELOW = (1200, 720)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        window = self.window()
+        compact = window.width() < self.COMPACT_BELOW[0] or window.height() < self.COMPACT_BELOW[1]
+        narrow = window.width() < 1000
+        if (compact, narrow) == getattr(self, "_compact", None):
+            return
+        self._compact = (compact, narrow)
+        self.panel.set_compact(compact)
+        self.house.set_compact(compact)
+        self.recent.layout().setContentsMargins(*((14, 8, 14, 8) if compact else (20, 14, 20, 14)))
+        self.side_widget.layout().setSpacing(8 if compact else 14)
+        self.layout().setContentsMargins(*((18, 10, 18, 10) if compact else (28, 20, 28, 20)))
+        self.layout().setSpacing(8 if compact else 16)
+        self.side_widget.setFixedWidth(320 if compact else 330)
+        self.header.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
+
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
         if self._own_scanner:

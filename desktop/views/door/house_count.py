@@ -52,6 +52,17 @@ class HouseCountCard(QFrame):
         layout.addWidget(self.doors_title)
         layout.addLayout(self.doors)
 
+    def set_compact(self, compact: bool) -> None:
+        """Tighter on a small window: less room around, a smaller number, no
+        "By door" heading (each door's line says which is this one)."""
+        layout = self.layout()
+        layout.setContentsMargins(*((14, 8, 14, 10) if compact else (20, 14, 20, 18)))
+        layout.setSpacing(2 if compact else 6)
+        self.doors_title.setVisible(not compact)
+        self.admitted_label.setProperty("compact", "true" if compact else "false")
+        self.admitted_label.style().unpolish(self.admitted_label)
+        self.admitted_label.style().polish(self.admitted_label)
+
     def show_count(self, count: dict, this_door: str) -> None:
         admitted, sold, capacity = count["admitted"], count["sold"], count["capacity"]
         self.admitted_label.setText(f"{admitted:,}")

@@ -69,6 +69,22 @@ def _panel_style(scheme: style.Scheme | None = None) -> str:
         " border-radius: 13px; padding: 4px 12px; font-size: 14pt; }",
         "QLabel#verdictBadge { border-radius: 42px; font-size: 38pt; font-weight: 700; }",
     ]
+    # a small window (a laptop at 125% or 150%): the same verdict in smaller type
+    small = "QFrame#verdictPanel[compact='true']"
+    rules += [
+        f"{small} QLabel#verdictTitle {{ font-size: 26pt; }}",
+        f"{small}[verdict='idle'] QLabel#verdictTitle,"
+        f" {small}[verdict='problem'] QLabel#verdictTitle {{ font-size: 20pt; }}",
+        f"{small} QLabel#verdictDetail {{ font-size: 14pt; }}",
+        f"{small} QLabel#verdictAdvice {{ font-size: 12pt; padding: 8px 12px; }}",
+        f"{small} QLabel#greetingName {{ font-size: 22pt; }}",
+        f"{small} QLabel#greetingMeta {{ font-size: 13pt; }}",
+        f"{small} QLabel#greetingCue {{ font-size: 13pt; }}",
+        f"{small} QLabel#greetingInterestsTitle {{ font-size: 10pt; }}",
+        f"{small} QLabel#interestChip {{ font-size: 11pt; padding: 2px 8px; }}",
+        f"{small} QLabel#verdictBadge {{ border-radius: 28px; font-size: 24pt; }}",
+        f"{small} QLabel#verdictCode {{ font-size: 10pt; }}",
+    ]
     scheme = scheme or style.current()
     rules.append(f"QFrame#verdictPanel[verdict='idle'] {{ border: 1px solid {scheme.line}; }}")
     for verdict, (background, ink, _glyph) in palette(scheme).items():
@@ -177,6 +193,7 @@ class VerdictPanel(QFrame):
         words.addWidget(self.title_label)
         words.addWidget(self.detail_label)
         top.addLayout(words, 1)
+        self._top = top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 28, 32, 24)
         layout.setSpacing(16)
@@ -186,6 +203,23 @@ class VerdictPanel(QFrame):
         layout.addStretch(1)
         layout.addWidget(self.code_label)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """Smaller type and margins for a small window (the door's ``fit``)."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        self.setProperty("compact", "true" if compact else "false")
+        self.badge.setFixedSize(*((56, 56) if compact else (84, 84)))
+        self.layout().setContentsMargins(*((18, 14, 18, 12) if compact else (32, 28, 32, 24)))
+        self.layout().setSpacing(8 if compact else 16)
+        self._top.setSpacing(14 if compact else 22)
+        for widget in (self, *self.findChildren(QWidget)):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        self.updateGeometry()
 
     def show_verdict(
         self,

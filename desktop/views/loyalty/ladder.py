@@ -15,6 +15,7 @@ from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QCha
 from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -33,7 +34,7 @@ from desktop.models.ladder_table import LadderPatronModel
 from desktop.report_chart import whole_number_axis
 from desktop.style import ACCENT, MUTED
 from desktop.views.reports.period_chooser import PeriodChooser
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import SCROLLS_UP_AND_DOWN, heading, size_columns, table_view
 from domain import loyalty
 from projections import ladder
 from projections.runner import ReadModelRunner
@@ -41,11 +42,15 @@ from projections.runner import ReadModelRunner
 _STYLE = f"""
 QPushButton#figure {{ text-align: left; padding: 8px 12px; font-size: 11pt; }}
 QPushButton#figure:checked {{ border: 2px solid {ACCENT}; }}
+QPushButton#figure[twoLines="true"] {{ min-height: 2.6em; }}
 QLabel#figureCaption {{ color: {MUTED}; font-size: 9.5pt; }}
 """
 
 
 class LadderView(QWidget):
+    #: below this window width (logical pixels) the chart and the figures are stacked
+    NARROW_WINDOW = 1200
+
     #: a patron to open (double-click in the drill-down table)
     open_patron = Signal(str)
     #: a CSV file was written (path), for the status bar
@@ -105,6 +110,7 @@ class LadderView(QWidget):
             button = self._figure_button()
             button.clicked.connect(lambda _=False, r=rung: self.drill_rung(r))
             self.rung_buttons[rung] = button
+            button.setProperty("twoLines", True)  # the count and the rung, never clipped
             rung_row.addWidget(button)
         self.total_label = QLabel(self)
         self.total_label.setObjectName("muted")
@@ -193,11 +199,13 @@ class LadderView(QWidget):
         )
 
         # -- layout ---------------------------------------------------------------------------
-        top = QHBoxLayout()
+        # side by side; one under the other on a narrow window (a laptop at 125%, 150%),
+        # where the page then scrolls up and down (see ``fit``)
+        self.top = top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         top.addWidget(heading(self.tr("Loyalty ladder"), self))
         top.addStretch(1)
         top.addWidget(self.chooser)
-        boxes = QHBoxLayout()
+        self.boxes = boxes = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         boxes.setSpacing(14)
         boxes.addWidget(rungs_box, 3)
         boxes.addWidget(figures_box, 2)
@@ -230,6 +238,18 @@ class LadderView(QWidget):
         self.refresh()
 
     # -- figures ---------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        width = self.window().width()
+        down, across = QBoxLayout.Direction.TopToBottom, QBoxLayout.Direction.LeftToRight
+        self.boxes.setDirection(down if width < self.NARROW_WINDOW else across)
+        self.top.setDirection(down if width < 1000 else across)
+        # stacked, the page is taller than a short screen: it scrolls up and down
+        self.setProperty(SCROLLS_UP_AND_DOWN, width < self.NARROW_WINDOW)
+
     def refresh(self) -> None:
         db = self.runner.db()
         start, end = self.period()

@@ -114,7 +114,7 @@ class ThankYouView(QWidget):
 
         self.performance_filter = QComboBox(self)
         self.performance_filter.setObjectName("performanceFilter")
-        self.performance_filter.setMinimumWidth(320)
+        self.performance_filter.setMinimumWidth(200)
         self.kind_filter = QComboBox(self)
         self.kind_filter.setObjectName("kindFilter")
         for text, value in (
@@ -133,6 +133,12 @@ class ThankYouView(QWidget):
             self.status_filter.addItem(text, value)
         for combo in (self.performance_filter, self.kind_filter, self.status_filter):
             combo.activated.connect(self.load_rows)
+            # as narrow as a laptop at 150% needs; the full text shows when it opens
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        self.performance_filter.view().setMinimumWidth(420)
 
         self.model = ThankYouTableModel(self)
         self.proxy = SortProxy(self.model, self)
@@ -179,6 +185,7 @@ class ThankYouView(QWidget):
         self.draft_button.clicked.connect(self.open_draft)
         self.selection_label = QLabel(self)
         self.selection_label.setObjectName("muted")
+        self.selection_label.setWordWrap(True)  # on two lines rather than pushing the buttons
 
         top = QHBoxLayout()
         top.addWidget(heading(self.tr("Thank-yous"), self))

@@ -184,6 +184,7 @@ class PatronPage(QWidget):
         card_scroll.setFrameShape(QFrame.Shape.NoFrame)
         card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         card_scroll.setFixedWidth(330)
+        self.card_scroll = card_scroll
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
@@ -292,6 +293,7 @@ class PatronPage(QWidget):
         body.addWidget(card_scroll)
         body.addLayout(right, 1)
 
+        self.body = body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 16, 28, 16)
         layout.setSpacing(12)
@@ -316,8 +318,25 @@ class PatronPage(QWidget):
         wanted = min(self.purchases.height_for(orders), (total - 1) // 2)
         self.sections.setSizes([wanted, total - wanted])
 
+    #: a window narrower than this (logical pixels: a 1366-pixel laptop at 150% is 910)
+    #: gets a narrower contact card and the figures in two rows
+    NARROW_WINDOW = 1000
+
+    def fit_width(self) -> None:
+        narrow = self.window().width() < self.NARROW_WINDOW
+        if narrow == getattr(self, "_narrow", None):
+            return
+        self._narrow = narrow
+        self.card_scroll.setFixedWidth(250 if narrow else 330)
+        self.card.setMinimumWidth(230 if narrow else 300)
+        self.card.setMaximumWidth(250 if narrow else 340)
+        self.purchases.stats.set_columns(2 if narrow else 4)
+        self.layout().setContentsMargins(*((14, 10, 14, 10) if narrow else (28, 16, 28, 16)))
+        self.body.setSpacing(12 if narrow else 20)
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
+        self.fit_width()
         if getattr(self, "row", None) is not None:
             self.share_room()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -70,11 +71,24 @@ class PatronStats(QWidget):
         self.visits = StatTile(self.tr("Visits"), self)
         self.tickets = StatTile(self.tr("Tickets bought"), self)
         self.status = StatTile(self.tr("Status"), self)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
-        for tile in (self.spend, self.visits, self.tickets, self.status):
-            layout.addWidget(tile, 1)
+        self.set_columns(4)
+
+    def set_columns(self, columns: int) -> None:
+        """Four tiles in a row, or two rows of two on a narrow window (150% scaling)."""
+        layout = self.layout()
+        if getattr(self, "_columns", None) == columns:
+            return
+        self._columns = columns
+        tiles = (self.spend, self.visits, self.tickets, self.status)
+        for tile in tiles:
+            layout.removeWidget(tile)
+        for index, tile in enumerate(tiles):
+            layout.addWidget(tile, index // columns, index % columns)
+        for column in range(4):
+            layout.setColumnStretch(column, 1 if column < columns else 0)
 
     def show_stats(self, stats: dict | None, rung: str = "") -> None:
         """The figures; ``rung`` is the patron's place on the loyalty ladder (domain.loyalty)."""
