@@ -653,7 +653,7 @@ def raw_ids(widget, rows: int = 300) -> list[str]:
     """Internal ids shown to the user on a shown widget: in its title, labels, buttons,
     lists and the cells of its tables (the first ``rows`` of each), read-only text
     boxes and choice lists. Tooltips and exports may carry ids; the screen may not."""
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QModelIndex, Qt
     from PySide6.QtWidgets import (
         QAbstractButton,
         QAbstractItemView,
@@ -701,11 +701,16 @@ def raw_ids(widget, rows: int = 300) -> list[str]:
             continue
         if isinstance(view, QHeaderView):  # a table's titles, not its cells
             continue
-        for column in range(model.columnCount()):
+        top = QModelIndex()
+        try:
+            columns = model.columnCount(top)
+        except TypeError:  # a list model (its column count is Qt's own)
+            columns = 1
+        for column in range(columns):
             if isinstance(view, QTableView) and view.isColumnHidden(column):
                 continue
             title = model.headerData(column, Qt.Orientation.Horizontal) or column
-            for row in range(min(model.rowCount(), rows)):
+            for row in range(min(model.rowCount(top), rows)):
                 text = model.index(row, column).data(Qt.ItemDataRole.DisplayRole)
                 if RAW_ID.search(str(text or "")):
                     check(f"the {title} column", text)
