@@ -124,7 +124,14 @@ def test_raw_ids_on_a_screen_are_found_but_not_in_tooltips(qtbot):
     label, a button, a choice list or a table cell; a tooltip may carry one."""
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QStandardItem, QStandardItemModel
-    from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import (
+        QComboBox,
+        QLabel,
+        QListWidget,
+        QTableView,
+        QVBoxLayout,
+        QWidget,
+    )
 
     from desktop.screenshots import raw_ids
 
@@ -142,8 +149,10 @@ def test_raw_ids_on_a_screen_are_found_but_not_in_tooltips(qtbot):
     label = QLabel("Order placed", page)
     choices = QComboBox(page)
     choices.addItem("Tosca — Sat 21 Nov", record)  # an id as the item's data: fine
+    scans = QListWidget(page)  # a list model, read as well
+    scans.addItem("19:02 · Admitted 6RRE-3K43-9KGX")
     layout = QVBoxLayout(page)
-    for widget in (table, label, choices):
+    for widget in (table, label, choices, scans):
         layout.addWidget(widget)
     page.show()
     assert raw_ids(page) == []
@@ -151,9 +160,10 @@ def test_raw_ids_on_a_screen_are_found_but_not_in_tooltips(qtbot):
     model.setItem(1, 1, QStandardItem(f"Patron {record}"))
     label.setText(f"Order {record[:8]}… placed")  # a shortened id is no id
     choices.addItem(f"Performance {record}")
+    scans.addItem(f"Scanned for {record}")
     found = raw_ids(page)
-    assert len(found) == 2
+    assert len(found) == 3
     assert any("Name column" in problem for problem in found)
     assert any("a choice" in problem for problem in found)
     table.setColumnHidden(1, True)  # hidden columns are exported, not shown
-    assert len(raw_ids(page)) == 1
+    assert len(raw_ids(page)) == 2
