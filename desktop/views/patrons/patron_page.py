@@ -39,6 +39,7 @@ from desktop.views.patrons.patron_ladder import LadderSection
 from desktop.views.patrons.patron_purchases import PurchasesPanel
 from desktop.views.patrons.timeline_detail import TimelineDetail
 from desktop.views.widgets import (
+    SCROLLS_UP_AND_DOWN,
     FlowLayout,
     chip,
     error_label,
@@ -318,20 +319,34 @@ class PatronPage(QWidget):
         wanted = min(self.purchases.height_for(orders), (total - 1) // 2)
         self.sections.setSizes([wanted, total - wanted])
 
-    #: a window narrower than this (logical pixels: a 1366-pixel laptop at 150% is 910)
-    #: gets a narrower contact card and the figures in two rows
-    NARROW_WINDOW = 1000
+    #: a window narrower than this (logical pixels: a 1366-pixel laptop at 125% is 1093)
+    #: gets a narrower contact card, a shorter note box and tighter margins; narrower
+    #: than ``NARROWEST`` (150%: 910) also the figures in two rows
+    NARROW_WINDOW = 1200
+    NARROWEST = 1000
 
     def fit_width(self) -> None:
-        narrow = self.window().width() < self.NARROW_WINDOW
-        if narrow == getattr(self, "_narrow", None):
+        width = self.window().width()
+        narrow, narrowest = width < self.NARROW_WINDOW, width < self.NARROWEST
+        if (narrow, narrowest) == getattr(self, "_narrow", None):
             return
-        self._narrow = narrow
+        self._narrow = (narrow, narrowest)
         self.card_scroll.setFixedWidth(250 if narrow else 330)
         self.card.setMinimumWidth(230 if narrow else 300)
         self.card.setMaximumWidth(250 if narrow else 340)
-        self.purchases.stats.set_columns(2 if narrow else 4)
-        self.layout().setContentsMargins(*((14, 10, 14, 10) if narrow else (28, 16, 28, 16)))
+        self.purchases.stats.set_columns(2 if narrowest else 4)
+        self.purchases.stats.set_compact(narrow)
+        # On a short window the page scrolls up and down rather than squeezing the
+        # timeline (and the orders) to no rows at all: at least five and two rows.
+        table = self.timeline_table
+        rows = table.verticalHeader().defaultSectionSize()
+        header = table.horizontalHeader().sizeHint().height()
+        self.timeline_table.setMinimumHeight(header + 5 * rows + 20 if narrow else 0)
+        self.purchases.table.setMinimumHeight(header + 2 * rows + 20 if narrow else 0)
+        self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
+        self.note_edit.setFixedHeight(48 if narrow else 64)
+        self.layout().setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 16, 28, 16)))
+        self.layout().setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -54,12 +54,22 @@ class StatTile(QFrame):
         layout.addWidget(self.value)
         layout.addWidget(self.detail)
 
+    def set_compact(self, compact: bool) -> None:
+        """On a narrow window: less room around, the detail line as the tooltip."""
+        self.layout().setContentsMargins(*((10, 6, 10, 6) if compact else (14, 10, 14, 10)))
+        self.compact = compact
+        self.detail.setVisible(not compact)
+        self.setToolTip(self.detail.text() if compact else "")
+
+    compact = False
+
     def show_value(self, value: str, detail: str = "") -> None:
         self.value.setProperty("long", len(value) > 10)  # smaller type for words
         self.value.style().unpolish(self.value)
         self.value.style().polish(self.value)
         self.value.setText(value)
         self.detail.setText(detail)
+        self.setToolTip(detail if self.compact else "")
 
 
 class PatronStats(QWidget):
@@ -75,6 +85,10 @@ class PatronStats(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         self.set_columns(4)
+
+    def set_compact(self, compact: bool) -> None:
+        for tile in (self.spend, self.visits, self.tickets, self.status):
+            tile.set_compact(compact)
 
     def set_columns(self, columns: int) -> None:
         """Four tiles in a row, or two rows of two on a narrow window (150% scaling)."""

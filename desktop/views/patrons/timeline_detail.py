@@ -23,7 +23,7 @@ class TimelineDetail(QTextBrowser):
         self.table = table
         self.row_id = None
         self.setObjectName("timelineDetail")
-        self.setMinimumHeight(90)
+        self.setMinimumHeight(64)  # three lines; more scrolls
         self.setMaximumHeight(130)
         self.hide()
         table.clicked.connect(lambda index: self.toggle(index.data(ROW_ROLE)))

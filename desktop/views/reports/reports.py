@@ -130,7 +130,7 @@ class ReportsView(QWidget):
         page.addWidget(splitter, 1)
         page.addLayout(actions)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 16)
+        layout.setContentsMargins(28, 18, 28, 14)
         layout.setSpacing(18)
         layout.addWidget(self.report_list)
         layout.addLayout(page, 1)
