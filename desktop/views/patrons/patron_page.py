@@ -331,9 +331,10 @@ class PatronPage(QWidget):
         if (narrow, narrowest) == getattr(self, "_narrow", None):
             return
         self._narrow = (narrow, narrowest)
-        self.card_scroll.setFixedWidth(250 if narrow else 330)
-        self.card.setMinimumWidth(230 if narrow else 300)
-        self.card.setMaximumWidth(250 if narrow else 340)
+        card = 250 if narrowest else 290 if narrow else 330  # an email still fits at 125%
+        self.card_scroll.setFixedWidth(card)
+        self.card.setMinimumWidth(card - 20)
+        self.card.setMaximumWidth(card + 10)
         self.purchases.stats.set_columns(2 if narrowest else 4)
         self.purchases.stats.set_compact(narrow)
         # On a short window the page scrolls up and down rather than squeezing the
@@ -344,7 +345,7 @@ class PatronPage(QWidget):
         self.timeline_table.setMinimumHeight(header + 5 * rows + 20 if narrow else 0)
         self.purchases.table.setMinimumHeight(header + 2 * rows + 20 if narrow else 0)
         self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
-        self.note_edit.setFixedHeight(48 if narrow else 64)
+        self.note_edit.setFixedHeight(56 if narrow else 64)
         self.layout().setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 16, 28, 16)))
         self.layout().setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
