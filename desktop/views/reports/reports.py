@@ -37,7 +37,7 @@ from desktop.report_catalog import MOMENT, REPORTS, TEXT, ReportDefinition, cell
 from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.reports.period_chooser import PeriodChooser
-from desktop.views.widgets import heading, moment_width, table_view
+from desktop.views.widgets import FlowLayout, heading, moment_width, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from projections.runner import ReadModelRunner
@@ -116,8 +116,9 @@ class ReportsView(QWidget):
         self.print_button.clicked.connect(self.print_)
         self.pdf_button.clicked.connect(lambda: self.save_pdf())
 
-        actions = QHBoxLayout()
-        actions.addStretch(1)
+        # the buttons wrap onto a second line on a narrow window (a laptop at 150%)
+        actions_box = QWidget(self)
+        actions = FlowLayout(actions_box, spacing=8, right=True)
         for button in (self.csv_button, self.xlsx_button, self.print_button, self.pdf_button):
             actions.addWidget(button)
         page = QVBoxLayout()
@@ -128,7 +129,7 @@ class ReportsView(QWidget):
         page.addWidget(self.summary)
         page.addWidget(self.details)
         page.addWidget(splitter, 1)
-        page.addLayout(actions)
+        page.addWidget(actions_box)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(28, 18, 28, 14)
         layout.setSpacing(18)
@@ -175,6 +176,16 @@ class ReportsView(QWidget):
         patron_id = self.rows[row].get(key)
         if patron_id:
             self.open_patron.emit(str(patron_id))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # a narrow window (a laptop at 150%): a narrower list of reports, less margin
+        narrow = self.window().width() < 1000
+        if narrow != getattr(self, "_narrow", None):
+            self._narrow = narrow
+            self.report_list.setFixedWidth(170 if narrow else 220)
+            self.layout().setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 18, 28, 14)))
+            self.layout().setSpacing(12 if narrow else 18)
 
     def refresh(self) -> None:
         definition = self.definition
