@@ -1130,12 +1130,36 @@ class MainWindow(BackupActions):
             width = max(width, self.brand.sizeHint().width())  # the sidebar's one width
         if self.navigation.width() != width:
             self.navigation.setFixedWidth(width)
+        self._fit_margins()
         # on a short window (a laptop at 150%) every area is in the list without scrolling
         tall = 42 if self.height() >= 600 else 34
         for i in range(self.navigation.count()):
             item = self.navigation.item(i)
             if item.sizeHint().height() != tall:
                 item.setSizeHint(QSize(0, tall))
+
+    def _fit_margins(self) -> None:
+        """Half the room around each area on a narrow window; the areas that arrange
+        themselves for a small window (their own ``resizeEvent``) are left to it."""
+        narrow = self.width() < self.NARROW_WINDOW
+        if narrow == getattr(self, "_narrow_margins", None):
+            return
+        self._narrow_margins = narrow
+        kept = self.__dict__.setdefault("_wide_margins", {})
+        for key, page in self.pages.items():
+            layout = page.layout()
+            if layout is None or "resizeEvent" in type(page).__dict__:
+                continue
+            wide = kept.setdefault(key, layout.contentsMargins())
+            if narrow:
+                layout.setContentsMargins(
+                    min(wide.left(), 14),
+                    min(wide.top(), 10),
+                    min(wide.right(), 14),
+                    min(wide.bottom(), 10),
+                )
+            else:
+                layout.setContentsMargins(wide)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
