@@ -19,8 +19,10 @@ Where they are kept: the ``organization/`` settings (name, country, time zone,
 currency, whether the first-run assistant was completed) belong to the
 organization's data and live in ``organization.ini`` in the data folder, so a
 fresh data folder opens on the assistant and ``houselights setup --data DIR``
-and the window agree; everything else belongs to this computer's user
-(QSettings' usual place).
+and the window agree; the name, country, time zone and currency
+(``SHARED_ANSWERS``) are also recorded in the store, so every workstation on it
+shares them (``desktop/organization_sync.py``); everything else belongs to this
+computer's user (QSettings' usual place).
 """
 
 from __future__ import annotations
