@@ -108,6 +108,7 @@ class BoxOfficeView(OrderActions):
         self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
         self.tickets_title.setMinimumWidth(120)
         self.tickets_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.tickets_title.setWordWrap(True)  # a long title on two lines, not cut off
         self.tickets_count = QLabel(self)
         self.tickets_count.setObjectName("countLabel")
         self.add_order_buttons(self.tr("Save tickets as PDF…"))
