@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -93,17 +94,23 @@ class Organization(Aggregate):
         self.name, self.country, self.timezone, self.currency = name, country, timezone, currency
 
     @classmethod
-    def configure(cls, answers: dict[str, str], stamp: dict) -> Organization:
+    def configure(cls, answers: dict[str, str], stamp: dict[str, Any]) -> Organization:
         return cls._create(cls.Configured, id=cls.ID, **answers, **stamp)
 
     def answers(self) -> dict[str, str]:
         return {key: getattr(self, key) for key in ANSWERS}
 
-    def change(self, answers: dict[str, str], stamp: dict) -> bool:
+    def change(self, answers: dict[str, str], stamp: dict[str, Any]) -> bool:
         """Record new answers; False (nothing recorded) when they are the same."""
         if answers == self.answers():
             return False
-        self._changed(**answers, **stamp)
+        self._changed(
+            name=answers["name"],
+            country=answers["country"],
+            timezone=answers["timezone"],
+            currency=answers["currency"],
+            **stamp,
+        )
         return True
 
     @event("Changed")

@@ -21,9 +21,10 @@ class OrganizationService:
 
     def _organization(self) -> Organization | None:
         try:
-            return self.store.get(Organization.ID)
+            found: Organization = self.store.get(Organization.ID)
         except AggregateNotFoundError:
             return None
+        return found
 
     @command(Permission.ORGANIZATION)
     def configure_organization(
@@ -33,7 +34,7 @@ class OrganizationService:
         timezone: str = "",
         currency: str = "",
         occurred_at: datetime | None = None,
-    ) -> dict:
+    ) -> dict[str, str]:
         """Record the organization's answers (all four at once); returns them tidied.
         The same answers again record nothing."""
         self.access.require_role(MANAGER, what="change the organization's settings")
@@ -69,7 +70,7 @@ class OrganizationService:
         return True
 
     @reads(Permission.ANYONE)  # the name on a ticket, how amounts are written: no one's data
-    def organization_answers(self) -> dict | None:
+    def organization_answers(self) -> dict[str, str] | None:
         """The answers in the store (from the aggregate itself, for commands), or None."""
         organization = self._organization()
         return organization.answers() if organization is not None else None

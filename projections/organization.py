@@ -7,7 +7,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
-from projections.base import Projection, iso, run_script
+from projections.base import Event, Projection, iso, run_script
 
 FIELDS = ("name", "country", "timezone", "currency", "configured_at", "recorded_by", "workstation")
 
@@ -38,7 +38,7 @@ class OrganizationProfile(Projection):
             """,
         )
 
-    def _configured(self, db: Database, e, position: int) -> None:
+    def _configured(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "INSERT OR REPLACE INTO organization VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -53,7 +53,7 @@ class OrganizationProfile(Projection):
         )
 
 
-def profile(db: Database) -> dict | None:
+def profile(db: Database) -> dict[str, str] | None:
     """The answers and who gave them last (None: the store has none yet)."""
     try:
         row = db.conn.execute(f"SELECT {', '.join(FIELDS)} FROM organization").fetchone()
