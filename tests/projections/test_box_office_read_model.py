@@ -6,11 +6,21 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from domain.money import AMOUNT
 from domain.ticket_codes import ticket_id
 from projections import box_office, timeline
 
 PRICES = {"Adult": 3000, "Student": 1500}
 SAT = datetime(2026, 3, 14, 19, 30, tzinfo=UTC)
+
+
+def written(row: dict) -> str:
+    """The summary as a screen in US dollars writes it: the read model keeps the amount
+    as cents beside the words (``amount_cents``), the view writes it in the currency."""
+    cents = row.get("amount_cents")
+    if cents is None:
+        return row["summary"]
+    return row["summary"].replace(AMOUNT, f"${cents / 100:,.2f}")
 
 
 @pytest.fixture
@@ -40,7 +50,7 @@ class Ticket:
 
 def story(services, patron_id: str) -> list[tuple[str, str]]:
     rows = timeline.rows(services.runner.db(), patron_id)
-    return [(r["kind"], r["summary"]) for r in rows if r["kind"] != "registered"]
+    return [(r["kind"], written(r)) for r in rows if r["kind"] != "registered"]
 
 
 def test_performances_show_sold_revenue_and_prices_in_time_order(services, hamlet, ada):

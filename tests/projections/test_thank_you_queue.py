@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from domain.money import AMOUNT
 from projections import thank_yous, timeline
 
 NOW = datetime.now(tz=UTC).replace(microsecond=0)
 PRICES = {"Adult": 3000}
+
+
+def written(row: dict) -> str:
+    """The summary as a screen in US dollars writes it: the read model keeps the amount
+    as cents beside the words (``amount_cents``), the view writes it in the currency."""
+    cents = row.get("amount_cents")
+    if cents is None:
+        return row["summary"]
+    return row["summary"].replace(AMOUNT, f"${cents / 100:,.2f}")
 
 
 def show(app, title: str, days_ago: float, capacity: int = 40) -> str:
@@ -111,7 +121,7 @@ def test_thank_yous_are_on_the_timeline(services):
     app.thank_patron(ada, "letter", "attendance", hamlet)
     app.thank_patron(ada, "call", "donation", gift)
 
-    summaries = [r["summary"] for r in timeline.rows(db, ada) if r["kind"] == "thanks"]
+    summaries = [written(r) for r in timeline.rows(db, ada) if r["kind"] == "thanks"]
     assert summaries[0] == "Thanked by phone for the $50.00 donation to General fund"
     assert summaries[1].startswith("Thanked by letter for coming to Hamlet, ")
     assert len(summaries) == 2  # a donor's thanks is one row, not two

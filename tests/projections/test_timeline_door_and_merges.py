@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from domain.money import AMOUNT
 from infrastructure.erasure import erase_patron
 from projections import timeline
 
@@ -14,9 +15,18 @@ DOORS_OPEN = SAT - timedelta(minutes=40)
 EARLIER = SAT - timedelta(days=10)
 
 
+def written(row: dict) -> str:
+    """The summary as a screen in US dollars writes it: the read model keeps the amount
+    as cents beside the words (``amount_cents``), the view writes it in the currency."""
+    cents = row.get("amount_cents")
+    if cents is None:
+        return row["summary"]
+    return row["summary"].replace(AMOUNT, f"${cents / 100:,.2f}")
+
+
 def story(services, patron_id: str) -> list[tuple]:
     return [
-        (row["kind"], row["summary"], row["recorded_by"], row["workstation"])
+        (row["kind"], written(row), row["recorded_by"], row["workstation"])
         for row in timeline.rows(services.runner.db(), patron_id)
         if row["kind"] not in ("registered", "purchase")
     ]
