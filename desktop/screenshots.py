@@ -729,7 +729,9 @@ def scrolled(widget) -> list[str]:
     if scroll is None or not widget.isVisible():
         return []
     shown = scroll.widget()
-    need = shown.minimumSizeHint() if shown is not None else None
+    if shown is None:
+        return []
+    need = shown.minimumSizeHint()
     room = scroll.viewport().size()
     found = []
     if scroll.horizontalScrollBar().isVisible():

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -462,10 +464,13 @@ class DoorView(QWidget):
         self._compact = (compact, narrow)
         self.panel.set_compact(compact)
         self.house.set_compact(compact)
-        self.recent.layout().setContentsMargins(*((14, 8, 14, 8) if compact else (20, 14, 20, 14)))
-        self.side_widget.layout().setSpacing(8 if compact else 14)
-        self.layout().setContentsMargins(*((18, 10, 18, 10) if compact else (28, 20, 28, 20)))
-        self.layout().setSpacing(8 if compact else 16)
+        recent, side, page = (
+            cast(QLayout, w.layout()) for w in (self.recent, self.side_widget, self)
+        )
+        recent.setContentsMargins(*((14, 8, 14, 8) if compact else (20, 14, 20, 14)))
+        side.setSpacing(8 if compact else 14)
+        page.setContentsMargins(*((18, 10, 18, 10) if compact else (28, 20, 28, 20)))
+        page.setSpacing(8 if compact else 16)
         self.side_widget.setFixedWidth(320 if compact else 330)
         self.header.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight

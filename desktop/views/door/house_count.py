@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -55,7 +57,7 @@ class HouseCountCard(QFrame):
     def set_compact(self, compact: bool) -> None:
         """Tighter on a small window: less room around, a smaller number, no
         "By door" heading (each door's line says which is this one)."""
-        layout = self.layout()
+        layout = cast(QVBoxLayout, self.layout())
         layout.setContentsMargins(*((14, 8, 14, 10) if compact else (20, 14, 20, 18)))
         layout.setSpacing(2 if compact else 6)
         self.doors_title.setVisible(not compact)

@@ -7,6 +7,8 @@ accessible name and description, so a screen reader says what the colour says.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -213,8 +215,9 @@ class VerdictPanel(QFrame):
         self.compact = compact
         self.setProperty("compact", "true" if compact else "false")
         self.badge.setFixedSize(*((56, 56) if compact else (84, 84)))
-        self.layout().setContentsMargins(*((18, 14, 18, 12) if compact else (32, 28, 32, 24)))
-        self.layout().setSpacing(8 if compact else 16)
+        layout = cast(QVBoxLayout, self.layout())
+        layout.setContentsMargins(*((18, 14, 18, 12) if compact else (32, 28, 32, 24)))
+        layout.setSpacing(8 if compact else 16)
         self._top.setSpacing(14 if compact else 22)
         for widget in (self, *self.findChildren(QWidget)):
             widget.style().unpolish(widget)

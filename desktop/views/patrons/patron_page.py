@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import cast
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -346,8 +347,9 @@ class PatronPage(QWidget):
         self.purchases.table.setMinimumHeight(header + 2 * rows + 20 if narrow else 0)
         self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
         self.note_edit.setFixedHeight(56 if narrow else 64)
-        self.layout().setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 16, 28, 16)))
-        self.layout().setSpacing(8 if narrow else 12)
+        layout = cast(QVBoxLayout, self.layout())
+        layout.setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 16, 28, 16)))
+        layout.setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name

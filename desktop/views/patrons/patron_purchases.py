@@ -7,6 +7,8 @@ where an order is refunded, exchanged or its tickets printed again.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -56,7 +58,9 @@ class StatTile(QFrame):
 
     def set_compact(self, compact: bool) -> None:
         """On a narrow window: less room around, the detail line as the tooltip."""
-        self.layout().setContentsMargins(*((10, 6, 10, 6) if compact else (14, 10, 14, 10)))
+        cast(QVBoxLayout, self.layout()).setContentsMargins(
+            *((10, 6, 10, 6) if compact else (14, 10, 14, 10))
+        )
         self.compact = compact
         self.detail.setVisible(not compact)
         self.setToolTip(self.detail.text() if compact else "")
@@ -92,7 +96,7 @@ class PatronStats(QWidget):
 
     def set_columns(self, columns: int) -> None:
         """Four tiles in a row, or two rows of two on a narrow window (150% scaling)."""
-        layout = self.layout()
+        layout = cast(QGridLayout, self.layout())
         if getattr(self, "_columns", None) == columns:
             return
         self._columns = columns

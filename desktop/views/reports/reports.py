@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QSize, Qt, Signal
@@ -184,8 +185,9 @@ class ReportsView(QWidget):
         if narrow != getattr(self, "_narrow", None):
             self._narrow = narrow
             self.report_list.setFixedWidth(170 if narrow else 220)
-            self.layout().setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 18, 28, 14)))
-            self.layout().setSpacing(12 if narrow else 18)
+            layout = cast(QHBoxLayout, self.layout())
+            layout.setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 18, 28, 14)))
+            layout.setSpacing(12 if narrow else 18)
 
     def refresh(self) -> None:
         definition = self.definition
