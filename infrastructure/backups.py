@@ -41,6 +41,7 @@ from pathlib import Path
 
 from domain.errors import HouselightsError
 from infrastructure.config import StoreConfig, default_data_dir, postgres_env
+from infrastructure.encrypted_readmodels import encrypted_path, sealed_position
 from infrastructure.store_check import (
     Damage,
     check_events_file,
@@ -519,10 +520,12 @@ def restore(
         os.fsync(file.fileno())
     moved = move_aside(config.events_path, label, moment)
     remove_database(config.readmodels_path)  # built from the old events: rebuilt
+    encrypted_path(config.readmodels_path).unlink(missing_ok=True)  # (an encrypted store's)
     os.replace(staged, config.events_path)
     restored_readmodels = False
     extra = readmodels_path(source)
-    if extra.is_file() and check_readmodels_file(extra, full=True) is None:
+    plain_allowed = not config.encrypted  # an encrypted store keeps no plain read models
+    if plain_allowed and extra.is_file() and check_readmodels_file(extra, full=True) is None:
         shutil.copyfile(extra, config.readmodels_path)
         restored_readmodels = True
     return RestoreResult(events, previous, moved, restored_readmodels)
@@ -642,7 +645,7 @@ def readmodels_seen(config: StoreConfig) -> int:
     path = config.readmodels_path
     if path.exists() and path.stat().st_size > 0:
         return _read_model_position(path)
-    return 0
+    return sealed_position(encrypted_path(path))
 
 
 def _read_model_position(path: Path) -> int:
@@ -688,6 +691,10 @@ def check_before_opening(
     if damage is not None:
         raise DamagedStore(damage, latest_in(folders), folders, config)
     notices = []
+    if key and config.readmodels_path.exists():
+        # An encrypted store keeps its read models encrypted (``encrypted_readmodels``): a
+        # plain file left by an older version is deleted, never checked or set aside.
+        remove_database(config.readmodels_path)
     readmodels_damage = check_readmodels_file(config.readmodels_path, full=full)
     if readmodels_damage is not None:
         set_damaged_readmodels_aside(config)
