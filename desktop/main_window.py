@@ -75,6 +75,7 @@ from desktop.watcher import ReadModelWatcher
 from desktop.writer import shared_writer
 from domain.door import may_become_own_code, read_scan
 from domain.errors import NotConnected
+from domain.roles import Permission
 from domain.ticket_codes import grouped, is_own_code, normalize_code
 from infrastructure.bootstrap import ConnectingServices
 from infrastructure.offline_door import unreachable
@@ -827,7 +828,7 @@ class MainWindow(BackupActions):
         """'Follow-ups (3)' in the navigation while something is overdue or due today."""
         from projections.conversations import follow_up_counts
 
-        counts = follow_up_counts(self.runner.db())
+        counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
         due = counts["overdue"] + counts["today"]
         title = self._area_titles()[FOLLOW_UPS]
         item = self.navigation.item(AREAS.index(FOLLOW_UPS))
@@ -1091,9 +1092,15 @@ class MainWindow(BackupActions):
         reading = read_scan(text)
         if reading.looks_own:
             return True
+        if not self.app.may(Permission.READ_TICKETS):
+            return False
         from projections import box_office
 
-        return reading.usable and box_office.ticket(self.runner.db(), reading.code) is not None
+        return (
+            reading.usable
+            and self.runner.read(Permission.READ_TICKETS, box_office.ticket, reading.code)
+            is not None
+        )
 
     def scan_may_continue(self, text: str) -> bool:
         """Whether keys typed so far can still become a scan on the screen shown (only
@@ -1105,9 +1112,13 @@ class MainWindow(BackupActions):
             return False
         if may_become_own_code(text):
             return True
+        if not self.app.may(Permission.READ_TICKETS):
+            return False
         from projections import box_office
 
-        return box_office.ticket_code_starts_with(self.runner.db(), normalize_code(text))
+        return self.runner.read(
+            Permission.READ_TICKETS, box_office.ticket_code_starts_with, normalize_code(text)
+        )
 
     def take_scan(self, text: str) -> None:
         """A scan: on the Door it checks the ticket in; elsewhere it opens what the ticket
@@ -1136,7 +1147,7 @@ class MainWindow(BackupActions):
             text = self.tr("Ticket {code} scanned: close “{window}” first to look it up.")
             self.show_message(text.format(code=shown, window=modal.windowTitle()))
             return None
-        ticket = box_office.ticket(self.runner.db(), reading.code)
+        ticket = self.runner.read(Permission.READ_TICKETS, box_office.ticket, reading.code)
         if ticket is None:
             self.show_message(
                 self.tr("Ticket {code} scanned: we have no ticket with this code.").format(

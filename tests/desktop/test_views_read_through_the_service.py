@@ -1,0 +1,79 @@
+"""The window's own reads go through the read service (issue 19): a view asks
+``runner.read(permission, reader, ...)``, the application's read service checks the
+role in force, and only then does the reader see the read models. A door volunteer's
+session cannot read patron data through what a view uses, whatever area is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.views.door.door_lookup import DoorLookupDialog
+from desktop.views.patrons.patron_page import PatronPage
+from desktop.views.patrons.patrons import PatronListView
+from domain.errors import NotAllowed
+from domain.roles import Permission
+from projections import all_projections, box_office, patron_directory
+from projections.runner import ReadModelRunner
+from tests.desktop.conftest import schedule
+
+
+@pytest.fixture
+def staffed(services):
+    app = services.app
+    app.add_staff("Maria", "manager", password="manager-pass")
+    app.sign_in("Maria", password="manager-pass")
+    app.add_staff("Bob", "box_office", password="box-office-pass")
+    app.add_staff("Dee", "door", pin="2468")
+    services.runner.catch_up()
+    return services
+
+
+def test_a_door_volunteer_cannot_read_patrons_through_the_views_reads(staffed, qtbot):
+    app, runner = staffed.app, staffed.runner
+    ada = patron_directory.search(runner.db(), "Lovelace")[0]["id"]
+    app.sign_in("Dee", pin="2468")
+
+    with pytest.raises(NotAllowed):
+        runner.read(Permission.READ_PATRONS, patron_directory.search, "Ada")
+    patrons = PatronListView(runner)
+    qtbot.addWidget(patrons)
+    with pytest.raises(NotAllowed):
+        patrons.refresh()
+    assert patrons.model.rowCount() == 0  # nothing was shown
+    page = PatronPage(app, runner)
+    qtbot.addWidget(page)
+    with pytest.raises(NotAllowed):
+        page.show_patron(ada)
+    with pytest.raises(NotAllowed):
+        runner.read(Permission.READ_TICKETS, box_office.performances)  # a wrong permission too
+
+    # What the door needs still reads: tonight's ticket holders, by name.
+    app.sign_in("Maria", password="manager-pass")
+    performance = schedule(app, "The Magic Flute", 0.04)
+    app.sell_tickets(performance, {"Adult": 1}, patron_id=ada)
+    runner.catch_up()
+    app.sign_in("Dee", pin="2468")
+    lookup = DoorLookupDialog(runner, performance)
+    qtbot.addWidget(lookup)
+    lookup.search_field.setText("Lovelace")
+    lookup.run_search()
+    assert lookup.results.count() == 1
+
+
+def test_the_box_office_reads_patrons_through_the_same_views(staffed, qtbot):
+    app, runner = staffed.app, staffed.runner
+    app.sign_in("Bob", password="box-office-pass")
+    patrons = PatronListView(runner)
+    qtbot.addWidget(patrons)
+    patrons.refresh()
+    assert patrons.model.rowCount() == 4
+
+
+def test_read_models_without_a_read_service_refuse_every_read(services, tmp_path):
+    app = services.app
+    bare = ReadModelRunner(app.recorder, app.mapper, tmp_path / "bare.sqlite", all_projections())
+    try:
+        with pytest.raises(RuntimeError, match="no read service"):
+            bare.read(Permission.READ_PATRONS, patron_directory.count)
+    finally:
+        bare.close()
