@@ -828,10 +828,14 @@ class MainWindow(BackupActions):
         """'Follow-ups (3)' in the navigation while something is overdue or due today."""
         from projections.conversations import follow_up_counts
 
-        counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
-        due = counts["overdue"] + counts["today"]
         title = self._area_titles()[FOLLOW_UPS]
         item = self.navigation.item(AREAS.index(FOLLOW_UPS))
+        if not self.app.may(Permission.READ_PATRONS):  # the read service would refuse
+            item.setText(title)
+            item.setToolTip("")
+            return
+        counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
+        due = counts["overdue"] + counts["today"]
         item.setText(f"{title} ({due})" if due else title)
         item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
 
@@ -869,8 +873,8 @@ class MainWindow(BackupActions):
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()
-        if area not in self._stale:
-            return
+        if area not in self._stale or area not in self.allowed_areas():
+            return  # (an area this role does not see is never read: the service refuses)
         self._stale.discard(area)
         if BY_KEY[area].refreshes:
             page = self.pages[area]

@@ -6,6 +6,7 @@ session cannot read patron data through what a view uses, whatever area is shown
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.views.door.door_lookup import DoorLookupDialog
 from desktop.views.patrons.patron_page import PatronPage
@@ -77,3 +78,39 @@ def test_read_models_without_a_read_service_refuse_every_read(services, tmp_path
             bare.read(Permission.READ_PATRONS, patron_directory.count)
     finally:
         bare.close()
+
+
+def test_the_window_of_a_door_volunteer_reads_nothing_it_may_not(open_window, staffed, qtbot):
+    from desktop.areas import DOOR, FOLLOW_UPS, PATRONS
+    from tests.desktop.test_staff_sign_in import sign_in
+
+    staffed.app.add_duty_slot("Monday", "09:00", "12:00", "phone", name="Bob")
+    staffed.runner.catch_up()
+    window = open_window(staffed)
+    assert window.on_duty.isVisible()  # the manager sees the rota in the status bar
+    dialog = sign_in(qtbot, window, "Dee", "2468")
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.current_area() == DOOR
+    refused = []
+    read = staffed.runner.read_service
+
+    def watched(permission, reader, *args):
+        try:
+            return read(permission, reader, *args)
+        except NotAllowed:
+            refused.append(permission)
+            raise
+
+    staffed.runner.read_service = watched
+    window._stale.add(PATRONS)
+    window.read_models_changed()  # the status bar, the badge and the area on screen
+    # The badge and the hidden areas do not even ask; the rota line asks, is refused by
+    # the service, and shows nothing.
+    assert refused == [Permission.SEE_STAFF]
+    follow_ups = [
+        window.navigation.item(i).text()
+        for i in range(window.navigation.count())
+        if window.navigation.item(i).data(Qt.ItemDataRole.UserRole) == FOLLOW_UPS
+    ]
+    assert follow_ups and "(" not in follow_ups[0]
+    assert not window.on_duty.isVisible()

@@ -15,6 +15,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from domain.errors import NotAllowed
 from domain.roles import Permission
 from domain.rota import CHAT, PHONE, next_change, next_on_duty, on_duty
 from projections import support
@@ -52,7 +53,10 @@ class OnDutyLabel(QLabel):
 
     def refresh(self) -> None:
         now = self.clock()
-        slots = self.runner.read(Permission.SEE_STAFF, support.rota)
+        try:
+            slots = self.runner.read(Permission.SEE_STAFF, support.rota)
+        except NotAllowed:  # a door volunteer, or nobody signed in: no line about the rota
+            slots = []
         self.timer.stop()
         if not slots:
             self.setText("")
