@@ -129,13 +129,16 @@ class EncryptedReadModels(ReadModelFile):
         self._anchor: sqlite3.Connection | None = None
         self._lock = threading.RLock()
         self._saved_at = 0.0
-        self._dirty = False
+        #: SQLite's data_version when the copy was last written (every write is made
+        #: by another connection than the anchor, so any write changes it)
+        self._saved_version: int | None = None
 
     # -- opening ----------------------------------------------------------------------
     def connect(self) -> Database:
         with self._lock:
             if self._anchor is None:
                 self._anchor = self._load()
+                self._saved_version = _data_version(self._anchor)
         return open_readmodels(self._uri, uri=True)
 
     def exists(self) -> bool:
@@ -175,7 +178,6 @@ class EncryptedReadModels(ReadModelFile):
 
     # -- saving -------------------------------------------------------------------------
     def changed(self, force: bool = False) -> None:
-        self._dirty = True
         if force or time.monotonic() - self._saved_at >= self.save_every:
             self.save()
 
@@ -183,10 +185,11 @@ class EncryptedReadModels(ReadModelFile):
         """Write the encrypted copy now (atomically: the old one stays until it is done)."""
         with self._lock:
             anchor = self._anchor
-            if anchor is None or not self._dirty:
-                return
+            if anchor is None or _data_version(anchor) == self._saved_version:
+                return  # nothing written since the copy was made
             anchor.execute("BEGIN")  # a read transaction: a consistent picture
             try:
+                version = _data_version(anchor)
                 try:
                     row = anchor.execute("SELECT max(position) FROM projection_positions")
                     position = int(row.fetchone()[0] or 0)
@@ -204,7 +207,7 @@ class EncryptedReadModels(ReadModelFile):
                 os.fsync(file.fileno())
             os.replace(partial, self.path)
             self._saved_at = time.monotonic()
-            self._dirty = False
+            self._saved_version = version
 
     def close(self) -> None:
         with self._lock:
@@ -216,6 +219,10 @@ class EncryptedReadModels(ReadModelFile):
     def remove(self) -> None:
         """Forget the encrypted copy (a restore: rebuilt from the restored events)."""
         self.path.unlink(missing_ok=True)
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def readmodel_storage(config) -> ReadModelFile:

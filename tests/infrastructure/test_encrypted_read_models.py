@@ -24,7 +24,7 @@ from infrastructure.encryption import new_key
 from projections import door, patron_directory
 from tests.erasure.conftest import SECRETS, files_containing, register_secret_patron, sell_and_scan
 from tests.erasure.test_encryption_at_rest import test_keyring  # noqa: F401 - a fixture
-from tests.safety_helpers import run
+from tests.safety_helpers import a_ticket, run
 
 
 def names_and_emails(capsys, *store: str) -> dict[str, str]:
@@ -157,3 +157,26 @@ def test_an_encrypted_shared_stores_offline_door_decides_from_its_encrypted_copy
     finally:
         offline.close()
     assert files_containing(config.data_dir, SECRETS) == []
+
+
+@pytest.mark.usefixtures("test_keyring")
+def test_the_copy_is_written_again_only_when_the_read_models_changed(tmp_path, capsys):
+    data = tmp_path / "office"
+    assert run(capsys, "--data", str(data), "--encrypt", "demo", "--patrons", "5")[0] == 0
+    sealed = encrypted_path(resolve(data).readmodels_path)
+    before = sealed.read_bytes()
+    assert run(capsys, "--data", str(data), "patrons")[0] == 0  # reads only
+    assert sealed.read_bytes() == before  # (a new copy would have a new nonce)
+    ticket, performance = a_ticket(capsys, data)
+    before = sealed.read_bytes()  # (a_ticket only read)
+    code, _, err = run(
+        capsys, "--data", str(data), "check-in", ticket, "--performance", performance
+    )
+    assert code == 0, err
+    assert sealed.read_bytes() != before  # the admission is in the new copy
+    code, out, _ = run(
+        capsys, "--data", str(data), "tickets", "--performance", performance, "--json"
+    )
+    assert {"code": ticket, "status": "admitted"}.items() <= next(
+        t for t in json.loads(out) if t["code"] == ticket
+    ).items() or next(t for t in json.loads(out) if t["code"] == ticket)["admitted_at"]
