@@ -608,6 +608,11 @@ class MainWindow(BackupActions):
         self.navigation.setCurrentRow(AREAS.index(key))
 
     # -- who is signed in (issue 9) ------------------------------------------------
+    def _area_shown(self, area: str) -> bool:
+        """Whether the signed-in role sees ``area`` (as ``apply_role`` left the
+        navigation: asked without a trip to the store, on the GUI thread)."""
+        return not self.navigation.item(AREAS.index(area)).isHidden()
+
     def allowed_areas(self) -> set[str]:
         return areas_for(self.app.current_role())
 
@@ -830,7 +835,7 @@ class MainWindow(BackupActions):
 
         title = self._area_titles()[FOLLOW_UPS]
         item = self.navigation.item(AREAS.index(FOLLOW_UPS))
-        if not self.app.may(Permission.READ_PATRONS):  # the read service would refuse
+        if not self._area_shown(FOLLOW_UPS):  # a role that may not read patrons: no count
             item.setText(title)
             item.setToolTip("")
             return
@@ -873,7 +878,7 @@ class MainWindow(BackupActions):
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()
-        if area not in self._stale or area not in self.allowed_areas():
+        if area not in self._stale or not self._area_shown(area):
             return  # (an area this role does not see is never read: the service refuses)
         self._stale.discard(area)
         if BY_KEY[area].refreshes:
@@ -1096,7 +1101,7 @@ class MainWindow(BackupActions):
         reading = read_scan(text)
         if reading.looks_own:
             return True
-        if not self.app.may(Permission.READ_TICKETS):
+        if not self._area_shown(BOX_OFFICE):  # tickets are the office's to look up
             return False
         from projections import box_office
 
@@ -1116,7 +1121,7 @@ class MainWindow(BackupActions):
             return False
         if may_become_own_code(text):
             return True
-        if not self.app.may(Permission.READ_TICKETS):
+        if not self._area_shown(BOX_OFFICE):  # tickets are the office's to look up
             return False
         from projections import box_office
 
