@@ -311,7 +311,14 @@ def test_a_dropped_or_emptied_shared_store_stops_every_write(postgres_db, tmp_pa
         else:
             conn.execute("DELETE FROM houselights_events WHERE notification_id > 3")
     left = shared_tables(postgres_db)
-    for command in (["status"], ["patrons"], ["demo", "--patrons", "3"], ["rebuild"]):
+    commands = (
+        ["status"],
+        ["patrons"],
+        ["demo", "--patrons", "3"],
+        ["rebuild"],
+        ["check-in", "ABCDEFGHJKMN", "--performance", "tonight"],
+    )
+    for command in commands:
         code, out, err = run(capsys, *shared, *command)
         assert code == 3, (command, out, err)
         assert f"already seen {seen:,} events" in err, err
