@@ -30,6 +30,8 @@ on Linux for ``sqlcipher3-binary``, which has no Windows or macOS wheels; 21 MB 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import os
 import sqlite3
@@ -63,12 +65,19 @@ def encrypted_path(readmodels_path: Path) -> Path:
     return Path(readmodels_path).with_suffix(".encrypted")
 
 
-def _subkey(store_key: str) -> bytes:
-    from Crypto.Hash import SHA256
-    from Crypto.Protocol.KDF import HKDF
+def hkdf_sha256(key: bytes, info: bytes, length: int = 32) -> bytes:
+    """HKDF (RFC 5869) with SHA-256 and no salt, from the standard library: the
+    installer keeps only the native parts of pycryptodome that AES-GCM needs."""
+    prk = hmac.new(b"\x00" * 32, key, hashlib.sha256).digest()
+    out, block, counter = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out, counter = out + block, counter + 1
+    return out[:length]
 
-    key = HKDF(base64.b64decode(store_key), 32, b"", SHA256, context=b"houselights read models")
-    return key if isinstance(key, bytes) else key[0]
+
+def _subkey(store_key: str) -> bytes:
+    return hkdf_sha256(base64.b64decode(store_key), b"houselights read models")
 
 
 def seal(data: bytes, position: int, store_key: str) -> bytes:

@@ -180,3 +180,12 @@ def test_the_copy_is_written_again_only_when_the_read_models_changed(tmp_path, c
     assert {"code": ticket, "status": "admitted"}.items() <= next(
         t for t in json.loads(out) if t["code"] == ticket
     ).items() or next(t for t in json.loads(out) if t["code"] == ticket)["admitted_at"]
+
+
+def test_the_read_model_key_is_derived_with_hkdf_as_rfc_5869_says():
+    from infrastructure.encrypted_readmodels import hkdf_sha256
+
+    okm = hkdf_sha256(bytes([0x0B] * 22), b"", 42)  # RFC 5869, test case 3
+    assert okm.hex() == (
+        "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"
+    )
