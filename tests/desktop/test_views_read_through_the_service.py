@@ -13,7 +13,7 @@ from desktop.views.patrons.patron_page import PatronPage
 from desktop.views.patrons.patrons import PatronListView
 from domain.errors import NotAllowed
 from domain.roles import Permission
-from projections import all_projections, box_office, patron_directory
+from projections import all_projections, box_office, patron_directory, patron_search
 from projections.runner import ReadModelRunner
 from tests.desktop.conftest import schedule
 
@@ -31,11 +31,11 @@ def staffed(services):
 
 def test_a_door_volunteer_cannot_read_patrons_through_the_views_reads(staffed, qtbot):
     app, runner = staffed.app, staffed.runner
-    ada = patron_directory.search(runner.db(), "Lovelace")[0]["id"]
+    ada = patron_search.search(runner.db(), "Lovelace")[0]["id"]
     app.sign_in("Dee", pin="2468")
 
     with pytest.raises(NotAllowed):
-        runner.read(Permission.READ_PATRONS, patron_directory.search, "Ada")
+        runner.read(Permission.READ_PATRONS, patron_search.search, "Ada")
     patrons = PatronListView(runner)
     qtbot.addWidget(patrons)
     with pytest.raises(NotAllowed):
