@@ -210,7 +210,8 @@ class MainWindow(BackupActions):
         self._restore()
         if self.door_view.door_mode_remembered():
             self.door_view.set_door_mode(True)  # quitting or a crash does not leave it
-        self.patron_list.run_search()
+        if self._area_shown(PATRONS):  # (a door volunteer's window reads no patrons)
+            self.patron_list.run_search()
         # The other areas load when first shown: start-up reads one screen's rows.
         self._stale: set[str] = set(AREAS) - {PATRONS}
         self._refresh_shown_area()

@@ -114,3 +114,17 @@ def test_the_window_of_a_door_volunteer_reads_nothing_it_may_not(open_window, st
     ]
     assert follow_ups and "(" not in follow_ups[0]
     assert not window.on_duty.isVisible()
+
+
+def test_before_the_shared_store_opens_reads_are_checked_as_for_a_door():
+    from domain.recording import RecordingContext
+    from infrastructure.late_app import LateApp
+
+    context = RecordingContext(staff="usher", workstation="door-1")
+    staffed = LateApp(context, accounts_exist=True)  # nobody's sign-in can be checked yet
+    assert staffed.read_models(Permission.SEE_PERFORMANCES, lambda: "shows") == "shows"
+    assert staffed.read_models(Permission.DOOR_CHECK, lambda: "holders") == "holders"
+    with pytest.raises(NotAllowed, match="Door volunteer"):
+        staffed.read_models(Permission.READ_PATRONS, lambda: "patrons")
+    open_office = LateApp(context, accounts_exist=False)  # no accounts: a manager, as online
+    assert open_office.read_models(Permission.READ_PATRONS, lambda: "patrons") == "patrons"
