@@ -274,10 +274,11 @@ def shared_events_head(env: dict[str, str]) -> int | None:
         connect_timeout=10,
     ) as conn:
         # eventsourcing names the table after the application: houselights_events
-        if conn.execute("SELECT to_regclass('houselights_events')").fetchone()[0] is None:
+        table = conn.execute("SELECT to_regclass('houselights_events')").fetchone()
+        if table is None or table[0] is None:
             return None
         row = conn.execute("SELECT max(notification_id) FROM houselights_events").fetchone()
-        return int(row[0] or 0)
+        return int(row[0] or 0) if row is not None else 0
 
 
 def check_shared_store(where: str, env: dict[str, str], seen: int) -> None:
