@@ -74,7 +74,7 @@ from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
 from desktop.writer import shared_writer
 from domain.door import may_become_own_code, read_scan
-from domain.errors import NotConnected
+from domain.errors import NotAllowed, NotConnected
 from domain.roles import Permission
 from domain.ticket_codes import grouped, is_own_code, normalize_code
 from infrastructure.bootstrap import ConnectingServices
@@ -840,7 +840,11 @@ class MainWindow(BackupActions):
             item.setText(title)
             item.setToolTip("")
             return
-        counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
+        try:
+            counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
+        except NotAllowed:  # the role changed under the window: no count until it shows
+            item.setText(title)
+            return
         due = counts["overdue"] + counts["today"]
         item.setText(f"{title} ({due})" if due else title)
         item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
@@ -885,7 +889,10 @@ class MainWindow(BackupActions):
         if BY_KEY[area].refreshes:
             page = self.pages[area]
             assert isinstance(page, Refreshing), area
-            page.refresh()
+            try:
+                page.refresh()
+            except NotAllowed:  # the role changed under the window (an account was just
+                self._stale.add(area)  # made): apply_role, which follows, shows the rest
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:
