@@ -74,7 +74,8 @@ from desktop.views.system.settings_page import SettingsPage
 from desktop.watcher import ReadModelWatcher
 from desktop.writer import shared_writer
 from domain.door import may_become_own_code, read_scan
-from domain.errors import NotConnected
+from domain.errors import NotAllowed, NotConnected
+from domain.roles import Permission
 from domain.ticket_codes import grouped, is_own_code, normalize_code
 from infrastructure.bootstrap import ConnectingServices
 from infrastructure.offline_door import unreachable
@@ -213,7 +214,8 @@ class MainWindow(BackupActions):
         self._restore()
         if self.door_view.door_mode_remembered():
             self.door_view.set_door_mode(True)  # quitting or a crash does not leave it
-        self.patron_list.run_search()
+        if self._area_shown(PATRONS):  # (a door volunteer's window reads no patrons)
+            self.patron_list.run_search()
         # The other areas load when first shown: start-up reads one screen's rows.
         self._stale: set[str] = set(AREAS) - {PATRONS}
         self._refresh_shown_area()
@@ -642,6 +644,11 @@ class MainWindow(BackupActions):
         self.navigation.setCurrentRow(AREAS.index(key))
 
     # -- who is signed in (issue 9) ------------------------------------------------
+    def _area_shown(self, area: str) -> bool:
+        """Whether the signed-in role sees ``area`` (as ``apply_role`` left the
+        navigation: asked without a trip to the store, on the GUI thread)."""
+        return not self.navigation.item(AREAS.index(area)).isHidden()
+
     def allowed_areas(self) -> set[str]:
         return areas_for(self.app.current_role())
 
@@ -862,10 +869,18 @@ class MainWindow(BackupActions):
         """'Follow-ups (3)' in the navigation while something is overdue or due today."""
         from projections.conversations import follow_up_counts
 
-        counts = follow_up_counts(self.runner.db())
-        due = counts["overdue"] + counts["today"]
         title = self._area_titles()[FOLLOW_UPS]
         item = self.navigation.item(AREAS.index(FOLLOW_UPS))
+        if not self._area_shown(FOLLOW_UPS):  # a role that may not read patrons: no count
+            item.setText(title)
+            item.setToolTip("")
+            return
+        try:
+            counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
+        except NotAllowed:  # the role changed under the window: no count until it shows
+            item.setText(title)
+            return
+        due = counts["overdue"] + counts["today"]
         item.setText(f"{title} ({due})" if due else title)
         self.fit_navigation()
         item.setToolTip(self.tr("{overdue} overdue, {today} due today").format(**counts))
@@ -905,13 +920,16 @@ class MainWindow(BackupActions):
 
     def _refresh_shown_area(self, _index: int = 0) -> None:
         area = self.current_area()
-        if area not in self._stale:
-            return
+        if area not in self._stale or not self._area_shown(area):
+            return  # (an area this role does not see is never read: the service refuses)
         self._stale.discard(area)
         if BY_KEY[area].refreshes:
             page = self.pages[area]
             assert isinstance(page, Refreshing), area
-            page.refresh()
+            try:
+                page.refresh()
+            except NotAllowed:  # the role changed under the window (an account was just
+                self._stale.add(area)  # made): apply_role, which follows, shows the rest
 
     def set_sync_status(self, lag: int) -> None:
         if lag <= 0:
@@ -1182,9 +1200,15 @@ class MainWindow(BackupActions):
         reading = read_scan(text)
         if reading.looks_own:
             return True
+        if not self._area_shown(BOX_OFFICE):  # tickets are the office's to look up
+            return False
         from projections import box_office
 
-        return reading.usable and box_office.ticket(self.runner.db(), reading.code) is not None
+        return (
+            reading.usable
+            and self.runner.read(Permission.READ_TICKETS, box_office.ticket, reading.code)
+            is not None
+        )
 
     def scan_may_continue(self, text: str) -> bool:
         """Whether keys typed so far can still become a scan on the screen shown (only
@@ -1196,9 +1220,13 @@ class MainWindow(BackupActions):
             return False
         if may_become_own_code(text):
             return True
+        if not self._area_shown(BOX_OFFICE):  # tickets are the office's to look up
+            return False
         from projections import box_office
 
-        return box_office.ticket_code_starts_with(self.runner.db(), normalize_code(text))
+        return self.runner.read(
+            Permission.READ_TICKETS, box_office.ticket_code_starts_with, normalize_code(text)
+        )
 
     def take_scan(self, text: str) -> None:
         """A scan: on the Door it checks the ticket in; elsewhere it opens what the ticket
@@ -1227,7 +1255,7 @@ class MainWindow(BackupActions):
             text = self.tr("Ticket {code} scanned: close “{window}” first to look it up.")
             self.show_message(text.format(code=shown, window=modal.windowTitle()))
             return None
-        ticket = box_office.ticket(self.runner.db(), reading.code)
+        ticket = self.runner.read(Permission.READ_TICKETS, box_office.ticket, reading.code)
         if ticket is None:
             self.show_message(
                 self.tr("Ticket {code} scanned: we have no ticket with this code.").format(

@@ -4,8 +4,10 @@
 the caller (the command line, a script): ``app.read_models(Permission.READ_REPORTS,
 reports.attendance, db)`` checks the permission of the signed-in role here, in the
 service, and only then calls the reader. The command line fetches every read model
-through this one method; the window's areas are shown by role and each area's
-fetch goes through the same check (``desktop/main_window.py``).
+through this one method, and so does the window: each view asks
+``runner.read(permission, reader, ...)``, which the bootstrap points at this method
+(``tests/architecture/test_views_read_through_the_service.py`` finds a view that
+reads past it).
 """
 
 from __future__ import annotations

@@ -40,11 +40,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from domain.errors import HouselightsError
-from infrastructure.config import StoreConfig, default_data_dir
+from infrastructure.config import StoreConfig, default_data_dir, postgres_env
+from infrastructure.encrypted_readmodels import encrypted_path, sealed_position
 from infrastructure.store_check import (
     Damage,
     check_events_file,
     check_readmodels_file,
+    check_shared_store,
     count_events,
     open_read_only,
     verify_events_file,
@@ -518,10 +520,12 @@ def restore(
         os.fsync(file.fileno())
     moved = move_aside(config.events_path, label, moment)
     remove_database(config.readmodels_path)  # built from the old events: rebuilt
+    encrypted_path(config.readmodels_path).unlink(missing_ok=True)  # (an encrypted store's)
     os.replace(staged, config.events_path)
     restored_readmodels = False
     extra = readmodels_path(source)
-    if extra.is_file() and check_readmodels_file(extra, full=True) is None:
+    plain_allowed = not config.encrypted  # an encrypted store keeps no plain read models
+    if plain_allowed and extra.is_file() and check_readmodels_file(extra, full=True) is None:
         shutil.copyfile(extra, config.readmodels_path)
         restored_readmodels = True
     return RestoreResult(events, previous, moved, restored_readmodels)
@@ -623,10 +627,9 @@ def signs_of_a_store(config: StoreConfig, folders: list[Path]) -> list[str]:
     read models built from events, backups, copies set aside by a restore. (Encryption
     settings alone are not a sign: ``--encrypt`` writes them before the store exists.)"""
     signs = []
-    if config.readmodels_path.exists() and config.readmodels_path.stat().st_size > 0:
-        positions = _read_model_position(config.readmodels_path)
-        if positions:
-            signs.append(f"the read models were built from {positions:,} events")
+    positions = readmodels_seen(config)
+    if positions:
+        signs.append(f"the read models were built from {positions:,} events")
     count = sum(len(list_backups(folder)) for folder in folders)
     if count:
         signs.append(f"{count} backup(s) of it")
@@ -634,6 +637,15 @@ def signs_of_a_store(config: StoreConfig, folders: list[Path]) -> list[str]:
     if aside:
         signs.append(f"earlier copies set aside, e.g. {aside[0].name}")
     return signs
+
+
+def readmodels_seen(config: StoreConfig) -> int:
+    """How many of the store's events this workstation's read models were built from
+    (0 when there are none)."""
+    path = config.readmodels_path
+    if path.exists() and path.stat().st_size > 0:
+        return _read_model_position(path)
+    return sealed_position(encrypted_path(path))
 
 
 def _read_model_position(path: Path) -> int:
@@ -663,6 +675,10 @@ def check_before_opening(
     key = config.cipher_env().get("CIPHER_KEY")
     if not sqlite:
         damage = None
+        # No page check has a meaning on a server; a dropped or emptied store is caught.
+        check_shared_store(
+            config.describe(), postgres_env(config.store_url), readmodels_seen(config)
+        )
     else:
         damage = check_events_file(config.events_path, full=full)
         if damage is not None and damage.kind == "missing":
@@ -675,6 +691,10 @@ def check_before_opening(
     if damage is not None:
         raise DamagedStore(damage, latest_in(folders), folders, config)
     notices = []
+    if key and config.readmodels_path.exists():
+        # An encrypted store keeps its read models encrypted (``encrypted_readmodels``): a
+        # plain file left by an older version is deleted, never checked or set aside.
+        remove_database(config.readmodels_path)
     readmodels_damage = check_readmodels_file(config.readmodels_path, full=full)
     if readmodels_damage is not None:
         set_damaged_readmodels_aside(config)

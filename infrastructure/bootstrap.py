@@ -18,13 +18,13 @@ from domain.recording import RecordingContext
 from infrastructure import stored_ids
 from infrastructure.config import StoreConfig, resolve
 from infrastructure.door_queue import DoorQueue
+from infrastructure.encrypted_readmodels import readmodel_storage, readmodels_present
 from infrastructure.erasure import store_redacted
 from infrastructure.late_app import LateApp
 from infrastructure.offline_door import OfflineDoor, StoreUnreachable, unreachable
 from infrastructure.shared_store import ServerProblem, open_shared
 from projections import all_projections
 from projections.audit import staff_accounts_recorded
-from projections.database import open_readmodels
 from projections.runner import ReadModelRunner
 
 #: how long the command line waits for a shared store to open before a door decides
@@ -93,7 +93,9 @@ def wire(app: Houselights, runner: ReadModelRunner, env: dict[str, str]) -> None
     """Let ``runner`` read ``app``'s store and hear its saves."""
     runner.attach(app.recorder, app.mapper)
     app.subscribe(runner.notify)
-    runner.side_store = (open_store, env)
+    runner.read_service = app.read_models  # every view's read is checked by the service
+    if not runner.storage.in_memory:  # a second process cannot open read models in memory
+        runner.side_store = (open_store, env)
     runner.erasure_ready = lambda patron_ids: store_redacted(app, patron_ids)
 
 
@@ -120,6 +122,7 @@ def bootstrap(
         config.readmodels_path,
         projections if projections is not None else all_projections(),
         batch_size=batch_size,
+        storage=readmodel_storage(config),
     )
     wire(app, runner, env)
     if catch_up:
@@ -135,6 +138,9 @@ class OfflineServices:
         self.config = config
         self.app = None
         self._local = threading.local()
+        self._opened: list = []
+        #: the door's copy: the read-model file, or an encrypted store's sealed copy
+        self.storage = readmodel_storage(config)
         self._door = OfflineDoor(
             readmodels=self._db,
             door_queue=DoorQueue(config.door_queue_path),
@@ -147,7 +153,8 @@ class OfflineServices:
     def _db(self):
         db = getattr(self._local, "db", None)
         if db is None:
-            db = self._local.db = open_readmodels(self.config.readmodels_path)
+            db = self._local.db = self.storage.connect()
+            self._opened.append(db)
         return db
 
     def door(self) -> OfflineDoor:
@@ -155,9 +162,10 @@ class OfflineServices:
 
     def close(self) -> None:
         self._door.close()
-        db = getattr(self._local, "db", None)
-        if db is not None:
+        opened, self._opened = self._opened, []
+        for db in opened:
             db.conn.close()
+        self.storage.close()
 
 
 def bootstrap_door(
@@ -175,7 +183,7 @@ def bootstrap_door(
     the server's problem (``ServerProblem``) when it does not answer."""
     if config.kind != "postgresql":
         return bootstrap(config, staff=staff, workstation=workstation)
-    if not config.readmodels_path.exists():
+    if not readmodels_present(config):
         # Nothing to decide from here: wait for the store as long as opening it takes (a
         # busy server or a slow start is not an outage; the server's own connect timeout
         # bounds an unreachable one), and name the server when it does not answer.
@@ -254,8 +262,11 @@ class ConnectingServices:
             config.readmodels_path,
             projections if projections is not None else all_projections(),
             batch_size=batch_size,
+            storage=readmodel_storage(config),
         )
         self.app = LateApp(self.context, staff_accounts_recorded(self.runner.db()))
+        #: the views' reads: checked by LateApp until the store opens, then by the service
+        self.runner.read_service = self.app.read_models
         self.on_connected: Callable[[], None] | None = None
         self._closed = False
         self._door = OfflineDoor(
@@ -310,7 +321,7 @@ def bootstrap_window(
     store whose server does not answer within ``budget`` seconds, a workstation that
     has been online before opens on its own copy and connects later
     (``ConnectingServices``). Without a copy the server problem is raised."""
-    if config.kind != "postgresql" or not config.readmodels_path.exists():
+    if config.kind != "postgresql" or not readmodels_present(config):
         # Without a copy there is nothing to open on: wait for the store (its server's
         # connect timeout bounds an unreachable one) and raise what it says.
         return bootstrap(config, staff=staff, workstation=workstation, catch_up=False)

@@ -16,9 +16,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from domain.errors import NotConnected
+from domain.errors import NotAllowed, NotConnected
 from domain.recording import RecordingContext
-from domain.roles import DOOR, MANAGER
+from domain.roles import DOOR, MANAGER, PERMISSION_WORDS, PERMISSIONS, ROLE_LABELS
 
 
 class _OfflineRota:
@@ -87,6 +87,19 @@ class LateApp:
                 self._app.unsubscribe(listener)
             if listener in self._listeners:
                 self._listeners.remove(listener)
+
+    def read_models(self, permission: str, reader: Callable[..., Any], *args: Any) -> Any:
+        """The views' reads of this workstation's read models (``runner.read``): the
+        application's read service once connected; until then the role this
+        workstation works as (``current_role``) is checked here, with the same table."""
+        if self._app is not None:
+            return self._app.read_models(permission, reader, *args)
+        role = self.current_role()
+        if role is None or permission not in PERMISSIONS.get(role, frozenset()):
+            label = ROLE_LABELS.get(role or "", "nobody signed in")
+            what = PERMISSION_WORDS.get(permission, permission)
+            raise NotAllowed(f"Your account ({label}) cannot do this ({what}).")
+        return reader(*args)
 
     @property
     def rota(self) -> Any:

@@ -236,6 +236,66 @@ class ServerUnreachable(StoreUnusable):
         )
 
 
+class SharedStoreEmptied(StoreUnusable):
+    """A shared (PostgreSQL) store that answers with no events table, or with fewer
+    events than this workstation's read models have already seen: dropped, emptied or
+    replaced on the server. Never taken for a fresh start."""
+
+    exit_status = 3
+
+    def __init__(self, where: str, seen: int, found: int | None):
+        now = (
+            "has no events table at all"
+            if found is None
+            else f"holds only {found:,} event{'s' if found != 1 else ''}"
+        )
+        super().__init__(
+            f"The shared store at {where} {now}, but this workstation has already seen "
+            f"{seen:,} events from it. Its tables were dropped or emptied, or the address "
+            "now points at another database. Houselights has not made a new, empty store "
+            "and will not write to it. Ask whoever looks after the office server to "
+            "restore the database from its backup (pg_dump) or to correct the address. "
+            "Nothing was changed."
+        )
+        self.seen, self.found = seen, found
+
+
+def shared_events_head(env: dict[str, str]) -> int | None:
+    """The highest event number in a shared store (0 for an empty table), or None when
+    it has no events table. Connection errors are raised (said by the caller)."""
+    import psycopg
+
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"],
+        host=env["POSTGRES_HOST"],
+        port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        connect_timeout=10,
+    ) as conn:
+        # eventsourcing names the table after the application: houselights_events
+        table = conn.execute("SELECT to_regclass('houselights_events')").fetchone()
+        if table is None or table[0] is None:
+            return None
+        row = conn.execute("SELECT max(notification_id) FROM houselights_events").fetchone()
+        return int(row[0] or 0) if row is not None else 0
+
+
+def check_shared_store(where: str, env: dict[str, str], seen: int) -> None:
+    """Raise ``SharedStoreEmptied`` when the shared store has fewer events than ``seen``
+    (what this workstation's read models were built from). A server that does not
+    answer is left to the opening that follows, which names the problem (a door then
+    goes on from its own copy)."""
+    if seen <= 0:
+        return
+    try:
+        head = shared_events_head(env)
+    except Exception:  # noqa: BLE001 - unreachable: said by the opening that follows
+        return
+    if head is None or head < seen:
+        raise SharedStoreEmptied(where, seen, head)
+
+
 def first_state(path: Path) -> bytes | None:
     """The stored payload of the first event (None for an empty or unreadable store)."""
     try:

@@ -10,12 +10,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 
-def open_readmodels(path: str | Path) -> Database:
+def open_readmodels(path: str | Path, uri: bool = False) -> Database:
     """Open (creating if needed) the read-model file in WAL mode.
 
     WAL lets views read while the projection runner writes; ``synchronous=NORMAL``
     is safe in WAL mode (a crash loses at most the last transactions, which the
-    runner replays because positions commit with the rows).
+    runner replays because positions commit with the rows). ``uri``: ``path`` is an
+    SQLite URI (an in-memory database shared by the threads of this process, which
+    keeps its own journal: WAL needs a file).
     """
     conn = sqlite3.connect(
         str(path),
@@ -23,6 +25,7 @@ def open_readmodels(path: str | Path) -> Database:
         check_same_thread=False,
         isolation_level=None,
         cached_statements=1024,
+        uri=uri,
     )
     db = Database(conn)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -31,6 +34,35 @@ def open_readmodels(path: str | Path) -> Database:
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     return db
+
+
+class ReadModelFile:
+    """Where the read models live: by default a plain SQLite file beside the store.
+
+    The runner and a door's offline copy open their connections through this, so an
+    encrypted store can keep its read models elsewhere (in memory, saved encrypted:
+    ``infrastructure/encrypted_readmodels.py``) without either knowing how.
+    """
+
+    #: whether the read models live in this process only (no second process can open
+    #: them: a long rebuild then runs in this process alone)
+    in_memory = False
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def connect(self) -> Database:
+        """A new connection (one per thread)."""
+        return open_readmodels(self.path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def changed(self, force: bool = False) -> None:
+        """Called after committed work (``force``: after a rebuild or an erasure)."""
+
+    def close(self) -> None:
+        """Called once every connection of the runner is closed."""
 
 
 def remove_database(path: str | Path) -> None:

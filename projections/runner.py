@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -33,8 +34,8 @@ from projections.base import Projection
 from projections.database import (
     BULK_CACHE_KIB,
     SHARED_BULK_CACHE_KIB,
+    ReadModelFile,
     bulk_mode,
-    open_readmodels,
 )
 from projections.side_process import SideRebuild, StoreOpener
 from projections.stored_events import Selected, select_batch
@@ -105,10 +106,13 @@ class ReadModelRunner:
         path: str | Path,
         projections: Sequence[Projection],
         batch_size: int = 2000,
+        storage: ReadModelFile | None = None,
     ):
         self.recorder = recorder
         self.mapper = mapper
         self.path = Path(path)
+        #: where the read models live (a plain file unless the store is encrypted)
+        self.storage = storage if storage is not None else ReadModelFile(self.path)
         self.projections = list(projections)
         self.batch_size = batch_size
         self._lock = threading.RLock()
@@ -141,6 +145,10 @@ class ReadModelRunner:
         self.side_copied: dict[str, int] = {}
         #: and the CPU seconds it took (this process's own are the caller's to measure)
         self.side_cpu_s = 0.0
+        #: the read service every view's read goes through (``domain/reading.py``:
+        #: the application's ``read_models``, which checks the role in force); set by
+        #: the bootstrap. Without one, ``read`` refuses: a view never reads past it.
+        self.read_service: Callable[..., Any] | None = None
         self._setup()
 
     # -- databases --------------------------------------------------------
@@ -154,10 +162,19 @@ class ReadModelRunner:
         ident = threading.get_ident()
         db = self._by_thread.get(ident)
         if db is None:
-            db = open_readmodels(self.path)
+            db = self.storage.connect()
             with self._opening:
                 self._by_thread[ident] = db
         return db
+
+    def read(self, permission: str, reader: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``reader(db, *args, **kwargs)`` on this thread's connection, asked of the read
+        service, which first checks that the role in force has ``permission`` (issue 19):
+        how the window's views read the read models, like the command line."""
+        if self.read_service is None:
+            raise RuntimeError("these read models have no read service to check reads")
+        call = functools.partial(reader, **kwargs) if kwargs else reader
+        return self.read_service(permission, call, self.db(), *args)
 
     def close(self) -> None:
         """Close every thread's connection (a restore must find the file free)."""
@@ -165,6 +182,7 @@ class ReadModelRunner:
             opened, self._by_thread = list(self._by_thread.values()), {}
         for db in opened:
             db.conn.close()
+        self.storage.close()  # (an encrypted store's: its copy written if anything changed)
 
     def _setup(self) -> None:
         db = self.db()
@@ -294,8 +312,12 @@ class ReadModelRunner:
                 if not self._again or (cancelled is not None and cancelled()):
                     break
             ready = self.erasure_ready
+            erased = False
             if self.pending_erasures and ready is not None and ready(set(self.pending_erasures)):
                 done += self._compact_locked(None)
+                erased = True
+            if done:
+                self.storage.changed(force=erased)
         finally:
             self._lock.release()
         if done:
@@ -345,7 +367,13 @@ class ReadModelRunner:
     def _start_side(self, fresh: list[Projection], start: int, head: int) -> SideRebuild | None:
         """The second process of a long rebuild from zero, or None (not worth it, not
         possible, or failed before in this runner)."""
-        if self.side_store is None or self.side_error or start or head < self.side_after:
+        if (
+            self.side_store is None
+            or self.storage.in_memory
+            or self.side_error
+            or start
+            or head < self.side_after
+        ):
             return None
         side = [p for p in fresh if p.side_process]
         if not side or len(side) == len(self.projections):
@@ -517,7 +545,9 @@ class ReadModelRunner:
         with self._lock:
             self.check_events_readable()
             self._rebuild_locked(self.db())
-            return self.catch_up(progress=progress, cancelled=cancelled)
+            done = self.catch_up(progress=progress, cancelled=cancelled)
+            self.storage.changed(force=True)
+            return done
 
     def check_events_readable(self) -> None:
         """Raise what reading the store's first and last events raises (nothing
@@ -537,7 +567,9 @@ class ReadModelRunner:
         old bytes, and the WAL is checkpointed and truncated.
         """
         with self._lock:
-            return self._compact_locked(progress)
+            done = self._compact_locked(progress)
+            self.storage.changed(force=True)
+            return done
 
     def _compact_locked(self, progress: ProgressFn | None) -> int:
         db = self.db()

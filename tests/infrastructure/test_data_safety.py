@@ -231,29 +231,29 @@ def encrypted_data(tmp_path, capsys, request):
 def test_an_encrypted_store_without_its_settings_is_said_plainly(encrypted_data, tmp_path, capsys):
     moved = tmp_path / "restored"
     moved.mkdir()
-    for name in ("events.sqlite", "readmodels.sqlite"):
+    for name in ("events.sqlite", "readmodels.encrypted"):  # (its read models: encrypted)
         shutil.copyfile(encrypted_data / name, moved / name)
-    patrons = patron_rows(moved)
+    before = sha(moved / "readmodels.encrypted")
     for command in (["status"], ["patrons"], ["rebuild"]):
         code, _, err = run(capsys, "--data", str(moved), *command)
         assert code == 4 and "no encryption.json" in err and "import-key" in err, command
         assert "Traceback" not in err and "Mapper" not in err
-    assert patron_rows(moved) == patrons  # the rebuild emptied nothing
+    assert sha(moved / "readmodels.encrypted") == before  # the rebuild emptied nothing
 
 
 def test_a_rebuild_that_cannot_read_the_events_empties_nothing(encrypted_data, tmp_path):
     moved = tmp_path / "restored"
     moved.mkdir()
-    for name in ("events.sqlite", "readmodels.sqlite"):
+    for name in ("events.sqlite", "readmodels.encrypted"):
         shutil.copyfile(encrypted_data / name, moved / name)
-    patrons = patron_rows(moved)
+    before = sha(moved / "readmodels.encrypted")
     services = bootstrap(resolve(moved), catch_up=False)  # past the checks, on purpose
     try:
         with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the mapper raises
             services.runner.rebuild()
     finally:
         services.close()
-    assert patron_rows(moved) == patrons
+    assert sha(moved / "readmodels.encrypted") == before
 
 
 # -- 8. owner-only files --------------------------------------------------------------------
@@ -276,3 +276,61 @@ def test_data_files_are_readable_by_their_owner_only(tmp_path, capsys):
     assert run(capsys, "--data", str(old), "status")[0] == 0
     assert stat.S_IMODE(old.stat().st_mode) == 0o700
     assert stat.S_IMODE((old / "readmodels.sqlite").stat().st_mode) == 0o600
+
+
+# -- 2b. a shared store dropped or emptied on the server ----------------------------------------
+def shared_tables(url: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ]
+
+
+@pytest.mark.parametrize("how", ["dropped", "emptied"])
+def test_a_dropped_or_emptied_shared_store_stops_every_write(postgres_db, tmp_path, capsys, how):
+    import psycopg
+
+    data = tmp_path / "office"
+    shared = ["--data", str(data), "--store", postgres_db]
+    assert run(capsys, *shared, "demo", "--patrons", "8")[0] == 0
+    code, _, err = run(capsys, *shared, "status")
+    assert code == 0, err
+    readmodels = resolve(data, store=postgres_db).readmodels_path
+    seen = backups.readmodels_seen(resolve(data, store=postgres_db))
+    assert seen > 50
+    before = sha(readmodels)
+    with psycopg.connect(postgres_db, autocommit=True) as conn:
+        if how == "dropped":
+            for table in shared_tables(postgres_db):
+                conn.execute(f'DROP TABLE "{table}"')
+        else:
+            conn.execute("DELETE FROM houselights_events WHERE notification_id > 3")
+    left = shared_tables(postgres_db)
+    commands = (
+        ["status"],
+        ["patrons"],
+        ["demo", "--patrons", "3"],
+        ["rebuild"],
+        ["check-in", "ABCDEFGHJKMN", "--performance", "tonight"],
+    )
+    for command in commands:
+        code, out, err = run(capsys, *shared, *command)
+        assert code == 3, (command, out, err)
+        assert f"already seen {seen:,} events" in err, err
+        assert "has not made a new, empty store" in err and "Traceback" not in err
+        if how == "dropped":
+            assert "no events table" in err
+        else:
+            assert "holds only 3 events" in err
+    assert shared_tables(postgres_db) == left  # no table made again
+    assert sha(readmodels) == before  # the read models are untouched
+
+
+def test_a_new_shared_store_still_starts_empty(postgres_db, tmp_path, capsys):
+    code, out, err = run(capsys, "--data", str(tmp_path / "new"), "--store", postgres_db, "status")
+    assert code == 0 and "Events: 0" in out, err

@@ -47,6 +47,7 @@ from desktop.views.widgets import (
 )
 from domain.application import Houselights
 from domain.box_office import ticket_tally
+from domain.roles import Permission
 from projections import box_office
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
@@ -208,7 +209,11 @@ class BoxOfficeView(OrderActions):
     def refresh(self) -> None:
         """Re-read the performances (and the selected one's tickets), keeping the selection."""
         selected = self.current_performance_id()
-        rows = box_office.performances(self.runner.db(), include_past=self.show_past.isChecked())
+        rows = self.runner.read(
+            Permission.SEE_PERFORMANCES,
+            box_office.performances,
+            include_past=self.show_past.isChecked(),
+        )
         rows = upcoming_first(rows)
         self.model.set_rows(rows)
         self._show_count(rows)
@@ -268,13 +273,12 @@ class BoxOfficeView(OrderActions):
             self._ticket_selection_changed()
             return
         selected = self.selected_codes()
-        db = self.runner.db()
-        rows = box_office.tickets(db, performance["id"])
+        rows = self.runner.read(Permission.READ_TICKETS, box_office.tickets, performance["id"])
         names: dict[str, str] = {}
         for row in rows:
             patron_id = row.get("patron_id")
             if patron_id and patron_id not in names:
-                found = directory.get(db, patron_id)
+                found = self.runner.read(Permission.READ_PATRONS, directory.get, patron_id)
                 names[patron_id] = found["name"] if found else ""
             row["buyer"] = names.get(patron_id, "") if patron_id else ""
         self.ticket_model.set_rows(rows)
@@ -355,7 +359,7 @@ class BoxOfficeView(OrderActions):
             self.app,
             NEW_PERFORMANCE,
             self.current_performance(),
-            productions=box_office.productions(self.runner.db()),
+            productions=self.runner.read(Permission.SEE_PERFORMANCES, box_office.productions),
             parent=self,
         )
         dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Performance scheduled.")))

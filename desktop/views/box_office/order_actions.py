@@ -18,6 +18,7 @@ from desktop.views.box_office.needs_server import follow_connection, offline_wor
 from desktop.views.box_office.order_changes import ExchangeDialog, RefundDialog, refund_message
 from desktop.views.box_office.tickets_ready import print_tickets, printable, save_tickets
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import box_office
 from projections.runner import ReadModelRunner
 
@@ -105,7 +106,11 @@ class OrderActions(QWidget):
         dialog.open()
 
     def sellable_performances(self) -> list[dict]:
-        return upcoming_first(box_office.performances(self.runner.db(), include_past=False))
+        return upcoming_first(
+            self.runner.read(
+                Permission.SEE_PERFORMANCES, box_office.performances, include_past=False
+            )
+        )
 
     def refund(self) -> RefundDialog | None:
         """Refund order… asks once, then refunds every valid ticket of the order."""

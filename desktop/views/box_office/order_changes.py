@@ -29,6 +29,7 @@ from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import ConfirmBox, submit_command
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import box_office
 from projections.runner import ReadModelRunner
 
@@ -52,8 +53,7 @@ class RefundDialog(ConfirmBox):
         self.setObjectName("refundDialog")
         self.setIcon(QMessageBox.Icon.Question)
         self.setWindowTitle(self.tr("Refund order"))
-        db = runner.db()
-        order = box_office.order(db, order_id) or {}
+        order = runner.read(Permission.READ_TICKETS, box_office.order, order_id) or {}
         left = int(order.get("total_cents") or 0) - int(order.get("refunded_cents") or 0)
         count = int(order.get("quantity") or 0)
         self.setText(

@@ -56,6 +56,7 @@ from domain.errors import (
     HouselightsError,
     NotEnoughSeats,
 )
+from domain.roles import Permission
 from projections import patron_directory as directory
 from projections.patron_search import search
 from projections.runner import ReadModelRunner
@@ -199,7 +200,7 @@ class PatronFinder(QWidget):
     def run_search(self) -> None:
         self._timer.stop()
         text = self.search_field.text().strip()
-        rows = search(self.runner.db(), text, limit=50) if text else []
+        rows = self.runner.read(Permission.READ_PATRONS, search, text, limit=50) if text else []
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)
@@ -711,7 +712,7 @@ class SellDialog(QDialog):
                     result = app.sell_to_walk_up(
                         performance_id, quantities, payment=payment, holders=holders, **values
                     )
-                    found = directory.get(runner.db(), result["patron_id"])
+                    found = runner.read(Permission.READ_PATRONS, directory.get, result["patron_id"])
                     typed = (values["first_name"], values["last_name"])
                     buyer_name = (
                         found["name"] if found else " ".join(v.strip() for v in typed if v.strip())

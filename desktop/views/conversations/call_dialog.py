@@ -44,6 +44,7 @@ from desktop.views.widgets import (
 )
 from domain.application import Houselights
 from domain.conversations import REASONS
+from domain.roles import Permission
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
 
@@ -260,7 +261,7 @@ class CallDialog(QDialog):
         return dialog
 
     def _patron_created(self, patron_id: str) -> None:
-        row = directory.get(self.runner.db(), patron_id)
+        row = self.runner.read(Permission.READ_PATRONS, directory.get, patron_id)
         if row is None:  # the read models have not caught up yet
             row = self.app.get_patron(patron_id)
         self.finder.show_patron(row)

@@ -34,6 +34,7 @@ from desktop.views.forms import submit_command
 from desktop.views.patrons.patron_dialog import PatronDialog
 from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
 
@@ -212,7 +213,11 @@ class ChatPanel(QWidget):
             self.transcript.clear()
             return
         linked = bool(row.get("patron_id"))
-        patron = directory.get(self.runner.db(), row["patron_id"]) if linked else None
+        patron = (
+            self.runner.read(Permission.READ_PATRONS, directory.get, row["patron_id"])
+            if linked
+            else None
+        )
         contact = " · ".join(p for p in (row.get("visitor_email"), row.get("visitor_phone")) if p)
         title = self.tr("{visitor} on {service}, {when}").format(
             visitor=row.get("visitor_name") or self.tr("A visitor"),

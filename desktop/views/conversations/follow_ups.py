@@ -36,6 +36,7 @@ from desktop.views.conversations.quick_answers import QuickAnswersPanel
 from desktop.views.forms import submit_action
 from desktop.views.widgets import date_width, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import conversations
 from projections.runner import ReadModelRunner
 
@@ -104,12 +105,13 @@ class ChatList(QWidget):
         layout.addWidget(splitter)
 
     def refresh(self) -> None:
-        db = self.runner.db()
         chosen = self.current()
         if self.search_field is None:
-            rows = conversations.waiting_chats(db)
+            rows = self.runner.read(Permission.READ_PATRONS, conversations.waiting_chats)
         else:
-            rows = conversations.search_chats(db, self.search_field.text())
+            rows = self.runner.read(
+                Permission.READ_PATRONS, conversations.search_chats, self.search_field.text()
+            )
         self.model.set_rows(rows)
         self.count.setText(self.tr("{count} chats").format(count=len(rows)))
         row = self.proxy.proxy_row_of(chosen["id"]) if chosen else -1
@@ -241,14 +243,20 @@ class FollowUpsView(QWidget):
         return self._today or date.today()
 
     def refresh(self) -> None:
-        db = self.runner.db()
         chosen = self.current()
-        rows = conversations.follow_ups(db, self.today(), include_done=self.show_done.isChecked())
+        rows = self.runner.read(
+            Permission.READ_PATRONS,
+            conversations.follow_ups,
+            self.today(),
+            include_done=self.show_done.isChecked(),
+        )
         self.model.set_rows(rows)
         row = self.proxy.proxy_row_of(chosen["id"]) if chosen else -1
         if rows:
             self.table.selectRow(row if row >= 0 else 0)
-        counts = conversations.follow_up_counts(db, self.today())
+        counts = self.runner.read(
+            Permission.READ_PATRONS, conversations.follow_up_counts, self.today()
+        )
         self.counts.setText(
             self.tr("{overdue} overdue · {today} due today · {upcoming} upcoming").format(**counts)
         )

@@ -43,6 +43,7 @@ from desktop.views.widgets import (
     table_view,
 )
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import conversations
 from projections.runner import ReadModelRunner
 
@@ -154,7 +155,7 @@ class QuickAnswerInserter(QObject):
         return _SLASH_WORD.search(before)
 
     def open_picker(self) -> QuickAnswerPicker:
-        answers = conversations.quick_answers(self.runner.db())
+        answers = self.runner.read(Permission.READ_PATRONS, conversations.quick_answers)
         slash = self._slash_word()
         self.picker = QuickAnswerPicker(
             answers, slash.group(1) if slash else "", self.edit.window()
@@ -306,7 +307,7 @@ class QuickAnswersPanel(QWidget):
         layout.addLayout(buttons)
 
     def refresh(self) -> None:
-        self.model.set_rows(conversations.quick_answers(self.runner.db()))
+        self.model.set_rows(self.runner.read(Permission.READ_PATRONS, conversations.quick_answers))
 
     def current(self) -> dict | None:
         index = self.table.currentIndex()

@@ -37,7 +37,7 @@ from desktop.models.base import RowTableModel, SortProxy
 from desktop.views.forms import submit_command
 from desktop.views.widgets import error_label, heading, placeholder, size_columns, table_view
 from domain.application import Houselights
-from domain.roles import MANAGER
+from domain.roles import MANAGER, Permission
 from domain.rota import BOTH, CHAT, PHONE, answers, parse_time
 from projections import support
 from projections.runner import ReadModelRunner
@@ -210,7 +210,7 @@ class RotaDialog(QDialog):
         self.who.setCurrentText(typed)
 
     def refresh(self) -> None:
-        self.slots = support.rota(self.runner.db())
+        self.slots = self.runner.read(Permission.SEE_STAFF, support.rota)
         self.model.set_rows(self.slots)
         for hour in range(24):
             for day in range(7):

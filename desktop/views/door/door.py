@@ -65,6 +65,7 @@ from domain import door as rules
 from domain import loyalty
 from domain.application import Houselights
 from domain.errors import HouselightsError
+from domain.roles import Permission
 from domain.ticket_codes import grouped, is_own_code
 from infrastructure.offline_door import OfflineDoor
 from projections import door
@@ -143,8 +144,12 @@ def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, do
     with runner.notifications_deferred() as saved:
         result = front.scan(text, performance_id, door_name)
     if result["verdict"] == rules.ADMIT and result.get("patron_id"):
-        greeting = door_greeting(
-            runner.db(), result["patron_id"], result["performance_id"], thresholds
+        greeting = runner.read(
+            Permission.DOOR_CHECK,
+            door_greeting,
+            result["patron_id"],
+            result["performance_id"],
+            thresholds,
         )
         result = {**result, "greeting": greeting}
     return {**result, "behind": bool(saved)} if saved else result
@@ -527,7 +532,7 @@ class DoorView(QWidget):
         self.performance_box.addItem(label, row["id"])
 
     def reload_performances(self) -> None:
-        rows = door.performances(self.runner.db())
+        rows = self.runner.read(Permission.SEE_PERFORMANCES, door.performances)
         if self._performances is not None and [
             (r["id"], r["title"], r["starts_at"]) for r in rows
         ] == [(r["id"], r["title"], r["starts_at"]) for r in self._performances]:
@@ -920,8 +925,12 @@ class DoorView(QWidget):
             return
         g = result.get("greeting")  # worked out on the writer, next to its catch-up
         if g is None:
-            g = door_greeting(
-                self.runner.db(), patron_id, result["performance_id"], self.thresholds
+            g = self.runner.read(
+                Permission.DOOR_CHECK,
+                door_greeting,
+                patron_id,
+                result["performance_id"],
+                self.thresholds,
             )
         cues = []
         for cue in g.cues:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from domain.roles import Permission
 from projections import door
 from projections.runner import ReadModelRunner
 
@@ -84,7 +85,9 @@ class DoorLookupDialog(QDialog):
     def run_search(self) -> None:
         self._debounce.stop()
         text = self.search_field.text()
-        holders = door.ticket_holders(self.runner.db(), self.performance_id, text)
+        holders = self.runner.read(
+            Permission.DOOR_CHECK, door.ticket_holders, self.performance_id, text
+        )
         self.results.clear()
         for holder in holders:
             waiting = [

@@ -33,6 +33,7 @@ from desktop.models.duplicate_pairs import DuplicatePairModel
 from desktop.views.forms import ConfirmBox, submit_action
 from desktop.views.widgets import heading, size_columns, table_view
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import duplicates
 from projections.runner import ReadModelRunner
 
@@ -40,7 +41,9 @@ from projections.runner import ReadModelRunner
 def find_work(progress, runner) -> list[dict]:
     """On the thread pool: the pairs to review (its own read-model connection)."""
     progress.update(0, None, "")
-    return duplicates.review_rows(runner.db(), cancelled=lambda: progress.cancelled)
+    return runner.read(
+        Permission.READ_PATRONS, duplicates.review_rows, cancelled=lambda: progress.cancelled
+    )
 
 
 def address_text(patron: dict) -> str:

@@ -16,6 +16,7 @@ from desktop import style
 from desktop.formatting import local_date
 from desktop.views.forms import ConfirmBox
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import patron_directory as directory
 from projections import patron_merges
 from projections.runner import ReadModelRunner
@@ -105,11 +106,12 @@ class MergeBar(QFrame):
     def show_patron(self, row: dict | None) -> None:
         """Fill the bar for this directory row (hidden when no merge concerns it)."""
         self.row = row
-        db = self.runner.db()
         self.survivor = None
         self.merged = []
         if row and row.get("merged_into"):
-            self.survivor = directory.get(db, row["merged_into"]) or {"id": row["merged_into"]}
+            self.survivor = self.runner.read(
+                Permission.READ_PATRONS, directory.get, row["merged_into"]
+            ) or {"id": row["merged_into"]}
             name = self.survivor.get("name") or self.tr("another record")
             self.label.setText(
                 self.tr(
@@ -119,8 +121,12 @@ class MergeBar(QFrame):
             self.open_button.setText(self.tr("Open {name}").format(name=name))
             self.open_button.show()
         elif row:
-            for merge in patron_merges.merged_records(db, row["id"]):
-                found = directory.get(db, merge["absorbed_id"]) or {"id": merge["absorbed_id"]}
+            for merge in self.runner.read(
+                Permission.READ_PATRONS, patron_merges.merged_records, row["id"]
+            ):
+                found = self.runner.read(
+                    Permission.READ_PATRONS, directory.get, merge["absorbed_id"]
+                ) or {"id": merge["absorbed_id"]}
                 self.merged.append({**found, "merged_at": merge["merged_at"]})
             if self.merged:
                 latest = self.merged[-1]

@@ -36,6 +36,7 @@ from desktop.style import ACCENT, MUTED
 from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import SCROLLS_UP_AND_DOWN, heading, size_columns, table_view
 from domain import loyalty
+from domain.roles import Permission
 from projections import ladder
 from projections.runner import ReadModelRunner
 
@@ -251,9 +252,8 @@ class LadderView(QWidget):
         self.setProperty(SCROLLS_UP_AND_DOWN, width < self.NARROW_WINDOW)
 
     def refresh(self) -> None:
-        db = self.runner.db()
         start, end = self.period()
-        self.counts = ladder.rung_counts(db)
+        self.counts = self.runner.read(Permission.READ_REPORTS, ladder.rung_counts)
         values = [self.counts[r] for r in loyalty.RUNGS]
         if self.bars.count():
             self.bars.remove(0, self.bars.count())
@@ -263,13 +263,13 @@ class LadderView(QWidget):
         self.total_label.setText(self.tr("{n} patrons").format(n=f"{total:,}"))
         for rung, button in self.rung_buttons.items():
             button.setText(f"{self.counts[rung]:,}\n{rung_label(rung)}")
-        moved = ladder.movement_counts(db, start, end)
+        moved = self.runner.read(Permission.READ_REPORTS, ladder.movement_counts, start, end)
         self.moved_up.setText(self.tr("{n} moved up").format(n=f"{moved[ladder.UP]:,}"))
         self.lapsed.setText(self.tr("{n} lapsed").format(n=f"{moved[ladder.LAPSED_MOVE]:,}"))
         self.came_back.setText(
             self.tr("{n} came back after lapsing").format(n=f"{moved[ladder.BACK]:,}")
         )
-        visits = ladder.second_visits(db, start, end)
+        visits = self.runner.read(Permission.READ_REPORTS, ladder.second_visits, start, end)
         self.second = visits
         self.first_timers.setText(
             self.tr("{n} first-timers").format(n=f"{visits['first_timers']:,}")
@@ -304,14 +304,13 @@ class LadderView(QWidget):
         self._show_drill()
 
     def _show_drill(self) -> None:
-        db = self.runner.db()
         start, end = self.period()
         kind = self.drill[0]
         if kind == "rung":
             rung = self.drill[1]
             rows = [
                 dict(r, date=r["since"], detail=self._last_active(r))
-                for r in ladder.patrons_on_rung(db, rung)
+                for r in self.runner.read(Permission.READ_REPORTS, ladder.patrons_on_rung, rung)
             ]
             title = self.tr("{rung}: {n}").format(rung=rung_label(rung), n=f"{len(rows):,}")
             self.model.date_header = self.tr("Since")
@@ -325,7 +324,9 @@ class LadderView(QWidget):
                     date=r["moved_at"],
                     detail=self.tr("from {rung}").format(rung=rung_label(r["from_rung"]).lower()),
                 )
-                for r in ladder.loyalty_movements(db, start, end)
+                for r in self.runner.read(
+                    Permission.READ_REPORTS, ladder.loyalty_movements, start, end
+                )
                 if r["movement"] == movement
             ]
             words = {
@@ -351,7 +352,9 @@ class LadderView(QWidget):
             returned, in_period = self.drill[1], self.drill[2]
             rows = [
                 dict(r, date=r["first_show"], detail=self._second_show(r))
-                for r in ladder.first_timers(db, start, end, returned, in_period)
+                for r in self.runner.read(
+                    Permission.READ_REPORTS, ladder.first_timers, start, end, returned, in_period
+                )
             ]
             title = {
                 (None, False): self.tr("First-timers in the period: {n}"),

@@ -49,6 +49,7 @@ from desktop.thank_you_letters import (
 from desktop.views.forms import submit_action
 from desktop.views.widgets import date_width, heading, size_columns, table_view
 from domain.application import Houselights
+from domain.roles import Permission
 from domain.thank_yous import ATTENDANCE, DONATION
 from projections import thank_yous
 from projections.runner import ReadModelRunner
@@ -221,11 +222,10 @@ class ThankYouView(QWidget):
         }
 
     def refresh(self) -> None:
-        db = self.runner.db()
         chosen = self.performance_filter.currentData()
         self.performance_filter.clear()
         self.performance_filter.addItem(self.tr("All performances"), ALL)
-        for show in thank_yous.performances(db):
+        for show in self.runner.read(Permission.THANK, thank_yous.performances):
             label = performance_label(show["title"], show["starts_at"])
             waiting = (
                 self.tr("{n} to thank").format(n=show["waiting"])
@@ -235,7 +235,7 @@ class ThankYouView(QWidget):
             self.performance_filter.addItem(f"{label} — {waiting}", show["id"])
         found = self.performance_filter.findData(chosen) if chosen else 0
         self.performance_filter.setCurrentIndex(max(found, 0))
-        self.show_figures(thank_yous.promptness(db))
+        self.show_figures(self.runner.read(Permission.THANK, thank_yous.promptness))
         self.load_rows()
 
     def show_figures(self, figures: dict) -> None:
@@ -260,12 +260,12 @@ class ThankYouView(QWidget):
         )
 
     def load_rows(self, *_args) -> None:
-        db, filters = self.runner.db(), self.filters()
+        filters = self.filters()
         page = self.model.page_size
-        rows = thank_yous.queue(db, limit=page, **filters)
+        rows = self.runner.read(Permission.THANK, thank_yous.queue, limit=page, **filters)
         self.model.set_fetcher(
-            lambda loaded, limit: thank_yous.queue(
-                self.runner.db(), limit=limit, offset=len(loaded), **filters
+            lambda loaded, limit: self.runner.read(
+                Permission.THANK, thank_yous.queue, limit=limit, offset=len(loaded), **filters
             )
         )
         self.model.set_rows(rows, more=len(rows) >= page)
@@ -277,7 +277,9 @@ class ThankYouView(QWidget):
 
     def chosen_rows(self) -> list[dict]:
         """The selected rows, or, with nobody selected, everyone the filters list."""
-        return self.selected_rows() or thank_yous.queue(self.runner.db(), **self.filters())
+        return self.selected_rows() or self.runner.read(
+            Permission.THANK, thank_yous.queue, **self.filters()
+        )
 
     def _selection_changed(self, *_args) -> None:
         selected = len(self.table.selectionModel().selectedRows())
@@ -402,7 +404,7 @@ class ThankYouView(QWidget):
     def open_draft(self) -> str:
         """Open an email draft to the chosen people; returns the mailto: URL ('' if none)."""
         if not self.selected_rows():
-            listed = thank_yous.count(self.runner.db(), **self.filters())
+            listed = self.runner.read(Permission.THANK, thank_yous.count, **self.filters())
             if listed > MAX_DRAFT_PEOPLE:  # too many for any draft: do not read them all
                 self._too_many(listed)
                 return ""

@@ -51,6 +51,7 @@ from desktop.views.widgets import (
 )
 from domain.application import Houselights
 from domain.personal_data import ERASED
+from domain.roles import Permission
 from projections import ladder, timeline
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
@@ -377,8 +378,7 @@ class PatronPage(QWidget):
     def refresh(self, keep_loaded: bool = True) -> None:
         if self.patron_id is None:
             return
-        db = self.runner.db()
-        self.row = directory.get(db, self.patron_id)
+        self.row = self.runner.read(Permission.READ_PATRONS, directory.get, self.patron_id)
         if self.row is None:
             # Saved but not yet in the read models (a catch-up is running): the
             # window refreshes this page as soon as they have it.
@@ -407,13 +407,15 @@ class PatronPage(QWidget):
         limit = self.timeline_model.page_size
         if keep_loaded:
             limit = max(limit, self.timeline_model.rowCount())
-        judged = ladder.patron_ladder(db, self.patron_id)
+        judged = self.runner.read(Permission.READ_PATRONS, ladder.patron_ladder, self.patron_id)
         self.card.ladder.show_placement(judged.placement)
-        rows = timeline.rows(db, self.patron_id, limit=limit)
+        rows = self.runner.read(Permission.READ_PATRONS, timeline.rows, self.patron_id, limit=limit)
         page, self._moves = merge_moves(rows, move_rows(judged.moves), len(rows) >= limit)
         self.timeline_model.set_fetcher(self._next_rows)
         self.timeline_model.set_rows(page, more=len(rows) >= limit)
-        total = timeline.count(db, self.patron_id) + len(judged.moves)
+        total = self.runner.read(Permission.READ_PATRONS, timeline.count, self.patron_id) + len(
+            judged.moves
+        )
         self.timeline_count.setText(
             self.tr("1 entry") if total == 1 else self.tr("{count} entries").format(count=total)
         )
@@ -422,7 +424,9 @@ class PatronPage(QWidget):
         if self.patron_id is None:
             return []
         offset = sum(1 for row in loaded if row["kind"] != LADDER)
-        rows = timeline.rows(self.runner.db(), self.patron_id, limit=limit, offset=offset)
+        rows = self.runner.read(
+            Permission.READ_PATRONS, timeline.rows, self.patron_id, limit=limit, offset=offset
+        )
         page, self._moves = merge_moves(rows, self._moves, len(rows) >= limit)
         return page
 

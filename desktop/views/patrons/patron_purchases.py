@@ -33,6 +33,7 @@ from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.box_office.subscription_dialog import SubscriptionDialog
 from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
+from domain.roles import Permission
 from projections import box_office, ladder
 from projections.runner import ReadModelRunner
 
@@ -242,10 +243,13 @@ class PurchasesPanel(OrderActions):
             self.count.setText("")
             self._order_changed()
             return
-        db = self.runner.db()
-        rung = ladder.patron_ladder(db, patron["id"]).placement.rung
-        self.stats.show_stats(box_office.patron_stats(db, patron["id"]), rung)
-        rows = box_office.orders_for_patron(db, patron["id"])
+        rung = self.runner.read(
+            Permission.READ_PATRONS, ladder.patron_ladder, patron["id"]
+        ).placement.rung
+        self.stats.show_stats(
+            self.runner.read(Permission.READ_PATRONS, box_office.patron_stats, patron["id"]), rung
+        )
+        rows = self.runner.read(Permission.READ_PATRONS, box_office.orders_for_patron, patron["id"])
         self.model.set_rows(rows)
         self.count.setText(
             self.tr("1 order") if len(rows) == 1 else self.tr("{n} orders").format(n=len(rows))
@@ -335,13 +339,16 @@ class PurchasesPanel(OrderActions):
         order = self.current_order()
         if order is None or self.patron is None:
             return None
-        db = self.runner.db()
-        performance = box_office.performance(db, order["performance_id"])
+        performance = self.runner.read(
+            Permission.SEE_PERFORMANCES, box_office.performance, order["performance_id"]
+        )
         if performance is None:
             return None
         tickets = [
             t
-            for t in box_office.tickets(db, order["performance_id"])
+            for t in self.runner.read(
+                Permission.READ_TICKETS, box_office.tickets, order["performance_id"]
+            )
             if t["order_id"] == order["order_id"]
         ]
         return ChosenOrder(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.models.patron_table import PatronTableModel
 from desktop.views.widgets import exporting_table, heading, select_row
+from domain.roles import Permission
 from projections import patron_directory as directory
 from projections.patron_search import search
 from projections.runner import ReadModelRunner
@@ -139,7 +140,7 @@ class PatronListView(QWidget):
     def _next_page(self, loaded: Sequence[dict], limit: int) -> list[dict]:
         last = loaded[-1] if loaded else None
         after = (last["sort_key"], last["id"]) if last else None
-        return directory.page(self.runner.db(), after=after, limit=limit)
+        return self.runner.read(Permission.READ_PATRONS, directory.page, after=after, limit=limit)
 
     def _load(self, keep_loaded: bool) -> None:
         text = self.search_text()
@@ -147,14 +148,14 @@ class PatronListView(QWidget):
         selected = self.current_patron_id() if keep_loaded else None
         scroll = self.table.verticalScrollBar().value() if keep_loaded else 0
         if text:
-            rows = search(db, text, limit=self.SEARCH_LIMIT)
+            rows = self.runner.read(Permission.READ_PATRONS, search, text, limit=self.SEARCH_LIMIT)
             self.model.set_fetcher(None)
             self.model.set_rows(rows)
         else:
             limit = self.model.page_size
             if keep_loaded and self._searched_text == "":
                 limit = max(limit, self.model.rowCount())
-            rows = directory.page(db, limit=limit)
+            rows = self.runner.read(Permission.READ_PATRONS, directory.page, limit=limit)
             self.model.set_fetcher(self._next_page)
             self.model.set_rows(rows, more=len(rows) >= limit)
         new_search = text != self._searched_text
@@ -182,7 +183,7 @@ class PatronListView(QWidget):
             else:
                 message = self.tr("{count} patrons match.").format(count=found)
         else:
-            total = directory.count(db)
+            total = self.runner.read(Permission.READ_PATRONS, directory.count)
             if total == 0:
                 message = self.tr("No patrons yet. Press Ctrl+N to add the first one.")
             elif total == 1:

@@ -41,6 +41,7 @@ from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import FlowLayout, heading, moment_width, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
+from domain.roles import Permission
 from projections.runner import ReadModelRunner
 
 
@@ -195,7 +196,8 @@ class ReportsView(QWidget):
         self.title.setText(tr(definition.title))
         self.description.setText(tr(definition.description))
         try:
-            self.rows = definition.read(self.runner.db(), self.period(), app=self.app)
+            needs = Permission.READ_SUPPORT if definition.service else Permission.READ_REPORTS
+            self.rows = self.runner.read(needs, definition.read, self.period(), app=self.app)
             summary = definition.summary(self.rows) if definition.summary else ""
             details = definition.details(self.rows) if definition.details else ""
         except HouselightsError as refused:  # e.g. a role that may not see this report

@@ -14,6 +14,7 @@ from desktop.export import add_export
 from desktop.models.audit_table import AuditModel
 from desktop.models.base import SortProxy
 from desktop.views.widgets import heading, moment_width, size_columns, table_view
+from domain.roles import Permission
 from projections import audit
 from projections.runner import ReadModelRunner
 
@@ -83,11 +84,16 @@ class AuditView(QWidget):
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        db = self.runner.db()
-        rows = audit.rows(db, self.filter_field.text(), limit=LIMIT)
-        self.model.names = audit.subject_names(db, [r["subject"] for r in rows])
+        rows = self.runner.read(
+            Permission.SEE_AUDIT, audit.rows, self.filter_field.text(), limit=LIMIT
+        )
+        self.model.names = self.runner.read(
+            Permission.SEE_AUDIT, audit.subject_names, [r["subject"] for r in rows]
+        )
         self.model.set_rows(rows)
-        self.count_label.setText(self.count_words(len(rows), audit.count(db)))
+        self.count_label.setText(
+            self.count_words(len(rows), self.runner.read(Permission.SEE_AUDIT, audit.count))
+        )
 
     def count_words(self, shown: int, total: int) -> str:
         """'1 action', '312 actions', or 'The newest 5,000 of 48,210 actions' (the display

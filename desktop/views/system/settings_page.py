@@ -366,6 +366,20 @@ class SettingsPage(QWidget):
                 row += 3
             self.body.addWidget(card)
 
+    def _readmodels_place(self, config: StoreConfig) -> str:
+        """Where the read models are: an encrypted store's are in memory, saved encrypted."""
+        from infrastructure.encrypted_readmodels import encrypted_path
+
+        try:
+            encrypted = config.encrypted
+        except Exception:  # noqa: BLE001 - unreadable settings are said at start-up
+            encrypted = False
+        if not encrypted:
+            return str(config.readmodels_path)
+        return self.tr("{path} (encrypted; in memory while Houselights runs)").format(
+            path=encrypted_path(config.readmodels_path)
+        )
+
     def _data_card(self, body: QWidget) -> QFrame:
         """Where this workstation's data lives (read only)."""
         card = QFrame(body)
@@ -395,7 +409,7 @@ class SettingsPage(QWidget):
                 (
                     "readmodels",
                     self.tr("Read models (lists and figures on this computer)"),
-                    str(config.readmodels_path),
+                    self._readmodels_place(config),
                 ),
             ]
         for number, (key, name, value) in enumerate(rows, start=1):
