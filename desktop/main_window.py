@@ -542,7 +542,8 @@ class MainWindow(BackupActions):
         from desktop import organization_sync
         from projections import organization
 
-        organization_sync.follow(self.settings, organization.profile(self.runner.db()))
+        profile = self.runner.read(Permission.SEE_STATUS, organization.profile)
+        organization_sync.follow(self.settings, profile)
 
     # -- help (F1) ----------------------------------------------------------------------
     def show_help(self, page: str | None = None):
