@@ -76,6 +76,9 @@ DIALOG_PAGES = {
     "HelpWindow": "index",
 }
 PAGES = {**AREA_PAGES, **DIALOG_PAGES}
+#: dialogs that ask one question for whatever opened them (refund this order? merge
+#: these two?): their page is the page of the screen or dialog that asked
+ASKS_FOR_ITS_PARENT = {"ConfirmBox"}
 
 
 def guide_folder() -> Path:

@@ -52,7 +52,9 @@ def test_adding_a_note_puts_it_at_the_top_of_the_timeline(ada_page, qtbot, colum
         lambda: column(table, TimelineModel.SUMMARY)[0] == "Called about parking for Saturday."
     )
     assert column(table, TimelineModel.WHAT)[:2] == ["Note", "Registered"]
-    assert ada_page.note_edit.toPlainText() == ""
+    # the field empties when the writer says the note is recorded, which may come
+    # after the timeline has already shown it
+    qtbot.waitUntil(lambda: ada_page.note_edit.toPlainText() == "")
     assert ada_page.note_edit.hasFocus()  # ready for the next one
 
     qtbot.keyClicks(ada_page.note_edit, "Second call.")
