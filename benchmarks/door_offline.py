@@ -122,7 +122,7 @@ def run(args, url: str, folder: Path, proxy: FlakyProxy) -> None:
         )
         codes: list[str] = []
         for _ in range(0, args.tickets, 4):
-            codes += app.sell_tickets(show, {"Adult": 4})["codes"]
+            codes += app.sell_tickets(show, {"Adult": 4}).codes
     print(f"sold {len(codes):,} tickets in {time.perf_counter() - started:.1f} s")
     office.close()
 

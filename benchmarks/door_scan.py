@@ -123,7 +123,7 @@ def generate(app, patrons: int, performances: int, tickets: int, seed: int) -> d
                 patron_id=rng.choice(ids),
                 occurred_at=now - timedelta(days=rng.uniform(1, 90)),
             )
-            by_show[show].extend(sale["codes"])
+            by_show[show].extend(sale.codes)
             sold += n
     print(f"  tickets: {sold:,} in {time.perf_counter() - started:.1f} s", flush=True)
 

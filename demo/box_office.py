@@ -251,7 +251,7 @@ def generate_box_office(
         if later >= min(show["starts"], now):
             continue
         if roll < 0.04:
-            app.refund_order(sale["order_id"], occurred_at=later)
+            app.refund_order(sale.order_id, occurred_at=later)
             counts["refunds"] += 1
         elif roll < 0.06:
             others = [
@@ -263,7 +263,7 @@ def generate_box_office(
             ]
             if others:
                 try:
-                    app.exchange_tickets(sale["codes"], rng.choice(others)["id"], occurred_at=later)
+                    app.exchange_tickets(sale.codes, rng.choice(others)["id"], occurred_at=later)
                     counts["exchanges"] += 1
                 except (NotEnoughSeats, TicketProblem):
                     pass

@@ -537,7 +537,7 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
     old = app.sell_tickets(
         last_year, {"Adult": 2}, patron_id=regular, occurred_at=now - timedelta(days=450)
     )
-    app.scan(old["codes"][0], last_year, "North door", occurred_at=now - timedelta(days=430))
+    app.scan(old.codes[0], last_year, "North door", occurred_at=now - timedelta(days=430))
     app.set_tags(regular, ["opera", "Mozart", "hearing loop"])
     season = app.sell_subscription(
         regular, "Opera season", [tonight], 9000, occurred_at=datetime(2019, 8, 20, 10, tzinfo=UTC)
@@ -545,7 +545,7 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
     app.record_donation(regular, 25_000, occurred_at=now - timedelta(days=20))
     fresh = app.sell_tickets(tonight, {"Adult": 1}, patron_id=new)
     app.set_tags(new, ["jazz", "brings grandchildren"])
-    codes = {"tonight": tonight, "new": fresh["codes"][0]}
+    codes = {"tonight": tonight, "new": fresh.codes[0]}
     holder = app.get_patron(others[0])
     codes["holder"] = holder["last_name"] or holder["first_name"]
     codes["regular"] = season["codes"][0]
@@ -557,16 +557,16 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
                 patron_id=patron,
                 occurred_at=now - timedelta(days=9),
             )
-            for code in sale["codes"]:
+            for code in sale.codes:
                 if rng.random() < 0.55:
                     door = rng.choice(("North door", "North door", "South door", "Balcony"))
                     app.scan(code, tonight, door, occurred_at=now - timedelta(minutes=20))
-    codes["admitted"] = app.sell_tickets(tonight, {"Adult": 1})["codes"][0]
+    codes["admitted"] = app.sell_tickets(tonight, {"Adult": 1}).codes[0]
     app.scan(codes["admitted"], tonight, "South door", occurred_at=now - timedelta(minutes=7))
-    codes["tomorrow"] = app.sell_tickets(tomorrow, {"Adult": 1}, patron_id=others[-1])["codes"][0]
+    codes["tomorrow"] = app.sell_tickets(tomorrow, {"Adult": 1}, patron_id=others[-1]).codes[0]
     refunded = app.sell_tickets(tonight, {"Adult": 1}, patron_id=others[-2])
-    app.refund_order(refunded["order_id"])
-    codes["refunded"] = refunded["codes"][0]
+    app.refund_order(refunded.order_id)
+    codes["refunded"] = refunded.codes[0]
     good = codes["new"]
     codes["typo"] = good[:4] + next(c for c in "CEFGH" if c != good[4]) + good[5:]
     return codes

@@ -68,7 +68,7 @@ def prepare_demo(app) -> tuple[str, str]:
     tonight = datetime.now().astimezone().replace(second=0, microsecond=0) + timedelta(hours=1)
     performance_id = app.schedule_performance(show, tonight, 50, {"Adult": 2000}, venue="Hall")
     sale = app.sell_tickets(performance_id, {"Adult": 1}, payment="cash")
-    return performance_id, sale["codes"][0]
+    return performance_id, sale.codes[0]
 
 
 def read_printed_barcode(code: str) -> str:

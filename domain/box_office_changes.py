@@ -4,6 +4,7 @@ performances."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from eventsourcing.application import AggregateNotFoundError
@@ -28,6 +29,28 @@ from domain.ticket_codes import new_code, normalize_code, ticket_id
 WALK_UP_CHANNEL = "walk_up"
 
 
+@dataclass(frozen=True, slots=True)
+class ExchangeResult:
+    """An exchange: the new ticket codes, the codes they replaced, where they now are."""
+
+    exchange_id: str
+    codes: list[str]
+    replaced: list[str]
+    performance_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WalkUpSaleResult:
+    """A sale at the window to a buyer registered there (or found on file)."""
+
+    order_id: str
+    codes: list[str]
+    total_cents: int
+    patron_id: str
+    existing_patron: bool
+    message: str
+
+
 class BoxOfficeChangesService:
     """Methods take and return simple values, like the rest of the service."""
 
@@ -40,13 +63,13 @@ class BoxOfficeChangesService:
     @command(Permission.SELL)
     def exchange_tickets(
         self, codes: list[str], to_performance_id: str, occurred_at: datetime | None = None
-    ) -> dict:
+    ) -> ExchangeResult:
         """Swap valid tickets for new ones at another performance, at the price paid.
 
         The old tickets become void (``exchanged``), their seats are released
         and the target performance takes the seats through its capacity guard,
-        all in one transaction. Returns ``{"exchange_id", "codes" (new),
-        "replaced" (old), "performance_id"}``; raises ``NotEnoughSeats`` when
+        all in one transaction. Returns the exchange's id, the new ``codes``, the
+        old ones they ``replaced`` and the ``performance_id``; raises ``NotEnoughSeats`` when
         the other performance cannot take them (nothing changes then).
         """
         codes = [normalize_code(c) for c in codes or ()]
@@ -107,12 +130,12 @@ class BoxOfficeChangesService:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
                 continue
-            return {
-                "exchange_id": str(exchange.id),
-                "codes": list(new_codes),
-                "replaced": list(codes),
-                "performance_id": str(target.id),
-            }
+            return ExchangeResult(
+                exchange_id=str(exchange.id),
+                codes=list(new_codes),
+                replaced=list(codes),
+                performance_id=str(target.id),
+            )
         raise AssertionError("unreachable")
 
     def _ticket_for_change(self, code: str) -> Ticket:
@@ -139,7 +162,7 @@ class BoxOfficeChangesService:
         occurred_at: datetime | None = None,
         allow_duplicate: bool = False,
         holders: list[str | None] | None = None,
-    ) -> dict:
+    ) -> WalkUpSaleResult:
         """Register the buyer at the window, then sell to them.
 
         ``holders`` as for ``sell_tickets``: the patron holding each ticket when it
@@ -198,7 +221,7 @@ class BoxOfficeChangesService:
             occurred_at=occurred_at,
             holders=holders,
         )
-        count = len(sale["codes"])
+        count = len(sale.codes)
         tickets = "1 ticket" if count == 1 else f"{count} tickets"
         if existing:
             how = "phone number" if match["reason"] == "phone" else "email address"
@@ -209,7 +232,14 @@ class BoxOfficeChangesService:
         else:
             name = " ".join(p for p in (clean_text(first_name), clean_text(last_name)) if p)
             message = f"Sold {tickets} to {name}, a new patron."
-        return {**sale, "patron_id": patron_id, "existing_patron": existing, "message": message}
+        return WalkUpSaleResult(
+            order_id=sale.order_id,
+            codes=sale.codes,
+            total_cents=sale.total_cents,
+            patron_id=patron_id,
+            existing_patron=existing,
+            message=message,
+        )
 
     # -- productions and performances --------------------------------------
     @command(Permission.PROGRAMME)

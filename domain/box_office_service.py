@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -40,6 +41,52 @@ def aggregate_uuid(value: str | UUID) -> UUID:
         return value if isinstance(value, UUID) else UUID(str(value))
     except ValueError:
         raise PerformanceNotFound(str(value)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class SaleResult:
+    """A sale: the order, its ticket codes and what was paid.
+
+    ``existing`` says the order (named by its reference) was already recorded,
+    so nothing new was sold.
+    """
+
+    order_id: str
+    codes: list[str]
+    total_cents: int
+    existing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefundResult:
+    """The codes of the tickets refunded and the amount given back."""
+
+    refunded: list[str]
+    amount_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketInfo:
+    code: str
+    performance_id: str
+    patron_id: str | None
+    order_id: str
+    price_level: str
+    price_cents: int
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class PerformanceInfo:
+    id: str
+    production_id: str
+    title: str
+    starts_at: str
+    venue: str
+    capacity: int
+    sold: int
+    available: int
+    price_levels: dict[str, int]
 
 
 class BoxOfficeService:
@@ -111,8 +158,8 @@ class BoxOfficeService:
         holders: list[str | None] | None = None,
         ticket_cents: list[int] | None = None,
         known_new: bool = False,
-    ) -> dict:
-        """Sell tickets; returns ``{"order_id", "codes", "total_cents"}``.
+    ) -> SaleResult:
+        """Sell tickets; returns the order id, the ticket codes and the total.
 
         ``holders`` names, ticket by ticket (in the order of ``quantities``), the
         patron who holds it when that is not the buyer (an attendee with their
@@ -164,12 +211,12 @@ class BoxOfficeService:
         order_uuid = order_id_for(reference) if reference else uuid4()
         if reference and not known_new and self.store.exists(order_uuid):
             existing = self.store.get(order_uuid)  # already recorded: nothing new
-            return {
-                "order_id": str(order_uuid),
-                "codes": list(existing.codes),
-                "total_cents": existing.total_cents,
-                "existing": True,
-            }
+            return SaleResult(
+                order_id=str(order_uuid),
+                codes=list(existing.codes),
+                total_cents=existing.total_cents,
+                existing=True,
+            )
         stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             performance = self.performance(performance_id)
@@ -227,39 +274,39 @@ class BoxOfficeService:
                 if attempt == SALE_ATTEMPTS - 1 or self.store.exists(order_uuid):
                     raise
                 continue
-            return {"order_id": str(order_uuid), "codes": codes, "total_cents": total}
+            return SaleResult(order_id=str(order_uuid), codes=codes, total_cents=total)
         raise AssertionError("unreachable")
 
     @reads(Permission.READ_TICKETS)
-    def get_ticket(self, code: str) -> dict | None:
+    def get_ticket(self, code: str) -> TicketInfo | None:
         try:
             ticket = self.store.repository.get(ticket_id(code))
         except AggregateNotFoundError:
             return None
-        return {
-            "code": ticket.code,
-            "performance_id": ticket.performance_id,
-            "patron_id": ticket.patron_id,
-            "order_id": ticket.order_id,
-            "price_level": ticket.price_level,
-            "price_cents": ticket.price_cents,
-            "status": ticket.status,
-        }
+        return TicketInfo(
+            code=ticket.code,
+            performance_id=ticket.performance_id,
+            patron_id=ticket.patron_id,
+            order_id=ticket.order_id,
+            price_level=ticket.price_level,
+            price_cents=ticket.price_cents,
+            status=ticket.status,
+        )
 
     @reads(Permission.SEE_PERFORMANCES)
-    def get_performance(self, performance_id: str) -> dict:
+    def get_performance(self, performance_id: str) -> PerformanceInfo:
         p = self.performance(performance_id)
-        return {
-            "id": str(p.id),
-            "production_id": p.production_id,
-            "title": p.title,
-            "starts_at": p.starts_at.isoformat(),
-            "venue": p.venue,
-            "capacity": p.capacity,
-            "sold": p.sold,
-            "available": p.available,
-            "price_levels": dict(p.price_levels),
-        }
+        return PerformanceInfo(
+            id=str(p.id),
+            production_id=p.production_id,
+            title=p.title,
+            starts_at=p.starts_at.isoformat(),
+            venue=p.venue,
+            capacity=p.capacity,
+            sold=p.sold,
+            available=p.available,
+            price_levels=dict(p.price_levels),
+        )
 
     @reads(Permission.SELL)
     def current_tickets(self, codes: list[str]) -> list[Ticket]:
@@ -290,7 +337,7 @@ class BoxOfficeService:
         return [*performances.values(), *tickets]
 
     @command(Permission.SELL)
-    def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> dict:
+    def refund_order(self, order_id: str, occurred_at: datetime | None = None) -> RefundResult:
         """Void every still-valid ticket of the order and free their seats.
 
         Tickets exchanged to another performance are refunded there.
@@ -317,4 +364,4 @@ class BoxOfficeService:
             except IntegrityError:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
-        return {"refunded": [t.code for t in valid], "amount_cents": amount}
+        return RefundResult(refunded=[t.code for t in valid], amount_cents=amount)

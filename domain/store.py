@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -370,7 +370,15 @@ def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -
     return run
 
 
-def command(method: Any = None, /, permission: str | None = None) -> Any:
+@overload
+def command(method: Callable[P, R], /) -> Callable[P, R]: ...
+@overload
+def command(
+    method: str | None = None, /, permission: str | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+def command(
+    method: Callable[P, R] | str | None = None, /, permission: str | None = None
+) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
     """Run a service method as one command of its store (see ``Store.command``).
 
     ``@command(Permission.SELL)`` also declares (and checks, before anything runs)
@@ -380,7 +388,8 @@ def command(method: Any = None, /, permission: str | None = None) -> Any:
     if isinstance(method, str):  # @command(Permission.X)
         permission, method = method, None
     if method is None:
-        return lambda fn: _checked(fn, permission, as_command=True)
+        needed = permission
+        return lambda fn: _checked(fn, needed, as_command=True)
     return _checked(method, permission, as_command=True)
 
 

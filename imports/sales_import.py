@@ -54,6 +54,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain.box_office import Order, Performance, Production, order_id_for
+from domain.box_office_service import TicketInfo
 from domain.contact import check_email, check_phone, clean_text, fold, normalize_email
 from domain.contact_index import ContactKey, contact_keys, name_postal_key
 from domain.errors import HouselightsError, UnreadableSalesFile
@@ -995,7 +996,7 @@ class SalesImport:
             return True
         return aggregate_id in self.stored
 
-    def _ticket(self, code: str) -> dict | None:
+    def _ticket(self, code: str) -> TicketInfo | None:
         if self.careful or _ticket_uuid(code) in self.stored:
             return self.app.get_ticket(code)
         return None
@@ -1058,7 +1059,7 @@ class SalesImport:
                 if ticket is None:
                     seats.append(seat)
                 else:
-                    own_orders.add(ticket["order_id"])
+                    own_orders.add(ticket.order_id)
             seats = self._from_other_exports(plan, reference, seats)
             if not seats:
                 return None
@@ -1067,7 +1068,7 @@ class SalesImport:
             return None
         for seat in seats:
             ticket = self._ticket(seat.code)
-            if ticket is not None and ticket["order_id"] not in own_orders:
+            if ticket is not None and ticket.order_id not in own_orders:
                 raise HouselightsError(
                     f"Barcode {seat.code} already belongs to another ticket in Houselights."
                 )
@@ -1120,10 +1121,10 @@ class SalesImport:
                 wanted[ready[0]] = wanted.get(ready[0], 0) + len(ready[2])
         for performance_id, count in wanted.items():
             performance = self.app.get_performance(performance_id)
-            if count > performance["available"]:
-                left = performance["available"]
+            if count > performance.available:
+                left = performance.available
                 raise HouselightsError(
-                    f"{performance['title']} has {max(left, 0)} seats left and this order has "
+                    f"{performance.title} has {max(left, 0)} seats left and this order has "
                     f"{count} tickets. Raise the performance's capacity, then import the "
                     "file again."
                 )

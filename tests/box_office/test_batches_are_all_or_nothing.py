@@ -27,7 +27,7 @@ def performances(app, capacities: list[int]) -> list[str]:
 
 def sold_and_valid(app, performance_id: str) -> tuple[int, int]:
     performance = app.get_performance(performance_id)
-    return performance["sold"], performance["capacity"] - performance["available"]
+    return performance.sold, performance.capacity - performance.available
 
 
 def test_a_refused_subscription_in_a_batch_takes_no_seats(app):
@@ -41,9 +41,9 @@ def test_a_refused_subscription_in_a_batch_takes_no_seats(app):
         with pytest.raises(NotEnoughSeats):
             app.sell_subscription(grace, "Three nights", [first, second, full], 9000)
         app.sell_tickets(first, {"Adult": 1}, grace)  # and the batch goes on
-    assert app.get_performance(first)["sold"] == 3
-    assert app.get_performance(second)["sold"] == 2
-    assert app.get_performance(full)["sold"] == 1
+    assert app.get_performance(first).sold == 3
+    assert app.get_performance(second).sold == 2
+    assert app.get_performance(full).sold == 1
 
 
 def test_a_refused_command_leaves_aggregates_created_earlier_in_the_batch_as_they_were(app):
@@ -60,5 +60,5 @@ def test_a_refused_command_leaves_aggregates_created_earlier_in_the_batch_as_the
         with pytest.raises(InvalidInput):
             app.sell_tickets(night, {"Adult": 1}, ada, payment="IOU")
         app.sell_tickets(night, {"Adult": 1}, ada)
-    assert app.get_performance(night)["sold"] == 5
-    assert app.get_performance(night)["available"] == 0
+    assert app.get_performance(night).sold == 5
+    assert app.get_performance(night).available == 0

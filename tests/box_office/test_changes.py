@@ -30,23 +30,21 @@ def two_nights(app, capacity=(10, 10)) -> tuple[str, str]:
 def test_an_exchange_moves_tickets_to_another_night_at_the_price_paid(app):
     friday, saturday = two_nights(app)
     sale = app.sell_tickets(friday, {"Adult": 1, "Student": 1})
-    done = app.exchange_tickets(sale["codes"], saturday)
+    done = app.exchange_tickets(sale.codes, saturday)
 
-    assert done["replaced"] == sale["codes"] and len(done["codes"]) == 2
-    assert {app.get_ticket(c)["status"] for c in sale["codes"]} == {"exchanged"}
-    new = [app.get_ticket(c) for c in done["codes"]]
-    assert [
-        (t["performance_id"], t["price_level"], t["price_cents"], t["status"]) for t in new
-    ] == [
+    assert done.replaced == sale.codes and len(done.codes) == 2
+    assert {app.get_ticket(c).status for c in sale.codes} == {"exchanged"}
+    new = [app.get_ticket(c) for c in done.codes]
+    assert [(t.performance_id, t.price_level, t.price_cents, t.status) for t in new] == [
         (saturday, "Adult", 3200, "valid"),
         (saturday, "Student", 1500, "valid"),
     ]
-    assert all(t["order_id"] == sale["order_id"] for t in new)
-    assert app.get_performance(friday)["sold"] == 0
-    assert app.get_performance(saturday)["sold"] == 2
+    assert all(t.order_id == sale.order_id for t in new)
+    assert app.get_performance(friday).sold == 0
+    assert app.get_performance(saturday).sold == 2
     # The old codes no longer work for anything.
     with pytest.raises(TicketProblem, match="already exchanged"):
-        app.exchange_tickets(sale["codes"][:1], friday)
+        app.exchange_tickets(sale.codes[:1], friday)
 
 
 def test_an_exchange_into_a_full_performance_changes_nothing(app):
@@ -54,9 +52,9 @@ def test_an_exchange_into_a_full_performance_changes_nothing(app):
     sale = app.sell_tickets(friday, {"Adult": 2})
     app.sell_tickets(saturday, {"Adult": 2})
     with pytest.raises(NotEnoughSeats, match="Only 1 seat left for Tosca, Sat 5 Dec"):
-        app.exchange_tickets(sale["codes"], saturday)
-    assert {app.get_ticket(c)["status"] for c in sale["codes"]} == {"valid"}
-    assert (app.get_performance(friday)["sold"], app.get_performance(saturday)["sold"]) == (2, 2)
+        app.exchange_tickets(sale.codes, saturday)
+    assert {app.get_ticket(c).status for c in sale.codes} == {"valid"}
+    assert (app.get_performance(friday).sold, app.get_performance(saturday).sold) == (2, 2)
 
 
 def test_exchanges_that_make_no_sense_are_refused_plainly(app):
@@ -65,33 +63,33 @@ def test_exchanges_that_make_no_sense_are_refused_plainly(app):
     mine = app.sell_tickets(friday, {"Adult": 1}, patron_id=ada)
     other = app.sell_tickets(friday, {"Adult": 1})
     with pytest.raises(TicketProblem, match="already for Tosca, Fri 4 Dec"):
-        app.exchange_tickets(mine["codes"], friday)
+        app.exchange_tickets(mine.codes, friday)
     with pytest.raises(TicketProblem, match="different patrons"):
-        app.exchange_tickets(mine["codes"] + other["codes"], saturday)
+        app.exchange_tickets(mine.codes + other.codes, saturday)
     with pytest.raises(TicketProblem, match="could not find ticket 3467"):
         app.exchange_tickets(["3467"], saturday)
     with pytest.raises(InvalidInput, match="Choose the tickets"):
         app.exchange_tickets([], saturday)
-    app.refund_order(mine["order_id"])
+    app.refund_order(mine.order_id)
     with pytest.raises(TicketProblem, match="already refunded"):
-        app.exchange_tickets(mine["codes"], saturday)
+        app.exchange_tickets(mine.codes, saturday)
 
 
 def test_a_refund_after_an_exchange_refunds_the_replacement_where_it_is(app):
     friday, saturday = two_nights(app)
     sale = app.sell_tickets(friday, {"Adult": 2})
-    moved = app.exchange_tickets(sale["codes"][:1], saturday)
-    moved_again = app.exchange_tickets(moved["codes"], friday)
-    app.exchange_tickets(moved_again["codes"], saturday)
-    refund = app.refund_order(sale["order_id"])
-    assert refund["amount_cents"] == 6400 and len(refund["refunded"]) == 2
-    assert refund["refunded"][1] == sale["codes"][1]
-    assert app.get_ticket(refund["refunded"][0])["performance_id"] == saturday
-    assert {app.get_ticket(c)["status"] for c in refund["refunded"]} == {"refunded"}
-    assert app.get_performance(friday)["sold"] == 0
-    assert app.get_performance(saturday)["sold"] == 0
+    moved = app.exchange_tickets(sale.codes[:1], saturday)
+    moved_again = app.exchange_tickets(moved.codes, friday)
+    app.exchange_tickets(moved_again.codes, saturday)
+    refund = app.refund_order(sale.order_id)
+    assert refund.amount_cents == 6400 and len(refund.refunded) == 2
+    assert refund.refunded[1] == sale.codes[1]
+    assert app.get_ticket(refund.refunded[0]).performance_id == saturday
+    assert {app.get_ticket(c).status for c in refund.refunded} == {"refunded"}
+    assert app.get_performance(friday).sold == 0
+    assert app.get_performance(saturday).sold == 0
     with pytest.raises(TicketProblem, match="already refunded or used"):
-        app.refund_order(sale["order_id"])
+        app.refund_order(sale.order_id)
 
 
 def test_a_walk_up_buyer_becomes_a_patron(app):
@@ -99,24 +97,24 @@ def test_a_walk_up_buyer_becomes_a_patron(app):
     sale = app.sell_to_walk_up(
         friday, {"Adult": 2}, "Grace", "Hopper", phone="555 010 2020", email_consent=True
     )
-    assert sale["existing_patron"] is False
-    assert sale["message"] == "Sold 2 tickets to Grace Hopper, a new patron."
-    patron = app.get_patron(sale["patron_id"])
+    assert sale.existing_patron is False
+    assert sale.message == "Sold 2 tickets to Grace Hopper, a new patron."
+    patron = app.get_patron(sale.patron_id)
     assert (patron["name"], patron["source"], patron["email_consent"]) == (
         "Grace Hopper",
         "walk-up",
         True,
     )
-    assert app.get_ticket(sale["codes"][0])["patron_id"] == sale["patron_id"]
-    assert sale["total_cents"] == 6400
+    assert app.get_ticket(sale.codes[0]).patron_id == sale.patron_id
+    assert sale.total_cents == 6400
 
 
 def test_a_walk_up_already_on_file_buys_on_their_record(app):
     friday, _ = two_nights(app)
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     sale = app.sell_to_walk_up(friday, {"Student": 1}, "Ada", "L.", email="ADA@example.org")
-    assert sale["existing_patron"] is True and sale["patron_id"] == ada
-    assert sale["message"] == (
+    assert sale.existing_patron is True and sale.patron_id == ada
+    assert sale.message == (
         "Ada Lovelace is already on file with this email address: sold 1 ticket to their record."
     )
     assert app.get_patron(ada)["last_name"] == "Lovelace"  # their record is not changed
@@ -128,8 +126,8 @@ def test_a_different_person_sharing_the_email_can_be_registered_anyway(app):
     sale = app.sell_to_walk_up(
         friday, {"Adult": 1}, "Byron", email="family@example.org", allow_duplicate=True
     )
-    assert sale["existing_patron"] is False and sale["patron_id"] != ada
-    assert app.get_patron(sale["patron_id"])["name"] == "Byron"
+    assert sale.existing_patron is False and sale.patron_id != ada
+    assert app.get_patron(sale.patron_id)["name"] == "Byron"
 
 
 def test_a_walk_up_sale_that_cannot_happen_registers_nobody(app):
@@ -160,9 +158,9 @@ def test_editing_a_performance(app):
     with pytest.raises(InvalidInput, match="price for Adult must be 0 or more"):
         app.update_performance(friday, price_levels={"Adult": -5})
     app.update_performance(friday, price_levels={"Adult": 4000})
-    assert app.sell_tickets(friday, {"Adult": 1})["total_cents"] == 4000
+    assert app.sell_tickets(friday, {"Adult": 1}).total_cents == 4000
     performance = app.get_performance(friday)
-    assert (performance["capacity"], performance["venue"], performance["sold"]) == (6, "Studio", 4)
+    assert (performance.capacity, performance.venue, performance.sold) == (6, "Studio", 4)
 
 
 def test_renaming_a_production(app):
@@ -195,7 +193,7 @@ def test_an_exchange_and_a_sale_racing_for_the_last_seat_never_oversell(store_en
             threads = [
                 threading.Thread(
                     target=attempt,
-                    args=(lambda h=held, s=saturday: office.exchange_tickets(h["codes"], s),),
+                    args=(lambda h=held, s=saturday: office.exchange_tickets(h.codes, s),),
                 ),
                 threading.Thread(
                     target=attempt, args=(lambda s=saturday: door.sell_tickets(s, {"Adult": 1}),)
@@ -206,9 +204,9 @@ def test_an_exchange_and_a_sale_racing_for_the_last_seat_never_oversell(store_en
             for t in threads:
                 t.join(30)
             assert sorted(outcomes) == ["done", "refused"]
-            assert door.get_performance(saturday)["sold"] == 3
-            left_on_friday = 1 if office.get_ticket(held["codes"][0])["status"] == "valid" else 0
-            assert door.get_performance(friday)["sold"] == left_on_friday
+            assert door.get_performance(saturday).sold == 3
+            left_on_friday = 1 if office.get_ticket(held.codes[0]).status == "valid" else 0
+            assert door.get_performance(friday).sold == left_on_friday
     finally:
         office.close()
         door.close()

@@ -63,8 +63,8 @@ def tosca(app) -> dict:
         "saturday": saturday,
         "sunday": sunday,
         "ada": ada,
-        "codes": sale["codes"],
-        "order": sale["order_id"],
+        "codes": sale.codes,
+        "order": sale.order_id,
     }
 
 
@@ -111,7 +111,7 @@ def test_refunded_and_exchanged_tickets_are_void(app, tosca):
     refunded = app.scan(tosca["codes"][0], tosca["saturday"], "North door")
     assert (refunded["verdict"], refunded["status"]) == ("void", "refunded")
 
-    other = app.sell_tickets(tosca["saturday"], {"Adult": 1})["codes"][0]
+    other = app.sell_tickets(tosca["saturday"], {"Adult": 1}).codes[0]
     ticket = app.repository.get(ticket_id(other))
     ticket.exchange(new_code(), app.store.stamp())
     app.save(ticket)
@@ -214,7 +214,7 @@ def test_two_doors_scanning_one_ticket_at_the_same_moment_admit_exactly_once(sto
         production = north.create_production("Nabucco")
         show = north.schedule_performance(production, EVENING, 500, PRICES)
         for _ in range(25):
-            code = north.sell_tickets(show, {"Adult": 1})["codes"][0]
+            code = north.sell_tickets(show, {"Adult": 1}).codes[0]
             start, outcomes = threading.Barrier(2), {}
 
             def scan(app, door, code=code, start=start, outcomes=outcomes):

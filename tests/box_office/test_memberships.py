@@ -45,19 +45,19 @@ def test_a_subscription_issues_one_ticket_per_performance(app, season, ada):
     assert [t["performance_id"] for t in sold["tickets"]] == season
     for performance_id, code in zip(season, sold["codes"], strict=True):
         ticket = app.get_ticket(code)
-        assert ticket["performance_id"] == performance_id
-        assert ticket["patron_id"] == ada and ticket["status"] == "valid"
-        assert ticket["order_id"] == sold["id"]
-        assert app.get_performance(performance_id)["sold"] == 1
+        assert ticket.performance_id == performance_id
+        assert ticket.patron_id == ada and ticket.status == "valid"
+        assert ticket.order_id == sold["id"]
+        assert app.get_performance(performance_id).sold == 1
     # The package price is shared over the tickets, to the cent.
-    assert sum(app.get_ticket(c)["price_cents"] for c in sold["codes"]) == 8000
+    assert sum(app.get_ticket(c).price_cents for c in sold["codes"]) == 8000
 
 
 def test_a_subscription_with_one_full_performance_sells_nothing(app, season, ada):
     app.sell_tickets(season[1], {"Adult": 2})
     with pytest.raises(NotEnoughSeats, match="sold out"):
         app.sell_subscription(ada, "Autumn season", season, price_cents=8000)
-    assert [app.get_performance(p)["sold"] for p in season] == [0, 2, 0]
+    assert [app.get_performance(p).sold for p in season] == [0, 2, 0]
 
 
 def test_subscription_input_is_checked_in_plain_words(app, season, ada):
@@ -138,7 +138,7 @@ def test_two_workstations_selling_subscriptions_for_the_last_seat(store_env):
         for t in threads:
             t.join(30)
         assert sorted(outcomes) == ["refused", "sold"]
-        assert [phone.get_performance(s)["sold"] for s in shows] == [1, 1]
+        assert [phone.get_performance(s).sold for s in shows] == [1, 1]
     finally:
         office.close()
         phone.close()
@@ -150,9 +150,9 @@ def test_refunding_a_subscription_frees_the_seats_it_still_holds(app, season, ad
     refund = app.refund_subscription(sold["id"])
     assert refund["amount_cents"] == 9000
     assert refund["refunded"][:2] == sold["codes"][:2]
-    assert refund["refunded"][2] == moved["codes"][0]
-    assert [app.get_performance(p)["sold"] for p in season] == [0, 0, 0]
-    assert {app.get_ticket(c)["status"] for c in refund["refunded"]} == {"refunded"}
+    assert refund["refunded"][2] == moved.codes[0]
+    assert [app.get_performance(p).sold for p in season] == [0, 0, 0]
+    assert {app.get_ticket(c).status for c in refund["refunded"]} == {"refunded"}
     with pytest.raises(TicketProblem, match="Autumn season subscription was already refunded"):
         app.refund_subscription(sold["id"])
     with pytest.raises(TicketProblem, match="could not find that subscription"):

@@ -96,8 +96,8 @@ def machine_for(world: World):
             sale = self.app.sell_tickets(
                 self.nights[night], quantities or {"Adult": 1}, patron_id=patron_id, payment=payment
             )
-            self.orders.append(sale["order_id"])
-            self.issued(sale["codes"])
+            self.orders.append(sale.order_id)
+            self.issued(sale.codes)
 
         def _subscribe(self, patron: int, nights: list[int]) -> None:
             sold = self.app.sell_subscription(
@@ -112,7 +112,7 @@ def machine_for(world: World):
         def _exchange(self, which: int, night: int) -> None:
             code = sorted(self.codes)[which % len(self.codes)]
             changed = self.app.exchange_tickets([code], self.nights[night])
-            self.issued(changed["codes"])
+            self.issued(changed.codes)
 
         def _membership(self, patron: int) -> None:
             self.app.start_membership(
@@ -181,7 +181,7 @@ def machine_for(world: World):
         def admit(self, which):
             code = sorted(self.codes)[which % len(self.codes)]
             ticket = self.app.get_ticket(code)
-            self.app.scan(code, ticket["performance_id"], "North door")
+            self.app.scan(code, ticket.performance_id, "North door")
 
         @rule(night=st.integers(0, 2))
         def a_door_volunteer_may_not_sell(self, night):
@@ -259,12 +259,12 @@ def machine_for(world: World):
             held = {night: 0 for night in self.nights}
             for code in self.codes:
                 ticket = app.get_ticket(code)
-                if ticket["status"] == "valid":
-                    held[ticket["performance_id"]] += 1
+                if ticket.status == "valid":
+                    held[ticket.performance_id] += 1
             for night in self.nights:
                 performance = app.get_performance(night)
-                assert performance["sold"] == held[night] <= performance["capacity"]
-                assert performance["available"] == performance["capacity"] - held[night]
+                assert performance.sold == held[night] <= performance.capacity
+                assert performance.available == performance.capacity - held[night]
                 read = box_office.performance(db, night)
                 tickets = box_office.tickets(db, night)
                 assert read["sold"] == held[night]

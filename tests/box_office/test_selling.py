@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.application import Houselights
+from domain.box_office_service import RefundResult
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem
 from domain.ticket_codes import is_own_code
 from infrastructure.config import resolve
@@ -39,11 +40,11 @@ def test_a_sale_issues_tickets_with_codes_and_takes_seats(app):
     show = schedule(app)
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     sale = app.sell_tickets(show, {"Adult": 2, "Student": 1}, patron_id=ada, payment="card")
-    assert sale["total_cents"] == 2 * 3200 + 1500
-    assert len(sale["codes"]) == 3 and all(is_own_code(c) for c in sale["codes"])
-    assert app.get_performance(show)["sold"] == 3
-    ticket = app.get_ticket(sale["codes"][0].lower())
-    assert ticket["patron_id"] == ada and ticket["status"] == "valid"
+    assert sale.total_cents == 2 * 3200 + 1500
+    assert len(sale.codes) == 3 and all(is_own_code(c) for c in sale.codes)
+    assert app.get_performance(show).sold == 3
+    ticket = app.get_ticket(sale.codes[0].lower())
+    assert ticket.patron_id == ada and ticket.status == "valid"
 
 
 def test_overselling_is_refused_with_a_clear_message(app):
@@ -54,12 +55,12 @@ def test_overselling_is_refused_with_a_clear_message(app):
     app.sell_tickets(show, {"Student": 1})
     with pytest.raises(NotEnoughSeats, match="sold out"):
         app.sell_tickets(show, {"Adult": 1})
-    assert app.get_performance(show)["sold"] == 3
+    assert app.get_performance(show).sold == 3
 
 
 def test_complimentary_tickets_cost_nothing_and_bad_input_is_explained(app):
     show = schedule(app)
-    assert app.sell_tickets(show, {"Adult": 2}, payment="complimentary")["total_cents"] == 0
+    assert app.sell_tickets(show, {"Adult": 2}, payment="complimentary").total_cents == 0
     with pytest.raises(InvalidInput) as error:
         app.sell_tickets(show, {"Adult": 0}, payment="cheque")
     assert set(error.value.by_field()) == {"payment", "quantities"}
@@ -70,12 +71,12 @@ def test_complimentary_tickets_cost_nothing_and_bad_input_is_explained(app):
 def test_a_refund_voids_the_tickets_and_frees_the_seats(app):
     show = schedule(app, capacity=2)
     sale = app.sell_tickets(show, {"Adult": 2})
-    refund = app.refund_order(sale["order_id"])
-    assert refund == {"refunded": sale["codes"], "amount_cents": 6400}
-    assert {app.get_ticket(c)["status"] for c in sale["codes"]} == {"refunded"}
-    assert app.get_performance(show)["sold"] == 0
+    refund = app.refund_order(sale.order_id)
+    assert refund == RefundResult(refunded=sale.codes, amount_cents=6400)
+    assert {app.get_ticket(c).status for c in sale.codes} == {"refunded"}
+    assert app.get_performance(show).sold == 0
     with pytest.raises(TicketProblem, match="already refunded"):
-        app.refund_order(sale["order_id"])
+        app.refund_order(sale.order_id)
     app.sell_tickets(show, {"Adult": 2})  # the seats can be sold again
 
 
@@ -98,9 +99,9 @@ def test_the_same_imported_order_is_recorded_once(app):
         codes=["eb-55501"],
         occurred_at=when,
     )
-    assert again["order_id"] == first["order_id"] and again.get("existing")
-    assert first["codes"] == ["EB55501"]  # stored as scanned codes are normalised
-    assert app.get_performance(show)["sold"] == 1
+    assert again.order_id == first.order_id and again.existing
+    assert first.codes == ["EB55501"]  # stored as scanned codes are normalised
+    assert app.get_performance(show).sold == 1
 
 
 def test_two_workstations_racing_for_the_last_seats_never_oversell(store_env):
@@ -126,8 +127,8 @@ def test_two_workstations_racing_for_the_last_seats_never_oversell(store_env):
             for t in threads:
                 t.join(30)
             assert sorted(outcomes) == ["refused", "sold"]
-            assert office.get_performance(show)["sold"] == 4
-            assert door.get_performance(show)["sold"] == 4
+            assert office.get_performance(show).sold == 4
+            assert door.get_performance(show).sold == 4
     finally:
         office.close()
         door.close()

@@ -18,7 +18,7 @@ def test_check_in_admits_once_then_refuses_and_says_why(capsys, tmp_path):
         app.create_production("Aida"), datetime.now(tz=UTC) + timedelta(hours=2), 50, {"Adult": 900}
     )
     rosa = app.register_patron("Rosa", "Silva", tags=["jazz"])
-    code = app.sell_tickets(show, {"Adult": 1}, patron_id=rosa)["codes"][0]
+    code = app.sell_tickets(show, {"Adult": 1}, patron_id=rosa).codes[0]
     services.close()
 
     def check(text: str, door: str = "Side door") -> tuple[int, dict]:

@@ -29,7 +29,7 @@ def night(tmp_path, postgres_db):
         app.create_production("Aida"), datetime.now(tz=UTC) + timedelta(hours=2), 50, {"Adult": 900}
     )
     rosa = app.register_patron("Rosa", "Silva", tags=["jazz"])
-    code = app.sell_tickets(show, {"Adult": 1}, patron_id=rosa)["codes"][0]
+    code = app.sell_tickets(show, {"Adult": 1}, patron_id=rosa).codes[0]
     parts = urlsplit(postgres_db)
     proxy = FlakyProxy(parts.hostname, parts.port)
     yield office, show, code, proxy, proxy.url(postgres_db)
@@ -66,7 +66,7 @@ def test_check_in_with_the_store_gone_answers_from_the_door_and_sync_sends_it(
     assert status == 1 and again["verdict"] == "already_admitted"
     assert again["admitted_door"] == "Side door" and again["queued"] == 2
 
-    late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]  # sold meanwhile
+    late = office.app.sell_tickets(show, {"Adult": 1}).codes[0]  # sold meanwhile
     status, unknown = run(capsys, *door, "check-in", late, "--performance", show, "--json")
     assert status == 1 and unknown["verdict"] == "unknown"
     assert unknown["problem"] == "not_known_here"

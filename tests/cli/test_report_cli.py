@@ -33,7 +33,7 @@ def data(tmp_path):
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     zoe = app.register_patron("Zoë", "Adams")
     for patron in (ada, zoe):
-        code = app.sell_tickets(hamlet, {"Adult": 1}, patron_id=patron)["codes"][0]
+        code = app.sell_tickets(hamlet, {"Adult": 1}, patron_id=patron).codes[0]
         app.scan(code, hamlet, "North", occurred_at=now - timedelta(days=8))
     app.sell_tickets(hamlet, {"Adult": 1})  # nobody came with this one
     app.thank_patron(ada, "email", "attendance", hamlet, occurred_at=now - timedelta(days=6))

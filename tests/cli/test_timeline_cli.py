@@ -28,7 +28,7 @@ def test_a_check_in_is_on_the_timeline_with_its_door_and_is_the_last_activity(ca
     rosa = app.register_patron("Rosa", "Silva", source="walk-up", occurred_at=yesterday)
     code = app.sell_tickets(
         show, {"Adult": 2}, patron_id=rosa, channel="walk_up", occurred_at=yesterday
-    )["codes"][0]
+    ).codes[0]
     services.close()
 
     status, out, _ = run(

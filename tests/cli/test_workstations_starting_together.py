@@ -127,7 +127,7 @@ def test_two_doors_started_together_admit_a_ticket_exactly_once(postgres_db, tmp
     show = app.schedule_performance(
         app.create_production("Aida"), datetime.now(tz=UTC) + timedelta(hours=1), 50, {"Adult": 900}
     )
-    codes = app.sell_tickets(show, {"Adult": 5})["codes"]
+    codes = app.sell_tickets(show, {"Adult": 5}).codes
     services.close()
     for number, code in enumerate(codes):
         folder = tmp_path / f"round-{number}"

@@ -39,7 +39,7 @@ def evening(tmp_path, postgres_db):
         200,
         {"Adult": 1500},
     )
-    codes = app.sell_tickets(show, {"Adult": 40})["codes"]
+    codes = app.sell_tickets(show, {"Adult": 40}).codes
     parts = urlsplit(postgres_db)
     proxy = FlakyProxy(parts.hostname, parts.port)
     yield office, show, codes, proxy, proxy.url(postgres_db)

@@ -34,8 +34,8 @@ def test_the_demos_seats_sold_equal_its_valid_and_admitted_tickets(store_config,
             tickets = box_office.tickets(db, performance["id"])
             held = sum(t["status"] in ("valid", "admitted") for t in tickets)
             stored = app.get_performance(performance["id"])
-            assert performance["sold"] == stored["sold"] == held, performance["title"]
-            assert stored["available"] == stored["capacity"] - held
+            assert performance["sold"] == stored.sold == held, performance["title"]
+            assert stored.available == stored.capacity - held
             assert performance["admitted"] == sum(t["status"] == "admitted" for t in tickets)
     finally:
         services.close()

@@ -30,7 +30,7 @@ def test_the_list_shows_upcoming_performances_first_with_sold_and_revenue(
     assert column(table, P.VENUE) == ["Main stage", "Studio"]
     assert column(table, P.LEFT) == ["2", "89"]
     assert column(table, P.REVENUE) == ["$68.00", "$0.00"]
-    starts = datetime.fromisoformat(app.get_performance(flute)["starts_at"]).astimezone()
+    starts = datetime.fromisoformat(app.get_performance(flute).starts_at).astimezone()
     assert column(table, P.WHEN)[0] == starts.strftime("%a %-d %b %Y, %H:%M")
     assert box_office.count_label.text() == "2 performances"
 

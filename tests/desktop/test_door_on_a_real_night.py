@@ -54,7 +54,7 @@ def night(services) -> dict:
         "production": show,
         "people": people,
         "ada": ada,
-        "walk_up": walk_up["codes"][0],
+        "walk_up": walk_up.codes[0],
     }
 
 
@@ -122,13 +122,13 @@ def test_a_scan_on_the_patrons_screen_opens_the_holder_with_the_order_selected(
     window.focus_search()
     search = window.patron_list.search_field
     qtbot.waitUntil(search.hasFocus)
-    code = night["ada"]["codes"][1]
+    code = night["ada"].codes[1]
     burst(qtbot, search, code)
     settled(qtbot, window)
     assert search.text() == ""  # not one key of the scan reached the field
     assert window.patrons_area.currentWidget() is window.patron_page
     assert window.patron_page.patron_id == night["people"]["Ada"]
-    assert window.patron_page.purchases.current_order_id() == night["ada"]["order_id"]
+    assert window.patron_page.purchases.current_order_id() == night["ada"].order_id
     assert services.app.event_count() == events  # looked up, nothing checked in
     # a person typing on the same screen still types
     window.focus_search()
@@ -145,11 +145,11 @@ def test_a_scan_at_the_box_office_never_presses_sell_and_brings_up_the_patron(
     qtbot.waitUntil(lambda: box_office.select_performance(night["tonight"]))
     box_office.table.setFocus()
     qtbot.waitUntil(box_office.table.hasFocus)
-    burst(qtbot, box_office.table, night["ada"]["codes"][0].lower())
+    burst(qtbot, box_office.table, night["ada"].codes[0].lower())
     settled(qtbot, window)
     assert not any(d.isVisible() for d in window.findChildren(SellDialog))
     assert window.current_area() == PATRONS
-    assert window.patron_page.purchases.current_order_id() == night["ada"]["order_id"]
+    assert window.patron_page.purchases.current_order_id() == night["ada"].order_id
 
     # a ticket sold without a name: the box office with that ticket selected
     window.focus_search()
@@ -198,7 +198,7 @@ def test_the_door_switches_to_tonights_performance_once_it_is_scheduled(
     assert door.performance_id() == night["tonight"]
 
     door.choose_performance(yesterday)
-    burst(qtbot, door.code_field, night["ada"]["codes"][0])  # a scan: a queue at the door
+    burst(qtbot, door.code_field, night["ada"].codes[0])  # a scan: a queue at the door
     settled(qtbot, window)
     assert door.follow_the_night() == night["tonight"]
     assert door.performance_id() == yesterday and door.switch_bar.isVisible()
@@ -218,7 +218,7 @@ def test_a_ticket_for_another_performance_today_says_so_and_switches_in_one_key(
     door.refresh()
     door.choose_performance(matinee)
     door.code_field.setFocus()
-    burst(qtbot, door.code_field, night["ada"]["codes"][0])
+    burst(qtbot, door.code_field, night["ada"].codes[0])
     settled(qtbot, window)
     assert door.panel.verdict == "wrong_performance"
     advice = door.panel.advice_label.text()
@@ -247,14 +247,14 @@ def test_a_server_that_does_not_answer_never_freezes_the_door(
 
     monkeypatch.setattr(services.app, "scan", slow_scan)
     door.code_field.setFocus()
-    burst(qtbot, door.code_field, night["ada"]["codes"][0])
+    burst(qtbot, door.code_field, night["ada"].codes[0])
     qtbot.waitUntil(inside.is_set)
     # the server is "thinking": the door says so and the screen still answers
     qtbot.waitUntil(lambda: door.panel.title_label.text() == "No connection")
     typed_by_a_person(qtbot, door.code_field, "hello")
     answer.set()
     qtbot.waitUntil(lambda: door.panel.verdict == "admit")
-    assert door.last_result["code"] == night["ada"]["codes"][0]
+    assert door.last_result["code"] == night["ada"].codes[0]
 
 
 # -- 7. verdicts never hidden, never left for the next patron -----------------------------------
@@ -263,7 +263,7 @@ def test_a_scan_while_find_by_name_is_open_shows_its_verdict(window, night, qtbo
     door = window.door_view
     dialog = door.open_lookup()
     qtbot.waitUntil(lambda: dialog.isVisible() and dialog.search_field.hasFocus())
-    burst(qtbot, dialog.search_field, night["ada"]["codes"][0])
+    burst(qtbot, dialog.search_field, night["ada"].codes[0])
     settled(qtbot, window)
     qtbot.waitUntil(lambda: door.lookup_dialog is None)  # closed (and deleted)
     assert QApplication.activeModalWidget() is None
@@ -279,7 +279,7 @@ def test_a_verdict_goes_back_to_ready_to_scan_after_the_setting(
     window.show_area(DOOR)
     door = window.door_view
     door.code_field.setFocus()
-    burst(qtbot, door.code_field, night["ada"]["codes"][0])
+    burst(qtbot, door.code_field, night["ada"].codes[0])
     qtbot.waitUntil(lambda: door.panel.verdict == "admit")
     qtbot.waitUntil(lambda: door.panel.title_label.text() == "Ready to scan", timeout=10000)
     assert door.last_result is None and not door.panel.greeting.isVisible()

@@ -38,13 +38,13 @@ def evening(services) -> dict:
     ada = app.sell_tickets(ids["tonight"], {"Adult": 2}, patron_id=people["Ada"])
     grace = app.sell_tickets(ids["tomorrow"], {"Adult": 1}, patron_id=people["Grace"])
     refunded = app.sell_tickets(ids["tonight"], {"Student": 1})
-    app.refund_order(refunded["order_id"])
+    app.refund_order(refunded.order_id)
     return {
         **ids,
         "people": people,
-        "ada": ada["codes"],
-        "grace": grace["codes"][0],
-        "refunded": refunded["codes"][0],
+        "ada": ada.codes,
+        "grace": grace.codes[0],
+        "refunded": refunded.codes[0],
     }
 
 
@@ -210,7 +210,7 @@ def test_the_greeting_names_the_patron_their_visit_rung_cue_and_interests(
 
 
 def test_a_ticket_sold_without_a_patron_gets_a_plain_welcome(door, evening, services, qtbot):
-    code = services.app.sell_tickets(evening["tonight"], {"Adult": 1})["codes"][0]
+    code = services.app.sell_tickets(evening["tonight"], {"Adult": 1}).codes[0]
     burst(qtbot, door.door_field, code)
     assert door.panel.verdict == "admit"
     assert door.panel.greeting.name_label.text() == "Welcome!"
@@ -287,13 +287,13 @@ def refunded_then_tonight(services, evening) -> tuple[str, str]:
     """Zoë's order for yesterday, fully refunded, and a ticket for tonight: (id, code)."""
     app, zoe = services.app, evening["people"]["Zoë"]
     earlier = app.sell_tickets(evening["yesterday"], {"Adult": 2}, patron_id=zoe)
-    app.refund_order(earlier["order_id"])  # every ticket of it: for the ladder, never bought
+    app.refund_order(earlier.order_id)  # every ticket of it: for the ladder, never bought
     tonight = app.sell_tickets(evening["tonight"], {"Adult": 1}, patron_id=zoe)
     services.runner.catch_up()
     # the door read model still counts two orders (a repeat buyer by its own reckoning)
     facts = door_read_model.patron_facts(services.runner.db(), zoe, evening["tonight"])
     assert facts.purchases == 2
-    return zoe, tonight["codes"][0]
+    return zoe, tonight.codes[0]
 
 
 def test_the_door_gives_the_ladders_rung_a_fully_refunded_order_never_counted(

@@ -63,7 +63,7 @@ def test_dry_run_then_import_from_the_file_menu(window, services, qtbot, column)
     assert {**report, "dry_run": True} == rehearsed
     assert "Import finished." in dialog.summary.text()
     ticket = services.app.get_ticket("8141001001")
-    assert services.app.get_patron(ticket["patron_id"])["email"] == "ada@example.org"
+    assert services.app.get_patron(ticket.patron_id)["email"] == "ada@example.org"
     assert "3 online orders" in window.statusBar().currentMessage()
 
 
@@ -264,7 +264,7 @@ def test_the_date_order_is_chosen_in_the_dialog_and_the_report_says_how_dates_we
     assert done.args[0]["date_order_source"] == "choice"
     ticket = next(iter(_tickets(services.app)))
     show = services.app.get_performance(ticket["performance_id"])
-    assert show["starts_at"].startswith("2026-11-12T19:30")
+    assert show.starts_at.startswith("2026-11-12T19:30")
 
 
 def test_an_ambiguous_file_follows_the_setting_and_the_dry_run_says_so(services, qtbot, tmp_path):

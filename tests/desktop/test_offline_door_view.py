@@ -45,7 +45,7 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
     show = app.schedule_performance(app.create_production("Tosca"), tonight, 100, {"Adult": 3000})
     ada = app.register_patron("Ada", "Lovelace")
-    code = app.sell_tickets(show, {"Adult": 1}, patron_id=ada)["codes"][0]
+    code = app.sell_tickets(show, {"Adult": 1}, patron_id=ada).codes[0]
     door_ws.runner.catch_up()
     window = open_window(door_ws)
     window.show_area("door")
@@ -54,7 +54,7 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     assert view.offline_banner.isHidden()
 
     proxy.set_mode(DROP)
-    late = app.sell_tickets(show, {"Adult": 1})["codes"][0]  # this door cannot know it
+    late = app.sell_tickets(show, {"Adult": 1}).codes[0]  # this door cannot know it
     view.code_field.setFocus()
     qtbot.keyClicks(view.code_field, code)
     qtbot.keyClick(view.code_field, Qt.Key.Key_Return)

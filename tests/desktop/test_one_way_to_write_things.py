@@ -65,7 +65,7 @@ def test_the_box_office_says_what_its_ticket_count_counts(services, box_office, 
     app = services.app
     show = schedule(app, "Tosca", 0.01)
     sold = app.sell_tickets(show, {"Adult": 5})
-    for code in sold["codes"][:4]:
+    for code in sold.codes[:4]:
         app.scan(code, show, "Main door")
     services.runner.catch_up()
     box_office.refresh()

@@ -154,7 +154,7 @@ def test_the_door_an_exchange_and_a_merge_are_on_the_patron_page(window, service
     start = datetime.now(UTC) + timedelta(days=2)
     saturday = app.schedule_performance(production, start, 10, {"Adult": 3000})
     sunday = app.schedule_performance(production, start + timedelta(days=1), 10, {"Adult": 3000})
-    first, second = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada)["codes"]
+    first, second = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada).codes
     app.exchange_tickets([second], sunday)
     app.scan(first, saturday, "North door")
     app.undo_admission(first, "Scanned for the wrong person", "North door")

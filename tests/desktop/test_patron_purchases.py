@@ -40,8 +40,8 @@ def test_the_page_shows_purchases_lifetime_spend_and_visits(
     hamlet = schedule(app, "Hamlet", 6, venue="Studio")
     sale = app.sell_tickets(flute, {"Adult": 2}, patron_id=ada_id)
     refunded = app.sell_tickets(hamlet, {"Concession": 1}, patron_id=ada_id, payment="cash")
-    app.refund_order(refunded["order_id"])
-    assert app.scan(sale["codes"][0], flute, "Main door")["verdict"] == "admit"  # one came in
+    app.refund_order(refunded.order_id)
+    assert app.scan(sale.codes[0], flute, "Main door")["verdict"] == "admit"  # one came in
 
     page = open_page(window, qtbot)
     stats = page.purchases.stats
@@ -125,4 +125,4 @@ def test_donation_membership_and_subscription_from_the_page(
     click(qtbot, dialog.save_button)
     qtbot.waitUntil(lambda: purchases.stats.status.value.text() == "Buyer · Subscriber · Member")
     assert purchases.stats.spend.value.text() == "$140.00"  # membership 60 + package 80
-    assert services.app.get_performance(hamlet)["sold"] == 1
+    assert services.app.get_performance(hamlet).sold == 1

@@ -108,8 +108,8 @@ def organization(tmp_path) -> dict:
         "data": data,
         "performance": shown,
         "ada": ada,
-        "codes": sale["codes"],
-        "order": sale["order_id"],
+        "codes": sale.codes,
+        "order": sale.order_id,
     }
 
 

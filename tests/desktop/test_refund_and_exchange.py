@@ -58,7 +58,7 @@ def test_keeping_the_order_changes_nothing(services, flute, ada_order, box_offic
     qtbot.waitUntil(dialog.isVisible)
     click(qtbot, dialog.keep_button)
     qtbot.waitUntil(lambda: box_office.dialog is None)
-    assert services.app.get_performance(flute)["sold"] == 2
+    assert services.app.get_performance(flute).sold == 2
 
 
 def test_exchange_to_another_date_with_seats(services, flute, ada_order, box_office, qtbot, column):

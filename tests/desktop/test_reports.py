@@ -33,7 +33,7 @@ def season(services):
     app.sell_tickets(tosca, {"Adult": 1}, channel="online", patron_id=ada)
     app.sell_tickets(tosca, {"Adult": 1})
     app.sell_tickets(later, {"Concession": 2}, patron_id=ada, channel="phone")
-    for code in sale["codes"]:
+    for code in sale.codes:
         app.scan(code, flute, "North", occurred_at=datetime.now(UTC) - timedelta(days=3))
     app.record_donation(ada, 10000)
     return {"flute": flute, "tosca": tosca, "later": later}

@@ -105,7 +105,7 @@ def test_an_anonymous_sale_needs_the_deliberate_choice(services, flute, box_offi
     assert dialog.walk_up.errors["email"].text() == (
         "Add an email or a phone number so we can reach them (or sell without a name)."
     )
-    assert services.app.get_performance(flute)["sold"] == 0
+    assert services.app.get_performance(flute).sold == 0
     assert not dialog.anonymous_panel.isVisible()
 
     click(qtbot, dialog.anonymous_button)
@@ -153,7 +153,7 @@ def test_overselling_is_refused_in_plain_words_keeping_what_was_typed(
     set_quantity(qtbot, dialog, "Adult", 5)
     click(qtbot, dialog.sell_button)
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)
-    assert services.app.get_performance(flute)["available"] == 0
+    assert services.app.get_performance(flute).available == 0
 
 
 def test_seats_sold_meanwhile_at_another_workstation(services, flute, box_office, qtbot):
@@ -193,8 +193,8 @@ def test_each_ticket_can_carry_its_own_attendee(services, flute, box_office, qtb
     [rosa] = patron_search.search(db, "rosa parks")
     [claudette] = patron_search.search(db, "claudette colvin")
     first, second_code = dialog.tickets_ready.codes()
-    assert services.app.get_ticket(first)["patron_id"] == rosa["id"]
-    assert services.app.get_ticket(second_code)["patron_id"] == claudette["id"]
+    assert services.app.get_ticket(first).patron_id == rosa["id"]
+    assert services.app.get_ticket(second_code).patron_id == claudette["id"]
     [order] = read_model.orders_for_patron(db, rosa["id"])
     assert order["quantity"] == 2  # the buyer keeps the order and its payment
     kinds = [row["kind"] for row in timeline.rows(db, claudette["id"])]

@@ -36,7 +36,7 @@ def evening(services):
     came = datetime.now(UTC) - timedelta(days=2, minutes=10)
     for name, tickets in (("Ada", 2), ("Zoë", 1), ("Grace", 1)):
         sale = app.sell_tickets(hamlet, {"Adult": tickets}, patron_id=ids[name])
-        for code in sale["codes"]:
+        for code in sale.codes:
             app.scan(code, hamlet, "North", occurred_at=came)
     gift = app.record_donation(ids["Adam"], 5000, "Education fund")
     return {"hamlet": hamlet, "gift": gift, **ids}

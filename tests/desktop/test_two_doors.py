@@ -40,7 +40,7 @@ def test_a_scan_at_one_door_shows_at_the_other_within_two_seconds(
             app.create_production("Aida"), tonight, 120, {"Adult": 2500}
         )
         ada = app.register_patron("Ada", "Lovelace")
-        codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada)["codes"]
+        codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada).codes
         south.runner.catch_up()
         windows = [
             open_window(north, workstation_settings(tmp_path / "n.ini", "North door")),

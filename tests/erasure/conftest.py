@@ -84,9 +84,9 @@ def sell_and_scan(app, patron_id: str) -> dict:
     order = app.sell_tickets(performance, {"Adult": 2, "Child": 1}, patron_id=patron_id)
     other = app.register_patron("Ada", "Lovelace", email="ada@example.org")
     app.sell_tickets(performance, {"Adult": 1}, patron_id=other)
-    app.scan(order["codes"][0], performance, "Main door")
-    app.undo_admission(order["codes"][0], SECRETS["reason"], "Main door")
-    app.scan(order["codes"][0], performance, "Main door")
+    app.scan(order.codes[0], performance, "Main door")
+    app.undo_admission(order.codes[0], SECRETS["reason"], "Main door")
+    app.scan(order.codes[0], performance, "Main door")
     return {"performance": performance, "order": order, "other": other}
 
 

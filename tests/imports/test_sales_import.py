@@ -53,7 +53,7 @@ def write(tmp_path, body: str, name: str = "sales.csv", encoding: str = "utf-8")
 
 
 def placed_at(app, code: str) -> datetime:
-    order_id = app.get_ticket(code)["order_id"]
+    order_id = app.get_ticket(code).order_id
     return next(iter(app.events.get(UUID(order_id)))).occurred_at
 
 
@@ -80,13 +80,13 @@ def test_every_recognised_layout_imports_the_three_orders(store, sample):
         "import",
     )
     evening = store.get_performance(first["performance_id"])
-    assert (evening["title"], evening["sold"]) == ("Hamlet", 3)
-    assert datetime.fromisoformat(evening["starts_at"]) == at("2026-03-14 19:30")
+    assert (evening.title, evening.sold) == ("Hamlet", 3)
+    assert datetime.fromisoformat(evening.starts_at) == at("2026-03-14 19:30")
     assert first["price_cents"] == 2500
     zoe = store.get_ticket("8141003001")
-    assert store.get_patron(zoe["patron_id"])["name"] == "Zoë Adams"
-    matinee = store.get_performance(zoe["performance_id"])
-    assert datetime.fromisoformat(matinee["starts_at"]) == at("2026-03-15 14:00")
+    assert store.get_patron(zoe.patron_id)["name"] == "Zoë Adams"
+    matinee = store.get_performance(zoe.performance_id)
+    assert datetime.fromisoformat(matinee.starts_at) == at("2026-03-15 14:00")
     # The original order dates are the dates of the events recorded.
     assert datetime.fromisoformat(ada["registered_at"]) == at("2026-02-01 10:15")
     assert placed_at(store, "8141001001") == at("2026-02-01 10:15")
@@ -125,8 +125,8 @@ def test_tickets_without_a_barcode_get_houselights_codes(store):
     (code,) = grace.codes
     assert is_own_code(code)
     ticket = store.get_ticket(code)
-    assert store.get_patron(ticket["patron_id"])["phone"] == "555 765 4321"
-    assert (ticket["price_level"], ticket["price_cents"]) == ("Student", 1250)
+    assert store.get_patron(ticket.patron_id)["phone"] == "555 765 4321"
+    assert (ticket.price_level, ticket.price_cents) == ("Student", 1250)
     assert (grace.channel, grace.payment, grace.total_cents) == ("online", "card", 1250)
 
 
@@ -226,7 +226,7 @@ def test_an_existing_performance_is_found_by_event_name_and_date(store, tmp_path
 
     assert report["performances_created"] == 0 and report["imported"] == 2
     performance = store.get_performance(evening)
-    assert performance["sold"] == 3
+    assert performance.sold == 3
     # What was paid online is what the tickets record, also at levels not on the price list.
     tickets = [store.get_ticket(c) for c in _codes_of_performance(store, evening)]
     assert sorted((t["price_level"], t["price_cents"]) for t in tickets) == [
@@ -264,7 +264,7 @@ def test_new_performances_get_room_for_what_the_file_sold(store, tmp_path):
     report = run(store, write(tmp_path, rows), default_capacity=100)
     assert report["imported"] == 40 and report["rejected"] == []
     order = store.repository.get(UUID(_order_ids(store)[0]))
-    assert store.get_performance(order.performance_id)["capacity"] == 120
+    assert store.get_performance(order.performance_id).capacity == 120
 
 
 def test_bad_rows_are_rejected_with_reasons_and_the_rest_is_imported(store, tmp_path):
@@ -387,7 +387,7 @@ def test_another_workstation_selling_during_the_import_loses_nothing(store, open
     report = run(store, SAMPLES / "generic.csv", progress=progress)
 
     assert report["imported"] == 3 and report["rejected"] == []
-    assert store.get_performance(evening)["sold"] == 3 + 1
+    assert store.get_performance(evening).sold == 3 + 1
 
 
 def test_a_user_mapping_reads_a_file_with_its_own_headers(store, tmp_path):
@@ -447,4 +447,4 @@ def test_a_rescheduled_performance_is_found_at_its_new_time(store, tmp_path):
     report = run(store, path)
 
     assert (report["imported"], report["performances_created"]) == (1, 0)
-    assert store.get_performance(evening)["sold"] == 1
+    assert store.get_performance(evening).sold == 1

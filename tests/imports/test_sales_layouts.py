@@ -50,16 +50,16 @@ def sold(app) -> dict[str, list[tuple]]:
         order = app.repository.get(notification.originator_id)
         buyer = app.get_patron(order.patron_id)["name"] if order.patron_id else ""
         show = app.get_performance(order.performance_id)
-        start = datetime.fromisoformat(show["starts_at"]).astimezone(NY)
+        start = datetime.fromisoformat(show.starts_at).astimezone(NY)
         for code in order.codes:
             ticket = app.get_ticket(code)
-            holder = app.get_patron(ticket["patron_id"])["name"] if ticket["patron_id"] else ""
+            holder = app.get_patron(ticket.patron_id)["name"] if ticket.patron_id else ""
             result.setdefault(buyer, []).append(
                 (
-                    show["title"],
+                    show.title,
                     f"{start:%Y-%m-%d %H:%M}",
-                    ticket["price_level"],
-                    ticket["price_cents"],
+                    ticket.price_level,
+                    ticket.price_cents,
                     holder,
                 )
             )
@@ -72,7 +72,7 @@ def contact(app, name: str) -> tuple[str, str, str]:
     placed = [get_topic(Order.Placed)]
     for notification in app.recorder.select_notifications(1, 1000, topics=placed):
         order = app.repository.get(notification.originator_id)
-        ids |= {order.patron_id} | {app.get_ticket(c)["patron_id"] for c in order.codes}
+        ids |= {order.patron_id} | {app.get_ticket(c).patron_id for c in order.codes}
     (patron,) = [p for p in (app.get_patron(i) for i in ids if i) if p["name"] == name]
     return patron["email"], patron["phone"], (patron["address"] or {}).get("postal_code", "")
 
@@ -126,7 +126,7 @@ def test_eventbrite_attendee_report_revenue_net_of_both_fees_and_the_attendee_ke
     assert sold(store) == three_orders(second_holder="Charles Babbage")
     assert report["attendees"] == 1  # Charles Babbage holds Ada's second ticket
     assert contact(store, "Grace Hopper") == ("", "555 765 4321", "22201")
-    assert store.get_ticket("8141001002")["price_cents"] == 2500
+    assert store.get_ticket("8141001002").price_cents == 2500
 
 
 def test_eventbrite_uk_wording_keeps_surnames_mobiles_and_postcodes(store):
@@ -145,7 +145,7 @@ def test_eventbrite_uk_wording_keeps_surnames_mobiles_and_postcodes(store):
     assert contact(store, "Ada Lovelace") == ("ada@example.org", "07700 900123", "N1 9GU")
     assert contact(store, "Grace Hopper") == ("", "07700 900456", "SW1A 1AA")
     first = store.get_ticket("8141001001")
-    starts = datetime.fromisoformat(store.get_performance(first["performance_id"])["starts_at"])
+    starts = datetime.fromisoformat(store.get_performance(first.performance_id).starts_at)
     assert starts == datetime(2026, 3, 14, 19, 30, tzinfo=ZoneInfo("Europe/London"))
 
 

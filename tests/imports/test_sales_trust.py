@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from domain.application import Houselights
 from domain.box_office import Order, Ticket
+from domain.box_office_service import TicketInfo
 from domain.errors import UnreadableSalesFile
 from imports.sales_file import parse_text, read_sales_file
 from imports.sales_import import import_sales, import_sales_file
@@ -93,7 +94,7 @@ def store_summary(app) -> dict:
     for issued in events(app, Ticket.Issued):
         if issued.performance_id not in performances:
             p = app.get_performance(issued.performance_id)
-            performances[issued.performance_id] = (p["title"], p["starts_at"], p["sold"])
+            performances[issued.performance_id] = (p.title, p.starts_at, p.sold)
         if issued.patron_id and issued.patron_id not in names:
             names[issued.patron_id] = app.get_patron(issued.patron_id)["name"]
         order = app.repository.get(__import__("uuid").UUID(issued.order_id))
@@ -130,7 +131,7 @@ def test_an_order_exported_one_performance_at_a_time_loses_no_ticket(store, tmp_
 
     assert (first["tickets"], second["tickets"]) == (2, 2)
     assert second["already_imported"] == 0 and second["rejected"] == []
-    assert store.get_ticket("LEAR1")["status"] == "valid"
+    assert store.get_ticket("LEAR1").status == "valid"
     # Importing the combined export afterwards creates nothing.
     again = import_sales_file(store, write(tmp_path, rows, "all.csv"), timezone=NY)
     assert (again["imported"], again["tickets"], again["already_imported"]) == (0, 0, 2)
@@ -145,9 +146,9 @@ def test_a_corrected_file_completes_a_half_imported_order(store, tmp_path):
     report = import_sales_file(store, write(tmp_path, whole, "corrected.csv"), timezone=NY)
 
     assert report["completed"] == 1 and report["imported"] == 0 and report["tickets"] == 2
-    performance = store.get_ticket("C32")["performance_id"]
-    assert store.get_performance(performance)["sold"] == 3
-    orders = {store.get_ticket(f"C3{n}")["order_id"] for n in range(3)}
+    performance = store.get_ticket("C32").performance_id
+    assert store.get_performance(performance).sold == 3
+    orders = {store.get_ticket(f"C3{n}").order_id for n in range(3)}
     placed = [store.repository.get(__import__("uuid").UUID(o)) for o in orders]
     assert {o.patron_id for o in placed} == {placed[0].patron_id}
     again = import_sales_file(store, write(tmp_path, whole, "again.csv"), timezone=NY)
@@ -160,7 +161,7 @@ def test_tickets_without_barcodes_keep_their_codes_across_imports(store, tmp_pat
     from imports.sales_import import derived_code
 
     code = derived_code("generic", "D4", "ticket", "T91")  # as normalised
-    assert store.get_ticket(code)["status"] == "valid"
+    assert store.get_ticket(code).status == "valid"
     again = import_sales_file(store, write(tmp_path, rows, "again.csv"), timezone=NY)
     assert again["tickets"] == 0 and again["already_imported"] == 2
 
@@ -252,8 +253,8 @@ def test_an_ambiguous_uk_file_follows_the_date_order_setting_and_says_so(store, 
     assert (rehearsed["date_order"], rehearsed["date_order_source"]) == ("dmy", "setting")
 
     import_sales_file(store, path, timezone="Europe/London", default_date_order="dmy")
-    (performance,) = {t["performance_id"] for t in _tickets(store)}
-    assert store.get_performance(performance)["starts_at"].startswith("2026-11-12T19:30")
+    (performance,) = {t.performance_id for t in _tickets(store)}
+    assert store.get_performance(performance).starts_at.startswith("2026-11-12T19:30")
 
 
 def test_the_date_order_choice_overrides_the_file_and_the_setting(store, tmp_path):
@@ -262,8 +263,8 @@ def test_the_date_order_choice_overrides_the_file_and_the_setting(store, tmp_pat
         store, path, timezone="Europe/London", date_order="mdy", default_date_order="dmy"
     )
     assert (report["date_order"], report["date_order_source"]) == ("mdy", "choice")
-    (performance,) = {t["performance_id"] for t in _tickets(store)}
-    assert store.get_performance(performance)["starts_at"].startswith("2026-12-11")
+    (performance,) = {t.performance_id for t in _tickets(store)}
+    assert store.get_performance(performance).starts_at.startswith("2026-12-11")
 
 
 def test_one_telling_date_anywhere_decides_the_whole_file(store, tmp_path):
@@ -287,8 +288,8 @@ def test_a_time_zone_column_wins_over_the_organizations(store, tmp_path):
     columns = (*COLUMNS, "timezone")
     path = write(tmp_path, [sale("Z1", timezone="Europe/London")], columns=columns)
     import_sales_file(store, path, timezone=NY)
-    (performance,) = {t["performance_id"] for t in _tickets(store)}
-    assert store.get_performance(performance)["starts_at"] == "2026-03-14T19:30:00+00:00"
+    (performance,) = {t.performance_id for t in _tickets(store)}
+    assert store.get_performance(performance).starts_at == "2026-03-14T19:30:00+00:00"
 
 
 # -- 3. unrecognised layouts -----------------------------------------------------------
@@ -387,12 +388,12 @@ def test_every_named_attendee_becomes_a_patron_who_holds_their_ticket(store, tmp
     assert report["created"] == 3 and report["attendees"] == 2
     ada = store.find_contact_matches(email="ada@example.org")[0]["id"]
     (charles,) = store.find_contact_matches(email="charles@example.org")
-    holder = store.get_ticket("H1B")["patron_id"]
-    assert holder == charles["id"] and store.get_ticket("H1A")["patron_id"] == ada
-    assert store.get_patron(store.get_ticket("H1C")["patron_id"])["name"] == "Mary Somerville"
-    order = store.repository.get(__import__("uuid").UUID(store.get_ticket("H1B")["order_id"]))
+    holder = store.get_ticket("H1B").patron_id
+    assert holder == charles["id"] and store.get_ticket("H1A").patron_id == ada
+    assert store.get_patron(store.get_ticket("H1C").patron_id)["name"] == "Mary Somerville"
+    order = store.repository.get(__import__("uuid").UUID(store.get_ticket("H1B").order_id))
     assert order.patron_id == ada and order.total_cents == 7500
-    performance = store.get_ticket("H1B")["performance_id"]
+    performance = store.get_ticket("H1B").performance_id
     scanned = store.scan("H1B", performance, "Main door")
     assert scanned["verdict"] == "admit" and scanned["patron_id"] == charles["id"]
 
@@ -403,7 +404,7 @@ def test_an_order_total_is_divided_over_its_tickets_to_the_cent(store, tmp_path)
     columns = (*COLUMNS, "order_total")
     rows = [sale("J1", price="", barcode=f"J1-{n}", order_total="100.00") for n in range(3)]
     import_sales_file(store, write(tmp_path, rows, columns=columns), timezone=NY)
-    prices = [store.get_ticket(f"J1{n}")["price_cents"] for n in range(3)]
+    prices = [store.get_ticket(f"J1{n}").price_cents for n in range(3)]
     assert prices == [3334, 3333, 3333] and sum(prices) == 10000
 
 
@@ -416,7 +417,7 @@ def test_service_fees_are_not_revenue(store, tmp_path):
         sale("K2", price="", order_total="55.00", fees="5.00", barcode="K2B"),
     ]
     import_sales_file(store, write(tmp_path, rows, columns=columns), timezone=NY)
-    assert [store.get_ticket(c)["price_cents"] for c in ("K1A", "K2A", "K2B")] == [
+    assert [store.get_ticket(c).price_cents for c in ("K1A", "K2A", "K2B")] == [
         2500,
         2500,
         2500,
@@ -433,7 +434,7 @@ def test_rejections_name_the_spreadsheet_row_after_a_cell_with_a_line_break(stor
     assert [r["row"] for r in report["rejected"]] == [3]
 
 
-def _tickets(app) -> list[dict]:
+def _tickets(app) -> list[TicketInfo]:
     return [app.get_ticket(e.code) for e in events(app, Ticket.Issued)]
 
 
@@ -503,8 +504,8 @@ def test_a_barcode_taken_meanwhile_by_another_workstation_is_refused_not_doubled
 
     assert report["imported"] == 1 and [r["row"] for r in report["rejected"]] == [2]
     assert "already belongs to another ticket" in report["rejected"][0]["reason"]
-    assert store.get_ticket("SAFE2")["status"] == "valid"
-    assert store.get_performance(evening)["sold"] == 2
+    assert store.get_ticket("SAFE2").status == "valid"
+    assert store.get_performance(evening).sold == 2
 
 
 # -- item names (Square, Shopify) ----------------------------------------------------------
@@ -522,9 +523,9 @@ def test_an_item_name_holds_the_event_and_its_date(store, tmp_path):
         store, write(tmp_path, rows, columns=ITEMS), timezone=NY, overrides=CONFIRM
     )
     assert report["imported"] == 2 and report["rejected"] == []
-    shows = {store.get_performance(t["performance_id"])["title"]: t for t in _tickets(store)}
-    hamlet = store.get_performance(shows["Hamlet"]["performance_id"])
-    assert hamlet["starts_at"].startswith("2026-03-14T19:30")
+    shows = {store.get_performance(t.performance_id).title: t for t in _tickets(store)}
+    hamlet = store.get_performance(shows["Hamlet"].performance_id)
+    assert hamlet.starts_at.startswith("2026-03-14T19:30")
     assert "King Lear" in shows
 
 
@@ -543,9 +544,9 @@ def test_the_item_pattern_can_be_adjusted_and_an_unmatched_name_is_explained(sto
     pattern = r"Ticket: (?P<event>.+) on (?P<date>\S+) at (?P<time>\S+)"
     report = import_sales_file(store, path, timezone=NY, overrides=CONFIRM, item_pattern=pattern)
     (ticket,) = _tickets(store)
-    show = store.get_performance(ticket["performance_id"])
-    assert report["imported"] == 1 and show["title"] == "Hamlet"
-    assert show["starts_at"].startswith("2026-03-14T19:30")
+    show = store.get_performance(ticket.performance_id)
+    assert report["imported"] == 1 and show.title == "Hamlet"
+    assert show.starts_at.startswith("2026-03-14T19:30")
 
 
 def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
@@ -594,7 +595,7 @@ def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
 
     assert {r["row"] for r in report["rejected"]} == {2, 3}
     assert store.get_ticket("W1A") is None and store.get_ticket("W1B") is None
-    assert store.get_ticket("W2A")["status"] == "valid"
+    assert store.get_ticket("W2A").status == "valid"
     assert report["imported"] == 1 and report["tickets"] == 1 and report["created"] == 1
     (nell,) = store.find_contact_matches(email="new@example.org")
-    assert store.get_ticket("W2A")["patron_id"] == nell["id"]
+    assert store.get_ticket("W2A").patron_id == nell["id"]

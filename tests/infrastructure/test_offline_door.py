@@ -66,7 +66,7 @@ def evening(office, tickets: int = 1):
     app = office.app
     show = app.schedule_performance(app.create_production("Tosca"), TONIGHT, 80, {"Adult": 1500})
     ada = app.register_patron("Ada", "Lovelace")
-    codes = app.sell_tickets(show, {"Adult": tickets}, patron_id=ada)["codes"]
+    codes = app.sell_tickets(show, {"Adult": tickets}, patron_id=ada).codes
     return show, ada, codes
 
 
@@ -178,7 +178,7 @@ def test_a_ticket_sold_after_the_door_went_offline_is_not_known_here_yet(
     net = proxies()
     door_ws = workstation("north-door", net)
     net.set_mode(DROP)
-    late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]
+    late = office.app.sell_tickets(show, {"Adult": 1}).codes[0]
     result = door_ws.door().scan(late, show, "North door")
     assert (result["verdict"], result["problem"], result["offline"]) == (
         "unknown",
@@ -240,9 +240,9 @@ def test_a_queued_scan_sent_again_after_a_crash_is_recognised(office, workstatio
     net = proxies()
     door_ws = workstation("north-door", net)  # its copy holds all three tickets
     net.set_mode(DROP)
-    office.app.refund_order(order["order_id"])  # refunded while the door is offline
+    office.app.refund_order(order.order_id)  # refunded while the door is offline
     front = door_ws.door()
-    front.scan(order["codes"][0], show, "North door", occurred_at=TONIGHT)
+    front.scan(order.codes[0], show, "North door", occurred_at=TONIGHT)
     front.scan(code, show, "North door", occurred_at=TONIGHT)
     front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(seconds=1))  # repeat
     front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=1))  # refused

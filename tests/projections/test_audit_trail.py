@@ -15,7 +15,7 @@ def test_every_action_is_in_the_audit_with_who_and_where(start):
     performance = office.app.schedule_performance(
         production, datetime.now(tz=UTC) + timedelta(hours=2), 80, {"Adult": 2500}
     )
-    code = office.app.sell_tickets(performance, {"Adult": 2}, patron_id=patron)["codes"][0]
+    code = office.app.sell_tickets(performance, {"Adult": 2}, patron_id=patron).codes[0]
     door = start(staff="dee", workstation="north-door")
     door.app.scan(code, performance, "North door")
     door.app.scan("NOPE-1234", performance, "North door")

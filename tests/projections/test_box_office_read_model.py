@@ -58,7 +58,7 @@ def test_performances_show_sold_revenue_and_prices_in_time_order(services, hamle
     production, saturday, sunday = hamlet
     app.sell_tickets(sunday, {"Adult": 2, "Student": 1}, patron_id=ada)
     sale = app.sell_tickets(saturday, {"Adult": 1})
-    app.refund_order(sale["order_id"])
+    app.refund_order(sale.order_id)
 
     listed = box_office.performances(db)
     assert [p["id"] for p in listed] == [saturday, sunday]
@@ -99,21 +99,21 @@ def test_tickets_carry_their_status(services, hamlet, ada):
     _, saturday, sunday = hamlet
     kept = app.sell_tickets(saturday, {"Adult": 1}, patron_id=ada)
     refunded = app.sell_tickets(saturday, {"Student": 1}, patron_id=ada)
-    app.refund_order(refunded["order_id"])
+    app.refund_order(refunded.order_id)
     moved = app.sell_tickets(saturday, {"Adult": 1}, patron_id=ada)
-    exchange = app.exchange_tickets(moved["codes"], sunday)
+    exchange = app.exchange_tickets(moved.codes, sunday)
 
     statuses = {t["code"]: t["status"] for t in box_office.tickets(db, saturday)}
     assert statuses == {
-        kept["codes"][0]: "valid",
-        refunded["codes"][0]: "refunded",
-        moved["codes"][0]: "exchanged",
+        kept.codes[0]: "valid",
+        refunded.codes[0]: "refunded",
+        moved.codes[0]: "exchanged",
     }
     [new] = box_office.tickets(db, sunday)
     assert new == {
-        "code": exchange["codes"][0],
+        "code": exchange.codes[0],
         "patron_id": ada,
-        "order_id": moved["order_id"],
+        "order_id": moved.order_id,
         "price_level": "Adult",
         "price_cents": 3000,
         "status": "valid",
@@ -132,7 +132,7 @@ def test_an_admitted_ticket_counts_as_a_visit(services, hamlet, ada):
 
     projection = box_office.BoxOffice()
     with db.atomic():
-        projection.handle(db, Ticket.Admitted(sale["codes"][0], saturday), 10_000)
+        projection.handle(db, Ticket.Admitted(sale.codes[0], saturday), 10_000)
         projection.batch_done(db, final=True)  # the runner's end of a batch: counters written
     assert box_office.performance(db, saturday)["admitted"] == 1
     assert {t["status"] for t in box_office.tickets(db, saturday)} == {"admitted", "valid"}
@@ -149,12 +149,12 @@ def test_orders_for_a_patron_newest_first(services, hamlet, ada):
     second = app.sell_tickets(
         sunday, {"Student": 1}, patron_id=ada, channel="phone", occurred_at=SAT - timedelta(days=2)
     )
-    app.refund_order(first["order_id"])
+    app.refund_order(first.order_id)
 
     orders = box_office.orders_for_patron(db, ada)
-    assert [o["order_id"] for o in orders] == [second["order_id"], first["order_id"]]
+    assert [o["order_id"] for o in orders] == [second.order_id, first.order_id]
     assert orders[1] == {
-        "order_id": first["order_id"],
+        "order_id": first.order_id,
         "performance_id": saturday,
         "title": "Hamlet",
         "starts_at": "2026-03-14T19:30:00.000000+00:00",
@@ -164,9 +164,9 @@ def test_orders_for_a_patron_newest_first(services, hamlet, ada):
         "payment": "cash",
         "channel": "box_office",
         "placed_at": "2026-03-04T19:30:00.000000+00:00",
-        "codes": first["codes"],
+        "codes": first.codes,
     }
-    assert box_office.order(db, second["order_id"]) == orders[0]
+    assert box_office.order(db, second.order_id) == orders[0]
     assert box_office.order(db, "missing") is None
 
 
@@ -191,7 +191,7 @@ def test_patron_stats_add_up_what_they_bought_and_gave(services, hamlet, ada):
     refunded = app.sell_tickets(
         sunday, {"Student": 1}, patron_id=ada, occurred_at=day + timedelta(days=1)
     )
-    app.refund_order(refunded["order_id"])
+    app.refund_order(refunded.order_id)
     app.sell_subscription(
         ada, "Weekend pair", [saturday, sunday], 5000, occurred_at=day + timedelta(days=2)
     )
@@ -235,8 +235,8 @@ def test_every_box_office_interaction_is_on_the_patron_timeline(services, hamlet
     production, saturday, sunday = hamlet
     moment = iter(SAT - timedelta(days=20) + timedelta(hours=h) for h in range(20))
     sale = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada, occurred_at=next(moment))
-    app.exchange_tickets(sale["codes"][:1], sunday, occurred_at=next(moment))
-    app.refund_order(sale["order_id"], occurred_at=next(moment))
+    app.exchange_tickets(sale.codes[:1], sunday, occurred_at=next(moment))
+    app.refund_order(sale.order_id, occurred_at=next(moment))
     app.sell_tickets(
         sunday, {"Student": 1}, patron_id=ada, payment="complimentary", occurred_at=next(moment)
     )
@@ -303,7 +303,7 @@ def test_a_rebuild_gives_the_same_box_office(services, hamlet, ada):
     app, runner = services.app, services.runner
     _, saturday, sunday = hamlet
     sale = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada)
-    app.exchange_tickets(sale["codes"][:1], sunday)
+    app.exchange_tickets(sale.codes[:1], sunday)
     app.sell_subscription(ada, "Pair", [saturday, sunday], 5000)
     app.acknowledge_donation(app.record_donation(ada, 900), "letter")
     tables = box_office.BoxOffice.tables + ("timeline",)
@@ -347,7 +347,7 @@ def test_contact_capture_counts_known_buyers_walk_ups_and_lost_contacts(services
     app.sell_to_walk_up(saturday, {"Student": 1}, "Bea", email="bea@example.org")
     app.sell_tickets(saturday, {"Adult": 1}, payment="cash")  # nobody asked her name
     refunded = app.sell_tickets(saturday, {"Adult": 1})
-    app.refund_order(refunded["order_id"])
+    app.refund_order(refunded.order_id)
     app.sell_tickets(sunday, {"Student": 3}, patron_id=ada)
 
     rows = {r["id"]: r for r in box_office.contact_capture(services.runner.db())}

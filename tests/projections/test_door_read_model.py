@@ -36,11 +36,11 @@ def test_the_house_count_follows_sales_refunds_and_admissions_at_each_door(servi
     show = evening(services, capacity=40)
     sale = app.sell_tickets(show, {"Adult": 5})
     refunded = app.sell_tickets(show, {"Adult": 2})
-    app.refund_order(refunded["order_id"])
-    for code, where in zip(sale["codes"], ["North", "North", "South"], strict=False):
+    app.refund_order(refunded.order_id)
+    for code, where in zip(sale.codes, ["North", "North", "South"], strict=False):
         assert app.scan(code, show, where)["verdict"] == "admit"
-    app.scan(sale["codes"][0], show, "South")  # already admitted: refused
-    app.scan(refunded["codes"][0], show, "North")  # void: refused
+    app.scan(sale.codes[0], show, "South")  # already admitted: refused
+    app.scan(refunded.codes[0], show, "North")  # void: refused
 
     assert door.house_count(db, show) == {
         "admitted": 3,
@@ -48,18 +48,18 @@ def test_the_house_count_follows_sales_refunds_and_admissions_at_each_door(servi
         "capacity": 40,
         "doors": {"North": 2, "South": 1},
     }
-    ticket = door.ticket(db, sale["codes"][2])
+    ticket = door.ticket(db, sale.codes[2])
     assert (ticket["performance_id"], ticket["status"], ticket["admitted_door"]) == (
         show,
         "valid",
         "South",
     )
-    assert door.ticket(db, refunded["codes"][0])["status"] == "refunded"
+    assert door.ticket(db, refunded.codes[0])["status"] == "refunded"
     north = door.recent_scans(db, show, "North")
     assert [(s["code"], s["verdict"]) for s in north] == [
-        (refunded["codes"][0], "void"),
-        (sale["codes"][1], "admit"),
-        (sale["codes"][0], "admit"),
+        (refunded.codes[0], "void"),
+        (sale.codes[1], "admit"),
+        (sale.codes[0], "admit"),
     ]
     assert [s["verdict"] for s in door.recent_scans(db, show)][:2] == ["void", "already_admitted"]
     assert [p["id"] for p in door.performances(db)] == [show]
@@ -76,8 +76,8 @@ def test_patron_facts_count_visits_orders_commitments_and_unthanked_gifts(servic
     old = app.sell_tickets(
         last_year, {"Adult": 4}, patron_id=vera, occurred_at=NOW - timedelta(days=420)
     )
-    app.scan(old["codes"][0], last_year, "North", occurred_at=NOW - timedelta(days=400))
-    app.scan(old["codes"][1], last_year, "North", occurred_at=NOW - timedelta(days=400))
+    app.scan(old.codes[0], last_year, "North", occurred_at=NOW - timedelta(days=400))
+    app.scan(old.codes[1], last_year, "North", occurred_at=NOW - timedelta(days=400))
     subscription = app.sell_subscription(
         vera, "Season", [spring, tonight], 9000, occurred_at=NOW - timedelta(days=300)
     )
@@ -119,7 +119,7 @@ def test_a_rebuild_gives_the_same_door_read_model(services):
     show = evening(services)
     rosa = app.register_patron("Rosa", "Silva")
     sale = app.sell_tickets(show, {"Adult": 3}, patron_id=rosa)
-    app.scan(sale["codes"][0], show, "North")
+    app.scan(sale.codes[0], show, "North")
     app.scan("garbage", show, "North")
     app.record_donation(rosa, 500)
     before = everything(db)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.box_office_service import SaleResult
 from domain.loyalty import LoyaltyThresholds, lapse_moment
 from projections import ladder
 from projections.base import iso
@@ -32,7 +33,7 @@ def shows(services):
     return made
 
 
-def buy(services, patron: str, show: str, days_ago: float, tickets: int = 1) -> dict:
+def buy(services, patron: str, show: str, days_ago: float, tickets: int = 1) -> SaleResult:
     return services.app.sell_tickets(
         show, {"Adult": tickets}, patron_id=patron, occurred_at=ago(days_ago)
     )
@@ -87,7 +88,7 @@ def test_a_refunded_order_never_counted(services, shows):
     buy(services, ada, shows["Hamlet"][-3], 80)
     second = buy(services, ada, shows["Hamlet"][-1], 20, tickets=2)
     assert ladder.rung_counts(db)["buyer"] == 1
-    app.refund_order(second["order_id"], occurred_at=ago(19))
+    app.refund_order(second.order_id, occurred_at=ago(19))
     assert ladder.rung_counts(db)["tryer"] == 1
     assert [m[2] for m in moves(db, ada)] == ["tryer"]
 
@@ -173,7 +174,7 @@ def test_working_out_after_each_batch_equals_a_rebuild(services, shows):
             show = shows["Hamlet" if n % 2 else "Swan Lake"][n * 4]
             sale = buy(services, patron, show, 720 - n * 120 - 5, tickets=1 + n)
             if n == 2:
-                app.scan(sale["codes"][0], show, "North door", occurred_at=ago(720 - n * 120))
+                app.scan(sale.codes[0], show, "North door", occurred_at=ago(720 - n * 120))
     app.record_donation(patrons[5], 5000, occurred_at=ago(3))
     app.start_membership(
         patrons[1], "Friend", ago(300).date(), ago(-65).date(), 6000, occurred_at=ago(300)

@@ -46,7 +46,7 @@ def test_a_walk_up_who_bought_and_came_in_shows_the_admission(services):
         channel="walk_up",
         occurred_at=NOW - timedelta(hours=1),
     )
-    app.scan(sale["codes"][0], tonight, "North door", occurred_at=NOW - timedelta(minutes=5))
+    app.scan(sale.codes[0], tonight, "North door", occurred_at=NOW - timedelta(minutes=5))
 
     assert last_activity(services, wally) == at(NOW - timedelta(minutes=5))
     assert [r["kind"] for r in timeline.rows(services.runner.db(), wally)][0] == "admission"
@@ -101,10 +101,10 @@ def test_door_refunds_thanks_and_chats_move_last_activity(services, old_patron):
     ada, tonight = old_patron
     sale = app.sell_tickets(tonight, {"Adult": 2}, patron_id=ada, occurred_at=LONG_AGO)
     steps = [
-        lambda t: app.scan(sale["codes"][0], tonight, "North", occurred_at=t),
-        lambda t: app.undo_admission(sale["codes"][0], "Wrong ticket", "North", occurred_at=t),
-        lambda t: app.refund_order(sale["order_id"], occurred_at=t),
-        lambda t: app.scan(sale["codes"][1], tonight, "North", occurred_at=t),  # refused: void
+        lambda t: app.scan(sale.codes[0], tonight, "North", occurred_at=t),
+        lambda t: app.undo_admission(sale.codes[0], "Wrong ticket", "North", occurred_at=t),
+        lambda t: app.refund_order(sale.order_id, occurred_at=t),
+        lambda t: app.scan(sale.codes[1], tonight, "North", occurred_at=t),  # refused: void
         lambda t: app.thank_patron(ada, "letter", "attendance", tonight, occurred_at=t),
     ]
     for days, step in zip(range(len(steps) + 1, 1, -1), steps, strict=False):
@@ -140,7 +140,7 @@ def test_a_merged_records_activity_counts_for_the_survivor_until_an_unmerge(serv
     app.merge_patrons(twin, ada)
     code = app.sell_tickets(
         tonight, {"Adult": 1}, patron_id=twin, occurred_at=NOW - timedelta(days=3)
-    )["codes"][0]
+    ).codes[0]
     app.scan(code, tonight, "North", occurred_at=NOW)
     assert last_activity(services, ada) == at(NOW)
 

@@ -73,11 +73,11 @@ def two_histories(app) -> tuple[str, str, str]:
     old = app.sell_tickets(
         carmen, {"Adult": 2}, patron_id=ada, occurred_at=NOW - timedelta(days=410)
     )
-    app.scan(old["codes"][0], carmen, "North", occurred_at=NOW - timedelta(days=400))
+    app.scan(old.codes[0], carmen, "North", occurred_at=NOW - timedelta(days=400))
     spring = app.sell_tickets(
         figaro, {"Adult": 1}, patron_id=twin, occurred_at=NOW - timedelta(days=120)
     )
-    app.scan(spring["codes"][0], figaro, "South", occurred_at=NOW - timedelta(days=100))
+    app.scan(spring.codes[0], figaro, "South", occurred_at=NOW - timedelta(days=100))
     app.record_donation(ada, 5000, "Annual fund", "card", occurred_at=NOW - timedelta(days=90))
     app.start_membership(
         twin,
@@ -321,7 +321,7 @@ def test_the_thank_you_queue_shows_one_row_per_person_and_performance(services):
         sale = app.sell_tickets(
             gala, {"Adult": tickets}, patron_id=patron, occurred_at=NOW - timedelta(days=12)
         )
-        for code in sale["codes"]:
+        for code in sale.codes:
             app.scan(code, gala, "North", occurred_at=NOW - timedelta(days=10))
     gift = app.record_donation(twin, 2500, "Education", occurred_at=NOW - timedelta(days=3))
     promptness = thank_yous.promptness(db, NOW)
@@ -410,7 +410,7 @@ def test_a_performance_both_records_attended_is_one_visit_on_the_ladder(services
         sale = app.sell_tickets(
             gala, {"Adult": 1}, patron_id=patron, occurred_at=NOW - timedelta(days=12)
         )
-        app.scan(sale["codes"][0], gala, "North", occurred_at=NOW - timedelta(days=10))
+        app.scan(sale.codes[0], gala, "North", occurred_at=NOW - timedelta(days=10))
 
     app.merge_patrons(twin, ada)
 

@@ -85,7 +85,7 @@ def test_a_named_attendee_has_their_ticket_and_admission_on_their_timeline(servi
     sale = app.sell_tickets(
         show, {"Adult": 2}, patron_id=ada, holders=[None, charles], channel="online"
     )
-    app.scan(sale["codes"][1], show, "Main door")
+    app.scan(sale.codes[1], show, "Main door")
     services.runner.catch_up()
 
     assert [(kind, summary) for kind, summary, *_ in story(services, charles)][:2] == [

@@ -39,9 +39,9 @@ def came(app, performance: str, patron: str | None, days_ago: float, tickets: in
         patron_id=patron,
         occurred_at=NOW - timedelta(days=days_ago + 10),
     )
-    for code in sale["codes"]:
+    for code in sale.codes:
         app.scan(code, performance, "North", occurred_at=NOW - timedelta(days=days_ago, minutes=5))
-    return sale["codes"]
+    return sale.codes
 
 
 def names(rows) -> list[tuple]:
@@ -72,7 +72,7 @@ def test_everyone_admitted_and_every_unthanked_donor_waits(services):
     assert thank_yous.count(db) == 2
     assert thank_yous.count(db, kind="donor", thanked=None) == 2
     assert [p["title"] for p in thank_yous.performances(db)] == ["Hamlet"]
-    assert sold_only["codes"]
+    assert sold_only.codes
 
 
 def test_thanks_move_rows_out_of_the_waiting_list(services):

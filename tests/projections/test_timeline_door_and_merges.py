@@ -43,12 +43,12 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
     app = services.app
     saturday, sunday = hamlet(app)
     ada = app.register_patron("Ada", "Lovelace", occurred_at=EARLIER)
-    first, second = app.sell_tickets(saturday, {"Adult": 2}, patron_id=ada, occurred_at=EARLIER)[
-        "codes"
-    ]
+    first, second = app.sell_tickets(
+        saturday, {"Adult": 2}, patron_id=ada, occurred_at=EARLIER
+    ).codes
     refunded = app.sell_tickets(saturday, {"Adult": 1}, patron_id=ada, occurred_at=EARLIER)
-    app.refund_order(refunded["order_id"], occurred_at=DOORS_OPEN - timedelta(days=2))
-    walk_up = app.sell_tickets(saturday, {"Adult": 1}, occurred_at=EARLIER)["codes"][0]
+    app.refund_order(refunded.order_id, occurred_at=DOORS_OPEN - timedelta(days=2))
+    walk_up = app.sell_tickets(saturday, {"Adult": 1}, occurred_at=EARLIER).codes[0]
 
     app.context.staff, app.context.workstation = "jo", "door-laptop"
     at = DOORS_OPEN
@@ -59,7 +59,7 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
     app.scan(first, saturday, "North door", occurred_at=at + timedelta(minutes=2))
     app.scan(first, saturday, "Side door", occurred_at=at + timedelta(minutes=3))
     app.scan(second, sunday, "North door", occurred_at=at + timedelta(minutes=4))
-    app.scan(refunded["codes"][0], saturday, "North door", occurred_at=at + timedelta(minutes=5))
+    app.scan(refunded.codes[0], saturday, "North door", occurred_at=at + timedelta(minutes=5))
     app.scan(walk_up, saturday, "North door", occurred_at=at + timedelta(minutes=6))
     app.scan("NOTACODE99", saturday, "North door", occurred_at=at + timedelta(minutes=7))
 
@@ -98,14 +98,14 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
     assert rows[3]["kind"] == "admission"
     assert rows[3]["occurred_at"] == (at + timedelta(minutes=2)).isoformat(timespec="microseconds")
     assert rows[3]["detail"] == f"Ticket {first}"
-    assert rows[0]["detail"] == f"Ticket {refunded['codes'][0]}"
+    assert rows[0]["detail"] == f"Ticket {refunded.codes[0]}"
 
 
 def test_a_rebuild_gives_the_same_timeline(services, read_models):
     app = services.app
     saturday, _ = hamlet(app)
     ada = app.register_patron("Ada", "Lovelace", occurred_at=EARLIER)
-    code = app.sell_tickets(saturday, {"Adult": 1}, patron_id=ada, occurred_at=EARLIER)["codes"][0]
+    code = app.sell_tickets(saturday, {"Adult": 1}, patron_id=ada, occurred_at=EARLIER).codes[0]
     app.scan(code, saturday, "North door", occurred_at=DOORS_OPEN)
     app.scan(code, saturday, "North door", occurred_at=DOORS_OPEN + timedelta(minutes=5))
     before = read_models(services.runner.db())
@@ -124,7 +124,7 @@ def test_a_merge_and_an_unmerge_are_on_both_records_and_listed_once(services):
     twin = app.register_patron(
         "Ada", "Lovelace-Byron", email="ada.byron@example.org", occurred_at=EARLIER
     )
-    code = app.sell_tickets(saturday, {"Adult": 1}, patron_id=twin, occurred_at=EARLIER)["codes"][0]
+    code = app.sell_tickets(saturday, {"Adult": 1}, patron_id=twin, occurred_at=EARLIER).codes[0]
     app.context.staff = "lee"
     app.merge_patrons(twin, ada, occurred_at=EARLIER + timedelta(days=1))
     app.scan(code, saturday, "North door", occurred_at=DOORS_OPEN)  # the twin's old ticket

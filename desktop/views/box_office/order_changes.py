@@ -7,6 +7,7 @@ that still have the seats and moves the tickets there, with new codes to print.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from functools import partial
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -29,6 +30,8 @@ from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import ConfirmBox, submit_command
 from desktop.views.widgets import dialog_buttons, error_label, heading, show_error, table_view
 from domain.application import Houselights
+from domain.box_office_changes import ExchangeResult
+from domain.box_office_service import RefundResult
 from domain.roles import Permission
 from projections import box_office
 from projections.runner import ReadModelRunner
@@ -93,10 +96,10 @@ class RefundDialog(ConfirmBox):
         )
 
 
-def refund_message(result: dict) -> str:
+def refund_message(result: RefundResult) -> str:
     """'Refunded 2 tickets, $50.00.' for the status bar."""
-    count = len(result.get("refunded") or [])
-    amount = money(int(result.get("amount_cents") or 0))
+    count = len(result.refunded)
+    amount = money(result.amount_cents)
     if count == 1:
         text = QCoreApplication.translate("OrderChanges", "Refunded 1 ticket, {amount}.")
     else:
@@ -245,15 +248,17 @@ class ExchangeDialog(QDialog):
             busy_text=self.tr("Exchanging…"),
         )
 
-    def _exchange(self, codes: list[str], target: dict) -> tuple[dict, list[dict]]:
+    def _exchange(
+        self, codes: list[str], target: dict
+    ) -> tuple[ExchangeResult, list[dict]]:
         """On the writer worker: the exchange, and its new tickets to show and print."""
         result = self.app.exchange_tickets(codes, target["id"])
-        new_codes = result.get("codes") or []
-        return result, ticket_dicts(self.app, target, new_codes, self.patron_name, self.order_id)
+        tickets = ticket_dicts(self.app, target, result.codes, self.patron_name, self.order_id)
+        return result, tickets
 
-    def _exchanged(self, target: dict, answer: tuple[dict, list[dict]]) -> dict:
+    def _exchanged(self, target: dict, answer: tuple[ExchangeResult, list[dict]]) -> dict:
         result, tickets = answer
-        self.outcome = dict(result, tickets=tickets)
+        self.outcome = {**asdict(result), "tickets": tickets}
         self.done_title.setText(
             self.tr("Exchanged. New tickets for {performance}:").format(
                 performance=performance_label(target)

@@ -17,15 +17,15 @@ def ticket_dicts(
     """What a printed ticket shows, for each code (price level and price from the service)."""
     tickets = []
     for code in codes:
-        ticket = app.get_ticket(code) or {}
+        ticket = app.get_ticket(code)
         tickets.append(
             {
                 "code": code,
                 "title": performance.get("title") or "",
                 "starts_at": performance.get("starts_at") or "",
                 "venue": performance.get("venue") or "",
-                "price_level": ticket.get("price_level") or "",
-                "price_cents": int(ticket.get("price_cents") or 0),
+                "price_level": ticket.price_level if ticket else "",
+                "price_cents": ticket.price_cents if ticket else 0,
                 "patron_name": patron_name,
                 "order_id": order_id,
             }
