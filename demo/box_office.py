@@ -180,7 +180,7 @@ def generate_box_office(
                     sold = None
                 cancelled_at = when + timedelta(days=rng.uniform(1, 10))
                 if sold is not None and rng.random() < 0.05 and cancelled_at < now:
-                    app.refund_subscription(sold["id"], occurred_at=cancelled_at)
+                    app.refund_subscription(sold.id, occurred_at=cancelled_at)
                     counts["refunds"] += 1
         if rng.random() < 0.09:
             level, fee = rng.choice(LEVELS)

@@ -53,6 +53,7 @@ from desktop.cli_backups import (
 )
 from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_support, cmd_rota
 from domain.errors import HouselightsError, UnreadableSalesFile
+from domain.merging import MergeResult, UnmergeResult
 from domain.roles import Permission
 from infrastructure.config import StoreConfigError, resolve
 from infrastructure.files import restrict_new_files
@@ -1017,8 +1018,8 @@ def cmd_duplicates(args) -> int:
     return 0
 
 
-def _merge_result(args, result: dict, text: str) -> int:
-    print(json.dumps(result) if args.json else text)
+def _merge_result(args, result: MergeResult | UnmergeResult, text: str) -> int:
+    print(json.dumps(result.to_json()) if args.json else text)
     return 0
 
 
@@ -1030,7 +1031,7 @@ def cmd_merge(args) -> int:
     finally:
         services.close()
     return _merge_result(
-        args, result, f"Merged into {name}. Undo with: houselights unmerge {result['merged']}"
+        args, result, f"Merged into {name}. Undo with: houselights unmerge {result.merged}"
     )
 
 

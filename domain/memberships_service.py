@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import Ticket
-from domain.box_office_service import SALE_ATTEMPTS, BoxOfficeService
+from domain.box_office_service import SALE_ATTEMPTS, BoxOfficeService, RefundResult
 from domain.errors import DonationProblem, TicketProblem
 from domain.memberships import Donation, Membership, Subscription
 from domain.money import split_evenly
@@ -19,6 +20,32 @@ from domain.ticket_codes import new_code
 
 SUBSCRIPTION_LEVEL = "Subscription"
 SUBSCRIPTION_CHANNEL = "subscription"
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionTicket:
+    performance_id: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSale:
+    """A subscription sold: its id, one ticket per performance, and its price."""
+
+    id: str
+    codes: list[str]
+    tickets: list[SubscriptionTicket]
+    price_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class DonationInfo:
+    id: str
+    patron_id: str
+    amount_cents: int
+    fund: str
+    payment: str
+    acknowledged: str | None
 
 
 class MembershipsService:
@@ -38,11 +65,11 @@ class MembershipsService:
         price_cents: int,
         payment: str = "card",
         occurred_at: datetime | None = None,
-    ) -> dict:
+    ) -> SubscriptionSale:
         """Sell a package of performances; one ticket per performance.
 
-        Returns ``{"id", "codes", "tickets": [{"performance_id", "code"}],
-        "price_cents"}``. Every performance takes its seat through its own
+        Returns the subscription's id, its codes, its tickets (performance and
+        code) and its price. Every performance takes its seat through its own
         capacity guard in the same transaction as the subscription: when one
         of them is full (``NotEnoughSeats``), nothing is sold.
         """
@@ -88,22 +115,23 @@ class MembershipsService:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
                 continue
-            return {
-                "id": str(subscription.id),
-                "codes": list(codes),
-                "tickets": [
-                    {"performance_id": p, "code": c} for p, c in zip(ids, codes, strict=True)
+            return SubscriptionSale(
+                id=str(subscription.id),
+                codes=list(codes),
+                tickets=[
+                    SubscriptionTicket(performance_id=p, code=c)
+                    for p, c in zip(ids, codes, strict=True)
                 ],
-                "price_cents": subscription.price_cents,
-            }
+                price_cents=subscription.price_cents,
+            )
         raise AssertionError("unreachable")
 
     @command(Permission.SELL)
     def refund_subscription(
         self, subscription_id: str, occurred_at: datetime | None = None
-    ) -> dict:
+    ) -> RefundResult:
         """Refund the tickets of the package not yet used or exchanged, free their
-        seats and record the refund; returns ``{"refunded": codes, "amount_cents"}``.
+        seats and record the refund; returns the codes refunded and the amount.
         """
         stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
@@ -125,7 +153,7 @@ class MembershipsService:
                 if attempt == SALE_ATTEMPTS - 1:
                     raise
                 continue
-            return {"refunded": [t.code for t in valid], "amount_cents": amount}
+            return RefundResult(refunded=[t.code for t in valid], amount_cents=amount)
         raise AssertionError("unreachable")
 
     def _subscription(self, subscription_id: str) -> Subscription:
@@ -190,16 +218,16 @@ class MembershipsService:
         self.store.commit(donation)
 
     @reads(Permission.READ_PATRONS)
-    def get_donation(self, donation_id: str) -> dict:
+    def get_donation(self, donation_id: str) -> DonationInfo:
         d = self.donation(donation_id)
-        return {
-            "id": str(d.id),
-            "patron_id": d.patron_id,
-            "amount_cents": d.amount_cents,
-            "fund": d.fund,
-            "payment": d.payment,
-            "acknowledged": d.acknowledged_how,
-        }
+        return DonationInfo(
+            id=str(d.id),
+            patron_id=d.patron_id,
+            amount_cents=d.amount_cents,
+            fund=d.fund,
+            payment=d.payment,
+            acknowledged=d.acknowledged_how,
+        )
 
     @reads(Permission.READ_PATRONS)
     def donation(self, donation_id: str) -> Donation:

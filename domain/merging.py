@@ -24,6 +24,7 @@ The rule (event-sourced, nothing rewritten):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from eventsourcing.application import AggregateNotFoundError
@@ -38,6 +39,28 @@ from domain.roles import Permission
 from domain.store import Store, command
 
 MERGE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """The record merged away and the record it was merged into."""
+
+    merged: str
+    into: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"merged": self.merged, "into": self.into}
+
+
+@dataclass(frozen=True, slots=True)
+class UnmergeResult:
+    """The record made separate again and the record it had been merged into."""
+
+    unmerged: str
+    from_id: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"unmerged": self.unmerged, "from": self.from_id}
 
 
 class MergingService:
@@ -66,16 +89,20 @@ class MergingService:
     @command(Permission.EDIT_PATRONS)
     def merge_patrons(
         self, duplicate_id: str, survivor_id: str, occurred_at: datetime | None = None
-    ) -> dict:
+    ) -> MergeResult:
         """Merge ``duplicate_id`` into ``survivor_id``; returns both ids."""
         return self._retrying(lambda: self._merge(duplicate_id, survivor_id, occurred_at))
 
     @command(Permission.EDIT_PATRONS)
-    def unmerge_patron(self, duplicate_id: str, occurred_at: datetime | None = None) -> dict:
+    def unmerge_patron(
+        self, duplicate_id: str, occurred_at: datetime | None = None
+    ) -> UnmergeResult:
         """Undo the merge of ``duplicate_id``; returns both ids."""
         return self._retrying(lambda: self._unmerge(duplicate_id, occurred_at))
 
-    def _merge(self, duplicate_id: str, survivor_id: str, occurred_at: datetime | None) -> dict:
+    def _merge(
+        self, duplicate_id: str, survivor_id: str, occurred_at: datetime | None
+    ) -> MergeResult:
         duplicate = self._patron_record(duplicate_id)
         survivor = self._patron_record(survivor_id)
         stamp = self.store.stamp(occurred_at)
@@ -83,9 +110,9 @@ class MergingService:
         keys = self.patrons.index_keys(duplicate)
         indexes = self._move_keys(keys, str(duplicate.id), str(survivor.id), stamp)
         self.store.commit(duplicate, survivor, *indexes)
-        return {"merged": str(duplicate.id), "into": str(survivor.id)}
+        return MergeResult(merged=str(duplicate.id), into=str(survivor.id))
 
-    def _unmerge(self, duplicate_id: str, occurred_at: datetime | None) -> dict:
+    def _unmerge(self, duplicate_id: str, occurred_at: datetime | None) -> UnmergeResult:
         duplicate = self._patron_record(duplicate_id)
         if not duplicate.merged_into:
             raise MergeProblem(
@@ -101,7 +128,7 @@ class MergingService:
             kept.update(self.patrons.index_keys(self._patron_record(other)))
         indexes = self._move_keys(keys, str(survivor.id), str(duplicate.id), stamp, kept)
         self.store.commit(duplicate, survivor, *indexes)
-        return {"unmerged": str(duplicate.id), "from": str(survivor.id)}
+        return UnmergeResult(unmerged=str(duplicate.id), from_id=str(survivor.id))
 
     def _move_keys(
         self, keys: list[str], from_id: str, to_id: str, stamp: dict, kept: set[str] = frozenset()

@@ -41,16 +41,16 @@ def ada(app):
 
 def test_a_subscription_issues_one_ticket_per_performance(app, season, ada):
     sold = app.sell_subscription(ada, "Autumn season", season, price_cents=8000)
-    assert len(sold["codes"]) == 3
-    assert [t["performance_id"] for t in sold["tickets"]] == season
-    for performance_id, code in zip(season, sold["codes"], strict=True):
+    assert len(sold.codes) == 3
+    assert [t.performance_id for t in sold.tickets] == season
+    for performance_id, code in zip(season, sold.codes, strict=True):
         ticket = app.get_ticket(code)
         assert ticket.performance_id == performance_id
         assert ticket.patron_id == ada and ticket.status == "valid"
-        assert ticket.order_id == sold["id"]
+        assert ticket.order_id == sold.id
         assert app.get_performance(performance_id).sold == 1
     # The package price is shared over the tickets, to the cent.
-    assert sum(app.get_ticket(c).price_cents for c in sold["codes"]) == 8000
+    assert sum(app.get_ticket(c).price_cents for c in sold.codes) == 8000
 
 
 def test_a_subscription_with_one_full_performance_sells_nothing(app, season, ada):
@@ -88,9 +88,9 @@ def test_a_membership_runs_between_two_dates(app, ada):
 
 def test_a_donation_is_thanked_once(app, ada):
     gift = app.record_donation(ada, 5000, fund="Youth theatre", payment="cheque")
-    assert app.get_donation(gift)["acknowledged"] is None
+    assert app.get_donation(gift).acknowledged is None
     app.acknowledge_donation(gift, "letter")
-    assert app.get_donation(gift)["acknowledged"] == "letter"
+    assert app.get_donation(gift).acknowledged == "letter"
     with pytest.raises(
         DonationProblem, match="donation to Youth theatre was already thanked by letter"
     ):
@@ -146,14 +146,14 @@ def test_two_workstations_selling_subscriptions_for_the_last_seat(store_env):
 
 def test_refunding_a_subscription_frees_the_seats_it_still_holds(app, season, ada):
     sold = app.sell_subscription(ada, "Autumn season", season, price_cents=9000)
-    moved = app.exchange_tickets(sold["codes"][2:], season[0])  # the third show on night one
-    refund = app.refund_subscription(sold["id"])
-    assert refund["amount_cents"] == 9000
-    assert refund["refunded"][:2] == sold["codes"][:2]
-    assert refund["refunded"][2] == moved.codes[0]
+    moved = app.exchange_tickets(sold.codes[2:], season[0])  # the third show on night one
+    refund = app.refund_subscription(sold.id)
+    assert refund.amount_cents == 9000
+    assert refund.refunded[:2] == sold.codes[:2]
+    assert refund.refunded[2] == moved.codes[0]
     assert [app.get_performance(p).sold for p in season] == [0, 0, 0]
-    assert {app.get_ticket(c).status for c in refund["refunded"]} == {"refunded"}
+    assert {app.get_ticket(c).status for c in refund.refunded} == {"refunded"}
     with pytest.raises(TicketProblem, match="Autumn season subscription was already refunded"):
-        app.refund_subscription(sold["id"])
+        app.refund_subscription(sold.id)
     with pytest.raises(TicketProblem, match="could not find that subscription"):
         app.refund_subscription(ada)

@@ -103,8 +103,8 @@ def machine_for(world: World):
             sold = self.app.sell_subscription(
                 self.patrons[patron], "Season", [self.nights[n] for n in nights], 6000
             )
-            self.subscriptions.append(sold["id"])
-            self.issued(sold["codes"])
+            self.subscriptions.append(sold.id)
+            self.issued(sold.codes)
 
         def _refund(self, which: int) -> None:
             self.app.refund_order(self.orders[which % len(self.orders)])

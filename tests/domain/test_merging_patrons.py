@@ -6,6 +6,7 @@ import pytest
 
 from domain.duplicates import similar_first_names, similar_names
 from domain.errors import DonationProblem, MergeProblem, PossibleDuplicate, ThankYouProblem
+from domain.merging import MergeResult, UnmergeResult
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def pair(store) -> tuple[str, str]:
 
 def test_a_merge_is_recorded_on_both_records(store, pair):
     ada, twin = pair
-    assert store.merge_patrons(twin, ada) == {"merged": twin, "into": ada}
+    assert store.merge_patrons(twin, ada) == MergeResult(merged=twin, into=ada)
 
     assert store.get_patron(twin)["merged_into"] == ada
     assert store.get_patron(ada)["absorbed"] == [twin]
@@ -79,7 +80,7 @@ def test_unmerging_restores_both_records_and_their_keys(store, pair):
     before = (store.get_patron(ada), store.get_patron(twin))
     store.merge_patrons(twin, ada)
 
-    assert store.unmerge_patron(twin) == {"unmerged": twin, "from": ada}
+    assert store.unmerge_patron(twin) == UnmergeResult(unmerged=twin, from_id=ada)
 
     after = (store.get_patron(ada), store.get_patron(twin))
     strip = ("version",)

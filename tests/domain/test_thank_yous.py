@@ -56,7 +56,7 @@ def test_thanking_a_donor_acknowledges_the_donation_in_the_same_save(store, ada)
 
     store.thank_patron(ada, "call", "donation", gift)
 
-    assert store.get_donation(gift)["acknowledged"] == "call"
+    assert store.get_donation(gift).acknowledged == "call"
     assert type(events_of(store, ada)[-1]) is Patron.Thanked
     # the same donation cannot be thanked again, by either command
     with pytest.raises(ThankYouProblem):
@@ -78,7 +78,7 @@ def test_someone_else_s_donation_is_refused(store, ada):
     gift = store.record_donation(grace, 5000)
     with pytest.raises(ThankYouProblem, match="someone else"):
         store.thank_patron(ada, "email", "donation", gift)
-    assert store.get_donation(gift)["acknowledged"] is None
+    assert store.get_donation(gift).acknowledged is None
 
 
 def test_bad_channel_reason_or_performance_are_refused_in_plain_words(store, ada, hamlet):
@@ -110,5 +110,5 @@ def test_thanking_many_reports_those_that_could_not_be_thanked(store, ada, hamle
     assert result["thanked"] == 2
     assert [p["patron_id"] for p in result["problems"]] == [grace]
     assert "already thanked by call" in result["problems"][0]["message"]
-    assert store.get_donation(gift)["acknowledged"] == "email"
+    assert store.get_donation(gift).acknowledged == "email"
     assert seen[-1] == (3, 3)

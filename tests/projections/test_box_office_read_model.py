@@ -325,7 +325,7 @@ def test_a_refunded_subscription_leaves_the_spend_and_the_badge(services, hamlet
     _, saturday, sunday = hamlet
     sold = app.sell_subscription(ada, "Weekend pair", [saturday, sunday], 5000)
     assert box_office.patron_stats(db, ada)["subscriber"] is True
-    app.refund_subscription(sold["id"])
+    app.refund_subscription(sold.id)
 
     stats = box_office.patron_stats(db, ada)
     assert (stats["subscriber"], stats["lifetime_spend_cents"], stats["tickets"]) == (False, 0, 0)

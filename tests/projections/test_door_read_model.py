@@ -81,7 +81,7 @@ def test_patron_facts_count_visits_orders_commitments_and_unthanked_gifts(servic
     subscription = app.sell_subscription(
         vera, "Season", [spring, tonight], 9000, occurred_at=NOW - timedelta(days=300)
     )
-    app.scan(subscription["codes"][0], spring, "North", occurred_at=NOW - timedelta(days=200))
+    app.scan(subscription.codes[0], spring, "North", occurred_at=NOW - timedelta(days=200))
     app.start_membership(
         vera, "Friend", "2023-09-01", "2027-08-31", 5000, occurred_at=NOW - timedelta(days=50)
     )
@@ -106,7 +106,7 @@ def test_patron_facts_count_visits_orders_commitments_and_unthanked_gifts(servic
         unthanked_donations=1,
     )
     # tonight's own admission does not count as a previous visit
-    app.scan(subscription["codes"][1], tonight, "North")
+    app.scan(subscription.codes[1], tonight, "North")
     assert door.patron_facts(db, vera, tonight).visits == 2
     assert door.patron_facts(db, vera, tonight, group_size=5).group_orders == 0
     # the door never holds amounts

@@ -13,6 +13,7 @@ from desktop.views.box_office.sell_dialog import performance_label
 from desktop.views.patrons.patron_action_dialog import PatronActionDialog
 from domain.application import Houselights
 from domain.errors import ValidationError
+from domain.memberships_service import SubscriptionSale
 
 
 class SubscriptionDialog(PatronActionDialog):
@@ -76,7 +77,7 @@ class SubscriptionDialog(PatronActionDialog):
             if item.checkState() == Qt.CheckState.Checked
         ]
 
-    def _command(self) -> Callable[[], object]:
+    def _command(self) -> Callable[[], SubscriptionSale]:
         cents = parse_cents(self.price.text())
         if cents is None:
             raise ValidationError(

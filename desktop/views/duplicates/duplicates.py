@@ -123,7 +123,7 @@ class RecordSide(QFrame):
 class MergeDialog(ConfirmBox):
     """Asks once ("Merge N. Young into Nadia Young?") and merges through the service."""
 
-    merged = Signal(dict)
+    merged = Signal(object)
 
     def __init__(
         self, app: Houselights, duplicate: dict, survivor: dict, parent: QWidget | None = None

@@ -25,7 +25,7 @@ from projections.runner import ReadModelRunner
 class UnmergeDialog(ConfirmBox):
     """Asks once ("Unmerge N. Young from Nadia Young?") and unmerges through the service."""
 
-    unmerged = Signal(dict)
+    unmerged = Signal(object)
 
     def __init__(
         self, app: Houselights, duplicate: dict, survivor: dict, parent: QWidget | None = None
