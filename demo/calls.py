@@ -298,13 +298,13 @@ def generate_calls(
             occurred_at=when,
         )
         counts["calls"] += 1
-        if logged["follow_up_id"] and follow_up is not None:
+        if logged.follow_up_id and follow_up is not None:
             counts["follow_ups"] += 1
             due = datetime.combine(follow_up, when.timetz())
             # most past follow-ups were done on the day; a few slipped (overdue)
             if due < now and (not recent or index % 3 == 0):
                 app.mark_follow_up_done(
-                    logged["follow_up_id"], occurred_at=min(due + timedelta(hours=2), now)
+                    logged.follow_up_id, occurred_at=min(due + timedelta(hours=2), now)
                 )
             else:
                 counts["follow_ups_open"] += 1
@@ -332,12 +332,12 @@ def generate_calls(
             visitor_phone="" if patron["email"] else patron["phone"],
         )
         counts["chats"] += 1
-        if chat["patron_id"] is None:
+        if chat.patron_id is None:
             counts["chats_waiting"] += 1
         elif rng.random() < 0.2:
             desk()
             app.add_chat_note(
-                chat["id"],
+                chat.id,
                 rng.choice(CHAT_NOTES),
                 follow_up_on=(start + timedelta(days=rng.randint(2, 14))).date(),
                 # noted once the chat was over (the next on duty gets it when nobody was)
@@ -365,5 +365,5 @@ def generate_calls(
             visitor_phone=phone,
         )
         counts["chats"] += 1
-        counts["chats_waiting"] += chat["patron_id"] is None
+        counts["chats_waiting"] += chat.patron_id is None
     return counts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
@@ -66,6 +67,40 @@ def _first_line(text: str, width: int = 80) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A call or chat note saved; the follow-up scheduled with it, if a day was given."""
+
+    id: str
+    follow_up_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRecorded:
+    """An imported chat: ``new`` is False when it was already recorded; ``how`` says
+    how its patron was found (``""`` when none was)."""
+
+    id: str
+    new: bool
+    patron_id: str | None
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    id: str
+    service: str
+    conversation_id: str
+    subject: str
+    visitor_name: str
+    visitor_email: str
+    visitor_phone: str
+    messages: list[dict[str, str]]
+    started_at: str
+    patron_id: str | None
+    notes: list[str]
+
+
 class ConversationsService:
     """Methods take and return simple values, like the rest of the service."""
 
@@ -97,10 +132,10 @@ class ConversationsService:
         notes: str = "",
         follow_up_on: date | str | None = None,
         occurred_at: datetime | None = None,
-    ) -> dict:
+    ) -> Noted:
         """Log a call; with ``follow_up_on`` a follow-up is scheduled in the same save.
 
-        Returns ``{"id", "follow_up_id"}`` (``follow_up_id`` is None without a day).
+        Returns the call's id and the follow-up's (None without a day).
         """
         patron = self.patrons.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
@@ -116,7 +151,7 @@ class ConversationsService:
             )
             changed.append(follow_up)
         self.store.commit(*changed)
-        return {"id": str(call.id), "follow_up_id": str(follow_up.id) if follow_up else None}
+        return Noted(id=str(call.id), follow_up_id=str(follow_up.id) if follow_up else None)
 
     # -- follow-ups ---------------------------------------------------------------
     @command(Permission.EDIT_PATRONS)
@@ -171,7 +206,7 @@ class ConversationsService:
         visitor_phone: str = "",
         subject: str = "",
         occurred_at: datetime | None = None,
-    ) -> dict:
+    ) -> ChatRecorded:
         """Record an imported chat (once: the same conversation again changes nothing).
 
         The chat is linked when its email or phone belongs to exactly one patron.
@@ -186,7 +221,7 @@ class ConversationsService:
         except AggregateNotFoundError:
             existing = None
         if existing is not None:
-            return {"id": str(the_id), "new": False, "patron_id": existing.patron_id, "how": ""}
+            return ChatRecorded(id=str(the_id), new=False, patron_id=existing.patron_id, how="")
         if occurred_at is None:  # when the chat happened, not when it was imported
             times = [datetime.fromisoformat(m["at"]) for m in messages if m.get("at")]
             if not times:
@@ -209,7 +244,7 @@ class ConversationsService:
         if patron_id:
             chat.link(patron_id, how, stamp)
         self.store.commit(chat)
-        return {"id": str(chat.id), "new": True, "patron_id": patron_id, "how": how}
+        return ChatRecorded(id=str(chat.id), new=True, patron_id=patron_id, how=how)
 
     def _chat_match(self, email: str, phone: str) -> tuple[str | None, str]:
         """The one patron with this email or phone; none when nobody or several match."""
@@ -236,7 +271,7 @@ class ConversationsService:
         text: str,
         follow_up_on: date | str | None = None,
         occurred_at: datetime | None = None,
-    ) -> dict:
+    ) -> Noted:
         """A staff note on a chat (what was answered); optionally a follow-up day."""
         record = self._chat(chat)
         stamp = self.store.stamp(occurred_at)
@@ -263,24 +298,24 @@ class ConversationsService:
             if assignee:
                 follow_up.assign(assignee, stamp)
         self.store.commit(*changed)
-        return {"id": str(record.id), "follow_up_id": str(follow_up.id) if follow_up else None}
+        return Noted(id=str(record.id), follow_up_id=str(follow_up.id) if follow_up else None)
 
     @reads(Permission.READ_PATRONS)
-    def get_chat(self, chat: str) -> dict:
+    def get_chat(self, chat: str) -> ChatInfo:
         record = self._chat(chat)
-        return {
-            "id": str(record.id),
-            "service": record.service,
-            "conversation_id": record.conversation_id,
-            "subject": record.subject,
-            "visitor_name": record.visitor_name,
-            "visitor_email": record.visitor_email,
-            "visitor_phone": record.visitor_phone,
-            "messages": list(record.messages),
-            "started_at": record.started_at.isoformat(),
-            "patron_id": record.patron_id,
-            "notes": list(record.notes),
-        }
+        return ChatInfo(
+            id=str(record.id),
+            service=record.service,
+            conversation_id=record.conversation_id,
+            subject=record.subject,
+            visitor_name=record.visitor_name,
+            visitor_email=record.visitor_email,
+            visitor_phone=record.visitor_phone,
+            messages=list(record.messages),
+            started_at=record.started_at.isoformat(),
+            patron_id=record.patron_id,
+            notes=list(record.notes),
+        )
 
     # -- quick answers ----------------------------------------------------------------
     def _answer(self, answer_id: str) -> QuickAnswer:

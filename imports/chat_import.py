@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from eventsourcing.persistence import IntegrityError
 
+from domain.conversations_service import ChatRecorded
 from domain.errors import HouselightsError
 from imports.chat_formats import ChatFile
 
@@ -24,8 +25,8 @@ Progress = Callable[[int, int, str], None]
 CHUNK = 200
 
 
-def _save_chunk(app, chunk: list) -> list[tuple[int, dict | str]]:
-    outcomes: list[tuple[int, dict | str]] = []
+def _save_chunk(app, chunk: list) -> list[tuple[int, ChatRecorded | str]]:
+    outcomes: list[tuple[int, ChatRecorded | str]] = []
     with app.batch(size=CHUNK * 2):
         for record in chunk:
             try:
@@ -75,9 +76,9 @@ def import_chats(
         for item, outcome in outcomes:
             if isinstance(outcome, str):
                 rejected.append({"item": item, "reason": outcome})
-            elif outcome["new"]:
+            elif outcome.new:
                 counts["imported"] += 1
-                counts["linked" if outcome["patron_id"] else "unmatched"] += 1
+                counts["linked" if outcome.patron_id else "unmatched"] += 1
         done += len(chunk)
         if progress is not None:
             progress(done, total, "")

@@ -211,7 +211,7 @@ def test_follow_ups_are_listed_overdue_first_and_marked_done_and_undone(
 def test_an_unmatched_chat_is_linked_from_the_queue(window, qtbot, services):
     chat = services.app.record_chat(
         "tawk.to", "c-1", MESSAGES, visitor_name="G. H.", visitor_email="gh@elsewhere.example"
-    )["id"]
+    ).id
     window.show_area(FOLLOW_UPS)
     view = window.follow_ups
     view.show_tab(WAITING_TAB)
@@ -230,7 +230,7 @@ def test_an_unmatched_chat_is_linked_from_the_queue(window, qtbot, services):
 
     qtbot.waitUntil(lambda: view.waiting.model.rowCount() == 0)
     grace = patron_id(services, "Grace Hopper")
-    assert services.app.get_chat(chat)["patron_id"] == grace
+    assert services.app.get_chat(chat).patron_id == grace
     assert view.tabs.tabText(WAITING_TAB) == "Chats waiting"
     kinds = [r["kind"] for r in timeline.rows(services.runner.db(), grace)]
     assert "chat" in kinds
@@ -239,7 +239,7 @@ def test_an_unmatched_chat_is_linked_from_the_queue(window, qtbot, services):
 def test_a_waiting_chat_becomes_a_new_patron(window, qtbot, services):
     chat = services.app.record_chat(
         "Crisp", "s-1", MESSAGES, visitor_name="Nina Simone", visitor_email="nina@example.com"
-    )["id"]
+    ).id
     window.show_area(FOLLOW_UPS)
     view = window.follow_ups
     view.show_tab(WAITING_TAB)
@@ -254,15 +254,13 @@ def test_a_waiting_chat_becomes_a_new_patron(window, qtbot, services):
     register.save()
 
     qtbot.waitUntil(lambda: view.waiting.model.rowCount() == 0)
-    assert services.app.get_chat(chat)["patron_id"] == patron_id(services, "Nina Simone")
+    assert services.app.get_chat(chat).patron_id == patron_id(services, "Nina Simone")
 
 
 def test_a_chat_note_with_a_quick_answer_and_a_follow_up(window, qtbot, services):
     services.app.seed_quick_answers()
     ada = patron_id(services, "Ada Lovelace")
-    chat = services.app.record_chat("tawk.to", "c-2", MESSAGES, visitor_email="ada@example.org")[
-        "id"
-    ]
+    chat = services.app.record_chat("tawk.to", "c-2", MESSAGES, visitor_email="ada@example.org").id
     window.show_area(FOLLOW_UPS)
     view = window.follow_ups
     view.show_tab(2)
@@ -282,7 +280,7 @@ def test_a_chat_note_with_a_quick_answer_and_a_follow_up(window, qtbot, services
     qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return, CTRL)
 
     qtbot.waitUntil(lambda: panel.note_edit.toPlainText() == "")
-    assert services.app.get_chat(chat)["notes"][0].startswith("Evening performances")
+    assert services.app.get_chat(chat).notes[0].startswith("Evening performances")
     follow_ups = conversations.follow_ups(services.runner.db())
     assert [(f["patron_id"], f["source"]) for f in follow_ups] == [(ada, "chat")]
 
@@ -450,7 +448,7 @@ def test_text_copied_from_a_chat_widget_is_pasted_and_imported(window, qtbot, se
     assert (dialog.report["imported"], dialog.report["rejected"]) == (1, [])
     (record,) = read_chat_text(copied).chats  # the same transcript, so the same chat
     chat = services.app.get_chat(str(chat_id(record.service, record.conversation_id)))
-    assert [(m["sender"], m["text"]) for m in chat["messages"]] == [
+    assert [(m["sender"], m["text"]) for m in chat.messages] == [
         ("visitor", "Any tickets left for Friday?"),
         ("agent", "Two, in row C."),
     ]

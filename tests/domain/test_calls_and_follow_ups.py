@@ -30,7 +30,7 @@ def test_a_call_is_logged_with_who_where_and_when(store, ada):
         occurred_at=NOW,
     )
 
-    call = store.repository.get(store_id(logged["id"]))
+    call = store.repository.get(store_id(logged.id))
     assert isinstance(call, Call)
     assert (call.patron_id, call.direction, call.reason, call.outcome) == (
         ada,
@@ -41,7 +41,7 @@ def test_a_call_is_logged_with_who_where_and_when(store, ada):
     assert call.notes == "Asked about the car park.\n  Told her Mill Lane."
     event = store.repository.get(call.id, version=1)
     assert event.logged_at == NOW
-    assert logged["follow_up_id"] is None
+    assert logged.follow_up_id is None
     recorded = list(store.events.get(call.id))[0]
     assert (recorded.recorded_by, recorded.workstation) == ("maria", "box-office-2")
 
@@ -65,7 +65,7 @@ def test_a_call_with_a_follow_up_day_schedules_the_follow_up_in_the_same_save(st
         occurred_at=NOW,
     )
 
-    follow_up = store.repository.get(store_id(logged["follow_up_id"]))
+    follow_up = store.repository.get(store_id(logged.follow_up_id))
     assert isinstance(follow_up, FollowUp)
     assert (follow_up.patron_id, follow_up.due_on, follow_up.source) == (
         ada,
@@ -73,7 +73,7 @@ def test_a_call_with_a_follow_up_day_schedules_the_follow_up_in_the_same_save(st
         "call",
     )
     assert follow_up.text == "Call back about Refund or exchange: Wants Thursday instead."
-    assert follow_up.source_id == logged["id"]
+    assert follow_up.source_id == logged.id
     assert not follow_up.done
 
 

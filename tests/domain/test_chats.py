@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.conversations_service import ChatRecorded
 from domain.errors import ValidationError
 
 NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
@@ -25,9 +26,9 @@ def test_a_chat_with_a_known_email_is_linked_to_that_patron(store, ada):
         "tawk.to", "c-1", MESSAGES, "Ada L", "ADA@example.org ", occurred_at=NOW
     )
 
-    assert result == {"id": result["id"], "new": True, "patron_id": ada, "how": "email"}
-    chat = store.get_chat(result["id"])
-    assert (chat["patron_id"], chat["visitor_email"], chat["messages"]) == (
+    assert result == ChatRecorded(id=result.id, new=True, patron_id=ada, how="email")
+    chat = store.get_chat(result.id)
+    assert (chat.patron_id, chat.visitor_email, chat.messages) == (
         ada,
         "ada@example.org",
         MESSAGES,
@@ -40,7 +41,7 @@ def test_the_same_conversation_again_changes_nothing(store, ada):
 
     again = store.record_chat("Tawk.to", "c-1", MESSAGES, visitor_phone="(555) 123-4567")
 
-    assert (again["id"], again["new"], again["patron_id"]) == (first["id"], False, ada)
+    assert (again.id, again.new, again.patron_id) == (first.id, False, ada)
     assert store.event_count() == before
 
 
@@ -52,13 +53,13 @@ def test_a_chat_nobody_or_several_patrons_match_waits_unlinked(store, ada):
     nobody = store.record_chat("Crisp", "s-1", MESSAGES, visitor_email="who@example.com")
     several = store.record_chat("Crisp", "s-2", MESSAGES, visitor_phone="555-123-4567")
 
-    assert nobody["patron_id"] is None and several["patron_id"] is None
+    assert nobody.patron_id is None and several.patron_id is None
     with pytest.raises(ValidationError):
         store.record_chat("Crisp", "s-3", [])
 
 
 def test_staff_link_a_waiting_chat_then_note_it_with_a_follow_up(store, ada):
-    chat = store.record_chat("Crisp", "s-1", MESSAGES, visitor_name="A. Lovelace")["id"]
+    chat = store.record_chat("Crisp", "s-1", MESSAGES, visitor_name="A. Lovelace").id
     with pytest.raises(ValidationError) as refused:
         store.add_chat_note(chat, "Will send the map.", follow_up_on="2026-12-01")
     assert "Link the chat to a patron first" in str(refused.value)
@@ -67,8 +68,8 @@ def test_staff_link_a_waiting_chat_then_note_it_with_a_follow_up(store, ada):
     assert store.link_chat(chat, ada) is False
     noted = store.add_chat_note(chat, "Will send the map.", follow_up_on="2026-12-01")
 
-    assert store.get_chat(chat)["notes"] == ["Will send the map."]
-    follow_up = store.repository.get(__import__("uuid").UUID(noted["follow_up_id"]))
+    assert store.get_chat(chat).notes == ["Will send the map."]
+    follow_up = store.repository.get(__import__("uuid").UUID(noted.follow_up_id))
     assert (follow_up.patron_id, follow_up.source, follow_up.text) == (
         ada,
         "chat",

@@ -25,14 +25,14 @@ def desk(store):
 
 def chat_at(store, moment: datetime, key: str) -> str:
     messages = [{"at": moment.isoformat(), "sender": "visitor", "name": "", "text": "Hello?"}]
-    return store.record_chat("Crisp", key, messages, visitor_email="ada@example.org")["id"]
+    return store.record_chat("Crisp", key, messages, visitor_email="ada@example.org").id
 
 
 def follow_up(store, chat: str, made_at: datetime) -> str:
     made = store.add_chat_note(
         chat, "Will call back.", follow_up_on="2026-07-09", occurred_at=made_at
     )
-    return store.store.get(__import__("uuid").UUID(made["follow_up_id"])).assigned_to
+    return store.store.get(__import__("uuid").UUID(made.follow_up_id)).assigned_to
 
 
 def test_a_chat_from_outside_staffed_hours_goes_to_the_next_on_chat_duty(desk):

@@ -136,9 +136,9 @@ def test_calls_chats_follow_ups_and_merges_are_box_office_work_not_the_doors(sto
     with pytest.raises(NotAllowed):
         store.schedule_follow_up(ada, "2099-01-01", "Ring back")
     with pytest.raises(NotAllowed):
-        store.link_chat(chat["id"], ada)
+        store.link_chat(chat.id, ada)
     with pytest.raises(NotAllowed):
-        store.add_chat_note(chat["id"], "Answered")
+        store.add_chat_note(chat.id, "Answered")
     with pytest.raises(NotAllowed):
         store.merge_patrons(twin, ada)
     with pytest.raises(NotAllowed):
@@ -147,11 +147,11 @@ def test_calls_chats_follow_ups_and_merges_are_box_office_work_not_the_doors(sto
 
     # The box office does all of it (merging too: it can be undone); erasing stays a manager's.
     store.sign_in("Bob", password="box-office-pass")
-    assert store.log_call(ada, notes="Asked about parking")["id"]
+    assert store.log_call(ada, notes="Asked about parking").id
     assert import_chats(store, transcript)["linked"] == 1
-    assert store.link_chat(chat["id"], ada)
-    follow_up = store.add_chat_note(chat["id"], "Answered", follow_up_on="2099-01-01")
-    assert store.mark_follow_up_done(follow_up["follow_up_id"])
+    assert store.link_chat(chat.id, ada)
+    follow_up = store.add_chat_note(chat.id, "Answered", follow_up_on="2099-01-01")
+    assert store.mark_follow_up_done(follow_up.follow_up_id)
     store.merge_patrons(twin, ada)
     store.unmerge_patron(twin)
     with pytest.raises(NotAllowed, match="erase personal data"):

@@ -156,7 +156,7 @@ def converse(app, patron_id: str, folder: Path) -> dict:
     from domain.conversations import chat_id
 
     ids = {key: str(chat_id("Website chat", key)) for key in ("zq-1", "zq-2", "zq-3", "gh-1")}
-    assert app.get_chat(ids["zq-1"])["patron_id"] == patron_id
+    assert app.get_chat(ids["zq-1"]).patron_id == patron_id
     app.link_chat(ids["zq-2"], patron_id)
     tomorrow = datetime.now(tz=UTC).date() + timedelta(days=1)
     noted = app.add_chat_note(ids["zq-2"], c["chat_note"], follow_up_on=tomorrow)

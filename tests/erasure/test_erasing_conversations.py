@@ -43,13 +43,13 @@ def test_chats_nobody_linked_go_when_they_came_from_the_patrons_email_or_phone(s
 
     secrets = {"old_phone": "Hollyquaver", "new_email": "Marrowgift", "shared": "Tinselfern"}
     assert files_containing(services.config.data_dir, secrets) == []
-    assert app.get_chat(by_old_phone["id"])["messages"][0] == {
+    assert app.get_chat(by_old_phone["id"]).messages[0] == {
         "at": AT,
         "sender": "visitor",
         "name": ERASED,
         "text": ERASED,
     }  # when and which side stay: the chat still counts and sorts
-    assert app.get_chat(by_stranger["id"])["messages"][0]["text"] == "Bramblequill question"
+    assert app.get_chat(by_stranger["id"]).messages[0]["text"] == "Bramblequill question"
 
 
 def test_a_chat_goes_with_the_patron_it_was_last_linked_to(start):
@@ -66,14 +66,14 @@ def test_a_chat_goes_with_the_patron_it_was_last_linked_to(start):
     note = app.add_chat_note(
         corrected_to_us["id"], "Rang back about Wimbleforth", follow_up_on="2099-01-02"
     )
-    assert note["follow_up_id"]
+    assert note.follow_up_id
 
     erase_patron(app, services.runner, patron_id)
 
-    assert app.get_chat(wrongly_ours["id"])["messages"][0]["text"] == "Corrected to Ada"
+    assert app.get_chat(wrongly_ours["id"]).messages[0]["text"] == "Corrected to Ada"
     erased = app.get_chat(corrected_to_us["id"])
-    assert erased["messages"][0]["text"] == ERASED and erased["notes"] == [ERASED]
-    assert erased["visitor_email"] == ERASED
+    assert erased.messages[0]["text"] == ERASED and erased.notes == [ERASED]
+    assert erased.visitor_email == ERASED
     assert files_containing(services.config.data_dir, {"note": "Wimbleforth"}) == []
 
 

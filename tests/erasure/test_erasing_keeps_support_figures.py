@@ -42,6 +42,6 @@ def test_the_support_figures_survive_an_erasure(start):
     assert {k: figures()[k] for k in EXPECTED} == EXPECTED
     assert figures()["reasons"] == []  # what the patron called about went with them
     assert (
-        app.get_chat(app.record_chat("Crisp", "secret-A", CHATS["A"])["id"])["messages"][0]["text"]
+        app.get_chat(app.record_chat("Crisp", "secret-A", CHATS["A"]).id).messages[0]["text"]
         == "[erased]"
     )

@@ -26,7 +26,7 @@ def test_an_import_links_what_it_can_and_a_second_import_adds_nothing(store):
     }
     assert store.event_count() == before
     linked = store.get_chat(report_ids(store, chats)[0])
-    assert linked["patron_id"] == ada
+    assert linked.patron_id == ada
 
 
 def report_ids(store, chats):

@@ -278,7 +278,7 @@ def test_a_chatwoot_conversation_links_to_its_patron_and_the_list_adds_no_second
     # The list holds conversation 57 again (and José's 58): only 58 is new.
     again = import_chats(store, read("chatwoot_conversations.json"))
     assert again == {"imported": 1, "linked": 0, "unmatched": 1, "rejected": []}
-    assert store.get_chat(str(chat_id("Chatwoot", "57")))["patron_id"] == ada
+    assert store.get_chat(str(chat_id("Chatwoot", "57"))).patron_id == ada
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def test_an_unmatched_chat_waits_in_the_queue_until_linked_then_shows_on_the_tim
     grace = app.register_patron("Grace", "Hopper")
     chat = app.record_chat(
         "tawk.to", "c-1", MESSAGES, visitor_name="A. L.", visitor_email="someone@else.example"
-    )["id"]
+    ).id
     db = services.runner.db()
 
     waiting = conversations.waiting_chats(db)
@@ -120,7 +120,7 @@ def test_an_unmatched_chat_waits_in_the_queue_until_linked_then_shows_on_the_tim
 def test_transcripts_and_notes_are_searchable(services):
     app = services.app
     ada = app.register_patron("Ada", "Lovelace", email="ada@example.org")
-    chat = app.record_chat("Crisp", "s-1", MESSAGES, visitor_email="ada@example.org")["id"]
+    chat = app.record_chat("Crisp", "s-1", MESSAGES, visitor_email="ada@example.org").id
     app.record_chat("Crisp", "s-2", [{**MESSAGES[0], "text": "Parking on Sunday?"}])
     app.add_chat_note(chat, "Sent the seating plan with loop seats marked.")
     db = services.runner.db()
@@ -172,7 +172,7 @@ def test_a_rebuild_gives_the_same_read_models(services):
         "Thanked her.",
         follow_up_on=NOW.date() + timedelta(days=5),
     )
-    chat = app.record_chat("tawk.to", "c-9", MESSAGES)["id"]
+    chat = app.record_chat("tawk.to", "c-9", MESSAGES).id
     app.link_chat(chat, ada)
     app.seed_quick_answers()
     db = services.runner.db()

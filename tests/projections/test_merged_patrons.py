@@ -100,7 +100,7 @@ def two_histories(app) -> tuple[str, str, str]:
         occurred_at=NOW - timedelta(days=45),
     )
     chat = app.record_chat("tawk.to", "c-1", CHAT, visitor_phone="555 123 4567")
-    assert chat["patron_id"] == twin  # linked by the twin's phone number
+    assert chat.patron_id == twin  # linked by the twin's phone number
     app.sell_tickets(tonight, {"Adult": 1}, patron_id=twin, occurred_at=NOW - timedelta(days=1))
     return ada, twin, tonight
 
@@ -296,7 +296,7 @@ def test_calls_chats_and_follow_ups_name_the_survivor_while_merged(services):
 def test_a_chat_linked_to_a_merged_record_lands_on_the_survivor(services):
     app, db = services.app, services.runner.db()
     ada, twin, tonight = two_histories(app)
-    other = app.record_chat("Crisp", "s-7", [{**CHAT[0], "text": "Wheelchair spaces?"}])["id"]
+    other = app.record_chat("Crisp", "s-7", [{**CHAT[0], "text": "Wheelchair spaces?"}]).id
     app.merge_patrons(twin, ada)
 
     app.link_chat(other, twin)  # a stale screen still showing the duplicate
@@ -307,7 +307,7 @@ def test_a_chat_linked_to_a_merged_record_lands_on_the_survivor(services):
     new = app.record_chat(
         "tawk.to", "c-2", [{**CHAT[0], "text": "Late entry?"}], visitor_phone="555 123 4567"
     )
-    assert new["patron_id"] == ada
+    assert new.patron_id == ada
     app.unmerge_patron(twin)
     # done during the merge: stays with the survivor
     assert conversations.chat(db, other)["patron_id"] == ada

@@ -92,7 +92,7 @@ def test_quick_answers_used_in_notes_and_staff_messages_are_counted(services):
             {"at": "2026-07-07T18:01:00+00:00", "sender": "agent", "name": "", "text": parking},
         ],
         visitor_email="ada@example.org",
-    )["id"]
+    ).id
     hours = next(a for a in support_answers(services) if a[0] == "Box office hours")[1]
     app.add_chat_note(chat, f"Also told them: {hours}")
     services.runner.catch_up()

@@ -10,6 +10,7 @@ Ctrl+Space inserts a quick answer. The dialog holds no rule: it calls
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from functools import partial
 
@@ -308,7 +309,7 @@ class CallDialog(QDialog):
             ),
             lambda by_field: show_field_errors(self.errors, self.general_error, by_field),
             self.general_error,
-            lambda result: self._logged({**result, "patron": patron}),
+            lambda result: self._logged({**asdict(result), "patron": patron}),
             busy=(self.save_button, self.cancel_button),
             busy_text=self.tr("Saving…"),
         )
