@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from domain.contact import clean_text
 from domain.errors import InvalidInput, PossibleDuplicate, ValidationError
 
+if TYPE_CHECKING:
+    from domain.application import Houselights
+
 
 def holders_for(
-    app,
-    attendees: Sequence[dict | None],
+    app: Houselights,
+    attendees: Sequence[dict[str, Any] | None],
     performance_id: str | None = None,
     source: str = "office",
     occurred_at: datetime | None = None,

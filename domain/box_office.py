@@ -12,15 +12,17 @@ Money is always in integer cents.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
+from domain.recording import Stamp
 from domain.ticket_codes import ticket_id
 from domain.verdicts import door_verdict
 
@@ -79,7 +81,7 @@ def order_id_for(reference: str) -> UUID:
     return uuid5(_ORDER_NAMESPACE, reference.strip())
 
 
-def clean_price_levels(levels: dict) -> dict[str, int]:
+def clean_price_levels(levels: Mapping[str, object]) -> dict[str, int]:
     cleaned: dict[str, int] = {}
     for name, cents in (levels or {}).items():
         name = clean_text(str(name))
@@ -116,14 +118,14 @@ class Production(Aggregate):
         self.description = description
 
     @classmethod
-    def create(cls, title: str, description: str, stamp: dict) -> Production:
+    def create(cls, title: str, description: str, stamp: Stamp) -> Production:
         title = clean_text(title)
         if not title:
             raise InvalidInput([ValidationError("title", "Please give the production a title.")])
         return cls(title=title, description=(description or "").strip(), **stamp)
 
     @event("Renamed")
-    def rename(self, title: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def rename(self, title: str, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.title = title
 
 
@@ -139,7 +141,7 @@ class Performance(Aggregate):
         starts_at: datetime,
         venue: str,
         capacity: int,
-        price_levels: dict,
+        price_levels: dict[str, int],
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
@@ -160,8 +162,8 @@ class Performance(Aggregate):
         starts_at: datetime,
         venue: str,
         capacity: int,
-        price_levels: dict,
-        stamp: dict,
+        price_levels: dict[str, int],
+        stamp: Stamp,
     ) -> Performance:
         errors = []
         if starts_at.tzinfo is None:
@@ -205,7 +207,7 @@ class Performance(Aggregate):
                 f"{self.title} has no price level “{level}”. Choose one of: {names}."
             ) from None
 
-    def take_seats(self, order_id: str, quantity: int, stamp: dict) -> None:
+    def take_seats(self, order_id: str, quantity: int, stamp: Stamp) -> None:
         self.check_available(quantity)
         self._seats_taken(order_id=order_id, quantity=quantity, **stamp)
 
@@ -217,7 +219,7 @@ class Performance(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.sold += quantity
 
     @event("SeatsReleased")
@@ -228,10 +230,10 @@ class Performance(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.sold -= quantity
 
-    def change_capacity(self, capacity: int, stamp: dict) -> None:
+    def change_capacity(self, capacity: int, stamp: Stamp) -> None:
         if capacity < self.sold:
             raise InvalidInput(
                 [
@@ -246,23 +248,25 @@ class Performance(Aggregate):
     @event("CapacityChanged")
     def _capacity_changed(
         self, capacity: int, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.capacity = capacity
 
     @event("Rescheduled")
     def reschedule(
         self, starts_at: datetime, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.starts_at = starts_at
 
-    def change_venue(self, venue: str, stamp: dict) -> None:
+    def change_venue(self, venue: str, stamp: Stamp) -> None:
         self._venue_changed(venue=clean_text(venue), **stamp)
 
     @event("VenueChanged")
-    def _venue_changed(self, venue: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _venue_changed(
+        self, venue: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.venue = venue
 
-    def change_prices(self, price_levels: dict, stamp: dict) -> None:
+    def change_prices(self, price_levels: dict[str, int], stamp: Stamp) -> None:
         """New prices apply to later sales; tickets already sold keep theirs."""
         try:
             levels = clean_price_levels(price_levels)
@@ -272,8 +276,12 @@ class Performance(Aggregate):
 
     @event("PricesChanged")
     def _prices_changed(
-        self, price_levels: dict, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+        self,
+        price_levels: dict[str, int],
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ) -> None:
         self.price_levels = dict(price_levels)
 
 
@@ -314,8 +322,8 @@ class Ticket(Aggregate):
         self.scan_ids: set[str] = set()
 
     @classmethod
-    def issue(cls, code: str, stamp: dict, **values) -> Ticket:
-        return cls._create(cls.Issued, id=ticket_id(code), code=code, **values, **stamp)
+    def issue(cls, code: str, stamp: Stamp, **values: Any) -> Ticket:
+        return cls._create(cls.Issued, id=ticket_id(code), code=code, **values, **stamp)  # type: ignore[attr-defined]  # made by @event("Issued")
 
     def check_valid(self) -> None:
         """Only a valid ticket that has not been used is refunded or exchanged."""
@@ -332,24 +340,24 @@ class Ticket(Aggregate):
         """Valid and not admitted: what a refund gives back."""
         return self.status == Ticket.VALID and not self.admitted
 
-    def refund(self, stamp: dict) -> None:
+    def refund(self, stamp: Stamp) -> None:
         self.check_valid()
         self._refunded(amount_cents=self.price_cents, **stamp)
 
     @event("Refunded")
     def _refunded(
         self, amount_cents: int, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.status = Ticket.REFUNDED
 
-    def exchange(self, replacement_code: str, stamp: dict) -> None:
+    def exchange(self, replacement_code: str, stamp: Stamp) -> None:
         self.check_valid()
         self._exchanged(replacement_code=replacement_code, **stamp)
 
     @event("Exchanged")
     def _exchanged(
         self, replacement_code: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.status = Ticket.EXCHANGED
         self.replacement_code = replacement_code
 
@@ -387,7 +395,7 @@ class Ticket(Aggregate):
         """Whether a door scan with this id (a queued offline scan) was applied already."""
         return bool(scan_id) and scan_id in self.scan_ids
 
-    def admit(self, performance_id: str, door: str, stamp: dict, scan_id: str = "") -> None:
+    def admit(self, performance_id: str, door: str, stamp: Stamp, scan_id: str = "") -> None:
         self.check_admissible(performance_id)
         self._admitted(performance_id=str(performance_id), door=door, scan_id=scan_id, **stamp)
 
@@ -401,7 +409,7 @@ class Ticket(Aggregate):
         scan_id: str
 
         @staticmethod
-        def upcast_v1_v2(state: dict) -> None:
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["scan_id"] = ""
 
     @event(Admitted)
@@ -413,7 +421,7 @@ class Ticket(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.admitted_at = occurred_at
         self.admitted_door = door
         self.admitted_by = recorded_by
@@ -421,7 +429,7 @@ class Ticket(Aggregate):
         if scan_id:
             self.scan_ids.add(scan_id)
 
-    def undo_admission(self, reason: str, door: str, stamp: dict, scan_id: str = "") -> None:
+    def undo_admission(self, reason: str, door: str, stamp: Stamp, scan_id: str = "") -> None:
         """Take back an admission made by mistake (the wrong ticket was scanned)."""
         if not self.admitted:
             raise TicketProblem(f"Ticket {self.code} has not been admitted; nothing to undo.")
@@ -440,7 +448,7 @@ class Ticket(Aggregate):
         scan_id: str
 
         @staticmethod
-        def upcast_v1_v2(state: dict) -> None:
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["scan_id"] = ""
 
     @event(AdmissionUndone)
@@ -453,7 +461,7 @@ class Ticket(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.admitted_at = None
         self.admitted_door = ""
         self.admitted_by = ""
@@ -462,7 +470,7 @@ class Ticket(Aggregate):
             self.scan_ids.add(scan_id)
 
     def record_double_entry(
-        self, door: str, at: datetime, workstation: str, scan_id: str, stamp: dict
+        self, door: str, at: datetime, workstation: str, scan_id: str, stamp: Stamp
     ) -> None:
         """An admission made at an offline door (``door``, ``at``, ``workstation``) meets
         the admission already stored: both people went in on this ticket. The earliest
@@ -502,7 +510,7 @@ class Ticket(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.admitted_at = first_at
         self.admitted_door = first_door
         self.admitted_workstation = first_workstation
@@ -521,7 +529,7 @@ class Order(Aggregate):
         self,
         patron_id: str | None,
         performance_id: str,
-        lines: list[dict],
+        lines: list[dict[str, Any]],
         codes: list[str],
         payment: str,
         channel: str,
@@ -544,8 +552,8 @@ class Order(Aggregate):
         self.refunded_cents = 0
 
     @classmethod
-    def place(cls, order_id: UUID, stamp: dict, **values) -> Order:
-        return cls._create(cls.Placed, id=order_id, **values, **stamp)
+    def place(cls, order_id: UUID, stamp: Stamp, **values: Any) -> Order:
+        return cls._create(cls.Placed, id=order_id, **values, **stamp)  # type: ignore[attr-defined]  # made by @event("Placed")
 
     @event("Refunded")
     def refunded(
@@ -555,7 +563,7 @@ class Order(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.refunded_cents += amount_cents
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import PAYMENTS, Exchange, Production, Ticket
@@ -104,7 +106,7 @@ class BoxOfficeChangesService:
                 **stamp,
             )
             target.take_seats(str(exchange.id), len(tickets), stamp)
-            changed: list = [exchange, target]
+            changed: list[Aggregate] = [exchange, target]
             for performance_id, count in sources.items():
                 source = self.box_office.performance(performance_id)
                 source.release_seats(str(exchange.id), count, **stamp)
@@ -271,7 +273,7 @@ class BoxOfficeChangesService:
         capacity: int | None = None,
         price_levels: dict[str, int] | None = None,
         occurred_at: datetime | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Change what is given; returns the fields that changed.
 
         Capacity cannot go below the seats already sold; new prices apply to
@@ -289,7 +291,7 @@ class BoxOfficeChangesService:
         stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             performance = self.box_office.performance(performance_id)
-            changes: dict = {}
+            changes: dict[str, Any] = {}
             if starts_at is not None and starts_at != performance.starts_at:
                 performance.reschedule(starts_at, **stamp)
                 changes["starts_at"] = starts_at.isoformat()

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import (
@@ -27,6 +28,7 @@ from domain.errors import (
     ValidationError,
 )
 from domain.patrons_service import PatronsService
+from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command, reads
 from domain.ticket_codes import is_acceptable_external, new_code, normalize_code, ticket_id
@@ -280,7 +282,7 @@ class BoxOfficeService:
     @reads(Permission.READ_TICKETS)
     def get_ticket(self, code: str) -> TicketInfo | None:
         try:
-            ticket = self.store.repository.get(ticket_id(code))
+            ticket: Ticket = self.store.repository.get(ticket_id(code))
         except AggregateNotFoundError:
             return None
         return TicketInfo(
@@ -320,7 +322,7 @@ class BoxOfficeService:
         return current
 
     @reads(Permission.SELL)
-    def refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: dict) -> list:
+    def refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: Stamp) -> list[Aggregate]:
         """Void the tickets and free their seats, each at its own performance.
 
         Returns every changed aggregate, to be saved in one transaction.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from domain.errors import InvalidInput, ValidationError
 
@@ -68,7 +69,7 @@ def raise_if_invalid(errors: list[ValidationError]) -> None:
         raise InvalidInput(errors)
 
 
-def clean_tags(tags) -> list[str]:
+def clean_tags(tags: Iterable[object] | None) -> list[str]:
     """Lower-case, trimmed, de-duplicated tags in their given order."""
     seen: dict[str, None] = {}
     for tag in tags or ():

@@ -11,11 +11,13 @@ stored, only its uuid5.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text, fold, normalize_email, normalize_phone
+from domain.recording import Stamp
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/contact-key")
 
@@ -45,7 +47,7 @@ def index_keys(
     phone: str = "",
     first_name: str = "",
     last_name: str = "",
-    address: dict | None = None,
+    address: dict[str, Any] | None = None,
 ) -> list[str]:
     """Every key a patron is indexed under: contact keys plus the name-and-postal-code key."""
     keys = contact_keys(email, phone)
@@ -68,21 +70,25 @@ class ContactKey(Aggregate):
         self.patron_ids: list[str] = []
 
     @classmethod
-    def open(cls, key: str, stamp: dict) -> ContactKey:
-        return cls._create(cls.Opened, id=cls.key_id(key), **stamp)
+    def open(cls, key: str, stamp: Stamp) -> ContactKey:
+        return cls._create(cls.Opened, id=cls.key_id(key), **stamp)  # type: ignore[attr-defined]  # made by @event("Opened")
 
-    def claim(self, patron_id: str, stamp: dict) -> None:
+    def claim(self, patron_id: str, stamp: Stamp) -> None:
         if patron_id not in self.patron_ids:
             self._claimed(patron_id=patron_id, **stamp)
 
     @event("Claimed")
-    def _claimed(self, patron_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _claimed(
+        self, patron_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.patron_ids.append(patron_id)
 
-    def release(self, patron_id: str, stamp: dict) -> None:
+    def release(self, patron_id: str, stamp: Stamp) -> None:
         if patron_id in self.patron_ids:
             self._released(patron_id=patron_id, **stamp)
 
     @event("Released")
-    def _released(self, patron_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _released(
+        self, patron_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.patron_ids.remove(patron_id)

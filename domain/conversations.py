@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text
 from domain.errors import ValidationError
+from domain.recording import Stamp
 
 DIRECTIONS = ("incoming", "outgoing")
 OUTCOMES = ("answered", "resolved", "left_message", "no_answer", "call_back")
@@ -77,7 +79,7 @@ def chat_id(service: str, conversation_id: str) -> UUID:
     return uuid5(_CHAT_NAMESPACE, f"{clean_text(service).lower()}/{conversation_id.strip()}")
 
 
-def transcript_fingerprint(messages: list[dict]) -> str:
+def transcript_fingerprint(messages: list[dict[str, Any]]) -> str:
     """A conversation id for transcripts that carry none: a hash of what was said."""
     digest = hashlib.sha256()
     for m in messages:
@@ -136,7 +138,7 @@ class Call(Aggregate):
         outcome: str,
         notes: str,
         follow_up_on: date | str | None,
-        stamp: dict,
+        stamp: Stamp,
     ) -> Call:
         direction = clean_text(direction).lower()
         outcome = clean_text(outcome).lower().replace(" ", "_")
@@ -200,7 +202,13 @@ class FollowUp(Aggregate):
 
     @classmethod
     def schedule(
-        cls, patron_id: str, due_on: date | str, text: str, source: str, source_id: str, stamp: dict
+        cls,
+        patron_id: str,
+        due_on: date | str,
+        text: str,
+        source: str,
+        source_id: str,
+        stamp: Stamp,
     ) -> FollowUp:
         due = parse_due(due_on)
         if not due:
@@ -216,7 +224,7 @@ class FollowUp(Aggregate):
     def create_id(cls, source: str, source_id: str) -> UUID:
         return follow_up_id(source, source_id)
 
-    def assign(self, name: str, stamp: dict) -> bool:
+    def assign(self, name: str, stamp: Stamp) -> bool:
         """Give the follow-up to someone (by name: a staff account or a volunteer)."""
         name = clean_text(name)
         if name == self.assigned_to:
@@ -227,27 +235,27 @@ class FollowUp(Aggregate):
     @event("Assigned")
     def _assigned(
         self, assigned_to: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.assigned_to = assigned_to
 
-    def mark_done(self, stamp: dict) -> bool:
+    def mark_done(self, stamp: Stamp) -> bool:
         if self.done:
             return False
         self._done(**stamp)
         return True
 
     @event("Done")
-    def _done(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _done(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.done = True
 
-    def mark_undone(self, stamp: dict) -> bool:
+    def mark_undone(self, stamp: Stamp) -> bool:
         if not self.done:
             return False
         self._undone(**stamp)
         return True
 
     @event("Undone")
-    def _undone(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _undone(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.done = False
 
 
@@ -266,7 +274,7 @@ class Chat(Aggregate):
         visitor_name: str,
         visitor_email: str,
         visitor_phone: str,
-        messages: list[dict],
+        messages: list[dict[str, Any]],
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
@@ -286,7 +294,7 @@ class Chat(Aggregate):
     def create_id(cls, service: str, conversation_id: str) -> UUID:
         return chat_id(service, conversation_id)
 
-    def link(self, patron_id: str, how: str, stamp: dict) -> bool:
+    def link(self, patron_id: str, how: str, stamp: Stamp) -> bool:
         if self.patron_id == patron_id:
             return False
         self._linked(patron_id=patron_id, how=how, **stamp)
@@ -295,17 +303,19 @@ class Chat(Aggregate):
     @event("Linked")
     def _linked(
         self, patron_id: str, how: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.patron_id = patron_id
 
-    def add_note(self, text: str, stamp: dict) -> None:
+    def add_note(self, text: str, stamp: Stamp) -> None:
         text = clean_notes(text)
         if not text:
             raise ValidationError("note", "The note is empty. Type what you answered, then save.")
         self._note_added(text=text, **stamp)
 
     @event("NoteAdded")
-    def _note_added(self, text: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _note_added(
+        self, text: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.notes.append(text)
 
 
@@ -347,7 +357,7 @@ class QuickAnswer(Aggregate):
         return title, text
 
     @classmethod
-    def add(cls, title: str, text: str, stamp: dict, key: str = "") -> QuickAnswer:
+    def add(cls, title: str, text: str, stamp: Stamp, key: str = "") -> QuickAnswer:
         """``key`` names a default answer (its id is then fixed, so seeding is idempotent)."""
         title, text = cls.check(title, text)
         return cls(key=key, title=title, text=text, **stamp)
@@ -356,7 +366,7 @@ class QuickAnswer(Aggregate):
     def create_id(cls, key: str) -> UUID:
         return quick_answer_id(key) if key else uuid4()
 
-    def edit(self, title: str, text: str, stamp: dict) -> bool:
+    def edit(self, title: str, text: str, stamp: Stamp) -> bool:
         title, text = self.check(title, text)
         if (title, text) == (self.title, self.text) and not self.removed:
             return False
@@ -366,15 +376,15 @@ class QuickAnswer(Aggregate):
     @event("Edited")
     def _edited(
         self, title: str, text: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.title, self.text, self.removed = title, text, False
 
-    def remove(self, stamp: dict) -> bool:
+    def remove(self, stamp: Stamp) -> bool:
         if self.removed:
             return False
         self._removed(**stamp)
         return True
 
     @event("Removed")
-    def _removed(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _removed(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.removed = True

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
 from domain.contact import clean_text
 from domain.conversations import (
@@ -67,6 +69,9 @@ def _first_line(text: str, width: int = 80) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+C = TypeVar("C")
+
+
 @dataclass(frozen=True, slots=True)
 class Noted:
     """A call or chat note saved; the follow-up scheduled with it, if a day was given."""
@@ -110,7 +115,7 @@ class ConversationsService:
         #: the duty rota: a follow-up from a chat outside staffed hours goes to the next on duty
         self.rota = rota
 
-    def _conversation(self, kind: type, record_id: str | UUID, what: str):
+    def _conversation(self, kind: type[C], record_id: str | UUID, what: str) -> C:
         try:
             record = self.store.get(
                 record_id if isinstance(record_id, UUID) else UUID(str(record_id))
@@ -140,7 +145,7 @@ class ConversationsService:
         patron = self.patrons.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
         call = Call.log(str(patron.id), direction, reason, outcome, notes, follow_up_on, stamp)
-        changed: list = [call]
+        changed: list[Aggregate] = [call]
         follow_up = None
         if call.follow_up_on:
             text = f"Call back about {call.reason}" if call.reason else "Call back"
@@ -200,7 +205,7 @@ class ConversationsService:
         self,
         service: str,
         conversation_id: str,
-        messages: list[dict],
+        messages: list[dict[str, Any]],
         visitor_name: str = "",
         visitor_email: str = "",
         visitor_phone: str = "",
@@ -280,9 +285,10 @@ class ConversationsService:
                 "follow_up", "Link the chat to a patron first, then add the follow-up."
             )
         record.add_note(text, stamp)
-        changed: list = [record]
+        changed: list[Aggregate] = [record]
         follow_up = None
         if follow_up_on:
+            assert record.patron_id is not None  # checked above
             source_id = f"{record.id}/note/{len(record.notes)}"
             text = f"Chat follow-up: {_first_line(clean_notes(text))}"
             follow_up = FollowUp.schedule(

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.box_office import BoxOfficeEvent
 from domain.contact import clean_text
+from domain.recording import Stamp
 from domain.ticket_codes import (
     ALPHABET,
     CODE_LENGTH,
@@ -190,16 +192,22 @@ class DoorScan(Aggregate):
         self.door = door
 
     @classmethod
-    def _recorded(cls, scan_id: str, **values) -> DoorScan:
+    def _recorded(cls, scan_id: str, **values: Any) -> DoorScan:
         """A fresh scan, or one with the id an offline door gave it when it queued the
         scan (so sending it twice records it once: the second save conflicts)."""
         if scan_id:
-            return cls._create(cls.Recorded, id=UUID(scan_id), **values)
+            return cls._create(cls.Recorded, id=UUID(scan_id), **values)  # type: ignore[attr-defined]  # made by @event("Recorded")
         return cls(**values)
 
     @classmethod
     def refused(
-        cls, code: str, verdict: str, performance_id: str, door: str, stamp: dict, scan_id: str = ""
+        cls,
+        code: str,
+        verdict: str,
+        performance_id: str,
+        door: str,
+        stamp: Stamp,
+        scan_id: str = "",
     ) -> DoorScan:
         if verdict not in VERDICTS or verdict == ADMIT:
             raise ValueError(f"not a refusal: {verdict!r}")
@@ -214,7 +222,7 @@ class DoorScan(Aggregate):
 
     @classmethod
     def repeated(
-        cls, code: str, performance_id: str, door: str, stamp: dict, scan_id: str = ""
+        cls, code: str, performance_id: str, door: str, stamp: Stamp, scan_id: str = ""
     ) -> DoorScan:
         return cls._recorded(
             scan_id,

@@ -12,7 +12,9 @@ check by name or ID rather than calling it a bad code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from domain.door import DoorScan, ScanReading
 from domain.door_service import QUEUED_ADMISSION, QUEUED_REFUSAL, QUEUED_UNDO
@@ -28,7 +30,9 @@ from domain.verdicts import (
 )
 
 
-def admission_now(ticket: dict, queued: list[dict]) -> tuple[datetime | None, str]:
+def admission_now(
+    ticket: dict[str, Any], queued: list[dict[str, Any]]
+) -> tuple[datetime | None, str]:
     """When and where the ticket is admitted as this door knows it: its copy of the
     ticket, then this door's own queued admissions and undos in order."""
     at = datetime.fromisoformat(ticket["admitted_at"]) if ticket.get("admitted_at") else None
@@ -43,13 +47,13 @@ def admission_now(ticket: dict, queued: list[dict]) -> tuple[datetime | None, st
 
 def decide_offline(
     reading: ScanReading,
-    ticket: dict | None,
-    queued: list[dict],
+    ticket: dict[str, Any] | None,
+    queued: list[dict[str, Any]],
     performance_id: str,
     door: str,
     at: datetime,
-    performance_of,
-) -> tuple[dict, dict]:
+    performance_of: Callable[[str], dict[str, Any]],
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the verdict's facts, the scan to queue) for a scan decided without the store.
 
     ``ticket`` is the door's copy (``projections.door.ticket``) or None, ``queued``
@@ -108,7 +112,7 @@ def decide_offline(
     return result, refusal
 
 
-def check_undo_offline(ticket: dict | None, queued: list[dict]) -> None:
+def check_undo_offline(ticket: dict[str, Any] | None, queued: list[dict[str, Any]]) -> None:
     """An offline door undoes only an admission it knows of (``TicketProblem`` else)."""
     if ticket is None:
         raise TicketProblem("We have no ticket with this code.")

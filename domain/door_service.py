@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -32,6 +33,7 @@ from domain.door import (
     read_scan,
 )
 from domain.errors import TicketProblem
+from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command
 from domain.ticket_codes import ticket_id
@@ -57,7 +59,7 @@ class DoorService:
         self.store = store
         self.box_office = box_office
         #: performance id -> (when read, its title and start): see ``_performance_facts``
-        self._performances: dict[str, tuple[float, dict]] = {}
+        self._performances: dict[str, tuple[float, dict[str, Any]]] = {}
 
     @command(Permission.DOOR_CHECK)
     def scan(
@@ -68,7 +70,7 @@ class DoorService:
         occurred_at: datetime | None = None,
         scan_id: str = "",
         still_wanted: Callable[[], bool] | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
 
         Returns ``{"verdict", "code", "scanned", "door", "performance_id", ...}``:
@@ -107,6 +109,7 @@ class DoorService:
                 raise ScanWithdrawn(scan_id)
             try:
                 if result["verdict"] == ADMIT and not result.get("repeat"):
+                    assert ticket is not None  # only a ticket is admitted
                     ticket.admit(performance_id, door, stamp, scan_id)
                     self.store.commit(ticket)
                 else:
@@ -135,7 +138,7 @@ class DoorService:
         occurred_at: datetime | None = None,
         scan_id: str = "",
         still_wanted: Callable[[], bool] | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Undo a ticket's admission (with a reason); the ticket can be scanned again.
 
         Raises ``TicketProblem`` for an unknown or not admitted ticket and
@@ -158,7 +161,7 @@ class DoorService:
         }
 
     @command
-    def send_queued(self, scan: dict) -> str:
+    def send_queued(self, scan: dict[str, Any]) -> str:
         """Apply one scan an offline door decided and queued, through the Ticket as usual.
 
         ``scan`` holds ``id`` (the scan's own id), ``kind`` (admit, refuse or undo),
@@ -186,11 +189,11 @@ class DoorService:
 
     def _send(
         self,
-        scan: dict,
+        scan: dict[str, Any],
         scan_id: str,
         kind: str,
         at: datetime,
-        stamp: dict,
+        stamp: Stamp,
         performance_id: str,
         door: str,
     ) -> str:
@@ -236,7 +239,7 @@ class DoorService:
         )
         return CONFLICT
 
-    def _performance_facts(self, performance_id: str) -> dict:
+    def _performance_facts(self, performance_id: str) -> dict[str, Any]:
         """Title and start of a performance, read at most once a minute per performance.
 
         A Performance aggregate carries an event per sale, so reading it costs
@@ -267,8 +270,13 @@ class DoorService:
         return ticket if isinstance(ticket, Ticket) else None
 
     def _decide(
-        self, ticket: Ticket | None, performance_id: str, door: str, stamp: dict, base: dict
-    ) -> dict:
+        self,
+        ticket: Ticket | None,
+        performance_id: str,
+        door: str,
+        stamp: Stamp,
+        base: dict[str, Any],
+    ) -> dict[str, Any]:
         """The facts of the Ticket's own verdict (``Ticket.verdict``), for the door's
         words to be written from (the door view, the command line)."""
         if ticket is None:

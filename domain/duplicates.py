@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, event
 from rapidfuzz.distance import OSA
 
 from domain.contact import fold
+from domain.recording import Stamp
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/duplicate-pair")
 
@@ -155,25 +156,25 @@ class DuplicatePair(Aggregate):
         self.dismissed = True
 
     @classmethod
-    def dismiss_new(cls, a: str, b: str, stamp: dict) -> DuplicatePair:
-        return cls._create(cls.Dismissed, id=pair_id(a, b), patron_ids=sorted((a, b)), **stamp)
+    def dismiss_new(cls, a: str, b: str, stamp: Stamp) -> DuplicatePair:
+        return cls._create(cls.Dismissed, id=pair_id(a, b), patron_ids=sorted((a, b)), **stamp)  # type: ignore[attr-defined]  # made by @event("Dismissed")
 
-    def dismiss(self, stamp: dict) -> bool:
+    def dismiss(self, stamp: Stamp) -> bool:
         if self.dismissed:
             return False
         self._dismissed_again(**stamp)
         return True
 
     @event("DismissedAgain")
-    def _dismissed_again(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _dismissed_again(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.dismissed = True
 
-    def reopen(self, stamp: dict) -> bool:
+    def reopen(self, stamp: Stamp) -> bool:
         if not self.dismissed:
             return False
         self._reopened(**stamp)
         return True
 
     @event("Reopened")
-    def _reopened(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _reopened(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.dismissed = False

@@ -81,6 +81,6 @@ class ErasureService:
                 if isinstance(e, Patron.Registered):
                     keys.update(contact_keys(e.email, e.phone))
                 elif type(e).__qualname__ == "Patron.ContactChanged":
-                    changes = e.changes or {}
+                    changes = getattr(e, "changes", None) or {}
                     keys.update(contact_keys(changes.get("email", ""), changes.get("phone", "")))
         return keys - set(contact_keys(ERASED, ERASED))  # an erasure resumed after the rewrite

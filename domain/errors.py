@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HouselightsError(Exception):
     """Base class: ``str(error)`` is a plain-language message for the user."""
@@ -30,7 +32,7 @@ class InvalidInput(HouselightsError):
 class PossibleDuplicate(HouselightsError):
     """A patron with the same email or phone number is already on file."""
 
-    def __init__(self, matches: list[dict]):
+    def __init__(self, matches: list[dict[str, Any]]):
         self.matches = matches
         names = ", ".join(m["name"] for m in matches)
         super().__init__(

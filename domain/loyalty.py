@@ -20,7 +20,7 @@ carries donation amounts: the facts it is built from hold none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -205,7 +205,7 @@ def ordinal(number: int) -> str:
 def describe(g: Greeting) -> str:
     """The greeting in one English line (command line, logs)."""
     parts = [g.first_name or "Guest", f"{ordinal(g.visit_number)} visit", g.rung]
-    words = {
+    words: dict[str, Callable[[Cue], str]] = {
         FIRST_VISIT: lambda c: "first visit: welcome them",
         WELCOME_BACK: lambda c: f"back after {c.value} months: welcome them back",
         SUBSCRIBER: lambda c: f"subscriber since {c.value}",
@@ -357,16 +357,17 @@ class _Tally:
         if where == PROSPECT:
             return Placement(PROSPECT)
         if where == LAPSED:
+            assert self.last is not None  # lapsed: there was activity once
             was = rung(facts, self.last.at, t)
-            reasons = (self.reason(NO_ACTIVITY),) if explain else ()
-            return Placement(LAPSED, reasons=reasons, since=since, was=was)
+            lapsed: tuple[Reason, ...] = (self.reason(NO_ACTIVITY),) if explain else ()
+            return Placement(LAPSED, reasons=lapsed, since=since, was=was)
         if where == TRYER:
             kinds: tuple[str, ...] = ()
-            rules = (FIRST_TRANSACTION,)
+            rules: tuple[str, ...] = (FIRST_TRANSACTION,)
         else:
             kinds = advocate_kinds(facts, t) if where == ADVOCATE else buyer_kinds(facts, t)
             rules = kinds
-        reasons = tuple(self.reason(rule) for rule in rules) if explain else ()
+        reasons: tuple[Reason, ...] = tuple(self.reason(rule) for rule in rules) if explain else ()
         return Placement(where, kinds[0] if kinds else "", kinds, reasons, since, lapses_at=lapses)
 
 

@@ -22,12 +22,15 @@ from eventsourcing.domain import Aggregate, event
 from domain.box_office import PAYMENTS, BoxOfficeEvent
 from domain.contact import clean_text
 from domain.errors import DonationProblem, InvalidInput, TicketProblem, ValidationError
+from domain.recording import Stamp
 
 DONATION_PAYMENTS = ("cash", "card", "cheque", "transfer")
 ACKNOWLEDGMENTS = ("letter", "email", "call")
 
 
-def _check_cents(field: str, cents, what: str, allow_zero: bool = True) -> list[ValidationError]:
+def _check_cents(
+    field: str, cents: object, what: str, allow_zero: bool = True
+) -> list[ValidationError]:
     least = 0 if allow_zero else 1
     if isinstance(cents, bool) or not isinstance(cents, int) or cents < least:
         more = "0 or more" if allow_zero else "more than 0"
@@ -90,7 +93,7 @@ class Subscription(Aggregate):
         price_cents: int,
         payment: str,
         codes: list[str],
-        stamp: dict,
+        stamp: Stamp,
     ) -> Subscription:
         package_name = clean_text(package_name)
         ids = [str(p) for p in performance_ids or ()]
@@ -129,7 +132,7 @@ class Subscription(Aggregate):
         if self.refunded_cents is not None:
             raise TicketProblem(f"The {self.package_name} subscription was already refunded.")
 
-    def refund(self, codes: list[str], amount_cents: int, stamp: dict) -> None:
+    def refund(self, codes: list[str], amount_cents: int, stamp: Stamp) -> None:
         self.check_not_refunded()
         self._refunded(
             patron_id=self.patron_id, codes=list(codes), amount_cents=amount_cents, **stamp
@@ -144,7 +147,7 @@ class Subscription(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.refunded_cents = amount_cents
 
 
@@ -181,7 +184,7 @@ class Membership(Aggregate):
         ends_on: date | str,
         price_cents: int,
         payment: str,
-        stamp: dict,
+        stamp: Stamp,
     ) -> Membership:
         level = clean_text(level)
         errors = []
@@ -238,7 +241,7 @@ class Donation(Aggregate):
 
     @classmethod
     def receive(
-        cls, patron_id: str, amount_cents: int, fund: str, payment: str, stamp: dict
+        cls, patron_id: str, amount_cents: int, fund: str, payment: str, stamp: Stamp
     ) -> Donation:
         fund = clean_text(fund)
         errors = _check_cents("amount_cents", amount_cents, "donation", allow_zero=False)
@@ -258,7 +261,7 @@ class Donation(Aggregate):
                 f"by {self.acknowledged_how} on {self.acknowledged_at:%d %b %Y}."
             )
 
-    def acknowledge(self, how: str, stamp: dict) -> None:
+    def acknowledge(self, how: str, stamp: Stamp) -> None:
         if how not in ACKNOWLEDGMENTS:
             raise InvalidInput(
                 [ValidationError("how", "Say how the donor was thanked: letter, email or call.")]
@@ -269,6 +272,6 @@ class Donation(Aggregate):
     @event("Acknowledged")
     def _acknowledged(
         self, patron_id: str, how: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.acknowledged_how = how
         self.acknowledged_at = occurred_at

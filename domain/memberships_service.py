@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.box_office import Ticket
@@ -77,22 +78,25 @@ class MembershipsService:
         stamp = self.store.stamp(occurred_at)
         performance_ids = list(performance_ids or ())
         codes = [new_code() for _ in performance_ids]
-        values = dict(
-            patron_id=patron_id,
-            package_name=package_name,
-            performance_ids=performance_ids,
-            price_cents=price_cents,
-            payment=payment,
-            codes=codes,
-            stamp=stamp,
-        )
-        subscription = Subscription.purchase(**values)  # validates before anything is read
+
+        def purchase() -> Subscription:
+            return Subscription.purchase(
+                patron_id=patron_id,
+                package_name=package_name,
+                performance_ids=performance_ids,
+                price_cents=price_cents,
+                payment=payment,
+                codes=codes,
+                stamp=stamp,
+            )
+
+        subscription = purchase()  # validates before anything is read
         for attempt in range(SALE_ATTEMPTS):
             if attempt:  # the failed save drained the events: start over from the store
-                subscription = Subscription.purchase(**values)
+                subscription = purchase()
             ids = subscription.performance_ids
             shares = split_evenly(subscription.price_cents, len(ids))
-            changed: list = [subscription]
+            changed: list[Aggregate] = [subscription]
             for performance_id, code, share in zip(ids, codes, shares, strict=True):
                 performance = self.box_office.performance(performance_id)
                 performance.take_seats(str(subscription.id), 1, stamp)

@@ -24,8 +24,10 @@ The rule (event-sourced, nothing rewritten):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -35,10 +37,13 @@ from domain.duplicates import DuplicatePair, pair_id
 from domain.errors import MergeProblem
 from domain.patron import Patron
 from domain.patrons_service import PatronsService
+from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command
 
 MERGE_ATTEMPTS = 3
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +75,11 @@ class MergingService:
         self.store = store
         self.patrons = patrons
 
-    def _patron_record(self, patron_id) -> Patron:
+    def _patron_record(self, patron_id: str) -> Patron:
         """The record itself, not the survivor it may have been merged into."""
         return self.patrons.patron(patron_id, follow=False)
 
-    def _retrying(self, command):
+    def _retrying(self, command: Callable[[], R]) -> R:
         """Run ``command()`` again when another workstation saved one of the same
         records at the same moment: the second look sees its change (and its rules
         then say, for instance, that the record is already merged)."""
@@ -131,8 +136,8 @@ class MergingService:
         return UnmergeResult(unmerged=str(duplicate.id), from_id=str(survivor.id))
 
     def _move_keys(
-        self, keys: list[str], from_id: str, to_id: str, stamp: dict, kept: set[str] = frozenset()
-    ) -> list:
+        self, keys: list[str], from_id: str, to_id: str, stamp: Stamp, kept: Set[str] = frozenset()
+    ) -> list[ContactKey]:
         """``to_id`` claims each key; ``from_id`` lets go of those not in ``kept``."""
         indexes = []
         for key in keys:
@@ -146,7 +151,8 @@ class MergingService:
     # -- reviewed pairs ------------------------------------------------------------
     def _pair(self, a: str, b: str) -> DuplicatePair | None:
         try:
-            return self.store.get(pair_id(a, b))
+            found: DuplicatePair = self.store.get(pair_id(a, b))
+            return found
         except AggregateNotFoundError:
             return None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -16,20 +18,21 @@ from domain.contact import (
     normalize_email,
     raise_if_invalid,
 )
+from domain.recording import Stamp
 from domain.thank_yous import check_thanks
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "address", "email_consent")
 
 
-def clean_address(address: dict | None) -> dict:
+def clean_address(address: dict[str, Any] | None) -> dict[str, Any]:
     address = address or {}
     return {k: clean_text(address.get(k, "")) for k in ADDRESS_FIELDS if clean_text(address.get(k))}
 
 
-def clean_contact(values: dict) -> dict:
+def clean_contact(values: dict[str, Any]) -> dict[str, Any]:
     """Trim every contact field and validate what was given."""
-    cleaned: dict = {}
+    cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key == "address":
             cleaned[key] = clean_address(value)
@@ -70,7 +73,7 @@ class Patron(Aggregate):
         last_name: str
         email: str
         phone: str
-        address: dict
+        address: dict[str, Any]
         email_consent: bool
         tags: list[str]
         household: str
@@ -78,7 +81,7 @@ class Patron(Aggregate):
         preferred_name: str
 
         @staticmethod
-        def upcast_v1_v2(state: dict) -> None:
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["preferred_name"] = ""
 
     @event(Registered)
@@ -88,7 +91,7 @@ class Patron(Aggregate):
         last_name: str,
         email: str,
         phone: str,
-        address: dict,
+        address: dict[str, Any],
         email_consent: bool,
         tags: list[str],
         household: str,
@@ -109,7 +112,7 @@ class Patron(Aggregate):
         self.household = household
         self.source = source
         self.registered_at = occurred_at
-        self.notes: list[dict] = []
+        self.notes: list[dict[str, Any]] = []
         #: the surviving patron this record was merged into (None while on its own)
         self.merged_into: str | None = None
         #: records merged into this one, oldest merge first
@@ -119,7 +122,7 @@ class Patron(Aggregate):
         self.erased = False
 
     @classmethod
-    def register(cls, stamp: dict, source: str = "office", **values) -> Patron:
+    def register(cls, stamp: Stamp, source: str = "office", **values: Any) -> Patron:
         values.setdefault("first_name", "")
         values.setdefault("last_name", "")
         tags = clean_tags(values.pop("tags", ()))
@@ -150,7 +153,7 @@ class Patron(Aggregate):
             raise PatronErased(str(self.id))
 
     # -- erasure (issue 9) ------------------------------------------------
-    def erase(self, stamp: dict) -> None:
+    def erase(self, stamp: Stamp) -> None:
         """Record that this patron's personal data is being erased (who, when; nothing else).
 
         The stored payloads are then redacted in place (see ``domain/personal_data.py``).
@@ -159,13 +162,13 @@ class Patron(Aggregate):
         self._erased(**stamp)
 
     @event("Erased")
-    def _erased(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _erased(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.erased = True
         self.erased_at = occurred_at
         self.erased_by = recorded_by
 
     # -- contact details -------------------------------------------------
-    def change_contact(self, stamp: dict, **values) -> dict:
+    def change_contact(self, stamp: Stamp, **values: Any) -> dict[str, Any]:
         """Record only what actually changed; returns the changes."""
         self.check_not_erased()
         cleaned = clean_contact(values)
@@ -178,13 +181,13 @@ class Patron(Aggregate):
 
     @event("ContactChanged")
     def _contact_changed(
-        self, changes: dict, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+        self, changes: dict[str, Any], occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
 
     # -- interests, household, notes ------------------------------------
-    def set_tags(self, tags, stamp: dict) -> bool:
+    def set_tags(self, tags: Iterable[object] | None, stamp: Stamp) -> bool:
         self.check_not_erased()
         tags = clean_tags(tags)
         if tags == self.tags:
@@ -195,10 +198,10 @@ class Patron(Aggregate):
     @event("TagsChanged")
     def _tags_changed(
         self, tags: list[str], occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.tags = list(tags)
 
-    def set_household(self, text: str, stamp: dict) -> bool:
+    def set_household(self, text: str, stamp: Stamp) -> bool:
         self.check_not_erased()
         text = clean_text(text)
         if text == self.household:
@@ -207,10 +210,12 @@ class Patron(Aggregate):
         return True
 
     @event("HouseholdNoteSet")
-    def _household_set(self, text: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _household_set(
+        self, text: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.household = text
 
-    def add_note(self, text: str, stamp: dict) -> str:
+    def add_note(self, text: str, stamp: Stamp) -> str:
         self.check_not_erased()
         text = (text or "").strip()
         if not text:
@@ -224,7 +229,7 @@ class Patron(Aggregate):
     @event("NoteAdded")
     def _note_added(
         self, note_id: str, text: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.notes.append({"id": note_id, "text": text, "at": occurred_at, "by": recorded_by})
 
     # -- merging duplicates (see domain/merging.py) ------------------------
@@ -255,7 +260,7 @@ class Patron(Aggregate):
                 "stay the surviving record. Merge the other record into it instead."
             )
 
-    def merge_into(self, survivor: Patron, stamp: dict) -> None:
+    def merge_into(self, survivor: Patron, stamp: Stamp) -> None:
         """Both sides record the merge: this record ``MergedInto``, the survivor ``Absorbed``."""
         self.check_can_merge_into(survivor)
         self._merged_into(survivor_id=str(survivor.id), **stamp)
@@ -264,14 +269,16 @@ class Patron(Aggregate):
     @event("MergedInto")
     def _merged_into(
         self, survivor_id: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.merged_into = survivor_id
 
     @event("Absorbed")
-    def _absorbed(self, other_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _absorbed(
+        self, other_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.absorbed.append(other_id)
 
-    def unmerge_from(self, survivor: Patron, stamp: dict) -> None:
+    def unmerge_from(self, survivor: Patron, stamp: Stamp) -> None:
         """Undo the merge on both sides: ``Unmerged`` here, ``Separated`` on the survivor."""
         from domain.errors import MergeProblem
 
@@ -291,16 +298,18 @@ class Patron(Aggregate):
     @event("Unmerged")
     def _unmerged(
         self, survivor_id: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.merged_into = None
 
     @event("Separated")
-    def _separated(self, other_id: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _separated(
+        self, other_id: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         if other_id in self.absorbed:
             self.absorbed.remove(other_id)
 
     # -- thank-yous -------------------------------------------------------
-    def thank(self, channel: str, reason: str, reference_id: str, stamp: dict) -> None:
+    def thank(self, channel: str, reason: str, reference_id: str, stamp: Stamp) -> None:
         """Record a thank-you (letter, email or call) for coming to a performance
         (``reason="attendance"``, the performance's id) or for a donation (its id)."""
         check_thanks(channel, reason, reference_id, self.thanks)
@@ -315,14 +324,14 @@ class Patron(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         # getattr: a patron rebuilt from a snapshot taken before thank-yous existed
         thanks = getattr(self, "thanks", None)
         if thanks is None:
             thanks = self.thanks = {}
         thanks[f"{reason}:{reference_id}"] = channel
 
-    def snapshot_dict(self) -> dict:
+    def snapshot_dict(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "first_name": self.first_name,

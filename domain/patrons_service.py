@@ -16,6 +16,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.patron import Patron, patron_uuid
+from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command, reads
 
@@ -44,25 +45,28 @@ class PatronsService:
     @reads(Permission.READ_PATRONS)
     def key(self, key: str) -> ContactKey | None:
         try:
-            return self.store.get(ContactKey.key_id(key))
+            found: ContactKey = self.store.get(ContactKey.key_id(key))
+            return found
         except AggregateNotFoundError:
             return None
 
     @reads(Permission.READ_PATRONS)
     def find_contact_matches(
         self, email: str = "", phone: str = "", exclude: str | None = None
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Patrons already on file with this email or phone number."""
         return self._matches(contact_keys(email, phone), exclude)
 
     @reads(Permission.READ_PATRONS)
-    def find_name_matches(self, first_name: str, last_name: str, postal_code: str) -> list[dict]:
+    def find_name_matches(
+        self, first_name: str, last_name: str, postal_code: str
+    ) -> list[dict[str, Any]]:
         """Patrons of this name at this postal code (accents, case and spaces ignored)."""
         key = name_postal_key(first_name, last_name, postal_code)
         return self._matches([key]) if key else []
 
-    def _matches(self, keys: list[str], exclude: str | None = None) -> list[dict]:
-        found: dict[str, dict] = {}
+    def _matches(self, keys: list[str], exclude: str | None = None) -> list[dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
         for key in keys:
             index = self.key(key)
             for pid in index.patron_ids if index else ():
@@ -78,7 +82,9 @@ class PatronsService:
         return list(found.values())
 
     @reads(Permission.EDIT_PATRONS)
-    def reindex(self, patron_id: str, old: list[str], new: list[str], stamp: dict) -> list:
+    def reindex(
+        self, patron_id: str, old: list[str], new: list[str], stamp: Stamp
+    ) -> list[ContactKey]:
         changed = []
         for key in old:
             if key not in new and (index := self.key(key)) is not None:
@@ -98,9 +104,9 @@ class PatronsService:
         last_name: str = "",
         email: str = "",
         phone: str = "",
-        address: dict | None = None,
+        address: dict[str, Any] | None = None,
         email_consent: bool = False,
-        tags: list[str] | tuple = (),
+        tags: list[str] | tuple[str, ...] = (),
         household: str = "",
         source: str = "office",
         occurred_at: datetime | None = None,
@@ -142,7 +148,7 @@ class PatronsService:
         occurred_at: datetime | None = None,
         allow_duplicate: bool = False,
         **values: Any,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Change contact details; returns only the fields that changed."""
         patron = self.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
@@ -196,5 +202,5 @@ class PatronsService:
         return note_id
 
     @reads(Permission.READ_PATRONS)
-    def get_patron(self, patron_id: str) -> dict:
+    def get_patron(self, patron_id: str) -> dict[str, Any]:
         return self.patron(patron_id, follow=False).snapshot_dict()

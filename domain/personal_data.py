@@ -9,6 +9,8 @@ these fields) stay true. Keep this table complete when adding events.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 #: event class name -> the payload fields that hold personal data
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Patron.Registered": (
@@ -123,7 +125,8 @@ def event_name(topic: str) -> str:
     from eventsourcing.utils import TopicError, resolve_topic
 
     try:
-        return resolve_topic(topic).__qualname__
+        name: str = resolve_topic(topic).__qualname__
+        return name
     except TopicError:
         return topic.rsplit(":", 1)[-1]
 
@@ -133,7 +136,7 @@ def personal_fields(name: str) -> tuple[str, ...]:
     return PERSONAL_FIELDS.get(name, ())
 
 
-def redact_value(value):
+def redact_value(value: object) -> object:
     """Text becomes the marker (empty text stays empty); containers keep their shape.
 
     Yes/no values and numbers are not personal (an email-consent flag, say), so they
@@ -149,7 +152,7 @@ def redact_value(value):
     return value
 
 
-def _redact_path(value, path: list[str]):
+def _redact_path(value: object, path: list[str]) -> object:
     """Redact ``value`` at ``path`` ('messages.text': the text of every message)."""
     if not path:
         return redact_value(value)
@@ -160,20 +163,21 @@ def _redact_path(value, path: list[str]):
     return value
 
 
-def redact_state(name: str, state: dict) -> dict | None:
+def redact_state(name: str, state: dict[str, Any]) -> dict[str, Any] | None:
     """A stored event's state with its personal fields redacted; None when nothing changes.
 
     A field is a key of the state, or a dotted path into it ('messages.text': the
     ``text`` of each item of the ``messages`` list), so the shape and the
     non-personal parts (when a message was sent) stay readable.
     """
-    redacted = state
+    redacted: object = state
     for field in personal_fields(name):
         redacted = _redact_path(redacted, field.split("."))
-    return redacted if redacted != state else None
+    # redaction keeps the shape: a dict stays a dict with the same keys
+    return cast(dict[str, Any], redacted) if redacted != state else None
 
 
-def mentions(value, patron_id: str) -> bool:
+def mentions(value: object, patron_id: str) -> bool:
     """Whether a decoded event state refers to the patron (by id, anywhere in it)."""
     if isinstance(value, dict):
         return any(mentions(v, patron_id) for v in value.values())

@@ -7,8 +7,10 @@ imported history), ``recorded_by`` (the staff member) and ``workstation``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypedDict
 
 
 def utc_now() -> datetime:
@@ -22,19 +24,27 @@ def aware(moment: datetime) -> datetime:
     return moment
 
 
+class Stamp(TypedDict):
+    """What every command passes to the events it records."""
+
+    occurred_at: datetime
+    recorded_by: str
+    workstation: str
+
+
 @dataclass
 class RecordingContext:
     """The staff member and workstation recording events in this session."""
 
     staff: str = "office"
     workstation: str = "workstation"
-    clock: object = field(default=utc_now, repr=False)
+    clock: Callable[[], datetime] = field(default=utc_now, repr=False)
     #: the signed-in staff account ("" = nobody signed in) and its role (issue 9);
     #: with no accounts on the store yet, everyone works as a manager
     staff_id: str = ""
     role: str = "manager"
 
-    def stamp(self, occurred_at: datetime | None = None) -> dict:
+    def stamp(self, occurred_at: datetime | None = None) -> Stamp:
         return {
             "occurred_at": aware(occurred_at) if occurred_at else self.clock(),
             "recorded_by": self.staff,

@@ -19,12 +19,14 @@ follow-up assignment and the support report share them.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text, fold
 from domain.errors import ValidationError
+from domain.recording import Stamp
 
 CHAT, PHONE, BOTH = "chat", "phone", "both"
 DUTIES = (CHAT, PHONE, BOTH)
@@ -69,14 +71,20 @@ def time_text(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def person_key(slot: dict) -> str:
+def person_key(slot: dict[str, Any]) -> str:
     """The same person whether named by account or by name (accents, case ignored)."""
     return "staff:" + slot["staff_id"] if slot.get("staff_id") else "name:" + fold(slot["name"])
 
 
 def check_slot(
-    weekday, starts: str, ends: str, duty: str, name: str, staff_id: str, existing: list[dict]
-) -> dict:
+    weekday: int | str,
+    starts: str,
+    ends: str,
+    duty: str,
+    name: str,
+    staff_id: str,
+    existing: list[dict[str, Any]],
+) -> dict[str, Any]:
     """A clean slot dict, or ``RotaProblem`` saying what is wrong with it."""
     day = parse_weekday(weekday)
     start, end = parse_time(starts, "starts"), parse_time(ends, "ends")
@@ -134,14 +142,21 @@ class Rota(Aggregate):
 
     @event("Opened")
     def __init__(self, occurred_at: datetime, recorded_by: str, workstation: str):
-        self.slots: dict[str, dict] = {}
+        self.slots: dict[str, dict[str, Any]] = {}
 
     @classmethod
-    def open(cls, stamp: dict) -> Rota:
-        return cls._create(cls.Opened, id=cls.ID, **stamp)
+    def open(cls, stamp: Stamp) -> Rota:
+        return cls._create(cls.Opened, id=cls.ID, **stamp)  # type: ignore[attr-defined]  # made by @event("Opened")
 
     def add_slot(
-        self, weekday, starts: str, ends: str, duty: str, name: str, staff_id: str, stamp: dict
+        self,
+        weekday: int | str,
+        starts: str,
+        ends: str,
+        duty: str,
+        name: str,
+        staff_id: str,
+        stamp: Stamp,
     ) -> str:
         slot = check_slot(weekday, starts, ends, duty, name, staff_id, list(self.slots.values()))
         slot_id = str(uuid4())
@@ -161,7 +176,7 @@ class Rota(Aggregate):
         occurred_at: datetime,
         recorded_by: str,
         workstation: str,
-    ):
+    ) -> None:
         self.slots[slot_id] = {
             "id": slot_id,
             "weekday": weekday,
@@ -172,7 +187,7 @@ class Rota(Aggregate):
             "staff_id": staff_id,
         }
 
-    def remove_slot(self, slot_id: str, stamp: dict) -> None:
+    def remove_slot(self, slot_id: str, stamp: Stamp) -> None:
         if slot_id not in self.slots:
             raise RotaProblem("slot", "That duty slot is no longer on the rota.")
         self._slot_removed(slot_id=slot_id, **stamp)
@@ -180,23 +195,25 @@ class Rota(Aggregate):
     @event("SlotRemoved")
     def _slot_removed(
         self, slot_id: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         del self.slots[slot_id]
 
 
 # -- reading the rota --------------------------------------------------------------------
-def answers(slot: dict, kind: str) -> bool:
+def answers(slot: dict[str, Any], kind: str) -> bool:
     """Whether the slot's duty answers ``kind`` (chat or phone)."""
     return kind in ANSWERS[slot["duty"]]
 
 
-def covers(slot: dict, weekday: int, minute: int) -> bool:
+def covers(slot: dict[str, Any], weekday: int, minute: int) -> bool:
     return slot["weekday"] == weekday and parse_time(slot["starts"], "") <= minute < parse_time(
         slot["ends"], ""
     )
 
 
-def on_duty(slots: list[dict], moment: datetime, kind: str | None = None) -> list[dict]:
+def on_duty(
+    slots: list[dict[str, Any]], moment: datetime, kind: str | None = None
+) -> list[dict[str, Any]]:
     """The slots running at ``moment`` (a local wall-clock time), for ``kind`` if given;
     by name."""
     minute = moment.hour * 60 + moment.minute
@@ -208,7 +225,7 @@ def on_duty(slots: list[dict], moment: datetime, kind: str | None = None) -> lis
     return sorted(found, key=lambda s: (s["name"].casefold(), s["duty"]))
 
 
-def staffed(slots: list[dict], moment: datetime, kind: str) -> bool:
+def staffed(slots: list[dict[str, Any]], moment: datetime, kind: str) -> bool:
     return bool(on_duty(slots, moment, kind))
 
 
@@ -216,7 +233,7 @@ def _week_minute(moment: datetime) -> int:
     return moment.weekday() * MINUTES_PER_DAY + moment.hour * 60 + moment.minute
 
 
-def next_on_duty(slots: list[dict], moment: datetime, kind: str) -> dict | None:
+def next_on_duty(slots: list[dict[str, Any]], moment: datetime, kind: str) -> dict[str, Any] | None:
     """Who is on ``kind`` duty at ``moment``, else who comes on duty first after it
     (within the coming week); None for an empty rota. Ties go by name."""
     running = on_duty(slots, moment, kind)
@@ -235,7 +252,7 @@ def next_on_duty(slots: list[dict], moment: datetime, kind: str) -> dict | None:
     return best[1] if best else None
 
 
-def next_change(slots: list[dict], moment: datetime) -> datetime:
+def next_change(slots: list[dict[str, Any]], moment: datetime) -> datetime:
     """The next moment the duty on screen may change: a slot starting or ending, or the
     hour turning, whichever comes first (always after ``moment``)."""
     base = moment.replace(second=0, microsecond=0)

@@ -8,6 +8,7 @@ simple values, like the other services.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
+from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -35,7 +36,8 @@ class RotaService:
 
     def _rota(self) -> Rota | None:
         try:
-            return self.store.get(Rota.ID)
+            rota: Rota = self.store.get(Rota.ID)
+            return rota
         except AggregateNotFoundError:
             return None
 
@@ -52,7 +54,7 @@ class RotaService:
     @command(Permission.MANAGE_ROTA)
     def add_duty_slot(
         self,
-        weekday,
+        weekday: int | str,
         starts: str,
         ends: str,
         duty: str = "chat",
@@ -67,7 +69,7 @@ class RotaService:
     @command(Permission.MANAGE_ROTA)
     def add_duty_slots(
         self,
-        weekdays: list,
+        weekdays: list[int | str],
         starts: str,
         ends: str,
         duty: str = "chat",
@@ -100,7 +102,7 @@ class RotaService:
         self.store.commit(rota)
 
     @reads(Permission.ANYONE)  # who is on duty: no patron's data
-    def duty_slots(self) -> list[dict]:
+    def duty_slots(self) -> list[dict[str, Any]]:
         """Every slot, by weekday and start (from the rota itself, for commands)."""
         rota = self._rota()
         slots = list(rota.slots.values()) if rota else []
@@ -120,8 +122,11 @@ class RotaService:
 
     @reads(Permission.READ_SUPPORT)
     def support_report(
-        self, inquiries: list[dict], slots: list[dict], zone: tzinfo | None = None
-    ) -> dict:
+        self,
+        inquiries: list[dict[str, Any]],
+        slots: list[dict[str, Any]],
+        zone: tzinfo | None = None,
+    ) -> dict[str, Any]:
         """The support figures (``domain/support.py``) from the read model's inquiries and
         rota; for managers and box office only."""
         self.access.require_role(MANAGER, BOX_OFFICE, what="see the patron support report")

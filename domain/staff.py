@@ -9,6 +9,7 @@ hashes (argon2-cffi). A ``StaffRoster`` aggregate lists every account, so
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from argon2 import PasswordHasher
@@ -17,6 +18,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text, fold
 from domain.errors import ValidationError
+from domain.recording import Stamp
 from domain.roles import DOOR, check_role
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/staff")
@@ -87,13 +89,13 @@ class StaffMember(Aggregate):
         self.locked = False
 
     @classmethod
-    def create(cls, name: str, role: str, stamp: dict) -> StaffMember:
+    def create(cls, name: str, role: str, stamp: Stamp) -> StaffMember:
         name = check_name(name)
         return cls._create(
             cls.Created, id=staff_uuid(name), name=name, role=check_role(role), **stamp
         )
 
-    def change_role(self, role: str, stamp: dict) -> bool:
+    def change_role(self, role: str, stamp: Stamp) -> bool:
         role = check_role(role)
         if role == self.role:
             return False
@@ -101,33 +103,37 @@ class StaffMember(Aggregate):
         return True
 
     @event("RoleChanged")
-    def _role_changed(self, role: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _role_changed(
+        self, role: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.role = role
 
-    def set_password(self, password: str, stamp: dict) -> None:
+    def set_password(self, password: str, stamp: Stamp) -> None:
         self._password_set(password_hash=hash_password(password), **stamp)
 
     @event("PasswordSet")
     def _password_set(
         self, password_hash: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.password_hash = password_hash
 
-    def set_pin(self, pin: str, stamp: dict) -> None:
+    def set_pin(self, pin: str, stamp: Stamp) -> None:
         self._pin_set(pin_hash=hash_pin(pin), **stamp)
 
     @event("PinSet")
-    def _pin_set(self, pin_hash: str, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _pin_set(
+        self, pin_hash: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
         self.pin_hash = pin_hash
 
-    def deactivate(self, stamp: dict) -> bool:
+    def deactivate(self, stamp: Stamp) -> bool:
         if not self.active:
             return False
         self._deactivated(**stamp)
         return True
 
     @event("Deactivated")
-    def _deactivated(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _deactivated(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.active = False
 
     # -- wrong sign-ins (issue 19) --------------------------------------------------
@@ -143,34 +149,34 @@ class StaffMember(Aggregate):
     def is_locked(self) -> bool:
         return getattr(self, "locked", False)
 
-    def record_failed_sign_in(self, stamp: dict) -> None:
+    def record_failed_sign_in(self, stamp: Stamp) -> None:
         self._sign_in_failed(**stamp)
 
     @event("SignInFailed")
-    def _sign_in_failed(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _sign_in_failed(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.failed_attempts = getattr(self, "failed_attempts", 0) + 1
         self.last_failed_at = occurred_at
         if self.failed_attempts >= LOCK_AFTER:
             self.locked = True
 
-    def record_sign_in(self, stamp: dict) -> None:
+    def record_sign_in(self, stamp: Stamp) -> None:
         """A right password after wrong ones: the count starts again."""
         if getattr(self, "failed_attempts", 0):
             self._signed_in(**stamp)
 
     @event("SignedInAfterFailures")
-    def _signed_in(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _signed_in(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.failed_attempts = 0
         self.last_failed_at = None
 
-    def unlock(self, stamp: dict) -> bool:
+    def unlock(self, stamp: Stamp) -> bool:
         if not self.is_locked and not getattr(self, "failed_attempts", 0):
             return False
         self._unlocked(**stamp)
         return True
 
     @event("Unlocked")
-    def _unlocked(self, occurred_at: datetime, recorded_by: str, workstation: str):
+    def _unlocked(self, occurred_at: datetime, recorded_by: str, workstation: str) -> None:
         self.failed_attempts = 0
         self.last_failed_at = None
         self.locked = False
@@ -182,9 +188,14 @@ class StaffMember(Aggregate):
             return False
         if password and verify(self.password_hash, password):
             return True
-        return self.role == DOOR and bool(pin) and verify(self.pin_hash, pin.strip())
+        return (
+            self.role == DOOR
+            and pin is not None
+            and bool(pin)
+            and verify(self.pin_hash, pin.strip())
+        )
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "name": self.name,
@@ -212,15 +223,15 @@ class StaffRoster(Aggregate):
         self.staff_ids: list[str] = []
 
     @classmethod
-    def open(cls, stamp: dict) -> StaffRoster:
-        return cls._create(cls.Opened, id=cls.ID, **stamp)
+    def open(cls, stamp: Stamp) -> StaffRoster:
+        return cls._create(cls.Opened, id=cls.ID, **stamp)  # type: ignore[attr-defined]  # made by @event("Opened")
 
-    def add(self, staff_id: str, stamp: dict) -> None:
+    def add(self, staff_id: str, stamp: Stamp) -> None:
         if staff_id not in self.staff_ids:
             self._member_added(staff_id=staff_id, **stamp)
 
     @event("MemberAdded")
     def _member_added(
         self, staff_id: str, occurred_at: datetime, recorded_by: str, workstation: str
-    ):
+    ) -> None:
         self.staff_ids.append(staff_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -69,7 +70,7 @@ class StaffService:
         return str(member.id)
 
     @reads(Permission.SEE_STAFF)
-    def list_staff(self) -> list[dict]:
+    def list_staff(self) -> list[dict[str, Any]]:
         roster = self.access.roster()
         members = [self.store.get(UUID(i)) for i in (roster.staff_ids if roster else ())]
         return sorted((m.summary() for m in members), key=lambda m: m["name"].casefold())
@@ -108,7 +109,9 @@ class StaffService:
 
     # -- signing in ---------------------------------------------------------
     @command(Permission.ANYONE)
-    def sign_in(self, name: str, password: str | None = None, pin: str | None = None) -> dict:
+    def sign_in(
+        self, name: str, password: str | None = None, pin: str | None = None
+    ) -> dict[str, Any]:
         """Check the password (or door PIN) and record this person on every event from now.
 
         Wrong tries are recorded (the audit shows them) and throttle the account: after
@@ -171,7 +174,7 @@ class StaffService:
         return False
 
     @command(Permission.ANYONE)
-    def leave_door_mode(self, name: str, password: str) -> dict:
+    def leave_door_mode(self, name: str, password: str) -> dict[str, Any]:
         """Someone from the office takes a workstation back from volunteer door mode:
         a manager's or box-office member's password (a door PIN never does), and they
         are signed in from then on (they now hold the workstation)."""

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, overload
+from typing import Any, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -33,7 +33,7 @@ from eventsourcing.domain import Aggregate
 from domain.box_office import Performance, Production
 from domain.contact_index import ContactKey
 from domain.patron import Patron
-from domain.recording import RecordingContext
+from domain.recording import RecordingContext, Stamp
 
 Listener = Callable[[int], None]
 P = ParamSpec("P")
@@ -82,13 +82,11 @@ _KEPT = (Patron, Performance, Production, ContactKey)
 KEEP_AT_MOST = 200_000
 
 
-class Store(Application):
+class Store(Application[UUID]):
     """Event-sourced storage for one organization (SQLite file or PostgreSQL)."""
 
     name = "Houselights"
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {
-        Performance: PERFORMANCE_SNAPSHOT_INTERVAL
-    }
+    snapshotting_intervals = {Performance: PERFORMANCE_SNAPSHOT_INTERVAL}
 
     def __init__(
         self, env: dict[str, str] | None = None, context: RecordingContext | None = None
@@ -234,7 +232,7 @@ class Store(Application):
         finally:
             self._local.permission_depth = depth
 
-    def stamp(self, occurred_at: datetime | None = None) -> dict[str, Any]:
+    def stamp(self, occurred_at: datetime | None = None) -> Stamp:
         """Who records, from which workstation, and when it happened."""
         return self.context.stamp(occurred_at)
 
@@ -253,7 +251,10 @@ class Store(Application):
     # -- batches, rehearsals and commands -----------------------------------------
     @contextmanager
     def batch(
-        self, size: int = 1000, keep: dict | None = None, absent: set | None = None
+        self,
+        size: int = 1000,
+        keep: dict[UUID, Aggregate] | None = None,
+        absent: set[UUID] | None = None,
     ) -> Iterator[None]:
         """Group many commands into few transactions (imports, demo data).
 
@@ -278,7 +279,7 @@ class Store(Application):
             self._local.batch = None
 
     @contextmanager
-    def rehearsal(self, absent: set | None = None) -> Iterator[None]:
+    def rehearsal(self, absent: set[UUID] | None = None) -> Iterator[None]:
         """Run commands for real but save nothing (an import's dry run).
 
         Everything changed inside the block is kept in memory, so later commands

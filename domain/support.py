@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import datetime, tzinfo
+from typing import Any
 
 from domain.rota import WEEKDAY_NAMES, staffed
 
@@ -31,7 +32,7 @@ CHAT, CALL = "chat", "call"
 DUTY_OF = {CHAT: "chat", CALL: "phone"}
 
 
-def _moment(value) -> datetime | None:
+def _moment(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else None
     try:
@@ -41,7 +42,7 @@ def _moment(value) -> datetime | None:
     return moment if moment.tzinfo else None
 
 
-def first_reply(messages: list[dict]) -> dict:
+def first_reply(messages: list[dict[str, Any]]) -> dict[str, Any]:
     """``{"question", "replied", "seconds", "timed"}`` for one transcript.
 
     ``question``: the visitor wrote something; ``replied``: a staff (agent) message
@@ -58,6 +59,7 @@ def first_reply(messages: list[dict]) -> dict:
     seconds = None
     if reply is not None and timed:
         asked, answered = _moment(messages[first]["at"]), _moment(reply["at"])
+        assert asked is not None and answered is not None  # every message is timed
         seconds = max(0.0, (answered - asked).total_seconds())
     return {"question": True, "replied": reply is not None, "seconds": seconds, "timed": timed}
 
@@ -85,7 +87,9 @@ def _local(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
-def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | None = None) -> dict:
+def support_figures(
+    inquiries: list[dict[str, Any]], slots: list[dict[str, Any]], zone: tzinfo | None = None
+) -> dict[str, Any]:
     """The report from ``inquiries`` and the rota ``slots``.
 
     Each inquiry: ``kind`` (chat or call), ``started_at`` (aware datetime or ISO
@@ -94,10 +98,10 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
     of the quick answers used) are optional. ``zone``: the organization's time zone
     (this computer's when None).
     """
-    cells: Counter = Counter()
+    cells: Counter[tuple[int, int]] = Counter()
     #: per hour of the day: inquiries on each weekday (d0..d6) and how many of them came
     #: while nobody was on duty (u0..u6)
-    by_hour = {
+    by_hour: dict[int, dict[str, Any]] = {
         h: {
             "hour": h,
             "inquiries": 0,
@@ -112,10 +116,10 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
     }
     replies: list[float] = []
     unanswered = without_times = outside = chats = calls = 0
-    uncovered: Counter = Counter()
-    uncovered_kinds: dict[tuple[int, int], Counter] = {}
-    reasons: Counter = Counter()
-    answers: Counter = Counter()
+    uncovered: Counter[tuple[int, int]] = Counter()
+    uncovered_kinds: dict[tuple[int, int], Counter[str]] = {}
+    reasons: Counter[str] = Counter()
+    answers: Counter[str] = Counter()
     for inquiry in inquiries:
         moment = _moment(inquiry["started_at"])
         if moment is None:
@@ -180,15 +184,17 @@ def support_figures(inquiries: list[dict], slots: list[dict], zone: tzinfo | Non
     }
 
 
-def _top(counts: Counter) -> list[list]:
+def _top(counts: Counter[str]) -> list[list[Any]]:
     return [[name, n] for name, n in sorted(counts.items(), key=lambda i: (-i[1], i[0]))]
 
 
-def uncovered_ranges(uncovered: Counter, kinds: dict, total: int) -> list[dict]:
+def uncovered_ranges(
+    uncovered: Counter[tuple[int, int]], kinds: dict[tuple[int, int], Counter[str]], total: int
+) -> list[dict[str, Any]]:
     """Consecutive hours of one weekday in which inquiries came while nobody was on duty,
     the most demand first: weekday, from and to (hours), inquiries, chats, calls, share
     (of every inquiry in the period)."""
-    ranges: list[dict] = []
+    ranges: list[dict[str, Any]] = []
     for day, hour in sorted(uncovered):
         last = ranges[-1] if ranges else None
         if last and last["weekday"] == day and last["to"] == hour:

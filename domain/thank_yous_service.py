@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from domain.box_office import Performance
 from domain.errors import HouselightsError, PerformanceNotFound, ThankYouProblem
@@ -40,7 +43,7 @@ class ThankYousService:
         patron = self.patrons.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
         check_thanks(channel, reason, reference_id, getattr(patron, "thanks", {}))
-        changed: list = [patron]
+        changed: list[Aggregate] = [patron]
         if reason == DONATION:
             donation = self.memberships.donation(reference_id)
             # a gift by a record merged into this one is this person's too
@@ -64,19 +67,19 @@ class ThankYousService:
         if isinstance(self.store.pending(uuid), Performance):
             return uuid
         first = next(iter(self.store.repository.event_store.get(uuid, limit=1)), None)
-        if not isinstance(first, Performance.Scheduled):
+        if not isinstance(first, Performance.Scheduled):  # type: ignore[attr-defined]  # made by @event("Scheduled")
             raise PerformanceNotFound(str(performance_id))
         return uuid
 
     @command(Permission.THANK)
     def thank_many(
         self,
-        items: Iterable[dict],
+        items: Iterable[dict[str, Any]],
         channel: str,
         occurred_at: datetime | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Thank several patrons the same way: ``items`` are dicts with ``patron_id``,
         ``reason`` and ``reference_id``. Saved in few transactions; one that cannot be
         thanked (already thanked elsewhere, say) is reported, not fatal.
