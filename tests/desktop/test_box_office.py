@@ -169,7 +169,7 @@ def test_enter_on_a_performance_opens_the_sale_with_the_walk_up_form_ready(
 ):
     dialog = open_sell_dialog(qtbot, box_office)
     assert isinstance(dialog, SellDialog)
-    assert dialog.performance["id"] == flute
+    assert dialog.performance.id == flute
     assert dialog.seats_label.text() == "5 seats left of 5"
     assert dialog.walk_up_button.isChecked()
     qtbot.waitUntil(lambda: dialog.walk_up.fields["first_name"].hasFocus())

@@ -71,7 +71,7 @@ def test_selling_from_the_patrons_page(services, flute, ada_id, window, qtbot, c
     qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
     assert dialog.mode == FIND
     assert dialog.finder.chosen()["id"] == ada_id
-    assert dialog.performance["id"] == flute
+    assert dialog.performance.id == flute
     set_quantity(qtbot, dialog, "Adult", 1)
     click(qtbot, dialog.sell_button)
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1)

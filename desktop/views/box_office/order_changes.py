@@ -40,7 +40,7 @@ from projections.runner import ReadModelRunner
 class RefundDialog(ConfirmBox):
     """Asks once ("Refund 2 tickets, $50.00?") and refunds through the service."""
 
-    refunded = Signal(dict)
+    refunded = Signal(object)
 
     def __init__(
         self,
