@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,23 @@ from domain.patrons_service import PatronsService
 from domain.roles import Permission
 from domain.store import Store, command
 from domain.thank_yous import DONATION, check_thanks
+
+
+@dataclass(frozen=True, slots=True)
+class ThanksProblem:
+    """One thank-you that could not be recorded, and why."""
+
+    patron_id: str
+    reference_id: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThanksResult:
+    """How many were thanked, and the ones that could not be."""
+
+    thanked: int
+    problems: list[ThanksProblem]
 
 
 class ThankYousService:
@@ -79,15 +97,15 @@ class ThankYousService:
         occurred_at: datetime | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
-    ) -> dict[str, Any]:
+    ) -> ThanksResult:
         """Thank several patrons the same way: ``items`` are dicts with ``patron_id``,
         ``reason`` and ``reference_id``. Saved in few transactions; one that cannot be
         thanked (already thanked elsewhere, say) is reported, not fatal.
 
-        Returns ``{"thanked": n, "problems": [{"patron_id", "reference_id", "message"}]}``.
+        Returns how many were thanked and the problems (patron, reference, message).
         """
         items = list(items)
-        thanked, problems = 0, []
+        thanked, problems = 0, list[ThanksProblem]()
         with self.store.batch(size=500):
             for number, item in enumerate(items, 1):
                 if cancelled is not None and cancelled():
@@ -103,12 +121,12 @@ class ThankYousService:
                     thanked += 1
                 except HouselightsError as error:
                     problems.append(
-                        {
-                            "patron_id": item["patron_id"],
-                            "reference_id": item["reference_id"],
-                            "message": str(error),
-                        }
+                        ThanksProblem(
+                            patron_id=item["patron_id"],
+                            reference_id=item["reference_id"],
+                            message=str(error),
+                        )
                     )
                 if progress is not None and (number % 50 == 0 or number == len(items)):
                     progress(number, len(items))
-        return {"thanked": thanked, "problems": problems}
+        return ThanksResult(thanked=thanked, problems=problems)

@@ -107,8 +107,8 @@ def test_thanking_many_reports_those_that_could_not_be_thanked(store, ada, hamle
         progress=lambda done, total: seen.append((done, total)),
     )
 
-    assert result["thanked"] == 2
-    assert [p["patron_id"] for p in result["problems"]] == [grace]
-    assert "already thanked by call" in result["problems"][0]["message"]
+    assert result.thanked == 2
+    assert [p.patron_id for p in result.problems] == [grace]
+    assert "already thanked by call" in result.problems[0].message
     assert store.get_donation(gift).acknowledged == "email"
     assert seen[-1] == (3, 3)

@@ -51,6 +51,7 @@ from desktop.views.widgets import date_width, heading, size_columns, table_view
 from domain.application import Houselights
 from domain.roles import Permission
 from domain.thank_yous import ATTENDANCE, DONATION
+from domain.thank_yous_service import ThanksResult
 from projections import thank_yous
 from projections.runner import ReadModelRunner
 
@@ -69,7 +70,7 @@ def thank_item(row: dict) -> dict:
     }
 
 
-def thank_many_work(progress, app, items: list[dict], channel: str) -> dict:
+def thank_many_work(progress, app, items: list[dict], channel: str) -> ThanksResult:
     """Runs on the thread pool: thank everyone selected, with progress and cancel."""
     return app.thank_many(
         items,
@@ -348,16 +349,16 @@ class ThankYouView(QWidget):
         self.bulk_task = None
         self._selection_changed()
 
-    def _bulk_done(self, result: dict) -> None:
+    def _bulk_done(self, result: ThanksResult) -> None:
         self._bulk_finished()
-        self.message.emit(self.tr("{n} thank-yous recorded.").format(n=result["thanked"]))
-        if result["problems"]:
-            lines = "\n".join(p["message"] for p in result["problems"][:10])
+        self.message.emit(self.tr("{n} thank-yous recorded.").format(n=result.thanked))
+        if result.problems:
+            lines = "\n".join(p.message for p in result.problems[:10])
             QMessageBox.information(
                 self,
                 self.tr("Some were not recorded"),
                 self.tr("{n} could not be recorded:\n{lines}").format(
-                    n=len(result["problems"]), lines=lines
+                    n=len(result.problems), lines=lines
                 ),
             )
 
