@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def ada_order(services, flute) -> dict:
     db = services.runner.db()
     [ada] = patron_search.search(db, "lovelace")
     sale = services.app.sell_tickets(flute, {"Adult": 2}, patron_id=ada["id"])
-    return {"patron_id": ada["id"], **sale}
+    return {"patron_id": ada["id"], **asdict(sale)}
 
 
 def _select_ticket(qtbot, box, code: str) -> None:
