@@ -557,7 +557,7 @@ def order_exists(app, reference: str) -> bool:
 def _not_sold_reason(app, order_id: str, codes: list[str], status: str) -> str:
     """Why a refunded or cancelled row is left out, and what to do if it was imported before."""
     tickets = [app.get_ticket(code) for code in codes]
-    still_valid = [t for t in tickets if t and t["status"] == "valid"]
+    still_valid = [t for t in tickets if t and t.status == "valid"]
     imported = bool(still_valid) or (not codes and order_exists(app, REFERENCE_PREFIX + order_id))
     if imported:
         return (

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from desktop.export import write_csv
 from desktop.models.sales_import import RejectedTableModel
+from domain.box_office_service import TicketInfo
 from projections import patron_search
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
@@ -263,7 +264,7 @@ def test_the_date_order_is_chosen_in_the_dialog_and_the_report_says_how_dates_we
         click(qtbot, dialog.import_button)
     assert done.args[0]["date_order_source"] == "choice"
     ticket = next(iter(_tickets(services.app)))
-    show = services.app.get_performance(ticket["performance_id"])
+    show = services.app.get_performance(ticket.performance_id)
     assert show.starts_at.startswith("2026-11-12T19:30")
 
 
@@ -294,7 +295,7 @@ def test_an_ambiguous_file_follows_the_setting_and_the_dry_run_says_so(services,
     assert background.shutdown(TIMEOUT)
 
 
-def _tickets(app) -> list[dict]:
+def _tickets(app) -> list[TicketInfo]:
     from eventsourcing.utils import get_topic
 
     from domain.box_office import Ticket

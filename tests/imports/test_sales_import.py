@@ -71,18 +71,18 @@ def test_every_recognised_layout_imports_the_three_orders(store, sample):
     assert report["tickets"] == 4 and report["performances_created"] == 2
     # The barcodes from the file are the tickets' codes, so they scan at the door.
     first, second = store.get_ticket("8141001001"), store.get_ticket("8141001002")
-    assert first["status"] == second["status"] == "valid"
-    assert first["order_id"] == second["order_id"]
-    ada = store.get_patron(first["patron_id"])
+    assert first.status == second.status == "valid"
+    assert first.order_id == second.order_id
+    ada = store.get_patron(first.patron_id)
     assert (ada["name"], ada["email"], ada["source"]) == (
         "Ada Lovelace",
         "ada@example.org",
         "import",
     )
-    evening = store.get_performance(first["performance_id"])
+    evening = store.get_performance(first.performance_id)
     assert (evening.title, evening.sold) == ("Hamlet", 3)
     assert datetime.fromisoformat(evening.starts_at) == at("2026-03-14 19:30")
-    assert first["price_cents"] == 2500
+    assert first.price_cents == 2500
     zoe = store.get_ticket("8141003001")
     assert store.get_patron(zoe.patron_id)["name"] == "Zoë Adams"
     matinee = store.get_performance(zoe.performance_id)
@@ -229,7 +229,7 @@ def test_an_existing_performance_is_found_by_event_name_and_date(store, tmp_path
     assert performance.sold == 3
     # What was paid online is what the tickets record, also at levels not on the price list.
     tickets = [store.get_ticket(c) for c in _codes_of_performance(store, evening)]
-    assert sorted((t["price_level"], t["price_cents"]) for t in tickets) == [
+    assert sorted((t.price_level, t.price_cents) for t in tickets) == [
         ("Adult", 2500),
         ("Adult", 2500),
         ("Online special", 999),
