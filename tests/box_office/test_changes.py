@@ -222,17 +222,17 @@ def test_a_ticket_used_at_the_door_is_neither_refunded_nor_exchanged(app, tmp_pa
 
     friday, saturday = two_nights(app)
     sale = app.sell_tickets(friday, {"Adult": 2})
-    used, unused = sale["codes"]
+    used, unused = sale.codes
     assert app.scan(used, friday, "North door")["verdict"] == "admit"
 
     with pytest.raises(TicketProblem, match=f"{used} was already used at North door"):
         app.exchange_tickets([used], saturday)
-    refund = app.refund_order(sale["order_id"])
-    assert refund["refunded"] == [unused]
-    assert [app.get_ticket(c)["status"] for c in (used, unused)] == ["valid", "refunded"]
-    assert app.get_performance(friday)["sold"] == 1
+    refund = app.refund_order(sale.order_id)
+    assert refund.refunded == [unused]
+    assert [app.get_ticket(c).status for c in (used, unused)] == ["valid", "refunded"]
+    assert app.get_performance(friday).sold == 1
     with pytest.raises(TicketProblem, match="already refunded or used"):
-        app.refund_order(sale["order_id"])
+        app.refund_order(sale.order_id)
 
     runner = ReadModelRunner(app.recorder, app.mapper, tmp_path / "read.sqlite", all_projections())
     try:
@@ -243,7 +243,7 @@ def test_a_ticket_used_at_the_door_is_neither_refunded_nor_exchanged(app, tmp_pa
         assert sorted(statuses) == ["admitted", "refunded"]
 
         app.undo_admission(used, "Scanned the wrong ticket", "North door")
-        assert app.refund_order(sale["order_id"])["refunded"] == [used]
+        assert app.refund_order(sale.order_id).refunded == [used]
         runner.catch_up()
         read = box_office.performance(runner.db(), friday)
         assert (read["sold"], read["admitted"]) == (0, 0)

@@ -39,7 +39,7 @@ def night(tmp_path, postgres_db):
     tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
     show = app.schedule_performance(app.create_production("Tosca"), tonight, 100, {"Adult": 3000})
     ada = app.register_patron("Ada", "Lovelace")
-    codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada)["codes"]
+    codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada).codes
     door_config = resolve(tmp_path / "door", store=proxy.url(postgres_db))
     before = bootstrap(door_config, staff="usher", workstation="north-door")
     before.close()
@@ -126,7 +126,7 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
         type(e).__name__ for e in office.app.store.repository.event_store.get(ticket_id(code))
     ].count("Admitted") == 1
     # the window catches up and sells again
-    late = office.app.sell_tickets(show, {"Adult": 1})["codes"][0]
+    late = office.app.sell_tickets(show, {"Adult": 1}).codes[0]
     window.poll()
     qtbot.waitUntil(lambda: door_model.ticket(services.runner.db(), late) is not None)
     qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date")
