@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from demo.names import FIRST_NAMES, LAST_NAMES
 from domain.application import Houselights
+from domain.box_office_service import SaleResult
 from domain.errors import NotEnoughSeats, TicketProblem
 
 #: title, venue, price levels (cents), how many performances, how popular (0..1)
@@ -124,7 +125,7 @@ def generate_box_office(
         app.context.staff = rng.choice(BOX_OFFICE_STAFF)
         app.context.workstation = rng.choice(BOX_OFFICE_DESKS)
 
-    def sell(show, patron_id, when, payment, channel) -> tuple[dict, datetime] | None:
+    def sell(show, patron_id, when, payment, channel) -> tuple[SaleResult, datetime] | None:
         if channel == "online":
             app.context.staff, app.context.workstation = ONLINE
         else:
