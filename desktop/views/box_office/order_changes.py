@@ -248,9 +248,7 @@ class ExchangeDialog(QDialog):
             busy_text=self.tr("Exchanging…"),
         )
 
-    def _exchange(
-        self, codes: list[str], target: dict
-    ) -> tuple[ExchangeResult, list[dict]]:
+    def _exchange(self, codes: list[str], target: dict) -> tuple[ExchangeResult, list[dict]]:
         """On the writer worker: the exchange, and its new tickets to show and print."""
         result = self.app.exchange_tickets(codes, target["id"])
         tickets = ticket_dicts(self.app, target, result.codes, self.patron_name, self.order_id)

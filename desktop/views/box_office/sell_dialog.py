@@ -13,6 +13,7 @@ what the domain says, in words a volunteer understands, keeping what was typed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
@@ -52,6 +53,8 @@ from desktop.views.widgets import (
 from domain.application import Houselights
 from domain.attendees import holders_for
 from domain.box_office import PAYMENTS, order_total
+from domain.box_office_changes import WalkUpSaleResult
+from domain.box_office_service import PerformanceInfo, SaleResult
 from domain.errors import (
     HouselightsError,
     NotEnoughSeats,
@@ -63,6 +66,10 @@ from projections.runner import ReadModelRunner
 
 WALK_UP, FIND, ANONYMOUS = 0, 1, 2
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+#: what a sale in this form gives back: a walk-up buyer's, or anyone else's
+Sold = SaleResult | WalkUpSaleResult
 
 
 def performance_label(row: dict) -> str:
@@ -272,7 +279,7 @@ class SellDialog(QDialog):
         self.app = app
         self.runner = runner
         self.performances = performances
-        self.performance: dict | None = None
+        self.performance: PerformanceInfo | None = None
         self.spins: dict[str, QSpinBox] = {}
         self.outcome: dict | None = None
         self.setObjectName("sellDialog")
@@ -548,7 +555,7 @@ class SellDialog(QDialog):
         self.sell_button.setEnabled(server_answers(self.sell_button))  # off while offline
         clear_layout(self.levels_box)
         self.spins = {}
-        for row, (level, cents) in enumerate(self.performance["price_levels"].items()):
+        for row, (level, cents) in enumerate(self.performance.price_levels.items()):
             name = QLabel(level, self)
             name.setObjectName("levelName")
             price = QLabel(money(cents), self)
@@ -570,9 +577,9 @@ class SellDialog(QDialog):
         self._set_tab_order()
         self.update_total()
 
-    def _show_seats(self, performance: dict) -> None:
-        available = int(performance["available"])
-        capacity = int(performance["capacity"])
+    def _show_seats(self, performance: PerformanceInfo) -> None:
+        available = performance.available
+        capacity = performance.capacity
         if available <= 0:
             text = self.tr("Sold out")
         elif available == 1:
@@ -654,7 +661,7 @@ class SellDialog(QDialog):
             return
         if self.names_button.isChecked() and len(self.name_fields) != count:
             self._show_names()
-        total = order_total(self.performance["price_levels"], self.quantities(), self.payment())
+        total = order_total(self.performance.price_levels, self.quantities(), self.payment())
         self.total_label.setText(self.tr("Total {total}").format(total=money(total)))
         if count == 0:
             self.sell_button.setText(self.tr("Sell"))
@@ -682,37 +689,35 @@ class SellDialog(QDialog):
             # checked here too, so a walk-up buyer is never registered without a sale
             self._show_domain_errors({"quantities": self.tr("Choose how many tickets to sell.")})
             return None
-        app, runner, performance_id = self.app, self.runner, self.performance["id"]
+        app, runner, performance_id = self.app, self.runner, self.performance.id
+        # what a printed ticket shows of the performance
+        performance = asdict(self.performance)
 
-        performance = self.performance
-
-        def prepare() -> Callable[[], tuple[dict, str, list[dict]]] | None:
+        def prepare() -> Callable[[], tuple[Sold, str, list[dict]]] | None:
             command = choose()
             if command is None:
                 return None
 
-            def and_tickets() -> tuple[dict, str, list[dict]]:
+            def and_tickets() -> tuple[Sold, str, list[dict]]:
                 result, buyer_name = command()
-                tickets = ticket_dicts(
-                    app, performance, result["codes"], buyer_name, result["order_id"]
-                )
+                tickets = ticket_dicts(app, performance, result.codes, buyer_name, result.order_id)
                 return result, buyer_name, tickets
 
             return and_tickets
 
-        def choose():
+        def choose() -> Callable[[], tuple[Sold, str]] | None:
             """Read the form here, on the GUI thread; the command only takes values."""
             names = self.ticket_names()
             if self.mode == WALK_UP:
                 values = self.walk_up.values()
 
-                def walk_up() -> tuple[dict, str]:
+                def walk_up() -> tuple[Sold, str]:
                     # Each named attendee is found or registered; the buyer keeps the order.
                     holders = holders_for(app, names, performance_id) if names else None
                     result = app.sell_to_walk_up(
                         performance_id, quantities, payment=payment, holders=holders, **values
                     )
-                    found = runner.read(Permission.READ_PATRONS, directory.get, result["patron_id"])
+                    found = runner.read(Permission.READ_PATRONS, directory.get, result.patron_id)
                     typed = (values["first_name"], values["last_name"])
                     buyer_name = (
                         found["name"] if found else " ".join(v.strip() for v in typed if v.strip())
@@ -733,7 +738,7 @@ class SellDialog(QDialog):
                     self.finder.search_field.setFocus()
                     return None
 
-                def to_patron() -> tuple[dict, str]:
+                def to_patron() -> tuple[Sold, str]:
                     holders = holders_for(app, names, performance_id) if names else None
                     result = app.sell_tickets(
                         performance_id,
@@ -746,7 +751,7 @@ class SellDialog(QDialog):
 
                 return to_patron
 
-            def anonymous() -> tuple[dict, str]:
+            def anonymous() -> tuple[Sold, str]:
                 holders = holders_for(app, names, performance_id) if names else None
                 sale = app.sell_tickets(
                     performance_id, quantities, payment=payment, holders=holders
@@ -782,7 +787,7 @@ class SellDialog(QDialog):
         show_error(self.tickets_error, message)
         try:  # another workstation may just have sold: show the count as it is now
             if self.performance is not None:
-                self.performance = self.app.get_performance(self.performance["id"])
+                self.performance = self.app.get_performance(self.performance.id)
                 self._show_seats(self.performance)
         except HouselightsError:
             pass
@@ -814,18 +819,19 @@ class SellDialog(QDialog):
             next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _sold(
-        self, result: dict, buyer_name: str, tickets: list[dict], quantities: dict, payment: str
+        self, result: Sold, buyer_name: str, tickets: list[dict], quantities: dict, payment: str
     ) -> None:
         for ticket, person in zip(tickets, self.ticket_names() or [], strict=False):
             named = " ".join(p.strip() for p in (person["first_name"], person["last_name"]))
             if named.strip():
                 ticket["patron_name"] = named.strip()  # printed with its holder's name
-        self.outcome = dict(result, tickets=tickets, buyer_name=buyer_name)
-        count = len(result["codes"])
+        self.outcome = {**asdict(result), "tickets": tickets, "buyer_name": buyer_name}
+        count = len(result.codes)
         what = self.tr("1 ticket") if count == 1 else self.tr("{n} tickets").format(n=count)
         self.done_title.setText(
             self.tr("✓ Sold {what} for {performance}").format(
-                what=what, performance=performance_label(self.performance or {})
+                what=what,
+                performance=performance_label(asdict(self.performance) if self.performance else {}),
             )
         )
         paid = {
@@ -833,22 +839,22 @@ class SellDialog(QDialog):
             "card": self.tr("paid by card"),
             "complimentary": self.tr("complimentary"),
         }[payment]
-        if result.get("existing_patron"):
+        if isinstance(result, WalkUpSaleResult) and result.existing_patron:
             detail = self.tr(
                 "{name} was already on file with this email or phone: the tickets are on "
                 "their record. {total} {paid}."
-            ).format(name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid)
+            ).format(name=buyer_name, total=money(result.total_cents), paid=paid)
         elif self.mode == WALK_UP:
             detail = self.tr(
                 "{name} is now a patron (walk-up), {total} {paid}. The sale is on their timeline."
-            ).format(name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid)
+            ).format(name=buyer_name, total=money(result.total_cents), paid=paid)
         elif buyer_name:
             detail = self.tr("To {name}, {total} {paid}. The sale is on their timeline.").format(
-                name=buyer_name, total=money(result.get("total_cents", 0)), paid=paid
+                name=buyer_name, total=money(result.total_cents), paid=paid
             )
         else:
             detail = self.tr("No name: {total} {paid}, counted as a lost contact.").format(
-                total=money(result.get("total_cents", 0)), paid=paid
+                total=money(result.total_cents), paid=paid
             )
         self.done_detail.setText(detail)
         self.tickets_ready.set_tickets(tickets)
