@@ -28,7 +28,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 
 from domain.box_office import Performance, Production
 from domain.contact_index import ContactKey
@@ -177,7 +177,7 @@ class Store(Application[UUID]):
             self.health.check_writable()
         # eventsourcing's own save asks a runtime-checkable Protocol of every object
         # (slow: it walks the protocol's attributes each time); these are aggregates.
-        processing = ProcessingEvent()
+        processing = ProcessingEvent[UUID]()
         for obj in objs:
             if isinstance(obj, Aggregate):
                 processing.events.extend(obj.collect_events())
@@ -190,13 +190,13 @@ class Store(Application[UUID]):
         self._notify(recordings)
         return recordings
 
-    def _take_snapshots(self, processing: ProcessingEvent) -> None:
+    def _take_snapshots(self, processing: ProcessingEvent[UUID]) -> None:
         """A snapshot of each aggregate whose saved events passed a multiple of its
         interval, taken from the aggregate in memory (as saved: its newest version)
         rather than read back from the store and replayed."""
         if not self.snapshots or not self.snapshotting_intervals:
             return
-        passed: dict[UUID, Aggregate] = {}
+        passed: dict[UUID, MutableOrImmutableAggregate[UUID]] = {}
         for event in processing.events:
             aggregate = processing.aggregates.get(event.originator_id)
             interval = self.snapshotting_intervals.get(type(aggregate))  # type: ignore[arg-type]
