@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import datetime
-from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text
 from domain.errors import InvalidInput, ValidationError
+from domain.recording import Stamp
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/organization")
 
@@ -94,13 +94,13 @@ class Organization(Aggregate):
         self.name, self.country, self.timezone, self.currency = name, country, timezone, currency
 
     @classmethod
-    def configure(cls, answers: dict[str, str], stamp: dict[str, Any]) -> Organization:
-        return cls._create(cls.Configured, id=cls.ID, **answers, **stamp)
+    def configure(cls, answers: dict[str, str], stamp: Stamp) -> Organization:
+        return cls._create(cls.Configured, id=cls.ID, **answers, **stamp)  # type: ignore[attr-defined]  # made by @event("Configured")
 
     def answers(self) -> dict[str, str]:
         return {key: getattr(self, key) for key in ANSWERS}
 
-    def change(self, answers: dict[str, str], stamp: dict[str, Any]) -> bool:
+    def change(self, answers: dict[str, str], stamp: Stamp) -> bool:
         """Record new answers; False (nothing recorded) when they are the same."""
         if answers == self.answers():
             return False

@@ -97,7 +97,7 @@ def test_a_sale_held_by_the_store_leaves_the_screen_answering(
     assert not held.timed_out and "houselights-writer" in held.threads
     assert len(dialog.tickets_ready.codes()) == 2
     assert not is_busy(dialog) and dialog.sell_button.isEnabled()
-    assert services.app.get_performance(flute)["sold"] == 2  # one sale, not two
+    assert services.app.get_performance(flute).sold == 2  # one sale, not two
     assert len(read_model.tickets(services.runner.db(), flute)) == 2
 
 
@@ -118,7 +118,7 @@ def test_a_refund_held_by_the_store_keeps_its_question_open_and_busy(
     services, flute, window, held, qtbot
 ):
     sale = services.app.sell_tickets(flute, {"Adult": 1}, payment="cash")  # not held: here
-    dialog = RefundDialog(services.app, services.runner, sale["order_id"], "", window)
+    dialog = RefundDialog(services.app, services.runner, sale.order_id, "", window)
     refunded: list[dict] = []
     dialog.refunded.connect(refunded.append)
     dialog.open()
@@ -131,7 +131,7 @@ def test_a_refund_held_by_the_store_keeps_its_question_open_and_busy(
     held.release()
     qtbot.waitUntil(lambda: refunded != [])
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    assert refunded[0]["refunded"] == sale["codes"]
+    assert refunded[0].refunded == sale.codes
     assert not held.timed_out
 
 
@@ -206,7 +206,7 @@ def test_the_door_paints_its_verdict_before_the_read_models_catch_up(
         venue="Main stage",
     )
     ada = services.app.register_patron("Ada", "Door", email="ada.door@example.org")
-    [code] = app.sell_tickets(tonight, {"Adult": 1}, patron_id=ada)["codes"]
+    [code] = app.sell_tickets(tonight, {"Adult": 1}, patron_id=ada).codes
     window.show_area(DOOR)
     door = window.door_view
     door.choose_performance(tonight)

@@ -34,7 +34,7 @@ def _a_year_with_ada(app, ada: str) -> dict:
     tosca = schedule(app, "Tosca", 5)
     sale = app.sell_tickets(flute, {"Adult": 2}, patron_id=ada)
     refunded = app.sell_tickets(tosca, {"Adult": 1}, patron_id=ada)
-    app.refund_order(refunded["order_id"])
+    app.refund_order(refunded.order_id)
     app.sell_subscription(ada, "Autumn season", [flute, tosca], 8000)
     today = date.today()
     app.start_membership(ada, "Friend", today, today + timedelta(days=365), 6000)
