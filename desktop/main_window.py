@@ -1294,7 +1294,7 @@ class MainWindow(BackupActions):
         """Stop timers and background work; safe to call more than once."""
         self.poll_timer.stop()
         self.backup_timer.stop()
-        self.on_duty.timer.stop()  # it would read the read models after they close
+        self.on_duty.stop()  # it would read the read models after they close
         self.scanner.stop()
         self.writer.shutdown()  # the commands in line are recorded first
         self.watcher.close()

@@ -241,3 +241,5 @@ def test_a_closed_window_stops_waiting_for_the_next_duty_change(window, services
     qtbot.waitUntil(lambda: label.isVisible() and label.timer.isActive())
     window.close()
     assert not label.timer.isActive()
+    label.refresh()  # what a last "read models changed" would ask while closing
+    assert not label.timer.isActive()

@@ -42,7 +42,13 @@ class OnDutyLabel(QLabel):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.refresh)
+        self.stopped = False
         self.refresh()
+
+    def stop(self) -> None:
+        """The window is closing: no more reads, whatever asks for a refresh later."""
+        self.stopped = True
+        self.timer.stop()
 
     def _duty(self, duty: str) -> str:
         return {
@@ -52,6 +58,8 @@ class OnDutyLabel(QLabel):
         }.get(duty, duty)
 
     def refresh(self) -> None:
+        if self.stopped:
+            return
         now = self.clock()
         try:
             slots = self.runner.read(Permission.SEE_STAFF, support.rota)
