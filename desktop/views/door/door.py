@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -101,6 +102,16 @@ QLineEdit#doorNameField { font-size: 12pt; }
 QLineEdit#doorCodeField { font-size: 13pt; padding: 8px 10px; }
 QLabel#houseAdmitted { font-size: 40pt; font-weight: 700; color: GREEN; }
 QLabel#houseAdmitted[compact="true"] { font-size: 26pt; }
+QLabel#houseAdmitted[compact="tiny"] { font-size: 18pt; }
+QWidget#doorView[tiny="true"] QComboBox#performanceChooser { font-size: 11pt; padding: 3px 8px; }
+QWidget#doorView[tiny="true"] QLineEdit#doorNameField { font-size: 10pt; }
+QWidget#doorView[tiny="true"] QLineEdit#doorCodeField { font-size: 11pt; padding: 4px 8px; }
+QWidget#doorView[tiny="true"] QLabel#doorName,
+QWidget#doorView[tiny="true"] QLabel#doorCount { font-size: 10pt; }
+QWidget#doorView[tiny="true"] QWidget#doorSide QPushButton { padding: 4px 12px; min-height: 18px; }
+QWidget#doorView[tiny="true"] QWidget#doorSide QPushButton:focus { padding: 3px 11px; }
+QWidget#doorView[tiny="true"] QLabel#houseSold,
+QWidget#doorView[tiny="true"] QListWidget#recentScans { font-size: 9pt; }
 QLabel#houseSold { color: MUTED; font-size: 11pt; }
 QProgressBar#houseBar { border: none; border-radius: 5px; background: TRACK; }
 QProgressBar#houseBar::chunk { background: GREEN; border-radius: 5px; }
@@ -323,11 +334,12 @@ class DoorView(QWidget):
         side.addWidget(self.house)
         side.addWidget(self.recent, 1)
         side_widget = QWidget(self)
+        side_widget.setObjectName("doorSide")
         side_widget.setLayout(side)
         side_widget.setFixedWidth(330)
         self.side_widget = side_widget
         side.setContentsMargins(0, 0, 0, 0)
-        body = QHBoxLayout()
+        self.body = body = QHBoxLayout()
         body.setSpacing(18)
         body.addWidget(self.panel, 1)
         body.addWidget(side_widget)
@@ -364,13 +376,16 @@ class DoorView(QWidget):
         manual.addWidget(self.check_button)
         manual.addSpacing(12)
         manual.addWidget(self.scanner_hint, 3)
-        actions = QGridLayout()
+        self.actions = actions = QGridLayout()
         actions.setSpacing(8)
-        actions.addWidget(self.lookup_button, 0, 0)
-        actions.addWidget(self.undo_button, 0, 1)
-        actions.addWidget(self.picture_button, 1, 0)
-        actions.addWidget(self.camera_button, 1, 1)
+        self._place_actions(columns=2)
         side.addLayout(actions)
+        # on a tiny window the house count and the latest scans share one place, as
+        # two tabs (see ``fit``); otherwise the tabs are empty and hidden
+        self.side_tabs = QTabWidget(side_widget)
+        self.side_tabs.setObjectName("doorSideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.hide()
         self.undo_bar = self._build_undo_bar()
         self.switch_bar = self._build_switch_bar()
 
@@ -390,6 +405,38 @@ class DoorView(QWidget):
         self.leave_kiosk_shortcut.activated.connect(lambda: self.set_kiosk(False))
         self.switch_shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), self)
         self.switch_shortcut.activated.connect(self.accept_switch)
+
+    def _place_actions(self, columns: int) -> None:
+        """The four side buttons in two columns, or one (a tiny window)."""
+        buttons = (self.lookup_button, self.undo_button, self.picture_button, self.camera_button)
+        for button in buttons:
+            self.actions.removeWidget(button)
+        for n, button in enumerate(buttons):
+            self.actions.addWidget(button, n // columns, n % columns)
+
+    def _tab_the_side(self, tabbed: bool) -> None:
+        """House count and latest scans one above the other, or as two tabs."""
+        side = cast(QVBoxLayout, self.side_widget.layout())
+        if tabbed == (self.side_tabs.count() > 0):
+            return
+        if tabbed:
+            side.removeWidget(self.house)
+            side.removeWidget(self.recent)
+            self.side_tabs.addTab(self.house, self.tr("In the house"))
+            self.side_tabs.addTab(self.recent, self.tr("Latest scans"))
+            side.insertWidget(0, self.side_tabs, 1)
+            self.side_tabs.show()
+        else:
+            self.side_tabs.clear()
+            side.removeWidget(self.side_tabs)
+            self.side_tabs.hide()
+            side.insertWidget(0, self.house)
+            side.insertWidget(1, self.recent, 1)
+            self.house.show()
+            self.recent.show()
+        self.recent.title.setVisible(not tabbed)  # the tab says it
+        self.house.title.setVisible(not tabbed)
+        self._place_actions(columns=1 if tabbed else 2)
 
     def _build_switch_bar(self) -> QFrame:
         bar = QFrame(self)
@@ -455,6 +502,9 @@ class DoorView(QWidget):
     #: a window smaller than this (logical pixels: a 1366×768 laptop at 125% is 1093×614)
     #: shows the verdict in smaller type with a narrower side, so nothing scrolls
     COMPACT_BELOW = (1200, 720)
+    #: smaller than this (a 1366×768 laptop at 150% is 910×512): the tiny door, whose
+    #: verdict, greeting and side still fit without scrolling
+    TINY_BELOW = (1000, 600)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
@@ -463,20 +513,31 @@ class DoorView(QWidget):
     def fit(self) -> None:
         window = self.window()
         compact = window.width() < self.COMPACT_BELOW[0] or window.height() < self.COMPACT_BELOW[1]
+        tiny = window.width() < self.TINY_BELOW[0] or window.height() < self.TINY_BELOW[1]
         narrow = window.width() < 1000
-        if (compact, narrow) == getattr(self, "_compact", None):
+        if (compact, tiny, narrow) == getattr(self, "_compact", None):
             return
-        self._compact = (compact, narrow)
-        self.panel.set_compact(compact)
-        self.house.set_compact(compact)
+        self._compact = (compact, tiny, narrow)
+        self.setProperty("tiny", "true" if tiny else "false")
+        for widget in (self, *self.findChildren(QWidget)):  # only when the size changes
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+        self.panel.set_compact(compact, tiny)
+        self.house.set_compact(compact, tiny)
         recent, side, page = (
             cast(QLayout, w.layout()) for w in (self.recent, self.side_widget, self)
         )
-        recent.setContentsMargins(*((14, 8, 14, 8) if compact else (20, 14, 20, 14)))
-        side.setSpacing(8 if compact else 14)
-        page.setContentsMargins(*((18, 10, 18, 10) if compact else (28, 20, 28, 20)))
-        page.setSpacing(8 if compact else 16)
-        self.side_widget.setFixedWidth(320 if compact else 330)
+        recent.setContentsMargins(
+            *((10, 6, 10, 6) if tiny else (14, 8, 14, 8) if compact else (20, 14, 20, 14))
+        )
+        side.setSpacing(6 if tiny else 8 if compact else 14)
+        page.setContentsMargins(
+            *((12, 6, 12, 6) if tiny else (18, 10, 18, 10) if compact else (28, 20, 28, 20))
+        )
+        page.setSpacing(6 if tiny else 8 if compact else 16)
+        self.body.setSpacing(10 if tiny else 18)
+        self.side_widget.setFixedWidth(250 if tiny else 320 if compact else 330)
+        self._tab_the_side(tiny)
         self.header.setDirection(
             QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         )

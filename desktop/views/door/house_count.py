@@ -54,14 +54,19 @@ class HouseCountCard(QFrame):
         layout.addWidget(self.doors_title)
         layout.addLayout(self.doors)
 
-    def set_compact(self, compact: bool) -> None:
+    def set_compact(self, compact: bool, tiny: bool = False) -> None:
         """Tighter on a small window: less room around, a smaller number, no
-        "By door" heading (each door's line says which is this one)."""
+        "By door" heading (each door's line says which is this one); on a tiny
+        window (a laptop at 150%) a smaller number still."""
+        compact = compact or tiny
         layout = cast(QVBoxLayout, self.layout())
-        layout.setContentsMargins(*((14, 8, 14, 10) if compact else (20, 14, 20, 18)))
+        layout.setContentsMargins(
+            *((10, 6, 10, 8) if tiny else (14, 8, 14, 10) if compact else (20, 14, 20, 18))
+        )
         layout.setSpacing(2 if compact else 6)
         self.doors_title.setVisible(not compact)
-        self.admitted_label.setProperty("compact", "true" if compact else "false")
+        shown = "tiny" if tiny else "true" if compact else "false"
+        self.admitted_label.setProperty("compact", shown)
         self.admitted_label.style().unpolish(self.admitted_label)
         self.admitted_label.style().polish(self.admitted_label)
 

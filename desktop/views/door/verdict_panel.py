@@ -87,6 +87,23 @@ def _panel_style(scheme: style.Scheme | None = None) -> str:
         f"{small} QLabel#verdictBadge {{ border-radius: 28px; font-size: 24pt; }}",
         f"{small} QLabel#verdictCode {{ font-size: 10pt; }}",
     ]
+    # a tiny window (a 1366×768 laptop at 150% is 910×512): smaller still, so the
+    # verdict and the whole greeting are read without scrolling
+    tiny = "QFrame#verdictPanel[tiny='true']"
+    rules += [
+        f"{tiny} QLabel#verdictTitle {{ font-size: 20pt; }}",
+        f"{tiny}[verdict='idle'] QLabel#verdictTitle,"
+        f" {tiny}[verdict='problem'] QLabel#verdictTitle {{ font-size: 16pt; }}",
+        f"{tiny} QLabel#verdictDetail {{ font-size: 12pt; }}",
+        f"{tiny} QLabel#verdictAdvice {{ font-size: 11pt; padding: 6px 10px; }}",
+        f"{tiny} QLabel#greetingName {{ font-size: 17pt; }}",
+        f"{tiny} QLabel#greetingMeta {{ font-size: 11pt; }}",
+        f"{tiny} QLabel#greetingCue {{ font-size: 11pt; }}",
+        f"{tiny} QLabel#greetingInterestsTitle {{ font-size: 9pt; }}",
+        f"{tiny} QLabel#interestChip {{ font-size: 10pt; padding: 1px 7px; border-radius: 9px; }}",
+        f"{tiny} QLabel#verdictBadge {{ border-radius: 20px; font-size: 18pt; }}",
+        f"{tiny} QLabel#verdictCode {{ font-size: 9pt; }}",
+    ]
     scheme = scheme or style.current()
     rules.append(f"QFrame#verdictPanel[verdict='idle'] {{ border: 1px solid {scheme.line}; }}")
     for verdict, (background, ink, _glyph) in palette(scheme).items():
@@ -142,6 +159,17 @@ class GreetingCard(QFrame):
         layout.addSpacing(6)
         layout.addWidget(self.interests_title)
         layout.addWidget(self.interests)
+
+    def set_tiny(self, tiny: bool) -> None:
+        """Less room around the greeting on a tiny window."""
+        layout = cast(QVBoxLayout, self.layout())
+        layout.setContentsMargins(*((12, 8, 12, 10) if tiny else (24, 18, 24, 20)))
+        layout.setSpacing(2 if tiny else 6)
+        rows = cast(QVBoxLayout, self.interests.layout())
+        rows.setSpacing(4 if tiny else 8)
+        for row in (rows.itemAt(n).layout() for n in range(rows.count())):
+            if row is not None:
+                row.setSpacing(4 if tiny else 8)
 
     @property
     def cue_labels(self) -> list[QLabel]:
@@ -207,18 +235,25 @@ class VerdictPanel(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     compact = False
+    tiny = False
 
-    def set_compact(self, compact: bool) -> None:
-        """Smaller type and margins for a small window (the door's ``fit``)."""
-        if compact == self.compact:
+    def set_compact(self, compact: bool, tiny: bool = False) -> None:
+        """Smaller type and margins for a small window (the door's ``fit``); smaller
+        still for a tiny one (a laptop at 150%)."""
+        compact = compact or tiny
+        if (compact, tiny) == (self.compact, self.tiny):
             return
-        self.compact = compact
+        self.compact, self.tiny = compact, tiny
         self.setProperty("compact", "true" if compact else "false")
-        self.badge.setFixedSize(*((56, 56) if compact else (84, 84)))
+        self.setProperty("tiny", "true" if tiny else "false")
+        self.badge.setFixedSize(*((40, 40) if tiny else (56, 56) if compact else (84, 84)))
         layout = cast(QVBoxLayout, self.layout())
-        layout.setContentsMargins(*((18, 14, 18, 12) if compact else (32, 28, 32, 24)))
-        layout.setSpacing(8 if compact else 16)
-        self._top.setSpacing(14 if compact else 22)
+        layout.setContentsMargins(
+            *((12, 10, 12, 8) if tiny else (18, 14, 18, 12) if compact else (32, 28, 32, 24))
+        )
+        layout.setSpacing(6 if tiny else 8 if compact else 16)
+        self._top.setSpacing(10 if tiny else 14 if compact else 22)
+        self.greeting.set_tiny(tiny)
         for widget in (self, *self.findChildren(QWidget)):
             widget.style().unpolish(widget)
             widget.style().polish(widget)
