@@ -125,7 +125,10 @@ class AreaStack(QStackedWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         shown = self.currentWidget()
-        return shown.minimumSizeHint() if shown is not None else super().minimumSizeHint()
+        if shown is None:
+            return super().minimumSizeHint()
+        # a minimum the area set itself counts too (the ladder's, for its wrapped lines)
+        return shown.minimumSizeHint().expandedTo(shown.minimumSize())
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         shown = self.currentWidget()

@@ -74,6 +74,7 @@ class ChatList(QWidget):
         self.panel = ChatPanel(app, runner, self)
         self.count = QLabel(self)
         self.count.setObjectName("countLabel")
+        self.count.setWordWrap(True)  # "120 chats, 4 unanswered" onto two lines if narrow
         self.export_button = QPushButton(self.tr("Export…"), self)
         add_export(self.table, self.export_button, suggested_name=f"{name}.csv")
         left = QWidget(self)

@@ -31,7 +31,7 @@ from desktop.formatting import local_date, money
 from desktop.models.base import SortProxy
 from desktop.models.duplicate_pairs import DuplicatePairModel
 from desktop.views.forms import ConfirmBox, submit_action
-from desktop.views.widgets import heading, size_columns, table_view
+from desktop.views.widgets import SCROLLS_UP_AND_DOWN, heading, size_columns, table_view
 from domain.application import Houselights
 from domain.roles import Permission
 from projections import duplicates
@@ -74,10 +74,11 @@ class RecordSide(QFrame):
             "visits": self.tr("Visits"),
             "spend": self.tr("Lifetime spend"),
         }
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(4)
-        for row, key in enumerate(self.FIELDS):
+        self.captions: list[QLabel] = []
+        for key in self.FIELDS:
             caption = QLabel(captions[key], self)
             caption.setObjectName("fieldLabel")
             value = QLabel(self)
@@ -86,9 +87,9 @@ class RecordSide(QFrame):
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = value
-            grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, 1)
-        grid.setColumnStretch(1, 1)
+            self.captions.append(caption)
+        self.stacked: bool | None = None
+        self.set_stacked(False)
         top = QHBoxLayout()
         top.addWidget(self.keep)
         top.addStretch(1)
@@ -97,6 +98,29 @@ class RecordSide(QFrame):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(top)
         layout.addLayout(grid)
+
+    def set_stacked(self, stacked: bool) -> None:
+        """Each caption beside its value, or above it on a narrow window (a laptop at
+        150%), where a long email address beside its caption would not fit."""
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        grid = self.grid
+        for caption, value in zip(self.captions, self.values.values(), strict=True):
+            grid.removeWidget(caption)
+            grid.removeWidget(value)
+        for row, (caption, value) in enumerate(
+            zip(self.captions, self.values.values(), strict=True)
+        ):
+            if stacked:
+                grid.addWidget(caption, 2 * row, 0)
+                grid.addWidget(value, 2 * row + 1, 0)
+            else:
+                grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(value, row, 1)
+        grid.setColumnStretch(0, 1 if stacked else 0)
+        grid.setColumnStretch(1, 0 if stacked else 1)
+        grid.setVerticalSpacing(1 if stacked else 4)
 
     def show_record(self, patron: dict, stats: dict) -> None:
         self.patron = patron
@@ -272,6 +296,23 @@ class DuplicatesView(QWidget):
         layout.addLayout(sides)
         layout.addLayout(actions)
         self._show_pair()
+
+    # -- fitting the window ----------------------------------------------------------
+    #: narrower than this (logical pixels; a 1366×768 laptop at 150% is 910 wide), each
+    #: record's captions go above their values and the page scrolls up and down
+    NARROW_WINDOW = 1000
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit()
+
+    def fit(self) -> None:
+        narrow = self.window().width() < self.NARROW_WINDOW
+        self.first.set_stacked(narrow)
+        self.second.set_stacked(narrow)
+        # the pairs keep a few rows in sight above the comparison
+        self.table.setMinimumHeight(160 if narrow else 0)
+        self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
 
     # -- loading -------------------------------------------------------------------
     def refresh(self) -> None:

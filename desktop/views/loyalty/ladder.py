@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtCore import QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -191,6 +191,7 @@ class LadderView(QWidget):
             opening.activated.connect(lambda: self._open_row(self.table.currentIndex()))
         self.table.setToolTip(self.tr("Double-click a patron to open their page"))
         self.drill_title = heading("", self, name="subheading")
+        self.drill_title.setWordWrap(True)  # a long period's dates go onto two lines
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_action = add_export(
             self.table,
@@ -250,6 +251,16 @@ class LadderView(QWidget):
         self.top.setDirection(down if width < 1000 else across)
         # stacked, the page is taller than a short screen: it scrolls up and down
         self.setProperty(SCROLLS_UP_AND_DOWN, width < self.NARROW_WINDOW)
+        # stacked, its wrapped lines (the list's title, the explanation) are taller than the
+        # minimum sizes say: the page asks for the height its width needs, so the scrolling
+        # area leaves the chart and its axis whole
+        QTimer.singleShot(0, self._fit_height)  # after this resize, not inside it
+
+    def _fit_height(self) -> None:
+        narrow = self.window().width() < self.NARROW_WINDOW
+        needed = self.layout().totalHeightForWidth(self.width()) if narrow else 0
+        if needed != self.minimumHeight() and needed >= 0:
+            self.setMinimumHeight(needed)
 
     def refresh(self) -> None:
         start, end = self.period()

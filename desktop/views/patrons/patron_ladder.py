@@ -29,6 +29,7 @@ class LadderSection(QWidget):
         self.rung_label.setProperty("field", "rung")
         self.since_label = QLabel(self)
         self.since_label.setObjectName("muted")
+        self.since_label.setWordWrap(True)  # a narrow side column (a laptop at 150%)
         self.why_label = QLabel(self)
         self.why_label.setObjectName("cardValue")
         self.why_label.setProperty("field", "why")

@@ -38,7 +38,13 @@ from desktop.report_catalog import MOMENT, REPORTS, TEXT, ReportDefinition, cell
 from desktop.report_chart import build_chart
 from desktop.report_printing import print_report, save_report_pdf
 from desktop.views.reports.period_chooser import PeriodChooser
-from desktop.views.widgets import FlowLayout, heading, moment_width, table_view
+from desktop.views.widgets import (
+    SCROLLS_UP_AND_DOWN,
+    FlowLayout,
+    heading,
+    moment_width,
+    table_view,
+)
 from domain.application import Houselights
 from domain.errors import HouselightsError
 from domain.roles import Permission
@@ -189,6 +195,10 @@ class ReportsView(QWidget):
             layout = cast(QHBoxLayout, self.layout())
             layout.setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 18, 28, 14)))
             layout.setSpacing(12 if narrow else 18)
+            # a report's words, chart and rows do not fit 512 pixels: the page scrolls
+            # up and down as a whole, and the table keeps several rows in sight
+            self.table.setMinimumHeight(220 if narrow else 0)
+            self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
 
     def refresh(self) -> None:
         definition = self.definition
