@@ -317,3 +317,37 @@ def test_without_a_ladder_row_the_door_works_the_rung_out_itself(evening, servic
         conn.execute("DELETE FROM ladder_rungs WHERE patron_id = ?", (zoe,))
     assert ladder.patron_rung(db, zoe) is None
     assert door_greeting(db, zoe, evening["tonight"]).rung == "buyer"  # the door's own
+
+
+def test_on_a_laptop_at_150_percent_the_verdict_and_greeting_show_without_scrolling(
+    window, door, evening, services, qtbot
+):
+    """1366×768 at 150% is a 910×512 window: the tiny door, the house count and the
+    latest scans as two tabs, the verdict and the whole greeting on screen."""
+    services.app.record_donation(evening["people"]["Ada"], 50_000)
+    window.resize(910, 512)
+    qtbot.waitUntil(lambda: window.width() == 910 and door.panel.tiny)
+    assert door.side_tabs.isVisible() and door.side_tabs.count() == 2
+    assert door.side_tabs.widget(0) is door.house and door.side_tabs.widget(1) is door.recent
+    burst(qtbot, door.code_field, evening["ada"][0])
+    card = door.panel.greeting
+    qtbot.waitUntil(lambda: card.isVisible())
+    bars = window.area_scroll.horizontalScrollBar(), window.area_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: all(bar.maximum() == 0 for bar in bars))
+    for label in (door.panel.title_label, card.name_label, card.meta_label, *card.cue_labels):
+        seen = label.visibleRegion().boundingRect()
+        assert seen.height() == label.height() and seen.width() == label.width(), label.text()
+    for widget in (door.code_field, door.lookup_button, door.undo_button, door.camera_button):
+        assert widget.visibleRegion().boundingRect().size() == widget.size()
+    # the latest scans are one click away
+    qtbot.mouseClick(
+        door.side_tabs.tabBar(),
+        Qt.MouseButton.LeftButton,
+        pos=door.side_tabs.tabBar().tabRect(1).center(),
+    )
+    assert door.recent.isVisible() and not door.house.isVisible()
+    # back on a large window the side is one column again, every part in sight
+    window.resize(1366, 728)
+    qtbot.waitUntil(lambda: not door.panel.tiny and not door.side_tabs.isVisible())
+    assert door.house.isVisible() and door.recent.isVisible()
+    assert door.house.parent() is door.side_widget and door.recent.parent() is door.side_widget

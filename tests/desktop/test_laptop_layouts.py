@@ -100,3 +100,31 @@ def test_at_1366_by_768_no_area_scrolls(window, qtbot):
     window.show_area("door")
     field = window.door_view.code_field
     qtbot.waitUntil(lambda: field.visibleRegion().boundingRect().height() == field.height())
+
+
+#: 1366×768 at 150%: 910×512 logical pixels
+AT_150 = (910, 512)
+
+
+def test_at_150_percent_no_area_scrolls_sideways_and_only_long_pages_up_and_down(window, qtbot):
+    """At 150% every area fits across; one that cannot fit up and down (a report, the
+    ladder with its list, the duplicates' comparison) says so and scrolls as a page."""
+    from desktop.views.widgets import SCROLLS_UP_AND_DOWN
+
+    window.resize(*AT_150)
+    qtbot.waitUntil(lambda: window.width() == AT_150[0])
+    bars = window.area_scroll.horizontalScrollBar(), window.area_scroll.verticalScrollBar()
+    for area in AREAS:
+        window.show_area(area)
+        qtbot.waitUntil(lambda area=area: window.current_area() == area)
+        page = window.areas.currentWidget()
+        qtbot.waitUntil(
+            lambda page=page: (
+                bars[0].maximum() == 0
+                and (bars[1].maximum() == 0 or bool(page.property(SCROLLS_UP_AND_DOWN)))
+            )
+        )
+        qtbot.waitUntil(lambda: cut_off(window) == [])
+    window.show_area("door")
+    field = window.door_view.code_field
+    qtbot.waitUntil(lambda: field.visibleRegion().boundingRect().height() == field.height())
