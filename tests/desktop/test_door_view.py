@@ -332,6 +332,8 @@ def test_on_a_laptop_at_150_percent_the_verdict_and_greeting_show_without_scroll
     burst(qtbot, door.code_field, evening["ada"][0])
     card = door.panel.greeting
     qtbot.waitUntil(lambda: card.isVisible())
+    need, room = window.areas.minimumSizeHint(), window.area_scroll.maximumViewportSize()
+    assert need.width() <= room.width() and need.height() <= room.height(), (need, room)
     bars = window.area_scroll.horizontalScrollBar(), window.area_scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: all(bar.maximum() == 0 for bar in bars))
     for label in (door.panel.title_label, card.name_label, card.meta_label, *card.cue_labels):
