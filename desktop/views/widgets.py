@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -197,6 +197,22 @@ def select_row(table: QTableView, row: int) -> None:
 #: and down in the window's area scroll (a dashboard with its list); pages without it
 #: must fit (the door, the lists: their own tables scroll instead)
 SCROLLS_UP_AND_DOWN = "scrollsUpAndDown"
+
+
+def ask_height_for_width(page: QWidget, on: bool) -> None:
+    """A page that scrolls up and down asks for the height its width needs: its wrapped
+    lines (a long title, an explanation) are taller than the minimum sizes say, and the
+    window's scrolling area goes by those (``AreaStack``), so without this a chart or a
+    table would be squeezed under the words. Done after the current resize or change."""
+
+    def fit() -> None:
+        layout = page.layout()
+        needed = layout.totalHeightForWidth(page.width()) if on and layout is not None else 0
+        needed = max(needed, 0)
+        if needed != page.minimumHeight():
+            page.setMinimumHeight(needed)
+
+    QTimer.singleShot(0, page, fit)
 
 
 def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, Qt, QTimer, Signal
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -34,7 +34,13 @@ from desktop.models.ladder_table import LadderPatronModel
 from desktop.report_chart import whole_number_axis
 from desktop.style import ACCENT, MUTED
 from desktop.views.reports.period_chooser import PeriodChooser
-from desktop.views.widgets import SCROLLS_UP_AND_DOWN, heading, size_columns, table_view
+from desktop.views.widgets import (
+    SCROLLS_UP_AND_DOWN,
+    ask_height_for_width,
+    heading,
+    size_columns,
+    table_view,
+)
 from domain import loyalty
 from domain.roles import Permission
 from projections import ladder
@@ -251,16 +257,9 @@ class LadderView(QWidget):
         self.top.setDirection(down if width < 1000 else across)
         # stacked, the page is taller than a short screen: it scrolls up and down
         self.setProperty(SCROLLS_UP_AND_DOWN, width < self.NARROW_WINDOW)
-        # stacked, its wrapped lines (the list's title, the explanation) are taller than the
-        # minimum sizes say: the page asks for the height its width needs, so the scrolling
-        # area leaves the chart and its axis whole
-        QTimer.singleShot(0, self._fit_height)  # after this resize, not inside it
-
-    def _fit_height(self) -> None:
-        narrow = self.window().width() < self.NARROW_WINDOW
-        needed = self.layout().totalHeightForWidth(self.width()) if narrow else 0
-        if needed != self.minimumHeight() and needed >= 0:
-            self.setMinimumHeight(needed)
+        # stacked, the page asks for the height its wrapped lines need (the chart and its
+        # axis stay whole)
+        ask_height_for_width(self, width < self.NARROW_WINDOW)
 
     def refresh(self) -> None:
         start, end = self.period()
@@ -384,6 +383,7 @@ class LadderView(QWidget):
             button.setChecked(button is pressed)
         self.drill_title.setText(title)
         self.model.set_rows(rows)
+        ask_height_for_width(self, self.window().width() < self.NARROW_WINDOW)
 
     def _last_active(self, row: dict) -> str:
         last = local_date(row.get("last_activity"))

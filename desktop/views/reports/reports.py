@@ -41,6 +41,7 @@ from desktop.views.reports.period_chooser import PeriodChooser
 from desktop.views.widgets import (
     SCROLLS_UP_AND_DOWN,
     FlowLayout,
+    ask_height_for_width,
     heading,
     moment_width,
     table_view,
@@ -199,6 +200,7 @@ class ReportsView(QWidget):
             # up and down as a whole, and the table keeps several rows in sight
             self.table.setMinimumHeight(220 if narrow else 0)
             self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
+        ask_height_for_width(self, narrow)
 
     def refresh(self) -> None:
         definition = self.definition
@@ -240,6 +242,7 @@ class ReportsView(QWidget):
         self.chart_view.setChart(build_chart(definition, self.rows))
         if old is not None:
             old.deleteLater()
+        ask_height_for_width(self, bool(getattr(self, "_narrow", False)))
 
     # -- files and paper --------------------------------------------------------
     def _file_name(self, suffix: str) -> str:
