@@ -376,7 +376,7 @@ class DoorView(QWidget):
         manual.addWidget(self.check_button)
         manual.addSpacing(12)
         manual.addWidget(self.scanner_hint, 3)
-        self.actions = actions = QGridLayout()
+        self.side_actions = actions = QGridLayout()
         actions.setSpacing(8)
         self._place_actions(columns=2)
         side.addLayout(actions)
@@ -410,9 +410,9 @@ class DoorView(QWidget):
         """The four side buttons in two columns, or one (a tiny window)."""
         buttons = (self.lookup_button, self.undo_button, self.picture_button, self.camera_button)
         for button in buttons:
-            self.actions.removeWidget(button)
+            self.side_actions.removeWidget(button)
         for n, button in enumerate(buttons):
-            self.actions.addWidget(button, n // columns, n % columns)
+            self.side_actions.addWidget(button, n // columns, n % columns)
 
     def _tab_the_side(self, tabbed: bool) -> None:
         """House count and latest scans one above the other, or as two tabs."""

@@ -137,8 +137,10 @@ class GreetingCard(QFrame):
         rows.setContentsMargins(0, 0, 0, 0)
         rows.setSpacing(8)
         self.chip_pool = []
+        self.chip_rows: list[QHBoxLayout] = []
         for _ in range(2):
             row = QHBoxLayout()
+            self.chip_rows.append(row)
             row.setSpacing(8)
             for _ in range(self.MAX_INTERESTS // 2):
                 chip = QLabel(self.interests)
@@ -167,9 +169,8 @@ class GreetingCard(QFrame):
         layout.setSpacing(2 if tiny else 6)
         rows = cast(QVBoxLayout, self.interests.layout())
         rows.setSpacing(4 if tiny else 8)
-        for row in (rows.itemAt(n).layout() for n in range(rows.count())):
-            if row is not None:
-                row.setSpacing(4 if tiny else 8)
+        for row in self.chip_rows:
+            row.setSpacing(4 if tiny else 8)
 
     @property
     def cue_labels(self) -> list[QLabel]:

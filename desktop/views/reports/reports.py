@@ -189,18 +189,26 @@ class ReportsView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         # a narrow window (a laptop at 150%): a narrower list of reports, less margin
-        narrow = self.window().width() < 1000
+        window = self.window()
+        narrow = window.width() < 1000
         if narrow != getattr(self, "_narrow", None):
             self._narrow = narrow
             self.report_list.setFixedWidth(170 if narrow else 220)
             layout = cast(QHBoxLayout, self.layout())
             layout.setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 18, 28, 14)))
             layout.setSpacing(12 if narrow else 18)
-            # a report's words, chart and rows do not fit 512 pixels: the page scrolls
-            # up and down as a whole, and the table keeps several rows in sight
-            self.table.setMinimumHeight(220 if narrow else 0)
-            self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
-        ask_height_for_width(self, narrow)
+        # a short or narrow window (a laptop at 125% or 150%): a report's words, chart and
+        # rows do not fit, so the page scrolls up and down as a whole and the table keeps
+        # several rows in sight
+        scrolls = narrow or window.height() < self.SHORT_WINDOW
+        if scrolls != getattr(self, "_scrolls", None):
+            self._scrolls = scrolls
+            self.table.setMinimumHeight(220 if scrolls else 0)
+            self.setProperty(SCROLLS_UP_AND_DOWN, scrolls)
+        ask_height_for_width(self, scrolls)
+
+    #: a window shorter than this (logical pixels; 1366×768 at 125% is 614) scrolls
+    SHORT_WINDOW = 700
 
     def refresh(self) -> None:
         definition = self.definition
@@ -242,7 +250,7 @@ class ReportsView(QWidget):
         self.chart_view.setChart(build_chart(definition, self.rows))
         if old is not None:
             old.deleteLater()
-        ask_height_for_width(self, bool(getattr(self, "_narrow", False)))
+        ask_height_for_width(self, bool(getattr(self, "_scrolls", False)))
 
     # -- files and paper --------------------------------------------------------
     def _file_name(self, suffix: str) -> str:
