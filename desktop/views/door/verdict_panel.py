@@ -91,12 +91,12 @@ def _panel_style(scheme: style.Scheme | None = None) -> str:
     # verdict and the whole greeting are read without scrolling
     tiny = "QFrame#verdictPanel[tiny='true']"
     rules += [
-        f"{tiny} QLabel#verdictTitle {{ font-size: 20pt; }}",
+        f"{tiny} QLabel#verdictTitle {{ font-size: 22pt; }}",
         f"{tiny}[verdict='idle'] QLabel#verdictTitle,"
         f" {tiny}[verdict='problem'] QLabel#verdictTitle {{ font-size: 16pt; }}",
         f"{tiny} QLabel#verdictDetail {{ font-size: 12pt; }}",
         f"{tiny} QLabel#verdictAdvice {{ font-size: 11pt; padding: 6px 10px; }}",
-        f"{tiny} QLabel#greetingName {{ font-size: 17pt; }}",
+        f"{tiny} QLabel#greetingName {{ font-size: 20pt; }}",
         f"{tiny} QLabel#greetingMeta {{ font-size: 11pt; }}",
         f"{tiny} QLabel#greetingCue {{ font-size: 11pt; }}",
         f"{tiny} QLabel#greetingInterestsTitle {{ font-size: 9pt; }}",
