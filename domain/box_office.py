@@ -596,6 +596,79 @@ class Exchange(Aggregate):
         self.to_performance_id = to_performance_id
 
 
+def sale_aggregates(
+    performance: Performance,
+    order_id: UUID,
+    wanted: dict[str, int],
+    codes: list[str],
+    holder_ids: list[str | None],
+    stamp: dict,
+    *,
+    patron_id: str | None,
+    payment: str,
+    channel: str,
+    reference: str = "",
+    ticket_cents: list[int] | None = None,
+    paid_cents: dict[str, int] | None = None,
+) -> tuple[Order, list[Ticket]]:
+    """The order and its tickets for one sale at ``performance``, whose seats it takes.
+
+    The one home of what a sale records (the box office's sale and an import's bulk
+    sale both make their aggregates here): one order line per level and price paid,
+    a ticket per code (held by ``holder_ids``, in the order of ``wanted``), priced by
+    ``ticket_price`` or, for a sale made elsewhere, by ``ticket_cents``. Raises
+    ``TicketProblem`` for a level the performance does not have and
+    ``NotEnoughSeats`` when it cannot take them; nothing is changed then.
+    """
+    performance_id = str(performance.id)
+    order_key = str(order_id)
+    count = sum(wanted.values())
+    lines: list[dict] = []
+    tickets: list[Ticket] = []
+    total = position = 0
+    for level, n in wanted.items():
+        if ticket_cents is None or payment == COMPLIMENTARY:
+            performance.price_of(level)  # a level it does not have is refused
+            price = ticket_price(performance.price_levels, level, payment, paid_cents)
+            prices = [price] * n
+        else:
+            prices = ticket_cents[position : position + n]
+        for cents in dict.fromkeys(prices):  # one line per price paid at this level
+            lines.append(
+                {"price_level": level, "quantity": prices.count(cents), "price_cents": cents}
+            )
+        for cents in prices:
+            tickets.append(
+                Ticket.issue(
+                    codes[position],
+                    stamp,
+                    performance_id=performance_id,
+                    patron_id=holder_ids[position],
+                    order_id=order_key,
+                    price_level=level,
+                    price_cents=cents,
+                    channel=channel,
+                )
+            )
+            position += 1
+            total += cents
+    performance.take_seats(order_key, count, stamp)
+    order = Order.place(
+        order_id,
+        stamp,
+        patron_id=patron_id,
+        performance_id=performance_id,
+        lines=lines,
+        codes=codes,
+        payment=payment,
+        channel=channel,
+        total_cents=total,
+        lost_contact=patron_id is None,
+        reference=reference,
+    )
+    return order, tickets
+
+
 def ticket_tally(statuses: Iterable[str]) -> dict[str, int]:
     """How a performance's tickets stand, from their read-model statuses: ``admitted``
     (came in), ``not_yet`` (held, not scanned), ``returned`` (refunded or exchanged)

@@ -18,7 +18,7 @@ from domain.box_office import (
     Production,
     Ticket,
     order_id_for,
-    ticket_price,
+    sale_aggregates,
 )
 from domain.errors import (
     InvalidInput,
@@ -89,6 +89,43 @@ class PerformanceInfo:
     sold: int
     available: int
     price_levels: dict[str, int]
+
+
+def _checked_sale(
+    quantities: dict[str, int],
+    payment: str,
+    channel: str,
+    codes: list[str] | None,
+    holders: list[str | None] | None,
+    ticket_cents: list[int] | None,
+) -> tuple[dict[str, int], list[str]]:
+    """What a sale asks for, checked: ``(levels with a quantity, the tickets' codes)``
+    (new codes when none are given). The one home of a sale's input checks."""
+    errors = []
+    if payment not in PAYMENTS:
+        errors.append(ValidationError("payment", "Choose cash, card or complimentary."))
+    if channel not in CHANNELS:
+        errors.append(ValidationError("channel", f"Unknown sales channel “{channel}”."))
+    wanted = {level: n for level, n in quantities.items() if n}
+    if any(not isinstance(n, int) or n < 0 for n in wanted.values()) or not wanted:
+        errors.append(ValidationError("quantities", "Choose how many tickets to sell."))
+    if errors:
+        raise InvalidInput(errors)
+    count = sum(wanted.values())
+    if codes is not None:
+        codes = [normalize_code(c) for c in codes]
+        if len(codes) != count or not all(is_acceptable_external(c) for c in codes):
+            raise TicketProblem("The ticket codes given do not match the tickets sold.")
+    else:
+        codes = [new_code() for _ in range(count)]
+    if holders is not None and len(holders) != count:
+        raise TicketProblem("Name a holder (or none) for every ticket sold.")
+    if ticket_cents is not None and (
+        len(ticket_cents) != count
+        or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in ticket_cents)
+    ):
+        raise TicketProblem("Give a price of 0 or more for every ticket sold.")
+    return wanted, codes
 
 
 class BoxOfficeService:
@@ -181,35 +218,10 @@ class BoxOfficeService:
         when another workstation sold the last seats a moment earlier.
         """
         self.store.require_may_record("Order.Placed", "sell tickets")
-        errors = []
-        if payment not in PAYMENTS:
-            errors.append(ValidationError("payment", "Choose cash, card or complimentary."))
-        if channel not in CHANNELS:
-            errors.append(ValidationError("channel", f"Unknown sales channel “{channel}”."))
-        wanted = {level: n for level, n in quantities.items() if n}
-        if any(not isinstance(n, int) or n < 0 for n in wanted.values()) or not wanted:
-            errors.append(ValidationError("quantities", "Choose how many tickets to sell."))
-        if errors:
-            raise InvalidInput(errors)
+        wanted, codes = _checked_sale(quantities, payment, channel, codes, holders, ticket_cents)
         if patron_id is not None:
             patron_id = str(self.patrons.patron(patron_id).id)
-        count = sum(wanted.values())
-        if codes is not None:
-            codes = [normalize_code(c) for c in codes]
-            if len(codes) != count or not all(is_acceptable_external(c) for c in codes):
-                raise TicketProblem("The ticket codes given do not match the tickets sold.")
-        else:
-            codes = [new_code() for _ in range(count)]
-        if holders is not None and len(holders) != count:
-            raise TicketProblem("Name a holder (or none) for every ticket sold.")
-        if ticket_cents is not None and (
-            len(ticket_cents) != count
-            or any(isinstance(c, bool) or not isinstance(c, int) or c < 0 for c in ticket_cents)
-        ):
-            raise TicketProblem("Give a price of 0 or more for every ticket sold.")
-        holder_ids = [
-            str(self.patrons.patron(h).id) if h else patron_id for h in holders or [None] * count
-        ]
+        holder_ids = self._holders(holders, patron_id, len(codes))
         order_uuid = order_id_for(reference) if reference else uuid4()
         if reference and not known_new and self.store.exists(order_uuid):
             existing = self.store.get(order_uuid)  # already recorded: nothing new
@@ -222,50 +234,19 @@ class BoxOfficeService:
         stamp = self.store.stamp(occurred_at)
         for attempt in range(SALE_ATTEMPTS):
             performance = self.performance(performance_id)
-            lines, tickets, total, position = [], [], 0, 0
-            for level, n in wanted.items():
-                if ticket_cents is None or payment == "complimentary":
-                    performance.price_of(level)  # a level it does not have is refused
-                    price = ticket_price(performance.price_levels, level, payment, paid_cents)
-                    prices = [price] * n
-                else:
-                    prices = ticket_cents[position : position + n]
-                for cents in dict.fromkeys(prices):  # one line per price paid at this level
-                    lines.append(
-                        {
-                            "price_level": level,
-                            "quantity": prices.count(cents),
-                            "price_cents": cents,
-                        }
-                    )
-                for cents in prices:
-                    tickets.append(
-                        Ticket.issue(
-                            codes[position],
-                            stamp,
-                            performance_id=str(performance.id),
-                            patron_id=holder_ids[position],
-                            order_id=str(order_uuid),
-                            price_level=level,
-                            price_cents=cents,
-                            channel=channel,
-                        )
-                    )
-                    position += 1
-                    total += cents
-            performance.take_seats(str(order_uuid), count, stamp)
-            order = Order.place(
+            order, tickets = sale_aggregates(
+                performance,
                 order_uuid,
+                wanted,
+                codes,
+                holder_ids,
                 stamp,
                 patron_id=patron_id,
-                performance_id=str(performance.id),
-                lines=lines,
-                codes=codes,
                 payment=payment,
                 channel=channel,
-                total_cents=total,
-                lost_contact=patron_id is None,
                 reference=reference or "",
+                ticket_cents=ticket_cents,
+                paid_cents=paid_cents,
             )
             try:
                 self.store.commit(performance, order, *tickets)
@@ -276,8 +257,64 @@ class BoxOfficeService:
                 if attempt == SALE_ATTEMPTS - 1 or self.store.exists(order_uuid):
                     raise
                 continue
-            return SaleResult(order_id=str(order_uuid), codes=codes, total_cents=total)
+            return SaleResult(order_id=str(order_uuid), codes=codes, total_cents=order.total_cents)
         raise AssertionError("unreachable")
+
+    @command(Permission.SELL)
+    def sell_imported(
+        self,
+        performance_id: str,
+        quantities: dict[str, int],
+        reference: str,
+        codes: list[str],
+        patron_id: str | None = None,
+        holders: list[str | None] | None = None,
+        ticket_cents: list[int] | None = None,
+        payment: str = "card",
+        channel: str = "online",
+        occurred_at: datetime | None = None,
+    ) -> int:
+        """An import's bulk sale: one order made elsewhere, into the open batch.
+
+        The same checks and the same events as ``sell_tickets`` (``_checked_sale``,
+        ``sale_aggregates``), for a caller that has found in one query that no
+        order has ``reference`` (were it wrong, the batch's save fails instead of
+        doubling it). Only inside a batch:
+        the batch's one transaction saves it with the rest of the chunk. Returns the
+        order's total in cents.
+        """
+        if not self.store.in_batch:
+            raise RuntimeError("sell_imported saves with an open batch (Store.batch)")
+        self.store.require_may_record("Order.Placed", "sell tickets")
+        wanted, codes = _checked_sale(quantities, payment, channel, codes, holders, ticket_cents)
+        if patron_id is not None:
+            patron_id = str(self.patrons.patron(patron_id).id)
+        holder_ids = self._holders(holders, patron_id, len(codes))
+        # The batch holds the performance (earlier sales of the chunk took their seats).
+        performance = self.performance(performance_id)
+        order, tickets = sale_aggregates(
+            performance,
+            order_id_for(reference),
+            wanted,
+            codes,
+            holder_ids,
+            self.store.stamp(occurred_at),
+            patron_id=patron_id,
+            payment=payment,
+            channel=channel,
+            reference=reference,
+            ticket_cents=ticket_cents,
+        )
+        self.store.commit(performance, order, *tickets)
+        return order.total_cents
+
+    def _holders(
+        self, holders: list[str | None] | None, patron_id: str | None, count: int
+    ) -> list[str | None]:
+        """Each ticket's holder: the named patron (a merged one's survivor), else the buyer."""
+        return [
+            str(self.patrons.patron(h).id) if h else patron_id for h in holders or [None] * count
+        ]
 
     @reads(Permission.READ_TICKETS)
     def get_ticket(self, code: str) -> TicketInfo | None:

@@ -582,15 +582,24 @@ def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
             order_date="2026-02-02 10:00",
         ),
     ]
-    original, calls = store.box_office.sell_tickets, []
+    # The import sells through the box office's bulk path (``sell_imported``) and,
+    # redoing a chunk after a conflict, through ``sell_tickets``: the second sale
+    # fails whichever it goes through.
+    calls = []
 
-    def failing_second(*args, **kwargs):
-        calls.append(kwargs.get("reference"))
-        if len(calls) == 2:
-            raise TicketProblem("The service refused this sale.")
-        return original(*args, **kwargs)
+    def failing_second(original):
+        def sell(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 2:
+                raise TicketProblem("The service refused this sale.")
+            return original(*args, **kwargs)
 
-    monkeypatch.setattr(store.box_office, "sell_tickets", failing_second)
+        return sell
+
+    for name in ("sell_tickets", "sell_imported"):
+        monkeypatch.setattr(
+            store.box_office, name, failing_second(getattr(store.box_office, name))
+        )
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
 
     assert {r["row"] for r in report["rejected"]} == {2, 3}
