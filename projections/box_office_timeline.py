@@ -128,6 +128,7 @@ class BoxOfficeTimeline(DoorTimeline):
             "UPDATE timeline_performances SET title = ? WHERE production_id = ? AND own_title = 0",
             (e.title, str(e.originator_id)),
         )
+        self.performances_changed()
 
     def _tl_scheduled(self, db: Database, e: Event, position: int) -> None:
         row = db.conn.execute(
@@ -138,12 +139,14 @@ class BoxOfficeTimeline(DoorTimeline):
             "INSERT OR REPLACE INTO timeline_performances VALUES (?, ?, ?, ?, ?)",
             (str(e.originator_id), e.production_id, e.title, own, e.starts_at.isoformat()),
         )
+        self.performances_changed()
 
     def _tl_rescheduled(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
             "UPDATE timeline_performances SET starts_at = ? WHERE id = ?",
             (e.starts_at.isoformat(), str(e.originator_id)),
         )
+        self.performances_changed()
 
     # -- rows --------------------------------------------------------------
     def _tl_order_placed(self, db: Database, e: Event, position: int) -> None:

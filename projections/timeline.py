@@ -139,6 +139,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline):
     def batch_done(self, db: Database, final: bool) -> None:
         self.flush_door(db)
         self.flush_rows(db)
+        self.performances_changed()
 
     def _registered(self, db: Database, e: Event, position: int) -> None:
         self._tl_name(db, str(e.originator_id), f"{e.first_name}\t{e.last_name}")

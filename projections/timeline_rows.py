@@ -24,6 +24,10 @@ class TimelineRows(Projection):
         super().__init__()
         #: rows of the batch being applied, inserted together by ``flush_rows``
         self._rows: list[tuple[Any, ...]] = []
+        #: ``timeline_performances`` rows read in this batch (title, starts_at), by id:
+        #: an import's orders name the same few performances thousands of times.
+        #: Emptied by every handler that writes that table and after each batch.
+        self._performances: dict[str, tuple[str, str] | None] = {}
 
     def add(
         self,
@@ -64,17 +68,29 @@ class TimelineRows(Projection):
             )
             self._rows = []
 
-    def _label(self, db: Database, performance_id: str, with_title: bool = True) -> str:
+    def _performance(self, db: Database, performance_id: str) -> tuple[str, str] | None:
+        """The performance's (title, 'Sat 14 Mar 19:30'), None when it is unknown."""
+        try:
+            return self._performances[performance_id]
+        except KeyError:
+            pass
         row = db.conn.execute(
             "SELECT title, starts_at FROM timeline_performances WHERE id = ?", (performance_id,)
         ).fetchone()
-        if row is None:
+        found = None if row is None else (str(row[0]), when(datetime.fromisoformat(row[1])))
+        self._performances[performance_id] = found
+        return found
+
+    def performances_changed(self) -> None:
+        """``timeline_performances`` was written: read it again."""
+        self._performances.clear()
+
+    def _label(self, db: Database, performance_id: str, with_title: bool = True) -> str:
+        found = self._performance(db, performance_id)
+        if found is None:
             return "a performance"
-        moment = when(datetime.fromisoformat(row[1]))
-        return f"{row[0]}, {moment}" if with_title else moment
+        return f"{found[0]}, {found[1]}" if with_title else found[1]
 
     def _title(self, db: Database, performance_id: str) -> str | None:
-        row = db.conn.execute(
-            "SELECT title FROM timeline_performances WHERE id = ?", (performance_id,)
-        ).fetchone()
-        return str(row[0]) if row else None
+        found = self._performance(db, performance_id)
+        return found[0] if found else None
