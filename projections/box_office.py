@@ -78,6 +78,13 @@ class BoxOffice(Projection):
         self._tickets = PendingRows(
             "INSERT OR REPLACE INTO bo_tickets VALUES (?,?,?,?,?,?,?,?,?,?)"
         )
+        #: orders placed in the batch being applied (read back by id only)
+        self._orders = PendingRows(
+            "INSERT OR REPLACE INTO bo_orders VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        )
+        #: per performance: [orders, tickets, revenue, known, walk-ups, lost] to add to
+        #: ``bo_capture`` (written with the batch, or before a handler changes it)
+        self._capture: dict[str, list[int]] = {}
         on = self.on
         on("Production.Created")(self._production_created)
         on("Production.Renamed")(self._production_renamed)
@@ -265,7 +272,22 @@ class BoxOffice(Projection):
 
     def batch_done(self, db: Database, final: bool) -> None:
         self._tickets.flush(db)
+        self._orders.flush(db)
+        self._flush_capture(db)
         self._flush_counts(db)
+
+    def _flush_capture(self, db: Database) -> None:
+        if self._capture:
+            db.conn.executemany(
+                "INSERT INTO bo_capture VALUES (?,?,?,?,?,?,?) ON CONFLICT (performance_id)"
+                " DO UPDATE SET orders = orders + excluded.orders,"
+                " tickets = tickets + excluded.tickets,"
+                " revenue_cents = revenue_cents + excluded.revenue_cents,"
+                " known = known + excluded.known, walk_ups = walk_ups + excluded.walk_ups,"
+                " lost = lost + excluded.lost",
+                [(pid, *capture) for pid, capture in self._capture.items()],
+            )
+            self._capture = {}
 
     def _seats_taken(self, db: Database, e: Event, position: int) -> None:
         self._count(str(e.originator_id), sold=e.quantity)
@@ -354,10 +376,12 @@ class BoxOffice(Projection):
 
     # -- orders ----------------------------------------------------------
     def _order_placed(self, db: Database, e: Event, position: int) -> None:
-        db.conn.execute(
-            "INSERT OR REPLACE INTO bo_orders VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        order = str(e.originator_id)
+        self._orders.add(
+            db,
+            order,
             (
-                str(e.originator_id),
+                order,
                 _opt(e.patron_id),
                 e.performance_id,
                 len(e.codes),
@@ -371,23 +395,24 @@ class BoxOffice(Projection):
             ),
         )
         known = e.patron_id is not None
-        db.conn.execute(
-            "INSERT INTO bo_capture VALUES (?,1,?,?,?,?,?) ON CONFLICT (performance_id) DO UPDATE"
-            " SET orders = orders + 1, tickets = tickets + excluded.tickets,"
-            " revenue_cents = revenue_cents + excluded.revenue_cents,"
-            " known = known + excluded.known, walk_ups = walk_ups + excluded.walk_ups,"
-            " lost = lost + excluded.lost",
-            (
-                e.performance_id,
-                len(e.codes),
-                e.total_cents,
-                int(known),
-                int(known and e.channel == "walk_up"),
-                int(bool(e.lost_contact)),
-            ),
+        adding = (
+            1,
+            len(e.codes),
+            e.total_cents,
+            int(known),
+            int(known and e.channel == "walk_up"),
+            int(bool(e.lost_contact)),
         )
+        capture = self._capture.get(e.performance_id)
+        if capture is None:
+            self._capture[e.performance_id] = list(adding)
+        else:
+            for index, value in enumerate(adding):
+                capture[index] += value
 
     def _order_refunded(self, db: Database, e: Event, position: int) -> None:
+        self._orders.need(db, str(e.originator_id))
+        self._flush_capture(db)
         db.conn.execute(
             "UPDATE bo_orders SET refunded_cents = refunded_cents + ? WHERE order_id = ?",
             (e.amount_cents, str(e.originator_id)),
