@@ -597,9 +597,7 @@ def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
         return sell
 
     for name in ("sell_tickets", "sell_imported"):
-        monkeypatch.setattr(
-            store.box_office, name, failing_second(getattr(store.box_office, name))
-        )
+        monkeypatch.setattr(store.box_office, name, failing_second(getattr(store.box_office, name)))
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
 
     assert {r["row"] for r in report["rejected"]} == {2, 3}
