@@ -359,13 +359,24 @@ class Store(Application[UUID]):
 def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -> Callable[P, R]:
     @functools.wraps(method)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        # ``Store.permission`` and ``Store.command`` (outside a batch: nothing to keep)
+        # written out, same rules in the same order: an import calls these wrappers
+        # about a hundred thousand times, and a generator-based context manager costs
+        # more than many of the reads it wraps.
         service: Any = args[0]
         store: Store = service.store
-        with store.permission(permission):
-            if not as_command:
+        local = store._local
+        depth = getattr(local, "permission_depth", 0)
+        if depth == 0 and permission is not None and store.guard is not None:
+            store.guard.require(permission)
+        local.permission_depth = depth + 1
+        try:
+            if not as_command or store._batch is None:
                 return method(*args, **kwargs)
             with store.command():
                 return method(*args, **kwargs)
+        finally:
+            local.permission_depth = depth
 
     run.__permission__ = permission  # type: ignore[attr-defined]
     return run
