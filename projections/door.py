@@ -48,6 +48,9 @@ class DoorReadModel(Projection):
         self._tickets = PendingRows(
             "INSERT OR REPLACE INTO door_tickets VALUES (?,?,?,?,?,'valid',NULL,NULL,?)"
         )
+        #: per performance: seats taken minus released in the batch being applied,
+        #: added to ``sold`` by ``batch_done`` (or before the row is written otherwise)
+        self._sold: dict[str, int] = {}
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
@@ -126,22 +129,27 @@ class DoorReadModel(Projection):
 
     # -- performances --------------------------------------------------------
     def _scheduled(self, db: Database, e: Event, position: int) -> None:
+        self._flush_sold(db)
         db.conn.execute(
             "INSERT OR REPLACE INTO door_performances VALUES (?,?,?,?,?,?,0)",
             (str(e.originator_id), e.production_id, e.title, iso(e.starts_at), e.venue, e.capacity),
         )
 
     def _seats_taken(self, db: Database, e: Event, position: int) -> None:
-        db.conn.execute(
-            "UPDATE door_performances SET sold = sold + ? WHERE id = ?",
-            (e.quantity, str(e.originator_id)),
-        )
+        performance = str(e.originator_id)
+        self._sold[performance] = self._sold.get(performance, 0) + e.quantity
 
     def _seats_released(self, db: Database, e: Event, position: int) -> None:
-        db.conn.execute(
-            "UPDATE door_performances SET sold = sold - ? WHERE id = ?",
-            (e.quantity, str(e.originator_id)),
-        )
+        performance = str(e.originator_id)
+        self._sold[performance] = self._sold.get(performance, 0) - e.quantity
+
+    def _flush_sold(self, db: Database) -> None:
+        if self._sold:
+            db.conn.executemany(
+                "UPDATE door_performances SET sold = sold + ? WHERE id = ?",
+                [(sold, performance) for performance, sold in self._sold.items()],
+            )
+            self._sold = {}
 
     def _capacity_changed(self, db: Database, e: Event, position: int) -> None:
         db.conn.execute(
@@ -243,6 +251,7 @@ class DoorReadModel(Projection):
 
     def batch_done(self, db: Database, final: bool) -> None:
         self._tickets.flush(db)
+        self._flush_sold(db)
         # the scans go in once per batch, in its transaction (no handler reads them)
         if self._scans:
             db.conn.executemany(
