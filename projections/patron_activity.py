@@ -76,6 +76,9 @@ class PatronActivity(Projection):
         self._activity_tickets = PendingRows(
             "INSERT OR REPLACE INTO activity_tickets VALUES (?, ?)"
         )
+        #: orders placed in the batch being applied: their buyers, read by the
+        #: tickets that follow without asking the database
+        self._activity_orders = PendingRows("INSERT OR REPLACE INTO activity_orders VALUES (?, ?)")
         on = self.on
         on("Ticket.Issued")(self._act_ticket_issued)
         on("Order.Placed")(self._act_order_placed)
@@ -122,6 +125,7 @@ class PatronActivity(Projection):
 
     def flush_activity(self, db: Database) -> None:
         self._activity_tickets.flush(db)
+        self._activity_orders.flush(db)
 
     # -- the moment ----------------------------------------------------------------
     def active(self, db: Database, patron_id: str | None, when: str) -> None:
@@ -166,9 +170,13 @@ class PatronActivity(Projection):
         self._activity_tickets.add(db, key, (key, e.patron_id))
         if e.channel == SUBSCRIPTION_CHANNEL:
             return  # the subscriber's: the subscription counts
-        buyer = db.conn.execute(
-            "SELECT patron_id FROM activity_orders WHERE id = ?", (e.order_id,)
-        ).fetchone()
+        buyer = self._activity_orders.rows.get(e.order_id)
+        if buyer is not None:
+            buyer = buyer[1:]
+        else:
+            buyer = db.conn.execute(
+                "SELECT patron_id FROM activity_orders WHERE id = ?", (e.order_id,)
+            ).fetchone()
         if buyer is None or buyer[0] != e.patron_id:
             self.active(db, e.patron_id, iso(e.occurred_at))
 
@@ -181,13 +189,12 @@ class PatronActivity(Projection):
 
     def _act_order_placed(self, db: Database, e: Event, position: int) -> None:
         if e.patron_id:
-            db.conn.execute(
-                "INSERT OR REPLACE INTO activity_orders VALUES (?, ?)",
-                (str(e.originator_id), e.patron_id),
-            )
+            order = str(e.originator_id)
+            self._activity_orders.add(db, order, (order, e.patron_id))
             self.active(db, e.patron_id, iso(e.occurred_at))
 
     def _act_order_refunded(self, db: Database, e: Event, position: int) -> None:
+        self._activity_orders.need(db, str(e.originator_id))
         row = db.conn.execute(
             "SELECT patron_id FROM activity_orders WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
