@@ -602,7 +602,7 @@ def sale_aggregates(
     wanted: dict[str, int],
     codes: list[str],
     holder_ids: list[str | None],
-    stamp: dict,
+    stamp: Stamp,
     *,
     patron_id: str | None,
     payment: str,
@@ -623,7 +623,7 @@ def sale_aggregates(
     performance_id = str(performance.id)
     order_key = str(order_id)
     count = sum(wanted.values())
-    lines: list[dict] = []
+    lines: list[dict[str, Any]] = []
     tickets: list[Ticket] = []
     total = position = 0
     for level, n in wanted.items():
