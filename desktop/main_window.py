@@ -545,7 +545,10 @@ class MainWindow(BackupActions):
         from desktop import organization_sync
         from projections import organization
 
-        profile = self.runner.read(Permission.SEE_STATUS, organization.profile)
+        try:
+            profile = self.runner.read(Permission.SEE_STATUS, organization.profile)
+        except NotAllowed:  # nobody signed in yet on a store with accounts: later
+            return
         organization_sync.follow(self.settings, profile)
 
     # -- help (F1) ----------------------------------------------------------------------
