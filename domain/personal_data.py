@@ -94,6 +94,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "Chat.Linked": (),
     "Chat.NoteAdded": ("text",),
+    # The organization's own answers (name, country, time zone, currency): no patron's.
+    "Organization.Configured": (),
+    "Organization.Changed": (),
     # The duty rota: staff and volunteers on duty (never erased with a patron).
     "Rota.Opened": (),
     "Rota.SlotAdded": ("name",),

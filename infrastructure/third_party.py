@@ -83,10 +83,12 @@ def bundled_distributions() -> list[metadata.Distribution]:
 
 def _licence(dist: metadata.Distribution) -> str:
     meta = dist.metadata
-    expression = meta["License-Expression"]  # None when the field is absent
+    # .get: absent fields are None with the standard library, but importlib_metadata
+    # (the backport, loaded by some libraries) raises KeyError for them
+    expression = meta.get("License-Expression")
     if expression:
         return expression
-    declared = (meta["License"] or "").strip()
+    declared = (meta.get("License") or "").strip()
     if declared and "\n" not in declared and len(declared) < 80:
         return declared
     classifiers = [
