@@ -106,22 +106,9 @@ class StoreConfig:
                     return conn.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone() is None
                 except sqlite3.OperationalError:  # no table yet
                     return True
-        import psycopg
+        from infrastructure.store_check import shared_events_head
 
-        env = postgres_env(self.store_url)
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"],
-            connect_timeout=10,
-        ) as conn:
-            # eventsourcing names the table after the application: houselights_events
-            table = conn.execute("SELECT to_regclass('houselights_events')").fetchone()
-            if table is None or table[0] is None:
-                return True
-            return conn.execute("SELECT 1 FROM houselights_events LIMIT 1").fetchone() is None
+        return shared_events_head(postgres_env(self.store_url)) in (None, 0)
 
 
 def postgres_env(url: str) -> dict[str, str]:

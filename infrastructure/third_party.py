@@ -81,14 +81,20 @@ def bundled_distributions() -> list[metadata.Distribution]:
     return sorted(seen.values(), key=lambda d: _normal(d.metadata["Name"]))
 
 
+def _field(meta: metadata.PackageMetadata, name: str) -> str | None:
+    """A metadata field, None when absent: the standard library's metadata say None,
+    but importlib_metadata's (the backport, which keyring loads and which then answers
+    for the standard library too) raise KeyError; ``get_all`` is the same in both."""
+    values = meta.get_all(name) or []
+    return str(values[0]) if values else None
+
+
 def _licence(dist: metadata.Distribution) -> str:
     meta = dist.metadata
-    # .get: absent fields are None with the standard library, but importlib_metadata
-    # (the backport, loaded by some libraries) raises KeyError for them
-    expression = meta.get("License-Expression")
+    expression = _field(meta, "License-Expression")
     if expression:
         return expression
-    declared = (meta.get("License") or "").strip()
+    declared = (_field(meta, "License") or "").strip()
     if declared and "\n" not in declared and len(declared) < 80:
         return declared
     classifiers = [
