@@ -1273,12 +1273,12 @@ def cmd_staff(args) -> int:
         else:
             members = app.list_staff()
             if args.json:
-                print(json.dumps(members))
+                print(json.dumps([m.to_json() for m in members]))
             else:
                 for m in members:
-                    state = "" if m["active"] else "  (deactivated)"
-                    state += "  (locked: houselights staff unlock)" if m.get("locked") else ""
-                    print(f"{m['name']:<30} {ROLE_LABELS.get(m['role'], m['role'])}{state}")
+                    state = "" if m.active else "  (deactivated)"
+                    state += "  (locked: houselights staff unlock)" if m.locked else ""
+                    print(f"{m.name:<30} {ROLE_LABELS.get(m.role, m.role)}{state}")
     finally:
         services.close()
     return 0

@@ -684,7 +684,7 @@ class MainWindow(BackupActions):
 
             self.setWindowTitle(
                 self.tr("Houselights — {name} ({role})").format(
-                    name=signed_in["name"], role=ROLE_LABELS.get(signed_in["role"], "")
+                    name=signed_in.name, role=ROLE_LABELS.get(signed_in.role, "")
                 )
             )
         else:

@@ -10,6 +10,7 @@ what may be read (``require_role``).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -27,6 +28,15 @@ if TYPE_CHECKING:
 #: how long "no accounts yet" is believed before asking the store again (another
 #: workstation may create the first account)
 NO_ACCOUNTS_RECHECK = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who is signed in on this workstation: their account's id, name and role."""
+
+    id: str
+    name: str
+    role: str
 
 
 class Access:
@@ -74,10 +84,10 @@ class Access:
     def saw_accounts(self) -> None:
         self._accounts_seen = True
 
-    def signed_in(self) -> dict[str, str] | None:
+    def signed_in(self) -> SignedIn | None:
         if not self.context.staff_id:
             return None
-        return {"id": self.context.staff_id, "name": self.context.staff, "role": self.context.role}
+        return SignedIn(self.context.staff_id, self.context.staff, self.context.role)
 
     def sign_in_as(self, name: str, staff_id: str, role: str) -> None:
         self.context.staff = name

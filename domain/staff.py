@@ -9,7 +9,6 @@ hashes (argon2-cffi). A ``StaffRoster`` aggregate lists every account, so
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from argon2 import PasswordHasher
@@ -194,18 +193,6 @@ class StaffMember(Aggregate):
             and bool(pin)
             and verify(self.pin_hash, pin.strip())
         )
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "name": self.name,
-            "role": self.role,
-            "active": self.active,
-            "locked": self.is_locked,
-            "has_password": bool(self.password_hash),
-            "has_pin": bool(self.pin_hash),
-            "door_only": self.role == DOOR,
-        }
 
 
 class StaffRoster(Aggregate):

@@ -3,18 +3,59 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from domain.access import Access
+from domain.access import Access, SignedIn
 from domain.errors import NotAllowed, SignInFailed, SignInThrottled, ValidationError
-from domain.roles import BOX_OFFICE, MANAGER, Permission
+from domain.roles import BOX_OFFICE, DOOR, MANAGER, Permission
 from domain.staff import LOCK_AFTER, StaffMember, StaffRoster, check_name, staff_uuid
 from domain.store import Store, command, reads
+
+
+@dataclass(frozen=True, slots=True)
+class StaffInfo:
+    """A staff account as the staff list and a sign-in give it back: who, which role,
+    whether it may sign in (active, not locked) and with what (password, door PIN)."""
+
+    id: str
+    name: str
+    role: str
+    active: bool
+    locked: bool
+    has_password: bool
+    has_pin: bool
+    door_only: bool
+
+    @classmethod
+    def of(cls, member: StaffMember) -> StaffInfo:
+        return cls(
+            id=str(member.id),
+            name=member.name,
+            role=member.role,
+            active=member.active,
+            locked=member.is_locked,
+            has_password=bool(member.password_hash),
+            has_pin=bool(member.pin_hash),
+            door_only=member.role == DOOR,
+        )
+
+    def to_json(self) -> dict[str, str | bool]:
+        """The account as ``houselights staff list --json`` prints it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "role": self.role,
+            "active": self.active,
+            "locked": self.locked,
+            "has_password": self.has_password,
+            "has_pin": self.has_pin,
+            "door_only": self.door_only,
+        }
 
 
 class StaffService:
@@ -70,10 +111,10 @@ class StaffService:
         return str(member.id)
 
     @reads(Permission.SEE_STAFF)
-    def list_staff(self) -> list[dict[str, Any]]:
+    def list_staff(self) -> list[StaffInfo]:
         roster = self.access.roster()
         members = [self.store.get(UUID(i)) for i in (roster.staff_ids if roster else ())]
-        return sorted((m.summary() for m in members), key=lambda m: m["name"].casefold())
+        return sorted((StaffInfo.of(m) for m in members), key=lambda m: m.name.casefold())
 
     @command(Permission.MANAGE_STAFF)
     def change_staff_role(
@@ -109,9 +150,7 @@ class StaffService:
 
     # -- signing in ---------------------------------------------------------
     @command(Permission.ANYONE)
-    def sign_in(
-        self, name: str, password: str | None = None, pin: str | None = None
-    ) -> dict[str, Any]:
+    def sign_in(self, name: str, password: str | None = None, pin: str | None = None) -> StaffInfo:
         """Check the password (or door PIN) and record this person on every event from now.
 
         Wrong tries are recorded (the audit shows them) and throttle the account: after
@@ -124,7 +163,7 @@ class StaffService:
             raise SignInFailed()
         self._record_attempt(member, failed=False)
         self.access.sign_in_as(member.name, str(member.id), member.role)
-        return member.summary()
+        return StaffInfo.of(member)
 
     def _checked_member(self, name: str) -> StaffMember:
         """The account signing in, unless it is locked or must wait."""
@@ -174,7 +213,7 @@ class StaffService:
         return False
 
     @command(Permission.ANYONE)
-    def leave_door_mode(self, name: str, password: str) -> dict[str, Any]:
+    def leave_door_mode(self, name: str, password: str) -> StaffInfo:
         """Someone from the office takes a workstation back from volunteer door mode:
         a manager's or box-office member's password (a door PIN never does), and they
         are signed in from then on (they now hold the workstation)."""
@@ -193,7 +232,7 @@ class StaffService:
         self.access.sign_out()
 
     @reads(Permission.ANYONE)
-    def signed_in(self) -> dict[str, str] | None:
+    def signed_in(self) -> SignedIn | None:
         return self.access.signed_in()
 
     @reads(Permission.ANYONE)

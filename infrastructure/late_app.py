@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from domain.access import SignedIn
 from domain.errors import NotAllowed, NotConnected
 from domain.recording import RecordingContext
 from domain.roles import DOOR, MANAGER, PERMISSION_WORDS, PERMISSIONS, ROLE_LABELS
@@ -59,7 +60,7 @@ class LateApp:
             return self._app.accounts_exist()
         return self._accounts
 
-    def signed_in(self) -> dict[str, str] | None:
+    def signed_in(self) -> SignedIn | None:
         return self._app.signed_in() if self._app is not None else None
 
     def current_role(self) -> str | None:

@@ -95,11 +95,16 @@ class RowTableModel(QAbstractTableModel):
         return self._rows[row]
 
     def row_id(self, row: int) -> str:
-        return self._rows[row][self.id_key]
+        return self._id_of(self._rows[row])
+
+    def _id_of(self, row: Any) -> Any:
+        """A row's id: its ``id_key`` entry (a read-model dict) or attribute (a service's
+        frozen dataclass, such as the staff list's ``StaffInfo``)."""
+        return row.get(self.id_key) if isinstance(row, dict) else getattr(row, self.id_key, None)
 
     def row_of(self, row_id: str) -> int:
         for i, row in enumerate(self._rows):
-            if row[self.id_key] == row_id:
+            if self._id_of(row) == row_id:
                 return i
         return -1
 
@@ -131,7 +136,7 @@ class RowTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(row, index.column())
         if role == ID_ROLE:
-            return row.get(self.id_key)
+            return self._id_of(row)
         if role == ROW_ROLE:
             return row
         return None

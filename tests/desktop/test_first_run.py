@@ -177,7 +177,7 @@ def test_a_first_manager_account_is_made_and_signed_in(fresh, qtbot):
     next_page(assistant, qtbot)
     finish(assistant, qtbot)
     assert services.app.accounts_exist()
-    assert services.app.signed_in()["name"] == "Dee"
+    assert services.app.signed_in().name == "Dee"
     assert services.app.current_role() == "manager"
     assert formatting.money(-550) == "-$5.50"
     assert formatting.date("2026-11-21T19:30:00+00:00") == "Nov 21, 2026"

@@ -137,7 +137,7 @@ def test_the_first_account_is_made_in_the_window_and_signs_its_manager_in(window
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     settle(qtbot)
     assert column(dialog.table, StaffModel.NAME) == ["Dee"]
-    assert window.app.signed_in()["name"] == "Dee"
+    assert window.app.signed_in().name == "Dee"
     assert "Dee (Manager)" in window.windowTitle()
 
     qtbot.keyClicks(dialog.name_field, "Sam")

@@ -87,7 +87,7 @@ def test_wrong_sign_ins_wait_longer_each_time_then_lock_until_a_manager_unlocks(
     with pytest.raises(SignInThrottled, match="wait 4 second"):
         store.sign_in("Dee", pin="2468")
     clock.advance(4)
-    assert store.sign_in("Dee", pin="2468")["role"] == "door"  # the count starts again
+    assert store.sign_in("Dee", pin="2468").role == "door"  # the count starts again
     store.sign_out()
 
     for _ in range(LOCK_AFTER):
@@ -98,10 +98,10 @@ def test_wrong_sign_ins_wait_longer_each_time_then_lock_until_a_manager_unlocks(
     with pytest.raises(SignInThrottled, match="locked"):
         store.sign_in("Dee", pin="2468")
     assert store.sign_in("Maria", password="manager-pass")
-    assert [m["locked"] for m in store.list_staff() if m["name"] == "Dee"] == [True]
+    assert [m.locked for m in store.list_staff() if m.name == "Dee"] == [True]
     assert store.unlock_staff("Dee")
     store.sign_out()
-    assert store.sign_in("Dee", pin="2468")["name"] == "Dee"
+    assert store.sign_in("Dee", pin="2468").name == "Dee"
 
     names = [type(e).__qualname__ for e in store.events.get(staff_uuid("Dee"))]
     assert names.count("StaffMember.SignInFailed") == 4 + LOCK_AFTER

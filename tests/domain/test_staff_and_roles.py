@@ -28,7 +28,7 @@ def test_the_first_account_then_signing_in_is_needed_for_every_change(store, ope
         other.sign_in("Maria Lopez", password="wrong horse")
     with pytest.raises(SignInFailed):
         other.sign_in("Nobody", password="correct horse")
-    assert other.sign_in("maria lopez", password="correct horse")["role"] == MANAGER
+    assert other.sign_in("maria lopez", password="correct horse").role == MANAGER
     patron_id = other.register_patron("Ada", "Lovelace")
     assert other.get_patron(patron_id)["name"] == "Ada Lovelace"
     events = list(other.events.get(__import__("uuid").UUID(patron_id)))
@@ -73,9 +73,9 @@ def test_each_role_records_only_its_own_events(store):
     assert store.deactivate_staff("Bob")
     with pytest.raises(SignInFailed):
         store.sign_in("Bob", password="box-office-pass")
-    listed = {m["name"]: m for m in store.list_staff()}
-    assert listed["Dee"]["role"] == BOX_OFFICE and not listed["Bob"]["active"]
-    assert listed["Dee"]["has_pin"] and not listed["Dee"]["has_password"]
+    listed = {m.name: m for m in store.list_staff()}
+    assert listed["Dee"].role == BOX_OFFICE and not listed["Bob"].active
+    assert listed["Dee"].has_pin and not listed["Dee"].has_password
     store.sign_out()
     with pytest.raises(NotAllowed, match="Sign in first"):
         store.add_note(patron, "A note")
@@ -172,7 +172,7 @@ def test_leaving_door_mode_takes_an_office_password_and_hands_the_workstation_ov
         store.leave_door_mode("Eli", "volunteer-pass")
     with pytest.raises(SignInFailed):
         store.leave_door_mode("Bob", "wrong-pass")
-    assert store.signed_in()["name"] == "Dee"
+    assert store.signed_in().name == "Dee"
 
-    assert store.leave_door_mode("bob", "box-office-pass")["role"] == BOX_OFFICE
-    assert store.signed_in()["name"] == "Bob"
+    assert store.leave_door_mode("bob", "box-office-pass").role == BOX_OFFICE
+    assert store.signed_in().name == "Bob"

@@ -204,7 +204,7 @@ class RotaDialog(QDialog):
     def _fill_people(self) -> None:
         typed = self.who.currentText()
         self.who.clear()
-        accounts = [m["name"] for m in self.app.list_staff() if m["active"]]
+        accounts = [m.name for m in self.app.list_staff() if m.active]
         self.who.addItems(accounts)
         self.accounts = {name.casefold() for name in accounts}
         self.who.setCurrentText(typed)

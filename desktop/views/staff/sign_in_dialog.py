@@ -14,13 +14,14 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 from desktop.views.forms import submit_command
 from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.application import Houselights
+from domain.staff_service import StaffInfo
 
 
 class SignInDialog(QDialog):
     def __init__(self, app: Houselights, parent: QWidget | None = None, name: str = ""):
         super().__init__(parent)
         self.app = app
-        self.account: dict | None = None
+        self.account: StaffInfo | None = None
         self.setWindowTitle(self.tr("Sign in to Houselights"))
         self.setMinimumWidth(420)
         intro = QLabel(
@@ -48,7 +49,7 @@ class SignInDialog(QDialog):
         layout.addLayout(buttons)
         (self.secret_field if name else self.name_field).setFocus()
 
-    def _check(self, name: str, secret: str) -> dict:
+    def _check(self, name: str, secret: str) -> StaffInfo:
         return self.app.sign_in(name, password=secret, pin=secret)
 
     def sign_in(self) -> int | None:
@@ -65,7 +66,7 @@ class SignInDialog(QDialog):
             busy_text=self.tr("Checking…"),
         )
 
-    def _signed_in(self, account: dict) -> None:
+    def _signed_in(self, account: StaffInfo) -> None:
         self.account = account
         self.accept()
 
@@ -91,5 +92,5 @@ class DoorUnlockDialog(SignInDialog):
         )
         self.sign_in_button.setText(self.tr("Leave door mode"))
 
-    def _check(self, name: str, secret: str) -> dict:
+    def _check(self, name: str, secret: str) -> StaffInfo:
         return self.app.leave_door_mode(name, secret)

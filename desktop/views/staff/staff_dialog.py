@@ -29,6 +29,7 @@ from desktop.views.forms import submit_action
 from desktop.views.widgets import error_label, heading, show_error, size_columns, table_view
 from domain.application import Houselights
 from domain.roles import MANAGER, ROLE_LABELS, ROLES
+from domain.staff_service import StaffInfo
 
 
 class StaffDialog(QDialog):
@@ -126,7 +127,7 @@ class StaffDialog(QDialog):
             )
         )
 
-    def _selected(self) -> dict | None:
+    def _selected(self) -> StaffInfo | None:
         index = self.table.currentIndex()
         return index.siblingAtColumn(0).data(ROW_ROLE) if index.isValid() else None
 
@@ -170,14 +171,14 @@ class StaffDialog(QDialog):
     def change_role(self) -> None:
         row = self._selected()
         if row is not None:
-            self._run(partial(self.app.change_staff_role, row["id"], self.role_box.currentData()))
+            self._run(partial(self.app.change_staff_role, row.id, self.role_box.currentData()))
 
     def deactivate(self) -> None:
         row = self._selected()
         if row is not None:
-            self._run(partial(self.app.deactivate_staff, row["id"]))
+            self._run(partial(self.app.deactivate_staff, row.id))
 
     def unlock(self) -> None:
         row = self._selected()
         if row is not None:
-            self._run(partial(self.app.unlock_staff, row["id"]))
+            self._run(partial(self.app.unlock_staff, row.id))
