@@ -198,7 +198,7 @@ def cmd_rota(args, open_services) -> int:
             slot_id = services.app.add_duty_slot(
                 args.weekday, args.starts, args.ends, args.duty, staff=args.staff, name=args.name
             )
-            slot = next(s for s in services.app.duty_slots() if s["id"] == slot_id)
+            slot = next(s for s in services.app.duty_slots() if s.id == slot_id).to_json()
             print(json.dumps(slot) if args.json else f"On the rota: {slot_line(slot)}")
             return 0
         if args.action == "remove":

@@ -7,6 +7,7 @@ simple values, like the other services.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -18,6 +19,46 @@ from domain.rota import CHAT, Rota, RotaProblem, next_on_duty, staffed
 from domain.staff import StaffMember
 from domain.store import Store, command, reads
 from domain.support import support_figures
+
+
+@dataclass(frozen=True, slots=True)
+class DutySlot:
+    """One slot of the duty rota: a weekday (0 = Monday), local hours (``HH:MM``), the
+    duty (chat, phone or both) and who: a staff account (``staff_id``) or a volunteer
+    named only (``staff_id`` empty)."""
+
+    id: str
+    weekday: int
+    starts: str
+    ends: str
+    duty: str
+    name: str
+    staff_id: str
+
+    @classmethod
+    def of(cls, slot: dict[str, Any]) -> DutySlot:
+        return cls(
+            id=slot["id"],
+            weekday=slot["weekday"],
+            starts=slot["starts"],
+            ends=slot["ends"],
+            duty=slot["duty"],
+            name=slot["name"],
+            staff_id=slot["staff_id"],
+        )
+
+    def to_json(self) -> dict[str, str | int]:
+        """The slot as ``houselights rota add --json`` prints it (and the rota read model
+        holds it)."""
+        return {
+            "id": self.id,
+            "weekday": self.weekday,
+            "starts": self.starts,
+            "ends": self.ends,
+            "duty": self.duty,
+            "name": self.name,
+            "staff_id": self.staff_id,
+        }
 
 
 class RotaService:
@@ -102,8 +143,12 @@ class RotaService:
         self.store.commit(rota)
 
     @reads(Permission.ANYONE)  # who is on duty: no patron's data
-    def duty_slots(self) -> list[dict[str, Any]]:
+    def duty_slots(self) -> list[DutySlot]:
         """Every slot, by weekday and start (from the rota itself, for commands)."""
+        return [DutySlot.of(s) for s in self._slots()]
+
+    def _slots(self) -> list[dict[str, Any]]:
+        """The rota's slots as the rules in ``domain/rota.py`` read them, sorted."""
         rota = self._rota()
         slots = list(rota.slots.values()) if rota else []
         return sorted(slots, key=lambda s: (s["weekday"], s["starts"], s["name"].casefold()))
@@ -114,7 +159,7 @@ class RotaService:
     ) -> str:
         """Who a follow-up from a chat goes to: '' when the chat came in while someone
         was on chat duty; else whoever is on chat duty at ``now``, or comes on next."""
-        slots = self.duty_slots()
+        slots = self._slots()
         if not slots or staffed(slots, self._local(started_at, zone), CHAT):
             return ""
         found = next_on_duty(slots, self._local(now, zone), CHAT)

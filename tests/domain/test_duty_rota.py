@@ -25,14 +25,14 @@ def test_a_manager_puts_staff_and_volunteers_on_duty_and_every_workstation_sees_
 
     other = open_app()  # another workstation
     slots = other.duty_slots()
-    assert [(s["weekday"], s["starts"], s["ends"], s["duty"], s["name"]) for s in slots] == [
+    assert [(s.weekday, s.starts, s.ends, s.duty, s.name) for s in slots] == [
         (0, "00:00", "24:00", "both", "Night owl"),
         (1, "09:30", "12:00", "phone", "Sam (volunteer)"),
         (1, "19:00", "21:00", "chat", "Maria Lopez"),
     ]
-    assert slots[2]["staff_id"] and not slots[1]["staff_id"]
+    assert slots[2].staff_id and not slots[1].staff_id
     store.remove_duty_slot(chat)
-    assert [s["name"] for s in other.duty_slots()] == ["Night owl", "Sam (volunteer)"]
+    assert [s.name for s in other.duty_slots()] == ["Night owl", "Sam (volunteer)"]
 
 
 @pytest.mark.parametrize(

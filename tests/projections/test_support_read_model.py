@@ -52,8 +52,8 @@ def test_the_period_is_in_local_days(week):
 
 
 def test_the_rota_read_model_follows_removals_and_a_rebuild(week):
-    slot = next(s for s in week.app.duty_slots() if s["name"] == "Jo")
-    week.app.remove_duty_slot(slot["id"])
+    slot = next(s for s in week.app.duty_slots() if s.name == "Jo")
+    week.app.remove_duty_slot(slot.id)
     week.runner.catch_up()
     assert [s["name"] for s in support.rota(week.runner.db())] == ["Maria"]
     before = support.inquiries(week.runner.db())
