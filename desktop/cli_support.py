@@ -17,6 +17,7 @@ from datetime import date
 
 from domain.errors import ValidationError
 from domain.rota import WEEKDAY_NAMES
+from domain.rota_service import SupportReport
 
 
 def add_report_parser(which) -> None:
@@ -86,34 +87,34 @@ def duration(seconds: float | None) -> str:
     return f"{hours} h {rest:02d} min"
 
 
-def report_json(figures: dict, start: date | None, end: date | None) -> dict:
+def report_json(figures: SupportReport, start: date | None, end: date | None) -> dict:
     """The figures in the documented shape (weekday 0 = Monday, hours 0-23, local time)."""
     return {
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
-        "inquiries": figures["inquiries"],
-        "chats": figures["chats"],
-        "calls": figures["calls"],
-        "by_hour": figures["by_hour"],
+        "inquiries": figures.inquiries,
+        "chats": figures.chats,
+        "calls": figures.calls,
+        "by_hour": figures.by_hour,
         "first_reply_seconds": {
-            "median": figures["first_reply_seconds"]["median"],
-            "p90": figures["first_reply_seconds"]["p90"],
+            "median": figures.first_reply_seconds.median,
+            "p90": figures.first_reply_seconds.p90,
         },
-        "replied_chats_timed": figures["first_reply_seconds"]["chats"],
-        "unanswered": figures["unanswered"],
-        "without_times": figures["without_times"],
-        "outside_staffed_hours": figures["outside_staffed_hours"],
+        "replied_chats_timed": figures.first_reply_seconds.chats,
+        "unanswered": figures.unanswered,
+        "without_times": figures.without_times,
+        "outside_staffed_hours": figures.outside_staffed_hours,
         "uncovered": [
             {k: r[k] for k in ("weekday", "from", "to", "inquiries", "chats", "calls", "share")}
-            for r in figures["uncovered"]
+            for r in figures.uncovered
         ],
         "first_reply_by_hour": [
             [h["hour"], h["median_seconds"], h["p90_seconds"]]
-            for h in figures["hours"]
+            for h in figures.hours
             if h["replied"]
         ],
-        "reasons": figures["reasons"],
-        "quick_answers": figures["quick_answers"],
+        "reasons": figures.reasons,
+        "quick_answers": figures.quick_answers,
     }
 
 
@@ -121,43 +122,41 @@ def _n(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def report_text(figures: dict) -> str:
+def report_text(figures: SupportReport) -> str:
     lines = [
-        f"Inquiries: {figures['inquiries']:,} ({figures['chats']:,} chats, "
-        f"{figures['calls']:,} incoming calls)"
+        f"Inquiries: {figures.inquiries:,} ({figures.chats:,} chats, "
+        f"{figures.calls:,} incoming calls)"
     ]
-    if not figures["inquiries"]:
+    if not figures.inquiries:
         return lines[0] + "\nNo chats or incoming calls in this period."
-    reply = figures["first_reply_seconds"]
+    reply = figures.first_reply_seconds
     lines.append(
-        f"First reply: median {duration(reply['median'])}, 90% within "
-        f"{duration(reply['p90'])} ({reply['chats']:,} chats)"
+        f"First reply: median {duration(reply.median)}, 90% within "
+        f"{duration(reply.p90)} ({reply.chats:,} chats)"
     )
-    lines.append(f"Never answered: {_n(figures['unanswered'], 'chat')}")
-    if figures["without_times"]:
+    lines.append(f"Never answered: {_n(figures.unanswered, 'chat')}")
+    if figures.without_times:
         lines.append(
-            f"Without times (counted, left out of reply times): "
-            f"{_n(figures['without_times'], 'chat')}"
+            f"Without times (counted, left out of reply times): {_n(figures.without_times, 'chat')}"
         )
-    lines.append(f"Outside staffed hours: {figures['outside_staffed_hours']:.0%}")
-    if figures["uncovered"]:
+    lines.append(f"Outside staffed hours: {figures.outside_staffed_hours:.0%}")
+    if figures.uncovered:
         lines.append("Nobody on duty, the most demand first:")
-        for r in figures["uncovered"][:8]:
+        for r in figures.uncovered[:8]:
             lines.append(
                 f"  {WEEKDAY_NAMES[r['weekday']]:<9} {r['from']:02d}:00–{r['to']:02d}:00"
                 f"  {r['share']:>4.0%} of inquiries ({_n(r['chats'], 'chat')}, "
                 f"{_n(r['calls'], 'call')})"
             )
-    if figures["reasons"]:
-        lines.append("Call reasons: " + ", ".join(f"{n} ({c})" for n, c in figures["reasons"][:6]))
-    if figures["quick_answers"]:
+    if figures.reasons:
+        lines.append("Call reasons: " + ", ".join(f"{n} ({c})" for n, c in figures.reasons[:6]))
+    if figures.quick_answers:
         lines.append(
-            "Quick answers used: "
-            + ", ".join(f"{n} ({c})" for n, c in figures["quick_answers"][:6])
+            "Quick answers used: " + ", ".join(f"{n} ({c})" for n, c in figures.quick_answers[:6])
         )
     lines.append("")
     lines.append("Hour   " + " ".join(f"{d[:3]:>4}" for d in WEEKDAY_NAMES) + "  median reply")
-    for h in figures["hours"]:
+    for h in figures.hours:
         if h["inquiries"]:
             days = " ".join(f"{h[f'd{d}'] or '.':>4}" for d in range(7))
             lines.append(f"{h['hour']:02d}:00  {days}  {duration(h['median_seconds']):>10}")

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from sqlite_utils import Database
 
 from domain.application import Houselights
+from domain.rota_service import SupportReport
 from projections import support
 
 #: short weekday names, Monday first (translated when shown)
@@ -47,13 +48,13 @@ def duration(seconds: float | None) -> str:
 class SupportRows(list):
     """The hour rows, carrying the whole report (``figures``) for the summary."""
 
-    figures: dict = {}
+    figures: SupportReport | None = None
 
 
 def support_rows(app: Houselights, db: Database, start: date, end: date) -> SupportRows:
     figures = app.support_report(support.inquiries(db, start, end), support.rota(db))
     rows = SupportRows()
-    for hour in figures["hours"]:
+    for hour in figures.hours:
         row = dict(hour)
         row["hour_text"] = f"{hour['hour']:02d}:00–{hour['hour'] + 1:02d}:00"
         row["nobody"] = ", ".join(_tr(SHORT_DAYS[d]) for d in range(7) if hour[f"u{d}"])
@@ -73,43 +74,43 @@ def gap_text(gap: dict) -> str:
 
 
 def support_summary(rows: list[dict]) -> str:
-    figures = getattr(rows, "figures", None) or {}
-    if not figures.get("inquiries"):
+    figures: SupportReport | None = getattr(rows, "figures", None)
+    if figures is None or not figures.inquiries:
         return _tr("No chats or incoming calls in this period.")
-    reply = figures["first_reply_seconds"]
+    reply = figures.first_reply_seconds
     lines = [
         _tr(
             "{n} inquiries ({chats} chats, {calls} calls). First reply: median {median}, 90% "
             "within {p90}. {unanswered} chats never answered. {outside} arrived while nobody "
             "was on duty."
         ).format(
-            n=f"{figures['inquiries']:,}",
-            chats=f"{figures['chats']:,}",
-            calls=f"{figures['calls']:,}",
-            median=duration(reply["median"]) or "–",
-            p90=duration(reply["p90"]) or "–",
-            unanswered=f"{figures['unanswered']:,}",
-            outside=f"{figures['outside_staffed_hours']:.0%}",
+            n=f"{figures.inquiries:,}",
+            chats=f"{figures.chats:,}",
+            calls=f"{figures.calls:,}",
+            median=duration(reply.median) or "–",
+            p90=duration(reply.p90) or "–",
+            unanswered=f"{figures.unanswered:,}",
+            outside=f"{figures.outside_staffed_hours:.0%}",
         )
     ]
-    if figures["without_times"]:
+    if figures.without_times:
         lines[0] += " " + _tr(
             "{n} chats have no times: counted, but left out of the reply times."
-        ).format(n=f"{figures['without_times']:,}")
+        ).format(n=f"{figures.without_times:,}")
     return lines[0]
 
 
 def support_details(rows: list[dict]) -> str:
     """The uncovered hours with the most demand, and the most common reasons."""
-    figures = getattr(rows, "figures", None) or {}
-    if not figures.get("inquiries"):
+    figures: SupportReport | None = getattr(rows, "figures", None)
+    if figures is None or not figures.inquiries:
         return ""
     lines = []
-    gaps = figures["uncovered"][:3]
+    gaps = figures.uncovered[:3]
     if gaps:
         lines.append(_tr("Most demand: {gaps}.").format(gaps="; ".join(gap_text(g) for g in gaps)))
-    reasons = [f"{name} ({n})" for name, n in figures["reasons"][:4]]
-    answers = [f"{name} ({n})" for name, n in figures["quick_answers"][:4]]
+    reasons = [f"{name} ({n})" for name, n in figures.reasons[:4]]
+    answers = [f"{name} ({n})" for name, n in figures.quick_answers[:4]]
     if reasons or answers:
         lines.append(
             _tr("Reasons: {reasons}. Quick answers used: {answers}.").format(

@@ -61,6 +61,59 @@ class DutySlot:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class FirstReplySeconds:
+    """How long chats waited for their first reply: the median and 90th percentile (None
+    without timed replies) over ``chats`` replied chats whose times are known."""
+
+    median: float | None
+    p90: float | None
+    chats: int
+
+
+@dataclass(frozen=True, slots=True)
+class SupportReport:
+    """The patron support figures (``domain/support.py``): how many inquiries, how fast
+    chats were answered, how many came while nobody was on duty.
+
+    ``by_hour`` holds ``[weekday, hour, inquiries]`` cells, ``reasons`` and
+    ``quick_answers`` ``[name, count]`` pairs, most first; ``hours`` (one row per hour
+    of the day) and ``uncovered`` (the hours nobody covered, most demand first) are the
+    report's table rows."""
+
+    inquiries: int
+    chats: int
+    calls: int
+    by_hour: list[list[int]]
+    first_reply_seconds: FirstReplySeconds
+    unanswered: int
+    without_times: int
+    outside_staffed_hours: float | None
+    outside: int
+    hours: list[dict[str, Any]]
+    uncovered: list[dict[str, Any]]
+    reasons: list[list[Any]]
+    quick_answers: list[list[Any]]
+
+    @classmethod
+    def of(cls, figures: dict[str, Any]) -> SupportReport:
+        return cls(
+            inquiries=figures["inquiries"],
+            chats=figures["chats"],
+            calls=figures["calls"],
+            by_hour=figures["by_hour"],
+            first_reply_seconds=FirstReplySeconds(**figures["first_reply_seconds"]),
+            unanswered=figures["unanswered"],
+            without_times=figures["without_times"],
+            outside_staffed_hours=figures["outside_staffed_hours"],
+            outside=figures["outside"],
+            hours=figures["hours"],
+            uncovered=figures["uncovered"],
+            reasons=figures["reasons"],
+            quick_answers=figures["quick_answers"],
+        )
+
+
 class RotaService:
     """Who is on chat and phone duty, and the support figures read against it."""
 
@@ -171,8 +224,8 @@ class RotaService:
         inquiries: list[dict[str, Any]],
         slots: list[dict[str, Any]],
         zone: tzinfo | None = None,
-    ) -> dict[str, Any]:
+    ) -> SupportReport:
         """The support figures (``domain/support.py``) from the read model's inquiries and
         rota; for managers and box office only."""
         self.access.require_role(MANAGER, BOX_OFFICE, what="see the patron support report")
-        return support_figures(inquiries, slots, zone or self.local_zone)
+        return SupportReport.of(support_figures(inquiries, slots, zone or self.local_zone))

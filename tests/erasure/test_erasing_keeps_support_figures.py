@@ -3,8 +3,10 @@ which side stay in the stored chat, so counts and reply times do not change."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
+from domain.rota_service import SupportReport
 from infrastructure.erasure import erase_patron
 from projections import support
 from tests.domain.support_example import CALLS, CHATS, EXPECTED, LONDON, STARTED
@@ -31,16 +33,16 @@ def test_the_support_figures_survive_an_erasure(start):
     app.add_duty_slot("Monday", "09:30", "12:00", "chat", name="Jo")
     services.runner.catch_up()
 
-    def figures() -> dict:
+    def figures() -> SupportReport:
         db = services.runner.db()
         return app.support_report(support.inquiries(db), support.rota(db), LONDON)
 
-    assert {k: figures()[k] for k in EXPECTED} == EXPECTED
-    assert figures()["reasons"] == [["Parking", 1], ["Tickets", 1]]
+    assert {k: asdict(figures())[k] for k in EXPECTED} == EXPECTED
+    assert figures().reasons == [["Parking", 1], ["Tickets", 1]]
     erase_patron(app, services.runner, patron_id)
     services.runner.catch_up()
-    assert {k: figures()[k] for k in EXPECTED} == EXPECTED
-    assert figures()["reasons"] == []  # what the patron called about went with them
+    assert {k: asdict(figures())[k] for k in EXPECTED} == EXPECTED
+    assert figures().reasons == []  # what the patron called about went with them
     assert (
         app.get_chat(app.record_chat("Crisp", "secret-A", CHATS["A"]).id).messages[0]["text"]
         == "[erased]"

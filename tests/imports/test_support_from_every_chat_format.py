@@ -37,11 +37,11 @@ def test_every_imported_chat_is_an_inquiry_with_its_reply_time(services, name):
     figures = services.app.support_report(support.inquiries(db), support.rota(db))
 
     expected = [first_reply(record.messages) for record in chats.chats]
-    assert figures["chats"] == figures["inquiries"] == len(chats.chats)
+    assert figures.chats == figures.inquiries == len(chats.chats)
     replies = sorted(r["seconds"] for r in expected if r["seconds"] is not None)
-    assert figures["first_reply_seconds"]["chats"] == len(replies)
-    assert figures["unanswered"] == sum(r["question"] and not r["replied"] for r in expected)
-    assert figures["outside_staffed_hours"] == 1.0  # no rota: nobody was on duty
+    assert figures.first_reply_seconds.chats == len(replies)
+    assert figures.unanswered == sum(r["question"] and not r["replied"] for r in expected)
+    assert figures.outside_staffed_hours == 1.0  # no rota: nobody was on duty
     # every export with a staff answer gives a reply time (the fixtures all have one,
     # but Chatwoot's conversation list, which holds each conversation's latest message
     # only: a question or an answer, never both)
