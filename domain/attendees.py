@@ -66,7 +66,7 @@ def holders_for(
                 )
             )
         except PossibleDuplicate as duplicate:
-            holders.append(duplicate.matches[0]["id"])
+            holders.append(duplicate.matches[0].id)
         except InvalidInput as error:
             raise InvalidInput(
                 [

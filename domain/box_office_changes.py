@@ -213,7 +213,7 @@ class BoxOfficeChangesService:
             )
         except PossibleDuplicate as duplicate:
             match = duplicate.matches[0]
-            patron_id, existing = match["id"], True
+            patron_id, existing = match.id, True
         sale = self.box_office.sell_tickets(
             performance_id,
             quantities,
@@ -226,10 +226,9 @@ class BoxOfficeChangesService:
         count = len(sale.codes)
         tickets = "1 ticket" if count == 1 else f"{count} tickets"
         if existing:
-            how = "phone number" if match["reason"] == "phone" else "email address"
+            how = "phone number" if match.reason == "phone" else "email address"
             message = (
-                f"{match['name']} is already on file with this {how}: sold {tickets} "
-                f"to their record."
+                f"{match.name} is already on file with this {how}: sold {tickets} to their record."
             )
         else:
             name = " ".join(p for p in (clean_text(first_name), clean_text(last_name)) if p)

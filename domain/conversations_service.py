@@ -254,10 +254,10 @@ class ConversationsService:
     def _chat_match(self, email: str, phone: str) -> tuple[str | None, str]:
         """The one patron with this email or phone; none when nobody or several match."""
         matches = self.patrons.find_contact_matches(email, phone)
-        patrons = {m["id"] for m in matches}
+        patrons = {m.id for m in matches}
         if len(patrons) != 1:
             return None, ""
-        return matches[0]["id"], matches[0]["reason"]
+        return matches[0].id, matches[0].reason
 
     @command(Permission.EDIT_PATRONS)
     def link_chat(self, chat: str, patron_id: str, occurred_at: datetime | None = None) -> bool:

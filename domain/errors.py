@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from domain.patrons_service import PatronMatch
 
 
 class HouselightsError(Exception):
@@ -32,9 +35,9 @@ class InvalidInput(HouselightsError):
 class PossibleDuplicate(HouselightsError):
     """A patron with the same email or phone number is already on file."""
 
-    def __init__(self, matches: list[dict[str, Any]]):
+    def __init__(self, matches: list[PatronMatch]):
         self.matches = matches
-        names = ", ".join(m["name"] for m in matches)
+        names = ", ".join(m.name for m in matches)
         super().__init__(
             f"This looks like a patron we already have: {names}. "
             "Open the existing record, or save anyway if it is a different person."

@@ -7,6 +7,7 @@ another to the record that remains (``domain/merging.py``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +20,18 @@ from domain.patron import Patron, patron_uuid
 from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command, reads
+
+
+@dataclass(frozen=True, slots=True)
+class PatronMatch:
+    """A patron already on file who may be the person being entered, and why:
+    ``reason`` is ``email``, ``phone`` or ``name`` (the same name at the postal code)."""
+
+    id: str
+    name: str
+    email: str
+    phone: str
+    reason: str
 
 
 class PatronsService:
@@ -53,32 +66,32 @@ class PatronsService:
     @reads(Permission.READ_PATRONS)
     def find_contact_matches(
         self, email: str = "", phone: str = "", exclude: str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[PatronMatch]:
         """Patrons already on file with this email or phone number."""
         return self._matches(contact_keys(email, phone), exclude)
 
     @reads(Permission.READ_PATRONS)
     def find_name_matches(
         self, first_name: str, last_name: str, postal_code: str
-    ) -> list[dict[str, Any]]:
+    ) -> list[PatronMatch]:
         """Patrons of this name at this postal code (accents, case and spaces ignored)."""
         key = name_postal_key(first_name, last_name, postal_code)
         return self._matches([key]) if key else []
 
-    def _matches(self, keys: list[str], exclude: str | None = None) -> list[dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def _matches(self, keys: list[str], exclude: str | None = None) -> list[PatronMatch]:
+        found: dict[str, PatronMatch] = {}
         for key in keys:
             index = self.key(key)
             for pid in index.patron_ids if index else ():
                 if pid != exclude and pid not in found:
                     patron = self.patron(pid)
-                    found[pid] = {
-                        "id": pid,
-                        "name": patron.name,
-                        "email": patron.email,
-                        "phone": patron.phone,
-                        "reason": key.split(":", 1)[0],
-                    }
+                    found[pid] = PatronMatch(
+                        id=pid,
+                        name=patron.name,
+                        email=patron.email,
+                        phone=patron.phone,
+                        reason=key.split(":", 1)[0],
+                    )
         return list(found.values())
 
     @reads(Permission.EDIT_PATRONS)

@@ -934,8 +934,8 @@ class SalesImport:
         if not matches and postal:
             matches = self.app.find_name_matches(first, last, postal)
         if matches:
-            best = next((m for m in matches if fold(m["name"]) == name), matches[0])
-            patron_id = best["id"]
+            best = next((m for m in matches if fold(m.name) == name), matches[0])
+            patron_id = best.id
             if patron_id not in self.tally.created:
                 self._note(self.tally.matched, patron_id)
         else:

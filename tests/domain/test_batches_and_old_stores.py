@@ -37,7 +37,7 @@ def test_duplicates_are_caught_inside_a_batch(store):
             store.register_patron("Augusta", email="ADA@example.org")
         store.update_contact(ada, last_name="Lovelace")
 
-    assert [m["id"] for m in warned.value.matches] == [ada]
+    assert [m.id for m in warned.value.matches] == [ada]
     assert store.get_patron(ada)["name"] == "Ada Lovelace"
 
 

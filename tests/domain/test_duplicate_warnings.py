@@ -16,7 +16,7 @@ def test_the_same_email_in_other_letters_is_a_possible_duplicate(store, ada):
     with pytest.raises(PossibleDuplicate) as warned:
         store.register_patron("Augusta", "King", email=" ADA@example.org")
 
-    assert [(m["id"], m["name"], m["reason"]) for m in warned.value.matches] == [
+    assert [(m.id, m.name, m.reason) for m in warned.value.matches] == [
         (ada, "Ada Lovelace", "email")
     ]
     assert "Ada Lovelace" in str(warned.value)
@@ -29,7 +29,7 @@ def test_the_same_phone_formatted_differently_is_a_possible_duplicate(store, ada
     with pytest.raises(PossibleDuplicate) as warned:
         store.register_patron("Augusta", "King", phone="555.123.4567")
 
-    assert [(m["name"], m["reason"]) for m in warned.value.matches] == [("Ada Lovelace", "phone")]
+    assert [(m.name, m.reason) for m in warned.value.matches] == [("Ada Lovelace", "phone")]
     assert store.event_count() == count  # nothing was saved
 
 
@@ -37,14 +37,14 @@ def test_a_patron_matching_on_both_is_listed_once(store, ada):
     with pytest.raises(PossibleDuplicate) as warned:
         store.register_patron("Augusta", email="ada@example.org", phone="555 123 4567")
 
-    assert [m["id"] for m in warned.value.matches] == [ada]
+    assert [m.id for m in warned.value.matches] == [ada]
 
 
 def test_save_anyway_keeps_both_patrons(store, ada):
     augusta = store.register_patron("Augusta", "King", phone="555.123.4567", allow_duplicate=True)
 
     assert store.get_patron(augusta)["name"] == "Augusta King"
-    assert {m["id"] for m in store.find_contact_matches(phone="5551234567")} == {ada, augusta}
+    assert {m.id for m in store.find_contact_matches(phone="5551234567")} == {ada, augusta}
 
 
 def test_changing_a_phone_moves_the_duplicate_index(store, ada):
@@ -56,7 +56,7 @@ def test_changing_a_phone_moves_the_duplicate_index(store, ada):
     # ... and the new number is taken
     with pytest.raises(PossibleDuplicate) as warned:
         store.register_patron("Alan", "Turing", phone="5557654321")
-    assert [m["id"] for m in warned.value.matches] == [ada]
+    assert [m.id for m in warned.value.matches] == [ada]
 
 
 def test_changing_to_another_patrons_email_is_a_possible_duplicate(store, ada):
@@ -65,7 +65,7 @@ def test_changing_to_another_patrons_email_is_a_possible_duplicate(store, ada):
     with pytest.raises(PossibleDuplicate) as warned:
         store.update_contact(grace, email="Ada@Example.org")
 
-    assert [m["id"] for m in warned.value.matches] == [ada]
+    assert [m.id for m in warned.value.matches] == [ada]
     assert store.get_patron(grace)["email"] == "grace@example.org"
     assert store.update_contact(grace, email="Ada@Example.org", allow_duplicate=True) == {
         "email": "ada@example.org"

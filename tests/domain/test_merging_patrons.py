@@ -33,11 +33,11 @@ def test_the_survivor_owns_the_merged_records_email_and_phone(store, pair):
     ada, twin = pair
     store.merge_patrons(twin, ada)
 
-    assert [m["id"] for m in store.find_contact_matches(phone="(555) 123-4567")] == [ada]
-    assert [m["id"] for m in store.find_contact_matches(email="ada@example.org")] == [ada]
+    assert [m.id for m in store.find_contact_matches(phone="(555) 123-4567")] == [ada]
+    assert [m.id for m in store.find_contact_matches(email="ada@example.org")] == [ada]
     with pytest.raises(PossibleDuplicate) as warned:
         store.register_patron("Augusta", "King", phone="5551234567")
-    assert [m["id"] for m in warned.value.matches] == [ada]
+    assert [m.id for m in warned.value.matches] == [ada]
 
 
 def test_a_command_naming_the_merged_record_acts_on_the_survivor(store, pair):
@@ -87,9 +87,9 @@ def test_unmerging_restores_both_records_and_their_keys(store, pair):
     assert [{k: v for k, v in p.items() if k not in strip} for p in after] == [
         {k: v for k, v in p.items() if k not in strip} for p in before
     ]
-    assert [m["id"] for m in store.find_contact_matches(phone="555 123 4567")] == [twin]
-    assert [m["id"] for m in store.find_contact_matches(email="ada@example.org")] == [ada]
-    assert {m["id"] for m in store.find_name_matches("Ada", "Lovelace", "SW1A1AA")} == {ada, twin}
+    assert [m.id for m in store.find_contact_matches(phone="555 123 4567")] == [twin]
+    assert [m.id for m in store.find_contact_matches(email="ada@example.org")] == [ada]
+    assert {m.id for m in store.find_name_matches("Ada", "Lovelace", "SW1A1AA")} == {ada, twin}
 
 
 def test_unmerging_keeps_a_key_both_records_share(store):
@@ -98,7 +98,7 @@ def test_unmerging_keeps_a_key_both_records_share(store):
     store.merge_patrons(twin, ada)
     store.unmerge_patron(twin)
 
-    assert {m["id"] for m in store.find_contact_matches(email="ada@example.org")} == {ada, twin}
+    assert {m.id for m in store.find_contact_matches(email="ada@example.org")} == {ada, twin}
 
 
 def test_unmerging_a_record_that_is_not_merged_is_refused(store, pair):

@@ -195,17 +195,17 @@ def test_a_buyer_with_several_orders_is_registered_once_at_the_first_order(store
 
     assert (report["imported"], report["created"], report["matched"]) == (2, 1, 0)
     (patron,) = store.find_contact_matches(email="ada@example.org")
-    registered = store.get_patron(patron["id"])["registered_at"]
+    registered = store.get_patron(patron.id)["registered_at"]
     assert datetime.fromisoformat(registered) == at("2026-02-01 09:00")
 
 
 def test_the_name_and_postal_code_key_never_raises_a_duplicate_warning(store):
     first = store.register_patron("Sam", "Okafor", address={"postal_code": "N1 9GU"})
     second = store.register_patron("Sam", "Okafor", address={"postal_code": "n19gu"})
-    assert {m["id"] for m in store.find_name_matches("sam", "OKAFOR", "N1 9GU")} == {first, second}
+    assert {m.id for m in store.find_name_matches("sam", "OKAFOR", "N1 9GU")} == {first, second}
     store.update_contact(second, address={"postal_code": "E1 6AN"})
-    assert [m["id"] for m in store.find_name_matches("Sam", "Okafor", "N19GU")] == [first]
-    assert [m["id"] for m in store.find_name_matches("Sam", "Okafor", "E1 6AN")] == [second]
+    assert [m.id for m in store.find_name_matches("Sam", "Okafor", "N19GU")] == [first]
+    assert [m.id for m in store.find_name_matches("Sam", "Okafor", "E1 6AN")] == [second]
     with pytest.raises(PossibleDuplicate):  # email and phone still warn
         store.register_patron("Other", email="x@example.org")
         store.register_patron("Another", email="x@example.org")
@@ -417,7 +417,7 @@ def test_a_user_mapping_reads_a_file_with_its_own_headers(store, tmp_path):
 
     assert report["imported"] == 1
     (patron,) = store.find_contact_matches(email="ada@example.org")
-    assert patron["name"] == "Ada Lovelace"
+    assert patron.name == "Ada Lovelace"
 
 
 def test_a_ticket_refunded_online_after_its_import_is_pointed_out(store, tmp_path):

@@ -386,16 +386,16 @@ def test_every_named_attendee_becomes_a_patron_who_holds_their_ticket(store, tmp
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
 
     assert report["created"] == 3 and report["attendees"] == 2
-    ada = store.find_contact_matches(email="ada@example.org")[0]["id"]
+    ada = store.find_contact_matches(email="ada@example.org")[0].id
     (charles,) = store.find_contact_matches(email="charles@example.org")
     holder = store.get_ticket("H1B").patron_id
-    assert holder == charles["id"] and store.get_ticket("H1A").patron_id == ada
+    assert holder == charles.id and store.get_ticket("H1A").patron_id == ada
     assert store.get_patron(store.get_ticket("H1C").patron_id)["name"] == "Mary Somerville"
     order = store.repository.get(__import__("uuid").UUID(store.get_ticket("H1B").order_id))
     assert order.patron_id == ada and order.total_cents == 7500
     performance = store.get_ticket("H1B").performance_id
     scanned = store.scan("H1B", performance, "Main door")
-    assert scanned["verdict"] == "admit" and scanned["patron_id"] == charles["id"]
+    assert scanned["verdict"] == "admit" and scanned["patron_id"] == charles.id
 
 
 # -- 7. money --------------------------------------------------------------------------
@@ -605,4 +605,4 @@ def test_an_order_failing_at_its_second_performance_leaves_nothing_behind(
     assert store.get_ticket("W2A").status == "valid"
     assert report["imported"] == 1 and report["tickets"] == 1 and report["created"] == 1
     (nell,) = store.find_contact_matches(email="new@example.org")
-    assert store.get_ticket("W2A").patron_id == nell["id"]
+    assert store.get_ticket("W2A").patron_id == nell.id

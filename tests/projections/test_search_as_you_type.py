@@ -82,7 +82,7 @@ def test_nothing_typed_lists_everyone_in_name_order(directory):
 
 def test_the_directory_follows_changes(directory):
     app = directory.app
-    ada = app.find_contact_matches(email="ada@example.org")[0]["id"]
+    ada = app.find_contact_matches(email="ada@example.org")[0].id
 
     app.update_contact(ada, last_name="King", phone="555 000 1111")
     app.set_tags(ada, ["ballet"])

@@ -41,6 +41,7 @@ from domain.errors import (
     HouselightsError,
     PossibleDuplicate,
 )
+from domain.patrons_service import PatronMatch
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 TEXT_FIELDS = ("first_name", "last_name", "email", "phone", *ADDRESS_FIELDS, "interests")
@@ -85,16 +86,16 @@ class DuplicatePanel(QFrame):
         layout.addLayout(buttons)
         self.hide()
 
-    def show_matches(self, matches: list[dict], message: str, can_save_anyway: bool) -> None:
+    def show_matches(self, matches: list[PatronMatch], message: str, can_save_anyway: bool) -> None:
         self.message.setText(message)
         self.matches.clear()
         for match in matches:
             reason = {"email": self.tr("same email"), "phone": self.tr("same phone")}.get(
-                match.get("reason", ""), ""
+                match.reason, ""
             )
-            details = " · ".join(p for p in (match.get("email"), match.get("phone"), reason) if p)
-            item = QListWidgetItem(f"{match['name']}    {details}")
-            item.setData(Qt.ItemDataRole.UserRole, match["id"])
+            details = " · ".join(p for p in (match.email, match.phone, reason) if p)
+            item = QListWidgetItem(f"{match.name}    {details}")
+            item.setData(Qt.ItemDataRole.UserRole, match.id)
             self.matches.addItem(item)
         self.matches.setCurrentRow(0)
         rows = min(len(matches), 4)
