@@ -315,21 +315,21 @@ def generate_calls(
     ]
     for n, (patron_id, joined) in enumerate(chatters):
         patron = app.get_patron(patron_id)
-        if not patron["email"] and not patron["phone"]:
+        if not patron.email and not patron.phone:
             continue
         start = _reach_out(rng, max(joined, now - timedelta(days=84)), now, "chat")
         if start >= now or start < joined:
             continue
         app.context.staff, app.context.workstation = STAFF[0], DESKS[0]
         agent = rng.choice(("Maria", "Jo", "Tom"))
-        messages = _conversation(rng, start, patron["name"], agent, now)
+        messages = _conversation(rng, start, patron.name, agent, now)
         chat = app.record_chat(
             rng.choice(CHAT_SERVICES),
             f"demo-{seed}-p{n}",
             messages,
-            visitor_name=patron["name"],
-            visitor_email=patron["email"],
-            visitor_phone="" if patron["email"] else patron["phone"],
+            visitor_name=patron.name,
+            visitor_email=patron.email,
+            visitor_phone="" if patron.email else patron.phone,
         )
         counts["chats"] += 1
         if chat.patron_id is None:

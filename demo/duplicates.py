@@ -59,22 +59,22 @@ def generate_duplicates(
             break
         original = app.get_patron(pid)
         kind = made % 3
-        if kind == 0 and not original["email"]:
+        if kind == 0 and not original.email:
             continue
-        if kind == 1 and not original["phone"]:
+        if kind == 1 and not original.phone:
             continue
-        if not original["address"].get("postal_code"):
+        if not original.address.get("postal_code"):
             continue
-        first, last = original["first_name"], original["last_name"]
-        values: dict = {"address": dict(original["address"])}
+        first, last = original.first_name, original.last_name
+        values: dict = {"address": dict(original.address)}
         if kind == 0:  # the same email, a nickname
-            values.update(first_name=_nickname(first), last_name=last, email=original["email"])
+            values.update(first_name=_nickname(first), last_name=last, email=original.email)
         elif kind == 1:  # the same phone, typed without accents (or capitals)
             plain = _without_accents(f"{first}|{last}")
             if plain == f"{first}|{last}":
                 plain = plain.lower()
             plain_first, plain_last = plain.split("|")
-            values.update(first_name=plain_first, last_name=plain_last, phone=original["phone"])
+            values.update(first_name=plain_first, last_name=plain_last, phone=original.phone)
         else:  # a typing slip in the surname, at the same postal code
             values.update(first_name=first, last_name=_slip(last, rng))
         when = min(now - timedelta(days=2), joined + timedelta(days=rng.uniform(60, 500)))

@@ -1027,7 +1027,7 @@ def cmd_merge(args) -> int:
     services = _services(args, catch_up=False)
     try:
         result = services.app.merge_patrons(args.duplicate, args.survivor)
-        name = services.app.get_patron(args.survivor)["name"]
+        name = services.app.get_patron(args.survivor).name
     finally:
         services.close()
     return _merge_result(
@@ -1039,7 +1039,7 @@ def cmd_unmerge(args) -> int:
     services = _services(args, catch_up=False)
     try:
         result = services.app.unmerge_patron(args.duplicate)
-        name = services.app.get_patron(args.duplicate)["name"]
+        name = services.app.get_patron(args.duplicate).name
     finally:
         services.close()
     return _merge_result(args, result, f"{name} is a separate patron again.")
@@ -1091,7 +1091,7 @@ def cmd_erase(args) -> int:
                 return 1
             print(
                 f"This erases the name, contact details, notes, calls, chats and "
-                f"follow-ups of {patron['name']} for good. Sales and visits stay "
+                f"follow-ups of {patron.name} for good. Sales and visits stay "
                 "counted."
             )
             others = len(records) - 1
@@ -1100,8 +1100,8 @@ def cmd_erase(args) -> int:
                     f"The {others} record(s) merged into it are the same person: "
                     "they are erased too."
                 )
-            answer = input(f"Type the patron's name ({patron['name']}) to confirm: ")
-            if answer.strip().casefold() != patron["name"].strip().casefold():
+            answer = input(f"Type the patron's name ({patron.name}) to confirm: ")
+            if answer.strip().casefold() != patron.name.strip().casefold():
                 print("houselights: the name did not match; nothing was erased.", file=sys.stderr)
                 return 1
         from desktop.cli_backups import backup_folders

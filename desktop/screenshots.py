@@ -547,7 +547,7 @@ def door_evening(app, patron_ids: list[str], now: datetime | None = None) -> dic
     app.set_tags(new, ["jazz", "brings grandchildren"])
     codes = {"tonight": tonight, "new": fresh.codes[0]}
     holder = app.get_patron(others[0])
-    codes["holder"] = holder["last_name"] or holder["first_name"]
+    codes["holder"] = holder.last_name or holder.first_name
     codes["regular"] = season.codes[0]
     with app.batch():
         for patron in others[:150]:

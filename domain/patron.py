@@ -331,28 +331,6 @@ class Patron(Aggregate):
             thanks = self.thanks = {}
         thanks[f"{reason}:{reference_id}"] = channel
 
-    def snapshot_dict(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "name": self.name,
-            "email": self.email,
-            "phone": self.phone,
-            "address": dict(self.address),
-            "email_consent": self.email_consent,
-            "tags": list(self.tags),
-            "household": self.household,
-            "preferred_name": self.preferred_name,
-            "source": self.source,
-            "registered_at": self.registered_at.isoformat(),
-            "notes": [{**n, "at": n["at"].isoformat()} for n in self.notes],
-            "merged_into": self.merged_into,
-            "absorbed": list(self.absorbed),
-            "version": self.version,
-            "erased": self.erased,
-        }
-
 
 def patron_uuid(patron_id: str | UUID) -> UUID:
     from domain.errors import PatronNotFound

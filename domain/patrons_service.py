@@ -7,7 +7,7 @@ another to the record that remains (``domain/merging.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,62 @@ class PatronMatch:
     email: str
     phone: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PatronRecord:
+    """One patron's record as it stands: name, contact details, consent, interests,
+    household, notes, and whether it was merged into another or erased.
+
+    ``address`` maps its parts (``street``, ``city``, ``postal_code``...) to text;
+    each note is ``{"id", "text", "at" (ISO), "by", ...}`` as recorded;
+    ``registered_at`` is ISO 8601 text; ``version`` is the record's event count."""
+
+    id: str
+    first_name: str
+    last_name: str
+    name: str
+    email: str
+    phone: str
+    address: dict[str, Any]
+    email_consent: bool
+    tags: list[str]
+    household: str
+    preferred_name: str
+    source: str
+    registered_at: str
+    notes: list[dict[str, Any]]
+    merged_into: str | None
+    absorbed: list[str]
+    version: int
+    erased: bool
+
+    @classmethod
+    def of(cls, patron: Patron) -> PatronRecord:
+        return cls(
+            id=str(patron.id),
+            first_name=patron.first_name,
+            last_name=patron.last_name,
+            name=patron.name,
+            email=patron.email,
+            phone=patron.phone,
+            address=dict(patron.address),
+            email_consent=patron.email_consent,
+            tags=list(patron.tags),
+            household=patron.household,
+            preferred_name=patron.preferred_name,
+            source=patron.source,
+            registered_at=patron.registered_at.isoformat(),
+            notes=[{**n, "at": n["at"].isoformat()} for n in patron.notes],
+            merged_into=patron.merged_into,
+            absorbed=list(patron.absorbed),
+            version=patron.version,
+            erased=patron.erased,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as plain JSON values (every field, by name)."""
+        return asdict(self)
 
 
 class PatronsService:
@@ -215,5 +271,5 @@ class PatronsService:
         return note_id
 
     @reads(Permission.READ_PATRONS)
-    def get_patron(self, patron_id: str) -> dict[str, Any]:
-        return self.patron(patron_id, follow=False).snapshot_dict()
+    def get_patron(self, patron_id: str) -> PatronRecord:
+        return PatronRecord.of(self.patron(patron_id, follow=False))

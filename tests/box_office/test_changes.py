@@ -100,7 +100,7 @@ def test_a_walk_up_buyer_becomes_a_patron(app):
     assert sale.existing_patron is False
     assert sale.message == "Sold 2 tickets to Grace Hopper, a new patron."
     patron = app.get_patron(sale.patron_id)
-    assert (patron["name"], patron["source"], patron["email_consent"]) == (
+    assert (patron.name, patron.source, patron.email_consent) == (
         "Grace Hopper",
         "walk-up",
         True,
@@ -117,7 +117,7 @@ def test_a_walk_up_already_on_file_buys_on_their_record(app):
     assert sale.message == (
         "Ada Lovelace is already on file with this email address: sold 1 ticket to their record."
     )
-    assert app.get_patron(ada)["last_name"] == "Lovelace"  # their record is not changed
+    assert app.get_patron(ada).last_name == "Lovelace"  # their record is not changed
 
 
 def test_a_different_person_sharing_the_email_can_be_registered_anyway(app):
@@ -127,7 +127,7 @@ def test_a_different_person_sharing_the_email_can_be_registered_anyway(app):
         friday, {"Adult": 1}, "Byron", email="family@example.org", allow_duplicate=True
     )
     assert sale.existing_patron is False and sale.patron_id != ada
-    assert app.get_patron(sale.patron_id)["name"] == "Byron"
+    assert app.get_patron(sale.patron_id).name == "Byron"
 
 
 def test_a_walk_up_sale_that_cannot_happen_registers_nobody(app):

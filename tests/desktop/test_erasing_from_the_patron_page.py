@@ -59,12 +59,12 @@ def test_the_dialog_says_that_records_merged_into_the_patron_go_too(services, qt
     app = services.app
     services.runner.catch_up()
     ada = patron_search.search(services.runner.db(), "lovelace")[0]["id"]
-    alone = EraseDialog(app, services.runner, app.get_patron(ada))
+    alone = EraseDialog(app, services.runner, app.get_patron(ada).to_json())
     qtbot.addWidget(alone)
     assert "merged" not in alone.findChild(QLabel, "eraseIntro").text()
     twin = app.register_patron("Ada", "Lovelace", email="ada.2@example.org", allow_duplicate=True)
     app.merge_patrons(twin, ada)
-    dialog = EraseDialog(app, services.runner, app.get_patron(ada))
+    dialog = EraseDialog(app, services.runner, app.get_patron(ada).to_json())
     qtbot.addWidget(dialog)
     assert "The 1 record(s) merged into this one" in dialog.findChild(QLabel, "eraseIntro").text()
 

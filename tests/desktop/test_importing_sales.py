@@ -64,7 +64,7 @@ def test_dry_run_then_import_from_the_file_menu(window, services, qtbot, column)
     assert {**report, "dry_run": True} == rehearsed
     assert "Import finished." in dialog.summary.text()
     ticket = services.app.get_ticket("8141001001")
-    assert services.app.get_patron(ticket.patron_id)["email"] == "ada@example.org"
+    assert services.app.get_patron(ticket.patron_id).email == "ada@example.org"
     assert "3 online orders" in window.statusBar().currentMessage()
 
 

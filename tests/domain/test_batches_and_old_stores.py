@@ -27,7 +27,7 @@ def test_a_batch_saves_many_patrons_in_few_transactions(store):
     assert saves[-1] == store.event_count()
     for patron_id in ids:
         assert [type(e).__name__ for e in store.events.get(UUID(patron_id))] == ["Registered"]
-    assert store.get_patron(ids[-1])["email"] == "p99@example.org"
+    assert store.get_patron(ids[-1]).email == "p99@example.org"
 
 
 def test_duplicates_are_caught_inside_a_batch(store):
@@ -38,7 +38,7 @@ def test_duplicates_are_caught_inside_a_batch(store):
         store.update_contact(ada, last_name="Lovelace")
 
     assert [m.id for m in warned.value.matches] == [ada]
-    assert store.get_patron(ada)["name"] == "Ada Lovelace"
+    assert store.get_patron(ada).name == "Ada Lovelace"
 
 
 def test_nothing_is_saved_until_the_batch_is_written(store):
@@ -49,10 +49,10 @@ def test_nothing_is_saved_until_the_batch_is_written(store):
         ada = store.register_patron("Ada")
         store.add_note(ada, "Imported from the old spreadsheet.")
         assert store.event_count() == 0
-        assert store.get_patron(ada)["version"] == 2
+        assert store.get_patron(ada).version == 2
 
     assert len(saves) == 1
-    assert store.get_patron(ada)["version"] == 2
+    assert store.get_patron(ada).version == 2
 
 
 def test_an_import_running_in_the_background_does_not_hold_back_the_box_office(store, open_app):
@@ -70,7 +70,7 @@ def test_an_import_running_in_the_background_does_not_hold_back_the_box_office(s
         assert importing.wait(timeout=30)
         ada = store.register_patron("Ada", "Lovelace")  # at the box office, meanwhile
 
-        assert open_app().get_patron(ada)["name"] == "Ada Lovelace"  # saved, not held back
+        assert open_app().get_patron(ada).name == "Ada Lovelace"  # saved, not held back
     finally:
         finish_import.set()
         importer.join()
@@ -85,8 +85,8 @@ def test_an_old_event_store_opens(store, open_app):
     reopened = open_app()
 
     patron = reopened.get_patron(ada)
-    assert patron["name"] == "Ada Lovelace"
-    assert patron["tags"] == ["opera"]
-    assert [n["text"] for n in patron["notes"]] == ["Asked about wheelchair seating."]
+    assert patron.name == "Ada Lovelace"
+    assert patron.tags == ["opera"]
+    assert [n["text"] for n in patron.notes] == ["Asked about wheelchair seating."]
     with pytest.raises(PossibleDuplicate):
         reopened.register_patron("Augusta", email="ada@example.org")

@@ -43,7 +43,7 @@ def test_a_patron_matching_on_both_is_listed_once(store, ada):
 def test_save_anyway_keeps_both_patrons(store, ada):
     augusta = store.register_patron("Augusta", "King", phone="555.123.4567", allow_duplicate=True)
 
-    assert store.get_patron(augusta)["name"] == "Augusta King"
+    assert store.get_patron(augusta).name == "Augusta King"
     assert {m.id for m in store.find_contact_matches(phone="5551234567")} == {ada, augusta}
 
 
@@ -52,7 +52,7 @@ def test_changing_a_phone_moves_the_duplicate_index(store, ada):
 
     # the old number is free again ...
     grace = store.register_patron("Grace", "Hopper", phone="(555) 123-4567")
-    assert store.get_patron(grace)["phone"] == "(555) 123-4567"
+    assert store.get_patron(grace).phone == "(555) 123-4567"
     # ... and the new number is taken
     with pytest.raises(PossibleDuplicate) as warned:
         store.register_patron("Alan", "Turing", phone="5557654321")
@@ -66,7 +66,7 @@ def test_changing_to_another_patrons_email_is_a_possible_duplicate(store, ada):
         store.update_contact(grace, email="Ada@Example.org")
 
     assert [m.id for m in warned.value.matches] == [ada]
-    assert store.get_patron(grace)["email"] == "grace@example.org"
+    assert store.get_patron(grace).email == "grace@example.org"
     assert store.update_contact(grace, email="Ada@Example.org", allow_duplicate=True) == {
         "email": "ada@example.org"
     }
@@ -83,15 +83,15 @@ def test_editing_a_patron_saved_anyway_does_not_warn_again(store, ada):
 
 
 def test_update_contact_returns_only_what_changed(store, ada):
-    version = store.get_patron(ada)["version"]
+    version = store.get_patron(ada).version
     count = store.event_count()
 
     assert store.update_contact(ada, first_name=" Ada ", email="ADA@example.org") == {}
-    assert store.get_patron(ada)["version"] == version
+    assert store.get_patron(ada).version == version
     assert store.event_count() == count  # nothing recorded
 
     changes = store.update_contact(
         ada, first_name="Ada", last_name="King", email_consent=True, address={"city": "London"}
     )
     assert changes == {"last_name": "King", "email_consent": True, "address": {"city": "London"}}
-    assert store.get_patron(ada)["version"] == version + 1
+    assert store.get_patron(ada).version == version + 1

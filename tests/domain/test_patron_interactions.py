@@ -21,7 +21,7 @@ def test_notes_are_kept_in_order(store, ada):
     first = store.add_note(ada, "  Asked about wheelchair seating. ")
     second = store.add_note(ada, "Prefers aisle seats.")
 
-    notes = store.get_patron(ada)["notes"]
+    notes = store.get_patron(ada).notes
     assert [(n["id"], n["text"], n["by"]) for n in notes] == [
         (first, "Asked about wheelchair seating.", "maria"),
         (second, "Prefers aisle seats.", "maria"),
@@ -34,28 +34,28 @@ def test_an_empty_note_is_refused(store, ada):
 
     assert refused.value.field == "note"
     assert str(refused.value) == "The note is empty. Type what happened, then save."
-    assert store.get_patron(ada)["notes"] == []
+    assert store.get_patron(ada).notes == []
 
 
 def test_interests_are_cleaned_and_only_changes_recorded(store, ada):
     assert store.set_tags(ada, ["Jazz", " OPERA", "jazz"]) is True
-    assert store.get_patron(ada)["tags"] == ["jazz", "opera"]
-    version = store.get_patron(ada)["version"]
+    assert store.get_patron(ada).tags == ["jazz", "opera"]
+    version = store.get_patron(ada).version
 
     assert store.set_tags(ada, ["jazz ", "Opera"]) is False
-    assert store.get_patron(ada)["version"] == version
+    assert store.get_patron(ada).version == version
 
     assert store.set_tags(ada, []) is True
-    assert store.get_patron(ada)["tags"] == []
+    assert store.get_patron(ada).tags == []
 
 
 def test_household_details_can_be_set_and_cleared(store, ada):
     assert store.set_household(ada, " Lives with  William ") is True
-    assert store.get_patron(ada)["household"] == "Lives with William"
+    assert store.get_patron(ada).household == "Lives with William"
     assert store.set_household(ada, "Lives with William") is False
 
     assert store.set_household(ada, "") is True
-    assert store.get_patron(ada)["household"] == ""
+    assert store.get_patron(ada).household == ""
 
 
 @pytest.mark.parametrize("patron_id", [str(uuid4()), "not-an-id", "", "12345"])

@@ -38,7 +38,7 @@ def test_reads_are_checked_in_the_service_like_writes(store):
     store.sign_in("Maria", password="manager-pass")
     store.add_staff("Dee", "door", pin="2468")
     patron = store.register_patron("Ada", "Lovelace", email="ada@example.org")
-    assert store.get_patron(patron)["name"] == "Ada Lovelace"
+    assert store.get_patron(patron).name == "Ada Lovelace"
     assert store.read_models(Permission.READ_REPORTS, lambda: "figures") == "figures"
     store.sign_in("Dee", pin="2468")
     with pytest.raises(NotAllowed, match=r"Door volunteer.*look up patrons"):

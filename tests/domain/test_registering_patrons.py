@@ -32,23 +32,23 @@ def test_registering_returns_an_id_and_the_cleaned_details(store):
 
     assert UUID(patron_id)
     patron = store.get_patron(patron_id)
-    assert patron["id"] == patron_id
-    assert patron["first_name"] == "Ada"
-    assert patron["last_name"] == "Lovelace"
-    assert patron["name"] == "Ada Lovelace"
-    assert patron["email"] == "ada@example.org"
-    assert patron["phone"] == "(555) 123-4567"
-    assert patron["address"] == {"street": "12 St James's Square", "city": "London"}
-    assert patron["tags"] == ["opera", "chamber music"]
-    assert patron["household"] == "Lives with William"
-    assert patron["email_consent"] is False
-    assert patron["notes"] == []
+    assert patron.id == patron_id
+    assert patron.first_name == "Ada"
+    assert patron.last_name == "Lovelace"
+    assert patron.name == "Ada Lovelace"
+    assert patron.email == "ada@example.org"
+    assert patron.phone == "(555) 123-4567"
+    assert patron.address == {"street": "12 St James's Square", "city": "London"}
+    assert patron.tags == ["opera", "chamber music"]
+    assert patron.household == "Lives with William"
+    assert patron.email_consent is False
+    assert patron.notes == []
 
 
 def test_a_last_name_alone_is_enough(store):
     patron_id = store.register_patron("", "Hopper")
 
-    assert store.get_patron(patron_id)["name"] == "Hopper"
+    assert store.get_patron(patron_id).name == "Hopper"
 
 
 def test_every_event_records_when_who_and_where(store):
@@ -93,7 +93,7 @@ def test_back_dated_history_keeps_when_it_happened(store):
     assert registered.occurred_at == first_visit
     assert registered.occurred_at.utcoffset() == timedelta(hours=-5)
     assert noted.occurred_at == first_visit + timedelta(days=2)
-    assert store.get_patron(patron_id)["registered_at"] == first_visit.isoformat()
+    assert store.get_patron(patron_id).registered_at == first_visit.isoformat()
 
 
 def test_naive_datetimes_are_refused(store):
@@ -106,7 +106,7 @@ def test_naive_datetimes_are_refused(store):
     patron_id = store.register_patron("Grace", "Hopper")
     with pytest.raises(ValueError, match="timezone"):
         store.add_note(patron_id, "Came to the gala.", occurred_at=naive)
-    assert store.get_patron(patron_id)["notes"] == []
+    assert store.get_patron(patron_id).notes == []
 
 
 def test_a_patron_needs_a_name(store):
@@ -154,4 +154,4 @@ def test_changing_contact_details_is_checked_too(store):
     with pytest.raises(InvalidInput) as refused:
         store.update_contact(patron_id, email="not an email")
     assert set(refused.value.by_field()) == {"email"}
-    assert store.get_patron(patron_id)["version"] == 1
+    assert store.get_patron(patron_id).version == 1

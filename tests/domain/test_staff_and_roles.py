@@ -30,7 +30,7 @@ def test_the_first_account_then_signing_in_is_needed_for_every_change(store, ope
         other.sign_in("Nobody", password="correct horse")
     assert other.sign_in("maria lopez", password="correct horse").role == MANAGER
     patron_id = other.register_patron("Ada", "Lovelace")
-    assert other.get_patron(patron_id)["name"] == "Ada Lovelace"
+    assert other.get_patron(patron_id).name == "Ada Lovelace"
     events = list(other.events.get(__import__("uuid").UUID(patron_id)))
     assert events[0].recorded_by == "Maria Lopez"
 

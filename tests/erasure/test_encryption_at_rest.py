@@ -87,10 +87,10 @@ def test_an_encrypted_store_holds_no_names_and_a_plain_one_does(
     # Opened again (key from the keyring), everything reads back; erasure re-encrypts.
     again = bootstrap(resolve(secret.data_dir, store=store))
     try:
-        assert again.app.get_patron(patron_id)["last_name"] == "Quixwortham"
+        assert again.app.get_patron(patron_id).last_name == "Quixwortham"
         result = erase_patron(again.app, again.runner, patron_id)
         assert result["events_redacted"] >= 4
-        assert again.app.get_patron(patron_id)["last_name"] == "[erased]"
+        assert again.app.get_patron(patron_id).last_name == "[erased]"
     finally:
         again.close()
     assert files_containing(secret.data_dir, SECRETS) == []

@@ -82,7 +82,7 @@ def test_backups_and_set_aside_stores_are_cleaned_and_restoring_one_brings_nothi
         assert {name for name, _ in files_containing(usb, EVERYTHING)} == {outside.path.name}
 
     services = start(config)
-    assert services.app.get_patron(patron_id)["first_name"] == "Zebulonia"
+    assert services.app.get_patron(patron_id).first_name == "Zebulonia"
     progress: list[tuple[int, int]] = []
     result = erase_patron(
         services.app,
@@ -99,7 +99,7 @@ def test_backups_and_set_aside_stores_are_cleaned_and_restoring_one_brings_nothi
     assert copies["events_redacted"] >= 3 * 12  # the same events in each copy
     # three copies (and a read-model copy), one at a time
     assert progress[-1] == ((3, 3) if encrypted else (4, 4))
-    assert services.app.get_patron(patron_id)["first_name"] == ERASED
+    assert services.app.get_patron(patron_id).first_name == ERASED
     services.close()
 
     for folder in (config.data_dir, usb):
@@ -126,7 +126,7 @@ def test_backups_and_set_aside_stores_are_cleaned_and_restoring_one_brings_nothi
         again.app.add_note(patron_id, "Back again?")
     assert again.app.find_contact_matches(email=SECRETS["new_email"]) == []
     assert again.app.find_contact_matches(email=SECRETS["email"]) == []
-    assert again.app.get_patron(patron_id)["email"] == ERASED
+    assert again.app.get_patron(patron_id).email == ERASED
     assert conversations.search_chats(db, "Tobiasquin") == []
     assert len(conversations.search_chats(db, "Periwinkle")) == 1
     again.close()

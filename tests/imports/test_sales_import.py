@@ -74,7 +74,7 @@ def test_every_recognised_layout_imports_the_three_orders(store, sample):
     assert first.status == second.status == "valid"
     assert first.order_id == second.order_id
     ada = store.get_patron(first.patron_id)
-    assert (ada["name"], ada["email"], ada["source"]) == (
+    assert (ada.name, ada.email, ada.source) == (
         "Ada Lovelace",
         "ada@example.org",
         "import",
@@ -84,11 +84,11 @@ def test_every_recognised_layout_imports_the_three_orders(store, sample):
     assert datetime.fromisoformat(evening.starts_at) == at("2026-03-14 19:30")
     assert first.price_cents == 2500
     zoe = store.get_ticket("8141003001")
-    assert store.get_patron(zoe.patron_id)["name"] == "Zoë Adams"
+    assert store.get_patron(zoe.patron_id).name == "Zoë Adams"
     matinee = store.get_performance(zoe.performance_id)
     assert datetime.fromisoformat(matinee.starts_at) == at("2026-03-15 14:00")
     # The original order dates are the dates of the events recorded.
-    assert datetime.fromisoformat(ada["registered_at"]) == at("2026-02-01 10:15")
+    assert datetime.fromisoformat(ada.registered_at) == at("2026-02-01 10:15")
     assert placed_at(store, "8141001001") == at("2026-02-01 10:15")
     assert placed_at(store, "8141003001") == at("2026-02-04 18:40")
 
@@ -125,7 +125,7 @@ def test_tickets_without_a_barcode_get_houselights_codes(store):
     (code,) = grace.codes
     assert is_own_code(code)
     ticket = store.get_ticket(code)
-    assert store.get_patron(ticket.patron_id)["phone"] == "555 765 4321"
+    assert store.get_patron(ticket.patron_id).phone == "555 765 4321"
     assert (ticket.price_level, ticket.price_cents) == ("Student", 1250)
     assert (grace.channel, grace.payment, grace.total_cents) == ("online", "card", 1250)
 
@@ -195,7 +195,7 @@ def test_a_buyer_with_several_orders_is_registered_once_at_the_first_order(store
 
     assert (report["imported"], report["created"], report["matched"]) == (2, 1, 0)
     (patron,) = store.find_contact_matches(email="ada@example.org")
-    registered = store.get_patron(patron.id)["registered_at"]
+    registered = store.get_patron(patron.id).registered_at
     assert datetime.fromisoformat(registered) == at("2026-02-01 09:00")
 
 

@@ -48,12 +48,12 @@ def sold(app) -> dict[str, list[tuple]]:
     topic = get_topic(Order.Placed)
     for notification in app.recorder.select_notifications(1, 1000, topics=[topic]):
         order = app.repository.get(notification.originator_id)
-        buyer = app.get_patron(order.patron_id)["name"] if order.patron_id else ""
+        buyer = app.get_patron(order.patron_id).name if order.patron_id else ""
         show = app.get_performance(order.performance_id)
         start = datetime.fromisoformat(show.starts_at).astimezone(NY)
         for code in order.codes:
             ticket = app.get_ticket(code)
-            holder = app.get_patron(ticket.patron_id)["name"] if ticket.patron_id else ""
+            holder = app.get_patron(ticket.patron_id).name if ticket.patron_id else ""
             result.setdefault(buyer, []).append(
                 (
                     show.title,
@@ -73,8 +73,8 @@ def contact(app, name: str) -> tuple[str, str, str]:
     for notification in app.recorder.select_notifications(1, 1000, topics=placed):
         order = app.repository.get(notification.originator_id)
         ids |= {order.patron_id} | {app.get_ticket(c).patron_id for c in order.codes}
-    (patron,) = [p for p in (app.get_patron(i) for i in ids if i) if p["name"] == name]
-    return patron["email"], patron["phone"], (patron["address"] or {}).get("postal_code", "")
+    (patron,) = [p for p in (app.get_patron(i) for i in ids if i) if p.name == name]
+    return patron.email, patron.phone, patron.address.get("postal_code", "")
 
 
 def three_orders(

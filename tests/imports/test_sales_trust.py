@@ -96,9 +96,9 @@ def store_summary(app) -> dict:
             p = app.get_performance(issued.performance_id)
             performances[issued.performance_id] = (p.title, p.starts_at, p.sold)
         if issued.patron_id and issued.patron_id not in names:
-            names[issued.patron_id] = app.get_patron(issued.patron_id)["name"]
+            names[issued.patron_id] = app.get_patron(issued.patron_id).name
         order = app.repository.get(__import__("uuid").UUID(issued.order_id))
-        buyer = names.get(order.patron_id) or app.get_patron(order.patron_id)["name"]
+        buyer = names.get(order.patron_id) or app.get_patron(order.patron_id).name
         tickets.add(
             (
                 issued.code,
@@ -390,7 +390,7 @@ def test_every_named_attendee_becomes_a_patron_who_holds_their_ticket(store, tmp
     (charles,) = store.find_contact_matches(email="charles@example.org")
     holder = store.get_ticket("H1B").patron_id
     assert holder == charles.id and store.get_ticket("H1A").patron_id == ada
-    assert store.get_patron(store.get_ticket("H1C").patron_id)["name"] == "Mary Somerville"
+    assert store.get_patron(store.get_ticket("H1C").patron_id).name == "Mary Somerville"
     order = store.repository.get(__import__("uuid").UUID(store.get_ticket("H1B").order_id))
     assert order.patron_id == ada and order.total_cents == 7500
     performance = store.get_ticket("H1B").performance_id

@@ -73,14 +73,14 @@ def test_a_newer_build_opens_the_old_database_with_the_right_values(old_data):
         assert sorted(people) == ["Ada Lovelace", "Grace Hopper", "Zoë Adams"]
         assert people["Grace Hopper"]["email"] == "grace.hopper@navy.example"  # the change
         ada = app.get_patron(people["Ada Lovelace"]["id"])
-        assert ada["preferred_name"] == ""  # upcast from version 1
-        assert (ada["email"], ada["tags"], ada["address"]) == (
+        assert ada.preferred_name == ""  # upcast from version 1
+        assert (ada.email, ada.tags, ada.address) == (
             "ada@example.org",
             ["opera"],
             {"city": "London"},
         )
-        assert [n["text"] for n in ada["notes"]] == ["Asked about the lift for her mother."]
-        assert ada["registered_at"] == "2025-09-01T10:00:00+00:00"
+        assert [n["text"] for n in ada.notes] == ["Asked about the lift for her mother."]
+        assert ada.registered_at == "2025-09-01T10:00:00+00:00"
         kinds = [r["kind"] for r in timeline.rows(db, people["Ada Lovelace"]["id"])]
         assert len(kinds) >= 2  # registered and the note, at least
 
@@ -114,7 +114,7 @@ def test_new_events_in_an_old_database_are_version_2_beside_the_old_version_1(ol
         bill = services.app.register_patron(
             "William", "Shakespeare", preferred_name="Will", email="will@globe.example"
         )
-        assert services.app.get_patron(bill)["preferred_name"] == "Will"
+        assert services.app.get_patron(bill).preferred_name == "Will"
     finally:
         services.close()
     events = stored_events(copy)

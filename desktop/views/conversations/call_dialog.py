@@ -264,7 +264,7 @@ class CallDialog(QDialog):
     def _patron_created(self, patron_id: str) -> None:
         row = self.runner.read(Permission.READ_PATRONS, directory.get, patron_id)
         if row is None:  # the read models have not caught up yet
-            row = self.app.get_patron(patron_id)
+            row = self.app.get_patron(patron_id).to_json()
         self.finder.show_patron(row)
         self.direction.setFocus()
 
