@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from domain.patrons_service import PatronMatch
+from domain.patron_match import PatronMatch
 
 
 class HouselightsError(Exception):

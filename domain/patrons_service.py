@@ -17,21 +17,10 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.contact_index import ContactKey, contact_keys, index_keys, name_postal_key
 from domain.errors import PatronNotFound, PossibleDuplicate
 from domain.patron import Patron, patron_uuid
+from domain.patron_match import PatronMatch
 from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command, reads
-
-
-@dataclass(frozen=True, slots=True)
-class PatronMatch:
-    """A patron already on file who may be the person being entered, and why:
-    ``reason`` is ``email``, ``phone`` or ``name`` (the same name at the postal code)."""
-
-    id: str
-    name: str
-    email: str
-    phone: str
-    reason: str
 
 
 @dataclass(frozen=True, slots=True)

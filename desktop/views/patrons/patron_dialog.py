@@ -41,7 +41,7 @@ from domain.errors import (
     HouselightsError,
     PossibleDuplicate,
 )
-from domain.patrons_service import PatronMatch
+from domain.patron_match import PatronMatch
 
 ADDRESS_FIELDS = ("street", "city", "region", "postal_code", "country")
 TEXT_FIELDS = ("first_name", "last_name", "email", "phone", *ADDRESS_FIELDS, "interests")
