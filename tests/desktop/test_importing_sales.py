@@ -158,18 +158,22 @@ def test_cancel_stops_after_whole_orders_and_importing_again_finishes(
     rows = "".join(f"{n},2026-02-01 10:00,Fan{n},Show,2026-05-01 20:00,10\n" for n in range(40))
     path = tmp_path / "many.csv"
     path.write_text("order_id,order_date,first_name,event_name,event_date,price\n" + rows)
-    app = services.app
+    box_office = services.app.box_office
     sold, gate = [], threading.Event()
-    original = app.sell_tickets
 
-    def sell_then_wait(*args, **kwargs):
-        result = original(*args, **kwargs)
-        sold.append(result)
-        if len(sold) == 5:
-            gate.wait(TIMEOUT / 1000)  # hold the import here until Cancel was clicked
-        return result
+    def then_wait(original):
+        def sell(*args, **kwargs):
+            result = original(*args, **kwargs)
+            sold.append(result)
+            if len(sold) == 5:
+                gate.wait(TIMEOUT / 1000)  # hold the import here until Cancel was clicked
+            return result
 
-    monkeypatch.setattr(app, "sell_tickets", sell_then_wait)
+        return sell
+
+    # new orders go through the bulk path, a chunk redone after a conflict one by one
+    for name in ("sell_imported", "sell_tickets"):
+        monkeypatch.setattr(box_office, name, then_wait(getattr(box_office, name)))
     dialog = open_dialog(window, qtbot)
     choose(dialog, qtbot, path)
 
