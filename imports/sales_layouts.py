@@ -112,8 +112,10 @@ class Derived:
     ``"each"`` (an amount for a whole line divided by the line's quantity),
     ``"last_option"`` (what follows the last " / " of a Shopify line item name: its
     variant's last option, such as the ticket type in "Hamlet - 14 Mar 2026 / Adult")
-    ``"but_last_option"`` (the name without it, "Hamlet - 14 Mar 2026") or ``"join"``
-    (a date and a time kept in two columns, as one: "2026-02-01 10:15:00").
+    ``"but_last_option"`` (the name without it, "Hamlet - 14 Mar 2026"), ``"join"``
+    (a date and a time kept in two columns, as one: "2026-02-01 10:15:00") or
+    ``"cancelled"`` (a status from a 1/0 "cancelled" flag and, when given, a refunded
+    amount that is the whole amount paid: "cancelled", "refunded" or "").
     ``parts`` lists, for each part, the headers that may hold it.
     """
 
@@ -131,9 +133,11 @@ class Derived:
             )
             if header is None and self.how in ("each", "join"):
                 return []
+            if header is None and self.how == "cancelled":
+                return found[:1]  # the flag alone, or nothing
             if header is not None:
                 found.append(header)
-        wanted = 2 if self.how == "sum" else len(self.parts)
+        wanted = {"sum": 2, "cancelled": 1}.get(self.how, len(self.parts))
         return found if len(found) >= wanted else []
 
     def header(self, sources: list[str]) -> str:
@@ -145,6 +149,8 @@ class Derived:
             return f"{sources[0]} without its last option"
         if self.how == "join":
             return " and ".join(sources)
+        if self.how == "cancelled":
+            return f"{sources[0]} (1: cancelled)" if len(sources) == 1 else " / ".join(sources)
         return f"{sources[0]} per ticket"
 
     def value(self, cells: list[str]) -> str:
@@ -156,6 +162,8 @@ class Derived:
             return cells[0].rpartition(" / ")[0].strip() if " / " in cells[0] else cells[0]
         if self.how == "join":
             return " ".join(c.strip() for c in cells if c.strip())
+        if self.how == "cancelled":
+            return _cancelled(cells)
         try:
             cents: int | None
             if self.how == "sum":
@@ -168,6 +176,21 @@ class Derived:
         if cents is None:
             return " + ".join(c for c in cells if c.strip()) if self.how == "sum" else cells[0]
         return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _cancelled(cells: list[str]) -> str:
+    """"cancelled" for a set flag (1, yes, true), "refunded" when the refunded amount
+    (second cell) is all that was paid (third cell), else "" (sold)."""
+    if cells and cells[0].strip().casefold() in ("1", "yes", "true", "y"):
+        return "cancelled"
+    if len(cells) >= 3 and cells[1].strip():
+        try:
+            refunded, paid = parse_price(cells[1]), parse_price(cells[2])
+        except ValueProblem:
+            return ""
+        if refunded and refunded >= paid:
+            return "refunded"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -470,6 +493,18 @@ EVENTBRITE_ORDERS = Layout(
     ),
 )
 
+# Ticket Tailor's orders export (one row per order) is confirmed by a public importer of
+# it; its issued tickets export is not: that layout takes the words the orders export
+# uses for the same things (Event name, Event start, Mobile number, Postcode / Zip) and
+# the API's issued ticket for the rest.
+TICKET_TAILOR_SOURCE = (
+    "eburns009/starhouse-database-v2, scripts/import_ticket_tailor.py (a public importer "
+    "of a Ticket Tailor orders export): Order ID, Order date, Total paid, Order value, "
+    "Remaining order value, Tickets purchased, Order items, Payment method, Transaction ID, "
+    "PAYG fees, Order cancelled, Refunded amount, Email, First Name, Last Name, Name, "
+    "Mobile number, Address 1-3, Postcode / Zip, Event ID, Event name, Event start, Event end"
+)
+
 TICKET_TAILOR = Layout(
     key="ticket_tailor",
     first_holder_buys=True,
@@ -483,59 +518,66 @@ TICKET_TAILOR = Layout(
         "last_name": ("Last name",),
         "full_name": ("Full name", "Name"),
         "email": ("Email",),
-        "phone": ("Phone", "Phone number", "Mobile"),
-        "postal_code": ("Postcode", "Postal code", "Zip"),
+        "phone": ("Mobile number", "Phone", "Phone number", "Mobile"),
+        "postal_code": ("Postcode / Zip", "Postcode", "Postal code", "Zip"),
         "attendee_first_name": ("First name",),
         "attendee_last_name": ("Last name",),
         "attendee_full_name": ("Full name", "Name"),
         "attendee_email": ("Email",),
-        "attendee_phone": ("Phone", "Phone number", "Mobile"),
+        "attendee_phone": ("Mobile number", "Phone", "Phone number", "Mobile"),
         "event_name": ("Event name", "Event"),
         "event_date": ("Event start", "Event start date"),
         "event_time": ("Event start time",),
         "ticket_type": ("Ticket type", "Description"),
         "price": ("Ticket price", "Price"),
-        "fees": ("Booking fee", "Booking fees"),
+        "fees": ("PAYG fees", "Booking fee", "Booking fees"),
         "quantity": ("Quantity",),
         "barcode": ("Barcode",),
         "status": ("Status", "Ticket status"),
     },
     source=(
-        "Ticket Tailor has no public description of its CSV headers that we could find; the "
-        "fields follow its API's issued ticket (developers.tickettailor.com: id, order_id, "
-        "barcode, full_name, email, status valid/voided) written as column titles"
+        "Ticket Tailor issued tickets: NOT confirmed, no public copy of this export's headers "
+        "was found. Order ID, Order date, Event name, Event start, First Name, Last Name, "
+        "Email, Mobile number and Postcode / Zip are the words of Ticket Tailor's orders export "
+        "(" + TICKET_TAILOR_SOURCE.split(",")[0] + "); Barcode, Issued ticket ID, Ticket type "
+        "and Status follow the issued ticket of its API (developers.tickettailor.com, "
+        "/v1/issued_tickets: id, order_id, barcode, description, status valid/voided)"
     ),
 )
 
+# Ticket Tailor's orders export: "Total paid" is what the buyer paid; "PAYG fees" are
+# Ticket Tailor's pay-as-you-go fees and a partial "Refunded amount" went back to the
+# buyer, so the order's revenue is the total less both, divided over "Tickets
+# purchased". "Order cancelled" is 1 for a cancelled order; a refund of the whole total
+# makes the order refunded: neither is a sale.
 TICKET_TAILOR_ORDERS = Layout(
     key="ticket_tailor_orders",
     service_key="ticket_tailor",
     name="Ticket Tailor orders",
-    signature=("Order ID", "Event start", "Order total"),
+    signature=("Order ID", "Event start", "Tickets purchased"),
     excludes=("Barcode",),
     columns={
         "order_id": ("Order ID",),
-        "order_date": ("Order date", "Created at"),
-        "full_name": ("Buyer name", "Name"),
-        "first_name": ("Buyer first name",),
-        "last_name": ("Buyer last name",),
-        "email": ("Buyer email", "Email"),
-        "phone": ("Buyer phone", "Phone"),
-        "postal_code": ("Buyer postcode", "Buyer postal code", "Postcode", "Postal code"),
-        "event_name": ("Event name", "Event"),
-        "event_date": ("Event start", "Event start date"),
-        "ticket_type": ("Ticket type", "Tickets"),
-        "quantity": ("Ticket quantity", "Quantity"),
-        "order_total": ("Order total", "Total"),
-        "fees": ("Booking fee", "Booking fees"),
-        "status": ("Order status", "Status"),
+        "order_date": ("Order date",),
+        "full_name": ("Name",),
+        "first_name": ("First Name",),
+        "last_name": ("Last Name",),
+        "email": ("Email",),
+        "phone": ("Mobile number",),
+        "postal_code": ("Postcode / Zip",),
+        "event_name": ("Event name",),
+        "event_date": ("Event start",),
+        "quantity": ("Tickets purchased",),
+        "order_total": ("Total paid",),
+        "fees": ("PAYG fees",),
     },
-    source=(
-        "Ticket Tailor orders: no public description of the CSV headers found; the fields follow "
-        "its API's order (developers.tickettailor.com: id, created_at, buyer_details name, "
-        "email, phone, address postal_code, event_summary, total, status) written as column "
-        "titles"
+    derived=(
+        Derived("fees", "sum", (("PAYG fees",), ("Refunded amount",))),
+        Derived(
+            "status", "cancelled", (("Order cancelled",), ("Refunded amount",), ("Total paid",))
+        ),
     ),
+    source=f"Ticket Tailor orders export, confirmed: {TICKET_TAILOR_SOURCE}",
 )
 
 BROWN_PAPER = Layout(

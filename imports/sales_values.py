@@ -82,6 +82,9 @@ _DATE_FORMATS = (
     "%a, %B %d, %Y",
     "%a, %b %d, %Y",
     "%A, %B %d, %Y",
+    "%a %b %d, %Y",  # Ticket Tailor: "Sat Nov 8, 2025 7:15 PM"
+    "%a %B %d, %Y",
+    "%A %B %d, %Y",
     "%a %d %b %Y",
     "%A %d %B %Y",
 )

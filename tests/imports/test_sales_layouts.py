@@ -187,15 +187,40 @@ def test_ticket_tailor_issued_tickets(store):
     assert contact(store, "Grace Hopper") == ("", "555 765 4321", "22201")
 
 
-def test_ticket_tailor_orders_total_less_booking_fee_divided_over_the_tickets(store):
+def test_ticket_tailor_orders_total_paid_less_payg_fees_divided_over_the_tickets(store):
+    """The orders export as a public importer reads it: Total paid less PAYG fees over
+    Tickets purchased, its "Sat Mar 14, 2026 7:30 PM" dates, Mobile number and
+    Postcode / Zip; a cancelled order (Order cancelled 1) and one refunded in full are
+    left out with the reason."""
     report = import_sales_file(
         store, SAMPLES / "ticket_tailor_orders.csv", timezone="America/New_York"
     )
 
-    assert (report["imported"], report["tickets"], report["rejected"]) == (3, 4, [])
+    assert (report["imported"], report["tickets"]) == (3, 4)
+    assert [(r["row"], r["reason"].split("”")[0]) for r in report["rejected"]] == [
+        (6, "This ticket is marked “cancelled"),
+        (7, "This ticket is marked “refunded"),
+    ]
     general = "General admission"
     assert sold(store) == three_orders(adult=general, student=general)
     assert contact(store, "Ada Lovelace") == ("ada@example.org", "07700 900123", "N1 9GU")
+
+
+def test_ticket_tailor_orders_partial_refund_is_taken_off_the_revenue(store, tmp_path):
+    text = (SAMPLES / "ticket_tailor_orders.csv").read_text(encoding="utf-8")
+    header = text.splitlines()[1]
+    row = (
+        'or_2001,"Feb 1, 2026 10:15 AM",Ada Lovelace,Ada,Lovelace,ada@example.org,,,,,N1 9GU,'
+        'ev_77,Hamlet,"Sat Mar 14, 2026 7:30 PM",,2 x General Admission,2,52.00,52.00,'
+        "42.00,10.00,2.00,STRIPE,ch_1,0"
+    )
+    path = tmp_path / "tt.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+
+    report = import_sales_file(store, path, timezone="America/New_York")
+
+    assert (report["imported"], report["rejected"]) == (1, [])
+    assert [t[3] for t in sold(store)["Ada Lovelace"]] == [2000, 2000]
 
 
 def test_brown_paper_tickets(store):
