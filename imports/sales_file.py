@@ -4,6 +4,12 @@ Handles a byte-order mark, UTF-8 with a cp1252 (Windows) fallback, the
 delimiter (comma, semicolon, tab or pipe, sniffed), quoted fields with line
 breaks, blank lines and a few title lines above the header. Row numbers are
 those a spreadsheet shows for the same file (the header row is usually 1).
+
+An Excel workbook (.xlsx, as Eventbrite and Ticket Tailor offer their reports) is
+read from its first sheet, a row at a time (openpyxl's read-only mode); its dates
+and numbers become the text a CSV export would hold. Other spreadsheet files
+(Excel 97-2003 .xls, OpenDocument .ods, Numbers) are refused with how to save
+them as CSV.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ import itertools
 import json
 import sqlite3
 import threading
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 
 from domain.errors import UnreadableSalesFile
@@ -204,11 +212,20 @@ def parse_text(text: str, name: str = "sales.csv") -> SalesFile:
 _SPOOL_BATCH = 2000
 
 
-def _parse(lines: Iterable[str], delimiter: str, name: str, keep, rows: Sequence) -> SalesFile:
-    """Read CSV lines into a ``SalesFile``: the header found, each later row (with the
-    layout's derived columns) handed to ``keep(batch)``, which fills ``rows``."""
+def _parse(
+    lines: Iterable[str],
+    delimiter: str,
+    name: str,
+    keep,
+    rows: Sequence,
+    records: Iterator[tuple[int, list[str]]] | None = None,
+) -> SalesFile:
+    """Read CSV lines (or a workbook's ``records``) into a ``SalesFile``: the header
+    found, each later row (with the layout's derived columns) handed to
+    ``keep(batch)``, which fills ``rows``."""
     reader = csv.reader(lines, delimiter=delimiter)
-    records = enumerate(reader, start=1)  # a spreadsheet row per record, line breaks or not
+    if records is None:
+        records = enumerate(reader, start=1)  # a spreadsheet row per record
     try:
         seen: list[tuple[int, list[str]]] = []
         header_at = None
@@ -290,6 +307,92 @@ def _file_lines(path: Path, encoding: str, name: str) -> Iterator[str]:
             yield line
 
 
+_SAVE_AS_CSV = (
+    "Open it in your spreadsheet program and save it as “CSV UTF-8 (comma delimited)”, "
+    "or download the report from the ticketing service as CSV, then import that file."
+)
+
+
+def _spreadsheet_kind(path: Path) -> str:
+    """"xlsx" for an Excel workbook; "" for a text file. Raises ``UnreadableSalesFile``
+    for a spreadsheet format that is not read (with how to save it as CSV)."""
+    with path.open("rb") as file:
+        head = file.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableSalesFile(
+            f"{path.name} is an Excel 97-2003 workbook (.xls), which we do not read. "
+            + _SAVE_AS_CSV
+        )
+    if not head.startswith(b"PK\x03\x04"):
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = (
+                archive.read("mimetype").decode("ascii", "replace")
+                if "mimetype" in names
+                else ""
+            )
+    except (zipfile.BadZipFile, OSError):
+        raise UnreadableSalesFile(
+            f"{path.name} is a damaged or incomplete compressed file, not a sales export. "
+            "Download the export again."
+        ) from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "opendocument" in mimetype:
+        what = "an OpenDocument spreadsheet (.ods)"
+    elif any(name.startswith("Index/") for name in names):
+        what = "a Numbers spreadsheet"
+    else:
+        what = "a compressed (zip) file"
+    raise UnreadableSalesFile(f"{path.name} is {what}, which we do not read. " + _SAVE_AS_CSV)
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as the text a CSV export would hold: dates in ISO form (never
+    month/day guesses), whole numbers without ".0", others as Python writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)  # 9.12055e+16: refused as Excel-damaged, like its CSV form
+    return str(value)
+
+
+def _workbook_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) of the workbook's first sheet, one at a time."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        raise UnreadableSalesFile(
+            f"{path.name} could not be read as an Excel workbook (it may be damaged). "
+            + _SAVE_AS_CSV
+        ) from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            return
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(v) for v in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            yield number, cells
+    finally:
+        book.close()
+
+
 def read_sales_file(path: str | Path) -> SalesFile:
     """Read an export from disk. Raises ``UnreadableSalesFile`` with a plain reason.
 
@@ -305,6 +408,8 @@ def read_sales_file(path: str | Path) -> SalesFile:
             )
         if path.is_dir():
             raise IsADirectoryError
+        if _spreadsheet_kind(path) == "xlsx":
+            return _read_workbook(path)
         encoding = _encoding_of(path)
         sample = "".join(itertools.islice(_file_lines(path, encoding, path.name), 50))
         rows = SpooledRows()
@@ -326,4 +431,15 @@ def read_sales_file(path: str | Path) -> SalesFile:
     except OSError as error:
         raise UnreadableSalesFile(f"{path} could not be opened ({error.strerror}).") from None
     sales.encoding = encoding
+    return sales
+
+
+def _read_workbook(path: Path) -> SalesFile:
+    rows = SpooledRows()
+    try:
+        sales = _parse((), ",", path.name, rows.extend, rows, records=_workbook_records(path))
+    except BaseException:
+        rows.close()
+        raise
+    sales.encoding = "xlsx"
     return sales

@@ -187,6 +187,8 @@ class _Tally:
     created: set = field(default_factory=set)
     attendees: set = field(default_factory=set)
     rejected: list = field(default_factory=list)
+    #: rows that are not sales and need no correcting (a totals row): said, not rejected
+    left_out: list = field(default_factory=list)
 
     def copy(self) -> _Tally:
         return _Tally(
@@ -199,6 +201,7 @@ class _Tally:
             set(self.created),
             set(self.attendees),
             list(self.rejected),
+            list(self.left_out),
         )
 
 
@@ -401,15 +404,36 @@ def excel_checks(sales: SalesFile, mapping: dict[str, str]) -> dict[str, ExcelCh
     }
 
 
+#: the first cell of a totals row a spreadsheet or export adds under the sales
+_TOTALS = frozenset(
+    fold(word)
+    for word in ("total", "totals", "grand total", "sum", "subtotal", "summe", "gesamt")
+    + ("gesamtsumme", "totaal", "totale", "totalt", "yhteensä", "total général")
+)
+TOTALS_ROW = "This is the file's totals row, not a sale: it is left out."
+
+
+def _is_totals_row(raw: list[str], cells: _Cells) -> bool:
+    """A row whose first filled cell (or order number) says "Total" and that has no
+    order date: the sum a spreadsheet or an export writes under the sales."""
+    first = next((cell.strip() for cell in raw if cell.strip()), "")
+    words = {fold(text.strip().rstrip(":").strip()) for text in (first, cells["order_id"])}
+    return bool(words & _TOTALS) and not cells["order_date"]
+
+
 def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading, excel: dict):
     """Each row read and checked, one at a time, in the file's order:
-    ``("row", SaleRow)``, ``("rejected", number, order id, reason)`` or
-    ``("not_sold", number, order id, codes, status)`` (refunded or cancelled)."""
+    ``("row", SaleRow)``, ``("rejected", number, order id, reason)``,
+    ``("not_sold", number, order id, codes, status)`` (refunded or cancelled) or
+    ``("left_out", number, reason)`` (a totals row)."""
     columns = _columns(sales, mapping)
     for number, raw in sales.rows:
         if not any(cell.strip() for cell in raw):
             continue  # a blank line is not a sale
         cells = _Cells(raw, columns)
+        if _is_totals_row(raw, cells):
+            yield ("left_out", number, TOTALS_ROW)
+            continue
         order_id = cells["order_id"]
         try:
             _check_lengths(raw, sales.headers)
@@ -1359,6 +1383,8 @@ def _spool_orders(app, sales, mapping, reading, service, spool, run, cancelled):
             rejected.append({"row": number, "reason": reason})
             if order_id:
                 bad_orders.setdefault(order_id, number)
+        elif item[0] == "left_out":
+            run.tally.left_out.append({"row": item[1], "reason": item[2]})
         else:
             _, number, order_id, codes, status = item
             reason = _not_sold_reason(app, order_id, codes, status)
@@ -1485,6 +1511,7 @@ def import_sales(
         "created": len(tally.created),
         "attendees": len(tally.attendees),
         "rejected": sorted(tally.rejected, key=lambda r: r["row"]),
+        "left_out": tally.left_out,
         "tickets": tally.tickets,
         "already_imported": tally.already_imported,
         "performances_created": tally.performances_created,
