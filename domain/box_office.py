@@ -289,6 +289,9 @@ class Ticket(Aggregate):
     """One seat at one performance; its id is uuid5 of its code."""
 
     VALID, REFUNDED, EXCHANGED = "valid", "refunded", "exchanged"
+    #: its code was replaced by the one its ticketing service printed on it: the same
+    #: seat goes on under the new code (issued anew), the old code no longer gets in
+    REPLACED = "replaced"
 
     class Event(BoxOfficeEvent):
         pass
@@ -359,6 +362,20 @@ class Ticket(Aggregate):
         self, replacement_code: str, occurred_at: datetime, recorded_by: str, workstation: str
     ) -> None:
         self.status = Ticket.EXCHANGED
+        self.replacement_code = replacement_code
+
+    def replace_code(self, replacement_code: str, stamp: Stamp) -> None:
+        """Void this code in favour of ``replacement_code`` (the code the ticketing
+        service printed), which is issued for the same seat. Only a valid ticket not
+        yet admitted: a used ticket keeps the code it was admitted with."""
+        self.check_valid()
+        self._code_replaced(replacement_code=replacement_code, **stamp)
+
+    @event("CodeReplaced")
+    def _code_replaced(
+        self, replacement_code: str, occurred_at: datetime, recorded_by: str, workstation: str
+    ) -> None:
+        self.status = Ticket.REPLACED
         self.replacement_code = replacement_code
 
     # -- the door ---------------------------------------------------------
@@ -675,6 +692,8 @@ def ticket_tally(statuses: Iterable[str]) -> dict[str, int]:
     and ``total`` (every ticket issued)."""
     tally = {"admitted": 0, "not_yet": 0, "returned": 0, "total": 0}
     for status in statuses:
+        if status == Ticket.REPLACED:
+            continue  # the same seat goes on under its new code
         tally["total"] += 1
         if status == "admitted":
             tally["admitted"] += 1

@@ -353,10 +353,50 @@ class BoxOfficeService:
         current = []
         for code in codes:
             ticket = self.store.get(ticket_id(code))
-            while ticket.status == Ticket.EXCHANGED:
+            while ticket.status in (Ticket.EXCHANGED, Ticket.REPLACED):
                 ticket = self.store.get(ticket_id(ticket.replacement_code))
             current.append(ticket)
         return current
+
+    @command(Permission.SELL)
+    def replace_ticket_code(
+        self,
+        code: str,
+        barcode: str,
+        holder_id: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> str:
+        """Give a ticket the code its ticketing service printed on it (an export that
+        brings the barcode of a ticket known so far by a Houselights code).
+
+        The seat, order, price and channel stay; the ticket is issued anew under
+        ``barcode`` (held by ``holder_id``, else its holder so far) and the old code
+        is void from then on (``Ticket.CodeReplaced``). A ticket already used,
+        refunded or exchanged keeps its code, and a code another ticket has is
+        refused: ``TicketProblem`` says which. Returns the new code.
+        """
+        try:
+            old = self.store.get(ticket_id(code))
+        except AggregateNotFoundError:
+            raise TicketProblem(f"There is no ticket {code}.") from None
+        if self.store.exists(ticket_id(barcode)):
+            raise TicketProblem(f"Barcode {barcode} already belongs to another ticket.")
+        if holder_id is not None:
+            holder_id = str(self.patrons.patron(holder_id).id)
+        stamp = self.store.stamp(occurred_at)
+        old.replace_code(barcode, stamp)
+        new = Ticket.issue(
+            barcode,
+            stamp,
+            performance_id=old.performance_id,
+            patron_id=holder_id or old.patron_id,
+            order_id=old.order_id,
+            price_level=old.price_level,
+            price_cents=old.price_cents,
+            channel=old.channel,
+        )
+        self.store.commit(old, new)
+        return barcode
 
     @reads(Permission.SELL)
     def refund_tickets(self, owner_id: str, tickets: list[Ticket], stamp: Stamp) -> list[Aggregate]:

@@ -53,6 +53,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Ticket.Issued": (),
     "Ticket.Refunded": (),
     "Ticket.Exchanged": (),
+    "Ticket.CodeReplaced": (),
     "Order.Placed": (),
     "Order.Refunded": (),
     # Subscriptions, memberships, donations: patron ids and amounts only.

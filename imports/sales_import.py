@@ -53,7 +53,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from domain.box_office import Order, Performance, Production, order_id_for
+from domain.box_office import Order, Performance, Production, Ticket, order_id_for
 from domain.box_office_service import TicketInfo
 from domain.contact import check_email, check_phone, clean_text, fold, normalize_email
 from domain.contact_index import ContactKey, contact_keys, name_postal_key
@@ -189,6 +189,8 @@ class _Tally:
     rejected: list = field(default_factory=list)
     #: rows that are not sales and need no correcting (a totals row): said, not rejected
     left_out: list = field(default_factory=list)
+    #: stored tickets given the code the file names for them (Eventbrite's barcode)
+    codes_attached: int = 0
 
     def copy(self) -> _Tally:
         return _Tally(
@@ -202,6 +204,7 @@ class _Tally:
             set(self.attendees),
             list(self.rejected),
             list(self.left_out),
+            self.codes_attached,
         )
 
 
@@ -1060,14 +1063,16 @@ class SalesImport:
                 return True
         return False
 
-    def _prepare(self, plan: OrderPlan) -> tuple[str, str, list[Seat], bool] | None:
-        """``(performance, reference, seats still to sell, completing)``, None when all are in.
+    def _prepare(self, plan: OrderPlan) -> tuple[str, str, list[Seat], bool, list] | None:
+        """``(performance, reference, seats still to sell, completing, codes to attach)``,
+        None when all are in. ``codes to attach`` pairs a stored ticket known so far by
+        its place in the order with the file's ticket that names it (its barcode).
 
         Raises ``HouselightsError`` when the plan cannot be sold.
         """
         performance_id = self._performance_for(plan)
         reference = self._reference(plan.order_id, performance_id)
-        seats, completing = plan.seats, False
+        seats, completing, attach = plan.seats, False, []
         own_orders = {str(_order_uuid(reference))}
         if self._in_store(_order_uuid(reference)):
             completing = True
@@ -1084,10 +1089,11 @@ class SalesImport:
                     seats.append(seat)
                 else:
                     own_orders.add(ticket.order_id)
-            seats = self._from_other_exports(plan, reference, seats)
-            if not seats:
+            seats, attach = self._from_other_exports(plan, reference, seats)
+            if not seats and not attach:
                 return None
-            reference = f"{reference}+{seats[0].code}"
+            if seats:
+                reference = f"{reference}+{seats[0].code}"
         elif self._legacy_exists(plan, performance_id):
             return None
         for seat in seats:
@@ -1096,45 +1102,74 @@ class SalesImport:
                 raise HouselightsError(
                     f"Barcode {seat.code} already belongs to another ticket in Houselights."
                 )
-        return performance_id, reference, seats, completing
+        return performance_id, reference, seats, completing, attach
 
     def _from_other_exports(self, plan: OrderPlan, reference: str, missing: list[Seat]):
-        """The seats still to sell once tickets another export of the same service
-        brought in under other codes are counted as the same tickets.
+        """``(seats still to sell, codes to attach)`` once tickets another export of
+        the same service brought in under other codes are counted as the same tickets.
 
         Eventbrite's attendee report names each ticket (barcode, attendee number);
         its Orders export only says how many an order has, so its tickets are known
         by their place in the order. Importing both must not double the order: a
         ticket known by its place is one of the order's stored tickets the file does
         not name, and a named ticket is one of the stored tickets known only by place.
+        Such a stored ticket, still valid and not yet used, is given the file's code
+        (``(its code, the seat)`` to attach): the service's barcode is the one on the
+        patron's ticket. A ticket already used or refunded keeps its code (noted).
         """
         if not missing:
-            return missing
+            return missing, []
         try:
             order = self.app.repository.get(_order_uuid(reference))
         except AggregateNotFoundError:
-            return missing
+            return missing, []
         if not isinstance(order, Order):
-            return missing
+            return missing, []
         named = {seat.code for seat in plan.seats}
         unmatched = [code for code in order.codes if code not in named]
         if not unmatched:
-            return missing
+            return missing, []
         places = {
             place_code(self.service, plan.order_id, plan.performance_key, position)
             for position in range(len(order.codes) + len(plan.seats))
         }
-        by_place = sum(1 for code in unmatched if code in places)
-        by_name = len(unmatched) - by_place
-        left = []
+        by_place = [code for code in unmatched if code in places]
+        by_name = len(unmatched) - len(by_place)
+        placed = []
+        for code in by_place:
+            ticket = self._stored_ticket(code)
+            if ticket is not None and ticket.status == Ticket.REPLACED:
+                continue  # already given its code: that ticket is named in the file
+            placed.append((code, ticket))
+        left, attach = [], []
         for seat in missing:
             if seat.kind == "place" and by_name:
                 by_name -= 1
-            elif seat.kind != "place" and by_place:
-                by_place -= 1
+            elif seat.kind != "place" and placed:
+                code, ticket = placed.pop(0)
+                if ticket is not None and ticket.unused:
+                    attach.append((code, seat))
+                else:
+                    self.tally.left_out.append(
+                        {
+                            "row": plan.rows[0].row,
+                            "reason": (
+                                f"Ticket {code} of order {plan.order_id} was already used or "
+                                f"refunded under its Houselights code, so barcode {seat.code} "
+                                "is not attached to it."
+                            ),
+                        }
+                    )
             else:
                 left.append(seat)
-        return left
+        return left, attach
+
+    def _stored_ticket(self, code: str) -> Ticket | None:
+        try:
+            ticket = self.app.store.get(_ticket_uuid(code))
+        except AggregateNotFoundError:
+            return None
+        return ticket if isinstance(ticket, Ticket) else None
 
     def _sell_order(self, plans: list[OrderPlan]) -> None:
         """Every performance of one order, or none of them."""
@@ -1159,9 +1194,11 @@ class SalesImport:
         for plan, ready in prepared:
             if ready is None:
                 continue
-            performance_id, reference, seats, completing = ready
+            performance_id, reference, seats, completing, attach = ready
             completed = completed or completing
-            self._sell(plan, performance_id, reference, seats, known_new=not completing)
+            if seats:
+                self._sell(plan, performance_id, reference, seats, known_new=not completing)
+            self._attach(plan, attach)
         if completed:
             self.tally.completed += 1
         else:
@@ -1221,6 +1258,25 @@ class SalesImport:
             known_new=known_new and not self.careful,
         )
         self.tally.tickets += len(seats)
+
+    def _attach(self, plan: OrderPlan, attach: list[tuple[str, Seat]]) -> None:
+        """Give stored tickets the codes the file names for them, with their holders."""
+        if not attach:
+            return
+        buyer = self._patron_for(plan.rows[0].buyer, plan.ordered)
+        for code, seat in attach:
+            holder = (
+                self._patron_for(seat.attendee, plan.ordered, attendee=True)
+                if seat.attendee
+                else None
+            )
+            self.app.replace_ticket_code(
+                code,
+                seat.code,
+                holder_id=holder if holder != buyer else None,
+                occurred_at=plan.ordered,
+            )
+            self.tally.codes_attached += 1
 
     def _reject(self, plans: list[OrderPlan], reason: str) -> None:
         for plan in plans:
@@ -1512,6 +1568,7 @@ def import_sales(
         "attendees": len(tally.attendees),
         "rejected": sorted(tally.rejected, key=lambda r: r["row"]),
         "left_out": tally.left_out,
+        "codes_attached": tally.codes_attached,
         "tickets": tally.tickets,
         "already_imported": tally.already_imported,
         "performances_created": tally.performances_created,

@@ -98,6 +98,7 @@ class BoxOffice(Projection):
         on("Ticket.Issued")(self._ticket_issued)
         on("Ticket.Refunded")(self._ticket_refunded)
         on("Ticket.Exchanged")(self._ticket_exchanged)
+        on("Ticket.CodeReplaced")(self._ticket_code_replaced)
         on("Ticket.Admitted")(self._ticket_admitted)
         on("Ticket.AdmissionUndone")(self._ticket_admission_undone)
         on("Order.Placed")(self._order_placed)
@@ -357,6 +358,13 @@ class BoxOffice(Projection):
             self._revenue(db, row[0], -row[1])
             self._no_longer_admitted(row)
         self._set_status(db, e, "exchanged")
+
+    def _ticket_code_replaced(self, db: Database, e: Event, position: int) -> None:
+        # The same seat goes on under its new code, issued in the same save with the
+        # price paid: the old code's price leaves the performance's revenue.
+        if (row := self._ticket(db, e)) is not None:
+            self._revenue(db, row[0], -row[1])
+        self._set_status(db, e, "replaced")
 
     def _no_longer_admitted(self, row: tuple[str, int, str]) -> None:
         # Stores written before a used ticket was refused a refund or an exchange may

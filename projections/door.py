@@ -60,6 +60,7 @@ class DoorReadModel(Projection):
         on("Ticket.Issued")(self._ticket_issued)
         on("Ticket.Refunded")(self._ticket_status("refunded"))
         on("Ticket.Exchanged")(self._ticket_status("exchanged"))
+        on("Ticket.CodeReplaced")(self._ticket_status("replaced"))
         on("Ticket.Admitted")(self._admitted)
         on("Ticket.AdmissionUndone")(self._undone)
         on("Ticket.DoubleEntryRecorded")(self._double_entry)

@@ -69,6 +69,7 @@ def sales_channels(db: Database) -> list[dict[str, Any]]:
             "SELECT o.channel, count(*) FROM bo_tickets t"
             " JOIN bo_orders o ON o.order_id = t.order_id"
             " WHERE t.patron_id IS NOT NULL AND t.patron_id IS NOT o.patron_id"
+            " AND t.status != 'replaced'"
             " GROUP BY o.channel"
         ).fetchall()
     )

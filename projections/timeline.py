@@ -48,6 +48,10 @@ CONTACT_LABELS = {
 NOT_ON_TIMELINE: dict[str, str] = {
     "Ticket.Refunded": "the order's or subscription's refund is the row, once for its tickets",
     "Ticket.Exchanged": "the exchange (Exchange.Made) is the row, once for its tickets",
+    "Ticket.CodeReplaced": (
+        "a ticket given its ticketing service's barcode: the same seat, issued again under "
+        "that code (a named attendee's row comes from that Ticket.Issued)"
+    ),
     "Performance.SeatsTaken": "the performance's seat count; the sale is the row",
     "Performance.SeatsReleased": "the performance's seat count; the refund or exchange is the row",
     "Performance.CapacityChanged": "about the performance, not any patron",

@@ -27,6 +27,7 @@ class TicketTableModel(RowTableModel):
             "valid": self.tr("Valid"),
             "refunded": self.tr("Refunded"),
             "exchanged": self.tr("Exchanged"),
+            "replaced": self.tr("Code replaced"),
             "admitted": self.tr("Came in"),
         }.get(status, (status or "").capitalize())
 

@@ -18,10 +18,13 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from desktop.cli import main
+from domain import verdicts
+from domain.application import Houselights
 from domain.box_office import Order
 from imports.sales_file import read_sales_file
 from imports.sales_import import import_sales, import_sales_file
 from imports.sales_layouts import LAYOUTS, matching
+from infrastructure.config import resolve
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
 NY = ZoneInfo("America/New_York")
@@ -399,13 +402,89 @@ def test_an_order_in_the_attendee_report_and_the_orders_export_is_not_doubled(st
     assert (again["tickets"], again["already_imported"]) == (0, 3)
 
 
+def _tickets_now(app) -> list[tuple[str, str, int, str, str]]:
+    """Every seat sold, as it stands now: (order no., code, cents, holder, status).
+    A ticket whose code was replaced counts under its new code."""
+    found = []
+    topic = get_topic(Order.Placed)
+    for notification in app.recorder.select_notifications(1, 1000, topics=[topic]):
+        order = app.repository.get(notification.originator_id)
+        number = order.reference.split(":")[2].split("@")[0]
+        for ticket in app.current_tickets(order.codes):
+            holder = app.get_patron(ticket.patron_id).name if ticket.patron_id else ""
+            found.append((number, ticket.code, ticket.price_cents, holder, ticket.status))
+    return sorted(found)
+
+
 def test_the_orders_export_first_and_the_attendee_report_after_is_not_doubled(store, tmp_path):
+    """The Orders export names no barcode, so its tickets get Houselights codes; the
+    attendee report imported after it gives each of them Eventbrite's own barcode
+    (or attendee number) and its attendee, as importing it first would have: the
+    same store either way, and the Houselights code is void from then on."""
     orders = _orders_export_of_the_attendee_report(tmp_path)
     assert import_sales_file(store, orders, timezone="America/New_York")["tickets"] == 4
+    old_codes = {t[1] for t in _tickets_now(store)}
 
     report = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
 
-    assert (report["tickets"], report["already_imported"]) == (0, 3)
-    assert _tickets_sold(store) == 4
+    assert (report["tickets"], report["codes_attached"], report["completed"]) == (0, 4, 3)
+    after = _tickets_now(store)
+    assert len(after) == 4 and _tickets_sold(store) == 4
+    assert {t[1] for t in after} & old_codes == set()
+    assert {t[1] for t in after} >= {"8141001001", "8141001002", "8141003001"}
+    assert [t[3] for t in after if t[0] == "1001"] == ["Ada Lovelace", "Charles Babbage"] or [
+        t[3] for t in after if t[0] == "1001"
+    ] == ["Charles Babbage", "Ada Lovelace"]
+    assert sum(t[2] for t in after) == 2500 * 3 + 1250  # the Orders export's revenue, kept
+    assert {t[4] for t in after} == {"valid"}
+
+    # the same store as the attendee report first, then the Orders export
+    first = Houselights(env=resolve(tmp_path / "other", store="sqlite").eventsourcing_env())
+    try:
+        import_sales_file(first, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+        import_sales_file(first, orders, timezone="America/New_York")
+        expected = [(t[0], t[1], t[3]) for t in _tickets_now(first)]
+    finally:
+        first.close()
+    assert [(t[0], t[1], t[3]) for t in after] == expected
+
+    # importing either file again changes nothing
     again = import_sales_file(store, orders, timezone="America/New_York")
-    assert (again["tickets"], again["already_imported"]) == (0, 3)
+    assert (again["tickets"], again["codes_attached"], again["already_imported"]) == (0, 0, 3)
+    again = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+    assert (again["tickets"], again["codes_attached"], again["already_imported"]) == (0, 0, 3)
+
+
+def test_a_replaced_houselights_code_no_longer_gets_in_and_the_barcode_does(store, tmp_path):
+    orders = _orders_export_of_the_attendee_report(tmp_path)
+    import_sales_file(store, orders, timezone="America/New_York")
+    (zoe,) = [t for t in _tickets_now(store) if t[0] == "1003"]
+    performance = store.get_ticket(zoe[1]).performance_id
+
+    import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+
+    old = store.scan(zoe[1], performance, "Main door")
+    assert (old["verdict"], old["status"]) == (verdicts.VOID, "replaced")
+    new = store.scan("8141003001", performance, "Main door")
+    assert new["verdict"] == verdicts.ADMIT
+    assert store.get_patron(new["patron_id"]).name == "Zoë Adams"
+
+
+def test_a_ticket_used_under_its_houselights_code_keeps_it_and_says_so(store, tmp_path):
+    """A ticket scanned in before the attendee report arrived stays the ticket that
+    was admitted; its barcode is not attached (the report says so), nothing doubles."""
+    orders = _orders_export_of_the_attendee_report(tmp_path)
+    import_sales_file(store, orders, timezone="America/New_York")
+    (zoe,) = [t for t in _tickets_now(store) if t[0] == "1003"]
+    performance = store.get_ticket(zoe[1]).performance_id
+    assert store.scan(zoe[1], performance, "Main door")["verdict"] == verdicts.ADMIT
+
+    report = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
+
+    assert (report["tickets"], report["codes_attached"], report["rejected"]) == (0, 3, [])
+    assert [n["reason"] for n in report["left_out"]] == [
+        f"Ticket {zoe[1]} of order 1003 was already used or refunded under its Houselights "
+        "code, so barcode 8141003001 is not attached to it."
+    ]
+    assert _tickets_sold(store) == 4
+    assert store.get_ticket("8141003001") is None

@@ -932,6 +932,10 @@ class DoorView(QWidget):
         if verdict == rules.VOID:
             if result.get("status") == "refunded":
                 return self.tr("REFUNDED"), self.tr("This ticket was refunded; it is not valid.")
+            if result.get("status") == "replaced":
+                return self.tr("VOID"), self.tr(
+                    "This code was replaced by the barcode the ticketing service sent."
+                )
             return self.tr("VOID"), self.tr("This ticket was exchanged for another one.")
         if result.get("problem") == rules.NOT_KNOWN_HERE:
             return self.tr("NOT KNOWN HERE YET"), self.tr(
@@ -966,6 +970,10 @@ class DoorView(QWidget):
         if verdict == rules.VOID:
             if result.get("status") == "exchanged":
                 return self.tr("Ask for the new ticket, or send them to the box office.")
+            if result.get("status") == "replaced":
+                return self.tr(
+                    "Ask for the ticket in their confirmation email, or find them by name."
+                )
             return self.tr("Please send them to the box office; they will sort it out.")
         if verdict == rules.UNKNOWN and result.get("problem") == rules.NOT_KNOWN_HERE:
             return self.tr("Use “Find by name…”, or look at their confirmation email or ID.")
