@@ -314,8 +314,9 @@ _SAVE_AS_CSV = (
 
 
 def _spreadsheet_kind(path: Path) -> str:
-    """"xlsx" for an Excel workbook; "" for a text file. Raises ``UnreadableSalesFile``
-    for a spreadsheet format that is not read (with how to save it as CSV)."""
+    """The kind of spreadsheet: "xlsx" for an Excel workbook, "" for a text file.
+    Raises ``UnreadableSalesFile`` for a spreadsheet format that is not read (with how
+    to save it as CSV)."""
     with path.open("rb") as file:
         head = file.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -329,9 +330,7 @@ def _spreadsheet_kind(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = (
-                archive.read("mimetype").decode("ascii", "replace")
-                if "mimetype" in names
-                else ""
+                archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
             )
     except (zipfile.BadZipFile, OSError):
         raise UnreadableSalesFile(

@@ -126,7 +126,7 @@ class Derived:
     def sources(self, headers: list[str]) -> list[str]:
         """The file's own headers this column is made from (empty: not needed here)."""
         by_key = {header_key(h): h for h in reversed(headers)}
-        found = []
+        found: list[str] = []
         for candidates in self.parts:
             header = next(
                 (by_key[header_key(c)] for c in candidates if header_key(c) in by_key), None
@@ -179,8 +179,8 @@ class Derived:
 
 
 def _cancelled(cells: list[str]) -> str:
-    """"cancelled" for a set flag (1, yes, true), "refunded" when the refunded amount
-    (second cell) is all that was paid (third cell), else "" (sold)."""
+    """A status: "cancelled" for a set flag (1, yes, true), "refunded" when the refunded
+    amount (second cell) is all that was paid (third cell), else "" (sold)."""
     if cells and cells[0].strip().casefold() in ("1", "yes", "true", "y"):
         return "cancelled"
     if len(cells) >= 3 and cells[1].strip():
