@@ -215,3 +215,21 @@ def test_the_cli_imports_a_workbook_and_says_so_in_json(tmp_path, capsys):
 
     assert code == 0
     assert (report["imported"], report["tickets"]) == (3, 4)
+
+
+def test_a_workbook_whose_barcodes_excel_turned_into_numbers_is_refused_like_its_csv(
+    store, tmp_path
+):
+    """Excel keeps 15 digits: a long barcode typed into a workbook as a number comes
+    back as 9.12055E+16 in any export of it. Its order waits, with how to export."""
+    rows: list[list[object]] = [list(r) for r in _sample_rows()]
+    barcode = rows[0].index("Barcode #")
+    rows[1][barcode] = 9.12055e16
+    path = tmp_path / "attendees.xlsx"
+    _workbook(path, rows)
+
+    report = import_sales_file(store, path, timezone=NY)
+
+    assert [r["row"] for r in report["rejected"]] == [2, 3]
+    assert "Excel" in report["rejected"][0]["reason"]
+    assert (report["imported"], report["tickets"]) == (2, 2)

@@ -319,7 +319,7 @@ class ImportSalesDialog(ImportDialog):
                 self,
                 "sales",
                 self.tr("Choose the sales export"),
-                self.tr("CSV files (*.csv *.txt);;All files (*)"),
+                self.tr("Sales exports (*.csv *.txt *.xlsx);;All files (*)"),
             )
             if not path:
                 return None
