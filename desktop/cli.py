@@ -714,8 +714,16 @@ def sales_summary(report: dict, name: str) -> str:
             f"Already imported before: {_count(report['already_imported'], 'order')} "
             "(left as they are)."
         )
+    if report.get("codes_attached"):
+        lines.append(
+            f"Barcodes attached: {_count(report['codes_attached'], 'ticket')} imported before "
+            "now carry the ticketing service's barcode (their Houselights codes are void)."
+        )
     if report["cancelled"]:
         lines.append("Stopped before the end; import the file again to finish.")
+    if report.get("left_out"):
+        lines.append("Left out, not sales:")
+        lines += [f"  row {r['row']}: {r['reason']}" for r in report["left_out"]]
     if report["rejected"]:
         lines.append(f"Not imported: {_count(len(report['rejected']), 'row')}.")
         lines += [f"  row {r['row']}: {r['reason']}" for r in report["rejected"]]

@@ -190,14 +190,28 @@ def test_ticket_tailor_issued_tickets(store):
     assert contact(store, "Grace Hopper") == ("", "555 765 4321", "22201")
 
 
-def test_ticket_tailor_orders_total_paid_less_payg_fees_divided_over_the_tickets(store):
+TT_CANCELLED = (
+    'or_1004,"Feb 5, 2026 8:00 PM",Alan Turing,Alan,Turing,alan@example.org,,,,,,ev_78,Hamlet,'
+    '"Sun Mar 15, 2026 2:00 PM","Sun Mar 15, 2026 4:45 PM",1 x General Admission,1,26.00,'
+    "26.00,0.00,0.00,1.00,PAYPAL,pp_1004,1"
+)
+TT_REFUNDED = (
+    'or_1005,"Feb 6, 2026 8:00 PM",Edsger Dijkstra,Edsger,Dijkstra,ed@example.org,,,,,,ev_78,'
+    'Hamlet,"Sun Mar 15, 2026 2:00 PM","Sun Mar 15, 2026 4:45 PM",1 x General Admission,1,'
+    "26.00,26.00,0.00,26.00,1.00,PAYPAL,pp_1005,0"
+)
+
+
+def test_ticket_tailor_orders_total_paid_less_payg_fees_divided_over_the_tickets(store, tmp_path):
     """The orders export as a public importer reads it: Total paid less PAYG fees over
     Tickets purchased, its "Sat Mar 14, 2026 7:30 PM" dates, Mobile number and
     Postcode / Zip; a cancelled order (Order cancelled 1) and one refunded in full are
     left out with the reason."""
-    report = import_sales_file(
-        store, SAMPLES / "ticket_tailor_orders.csv", timezone="America/New_York"
-    )
+    path = tmp_path / "tt-orders.csv"
+    text = (SAMPLES / "ticket_tailor_orders.csv").read_text(encoding="utf-8")
+    path.write_text(f"{text}{TT_CANCELLED}\n{TT_REFUNDED}\n", encoding="utf-8")
+
+    report = import_sales_file(store, path, timezone="America/New_York")
 
     assert (report["imported"], report["tickets"]) == (3, 4)
     assert [(r["row"], r["reason"].split("”")[0]) for r in report["rejected"]] == [

@@ -233,3 +233,21 @@ def test_a_workbook_whose_barcodes_excel_turned_into_numbers_is_refused_like_its
     assert [r["row"] for r in report["rejected"]] == [2, 3]
     assert "Excel" in report["rejected"][0]["reason"]
     assert (report["imported"], report["tickets"]) == (2, 2)
+
+
+def test_the_cli_says_a_totals_row_was_left_out_and_succeeds(tmp_path, capsys):
+    rows = _sample_rows()
+    totals = ["Grand total:"] + [""] * (len(rows[0]) - 1)
+    path = tmp_path / "attendees.csv"
+    path.write_text(_write(rows + [totals]), encoding="utf-8")
+    data = str(tmp_path / "data")
+
+    code = main(["--data", data, "import", "sales", str(path), "--timezone", NY])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert (
+        "Left out, not sales:\n  row 6: This is the file's totals row, not a sale: it is left out."
+        in out
+    )
+    assert "Not imported" not in out

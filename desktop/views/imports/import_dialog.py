@@ -518,6 +518,17 @@ class ImportSalesDialog(ImportDialog):
                     count=report["already_imported"]
                 )
             )
+        if report.get("codes_attached"):
+            lines.append(
+                self.tr(
+                    "Tickets imported before that now carry the ticketing service's barcode "
+                    "(their Houselights codes are void): {count}."
+                ).format(count=report["codes_attached"])
+            )
+        lines += [
+            self.tr("Row {row}: {reason}").format(row=note["row"], reason=escape(note["reason"]))
+            for note in report.get("left_out", ())
+        ]
         lines += self._reading_lines(report)
         if report["rejected"]:
             lines.append(
