@@ -334,8 +334,8 @@ def _spreadsheet_kind(path: Path) -> str:
             )
     except (zipfile.BadZipFile, OSError):
         raise UnreadableSalesFile(
-            f"{path.name} is a damaged or incomplete compressed file, not a CSV file. "
-            "Download the export again, as CSV."
+            f"{path.name} is not a CSV text file: it is a damaged or incomplete compressed "
+            "file. Download the export again, as CSV."
         ) from None
     if "xl/workbook.xml" in names:
         return "xlsx"

@@ -306,3 +306,42 @@ def _tickets(app) -> list[TicketInfo]:
 
     found = app.recorder.select_notifications(1, 1000, topics=[get_topic(Ticket.Issued)])
     return [app.get_ticket(app.mapper.to_domain_event(n).code) for n in found]
+
+
+def test_a_workbook_with_a_totals_row_is_imported_and_the_report_says_it_was_left_out(
+    services, qtbot, tmp_path
+):
+    """An Excel workbook export (first sheet), ending in a totals row: its sales come
+    in, and the report names the totals row as left out, not as a row in trouble."""
+    from html import unescape
+
+    from openpyxl import Workbook
+    from PySide6.QtCore import QSettings
+
+    from desktop.background import BackgroundRunner
+    from desktop.settings import Settings
+    from desktop.views.imports.import_dialog import ImportSalesDialog
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["order_id", "order_date", "first_name", "event_name", "event_date", "price"])
+    sheet.append(["W1", "2026-02-01 10:15", "Ada", "Hamlet", "2026-03-14 19:30", 25.0])
+    sheet.append(["Total", None, None, None, None, 25.0])
+    path = tmp_path / "sales.xlsx"
+    book.save(path)
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    background = BackgroundRunner()
+    dialog = ImportSalesDialog(services.app, background, settings)
+    qtbot.addWidget(dialog)
+    choose(dialog, qtbot, path)
+    dialog.confirm_mapping.setChecked(True)
+
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+
+    assert (report["imported"], report["rejected"]) == (1, [])
+    assert "Row 3: This is the file's totals row, not a sale: it is left out." in unescape(
+        dialog.summary.text()
+    )
+    assert "Every row could be read." in dialog.summary.text()
+    assert background.shutdown(TIMEOUT)
