@@ -6,8 +6,9 @@ breaks, blank lines and a few title lines above the header. Row numbers are
 those a spreadsheet shows for the same file (the header row is usually 1).
 
 An Excel workbook (.xlsx, as Eventbrite and Ticket Tailor offer their reports) is
-read from its first sheet, a row at a time (openpyxl's read-only mode); its dates
-and numbers become the text a CSV export would hold. Other spreadsheet files
+read from its first sheet with a header we know (else its first sheet), a row at a
+time (openpyxl's read-only mode); its dates and numbers become the text a CSV export
+would hold. Other spreadsheet files
 (Excel 97-2003 .xls, OpenDocument .ods, Numbers) are refused with how to save
 them as CSV.
 """
@@ -368,8 +369,24 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _sales_sheet(sheets: list):
+    """The first sheet whose first rows hold a header we know (a summary sheet before
+    the sales is passed over), else the first sheet with anything on it."""
+    filled = None
+    for sheet in sheets:
+        top = [
+            [_cell_text(v) for v in values]
+            for values in itertools.islice(sheet.iter_rows(values_only=True), HEADER_SEARCH_ROWS)
+        ]
+        if any(looks_like_header(cells) or detect(cells) for cells in top):
+            return sheet
+        if filled is None and any(any(cells) for cells in top):
+            filled = sheet
+    return filled if filled is not None else (sheets[0] if sheets else None)
+
+
 def _workbook_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row number, cells) of the workbook's first sheet, one at a time."""
+    """(spreadsheet row number, cells) of the workbook's sales sheet, one at a time."""
     from openpyxl import load_workbook
 
     try:
@@ -380,7 +397,7 @@ def _workbook_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             + _SAVE_AS_CSV
         ) from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
+        sheet = _sales_sheet(book.worksheets)
         if sheet is None:
             return
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):

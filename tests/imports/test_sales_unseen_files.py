@@ -251,3 +251,28 @@ def test_the_cli_says_a_totals_row_was_left_out_and_succeeds(tmp_path, capsys):
         in out
     )
     assert "Not imported" not in out
+
+
+def test_a_workbook_whose_first_sheet_is_a_summary_is_read_from_its_sales_sheet(store, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Attendee summary report", "Hamlet"])
+    book.active.append(["Tickets sold", "4"])
+    sales = book.create_sheet("Attendees")
+    for row in _sample_rows():
+        sales.append(row)
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+
+    assert read_sales_file(path).layout.key == "eventbrite"
+    _expected(import_sales_file(store, path, timezone=NY))
+
+
+def test_excels_sep_line_above_the_header_is_not_a_title_to_trip_on(store, tmp_path):
+    """Excel writes ``sep=;`` on the first line of some CSV files it saves."""
+    path = tmp_path / "attendees.csv"
+    path.write_text("sep=;\r\n" + _write(_sample_rows(), ";"), encoding="utf-8")
+
+    _expected(import_sales_file(store, path, timezone=NY))
