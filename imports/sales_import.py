@@ -1286,15 +1286,17 @@ class SalesImport:
     def process(self, plans: list[OrderPlan]) -> None:
         """One order, at every performance, as one command: all of it or none of it."""
         self._journal.clear()
-        tickets = self.tally.tickets
+        tickets, attached = self.tally.tickets, self.tally.codes_attached
         try:
             with self.app.store.command():
                 self._sell_order(plans)
         except IntegrityError:
             self._forget_order(tickets)
+            self.tally.codes_attached = attached
             self._reject(plans, CONFLICT)
         except HouselightsError as error:
             self._forget_order(tickets)
+            self.tally.codes_attached = attached
             self._reject(plans, str(error))
 
     # the whole run

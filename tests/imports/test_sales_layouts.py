@@ -438,6 +438,11 @@ def test_the_orders_export_first_and_the_attendee_report_after_is_not_doubled(st
     orders = _orders_export_of_the_attendee_report(tmp_path)
     assert import_sales_file(store, orders, timezone="America/New_York")["tickets"] == 4
     old_codes = {t[1] for t in _tickets_now(store)}
+    events = store.event_count()
+    rehearsed = import_sales_file(
+        store, SAMPLES / "eventbrite.csv", timezone="America/New_York", dry_run=True
+    )
+    assert (rehearsed["codes_attached"], store.event_count()) == (4, events)
 
     report = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
 
