@@ -171,8 +171,8 @@ def run(args, url: str, folder: Path, proxy: FlakyProxy) -> None:
         t0 = time.perf_counter()
         result = front.scan(code, show, "North door")
         times.append(time.perf_counter() - t0)
-        assert result["offline"], "the store answered: the proxy did not drop it"
-        verdicts[result["verdict"]] = verdicts.get(result["verdict"], 0) + 1
+        assert result.offline, "the store answered: the proxy did not drop it"
+        verdicts[result.verdict] = verdicts.get(result.verdict, 0) + 1
         if door_pace:
             time.sleep(door_pace)  # the next patron steps up (not timed)
     scanning.set()

@@ -179,11 +179,14 @@ def scan_through_view(
     from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtTest import QTest
 
+    from desktop.views.door.door import DoorNotice
+    from domain.door_service import ScanResult
+
     rng = random.Random(seed + 1)
     fresh, admitted = list(fresh), list(admitted)
     rng.shuffle(fresh)
     field = view.code_field
-    shown: list[dict] = []
+    shown: list[object] = []
     view.verdict_shown.connect(shown.append)
     field.setFocus()
     qt.processEvents()
@@ -211,7 +214,8 @@ def scan_through_view(
         used = time.process_time() - started_cpu
         if writer is not None:
             writer.wait_idle()  # the read models catch up with it before the next patron
-        verdict = view.last_result["verdict"] if view.last_result else "none"
+        last = view.last_result
+        verdict = last.verdict if isinstance(last, ScanResult | DoorNotice) else "none"
         if cpu is not None:
             cpu.setdefault(verdict, []).append(used)
         if verdict == "admit":

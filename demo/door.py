@@ -49,7 +49,7 @@ def generate_door(app: Houselights, seed: int, now: datetime) -> dict:
             app.context.workstation = rng.choice(DOOR_STATIONS)
             when = starts_at - timedelta(minutes=rng.uniform(2, 40))
             result = app.scan(code, performance_id, rng.choice(DOORS), occurred_at=when)
-            counts["admitted" if result["verdict"] == "admit" else "refused"] += 1
+            counts["admitted" if result.verdict == "admit" else "refused"] += 1
             if rng.random() < 0.01:  # someone tries the same ticket again later
                 again = when + timedelta(minutes=rng.uniform(3, 20))
                 app.scan(code, performance_id, rng.choice(DOORS), occurred_at=again)

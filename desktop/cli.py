@@ -852,19 +852,19 @@ def cmd_check_in(args) -> int:
     except BaseException:
         _close_door_services(services, offline)
         raise
-    _close_door_services(services, offline or result["offline"])
+    _close_door_services(services, offline or result.offline)
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(result.to_json()))
     else:
-        print(f"{result['verdict'].replace('_', ' ').upper()}: {result['message']}")
-        if result["patron"]:
-            print(f"  {result['patron']['greeting']}")
-        if result["offline"]:
+        print(f"{result.verdict.replace('_', ' ').upper()}: {result.message}")
+        if result.patron is not None:
+            print(f"  {result.patron.greeting}")
+        if result.offline:
             print(
-                f"  Offline — {_count(result['queued'], 'scan')} waiting "
+                f"  Offline — {_count(result.queued, 'scan')} waiting "
                 "(houselights sync sends them)."
             )
-    return 0 if result["verdict"] == "admit" else 1
+    return 0 if result.verdict == "admit" else 1
 
 
 def _close_door_services(services, offline: bool) -> None:

@@ -296,6 +296,8 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
     from PySide6.QtCore import QEvent
 
     from desktop.app import application, create_main_window
+    from desktop.views.door.door import DoorNotice
+    from domain.door_service import ScanResult
     from infrastructure.bootstrap import bootstrap
     from infrastructure.config import resolve
 
@@ -324,11 +326,17 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             _wait(qt_app, lambda: door.last_result is not None, "the door's verdict", 20)
             result = door.last_result
             shown = door.panel.title_label.text()
-            if result is None or result["verdict"] != "admit":
+            if not isinstance(result, ScanResult) or result.verdict != "admit":
                 from desktop.door_check import verdict_words
 
                 # a problem has its own message
-                why = (result.get("message") or verdict_words(result)) if result else "nothing"
+                why = (
+                    verdict_words(result)
+                    if isinstance(result, ScanResult)
+                    else result.message or "nothing"
+                    if isinstance(result, DoorNotice)
+                    else "nothing"
+                )
 
                 raise SmokeFailed(f"the door said {shown!r} ({why}) for {scanned}")
             report(f"door: {shown} for ticket {code}")
@@ -345,7 +353,7 @@ def run_smoke(report: Callable[[str], None] = print, code_for=None) -> dict:
             report(f"licences: {check_licences()}")
             report(f"rebuild: {check_shared_rebuild(services.runner)}")
             return {
-                "verdict": result["verdict"],
+                "verdict": result.verdict,
                 "shown": shown,
                 "code": code,
                 "events": services.app.event_count(),

@@ -24,7 +24,7 @@ from domain.contact import clean_text
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
 from domain.recording import Stamp
 from domain.ticket_codes import ticket_id
-from domain.verdicts import door_verdict
+from domain.verdicts import Verdict, door_verdict
 
 PAYMENTS = ("cash", "card", "complimentary")
 COMPLIMENTARY = "complimentary"
@@ -383,7 +383,7 @@ class Ticket(Aggregate):
     def admitted(self) -> bool:
         return self.admitted_at is not None
 
-    def verdict(self, performance_id: str, door: str, at: datetime) -> tuple[str, bool]:
+    def verdict(self, performance_id: str, door: str, at: datetime) -> tuple[Verdict, bool]:
         """What the door says to this ticket scanned at ``door`` for ``performance_id``
         at ``at``: (a verdict of ``domain.verdicts``, whether it is the same scan again).
 

@@ -14,18 +14,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from domain.door import DoorScan, ScanReading
-from domain.door_service import QUEUED_ADMISSION, QUEUED_REFUSAL, QUEUED_UNDO
+from domain.door_service import (
+    QUEUED_ADMISSION,
+    QUEUED_REFUSAL,
+    QUEUED_UNDO,
+    KnownTicket,
+    PerformanceFacts,
+    ScanResult,
+)
 from domain.errors import TicketProblem
 from domain.verdicts import (
     ADMIT,
     NOT_FOUND,
     NOT_KNOWN_HERE,
     UNKNOWN,
-    VOID,
-    WRONG_PERFORMANCE,
     door_verdict,
 )
 
@@ -52,40 +58,23 @@ def decide_offline(
     performance_id: str,
     door: str,
     at: datetime,
-    performance_of: Callable[[str], dict[str, Any]],
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the verdict's facts, the scan to queue) for a scan decided without the store.
+    performance_of: Callable[[str], PerformanceFacts],
+) -> tuple[ScanResult, dict[str, Any]]:
+    """(the verdict and its facts, the scan to queue) for a scan decided without the store.
 
     ``ticket`` is the door's copy (``projections.door.ticket``) or None, ``queued``
-    this door's scans of that code not yet sent, ``performance_of(id)`` the facts of a
-    performance (``id``, ``title``, ``starts_at``, ``label``) for WRONG PERFORMANCE.
-    The facts have the keys ``DoorService.scan`` returns, plus ``offline``: True.
+    this door's scans of that code not yet sent, ``performance_of(id)`` the performance
+    WRONG PERFORMANCE names. The result is what ``DoorService.scan`` returns, with
+    ``offline`` True.
     """
-    base = {
-        "scanned": reading.scanned,
-        "code": reading.code,
-        "door": door,
-        "performance_id": performance_id,
-        "hint": reading.hint,
-        "problem": reading.problem,
-        "at": at.isoformat(),
-        "offline": True,
-    }
     if ticket is None:
         problem = reading.problem or (NOT_KNOWN_HERE if reading.usable else NOT_FOUND)
-        result = {**base, "verdict": UNKNOWN, "problem": problem}
+        result = ScanResult.unknown(reading, door, performance_id, at, problem, offline=True)
         return result, {
             "kind": QUEUED_REFUSAL,
             "verdict": UNKNOWN,
             "code": reading.code or reading.scanned,
         }
-    facts = {
-        **base,
-        "code": ticket["code"],
-        "ticket_id": ticket["id"],
-        "patron_id": ticket["patron_id"],
-        "price_level": ticket.get("price_level") or "",
-    }
     admitted_at, admitted_door = admission_now(ticket, queued)
     verdict, repeat = door_verdict(
         ticket["status"],
@@ -96,15 +85,20 @@ def decide_offline(
         door,
         at,
     )
+    known = KnownTicket(
+        ticket["id"],
+        ticket["code"],
+        ticket["patron_id"],
+        ticket.get("price_level") or "",
+        ticket["status"],
+        admitted_at,
+        admitted_door,
+    )
+    right = partial(performance_of, ticket["performance_id"])
+    result = ScanResult.decided(
+        reading, door, performance_id, at, verdict, repeat, known, right, offline=True
+    )
     refusal = {"kind": QUEUED_REFUSAL, "verdict": verdict, "code": ticket["code"]}
-    if verdict == VOID:
-        return {**facts, "verdict": VOID, "status": ticket["status"]}, refusal
-    if verdict == WRONG_PERFORMANCE:
-        right = performance_of(ticket["performance_id"])
-        return {**facts, "verdict": verdict, "right_performance": right}, refusal
-    if admitted_at is not None:
-        facts |= {"admitted_at": admitted_at.isoformat(), "admitted_door": admitted_door}
-    result = {**facts, "verdict": verdict, "repeat": repeat}
     if verdict == ADMIT and not repeat:
         return result, {"kind": QUEUED_ADMISSION, "verdict": ADMIT, "code": ticket["code"]}
     if repeat:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +31,7 @@ from domain.door import (
     VOID,
     WRONG_PERFORMANCE,
     DoorScan,
+    ScanReading,
     clean_door,
     read_scan,
 )
@@ -37,6 +40,7 @@ from domain.recording import Stamp
 from domain.roles import Permission
 from domain.store import Store, command
 from domain.ticket_codes import ticket_id
+from domain.verdicts import Verdict
 
 #: how often a scan decides again after another door saved the same aggregate first
 SCAN_ATTEMPTS = 10
@@ -46,6 +50,191 @@ QUEUED_ADMISSION, QUEUED_REFUSAL, QUEUED_UNDO = "admit", "refuse", "undo"
 SENT, ALREADY_SENT, CONFLICT = "sent", "already", "conflict"
 #: how long the door trusts what it read about a performance (its name and start)
 PERFORMANCE_FACTS_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PerformanceFacts:
+    """A performance as the door names it: WRONG PERFORMANCE says which one is right.
+
+    ``starts_at`` is ISO 8601 ("" when the door's copy does not know it); ``label`` the
+    title and start in a few words (``Performance.label``)."""
+
+    id: str
+    title: str
+    starts_at: str
+    label: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "starts_at": self.starts_at,
+            "label": self.label,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What the door decided about one scan, and the facts its words are written from
+    (the door view's and the command line's; the domain has no words for it).
+
+    ``verdict`` is one of ``domain.verdicts.VERDICTS``, decided by the Ticket;
+    ``scanned`` is what was read (invisible characters shown), ``code`` the code looked
+    up ("" when nothing usable was read), ``at`` when (ISO 8601); ``hint`` and
+    ``problem`` say why a code is UNKNOWN. A known ticket adds ``ticket_id``,
+    ``patron_id`` (None: nobody on it) and ``price_level``. ADMIT and ALREADY ADMITTED
+    carry ``repeat`` (the same scan twice, still ADMIT) and, when admitted before,
+    ``admitted_at``/``admitted_door``; VOID carries ``status`` (refunded or exchanged),
+    WRONG PERFORMANCE ``right_performance``.
+
+    Through the door's front (``infrastructure.offline_door``): ``offline`` (True:
+    decided by this door from its copy, and queued), ``queued`` (scans waiting to be
+    sent) and, for a scan decided here, ``scan_id``. None: not through a front."""
+
+    verdict: Verdict
+    scanned: str
+    code: str
+    door: str
+    performance_id: str
+    at: str
+    hint: str = ""
+    problem: str = ""
+    ticket_id: str | None = None
+    patron_id: str | None = None
+    price_level: str = ""
+    repeat: bool = False
+    admitted_at: str | None = None
+    admitted_door: str = ""
+    status: str = ""
+    right_performance: PerformanceFacts | None = None
+    offline: bool | None = None
+    queued: int | None = None
+    scan_id: str = ""
+
+    @classmethod
+    def unknown(
+        cls,
+        reading: ScanReading,
+        door: str,
+        performance_id: str,
+        at: datetime,
+        problem: str,
+        offline: bool | None = None,
+    ) -> ScanResult:
+        """UNKNOWN: no ticket with the code read (or nothing usable was read)."""
+        read = (reading.scanned, reading.code, door, performance_id, at.isoformat())
+        return cls(UNKNOWN, *read, reading.hint, problem, offline=offline)
+
+    @classmethod
+    def decided(
+        cls,
+        reading: ScanReading,
+        door: str,
+        performance_id: str,
+        at: datetime,
+        verdict: Verdict,
+        repeat: bool,
+        ticket: KnownTicket,
+        right_performance: Callable[[], PerformanceFacts],
+        offline: bool | None = None,
+    ) -> ScanResult:
+        """The Ticket's verdict on a known ticket, with the facts that verdict names
+        (``right_performance()`` is asked for WRONG PERFORMANCE only)."""
+        admitted_at = ticket.admitted_at
+        admitted = verdict in (ADMIT, ALREADY_ADMITTED) and admitted_at is not None
+        return cls(
+            verdict=verdict,
+            scanned=reading.scanned,
+            code=ticket.code,
+            door=door,
+            performance_id=performance_id,
+            at=at.isoformat(),
+            hint=reading.hint,
+            problem=reading.problem,
+            ticket_id=ticket.id,
+            patron_id=ticket.patron_id,
+            price_level=ticket.price_level,
+            repeat=repeat,
+            admitted_at=admitted_at.isoformat() if admitted and admitted_at else None,
+            admitted_door=ticket.admitted_door if admitted else "",
+            status=ticket.status if verdict == VOID else "",
+            right_performance=right_performance() if verdict == WRONG_PERFORMANCE else None,
+            offline=offline,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The facts as plain JSON values, each key only where its verdict has it (the
+        keys the door's results have always had)."""
+        out: dict[str, Any] = {
+            "scanned": self.scanned,
+            "code": self.code,
+            "door": self.door,
+            "performance_id": self.performance_id,
+            "hint": self.hint,
+            "problem": self.problem,
+            "at": self.at,
+        }
+        if self.ticket_id is not None:
+            out |= {
+                "ticket_id": self.ticket_id,
+                "patron_id": self.patron_id,
+                "price_level": self.price_level,
+            }
+        if self.admitted_at is not None:
+            out |= {"admitted_at": self.admitted_at, "admitted_door": self.admitted_door}
+        out["verdict"] = self.verdict
+        if self.verdict == VOID:
+            out["status"] = self.status
+        elif self.right_performance is not None:
+            out["right_performance"] = self.right_performance.to_json()
+        elif self.verdict in (ADMIT, ALREADY_ADMITTED):
+            out["repeat"] = self.repeat
+        if self.offline is not None:
+            out["offline"] = self.offline
+        if self.queued is not None:
+            out["queued"] = self.queued
+        if self.scan_id:
+            out["scan_id"] = self.scan_id
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class KnownTicket:
+    """What a scan's result names of a ticket the door knows: the stored Ticket's, or an
+    offline door's copy of it (admitted as its own queued scans say)."""
+
+    id: str
+    code: str
+    patron_id: str | None
+    price_level: str
+    status: str
+    admitted_at: datetime | None
+    admitted_door: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """An admission undone: the ticket's code and performance, the door, the reason.
+
+    ``offline``: through the door's front, True when this door queued the undo (the
+    store did not answer); None: not through a front."""
+
+    code: str
+    performance_id: str
+    door: str
+    reason: str
+    offline: bool | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "performance_id": self.performance_id,
+            "door": self.door,
+            "reason": self.reason,
+        }
+        if self.offline is not None:
+            out["offline"] = self.offline
+        return out
 
 
 class ScanWithdrawn(Exception):  # noqa: N818 - a fact, not a failure
@@ -59,7 +248,7 @@ class DoorService:
         self.store = store
         self.box_office = box_office
         #: performance id -> (when read, its title and start): see ``_performance_facts``
-        self._performances: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._performances: dict[str, tuple[float, PerformanceFacts]] = {}
 
     @command(Permission.DOOR_CHECK)
     def scan(
@@ -70,16 +259,12 @@ class DoorService:
         occurred_at: datetime | None = None,
         scan_id: str = "",
         still_wanted: Callable[[], bool] | None = None,
-    ) -> dict[str, Any]:
+    ) -> ScanResult:
         """Check a scanned (or typed) code in at ``door`` for ``performance_id``.
 
-        Returns ``{"verdict", "code", "scanned", "door", "performance_id", ...}``:
-        ``verdict`` is one of ``domain.verdicts.VERDICTS``, decided by the Ticket; ADMIT
-        adds the ticket's ``patron_id`` (and ``repeat`` for the same scan twice),
-        ALREADY ADMITTED ``admitted_at``/``admitted_door``, WRONG PERFORMANCE
-        ``right_performance`` (``id``, ``title``, ``starts_at``, ``label``), VOID
-        ``status`` (refunded or exchanged), UNKNOWN a ``problem`` and perhaps a ``hint``.
-        The words for each are the door view's and the command line's.
+        Returns a ``ScanResult``: its ``verdict`` is one of ``domain.verdicts.VERDICTS``,
+        decided by the Ticket, with the facts that verdict names. The words for each
+        are the door view's and the command line's.
         Raises ``PerformanceNotFound`` for a performance that does not exist.
         ``scan_id`` is the id an offline-capable door gave the scan (see ``send_queued``):
         the admission or refusal records it, so the same scan is never recorded twice.
@@ -91,34 +276,25 @@ class DoorService:
         door = clean_door(door)
         reading = read_scan(code)
         stamp = self.store.stamp(occurred_at)
-        base = {
-            "scanned": reading.scanned,
-            "code": reading.code,
-            "door": door,
-            "performance_id": performance_id,
-            "hint": reading.hint,
-            "problem": reading.problem,
-            "at": stamp["occurred_at"].isoformat(),
-        }
         for attempt in range(SCAN_ATTEMPTS):
             ticket = self._ticket(reading.code) if reading.usable else None
             if ticket is None or ticket.performance_id != performance_id:
                 self._performance_facts(performance_id)  # it must exist to log a refusal
-            result = self._decide(ticket, performance_id, door, stamp, base)
+            result = self._decide(reading, ticket, performance_id, door, stamp)
             if still_wanted is not None and not still_wanted():
                 raise ScanWithdrawn(scan_id)
             try:
-                if result["verdict"] == ADMIT and not result.get("repeat"):
+                if result.verdict == ADMIT and not result.repeat:
                     assert ticket is not None  # only a ticket is admitted
                     ticket.admit(performance_id, door, stamp, scan_id)
                     self.store.commit(ticket)
                 else:
-                    code = result["code"] or reading.scanned
-                    if result.get("repeat"):
+                    code = result.code or reading.scanned
+                    if result.repeat:
                         record = DoorScan.repeated(code, performance_id, door, stamp, scan_id)
                     else:
                         record = DoorScan.refused(
-                            code, result["verdict"], performance_id, door, stamp, scan_id
+                            code, result.verdict, performance_id, door, stamp, scan_id
                         )
                     self.store.commit(record)
                 return result
@@ -138,7 +314,7 @@ class DoorService:
         occurred_at: datetime | None = None,
         scan_id: str = "",
         still_wanted: Callable[[], bool] | None = None,
-    ) -> dict[str, Any]:
+    ) -> UndoResult:
         """Undo a ticket's admission (with a reason); the ticket can be scanned again.
 
         Raises ``TicketProblem`` for an unknown or not admitted ticket and
@@ -153,12 +329,7 @@ class DoorService:
         if still_wanted is not None and not still_wanted():
             raise ScanWithdrawn(scan_id)
         self.store.commit(ticket)
-        return {
-            "code": ticket.code,
-            "performance_id": ticket.performance_id,
-            "door": clean_door(door),
-            "reason": reason.strip(),
-        }
+        return UndoResult(ticket.code, ticket.performance_id, clean_door(door), reason.strip())
 
     @command
     def send_queued(self, scan: dict[str, Any]) -> str:
@@ -239,7 +410,7 @@ class DoorService:
         )
         return CONFLICT
 
-    def _performance_facts(self, performance_id: str) -> dict[str, Any]:
+    def _performance_facts(self, performance_id: str) -> PerformanceFacts:
         """Title and start of a performance, read at most once a minute per performance.
 
         A Performance aggregate carries an event per sale, so reading it costs
@@ -253,13 +424,13 @@ class DoorService:
         if hit is not None and now - hit[0] < PERFORMANCE_FACTS_SECONDS:
             return hit[1]
         performance = self.box_office.performance(performance_id)
-        facts = {
-            "id": str(performance.id),
-            "title": performance.title,
-            "starts_at": performance.starts_at.isoformat(),
-            "label": performance.label(),
-        }
-        cache[facts["id"]] = (now, facts)
+        facts = PerformanceFacts(
+            id=str(performance.id),
+            title=performance.title,
+            starts_at=performance.starts_at.isoformat(),
+            label=performance.label(),
+        )
+        cache[facts.id] = (now, facts)
         return facts
 
     def _ticket(self, code: str) -> Ticket | None:
@@ -271,33 +442,28 @@ class DoorService:
 
     def _decide(
         self,
+        reading: ScanReading,
         ticket: Ticket | None,
         performance_id: str,
         door: str,
         stamp: Stamp,
-        base: dict[str, Any],
-    ) -> dict[str, Any]:
-        """The facts of the Ticket's own verdict (``Ticket.verdict``), for the door's
+    ) -> ScanResult:
+        """The Ticket's own verdict (``Ticket.verdict``) with its facts, for the door's
         words to be written from (the door view, the command line)."""
+        at = stamp["occurred_at"]
         if ticket is None:
-            return {**base, "verdict": UNKNOWN, "problem": base["problem"] or NOT_FOUND}
-        facts = {
-            **base,
-            "code": ticket.code,
-            "ticket_id": str(ticket.id),
-            "patron_id": ticket.patron_id,
-            "price_level": ticket.price_level,
-        }
-        verdict, repeat = ticket.verdict(performance_id, door, stamp["occurred_at"])
-        if verdict == VOID:
-            return {**facts, "verdict": VOID, "status": ticket.status}
-        if verdict == WRONG_PERFORMANCE:
-            right = self._performance_facts(ticket.performance_id)
-            shown = {k: right[k] for k in ("id", "title", "starts_at", "label")}
-            return {**facts, "verdict": WRONG_PERFORMANCE, "right_performance": shown}
-        if ticket.admitted_at is not None:
-            facts |= {
-                "admitted_at": ticket.admitted_at.isoformat(),
-                "admitted_door": ticket.admitted_door,
-            }
-        return {**facts, "verdict": verdict, "repeat": repeat}
+            return ScanResult.unknown(
+                reading, door, performance_id, at, reading.problem or NOT_FOUND
+            )
+        verdict, repeat = ticket.verdict(performance_id, door, at)
+        known = KnownTicket(
+            str(ticket.id),
+            ticket.code,
+            ticket.patron_id,
+            ticket.price_level,
+            ticket.status,
+            ticket.admitted_at,
+            ticket.admitted_door,
+        )
+        right = partial(self._performance_facts, ticket.performance_id)
+        return ScanResult.decided(reading, door, performance_id, at, verdict, repeat, known, right)

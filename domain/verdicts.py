@@ -7,13 +7,17 @@ it decided; the words for each verdict belong to the door view and the command l
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final, Literal
 
-ADMIT = "admit"
-ALREADY_ADMITTED = "already_admitted"
-WRONG_PERFORMANCE = "wrong_performance"
-VOID = "void"
-UNKNOWN = "unknown"
-VERDICTS = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
+#: what the door says to a scan (the values stored in events and printed as JSON)
+Verdict = Literal["admit", "already_admitted", "wrong_performance", "void", "unknown"]
+
+ADMIT: Final = "admit"
+ALREADY_ADMITTED: Final = "already_admitted"
+WRONG_PERFORMANCE: Final = "wrong_performance"
+VOID: Final = "void"
+UNKNOWN: Final = "unknown"
+VERDICTS: tuple[Verdict, ...] = (ADMIT, ALREADY_ADMITTED, WRONG_PERFORMANCE, VOID, UNKNOWN)
 
 #: why an UNKNOWN scan is unknown (the door view words each its own way);
 #: NOT_KNOWN_HERE: an offline door has no such ticket in its copy (it may have been
@@ -44,7 +48,7 @@ def door_verdict(
     performance_id: str,
     door: str,
     at: datetime,
-) -> tuple[str, bool]:
+) -> tuple[Verdict, bool]:
     """The door's rule, on a ticket's facts: (a verdict, whether it is the same scan again).
 
     A void ticket never gets in, nor one for another performance, nor one already

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +35,14 @@ from eventsourcing.persistence import IntegrityError, PersistenceError
 from domain.box_office import undo_reason
 from domain.door import clean_door, read_scan
 from domain.door_offline import admission_now, check_undo_offline, decide_offline
-from domain.door_service import ALREADY_SENT, CONFLICT, QUEUED_UNDO
+from domain.door_service import (
+    ALREADY_SENT,
+    CONFLICT,
+    QUEUED_UNDO,
+    PerformanceFacts,
+    ScanResult,
+    UndoResult,
+)
 from domain.errors import HouselightsError, PerformanceNotFound
 from infrastructure.door_queue import DoorQueue
 from infrastructure.shared_store import ServerProblem
@@ -246,15 +254,12 @@ class OfflineDoor:
     # -- the door's commands ------------------------------------------------------------
     def scan(
         self, code: str, performance_id: str, door: str, occurred_at: datetime | None = None
-    ) -> dict:
-        """As ``DoorService.scan``, plus ``offline`` (decided here, queued) and ``queued``
-        (scans waiting to be sent)."""
+    ) -> ScanResult:
+        """As ``DoorService.scan``, with ``offline`` (True: decided here, queued) and
+        ``queued`` (scans waiting to be sent)."""
         if not self.shared:
-            return {
-                **self.app.scan(code, performance_id, door, occurred_at),
-                "offline": False,
-                "queued": 0,
-            }
+            result = self.app.scan(code, performance_id, door, occurred_at)
+            return replace(result, offline=False, queued=0)
         at = occurred_at or self.clock()
         scan_id = _new_id()
         reading = read_scan(code)
@@ -280,13 +285,13 @@ class OfflineDoor:
                     raise
                 log.info("door: no answer in time (%s); deciding here", type(error).__name__)
             else:
-                return {**result, "offline": False, "queued": self.queue.waiting()}
+                return replace(result, offline=False, queued=self.queue.waiting())
         self._set_offline(True)
         return self._scan_here(reading, str(performance_id), clean_door(door), at, scan_id)
 
     def _scan_here(
         self, reading, performance_id: str, door: str, at: datetime, scan_id: str
-    ) -> dict:
+    ) -> ScanResult:
         db = self.db()
         if door_model.performance(db, performance_id) is None:
             raise PerformanceNotFound(performance_id)
@@ -314,14 +319,15 @@ class OfflineDoor:
             scan_id=scan_id,
         )
         self._changed()
-        return {**result, "queued": self.queue.waiting(), "scan_id": scan_id}
+        return replace(result, queued=self.queue.waiting(), scan_id=scan_id)
 
     def undo_admission(
         self, code: str, reason: str, door: str, occurred_at: datetime | None = None
-    ) -> dict:
+    ) -> UndoResult:
         """As ``DoorService.undo_admission``; offline, queued (``offline``: True)."""
         if not self.shared:
-            return {**self.app.undo_admission(code, reason, door, occurred_at), "offline": False}
+            done = self.app.undo_admission(code, reason, door, occurred_at)
+            return replace(done, offline=False)
         at = occurred_at or self.clock()
         scan_id = _new_id()
         reading = read_scan(code)
@@ -336,7 +342,7 @@ class OfflineDoor:
                 )
 
             try:
-                return {**self._ask(online, self.budget), "offline": False}
+                return replace(self._ask(online, self.budget), offline=False)
             except BaseException as error:
                 gave_up.set()
                 if not unreachable(error):
@@ -360,13 +366,9 @@ class OfflineDoor:
             scan_id=scan_id,
         )
         self._changed()
-        return {
-            "code": ticket["code"],
-            "performance_id": ticket["performance_id"],
-            "door": clean_door(door),
-            "reason": why,
-            "offline": True,
-        }
+        return UndoResult(
+            ticket["code"], ticket["performance_id"], clean_door(door), why, offline=True
+        )
 
     # -- what the door shows meanwhile ------------------------------------------------------
     def house_count(self, db, performance_id: str) -> dict:
@@ -488,7 +490,7 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _performance_facts(db, performance_id: str) -> dict:
+def _performance_facts(db, performance_id: str) -> PerformanceFacts:
     """What WRONG PERFORMANCE names, from the door read model."""
     show = door_model.performance(db, performance_id) or {}
     starts = show.get("starts_at") or ""
@@ -496,9 +498,4 @@ def _performance_facts(db, performance_id: str) -> dict:
     if starts:
         moment = datetime.fromisoformat(starts)
         label = f"{show['title']}, {moment:%a} {moment.day} {moment:%b %H:%M}"
-    return {
-        "id": performance_id,
-        "title": show.get("title", ""),
-        "starts_at": starts,
-        "label": label,
-    }
+    return PerformanceFacts(performance_id, show.get("title", ""), starts, label)

@@ -223,7 +223,7 @@ def test_a_ticket_used_at_the_door_is_neither_refunded_nor_exchanged(app, tmp_pa
     friday, saturday = two_nights(app)
     sale = app.sell_tickets(friday, {"Adult": 2})
     used, unused = sale.codes
-    assert app.scan(used, friday, "North door")["verdict"] == "admit"
+    assert app.scan(used, friday, "North door").verdict == "admit"
 
     with pytest.raises(TicketProblem, match=f"{used} was already used at North door"):
         app.exchange_tickets([used], saturday)

@@ -80,61 +80,61 @@ def door_events(app) -> list[tuple[str, dict]]:
 def test_a_valid_ticket_is_admitted_once_and_the_second_scan_says_when_and_where(app, tosca, clock):
     code = tosca["codes"][0]
     first = app.scan(code, tosca["saturday"], "North door")
-    assert first["verdict"] == "admit" and first["patron_id"] == tosca["ada"]
-    assert not first["repeat"]
+    assert first.verdict == "admit" and first.patron_id == tosca["ada"]
+    assert not first.repeat
     clock.advance(90)
     again = app.scan(code, tosca["saturday"], "South door")
-    assert again["verdict"] == "already_admitted"
-    assert again["admitted_door"] == "North door"
-    assert datetime.fromisoformat(again["admitted_at"]) == EVENING
+    assert again.verdict == "already_admitted"
+    assert again.admitted_door == "North door"
+    assert datetime.fromisoformat(again.admitted_at) == EVENING
     assert "Already admitted at 19:00 (North door)" in verdict_words(again)
     ticket = app.repository.get(ticket_id(code))
     assert ticket.admitted_door == "North door" and ticket.admitted_by == "jo.door"
     # the second ticket of the order is still to come
-    assert app.scan(tosca["codes"][1], tosca["saturday"], "South door")["verdict"] == "admit"
+    assert app.scan(tosca["codes"][1], tosca["saturday"], "South door").verdict == "admit"
 
 
 def test_a_ticket_for_another_night_names_the_right_performance(app, tosca):
     result = app.scan(tosca["codes"][0], tosca["sunday"], "North door")
-    assert result["verdict"] == "wrong_performance"
-    right = result["right_performance"]
-    assert right["id"] == tosca["saturday"] and right["title"] == "Tosca"
-    assert datetime.fromisoformat(right["starts_at"]) == EVENING + timedelta(minutes=30)
-    assert right["label"] == "Tosca, Sat 5 Dec 19:30"
+    assert result.verdict == "wrong_performance"
+    right = result.right_performance
+    assert right.id == tosca["saturday"] and right.title == "Tosca"
+    assert datetime.fromisoformat(right.starts_at) == EVENING + timedelta(minutes=30)
+    assert right.label == "Tosca, Sat 5 Dec 19:30"
     assert verdict_words(result) == "This ticket is for Tosca, Sat 5 Dec 19:30."
     # refused: the ticket can still be used on the right night
-    assert app.scan(tosca["codes"][0], tosca["saturday"], "North door")["verdict"] == "admit"
+    assert app.scan(tosca["codes"][0], tosca["saturday"], "North door").verdict == "admit"
 
 
 def test_refunded_and_exchanged_tickets_are_void(app, tosca):
     app.refund_order(tosca["order"])
     refunded = app.scan(tosca["codes"][0], tosca["saturday"], "North door")
-    assert (refunded["verdict"], refunded["status"]) == ("void", "refunded")
+    assert (refunded.verdict, refunded.status) == ("void", "refunded")
 
     other = app.sell_tickets(tosca["saturday"], {"Adult": 1}).codes[0]
     ticket = app.repository.get(ticket_id(other))
     ticket.exchange(new_code(), app.store.stamp())
     app.save(ticket)
     exchanged = app.scan(other, tosca["saturday"], "North door")
-    assert (exchanged["verdict"], exchanged["status"]) == ("void", "exchanged")
+    assert (exchanged.verdict, exchanged.status) == ("void", "exchanged")
 
 
 def test_unknown_and_garbled_codes_are_unknown_and_say_what_was_read(app, tosca):
     unknown = app.scan(new_code(), tosca["saturday"], "North door")
-    assert unknown["verdict"] == "unknown" and unknown["problem"] == "not_found"
+    assert unknown.verdict == "unknown" and unknown.problem == "not_found"
     assert "no ticket with this code" in verdict_words(unknown)
 
     code = tosca["codes"][0]
     wrong_symbol = code[:5] + next(c for c in "CEFGH" if c != code[5]) + code[6:]
     typo = app.scan(wrong_symbol, tosca["saturday"], "North door")
-    assert typo["verdict"] == "unknown" and "check the code" in typo["hint"]
-    assert typo["scanned"] == wrong_symbol
+    assert typo.verdict == "unknown" and "check the code" in typo.hint
+    assert typo.scanned == wrong_symbol
 
     noise = app.scan("\x02héllo wörld\x03", tosca["saturday"], "North door")
-    assert noise["verdict"] == "unknown" and noise["scanned"] == "\\x02héllo wörld\\x03"
-    assert "unreadable characters" in noise["hint"]
+    assert noise.verdict == "unknown" and noise.scanned == "\\x02héllo wörld\\x03"
+    assert "unreadable characters" in noise.hint
     nothing = app.scan("  \r\n", tosca["saturday"], "North door")
-    assert nothing["verdict"] == "unknown" and "Nothing was read" in nothing["hint"]
+    assert nothing.verdict == "unknown" and "Nothing was read" in nothing.hint
 
 
 @pytest.mark.parametrize(
@@ -182,16 +182,16 @@ def test_every_attempt_is_an_event_refused_ones_as_door_scans(app, tosca, clock)
 
 def test_a_scanner_triggering_twice_does_not_turn_admit_into_already_admitted(app, tosca, clock):
     code = tosca["codes"][0]
-    assert app.scan(code, tosca["saturday"], "North door")["verdict"] == "admit"
+    assert app.scan(code, tosca["saturday"], "North door").verdict == "admit"
     clock.advance(0.4)
     twice = app.scan(code, tosca["saturday"], "North door")
-    assert twice["verdict"] == "admit" and twice["repeat"]
+    assert twice.verdict == "admit" and twice.repeat
     name, repeated = door_events(app)[-1]
     assert (name, repeated["verdict"], repeated["code"]) == ("DoorScan.Recorded", "repeat", code)
     clock.advance(0.4)  # the same moment at another door is a second person
-    assert app.scan(code, tosca["saturday"], "South door")["verdict"] == "already_admitted"
+    assert app.scan(code, tosca["saturday"], "South door").verdict == "already_admitted"
     clock.advance(5)
-    assert app.scan(code, tosca["saturday"], "North door")["verdict"] == "already_admitted"
+    assert app.scan(code, tosca["saturday"], "North door").verdict == "already_admitted"
 
 
 def test_scanning_for_a_performance_that_does_not_exist_is_an_error(app, tosca):
@@ -229,11 +229,11 @@ def test_two_doors_scanning_one_ticket_at_the_same_moment_admit_exactly_once(sto
                 t.start()
             for t in threads:
                 t.join(30)
-            verdicts = sorted(r["verdict"] for r in outcomes.values())
+            verdicts = sorted(r.verdict for r in outcomes.values())
             assert verdicts == ["admit", "already_admitted"]
-            winner = next(d for d, r in outcomes.items() if r["verdict"] == "admit")
-            loser = next(r for r in outcomes.values() if r["verdict"] != "admit")
-            assert loser["admitted_door"] == winner
+            winner = next(d for d, r in outcomes.items() if r.verdict == "admit")
+            loser = next(r for r in outcomes.values() if r.verdict != "admit")
+            assert loser.admitted_door == winner
             assert south.repository.get(ticket_id(code)).admitted_door == winner
     finally:
         north.close()
@@ -248,12 +248,12 @@ def test_an_admission_made_by_mistake_is_undone_with_a_reason_and_can_be_scanned
     with pytest.raises(InvalidInput, match="Say why"):
         app.undo_admission(code, "  ", "North door")
     undone = app.undo_admission(code, "Scanned the wrong ticket", "North door")
-    assert undone["reason"] == "Scanned the wrong ticket"
+    assert undone.reason == "Scanned the wrong ticket"
     assert not app.repository.get(ticket_id(code)).admitted
     with pytest.raises(TicketProblem, match="nothing to undo"):
         app.undo_admission(code, "again", "North door")
     clock.advance(10)
-    assert app.scan(code, tosca["saturday"], "South door")["verdict"] == "admit"
+    assert app.scan(code, tosca["saturday"], "South door").verdict == "admit"
     assert PERSONAL_FIELDS["Ticket.AdmissionUndone"] == ("reason",)
 
 

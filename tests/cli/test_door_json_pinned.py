@@ -17,6 +17,7 @@ from desktop.cli import main
 from domain.application import Houselights
 from domain.door import read_scan
 from domain.door_offline import decide_offline
+from domain.door_service import PerformanceFacts
 from domain.recording import RecordingContext
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
@@ -30,7 +31,12 @@ GREETING = "Rosa \u00b7 1st visit \u00b7 tryer \u00b7 first visit: welcome them 
 
 def plain(result) -> dict:
     """A door result as the plain values a script or the JSON output sees."""
-    return dict(result)
+    return result.to_json()
+
+
+def same_in_order(result, expected: dict) -> None:
+    """``result``'s plain values are ``expected``, key by key in the same order."""
+    assert list(plain(result).items()) == list(expected.items())
 
 
 def stamped_now(text: str) -> str:
@@ -215,7 +221,8 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
         ticket = {"ticket_id": str(ticket_id(code)), "patron_id": rosa, "price_level": "Adult"}
 
         admit = app.scan(code.lower(), show, "Side door")
-        assert list(plain(admit).items()) == list(
+        same_in_order(
+            admit,
             {
                 "scanned": code.lower(),
                 "code": code,
@@ -223,10 +230,11 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
                 **ticket,
                 "verdict": "admit",
                 "repeat": False,
-            }.items()
+            },
         )
         repeat = app.scan(code, show, "Side door")
-        assert list(plain(repeat).items()) == list(
+        same_in_order(
+            repeat,
             {
                 "scanned": code,
                 "code": code,
@@ -236,12 +244,13 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
                 "admitted_door": "Side door",
                 "verdict": "admit",
                 "repeat": True,
-            }.items()
+            },
         )
         clock.now = EVENING + timedelta(minutes=5)
         later_at = clock.now.isoformat()
         refused = app.scan(code, show, "Front door")
-        assert list(plain(refused).items()) == list(
+        same_in_order(
+            refused,
             {
                 "scanned": code,
                 "code": code,
@@ -253,10 +262,11 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
                 "admitted_door": "Side door",
                 "verdict": "already_admitted",
                 "repeat": False,
-            }.items()
+            },
         )
         elsewhere = app.scan(wrong, show, "Side door")
-        assert list(plain(elsewhere).items()) == list(
+        same_in_order(
+            elsewhere,
             {
                 "scanned": wrong,
                 "code": wrong,
@@ -272,10 +282,11 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
                     "starts_at": "2030-01-05T19:30:00+00:00",
                     "label": "Aida, Sat 5 Jan 19:30",
                 },
-            }.items()
+            },
         )
         unknown = app.scan("EB-00000", show, "Side door")
-        assert list(plain(unknown).items()) == list(
+        same_in_order(
+            unknown,
             {
                 "scanned": "EB-00000",
                 "code": "EB00000",
@@ -283,16 +294,17 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
                 "problem": "not_found",
                 "at": later_at,
                 "verdict": "unknown",
-            }.items()
+            },
         )
         undone = app.undo_admission(code, "  scanned by mistake ", "Side door")
-        assert list(plain(undone).items()) == list(
+        same_in_order(
+            undone,
             {
                 "code": code,
                 "performance_id": show,
                 "door": "Side door",
                 "reason": "scanned by mistake",
-            }.items()
+            },
         )
     finally:
         app.close()
@@ -330,7 +342,13 @@ def test_decide_offline_results_are_pinned():
 
     def decide(ticket, queued=(), performance_id=show):
         return decide_offline(
-            reading, ticket, list(queued), performance_id, "North door", EVENING, lambda _: facts
+            reading,
+            ticket,
+            list(queued),
+            performance_id,
+            "North door",
+            EVENING,
+            lambda _: PerformanceFacts(**facts),
         )
 
     result, scan = decide(ticket)
@@ -375,7 +393,8 @@ def test_the_offline_door_front_on_this_computer_is_pinned(tmp_path):
         code = app.sell_tickets(show, {"Adult": 1}).codes[0]
         front = services.door()
         result = front.scan(code, show, "Side door", occurred_at=EVENING)
-        assert list(plain(result).items()) == list(
+        same_in_order(
+            result,
             {
                 "scanned": code,
                 "code": code,
@@ -391,17 +410,18 @@ def test_the_offline_door_front_on_this_computer_is_pinned(tmp_path):
                 "repeat": False,
                 "offline": False,
                 "queued": 0,
-            }.items()
+            },
         )
         undone = front.undo_admission(code, "by mistake", "Side door")
-        assert list(plain(undone).items()) == list(
+        same_in_order(
+            undone,
             {
                 "code": code,
                 "performance_id": show,
                 "door": "Side door",
                 "reason": "by mistake",
                 "offline": False,
-            }.items()
+            },
         )
     finally:
         services.close()
@@ -479,14 +499,15 @@ def test_offline_check_in_json_and_the_offline_front_are_pinned(capsys, tmp_path
                 "scan_id": scanned_id(scanned),
             }
             undone = front.undo_admission(second, "wrong person", "North door")
-            assert list(plain(undone).items()) == list(
+            same_in_order(
+                undone,
                 {
                     "code": second,
                     "performance_id": show,
                     "door": "North door",
                     "reason": "wrong person",
                     "offline": True,
-                }.items()
+                },
             )
         finally:
             front.close()

@@ -33,8 +33,8 @@ def main(argv: list[str]) -> int:
         performance, *codes = rest
         for code in codes:
             result = check_in(services, code, performance, "North door")
-            verdict = result["verdict"]
-            if verdict == "admit" and "admitted_at" in result:
+            verdict = result.verdict
+            if verdict == "admit" and result.scan.repeat:
                 verdict = "admit-repeat"  # the same scan twice within two seconds: one admission
             print(f"{verdict} {code}", flush=True)
     services.close()

@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     print(f"ready {'offline' if isinstance(services, OfflineServices) else 'online'}", flush=True)
     for code in codes:
         result = check_in(services, code, performance, "North door")
-        print(f"queued {code} {result['verdict']} {result['offline']}", flush=True)
+        print(f"queued {code} {result.verdict} {result.offline}", flush=True)
     print("all-queued", flush=True)
     sys.stdin.read()  # held here until killed
     return 0

@@ -254,7 +254,7 @@ def test_a_server_that_does_not_answer_never_freezes_the_door(
     typed_by_a_person(qtbot, door.code_field, "hello")
     answer.set()
     qtbot.waitUntil(lambda: door.panel.verdict == "admit")
-    assert door.last_result["code"] == night["ada"].codes[0]
+    assert door.last_result.code == night["ada"].codes[0]
 
 
 # -- 7. verdicts never hidden, never left for the next patron -----------------------------------

@@ -35,7 +35,7 @@ def test_a_ticket_screenshot_is_read_in_the_background_and_checked_in(door, tmp_
     with qtbot.waitSignal(task.finished, timeout=10000):
         pass
     qtbot.waitUntil(lambda: door.panel.verdict == "admit")  # checked on the writer worker
-    assert door.last_result["code"] == EXTERNAL
+    assert door.last_result.code == EXTERNAL
     assert door.scanner_hint.text().startswith("● Scanner ready")
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
 

@@ -236,7 +236,7 @@ def test_choosing_another_performance_shows_its_count_and_checks_against_it(door
     assert door.house.sold_label.text() == "admitted of 1 sold · 200 seats"
     burst(qtbot, door.door_field, evening["grace"])
     assert door.panel.verdict == "admit"
-    assert door.last_result["performance_id"] == evening["tomorrow"]
+    assert door.last_result.performance_id == evening["tomorrow"]
 
 
 def test_scans_at_other_doors_show_in_the_house_count(door, evening, services, qtbot):

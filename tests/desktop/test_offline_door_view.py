@@ -59,9 +59,9 @@ def test_the_door_view_goes_on_offline_and_says_so_calmly(open_window, shared, q
     qtbot.keyClicks(view.code_field, code)
     qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
     # the writer worker hands the verdict back: wait for it, never for a time
-    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit", timeout=30_000)
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
     assert view.panel.verdict == "admit" and view.panel.title_label.text() == "ADMIT"
-    assert view.last_result["offline"] is True
+    assert view.last_result.offline is True
     qtbot.waitUntil(view.offline_banner.isVisible)
     assert view.offline_banner.text().startswith("Offline — 1 scan waiting.")
     # the house count and the latest scans count the unsent admission

@@ -41,7 +41,7 @@ def test_the_page_shows_purchases_lifetime_spend_and_visits(
     sale = app.sell_tickets(flute, {"Adult": 2}, patron_id=ada_id)
     refunded = app.sell_tickets(hamlet, {"Concession": 1}, patron_id=ada_id, payment="cash")
     app.refund_order(refunded.order_id)
-    assert app.scan(sale.codes[0], flute, "Main door")["verdict"] == "admit"  # one came in
+    assert app.scan(sale.codes[0], flute, "Main door").verdict == "admit"  # one came in
 
     page = open_page(window, qtbot)
     stats = page.purchases.stats

@@ -83,11 +83,11 @@ def test_the_window_opens_without_the_server_and_connects_when_it_answers(
     qtbot.waitUntil(lambda: window.sync_label.text() == "No connection to the server")
 
     scan(qtbot, view, code)
-    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit")
-    assert view.last_result["offline"] is True and view.panel.title_label.text() == "ADMIT"
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit")
+    assert view.last_result.offline is True and view.panel.title_label.text() == "ADMIT"
     qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 1 scan waiting."))
     scan(qtbot, view, code)  # the door's own queue knows it went in a moment ago
-    qtbot.waitUntil(lambda: (view.last_result or {}).get("repeat"))
+    qtbot.waitUntil(lambda: getattr(view.last_result, "repeat", False))
     assert view.panel.detail_label.text() == "Same ticket scanned twice: they are in."
     qtbot.waitUntil(lambda: view.offline_banner.text().startswith("Offline — 2 scans waiting."))
 
@@ -165,7 +165,7 @@ def test_with_staff_accounts_it_opens_as_a_door_and_sends_after_a_sign_in(
     dialog.reject()
     assert window.isVisible() and window.current_area() == DOOR
     scan(qtbot, view, code)
-    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit")
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit")
 
     proxy.set_mode(PASS)
     qtbot.waitUntil(lambda: services.connected)

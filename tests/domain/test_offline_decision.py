@@ -10,6 +10,7 @@ import pytest
 from domain.box_office import Ticket
 from domain.door import read_scan
 from domain.door_offline import check_undo_offline, decide_offline
+from domain.door_service import PerformanceFacts
 from domain.errors import TicketProblem
 from domain.ticket_codes import new_code
 
@@ -55,6 +56,11 @@ def ticket_and_copy(status: str, performance: str, admitted: timedelta | None, d
     return ticket, row
 
 
+def performance_named(performance_id: str) -> PerformanceFacts:
+    """What WRONG PERFORMANCE names (only its id matters here)."""
+    return PerformanceFacts(performance_id, "", "", performance_id)
+
+
 CASES = list(
     itertools.product(
         ("valid", "refunded"),
@@ -76,10 +82,10 @@ def test_the_offline_verdict_is_the_tickets_own(status, performance, admitted, d
         "tonight",
         "North door",
         AT,
-        lambda pid: {"id": pid, "label": pid},
+        performance_named,
     )
-    assert (result["verdict"], result.get("repeat", False)) == expected
-    assert result["offline"] is True
+    assert (result.verdict, result.repeat) == expected
+    assert result.offline is True
     assert queued["kind"] == ("admit" if expected == ("admit", False) else "refuse")
 
 
@@ -93,21 +99,27 @@ def test_the_doors_own_queued_admission_and_undo_count():
             "door": "South door",
         }
     ]
-    result, queued = decide_offline(reading, row, admitted, "tonight", "North door", AT, dict)
-    assert (result["verdict"], result["admitted_door"]) == ("already_admitted", "South door")
+    result, queued = decide_offline(
+        reading, row, admitted, "tonight", "North door", AT, performance_named
+    )
+    assert (result.verdict, result.admitted_door) == ("already_admitted", "South door")
     assert queued == {"kind": "refuse", "verdict": "already_admitted", "code": row["code"]}
     undone = [*admitted, {"kind": "undo", "occurred_at": AT.isoformat(), "door": "South door"}]
-    result, queued = decide_offline(reading, row, undone, "tonight", "North door", AT, dict)
-    assert result["verdict"] == "admit" and queued["kind"] == "admit"
+    result, queued = decide_offline(
+        reading, row, undone, "tonight", "North door", AT, performance_named
+    )
+    assert result.verdict == "admit" and queued["kind"] == "admit"
     with pytest.raises(TicketProblem, match="has not been admitted"):
         check_undo_offline(row, undone)
 
 
 def test_a_code_the_copy_does_not_hold_is_not_known_here_yet():
     result, queued = decide_offline(
-        read_scan(new_code()), None, [], "tonight", "North door", AT, dict
+        read_scan(new_code()), None, [], "tonight", "North door", AT, performance_named
     )
-    assert (result["verdict"], result["problem"]) == ("unknown", "not_known_here")
+    assert (result.verdict, result.problem) == ("unknown", "not_known_here")
     assert queued["kind"] == "refuse" and queued["verdict"] == "unknown"
-    garbled = decide_offline(read_scan("\x00\x01"), None, [], "tonight", "North door", AT, dict)
-    assert garbled[0]["problem"] == "nothing_read"
+    garbled, _ = decide_offline(
+        read_scan("\x00\x01"), None, [], "tonight", "North door", AT, performance_named
+    )
+    assert garbled.problem == "nothing_read"

@@ -395,7 +395,7 @@ def test_every_named_attendee_becomes_a_patron_who_holds_their_ticket(store, tmp
     assert order.patron_id == ada and order.total_cents == 7500
     performance = store.get_ticket("H1B").performance_id
     scanned = store.scan("H1B", performance, "Main door")
-    assert scanned["verdict"] == "admit" and scanned["patron_id"] == charles.id
+    assert scanned.verdict == "admit" and scanned.patron_id == charles.id
 
 
 # -- 7. money --------------------------------------------------------------------------

@@ -148,9 +148,9 @@ def test_an_encrypted_shared_stores_offline_door_decides_from_its_encrypted_copy
     try:
         assert offline.app is None
         first = offline.door().scan(fresh.codes[0], sold["performance"], "Main door")
-        assert first["offline"] is True and first["verdict"] == "admit"
+        assert first.offline is True and first.verdict == "admit"
         again = offline.door().scan(sold["order"].codes[0], sold["performance"], "Main door")
-        assert again["repeat"] is True and again["admitted_door"] == "Main door"  # known
+        assert again.repeat is True and again.admitted_door == "Main door"  # known
         ticket = door.ticket(offline.door().db(), fresh.codes[0])
         assert ticket is not None
         assert files_containing(config.data_dir, SECRETS) == []

@@ -88,8 +88,8 @@ def test_two_offline_doors_admitting_one_ticket_make_one_admission_and_a_double_
     second = south.door().scan(
         code, show, "South door", occurred_at=TONIGHT + timedelta(seconds=40)
     )
-    assert (first["verdict"], first["offline"], first["queued"]) == ("admit", True, 1)
-    assert (second["verdict"], second["offline"]) == ("admit", True)
+    assert (first.verdict, first.offline, first.queued) == ("admit", True, 1)
+    assert (second.verdict, second.offline) == ("admit", True)
     assert north.door().state() == {"offline": True, "queued": 1}
 
     # the later door syncs first: its admission is stored, then the earlier one meets it
@@ -129,9 +129,9 @@ def test_admitted_offline_here_and_online_elsewhere_the_earliest_stands(
     net = proxies()
     side = workstation("side-door", net)
     net.set_mode(DROP)
-    assert side.door().scan(code, show, "Side door", occurred_at=TONIGHT)["offline"] is True
+    assert side.door().scan(code, show, "Side door", occurred_at=TONIGHT).offline is True
     later = office.app.scan(code, show, "Main door", TONIGHT + timedelta(minutes=2))
-    assert later["verdict"] == "admit"  # the server did not know of the side door yet
+    assert later.verdict == "admit"  # the server did not know of the side door yet
     net.set_mode(PASS)
     assert side.door().sync() == {"sent": 1, "conflicts": 1, "left": 0}
     ticket = office.app.store.get(ticket_id(code))
@@ -146,17 +146,17 @@ def test_offline_door_decides_with_its_own_queue_refusals_and_undos_included(
     north = workstation("north-door", net)
     net.set_mode(DROP)
     front = north.door()
-    assert front.scan(code, show, "North door", occurred_at=TONIGHT)["verdict"] == "admit"
+    assert front.scan(code, show, "North door", occurred_at=TONIGHT).verdict == "admit"
     again = front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=1))
-    assert again["verdict"] == "already_admitted" and again["admitted_door"] == "North door"
+    assert again.verdict == "already_admitted" and again.admitted_door == "North door"
     undone = front.undo_admission(
         code, "scanned the wrong ticket", "North door", occurred_at=TONIGHT + timedelta(minutes=2)
     )
-    assert undone["offline"] is True
+    assert undone.offline is True
     back = front.scan(code, show, "North door", occurred_at=TONIGHT + timedelta(minutes=3))
-    assert back["verdict"] == "admit"
+    assert back.verdict == "admit"
     unreadable = front.scan("%%%", show, "North door", occurred_at=TONIGHT)
-    assert unreadable["verdict"] == "unknown" and unreadable["offline"] is True
+    assert unreadable.verdict == "unknown" and unreadable.offline is True
     assert front.state() == {"offline": True, "queued": 5}
 
     net.set_mode(PASS)
@@ -180,7 +180,7 @@ def test_a_ticket_sold_after_the_door_went_offline_is_not_known_here_yet(
     net.set_mode(DROP)
     late = office.app.sell_tickets(show, {"Adult": 1}).codes[0]
     result = door_ws.door().scan(late, show, "North door")
-    assert (result["verdict"], result["problem"], result["offline"]) == (
+    assert (result.verdict, result.problem, result.offline) == (
         "unknown",
         "not_known_here",
         True,
@@ -198,7 +198,7 @@ def test_a_scan_the_store_got_late_is_recorded_once(office, workstation, proxies
     door_ws = workstation("north-door", net)
     net.set_mode(STALL)
     result = door_ws.door().scan(code, show, "North door", occurred_at=TONIGHT)
-    assert (result["verdict"], result["offline"]) == ("admit", True)
+    assert (result.verdict, result.offline) == ("admit", True)
     net.set_mode(PASS)  # the stalled call goes through now, then the queue is sent
     assert door_ws.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
     assert door_ws.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
@@ -214,7 +214,7 @@ def test_the_queue_drains_by_itself_when_the_store_answers_again(office, worksta
     net.set_mode(DROP)
     front = door_ws.door()
     for code in codes:
-        assert front.scan(code, show, "North door")["offline"] is True
+        assert front.scan(code, show, "North door").offline is True
     drained = threading.Event()
     results: list[dict] = []
 
@@ -289,7 +289,7 @@ def test_a_window_opens_on_its_copy_only_if_it_was_online_before(
         assert started.app.current_role() == "manager"  # no staff accounts on this store
         assert started.door().state() == {"offline": True, "queued": 0}
         result = started.door().scan(code, show, "Main door")
-        assert (result["verdict"], result["offline"]) == ("admit", True)
+        assert (result.verdict, result.offline) == ("admit", True)
         proxy.set_mode(PASS)
         assert started.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
         assert started.connected and started.runner.connected
@@ -314,7 +314,7 @@ def test_a_window_starting_on_a_stalled_network_opens_on_its_copy_in_time(
     started = bootstrap_window(config, budget=0.5)
     try:
         assert isinstance(started, ConnectingServices)
-        assert started.door().scan(code, show, "Main door")["offline"] is True
+        assert started.door().scan(code, show, "Main door").offline is True
         proxy.set_mode(PASS)
         # the stalled opening is given up; the door's sync opens the store afresh
         assert started.door().sync()["left"] == 0

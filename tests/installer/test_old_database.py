@@ -149,7 +149,7 @@ def test_an_admission_the_old_build_stored_reads_as_version_2_and_can_be_undone(
         assert isinstance(ticket, Ticket) and ticket.admitted and ticket.scan_ids == set()
         app.undo_admission(code, "scanned the wrong ticket", "Main door")
         result = app.scan(code, show["id"], "Main door", scan_id=str(uuid.uuid4()))
-        assert result["verdict"] == "admit"
+        assert result.verdict == "admit"
     finally:
         services.close()
     new = [

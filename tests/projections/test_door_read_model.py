@@ -38,7 +38,7 @@ def test_the_house_count_follows_sales_refunds_and_admissions_at_each_door(servi
     refunded = app.sell_tickets(show, {"Adult": 2})
     app.refund_order(refunded.order_id)
     for code, where in zip(sale.codes, ["North", "North", "South"], strict=False):
-        assert app.scan(code, show, where)["verdict"] == "admit"
+        assert app.scan(code, show, where).verdict == "admit"
     app.scan(sale.codes[0], show, "South")  # already admitted: refused
     app.scan(refunded.codes[0], show, "North")  # void: refused
 

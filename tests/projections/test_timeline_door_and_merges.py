@@ -52,7 +52,7 @@ def test_admissions_undone_admissions_and_refused_scans_are_on_the_holders_timel
 
     app.context.staff, app.context.workstation = "jo", "door-laptop"
     at = DOORS_OPEN
-    assert app.scan(first, saturday, "North door", occurred_at=at)["verdict"] == "admit"
+    assert app.scan(first, saturday, "North door", occurred_at=at).verdict == "admit"
     app.undo_admission(
         first, "Scanned the wrong ticket", "North door", occurred_at=at + timedelta(minutes=1)
     )

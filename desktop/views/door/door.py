@@ -21,9 +21,10 @@ The view calls ``app.scan`` and reads only the door read model
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
@@ -65,6 +66,7 @@ from desktop.writer import CommandWriter
 from domain import door as rules
 from domain import loyalty
 from domain.application import Houselights
+from domain.door_service import ScanResult, UndoResult
 from domain.errors import HouselightsError
 from domain.roles import Permission
 from domain.ticket_codes import grouped, is_own_code
@@ -80,6 +82,33 @@ LATECOMERS = timedelta(hours=1)
 QUIET_BEFORE_SWITCH_S = 5 * 60
 #: the door looks at the clock this often to follow the night
 FOLLOW_INTERVAL_MS = 60_000
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A scan checked on the writer worker: the door's result, the greeting worked out
+    next to it (ADMIT with a patron; None otherwise), and whether the read models have
+    something to catch up with once the verdict is on screen."""
+
+    result: ScanResult
+    greeting: loyalty.Greeting | None = None
+    behind: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DoorNotice:
+    """What the panel shows when no verdict came: ``no_connection`` (the server has not
+    answered the ``waiting`` scans yet) or ``problem`` (nothing was checked: ``message``
+    says why, ``scanned`` what was read)."""
+
+    verdict: Literal["no_connection", "problem"]
+    message: str = ""
+    scanned: str = ""
+    waiting: int = 0
+
+
+#: what the door shows last: a verdict, an undone admission, or a notice
+Shown = ScanResult | UndoResult | DoorNotice
 
 
 def door_qss(c: style.Scheme) -> str:
@@ -153,17 +182,17 @@ def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, do
     writer ``runner.notify`` then): the greeting does not need it, as a patron's
     visits count the performances attended other than this one."""
     with runner.notifications_deferred() as saved:
-        result = front.scan(text, performance_id, door_name)
-    if result["verdict"] == rules.ADMIT and result.get("patron_id"):
+        result: ScanResult = front.scan(text, performance_id, door_name)
+    greeting = None
+    if result.verdict == rules.ADMIT and result.patron_id:
         greeting = runner.read(
             Permission.DOOR_CHECK,
             door_greeting,
-            result["patron_id"],
-            result["performance_id"],
+            result.patron_id,
+            result.performance_id,
             thresholds,
         )
-        result = {**result, "greeting": greeting}
-    return {**result, "behind": bool(saved)} if saved else result
+    return Checked(result, greeting, bool(saved))
 
 
 def performance_to_follow(
@@ -187,8 +216,8 @@ def performance_to_follow(
 
 
 class DoorView(QWidget):
-    #: the result of each scan, after it is on screen
-    verdict_shown = Signal(dict)
+    #: what the door shows after each scan (``Shown``), once it is on screen
+    verdict_shown = Signal(object)
     #: kiosk (full screen, door only) switched on or off
     kiosk_changed = Signal(bool)
     #: volunteer door mode (door only until the PIN is typed) switched on or off
@@ -216,7 +245,7 @@ class DoorView(QWidget):
         self.settings = settings
         self.sounds = sounds or VerdictSounds(enabled=bool(setting(settings, "door/sounds")))
         self.kiosk = False
-        self.last_result: dict | None = None
+        self.last_result: Shown | None = None
         self._last_admitted: str | None = None
         self.lookup_dialog: DoorLookupDialog | None = None
         self.camera_dialog: CameraDialog | None = None
@@ -673,10 +702,10 @@ class DoorView(QWidget):
             return
         self.check(text, on_result=lambda result: self._typed_answered(text, result))
 
-    def _typed_answered(self, text: str, result: dict | None) -> None:
+    def _typed_answered(self, text: str, result: ScanResult | None) -> None:
         if self.code_field.text() != text:
             return  # something else was typed meanwhile: leave it
-        if result is not None and result["verdict"] != rules.UNKNOWN:
+        if result is not None and result.verdict != rules.UNKNOWN:
             self.code_field.clear()
         else:  # keep what was typed so it can be corrected
             self.code_field.selectAll()
@@ -715,13 +744,13 @@ class DoorView(QWidget):
         if self.waiting:  # the next scan in line gets its own time to answer
             self.no_answer_timer.start()
 
-    def _answered(self, result: dict, on_result) -> None:
+    def _answered(self, checked: Checked, on_result) -> None:
         self._answer_arrived()
-        self.show_result(result)
-        if result.get("behind"):  # painted: now the read models follow (house count...)
+        self.show_result(checked.result, checked.greeting)
+        if checked.behind:  # painted: now the read models follow (house count...)
             self.writer.submit(self.runner.notify)
         if on_result is not None:
-            on_result(result)
+            on_result(checked.result)
         self._catch_up_screen()
 
     def _catch_up_screen(self) -> None:
@@ -763,7 +792,7 @@ class DoorView(QWidget):
         )
         self.verdict_timer.stop()
         self.panel.show_verdict("problem", title, detail, "", f"{title}. {detail}", advice)
-        self.last_result = {"verdict": "no_connection", "waiting": self.waiting}
+        self.last_result = DoorNotice("no_connection", waiting=self.waiting)
         self.verdict_shown.emit(self.last_result)
 
     def _verdict_expired(self) -> None:
@@ -864,33 +893,35 @@ class DoorView(QWidget):
             message,
         )
         self.sounds.play(rules.UNKNOWN)
-        self.last_result = {"verdict": "problem", "message": message, "scanned": shown}
+        self.last_result = DoorNotice("problem", message=message, scanned=shown)
         self._hold_verdict()
         self.verdict_shown.emit(self.last_result)
 
-    def show_result(self, result: dict) -> None:
-        verdict = result["verdict"]
+    def show_result(self, result: ScanResult, greeting: loyalty.Greeting | None = None) -> None:
+        """Paint the verdict; on ADMIT greet the patron (``greeting``: worked out already,
+        else read now)."""
+        verdict = result.verdict
         title, detail = self._words(result)
         if verdict == rules.UNKNOWN:
-            code_line = self.tr("Read: {text}").format(text=result["scanned"] or "—")
-        elif is_own_code(result["code"]):
-            code_line = self.tr("Ticket {code}").format(code=grouped(result["code"]))
+            code_line = self.tr("Read: {text}").format(text=result.scanned or "—")
+        elif is_own_code(result.code):
+            code_line = self.tr("Ticket {code}").format(code=grouped(result.code))
         else:
-            code_line = self.tr("Ticket {code}").format(code=result["code"])
-        code_line += "   ·   " + formatting.time(result["at"], seconds=True)
+            code_line = self.tr("Ticket {code}").format(code=result.code)
+        code_line += "   ·   " + formatting.time(result.at, seconds=True)
         advice = self._advice(result)
-        if verdict == rules.WRONG_PERFORMANCE and self._is_today(result):
-            right = result["right_performance"]
+        right = result.right_performance
+        if right is not None and self._is_today(right.starts_at):
             advice = self.tr(
                 "It is for today's {time} performance: press F8 to switch the "
                 "door to it and check the ticket in."
-            ).format(time=formatting.time(right["starts_at"]))
+            ).format(time=formatting.time(right.starts_at))
             self._show_offer(
-                right["id"],
-                result["code"],
+                right.id,
+                result.code,
                 self.tr(
                     "This ticket is for {title} today at {time}. Switch the door to it?"
-                ).format(title=right["title"], time=formatting.time(right["starts_at"])),
+                ).format(title=right.title, time=formatting.time(right.starts_at)),
             )
         self.panel.show_verdict(
             verdict,
@@ -901,43 +932,43 @@ class DoorView(QWidget):
             advice,
         )
         if verdict == rules.ADMIT:
-            self._greet(result)
+            self._greet(result, greeting)
         self.sounds.play(verdict)
         if verdict == rules.ADMIT:
-            self._last_admitted = result["code"]
+            self._last_admitted = result.code
             self.undo_button.setEnabled(True)
         self.last_result = result
         self._hold_verdict()
         self.verdict_shown.emit(result)  # the house count follows when the read models do
 
-    def _is_today(self, result: dict) -> bool:
-        starts = datetime.fromisoformat(result["right_performance"]["starts_at"])
+    def _is_today(self, starts_at: str) -> bool:
+        starts = datetime.fromisoformat(starts_at)
         return starts.astimezone().date() == self.clock().astimezone().date()
 
-    def _words(self, result: dict) -> tuple[str, str]:
-        verdict = result["verdict"]
+    def _words(self, result: ScanResult) -> tuple[str, str]:
+        verdict = result.verdict
         if verdict == rules.ADMIT:
-            if result.get("repeat"):
+            if result.repeat:
                 return self.tr("ADMIT"), self.tr("Same ticket scanned twice: they are in.")
-            return self.tr("ADMIT"), self.tr("{level} ticket").format(level=result["price_level"])
+            return self.tr("ADMIT"), self.tr("{level} ticket").format(level=result.price_level)
         if verdict == rules.ALREADY_ADMITTED:
             return self.tr("ALREADY ADMITTED"), self.tr(
                 "First admitted at {time} at {door}."
-            ).format(time=formatting.time(result["admitted_at"]), door=result["admitted_door"])
-        if verdict == rules.WRONG_PERFORMANCE:
-            right = result["right_performance"]
-            when = formatting.moment(right["starts_at"])
+            ).format(time=formatting.time(result.admitted_at), door=result.admitted_door)
+        if result.right_performance is not None:  # WRONG PERFORMANCE names the right one
+            right = result.right_performance
+            when = formatting.moment(right.starts_at)
             detail = self.tr("This ticket is for {title}, {when}.")
-            return self.tr("WRONG PERFORMANCE"), detail.format(title=right["title"], when=when)
+            return self.tr("WRONG PERFORMANCE"), detail.format(title=right.title, when=when)
         if verdict == rules.VOID:
-            if result.get("status") == "refunded":
+            if result.status == "refunded":
                 return self.tr("REFUNDED"), self.tr("This ticket was refunded; it is not valid.")
             if result.get("status") == "replaced":
                 return self.tr("VOID"), self.tr(
                     "This code was replaced by the barcode the ticketing service sent."
                 )
             return self.tr("VOID"), self.tr("This ticket was exchanged for another one.")
-        if result.get("problem") == rules.NOT_KNOWN_HERE:
+        if result.problem == rules.NOT_KNOWN_HERE:
             return self.tr("NOT KNOWN HERE YET"), self.tr(
                 "This door is offline, and the ticket may have been sold since: check by name "
                 "or ID."
@@ -954,13 +985,13 @@ class DoorView(QWidget):
             rules.NOT_A_CODE: self.tr("This is not a ticket code. Scan the ticket's barcode."),
         }
         return self.tr("UNKNOWN CODE"), problems.get(
-            result.get("problem") or "",
+            result.problem,
             self.tr("We have no ticket with this code. Check the code."),
         )
 
-    def _advice(self, result: dict) -> str:
+    def _advice(self, result: ScanResult) -> str:
         """What to do next, in a few friendly words."""
-        verdict = result["verdict"]
+        verdict = result.verdict
         if verdict == rules.ALREADY_ADMITTED:
             return self.tr(
                 "Perhaps a friend went in with it. Be kind, and ask the box office to help."
@@ -968,21 +999,21 @@ class DoorView(QWidget):
         if verdict == rules.WRONG_PERFORMANCE:
             return self.tr("The box office may be able to exchange it for tonight.")
         if verdict == rules.VOID:
-            if result.get("status") == "exchanged":
+            if result.status == "exchanged":
                 return self.tr("Ask for the new ticket, or send them to the box office.")
             if result.get("status") == "replaced":
                 return self.tr(
                     "Ask for the ticket in their confirmation email, or find them by name."
                 )
             return self.tr("Please send them to the box office; they will sort it out.")
-        if verdict == rules.UNKNOWN and result.get("problem") == rules.NOT_KNOWN_HERE:
+        if verdict == rules.UNKNOWN and result.problem == rules.NOT_KNOWN_HERE:
             return self.tr("Use “Find by name…”, or look at their confirmation email or ID.")
         if verdict == rules.UNKNOWN:
             return self.tr("Type the code from the ticket into the field below to try again.")
         return ""
 
-    def _greet(self, result: dict) -> None:
-        patron_id = result.get("patron_id")
+    def _greet(self, result: ScanResult, greeting: loyalty.Greeting | None) -> None:
+        patron_id = result.patron_id
         if not patron_id:
             self.panel.show_greeting(
                 self.tr("Welcome!"),
@@ -992,13 +1023,13 @@ class DoorView(QWidget):
                 [],
             )
             return
-        g = result.get("greeting")  # worked out on the writer, next to its catch-up
+        g = greeting  # worked out on the writer, next to its catch-up
         if g is None:
             g = self.runner.read(
                 Permission.DOOR_CHECK,
                 door_greeting,
                 patron_id,
-                result["performance_id"],
+                result.performance_id,
                 self.thresholds,
             )
         cues = []
@@ -1170,14 +1201,14 @@ class DoorView(QWidget):
     def admit_codes(self, codes: list[str]) -> list[int]:
         """Check in each ticket of someone found by name; the panel shows the last one
         and, for several, how many were admitted. Returns the writer's job numbers."""
-        results: list[dict | None] = []
+        results: list[ScanResult | None] = []
 
-        def answered(result: dict | None) -> None:
+        def answered(result: ScanResult | None) -> None:
             results.append(result)
             if len(results) < len(codes):
                 return
             done = [r for r in results if r is not None]
-            admitted = sum(r["verdict"] == rules.ADMIT for r in done)
+            admitted = sum(r.verdict == rules.ADMIT for r in done)
             if len(done) > 1 and self.last_result is not None:
                 self.panel.detail_label.setText(
                     self.tr("{admitted} of {count} tickets admitted, found by name.").format(
@@ -1226,19 +1257,19 @@ class DoorView(QWidget):
         self.undo_error.setText(str(error))  # the reason typed stays in the field
         self.undo_error.show()
 
-    def _undone(self, done: dict) -> None:
+    def _undone(self, done: UndoResult) -> None:
         self._last_admitted = None
         self.undo_button.setEnabled(False)
         self.cancel_undo()
-        shown = grouped(done["code"]) if is_own_code(done["code"]) else done["code"]
+        shown = grouped(done.code) if is_own_code(done.code) else done.code
         self.panel.show_verdict(
             IDLE,
             self.tr("Admission undone"),
             self.tr("Ticket {code} can be scanned again.").format(code=shown),
-            self.tr("Reason: {reason}").format(reason=done["reason"]),
+            self.tr("Reason: {reason}").format(reason=done.reason),
             self.tr("The admission of ticket {code} was undone.").format(code=shown),
         )
-        self.last_result = {"verdict": "undone", **done}
+        self.last_result = done
         self._hold_verdict()
         self.verdict_shown.emit(self.last_result)
 
