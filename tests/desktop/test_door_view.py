@@ -139,6 +139,22 @@ def test_every_verdict_has_its_own_colour_sound_words_and_accessible_description
     assert len({PALETTE[v][0] for v, _ in shown}) == 5
 
 
+def test_a_code_replaced_by_the_services_barcode_reads_void_and_says_why(
+    door, evening, services, qtbot
+):
+    old = evening["ada"][1]
+    services.app.replace_ticket_code(old, "8141001002")
+    burst(qtbot, door.code_field, old)
+    assert (door.panel.verdict, door.panel.title_label.text()) == ("void", "VOID")
+    assert door.panel.detail_label.text() == (
+        "This code was replaced by the barcode the ticketing service sent."
+    )
+    assert "confirmation email" in door.panel.accessibleDescription()
+    assert (door.last_result.verdict, door.last_result.status) == ("void", "replaced")
+    burst(qtbot, door.code_field, "8141001002")
+    assert door.panel.verdict == "admit" and door.last_result.code == "8141001002"
+
+
 def test_a_garbled_burst_is_shown_as_read_and_a_typo_asks_to_check_the_code(door, evening, qtbot):
     burst(qtbot, door.door_field, "hello world!")
     assert door.panel.verdict == "unknown"

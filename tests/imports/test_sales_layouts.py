@@ -483,10 +483,10 @@ def test_a_replaced_houselights_code_no_longer_gets_in_and_the_barcode_does(stor
     import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
 
     old = store.scan(zoe[1], performance, "Main door")
-    assert (old["verdict"], old["status"]) == (verdicts.VOID, "replaced")
+    assert (old.verdict, old.status) == (verdicts.VOID, "replaced")
     new = store.scan("8141003001", performance, "Main door")
-    assert new["verdict"] == verdicts.ADMIT
-    assert store.get_patron(new["patron_id"]).name == "Zoë Adams"
+    assert new.verdict == verdicts.ADMIT
+    assert store.get_patron(new.patron_id).name == "Zoë Adams"
 
 
 def test_a_ticket_used_under_its_houselights_code_keeps_it_and_says_so(store, tmp_path):
@@ -496,7 +496,7 @@ def test_a_ticket_used_under_its_houselights_code_keeps_it_and_says_so(store, tm
     import_sales_file(store, orders, timezone="America/New_York")
     (zoe,) = [t for t in _tickets_now(store) if t[0] == "1003"]
     performance = store.get_ticket(zoe[1]).performance_id
-    assert store.scan(zoe[1], performance, "Main door")["verdict"] == verdicts.ADMIT
+    assert store.scan(zoe[1], performance, "Main door").verdict == verdicts.ADMIT
 
     report = import_sales_file(store, SAMPLES / "eventbrite.csv", timezone="America/New_York")
 

@@ -47,8 +47,8 @@ def test_the_seat_goes_on_under_the_new_code_to_its_attendee(services, sold):
     assert [t.code for t in app.current_tickets([old, other])] == ["8141001002", other]
 
     refused = app.scan(old, performance, "Main door")
-    assert (refused["verdict"], refused["status"]) == (verdicts.VOID, "replaced")
-    assert app.scan("8141001002", performance, "Main door")["verdict"] == verdicts.ADMIT
+    assert (refused.verdict, refused.status) == (verdicts.VOID, "replaced")
+    assert app.scan("8141001002", performance, "Main door").verdict == verdicts.ADMIT
 
 
 def test_read_models_count_the_seat_once_with_its_price(services, sold):
@@ -69,7 +69,7 @@ def test_read_models_count_the_seat_once_with_its_price(services, sold):
 def test_a_used_ticket_or_a_code_in_use_is_refused(services, sold):
     app = services.app
     performance, buyer, sale = sold
-    assert app.scan(sale.codes[0], performance, "Main door")["verdict"] == verdicts.ADMIT
+    assert app.scan(sale.codes[0], performance, "Main door").verdict == verdicts.ADMIT
 
     with pytest.raises(TicketProblem, match="already used"):
         app.replace_ticket_code(sale.codes[0], "8141001002")

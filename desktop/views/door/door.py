@@ -963,7 +963,7 @@ class DoorView(QWidget):
         if verdict == rules.VOID:
             if result.status == "refunded":
                 return self.tr("REFUNDED"), self.tr("This ticket was refunded; it is not valid.")
-            if result.get("status") == "replaced":
+            if result.status == "replaced":
                 return self.tr("VOID"), self.tr(
                     "This code was replaced by the barcode the ticketing service sent."
                 )
@@ -1001,7 +1001,7 @@ class DoorView(QWidget):
         if verdict == rules.VOID:
             if result.status == "exchanged":
                 return self.tr("Ask for the new ticket, or send them to the box office.")
-            if result.get("status") == "replaced":
+            if result.status == "replaced":
                 return self.tr(
                     "Ask for the ticket in their confirmation email, or find them by name."
                 )
