@@ -50,6 +50,7 @@ from desktop.background import BackgroundRunner, Task, run_with_progress
 from desktop.backup_actions import BackupActions
 from desktop.ladder_upkeep import LadderUpkeep
 from desktop.scanner import ScannerFilter
+from desktop.server_connection import needs_server, offline_words, server_connection
 from desktop.sounds import VerdictSounds
 from desktop.views.box_office.box_office import BoxOfficeView
 from desktop.views.conversations.call_dialog import CallDialog
@@ -255,6 +256,7 @@ class MainWindow(BackupActions):
 
         self.pages: dict[str, QWidget] = {PATRONS: self.patrons_area}
         self.box_office = BoxOfficeView(self.app, self.runner, self)
+        self.box_office.door_front = self.services.door()  # its waiting scans count here too
         self.box_office.message.connect(self.show_message)
         self.box_office.open_patron.connect(self.open_patron)
         self.pages[BOX_OFFICE] = self.box_office
@@ -352,13 +354,13 @@ class MainWindow(BackupActions):
         self.navigation.setCurrentRow(0)
 
     def _build_actions(self) -> None:
-        self.new_patron_action = QAction(self.tr("&New patron…"), self)
+        self.new_patron_action = needs_server(QAction(self.tr("&New patron…"), self))
         self.new_patron_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_patron_action.triggered.connect(self.new_patron)
         self.find_action = QAction(self.tr("&Find patron"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.focus_search)
-        self.import_sales_action = QAction(self.tr("&Import online sales…"), self)
+        self.import_sales_action = needs_server(QAction(self.tr("&Import online sales…"), self))
         self.import_sales_action.triggered.connect(self.import_sales)
         self._build_conversation_actions()
         self.rebuild_action = QAction(self.tr("&Rebuild read models…"), self)
@@ -450,16 +452,23 @@ class MainWindow(BackupActions):
         computer's copy; the door's background sync opens the store when the server
         answers, and the window then catches up (``_store_connected``)."""
         self.offline_label = QLabel(
-            self.tr("Offline: the door goes on; sales, refunds and exchanges need the server"), self
+            self.tr("Offline: the door goes on; saving anything else needs the server"), self
         )
+        self.offline_label.setToolTip(offline_words())
         self.offline_label.setObjectName("offlineLabel")
         self.offline_label.hide()
         self.statusBar().addPermanentWidget(self.offline_label)
         self.online = True
+        #: the sign-in dialog opened by itself when the server answered (once a window)
+        self.sign_in_offered: SignInDialog | None = None
+        self._was_offline = False
         watcher = self.door_view.offline_watcher
         if watcher is not None:
             watcher.changed.connect(lambda state: self.set_online(not state.get("offline")))
+            watcher.changed.connect(self._queue_changed)
             self.set_online(not watcher.state().get("offline"))
+        else:
+            self.set_online(True)  # the embedded store: never offline
         if isinstance(self.services, ConnectingServices):
             queued = Qt.ConnectionType.QueuedConnection
             self._connected_signal.connect(self._store_connected, queued)
@@ -467,18 +476,59 @@ class MainWindow(BackupActions):
             if not self.services.connected:
                 self.sync_label.setText(self.tr("No connection to the server"))
         self.services.door().start_syncing()
+        self._access_follows_connection()
+
+    def _access_follows_connection(self) -> None:
+        """While the server does not answer, "no staff accounts yet" is not asked of it
+        on the GUI thread (each key press would wait for a connection that cannot come)."""
+        try:
+            access = self.app.access
+        except NotConnected:  # a window started without its server: once it answers
+            return
+        access.store_offline = lambda: not server_connection().online
 
     def set_online(self, online: bool) -> None:
-        """Whether the shared store answers: while it does not, selling, refunds and
-        exchanges are switched off (they need the server) and say so."""
+        """Whether the shared store answers: while it does not, every action that saves
+        (``desktop.server_connection``: sales, notes, calls, merges...) is switched off
+        and says why; when it answers again they come back, and on an office
+        workstation where nobody is signed in the sign-in opens (once)."""
         self.online = online
         self.offline_label.setVisible(not online)
-        self.box_office.set_online(online)
-        self.patron_page.set_online(online)
+        server_connection().set_online(online)
+        if not online:
+            self._was_offline = True
+        elif self._was_offline:
+            self.offer_sign_in()
+
+    def _queue_changed(self, _state: dict) -> None:
+        """The door queued a scan or sent some: the box office's figures count them."""
+        self._stale.add(BOX_OFFICE)
+        self._refresh_shown_area()
+
+    def offer_sign_in(self) -> SignInDialog | None:
+        """The server answers again and nobody is signed in on a store with accounts:
+        open the sign-in once (not at a door workstation or in door mode, where the door
+        just goes on; not again when the connection comes and goes)."""
+        if self.sign_in_offered is not None:
+            return None
+        if self.door_mode or self.kiosk or self._setting("workstation/role", "office") == "door":
+            return None
+        if QApplication.activeModalWidget() is not None:
+            return None  # someone is busy with a dialog: the menu stays there
+        try:
+            if self.app.signed_in() is not None or not self.app.accounts_exist():
+                return None
+        except NotConnected:  # the store is not open yet: when it is (_store_connected)
+            return None
+        dialog = self.sign_in_dialog()
+        self.sign_in_offered = dialog
+        dialog.open()
+        return dialog
 
     def _store_connected(self) -> None:
         """The shared store opened after a start without it: read what was missed."""
         self.store_label.setToolTip("")
+        self._access_follows_connection()
         self.show_message(self.tr("Connected to the server again."))
         self.start_catch_up()
         if self.app.signed_in() is None and self.app.accounts_exist():
@@ -488,6 +538,7 @@ class MainWindow(BackupActions):
                     "door's waiting scans and to use the other areas."
                 )
             )
+            self.offer_sign_in()
         else:
             self.apply_role()
 
@@ -803,11 +854,11 @@ class MainWindow(BackupActions):
         self.pages[FOLLOW_UPS] = self.follow_ups
 
     def _build_conversation_actions(self) -> None:
-        self.log_call_action = QAction(self.tr("&Log a call…"), self)
+        self.log_call_action = needs_server(QAction(self.tr("&Log a call…"), self))
         self.log_call_action.setShortcut(QKeySequence("Ctrl+L"))
         self.log_call_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.log_call_action.triggered.connect(self.log_call)
-        self.import_chats_action = QAction(self.tr("Import &chats…"), self)
+        self.import_chats_action = needs_server(QAction(self.tr("Import &chats…"), self))
         self.import_chats_action.triggered.connect(self.import_chats)
         self.follow_ups_action = QAction(self.tr("&Follow-ups"), self)
         self.follow_ups_action.triggered.connect(lambda: self.show_area(FOLLOW_UPS))
@@ -1298,6 +1349,7 @@ class MainWindow(BackupActions):
 
     def shutdown(self) -> None:
         """Stop timers and background work; safe to call more than once."""
+        server_connection().set_online(True)  # the next window starts from what it hears
         self.poll_timer.stop()
         self.backup_timer.stop()
         self.on_duty.stop()  # it would read the read models after they close

@@ -307,6 +307,7 @@ QPushButton#flatButton {{
     background: transparent; border: none; color: {c.accent}; padding: 6px 4px;
 }}
 QPushButton#flatButton:hover {{ text-decoration: underline; }}
+QPushButton#flatButton:disabled {{ color: {c.disabled_ink}; text-decoration: none; }}
 
 /* tables */
 QTableView {{

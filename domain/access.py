@@ -10,6 +10,7 @@ what may be read (``require_role``).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -47,6 +48,11 @@ class Access:
         self.context = store.context
         self._accounts_seen = False
         self._no_accounts_until = 0.0
+        #: whether the store is known not to answer (a window's connection, issue 18):
+        #: then a "no accounts yet" the store gave before is believed until it answers,
+        #: not asked again on every key press (each ask would wait for a connection that
+        #: cannot come); never asked yet, the store is asked whatever this says
+        self.store_offline: Callable[[], bool] = lambda: False
         store.guard = self
 
     def roster(self) -> StaffRoster | None:
@@ -74,6 +80,8 @@ class Access:
         now = time.monotonic()
         if now < self._no_accounts_until:
             return False
+        if self._no_accounts_until and self.store_offline():
+            return False  # the store said "none" before and cannot be asked now: as it said
         roster = self.roster()
         if roster is not None and roster.staff_ids:
             self._accounts_seen = True

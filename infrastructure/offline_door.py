@@ -371,30 +371,55 @@ class OfflineDoor:
         )
 
     # -- what the door shows meanwhile ------------------------------------------------------
+    def waiting_admissions(self, db, performance_id: str) -> dict[str, bool]:
+        """The tickets of ``performance_id`` whose admission this door's unsent scans
+        change: ``{code: admitted now}`` (True: admitted here, waiting to be sent;
+        False: an undo waiting). The box office and the house count lay it over the
+        read models, so both count what the door has shown."""
+        if not self.shared:
+            return {}
+        by_code: dict[str, list[dict]] = {}
+        for scan in self.queue.pending(100_000, performance_id=performance_id):
+            by_code.setdefault(scan["code"], []).append(scan)
+        changes: dict[str, bool] = {}
+        for code, scans in by_code.items():
+            ticket = door_model.ticket(db, code)
+            if ticket is None:
+                continue
+            before = bool(ticket["admitted_at"])
+            after = admission_now(ticket, scans)[0] is not None
+            if before != after:
+                changes[code] = after
+        return changes
+
     def house_count(self, db, performance_id: str) -> dict:
         """``projections.door.house_count`` with this door's unsent admissions and undos
-        laid over it, so the count goes up at an offline door too (each ticket once)."""
+        laid over it, so the count goes up at an offline door too (each ticket once);
+        ``waiting``: how many of the admitted are still waiting to be sent."""
         count = door_model.house_count(db, performance_id)
         queued = self.queue.pending(100_000, performance_id=performance_id) if self.shared else []
         if not queued:
-            return count
+            return {**count, "waiting": 0}
         doors = dict(count["doors"])
         by_code: dict[str, list[dict]] = {}
         for scan in queued:
             by_code.setdefault(scan["code"], []).append(scan)
+        waiting = 0
         for code, scans in by_code.items():
             ticket = door_model.ticket(db, code)
             if ticket is None:
                 continue
             before = ticket["admitted_door"] if ticket["admitted_at"] else ""
-            after = admission_now(ticket, scans)[1]
+            at, after = admission_now(ticket, scans)
+            if at is not None and not ticket["admitted_at"]:
+                waiting += 1
             if before != after:
                 if before:
                     doors[before] = doors.get(before, 0) - 1
                 if after:
                     doors[after] = doors.get(after, 0) + 1
         doors = {d: n for d, n in sorted(doors.items()) if n > 0}
-        return {**count, "admitted": sum(doors.values()), "doors": doors}
+        return {**count, "admitted": sum(doors.values()), "doors": doors, "waiting": waiting}
 
     def recent_scans(self, db, performance_id: str, door: str, limit: int = 6) -> list[dict]:
         """``projections.door.recent_scans`` at this door, its unsent scans first."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from desktop.formatting import local_moment, money
 from desktop.models.base import RowTableModel
+from desktop.server_connection import waiting_words
 
 
 class PerformanceTableModel(RowTableModel):
@@ -55,5 +56,8 @@ class PerformanceTableModel(RowTableModel):
 
     def tooltip(self, row: dict, column: int) -> str | None:
         if column == self.SOLD and row.get("admitted"):
-            return self.tr("{admitted} already came in").format(admitted=row["admitted"])
+            words = self.tr("{admitted} already came in").format(admitted=row["admitted"])
+            if row.get("waiting"):
+                words += " · " + waiting_words(int(row["waiting"]))
+            return words
         return None

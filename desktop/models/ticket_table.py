@@ -35,9 +35,19 @@ class TicketTableModel(RowTableModel):
         row = dict(row)
         row["_sold"] = local_moment(row.get("issued_at"))
         row["_status"] = self.status_label(row.get("status") or "")
+        if row.get("waiting") and row.get("status") == "admitted":
+            row["_status"] = self.tr("Came in (not sent)")
         if not row.get("buyer"):
             row["buyer"] = self.tr("No name (lost contact)") if not row.get("patron_id") else ""
         return row
+
+    def tooltip(self, row: dict, column: int) -> str | None:
+        if column == self.STATUS and row.get("waiting") and row.get("status") == "admitted":
+            return self.tr(
+                "Admitted at this workstation's door while the server did not answer; "
+                "waiting to be sent to it"
+            )
+        return None
 
     def display(self, row: dict, column: int) -> str:
         if column == self.CODE:

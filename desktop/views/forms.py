@@ -21,6 +21,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMessageBox, QWidget
 from shiboken6 import isValid
 
+from desktop.server_connection import offline_words, server_connection
 from desktop.views.widgets import show_error
 from desktop.writer import shared_writer
 from domain.errors import HouselightsError, InvalidInput, ValidationError
@@ -126,7 +127,8 @@ class _Busy(QObject):
         self.form.unsetCursor()
         for widget in self.widgets:
             # a button that needs the server stays off if it went away meanwhile
-            if isValid(widget) and widget.property("online") is not False:
+            # (desktop.server_connection switches it off again, and on when it answers)
+            if isValid(widget):
                 widget.setEnabled(True)
         if self.label is not None and isValid(self.label[0]):
             self.label[0].setText(self.label[1])
@@ -158,6 +160,10 @@ def submit_command(
     writer's job number (None: nothing was sent)."""
     if is_busy(form):
         return None  # one command at a time per form: a second press is not a second sale
+    connection = server_connection()
+    if not connection.online and any(connection.needs(widget) for widget in busy):
+        _say(general, offline_words())  # (a shortcut such as Ctrl+Enter): kept, not sent
+        return None
     try:
         command = prepare()
     except Exception as error:

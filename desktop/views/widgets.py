@@ -396,9 +396,17 @@ def scrolling_body(
     return body, scroll
 
 
-def dialog_buttons(dialog, label: str, on_confirm) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
-    """Cancel and the dialog's main button (default, primary style), right-aligned."""
+def dialog_buttons(
+    dialog, label: str, on_confirm, server: bool = True
+) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+    """Cancel and the dialog's main button (default, primary style), right-aligned. The
+    main button saves to the store: it needs the server (``desktop.server_connection``)
+    unless ``server`` is False."""
+    from desktop.server_connection import needs_server
+
     confirm = QPushButton(label, dialog)
+    if server:
+        needs_server(confirm)
     confirm.setObjectName("primaryButton")
     confirm.setDefault(True)
     confirm.clicked.connect(lambda: on_confirm())

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.views.box_office.needs_server import offline_words
+from desktop.server_connection import offline_words
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve

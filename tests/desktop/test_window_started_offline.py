@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from desktop.areas import AREAS, DOOR
-from desktop.views.box_office.needs_server import offline_words
+from desktop.server_connection import offline_words
+from desktop.settings import Settings
+from desktop.views.staff.sign_in_dialog import SignInDialog
 from domain.errors import NotConnected
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import ConnectingServices, bootstrap, bootstrap_window
@@ -177,3 +179,73 @@ def test_with_staff_accounts_it_opens_as_a_door_and_sends_after_a_sign_in(
     window.apply_role()
     qtbot.waitUntil(view.offline_banner.isHidden)
     assert office.app.store.get(ticket_id(code)).admitted_door == "Main door"
+
+
+@pytest.fixture
+def accounts_then_offline(night):
+    """Staff accounts exist (the door's copy knows), then the server goes away and the
+    workstation starts without it."""
+    office, show, ada, codes, proxy, start_door = night
+    office.app.add_staff("Maria Lopez", "manager", password="manager-pass")
+    office.app.sign_in("Maria Lopez", password="manager-pass")
+    catch_up = start_door()  # online: the copy learns that accounts exist
+    catch_up.runner.catch_up()
+    catch_up.close()
+    proxy.set_mode(DROP)
+    services = start_door()
+    assert isinstance(services, ConnectingServices)
+    return services, proxy, show
+
+
+def role_settings(tmp_path, role: str) -> Settings:
+    settings = Settings.for_data_folder(
+        tmp_path / "door", QSettings(str(tmp_path / f"{role}.ini"), QSettings.Format.IniFormat)
+    )
+    settings.set("workstation/role", role)
+    return settings
+
+
+def test_an_office_workstation_asks_who_signs_in_once_when_the_server_answers(
+    open_window, accounts_then_offline, tmp_path, qtbot
+):
+    services, proxy, show = accounts_then_offline
+    window = open_window(services, role_settings(tmp_path, "office"))
+    assert window.sign_in_offered is None  # nothing to sign in against yet
+
+    proxy.set_mode(PASS)
+    qtbot.waitUntil(lambda: window.sign_in_offered is not None, timeout=120_000)
+    dialog = window.sign_in_offered
+    assert isinstance(dialog, SignInDialog) and dialog.isVisible()
+    assert dialog.sign_in_button.isEnabled()  # signing in is how the door gets back online
+    dialog.name_field.setText("Maria Lopez")
+    dialog.secret_field.setText("manager-pass")
+    qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    shown = [key for row, key in enumerate(AREAS) if not window.navigation.item(row).isHidden()]
+    assert len(shown) > 1 and "patrons" in shown  # the office areas, for the manager
+    qtbot.waitUntil(lambda: window.online, timeout=120_000)
+
+    # the connection comes and goes: nobody is asked again
+    window.app.sign_out()
+    window.apply_role()
+    proxy.set_mode(DROP)
+    window.poll()
+    qtbot.waitUntil(lambda: not window.online, timeout=30_000)
+    proxy.set_mode(PASS)
+    qtbot.waitUntil(lambda: window.online, timeout=120_000)
+    assert window.sign_in_offered is dialog
+    assert [d for d in window.findChildren(SignInDialog) if d.isVisible()] == []
+
+
+def test_a_door_workstation_just_goes_on_when_the_server_answers(
+    open_window, accounts_then_offline, tmp_path, qtbot
+):
+    services, proxy, show = accounts_then_offline
+    window = open_window(services, role_settings(tmp_path, "door"))
+    assert window.current_area() == DOOR
+    proxy.set_mode(PASS)
+    qtbot.waitUntil(lambda: services.connected, timeout=120_000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Connected"))
+    assert window.sign_in_offered is None
+    assert [d for d in window.findChildren(SignInDialog) if d.isVisible()] == []
+    assert window.current_area() == DOOR

@@ -176,3 +176,29 @@ def test_leaving_door_mode_takes_an_office_password_and_hands_the_workstation_ov
 
     assert store.leave_door_mode("bob", "box-office-pass").role == BOX_OFFICE
     assert store.signed_in().name == "Bob"
+
+
+def test_offline_a_none_the_store_gave_is_believed_but_accounts_are_never_assumed_away(
+    store, monkeypatch
+):
+    """A window that knows the store does not answer (issue 18) does not ask it again
+    on every key press whether accounts exist; it never takes "none" without having
+    heard it from the store, and accounts once seen stay seen."""
+    from domain import access as access_module
+
+    clock = [1000.0]
+    monkeypatch.setattr(access_module.time, "monotonic", lambda: clock[0])
+    access = store.access
+    access.store_offline = lambda: True
+    asked = []
+    real_roster = access.roster
+    monkeypatch.setattr(access, "roster", lambda: asked.append(1) or real_roster())
+    assert not store.accounts_exist() and asked == [1]  # never asked: asked, offline or not
+    clock[0] += 60  # long past the recheck
+    assert not store.accounts_exist() and asked == [1]  # the store's "none", as it said
+    access.store_offline = lambda: False
+    assert not store.accounts_exist() and asked == [1, 1]  # back online: asked again
+    store.add_staff("Maria Lopez", "manager", password="correct horse")
+    clock[0] += 60
+    access.store_offline = lambda: True
+    assert store.accounts_exist()  # seen is seen

@@ -27,7 +27,7 @@ from desktop.export import add_export
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
 from desktop.models.ticket_table import TicketTableModel
-from desktop.views.box_office.needs_server import needs_server
+from desktop.server_connection import needs_server, waiting_words
 from desktop.views.box_office.order_actions import ChosenOrder, OrderActions, upcoming_first
 from desktop.views.box_office.performance_dialog import (
     EDIT_PERFORMANCE,
@@ -48,6 +48,7 @@ from desktop.views.widgets import (
 from domain.application import Houselights
 from domain.box_office import ticket_tally
 from domain.roles import Permission
+from infrastructure.offline_door import OfflineDoor
 from projections import box_office
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
@@ -65,16 +66,19 @@ class BoxOfficeView(OrderActions):
         self.app = app
         self.runner = runner
         self.dialog = None
+        #: this workstation's door (``infrastructure.offline_door``): its scans waiting
+        #: to be sent count in the figures here as in the house count
+        self.door_front: OfflineDoor | None = None
         self.setObjectName("boxOffice")
 
         # -- performances ----------------------------------------------------------
-        self.new_production_button = QPushButton(self.tr("New production…"), self)
+        self.new_production_button = needs_server(QPushButton(self.tr("New production…"), self))
         self.new_production_button.clicked.connect(self.new_production)
-        self.new_performance_button = QPushButton(self.tr("New performance…"), self)
+        self.new_performance_button = needs_server(QPushButton(self.tr("New performance…"), self))
         self.new_performance_button.clicked.connect(self.new_performance)
-        self.edit_button = QPushButton(self.tr("Edit performance…"), self)
+        self.edit_button = needs_server(QPushButton(self.tr("Edit performance…"), self))
         self.edit_button.clicked.connect(self.edit_performance)
-        self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
+        self.sell_button = needs_server(QPushButton(self.tr("Sell tickets…"), self))
         self.sell_button.setObjectName("primaryButton")
         self.sell_button.setToolTip(self.tr("Sell tickets for the selected performance (Enter)"))
         self.sell_button.clicked.connect(self.sell)
@@ -126,7 +130,7 @@ class BoxOfficeView(OrderActions):
         t = TicketTableModel
         size_columns(
             self.ticket_table,
-            {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 110, t.SOLD_AT: 215},
+            {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 150, t.SOLD_AT: 215},
             stretch=t.BUYER,
         )
         self.ticket_table.selectionModel().selectionChanged.connect(
@@ -215,6 +219,12 @@ class BoxOfficeView(OrderActions):
             include_past=self.show_past.isChecked(),
         )
         rows = upcoming_first(rows)
+        for row in rows:  # the door's admissions waiting to be sent count already
+            waiting = self._waiting_admissions(row["id"])
+            if waiting:
+                admitted = sum(1 if now else -1 for now in waiting.values())
+                row["admitted"] = max(0, int(row.get("admitted") or 0) + admitted)
+                row["waiting"] = sum(waiting.values())
         self.model.set_rows(rows)
         self._show_count(rows)
         if selected and self.select_performance(selected):
@@ -223,6 +233,14 @@ class BoxOfficeView(OrderActions):
             self._select_row(0)
         else:
             self._selection_changed()
+
+    def _waiting_admissions(self, performance_id: str) -> dict[str, bool]:
+        """This workstation's door scans not yet sent that change an admission (a door
+        laptop that also sells: its box office counts what its door admitted offline)."""
+        front = self.door_front
+        if front is None or not front.shared:
+            return {}
+        return self.runner.read(Permission.READ_TICKETS, front.waiting_admissions, performance_id)
 
     def _show_count(self, rows: list[dict]) -> None:
         if not rows:
@@ -259,9 +277,9 @@ class BoxOfficeView(OrderActions):
 
     def _selection_changed(self) -> None:
         has = self.current_performance_id() is not None
-        self.edit_button.setEnabled(has)
-        self.new_performance_button.setEnabled(self.model.rowCount() > 0)
-        needs_server(self.sell_button, has, self.online)
+        needs_server(self.edit_button, has)
+        needs_server(self.new_performance_button, self.model.rowCount() > 0)
+        needs_server(self.sell_button, has)
         self._load_tickets()
 
     def _load_tickets(self) -> None:
@@ -281,11 +299,20 @@ class BoxOfficeView(OrderActions):
                 found = self.runner.read(Permission.READ_PATRONS, directory.get, patron_id)
                 names[patron_id] = found["name"] if found else ""
             row["buyer"] = names.get(patron_id, "") if patron_id else ""
+        waiting = self._waiting_admissions(performance["id"])
+        for row in rows:  # what this workstation's door admitted offline counts already
+            if row["code"] in waiting and row["status"] in ("valid", "admitted"):
+                row["status"] = "admitted" if waiting[row["code"]] else "valid"
+                row["waiting"] = True
         self.ticket_model.set_rows(rows)
         self.tickets_title.setText(
             self.tr("Tickets for {title}").format(title=performance["title"])
         )
-        self.tickets_count.setText(self.tally_words(ticket_tally(r["status"] for r in rows)))
+        words = self.tally_words(ticket_tally(r["status"] for r in rows))
+        sent_later = sum(1 for r in rows if r.get("waiting") and r["status"] == "admitted")
+        if sent_later:
+            words += " · " + waiting_words(sent_later)
+        self.tickets_count.setText(words)
         if selected:
             self.select_tickets(selected)
         self._ticket_selection_changed()
@@ -331,8 +358,8 @@ class BoxOfficeView(OrderActions):
     def _ticket_selection_changed(self) -> None:
         tickets = self.selected_tickets()
         valid = [t for t in tickets if t.get("status") == "valid"]
-        needs_server(self.refund_button, bool(valid), self.online)
-        needs_server(self.exchange_button, bool(valid), self.online)
+        needs_server(self.refund_button, bool(valid))
+        needs_server(self.exchange_button, bool(valid))
         self.print_button.setEnabled(bool(valid))
         self.pdf_button.setEnabled(bool(valid))
         self.buyer_button.setEnabled(bool(tickets and tickets[0].get("patron_id")))
@@ -374,9 +401,6 @@ class BoxOfficeView(OrderActions):
         dialog.saved.connect(lambda pid: self._scheduled(pid, self.tr("Changes saved.")))
         self._show(dialog)
         return dialog
-
-    def server_buttons(self) -> list:
-        return [self.sell_button, *super().server_buttons()]
 
     def sell(self, patron: dict | None = None) -> SellDialog | None:
         if self.refused_offline():

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, Qt, SignalInstance
 from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
-from desktop.views.box_office.needs_server import follow_connection, offline_words
+from desktop.server_connection import needs_server, refused_offline
 from desktop.views.box_office.order_changes import ExchangeDialog, RefundDialog, refund_message
 from desktop.views.box_office.tickets_ready import print_tickets, printable, save_tickets
 from domain.application import Houselights
@@ -59,37 +59,20 @@ class OrderActions(QWidget):
     #: a line for the status bar
     message: SignalInstance
     dialog: QDialog | None = None
-    #: whether the shared store answers (``set_online``): selling and changing orders need it
-    online = True
-
-    def server_buttons(self) -> list[QPushButton]:
-        """The buttons that sell or change orders (off while offline)."""
-        return [self.refund_button, self.exchange_button]
-
-    def set_online(self, online: bool) -> None:
-        """Switch selling, refunds and exchanges off while the server does not answer
-        (saying why), and on again when it does; an open sale or change follows."""
-        self.online = online
-        for button in self.server_buttons():
-            follow_connection(button, online)
-        commit = getattr(self.dialog, "commit_button", None)
-        if commit is not None:
-            follow_connection(commit, online)
 
     def refused_offline(self) -> bool:
-        """Offline: say so (Enter, a double click) and do nothing."""
-        if not self.online:
-            self.message.emit(offline_words())
-        return not self.online
+        """Offline (``desktop.server_connection``): say so (Enter, a double click) and
+        do nothing."""
+        return refused_offline(self.message.emit)
 
     def chosen_order(self) -> ChosenOrder | None:
         raise NotImplementedError
 
     def add_order_buttons(self, pdf_label: str) -> None:
         """``refund_button``, ``exchange_button``, ``print_button`` and ``pdf_button``."""
-        self.refund_button = QPushButton(_tr("Refund order…"), self)
+        self.refund_button = needs_server(QPushButton(_tr("Refund order…"), self))
         self.refund_button.clicked.connect(self.refund)
-        self.exchange_button = QPushButton(_tr("Exchange…"), self)
+        self.exchange_button = needs_server(QPushButton(_tr("Exchange…"), self))
         self.exchange_button.clicked.connect(self.exchange)
         self.print_button = QPushButton(_tr("Print tickets…"), self)
         self.print_button.clicked.connect(self.print_order)
@@ -101,8 +84,8 @@ class OrderActions(QWidget):
         dialog.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog = dialog
         commit = getattr(dialog, "commit_button", None)
-        if commit is not None:
-            follow_connection(commit, self.online)
+        if commit is not None:  # an open sale or change follows the connection
+            needs_server(commit)
         dialog.open()
 
     def sellable_performances(self) -> list[dict]:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.formatting import money
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
+from desktop.server_connection import needs_server
 from desktop.views.box_office.sell_dialog import performance_label
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import ConfirmBox, submit_command
@@ -74,7 +75,9 @@ class RefundDialog(ConfirmBox):
                 "the seats go back on sale."
             ).format(amount=money(max(0, left)), buyer=buyer)
         )
-        self.refund_button = self.addButton(self.tr("Refund"), QMessageBox.ButtonRole.AcceptRole)
+        self.refund_button = needs_server(
+            self.addButton(self.tr("Refund"), QMessageBox.ButtonRole.AcceptRole)
+        )
         self.keep_button = self.addButton(
             self.tr("Keep the order"), QMessageBox.ButtonRole.RejectRole
         )
@@ -184,7 +187,7 @@ class ExchangeDialog(QDialog):
         self.exchange_button, self.cancel_button, buttons = dialog_buttons(
             self, self.tr("Exchange"), self.exchange
         )
-        self.exchange_button.setEnabled(bool(rows))
+        needs_server(self.exchange_button, bool(rows))
         self.commit_button = self.exchange_button  # what needs the server
         form = QWidget(self)
         form_layout = QVBoxLayout(form)

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from desktop.formatting import local_moment, money
 from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
-from desktop.views.box_office.needs_server import server_answers
+from desktop.server_connection import needs_server
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
 from desktop.views.forms import submit_command
 from desktop.views.widgets import (
@@ -543,7 +543,7 @@ class SellDialog(QDialog):
         if not performance_id:
             self.performance = None
             self.seats_label.setText(self.tr("No performance to sell"))
-            self.sell_button.setEnabled(False)
+            needs_server(self.sell_button, False)
             return
         kept = self.quantities()
         try:
@@ -552,7 +552,7 @@ class SellDialog(QDialog):
             self.performance = None
             show_error(self.general_error, str(error))
             return
-        self.sell_button.setEnabled(server_answers(self.sell_button))  # off while offline
+        needs_server(self.sell_button, True)  # stays off while offline
         clear_layout(self.levels_box)
         self.spins = {}
         for row, (level, cents) in enumerate(self.performance.price_levels.items()):

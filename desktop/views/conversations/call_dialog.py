@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formatting
+from desktop.server_connection import needs_server
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
 from desktop.views.forms import submit_command
@@ -91,7 +92,7 @@ class CallDialog(QDialog):
         self.finder.table.setFixedHeight(4 * 30 + 30)
         self.finder.search_field.installEventFilter(self)
         self.finder.chosen_changed.connect(self._show_chosen)
-        self.new_patron_button = QPushButton(self.tr("&New patron…"), self)
+        self.new_patron_button = needs_server(QPushButton(self.tr("&New patron…"), self))
         self.new_patron_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.new_patron_button.clicked.connect(lambda: self.new_patron())
         self.chosen_label = QLabel(self)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import RowTableModel, SortProxy
+from desktop.server_connection import needs_server, set_enabled
 from desktop.views.imports.shared import (
     ImportDialog,
     add_import_header,
@@ -154,7 +155,7 @@ class ImportChatsDialog(ImportDialog):
         self.progress = QProgressBar(self)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
         self.cancel_button.clicked.connect(self.cancel)
-        self.import_button = QPushButton(self.tr("Import"), self)
+        self.import_button = needs_server(QPushButton(self.tr("Import"), self))
         self.import_button.setObjectName("primaryButton")
         self.import_button.clicked.connect(lambda: self.start())
         self.close_button = QPushButton(self.tr("Close"), self)
@@ -176,7 +177,7 @@ class ImportChatsDialog(ImportDialog):
             self.timezone,
             self.tabs,
         ):
-            widget.setEnabled(not busy)
+            set_enabled(widget, not busy)
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting
 from desktop.formatting import local_moment
+from desktop.server_connection import needs_server, set_enabled
 from desktop.views.box_office.sell_dialog import PatronFinder
 from desktop.views.conversations.quick_answers import SHORTCUT, QuickAnswerInserter
 from desktop.views.forms import submit_command
@@ -134,10 +135,10 @@ class ChatPanel(QWidget):
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.transcript = QTextBrowser(self)
         self.transcript.setObjectName("chatTranscript")
-        self.link_button = QPushButton(self.tr("Link to patron…"), self)
+        self.link_button = needs_server(QPushButton(self.tr("Link to patron…"), self))
         self.link_button.setObjectName("primaryButton")
         self.link_button.clicked.connect(lambda: self.link())
-        self.create_button = QPushButton(self.tr("New patron from visitor…"), self)
+        self.create_button = needs_server(QPushButton(self.tr("New patron from visitor…"), self))
         self.create_button.clicked.connect(lambda: self.create_patron())
         self.open_button = QPushButton(self.tr("Open patron"), self)
         self.open_button.clicked.connect(
@@ -164,7 +165,7 @@ class ChatPanel(QWidget):
         self.follow_up_day.setDate(QDate.currentDate().addDays(1))
         self.follow_up_day.setEnabled(False)
         self.follow_up.toggled.connect(self.follow_up_day.setEnabled)
-        self.note_button = QPushButton(self.tr("Add note"), self)
+        self.note_button = needs_server(QPushButton(self.tr("Add note"), self))
         self.note_button.clicked.connect(self.save_note)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self.note_edit)
@@ -207,7 +208,7 @@ class ChatPanel(QWidget):
             self.follow_up,
             self.quick_answers.button,
         ):
-            widget.setEnabled(row is not None)
+            set_enabled(widget, row is not None)
         if row is None:
             self.header.setText(self.tr("Choose a chat to read it."))
             self.transcript.clear()

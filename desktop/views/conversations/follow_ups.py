@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import ChatTableModel, FollowUpTableModel
+from desktop.server_connection import needs_server
 from desktop.views.conversations.chat_panel import ChatPanel
 from desktop.views.conversations.quick_answers import QuickAnswersPanel
 from desktop.views.forms import submit_action
@@ -147,10 +148,10 @@ class FollowUpsView(QWidget):
 
         self.counts = QLabel(self)
         self.counts.setObjectName("subheading")
-        self.log_call_button = QPushButton(self.tr("Log a call…"), self)
+        self.log_call_button = needs_server(QPushButton(self.tr("Log a call…"), self))
         self.log_call_button.setToolTip(self.tr("Ctrl+L, from anywhere"))
         self.log_call_button.clicked.connect(self.log_call_requested)
-        self.import_button = QPushButton(self.tr("Import chats…"), self)
+        self.import_button = needs_server(QPushButton(self.tr("Import chats…"), self))
         self.import_button.clicked.connect(self.import_chats_requested)
 
         self.tabs = QTabWidget(self)
@@ -180,11 +181,11 @@ class FollowUpsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self.show_done = QCheckBox(self.tr("Show done"), todo)
         self.show_done.toggled.connect(lambda _on: self.refresh())
-        self.done_button = QPushButton(self.tr("Mark done"), todo)
+        self.done_button = needs_server(QPushButton(self.tr("Mark done"), todo))
         self.done_button.setObjectName("primaryButton")
         self.done_button.setToolTip(self.tr("Ctrl+D"))
         self.done_button.clicked.connect(self.mark_done)
-        self.undone_button = QPushButton(self.tr("Not done after all"), todo)
+        self.undone_button = needs_server(QPushButton(self.tr("Not done after all"), todo))
         self.undone_button.clicked.connect(self.mark_undone)
         self.open_button = QPushButton(self.tr("Open patron"), todo)
         self.open_button.setToolTip(self.tr("Enter"))
@@ -279,8 +280,8 @@ class FollowUpsView(QWidget):
 
     def _enable(self) -> None:
         row = self.current()
-        self.done_button.setEnabled(row is not None and not row["done"])
-        self.undone_button.setEnabled(row is not None and bool(row["done"]))
+        needs_server(self.done_button, row is not None and not row["done"])
+        needs_server(self.undone_button, row is not None and bool(row["done"]))
         self.open_button.setEnabled(row is not None)
 
     def mark_done(self) -> int | None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import QuickAnswerTableModel
+from desktop.server_connection import needs_server
 from desktop.views.forms import submit_action, submit_command
 from desktop.views.widgets import (
     dialog_buttons,
@@ -283,11 +284,11 @@ class QuickAnswersPanel(QWidget):
         )
         intro.setObjectName("muted")
         intro.setWordWrap(True)
-        self.add_button = QPushButton(self.tr("New answer…"), self)
+        self.add_button = needs_server(QPushButton(self.tr("New answer…"), self))
         self.add_button.clicked.connect(lambda: self.add())
-        self.edit_button = QPushButton(self.tr("Edit…"), self)
+        self.edit_button = needs_server(QPushButton(self.tr("Edit…"), self))
         self.edit_button.clicked.connect(lambda: self.edit())
-        self.remove_button = QPushButton(self.tr("Remove"), self)
+        self.remove_button = needs_server(QPushButton(self.tr("Remove"), self))
         self.remove_button.clicked.connect(self.remove)
         self.export_button = QPushButton(self.tr("Export…"), self)
         add_export(

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.export import add_export
 from desktop.models.base import RowTableModel, SortProxy
+from desktop.server_connection import needs_server, set_enabled
 from desktop.views.forms import submit_command
 from desktop.views.widgets import error_label, heading, placeholder, size_columns, table_view
 from domain.application import Houselights
@@ -137,7 +138,7 @@ class RotaDialog(QDialog):
         self.ends.setCurrentText("14:00")
         self.days_label = QLabel(self)
         self.days_label.setObjectName("rotaDays")
-        self.add_button = QPushButton(self.tr("Put on duty"), self)
+        self.add_button = needs_server(QPushButton(self.tr("Put on duty"), self))
         self.add_button.setObjectName("rotaAdd")
         self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.put_on_duty)
@@ -164,7 +165,7 @@ class RotaDialog(QDialog):
         r = RotaTableModel
         size_columns(self.table, {r.DAY: 130, r.FROM: 80, r.TO: 80, r.DUTY: 150}, stretch=r.WHO)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
-        self.remove_button = QPushButton(self.tr("Take off duty"), self)
+        self.remove_button = needs_server(QPushButton(self.tr("Take off duty"), self))
         self.remove_button.setObjectName("rotaRemove")
         self.remove_button.clicked.connect(self.take_off_duty)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.take_off_duty)
@@ -243,8 +244,8 @@ class RotaDialog(QDialog):
     def _enable(self) -> None:
         editing = self.may_edit()
         for widget in (self.who, self.duty, self.starts, self.ends, self.add_button):
-            widget.setEnabled(editing)
-        self.remove_button.setEnabled(editing and self.table.currentIndex().isValid())
+            set_enabled(widget, editing)
+        needs_server(self.remove_button, editing and self.table.currentIndex().isValid())
         if not editing:
             self.message.setText(self.tr("Only a manager changes the rota."))
             self.message.show()

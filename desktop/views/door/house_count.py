@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formatting, style
+from desktop.server_connection import waiting_words
 
 
 def _label(text: str, name: str, parent: QWidget) -> QLabel:
@@ -73,11 +74,13 @@ class HouseCountCard(QFrame):
     def show_count(self, count: dict, this_door: str) -> None:
         admitted, sold, capacity = count["admitted"], count["sold"], count["capacity"]
         self.admitted_label.setText(f"{admitted:,}")
-        self.sold_label.setText(
-            self.tr("admitted of {sold} sold · {capacity} seats").format(
-                sold=f"{sold:,}", capacity=f"{capacity:,}"
-            )
+        waiting = int(count.get("waiting") or 0)
+        words = self.tr("admitted of {sold} sold · {capacity} seats").format(
+            sold=f"{sold:,}", capacity=f"{capacity:,}"
         )
+        if waiting:  # admitted here while offline: counted, not yet on the server
+            words += " · " + waiting_words(waiting)
+        self.sold_label.setText(words)
         self.bar.setRange(0, max(1, sold))
         self.bar.setValue(min(admitted, max(1, sold)))
         summary = self.tr("{admitted} admitted of {sold} sold, {capacity} seats").format(

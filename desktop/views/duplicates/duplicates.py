@@ -30,6 +30,7 @@ from desktop.export import add_export
 from desktop.formatting import local_date, money
 from desktop.models.base import SortProxy
 from desktop.models.duplicate_pairs import DuplicatePairModel
+from desktop.server_connection import needs_server, set_enabled
 from desktop.views.forms import ConfirmBox, submit_action
 from desktop.views.widgets import SCROLLS_UP_AND_DOWN, heading, size_columns, table_view
 from domain.application import Houselights
@@ -173,7 +174,9 @@ class MergeDialog(ConfirmBox):
                 "{survivor}'s page."
             ).format(**names)
         )
-        self.merge_button = self.addButton(self.tr("Merge"), QMessageBox.ButtonRole.AcceptRole)
+        self.merge_button = needs_server(
+            self.addButton(self.tr("Merge"), QMessageBox.ButtonRole.AcceptRole)
+        )
         self.keep_button = self.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.keep_button)
         self.setEscapeButton(self.keep_button)
@@ -263,10 +266,10 @@ class DuplicatesView(QWidget):
         self.keep_group.addButton(self.second.keep)
         self.first.open_button.clicked.connect(lambda: self._open(self.first))
         self.second.open_button.clicked.connect(lambda: self._open(self.second))
-        self.merge_button = QPushButton(self.tr("Merge…"), self)
+        self.merge_button = needs_server(QPushButton(self.tr("Merge…"), self))
         self.merge_button.setObjectName("primaryButton")
         self.merge_button.clicked.connect(self.merge)
-        self.dismiss_button = QPushButton(self.tr("Not the same person"), self)
+        self.dismiss_button = needs_server(QPushButton(self.tr("Not the same person"), self))
         self.dismiss_button.setToolTip(
             self.tr("Take this pair off the list, on every computer of the office")
         )
@@ -377,7 +380,7 @@ class DuplicatesView(QWidget):
     def _show_pair(self) -> None:
         pair = self.chosen()
         for widget in (self.first, self.second, self.merge_button, self.dismiss_button):
-            widget.setEnabled(pair is not None)
+            set_enabled(widget, pair is not None)
         if pair is None:
             self.first.clear()
             self.second.clear()

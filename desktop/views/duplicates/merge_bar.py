@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushBut
 
 from desktop import style
 from desktop.formatting import local_date
+from desktop.server_connection import needs_server
 from desktop.views.forms import ConfirmBox
 from domain.application import Houselights
 from domain.roles import Permission
@@ -49,7 +50,9 @@ class UnmergeDialog(ConfirmBox):
                 "the merge stays with {survivor}."
             ).format(survivor=survivor.get("name") or "")
         )
-        self.unmerge_button = self.addButton(self.tr("Unmerge"), QMessageBox.ButtonRole.AcceptRole)
+        self.unmerge_button = needs_server(
+            self.addButton(self.tr("Unmerge"), QMessageBox.ButtonRole.AcceptRole)
+        )
         self.keep_button = self.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.keep_button)
         self.setEscapeButton(self.keep_button)
@@ -86,7 +89,7 @@ class MergeBar(QFrame):
         self.open_button = QPushButton(self)
         self.open_button.setObjectName("flatButton")
         self.open_button.clicked.connect(self._open_survivor)
-        self.unmerge_button = QPushButton(self.tr("Unmerge…"), self)
+        self.unmerge_button = needs_server(QPushButton(self.tr("Unmerge…"), self))
         self.unmerge_button.clicked.connect(self.unmerge)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 8, 14, 8)

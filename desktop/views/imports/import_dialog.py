@@ -32,6 +32,7 @@ from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import SortProxy
 from desktop.models.sales_import import PreviewTableModel, RejectedTableModel
+from desktop.server_connection import needs_server
 from desktop.views.imports.shared import (
     ImportDialog,
     add_import_header,
@@ -267,7 +268,7 @@ class ImportSalesDialog(ImportDialog):
         self.dry_run_button = QPushButton(self.tr("Dry run"), self)
         self.dry_run_button.setToolTip(self.tr("See what the import would do, without saving"))
         self.dry_run_button.clicked.connect(lambda: self.start(dry_run=True))
-        self.import_button = QPushButton(self.tr("Import"), self)
+        self.import_button = needs_server(QPushButton(self.tr("Import"), self))
         self.import_button.setObjectName("primaryButton")
         self.import_button.clicked.connect(lambda: self.start(dry_run=False))
         self.close_button = QPushButton(self.tr("Close"), self)
@@ -295,7 +296,7 @@ class ImportSalesDialog(ImportDialog):
         self.timezone.setEnabled(not busy)
         self.date_order.setEnabled(not busy)
         self.dry_run_button.setEnabled(ready and not busy)
-        self.import_button.setEnabled(ready and not busy and self.confirmed)
+        needs_server(self.import_button, ready and not busy and self.confirmed)
         self.import_button.setToolTip(
             ""
             if self.confirmed or self.sales is None

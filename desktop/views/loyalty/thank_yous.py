@@ -37,6 +37,7 @@ from desktop.export import (
 )
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.thank_you_table import ThankYouTableModel
+from desktop.server_connection import needs_server
 from desktop.thank_you_letters import (
     MAIL_MERGE_HEADERS,
     MAILTO_LIMIT,
@@ -163,9 +164,9 @@ class ThankYouView(QWidget):
             on_done=lambda path: self.message.emit(self.tr("Saved {path}").format(path=path)),
         )
 
-        self.letter_button = QPushButton(self.tr("Thanked by &letter"), self)
-        self.email_button = QPushButton(self.tr("Thanked by &email"), self)
-        self.call_button = QPushButton(self.tr("Thanked by &phone"), self)
+        self.letter_button = needs_server(QPushButton(self.tr("Thanked by &letter"), self))
+        self.email_button = needs_server(QPushButton(self.tr("Thanked by &email"), self))
+        self.call_button = needs_server(QPushButton(self.tr("Thanked by &phone"), self))
         self.channel_buttons = {
             "letter": self.letter_button,
             "email": self.email_button,
@@ -285,7 +286,7 @@ class ThankYouView(QWidget):
     def _selection_changed(self, *_args) -> None:
         selected = len(self.table.selectionModel().selectedRows())
         for button in self.channel_buttons.values():
-            button.setEnabled(selected > 0 and self.bulk_task is None)
+            needs_server(button, selected > 0 and self.bulk_task is None)
         if selected:
             text = self.tr("{n} selected").format(n=selected)
         elif self.model.rowCount():

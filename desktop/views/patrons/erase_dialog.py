@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from desktop.background import BackgroundRunner
+from desktop.server_connection import needs_server
 from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.application import Houselights
 from infrastructure.erasure import erase_patron
@@ -83,7 +84,7 @@ class EraseDialog(QDialog):
             self, self.tr("Erase for good"), self.erase
         )
         self.erase_button.setObjectName("dangerButton")
-        self.erase_button.setEnabled(False)
+        needs_server(self.erase_button, False)
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -98,7 +99,7 @@ class EraseDialog(QDialog):
         layout.addLayout(buttons)
 
     def _typed(self, text: str) -> None:
-        self.erase_button.setEnabled(matches(text, self.patron.get("name") or ""))
+        needs_server(self.erase_button, matches(text, self.patron.get("name") or ""))
 
     def erase(self) -> None:
         if not matches(self.name_edit.text(), self.patron.get("name") or ""):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.server_connection import needs_server
 from desktop.views.forms import submit_command
 from desktop.views.widgets import (
     dialog_buttons,
@@ -69,7 +70,7 @@ class DuplicatePanel(QFrame):
         self.matches.itemDoubleClicked.connect(lambda item: self._open(item))
         self.open_button = QPushButton(self.tr("Open existing"), self)
         self.open_button.clicked.connect(lambda: self._open(self.matches.currentItem()))
-        self.save_anyway_button = QPushButton(self.tr("Save anyway"), self)
+        self.save_anyway_button = needs_server(QPushButton(self.tr("Save anyway"), self))
         self.save_anyway_button.setToolTip(
             self.tr("It is a different person: save them as a new record")
         )

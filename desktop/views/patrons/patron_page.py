@@ -32,6 +32,7 @@ from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
 from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
+from desktop.server_connection import needs_server, set_enabled
 from desktop.views.duplicates.merge_bar import MergeBar
 from desktop.views.forms import is_busy, submit_action
 from desktop.views.patrons.erase_dialog import EraseDialog
@@ -168,13 +169,13 @@ class PatronPage(QWidget):
         self.back_button.setObjectName("flatButton")
         self.back_button.setToolTip(self.tr("Back to the patron list (Esc)"))
         self.back_button.clicked.connect(self.back_requested)
-        self.edit_button = QPushButton(self.tr("Edit details…"), self)
+        self.edit_button = needs_server(QPushButton(self.tr("Edit details…"), self))
         self.edit_button.clicked.connect(self.edit)
 
         self.card = ContactCard(self)
         self.card.setMinimumWidth(300)
         self.card.setMaximumWidth(340)
-        self.erase_button = QPushButton(self.tr("Erase personal data…"), self.card)
+        self.erase_button = needs_server(QPushButton(self.tr("Erase personal data…"), self.card))
         self.erase_button.setObjectName("flatButton")
         self.erase_button.setToolTip(
             self.tr("Erase this patron's name, contact details and notes for good")
@@ -196,7 +197,7 @@ class PatronPage(QWidget):
         )
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
-        self.note_button = QPushButton(self.tr("Save note"), self)
+        self.note_button = needs_server(QPushButton(self.tr("Save note"), self))
         self.note_button.setObjectName("primaryButton")
         self.note_button.setToolTip(self.tr("Ctrl+Enter"))
         self.note_button.clicked.connect(self.save_note)
@@ -359,10 +360,6 @@ class PatronPage(QWidget):
         if getattr(self, "row", None) is not None:
             self.share_room()
 
-    def set_online(self, online: bool) -> None:
-        """Selling, refunds, exchanges and memberships need the shared server."""
-        self.purchases.set_online(online)
-
     def show_patron(self, patron_id: str) -> None:
         same = patron_id == self.patron_id
         if not same:
@@ -383,8 +380,8 @@ class PatronPage(QWidget):
             # Saved but not yet in the read models (a catch-up is running): the
             # window refreshes this page as soon as they have it.
             self.card.name_label.setText(self.tr("Loading…"))
-            self.edit_button.setEnabled(False)
-            self.erase_button.setEnabled(False)
+            needs_server(self.edit_button, False)
+            needs_server(self.erase_button, False)
             self.timeline_model.set_rows([])
             self.timeline_count.setText("")
             self.purchases.show_patron(None)
@@ -399,8 +396,8 @@ class PatronPage(QWidget):
         saving = is_busy(self)  # the note being saved keeps its field until it is recorded
         for widget in (self.edit_button, self.note_edit, self.note_button):
             if not (saving and widget is not self.edit_button):
-                widget.setEnabled(not merged and not erased)
-        self.erase_button.setEnabled(not erased)
+                set_enabled(widget, not merged and not erased)
+        needs_server(self.erase_button, not erased)
         self.card.show_row(self.row)
         self.purchases.show_patron(self.row)
         QTimer.singleShot(0, self.share_room)  # once the page is laid out

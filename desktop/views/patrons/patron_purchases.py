@@ -25,9 +25,9 @@ from desktop.formatting import local_date, money
 from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
 from desktop.models.order_table import OrderTableModel
+from desktop.server_connection import needs_server
 from desktop.views.box_office.donation_dialog import DonationDialog
 from desktop.views.box_office.membership_dialog import MembershipDialog
-from desktop.views.box_office.needs_server import needs_server
 from desktop.views.box_office.order_actions import ChosenOrder, OrderActions
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.box_office.subscription_dialog import SubscriptionDialog
@@ -151,14 +151,14 @@ class PurchasesPanel(OrderActions):
         self.dialog = None
         self.stats = PatronStats(parent)
 
-        self.sell_button = QPushButton(self.tr("Sell tickets…"), self)
+        self.sell_button = needs_server(QPushButton(self.tr("Sell tickets…"), self))
         self.sell_button.setObjectName("primaryButton")
         self.sell_button.clicked.connect(self.sell)
-        self.donation_button = QPushButton(self.tr("Record a donation…"), self)
+        self.donation_button = needs_server(QPushButton(self.tr("Record a donation…"), self))
         self.donation_button.clicked.connect(self.record_donation)
-        self.subscription_button = QPushButton(self.tr("Sell a subscription…"), self)
+        self.subscription_button = needs_server(QPushButton(self.tr("Sell a subscription…"), self))
         self.subscription_button.clicked.connect(self.sell_subscription)
-        self.membership_button = QPushButton(self.tr("Start a membership…"), self)
+        self.membership_button = needs_server(QPushButton(self.tr("Start a membership…"), self))
         self.membership_button.clicked.connect(self.start_membership)
 
         self.model = OrderTableModel(self)
@@ -236,7 +236,7 @@ class PurchasesPanel(OrderActions):
             self.subscription_button,
             self.membership_button,
         ):
-            needs_server(button, patron is not None, self.online)
+            needs_server(button, patron is not None)
         if patron is None:
             self.stats.show_stats(None)
             self.model.set_rows([])
@@ -281,13 +281,9 @@ class PurchasesPanel(OrderActions):
         for button in (self.print_button, self.pdf_button):
             button.setEnabled(has_valid)
         for button in (self.refund_button, self.exchange_button):
-            needs_server(button, has_valid, self.online)
+            needs_server(button, has_valid)
 
     # -- actions ----------------------------------------------------------------------------
-    def server_buttons(self) -> list:
-        selling = [self.sell_button, self.donation_button, self.subscription_button]
-        return [*selling, self.membership_button, *super().server_buttons()]
-
     def sell(self) -> SellDialog | None:
         if self.patron is None or self.refused_offline():
             return None

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.patron_table import PatronTableModel
+from desktop.server_connection import needs_server
 from desktop.views.widgets import exporting_table, heading, select_row
 from domain.roles import Permission
 from projections import patron_directory as directory
@@ -51,7 +52,7 @@ class PatronListView(QWidget):
         self.search_field.setToolTip(self.tr("Ctrl+F jumps here from anywhere"))
         self.search_field.installEventFilter(self)
 
-        self.new_button = QPushButton(self.tr("New patron"), self)
+        self.new_button = needs_server(QPushButton(self.tr("New patron"), self))
         self.new_button.setObjectName("primaryButton")
         self.new_button.setToolTip(self.tr("Register a new patron (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_patron_requested)

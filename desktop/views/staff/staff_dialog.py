@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.staff_table import StaffModel
+from desktop.server_connection import needs_server
 from desktop.views.forms import submit_action
 from desktop.views.widgets import error_label, heading, show_error, size_columns, table_view
 from domain.application import Houselights
@@ -65,14 +66,14 @@ class StaffDialog(QDialog):
         self.pin_field = QLineEdit(self)
         self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_field.setPlaceholderText(self.tr("door volunteers: 4 to 8 digits"))
-        self.add_button = QPushButton(self.tr("Add account"), self)
+        self.add_button = needs_server(QPushButton(self.tr("Add account"), self))
         self.add_button.setObjectName("primaryButton")
         self.add_button.clicked.connect(self.add)
-        self.role_button = QPushButton(self.tr("Give selected this role"), self)
+        self.role_button = needs_server(QPushButton(self.tr("Give selected this role"), self))
         self.role_button.clicked.connect(self.change_role)
-        self.deactivate_button = QPushButton(self.tr("Deactivate selected"), self)
+        self.deactivate_button = needs_server(QPushButton(self.tr("Deactivate selected"), self))
         self.deactivate_button.clicked.connect(self.deactivate)
-        self.unlock_button = QPushButton(self.tr("Unlock selected"), self)
+        self.unlock_button = needs_server(QPushButton(self.tr("Unlock selected"), self))
         self.unlock_button.setObjectName("unlockButton")
         self.unlock_button.setToolTip(
             self.tr("An account is locked after 10 wrong passwords or PINs in a row")

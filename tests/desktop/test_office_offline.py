@@ -1,0 +1,161 @@
+"""An office window on a shared store whose network goes away mid-session (issue 18):
+every action that saves is switched off and says why (not only the sales), a shortcut
+that would save says so and keeps what was typed, and everything comes back when the
+server answers. The box office on a door workstation counts what the door admitted
+offline, as the house count does, and says how many wait to be sent.
+
+The workstation reaches the real PostgreSQL test server through a loopback proxy
+(``tests/door_proxy.py``) that drops its connections.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.server_connection import offline_words, server_connection
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from tests.door_proxy import DROP, PASS, FlakyProxy
+
+
+@pytest.fixture
+def shared(tmp_path, postgres_db):
+    parts = urlsplit(postgres_db)
+    proxy = FlakyProxy(parts.hostname, parts.port)
+    office = bootstrap(
+        resolve(tmp_path / "office", store=postgres_db), staff="maria", workstation="box-office"
+    )
+    here = bootstrap(
+        resolve(tmp_path / "here", store=proxy.url(postgres_db)),
+        staff="jo",
+        workstation="office-2",
+    )
+    app = office.app
+    tonight = datetime.now().astimezone().replace(microsecond=0) + timedelta(hours=1)
+    show = app.schedule_performance(app.create_production("Tosca"), tonight, 100, {"Adult": 3000})
+    ada = app.register_patron("Ada", "Lovelace")
+    codes = app.sell_tickets(show, {"Adult": 2}, patron_id=ada).codes
+    here.runner.catch_up()
+    yield office, here, proxy, show, ada, codes
+    proxy.set_mode(PASS)
+    here.close()
+    office.close()
+    proxy.close()
+
+
+def test_every_action_that_saves_waits_for_the_server_mid_session(open_window, shared, qtbot):
+    office, here, proxy, show, ada, _codes = shared
+    window = open_window(here)
+    window.open_patron(ada)
+    page = window.patron_page
+    qtbot.waitUntil(lambda: page.row is not None and page.row["name"] == "Ada Lovelace")
+    call = window.log_call()
+    rota = window.open_rota()
+    staff = window.manage_staff()
+    follow_ups = window.follow_ups
+    saving = {
+        "Save note": page.note_button,
+        "Edit details": page.edit_button,
+        "Erase personal data": page.erase_button,
+        "New patron (list)": window.patron_list.new_button,
+        "Sell tickets (patron)": page.purchases.sell_button,
+        "Start a membership": page.purchases.membership_button,
+        "Log a call (follow-ups)": follow_ups.log_call_button,
+        "Import chats (follow-ups)": follow_ups.import_button,
+        "Put on duty": rota.add_button,
+        "Add staff account": staff.add_button,
+        "New production": window.box_office.new_production_button,
+    }
+    actions = {
+        "New patron…": window.new_patron_action,
+        "Log a call…": window.log_call_action,
+        "Import chats…": window.import_chats_action,
+        "Import online sales…": window.import_sales_action,
+    }
+    for name, target in {**saving, **actions}.items():
+        assert target.isEnabled(), name
+    assert call.save_button.isEnabled() and call.new_patron_button.isEnabled()
+    registered = server_connection().registered()
+    assert all(target in registered for target in {**saving, **actions}.values())
+    assert window.patron_page.purchases.print_button not in registered  # no server needed
+    call.reject()
+    page.note_edit.setFocus()
+    qtbot.keyClicks(page.note_edit, "Asked about the lift")
+
+    proxy.set_mode(DROP)
+    window.poll()  # the next look for other workstations' events finds no server
+    qtbot.waitUntil(lambda: not page.note_button.isEnabled(), timeout=30_000)
+    for name, target in {**saving, **actions}.items():
+        assert not target.isEnabled(), name
+        assert offline_words() in target.toolTip(), name
+    assert window.offline_label.isVisible()
+    assert window.offline_label.text().startswith("Offline")
+    call = window.log_call()  # a form opened while offline starts with Save off
+    assert not call.save_button.isEnabled() and not call.new_patron_button.isEnabled()
+    assert offline_words() in call.save_button.toolTip()
+    call.reject()
+    # Ctrl+Enter (the note's shortcut) says why at once and keeps what was typed
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.note_edit.setFocus()
+    qtbot.keyClick(page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.note_error.text() == offline_words()
+    assert page.note_edit.toPlainText() == "Asked about the lift"
+    assert window.writer.pending == 0  # nothing was sent to fail later
+    window.open_patron(ada)  # a refresh while offline leaves them off
+    assert not page.note_button.isEnabled() and not page.edit_button.isEnabled()
+
+    proxy.set_mode(PASS)  # the door's background sync finds the server again
+    qtbot.waitUntil(page.note_button.isEnabled, timeout=120_000)
+    for name, target in {**saving, **actions}.items():
+        assert target.isEnabled(), name
+        assert offline_words() not in target.toolTip(), name
+    assert not window.offline_label.isVisible()
+    qtbot.keyClick(page.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.note_edit.toPlainText() == "")
+    rota.close()
+    staff.close()
+
+
+def test_the_box_office_counts_the_door_s_waiting_admissions_as_the_house_count_does(
+    open_window, shared, qtbot
+):
+    office, here, proxy, show, ada, (code, other) = shared
+    window = open_window(here)
+    window.show_area("door")
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+    proxy.set_mode(DROP)
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit", timeout=30_000)
+    assert view.last_result["offline"] is True
+    qtbot.waitUntil(lambda: view.house.admitted_label.text() == "1")
+    assert "1 waiting to be sent" in view.house.sold_label.text()
+
+    window.show_area("box_office")
+    box = window.box_office
+    qtbot.waitUntil(lambda: box.current_performance_id() == show)
+    assert box.tickets_count.text() == "1 admitted, 1 not yet, of 2 · 1 waiting to be sent"
+    statuses = {r["code"]: r["_status"] for r in box.ticket_model.rows}
+    assert statuses[code] == "Came in (not sent)"
+    ticket = next(r for r in box.ticket_model.rows if r["code"] == code)
+    assert "waiting to be sent" in box.ticket_model.tooltip(ticket, box.ticket_model.STATUS)
+    row = box.model.row_data(box.model.row_of(show))
+    assert row["admitted"] == 1
+    assert box.model.tooltip(row, box.model.SOLD) == "1 already came in · 1 waiting to be sent"
+
+    proxy.set_mode(PASS)  # sent: the same figures, nothing waiting any more
+    qtbot.waitUntil(view.offline_banner.isHidden, timeout=120_000)
+    window.poll()
+    qtbot.waitUntil(lambda: box.tickets_count.text() == "1 admitted, 1 not yet, of 2")
+    statuses = {r["code"]: r["_status"] for r in box.ticket_model.rows}
+    assert statuses[code] == "Came in" and statuses[other] == "Valid"
+    window.show_area("door")
+    qtbot.waitUntil(lambda: "waiting to be sent" not in view.house.sold_label.text())
+    assert view.house.admitted_label.text() == "1"
