@@ -322,3 +322,30 @@ def test_a_window_starting_on_a_stalled_network_opens_on_its_copy_in_time(
         assert office.app.store.get(ticket_id(code)).admitted_door == "Main door"
     finally:
         started.close()
+
+
+def test_what_waits_to_be_sent_counts_in_the_house_and_says_so(office, workstation, proxies):
+    show, ada, (first, second, third) = evening(office, tickets=3)
+    office.app.scan(third, show, "Main door", occurred_at=TONIGHT)  # admitted online
+    net = proxies()
+    here = workstation("north-door", net)
+    here.runner.catch_up()
+    front, db = here.door(), here.runner.db()
+    assert front.house_count(db, show)["waiting"] == 0
+    net.set_mode(DROP)
+
+    front.scan(first, show, "North door", occurred_at=TONIGHT + timedelta(minutes=1))
+    front.scan(second, show, "North door", occurred_at=TONIGHT + timedelta(minutes=2))
+    front.undo_admission(third, "Wrong person", "North door", TONIGHT + timedelta(minutes=3))
+    front.scan(second, show, "North door", occurred_at=TONIGHT + timedelta(minutes=4))  # again
+    assert front.waiting_admissions(db, show) == {first: True, second: True, third: False}
+    count = front.house_count(db, show)
+    assert (count["admitted"], count["waiting"]) == (2, 2)
+    assert count["doors"] == {"North door": 2}
+
+    net.set_mode(PASS)
+    assert front.sync()["left"] == 0
+    here.runner.catch_up()
+    assert front.waiting_admissions(db, show) == {}
+    count = front.house_count(db, show)
+    assert (count["admitted"], count["waiting"]) == (2, 0)  # the same figure, sent

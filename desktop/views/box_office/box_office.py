@@ -130,7 +130,7 @@ class BoxOfficeView(OrderActions):
         t = TicketTableModel
         size_columns(
             self.ticket_table,
-            {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 150, t.SOLD_AT: 215},
+            {t.CODE: 150, t.LEVEL: 130, t.PRICE: 100, t.STATUS: 175, t.SOLD_AT: 215},
             stretch=t.BUYER,
         )
         self.ticket_table.selectionModel().selectionChanged.connect(
