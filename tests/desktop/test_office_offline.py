@@ -133,8 +133,8 @@ def test_the_box_office_counts_the_door_s_waiting_admissions_as_the_house_count_
     view.code_field.setFocus()
     qtbot.keyClicks(view.code_field, code)
     qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: (view.last_result or {}).get("verdict") == "admit", timeout=30_000)
-    assert view.last_result["offline"] is True
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
+    assert view.last_result.offline is True
     qtbot.waitUntil(lambda: view.house.admitted_label.text() == "1")
     assert "1 waiting to be sent" in view.house.sold_label.text()
 
