@@ -22,6 +22,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
+from domain.natural_ids import name_uuid
 from domain.recording import Stamp
 from domain.ticket_codes import ticket_id
 from domain.verdicts import Verdict, door_verdict
@@ -78,7 +79,7 @@ _ORDER_NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/order")
 @lru_cache(maxsize=65536)  # an import asks for each order's id several times
 def order_id_for(reference: str) -> UUID:
     """Orders imported from another service keep their id across re-imports."""
-    return uuid5(_ORDER_NAMESPACE, reference.strip())
+    return name_uuid(_ORDER_NAMESPACE, reference.strip())
 
 
 def clean_price_levels(levels: Mapping[str, object]) -> dict[str, int]:

@@ -11,15 +11,22 @@ stored, only its uuid5.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text, fold, normalize_email, normalize_phone
+from domain.natural_ids import name_uuid
 from domain.recording import Stamp
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/contact-key")
+
+
+@lru_cache(maxsize=65536)  # an import asks for each new key's id more than once
+def _key_uuid(key: str) -> UUID:
+    return name_uuid(_NAMESPACE, key)
 
 
 def contact_keys(email: str = "", phone: str = "") -> list[str]:
@@ -63,7 +70,7 @@ class ContactKey(Aggregate):
 
     @classmethod
     def key_id(cls, key: str) -> UUID:
-        return uuid5(_NAMESPACE, key)
+        return _key_uuid(key)
 
     @event("Opened")
     def __init__(self, occurred_at: datetime, recorded_by: str, workstation: str):

@@ -22,6 +22,8 @@ import secrets
 from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+from domain.natural_ids import name_uuid
+
 ALPHABET = "34679CEFGHJKNPRTX"
 BASE = len(ALPHABET)  # 17, prime
 RANDOM_LENGTH = 11
@@ -70,7 +72,7 @@ def ticket_id(code: str) -> UUID:
 
 @lru_cache(maxsize=65536)  # asked several times per ticket by a sale or an import
 def _ticket_uuid(code: str) -> UUID:
-    return uuid5(_NAMESPACE, code)
+    return name_uuid(_NAMESPACE, code)
 
 
 def grouped(code: str) -> str:

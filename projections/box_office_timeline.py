@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from domain.memberships_service import SUBSCRIPTION_CHANNEL
 from domain.money import AMOUNT
-from projections.base import Event, run_script
+from projections.base import Event, PendingRows, run_script
 from projections.door_timeline import DoorTimeline
 
 PAYMENT_WORDS = {
@@ -66,6 +66,8 @@ class BoxOfficeTimeline(DoorTimeline):
     )
 
     def register_box_office(self) -> None:
+        #: orders placed in the batch being applied, read back by id only
+        self._order_rows = PendingRows("INSERT OR REPLACE INTO timeline_orders VALUES (?, ?, ?)")
         on = self.on
         on("Production.Created")(self._tl_production_created)
         on("Production.Renamed")(self._tl_production_renamed)
@@ -152,10 +154,8 @@ class BoxOfficeTimeline(DoorTimeline):
     def _tl_order_placed(self, db: Database, e: Event, position: int) -> None:
         if not e.patron_id:
             return  # an anonymous sale: nobody's timeline (a lost contact)
-        db.conn.execute(
-            "INSERT OR REPLACE INTO timeline_orders VALUES (?, ?, ?)",
-            (str(e.originator_id), e.patron_id, e.performance_id),
-        )
+        order = str(e.originator_id)
+        self._order_rows.add(db, order, (order, e.patron_id, e.performance_id))
         summary = (
             f"Bought {tickets_word(len(e.codes))} for {self._label(db, e.performance_id)}"
             f" — {price_text(e.payment)}"
@@ -185,9 +185,13 @@ class BoxOfficeTimeline(DoorTimeline):
         self._tl_ticket_holder(db, e)
         if e.channel == SUBSCRIPTION_CHANNEL:
             return  # the subscriber's own ticket: the subscription row says it
-        row = db.conn.execute(
-            "SELECT patron_id FROM timeline_orders WHERE id = ?", (e.order_id,)
-        ).fetchone()
+        pending = self._order_rows.rows.get(e.order_id)
+        if pending is not None:
+            row: tuple | None = pending[1:]
+        else:
+            row = db.conn.execute(
+                "SELECT patron_id FROM timeline_orders WHERE id = ?", (e.order_id,)
+            ).fetchone()
         if row is not None and row[0] == e.patron_id:
             return  # the buyer's own ticket: the purchase row says it
         summary = f"Holds a ticket for {self._label(db, e.performance_id)}"
@@ -195,7 +199,11 @@ class BoxOfficeTimeline(DoorTimeline):
         detail = f"{e.price_level}, ticket {e.code}; bought {how} by another patron"
         self.add(db, e, position, "ticket", summary, detail, patron_id=e.patron_id)
 
+    def flush_box_office(self, db: Database) -> None:
+        self._order_rows.flush(db)
+
     def _tl_order_refunded(self, db: Database, e: Event, position: int) -> None:
+        self._order_rows.need(db, str(e.originator_id))
         row = db.conn.execute(
             "SELECT patron_id, performance_id FROM timeline_orders WHERE id = ?",
             (str(e.originator_id),),

@@ -51,6 +51,11 @@ class DoorReadModel(Projection):
         #: per performance: seats taken minus released in the batch being applied,
         #: added to ``sold`` by ``batch_done`` (or before the row is written otherwise)
         self._sold: dict[str, int] = {}
+        #: orders placed in the batch being applied (no handler reads them back)
+        self._orders = PendingRows("INSERT OR REPLACE INTO door_orders VALUES (?,?,?,?,?)")
+        #: per patron: the newest activity of the batch being applied, upserted by
+        #: ``batch_done`` (or before a statement that reads or updates ``door_patrons``)
+        self._activity: dict[str, str] = {}
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
@@ -252,6 +257,8 @@ class DoorReadModel(Projection):
 
     def batch_done(self, db: Database, final: bool) -> None:
         self._tickets.flush(db)
+        self._orders.flush(db)
+        self._flush_activity(db)
         self._flush_sold(db)
         # the scans go in once per batch, in its transaction (no handler reads them)
         if self._scans:
@@ -262,16 +269,26 @@ class DoorReadModel(Projection):
 
     # -- patrons: only what the greeting cue needs ---------------------------
     def _active(self, db: Database, patron_id: str, when: str) -> None:
-        # one upsert rather than insert-if-missing then update: a rebuild runs this a lot
-        db.conn.execute(
-            "INSERT INTO door_patrons (id, last_activity_at) VALUES (?, ?) ON CONFLICT (id)"
-            " DO UPDATE SET last_activity_at ="
-            " max(coalesce(last_activity_at, ''), excluded.last_activity_at)",
-            (patron_id, when),
-        )
+        # kept per batch (an import has an order per patron and more): the newest counts
+        if when > self._activity.get(patron_id, ""):
+            self._activity[patron_id] = when
+
+    def _flush_activity(self, db: Database) -> None:
+        """Write the batch's activity: before a statement that reads or updates ``door_patrons``
+        (one that updates a row must find it made) and at ``batch_done``."""
+        if self._activity:
+            # one upsert rather than insert-if-missing then update
+            db.conn.executemany(
+                "INSERT INTO door_patrons (id, last_activity_at) VALUES (?, ?) ON CONFLICT (id)"
+                " DO UPDATE SET last_activity_at ="
+                " max(coalesce(last_activity_at, ''), excluded.last_activity_at)",
+                list(self._activity.items()),
+            )
+            self._activity = {}
 
     def _patron_registered(self, db: Database, e: Event, position: int) -> None:
         first, last = e.first_name or "", e.last_name or ""
+        # an upsert of other columns than the activity's: no need to write that first
         db.conn.execute(
             "INSERT INTO door_patrons (id, tags, first_name, last_name, folded_name)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET tags = excluded.tags,"
@@ -282,6 +299,7 @@ class DoorReadModel(Projection):
 
     def _name(self, db: Database, patron_id: str, first: str, last: str) -> None:
         """The name, for the greeting and for finding someone who forgot the ticket."""
+        self._flush_activity(db)
         db.conn.execute(
             "UPDATE door_patrons SET first_name = ?, last_name = ?, folded_name = ? WHERE id = ?",
             (first, last, _folded(first, last), patron_id),
@@ -290,6 +308,7 @@ class DoorReadModel(Projection):
     def _patron_renamed(self, db: Database, e: Event, position: int) -> None:
         if "first_name" in e.changes or "last_name" in e.changes:
             patron_id = str(e.originator_id)
+            self._flush_activity(db)
             row = db.conn.execute(
                 "SELECT first_name, last_name FROM door_patrons WHERE id = ?", (patron_id,)
             ).fetchone()
@@ -302,6 +321,7 @@ class DoorReadModel(Projection):
                 )
 
     def _patron_tags(self, db: Database, e: Event, position: int) -> None:
+        self._flush_activity(db)
         db.conn.execute(
             "UPDATE door_patrons SET tags = ? WHERE id = ?",
             (", ".join(e.tags), str(e.originator_id)),
@@ -311,15 +331,14 @@ class DoorReadModel(Projection):
         if not e.patron_id:
             return
         when = iso(e.occurred_at)
-        db.conn.execute(
-            "INSERT OR REPLACE INTO door_orders VALUES (?,?,?,?,?)",
-            (str(e.originator_id), e.patron_id, e.performance_id, len(e.codes), when),
-        )
+        order = str(e.originator_id)
+        self._orders.add(db, order, (order, e.patron_id, e.performance_id, len(e.codes), when))
         self._active(db, e.patron_id, when)
 
     def _subscribed(self, db: Database, e: Event, position: int) -> None:
         when = iso(e.occurred_at)
         self._active(db, e.patron_id, when)
+        self._flush_activity(db)
         db.conn.execute(
             "UPDATE door_patrons SET subscriptions = subscriptions + 1,"
             " subscriber_since = min(coalesce(subscriber_since, ?), ?) WHERE id = ?",
@@ -331,6 +350,7 @@ class DoorReadModel(Projection):
         starts_on = getattr(e, "starts_on", "")
         since = iso(datetime.fromisoformat(starts_on).replace(tzinfo=UTC)) if starts_on else when
         self._active(db, e.patron_id, when)
+        self._flush_activity(db)
         db.conn.execute(
             "UPDATE door_patrons SET member_since = min(coalesce(member_since, ?), ?) WHERE id = ?",
             (since, since, e.patron_id),
@@ -343,6 +363,7 @@ class DoorReadModel(Projection):
             "INSERT OR IGNORE INTO door_donations VALUES (?,?,0)",
             (str(e.originator_id), e.patron_id),
         )
+        self._flush_activity(db)
         db.conn.execute(
             "UPDATE door_patrons SET donations = donations + 1, unthanked = unthanked + 1"
             " WHERE id = ?",
@@ -355,6 +376,7 @@ class DoorReadModel(Projection):
             (str(e.originator_id),),
         ).rowcount
         if changed:
+            self._flush_activity(db)
             db.conn.execute(
                 "UPDATE door_patrons SET unthanked = max(0, unthanked - 1) WHERE id = ?",
                 (e.patron_id,),

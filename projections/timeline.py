@@ -141,6 +141,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline):
         self.create_conversation_lookups(db)
 
     def batch_done(self, db: Database, final: bool) -> None:
+        self.flush_box_office(db)
         self.flush_door(db)
         self.flush_rows(db)
         self.performances_changed()
