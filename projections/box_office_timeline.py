@@ -10,6 +10,7 @@ another projection's tables, so it can be rebuilt on its own at any time.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -187,7 +188,7 @@ class BoxOfficeTimeline(DoorTimeline):
             return  # the subscriber's own ticket: the subscription row says it
         pending = self._order_rows.rows.get(e.order_id)
         if pending is not None:
-            row: tuple | None = pending[1:]
+            row: tuple[Any, ...] | None = pending[1:]
         else:
             row = db.conn.execute(
                 "SELECT patron_id FROM timeline_orders WHERE id = ?", (e.order_id,)
