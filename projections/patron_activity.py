@@ -133,17 +133,19 @@ class PatronActivity(Projection):
         last activity and, while it is merged, its survivor's follow."""
         if not patron_id:
             return
-        db.conn.execute(
+        row = db.conn.execute(
             "UPDATE patrons SET interactions = interactions + 1,"
             " own_activity_at = max(coalesce(own_activity_at, ''), ?1),"
-            " last_activity_at = max(coalesce(last_activity_at, ''), ?1) WHERE id = ?2",
+            " last_activity_at = max(coalesce(last_activity_at, ''), ?1) WHERE id = ?2"
+            " RETURNING merged_into",
             (when, patron_id),
-        )
-        db.conn.execute(
-            "UPDATE patrons SET last_activity_at = max(coalesce(last_activity_at, ''), ?1)"
-            " WHERE id = (SELECT merged_into FROM patrons WHERE id = ?2)",
-            (when, patron_id),
-        )
+        ).fetchone()
+        if row is not None and row[0]:  # merged: the survivor follows
+            db.conn.execute(
+                "UPDATE patrons SET last_activity_at = max(coalesce(last_activity_at, ''), ?1)"
+                " WHERE id = ?2",
+                (when, row[0]),
+            )
 
     def family_activity(self, db: Database, patron_id: str) -> None:
         """Work out ``last_activity_at`` again from the records that count together now
