@@ -960,7 +960,7 @@ class MainWindow(BackupActions):
         and the reports nobody is looking at; while a scan is being checked, the
         refresh waits for its verdict (the writer's catch-up is what woke it).
         """
-        if self.door_view.waiting:
+        if self.door_view.busy:
             self._changed_after_verdict = True
             return
         self._changed_after_verdict = False
@@ -1057,6 +1057,8 @@ class MainWindow(BackupActions):
         if not self.runner.connected:  # nothing to read until the server answers
             return None
         if self._rebuild_task is not None:
+            return None
+        if self.door_view.busy:  # a verdict on its way to the screen goes first
             return None
         self._poll_task = self.background.run(
             poll_work,

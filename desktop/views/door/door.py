@@ -271,6 +271,8 @@ class DoorView(QWidget):
         self.writer = writer or CommandWriter(self)
         #: checks handed to the writer and not answered yet
         self.waiting = 0
+        #: verdicts answered and not painted yet
+        self._unpainted = 0
         self._refresh_after_verdict = False
         self._last_scan_at = float("-inf")
         self._offer: tuple[str, str] | None = None  # (performance id, code to check again)
@@ -747,15 +749,27 @@ class DoorView(QWidget):
     def _answered(self, checked: Checked, on_result) -> None:
         self._answer_arrived()
         self.show_result(checked.result, checked.greeting)
-        if checked.behind:  # painted: now the read models follow (house count...)
-            self.writer.submit(self.runner.notify)
         if on_result is not None:
             on_result(checked.result)
+        # Painted first: the read models' catch-up (and the house count after it) waits
+        # for the verdict's paint, so it never competes with it.
+        self._unpainted += 1
+        self.panel.after_paint(lambda: self._verdict_painted(checked.behind))
+
+    def _verdict_painted(self, behind: bool) -> None:
+        self._unpainted -= 1
+        if behind:
+            self.writer.submit(self.runner.notify)
         self._catch_up_screen()
+
+    @property
+    def busy(self) -> bool:
+        """A scan is being checked, or its verdict is not painted yet: refreshes wait."""
+        return bool(self.waiting or self._unpainted)
 
     def _catch_up_screen(self) -> None:
         """After the last verdict in line: the refresh that waited for it."""
-        if self.waiting:
+        if self.busy:
             return
         if self._refresh_after_verdict:
             QTimer.singleShot(0, self.refresh)
@@ -1277,7 +1291,7 @@ class DoorView(QWidget):
     def refresh(self) -> None:
         """The read models changed (here or at another workstation). While a scan is
         being checked its verdict goes first: the house count follows right after."""
-        if self.waiting:
+        if self.busy:
             self._refresh_after_verdict = True
             return
         self._refresh_after_verdict = False
