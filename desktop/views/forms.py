@@ -6,7 +6,8 @@ rest in the form's general error line. ``submit_command`` does the same for a
 command that writes: it runs on the one writer worker (``desktop.writer``), off
 the GUI thread, while the form shows that it is busy (its buttons disabled, a
 busy cursor, closing held back); the result or the refusal comes back as a
-signal, so a slow server never freezes a screen. ``open_or_raise`` shows a dialog of
+signal, so a slow server never freezes a screen. ``read_later`` runs a read that
+may reach the shared store there too, its answer by signal. ``open_or_raise`` shows a dialog of
 which there is only ever one (the new-patron form, the call form, an import)
 or brings the one already open to the front.
 """
@@ -191,6 +192,30 @@ def submit_command(
         )
 
     return shared_writer().submit(command, on_done=done, on_error=failed)
+
+
+def read_later(
+    form: QWidget,
+    read: Callable[[], T],
+    on_done: Callable[[T], object],
+    on_error: Callable[[BaseException], object] | None = None,
+) -> int:
+    """A read that may reach the shared store (``app.get_performance``, duplicate
+    checks), off the GUI thread: ``read()`` runs on the writer worker, in line with
+    the commands handed to it before (so it sees what they recorded), and
+    ``on_done(result)`` or ``on_error(error)`` comes back on the GUI thread, unless
+    ``form`` has been closed and deleted meanwhile. The form stays usable while it
+    waits: a slow server never freezes it. Returns the writer's job number."""
+
+    def done(result: Any) -> None:
+        if isValid(form):
+            on_done(result)
+
+    def failed(error: BaseException, _details: str) -> None:
+        if isValid(form) and on_error is not None:
+            on_error(error)
+
+    return shared_writer().submit(read, on_done=done, on_error=failed)
 
 
 def submit_action(

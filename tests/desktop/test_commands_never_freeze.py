@@ -231,3 +231,147 @@ def test_the_door_paints_its_verdict_before_the_read_models_catch_up(
     go_on.set()
     settle(qtbot)
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "1")
+
+
+class HeldReads:
+    """The service's reads named (``app.get_performance``, ...) wait at ``inside`` until
+    ``release()`` when called off the GUI thread; a call on the GUI thread (it would
+    freeze the screen for as long as the server takes) is noted in ``on_gui`` and let
+    through, so code that still reads there fails on an assertion, never on a hang."""
+
+    def __init__(self, app, names: tuple[str, ...], monkeypatch) -> None:
+        self.inside = threading.Event()
+        self.go_on = threading.Event()
+        self.timed_out = False
+        self.on_gui: list[str] = []
+        self.threads: list[str] = []
+        self.holding = True
+        for name in names:
+            monkeypatch.setattr(app, name, self._held(name, getattr(app, name)))
+
+    def _held(self, name, real):
+        def read(*args, **kwargs):
+            if not self.holding:
+                return real(*args, **kwargs)
+            if threading.current_thread() is threading.main_thread():
+                self.on_gui.append(name)
+            else:
+                self.threads.append(QThread.currentThread().objectName())
+                self.inside.set()
+                if not self.go_on.wait(HOLD_S):
+                    self.timed_out = True
+            return real(*args, **kwargs)
+
+        return read
+
+    def release(self) -> None:
+        self.go_on.set()
+
+    def stop(self) -> None:
+        """The test itself reads from here on (another workstation's sale)."""
+        self.holding = False
+
+
+def test_the_sell_dialog_opens_and_takes_keys_while_the_store_is_slow_to_count_seats(
+    services, flute, box_office, qtbot, monkeypatch
+):
+    """The seats left come from the store (another workstation may just have sold); it
+    is asked off the GUI thread, the form is usable from the read models meanwhile."""
+    services.app.sell_tickets(flute, {"Adult": 1}, payment="cash")
+    settle(qtbot)
+    held = HeldReads(services.app, ("get_performance",), monkeypatch)
+    dialog = open_sell_dialog(qtbot, box_office)
+    assert held.on_gui == []  # nothing asked of the store on the GUI thread
+    qtbot.waitUntil(held.inside.is_set)  # the store's count is being asked for
+    assert dialog.checking_seats
+    gui_thread_answers(qtbot)
+    name = dialog.walk_up.fields["first_name"]
+    name.setFocus()
+    qtbot.keyClicks(name, "Walter")
+    qtbot.waitUntil(lambda: name.text() == "Walter")
+    assert dialog.seats_label.text() == "4 seats left of 5"  # from the read models
+    set_quantity(qtbot, dialog, "Adult", 2)
+    assert dialog.sell_button.isEnabled()
+
+    # meanwhile another workstation sells two more: the store's answer says so
+    held.stop()
+    services.app.sell_tickets(flute, {"Adult": 2}, payment="cash")
+    held.release()
+    qtbot.waitUntil(lambda: not dialog.checking_seats)
+    assert dialog.seats_label.text() == "2 seats left of 5"
+    assert dialog.spins["Adult"].value() == 2 and name.text() == "Walter"  # kept
+    assert not held.timed_out and held.on_gui == [] and set(held.threads) == {"houselights-writer"}
+
+
+def test_a_refusal_for_seats_asks_the_store_again_off_the_gui_thread(
+    services, flute, box_office, qtbot, monkeypatch
+):
+    dialog = open_sell_dialog(qtbot, box_office)
+    settle(qtbot)  # the seats left, as the store counts them
+    click(qtbot, dialog.anonymous_button)
+    set_quantity(qtbot, dialog, "Adult", 2)
+    services.app.sell_tickets(flute, {"Adult": 4}, payment="cash")  # another window sold
+    held = HeldReads(services.app, ("get_performance",), monkeypatch)
+    qtbot.mouseClick(dialog.sell_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.tickets_error.isVisible())  # refused: 1 seat left
+    assert "Only 1 seat is left" in dialog.tickets_error.text()
+    assert held.on_gui == []
+    qtbot.waitUntil(held.inside.is_set)  # the count as it is now, asked on the writer
+    gui_thread_answers(qtbot)
+    held.release()
+    qtbot.waitUntil(lambda: dialog.seats_label.text() == "1 seat left of 5")
+    assert held.on_gui == [] and set(held.threads) == {"houselights-writer"}
+
+
+def new_patron_dialog(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.patron_dialog is not None and window.patron_dialog.isVisible())
+    dialog = window.patron_dialog
+    qtbot.waitUntil(dialog.fields["first_name"].hasFocus)
+    return dialog
+
+
+def test_the_duplicate_hint_is_asked_off_the_gui_thread_and_typing_goes_on(
+    services, window, qtbot, monkeypatch
+):
+    # (Grace Hopper, grace@navy.example, is on file: the services fixture)
+    dialog = new_patron_dialog(window, qtbot)
+    held = HeldReads(services.app, ("find_contact_matches",), monkeypatch)
+    email, phone = dialog.fields["email"], dialog.fields["phone"]
+    email.setFocus()
+    qtbot.waitUntil(email.hasFocus)
+    qtbot.keyClicks(email, "grace@navy.example")
+    phone.setFocus()  # leaving the email field asks whether it is on file
+    qtbot.waitUntil(phone.hasFocus)
+    assert held.on_gui == []
+    qtbot.waitUntil(held.inside.is_set)
+    assert dialog.checking_matches and not dialog.duplicates.isVisible()
+    gui_thread_answers(qtbot)
+    qtbot.keyClicks(phone, "+1 555 0101")
+    qtbot.waitUntil(lambda: phone.text() == "+1 555 0101")
+    held.release()
+    qtbot.waitUntil(dialog.duplicates.isVisible)
+    assert dialog.duplicates.matches.item(0).text().startswith("Grace Hopper")
+    assert not held.timed_out and held.on_gui == [] and set(held.threads) == {"houselights-writer"}
+
+
+def test_a_duplicate_answer_for_an_email_typed_over_is_not_shown(services, window, qtbot):
+    """The answer comes back after the volunteer corrected the email: it is about what
+    is no longer there, so it is dropped (the corrected email gets its own answer)."""
+    dialog = new_patron_dialog(window, qtbot)
+    email = dialog.fields["email"]
+    email.setFocus()
+    qtbot.waitUntil(email.hasFocus)
+    qtbot.keyClicks(email, "grace@navy.example")
+    qtbot.waitUntil(lambda: email.text() == "grace@navy.example")
+    dialog.check_contact_matches()  # asked about grace@navy.example ...
+    email.setText("grace@navy.example.org")  # ... and corrected before the answer is shown
+    settle(qtbot)
+    assert not dialog.duplicates.isVisible()
+    dialog.check_contact_matches()
+    settle(qtbot)
+    assert not dialog.duplicates.isVisible()  # grace@navy.example.org is nobody's
+    email.setText("grace@navy.example")
+    dialog.check_contact_matches()
+    settle(qtbot)
+    assert dialog.duplicates.isVisible()  # and the right one is found

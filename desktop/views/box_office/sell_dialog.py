@@ -41,7 +41,7 @@ from desktop.models.base import SortProxy
 from desktop.models.patron_table import PatronTableModel
 from desktop.server_connection import needs_server
 from desktop.views.box_office.tickets_ready import TicketsReady, ticket_dicts
-from desktop.views.forms import submit_command
+from desktop.views.forms import read_later, submit_command
 from desktop.views.widgets import (
     clear_layout,
     dialog_buttons,
@@ -60,6 +60,7 @@ from domain.errors import (
     NotEnoughSeats,
 )
 from domain.roles import Permission
+from projections import box_office
 from projections import patron_directory as directory
 from projections.patron_search import search
 from projections.runner import ReadModelRunner
@@ -70,6 +71,21 @@ _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 #: what a sale in this form gives back: a walk-up buyer's, or anyone else's
 Sold = SaleResult | WalkUpSaleResult
+
+
+def performance_from_row(row: dict) -> PerformanceInfo:
+    """A performance as the read models know it (the store's answer follows)."""
+    return PerformanceInfo(
+        id=row["id"],
+        production_id=row.get("production_id") or "",
+        title=row.get("title") or "",
+        starts_at=row.get("starts_at") or "",
+        venue=row.get("venue") or "",
+        capacity=int(row.get("capacity") or 0),
+        sold=int(row.get("sold") or 0),
+        available=int(row.get("capacity") or 0) - int(row.get("sold") or 0),
+        price_levels=dict(row.get("price_levels") or {}),
+    )
 
 
 def performance_label(row: dict) -> str:
@@ -282,6 +298,7 @@ class SellDialog(QDialog):
         self.performance: PerformanceInfo | None = None
         self.spins: dict[str, QSpinBox] = {}
         self.outcome: dict | None = None
+        self._seats_asked = 0
         self.setObjectName("sellDialog")
         self.setWindowTitle(self.tr("Sell tickets"))
         self.setMinimumWidth(900)
@@ -298,11 +315,11 @@ class SellDialog(QDialog):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(self.pages)
 
-        self.performance_combo.currentIndexChanged.connect(lambda _i: self._load_performance())
-        self.finder.chosen_changed.connect(self.update_total)
         index = self.performance_combo.findData(performance_id) if performance_id else 0
         self.performance_combo.setCurrentIndex(max(0, index))
-        self._load_performance()
+        self.performance_combo.currentIndexChanged.connect(lambda _i: self._load_performance())
+        self.finder.chosen_changed.connect(self.update_total)
+        self._load_performance()  # (once: the store is asked once for the seats left)
         if patron is not None:
             self.finder.show_patron(patron)
             self.set_mode(FIND)
@@ -539,19 +556,70 @@ class SellDialog(QDialog):
         return next(p for p, radio in self.payment_buttons.items() if radio.isChecked())
 
     def _load_performance(self) -> None:
+        """The chosen performance's price levels and seats, at once from this
+        workstation's read models; the store's own count of seats left follows off
+        the GUI thread (``_check_seats``): a slow server never freezes the form."""
         performance_id = self.performance_combo.currentData()
         if not performance_id:
             self.performance = None
             self.seats_label.setText(self.tr("No performance to sell"))
             needs_server(self.sell_button, False)
             return
-        kept = self.quantities()
-        try:
-            self.performance = self.app.get_performance(performance_id)
-        except HouselightsError as error:
+        row = self.runner.read(Permission.SEE_PERFORMANCES, box_office.performance, performance_id)
+        if row is None:  # not in this workstation's lists yet: the store says
+            row = next((r for r in self.performances if r["id"] == performance_id), None)
+        if row is not None:
+            self._show_performance(performance_from_row(row))
+        else:
             self.performance = None
+            needs_server(self.sell_button, False)
+            self.seats_label.setText(self.tr("Checking the seats left…"))
+        self._check_seats(performance_id)
+
+    def _check_seats(self, performance_id: str) -> int:
+        """Ask the store for the seats left now (another workstation may just have sold),
+        on the writer worker; the answer updates the form. Returns the job number."""
+        app = self.app
+        self._seats_asked += 1
+        return read_later(
+            self,
+            lambda: app.get_performance(performance_id),
+            self._seats_answered,
+            self._seats_unknown,
+        )
+
+    @property
+    def checking_seats(self) -> bool:
+        """The store has not answered every question about seats yet."""
+        return self._seats_asked > 0
+
+    def _seats_answered(self, performance: PerformanceInfo) -> None:
+        self._seats_asked -= 1
+        if self.performance_combo.currentData() != performance.id:
+            return  # another performance was chosen meanwhile: its own answer follows
+        if self.performance is None or self.performance.price_levels != performance.price_levels:
+            self._show_performance(performance)
+        else:
+            self.performance = performance
+            self._show_seats(performance)
+
+    def _seats_unknown(self, error: BaseException) -> None:
+        self._seats_asked -= 1
+        if isinstance(error, HouselightsError):
             show_error(self.general_error, str(error))
-            return
+        elif self.performance is None:
+            show_error(
+                self.general_error,
+                self.tr(
+                    "The seats left could not be checked ({error}). Check the connection "
+                    "and choose the performance again."
+                ).format(error=error),
+            )
+
+    def _show_performance(self, performance: PerformanceInfo) -> None:
+        """Price levels (the quantities typed kept) and the seats left."""
+        self.performance = performance
+        kept = self.quantities()
         needs_server(self.sell_button, True)  # stays off while offline
         clear_layout(self.levels_box)
         self.spins = {}
@@ -785,12 +853,8 @@ class SellDialog(QDialog):
                 "sold: lower the number of tickets, or choose another date."
             ).format(left=error.left, wanted=error.wanted)
         show_error(self.tickets_error, message)
-        try:  # another workstation may just have sold: show the count as it is now
-            if self.performance is not None:
-                self.performance = self.app.get_performance(self.performance.id)
-                self._show_seats(self.performance)
-        except HouselightsError:
-            pass
+        if self.performance is not None:  # another workstation may just have sold:
+            self._check_seats(self.performance.id)  # the count as it is now follows
         next(iter(self.spins.values())).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_domain_errors(self, by_field: dict[str, str]) -> None:

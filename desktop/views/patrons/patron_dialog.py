@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.server_connection import needs_server
-from desktop.views.forms import submit_command
+from desktop.views.forms import read_later, submit_command
 from desktop.views.widgets import (
     dialog_buttons,
     error_label,
@@ -39,7 +39,6 @@ from desktop.views.widgets import (
 )
 from domain.application import Houselights
 from domain.errors import (
-    HouselightsError,
     PossibleDuplicate,
 )
 from domain.patron_match import PatronMatch
@@ -132,6 +131,8 @@ class PatronDialog(QDialog):
         self.app = app
         self.row = dict(row) if row else None
         self.patron_id: str | None = self.row["id"] if self.row else None
+        #: duplicate checks handed to the writer and not answered yet
+        self.matches_asked = 0
         self.setObjectName("patronDialog")
         self.setWindowTitle(
             self.tr("Edit {name}").format(name=self.row["name"])
@@ -360,18 +361,48 @@ class PatronDialog(QDialog):
         label = self.errors.get(key)
         return label.text() if label is not None and label.isVisible() else ""
 
-    def check_contact_matches(self) -> None:
-        """While typing: say so as soon as an email or phone is already on file."""
+    def check_contact_matches(self) -> int | None:
+        """Leaving the email or phone field: say so as soon as it is already on file.
+
+        The store is asked off the GUI thread (``read_later``), so a slow server
+        never freezes the form; the answer is shown only if the email and phone are
+        still what was asked about. Returns the writer's job number (None: nothing
+        to ask)."""
         if self.duplicates.is_warning:
-            return
-        email, phone = self.fields["email"].text(), self.fields["phone"].text()
+            return None
+        asked = self._contact_typed()
+        email, phone = asked
         if self.row is not None:  # only what this edit adds can be new
             email = "" if email.strip().lower() == (self.row.get("email") or "") else email
             phone = "" if phone.strip() == (self.row.get("phone") or "") else phone
-        try:
-            matches = self.app.find_contact_matches(email, phone, exclude=self.patron_id)
-        except HouselightsError:
-            matches = []
+        if not email.strip() and not phone.strip():
+            self._contact_matches(asked, [])
+            return None
+        app, exclude = self.app, self.patron_id
+        self.matches_asked += 1
+
+        def answered(matches: list[PatronMatch]) -> None:
+            self.matches_asked -= 1
+            self._contact_matches(asked, matches)
+
+        def failed(_error: BaseException) -> None:
+            self.matches_asked -= 1  # saving checks again, and says so if it is one
+
+        return read_later(
+            self, lambda: app.find_contact_matches(email, phone, exclude=exclude), answered, failed
+        )
+
+    def _contact_typed(self) -> tuple[str, str]:
+        return self.fields["email"].text(), self.fields["phone"].text()
+
+    @property
+    def checking_matches(self) -> bool:
+        """The store has not answered every duplicate check yet."""
+        return self.matches_asked > 0
+
+    def _contact_matches(self, asked: tuple[str, str], matches: list[PatronMatch]) -> None:
+        if self._contact_typed() != asked or self.duplicates.is_warning:
+            return  # typed on since (its own check follows), or saving said more
         if matches:
             self.duplicates.show_matches(
                 matches,
