@@ -1294,6 +1294,12 @@ class MainWindow(BackupActions):
         if self._scans_to_door():
             if DOOR in self.allowed_areas():
                 self.door_view.take_scan(text)
+                if self.door_view.closed_for_scan:
+                    self.show_message(
+                        self.tr("“{window}” was closed to show the scan's verdict.").format(
+                            window=", ".join(self.door_view.closed_for_scan)
+                        )
+                    )
             return
         self.open_ticket(text)
 

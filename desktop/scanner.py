@@ -57,6 +57,19 @@ BLOCKING_MODIFIERS = (
     | Qt.KeyboardModifier.AltModifier
     | Qt.KeyboardModifier.MetaModifier
 )
+#: keypad keys with NumLock off -> the digit printed on them
+_KEYPAD_DIGITS = {
+    Qt.Key.Key_Insert: "0",
+    Qt.Key.Key_End: "1",
+    Qt.Key.Key_Down: "2",
+    Qt.Key.Key_PageDown: "3",
+    Qt.Key.Key_Left: "4",
+    Qt.Key.Key_Clear: "5",
+    Qt.Key.Key_Right: "6",
+    Qt.Key.Key_Home: "7",
+    Qt.Key.Key_Up: "8",
+    Qt.Key.Key_PageUp: "9",
+}
 _KEY_PRESS, _KEY_RELEASE = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
 _SHORTCUT_OVERRIDE = QEvent.Type.ShortcutOverride
 #: a terminated burst this short is still a machine, not a person
@@ -71,8 +84,11 @@ class HeldKey:
     widget: QWidget
     key: int
     modifiers: Qt.KeyboardModifier
+    #: what the key means in a scan
     text: str
     at: float
+    #: what the key event carried (handed back as it was: "" for a keypad End)
+    typed: str = ""
 
 
 class ScannerFilter(QObject):
@@ -92,7 +108,8 @@ class ScannerFilter(QObject):
         self._clock = clock
         self._held: list[HeldKey] = []
         self._releases: dict[int, int] = {}
-        self._replaying = False
+        #: the key events this filter is handing back to their widgets right now
+        self._replaying: set[int] = set()
         self._active = False
         self._last_scan_at = float("-inf")
         self._last_scan_widget: QWidget | None = None
@@ -149,8 +166,10 @@ class ScannerFilter(QObject):
                 # reaches this filter: what was held goes first, in order.
                 self._paused()
             return False
-        if self._replaying or not isinstance(obj, QWidget) or not isinstance(event, QKeyEvent):
+        if not isinstance(obj, QWidget) or not isinstance(event, QKeyEvent):
             return False
+        if self._replaying and _address(event) in self._replaying:
+            return False  # a held key handed back (not what it starts: a dialog's own keys)
         if not self._in_scope(obj):
             return False
         if is_secret(obj):  # a password or PIN: straight to the field, never held or read
@@ -168,7 +187,7 @@ class ScannerFilter(QObject):
     def _is_command(event: QKeyEvent) -> bool:
         """A key that is neither typing nor a scan's terminator: Ctrl+S, F8, Esc."""
         key = event.key()
-        if key in MODIFIER_KEYS:
+        if key in MODIFIER_KEYS or keypad_digit(event):
             return False
         if event.modifiers() & BLOCKING_MODIFIERS:
             return True
@@ -204,7 +223,8 @@ class ScannerFilter(QObject):
                 self._swallow_release(key)
                 return True
             return False
-        text = event.text()
+        typed = event.text()
+        text = typed or keypad_digit(event)
         printable = bool(text) and not event.modifiers() & BLOCKING_MODIFIERS
         if event.isAutoRepeat() or not printable or (not self._held and not text.isprintable()):
             self._paused()  # held keys first, in order, then this one
@@ -220,7 +240,7 @@ class ScannerFilter(QObject):
             self._deliver()  # held keys first, in order, then this one
             self._declined_at = now
             return False
-        self._held.append(HeldKey(widget, key, event.modifiers(), text, now))
+        self._held.append(HeldKey(widget, key, event.modifiers(), text, now, typed))
         self._swallow_release(key)
         if self._slow_gaps(None) > ALLOWED_SLOW_GAPS:
             self._deliver()  # clearly a person typing: let it show at once
@@ -265,15 +285,34 @@ class ScannerFilter(QObject):
         """Give held keys, in order, to the widgets they were typed into."""
         self._pause.stop()
         held, self._held = self._held, []
-        self._replaying = True
-        try:
-            for k in held:
-                if not shiboken6.isValid(k.widget):
-                    continue
-                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                    QApplication.sendEvent(k.widget, QKeyEvent(kind, k.key, k.modifiers, k.text))
-        finally:
-            self._replaying = False
+        for k in held:
+            if not shiboken6.isValid(k.widget):
+                continue
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                # Only these events are let through unwatched: a key handed back may
+                # open a dialog that runs its own event loop (a menu's mnemonic opening
+                # a question), and the keys typed into that dialog are watched again.
+                event = QKeyEvent(kind, k.key, k.modifiers, k.typed)
+                self._replaying.add(_address(event))
+                try:
+                    QApplication.sendEvent(k.widget, event)
+                finally:
+                    self._replaying.discard(_address(event))
+
+
+def _address(event: QEvent) -> int:
+    return int(shiboken6.getCppPointer(event)[0])
+
+
+def keypad_digit(event: QKeyEvent) -> str:
+    """The digit of a keypad key pressed with NumLock off ("" for any other key).
+
+    A scanner set to send digits from the numeric keypad (a common setting, as it
+    works whatever the keyboard layout) types its digits as End, Down, Page Down…
+    when NumLock is off: the filter reads them as the digits they are."""
+    if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier or event.text():
+        return ""
+    return _KEYPAD_DIGITS.get(event.key(), "")
 
 
 def is_secret(widget: QObject) -> bool:

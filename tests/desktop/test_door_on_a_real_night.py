@@ -283,3 +283,48 @@ def test_a_verdict_goes_back_to_ready_to_scan_after_the_setting(
     qtbot.waitUntil(lambda: door.panel.verdict == "admit")
     qtbot.waitUntil(lambda: door.panel.title_label.text() == "Ready to scan", timeout=10000)
     assert door.last_result is None and not door.panel.greeting.isVisible()
+
+
+def test_a_scan_while_a_question_is_open_over_the_door_closes_it_and_shows_the_verdict(
+    window, night, qtbot
+):
+    """ "Rebuild read models?" (or any message) open over the door: the scan is checked
+    in, the question is closed as with Esc (nothing is rebuilt), the verdict is seen."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window.show_area(DOOR)
+    door = window.door_view
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Rebuild read models",
+        "Rebuild now?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        window,
+    )
+    answers: list[int] = []
+    box.finished.connect(answers.append)
+    box.open()
+    qtbot.waitUntil(box.isVisible)
+    burst(qtbot, box.button(QMessageBox.StandardButton.Cancel), night["ada"].codes[0])
+    settled(qtbot, window)
+    assert door.panel.verdict == "admit"
+    assert not box.isVisible() and answers == [QMessageBox.DialogCode.Rejected.value]
+    assert QApplication.activeModalWidget() is None
+    assert "“Rebuild read models” was closed" in window.statusBar().currentMessage()
+
+
+def test_two_scans_in_quick_succession_are_both_checked_in_order(window, night, qtbot):
+    from tests.desktop.keys import scanner_burst
+
+    window.show_area(DOOR)
+    door = window.door_view
+    shown: list[dict] = []
+    door.verdict_shown.connect(shown.append)
+    first, second = night["ada"].codes
+    at = scanner_burst(door.code_field, first)
+    scanner_burst(door.code_field, second, start_ms=at + 40)  # the next ticket, at once
+    settled(qtbot, window)
+    qtbot.waitUntil(lambda: not door.busy)
+    admitted = [r["code"] for r in shown if r.get("verdict") == "admit"]
+    assert admitted == [first, second]
+    assert door.house.admitted_label.text() == "2"

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.scanner import ScannerFilter
 from tests.desktop.keys import scanner_burst
@@ -106,3 +109,75 @@ def test_scans_in_quick_succession_are_all_reported_in_order(form, qtbot):
     for code in codes:
         at = scanner_burst(first, code, gap_ms=1, start_ms=None if at is None else at + 200)
     assert scans == codes and first.text() == ""
+
+
+#: a keypad key with NumLock off, for each digit
+KEYPAD_OFF = {
+    "3": Qt.Key.Key_PageDown,
+    "4": Qt.Key.Key_Left,
+    "6": Qt.Key.Key_Right,
+    "7": Qt.Key.Key_Home,
+    "9": Qt.Key.Key_PageUp,
+}
+
+
+def keypad_burst(widget, code: str) -> None:
+    """A scanner that sends digits from the keypad, NumLock off: End, Left, Page Up…"""
+    start = int(time.monotonic() * 1000)
+    for i, char in enumerate([*code, "\r"]):
+        if char in KEYPAD_OFF:
+            key, modifiers, text = KEYPAD_OFF[char], Qt.KeyboardModifier.KeypadModifier, ""
+        elif char == "\r":
+            key, modifiers, text = Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
+        else:
+            key, modifiers, text = ord(char), Qt.KeyboardModifier.NoModifier, char
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, modifiers, text)
+            event.setTimestamp(start + 2 * i)
+            QApplication.sendEvent(widget, event)
+
+
+def test_keypad_digits_sent_with_numlock_off_are_read_as_digits(form, qtbot):
+    window, first, second, scanner, scans = form
+    first.setText("kept")
+    first.setCursorPosition(2)
+    keypad_burst(first, "9CEF7H4K6N3P")
+    assert scans == ["9CEF7H4K6N3P"]
+    assert first.text() == "kept" and first.cursorPosition() == 2  # no key moved it
+
+
+def test_a_person_pressing_keypad_end_with_numlock_off_still_moves_the_cursor(form, qtbot):
+    window, first, second, scanner, scans = form
+    first.setText("Ada Lovelace")
+    first.setCursorPosition(0)
+    qtbot.keyClick(first, Qt.Key.Key_End, Qt.KeyboardModifier.KeypadModifier)
+    qtbot.waitUntil(lambda: first.cursorPosition() == len("Ada Lovelace"))
+    assert scans == []
+
+
+def test_a_key_that_opens_a_dialog_leaves_the_dialog_watched(form, qtbot):
+    """A key held back and then handed to its widget may open a dialog with its own
+    event loop (a menu's mnemonic opening "Rebuild read models?"): a scan into that
+    dialog is still a scan, not keys pressing its buttons."""
+    window, first, second, scanner, scans = form
+    seen: dict[str, object] = {}
+
+    def ask(_text: str) -> None:
+        first.textEdited.disconnect(ask)
+        dialog = QDialog(window)
+        field = QLineEdit(dialog)
+        QVBoxLayout(dialog).addWidget(field)
+
+        def scan_into_it() -> None:
+            scanner_burst(field, CODE)
+            seen["field"] = field.text()
+            seen["scans"] = list(scans)
+            dialog.accept()
+
+        QTimer.singleShot(0, scan_into_it)
+        dialog.exec()
+
+    first.textEdited.connect(ask)
+    qtbot.keyClicks(first, "r")  # a person's key: held for a moment, then handed back
+    qtbot.waitUntil(lambda: "scans" in seen)
+    assert seen == {"field": "", "scans": [CODE]}

@@ -20,6 +20,7 @@ The view calls ``app.scan`` and reads only the door read model
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,14 +30,17 @@ from typing import Literal, cast
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QComboBox,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QTabWidget,
@@ -59,7 +63,7 @@ from desktop.views.door.door_mode import PinDialog
 from desktop.views.door.house_count import HouseCountCard, RecentScans
 from desktop.views.door.offline_banner import OfflineBanner, OfflineWatcher
 from desktop.views.door.verdict_panel import IDLE, VerdictPanel
-from desktop.views.forms import open_or_raise
+from desktop.views.forms import is_busy, open_or_raise
 from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 from desktop.views.widgets import heading
 from desktop.writer import CommandWriter
@@ -273,6 +277,8 @@ class DoorView(QWidget):
         self.waiting = 0
         #: verdicts answered and not painted yet
         self._unpainted = 0
+        #: the titles of the dialogs the last scan closed (they would hide its verdict)
+        self.closed_for_scan: list[str] = []
         self._refresh_after_verdict = False
         self._last_scan_at = float("-inf")
         self._offer: tuple[str, str] | None = None  # (performance id, code to check again)
@@ -592,7 +598,33 @@ class DoorView(QWidget):
         for dialog in (self.lookup_dialog, self.pin_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
+        self.closed_for_scan = self.close_dialogs_over_the_door()
         self.check(text, scanned=True)
+
+    def close_dialogs_over_the_door(self) -> list[str]:
+        """Any other dialog open over this window (a question such as "Rebuild read
+        models?", a warning, a file chooser) is closed as with Esc, so the verdict is
+        seen; a dialog whose command is being recorded stays. What a closed message
+        said goes to the log. Returns the titles of the dialogs closed."""
+        closed: list[str] = []
+        seen: set[int] = set()
+        while (modal := QApplication.activeModalWidget()) is not None and id(modal) not in seen:
+            seen.add(id(modal))
+            if not isinstance(modal, QDialog) or is_busy(modal) or not self._over_me(modal):
+                break
+            if isinstance(modal, QMessageBox):
+                logging.getLogger("houselights").info(
+                    "Closed for a scan at the door: %s: %s", modal.windowTitle(), modal.text()
+                )
+            closed.append(modal.windowTitle())
+            modal.reject()
+        return closed
+
+    def _over_me(self, dialog: QWidget) -> bool:
+        top = dialog
+        while (parent := top.parentWidget()) is not None:
+            top = parent.window()
+        return top is self.window()
 
     # -- performance and door ---------------------------------------------------------------
     def performance_id(self) -> str | None:
