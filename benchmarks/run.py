@@ -18,7 +18,10 @@ cached store is never changed. In order, on that copy:
 4. **append one interaction**: ``app.add_note`` on a random patron, the
    projections brought up to date before it returns (as in the app);
 5. **scan to verdict** through the real door view (``door_scan.py``'s
-   scanner simulation) on the upcoming performance with most tickets;
+   scanner simulation) on the upcoming performance with most tickets: from the
+   first key until the event loop has painted the verdict, each verdict shown
+   from "Ready to scan" as at a real door (docs/performance.md, *The door: scan
+   to painted verdict*);
 6. **sales import**: an Eventbrite-style export into this organization;
 7. **cold start**: a fresh process until the main window is shown and usable,
    and its peak memory (``benchmarks/session.py``), three times, after one start

@@ -58,17 +58,17 @@ BLOCKING_MODIFIERS = (
     | Qt.KeyboardModifier.MetaModifier
 )
 #: keypad keys with NumLock off -> the digit printed on them
-_KEYPAD_DIGITS = {
-    Qt.Key.Key_Insert: "0",
-    Qt.Key.Key_End: "1",
-    Qt.Key.Key_Down: "2",
-    Qt.Key.Key_PageDown: "3",
-    Qt.Key.Key_Left: "4",
-    Qt.Key.Key_Clear: "5",
-    Qt.Key.Key_Right: "6",
-    Qt.Key.Key_Home: "7",
-    Qt.Key.Key_Up: "8",
-    Qt.Key.Key_PageUp: "9",
+_KEYPAD_DIGITS: dict[int, str] = {
+    Qt.Key.Key_Insert.value: "0",
+    Qt.Key.Key_End.value: "1",
+    Qt.Key.Key_Down.value: "2",
+    Qt.Key.Key_PageDown.value: "3",
+    Qt.Key.Key_Left.value: "4",
+    Qt.Key.Key_Clear.value: "5",
+    Qt.Key.Key_Right.value: "6",
+    Qt.Key.Key_Home.value: "7",
+    Qt.Key.Key_Up.value: "8",
+    Qt.Key.Key_PageUp.value: "9",
 }
 _KEY_PRESS, _KEY_RELEASE = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
 _SHORTCUT_OVERRIDE = QEvent.Type.ShortcutOverride
@@ -312,7 +312,7 @@ def keypad_digit(event: QKeyEvent) -> str:
     when NumLock is off: the filter reads them as the digits they are."""
     if not event.modifiers() & Qt.KeyboardModifier.KeypadModifier or event.text():
         return ""
-    return _KEYPAD_DIGITS.get(event.key(), "")
+    return _KEYPAD_DIGITS.get(int(event.key()), "")
 
 
 def is_secret(widget: QObject) -> bool:
