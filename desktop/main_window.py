@@ -960,6 +960,8 @@ class MainWindow(BackupActions):
         and the reports nobody is looking at; while a scan is being checked, the
         refresh waits for its verdict (the writer's catch-up is what woke it).
         """
+        if getattr(self, "_shut_down", False):
+            return
         if self.door_view.busy:
             self._changed_after_verdict = True
             return
@@ -1357,11 +1359,13 @@ class MainWindow(BackupActions):
 
     def shutdown(self) -> None:
         """Stop timers and background work; safe to call more than once."""
+        self._shut_down = True  # a refresh still in the event queue reads nothing
         server_connection().set_online(True)  # the next window starts from what it hears
         self.poll_timer.stop()
         self.backup_timer.stop()
         self.on_duty.stop()  # it would read the read models after they close
         self.scanner.stop()
+        self.door_view.finish_verdicts()  # a verdict's catch-up goes in line too
         self.writer.shutdown()  # the commands in line are recorded first
         self.watcher.close()
         if self.settings is not None and self.settings.record_organization is not None:

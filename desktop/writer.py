@@ -91,6 +91,11 @@ class CommandWriter(QObject):
         self._thread.wait()
 
     @property
+    def closed(self) -> bool:
+        """Shut down: nothing more can be handed to it."""
+        return self._closed
+
+    @property
     def pending(self) -> int:
         return len(self._callbacks)
 

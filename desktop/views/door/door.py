@@ -790,7 +790,7 @@ class DoorView(QWidget):
 
     def _verdict_painted(self, behind: bool) -> None:
         self._unpainted -= 1
-        if behind:
+        if behind and not self.writer.closed:
             self.writer.submit(self.runner.notify)
         self._catch_up_screen()
 
@@ -1161,7 +1161,13 @@ class DoorView(QWidget):
 
         return open_or_raise(self, "camera_dialog", make)
 
+    def finish_verdicts(self) -> None:
+        """Closing: what waits for a verdict's paint (the read models' catch-up) is
+        handed to the writer now, before the writer finishes its queue."""
+        self.panel.run_after_paint_now()
+
     def shutdown(self) -> None:
+        self.finish_verdicts()
         if self.offline_watcher is not None:
             self.offline_watcher.close()
         if self._own_scanner:

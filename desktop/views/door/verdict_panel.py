@@ -388,6 +388,10 @@ class VerdictPanel(QFrame):
             self._after_paint_posted = True  # the labels paint after the page: then
             QTimer.singleShot(0, self._run_after_paint)
 
+    def run_after_paint_now(self) -> None:
+        """What waits for the paint runs now (the window is closing)."""
+        self._run_after_paint()
+
     def _run_after_paint(self) -> None:
         self._paint_wait.stop()
         self._after_paint_posted = False
