@@ -375,3 +375,45 @@ def test_a_duplicate_answer_for_an_email_typed_over_is_not_shown(services, windo
     dialog.check_contact_matches()
     settle(qtbot)
     assert dialog.duplicates.isVisible()  # and the right one is found
+
+
+def test_a_scan_while_the_writer_records_a_sale_waits_its_turn_and_is_not_lost(
+    services, window, held, qtbot
+):
+    """The writer is busy with a sale the store holds: a scan at the door goes in
+    line behind it (the door says it is waiting), and both are recorded, in order."""
+    from datetime import UTC, datetime, timedelta
+
+    from desktop.main_window import DOOR
+    from tests.desktop.conftest import FLUTE_PRICES
+    from tests.desktop.keys import scanner_burst
+
+    app = services.app
+    tonight = app.schedule_performance(
+        app.create_production("Tonight's show"),
+        datetime.now(UTC) + timedelta(minutes=30),
+        10,
+        FLUTE_PRICES,
+        venue="Main stage",
+    )
+    [code] = app.sell_tickets(tonight, {"Adult": 1}).codes  # (the test's thread: not held)
+    window.show_area(DOOR)
+    door = window.door_view
+    door.choose_performance(tonight)
+    settle(qtbot)
+    sold: list[object] = []
+    shared_writer().submit(
+        app.sell_tickets, tonight, {"Adult": 2}, payment="cash", on_done=sold.append
+    )
+    qtbot.waitUntil(held.inside.is_set)  # the sale is with the store
+    door.code_field.setFocus()
+    scanner_burst(door.code_field, code)
+    qtbot.waitUntil(lambda: door.panel.verdict == "problem")  # "No connection" meanwhile
+    assert door.waiting == 1
+    gui_thread_answers(qtbot)
+    held.release()
+    qtbot.waitUntil(lambda: door.panel.verdict == "admit")
+    assert len(sold) == 1 and door.last_result.code == code
+    settle(qtbot)
+    assert app.get_performance(tonight).sold == 3
+    assert held.threads[:2] == ["houselights-writer", "houselights-writer"]
