@@ -327,3 +327,17 @@ def test_two_scans_in_quick_succession_are_both_checked_in_order(window, night, 
     qtbot.waitUntil(lambda: door.house.admitted_label.text() == "2")
     admitted = [r.code for r in shown if getattr(r, "verdict", None) == "admit"]
     assert admitted == [first, second]
+
+
+def test_a_scan_over_a_form_being_filled_in_keeps_the_form_and_what_was_typed(window, night, qtbot):
+    window.show_area(DOOR)
+    door = window.door_view
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.patron_dialog is not None and window.patron_dialog.isVisible())
+    form = window.patron_dialog
+    name = form.fields["first_name"]
+    name.setText("Walter")
+    burst(qtbot, name, night["ada"].codes[0])
+    settled(qtbot, window)
+    assert door.panel.verdict == "admit"  # checked in all the same
+    assert form.isVisible() and name.text() == "Walter"  # nothing typed is lost

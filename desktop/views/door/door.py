@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
     QComboBox,
-    QDialog,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -602,15 +602,18 @@ class DoorView(QWidget):
         self.check(text, scanned=True)
 
     def close_dialogs_over_the_door(self) -> list[str]:
-        """Any other dialog open over this window (a question such as "Rebuild read
-        models?", a warning, a file chooser) is closed as with Esc, so the verdict is
-        seen; a dialog whose command is being recorded stays. What a closed message
-        said goes to the log. Returns the titles of the dialogs closed."""
+        """A message or a file chooser open over this window (a question such as
+        "Rebuild read models?", a warning, Scan a picture's file chooser) is closed as
+        with Esc, so the verdict is seen; one whose command is being recorded stays,
+        and so does a form someone is filling in (what was typed is never lost). What a
+        closed message said goes to the log. Returns the titles of the dialogs closed."""
         closed: list[str] = []
         seen: set[int] = set()
         while (modal := QApplication.activeModalWidget()) is not None and id(modal) not in seen:
             seen.add(id(modal))
-            if not isinstance(modal, QDialog) or is_busy(modal) or not self._over_me(modal):
+            if not isinstance(modal, QMessageBox | QFileDialog) or is_busy(modal):
+                break
+            if not self._over_me(modal):
                 break
             if isinstance(modal, QMessageBox):
                 logging.getLogger("houselights").info(
