@@ -638,7 +638,7 @@ def cmd_timeline(args) -> int:
     print(patron["name"])
     for e in entries:
         where = f" ({e['workstation']})" if e["workstation"] else ""
-        print(f"{_local(e['at']):<21} {e['summary']}  — {e['by'] or 'Houselights'}{where}")
+        print(f"{_local(e['at']):<27} {e['summary']}  — {e['by'] or 'Houselights'}{where}")
     print(f"{len(entries)} entries shown, newest first")
     return 0
 
@@ -925,10 +925,10 @@ def cmd_sync(args) -> int:
 
 
 def _local(iso_text: str) -> str:
-    from datetime import datetime
+    """A moment as every screen writes it (the organization's country, clock and zone)."""
+    from desktop import formatting
 
-    moment = datetime.fromisoformat(iso_text).astimezone()
-    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+    return formatting.moment(iso_text)
 
 
 def cmd_performances(args) -> int:
@@ -945,11 +945,11 @@ def cmd_performances(args) -> int:
     if args.json:
         print(json.dumps([{k: r[k] for k in keys} for r in rows]))
         return 0
-    print(f"{'Starts':<21} {'Title':<30} {'Sold':>11} {'Admitted':>8} {'Revenue':>12}  Id")
+    print(f"{'Starts':<27} {'Title':<30} {'Sold':>11} {'Admitted':>8} {'Revenue':>12}  Id")
     for r in rows:
         sold = f"{r['sold']}/{r['capacity']}"
         print(
-            f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {sold:>11} "
+            f"{_local(r['starts_at']):<27} {r['title'][:30]:<30} {sold:>11} "
             f"{r['admitted']:>8} {money(r['revenue_cents']):>12}  {r['id']}"
         )
     print(f"{len(rows)} performances")
@@ -1062,11 +1062,11 @@ def cmd_report_attendance(args) -> int:
     if args.json:
         print(json.dumps(rows))
         return 0
-    print(f"{'Starts':<21} {'Title':<30} {'Sold':>6} {'Admitted':>8} {'No-shows':>9}")
+    print(f"{'Starts':<27} {'Title':<30} {'Sold':>6} {'Admitted':>8} {'No-shows':>9}")
     for r in rows:
         rate = "" if r["no_show_rate"] is None else f"{r['no_show_rate']:.0%}"
         print(
-            f"{_local(r['starts_at']):<21} {r['title'][:30]:<30} {r['sold']:>6} "
+            f"{_local(r['starts_at']):<27} {r['title'][:30]:<30} {r['sold']:>6} "
             f"{r['admitted']:>8} {rate:>9}"
         )
     print(f"{len(rows)} performances")
@@ -1303,7 +1303,7 @@ def cmd_audit(args) -> int:
         return 0
     for r in rows:
         print(
-            f"{_local(r['occurred_at']):<21} {r['recorded_by'][:20]:<20} "
+            f"{_local(r['occurred_at']):<27} {r['recorded_by'][:20]:<20} "
             f"{r['workstation'][:18]:<18} {r['action']}"
         )
     return 0

@@ -309,9 +309,11 @@ def cmd_backups(args) -> int:
     if args.json:
         print(json.dumps(rows))
         return 0
+    from desktop import formatting
+
     for info, row in zip(found, rows, strict=True):
         print(
-            f"{info.created:%Y-%m-%d %H:%M}  {row['events']:>10,} events  "
+            f"{formatting.moment(info.created):<27}  {row['events']:>10,} events  "
             f"{_size(info.size):>10}  {info.path}"
         )
     where = ", ".join(str(f) for f in backup_folders(config))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from desktop import formatting
 from domain import door as rules
 from domain import loyalty
 from domain.door_service import ScanResult
@@ -63,6 +64,12 @@ class CheckIn:
     def to_json(self) -> dict[str, Any]:
         """What ``houselights check-in --json`` prints."""
         facts = self.scan.to_json()
+        right = facts.get("right_performance")
+        if isinstance(right, dict):  # its label written out (the domain keeps a date mark)
+            facts = {
+                **facts,
+                "right_performance": {**right, "label": formatting.words(right["label"])},
+            }
         return {
             "verdict": self.verdict,
             "patron": asdict(self.patron) if self.patron is not None else None,
@@ -99,11 +106,11 @@ def verdict_words(result: ScanResult) -> str:
         return "Admitted (the same scan twice)." if result.repeat else "Admit."
     if verdict == rules.ALREADY_ADMITTED:
         assert result.admitted_at is not None  # ALREADY ADMITTED always says when
-        first = datetime.fromisoformat(result.admitted_at)
-        return f"Already admitted at {first:%H:%M} ({result.admitted_door})."
+        first = formatting.time(result.admitted_at)
+        return f"Already admitted at {first} ({result.admitted_door})."
     if verdict == rules.WRONG_PERFORMANCE:
         assert result.right_performance is not None  # WRONG PERFORMANCE names the right one
-        return f"This ticket is for {result.right_performance.label}."
+        return f"This ticket is for {formatting.words(result.right_performance.label)}."
     if verdict == rules.VOID:
         return f"Ticket {result.code} was {result.status}: not valid."
     if result.problem == rules.NOT_KNOWN_HERE:

@@ -24,6 +24,7 @@ from functools import cache
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 
+from domain import wording
 from domain.money import AMOUNT
 
 #: countries that print on US Letter paper (everywhere else: A4)
@@ -329,12 +330,32 @@ def money(cents: int | None) -> str:
     return shown.negativeSign() + text if cents < 0 else text
 
 
+def _mark(kind: str, value: str) -> str:
+    """One ``domain.wording`` mark written out (the ISO value when it is no date)."""
+    if kind == "date":
+        return day(value) or value
+    if kind == "moment":
+        return moment(value) or value
+    return time(value, seconds=kind == "seconds") or value
+
+
+# every text the domain writes (its errors too) has its dates written here
+wording.use_writer(_mark)
+
+
+def words(text: str, cents: int | None = None) -> str:
+    """A text from the domain or a read model written out in the organization's way:
+    its ``domain.wording`` marks ('{date:2026-09-08}') as ``day``/``moment``/``time``
+    write them, and the ``domain.money.AMOUNT`` mark as ``money(cents)``."""
+    text = wording.written(text or "")
+    if cents is not None and AMOUNT in text:
+        text = text.replace(AMOUNT, money(cents))
+    return text
+
+
 def with_amount(text: str, cents: int | None) -> str:
-    """A text from the domain or a read model with its amount written in: the
-    ``domain.money.AMOUNT`` mark becomes ``money(cents)`` ('Donated £50.00 to …')."""
-    if cents is None or AMOUNT not in (text or ""):
-        return text or ""
-    return text.replace(AMOUNT, money(cents))
+    """``words``: a text with its amount ('Donated £50.00 to …') and dates written in."""
+    return words(text, cents)
 
 
 _AMOUNT = re.compile(r"^\s*[^\d\s.,-]*\s*(\d{1,3}(?:,\d{3})+|\d{1,9})(?:[.,](\d{1,2}))?\s*$")

@@ -26,6 +26,7 @@ from domain.natural_ids import name_uuid
 from domain.recording import Stamp
 from domain.ticket_codes import ticket_id
 from domain.verdicts import Verdict, door_verdict
+from domain.wording import moment_mark
 
 PAYMENTS = ("cash", "card", "complimentary")
 COMPLIMENTARY = "complimentary"
@@ -192,8 +193,8 @@ class Performance(Aggregate):
         return self.capacity - self.sold
 
     def label(self) -> str:
-        moment = self.starts_at
-        return f"{self.title}, {moment:%a} {moment.day} {moment:%b %H:%M}"
+        """'Hamlet, {moment:…}': the view writes the start in the organization's way."""
+        return f"{self.title}, {moment_mark(self.starts_at)}"
 
     def check_available(self, quantity: int) -> None:
         if quantity > self.available:

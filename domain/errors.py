@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from domain.patron_match import PatronMatch
+from domain.wording import written
 
 
 class HouselightsError(Exception):
-    """Base class: ``str(error)`` is a plain-language message for the user."""
+    """Base class: ``str(error)`` is a plain-language message for the user.
+
+    A date in the message is a ``domain.wording`` mark, written out in the
+    organization's way when the message is shown."""
+
+    def __str__(self) -> str:
+        return written(super().__str__())
 
 
 class ValidationError(HouselightsError):

@@ -23,6 +23,7 @@ from domain.box_office import PAYMENTS, BoxOfficeEvent
 from domain.contact import clean_text
 from domain.errors import DonationProblem, InvalidInput, TicketProblem, ValidationError
 from domain.recording import Stamp
+from domain.wording import date_mark
 
 DONATION_PAYMENTS = ("cash", "card", "cheque", "transfer")
 ACKNOWLEDGMENTS = ("letter", "email", "call")
@@ -258,7 +259,7 @@ class Donation(Aggregate):
         if self.acknowledged_how is not None:
             raise DonationProblem(
                 f"This donation to {self.fund} was already thanked "
-                f"by {self.acknowledged_how} on {self.acknowledged_at:%d %b %Y}."
+                f"by {self.acknowledged_how} on {date_mark(self.acknowledged_at)}."
             )
 
     def acknowledge(self, how: str, stamp: Stamp) -> None:

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 
 from domain.memberships_service import SUBSCRIPTION_CHANNEL
 from domain.money import AMOUNT
+from domain.wording import date_mark, time_mark
 from projections.base import Event, PendingRows, run_script
 from projections.door_timeline import DoorTimeline
 
@@ -35,8 +36,8 @@ CHANNEL_WORDS = {
 
 
 def day(iso_day: str) -> str:
-    d = date.fromisoformat(iso_day)
-    return f"{d.day} {d:%b %Y}"
+    """A day as a ``domain.wording`` mark, written out by the view."""
+    return date_mark(date.fromisoformat(iso_day))
 
 
 def tickets_word(n: int) -> str:
@@ -269,8 +270,8 @@ class BoxOfficeTimeline(DoorTimeline):
             f" (a door was offline)"
         )
         detail = (
-            f"Admitted at {e.first_door} at {e.first_at:%H:%M:%S}; again at"
-            f" {e.second_door} at {e.second_at:%H:%M:%S}"
+            f"Admitted at {e.first_door} at {time_mark(e.first_at, seconds=True)}; again at"
+            f" {e.second_door} at {time_mark(e.second_at, seconds=True)}"
         )
         self.add(db, e, position, "double_entry", summary, detail, patron_id=e.patron_id)
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlite_utils import Database
 
+from domain.wording import date_mark
 from projections.base import Event, iso, run_script
 from projections.conversations import chat_preview, transcript_text
 from projections.timeline_rows import TimelineRows
@@ -27,8 +28,8 @@ OUTCOME_WORDS = {
 
 
 def _day(iso_day: str) -> str:
-    d = date.fromisoformat(iso_day)
-    return f"{d.day} {d:%b %Y}"
+    """A day as a ``domain.wording`` mark, written out by the view."""
+    return date_mark(date.fromisoformat(iso_day))
 
 
 def _first_line(text: str, width: int = 100) -> str:

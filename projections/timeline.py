@@ -7,6 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from domain.personal_data import ERASED
+from domain.wording import date_mark
 from projections.base import Event, run_script
 from projections.box_office_timeline import BoxOfficeTimeline
 from projections.conversation_timeline import ConversationTimeline
@@ -97,8 +98,11 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline):
     name = "timeline"
     #: v6: named attendees' tickets and admissions; v7: every admission, undone
     #: admissions, refused scans, merges and unmerges; v8: amounts as cents beside the
-    #: summary (``amount_cents``), written by the view in the organization's currency
-    version = 8
+    #: summary (``amount_cents``), written by the view in the organization's currency;
+    #: v9: dates and times as ``domain.wording`` marks, written by the view in the
+    #: organization's way (a store built by v8, with "08 Sep 2026" in its texts, is
+    #: rebuilt when it opens)
+    version = 9
     tables = (
         "timeline",
         *BoxOfficeTimeline.lookup_tables,
@@ -182,7 +186,7 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline):
 
     def _erased(self, db: Database, e: Event, position: int) -> None:
         self._tl_name(db, str(e.originator_id), ERASED)
-        when = e.occurred_at.date().isoformat()
+        when = date_mark(e.occurred_at)
         self.add(db, e, position, "erased", f"Personal data erased by {e.recorded_by} on {when}")
 
 

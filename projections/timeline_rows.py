@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from domain.wording import moment_mark
 from projections.base import Event, Projection, iso
 
 
 def when(moment: datetime) -> str:
-    """'Sat 14 Mar 19:30', in the time zone the performance was scheduled in."""
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+    """The performance's start as a ``domain.wording`` mark: the view writes it in the
+    organization's way ('Sat 14 Mar 2026, 19:30', 'Sat, Mar 14, 2026, 7:30 PM')."""
+    return moment_mark(moment)
 
 
 class TimelineRows(Projection):
@@ -69,7 +71,7 @@ class TimelineRows(Projection):
             self._rows = []
 
     def _performance(self, db: Database, performance_id: str) -> tuple[str, str] | None:
-        """The performance's (title, 'Sat 14 Mar 19:30'), None when it is unknown."""
+        """The performance's (title, its start as a mark), None when it is unknown."""
         try:
             return self._performances[performance_id]
         except KeyError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.formatting import local_moment, with_amount
+from desktop.formatting import local_moment, words
 from desktop.models.base import RowTableModel
 
 
@@ -57,8 +57,10 @@ class TimelineModel(RowTableModel):
         row = dict(row)
         row["_when"] = local_moment(row.get("occurred_at"))
         row["_what"] = self.kind_label(row.get("kind") or "")
-        # an amount in the organization's currency, written here and not by the read model
-        row["summary"] = with_amount(row.get("summary") or "", row.get("amount_cents"))
+        # amounts in the organization's currency and dates in its way, written here and
+        # not by the read model (which keeps the facts: cents, ISO dates)
+        row["summary"] = words(row.get("summary") or "", row.get("amount_cents"))
+        row["detail"] = words(row.get("detail") or "")
         return row
 
     def display(self, row: dict, column: int) -> str:

@@ -46,7 +46,7 @@ def test_a_logged_call_is_on_the_timeline_with_its_follow_up_day(services):
     assert kind == "call"
     assert summary == (
         "Incoming call about Parking, to call back: Asked about the car park."
-        f" · follow up by {due.day} {due:%b %Y}"
+        f" · follow up by {{date:{due.isoformat()}}}"
     )
     assert timeline.rows(services.runner.db(), ada)[0]["detail"] == (
         "Asked about the car park.\nAnd more."

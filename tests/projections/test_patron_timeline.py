@@ -89,8 +89,8 @@ def test_a_named_attendee_has_their_ticket_and_admission_on_their_timeline(servi
     services.runner.catch_up()
 
     assert [(kind, summary) for kind, summary, *_ in story(services, charles)][:2] == [
-        ("admission", "Admitted to Hamlet, Sat 14 Mar 19:30 at Main door"),
-        ("ticket", "Holds a ticket for Hamlet, Sat 14 Mar 19:30"),
+        ("admission", "Admitted to Hamlet, {moment:2026-03-14T19:30:00+00:00} at Main door"),
+        ("ticket", "Holds a ticket for Hamlet, {moment:2026-03-14T19:30:00+00:00}"),
     ]
     # The buyer keeps the order (and is not told twice about her own ticket).
     kinds = [kind for kind, *_ in story(services, ada)]

@@ -235,7 +235,7 @@ class ChatPanel(QWidget):
         self.header.setText(
             f"<b>{escape(title)}</b><br>{escape(contact)}<br><i>{escape(status)}</i>"
         )
-        text = row.get("transcript") or ""
+        text = formatting.words(row.get("transcript") or "")  # its times, the office's way
         if row.get("notes"):
             text += "\n\n" + self.tr("Staff notes:") + "\n" + row["notes"]
         if self.transcript.toPlainText() != text:

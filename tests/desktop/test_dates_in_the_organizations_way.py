@@ -1,0 +1,165 @@
+"""Dates inside the timeline's texts in the organization's way (issue 22): the read
+model keeps the facts (ISO moments and days, as ``domain.wording`` marks) and the
+patron page, the command line and the errors write them through
+``desktop/formatting.py`` in the organization's country and time zone."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from desktop import formatting
+from desktop.cli import main
+from desktop.models.timeline import TimelineModel
+from desktop.settings import Settings, organization_store
+from domain.errors import NotEnoughSeats
+from infrastructure.bootstrap import bootstrap
+from infrastructure.config import resolve
+from projections import patron_directory, timeline
+from tests.desktop.conftest import FLUTE_PRICES
+
+#: 18:30 UTC: 19:30 in London, 14:30 in New York, 20:30 in Paris
+HAMLET = datetime(2027, 9, 8, 18, 30, tzinfo=UTC)
+
+#: (country, zone, the performance, the membership's days, the follow-up day, £/$/€ 50)
+WAYS = [
+    (
+        "GB",
+        "Europe/London",
+        "Hamlet, Wed 8 Sept 2027, 19:30",
+        "8 Sept 2027 to 7 Sept 2028",
+        "10 Sept 2027",
+        "£50.00",
+    ),
+    (
+        "US",
+        "America/New_York",
+        "Hamlet, Wed, Sep 8, 2027, 2:30 PM",
+        "Sep 8, 2027 to Sep 7, 2028",
+        "Sep 10, 2027",
+        "$50.00",
+    ),
+    (
+        "FR",
+        "Europe/Paris",
+        "Hamlet, mer. 8 sept. 2027, 20:30",
+        "8 sept. 2027 to 7 sept. 2028",
+        "10 sept. 2027",
+        "50,00 €",
+    ),
+]
+
+
+def plain(text: str) -> str:
+    """Qt writes a narrow or no-break space in some countries' times and amounts."""
+    return (text or "").replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _ada(services) -> str:
+    [ada] = [r for r in patron_directory.page(services.runner.db()) if r["name"] == "Ada Lovelace"]
+    return ada["id"]
+
+
+def _autumn_with_ada(app, ada: str) -> str:
+    production = app.create_production("Hamlet")
+    hamlet = app.schedule_performance(production, HAMLET, 5, FLUTE_PRICES)
+    app.sell_tickets(hamlet, {"Adult": 2}, patron_id=ada)
+    app.start_membership(ada, "Friend", date(2027, 9, 8), date(2028, 9, 7), 5000)
+    app.log_call(ada, "incoming", "Parking", "call_back", "Asked.", follow_up_on="2027-09-10")
+    return hamlet
+
+
+@pytest.mark.parametrize(("country", "zone", "show", "membership", "follow_up", "fifty"), WAYS)
+def test_the_patron_page_writes_the_timelines_dates_in_the_organizations_way(
+    services, window, qtbot, column, country, zone, show, membership, follow_up, fifty
+):
+    formatting.configure(country, "", zone)
+    ada = _ada(services)
+    _autumn_with_ada(services.app, ada)
+    services.runner.catch_up()
+
+    # the read model keeps the facts, not words of one country
+    stored = " ".join(r["summary"] for r in timeline.rows(services.runner.db(), ada))
+    assert "{moment:2027-09-08T18:30:00+00:00}" in stored
+    assert "{date:2027-09-08} to {date:2028-09-07}" in stored
+
+    window.open_patron(ada)
+    page = window.patron_page
+    qtbot.waitUntil(lambda: page.timeline_model.rowCount() >= 4)
+    summaries = [plain(s) for s in column(page.timeline_table, TimelineModel.SUMMARY)]
+    assert f"Bought 2 tickets for {plain(show)} — {plain(fifty)}" in summaries  # 2 x 25.00
+    assert f"Became a member (Friend), {membership} — {plain(fifty)}" in summaries
+    assert any(s.endswith(f" · follow up by {follow_up}") for s in summaries)
+    assert not any("{" in s for s in summaries)  # no mark left unwritten
+
+
+@pytest.mark.parametrize(("country", "zone", "show", "membership", "follow_up", "fifty"), WAYS)
+def test_the_command_line_writes_the_timelines_dates_in_the_organizations_way(
+    capsys, tmp_path, country, zone, show, membership, follow_up, fifty
+):
+    data = tmp_path / "data"
+    services = bootstrap(resolve(data), staff="maria", workstation="box-office-1")
+    ada = services.app.register_patron("Ada", "Lovelace", email="ada@example.org")
+    _autumn_with_ada(services.app, ada)
+    services.close()
+    organization = Settings(organization_store(data), organization=organization_store(data))
+    organization.set("organization/country", country)
+    organization.set("organization/timezone", zone)
+
+    assert main(["--data", str(data), "timeline", ada, "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    summaries = [plain(e["summary"]) for e in entries]
+    assert f"Bought 2 tickets for {plain(show)} — {plain(fifty)}" in summaries
+    assert f"Became a member (Friend), {membership} — {plain(fifty)}" in summaries
+    assert entries[0]["at"].startswith(str(date.today().year))  # the JSON keeps the fact
+
+    assert main(["--data", str(data), "timeline", ada]) == 0
+    out = plain(capsys.readouterr().out)
+    assert f"Bought 2 tickets for {plain(show)}" in out
+    assert "{" not in out
+
+    assert main(["--data", str(data), "performances"]) == 0
+    out = plain(capsys.readouterr().out)
+    assert plain(show.removeprefix("Hamlet, ")) in out
+
+
+@pytest.mark.parametrize(("country", "zone", "show", "membership", "follow_up", "fifty"), WAYS)
+def test_an_error_names_the_performance_in_the_organizations_way(
+    services, country, zone, show, membership, follow_up, fifty
+):
+    formatting.configure(country, "", zone)
+    production = services.app.create_production("Hamlet")
+    hamlet = services.app.schedule_performance(production, HAMLET, 5, FLUTE_PRICES)
+    with pytest.raises(NotEnoughSeats) as refused:
+        services.app.sell_tickets(hamlet, {"Adult": 6})
+    assert plain(str(refused.value)) == f"Only 5 seats left for {plain(show)}; you asked for 6."
+
+
+def test_a_store_written_with_the_old_fixed_dates_shows_them_in_the_organizations_way(tmp_path):
+    """A read model built before the marks (timeline v8, "Hamlet, Wed 8 Sep 19:30"
+    in its texts) is rebuilt when it opens and then shows the organization's way."""
+    data = tmp_path / "data"
+    services = bootstrap(resolve(data), staff="maria", workstation="box-office-1")
+    ada = services.app.register_patron("Ada", "Lovelace", email="ada@example.org")
+    _autumn_with_ada(services.app, ada)
+    services.runner.catch_up()
+    db = services.runner.db()
+    with db.atomic():  # as the version before wrote it
+        db.conn.execute(
+            "UPDATE timeline SET summary = 'Bought 2 tickets for Hamlet, Wed 08 Sep 19:30'"
+            " WHERE kind = 'purchase'"
+        )
+        db.conn.execute("UPDATE projection_positions SET version = 8 WHERE name = 'timeline'")
+    services.close()
+
+    formatting.configure("FR", "", "Europe/Paris")
+    services = bootstrap(resolve(data), staff="maria", workstation="box-office-1")
+    try:
+        services.runner.catch_up()
+        [bought] = [r for r in timeline.rows(services.runner.db(), ada) if r["kind"] == "purchase"]
+        written = plain(formatting.words(bought["summary"], bought["amount_cents"]))
+        assert written == "Bought 2 tickets for Hamlet, mer. 8 sept. 2027, 20:30 — 50,00 €"
+    finally:
+        services.close()
