@@ -261,6 +261,54 @@ def show_error(label: QLabel, message: str) -> None:
     label.setVisible(bool(message))
 
 
+class ElidedLabel(QLabel):
+    """One line that never pushes its parent wider: too long for its room, it is cut
+    in the middle with "…" (an email keeps its start and its domain) and the whole
+    text is its tooltip; ``full_text()`` is what it holds (what Copy copies)."""
+
+    def __init__(self, parent: QWidget | None = None, mode=Qt.TextElideMode.ElideMiddle):
+        super().__init__(parent)
+        self._full = ""
+        self._mode = mode
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy = QAction(QCoreApplication.translate("ElidedLabel", "Copy"), self)
+        copy.triggered.connect(self._copy)
+        self.addAction(copy)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text or ""
+        self._fit()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def is_elided(self) -> bool:
+        return super().text() != self._full
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        height = super().minimumSizeHint().height()
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, height)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        margins = self.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 2 * self.margin()
+        shown = self._full
+        if room > 0 and self.fontMetrics().horizontalAdvance(self._full) > room:
+            shown = self.fontMetrics().elidedText(self._full, self._mode, room)
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+    def _copy(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.clipboard().setText(self._full)
+
+
 def chip(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName("chip")

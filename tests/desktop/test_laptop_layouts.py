@@ -127,3 +127,74 @@ def test_at_150_percent_no_area_scrolls_sideways_and_only_long_pages_up_and_down
     window.show_area("door")
     field = window.door_view.code_field
     qtbot.waitUntil(lambda: field.visibleRegion().boundingRect().height() == field.height())
+
+
+def _rows_shown(table) -> int:
+    """Whole rows the table shows without scrolling."""
+    return table.viewport().height() // table.verticalHeader().defaultSectionSize()
+
+
+def test_at_150_percent_the_box_office_gives_the_performances_the_room(window, services, qtbot):
+    """1366×768 at 150%: the performances list shows at least four rows (it showed two),
+    the selected performance's tickets at least two, and nothing is cut off; the order
+    actions are one menu on the row of the tickets' title."""
+    for days in range(1, 10):
+        schedule(services.app, f"Show {days}", days)
+    services.runner.catch_up()
+    window.resize(*AT_150)
+    qtbot.waitUntil(lambda: window.width() == AT_150[0])
+    window.show_area("box_office")
+    view = window.box_office
+    view.refresh()
+    qtbot.waitUntil(view.is_short)
+    qtbot.waitUntil(lambda: _rows_shown(view.table) >= 4)
+    assert _rows_shown(view.ticket_table) >= 2
+    assert view.order_menu_button.isVisible() and not view.refund_button.isVisible()
+    menu = view.order_menu_button.menu()
+    menu.aboutToShow.emit()
+    assert [a.text() for a in menu.actions()] == [
+        b.text()
+        for b in (view.refund_button, view.exchange_button, view.print_button, view.pdf_button)
+    ]
+    assert [a.isEnabled() for a in menu.actions()] == [
+        b.isEnabled()
+        for b in (view.refund_button, view.exchange_button, view.print_button, view.pdf_button)
+    ]
+    qtbot.waitUntil(lambda: cut_off(window) == [])
+    # a window with room again: the buttons and the title's own row come back
+    window.resize(1264, 800)
+    qtbot.waitUntil(lambda: not view.is_short())
+    assert view.refund_button.isVisible() and not view.order_menu_button.isVisible()
+
+
+def test_a_long_email_on_the_patron_card_is_cut_in_the_middle_with_a_tooltip(
+    window, services, qtbot
+):
+    email = "maximiliane.oberhauser-lindqvist@riverside-opera-friends.example.org"
+    patron = services.app.register_patron("Maximiliane", "Oberhauser-Lindqvist", email=email)
+    services.runner.catch_up()
+    window.resize(*AT_150)
+    qtbot.waitUntil(lambda: window.width() == AT_150[0])
+    window.open_patron(patron)
+    card = window.patron_page.card
+    label = card.email_label
+    qtbot.waitUntil(lambda: label.full_text() == email and label.is_elided())
+    shown = label.text()
+    assert shown.startswith("maxim") and shown.endswith(".org") and "…" in shown
+    assert label.toolTip() == email
+    # the card is no wider than its column: nothing on it is clipped
+    scroll = window.patron_page.card_scroll
+    assert card.width() <= scroll.viewport().width()
+    assert label.geometry().right() <= card.contentsRect().right()
+    assert cut_off(card) == []
+    # Copy copies the whole address
+    [copy] = label.actions()
+    copy.trigger()
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == email
+    # a wider card shows more of it; a short address whole, with no tooltip
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: len(label.text()) > len(shown))
+    label.setText("ada@example.org")
+    assert label.text() == "ada@example.org" and label.toolTip() == ""

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -37,6 +37,7 @@ from desktop.views.box_office.performance_dialog import (
 )
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.widgets import (
+    ElidedLabel,
     FlowLayout,
     exporting_table,
     heading,
@@ -110,10 +111,11 @@ class BoxOfficeView(OrderActions):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         # -- tickets of the selected performance -------------------------------------------
-        self.tickets_title = heading(self.tr("Tickets"), self, name="subheading")
+        # one line: a long title is cut at its end with the whole title as the tooltip
+        self.tickets_title = ElidedLabel(self, Qt.TextElideMode.ElideRight)
+        self.tickets_title.setObjectName("subheading")
+        self.tickets_title.setText(self.tr("Tickets"))
         self.tickets_title.setMinimumWidth(120)
-        self.tickets_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.tickets_title.setWordWrap(True)  # a long title on two lines, not cut off
         self.tickets_count = QLabel(self)
         self.tickets_count.setObjectName("countLabel")
         self.add_order_buttons(self.tr("Save tickets as PDF…"))
@@ -184,9 +186,27 @@ class BoxOfficeView(OrderActions):
             self.pdf_button,
         ):
             order_buttons.addWidget(button)
+        self.order_box = order_box
+        # on a short window the four order actions are one menu button (one row, not two)
+        self.order_menu_button = QPushButton(self.tr("Order"), self)
+        self.order_menu_button.setToolTip(
+            self.tr("Refund, exchange, print or save the selected order's tickets")
+        )
+        menu = QMenu(self.order_menu_button)
+        self._order_menu: list[tuple] = []
+        order = (self.refund_button, self.exchange_button, self.print_button, self.pdf_button)
+        for button in order:
+            action = menu.addAction(button.text())
+            action.triggered.connect(button.click)
+            self._order_menu.append((action, button))
+        menu.aboutToShow.connect(self._sync_order_menu)
+        self.order_menu_button.setMenu(menu)
+        self.order_menu_button.hide()
+        ticket_actions.addWidget(self.order_menu_button)
         ticket_actions.addWidget(order_box, 1)
         ticket_actions.addWidget(self.buyer_button)
         ticket_actions.addWidget(self.tickets_export_button)
+        self.tickets_top, self.ticket_actions = tickets_top, ticket_actions
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 8, 0, 0)
@@ -202,12 +222,70 @@ class BoxOfficeView(OrderActions):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
+        self.heading = top.itemAt(0).widget()
+        self.upper, self.lower = upper, lower
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 16)
         layout.setSpacing(14)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
         self._selection_changed()
+
+    # -- fitting a laptop -------------------------------------------------------------
+    #: an area lower than this (logical pixels: a 768-pixel laptop at 125% leaves about
+    #: 570) is short: the performances get the room, the tickets below keep a few rows
+    SHORT = 640
+    #: ticket rows the tickets table keeps on a short window
+    SHORT_TICKET_ROWS = 2
+    _short: bool | None = None
+
+    def is_short(self) -> bool:
+        return bool(self._short)
+
+    def fit_height(self) -> None:
+        short = self.height() < self.SHORT
+        if short != self._short:
+            self._short = short
+            # the sidebar already says where we are: the heading's room goes to the buttons
+            self.heading.setVisible(not short)
+            self.order_box.setVisible(not short)
+            self.order_menu_button.setVisible(short)
+            # the tickets' title and count on the row of their actions: one row, not two
+            top, actions = self.tickets_top, self.ticket_actions
+            for widget in (self.tickets_title, self.tickets_count):
+                (actions if short else top).removeWidget(widget)
+            if short:
+                actions.insertWidget(0, self.tickets_title, 1)
+                actions.insertWidget(1, self.tickets_count)
+            else:
+                top.addWidget(self.tickets_title, 1)
+                top.addWidget(self.tickets_count, 0, Qt.AlignmentFlag.AlignBottom)
+            layout = self.layout()
+            layout.setContentsMargins(*((14, 8, 14, 8) if short else (28, 24, 28, 16)))
+            layout.setSpacing(8 if short else 14)
+            self.upper.layout().setSpacing(6 if short else 10)
+            lower = self.lower.layout()
+            lower.setContentsMargins(0, 4 if short else 8, 0, 0)
+            lower.setSpacing(4 if short else 8)
+            table = self.ticket_table
+            rows = table.verticalHeader().defaultSectionSize()
+            header = table.horizontalHeader().sizeHint().height()
+            below = table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth()
+            table.setMinimumHeight(header + self.SHORT_TICKET_ROWS * rows + below if short else 0)
+        if short:
+            total = sum(self.splitter.sizes())
+            tickets = self.lower.minimumSizeHint().height()
+            if total > tickets:
+                self.splitter.setSizes([total - tickets, tickets])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_height()
+
+    def _sync_order_menu(self) -> None:
+        for action, button in self._order_menu:
+            action.setEnabled(button.isEnabled())
+            action.setToolTip(button.toolTip())
 
     # -- loading ----------------------------------------------------------------
     def refresh(self) -> None:

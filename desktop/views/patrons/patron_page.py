@@ -42,6 +42,7 @@ from desktop.views.patrons.patron_purchases import PurchasesPanel
 from desktop.views.patrons.timeline_detail import TimelineDetail
 from desktop.views.widgets import (
     SCROLLS_UP_AND_DOWN,
+    ElidedLabel,
     FlowLayout,
     chip,
     error_label,
@@ -68,8 +69,10 @@ class ContactCard(QFrame):
         self.name_label.setWordWrap(True)
         self.since_label = QLabel(self)
         self.since_label.setObjectName("muted")
-        self.email_label = self._value("email")
-        self.phone_label = self._value("phone")
+        # one line each, cut in the middle with the whole text as the tooltip: a long
+        # email never widens (and so clips) the card
+        self.email_label = self._value("email", ElidedLabel(self))
+        self.phone_label = self._value("phone", ElidedLabel(self))
         self.address_label = self._value("address")
         self.consent_label = self._value("consent")
         self.household_label = self._value("household")
@@ -103,11 +106,12 @@ class ContactCard(QFrame):
         layout.addWidget(self.ladder)
         layout.addStretch(1)
 
-    def _value(self, name: str) -> QLabel:
-        label = QLabel(self)
+    def _value(self, name: str, label: QLabel | None = None) -> QLabel:
+        if label is None:
+            label = QLabel(self)
+            label.setWordWrap(True)
         label.setObjectName("cardValue")
         label.setProperty("field", name)
-        label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
