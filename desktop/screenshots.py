@@ -107,6 +107,9 @@ def _duplicate_shots(window, services, shot, qt_app) -> None:
     services.runner.catch_up()
     window.open_patron(survivor["id"])
     shot(window, "patron-merged")
+    unmerge = _opened(window.patron_page.merge_bar.unmerge(), "the unmerge dialog")
+    shot(unmerge, "dialog-unmerge")
+    unmerge.reject()
     services.app.unmerge_patron(duplicate["id"])
     services.runner.catch_up()
     window.show_patron_list()
@@ -289,8 +292,12 @@ def _first_run_shots(window, settings, shot) -> None:
     fit(assistant, 720, 520)
     assistant.show()
     shot(assistant, "setup-organization")
+    names = {"WorkstationPage": "setup-workstation", "ManagerPage": "setup-manager"}
     while assistant.currentPage() is not assistant.start_page:
         assistant.next()
+        name = names.get(type(assistant.currentPage()).__name__)
+        if name:
+            shot(assistant, name)
     assistant.start_page.demo.setChecked(True)
     shot(assistant, "setup-start")
     assistant.reject()
@@ -298,6 +305,79 @@ def _first_run_shots(window, settings, shot) -> None:
     fit(helper, 820, 640)
     shot(helper, "help")
     helper.close()
+
+
+def _dialog_shots(window, services, shot, patron_id: str) -> None:
+    """Every dialog the other shots do not open, with the demo's data, so each is
+    checked like the screens (nothing cut off, no raw id): a patron's donation,
+    subscription, membership and details; the box office's refund, exchange,
+    performance and production; the chats' import and link; the licences."""
+    from desktop.views.conversations.follow_ups import CHATS_TAB
+
+    window.open_patron(patron_id)
+    page = window.patron_page
+    purchases = page.purchases
+    for name, open_dialog in (
+        ("donation", purchases.record_donation),
+        ("subscription", purchases.sell_subscription),
+        ("membership", purchases.start_membership),
+        ("edit-patron", page.edit),
+    ):
+        dialog = _opened(open_dialog(), f"the {name} dialog")
+        fit(dialog, 760, max(dialog.sizeHint().height(), 360))
+        shot(dialog, f"dialog-{name}")
+        dialog.reject()
+
+    window.show_area("box_office")
+    view = window.box_office
+    view.refresh()
+    chosen = None
+    for row in range(view.proxy.rowCount()):  # the soonest performance with a buyer's order
+        view.table.selectRow(row)
+        view.select_performance(view.proxy.row_id(row))
+        tickets = view.ticket_proxy
+        for ticket_row in range(tickets.rowCount()):
+            data = view.ticket_model.rows[tickets.mapToSource(tickets.index(ticket_row, 0)).row()]
+            if data.get("status") == "valid" and data.get("patron_id"):
+                view.ticket_table.selectRow(ticket_row)
+                chosen = view.chosen_order()
+                break
+        if chosen is not None:
+            break
+    if chosen is None:
+        raise RuntimeError("the demo organization has no upcoming order to refund")
+    for name, open_dialog in (
+        ("refund", view.refund),
+        ("exchange", view.exchange),
+        ("edit-performance", view.edit_performance),
+        ("new-production", view.new_production),
+    ):
+        dialog = _opened(open_dialog(), f"the {name} dialog")
+        fit(dialog, 760, max(dialog.sizeHint().height(), 300))
+        shot(dialog, f"dialog-{name}")
+        dialog.reject()
+
+    chats = _opened(window.import_chats(), "the chat import dialog")
+    fit(chats, 900, 600)
+    shot(chats, "dialog-import-chats")
+    chats.reject()
+    window.show_area("follow_ups")
+    window.follow_ups.show_tab(CHATS_TAB)
+    chat_list = window.follow_ups.chats
+    chat_list.refresh()
+    chat_list.table.selectRow(0)
+    link = _opened(chat_list.panel.link(), "the link-a-chat dialog")
+    fit(link, 760, max(link.sizeHint().height(), 420))
+    shot(link, "dialog-link-chat")
+    link.reject()
+
+    about = window.show_about()
+    licences = about.show_licences()
+    fit(licences, 820, 600)
+    shot(licences, "dialog-licences")
+    licences.close()
+    about.reject()
+    window.show_patron_list()
 
 
 def _wait(app, done, seconds: float = 30) -> None:
@@ -445,6 +525,7 @@ def render_all(
             shot(about, "about")
             about.reject()
             _conversation_shots(window, shot, qt_app, services)
+            _dialog_shots(window, services, shot, busiest["id"])
             _backup_shots(window, services, shot)
 
             codes = door_evening(

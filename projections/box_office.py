@@ -615,6 +615,26 @@ def subscriptions(db: Database, patron_id: str) -> list[dict[str, Any]]:
     return rows
 
 
+def subscription(db: Database, subscription_id: str) -> dict[str, Any] | None:
+    """A subscription with its tickets not yet used (``unused``, ``unused_cents``: what
+    refunding it gives back), None when there is none with this id."""
+    found = _dicts(
+        db.conn.execute(
+            "SELECT id, patron_id, package_name, price_cents, refunded_cents, refunded_at"
+            " FROM bo_subscriptions WHERE id = ?",
+            (str(subscription_id),),
+        )
+    )
+    if not found:
+        return None
+    unused, cents = db.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(price_cents), 0) FROM bo_tickets"
+        " WHERE order_id = ? AND status = 'valid'",
+        (str(subscription_id),),
+    ).fetchone()
+    return {**found[0], "unused": int(unused), "unused_cents": int(cents)}
+
+
 def memberships(db: Database, patron_id: str) -> list[dict[str, Any]]:
     where, ids = in_family(db, patron_id)
     return _dicts(

@@ -119,3 +119,31 @@ def test_tickets_are_saved_as_pdf_after_a_sale(
     click(qtbot, box_office.pdf_button)
     qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 0, timeout=10000)
     assert Path(target).read_bytes().startswith(b"%PDF")
+
+
+def test_a_subscription_ticket_refunds_its_subscription_from_the_box_office(
+    services, flute, box_office, qtbot, column
+):
+    """A subscriber's ticket chosen in the box office: the refund names the subscription,
+    its tickets not yet used and their amount (it said "Refund 0 tickets, $0.00"
+    and then could not find the order), and refunds them all."""
+    app = services.app
+    tosca = schedule(app, "Tosca", 6)
+    [ada] = patron_search.search(services.runner.db(), "lovelace")
+    season = app.sell_subscription(ada["id"], "Autumn pair", [flute, tosca], 4000)
+    services.runner.catch_up()
+    box_office.refresh()
+    box_office.select_performance(flute)
+    _select_ticket(qtbot, box_office, season.codes[0])
+    click(qtbot, box_office.refund_button)
+    dialog = box_office.dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+    assert dialog.text() == "Refund the subscription “Autumn pair”?"
+    assert dialog.informativeText().startswith("2 tickets not yet used: $40.00 goes back to Ada")
+    click(qtbot, dialog.refund_button)
+    table = box_office.ticket_table
+    qtbot.waitUntil(lambda: column(table, T.STATUS) == ["Refunded"])
+    statuses = {t["status"] for t in read_model.tickets(services.runner.db(), tosca)}
+    assert statuses == {"refunded"}
+    kinds = [r["kind"] for r in timeline.rows(services.runner.db(), ada["id"])]
+    assert kinds[0] == "refund"

@@ -35,7 +35,24 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
     assert {"report-support", "duty-rota"} <= names
     verdicts = ("admit", "already-admitted", "wrong-performance", "refunded", "unknown")
     assert {f"door-{v}" for v in verdicts} | {"door-ready", "door-find-by-name"} <= names
-    assert {"setup-organization", "setup-start", "help"} <= names
+    assert {"setup-organization", "setup-workstation", "setup-manager", "setup-start"} <= names
+    assert "help" in names
+    # every dialog, checked like the screens (nothing cut off, no raw id) with demo data
+    dialogs = (
+        "donation",
+        "subscription",
+        "membership",
+        "edit-patron",
+        "refund",
+        "exchange",
+        "edit-performance",
+        "new-production",
+        "import-chats",
+        "link-chat",
+        "licences",
+        "unmerge",
+    )
+    assert {f"dialog-{d}" for d in dialogs} | {"erase-patron", "sign-in", "staff-accounts"} <= names
     assert SIZE == (1366, 768)  # a common laptop screen
     window_shot = QImage(str(tmp_path / "shots" / "patrons.png"))
     assert (window_shot.width(), window_shot.height()) == SIZE

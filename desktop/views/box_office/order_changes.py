@@ -58,22 +58,10 @@ class RefundDialog(ConfirmBox):
         self.setIcon(QMessageBox.Icon.Question)
         self.setWindowTitle(self.tr("Refund order"))
         order = runner.read(Permission.READ_TICKETS, box_office.order, order_id) or {}
-        left = int(order.get("total_cents") or 0) - int(order.get("refunded_cents") or 0)
-        count = int(order.get("quantity") or 0)
-        self.setText(
-            self.tr("Refund {tickets} for {performance}?").format(
-                tickets=self.tr("1 ticket")
-                if count == 1
-                else self.tr("{n} tickets").format(n=count),
-                performance=performance_label(order) if order else self.tr("this performance"),
-            )
-        )
-        buyer = buyer or self.tr("the buyer")
-        self.setInformativeText(
-            self.tr(
-                "{amount} goes back to {buyer}. The tickets stop working at the door and "
-                "the seats go back on sale."
-            ).format(amount=money(max(0, left)), buyer=buyer)
+        self.subscription = (
+            None
+            if order
+            else runner.read(Permission.READ_TICKETS, box_office.subscription, order_id)
         )
         self.refund_button = needs_server(
             self.addButton(self.tr("Refund"), QMessageBox.ButtonRole.AcceptRole)
@@ -85,6 +73,60 @@ class RefundDialog(ConfirmBox):
         self.setDefaultButton(self.keep_button)
         self.setEscapeButton(self.keep_button)
         self.buttonClicked.connect(self._clicked)
+        buyer = buyer or self.tr("the buyer")
+        if self.subscription is not None:
+            self._ask_subscription(self.subscription, buyer)
+        elif not order:
+            self.setText(self.tr("We could not find this order."))
+            self.setInformativeText(self.tr("Nothing can be refunded; nothing was changed."))
+            self.refund_button.setEnabled(False)
+        else:
+            self._ask_order(order, buyer)
+
+    def _ask_subscription(self, subscription: dict, buyer: str) -> None:
+        """A subscription's ticket: the whole subscription's unused tickets are refunded."""
+        self.setWindowTitle(self.tr("Refund subscription"))
+        self.keep_button.setText(self.tr("Keep the subscription"))
+        unused = subscription["unused"]
+        self.setText(
+            self.tr("Refund the subscription “{name}”?").format(name=subscription["package_name"])
+        )
+        if subscription.get("refunded_at") or not unused:
+            self.setInformativeText(
+                self.tr("It was already refunded, or every ticket of it was used.")
+            )
+            self.refund_button.setEnabled(False)
+            return
+        self.setInformativeText(
+            self.tr(
+                "{tickets} not yet used: {amount} goes back to {buyer}. They stop working "
+                "at the door and their seats go back on sale."
+            ).format(
+                tickets=self.tr("1 ticket")
+                if unused == 1
+                else self.tr("{n} tickets").format(n=unused),
+                amount=money(subscription["unused_cents"]),
+                buyer=buyer,
+            )
+        )
+
+    def _ask_order(self, order: dict, buyer: str) -> None:
+        left = int(order.get("total_cents") or 0) - int(order.get("refunded_cents") or 0)
+        count = int(order.get("quantity") or 0)
+        self.setText(
+            self.tr("Refund {tickets} for {performance}?").format(
+                tickets=self.tr("1 ticket")
+                if count == 1
+                else self.tr("{n} tickets").format(n=count),
+                performance=performance_label(order),
+            )
+        )
+        self.setInformativeText(
+            self.tr(
+                "{amount} goes back to {buyer}. The tickets stop working at the door and "
+                "the seats go back on sale."
+            ).format(amount=money(max(0, left)), buyer=buyer)
+        )
 
     def _clicked(self, button) -> None:
         """Refund on the writer worker; the box stays open, busy, until it is recorded."""
@@ -92,7 +134,10 @@ class RefundDialog(ConfirmBox):
             return
         self.confirm(
             self.refund_button,
-            partial(self.app.refund_order, self.order_id),
+            partial(
+                self.app.refund_subscription if self.subscription else self.app.refund_order,
+                self.order_id,
+            ),
             self.refunded.emit,
             self.tr("Not refunded"),
             self.tr("Refunding…"),
