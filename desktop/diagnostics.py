@@ -12,6 +12,7 @@ import re
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from desktop import formatting
 from infrastructure.bundled import bundle_folder
 from infrastructure.config import redacted
 from infrastructure.logs import last_lines
@@ -39,7 +40,7 @@ def diagnostics_text(services, log_lines: int = 40) -> str:
 
     config = services.config
     try:
-        events = f"{services.app.event_count():,}"
+        events = formatting.number(services.app.event_count())
     except Exception as error:  # noqa: BLE001 - the store may be the problem
         events = f"unknown ({type(error).__name__}: {error})"
     kind = "PostgreSQL (shared)" if config.kind == "postgresql" else "SQLite (this computer)"

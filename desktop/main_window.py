@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.areas import (  # noqa: F401 - the area keys, for callers of the window
     AREA_LIST,
     AREAS,
@@ -995,7 +996,9 @@ class MainWindow(BackupActions):
         if lag <= 0:
             self.sync_label.setText(self.tr("Up to date"))
         else:
-            self.sync_label.setText(self.tr("Catching up: {count} events").format(count=f"{lag:,}"))
+            self.sync_label.setText(
+                self.tr("Catching up: {count} events").format(count=formatting.number(lag))
+            )
         self.sync_label.setToolTip("")
 
     def start_catch_up(self):
@@ -1023,7 +1026,9 @@ class MainWindow(BackupActions):
             self.catch_up_progress.setRange(0, total)
             self.catch_up_progress.setValue(done)
         self.sync_label.setText(
-            self.tr("Catching up: {count} events").format(count=f"{max(0, total - done):,}")
+            self.tr("Catching up: {count} events").format(
+                count=formatting.number(max(0, total - done))
+            )
         )
 
     def _caught_up(self, result: dict) -> None:
@@ -1144,7 +1149,9 @@ class MainWindow(BackupActions):
         self._rebuild_finished()
         self.set_sync_status(result["lag"])
         self.show_message(
-            self.tr("Rebuilt from {count} events.").format(count=f"{result['applied']:,}")
+            self.tr("Rebuilt from {count} events.").format(
+                count=formatting.number(result["applied"])
+            )
         )
 
     def _rebuild_failed(self, error: BaseException, _details: str = "") -> None:

@@ -20,6 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from desktop import formatting
+
 #: a common laptop screen: the README's screens are rendered at this size
 SIZE = (1366, 768)
 #: the screen in logical pixels (the size divided by the scale), set by render_all
@@ -266,7 +268,8 @@ def _backup_shots(window, services, shot) -> None:
     dialog.refresh()
     dialog.status.setText(
         dialog.tr("Backed up {events} events to {path}.").format(
-            events=f"{services.app.event_count():,}", path=backups.list_backups(folder)[0].path
+            events=formatting.number(services.app.event_count()),
+            path=backups.list_backups(folder)[0].path,
         )
     )
     shot(dialog, "backups")

@@ -123,3 +123,47 @@ def test_an_empty_ladder_chart_counts_in_whole_numbers(window):
     window.show_area("ladder")
     axis = window.ladder_view.axis_y
     assert (axis.min(), axis.max(), axis.tickCount()) == (0, 4, 5)  # 0 1 2 3 4, not 0 0 1 1
+
+
+def test_the_sale_dialogs_patron_search_never_shows_its_cap_as_a_total(
+    services, flute, box_office, qtbot
+):
+    """51 or more Smiths: the list holds the first 50 and says so (it said "50 patrons
+    match"); 3 Joneses: "3 patrons match"."""
+    from tests.desktop.box_office_steps import click, open_sell_dialog
+
+    app = services.app
+    with app.batch():
+        for n in range(55):
+            app.register_patron(f"Sam{n}", "Smithers")
+        for n in range(3):
+            app.register_patron(f"Jo{n}", "Jonesy")
+    services.runner.catch_up()
+    dialog = open_sell_dialog(qtbot, box_office)
+    click(qtbot, dialog.find_button)
+    finder = dialog.finder
+    qtbot.waitUntil(finder.search_field.hasFocus)
+    qtbot.keyClicks(finder.search_field, "smithers")
+    qtbot.waitUntil(lambda: finder.model.rowCount() == 50)
+    assert finder.status.text() == (
+        "The first 50 matches; type more of the name, email or phone to narrow it."
+    )
+    finder.search_field.clear()
+    qtbot.keyClicks(finder.search_field, "jonesy")
+    qtbot.waitUntil(lambda: finder.model.rowCount() == 3)
+    assert finder.status.text() == "3 patrons match; pick the right one."
+
+
+@pytest.mark.parametrize(("country", "written"), [("US", "12,345"), ("FR", "12 345")])
+def test_counts_are_grouped_the_organizations_way(qtbot, country, written):
+    """The door's house count groups digits the country's way (Python's "12,345"
+    everywhere before)."""
+    from desktop.views.door.house_count import HouseCountCard
+
+    formatting.configure(country, "", "")
+    card = HouseCountCard()
+    qtbot.addWidget(card)
+    card.show_count({"admitted": 2345, "sold": 12345, "capacity": 20000, "doors": []}, "Main")
+    shown = card.sold_label.text().replace("\u202f", " ").replace("\xa0", " ")
+    seats = formatting.number(20000).replace("\u202f", " ").replace("\xa0", " ")
+    assert shown == f"admitted of {written} sold · {seats} seats"

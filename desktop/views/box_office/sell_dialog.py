@@ -220,11 +220,18 @@ class PatronFinder(QWidget):
         layout.addWidget(self.status)
         self._show_status()
 
+    #: matches listed at most (the search reads one more to know there are more)
+    SHOWN = 50
+    _more = False
+
     def run_search(self) -> None:
         self._timer.stop()
         text = self.search_field.text().strip()
-        rows = self.runner.read(Permission.READ_PATRONS, search, text, limit=50) if text else []
-        self.model.set_rows(rows)
+        # one more than is shown: a full list says it is the first few, not how many match
+        limit = self.SHOWN + 1
+        rows = self.runner.read(Permission.READ_PATRONS, search, text, limit=limit) if text else []
+        self._more = len(rows) > self.SHOWN
+        self.model.set_rows(rows[: self.SHOWN])
         if rows:
             self.table.selectRow(0)
         self._show_status()
@@ -239,6 +246,10 @@ class PatronFinder(QWidget):
             message = self.tr("Nobody on file matches. Use the walk-up form to add them.")
         elif count == 1:
             message = self.tr("1 patron matches.")
+        elif self._more:
+            message = self.tr(
+                "The first {count} matches; type more of the name, email or phone to narrow it."
+            ).format(count=count)
         else:
             message = self.tr("{count} patrons match; pick the right one.").format(count=count)
         self.status.setText(message)

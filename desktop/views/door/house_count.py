@@ -73,10 +73,10 @@ class HouseCountCard(QFrame):
 
     def show_count(self, count: dict, this_door: str) -> None:
         admitted, sold, capacity = count["admitted"], count["sold"], count["capacity"]
-        self.admitted_label.setText(f"{admitted:,}")
+        self.admitted_label.setText(formatting.number(admitted))
         waiting = int(count.get("waiting") or 0)
         words = self.tr("admitted of {sold} sold · {capacity} seats").format(
-            sold=f"{sold:,}", capacity=f"{capacity:,}"
+            sold=formatting.number(sold), capacity=formatting.number(capacity)
         )
         if waiting:  # admitted here while offline: counted, not yet on the server
             words += " · " + waiting_words(waiting)
@@ -106,7 +106,7 @@ class HouseCountCard(QFrame):
                     here = door == this_door
                     label.setText(self.tr("{door} (here)").format(door=door) if here else door)
                 else:
-                    label.setText(f"{admitted:,}")
+                    label.setText(formatting.number(admitted))
             label.setVisible(row < len(rows))
 
     def door_counts(self) -> dict[str, str]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import SortProxy
@@ -346,17 +347,17 @@ class ImportSalesDialog(ImportDialog):
         rows = sum(1 for _, cells in sales.rows if any(c.strip() for c in cells))
         if sales.layout is not None:
             text = self.tr("Recognised: {layout} · rows: {rows}").format(
-                layout=sales.layout.name, rows=f"{rows:,}"
+                layout=sales.layout.name, rows=formatting.number(rows)
             )
         elif sales.missing():
             text = self.tr(
                 "Layout not recognised · rows: {rows}. Choose the columns on the Columns tab."
-            ).format(rows=f"{rows:,}")
+            ).format(rows=formatting.number(rows))
         else:
             text = self.tr(
                 "Layout not recognised · rows: {rows}. The columns were matched by their "
                 "names: check them on the Columns tab."
-            ).format(rows=f"{rows:,}")
+            ).format(rows=formatting.number(rows))
         self.layout_label.setText(text)
         self.confirm_mapping.setChecked(False)
         self.preview_model.set_file(sales.headers, sales.preview(PREVIEW_ROWS))

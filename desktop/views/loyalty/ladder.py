@@ -270,33 +270,38 @@ class LadderView(QWidget):
         self.bars.append(values)
         whole_number_axis(self.axis_y, max(values + [0]))
         total = sum(values)
-        self.total_label.setText(self.tr("{n} patrons").format(n=f"{total:,}"))
+        self.total_label.setText(self.tr("{n} patrons").format(n=formatting.number(total)))
         for rung, button in self.rung_buttons.items():
             button.setText(f"{self.counts[rung]:,}\n{rung_label(rung)}")
         moved = self.runner.read(Permission.READ_REPORTS, ladder.movement_counts, start, end)
-        self.moved_up.setText(self.tr("{n} moved up").format(n=f"{moved[ladder.UP]:,}"))
-        self.lapsed.setText(self.tr("{n} lapsed").format(n=f"{moved[ladder.LAPSED_MOVE]:,}"))
+        self.moved_up.setText(self.tr("{n} moved up").format(n=formatting.number(moved[ladder.UP])))
+        self.lapsed.setText(
+            self.tr("{n} lapsed").format(n=formatting.number(moved[ladder.LAPSED_MOVE]))
+        )
         self.came_back.setText(
-            self.tr("{n} came back after lapsing").format(n=f"{moved[ladder.BACK]:,}")
+            self.tr("{n} came back after lapsing").format(n=formatting.number(moved[ladder.BACK]))
         )
         visits = self.runner.read(Permission.READ_REPORTS, ladder.second_visits, start, end)
         self.second = visits
         self.first_timers.setText(
-            self.tr("{n} first-timers").format(n=f"{visits['first_timers']:,}")
+            self.tr("{n} first-timers").format(n=formatting.number(visits["first_timers"]))
         )
         self.returned.setText(
             self.tr("{rate} came back ({n})").format(
-                rate=f"{visits['rate']:.0%}", n=f"{visits['returned']:,}"
+                rate=f"{visits['rate']:.0%}", n=formatting.number(visits["returned"])
             )
         )
         within = self.tr("{rate} within the period ({n})")
         self.returned_in_period.setText(
             within.format(
-                rate=f"{visits['rate_in_period']:.0%}", n=f"{visits['returned_in_period']:,}"
+                rate=f"{visits['rate_in_period']:.0%}",
+                n=formatting.number(visits["returned_in_period"]),
             )
         )
         self.not_back.setText(
-            self.tr("{n} not back yet").format(n=f"{visits['first_timers'] - visits['returned']:,}")
+            self.tr("{n} not back yet").format(
+                n=formatting.number(visits["first_timers"] - visits["returned"])
+            )
         )
         self._show_drill()
 
@@ -322,7 +327,9 @@ class LadderView(QWidget):
                 dict(r, date=r["since"], detail=self._last_active(r))
                 for r in self.runner.read(Permission.READ_REPORTS, ladder.patrons_on_rung, rung)
             ]
-            title = self.tr("{rung}: {n}").format(rung=rung_label(rung), n=f"{len(rows):,}")
+            title = self.tr("{rung}: {n}").format(
+                rung=rung_label(rung), n=formatting.number(len(rows))
+            )
             self.model.date_header = self.tr("Since")
             pressed = self.rung_buttons[rung]
         elif kind == "moves":
@@ -349,8 +356,8 @@ class LadderView(QWidget):
                 what=words[movement],
                 start=formatting.day(start),
                 end=formatting.day(end),
-                n=f"{patrons:,}",
-                moves=f"{len(rows):,}",
+                n=formatting.number(patrons),
+                moves=formatting.number(len(rows)),
             )
             self.model.date_header = self.tr("Moved on")
             pressed = {
@@ -371,7 +378,7 @@ class LadderView(QWidget):
                 (True, False): self.tr("First-timers who came back: {n}"),
                 (True, True): self.tr("First-timers who came back within the period: {n}"),
                 (False, False): self.tr("First-timers not back yet: {n}"),
-            }[(returned, in_period)].format(n=f"{len(rows):,}")
+            }[(returned, in_period)].format(n=formatting.number(len(rows)))
             self.model.date_header = self.tr("First performance")
             pressed = {
                 (None, False): self.first_timers,

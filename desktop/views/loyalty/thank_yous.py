@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.background import BackgroundRunner, Task, run_with_progress
 from desktop.export import (
     add_export,
@@ -245,7 +246,7 @@ class ThankYouView(QWidget):
             if part["share_within_7_days"] is None:
                 return self.tr("no week over yet")
             return self.tr("{share} (of {n})").format(
-                share=f"{part['share_within_7_days']:.0%}", n=f"{part['week_over']:,}"
+                share=f"{part['share_within_7_days']:.0%}", n=formatting.number(part["week_over"])
             )
 
         attendees, donors = figures["attendees"], figures["donors"]
@@ -254,8 +255,8 @@ class ThankYouView(QWidget):
                 "Waiting: {a} attendees, {d} donors. Thanked within 7 days: attendees "
                 "{a_share}, donors {d_share}."
             ).format(
-                a=f"{attendees['waiting']:,}",
-                d=f"{donors['waiting']:,}",
+                a=formatting.number(attendees["waiting"]),
+                d=formatting.number(donors["waiting"]),
                 a_share=share(attendees),
                 d_share=share(donors),
             )
@@ -439,7 +440,7 @@ class ThankYouView(QWidget):
             self.tr(
                 "{n} people are too many for one email draft. Select fewer, or use "
                 "Mail merge… and your mailing program."
-            ).format(n=f"{n:,}"),
+            ).format(n=formatting.number(n)),
         )
 
     def shutdown(self) -> None:

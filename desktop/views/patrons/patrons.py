@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.models.patron_table import PatronTableModel
 from desktop.server_connection import needs_server
 from desktop.views.widgets import exporting_table, heading, select_row
@@ -190,7 +191,7 @@ class PatronListView(QWidget):
             elif total == 1:
                 message = self.tr("1 patron")
             else:
-                message = self.tr("{count} patrons").format(count=f"{total:,}")
+                message = self.tr("{count} patrons").format(count=formatting.number(total))
         self.count_label.setText(message)
 
     # -- keys and opening ------------------------------------------------------

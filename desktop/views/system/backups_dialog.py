@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.background import Task, run_with_progress
 from desktop.export import add_export
 from desktop.models.backup_table import BackupTableModel
@@ -66,7 +67,9 @@ def confirm_restore(parent: QWidget, path: Path, events: int, current: int) -> b
             "shown. The current data is not deleted: it is kept in the data folder, renamed "
             "“events.before-restore-…”. Houselights closes its windows, restores, and "
             "opens again."
-        ).format(name=path.name, events=f"{events:,}", current=f"{current:,}"),
+        ).format(
+            name=path.name, events=formatting.number(events), current=formatting.number(current)
+        ),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
@@ -287,7 +290,7 @@ class BackupsDialog(QDialog):
         if info is not None:
             self.status.setText(
                 self.tr("Backed up {events} events to {path}.").format(
-                    events=f"{info.events:,}", path=info.path
+                    events=formatting.number(info.events), path=info.path
                 )
             )
             self.backed_up.emit(str(info.path))
