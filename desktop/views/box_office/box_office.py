@@ -147,7 +147,8 @@ class BoxOfficeView(OrderActions):
 
         # -- layout ---------------------------------------------------------------------------
         top = QHBoxLayout()
-        top.addWidget(heading(self.tr("Box office"), self), 0, Qt.AlignmentFlag.AlignTop)
+        self.heading = heading(self.tr("Box office"), self)
+        top.addWidget(self.heading, 0, Qt.AlignmentFlag.AlignTop)
         top_box = QWidget(self)  # wraps onto a second line on a narrow window
         top_buttons = FlowLayout(top_box, spacing=8, right=True)
         for button in (
@@ -222,9 +223,9 @@ class BoxOfficeView(OrderActions):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
-        self.heading = top.itemAt(0).widget()
-        self.upper, self.lower = upper, lower
-        layout = QVBoxLayout(self)
+        self.upper_pane, self.lower_pane = upper, lower
+        self.upper_layout, self.lower_layout = upper_layout, lower_layout
+        self.area_layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 16)
         layout.setSpacing(14)
         layout.addLayout(top)
@@ -260,11 +261,11 @@ class BoxOfficeView(OrderActions):
             else:
                 top.addWidget(self.tickets_title, 1)
                 top.addWidget(self.tickets_count, 0, Qt.AlignmentFlag.AlignBottom)
-            layout = self.layout()
+            layout = self.area_layout
             layout.setContentsMargins(*((14, 8, 14, 8) if short else (28, 24, 28, 16)))
             layout.setSpacing(8 if short else 14)
-            self.upper.layout().setSpacing(6 if short else 10)
-            lower = self.lower.layout()
+            self.upper_layout.setSpacing(6 if short else 10)
+            lower = self.lower_layout
             lower.setContentsMargins(0, 4 if short else 8, 0, 0)
             lower.setSpacing(4 if short else 8)
             table = self.ticket_table
@@ -274,7 +275,7 @@ class BoxOfficeView(OrderActions):
             table.setMinimumHeight(header + self.SHORT_TICKET_ROWS * rows + below if short else 0)
         if short:
             total = sum(self.splitter.sizes())
-            tickets = self.lower.minimumSizeHint().height()
+            tickets = self.lower_pane.minimumSizeHint().height()
             if total > tickets:
                 self.splitter.setSizes([total - tickets, tickets])
 
