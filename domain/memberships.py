@@ -257,9 +257,10 @@ class Donation(Aggregate):
 
     def check_not_acknowledged(self) -> None:
         if self.acknowledged_how is not None:
+            at = self.acknowledged_at
+            on = f" on {date_mark(at)}" if at is not None else ""
             raise DonationProblem(
-                f"This donation to {self.fund} was already thanked "
-                f"by {self.acknowledged_how} on {date_mark(self.acknowledged_at)}."
+                f"This donation to {self.fund} was already thanked by {self.acknowledged_how}{on}."
             )
 
     def acknowledge(self, how: str, stamp: Stamp) -> None:
