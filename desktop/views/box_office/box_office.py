@@ -8,7 +8,8 @@ refunded or exchanged in a few clicks.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -273,11 +274,20 @@ class BoxOfficeView(OrderActions):
             header = table.horizontalHeader().sizeHint().height()
             below = table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth()
             table.setMinimumHeight(header + self.SHORT_TICKET_ROWS * rows + below if short else 0)
+            # growing or shrinking, the performances take the change; the tickets keep theirs
+            self.splitter.setStretchFactor(0, 1 if short else 3)
+            self.splitter.setStretchFactor(1, 0 if short else 2)
         if short:
-            total = sum(self.splitter.sizes())
-            tickets = self.lower_pane.minimumSizeHint().height()
-            if total > tickets:
-                self.splitter.setSizes([total - tickets, tickets])
+            QTimer.singleShot(0, self._tickets_least_room)  # once the splitter has its size
+
+    def _tickets_least_room(self) -> None:
+        """On a short window the tickets keep their least room, the performances the rest."""
+        if not shiboken6.isValid(self) or not self._short:
+            return
+        total = sum(self.splitter.sizes())
+        tickets = self.lower_pane.minimumSizeHint().height()
+        if total > tickets and self.splitter.sizes()[1] != tickets:
+            self.splitter.setSizes([total - tickets, tickets])
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
