@@ -66,6 +66,7 @@ from domain.ticket_codes import (
     normalize_code,
     ticket_id,
 )
+from domain.wording import date_mark
 from imports.sales_file import SalesFile
 from imports.sales_values import (
     DATE_ORDERS,
@@ -896,7 +897,7 @@ class SalesImport:
                 found.append(performance_id)
         if len(found) > 1 and clock is None:
             raise HouselightsError(
-                f"There are {len(found)} performances of this event on {day:%d %b %Y}. "
+                f"There are {len(found)} performances of this event on {date_mark(day)}. "
                 "Add the event's start time to the file so we know which one."
             )
         return found[0] if found else None
@@ -916,7 +917,7 @@ class SalesImport:
         key = plan.performance_key
         if key[2] is None:
             raise HouselightsError(
-                f"The event date “{first.event.day:%d %b %Y}” has no start time, and "
+                f"The event date “{date_mark(first.event.day)}” has no start time, and "
                 f"Houselights has no performance of {first.event_name} that day. Add the time "
                 "to the file, or schedule the performance first."
             )
