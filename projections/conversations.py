@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from domain.wording import time_mark
 from projections.base import Event, Projection, iso, run_script
 from projections.patron_merges import in_family, survivor_sql
 from projections.patron_words import typed_phrases
@@ -30,7 +29,9 @@ def transcript_text(messages: list[dict[str, Any]], visitor_name: str = "") -> s
     lines = []
     for m in messages:
         at = m.get("at") or ""
-        when = f"[{time_mark(datetime.fromisoformat(at))}] " if at else ""
+        # (a plain clock, not a ``domain.wording`` mark: the transcript is searched word
+        # by word, and a mark's ISO digits would match every search for a number)
+        when = f"[{datetime.fromisoformat(at).astimezone():%H:%M}] " if at else ""
         who = m.get("name") or {
             "visitor": visitor_name or "Visitor",
             "agent": "Staff",
@@ -51,9 +52,7 @@ def chat_preview(messages: list[dict[str, Any]], width: int = 120) -> str:
 
 class Conversations(Projection):
     name = "conversations"
-    #: 2: follow-ups name who they are assigned to; 3: the transcript's times as
-    #: ``domain.wording`` marks (the view writes them in the organization's way)
-    version = 3
+    version = 2  # 2: follow-ups name who they are assigned to
     tables = ("chats_fts", "chats", "calls", "follow_ups", "quick_answers", "conv_patrons")
     fts_triggers = {"chats_fts": ("chats_ai", "chats_au")}
 

@@ -167,3 +167,31 @@ def test_counts_are_grouped_the_organizations_way(qtbot, country, written):
     shown = card.sold_label.text().replace("\u202f", " ").replace("\xa0", " ")
     seats = formatting.number(20000).replace("\u202f", " ").replace("\xa0", " ")
     assert shown == f"admitted of {written} sold · {seats} seats"
+
+
+def test_the_chat_lists_never_show_their_cap_as_a_total(window, services, qtbot, monkeypatch):
+    """More chats than a list holds: it says it lists the newest few (it said "200
+    chats"), and the queue's tab says "+"; one chat is "1 chat"."""
+    from desktop.main_window import FOLLOW_UPS
+    from desktop.views.conversations import follow_ups
+    from desktop.views.conversations.follow_ups import CHATS_TAB, WAITING_TAB
+
+    messages = [{"sender": "visitor", "text": "Is there parking?", "at": "2026-11-02T14:01:00Z"}]
+    with services.app.batch():
+        for n in range(4):
+            services.app.record_chat("Crisp", f"s-{n}", messages, visitor_name=f"Vi {n}")
+    services.runner.catch_up()
+    monkeypatch.setattr(follow_ups.ChatList, "SHOWN", 3)
+    monkeypatch.setattr(follow_ups.ChatList, "WAITING_SHOWN", 3)
+    window.show_area(FOLLOW_UPS)
+    view = window.follow_ups
+    view.refresh()
+    view.show_tab(CHATS_TAB)
+    qtbot.waitUntil(lambda: view.chats.model.rowCount() == 3)
+    assert view.chats.count.text() == "The newest 3 chats; search to find older ones."
+    assert view.waiting.count.text() == "The newest 3 waiting chats; link them to see older ones."
+    assert view.tabs.tabText(WAITING_TAB) == "Chats waiting (3+)"
+    qtbot.keyClicks(view.chats.search_field, "Vi 2")
+    view.chats.refresh()
+    qtbot.waitUntil(lambda: view.chats.model.rowCount() == 1)
+    assert view.chats.count.text() == "1 chat"

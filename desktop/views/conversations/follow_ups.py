@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import add_export
 from desktop.models.base import ROW_ROLE, SortProxy
 from desktop.models.conversations import ChatTableModel, FollowUpTableModel
@@ -106,16 +107,43 @@ class ChatList(QWidget):
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(splitter)
 
+    #: chats listed at most, found by a search and waiting (one more is read, to know
+    #: when there are more)
+    SHOWN, WAITING_SHOWN = 200, 1000
+    #: more chats than are listed
+    more = False
+
     def refresh(self) -> None:
         chosen = self.current()
+        shown = self.SHOWN if self.search_field is not None else self.WAITING_SHOWN
+        limit = shown + 1
         if self.search_field is None:
-            rows = self.runner.read(Permission.READ_PATRONS, conversations.waiting_chats)
+            rows = self.runner.read(
+                Permission.READ_PATRONS, conversations.waiting_chats, limit=limit
+            )
         else:
             rows = self.runner.read(
-                Permission.READ_PATRONS, conversations.search_chats, self.search_field.text()
+                Permission.READ_PATRONS,
+                conversations.search_chats,
+                self.search_field.text(),
+                limit=limit,
             )
+        self.more = len(rows) > shown
+        rows = rows[:shown]
         self.model.set_rows(rows)
-        self.count.setText(self.tr("{count} chats").format(count=len(rows)))
+        if self.more:  # a full list is the newest few, never "200 chats" when there are more
+            text = self.tr("The newest {count} chats; search to find older ones.").format(
+                count=formatting.number(len(rows))
+            )
+            if self.search_field is None:
+                text = self.tr(
+                    "The newest {count} waiting chats; link them to see older ones."
+                ).format(count=formatting.number(len(rows)))
+        elif len(rows) == 1:
+            text = self.tr("1 chat")
+        else:
+            text = self.tr("{count} chats").format(count=formatting.number(len(rows)))
+        self.count.setText(text)
         row = self.proxy.proxy_row_of(chosen["id"]) if chosen else -1
         self.table.selectRow(max(row, 0) if rows else -1)
         self._show_current()
@@ -265,11 +293,13 @@ class FollowUpsView(QWidget):
         self.waiting.refresh()
         self.chats.refresh()
         self.answers.refresh()
-        waiting = self.waiting.model.rowCount()
+        waiting = formatting.number(self.waiting.model.rowCount())
+        if self.waiting.more:
+            waiting = self.tr("{count}+").format(count=waiting)
         self.tabs.setTabText(
             WAITING_TAB,
             self.tr("Chats waiting ({count})").format(count=waiting)
-            if waiting
+            if self.waiting.model.rowCount()
             else self.tr("Chats waiting"),
         )
         self._enable()
