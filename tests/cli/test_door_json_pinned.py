@@ -129,7 +129,7 @@ def test_check_in_json_is_pinned_byte_for_byte(capsys, night):
     expected = {
         "verdict": "wrong_performance",
         "patron": None,
-        "message": "This ticket is for Aida, Sat 5 Jan 19:30.",
+        "message": "This ticket is for Aida, Sat 5 Jan 2030, 19:30.",
         "offline": False,
         "queued": 0,
         "code": night["wrong"],
@@ -140,7 +140,7 @@ def test_check_in_json_is_pinned_byte_for_byte(capsys, night):
             "id": night["later"],
             "title": "Aida",
             "starts_at": "2030-01-05T19:30:00+00:00",
-            "label": "Aida, Sat 5 Jan 19:30",
+            "label": "Aida, Sat 5 Jan 2030, 19:30",  # issue 22: the year, the office's way
         },
     }
     assert out == json.dumps(expected) + "\n"
@@ -280,7 +280,7 @@ def test_scan_and_undo_results_are_pinned(tmp_path):
                     "id": later,
                     "title": "Aida",
                     "starts_at": "2030-01-05T19:30:00+00:00",
-                    "label": "Aida, Sat 5 Jan 19:30",
+                    "label": "Aida, {moment:2030-01-05T19:30:00+00:00}",  # the view writes it,
                 },
             },
         )
