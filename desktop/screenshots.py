@@ -273,6 +273,13 @@ def _backup_shots(window, services, shot) -> None:
         )
     )
     shot(dialog, "backups")
+    from desktop.views.system.backups_dialog import restore_question
+
+    latest = backups.list_backups(folder)[0]
+    question = restore_question(dialog, latest.path, latest.events, services.app.event_count())
+    question.show()
+    shot(question, "dialog-restore")
+    question.reject()
     dialog.close()
     damage = Damage(config.events_path, "malformed", "database disk image is malformed")
     damaged = DamagedStoreDialog(

@@ -51,6 +51,7 @@ def test_every_screen_is_rendered_to_a_png(qtbot, tmp_path):
         "link-chat",
         "licences",
         "unmerge",
+        "restore",
     )
     assert {f"dialog-{d}" for d in dialogs} | {"erase-patron", "sign-in", "staff-accounts"} <= names
     assert SIZE == (1366, 768)  # a common laptop screen

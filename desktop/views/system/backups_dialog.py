@@ -61,19 +61,34 @@ def confirm_restore(parent: QWidget, path: Path, events: int, current: int) -> b
     answer = QMessageBox.question(
         parent,
         parent.tr("Restore a backup"),
-        parent.tr(
-            "Put the backup {name} ({events} events) in place of the current data "
-            "({current} events)?\n\nEverything recorded since that backup is no longer "
-            "shown. The current data is not deleted: it is kept in the data folder, renamed "
-            "“events.before-restore-…”. Houselights closes its windows, restores, and "
-            "opens again."
-        ).format(
-            name=path.name, events=formatting.number(events), current=formatting.number(current)
-        ),
+        restore_text(parent, path, events, current),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def restore_text(parent: QWidget, path: Path, events: int, current: int) -> str:
+    return parent.tr(
+        "Put the backup {name} ({events} events) in place of the current data "
+        "({current} events)?\n\nEverything recorded since that backup is no longer "
+        "shown. The current data is not deleted: it is kept in the data folder, renamed "
+        "“events.before-restore-…”. Houselights closes its windows, restores, and "
+        "opens again."
+    ).format(name=path.name, events=formatting.number(events), current=formatting.number(current))
+
+
+def restore_question(parent: QWidget, path: Path, events: int, current: int) -> QMessageBox:
+    """The restore's question as a box not yet asked (the screenshots show it)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        parent.tr("Restore a backup"),
+        restore_text(parent, path, events, current),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box
 
 
 class BackupsDialog(QDialog):
