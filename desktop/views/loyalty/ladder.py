@@ -272,7 +272,7 @@ class LadderView(QWidget):
         total = sum(values)
         self.total_label.setText(self.tr("{n} patrons").format(n=formatting.number(total)))
         for rung, button in self.rung_buttons.items():
-            button.setText(f"{self.counts[rung]:,}\n{rung_label(rung)}")
+            button.setText(f"{formatting.number(self.counts[rung])}\n{rung_label(rung)}")
         moved = self.runner.read(Permission.READ_REPORTS, ladder.movement_counts, start, end)
         self.moved_up.setText(self.tr("{n} moved up").format(n=formatting.number(moved[ladder.UP])))
         self.lapsed.setText(
