@@ -878,12 +878,12 @@ def _close_door_services(services, offline: bool) -> None:
 
 def cmd_sync(args) -> int:
     """Send the scans an offline door queued: {"sent", "conflicts", "left"}."""
-    from infrastructure.offline_door import StoreUnreachable
+    from infrastructure.offline_door import StoreUnreachable, SyncResult
 
     config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
     if config.kind != "postgresql":
         print(
-            json.dumps({"sent": 0, "conflicts": 0, "left": 0})
+            json.dumps(SyncResult(0, 0, 0).to_json())
             if args.json
             else "This workstation's store is on this computer: there is nothing to send."
         )
@@ -901,27 +901,29 @@ def cmd_sync(args) -> int:
         problem = StoreUnreachable(left, type(error).__name__)
         if not args.json:
             raise problem from error
-        print(json.dumps({"sent": 0, "conflicts": 0, "left": left, "error": str(problem)}))
+        print(json.dumps({**SyncResult(0, 0, left).to_json(), "error": str(problem)}))
         return 1
+    error_words = ""
     try:
-        result: dict[str, Any] = services.door().sync()
+        result = services.door().sync()
         services.runner.catch_up()
     except StoreUnreachable as error:
         if not args.json:
             raise
-        result = {"sent": 0, "conflicts": 0, "left": error.waiting, "error": str(error)}
+        result, error_words = SyncResult(0, 0, error.waiting), str(error)
     finally:
         services.close()
     if args.json:
-        print(json.dumps(result))
+        shown: dict[str, Any] = result.to_json()
+        print(json.dumps({**shown, "error": error_words} if error_words else shown))
     else:
         print(
-            f"Sent {_count(result['sent'], 'queued scan')}"
-            f" ({result['conflicts']:,} recorded as conflicts: double entries or tickets"
+            f"Sent {_count(result.sent, 'queued scan')}"
+            f" ({result.conflicts:,} recorded as conflicts: double entries or tickets"
             f" no longer valid); "
-            f"{result['left']:,} still waiting."
+            f"{result.left:,} still waiting."
         )
-    return 0 if result["left"] == 0 else 1
+    return 0 if result.left == 0 else 1
 
 
 def _local(iso_text: str) -> str:

@@ -80,7 +80,7 @@ from domain.errors import NotAllowed, NotConnected
 from domain.roles import Permission
 from domain.ticket_codes import grouped, is_own_code, normalize_code
 from infrastructure.bootstrap import ConnectingServices
-from infrastructure.offline_door import unreachable
+from infrastructure.offline_door import DoorState, unreachable
 
 if TYPE_CHECKING:
     from desktop.views.system.setup_assistant import SetupAssistant
@@ -465,9 +465,9 @@ class MainWindow(BackupActions):
         self._was_offline = False
         watcher = self.door_view.offline_watcher
         if watcher is not None:
-            watcher.changed.connect(lambda state: self.set_online(not state.get("offline")))
+            watcher.changed.connect(lambda state: self.set_online(not state.offline))
             watcher.changed.connect(self._queue_changed)
-            self.set_online(not watcher.state().get("offline"))
+            self.set_online(not watcher.state().offline)
         else:
             self.set_online(True)  # the embedded store: never offline
         if isinstance(self.services, ConnectingServices):
@@ -501,7 +501,7 @@ class MainWindow(BackupActions):
         elif self._was_offline:
             self.offer_sign_in()
 
-    def _queue_changed(self, _state: dict) -> None:
+    def _queue_changed(self, _state: DoorState) -> None:
         """The door queued a scan or sent some: the box office's figures count them."""
         self._stale.add(BOX_OFFICE)
         self._refresh_shown_area()

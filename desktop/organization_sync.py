@@ -28,7 +28,7 @@ def at_start(app, settings, adopt: bool = True) -> str:
     ``adopt`` False: the command line reads, the window and ``setup`` record)."""
     answers = app.organization.organization_answers()
     if answers is not None:
-        settings.take_shared(answers)
+        settings.take_shared(answers.to_json())
         return "shared"
     if not adopt or not settings.is_set("organization/name"):
         return "local"  # nothing answered anywhere yet: the first-run assistant asks
@@ -38,7 +38,8 @@ def at_start(app, settings, adopt: bool = True) -> str:
         log.info("The organization's answers stay on this computer for now: %s", problem)
         return "local"
     if not adopted:  # another workstation's came first: they win
-        settings.take_shared(app.organization.organization_answers() or {})
+        shared = app.organization.organization_answers()
+        settings.take_shared(shared.to_json() if shared is not None else {})
         return "shared"
     log.info("The organization's answers in organization.ini were recorded in the store")
     return "adopted"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
@@ -29,6 +30,22 @@ _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/organization")
 
 #: the answers, in the order the first-run assistant asks them
 ANSWERS = ("name", "country", "timezone", "currency")
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationAnswers:
+    """The organization's answers as the service gives them: ``name``, ``country`` (two
+    letters or ""), ``timezone`` (e.g. Europe/London, or "") and ``currency`` (three
+    letters or "")."""
+
+    name: str
+    country: str = ""
+    timezone: str = ""
+    currency: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """``{"name", "country", "timezone", "currency"}``, in that order."""
+        return {key: getattr(self, key) for key in ANSWERS}
 
 
 def clean_answers(name: str, country: str, timezone: str, currency: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import Access
-from domain.organization import Organization, clean_answers
+from domain.organization import Organization, OrganizationAnswers, clean_answers
 from domain.roles import MANAGER, Permission
 from domain.store import Store, command, reads
 
@@ -34,7 +34,7 @@ class OrganizationService:
         timezone: str = "",
         currency: str = "",
         occurred_at: datetime | None = None,
-    ) -> dict[str, str]:
+    ) -> OrganizationAnswers:
         """Record the organization's answers (all four at once); returns them tidied.
         The same answers again record nothing."""
         self.access.require_role(MANAGER, what="change the organization's settings")
@@ -43,9 +43,9 @@ class OrganizationService:
         if organization is None:
             organization = Organization.configure(answers, self.store.stamp(occurred_at))
         elif not organization.change(answers, self.store.stamp(occurred_at)):
-            return answers
+            return OrganizationAnswers(**answers)
         self.store.commit(organization)
-        return answers
+        return OrganizationAnswers(**answers)
 
     @command(Permission.ORGANIZATION)
     def adopt_organization(
@@ -70,7 +70,7 @@ class OrganizationService:
         return True
 
     @reads(Permission.ANYONE)  # the name on a ticket, how amounts are written: no one's data
-    def organization_answers(self) -> dict[str, str] | None:
+    def organization_answers(self) -> OrganizationAnswers | None:
         """The answers in the store (from the aggregate itself, for commands), or None."""
         organization = self._organization()
-        return organization.answers() if organization is not None else None
+        return OrganizationAnswers(**organization.answers()) if organization is not None else None

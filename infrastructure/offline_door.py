@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +58,33 @@ STUCK_SECONDS = 15.0
 SYNC_SECONDS = 60.0
 #: queued scans sent between two notes in the queue of what was sent
 SEND_CHUNK = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What one ``sync`` did: ``sent`` scans the store took now (conflicts included),
+    ``conflicts`` those that met another admission of the same ticket (recorded as
+    double entries) or a ticket no longer valid, ``left`` scans still waiting."""
+
+    sent: int
+    conflicts: int
+    left: int
+
+    def to_json(self) -> dict[str, int]:
+        """``{"sent", "conflicts", "left"}``: ``houselights sync --json``."""
+        return {"sent": self.sent, "conflicts": self.conflicts, "left": self.left}
+
+
+@dataclass(frozen=True, slots=True)
+class DoorState:
+    """The door's front now: ``offline`` (True: deciding here, the store does not
+    answer) and ``queued`` (scans waiting to be sent)."""
+
+    offline: bool
+    queued: int
+
+    def to_json(self) -> dict[str, bool | int]:
+        return {"offline": self.offline, "queued": self.queued}
 
 
 class StoreUnreachable(HouselightsError):
@@ -170,24 +197,24 @@ class OfflineDoor:
         #: True while the store is not answering (scans are decided here)
         self.offline = shared and app is None
         self._worker = _Worker()
-        self._listeners: list[Callable[[dict], None]] = []
+        self._listeners: list[Callable[[DoorState], None]] = []
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._syncer: threading.Thread | None = None
         #: tests and the background sync: called after each sync with its result
-        self.after_sync: Callable[[dict], None] | None = None
+        self.after_sync: Callable[[SyncResult], None] | None = None
 
     # -- state ---------------------------------------------------------------------
-    def subscribe(self, listener: Callable[[dict], None]) -> None:
-        """Call ``listener({"offline", "queued"})`` (on any thread) when either changes."""
+    def subscribe(self, listener: Callable[[DoorState], None]) -> None:
+        """Call ``listener(DoorState)`` (on any thread) when either of its facts changes."""
         self._listeners.append(listener)
 
-    def unsubscribe(self, listener: Callable[[dict], None]) -> None:
+    def unsubscribe(self, listener: Callable[[DoorState], None]) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def state(self) -> dict:
-        return {"offline": self.offline, "queued": self.queue.waiting()}
+    def state(self) -> DoorState:
+        return DoorState(self.offline, self.queue.waiting())
 
     def _changed(self) -> None:
         state = self.state()
@@ -445,25 +472,22 @@ class OfflineDoor:
         return (waiting + stored)[:limit]
 
     # -- sending the queue ------------------------------------------------------------
-    def sync(self, timeout: float = SYNC_SECONDS) -> dict:
-        """Send every queued scan, in order: ``{"sent", "conflicts", "left"}``.
-
-        ``sent`` counts scans the store took now (conflicts included), ``conflicts``
-        those that met another admission of the same ticket (recorded as double
-        entries) or a ticket no longer valid. Raises ``StoreUnreachable``."""
+    def sync(self, timeout: float = SYNC_SECONDS) -> SyncResult:
+        """Send every queued scan, in order (see ``SyncResult``). Raises
+        ``StoreUnreachable``."""
         if not self.shared:
-            return {"sent": 0, "conflicts": 0, "left": 0}
+            return SyncResult(0, 0, 0)
 
-        def send_all(app) -> dict:
+        def send_all(app) -> SyncResult:
             app.store.event_count()  # the store answers (also when nothing waits)
             sent = conflicts = 0
             while scans := self.queue.pending(SEND_CHUNK):
                 s, c = self._send(app, scans)
                 sent, conflicts = sent + s, conflicts + c
-            return {"sent": sent, "conflicts": conflicts, "left": self.queue.waiting()}
+            return SyncResult(sent, conflicts, self.queue.waiting())
 
         try:
-            result = self._ask(send_all, timeout)
+            result: SyncResult = self._ask(send_all, timeout)
         except BaseException as error:
             if not unreachable(error):
                 raise

@@ -19,7 +19,7 @@ from tests.door_proxy import DROP, PASS, FlakyProxy
 
 def plain(result) -> dict:
     """A result as the plain values a script or the JSON output sees."""
-    return dict(result)
+    return result.to_json()
 
 
 def printed(capsys, *argv: str) -> tuple[int, str]:

@@ -22,6 +22,7 @@ import pytest
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from infrastructure.offline_door import SyncResult
 from tests.door_proxy import DROP, PASS, FlakyProxy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -96,8 +97,8 @@ def test_killed_offline_door_loses_no_queued_scan(tmp_path, evening, kill_after)
         queued_codes = {s["code"] for s in door.door().queue.pending(1000)}
         assert set(shown) <= queued_codes
         result = door.door().sync()
-        assert result == {"sent": waiting, "conflicts": 0, "left": 0}
-        assert door.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
+        assert result == SyncResult(waiting, 0, 0)
+        assert door.door().sync() == SyncResult(0, 0, 0)
     finally:
         door.close()
     stored = office.app.store.repository.event_store

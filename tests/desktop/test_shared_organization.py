@@ -15,6 +15,7 @@ from desktop.cli import main
 from desktop.settings import Settings, needs_setup
 from desktop.ticket_design import tickets_from
 from domain.errors import InvalidInput, NotAllowed
+from domain.organization import OrganizationAnswers
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from projections import organization
@@ -63,12 +64,13 @@ def test_the_answers_are_recorded_once_and_again_only_when_they_change(tmp_path)
         answers = app.organization.configure_organization(
             " Lantern  Theatre ", "ie", "Europe/Dublin", "eur"
         )
-        assert answers == {
-            "name": "Lantern Theatre",
-            "country": "IE",
-            "timezone": "Europe/Dublin",
-            "currency": "EUR",
-        }
+        assert answers == OrganizationAnswers("Lantern Theatre", "IE", "Europe/Dublin", "EUR")
+        assert list(answers.to_json().items()) == [
+            ("name", "Lantern Theatre"),
+            ("country", "IE"),
+            ("timezone", "Europe/Dublin"),
+            ("currency", "EUR"),
+        ]
         app.organization.configure_organization("Lantern Theatre", "IE", "Europe/Dublin", "EUR")
         app.organization.configure_organization("Lantern Theatre", "IE", "Europe/Dublin", "GBP")
         assert organization_events(services) == [
@@ -83,7 +85,7 @@ def test_the_answers_are_recorded_once_and_again_only_when_they_change(tmp_path)
         assert set(refused.value.by_field()) == {"name", "country", "timezone", "currency"}
         # a store with answers keeps them: an older workstation's file does not win
         assert app.organization.adopt_organization("Old name", "GB", "", "GBP") is False
-        assert app.organization.organization_answers()["name"] == "Lantern Theatre"
+        assert app.organization.organization_answers().name == "Lantern Theatre"
     finally:
         services.close()
 
@@ -156,7 +158,7 @@ def test_a_second_workstation_sees_the_first_ones_answers(
         office_window = open_window(office, office_settings, qtbot)
         office_settings.set("organization/currency", "GBP")
         qtbot.waitUntil(lambda: office_window.writer.pending == 0)
-        assert office.app.organization.organization_answers()["currency"] == "GBP"
+        assert office.app.organization.organization_answers().currency == "GBP"
         door_window.poll()
         qtbot.waitUntil(lambda: door_settings.get("organization/currency") == "GBP")
         # what each computer is for stays its own
@@ -189,12 +191,9 @@ def test_an_organization_ini_from_before_is_migrated_once(
         assert services.app.organization.organization_answers() is None
 
         window = open_window(services, Settings.for_data_folder(data, user_settings("o")), qtbot)
-        assert services.app.organization.organization_answers() == {
-            "name": "Riverside Opera",
-            "country": "GB",
-            "timezone": "Europe/London",
-            "currency": "GBP",
-        }
+        assert services.app.organization.organization_answers() == OrganizationAnswers(
+            "Riverside Opera", "GB", "Europe/London", "GBP"
+        )
         window.close()
         window = open_window(services, Settings.for_data_folder(data, user_settings("o")), qtbot)
         window.close()

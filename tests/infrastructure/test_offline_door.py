@@ -16,6 +16,7 @@ from domain.box_office import Ticket
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from infrastructure.offline_door import DoorState, SyncResult
 from projections import door, timeline
 from tests.door_proxy import DROP, PASS, STALL, FlakyProxy
 
@@ -90,14 +91,14 @@ def test_two_offline_doors_admitting_one_ticket_make_one_admission_and_a_double_
     )
     assert (first.verdict, first.offline, first.queued) == ("admit", True, 1)
     assert (second.verdict, second.offline) == ("admit", True)
-    assert north.door().state() == {"offline": True, "queued": 1}
+    assert north.door().state() == DoorState(True, 1)
 
     # the later door syncs first: its admission is stored, then the earlier one meets it
     south_net.set_mode(PASS)
-    assert south.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
+    assert south.door().sync() == SyncResult(1, 0, 0)
     north_net.set_mode(PASS)
-    assert north.door().sync() == {"sent": 1, "conflicts": 1, "left": 0}
-    assert north.door().state() == {"offline": False, "queued": 0}
+    assert north.door().sync() == SyncResult(1, 1, 0)
+    assert north.door().state() == DoorState(False, 0)
 
     ticket = office.app.store.get(ticket_id(code))
     assert isinstance(ticket, Ticket)
@@ -117,8 +118,8 @@ def test_two_offline_doors_admitting_one_ticket_make_one_admission_and_a_double_
     assert "South door" in rows[0]["detail"]
 
     # a second sync sends nothing
-    assert north.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
-    assert south.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
+    assert north.door().sync() == SyncResult(0, 0, 0)
+    assert south.door().sync() == SyncResult(0, 0, 0)
     assert stored_events(office.app, code) == ["Issued", "Admitted", "DoubleEntryRecorded"]
 
 
@@ -133,7 +134,7 @@ def test_admitted_offline_here_and_online_elsewhere_the_earliest_stands(
     later = office.app.scan(code, show, "Main door", TONIGHT + timedelta(minutes=2))
     assert later.verdict == "admit"  # the server did not know of the side door yet
     net.set_mode(PASS)
-    assert side.door().sync() == {"sent": 1, "conflicts": 1, "left": 0}
+    assert side.door().sync() == SyncResult(1, 1, 0)
     ticket = office.app.store.get(ticket_id(code))
     assert (ticket.admitted_door, ticket.admitted_at) == ("Side door", TONIGHT)
 
@@ -157,10 +158,10 @@ def test_offline_door_decides_with_its_own_queue_refusals_and_undos_included(
     assert back.verdict == "admit"
     unreadable = front.scan("%%%", show, "North door", occurred_at=TONIGHT)
     assert unreadable.verdict == "unknown" and unreadable.offline is True
-    assert front.state() == {"offline": True, "queued": 5}
+    assert front.state() == DoorState(True, 5)
 
     net.set_mode(PASS)
-    assert front.sync() == {"sent": 5, "conflicts": 0, "left": 0}
+    assert front.sync() == SyncResult(5, 0, 0)
     names = stored_events(office.app, code)
     assert names == ["Issued", "Admitted", "AdmissionUndone", "Admitted"]
     ticket = office.app.store.get(ticket_id(code))
@@ -186,7 +187,7 @@ def test_a_ticket_sold_after_the_door_went_offline_is_not_known_here_yet(
         True,
     )
     net.set_mode(PASS)
-    assert door_ws.door().sync()["sent"] == 1  # the refusal is recorded, not lost
+    assert door_ws.door().sync().sent == 1  # the refusal is recorded, not lost
 
 
 def test_a_scan_the_store_got_late_is_recorded_once(office, workstation, proxies):
@@ -200,8 +201,8 @@ def test_a_scan_the_store_got_late_is_recorded_once(office, workstation, proxies
     result = door_ws.door().scan(code, show, "North door", occurred_at=TONIGHT)
     assert (result.verdict, result.offline) == ("admit", True)
     net.set_mode(PASS)  # the stalled call goes through now, then the queue is sent
-    assert door_ws.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
-    assert door_ws.door().sync() == {"sent": 0, "conflicts": 0, "left": 0}
+    assert door_ws.door().sync() == SyncResult(1, 0, 0)
+    assert door_ws.door().sync() == SyncResult(0, 0, 0)
     assert stored_events(office.app, code) == ["Issued", "Admitted"]
 
 
@@ -216,19 +217,19 @@ def test_the_queue_drains_by_itself_when_the_store_answers_again(office, worksta
     for code in codes:
         assert front.scan(code, show, "North door").offline is True
     drained = threading.Event()
-    results: list[dict] = []
+    results: list[SyncResult] = []
 
-    def heard(result: dict) -> None:
+    def heard(result: SyncResult) -> None:
         results.append(result)
-        if result["left"] == 0:
+        if result.left == 0:
             drained.set()
 
     front.after_sync = heard
     front.start_syncing(interval=0.05)
     net.set_mode(PASS)
     assert drained.wait(120)
-    assert sum(r["sent"] for r in results) == 3
-    assert front.state() == {"offline": False, "queued": 0}
+    assert sum(r.sent for r in results) == 3
+    assert front.state() == DoorState(False, 0)
     assert all(office.app.store.get(ticket_id(c)).admitted for c in codes)
 
 
@@ -258,7 +259,7 @@ def test_a_queued_scan_sent_again_after_a_crash_is_recognised(office, workstatio
     ]
     net.set_mode(PASS)
     # the refunded ticket's admission meets the refund: a conflict, recorded as refused
-    assert front.sync() == {"sent": 5, "conflicts": 1, "left": 0}
+    assert front.sync() == SyncResult(5, 1, 0)
     door_app = door_ws.app
     assert [door_app.door.send_queued(s) for s in scans] == ["already"] * 5
     assert stored_events(office.app, code) == ["Issued", "Admitted"]
@@ -287,11 +288,11 @@ def test_a_window_opens_on_its_copy_only_if_it_was_online_before(
     try:
         assert isinstance(started, ConnectingServices) and not started.runner.connected
         assert started.app.current_role() == "manager"  # no staff accounts on this store
-        assert started.door().state() == {"offline": True, "queued": 0}
+        assert started.door().state() == DoorState(True, 0)
         result = started.door().scan(code, show, "Main door")
         assert (result.verdict, result.offline) == ("admit", True)
         proxy.set_mode(PASS)
-        assert started.door().sync() == {"sent": 1, "conflicts": 0, "left": 0}
+        assert started.door().sync() == SyncResult(1, 0, 0)
         assert started.connected and started.runner.connected
         started.runner.catch_up()
         assert door.ticket(started.runner.db(), code)["admitted_door"] == "Main door"
@@ -317,7 +318,7 @@ def test_a_window_starting_on_a_stalled_network_opens_on_its_copy_in_time(
         assert started.door().scan(code, show, "Main door").offline is True
         proxy.set_mode(PASS)
         # the stalled opening is given up; the door's sync opens the store afresh
-        assert started.door().sync()["left"] == 0
+        assert started.door().sync().left == 0
         assert started.connected
         assert office.app.store.get(ticket_id(code)).admitted_door == "Main door"
     finally:
@@ -344,7 +345,7 @@ def test_what_waits_to_be_sent_counts_in_the_house_and_says_so(office, workstati
     assert count["doors"] == {"North door": 2}
 
     net.set_mode(PASS)
-    assert front.sync()["left"] == 0
+    assert front.sync().left == 0
     here.runner.catch_up()
     assert front.waiting_admissions(db, show) == {}
     count = front.house_count(db, show)

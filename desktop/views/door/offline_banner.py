@@ -14,6 +14,8 @@ import contextlib
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from infrastructure.offline_door import DoorState
+
 BANNER_QSS = """
 QLabel#offlineBanner { background: #fff6e5; border: 1px solid #e9a53a; border-radius: 8px;
                        color: #6b4a12; padding: 6px 12px; font-size: 11pt; }
@@ -21,10 +23,10 @@ QLabel#offlineBanner { background: #fff6e5; border: 1px solid #e9a53a; border-ra
 
 
 class OfflineWatcher(QObject):
-    """The door front's ``{"offline", "queued"}``, delivered on the GUI thread."""
+    """The door front's ``DoorState``, delivered on the GUI thread."""
 
-    changed = Signal(dict)
-    _heard_signal = Signal(dict)
+    changed = Signal(DoorState)
+    _heard_signal = Signal(DoorState)
 
     def __init__(self, front, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,11 +34,11 @@ class OfflineWatcher(QObject):
         self._heard_signal.connect(self.changed, Qt.ConnectionType.QueuedConnection)
         front.subscribe(self._heard)
 
-    def _heard(self, state: dict) -> None:
+    def _heard(self, state: DoorState) -> None:
         with contextlib.suppress(RuntimeError):  # the window is gone
-            self._heard_signal.emit(dict(state))
+            self._heard_signal.emit(state)
 
-    def state(self) -> dict:
+    def state(self) -> DoorState:
         return self.front.state()
 
     def close(self) -> None:
@@ -52,9 +54,9 @@ class OfflineBanner(QLabel):
         self.setAccessibleName(self.tr("Connection to the shared store"))
         self.hide()
 
-    def set_state(self, state: dict) -> None:
-        queued = int(state.get("queued", 0))
-        if state.get("offline"):
+    def set_state(self, state: DoorState) -> None:
+        queued = state.queued
+        if state.offline:
             waiting = (
                 self.tr("Offline — 1 scan waiting.")
                 if queued == 1
