@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 
 from desktop.server_connection import offline_words, server_connection
+from desktop.settings import Settings
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from tests.door_proxy import DROP, PASS, FlakyProxy
@@ -159,3 +160,61 @@ def test_the_box_office_counts_the_door_s_waiting_admissions_as_the_house_count_
     window.show_area("door")
     qtbot.waitUntil(lambda: "waiting to be sent" not in view.house.sold_label.text())
     assert view.house.admitted_label.text() == "1"
+
+
+def test_settings_offline_save_this_computer_s_own_and_keep_the_shared_answers_for_later(
+    open_window, shared, tmp_path, qtbot
+):
+    office, here, proxy, _show, _ada, _codes = shared
+    settings = Settings.for_data_folder(
+        tmp_path / "here", QSettings(str(tmp_path / "office.ini"), QSettings.Format.IniFormat)
+    )
+    window = open_window(here, settings)
+    window.show_area("settings")
+    page = window.settings_page
+    name = page.fields["organization/name"]
+    sounds = page.fields["door/sounds"]
+    assert name.editor.isEnabled() and not page.shared_offline_note.isVisible()
+    was_sounding = bool(settings.get("door/sounds"))
+    name.editor.setFocus()
+    name.editor.selectAll()
+    qtbot.keyClicks(name.editor, "Lantern Theatre")  # typed, not applied yet
+
+    proxy.set_mode(DROP)
+    window.poll()
+    qtbot.waitUntil(lambda: not window.online, timeout=30_000)
+    assert not name.editor.isEnabled() and name.editor.toolTip() == offline_words()
+    assert not page.fields["organization/currency"].editor.isEnabled()
+    assert page.shared_offline_note.isVisible()
+    assert "This computer's own settings below still save" in page.shared_offline_note.text()
+    assert not page.apply_button.isEnabled()  # only a shared answer is changed
+    assert sounds.editor.isEnabled()  # this computer's own
+    page.scroll_area.ensureWidgetVisible(sounds.editor)
+    box = sounds.editor
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert sounds.value() is (not was_sounding)
+    assert page.apply_button.isEnabled()
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    assert settings.get("door/sounds") is (not was_sounding)  # saved here, offline
+    assert settings.get("organization/name") != "Lantern Theatre"  # not saved
+    assert name.editor.text() == "Lantern Theatre"  # what was typed stays
+    assert "wait for the server" in page.status.text()
+    assert window.writer.pending == 0  # nothing was sent to fail later
+
+    proxy.set_mode(PASS)
+    qtbot.waitUntil(lambda: window.online, timeout=120_000)
+    assert name.editor.isEnabled() and not page.shared_offline_note.isVisible()
+    assert page.apply_button.isEnabled()
+    name.editor.setFocus()
+    qtbot.keyClick(name.editor, Qt.Key.Key_Return)  # Enter applies
+    assert settings.get("organization/name") == "Lantern Theatre"
+    qtbot.waitUntil(
+        lambda: (
+            (office.app.organization.organization_answers() or Unanswered).name == "Lantern Theatre"
+        ),
+        timeout=30_000,
+    )
+
+
+class Unanswered:
+    name = ""

@@ -2,9 +2,9 @@
 
 ``OfflineWatcher`` hears the door's front (``infrastructure.offline_door``) on any
 thread and hands its state to the GUI thread; ``OfflineBanner`` shows it: hidden while
-the store answers and nothing waits, amber and quiet while offline (the door goes on
-scanning; sales, refunds and exchanges wait for the server), and "sending" while the
-queue drains.
+the store answers and nothing waits, amber and quiet while offline (what the door
+still does, and that saving anything else waits for the server), and "sending" while
+the queue drains.
 """
 
 from __future__ import annotations
@@ -66,9 +66,10 @@ class OfflineBanner(QLabel):
                 waiting
                 + " "
                 + self.tr(
-                    "The door goes on checking tickets from its own copy and sends the scans when "
-                    "the server answers again. Sales, refunds and exchanges need the server and "
-                    "wait until then."
+                    "The door goes on: scans, undos and the house count work from this "
+                    "computer's copy, and the scans are sent when the server answers. Saving "
+                    "anything else (sales, refunds, notes, patrons, settings shared by every "
+                    "workstation) is off until then."
                 )
             )
             self.show()

@@ -10,6 +10,12 @@ goes through ``Settings.set``, so whoever listens to ``Settings.changed`` (the
 loyalty ladder's upkeep) follows at once.
 
 Below, read only: where this workstation's data lives.
+
+The organization's answers (``SHARED_ANSWERS``: name, country, time zone, currency) are
+kept on the server, shared by every workstation. While the server does not answer
+(``desktop.server_connection``) their editors are off and say why, and Apply saves
+only this computer's own settings; what was typed in the shared ones stays, for when
+the server answers.
 """
 
 from __future__ import annotations
@@ -36,7 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import style
-from desktop.settings import Setting, Settings, shown_settings
+from desktop.server_connection import offline_words, server_connection
+from desktop.settings import SHARED_ANSWERS, Setting, Settings, shown_settings
 from desktop.views.widgets import error_label, heading, show_error
 from infrastructure.config import StoreConfig
 
@@ -121,6 +128,8 @@ class SettingField(QWidget):
         self.choose_button: QPushButton | None = None
         #: the saved value last put in the editor
         self.loaded: object = setting.default
+        #: not to be changed now (a shared answer while the server does not answer)
+        self.locked = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -238,7 +247,7 @@ class SettingField(QWidget):
 
     def _changed(self, *_args) -> None:
         self.show_problem("")
-        self.reset_button.setEnabled(self.value() != self.setting.default)
+        self.reset_button.setEnabled(not self.locked and self.value() != self.setting.default)
         self.edited.emit()
 
 
@@ -263,10 +272,15 @@ class SettingsPage(QWidget):
         self.settings = settings
         self.config = config
         self.fields: dict[str, SettingField] = {}
+        #: whether the server answers (the window's one record of it)
+        self.online = True
         self._build()
         self.revert()
         if settings is not None:
             settings.changed.connect(self._saved_elsewhere)
+        connection = server_connection()
+        connection.changed.connect(self.set_online)
+        self.set_online(connection.online)
 
     # -- building ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -305,6 +319,8 @@ class SettingsPage(QWidget):
         self.body.setContentsMargins(0, 4, 12, 4)
         self.body.setSpacing(14)
         self.group_titles: dict[str, QLabel] = {}
+        #: under the organization's title while the server does not answer
+        self.shared_offline_note = QLabel(body)
         self._build_groups(body)
         self.body.addWidget(self._data_card(body))
         self.body.addStretch(1)
@@ -349,6 +365,21 @@ class SettingsPage(QWidget):
             self.group_titles[group] = title
             grid.addWidget(title, 0, 0, 1, 3)
             row = 1
+            if group == "organization":
+                note = self.shared_offline_note
+                note.setParent(card)
+                note.setObjectName("sharedOfflineNote")
+                note.setWordWrap(True)
+                note.setText(
+                    self.tr(
+                        "No connection to the server. These answers are shared by every "
+                        "workstation and kept on the server: they can be changed when it "
+                        "answers again. This computer's own settings below still save."
+                    )
+                )
+                note.hide()
+                grid.addWidget(note, row, 0, 1, 3)
+                row += 1
             for setting in groups[group]:
                 field = SettingField(setting, card)
                 field.edited.connect(self._update_buttons)
@@ -463,6 +494,30 @@ class SettingsPage(QWidget):
         """The settings whose editor differs from what is saved: key -> value typed."""
         return {key: f.value() for key, f in self.fields.items() if f.value() != self.saved(key)}
 
+    def savable(self) -> dict[str, object]:
+        """What Apply saves now: ``pending`` without the organization's shared answers
+        while the server does not answer."""
+        return {k: v for k, v in self.pending().items() if self.online or k not in SHARED_ANSWERS}
+
+    # -- the server ---------------------------------------------------------------------
+    def set_online(self, online: bool) -> None:
+        """Offline, the organization's shared answers cannot be changed (they are the
+        server's); this computer's own settings still save."""
+        self.online = online
+        self.shared_offline_note.setVisible(not online)
+        for key in SHARED_ANSWERS:
+            field = self.fields.get(key)
+            if field is None:
+                continue
+            usable = online and self.settings is not None
+            field.locked = not usable
+            field.editor.setEnabled(usable)
+            field.reset_button.setEnabled(usable and field.value() != field.setting.default)
+            field.editor.setToolTip(
+                self.tr(field.setting.description) if online else offline_words()
+            )
+        self._update_buttons()
+
     def revert(self) -> None:
         """Every editor back to what is saved."""
         for key, field in self.fields.items():
@@ -476,7 +531,8 @@ class SettingsPage(QWidget):
         """Check every changed value; save them all, or none while one is wrong."""
         if self.settings is None:
             return False
-        changes = self.pending()
+        changes = self.savable()
+        waiting = len(self.pending()) - len(changes)  # shared answers, while offline
         problems = {key: self.fields[key].problem() for key in changes}
         problems = {key: text for key, text in problems.items() if text}
         for key, field in self.fields.items():
@@ -501,8 +557,19 @@ class SettingsPage(QWidget):
         if changes:
             text = self.tr("Saved {count} setting(s).").format(count=len(changes))
             self.message.emit(text)
+        elif waiting:
+            text = ""
         else:
             text = self.tr("Nothing to save: no setting was changed.")
+        if waiting:
+            text = (
+                text
+                + (" " if text else "")
+                + self.tr(
+                    "The organization's answers you changed wait for the server (they are "
+                    "shared by every workstation): press Apply again when it answers."
+                )
+            )
         self.status.setText(text)
         self._update_buttons()
         self.applied.emit(list(changes))
@@ -510,7 +577,7 @@ class SettingsPage(QWidget):
 
     def _update_buttons(self) -> None:
         dirty = self.settings is not None and bool(self.pending())
-        self.apply_button.setEnabled(dirty)
+        self.apply_button.setEnabled(self.settings is not None and bool(self.savable()))
         self.revert_button.setEnabled(dirty)
         for key, field in self.fields.items():
             changed = field.value() != self.saved(key)
