@@ -493,9 +493,16 @@ class MainWindow(BackupActions):
         (``desktop.server_connection``: sales, notes, calls, merges...) is switched off
         and says why; when it answers again they come back, and on an office
         workstation where nobody is signed in the sign-in opens (once)."""
-        self.online = online
+        was_online, self.online = self.online, online
         self.offline_label.setVisible(not online)
         server_connection().set_online(online)
+        # the status bar says so at once (not when a look for new events gives up)
+        if not online:
+            self._say_no_connection(offline_words())
+        elif not was_online:
+            self.sync_label.setText(self.tr("Checking for new events…"))
+            self.sync_label.setToolTip("")
+            self.poll()
         if not online:
             self._was_offline = True
         elif self._was_offline:
@@ -992,7 +999,13 @@ class MainWindow(BackupActions):
             except NotAllowed:  # the role changed under the window (an account was just
                 self._stale.add(area)  # made): apply_role, which follows, shows the rest
 
+    def _say_no_connection(self, why: str) -> None:
+        self.sync_label.setText(self.tr("No connection to the server"))
+        self.sync_label.setToolTip(why)
+
     def set_sync_status(self, lag: int) -> None:
+        if not self.online:  # the connection's state says more than one look that worked
+            return
         if lag <= 0:
             self.sync_label.setText(self.tr("Up to date"))
         else:
@@ -1053,6 +1066,8 @@ class MainWindow(BackupActions):
             return
         if unreachable(error):  # the door decides here and sales wait, until it answers
             self.services.door().store_failed()
+            self._say_no_connection(str(error))
+            return
         self.sync_label.setText(self.tr("Cannot read new events; will try again"))
         self.sync_label.setToolTip(str(error))
         self.check_damage(error)  # a damaged file: say so, offer the latest backup

@@ -218,3 +218,33 @@ def test_settings_offline_save_this_computer_s_own_and_keep_the_shared_answers_f
 
 class Unanswered:
     name = ""
+
+
+def test_the_status_bar_says_the_connection_is_gone_as_soon_as_the_door_knows(
+    open_window, shared, qtbot
+):
+    _office, here, proxy, show, _ada, (code, _other) = shared
+    window = open_window(here)
+    window.poll_timer.stop()  # no look for new events can be what tells it
+    window.poll()  # one look while the server answers
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date", timeout=30_000)
+    window.show_area("door")
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+
+    proxy.set_mode(DROP)
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
+    assert view.last_result.offline is True  # the door knew within its 300 ms
+    qtbot.waitUntil(lambda: not window.online)
+    assert window.sync_label.text() == "No connection to the server"
+    assert window.sync_label.toolTip() == offline_words()
+    window.set_sync_status(0)  # a look that worked meanwhile does not say "Up to date"
+    assert window.sync_label.text() == "No connection to the server"
+
+    proxy.set_mode(PASS)  # the door's background sync finds the server: it looks again
+    qtbot.waitUntil(lambda: window.online, timeout=120_000)
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date", timeout=30_000)
+    assert window.sync_label.toolTip() == ""
