@@ -244,6 +244,7 @@ class MainWindow(BackupActions):
 
         self.patron_list = PatronListView(self.runner, self)
         self.patron_page = PatronPage(self.app, self.runner, self)
+        self.patron_page.door_front = self.services.door()  # its unsent admissions too
         self.patron_page.erase_targets = self._erase_targets  # backups an erasure cleans
         self.patrons_area = PatronsArea(self.patron_list, self.patron_page, self)
         self.patron_list.open_patron.connect(self.open_patron)
@@ -509,8 +510,9 @@ class MainWindow(BackupActions):
             self.offer_sign_in()
 
     def _queue_changed(self, _state: DoorState) -> None:
-        """The door queued a scan or sent some: the box office's figures count them."""
-        self._stale.add(BOX_OFFICE)
+        """The door queued a scan or sent some: the box office's figures and the patron's
+        visits and timeline count them."""
+        self._stale.update((BOX_OFFICE, PATRONS))
         self._refresh_shown_area()
 
     def offer_sign_in(self) -> SignInDialog | None:

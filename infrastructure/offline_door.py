@@ -87,6 +87,21 @@ class DoorState:
         return {"offline": self.offline, "queued": self.queued}
 
 
+@dataclass(frozen=True, slots=True)
+class WaitingVisit:
+    """A patron's ticket this door admitted and has not sent yet: ``at`` (ISO 8601),
+    the ``door``, the performance (``title``, ``starts_at``: "" when not known here);
+    ``new_visit``: the read models count no visit of the patron to it yet."""
+
+    code: str
+    performance_id: str
+    title: str
+    starts_at: str
+    door: str
+    at: str
+    new_visit: bool
+
+
 class StoreUnreachable(HouselightsError):
     """The shared store did not answer; the scans stay queued."""
 
@@ -418,6 +433,37 @@ class OfflineDoor:
             if before != after:
                 changes[code] = after
         return changes
+
+    def waiting_visits(self, db, patron_id: str) -> list[WaitingVisit]:
+        """The patron's tickets (a merged record's too) this door admitted and has not
+        sent yet, newest first: the patron page counts and lists them, marked."""
+        if not self.shared or not self.queue.waiting():
+            return []
+        tickets = {t["code"]: t for t in door_model.patron_tickets(db, patron_id)}
+        by_code: dict[str, list[dict]] = {}
+        for scan in self.queue.pending(100_000):
+            if scan["code"] in tickets:
+                by_code.setdefault(scan["code"], []).append(scan)
+        visited = {t["performance_id"] for t in tickets.values() if t["admitted_at"]}
+        waiting = []
+        for code, scans in by_code.items():
+            ticket = tickets[code]
+            at, door = admission_now(ticket, scans)
+            if at is None or ticket["admitted_at"]:
+                continue
+            show = door_model.performance(db, ticket["performance_id"]) or {}
+            waiting.append(
+                WaitingVisit(
+                    code,
+                    ticket["performance_id"],
+                    show.get("title") or "",
+                    show.get("starts_at") or "",
+                    door,
+                    at.isoformat(),
+                    new_visit=ticket["performance_id"] not in visited,
+                )
+            )
+        return sorted(waiting, key=lambda visit: visit.at, reverse=True)
 
     def house_count(self, db, performance_id: str) -> dict:
         """``projections.door.house_count`` with this door's unsent admissions and undos

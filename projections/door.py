@@ -423,6 +423,19 @@ def ticket(db: Database, code: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+def patron_tickets(db: Database, patron_id: str) -> list[dict[str, Any]]:
+    """The tickets a patron holds (a merged record's too), as ``ticket`` gives them."""
+    ids = family(db, patron_id)
+    marks = ",".join("?" * len(ids))
+    return _rows(
+        db.conn.execute(
+            "SELECT id, code, performance_id, patron_id, order_id, status, admitted_at,"
+            f" admitted_door, price_level FROM door_tickets WHERE patron_id IN ({marks})",
+            ids,
+        )
+    )
+
+
 def house_count(db: Database, performance_id: str) -> dict[str, Any]:
     """``{"admitted", "sold", "capacity", "doors": {door: admitted}}`` for one performance."""
     show = performance(db, performance_id)

@@ -31,6 +31,7 @@ class TimelineModel(RowTableModel):
             "purchase": self.tr("Tickets"),
             "ticket": self.tr("Ticket held"),
             "admission": self.tr("Admitted"),
+            WAITING: self.tr("Admitted (not sent yet)"),
             "refund": self.tr("Refund"),
             "exchange": self.tr("Exchange"),
             "double_entry": self.tr("Double entry"),
@@ -117,6 +118,10 @@ def move_rows(moves) -> list[dict]:
         for i, m in enumerate(moves)
     ]
     return rows[::-1]
+
+
+#: a row of this door's admission not yet sent (not in the read models: laid over them)
+WAITING = "admission_waiting"
 
 
 def merge_moves(rows: list[dict], pending: list[dict], more: bool) -> tuple[list[dict], list]:

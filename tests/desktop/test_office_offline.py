@@ -248,3 +248,42 @@ def test_the_status_bar_says_the_connection_is_gone_as_soon_as_the_door_knows(
     qtbot.waitUntil(lambda: window.online, timeout=120_000)
     qtbot.waitUntil(lambda: window.sync_label.text() == "Up to date", timeout=30_000)
     assert window.sync_label.toolTip() == ""
+
+
+def test_the_patron_page_shows_the_door_s_admissions_not_sent_yet(open_window, shared, qtbot):
+    _office, here, proxy, show, ada, (code, _other) = shared
+    window = open_window(here)
+    window.open_patron(ada)
+    page = window.patron_page
+    qtbot.waitUntil(lambda: page.row is not None and page.row["name"] == "Ada Lovelace")
+    assert page.purchases.stats.visits.value.text() == "0"
+    entries = page.timeline_model.rowCount()
+    window.show_area("door")
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+
+    proxy.set_mode(DROP)
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
+    assert view.last_result.offline is True
+    window.open_patron(ada)
+    tiles = page.purchases.stats
+    qtbot.waitUntil(lambda: tiles.visits.value.text() == "1")
+    assert tiles.visits.detail.text() == "1 not sent yet"
+    assert page.timeline_model.rowCount() == entries + 1
+    top = page.timeline_model.rows[0]
+    assert top["kind"] == "admission_waiting" and top["_what"] == "Admitted (not sent yet)"
+    assert top["summary"].startswith("Admitted to Tosca")
+    assert top["summary"].endswith("at Main door — not sent yet")
+    assert code in top["detail"]
+    assert page.timeline_count.text() == f"{entries + 1} entries"
+
+    proxy.set_mode(PASS)  # sent: the stored admission takes its place, counted once
+    qtbot.waitUntil(view.offline_banner.isHidden, timeout=120_000)
+    window.poll()
+    qtbot.waitUntil(lambda: page.timeline_model.rows[0]["kind"] == "admission", timeout=30_000)
+    assert [r["kind"] for r in page.timeline_model.rows].count("admission_waiting") == 0
+    assert page.timeline_model.rowCount() == entries + 1
+    assert tiles.visits.value.text() == "1" and "not sent" not in tiles.visits.detail.text()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
-from desktop.models.timeline import LADDER, TimelineModel, merge_moves, move_rows
+from desktop.models.timeline import LADDER, WAITING, TimelineModel, merge_moves, move_rows
 from desktop.server_connection import needs_server, set_enabled
 from desktop.views.duplicates.merge_bar import MergeBar
 from desktop.views.forms import is_busy, submit_action
@@ -57,6 +57,9 @@ from domain.roles import Permission
 from projections import ladder, timeline
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
+
+if TYPE_CHECKING:
+    from infrastructure.offline_door import OfflineDoor, WaitingVisit
 
 
 class ContactCard(QFrame):
@@ -162,6 +165,8 @@ class PatronPage(QWidget):
         super().__init__(parent)
         self.app = app
         self.runner = runner
+        #: this workstation's door (its admissions not sent yet count here too)
+        self.door_front: OfflineDoor | None = None
         #: ``() -> {"data_dir": …, "backup_folders": […]}``: copies an erasure cleans too
         self.erase_targets: Callable[[], dict] | None = None
         self.patron_id: str | None = None
@@ -403,7 +408,9 @@ class PatronPage(QWidget):
                 set_enabled(widget, not merged and not erased)
         needs_server(self.erase_button, not erased)
         self.card.show_row(self.row)
-        self.purchases.show_patron(self.row)
+        waiting = self._waiting_visits()
+        new_visits = len({visit.performance_id for visit in waiting if visit.new_visit})
+        self.purchases.show_patron(self.row, new_visits)
         QTimer.singleShot(0, self.share_room)  # once the page is laid out
         limit = self.timeline_model.page_size
         if keep_loaded:
@@ -412,11 +419,18 @@ class PatronPage(QWidget):
         self.card.ladder.show_placement(judged.placement)
         rows = self.runner.read(Permission.READ_PATRONS, timeline.rows, self.patron_id, limit=limit)
         page, self._moves = merge_moves(rows, move_rows(judged.moves), len(rows) >= limit)
+        if waiting:  # the newest: laid over the read models' rows, marked
+            page = sorted(
+                self._waiting_rows(waiting) + page,
+                key=lambda r: (r["occurred_at"], r["position"]),
+                reverse=True,
+            )
         self.timeline_model.set_fetcher(self._next_rows)
         self.timeline_model.set_rows(page, more=len(rows) >= limit)
         total = self.runner.read(Permission.READ_PATRONS, timeline.count, self.patron_id) + len(
             judged.moves
         )
+        total += len(waiting)
         self.timeline_count.setText(
             self.tr("1 entry") if total == 1 else self.tr("{count} entries").format(count=total)
         )
@@ -424,12 +438,45 @@ class PatronPage(QWidget):
     def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
         if self.patron_id is None:
             return []
-        offset = sum(1 for row in loaded if row["kind"] != LADDER)
+        offset = sum(1 for row in loaded if row["kind"] not in (LADDER, WAITING))
         rows = self.runner.read(
             Permission.READ_PATRONS, timeline.rows, self.patron_id, limit=limit, offset=offset
         )
         page, self._moves = merge_moves(rows, self._moves, len(rows) >= limit)
         return page
+
+    def _waiting_visits(self) -> list[WaitingVisit]:
+        """The patron's admissions this workstation's door made offline, not sent yet."""
+        front = self.door_front
+        if front is None or not front.shared or self.patron_id is None:
+            return []
+        return self.runner.read(Permission.READ_PATRONS, front.waiting_visits, self.patron_id)
+
+    def _waiting_rows(self, waiting: list[WaitingVisit]) -> list[dict]:
+        rows = []
+        for visit in waiting:
+            show = visit.title or self.tr("a performance")
+            if visit.starts_at:
+                show += ", " + local_date(visit.starts_at)
+            rows.append(
+                {
+                    "position": 2**62,  # after the stored rows of the same moment
+                    "patron_id": self.patron_id,
+                    "occurred_at": visit.at,
+                    "kind": WAITING,
+                    "summary": self.tr("Admitted to {show} at {door} — not sent yet").format(
+                        show=show, door=visit.door
+                    ),
+                    "detail": self.tr(
+                        "Ticket {code}. This door admitted it while the server did not answer; "
+                        "it is sent when the server answers again."
+                    ).format(code=visit.code),
+                    "recorded_by": "",
+                    "workstation": "",
+                    "amount_cents": None,
+                }
+            )
+        return rows
 
     def _keep_draft(self) -> None:
         draft = self.note_edit.toPlainText()

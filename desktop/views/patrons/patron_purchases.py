@@ -109,19 +109,22 @@ class PatronStats(QWidget):
         for column in range(4):
             layout.setColumnStretch(column, 1 if column < columns else 0)
 
-    def show_stats(self, stats: dict | None, rung: str = "") -> None:
-        """The figures; ``rung`` is the patron's place on the loyalty ladder (domain.loyalty)."""
+    def show_stats(self, stats: dict | None, rung: str = "", waiting_visits: int = 0) -> None:
+        """The figures; ``rung`` is the patron's place on the loyalty ladder (domain.loyalty);
+        ``waiting_visits``: visits this door admitted and has not sent yet (counted)."""
         stats = stats or {}
         donations = int(stats.get("donations_cents") or 0)
         self.spend.show_value(
             money(int(stats.get("lifetime_spend_cents") or 0)),
             self.tr("plus {amount} given").format(amount=money(donations)) if donations else "",
         )
-        visits = int(stats.get("visits") or 0)
+        visits = int(stats.get("visits") or 0) + waiting_visits
         last = local_date(stats.get("last_purchase_at"))
-        self.visits.show_value(
-            str(visits), self.tr("last bought {date}").format(date=last) if last else ""
-        )
+        if waiting_visits:
+            detail = self.tr("{n} not sent yet").format(n=waiting_visits)
+        else:
+            detail = self.tr("last bought {date}").format(date=last) if last else ""
+        self.visits.show_value(str(visits), detail)
         orders = int(stats.get("orders") or 0)
         self.tickets.show_value(
             str(int(stats.get("tickets") or 0)),
@@ -226,7 +229,9 @@ class PurchasesPanel(OrderActions):
         return others + header + rows_height + 2 * table.frameWidth() + scroll
 
     # -- loading -----------------------------------------------------------------------
-    def show_patron(self, patron: dict | None) -> None:
+    def show_patron(self, patron: dict | None, waiting_visits: int = 0) -> None:
+        """The patron's figures and orders; ``waiting_visits``: visits this door admitted
+        offline and has not sent yet (counted in Visits, marked)."""
         same = bool(patron and self.patron and patron["id"] == self.patron["id"])
         selected = self.current_order_id() if same else None
         self.patron = patron
@@ -247,7 +252,9 @@ class PurchasesPanel(OrderActions):
             Permission.READ_PATRONS, ladder.patron_ladder, patron["id"]
         ).placement.rung
         self.stats.show_stats(
-            self.runner.read(Permission.READ_PATRONS, box_office.patron_stats, patron["id"]), rung
+            self.runner.read(Permission.READ_PATRONS, box_office.patron_stats, patron["id"]),
+            rung,
+            waiting_visits,
         )
         rows = self.runner.read(Permission.READ_PATRONS, box_office.orders_for_patron, patron["id"])
         self.model.set_rows(rows)
