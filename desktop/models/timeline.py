@@ -31,7 +31,7 @@ class TimelineModel(RowTableModel):
             "purchase": self.tr("Tickets"),
             "ticket": self.tr("Ticket held"),
             "admission": self.tr("Admitted"),
-            WAITING: self.tr("Admitted (not sent yet)"),
+            WAITING: self.tr("Admitted (not sent)"),
             "refund": self.tr("Refund"),
             "exchange": self.tr("Exchange"),
             "double_entry": self.tr("Double entry"),

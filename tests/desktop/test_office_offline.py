@@ -274,7 +274,7 @@ def test_the_patron_page_shows_the_door_s_admissions_not_sent_yet(open_window, s
     assert tiles.visits.detail.text() == "1 not sent yet"
     assert page.timeline_model.rowCount() == entries + 1
     top = page.timeline_model.rows[0]
-    assert top["kind"] == "admission_waiting" and top["_what"] == "Admitted (not sent yet)"
+    assert top["kind"] == "admission_waiting" and top["_what"] == "Admitted (not sent)"
     assert top["summary"].startswith("Admitted to Tosca")
     assert top["summary"].endswith("at Main door — not sent yet")
     assert code in top["detail"]

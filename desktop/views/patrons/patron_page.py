@@ -225,7 +225,7 @@ class PatronPage(QWidget):
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
         self.timeline_table.setColumnWidth(TimelineModel.WHEN, moment_width(self.timeline_table))
-        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 165)  # "Admission undone"
+        self.timeline_table.setColumnWidth(TimelineModel.WHAT, 180)  # "Admitted (not sent)"
         self.timeline_table.setColumnWidth(TimelineModel.BY, 140)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
         # The summary matters most; the workstation shows in the "By" column's tooltip
