@@ -38,7 +38,7 @@ import os
 import sqlite3
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import PersistenceError
 
@@ -58,6 +58,9 @@ from domain.roles import Permission
 from infrastructure.config import StoreConfigError, resolve
 from infrastructure.files import restrict_new_files
 from infrastructure.shared_store import ServerProblem
+
+if TYPE_CHECKING:
+    from infrastructure.erasure import CopiesCleaned
 
 #: the largest demo organization (the design size is 100,000 patrons)
 MAX_DEMO_PATRONS = 200_000
@@ -1130,29 +1133,29 @@ def cmd_erase(args) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(result.to_json()))
     else:
-        also = len(result["records"]) - 1
+        also = len(result.records) - 1
         merged = f" and {also} record(s) merged into it" if also else ""
         print(
-            f"Erased the personal data of patron {result['patron_id']}{merged}: "
-            f"{result['events_redacted']:,} stored events rewritten, read models rebuilt "
-            f"in {result['seconds']:.1f} s."
+            f"Erased the personal data of patron {result.patron_id}{merged}: "
+            f"{result.events_redacted:,} stored events rewritten, read models rebuilt "
+            f"in {result.seconds:.1f} s."
         )
-        print_backups_erased(result["backups"], result["patron_id"])
-    return 1 if result["backups"]["not_cleaned"] else 0
+        print_backups_erased(result.backups, result.patron_id)
+    return 1 if result.backups.not_cleaned else 0
 
 
-def print_backups_erased(found: dict, patron_id: str) -> None:
+def print_backups_erased(found: CopiesCleaned, patron_id: str) -> None:
     """What an erasure did to the backups, and each copy it could not clean."""
-    if found["cleaned"] or found["deleted"]:
+    if found.cleaned or found.deleted:
         print(
-            f"Cleaned {len(found['cleaned'])} backup(s) and set-aside store(s); deleted "
-            f"{len(found['deleted'])} read-model copy(ies)."
+            f"Cleaned {len(found.cleaned)} backup(s) and set-aside store(s); deleted "
+            f"{len(found.deleted)} read-model copy(ies)."
         )
-    for item in found["not_cleaned"]:
-        print(f"NOT cleaned: {item['path']}: {item['reason']}")
-    if found["not_cleaned"]:
+    for item in found.not_cleaned:
+        print(f"NOT cleaned: {item.path}: {item.reason}")
+    if found.not_cleaned:
         print(
             "These still hold the patron's data: delete them, or once they can be "
             f"reached run again: houselights erase {patron_id} --yes"

@@ -28,7 +28,7 @@ Events are immutable, so Houselights uses a documented in-place redaction:
    backup has the store's key), then compacted. Read-model copies beside backups
    and set-aside read models are deleted (they are rebuilt). A copy that is
    damaged, made with another key, or in a folder that is not connected is listed
-   in ``result["backups"]["not_cleaned"]`` with the reason; the erasure goes on.
+   in the result's ``backups.not_cleaned`` with the reason; the erasure goes on.
 
 Counts and revenue never live in personal fields, so they stay true. Running an
 erasure again for the same patron finishes one that was interrupted.
@@ -41,6 +41,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -493,6 +494,65 @@ def redact_copy(path: Path, app, patron_ids: Iterable[str], known_keys: Iterable
     return {"events_redacted": done["events_redacted"], "recorded": recorded}
 
 
+@dataclass(frozen=True, slots=True)
+class UncleanedCopy:
+    """A copy of the store that still holds the patron's data, and why."""
+
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class CopiesCleaned:
+    """What an erasure did to the copies of the store: backups and set-aside stores
+    rewritten, read-model copies deleted, and each copy it could not clean."""
+
+    cleaned: tuple[str, ...]
+    deleted: tuple[str, ...]
+    not_cleaned: tuple[UncleanedCopy, ...]
+    events_redacted: int
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cleaned": list(self.cleaned),
+            "deleted": list(self.deleted),
+            "not_cleaned": [item.to_json() for item in self.not_cleaned],
+            "events_redacted": self.events_redacted,
+            "seconds": self.seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    """The result of erasing a patron: the records erased together (the survivor
+    first), the stored events rewritten, the read models replayed, the copies."""
+
+    patron_id: str
+    records: tuple[str, ...]
+    recorded: bool
+    events_redacted: int
+    snapshots_deleted: int
+    events_replayed: int
+    backups: CopiesCleaned
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "patron_id": self.patron_id,
+            "records": list(self.records),
+            "recorded": self.recorded,
+            "events_redacted": self.events_redacted,
+            "snapshots_deleted": self.snapshots_deleted,
+            "events_replayed": self.events_replayed,
+            "backups": self.backups.to_json(),
+            "seconds": self.seconds,
+        }
+
+
 def clean_store_copies(
     app,
     patron_ids: list[str],
@@ -500,7 +560,7 @@ def clean_store_copies(
     data_dir: Path | None,
     folders: Iterable[Path],
     progress: ProgressFn | None = None,
-) -> dict:
+) -> CopiesCleaned:
     """Redact every backup and set-aside store reachable; delete read-model copies.
 
     Never raises for one file: what could not be cleaned is listed with the reason.
@@ -510,37 +570,44 @@ def clean_store_copies(
     started = time.perf_counter()
     found = store_copies(data_dir, folders)
     known_keys = set(known_keys)
-    result: dict = {"cleaned": [], "deleted": [], "not_cleaned": [], "events_redacted": 0}
-    for folder in found["missing"]:
-        result["not_cleaned"].append(
-            {
-                "path": str(folder),
-                "reason": "the backup folder is not there (a USB stick or network folder "
-                "not connected?); backups in it still hold the data",
-            }
+    cleaned: list[str] = []
+    deleted: list[str] = []
+    events_redacted = 0
+    not_cleaned = [
+        UncleanedCopy(
+            str(folder),
+            "the backup folder is not there (a USB stick or network folder "
+            "not connected?); backups in it still hold the data",
         )
+        for folder in found["missing"]
+    ]
     total = len(found["stores"]) + len(found["readmodels"])
     for done, path in enumerate(found["readmodels"], start=1):
         try:
             remove_database(path)
-            result["deleted"].append(str(path))
+            deleted.append(str(path))
         except OSError as error:
-            result["not_cleaned"].append(
-                {"path": str(path), "reason": f"it could not be deleted ({error.strerror})"}
+            not_cleaned.append(
+                UncleanedCopy(str(path), f"it could not be deleted ({error.strerror})")
             )
         if progress is not None:
             progress(done, total)
     for done, path in enumerate(found["stores"], start=len(found["readmodels"]) + 1):
         outcome = redact_copy(path, app, patron_ids, known_keys)
         if "error" in outcome:
-            result["not_cleaned"].append({"path": str(path), "reason": outcome["error"]})
+            not_cleaned.append(UncleanedCopy(str(path), outcome["error"]))
         else:
-            result["cleaned"].append(str(path))
-            result["events_redacted"] += outcome["events_redacted"]
+            cleaned.append(str(path))
+            events_redacted += outcome["events_redacted"]
         if progress is not None:
             progress(done, total)
-    result["seconds"] = round(time.perf_counter() - started, 3)
-    return result
+    return CopiesCleaned(
+        cleaned=tuple(cleaned),
+        deleted=tuple(deleted),
+        not_cleaned=tuple(not_cleaned),
+        events_redacted=events_redacted,
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 def erase_patron(
@@ -551,26 +618,31 @@ def erase_patron(
     *,
     data_dir: Path | None = None,
     backup_folders: Iterable[Path] = (),
-) -> dict:
+) -> Erasure:
     """Erase a patron's personal data from the event store, the read models and the copies.
 
     ``app`` is the Houselights service, ``runner`` this workstation's projection
     runner; ``progress(done, total)`` reports the read-model rebuild (the long part),
     then the copies, one file at a time. ``data_dir`` (its backup folder and the stores
     a restore set aside there) and ``backup_folders`` (the one chosen in the settings)
-    say where copies of the store are; ``result["backups"]`` lists what was cleaned
+    say where copies of the store are; the result's ``backups`` lists what was cleaned
     and, in ``not_cleaned``, each file or folder that could not be, with the reason.
     """
     started = time.perf_counter()
     records = app.erasure_records(patron_id)  # the survivor first, then its merged records
     recorded = app.record_erasure(records[0])
     known_keys = app.known_contact_keys(records)  # before the rewrite: emails they had
-    result = {"patron_id": records[0], "records": records, "recorded": recorded}
-    result.update(redact_stored_events(app, records, known_keys))
+    redacted = redact_stored_events(app, records, known_keys)
     _store(app).compact()
-    result["events_replayed"] = runner.compact_after_erasure(progress=progress)
-    result["backups"] = clean_store_copies(
-        app, records, known_keys, data_dir, backup_folders, progress
+    replayed = runner.compact_after_erasure(progress=progress)
+    backups = clean_store_copies(app, records, known_keys, data_dir, backup_folders, progress)
+    return Erasure(
+        patron_id=records[0],
+        records=tuple(records),
+        recorded=bool(recorded),
+        events_redacted=redacted["events_redacted"],
+        snapshots_deleted=redacted["snapshots_deleted"],
+        events_replayed=replayed,
+        backups=backups,
+        seconds=round(time.perf_counter() - started, 3),
     )
-    result["seconds"] = round(time.perf_counter() - started, 3)
-    return result

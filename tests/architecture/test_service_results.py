@@ -1,5 +1,6 @@
-"""The offline door's sync and state, and the organization's answers, cross to the views
-and the command line as frozen dataclasses (issue 21), as the door's results do."""
+"""The offline door's sync and state, the organization's answers and an erasure's result
+cross to the views and the command line as frozen dataclasses (issue 21), as the door's
+results do."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from domain.organization import OrganizationAnswers
 from domain.organization_service import OrganizationService
+from infrastructure.erasure import CopiesCleaned, Erasure, UncleanedCopy, erase_patron
 from infrastructure.offline_door import DoorState, OfflineDoor, SyncResult
 
 RESULTS = [
@@ -17,6 +19,7 @@ RESULTS = [
     (OfflineDoor.state, "DoorState"),
     (OrganizationService.organization_answers, "OrganizationAnswers | None"),
     (OrganizationService.configure_organization, "OrganizationAnswers"),
+    (erase_patron, "Erasure"),
 ]
 
 
@@ -33,7 +36,9 @@ def test_results_are_named_dataclasses(function, expected):
 
 
 @pytest.mark.parametrize(
-    "cls", [SyncResult, DoorState, OrganizationAnswers], ids=lambda cls: cls.__name__
+    "cls",
+    [SyncResult, DoorState, OrganizationAnswers, Erasure, CopiesCleaned, UncleanedCopy],
+    ids=lambda cls: cls.__name__,
 )
 def test_each_is_frozen_slotted_typed_and_says_its_json(cls):
     assert dataclasses.is_dataclass(cls)

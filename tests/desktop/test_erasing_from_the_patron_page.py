@@ -97,12 +97,12 @@ def test_backups_are_cleaned_too_and_an_unplugged_backup_folder_is_named(
     with qtbot.waitSignal(dialog.erased, timeout=30000) as erased:
         qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
 
-    copies = erased.args[0]["backups"]
-    assert copies["cleaned"] == [str(made.path)]
+    copies = erased.args[0].backups
+    assert copies.cleaned == (str(made.path),)
     # The dialog stays open and names the folder it could not reach.
     assert dialog.isVisible() and str(usb) in dialog.error.text()
     assert "could not be cleaned" in dialog.error.text()
-    assert f"houselights erase {erased.args[0]['patron_id']} --yes" in dialog.error.text()
+    assert f"houselights erase {erased.args[0].patron_id} --yes" in dialog.error.text()
     assert dialog.cancel_button.text() == "Close" and dialog.cancel_button.isEnabled()
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())

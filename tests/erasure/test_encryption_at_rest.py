@@ -89,7 +89,7 @@ def test_an_encrypted_store_holds_no_names_and_a_plain_one_does(
     try:
         assert again.app.get_patron(patron_id).last_name == "Quixwortham"
         result = erase_patron(again.app, again.runner, patron_id)
-        assert result["events_redacted"] >= 4
+        assert result.events_redacted >= 4
         assert again.app.get_patron(patron_id).last_name == "[erased]"
     finally:
         again.close()

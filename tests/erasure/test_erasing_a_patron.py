@@ -103,15 +103,15 @@ def test_erased_personal_data_is_in_no_file_while_sales_stay_true(
 
     result = erase_patron(services.app, services.runner, patron_id, data_dir=folder)
 
-    assert result["recorded"] and result["events_redacted"] >= 12
-    assert result["records"] == [patron_id, talk["duplicate"]]
+    assert result.recorded and result.events_redacted >= 12
+    assert result.records == (patron_id, talk["duplicate"])
     if store_config.kind == "sqlite":
-        assert result["backups"]["cleaned"] == [str(made.path)]
-        assert result["backups"]["not_cleaned"] == []
+        assert result.backups.cleaned == (str(made.path),)
+        assert result.backups.not_cleaned == ()
     assert sales_figures(services) == before
     # Every call, chat, follow-up and thank-you is still counted; the timeline gains
     # one "Personal data erased" line per record erased.
-    talked["timeline"] += len(result["records"])
+    talked["timeline"] += len(result.records)
     assert conversation_figures(services, patron_id) == talked
     db = services.runner.db()
     assert conversations.search_chats(db, "Tobiasquin") == []
@@ -170,8 +170,8 @@ def test_erasing_twice_finishes_the_job_and_unknown_patrons_are_refused(start):
     patron_id = register_secret_patron(services.app)
     first = erase_patron(services.app, services.runner, patron_id)
     second = erase_patron(services.app, services.runner, patron_id)
-    assert first["recorded"] and not second["recorded"]
-    assert second["events_redacted"] == 0
+    assert first.recorded and not second.recorded
+    assert second.events_redacted == 0
     with pytest.raises(PatronNotFound):
         erase_patron(services.app, services.runner, "not-a-patron")
 

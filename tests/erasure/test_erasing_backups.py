@@ -92,11 +92,11 @@ def test_backups_and_set_aside_stores_are_cleaned_and_restoring_one_brings_nothi
         data_dir=config.data_dir,
         backup_folders=[usb],
     )
-    copies = result["backups"]
-    assert copies["not_cleaned"] == []
-    assert set(copies["cleaned"]) == {str(inside.path), str(outside.path), str(aside)}
-    assert copies["deleted"] == ([] if encrypted else [str(inside.readmodels)])
-    assert copies["events_redacted"] >= 3 * 12  # the same events in each copy
+    copies = result.backups
+    assert copies.not_cleaned == ()
+    assert set(copies.cleaned) == {str(inside.path), str(outside.path), str(aside)}
+    assert copies.deleted == (() if encrypted else (str(inside.readmodels),))
+    assert copies.events_redacted >= 3 * 12  # the same events in each copy
     # three copies (and a read-model copy), one at a time
     assert progress[-1] == ((3, 3) if encrypted else (4, 4))
     assert services.app.get_patron(patron_id).first_name == ERASED
@@ -156,9 +156,9 @@ def test_copies_that_cannot_be_cleaned_are_listed_and_the_erasure_goes_on(start,
         backup_folders=[unplugged],
     )
     services.close()
-    copies = result["backups"]
-    assert copies["cleaned"] == [str(good.path)]
-    missed = {item["path"]: item["reason"] for item in copies["not_cleaned"]}
+    copies = result.backups
+    assert copies.cleaned == (str(good.path),)
+    missed = {item.path: item.reason for item in copies.not_cleaned}
     assert set(missed) == {
         str(unplugged),
         str(spoiled),
@@ -190,6 +190,6 @@ def test_a_backup_made_with_another_key_is_reported_not_cleaned(start, tmp_path,
         backup_folders=[foreign.path.parent],
     )
     services.close()
-    (item,) = result["backups"]["not_cleaned"]
-    assert item["path"] == str(foreign.path) and "encryption key" in item["reason"]
+    (item,) = result.backups.not_cleaned
+    assert item.path == str(foreign.path) and "encryption key" in item.reason
     assert files_containing(secret.data_dir, SECRETS) == []

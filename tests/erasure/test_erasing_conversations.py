@@ -88,7 +88,7 @@ def test_erasing_a_merged_record_erases_the_whole_patron_and_they_stay_together(
 
     result = erase_patron(app, services.runner, duplicate)  # the merged record's id
 
-    assert result["records"] == [patron_id, duplicate]
+    assert result.records == (patron_id, duplicate)
     assert (
         files_containing(
             services.config.data_dir, {**SECRETS, "dupe": "zq.dupe", "call": "Quillithorne"}

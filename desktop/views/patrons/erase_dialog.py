@@ -18,7 +18,7 @@ from desktop.background import BackgroundRunner
 from desktop.server_connection import needs_server
 from desktop.views.widgets import dialog_buttons, error_label, show_error
 from domain.application import Houselights
-from infrastructure.erasure import erase_patron
+from infrastructure.erasure import Erasure, erase_patron
 from projections.runner import ReadModelRunner
 
 
@@ -29,7 +29,7 @@ def matches(typed: str, name: str) -> bool:
 
 class EraseDialog(QDialog):
     #: the erasure finished: the result of ``erase_patron``
-    erased = Signal(dict)
+    erased = Signal(object)  # the Erasure
 
     def __init__(
         self,
@@ -49,7 +49,7 @@ class EraseDialog(QDialog):
         self.data_dir = data_dir
         self.backup_folders = list(backup_folders)
         self.background = BackgroundRunner(self, max_threads=1)
-        self.result_info: dict | None = None
+        self.result_info: Erasure | None = None
         self.setWindowTitle(self.tr("Erase personal data"))
         self.setMinimumWidth(520)
 
@@ -117,7 +117,7 @@ class EraseDialog(QDialog):
             on_error=self._failed,
         )
 
-    def _work(self, progress, patron_id: str) -> dict:
+    def _work(self, progress, patron_id: str) -> Erasure:
         return erase_patron(
             self.app,
             self.runner,
@@ -132,18 +132,16 @@ class EraseDialog(QDialog):
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
 
-    def _done(self, result: dict) -> None:
+    def _done(self, result: Erasure) -> None:
         self.result_info = result
         self.erased.emit(result)
-        missed = result.get("backups", {}).get("not_cleaned", [])
+        missed = result.backups.not_cleaned
         if not missed:
             self.accept()
             return
         # The store and read models are clean; say which copies still hold the data.
         self.progress.hide()
-        lines = "".join(
-            f"<li>{_escape(item['path'])}: {_escape(item['reason'])}</li>" for item in missed
-        )
+        lines = "".join(f"<li>{_escape(item.path)}: {_escape(item.reason)}</li>" for item in missed)
         show_error(
             self.error,
             self.tr(
@@ -151,7 +149,7 @@ class EraseDialog(QDialog):
                 "copies could not be cleaned and still hold it:<ul>{files}</ul>Delete them; "
                 "or, once they can be reached (the USB stick plugged in), finish with: "
                 "houselights erase {id} --yes"
-            ).format(files=lines, id=_escape(result.get("patron_id", ""))),
+            ).format(files=lines, id=_escape(result.patron_id)),
         )
         self.status.setText("")
         self.error.setTextFormat(Qt.TextFormat.RichText)

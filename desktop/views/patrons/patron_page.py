@@ -540,7 +540,7 @@ class PatronPage(QWidget):
         dialog.open()
         return dialog
 
-    def _erased(self, _result: dict) -> None:
+    def _erased(self, _result: object) -> None:
         self._drafts.pop(self.patron_id or "", None)
         self.note_edit.clear()
         self.refresh()
