@@ -120,6 +120,8 @@ class ScannerFilter(QObject):
         #: text so far -> whether it can still become a scan here (None: always)
         self.may_be_scan: Callable[[str], bool] | None = None
         self._declined_at: float | None = None
+        #: the keys held follow keys a person typed: a slow gap among them is a person's
+        self._after_typing = False
         self._pause = QTimer(self)
         self._pause.setSingleShot(True)
         self._pause.setInterval(max(90, 3 * max_gap_ms))
@@ -242,9 +244,17 @@ class ScannerFilter(QObject):
             return False
         self._held.append(HeldKey(widget, key, event.modifiers(), text, now, typed))
         self._swallow_release(key)
-        if self._slow_gaps(None) > ALLOWED_SLOW_GAPS:
-            self._deliver()  # clearly a person typing: let it show at once
-            return True
+        if self._slow_gaps(None) > self._slow_gaps_allowed():
+            # clearly a person typing: let it show at once; but a key after a pause
+            # may be a scanner's first (a scan right after a few keys typed by hand)
+            newest = self._held.pop()
+            after_pause = newest.at - self._held[-1].at > self.max_gap
+            self._deliver()
+            self._held.append(newest)
+            if not after_pause:
+                self._deliver()
+                return True
+            self._after_typing = True  # no slow gap is forgiven after a person's keys
         self._pause.start()
         return True
 
@@ -255,8 +265,11 @@ class ScannerFilter(QObject):
         moments = [k.at for k in self._held] + ([now] if now is not None else [])
         return sum(b - a > self.max_gap for a, b in zip(moments, moments[1:], strict=False))
 
+    def _slow_gaps_allowed(self) -> int:
+        return 0 if self._after_typing else ALLOWED_SLOW_GAPS
+
     def _is_burst(self, now: float | None, least: int) -> bool:
-        return len(self._held) >= least and self._slow_gaps(now) <= ALLOWED_SLOW_GAPS
+        return len(self._held) >= least and self._slow_gaps(now) <= self._slow_gaps_allowed()
 
     def _paused(self) -> None:
         """No key for a moment: a scanner without terminator, or a person typing."""
@@ -278,6 +291,7 @@ class ScannerFilter(QObject):
         text = "".join(k.text for k in self._held)
         self._last_scan_widget = self._held[-1].widget
         self._held.clear()
+        self._after_typing = False
         self._last_scan_at = now
         self.scanned.emit(text)
 
@@ -285,6 +299,7 @@ class ScannerFilter(QObject):
         """Give held keys, in order, to the widgets they were typed into."""
         self._pause.stop()
         held, self._held = self._held, []
+        self._after_typing = False
         for k in held:
             if not shiboken6.isValid(k.widget):
                 continue

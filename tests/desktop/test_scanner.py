@@ -73,6 +73,19 @@ def test_typing_then_a_scan_keeps_both_apart(form, qtbot):
     assert scans == [CODE] and second.text() == "note"
 
 
+@pytest.mark.parametrize("typed", ["ab", "abc", "abcdefgh"])
+def test_a_scan_right_after_keys_typed_by_hand_keeps_its_first_character(form, qtbot, typed):
+    """A person's keys (150 ms apart, on the window system's clock), then at once a
+    scan: the person's keys reach the field, the scan is read whole."""
+    window, first, second, scanner, scans = form
+    start = int(time.monotonic() * 1000)
+    for i, char in enumerate(typed):
+        scanner_burst(first, char, None, start_ms=start + 150 * i)
+    scanner_burst(first, CODE, gap_ms=2, start_ms=start + 150 * len(typed))
+    assert scans == [CODE]
+    assert first.text() == typed
+
+
 def test_a_doubled_enter_after_a_scan_is_swallowed(form, qtbot):
     window, first, second, scanner, scans = form
     entered = []
