@@ -164,6 +164,33 @@ def focused_window(display: str, app: subprocess.Popen) -> str:
     return window
 
 
+#: what a keypad sends with NumLock off, digit by digit (End is 1, Down 2, Page Down 3...)
+NUMLOCK_OFF = {
+    "0": "KP_Insert",
+    "1": "KP_End",
+    "2": "KP_Down",
+    "3": "KP_Next",
+    "4": "KP_Left",
+    "5": "KP_Begin",
+    "6": "KP_Right",
+    "7": "KP_Home",
+    "8": "KP_Up",
+    "9": "KP_Prior",
+}
+
+
+def visible_windows(display: str, name: str) -> list[str]:
+    """The windows on screen whose title matches ``name`` (none: an empty list)."""
+    done = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", name],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE_S,
+    )
+    return done.stdout.split()
+
+
 def scanner(display: str, code: str) -> None:
     xdotool(display, "type", "--delay", "3", code)
     xdotool(display, "key", "Return")
@@ -199,6 +226,11 @@ class Store:
 
     def count(self) -> int:
         return self.app.event_count()
+
+    def recorded_since(self, position: int) -> list[tuple[str, str]]:
+        """What was recorded after ``position``: (aggregate id, event name), in order."""
+        notifications = self.app.store.recorder.select_notifications(position + 1, 1000)
+        return [(str(n.originator_id), n.topic.rsplit(".", 1)[-1]) for n in notifications]
 
     def wait_for(self, what, app: subprocess.Popen, display: str, step: str) -> None:
         deadline = time.monotonic() + DEADLINE_S
@@ -268,3 +300,60 @@ def test_scans_and_typing_through_a_real_x_server(display, organization, tmp_pat
         assert store.count() == before + 1
     finally:
         quit_app(display, app)
+
+
+def test_a_scan_over_a_question_and_a_keypad_scanner_through_a_real_x_server(
+    display, organization, tmp_path
+):
+    """Over an open question box, a scan closes it (as Esc would) and is checked in
+    once; a scanner that sends its digits from the keypad with NumLock off is read
+    as digits; the same keypad keys pressed by a person are cursor keys, not a scan.
+
+    Nothing is asserted by time: the app handles X input in order, so once a later
+    check-in is in the store, everything typed before it has been handled."""
+    codes, data = organization["codes"], organization["data"]
+    store = Store(data)
+    app = launch(display, tmp_path, data, "door")
+    try:
+        main = focused_window(display, app)
+        start = store.count()
+        # -- File → Rebuild read models…: its question is open over the Door ------------
+        xdotool(display, "key", "alt+f")
+        xdotool(display, "key", "r")
+        xdotool(display, "search", "--sync", "--onlyvisible", "--name", "^Rebuild read models")
+        scanner(display, codes[0])
+        store.wait_for(
+            lambda: store.admitted_door(codes[0]) == "Main door", app, display, "question-scan"
+        )
+        store.wait_for(
+            lambda: not visible_windows(display, "^Rebuild read models"),
+            app,
+            display,
+            "question-closed",
+        )
+        xdotool(display, "windowfocus", "--sync", main)
+
+        # -- a keypad scanner, NumLock off: End, Down, Page Down... are the digits ---------
+        keys = [NUMLOCK_OFF.get(c, c) for c in codes[1]]
+        assert any(k.startswith("KP_") for k in keys), codes[1]  # the code has digits
+        xdotool(display, "key", "--delay", "3", *keys, "Return")
+        store.wait_for(
+            lambda: store.admitted_door(codes[1]) == "Main door", app, display, "keypad-scan"
+        )
+
+        # -- the same keys pressed by a person in the code field: cursor keys, not a scan --
+        xdotool(display, "key", "--delay", "150", *(NUMLOCK_OFF[d] for d in "24681357"))
+        scanner(display, codes[3])  # then a scan: the next thing recorded
+        store.wait_for(
+            lambda: store.admitted_door(codes[3]) == "Main door", app, display, "keypad-typed"
+        )
+    finally:
+        quit_app(display, app)
+    tickets = {str(ticket_id(code)): code for code in codes}
+    recorded = [
+        (tickets.get(aggregate, aggregate), event)
+        for aggregate, event in store.recorded_since(start)
+    ]
+    # each check-in once, in order; nothing else (no rebuild, no scan of the keypad keys)
+    assert [code for code, _event in recorded] == [codes[0], codes[1], codes[3]], recorded
+    assert store.admitted_door(codes[2]) is None
