@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -75,6 +75,8 @@ class _Batch:
     keep: dict[UUID, Aggregate] | None = None
     #: ids the caller found missing from the store in one query
     absent: set[UUID] | None = None
+    #: a long rehearsal's aggregates set aside out of memory (see ``set_aside``)
+    spill: MutableMapping[UUID, Aggregate] | None = None
 
 
 #: what a batch's ``keep`` holds between its saves (read again and again by an import)
@@ -132,6 +134,13 @@ class Store(Application[UUID]):
         Raises ``AggregateNotFoundError``."""
         batch = self._batch
         if batch is not None:
+            if (
+                batch.spill is not None
+                and aggregate_id not in batch.pending
+                and aggregate_id in batch.spill
+            ):
+                # held again (a failed command puts it back as it was, from its events)
+                batch.pending[aggregate_id] = batch.spill.pop(aggregate_id)
             if aggregate_id in batch.pending:
                 self._touch(batch, aggregate_id)
                 return batch.pending[aggregate_id]
@@ -279,20 +288,42 @@ class Store(Application[UUID]):
             self._local.batch = None
 
     @contextmanager
-    def rehearsal(self, absent: set[UUID] | None = None) -> Iterator[None]:
+    def rehearsal(
+        self,
+        absent: set[UUID] | None = None,
+        spill: MutableMapping[UUID, Aggregate] | None = None,
+    ) -> Iterator[None]:
         """Run commands for real but save nothing (an import's dry run).
 
-        Everything changed inside the block is kept in memory, so later commands
-        see earlier ones (a patron registered for one order is found for the next),
-        and is thrown away at the end. ``absent`` as for ``batch``.
+        Everything changed inside the block is kept, so later commands see
+        earlier ones (a patron registered for one order is found for the next),
+        and is thrown away at the end: in memory, or, for what ``set_aside``
+        moves there, in ``spill`` (a mapping the caller keeps out of memory,
+        e.g. on disk), read back when asked for. ``absent`` as for ``batch``.
         """
         if self._batch is not None:
             raise RuntimeError("a rehearsal cannot run inside a batch")
-        self._local.batch = _Batch(size=float("inf"), absent=absent)
+        self._local.batch = _Batch(size=float("inf"), absent=absent, spill=spill)
         try:
             yield
         finally:
             self._local.batch = None
+
+    def set_aside(self, keep: tuple[type, ...], forget: tuple[type, ...] = ()) -> None:
+        """Between two commands of a long rehearsal with a ``spill``: what it holds in
+        memory moves to the spill, except aggregates of the ``keep`` classes (read by
+        nearly every command: they stay) and of the ``forget`` classes (the caller
+        knows no later command reads them: dropped). Memory then holds what the
+        commands since the last call changed, not the whole rehearsal."""
+        batch = self._batch
+        if batch is None or batch.spill is None or batch.depth:
+            raise RuntimeError("set_aside runs between the commands of a rehearsal with a spill")
+        for aggregate_id, aggregate in list(batch.pending.items()):
+            if isinstance(aggregate, keep):
+                continue
+            del batch.pending[aggregate_id]
+            if not isinstance(aggregate, forget):
+                batch.spill[aggregate_id] = aggregate
 
     @contextmanager
     def command(self) -> Iterator[None]:

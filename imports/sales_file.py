@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -36,6 +36,18 @@ MAX_BYTES = 200 * 1024 * 1024
 # that row with a reason, rather than refusing the whole file (the default is 128 KB).
 csv.field_size_limit(MAX_BYTES)
 HEADER_SEARCH_ROWS = 10
+#: the progress phase of reading a file: ``progress(rows read, -1, READING)`` (the
+#: views and the command line put phases in words)
+READING = "reading"
+#: rows between two progress reports (and two looks at the cancel flag)
+PROGRESS_ROWS = 2000
+
+#: ``progress(done, total, phase)``; total -1 when not known yet
+ProgressReport = Callable[[int, int, str], None]
+
+
+class ReadingCancelled(Exception):
+    """The user stopped the reading of a file (nothing was read into the import)."""
 
 
 @dataclass
@@ -220,10 +232,15 @@ def _parse(
     keep,
     rows: Sequence,
     records: Iterator[tuple[int, list[str]]] | None = None,
+    progress: ProgressReport | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> SalesFile:
     """Read CSV lines (or a workbook's ``records``) into a ``SalesFile``: the header
     found, each later row (with the layout's derived columns) handed to
-    ``keep(batch)``, which fills ``rows``."""
+    ``keep(batch)``, which fills ``rows``.
+
+    ``progress(rows read, -1, READING)`` after every batch; ``cancelled()`` true
+    stops the reading with ``ReadingCancelled``."""
     reader = csv.reader(lines, delimiter=delimiter)
     if records is None:
         records = enumerate(reader, start=1)  # a spreadsheet row per record
@@ -252,12 +269,20 @@ def _parse(
         if layout is not None:  # fees added up, line amounts per ticket, order details carried
             headers, transform = layout.preparer(headers)
         batch: list[tuple[int, list[str]]] = []
+        read = 0
         for number, cells in itertools.chain(seen[header_at + 1 :], records):
             batch.append((number, transform(cells) if transform else cells))
             if len(batch) >= _SPOOL_BATCH:
                 keep(batch)
+                read += len(batch)
                 batch = []
+                if cancelled is not None and cancelled():
+                    raise ReadingCancelled(name)
+                if progress is not None:
+                    progress(read, -1, READING)
         keep(batch)
+        if progress is not None:
+            progress(read + len(batch), -1, READING)
     except csv.Error as error:
         raise UnreadableSalesFile(
             f"{name} could not be read as CSV near line {reader.line_num} ({error})."
@@ -409,11 +434,17 @@ def _workbook_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def read_sales_file(path: str | Path) -> SalesFile:
+def read_sales_file(
+    path: str | Path,
+    progress: ProgressReport | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SalesFile:
     """Read an export from disk. Raises ``UnreadableSalesFile`` with a plain reason.
 
     The file is read as a stream: its rows go to a temporary file (``SpooledRows``),
-    so memory stays small whatever the file's size.
+    so memory stays small whatever the file's size. ``progress(rows read, -1,
+    READING)`` is called as the rows come (every ``PROGRESS_ROWS``); when
+    ``cancelled()`` turns true the reading stops with ``ReadingCancelled``.
     """
     path = Path(path)
     try:
@@ -425,7 +456,7 @@ def read_sales_file(path: str | Path) -> SalesFile:
         if path.is_dir():
             raise IsADirectoryError
         if _spreadsheet_kind(path) == "xlsx":
-            return _read_workbook(path)
+            return _read_workbook(path, progress, cancelled)
         encoding = _encoding_of(path)
         sample = "".join(itertools.islice(_file_lines(path, encoding, path.name), 50))
         rows = SpooledRows()
@@ -436,6 +467,8 @@ def read_sales_file(path: str | Path) -> SalesFile:
                 path.name,
                 rows.extend,
                 rows,
+                progress=progress,
+                cancelled=cancelled,
             )
         except BaseException:
             rows.close()
@@ -450,10 +483,23 @@ def read_sales_file(path: str | Path) -> SalesFile:
     return sales
 
 
-def _read_workbook(path: Path) -> SalesFile:
+def _read_workbook(
+    path: Path,
+    progress: ProgressReport | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SalesFile:
     rows = SpooledRows()
     try:
-        sales = _parse((), ",", path.name, rows.extend, rows, records=_workbook_records(path))
+        sales = _parse(
+            (),
+            ",",
+            path.name,
+            rows.extend,
+            rows,
+            records=_workbook_records(path),
+            progress=progress,
+            cancelled=cancelled,
+        )
     except BaseException:
         rows.close()
         raise

@@ -39,12 +39,13 @@ going one cent at a time to the first tickets, so the tickets add up to it.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import pickle
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 from uuid import UUID
@@ -67,7 +68,7 @@ from domain.ticket_codes import (
     ticket_id,
 )
 from domain.wording import date_mark
-from imports.sales_file import SalesFile
+from imports.sales_file import PROGRESS_ROWS, SalesFile
 from imports.sales_values import (
     DATE_ORDERS,
     Moment,
@@ -122,7 +123,98 @@ EXCEL_ADVICE = (
     "and set this column to Text before saving)."
 )
 
+#: ``progress(done, total, phase)``: the phases below, in the order they come (the
+#: views and the command line put them in words); a file is read before them
+#: (``imports.sales_file.READING``)
 Progress = Callable[[int, int, str], None]
+#: rows looked at for the order dates are written in (day or month first)
+CHECKING_DATES = "dates"
+#: rows looked at for barcodes or ticket numbers Excel damaged
+CHECKING_CODES = "barcodes"
+#: rows read and checked into the temporary file, grouped by order
+READING_ROWS = "rows"
+#: rows compared for a barcode used twice in the file
+CHECKING_TWICE = "twice"
+#: orders planned: tickets per performance, prices net of fees, codes
+PLANNING = "planning"
+#: orders imported (or, in a dry run, rehearsed)
+SELLING = "orders"
+#: a dry run's report lists this many problems (the rows with the lowest numbers);
+#: ``rejected_count`` counts them all
+DRY_RUN_PROBLEMS = 1000
+
+
+class _Stopped(Exception):
+    """Cancelled while the file was read, checked or planned: nothing imported."""
+
+
+class _Watched(Sequence):
+    """A file's rows, read through once for one phase: progress every
+    ``PROGRESS_ROWS`` rows, and a stop (``_Stopped``) when cancelled."""
+
+    def __init__(self, rows, phase: str, progress: Progress, cancelled):
+        self.rows, self.phase, self.progress, self.cancelled = rows, phase, progress, cancelled
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self.rows[index]
+
+    def __iter__(self):
+        total, done = len(self.rows), 0
+        for done, row in enumerate(self.rows, 1):
+            yield row
+            if done % PROGRESS_ROWS == 0:
+                if self.cancelled is not None and self.cancelled():
+                    raise _Stopped
+                self.progress(done, total, self.phase)
+        self.progress(done, total, self.phase)
+
+
+class Problems:
+    """The rows not imported: every one, or (``limit``) the ``limit`` with the lowest
+    row numbers and a count of all, so a dry run of a huge file stays small."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.count = 0
+        #: every problem; with a limit, a heap of the lowest rows (highest on top)
+        self._kept: list = []
+        self._seq = 0
+
+    def append(self, problem: dict) -> None:
+        self.count += 1
+        if self.limit is None:
+            self._kept.append(problem)
+            return
+        self._seq += 1
+        item = (-problem["row"], -self._seq, problem)
+        if len(self._kept) < self.limit:
+            heapq.heappush(self._kept, item)
+        elif item > self._kept[0]:
+            heapq.heapreplace(self._kept, item)
+
+    def __iadd__(self, problems: Iterable[dict]) -> Problems:
+        for problem in problems:
+            self.append(problem)
+        return self
+
+    def __len__(self) -> int:
+        return self.count
+
+    def copy(self) -> Problems:
+        copied = Problems(self.limit)
+        copied.count, copied._kept, copied._seq = self.count, list(self._kept), self._seq
+        return copied
+
+    def listed(self) -> list[dict]:
+        """The problems kept, by row (a row's problems in the order they came)."""
+        if self.limit is None:
+            return sorted(self._kept, key=lambda r: r["row"])
+        return [problem for *_, problem in sorted(self._kept, reverse=True)]
+
+
 Person = tuple[str, str, str, str, str]  # first, last, email, phone, postal code
 
 
@@ -187,7 +279,7 @@ class _Tally:
     matched: set = field(default_factory=set)
     created: set = field(default_factory=set)
     attendees: set = field(default_factory=set)
-    rejected: list = field(default_factory=list)
+    rejected: Problems = field(default_factory=Problems)
     #: rows that are not sales and need no correcting (a totals row): said, not rejected
     left_out: list = field(default_factory=list)
     #: stored tickets given the code the file names for them (Eventbrite's barcode)
@@ -203,7 +295,7 @@ class _Tally:
             set(self.matched),
             set(self.created),
             set(self.attendees),
-            list(self.rejected),
+            self.rejected.copy(),
             list(self.left_out),
             self.codes_attached,
         )
@@ -488,15 +580,20 @@ class OrderSpool:
         self.db.executemany("INSERT INTO sale_rows VALUES (?, ?, ?, ?, ?)", self._pending)
         self._pending = []
 
-    def duplicate_codes(self, bad_orders: dict[str, int]) -> list[tuple[int, str, str, int]]:
+    def duplicate_codes(
+        self, bad_orders: dict[str, int], tick: Callable[[int], None] | None = None
+    ) -> list[tuple[int, str, str, int]]:
         """``(row, order id, code, earlier row)`` for each row (of an order not already
-        held back) holding a barcode an earlier such row holds; it holds its order back."""
+        held back) holding a barcode an earlier such row holds; it holds its order back.
+        ``tick(rows compared)`` every ``PROGRESS_ROWS`` rows."""
         found = []
         rows = self.db.execute(
             "SELECT number, order_id, codes FROM sale_rows WHERE codes != '' ORDER BY number"
         )
         look = self.db.cursor()
-        for number, order_id, codes in rows:
+        for seen, (number, order_id, codes) in enumerate(rows, 1):
+            if tick is not None and seen % PROGRESS_ROWS == 0:
+                tick(seen)
             if order_id in bad_orders:
                 continue
             parts = codes.split("\x1f")
@@ -514,6 +611,10 @@ class OrderSpool:
                 "INSERT OR IGNORE INTO codes VALUES (?, ?)", [(c, number) for c in parts]
             )
         return found
+
+    def rows(self) -> int:
+        """How many readable rows the spool holds."""
+        return self.db.execute("SELECT COUNT(*) FROM sale_rows").fetchone()[0]
 
     def queue(self) -> int:
         """Number the orders as they are to be sold (oldest order first); their count."""
@@ -569,8 +670,51 @@ class OrderSpool:
             )
         ]
 
+    def rehearsed(self) -> MutableMapping[UUID, object]:
+        """Where a dry run keeps what it rehearsed between chunks (patrons and their
+        contact keys a later order may find again), out of memory."""
+        return _Rehearsed(self.db)
+
     def close(self) -> None:
         self.db.close()
+
+
+class _Rehearsed(MutableMapping):
+    """Aggregates a dry run set aside, pickled into the spool's database."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.execute("CREATE TABLE IF NOT EXISTS rehearsed (id BLOB PRIMARY KEY, aggregate BLOB)")
+
+    def __getitem__(self, key: UUID) -> object:
+        found = self.db.execute(
+            "SELECT aggregate FROM rehearsed WHERE id = ?", (key.bytes,)
+        ).fetchone()
+        if found is None:
+            raise KeyError(key)
+        return pickle.loads(found[0])
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, UUID) and bool(
+            self.db.execute("SELECT 1 FROM rehearsed WHERE id = ?", (key.bytes,)).fetchone()
+        )
+
+    def __setitem__(self, key: UUID, aggregate: object) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rehearsed VALUES (?, ?)",
+            (key.bytes, pickle.dumps(aggregate, 5)),
+        )
+
+    def __delitem__(self, key: UUID) -> None:
+        if not self.db.execute("DELETE FROM rehearsed WHERE id = ?", (key.bytes,)).rowcount:
+            raise KeyError(key)
+
+    def __iter__(self) -> Iterator[UUID]:
+        for (key,) in self.db.execute("SELECT id FROM rehearsed"):
+            yield UUID(bytes=key)
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM rehearsed").fetchone()[0]
 
 
 def order_exists(app, reference: str) -> bool:
@@ -1323,13 +1467,18 @@ class SalesImport:
         far, are saved)."""
         total, done = spool.planned, 0
         report = progress or (lambda *_: None)
-        report(0, total, "")
+        report(0, total, SELLING)
         while done < total:
             if cancelled and cancelled():
                 return False
             chunk = spool.plans(done + 1, done + CHUNK_ORDERS)
             self._forget_some()
             if dry_run:
+                if done:
+                    # What earlier chunks rehearsed: their orders and tickets are not
+                    # read again (each order is sold once, a barcode twice is refused
+                    # before), their patrons go to the spool; performances stay.
+                    self.app.store.set_aside(keep=(Performance, Production), forget=(Order, Ticket))
                 self._prefetch(chunk)
                 finished = self._chunk(chunk, done, total, report, cancelled)
             else:
@@ -1372,7 +1521,7 @@ class SalesImport:
                 return index
             self.process(plans)
             if (done + index + 1) % 10 == 0 or done + index + 1 == total:
-                report(done + index + 1, total, f"Order {plans[0].order_id}")
+                report(done + index + 1, total, SELLING)
         return len(chunk)
 
     def _save_point(self):
@@ -1424,16 +1573,17 @@ def missing_fields(sales: SalesFile, mapping: dict[str, str]) -> list[str]:
     return missing
 
 
-def _spool_orders(app, sales, mapping, reading, service, spool, run, cancelled):
-    """Read the file into the spool and plan its orders, a chunk at a time.
-
-    Returns ``(rejected, rows read, finished)``; ``finished`` is False when the
-    reading was cancelled (nothing is imported then)."""
-    rejected: list[dict] = []
+def _spool_orders(app, sales, mapping, reading, service, spool, run, watch, rejected):
+    """Read the file into the spool and plan its orders, a chunk at a time, reporting
+    each phase's progress; ``rejected`` (``Problems``) gets the rows that cannot be
+    imported. Returns how many rows were read. Raises ``_Stopped`` when cancelled
+    (nothing is imported then)."""
     bad_orders: dict[str, int] = {}
     count = 0
-    excel = excel_checks(sales, mapping)
-    for item in read_rows(sales, mapping, reading, excel):
+    excel = excel_checks(replace(sales, rows=watch(sales.rows, CHECKING_CODES)), mapping)
+    for item in read_rows(
+        replace(sales, rows=watch(sales.rows, READING_ROWS)), mapping, reading, excel
+    ):
         count += 1
         if item[0] == "row":
             spool.add(item[1])
@@ -1448,19 +1598,20 @@ def _spool_orders(app, sales, mapping, reading, service, spool, run, cancelled):
             _, number, order_id, codes, status = item
             reason = _not_sold_reason(app, order_id, codes, status)
             rejected.append({"row": number, "reason": reason})
-        if count % CHUNK_ORDERS == 0 and cancelled and cancelled():
-            return rejected, count, False
     spool.flush()
     # A barcode twice in the file: the order holding the second copy waits, whole.
-    for number, _order_id, code, earlier in spool.duplicate_codes(bad_orders):
+    total = spool.rows()
+    for number, _order_id, code, earlier in spool.duplicate_codes(
+        bad_orders, lambda done: watch.tick(done, total, CHECKING_TWICE)
+    ):
         reason = f"Barcode {code} is also on row {earlier}; each ticket needs its own barcode."
         rejected.append({"row": number, "reason": reason})
     orders = spool.queue()
+    watch.tick(0, orders, PLANNING)
     for first in range(1, orders + 1, CHUNK_ORDERS):
-        if cancelled and cancelled():
-            return rejected, count, False
         planned = []
-        for _seq, order_id, order_rows in spool.orders(first, first + CHUNK_ORDERS - 1):
+        chunk = spool.orders(first, first + CHUNK_ORDERS - 1)
+        for _seq, order_id, order_rows in chunk:
             if order_id not in bad_orders:
                 try:
                     plans = plan_order(order_id, order_rows, service)
@@ -1484,7 +1635,26 @@ def _spool_orders(app, sales, mapping, reading, service, spool, run, cancelled):
                 if r.row != bad_orders[order_id]
             ]
         spool.keep_plans(planned)
-    return rejected, count, True
+        watch.tick(first - 1 + len(chunk), orders, PLANNING)
+    return count
+
+
+class _Watch:
+    """Progress and cancelling for the phases before the sale: ``watch(rows, phase)``
+    wraps a pass over the file's rows, ``tick(done, total, phase)`` reports (and stops
+    with ``_Stopped`` when cancelled)."""
+
+    def __init__(self, progress: Progress | None, cancelled: Callable[[], bool] | None):
+        self.progress = progress or (lambda *_: None)
+        self.cancelled = cancelled
+
+    def __call__(self, rows, phase: str) -> _Watched:
+        return _Watched(rows, phase, self.progress, self.cancelled)
+
+    def tick(self, done: int, total: int, phase: str) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise _Stopped
+        self.progress(done, total, phase)
 
 
 def import_sales(
@@ -1512,9 +1682,13 @@ def import_sales(
     file's own dates decide, and when none of them can (no day above 12),
     ``default_date_order`` (the organization's setting) does, as the report says.
     ``item_pattern`` reads event and date out of an item name (Square, Shopify).
-    ``progress(done, total, message)`` is called as orders are done;
-    when ``cancelled()`` turns true the import stops after the current order
-    (what was done is kept, and importing the file again finishes it).
+    ``progress(done, total, phase)`` is called as the file is checked, read and
+    planned (rows, then orders: the phases ``CHECKING_DATES`` ... ``PLANNING``) and
+    as orders are imported (``SELLING``); when ``cancelled()`` turns true the
+    import stops: before the sale nothing is imported, during it after the current
+    order (what was done is kept, and importing the file again finishes it).
+    A dry run keeps in memory only the chunk it rehearses, and its report lists
+    the first ``DRY_RUN_PROBLEMS`` problems (``rejected_count`` counts them all).
     """
     from imports.sales_layouts import FIELD_LABELS
 
@@ -1537,7 +1711,20 @@ def import_sales(
             "column is which. Check the columns in a dry run, then confirm them "
             "(--mapping field=Column, or the column mapping in the import window)."
         )
-    order, source, example = resolve_date_order(sales, mapping, date_order, default_date_order)
+    watch = _Watch(progress, cancelled)
+    rejected = Problems(DRY_RUN_PROBLEMS if dry_run else None)
+    run = SalesImport(app, local, service_of(sales), default_capacity)
+    run.tally.rejected = rejected
+    try:
+        order, source, example = resolve_date_order(
+            replace(sales, rows=watch(sales.rows, CHECKING_DATES)),
+            mapping,
+            date_order,
+            default_date_order,
+        )
+    except _Stopped:
+        order, source, example = date_order or "", "", ""
+        return _report(run, sales, mapping, confirmed, dry_run, 0, (order, source, example))
     reading = Reading(
         local,
         order,
@@ -1545,31 +1732,39 @@ def import_sales(
         example,
         compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
     )
-    service = service_of(sales)
-    run = SalesImport(app, local, service, default_capacity)
     spool = OrderSpool(in_memory=len(sales.rows) <= IN_MEMORY_ROWS)
+    count, finished = 0, False
     try:
-        rejected, count, finished = _spool_orders(
-            app, sales, mapping, reading, service, spool, run, cancelled
+        count = _spool_orders(
+            app, sales, mapping, reading, run.service, spool, run, watch, rejected
         )
-        run.tally.rejected = rejected
-        if finished and dry_run:
-            with app.rehearsal(absent=run.absent):
+        if dry_run:
+            with app.rehearsal(absent=run.absent, spill=spool.rehearsed()):
                 run.load_store()
                 finished = run.run(spool, True, progress, cancelled)
-        elif finished:
+        else:
             run.load_store()
             finished = run.run(spool, False, progress, cancelled)
+    except _Stopped:
+        finished = False
     finally:
         spool.close()
+    report = _report(run, sales, mapping, confirmed, dry_run, count, (order, source, example))
+    report["cancelled"] = not finished
+    return report
+
+
+def _report(run, sales, mapping, confirmed, dry_run, count, dates) -> dict:
     tally = run.tally
+    order, source, example = dates
     return {
         "imported": tally.imported,
         "completed": tally.completed,
         "matched": len(tally.matched),
         "created": len(tally.created),
         "attendees": len(tally.attendees),
-        "rejected": sorted(tally.rejected, key=lambda r: r["row"]),
+        "rejected": tally.rejected.listed(),
+        "rejected_count": len(tally.rejected),
         "left_out": tally.left_out,
         "codes_attached": tally.codes_attached,
         "tickets": tally.tickets,
@@ -1583,7 +1778,7 @@ def import_sales(
         "date_order_source": source,
         "date_order_example": example,
         "dry_run": dry_run,
-        "cancelled": not finished,
+        "cancelled": True,
     }
 
 

@@ -19,7 +19,7 @@ import pytest
 from domain.errors import PossibleDuplicate
 from domain.ticket_codes import is_own_code
 from imports.sales_file import read_sales_file
-from imports.sales_import import import_sales, import_sales_file
+from imports.sales_import import SELLING, import_sales, import_sales_file
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
 LAYOUTS = {  # the samples with the three orders and their barcodes (tests/imports/
@@ -353,8 +353,9 @@ def test_cancelling_keeps_whole_orders_and_importing_again_finishes(store, tmp_p
     path = write(tmp_path, rows)
     seen = []
 
-    def progress(done, total, message):
-        seen.append((done, total))
+    def progress(done, total, phase):
+        if phase == SELLING:
+            seen.append((done, total))
 
     report = run(store, path, progress=progress, cancelled=lambda: len(seen) > 1)
 
@@ -369,8 +370,9 @@ def test_cancelling_keeps_whole_orders_and_importing_again_finishes(store, tmp_p
 
 def test_progress_reaches_the_total(store):
     seen = []
-    run(store, SAMPLES / "ticket_tailor.csv", progress=lambda d, t, m: seen.append((d, t)))
-    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    run(store, SAMPLES / "ticket_tailor.csv", progress=lambda d, t, p: seen.append((d, t, p)))
+    selling = [(d, t) for d, t, p in seen if p == SELLING]
+    assert selling[0] == (0, 3) and selling[-1] == (3, 3)
 
 
 def test_another_workstation_selling_during_the_import_loses_nothing(store, open_app, tmp_path):
@@ -378,10 +380,10 @@ def test_another_workstation_selling_during_the_import_loses_nothing(store, open
     evening = store.schedule_performance(production, at("2026-03-14 19:30"), 50, {"Adult": 2500})
     other, sold_meanwhile = open_app(), []
 
-    def progress(done, total, message):
+    def progress(done, total, phase):
         # All orders are done but the import's batch is not saved yet: the box office
         # on another workstation sells a ticket for the same performance meanwhile.
-        if done == total and not sold_meanwhile:
+        if phase == SELLING and done == total and not sold_meanwhile:
             sold_meanwhile.append(other.sell_tickets(evening, {"Adult": 1}, payment="cash"))
 
     report = run(store, SAMPLES / "generic.csv", progress=progress)

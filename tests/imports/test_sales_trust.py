@@ -23,7 +23,7 @@ from domain.box_office import Order, Ticket
 from domain.box_office_service import TicketInfo
 from domain.errors import UnreadableSalesFile
 from imports.sales_file import parse_text, read_sales_file
-from imports.sales_import import import_sales, import_sales_file
+from imports.sales_import import SELLING, import_sales, import_sales_file
 from infrastructure.config import resolve
 
 COLUMNS = (
@@ -490,10 +490,10 @@ def test_a_barcode_taken_meanwhile_by_another_workstation_is_refused_not_doubled
     )
     other, taken = open_app(), []
 
-    def progress(done, total, message):
+    def progress(done, total, phase):
         # Every order is done but not saved yet: another workstation sells a ticket
         # whose code is the barcode of one of the file's tickets.
-        if done == total and not taken:
+        if phase == SELLING and done == total and not taken:
             taken.append(other.sell_tickets(evening, {"Adult": 1}, codes=["RACE1"]))
 
     rows = [
