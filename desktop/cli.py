@@ -35,8 +35,10 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sqlite3
 import sys
+import threading
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
@@ -386,16 +388,89 @@ def _read_models(args, permission: str, fn):
         services.close()
 
 
-def _import(args, label: str, fn) -> dict:
+#: a sales import's progress on a terminal, per phase (``imports.sales_import``)
+SALES_PHASES = {
+    "reading": "Reading the file: {done:,} rows",
+    "dates": "Checking the dates: {done:,} of {total:,} rows",
+    "barcodes": "Checking the barcodes: {done:,} of {total:,} rows",
+    "rows": "Reading the sales: {done:,} of {total:,} rows",
+    "twice": "Looking for barcodes used twice: {done:,} of {total:,} rows",
+    "planning": "Planning the orders: {done:,} of {total:,}",
+    "orders": "Importing orders: {done:,} of {total:,}",
+}
+DRY_RUN_PHASES = {**SALES_PHASES, "orders": "Rehearsing orders (dry run): {done:,} of {total:,}"}
+
+
+class PhaseProgress:
+    """``progress(done, total, phase)`` on stderr when it is a terminal: one line per
+    phase, rewritten as its numbers move."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = words
+        self.phase = ""
+        self.width = 0
+
+    def __call__(self, done: int, total: int, phase: str) -> None:
+        if not sys.stderr.isatty():
+            return
+        text = self.words.get(phase, "{done:,} of {total:,}").format(done=done, total=total)
+        if phase != self.phase and self.phase:
+            print(file=sys.stderr)
+            self.width = 0
+        self.phase = phase
+        print(f"\r{text.ljust(self.width)}", end="", file=sys.stderr, flush=True)
+        self.width = len(text)
+
+    def end(self) -> None:
+        if self.phase and sys.stderr.isatty():
+            print(file=sys.stderr)
+        self.phase = ""
+
+
+class CtrlC:
+    """While a long import runs: the first Ctrl-C asks it to stop (reading a file: at
+    once, nothing imported; selling: after the order it is on, what was saved stays);
+    a second one stops at once. ``stop()`` says whether it was pressed."""
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._before: Any = None
+
+    def __enter__(self) -> CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._before = signal.signal(signal.SIGINT, self._press)
+        return self
+
+    def _press(self, _signal, _frame) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+        self.pressed = True
+        print("\nStopping (press Ctrl-C again to stop at once)…", file=sys.stderr, flush=True)
+
+    def __exit__(self, *_exc) -> None:
+        if self._before is not None:
+            signal.signal(signal.SIGINT, self._before)
+
+    def stop(self) -> bool:
+        return self.pressed
+
+
+def _import(args, label: str, fn, progress=None) -> dict:
     """Run ``fn(app, progress)`` (an import) with its progress on stderr, bring the read
-    models up to date and close the services; returns fn's report."""
+    models up to date and close the services; returns fn's report. ``progress``
+    (done, total, phase) replaces the one counting under ``label``."""
     services = _services(args, catch_up=True)
     try:
         shown = _progress(label)
         # The read models catch up once at the end: quicker than after every saved chunk.
         services.app.unsubscribe(services.runner.notify)
         try:
-            report = fn(services.app, lambda done, total, _message: shown(done, total))
+            report = fn(
+                services.app,
+                progress or (lambda done, total, _message: shown(done, total)),
+            )
+            if isinstance(progress, PhaseProgress):
+                progress.end()
         finally:
             services.app.subscribe(services.runner.notify)
         services.runner.catch_up(progress=_progress("Read models"))
@@ -728,7 +803,12 @@ def sales_summary(report: dict, name: str) -> str:
         lines.append("Left out, not sales:")
         lines += [f"  row {r['row']}: {r['reason']}" for r in report["left_out"]]
     if report["rejected"]:
-        lines.append(f"Not imported: {_count(len(report['rejected']), 'row')}.")
+        count = report.get("rejected_count", len(report["rejected"]))
+        listed = len(report["rejected"])
+        lines.append(
+            f"Not imported: {_count(count, 'row')}."
+            + (f" The first {listed:,} by row number:" if listed < count else "")
+        )
         lines += [f"  row {r['row']}: {r['reason']}" for r in report["rejected"]]
     return "\n".join(lines)
 
@@ -754,10 +834,21 @@ def import_settings() -> dict:
 def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
-    from imports.sales_file import read_sales_file
+    from imports.sales_file import ReadingCancelled, read_sales_file
     from imports.sales_import import compile_item_pattern, import_sales
 
-    sales = read_sales_file(args.file)  # before opening the store: a bad file changes nothing
+    shown = PhaseProgress(DRY_RUN_PHASES if args.dry_run else SALES_PHASES)
+    with CtrlC() as ctrl_c:
+        try:
+            # before opening the store: a bad file changes nothing
+            sales = read_sales_file(args.file, progress=shown, cancelled=ctrl_c.stop)
+        except ReadingCancelled:
+            shown.end()
+            print(
+                "houselights: stopped while reading the file; nothing was imported.",
+                file=sys.stderr,
+            )
+            return 130
     # --mapping confirms the columns: an unrecognised layout is imported only with it.
     mapping = sales.with_mapping(_mapping_overrides(args.mapping)) if args.mapping else None
     if args.item_pattern is not None:
@@ -766,19 +857,21 @@ def cmd_import(args) -> int:
     timezone = args.timezone or saved["timezone"] or None
 
     def run(app, progress) -> dict:
-        return import_sales(
-            app,
-            sales,
-            mapping=mapping,
-            timezone=timezone,
-            dry_run=args.dry_run,
-            progress=progress,
-            date_order=args.date_order,
-            default_date_order=saved["date_order"],
-            item_pattern=args.item_pattern,
-        )
+        with CtrlC() as stop:
+            return import_sales(
+                app,
+                sales,
+                mapping=mapping,
+                timezone=timezone,
+                dry_run=args.dry_run,
+                progress=progress,
+                cancelled=stop.stop,
+                date_order=args.date_order,
+                default_date_order=saved["date_order"],
+                item_pattern=args.item_pattern,
+            )
 
-    report = _import(args, "Orders", run)
+    report = _import(args, "Orders", run, progress=shown)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 1 if report["rejected"] or report["cancelled"] else 0
 

@@ -64,6 +64,8 @@ class SalesFile:
     rows: Sequence[tuple[int, list[str]]]
     layout: Layout | None
     mapping: dict[str, str] = field(default_factory=dict)
+    #: rows holding something, counted as the file was read (None: count them)
+    filled: int | None = None
 
     @property
     def layout_name(self) -> str:
@@ -105,6 +107,8 @@ class SalesFile:
 
     def sale_rows(self) -> int:
         """How many rows hold something (blank lines are not sales)."""
+        if self.filled is not None:
+            return self.filled
         return sum(1 for _, cells in self.rows if any(c.strip() for c in cells))
 
 
@@ -269,8 +273,10 @@ def _parse(
         if layout is not None:  # fees added up, line amounts per ticket, order details carried
             headers, transform = layout.preparer(headers)
         batch: list[tuple[int, list[str]]] = []
-        read = 0
+        read = filled = 0
         for number, cells in itertools.chain(seen[header_at + 1 :], records):
+            if "".join(cells).strip():
+                filled += 1
             batch.append((number, transform(cells) if transform else cells))
             if len(batch) >= _SPOOL_BATCH:
                 keep(batch)
@@ -297,6 +303,7 @@ def _parse(
         rows=rows,
         layout=layout,
         mapping=mapping,
+        filled=filled,
     )
 
 

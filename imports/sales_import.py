@@ -1606,6 +1606,7 @@ def _spool_orders(app, sales, mapping, reading, service, spool, run, watch, reje
     ):
         reason = f"Barcode {code} is also on row {earlier}; each ticket needs its own barcode."
         rejected.append({"row": number, "reason": reason})
+    watch.tick(total, total, CHECKING_TWICE)
     orders = spool.queue()
     watch.tick(0, orders, PLANNING)
     for first in range(1, orders + 1, CHUNK_ORDERS):

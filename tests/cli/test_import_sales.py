@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import signal
+import sys
 from pathlib import Path
 
+from benchmarks.bench_sales_import import export
 from desktop.cli import main
+from imports import sales_import
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
 
@@ -239,3 +245,69 @@ def test_an_item_pattern_that_cannot_be_read_is_refused(capsys, tmp_path):
         "(?P<event>.+)",
     )
     assert code != 0 and "(?P<date>…)" in err
+
+
+class Terminal(io.StringIO):
+    """Standard error as a person's terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_big_import_shows_each_phase_with_its_numbers_on_a_terminal(
+    capsys, tmp_path, monkeypatch
+):
+    """Issue 16: no number moved while a big file was read and planned."""
+    path = tmp_path / "season.csv"
+    rows = export(path, 5000)
+    data = str(tmp_path / "data")
+    for dry_run in (("--dry-run",), ()):
+        terminal = Terminal()
+        monkeypatch.setattr(sys, "stderr", terminal)
+        code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), *dry_run)
+        assert code == 0, out
+        shown = [line.split("\r")[-1].rstrip() for line in terminal.getvalue().split("\n")]
+        orders = int(re.search(r"(?:import|Imported) ([\d,]+) orders", out)[1].replace(",", ""))
+        assert shown[:6] == [
+            f"Reading the file: {rows:,} rows",
+            f"Checking the dates: {rows:,} of {rows:,} rows",
+            f"Checking the barcodes: {rows:,} of {rows:,} rows",
+            f"Reading the sales: {rows:,} of {rows:,} rows",
+            f"Looking for barcodes used twice: {rows:,} of {rows:,} rows",
+            f"Planning the orders: {orders:,} of {orders:,}",
+        ]
+        selling = "Rehearsing orders (dry run)" if dry_run else "Importing orders"
+        assert shown[6] == f"{selling}: {orders:,} of {orders:,}"
+        # the numbers moved: the reading line was written at 2,000 and 4,000 rows first
+        assert "Reading the file: 2,000 rows\rReading the file: 4,000 rows\r" in (
+            terminal.getvalue()
+        )
+
+
+def test_ctrl_c_while_the_orders_are_planned_stops_and_imports_nothing(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 50)
+    path = tmp_path / "season.csv"
+    export(path, 400)
+    data = str(tmp_path / "data")
+    planned = []
+    plan_order = sales_import.plan_order
+
+    def plan_then_press_ctrl_c(*args):
+        planned.append(args[0])
+        if len(planned) == 60:
+            signal.raise_signal(signal.SIGINT)  # as a person pressing Ctrl-C
+        return plan_order(*args)
+
+    monkeypatch.setattr(sales_import, "plan_order", plan_then_press_ctrl_c)
+    code, out, err = run(capsys, "--data", data, "import", "sales", str(path), "--json")
+
+    report = json.loads(out)
+    assert code == 1 and report["cancelled"] is True
+    assert (report["imported"], report["tickets"]) == (0, 0)
+    assert "Stopping" in err
+    assert len(planned) == 100  # it stopped when the chunk of orders it was on was planned
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
+    _, out, _ = run(capsys, "--data", data, "status", "--json")
+    assert json.loads(out)["events"] == 0

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from benchmarks.bench_sales_import import export
 from desktop.export import write_csv
 from desktop.models.sales_import import RejectedTableModel
 from domain.box_office_service import TicketInfo
+from imports import sales_import
+from imports.sales_file import SpooledRows
 from projections import patron_search
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
@@ -345,3 +348,90 @@ def test_a_workbook_with_a_totals_row_is_imported_and_the_report_says_it_was_lef
     )
     assert "Every row could be read." in dialog.summary.text()
     assert background.shutdown(TIMEOUT)
+
+
+def test_reading_a_big_file_shows_the_rows_read_and_cancel_stops_it(
+    window, services, qtbot, tmp_path, monkeypatch
+):
+    """Issue 16: nothing moved on screen while a big file was read."""
+    path = tmp_path / "season.csv"
+    export(path, 7000)
+    gate = threading.Event()
+    extend = SpooledRows.extend
+
+    def extend_then_wait(rows_kept, rows):
+        extend(rows_kept, rows)
+        if len(rows_kept) == 4000:  # the second batch: hold the reader here
+            gate.wait(TIMEOUT / 1000)
+
+    monkeypatch.setattr(SpooledRows, "extend", extend_then_wait)
+    dialog = open_dialog(window, qtbot)
+    dialog.choose_file(str(path))
+
+    qtbot.waitUntil(lambda: dialog.phase.text() == "Reading the file: 2,000 rows", timeout=TIMEOUT)
+    assert dialog.phase.isVisible() and dialog.progress.isVisible()
+    assert not dialog.dry_run_button.isEnabled()
+    click(qtbot, dialog.cancel_button)
+    gate.set()
+    qtbot.waitUntil(lambda: dialog.task is None, timeout=TIMEOUT)
+
+    assert dialog.sales is None and "Reading stopped" in dialog.layout_label.text()
+    assert not dialog.phase.isVisible()
+    assert not dialog.import_button.isEnabled() and dialog.choose_button.isEnabled()
+    choose(dialog, qtbot, path)  # read again, to the end
+    assert "rows: 7,000" in dialog.layout_label.text()
+
+
+def test_planning_a_big_file_shows_the_orders_planned_and_cancel_imports_nothing(
+    window, services, qtbot, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 50)
+    path = tmp_path / "season.csv"
+    export(path, 400)
+    planned, gate = [], threading.Event()
+    plan_order = sales_import.plan_order
+
+    def plan_then_wait(*args):
+        planned.append(args[0])
+        if len(planned) == 60:  # in the second chunk of orders: hold the planner here
+            gate.wait(TIMEOUT / 1000)
+        return plan_order(*args)
+
+    monkeypatch.setattr(sales_import, "plan_order", plan_then_wait)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    events = services.app.event_count()
+
+    click(qtbot, dialog.import_button)
+    qtbot.waitUntil(lambda: len(planned) == 60, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: dialog.phase.text().startswith("Planning the orders: 50 of "), timeout=TIMEOUT
+    )
+    assert dialog.phase.isVisible() and dialog.progress.value() == 50
+    click(qtbot, dialog.cancel_button)
+    gate.set()
+    report = wait_for_report(dialog, qtbot)
+
+    assert report["cancelled"] is True and report["imported"] == 0
+    assert services.app.event_count() == events
+    assert "Stopped." in dialog.summary.text()
+
+
+def test_a_dry_run_of_a_file_with_many_problems_shows_the_first_and_counts_all(
+    window, qtbot, tmp_path, monkeypatch, column
+):
+    monkeypatch.setattr(sales_import, "DRY_RUN_PROBLEMS", 3)
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "order_id,order_date,first_name,event_name,event_date,price\n"
+        + "".join(f"{n},2026-02-01 10:00,Fan{n},Hamlet,2026-03-14 19:30,lots\n" for n in range(8)),
+        encoding="utf-8",
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+
+    click(qtbot, dialog.dry_run_button)
+    wait_for_report(dialog, qtbot)
+
+    assert column(dialog.rejected_table, RejectedTableModel.ROW) == ["2", "3", "4"]
+    assert "Rows not imported: 8. The table shows the first 3" in dialog.summary.text()

@@ -7,6 +7,7 @@ timed), so these tests do not depend on the machine's speed.
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 from pathlib import Path
 
@@ -14,8 +15,10 @@ import pytest
 
 from benchmarks.bench_sales_import import export
 from domain.application import Houselights
+from domain.box_office import Order, Ticket
+from domain.patron import Patron
 from imports import sales_import
-from imports.sales_file import SpooledRows, read_sales_file
+from imports.sales_file import READING, ReadingCancelled, SpooledRows, read_sales_file
 from imports.sales_import import import_sales, import_sales_file
 from infrastructure.config import resolve
 from tests.imports.test_sales_layouts import SAMPLE_OF, SAMPLES
@@ -109,3 +112,127 @@ def test_cancelling_while_the_file_is_read_and_planned_imports_nothing(store, tm
 
     assert report["cancelled"] is True
     assert (report["imported"], report["tickets"], store.event_count()) == (0, 0, 0)
+
+
+# -- progress and cancelling while a file is read, checked and planned -------------------
+PHASES = [
+    READING,
+    sales_import.CHECKING_DATES,
+    sales_import.CHECKING_CODES,
+    sales_import.READING_ROWS,
+    sales_import.CHECKING_TWICE,
+    sales_import.PLANNING,
+    sales_import.SELLING,
+]
+
+
+def test_every_phase_of_a_big_import_reports_its_rows_or_orders_as_they_go(store, tmp_path):
+    """Issue 16: nothing moved on screen while a big file was read and planned."""
+    path = tmp_path / "season.csv"
+    rows = export(path, 5000)
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(done: int, total: int, phase: str) -> None:
+        seen.append((phase, done, total))
+
+    sales = read_sales_file(path, progress=progress)
+    report = import_sales(store, sales, timezone=NY, progress=progress)
+
+    assert list(dict.fromkeys(phase for phase, _, _ in seen)) == PHASES
+    counted = {p: [(d, t) for phase, d, t in seen if phase == p] for p in PHASES}
+    # rows read: counted as they come (how many there are is not known yet)
+    assert counted[READING] == [(2000, -1), (4000, -1), (rows, -1)]
+    for phase in PHASES[1:5]:  # the passes over the rows: every 2,000 rows, then the end
+        assert counted[phase] == [(2000, rows), (4000, rows), (rows, rows)], phase
+    orders = report["imported"]
+    assert counted[sales_import.PLANNING] == [(0, orders), (2000, orders), (orders, orders)]
+    assert counted[sales_import.SELLING][0] == (0, orders)
+    assert counted[sales_import.SELLING][-1] == (orders, orders)
+
+
+def test_reading_a_file_stops_when_cancelled(tmp_path):
+    path = tmp_path / "season.csv"
+    export(path, 5000)
+    seen: list[int] = []
+
+    with pytest.raises(ReadingCancelled):
+        read_sales_file(
+            path, progress=lambda done, *_: seen.append(done), cancelled=lambda: bool(seen)
+        )
+
+    assert seen == [2000]  # stopped after the first batch, at the next look
+
+
+@pytest.mark.parametrize("phase", PHASES[1:6])
+def test_cancelling_in_any_phase_before_the_sale_imports_nothing(store, tmp_path, phase):
+    path = tmp_path / "season.csv"
+    export(path, 5000)
+    sales = read_sales_file(path)
+    events = store.event_count()
+    seen: list[str] = []
+
+    report = import_sales(
+        store,
+        sales,
+        timezone=NY,
+        progress=lambda _done, _total, now: seen.append(now),
+        cancelled=lambda: phase in seen,
+    )
+
+    assert report["cancelled"] is True
+    assert sales_import.SELLING not in seen
+    assert (report["imported"], report["tickets"], store.event_count()) == (0, 0, events)
+
+
+# -- the dry run of a big file -----------------------------------------------------------
+def test_a_dry_run_holds_a_chunk_of_orders_in_memory_not_the_whole_file(
+    store, monkeypatch, tmp_path
+):
+    """Issue 16: the dry run kept every order, ticket and patron it rehearsed in memory.
+
+    Counted as live objects at every chunk (exact, not timed): a chunk's orders, their
+    tickets and new patrons, never the file's."""
+    monkeypatch.setattr(sales_import, "IN_MEMORY_ROWS", 0)
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 100)
+    # buyers come back in later chunks: found again among the patrons set aside
+    monkeypatch.setattr(sales_import, "KEEP_PEOPLE", 50)
+    path = tmp_path / "season.csv"
+    export(path, 3000)  # about 1,500 orders, 550 buyers, 3,000 tickets
+    held: list[int] = []
+
+    def progress(done: int, _total: int, phase: str) -> None:
+        if phase == sales_import.SELLING and done % 100 == 0:
+            held.append(sum(1 for o in gc.get_objects() if isinstance(o, Order | Ticket | Patron)))
+
+    rehearsed = import_sales(
+        store, read_sales_file(path), timezone=NY, dry_run=True, progress=progress
+    )
+    imported = import_sales(store, read_sales_file(path), timezone=NY)
+
+    # the dry run says exactly what the import then does
+    assert {**rehearsed, "dry_run": False} == imported
+    buyers = {line.split(",")[4] for line in path.read_text().splitlines()[1:]}
+    assert imported["imported"] > 1400 and imported["created"] == len(buyers) > 500
+    assert len(held) >= 14
+    # about 100 orders, 200 tickets and up to 100 patrons a chunk; the file has 5,000
+    assert max(held) < 800, held
+
+
+def test_a_dry_run_lists_the_first_problems_and_counts_them_all(store, monkeypatch, tmp_path):
+    monkeypatch.setattr(sales_import, "DRY_RUN_PROBLEMS", 5)
+    path = tmp_path / "orders.csv"
+    lines = ["order_id,order_date,first_name,event_name,event_date,price"]
+    for n in range(30):
+        price = "lots" if n % 2 else "25.00"  # every other row: a price nobody can read
+        lines.append(f"{n},2026-02-01 10:00,Fan{n},Hamlet,2026-03-14 19:30,{price}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    rehearsed = import_sales_file(store, path, timezone=NY, dry_run=True)
+    imported = import_sales_file(store, path, timezone=NY)
+
+    assert rehearsed["rejected_count"] == imported["rejected_count"] == 15
+    assert [r["row"] for r in rehearsed["rejected"]] == [3, 5, 7, 9, 11]  # the lowest rows
+    assert "lots" in rehearsed["rejected"][0]["reason"]
+    assert [r["row"] for r in imported["rejected"]] == list(range(3, 32, 2))  # every one
+    assert rehearsed["imported"] == imported["imported"] == 15
+    assert rehearsed["date_order_source"] == "none" and rehearsed["mapping"]["price"] == "price"

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formatting
+from desktop.background import Cancelled
 from desktop.export import add_export
 from desktop.file_dialogs import open_file_name
 from desktop.models.base import SortProxy
@@ -43,8 +44,18 @@ from desktop.views.imports.shared import (
 from desktop.views.widgets import error_label, show_count, show_error, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
-from imports.sales_file import SalesFile, read_sales_file
-from imports.sales_import import DEFAULT_ITEM_PATTERN, import_sales, missing_fields
+from imports.sales_file import READING, ReadingCancelled, SalesFile, read_sales_file
+from imports.sales_import import (
+    CHECKING_CODES,
+    CHECKING_DATES,
+    CHECKING_TWICE,
+    DEFAULT_ITEM_PATTERN,
+    PLANNING,
+    READING_ROWS,
+    SELLING,
+    import_sales,
+    missing_fields,
+)
 from imports.sales_layouts import FIELDS, REQUIRED
 
 PREVIEW_ROWS = 20
@@ -53,8 +64,11 @@ DATE_ORDER_SETTING = "import/date_order"
 
 # -- work that runs on the thread pool (never touches a widget) ---------------------
 def read_work(progress, path: str) -> SalesFile:
-    progress.update(0, None, "")
-    return read_sales_file(path)
+    progress.update(0, None, READING)
+    try:
+        return read_sales_file(path, progress=progress.update, cancelled=lambda: progress.cancelled)
+    except ReadingCancelled:
+        raise Cancelled from None
 
 
 def import_work(
@@ -84,6 +98,7 @@ class ImportSalesDialog(ImportDialog):
         super().__init__(app, background, settings, parent)
         self.sales: SalesFile | None = None
         self.mapping: dict[str, str] = {}
+        self._dry_run = False
         self.setObjectName("importSalesDialog")
         self.setWindowTitle(self.tr("Import online sales"))
         self.resize(1040, 720)
@@ -262,6 +277,10 @@ class ImportSalesDialog(ImportDialog):
         layout.addWidget(self.error)
 
         bottom = QHBoxLayout()
+        #: what the import is doing, in words with its numbers ("Planning the orders:
+        #: 4,000 of 9,312"), beside the bar
+        self.phase = QLabel(self)
+        self.phase.setObjectName("importPhase")
         self.progress = QProgressBar(self)
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton(self.tr("Cancel"), self)
@@ -274,6 +293,7 @@ class ImportSalesDialog(ImportDialog):
         self.import_button.clicked.connect(lambda: self.start(dry_run=False))
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.clicked.connect(self.close)
+        bottom.addWidget(self.phase)
         bottom.addWidget(self.progress, 1)
         bottom.addWidget(self.cancel_button)
         bottom.addStretch(1)
@@ -310,6 +330,9 @@ class ImportSalesDialog(ImportDialog):
         self.cancel_button.setEnabled(busy)
         self.close_button.setEnabled(not busy)
         self.progress.setVisible(busy)
+        self.phase.setVisible(busy)
+        if not busy:
+            self.phase.setText("")
         for box in self.field_boxes.values():
             box.setEnabled(not busy and self.sales is not None)
 
@@ -328,23 +351,36 @@ class ImportSalesDialog(ImportDialog):
         self.path_field.setText(str(path))
         show_error(self.error, "")
         self.layout_label.setText(self.tr("Reading the file…"))
+        self._dry_run = False
         self.task = self.background.run(
             read_work,
             str(path),
             on_done=self._file_read,
             on_error=self._file_failed,
-            on_cancelled=self._stopped,
+            on_progress=self._progress,
+            on_cancelled=self._reading_stopped,
         )
         self._set_busy(True)
         self.progress.setRange(0, 0)
         return self.task
+
+    def _reading_stopped(self) -> None:
+        """Cancelled while the file was read: no file is chosen."""
+        self.task = None
+        self.sales = None
+        self.mapping = {}
+        self.path_field.clear()
+        self.layout_label.setText(self.tr("Reading stopped. Choose the file again to import it."))
+        self.preview_model.set_file([], [])
+        self._fill_mapping()
+        self._set_busy(False)
 
     def _file_read(self, sales: SalesFile) -> None:
         self.task = None
         self.sales = sales
         self.mapping = dict(sales.mapping)
         self.report = None
-        rows = sum(1 for _, cells in sales.rows if any(c.strip() for c in cells))
+        rows = sales.sale_rows()  # counted while the file was read
         if sales.layout is not None:
             text = self.tr("Recognised: {layout} · rows: {rows}").format(
                 layout=sales.layout.name, rows=formatting.number(rows)
@@ -428,6 +464,7 @@ class ImportSalesDialog(ImportDialog):
         if not dry_run:
             remember_zone(self.settings, zone)
         self._outcome = []
+        self._dry_run = dry_run
         show_error(self.error, "")
         self.progress.setRange(0, 0)
         self.summary.setText(self.tr("Dry run in progress…") if dry_run else self.tr("Importing…"))
@@ -442,8 +479,27 @@ class ImportSalesDialog(ImportDialog):
             reading,
         )
 
-    def _progress(self, done: int, total: int, _message: str) -> None:
-        show_count(self.progress, done, total, self.tr("%v of %m orders"))
+    def _phase_words(self) -> dict[str, str]:
+        """What each phase of reading and importing a file is called (``{done}`` and
+        ``{total}`` are its numbers)."""
+        return {
+            READING: self.tr("Reading the file: {done} rows"),
+            CHECKING_DATES: self.tr("Checking the dates: {done} of {total} rows"),
+            CHECKING_CODES: self.tr("Checking the barcodes: {done} of {total} rows"),
+            READING_ROWS: self.tr("Reading the sales: {done} of {total} rows"),
+            CHECKING_TWICE: self.tr("Looking for barcodes used twice: {done} of {total} rows"),
+            PLANNING: self.tr("Planning the orders: {done} of {total}"),
+            SELLING: (
+                self.tr("Dry run: {done} of {total} orders")
+                if self._dry_run
+                else self.tr("Importing: {done} of {total} orders")
+            ),
+        }
+
+    def _progress(self, done: int, total: int, phase: str) -> None:
+        words = self._phase_words().get(phase, self.tr("{done} of {total}"))
+        self.phase.setText(words.format(done=f"{done:,}", total=f"{max(total, 0):,}"))
+        show_count(self.progress, done, total, "%p%")
 
     def _finished(self, report: dict) -> None:
         self.task = None
@@ -533,11 +589,20 @@ class ImportSalesDialog(ImportDialog):
         ]
         lines += self._reading_lines(report)
         if report["rejected"]:
-            lines.append(
-                self.tr("Rows not imported: {count}. The table says why.").format(
-                    count=len(report["rejected"])
+            count = report.get("rejected_count", len(report["rejected"]))
+            if len(report["rejected"]) < count:
+                lines.append(
+                    self.tr(
+                        "Rows not imported: {count}. The table shows the first {listed} by row "
+                        "number and why; correct them and run the dry run again."
+                    ).format(count=f"{count:,}", listed=f"{len(report['rejected']):,}")
                 )
-            )
+            else:
+                lines.append(
+                    self.tr("Rows not imported: {count}. The table says why.").format(
+                        count=f"{count:,}"
+                    )
+                )
         else:
             lines.append(self.tr("Every row could be read."))
         self.summary.setText("<br>".join(lines))
