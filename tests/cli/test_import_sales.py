@@ -267,7 +267,9 @@ def test_a_big_import_shows_each_phase_with_its_numbers_on_a_terminal(
         code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), *dry_run)
         assert code == 0, out
         shown = [line.split("\r")[-1].rstrip() for line in terminal.getvalue().split("\n")]
-        orders = int(re.search(r"(?:import|Imported) ([\d,]+) orders", out)[1].replace(",", ""))
+        said = re.search(r"(?:import|Imported) ([\d,]+) orders", out)
+        assert said, out
+        orders = int(said[1].replace(",", ""))
         assert shown[:6] == [
             f"Reading the file: {rows:,} rows",
             f"Checking the dates: {rows:,} of {rows:,} rows",
