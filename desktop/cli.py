@@ -752,6 +752,11 @@ DATE_ORDER_WORDS = {
 
 def sales_summary(report: dict, name: str) -> str:
     """The import report in plain words."""
+    if report["cancelled"] and report.get("stopped_in", "orders") != "orders":
+        return (
+            f"Stopped while the file was being checked and planned, before any order: "
+            f"nothing was {'rehearsed' if report['dry_run'] else 'imported'}."
+        )
     lines = []
     verb = "Would import" if report["dry_run"] else "Imported"
     if report["dry_run"]:

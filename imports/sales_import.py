@@ -152,8 +152,8 @@ class _Watched(Sequence):
     """A file's rows, read through once for one phase: progress every
     ``PROGRESS_ROWS`` rows, and a stop (``_Stopped``) when cancelled."""
 
-    def __init__(self, rows, phase: str, progress: Progress, cancelled):
-        self.rows, self.phase, self.progress, self.cancelled = rows, phase, progress, cancelled
+    def __init__(self, rows, phase: str, watch: _Watch):
+        self.rows, self.phase, self.watch = rows, phase, watch
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -163,13 +163,12 @@ class _Watched(Sequence):
 
     def __iter__(self):
         total, done = len(self.rows), 0
+        self.watch.phase = self.phase
         for done, row in enumerate(self.rows, 1):
             yield row
             if done % PROGRESS_ROWS == 0:
-                if self.cancelled is not None and self.cancelled():
-                    raise _Stopped
-                self.progress(done, total, self.phase)
-        self.progress(done, total, self.phase)
+                self.watch.tick(done, total, self.phase)
+        self.watch.tick(done, total, self.phase)
 
 
 class Problems:
@@ -1648,11 +1647,14 @@ class _Watch:
     def __init__(self, progress: Progress | None, cancelled: Callable[[], bool] | None):
         self.progress = progress or (lambda *_: None)
         self.cancelled = cancelled
+        #: the phase reached (where a cancel stopped the import)
+        self.phase = CHECKING_DATES
 
     def __call__(self, rows, phase: str) -> _Watched:
-        return _Watched(rows, phase, self.progress, self.cancelled)
+        return _Watched(rows, phase, self)
 
     def tick(self, done: int, total: int, phase: str) -> None:
+        self.phase = phase
         if self.cancelled is not None and self.cancelled():
             raise _Stopped
         self.progress(done, total, phase)
@@ -1725,7 +1727,8 @@ def import_sales(
         )
     except _Stopped:
         order, source, example = date_order or "", "", ""
-        return _report(run, sales, mapping, confirmed, dry_run, 0, (order, source, example))
+        report = _report(run, sales, mapping, confirmed, dry_run, 0, (order, source, example))
+        return {**report, "cancelled": True, "stopped_in": watch.phase}
     reading = Reading(
         local,
         order,
@@ -1734,11 +1737,12 @@ def import_sales(
         compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
     )
     spool = OrderSpool(in_memory=len(sales.rows) <= IN_MEMORY_ROWS)
-    count, finished = 0, False
+    count, finished, selling = 0, False, False
     try:
         count = _spool_orders(
             app, sales, mapping, reading, run.service, spool, run, watch, rejected
         )
+        selling = True
         if dry_run:
             with app.rehearsal(absent=run.absent, spill=spool.rehearsed()):
                 run.load_store()
@@ -1752,6 +1756,8 @@ def import_sales(
         spool.close()
     report = _report(run, sales, mapping, confirmed, dry_run, count, (order, source, example))
     report["cancelled"] = not finished
+    # where a cancel stopped it: a phase before the sale (nothing imported), or the sale
+    report["stopped_in"] = "" if finished else SELLING if selling else watch.phase
     return report
 
 

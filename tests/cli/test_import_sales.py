@@ -306,10 +306,29 @@ def test_ctrl_c_while_the_orders_are_planned_stops_and_imports_nothing(
     code, out, err = run(capsys, "--data", data, "import", "sales", str(path), "--json")
 
     report = json.loads(out)
-    assert code == 1 and report["cancelled"] is True
+    assert code == 1 and report["cancelled"] is True and report["stopped_in"] == "planning"
     assert (report["imported"], report["tickets"]) == (0, 0)
     assert "Stopping" in err
     assert len(planned) == 100  # it stopped when the chunk of orders it was on was planned
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
     _, out, _ = run(capsys, "--data", data, "status", "--json")
     assert json.loads(out)["events"] == 0
+
+
+def test_ctrl_c_while_a_file_is_read_stops_before_anything_is_opened(capsys, tmp_path, monkeypatch):
+    from imports.sales_file import SpooledRows
+
+    path = tmp_path / "season.csv"
+    export(path, 5000)
+    extend = SpooledRows.extend
+
+    def extend_then_press_ctrl_c(rows_kept, rows):
+        extend(rows_kept, rows)
+        signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(SpooledRows, "extend", extend_then_press_ctrl_c)
+    code, out, err = run(capsys, "--data", str(tmp_path / "data"), "import", "sales", str(path))
+
+    assert (code, out) == (130, "")
+    assert "stopped while reading the file; nothing was imported" in err
+    assert not (tmp_path / "data").exists()  # the store was never opened

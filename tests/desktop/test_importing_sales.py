@@ -414,7 +414,7 @@ def test_planning_a_big_file_shows_the_orders_planned_and_cancel_imports_nothing
 
     assert report["cancelled"] is True and report["imported"] == 0
     assert services.app.event_count() == events
-    assert "Stopped." in dialog.summary.text()
+    assert "before any order: nothing was imported" in dialog.summary.text()
 
 
 def test_a_dry_run_of_a_file_with_many_problems_shows_the_first_and_counts_all(

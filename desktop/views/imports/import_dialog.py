@@ -534,6 +534,17 @@ class ImportSalesDialog(ImportDialog):
     def show_report(self, report: dict) -> None:
         self.report = report
         lines = []
+        if report["cancelled"] and report.get("stopped_in", SELLING) != SELLING:
+            # stopped while the file was checked, read or planned: no order was looked at
+            self.summary.setText(
+                self.tr(
+                    "<b>Stopped</b> while the file was being checked and planned, before any "
+                    "order: nothing was imported. Import it again when you are ready."
+                )
+            )
+            self.rejected_model.set_rows([])
+            self.tabs.setCurrentWidget(self.report_tab)
+            return
         if report["dry_run"]:
             lines.append(self.tr("<b>Dry run: nothing was saved.</b> The import would bring in:"))
         elif report["cancelled"]:
