@@ -21,7 +21,7 @@ The defaults run in about a minute. The figures in docs/performance.md:
 * the design size: ``--rows 20000 --data DIR`` with DIR a copy of the standard
   organization (100,000 patrons, ``benchmarks/organization.py``);
 * memory: ``--megabytes 200 --patrons 0 --no-dry-run`` (a 200 MB file; the dry
-  run keeps everything it rehearses in memory, so it is left out).
+  run, which keeps a chunk in memory like the import, is left out for time).
 """
 
 from __future__ import annotations
