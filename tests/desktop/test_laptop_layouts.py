@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from desktop.main_window import AREAS
 from desktop.screenshots import cut_off
+from desktop.views.widgets import SCROLLS_UP_AND_DOWN
 from tests.desktop.conftest import schedule
 
 #: 1366×768 at 125%, less a taskbar
@@ -198,3 +199,68 @@ def test_a_long_email_on_the_patron_card_is_cut_in_the_middle_with_a_tooltip(
     qtbot.waitUntil(lambda: len(label.text()) > len(shown))
     label.setText("ada@example.org")
     assert label.text() == "ada@example.org" and label.toolTip() == ""
+
+
+def _busy_patron(services) -> str:
+    app = services.app
+    ada = next(p["id"] for p in app_patrons(services) if "Lovelace" in p["name"])
+    show = schedule(app, "Hamlet", 5, capacity=50)
+    start = datetime.now(UTC) - timedelta(days=30)
+    for day in range(6):
+        app.sell_tickets(show, {"Adult": 1}, patron_id=ada, occurred_at=start + timedelta(days=day))
+        app.add_note(ada, f"Called about seats, day {day}")
+    services.runner.catch_up()
+    return ada
+
+
+def test_on_a_short_laptop_window_the_timeline_has_the_page_without_scrolling(
+    window, services, qtbot
+):
+    """1366×768 at 125% and 150%: the timeline showed about one row before the page
+    scrolled; now it and the purchases are tabs, the timeline first with six rows or more,
+    and the page does not scroll."""
+    ada = _busy_patron(services)
+    page = window.patron_page
+    for size in (AT_125, AT_150):
+        window.resize(*size)
+        qtbot.waitUntil(lambda size=size: window.width() == size[0])
+        window.open_patron(ada)
+        qtbot.waitUntil(lambda: page.purchases.proxy.rowCount() == 6)
+        qtbot.waitUntil(page.is_tabbed)
+        tabs = page.tabs
+        assert tabs.currentWidget() is page.timeline_box
+        entries = page.timeline_count.text().split()[0]  # "15 entries"
+        assert [tabs.tabText(i) for i in range(tabs.count())] == [
+            f"Timeline ({entries})",
+            "Purchases (6)",
+        ]
+        qtbot.waitUntil(lambda: _rows_shown(page.timeline_table) >= 6)
+        qtbot.waitUntil(lambda: window.area_scroll.verticalScrollBar().maximum() == 0)
+        assert not page.property(SCROLLS_UP_AND_DOWN)
+        qtbot.waitUntil(lambda: cut_off(page) == [])
+        # the purchases and their figures are one click away
+        qtbot.mouseClick(
+            tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center()
+        )
+        assert tabs.currentWidget() is page.purchases_tab
+        qtbot.waitUntil(
+            lambda: page.purchases.table.isVisible() and page.purchases.stats.isVisible()
+        )
+        # (two orders at 125%; at 150% one, with their four figures above)
+        least = 2 if size == AT_125 else 1
+        qtbot.waitUntil(lambda least=least: _rows_shown(page.purchases.table) >= least)
+        # (the order actions one menu on the title's row there)
+        assert page.purchases.order_menu_button.isVisible()
+        assert not page.purchases.refund_button.isVisible()
+        qtbot.waitUntil(lambda: cut_off(page) == [])
+        tabs.setCurrentIndex(0)
+    # a tall window again: both in one column, the figures above the note
+    window.resize(1366, 768 - 40)
+    qtbot.waitUntil(lambda: not page.is_tabbed())
+    assert page.sections.isVisible() and not page.tabs.isVisible()
+    assert (
+        page.sections.indexOf(page.purchases) == 0 and page.sections.indexOf(page.timeline_box) == 1
+    )
+    assert page.purchases.stats.isVisible() and page.purchases.refund_button.isVisible()
+    assert not page.purchases.order_menu_button.isVisible()
+    qtbot.waitUntil(lambda: _rows_shown(page.timeline_table) >= 4)

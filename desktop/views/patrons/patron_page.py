@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop import formatting
 from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
@@ -201,9 +203,11 @@ class PatronPage(QWidget):
 
         self.note_edit = QPlainTextEdit(self)
         self.note_edit.setObjectName("noteEdit")
-        self.note_edit.setPlaceholderText(
-            self.tr("Add a note: a call, a chat at the bar, a wish… (Ctrl+Enter saves)")
+        self._note_hint = self.tr(
+            "Add a note: a call, a chat at the bar, a wish… (Ctrl+Enter saves)"
         )
+        self._short_note_hint = self.tr("Add a note (Ctrl+Enter saves)")
+        self.note_edit.setPlaceholderText(self._note_hint)
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setFixedHeight(64)
         self.note_button = needs_server(QPushButton(self.tr("Save note"), self))
@@ -250,6 +254,8 @@ class PatronPage(QWidget):
         self._moves: list[dict] = []
         self.purchases = PurchasesPanel(app, runner, self)
         self.purchases.message.connect(self.message)
+        self.purchases.proxy.modelReset.connect(self._name_tabs)
+        self.purchases.proxy.layoutChanged.connect(self._name_tabs)
         self.merge_bar = MergeBar(app, runner, self)
         self.merge_bar.open_patron.connect(self.open_patron)
         self.merge_bar.message.connect(self.message)
@@ -271,17 +277,20 @@ class PatronPage(QWidget):
         note_row.addWidget(self.note_edit, 1)
         note_row.addWidget(self.note_button, 0, Qt.AlignmentFlag.AlignBottom)
 
-        timeline_title = QHBoxLayout()
-        timeline_title.addWidget(heading(self.tr("Timeline"), self, name="subheading"))
+        self.timeline_title = QWidget(self)
+        timeline_title = QHBoxLayout(self.timeline_title)
+        timeline_title.setContentsMargins(0, 0, 0, 0)
+        self.timeline_heading = heading(self.tr("Timeline"), self, name="subheading")
+        timeline_title.addWidget(self.timeline_heading)
         timeline_title.addWidget(self.timeline_count, 0, Qt.AlignmentFlag.AlignBottom)
         timeline_title.addStretch(1)
         timeline_title.addWidget(self.export_button)
 
-        timeline_box = QWidget(self)
+        self.timeline_box = timeline_box = QWidget(self)
         timeline_layout = QVBoxLayout(timeline_box)
         timeline_layout.setContentsMargins(0, 6, 0, 0)
         timeline_layout.setSpacing(10)
-        timeline_layout.addLayout(timeline_title)
+        timeline_layout.addWidget(self.timeline_title)
         timeline_layout.addWidget(self.timeline_table, 1)
         timeline_layout.addWidget(self.timeline_detail)
         self.sections = QSplitter(Qt.Orientation.Vertical, self)
@@ -292,6 +301,32 @@ class PatronPage(QWidget):
         # the timeline is what a patron's page is for: it gets the room the orders leave
         self.sections.setStretchFactor(0, 0)
         self.sections.setStretchFactor(1, 1)
+        # On a short window (a laptop at 125% or 150%) the timeline and the purchases (with
+        # the figures) are two tabs, the timeline first: it gets the whole height.
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("patronTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.hide()
+        self.purchases_tab = QWidget(self)
+        purchases_tab = QVBoxLayout(self.purchases_tab)
+        purchases_tab.setContentsMargins(0, 8, 0, 0)
+        purchases_tab.setSpacing(8)
+        self.purchases_tab.hide()
+        # in tabs, the timeline's count and Export sit beside the tabs (not a row of their own)
+        self.tab_corner = QWidget(self.tabs)
+        corner = QHBoxLayout(self.tab_corner)
+        corner.setContentsMargins(0, 0, 0, 2)
+        self.tab_count = QLabel(self.tab_corner)
+        self.tab_count.setObjectName("countLabel")
+        self.tab_count.hide()  # the tab's title carries the count
+        self.tab_export = QPushButton(self.tr("Export…"), self.tab_corner)
+        self.tab_export.setObjectName("flatButton")
+        self.tab_export.setToolTip(self.export_action.toolTip())
+        self.tab_export.clicked.connect(self.export_action.trigger)
+        corner.addWidget(self.tab_count)
+        corner.addWidget(self.tab_export)
+        self.tabs.setCornerWidget(self.tab_corner, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(lambda index: self.tab_corner.setVisible(index == 0))
 
         right = QVBoxLayout()
         right.setSpacing(10)
@@ -300,6 +335,8 @@ class PatronPage(QWidget):
         right.addLayout(note_row)
         right.addWidget(self.note_error)
         right.addWidget(self.sections, 1)
+        right.addWidget(self.tabs, 1)
+        self.right = right
 
         body = QHBoxLayout()
         body.setSpacing(20)
@@ -349,24 +386,92 @@ class PatronPage(QWidget):
         self.card.setMaximumWidth(card + 10)
         self.purchases.stats.set_columns(2 if narrowest else 4)
         self.purchases.stats.set_compact(narrow)
-        # On a short window the page scrolls up and down rather than squeezing the
-        # timeline (and the orders) to no rows at all: at least five and two rows.
-        table = self.timeline_table
-        rows = table.verticalHeader().defaultSectionSize()
-        header = table.horizontalHeader().sizeHint().height()
-        self.timeline_table.setMinimumHeight(header + 5 * rows + 20 if narrow else 0)
-        self.purchases.table.setMinimumHeight(header + 2 * rows + 20 if narrow else 0)
-        self.setProperty(SCROLLS_UP_AND_DOWN, narrow)
-        self.note_edit.setFixedHeight(56 if narrow else 64)
+        self._fit_sizes()
         layout = cast(QVBoxLayout, self.layout())
         layout.setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 16, 28, 16)))
         layout.setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
 
+    #: a page lower than this (logical pixels; 1366×768 at 125% leaves about 500) shows
+    #: the timeline and the purchases as tabs
+    SHORT_PAGE = 560
+
+    def is_tabbed(self) -> bool:
+        return getattr(self, "_tabbed", False)
+
+    def fit_height(self) -> None:
+        """On a short page: the timeline and the purchases as tabs, a one-line note box."""
+        tabbed = self.height() < self.SHORT_PAGE
+        if tabbed == self.is_tabbed():
+            return
+        self._tabbed = tabbed
+        summary = self.purchases.summary
+        holder = cast(QVBoxLayout, self.purchases_tab.layout())
+        if tabbed:
+            self.right.removeWidget(summary)
+            holder.addWidget(summary)
+            holder.addWidget(self.purchases, 1)
+            self.tabs.addTab(self.timeline_box, self.tr("Timeline"))
+            self.tabs.addTab(self.purchases_tab, self.tr("Purchases"))
+            self.tabs.setCurrentIndex(0)
+            self.sections.hide()
+            self.tabs.show()
+        else:
+            self.tabs.hide()
+            self.tabs.clear()  # the pages stay; they go back to the splitter
+            holder.removeWidget(summary)
+            self.right.insertWidget(1, summary)
+            self.sections.insertWidget(0, self.purchases)
+            self.sections.insertWidget(1, self.timeline_box)
+            self.purchases_tab.hide()
+            self.sections.show()
+        summary.show()
+        self.purchases.show()
+        self.timeline_box.show()
+        self.purchases.set_tabbed(tabbed)
+        self._narrow = None  # the figures' columns follow the tabs too
+        self.fit_width()
+        self.timeline_title.setVisible(not tabbed)  # the tab says it; Export beside the tabs
+        self._fit_sizes()
+        self._name_tabs()
+
+    def _name_tabs(self) -> None:
+        if not self.is_tabbed():
+            return
+        self.tabs.setTabText(
+            0, self.tr("Timeline") + (f" ({self._entries})" if self._entries else "")
+        )
+        orders = self.purchases.proxy.rowCount()
+        self.tabs.setTabText(1, self.tr("Purchases") + (f" ({orders})" if orders else ""))
+
+    _entries = ""
+
+    def _fit_sizes(self) -> None:
+        narrow, tabbed = getattr(self, "_narrow", (False, False))[0], self.is_tabbed()
+        # On a narrow window in one column the page scrolls up and down rather than
+        # squeezing the timeline (and the orders) to no rows at all: at least five and two
+        # rows. In tabs each has the whole height and the page does not scroll.
+        table = self.timeline_table
+        rows = table.verticalHeader().defaultSectionSize()
+        header = table.horizontalHeader().sizeHint().height()
+        squeezed = narrow and not tabbed
+        self.timeline_table.setMinimumHeight(header + 5 * rows + 20 if squeezed else 0)
+        self.purchases.table.setMinimumHeight(header + 2 * rows + 20 if squeezed else 0)
+        self.setProperty(SCROLLS_UP_AND_DOWN, squeezed)
+        line = self.note_edit.fontMetrics().lineSpacing()
+        self.note_edit.setFixedHeight(line + 22 if tabbed else 56 if narrow else 64)
+        self.note_edit.setPlaceholderText(self._short_note_hint if tabbed else self._note_hint)
+        self.note_edit.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if tabbed
+            else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self.fit_width()
-        if getattr(self, "row", None) is not None:
+        self.fit_height()
+        if getattr(self, "row", None) is not None and not self.is_tabbed():
             self.share_room()
 
     def show_patron(self, patron_id: str) -> None:
@@ -377,6 +482,7 @@ class PatronPage(QWidget):
             self.note_edit.setPlainText(self._drafts.pop(patron_id, ""))
             show_error(self.note_error, "")
             self.timeline_detail.hide()
+            self.tabs.setCurrentIndex(0)  # another patron opens on the timeline
             self.timeline_table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             self.timeline_proxy.sort(-1)
         self.refresh(keep_loaded=same)
@@ -434,6 +540,9 @@ class PatronPage(QWidget):
         self.timeline_count.setText(
             self.tr("1 entry") if total == 1 else self.tr("{count} entries").format(count=total)
         )
+        self._entries = formatting.number(total) if total else ""
+        self.tab_count.setText(self.timeline_count.text())
+        self._name_tabs()
 
     def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
         if self.patron_id is None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -197,10 +198,32 @@ class PurchasesPanel(OrderActions):
         ]
         #: the figures; the page places them above the note
         self.summary = self.stats
+        # in the page's Purchases tab (a short window) the four order actions are one menu
+        # button on the title's row, so the orders keep their rows
+        self.order_menu_button = QPushButton(self.tr("Order"), self)
+        self.order_menu_button.setToolTip(
+            self.tr("Refund, exchange, print or save the selected order's tickets")
+        )
+        menu = QMenu(self.order_menu_button)
+        self._order_menu: list[tuple] = []
+        for button in (
+            self.refund_button,
+            self.exchange_button,
+            self.print_button,
+            self.pdf_button,
+        ):
+            action = menu.addAction(button.text())
+            action.triggered.connect(button.click)
+            self._order_menu.append((action, button))
+        menu.aboutToShow.connect(self._sync_order_menu)
+        self.order_menu_button.setMenu(menu)
+        self.order_menu_button.hide()
         title = QHBoxLayout()
-        title.addWidget(heading(self.tr("Purchases"), self, name="subheading"))
+        self.heading = heading(self.tr("Purchases"), self, name="subheading")
+        title.addWidget(self.heading)
         title.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
         title.addStretch(1)
+        title.addWidget(self.order_menu_button)
         title.addWidget(self.export_button)
         order_box = QWidget(self)
         order_actions = FlowLayout(order_box, spacing=8)
@@ -217,7 +240,19 @@ class PurchasesPanel(OrderActions):
         layout.addLayout(title)
         layout.addWidget(order_box)
         layout.addWidget(self.table, 1)
+        self.order_box = order_box
         self._order_changed()
+
+    def set_tabbed(self, tabbed: bool) -> None:
+        """In a tab of its own: no heading (the tab says it), the order actions as a menu."""
+        self.heading.setVisible(not tabbed)
+        self.order_box.setVisible(not tabbed)
+        self.order_menu_button.setVisible(tabbed)
+
+    def _sync_order_menu(self) -> None:
+        for action, button in self._order_menu:
+            action.setEnabled(button.isEnabled())
+            action.setToolTip(button.toolTip())
 
     def height_for(self, rows: int) -> int:
         """The panel's height when its table shows ``rows`` orders without scrolling."""
