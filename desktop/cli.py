@@ -1085,6 +1085,7 @@ def cmd_tickets(args) -> int:
 
 def cmd_report_ladder(args) -> int:
     """Patrons per rung now, by the rules the ladder was last worked out with."""
+    from desktop import formatting
     from projections import ladder
 
     counts = _read_models(args, Permission.READ_REPORTS, ladder.rung_counts)
@@ -1093,7 +1094,7 @@ def cmd_report_ladder(args) -> int:
         return 0
     total = sum(counts.values())
     for rung, n in counts.items():
-        share = f"{n / total:.0%}" if total else "-"
+        share = formatting.percent(n / total) if total else "-"
         print(f"{rung.capitalize():<12} {n:>8,} {share:>5}")
     print(f"{'Everyone':<12} {total:>8,}")
     return 0
@@ -1159,6 +1160,7 @@ def cmd_unmerge(args) -> int:
 def cmd_report_attendance(args) -> int:
     """``[{"id", "title", "starts_at", "capacity", "sold", "admitted", "no_shows",
     "no_show_rate"}]`` for every performance that has started (rate 0..1, or null)."""
+    from desktop import formatting
     from projections import reports
 
     rows = _read_models(args, Permission.READ_REPORTS, reports.attendance)
@@ -1167,7 +1169,7 @@ def cmd_report_attendance(args) -> int:
         return 0
     print(f"{'Starts':<27} {'Title':<30} {'Sold':>6} {'Admitted':>8} {'No-shows':>9}")
     for r in rows:
-        rate = "" if r["no_show_rate"] is None else f"{r['no_show_rate']:.0%}"
+        rate = "" if r["no_show_rate"] is None else formatting.percent(r["no_show_rate"])
         print(
             f"{_local(r['starts_at']):<27} {r['title'][:30]:<30} {r['sold']:>6} "
             f"{r['admitted']:>8} {rate:>9}"
@@ -1416,6 +1418,7 @@ def cmd_report_thank_yous(args) -> int:
     """``{"attendees": {...}, "donors": {...}}``, each with waiting, thanked, week_over
     (due at least 7 days ago), thanked_within_7_days and share_within_7_days (0..1, or
     null while no row's week is over), as on the Thank-yous screen."""
+    from desktop import formatting
     from projections import thank_yous
 
     figures = _read_models(args, Permission.READ_REPORTS, thank_yous.promptness)
@@ -1427,7 +1430,10 @@ def cmd_report_thank_yous(args) -> int:
         within = (
             "no week over yet"
             if share is None
-            else (f"{share:.0%} of {part['week_over']:,} thanked within 7 days")
+            else (
+                f"{formatting.percent(share)} of {formatting.number(part['week_over'])}"
+                " thanked within 7 days"
+            )
         )
         print(
             f"{label.capitalize()}: {part['waiting']:,} waiting, {part['thanked']:,} "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from desktop import formatting
 from domain.errors import ValidationError
 from domain.rota import WEEKDAY_NAMES
 from domain.rota_service import SupportReport
@@ -139,13 +140,13 @@ def report_text(figures: SupportReport) -> str:
         lines.append(
             f"Without times (counted, left out of reply times): {_n(figures.without_times, 'chat')}"
         )
-    lines.append(f"Outside staffed hours: {figures.outside_staffed_hours:.0%}")
+    lines.append(f"Outside staffed hours: {formatting.percent(figures.outside_staffed_hours)}")
     if figures.uncovered:
         lines.append("Nobody on duty, the most demand first:")
         for r in figures.uncovered[:8]:
             lines.append(
                 f"  {WEEKDAY_NAMES[r['weekday']]:<9} {r['from']:02d}:00–{r['to']:02d}:00"
-                f"  {r['share']:>4.0%} of inquiries ({_n(r['chats'], 'chat')}, "
+                f"  {formatting.percent(r['share']):>4} of inquiries ({_n(r['chats'], 'chat')}, "
                 f"{_n(r['calls'], 'call')})"
             )
     if figures.reasons:

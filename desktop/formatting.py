@@ -387,3 +387,33 @@ def parse_cents(text: str) -> int | None:
 def number(n: int) -> str:
     """A whole number with the country's digit grouping ('5,000' or '5.000')."""
     return locale().toString(int(n))
+
+
+#: languages whose percent sign follows a (no-break) space, from CLDR's percent formats
+#: ("#,##0 %"); French uses the narrow one. Everywhere else: "77%".
+_PERCENT_SPACE = {
+    QLocale.Language.French: "\u202f",
+    **{
+        language: "\u00a0"
+        for language in (
+            QLocale.Language.German,
+            QLocale.Language.Spanish,
+            QLocale.Language.Swedish,
+            QLocale.Language.NorwegianBokmal,
+            QLocale.Language.Danish,
+            QLocale.Language.Finnish,
+            QLocale.Language.Czech,
+            QLocale.Language.Slovak,
+            QLocale.Language.Russian,
+        )
+    },
+}
+
+
+def percent(fraction: float | None, decimals: int = 0) -> str:
+    """A share (0.77) the country's way: '77%' (GB, US), '77 %' (FR, DE); '' for nothing."""
+    if fraction is None:
+        return ""
+    shown = locale()
+    figure = shown.toString(float(fraction) * 100, "f", decimals)
+    return figure + _PERCENT_SPACE.get(shown.language(), "") + shown.percent()

@@ -138,7 +138,7 @@ def format_value(kind: str, value) -> str:
     if kind == MONEY:
         return money(int(value))
     if kind == PERCENT:
-        return f"{float(value):.0%}"
+        return formatting.percent(float(value))
     if kind == MOMENT:
         return local_moment(value)
     if kind == DATE:
@@ -199,7 +199,7 @@ def attendance_summary(rows: list[dict]) -> str:
         n=f"{len(rows):,}",
         admitted=f"{admitted:,}",
         sold=f"{sold:,}",
-        share=f"{1 - admitted / sold:.0%}",
+        share=formatting.percent(1 - admitted / sold),
     )
 
 
@@ -245,7 +245,7 @@ def capture_summary(rows: list[dict]) -> str:
         "{lost} lost contacts."
     ).format(
         orders=f"{orders:,}",
-        share=f"{known / orders:.0%}",
+        share=formatting.percent(known / orders),
         walk_ups=f"{walk_ups:,}",
         lost=f"{lost:,}",
     )

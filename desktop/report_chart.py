@@ -94,7 +94,7 @@ def _pie(chart: QChart, definition: ReportDefinition, spec: Chart, rows: list[di
         value = chart_value(kind, row.get(key))
         if value <= 0:
             continue
-        piece = series.append(f"{spec.label(row)} {value / total:.0%}", value)
+        piece = series.append(f"{spec.label(row)} {formatting.percent(value / total)}", value)
         piece.setColor(QColor(COLORS[i % len(COLORS)]))
         piece.setLabelVisible(True)
     series.setPieSize(0.7)

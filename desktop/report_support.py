@@ -16,6 +16,7 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication
 from sqlite_utils import Database
 
+from desktop import formatting
 from domain.application import Houselights
 from domain.rota_service import SupportReport
 from projections import support
@@ -69,7 +70,7 @@ def gap_text(gap: dict) -> str:
         day=_tr(DAYS[gap["weekday"]]),
         start=f"{gap['from']:02d}:00",
         end=f"{gap['to']:02d}:00",
-        share=f"{gap['share']:.0%}",
+        share=formatting.percent(gap["share"]),
     )
 
 
@@ -90,7 +91,7 @@ def support_summary(rows: list[dict]) -> str:
             median=duration(reply.median) or "–",
             p90=duration(reply.p90) or "–",
             unanswered=f"{figures.unanswered:,}",
-            outside=f"{figures.outside_staffed_hours:.0%}",
+            outside=formatting.percent(figures.outside_staffed_hours),
         )
     ]
     if figures.without_times:

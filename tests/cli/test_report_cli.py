@@ -112,3 +112,19 @@ def test_report_needs_a_report_name(capsys, data):
         main(["--data", data, "report"])
     assert stop.value.code == 2
     assert "attendance" in capsys.readouterr().err
+
+
+def test_report_shares_are_written_the_organizations_way(capsys, data):
+    """A French organization reads "33 %" (a narrow no-break space before the sign, as
+    French writes it), as on its screens; Python's own "33%" was printed before."""
+    code, _ = run(
+        capsys, "--data", data, "setup", "--organization", "Théâtre du Pont",
+        "--timezone", "Europe/Paris", "--currency", "EUR", "--country", "FR",
+    )  # fmt: skip
+    assert code == 0
+    code, out = run(capsys, "--data", data, "report", "attendance")
+    assert code == 0
+    assert "33\u202f%" in out and "33%" not in out
+    code, out = run(capsys, "--data", data, "report", "thank-yous")
+    assert code == 0
+    assert "50\u202f% of 2 thanked within 7 days" in out

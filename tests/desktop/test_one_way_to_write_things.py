@@ -195,3 +195,24 @@ def test_the_chat_lists_never_show_their_cap_as_a_total(window, services, qtbot,
     view.chats.refresh()
     qtbot.waitUntil(lambda: view.chats.model.rowCount() == 1)
     assert view.chats.count.text() == "1 chat"
+
+
+@pytest.mark.parametrize(
+    ("country", "share", "precise"),
+    [
+        ("GB", "77%", "12.5%"),
+        ("US", "77%", "12.5%"),
+        ("FR", "77\u202f%", "12,5\u202f%"),
+        ("DE", "77\u00a0%", "12,5\u00a0%"),
+    ],
+)
+def test_shares_are_written_the_organizations_way(country, share, precise):
+    """Python's "77%" everywhere before; French and German put a no-break space first."""
+    from desktop.report_catalog import PERCENT, format_value
+
+    formatting.configure(country)
+    assert formatting.percent(0.77) == share
+    assert formatting.percent(0.125, 1) == precise
+    assert formatting.percent(None) == ""
+    assert format_value(PERCENT, 0.77) == share  # a report's table, CSV and PDF
+    formatting.configure()

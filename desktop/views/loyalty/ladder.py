@@ -288,13 +288,13 @@ class LadderView(QWidget):
         )
         self.returned.setText(
             self.tr("{rate} came back ({n})").format(
-                rate=f"{visits['rate']:.0%}", n=formatting.number(visits["returned"])
+                rate=formatting.percent(visits["rate"]), n=formatting.number(visits["returned"])
             )
         )
         within = self.tr("{rate} within the period ({n})")
         self.returned_in_period.setText(
             within.format(
-                rate=f"{visits['rate_in_period']:.0%}",
+                rate=formatting.percent(visits["rate_in_period"]),
                 n=formatting.number(visits["returned_in_period"]),
             )
         )

@@ -246,7 +246,8 @@ class ThankYouView(QWidget):
             if part["share_within_7_days"] is None:
                 return self.tr("no week over yet")
             return self.tr("{share} (of {n})").format(
-                share=f"{part['share_within_7_days']:.0%}", n=formatting.number(part["week_over"])
+                share=formatting.percent(part["share_within_7_days"]),
+                n=formatting.number(part["week_over"]),
             )
 
         attendees, donors = figures["attendees"], figures["donors"]
