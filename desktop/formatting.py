@@ -415,5 +415,6 @@ def percent(fraction: float | None, decimals: int = 0) -> str:
     if fraction is None:
         return ""
     shown = locale()
-    figure = shown.toString(float(fraction) * 100, "f", decimals)
+    # rounded as Python rounds (62.5 -> 62, as "{:.0%}" wrote it), then written by the locale
+    figure = shown.toString(round(float(fraction) * 100, decimals), "f", decimals)
     return figure + _PERCENT_SPACE.get(shown.language(), "") + shown.percent()
