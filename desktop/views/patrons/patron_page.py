@@ -392,9 +392,9 @@ class PatronPage(QWidget):
         layout.setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
 
-    #: a page lower than this (logical pixels; 1366×768 at 125% leaves about 500) shows
+    #: a page lower than this (logical pixels; 1366×768 at 125% leaves about 570) shows
     #: the timeline and the purchases as tabs
-    SHORT_PAGE = 560
+    SHORT_PAGE = 620
 
     def is_tabbed(self) -> bool:
         return getattr(self, "_tabbed", False)
