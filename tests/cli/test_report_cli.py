@@ -117,10 +117,8 @@ def test_report_needs_a_report_name(capsys, data):
 def test_report_shares_are_written_the_organizations_way(capsys, data):
     """A French organization reads "33 %" (a narrow no-break space before the sign, as
     French writes it), as on its screens; Python's own "33%" was printed before."""
-    code, _ = run(
-        capsys, "--data", data, "setup", "--organization", "Théâtre du Pont",
-        "--timezone", "Europe/Paris", "--currency", "EUR", "--country", "FR",
-    )  # fmt: skip
+    setup = ["setup", "--organization", "Théâtre du Pont", "--timezone", "Europe/Paris"]
+    code, _ = run(capsys, "--data", data, *setup, "--currency", "EUR", "--country", "FR")
     assert code == 0
     code, out = run(capsys, "--data", data, "report", "attendance")
     assert code == 0
