@@ -429,8 +429,6 @@ class PatronPage(QWidget):
         self.purchases.show()
         self.timeline_box.show()
         self.purchases.set_tabbed(tabbed)
-        self._narrow = None  # the figures' columns follow the tabs too
-        self.fit_width()
         self.timeline_title.setVisible(not tabbed)  # the tab says it; Export beside the tabs
         self._fit_sizes()
         self._name_tabs()
