@@ -71,6 +71,9 @@ class _Batch:
     #: aggregate id -> how many pending events it had before (None: not pending yet)
     depth: int = 0
     savepoints: dict[UUID, int | None] = field(default_factory=dict)
+    #: aggregates the running command read from ``keep``: a failed command may have
+    #: changed them without committing, so they are read from the store again
+    borrowed: set[UUID] = field(default_factory=set)
     #: the caller's read cache across this batch's saves (see ``Store.batch``)
     keep: dict[UUID, Aggregate] | None = None
     #: ids the caller found missing from the store in one query
@@ -145,6 +148,8 @@ class Store(Application[UUID]):
                 self._touch(batch, aggregate_id)
                 return batch.pending[aggregate_id]
             if batch.keep is not None and aggregate_id in batch.keep:
+                if batch.depth:
+                    batch.borrowed.add(aggregate_id)
                 return batch.keep[aggregate_id]
             if batch.absent is not None and aggregate_id in batch.absent:
                 raise AggregateNotFoundError(aggregate_id)
@@ -343,6 +348,7 @@ class Store(Application[UUID]):
             batch.depth -= 1
             if batch.depth == 0:
                 batch.savepoints.clear()
+                batch.borrowed.clear()
         if batch.depth == 0 and len(batch.pending) >= batch.size:
             self._flush(batch)
 
@@ -352,22 +358,34 @@ class Store(Application[UUID]):
             batch.savepoints[aggregate_id] = None if held is None else len(held.pending_events)
 
     def _roll_back(self, batch: _Batch) -> None:
-        """Put every aggregate the failed command touched back as it was before it."""
+        """Put every aggregate the failed command touched back as it was before it.
+
+        One held before the command keeps its place in the batch (replaced in place, not
+        moved to the end): the batch is saved in the order its aggregates were first
+        touched, so a performance scheduled in the batch stays before its orders."""
         for aggregate_id, kept in batch.savepoints.items():
-            held = batch.pending.pop(aggregate_id, None)
-            if held is None or kept is None:
+            held = batch.pending.get(aggregate_id)
+            if held is None:
                 continue
-            events = list(held.pending_events[:kept])
-            try:
-                restored: Any = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                restored = None  # created earlier in this batch: its first event makes it
-            for event in events:
-                restored = event.mutate(restored)
-            if restored is not None:
+            events = list(held.pending_events[:kept]) if kept is not None else []
+            restored: Any = None
+            if events:
+                try:
+                    restored = self.repository.get(aggregate_id)
+                except AggregateNotFoundError:
+                    restored = None  # created earlier in this batch: its first event makes it
+                for event in events:
+                    restored = event.mutate(restored)
+            if restored is None:
+                del batch.pending[aggregate_id]  # the command made it, or it had nothing held
+            else:
                 restored._pending_events = events
-                batch.pending[aggregate_id] = restored
+                batch.pending[aggregate_id] = restored  # same key: same place
+        if batch.keep is not None:
+            for aggregate_id in batch.borrowed:
+                batch.keep.pop(aggregate_id, None)
         batch.savepoints.clear()
+        batch.borrowed.clear()
 
     def _flush(self, batch: _Batch) -> None:
         if batch.pending:

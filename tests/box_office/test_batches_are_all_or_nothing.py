@@ -62,3 +62,42 @@ def test_a_refused_command_leaves_aggregates_created_earlier_in_the_batch_as_the
         app.sell_tickets(night, {"Adult": 1}, ada)
     assert app.get_performance(night).sold == 5
     assert app.get_performance(night).available == 0
+
+
+def test_a_refused_command_keeps_the_batchs_events_in_the_order_they_happened(app):
+    """A performance scheduled in a batch is stored before the orders for it, even after
+    a refused command touched it: the read models name the show of each order from the
+    performance's first event (an order stored first had no title on the ladder)."""
+    production = app.create_production("Aida")
+    start = datetime(2027, 4, 1, 19, 30, tzinfo=UTC)
+    ada = app.register_patron("Ada", "Byron")
+    with app.batch():
+        night = app.schedule_performance(production, start, 3, {"Adult": 3000})  # unsaved
+        app.sell_tickets(night, {"Adult": 1}, ada)
+        with pytest.raises(NotEnoughSeats):  # touches tonight, then is rolled back
+            app.sell_tickets(night, {"Adult": 5}, ada)
+        order = app.sell_tickets(night, {"Adult": 1}, ada).order_id
+    stored = app.store.recorder.select_notifications(start=1, limit=1000)
+    position = {}
+    for notification in stored:
+        key = (str(notification.originator_id), notification.topic.rsplit(".", 1)[-1])
+        position.setdefault(key, notification.id)
+    assert position[(night, "Scheduled")] < position[(order, "Placed")]
+    placed = [n.id for n in stored if n.topic.endswith("Order.Placed")]
+    assert position[(night, "Scheduled")] < min(placed)
+
+
+def test_a_refused_command_leaves_nothing_on_what_the_import_keeps_between_saves(app):
+    """An import keeps saved performances in memory (``keep``) between its saves. A
+    refused command that took seats on one of them before failing used to leave that
+    change on the kept copy, saved with the next order for it: a seat sold twice."""
+    first, full = performances(app, [10, 1])
+    ada = app.register_patron("Ada", "Byron")
+    keep: dict = {}
+    with app.batch(size=1, keep=keep):  # every command saved at once, then kept
+        app.sell_tickets(first, {"Adult": 2}, ada)
+        app.sell_tickets(full, {"Adult": 1}, ada)
+        with pytest.raises(NotEnoughSeats):  # takes a seat on the first, then fails
+            app.sell_subscription(ada, "Two nights", [first, full], 9000)
+        app.sell_tickets(first, {"Adult": 1}, ada)
+    assert sold_and_valid(app, first) == (3, 3)
