@@ -55,6 +55,8 @@ class PerformanceTableModel(RowTableModel):
         return super().sort_value(row, column)
 
     def tooltip(self, row: dict, column: int) -> str | None:
+        if column == self.TITLE:
+            return row.get("title") or None  # the whole title, when the column cuts it
         if column == self.SOLD and row.get("admitted"):
             words = self.tr("{admitted} already came in").format(admitted=row["admitted"])
             if row.get("waiting"):

@@ -290,6 +290,12 @@ class ElidedLabel(QLabel):
         height = super().minimumSizeHint().height()
         return QSize(self.fontMetrics().horizontalAdvance("…") * 4, height)
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """The whole text's width (a label that may grow asks for all of it)."""
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + 2 * self.margin()
+        return QSize(width + margins.left() + margins.right(), super().sizeHint().height())
+
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._fit()

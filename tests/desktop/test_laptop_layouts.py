@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 
 from desktop.main_window import AREAS
+from desktop.models.performance_table import PerformanceTableModel
 from desktop.screenshots import cut_off
 from desktop.views.widgets import SCROLLS_UP_AND_DOWN
 from tests.desktop.conftest import schedule
@@ -264,3 +265,58 @@ def test_on_a_short_laptop_window_the_timeline_has_the_page_without_scrolling(
     assert page.purchases.stats.isVisible() and page.purchases.refund_button.isVisible()
     assert not page.purchases.order_menu_button.isVisible()
     qtbot.waitUntil(lambda: _rows_shown(page.timeline_table) >= 4)
+
+
+def test_at_150_percent_the_box_office_fits_across_and_keeps_the_titles(window, services, qtbot):
+    """1366×768 at 150% with the demo's kind of titles and a tally that counts refunds:
+    the box office scrolled sideways (839 px wanted, 723 there) and cut "The Gruffalo
+    (f…". Now the tally is cut with a tooltip, the revenue and venue columns hide (the
+    header's menu shows them), the title column keeps room for a typical title and
+    says the whole title in its tooltip; a wide window shows every column again."""
+    app = services.app
+    title = "The Gruffalo (family matinee)"
+    show = schedule(app, title, 3, capacity=50)
+    for days in range(4, 8):
+        schedule(app, f"The Seagull {days}", days)
+    for _ in range(3):
+        app.sell_tickets(show, {"Adult": 1})
+    app.refund_order(app.sell_tickets(show, {"Adult": 1}).order_id)
+    services.runner.catch_up()
+    window.resize(*AT_150)
+    qtbot.waitUntil(lambda: window.width() == AT_150[0])
+    window.show_area("box_office")
+    view = window.box_office
+    view.refresh()
+    view.select_performance(show)
+    qtbot.waitUntil(lambda: "refunded" in view.tickets_count.full_text())
+    room = window.area_scroll.maximumViewportSize()
+    qtbot.waitUntil(lambda: window.areas.minimumSizeHint().width() <= room.width())
+    qtbot.waitUntil(lambda: window.area_scroll.horizontalScrollBar().maximum() == 0)
+    table = view.table
+    p = PerformanceTableModel
+    assert table.isColumnHidden(p.REVENUE)
+    typical = table.fontMetrics().horizontalAdvance("The Gruffalo (family)") + 12
+    qtbot.waitUntil(lambda: table.columnWidth(p.TITLE) >= typical)
+    assert table.horizontalScrollBar().maximum() == 0  # the performances fit across too
+    row = view.proxy.proxy_row_of(show)
+    assert view.proxy.index(row, p.TITLE).data(Qt.ItemDataRole.ToolTipRole) == title
+    if view.tickets_count.is_elided():
+        assert view.tickets_count.toolTip() == view.tickets_count.full_text()
+    # the performance actions are one menu on this narrow row; Sell stays a button
+    assert view.sell_button.isVisible()
+    qtbot.waitUntil(lambda: cut_off(window) == [])
+    # the header's menu shows a hidden column again, for good
+    menu = view._column_menu(table.horizontalHeader().rect().center())
+    [revenue] = [a for a in menu.actions() if "Revenue" in a.text()]
+    assert not revenue.isChecked()
+    revenue.trigger()
+    menu.close()
+    assert not table.isColumnHidden(p.REVENUE)
+    window.resize(*AT_150)
+    assert not table.isColumnHidden(p.REVENUE)
+    # a wide window: every column, and the three buttons instead of the menu
+    view.choose_column(p.REVENUE, True)
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(p.VENUE))
+    assert view.new_production_button.isVisible()
+    assert not view.performance_menu_button.isVisible()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -104,11 +105,14 @@ class BoxOfficeView(OrderActions):
         self.table.doubleClicked.connect(lambda _index: self.sell())
         p = PerformanceTableModel
         when = moment_width(self.table)
-        size_columns(
-            self.table,
-            {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100, p.REVENUE: 120},
-            stretch=p.TITLE,
-        )
+        #: the columns' own widths (a column hidden on a narrow window gets its back)
+        self.column_widths = {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100, p.REVENUE: 120}
+        size_columns(self.table, self.column_widths, stretch=p.TITLE)
+        #: columns the user showed or hid from the header's menu (they stay so)
+        self.chosen_columns: dict[int, bool] = {}
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
 
         # -- tickets of the selected performance -------------------------------------------
@@ -117,8 +121,10 @@ class BoxOfficeView(OrderActions):
         self.tickets_title.setObjectName("subheading")
         self.tickets_title.setText(self.tr("Tickets"))
         self.tickets_title.setMinimumWidth(120)
-        self.tickets_count = QLabel(self)
+        # on a narrow window the tally is cut at its end, whole in its tooltip
+        self.tickets_count = ElidedLabel(self, Qt.TextElideMode.ElideRight)
         self.tickets_count.setObjectName("countLabel")
+        self.tickets_count.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.add_order_buttons(self.tr("Save tickets as PDF…"))
         self.buyer_button = QPushButton(self.tr("Open buyer"), self)
         self.buyer_button.setObjectName("flatButton")
@@ -152,7 +158,22 @@ class BoxOfficeView(OrderActions):
         top.addWidget(self.heading, 0, Qt.AlignmentFlag.AlignTop)
         top_box = QWidget(self)  # wraps onto a second line on a narrow window
         top_buttons = FlowLayout(top_box, spacing=8, right=True)
+        # on a narrow window the three less-used actions are one menu button
+        self.performance_menu_button = QPushButton(self.tr("Performances"), self)
+        self.performance_menu_button.setToolTip(
+            self.tr("New production, new performance or edit the selected performance")
+        )
+        performance_menu = QMenu(self.performance_menu_button)
+        self._performance_menu: list[tuple] = []
+        for button in (self.new_production_button, self.new_performance_button, self.edit_button):
+            action = performance_menu.addAction(button.text())
+            action.triggered.connect(button.click)
+            self._performance_menu.append((action, button))
+        performance_menu.aboutToShow.connect(self._sync_performance_menu)
+        self.performance_menu_button.setMenu(performance_menu)
+        self.performance_menu_button.hide()
         for button in (
+            self.performance_menu_button,
             self.new_production_button,
             self.new_performance_button,
             self.edit_button,
@@ -292,6 +313,80 @@ class BoxOfficeView(OrderActions):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self.fit_height()
+        self.fit_width()
+
+    #: the performances' columns a narrow window hides first (the title keeps its room)
+    HIDE_FIRST = (PerformanceTableModel.REVENUE, PerformanceTableModel.VENUE)
+    #: characters of a title the performances' title column keeps room for
+    TITLE_CHARACTERS = 26
+
+    def title_room(self) -> int:
+        """The width the title column keeps for a typical title ("The Gruffalo (family)")."""
+        return self.table.fontMetrics().averageCharWidth() * self.TITLE_CHARACTERS
+
+    def fit_width(self) -> None:
+        """On a narrow window the less-used performance actions are one menu, and the
+        revenue, then the venue, columns hide (the header's menu shows them again)."""
+        buttons = (self.new_production_button, self.new_performance_button, self.edit_button)
+        needed = sum(b.sizeHint().width() for b in (*buttons, self.sell_button)) + 3 * 8
+        margins = self.area_layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        if not self.heading.isHidden():
+            room -= self.heading.sizeHint().width() + self.area_layout.spacing()
+        narrow = needed > room
+        if narrow != self.performance_menu_button.isVisibleTo(self):
+            for button in buttons:
+                button.setVisible(not narrow)
+            self.performance_menu_button.setVisible(narrow)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        p = PerformanceTableModel
+        table = self.table
+        # the table's room: the area's width less its margins (before its layout settles)
+        margins = self.area_layout.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 2 * table.frameWidth()
+        room -= table.verticalScrollBar().sizeHint().width()
+        widths = {
+            c: max(w, table.header_width(c)) for c, w in self.column_widths.items() if c != p.TITLE
+        }
+        hidden: set[int] = set()
+        for column in self.HIDE_FIRST:
+            if room - sum(w for c, w in widths.items() if c not in hidden) >= self.title_room():
+                break
+            if column not in self.chosen_columns:
+                hidden.add(column)
+        for column in self.HIDE_FIRST:
+            hide = not self.chosen_columns.get(column, column not in hidden)
+            if table.isColumnHidden(column) != hide:
+                table.setColumnHidden(column, hide)
+                if not hide:
+                    table.setColumnWidth(column, widths[column])
+        table.fit_headers()
+
+    def _column_menu(self, position) -> QMenu:
+        """The header's menu: tick the columns to show."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        model = self.table.model()
+        for column in self.HIDE_FIRST:
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(self.tr("Show {column}").format(column=title))
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, column=column: self.choose_column(column, on))
+        menu.popup(header.mapToGlobal(position))
+        return menu
+
+    def choose_column(self, column: int, shown: bool) -> None:
+        """Show or hide a performances column for good (whatever the window's width)."""
+        self.chosen_columns[column] = shown
+        self.fit_columns()
+
+    def _sync_performance_menu(self) -> None:
+        for action, button in self._performance_menu:
+            action.setEnabled(button.isEnabled())
+            action.setToolTip(button.toolTip())
 
     def _sync_order_menu(self) -> None:
         for action, button in self._order_menu:
