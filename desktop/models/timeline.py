@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.formatting import local_moment, words
+from desktop.formatting import date, local_moment, moment, words
 from desktop.models.base import RowTableModel
 
 
 class TimelineModel(RowTableModel):
     WHEN, WHAT, SUMMARY, BY, WORKSTATION = range(5)
     id_key = "position"
+    #: on a narrow page: the When column the day only and the By column hidden (the
+    #: time, weekday and who recorded it in the tooltips)
+    narrow = False
 
     def headers(self) -> list[str]:
         return [
@@ -56,7 +59,10 @@ class TimelineModel(RowTableModel):
 
     def prepare(self, row: dict) -> dict:
         row = dict(row)
-        row["_when"] = local_moment(row.get("occurred_at"))
+        # short ('21 Nov 2026, 19:30': the summary gets the room); the weekday in its tooltip
+        row["_when"] = moment(row.get("occurred_at"), weekday=False)
+        row["_when_full"] = local_moment(row.get("occurred_at"))
+        row["_day"] = date(row.get("occurred_at"))
         row["_what"] = self.kind_label(row.get("kind") or "")
         # amounts in the organization's currency and dates in its way, written here and
         # not by the read model (which keeps the facts: cents, ISO dates)
@@ -66,7 +72,7 @@ class TimelineModel(RowTableModel):
 
     def display(self, row: dict, column: int) -> str:
         if column == self.WHEN:
-            return row["_when"]
+            return row["_day"] if self.narrow else row["_when"]
         if column == self.WHAT:
             return row["_what"]
         if column == self.SUMMARY:
@@ -77,17 +83,33 @@ class TimelineModel(RowTableModel):
             return row.get("workstation") or ""
         return ""
 
+    def set_narrow(self, narrow: bool) -> None:
+        """The When column writes the day only (a narrow page), or the day and time."""
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.layoutAboutToBeChanged.emit()
+            self.layoutChanged.emit()
+
     def sort_value(self, row: dict, column: int) -> Any:
         if column == self.WHEN:
             return f"{row.get('occurred_at') or ''}|{row.get('position') or 0:015d}"
         return super().sort_value(row, column)
 
     def tooltip(self, row: dict, column: int) -> str | None:
+        if column == self.WHEN:
+            return row["_when_full"] or None
         if column == self.SUMMARY:
             summary, detail = row.get("summary") or "", row.get("detail") or ""
             if detail and len(detail) < 120 and detail != summary:
-                return f"{summary}\n{detail}"  # the whole line, and the ticket or payment
-            return detail or summary or None
+                words = f"{summary}\n{detail}"  # the whole line, and the ticket or payment
+            else:
+                words = detail or summary
+            if self.narrow and row.get("recorded_by"):  # the By column is hidden
+                by = self.tr("Recorded by {who}").format(who=row["recorded_by"])
+                words = f"{words}\n{by}" if words else by
+            return words or None
+        if column == self.WHAT:
+            return row["_what"] or None
         if column == self.BY and row.get("workstation"):
             return self.tr("Recorded by {who} at {where}").format(
                 who=row.get("recorded_by") or "", where=row["workstation"]

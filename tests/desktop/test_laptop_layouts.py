@@ -322,3 +322,41 @@ def test_at_150_percent_the_box_office_fits_across_and_keeps_the_titles(window, 
     qtbot.waitUntil(lambda: not table.isColumnHidden(p.VENUE))
     assert view.new_production_button.isVisible()
     assert not view.performance_menu_button.isVisible()
+
+
+def test_at_125_and_150_percent_the_timeline_s_summary_has_the_room(window, services, qtbot):
+    """The When column wrote the weekday and took the summary's room: at 125% and 150%
+    the summary was narrow and the timeline scrolled sideways. Now When is as wide as
+    its short moments (the weekday in its tooltip) and the summary stretches."""
+    from desktop import formatting
+    from desktop.models.timeline import TimelineModel as T
+
+    ada = _busy_patron(services)
+    page = window.patron_page
+    table = page.timeline_table
+    for size in (AT_125, AT_150):
+        window.resize(*size)
+        qtbot.waitUntil(lambda size=size: window.width() == size[0])
+        window.open_patron(ada)
+        qtbot.waitUntil(lambda: page.timeline_model.rowCount() > 0)
+        qtbot.waitUntil(page.is_tabbed)
+        qtbot.waitUntil(lambda: table.horizontalScrollBar().maximum() == 0)
+        summary_room = table.fontMetrics().averageCharWidth() * 24
+        qtbot.waitUntil(lambda room=summary_room: table.columnWidth(T.SUMMARY) >= room)
+        assert table.columnWidth(T.WHEN) < table.columnWidth(T.SUMMARY)
+        qtbot.waitUntil(lambda: cut_off(page) == [])
+    # at 150% When writes the day (the time and weekday in its tooltip) and By hides
+    # (who recorded it is in the summary's tooltip)
+    row = page.timeline_model.row_data(0)
+    when = page.timeline_proxy.index(0, T.WHEN)
+    assert when.data() == formatting.date(row["occurred_at"])
+    assert when.data(Qt.ItemDataRole.ToolTipRole) == formatting.moment(row["occurred_at"])
+    assert table.fontMetrics().horizontalAdvance(when.data()) <= table.columnWidth(T.WHEN)
+    assert table.isColumnHidden(T.BY)
+    summary = page.timeline_proxy.index(0, T.SUMMARY).data(Qt.ItemDataRole.ToolTipRole)
+    assert summary.endswith(f"Recorded by {row['recorded_by']}")
+    # a wide window: the day and time, and the By column
+    window.resize(1366, 768 - 40)
+    qtbot.waitUntil(lambda: not table.isColumnHidden(T.BY))
+    when = page.timeline_proxy.index(0, T.WHEN)
+    assert when.data() == formatting.moment(row["occurred_at"], weekday=False)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import formatting
-from desktop.export import add_export
+from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.models.base import SortProxy
 from desktop.models.performance_table import PerformanceTableModel
 from desktop.models.ticket_table import TicketTableModel
@@ -108,6 +108,8 @@ class BoxOfficeView(OrderActions):
         #: the columns' own widths (a column hidden on a narrow window gets its back)
         self.column_widths = {p.WHEN: when, p.VENUE: 160, p.SOLD: 130, p.LEFT: 100, p.REVENUE: 120}
         size_columns(self.table, self.column_widths, stretch=p.TITLE)
+        # hidden on a narrow window, still exported
+        self.table.setProperty(EXPORT_HIDDEN, list(self.HIDE_FIRST))
         #: columns the user showed or hid from the header's menu (they stay so)
         self.chosen_columns: dict[int, bool] = {}
         header = self.table.horizontalHeader()

@@ -47,6 +47,7 @@ from desktop.views.widgets import (
     ElidedLabel,
     FlowLayout,
     chip,
+    date_width,
     error_label,
     heading,
     moment_width,
@@ -228,14 +229,19 @@ class PatronPage(QWidget):
         self.timeline_table = table_view(self)
         self.timeline_table.setObjectName("timeline")
         self.timeline_table.setModel(self.timeline_proxy)
-        self.timeline_table.setColumnWidth(TimelineModel.WHEN, moment_width(self.timeline_table))
+        # the When column as wide as its short moments; the summary takes the rest
+        self.timeline_table.setColumnWidth(
+            TimelineModel.WHEN, moment_width(self.timeline_table, weekday=False)
+        )
         self.timeline_table.setColumnWidth(TimelineModel.WHAT, 180)  # "Admitted (not sent)"
         self.timeline_table.setColumnWidth(TimelineModel.BY, 140)
         self.timeline_table.setColumnWidth(TimelineModel.WORKSTATION, 110)
         # The summary matters most; the workstation shows in the "By" column's tooltip
         # and is still exported.
         self.timeline_table.setColumnHidden(TimelineModel.WORKSTATION, True)
-        self.timeline_table.setProperty(EXPORT_HIDDEN, [TimelineModel.WORKSTATION])
+        self.timeline_table.setProperty(
+            EXPORT_HIDDEN, [TimelineModel.WORKSTATION, TimelineModel.BY]
+        )
         self.timeline_table.horizontalHeader().setSectionResizeMode(
             TimelineModel.SUMMARY, QHeaderView.ResizeMode.Stretch
         )
@@ -384,6 +390,7 @@ class PatronPage(QWidget):
         self.card_scroll.setFixedWidth(card)
         self.card.setMinimumWidth(card - 20)
         self.card.setMaximumWidth(card + 10)
+        self._fit_timeline_columns(narrow, narrowest)
         self.purchases.stats.set_columns(2 if narrowest else 4)
         self.purchases.stats.set_compact(narrow)
         self._fit_sizes()
@@ -391,6 +398,16 @@ class PatronPage(QWidget):
         layout.setContentsMargins(*((14, 8, 14, 8) if narrow else (28, 16, 28, 16)))
         layout.setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
+
+    def _fit_timeline_columns(self, narrow: bool, narrowest: bool) -> None:
+        """The summary gets the room: on a narrow window When is the day only and What
+        narrower; on the narrowest By hides (the tooltips say the time and who)."""
+        table, t = self.timeline_table, TimelineModel
+        self.timeline_model.set_narrow(narrow)
+        when = date_width(table) if narrow else moment_width(table, weekday=False)
+        table.setColumnWidth(t.WHEN, when)
+        table.setColumnWidth(t.WHAT, 130 if narrow else 180)
+        table.setColumnHidden(t.BY, narrowest)
 
     #: a page lower than this (logical pixels; 1366×768 at 125% leaves about 570) shows
     #: the timeline and the purchases as tabs
