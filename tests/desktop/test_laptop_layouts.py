@@ -345,7 +345,7 @@ def test_at_125_and_150_percent_the_timeline_s_summary_has_the_room(window, serv
         qtbot.waitUntil(lambda room=summary_room: table.columnWidth(T.SUMMARY) >= room)
         assert table.columnWidth(T.WHEN) < table.columnWidth(T.SUMMARY)
         qtbot.waitUntil(lambda: cut_off(page) == [])
-    # at 150% When writes the day (the time and weekday in its tooltip) and By hides
+    # narrow, When writes the day (the time and weekday in its tooltip) and By hides
     # (who recorded it is in the summary's tooltip)
     row = page.timeline_model.row_data(0)
     when = page.timeline_proxy.index(0, T.WHEN)

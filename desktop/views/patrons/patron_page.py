@@ -390,7 +390,7 @@ class PatronPage(QWidget):
         self.card_scroll.setFixedWidth(card)
         self.card.setMinimumWidth(card - 20)
         self.card.setMaximumWidth(card + 10)
-        self._fit_timeline_columns(narrow, narrowest)
+        self._fit_timeline_columns(narrow)
         self.purchases.stats.set_columns(2 if narrowest else 4)
         self.purchases.stats.set_compact(narrow)
         self._fit_sizes()
@@ -399,15 +399,15 @@ class PatronPage(QWidget):
         layout.setSpacing(8 if narrow else 12)
         self.body.setSpacing(12 if narrow else 20)
 
-    def _fit_timeline_columns(self, narrow: bool, narrowest: bool) -> None:
+    def _fit_timeline_columns(self, narrow: bool) -> None:
         """The summary gets the room: on a narrow window When is the day only and What
-        narrower; on the narrowest By hides (the tooltips say the time and who)."""
+        narrower and By hidden (the tooltips say the time and who recorded it)."""
         table, t = self.timeline_table, TimelineModel
         self.timeline_model.set_narrow(narrow)
         when = date_width(table) if narrow else moment_width(table, weekday=False)
         table.setColumnWidth(t.WHEN, when)
         table.setColumnWidth(t.WHAT, 130 if narrow else 180)
-        table.setColumnHidden(t.BY, narrowest)
+        table.setColumnHidden(t.BY, narrow)
 
     #: a page lower than this (logical pixels; 1366×768 at 125% leaves about 570) shows
     #: the timeline and the purchases as tabs
