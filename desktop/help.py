@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.app_filter import app_filter
 from desktop.areas import AREA_LIST, ShowsAreas
 
 #: the page for each area of the main window: declared with the area (``desktop/areas.py``)
@@ -246,26 +245,27 @@ def help_for_focus() -> HelpWindow:
     return show_help(widget, page_for(widget))
 
 
-_KEY_PRESS = QEvent.Type.KeyPress
-
-
-def f1_pressed(_watched: QObject, event: QEvent) -> bool:
+class F1Filter(QObject):
     """F1 in any window of the app, modal dialogs included (their modality blocks the
     main window's shortcut, so the key itself is caught here)."""
-    if (
-        event.type() == _KEY_PRESS
-        and isinstance(event, QKeyEvent)
-        and event.key() == Qt.Key.Key_F1
-        and not event.isAutoRepeat()
-    ):
-        help_for_focus()
-        return True
-    return False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_F1
+            and not event.isAutoRepeat()
+        ):
+            help_for_focus()
+            return True
+        return False
 
 
 def install_f1() -> None:
-    """Catch F1 everywhere in the application (once), in the application's one
-    event filter (``desktop.app_filter``)."""
-    if QApplication.instance() is None:
+    """Catch F1 everywhere in the application (once)."""
+    app = QApplication.instance()
+    if app is None or app.property("houselightsF1"):
         return
-    app_filter().add(f1_pressed)
+    f1 = F1Filter(app)
+    app.installEventFilter(f1)
+    app.setProperty("houselightsF1", True)

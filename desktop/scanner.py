@@ -42,8 +42,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
-from desktop.app_filter import app_filter
-
 TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
 MODIFIER_KEYS = (
     Qt.Key.Key_Shift,
@@ -113,7 +111,6 @@ class ScannerFilter(QObject):
         #: the key events this filter is handing back to their widgets right now
         self._replaying: set[int] = set()
         self._active = False
-        self._watching_destroyed = False
         self._last_scan_at = float("-inf")
         self._last_scan_widget: QWidget | None = None
         #: only keys typed into this widget's window (or its dialogs) are watched
@@ -146,21 +143,14 @@ class ScannerFilter(QObject):
         self._pause.setInterval(max(90, 3 * max_gap_ms))
 
     def start(self) -> None:
-        """Watch every window's keys, first of the application's one event filter's
-        handlers (``desktop.app_filter``: one call into Python per event, not two)."""
         if not self._active:
-            _application()
-            app_filter().add(self.eventFilter, first=True)
+            _application().installEventFilter(self)
             self._active = True
-            if not self._watching_destroyed:  # deleted without stop(): leave the filter
-                self._watching_destroyed = True
-                handler = self.eventFilter
-                self.destroyed.connect(lambda: _forget(handler))
 
     def stop(self) -> None:
         if self._active:
             self._paused()  # whatever is held is still a scan or still typing
-            app_filter().remove(self.eventFilter)
+            _application().removeEventFilter(self)
             self._active = False
 
     # -- the filter ----------------------------------------------------------------------
@@ -323,12 +313,6 @@ class ScannerFilter(QObject):
                     QApplication.sendEvent(k.widget, event)
                 finally:
                     self._replaying.discard(_address(event))
-
-
-def _forget(handler) -> None:
-    """A scanner deleted while watching: the application's filter forgets it."""
-    if QApplication.instance() is not None:
-        app_filter().remove(handler)
 
 
 def _address(event: QEvent) -> int:
