@@ -79,22 +79,21 @@ class _Lane(QObject):
 
     def __init__(self, name: str, finished: Callable) -> None:
         super().__init__()
-        self.worker_thread = _Thread()
-        self.worker_thread.setObjectName(name)
+        self.thread = _Thread()
+        self.thread.setObjectName(name)
         self.worker = _Worker()
-        self.worker.moveToThread(self.worker_thread)
+        self.worker.moveToThread(self.thread)
         queued = Qt.ConnectionType.QueuedConnection
         self._run.connect(self.worker.run, queued)
         self.worker.finished.connect(finished, queued)
-        self.worker_thread.start()
+        self.thread.start()
 
     def submit(self, job: int, fn: Callable, args: tuple, kwargs: dict) -> None:
         self._run.emit(job, fn, args, kwargs)
 
     def stop(self, timeout_ms: int | None = None) -> bool:
-        thread = self.worker_thread
-        thread.quit()
-        return thread.wait() if timeout_ms is None else thread.wait(timeout_ms)
+        self.thread.quit()
+        return self.thread.wait() if timeout_ms is None else self.thread.wait(timeout_ms)
 
 
 class CommandWriter(QObject):
