@@ -9,15 +9,8 @@ server that can take seconds; on the GUI thread it would freeze the screen.
 were submitted (the door's verdicts come back in scan order) and their
 results arrive as queued signals, on the GUI thread.
 
-The door has a lane of its own (``submit(..., lane=DOOR_LANE)``, a second thread):
-a scan is never in line behind a sale, a refund or an import this workstation is
-still recording, so the door answers in its own time (and, on a shared store, its
-front decides from its own copy when the server does not answer). Commands in one
-lane run in the order they were given; the two lanes run side by side, as two
-workstations would (the store's optimistic concurrency keeps them apart).
-
-``pending`` says how many commands are queued or running in either lane; ``idle``
-is emitted when both have run dry (scripts and the benchmark wait for it).
+``pending`` says how many commands are queued or running; ``idle`` is emitted
+when the queue has run dry (scripts and the benchmark wait for it).
 """
 
 from __future__ import annotations
@@ -66,39 +59,10 @@ class _Worker(QObject):
             self.finished.emit(job, True, result, "")
 
 
-#: the office's commands (sales, notes, refunds, imports...): the default lane
-OFFICE_LANE = "office"
-#: the door's scans and undos, beside the office's commands, never behind them
-DOOR_LANE = "door"
-
-
-class _Lane(QObject):
-    """One thread and its worker; commands handed to it run one after another."""
+class CommandWriter(QObject):
+    """Runs commands on one worker thread, in order; callbacks on the GUI thread."""
 
     _run = Signal(int, object, object, object)
-
-    def __init__(self, name: str, finished: Callable) -> None:
-        super().__init__()
-        self.thread = _Thread()
-        self.thread.setObjectName(name)
-        self.worker = _Worker()
-        self.worker.moveToThread(self.thread)
-        queued = Qt.ConnectionType.QueuedConnection
-        self._run.connect(self.worker.run, queued)
-        self.worker.finished.connect(finished, queued)
-        self.thread.start()
-
-    def submit(self, job: int, fn: Callable, args: tuple, kwargs: dict) -> None:
-        self._run.emit(job, fn, args, kwargs)
-
-    def stop(self, timeout_ms: int | None = None) -> bool:
-        self.thread.quit()
-        return self.thread.wait() if timeout_ms is None else self.thread.wait(timeout_ms)
-
-
-class CommandWriter(QObject):
-    """Runs commands on worker threads, in order per lane; callbacks on the GUI thread."""
-
     #: a command finished: (job number, its result or error)
     done = Signal(int, object)
     #: nothing queued or running any more
@@ -106,27 +70,25 @@ class CommandWriter(QObject):
 
     def __init__(self, parent: QObject | None = None, name: str = "houselights-writer"):
         super().__init__(parent)
-        self._name = name
         self._numbers = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
-        #: the lanes started so far (the door's starts with its first scan)
-        self._lanes: dict[str, _Lane] = {}
-        self._lane(OFFICE_LANE)
+        self._thread = _Thread()
+        self._thread.setObjectName(name)
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._run.connect(self._worker.run, queued)
+        self._worker.finished.connect(self._finished, queued)
+        self._thread.start()
         self._closed = False
         app = QCoreApplication.instance()
         if app is not None:  # a writer nobody shut down still stops with the app
             app.aboutToQuit.connect(self._stop_thread)
 
-    def _lane(self, lane: str) -> _Lane:
-        if lane not in self._lanes:
-            name = self._name if lane == OFFICE_LANE else f"{self._name}-{lane}"
-            self._lanes[lane] = _Lane(name, self._finished)
-        return self._lanes[lane]
-
     def _stop_thread(self) -> None:
         self._closed = True
-        for lane in self._lanes.values():
-            lane.stop()
+        self._thread.quit()
+        self._thread.wait()
 
     @property
     def closed(self) -> bool:
@@ -143,15 +105,14 @@ class CommandWriter(QObject):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException, str], None] | None = None,
-        lane: str = OFFICE_LANE,
         **kwargs: Any,
     ) -> int:
-        """Queue ``fn(*args, **kwargs)`` on ``lane``'s thread; returns the job number."""
+        """Queue ``fn(*args, **kwargs)`` on the writer thread; returns the job number."""
         if self._closed:
             raise RuntimeError("the writer is shut down")
         job = next(self._numbers)
         self._callbacks[job] = (on_done, on_error)
-        self._lane(lane).submit(job, fn, args, kwargs)
+        self._run.emit(job, fn, args, kwargs)
         return job
 
     def _finished(self, job: int, ok: bool, payload: object, details: str) -> None:
@@ -179,13 +140,13 @@ class CommandWriter(QObject):
         return not self._callbacks
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:
-        """Finish the queued commands (nothing recorded is dropped), then stop the threads."""
+        """Finish the queued commands (nothing recorded is dropped), then stop the thread."""
         if self._closed:
             return True
         answered = self.wait_idle(timeout_ms)
         self._closed = True
-        stopped = all([lane.stop(timeout_ms) for lane in self._lanes.values()])
-        return stopped and answered
+        self._thread.quit()
+        return self._thread.wait(timeout_ms) and answered
 
 
 _shared: CommandWriter | None = None

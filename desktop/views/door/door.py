@@ -3,12 +3,9 @@
 A door volunteer chooses the performance (today's is preselected) and scans.
 A USB scanner works whichever widget has focus (``desktop.scanner``: the main
 window's one filter hands the door every scan while it is shown); codes can
-be typed too. Each check runs on the writer worker's door lane (``desktop.writer``),
-never on the GUI thread and never behind this workstation's sales: the verdict
-arrives as a signal; on a shared store the door's front decides from its own copy
-when the server is slow, and when no verdict has come within ``NO_ANSWER_MS`` (after
-the front's own wait) the panel says it is still checking, or "No connection" when
-the server is what does not answer. A verdict goes back to
+be typed too. Each check runs on the writer worker (``desktop.writer``), never
+on the GUI thread: the verdict arrives as a signal, and when the server has
+not answered within ``NO_ANSWER_MS`` the panel says so. A verdict goes back to
 "Ready to scan" after ``door/verdict_seconds``. The door follows the night:
 when a performance starts within ``door/follow_hours`` and another is shown,
 it switches (or, right after a scan, offers the switch on F8); a ticket for
@@ -69,7 +66,7 @@ from desktop.views.door.verdict_panel import IDLE, VerdictPanel
 from desktop.views.forms import is_busy, open_or_raise
 from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 from desktop.views.widgets import heading
-from desktop.writer import DOOR_LANE, CommandWriter
+from desktop.writer import CommandWriter
 from domain import door as rules
 from domain import loyalty
 from domain.application import Houselights
@@ -81,9 +78,7 @@ from infrastructure.offline_door import OfflineDoor
 from projections import door
 from projections.runner import ReadModelRunner
 
-#: no answer after this long: the door says it is still checking (on a shared store,
-#: whose front decides from its own copy when the server is this slow, this comes after
-#: the front's own wait: the front's verdict normally comes first)
+#: no answer from the store after this long: the door says it is waiting for the server
 NO_ANSWER_MS = 300
 #: a performance that began less than this long ago is still the one at the door
 LATECOMERS = timedelta(hours=1)
@@ -106,12 +101,11 @@ class Checked:
 
 @dataclass(frozen=True, slots=True)
 class DoorNotice:
-    """What the panel shows when no verdict came: ``no_connection`` (the shared server
-    has not answered the ``waiting`` scans), ``still_checking`` (they are being
-    recorded, not answered yet: the server is not to blame) or ``problem`` (nothing was
-    checked: ``message`` says why, ``scanned`` what was read)."""
+    """What the panel shows when no verdict came: ``no_connection`` (the server has not
+    answered the ``waiting`` scans yet) or ``problem`` (nothing was checked: ``message``
+    says why, ``scanned`` what was read)."""
 
-    verdict: Literal["no_connection", "still_checking", "problem"]
+    verdict: Literal["no_connection", "problem"]
     message: str = ""
     scanned: str = ""
     waiting: int = 0
@@ -290,7 +284,7 @@ class DoorView(QWidget):
         self._offer: tuple[str, str] | None = None  # (performance id, code to check again)
         self.no_answer_timer = QTimer(self)
         self.no_answer_timer.setSingleShot(True)
-        self.no_answer_timer.setInterval(self._no_answer_ms())
+        self.no_answer_timer.setInterval(NO_ANSWER_MS)
         self.no_answer_timer.timeout.connect(self._no_answer)
         self.verdict_timer = QTimer(self)
         self.verdict_timer.setSingleShot(True)
@@ -779,7 +773,6 @@ class DoorView(QWidget):
             self.door_name(),
             on_done=lambda result: self._answered(result, on_result),
             on_error=lambda error, _details: self._check_failed(error, text, scanned, on_result),
-            lane=DOOR_LANE,
         )
 
     def _answer_arrived(self) -> None:
@@ -801,7 +794,7 @@ class DoorView(QWidget):
     def _verdict_painted(self, behind: bool) -> None:
         self._unpainted -= 1
         if behind and not self.writer.closed:
-            self.writer.submit(self.runner.notify, lane=DOOR_LANE)
+            self.writer.submit(self.runner.notify)
         self._catch_up_screen()
 
     @property
@@ -834,44 +827,21 @@ class DoorView(QWidget):
             on_result(None)
         self._catch_up_screen()
 
-    def _no_answer_ms(self) -> int:
-        """How long a scan may take before the door says it is waiting: on a shared
-        store the front's own wait for the server comes first (then it decides here)."""
-        front = self.door_front
-        if front is not None and front.shared:
-            return int(front.budget * 1000) + NO_ANSWER_MS
-        return NO_ANSWER_MS
-
     def _no_answer(self) -> None:
-        """The scan in line has no verdict yet: say so at once, and say "No connection"
-        only when the shared server is what does not answer (scans have a lane of their
-        own: they never wait for this workstation's sales or other commands)."""
+        """The store has not answered the scan in line: say so at once."""
         if not self.waiting:
             return
-        front = self.door_front
-        if front is not None and front.shared and front.offline:
-            kind: Literal["no_connection", "still_checking"] = "no_connection"
-            title = self.tr("No connection")
-            detail = self.tr(
-                "The server has not answered yet. Do not let them in until the verdict appears."
-            )
-            advice = self.tr(
-                "The verdict appears here as soon as the server answers. If this "
-                "lasts, call the box office."
-            )
-        else:
-            kind = "still_checking"
-            title = self.tr("Still checking…")
-            detail = self.tr(
-                "The scan is still being recorded. Do not let them in until the verdict appears."
-            )
-            advice = self.tr(
-                "The verdict appears here as soon as it is recorded. If this lasts, call "
-                "the box office."
-            )
+        title = self.tr("No connection")
+        detail = self.tr(
+            "The server has not answered yet. Do not let them in until the verdict appears."
+        )
+        advice = self.tr(
+            "The verdict appears here as soon as the server answers. If this "
+            "lasts, call the box office."
+        )
         self.verdict_timer.stop()
         self.panel.show_verdict("problem", title, detail, "", f"{title}. {detail}", advice)
-        self.last_result = DoorNotice(kind, waiting=self.waiting)
+        self.last_result = DoorNotice("no_connection", waiting=self.waiting)
         self.verdict_shown.emit(self.last_result)
 
     def _verdict_expired(self) -> None:
@@ -1336,7 +1306,6 @@ class DoorView(QWidget):
             self.door_name(),
             on_done=self._undone,
             on_error=self._undo_failed,
-            lane=DOOR_LANE,
         )
 
     def _undo_failed(self, error: BaseException, _details: str = "") -> None:
