@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QApplication
 _TERMINATOR_TEXT = {Qt.Key.Key_Return: "\r", Qt.Key.Key_Enter: "\r", Qt.Key.Key_Tab: "\t"}
 
 
-def _press_and_release(widget, key: int, text: str, at_ms: int) -> None:
+def _press_and_release(
+    widget, key: int, text: str, at_ms: int, modifiers=Qt.KeyboardModifier.NoModifier
+) -> None:
     for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+        event = QKeyEvent(kind, key, modifiers, text)
         event.setTimestamp(at_ms)
         QApplication.sendEvent(widget, event)
 
@@ -40,3 +42,28 @@ def scanner_burst(
             widget, key, _TERMINATOR_TEXT.get(terminator, ""), start + len(text) * gap_ms
         )
     return start + max(len(text) - (terminator is None), 0) * gap_ms
+
+
+#: a keypad key with NumLock off, for the digits that have one here
+KEYPAD_OFF = {
+    "3": Qt.Key.Key_PageDown,
+    "4": Qt.Key.Key_Left,
+    "6": Qt.Key.Key_Right,
+    "7": Qt.Key.Key_Home,
+    "9": Qt.Key.Key_PageUp,
+}
+
+
+def keypad_burst(widget, code: str, gap_ms: int = 2) -> int:
+    """A scanner that sends digits from the keypad, NumLock off (End, Left, Page Up…,
+    no text), then Return; returns the time stamp of the last key."""
+    start = int(time.monotonic() * 1000)
+    for i, char in enumerate(code):
+        if char in KEYPAD_OFF:
+            key, text, modifiers = KEYPAD_OFF[char], "", Qt.KeyboardModifier.KeypadModifier
+        else:
+            key, text, modifiers = ord(char), char, Qt.KeyboardModifier.NoModifier
+        _press_and_release(widget, key, text, start + i * gap_ms, modifiers)
+    end = start + len(code) * gap_ms
+    _press_and_release(widget, Qt.Key.Key_Return.value, "\r", end)
+    return end

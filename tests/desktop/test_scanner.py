@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.scanner import ScannerFilter
-from tests.desktop.keys import scanner_burst
+from tests.desktop.keys import keypad_burst, scanner_burst
 
 CODE = "9CEFGHJKNPRT"
 
@@ -78,10 +75,10 @@ def test_a_scan_right_after_keys_typed_by_hand_keeps_its_first_character(form, q
     """A person's keys (150 ms apart, on the window system's clock), then at once a
     scan: the person's keys reach the field, the scan is read whole."""
     window, first, second, scanner, scans = form
-    start = int(time.monotonic() * 1000)
-    for i, char in enumerate(typed):
-        scanner_burst(first, char, None, start_ms=start + 150 * i)
-    scanner_burst(first, CODE, gap_ms=2, start_ms=start + 150 * len(typed))
+    at = scanner_burst(first, typed[0], None)
+    for char in typed[1:]:
+        at = scanner_burst(first, char, None, start_ms=at + 150)
+    scanner_burst(first, CODE, gap_ms=2, start_ms=at + 150)
     assert scans == [CODE]
     assert first.text() == typed
 
@@ -122,32 +119,6 @@ def test_scans_in_quick_succession_are_all_reported_in_order(form, qtbot):
     for code in codes:
         at = scanner_burst(first, code, gap_ms=1, start_ms=None if at is None else at + 200)
     assert scans == codes and first.text() == ""
-
-
-#: a keypad key with NumLock off, for each digit
-KEYPAD_OFF = {
-    "3": Qt.Key.Key_PageDown,
-    "4": Qt.Key.Key_Left,
-    "6": Qt.Key.Key_Right,
-    "7": Qt.Key.Key_Home,
-    "9": Qt.Key.Key_PageUp,
-}
-
-
-def keypad_burst(widget, code: str) -> None:
-    """A scanner that sends digits from the keypad, NumLock off: End, Left, Page Up…"""
-    start = int(time.monotonic() * 1000)
-    for i, char in enumerate([*code, "\r"]):
-        if char in KEYPAD_OFF:
-            key, modifiers, text = KEYPAD_OFF[char], Qt.KeyboardModifier.KeypadModifier, ""
-        elif char == "\r":
-            key, modifiers, text = Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
-        else:
-            key, modifiers, text = ord(char), Qt.KeyboardModifier.NoModifier, char
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, key, modifiers, text)
-            event.setTimestamp(start + 2 * i)
-            QApplication.sendEvent(widget, event)
 
 
 def test_keypad_digits_sent_with_numlock_off_are_read_as_digits(form, qtbot):
