@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -223,6 +224,28 @@ def size_columns(table: QTableView, widths: dict[int, int], stretch: int) -> Non
     table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     if isinstance(table, FittingTable):
         table.columns_arranged()
+
+
+def stand_in_menu(menu_button: QPushButton, buttons: tuple[QPushButton, ...]) -> QMenu:
+    """A menu on ``menu_button`` that stands in for ``buttons`` on a small screen (the
+    button starts hidden): each entry clicks its button and, when the menu opens, is on
+    or off with the same tooltip as its button is then."""
+    menu = QMenu(menu_button)
+    entries = []
+    for button in buttons:
+        action = menu.addAction(button.text())
+        action.triggered.connect(button.click)
+        entries.append((action, button))
+
+    def follow_buttons() -> None:
+        for action, button in entries:
+            action.setEnabled(button.isEnabled())
+            action.setToolTip(button.toolTip())
+
+    menu.aboutToShow.connect(follow_buttons)
+    menu_button.setMenu(menu)
+    menu_button.hide()
+    return menu
 
 
 def clear_layout(layout: QLayout) -> None:

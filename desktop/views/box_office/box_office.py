@@ -46,6 +46,7 @@ from desktop.views.widgets import (
     moment_width,
     select_row,
     size_columns,
+    stand_in_menu,
     table_view,
 )
 from domain.application import Houselights
@@ -165,15 +166,10 @@ class BoxOfficeView(OrderActions):
         self.performance_menu_button.setToolTip(
             self.tr("New production, new performance or edit the selected performance")
         )
-        performance_menu = QMenu(self.performance_menu_button)
-        self._performance_menu: list[tuple] = []
-        for button in (self.new_production_button, self.new_performance_button, self.edit_button):
-            action = performance_menu.addAction(button.text())
-            action.triggered.connect(button.click)
-            self._performance_menu.append((action, button))
-        performance_menu.aboutToShow.connect(self._sync_performance_menu)
-        self.performance_menu_button.setMenu(performance_menu)
-        self.performance_menu_button.hide()
+        stand_in_menu(
+            self.performance_menu_button,
+            (self.new_production_button, self.new_performance_button, self.edit_button),
+        )
         for button in (
             self.performance_menu_button,
             self.new_production_button,
@@ -217,16 +213,10 @@ class BoxOfficeView(OrderActions):
         self.order_menu_button.setToolTip(
             self.tr("Refund, exchange, print or save the selected order's tickets")
         )
-        menu = QMenu(self.order_menu_button)
-        self._order_menu: list[tuple] = []
-        order = (self.refund_button, self.exchange_button, self.print_button, self.pdf_button)
-        for button in order:
-            action = menu.addAction(button.text())
-            action.triggered.connect(button.click)
-            self._order_menu.append((action, button))
-        menu.aboutToShow.connect(self._sync_order_menu)
-        self.order_menu_button.setMenu(menu)
-        self.order_menu_button.hide()
+        stand_in_menu(
+            self.order_menu_button,
+            (self.refund_button, self.exchange_button, self.print_button, self.pdf_button),
+        )
         ticket_actions.addWidget(self.order_menu_button)
         ticket_actions.addWidget(order_box, 1)
         ticket_actions.addWidget(self.buyer_button)
@@ -384,16 +374,6 @@ class BoxOfficeView(OrderActions):
         """Show or hide a performances column for good (whatever the window's width)."""
         self.chosen_columns[column] = shown
         self.fit_columns()
-
-    def _sync_performance_menu(self) -> None:
-        for action, button in self._performance_menu:
-            action.setEnabled(button.isEnabled())
-            action.setToolTip(button.toolTip())
-
-    def _sync_order_menu(self) -> None:
-        for action, button in self._order_menu:
-            action.setEnabled(button.isEnabled())
-            action.setToolTip(button.toolTip())
 
     # -- loading ----------------------------------------------------------------
     def refresh(self) -> None:

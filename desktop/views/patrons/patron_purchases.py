@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,14 @@ from desktop.views.box_office.membership_dialog import MembershipDialog
 from desktop.views.box_office.order_actions import ChosenOrder, OrderActions
 from desktop.views.box_office.sell_dialog import SellDialog
 from desktop.views.box_office.subscription_dialog import SubscriptionDialog
-from desktop.views.widgets import FlowLayout, heading, moment_width, size_columns, table_view
+from desktop.views.widgets import (
+    FlowLayout,
+    heading,
+    moment_width,
+    size_columns,
+    stand_in_menu,
+    table_view,
+)
 from domain.application import Houselights
 from domain.roles import Permission
 from projections import box_office, ladder
@@ -204,20 +210,10 @@ class PurchasesPanel(OrderActions):
         self.order_menu_button.setToolTip(
             self.tr("Refund, exchange, print or save the selected order's tickets")
         )
-        menu = QMenu(self.order_menu_button)
-        self._order_menu: list[tuple] = []
-        for button in (
-            self.refund_button,
-            self.exchange_button,
-            self.print_button,
-            self.pdf_button,
-        ):
-            action = menu.addAction(button.text())
-            action.triggered.connect(button.click)
-            self._order_menu.append((action, button))
-        menu.aboutToShow.connect(self._sync_order_menu)
-        self.order_menu_button.setMenu(menu)
-        self.order_menu_button.hide()
+        stand_in_menu(
+            self.order_menu_button,
+            (self.refund_button, self.exchange_button, self.print_button, self.pdf_button),
+        )
         title = QHBoxLayout()
         self.heading = heading(self.tr("Purchases"), self, name="subheading")
         title.addWidget(self.heading)
@@ -248,11 +244,6 @@ class PurchasesPanel(OrderActions):
         self.heading.setVisible(not tabbed)
         self.order_box.setVisible(not tabbed)
         self.order_menu_button.setVisible(tabbed)
-
-    def _sync_order_menu(self) -> None:
-        for action, button in self._order_menu:
-            action.setEnabled(button.isEnabled())
-            action.setToolTip(button.toolTip())
 
     def height_for(self, rows: int) -> int:
         """The panel's height when its table shows ``rows`` orders without scrolling."""
