@@ -367,17 +367,19 @@ class Store(Application[UUID]):
             held = batch.pending.get(aggregate_id)
             if held is None:
                 continue
-            events = list(held.pending_events[:kept]) if kept is not None else []
-            restored: Any = None
-            if events:
-                try:
-                    restored = self.repository.get(aggregate_id)
-                except AggregateNotFoundError:
-                    restored = None  # created earlier in this batch: its first event makes it
-                for event in events:
-                    restored = event.mutate(restored)
+            if kept is None:  # not held before the command: it goes with it
+                del batch.pending[aggregate_id]
+                continue
+            events = list(held.pending_events[:kept])
+            restored: Any
+            try:
+                restored = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                restored = None  # created earlier in this batch: its first event makes it
+            for event in events:
+                restored = event.mutate(restored)
             if restored is None:
-                del batch.pending[aggregate_id]  # the command made it, or it had nothing held
+                del batch.pending[aggregate_id]
             else:
                 restored._pending_events = events
                 batch.pending[aggregate_id] = restored  # same key: same place
