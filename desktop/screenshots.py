@@ -16,9 +16,10 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from desktop import formatting
 
@@ -419,8 +420,12 @@ def render_all(
     size: tuple[int, int] = SIZE,
     scale: float = 1.0,
     dark: bool = False,
+    on_shot: Callable[[str, Any], object] | None = None,
 ) -> list[Path]:
-    """Every screen as a PNG of ``size`` pixels, as at display scaling ``scale``."""
+    """Every screen as a PNG of ``size`` pixels, as at display scaling ``scale``.
+
+    ``on_shot(name, widget)`` is called with each screen as it is taken, laid out as
+    in its picture (the tests measure the screens with it)."""
     if not os.environ.get("DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if scale != 1.0:
@@ -456,6 +461,8 @@ def render_all(
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         written.append(path)
+        if on_shot is not None:
+            on_shot(name, widget)
         for problem in cut_off(widget) + scrolled(widget) + raw_ids(widget):
             problems.append(f"{name}: {problem}")
 

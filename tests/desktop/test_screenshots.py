@@ -185,3 +185,33 @@ def test_raw_ids_on_a_screen_are_found_but_not_in_tooltips(qtbot):
     assert any("a choice" in problem for problem in found)
     table.setColumnHidden(1, True)  # hidden columns are exported, not shown
     assert len(raw_ids(page)) == 2
+
+
+class _Measured(Exception):
+    """Stops the screenshots once the screen measured is taken."""
+
+
+def test_the_patron_screenshot_gives_the_timeline_the_room_a_person_sees(qtbot, tmp_path):
+    """At 1366×768 the patron page opened by hand gives the timeline about five rows and
+    the purchases two and a half (``PatronPage.share_room``); the screenshot of it is the
+    same, not the purchases as tall as all their orders and the timeline two rows."""
+    measured: dict[str, int] = {}
+
+    def measure(name: str, widget) -> None:
+        if name != "patron":
+            return
+        page = widget.patron_page
+        rows = page.timeline_table.verticalHeader().defaultSectionSize()
+        measured["rows"] = rows
+        measured["timeline"] = page.timeline_table.viewport().height()
+        measured["purchases"] = page.purchases.table.viewport().height()
+        measured["orders"] = page.purchases.proxy.rowCount()
+        raise _Measured
+
+    with pytest.raises(_Measured):
+        render_all(tmp_path / "shots", size=(1366, 768), on_shot=measure)  # the README's
+
+    assert measured["orders"] > 3  # more orders than the purchases show without scrolling
+    assert measured["timeline"] > measured["purchases"]
+    assert measured["timeline"] >= 4 * measured["rows"]
+    assert measured["purchases"] <= 3 * measured["rows"]

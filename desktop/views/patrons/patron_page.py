@@ -155,6 +155,19 @@ class ContactCard(QFrame):
         ]
 
 
+class Sections(QSplitter):
+    """The purchases above the timeline; says when it has been given its (new) size."""
+
+    resized = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)  # its panes have their sizes from here on
+        self.resized.emit()
+
+
 class PatronPage(QWidget):
     """``show_patron(id)`` fills the page; ``refresh()`` re-reads the read models."""
 
@@ -299,7 +312,10 @@ class PatronPage(QWidget):
         timeline_layout.addWidget(self.timeline_title)
         timeline_layout.addWidget(self.timeline_table, 1)
         timeline_layout.addWidget(self.timeline_detail)
-        self.sections = QSplitter(Qt.Orientation.Vertical, self)
+        self.sections = Sections(self)
+        # the room is shared once the splitter has its height: a page opened before it
+        # is laid out (or resized) would keep the orders' full height otherwise
+        self.sections.resized.connect(self._share_when_shown)
         self.sections.setObjectName("patronSections")
         self.sections.setChildrenCollapsible(False)
         self.sections.addWidget(self.purchases)
@@ -486,6 +502,9 @@ class PatronPage(QWidget):
         super().resizeEvent(event)
         self.fit_width()
         self.fit_height()
+        self._share_when_shown()
+
+    def _share_when_shown(self) -> None:
         if getattr(self, "row", None) is not None and not self.is_tabbed():
             self.share_room()
 
