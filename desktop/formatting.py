@@ -353,6 +353,31 @@ def words(text: str, cents: int | None = None) -> str:
     return text
 
 
+#: a chat message's moment at the start of its line ('[{moment:…}] Ada: Hello!')
+_MESSAGE_MOMENT = re.compile(r"^\[\{moment:([0-9][0-9T:+\-.Z ]*)\}\] ", re.MULTILINE)
+
+
+def transcript(text: str) -> str:
+    """A chat transcript (``projections.conversations.shown_transcript``) written out:
+    each message's time on the organization's clock, in its way ('[14:01] Ada: Hi' in
+    London, '[9:01 AM] Ada: Hi' in New York); the day too where the chat went past
+    midnight ('[Sun 22 Nov 2026, 00:05]'), the first message's day being the chat's.
+    Only the mark that starts a message's line is written: what was said stays as said.
+    """
+    day = None
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal day
+        local = local_datetime(match.group(1))
+        if local is None:
+            return match.group(0)
+        same_day = day is None or local.date() == day
+        day = local.date()
+        return f"[{time(match.group(1)) if same_day else moment(match.group(1))}] "
+
+    return _MESSAGE_MOMENT.sub(one, text or "")
+
+
 def with_amount(text: str, cents: int | None) -> str:
     """``words``: a text with its amount ('Donated £50.00 to …') and dates written in."""
     return words(text, cents)

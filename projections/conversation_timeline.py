@@ -3,8 +3,10 @@
 Mixed into the ``Timeline`` projection. A call is on its patron's timeline as
 soon as it is logged. A chat appears when it is linked to a patron (at the
 moment the chat happened), with the whole transcript as the row's detail so
-the timeline can expand it; linking it to someone else moves the row. Done
-and reopened follow-ups are rows too, so the next person sees what was done.
+the timeline can expand it (its times as ``domain.wording`` marks, written by the
+view in the organization's way: the timeline is not searched); linking it to
+someone else moves the row. Done and reopened follow-ups are rows too, so the
+next person sees what was done.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlite_utils import Database
 
 from domain.wording import date_mark
 from projections.base import Event, iso, run_script
-from projections.conversations import chat_preview, transcript_text
+from projections.conversations import chat_preview, shown_transcript
 from projections.timeline_rows import TimelineRows
 
 OUTCOME_WORDS = {
@@ -83,7 +85,7 @@ class ConversationTimeline(TimelineRows):
                 str(e.originator_id),
                 iso(e.occurred_at),
                 summary,
-                transcript_text(e.messages, e.visitor_name),
+                shown_transcript(e.messages, e.visitor_name),
             ),
         )
 

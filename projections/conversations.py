@@ -2,7 +2,9 @@
 
 Keeps its own small table of patron names (``conv_patrons``) rather than
 reading the patron directory, so it can be rebuilt on its own at any time.
-Chat transcripts are indexed with FTS5 for search.
+Chat transcripts are indexed with FTS5 for search: the searched ``transcript`` holds
+who said what and no times; ``shown_transcript`` (what the chat view shows) has each
+message's moment as a ``domain.wording`` mark, written in the organization's way.
 
 Merged patrons: rows stay filed under the patron their event named; the queries
 name the surviving record instead (``survivor_sql``: the follow-up list, chat
@@ -19,19 +21,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from domain.wording import moment_mark
 from projections.base import Event, Projection, iso, run_script
 from projections.patron_merges import in_family, survivor_sql
 from projections.patron_words import typed_phrases
 
 
-def transcript_text(messages: list[dict[str, Any]], visitor_name: str = "") -> str:
-    """The whole chat as text, one message per line: '[14:01] Ada Lovelace: Hello!'."""
+def _transcript(messages: list[dict[str, Any]], visitor_name: str, when) -> str:
     lines = []
     for m in messages:
         at = m.get("at") or ""
-        # (a plain clock, not a ``domain.wording`` mark: the transcript is searched word
-        # by word, and a mark's ISO digits would match every search for a number)
-        when = f"[{datetime.fromisoformat(at).astimezone():%H:%M}] " if at else ""
         who = m.get("name") or {
             "visitor": visitor_name or "Visitor",
             "agent": "Staff",
@@ -39,8 +38,28 @@ def transcript_text(messages: list[dict[str, Any]], visitor_name: str = "") -> s
         }.get(m["sender"], m["sender"])
         if m["sender"] == "agent" and m.get("name"):
             who = f"{m['name']} (staff)"
-        lines.append(f"{when}{who}: {m['text']}")
+        lines.append(f"{when(at) if at else ''}{who}: {m['text']}")
     return "\n".join(lines)
+
+
+def transcript_text(messages: list[dict[str, Any]], visitor_name: str = "") -> str:
+    """The whole chat as searched, one message per line: 'Ada Lovelace: Hello!'.
+
+    No times: the full-text index holds what was said and who said it. A time written
+    here would be one computer's clock, and a ``domain.wording`` mark's ISO digits
+    would match every search for a number (``shown_transcript`` has the times)."""
+    return _transcript(messages, visitor_name, lambda at: "")
+
+
+def shown_transcript(messages: list[dict[str, Any]], visitor_name: str = "") -> str:
+    """The whole chat as shown, one message per line, each with its moment as a
+    ``domain.wording`` mark: '[{moment:2026-09-08T13:01:00+00:00}] Ada Lovelace: Hello!'.
+    The views write it with ``desktop.formatting.transcript`` (the organization's
+    clock and way: '[14:01] Ada Lovelace: Hello!' in London, '[9:01 AM] …' in New York).
+    """
+    return _transcript(
+        messages, visitor_name, lambda at: f"[{moment_mark(datetime.fromisoformat(at))}] "
+    )
 
 
 def chat_preview(messages: list[dict[str, Any]], width: int = 120) -> str:
@@ -52,7 +71,11 @@ def chat_preview(messages: list[dict[str, Any]], width: int = 120) -> str:
 
 class Conversations(Projection):
     name = "conversations"
-    version = 2  # 2: follow-ups name who they are assigned to
+    #: 2: follow-ups name who they are assigned to; 4: the searched transcript without
+    #: times and ``shown_transcript`` beside it, its times as ``domain.wording`` marks
+    #: (3, briefly, put the marks into the searched transcript): an older store, with
+    #: this computer's clock ("[14:01]") in its transcripts, is rebuilt when it opens
+    version = 4
     tables = ("chats_fts", "chats", "calls", "follow_ups", "quick_answers", "conv_patrons")
     fts_triggers = {"chats_fts": ("chats_ai", "chats_au")}
 
@@ -101,6 +124,7 @@ class Conversations(Projection):
                 visitor_phone TEXT NOT NULL, subject TEXT NOT NULL, patron_id TEXT,
                 linked_how TEXT NOT NULL DEFAULT '', message_count INTEGER NOT NULL,
                 preview TEXT NOT NULL, transcript TEXT NOT NULL,
+                shown_transcript TEXT NOT NULL DEFAULT '',
                 notes TEXT NOT NULL DEFAULT '', imported_by TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS chats_waiting ON chats (patron_id, started_at);
@@ -216,7 +240,7 @@ class Conversations(Projection):
         db.conn.execute(
             "INSERT OR IGNORE INTO chats (id, service, conversation_id, started_at, ended_at,"
             " visitor_name, visitor_email, visitor_phone, subject, message_count, preview,"
-            " transcript, imported_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " transcript, shown_transcript, imported_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 str(e.originator_id),
                 e.service,
@@ -230,6 +254,7 @@ class Conversations(Projection):
                 len(e.messages),
                 chat_preview(e.messages),
                 transcript_text(e.messages, e.visitor_name),
+                shown_transcript(e.messages, e.visitor_name),
                 e.recorded_by,
             ),
         )
@@ -341,6 +366,7 @@ CHAT_COLUMNS = (
     "message_count",
     "preview",
     "transcript",
+    "shown_transcript",
     "notes",
 )
 

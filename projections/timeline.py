@@ -101,8 +101,9 @@ class Timeline(BoxOfficeTimeline, ConversationTimeline):
     #: summary (``amount_cents``), written by the view in the organization's currency;
     #: v9: dates and times as ``domain.wording`` marks, written by the view in the
     #: organization's way (a store built by v8, with "08 Sep 2026" in its texts, is
-    #: rebuilt when it opens)
-    version = 9
+    #: rebuilt when it opens); v10: a chat's transcript (its row's detail) with its
+    #: times as marks, not this computer's clock ("[14:01]")
+    version = 10
     tables = (
         "timeline",
         *BoxOfficeTimeline.lookup_tables,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.formatting import date, local_moment, moment, words
+from desktop.formatting import date, local_moment, moment, transcript, words
 from desktop.models.base import RowTableModel
 
 
@@ -67,7 +67,9 @@ class TimelineModel(RowTableModel):
         # amounts in the organization's currency and dates in its way, written here and
         # not by the read model (which keeps the facts: cents, ISO dates)
         row["summary"] = words(row.get("summary") or "", row.get("amount_cents"))
-        row["detail"] = words(row.get("detail") or "")
+        detail = row.get("detail") or ""
+        # a chat's transcript: each message's time on the organization's clock
+        row["detail"] = transcript(detail) if row.get("kind") == "chat" else words(detail)
         return row
 
     def display(self, row: dict, column: int) -> str:

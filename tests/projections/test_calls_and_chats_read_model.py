@@ -3,7 +3,10 @@ transcript search, the follow-up list and quick answers; rebuilt the same."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from projections import conversations, timeline
 
@@ -136,6 +139,40 @@ def test_transcripts_and_notes_are_searchable(services):
         "chat_note",
         "Chat note: Sent the seating plan with loop seats marked.",
     )
+
+
+@pytest.fixture
+def machine_in_tokyo(monkeypatch):
+    """This computer's clock in Tokyo (TZ), not the organization's zone nor UTC."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_searched_transcript_holds_what_was_said_and_no_times_or_marks(
+    services, machine_in_tokyo
+):
+    """Search finds the words of the messages; never this computer's clock ("[23:00]" in
+    Tokyo) nor the marks' ISO moments, which the chat shows from ``shown_transcript``."""
+    chat = services.app.record_chat("Crisp", "s-1", MESSAGES, visitor_name="A. L.").id
+    db = services.runner.db()
+
+    row = conversations.chat(db, chat)
+    assert row is not None
+    assert row["transcript"] == (
+        "Ada: Is there a hearing loop in the Brückner hall?\nMaria (staff): Yes, in every seat."
+    )
+    assert row["shown_transcript"] == (
+        "[{moment:2026-11-20T14:00:00+00:00}] Ada: Is there a hearing loop in the Brückner"
+        " hall?\n[{moment:2026-11-20T14:01:00+00:00}] Maria (staff): Yes, in every seat."
+    )
+    assert [c["id"] for c in conversations.search_chats(db, "hearing loop")] == [chat]
+    assert [c["id"] for c in conversations.search_chats(db, "every seat")] == [chat]
+    assert [c["id"] for c in conversations.search_chats(db, "Maria")] == [chat]
+    for not_said in ("23", "00", "14", "2026", "11 20", "moment", "T14", "staff 01"):
+        assert conversations.search_chats(db, not_said) == [], not_said
 
 
 def test_quick_answers_read_model_follows_edits_and_removals(services):

@@ -235,7 +235,8 @@ class ChatPanel(QWidget):
         self.header.setText(
             f"<b>{escape(title)}</b><br>{escape(contact)}<br><i>{escape(status)}</i>"
         )
-        text = formatting.words(row.get("transcript") or "")  # its times, the office's way
+        # each message's time on the organization's clock, in its way
+        text = formatting.transcript(row.get("shown_transcript") or row.get("transcript") or "")
         if row.get("notes"):
             text += "\n\n" + self.tr("Staff notes:") + "\n" + row["notes"]
         if self.transcript.toPlainText() != text:
