@@ -16,6 +16,7 @@ an unmerge (see ``projections/patron_merges.py``).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -27,7 +28,10 @@ from projections.patron_merges import in_family, survivor_sql
 from projections.patron_words import typed_phrases
 
 
-def _transcript(messages: list[dict[str, Any]], visitor_name: str, when) -> str:
+def _transcript(
+    messages: list[dict[str, Any]], visitor_name: str, when: Callable[[str], str]
+) -> str:
+    """One line a message: ``when(at)`` (its time, if any), who said it and what."""
     lines = []
     for m in messages:
         at = m.get("at") or ""

@@ -236,7 +236,7 @@ class ChatPanel(QWidget):
             f"<b>{escape(title)}</b><br>{escape(contact)}<br><i>{escape(status)}</i>"
         )
         # each message's time on the organization's clock, in its way
-        text = formatting.transcript(row.get("shown_transcript") or row.get("transcript") or "")
+        text = formatting.transcript(row.get("shown_transcript") or "")
         if row.get("notes"):
             text += "\n\n" + self.tr("Staff notes:") + "\n" + row["notes"]
         if self.transcript.toPlainText() != text:
