@@ -40,6 +40,7 @@ import sqlite3
 import sys
 import threading
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import PersistenceError
@@ -235,6 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="time zone of dates without one, e.g. America/New_York (default: the "
         "import/timezone setting, else this computer's); a time-zone column in the file wins",
+    )
+    sales.add_argument(
+        "--rejected",
+        default=None,
+        metavar="FILE.csv",
+        help="write every row not imported to FILE.csv (the file's own columns, its row "
+        "number and why), to correct and import again; the report lists the first 1,000",
     )
     add_chats_parser(what)
     check_in = sub.add_parser("check-in", help="check a ticket in at the door")
@@ -815,6 +823,16 @@ def sales_summary(report: dict, name: str) -> str:
             + (f" The first {listed:,} by row number:" if listed < count else "")
         )
         lines += [f"  row {r['row']}: {r['reason']}" for r in report["rejected"]]
+        if report.get("rejected_file"):
+            lines.append(
+                f"Every row not imported ({count:,}) is in {report['rejected_file']}, with its "
+                "row number and why: correct them there and import that file."
+            )
+        elif listed < count:
+            lines.append(
+                "To get all of them in a file you can correct and import again, add "
+                "--rejected FILE.csv."
+            )
     return "\n".join(lines)
 
 
@@ -834,6 +852,22 @@ def import_settings() -> dict:
         "timezone": settings.get("import/timezone"),
         "date_order": settings.get("import/date_order"),
     }
+
+
+def _check_rejected_file(path: Path, imported: Path) -> None:
+    """Refuse, before anything is imported, a --rejected file that cannot be written or
+    that is the file being imported (it would be overwritten)."""
+    if path.resolve() == imported.resolve():
+        raise UnreadableSalesFile(
+            f"--rejected {path} is the file being imported; name another file for the rows "
+            "not imported."
+        )
+    if path.is_dir() or not path.parent.is_dir():
+        raise UnreadableSalesFile(
+            f"--rejected {path}: there is no folder {path.parent} to write it in."
+            if not path.parent.is_dir()
+            else f"--rejected {path} is a folder; name a file such as {path / 'not-imported.csv'}."
+        )
 
 
 def cmd_import(args) -> int:
@@ -858,6 +892,8 @@ def cmd_import(args) -> int:
     mapping = sales.with_mapping(_mapping_overrides(args.mapping)) if args.mapping else None
     if args.item_pattern is not None:
         compile_item_pattern(args.item_pattern)
+    if args.rejected is not None:
+        _check_rejected_file(Path(args.rejected), Path(args.file))
     saved = import_settings()
     timezone = args.timezone or saved["timezone"] or None
 
@@ -874,6 +910,7 @@ def cmd_import(args) -> int:
                 date_order=args.date_order,
                 default_date_order=saved["date_order"],
                 item_pattern=args.item_pattern,
+                rejected_file=args.rejected,
             )
 
     report = _import(args, "Orders", run, progress=shown)

@@ -66,6 +66,12 @@ class SalesFile:
     mapping: dict[str, str] = field(default_factory=dict)
     #: rows holding something, counted as the file was read (None: count them)
     filled: int | None = None
+    #: how many of ``headers`` are the file's own (the layout may add prepared columns
+    #: after them, such as fees added up); 0: all of them
+    file_columns: int = 0
+    #: a workbook's date system (1900, or 1904 for one made by old Mac Excel); 0 for a
+    #: text file: how Excel counts the days of a date stored as a number
+    date_system: int = 0
 
     @property
     def layout_name(self) -> str:
@@ -269,6 +275,7 @@ def _parse(
         header_row, headers = seen[header_at]
         headers = [h.replace("\ufeff", "").strip() for h in headers]
         layout = detect(headers)
+        own_columns = len(headers)
         transform = None
         if layout is not None:  # fees added up, line amounts per ticket, order details carried
             headers, transform = layout.preparer(headers)
@@ -304,6 +311,7 @@ def _parse(
         layout=layout,
         mapping=mapping,
         filled=filled,
+        file_columns=own_columns,
     )
 
 

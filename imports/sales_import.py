@@ -38,6 +38,7 @@ going one cent at a time to the first tickets, so the tickets add up to it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import heapq
 import pickle
@@ -48,6 +49,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
+from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -139,9 +141,9 @@ CHECKING_TWICE = "twice"
 PLANNING = "planning"
 #: orders imported (or, in a dry run, rehearsed)
 SELLING = "orders"
-#: a dry run's report lists this many problems (the rows with the lowest numbers);
-#: ``rejected_count`` counts them all
-DRY_RUN_PROBLEMS = 1000
+#: a report (dry run or import) lists this many problems (the rows with the lowest
+#: numbers); ``rejected_count`` counts them all and ``rejected_file`` holds them all
+LISTED_PROBLEMS = 1000
 
 
 class _Stopped(Exception):
@@ -172,22 +174,43 @@ class _Watched(Sequence):
 
 
 class Problems:
-    """The rows not imported: every one, or (``limit``) the ``limit`` with the lowest
-    row numbers and a count of all, so a dry run of a huge file stays small."""
+    """The rows not imported: every one counted and kept on disk (a private temporary
+    SQLite database, removed with the last copy), the ``limit`` with the lowest row
+    numbers also in memory for the report, so a file with 50,000 bad rows does not
+    hold 50,000 reasons in memory. ``write_csv`` gives all of them back, with the
+    file's own cells, for the user to correct and import again.
+
+    ``copy()`` is a save point: a copy that is used after problems were added to the
+    original forgets those (the import's redo of a chunk after a conflict)."""
 
     def __init__(self, limit: int | None = None) -> None:
-        self.limit = limit
+        self.limit = LISTED_PROBLEMS if limit is None else limit
         self.count = 0
-        #: every problem; with a limit, a heap of the lowest rows (highest on top)
+        #: a heap of the lowest rows (highest on top), at most ``limit``
         self._kept: list = []
         self._seq = 0
+        self._db = sqlite3.connect("", check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute(
+            "CREATE TABLE problems (seq INTEGER PRIMARY KEY, row INTEGER, reason TEXT)"
+        )
+        #: the highest seq written to the database by any copy
+        self._written = [0]
+
+    def _forget_later(self) -> None:
+        """Drop what was added after this copy was made (only a restored save point)."""
+        if self._written[0] > self._seq:
+            self._db.execute("DELETE FROM problems WHERE seq > ?", (self._seq,))
+            self._written[0] = self._seq
 
     def append(self, problem: dict) -> None:
+        self._forget_later()
         self.count += 1
-        if self.limit is None:
-            self._kept.append(problem)
-            return
         self._seq += 1
+        self._written[0] = self._seq
+        self._db.execute(
+            "INSERT INTO problems VALUES (?, ?, ?)", (self._seq, problem["row"], problem["reason"])
+        )
         item = (-problem["row"], -self._seq, problem)
         if len(self._kept) < self.limit:
             heapq.heappush(self._kept, item)
@@ -202,16 +225,70 @@ class Problems:
     def __len__(self) -> int:
         return self.count
 
+    @property
+    def kept(self) -> int:
+        """How many problems are held in memory (at most ``limit``)."""
+        return len(self._kept)
+
     def copy(self) -> Problems:
-        copied = Problems(self.limit)
-        copied.count, copied._kept, copied._seq = self.count, list(self._kept), self._seq
+        copied = type(self).__new__(type(self))
+        copied.limit, copied.count, copied._seq = self.limit, self.count, self._seq
+        copied._kept = list(self._kept)
+        copied._db, copied._written = self._db, self._written
         return copied
 
     def listed(self) -> list[dict]:
         """The problems kept, by row (a row's problems in the order they came)."""
-        if self.limit is None:
-            return sorted(self._kept, key=lambda r: r["row"])
         return [problem for *_, problem in sorted(self._kept, reverse=True)]
+
+    def by_row(self) -> Iterator[tuple[int, str]]:
+        """Every problem's row and reason (a row's reasons joined), by row number, read
+        from disk a page at a time."""
+        self._forget_later()
+        after = -1
+        while True:
+            page = self._db.execute(
+                "SELECT row, group_concat(reason, ' / ') FROM "
+                "(SELECT row, reason FROM problems WHERE row > ? ORDER BY row, seq) "
+                "GROUP BY row ORDER BY row LIMIT 2000",
+                (after,),
+            ).fetchall()
+            yield from page
+            if len(page) < 2000:
+                return
+            after = page[-1][0]
+
+    def write_csv(
+        self, path, sales: SalesFile, fixes: Callable[[list[str]], list[str]] | None = None
+    ) -> int:
+        """Write every row not imported to ``path`` (CSV, UTF-8 with a byte-order mark so
+        Excel reads it): the file's own header and cells, then the row's number in the
+        file and why it was not imported. Returns how many rows were written. ``fixes``
+        may rewrite a row's cells (dates Excel stored as numbers, read as dates)."""
+        width = sales.file_columns or len(sales.headers)
+        problems = self.by_row()
+        wanted = next(problems, None)
+        written = 0
+        with open(path, "w", encoding="utf-8-sig", newline="") as file:
+            out = csv.writer(file)
+            out.writerow([*sales.headers[:width], ROW_COLUMN, REASON_COLUMN])
+            for number, cells in sales.rows:
+                while wanted is not None and wanted[0] < number:
+                    wanted = next(problems, None)  # a row the file no longer has
+                if wanted is None:
+                    break
+                if wanted[0] != number:
+                    continue
+                cells = list(cells[:width]) + [""] * (width - len(cells))
+                out.writerow([*(fixes(cells) if fixes else cells), number, wanted[1]])
+                written += 1
+                wanted = next(problems, None)
+        return written
+
+
+#: the columns a file of rows not imported adds after the file's own
+ROW_COLUMN = "Row in the imported file"
+REASON_COLUMN = "Why it was not imported"
 
 
 Person = tuple[str, str, str, str, str]  # first, last, email, phone, postal code
@@ -1673,6 +1750,7 @@ def import_sales(
     date_order: str | None = None,
     default_date_order: str | None = None,
     item_pattern: str | None = None,
+    rejected_file: str | Path | None = None,
 ) -> dict:
     """Import (or with ``dry_run`` rehearse) the sales in ``sales``; returns the report.
 
@@ -1690,8 +1768,11 @@ def import_sales(
     as orders are imported (``SELLING``); when ``cancelled()`` turns true the
     import stops: before the sale nothing is imported, during it after the current
     order (what was done is kept, and importing the file again finishes it).
-    A dry run keeps in memory only the chunk it rehearses, and its report lists
-    the first ``DRY_RUN_PROBLEMS`` problems (``rejected_count`` counts them all).
+    A dry run keeps in memory only the chunk it rehearses. The report lists the
+    first ``LISTED_PROBLEMS`` rows not imported (``rejected_count`` counts them all);
+    with ``rejected_file`` every one of them is written there as CSV (the file's own
+    columns, its row number and the reason), ready to correct and import again
+    (``rejected_file`` in the report; "" when every row was imported).
     """
     from imports.sales_layouts import FIELD_LABELS
 
@@ -1715,7 +1796,7 @@ def import_sales(
             "(--mapping field=Column, or the column mapping in the import window)."
         )
     watch = _Watch(progress, cancelled)
-    rejected = Problems(DRY_RUN_PROBLEMS if dry_run else None)
+    rejected = Problems()
     run = SalesImport(app, local, service_of(sales), default_capacity)
     run.tally.rejected = rejected
     try:
@@ -1755,6 +1836,9 @@ def import_sales(
     finally:
         spool.close()
     report = _report(run, sales, mapping, confirmed, dry_run, count, (order, source, example))
+    if rejected_file is not None and len(run.tally.rejected):
+        run.tally.rejected.write_csv(rejected_file, sales)
+        report["rejected_file"] = str(rejected_file)
     report["cancelled"] = not finished
     # where a cancel stopped it: a phase before the sale (nothing imported), or the sale
     report["stopped_in"] = "" if finished else SELLING if selling else watch.phase
@@ -1772,6 +1856,7 @@ def _report(run, sales, mapping, confirmed, dry_run, count, dates) -> dict:
         "attendees": len(tally.attendees),
         "rejected": tally.rejected.listed(),
         "rejected_count": len(tally.rejected),
+        "rejected_file": "",
         "left_out": tally.left_out,
         "codes_attached": tally.codes_attached,
         "tickets": tally.tickets,

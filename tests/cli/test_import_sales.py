@@ -82,6 +82,51 @@ def test_rejected_rows_are_listed_with_their_row_numbers(capsys, tmp_path):
     assert "row 3: “lots” is not an amount of money" in out
 
 
+def test_rejected_writes_every_row_not_imported_to_correct_and_import_again(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sales_import, "LISTED_PROBLEMS", 2)
+    path = tmp_path / "orders.csv"
+    lines = ["order_id,order_date,first_name,event_name,event_date,price"]
+    lines += [f"{n},2026-02-01 10:00,Fan{n},Hamlet,2026-03-14 19:30,lots" for n in range(5)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data, rejected = str(tmp_path / "data"), tmp_path / "fix-me.csv"
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--dry-run")
+    assert "Not imported: 5 rows. The first 2 by row number:" in out
+    assert "add --rejected FILE.csv" in out
+    code, out, _ = run(
+        capsys, "--data", data, "import", "sales", str(path), "--rejected", str(rejected)
+    )
+
+    assert code == 1
+    assert "Not imported: 5 rows. The first 2 by row number:" in out
+    assert f"Every row not imported (5) is in {rejected}" in out
+    written = rejected.read_text(encoding="utf-8-sig").splitlines()
+    assert written[0] == lines[0] + ",Row in the imported file,Why it was not imported"
+    assert [line.split(",")[:6] for line in written[1:]] == [x.split(",") for x in lines[1:]]
+    rejected.write_text(
+        rejected.read_text(encoding="utf-8-sig").replace(",lots,", ",25.00,"), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(rejected))
+    assert code == 0 and "Imported 5 orders (5 tickets)" in out
+
+
+def test_rejected_refuses_the_imported_file_or_a_missing_folder(capsys, tmp_path):
+    data = str(tmp_path / "data")
+    sample = str(SAMPLES / "generic.csv")
+    for target, words in (
+        (sample, "is the file being imported"),
+        (str(tmp_path / "no" / "such.csv"), "there is no folder"),
+        (str(tmp_path), "is a folder"),
+    ):
+        code, out, err = run(
+            capsys, "--data", data, "import", "sales", sample, "--rejected", target
+        )
+        assert code != 0 and words in err, (target, err)
+        assert out == ""
+
+
 def test_a_mapping_names_the_columns_of_an_unknown_layout(capsys, tmp_path):
     path = tmp_path / "custom.csv"
     path.write_text(

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from benchmarks.bench_sales_import import export
 from desktop.export import write_csv
@@ -98,6 +99,52 @@ def test_rejected_rows_are_listed_sortable_and_exportable(window, qtbot, tmp_pat
     lines = exported.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "Row,Why it was not imported"
     assert lines[1].startswith("4,") and "someday" in lines[1]
+
+
+def test_every_row_not_imported_is_saved_to_correct_and_import_again(
+    window, services, qtbot, tmp_path, monkeypatch, column
+):
+    """The report's table lists the first rows not imported; "Save all rows not
+    imported…" saves every one, with the file's own columns, to import corrected."""
+    monkeypatch.setattr(sales_import, "LISTED_PROBLEMS", 2)
+    path = tmp_path / "orders.csv"
+    header = "order_id,order_date,first_name,event_name,event_date,price"
+    rows = [f"{n},2026-02-01 10:00,Fan{n},Hamlet,2026-03-14 19:30,lots" for n in range(5)]
+    path.write_text(
+        "\n".join([header, "9,2026-02-01 10:00,Ada,Hamlet,2026-03-14 19:30,25.00"] + rows) + "\n",
+        encoding="utf-8",
+    )
+    saved = tmp_path / "chosen" / "to fix"
+    saved.parent.mkdir()
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(saved), ""))
+    )
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    assert not dialog.rejected_save.isEnabled()
+
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+    assert (report["imported"], report["rejected_count"]) == (1, 5)
+    assert column(dialog.rejected_table, RejectedTableModel.ROW) == ["3", "4"]
+    assert "Save all rows not imported" in dialog.summary.text()
+    click(qtbot, dialog.rejected_save)
+
+    written = Path(f"{saved}.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert written[0] == header + ",Row in the imported file,Why it was not imported"
+    assert [line.split(",")[:6] for line in written[1:]] == [r.split(",") for r in rows]
+    assert [line.split(",")[6] for line in written[1:]] == ["3", "4", "5", "6", "7"]
+
+    # corrected and imported: the five orders come in
+    Path(f"{saved}.csv").write_text("\n".join(written).replace(",lots,", ",25.00,"), "utf-8")
+    choose(dialog, qtbot, f"{saved}.csv")
+    assert not dialog.rejected_save.isEnabled()
+    click(qtbot, dialog.import_button)
+    again = wait_for_report(dialog, qtbot)
+    assert (again["imported"], again["rejected_count"]) == (5, 0)
+    assert not dialog.rejected_save.isEnabled()
+    dialog.close()
+    assert dialog._rejected_dir is None  # the rows' temporary file is gone
 
 
 def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtbot, tmp_path):
@@ -420,7 +467,7 @@ def test_planning_a_big_file_shows_the_orders_planned_and_cancel_imports_nothing
 def test_a_dry_run_of_a_file_with_many_problems_shows_the_first_and_counts_all(
     window, qtbot, tmp_path, monkeypatch, column
 ):
-    monkeypatch.setattr(sales_import, "DRY_RUN_PROBLEMS", 3)
+    monkeypatch.setattr(sales_import, "LISTED_PROBLEMS", 3)
     path = tmp_path / "orders.csv"
     path.write_text(
         "order_id,order_date,first_name,event_name,event_date,price\n"

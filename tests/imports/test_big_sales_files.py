@@ -7,6 +7,7 @@ timed), so these tests do not depend on the machine's speed.
 
 from __future__ import annotations
 
+import csv
 import gc
 import tracemalloc
 from pathlib import Path
@@ -19,7 +20,7 @@ from domain.box_office import Order, Ticket
 from domain.patron import Patron
 from imports import sales_import
 from imports.sales_file import READING, ReadingCancelled, SpooledRows, read_sales_file
-from imports.sales_import import import_sales, import_sales_file
+from imports.sales_import import REASON_COLUMN, ROW_COLUMN, import_sales, import_sales_file
 from infrastructure.config import resolve
 from tests.imports.test_sales_layouts import SAMPLE_OF, SAMPLES
 from tests.imports.test_sales_trust import store_summary
@@ -218,21 +219,83 @@ def test_a_dry_run_holds_a_chunk_of_orders_in_memory_not_the_whole_file(
     assert max(held) < 800, held
 
 
-def test_a_dry_run_lists_the_first_problems_and_counts_them_all(store, monkeypatch, tmp_path):
-    monkeypatch.setattr(sales_import, "DRY_RUN_PROBLEMS", 5)
+def test_a_report_lists_the_first_problems_counts_them_all_and_writes_every_one(
+    store, monkeypatch, tmp_path
+):
+    """A dry run and the import alike list the lowest rows, count them all and write
+    every one, with the file's own cells, to a file that corrected imports the rest."""
+    monkeypatch.setattr(sales_import, "LISTED_PROBLEMS", 5)
     path = tmp_path / "orders.csv"
     lines = ["order_id,order_date,first_name,event_name,event_date,price"]
     for n in range(30):
         price = "lots" if n % 2 else "25.00"  # every other row: a price nobody can read
         lines.append(f"{n},2026-02-01 10:00,Fan{n},Hamlet,2026-03-14 19:30,{price}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rehearsal, rejected = tmp_path / "rehearsal.csv", tmp_path / "not-imported.csv"
 
-    rehearsed = import_sales_file(store, path, timezone=NY, dry_run=True)
-    imported = import_sales_file(store, path, timezone=NY)
+    rehearsed = import_sales_file(store, path, timezone=NY, dry_run=True, rejected_file=rehearsal)
+    imported = import_sales_file(store, path, timezone=NY, rejected_file=rejected)
 
     assert rehearsed["rejected_count"] == imported["rejected_count"] == 15
     assert [r["row"] for r in rehearsed["rejected"]] == [3, 5, 7, 9, 11]  # the lowest rows
+    assert [r["row"] for r in imported["rejected"]] == [3, 5, 7, 9, 11]
     assert "lots" in rehearsed["rejected"][0]["reason"]
-    assert [r["row"] for r in imported["rejected"]] == list(range(3, 32, 2))  # every one
     assert rehearsed["imported"] == imported["imported"] == 15
     assert rehearsed["date_order_source"] == "none" and rehearsed["mapping"]["price"] == "price"
+    assert imported["rejected_file"] == str(rejected)
+    assert rehearsal.read_bytes() == rejected.read_bytes()
+    with rejected.open(encoding="utf-8-sig", newline="") as file:
+        written = list(csv.reader(file))
+    assert written[0] == [*lines[0].split(","), ROW_COLUMN, REASON_COLUMN]
+    assert [row[:6] for row in written[1:]] == [
+        lines[n - 1].split(",") for n in range(3, 32, 2)
+    ]  # every rejected row, as the file had it
+    assert [int(row[6]) for row in written[1:]] == list(range(3, 32, 2))
+    assert all("lots" in row[7] for row in written[1:])
+
+    # corrected, the file of rows not imported imports the rest
+    corrected = rejected.read_text(encoding="utf-8-sig").replace(",lots,", ",25.00,")
+    rejected.write_text(corrected, encoding="utf-8")
+    again = import_sales_file(store, rejected, timezone=NY)
+    assert (again["imported"], again["rejected_count"], again["rejected_file"]) == (15, 0, "")
+
+
+def test_an_import_rejecting_50000_rows_keeps_the_first_1000_and_writes_them_all(
+    store, monkeypatch, tmp_path
+):
+    """Point 2 of the import follow-up: a real import held every rejected row (and its
+    reason) in memory; now it holds the first 1,000 for the report, whatever the count."""
+    made: list[sales_import.Problems] = []
+    original = sales_import.Problems
+
+    def recorded():
+        made.append(original())
+        return made[-1]
+
+    monkeypatch.setattr(sales_import, "Problems", recorded)
+    path = tmp_path / "orders.csv"
+    rows = 50_000
+    with path.open("w", encoding="utf-8") as file:
+        file.write("order_id,order_date,first_name,event_name,event_date,price\n")
+        for n in range(rows):
+            file.write(f"{n},2026-02-01 10:00,Fan{n},Hamlet,2026-03-14 19:30,lots\n")
+    rejected = tmp_path / "not-imported.csv"
+
+    report = import_sales_file(store, path, timezone=NY, rejected_file=rejected)
+
+    (problems,) = made
+    assert (report["imported"], report["rejected_count"]) == (0, rows)
+    assert problems.kept == len(report["rejected"]) == 1000  # not 50,000
+    assert [r["row"] for r in report["rejected"]] == list(range(2, 1002))
+    with rejected.open(encoding="utf-8-sig", newline="") as file:
+        written = list(csv.reader(file))
+    assert len(written) == rows + 1  # the header, and every row not imported
+    assert written[-1][:6] == [
+        str(rows - 1),
+        "2026-02-01 10:00",
+        f"Fan{rows - 1}",
+        "Hamlet",
+        "2026-03-14 19:30",
+        "lots",
+    ]
+    assert written[-1][6] == str(rows + 1)

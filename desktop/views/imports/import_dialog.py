@@ -10,7 +10,10 @@ be sorted and exported. Everything it does goes through
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -30,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting
 from desktop.background import Cancelled
-from desktop.export import add_export
-from desktop.file_dialogs import open_file_name
+from desktop.export import add_export, tell_write_failed
+from desktop.file_dialogs import open_file_name, save_file_name
 from desktop.models.base import SortProxy
 from desktop.models.sales_import import PreviewTableModel, RejectedTableModel
 from desktop.server_connection import needs_server
@@ -99,6 +102,9 @@ class ImportSalesDialog(ImportDialog):
         self.sales: SalesFile | None = None
         self.mapping: dict[str, str] = {}
         self._dry_run = False
+        #: where each run writes every row it did not import (removed when closed)
+        self._rejected_dir: tempfile.TemporaryDirectory | None = None
+        self.finished.connect(self._forget_rejected_rows)
         self.setObjectName("importSalesDialog")
         self.setWindowTitle(self.tr("Import online sales"))
         self.resize(1040, 720)
@@ -267,9 +273,23 @@ class ImportSalesDialog(ImportDialog):
         self.rejected_table.horizontalHeader().setStretchLastSection(True)
         self.rejected_export = QPushButton(self.tr("Export…"), report)
         add_export(self.rejected_table, self.rejected_export, "sales-not-imported.csv")
+        self.rejected_save = QPushButton(self.tr("Save all rows not imported…"), report)
+        self.rejected_save.setObjectName("saveRejectedRows")
+        self.rejected_save.setToolTip(
+            self.tr(
+                "Every row not imported, with the file's own columns, its row number and why: "
+                "correct them in a spreadsheet and import that file"
+            )
+        )
+        self.rejected_save.clicked.connect(lambda: self.save_rejected_rows())
+        self.rejected_save.setEnabled(False)
         report_layout.addWidget(self.summary)
         report_layout.addWidget(self.rejected_table, 1)
-        report_layout.addWidget(self.rejected_export, 0, Qt.AlignmentFlag.AlignRight)
+        report_buttons = QHBoxLayout()
+        report_buttons.addStretch(1)
+        report_buttons.addWidget(self.rejected_save)
+        report_buttons.addWidget(self.rejected_export)
+        report_layout.addLayout(report_buttons)
         self.report_tab = report
         self.tabs.addTab(report, self.tr("Report"))
 
@@ -400,6 +420,7 @@ class ImportSalesDialog(ImportDialog):
         self.preview_table.resizeColumnsToContents()
         self._fill_mapping()
         self.rejected_model.set_rows([])
+        self.rejected_save.setEnabled(False)
         self.summary.setText(self.tr("Run a dry run or the import to see what happens."))
         self.tabs.setCurrentIndex(0 if sales.layout is not None else 1)
         self._set_busy(False)
@@ -460,6 +481,7 @@ class ImportSalesDialog(ImportDialog):
             "date_order": self.date_order.currentData() or None,
             "default_date_order": setting,
             "item_pattern": self.item_pattern.text().strip() or None,
+            "rejected_file": self._rejected_path(),
         }
         if not dry_run:
             remember_zone(self.settings, zone)
@@ -478,6 +500,46 @@ class ImportSalesDialog(ImportDialog):
             self._outcome,
             reading,
         )
+
+    def _rejected_path(self) -> str:
+        """Where the next run writes the rows it does not import (the last run's gone)."""
+        if self._rejected_dir is None:
+            self._rejected_dir = tempfile.TemporaryDirectory(prefix="houselights-import-")
+        path = Path(self._rejected_dir.name) / "rows-not-imported.csv"
+        path.unlink(missing_ok=True)
+        self.rejected_save.setEnabled(False)
+        return str(path)
+
+    def _forget_rejected_rows(self, *_args) -> None:
+        """The dialog closed: the rows not imported are no longer offered."""
+        if self._rejected_dir is not None:
+            self._rejected_dir.cleanup()
+            self._rejected_dir = None
+        self.rejected_save.setEnabled(False)
+
+    def save_rejected_rows(self, path: str | Path | None = None) -> Path | None:
+        """Save every row the last run did not import (asks where, unless ``path``);
+        returns the file written, or None when cancelled or it could not be written."""
+        written = (self.report or {}).get("rejected_file", "")
+        if not written or not Path(written).is_file():
+            return None
+        if path is None:
+            chosen, _ = save_file_name(
+                self,
+                "export",
+                self.tr("Save all rows not imported"),
+                self.tr("sales-rows-not-imported.csv"),
+                self.tr("CSV files (*.csv)"),
+            )
+            if not chosen:
+                return None
+            path = chosen if chosen.lower().endswith(".csv") else chosen + ".csv"
+        try:
+            shutil.copyfile(written, path)
+        except OSError as error:
+            tell_write_failed(self, error)
+            return None
+        return Path(path)
 
     def _phase_words(self) -> dict[str, str]:
         """What each phase of reading and importing a file is called (``{done}`` and
@@ -605,7 +667,7 @@ class ImportSalesDialog(ImportDialog):
                 lines.append(
                     self.tr(
                         "Rows not imported: {count}. The table shows the first {listed} by row "
-                        "number and why; correct them and run the dry run again."
+                        "number and why."
                     ).format(count=f"{count:,}", listed=f"{len(report['rejected']):,}")
                 )
             else:
@@ -614,8 +676,17 @@ class ImportSalesDialog(ImportDialog):
                         count=f"{count:,}"
                     )
                 )
+            if report.get("rejected_file"):
+                lines.append(
+                    self.tr(
+                        "“Save all rows not imported…” saves every one of them with the file's "
+                        "own columns, its row number and why: correct them there and import "
+                        "that file."
+                    )
+                )
         else:
             lines.append(self.tr("Every row could be read."))
+        self.rejected_save.setEnabled(bool(report.get("rejected_file")))
         self.summary.setText("<br>".join(lines))
         self.rejected_model.set_rows(report["rejected"])
         self.rejected_table.resizeColumnToContents(RejectedTableModel.ROW)
