@@ -238,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
         "import/timezone setting, else this computer's); a time-zone column in the file wins",
     )
     sales.add_argument(
+        "--excel-serial-dates",
+        action="store_true",
+        help="read the dates an Excel workbook stored as numbers (46337 for 11 November "
+        "2026) as dates; the dry run shows which columns hold them",
+    )
+    sales.add_argument(
         "--rejected",
         default=None,
         metavar="FILE.csv",
@@ -787,6 +793,16 @@ def sales_summary(report: dict, name: str) -> str:
         )
     elif order and source == "file" and report["dry_run"]:
         lines.append(f"Dates read {order}, as “{report['date_order_example']}” in the file shows.")
+    for found in report.get("excel_dates", ()):
+        lines.append(
+            f"Dates in the column “{found['column']}” were stored by Excel as numbers "
+            f"({found['example']} is {found['read_as']}; {_count(found['count'], 'cell')}): "
+            "read as dates."
+        )
+    if report.get("excel_dates") and not report.get("excel_dates_confirmed"):
+        lines.append(
+            "Check those dates, then import with --excel-serial-dates to confirm they are read so."
+        )
     lines.append(
         f"{verb} {_count(report['imported'], 'order')} ({_count(report['tickets'], 'ticket')}): "
         f"{_count(report['matched'], 'buyer')} found among your patrons, "
@@ -911,6 +927,7 @@ def cmd_import(args) -> int:
                 default_date_order=saved["date_order"],
                 item_pattern=args.item_pattern,
                 rejected_file=args.rejected,
+                excel_serial_dates=args.excel_serial_dates,
             )
 
     report = _import(args, "Orders", run, progress=shown)

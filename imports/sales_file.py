@@ -72,6 +72,9 @@ class SalesFile:
     #: a workbook's date system (1900, or 1904 for one made by old Mac Excel); 0 for a
     #: text file: how Excel counts the days of a date stored as a number
     date_system: int = 0
+    #: the detected date columns holding dates Excel stored as numbers, when looked for
+    #: (``imports.sales_import.excel_number_dates``; the import window does so)
+    excel_dates: list[dict] = field(default_factory=list)
 
     @property
     def layout_name(self) -> str:
@@ -425,9 +428,11 @@ def _sales_sheet(sheets: list):
     return filled if filled is not None else (sheets[0] if sheets else None)
 
 
-def _workbook_records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(spreadsheet row number, cells) of the workbook's sales sheet, one at a time."""
+def _workbook_records(path: Path, found: dict | None = None) -> Iterator[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) of the workbook's sales sheet, one at a time;
+    ``found["date_system"]`` gets the workbook's date system (1900 or 1904)."""
     from openpyxl import load_workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -436,6 +441,8 @@ def _workbook_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             f"{path.name} could not be read as an Excel workbook (it may be damaged). "
             + _SAVE_AS_CSV
         ) from None
+    if found is not None:
+        found["date_system"] = 1904 if book.epoch == CALENDAR_MAC_1904 else 1900
     try:
         sheet = _sales_sheet(book.worksheets)
         if sheet is None:
@@ -504,6 +511,7 @@ def _read_workbook(
     cancelled: Callable[[], bool] | None = None,
 ) -> SalesFile:
     rows = SpooledRows()
+    found: dict = {}
     try:
         sales = _parse(
             (),
@@ -511,7 +519,7 @@ def _read_workbook(
             path.name,
             rows.extend,
             rows,
-            records=_workbook_records(path),
+            records=_workbook_records(path, found),
             progress=progress,
             cancelled=cancelled,
         )
@@ -519,4 +527,5 @@ def _read_workbook(
         rows.close()
         raise
     sales.encoding = "xlsx"
+    sales.date_system = found.get("date_system", 1900)
     return sales

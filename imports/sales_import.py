@@ -38,6 +38,7 @@ going one cent at a time to the first tickets, so the tickets add up to it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import heapq
@@ -76,6 +77,8 @@ from imports.sales_values import (
     Moment,
     ValueProblem,
     date_order_votes,
+    excel_serial,
+    from_excel_serial,
     parse_moment,
     parse_price,
     parse_quantity,
@@ -515,6 +518,67 @@ class Reading:
     date_order_source: str = "setting"
     date_order_example: str = ""
     item_pattern: re.Pattern | None = None
+    #: a workbook's date system (1900 or 1904) when its dates stored as numbers are read
+    #: as dates (the user confirmed them); 0: a bare number is not a date
+    excel_dates: int = 0
+
+    def excel_date(self, text: str) -> str:
+        """A date (or time) cell, a number Excel stored read as its date when confirmed."""
+        if self.excel_dates and (value := excel_serial(text)) is not None:
+            return from_excel_serial(value, self.excel_dates)
+        return text
+
+
+#: the fields whose cells may be dates (or times) Excel stored as numbers
+EXCEL_DATE_FIELDS = ("order_date", "event_date", "event_time")
+
+
+def excel_number_dates(sales: SalesFile, mapping: dict[str, str]) -> list[dict]:
+    """The date (and time) columns of a workbook holding dates Excel stored as numbers
+    (a cell formatted as a number, not a date): per column, the field, the column, how
+    many cells, the first such cell and what it is as a date. Empty for a text file (a
+    bare number there is refused with how to save it properly)."""
+    if not sales.date_system:
+        return []
+    columns = {
+        name: sales.headers.index(mapping[name])
+        for name in EXCEL_DATE_FIELDS
+        if mapping.get(name) in sales.headers
+    }
+    found: dict[str, dict] = {}
+    for _, cells in sales.rows:
+        for name, index in columns.items():
+            if index >= len(cells) or (value := excel_serial(cells[index])) is None:
+                continue
+            if name != "event_time" and value < 1:
+                continue  # a time alone is no date: refused as it is
+            seen = found.get(name)
+            if seen is None:
+                try:
+                    read_as = from_excel_serial(value, sales.date_system)
+                except ValueProblem:
+                    continue  # Excel's 29 February 1900: refused with its reason
+                found[name] = seen = {
+                    "field": name,
+                    "column": mapping[name],
+                    "count": 0,
+                    "example": cells[index].strip(),
+                    "read_as": read_as,
+                }
+            seen["count"] += 1
+    return [found[name] for name in EXCEL_DATE_FIELDS if name in found]
+
+
+def excel_dates_words(found: list[dict], name: str) -> str:
+    """The refusal of a workbook whose dates Excel stored as numbers, not confirmed."""
+    columns = "; ".join(
+        f"“{f['column']}” ({f['count']:,} cells; {f['example']} is {f['read_as']})" for f in found
+    )
+    return (
+        f"Dates in {name} were stored by Excel as numbers, not as dates: {columns}. Check "
+        "them in a dry run, then confirm that they are read as dates (--excel-serial-dates, "
+        "or tick “Read them as dates” in the import window) and import again."
+    )
 
 
 def resolve_date_order(
@@ -868,11 +932,13 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         except ValueProblem as problem:
             raise ValueProblem(str(problem)) from None
     order = reading.date_order
-    ordered = _moment(cells["order_date"], local, what="order date", order=order)
+    ordered = _moment(
+        reading.excel_date(cells["order_date"]), local, what="order date", order=order
+    )
     event_name, event_text, time_text = (
         cells["event_name"],
-        cells["event_date"],
-        cells["event_time"],
+        reading.excel_date(cells["event_date"]),
+        reading.excel_date(cells["event_time"]),
     )
     if cells["item_name"] and reading.item_pattern is not None and not (event_name and event_text):
         event_name, event_text, item_time = _event_from_item(
@@ -1751,6 +1817,7 @@ def import_sales(
     default_date_order: str | None = None,
     item_pattern: str | None = None,
     rejected_file: str | Path | None = None,
+    excel_serial_dates: bool = False,
 ) -> dict:
     """Import (or with ``dry_run`` rehearse) the sales in ``sales``; returns the report.
 
@@ -1773,6 +1840,10 @@ def import_sales(
     with ``rejected_file`` every one of them is written there as CSV (the file's own
     columns, its row number and the reason), ready to correct and import again
     (``rejected_file`` in the report; "" when every row was imported).
+    A workbook's dates that Excel stored as numbers (46337 for 11 November 2026) are
+    read as dates only when ``excel_serial_dates`` confirms it; the report names
+    them (``excel_dates``), a dry run reads them so, an import without the
+    confirmation is refused before anything is saved.
     """
     from imports.sales_layouts import FIELD_LABELS
 
@@ -1806,16 +1877,22 @@ def import_sales(
             date_order,
             default_date_order,
         )
+        number_dates = excel_number_dates(
+            replace(sales, rows=watch(sales.rows, CHECKING_DATES)), mapping
+        )
     except _Stopped:
         order, source, example = date_order or "", "", ""
         report = _report(run, sales, mapping, confirmed, dry_run, 0, (order, source, example))
         return {**report, "cancelled": True, "stopped_in": watch.phase}
+    if number_dates and not excel_serial_dates and not dry_run:
+        raise UnreadableSalesFile(excel_dates_words(number_dates, sales.name))
     reading = Reading(
         local,
         order,
         source,
         example,
         compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
+        sales.date_system if number_dates else 0,
     )
     spool = OrderSpool(in_memory=len(sales.rows) <= IN_MEMORY_ROWS)
     count, finished, selling = 0, False, False
@@ -1836,13 +1913,35 @@ def import_sales(
     finally:
         spool.close()
     report = _report(run, sales, mapping, confirmed, dry_run, count, (order, source, example))
+    report["excel_dates"] = number_dates
+    report["excel_dates_confirmed"] = bool(number_dates) and excel_serial_dates
     if rejected_file is not None and len(run.tally.rejected):
-        run.tally.rejected.write_csv(rejected_file, sales)
+        run.tally.rejected.write_csv(
+            rejected_file, sales, _date_fixes(sales, number_dates, reading)
+        )
         report["rejected_file"] = str(rejected_file)
     report["cancelled"] = not finished
     # where a cancel stopped it: a phase before the sale (nothing imported), or the sale
     report["stopped_in"] = "" if finished else SELLING if selling else watch.phase
     return report
+
+
+def _date_fixes(sales: SalesFile, number_dates: list[dict], reading: Reading):
+    """For the file of rows not imported: the dates Excel stored as numbers written as
+    the dates they were read as (a CSV holding 46337 would be refused)."""
+    if not (number_dates and reading.excel_dates):
+        return None
+    columns = [sales.headers.index(f["column"]) for f in number_dates]
+
+    def fixes(cells: list[str]) -> list[str]:
+        for index in columns:
+            if index < len(cells):
+                # Excel's 29 February 1900 stays as it was, with its reason
+                with contextlib.suppress(ValueProblem):
+                    cells[index] = reading.excel_date(cells[index])
+        return cells
+
+    return fixes
 
 
 def _report(run, sales, mapping, confirmed, dry_run, count, dates) -> dict:
@@ -1857,6 +1956,8 @@ def _report(run, sales, mapping, confirmed, dry_run, count, dates) -> dict:
         "rejected": tally.rejected.listed(),
         "rejected_count": len(tally.rejected),
         "rejected_file": "",
+        "excel_dates": [],
+        "excel_dates_confirmed": False,
         "left_out": tally.left_out,
         "codes_attached": tally.codes_attached,
         "tickets": tally.tickets,

@@ -141,6 +141,71 @@ def date_order_votes(texts) -> dict[str, str]:
     return votes
 
 
+# -- dates Excel stored as numbers ---------------------------------------------------
+#: a bare number: what a date cell holds when Excel keeps it as its serial number
+_SERIAL = re.compile(r"^\d{1,7}(?:\.\d+)?$")
+#: Excel's last date, 31 December 9999
+EXCEL_LAST_SERIAL = 2958465
+
+
+def excel_serial(text: str) -> float | None:
+    """The number, when ``text`` is a bare number Excel could hold as a date (day 1,
+    1 January 1900, to 31 December 9999) or a time (0 to 1); else None."""
+    text = (text or "").strip()
+    if not _SERIAL.match(text):
+        return None
+    value = float(text)
+    return value if value < EXCEL_LAST_SERIAL + 1 else None
+
+
+def from_excel_serial(value: float, date_system: int = 1900) -> str:
+    """An Excel serial number as the text of its date and time, as Excel shows it:
+    46337 is "2026-11-11", 46337.8125 "2026-11-11 19:30", 0.8125 (a time) "19:30".
+
+    ``date_system`` is the workbook's: 1900 (Windows Excel: day 1 is 1 January 1900,
+    and day 60 is Excel's 29 February 1900, a day that never was, kept for Lotus 1-2-3)
+    or 1904 (old Mac Excel: day 0 is 1 January 1904). Raises ``ValueProblem`` for
+    Excel's 29 February 1900."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    if date_system != 1904 and int(value) == 60:
+        raise ValueProblem(
+            f"“{value:g}” is Excel's 29 February 1900, a day that never was: this date was "
+            "typed wrong in the spreadsheet."
+        )
+    epoch = CALENDAR_MAC_1904 if date_system == 1904 else CALENDAR_WINDOWS_1900
+    moment = from_excel(value, epoch)
+    if isinstance(moment, time):
+        seconds = round(moment.hour * 3600 + moment.minute * 60 + moment.second)
+        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}" + (
+            f":{seconds % 60:02d}" if seconds % 60 else ""
+        )
+    moment = moment.replace(microsecond=0)
+    if value == int(value):
+        return moment.date().isoformat()
+    return moment.isoformat(sep=" ", timespec="minutes" if not moment.second else "seconds")
+
+
+def excel_serial_hint(raw: str, what: str) -> str:
+    """Why a bare number in a date or time column of a text file is refused, and how to
+    export it properly ("" when ``raw`` is not such a number)."""
+    value = excel_serial(raw)
+    if value is None or 1 <= value < 10000:  # 2026 alone is more likely a year than 1905
+        return ""
+    try:
+        shown = from_excel_serial(value)
+    except ValueProblem:
+        return ""
+    kind = "time" if value < 1 else "date"
+    return (
+        f"The {what} “{raw.strip()}” is a number, not a {kind}. It looks like a {kind} that "
+        f"Excel keeps as a number ({raw.strip()} is {shown} in Excel's count of days), saved "
+        "into this file that way: in Excel, format the column as a date (Format Cells > Date) "
+        "before saving it as CSV, or import the Excel workbook (.xlsx) itself, or download the "
+        "export again."
+    )
+
+
 def _split_date_time(text: str) -> tuple[str, str]:
     if "T" in text and re.match(r"^\d{4}-\d{2}-\d{2}T", text):
         return text[:10], text[11:]
@@ -222,7 +287,8 @@ def parse_moment(
         clock = _parse_time(time_text) if time_text else time(0, 0)
     except ValueError:
         raise ValueProblem(
-            f"The {what} “{raw}” is not a date we can read. Use a form like 2026-03-14 19:30."
+            excel_serial_hint(raw, what)
+            or f"The {what} “{raw}” is not a date we can read. Use a form like 2026-03-14 19:30."
         ) from None
     if offset is None:
         moment = datetime.combine(day, clock, tzinfo=local)
@@ -241,7 +307,8 @@ def with_time(moment: Moment, text: str) -> Moment:
         clock = _parse_time(text)
     except ValueError:
         raise ValueProblem(
-            f"“{text.strip()}” is not a time we can read. Use a form like 19:30 or 7:30 PM."
+            excel_serial_hint(text, "event time")
+            or f"“{text.strip()}” is not a time we can read. Use a form like 19:30 or 7:30 PM."
         ) from None
     return Moment(datetime.combine(moment.at.date(), clock, tzinfo=moment.at.tzinfo), True)
 

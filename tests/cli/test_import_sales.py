@@ -127,6 +127,32 @@ def test_rejected_refuses_the_imported_file_or_a_missing_folder(capsys, tmp_path
         assert out == ""
 
 
+def test_dates_excel_stored_as_numbers_are_shown_then_confirmed(capsys, tmp_path):
+    from tests.imports.test_excel_serial_dates import _serial_workbook
+
+    path = tmp_path / "attendees.xlsx"
+    _serial_workbook(path, order_dates_too=False)
+    data = str(tmp_path / "data")
+    base = ("--data", data, "import", "sales", str(path), "--timezone", "America/New_York")
+
+    code, out, _ = run(capsys, *base, "--dry-run")
+    assert code == 0
+    assert (
+        "Dates in the column “Event Start Date” were stored by Excel as numbers "
+        "(46095.8125 is 2026-03-14 19:30; 4 cells): read as dates." in out
+    )
+    assert "import with --excel-serial-dates to confirm" in out
+    assert "Would import 3 orders (4 tickets)" in out
+
+    code, out, err = run(capsys, *base)
+    assert code != 0 and out == ""
+    assert "stored by Excel as numbers" in err and "--excel-serial-dates" in err
+
+    code, out, _ = run(capsys, *base, "--excel-serial-dates")
+    assert code == 0 and "Imported 3 orders (4 tickets)" in out
+    assert "read as dates." in out and "to confirm" not in out
+
+
 def test_a_mapping_names_the_columns_of_an_unknown_layout(capsys, tmp_path):
     path = tmp_path / "custom.csv"
     path.write_text(

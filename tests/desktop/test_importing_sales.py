@@ -147,6 +147,48 @@ def test_every_row_not_imported_is_saved_to_correct_and_import_again(
     assert dialog._rejected_dir is None  # the rows' temporary file is gone
 
 
+def test_dates_excel_stored_as_numbers_are_shown_before_the_import_and_confirmed(
+    window, services, qtbot, tmp_path
+):
+    from tests.imports.test_excel_serial_dates import _serial_workbook
+
+    path = tmp_path / "attendees.xlsx"
+    _serial_workbook(path, order_dates_too=False)
+    dialog = open_dialog(window, qtbot)
+    assert not dialog.excel_dates_note.isVisible()
+    choose(dialog, qtbot, path)
+    dialog.timezone.setCurrentText("America/New_York")
+
+    # shown as soon as the file is read, before any import
+    assert dialog.excel_dates_note.isVisible() and dialog.confirm_excel_dates.isVisible()
+    assert (
+        "Dates in the column “Event Start Date” were stored by Excel as numbers, not as dates "
+        "(4 cells): 46095.8125 is 2026-03-14 19:30." in dialog.excel_dates_note.text()
+    )
+    assert not dialog.import_button.isEnabled()
+    assert "Read them as dates" in dialog.import_button.toolTip()
+    events = services.app.event_count()
+
+    click(qtbot, dialog.dry_run_button)
+    rehearsed = wait_for_report(dialog, qtbot)
+    assert (rehearsed["imported"], rehearsed["excel_dates_confirmed"]) == (3, False)
+    assert "read as dates" in dialog.summary.text()
+    assert "Check those dates" in dialog.summary.text()
+    assert services.app.event_count() == events and not dialog.import_button.isEnabled()
+
+    dialog.confirm_excel_dates.setFocus()
+    qtbot.keyClick(dialog.confirm_excel_dates, Qt.Key.Key_Space)
+    qtbot.waitUntil(dialog.confirm_excel_dates.isChecked)  # the scanner filter hands keys on
+    with qtbot.waitSignal(dialog.imported, timeout=TIMEOUT) as done:
+        click(qtbot, dialog.import_button)
+    report = done.args[0]
+    assert (report["imported"], report["tickets"], report["excel_dates_confirmed"]) == (3, 4, True)
+    assert "Check those dates" not in dialog.summary.text()
+
+    choose(dialog, qtbot, SAMPLES / "eventbrite.csv")  # a file without them
+    assert not dialog.excel_dates_note.isVisible() and not dialog.confirm_excel_dates.isChecked()
+
+
 def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtbot, tmp_path):
     path = tmp_path / "custom.csv"
     path.write_text(

@@ -56,6 +56,7 @@ from imports.sales_import import (
     PLANNING,
     READING_ROWS,
     SELLING,
+    excel_number_dates,
     import_sales,
     missing_fields,
 )
@@ -67,11 +68,16 @@ DATE_ORDER_SETTING = "import/date_order"
 
 # -- work that runs on the thread pool (never touches a widget) ---------------------
 def read_work(progress, path: str) -> SalesFile:
+    """The file read, and (a workbook) its dates Excel stored as numbers looked for."""
     progress.update(0, None, READING)
     try:
-        return read_sales_file(path, progress=progress.update, cancelled=lambda: progress.cancelled)
+        sales = read_sales_file(
+            path, progress=progress.update, cancelled=lambda: progress.cancelled
+        )
     except ReadingCancelled:
         raise Cancelled from None
+    sales.excel_dates = excel_number_dates(sales, sales.mapping)
+    return sales
 
 
 def import_work(
@@ -102,6 +108,9 @@ class ImportSalesDialog(ImportDialog):
         self.sales: SalesFile | None = None
         self.mapping: dict[str, str] = {}
         self._dry_run = False
+        #: the date columns holding dates Excel stored as numbers (the file's, or the last
+        #: dry run's with the columns then chosen)
+        self._number_dates: list[dict] = []
         #: where each run writes every row it did not import (removed when closed)
         self._rejected_dir: tempfile.TemporaryDirectory | None = None
         self.finished.connect(self._forget_rejected_rows)
@@ -184,6 +193,16 @@ class ImportSalesDialog(ImportDialog):
         self.confirm_mapping.setObjectName("confirmMapping")
         self.confirm_mapping.toggled.connect(lambda _on: self._set_busy(self.busy))
         layout.addWidget(self.confirm_mapping)
+        self.excel_dates_note = QLabel(self)
+        self.excel_dates_note.setObjectName("excelDatesNote")
+        self.excel_dates_note.setWordWrap(True)
+        layout.addWidget(self.excel_dates_note)
+        self.confirm_excel_dates = QCheckBox(
+            self.tr("Read them as dates (check them in the dry run first)"), self
+        )
+        self.confirm_excel_dates.setObjectName("confirmExcelDates")
+        self.confirm_excel_dates.toggled.connect(lambda _on: self._set_busy(self.busy))
+        layout.addWidget(self.confirm_excel_dates)
 
         zone_row = QHBoxLayout()
         self.timezone = zone_chooser(self.settings, self)
@@ -331,22 +350,37 @@ class ImportSalesDialog(ImportDialog):
             self.sales.layout is not None or self.confirm_mapping.isChecked()
         )
 
+    @property
+    def dates_confirmed(self) -> bool:
+        """No dates Excel stored as numbers, or the user said to read them as dates."""
+        return not self._number_dates or self.confirm_excel_dates.isChecked()
+
     def _set_busy(self, busy: bool) -> None:
         ready = self.sales is not None and not missing_fields(self.sales, self.mapping)
         self.choose_button.setEnabled(not busy)
         self.timezone.setEnabled(not busy)
         self.date_order.setEnabled(not busy)
         self.dry_run_button.setEnabled(ready and not busy)
-        needs_server(self.import_button, ready and not busy and self.confirmed)
-        self.import_button.setToolTip(
-            ""
-            if self.confirmed or self.sales is None
-            else self.tr(
+        needs_server(
+            self.import_button, ready and not busy and self.confirmed and self.dates_confirmed
+        )
+        if self.sales is not None and not self.confirmed:
+            tip = self.tr(
                 "This layout is not recognised: check the columns, then tick “I checked the "
                 "columns” above the tabs"
             )
-        )
+        elif not self.dates_confirmed:
+            tip = self.tr(
+                "Excel stored some dates as numbers: check them, then tick “Read them as "
+                "dates” above the tabs"
+            )
+        else:
+            tip = ""
+        self.import_button.setToolTip(tip)
         self.confirm_mapping.setVisible(self.sales is not None and self.sales.layout is None)
+        self.excel_dates_note.setVisible(bool(self._number_dates))
+        self.confirm_excel_dates.setVisible(bool(self._number_dates))
+        self.confirm_excel_dates.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
         self.close_button.setEnabled(not busy)
         self.progress.setVisible(busy)
@@ -390,6 +424,7 @@ class ImportSalesDialog(ImportDialog):
         self.sales = None
         self.mapping = {}
         self.path_field.clear()
+        self._show_number_dates([])
         self.layout_label.setText(self.tr("Reading stopped. Choose the file again to import it."))
         self.preview_model.set_file([], [])
         self._fill_mapping()
@@ -416,6 +451,7 @@ class ImportSalesDialog(ImportDialog):
             ).format(rows=formatting.number(rows))
         self.layout_label.setText(text)
         self.confirm_mapping.setChecked(False)
+        self._show_number_dates(sales.excel_dates)
         self.preview_model.set_file(sales.headers, sales.preview(PREVIEW_ROWS))
         self.preview_table.resizeColumnsToContents()
         self._fill_mapping()
@@ -425,10 +461,32 @@ class ImportSalesDialog(ImportDialog):
         self.tabs.setCurrentIndex(0 if sales.layout is not None else 1)
         self._set_busy(False)
 
+    def _show_number_dates(self, found: list[dict]) -> None:
+        """Say which columns hold dates Excel stored as numbers, and how they are read;
+        a new finding (another column chosen) needs its confirmation again."""
+        if [f["column"] for f in found] != [f["column"] for f in self._number_dates]:
+            self.confirm_excel_dates.setChecked(False)
+        self._number_dates = list(found)
+        self.excel_dates_note.setText(
+            "<br>".join(
+                self.tr(
+                    "Dates in the column “{column}” were stored by Excel as numbers, not as "
+                    "dates ({count} cells): {example} is {date}."
+                ).format(
+                    column=escape(f["column"]),
+                    count=f"{f['count']:,}",
+                    example=escape(f["example"]),
+                    date=escape(f["read_as"]),
+                )
+                for f in found
+            )
+        )
+
     def _file_failed(self, error: BaseException, _details: str = "") -> None:
         self.task = None
         self.sales = None
         self.mapping = {}
+        self._show_number_dates([])
         self.layout_label.setText("")
         self.preview_model.set_file([], [])
         self._fill_mapping()
@@ -482,6 +540,7 @@ class ImportSalesDialog(ImportDialog):
             "default_date_order": setting,
             "item_pattern": self.item_pattern.text().strip() or None,
             "rejected_file": self._rejected_path(),
+            "excel_serial_dates": bool(self._number_dates) and self.confirm_excel_dates.isChecked(),
         }
         if not dry_run:
             remember_zone(self.settings, zone)
@@ -596,6 +655,8 @@ class ImportSalesDialog(ImportDialog):
     def show_report(self, report: dict) -> None:
         self.report = report
         lines = []
+        if "excel_dates" in report:
+            self._show_number_dates(report["excel_dates"])
         if report["cancelled"] and report.get("stopped_in", SELLING) != SELLING:
             # stopped while the file was checked, read or planned: no order was looked at
             self.summary.setText(
@@ -715,6 +776,25 @@ class ImportSalesDialog(ImportDialog):
                 self.tr("Dates read: {order} (the file's {example} shows it).").format(
                     order=words.get(order, order),
                     example=escape(report.get("date_order_example", "")),
+                )
+            )
+        for found in report.get("excel_dates", ()):
+            lines.append(
+                self.tr(
+                    "Dates in the column “{column}” were stored by Excel as numbers ({example} "
+                    "is {date}; {count} cells): read as dates."
+                ).format(
+                    column=escape(found["column"]),
+                    example=escape(found["example"]),
+                    date=escape(found["read_as"]),
+                    count=f"{found['count']:,}",
+                )
+            )
+        if report.get("excel_dates") and not report.get("excel_dates_confirmed"):
+            lines.append(
+                self.tr(
+                    "<b>Check those dates</b>, then tick “Read them as dates” (above the tabs) "
+                    "to import."
                 )
             )
         if report["dry_run"] and report.get("mapping"):
