@@ -776,9 +776,20 @@ def sales_summary(report: dict, name: str) -> str:
     if report["dry_run"]:
         lines.append("Dry run: nothing was saved.")
     lines.append(f"Read {_count(report['rows'], 'row')} from {name} ({report['layout']}).")
-    if report["dry_run"] or not report.get("mapping_confirmed", True):
+    modelled = report.get("layout_modelled", False)
+    if modelled:
+        lines.append(
+            f"This layout ({report['layout']}) is modelled on the service's own terms, not "
+            "confirmed from a real export: check the columns below, and correct any with "
+            '--mapping field=Column (e.g. --mapping order_id="Booking Ref").'
+        )
+    if report["dry_run"] or modelled or not report.get("mapping_confirmed", True):
         lines.append("Columns used:")
         lines += [f"  {field} = {column}" for field, column in report.get("mapping", {}).items()]
+        if report.get("unused_columns"):
+            lines.append(
+                "Columns of the file not read: " + ", ".join(report["unused_columns"]) + "."
+            )
         if not report.get("mapping_confirmed", True):
             lines.append(
                 "This layout is not recognised: check the columns above, then import with "

@@ -111,6 +111,22 @@ class SalesFile:
             mapping[name] = header
         return mapping
 
+    def unused_columns(self, mapping: dict[str, str] | None = None) -> list[str]:
+        """The file's own columns the mapping does not read, directly or through a column
+        the layout makes of them (fees added up, the order's first ticket holder): shown
+        to the user, never dropped silently."""
+        mapping = self.mapping if mapping is None else mapping
+        own = self.headers[: self.file_columns or len(self.headers)]
+        used = set(mapping.values())
+        if self.layout is not None:
+            for made in self.layout.derived:
+                sources = made.sources(own)
+                if sources and made.header(sources) in used:
+                    used.update(sources)
+        suffix = " of the order's first ticket"
+        used.update(h.removesuffix(suffix) for h in list(used) if h.endswith(suffix))
+        return [h for h in own if h.strip() and h not in used]
+
     def preview(self, count: int = 20) -> list[tuple[int, list[str]]]:
         return list(self.rows[:count])
 

@@ -1965,7 +1965,12 @@ def _report(run, sales, mapping, confirmed, dry_run, count, dates) -> dict:
         "performances_created": tally.performances_created,
         "rows": count,
         "layout": sales.layout_name,
+        #: True: a recognised layout modelled on the service's terms, its headers not
+        #: confirmed from a real export (the user should check the columns)
+        "layout_modelled": sales.layout is not None and not sales.layout.confirmed,
         "mapping": dict(mapping),
+        #: the file's columns no field reads (shown, never dropped silently)
+        "unused_columns": sales.unused_columns(mapping),
         "mapping_confirmed": sales.layout is not None or confirmed,
         "date_order": order,
         "date_order_source": source,

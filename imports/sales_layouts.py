@@ -227,6 +227,10 @@ class Layout:
 
     #: where the header set comes from (a public page or repository file)
     source: str = ""
+    #: False: no public copy of the export's headers was found; the layout is modelled
+    #: on the service's own terms (the import window and the dry run say so, and list
+    #: the file's columns it does not read)
+    confirmed: bool = True
     #: the ticketing service, when several of its exports have a layout each: an order
     #: is the same order whichever of them brings it in
     service_key: str = ""
@@ -494,9 +498,12 @@ EVENTBRITE_ORDERS = Layout(
 )
 
 # Ticket Tailor's orders export (one row per order) is confirmed by a public importer of
-# it; its issued tickets export is not: that layout takes the words the orders export
-# uses for the same things (Event name, Event start, Mobile number, Postcode / Zip) and
-# the API's issued ticket for the rest.
+# it. Its per-ticket export is confirmed by the header of a sample that a public
+# reconciliation tool reads: one row per ticket with its "Ticket reference", "Ticket
+# type", "Ticket price" and "Attendee name", the event as "Event" and "Event start"
+# ("Thu 28 May 2026 20:00"). That sample has no order date or email column; the words
+# of the orders export are kept for them (Order date, Email, First Name, Mobile
+# number), and a file without an order date asks for its column.
 TICKET_TAILOR_SOURCE = (
     "eburns009/starhouse-database-v2, scripts/import_ticket_tailor.py (a public importer "
     "of a Ticket Tailor orders export): Order ID, Order date, Total paid, Order value, "
@@ -505,27 +512,39 @@ TICKET_TAILOR_SOURCE = (
     "Mobile number, Address 1-3, Postcode / Zip, Event ID, Event name, Event start, Event end"
 )
 
+TICKET_TAILOR_TICKETS_SOURCE = (
+    "jsilence82/ssg-reconcile, testdata/tickettailor_sample.csv (read by "
+    "internal/parse/tickettailor.go, a public reconciliation tool for a theatre group selling "
+    "through Ticket Tailor): Order ID, Payment reference, Event ID, Event, Event start, Ticket "
+    "reference, Ticket type, Ticket price, Order status, Attendee name, Postcode / Zip, "
+    "Check-in, Attended"
+)
+
 TICKET_TAILOR = Layout(
     key="ticket_tailor",
     first_holder_buys=True,
     name="Ticket Tailor issued tickets",
-    signature=("Order ID", "Barcode", "Event start"),
+    signature=("Order ID", "Event start", "Ticket type"),
+    any_of=("Ticket reference", "Attendee name", "Barcode"),
+    excludes=("Tickets purchased",),
     columns={
         "order_id": ("Order ID", "Order reference"),
-        "ticket_id": ("Issued ticket ID", "Ticket ID"),
+        # the ticket's own reference, not its barcode: Ticket Tailor's default ticket
+        # carries the order's number in its barcode, the same for every ticket of it
+        "ticket_id": ("Ticket reference", "Issued ticket ID", "Ticket ID"),
         "order_date": ("Order date", "Purchase date", "Created at"),
         "first_name": ("First name",),
         "last_name": ("Last name",),
-        "full_name": ("Full name", "Name"),
+        "full_name": ("Attendee name", "Full name", "Name"),
         "email": ("Email",),
         "phone": ("Mobile number", "Phone", "Phone number", "Mobile"),
         "postal_code": ("Postcode / Zip", "Postcode", "Postal code", "Zip"),
         "attendee_first_name": ("First name",),
         "attendee_last_name": ("Last name",),
-        "attendee_full_name": ("Full name", "Name"),
+        "attendee_full_name": ("Attendee name", "Full name", "Name"),
         "attendee_email": ("Email",),
         "attendee_phone": ("Mobile number", "Phone", "Phone number", "Mobile"),
-        "event_name": ("Event name", "Event"),
+        "event_name": ("Event", "Event name"),
         "event_date": ("Event start", "Event start date"),
         "event_time": ("Event start time",),
         "ticket_type": ("Ticket type", "Description"),
@@ -533,15 +552,14 @@ TICKET_TAILOR = Layout(
         "fees": ("PAYG fees", "Booking fee", "Booking fees"),
         "quantity": ("Quantity",),
         "barcode": ("Barcode",),
-        "status": ("Status", "Ticket status"),
+        "status": ("Order status", "Status", "Ticket status"),
     },
     source=(
-        "Ticket Tailor issued tickets: NOT confirmed, no public copy of this export's headers "
-        "was found. Order ID, Order date, Event name, Event start, First Name, Last Name, "
-        "Email, Mobile number and Postcode / Zip are the words of Ticket Tailor's orders export "
-        "(" + TICKET_TAILOR_SOURCE.split(",")[0] + "); Barcode, Issued ticket ID, Ticket type "
-        "and Status follow the issued ticket of its API (developers.tickettailor.com, "
-        "/v1/issued_tickets: id, order_id, barcode, description, status valid/voided)"
+        "Ticket Tailor issued tickets, confirmed: the header of a per-ticket export read by a "
+        f"public tool ({TICKET_TAILOR_TICKETS_SOURCE}); that sample has no order date or "
+        "email column: Order date, Email, First name, Last name and Mobile number are the "
+        "words of Ticket Tailor's orders export (" + TICKET_TAILOR_SOURCE.split(",")[0] + "), "
+        "not confirmed for this export"
     ),
 )
 
@@ -603,9 +621,14 @@ BROWN_PAPER = Layout(
         "status": ("Status",),
     },
     source=(
-        "Brown Paper Tickets (closed for new events since 2023): no public copy of its sales "
-        "report's headers found; kept from Houselights' earlier layout, the user can map"
+        "Brown Paper Tickets, NOT confirmed (the service closed to new events in 2023): no "
+        "public copy of its reports' headers was found. Its help centre names the reports "
+        "(the Complete List in the Reports menu) but not their columns; its API documents XML "
+        "fields, not the CSV's; a public guest-list tool (dilijev/guest-list-generator, "
+        "generator.js) reads its CSV by position only (ticket number, last name, first name). "
+        "Kept from Houselights' earlier layout; the user can map"
     ),
+    confirmed=False,
 )
 
 UNIVERSE = Layout(
@@ -668,10 +691,13 @@ TICKETSOURCE = Layout(
         "status": ("Status", "Booking Status"),
     },
     source=(
-        "TicketSource: no public description of its booking export's headers found "
-        "(ticketsource.co.uk describes the reports, not their columns); modelled on its terms "
-        "(booking reference, performance, ticket type, booking fee), the user can map"
+        "TicketSource, NOT confirmed: no public copy of its booking export's headers was found "
+        "(ticketsource.co.uk/.eu/.us describe the reports, not their columns; public code only "
+        "uses its REST API, api.ticketsource.io, whose fields are not the export's columns); "
+        "modelled on its terms (booking reference, performance, ticket type, booking fee), the "
+        "user can map"
     ),
+    confirmed=False,
 )
 
 # Humanitix: "Paid" is what the buyer paid; the passed-on booking fee is added to it

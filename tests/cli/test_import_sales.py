@@ -153,6 +153,25 @@ def test_dates_excel_stored_as_numbers_are_shown_then_confirmed(capsys, tmp_path
     assert "read as dates." in out and "to confirm" not in out
 
 
+def test_a_modelled_layout_says_so_and_names_the_columns_it_does_not_read(capsys, tmp_path):
+    data = str(tmp_path / "data")
+    sample = str(SAMPLES / "ticketsource.csv")
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", sample, "--timezone", "UTC")
+
+    assert code == 0 and "Imported 3 orders" in out
+    assert (
+        "This layout (TicketSource bookings) is modelled on the service's own terms, not "
+        "confirmed from a real export" in out
+    )
+    assert "  order_id = Booking Ref" in out
+    assert "Columns of the file not read: Booking Fee, Title." in out
+    _, confirmed, _ = run(
+        capsys, "--data", data, "import", "sales", str(SAMPLES / "eventbrite.csv")
+    )
+    assert "modelled" not in confirmed and "Columns used" not in confirmed
+
+
 def test_a_mapping_names_the_columns_of_an_unknown_layout(capsys, tmp_path):
     path = tmp_path / "custom.csv"
     path.write_text(

@@ -189,6 +189,28 @@ def test_dates_excel_stored_as_numbers_are_shown_before_the_import_and_confirmed
     assert not dialog.excel_dates_note.isVisible() and not dialog.confirm_excel_dates.isChecked()
 
 
+def test_a_modelled_layout_says_so_and_shows_the_columns_no_field_reads(window, qtbot):
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, SAMPLES / "ticketsource.csv")
+
+    assert "TicketSource bookings" in dialog.layout_label.text()
+    assert "not confirmed from a real export" in dialog.layout_label.text()
+    assert (
+        dialog.unused_label.text() == "Columns of the file no field reads: “Booking Fee”, “Title”."
+    )
+    dialog.set_column("fees", "Booking Fee")
+    assert dialog.unused_label.text() == "Columns of the file no field reads: “Title”."
+
+    click(qtbot, dialog.dry_run_button)
+    wait_for_report(dialog, qtbot)
+    assert "This layout is modelled" in dialog.summary.text()
+    assert "Columns of the file not read: “Title”." in dialog.summary.text()
+
+    choose(dialog, qtbot, SAMPLES / "eventbrite.csv")
+    assert "not confirmed" not in dialog.layout_label.text()
+    assert "Home City" in dialog.unused_label.text()
+
+
 def test_an_unrecognised_layout_is_mapped_column_by_column(window, services, qtbot, tmp_path):
     path = tmp_path / "custom.csv"
     path.write_text(

@@ -26,7 +26,6 @@ LAYOUTS = {  # the samples with the three orders and their barcodes (tests/impor
     # test_sales_layouts.py imports every layout's sample)
     "eventbrite.csv": "Eventbrite attendee report",
     "eventbrite_uk.csv": "Eventbrite attendee report (UK wording)",
-    "ticket_tailor.csv": "Ticket Tailor issued tickets",
     "brown_paper_tickets.csv": "Brown Paper Tickets sales report",
     "ticketsource.csv": "TicketSource bookings",
     "generic.csv": "Houselights generic layout",

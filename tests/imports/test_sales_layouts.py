@@ -10,6 +10,8 @@ money is the organization's, the service's fees taken off.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +23,7 @@ from desktop.cli import main
 from domain import verdicts
 from domain.application import Houselights
 from domain.box_office import Order
+from domain.errors import UnreadableSalesFile
 from imports.sales_file import read_sales_file
 from imports.sales_import import import_sales, import_sales_file
 from imports.sales_layouts import LAYOUTS, matching
@@ -182,12 +185,46 @@ def test_eventbrite_exports_in_either_wording_are_one_service(store, tmp_path):
 
 
 def test_ticket_tailor_issued_tickets(store):
+    """The per-ticket export as a public tool reads it (Event, Event start "Sat 14 Mar 2026
+    19:30", Ticket reference, Ticket type, Ticket price, Attendee name, Postcode / Zip):
+    each ticket is known by its reference, the same in every file."""
     report = import_sales_file(store, SAMPLES / "ticket_tailor.csv", timezone="America/New_York")
 
     assert (report["imported"], report["created"], report["rejected"]) == (3, 3, [])
+    assert report["layout_modelled"] is False
+    assert report["mapping"]["ticket_id"] == "Ticket reference"
+    assert report["unused_columns"] == [
+        "Payment reference",
+        "Event ID",
+        "Check-in",
+        "Attended",
+    ]
     assert sold(store) == three_orders()
     assert contact(store, "Ada Lovelace") == ("ada@example.org", "", "N1 9GU")
-    assert contact(store, "Grace Hopper") == ("", "555 765 4321", "22201")
+    assert contact(store, "Grace Hopper") == ("", "", "22201")
+
+
+def test_ticket_tailor_issued_tickets_with_exactly_the_public_samples_columns(store, tmp_path):
+    """The public sample has no order date: recognised as Ticket Tailor's, the import
+    asks for the order date's column instead of guessing one."""
+    text = (SAMPLES / "ticket_tailor.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
+    path = tmp_path / "tt.csv"
+    with path.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows(row[:13] for row in rows)
+
+    sales = read_sales_file(path)
+    assert sales.layout is not None and sales.layout.key == "ticket_tailor"
+    with pytest.raises(UnreadableSalesFile, match="column for the order date"):
+        import_sales(store, sales, timezone="America/New_York")
+    # mapped by the user (here: the performance's date), it imports
+    report = import_sales(
+        store,
+        sales,
+        timezone="America/New_York",
+        mapping=sales.with_mapping({"order_date": "Event start"}),
+    )
+    assert (report["imported"], report["tickets"], report["rejected"]) == (3, 4, [])
 
 
 TT_CANCELLED = (
@@ -257,6 +294,28 @@ def test_universe_tickets_report_keeps_each_ticket_holder(store):
     assert [r["row"] for r in report["rejected"]] == [7]  # cancelled
     assert sold(store) == three_orders(second_holder="Charles Babbage")
     assert contact(store, "Charles Babbage") == ("charles@example.org", "", "")
+
+
+def test_the_layouts_no_public_source_confirms_say_so_and_show_the_columns_not_read(store):
+    """TicketSource's and Brown Paper Tickets' headers could not be confirmed from any
+    public copy of their exports: the report says the layout is modelled and names every
+    column of the file no field reads."""
+    assert {layout.key for layout in LAYOUTS if not layout.confirmed} == {
+        "brown_paper_tickets",
+        "ticketsource",
+    }
+    assert all("NOT confirmed" in layout.source for layout in LAYOUTS if not layout.confirmed)
+
+    report = import_sales_file(store, SAMPLES / "ticketsource.csv", timezone="America/New_York")
+    rehearsed = import_sales_file(
+        store, SAMPLES / "eventbrite.csv", timezone="America/New_York", dry_run=True
+    )
+
+    assert report["layout_modelled"] is True
+    assert report["unused_columns"] == ["Booking Fee", "Title"]
+    assert rehearsed["layout_modelled"] is False
+    assert "Fees Paid" in rehearsed["unused_columns"]  # Eventbrite's: read through its parts
+    assert "Eventbrite Fees" not in rehearsed["unused_columns"]
 
 
 def test_ticketsource_bookings(store):

@@ -259,6 +259,11 @@ class ImportSalesDialog(ImportDialog):
         form.addRow(self.mapping_hint)
         self.mapping_error = error_label(form_holder)
         form.addRow(self.mapping_error)
+        #: the file's columns no field reads: shown, never dropped silently
+        self.unused_label = QLabel(form_holder)
+        self.unused_label.setObjectName("unusedColumns")
+        self.unused_label.setWordWrap(True)
+        form.addRow(self.unused_label)
         self.field_boxes: dict[str, QComboBox] = {}
         labels = self._field_labels()
         for name in FIELDS:
@@ -436,7 +441,13 @@ class ImportSalesDialog(ImportDialog):
         self.mapping = dict(sales.mapping)
         self.report = None
         rows = sales.sale_rows()  # counted while the file was read
-        if sales.layout is not None:
+        if sales.layout is not None and not sales.layout.confirmed:
+            text = self.tr(
+                "Recognised: {layout} · rows: {rows}. This layout is modelled on the service's "
+                "own terms, not confirmed from a real export: check the columns on the Columns "
+                "tab before importing."
+            ).format(layout=sales.layout.name, rows=formatting.number(rows))
+        elif sales.layout is not None:
             text = self.tr("Recognised: {layout} · rows: {rows}").format(
                 layout=sales.layout.name, rows=formatting.number(rows)
             )
@@ -515,6 +526,15 @@ class ImportSalesDialog(ImportDialog):
             name: box.currentData() for name, box in self.field_boxes.items() if box.currentData()
         }
         missing = missing_fields(self.sales, self.mapping) if self.sales else []
+        unused = self.sales.unused_columns(self.mapping) if self.sales else []
+        self.unused_label.setText(
+            self.tr("Columns of the file no field reads: {columns}.").format(
+                columns=", ".join(f"“{c}”" for c in unused)
+            )
+            if unused
+            else ""
+        )
+        self.unused_label.setVisible(bool(unused))
         labels = self._field_labels()
         show_error(
             self.mapping_error,
@@ -803,6 +823,20 @@ class ImportSalesDialog(ImportDialog):
                 f"{escape(labels.get(f, f))} = “{escape(c)}”" for f, c in report["mapping"].items()
             )
             lines.append(self.tr("Columns used: {columns}").format(columns=used))
+            if report.get("unused_columns"):
+                lines.append(
+                    self.tr("Columns of the file not read: {columns}.").format(
+                        columns=", ".join(f"“{escape(c)}”" for c in report["unused_columns"])
+                    )
+                )
+            if report.get("layout_modelled"):
+                lines.append(
+                    self.tr(
+                        "<b>This layout is modelled</b> on the service's own terms, not "
+                        "confirmed from a real export: check that each column holds what its "
+                        "field says."
+                    )
+                )
             if self.sales is not None and not self.confirmed:
                 lines.append(
                     self.tr(
