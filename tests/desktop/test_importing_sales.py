@@ -194,7 +194,10 @@ def test_a_modelled_layout_says_so_and_shows_the_columns_no_field_reads(window, 
     choose(dialog, qtbot, SAMPLES / "ticketsource.csv")
 
     assert "TicketSource bookings" in dialog.layout_label.text()
-    assert "not confirmed from a real export" in dialog.layout_label.text()
+    assert dialog.layout_note.isVisible()
+    assert "modelled on the service's own terms, not confirmed from a real export" in (
+        dialog.layout_note.text()
+    )
     assert (
         dialog.unused_label.text() == "Columns of the file no field reads: “Booking Fee”, “Title”."
     )
@@ -207,7 +210,7 @@ def test_a_modelled_layout_says_so_and_shows_the_columns_no_field_reads(window, 
     assert "Columns of the file not read: “Title”." in dialog.summary.text()
 
     choose(dialog, qtbot, SAMPLES / "eventbrite.csv")
-    assert "not confirmed" not in dialog.layout_label.text()
+    assert not dialog.layout_note.isVisible()
     assert "Home City" in dialog.unused_label.text()
 
 

@@ -187,6 +187,12 @@ class ImportSalesDialog(ImportDialog):
         self.layout_label.setObjectName("subheading")
         self.layout_label.setWordWrap(True)
         layout.addWidget(self.layout_label)
+        #: a recognised layout that no public copy of the export confirms says so
+        self.layout_note = QLabel(self)
+        self.layout_note.setObjectName("layoutNote")
+        self.layout_note.setWordWrap(True)
+        self.layout_note.setVisible(False)
+        layout.addWidget(self.layout_note)
         self.confirm_mapping = QCheckBox(
             self.tr("I checked the columns (Columns tab): import the file with them"), self
         )
@@ -430,6 +436,7 @@ class ImportSalesDialog(ImportDialog):
         self.mapping = {}
         self.path_field.clear()
         self._show_number_dates([])
+        self.layout_note.setVisible(False)
         self.layout_label.setText(self.tr("Reading stopped. Choose the file again to import it."))
         self.preview_model.set_file([], [])
         self._fill_mapping()
@@ -441,13 +448,17 @@ class ImportSalesDialog(ImportDialog):
         self.mapping = dict(sales.mapping)
         self.report = None
         rows = sales.sale_rows()  # counted while the file was read
-        if sales.layout is not None and not sales.layout.confirmed:
-            text = self.tr(
-                "Recognised: {layout} · rows: {rows}. This layout is modelled on the service's "
-                "own terms, not confirmed from a real export: check the columns on the Columns "
-                "tab before importing."
-            ).format(layout=sales.layout.name, rows=formatting.number(rows))
-        elif sales.layout is not None:
+        modelled = sales.layout is not None and not sales.layout.confirmed
+        self.layout_note.setText(
+            self.tr(
+                "This layout is modelled on the service's own terms, not confirmed from a real "
+                "export: check the columns on the Columns tab before importing."
+            )
+            if modelled
+            else ""
+        )
+        self.layout_note.setVisible(modelled)
+        if sales.layout is not None:
             text = self.tr("Recognised: {layout} · rows: {rows}").format(
                 layout=sales.layout.name, rows=formatting.number(rows)
             )
@@ -498,6 +509,7 @@ class ImportSalesDialog(ImportDialog):
         self.sales = None
         self.mapping = {}
         self._show_number_dates([])
+        self.layout_note.setVisible(False)
         self.layout_label.setText("")
         self.preview_model.set_file([], [])
         self._fill_mapping()
