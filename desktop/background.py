@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -189,10 +190,17 @@ class BackgroundRunner(QObject):
         queued = Qt.ConnectionType.QueuedConnection
         if on_progress is not None:
             signals.progress.connect(on_progress, queued)
+        # The wiring below lives as long as the task's signals. It must not keep the
+        # runner alive: a runner its owner let go would otherwise die when the finished
+        # task is deleted (the wiring goes with it), and delete that task once more
+        # from its own destructor (a crash in ~QObject).
+        runner_ref = weakref.ref(self)
 
         def finish(kind: str, *payload: Any) -> None:
             task.done = True
-            self._running.discard(task)
+            if (runner := runner_ref()) is not None:
+                runner._running.discard(task)
+                del runner  # held only while it is used (see above)
             try:
                 if kind == "done":
                     task.result = payload[0]
@@ -208,8 +216,9 @@ class BackgroundRunner(QObject):
                 try:
                     task.finished.emit()
                 finally:
-                    if not self._running:  # on_done may have started the next task
-                        self._set_busy(False)
+                    runner = runner_ref()
+                    if runner is not None and not runner._running:  # on_done may have
+                        runner._set_busy(False)  # started the next task
                     task.deleteLater()  # polling every second must not pile up tasks
 
         signals.done.connect(lambda result: finish("done", result), queued)

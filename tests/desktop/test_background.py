@@ -298,3 +298,57 @@ def test_progress_dialog_cancel_button_cancels_the_task(qtbot, runner):
         assert dialog.labelText() == "Stopping…"
     assert outcome == ["cancelled"] and task.cancelled
     assert not dialog.isVisible()
+
+
+#: a runner nobody keeps after its work has ended; the task's deletion comes after that
+DROPPED_RUNNER = """
+import sys
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
+from desktop.background import BackgroundRunner
+
+app = QApplication([])
+
+FAIL = sys.argv[1] == "failed"
+
+def work(progress):
+    if FAIL:
+        raise OSError("the network drive went away")
+    return 42
+
+for n in range(6):
+    runner = BackgroundRunner()
+    answers = []
+    runner.run(work, on_done=answers.append, on_error=lambda error, _t: answers.append(error))
+    while not answers:
+        app.processEvents()
+    runner.shutdown()
+    del runner  # its last reference: what holds it now is the finished task's wiring
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+print("all", n + 1, "runners let go")
+"""
+
+
+@pytest.mark.parametrize("outcome", ["done", "failed"])
+def test_a_runner_let_go_after_its_work_ended_is_deleted_once(tmp_path, outcome):
+    """A runner without a parent was kept alive only by the callbacks wired to its
+    finished task; deleting the task released them, which deleted the runner, which
+    deleted the task a second time (a crash in ~QObject, seen in the suite at random
+    places). Run in a child process: a crash here must not take the suite with it."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "dropped_runner.py"
+    script.write_text(DROPPED_RUNNER)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    finished = subprocess.run(
+        [sys.executable, "-X", "faulthandler", str(script), outcome],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=HOLD,
+    )
+    assert finished.returncode == 0, finished.stderr[-2000:]
+    assert finished.stdout.strip() == "all 6 runners let go"
