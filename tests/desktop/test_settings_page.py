@@ -104,8 +104,8 @@ def test_an_edit_is_saved_by_apply(page, settings, qtbot):
         click(qtbot, page.apply_button)
     assert signal.args == ["organization/name"]
     assert settings.get("organization/name") == "Riverside Opera"
-    assert page.status.text() == "Saved 1 setting(s)."
-    assert page.window().statusBar().currentMessage() == "Saved 1 setting(s)."
+    assert page.status.text() == "Saved 1 setting."
+    assert page.window().statusBar().currentMessage() == "Saved 1 setting."
     assert not page.apply_button.isEnabled() and not name.label.text().startswith("● ")
 
 
@@ -153,7 +153,7 @@ def test_wrong_values_are_explained_and_nothing_is_saved(page, settings, qtbot):
     assert workstation.error.isVisible()
     assert workstation.error.text() == "This cannot be left empty."
     assert zone.error.text().startswith("“Mars/Olympus” is not a time zone.")
-    assert page.status.text().startswith("Nothing was saved: 2 setting(s) need fixing")
+    assert page.status.text().startswith("Nothing was saved: 2 settings need fixing")
     assert settings.get("organization/name") == "Our Theatre"  # all or nothing
     assert zone.editor.hasFocus()  # the first wrong one on the page
     # a number box takes no number out of its range

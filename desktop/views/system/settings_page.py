@@ -542,10 +542,14 @@ class SettingsPage(QWidget):
             self.scroll_area.ensureWidgetVisible(first)
             first.editor.setFocus()
             self.status.setText(
-                self.tr(
-                    "Nothing was saved: {count} setting(s) need fixing (the message is under "
-                    "each one)."
-                ).format(count=len(problems))
+                (
+                    self.tr("Nothing was saved: 1 setting needs fixing (the message is under it).")
+                    if len(problems) == 1
+                    else self.tr(
+                        "Nothing was saved: {count} settings need fixing (the message is under "
+                        "each one)."
+                    ).format(count=len(problems))
+                )
             )
             return False
         for key, value in changes.items():
@@ -555,7 +559,11 @@ class SettingsPage(QWidget):
             else:
                 self.settings.set(key, value)
         if changes:
-            text = self.tr("Saved {count} setting(s).").format(count=len(changes))
+            text = (
+                self.tr("Saved 1 setting.")
+                if len(changes) == 1
+                else self.tr("Saved {count} settings.").format(count=len(changes))
+            )
             self.message.emit(text)
         elif waiting:
             text = ""
