@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import formatting
 from domain.roles import Permission
 from projections import door
 from projections.runner import ReadModelRunner
@@ -94,8 +95,13 @@ class DoorLookupDialog(QDialog):
                 t for t in holder["tickets"] if t["status"] == "valid" and not t["admitted_door"]
             ]
             count = len(holder["tickets"])
-            line = self.tr("{name} — {count} ticket(s), {waiting} still to come in").format(
-                name=holder["name"], count=count, waiting=len(waiting)
+            tickets = (
+                self.tr("1 ticket")
+                if count == 1
+                else self.tr("{count} tickets").format(count=formatting.number(count))
+            )
+            line = self.tr("{name} — {tickets}, {waiting} still to come in").format(
+                name=holder["name"], tickets=tickets, waiting=formatting.number(len(waiting))
             )
             item = QListWidgetItem(line)
             item.setData(HOLDER_ROLE, [t["code"] for t in waiting])
@@ -114,7 +120,11 @@ class DoorLookupDialog(QDialog):
         codes = item.data(HOLDER_ROLE) if item is not None else []
         self.admit_button.setEnabled(bool(codes))
         self.admit_button.setText(
-            self.tr("Admit {count} ticket(s)").format(count=len(codes))
+            (
+                self.tr("Admit 1 ticket")
+                if len(codes) == 1
+                else self.tr("Admit {count} tickets").format(count=formatting.number(len(codes)))
+            )
             if codes
             else self.tr("Admit their tickets")
         )
