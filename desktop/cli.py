@@ -58,6 +58,7 @@ from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_s
 from domain.errors import HouselightsError, UnreadableSalesFile
 from domain.merging import MergeResult, UnmergeResult
 from domain.roles import Permission
+from domain.wording import counted
 from infrastructure.config import StoreConfigError, resolve
 from infrastructure.files import restrict_new_files
 from infrastructure.shared_store import ServerProblem
@@ -1275,8 +1276,10 @@ def cmd_erase(args) -> int:
             others = len(records) - 1
             if others:
                 print(
-                    f"The {others} record(s) merged into it are the same person: "
-                    "they are erased too."
+                    "The record merged into it is the same person: it is erased too."
+                    if others == 1
+                    else f"The {others:,} records merged into it are the same person: they "
+                    "are erased too."
                 )
             answer = input(f"Type the patron's name ({patron.name}) to confirm: ")
             if answer.strip().casefold() != patron.name.strip().casefold():
@@ -1301,7 +1304,7 @@ def cmd_erase(args) -> int:
         print(json.dumps(result.to_json()))
     else:
         also = len(result.records) - 1
-        merged = f" and {also} record(s) merged into it" if also else ""
+        merged = f" and {counted(also, 'record', 'records')} merged into it" if also else ""
         print(
             f"Erased the personal data of patron {result.patron_id}{merged}: "
             f"{result.events_redacted:,} stored events rewritten, read models rebuilt "
@@ -1314,10 +1317,11 @@ def cmd_erase(args) -> int:
 def print_backups_erased(found: CopiesCleaned, patron_id: str) -> None:
     """What an erasure did to the backups, and each copy it could not clean."""
     if found.cleaned or found.deleted:
-        print(
-            f"Cleaned {len(found.cleaned)} backup(s) and set-aside store(s); deleted "
-            f"{len(found.deleted)} read-model copy(ies)."
+        cleaned = counted(
+            len(found.cleaned), "backup or set-aside store", "backups and set-aside stores"
         )
+        deleted = counted(len(found.deleted), "read-model copy", "read-model copies")
+        print(f"Cleaned {cleaned}; deleted {deleted}.")
     for item in found.not_cleaned:
         print(f"NOT cleaned: {item.path}: {item.reason}")
     if found.not_cleaned:

@@ -15,6 +15,7 @@ from domain.errors import NotAllowed, SignInFailed, SignInThrottled, ValidationE
 from domain.roles import BOX_OFFICE, DOOR, MANAGER, Permission
 from domain.staff import LOCK_AFTER, StaffMember, StaffRoster, check_name, staff_uuid
 from domain.store import Store, command, reads
+from domain.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +182,8 @@ class StaffService:
         if wait.total_seconds() > 0:
             seconds = max(1, math.ceil(wait.total_seconds()))
             raise SignInThrottled(
-                f"Too many wrong passwords or PINs for “{member.name}”: wait {seconds} "
-                "second(s), then try again."
+                f"Too many wrong passwords or PINs for “{member.name}”: wait "
+                f"{counted(seconds, 'second', 'seconds')}, then try again."
             )
         return member
 

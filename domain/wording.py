@@ -76,3 +76,9 @@ def written(text: str) -> str:
 
 def has_marks(text: str) -> bool:
     return bool(MARK.search(text or ""))
+
+
+def counted(count: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: '1 backup', '3 backups', '1,200 backups'
+    (the command line's and the domain's English; the windows use ``tr`` forms)."""
+    return f"{count:,} {one if count == 1 else many}"

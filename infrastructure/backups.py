@@ -40,6 +40,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from domain.errors import HouselightsError
+from domain.wording import counted
 from infrastructure.config import StoreConfig, default_data_dir, postgres_env
 from infrastructure.encrypted_readmodels import encrypted_path, sealed_position
 from infrastructure.store_check import (
@@ -632,7 +633,7 @@ def signs_of_a_store(config: StoreConfig, folders: list[Path]) -> list[str]:
         signs.append(f"the read models were built from {positions:,} events")
     count = sum(len(list_backups(folder)) for folder in folders)
     if count:
-        signs.append(f"{count} backup(s) of it")
+        signs.append(f"{counted(count, 'backup', 'backups')} of it")
     aside = [p for p in config.data_dir.glob("events.*.sqlite") if p.is_file()]
     if aside:
         signs.append(f"earlier copies set aside, e.g. {aside[0].name}")

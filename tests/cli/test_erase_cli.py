@@ -82,8 +82,8 @@ def test_erasing_a_merged_record_asks_for_the_patrons_name_and_erases_both(
 
     monkeypatch.setattr("sys.stdin", _Terminal("zebulonia quixwortham\n"))
     code, out, _ = run(capsys, "--data", str(data), "erase", twin)
-    assert code == 0 and "record(s) merged into it are the same person" in out
-    assert "and 1 record(s) merged into it" in out
+    assert code == 0 and "The record merged into it is the same person: it is erased too" in out
+    assert "and 1 record merged into it" in out
     assert files_containing(data, {**SECRETS, "twin": "zq.twin"}) == []
 
 
@@ -97,7 +97,8 @@ def test_erase_cleans_the_backups_and_names_those_it_cannot_reach(capsys, monkey
     # The backup folder chosen in the window is the USB stick...
     monkeypatch.setattr("desktop.cli_backups.configured_folder", lambda: str(usb))
     code, out, _ = run(capsys, "--data", str(data), "erase", patron_id, "--yes")
-    assert code == 0 and "Cleaned 2 backup(s)" in out and "NOT cleaned" not in out
+    assert code == 0 and "Cleaned 2 backups and set-aside stores" in out
+    assert "NOT cleaned" not in out
     assert files_containing(data, SECRETS) == [] and files_containing(usb, SECRETS) == []
     # ...which is not plugged in at the next erasure: the output says so.
     other = make_patron_named(data, "Ottilie", "Fernwhistle")

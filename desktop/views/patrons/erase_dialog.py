@@ -62,10 +62,14 @@ class EraseDialog(QDialog):
         ).format(name=_escape(name))
         merged = len(app.erasure_records(patron["id"])) - 1
         if merged:
-            text += " " + self.tr(
-                "The {count} record(s) merged into this one are the same person: they are "
-                "erased too."
-            ).format(count=merged)
+            text += " " + (
+                self.tr("The record merged into this one is the same person: it is erased too.")
+                if merged == 1
+                else self.tr(
+                    "The {count} records merged into this one are the same person: they are "
+                    "erased too."
+                ).format(count=merged)
+            )
         intro = QLabel(text, self)
         intro.setObjectName("eraseIntro")
         intro.setWordWrap(True)

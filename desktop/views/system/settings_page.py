@@ -542,14 +542,12 @@ class SettingsPage(QWidget):
             self.scroll_area.ensureWidgetVisible(first)
             first.editor.setFocus()
             self.status.setText(
-                (
-                    self.tr("Nothing was saved: 1 setting needs fixing (the message is under it).")
-                    if len(problems) == 1
-                    else self.tr(
-                        "Nothing was saved: {count} settings need fixing (the message is under "
-                        "each one)."
-                    ).format(count=len(problems))
-                )
+                self.tr("Nothing was saved: 1 setting needs fixing (the message is under it).")
+                if len(problems) == 1
+                else self.tr(
+                    "Nothing was saved: {count} settings need fixing (the message is under "
+                    "each one)."
+                ).format(count=len(problems))
             )
             return False
         for key, value in changes.items():
