@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import cache
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTimeZone
 
-from domain import wording
+from domain import organization_time, wording
 from domain.money import AMOUNT
 
 #: countries that print on US Letter paper (everywhere else: A4)
@@ -70,6 +70,12 @@ def configure_from(settings) -> None:
 
 def conventions() -> Conventions:
     return _current
+
+
+def zone() -> tzinfo | None:
+    """The organization's time zone, for ``domain.organization_time`` (which day it is at
+    the venue, tonight's performance, who is on duty); None while it has not been said."""
+    return organization_time.zone_named(_current.timezone)
 
 
 # -- the locale -------------------------------------------------------------------

@@ -38,6 +38,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, Signal
 
+from domain import organization_time
 from domain.loyalty import LoyaltyThresholds
 
 #: words in a key that mark what the app keeps for itself, never shown on the screen
@@ -606,10 +607,4 @@ def setting(settings: Settings | None, key: str) -> Any:
 def organization_zone(settings) -> tzinfo | None:
     """The organization's time zone (``organization/timezone``), or None for this
     computer's: the rota and the support report count hours in it."""
-    name = str(settings.get("organization/timezone") or "").strip()
-    if not name:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
+    return organization_time.zone_named(str(settings.get("organization/timezone") or ""))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal, cast
 
@@ -68,7 +68,7 @@ from desktop.views.staff.sign_in_dialog import DoorUnlockDialog
 from desktop.views.widgets import heading
 from desktop.writer import CommandWriter
 from domain import door as rules
-from domain import loyalty
+from domain import loyalty, organization_time
 from domain.application import Houselights
 from domain.door_service import ScanResult, UndoResult
 from domain.errors import HouselightsError
@@ -80,8 +80,6 @@ from projections.runner import ReadModelRunner
 
 #: no answer from the store after this long: the door says it is waiting for the server
 NO_ANSWER_MS = 300
-#: a performance that began less than this long ago is still the one at the door
-LATECOMERS = timedelta(hours=1)
 #: a scan this recent means a queue at the door: the switch is offered, not made
 QUIET_BEFORE_SWITCH_S = 5 * 60
 #: the door looks at the clock this often to follow the night
@@ -160,20 +158,15 @@ QFrame#switchBar QLabel { background: transparent; font-size: 12pt; }
 """
 
 
+def _starts(rows: list[dict]) -> dict[str, datetime]:
+    return {r["id"]: datetime.fromisoformat(r["starts_at"]) for r in rows}
+
+
 def pick_performance(rows: list[dict], now: datetime, last_chosen: str = "") -> str | None:
-    """Today's performance (the one on now or next), else the last chosen, else the next."""
-    if not rows:
-        return None
-    today = now.astimezone().date()
-    starts = {r["id"]: datetime.fromisoformat(r["starts_at"]) for r in rows}
-    todays = [r["id"] for r in rows if starts[r["id"]].astimezone().date() == today]
-    if todays:
-        on_or_next = [i for i in todays if starts[i] + timedelta(hours=3) >= now]
-        return on_or_next[0] if on_or_next else todays[-1]
-    if last_chosen in starts:
-        return last_chosen
-    upcoming = [r["id"] for r in rows if starts[r["id"]] >= now]
-    return upcoming[0] if upcoming else rows[-1]["id"]
+    """Today's performance at the venue (the one on now or next), else the last chosen,
+    else the next: ``domain.organization_time`` on the organization's clock, whatever
+    this computer's clock zone is."""
+    return organization_time.pick_performance(_starts(rows), now, formatting.zone(), last_chosen)
 
 
 def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, door_name: str):
@@ -202,21 +195,9 @@ def scan_and_greet(front, runner, thresholds, text: str, performance_id: str, do
 def performance_to_follow(
     rows: list[dict], now: datetime, current: str | None, hours: int
 ) -> str | None:
-    """The performance the door should be on now, when it is not the one shown.
-
-    That is the earliest performance that starts within ``hours`` (or began less
-    than ``LATECOMERS`` ago), unless the one shown is itself in that window (a
-    volunteer may check in a later show on purpose). None: stay.
-    """
-    if hours <= 0:
-        return None
-    starts = {r["id"]: datetime.fromisoformat(r["starts_at"]) for r in rows}
-    window = [
-        r["id"] for r in rows if now - LATECOMERS <= starts[r["id"]] <= now + timedelta(hours=hours)
-    ]
-    if not window or current in window:
-        return None
-    return min(window, key=lambda i: starts[i])
+    """The performance the door should be on now, when it is not the one shown
+    (``domain.organization_time.performance_to_follow``). None: stay."""
+    return organization_time.performance_to_follow(_starts(rows), now, current, hours)
 
 
 class DoorView(QWidget):
@@ -645,18 +626,23 @@ class DoorView(QWidget):
         item.setEnabled(False)
         item.setSelectable(False)
 
-    def _add_performance(self, row: dict, today) -> None:
-        starts = formatting.stored_moment(row["starts_at"])
-        if starts.date() == today:
+    def _add_performance(self, row: dict, today: date) -> None:
+        starts = self._venue_day(row)
+        if starts == today:
             when = self.tr("Today, {time}").format(time=formatting.time(row["starts_at"]))
         else:
             when = formatting.moment(
-                row["starts_at"], year=starts.year != today.year or starts.date() < today
+                row["starts_at"], year=starts.year != today.year or starts < today
             )
         label = f"{row['title']} — {when}"
         if row["venue"]:
             label += f" · {row['venue']}"
         self.performance_box.addItem(label, row["id"])
+
+    @staticmethod
+    def _venue_day(row: dict) -> date:
+        """The day a performance is on at the venue."""
+        return organization_time.day(datetime.fromisoformat(row["starts_at"]), formatting.zone())
 
     def reload_performances(self) -> None:
         rows = self.runner.read(Permission.SEE_PERFORMANCES, door.performances)
@@ -667,18 +653,18 @@ class DoorView(QWidget):
         current = self.performance_id()
         self._performances = rows
         now = self.clock()
-        today = formatting.stored_moment(now).date()
+        today = organization_time.day(now, formatting.zone())
         self.performance_box.blockSignals(True)
         self.performance_box.clear()
         # Today's and coming performances first; past ones below, newest first, under
         # their season with the year (a list of forty past shows without years is a puzzle).
-        coming = [r for r in rows if formatting.stored_moment(r["starts_at"]).date() >= today]
-        past = [r for r in rows if formatting.stored_moment(r["starts_at"]).date() < today]
+        coming = [r for r in rows if self._venue_day(r) >= today]
+        past = [r for r in rows if self._venue_day(r) < today]
         for row in coming:
             self._add_performance(row, today)
         season = None
         for row in reversed(past):
-            day = formatting.stored_moment(row["starts_at"]).date()
+            day = self._venue_day(row)
             if formatting.season(day) != season:
                 season = formatting.season(day)
                 self._add_heading(
@@ -991,8 +977,9 @@ class DoorView(QWidget):
         self.verdict_shown.emit(result)  # the house count follows when the read models do
 
     def _is_today(self, starts_at: str) -> bool:
+        """Whether a performance is today at the venue (the organization's clock)."""
         starts = datetime.fromisoformat(starts_at)
-        return starts.astimezone().date() == self.clock().astimezone().date()
+        return organization_time.same_day(starts, self.clock(), formatting.zone())
 
     def _words(self, result: ScanResult) -> tuple[str, str]:
         verdict = result.verdict
