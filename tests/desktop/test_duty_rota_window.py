@@ -243,3 +243,33 @@ def test_a_closed_window_stops_waiting_for_the_next_duty_change(window, services
     assert not label.timer.isActive()
     label.refresh()  # what a last "read models changed" would ask while closing
     assert not label.timer.isActive()
+
+
+def test_on_duty_is_read_on_the_organizations_clock_not_the_computers(
+    window, services, qtbot, monkeypatch
+):
+    """A computer whose clock zone is Dubai (four hours ahead) in a London organization:
+    the slot running now in London is the one on duty."""
+    import time
+
+    from desktop import formatting
+    from desktop.views.conversations.on_duty import local_now
+
+    monkeypatch.setenv("TZ", "Asia/Dubai")
+    time.tzset()
+    formatting.configure("GB", "", "Europe/London")
+    try:
+        now = datetime.now(LONDON)
+        assert local_now().utcoffset() == now.utcoffset()
+        # two hours around London's now: Dubai's now (4 hours later) is outside them
+        first, last = max(0, now.hour - 1), min(24, now.hour + 2)
+        services.app.add_duty_slot(
+            now.strftime("%A"), f"{first:02d}:00", f"{last:02d}:00", "phone", name="Maria"
+        )
+        label = window.on_duty
+        assert label.clock is local_now
+        qtbot.waitUntil(lambda: label.isVisible())
+        qtbot.waitUntil(lambda: label.text() == "On duty: Maria (phone)")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -3,18 +3,21 @@
 Reads the rota from the support read model; refreshes when the rota changes (the
 main window calls ``refresh`` when the read models move) and on its own when the
 duty may change: a one-shot timer fires at the next slot edge or turn of the hour
-(``domain.rota.next_change``). ``clock`` gives the local time now, so tests set the
-time instead of waiting for it.
+(``domain.rota.next_change``). ``clock`` gives the time now on the organization's
+clock (the rota's hours are the organization's, not this computer's clock zone), so
+tests set the time instead of waiting for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop import formatting
+from domain import organization_time
 from domain.errors import NotAllowed
 from domain.roles import Permission
 from domain.rota import CHAT, PHONE, next_change, next_on_duty, on_duty
@@ -25,7 +28,8 @@ SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def local_now() -> datetime:
-    return datetime.now().astimezone()
+    """Now on the organization's clock, where the rota's slots are."""
+    return organization_time.local(datetime.now(tz=UTC), formatting.zone())
 
 
 class OnDutyLabel(QLabel):
