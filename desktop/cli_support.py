@@ -174,7 +174,9 @@ def cmd_report_support(args, open_services) -> int:
     services = open_services(args, catch_up=True)
     try:
         db = services.runner.db()
-        figures = services.app.support_report(support.inquiries(db, start, end), support.rota(db))
+        # the period's days are the organization's (from its midnight to its midnight)
+        inquiries = support.inquiries(db, start, end, formatting.zone())
+        figures = services.app.support_report(inquiries, support.rota(db))
     finally:
         services.close()
     print(json.dumps(report_json(figures, start, end)) if args.json else report_text(figures))

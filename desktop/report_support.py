@@ -53,7 +53,9 @@ class SupportRows(list):
 
 
 def support_rows(app: Houselights, db: Database, start: date, end: date) -> SupportRows:
-    figures = app.support_report(support.inquiries(db, start, end), support.rota(db))
+    # the period's days are the organization's (from its midnight to its midnight)
+    inquiries = support.inquiries(db, start, end, formatting.zone())
+    figures = app.support_report(inquiries, support.rota(db))
     rows = SupportRows()
     for hour in figures.hours:
         row = dict(hour)

@@ -13,6 +13,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain import organization_time
 from domain.access import Access
 from domain.roles import BOX_OFFICE, MANAGER, Permission
 from domain.rota import CHAT, Rota, RotaProblem, next_on_duty, staffed
@@ -126,7 +127,7 @@ class RotaService:
 
     def _local(self, moment: datetime, zone: tzinfo | None = None) -> datetime:
         zone = zone or self.local_zone
-        return moment.astimezone(zone) if zone is not None else moment.astimezone()
+        return organization_time.local(moment, zone)
 
     def _rota(self) -> Rota | None:
         try:

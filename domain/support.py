@@ -25,6 +25,7 @@ from collections import Counter
 from datetime import datetime, tzinfo
 from typing import Any
 
+from domain import organization_time
 from domain.rota import WEEKDAY_NAMES, staffed
 
 CHAT, CALL = "chat", "call"
@@ -84,7 +85,7 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def _local(moment: datetime, zone: tzinfo | None) -> datetime:
-    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+    return organization_time.local(moment, zone)
 
 
 def support_figures(

@@ -14,11 +14,12 @@ by ``domain/support.py`` through the service, which checks who may see them.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from sqlite_utils import Database
 
+from domain import organization_time
 from domain.personal_data import ERASED
 from domain.support import first_reply, quick_answers_used
 from projections.base import Event, Projection, iso, run_script
@@ -154,9 +155,7 @@ def _has(db: Database, table: str) -> bool:
 
 def _bound(day: date, zone: tzinfo | None = None) -> str:
     """The first moment of a local day, as the stored UTC text."""
-    moment = datetime.combine(day, time())
-    moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
-    return iso(moment)
+    return iso(organization_time.day_start(day, zone))
 
 
 def inquiries(

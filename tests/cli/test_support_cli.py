@@ -250,3 +250,33 @@ def test_the_report_counts_hours_in_the_organizations_time_zone_not_the_computer
     assert code == 0
     assert json.loads(out)["by_hour"] == [[0, 15, 1]]
     time.tzset()
+
+
+def test_the_days_of_a_period_are_the_organizations_not_the_computers(capsys, data, monkeypatch):
+    """The organization is in London, this computer's clock in Dubai (three hours ahead
+    in summer): Sunday is London's Sunday, with the chat of 23:10 that night."""
+    from desktop.settings import Settings, organization_store
+
+    organization = Settings(organization_store(data), organization=organization_store(data))
+    organization.set("organization/timezone", "Europe/London")
+    monkeypatch.setenv("TZ", "Asia/Dubai")
+    time.tzset()
+    code, out, _ = run(
+        capsys,
+        "--data",
+        data,
+        "report",
+        "support",
+        "--from",
+        "2026-07-05",
+        "--to",
+        "2026-07-05",
+        "--json",
+    )
+    sunday = json.loads(out)
+    assert code == 0
+    assert (sunday["inquiries"], sunday["by_hour"], sunday["first_reply_seconds"]) == (
+        1,
+        [[6, 23, 1]],
+        {"median": 300.0, "p90": 300.0},
+    )

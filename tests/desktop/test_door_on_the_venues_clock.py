@@ -122,9 +122,7 @@ def test_a_ticket_for_tomorrow_in_london_is_not_called_today(london_window, lond
     door.clock = lambda: london_today_at(23, 30).astimezone(UTC)
     services = london_window.services
     ada = next(
-        r["id"]
-        for r in patron_directory.page(services.runner.db())
-        if r["name"] == "Ada Lovelace"
+        r["id"] for r in patron_directory.page(services.runner.db()) if r["name"] == "Ada Lovelace"
     )
     tomorrow = services.app.sell_tickets(london_day["tomorrow"], {"Adult": 1}, patron_id=ada)
     services.runner.catch_up()
