@@ -236,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="",
         metavar="ZONE",
         help="time zone of dates without one, e.g. America/New_York (default: the "
-        "import/timezone setting, else this computer's); a time-zone column in the file wins",
+        "import/timezone setting, else the organization's time zone, else this computer's); "
+        "a time-zone column in the file wins",
     )
     sales.add_argument(
         "--excel-serial-dates",
@@ -882,6 +883,20 @@ def import_settings() -> dict:
     }
 
 
+def import_zone(args, saved: dict) -> str | None:
+    """The time zone of an import's times that do not give one: ``--timezone``, else the
+    one last chosen in the import windows (``import/timezone``), else the organization's
+    (the first-run assistant's), else None: this computer's. A time-zone column in a
+    sales file wins over all of them (``imports.sales_import``)."""
+    if args.timezone:
+        return str(args.timezone)
+    if saved.get("timezone"):
+        return str(saved["timezone"])
+    config = resolve(args.data, args.store, encrypt=getattr(args, "encrypt", False))
+    organization = organization_settings(config.data_dir)
+    return str(organization.get("organization/timezone") or "").strip() or None
+
+
 def _check_rejected_file(path: Path, imported: Path) -> None:
     """Refuse, before anything is imported, a --rejected file that cannot be written or
     that is the file being imported (it would be overwritten)."""
@@ -923,7 +938,7 @@ def cmd_import(args) -> int:
     if args.rejected is not None:
         _check_rejected_file(Path(args.rejected), Path(args.file))
     saved = import_settings()
-    timezone = args.timezone or saved["timezone"] or None
+    timezone = import_zone(args, saved)
 
     def run(app, progress) -> dict:
         with CtrlC() as stop:
@@ -958,7 +973,8 @@ def add_chats_parser(what) -> None:
         "--timezone",
         default="",
         metavar="ZONE",
-        help="time zone of times without one (default: this computer's)",
+        help="time zone of times without one (default: the import/timezone setting, else "
+        "the organization's time zone, else this computer's)",
     )
 
 
@@ -980,7 +996,8 @@ def cmd_import_chats(args) -> int:
     from imports.chat_formats import read_chat_file
     from imports.chat_import import import_chats
 
-    chats = read_chat_file(args.file, args.timezone or None)  # a bad file changes nothing
+    zone = import_zone(args, import_settings())
+    chats = read_chat_file(args.file, zone)  # a bad file changes nothing
     report = _import(args, "Chats", lambda app, progress: import_chats(app, chats, progress))
     print(json.dumps(report) if args.json else chats_summary(report, chats.name, chats.kind))
     return 1 if report["rejected"] else 0

@@ -9,6 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.bench_sales_import import export
 from desktop.cli import main
 from imports import sales_import
@@ -422,3 +424,51 @@ def test_ctrl_c_while_a_file_is_read_stops_before_anything_is_opened(capsys, tmp
     assert (code, out) == (130, "")
     assert "stopped while reading the file; nothing was imported" in err
     assert not (tmp_path / "data").exists()  # the store was never opened
+
+
+@pytest.fixture
+def computer_in_dubai(monkeypatch):
+    """This computer's clock zone is Asia/Dubai (the process's TZ)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Dubai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_without_an_import_zone_the_organizations_is_used_not_the_computers(
+    capsys, tmp_path, monkeypatch, computer_in_dubai
+):
+    """Dates without a zone: --timezone, else import/timezone, else the organization's
+    time zone (here London), and only then this computer's clock zone (here Dubai)."""
+    from desktop.cli import organization_settings
+
+    _settings_file(tmp_path, monkeypatch, date_order="dmy")  # no import/timezone chosen
+    data = tmp_path / "data"
+    organization_settings(data).set("organization/timezone", "Europe/London")
+    path = tmp_path / "uk.csv"
+    path.write_text(UK_FILE, encoding="utf-8")
+
+    code, _, _ = run(capsys, "--data", str(data), "import", "sales", str(path), "--json")
+    assert code == 0
+    _, out, _ = run(capsys, "--data", str(data), "performances", "--json")
+    (show,) = json.loads(out)
+    assert show["starts_at"] == "2026-11-12T19:30:00.000000+00:00"  # 19:30 in London
+
+
+def test_the_import_zone_setting_wins_over_the_organizations(
+    capsys, tmp_path, monkeypatch, computer_in_dubai
+):
+    from desktop.cli import organization_settings
+
+    _settings_file(tmp_path, monkeypatch, timezone="America/New_York", date_order="dmy")
+    data = tmp_path / "data"
+    organization_settings(data).set("organization/timezone", "Europe/London")
+    path = tmp_path / "uk.csv"
+    path.write_text(UK_FILE, encoding="utf-8")
+
+    assert run(capsys, "--data", str(data), "import", "sales", str(path), "--json")[0] == 0
+    _, out, _ = run(capsys, "--data", str(data), "performances", "--json")
+    assert json.loads(out)[0]["starts_at"] == "2026-11-13T00:30:00.000000+00:00"  # New York
