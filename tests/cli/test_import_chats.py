@@ -102,3 +102,37 @@ def test_an_unreadable_file_changes_nothing(capsys, data, tmp_path):
     code, _, err = run(capsys, "--data", data, "import", "chats", str(path), "--json")
     assert code == 1
     assert err.startswith("houselights: This file is not valid JSON")
+
+
+def test_times_without_a_zone_are_the_organizations_not_the_computers(
+    capsys, tmp_path, monkeypatch
+):
+    """A pasted transcript's [12:01] is 12:01 in the organization's zone (London), not on
+    this computer's clock (Dubai), when no --timezone and no import setting say otherwise."""
+    import time
+
+    from desktop.cli import organization_settings
+    from infrastructure.bootstrap import bootstrap
+    from infrastructure.config import resolve
+
+    folder = tmp_path / "data"
+    services = bootstrap(resolve(folder))
+    grace = services.app.register_patron("Grace", "Hopper", email="grace@navy.example")
+    services.close()
+    organization_settings(folder).set("organization/timezone", "Europe/London")
+    settings = tmp_path / "houselights.ini"
+    settings.write_text("[import]\n", encoding="utf-8")
+    monkeypatch.setenv("HOUSELIGHTS_SETTINGS", str(settings))
+    monkeypatch.setenv("TZ", "Asia/Dubai")
+    time.tzset()
+    try:
+        data = str(folder)
+        code, out, _ = run(capsys, "--data", data, "import", "chats", str(SAMPLES / "pasted.txt"))
+        assert code == 0
+        code, out, _ = run(capsys, "--data", data, "timeline", grace, "--json")
+        chat = [e for e in json.loads(out) if e["kind"] == "chat"]
+        assert chat and chat[0]["at"].startswith("2026-11-22T12:01:00")  # London is on UTC
+        assert chat[0]["at"].endswith("+00:00")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
