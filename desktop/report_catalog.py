@@ -265,7 +265,8 @@ MOVEMENTS = {ladder.UP: "Moved up", ladder.LAPSED_MOVE: "Lapsed", ladder.BACK: "
 def loyalty_rows(db: Database, start: date, end: date) -> list[dict]:
     """Every change of rung from ``start`` to ``end`` (both days included), oldest first,
     with the rungs and the change in words."""
-    rows = ladder.loyalty_movements(db, start, end)
+    # the period's days are the organization's (from its midnight to its midnight)
+    rows = ladder.loyalty_movements(db, start, end, zone=formatting.zone())
     for row in rows:
         row["change"] = _tr(MOVEMENTS[row["movement"]])
         row["from_label"] = rung_label(row["from_rung"])

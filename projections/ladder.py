@@ -35,12 +35,12 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlite_utils import Database
 
-from domain import loyalty
+from domain import loyalty, organization_time
 from domain.loyalty import Assessment, Fact, LoyaltyThresholds
 from projections.base import Event, Handler, PendingRows, Projection, iso, run_script
 from projections.patron_merges import aliases
@@ -513,15 +513,15 @@ def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def _at(value: date | datetime | None, end: bool = False) -> str:
-    """A moment as stored text; a calendar day means its local midnight (the next
-    day's for the end of a period, which is exclusive)."""
+def _at(value: date | datetime | None, end: bool = False, zone: tzinfo | None = None) -> str:
+    """A moment as stored text; a calendar day means its midnight at the organization
+    (``zone``; the next day's for the end of a period, which is exclusive)."""
     if value is None:
         return iso(_now())
     if not isinstance(value, datetime):
-        value = datetime.combine(value + timedelta(days=1) if end else value, time())
+        return iso(organization_time.day_start(value + timedelta(days=1) if end else value, zone))
     if value.tzinfo is None:
-        value = value.astimezone()
+        value = value.astimezone()  # a moment without a zone is this computer's clock
     return iso(value)
 
 
@@ -568,13 +568,18 @@ def move_kind(from_rung: str, to_rung: str) -> str:
 
 
 def loyalty_movements(
-    db: Database, start: date | datetime, end: date | datetime, now: datetime | None = None
+    db: Database,
+    start: date | datetime,
+    end: date | datetime,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> list[dict[str, Any]]:
     """Every change of rung from ``start`` (inclusive) to ``end`` (exclusive; a calendar
-    day includes that day), oldest first: patron_id, name, email, from_rung, to_rung, kind,
+    day includes that day, from midnight to midnight in the organization's ``zone``),
+    oldest first: patron_id, name, email, from_rung, to_rung, kind,
     moved_at, movement (UP, LAPSED_MOVE or BACK). Patrons whose lapse date has passed
     since the ladder was last worked out are included, dated the day they lapsed."""
-    params = {"start": _at(start), "end": _at(end, end=True), "now": _at(now)}
+    params = {"start": _at(start, zone=zone), "end": _at(end, True, zone), "now": _at(now)}
     rows = _rows(
         db.conn.execute(
             "SELECT m.patron_id, coalesce(p.name, '') AS name, coalesce(p.email, '') AS email,"
@@ -597,17 +602,23 @@ def loyalty_movements(
 
 
 def movement_counts(
-    db: Database, start: date | datetime, end: date | datetime, now: datetime | None = None
+    db: Database,
+    start: date | datetime,
+    end: date | datetime,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> dict[str, int]:
     """``{"up": n, "lapsed": n, "back": n}``: patrons (not moves) who moved up, lapsed, or
     came back after lapsing in the period (someone can count in more than one)."""
     seen: dict[str, set[str]] = {UP: set(), LAPSED_MOVE: set(), BACK: set()}
-    for row in loyalty_movements(db, start, end, now):
+    for row in loyalty_movements(db, start, end, now, zone):
         seen[row["movement"]].add(row["patron_id"])
     return {key: len(ids) for key, ids in seen.items()}
 
 
-def second_visits(db: Database, start: date | datetime, end: date | datetime) -> dict[str, Any]:
+def second_visits(
+    db: Database, start: date | datetime, end: date | datetime, zone: tzinfo | None = None
+) -> dict[str, Any]:
     """The second-visit rate of tryers whose first performance was in the period.
 
     ``first_timers``: patrons whose first performance (the earliest one they held a
@@ -617,7 +628,7 @@ def second_visits(db: Database, start: date | datetime, end: date | datetime) ->
     the period. ``rate`` and ``rate_in_period`` are shares of ``first_timers`` (0 when
     there are none).
     """
-    params = {"start": _at(start), "end": _at(end, end=True)}
+    params = {"start": _at(start, zone=zone), "end": _at(end, True, zone)}
     first, returned, within = db.conn.execute(
         "SELECT count(*), count(second_show), coalesce(sum(second_show < :end), 0)"
         " FROM ladder_rungs WHERE first_show >= :start AND first_show < :end",
@@ -638,6 +649,7 @@ def first_timers(
     end: date | datetime,
     returned: bool | None = None,
     in_period: bool = False,
+    zone: tzinfo | None = None,
 ) -> list[dict[str, Any]]:
     """The patrons behind ``second_visits``: patron_id, name, email, rung and kind now,
     since, last_activity, first_show, second_show; ``returned`` True/False keeps those
@@ -651,7 +663,7 @@ def first_timers(
             f"SELECT {_PATRON}, r.first_show, r.second_show FROM ladder_rungs r"
             f" LEFT JOIN patrons p ON p.id = r.patron_id WHERE {where}"
             " ORDER BY p.sort_key, r.patron_id",
-            {"start": _at(start), "end": _at(end, end=True), "now": _at(None)},
+            {"start": _at(start, zone=zone), "end": _at(end, True, zone), "now": _at(None)},
         )
     )
 

@@ -224,3 +224,48 @@ def test_loyalty_movements_lists_who_moved_in_the_period(services, shows):
         (r["patron_id"], r["name"], r["from_rung"], r["to_rung"], r["moved_at"]) for r in rows
     ] == [(ada, "Ada Lovelace", "tryer", "buyer", iso(ago(50)))]
     assert ladder.movement_counts(db, ago(300), NOW) == {"up": 1, "lapsed": 0, "back": 0}
+
+
+@pytest.fixture
+def computer_in_dubai(monkeypatch):
+    """This computer's clock zone is Asia/Dubai (four hours ahead of London in winter)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Dubai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_periods_days_are_the_organizations_not_the_computers(
+    services, shows, computer_in_dubai
+):
+    """A move at 22:30 on a London day belongs to that day in a London organization,
+    though on a computer whose clock is in Dubai it is already the next day."""
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    app, db = services.app, services.runner.db()
+    ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", occurred_at=ago(400))
+    late = datetime(2025, 12, 10, 22, 30, tzinfo=london)  # 02:30 on the 11th in Dubai
+    app.sell_tickets(shows["Hamlet"][-2], {"Adult": 1}, patron_id=ada, occurred_at=late)
+    app.sell_tickets(
+        shows["Swan Lake"][-1], {"Adult": 1}, patron_id=ada, occurred_at=late + timedelta(1)
+    )
+    day = late.date() + timedelta(1)  # the 11th in London: the second purchase, a buyer
+    [row] = ladder.loyalty_movements(db, day, day, zone=london)
+    assert (row["from_rung"], row["to_rung"]) == ("tryer", "buyer")
+    assert ladder.movement_counts(db, day, day, zone=london) == {"up": 1, "lapsed": 0, "back": 0}
+    first = late.date()
+    assert [r["to_rung"] for r in ladder.loyalty_movements(db, first, first, zone=london)] == [
+        "tryer"
+    ]
+    # a first performance at 22:30 on a London day is a first-timer of that day
+    production = app.create_production("Late Night Cabaret", occurred_at=ago(800))
+    cabaret = app.schedule_performance(production, late, 50, PRICES, occurred_at=ago(800))
+    bob = app.register_patron("Bob", "Newcomer", email="bob@example.org", occurred_at=ago(400))
+    app.sell_tickets(cabaret, {"Adult": 1}, patron_id=bob, occurred_at=ago(500))
+    assert ladder.second_visits(db, first, first, zone=london)["first_timers"] == 1
+    [newcomer] = ladder.first_timers(db, first, first, zone=london)
+    assert newcomer["name"] == "Bob Newcomer"

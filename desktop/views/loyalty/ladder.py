@@ -273,7 +273,9 @@ class LadderView(QWidget):
         self.total_label.setText(self.tr("{n} patrons").format(n=formatting.number(total)))
         for rung, button in self.rung_buttons.items():
             button.setText(f"{formatting.number(self.counts[rung])}\n{rung_label(rung)}")
-        moved = self.runner.read(Permission.READ_REPORTS, ladder.movement_counts, start, end)
+        moved = self.runner.read(
+            Permission.READ_REPORTS, ladder.movement_counts, start, end, zone=formatting.zone()
+        )
         self.moved_up.setText(self.tr("{n} moved up").format(n=formatting.number(moved[ladder.UP])))
         self.lapsed.setText(
             self.tr("{n} lapsed").format(n=formatting.number(moved[ladder.LAPSED_MOVE]))
@@ -281,7 +283,9 @@ class LadderView(QWidget):
         self.came_back.setText(
             self.tr("{n} came back after lapsing").format(n=formatting.number(moved[ladder.BACK]))
         )
-        visits = self.runner.read(Permission.READ_REPORTS, ladder.second_visits, start, end)
+        visits = self.runner.read(
+            Permission.READ_REPORTS, ladder.second_visits, start, end, zone=formatting.zone()
+        )
         self.second = visits
         self.first_timers.setText(
             self.tr("{n} first-timers").format(n=formatting.number(visits["first_timers"]))
@@ -342,7 +346,11 @@ class LadderView(QWidget):
                     detail=self.tr("from {rung}").format(rung=rung_label(r["from_rung"]).lower()),
                 )
                 for r in self.runner.read(
-                    Permission.READ_REPORTS, ladder.loyalty_movements, start, end
+                    Permission.READ_REPORTS,
+                    ladder.loyalty_movements,
+                    start,
+                    end,
+                    zone=formatting.zone(),
                 )
                 if r["movement"] == movement
             ]
@@ -370,7 +378,13 @@ class LadderView(QWidget):
             rows = [
                 dict(r, date=r["first_show"], detail=self._second_show(r))
                 for r in self.runner.read(
-                    Permission.READ_REPORTS, ladder.first_timers, start, end, returned, in_period
+                    Permission.READ_REPORTS,
+                    ladder.first_timers,
+                    start,
+                    end,
+                    returned,
+                    in_period,
+                    zone=formatting.zone(),
                 )
             ]
             title = {
