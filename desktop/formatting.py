@@ -17,6 +17,7 @@ of writing its own format strings.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -76,6 +77,11 @@ def zone() -> tzinfo | None:
     """The organization's time zone, for ``domain.organization_time`` (which day it is at
     the venue, tonight's performance, who is on duty); None while it has not been said."""
     return organization_time.zone_named(_current.timezone)
+
+
+def today() -> dt.date:
+    """Today at the organization (its time zone's day, not this computer's)."""
+    return organization_time.today(zone())
 
 
 # -- the locale -------------------------------------------------------------------

@@ -944,7 +944,7 @@ class MainWindow(BackupActions):
             item.setToolTip("")
             return
         try:
-            counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts)
+            counts = self.runner.read(Permission.READ_PATRONS, follow_up_counts, formatting.today())
         except NotAllowed:  # the role changed under the window: no count until it shows
             item.setText(title)
             return

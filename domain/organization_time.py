@@ -6,7 +6,7 @@ this computer's. A door laptop left on UTC, bought abroad or brought on tour sho
 venue's night all the same. ``zone`` is that time zone (a ``tzinfo``); None only while
 the organization has not said it, and then this computer's clock is the best guess.
 
-    day(now, zone)                           the calendar day at the venue
+    day(now, zone)                           the calendar day at the venue (today(zone): now)
     same_day(a, b, zone)                     two moments on one venue day
     pick_performance(starts, now, zone, ...) the performance a door opens on
     performance_to_follow(starts, now, ...)  the one a door switches to as the night goes on
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 #: a performance that began less than this long ago is still the one at the door
 LATECOMERS = timedelta(hours=1)
@@ -48,6 +48,11 @@ def local(moment: datetime, zone: tzinfo | None) -> datetime:
 def day(moment: datetime, zone: tzinfo | None) -> date:
     """The calendar day at the venue at ``moment``."""
     return local(moment, zone).date()
+
+
+def today(zone: tzinfo | None, now: datetime | None = None) -> date:
+    """Today at the venue (``now``: this moment)."""
+    return day(now or datetime.now(tz=UTC), zone)
 
 
 def same_day(a: datetime, b: datetime, zone: tzinfo | None) -> bool:

@@ -238,9 +238,7 @@ def computer_in_dubai(monkeypatch):
     time.tzset()
 
 
-def test_a_periods_days_are_the_organizations_not_the_computers(
-    services, shows, computer_in_dubai
-):
+def test_a_periods_days_are_the_organizations_not_the_computers(services, shows, computer_in_dubai):
     """A move at 22:30 on a London day belongs to that day in a London organization,
     though on a computer whose clock is in Dubai it is already the next day."""
     from zoneinfo import ZoneInfo

@@ -270,7 +270,7 @@ class FollowUpsView(QWidget):
         self._enable()
 
     def today(self) -> date:
-        return self._today or date.today()
+        return self._today or formatting.today()  # the organization's day
 
     def refresh(self) -> None:
         chosen = self.current()

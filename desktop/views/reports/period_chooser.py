@@ -41,7 +41,7 @@ class PeriodChooser(QWidget):
         """``names``: the objectNames of the preset box, the start and the end edit."""
         super().__init__(parent)
         preset_name, start_name, end_name = names
-        today = date.today()
+        today = formatting.today()  # the organization's day, not this computer's
         self.preset = QComboBox(self)
         self.preset.setObjectName(preset_name)
         for days in PRESETS:
@@ -81,7 +81,7 @@ class PeriodChooser(QWidget):
     def _preset_chosen(self, index: int) -> None:
         days = self.preset.itemData(index)
         if days:
-            today = date.today()
+            today = formatting.today()
             self.set_period(today - timedelta(days=days - 1), today)
             self.changed.emit()
 
