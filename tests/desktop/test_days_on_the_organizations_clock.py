@@ -1,4 +1,4 @@
-""""Today" in the office is the organization's day, not this computer's (issue 22's one
+""" "Today" in the office is the organization's day, not this computer's (issue 22's one
 way to write things): the reports' periods and the follow-ups due today, on a computer
 whose clock zone is on another day than the organization's (London) right now."""
 
