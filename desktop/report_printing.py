@@ -8,7 +8,7 @@ serves a 1200-dpi printer and a PDF file. The chart is drawn as a sharp picture.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
@@ -119,7 +119,8 @@ def paint_report(
         page = _Page(painter, device)
         table = cells(definition, rows)
         title = tr(definition.title)
-        when = formatting.moment((printed_at or datetime.now()).astimezone(), weekday=False)
+        # an instant, written on the organization's clock by formatting (not this computer's)
+        when = formatting.moment(printed_at or datetime.now(tz=UTC), weekday=False)
         y = page.paragraph(0, title, 18, bold=True) + 4
         y += page.paragraph(y, tr(definition.description), 9, color="#52606d") + 6
         y += page.paragraph(y, summary, 10, bold=True) + 8

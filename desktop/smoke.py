@@ -65,6 +65,7 @@ def prepare_demo(app) -> tuple[str, str]:
 
     demo.generate(app, 12, seed=7)
     show = app.create_production("Smoke test")
+    # an instant an hour from now (no calendar day is decided here: any clock zone will do)
     tonight = datetime.now().astimezone().replace(second=0, microsecond=0) + timedelta(hours=1)
     performance_id = app.schedule_performance(show, tonight, 50, {"Adult": 2000}, venue="Hall")
     sale = app.sell_tickets(performance_id, {"Adult": 1}, payment="cash")

@@ -55,6 +55,8 @@ def countries() -> list[tuple[str, str]]:
 
 
 def local_zone_name() -> str:
+    """This computer's zone: the assistant's suggestion until the organization says its own
+    (truly about this computer; every later "today" follows the organization's answer)."""
     zone = datetime.now().astimezone().tzinfo
     key = getattr(zone, "key", "")
     if key:
