@@ -13,6 +13,7 @@ Money is always in integer cents.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -223,6 +224,78 @@ class Performance(Aggregate):
         workstation: str,
     ) -> None:
         self.sold += quantity
+
+    @event("SeatsTakenTogether")
+    def _seats_taken_together(
+        self,
+        orders: dict[str, int],
+        quantity: int,
+        occurred_at: datetime,
+        recorded_by: str,
+        workstation: str,
+    ) -> None:
+        self.sold += quantity
+
+    def compact_pending_events(self) -> None:
+        """Before a batch's save: each run of two or more ``SeatsTaken`` in a row
+        (one per order of an import's chunk) becomes one ``SeatsTakenTogether``
+        with every order's seats (``orders``: order id -> seats) and their sum, so
+        an import records one seat event per performance per chunk instead of one
+        per order. The seats sold stay the same after every event; the events
+        after a run are numbered on. Each order was checked against the capacity
+        when it took its seats, and a failed command had its events taken back
+        before this runs (``Store.command``), so all-or-nothing per order holds."""
+        pending = self._pending_events
+        taken = Performance.SeatsTaken  # type: ignore[attr-defined]  # made by @event
+        if sum(1 for e in pending if type(e) is taken) < 2:
+            return
+        together = Performance.SeatsTakenTogether  # type: ignore[attr-defined]  # made by @event
+        version = pending[0].originator_version
+        compacted: list[Any] = []
+        run: list[Any] = []
+
+        def close_run() -> None:
+            nonlocal version
+            if len(run) == 1:
+                compacted.append(replace(run[0], originator_version=version))
+                version += 1
+            elif run:
+                orders: dict[str, int] = {}
+                for e in run:
+                    orders[e.order_id] = orders.get(e.order_id, 0) + e.quantity
+                compacted.append(
+                    together(
+                        originator_id=self.id,
+                        originator_version=version,
+                        timestamp=run[-1].timestamp,
+                        orders=orders,
+                        quantity=sum(e.quantity for e in run),
+                        occurred_at=max(e.occurred_at for e in run),
+                        recorded_by=run[0].recorded_by,
+                        workstation=run[0].workstation,
+                    )
+                )
+                version += 1
+            run.clear()
+
+        for e in pending:
+            if (
+                type(e) is taken
+                and run
+                and (e.recorded_by, e.workstation) != (run[0].recorded_by, run[0].workstation)
+            ):
+                close_run()
+            if type(e) is taken:
+                run.append(e)
+                continue
+            close_run()
+            compacted.append(
+                e if e.originator_version == version else replace(e, originator_version=version)
+            )
+            version += 1
+        close_run()
+        self._pending_events = compacted
+        self._version = version - 1
 
     @event("SeatsReleased")
     def release_seats(

@@ -44,6 +44,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Production.Renamed": (),
     "Performance.Scheduled": (),
     "Performance.SeatsTaken": (),
+    "Performance.SeatsTakenTogether": (),
     "Performance.SeatsReleased": (),
     "Performance.CapacityChanged": (),
     "Performance.Rescheduled": (),

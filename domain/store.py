@@ -12,7 +12,9 @@ fails half-way must leave nothing behind in that memory: each public service
 method runs as one ``command`` (the decorator below), and when it raises, every
 aggregate it touched in the batch is put back as it was before the command (its
 kept events replayed on the stored state), and aggregates it added are dropped.
-A batch is never flushed in the middle of a command. Outside a batch every
+A batch is never flushed in the middle of a command; when it is, an aggregate may
+first compact its pending events (``compact_pending_events``: a performance's seat
+events of the batch's orders become one). Outside a batch every
 ``commit`` saves at once, in one transaction for all its aggregates.
 """
 
@@ -393,6 +395,11 @@ class Store(Application[UUID]):
         if batch.pending:
             pending = list(batch.pending.values())
             batch.pending.clear()
+            for aggregate in pending:
+                # e.g. a performance's seat events of the chunk's orders, as one
+                compact = getattr(aggregate, "compact_pending_events", None)
+                if compact is not None:
+                    compact()
             try:
                 self.save(*pending)
             except BaseException:

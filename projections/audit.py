@@ -28,6 +28,7 @@ QUIET = frozenset(
         "ContactKey.Claimed",
         "ContactKey.Released",
         "Performance.SeatsTaken",
+        "Performance.SeatsTakenTogether",
         "Performance.SeatsReleased",
         "Ticket.Issued",
         "StaffRoster.Opened",

@@ -90,6 +90,7 @@ class BoxOffice(Projection):
         on("Production.Renamed")(self._production_renamed)
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
+        on("Performance.SeatsTakenTogether")(self._seats_taken)
         on("Performance.SeatsReleased")(self._seats_released)
         on("Performance.CapacityChanged")(self._capacity_changed)
         on("Performance.Rescheduled")(self._rescheduled)

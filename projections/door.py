@@ -59,6 +59,7 @@ class DoorReadModel(Projection):
         on = self.on
         on("Performance.Scheduled")(self._scheduled)
         on("Performance.SeatsTaken")(self._seats_taken)
+        on("Performance.SeatsTakenTogether")(self._seats_taken)
         on("Performance.SeatsReleased")(self._seats_released)
         on("Performance.CapacityChanged")(self._capacity_changed)
         on("Performance.Rescheduled")(self._rescheduled)

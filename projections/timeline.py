@@ -54,6 +54,8 @@ NOT_ON_TIMELINE: dict[str, str] = {
         "that code (a named attendee's row comes from that Ticket.Issued)"
     ),
     "Performance.SeatsTaken": "the performance's seat count; the sale is the row",
+    "Performance.SeatsTakenTogether": "the performance's seat count for a batch's orders;"
+    " each sale is its row",
     "Performance.SeatsReleased": "the performance's seat count; the refund or exchange is the row",
     "Performance.CapacityChanged": "about the performance, not any patron",
     "Performance.PricesChanged": "about the performance, not any patron",
