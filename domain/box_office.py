@@ -245,7 +245,7 @@ class Performance(Aggregate):
         after a run are numbered on. Each order was checked against the capacity
         when it took its seats, and a failed command had its events taken back
         before this runs (``Store.command``), so all-or-nothing per order holds."""
-        pending = self._pending_events
+        pending: list[Any] = list(self._pending_events)
         taken = Performance.SeatsTaken  # type: ignore[attr-defined]  # made by @event
         if sum(1 for e in pending if type(e) is taken) < 2:
             return

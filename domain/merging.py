@@ -141,7 +141,10 @@ class MergingService:
         """``to_id`` claims each key; ``from_id`` lets go of those not in ``kept``."""
         indexes = []
         for key in keys:
-            index = self.patrons.key(key) or ContactKey.open(key, stamp)
+            index = self.patrons.key(key)
+            if index is None:  # a key no one used yet: opened for ``to_id``, one event
+                indexes.append(ContactKey.open(key, stamp, to_id))
+                continue
             if key not in kept:
                 index.release(from_id, stamp)
             index.claim(to_id, stamp)

@@ -149,8 +149,11 @@ class PatronsService:
                 index.release(patron_id, stamp)
                 changed.append(index)
         for key in new:
-            index = self.key(key) or ContactKey.open(key, stamp)
-            index.claim(patron_id, stamp)
+            index = self.key(key)
+            if index is None:
+                index = ContactKey.open(key, stamp, patron_id)  # one event, not two
+            else:
+                index.claim(patron_id, stamp)
             changed.append(index)
         return changed
 

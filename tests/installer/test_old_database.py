@@ -164,3 +164,46 @@ def test_an_admission_the_old_build_stored_reads_as_version_2_and_can_be_undone(
         if topic == "domain.box_office:Ticket.Admitted"
     ]
     assert "scan_id" not in old[0]
+
+
+def test_contact_keys_the_old_build_opened_then_claimed_still_find_their_patrons(old_data):
+    """``ContactKey.Opened`` version 1 (0.1.0) opened a key for nobody and a
+    ``Claimed`` followed; version 2 opens it for its first patron in one event. The
+    old keys still find their patrons (a changed email let go of the old one), and
+    a key opened now is one version-2 event."""
+    from domain.contact_index import ContactKey
+
+    copy = old_data / "events.sqlite"
+    services = bootstrap(resolve(old_data, ""), staff="maria", catch_up=True)
+    try:
+        app = services.app
+        ada = app.find_contact_matches(email="ada@example.org")
+        assert [m.name for m in ada] == ["Ada Lovelace"]
+        assert app.find_contact_matches(email="grace.hopper@navy.example")[0].name == (
+            "Grace Hopper"
+        )
+        assert app.patrons.key("email:grace@navy.example").patron_ids == []  # let go of
+        assert app.find_contact_matches(email="grace@navy.example") == []
+        bill = app.register_patron("William", "Shakespeare", email="will@globe.example")
+        key = app.patrons.key("email:will@globe.example")
+        assert isinstance(key, ContactKey) and key.patron_ids == [bill] and key.version == 1
+        # the duplicate warning finds the old key's patron and the new key's alike
+        assert [m.id for m in app.find_contact_matches(email="WILL@globe.example")] == [bill]
+    finally:
+        services.close()
+    events = stored_events(copy)
+    assert events[:EVENTS] == stored_events(FIXTURE)
+    old = [
+        json.loads(state)
+        for _, _, topic, state in events[:EVENTS]
+        if topic == "domain.contact_index:ContactKey.Opened"
+    ]
+    assert old and all("patron_ids" not in s for s in old)
+    new = [
+        (topic, json.loads(state))
+        for _, _, topic, state in events[EVENTS:]
+        if topic.startswith("domain.contact_index:")
+    ]
+    assert [topic for topic, _ in new] == ["domain.contact_index:ContactKey.Opened"]
+    assert new[0][1]["class_version"] == ContactKey.Opened.class_version == 2
+    assert new[0][1]["patron_ids"] == [bill]
