@@ -62,11 +62,11 @@ print("finished", flush=True)
 
 @pytest.fixture(scope="module")
 def events_file(tmp_path_factory) -> Path:
-    """An event store with about 3,200 events of every kind (32 batches of 100)."""
+    """An event store with about 3,400 events of every kind (34 batches of 100)."""
     config = resolve(tmp_path_factory.mktemp("store"), store="sqlite")
     app = Houselights(env=config.eventsourcing_env())
     with app.batch(size=500):
-        for i in range(550):
+        for i in range(900):
             patron = app.register_patron(
                 f"Patron{i}",
                 f"Family{i % 37}",
