@@ -91,3 +91,50 @@ def test_the_bulk_sale_saves_only_with_a_batch(app):
     with pytest.raises(RuntimeError):
         app.box_office.sell_imported(show, {"Adult": 1}, "import:a:1", ["A"])
     assert app.get_performance(show).sold == 0
+
+
+def test_a_batch_saves_a_performances_seat_events_as_one_and_counts_on_after_it(app):
+    """A run of seat events (one per order of the batch) is saved as one
+    ``Performance.SeatsTakenTogether`` with each order's seats; a refused order is
+    not in it; an event between two runs keeps them apart and keeps its place;
+    the performance read back has the same seats and version, and sells on."""
+    show = evening(app, capacity=60)
+    before = app.event_count()
+    with app.batch():
+        app.box_office.sell_imported(show, {"Adult": 2}, "import:a:1", ["A1", "A2"])
+        with pytest.raises(NotEnoughSeats):
+            app.box_office.sell_imported(show, {"Adult": 70}, "import:a:2", ["N"] * 70)
+        app.box_office.sell_imported(show, {"Adult": 1}, "import:a:3", ["C1"])
+        app.update_performance(show, capacity=50)
+        app.box_office.sell_imported(show, {"Adult": 3}, "import:a:4", ["D1", "D2", "D3"])
+        app.box_office.sell_imported(show, {"Adult": 1}, "import:a:5", ["E1"])
+        held = app.store.pending(__import__("uuid").UUID(show))
+        assert held is not None and held.version == 6  # before the save: one per order
+    seat_events = [
+        (name, state["orders"], state["quantity"], version)
+        for name, state, version in _performance_events(app, before)
+    ]
+    from domain.box_office import order_id_for
+
+    ids = {n: str(order_id_for(f"import:a:{n}")) for n in range(1, 6)}
+    assert seat_events == [
+        ("Performance.SeatsTakenTogether", {ids[1]: 2, ids[3]: 1}, 3, 2),
+        ("Performance.CapacityChanged", None, None, 3),
+        ("Performance.SeatsTakenTogether", {ids[4]: 3, ids[5]: 1}, 4, 4),
+    ]
+    performance = app.repository.get(__import__("uuid").UUID(show))
+    assert (performance.version, performance.sold, performance.capacity) == (4, 7, 50)
+    app.sell_tickets(show, {"Adult": 1}, codes=["LATER1"])  # version 5 follows on
+    assert app.get_performance(show).sold == 8
+
+
+def _performance_events(app, start: int) -> list[tuple[str, dict, int]]:
+    found = []
+    for notification in app.recorder.select_notifications(start + 1, 100):
+        event = app.mapper.to_domain_event(notification)
+        name = type(event).__qualname__
+        if name.startswith("Performance."):
+            state = {"orders": getattr(event, "orders", None)}
+            state["quantity"] = getattr(event, "quantity", None)
+            found.append((name, state, event.originator_version))
+    return found
