@@ -1365,7 +1365,10 @@ class MainWindow(BackupActions):
         if BOX_OFFICE in self.allowed_areas():
             self.show_area(BOX_OFFICE)
             self.box_office.refresh()
-            self.box_office.select_performance(ticket["performance_id"])
+            if not self.box_office.select_performance(ticket["performance_id"]):
+                # a performance that is over (this afternoon's matinee): the past shows too
+                self.box_office.show_past.setChecked(True)
+                self.box_office.select_performance(ticket["performance_id"])
             self.box_office.select_tickets([ticket["code"]])
             self.box_office.ticket_table.setFocus()
             self.show_message(

@@ -142,7 +142,12 @@ def test_a_scan_at_the_box_office_never_presses_sell_and_brings_up_the_patron(
 ):
     window.show_area(BOX_OFFICE)
     box_office = window.box_office
-    qtbot.waitUntil(lambda: box_office.select_performance(night["tonight"]))
+    # a performance the box office always lists (tonight's is over late at night)
+    coming = services.app.schedule_performance(
+        night["production"], datetime.now(tz=UTC) + timedelta(days=2), 200, PRICES
+    )
+    services.runner.catch_up()
+    qtbot.waitUntil(lambda: box_office.select_performance(coming))
     box_office.table.setFocus()
     qtbot.waitUntil(box_office.table.hasFocus)
     burst(qtbot, box_office.table, night["ada"].codes[0].lower())
@@ -158,6 +163,30 @@ def test_a_scan_at_the_box_office_never_presses_sell_and_brings_up_the_patron(
     assert window.current_area() == BOX_OFFICE
     assert box_office.selected_codes() == [night["walk_up"]]
     assert window.patron_list.search_field.text() == ""
+
+
+def test_a_ticket_for_a_performance_that_is_over_is_found_at_the_box_office(
+    window, services, night, qtbot
+):
+    """This afternoon's matinee is no longer listed at the box office (it started more
+    than four hours ago); a walk-up ticket for it scanned there is still brought up."""
+    app = services.app
+    matinee = app.schedule_performance(
+        night["production"], datetime.now(tz=UTC) - timedelta(hours=6), 200, PRICES
+    )
+    code = app.sell_tickets(matinee, {"Adult": 1}).codes[0]
+    services.runner.catch_up()
+    window.show_area(BOX_OFFICE)
+    box_office = window.box_office
+    assert not box_office.show_past.isChecked()
+    assert not box_office.select_performance(matinee)  # over: not listed
+    window.focus_search()
+    burst(qtbot, window.patron_list.search_field, code)
+    settled(qtbot, window)
+    assert window.current_area() == BOX_OFFICE
+    assert box_office.show_past.isChecked()
+    assert box_office.current_performance_id() == matinee
+    assert box_office.selected_codes() == [code]
 
 
 # -- 3. a PIN typed quickly --------------------------------------------------------------
