@@ -188,30 +188,42 @@ class BackgroundRunner(QObject):
         task = Task(self)  # owned by the runner (C++ side) until it has finished
         signals = task.signals
         queued = Qt.ConnectionType.QueuedConnection
-        if on_progress is not None:
-            signals.progress.connect(on_progress, queued)
-        # The wiring below lives as long as the task's signals. It must not keep the
-        # runner alive: a runner its owner let go would otherwise die when the finished
-        # task is deleted (the wiring goes with it), and delete that task once more
-        # from its own destructor (a crash in ~QObject).
+        # What the callbacks hold (a view, a dialog, this runner) is let go once the
+        # task has finished, never later by the task's own deletion. Otherwise an owner
+        # nobody else keeps (a window without a parent) would die when the finished
+        # task is deleted (its wiring goes with it) and, from its own destructor, delete
+        # that task a second time (a crash in ~QObject). The wiring below therefore
+        # holds the runner weakly and the callbacks only until ``finish`` lets them go.
         runner_ref = weakref.ref(self)
+        wanted: dict[str, Callable | None] = {
+            "done": on_done,
+            "failed": on_error,
+            "cancelled": on_cancelled,
+            "progress": on_progress,
+        }
+        if on_progress is not None:
+
+            def progress(done: int, total: int, message: str) -> None:
+                if (report := wanted.get("progress")) is not None:
+                    report(done, total, message)
+
+            signals.progress.connect(progress, queued)
 
         def finish(kind: str, *payload: Any) -> None:
+            if task.done:
+                return  # answered already
             task.done = True
             if (runner := runner_ref()) is not None:
                 runner._running.discard(task)
-                del runner  # held only while it is used (see above)
+                del runner  # held only while it is used
+            callback = wanted.get(kind)
             try:
                 if kind == "done":
                     task.result = payload[0]
-                    if on_done is not None:
-                        on_done(payload[0])
                 elif kind == "failed":
                     task.error = payload[0]
-                    if on_error is not None:
-                        on_error(*payload)
-                elif on_cancelled is not None:
-                    on_cancelled()
+                if callback is not None:
+                    callback(*payload)
             finally:  # a callback that raises must not leave the runner "busy"
                 try:
                     task.finished.emit()
@@ -219,7 +231,10 @@ class BackgroundRunner(QObject):
                     runner = runner_ref()
                     if runner is not None and not runner._running:  # on_done may have
                         runner._set_busy(False)  # started the next task
+                    del runner
                     task.deleteLater()  # polling every second must not pile up tasks
+                    callback = None
+                    wanted.clear()  # last (see above)
 
         signals.done.connect(lambda result: finish("done", result), queued)
         signals.failed.connect(lambda error, text: finish("failed", error, text), queued)
