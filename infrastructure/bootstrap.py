@@ -22,6 +22,7 @@ from infrastructure.encrypted_readmodels import readmodel_storage, readmodels_pr
 from infrastructure.erasure import store_redacted
 from infrastructure.late_app import LateApp
 from infrastructure.offline_door import OfflineDoor, StoreUnreachable, unreachable
+from infrastructure.server_probe import ServerProbe, bounded_reconnects
 from infrastructure.shared_store import ServerProblem, open_shared
 from projections import all_projections
 from projections.audit import staff_accounts_recorded
@@ -58,6 +59,7 @@ class Services:
                 workstation=context.workstation,
                 staff=context.staff,
                 clock=context.clock,
+                probe=server_probe(self.config),
             )
         return self._door
 
@@ -67,6 +69,14 @@ class Services:
         self.app.unsubscribe(self.runner.notify)
         self.runner.close()
         self.app.close()
+
+
+def server_probe(config: StoreConfig) -> Callable[[], bool] | None:
+    """A shared store's quick "does the server answer?" (``server_probe``); None for
+    the embedded store."""
+    if config.kind != "postgresql":
+        return None
+    return ServerProbe(config.eventsourcing_env()).answers
 
 
 def open_store(env: dict[str, str]) -> Houselights:
@@ -82,6 +92,7 @@ def open_app(config: StoreConfig, context: RecordingContext) -> tuple[Houselight
     if config.kind == "postgresql":
         # Several workstations may start at once: the schema is created once, locked.
         app = open_shared(env, lambda opened: Houselights(env=opened, context=context))
+        bounded_reconnects(app, float(env.get("POSTGRES_CONNECT_TIMEOUT") or 10))
         env = {**env, "CREATE_TABLE": "false"}
     else:
         app = Houselights(env=env, context=context)
@@ -148,6 +159,7 @@ class OfflineServices:
             shared=True,
             workstation=workstation or socket.gethostname(),
             staff=staff,
+            probe=server_probe(config),
         )
 
     def _db(self):
@@ -278,6 +290,7 @@ class ConnectingServices:
             workstation=self.context.workstation,
             staff=staff,
             clock=self.context.clock,
+            probe=server_probe(config),
         )
 
     @property

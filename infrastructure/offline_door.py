@@ -45,6 +45,7 @@ from domain.door_service import (
 )
 from domain.errors import HouselightsError, PerformanceNotFound
 from infrastructure.door_queue import DoorQueue
+from infrastructure.server_probe import fresh_connections
 from infrastructure.shared_store import ServerProblem
 from projections import door as door_model
 
@@ -149,18 +150,42 @@ class _Worker:
     def submit(self, fn: Callable[[], Any]) -> Future:
         future: Future = Future()
         with self._lock:
-            stuck = self._started is not None and time.monotonic() - self._started > STUCK_SECONDS
-            if self._jobs is None or stuck:
-                if stuck:
-                    log.warning("door: a store call hangs; giving it up for a fresh one")
-                self._jobs = queue.Queue()
-                self._started, self._queued = None, 0
-                threading.Thread(
-                    target=self._run, args=(self._jobs,), daemon=True, name="door-store"
-                ).start()
+            if self._jobs is None or self._running_longer_than(STUCK_SECONDS):
+                self._fresh_thread()
+            assert self._jobs is not None
             self._queued += 1
             self._jobs.put((future, fn))
         return future
+
+    def unstick(self, before: float) -> None:
+        """A call running since before ``before`` (``time.monotonic``) is given up for
+        lost now: the server answered a fresh connection meanwhile, so the call hangs on
+        a dead one. The calls waiting behind it, and later ones, go to a fresh thread
+        (the old one ends when its call does)."""
+        with self._lock:
+            if self._jobs is not None and self._started is not None and self._started < before:
+                self._fresh_thread()
+
+    def _running_longer_than(self, seconds: float) -> bool:
+        return self._started is not None and time.monotonic() - self._started > seconds
+
+    def _fresh_thread(self) -> None:
+        """(Under the lock.) A new thread and queue; what waited in the old one moves."""
+        waiting: list = []
+        if self._jobs is not None:
+            log.warning("door: a store call hangs; giving it up for a fresh one")
+            while True:
+                try:
+                    waiting.append(self._jobs.get_nowait())
+                except queue.Empty:
+                    break
+        self._jobs = queue.Queue()
+        for job in waiting:
+            self._jobs.put(job)
+        self._started, self._queued = None, len(waiting)
+        threading.Thread(
+            target=self._run, args=(self._jobs,), daemon=True, name="door-store"
+        ).start()
 
     def _run(self, jobs: queue.Queue) -> None:
         while True:
@@ -199,8 +224,12 @@ class OfflineDoor:
         staff: str = "",
         budget: float = BUDGET_SECONDS,
         clock: Callable[[], datetime] | None = None,
+        probe: Callable[[], bool] | None = None,
     ) -> None:
         self._readmodels = readmodels
+        #: whether the server answers a fresh connection, quickly and never hanging
+        #: (``infrastructure.server_probe``); None: the background sync just tries
+        self._probe = probe
         self.queue = door_queue
         self.app = app
         self._opener = opener
@@ -556,7 +585,9 @@ class OfflineDoor:
                 self._wake.clear()
                 if self._stop.is_set():
                     return
-                if self.offline or self.queue.waiting():
+                if self.offline and not self._server_answers():
+                    pass  # still away: the queue waits, nothing is asked of the pool
+                elif self.offline or self.queue.waiting():
                     try:
                         self.sync()
                     except StoreUnreachable:
@@ -572,6 +603,21 @@ class OfflineDoor:
 
         self._syncer = threading.Thread(target=loop, daemon=True, name="door-sync")
         self._syncer.start()
+
+    def _server_answers(self) -> bool:
+        """While offline: whether the server answers a quick look (``probe``). When it
+        does, a store call still hanging from before is given up and the pool's old
+        connections are replaced, so the queue is sent at once."""
+        if self._probe is None:
+            return True
+        looked = time.monotonic()
+        if not self._probe():
+            return False
+        log.info("door: the shared store answers again; sending the queue")
+        self._worker.unstick(before=looked)
+        if self.app is not None:
+            fresh_connections(self.app)
+        return True
 
     def close(self) -> None:
         self._stop.set()

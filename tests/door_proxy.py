@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 
-PASS, DROP, STALL = "pass", "drop", "stall"
+PASS, DROP, STALL, CUT = "pass", "drop", "stall", "cut"
 
 
 class FlakyProxy:
@@ -25,13 +25,20 @@ class FlakyProxy:
         self.port = self._server.getsockname()[1]
         self._lock = threading.Lock()
         self._open: list[socket.socket] = []
+        #: connections cut for good (CUT): held open, nothing forwarded, ever again
+        self._dead: set[socket.socket] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True, name="flaky-proxy")
         self._thread.start()
 
     def set_mode(self, mode: str) -> None:
         """PASS forwards; DROP closes every connection and refuses new ones; STALL keeps
-        connections open but forwards nothing (a weak Wi-Fi gone quiet)."""
+        connections open but forwards nothing (a weak Wi-Fi gone quiet); CUT is a network
+        that changed under the door: every connection open now, and every one made
+        while cut, stays open but dead for good, also after PASS (new ones work again)."""
+        if mode == CUT:
+            with self._lock:
+                self._dead.update(self._open)
         self.mode = mode
         if mode == DROP:
             self._close_all()
@@ -39,6 +46,7 @@ class FlakyProxy:
     def _close_all(self) -> None:
         with self._lock:
             conns, self._open = self._open, []
+            self._dead.clear()
         for conn in conns:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
@@ -56,6 +64,11 @@ class FlakyProxy:
             if self.mode == DROP:
                 client.close()
                 continue
+            if self.mode == CUT:  # accepted, never answered
+                with self._lock:
+                    self._open.append(client)
+                    self._dead.add(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -70,9 +83,10 @@ class FlakyProxy:
         peers = {a: b, b: a}
         try:
             while not self._stop.is_set() and time.monotonic() < self._deadline:
+                if self.mode == STALL or a in self._dead:
+                    self._stop.wait(0.2)  # hold everything: nothing goes through
+                    continue
                 ready, _, _ = select.select([a, b], [], [], 0.2)
-                if self.mode == STALL:
-                    continue  # hold everything: nothing goes through
                 if self.mode == DROP:
                     return
                 for sock in ready:

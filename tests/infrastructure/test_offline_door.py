@@ -18,7 +18,7 @@ from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from infrastructure.offline_door import DoorState, SyncResult
 from projections import door, timeline
-from tests.door_proxy import DROP, PASS, STALL, FlakyProxy
+from tests.door_proxy import CUT, DROP, PASS, STALL, FlakyProxy
 
 TONIGHT = datetime.now(tz=UTC).replace(microsecond=0) + timedelta(hours=1)
 
@@ -231,6 +231,63 @@ def test_the_queue_drains_by_itself_when_the_store_answers_again(office, worksta
     assert sum(r.sent for r in results) == 3
     assert front.state() == DoorState(False, 0)
     assert all(office.app.store.get(ticket_id(c)).admitted for c in codes)
+
+
+def drains_by_itself(front):
+    """Start the background sync; an Event set when it has sent the whole queue."""
+    import threading
+
+    drained = threading.Event()
+
+    def heard(result: SyncResult) -> None:
+        if result.left == 0:
+            drained.set()
+
+    front.after_sync = heard
+    front.start_syncing(interval=0.05)
+    return drained
+
+
+def test_a_door_comes_back_when_the_network_changed_under_its_connections(
+    office, workstation, proxies
+):
+    """The Wi-Fi changed: every connection the door had (and every one tried while it
+    was away) stays open but dead for good; new ones work once it is back. A quick look
+    at the server (a fresh connection, ``SELECT 1``) sees it back; the store call hanging
+    on a dead connection and the pool's dead connections are given up, and the queue is
+    sent at once (not after the 15 s a call is trusted, nor the 60 s a sync waits)."""
+    show, _ada, (code, other) = evening(office, tickets=2)
+    net = proxies()
+    door_ws = workstation("north-door", net)
+    front = door_ws.door()
+    assert front.scan(code, show, "North door").offline is False  # the pool's connections
+    net.set_mode(CUT)
+    result = front.scan(other, show, "North door")  # hangs on a dead connection: decided here
+    assert (result.verdict, result.offline) == ("admit", True)
+    drained = drains_by_itself(front)
+    net.set_mode(PASS)
+    assert drained.wait(30)  # a hang guard, not a measure
+    assert front.state() == DoorState(False, 0)
+    assert stored_events(office.app, other) == ["Issued", "Admitted"]
+    office.runner.catch_up()
+    assert door.house_count(office.runner.db(), show)["admitted"] == 2
+
+
+def test_the_servers_quick_look_never_hangs_on_a_stalled_network(postgres_db, proxies):
+    from infrastructure.config import postgres_env
+    from infrastructure.server_probe import ServerProbe
+
+    net = proxies()
+    probe = ServerProbe(postgres_env(net.url(postgres_db)))
+    assert probe.answers() is True
+    net.set_mode(STALL)  # the connection is taken, nothing comes back
+    assert probe.answers() is False
+    net.set_mode(CUT)
+    assert probe.answers() is False
+    net.set_mode(DROP)
+    assert probe.answers() is False
+    net.set_mode(PASS)
+    assert probe.answers() is True
 
 
 def test_a_queued_scan_sent_again_after_a_crash_is_recognised(office, workstation, proxies):
