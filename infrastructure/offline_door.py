@@ -90,9 +90,12 @@ class DoorState:
 
 @dataclass(frozen=True, slots=True)
 class WaitingVisit:
-    """A patron's ticket this door admitted and has not sent yet: ``at`` (ISO 8601),
-    the ``door``, the performance (``title``, ``starts_at``: "" when not known here);
-    ``new_visit``: the read models count no visit of the patron to it yet."""
+    """A patron's ticket whose admission this door changed and has not sent yet: admitted
+    here (``undone`` False) or an admission the read models have, undone here (``undone``
+    True); ``at`` (ISO 8601) and ``door`` of that scan, the performance (``title``,
+    ``starts_at``: "" when not known here); ``new_visit``: the patron's visits change
+    with it (admitted: the read models count no visit of the patron to that performance
+    yet; undone: this ticket was the patron's only one admitted to it)."""
 
     code: str
     performance_id: str
@@ -101,6 +104,15 @@ class WaitingVisit:
     door: str
     at: str
     new_visit: bool
+    undone: bool = False
+
+    @staticmethod
+    def visits_change(waiting: list[WaitingVisit]) -> int:
+        """How the patron's visits differ from the read models' count: one more for each
+        performance first visited here, one fewer for each visit undone here."""
+        came = {visit.performance_id for visit in waiting if visit.new_visit and not visit.undone}
+        gone = {visit.performance_id for visit in waiting if visit.new_visit and visit.undone}
+        return len(came) - len(gone)
 
 
 class StoreUnreachable(HouselightsError):
@@ -464,8 +476,9 @@ class OfflineDoor:
         return changes
 
     def waiting_visits(self, db, patron_id: str) -> list[WaitingVisit]:
-        """The patron's tickets (a merged record's too) this door admitted and has not
-        sent yet, newest first: the patron page counts and lists them, marked."""
+        """The patron's tickets (a merged record's too) whose admission this door changed
+        and has not sent yet, newest first: admitted here, or an admission the read
+        models have undone here. The patron page counts and lists them, marked."""
         if not self.shared or not self.queue.waiting():
             return []
         tickets = {t["code"]: t for t in door_model.patron_tickets(db, patron_id)}
@@ -473,23 +486,34 @@ class OfflineDoor:
         for scan in self.queue.pending(100_000):
             if scan["code"] in tickets:
                 by_code.setdefault(scan["code"], []).append(scan)
-        visited = {t["performance_id"] for t in tickets.values() if t["admitted_at"]}
+        visited: dict[str, int] = {}  # performance: the patron's tickets admitted to it
+        for ticket in tickets.values():
+            if ticket["admitted_at"]:
+                visited[ticket["performance_id"]] = visited.get(ticket["performance_id"], 0) + 1
         waiting = []
         for code, scans in by_code.items():
             ticket = tickets[code]
+            performance_id = ticket["performance_id"]
             at, door = admission_now(ticket, scans)
-            if at is None or ticket["admitted_at"]:
+            if at is not None and not ticket["admitted_at"]:
+                undone, new_visit = False, performance_id not in visited
+            elif at is None and ticket["admitted_at"]:
+                undo = next(s for s in reversed(scans) if s["kind"] == QUEUED_UNDO)
+                at, door = datetime.fromisoformat(undo["occurred_at"]), undo["door"]
+                undone, new_visit = True, visited.get(performance_id, 0) == 1
+            else:
                 continue
-            show = door_model.performance(db, ticket["performance_id"]) or {}
+            show = door_model.performance(db, performance_id) or {}
             waiting.append(
                 WaitingVisit(
                     code,
-                    ticket["performance_id"],
+                    performance_id,
                     show.get("title") or "",
                     show.get("starts_at") or "",
                     door,
                     at.isoformat(),
-                    new_visit=ticket["performance_id"] not in visited,
+                    new_visit=new_visit,
+                    undone=undone,
                 )
             )
         return sorted(waiting, key=lambda visit: visit.at, reverse=True)

@@ -35,6 +35,7 @@ class TimelineModel(RowTableModel):
             "ticket": self.tr("Ticket held"),
             "admission": self.tr("Admitted"),
             WAITING: self.tr("Admitted (not sent)"),
+            UNDO_WAITING: self.tr("Undone (not sent)"),
             "refund": self.tr("Refund"),
             "exchange": self.tr("Exchange"),
             "double_entry": self.tr("Double entry"),
@@ -146,6 +147,8 @@ def move_rows(moves) -> list[dict]:
 
 #: a row of this door's admission not yet sent (not in the read models: laid over them)
 WAITING = "admission_waiting"
+#: a row of this door's undo of a stored admission not yet sent (laid over them too)
+UNDO_WAITING = "undo_waiting"
 
 
 def merge_moves(rows: list[dict], pending: list[dict], more: bool) -> tuple[list[dict], list]:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from desktop.server_connection import offline_words, server_connection
 from desktop.settings import Settings
+from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
 from tests.door_proxy import DROP, PASS, FlakyProxy
@@ -290,3 +291,52 @@ def test_the_patron_page_shows_the_door_s_admissions_not_sent_yet(open_window, s
     assert [r["kind"] for r in page.timeline_model.rows].count("admission_waiting") == 0
     assert page.timeline_model.rowCount() == entries + 1
     assert tiles.visits.value.text() == "1" and "not sent" not in tiles.visits.detail.text()
+
+
+def test_an_undo_waiting_to_be_sent_lowers_the_visits_it_took_back(open_window, shared, qtbot):
+    """Admitted online, then undone at the door while the server does not answer: the
+    patron page counts the visit gone (marked "not sent yet") and lists the undo; once
+    sent, the stored undo takes its place and the figures agree."""
+    office, here, proxy, show, ada, (code, _other) = shared
+    window = open_window(here)
+    window.show_area("door")
+    view = window.door_view
+    qtbot.waitUntil(lambda: view.performance_id() == show)
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
+    assert view.last_result.offline is False  # the server has this admission
+    window.open_patron(ada)
+    page = window.patron_page
+    tiles = page.purchases.stats
+    qtbot.waitUntil(lambda: tiles.visits.value.text() == "1")
+    entries = page.timeline_model.rowCount()
+
+    proxy.set_mode(DROP)
+    window.show_area("door")
+    qtbot.waitUntil(view.undo_button.isEnabled)
+    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.undo_reason.hasFocus)
+    qtbot.keyClicks(view.undo_reason, "Wrong ticket", delay=80)  # a person types
+    qtbot.waitUntil(lambda: view.undo_reason.text() == "Wrong ticket")
+    qtbot.keyClick(view.undo_reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(view.last_result, "offline", None) is True, timeout=30_000)
+    assert view.panel.title_label.text() == "Admission undone"
+    window.open_patron(ada)
+    qtbot.waitUntil(lambda: tiles.visits.value.text() == "0")
+    assert tiles.visits.detail.text() == "1 undone, not sent yet"
+    assert page.timeline_model.rowCount() == entries + 1
+    top = page.timeline_model.rows[0]
+    assert top["kind"] == "undo_waiting" and top["_what"] == "Undone (not sent)"
+    assert top["summary"].startswith("Admission to Tosca")
+    assert top["summary"].endswith("undone at Main door — not sent yet")
+    assert code in top["detail"]
+
+    proxy.set_mode(PASS)  # sent through the Ticket: the stored undo takes its place
+    qtbot.waitUntil(view.offline_banner.isHidden, timeout=120_000)
+    window.poll()
+    qtbot.waitUntil(lambda: page.timeline_model.rows[0]["kind"] == "admission_undone")
+    assert [r["kind"] for r in page.timeline_model.rows].count("undo_waiting") == 0
+    assert tiles.visits.value.text() == "0" and "not sent" not in tiles.visits.detail.text()
+    assert not office.app.store.get(ticket_id(code)).admitted

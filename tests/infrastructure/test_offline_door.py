@@ -16,7 +16,7 @@ from domain.box_office import Ticket
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
-from infrastructure.offline_door import DoorState, SyncResult
+from infrastructure.offline_door import DoorState, SyncResult, WaitingVisit
 from projections import door, timeline
 from tests.door_proxy import CUT, DROP, PASS, STALL, FlakyProxy
 
@@ -407,3 +407,47 @@ def test_what_waits_to_be_sent_counts_in_the_house_and_says_so(office, workstati
     assert front.waiting_admissions(db, show) == {}
     count = front.house_count(db, show)
     assert (count["admitted"], count["waiting"]) == (2, 0)  # the same figure, sent
+
+
+def test_an_undo_queued_offline_of_an_admission_the_server_has_lowers_visits_and_count(
+    office, workstation, proxies
+):
+    """Admitted online, undone while offline, then sent: the Ticket's admission is taken
+    back in the store, and the visits, the house count and the timeline agree, at the
+    office and at the door, before sending (the door's overlay) and after."""
+    from projections import box_office
+
+    show, ada, (code,) = evening(office)
+    net = proxies()
+    here = workstation("north-door", net)
+    front = here.door()
+    assert front.scan(code, show, "North door", occurred_at=TONIGHT).offline is False
+    here.runner.catch_up()
+    db = here.runner.db()
+    assert box_office.patron_stats(db, ada)["visits"] == 1
+    net.set_mode(DROP)
+    undone = front.undo_admission(
+        code, "Scanned the wrong ticket", "North door", TONIGHT + timedelta(minutes=1)
+    )
+    assert undone.offline is True
+    assert front.waiting_admissions(db, show) == {code: False}
+    assert front.house_count(db, show)["admitted"] == 0
+    (waiting,) = front.waiting_visits(db, ada)
+    assert (waiting.code, waiting.undone, waiting.new_visit) == (code, True, True)
+    assert waiting.at == (TONIGHT + timedelta(minutes=1)).isoformat()
+    assert WaitingVisit.visits_change([waiting]) == -1  # the patron page: 1 - 1 visits
+
+    net.set_mode(PASS)
+    assert front.sync() == SyncResult(1, 0, 0)
+    assert stored_events(office.app, code) == ["Issued", "Admitted", "AdmissionUndone"]
+    assert not office.app.store.get(ticket_id(code)).admitted
+    for services in (office, here):
+        services.runner.catch_up()
+        db = services.runner.db()
+        assert box_office.patron_stats(db, ada)["visits"] == 0
+        assert door.house_count(db, show)["admitted"] == 0
+        assert door.ticket(db, code)["admitted_at"] in (None, "")
+        kinds = [row["kind"] for row in timeline.rows(db, ada)]
+        assert kinds.index("admission_undone") < kinds.index("admission")  # newest first
+    assert front.waiting_admissions(here.runner.db(), show) == {}
+    assert front.waiting_visits(here.runner.db(), ada) == []

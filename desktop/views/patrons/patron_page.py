@@ -33,7 +33,14 @@ from desktop import formatting
 from desktop.export import EXPORT_HIDDEN, add_export
 from desktop.formatting import local_date
 from desktop.models.base import SortProxy
-from desktop.models.timeline import LADDER, WAITING, TimelineModel, merge_moves, move_rows
+from desktop.models.timeline import (
+    LADDER,
+    UNDO_WAITING,
+    WAITING,
+    TimelineModel,
+    merge_moves,
+    move_rows,
+)
 from desktop.server_connection import needs_server, set_enabled
 from desktop.views.duplicates.merge_bar import MergeBar
 from desktop.views.forms import is_busy, submit_action
@@ -57,12 +64,13 @@ from desktop.views.widgets import (
 from domain.application import Houselights
 from domain.personal_data import ERASED
 from domain.roles import Permission
+from infrastructure.offline_door import WaitingVisit
 from projections import ladder, timeline
 from projections import patron_directory as directory
 from projections.runner import ReadModelRunner
 
 if TYPE_CHECKING:
-    from infrastructure.offline_door import OfflineDoor, WaitingVisit
+    from infrastructure.offline_door import OfflineDoor
 
 
 class ContactCard(QFrame):
@@ -549,8 +557,7 @@ class PatronPage(QWidget):
         needs_server(self.erase_button, not erased)
         self.card.show_row(self.row)
         waiting = self._waiting_visits()
-        new_visits = len({visit.performance_id for visit in waiting if visit.new_visit})
-        self.purchases.show_patron(self.row, new_visits)
+        self.purchases.show_patron(self.row, WaitingVisit.visits_change(waiting), len(waiting))
         QTimer.singleShot(0, self.share_room)  # once the page is laid out
         limit = self.timeline_model.page_size
         if keep_loaded:
@@ -581,7 +588,7 @@ class PatronPage(QWidget):
     def _next_rows(self, loaded: Sequence[dict], limit: int) -> list[dict]:
         if self.patron_id is None:
             return []
-        offset = sum(1 for row in loaded if row["kind"] not in (LADDER, WAITING))
+        offset = sum(1 for row in loaded if row["kind"] not in (LADDER, WAITING, UNDO_WAITING))
         rows = self.runner.read(
             Permission.READ_PATRONS, timeline.rows, self.patron_id, limit=limit, offset=offset
         )
@@ -606,13 +613,22 @@ class PatronPage(QWidget):
                     "position": 2**62,  # after the stored rows of the same moment
                     "patron_id": self.patron_id,
                     "occurred_at": visit.at,
-                    "kind": WAITING,
-                    "summary": self.tr("Admitted to {show} at {door} — not sent yet").format(
-                        show=show, door=visit.door
-                    ),
-                    "detail": self.tr(
-                        "Ticket {code}. This door admitted it while the server did not answer; "
-                        "it is sent when the server answers again."
+                    "kind": UNDO_WAITING if visit.undone else WAITING,
+                    "summary": (
+                        self.tr("Admission to {show} undone at {door} — not sent yet")
+                        if visit.undone
+                        else self.tr("Admitted to {show} at {door} — not sent yet")
+                    ).format(show=show, door=visit.door),
+                    "detail": (
+                        self.tr(
+                            "Ticket {code}. This door undid its admission while the server "
+                            "did not answer; it is sent when the server answers again."
+                        )
+                        if visit.undone
+                        else self.tr(
+                            "Ticket {code}. This door admitted it while the server did not "
+                            "answer; it is sent when the server answers again."
+                        )
                     ).format(code=visit.code),
                     "recorded_by": "",
                     "workstation": "",

@@ -116,9 +116,12 @@ class PatronStats(QWidget):
         for column in range(4):
             layout.setColumnStretch(column, 1 if column < columns else 0)
 
-    def show_stats(self, stats: dict | None, rung: str = "", waiting_visits: int = 0) -> None:
+    def show_stats(
+        self, stats: dict | None, rung: str = "", waiting_visits: int = 0, waiting: int = 0
+    ) -> None:
         """The figures; ``rung`` is the patron's place on the loyalty ladder (domain.loyalty);
-        ``waiting_visits``: visits this door admitted and has not sent yet (counted)."""
+        ``waiting_visits``: how this door's scans not sent yet change the visits (counted:
+        admitted here, or undone here); ``waiting``: how many such scans."""
         stats = stats or {}
         donations = int(stats.get("donations_cents") or 0)
         self.spend.show_value(
@@ -127,8 +130,10 @@ class PatronStats(QWidget):
         )
         visits = int(stats.get("visits") or 0) + waiting_visits
         last = local_date(stats.get("last_purchase_at"))
-        if waiting_visits:
-            detail = self.tr("{n} not sent yet").format(n=waiting_visits)
+        if waiting_visits < 0:
+            detail = self.tr("{n} undone, not sent yet").format(n=-waiting_visits)
+        elif waiting_visits or waiting:
+            detail = self.tr("{n} not sent yet").format(n=waiting_visits or waiting)
         else:
             detail = self.tr("last bought {date}").format(date=last) if last else ""
         self.visits.show_value(str(visits), detail)
@@ -255,9 +260,10 @@ class PurchasesPanel(OrderActions):
         return others + header + rows_height + 2 * table.frameWidth() + scroll
 
     # -- loading -----------------------------------------------------------------------
-    def show_patron(self, patron: dict | None, waiting_visits: int = 0) -> None:
-        """The patron's figures and orders; ``waiting_visits``: visits this door admitted
-        offline and has not sent yet (counted in Visits, marked)."""
+    def show_patron(self, patron: dict | None, waiting_visits: int = 0, waiting: int = 0) -> None:
+        """The patron's figures and orders; ``waiting_visits``: how the visits change with
+        this door's admissions and undos not sent yet (counted in Visits, marked);
+        ``waiting``: how many of those scans wait."""
         same = bool(patron and self.patron and patron["id"] == self.patron["id"])
         selected = self.current_order_id() if same else None
         self.patron = patron
@@ -281,6 +287,7 @@ class PurchasesPanel(OrderActions):
             self.runner.read(Permission.READ_PATRONS, box_office.patron_stats, patron["id"]),
             rung,
             waiting_visits,
+            waiting,
         )
         rows = self.runner.read(Permission.READ_PATRONS, box_office.orders_for_patron, patron["id"])
         self.model.set_rows(rows)
