@@ -21,6 +21,7 @@ from desktop.settings import Settings
 from domain.ticket_codes import ticket_id
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from tests.desktop.test_first_run import fill_organization, finish, next_page
 from tests.door_proxy import DROP, PASS, FlakyProxy
 
 
@@ -340,3 +341,61 @@ def test_an_undo_waiting_to_be_sent_lowers_the_visits_it_took_back(open_window, 
     assert [r["kind"] for r in page.timeline_model.rows].count("undo_waiting") == 0
     assert tiles.visits.value.text() == "0" and "not sent" not in tiles.visits.detail.text()
     assert not office.app.store.get(ticket_id(code)).admitted
+
+
+def test_the_first_run_assistant_waits_for_the_server(open_window, shared, tmp_path, qtbot):
+    """Its answers are the organization's, on the server: while it does not answer the
+    Settings page's button is off and says why, and an assistant left open cannot Start
+    (Cancel still closes it); both come back with the server, and Start shares them."""
+    from PySide6.QtWidgets import QWizard
+
+    _office, here, proxy, _show, _ada, _codes = shared
+    settings = Settings.for_data_folder(
+        tmp_path / "here", QSettings(str(tmp_path / "office.ini"), QSettings.Format.IniFormat)
+    )
+    window = open_window(here, settings)
+    window.show_area("settings")
+    page = window.settings_page
+    button = page.assistant_button
+    own_tip = button.toolTip()
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assistant = window.setup_assistant
+    assert assistant is not None and assistant.isVisible()
+    to_the_start(assistant, qtbot)
+    start = assistant.button(QWizard.WizardButton.FinishButton)
+    assert start.isEnabled()
+
+    proxy.set_mode(DROP)
+    window.poll()
+    qtbot.waitUntil(lambda: not window.online, timeout=30_000)
+    assert not button.isEnabled() and offline_words() in button.toolTip()
+    assert not start.isEnabled() and offline_words() in start.toolTip()
+    assistant.accept()  # Enter or a stray call: said, nothing saved
+    assert assistant.isVisible() and assistant.start_page.subTitle() == offline_words()
+    assert not settings.get("organization/setup_done")
+    assistant.reject()  # Cancel still closes it
+    qtbot.waitUntil(lambda: window.setup_assistant is None)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # off: nothing opens
+    assert window.setup_assistant is None
+
+    proxy.set_mode(PASS)
+    qtbot.waitUntil(lambda: window.online, timeout=120_000)
+    assert button.isEnabled() and button.toolTip() == own_tip
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assistant = window.setup_assistant
+    assert assistant is not None
+    to_the_start(assistant, qtbot)
+    finish(assistant, qtbot)
+    assert settings.get("organization/setup_done") is True
+    assert settings.get("organization/name") == "Lantern Theatre"
+
+
+def to_the_start(assistant, qtbot) -> None:
+    """Answer the assistant's pages as a person would, up to its last ("How to start")."""
+    fill_organization(assistant, qtbot, "Lantern Theatre", "GB", "Europe/London")
+    next_page(assistant, qtbot)
+    next_page(assistant, qtbot)  # this computer: as it is
+    if assistant.currentPage() is assistant.manager:
+        next_page(assistant, qtbot)  # no manager's account: skipped
+    assert assistant.currentPage() is assistant.start_page

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import style
-from desktop.server_connection import offline_words, server_connection
+from desktop.server_connection import needs_server, offline_words, server_connection
 from desktop.settings import SHARED_ANSWERS, Setting, Settings, shown_settings
 from desktop.views.widgets import error_label, heading, show_error
 from infrastructure.config import StoreConfig
@@ -297,7 +297,9 @@ class SettingsPage(QWidget):
         )
         intro.setObjectName("muted")
         intro.setWordWrap(True)
-        self.assistant_button = QPushButton(self.tr("First-run assistant…"), self)
+        # its answers are the organization's, kept on the server: off while it does not
+        # answer (the tooltip says why); this computer's own settings below still save
+        self.assistant_button = needs_server(QPushButton(self.tr("First-run assistant…"), self))
         self.assistant_button.setToolTip(
             self.tr(
                 "Name the organization, choose its country, time zone and currency, and what "

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop import formatting
 from desktop.file_dialogs import open_file_name
+from desktop.server_connection import needs_server, refused_offline
 from desktop.settings import SETTINGS, Settings
 from desktop.views.forms import submit_action
 from desktop.views.widgets import error_label, show_error
@@ -362,11 +363,16 @@ class SetupAssistant(QWizard):
             self.addPage(self.manager)
         self.addPage(self.start_page)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Start"))
+        # Start saves the organization's answers on the server: an assistant left open
+        # when the network goes waits for it (Cancel still closes it; nothing is lost)
+        needs_server(self.button(QWizard.WizardButton.FinishButton))
         self.chosen_start: tuple[str, str] = (EMPTY, "")
         self.resize(720, 520)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
 
     def accept(self) -> None:
+        if refused_offline(self.start_page.setSubTitle):  # saved only when it answers
+            return
         self.save()
         super().accept()
 
