@@ -7,7 +7,10 @@ server that can take seconds; on the GUI thread it would freeze the screen.
 ``CommandWriter.submit(fn, *args, on_done=..., on_error=...)`` queues
 ``fn(*args)`` on one long-lived ``QThread``; commands run in the order they
 were submitted (the door's verdicts come back in scan order) and their
-results arrive as queued signals, on the GUI thread.
+results arrive as queued signals, on the GUI thread. The door's scans
+(``first=True``) go ahead of other commands still waiting: a scan waits at
+most for the one command running (``recording_other`` says when that is
+this workstation's own sale or import, not the server).
 
 ``pending`` says how many commands are queued or running; ``idle`` is emitted
 when the queue has run dry (scripts and the benchmark wait for it).
@@ -17,7 +20,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -41,28 +46,66 @@ class _Thread(QThread):
         self.exec()
 
 
+class _Jobs:
+    """The commands waiting, shared by the GUI thread and the writer's: door scans
+    (``first``) before the others, each line in the order given; and what runs now."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.first: deque[tuple[int, Callable, tuple, dict]] = deque()
+        self.rest: deque[tuple[int, Callable, tuple, dict]] = deque()
+        #: None: nothing runs; True: a door scan; False: another command
+        self.running_first: bool | None = None
+
+    def put(self, first: bool, job: tuple[int, Callable, tuple, dict]) -> None:
+        with self.lock:
+            (self.first if first else self.rest).append(job)
+
+    def take(self) -> tuple[int, Callable, tuple, dict] | None:
+        with self.lock:
+            line = self.first or self.rest
+            if not line:
+                return None
+            self.running_first = line is self.first
+            return line.popleft()
+
+    def done(self) -> None:
+        with self.lock:
+            self.running_first = None
+
+
 class _Worker(QObject):
-    """Lives on the writer thread; runs each job it is handed."""
+    """Lives on the writer thread; runs the next job each time it is told to."""
 
     finished = Signal(int, bool, object, str)  # job, ok, result or error, traceback
 
-    def run(self, job: int, fn: Callable, args: tuple, kwargs: dict) -> None:
+    def __init__(self, jobs: _Jobs) -> None:
+        super().__init__()
+        self.jobs = jobs
+
+    def run_next(self) -> None:
+        taken = self.jobs.take()
+        if taken is None:
+            return
+        job, fn, args, kwargs = taken
         try:
             result = fn(*args, **kwargs)
         except BaseException as error:  # delivered to the GUI, never lost
+            self.jobs.done()
             if not isinstance(error, HouselightsError):  # a refusal is the form's to show
                 logging.getLogger("houselights").warning(
                     "Command %s failed", getattr(fn, "__name__", fn), exc_info=True
                 )
             self.finished.emit(job, False, error, traceback.format_exc())
         else:
+            self.jobs.done()
             self.finished.emit(job, True, result, "")
 
 
 class CommandWriter(QObject):
     """Runs commands on one worker thread, in order; callbacks on the GUI thread."""
 
-    _run = Signal(int, object, object, object)
+    _next = Signal()
     #: a command finished: (job number, its result or error)
     done = Signal(int, object)
     #: nothing queued or running any more
@@ -74,10 +117,11 @@ class CommandWriter(QObject):
         self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
         self._thread = _Thread()
         self._thread.setObjectName(name)
-        self._worker = _Worker()
+        self._jobs = _Jobs()
+        self._worker = _Worker(self._jobs)
         self._worker.moveToThread(self._thread)
         queued = Qt.ConnectionType.QueuedConnection
-        self._run.connect(self._worker.run, queued)
+        self._next.connect(self._worker.run_next, queued)
         self._worker.finished.connect(self._finished, queued)
         self._thread.start()
         self._closed = False
@@ -105,15 +149,25 @@ class CommandWriter(QObject):
         *args: Any,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException, str], None] | None = None,
+        first: bool = False,
         **kwargs: Any,
     ) -> int:
-        """Queue ``fn(*args, **kwargs)`` on the writer thread; returns the job number."""
+        """Queue ``fn(*args, **kwargs)`` on the writer thread; returns the job number.
+        ``first`` (the door's scans and undos): ahead of the other commands still
+        waiting (a command already running finishes first), in order among themselves."""
         if self._closed:
             raise RuntimeError("the writer is shut down")
         job = next(self._numbers)
         self._callbacks[job] = (on_done, on_error)
-        self._run.emit(job, fn, args, kwargs)
+        self._jobs.put(first, (job, fn, args, kwargs))
+        self._next.emit()
         return job
+
+    def recording_other(self) -> bool:
+        """Whether the command running now is not a door scan (``first``): a sale, an
+        import... of this workstation, which a scan waits for."""
+        with self._jobs.lock:
+            return self._jobs.running_first is False
 
     def _finished(self, job: int, ok: bool, payload: object, details: str) -> None:
         on_done, on_error = self._callbacks.pop(job, (None, None))

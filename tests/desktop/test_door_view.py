@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.views.door.verdict_panel import PALETTE
-from domain.ticket_codes import grouped, new_code
+from domain.ticket_codes import grouped, new_code, ticket_id
 from projections import door as door_read_model
 from projections import ladder, patron_directory
 from tests.desktop.keys import scanner_burst
@@ -369,3 +369,42 @@ def test_on_a_laptop_at_150_percent_the_verdict_and_greeting_show_without_scroll
     qtbot.waitUntil(lambda: not door.panel.tiny and not door.side_tabs.isVisible())
     assert door.house.isVisible() and door.recent.isVisible()
     assert door.house.parent() is door.side_widget and door.recent.parent() is door.side_widget
+
+
+def test_a_scan_waits_for_this_computer_s_sale_and_says_so_then_goes_first(
+    door, evening, services, qtbot
+):
+    """One writer records this workstation's commands. A scan made while its own sale
+    is being recorded waits for that sale (it cannot be cut short) and says so, not "No
+    connection"; it goes ahead of the commands still waiting behind the sale, and is
+    decided as soon as the sale is recorded."""
+    import threading
+
+    app = services.app
+    writer = door.writer
+    held, release = threading.Event(), threading.Event()
+
+    def sale() -> None:  # the sale being recorded, held at a known point
+        held.set()
+        release.wait(60)
+        app.sell_tickets(evening["tonight"], {"Adult": 1})
+
+    finished: list[int] = []
+    writer.done.connect(lambda job, _result: finished.append(job))
+    sale_job = writer.submit(sale)
+    import_job = writer.submit(lambda: None)  # another command of this workstation, waiting
+    assert held.wait(30)
+    scans: list[int] = []
+    check = door.check
+    door.check = lambda *a, **k: scans.append(check(*a, **k)) or scans[-1]
+    scanner_burst(door.door_field, evening["ada"][0], Qt.Key.Key_Return, gap_ms=2)
+    qtbot.waitUntil(lambda: door.panel.title_label.text() == "One moment")
+    assert door.last_result.verdict == "busy_here"
+    assert "this computer's sale or import to finish recording" in door.panel.detail_label.text()
+
+    release.set()
+    qtbot.waitUntil(lambda: door.panel.title_label.text() == "ADMIT")
+    answered(qtbot, door)
+    assert door.last_result.verdict == "admit"
+    assert finished == [sale_job, scans[0], import_job]  # the scan went ahead of the rest
+    assert app.store.get(ticket_id(evening["ada"][0])).admitted  # recorded, once

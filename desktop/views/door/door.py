@@ -100,10 +100,11 @@ class Checked:
 @dataclass(frozen=True, slots=True)
 class DoorNotice:
     """What the panel shows when no verdict came: ``no_connection`` (the server has not
-    answered the ``waiting`` scans yet) or ``problem`` (nothing was checked: ``message``
-    says why, ``scanned`` what was read)."""
+    answered the ``waiting`` scans yet), ``busy_here`` (they wait for this workstation's
+    own command being recorded: a sale, an import) or ``problem`` (nothing was checked:
+    ``message`` says why, ``scanned`` what was read)."""
 
-    verdict: Literal["no_connection", "problem"]
+    verdict: Literal["no_connection", "busy_here", "problem"]
     message: str = ""
     scanned: str = ""
     waiting: int = 0
@@ -759,6 +760,7 @@ class DoorView(QWidget):
             self.door_name(),
             on_done=lambda result: self._answered(result, on_result),
             on_error=lambda error, _details: self._check_failed(error, text, scanned, on_result),
+            first=True,  # ahead of this workstation's other commands still waiting
         )
 
     def _answer_arrived(self) -> None:
@@ -814,8 +816,14 @@ class DoorView(QWidget):
         self._catch_up_screen()
 
     def _no_answer(self) -> None:
-        """The store has not answered the scan in line: say so at once."""
+        """The scan in line has no answer yet: say why at once. While the writer is still
+        recording this workstation's own command (a sale, an import: it cannot be cut
+        short) the scan waits for it, not for the server; it gets its own time after."""
         if not self.waiting:
+            return
+        if self.writer.recording_other():
+            self._waiting_here()
+            self.no_answer_timer.start()  # look again: the scan's own turn comes next
             return
         title = self.tr("No connection")
         detail = self.tr(
@@ -828,6 +836,20 @@ class DoorView(QWidget):
         self.verdict_timer.stop()
         self.panel.show_verdict("problem", title, detail, "", f"{title}. {detail}", advice)
         self.last_result = DoorNotice("no_connection", waiting=self.waiting)
+        self.verdict_shown.emit(self.last_result)
+
+    def _waiting_here(self) -> None:
+        if isinstance(self.last_result, DoorNotice) and self.last_result.verdict == "busy_here":
+            return  # said already
+        title = self.tr("One moment")
+        detail = self.tr(
+            "Waiting for this computer's sale or import to finish recording. Do not let "
+            "them in until the verdict appears."
+        )
+        advice = self.tr("The verdict appears here by itself; there is no need to scan again.")
+        self.verdict_timer.stop()
+        self.panel.show_verdict("problem", title, detail, "", f"{title}. {detail}", advice)
+        self.last_result = DoorNotice("busy_here", waiting=self.waiting)
         self.verdict_shown.emit(self.last_result)
 
     def _verdict_expired(self) -> None:
@@ -1293,6 +1315,7 @@ class DoorView(QWidget):
             self.door_name(),
             on_done=self._undone,
             on_error=self._undo_failed,
+            first=True,
         )
 
     def _undo_failed(self, error: BaseException, _details: str = "") -> None:
