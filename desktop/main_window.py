@@ -8,6 +8,7 @@ background, and the status bar that says whether this workstation is up to date.
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
@@ -595,9 +596,8 @@ class MainWindow(BackupActions):
             )
             self._follow_organization()  # back to what the store says
 
-        self.writer.submit(
-            self.app.organization.configure_organization, **answers, on_done=done, on_error=failed
-        )
+        configure = functools.partial(self.app.organization.configure_organization, **answers)
+        self.writer.submit(configure, on_done=done, on_error=failed)
 
     def _follow_organization(self) -> None:
         """What another workstation answered for the organization, from the read model."""
