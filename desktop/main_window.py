@@ -87,6 +87,8 @@ if TYPE_CHECKING:
     from desktop.views.system.setup_assistant import SetupAssistant
 
 DEFAULT_POLL_MS = 2000
+#: a look for new events still running after this long: a quick look at the server
+SLOW_POLL_MS = 2000
 
 
 def app_version() -> str:
@@ -108,6 +110,11 @@ def catch_up_work(progress, runner) -> dict:
 def poll_work(progress, runner) -> dict:
     applied = runner.poll()
     return {"applied": applied, "lag": runner.lag()}
+
+
+def look_work(progress, door) -> bool:
+    """Whether the shared server answers a quick look (``OfflineDoor.server_answers``)."""
+    return door.server_answers()
 
 
 def rebuild_work(progress, runner) -> dict:
@@ -1091,7 +1098,21 @@ class MainWindow(BackupActions):
             on_error=self._poll_failed,
             on_cancelled=self._poll_stopped,
         )
+        if self.online and self.services.config.kind == "postgresql":
+            # a look that does not come back soon: is the server there at all? (the
+            # pool's own waits and retries take about 40 s to give up)
+            QTimer.singleShot(SLOW_POLL_MS, lambda task=self._poll_task: self._poll_slow(task))
         return self._poll_task
+
+    def _poll_slow(self, task) -> None:
+        if task is None or task is not self._poll_task or not self.online:
+            return  # answered meanwhile, or known offline already
+        self.background.run(look_work, self.services.door(), on_done=self._looked)
+
+    def _looked(self, answers: bool) -> None:
+        if not answers and self.online:
+            self.services.door().store_failed()
+            self._say_no_connection(offline_words())
 
     def _polled(self, result: dict) -> None:
         self._poll_task = None

@@ -628,6 +628,11 @@ class OfflineDoor:
         self._syncer = threading.Thread(target=loop, daemon=True, name="door-sync")
         self._syncer.start()
 
+    def server_answers(self) -> bool:
+        """A quick look (``probe``: at most a few seconds, never hanging): whether the
+        shared server answers a fresh connection now. True without a probe."""
+        return self._probe is None or self._probe()
+
     def _server_answers(self) -> bool:
         """While offline: whether the server answers a quick look (``probe``). When it
         does, a store call still hanging from before is given up and the pool's old
