@@ -782,7 +782,9 @@ class DoorView(QWidget):
     def _verdict_painted(self, behind: bool) -> None:
         self._unpainted -= 1
         if behind and not self.writer.closed:
-            self.writer.submit(self.runner.notify)
+            # the door's own catch-up, in its line: a scan waiting behind it waits for
+            # the server (reading its events), not for this computer's sale
+            self.writer.submit(self.runner.notify, first=True)
         self._catch_up_screen()
 
     @property
