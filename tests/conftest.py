@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -102,3 +103,21 @@ def _organization_conventions_reset():
     if "desktop.file_dialogs" in sys.modules:
         sys.modules["desktop.file_dialogs"].remember_in(None)
         sys.modules["desktop.file_dialogs"]._last.clear()
+
+
+@pytest.fixture
+def computer_clock() -> Iterator[Callable[[str], None]]:
+    """``computer_clock(zone)`` puts this computer's clock in ``zone`` (the process's
+    ``TZ``) for the rest of the test; the zone it had comes back afterwards."""
+    saved = os.environ.get("TZ")
+
+    def put(zone: str) -> None:
+        os.environ["TZ"] = zone
+        time.tzset()
+
+    yield put
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()

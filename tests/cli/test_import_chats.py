@@ -105,11 +105,10 @@ def test_an_unreadable_file_changes_nothing(capsys, data, tmp_path):
 
 
 def test_times_without_a_zone_are_the_organizations_not_the_computers(
-    capsys, tmp_path, monkeypatch
+    capsys, tmp_path, monkeypatch, computer_clock
 ):
     """A pasted transcript's [12:01] is 12:01 in the organization's zone (London), not on
     this computer's clock (Dubai), when no --timezone and no import setting say otherwise."""
-    import time
 
     from desktop.cli import organization_settings
     from infrastructure.bootstrap import bootstrap
@@ -123,16 +122,11 @@ def test_times_without_a_zone_are_the_organizations_not_the_computers(
     settings = tmp_path / "houselights.ini"
     settings.write_text("[import]\n", encoding="utf-8")
     monkeypatch.setenv("HOUSELIGHTS_SETTINGS", str(settings))
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
-    try:
-        data = str(folder)
-        code, out, _ = run(capsys, "--data", data, "import", "chats", str(SAMPLES / "pasted.txt"))
-        assert code == 0
-        code, out, _ = run(capsys, "--data", data, "timeline", grace, "--json")
-        chat = [e for e in json.loads(out) if e["kind"] == "chat"]
-        assert chat and chat[0]["at"].startswith("2026-11-22T12:01:00")  # London is on UTC
-        assert chat[0]["at"].endswith("+00:00")
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    computer_clock("Asia/Dubai")
+    data = str(folder)
+    code, out, _ = run(capsys, "--data", data, "import", "chats", str(SAMPLES / "pasted.txt"))
+    assert code == 0
+    code, out, _ = run(capsys, "--data", data, "timeline", grace, "--json")
+    chat = [e for e in json.loads(out) if e["kind"] == "chat"]
+    assert chat and chat[0]["at"].startswith("2026-11-22T12:01:00")  # London is on UTC
+    assert chat[0]["at"].endswith("+00:00")

@@ -427,15 +427,9 @@ def test_ctrl_c_while_a_file_is_read_stops_before_anything_is_opened(capsys, tmp
 
 
 @pytest.fixture
-def computer_in_dubai(monkeypatch):
+def computer_in_dubai(computer_clock):
     """This computer's clock zone is Asia/Dubai (the process's TZ)."""
-    import time
-
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    computer_clock("Asia/Dubai")
 
 
 def test_without_an_import_zone_the_organizations_is_used_not_the_computers(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import datetime
 
 import pytest
@@ -23,13 +22,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def london(monkeypatch):
+def london(computer_clock):
     """This computer's clock in London (the report is in the organization's local time)."""
-    monkeypatch.setenv("TZ", "Europe/London")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    computer_clock("Europe/London")
 
 
 @pytest.fixture
@@ -209,12 +204,11 @@ def test_a_door_volunteer_can_neither_read_the_report_nor_change_the_rota(capsys
 
 
 def test_the_report_counts_hours_in_the_organizations_time_zone_not_the_computers(
-    capsys, tmp_path, monkeypatch
+    capsys, tmp_path, computer_clock
 ):
     """A computer in UTC, an organization in Auckland: a chat at 02:30 UTC on a Monday
     came in at 15:30 on Monday in Auckland (NZDT, +13), and is counted there."""
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
+    computer_clock("UTC")
     data = str(tmp_path / "data")
     services = bootstrap(resolve(data))
     services.app.record_chat(
@@ -249,18 +243,16 @@ def test_the_report_counts_hours_in_the_organizations_time_zone_not_the_computer
     code, out, _ = run(capsys, "--data", data, "report", "support", "--json")
     assert code == 0
     assert json.loads(out)["by_hour"] == [[0, 15, 1]]
-    time.tzset()
 
 
-def test_the_days_of_a_period_are_the_organizations_not_the_computers(capsys, data, monkeypatch):
+def test_the_days_of_a_period_are_the_organizations_not_the_computers(capsys, data, computer_clock):
     """The organization is in London, this computer's clock in Dubai (three hours ahead
     in summer): Sunday is London's Sunday, with the chat of 23:10 that night."""
     from desktop.settings import Settings, organization_store
 
     organization = Settings(organization_store(data), organization=organization_store(data))
     organization.set("organization/timezone", "Europe/London")
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
+    computer_clock("Asia/Dubai")
     code, out, _ = run(
         capsys,
         "--data",

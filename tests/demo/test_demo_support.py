@@ -3,7 +3,6 @@ believable hours, a rota with gaps, slow or missing replies outside staffed hour
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -17,12 +16,8 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def london(monkeypatch):
-    monkeypatch.setenv("TZ", "Europe/London")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def london(computer_clock):
+    computer_clock("Europe/London")
 
 
 def test_the_demo_support_desk(tmp_path):

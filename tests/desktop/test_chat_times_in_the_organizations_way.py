@@ -5,8 +5,6 @@ in this computer's clock; a data folder built before is rebuilt once when it ope
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from desktop import formatting
@@ -63,13 +61,9 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture
-def machine_in_tokyo(monkeypatch):
+def machine_in_tokyo(computer_clock):
     """This computer's clock in Tokyo (TZ): neither organization's zone."""
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    computer_clock("Asia/Tokyo")
 
 
 def _ada(services) -> str:

@@ -4,7 +4,6 @@ whose clock zone is on another day than the organization's (London) right now.""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,18 +20,15 @@ FAR_ZONES = ("Etc/GMT-14", "Etc/GMT+12")
 
 
 @pytest.fixture
-def computer_on_another_day(monkeypatch):
+def computer_on_another_day(computer_clock):
     """This computer's clock zone is on another calendar day than London right now; the
     organization's zone is London. Gives London's today."""
     london_today = datetime.now(LONDON).date()
     zone = next(z for z in FAR_ZONES if datetime.now(ZoneInfo(z)).date() != london_today)
-    monkeypatch.setenv("TZ", zone)
-    time.tzset()
+    computer_clock(zone)
     assert datetime.now().date() != london_today  # the computer's day is another
     formatting.configure("GB", "GBP", "Europe/London")
-    yield london_today
-    monkeypatch.undo()
-    time.tzset()
+    return london_today
 
 
 def test_a_reports_period_ends_on_the_organizations_today(qtbot, computer_on_another_day):

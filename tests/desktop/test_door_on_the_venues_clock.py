@@ -10,7 +10,6 @@ Dubai (four hours ahead: Dubai's midnight falls during London's evening), so eve
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,14 +25,10 @@ PRICES = {"Adult": 3000}
 
 
 @pytest.fixture
-def computer_in_dubai(monkeypatch):
+def computer_in_dubai(computer_clock):
     """This computer's clock zone is Asia/Dubai (the process's TZ), whatever it was."""
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
+    computer_clock("Asia/Dubai")
     assert datetime(2026, 12, 6, 21, tzinfo=UTC).astimezone().hour == 1  # Dubai indeed
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def london_today_at(hour: int, minute: int = 0, days: int = 0) -> datetime:

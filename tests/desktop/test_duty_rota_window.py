@@ -188,49 +188,45 @@ def test_on_duty_turns_at_the_start_of_a_slot_without_waiting(window, services, 
     QApplication.processEvents()
 
 
-def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(window, services, qtbot, monkeypatch):
-    import time
+def test_a_follow_up_from_a_late_chat_is_for_the_next_on_duty(
+    window, services, qtbot, computer_clock
+):
 
     from desktop.main_window import FOLLOW_UPS
     from desktop.models.conversations import FollowUpTableModel
 
-    monkeypatch.setenv("TZ", "Europe/London")
-    time.tzset()
-    try:
-        app = services.app
-        app.add_duty_slot("Wednesday", "10:00", "12:00", "chat", name="Jo")
-        late = datetime(2026, 7, 7, 23, 10, tzinfo=LONDON).isoformat()  # a Tuesday night
-        app.record_chat(
-            "Crisp",
-            "late",
-            [
-                {"at": late, "sender": "visitor", "name": "Ada", "text": "Can I bring a pram?"},
-            ],
-            visitor_email="ada@example.org",
-        )
-        window.show_area(FOLLOW_UPS)
-        view = window.follow_ups
-        view.show_tab(2)
-        qtbot.waitUntil(lambda: view.chats.model.rowCount() == 1)
-        view.chats.table.selectRow(0)
-        panel = view.chats.panel
-        qtbot.waitUntil(lambda: panel.note_edit.isEnabled())
-        panel.note_edit.setFocus()
-        qtbot.keyClicks(panel.note_edit, "Will ask front of house about prams.")
-        panel.follow_up.setChecked(True)
-        qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        qtbot.waitUntil(lambda: panel.note_edit.toPlainText() == "")
+    computer_clock("Europe/London")
+    app = services.app
+    app.add_duty_slot("Wednesday", "10:00", "12:00", "chat", name="Jo")
+    late = datetime(2026, 7, 7, 23, 10, tzinfo=LONDON).isoformat()  # a Tuesday night
+    app.record_chat(
+        "Crisp",
+        "late",
+        [
+            {"at": late, "sender": "visitor", "name": "Ada", "text": "Can I bring a pram?"},
+        ],
+        visitor_email="ada@example.org",
+    )
+    window.show_area(FOLLOW_UPS)
+    view = window.follow_ups
+    view.show_tab(2)
+    qtbot.waitUntil(lambda: view.chats.model.rowCount() == 1)
+    view.chats.table.selectRow(0)
+    panel = view.chats.panel
+    qtbot.waitUntil(lambda: panel.note_edit.isEnabled())
+    panel.note_edit.setFocus()
+    qtbot.keyClicks(panel.note_edit, "Will ask front of house about prams.")
+    panel.follow_up.setChecked(True)
+    qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.note_edit.toPlainText() == "")
 
-        view.show_tab(0)
-        model = view.model
-        qtbot.waitUntil(lambda: model.rowCount() == 1)
-        cell = model.index(0, FollowUpTableModel.FOR)
-        assert model.headerData(FollowUpTableModel.FOR, Qt.Orientation.Horizontal) == "For"
-        assert cell.data() == "Jo"
-        assert "nobody was on chat duty" in cell.data(Qt.ItemDataRole.ToolTipRole)
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    view.show_tab(0)
+    model = view.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    cell = model.index(0, FollowUpTableModel.FOR)
+    assert model.headerData(FollowUpTableModel.FOR, Qt.Orientation.Horizontal) == "For"
+    assert cell.data() == "Jo"
+    assert "nobody was on chat duty" in cell.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_closed_window_stops_waiting_for_the_next_duty_change(window, services, qtbot):
@@ -246,30 +242,24 @@ def test_a_closed_window_stops_waiting_for_the_next_duty_change(window, services
 
 
 def test_on_duty_is_read_on_the_organizations_clock_not_the_computers(
-    window, services, qtbot, monkeypatch
+    window, services, qtbot, computer_clock
 ):
     """A computer whose clock zone is Dubai (four hours ahead) in a London organization:
     the slot running now in London is the one on duty."""
-    import time
 
     from desktop import formatting
     from desktop.views.conversations.on_duty import local_now
 
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
+    computer_clock("Asia/Dubai")
     formatting.configure("GB", "", "Europe/London")
-    try:
-        now = datetime.now(LONDON)
-        assert local_now().utcoffset() == now.utcoffset()
-        # two hours around London's now: Dubai's now (4 hours later) is outside them
-        first, last = max(0, now.hour - 1), min(24, now.hour + 2)
-        services.app.add_duty_slot(
-            now.strftime("%A"), f"{first:02d}:00", f"{last:02d}:00", "phone", name="Maria"
-        )
-        label = window.on_duty
-        assert label.clock is local_now
-        qtbot.waitUntil(lambda: label.isVisible())
-        qtbot.waitUntil(lambda: label.text() == "On duty: Maria (phone)")
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    now = datetime.now(LONDON)
+    assert local_now().utcoffset() == now.utcoffset()
+    # two hours around London's now: Dubai's now (4 hours later) is outside them
+    first, last = max(0, now.hour - 1), min(24, now.hour + 2)
+    services.app.add_duty_slot(
+        now.strftime("%A"), f"{first:02d}:00", f"{last:02d}:00", "phone", name="Maria"
+    )
+    label = window.on_duty
+    assert label.clock is local_now
+    qtbot.waitUntil(lambda: label.isVisible())
+    qtbot.waitUntil(lambda: label.text() == "On duty: Maria (phone)")

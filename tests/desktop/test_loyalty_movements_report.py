@@ -185,10 +185,9 @@ def test_moves_per_month_keeps_quiet_months():
     ]
 
 
-def test_the_periods_days_are_the_organizations_not_the_computers(services, monkeypatch, qtbot):
+def test_the_periods_days_are_the_organizations_not_the_computers(services, computer_clock, qtbot):
     """An organization in London, this computer's clock in Dubai: a move at 22:30 on a
     London day is in the report of that day (in Dubai it is already the next)."""
-    import time
     from zoneinfo import ZoneInfo
 
     from desktop import formatting
@@ -196,21 +195,14 @@ def test_the_periods_days_are_the_organizations_not_the_computers(services, monk
     from projections import patron_directory
 
     london = ZoneInfo("Europe/London")
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
+    computer_clock("Asia/Dubai")
     formatting.configure("GB", "GBP", "Europe/London")
-    try:
-        app = services.app
-        ids = {r["first_name"]: r["id"] for r in patron_directory.page(services.runner.db())}
-        production = app.create_production("Hamlet", occurred_at=ago(900))
-        show = app.schedule_performance(
-            production, ago(60), 50, {"Adult": 3000}, occurred_at=ago(900)
-        )
-        late = datetime(2025, 12, 10, 22, 30, tzinfo=london)  # 02:30 on the 11th in Dubai
-        app.sell_tickets(show, {"Adult": 1}, patron_id=ids["Ada"], occurred_at=late)
-        services.runner.catch_up()
-        rows = loyalty_rows(services.runner.db(), late.date(), late.date())
-        assert [(r["from_rung"], r["to_rung"]) for r in rows] == [("prospect", "tryer")]
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    app = services.app
+    ids = {r["first_name"]: r["id"] for r in patron_directory.page(services.runner.db())}
+    production = app.create_production("Hamlet", occurred_at=ago(900))
+    show = app.schedule_performance(production, ago(60), 50, {"Adult": 3000}, occurred_at=ago(900))
+    late = datetime(2025, 12, 10, 22, 30, tzinfo=london)  # 02:30 on the 11th in Dubai
+    app.sell_tickets(show, {"Adult": 1}, patron_id=ids["Ada"], occurred_at=late)
+    services.runner.catch_up()
+    rows = loyalty_rows(services.runner.db(), late.date(), late.date())
+    assert [(r["from_rung"], r["to_rung"]) for r in rows] == [("prospect", "tryer")]

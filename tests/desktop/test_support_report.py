@@ -4,7 +4,6 @@ a heatmap, a table by hour of the day, a summary with the gaps in the rota, and 
 from __future__ import annotations
 
 import csv
-import time
 from datetime import date, datetime
 
 import pytest
@@ -22,12 +21,8 @@ JULY = (date(2026, 7, 1), date(2026, 7, 31))
 
 
 @pytest.fixture(autouse=True)
-def london(monkeypatch):
-    monkeypatch.setenv("TZ", "Europe/London")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def london(computer_clock):
+    computer_clock("Europe/London")
 
 
 @pytest.fixture

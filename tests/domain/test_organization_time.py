@@ -3,7 +3,6 @@ clock (``domain.organization_time``), whatever this computer's clock zone is."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,13 +14,10 @@ LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture(params=["Asia/Dubai", "Asia/Tokyo", "America/Los_Angeles", "UTC"])
-def computer_zone(request, monkeypatch):
+def computer_zone(request, computer_clock):
     """This computer's clock zone (the process's TZ) is somewhere else than London."""
-    monkeypatch.setenv("TZ", request.param)
-    time.tzset()
-    yield request.param
-    monkeypatch.undo()
-    time.tzset()
+    computer_clock(request.param)
+    return request.param
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -68,15 +64,10 @@ def test_summer_time_is_the_venues():
     assert clock.day_start(date(2026, 7, 4), LONDON) == datetime(2026, 7, 3, 23, tzinfo=UTC)
 
 
-def test_without_a_zone_said_the_computers_clock_is_the_guess(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    try:
-        # 20:00 UTC on the 6th is 05:00 on the 7th in Tokyo
-        assert clock.day(datetime(2026, 12, 6, 20, tzinfo=UTC), None) == date(2026, 12, 7)
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+def test_without_a_zone_said_the_computers_clock_is_the_guess(computer_clock):
+    computer_clock("Asia/Tokyo")
+    # 20:00 UTC on the 6th is 05:00 on the 7th in Tokyo
+    assert clock.day(datetime(2026, 12, 6, 20, tzinfo=UTC), None) == date(2026, 12, 7)
 
 
 def test_a_zone_is_found_by_its_name_and_nothing_else():

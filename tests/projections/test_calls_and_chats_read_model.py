@@ -3,7 +3,6 @@ transcript search, the follow-up list and quick answers; rebuilt the same."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -142,13 +141,9 @@ def test_transcripts_and_notes_are_searchable(services):
 
 
 @pytest.fixture
-def machine_in_tokyo(monkeypatch):
+def machine_in_tokyo(computer_clock):
     """This computer's clock in Tokyo (TZ), not the organization's zone nor UTC."""
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    computer_clock("Asia/Tokyo")
 
 
 def test_the_searched_transcript_holds_what_was_said_and_no_times_or_marks(

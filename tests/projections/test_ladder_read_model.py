@@ -227,15 +227,9 @@ def test_loyalty_movements_lists_who_moved_in_the_period(services, shows):
 
 
 @pytest.fixture
-def computer_in_dubai(monkeypatch):
+def computer_in_dubai(computer_clock):
     """This computer's clock zone is Asia/Dubai (four hours ahead of London in winter)."""
-    import time
-
-    monkeypatch.setenv("TZ", "Asia/Dubai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    computer_clock("Asia/Dubai")
 
 
 def test_a_periods_days_are_the_organizations_not_the_computers(services, shows, computer_in_dubai):
