@@ -86,18 +86,11 @@ class ServerProbe:
 
     def look(self) -> bool:
         """One look, on this thread: connect, ``SELECT 1``, close."""
-        import psycopg
+        from infrastructure.shared_store import connect
 
-        env, seconds = self.env, self.timeout
-        with psycopg.connect(
-            dbname=env["POSTGRES_DBNAME"],
-            host=env["POSTGRES_HOST"],
-            port=env["POSTGRES_PORT"],
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"],
-            connect_timeout=seconds,
-            options=f"-c statement_timeout={seconds * 1000}",
-            autocommit=True,
+        seconds = self.timeout
+        with connect(
+            self.env, connect_timeout=seconds, options=f"-c statement_timeout={seconds * 1000}"
         ) as conn:
             row = conn.execute("SELECT 1").fetchone()
         return row is not None and row[0] == 1

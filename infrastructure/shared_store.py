@@ -134,17 +134,24 @@ def is_transient(error: BaseException) -> bool:
     return False
 
 
-def connect(env: dict[str, str]):
+def connect(env: dict[str, str], **options):
+    """A connection of its own to the shared store that ``env`` (the eventsourcing
+    settings) names, autocommitting; ``options`` go to ``psycopg.connect`` (a shorter
+    ``connect_timeout``, server ``options``)."""
     import psycopg
 
+    settings = {
+        "connect_timeout": int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10),
+        "autocommit": True,
+        **options,
+    }
     return psycopg.connect(
         dbname=env["POSTGRES_DBNAME"],
         host=env["POSTGRES_HOST"],
         port=env["POSTGRES_PORT"],
         user=env["POSTGRES_USER"],
         password=env["POSTGRES_PASSWORD"],
-        connect_timeout=int(env.get("POSTGRES_CONNECT_TIMEOUT") or 10),
-        autocommit=True,
+        **settings,
     )
 
 

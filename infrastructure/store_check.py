@@ -263,16 +263,9 @@ class SharedStoreEmptied(StoreUnusable):
 def shared_events_head(env: dict[str, str]) -> int | None:
     """The highest event number in a shared store (0 for an empty table), or None when
     it has no events table. Connection errors are raised (said by the caller)."""
-    import psycopg
+    from infrastructure.shared_store import connect
 
-    with psycopg.connect(
-        dbname=env["POSTGRES_DBNAME"],
-        host=env["POSTGRES_HOST"],
-        port=env["POSTGRES_PORT"],
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        connect_timeout=10,
-    ) as conn:
+    with connect(env, connect_timeout=10) as conn:
         # eventsourcing names the table after the application: houselights_events
         table = conn.execute("SELECT to_regclass('houselights_events')").fetchone()
         if table is None or table[0] is None:
