@@ -28,7 +28,6 @@ computer's user (QSettings' usual place).
 from __future__ import annotations
 
 import socket
-import zoneinfo
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -166,16 +165,12 @@ def shown_settings() -> list[Setting]:
 def time_zone_problem(value: object) -> str:
     """A time zone name such as Europe/London, or empty for this computer's."""
     text = str(value).strip()
-    if not text:
+    if not text or organization_time.zone_named(text) is not None:
         return ""
-    try:
-        zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return _tr(
-            "“{zone}” is not a time zone. Write it like Europe/London or "
-            "America/New_York, or leave it empty for this computer's."
-        ).format(zone=text)
-    return ""
+    return _tr(
+        "“{zone}” is not a time zone. Write it like Europe/London or "
+        "America/New_York, or leave it empty for this computer's."
+    ).format(zone=text)
 
 
 def date_order_problem(value: object) -> str:

@@ -15,7 +15,6 @@ currency exists is checked by the caller against Qt's and the system's lists.
 from __future__ import annotations
 
 import re
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
@@ -24,6 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text
 from domain.errors import InvalidInput, ValidationError
+from domain.organization_time import zone_named
 from domain.recording import Stamp
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "https://houselights.app/organization")
@@ -69,16 +69,13 @@ def clean_answers(name: str, country: str, timezone: str, currency: str) -> dict
         errors.append(
             ValidationError("currency", "Write the currency as three letters, e.g. GBP or EUR.")
         )
-    if answers["timezone"]:
-        try:
-            zoneinfo.ZoneInfo(answers["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            errors.append(
-                ValidationError(
-                    "timezone",
-                    f"“{answers['timezone']}” is not a time zone. Write it like Europe/London.",
-                )
+    if answers["timezone"] and zone_named(answers["timezone"]) is None:
+        errors.append(
+            ValidationError(
+                "timezone",
+                f"“{answers['timezone']}” is not a time zone. Write it like Europe/London.",
             )
+        )
     if errors:
         raise InvalidInput(errors)
     return answers
