@@ -248,6 +248,20 @@ def stand_in_menu(menu_button: QPushButton, buttons: tuple[QPushButton, ...]) ->
     return menu
 
 
+def order_menu_button(parent: QWidget, buttons: tuple[QPushButton, ...]) -> QPushButton:
+    """The "Order" menu button that stands in for an order's actions (refund, exchange,
+    print, save as PDF: ``buttons``) where a short window has no room for them (the box
+    office, a patron's purchases); it starts hidden."""
+    button = QPushButton(QCoreApplication.translate("Orders", "Order"), parent)
+    button.setToolTip(
+        QCoreApplication.translate(
+            "Orders", "Refund, exchange, print or save the selected order's tickets"
+        )
+    )
+    stand_in_menu(button, buttons)
+    return button
+
+
 def clear_layout(layout: QLayout) -> None:
     """Take every item out of ``layout``; its widgets are deleted (soon, by Qt)."""
     while (item := layout.takeAt(0)) is not None:

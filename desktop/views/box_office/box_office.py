@@ -44,6 +44,7 @@ from desktop.views.widgets import (
     exporting_table,
     heading,
     moment_width,
+    order_menu_button,
     select_row,
     size_columns,
     stand_in_menu,
@@ -209,13 +210,8 @@ class BoxOfficeView(OrderActions):
             order_buttons.addWidget(button)
         self.order_box = order_box
         # on a short window the four order actions are one menu button (one row, not two)
-        self.order_menu_button = QPushButton(self.tr("Order"), self)
-        self.order_menu_button.setToolTip(
-            self.tr("Refund, exchange, print or save the selected order's tickets")
-        )
-        stand_in_menu(
-            self.order_menu_button,
-            (self.refund_button, self.exchange_button, self.print_button, self.pdf_button),
+        self.order_menu_button = order_menu_button(
+            self, (self.refund_button, self.exchange_button, self.print_button, self.pdf_button)
         )
         ticket_actions.addWidget(self.order_menu_button)
         ticket_actions.addWidget(order_box, 1)

@@ -35,8 +35,8 @@ from desktop.views.widgets import (
     FlowLayout,
     heading,
     moment_width,
+    order_menu_button,
     size_columns,
-    stand_in_menu,
     table_view,
 )
 from domain.application import Houselights
@@ -211,13 +211,8 @@ class PurchasesPanel(OrderActions):
         self.summary = self.stats
         # in the page's Purchases tab (a short window) the four order actions are one menu
         # button on the title's row, so the orders keep their rows
-        self.order_menu_button = QPushButton(self.tr("Order"), self)
-        self.order_menu_button.setToolTip(
-            self.tr("Refund, exchange, print or save the selected order's tickets")
-        )
-        stand_in_menu(
-            self.order_menu_button,
-            (self.refund_button, self.exchange_button, self.print_button, self.pdf_button),
+        self.order_menu_button = order_menu_button(
+            self, (self.refund_button, self.exchange_button, self.print_button, self.pdf_button)
         )
         title = QHBoxLayout()
         self.heading = heading(self.tr("Purchases"), self, name="subheading")
