@@ -50,6 +50,16 @@ def shared(tmp_path, postgres_db):
     proxy.close()
 
 
+def admitted_offline(qtbot, view, proxy, code: str) -> None:
+    """The network goes, then ``code`` is typed at the door: admitted from its own copy."""
+    proxy.set_mode(DROP)
+    view.code_field.setFocus()
+    qtbot.keyClicks(view.code_field, code)
+    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
+    assert view.last_result.offline is True
+
+
 def test_every_action_that_saves_waits_for_the_server_mid_session(open_window, shared, qtbot):
     office, here, proxy, show, ada, _codes = shared
     window = open_window(here)
@@ -132,12 +142,7 @@ def test_the_box_office_counts_the_door_s_waiting_admissions_as_the_house_count_
     window.show_area("door")
     view = window.door_view
     qtbot.waitUntil(lambda: view.performance_id() == show)
-    proxy.set_mode(DROP)
-    view.code_field.setFocus()
-    qtbot.keyClicks(view.code_field, code)
-    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
-    assert view.last_result.offline is True
+    admitted_offline(qtbot, view, proxy, code)
     qtbot.waitUntil(lambda: view.house.admitted_label.text() == "1")
     assert "1 waiting to be sent" in view.house.sold_label.text()
 
@@ -237,12 +242,7 @@ def test_the_status_bar_says_the_connection_is_gone_as_soon_as_the_door_knows(
     view = window.door_view
     qtbot.waitUntil(lambda: view.performance_id() == show)
 
-    proxy.set_mode(DROP)
-    view.code_field.setFocus()
-    qtbot.keyClicks(view.code_field, code)
-    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
-    assert view.last_result.offline is True  # the door knew within its 300 ms
+    admitted_offline(qtbot, view, proxy, code)  # the door knew within its 300 ms
     qtbot.waitUntil(lambda: not window.online)
     assert window.sync_label.text() == "No connection to the server"
     assert window.sync_label.toolTip() == offline_words()
@@ -267,12 +267,7 @@ def test_the_patron_page_shows_the_door_s_admissions_not_sent_yet(open_window, s
     view = window.door_view
     qtbot.waitUntil(lambda: view.performance_id() == show)
 
-    proxy.set_mode(DROP)
-    view.code_field.setFocus()
-    qtbot.keyClicks(view.code_field, code)
-    qtbot.keyClick(view.code_field, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: getattr(view.last_result, "verdict", None) == "admit", timeout=30_000)
-    assert view.last_result.offline is True
+    admitted_offline(qtbot, view, proxy, code)
     window.open_patron(ada)
     tiles = page.purchases.stats
     qtbot.waitUntil(lambda: tiles.visits.value.text() == "1")
