@@ -21,6 +21,29 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+#: Sunday 5 July 2026 alone: the chat that crossed midnight, answered after 5 minutes
+SUNDAY = (1, [[6, 23, 1]], {"median": 300.0, "p90": 300.0})
+
+
+def sunday_alone(capsys, data) -> tuple:
+    """``report support --json`` for that Sunday: (inquiries, by_hour, first_reply_seconds)."""
+    code, out, _ = run(
+        capsys,
+        "--data",
+        data,
+        "report",
+        "support",
+        "--from",
+        "2026-07-05",
+        "--to",
+        "2026-07-05",
+        "--json",
+    )
+    assert code == 0
+    sunday = json.loads(out)
+    return (sunday["inquiries"], sunday["by_hour"], sunday["first_reply_seconds"])
+
+
 @pytest.fixture
 def london(computer_clock):
     """This computer's clock in London (the report is in the organization's local time)."""
@@ -103,24 +126,7 @@ def test_the_rota_and_the_report_from_the_command_line(capsys, data):
     assert "Without times (counted, left out of reply times): 1 chat" in text
 
     # Sunday alone: the chat that crossed midnight, answered after 5 minutes
-    code, out, _ = run(
-        capsys,
-        "--data",
-        data,
-        "report",
-        "support",
-        "--from",
-        "2026-07-05",
-        "--to",
-        "2026-07-05",
-        "--json",
-    )
-    sunday = json.loads(out)
-    assert (sunday["inquiries"], sunday["by_hour"], sunday["first_reply_seconds"]) == (
-        1,
-        [[6, 23, 1]],
-        {"median": 300.0, "p90": 300.0},
-    )
+    assert sunday_alone(capsys, data) == SUNDAY
 
     # a period with nothing in it
     code, out, _ = run(
@@ -253,22 +259,4 @@ def test_the_days_of_a_period_are_the_organizations_not_the_computers(capsys, da
     organization = Settings(organization_store(data), organization=organization_store(data))
     organization.set("organization/timezone", "Europe/London")
     computer_clock("Asia/Dubai")
-    code, out, _ = run(
-        capsys,
-        "--data",
-        data,
-        "report",
-        "support",
-        "--from",
-        "2026-07-05",
-        "--to",
-        "2026-07-05",
-        "--json",
-    )
-    sunday = json.loads(out)
-    assert code == 0
-    assert (sunday["inquiries"], sunday["by_hour"], sunday["first_reply_seconds"]) == (
-        1,
-        [[6, 23, 1]],
-        {"median": 300.0, "p90": 300.0},
-    )
+    assert sunday_alone(capsys, data) == SUNDAY
