@@ -471,15 +471,19 @@ class CtrlC:
         return self.pressed
 
 
-def _import(args, label: str, fn, progress=None) -> dict:
+def _import(args, label: str, fn, progress=None, alongside: bool = False) -> dict:
     """Run ``fn(app, progress)`` (an import) with its progress on stderr, bring the read
     models up to date and close the services; returns fn's report. ``progress``
-    (done, total, phase) replaces the one counting under ``label``."""
+    (done, total, phase) replaces the one counting under ``label``. ``alongside``: a
+    long import, whose read models a second process brings up to date while it runs
+    (``projections/alongside.py``)."""
     services = _services(args, catch_up=True)
     try:
         shown = _progress(label)
-        # The read models catch up once at the end: quicker than after every saved chunk.
+        # The read models are not caught up after every saved chunk: a second process
+        # applies the chunks as they are saved (a long import), or this one at the end.
         services.app.unsubscribe(services.runner.notify)
+        second = services.runner.start_alongside() if alongside else None
         try:
             report = fn(
                 services.app,
@@ -489,6 +493,8 @@ def _import(args, label: str, fn, progress=None) -> dict:
                 progress.end()
         finally:
             services.app.subscribe(services.runner.notify)
+            if second is not None:
+                services.runner.finish_alongside(second, progress=_progress("Read models"))
         services.runner.catch_up(progress=_progress("Read models"))
     finally:
         services.close()
@@ -913,6 +919,11 @@ def _check_rejected_file(path: Path, imported: Path) -> None:
         )
 
 
+#: rows of a sales file from which its read models are brought up to date by a second
+#: process while it is imported (starting one costs about a second of the other core)
+ALONGSIDE_ROWS = 5_000
+
+
 def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
@@ -957,7 +968,9 @@ def cmd_import(args) -> int:
                 excel_serial_dates=args.excel_serial_dates,
             )
 
-    report = _import(args, "Orders", run, progress=shown)
+    report = _import(
+        args, "Orders", run, progress=shown, alongside=sales.sale_rows() >= ALONGSIDE_ROWS
+    )
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 1 if report["rejected"] or report["cancelled"] else 0
 

@@ -37,6 +37,7 @@ from projections.database import (
     ReadModelFile,
     bulk_mode,
 )
+from projections.alongside import CatchUpAlongside
 from projections.side_process import SideRebuild, StoreOpener
 from projections.stored_events import Selected, select_batch
 
@@ -321,10 +322,49 @@ class ReadModelRunner:
         finally:
             self._lock.release()
         if done:
-            position = min(self.positions().values(), default=0)
-            for listener in list(self._listeners):
-                listener(position)
+            self._tell_listeners()
         return done
+
+    def _tell_listeners(self) -> None:
+        position = min(self.positions().values(), default=0)
+        for listener in list(self._listeners):
+            listener(position)
+
+    def start_alongside(self) -> CatchUpAlongside | None:
+        """A second process that applies the events saved from now on to these read
+        models while this process saves them (a long import: ``projections/alongside.py``),
+        or None where that is not possible (read models in memory, no store to read,
+        no second process to be had). Meanwhile this runner must not catch up (the
+        caller has unsubscribed it); ``finish_alongside`` ends it."""
+        if self.side_store is None or self.storage.in_memory or self.recorder is None:
+            return None
+        opener, env = self.side_store
+        return CatchUpAlongside.start(
+            type(self),
+            opener,
+            env,
+            self.projections,
+            str(self.path),
+            self.batch_size,
+            min(self.positions().values(), default=0),
+        )
+
+    def finish_alongside(
+        self,
+        alongside: CatchUpAlongside,
+        progress: ProgressFn | None = None,
+        cancelled: CancelFn | None = None,
+    ) -> int:
+        """Wait until ``alongside`` has applied every event saved, then catch up here
+        whatever it has not (everything left, when it failed or was cancelled); returns
+        how many events the two applied."""
+        if alongside.finish(self.head(), progress, cancelled):
+            self.pending_erasures.update(alongside.erased)
+        done = self.catch_up(progress=progress, cancelled=cancelled)
+        if alongside.applied and not done:  # the second process did it all: say so here
+            self.storage.changed()
+            self._tell_listeners()
+        return alongside.applied + done
 
     def _catch_up_locked(
         self, progress: ProgressFn | None, cancelled: CancelFn | None, until: int | None

@@ -466,3 +466,35 @@ def test_the_import_zone_setting_wins_over_the_organizations(
     assert run(capsys, "--data", str(data), "import", "sales", str(path), "--json")[0] == 0
     _, out, _ = run(capsys, "--data", str(data), "performances", "--json")
     assert json.loads(out)[0]["starts_at"] == "2026-11-13T00:30:00.000000+00:00"  # New York
+
+
+def test_a_long_import_has_its_read_models_brought_up_to_date_alongside(
+    capsys, tmp_path, monkeypatch
+):
+    """Issue 16's speed: a second process applies the saved chunks while the import
+    runs; when the command ends nothing is left behind."""
+    from desktop import cli
+    from projections.runner import ReadModelRunner
+
+    monkeypatch.setattr(cli, "ALONGSIDE_ROWS", 300)
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 60)
+    finished = []
+    finish = ReadModelRunner.finish_alongside
+
+    def finish_and_note(runner, second, **options):
+        applied = finish(runner, second, **options)
+        finished.append((second.error, second.applied, applied))
+        return applied
+
+    monkeypatch.setattr(ReadModelRunner, "finish_alongside", finish_and_note)
+    path = tmp_path / "season.csv"
+    export(path, 400)
+    data = str(tmp_path / "data")
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json")
+    assert code == 0 and json.loads(out)["tickets"] == 400
+    _, out, _ = run(capsys, "--data", data, "status", "--json")
+    status = json.loads(out)
+    [(error, by_the_second, both)] = finished
+    assert error == "" and by_the_second == both == status["events"]
+    assert max(p["lag"] for p in status["projections"].values()) == 0

@@ -1,0 +1,222 @@
+"""Read models brought up to date by a second process while this one writes (a long
+import).
+
+A big import is two CPU-bound halves in Python: saving the events, then applying them
+to the read models. One after the other they take the sum of both on one core; the
+office computer has two. While the import saves its chunks, a second process reads
+each committed chunk from the store and applies it to the read models, so when the
+last chunk is saved only that chunk is left to apply.
+
+Nothing can be applied twice or lost: the second process is an ordinary runner on
+the same read-model file (each batch commits its rows with its positions, as in any
+catch-up), this process's runner does not catch up meanwhile (the import has
+unsubscribed it), and after the second process ends this process catches up as
+always, which finds nothing left, or, when the second process failed or was stopped,
+applies whatever it had not. An erasure the second process saw (another workstation's,
+on a shared store) is handed back, so this runner still removes what the read models
+hold of that patron.
+
+Not for read models that live in this process's memory (an encrypted store's): a
+second process cannot open them; the caller then catches up afterwards as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import signal
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event
+from typing import Any, Protocol, TypeAlias
+
+from projections.base import Projection
+from projections.side_process import StoreOpener, SideRunner
+
+log = logging.getLogger(__name__)
+
+#: how often the second process looks for newly committed events while the import
+#: runs, and how often this process looks at it while waiting (seconds)
+POLL_S = 0.05
+#: what the second process sends back: ("ok", (CPU seconds, events applied, erased
+#: patron ids)) or ("error", why)
+Outcome = tuple[str, Any]
+Pipe: TypeAlias = "Connection[Outcome, Outcome]"
+
+
+class AlongsideRunner(SideRunner, Protocol):
+    """What the second process uses of its runner (``ReadModelRunner``)."""
+
+    pending_erasures: set[str]
+
+    def head(self) -> int: ...
+    def positions(self) -> dict[str, int]: ...
+
+
+def _child(
+    runner_class: Callable[..., AlongsideRunner],
+    opener: StoreOpener,
+    env: dict[str, str],
+    classes: list[type[Projection]],
+    path: str,
+    batch_size: int,
+    position: Synchronized[int],
+    finish: Event,
+    cancel: Event,
+    result: Pipe,
+) -> None:
+    """The second process: catch up until ``finish`` is set, then once more (whatever
+    was committed before it was set), and report."""
+    # Ctrl+C on a terminal reaches every process of the command: this one ends when the
+    # import has stopped and what it saved is applied, as the first one tells it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        store = opener(env)
+        runner = runner_class(
+            store.recorder, store.mapper, path, [cls() for cls in classes], batch_size=batch_size
+        )
+        runner.after_batch = lambda last: setattr(position, "value", last)
+        parent = multiprocessing.parent_process()
+
+        def stop() -> bool:  # asked to, or the command that started this is gone (killed)
+            return cancel.is_set() or (parent is not None and not parent.is_alive())
+
+        started = time.process_time()
+        applied = 0
+        while not stop():
+            last_round = finish.is_set()  # read before catching up: nothing is missed
+            applied += runner.catch_up(cancelled=stop)
+            position.value = min(runner.positions().values(), default=0)
+            if last_round:
+                break
+            finish.wait(POLL_S)
+        erased = sorted(runner.pending_erasures)
+        runner.close()
+        store.close()
+        result.send(("ok", (time.process_time() - started, applied, erased)))
+    except BaseException:  # noqa: BLE001 - reported to the first process, which catches up
+        result.send(("error", traceback.format_exc()))
+    finally:
+        result.close()
+
+
+class CatchUpAlongside:
+    """The second process of one import, from ``start`` to ``finish``."""
+
+    def __init__(
+        self,
+        process: BaseProcess,
+        pipe: Pipe,
+        position: Synchronized[int],
+        finish: Event,
+        cancel: Event,
+        start_position: int,
+    ) -> None:
+        self._process = process
+        self._pipe = pipe
+        self._position = position
+        self._finish = finish
+        self._cancel = cancel
+        self.start_position = start_position
+        #: why the second process failed ("" if it did not)
+        self.error = ""
+        #: CPU seconds the second process spent, and how many events it applied
+        self.cpu_seconds = 0.0
+        self.applied = 0
+        #: patrons erased in events the second process applied (``finish`` hands them on)
+        self.erased: list[str] = []
+
+    @classmethod
+    def start(
+        cls,
+        runner_class: Callable[..., AlongsideRunner],
+        opener: StoreOpener,
+        env: dict[str, str],
+        projections: Sequence[Projection],
+        path: str,
+        batch_size: int,
+        start_position: int,
+    ) -> CatchUpAlongside | None:
+        """Start the second process, or None (logged) when it cannot be started."""
+        context = multiprocessing.get_context("spawn")  # never fork a process running Qt
+        position = context.Value("q", start_position)
+        finish, cancel = context.Event(), context.Event()
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child,
+            name="houselights-read-models",
+            daemon=True,
+            args=(
+                runner_class,
+                opener,
+                env,
+                [type(p) for p in projections],
+                path,
+                batch_size,
+                position,
+                finish,
+                cancel,
+                send,
+            ),
+        )
+        try:
+            process.start()
+        except Exception as error:  # noqa: BLE001 - the caller catches up itself
+            log.warning("could not start a second process for the read models: %s", error)
+            return None
+        send.close()
+        return cls(process, receive, position, finish, cancel, start_position)
+
+    def position(self) -> int:
+        """The event the read models are up to date with, as far as the second process
+        has applied them."""
+        return int(self._position.value)
+
+    def finish(
+        self,
+        head: int,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Tell the second process that nothing more is coming and wait until it has
+        applied everything up to ``head`` (the store's newest event now); True when it
+        did without an error. ``progress(done, total)`` counts events from where the
+        read models stood at the start; ``cancelled()`` stops it after its batch."""
+        self._finish.set()
+        total = max(0, head - self.start_position)
+        outcome = None
+        while outcome is None:
+            if cancelled is not None and cancelled():
+                self._cancel.set()
+            if self._pipe.poll(POLL_S):
+                try:
+                    outcome = self._pipe.recv()
+                except EOFError:
+                    outcome = ("error", "the second process stopped without a word")
+            elif not self._process.is_alive():
+                time.sleep(POLL_S)  # its last message may still be on its way
+                if not self._pipe.poll():
+                    outcome = ("error", f"the second process ended ({self._process.exitcode})")
+            if progress is not None:
+                progress(min(total, max(0, self.position() - self.start_position)), total)
+        self._process.join(timeout=30)
+        self._pipe.close()
+        status, detail = outcome
+        if status != "ok":
+            self.error = str(detail)
+            log.warning("the read models' second process failed; catching up here: %s", detail)
+            return False
+        self.cpu_seconds, self.applied, self.erased = detail
+        return True
+
+    def stop(self) -> None:
+        """Stop the second process without waiting for it to catch up (an error in
+        the import); what it committed stays, the rest is applied by the caller."""
+        self._cancel.set()
+        self._finish.set()
+        self._process.join(timeout=30)
+        self._pipe.close()

@@ -1,0 +1,126 @@
+"""A long import's read models brought up to date by a second process while it runs.
+
+Real processes (spawned, as in the app), real SQLite read-model files, the real
+import of a generated export, on SQLite and on the real PostgreSQL server: the
+second process applies each saved chunk while the next is being saved, and the
+read models it leaves are those a rebuild from the first event makes.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from benchmarks.bench_sales_import import export
+from demo import organization as demo
+from imports import sales_import
+from imports.sales_file import read_sales_file
+from infrastructure.bootstrap import open_store
+from projections import all_projections
+from projections.runner import ReadModelRunner
+from tests.crash.test_killed_mid_work import table_rows
+
+#: how long a test waits for the second process before calling it hung (a guard, not a
+#: measure: every wait ends as soon as what it waits for has happened)
+HANG_S = 120
+
+
+def broken_store(env: dict[str, str]):
+    raise RuntimeError("the second process could not open the store")
+
+
+@pytest.fixture
+def organization(start):
+    """A small demo organization, its read models up to date, not catching up after
+    saves (as the command line imports)."""
+    services = start(batch_size=100)
+    demo.generate(services.app, 30, seed=5)
+    services.runner.catch_up()
+    services.app.unsubscribe(services.runner.notify)
+    yield services
+    services.app.subscribe(services.runner.notify)
+
+
+def a_season(tmp_path: Path, rows: int = 600):
+    path = tmp_path / "season.csv"
+    export(path, rows)
+    return read_sales_file(path)
+
+
+def assert_alike_a_rebuild(services, tmp_path: Path) -> None:
+    """Every read-model row equals what a rebuild from the first event makes."""
+    fresh = ReadModelRunner(
+        services.app.recorder, services.app.mapper, tmp_path / "fresh.sqlite", all_projections()
+    )
+    try:
+        fresh.rebuild()
+        assert table_rows(services.runner.db()) == table_rows(fresh.db())
+    finally:
+        fresh.close()
+
+
+def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
+    organization, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 60)
+    runner = organization.runner
+    before = runner.head()
+    second = runner.start_alongside()
+    assert second is not None
+    caught_up_during_the_import: list[int] = []
+    reached = threading.Event()
+
+    def progress(done: int, total: int, phase: str = "") -> None:
+        # After the first chunk is saved (and before the next one is), wait until the
+        # second process has applied it: the import goes on only once it has.
+        if not caught_up_during_the_import and runner.head() > before + 200:
+            saved = runner.head()
+            waited = 0.0
+            while second.position() < saved and waited < HANG_S:
+                reached.wait(0.05)
+                waited += 0.05
+            caught_up_during_the_import.append(second.position() - saved)
+
+    report = sales_import.import_sales(
+        organization.app, a_season(tmp_path), timezone="Europe/London", progress=progress
+    )
+    head = runner.head()
+    applied = runner.finish_alongside(second)
+
+    assert report["imported"] > 120 and not report["rejected"]
+    assert caught_up_during_the_import == [0]  # it had applied the first chunk, exactly
+    assert second.error == ""
+    assert (second.applied, applied) == (head - before, head - before)
+    assert runner.positions() == dict.fromkeys(runner.positions(), head)
+    assert_alike_a_rebuild(organization, tmp_path)
+
+
+def test_a_failed_second_process_leaves_its_work_to_this_one(organization, tmp_path):
+    runner = organization.runner
+    before = runner.head()
+    runner.side_store = (broken_store, runner.side_store[1])
+    second = runner.start_alongside()
+    assert second is not None
+
+    sales_import.import_sales(organization.app, a_season(tmp_path), timezone="Europe/London")
+    applied = runner.finish_alongside(second)
+
+    assert "could not open the store" in second.error
+    assert applied == runner.head() - before  # this process applied them all
+    assert_alike_a_rebuild(organization, tmp_path)
+
+
+def test_no_second_process_for_read_models_kept_in_memory(organization):
+    runner = organization.runner
+    runner.storage.in_memory = True  # (an encrypted store's read models)
+    assert runner.start_alongside() is None
+    runner.side_store = None
+    runner.storage.in_memory = False
+    assert runner.start_alongside() is None
+
+
+def test_the_app_wires_what_the_second_process_opens(organization):
+    opener, env = organization.runner.side_store
+    assert opener is open_store and env
