@@ -35,7 +35,7 @@ from multiprocessing.synchronize import Event
 from typing import Any, Protocol, TypeAlias
 
 from projections.base import Projection
-from projections.side_process import StoreOpener, SideRunner
+from projections.side_process import SideRunner, StoreOpener
 
 log = logging.getLogger(__name__)
 

@@ -30,6 +30,7 @@ from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
 from domain.errors import NotConnected
+from projections.alongside import CatchUpAlongside
 from projections.base import Projection
 from projections.database import (
     BULK_CACHE_KIB,
@@ -37,7 +38,6 @@ from projections.database import (
     ReadModelFile,
     bulk_mode,
 )
-from projections.alongside import CatchUpAlongside
 from projections.side_process import SideRebuild, StoreOpener
 from projections.stored_events import Selected, select_batch
 
