@@ -97,6 +97,26 @@ class Plan:
         return routes
 
 
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """A transaction that holds SQLite's write lock from its first statement (``BEGIN
+    IMMEDIATE``): what it reads no other connection can change before it commits.
+    Nested inside another transaction it is a savepoint of that one."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 class ReadModelRunner:
     """Feeds the store's events to the projections and keeps their positions."""
 
@@ -513,9 +533,14 @@ class ReadModelRunner:
             last, read, selected = self._select(plan, start + 1, head)
             if not last:
                 break
-            self._apply(
+            if not self._apply(
                 db, plan, selected, positions, last, final=last >= head, collect_erasures=collect
-            )
+            ):
+                # Another runner (another process on this file) applied some of these
+                # first: go on from where the read models now stand.
+                positions.update(self.positions())
+                start = min((positions[p.name] for p in plan.projections), default=head)
+                continue
             done += read
             start = last
             if self.after_batch is not None:
@@ -541,11 +566,16 @@ class ReadModelRunner:
         last: int,
         final: bool = True,
         collect_erasures: bool = True,
-    ) -> None:
+    ) -> bool:
+        """Apply one batch and move the positions, in one transaction; False (nothing
+        applied) when another runner moved a position of ``plan`` since ``positions``
+        were read."""
         to_event = self.mapper.to_domain_event
         conn = db.conn
         erased_topic = ":" + ERASED_EVENT
-        with db.atomic():
+        with write_transaction(db):
+            if self._positions_moved(conn, plan, positions):
+                return False
             # Most batches are applied by every projection (positions are equal
             # except after a crash mid-rebuild or a version bump): skip the check.
             floor = max(positions.values(), default=0)
@@ -570,6 +600,23 @@ class ReadModelRunner:
                         "UPDATE projection_positions SET position = ? WHERE name = ?",
                         (last, projection.name),
                     )
+        return True
+
+    @staticmethod
+    def _positions_moved(conn: Any, plan: Plan, positions: dict[str, int]) -> bool:
+        """Whether a position of ``plan``'s projections is no longer what ``positions``
+        says: another process (the window beside a command-line import, or an import's
+        second process) applied those events first. Read inside the write transaction,
+        so no other runner can move them before this one commits."""
+        names = [p.name for p in plan.projections]
+        stored = dict(
+            conn.execute(
+                "SELECT name, position FROM projection_positions WHERE name IN "
+                f"({','.join('?' * len(names))})",
+                names,
+            )
+        )
+        return any(stored.get(name, 0) != positions.get(name, 0) for name in names)
 
     def exclusive(self) -> AbstractContextManager[bool]:
         """Hold off catch-ups while read models are rewritten elsewhere (a ladder

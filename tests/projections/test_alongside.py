@@ -124,3 +124,46 @@ def test_no_second_process_for_read_models_kept_in_memory(organization):
 def test_the_app_wires_what_the_second_process_opens(organization):
     opener, env = organization.runner.side_store
     assert opener is open_store and env
+
+
+def test_two_runners_on_one_file_never_apply_a_batch_twice(organization, tmp_path):
+    """The window beside a command-line import (or an import's second process) catches
+    up the same read-model file: a batch another runner applied between this one's
+    reading of the positions and its writing is not applied again."""
+    services = organization
+    services.app.subscribe(services.runner.notify)  # (the fixture's import mode is not wanted)
+    sales_import.import_sales(services.app, a_season(tmp_path, 300), timezone="Europe/London")
+    services.app.unsubscribe(services.runner.notify)
+    head = services.runner.head()
+    # Make the read models behind again, as if the import had not been applied yet.
+    fresh_path = tmp_path / "shared.sqlite"
+    first = ReadModelRunner(
+        services.app.recorder, services.app.mapper, fresh_path, all_projections(), batch_size=100
+    )
+    first.catch_up(until=head - 250)
+    other = ReadModelRunner(
+        services.app.recorder, services.app.mapper, fresh_path, all_projections(), batch_size=100
+    )
+    select = first._select
+    overtaken = []
+
+    def select_then_let_the_other_catch_up(plan, start, stop):
+        selected = select(plan, start, stop)
+        if not overtaken:  # the other runner applies everything before this one writes
+            overtaken.append(other.catch_up())
+        return selected
+
+    first._select = select_then_let_the_other_catch_up
+    try:
+        first.catch_up()
+        assert overtaken == [250]
+        assert first.positions() == dict.fromkeys(first.positions(), head)
+        reference = ReadModelRunner(
+            services.app.recorder, services.app.mapper, tmp_path / "ref.sqlite", all_projections()
+        )
+        reference.rebuild()
+        assert table_rows(first.db()) == table_rows(reference.db())
+        reference.close()
+    finally:
+        first.close()
+        other.close()
