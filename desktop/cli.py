@@ -482,20 +482,15 @@ def _import(args, label: str, fn, progress=None, alongside: bool = False) -> dic
         shown = _progress(label)
         # The read models are not caught up after every saved chunk: a second process
         # applies the chunks as they are saved (a long import), or this one at the end.
-        services.app.unsubscribe(services.runner.notify)
-        second = services.runner.start_alongside() if alongside else None
-        try:
+        with services.runner.applied_alongside(
+            services.app, progress=_progress("Read models"), second=alongside
+        ):
             report = fn(
                 services.app,
                 progress or (lambda done, total, _message: shown(done, total)),
             )
             if isinstance(progress, PhaseProgress):
                 progress.end()
-        finally:
-            services.app.subscribe(services.runner.notify)
-            if second is not None:
-                services.runner.finish_alongside(second, progress=_progress("Read models"))
-        services.runner.catch_up(progress=_progress("Read models"))
     finally:
         services.close()
     if sys.stderr.isatty():
@@ -919,16 +914,11 @@ def _check_rejected_file(path: Path, imported: Path) -> None:
         )
 
 
-#: rows of a sales file from which its read models are brought up to date by a second
-#: process while it is imported (starting one costs about a second of the other core)
-ALONGSIDE_ROWS = 5_000
-
-
 def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
     from imports.sales_file import ReadingCancelled, read_sales_file
-    from imports.sales_import import compile_item_pattern, import_sales
+    from imports.sales_import import ALONGSIDE_ROWS, compile_item_pattern, import_sales
 
     shown = PhaseProgress(DRY_RUN_PHASES if args.dry_run else SALES_PHASES)
     with CtrlC() as ctrl_c:

@@ -1145,7 +1145,9 @@ class MainWindow(BackupActions):
         """Open (or bring forward) the online-sales import dialog."""
 
         def make() -> ImportSalesDialog:
-            dialog = ImportSalesDialog(self.app, self.background, self.settings, parent=self)
+            dialog = ImportSalesDialog(
+                self.app, self.background, self.settings, parent=self, runner=self.runner
+            )
             dialog.imported.connect(self._sales_imported)
             return dialog
 

@@ -144,6 +144,13 @@ CHECKING_TWICE = "twice"
 PLANNING = "planning"
 #: orders imported (or, in a dry run, rehearsed)
 SELLING = "orders"
+#: events of the import applied to the read models (the patron list, timelines, the
+#: door's copy), after the last order is saved
+APPLYING = "read models"
+#: rows of a file from which its read models are brought up to date by a second
+#: process while it is imported (``ReadModelRunner.applied_alongside``; starting one
+#: costs about a second of the other core)
+ALONGSIDE_ROWS = 5_000
 #: a report (dry run or import) lists this many problems (the rows with the lowest
 #: numbers); ``rejected_count`` counts them all and ``rejected_file`` holds them all
 LISTED_PROBLEMS = 1000

@@ -350,6 +350,36 @@ class ReadModelRunner:
         for listener in list(self._listeners):
             listener(position)
 
+    @contextmanager
+    def applied_alongside(
+        self, app: Any, progress: ProgressFn | None = None, second: bool = True
+    ) -> Iterator[Callable[[], None]]:
+        """Around an import by ``app``: this runner does not catch up meanwhile (it
+        hears none of ``app``'s saves and its other callers find it busy), a second
+        process applies the saved events as they come (``second``, a long import, where
+        one can be had), and at the end everything is applied, ``progress`` counting
+        what is left. Yields
+        ``heard()``, to call now and then during the import: it tells this runner's
+        listeners (the window's views) what the second process has applied so far."""
+        with self._lock:
+            app.unsubscribe(self.notify)
+            process = self.start_alongside() if second else None
+            told = process.position() if process is not None else 0
+
+            def heard() -> None:
+                nonlocal told
+                if process is not None and process.position() > told:
+                    told = process.position()
+                    self._tell_listeners()
+
+            try:
+                yield heard
+            finally:
+                app.subscribe(self.notify)
+                if process is not None:
+                    self.finish_alongside(process, progress=progress)
+                self.catch_up(progress=progress)
+
     def start_alongside(self) -> CatchUpAlongside | None:
         """A second process that applies the events saved from now on to these read
         models while this process saves them (a long import: ``projections/alongside.py``),

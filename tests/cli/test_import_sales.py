@@ -473,10 +473,9 @@ def test_a_long_import_has_its_read_models_brought_up_to_date_alongside(
 ):
     """Issue 16's speed: a second process applies the saved chunks while the import
     runs; when the command ends nothing is left behind."""
-    from desktop import cli
     from projections.runner import ReadModelRunner
 
-    monkeypatch.setattr(cli, "ALONGSIDE_ROWS", 300)
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 300)
     monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 60)
     finished = []
     finish = ReadModelRunner.finish_alongside

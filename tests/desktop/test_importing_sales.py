@@ -549,3 +549,51 @@ def test_a_dry_run_of_a_file_with_many_problems_shows_the_first_and_counts_all(
 
     assert column(dialog.rejected_table, RejectedTableModel.ROW) == ["2", "3", "4"]
     assert "Rows not imported: 8. The table shows the first 3" in dialog.summary.text()
+
+
+def test_a_long_import_in_the_window_has_its_read_models_applied_alongside(
+    window, services, qtbot, tmp_path, monkeypatch
+):
+    """Issue 16's speed, in the window: a second process applies each saved chunk while
+    the next is imported, and the window's views are told as it goes."""
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 100)
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 50)
+    rows = "".join(f"{n},2026-02-01 10:00,Fan{n},Show,2026-05-01 20:00,10\n" for n in range(1, 101))
+    path = tmp_path / "long.csv"
+    path.write_text("order_id,order_date,first_name,event_name,event_date,price\n" + rows)
+    runner, box_office = services.runner, services.app.box_office
+    sold: list = []
+    told: list[int] = []  # orders sold when the window's listeners were told
+    runner.subscribe(lambda _position: told.append(len(sold)))
+    original = box_office.sell_imported
+
+    def sell(*args, **kwargs):
+        if len(sold) == 60:  # the first chunk of 50 is saved: wait until it is applied
+            saved, waited, pause = runner.head(), 0.0, threading.Event()
+            while min(runner.positions().values()) < saved and waited < TIMEOUT / 1000:
+                pause.wait(0.05)  # (a hang guard: it goes on as soon as they are)
+                waited += 0.05
+        sold.append(original(*args, **kwargs))
+        return sold[-1]
+
+    monkeypatch.setattr(box_office, "sell_imported", sell)
+    by_the_second: list[int] = []
+    finish = type(runner).finish_alongside
+
+    def finish_and_note(self, second, **options):
+        applied = finish(self, second, **options)
+        by_the_second.append(second.applied)
+        return applied
+
+    monkeypatch.setattr(type(runner), "finish_alongside", finish_and_note)
+    before = runner.head()
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+
+    assert report["imported"] == 100 and not report["rejected"]
+    assert by_the_second == [runner.head() - before]  # every event of the import
+    assert any(count < 100 for count in told), told  # told while the import still ran
+    assert runner.lag() == 0
+    assert patron_search.search(runner.db(), "Fan77")  # applied by the second process

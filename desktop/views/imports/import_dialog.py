@@ -10,6 +10,7 @@ be sorted and exported. Everything it does goes through
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from html import escape
@@ -47,8 +48,10 @@ from desktop.views.imports.shared import (
 from desktop.views.widgets import error_label, show_count, show_error, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
+from imports import sales_import
 from imports.sales_file import READING, ReadingCancelled, SalesFile, read_sales_file
 from imports.sales_import import (
+    APPLYING,
     CHECKING_CODES,
     CHECKING_DATES,
     CHECKING_TWICE,
@@ -61,6 +64,7 @@ from imports.sales_import import (
     missing_fields,
 )
 from imports.sales_layouts import FIELDS, REQUIRED
+from projections.runner import ReadModelRunner
 
 PREVIEW_ROWS = 20
 DATE_ORDER_SETTING = "import/date_order"
@@ -81,30 +85,63 @@ def read_work(progress, path: str) -> SalesFile:
 
 
 def import_work(
-    progress, app, sales, mapping, timezone, dry_run, outcome: list, reading: dict | None = None
+    progress,
+    app,
+    sales,
+    mapping,
+    timezone,
+    dry_run,
+    outcome: list,
+    reading: dict | None = None,
+    runner: ReadModelRunner | None = None,
 ) -> dict:
     """``mapping`` None: the detected one, not confirmed (an unrecognised layout then
-    only rehearses); ``reading``: date_order, default_date_order, item_pattern."""
-    report = import_sales(
-        app,
-        sales,
-        mapping=mapping,
-        timezone=timezone,
-        dry_run=dry_run,
-        progress=progress.update,
-        cancelled=lambda: progress.cancelled,
-        **(reading or {}),
-    )
-    outcome.append(report)  # kept for the GUI also when the import was cancelled
-    return report
+    only rehearses); ``reading``: date_order, default_date_order, item_pattern.
+    ``runner``: this window's read models, which a second process brings up to date
+    while a long file is imported (otherwise each saved chunk is applied here)."""
+
+    def run(update) -> dict:
+        report = import_sales(
+            app,
+            sales,
+            mapping=mapping,
+            timezone=timezone,
+            dry_run=dry_run,
+            progress=update,
+            cancelled=lambda: progress.cancelled,
+            **(reading or {}),
+        )
+        outcome.append(report)  # kept for the GUI also when the import was cancelled
+        return report
+
+    if runner is None or dry_run or sales.sale_rows() < sales_import.ALONGSIDE_ROWS:
+        return run(progress.update)
+    applying = functools.partial(progress.update, message=APPLYING)
+    with runner.applied_alongside(app, progress=applying) as heard:
+
+        def update(done: int, total: int, phase: str) -> None:
+            heard()  # the views show what the second process has applied so far
+            progress.update(done, total, phase)
+
+        return run(update)
 
 
 class ImportSalesDialog(ImportDialog):
     """File chooser, detected layout, preview, column mapping, dry run, import, report;
     ``imported`` is emitted after a real (not dry) import only."""
 
-    def __init__(self, app: Houselights, background, settings=None, parent: QWidget | None = None):
+    def __init__(
+        self,
+        app: Houselights,
+        background,
+        settings=None,
+        parent: QWidget | None = None,
+        runner: ReadModelRunner | None = None,
+    ):
         super().__init__(app, background, settings, parent)
+        #: this window's read models (a long import has them brought up to date by a
+        #: second process meanwhile); None: each saved chunk is applied as it is saved
+        self.runner = runner
         self.sales: SalesFile | None = None
         self.mapping: dict[str, str] = {}
         self._dry_run = False
@@ -590,6 +627,7 @@ class ImportSalesDialog(ImportDialog):
             dry_run,
             self._outcome,
             reading,
+            self.runner,
         )
 
     def _rejected_path(self) -> str:
@@ -642,6 +680,9 @@ class ImportSalesDialog(ImportDialog):
             READING_ROWS: self.tr("Reading the sales: {done} of {total} rows"),
             CHECKING_TWICE: self.tr("Looking for barcodes used twice: {done} of {total} rows"),
             PLANNING: self.tr("Planning the orders: {done} of {total}"),
+            APPLYING: self.tr(
+                "Bringing the patron list and timelines up to date: {done} of {total}"
+            ),
             SELLING: (
                 self.tr("Dry run: {done} of {total} orders")
                 if self._dry_run
