@@ -39,7 +39,7 @@ from projections.database import (
     bulk_mode,
 )
 from projections.side_process import SideRebuild, StoreOpener
-from projections.stored_events import Selected, select_batch
+from projections.stored_events import EventDecoder, Selected, select_batch
 
 ProgressFn = Callable[[int, int], None]
 Handler = Callable[[Database, Any, int], None]
@@ -145,6 +145,7 @@ class ReadModelRunner:
         self._opening = threading.Lock()  # not the catch-up's lock: opening never waits for one
         self._listeners: list[Callable[[int], None]] = []
         self._plan = Plan(self.projections)
+        self._decoder: EventDecoder | None = None
         #: called after each committed batch with the new position (tests, progress)
         self.after_batch: Callable[[int], None] | None = None
         #: patrons erased (perhaps by another workstation) whose personal data these read
@@ -600,7 +601,9 @@ class ReadModelRunner:
         """Apply one batch and move the positions, in one transaction; False (nothing
         applied) when another runner moved a position of ``plan`` since ``positions``
         were read."""
-        to_event = self.mapper.to_domain_event
+        to_event = self._decoder
+        if to_event is None or to_event.mapper is not self.mapper:
+            to_event = self._decoder = EventDecoder(self.mapper)
         conn = db.conn
         erased_topic = ":" + ERASED_EVENT
         with write_transaction(db):

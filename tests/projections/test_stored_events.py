@@ -3,10 +3,14 @@ gives: if an upgrade of eventsourcing changes its table, this fails first."""
 
 from __future__ import annotations
 
+import pickle
+from uuid import UUID
+
 import pytest
+from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.application import Houselights
-from projections.stored_events import select_batch
+from projections.stored_events import EventDecoder, StoredRow, read_uuid, select_batch
 
 
 @pytest.fixture
@@ -52,3 +56,43 @@ def test_topics_known_to_be_read_by_nobody_are_left_in_the_store(stocked):
         assert left == [] and len(some) == len(all_of_them) - 30
     else:  # PostgreSQL reads through the public API: the caller's routes decide
         assert len(left) == 30 and len(some) == len(all_of_them)
+
+
+def test_the_runners_decoder_makes_the_events_the_mapper_makes(stocked):
+    head = stocked.recorder.max_notification_id()
+    _, _, selected = select_batch(stocked.recorder, 1, head, head, lambda topic: True)
+    decode = EventDecoder(stocked.mapper)
+    assert decode.fast and len(selected) == head
+    for _, stored, _ in selected:
+        mine, theirs = decode(stored), stocked.mapper.to_domain_event(stored)
+        assert type(mine) is type(theirs) and vars(mine) == vars(theirs)
+        for name, value in vars(theirs).items():
+            if isinstance(value, UUID):  # the same text, the same repr, pickled as a UUID
+                kept = vars(mine)[name]
+                assert str(kept) == str(value) and str(kept) == str(value)
+                assert repr(kept) == repr(value) and hash(kept) == hash(value)
+                assert type(pickle.loads(pickle.dumps(kept))) is UUID
+
+
+def test_an_event_the_decoder_cannot_read_raises_what_the_mapper_raises(stocked):
+    head = stocked.recorder.max_notification_id()
+    _, _, selected = select_batch(stocked.recorder, 1, head, 1, lambda topic: True)
+    stored = selected[0][1]
+    broken = StoredRow(stored.originator_id, 1, stored.topic, b'{"_type_":"nobody","_data_":1}')
+    with pytest.raises(MapperDeserialisationError):
+        EventDecoder(stocked.mapper)(broken)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "0F8FAD5BD9CB469FA16570867728950E",
+        "{0f8fad5b-d9cb-469f-a165-70867728950e}",
+        "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
+    ],
+)
+def test_read_uuid_reads_what_uuid_reads(text):
+    assert read_uuid(text) == UUID(text) and str(read_uuid(text)) == str(UUID(text))
+    with pytest.raises(ValueError):
+        read_uuid(text[:-1] + "g")
