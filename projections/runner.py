@@ -50,6 +50,11 @@ ERASED_EVENT = "Patron.Erased"
 CancelFn = Callable[[], bool]
 #: a catch-up longer than this many batches runs in bulk mode (bigger cache, fewer checkpoints)
 BULK_AFTER = 5
+#: notifications per batch, and per batch in bulk mode when the batch size is this default
+#: (each commit writes every page its batch changed: the 37,530 events of a 20,000-row
+#: import committed 2,000 at a time spent 0.55 s of CPU committing, 20,000 at a time 0.15 s)
+BATCH_SIZE = 2000
+BULK_BATCH_SIZE = 20_000
 #: a rebuild from zero of more events than this is shared with a second process (when
 #: ``side_store`` is set): below it, starting that process costs more than it saves
 SIDE_AFTER = 50_000
@@ -126,7 +131,7 @@ class ReadModelRunner:
         mapper: Any,
         path: str | Path,
         projections: Sequence[Projection],
-        batch_size: int = 2000,
+        batch_size: int = BATCH_SIZE,
         storage: ReadModelFile | None = None,
     ):
         self.recorder = recorder
@@ -136,6 +141,10 @@ class ReadModelRunner:
         self.storage = storage if storage is not None else ReadModelFile(self.path)
         self.projections = list(projections)
         self.batch_size = batch_size
+        #: notifications per batch in bulk mode; None: ``BULK_BATCH_SIZE`` while
+        #: ``batch_size`` is the default, else ``batch_size`` (a size chosen stays chosen)
+        self.bulk_batch_size: int | None = None
+        self._in_bulk = False
         self._lock = threading.RLock()
         self._again = False
         #: each thread's connection, by the thread's id (see ``db``)
@@ -439,6 +448,7 @@ class ReadModelRunner:
                 with db.atomic():
                     for projection in fresh:
                         projection.bulk_begin(db)
+                self._in_bulk = True
                 try:
                     if side is not None:
                         return self._with_side(
@@ -448,6 +458,7 @@ class ReadModelRunner:
                         db, self._plan, positions, start, head, total, progress, cancelled, collect
                     )
                 finally:
+                    self._in_bulk = False
                     with db.atomic():
                         for projection in fresh:
                             projection.bulk_end(db)
@@ -584,9 +595,13 @@ class ReadModelRunner:
         """The next batch of events some projection of ``plan`` reads (see
         ``projections/stored_events.py``): topics already known to be read by none
         stay in the store; a topic not seen before still comes through."""
-        return select_batch(
-            self.recorder, start, stop, self.batch_size, plan.routes, plan.ignored_topics()
-        )
+        limit = self.batch_size
+        if self._in_bulk:
+            bulk = self.bulk_batch_size
+            if bulk is None:
+                bulk = BULK_BATCH_SIZE if limit == BATCH_SIZE else limit
+            limit = max(limit, bulk)
+        return select_batch(self.recorder, start, stop, limit, plan.routes, plan.ignored_topics())
 
     def _apply(
         self,

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 from domain.application import Houselights
 from infrastructure.config import resolve
 from projections import all_projections
 from projections.patron_directory import PatronDirectory
 from projections.patron_search import search
-from projections.runner import ReadModelRunner
+from projections.runner import BATCH_SIZE, BULK_BATCH_SIZE, ReadModelRunner
+from projections.stored_events import select_batch
 from projections.timeline import Timeline
 
 
@@ -90,6 +92,44 @@ def test_the_batch_size_is_honoured(start):
     assert len(batches) == math.ceil(n / 7)
     assert batches[-1] == services.runner.head()
     assert batches == sorted(batches)
+
+
+def test_a_bulk_catch_up_applies_bigger_batches_with_the_same_result(start, read_models):
+    services = start(batch_size=10)
+    register_some(services.app, 40)
+    n = notification_count(services.app)
+    expected = read_models(services.runner.db())
+    batches: list[int] = []
+    services.runner.after_batch = batches.append
+    services.runner.bulk_batch_size = 35  # more than BULK_AFTER batches of 10: bulk mode
+
+    assert services.runner.rebuild() == n
+
+    assert len(batches) == math.ceil(n / 35) and batches[-1] == services.runner.head()
+    assert read_models(services.runner.db()) == expected
+    batches.clear()
+    services.runner.bulk_batch_size = None  # a batch size chosen (10) stays chosen
+    services.runner.rebuild()
+    assert len(batches) == math.ceil(n / 10)
+
+
+def test_a_runner_of_the_default_batch_size_reads_bigger_batches_in_bulk_mode(services):
+    runner = services.runner
+    register_some(services.app, 3)
+    assert runner.batch_size == BATCH_SIZE and runner.bulk_batch_size is None
+
+    def limit(bulk: bool) -> int:
+        with mock.patch("projections.runner.select_batch", wraps=select_batch) as read:
+            runner._in_bulk = bulk
+            try:
+                runner._select(runner._plan, 1, runner.head())
+            finally:
+                runner._in_bulk = False
+        return read.call_args.args[3]
+
+    assert (limit(False), limit(True)) == (BATCH_SIZE, BULK_BATCH_SIZE)
+    runner.batch_size = 10
+    assert (limit(False), limit(True)) == (10, 10)
 
 
 def test_progress_is_reported_and_a_rebuild_can_be_cancelled(start):
