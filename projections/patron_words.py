@@ -21,7 +21,9 @@ INDEXED_WORD = re.compile(r"[^\W_]+")
 def as_indexed(text: str) -> str:
     """Lower case without accents, as the FTS tokenizer (unicode61 remove_diacritics 2)
     indexes it. Not ``fold``: casefold and NFKD turn 'Weiß' into 'weiss', which the
-    index does not contain."""
+    index does not contain. (ASCII text has no accents: lower case is all.)"""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text.lower())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", bare)

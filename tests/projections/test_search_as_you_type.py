@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from projections import patron_directory, patron_search, patron_words
@@ -394,3 +396,14 @@ def test_a_rebuild_from_zero_fills_the_marks_once_at_the_end(big_directory, star
     assert [r["id"] for r in search(again.runner.db(), "ma", 50)] == [
         r["id"] for r in patron_search.search_index(db, '"ma"*', 50)
     ]
+
+
+def test_ascii_text_is_indexed_as_any_text():
+    def by_unicode(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text.lower())
+        bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return unicodedata.normalize("NFC", bare)
+
+    every_ascii = "".join(map(chr, range(128)))
+    for text in (every_ascii, "Ada LOVELACE", "o'Brien-Smith 12", "Zoë Weiß"):
+        assert patron_words.as_indexed(text) == by_unicode(text)
