@@ -154,16 +154,25 @@ def advocate_kinds(
 
 
 def rung(facts: PatronFacts, now: datetime, thresholds: LoyaltyThresholds | None = None) -> str:
-    t = thresholds or LoyaltyThresholds()
+    return standing(facts, now, thresholds or LoyaltyThresholds())[0]
+
+
+def standing(
+    facts: PatronFacts, now: datetime, t: LoyaltyThresholds
+) -> tuple[str, tuple[str, ...]]:
+    """The rung these facts make at ``now``, with its advocate or buyer kinds (none for
+    the other rungs)."""
     if facts.transactions == 0:
-        return PROSPECT
+        return PROSPECT, ()
     if facts.last_activity and now >= lapse_moment(facts.last_activity, t):
-        return LAPSED
-    if advocate_kinds(facts, t):
-        return ADVOCATE
-    if buyer_kinds(facts, t):
-        return BUYER
-    return TRYER
+        return LAPSED, ()
+    kinds = advocate_kinds(facts, t)
+    if kinds:
+        return ADVOCATE, kinds
+    kinds = buyer_kinds(facts, t)
+    if kinds:
+        return BUYER, kinds
+    return TRYER, ()
 
 
 def greeting(
@@ -352,7 +361,7 @@ class _Tally:
         """Where the facts so far put the patron at ``now``; with ``explain`` the reasons."""
         t = self.t
         facts = self.facts()
-        where = rung(facts, now, t)
+        where, kinds = standing(facts, now, t)
         lapses = lapse_moment(self.last.at, t) if self.last else None
         if where == PROSPECT:
             return Placement(PROSPECT)
@@ -361,14 +370,15 @@ class _Tally:
             was = rung(facts, self.last.at, t)
             lapsed: tuple[Reason, ...] = (self.reason(NO_ACTIVITY),) if explain else ()
             return Placement(LAPSED, reasons=lapsed, since=since, was=was)
-        if where == TRYER:
-            kinds: tuple[str, ...] = ()
-            rules: tuple[str, ...] = (FIRST_TRANSACTION,)
-        else:
-            kinds = advocate_kinds(facts, t) if where == ADVOCATE else buyer_kinds(facts, t)
-            rules = kinds
+        rules = kinds if where != TRYER else (FIRST_TRANSACTION,)
         reasons: tuple[Reason, ...] = tuple(self.reason(rule) for rule in rules) if explain else ()
         return Placement(where, kinds[0] if kinds else "", kinds, reasons, since, lapses_at=lapses)
+
+    def step(self, now: datetime) -> tuple[str, str]:
+        """The rung and kind of ``place(now)``, without the placement (``assess`` asks
+        at every moment of a patron's history)."""
+        where, kinds = standing(self.facts(), now, self.t)
+        return where, kinds[0] if kinds else ""
 
 
 def assess(
@@ -401,10 +411,10 @@ def assess(
         while i < len(ordered) and ordered[i].at == moment:
             tally.add(ordered[i])
             i += 1
-        here = tally.place(moment, explain=False)
-        if here.rung != current:
-            moves.append(Move(moment, current, here.rung, here.kind))
-            current = here.rung
+        where, kind = tally.step(moment)
+        if where != current:
+            moves.append(Move(moment, current, where, kind))
+            current = where
     lapse_before(now)
     since = moves[-1].at if moves else None
     return Assessment(tally.place(now, since), tuple(moves))
