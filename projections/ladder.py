@@ -89,6 +89,14 @@ class Ladder(Projection):
         self._tickets = PendingRows(
             "INSERT OR REPLACE INTO ladder_tickets VALUES (?, ?, ?, 'valid', NULL, NULL)"
         )
+        #: facts (orders, subscriptions...) of the batch being applied, by kind and ref,
+        #: written by ``batch_done`` or before a handler reads or removes facts
+        self._facts = PendingRows(
+            "INSERT OR REPLACE INTO ladder_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        #: (production, title) of each performance an order of this batch named, as
+        #: ``ladder_shows`` held it (forgotten when a show changes and after each batch)
+        self._shows: dict[str, tuple[str, str] | None] = {}
         on = self.on
         on("Patron.Registered")(self._registered)
         on("Performance.Scheduled")(self._scheduled)
@@ -152,6 +160,8 @@ class Ladder(Projection):
         """Work out the rungs of the patrons this batch touched (at the last batch of a
         catch-up only: a rebuild then works everyone out once, not once per batch)."""
         self._tickets.flush(db)
+        self._facts.flush(db)
+        self._shows.clear()
         if self._touched:
             db.conn.executemany(
                 "INSERT OR IGNORE INTO ladder_dirty VALUES (?)", [(pid,) for pid in self._touched]
@@ -184,6 +194,7 @@ class Ladder(Projection):
         self._dirty(db, e.survivor_id)
 
     def _scheduled(self, db: Database, e: Event, position: int) -> None:
+        self._shows.clear()
         db.conn.execute(
             "INSERT OR REPLACE INTO ladder_shows VALUES (?, ?, ?, ?)",
             (str(e.originator_id), e.production_id, e.title, iso(e.starts_at)),
@@ -191,6 +202,7 @@ class Ladder(Projection):
 
     def _rescheduled(self, db: Database, e: Event, position: int) -> None:
         show = str(e.originator_id)
+        self._shows.clear()
         self._tickets.flush(db)  # the show's tickets are read below
         db.conn.execute(
             "UPDATE ladder_shows SET starts_at = ? WHERE id = ?", (iso(e.starts_at), show)
@@ -213,8 +225,9 @@ class Ladder(Projection):
         tickets: int = 0,
         label: str = "",
     ) -> None:
-        db.conn.execute(
-            "INSERT OR REPLACE INTO ladder_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        self._facts.add(
+            db,
+            f"{kind}\n{ref}",
             (kind, ref, patron_id, iso(e.occurred_at), position, production, tickets, label),
         )
         self._dirty(db, patron_id)
@@ -222,10 +235,14 @@ class Ladder(Projection):
     def _order_placed(self, db: Database, e: Event, position: int) -> None:
         if not e.patron_id:
             return  # an anonymous sale: nobody's ladder
-        show = db.conn.execute(
-            "SELECT production_id, title FROM ladder_shows WHERE id = ?", (e.performance_id,)
-        ).fetchone()
-        production, title = show if show else (e.performance_id, "")
+        performance = e.performance_id
+        if performance in self._shows:
+            show = self._shows[performance]
+        else:
+            show = self._shows[performance] = db.conn.execute(
+                "SELECT production_id, title FROM ladder_shows WHERE id = ?", (performance,)
+            ).fetchone()
+        production, title = show if show else (performance, "")
         self._fact(
             db,
             e,
@@ -240,6 +257,7 @@ class Ladder(Projection):
 
     def _order_refunded(self, db: Database, e: Event, position: int) -> None:
         order = str(e.originator_id)
+        self._facts.flush(db)
         row = db.conn.execute(
             "SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?", (loyalty.ORDER, order)
         ).fetchone()
@@ -279,6 +297,7 @@ class Ladder(Projection):
 
     def _fact_gone(self, kind: str) -> Handler:
         def handle(db: Database, e: Event, position: int) -> None:
+            self._facts.flush(db)
             row = db.conn.execute(
                 "SELECT patron_id FROM ladder_facts WHERE kind = ? AND ref = ?",
                 (kind, str(e.originator_id)),
