@@ -15,9 +15,15 @@ is the newest of its own and, for a surviving record, of the records merged into
 (a merged record keeps its own, so an unmerge leaves both as a rebuild makes them).
 Like the timeline, the projection keeps its own small lookups (which patron holds a
 ticket, placed an order, is linked to a chat or a follow-up) so it rebuilds alone.
+
+A batch's activity is written once per patron, at the end of the batch (its count and
+its newest moment: adding and taking the newest give the same in any order), or
+before a statement that needs it: a patron registered again, a merge or an unmerge.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -79,6 +85,8 @@ class PatronActivity(Projection):
         #: orders placed in the batch being applied: their buyers, read by the
         #: tickets that follow without asking the database
         self._activity_orders = PendingRows("INSERT OR REPLACE INTO activity_orders VALUES (?, ?)")
+        #: activity in the batch being applied: per patron, [how many, the newest moment]
+        self._active: dict[str, list[Any]] = {}
         on = self.on
         on("Ticket.Issued")(self._act_ticket_issued)
         on("Order.Placed")(self._act_order_placed)
@@ -124,6 +132,7 @@ class PatronActivity(Projection):
         )
 
     def flush_activity(self, db: Database) -> None:
+        self.flush_active(db)
         self._activity_tickets.flush(db)
         self._activity_orders.flush(db)
 
@@ -133,23 +142,40 @@ class PatronActivity(Projection):
         last activity and, while it is merged, its survivor's follow."""
         if not patron_id:
             return
-        row = db.conn.execute(
-            "UPDATE patrons SET interactions = interactions + 1,"
-            " own_activity_at = max(coalesce(own_activity_at, ''), ?1),"
-            " last_activity_at = max(coalesce(last_activity_at, ''), ?1) WHERE id = ?2"
-            " RETURNING merged_into",
-            (when, patron_id),
-        ).fetchone()
-        if row is not None and row[0]:  # merged: the survivor follows
-            db.conn.execute(
+        pending = self._active.get(patron_id)
+        if pending is None:
+            self._active[patron_id] = [1, when]
+        else:
+            pending[0] += 1
+            if when > pending[1]:
+                pending[1] = when
+
+    def flush_active(self, db: Database) -> None:
+        """Write the activity kept since the last time (see the module's docstring)."""
+        if not self._active:
+            return
+        pending, self._active = self._active, {}
+        db.conn.executemany(
+            "UPDATE patrons SET interactions = interactions + ?1,"
+            " own_activity_at = max(coalesce(own_activity_at, ''), ?2),"
+            " last_activity_at = max(coalesce(last_activity_at, ''), ?2) WHERE id = ?3",
+            [(count, when, patron_id) for patron_id, (count, when) in pending.items()],
+        )
+        merged = db.conn.execute(
+            "SELECT id, merged_into FROM patrons WHERE merged_into IS NOT NULL"
+        ).fetchall()
+        followed = [(pending[pid][1], survivor) for pid, survivor in merged if pid in pending]
+        if followed:  # a merged record's survivor follows
+            db.conn.executemany(
                 "UPDATE patrons SET last_activity_at = max(coalesce(last_activity_at, ''), ?1)"
                 " WHERE id = ?2",
-                (when, row[0]),
+                followed,
             )
 
     def family_activity(self, db: Database, patron_id: str) -> None:
         """Work out ``last_activity_at`` again from the records that count together now
         (after a merge or an unmerge)."""
+        self.flush_active(db)
         db.conn.execute(
             "UPDATE patrons SET last_activity_at = (SELECT max(own_activity_at) FROM patrons"
             " WHERE id = ?1 OR merged_into = ?1) WHERE id = ?1",

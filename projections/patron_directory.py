@@ -136,6 +136,8 @@ class PatronDirectory(PatronActivity):
     # -- handlers ---------------------------------------------------------
     def _registered(self, db: Database, e: Event, position: int) -> None:
         patron_id = str(e.originator_id)
+        if patron_id in self._active:  # registered again: its row is written anew below
+            self.flush_active(db)
         address = e.address or {}
         when = iso(e.occurred_at)
         name = " ".join(p for p in (e.first_name, e.last_name) if p)
@@ -233,6 +235,7 @@ class PatronDirectory(PatronActivity):
     def _merged(self, db: Database, e: Event, position: int) -> None:
         # Only the mark: nothing else about either record changes, so an unmerge
         # that clears it leaves the row exactly as it was.
+        self.flush_active(db)  # activity so far counts for whom it counted for
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute(
             "UPDATE patrons SET merged_into = ? WHERE id = ?", (e.survivor_id, str(e.originator_id))
@@ -241,6 +244,7 @@ class PatronDirectory(PatronActivity):
         self._reindex(db, str(e.originator_id), before)
 
     def _unmerged(self, db: Database, e: Event, position: int) -> None:
+        self.flush_active(db)
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute(
             "UPDATE patrons SET merged_into = NULL WHERE id = ?", (str(e.originator_id),)
