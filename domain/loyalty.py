@@ -382,14 +382,18 @@ class _Tally:
 
 
 def assess(
-    facts: Iterable[Fact], now: datetime, thresholds: LoyaltyThresholds | None = None
+    facts: Iterable[Fact],
+    now: datetime,
+    thresholds: LoyaltyThresholds | None = None,
+    explain: bool = True,
 ) -> Assessment:
     """Where a patron stands now, why, and every change of rung that led there.
 
     The facts are replayed in the order they happened; the rung is worked out
     with ``rung()`` after each moment. A patron lapses on the day the lapse
     threshold is crossed (``lapse_moment`` of the last activity), which is when
-    such a move is dated, even though no event happened then.
+    such a move is dated, even though no event happened then. Without ``explain``
+    the placement holds no reasons (the read model keeps none).
     """
     t = thresholds or LoyaltyThresholds()
     tally = _Tally(t)
@@ -417,4 +421,4 @@ def assess(
             current = where
     lapse_before(now)
     since = moves[-1].at if moves else None
-    return Assessment(tally.place(now, since), tuple(moves))
+    return Assessment(tally.place(now, since, explain), tuple(moves))

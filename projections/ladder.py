@@ -468,7 +468,7 @@ def work_out(db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: da
         for pid in chunk:
             members = families[pid]
             held = _family_facts(facts, members) if len(members) > 1 else facts[pid]
-            judged = loyalty.assess(held, now, rules)
+            judged = loyalty.assess(held, now, rules, explain=False)
             p = judged.placement
             starts = sorted({k: v for m in members for k, v in shows[m].items()}.values())
             last = max((f.at for f in held), default=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from domain.loyalty import (
@@ -150,3 +151,13 @@ def test_the_lapse_date_is_where_the_patron_stands_until_then():
     assert p.lapses_at == lapse_moment(day(10), LoyaltyThresholds())
     assert assess([order("o1", 10)], p.lapses_at).placement.rung == LAPSED
     assert assess([order("o1", 10)], p.lapses_at - timedelta(seconds=1)).placement.rung == TRYER
+
+
+def test_an_assessment_without_reasons_places_and_moves_the_same():
+    orders = [order(f"o{n}", 600 - 30 * n, f"show{n % 2}", 1 + n) for n in range(4)]
+    gift = Fact(DONATION, day(400), "d1")
+    for facts in ([], orders[:1], orders, [*orders, gift]):
+        for now in (NOW, NOW + timedelta(days=800)):
+            explained, bare = assess(facts, now), assess(facts, now, explain=False)
+            assert bare.moves == explained.moves
+            assert bare.placement == replace(explained.placement, reasons=())
