@@ -67,6 +67,9 @@ class PatronDirectory(PatronActivity):
     def __init__(self) -> None:
         super().__init__()
         self._marks_later = False  # during a rebuild from zero (see ``bulk_begin``)
+        #: ``patron_marks`` rows of patrons that had none (new ones), written in key order
+        #: at the end of the batch, or before another change to the marks
+        self._new_marks: list[tuple[str, str, str, int]] = []
         self.on("Patron.Registered")(self._registered)
         self.on("Patron.ContactChanged")(self._contact_changed)
         self.on("Patron.TagsChanged")(self._tags_changed)
@@ -132,6 +135,14 @@ class PatronDirectory(PatronActivity):
 
     def batch_done(self, db: Database, final: bool) -> None:
         self.flush_activity(db)
+        self._flush_marks(db)
+
+    def _flush_marks(self, db: Database) -> None:
+        if self._new_marks:
+            rows, self._new_marks = sorted(self._new_marks), []
+            db.conn.executemany(
+                "INSERT INTO patron_marks (mark, sort_key, id, patron) VALUES (?, ?, ?, ?)", rows
+            )
 
     # -- handlers ---------------------------------------------------------
     def _registered(self, db: Database, e: Event, position: int) -> None:
@@ -329,7 +340,10 @@ class PatronDirectory(PatronActivity):
             return {(mark, state[0], patron_id, state[3]) for mark in marks(state[1])}
 
         old, new = rows(before), rows(after)
-        if old != new:
+        if not old:  # nothing to take away: the new rows wait for the end of the batch
+            self._new_marks += new
+        elif old != new:
+            self._flush_marks(db)
             db.conn.executemany(
                 "DELETE FROM patron_marks WHERE mark = ? AND sort_key = ? AND id = ?",
                 [row[:3] for row in old - new],
