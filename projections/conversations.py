@@ -23,7 +23,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from domain.wording import moment_mark
-from projections.base import Event, Projection, iso, run_script
+from projections.base import Event, PendingRows, Projection, iso, run_script
 from projections.patron_merges import in_family, survivor_sql
 from projections.patron_words import typed_phrases
 
@@ -85,6 +85,8 @@ class Conversations(Projection):
 
     def __init__(self) -> None:
         super().__init__()
+        #: names written in the batch being applied (read back by id only)
+        self._names = PendingRows("INSERT OR REPLACE INTO conv_patrons VALUES (?, ?, ?, ?)")
         self.on("Patron.Registered")(self._patron_registered)
         self.on("Patron.ContactChanged")(self._patron_changed)
         self.on("Call.Logged")(self._call_logged)
@@ -168,6 +170,7 @@ class Conversations(Projection):
     def _patron_changed(self, db: Database, e: Event, position: int) -> None:
         if "first_name" not in e.changes and "last_name" not in e.changes:
             return
+        self._names.need(db, str(e.originator_id))
         row = db.conn.execute(
             "SELECT first_name, last_name FROM conv_patrons WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
@@ -179,13 +182,12 @@ class Conversations(Projection):
             e.changes.get("last_name", last),
         )
 
-    @staticmethod
-    def _name(db: Database, patron_id: str, first: str, last: str) -> None:
+    def _name(self, db: Database, patron_id: str, first: str, last: str) -> None:
         name = " ".join(p for p in (first, last) if p)
-        db.conn.execute(
-            "INSERT OR REPLACE INTO conv_patrons VALUES (?, ?, ?, ?)",
-            (patron_id, first, last, name),
-        )
+        self._names.add(db, patron_id, (patron_id, first, last, name))
+
+    def batch_done(self, db: Database, final: bool) -> None:
+        self._names.flush(db)
 
     # -- calls and follow-ups -----------------------------------------------------------
     def _call_logged(self, db: Database, e: Event, position: int) -> None:

@@ -39,6 +39,8 @@ class DoorTimeline(TimelineRows):
         self._ticket_rows = PendingRows(
             "INSERT OR REPLACE INTO timeline_tickets VALUES (?, ?, ?, ?)"
         )
+        #: names written in the batch being applied (read back by id only)
+        self._names = PendingRows("INSERT OR REPLACE INTO timeline_names VALUES (?, ?)")
         on = self.on
         on("Ticket.Admitted")(self._tl_admitted)
         on("Ticket.AdmissionUndone")(self._tl_admission_undone)
@@ -64,14 +66,16 @@ class DoorTimeline(TimelineRows):
 
     def flush_door(self, db: Database) -> None:
         self._ticket_rows.flush(db)
+        self._names.flush(db)
 
     # -- names, for the merge rows ------------------------------------------
     def _tl_name(self, db: Database, patron_id: str, name: str) -> None:
-        db.conn.execute("INSERT OR REPLACE INTO timeline_names VALUES (?, ?)", (patron_id, name))
+        self._names.add(db, patron_id, (patron_id, name))
 
     def _tl_renamed(self, db: Database, patron_id: str, changes: dict[str, Any]) -> None:
         if "first_name" not in changes and "last_name" not in changes:
             return
+        self._names.need(db, patron_id)
         row = db.conn.execute(
             "SELECT name FROM timeline_names WHERE id = ?", (patron_id,)
         ).fetchone()
@@ -81,6 +85,7 @@ class DoorTimeline(TimelineRows):
 
     def _name_of(self, db: Database, patron_id: str) -> str | None:
         """The record's name; None when it was erased (or is not known)."""
+        self._names.need(db, patron_id)
         row = db.conn.execute(
             "SELECT name FROM timeline_names WHERE id = ?", (patron_id,)
         ).fetchone()

@@ -97,6 +97,11 @@ class Ladder(Projection):
         #: (production, title) of each performance an order of this batch named, as
         #: ``ladder_shows`` held it (forgotten when a show changes and after each batch)
         self._shows: dict[str, tuple[str, str] | None] = {}
+        #: patrons registered in the batch being applied: a prospect's row unless they have
+        #: one, written by ``batch_done`` before any rung is worked out
+        self._registrations = PendingRows(
+            "INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)"
+        )
         on = self.on
         on("Patron.Registered")(self._registered)
         on("Performance.Scheduled")(self._scheduled)
@@ -161,6 +166,7 @@ class Ladder(Projection):
         catch-up only: a rebuild then works everyone out once, not once per batch)."""
         self._tickets.flush(db)
         self._facts.flush(db)
+        self._registrations.flush(db)
         self._shows.clear()
         if self._touched:
             db.conn.executemany(
@@ -181,10 +187,7 @@ class Ladder(Projection):
     # -- handlers ------------------------------------------------------------------------
     def _registered(self, db: Database, e: Event, position: int) -> None:
         patron_id = str(e.originator_id)
-        db.conn.execute(
-            "INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)",
-            (patron_id, loyalty.PROSPECT),
-        )
+        self._registrations.add(db, patron_id, (patron_id, loyalty.PROSPECT))
         self._dirty(db, patron_id)
 
     def _merge_changed(self, db: Database, e: Event, position: int) -> None:

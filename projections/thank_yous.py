@@ -65,6 +65,8 @@ class ThankYouQueue(Projection):
         super().__init__()
         #: tickets issued in the batch being applied (read back by id only)
         self._tickets = PendingRows("INSERT OR REPLACE INTO ty_tickets VALUES (?, ?)")
+        #: patrons registered in the batch being applied (read back by id only)
+        self._patrons = PendingRows("INSERT OR REPLACE INTO ty_patrons VALUES (?, ?, ?, ?)")
         on = self.on
         on("Production.Created")(self._production_created)
         on("Production.Renamed")(self._production_renamed)
@@ -155,12 +157,13 @@ class ThankYouQueue(Projection):
 
     # -- patrons: who to address -----------------------------------------------
     def _registered(self, db: Database, e: Event, position: int) -> None:
-        db.conn.execute(
-            "INSERT OR REPLACE INTO ty_patrons VALUES (?, ?, ?, ?)",
-            (str(e.originator_id), e.first_name or "", e.last_name or "", e.email or ""),
+        patron_id = str(e.originator_id)
+        self._patrons.add(
+            db, patron_id, (patron_id, e.first_name or "", e.last_name or "", e.email or "")
         )
 
     def _contact_changed(self, db: Database, e: Event, position: int) -> None:
+        self._patrons.need(db, str(e.originator_id))
         for field in ("first_name", "last_name", "email"):
             if field in e.changes:
                 db.conn.execute(
@@ -176,6 +179,7 @@ class ThankYouQueue(Projection):
 
     def batch_done(self, db: Database, final: bool) -> None:
         self._tickets.flush(db)
+        self._patrons.flush(db)
 
     def _ticket_patron(self, db: Database, e: Event) -> str | None:
         self._tickets.need(db, str(e.originator_id))
