@@ -39,6 +39,7 @@ QUIET = frozenset(
 
 class Audit(Projection):
     name = "audit"
+    waiting = ("_rows",)
     version = 1
     tables = ("audit",)
 

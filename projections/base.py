@@ -178,6 +178,19 @@ class Projection:
         """After each batch, in its transaction; ``final`` for the last batch of a
         catch-up (work that sums up many events can wait for it)."""
 
+    #: attributes holding what waits for the end of a batch besides ``PendingRows``
+    #: (sums, rows, lookups of the batch): emptied when a batch is rolled back
+    waiting: ClassVar[tuple[str, ...]] = ()
+
+    def batch_abandoned(self) -> None:
+        """The batch being applied was rolled back (a handler or the commit failed): forget
+        what waits for its end, so that applying it again counts nothing twice."""
+        for value in vars(self).values():
+            if isinstance(value, PendingRows):
+                value.rows = {}
+        for name in self.waiting:
+            getattr(self, name).clear()
+
     def handle(self, db: Database, event: Event, position: int) -> None:
         handler = self.handlers.get(event_name(event))
         if handler is not None:

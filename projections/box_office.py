@@ -58,6 +58,7 @@ def _opt(value: object) -> str | None:
 
 class BoxOffice(Projection):
     name = "box_office"
+    waiting = ("_counts", "_capture")
     version = 4
     tables = (
         "bo_productions",

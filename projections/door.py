@@ -28,6 +28,7 @@ def _folded(first: str, last: str) -> str:
 
 class DoorReadModel(Projection):
     name = "door"
+    waiting = ("_scans", "_sold", "_activity")
     version = 3
     side_process = True
     tables = (

@@ -66,6 +66,7 @@ def _now() -> datetime:
 
 class Ladder(Projection):
     name = "ladder"
+    waiting = ("_touched", "_shows")
     version = 2
     side_process = True
     tables = (

@@ -23,7 +23,7 @@ before a statement that needs it: a patron registered again, a merge or an unmer
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlite_utils import Database
 
@@ -71,6 +71,7 @@ LOOKUPS = ("Chat.Imported",)
 
 
 class PatronActivity(Projection):
+    waiting: ClassVar[tuple[str, ...]] = ("_active",)
     activity_tables = (
         "activity_tickets",
         "activity_orders",

@@ -55,6 +55,7 @@ def sort_key(first_name: str, last_name: str) -> str:
 
 class PatronDirectory(PatronActivity):
     name = "patron_directory"
+    waiting = (*PatronActivity.waiting, "_new_marks")
     #: v2: ``merged_into`` (a record merged into another leaves search and the list)
     #: v3: one- and two-character searches walk the name order
     #: v4: ``words`` and ``patron_marks`` (one to three characters read their own

@@ -616,6 +616,23 @@ class ReadModelRunner:
         """Apply one batch and move the positions, in one transaction; False (nothing
         applied) when another runner moved a position of ``plan`` since ``positions``
         were read."""
+        try:
+            return self._apply_batch(db, plan, selected, positions, last, final, collect_erasures)
+        except BaseException:
+            for projection in plan.projections:
+                projection.batch_abandoned()
+            raise
+
+    def _apply_batch(
+        self,
+        db: Database,
+        plan: Plan,
+        selected: list[Selected],
+        positions: dict[str, int],
+        last: int,
+        final: bool,
+        collect_erasures: bool,
+    ) -> bool:
         to_event = self._decoder
         if to_event is None or to_event.mapper is not self.mapper:
             to_event = self._decoder = EventDecoder(self.mapper)

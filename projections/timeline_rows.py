@@ -7,7 +7,7 @@ from ``timeline_performances`` (kept by ``BoxOfficeTimeline``'s handlers)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlite_utils import Database
 
@@ -22,6 +22,8 @@ def when(moment: datetime) -> str:
 
 
 class TimelineRows(Projection):
+    waiting: ClassVar[tuple[str, ...]] = ("_rows", "_performances")
+
     def __init__(self) -> None:
         super().__init__()
         #: rows of the batch being applied, inserted together by ``flush_rows``

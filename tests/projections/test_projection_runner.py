@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from unittest import mock
 
+import pytest
+
 from domain.application import Houselights
 from infrastructure.config import resolve
 from projections import all_projections
@@ -130,6 +132,31 @@ def test_a_runner_of_the_default_batch_size_reads_bigger_batches_in_bulk_mode(se
     assert (limit(False), limit(True)) == (BATCH_SIZE, BULK_BATCH_SIZE)
     runner.batch_size = 10
     assert (limit(False), limit(True)) == (10, 10)
+
+
+def test_a_batch_rolled_back_leaves_nothing_waiting_to_be_counted_twice(start, read_models):
+    services = start()
+    ids = register_some(services.app, 5)
+    services.app.unsubscribe(services.runner.notify)  # the next saves wait for a catch-up
+    for patron in ids:
+        services.app.add_note(patron, "Called back")
+    directory = next(p for p in services.runner.projections if isinstance(p, PatronDirectory))
+    failures = [RuntimeError("disk full")]
+
+    def fail_once(db, final):
+        if failures:
+            raise failures.pop()
+        PatronDirectory.batch_done(directory, db, final)
+
+    directory.batch_done = fail_once  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="disk full"):
+        services.runner.catch_up()
+    assert not failures and services.runner.lag() > 0
+    services.runner.catch_up()  # the same batch again: its activity is counted once
+    assert services.runner.lag() == 0
+    caught_up = read_models(services.runner.db())
+    services.runner.rebuild()
+    assert read_models(services.runner.db()) == caught_up
 
 
 def test_progress_is_reported_and_a_rebuild_can_be_cancelled(start):
