@@ -405,7 +405,8 @@ class ReadModelRunner:
             env,
             self.projections,
             str(self.path),
-            self.batch_size,
+            # each of its catch-ups is about one saved chunk: one batch, one commit
+            BULK_BATCH_SIZE if self.batch_size == BATCH_SIZE else self.batch_size,
             min(self.positions().values(), default=0),
         )
 
