@@ -35,6 +35,7 @@ from multiprocessing.synchronize import Event
 from typing import Any, Protocol, TypeAlias
 
 from projections.base import Projection
+from projections.database import SHARED_BULK_CACHE_KIB, bulk_mode
 from projections.side_process import SideRunner, StoreOpener
 
 log = logging.getLogger(__name__)
@@ -87,13 +88,16 @@ def _child(
 
         started = time.process_time()
         applied = 0
-        while not stop():
-            last_round = finish.is_set()  # read before catching up: nothing is missed
-            applied += runner.catch_up(cancelled=stop)
-            position.value = min(runner.positions().values(), default=0)
-            if last_round:
-                break
-            finish.wait(POLL_S)
+        # A long catch-up in steps: its settings (a bigger page cache, fewer checkpoints)
+        # for the whole import. Each step still commits its rows with its positions.
+        with bulk_mode(runner.db(), SHARED_BULK_CACHE_KIB):
+            while not stop():
+                last_round = finish.is_set()  # read before catching up: nothing is missed
+                applied += runner.catch_up(cancelled=stop)
+                position.value = min(runner.positions().values(), default=0)
+                if last_round:
+                    break
+                finish.wait(POLL_S)
         erased = sorted(runner.pending_erasures)
         runner.close()
         store.close()
