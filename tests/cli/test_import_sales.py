@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -496,4 +498,59 @@ def test_a_long_import_has_its_read_models_brought_up_to_date_alongside(
     status = json.loads(out)
     [(error, by_the_second, both)] = finished
     assert error == "" and by_the_second == both == status["events"]
+    assert max(p["lag"] for p in status["projections"].values()) == 0
+
+
+def test_ctrl_c_during_a_long_import_keeps_what_was_saved_applied(capsys, tmp_path, monkeypatch):
+    """Ctrl-C reaches the second process too: it ignores it, applies what the import
+    saved before it stopped, and the command ends with the read models up to date."""
+    from projections.runner import ReadModelRunner
+
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 100)
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 50)
+    path = tmp_path / "season.csv"
+    export(path, 400)
+    data = str(tmp_path / "data")
+    sold = []
+    finished = []
+    finish = ReadModelRunner.finish_alongside
+
+    def finish_and_note(runner, second, **options):
+        applied = finish(runner, second, **options)
+        finished.append((second.error, second.applied))
+        return applied
+
+    monkeypatch.setattr(ReadModelRunner, "finish_alongside", finish_and_note)
+    started = []
+    start = ReadModelRunner.start_alongside
+
+    def start_and_note(runner):
+        started.append((runner, start(runner)))
+        return started[-1][1]
+
+    monkeypatch.setattr(ReadModelRunner, "start_alongside", start_and_note)
+    original = sales_import.SalesImport._sell_order
+
+    def sell_then_press_ctrl_c(self, *args, **kwargs):
+        sold.append(1)
+        if len(sold) == 120:
+            [(runner, second)] = started
+            saved, waited, pause = runner.head(), 0.0, threading.Event()
+            while second.position() < saved and waited < 60:  # (a hang guard)
+                pause.wait(0.05)  # until the second process has applied what was saved
+                waited += 0.05
+            # A terminal sends Ctrl-C to every process of the command.
+            os.kill(second._process.pid, signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(sales_import.SalesImport, "_sell_order", sell_then_press_ctrl_c)
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json")
+
+    report = json.loads(out)
+    assert code == 1 and report["cancelled"] is True
+    assert 0 < report["imported"] < 200
+    _, out, _ = run(capsys, "--data", data, "status", "--json")
+    status = json.loads(out)
+    assert finished == [("", status["events"])]  # the second process applied them all
     assert max(p["lag"] for p in status["projections"].values()) == 0
