@@ -23,6 +23,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text
 from domain.errors import InvalidInput, NotEnoughSeats, TicketProblem, ValidationError
+from domain.making import create
 from domain.natural_ids import name_uuid
 from domain.recording import Stamp
 from domain.ticket_codes import ticket_id
@@ -401,7 +402,7 @@ class Ticket(Aggregate):
 
     @classmethod
     def issue(cls, code: str, stamp: Stamp, **values: Any) -> Ticket:
-        return cls._create(cls.Issued, id=ticket_id(code), code=code, **values, **stamp)  # type: ignore[attr-defined]  # made by @event("Issued")
+        return create(cls, cls.Issued, id=ticket_id(code), code=code, **values, **stamp)  # type: ignore[attr-defined]  # made by @event("Issued")
 
     def check_valid(self) -> None:
         """Only a valid ticket that has not been used is refunded or exchanged."""
@@ -645,7 +646,7 @@ class Order(Aggregate):
 
     @classmethod
     def place(cls, order_id: UUID, stamp: Stamp, **values: Any) -> Order:
-        return cls._create(cls.Placed, id=order_id, **values, **stamp)  # type: ignore[attr-defined]  # made by @event("Placed")
+        return create(cls, cls.Placed, id=order_id, **values, **stamp)  # type: ignore[attr-defined]  # made by @event("Placed")
 
     @event("Refunded")
     def refunded(

@@ -18,6 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.contact import clean_text, fold, normalize_email, normalize_phone
+from domain.making import create
 from domain.natural_ids import name_uuid
 from domain.recording import Stamp
 
@@ -94,8 +95,12 @@ class ContactKey(Aggregate):
     @classmethod
     def open(cls, key: str, stamp: Stamp, patron_id: str | None = None) -> ContactKey:
         """A new index entry for ``key``, claimed by ``patron_id`` when given."""
-        return cls._create(
-            cls.Opened, id=cls.key_id(key), patron_ids=[patron_id] if patron_id else [], **stamp
+        return create(
+            cls,
+            cls.Opened,
+            id=cls.key_id(key),
+            patron_ids=[patron_id] if patron_id else [],
+            **stamp,
         )
 
     def claim(self, patron_id: str, stamp: Stamp) -> None:

@@ -18,6 +18,7 @@ from domain.contact import (
     normalize_email,
     raise_if_invalid,
 )
+from domain.making import create
 from domain.recording import Stamp
 from domain.thank_yous import check_thanks
 
@@ -133,7 +134,10 @@ class Patron(Aggregate):
         contact.setdefault("phone", "")
         contact.setdefault("address", {})
         contact.setdefault("email_consent", False)
-        return cls(
+        # as ``cls(...)`` (its one created event), without the per-call introspection
+        return create(
+            cls,
+            cls.Registered,
             tags=tags,
             household=household,
             source=source,
