@@ -74,6 +74,7 @@ from domain.ticket_codes import (
 )
 from domain.wording import date_mark
 from imports.sales_file import PROGRESS_ROWS, SalesFile
+from imports.sales_layouts import FIELDS
 from imports.sales_values import (
     DATE_ORDERS,
     Moment,
@@ -390,14 +391,19 @@ class _Tally:
 
 
 # -- reading rows -----------------------------------------------------------------
+#: every field "" (a row's cells start from it: reading a field the file has no column
+#: for is a plain dict lookup, not a call of ``__missing__``)
+_NO_CELLS = dict.fromkeys(FIELDS, "")
+
+
 class _Cells(dict):
     """The mapped cells of one row, white space tidied; a field without a column is ""."""
 
     def __init__(self, cells: list[str], columns: dict[str, int]):
+        super().__init__(_NO_CELLS)
         width = len(cells)
-        super().__init__(
-            (name, " ".join(cells[i].split()) if i < width else "") for name, i in columns.items()
-        )
+        for name, i in columns.items():
+            self[name] = " ".join(cells[i].split()) if i < width else ""
 
     def __missing__(self, name: str) -> str:
         return ""
@@ -409,7 +415,10 @@ def _split_name(full: str) -> tuple[str, str]:
 
 
 def _split_list(text: str) -> list[str]:
-    return [normalize_code(p) for p in re.split(r"[,;|]", text or "") if p.strip()]
+    text = text or ""
+    if "," not in text and ";" not in text and "|" not in text:  # one code (most cells)
+        return [normalize_code(text)] if text.strip() else []
+    return [normalize_code(p) for p in re.split(r"[,;|]", text) if p.strip()]
 
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
@@ -661,9 +670,11 @@ TOTALS_ROW = "This is the file's totals row, not a sale: it is left out."
 def _is_totals_row(raw: list[str], cells: _Cells) -> bool:
     """A row whose first filled cell (or order number) says "Total" and that has no
     order date: the sum a spreadsheet or an export writes under the sales."""
+    if cells["order_date"]:
+        return False
     first = next((cell.strip() for cell in raw if cell.strip()), "")
     words = {fold(text.strip().rstrip(":").strip()) for text in (first, cells["order_id"])}
-    return bool(words & _TOTALS) and not cells["order_date"]
+    return bool(words & _TOTALS)
 
 
 def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading, excel: dict):

@@ -299,3 +299,25 @@ def test_an_import_rejecting_50000_rows_keeps_the_first_1000_and_writes_them_all
         "lots",
     ]
     assert written[-1][6] == str(rows + 1)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["W1", "2026-01-02 10:00", "Fan", "", "fan@example.org"],
+        [""],
+        [],
+        ["a\x1fb", "c"],  # the spool's own separator in a cell
+        ["\x1f", ""],
+        ['["json"]', "[", "\u00e9\u00e8 \u2013 \U0001f3ad", "line\nbreak"],
+    ],
+)
+def test_spooled_rows_read_back_exactly_as_read(cells):
+    rows = SpooledRows()
+    try:
+        rows.extend([(2, cells), (3, ["after"])])
+        assert list(rows) == [(2, cells), (3, ["after"])]
+        assert rows[0] == (2, cells)
+        assert rows[:2] == [(2, cells), (3, ["after"])]
+    finally:
+        rows.close()
