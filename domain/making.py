@@ -25,9 +25,12 @@ from uuid import UUID
 from eventsourcing.domain import (
     BaseAggregate,
     CanInitAggregate,
+    CanMutateAggregate,
+    DecoratedFuncCaller,
     DomainEvent,
     _create_id_param_names,
     _init_mentions_id,
+    decorated_funcs,
 )
 from eventsourcing.utils import get_topic
 
@@ -118,3 +121,88 @@ def create(kind: type[A], event_class: type, id: UUID | None = None, **values: A
     created.apply(aggregate)
     aggregate._pending_events.append(created)
     return cast(A, aggregate)
+
+
+#: the fields ``trigger_event`` fills in itself
+_NEXT = ("originator_id", "originator_version", "timestamp")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Step:
+    fields: tuple[str, ...]
+    given: frozenset[str]
+    #: the method decorated with ``@event`` and what it takes (None: the event's apply)
+    method: Any
+    method_names: tuple[str, ...]
+
+
+_steps: dict[type, _Step | None] = {}
+
+
+def _step(event_class: Any) -> _Step | None:
+    """What ``trigger_event`` and the ``@event`` method work out for this event class,
+    or None when it does more than ``trigger`` repeats."""
+    if getattr(event_class, "TOPIC", None) or not (
+        isinstance(event_class, type)
+        and issubclass(event_class, CanMutateAggregate)
+        and dataclasses.is_dataclass(event_class)
+    ):
+        return None
+    if (
+        event_class.mutate is not CanMutateAggregate.mutate
+        or event_class.__post_init__ is not DomainEvent.__post_init__
+        or issubclass(event_class, CanInitAggregate)
+    ):
+        return None
+    fields = dataclasses.fields(event_class)
+    if any(not f.init for f in fields):
+        return None
+    names = tuple(f.name for f in fields)
+    method, method_names = None, ()
+    if issubclass(event_class, DecoratedFuncCaller):
+        # its apply calls the decorated method with the event's values it names, then
+        # the apply of the classes after it (nothing, unless one defines its own)
+        after: Any = super(DecoratedFuncCaller, event_class)
+        if (
+            event_class.apply is not DecoratedFuncCaller.apply
+            or after.apply is not CanMutateAggregate.apply
+            or event_class not in decorated_funcs
+        ):
+            return None
+        method = decorated_funcs[event_class]
+        method_names = tuple(inspect.signature(method).parameters)
+    elif event_class.apply is not CanMutateAggregate.apply:
+        return None
+    return _Step(names, frozenset(names) - set(_NEXT), method, method_names)
+
+
+def trigger(aggregate: Any, event_class: type, **values: Any) -> None:
+    """``aggregate.trigger_event(event_class, **values)``, the ``@event`` method's event
+    applied and pending on it: the same event and state, without the per-call
+    introspection. A method decorated with ``@event`` is called with its values by
+    name, as eventsourcing calls it."""
+    try:
+        step = _steps[event_class]
+    except KeyError:
+        step = _steps[event_class] = _step(event_class)
+    if step is None or values.keys() != step.given:
+        aggregate.trigger_event(event_class, **values)
+        return
+    version = aggregate.version + 1
+    timestamp = event_class.create_timestamp()  # type: ignore[attr-defined]
+    values["originator_id"] = aggregate.id
+    values["originator_version"] = version
+    values["timestamp"] = timestamp
+    if type(values["originator_id"]) is not UUID:
+        aggregate.trigger_event(event_class, **values)
+        return
+    happened: Any = object.__new__(event_class)
+    happened.__dict__.update({name: values[name] for name in step.fields})
+    # CanMutateAggregate.mutate: its id and version are right by construction
+    if step.method is not None:
+        step.method(aggregate, **{n: values[n] for n in step.method_names if n in values})
+    else:
+        happened.apply(aggregate)
+    aggregate.version = version
+    aggregate.modified_on = timestamp
+    aggregate.pending_events.append(happened)

@@ -5,16 +5,18 @@ aggregates."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from eventsourcing.domain import CanCreateTimestamp
 
 from domain import making
-from domain.box_office import Order, Ticket
+from domain.box_office import Order, Performance, Ticket
 from domain.contact_index import ContactKey
+from domain.errors import NotEnoughSeats
 from domain.patron import Patron
 from domain.recording import Stamp
 from imports.sales_import import import_sales_file
@@ -29,16 +31,22 @@ STAMP = Stamp(occurred_at=WHEN, recorded_by="maria", workstation="box-office-1")
 
 @pytest.fixture
 def fixed_ids_and_time(monkeypatch):
-    """New ids from one seeded sequence and one event time: two ways of making the
-    same aggregates can be compared field by field."""
+    """New ids from one seeded sequence and event times from one clock ticking a
+    microsecond an event: two ways of making the same aggregates can be compared field
+    by field."""
 
     def reset() -> None:
         rng = random.Random(2026)
         monkeypatch.setattr(
             "eventsourcing.domain.uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
         )
+        ticks = itertools.count()
+        monkeypatch.setattr(
+            CanCreateTimestamp,
+            "create_timestamp",
+            staticmethod(lambda: NOW + timedelta(microseconds=next(ticks))),
+        )
 
-    monkeypatch.setattr(CanCreateTimestamp, "create_timestamp", staticmethod(lambda: NOW))
     reset()
     return reset
 
@@ -47,6 +55,8 @@ def generic_only(monkeypatch) -> None:
     """Every aggregate through eventsourcing's own ``_create``."""
     monkeypatch.setattr(making, "_plans", {})
     monkeypatch.setattr(making, "_plan", lambda cls, event_class: None)
+    monkeypatch.setattr(making, "_steps", {})
+    monkeypatch.setattr(making, "_step", lambda event_class: None)
 
 
 MADE = {
@@ -115,6 +125,48 @@ def test_create_makes_what_eventsourcing_makes(what, store, monkeypatch, fixed_i
     assert {k: v for k, v in vars(replayed).items() if k != "_pending_events"} == {
         k: v for k, v in vars(fast).items() if k != "_pending_events"
     }
+
+
+def _performance() -> Performance:
+    return Performance.schedule(
+        "pr-1", "Tosca", WHEN, "Main hall", 100, {"Adult": 3000, "Child": 1500}, STAMP
+    )
+
+
+def test_trigger_records_what_the_event_method_records(store, monkeypatch, fixed_ids_and_time):
+    def sell(performance: Performance) -> Performance:
+        performance.take_seats("o-1", 2, STAMP)
+        performance.take_seats("o-2", 3, Stamp(occurred_at=NOW, recorded_by="jo", workstation="w"))
+        return performance
+
+    fast = sell(_performance())
+    assert making._steps[Performance.SeatsTaken] is not None  # type: ignore[attr-defined]
+    fixed_ids_and_time()
+    generic_only(monkeypatch)
+    generic = sell(_performance())
+
+    def described(performance):
+        state = {k: v for k, v in vars(performance).items() if k != "_pending_events"}
+        events = [(type(e), list(vars(e).items())) for e in performance.pending_events]
+        return state, events
+
+    assert described(fast) == described(generic)
+    assert fast.sold == 5 and fast.version == 3
+    stored = [[store.mapper.to_stored_event(e) for e in p.pending_events] for p in (fast, generic)]
+    assert stored[0] == stored[1]
+    # read back, the events make the same performance
+    replayed = None
+    for one in stored[0]:
+        replayed = store.mapper.to_domain_event(one).mutate(replayed)
+    assert described(replayed)[0] == described(fast)[0]
+
+
+def test_a_refused_seat_taking_records_nothing():
+    performance = _performance()
+    performance.take_seats("o-1", 100, STAMP)
+    with pytest.raises(NotEnoughSeats):
+        performance.take_seats("o-2", 1, STAMP)
+    assert performance.sold == 100 and len(performance.pending_events) == 2
 
 
 def test_what_the_plan_does_not_cover_goes_through_eventsourcing(store):
