@@ -82,6 +82,20 @@ class _Batch:
     absent: set[UUID] | None = None
     #: a long rehearsal's aggregates set aside out of memory (see ``set_aside``)
     spill: MutableMapping[UUID, Aggregate] | None = None
+    #: aggregate id -> (how many of its pending events the role check at ``commit``
+    #: passed, the last of them): a performance sold again and again in a batch has
+    #: its earlier events checked once, not at every sale
+    checked: dict[UUID, tuple[int, object]] = field(default_factory=dict)
+
+
+class _Unchecked:
+    """The pending events of an aggregate the role check has not seen yet, shaped as the
+    check reads an aggregate."""
+
+    __slots__ = ("pending_events",)
+
+    def __init__(self, events: list[Any]) -> None:
+        self.pending_events = events
 
 
 #: what a batch's ``keep`` holds between its saves (read again and again by an import)
@@ -171,10 +185,14 @@ class Store(Application[UUID]):
 
     def commit(self, *aggregates: Aggregate) -> None:
         """Save these aggregates together: now, or with the open batch."""
-        self.check_allowed(list(aggregates))  # early, before a batch holds it back
+        batch = self._batch
+        # early, before a batch holds it back (the save checks every event again)
+        if batch is None:
+            self.check_allowed(list(aggregates))
+        else:
+            self._check_new_events(batch, aggregates)
         if self.health is not None:
             self.health.check_writable()
-        batch = self._batch
         if batch is None:
             self.save(*aggregates)
             return
@@ -183,6 +201,26 @@ class Store(Application[UUID]):
             batch.pending[aggregate.id] = aggregate
         if batch.depth == 0 and len(batch.pending) >= batch.size:
             self._flush(batch)
+
+    def _check_new_events(self, batch: _Batch, aggregates: tuple[Aggregate, ...]) -> None:
+        """The role check of ``commit`` in a batch, on the events the aggregates gained
+        since it last passed them (all of them when their pending events changed
+        otherwise: saved with the batch, or taken back with a failed command)."""
+        if self.guard is None:
+            return
+        unchecked = []
+        for aggregate in aggregates:
+            events = aggregate.pending_events
+            seen = batch.checked.get(aggregate.id)
+            start = 0
+            if seen is not None and 0 < seen[0] <= len(events) and events[seen[0] - 1] is seen[1]:
+                start = seen[0]
+            unchecked.append(_Unchecked(events[start:]))
+        self.guard.check_allowed(unchecked)  # type: ignore[arg-type]  # reads pending_events
+        for aggregate in aggregates:
+            events = aggregate.pending_events
+            if events:
+                batch.checked[aggregate.id] = (len(events), events[-1])
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Every save passes the role check, whatever called it, and none reaches a
@@ -329,6 +367,7 @@ class Store(Application[UUID]):
             if isinstance(aggregate, keep):
                 continue
             del batch.pending[aggregate_id]
+            batch.checked.pop(aggregate_id, None)
             if not isinstance(aggregate, forget):
                 batch.spill[aggregate_id] = aggregate
 
@@ -395,6 +434,7 @@ class Store(Application[UUID]):
         if batch.pending:
             pending = list(batch.pending.values())
             batch.pending.clear()
+            batch.checked.clear()
             for aggregate in pending:
                 # e.g. a performance's seat events of the chunk's orders, as one
                 compact = getattr(aggregate, "compact_pending_events", None)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.errors import InvalidInput, NotEnoughSeats
+from domain.errors import InvalidInput, NotAllowed, NotEnoughSeats
 
 
 def performances(app, capacities: list[int]) -> list[str]:
@@ -101,3 +101,34 @@ def test_a_refused_command_leaves_nothing_on_what_the_import_keeps_between_saves
             app.sell_subscription(ada, "Two nights", [first, full], 9000)
         app.sell_tickets(first, {"Adult": 1}, ada)
     assert sold_and_valid(app, first) == (3, 3)
+
+
+def test_in_a_batch_each_event_passes_the_role_check_once_before_the_save(app, monkeypatch):
+    """The check at each sale looks at the events the sale added, not again at every
+    earlier sale's seats on the same performance (an import sells one performance
+    hundreds of times in a batch); a refused role is still refused at the sale."""
+    (show,) = performances(app, [500])
+    ada = app.register_patron("Ada", "Byron")
+    guard = app.store.guard
+    checked: list[str] = []
+    real = guard.check_allowed
+
+    def counting(aggregates):
+        checked.extend(type(e).__qualname__ for a in aggregates for e in a.pending_events)
+        return real(aggregates)
+
+    monkeypatch.setattr(guard, "check_allowed", counting)
+    with app.batch(size=10_000):
+        for _ in range(40):
+            app.sell_tickets(show, {"Adult": 1}, ada)
+        at_the_sales = len(checked)
+    # each sale: its seats, its order, its ticket (before: every earlier sale's seats
+    # again, 900 in all); then the save checks all it saves once more: the orders, the
+    # tickets and the performance's seats taken together
+    assert at_the_sales == 40 * 3
+    assert len(checked) - at_the_sales == 40 + 40 + 1
+    assert app.get_performance(show).sold == 40
+    # a role that may not sell is refused at the sale, inside a batch too
+    app.store.context.staff_id, app.store.context.role = "s-1", "door"
+    with app.batch(), pytest.raises(NotAllowed):
+        app.box_office.sell_imported(show, {"Adult": 1}, "import:x:1", ["X1"], patron_id=ada)
