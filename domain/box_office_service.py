@@ -27,6 +27,7 @@ from domain.errors import (
     TicketProblem,
     ValidationError,
 )
+from domain.natural_ids import uuid_of
 from domain.patrons_service import PatronsService
 from domain.recording import Stamp
 from domain.roles import Permission
@@ -40,7 +41,7 @@ SALE_ATTEMPTS = 20
 def aggregate_uuid(value: str | UUID) -> UUID:
     """The id named by ``value``; ``PerformanceNotFound`` for text that is no id."""
     try:
-        return value if isinstance(value, UUID) else UUID(str(value))
+        return value if isinstance(value, UUID) else uuid_of(str(value))
     except ValueError:
         raise PerformanceNotFound(str(value)) from None
 

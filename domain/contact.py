@@ -81,5 +81,7 @@ def clean_tags(tags: Iterable[object] | None) -> list[str]:
 
 def fold(text: str) -> str:
     """Accent- and case-insensitive form for comparing names."""
+    if text.isascii():  # no accents, and NFKD leaves ASCII as it is
+        return text.casefold()
     nfkd = unicodedata.normalize("NFKD", text)
     return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold()

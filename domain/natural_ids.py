@@ -8,6 +8,7 @@ and sets its version through its slower general constructor.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from hashlib import sha1
 from uuid import UUID
 
@@ -20,3 +21,9 @@ def name_uuid(namespace: UUID, name: str) -> UUID:
     """``uuid.uuid5(namespace, name)``."""
     digest = sha1(namespace.bytes + name.encode("utf-8"), usedforsecurity=False).digest()
     return UUID(int=int.from_bytes(digest[:16], "big") & _CLEAR | _SET)
+
+
+@lru_cache(maxsize=65536)  # an import names each performance and buyer by its id again and again
+def uuid_of(text: str) -> UUID:
+    """``UUID(text)`` (``ValueError`` for text that is no id)."""
+    return UUID(text)

@@ -19,6 +19,7 @@ from domain.contact import (
     raise_if_invalid,
 )
 from domain.making import create
+from domain.natural_ids import uuid_of
 from domain.recording import Stamp
 from domain.thank_yous import check_thanks
 
@@ -342,6 +343,6 @@ def patron_uuid(patron_id: str | UUID) -> UUID:
     if isinstance(patron_id, UUID):
         return patron_id
     try:
-        return UUID(str(patron_id))
+        return uuid_of(str(patron_id))
     except ValueError:
         raise PatronNotFound(str(patron_id)) from None

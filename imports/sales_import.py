@@ -1016,7 +1016,7 @@ def _performance_key(row: SaleRow) -> tuple:
     return (
         fold(row.event_name),
         at.date(),
-        at.strftime("%H:%M") if row.event.has_time else None,
+        f"{at.hour:02d}:{at.minute:02d}" if row.event.has_time else None,  # %H:%M
         at.tzinfo,
     )
 
