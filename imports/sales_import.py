@@ -1825,7 +1825,7 @@ class _Watch:
 
 #: during an import the cyclic garbage collector runs its young collections this
 #: many allocations apart (Python's default: 700)
-IMPORT_GC_THRESHOLD = 20_000
+IMPORT_GC_THRESHOLD = 100_000
 _collections_lock = threading.Lock()
 _collections_held = 0
 _collections_saved: tuple[int, ...] = ()
