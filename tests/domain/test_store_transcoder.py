@@ -13,6 +13,7 @@ from eventsourcing.persistence import (
     DatetimeAsISO,
     DecimalAsStr,
     JSONTranscoder,
+    Transcoding,
     TranscodingNotRegisteredError,
     UUIDAsHex,
 )
@@ -78,3 +79,22 @@ def test_what_it_cannot_write_is_refused_the_same_way():
 
 def test_the_store_writes_with_it(store):
     assert type(store.mapper.transcoder) is QuickJSONTranscoder
+
+
+def test_a_datetime_transcoding_registered_instead_is_the_one_used():
+    class DatetimeAsStamp(Transcoding):
+        type = datetime
+        name = "datetime_stamp"
+
+        def encode(self, obj):
+            return obj.timestamp()
+
+        def decode(self, data):
+            return datetime.fromtimestamp(data, UTC)
+
+    generic, quick = _registered(JSONTranscoder()), _registered(QuickJSONTranscoder())
+    generic.register(DatetimeAsStamp())
+    quick.register(DatetimeAsStamp())
+    state = {"at": datetime(2026, 3, 14, 19, 30, tzinfo=UTC), "n": [1]}
+    assert quick.encode(state) == generic.encode(state)
+    assert b"datetime_stamp" in quick.encode(state)
