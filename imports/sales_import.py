@@ -751,6 +751,9 @@ class OrderSpool:
             "SELECT number, order_id, codes FROM sale_rows WHERE codes != '' ORDER BY number"
         )
         look = self.db.cursor()
+        # a file held in memory keeps its codes in a dict (a query per row cost more
+        # than the rest of this pass); a big one in the database
+        held: dict[str, int] | None = {} if self.in_memory else None
         for seen, (number, order_id, codes) in enumerate(rows, 1):
             if tick is not None and seen % PROGRESS_ROWS == 0:
                 tick(seen)
@@ -759,7 +762,12 @@ class OrderSpool:
             parts = codes.split("\x1f")
             earlier = None
             for code in parts:
-                hit = look.execute("SELECT number FROM codes WHERE code = ?", (code,)).fetchone()
+                if held is not None:
+                    hit = (held[code],) if code in held else None
+                else:
+                    hit = look.execute(
+                        "SELECT number FROM codes WHERE code = ?", (code,)
+                    ).fetchone()
                 if hit:
                     earlier = (code, hit[0])
                     break
@@ -767,9 +775,13 @@ class OrderSpool:
                 found.append((number, order_id, *earlier))
                 bad_orders.setdefault(order_id, number)
                 continue
-            look.executemany(
-                "INSERT OR IGNORE INTO codes VALUES (?, ?)", [(c, number) for c in parts]
-            )
+            if held is not None:
+                for code in parts:
+                    held.setdefault(code, number)  # as INSERT OR IGNORE: the first row stays
+            else:
+                look.executemany(
+                    "INSERT OR IGNORE INTO codes VALUES (?, ?)", [(c, number) for c in parts]
+                )
         return found
 
     def rows(self) -> int:

@@ -321,3 +321,32 @@ def test_spooled_rows_read_back_exactly_as_read(cells):
         assert rows[:2] == [(2, cells), (3, ["after"])]
     finally:
         rows.close()
+
+
+@pytest.mark.parametrize("in_memory_rows", [sales_import.IN_MEMORY_ROWS, 0])
+def test_barcodes_used_twice_are_found_alike_in_memory_and_in_the_temporary_file(
+    store, monkeypatch, tmp_path, in_memory_rows
+):
+    """A file held in memory looks for barcodes used twice in a dict, a big one in its
+    temporary database: the same rows are held back, with the same earlier row."""
+    from tests.imports.test_sales_trust import sale, write
+
+    monkeypatch.setattr(sales_import, "IN_MEMORY_ROWS", in_memory_rows)
+    rows = [
+        sale("A1", barcode="DUP"),  # row 2
+        sale("A2", barcode="OTHER"),
+        sale("A2", barcode="DUP"),  # row 4: holds back A2 (rows 3 and 4)
+        sale("A3", barcode="LATE"),
+        sale("A4", barcode="LATE"),  # row 6: LATE is A3's
+        sale("A5", barcode="OTHER"),  # row 7: OTHER is on row 3 (of A2, held back later)
+        sale("A6", barcode="SAME"),
+        sale("A6", barcode="SAME"),  # row 9: twice in one order
+    ]
+    report = import_sales_file(store, write(tmp_path, rows), timezone=NY)
+    reasons = {r["row"]: r["reason"] for r in report["rejected"]}
+    assert "also on row 2" in reasons[4] and "also on row 4" not in reasons[3]
+    assert "also on row 5" in reasons[6]
+    assert "also on row 3" in reasons[7]
+    assert "also on row 8" in reasons[9]
+    assert sorted(reasons) == [3, 4, 6, 7, 8, 9]
+    assert report["imported"] == 2  # A1, A3
