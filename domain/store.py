@@ -142,6 +142,15 @@ class QuickJSONTranscoder(JSONTranscoder):
 
 #: what a batch's ``keep`` holds between its saves (read again and again by an import)
 _KEPT = (Patron, Performance, Production, ContactKey)
+
+
+@functools.cache
+def _kept(kind: type) -> bool:
+    """``issubclass(kind, _KEPT)``, asked once per class (an aggregate's ``isinstance``
+    goes through its ABC metaclass: slow for the tens of thousands a batch saves)."""
+    return issubclass(kind, _KEPT)
+
+
 KEEP_AT_MOST = 200_000
 
 
@@ -500,7 +509,7 @@ class Store(Application[UUID]):
             if batch.keep is not None:
                 if len(batch.keep) > KEEP_AT_MOST:
                     batch.keep.clear()
-                batch.keep.update((a.id, a) for a in pending if isinstance(a, _KEPT))
+                batch.keep.update((a.id, a) for a in pending if _kept(type(a)))
 
 
 def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -> Callable[P, R]:
