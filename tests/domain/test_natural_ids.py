@@ -1,6 +1,7 @@
 """Ids made from natural keys are exactly ``uuid.uuid5``'s: every stored ticket, order
 and contact key keeps its id."""
 
+import pickle
 import unicodedata
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -22,6 +23,8 @@ def test_name_uuid_is_uuid5(namespace_name, name):
     expected = uuid5(namespace, name)
     assert made == expected
     assert (made.version, made.variant, str(made)) == (5, expected.variant, str(expected))
+    assert made.is_safe == expected.is_safe and hash(made) == hash(expected)
+    assert pickle.loads(pickle.dumps(made)) == expected
 
 
 def test_the_ids_of_tickets_orders_and_contact_keys_stay_as_stored():
