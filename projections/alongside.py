@@ -54,8 +54,11 @@ class AlongsideRunner(SideRunner, Protocol):
 
     pending_erasures: set[str]
 
+    sums_deferred: bool
+
     def head(self) -> int: ...
     def positions(self) -> dict[str, int]: ...
+    def sum_up(self) -> None: ...
 
 
 def _child(
@@ -81,6 +84,9 @@ def _child(
             store.recorder, store.mapper, path, [cls() for cls in classes], batch_size=batch_size
         )
         runner.after_batch = lambda last: setattr(position, "value", last)
+        # one catch-up per saved chunk: what sums them up (the ladder's rungs of the
+        # patrons touched) is done once, when the import has ended
+        runner.sums_deferred = True
         parent = multiprocessing.parent_process()
 
         def stop() -> bool:  # asked to, or the command that started this is gone (killed)
@@ -96,6 +102,7 @@ def _child(
                 applied += runner.catch_up(cancelled=stop)
                 position.value = min(runner.positions().values(), default=0)
                 if last_round:
+                    runner.sum_up()
                     break
                 finish.wait(POLL_S)
         erased = sorted(runner.pending_erasures)

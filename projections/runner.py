@@ -176,6 +176,10 @@ class ReadModelRunner:
         self.side_copied: dict[str, int] = {}
         #: and the CPU seconds it took (this process's own are the caller's to measure)
         self.side_cpu_s = 0.0
+        #: catch-ups in steps (an import's second process, one per saved chunk): the last
+        #: batch of each does not do the work that sums many events up (the ladder's rungs
+        #: of the patrons touched); ``sum_up`` does it once at the end
+        self.sums_deferred = False
         #: the read service every view's read goes through (``domain/reading.py``:
         #: the application's ``read_models``, which checks the role in force); set by
         #: the bootstrap. Without one, ``read`` refuses: a view never reads past it.
@@ -410,6 +414,15 @@ class ReadModelRunner:
             min(self.positions().values(), default=0),
         )
 
+    def sum_up(self) -> None:
+        """The work a catch-up's last batch does once for the whole catch-up (``final``:
+        the ladder working out the rungs of the patrons touched), for what catch-ups in
+        steps left to it (``sums_deferred``). Nothing to do costs a query."""
+        db = self.db()
+        with self._lock, write_transaction(db):
+            for projection in self.projections:
+                projection.batch_done(db, True)
+
     def finish_alongside(
         self,
         alongside: CatchUpAlongside,
@@ -422,6 +435,7 @@ class ReadModelRunner:
         if alongside.finish(self.head(), progress, cancelled):
             self.pending_erasures.update(alongside.erased)
         done = self.catch_up(progress=progress, cancelled=cancelled)
+        self.sum_up()  # (what the second process left, should it have stopped early)
         if alongside.applied and not done:  # the second process did it all: say so here
             self.storage.changed()
             self._tell_listeners()
@@ -577,7 +591,13 @@ class ReadModelRunner:
             if not last:
                 break
             if not self._apply(
-                db, plan, selected, positions, last, final=last >= head, collect_erasures=collect
+                db,
+                plan,
+                selected,
+                positions,
+                last,
+                final=last >= head and not self.sums_deferred,
+                collect_erasures=collect,
             ):
                 # Another runner (another process on this file) applied some of these
                 # first: go on from where the read models now stand.

@@ -167,3 +167,26 @@ def test_two_runners_on_one_file_never_apply_a_batch_twice(organization, tmp_pat
     finally:
         first.close()
         other.close()
+
+
+def test_catch_ups_in_steps_leave_the_ladders_sums_to_the_end(organization, tmp_path):
+    """As the second process follows an import: each step leaves the rungs of the
+    patrons it touched to be worked out once, at the end; until then they wait in the
+    read models (a stop in between loses none of them)."""
+    services = organization
+    report = sales_import.import_sales(
+        services.app, a_season(tmp_path, 300), timezone="Europe/London"
+    )
+    runner = services.runner
+    runner.sums_deferred = True
+    head = runner.head()
+    runner.catch_up(until=head - 200)
+    runner.catch_up()
+    waiting = runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0]
+    assert waiting >= report["created"] > 0  # the import's new buyers, not worked out yet
+
+    runner.sums_deferred = False
+    runner.sum_up()
+
+    assert runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0] == 0
+    assert_alike_a_rebuild(services, tmp_path)
