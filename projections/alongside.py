@@ -28,25 +28,22 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
-from typing import Any, Protocol, TypeAlias
+from typing import Protocol
 
 from projections.base import Projection
 from projections.database import SHARED_BULK_CACHE_KIB, bulk_mode
-from projections.side_process import SideRunner, StoreOpener
+from projections.side_process import Pipe, SideRunner, StoreOpener, outcome_of, start_child
 
 log = logging.getLogger(__name__)
 
 #: how often the second process looks for newly committed events while the import
-#: runs, and how often this process looks at it while waiting (seconds)
+#: runs (seconds)
 POLL_S = 0.05
-#: what the second process sends back: ("ok", (CPU seconds, events applied, erased
-#: patron ids)) or ("error", why)
-Outcome = tuple[str, Any]
-Pipe: TypeAlias = "Connection[Outcome, Outcome]"
+#: what the second process sends back (``side_process.Outcome``): ("ok", (CPU seconds,
+#: events applied, erased patron ids)) or ("error", why)
 
 
 class AlongsideRunner(SideRunner, Protocol):
@@ -156,12 +153,11 @@ class CatchUpAlongside:
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
         position = context.Value("q", start_position)
         finish, cancel = context.Event(), context.Event()
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child,
-            name="houselights-read-models",
-            daemon=True,
-            args=(
+        started = start_child(
+            context,
+            _child,
+            "houselights-read-models",
+            (
                 runner_class,
                 opener,
                 env,
@@ -171,15 +167,11 @@ class CatchUpAlongside:
                 position,
                 finish,
                 cancel,
-                send,
             ),
         )
-        try:
-            process.start()
-        except Exception as error:  # noqa: BLE001 - the caller catches up itself
-            log.warning("could not start a second process for the read models: %s", error)
+        if started is None:  # the caller catches up itself
             return None
-        send.close()
+        process, receive = started
         return cls(process, receive, position, finish, cancel, start_position)
 
     def position(self) -> int:
@@ -199,35 +191,15 @@ class CatchUpAlongside:
         read models stood at the start; ``cancelled()`` stops it after its batch."""
         self._finish.set()
         total = max(0, head - self.start_position)
-        outcome = None
-        while outcome is None:
-            if cancelled is not None and cancelled():
-                self._cancel.set()
-            if self._pipe.poll(POLL_S):
-                try:
-                    outcome = self._pipe.recv()
-                except EOFError:
-                    outcome = ("error", "the second process stopped without a word")
-            elif not self._process.is_alive():
-                time.sleep(POLL_S)  # its last message may still be on its way
-                if not self._pipe.poll():
-                    outcome = ("error", f"the second process ended ({self._process.exitcode})")
+
+        def tick() -> None:
             if progress is not None:
                 progress(min(total, max(0, self.position() - self.start_position)), total)
-        self._process.join(timeout=30)
-        self._pipe.close()
-        status, detail = outcome
+
+        status, detail = outcome_of(self._process, self._pipe, self._cancel, tick, cancelled)
         if status != "ok":
             self.error = str(detail)
             log.warning("the read models' second process failed; catching up here: %s", detail)
             return False
         self.cpu_seconds, self.applied, self.erased = detail
         return True
-
-    def stop(self) -> None:
-        """Stop the second process without waiting for it to catch up (an error in
-        the import); what it committed stays, the rest is applied by the caller."""
-        self._cancel.set()
-        self._finish.set()
-        self._process.join(timeout=30)
-        self._pipe.close()

@@ -85,8 +85,8 @@ def _child(
     batch_size: int,
     done: Synchronized[int],
     cancel: CancelEvent,
+    hold_after: int | None,
     result: Pipe,
-    hold_after: int | None = None,
 ) -> None:
     """The second process: rebuild ``classes`` into ``path`` up to ``until``.
 
@@ -130,6 +130,53 @@ def _child(
         result.send(("error", traceback.format_exc()))
     finally:
         result.close()
+
+
+def start_child(
+    context: Any, target: Callable[..., None], name: str, args: tuple[Any, ...]
+) -> tuple[BaseProcess, Pipe] | None:
+    """Start ``target(*args, pipe)`` in a second process (``context``'s: spawned);
+    returns it and the end of the pipe its outcome comes through, or None (logged)
+    when it cannot be started."""
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=target, name=name, daemon=True, args=(*args, send))
+    try:
+        process.start()
+    except Exception as error:  # noqa: BLE001 - the caller does the work itself
+        log.warning("could not start a second process (%s): %s", name, error)
+        return None
+    send.close()
+    return process, receive
+
+
+def outcome_of(
+    process: BaseProcess,
+    pipe: Pipe,
+    cancel: CancelEvent,
+    tick: Callable[[], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Outcome:
+    """Wait for what the second process sends back: ("ok", ...) or ("error", why),
+    also when it ended without a word. ``tick`` runs while waiting (progress); when
+    ``cancelled()`` says so, ``cancel`` is set for it."""
+    outcome = None
+    while outcome is None:
+        if cancelled is not None and cancelled():
+            cancel.set()
+        if pipe.poll(POLL_S):
+            try:
+                outcome = pipe.recv()
+            except EOFError:
+                outcome = ("error", "the second process stopped without a word")
+        elif not process.is_alive():
+            time.sleep(POLL_S)  # its last message may still be on its way
+            if not pipe.poll():
+                outcome = ("error", f"the second process ended ({process.exitcode})")
+        if tick is not None:
+            tick()
+    process.join(timeout=30)
+    pipe.close()
+    return outcome
 
 
 def scratch(db: Database) -> None:
@@ -214,33 +261,27 @@ class SideRebuild:
         remove_database(path)
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
         done, cancel = context.Value("q", 0), context.Event()
-        receive, send = context.Pipe(duplex=False)
-        classes = [type(p) for p in projections]
-        process = context.Process(
-            target=_child,
-            name="houselights-rebuild",
-            daemon=True,
-            args=(
+        started = start_child(
+            context,
+            _child,
+            "houselights-rebuild",
+            (
                 runner_class,
                 opener,
                 env,
-                classes,
+                [type(p) for p in projections],
                 str(path),
                 str(readmodels),
                 until,
                 batch_size,
                 done,
                 cancel,
-                send,
                 hold_after,
             ),
         )
-        try:
-            process.start()
-        except Exception as error:  # noqa: BLE001 - the runner rebuilds them itself
-            log.warning("could not start a second process for the rebuild: %s", error)
+        if started is None:  # the runner rebuilds them itself
             return None
-        send.close()
+        process, receive = started
         return cls(projections, path, process, receive, done, cancel)
 
     def done(self) -> int:
@@ -256,24 +297,7 @@ class SideRebuild:
         """Wait for the second process; True when it finished without an error.
 
         ``tick`` runs while waiting (progress); ``cancelled`` is passed on."""
-        outcome = None
-        while outcome is None:
-            if cancelled is not None and cancelled():
-                self.cancel()
-            if self._pipe.poll(POLL_S):
-                try:
-                    outcome = self._pipe.recv()
-                except EOFError:
-                    outcome = ("error", "the second process stopped without a word")
-            elif not self._process.is_alive():
-                time.sleep(POLL_S)  # its last message may still be on its way
-                if not self._pipe.poll():
-                    outcome = ("error", f"the second process ended ({self._process.exitcode})")
-            if tick is not None:
-                tick()
-        self._process.join(timeout=30)
-        self._pipe.close()
-        status, detail = outcome
+        status, detail = outcome_of(self._process, self._pipe, self._cancel, tick, cancelled)
         if status != "ok":
             self.error = detail
             log.warning("the rebuild's second process failed; rebuilding here: %s", detail)
