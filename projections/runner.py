@@ -180,6 +180,9 @@ class ReadModelRunner:
         #: batch of each does not do the work that sums many events up (the ladder's rungs
         #: of the patrons touched); ``sum_up`` does it once at the end
         self.sums_deferred = False
+        #: ``sum_up`` is owed by a catch-up in steps that was stopped: the next catch-up
+        #: not cancelled does it
+        self._sums_pending = False
         #: the read service every view's read goes through (``domain/reading.py``:
         #: the application's ``read_models``, which checks the role in force); set by
         #: the bootstrap. Without one, ``read`` refuses: a view never reads past it.
@@ -340,6 +343,7 @@ class ReadModelRunner:
             self._again = True
             return 0
         done = 0
+        summed = False
         try:
             while True:
                 self._again = False
@@ -351,11 +355,15 @@ class ReadModelRunner:
             if self.pending_erasures and ready is not None and ready(set(self.pending_erasures)):
                 done += self._compact_locked(None)
                 erased = True
-            if done:
+            summed = self._sums_pending and (cancelled is None or not cancelled())
+            if summed:  # a catch-up in steps was stopped before its end's work
+                self._sums_pending = False
+                self.sum_up()
+            if done or summed:
                 self.storage.changed(force=erased)
         finally:
             self._lock.release()
-        if done:
+        if done or summed:
             self._tell_listeners()
         return done
 
@@ -366,13 +374,18 @@ class ReadModelRunner:
 
     @contextmanager
     def applied_alongside(
-        self, app: Any, progress: ProgressFn | None = None, second: bool = True
+        self,
+        app: Any,
+        progress: ProgressFn | None = None,
+        second: bool = True,
+        cancelled: CancelFn | None = None,
     ) -> Iterator[Callable[[], None]]:
         """Around an import by ``app``: this runner does not catch up meanwhile (it
         hears none of ``app``'s saves and its other callers find it busy), a second
         process applies the saved events as they come (``second``, a long import, where
         one can be had), and at the end everything is applied, ``progress`` counting
-        what is left. Yields
+        what is left; ``cancelled()`` stops that wait after the batch being applied (the
+        rest is applied by the next catch-up: the window's polls). Yields
         ``heard()``, to call now and then during the import: it tells this runner's
         listeners (the window's views) what the second process has applied so far."""
         with self._lock:
@@ -391,8 +404,8 @@ class ReadModelRunner:
             finally:
                 app.subscribe(self.notify)
                 if process is not None:
-                    self.finish_alongside(process, progress=progress)
-                self.catch_up(progress=progress)
+                    self.finish_alongside(process, progress=progress, cancelled=cancelled)
+                self.catch_up(progress=progress, cancelled=cancelled)
 
     def start_alongside(self) -> CatchUpAlongside | None:
         """A second process that applies the events saved from now on to these read
@@ -434,8 +447,10 @@ class ReadModelRunner:
         how many events the two applied."""
         if alongside.finish(self.head(), progress, cancelled):
             self.pending_erasures.update(alongside.erased)
+        # What the second process left to the end (the ladder's work-out), should it
+        # have stopped early: now, or (cancelled) at the next catch-up.
+        self._sums_pending = True
         done = self.catch_up(progress=progress, cancelled=cancelled)
-        self.sum_up()  # (what the second process left, should it have stopped early)
         if alongside.applied and not done:  # the second process did it all: say so here
             self.storage.changed()
             self._tell_listeners()

@@ -597,3 +597,37 @@ def test_a_long_import_in_the_window_has_its_read_models_applied_alongside(
     assert any(count < 100 for count in told), told  # told while the import still ran
     assert runner.lag() == 0
     assert patron_search.search(runner.db(), "Fan77")  # applied by the second process
+
+
+def test_cancel_while_the_last_chunks_are_applied_leaves_them_to_the_windows_polls(
+    window, services, qtbot, tmp_path, monkeypatch
+):
+    """Cancel during *Bringing the patron list and timelines up to date* stops that wait;
+    the import is saved whole, and the window's polls apply what was left."""
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 100)
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 50)
+    path = tmp_path / "long.csv"
+    export(path, 300)
+    runner = services.runner
+    dialog = open_dialog(window, qtbot)
+    asked: list[bool] = []
+    finish = type(runner).finish_alongside
+
+    def cancel_then_finish(self, second, **options):
+        dialog.task.token.cancel()  # as Cancel clicked once the last chunk is saved
+        asked.append(options["cancelled"]())
+        return finish(self, second, **options)
+
+    monkeypatch.setattr(type(runner), "finish_alongside", cancel_then_finish)
+    choose(dialog, qtbot, path)
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+
+    assert asked == [True]
+    assert not report["cancelled"] and report["tickets"] == 300  # the import was done
+
+    def all_applied() -> bool:  # the events, and the ladder's rungs of their patrons
+        dirty = runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0]
+        return runner.lag() == 0 and dirty == 0
+
+    qtbot.waitUntil(all_applied, timeout=TIMEOUT)  # by the window's polls

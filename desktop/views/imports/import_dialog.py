@@ -117,7 +117,11 @@ def import_work(
     if runner is None or dry_run or sales.sale_rows() < sales_import.ALONGSIDE_ROWS:
         return run(progress.update)
     applying = functools.partial(progress.update, message=APPLYING)
-    with runner.applied_alongside(app, progress=applying) as heard:
+    # Cancel while the last chunks are applied stops the wait: the window's polls apply
+    # the rest in the background (the import itself is done by then).
+    with runner.applied_alongside(
+        app, progress=applying, cancelled=lambda: progress.cancelled
+    ) as heard:
 
         def update(done: int, total: int, phase: str) -> None:
             heard()  # the views show what the second process has applied so far
