@@ -918,7 +918,7 @@ def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
     from imports.sales_file import ReadingCancelled, read_sales_file
-    from imports.sales_import import ALONGSIDE_ROWS, compile_item_pattern, import_sales
+    from imports.sales_import import applied_beside, compile_item_pattern, import_sales
 
     shown = PhaseProgress(DRY_RUN_PHASES if args.dry_run else SALES_PHASES)
     with CtrlC() as ctrl_c:
@@ -958,9 +958,8 @@ def cmd_import(args) -> int:
                 excel_serial_dates=args.excel_serial_dates,
             )
 
-    report = _import(
-        args, "Orders", run, progress=shown, alongside=sales.sale_rows() >= ALONGSIDE_ROWS
-    )
+    alongside = applied_beside(sales, args.dry_run)
+    report = _import(args, "Orders", run, progress=shown, alongside=alongside)
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 1 if report["rejected"] or report["cancelled"] else 0
 

@@ -1739,6 +1739,13 @@ def compile_item_pattern(text: str | None) -> re.Pattern:
     return pattern
 
 
+def applied_beside(sales: SalesFile, dry_run: bool) -> bool:
+    """Whether an import of ``sales`` has its read models brought up to date by a second
+    process while it runs (``ReadModelRunner.applied_alongside``): a long file, really
+    imported (a dry run saves nothing to apply)."""
+    return not dry_run and sales.sale_rows() >= ALONGSIDE_ROWS
+
+
 def missing_fields(sales: SalesFile, mapping: dict[str, str]) -> list[str]:
     """Required fields without a column (an item name can stand for event and date)."""
     missing = sales.missing(mapping)

@@ -554,3 +554,27 @@ def test_ctrl_c_during_a_long_import_keeps_what_was_saved_applied(capsys, tmp_pa
     status = json.loads(out)
     assert finished == [("", status["events"])]  # the second process applied them all
     assert max(p["lag"] for p in status["projections"].values()) == 0
+
+
+def test_a_dry_run_of_a_long_file_starts_no_second_process(capsys, tmp_path, monkeypatch):
+    """A dry run saves nothing: there is nothing for a second process to apply."""
+    from projections.runner import ReadModelRunner
+
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 100)
+    started = []
+    start = ReadModelRunner.start_alongside
+
+    def start_and_note(runner):
+        started.append(start(runner))
+        return started[-1]
+
+    monkeypatch.setattr(ReadModelRunner, "start_alongside", start_and_note)
+    path = tmp_path / "season.csv"
+    export(path, 300)
+    data = str(tmp_path / "data")
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--dry-run")
+    assert code == 0 and "nothing was saved" in out.lower(), out
+    assert started == []
+    code, _, _ = run(capsys, "--data", data, "import", "sales", str(path))
+    assert code == 0 and len(started) == 1 and started[0] is not None

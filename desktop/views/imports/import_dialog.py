@@ -48,7 +48,6 @@ from desktop.views.imports.shared import (
 from desktop.views.widgets import error_label, show_count, show_error, table_view
 from domain.application import Houselights
 from domain.errors import HouselightsError
-from imports import sales_import
 from imports.sales_file import READING, ReadingCancelled, SalesFile, read_sales_file
 from imports.sales_import import (
     APPLYING,
@@ -59,6 +58,7 @@ from imports.sales_import import (
     PLANNING,
     READING_ROWS,
     SELLING,
+    applied_beside,
     excel_number_dates,
     import_sales,
     missing_fields,
@@ -114,7 +114,7 @@ def import_work(
         outcome.append(report)  # kept for the GUI also when the import was cancelled
         return report
 
-    if runner is None or dry_run or sales.sale_rows() < sales_import.ALONGSIDE_ROWS:
+    if runner is None or not applied_beside(sales, dry_run):
         return run(progress.update)
     applying = functools.partial(progress.update, message=APPLYING)
     # Cancel while the last chunks are applied stops the wait: the window's polls apply
