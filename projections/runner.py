@@ -405,7 +405,8 @@ class ReadModelRunner:
                 app.subscribe(self.notify)
                 if process is not None:
                     self.finish_alongside(process, progress=progress, cancelled=cancelled)
-                self.catch_up(progress=progress, cancelled=cancelled)
+                else:
+                    self.catch_up(progress=progress, cancelled=cancelled)
 
     def start_alongside(self) -> CatchUpAlongside | None:
         """A second process that applies the events saved from now on to these read
@@ -422,8 +423,7 @@ class ReadModelRunner:
             env,
             self.projections,
             str(self.path),
-            # each of its catch-ups is about one saved chunk: one batch, one commit
-            BULK_BATCH_SIZE if self.batch_size == BATCH_SIZE else self.batch_size,
+            self._bulk_batch_size(),  # each of its catch-ups, about one chunk: one batch
             min(self.positions().values(), default=0),
         )
 
@@ -451,7 +451,9 @@ class ReadModelRunner:
         # have stopped early: now, or (cancelled) at the next catch-up.
         self._sums_pending = True
         done = self.catch_up(progress=progress, cancelled=cancelled)
-        if alongside.applied and not done:  # the second process did it all: say so here
+        if alongside.applied and not done and self._sums_pending:
+            # cancelled: nothing applied or summed here, so this catch-up told no one of
+            # what the second process applied
             self.storage.changed()
             self._tell_listeners()
         return alongside.applied + done
@@ -631,13 +633,15 @@ class ReadModelRunner:
         """The next batch of events some projection of ``plan`` reads (see
         ``projections/stored_events.py``): topics already known to be read by none
         stay in the store; a topic not seen before still comes through."""
-        limit = self.batch_size
-        if self._in_bulk:
-            bulk = self.bulk_batch_size
-            if bulk is None:
-                bulk = BULK_BATCH_SIZE if limit == BATCH_SIZE else limit
-            limit = max(limit, bulk)
+        limit = max(self.batch_size, self._bulk_batch_size()) if self._in_bulk else self.batch_size
         return select_batch(self.recorder, start, stop, limit, plan.routes, plan.ignored_topics())
+
+    def _bulk_batch_size(self) -> int:
+        """Notifications per batch of a long catch-up: ``bulk_batch_size``, else
+        ``BULK_BATCH_SIZE`` while ``batch_size`` is the default, else ``batch_size``."""
+        if self.bulk_batch_size is not None:
+            return self.bulk_batch_size
+        return BULK_BATCH_SIZE if self.batch_size == BATCH_SIZE else self.batch_size
 
     def _apply(
         self,
