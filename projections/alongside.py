@@ -35,15 +35,21 @@ from typing import Protocol
 
 from projections.base import Projection
 from projections.database import SHARED_BULK_CACHE_KIB, bulk_mode
-from projections.side_process import Pipe, SideRunner, StoreOpener, outcome_of, start_child
+from projections.side_process import (
+    Pipe,
+    SideRunner,
+    StoreOpener,
+    open_runner,
+    outcome_of,
+    start_child,
+    stop_asked,
+)
 
 log = logging.getLogger(__name__)
 
 #: how often the second process looks for newly committed events while the import
 #: runs (seconds)
 POLL_S = 0.05
-#: what the second process sends back (``side_process.Outcome``): ("ok", (CPU seconds,
-#: events applied, erased patron ids)) or ("error", why)
 
 
 class AlongsideRunner(SideRunner, Protocol):
@@ -71,24 +77,18 @@ def _child(
     result: Pipe,
 ) -> None:
     """The second process: catch up until ``finish`` is set, then once more (whatever
-    was committed before it was set), and report."""
+    was committed before it was set), and report through ``result``: ("ok", (CPU
+    seconds, events applied, erased patron ids)) or ("error", why)."""
     # Ctrl+C on a terminal reaches every process of the command: this one ends when the
     # import has stopped and what it saved is applied, as the first one tells it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        store = opener(env)
-        runner = runner_class(
-            store.recorder, store.mapper, path, [cls() for cls in classes], batch_size=batch_size
-        )
+        store, runner = open_runner(runner_class, opener, env, classes, path, batch_size)
         runner.after_batch = lambda last: setattr(position, "value", last)
         # one catch-up per saved chunk: what sums them up (the ladder's rungs of the
         # patrons touched) is done once, when the import has ended
         runner.sums_deferred = True
-        parent = multiprocessing.parent_process()
-
-        def stop() -> bool:  # asked to, or the command that started this is gone (killed)
-            return cancel.is_set() or (parent is not None and not parent.is_alive())
-
+        stop = stop_asked(cancel)
         started = time.process_time()
         applied = 0
         # A long catch-up in steps: its settings (a bigger page cache, fewer checkpoints)

@@ -93,10 +93,7 @@ def _child(
     ``hold_after`` (tests): after that many committed batches, wait until cancelled,
     so a test can cancel a shared rebuild at a known point instead of racing it."""
     try:
-        store = opener(env)
-        runner = runner_class(
-            store.recorder, store.mapper, path, [cls() for cls in classes], batch_size=batch_size
-        )
+        store, runner = open_runner(runner_class, opener, env, classes, path, batch_size)
         runner.bulk_cache_kib = SHARED_BULK_CACHE_KIB
         scratch(runner.db())
         _copy_kept_tables(runner, main_path)
@@ -118,11 +115,8 @@ def _child(
 
             runner.after_batch = hold
 
-        def stop() -> bool:  # asked to, or the app that started this is gone (killed)
-            return cancel.is_set() or (parent is not None and not parent.is_alive())
-
         started = time.process_time()
-        runner.catch_up(progress=progress, cancelled=stop, until=until)
+        runner.catch_up(progress=progress, cancelled=stop_asked(cancel), until=until)
         runner.close()
         store.close()
         result.send(("ok", time.process_time() - started))
@@ -130,6 +124,30 @@ def _child(
         result.send(("error", traceback.format_exc()))
     finally:
         result.close()
+
+
+def open_runner(
+    runner_class: Callable[..., Any],
+    opener: StoreOpener,
+    env: dict[str, str],
+    classes: list[type[Projection]],
+    path: str,
+    batch_size: int,
+) -> tuple[Any, Any]:
+    """In a second process: the event store ``env`` names, and a runner of ``classes``
+    reading it into the read-model file ``path``."""
+    store = opener(env)
+    runner = runner_class(
+        store.recorder, store.mapper, path, [cls() for cls in classes], batch_size=batch_size
+    )
+    return store, runner
+
+
+def stop_asked(cancel: CancelEvent) -> Callable[[], bool]:
+    """In a second process: whether to stop, asked to (``cancel``) or because the
+    process that started it is gone (killed)."""
+    parent = multiprocessing.parent_process()
+    return lambda: cancel.is_set() or (parent is not None and not parent.is_alive())
 
 
 def start_child(
