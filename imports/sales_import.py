@@ -96,6 +96,9 @@ REFERENCE_PREFIX = "online:"
 MAPPED_SERVICE = "mapped"
 #: orders saved per transaction; a conflict with another workstation redoes one chunk
 CHUNK_ORDERS = 2000
+#: the last chunks of an import shrink down to CHUNK_ORDERS // TAPER orders (see
+#: ``chunk_size``)
+TAPER = 8
 #: a file of at most this many rows is planned in memory, a bigger one through a
 #: temporary file (about 1 KB of memory a row otherwise)
 IN_MEMORY_ROWS = 50_000
@@ -1645,7 +1648,7 @@ class SalesImport:
         while done < total:
             if cancelled and cancelled():
                 return False
-            chunk = spool.plans(done + 1, done + CHUNK_ORDERS)
+            chunk = spool.plans(done + 1, done + chunk_size(total - done))
             self._forget_some()
             if dry_run:
                 if done:
@@ -1752,6 +1755,18 @@ def missing_fields(sales: SalesFile, mapping: dict[str, str]) -> list[str]:
     if mapping.get("item_name"):
         missing = [name for name in missing if name not in ("event_name", "event_date")]
     return missing
+
+
+def chunk_size(remaining: int) -> int:
+    """How many orders the next chunk of a sale holds with ``remaining`` left:
+    ``CHUNK_ORDERS``, except that the last two chunks' worth are halved again and again
+    down to ``CHUNK_ORDERS // TAPER``. The read models' second process applies each
+    chunk once it is saved, about as fast as it was saved, so it ends one chunk after
+    the import: a small last chunk leaves it little to do once the import has ended."""
+    if remaining >= 2 * CHUNK_ORDERS:
+        return CHUNK_ORDERS
+    half = remaining // 2
+    return remaining if half < max(1, CHUNK_ORDERS // TAPER) else half
 
 
 def _spool_orders(app, sales, mapping, reading, service, spool, run, watch, rejected):

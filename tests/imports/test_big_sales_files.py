@@ -13,6 +13,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.bench_sales_import import export
 from domain.application import Houselights
@@ -103,6 +105,49 @@ def test_a_big_file_is_sold_a_chunk_at_a_time_and_cancelling_keeps_the_chunks_sa
     assert again["cancelled"] is False
     assert again["already_imported"] == report["imported"]
     assert tickets + again["tickets"] == 400
+
+
+@given(total=st.integers(min_value=1, max_value=50_000), chunk=st.integers(1, 3000))
+def test_chunks_hold_every_order_once_and_shrink_towards_the_end(total, chunk):
+    """The last chunks halve down to ``CHUNK_ORDERS // TAPER`` orders: the read models'
+    second process, one chunk behind the import, then has a small last one to apply."""
+    least = max(1, chunk // sales_import.TAPER)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sales_import, "CHUNK_ORDERS", chunk)
+        sizes, left = [], total
+        while left:
+            sizes.append(sales_import.chunk_size(left))
+            left -= sizes[-1]
+
+    assert sum(sizes) == total and all(0 < size <= chunk for size in sizes)
+    assert all(a >= b for a, b in zip(sizes, sizes[1:-1], strict=False))
+    assert len(sizes) == 1 or sizes[-1] <= sizes[-2] + 1
+    assert sizes[-1] <= max(total if total < 2 * least else 0, 2 * least - 1)
+    # no more than a handful of chunks more than equal ones would take
+    assert len(sizes) <= -(-total // chunk) + sales_import.TAPER.bit_length()
+
+
+def test_the_last_chunk_of_a_sale_is_small(store, monkeypatch, tmp_path):
+    path = Path(tmp_path) / "season.csv"
+    export(path, 900)
+    orders = len({row["order_id"] for row in csv.DictReader(path.open(encoding="utf-8"))})
+    # Equal chunks would leave a last one nearly as big as the others.
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", orders // 3 + 1)
+    saved: list[int] = []
+    plans = sales_import.OrderSpool.plans
+
+    def chunk(spool, first: int, last: int):
+        taken = plans(spool, first, last)
+        saved.append(len(taken))
+        return taken
+
+    monkeypatch.setattr(sales_import.OrderSpool, "plans", chunk)
+
+    report = import_sales(store, read_sales_file(path), timezone=NY)
+
+    assert report["imported"] == orders == sum(saved)
+    assert max(saved) == orders // 3 + 1
+    assert saved[-1] < 2 * ((orders // 3 + 1) // sales_import.TAPER), saved
 
 
 def test_cancelling_while_the_file_is_read_and_planned_imports_nothing(store, tmp_path):
