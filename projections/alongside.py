@@ -62,6 +62,7 @@ class AlongsideRunner(SideRunner, Protocol):
     def head(self) -> int: ...
     def positions(self) -> dict[str, int]: ...
     def sum_up(self) -> None: ...
+    def sums_ahead(self) -> None: ...
 
 
 def _child(
@@ -86,7 +87,8 @@ def _child(
         store, runner = open_runner(runner_class, opener, env, classes, path, batch_size)
         runner.after_batch = lambda last: setattr(position, "value", last)
         # one catch-up per saved chunk: what sums them up (the ladder's rungs of the
-        # patrons touched) is done once, when the import has ended
+        # patrons touched) is done once, when the import has ended, and ahead of it for
+        # what is applied whenever this process waits for the next chunk
         runner.sums_deferred = True
         stop = stop_asked(cancel)
         started = time.process_time()
@@ -96,11 +98,15 @@ def _child(
         with bulk_mode(runner.db(), SHARED_BULK_CACHE_KIB):
             while not stop():
                 last_round = finish.is_set()  # read before catching up: nothing is missed
-                applied += runner.catch_up(cancelled=stop)
+                step = runner.catch_up(cancelled=stop)
+                applied += step
                 position.value = min(runner.positions().values(), default=0)
                 if last_round:
                     runner.sum_up()
                     break
+                if step and not finish.is_set() and runner.head() <= position.value:
+                    # waiting for the next chunk: part of the end's work, done now
+                    runner.sums_ahead()
                 finish.wait(POLL_S)
         erased = sorted(runner.pending_erasures)
         runner.close()

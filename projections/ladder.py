@@ -66,7 +66,7 @@ def _now() -> datetime:
 
 class Ladder(Projection):
     name = "ladder"
-    waiting = ("_touched", "_shows")
+    waiting = ("_touched", "_shows", "_ahead")
     version = 2
     side_process = True
     tables = (
@@ -103,6 +103,10 @@ class Ladder(Projection):
         self._registrations = PendingRows(
             "INSERT OR IGNORE INTO ladder_rungs (patron_id, rung) VALUES (?, ?)"
         )
+        #: patrons waiting in ladder_dirty whose rungs ``sums_ahead`` has already worked
+        #: out, and untouched since, with the ``lapses_at`` then written (None: none);
+        #: the end's work-out skips them unless that moment has come by then
+        self._ahead: dict[str, str | None] = {}
         on = self.on
         on("Patron.Registered")(self._registered)
         on("Performance.Scheduled")(self._scheduled)
@@ -178,12 +182,54 @@ class Ladder(Projection):
             return
         ids = [r[0] for r in db.conn.execute("SELECT patron_id FROM ladder_dirty")]
         if ids:
-            work_out(db, ids, thresholds(db), self.clock())
+            now = self.clock()
+            ahead, self._ahead = self._ahead, {}
+            if ahead:
+                # worked out ahead and untouched since: the same facts give the same rows
+                # at any later moment before their lapse
+                moment = iso(now)
+                ids = [
+                    pid
+                    for pid in ids
+                    if pid not in ahead or (ahead[pid] is not None and ahead[pid] <= moment)
+                ]
+            if ids:
+                work_out(db, ids, thresholds(db), now)
             db.conn.execute("DELETE FROM ladder_dirty")
+
+    def sums_ahead(self, db: Database) -> None:
+        """Between the steps of a catch-up in steps (``sums_deferred``: an import's second
+        process, while it waits for the next saved chunk): work out now the rungs of the
+        patrons waiting in ladder_dirty, so that the end's work-out (``batch_done`` with
+        ``final``) only does those touched again since, or whose lapse moment came in
+        between. They stay in ladder_dirty until then: a runner that did not work them
+        out ahead (after a failure, the first process) works them out as before.
+
+        A patron's rung and moves depend on the clock only through whether their lapse
+        moment has passed (``loyalty.assess``), so a rung worked out earlier from the same
+        facts, before that moment, is what the end's work-out would write."""
+        ids = [
+            r[0]
+            for r in db.conn.execute("SELECT patron_id FROM ladder_dirty")
+            if r[0] not in self._ahead
+        ]
+        if ids:
+            self._ahead.update(work_out(db, ids, thresholds(db), self.clock()))
 
     def _dirty(self, db: Database, patron_id: str | None) -> None:
         if patron_id:
             self._touched.add(patron_id)
+            self._ahead.pop(patron_id, None)
+
+    def _show_changed(self, db: Database, show: str) -> None:
+        """A show's start (or existence) changes the rungs' first and second shows of
+        whoever holds tickets for it: they are worked out again at the end."""
+        self._tickets.flush(db)  # the show's tickets are read below
+        held = db.conn.execute(
+            "SELECT DISTINCT patron_id FROM ladder_tickets WHERE performance_id = ?", (show,)
+        ).fetchall()
+        for (patron_id,) in held:
+            self._dirty(db, patron_id)
 
     # -- handlers ------------------------------------------------------------------------
     def _registered(self, db: Database, e: Event, position: int) -> None:
@@ -199,23 +245,21 @@ class Ladder(Projection):
 
     def _scheduled(self, db: Database, e: Event, position: int) -> None:
         self._shows.clear()
+        show = str(e.originator_id)
         db.conn.execute(
             "INSERT OR REPLACE INTO ladder_shows VALUES (?, ?, ?, ?)",
-            (str(e.originator_id), e.production_id, e.title, iso(e.starts_at)),
+            (show, e.production_id, e.title, iso(e.starts_at)),
         )
+        if self._ahead:  # (a show is scheduled before its tickets are sold: none, always)
+            self._show_changed(db, show)
 
     def _rescheduled(self, db: Database, e: Event, position: int) -> None:
         show = str(e.originator_id)
         self._shows.clear()
-        self._tickets.flush(db)  # the show's tickets are read below
         db.conn.execute(
             "UPDATE ladder_shows SET starts_at = ? WHERE id = ?", (iso(e.starts_at), show)
         )
-        db.conn.execute(
-            "INSERT OR IGNORE INTO ladder_dirty SELECT DISTINCT patron_id"
-            " FROM ladder_tickets WHERE performance_id = ?",
-            (show,),
-        )
+        self._show_changed(db, show)
 
     def _fact(
         self,
@@ -450,11 +494,15 @@ def _family_facts(facts: dict[str, list[Fact]], members: Sequence[str]) -> list[
     return together + list(visits.values())
 
 
-def work_out(db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: datetime) -> None:
+def work_out(
+    db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: datetime
+) -> dict[str, str | None]:
     """Write the rung and the moves of these patrons from their facts (a merged
-    record: none of its own, its survivor's from both records' facts)."""
+    record: none of its own, its survivor's from both records' facts); returns the
+    ``lapses_at`` written for each of them (None: no lapse to come, or no rung)."""
     ids = list(dict.fromkeys(ids))
     merged = aliases(db)
+    lapses: dict[str, str | None] = dict.fromkeys(ids)
     gone = [pid for pid in ids if pid in merged]
     for start in range(0, len(gone), CHUNK):
         marks = _marks(gone[start : start + CHUNK])
@@ -494,6 +542,10 @@ def work_out(db: Database, ids: Iterable[str], rules: LoyaltyThresholds, now: da
         db.conn.execute(f"DELETE FROM ladder_moves WHERE patron_id IN ({marks})", chunk)
         db.conn.executemany("INSERT OR REPLACE INTO ladder_rungs VALUES (?,?,?,?,?,?,?,?,?)", rungs)
         db.conn.executemany("INSERT OR REPLACE INTO ladder_moves VALUES (?,?,?,?,?)", moves)
+        for row in rungs:
+            lapses[row[0]] = row[5]
+    # a merged record stands for its survivor, whose lapse it shares
+    return {pid: lapses[merged.get(pid, pid)] if pid in merged else lapses[pid] for pid in ids}
 
 
 def _everyone(db: Database) -> list[str]:

@@ -436,6 +436,22 @@ class ReadModelRunner:
             for projection in self.projections:
                 projection.batch_done(db, True)
 
+    def sums_ahead(self) -> None:
+        """Between the steps of a catch-up in steps (``sums_deferred``), while nothing new
+        waits: what ``sum_up`` will do, done now for what is applied so far
+        (``Projection.sums_ahead``), so that the end only does it for what comes after.
+        Moves no position; a failure here leaves that work to ``sum_up``."""
+        db = self.db()
+        with self._lock:
+            try:
+                with write_transaction(db):
+                    for projection in self.projections:
+                        projection.sums_ahead(db)
+            except BaseException:
+                for projection in self.projections:
+                    projection.batch_abandoned()
+                raise
+
     def finish_alongside(
         self,
         alongside: CatchUpAlongside,

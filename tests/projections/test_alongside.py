@@ -9,6 +9,7 @@ read models it leaves are those a rebuild from the first event makes.
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from imports import sales_import
 from imports.sales_file import read_sales_file
 from infrastructure.bootstrap import open_store
 from projections import all_projections
+from projections import ladder as ladder_module
+from projections.base import iso
 from projections.runner import ReadModelRunner
 from tests.crash.test_killed_mid_work import table_rows
 
@@ -61,6 +64,14 @@ def assert_alike_a_rebuild(services, tmp_path: Path) -> None:
         fresh.close()
 
 
+def unranked_buyers(runner: ReadModelRunner) -> int:
+    """Patrons with an order whose rung the ladder has not worked out yet."""
+    return runner.db().conn.execute(
+        "SELECT count(DISTINCT f.patron_id) FROM ladder_facts f"
+        " JOIN ladder_rungs r ON r.patron_id = f.patron_id WHERE r.rung = 'prospect'"
+    ).fetchone()[0]
+
+
 def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
     organization, tmp_path, monkeypatch
 ):
@@ -70,6 +81,7 @@ def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
     second = runner.start_alongside()
     assert second is not None
     caught_up_during_the_import: list[int] = []
+    ranked_during_the_import: list[int] = []
     reached = threading.Event()
 
     def progress(done: int, total: int, phase: str = "") -> None:
@@ -82,6 +94,11 @@ def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
                 reached.wait(0.05)
                 waited += 0.05
             caught_up_during_the_import.append(second.position() - saved)
+            # waiting for the next chunk, it works the ladder out ahead of the end
+            while unranked_buyers(runner) and waited < HANG_S:
+                reached.wait(0.05)
+                waited += 0.05
+            ranked_during_the_import.append(unranked_buyers(runner))
 
     report = sales_import.import_sales(
         organization.app, a_season(tmp_path), timezone="Europe/London", progress=progress
@@ -91,6 +108,7 @@ def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
 
     assert report["imported"] > 120 and not report["rejected"]
     assert caught_up_during_the_import == [0]  # it had applied the first chunk, exactly
+    assert ranked_during_the_import == [0]
     assert second.error == ""
     assert (second.applied, applied) == (head - before, head - before)
     assert runner.positions() == dict.fromkeys(runner.positions(), head)
@@ -190,3 +208,59 @@ def test_catch_ups_in_steps_leave_the_ladders_sums_to_the_end(organization, tmp_
 
     assert runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0] == 0
     assert_alike_a_rebuild(services, tmp_path)
+
+
+def test_the_ladders_sums_worked_out_ahead_end_as_a_rebuild(organization, tmp_path, monkeypatch):
+    """The second process works the touched patrons' rungs out whenever it waits for the
+    next chunk (``sums_ahead``); the end's work-out then does only those touched again
+    since, or whose lapse moment has come in between, and the ladder equals a rebuild's
+    at the end's clock."""
+    services = organization
+    sales_import.import_sales(services.app, a_season(tmp_path, 300), timezone="Europe/London")
+    head = services.runner.head()
+    runner = ReadModelRunner(
+        services.app.recorder, services.app.mapper, tmp_path / "steps.sqlite", all_projections()
+    )
+    ladder = next(p for p in runner.projections if isinstance(p, ladder_module.Ladder))
+    ladder.clock = lambda: datetime(2020, 1, 1, tzinfo=UTC)  # before anyone's lapse
+    runner.sums_deferred = True
+    try:
+        runner.catch_up(until=head - 200)
+        runner.sums_ahead()
+        worked_ahead = set(ladder._ahead)
+        runner.catch_up()
+        ahead = dict(ladder._ahead)
+        touched_again = worked_ahead - set(ahead)
+        waiting = {r[0] for r in runner.db().conn.execute("SELECT patron_id FROM ladder_dirty")}
+        # the end's clock: half of those worked out ahead have lapsed by then
+        lapses = sorted(moment for moment in ahead.values() if moment)
+        end = datetime.fromisoformat(lapses[len(lapses) // 2])
+        ladder.clock = lambda: end
+        lapsed_since = {pid for pid, moment in ahead.items() if moment and moment <= iso(end)}
+        worked: list[str] = []
+        work_out = ladder_module.work_out
+
+        def counted(db, ids, *rest):
+            ids = list(ids)
+            worked.extend(ids)
+            return work_out(db, ids, *rest)
+
+        monkeypatch.setattr(ladder_module, "work_out", counted)
+        runner.sum_up()
+        worked_at_the_end = set(worked)
+
+        reference = ReadModelRunner(
+            services.app.recorder, services.app.mapper, tmp_path / "ref.sqlite", all_projections()
+        )
+        next(p for p in reference.projections if isinstance(p, ladder_module.Ladder)).clock = (
+            lambda: end
+        )
+        reference.rebuild()
+        assert table_rows(runner.db()) == table_rows(reference.db())
+        reference.close()
+        assert touched_again and lapsed_since  # (what the test is about happened)
+        assert worked_at_the_end == (waiting - set(ahead)) | lapsed_since
+        assert touched_again <= worked_at_the_end and len(worked_at_the_end) < len(waiting)
+        assert runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0] == 0
+    finally:
+        runner.close()
