@@ -62,7 +62,7 @@ class AlongsideRunner(SideRunner, Protocol):
     def head(self) -> int: ...
     def positions(self) -> dict[str, int]: ...
     def sum_up(self) -> None: ...
-    def sums_ahead(self) -> None: ...
+    def sums_ahead(self, stop: Callable[[], bool] | None = None) -> None: ...
 
 
 def _child(
@@ -105,8 +105,9 @@ def _child(
                     runner.sum_up()
                     break
                 if step and not finish.is_set() and runner.head() <= position.value:
-                    # waiting for the next chunk: part of the end's work, done now
-                    runner.sums_ahead()
+                    # waiting for the next chunk: part of the end's work, done now (until
+                    # the chunk or the import's end comes)
+                    runner.sums_ahead(_until_more(runner, position.value, finish, stop))
                 finish.wait(POLL_S)
         erased = sorted(runner.pending_erasures)
         runner.close()
@@ -116,6 +117,14 @@ def _child(
         result.send(("error", traceback.format_exc()))
     finally:
         result.close()
+
+
+def _until_more(
+    runner: AlongsideRunner, reached: int, finish: Event, stop: Callable[[], bool]
+) -> Callable[[], bool]:
+    """Whether to stop working ahead: events after ``reached`` have been saved, the
+    import has ended, or this process is asked to stop."""
+    return lambda: stop() or finish.is_set() or runner.head() > reached
 
 
 class CatchUpAlongside:

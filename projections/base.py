@@ -178,10 +178,11 @@ class Projection:
         """After each batch, in its transaction; ``final`` for the last batch of a
         catch-up (work that sums up many events can wait for it)."""
 
-    def sums_ahead(self, db: Database) -> None:
+    def sums_ahead(self, db: Database, stop: Callable[[], bool]) -> None:
         """Between the steps of a catch-up in steps, in a transaction of its own: some of
         the work ``batch_done`` does at the end (``final``), done ahead for what has been
-        applied so far, provided the end then gives exactly what it would have."""
+        applied so far, provided the end then gives exactly what it would have; in parts,
+        asking ``stop()`` between them (more events to apply have come)."""
 
     #: attributes holding what waits for the end of a batch besides ``PendingRows``
     #: (sums, rows, lookups of the batch): emptied when a batch is rolled back

@@ -188,22 +188,20 @@ class Ladder(Projection):
                 # worked out ahead and untouched since: the same facts give the same rows
                 # at any later moment before their lapse
                 moment = iso(now)
-                ids = [
-                    pid
-                    for pid in ids
-                    if pid not in ahead or (ahead[pid] is not None and ahead[pid] <= moment)
-                ]
+                done = {pid for pid, lapse in ahead.items() if lapse is None or lapse > moment}
+                ids = [pid for pid in ids if pid not in done]
             if ids:
                 work_out(db, ids, thresholds(db), now)
             db.conn.execute("DELETE FROM ladder_dirty")
 
-    def sums_ahead(self, db: Database) -> None:
+    def sums_ahead(self, db: Database, stop: Callable[[], bool]) -> None:
         """Between the steps of a catch-up in steps (``sums_deferred``: an import's second
         process, while it waits for the next saved chunk): work out now the rungs of the
-        patrons waiting in ladder_dirty, so that the end's work-out (``batch_done`` with
-        ``final``) only does those touched again since, or whose lapse moment came in
-        between. They stay in ladder_dirty until then: a runner that did not work them
-        out ahead (after a failure, the first process) works them out as before.
+        patrons waiting in ladder_dirty, ``CHUNK`` at a time until ``stop()``, so that the
+        end's work-out (``batch_done`` with ``final``) only does those touched again
+        since, or whose lapse moment came in between. They stay in ladder_dirty until
+        then: a runner that did not work them out ahead (after a failure, the first
+        process) works them out as before.
 
         A patron's rung and moves depend on the clock only through whether their lapse
         moment has passed (``loyalty.assess``), so a rung worked out earlier from the same
@@ -213,8 +211,13 @@ class Ladder(Projection):
             for r in db.conn.execute("SELECT patron_id FROM ladder_dirty")
             if r[0] not in self._ahead
         ]
-        if ids:
-            self._ahead.update(work_out(db, ids, thresholds(db), self.clock()))
+        if not ids:
+            return
+        rules = thresholds(db)
+        for start in range(0, len(ids), CHUNK):
+            if start and stop():
+                return
+            self._ahead.update(work_out(db, ids[start : start + CHUNK], rules, self.clock()))
 
     def _dirty(self, db: Database, patron_id: str | None) -> None:
         if patron_id:

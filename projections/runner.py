@@ -436,17 +436,19 @@ class ReadModelRunner:
             for projection in self.projections:
                 projection.batch_done(db, True)
 
-    def sums_ahead(self) -> None:
+    def sums_ahead(self, stop: CancelFn | None = None) -> None:
         """Between the steps of a catch-up in steps (``sums_deferred``), while nothing new
         waits: what ``sum_up`` will do, done now for what is applied so far
-        (``Projection.sums_ahead``), so that the end only does it for what comes after.
+        (``Projection.sums_ahead``), so that the end only does it for what comes after;
+        ``stop()`` ends it early, after the part being done (new events to apply).
         Moves no position; a failure here leaves that work to ``sum_up``."""
         db = self.db()
+        asked = stop if stop is not None else (lambda: False)
         with self._lock:
             try:
                 with write_transaction(db):
                     for projection in self.projections:
-                        projection.sums_ahead(db)
+                        projection.sums_ahead(db, asked)
             except BaseException:
                 for projection in self.projections:
                     projection.batch_abandoned()

@@ -66,10 +66,14 @@ def assert_alike_a_rebuild(services, tmp_path: Path) -> None:
 
 def unranked_buyers(runner: ReadModelRunner) -> int:
     """Patrons with an order whose rung the ladder has not worked out yet."""
-    return runner.db().conn.execute(
-        "SELECT count(DISTINCT f.patron_id) FROM ladder_facts f"
-        " JOIN ladder_rungs r ON r.patron_id = f.patron_id WHERE r.rung = 'prospect'"
-    ).fetchone()[0]
+    return (
+        runner.db()
+        .conn.execute(
+            "SELECT count(DISTINCT f.patron_id) FROM ladder_facts f"
+            " JOIN ladder_rungs r ON r.patron_id = f.patron_id WHERE r.rung = 'prospect'"
+        )
+        .fetchone()[0]
+    )
 
 
 def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
@@ -264,3 +268,27 @@ def test_the_ladders_sums_worked_out_ahead_end_as_a_rebuild(organization, tmp_pa
         assert runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0] == 0
     finally:
         runner.close()
+
+
+def test_working_the_ladder_out_ahead_stops_when_asked(organization, tmp_path, monkeypatch):
+    """``sums_ahead`` works out a part at a time and stops when asked (the next chunk has
+    been saved); what it did not do, the end does."""
+    monkeypatch.setattr(ladder_module, "CHUNK", 10)
+    services = organization
+    sales_import.import_sales(services.app, a_season(tmp_path, 300), timezone="Europe/London")
+    runner = services.runner
+    ladder = next(p for p in runner.projections if isinstance(p, ladder_module.Ladder))
+    runner.sums_deferred = True
+    runner.catch_up()
+    waiting = runner.db().conn.execute("SELECT count(*) FROM ladder_dirty").fetchone()[0]
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(len(ladder._ahead))
+        return len(asked) > 1
+
+    runner.sums_ahead(stop)
+    assert waiting > 30 and asked == [10, 20] and len(ladder._ahead) == 20
+    runner.sums_deferred = False
+    runner.sum_up()
+    assert_alike_a_rebuild(services, tmp_path)
