@@ -1638,17 +1638,21 @@ class SalesImport:
         dry_run: bool,
         progress: Progress | None,
         cancelled: Callable[[], bool] | None,
+        tapered: bool = False,
     ) -> bool:
         """Sell the spool's planned orders a chunk at a time; False when cancelled
         before the end (every chunk before it, and the orders of this one done so
-        far, are saved)."""
+        far, are saved). ``tapered``: a second process applies each chunk to the read
+        models as it is saved, so the first and last chunks are smaller
+        (``chunk_size``)."""
         total, done = spool.planned, 0
         report = progress or (lambda *_: None)
         report(0, total, SELLING)
         while done < total:
             if cancelled and cancelled():
                 return False
-            chunk = spool.plans(done + 1, done + chunk_size(total - done))
+            size = chunk_size(done, total - done) if tapered else CHUNK_ORDERS
+            chunk = spool.plans(done + 1, done + size)
             self._forget_some()
             if dry_run:
                 if done:
@@ -1757,16 +1761,19 @@ def missing_fields(sales: SalesFile, mapping: dict[str, str]) -> list[str]:
     return missing
 
 
-def chunk_size(remaining: int) -> int:
-    """How many orders the next chunk of a sale holds with ``remaining`` left:
-    ``CHUNK_ORDERS``, except that the last two chunks' worth are halved again and again
-    down to ``CHUNK_ORDERS // TAPER``. The read models' second process applies each
-    chunk once it is saved, about as fast as it was saved, so it ends one chunk after
-    the import: a small last chunk leaves it little to do once the import has ended."""
-    if remaining >= 2 * CHUNK_ORDERS:
-        return CHUNK_ORDERS
+def chunk_size(done: int, remaining: int) -> int:
+    """How many orders the next chunk of a sale holds, ``done`` sold and ``remaining``
+    left: ``CHUNK_ORDERS``, except at both ends. The read models' second process
+    applies each chunk once it is saved, about as fast as it was saved: the first
+    chunks are small (``CHUNK_ORDERS // TAPER``, then as many as are done) so it starts
+    soon, and the last two chunks' worth are halved again and again down to that size,
+    so it has little left to apply once the import has ended."""
+    least = max(1, CHUNK_ORDERS // TAPER)
+    size = min(CHUNK_ORDERS, max(least, done))
+    if remaining >= 2 * size:
+        return size
     half = remaining // 2
-    return remaining if half < max(1, CHUNK_ORDERS // TAPER) else half
+    return remaining if half < least else min(size, half)
 
 
 def _spool_orders(app, sales, mapping, reading, service, spool, run, watch, rejected):
@@ -2000,7 +2007,9 @@ def import_sales(
                 finished = run.run(spool, True, progress, cancelled)
         else:
             run.load_store()
-            finished = run.run(spool, False, progress, cancelled)
+            finished = run.run(
+                spool, False, progress, cancelled, tapered=applied_beside(sales, False)
+            )
     except _Stopped:
         finished = False
     finally:

@@ -108,30 +108,38 @@ def test_a_big_file_is_sold_a_chunk_at_a_time_and_cancelling_keeps_the_chunks_sa
 
 
 @given(total=st.integers(min_value=1, max_value=50_000), chunk=st.integers(1, 3000))
-def test_chunks_hold_every_order_once_and_shrink_towards_the_end(total, chunk):
-    """The last chunks halve down to ``CHUNK_ORDERS // TAPER`` orders: the read models'
-    second process, one chunk behind the import, then has a small last one to apply."""
+def test_chunks_hold_every_order_once_and_are_small_at_both_ends(total, chunk):
+    """The first chunks grow from ``CHUNK_ORDERS // TAPER`` orders and the last halve
+    down to it: the read models' second process, one chunk behind the import, starts
+    soon and has a small last one to apply."""
     least = max(1, chunk // sales_import.TAPER)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sales_import, "CHUNK_ORDERS", chunk)
         sizes, left = [], total
         while left:
-            sizes.append(sales_import.chunk_size(left))
+            sizes.append(sales_import.chunk_size(total - left, left))
             left -= sizes[-1]
 
     assert sum(sizes) == total and all(0 < size <= chunk for size in sizes)
-    assert all(a >= b for a, b in zip(sizes, sizes[1:-1], strict=False))
-    assert len(sizes) == 1 or sizes[-1] <= sizes[-2] + 1
+    assert sizes[0] == min(total, least) or total < 2 * least
+    top = sizes.index(max(sizes))
+    assert sizes[: top + 1] == sorted(sizes[: top + 1])  # growing, then
+    assert all(a >= b for a, b in zip(sizes[top:], sizes[top + 1 : -1], strict=False))
+    # shrinking, down to a last one below twice the least
     assert sizes[-1] <= max(total if total < 2 * least else 0, 2 * least - 1)
     # no more than a handful of chunks more than equal ones would take
-    assert len(sizes) <= -(-total // chunk) + sales_import.TAPER.bit_length()
+    assert len(sizes) <= -(-total // chunk) + 2 * sales_import.TAPER.bit_length()
 
 
-def test_the_last_chunk_of_a_sale_is_small(store, monkeypatch, tmp_path):
+def test_a_sale_beside_a_second_process_has_small_first_and_last_chunks(
+    store, monkeypatch, tmp_path
+):
     path = Path(tmp_path) / "season.csv"
     export(path, 900)
     orders = len({row["order_id"] for row in csv.DictReader(path.open(encoding="utf-8"))})
-    # Equal chunks would leave a last one nearly as big as the others.
+    # a file long enough for the read models' second process (``applied_beside``)
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 900)
+    # Equal chunks would leave a first and last one nearly as big as the others.
     monkeypatch.setattr(sales_import, "CHUNK_ORDERS", orders // 3 + 1)
     saved: list[int] = []
     plans = sales_import.OrderSpool.plans
@@ -145,9 +153,17 @@ def test_the_last_chunk_of_a_sale_is_small(store, monkeypatch, tmp_path):
 
     report = import_sales(store, read_sales_file(path), timezone=NY)
 
+    least = (orders // 3 + 1) // sales_import.TAPER
     assert report["imported"] == orders == sum(saved)
-    assert max(saved) == orders // 3 + 1
-    assert saved[-1] < 2 * ((orders // 3 + 1) // sales_import.TAPER), saved
+    assert max(saved) <= orders // 3 + 1
+    assert saved[0] == least and saved[-1] < 2 * least, saved
+
+    # Without a second process (a shorter file): chunks all of one size.
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 901)
+    saved.clear()
+    report = import_sales(store, read_sales_file(path), timezone=NY)
+    assert report["already_imported"] == orders
+    assert saved == [orders // 3 + 1] * 2 + [orders - 2 * (orders // 3 + 1)]
 
 
 def test_cancelling_while_the_file_is_read_and_planned_imports_nothing(store, tmp_path):
