@@ -52,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from uuid import UUID
 
@@ -310,7 +311,7 @@ REASON_COLUMN = "Why it was not imported"
 Person = tuple[str, str, str, str, str]  # first, last, email, phone, postal code
 
 
-@dataclass
+@dataclass(slots=True)
 class SaleRow:
     """One row of the file, read and checked."""
 
@@ -402,9 +403,18 @@ _NO_CELLS = dict.fromkeys(FIELDS, "")
 class _Cells(dict):
     """The mapped cells of one row, white space tidied; a field without a column is ""."""
 
-    def __init__(self, cells: list[str], columns: dict[str, int]):
+    __slots__ = ()
+
+    def __init__(self, cells: list[str], columns: dict[str, int], last: int | None = None):
+        """``last``: the largest index in ``columns`` (given by a caller reading many rows)."""
         super().__init__(_NO_CELLS)
         width = len(cells)
+        if last is None:
+            last = max(columns.values(), default=-1)
+        if width > last:  # every mapped cell is there (most rows): set them at once
+            tidy = [" ".join(cells[i].split()) for i in columns.values()]
+            self.update(zip(columns, tidy, strict=True))
+            return
         for name, i in columns.items():
             self[name] = " ".join(cells[i].split()) if i < width else ""
 
@@ -419,7 +429,9 @@ def _split_name(full: str) -> tuple[str, str]:
 
 def _split_list(text: str) -> list[str]:
     text = text or ""
-    if "," not in text and ";" not in text and "|" not in text:  # one code (most cells)
+    if text.isalnum():  # one code, nothing to take out (most cells): as normalize_code
+        return [text.upper()]
+    if "," not in text and ";" not in text and "|" not in text:  # one code
         return [normalize_code(text)] if text.strip() else []
     return [normalize_code(p) for p in re.split(r"[,;|]", text) if p.strip()]
 
@@ -469,7 +481,7 @@ class ExcelCheck:
         return cls(truncated, length)
 
     def problem(self, value: str, what: str) -> str:
-        if _SCIENTIFIC.match(value):
+        if ("E" in value or "e" in value) and _SCIENTIFIC.match(value):
             return (
                 f"The {what} “{value}” was changed by Excel into scientific notation "
                 f"(E+): its real digits are lost. {EXCEL_ADVICE}"
@@ -518,6 +530,8 @@ MAX_CELL = 5000
 
 
 def _check_lengths(raw: list[str], headers: list[str]) -> None:
+    if not raw or max(map(len, raw)) <= MAX_CELL:  # every cell of a sound row
+        return
     for index, cell in enumerate(raw):
         if len(cell) > MAX_CELL:
             column = headers[index] if index < len(headers) else f"number {index + 1}"
@@ -602,6 +616,18 @@ def excel_dates_words(found: list[dict], name: str) -> str:
     )
 
 
+def _once(texts: Iterable[str], keep: int = 65_536) -> Iterator[str]:
+    """Each text the first time it comes (a date repeats on row after row and is voted
+    on once); at most ``keep`` remembered, so a big file's dates are not all held."""
+    seen: set[str] = set()
+    for text in texts:
+        if text not in seen:
+            if len(seen) >= keep:
+                seen.clear()
+            seen.add(text)
+            yield text
+
+
 def resolve_date_order(
     sales: SalesFile, mapping: dict[str, str], choice: str | None, setting: str | None
 ) -> tuple[str, str, str]:
@@ -622,7 +648,9 @@ def resolve_date_order(
         for n in ("order_date", "event_date")
         if mapping.get(n) in sales.headers
     ]
-    votes = date_order_votes(cells[i] for _, cells in sales.rows for i in columns if i < len(cells))
+    votes = date_order_votes(
+        _once(cells[i] for _, cells in sales.rows for i in columns if i < len(cells))
+    )
     if len(votes) == 2:
         raise UnreadableSalesFile(
             f"{sales.name} has dates written day first ({votes['dmy']}) and month first "
@@ -650,15 +678,24 @@ def excel_checks(sales: SalesFile, mapping: dict[str, str]) -> dict[str, ExcelCh
     """What the file's barcode and ticket number columns say about Excel's damage."""
     columns = _columns(sales, mapping)
     return {
-        name: ExcelCheck.of(
-            code
-            for _, cells in sales.rows
-            if columns[name] < len(cells)
-            for code in _split_list(cells[columns[name]])
-        )
+        name: ExcelCheck.of(_number_codes(sales.rows, columns[name]))
         for name in ("barcode", "ticket_id")
         if name in columns
     }
+
+
+def _number_codes(rows: Iterable[tuple[int, list[str]]], index: int) -> Iterator[str]:
+    """The codes of one column that are numbers (all ``ExcelCheck.of`` looks at), as
+    ``_split_list`` reads them. A cell of letters and digits alone is one code, read as
+    it is in capitals, which is a number only when the cell is: no need to read it."""
+    for _, cells in rows:
+        if index < len(cells):
+            cell = cells[index]
+            if cell.isalnum():
+                if cell.isdigit():
+                    yield cell
+                continue
+            yield from _split_list(cell)
 
 
 #: the first cell of a totals row a spreadsheet or export adds under the sales
@@ -686,16 +723,18 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading, excel
     ``("not_sold", number, order id, codes, status)`` (refunded or cancelled) or
     ``("left_out", number, reason)`` (a totals row)."""
     columns = _columns(sales, mapping)
+    last = max(columns.values(), default=-1)
+    headers = sales.headers
     for number, raw in sales.rows:
-        if not any(cell.strip() for cell in raw):
+        if not any(map(str.strip, raw)):
             continue  # a blank line is not a sale
-        cells = _Cells(raw, columns)
-        if _is_totals_row(raw, cells):
+        cells = _Cells(raw, columns, last)
+        if not cells["order_date"] and _is_totals_row(raw, cells):
             yield ("left_out", number, TOTALS_ROW)
             continue
         order_id = cells["order_id"]
         try:
-            _check_lengths(raw, sales.headers)
+            _check_lengths(raw, headers)
             row = _read_row(number, cells, reading, excel)
         except ValueProblem as problem:
             yield ("rejected", number, order_id, str(problem))
@@ -707,41 +746,76 @@ def read_rows(sales: SalesFile, mapping: dict[str, str], reading: Reading, excel
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class OrderSpool:
     """The file's readable rows, grouped by order, in a private temporary SQLite
     database (removed when closed): a big file's orders are planned and sold a chunk
     at a time without holding the whole file in memory. A file of at most
-    ``in_memory`` rows keeps its read rows and plans as they are (quicker: nothing to
-    write out and read back), only their order in the database."""
+    ``in_memory`` rows keeps its read rows, their orders and plans in memory
+    (quicker: nothing to write out and read back), in the same order."""
 
     def __init__(self, in_memory: bool = False) -> None:
         self.in_memory = in_memory
         self._rows: dict[int, SaleRow] = {}
+        #: in memory: order id -> [its earliest order moment, its first row, its rows]
+        self._orders: dict[str, list] = {}
+        #: in memory: (order id, its rows) in selling order, once queued
+        self._queue: list[tuple[str, list[int]]] = []
+        self._count = 0
         self._plans: list[list[OrderPlan]] = []
         self.db = sqlite3.connect("", check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute(
-            "CREATE TABLE sale_rows (number INTEGER PRIMARY KEY, order_id TEXT, "
-            "ordered INTEGER, codes TEXT, row BLOB)"
-        )
-        self.db.execute("CREATE TABLE codes (code TEXT PRIMARY KEY, number INTEGER)")
+        if not in_memory:
+            self.db.execute(
+                "CREATE TABLE sale_rows (number INTEGER PRIMARY KEY, order_id TEXT, "
+                "ordered INTEGER, codes TEXT, row BLOB)"
+            )
+            self.db.execute("CREATE TABLE codes (code TEXT PRIMARY KEY, number INTEGER)")
         self._pending: list[tuple] = []
         self._planned = 0
+        self._last: tuple = (None, 0)
 
     def add(self, row: SaleRow) -> None:
-        ordered = (row.ordered.at - _EPOCH) // timedelta(microseconds=1)
+        at = row.ordered.at
+        if at is not self._last[0]:  # an order's rows share their moment
+            self._last = (at, (at - _EPOCH) // _MICROSECOND)
+        ordered = self._last[1]
+        self._count += 1
         if self.in_memory:
             self._rows[row.row] = row
-        kept = None if self.in_memory else pickle.dumps(row, 5)
+            held = self._orders.get(row.order_id)
+            if held is None:
+                self._orders[row.order_id] = [ordered, row.row, [row.row]]
+            else:
+                held[0] = min(held[0], ordered)
+                held[1] = min(held[1], row.row)
+                held[2].append(row.row)
+            return
+        kept = pickle.dumps(row, 5)
         self._pending.append((row.row, row.order_id, ordered, "\x1f".join(row.codes), kept))
         if len(self._pending) >= 2000:
             self.flush()
 
     def flush(self) -> None:
-        self.db.executemany("INSERT INTO sale_rows VALUES (?, ?, ?, ?, ?)", self._pending)
+        if self._pending:
+            self.db.executemany("INSERT INTO sale_rows VALUES (?, ?, ?, ?, ?)", self._pending)
         self._pending = []
+
+    def _with_codes(self) -> Iterator[tuple[int, str, list[str]]]:
+        """``(row, order id, codes)`` of every row holding a code, in the file's order."""
+        if self.in_memory:
+            rows = self._rows
+            for number in sorted(rows):
+                row = rows[number]
+                if row.codes:
+                    yield number, row.order_id, row.codes
+            return
+        for number, order_id, codes in self.db.execute(
+            "SELECT number, order_id, codes FROM sale_rows WHERE codes != '' ORDER BY number"
+        ):
+            yield number, order_id, codes.split("\x1f")
 
     def duplicate_codes(
         self, bad_orders: dict[str, int], tick: Callable[[int], None] | None = None
@@ -750,19 +824,15 @@ class OrderSpool:
         held back) holding a barcode an earlier such row holds; it holds its order back.
         ``tick(rows compared)`` every ``PROGRESS_ROWS`` rows."""
         found = []
-        rows = self.db.execute(
-            "SELECT number, order_id, codes FROM sale_rows WHERE codes != '' ORDER BY number"
-        )
         look = self.db.cursor()
         # a file held in memory keeps its codes in a dict (a query per row cost more
         # than the rest of this pass); a big one in the database
         held: dict[str, int] | None = {} if self.in_memory else None
-        for seen, (number, order_id, codes) in enumerate(rows, 1):
+        for seen, (number, order_id, parts) in enumerate(self._with_codes(), 1):
             if tick is not None and seen % PROGRESS_ROWS == 0:
                 tick(seen)
             if order_id in bad_orders:
                 continue
-            parts = codes.split("\x1f")
             earlier = None
             for code in parts:
                 if held is not None:
@@ -789,10 +859,18 @@ class OrderSpool:
 
     def rows(self) -> int:
         """How many readable rows the spool holds."""
+        if self.in_memory:
+            return self._count
         return self.db.execute("SELECT COUNT(*) FROM sale_rows").fetchone()[0]
 
     def queue(self) -> int:
-        """Number the orders as they are to be sold (oldest order first); their count."""
+        """Number the orders as they are to be sold (oldest order first, then the one
+        with the first row); their count."""
+        if self.in_memory:
+            by_first = sorted(self._orders.items(), key=lambda item: (item[1][0], item[1][1]))
+            self._queue = [(order_id, sorted(held[2])) for order_id, held in by_first]
+            self._orders.clear()
+            return len(self._queue)
         self.db.execute("CREATE TABLE orders (seq INTEGER PRIMARY KEY, order_id TEXT UNIQUE)")
         self.db.execute(
             "INSERT INTO orders (order_id) SELECT order_id FROM sale_rows GROUP BY order_id "
@@ -803,15 +881,19 @@ class OrderSpool:
 
     def orders(self, first: int, last: int) -> list[tuple[int, str, list[SaleRow]]]:
         """``(seq, order id, rows)`` of the orders numbered ``first`` to ``last``."""
+        if self.in_memory:
+            rows, first = self._rows, max(first, 1)
+            return [
+                (seq, order_id, [rows.pop(number) for number in numbers])
+                for seq, (order_id, numbers) in enumerate(self._queue[first - 1 : last], first)
+            ]
         found: dict[int, tuple[int, str, list[SaleRow]]] = {}
-        column = "r.number" if self.in_memory else "r.row"
         for seq, order_id, row in self.db.execute(
-            f"SELECT o.seq, o.order_id, {column} FROM orders o JOIN sale_rows r "
+            "SELECT o.seq, o.order_id, r.row FROM orders o JOIN sale_rows r "
             "ON r.order_id = o.order_id WHERE o.seq BETWEEN ? AND ? ORDER BY o.seq, r.number",
             (first, last),
         ):
-            read = self._rows.pop(row) if self.in_memory else pickle.loads(row)
-            found.setdefault(seq, (seq, order_id, []))[2].append(read)
+            found.setdefault(seq, (seq, order_id, []))[2].append(pickle.loads(row))
         return list(found.values())
 
     def keep_plans(self, planned: list[list[OrderPlan]]) -> None:
@@ -951,15 +1033,26 @@ def _same_person(a: Person, b: Person) -> bool:
     return all(not x or not y or x == y for x, y in ((a[2], b[2]), (a[3], b[3])))
 
 
+#: the attendee's cells of a row, read together
+_ATTENDEE_FIELDS = tuple(
+    f"attendee_{n}" for n in ("first_name", "last_name", "full_name", "email", "phone")
+)
+_attendee_cells = itemgetter(*_ATTENDEE_FIELDS)
+#: a column nobody checked for Excel's damage (only scientific notation is refused)
+_UNCHECKED = ExcelCheck()
+
+
 def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> SaleRow | None:
     order_id = cells["order_id"]
     if not order_id:
         raise ValueProblem("The order number is empty.")
     if _SCIENTIFIC.match(order_id):
         raise ValueProblem(ExcelCheck().problem(order_id, "order number"))
-    status = cells["status"].casefold()
-    if status and any(word in status for word in _NOT_SOLD):
-        return None
+    status = cells["status"]
+    if status:
+        status = status.casefold()
+        if any(word in status for word in _NOT_SOLD):
+            return None
     local = reading.local
     if cells["timezone"]:
         try:
@@ -967,14 +1060,15 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         except ValueProblem as problem:
             raise ValueProblem(str(problem)) from None
     order = reading.date_order
-    ordered = _moment(
-        reading.excel_date(cells["order_date"]), local, what="order date", order=order
-    )
-    event_name, event_text, time_text = (
-        cells["event_name"],
-        reading.excel_date(cells["event_date"]),
-        reading.excel_date(cells["event_time"]),
-    )
+    if reading.excel_dates:  # each cell read as Excel's date in turn (each may be refused)
+        order_text = reading.excel_date(cells["order_date"])
+        ordered = _moment(order_text, local, False, "order date", order)
+        event_text = reading.excel_date(cells["event_date"])
+        time_text = reading.excel_date(cells["event_time"])
+    else:
+        ordered = _moment(cells["order_date"], local, False, "order date", order)
+        event_text, time_text = cells["event_date"], cells["event_time"]
+    event_name = cells["event_name"]
     if cells["item_name"] and reading.item_pattern is not None and not (event_name and event_text):
         event_name, event_text, item_time = _event_from_item(
             cells["item_name"], reading.item_pattern
@@ -982,8 +1076,9 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         time_text = time_text or item_time
     if not event_name:
         raise ValueProblem("The event name is empty.")
-    event = _moment(event_text, local, what="event date", order=order)
-    event = with_time(event, time_text)
+    event = _moment(event_text, local, False, "event date", order)
+    if time_text:
+        event = with_time(event, time_text)
     buyer = _person(
         cells["first_name"],
         cells["last_name"],
@@ -994,9 +1089,7 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
         "buyer",
     )
     attendee = None
-    names = [
-        cells[f"attendee_{n}"] for n in ("first_name", "last_name", "full_name", "email", "phone")
-    ]
+    names = _attendee_cells(cells)
     if any(names):
         first, last, full, email, phone = names
         attendee = _person(first, last, full, email, phone, "", "attendee")
@@ -1006,22 +1099,20 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
             attendee = None
     quantity = _quantity(cells["quantity"])
     return SaleRow(
-        row=number,
-        order_id=order_id,
-        ordered=ordered,
-        buyer=buyer,
-        attendee=attendee,
-        event_name=event_name,
-        event=event,
-        ticket_type=cells["ticket_type"] or DEFAULT_TICKET_TYPE,
-        price_cents=_price(cells["price"]),
-        quantity=quantity,
-        codes=_codes(cells["barcode"], quantity, excel.get("barcode", ExcelCheck())),
-        ticket_ids=_codes(
-            cells["ticket_id"], quantity, excel.get("ticket_id", ExcelCheck()), "ticket number"
-        ),
-        fees_cents=_price(cells["fees"]),
-        order_total=_price(cells["order_total"]) if cells["order_total"] else None,
+        number,
+        order_id,
+        ordered,
+        buyer,
+        attendee,
+        event_name,
+        event,
+        cells["ticket_type"] or DEFAULT_TICKET_TYPE,
+        _price(cells["price"]),
+        quantity,
+        _codes(cells["barcode"], quantity, excel.get("barcode", _UNCHECKED)),
+        _codes(cells["ticket_id"], quantity, excel.get("ticket_id", _UNCHECKED), "ticket number"),
+        _price(cells["fees"]),
+        _price(cells["order_total"]) if cells["order_total"] else None,
     )
 
 
@@ -1073,8 +1164,8 @@ def place_code(service: str, order_id: str, key: tuple, position: int) -> str:
 
 def _spread(total: int, count: int) -> list[int]:
     """``total`` cents over ``count`` tickets; the first ones take the remainder's cents."""
-    if count <= 0:
-        return []
+    if count <= 1:
+        return [total] if count == 1 else []
     share, extra = divmod(total, count)
     return [share + (1 if i < extra else 0) for i in range(count)]
 
@@ -1970,15 +2061,19 @@ def import_sales(
     rejected = Problems()
     run = SalesImport(app, local, service_of(sales), default_capacity)
     run.tally.rejected = rejected
+    in_memory = len(sales.rows) <= IN_MEMORY_ROWS
+    # The rows are read three times before the sale (dates, barcodes, sales): a file
+    # whose sales are held in memory anyway is read out of its temporary file once.
+    checked = replace(sales, rows=list(sales.rows)) if in_memory else sales
     try:
         order, source, example = resolve_date_order(
-            replace(sales, rows=watch(sales.rows, CHECKING_DATES)),
+            replace(checked, rows=watch(checked.rows, CHECKING_DATES)),
             mapping,
             date_order,
             default_date_order,
         )
         number_dates = excel_number_dates(
-            replace(sales, rows=watch(sales.rows, CHECKING_DATES)), mapping
+            replace(checked, rows=watch(checked.rows, CHECKING_DATES)), mapping
         )
     except _Stopped:
         order, source, example = date_order or "", "", ""
@@ -1994,12 +2089,13 @@ def import_sales(
         compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
         sales.date_system if number_dates else 0,
     )
-    spool = OrderSpool(in_memory=len(sales.rows) <= IN_MEMORY_ROWS)
+    spool = OrderSpool(in_memory=in_memory)
     count, finished, selling = 0, False, False
     try:
         count = _spool_orders(
-            app, sales, mapping, reading, run.service, spool, run, watch, rejected
+            app, checked, mapping, reading, run.service, spool, run, watch, rejected
         )
+        checked = sales  # the rows read out are not needed again
         selling = True
         if dry_run:
             with app.rehearsal(absent=run.absent, spill=spool.rehearsed()):
