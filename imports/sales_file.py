@@ -156,34 +156,50 @@ def _unpack(kept: str) -> list[str]:
     return json.loads(kept)
 
 
+#: a file of at most this many bytes keeps its rows in memory (about ten times as many
+#: bytes), as the import keeps the sales of a file of up to 50,000 rows
+IN_MEMORY_BYTES = 5 * 1024 * 1024
+
+
 class SpooledRows(Sequence):
     """A file's rows in a private temporary SQLite database (deleted when closed or
     collected), read back in the file's order: a 200 MB export is not held in memory.
+    With ``in_memory`` (a small file) they are kept in a list instead: writing them out
+    and reading them back cost more than reading the file.
     """
 
     BATCH = 2000
 
-    def __init__(self) -> None:
+    def __init__(self, in_memory: bool = False) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+        self._kept: list[tuple[int, list[str]]] | None = [] if in_memory else None
+        if in_memory:
+            return
         # "" is SQLite's private temporary database: on disk past a small cache, and
         # removed when the connection closes. The import may run on another thread.
         self._db = sqlite3.connect("", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("CREATE TABLE rows (number INTEGER PRIMARY KEY, cells TEXT)")
-        self._count = 0
-        self._lock = threading.Lock()
 
     def extend(self, rows: list[tuple[int, list[str]]]) -> None:
         with self._lock:
-            self._db.executemany(
-                "INSERT INTO rows VALUES (?, ?)",
-                [(number, _pack(cells)) for number, cells in rows],
-            )
+            if self._kept is not None:
+                self._kept.extend(rows)
+            else:
+                self._db.executemany(
+                    "INSERT INTO rows VALUES (?, ?)",
+                    [(number, _pack(cells)) for number, cells in rows],
+                )
         self._count += len(rows)
 
     def __len__(self) -> int:
         return self._count
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if self._kept is not None:
+            yield from self._kept[: self._count]
+            return
         after = -1
         while True:
             with self._lock:
@@ -198,6 +214,8 @@ class SpooledRows(Sequence):
             after = page[-1][0]
 
     def __getitem__(self, index):  # type: ignore[override]
+        if self._kept is not None:
+            return self._kept[: self._count][index]
         if isinstance(index, slice):
             start, stop, step = index.indices(self._count)
             with self._lock:
@@ -214,7 +232,10 @@ class SpooledRows(Sequence):
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._kept is not None:
+                self._kept = []
+            else:
+                self._db.close()
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -516,7 +537,7 @@ def read_sales_file(
             return _read_workbook(path, progress, cancelled)
         encoding = _encoding_of(path)
         sample = "".join(itertools.islice(_file_lines(path, encoding, path.name), 50))
-        rows = SpooledRows()
+        rows = SpooledRows(in_memory=path.stat().st_size <= IN_MEMORY_BYTES)
         try:
             sales = _parse(
                 _file_lines(path, encoding, path.name),
