@@ -331,7 +331,7 @@ class SaleRow:
     order_total: int | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Seat:
     """One ticket of an order: its level, net price, code and holder."""
 
@@ -344,7 +344,7 @@ class Seat:
     kind: str = "barcode"
 
 
-@dataclass
+@dataclass(slots=True)
 class OrderPlan:
     """The tickets of one order at one performance."""
 
@@ -1118,11 +1118,19 @@ def _read_row(number: int, cells: _Cells, reading: Reading, excel: dict) -> Sale
 
 # -- planning orders --------------------------------------------------------------
 def _performance_key(row: SaleRow) -> tuple:
-    at = row.event.at
+    event = row.event
+    return _key_of(row.event_name, event, event.at.tzinfo)
+
+
+@lru_cache(maxsize=4096)  # a performance's rows repeat its name and date
+def _key_of(event_name: str, event: Moment, where: tzinfo) -> tuple:
+    """``where`` (the moment's zone) is part of the cache's key: two moments in
+    different zones are equal when they are the same instant."""
+    at = event.at
     return (
-        fold(row.event_name),
+        fold(event_name),
         at.date(),
-        f"{at.hour:02d}:{at.minute:02d}" if row.event.has_time else None,  # %H:%M
+        f"{at.hour:02d}:{at.minute:02d}" if event.has_time else None,  # %H:%M
         at.tzinfo,
     )
 
