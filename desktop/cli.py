@@ -40,11 +40,8 @@ import signal
 import sqlite3
 import sys
 import threading
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
-
-from eventsourcing.persistence import PersistenceError
 
 from desktop.cli_backups import COMMANDS as BACKUP_COMMANDS
 from desktop.cli_backups import add_commands as add_backup_commands
@@ -57,7 +54,6 @@ from desktop.cli_backups import (
 )
 from desktop.cli_support import add_report_parser, add_rota_parser, cmd_report_support, cmd_rota
 from domain.errors import HouselightsError, UnreadableSalesFile
-from domain.merging import MergeResult, UnmergeResult
 from domain.roles import Permission
 from domain.wording import counted
 from infrastructure.config import StoreConfigError, resolve
@@ -65,6 +61,7 @@ from infrastructure.files import restrict_new_files
 from infrastructure.shared_store import ServerProblem
 
 if TYPE_CHECKING:
+    from domain.merging import MergeResult, UnmergeResult
     from infrastructure.erasure import CopiesCleaned
 
 #: the largest demo organization (the design size is 100,000 patrons)
@@ -74,10 +71,23 @@ MAX_LIMIT = 100_000
 
 
 def app_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("houselights")
     except PackageNotFoundError:  # running from a source tree without install
         return "0+unknown"
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"houselights {app_version()}")
+        parser.exit()
 
 
 def whole_number(low: int, high: int):
@@ -103,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="houselights",
         description="Houselights: know and welcome your patrons.",
     )
-    parser.add_argument("--version", action="version", version=f"houselights {app_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument(
         "--data",
         metavar="DIR",
@@ -1028,6 +1038,8 @@ def cmd_check_in(args) -> int:
             services.app.sign_in(args.as_staff, **sign_in_secret())
         if not isinstance(services, OfflineServices):
             # the role is checked by the service; a damaged store is not written
+            from eventsourcing.persistence import PersistenceError
+
             from desktop.cli_backups import backup_folders
             from infrastructure.backups import start_page_check
 
@@ -1077,7 +1089,7 @@ def cmd_sync(args) -> int:
         return 0
     try:
         services = _services(args, catch_up=False)
-    except (PersistenceError, ServerProblem) as error:  # the server does not answer
+    except (*_database_errors()[1:], ServerProblem) as error:  # the server does not answer
         if isinstance(error, ServerProblem) and error.kind != "unreachable":
             raise
         from infrastructure.door_queue import DoorQueue
@@ -1691,6 +1703,14 @@ COMMANDS = {
 }
 
 
+def _database_errors() -> tuple[type[Exception], ...]:
+    """sqlite3's database errors and eventsourcing's wrapping of them (eventsourcing's
+    persistence module is imported when an error is looked at, not at start-up)."""
+    from eventsourcing.persistence import PersistenceError
+
+    return (sqlite3.DatabaseError, PersistenceError)
+
+
 def _shared_store_message(args, error: BaseException) -> str | None:
     """For a shared store, what went wrong with its server; never "restore a backup"."""
     from infrastructure.config import postgres_env
@@ -1741,7 +1761,7 @@ def main(argv: list[str] | None = None) -> int:
     except HouselightsError as error:  # DamagedStore and friends carry their own status
         print(f"houselights: {error}", file=sys.stderr)
         return getattr(error, "exit_status", 1)
-    except (sqlite3.DatabaseError, PersistenceError) as error:  # eventsourcing wraps sqlite3's
+    except _database_errors() as error:  # eventsourcing wraps sqlite3's
         shared = _shared_store_message(args, error)
         if shared:
             if _shared_store_unreachable(args, error):

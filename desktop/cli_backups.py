@@ -16,9 +16,7 @@ import sys
 from pathlib import Path
 
 from domain.errors import HouselightsError
-from infrastructure import backups
 from infrastructure.config import StoreConfig, resolve
-from infrastructure.store_check import check_events_file, check_readmodels_file, count_events
 
 
 def configured_folder() -> str:
@@ -33,6 +31,8 @@ def configured_folder() -> str:
 
 def backup_folders(config: StoreConfig) -> list[Path]:
     """Where backups are looked for: the chosen folder, and the data folder's own."""
+    from infrastructure import backups
+
     folders = [backups.backup_folder(config, configured_folder()), backups.default_folder(config)]
     return list(dict.fromkeys(folders))
 
@@ -42,12 +42,15 @@ def check_before_opening(config: StoreConfig) -> None:
     damaged store, ``MissingStore`` or a ``StoreUnusable``; set a damaged read-model
     file aside and say so on stderr. Every page is read by the background check that
     ``_services`` starts (``backups.start_page_check``)."""
+    from infrastructure import backups
+
     for notice in backups.check_before_opening(config, backup_folders(config)):
         print(f"houselights: {notice}", file=sys.stderr)
 
 
 def explain_store_error(args, error: BaseException) -> HouselightsError:
     """After a database error: what is really wrong, as an error with its exit status."""
+    from infrastructure import backups
     from infrastructure.store_check import ServerUnreachable, is_damage_error
 
     try:
@@ -217,6 +220,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def cmd_backup(args) -> int:
+    from infrastructure import backups
+
     config = resolve(args.data, args.store)
     if config.kind != "sqlite":
         raise backups.BackupError(backups.postgres_message(config))
@@ -244,6 +249,9 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from infrastructure import backups
+    from infrastructure.store_check import check_events_file, count_events
+
     config = resolve(args.data, args.store)
     source = Path(args.src).expanduser()
     events = backups.verify_backup(source) if source.is_file() else None
@@ -288,6 +296,8 @@ def cmd_restore(args) -> int:
 
 
 def cmd_backups(args) -> int:
+    from infrastructure import backups
+
     config = resolve(args.data, args.store)
     if config.kind == "sqlite" and config.events_path.exists():
         authorize(args, config)  # damaged or missing: the files are all there is to ask
@@ -322,6 +332,9 @@ def cmd_backups(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from infrastructure import backups
+    from infrastructure.store_check import check_events_file, check_readmodels_file
+
     config = resolve(args.data, args.store)
     problems = {}
     if config.kind == "sqlite" and not config.events_path.exists():

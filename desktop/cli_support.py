@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
-from desktop import formatting
 from domain.errors import ValidationError
-from domain.rota import WEEKDAY_NAMES
-from domain.rota_service import SupportReport
+
+if TYPE_CHECKING:  # the rest is imported by the commands themselves: the CLI starts fast
+    from domain.rota_service import SupportReport
 
 
 def add_report_parser(which) -> None:
@@ -124,6 +125,9 @@ def _n(n: int, word: str) -> str:
 
 
 def report_text(figures: SupportReport) -> str:
+    from desktop import formatting
+    from domain.rota import WEEKDAY_NAMES
+
     lines = [
         f"Inquiries: {figures.inquiries:,} ({figures.chats:,} chats, "
         f"{figures.calls:,} incoming calls)"
@@ -166,6 +170,7 @@ def report_text(figures: SupportReport) -> str:
 
 def cmd_report_support(args, open_services) -> int:
     """The figures as on Reports → Patron support; the service checks who may see them."""
+    from desktop import formatting
     from projections import support
 
     start, end = _day(args.start, "from"), _day(args.end, "to")
@@ -184,6 +189,8 @@ def cmd_report_support(args, open_services) -> int:
 
 
 def slot_line(slot: dict) -> str:
+    from domain.rota import WEEKDAY_NAMES
+
     who = slot["name"] + ("" if slot["staff_id"] else " (volunteer)")
     return (
         f"{WEEKDAY_NAMES[slot['weekday']]:<9} {slot['starts']}–{slot['ends']}  "

@@ -70,3 +70,36 @@ def test_a_thread_still_working_is_waited_for(tmp_path):
     assert json.loads(lines[0])["events"] == 0
     # the ordinary exit: the thread ends its work, then the interpreter is taken apart
     assert lines[1:] == ["the thread finished", "exit handlers ran", "taken apart"]
+
+
+def test_the_second_process_of_an_import_starts_without_qt_or_the_services():
+    """The import's second process (started with "spawn") imports the program's main
+    module again: importing the command line loads only what parsing the command needs,
+    each command imports the rest."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, desktop.cli; print(' '.join(sorted(sys.modules)))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(done.stdout.split())
+    heavy = {
+        "PySide6",
+        "PySide6.QtCore",
+        "desktop.formatting",
+        "desktop.settings",
+        "infrastructure.backups",
+        "infrastructure.bootstrap",
+        "domain.application",
+        "eventsourcing.persistence",
+        "projections",
+        "sqlite_utils",
+        "importlib.metadata",
+    }
+    assert loaded & heavy == set()
