@@ -43,6 +43,7 @@ import csv
 import gc
 import hashlib
 import heapq
+import itertools
 import pickle
 import re
 import sqlite3
@@ -183,8 +184,10 @@ class _Watched(Sequence):
     def __iter__(self):
         total, done = len(self.rows), 0
         self.watch.phase = self.phase
-        for done, row in enumerate(self.rows, 1):
-            yield row
+        rows = iter(self.rows)
+        while part := list(itertools.islice(rows, PROGRESS_ROWS)):  # as the report goes
+            yield from part
+            done += len(part)
             if done % PROGRESS_ROWS == 0:
                 self.watch.tick(done, total, self.phase)
         self.watch.tick(done, total, self.phase)
