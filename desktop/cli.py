@@ -1087,9 +1087,11 @@ def cmd_sync(args) -> int:
             else "This workstation's store is on this computer: there is nothing to send."
         )
         return 0
+    from eventsourcing.persistence import PersistenceError
+
     try:
         services = _services(args, catch_up=False)
-    except (*_database_errors()[1:], ServerProblem) as error:  # the server does not answer
+    except (PersistenceError, ServerProblem) as error:  # the server does not answer
         if isinstance(error, ServerProblem) and error.kind != "unreachable":
             raise
         from infrastructure.door_queue import DoorQueue
