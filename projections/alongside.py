@@ -36,11 +36,13 @@ from typing import Protocol
 from projections.base import Projection
 from projections.database import SHARED_BULK_CACHE_KIB, bulk_mode
 from projections.side_process import (
+    Outcome,
     Pipe,
     SideRunner,
     StoreOpener,
     open_runner,
     outcome_of,
+    report_and_end,
     start_child,
     stop_asked,
 )
@@ -112,11 +114,10 @@ def _child(
         erased = sorted(runner.pending_erasures)
         runner.close()
         store.close()
-        result.send(("ok", (time.process_time() - started, applied, erased)))
+        outcome: Outcome = ("ok", (time.process_time() - started, applied, erased))
     except BaseException:  # noqa: BLE001 - reported to the first process, which catches up
-        result.send(("error", traceback.format_exc()))
-    finally:
-        result.close()
+        outcome = ("error", traceback.format_exc())
+    report_and_end(result, outcome)
 
 
 def _until_more(
