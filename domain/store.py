@@ -32,10 +32,17 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
-from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    JSONTranscoder,
+    Mapper,
+    Transcoder,
+    Transcoding,
+)
 
 from domain.box_office import Performance, Production
 from domain.contact_index import ContactKey
+from domain.event_writing import QuickMapper
 from domain.patron import Patron
 from domain.recording import RecordingContext, Stamp
 
@@ -180,6 +187,14 @@ class Store(Application[UUID]):
             transcoder = QuickJSONTranscoder()
             self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        if type(mapper) is Mapper:  # eventsourcing's own (no MAPPER_TOPIC chosen)
+            mapper = QuickMapper(
+                transcoder=mapper.transcoder, cipher=mapper.cipher, compressor=mapper.compressor
+            )
+        return mapper
 
     # -- listeners ------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:

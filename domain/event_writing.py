@@ -1,0 +1,130 @@
+"""Writing a domain event as a stored event, as eventsourcing's ``Mapper`` writes it,
+without its generic path (issue 16's speed: an import writes 37,500 events for a
+20,000-row file, and writing their state was a tenth of its CPU).
+
+``Mapper.to_stored_event`` copies the event's attributes into a new dict, takes the
+id and version out, and hands the rest to the transcoder, whose JSON encoder calls
+back into Python for each moment (two in every event). ``QuickMapper`` works out
+once per event class and order of attributes what the encoder would write between
+the values (the keys, commas and braces) and writes each value the way the encoder
+does: a string through the same C function, ``None``, ``True``, ``False`` and an
+exact ``int`` as the encoder does, a moment as ``DatetimeAsISO`` tags it (the last
+moment written is remembered: an order's events share one), anything else through
+the transcoder's own encoder. So the bytes are the same as ``Mapper``'s with the
+store's ``QuickJSONTranscoder``; an event whose attributes come in another order,
+an event without a ``__dict__`` and any other transcoder go through ``Mapper``
+itself. ``tests/domain/test_event_writing.py`` compares both ways.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import DatetimeAsISO, Mapper, StoredEvent
+from eventsourcing.utils import get_topic
+
+_OWN = ("originator_id", "originator_version")
+
+
+class _Form:
+    """How events of one class, with their attributes in one order, are written."""
+
+    __slots__ = ("keys", "topic", "write")
+
+    def __init__(self, keys: tuple[str, ...], topic: str, write: Any) -> None:
+        self.keys = keys
+        self.topic = topic
+        self.write = write
+
+
+class QuickMapper(Mapper[UUID]):
+    """eventsourcing's ``Mapper``, writing an event's state without the generic path
+    when its transcoder is the store's ``QuickJSONTranscoder`` (see the module)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._forms: dict[type, _Form | None] = {}
+        #: the last moment written and its JSON (an order's events share their moment)
+        self._last: tuple[Any, str] = (None, "")
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        state = getattr(domain_event, "__dict__", None)
+        cls = type(domain_event)
+        try:
+            form = self._forms[cls]
+        except KeyError:
+            form = None if state is None else self._form(cls, tuple(state))
+            self._forms[cls] = form
+        if form is None or state is None or tuple(state) != form.keys:
+            return super().to_stored_event(domain_event)
+        stored_state = form.write(state)
+        if self.compressor:
+            stored_state = self.compressor.compress(stored_state)
+        if self.cipher:
+            stored_state = self.cipher.encrypt(stored_state)
+        return StoredEvent(
+            originator_id=state["originator_id"],
+            originator_version=state["originator_version"],
+            topic=form.topic,
+            state=stored_state,
+        )
+
+    def _form(self, cls: type, keys: tuple[str, ...]) -> _Form | None:
+        from domain.store import QuickJSONTranscoder
+
+        transcoder = self.transcoder
+        if type(transcoder) is not QuickJSONTranscoder or transcoder._write is None:
+            return None
+        if not set(_OWN) <= set(keys) or "class_version" in keys:
+            return None  # (the mapper writes a class version over such an attribute)
+        moments = type(transcoder.types.get(datetime)) is DatetimeAsISO
+        tag = '{"_type_":' + encode_basestring(DatetimeAsISO.name) + ',"_data_":'
+        writer = transcoder._write
+
+        def value(v: Any) -> str:
+            """What the transcoder's encoder writes for a value that is not a str."""
+            t = type(v)
+            if t is datetime and moments:
+                last = self._last
+                if last[0] is v:
+                    return last[1]
+                text = tag + encode_basestring(v.isoformat()) + "}"
+                self._last = (v, text)
+                return text
+            if v is None:
+                return "null"
+            if v is True:
+                return "true"
+            if v is False:
+                return "false"
+            if t is int:
+                return int.__repr__(v)
+            return "".join(writer(v, 0))
+
+        # source of one function: the constant parts as literals, each value written as
+        # the encoder would (names: E for strings, V for the rest)
+        written = [k for k in keys if k not in _OWN]
+        class_version = getattr(cls, "class_version", 1)
+        lines, parts, before = [], [], "{"
+        for index, key in enumerate(written):
+            lines.append(f"    v{index} = d[{key!r}]")
+            parts.append(repr(before + encode_basestring(key) + ":"))
+            parts.append(f"(E(v{index}) if type(v{index}) is str else V(v{index}))")
+            before = ","
+        tail = "}" if written else "{}"
+        if class_version > 1:
+            tail = before + encode_basestring("class_version") + ":" + value(class_version) + "}"
+        parts.append(repr(tail))
+        source = (
+            "def write(d):\n"
+            + "".join(line + "\n" for line in lines)
+            + "    return ''.join(("
+            + ", ".join(parts)
+            + ",)).encode('utf8')\n"
+        )
+        namespace: dict[str, Any] = {"E": encode_basestring, "V": value}
+        exec(source, namespace)  # noqa: S102 - made from the event's own field names above
+        return _Form(keys, get_topic(cls), namespace["write"])

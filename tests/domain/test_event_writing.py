@@ -1,0 +1,177 @@
+"""The store writes events with ``QuickMapper`` (issue 16's speed): the same stored
+events as eventsourcing's ``Mapper`` with the same transcoder, byte for byte, for any
+state an event can hold; an import stores the same rows either way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+from eventsourcing.application import Application
+from eventsourcing.cipher import AESCipher
+from eventsourcing.compressor import ZlibCompressor
+from eventsourcing.persistence import (
+    DatetimeAsISO,
+    DecimalAsStr,
+    Mapper,
+    TranscodingNotRegisteredError,
+    UUIDAsHex,
+)
+from eventsourcing.utils import Environment
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from domain.event_writing import QuickMapper
+from domain.store import QuickJSONTranscoder, Store
+from infrastructure.config import resolve
+from tests.domain import test_making
+from tests.domain.test_store_transcoder import values
+
+fixed_ids_and_time = test_making.fixed_ids_and_time  # the fixture, used here too
+
+
+def _transcoder() -> QuickJSONTranscoder:
+    transcoder = QuickJSONTranscoder()
+    for transcoding in (UUIDAsHex(), DecimalAsStr(), DatetimeAsISO()):
+        transcoder.register(transcoding)
+    return transcoder
+
+
+def _mappers(**kwargs) -> tuple[Mapper, QuickMapper]:
+    transcoder = _transcoder()
+    return Mapper(transcoder=transcoder, **kwargs), QuickMapper(transcoder=transcoder, **kwargs)
+
+
+class Happened:
+    """An event as the mapper reads one: its attributes, its class's version."""
+
+    def __init__(self, **state) -> None:
+        self.__dict__.update(state)
+
+
+class HappenedAgain(Happened):
+    class_version = 3
+
+
+ID = UUID("7eed4b7d-618d-4075-92eb-8dcf48015194")
+WHEN = datetime(2026, 3, 14, 19, 30, tzinfo=UTC)
+
+
+def _event(kind, state: dict, id_first: bool = True) -> Happened:
+    own = {"originator_id": ID, "originator_version": 4}
+    return kind(**own, **state) if id_first else kind(**state, **own)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.dictionaries(
+        st.text(max_size=12).filter(lambda k: k not in ("originator_id", "originator_version")),
+        values,
+        max_size=8,
+    ),
+    st.sampled_from([Happened, HappenedAgain]),
+    st.booleans(),
+)
+def test_the_same_stored_event_as_eventsourcings_mapper(state, kind, id_first):
+    generic, quick = _mappers()
+    event = _event(kind, state, id_first)
+    try:
+        expected = generic.to_stored_event(event)
+    except TranscodingNotRegisteredError:
+        with pytest.raises(TranscodingNotRegisteredError):
+            quick.to_stored_event(event)
+        return
+    assert quick.to_stored_event(event) == expected
+    # the class's way of writing is kept for the next event of it: written again
+    assert quick.to_stored_event(event) == expected
+
+
+def test_events_of_one_class_in_other_shapes_and_shared_moments():
+    generic, quick = _mappers()
+    other_zone = timezone(timedelta(hours=-5))
+    shapes = [
+        {"timestamp": WHEN, "occurred_at": WHEN, "code": "BC1", "patron_id": None, "n": 2},
+        # the same moment again (remembered), then an equal moment in another zone
+        {
+            "timestamp": WHEN,
+            "occurred_at": WHEN.astimezone(other_zone),
+            "code": "é\n“x”",
+            "patron_id": "b2be",
+            "n": -3,
+        },
+        # the same keys in another order, other kinds of values under the same keys
+        {"occurred_at": WHEN, "timestamp": WHEN, "code": "BC2", "patron_id": "x", "n": 1},
+        {
+            "timestamp": "not a moment",
+            "occurred_at": [WHEN],
+            "code": 5,
+            "patron_id": True,
+            "n": 2.5,
+        },
+        {
+            "timestamp": WHEN,
+            "occurred_at": WHEN,
+            "code": Decimal("1.5"),
+            "patron_id": UUID(int=9),
+            "n": False,
+        },
+        {
+            "timestamp": WHEN,
+            "occurred_at": WHEN,
+            "code": {"a": [1, None]},
+            "patron_id": "",
+            "n": 10**30,
+        },
+    ]
+    for state in shapes:
+        for kind in (Happened, HappenedAgain):
+            event = _event(kind, state)
+            assert quick.to_stored_event(event) == generic.to_stored_event(event), state
+
+
+def test_an_attribute_named_class_version_and_a_slotted_event_go_the_generic_way():
+    generic, quick = _mappers()
+    event = _event(HappenedAgain, {"timestamp": WHEN, "class_version": 1, "x": 1})
+    assert quick.to_stored_event(event) == generic.to_stored_event(event)
+    assert quick._forms[HappenedAgain] is None
+
+    class Slotted:
+        __slots__ = ("originator_id", "originator_version")
+
+    slotted = Slotted()
+    slotted.originator_id, slotted.originator_version = ID, 1
+    with pytest.raises(TypeError):  # as eventsourcing's mapper: vars() of it fails
+        generic.to_stored_event(slotted)
+    with pytest.raises(TypeError):
+        quick.to_stored_event(slotted)
+
+
+def test_compressed_and_encrypted_the_same_way():
+    cipher = AESCipher(Environment(env={"CIPHER_KEY": AESCipher.create_key(32)}))
+    generic, quick = _mappers(compressor=ZlibCompressor(), cipher=cipher)
+    event = _event(Happened, {"timestamp": WHEN, "code": "BC1"})
+    expected = generic.transcoder.encode({"timestamp": WHEN, "code": "BC1"})
+    for mapper in (generic, quick):
+        written = mapper.to_stored_event(event)
+        assert written.state != expected  # compressed, then encrypted (a new nonce each time)
+        assert ZlibCompressor().decompress(cipher.decrypt(written.state)) == expected
+        assert (written.originator_id, written.originator_version) == (ID, 4)
+
+
+def test_the_store_writes_with_it(store):
+    assert type(store.mapper) is QuickMapper
+    assert type(store.mapper.transcoder) is QuickJSONTranscoder
+
+
+def test_an_import_stores_the_same_rows_either_way(tmp_path, monkeypatch, fixed_ids_and_time):
+    quick = test_making._stored_import(
+        resolve(tmp_path / "quick", store="sqlite"), tmp_path, fixed_ids_and_time
+    )
+    monkeypatch.setattr(Store, "construct_mapper", Application.construct_mapper)
+    generic = test_making._stored_import(
+        resolve(tmp_path / "generic", store="sqlite"), tmp_path, fixed_ids_and_time
+    )
+    assert len(quick) > 200
+    assert quick == generic
