@@ -34,6 +34,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 from eventsourcing.persistence import (
     DatetimeAsISO,
+    EventStore,
     JSONTranscoder,
     Mapper,
     Transcoder,
@@ -42,7 +43,7 @@ from eventsourcing.persistence import (
 
 from domain.box_office import Performance, Production
 from domain.contact_index import ContactKey
-from domain.event_writing import QuickMapper
+from domain.event_writing import QuickEventStore, QuickMapper
 from domain.patron import Patron
 from domain.recording import RecordingContext, Stamp
 
@@ -195,6 +196,12 @@ class Store(Application[UUID]):
                 transcoder=mapper.transcoder, cipher=mapper.cipher, compressor=mapper.compressor
             )
         return mapper
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        events = super().construct_event_store()
+        if type(events) is EventStore:
+            events = QuickEventStore(mapper=events.mapper, recorder=events.recorder)
+        return events
 
     # -- listeners ------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:

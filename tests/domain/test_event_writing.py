@@ -175,3 +175,37 @@ def test_an_import_stores_the_same_rows_either_way(tmp_path, monkeypatch, fixed_
     )
     assert len(quick) > 200
     assert quick == generic
+
+
+def test_the_event_store_records_what_eventsourcings_records():
+    from eventsourcing.persistence import EventStore
+    from eventsourcing.popo import POPOApplicationRecorder
+
+    from domain.event_writing import QuickEventStore
+
+    generic_mapper, quick_mapper = _mappers()
+    events = [_event(Happened, {"timestamp": WHEN, "code": f"BC{n}", "n": n}) for n in range(5)] + [
+        _event(HappenedAgain, {"timestamp": WHEN, "at": [WHEN]})
+    ]
+    for n, event in enumerate(events):
+        event.__dict__["originator_version"] = n + 1
+    generic = EventStore(mapper=generic_mapper, recorder=POPOApplicationRecorder())
+    quick = QuickEventStore(mapper=quick_mapper, recorder=POPOApplicationRecorder())
+    expected = generic.put(events)
+    recorded = quick.put(events)
+    assert len(recorded) == 6
+    assert recorded == expected
+    assert [r.notification.id for r in recorded] == [1, 2, 3, 4, 5, 6]
+    assert [type(r.notification) for r in recorded] == [type(r.notification) for r in expected]
+    assert list(quick.recorder.select_notifications(1, 10)) == list(
+        generic.recorder.select_notifications(1, 10)
+    )
+    # a mapper of another kind: eventsourcing's own put
+    other = QuickEventStore(mapper=generic_mapper, recorder=POPOApplicationRecorder())
+    assert other.put(events) == expected
+
+
+def test_the_store_records_with_it(store):
+    from domain.event_writing import QuickEventStore
+
+    assert type(store.events) is QuickEventStore
