@@ -47,6 +47,8 @@ class Access:
         self.store = store
         self.context = store.context
         self._accounts_seen = False
+        #: role -> event classes ``may_record`` allowed it (the role table is fixed)
+        self._may_record: dict[str, set[type]] = {}
         self._no_accounts_until = 0.0
         #: whether the store is known not to answer (a window's connection, issue 18):
         #: then a "no accounts yet" the store gave before is believed until it answers,
@@ -139,14 +141,24 @@ class Access:
     def check_allowed(self, aggregates: list[Aggregate]) -> None:
         """The check on every save: each pending event against the role table."""
         role = None
+        allowed: set[type] = set()
         for aggregate in aggregates:
             pending: Any
             for pending in getattr(aggregate, "pending_events", ()):
-                name = type(pending).__qualname__
+                kind = type(pending)
+                if kind in allowed:
+                    continue
                 if role is None:
                     role = self.current_role() or ""
+                    # the event classes this role was found to record (a batch saves
+                    # tens of thousands of events of a few classes)
+                    allowed = self._may_record.setdefault(role, set())
+                    if kind in allowed:
+                        continue
+                name = kind.__qualname__
                 if not may_record(role, name):
                     raise NotAllowed(self.not_allowed_message(role, plain_words(name).lower()))
+                allowed.add(kind)
 
     def not_allowed_message(self, role: str | None, what: str) -> str:
         if not role:

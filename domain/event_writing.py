@@ -19,7 +19,7 @@ itself. ``tests/domain/test_event_writing.py`` compares both ways.
 from __future__ import annotations
 
 from datetime import datetime
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 from uuid import UUID
 

@@ -338,11 +338,13 @@ class Patron(Aggregate):
 
 
 def patron_uuid(patron_id: str | UUID) -> UUID:
-    from domain.errors import PatronNotFound
-
     if isinstance(patron_id, UUID):
         return patron_id
     try:
         return uuid_of(str(patron_id))
     except ValueError:
-        raise PatronNotFound(str(patron_id)) from None
+        pass
+    # imported here, only for a wrong id: an import asks this tens of thousands of times
+    from domain.errors import PatronNotFound
+
+    raise PatronNotFound(str(patron_id)) from None

@@ -92,10 +92,11 @@ class _Batch:
     absent: set[UUID] | None = None
     #: a long rehearsal's aggregates set aside out of memory (see ``set_aside``)
     spill: MutableMapping[UUID, Aggregate] | None = None
-    #: aggregate id -> (how many of its pending events the role check at ``commit``
-    #: passed, the last of them): a performance sold again and again in a batch has
-    #: its earlier events checked once, not at every sale
-    checked: dict[UUID, tuple[int, object]] = field(default_factory=dict)
+    #: ``id()`` of an aggregate -> (the aggregate, how many of its pending events the
+    #: role check at ``commit`` passed, the last of them): a performance sold again and
+    #: again in a batch has its earlier events checked once, not at every sale (keyed
+    #: by the object, which it holds, so that a UUID is not hashed again and again)
+    checked: dict[int, tuple[Any, int, object]] = field(default_factory=dict)
 
 
 class _Unchecked:
@@ -240,13 +241,16 @@ class Store(Application[UUID]):
             ):
                 # held again (a failed command puts it back as it was, from its events)
                 batch.pending[aggregate_id] = batch.spill.pop(aggregate_id)
-            if aggregate_id in batch.pending:
-                self._touch(batch, aggregate_id)
-                return batch.pending[aggregate_id]
-            if batch.keep is not None and aggregate_id in batch.keep:
+            held = batch.pending.get(aggregate_id)
+            if held is not None:
+                if batch.depth and aggregate_id not in batch.savepoints:  # ``_touch``
+                    batch.savepoints[aggregate_id] = len(held.pending_events)
+                return held
+            kept = batch.keep.get(aggregate_id) if batch.keep is not None else None
+            if kept is not None:
                 if batch.depth:
                     batch.borrowed.add(aggregate_id)
-                return batch.keep[aggregate_id]
+                return kept
             if batch.absent is not None and aggregate_id in batch.absent:
                 raise AggregateNotFoundError(aggregate_id)
         return self.repository.get(aggregate_id)
@@ -276,10 +280,14 @@ class Store(Application[UUID]):
         if batch is None:
             self.save(*aggregates)
             return
+        pending, savepoints = batch.pending, batch.savepoints
         for aggregate in aggregates:
-            self._touch(batch, aggregate.id)
-            batch.pending[aggregate.id] = aggregate
-        if batch.depth == 0 and len(batch.pending) >= batch.size:
+            aggregate_id = aggregate.id
+            if batch.depth and aggregate_id not in savepoints:  # ``_touch``, written out
+                held = pending.get(aggregate_id)
+                savepoints[aggregate_id] = None if held is None else len(held.pending_events)
+            pending[aggregate_id] = aggregate
+        if batch.depth == 0 and len(pending) >= batch.size:
             self._flush(batch)
 
     def _check_new_events(self, batch: _Batch, aggregates: tuple[Aggregate, ...]) -> None:
@@ -288,19 +296,25 @@ class Store(Application[UUID]):
         otherwise: saved with the batch, or taken back with a failed command)."""
         if self.guard is None:
             return
-        unchecked = []
+        checked = batch.checked
+        unchecked: list[Any] = []
         for aggregate in aggregates:
             events = aggregate.pending_events
-            seen = batch.checked.get(aggregate.id)
-            start = 0
-            if seen is not None and 0 < seen[0] <= len(events) and events[seen[0] - 1] is seen[1]:
-                start = seen[0]
-            unchecked.append(_Unchecked(events[start:]))
-        self.guard.check_allowed(unchecked)  # type: ignore[arg-type]  # reads pending_events
+            seen = checked.get(id(aggregate))
+            if (
+                seen is not None
+                and seen[0] is aggregate
+                and 0 < seen[1] <= len(events)
+                and events[seen[1] - 1] is seen[2]
+            ):
+                unchecked += events[seen[1] :]
+            else:
+                unchecked += events
+        self.guard.check_allowed([_Unchecked(unchecked)])  # type: ignore[list-item]  # reads pending_events
         for aggregate in aggregates:
             events = aggregate.pending_events
             if events:
-                batch.checked[aggregate.id] = (len(events), events[-1])
+                checked[id(aggregate)] = (aggregate, len(events), events[-1])
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Every save passes the role check, whatever called it, and none reaches a
@@ -447,7 +461,7 @@ class Store(Application[UUID]):
             if isinstance(aggregate, keep):
                 continue
             del batch.pending[aggregate_id]
-            batch.checked.pop(aggregate_id, None)
+            batch.checked.pop(id(aggregate), None)
             if not isinstance(aggregate, forget):
                 batch.spill[aggregate_id] = aggregate
 
@@ -549,8 +563,17 @@ def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -
             store.guard.require(permission)
         local.permission_depth = depth + 1
         try:
-            if not as_command or store._batch is None:
+            batch = store._batch if as_command else None
+            if batch is None:
                 return method(*args, **kwargs)
+            if batch.depth:
+                # inside a command already (an import's order): ``Store.command`` would
+                # only count the depth, and the outermost command keeps or drops it all
+                batch.depth += 1
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    batch.depth -= 1
             with store.command():
                 return method(*args, **kwargs)
         finally:
