@@ -1269,6 +1269,9 @@ class SalesImport:
         self.careful = False
         #: patrons, performances and contact keys saved by this run, for reading again
         self.keep: dict = {}
+        #: id() of a plan of the chunk -> (the plan, its performance, its order's id and
+        #: its two pre-issue-16 ids), as ``_prefetch`` worked them out for its query
+        self._planned: dict[int, tuple[OrderPlan, str, UUID, list[UUID]]] = {}
 
     # reading what the store already holds
     def _scan(self, *event_classes):
@@ -1455,14 +1458,18 @@ class SalesImport:
     def _prefetch(self, chunk: list[list[OrderPlan]]) -> None:
         """Ask the store once which of the chunk's orders and tickets it holds."""
         ids = []
+        self._planned.clear()
         for plans in chunk:
             for plan in plans:
                 try:
                     performance_id = self._performance_for(plan)
                 except HouselightsError:
                     continue  # rejected when its order comes
-                ids.append(_order_uuid(self._reference(plan.order_id, performance_id)))
-                ids += [_order_uuid(reference) for reference in self._legacy(plan)]
+                order = _order_uuid(self._reference(plan.order_id, performance_id))
+                legacy = [_order_uuid(reference) for reference in self._legacy(plan)]
+                self._planned[id(plan)] = (plan, performance_id, order, legacy)
+                ids.append(order)
+                ids += legacy
                 ids += [_ticket_uuid(seat.code) for seat in plan.seats]
                 people = {plan.rows[0].buyer} | {s.attendee for s in plan.seats if s.attendee}
                 for first, last, email, phone, postal in people:
@@ -1474,13 +1481,18 @@ class SalesImport:
         self.absent.clear()  # the same set the batch or rehearsal holds
         self.absent.update(set(ids) - self.stored)
 
-    def _legacy_exists(self, plan: OrderPlan, performance_id: str) -> bool:
-        """An order imported before issue 16 (reference without the service)."""
-        for reference in self._legacy(plan):
-            if not self._in_store(_order_uuid(reference)):
+    def _legacy_exists(
+        self, plan: OrderPlan, performance_id: str, legacy: list[UUID] | None = None
+    ) -> bool:
+        """An order imported before issue 16 (reference without the service);
+        ``legacy``: the ids of its two references, when known."""
+        if legacy is None:
+            legacy = [_order_uuid(reference) for reference in self._legacy(plan)]
+        for order_uuid in legacy:
+            if not self._in_store(order_uuid):
                 continue
             try:
-                order = self.app.repository.get(_order_uuid(reference))
+                order = self.app.repository.get(order_uuid)
             except AggregateNotFoundError:
                 continue
             if isinstance(order, Order) and order.performance_id == performance_id:
@@ -1494,11 +1506,16 @@ class SalesImport:
 
         Raises ``HouselightsError`` when the plan cannot be sold.
         """
-        performance_id = self._performance_for(plan)
+        known = None if self.careful else self._planned.get(id(plan))
+        if known is not None and known[0] is plan:
+            _, performance_id, order_uuid, legacy = known  # as the chunk's query asked
+        else:
+            performance_id, legacy = self._performance_for(plan), None
+            order_uuid = _order_uuid(self._reference(plan.order_id, performance_id))
         reference = self._reference(plan.order_id, performance_id)
         seats, completing, attach = plan.seats, False, []
-        own_orders = {str(_order_uuid(reference))}
-        if self._in_store(_order_uuid(reference)):
+        own_orders: set[str] = set()  # besides this order itself
+        if self._in_store(order_uuid):
             completing = True
             seats = []
             for seat in plan.seats:
@@ -1518,11 +1535,15 @@ class SalesImport:
                 return None
             if seats:
                 reference = f"{reference}+{seats[0].code}"
-        elif self._legacy_exists(plan, performance_id):
+        elif self._legacy_exists(plan, performance_id, legacy):
             return None
         for seat in seats:
             ticket = self._ticket(seat.code)
-            if ticket is not None and ticket.order_id not in own_orders:
+            if (
+                ticket is not None
+                and ticket.order_id not in own_orders
+                and ticket.order_id != str(order_uuid)
+            ):
                 raise HouselightsError(
                     f"Barcode {seat.code} already belongs to another ticket in Houselights."
                 )
@@ -1636,7 +1657,8 @@ class SalesImport:
         seats: list[Seat],
         known_new: bool = False,
     ) -> None:
-        buyer = self._patron_for(plan.rows[0].buyer, plan.ordered)
+        ordered_at = plan.ordered  # (the earliest of its rows: worked out once)
+        buyer = self._patron_for(plan.rows[0].buyer, ordered_at)
         levels: dict[str, list[Seat]] = {}
         for seat in seats:
             levels.setdefault(seat.level, []).append(seat)
@@ -1644,7 +1666,7 @@ class SalesImport:
         holders = []
         for seat in ordered:
             holder = (
-                self._patron_for(seat.attendee, plan.ordered, attendee=True)
+                self._patron_for(seat.attendee, ordered_at, attendee=True)
                 if seat.attendee
                 else None
             )
@@ -1664,7 +1686,7 @@ class SalesImport:
                 ticket_cents=None if free else cents,
                 payment="complimentary" if free else "card",
                 channel="online",
-                occurred_at=plan.ordered,
+                occurred_at=ordered_at,
             )
             self.tally.tickets += len(seats)
             return
@@ -1674,7 +1696,7 @@ class SalesImport:
             patron_id=buyer,
             payment="complimentary" if free else "card",
             channel="online",
-            occurred_at=plan.ordered,
+            occurred_at=ordered_at,
             codes=[seat.code for seat in ordered],
             reference=reference,
             holders=holders if any(holders) else None,
@@ -1817,6 +1839,7 @@ class SalesImport:
         )
 
     def _restore(self, saved) -> None:
+        self._planned.clear()  # its performances may be the ones not saved
         tally, performances, known, productions, people = saved
         self.tally, self.performances, self.known, self.productions, self.people = (
             tally,
