@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import keyword
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
@@ -51,6 +52,9 @@ class _Plan:
     init_names: tuple[str, ...]
     init_takes_id: bool
     create_id_names: tuple[str, ...]
+    #: ``make(id, values)``: the aggregate and its event for these classes, written out
+    #: for them (None: worked out at each call, below)
+    make: Any = None
 
 
 _plans: dict[tuple[type, type], _Plan | None] = {}
@@ -79,7 +83,7 @@ def _plan(cls: Any, event_class: Any) -> _Plan | None:
     if not set(_IMPOSED) <= set(names):
         return None
     init_names = tuple(inspect.signature(cls.__init__).parameters)
-    return _Plan(
+    plan = _Plan(
         topic=get_topic(cls),
         fields=names,
         given=frozenset(names) - set(_IMPOSED),
@@ -87,6 +91,50 @@ def _plan(cls: Any, event_class: Any) -> _Plan | None:
         init_takes_id=cls in _init_mentions_id,
         create_id_names=tuple(_create_id_param_names[cls]),
     )
+    return dataclasses.replace(plan, make=_maker(cls, event_class, plan))
+
+
+def _maker(cls: Any, event_class: Any, plan: _Plan) -> Any:
+    """``create``'s steps for one pair of classes as one function, each field and
+    argument named in it (no loop over the names, no dict built and read again): the
+    same objects, the event's fields in the same order."""
+    if not all(n.isidentifier() and not keyword.iskeyword(n) for n in plan.fields + ("id",)):
+        return None
+    source_of = {name: f"values[{name!r}]" for name in plan.given}
+    source_of.update(
+        originator_topic="topic",
+        originator_id="id",
+        originator_version="version",
+        timestamp="timestamp",
+    )
+    fields = ", ".join(f"{name}={source_of[name]}" for name in plan.fields)
+    init = {name: source_of[name] for name in plan.init_names if name in source_of}
+    if plan.init_takes_id:
+        init["id"] = "id"
+    if not all(n.isidentifier() and not keyword.iskeyword(n) for n in init):
+        return None
+    arguments = ", ".join(f"{name}={value}" for name, value in init.items())
+    source = (
+        "def make(id, values):\n"
+        "    timestamp = event_class.create_timestamp()\n"
+        "    version = cls.INITIAL_VERSION\n"
+        "    created = new(event_class)\n"
+        f"    created.__dict__.update({fields})\n"
+        "    aggregate = new(cls)\n"
+        "    aggregate.__base_init__(id, version, timestamp)\n"
+        f"    aggregate.__init__({arguments})\n"
+        "    created.apply(aggregate)\n"
+        "    aggregate._pending_events.append(created)\n"
+        "    return aggregate\n"
+    )
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "event_class": event_class,
+        "topic": plan.topic,
+        "new": object.__new__,
+    }
+    exec(source, namespace)  # noqa: S102 - made from the classes' own identifiers above
+    return namespace["make"]
 
 
 def create(kind: type[A], event_class: type, id: UUID | None = None, **values: Any) -> A:  # noqa: A002
@@ -103,6 +151,8 @@ def create(kind: type[A], event_class: type, id: UUID | None = None, **values: A
         id = cls.create_id(**{k: values[k] for k in plan.create_id_names if k in values})  # noqa: A001
         if type(id) is not UUID:
             return cast(A, cls._create(event_class, id=id, **values))
+    if plan.make is not None:
+        return cast(A, plan.make(id, values))
     timestamp = event_class.create_timestamp()  # type: ignore[attr-defined]
     values["originator_topic"] = plan.topic
     values["originator_id"] = id
