@@ -313,7 +313,10 @@ class Store(Application[UUID]):
         self.guard.check_allowed([_Unchecked(unchecked)])  # type: ignore[list-item]  # reads pending_events
         for aggregate in aggregates:
             events = aggregate.pending_events
-            if events:
+            if events and (len(events) > 1 or aggregate.version > 1):
+                # (a new aggregate with its one event, as a new ticket or order, is as
+                # quick to check again as to remember: what a batch commits again and
+                # again is an aggregate that grows, such as a performance)
                 checked[id(aggregate)] = (aggregate, len(events), events[-1])
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
