@@ -109,6 +109,39 @@ class _Unchecked:
         self.pending_events = events
 
 
+class _Command:
+    """``Store.command``: inside the thread's batch, count the command's depth; when the
+    outermost command fails, put back what it touched; after it, flush a full batch.
+    (A class rather than a generator-based context manager: an import runs one per
+    order and one per service call in it.)"""
+
+    __slots__ = ("_batch", "_store")
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._batch: _Batch | None = None
+
+    def __enter__(self) -> None:
+        batch = self._batch = self._store._batch
+        if batch is not None:
+            batch.depth += 1
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        batch = self._batch
+        if batch is None:
+            return
+        try:
+            if kind is not None and batch.depth == 1:
+                self._store._roll_back(batch)
+        finally:
+            batch.depth -= 1
+            if batch.depth == 0:
+                batch.savepoints.clear()
+                batch.borrowed.clear()
+        if kind is None and batch.depth == 0 and len(batch.pending) >= batch.size:
+            self._store._flush(batch)
+
+
 class QuickJSONTranscoder(JSONTranscoder):
     """eventsourcing's JSON transcoder writing the same bytes, with its C encoder made
     once: ``json.JSONEncoder.encode`` makes one for every event it writes (a fifth of
@@ -468,27 +501,10 @@ class Store(Application[UUID]):
             if not isinstance(aggregate, forget):
                 batch.spill[aggregate_id] = aggregate
 
-    @contextmanager
-    def command(self) -> Iterator[None]:
-        """One command: inside a batch, all of it is kept or none of it."""
-        batch = self._batch
-        if batch is None:
-            yield
-            return
-        batch.depth += 1
-        try:
-            yield
-        except BaseException:
-            if batch.depth == 1:
-                self._roll_back(batch)
-            raise
-        finally:
-            batch.depth -= 1
-            if batch.depth == 0:
-                batch.savepoints.clear()
-                batch.borrowed.clear()
-        if batch.depth == 0 and len(batch.pending) >= batch.size:
-            self._flush(batch)
+    def command(self) -> _Command:
+        """One command: inside a batch, all of it is kept or none of it (``with
+        store.command(): ...``)."""
+        return _Command(self)
 
     def _touch(self, batch: _Batch, aggregate_id: UUID) -> None:
         if batch.depth and aggregate_id not in batch.savepoints:
