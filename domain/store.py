@@ -193,6 +193,18 @@ def _kept(kind: type) -> bool:
     return issubclass(kind, _KEPT)
 
 
+@functools.cache
+def _is_aggregate(kind: type) -> bool:
+    """``issubclass(kind, Aggregate)``, asked once per class (as ``_kept``)."""
+    return issubclass(kind, Aggregate)
+
+
+@functools.cache
+def _compacting(kind: type) -> Callable[[Any], None] | None:
+    """The class's ``compact_pending_events``, if it has one (asked once per class)."""
+    return getattr(kind, "compact_pending_events", None)
+
+
 KEEP_AT_MOST = 200_000
 
 
@@ -362,26 +374,38 @@ class Store(Application[UUID]):
         # eventsourcing's own save asks a runtime-checkable Protocol of every object
         # (slow: it walks the protocol's attributes each time); these are aggregates.
         processing = ProcessingEvent[UUID]()
+        intervals = self.snapshotting_intervals if self.snapshots else None
+        #: the events of aggregates of a class with a snapshotting interval
+        spaced: list[Any] = []
         for obj in objs:
-            if isinstance(obj, Aggregate):
-                processing.events.extend(obj.collect_events())
+            kind: type = type(obj)
+            if _is_aggregate(kind):
+                events = obj.collect_events()
+                processing.events.extend(events)
                 processing.aggregates[obj.id] = obj
+                if intervals and kind in intervals:
+                    spaced += events
             else:
                 processing.collect_events(obj)
+                spaced = processing.events  # (not an aggregate: look at every event)
         processing.saved_kwargs.update(kwargs)
         recordings = self._record(processing)
-        self._take_snapshots(processing)
+        self._take_snapshots(processing, spaced)
         self._notify(recordings)
         return recordings
 
-    def _take_snapshots(self, processing: ProcessingEvent[UUID]) -> None:
+    def _take_snapshots(
+        self, processing: ProcessingEvent[UUID], events: list[Any] | None = None
+    ) -> None:
         """A snapshot of each aggregate whose saved events passed a multiple of its
         interval, taken from the aggregate in memory (as saved: its newest version)
-        rather than read back from the store and replayed."""
+        rather than read back from the store and replayed. ``events``: those of the
+        saved events that may (the others are of aggregates taken in no snapshot);
+        None: all of them."""
         if not self.snapshots or not self.snapshotting_intervals:
             return
         passed: dict[UUID, MutableOrImmutableAggregate[UUID]] = {}
-        for event in processing.events:
+        for event in processing.events if events is None else events:
             aggregate = processing.aggregates.get(event.originator_id)
             interval = self.snapshotting_intervals.get(type(aggregate))  # type: ignore[arg-type]
             if interval and aggregate is not None and event.originator_version % interval == 0:
@@ -550,9 +574,9 @@ class Store(Application[UUID]):
             batch.checked.clear()
             for aggregate in pending:
                 # e.g. a performance's seat events of the chunk's orders, as one
-                compact = getattr(aggregate, "compact_pending_events", None)
+                compact = _compacting(type(aggregate))
                 if compact is not None:
-                    compact()
+                    compact(aggregate)
             try:
                 self.save(*pending)
             except BaseException:
