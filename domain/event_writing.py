@@ -31,6 +31,7 @@ from eventsourcing.persistence import (
     Recording,
     StoredEvent,
 )
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 
 _OWN = ("originator_id", "originator_version")
@@ -151,7 +152,11 @@ class QuickEventStore(EventStore[UUID]):
             return super().put(domain_events, **kwargs)
         stored_events = list(map(self.mapper.to_stored_event, domain_events))
         recordings: list[Recording[UUID]] = []
-        notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        notification_ids = None
+        if type(self.recorder) is SQLiteApplicationRecorder and len(stored_events) > 1:
+            notification_ids = _insert_sqlite(self.recorder, stored_events)
+        if notification_ids is None:
+            notification_ids = self.recorder.insert_events(stored_events, **kwargs)
         if notification_ids:
             assert len(notification_ids) == len(stored_events)
             for domain_event, stored, notification_id in zip(
@@ -170,3 +175,46 @@ class QuickEventStore(EventStore[UUID]):
                 fields["notification"] = notification
                 recordings.append(recording)
         return recordings
+
+
+#: past it SQLite gives new rows random row ids
+_LAST_ROWID = 2**63 - 1
+
+
+class _NotOurs(Exception):
+    """The rows just inserted did not get the table's next row ids (never seen: SQLite
+    gives each new row the largest row id plus one, unless that is the largest possible
+    one): the transaction is rolled back and the events inserted the ordinary way."""
+
+
+def _insert_sqlite(recorder: SQLiteApplicationRecorder, stored_events: list[Any]) -> Any:
+    """``recorder.insert_events(stored_events)`` in one ``executemany``: the same rows
+    in the same transaction; each row's notification id (its row id) read back after
+    them, the last ones of the table as the write lock held since the first insert lets
+    nobody else add any. eventsourcing inserts a row at a time to ask each for its id.
+    None (nothing inserted) when the ids read back are not the rows just inserted."""
+    rows = [
+        (
+            s.originator_id.hex if type(s.originator_id) is UUID else s.originator_id,
+            s.originator_version,
+            s.topic,
+            s.state,
+        )
+        for s in stored_events
+    ]
+    count = len(rows)
+    try:
+        with recorder.datastore.transaction(commit=True) as c:
+            cursor = c.sqlite_cursor
+            cursor.executemany(recorder.insert_events_statement, rows)
+            cursor.execute(
+                f"SELECT rowid FROM {recorder.events_table_name} ORDER BY rowid DESC LIMIT ?",
+                (count,),
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            ids.reverse()
+            if len(ids) != count or ids[-1] - ids[0] != count - 1 or ids[-1] >= _LAST_ROWID:
+                raise _NotOurs
+            return ids
+    except _NotOurs:
+        return None

@@ -209,3 +209,78 @@ def test_the_store_records_with_it(store):
     from domain.event_writing import QuickEventStore
 
     assert type(store.events) is QuickEventStore
+
+
+def _sqlite_recorder(path):
+    from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+    recorder = SQLiteApplicationRecorder(SQLiteDatastore(str(path)))
+    recorder.create_table()
+    return recorder
+
+
+def _rows(recorder) -> list[tuple]:
+    with recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute("SELECT rowid, * FROM stored_events ORDER BY rowid")
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _numbered(start: int, count: int) -> list[Happened]:
+    events = []
+    for n in range(start, start + count):
+        event = _event(Happened, {"timestamp": WHEN, "code": f"BC{n}", "n": n})
+        event.__dict__["originator_id"] = UUID(int=n)
+        event.__dict__["originator_version"] = 1
+        events.append(event)
+    return events
+
+
+def test_on_sqlite_the_rows_go_in_together_with_the_same_ids(tmp_path):
+    """One ``executemany`` and the ids read back: the same rows, row ids and recordings
+    as eventsourcing's row-at-a-time insert, after a gap left by deleted rows too; a
+    clash of versions is refused the same way, with nothing of the save kept."""
+    from eventsourcing.persistence import EventStore, IntegrityError
+
+    from domain.event_writing import QuickEventStore
+
+    generic_mapper, quick_mapper = _mappers()
+    generic = EventStore(mapper=generic_mapper, recorder=_sqlite_recorder(tmp_path / "g.db"))
+    quick = QuickEventStore(mapper=quick_mapper, recorder=_sqlite_recorder(tmp_path / "q.db"))
+    for store in (generic, quick):
+        store.put(_numbered(0, 5))
+        with store.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute("DELETE FROM stored_events WHERE rowid > 3")
+    for start, count in ((100, 7), (200, 1), (300, 40)):
+        events = _numbered(start, count)
+        expected = generic.put(events)
+        recorded = quick.put(events)
+        assert recorded == expected
+    assert _rows(quick.recorder) == _rows(generic.recorder)
+    assert [r[0] for r in _rows(quick.recorder)] == list(range(1, 4 + 7 + 1 + 40))
+
+    before = _rows(quick.recorder)
+    for store in (generic, quick):
+        with pytest.raises(IntegrityError):
+            store.put(_numbered(400, 3) + _numbered(100, 1))  # BC100 is stored already
+    assert _rows(quick.recorder) == before == _rows(generic.recorder)
+
+
+def test_after_the_last_possible_row_id_the_rows_go_in_one_at_a_time(tmp_path):
+    """Past the largest row id SQLite gives new rows random ids: the rows read back are
+    not the save's, so it is rolled back and made the ordinary way."""
+    from domain.event_writing import _LAST_ROWID, QuickEventStore
+
+    _, quick_mapper = _mappers()
+    quick = QuickEventStore(mapper=quick_mapper, recorder=_sqlite_recorder(tmp_path / "q.db"))
+    with quick.recorder.datastore.transaction(commit=True) as cursor:
+        cursor.execute(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state)"
+            " VALUES (?, 'x', 1, 't', x'00')",
+            (_LAST_ROWID,),
+        )
+    recorded = quick.put(_numbered(0, 6))
+    rows = {row[1]: row[0] for row in _rows(quick.recorder)}
+    assert len(rows) == 7
+    assert [r.notification.id for r in recorded] == [
+        UUID(int=n).hex and rows[UUID(int=n).hex] for n in range(6)
+    ]
