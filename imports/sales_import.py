@@ -1369,17 +1369,20 @@ class SalesImport:
         first, last, email, phone, postal = person
         if not (first or last or email or phone):
             return None  # an anonymous sale: counted as a lost contact
-        name = fold(clean_text(f"{first} {last}"))
         keys: list[tuple[str, ...]] = []
         if email:
             keys.append(("email", email))
         if phone:
             keys.append(("phone", phone))
+        name = ""
         if postal:
+            name = fold(clean_text(f"{first} {last}"))
             keys.append(("name", name, fold(postal)))
         for key in keys:
             if key in self.people:
                 return self._count(self.people[key], attendee)
+        if not postal:
+            name = fold(clean_text(f"{first} {last}"))  # (only a buyer not met yet)
         matches = []
         if email:
             matches = self.app.find_contact_matches(email=email)
