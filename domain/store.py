@@ -26,24 +26,21 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, ParamSpec, Protocol, TypeVar, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, MutableOrImmutableAggregate
 from eventsourcing.persistence import (
-    DatetimeAsISO,
     EventStore,
     JSONTranscoder,
     Mapper,
     Transcoder,
-    Transcoding,
 )
 
 from domain.box_office import Performance, Production
 from domain.contact_index import ContactKey
-from domain.event_writing import QuickEventStore, QuickMapper
+from domain.event_writing import QuickEventStore, QuickJSONTranscoder, QuickMapper
 from domain.patron import Patron
 from domain.recording import RecordingContext, Stamp
 
@@ -140,46 +137,6 @@ class _Command:
                 batch.borrowed.clear()
         if kind is None and batch.depth == 0 and len(batch.pending) >= batch.size:
             self._store._flush(batch)
-
-
-class QuickJSONTranscoder(JSONTranscoder):
-    """eventsourcing's JSON transcoder writing the same bytes, with its C encoder made
-    once: ``json.JSONEncoder.encode`` makes one for every event it writes (a fifth of
-    writing an event's state), and a datetime (two in every event) written in one call
-    while it is registered as ``DatetimeAsISO``. Without the check for circular
-    references (an event's state has none), so one encoder serves every thread."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._write: Any = None
-        self._make_writer()
-
-    def register(self, transcoding: Transcoding) -> None:
-        super().register(transcoding)
-        self._make_writer()
-
-    def _make_writer(self) -> None:
-        if c_make_encoder is None:
-            return
-        default = self._encode_obj
-        if type(self.types.get(datetime)) is DatetimeAsISO:
-            encode_obj = self._encode_obj
-
-            def default(o: Any) -> Any:
-                if type(o) is datetime:
-                    return {"_type_": DatetimeAsISO.name, "_data_": o.isoformat()}
-                return encode_obj(o)
-
-        # the arguments json.JSONEncoder(default=..., separators=(",", ":"),
-        # ensure_ascii=False) passes to it
-        self._write = c_make_encoder(
-            None, default, encode_basestring, None, ":", ",", False, False, True
-        )
-
-    def encode(self, obj: Any) -> bytes:
-        if self._write is None or type(obj) is not dict:
-            return super().encode(obj)
-        return "".join(self._write(obj, 0)).encode("utf8")
 
 
 #: what a batch's ``keep`` holds between its saves (read again and again by an import)
