@@ -196,11 +196,7 @@ class QuickEventStore(EventStore[UUID]):
             return super().put(domain_events, **kwargs)
         stored_events = list(map(self.mapper.to_stored_event, domain_events))
         recordings: list[Recording[UUID]] = []
-        notification_ids = None
-        if type(self.recorder) is SQLiteApplicationRecorder and len(stored_events) > 1:
-            notification_ids = _insert_sqlite(self.recorder, stored_events)
-        if notification_ids is None:
-            notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        notification_ids = self._insert(stored_events, kwargs)
         if notification_ids:
             assert len(notification_ids) == len(stored_events)
             for domain_event, stored, notification_id in zip(
@@ -219,6 +215,21 @@ class QuickEventStore(EventStore[UUID]):
                 fields["notification"] = notification
                 recordings.append(recording)
         return recordings
+
+    def put_quietly(self, domain_events: Any) -> int | None:
+        """``put`` for a caller that reads nothing of the recordings but the last
+        notification id (a batch's save): the same rows, no recordings made."""
+        stored_events = list(map(self.mapper.to_stored_event, domain_events))
+        notification_ids = self._insert(stored_events, {})
+        return max(notification_ids) if notification_ids else None
+
+    def _insert(self, stored_events: list[StoredEvent], kwargs: dict[str, Any]) -> Any:
+        notification_ids = None
+        if type(self.recorder) is SQLiteApplicationRecorder and len(stored_events) > 1:
+            notification_ids = _insert_sqlite(self.recorder, stored_events)
+        if notification_ids is None:
+            notification_ids = self.recorder.insert_events(stored_events, **kwargs)
+        return notification_ids
 
 
 #: past it SQLite gives new rows random row ids

@@ -217,9 +217,11 @@ class Store(Application[UUID]):
 
     def _notify(self, recordings: Any) -> None:
         if recordings and self._listeners:
-            last = max(r.notification.id for r in recordings)
-            for listener in list(self._listeners):
-                listener(last)
+            self._tell(max(r.notification.id for r in recordings))
+
+    def _tell(self, last: int) -> None:
+        for listener in list(self._listeners):
+            listener(last)
 
     # -- reading and writing aggregates -----------------------------------------
     @property
@@ -324,6 +326,11 @@ class Store(Application[UUID]):
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         """Every save passes the role check, whatever called it, and none reaches a
         store found damaged."""
+        return self._save(objs, kwargs, recordings=True)
+
+    def _save(self, objs: tuple[Any, ...], kwargs: dict[str, Any], recordings: bool) -> Any:
+        """``save``; without ``recordings`` (a batch's save, which reads none) the
+        event store makes none when it can (``QuickEventStore.put_quietly``)."""
         objs = tuple(o for o in objs if o is not None)
         self.check_allowed(list(objs))
         if self.health is not None:
@@ -346,10 +353,21 @@ class Store(Application[UUID]):
                 processing.collect_events(obj)
                 spaced = processing.events  # (not an aggregate: look at every event)
         processing.saved_kwargs.update(kwargs)
-        recordings = self._record(processing)
+        events = self.events
+        if not recordings and not kwargs and type(events) is QuickEventStore:
+            last = events.put_quietly(processing.events)
+            # and what ``_record`` does after ``put``
+            if self.repository.cache and not self.repository.fastforward:
+                for aggregate_id, aggregate in processing.aggregates.items():
+                    self.repository.cache.put(aggregate_id, aggregate)
+            self._take_snapshots(processing, spaced)
+            if last is not None and self._listeners:
+                self._tell(last)
+            return None
+        made = self._record(processing)
         self._take_snapshots(processing, spaced)
-        self._notify(recordings)
-        return recordings
+        self._notify(made)
+        return made
 
     def _take_snapshots(
         self, processing: ProcessingEvent[UUID], events: list[Any] | None = None
@@ -535,7 +553,7 @@ class Store(Application[UUID]):
                 if compact is not None:
                     compact(aggregate)
             try:
-                self.save(*pending)
+                self._save(tuple(pending), {}, recordings=False)
             except BaseException:
                 if batch.keep is not None:
                     batch.keep.clear()

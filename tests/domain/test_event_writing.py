@@ -203,6 +203,12 @@ def test_the_event_store_records_what_eventsourcings_records():
     # a mapper of another kind: eventsourcing's own put
     other = QuickEventStore(mapper=generic_mapper, recorder=POPOApplicationRecorder())
     assert other.put(events) == expected
+    quiet = QuickEventStore(mapper=quick_mapper, recorder=POPOApplicationRecorder())
+    assert quiet.put_quietly(events) == 6
+    assert quiet.put_quietly([]) is None
+    assert list(quiet.recorder.select_notifications(1, 10)) == list(
+        generic.recorder.select_notifications(1, 10)
+    )
 
 
 def test_the_store_records_with_it(store):
@@ -246,7 +252,9 @@ def test_on_sqlite_the_rows_go_in_together_with_the_same_ids(tmp_path):
     generic_mapper, quick_mapper = _mappers()
     generic = EventStore(mapper=generic_mapper, recorder=_sqlite_recorder(tmp_path / "g.db"))
     quick = QuickEventStore(mapper=quick_mapper, recorder=_sqlite_recorder(tmp_path / "q.db"))
-    for store in (generic, quick):
+    # a batch's save: the same rows, only the last notification id said
+    quiet = QuickEventStore(mapper=quick_mapper, recorder=_sqlite_recorder(tmp_path / "s.db"))
+    for store in (generic, quick, quiet):
         store.put(_numbered(0, 5))
         with store.recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute("DELETE FROM stored_events WHERE rowid > 3")
@@ -255,7 +263,8 @@ def test_on_sqlite_the_rows_go_in_together_with_the_same_ids(tmp_path):
         expected = generic.put(events)
         recorded = quick.put(events)
         assert recorded == expected
-    assert _rows(quick.recorder) == _rows(generic.recorder)
+        assert quiet.put_quietly(events) == expected[-1].notification.id
+    assert _rows(quick.recorder) == _rows(generic.recorder) == _rows(quiet.recorder)
     assert [r[0] for r in _rows(quick.recorder)] == list(range(1, 4 + 7 + 1 + 40))
 
     before = _rows(quick.recorder)
