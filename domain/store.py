@@ -157,9 +157,10 @@ def _is_aggregate(kind: type) -> bool:
 
 
 @functools.cache
-def _compacting(kind: type) -> Callable[[Any], None] | None:
-    """The class's ``compact_pending_events``, if it has one (asked once per class)."""
-    return getattr(kind, "compact_pending_events", None)
+def _compacts(kind: type) -> bool:
+    """Whether the class has a ``compact_pending_events`` (asked once per class; the
+    method itself is looked up at each save)."""
+    return hasattr(kind, "compact_pending_events")
 
 
 KEEP_AT_MOST = 200_000
@@ -549,9 +550,8 @@ class Store(Application[UUID]):
             batch.checked.clear()
             for aggregate in pending:
                 # e.g. a performance's seat events of the chunk's orders, as one
-                compact = _compacting(type(aggregate))
-                if compact is not None:
-                    compact(aggregate)
+                if _compacts(type(aggregate)):
+                    aggregate.compact_pending_events()  # type: ignore[attr-defined]
             try:
                 self._save(tuple(pending), {}, recordings=False)
             except BaseException:

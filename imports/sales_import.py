@@ -1272,6 +1272,8 @@ class SalesImport:
         #: id() of a plan of the chunk -> (the plan, its performance, its order's id and
         #: its two pre-issue-16 ids), as ``_prefetch`` worked them out for its query
         self._planned: dict[int, tuple[OrderPlan, str, UUID, list[UUID]]] = {}
+        #: a person of the file -> the ids of their contact keys
+        self._person_keys: dict[Person, list[UUID]] = {}
 
     # reading what the store already holds
     def _scan(self, *event_classes):
@@ -1475,14 +1477,26 @@ class SalesImport:
                 ids += legacy
                 ids += [_ticket_uuid(seat.code) for seat in plan.seats]
                 people = {plan.rows[0].buyer} | {s.attendee for s in plan.seats if s.attendee}
-                for first, last, email, phone, postal in people:
-                    keys = contact_keys(email, phone)
-                    if postal:
-                        keys.append(name_postal_key(first, last, postal))
-                    ids += [ContactKey.key_id(key) for key in keys if key]
+                for person in people:
+                    ids += self._key_ids(person)
         self.stored = self.app.stored_ids(ids)
         self.absent.clear()  # the same set the batch or rehearsal holds
         self.absent.update(set(ids) - self.stored)
+
+    def _key_ids(self, person: Person) -> list[UUID]:
+        """The ids of a person's contact keys (worked out once per person of the file:
+        a buyer of many orders is asked about in every chunk they buy in)."""
+        found = self._person_keys.get(person)
+        if found is None:
+            first, last, email, phone, postal = person
+            keys = contact_keys(email, phone)
+            if postal:
+                keys.append(name_postal_key(first, last, postal))
+            found = [ContactKey.key_id(key) for key in keys if key]
+            if len(self._person_keys) >= KEEP_PEOPLE:
+                self._person_keys.clear()
+            self._person_keys[person] = found
+        return found
 
     def _legacy_exists(
         self, plan: OrderPlan, performance_id: str, legacy: list[UUID] | None = None
