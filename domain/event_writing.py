@@ -22,7 +22,7 @@ SQLite a save's rows inserted with one ``executemany``) live here too.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 from uuid import UUID
@@ -139,6 +139,7 @@ class QuickMapper(Mapper[UUID]):
         moments = type(transcoder.types.get(datetime)) is DatetimeAsISO
         tag = '{"_type_":' + encode_basestring(DatetimeAsISO.name) + ',"_data_":'
         writer = transcoder._write
+        heads: dict[tuple[int, ...], str] = {}
 
         def value(v: Any) -> str:
             """What the transcoder's encoder writes for a value that is not a str."""
@@ -147,7 +148,19 @@ class QuickMapper(Mapper[UUID]):
                 last = self._last
                 if last[0] is v:
                     return last[1]
-                text = tag + encode_basestring(v.isoformat()) + "}"
+                if v.tzinfo is UTC:
+                    # the same text as isoformat's, its part to the second made once
+                    # per second (an event's timestamp: thousands a second in a save)
+                    second = (v.year, v.month, v.day, v.hour, v.minute, v.second)
+                    head = heads.get(second)
+                    if head is None:
+                        if len(heads) >= 4096:
+                            heads.clear()
+                        head = heads[second] = tag + '"' + v.replace(microsecond=0).isoformat()[:19]
+                    micro = v.microsecond
+                    text = head + (f'.{micro:06d}+00:00"}}' if micro else '+00:00"}')
+                else:
+                    text = tag + encode_basestring(v.isoformat()) + "}"
                 self._last = (v, text)
                 return text
             if v is None:
@@ -161,14 +174,17 @@ class QuickMapper(Mapper[UUID]):
             return "".join(writer(v, 0))
 
         # source of one function: the constant parts as literals, each value written as
-        # the encoder would (names: E for strings, V for the rest)
+        # the encoder would (names: E for strings, I for exact ints, V for the rest)
         written = [k for k in keys if k not in _OWN]
         class_version = getattr(cls, "class_version", 1)
         lines, parts, before = [], [], "{"
         for index, key in enumerate(written):
             lines.append(f"    v{index} = d[{key!r}]")
             parts.append(repr(before + encode_basestring(key) + ":"))
-            parts.append(f"(E(v{index}) if type(v{index}) is str else V(v{index}))")
+            parts.append(
+                f"(E(v{index}) if (t := type(v{index})) is str"
+                f" else I(v{index}) if t is int else V(v{index}))"
+            )
             before = ","
         tail = "}" if written else "{}"
         if class_version > 1:
@@ -181,7 +197,7 @@ class QuickMapper(Mapper[UUID]):
             + ", ".join(parts)
             + ",)).encode('utf8')\n"
         )
-        namespace: dict[str, Any] = {"E": encode_basestring, "V": value}
+        namespace: dict[str, Any] = {"E": encode_basestring, "I": int.__repr__, "V": value}
         exec(source, namespace)  # noqa: S102 - made from the event's own field names above
         return _Form(keys, get_topic(cls), namespace["write"])
 

@@ -131,6 +131,23 @@ def test_events_of_one_class_in_other_shapes_and_shared_moments():
             assert quick.to_stored_event(event) == generic.to_stored_event(event), state
 
 
+def test_moments_of_one_second_and_others_are_written_as_isoformat_writes_them():
+    """A moment in UTC is written from its second (made once) and its microseconds."""
+    generic, quick = _mappers()
+    moments = [
+        WHEN,
+        WHEN + timedelta(microseconds=388857),
+        WHEN + timedelta(microseconds=1),  # the same second again
+        WHEN + timedelta(microseconds=999999),
+        datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        datetime(2026, 3, 14, 19, 30, 1, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(2026, 3, 14, 19, 30, 1, 5),  # no zone
+    ]
+    for moment in moments:
+        event = _event(Happened, {"timestamp": moment, "occurred_at": WHEN, "n": 3})
+        assert quick.to_stored_event(event) == generic.to_stored_event(event), moment
+
+
 def test_an_attribute_named_class_version_and_a_slotted_event_go_the_generic_way():
     generic, quick = _mappers()
     event = _event(HappenedAgain, {"timestamp": WHEN, "class_version": 1, "x": 1})
