@@ -545,7 +545,8 @@ class Store(Application[UUID]):
 
     def _flush(self, batch: _Batch) -> None:
         if batch.pending:
-            pending = list(batch.pending.values())
+            held = list(batch.pending.items())  # (id, aggregate): ids not asked again
+            pending = [aggregate for _, aggregate in held]
             batch.pending.clear()
             batch.checked.clear()
             for aggregate in pending:
@@ -559,11 +560,11 @@ class Store(Application[UUID]):
                     batch.keep.clear()
                 raise
             if batch.absent:
-                batch.absent.difference_update(a.id for a in pending)
+                batch.absent.difference_update(aggregate_id for aggregate_id, _ in held)
             if batch.keep is not None:
                 if len(batch.keep) > KEEP_AT_MOST:
                     batch.keep.clear()
-                batch.keep.update((a.id, a) for a in pending if _kept(type(a)))
+                batch.keep.update(item for item in held if _kept(type(item[1])))
 
 
 def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -> Callable[P, R]:
