@@ -278,14 +278,17 @@ def _insert_sqlite(recorder: SQLiteApplicationRecorder, stored_events: list[Any]
         with recorder.datastore.transaction(commit=True) as c:
             cursor = c.sqlite_cursor
             cursor.executemany(recorder.insert_events_statement, rows)
+            # the largest row id and the count-th largest: ``count`` different ids
+            # between them that far apart are all the ids between them
+            table = recorder.events_table_name
+            cursor.execute(f"SELECT MAX(rowid) FROM {table}")
+            last = cursor.fetchone()[0]
             cursor.execute(
-                f"SELECT rowid FROM {recorder.events_table_name} ORDER BY rowid DESC LIMIT ?",
-                (count,),
+                f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT 1 OFFSET ?", (count - 1,)
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            ids.reverse()
-            if len(ids) != count or ids[-1] - ids[0] != count - 1 or ids[-1] >= _LAST_ROWID:
+            first = cursor.fetchone()
+            if first is None or last - first[0] != count - 1 or last >= _LAST_ROWID:
                 raise _NotOurs
-            return ids
+            return list(range(first[0], last + 1))
     except _NotOurs:
         return None
