@@ -121,8 +121,14 @@ def _maker(cls: Any, event_class: Any, plan: _Plan) -> Any:
         "    created = new(event_class)\n"
         f"    created.__dict__.update({fields})\n"
         "    aggregate = new(cls)\n"
-        "    aggregate.__base_init__(id, version, timestamp)\n"
-        f"    aggregate.__init__({arguments})\n"
+        + (
+            # BaseAggregate.__base_init__'s attributes, in its order
+            "    aggregate.__dict__.update(_id=id, _version=version, _created_on=timestamp,"
+            " _modified_on=timestamp, _pending_events=[])\n"
+            if cls.__setattr__ is object.__setattr__
+            else "    aggregate.__base_init__(id, version, timestamp)\n"
+        )
+        + f"    aggregate.__init__({arguments})\n"
         "    created.apply(aggregate)\n"
         "    aggregate._pending_events.append(created)\n"
         "    return aggregate\n"

@@ -140,6 +140,8 @@ def test_the_written_out_maker_makes_what_the_plan_makes(what, monkeypatch, fixe
     stepped = MADE[what]()
     assert making._plans[key] is not None and making._plans[key].make is None
     assert _described(written_out) == _described(stepped)
+    # the aggregate's attributes in the same order too (a snapshot writes them so)
+    assert list(vars(written_out)) == list(vars(stepped))
 
 
 def _performance() -> Performance:
