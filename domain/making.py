@@ -129,8 +129,13 @@ def _maker(cls: Any, event_class: Any, plan: _Plan) -> Any:
             else "    aggregate.__base_init__(id, version, timestamp)\n"
         )
         + f"    aggregate.__init__({arguments})\n"
-        "    created.apply(aggregate)\n"
-        "    aggregate._pending_events.append(created)\n"
+        # (CanMutateAggregate.apply does nothing: not called when it is the event's)
+        + (
+            ""
+            if event_class.apply is CanMutateAggregate.apply
+            else "    created.apply(aggregate)\n"
+        )
+        + "    aggregate._pending_events.append(created)\n"
         "    return aggregate\n"
     )
     namespace: dict[str, Any] = {

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from eventsourcing.domain import CanCreateTimestamp
+from eventsourcing.domain import Aggregate, CanCreateTimestamp
 
 from domain import making
 from domain.box_office import Order, Performance, Ticket
@@ -225,3 +225,29 @@ def test_an_import_stores_the_same_events_either_way(tmp_path, monkeypatch, fixe
     )
     assert len(fast) > 200
     assert fast == generic
+
+
+class Tally(Aggregate):
+    """An aggregate whose first event has an ``apply`` of its own."""
+
+    class Started(Aggregate.Created):
+        count: int
+
+        def apply(self, aggregate) -> None:
+            aggregate.applied = self.count * 2
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+
+def test_a_first_event_with_its_own_apply_is_applied(monkeypatch, fixed_ids_and_time):
+    """The written-out create leaves out the call of an ``apply`` that does nothing,
+    not of one the event class has of its own."""
+    made = making.create(Tally, Tally.Started, count=4)
+    assert making._plans[(Tally, Tally.Started)].make is not None
+    fixed_ids_and_time()
+    generic_only(monkeypatch)
+    generic = making.create(Tally, Tally.Started, count=4)
+    assert made.applied == generic.applied == 8
+    assert _described(made) == _described(generic)
+    assert list(vars(made)) == list(vars(generic))
