@@ -13,15 +13,20 @@ from domain.errors import NotEnoughSeats
 from domain.store import PERFORMANCE_SNAPSHOT_INTERVAL
 
 
-def test_a_snapshotted_performance_still_counts_every_seat(store_env):
-    office = Houselights(env=store_env)
+def _messiah(office: Houselights) -> str:
+    """A performance of 70 seats at one price."""
     production = office.create_production("Messiah")
-    show = office.schedule_performance(
+    return office.schedule_performance(
         production,
         datetime(2026, 12, 20, 19, tzinfo=UTC),
         capacity=70,
         price_levels={"Adult": 2500},
     )
+
+
+def test_a_snapshotted_performance_still_counts_every_seat(store_env):
+    office = Houselights(env=store_env)
+    show = _messiah(office)
     sales = [office.sell_tickets(show, {"Adult": 1}) for _ in range(60)]
     office.refund_order(sales[0].order_id)
 
@@ -45,13 +50,7 @@ def test_a_performance_saved_with_a_batch_is_snapshotted_too(store_env):
     is still taken, of the performance as saved."""
     office = Houselights(env=store_env)
     try:
-        production = office.create_production("Messiah")
-        show = office.schedule_performance(
-            production,
-            datetime(2026, 12, 20, 19, tzinfo=UTC),
-            capacity=70,
-            price_levels={"Adult": 2500},
-        )
+        show = _messiah(office)
         with office.batch(size=1):  # each sale saved with its order and ticket
             for _ in range(PERFORMANCE_SNAPSHOT_INTERVAL + 5):
                 office.sell_tickets(show, {"Adult": 1})
