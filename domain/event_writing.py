@@ -241,8 +241,14 @@ class QuickEventStore(EventStore[UUID]):
 
     def _insert(self, stored_events: list[StoredEvent], kwargs: dict[str, Any]) -> Any:
         notification_ids = None
-        if type(self.recorder) is SQLiteApplicationRecorder and len(stored_events) > 1:
-            notification_ids = _insert_sqlite(self.recorder, stored_events)
+        recorder = self.recorder
+        if (
+            type(recorder) is SQLiteApplicationRecorder
+            and len(stored_events) > 1
+            # a recorder whose insert_events was wrapped (a hold, a count) is asked itself
+            and "insert_events" not in vars(recorder)
+        ):
+            notification_ids = _insert_sqlite(recorder, stored_events)
         if notification_ids is None:
             notification_ids = self.recorder.insert_events(stored_events, **kwargs)
         return notification_ids

@@ -310,3 +310,25 @@ def test_after_the_last_possible_row_id_the_rows_go_in_one_at_a_time(tmp_path):
     assert [r.notification.id for r in recorded] == [
         UUID(int=n).hex and rows[UUID(int=n).hex] for n in range(6)
     ]
+
+
+def test_a_recorder_whose_insert_is_wrapped_is_asked_itself(tmp_path):
+    """A wrapper on the recorder's ``insert_events`` (a test holding the store's write
+    at a known point, a count) sees every save, one of many events too: the rows then
+    go in through it, not around it."""
+    from domain.event_writing import QuickEventStore
+
+    _, quick_mapper = _mappers()
+    quick = QuickEventStore(mapper=quick_mapper, recorder=_sqlite_recorder(tmp_path / "q.db"))
+    real, asked = quick.recorder.insert_events, []
+
+    def insert_events(stored_events, **kwargs):
+        asked.append(len(stored_events))
+        return real(stored_events, **kwargs)
+
+    quick.recorder.insert_events = insert_events  # type: ignore[method-assign]
+
+    recorded = quick.put(_numbered(0, 6))
+
+    assert asked == [6]
+    assert [r.notification.id for r in recorded] == [row[0] for row in _rows(quick.recorder)]
