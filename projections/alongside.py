@@ -34,7 +34,7 @@ from multiprocessing.synchronize import Event
 from typing import Protocol
 
 from projections.base import Projection
-from projections.database import SHARED_BULK_CACHE_KIB, bulk_mode
+from projections.database import SHARED_BULK_CACHE_KIB, bulk_mode, checkpoints_beside
 from projections.side_process import (
     Outcome,
     Pipe,
@@ -97,7 +97,7 @@ def _child(
         applied = 0
         # A long catch-up in steps: its settings (a bigger page cache, fewer checkpoints)
         # for the whole import. Each step still commits its rows with its positions.
-        with bulk_mode(runner.db(), SHARED_BULK_CACHE_KIB):
+        with bulk_mode(runner.db(), SHARED_BULK_CACHE_KIB), checkpoints_beside(runner.db()):
             while not stop():
                 last_round = finish.is_set()  # read before catching up: nothing is missed
                 step = runner.catch_up(cancelled=stop)
