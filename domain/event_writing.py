@@ -245,6 +245,7 @@ class QuickEventStore(EventStore[UUID]):
         if (
             type(recorder) is SQLiteApplicationRecorder
             and len(stored_events) > 1
+            and not kwargs  # (what the recorder's own insert is given, it alone reads)
             # a recorder whose insert_events was wrapped (a hold, a count) is asked itself
             and "insert_events" not in vars(recorder)
         ):

@@ -332,3 +332,29 @@ def test_a_recorder_whose_insert_is_wrapped_is_asked_itself(tmp_path):
 
     assert asked == [6]
     assert [r.notification.id for r in recorded] == [row[0] for row in _rows(quick.recorder)]
+
+
+def test_a_save_with_words_for_the_recorder_is_recorded_by_the_recorder_itself(
+    tmp_path, monkeypatch
+):
+    """What a save hands the recorder besides its events (eventsourcing's ``tracking``
+    of a processed notification, say) only the recorder's own insert reads: such a
+    save does not take the single-statement way, which would drop it."""
+    from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+    from domain.event_writing import QuickEventStore
+
+    _, quick_mapper = _mappers()
+    quick = QuickEventStore(mapper=quick_mapper, recorder=_sqlite_recorder(tmp_path / "q.db"))
+    real, given = SQLiteApplicationRecorder.insert_events, []
+
+    def insert_events(recorder, stored_events, **kwargs):
+        given.append(kwargs)
+        return real(recorder, stored_events)
+
+    monkeypatch.setattr(SQLiteApplicationRecorder, "insert_events", insert_events)
+
+    recorded = quick.put(_numbered(0, 3), marker="seen")
+
+    assert given == [{"marker": "seen"}]
+    assert [r.notification.id for r in recorded] == [row[0] for row in _rows(quick.recorder)]
