@@ -248,8 +248,7 @@ class Store(Application[UUID]):
                 batch.pending[aggregate_id] = batch.spill.pop(aggregate_id)
             held = batch.pending.get(aggregate_id)
             if held is not None:
-                if batch.depth and aggregate_id not in batch.savepoints:  # ``_touch``
-                    batch.savepoints[aggregate_id] = len(held.pending_events)
+                self._touch(batch, aggregate_id)
                 return held
             kept = batch.keep.get(aggregate_id) if batch.keep is not None else None
             if kept is not None:
@@ -285,12 +284,10 @@ class Store(Application[UUID]):
         if batch is None:
             self.save(*aggregates)
             return
-        pending, savepoints = batch.pending, batch.savepoints
+        pending = batch.pending
         for aggregate in aggregates:
             aggregate_id = aggregate.id
-            if batch.depth and aggregate_id not in savepoints:  # ``_touch``, written out
-                held = pending.get(aggregate_id)
-                savepoints[aggregate_id] = None if held is None else len(held.pending_events)
+            self._touch(batch, aggregate_id)
             pending[aggregate_id] = aggregate
         if batch.depth == 0 and len(pending) >= batch.size:
             self._flush(batch)
@@ -582,17 +579,8 @@ def _checked(method: Callable[P, R], permission: str | None, as_command: bool) -
             store.guard.require(permission)
         local.permission_depth = depth + 1
         try:
-            batch = store._batch if as_command else None
-            if batch is None:
+            if not as_command or store._batch is None:
                 return method(*args, **kwargs)
-            if batch.depth:
-                # inside a command already (an import's order): ``Store.command`` would
-                # only count the depth, and the outermost command keeps or drops it all
-                batch.depth += 1
-                try:
-                    return method(*args, **kwargs)
-                finally:
-                    batch.depth -= 1
             with store.command():
                 return method(*args, **kwargs)
         finally:
