@@ -548,7 +548,7 @@ def work_out(
         for row in rungs:
             lapses[row[0]] = row[5]
     # a merged record stands for its survivor, whose lapse it shares
-    return {pid: lapses[merged.get(pid, pid)] if pid in merged else lapses[pid] for pid in ids}
+    return {pid: lapses[merged.get(pid, pid)] for pid in ids}
 
 
 def _everyone(db: Database) -> list[str]:
