@@ -1376,15 +1376,11 @@ class SalesImport:
             keys.append(("email", email))
         if phone:
             keys.append(("phone", phone))
-        name = ""
         if postal:
-            name = fold(clean_text(f"{first} {last}"))
-            keys.append(("name", name, fold(postal)))
+            keys.append(("name", fold(clean_text(f"{first} {last}")), fold(postal)))
         for key in keys:
             if key in self.people:
                 return self._count(self.people[key], attendee)
-        if not postal:
-            name = fold(clean_text(f"{first} {last}"))  # (only a buyer not met yet)
         matches = []
         if email:
             matches = self.app.find_contact_matches(email=email)
@@ -1392,7 +1388,8 @@ class SalesImport:
             matches = self.app.find_contact_matches(phone=phone)
         if not matches and postal:
             matches = self.app.find_name_matches(first, last, postal)
-        if matches:
+        if matches:  # (a person not met yet in this file: the name folded only now)
+            name = keys[-1][1] if postal else fold(clean_text(f"{first} {last}"))
             best = next((m for m in matches if fold(m.name) == name), matches[0])
             patron_id = best.id
             if patron_id not in self.tally.created:
@@ -1526,10 +1523,11 @@ class SalesImport:
         known = None if self.careful else self._planned.get(id(plan))
         if known is not None and known[0] is plan:
             _, performance_id, order_uuid, legacy = known  # as the chunk's query asked
+            reference = self._reference(plan.order_id, performance_id)
         else:
             performance_id, legacy = self._performance_for(plan), None
-            order_uuid = _order_uuid(self._reference(plan.order_id, performance_id))
-        reference = self._reference(plan.order_id, performance_id)
+            reference = self._reference(plan.order_id, performance_id)
+            order_uuid = _order_uuid(reference)
         seats, completing, attach = plan.seats, False, []
         own_orders: set[str] = set()  # besides this order itself
         if self._in_store(order_uuid):
