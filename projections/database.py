@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +111,64 @@ def bulk_mode(db: Database, cache_kib: int = BULK_CACHE_KIB) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         conn.execute(f"PRAGMA wal_autocheckpoint={CHECKPOINT_PAGES}")
         conn.execute("PRAGMA shrink_memory")
+
+
+#: connections in a transaction ``HeldWrites`` holds
+_HELD: set[sqlite3.Connection] = set()
+
+
+class HeldWrites:
+    """One write transaction held over an import's second process's catch-ups
+    (``projections/alongside.py``), committed when it has been held ``hold_s`` and at
+    the end.
+
+    Each catch-up's batches are then part of it (``write_transaction`` opens no
+    savepoint of its own there: a savepoint in a long transaction copies every page it
+    first changes aside, and made a 20,000-row import's steps more than twice as slow),
+    and its commit writes each page they changed once. Committed chunk by chunk, the pages of
+    the read models' indexes on random ids (a ticket's, a patron's) were written again
+    at every commit: a 20,000-row import dirties nearly every leaf page of each such
+    index, about 300 MB at the design size, so each of its dozen commits wrote about
+    that much to the log. Nothing can be lost: positions commit with their rows, and an
+    error rolls the uncommitted steps back for the first process to apply
+    (``CatchUpAlongside.finish``), and nothing is left half-applied: a batch that
+    fails rolls back the whole held transaction. ``hold_s`` bounds how long another
+    writer of the read models waits."""
+
+    def __init__(self, db: Database, hold_s: float) -> None:
+        self.conn = db.conn
+        self.hold_s = hold_s
+        self.since = 0.0
+
+    def __enter__(self) -> HeldWrites:
+        _HELD.add(self.conn)
+        return self
+
+    def begin(self) -> None:
+        """Take the write lock, unless it is held already."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.since = time.monotonic()
+
+    def due(self) -> bool:
+        """Whether the transaction has been held ``hold_s``."""
+        return self.conn.in_transaction and time.monotonic() - self.since >= self.hold_s
+
+    def commit(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        _HELD.discard(self.conn)
+        if kind is None:
+            self.commit()
+        elif self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+
+def held(conn: sqlite3.Connection) -> bool:
+    """Whether ``conn`` is in a transaction ``HeldWrites`` holds."""
+    return conn in _HELD and conn.in_transaction
 
 
 #: how often ``checkpoints_beside``'s thread copies the log into the file (seconds)

@@ -30,6 +30,7 @@ from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
 from domain.errors import NotConnected
+from projections.alongside import HOLD_S as ALONGSIDE_HOLD_S
 from projections.alongside import CatchUpAlongside
 from projections.base import Projection
 from projections.database import (
@@ -37,6 +38,7 @@ from projections.database import (
     SHARED_BULK_CACHE_KIB,
     ReadModelFile,
     bulk_mode,
+    held,
 )
 from projections.side_process import SideRebuild, StoreOpener
 from projections.stored_events import EventDecoder, Selected, select_batch
@@ -106,8 +108,12 @@ class Plan:
 def write_transaction(db: Database) -> Iterator[None]:
     """A transaction that holds SQLite's write lock from its first statement (``BEGIN
     IMMEDIATE``): what it reads no other connection can change before it commits.
-    Nested inside another transaction it is a savepoint of that one."""
+    Nested inside another transaction it is a savepoint of that one, or, inside one
+    that ``HeldWrites`` holds, part of it (rolled back whole on an error)."""
     conn = db.conn
+    if held(conn):
+        yield
+        return
     if conn.in_transaction:
         with db.atomic():
             yield
@@ -155,7 +161,8 @@ class ReadModelRunner:
         self._listeners: list[Callable[[int], None]] = []
         self._plan = Plan(self.projections)
         self._decoder: EventDecoder | None = None
-        #: called after each committed batch with the new position (tests, progress)
+        #: called after each batch with the new position (tests, progress): committed,
+        #: unless a transaction ``HeldWrites`` holds is open around the catch-up
         self.after_batch: Callable[[int], None] | None = None
         #: patrons erased (perhaps by another workstation) whose personal data these read
         #: models may still hold; ``erasure_ready(ids)`` says whether the store is redacted
@@ -167,6 +174,9 @@ class ReadModelRunner:
         self.side_after = SIDE_AFTER
         #: tests: the second process holds after this many batches until cancelled
         self.side_hold_after: int | None = None
+        #: how long an import's second process holds its writes before committing them
+        #: (``projections/alongside.py``; tests: 0, a commit after each of its steps)
+        self.alongside_hold_s = ALONGSIDE_HOLD_S
         #: page cache of a long catch-up (KiB); a second process sets its share
         self.bulk_cache_kib = BULK_CACHE_KIB
         #: why the last second process failed ("" if it did not); after a failure the
@@ -425,6 +435,7 @@ class ReadModelRunner:
             str(self.path),
             self._bulk_batch_size(),  # each of its catch-ups, about one chunk: one batch
             min(self.positions().values(), default=0),
+            self.alongside_hold_s,
         )
 
     def sum_up(self) -> None:

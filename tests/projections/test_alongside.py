@@ -22,6 +22,7 @@ from infrastructure.bootstrap import open_store
 from projections import all_projections
 from projections import ladder as ladder_module
 from projections.base import iso
+from projections.database import HeldWrites, open_readmodels
 from projections.runner import ReadModelRunner
 from tests.crash.test_killed_mid_work import table_rows
 
@@ -81,6 +82,7 @@ def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
 ):
     monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 60)
     runner = organization.runner
+    runner.alongside_hold_s = 0  # each step committed: this process reads what it did
     before = runner.head()
     second = runner.start_alongside()
     assert second is not None
@@ -117,6 +119,110 @@ def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
     assert (second.applied, applied) == (head - before, head - before)
     assert runner.positions() == dict.fromkeys(runner.positions(), head)
     assert_alike_a_rebuild(organization, tmp_path)
+
+
+def test_the_second_process_holds_its_writes_and_commits_them_once(
+    organization, tmp_path, monkeypatch
+):
+    """Its steps are one transaction, committed at the end (or after ``alongside_hold_s``):
+    while it applies chunk after chunk, others reading the read models see them as they
+    were, and its progress still counts what it has applied."""
+    monkeypatch.setattr(sales_import, "CHUNK_ORDERS", 60)
+    runner = organization.runner
+    runner.alongside_hold_s = 3600  # (never reached here: only the end commits)
+    before = runner.head()
+    second = runner.start_alongside()
+    assert second is not None
+    seen: list[tuple[int, int, dict[str, int]]] = []
+    reached = threading.Event()
+
+    def progress(done: int, total: int, phase: str = "") -> None:
+        # once two chunks are saved, wait until the second process has applied them
+        if not seen and runner.head() > before + 400:
+            saved = runner.head()
+            waited = 0.0
+            while second.applied_to() < saved and waited < HANG_S:
+                reached.wait(0.05)
+                waited += 0.05
+            seen.append((second.applied_to() - saved, second.position(), runner.positions()))
+
+    sales_import.import_sales(
+        organization.app, a_season(tmp_path), timezone="Europe/London", progress=progress
+    )
+    head = runner.head()
+    runner.finish_alongside(second)
+
+    [(applied_beyond, committed, read_here)] = seen
+    assert applied_beyond == 0  # applied both chunks, exactly ...
+    assert committed == before  # ... and committed none of them
+    assert read_here == dict.fromkeys(read_here, before)
+    assert second.error == "" and second.applied == head - before
+    assert second.position() == head
+    assert runner.positions() == dict.fromkeys(runner.positions(), head)
+    assert_alike_a_rebuild(organization, tmp_path)
+
+
+def test_held_writes_apply_batch_after_batch_with_no_savepoint(organization, tmp_path):
+    """In a held transaction a catch-up's batches open no savepoint of their own (one in a
+    long transaction copies every page it first changes aside: steps twice as slow);
+    nothing is seen elsewhere before the commit; a failing batch rolls back all of it."""
+    services = organization
+    sales_import.import_sales(services.app, a_season(tmp_path, 300), timezone="Europe/London")
+    runner = services.runner
+    before, head = min(runner.positions().values()), runner.head()
+    db = runner.db()
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        with HeldWrites(db, hold_s=3600) as held:
+            held.begin()
+            runner.catch_up(until=head - 300)
+            runner.catch_up()
+            assert not held.due()
+            elsewhere = open_readmodels(runner.path)
+            assert {r[1] for r in elsewhere.conn.execute("SELECT * FROM projection_positions")} == {
+                before
+            }
+            elsewhere.conn.close()
+    finally:
+        db.conn.set_trace_callback(None)
+    words = [s.split()[0].upper() for s in statements if s.strip()]
+    assert "SAVEPOINT" not in words and words.count("COMMIT") == 1
+    assert words.count("INSERT") + words.count("UPDATE") > 100  # (the batches ran in it)
+    assert runner.positions() == dict.fromkeys(runner.positions(), head)
+    assert_alike_a_rebuild(services, tmp_path)
+
+
+def test_a_failing_batch_rolls_back_everything_held(organization, tmp_path):
+    services = organization
+    sales_import.import_sales(services.app, a_season(tmp_path, 300), timezone="Europe/London")
+    runner = services.runner
+    before, head = runner.positions(), runner.head()
+    batches: list[int] = []
+
+    def fail_on_the_third(last: int) -> None:
+        batches.append(last)
+        if len(batches) == 3:
+            raise RuntimeError("the disk is full")
+
+    runner.after_batch = fail_on_the_third
+    db = runner.db()
+    with pytest.raises(RuntimeError, match="disk is full"), HeldWrites(db, 3600) as held:
+        held.begin()
+        runner.catch_up()
+    assert not db.conn.in_transaction and len(batches) == 3
+    assert runner.positions() == before  # the first two batches are gone too
+    # (a runner whose held writes were rolled back is not used again: the second
+    # process ends, and the first one catches up with a runner of its own)
+    again = ReadModelRunner(
+        services.app.recorder, services.app.mapper, runner.path, all_projections()
+    )
+    try:
+        again.catch_up()
+        assert again.positions() == dict.fromkeys(again.positions(), head)
+        assert_alike_a_rebuild(services, tmp_path)
+    finally:
+        again.close()
 
 
 def test_a_failed_second_process_leaves_its_work_to_this_one(organization, tmp_path):
