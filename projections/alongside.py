@@ -117,6 +117,9 @@ def _child(
                 applied += step
                 reached = min(runner.positions().values(), default=0)
                 if last_round:
+                    # the import's rows committed first: the thread copies them into the
+                    # file while the ladder is worked out (a small commit of its own)
+                    held.commit()
                     runner.sum_up()
                     break
                 waiting = not finish.is_set() and runner.head() <= reached

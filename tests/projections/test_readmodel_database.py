@@ -28,14 +28,15 @@ def test_opening_the_read_models_runs_no_sqlite_utils_plugins(tmp_path, monkeypa
 
 def test_a_thread_beside_a_busy_writer_copies_the_log_into_the_file(tmp_path):
     """``checkpoints_beside`` (an import's second process): the writer's commits no
-    longer checkpoint (here they never do), and still the committed rows reach the
-    file itself, not only its write-ahead log."""
+    longer checkpoint (its ``wal_autocheckpoint`` is 0 until the end), and still the
+    committed rows reach the file itself, not only its write-ahead log."""
     path = tmp_path / "readmodels.sqlite"
     db = open_readmodels(path)
     try:
-        db.conn.execute("PRAGMA wal_autocheckpoint=0")
+        db.conn.execute("PRAGMA wal_autocheckpoint=700")
         db.conn.execute("CREATE TABLE tickets (code TEXT)")
         with checkpoints_beside(db) as beside:
+            assert db.conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
             db.conn.execute("INSERT INTO tickets VALUES ('BC1')")
             # the second checkpoint from now began after the commit (a hang guard only)
             after = beside.done + 2
@@ -48,5 +49,6 @@ def test_a_thread_beside_a_busy_writer_copies_the_log_into_the_file(tmp_path):
         finally:
             in_the_file.close()
         assert beside.done >= after
+        assert db.conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (700,)
     finally:
         db.conn.close()
