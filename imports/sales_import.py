@@ -40,14 +40,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import hashlib
 import heapq
 import itertools
 import pickle
 import re
 import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -63,6 +61,7 @@ from eventsourcing.utils import get_topic
 
 from domain.box_office import Order, Performance, Production, Ticket, order_id_for
 from domain.box_office_service import TicketInfo
+from domain.collector import fewer_collections
 from domain.contact import check_email, check_phone, clean_text, fold, normalize_email
 from domain.contact_index import ContactKey, contact_keys, name_postal_key
 from domain.errors import HouselightsError, UnreadableSalesFile
@@ -2002,44 +2001,6 @@ class _Watch:
         if self.cancelled is not None and self.cancelled():
             raise _Stopped
         self.progress(done, total, phase)
-
-
-#: during an import the cyclic garbage collector runs its young collections this
-#: many allocations apart (Python's default: 700)
-IMPORT_GC_THRESHOLD = 100_000
-_collections_lock = threading.Lock()
-_collections_held = 0
-_collections_saved: tuple[int, ...] = ()
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Spend less of an import on the cyclic garbage collector (a sixth of its CPU).
-
-    An import allocates hundreds of thousands of objects it keeps (aggregates and
-    their events), so the collector runs often, and each full collection walks every
-    object of the process: the application's own (its modules, the read models'
-    caches) as well. Inside the block those existing objects are set aside from
-    collection (``gc.freeze``) and the young collections run further apart; the
-    collector still runs, less often (the import makes few cycles: its memory is
-    measured by ``tests/imports/test_big_sales_files.py``). The first import to enter sets this
-    up, the last to leave puts the collector back as it was (imports may overlap on
-    two threads)."""
-    global _collections_held, _collections_saved
-    with _collections_lock:
-        _collections_held += 1
-        if _collections_held == 1:
-            _collections_saved = gc.get_threshold()
-            gc.freeze()
-            gc.set_threshold(IMPORT_GC_THRESHOLD, *_collections_saved[1:])
-    try:
-        yield
-    finally:
-        with _collections_lock:
-            _collections_held -= 1
-            if _collections_held == 0:
-                gc.set_threshold(*_collections_saved)
-                gc.unfreeze()
 
 
 @fewer_collections()

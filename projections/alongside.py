@@ -33,6 +33,7 @@ from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
 from typing import Protocol
 
+from domain.collector import fewer_collections
 from projections.base import Projection
 from projections.database import BULK_CACHE_KIB, HeldWrites, bulk_mode, checkpoints_beside
 from projections.side_process import (
@@ -109,7 +110,12 @@ def _child(
         db = runner.db()
         # A long catch-up in steps: its settings (a bigger page cache, fewer checkpoints)
         # for the whole import, and its steps committed together (``HeldWrites``).
-        with bulk_mode(db, HELD_CACHE_KIB), checkpoints_beside(db), HeldWrites(db, hold_s) as held:
+        with (
+            fewer_collections(),
+            bulk_mode(db, HELD_CACHE_KIB),
+            checkpoints_beside(db),
+            HeldWrites(db, hold_s) as held,
+        ):
             while not stop():
                 last_round = finish.is_set()  # read before catching up: nothing is missed
                 held.begin()

@@ -9,9 +9,10 @@ import threading
 
 import pytest
 
+from domain import collector
+from domain.collector import BULK_GC_THRESHOLD, fewer_collections
 from domain.errors import UnreadableSalesFile
-from imports import sales_import
-from imports.sales_import import IMPORT_GC_THRESHOLD, fewer_collections, import_sales_file
+from imports.sales_import import import_sales_file
 from tests.imports.test_sales_trust import NY, sale, write
 
 
@@ -26,7 +27,7 @@ def test_an_import_runs_with_fewer_collections_and_restores_the_collector(store,
     report = import_sales_file(store, write(tmp_path, rows), timezone=NY, progress=progress)
 
     assert report["imported"] == 5
-    assert seen and set(seen) == {(IMPORT_GC_THRESHOLD, True)}
+    assert seen and set(seen) == {(BULK_GC_THRESHOLD, True)}
     assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
@@ -54,9 +55,9 @@ def test_overlapping_imports_restore_the_collector_when_the_last_ends():
         worker.start()
         inside.wait()
     # the first one left; the other still runs, held back
-    assert gc.get_threshold()[0] == IMPORT_GC_THRESHOLD
+    assert gc.get_threshold()[0] == BULK_GC_THRESHOLD
     assert gc.get_freeze_count() > 0
     leave.set()
     worker.join()
     assert gc.get_threshold() == before
-    assert sales_import._collections_held == 0
+    assert collector._collections_held == 0

@@ -8,6 +8,8 @@ read models it leaves are those a rebuild from the first event makes.
 
 from __future__ import annotations
 
+import gc
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +18,13 @@ import pytest
 
 from benchmarks.bench_sales_import import export
 from demo import organization as demo
+from domain.collector import BULK_GC_THRESHOLD
 from imports import sales_import
 from imports.sales_file import read_sales_file
 from infrastructure.bootstrap import open_store
 from projections import all_projections
 from projections import ladder as ladder_module
+from projections.alongside import CatchUpAlongside
 from projections.base import iso
 from projections.database import HeldWrites, open_readmodels
 from projections.runner import ReadModelRunner
@@ -223,6 +227,37 @@ def test_a_failing_batch_rolls_back_everything_held(organization, tmp_path):
         assert_alike_a_rebuild(services, tmp_path)
     finally:
         again.close()
+
+
+class CollectorNotingRunner(ReadModelRunner):
+    """A runner that notes, at each catch-up, how the garbage collector is set (in the
+    second process: a file named by ``HOUSELIGHTS_TEST_GC_NOTES``)."""
+
+    def catch_up(self, *args, **kwargs):
+        with open(os.environ["HOUSELIGHTS_TEST_GC_NOTES"], "a", encoding="utf-8") as notes:
+            notes.write(f"{gc.get_threshold()[0]} {gc.get_freeze_count() > 0}\n")
+        return super().catch_up(*args, **kwargs)
+
+
+def test_the_second_process_holds_the_garbage_collector_back(organization, tmp_path, monkeypatch):
+    """Decoding and applying tens of thousands of events, it ran the collector hundreds
+    of times over all of its objects; it now does as the import does
+    (``fewer_collections``)."""
+    notes = tmp_path / "collector.txt"
+    monkeypatch.setenv("HOUSELIGHTS_TEST_GC_NOTES", str(notes))
+    runner = organization.runner
+    before = runner.head()
+    opener, env = runner.side_store
+    second = CatchUpAlongside.start(
+        CollectorNotingRunner, opener, env, runner.projections, str(runner.path), 20_000, before
+    )
+    assert second is not None
+    sales_import.import_sales(organization.app, a_season(tmp_path), timezone="Europe/London")
+    runner.finish_alongside(second)
+
+    assert second.error == "" and second.applied == runner.head() - before
+    assert set(notes.read_text().split("\n")) - {""} == {f"{BULK_GC_THRESHOLD} True"}
+    assert_alike_a_rebuild(organization, tmp_path)
 
 
 def test_a_failed_second_process_leaves_its_work_to_this_one(organization, tmp_path):
