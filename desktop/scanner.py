@@ -25,7 +25,8 @@ can, so ordinary words typed on other screens reach their field at once (the
 rest of a declined burst goes straight through too).
 
 Key times come from the window system's time stamps where there are any, so
-a moment of the app being busy does not make a scanner look like a person.
+a moment of the app being busy does not make a scanner look like a person; nor
+does Qt calling a doubled character a held key's repeat (see ``_doubled``).
 A burst that ends with a terminator is reported even when it is short or
 garbled (the door then says what was read); a second Enter right after a scan
 (a doubled terminator) is swallowed.
@@ -228,7 +229,8 @@ class ScannerFilter(QObject):
         typed = event.text()
         text = typed or keypad_digit(event)
         printable = bool(text) and not event.modifiers() & BLOCKING_MODIFIERS
-        if event.isAutoRepeat() or not printable or (not self._held and not text.isprintable()):
+        held_down = event.isAutoRepeat() and not self._doubled(key, now)
+        if held_down or not printable or (not self._held and not text.isprintable()):
             self._paused()  # held keys first, in order, then this one
             return False
         if self._declined_at is not None:
@@ -257,6 +259,17 @@ class ScannerFilter(QObject):
             self._after_typing = True  # no slow gap is forgiven after a person's keys
         self._pause.start()
         return True
+
+    def _doubled(self, key: int, now: float) -> bool:
+        """A key press Qt calls a repeat that is a scanner's doubled character ("C99X").
+
+        On X11 Qt calls a key's release and its next press a repeat when both are
+        already waiting for the app and lie within 10 ms: a scanner's doubled character
+        does that whenever the app was busy for a moment. A key held down repeats only
+        after the keyboard's repeat delay (a quarter of a second or more), so a "repeat"
+        within a scanner's gap of the same key's press, held here, is a second keystroke."""
+        last = self._held[-1] if self._held else None
+        return last is not None and last.key == key and now - last.at <= self.max_gap
 
     def _swallow_release(self, key: int) -> None:
         self._releases[key] = self._releases.get(key, 0) + 1

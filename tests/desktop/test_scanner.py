@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.scanner import ScannerFilter
 from tests.desktop.keys import keypad_burst, scanner_burst
@@ -165,3 +166,57 @@ def test_a_key_that_opens_a_dialog_leaves_the_dialog_watched(form, qtbot):
     qtbot.keyClicks(first, "r")  # a person's key: held for a moment, then handed back
     qtbot.waitUntil(lambda: "scans" in seen)
     assert seen == {"field": "", "scans": [CODE]}
+
+
+def _key(widget, kind, char: str, at_ms: int, repeat: bool = False) -> None:
+    event = QKeyEvent(kind, ord(char), Qt.KeyboardModifier.NoModifier, char, repeat)
+    event.setTimestamp(at_ms)
+    QApplication.sendEvent(widget, event)
+
+
+def _as_qt_delivers_it_when_busy(widget, text: str, start_ms: int) -> None:
+    """``text`` from a scanner, 1 ms a key, then Enter, as Qt's X11 backend hands it
+    to an app that was busy while it came (all of its keys already waiting): a key's
+    release and its next press within 10 ms are called a repeat, both of them, the
+    press stamped with the release's time."""
+    press, release = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+    at = start_ms
+    for i, char in enumerate(text):
+        doubled = i + 1 < len(text) and text[i + 1] == char
+        repeated = i > 0 and text[i - 1] == char
+        if not repeated:
+            _key(widget, press, char, at)
+        _key(widget, release, char, at + 1, repeat=doubled)
+        if doubled:
+            _key(widget, press, char, at + 1, repeat=True)
+        at += 1
+    _key(widget, press, "\r", at + 1)
+    _key(widget, release, "\r", at + 2)
+
+
+@pytest.mark.parametrize("code", ["4NXG47X3C99X", "CCXNT34THJ7K", "9CEFGHHHKNPR"])
+def test_a_doubled_character_qt_calls_a_repeat_is_still_part_of_the_scan(form, qtbot, code):
+    """Half of all ticket codes have a doubled character; when the app was busy while
+    a scanner typed one, Qt calls the second key a held key's repeat."""
+    window, first, second, scanner, scans = form
+    _as_qt_delivers_it_when_busy(first, code, start_ms=1_000_000)
+    assert scans == [code]
+    assert first.text() == ""
+
+
+def test_a_key_held_down_is_typing_never_a_scan(form, qtbot):
+    """A held key repeats after the keyboard's delay, then fast (here every 20 ms, closer
+    than a scanner's gap): every repeat reaches the field, nothing is taken for a scan."""
+    window, first, second, scanner, scans = form
+    press, release = QEvent.Type.KeyPress, QEvent.Type.KeyRelease
+    _key(first, press, "0", 2_000_000)
+    at = 2_000_000 + 500
+    for _ in range(10):
+        _key(first, release, "0", at, repeat=True)
+        _key(first, press, "0", at, repeat=True)
+        at += 20
+    _key(first, release, "0", at)
+    _key(first, press, "\r", at + 1)
+    _key(first, release, "\r", at + 2)
+    qtbot.waitUntil(lambda: first.text() == "0" * 11)
+    assert scans == []
