@@ -13,6 +13,7 @@ by polling with a deadline (a failure timeout, never a speed assertion).
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -53,23 +54,26 @@ def display():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs {', '.join(missing)} for the real X server test")
         pytest.skip(f"{', '.join(missing)} not installed")
-    for number in range(91, 140):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            break
+    # Xvfb picks a free display number itself and says which once it listens there: two
+    # test runs at once never pick the same one (a number checked free here could be
+    # taken by the other run before this Xvfb got it)
+    readable, writable = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(writable), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(writable,),
     )
-    socket = Path(f"/tmp/.X11-unix/X{number}")
-    deadline = time.monotonic() + DEADLINE_S
-    while not socket.exists():
-        assert server.poll() is None, "Xvfb stopped at once"
-        assert time.monotonic() < deadline, "Xvfb never opened its display"
-        time.sleep(0.05)
+    os.close(writable)
+    said = b""
+    with os.fdopen(readable, "rb") as told:
+        while not said.endswith(b"\n"):
+            ready, _, _ = select.select([told], [], [], DEADLINE_S)
+            assert ready, "Xvfb never opened a display"
+            chunk = os.read(told.fileno(), 16)
+            assert chunk, "Xvfb stopped before it opened a display"
+            said += chunk
+    number = int(said)
     yield f":{number}"
     server.terminate()
     server.wait(10)
