@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +34,14 @@ from tests.crash.test_killed_mid_work import table_rows
 #: how long a test waits for the second process before calling it hung (a guard, not a
 #: measure: every wait ends as soon as what it waits for has happened)
 HANG_S = 120
+
+
+def wait_until(reached: Callable[[], bool]) -> None:
+    """Wait until ``reached()`` (``HANG_S`` is a hang guard: it goes on as soon as it is)."""
+    pause, waited = threading.Event(), 0.0
+    while not reached() and waited < HANG_S:
+        pause.wait(0.05)
+        waited += 0.05
 
 
 def broken_store(env: dict[str, str]):
@@ -92,22 +101,16 @@ def test_the_second_process_applies_each_chunk_while_the_next_is_saved(
     assert second is not None
     caught_up_during_the_import: list[int] = []
     ranked_during_the_import: list[int] = []
-    reached = threading.Event()
 
     def progress(done: int, total: int, phase: str = "") -> None:
         # After the first chunk is saved (and before the next one is), wait until the
         # second process has applied it: the import goes on only once it has.
         if not caught_up_during_the_import and runner.head() > before + 200:
             saved = runner.head()
-            waited = 0.0
-            while second.position() < saved and waited < HANG_S:
-                reached.wait(0.05)
-                waited += 0.05
+            wait_until(lambda: second.position() >= saved)
             caught_up_during_the_import.append(second.position() - saved)
             # waiting for the next chunk, it works the ladder out ahead of the end
-            while unranked_buyers(runner) and waited < HANG_S:
-                reached.wait(0.05)
-                waited += 0.05
+            wait_until(lambda: not unranked_buyers(runner))
             ranked_during_the_import.append(unranked_buyers(runner))
 
     report = sales_import.import_sales(
@@ -138,16 +141,12 @@ def test_the_second_process_holds_its_writes_and_commits_them_once(
     second = runner.start_alongside()
     assert second is not None
     seen: list[tuple[int, int, dict[str, int]]] = []
-    reached = threading.Event()
 
     def progress(done: int, total: int, phase: str = "") -> None:
         # once two chunks are saved, wait until the second process has applied them
         if not seen and runner.head() > before + 400:
             saved = runner.head()
-            waited = 0.0
-            while second.applied_to() < saved and waited < HANG_S:
-                reached.wait(0.05)
-                waited += 0.05
+            wait_until(lambda: second.applied_to() >= saved)
             seen.append((second.applied_to() - saved, second.position(), runner.positions()))
 
     sales_import.import_sales(
