@@ -125,15 +125,15 @@ class HeldWrites:
     Each catch-up's batches are then part of it (``write_transaction`` opens no
     savepoint of its own there: a savepoint in a long transaction copies every page it
     first changes aside, and made a 20,000-row import's steps more than twice as slow),
-    and its commit writes each page they changed once. Committed chunk by chunk, the pages of
-    the read models' indexes on random ids (a ticket's, a patron's) were written again
-    at every commit: a 20,000-row import dirties nearly every leaf page of each such
-    index, about 300 MB at the design size, so each of its dozen commits wrote about
-    that much to the log. Nothing can be lost: positions commit with their rows, and an
-    error rolls the uncommitted steps back for the first process to apply
-    (``CatchUpAlongside.finish``), and nothing is left half-applied: a batch that
-    fails rolls back the whole held transaction. ``hold_s`` bounds how long another
-    writer of the read models waits."""
+    and its commit writes each page they changed once. Committed chunk by chunk, the
+    pages of the read models' indexes on random ids (a ticket's, a patron's) were
+    written again at every commit: each chunk's rows land all over their leaf pages, so
+    the dozen commits of a 20,000-row import wrote most of those pages again and again
+    (at the design size, 816,000 page writes against 403,000 held). Nothing can be
+    lost: positions commit with their rows, and an error rolls the uncommitted steps
+    back for the first process to apply (``CatchUpAlongside.finish``); nothing is left
+    half-applied: a batch that fails rolls back the whole held transaction. ``hold_s``
+    bounds how long another writer of the read models waits."""
 
     def __init__(self, db: Database, hold_s: float) -> None:
         self.conn = db.conn
