@@ -6,6 +6,7 @@ The words are cut in ``projections/patron_words.py``; a search is planned in
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -55,7 +56,7 @@ def sort_key(first_name: str, last_name: str) -> str:
 
 class PatronDirectory(PatronActivity):
     name = "patron_directory"
-    waiting = (*PatronActivity.waiting, "_new_marks")
+    waiting = (*PatronActivity.waiting, "_new_marks", "_new_indexed")
     #: v2: ``merged_into`` (a record merged into another leaves search and the list)
     #: v3: one- and two-character searches walk the name order
     #: v4: ``words`` and ``patron_marks`` (one to three characters read their own
@@ -63,7 +64,12 @@ class PatronDirectory(PatronActivity):
     #: v5: last activity follows every interaction (``projections/patron_activity.py``)
     version = 5
     tables = ("patrons_fts", "patron_marks", "patrons", *PatronActivity.activity_tables)
-    fts_triggers = {"patrons_fts": ("patrons_ai", "patrons_ad", "patrons_au")}
+    #: A new patron reaches the full-text index at the end of its batch, all of the
+    #: batch's new patrons in one statement (``_flush_indexed``), not through a trigger
+    #: per row: FTS5 writes its pending terms out at the end of every statement that
+    #: changed it, so 10,000 patrons registered one statement each took 0.34 s more.
+    #: (Stores made before had a ``patrons_ai`` trigger; ``create`` drops it.)
+    fts_triggers = {"patrons_fts": ("patrons_ad", "patrons_au")}
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,6 +77,9 @@ class PatronDirectory(PatronActivity):
         #: ``patron_marks`` rows of patrons that had none (new ones), written in key order
         #: at the end of the batch, or before another change to the marks
         self._new_marks: list[tuple[str, str, str, int]] = []
+        #: rowids in ``patrons`` of patrons registered in this batch, not yet in the
+        #: full-text index (see ``fts_triggers``)
+        self._new_indexed: list[int] = []
         self.on("Patron.Registered")(self._registered)
         self.on("Patron.ContactChanged")(self._contact_changed)
         self.on("Patron.TagsChanged")(self._tags_changed)
@@ -113,10 +122,7 @@ class PatronDirectory(PatronActivity):
                 content='patrons', content_rowid='rowid',
                 tokenize='unicode61 remove_diacritics 2'
             );
-            CREATE TRIGGER IF NOT EXISTS patrons_ai AFTER INSERT ON patrons BEGIN
-                INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)
-                VALUES (new.rowid, new.name, new.email, new.phone, new.phone_digits, new.tags);
-            END;
+            DROP TRIGGER IF EXISTS patrons_ai;
             CREATE TRIGGER IF NOT EXISTS patrons_ad AFTER DELETE ON patrons BEGIN
                 INSERT INTO patrons_fts (patrons_fts, rowid, name, email, phone, phone_digits, tags)
                 VALUES ('delete', old.rowid, old.name, old.email, old.phone, old.phone_digits,
@@ -136,7 +142,21 @@ class PatronDirectory(PatronActivity):
 
     def batch_done(self, db: Database, final: bool) -> None:
         self.flush_activity(db)
+        self._flush_indexed(db)
         self._flush_marks(db)
+
+    def _flush_indexed(self, db: Database) -> None:
+        """Put the batch's new patrons into the full-text index, in one statement: before
+        the end of the batch, or before a change to the indexed fields of a patron, which
+        the index's triggers take out of it with the values it holds."""
+        if self._new_indexed:
+            rowids, self._new_indexed = self._new_indexed, []
+            db.conn.execute(
+                "INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)"
+                " SELECT rowid, name, email, phone, phone_digits, tags FROM patrons"
+                " WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+                (json.dumps(rowids),),
+            )
 
     def _flush_marks(self, db: Database) -> None:
         if self._new_marks:
@@ -190,12 +210,15 @@ class PatronDirectory(PatronActivity):
         )
         rowid = cursor.lastrowid
         assert rowid is not None  # set by every INSERT
+        if not self._marks_later:  # a rebuild from zero fills the index at its end
+            self._new_indexed.append(rowid)
         self._remark(db, patron_id, before, (key, words, None, rowid))
 
     def _touch_sql(self) -> str:
         return "updated_at = ?"
 
     def _contact_changed(self, db: Database, e: Event, position: int) -> None:
+        self._flush_indexed(db)
         row = db.conn.execute(
             "SELECT first_name, last_name FROM patrons WHERE id = ?", (str(e.originator_id),)
         ).fetchone()
@@ -228,6 +251,7 @@ class PatronDirectory(PatronActivity):
         self._reindex(db, str(e.originator_id), before)
 
     def _tags_changed(self, db: Database, e: Event, position: int) -> None:
+        self._flush_indexed(db)
         when, before = iso(e.occurred_at), self._indexed(db, str(e.originator_id))
         db.conn.execute(
             f"UPDATE patrons SET tags = ?, {self._touch_sql()} WHERE id = ?",
@@ -266,6 +290,7 @@ class PatronDirectory(PatronActivity):
 
     def _erased(self, db: Database, e: Event, position: int) -> None:
         """One marker for the whole name (not "[erased] [erased]"); sorted last."""
+        self._flush_indexed(db)
         before = self._indexed(db, str(e.originator_id))
         db.conn.execute(
             "UPDATE patrons SET name = ?, sort_key = ? WHERE id = ?",

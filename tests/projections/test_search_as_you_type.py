@@ -407,3 +407,65 @@ def test_ascii_text_is_indexed_as_any_text():
     every_ascii = "".join(map(chr, range(128)))
     for text in (every_ascii, "Ada LOVELACE", "o'Brien-Smith 12", "Zoë Weiß"):
         assert patron_words.as_indexed(text) == by_unicode(text)
+
+
+def index_sound(db) -> bool:
+    """FTS5's own check that the index holds exactly what its content table says."""
+    db.conn.execute("INSERT INTO patrons_fts (patrons_fts) VALUES ('integrity-check')")
+    return True
+
+
+def test_a_batch_of_new_patrons_is_written_to_the_full_text_index_once(services):
+    db = services.runner.db()
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)  # FTS5's own statements are traced too
+    try:
+        register_many(services.app, 30)
+    finally:
+        db.conn.set_trace_callback(None)
+    # FTS5 writes its pending terms out as a new segment at the end of every statement
+    # that changed it; a segment's first leaf is listed in the index's ``_idx`` table
+    segments = [s for s in statements if s.startswith("-- INSERT INTO 'main'.'patrons_fts_idx'")]
+    assert 1 <= len(segments) <= 2  # one per patron (30) with a trigger per row
+    assert len(names(services, "Tryer")) == 30
+    assert index_sound(db)
+
+
+def register_many(app, n: int) -> None:
+    with app.batch():
+        for i in range(n):
+            app.register_patron(f"Ann{i}", "Tryer", email=f"ann{i}@example.org")
+
+
+def test_a_patron_changed_in_the_batch_that_registered_it_is_indexed_as_changed(services):
+    app, db = services.app, services.runner.db()
+    with app.batch():
+        ada = app.register_patron("Ada", "Lovelace", email="ada@example.org", tags=["opera"])
+        app.update_contact(ada, last_name="Byron", email="ab@example.net")
+        grace = app.register_patron("Grace", "Hopper")
+        app.set_tags(grace, ["jazz"])
+        erased = app.register_patron("Eve", "Gone")
+        app.record_erasure(erased)
+    assert names(services, "byron") == ["Ada Byron"]
+    assert names(services, "lovelace") == names(services, "ada@exa") == []
+    assert names(services, "ab@example.net") == ["Ada Byron"]
+    assert names(services, "jazz") == ["Grace Hopper"]
+    assert names(services, "gone") == []
+    assert index_sound(db)
+
+
+def test_a_store_made_with_the_insert_trigger_loses_it_and_indexes_each_patron_once(services):
+    db = services.runner.db()
+    db.conn.execute(
+        "CREATE TRIGGER patrons_ai AFTER INSERT ON patrons BEGIN"
+        " INSERT INTO patrons_fts (rowid, name, email, phone, phone_digits, tags)"
+        " VALUES (new.rowid, new.name, new.email, new.phone, new.phone_digits, new.tags); END"
+    )
+    directory = next(p for p in services.runner.projections if p.name == "patron_directory")
+    directory.create(db)  # as every start does
+    listed = db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    triggers = {row[0] for row in listed}
+    assert "patrons_ai" not in triggers and {"patrons_ad", "patrons_au"} <= triggers
+    register_many(services.app, 3)
+    assert len(names(services, "Tryer")) == 3
+    assert index_sound(db)
