@@ -1462,12 +1462,19 @@ class SalesImport:
         """Ask the store once which of the chunk's orders and tickets it holds."""
         ids = []
         self._planned.clear()
+        with self.app.batch(size=10**9, keep=self.keep):
+            # the chunk's new productions and performances, saved together: one commit
+            # each cost a disk flush (30 performances: 0.4 s at the design size)
+            found: dict[int, str] = {}
+            for plans in chunk:
+                for plan in plans:
+                    with contextlib.suppress(HouselightsError):  # rejected with its order
+                        found[id(plan)] = self._performance_for(plan)
         for plans in chunk:
             for plan in plans:
-                try:
-                    performance_id = self._performance_for(plan)
-                except HouselightsError:
-                    continue  # rejected when its order comes
+                performance_id = found.get(id(plan))
+                if performance_id is None:
+                    continue
                 order = _order_uuid(self._reference(plan.order_id, performance_id))
                 legacy = [_order_uuid(reference) for reference in self._legacy(plan)]
                 self._planned[id(plan)] = (plan, performance_id, order, legacy)

@@ -244,3 +244,24 @@ def test_an_import_saves_one_seat_event_per_performance_per_chunk(start, tmp_pat
     services.runner.catch_up()
     sold = services.runner.db().conn.execute("SELECT SUM(sold) FROM door_performances")
     assert sold.fetchone()[0] == report["tickets"]
+
+
+def test_a_chunks_new_productions_and_performances_are_saved_together(start, tmp_path):
+    """The file's three performances (of two productions) are new: they are saved in one
+    transaction before the chunk's orders, not one each (a disk flush each)."""
+    services = start()
+    app = services.app
+    saves: list[set[str]] = []
+    save = app.store._save
+
+    def counted(objs, kwargs, recordings):
+        saves.append({type(o).__name__ for o in objs if o is not None})
+        return save(objs, kwargs, recordings)
+
+    app.store._save = counted
+    report = import_sales_file(app, write(tmp_path, _rows()), timezone=NY)
+
+    assert report["imported"] == 40 and report["performances_created"] == 3
+    scheduling = [kinds for kinds in saves if "Order" not in kinds]
+    assert scheduling == [{"Production", "Performance"}]  # was five saves of one each
+    assert len(saves) == 2

@@ -267,7 +267,7 @@ def test_a_bulk_rebuild_fills_the_full_text_index_once_and_puts_the_triggers_bac
 
     services.runner.rebuild()
 
-    assert all(("patrons_ai",) not in names for names in dropped)  # no row-by-row filling
+    assert all(("patrons_au",) not in names for names in dropped)  # no row-by-row filling
     assert directory.bulk_pending(db) is False
     assert db.conn.execute(triggers).fetchall() == before
     assert len(found) == 39
