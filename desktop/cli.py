@@ -353,7 +353,8 @@ def _services(args, catch_up: bool):
     from desktop.cli_backups import backup_folders
     from infrastructure.backups import start_page_check
 
-    _PAGE_CHECKS.append(start_page_check(services, backup_folders(config)))
+    begun = _BEGUN_CHECKS.pop(config.events_path, None)
+    _PAGE_CHECKS.append(start_page_check(services, backup_folders(config), begun=begun))
     try:
         if getattr(args, "as_staff", None):
             services.app.sign_in(args.as_staff, **sign_in_secret())
@@ -393,6 +394,23 @@ def _use_organization_zone(services, data_dir) -> None:
 #: the page checks the command started: main() waits for them before it exits, so a
 #: damaged store never ends a command with status 0 (writes already waited)
 _PAGE_CHECKS: list = []
+#: page checks begun before the store was opened (``_begin_page_check``), by file
+_BEGUN_CHECKS: dict[Path, Any] = {}
+
+
+def _begin_page_check(args) -> None:
+    """Begin the page check of the store ``args`` names, when its file exists, before
+    the command's own first steps (its modules, reading a file): on a big store the
+    check reads every page for a second or more, on the other core, and the first save
+    waits for it. Read-only, and nothing is created; ``_services`` adopts it."""
+    from infrastructure.config import existing_local_store
+
+    config = existing_local_store(args.data, args.store)
+    if config is not None and config.events_path not in _BEGUN_CHECKS:
+        from desktop.cli_backups import backup_folders
+        from infrastructure.backups import begin_page_check
+
+        _BEGUN_CHECKS[config.events_path] = begin_page_check(config, backup_folders(config))
 
 
 def _page_check_verdict() -> Exception | None:
@@ -928,6 +946,7 @@ def _check_rejected_file(path: Path, imported: Path) -> None:
 def cmd_import(args) -> int:
     if args.what == "chats":
         return cmd_import_chats(args)
+    _begin_page_check(args)  # while the file is read and checked
     from imports.sales_file import ReadingCancelled, read_sales_file
     from imports.sales_import import applied_beside, compile_item_pattern, import_sales
 

@@ -706,20 +706,32 @@ def check_before_opening(
     return notices
 
 
-def start_page_check(services, folders: list[Path], on_done=None):
-    """Start the background page check of an open SQLite store (issue 19) and make
-    every save wait for it: a damaged store refuses every write with the restore
-    offer (``DamagedStore``). Returns the ``StoreHealth`` (None for PostgreSQL)."""
+def begin_page_check(config: StoreConfig, folders: list[Path], on_done=None):
+    """Start the background page check of an SQLite store's file (issue 19), read-only;
+    ``start_page_check`` makes an open store's saves wait for it. Returns the
+    ``StoreHealth`` (None for PostgreSQL, or when there is no file yet)."""
     from infrastructure.store_check import StoreHealth
 
-    config = services.config
     if config.kind != "sqlite" or not config.events_path.exists():
         return None
 
     def damaged(damage: Damage) -> DamagedStore:
         return DamagedStore(damage, latest_in(folders), folders, config)
 
-    health = StoreHealth(config.events_path, damaged, on_done)
+    return StoreHealth(config.events_path, damaged, on_done)
+
+
+def start_page_check(services, folders: list[Path], on_done=None, begun=None):
+    """Make every save of an open SQLite store wait for its background page check: a
+    damaged store refuses every write with the restore offer (``DamagedStore``).
+    ``begun``: the check ``begin_page_check`` started for it before it was opened
+    (a command's first steps take a while; a big store's check too); otherwise one is
+    started now. Returns the ``StoreHealth`` (None for PostgreSQL)."""
+    config = services.config
+    same = begun is not None and begun.path == config.events_path and on_done is None
+    health = begun if same else begin_page_check(config, folders, on_done)
+    if health is None:
+        return None
     services.app.store.health = health
     services.health = health
     return health

@@ -148,6 +148,29 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, APP_NAME))
 
 
+def _chosen(data_dir: str | os.PathLike | None, store: str | None) -> tuple[Path, str]:
+    """(the data folder, the shared store's address or "") that ``resolve`` uses."""
+    data = data_dir or os.environ.get("HOUSELIGHTS_DATA") or default_data_dir()
+    url = store if store is not None else os.environ.get("HOUSELIGHTS_STORE", "")
+    url = (url or "").strip()
+    if url in ("sqlite", "local"):
+        url = ""
+    return Path(data).expanduser().resolve(), url
+
+
+def existing_local_store(
+    data_dir: str | os.PathLike | None = None, store: str | None = None
+) -> StoreConfig | None:
+    """What ``resolve`` will give when it names a store in a file on this computer that
+    exists already; None otherwise. Creates and changes nothing (a command looks at its
+    input before anything is created)."""
+    path, url = _chosen(data_dir, store)
+    if url or not path.is_dir():
+        return None
+    config = StoreConfig(data_dir=path, store_url="")
+    return config if config.events_path.exists() else None
+
+
 def resolve(
     data_dir: str | os.PathLike | None = None, store: str | None = None, encrypt: bool = False
 ) -> StoreConfig:
@@ -156,14 +179,9 @@ def resolve(
     ``encrypt=True`` (or ``HOUSELIGHTS_ENCRYPT=1``) turns encryption at rest on for a
     store being created; an existing store keeps what it was.
     """
-    data = data_dir or os.environ.get("HOUSELIGHTS_DATA") or default_data_dir()
-    url = store if store is not None else os.environ.get("HOUSELIGHTS_STORE", "")
-    url = (url or "").strip()
-    if url in ("sqlite", "local"):
-        url = ""
+    path, url = _chosen(data_dir, store)
     if url:
         postgres_env(url)  # validate early, with a readable message
-    path = Path(data).expanduser().resolve()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -578,3 +578,35 @@ def test_a_dry_run_of_a_long_file_starts_no_second_process(capsys, tmp_path, mon
     assert started == []
     code, _, _ = run(capsys, "--data", data, "import", "sales", str(path))
     assert code == 0 and len(started) == 1 and started[0] is not None
+
+
+def test_the_stores_page_check_begins_before_the_file_is_read(capsys, tmp_path, monkeypatch):
+    """A big store's page check reads every page for a second or more and the first
+    save waits for it: it runs while the file is read and checked, begun once."""
+    from imports import sales_file
+    from infrastructure import store_check
+
+    args = ("--data", str(tmp_path / "data"), "import", "sales", str(SAMPLES / "generic.csv"))
+    assert run(capsys, *args, "--timezone", "Europe/London")[0] == 0  # the store exists
+    steps: list[str] = []
+    begin, read = store_check.StoreHealth.__init__, sales_file.read_sales_file
+
+    def begun(self, *args, **kwargs):
+        steps.append("page check")
+        begin(self, *args, **kwargs)
+
+    def reading(*args, **kwargs):
+        steps.append("reading the file")
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(store_check.StoreHealth, "__init__", begun)
+    monkeypatch.setattr(sales_file, "read_sales_file", reading)
+    code, _, _ = run(capsys, *args, "--timezone", "Europe/London")
+    assert code == 0
+    assert steps == ["page check", "reading the file"]  # was the other way round
+
+    # no store yet: nothing is begun, and a file that cannot be read creates nothing
+    steps.clear()
+    missing = ("--data", str(tmp_path / "new"), "import", "sales", str(tmp_path / "no.csv"))
+    assert run(capsys, *missing)[0] != 0
+    assert steps == ["reading the file"] and not (tmp_path / "new").exists()
