@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -404,13 +405,20 @@ def _begin_page_check(args) -> None:
     check reads every page for a second or more, on the other core, and the first save
     waits for it. Read-only, and nothing is created; ``_services`` adopts it."""
     from infrastructure.config import existing_local_store
+    from infrastructure.store_check import StoreHealth
 
     config = existing_local_store(args.data, args.store)
     if config is not None and config.events_path not in _BEGUN_CHECKS:
-        from desktop.cli_backups import backup_folders
-        from infrastructure.backups import begin_page_check
+        # (the backups' modules, which name the backup to restore, load only if needed)
+        damaged = functools.partial(_damaged_store, config)
+        _BEGUN_CHECKS[config.events_path] = StoreHealth(config.events_path, damaged)
 
-        _BEGUN_CHECKS[config.events_path] = begin_page_check(config, backup_folders(config))
+
+def _damaged_store(config, damage):
+    from desktop.cli_backups import backup_folders
+    from infrastructure.backups import damaged_store
+
+    return damaged_store(config, backup_folders(config), damage)
 
 
 def _page_check_verdict() -> Exception | None:

@@ -716,9 +716,15 @@ def begin_page_check(config: StoreConfig, folders: list[Path], on_done=None):
         return None
 
     def damaged(damage: Damage) -> DamagedStore:
-        return DamagedStore(damage, latest_in(folders), folders, config)
+        return damaged_store(config, folders, damage)
 
     return StoreHealth(config.events_path, damaged, on_done)
+
+
+def damaged_store(config: StoreConfig, folders: list[Path], damage: Damage) -> DamagedStore:
+    """What a save into a store its page check found damaged raises: the damage in
+    plain words, with the latest backup to restore."""
+    return DamagedStore(damage, latest_in(folders), folders, config)
 
 
 def start_page_check(services, folders: list[Path], on_done=None, begun=None):

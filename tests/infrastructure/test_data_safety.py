@@ -101,6 +101,29 @@ def test_a_write_waits_for_the_page_check_and_is_refused_on_damage(data, monkeyp
     assert sha(data / "events.sqlite") == damaged
 
 
+def test_an_import_refused_by_the_page_check_it_began_before_reading(data, capsys, monkeypatch):
+    # the command line begins the page check before it reads the file (issue 16's
+    # speed): the check it began, not one made later, still refuses every write
+    monkeypatch.setattr(store_check, "QUICK_FULL_CHECK_BYTES", 0)
+    assert run(capsys, "--data", str(data), "backup")[0] == 0
+    (good,) = backups.list_backups(data / "backups")
+    noise(data / "events.sqlite")
+    damaged = sha(data / "events.sqlite")
+    made: list[store_check.StoreHealth] = []
+    begin = store_check.StoreHealth.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(self)
+        begin(self, *args, **kwargs)
+
+    monkeypatch.setattr(store_check.StoreHealth, "__init__", counted)
+    sales = Path(__file__).parents[1] / "fixtures" / "sales" / "generic.csv"
+    code, _, err = run(capsys, "--data", str(data), "import", "sales", str(sales))
+    assert code == 3 and "will not write" in err and good.path.name in err
+    assert len(made) == 1 and made[0].damage is not None
+    assert sha(data / "events.sqlite") == damaged
+
+
 def test_a_backup_counts_only_once_the_copy_passes_integrity_check(data, monkeypatch):
     config = resolve(data)
     real_copy = backups.copy_database
