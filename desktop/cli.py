@@ -508,19 +508,21 @@ class CtrlC:
         return self.pressed
 
 
-def _import(args, label: str, fn, progress=None, alongside: bool = False) -> dict:
+def _import(
+    args, label: str, fn, progress=None, alongside: bool = False, cache_kib: int | None = None
+) -> dict:
     """Run ``fn(app, progress)`` (an import) with its progress on stderr, bring the read
     models up to date and close the services; returns fn's report. ``progress``
     (done, total, phase) replaces the one counting under ``label``. ``alongside``: a
     long import, whose read models a second process brings up to date while it runs
-    (``projections/alongside.py``)."""
+    (``projections/alongside.py``), with a page cache of ``cache_kib`` when given."""
     services = _services(args, catch_up=True)
     try:
         shown = _progress(label)
         # The read models are not caught up after every saved chunk: a second process
         # applies the chunks as they are saved (a long import), or this one at the end.
         with services.runner.applied_alongside(
-            services.app, progress=_progress("Read models"), second=alongside
+            services.app, progress=_progress("Read models"), second=alongside, cache_kib=cache_kib
         ):
             report = fn(
                 services.app,
@@ -956,7 +958,12 @@ def cmd_import(args) -> int:
         return cmd_import_chats(args)
     _begin_page_check(args)  # while the file is read and checked
     from imports.sales_file import ReadingCancelled, read_sales_file
-    from imports.sales_import import applied_beside, compile_item_pattern, import_sales
+    from imports.sales_import import (
+        applied_beside,
+        beside_cache_kib,
+        compile_item_pattern,
+        import_sales,
+    )
 
     shown = PhaseProgress(DRY_RUN_PHASES if args.dry_run else SALES_PHASES)
     with CtrlC() as ctrl_c:
@@ -997,7 +1004,9 @@ def cmd_import(args) -> int:
             )
 
     alongside = applied_beside(sales, args.dry_run)
-    report = _import(args, "Orders", run, progress=shown, alongside=alongside)
+    report = _import(
+        args, "Orders", run, progress=shown, alongside=alongside, cache_kib=beside_cache_kib(sales)
+    )
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 1 if report["rejected"] or report["cancelled"] else 0
 

@@ -57,8 +57,9 @@ POLL_S = 0.05
 #: the read models (a window's catch-up, whose busy timeout is 30 s) waits at most that,
 #: and the window's views see the import's rows at that pace
 HOLD_S = 10.0
-#: its page cache meanwhile (KiB): the pages its held transaction changes stay in
-#: memory (at the design size 128 MB took a 20,000-row import 4.6 s to apply, 48 MB 5.5 s)
+#: its page cache meanwhile (KiB), unless the import asks for another size: the pages
+#: its held transaction changes stay in memory (at the design size 128 MB took a
+#: 20,000-row import 4.6 s to apply, 48 MB 5.5 s)
 HELD_CACHE_KIB = BULK_CACHE_KIB
 
 
@@ -83,6 +84,7 @@ def _child(
     path: str,
     batch_size: int,
     hold_s: float,
+    cache_kib: int,
     position: Synchronized[int],
     applied_to: Synchronized[int],
     finish: Event,
@@ -93,7 +95,8 @@ def _child(
     was committed before it was set), and report through ``result``: ("ok", (CPU
     seconds, events applied, erased patron ids)) or ("error", why). ``applied_to``
     follows what it has applied, ``position`` what it has committed; its writes are
-    held ``hold_s`` seconds at most before they are committed (``HeldWrites``)."""
+    held ``hold_s`` seconds at most before they are committed (``HeldWrites``), in a
+    page cache of ``cache_kib``."""
     # Ctrl+C on a terminal reaches every process of the command: this one ends when the
     # import has stopped and what it saved is applied, as the first one tells it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -112,7 +115,7 @@ def _child(
         # for the whole import, and its steps committed together (``HeldWrites``).
         with (
             fewer_collections(),
-            bulk_mode(db, HELD_CACHE_KIB),
+            bulk_mode(db, cache_kib),
             checkpoints_beside(db),
             HeldWrites(db, hold_s) as held,
         ):
@@ -195,9 +198,11 @@ class CatchUpAlongside:
         batch_size: int,
         start_position: int,
         hold_s: float = HOLD_S,
+        cache_kib: int = HELD_CACHE_KIB,
     ) -> CatchUpAlongside | None:
         """Start the second process, or None (logged) when it cannot be started;
-        ``hold_s``: how long it holds its writes before committing them."""
+        ``hold_s``: how long it holds its writes before committing them, ``cache_kib``
+        its page cache meanwhile."""
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
         position = context.Value("q", start_position)
         applied_to = context.Value("q", start_position)
@@ -214,6 +219,7 @@ class CatchUpAlongside:
                 path,
                 batch_size,
                 hold_s,
+                cache_kib,
                 position,
                 applied_to,
                 finish,

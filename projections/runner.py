@@ -30,6 +30,7 @@ from eventsourcing.utils import TopicError, resolve_topic
 from sqlite_utils import Database
 
 from domain.errors import NotConnected
+from projections.alongside import HELD_CACHE_KIB as ALONGSIDE_CACHE_KIB
 from projections.alongside import HOLD_S as ALONGSIDE_HOLD_S
 from projections.alongside import CatchUpAlongside
 from projections.base import Projection
@@ -389,18 +390,20 @@ class ReadModelRunner:
         progress: ProgressFn | None = None,
         second: bool = True,
         cancelled: CancelFn | None = None,
+        cache_kib: int | None = None,
     ) -> Iterator[Callable[[], None]]:
         """Around an import by ``app``: this runner does not catch up meanwhile (it
         hears none of ``app``'s saves and its other callers find it busy), a second
         process applies the saved events as they come (``second``, a long import, where
-        one can be had), and at the end everything is applied, ``progress`` counting
+        one can be had; ``cache_kib``: its page cache, when not the usual size), and at
+        the end everything is applied, ``progress`` counting
         what is left; ``cancelled()`` stops that wait after the batch being applied (the
         rest is applied by the next catch-up: the window's polls). Yields
         ``heard()``, to call now and then during the import: it tells this runner's
         listeners (the window's views) what the second process has applied so far."""
         with self._lock:
             app.unsubscribe(self.notify)
-            process = self.start_alongside() if second else None
+            process = self.start_alongside(cache_kib) if second else None
             told = process.position() if process is not None else 0
 
             def heard() -> None:
@@ -418,7 +421,7 @@ class ReadModelRunner:
                 else:
                     self.catch_up(progress=progress, cancelled=cancelled)
 
-    def start_alongside(self) -> CatchUpAlongside | None:
+    def start_alongside(self, cache_kib: int | None = None) -> CatchUpAlongside | None:
         """A second process that applies the events saved from now on to these read
         models while this process saves them (a long import: ``projections/alongside.py``),
         or None where that is not possible (read models in memory, no store to read,
@@ -436,6 +439,7 @@ class ReadModelRunner:
             self._bulk_batch_size(),  # each of its catch-ups, about one chunk: one batch
             min(self.positions().values(), default=0),
             self.alongside_hold_s,
+            ALONGSIDE_CACHE_KIB if cache_kib is None else cache_kib,
         )
 
     def sum_up(self) -> None:

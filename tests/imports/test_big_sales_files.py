@@ -414,3 +414,15 @@ def test_barcodes_used_twice_are_found_alike_in_memory_and_in_the_temporary_file
     assert "also on row 8" in reasons[9]
     assert sorted(reasons) == [3, 4, 6, 7, 8, 9]
     assert report["imported"] == 2  # A1, A3
+
+
+def test_a_big_files_second_process_gets_a_smaller_page_cache(monkeypatch, tmp_path):
+    """The whole command (both processes) of a 200 MB file stays under 500 MB: the
+    second process of a file planned through the temporary spool keeps a smaller
+    page cache; a file held in memory keeps the usual one (None)."""
+    monkeypatch.setattr(sales_import, "IN_MEMORY_ROWS", 100)
+    small, big = tmp_path / "small.csv", tmp_path / "big.csv"
+    export(small, 100)
+    export(big, 101)
+    assert sales_import.beside_cache_kib(read_sales_file(small)) is None
+    assert sales_import.beside_cache_kib(read_sales_file(big)) == 32_000

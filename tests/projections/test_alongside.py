@@ -25,7 +25,7 @@ from imports.sales_file import read_sales_file
 from infrastructure.bootstrap import open_store
 from projections import all_projections
 from projections import ladder as ladder_module
-from projections.alongside import CatchUpAlongside
+from projections.alongside import HELD_CACHE_KIB, CatchUpAlongside
 from projections.base import iso
 from projections.database import HeldWrites, open_readmodels
 from projections.runner import ReadModelRunner
@@ -257,6 +257,38 @@ def test_the_second_process_holds_the_garbage_collector_back(organization, tmp_p
     assert second.error == "" and second.applied == runner.head() - before
     assert set(notes.read_text().split("\n")) - {""} == {f"{BULK_GC_THRESHOLD} True"}
     assert_alike_a_rebuild(organization, tmp_path)
+
+
+class CacheNotingRunner(ReadModelRunner):
+    """Notes its process and page cache (KiB) at each catch-up, in
+    ``HOUSELIGHTS_TEST_CACHE_NOTES``."""
+
+    def catch_up(self, *args, **kwargs):
+        size = self.db().conn.execute("PRAGMA cache_size").fetchone()[0]
+        with open(os.environ["HOUSELIGHTS_TEST_CACHE_NOTES"], "a", encoding="utf-8") as notes:
+            notes.write(f"{os.getpid()} {-size}\n")
+        return super().catch_up(*args, **kwargs)
+
+
+@pytest.mark.parametrize("asked", [None, 32_000])
+def test_the_second_process_uses_the_page_cache_it_is_given(
+    organization, tmp_path, monkeypatch, asked
+):
+    """A big file's import gives it a smaller one (memory: ``beside_cache_kib``)."""
+    notes = tmp_path / "cache.txt"
+    monkeypatch.setenv("HOUSELIGHTS_TEST_CACHE_NOTES", str(notes))
+    runner = organization.runner
+    monkeypatch.setattr(runner, "__class__", CacheNotingRunner)  # what it starts
+    before = runner.head()
+    second = runner.start_alongside(asked)
+    assert second is not None
+    sales_import.import_sales(organization.app, a_season(tmp_path), timezone="Europe/London")
+    runner.finish_alongside(second)
+
+    assert second.error == "" and second.applied == runner.head() - before
+    noted = [line.split() for line in notes.read_text().splitlines()]
+    in_second = {int(size) for pid, size in noted if int(pid) != os.getpid()}
+    assert in_second == {HELD_CACHE_KIB if asked is None else asked}
 
 
 def test_a_failed_second_process_leaves_its_work_to_this_one(organization, tmp_path):

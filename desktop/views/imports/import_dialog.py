@@ -59,6 +59,7 @@ from imports.sales_import import (
     READING_ROWS,
     SELLING,
     applied_beside,
+    beside_cache_kib,
     excel_number_dates,
     import_sales,
     missing_fields,
@@ -120,7 +121,10 @@ def import_work(
     # Cancel while the last chunks are applied stops the wait: the window's polls apply
     # the rest in the background (the import itself is done by then).
     with runner.applied_alongside(
-        app, progress=applying, cancelled=lambda: progress.cancelled
+        app,
+        progress=applying,
+        cancelled=lambda: progress.cancelled,
+        cache_kib=beside_cache_kib(sales),
     ) as heard:
 
         def update(done: int, total: int, phase: str) -> None:
