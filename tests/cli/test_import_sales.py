@@ -524,8 +524,8 @@ def test_ctrl_c_during_a_long_import_keeps_what_was_saved_applied(capsys, tmp_pa
     started = []
     start = ReadModelRunner.start_alongside
 
-    def start_and_note(runner):
-        started.append((runner, start(runner)))
+    def start_and_note(runner, *args):
+        started.append((runner, start(runner, *args)))
         return started[-1][1]
 
     monkeypatch.setattr(ReadModelRunner, "start_alongside", start_and_note)
@@ -564,8 +564,8 @@ def test_a_dry_run_of_a_long_file_starts_no_second_process(capsys, tmp_path, mon
     started = []
     start = ReadModelRunner.start_alongside
 
-    def start_and_note(runner):
-        started.append(start(runner))
+    def start_and_note(runner, *args):
+        started.append(start(runner, *args))
         return started[-1]
 
     monkeypatch.setattr(ReadModelRunner, "start_alongside", start_and_note)
