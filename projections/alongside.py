@@ -116,7 +116,7 @@ def _child(
         with (
             fewer_collections(),
             bulk_mode(db, cache_kib),
-            checkpoints_beside(db),
+            checkpoints_beside(db) as beside,
             HeldWrites(db, hold_s) as held,
         ):
             while not stop():
@@ -139,6 +139,7 @@ def _child(
                 if held.due():
                     held.commit()
                     position.value = reached
+                    beside.keep_log_short(db.conn)  # a long import's log starts again
                 if waiting:
                     finish.wait(POLL_S)
         position.value = min(runner.positions().values(), default=0)

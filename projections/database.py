@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -173,6 +174,9 @@ def held(conn: sqlite3.Connection) -> bool:
 
 #: how often ``checkpoints_beside``'s thread copies the log into the file (seconds)
 CHECKPOINT_EVERY_S = 0.1
+#: the write-ahead log beside a long writer is started again from its beginning once it
+#: is longer than this (bytes; ``CheckpointsBeside.keep_log_short``)
+LOG_RESTART_BYTES = 256 * 1024 * 1024
 
 
 class CheckpointsBeside:
@@ -197,6 +201,23 @@ class CheckpointsBeside:
                 conn.close()
         except sqlite3.Error as error:  # the writer's own commits checkpoint as before
             log.warning("checkpoints beside the writer stopped: %s", error)
+
+    def keep_log_short(self, conn: sqlite3.Connection) -> bool:
+        """After a commit of the writer ``conn``: when the log is longer than
+        ``LOG_RESTART_BYTES``, copy all of it into the file and have the next write start
+        it again from its beginning (a ``RESTART`` checkpoint on the writer's connection,
+        which waits for the thread's and for readers; ``journal_size_limit`` then gives
+        the disk back). The thread's passive checkpoints alone never let the log start
+        again while the writer writes on: it grew by every page written, and a 200 MB
+        file's import filled the disk with it. True when it checkpointed."""
+        try:
+            size = os.path.getsize(f"{self.path}-wal")
+        except OSError:
+            return False
+        if size <= LOG_RESTART_BYTES:
+            return False
+        conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        return True
 
     def start(self) -> None:
         self._thread.start()
@@ -227,10 +248,13 @@ def checkpoints_beside(db: Database) -> Iterator[CheckpointsBeside]:
         yield beside
         return
     before = db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    limit = db.conn.execute("PRAGMA journal_size_limit").fetchone()[0]
     db.conn.execute("PRAGMA wal_autocheckpoint=0")
+    db.conn.execute(f"PRAGMA journal_size_limit={LOG_RESTART_BYTES}")
     beside.start()
     try:
         yield beside
     finally:
         beside.stop()
         db.conn.execute(f"PRAGMA wal_autocheckpoint={before}")
+        db.conn.execute(f"PRAGMA journal_size_limit={limit}")

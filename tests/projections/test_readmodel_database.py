@@ -52,3 +52,38 @@ def test_a_thread_beside_a_busy_writer_copies_the_log_into_the_file(tmp_path):
         assert db.conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (700,)
     finally:
         db.conn.close()
+
+
+def test_a_long_writers_log_starts_again_once_it_is_long(tmp_path, monkeypatch):
+    """A writer that writes on (an import's second process, held transaction after held
+    transaction) never lets the passive checkpoints beside it start the log again: it
+    grew by every page written, and a 200 MB file's import filled the disk. After a
+    commit, ``keep_log_short`` starts it again once it passes ``LOG_RESTART_BYTES``."""
+    from projections import database
+
+    monkeypatch.setattr(database, "LOG_RESTART_BYTES", 200_000)
+    path = tmp_path / "readmodels.sqlite"
+    db = open_readmodels(path)
+    log = tmp_path / "readmodels.sqlite-wal"
+    try:
+        db.conn.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, text TEXT)")
+        sizes, restarted = [], []
+        with checkpoints_beside(db) as beside:
+            held = database.HeldWrites(db, 0)
+            with held:
+                for n in range(30):  # 30 commits of about 100 KB of pages each
+                    held.begin()
+                    db.conn.executemany(
+                        "INSERT INTO rows (text) VALUES (?)",
+                        [(f"{n}-{i}" * 40,) for i in range(60)],
+                    )
+                    held.commit()
+                    restarted.append(beside.keep_log_short(db.conn))
+                    sizes.append(log.stat().st_size)
+        assert any(restarted)
+        # at most the limit, plus one commit's pages written after a restart
+        assert max(sizes) < 200_000 + 150_000, sizes
+        assert db.conn.execute("SELECT count(*) FROM rows").fetchone() == (1800,)
+        assert db.conn.execute("PRAGMA journal_size_limit").fetchone() == (-1,)
+    finally:
+        db.conn.close()
