@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.main_window import AREAS, BOX_OFFICE, FOLLOW_UPS
 from desktop.models.base import ROW_ROLE
 from desktop.views.conversations.follow_ups import WAITING_TAB
+from desktop.views.forms import is_busy
 from domain.conversations import chat_id
 from imports.chat_formats import read_chat_text
 from projections import conversations, timeline
@@ -193,6 +194,9 @@ def test_follow_ups_are_listed_overdue_first_and_marked_done_and_undone(
     qtbot.mouseClick(view.show_done, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: column(view.table, 0) == ["Upcoming", "Done"])
     view.table.selectRow(1)
+    # once the "done" before it is back from the writer worker: the list can show it
+    # first, and a click while the view is busy is not taken (``submit_command``)
+    qtbot.waitUntil(lambda: not is_busy(view))
     qtbot.mouseClick(view.undone_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: column(view.table, 0) == ["Overdue", "Upcoming"])
 
