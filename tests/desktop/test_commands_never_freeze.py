@@ -417,3 +417,38 @@ def test_a_scan_while_the_writer_records_a_sale_waits_its_turn_and_is_not_lost(
     settle(qtbot)
     assert app.get_performance(tonight).sold == 3
     assert held.threads[:2] == ["houselights-writer", "houselights-writer"]
+
+
+def test_a_follow_up_held_by_the_store_offers_no_second_press_until_answered(
+    services, window, held, qtbot
+):
+    """While "done" is on the writer worker the view takes no other press; its buttons
+    said otherwise (another row chosen meanwhile offered "Not done after all", and a
+    press on it was silently dropped)."""
+    from datetime import date, timedelta
+
+    from desktop.main_window import FOLLOW_UPS
+
+    app = services.app
+    ada = app.register_patron("Ada", "Followed", email="ada.followed@example.org")
+    app.schedule_follow_up(ada, date.today() + timedelta(days=2), "Send the brochure")
+    finished = app.schedule_follow_up(ada, date.today() + timedelta(days=3), "Call back")
+    app.mark_follow_up_done(finished)
+    window.show_area(FOLLOW_UPS)
+    view = window.follow_ups
+    qtbot.mouseClick(view.show_done, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    texts = [view.proxy.index(r, 3).data() for r in range(2)]
+    open_row, done_row = texts.index("Send the brochure"), texts.index("Call back")
+    view.table.selectRow(open_row)
+    qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(held.inside.is_set)
+
+    view.table.selectRow(done_row)  # chosen while the first press is being saved
+    assert is_busy(view)
+    assert not view.undone_button.isEnabled() and not view.done_button.isEnabled()
+    held.release()
+    qtbot.waitUntil(lambda: not is_busy(view))
+    assert view.current()["text"] == "Call back"
+    assert view.undone_button.isEnabled() and not view.done_button.isEnabled()
+    assert not held.timed_out

@@ -35,7 +35,7 @@ from desktop.models.conversations import ChatTableModel, FollowUpTableModel
 from desktop.server_connection import needs_server
 from desktop.views.conversations.chat_panel import ChatPanel
 from desktop.views.conversations.quick_answers import QuickAnswersPanel
-from desktop.views.forms import submit_action
+from desktop.views.forms import is_busy, submit_action
 from desktop.views.widgets import date_width, heading, moment_width, size_columns, table_view
 from domain.application import Houselights
 from domain.roles import Permission
@@ -310,8 +310,11 @@ class FollowUpsView(QWidget):
 
     def _enable(self) -> None:
         row = self.current()
-        needs_server(self.done_button, row is not None and not row["done"])
-        needs_server(self.undone_button, row is not None and bool(row["done"]))
+        # while the last press is on the writer worker another is not taken: the
+        # buttons say so, and are set again for the chosen row when its answer comes
+        free = not is_busy(self)
+        needs_server(self.done_button, free and row is not None and not row["done"])
+        needs_server(self.undone_button, free and row is not None and bool(row["done"]))
         self.open_button.setEnabled(row is not None)
 
     def mark_done(self) -> int | None:
@@ -322,14 +325,18 @@ class FollowUpsView(QWidget):
         return submit_action(
             self,
             partial(self.app.mark_follow_up_done, row["id"]),
-            lambda changed: self._say_if(changed, self.tr("Done: {text}").format(text=row["text"])),
+            lambda changed: self._answered(
+                changed, self.tr("Done: {text}").format(text=row["text"])
+            ),
             self.message.emit,
             busy=(self.done_button, self.undone_button),
         )
 
-    def _say_if(self, changed: object, text: str) -> None:
+    def _answered(self, changed: object, text: str) -> None:
+        """A press answered: said in the status bar when it changed something."""
         if changed:
             self.message.emit(text)
+        self._enable()
 
     def mark_undone(self) -> int | None:
         """Put the chosen follow-up back on the list, on the writer worker."""
@@ -339,7 +346,7 @@ class FollowUpsView(QWidget):
         return submit_action(
             self,
             partial(self.app.mark_follow_up_undone, row["id"]),
-            lambda changed: self._say_if(
+            lambda changed: self._answered(
                 changed, self.tr("Back on the list: {text}").format(text=row["text"])
             ),
             self.message.emit,
