@@ -1781,6 +1781,7 @@ def main(argv: list[str] | None = None) -> int:
     args.permission = command_permission(args)
     command = cmd_smoke if args.smoke else COMMANDS[args.command or "gui"]
     _PAGE_CHECKS.clear()
+    _BEGUN_CHECKS.clear()  # (one left by a command that stopped before opening the store)
     try:
         code = command(args)
         damaged = _page_check_verdict()

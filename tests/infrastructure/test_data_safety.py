@@ -124,6 +124,18 @@ def test_an_import_refused_by_the_page_check_it_began_before_reading(data, capsy
     assert sha(data / "events.sqlite") == damaged
 
 
+def test_a_page_check_begun_by_a_command_that_stopped_is_never_used_by_another(
+    data, capsys, monkeypatch, tmp_path
+):
+    # an import whose file cannot be read begins the check and stops before the store
+    # is opened; a later command in the same process checks the store as it is then
+    monkeypatch.setattr(store_check, "QUICK_FULL_CHECK_BYTES", 0)
+    assert run(capsys, "--data", str(data), "import", "sales", str(tmp_path / "no.csv"))[0] != 0
+    noise(data / "events.sqlite")
+    status, _, err = run(capsys, "--data", str(data), "status")
+    assert status == 3 and "damaged" in err
+
+
 def test_a_backup_counts_only_once_the_copy_passes_integrity_check(data, monkeypatch):
     config = resolve(data)
     real_copy = backups.copy_database
