@@ -228,46 +228,50 @@ def test_a_failing_batch_rolls_back_everything_held(organization, tmp_path):
         again.close()
 
 
-class CollectorNotingRunner(ReadModelRunner):
-    """A runner that notes, at each catch-up, how the garbage collector is set (in the
-    second process: a file named by ``HOUSELIGHTS_TEST_GC_NOTES``)."""
+class NotingRunner(ReadModelRunner):
+    """A runner that notes, at each catch-up, its process, how the garbage collector is
+    set and its page cache (KiB), in the file named by ``HOUSELIGHTS_TEST_NOTES``."""
 
     def catch_up(self, *args, **kwargs):
-        with open(os.environ["HOUSELIGHTS_TEST_GC_NOTES"], "a", encoding="utf-8") as notes:
-            notes.write(f"{gc.get_threshold()[0]} {gc.get_freeze_count() > 0}\n")
+        size = self.db().conn.execute("PRAGMA cache_size").fetchone()[0]
+        frozen = gc.get_freeze_count() > 0
+        with open(os.environ["HOUSELIGHTS_TEST_NOTES"], "a", encoding="utf-8") as notes:
+            notes.write(f"{os.getpid()} {gc.get_threshold()[0]} {frozen} {-size}\n")
         return super().catch_up(*args, **kwargs)
+
+
+def noted_in_the_second_process(notes: Path) -> list[tuple[int, bool, int]]:
+    """(collector threshold, objects frozen, page cache) at each of its catch-ups."""
+    rows = [line.split() for line in notes.read_text().splitlines()]
+    return [
+        (int(threshold), frozen == "True", int(cache))
+        for pid, threshold, frozen, cache in rows
+        if int(pid) != os.getpid()
+    ]
 
 
 def test_the_second_process_holds_the_garbage_collector_back(organization, tmp_path, monkeypatch):
     """Decoding and applying tens of thousands of events, it ran the collector hundreds
     of times over all of its objects; it now does as the import does
     (``fewer_collections``)."""
-    notes = tmp_path / "collector.txt"
-    monkeypatch.setenv("HOUSELIGHTS_TEST_GC_NOTES", str(notes))
+    notes = tmp_path / "notes.txt"
+    monkeypatch.setenv("HOUSELIGHTS_TEST_NOTES", str(notes))
     runner = organization.runner
     before = runner.head()
     opener, env = runner.side_store
     second = CatchUpAlongside.start(
-        CollectorNotingRunner, opener, env, runner.projections, str(runner.path), 20_000, before
+        NotingRunner, opener, env, runner.projections, str(runner.path), 20_000, before
     )
     assert second is not None
     sales_import.import_sales(organization.app, a_season(tmp_path), timezone="Europe/London")
     runner.finish_alongside(second)
 
     assert second.error == "" and second.applied == runner.head() - before
-    assert set(notes.read_text().split("\n")) - {""} == {f"{BULK_GC_THRESHOLD} True"}
+    noted = noted_in_the_second_process(notes)
+    assert noted and {(threshold, frozen) for threshold, frozen, _ in noted} == {
+        (BULK_GC_THRESHOLD, True)
+    }
     assert_alike_a_rebuild(organization, tmp_path)
-
-
-class CacheNotingRunner(ReadModelRunner):
-    """Notes its process and page cache (KiB) at each catch-up, in
-    ``HOUSELIGHTS_TEST_CACHE_NOTES``."""
-
-    def catch_up(self, *args, **kwargs):
-        size = self.db().conn.execute("PRAGMA cache_size").fetchone()[0]
-        with open(os.environ["HOUSELIGHTS_TEST_CACHE_NOTES"], "a", encoding="utf-8") as notes:
-            notes.write(f"{os.getpid()} {-size}\n")
-        return super().catch_up(*args, **kwargs)
 
 
 @pytest.mark.parametrize("asked", [None, 32_000])
@@ -275,10 +279,10 @@ def test_the_second_process_uses_the_page_cache_it_is_given(
     organization, tmp_path, monkeypatch, asked
 ):
     """A big file's import gives it a smaller one (memory: ``beside_cache_kib``)."""
-    notes = tmp_path / "cache.txt"
-    monkeypatch.setenv("HOUSELIGHTS_TEST_CACHE_NOTES", str(notes))
+    notes = tmp_path / "notes.txt"
+    monkeypatch.setenv("HOUSELIGHTS_TEST_NOTES", str(notes))
     runner = organization.runner
-    monkeypatch.setattr(runner, "__class__", CacheNotingRunner)  # what it starts
+    monkeypatch.setattr(runner, "__class__", NotingRunner)  # what it starts
     before = runner.head()
     second = runner.start_alongside(asked)
     assert second is not None
@@ -286,8 +290,7 @@ def test_the_second_process_uses_the_page_cache_it_is_given(
     runner.finish_alongside(second)
 
     assert second.error == "" and second.applied == runner.head() - before
-    noted = [line.split() for line in notes.read_text().splitlines()]
-    in_second = {int(size) for pid, size in noted if int(pid) != os.getpid()}
+    in_second = {cache for _, _, cache in noted_in_the_second_process(notes)}
     assert in_second == {HELD_CACHE_KIB if asked is None else asked}
 
 
