@@ -1260,7 +1260,8 @@ class SalesImport:
         self.stored: set[UUID] = set()
         #: what the order being sold noted (people, patrons counted), undone if it fails
         self._journal: list[tuple] = []
-        #: the patrons noted in the tally's sets since the chunk's save point
+        #: the patrons noted in the tally's sets since the chunk began (emptied as each
+        #: begins, before its save point): a redo takes them out again
         self._chunk_noted: list[tuple[set, str]] = []
         #: the ids asked about that are not in the store (read as missing without asking)
         self.absent: set[UUID] = set()
@@ -1853,7 +1854,6 @@ class SalesImport:
         return len(chunk)
 
     def _save_point(self):
-        self._chunk_noted.clear()
         return (
             self.tally.copy(),
             dict(self.performances),
