@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -61,6 +63,27 @@ def test_the_page_shows_purchases_lifetime_spend_and_visits(
     assert column(table, O.STATUS)[hamlet_row] == "Refunded"
     assert column(table, O.PAYMENT)[hamlet_row] == "Cash"
     assert page.purchases.count.text() == "2 orders"
+
+
+@pytest.mark.parametrize("days_after_its_end", [0, 1])
+def test_a_membership_lasts_to_the_end_of_its_last_day_at_the_organization(
+    services, ada_id, window, qtbot, monkeypatch, days_after_its_end
+):
+    """Its last day is the organization's calendar day, whatever day it already is
+    in UTC (a New York office at 8 pm, or an Auckland one in the morning)."""
+    last_day = date(2020, 6, 30)  # long past in UTC, wherever the suite runs
+    services.app.start_membership(ada_id, "Friend", date(2019, 7, 1), last_day, 6000)
+    monkeypatch.setattr(
+        "desktop.views.patrons.patron_purchases.today",
+        lambda: last_day + timedelta(days=days_after_its_end),
+    )
+    status = open_page(window, qtbot).purchases.stats.status
+    if days_after_its_end == 0:
+        qtbot.waitUntil(lambda: status.value.text().endswith("Member"))
+        assert status.detail.text().startswith("member until ")
+    else:
+        qtbot.waitUntil(lambda: status.value.text() != "")
+        assert "Member" not in status.value.text() and status.detail.text() == ""
 
 
 def test_selling_from_the_patrons_page(services, flute, ada_id, window, qtbot, column):

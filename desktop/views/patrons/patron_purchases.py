@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.export import add_export
-from desktop.formatting import local_date, money
+from desktop.formatting import local_date, money, today
 from desktop.loyalty_labels import rung_label
 from desktop.models.base import SortProxy
 from desktop.models.order_table import OrderTableModel
@@ -279,7 +279,10 @@ class PurchasesPanel(OrderActions):
             Permission.READ_PATRONS, ladder.patron_ladder, patron["id"]
         ).placement.rung
         self.stats.show_stats(
-            self.runner.read(Permission.READ_PATRONS, box_office.patron_stats, patron["id"]),
+            # a membership runs to the end of its last day at the organization
+            self.runner.read(
+                Permission.READ_PATRONS, box_office.patron_stats, patron["id"], today()
+            ),
             rung,
             waiting_visits,
             waiting,
