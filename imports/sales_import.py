@@ -57,7 +57,6 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from domain.box_office import Order, Performance, Production, Ticket, order_id_for
 from domain.box_office_service import TicketInfo
@@ -89,6 +88,7 @@ from imports.sales_values import (
     with_time,
     zone,
 )
+from imports.stored_schedule import ScheduleReading
 
 DEFAULT_CAPACITY = 100
 DEFAULT_TICKET_TYPE = "General admission"
@@ -1274,41 +1274,33 @@ class SalesImport:
         self._planned: dict[int, tuple[OrderPlan, str, UUID, list[UUID]]] = {}
         #: a person of the file -> the ids of their contact keys
         self._person_keys: dict[Person, list[UUID]] = {}
+        #: the store's performances and productions, read for ``load_store``
+        self.schedule = ScheduleReading(app)
 
     # reading what the store already holds
-    def _scan(self, *event_classes):
-        """The stored events of these classes, oldest first, without replaying aggregates."""
-        topics, start = [get_topic(c) for c in event_classes], 1
-        while True:
-            page = self.app.recorder.select_notifications(start, 1000, topics=topics)
-            for notification in page:
-                yield self.app.mapper.to_domain_event(notification)
-            if len(page) < 1000:
-                return
-            start = page[-1].id + 1
-
     def load_store(self) -> None:
         """Every performance's title and start, and every production's title.
 
-        Read from the scheduling and renaming events alone: an office with a long
-        history does not replay every sale of every performance to import a file.
+        Read from the scheduling, creating and renaming events alone
+        (``imports/stored_schedule.py``): an office with a long history does not replay
+        every sale of every performance to import a file.
         """
         performances: dict[UUID, list] = {}
+        titles: dict[UUID, str] = {}
         scheduled = Performance.Scheduled  # type: ignore[attr-defined]  # made by @event
         rescheduled = Performance.Rescheduled  # type: ignore[attr-defined]  # made by @event
-        for event in self._scan(scheduled, rescheduled):
+        for event in self.schedule.events():
             if isinstance(event, scheduled):
                 performances[event.originator_id] = [fold(event.title), event.starts_at]
-            elif event.originator_id in performances:
-                performances[event.originator_id][1] = event.starts_at
+            elif isinstance(event, rescheduled):
+                if event.originator_id in performances:
+                    performances[event.originator_id][1] = event.starts_at
+            else:  # a production created or renamed
+                titles[event.originator_id] = fold(event.title)
         self.known = [
             (title, starts_at, str(performance_id))
             for performance_id, (title, starts_at) in performances.items()
         ]
-        titles: dict[UUID, str] = {}
-        renamed = Production.Renamed  # type: ignore[attr-defined]  # made by @event
-        for event in self._scan(Production.Created, renamed):
-            titles[event.originator_id] = fold(event.title)
         for production_id, title in titles.items():
             self.productions.setdefault(title, str(production_id))
 
@@ -2099,6 +2091,10 @@ def import_sales(
     rejected = Problems()
     run = SalesImport(app, local, service_of(sales), default_capacity)
     run.tally.rejected = rejected
+    if not dry_run:
+        # the store's performances read while the file is checked and planned (a dry
+        # run reads them in its rehearsal, as it must)
+        run.schedule.start()
     in_memory = len(sales.rows) <= IN_MEMORY_ROWS
     # The rows are read three times before the sale (dates, barcodes, sales): a file
     # whose sales are held in memory anyway is read out of its temporary file once.

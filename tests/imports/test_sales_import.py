@@ -9,6 +9,7 @@ matinee on 15 March 14:00.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from pathlib import Path
 from uuid import UUID
@@ -435,6 +436,44 @@ def test_a_ticket_refunded_online_after_its_import_is_pointed_out(store, tmp_pat
     assert row["row"] == 6
     assert "imported earlier" in row["reason"] and "Refund order 1003" in row["reason"]
     assert report["already_imported"] == 2
+
+
+def test_the_stores_performances_are_read_beside_the_planning_of_the_file(
+    store, tmp_path, monkeypatch
+):
+    """That read goes through every stored event (at the design size most of a second,
+    inside SQLite), so it runs in a thread while the file is checked and planned. Here
+    the thread is held in its read until the planning has reported its progress: the
+    planning goes on meanwhile, and the sale then uses what the thread read."""
+    production = store.create_production("Hamlet")
+    evening = store.schedule_performance(production, at("2026-03-14 19:30"), 10, {"Adult": 2500})
+    path = write(tmp_path, "1,2026-02-01 10:15,Ada,L,,,,Hamlet,2026-03-14 19:30,Adult,25,1,\n")
+    began, release = threading.Event(), threading.Event()
+    readers: list[str] = []
+    select = store.recorder.select_notifications
+
+    def held_read(*args, **kwargs):
+        if kwargs.get("topics"):
+            readers.append(threading.current_thread().name)
+            began.set()
+            # (never reached by a read on the main thread: the planning releases it)
+            assert release.wait(timeout=120), "the planning never went on beside the read"
+        return select(*args, **kwargs)
+
+    monkeypatch.setattr(store.recorder, "select_notifications", held_read)
+    planned_beside: list[bool] = []
+
+    def progress(done, total, phase) -> None:
+        if not release.is_set():
+            planned_beside.append(began.wait(timeout=120))  # the read is under way
+            release.set()
+
+    report = run(store, path, progress=progress)
+
+    assert planned_beside == [True]
+    assert readers == ["houselights-schedule-reading"]  # one read, in its thread
+    assert (report["imported"], report["performances_created"]) == (1, 0)
+    assert store.get_performance(evening).sold == 1
 
 
 def test_a_rescheduled_performance_is_found_at_its_new_time(store, tmp_path):
