@@ -263,8 +263,28 @@ def moment(iso: str | datetime | None, weekday: bool = True, year: bool = True) 
     return _write(iso, moment_pattern(weekday, year))
 
 
-def date(iso: str | datetime | None, weekday: bool = False, year: bool = True) -> str:
-    """'21 Nov 2026' ('Sat 21 Nov 2026' with the weekday); '' for nothing."""
+def _calendar_day(value: object) -> QDate | None:
+    """A calendar day (a ``date`` or 'YYYY-MM-DD': a membership's last day, a report's
+    first day), which has no clock to be moved to the organization's; None for a moment
+    or anything else."""
+    if isinstance(value, datetime) or not isinstance(value, dt.date | str):
+        return None
+    if isinstance(value, str):
+        if len(value) != 10:
+            return None
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return QDate(value.year, value.month, value.day)
+
+
+def date(iso: str | datetime | dt.date | None, weekday: bool = False, year: bool = True) -> str:
+    """'21 Nov 2026' ('Sat 21 Nov 2026' with the weekday) of a moment on the
+    organization's clock, or of a calendar day as it is; '' for nothing."""
+    calendar_day = _calendar_day(iso)
+    if calendar_day is not None:
+        return locale().toString(calendar_day, date_pattern(weekday, year))
     return _write(iso, date_pattern(weekday, year))
 
 
@@ -273,10 +293,14 @@ def time(iso: str | datetime | None, seconds: bool = False) -> str:
     return _write(iso, time_pattern(seconds))
 
 
-def long_date(iso: str | datetime | None) -> str:
-    """'Saturday 21 November 2026' in the country's own long form."""
-    shown = _qmoment(iso)
-    return locale().toString(shown.date(), QLocale.FormatType.LongFormat) if shown else ""
+def long_date(iso: str | datetime | dt.date | None) -> str:
+    """'Saturday 21 November 2026' in the country's own long form (a moment's day at the
+    organization, or a calendar day as it is)."""
+    shown = _calendar_day(iso)
+    if shown is None:
+        moment = _qmoment(iso)  # type: ignore[arg-type]  # not a calendar day
+        shown = moment.date() if moment is not None else None
+    return locale().toString(shown, QLocale.FormatType.LongFormat) if shown else ""
 
 
 #: the month a season begins (September: a 2025–26 season runs Sep 2025 to Aug 2026)

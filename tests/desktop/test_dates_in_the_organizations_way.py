@@ -163,3 +163,19 @@ def test_a_store_written_with_the_old_fixed_dates_shows_them_in_the_organization
         assert written == "Bought 2 tickets for Hamlet, mer. 8 sept. 2027, 20:30 — 50,00 €"
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Pago_Pago", "Pacific/Kiritimati"])
+def test_a_calendar_day_is_written_as_that_day_whatever_the_time_zone(zone):
+    """A membership's last day or a report's first day is a day, not a moment: it is
+    never moved to the organization's clock. It was read as midnight on this computer
+    and moved, so west of the computer it came out as the day before (a membership
+    ending on 6 December said "member until Dec 5")."""
+    formatting.configure(country="US", currency="USD", timezone=zone)
+    assert formatting.local_date("2027-12-06") == "Dec 6, 2027"
+    assert formatting.date(date(2027, 12, 6), weekday=True) == "Mon, Dec 6, 2027"
+    assert formatting.long_date("2027-12-06") == "Monday, December 6, 2027"
+    # a moment still is moved: 02:00 UTC on 7 December is the 6th in Pago Pago (UTC-11)
+    # and the 7th in Kiritimati (UTC+14)
+    shown = formatting.local_date("2027-12-07T02:00:00+00:00")
+    assert shown == ("Dec 6, 2027" if zone == "Pacific/Pago_Pago" else "Dec 7, 2027")
