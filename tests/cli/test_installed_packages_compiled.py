@@ -19,9 +19,8 @@ import pytest
 
 def _installed_by_uv() -> bool:
     """Whether this interpreter's environment is one uv made (``uv run``, ``uv sync``)."""
-    return (Path(sys.prefix) / "pyvenv.cfg").is_file() and "uv =" in (
-        Path(sys.prefix) / "pyvenv.cfg"
-    ).read_text(encoding="utf-8")
+    settings = Path(sys.prefix) / "pyvenv.cfg"
+    return settings.is_file() and "uv =" in settings.read_text(encoding="utf-8")
 
 
 @pytest.mark.skipif(
