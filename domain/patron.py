@@ -20,6 +20,7 @@ from domain.contact import (
 )
 from domain.making import create
 from domain.natural_ids import uuid_of
+from domain.new_ids import time_ordered_uuid
 from domain.recording import Stamp
 from domain.thank_yous import check_thanks
 
@@ -57,6 +58,12 @@ def clean_contact(values: dict[str, Any]) -> dict[str, Any]:
 
 class Patron(Aggregate):
     """Commands are ``@event`` methods; every event carries who, where and when."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        """A new patron's id grows with time (``domain/new_ids.py``): a batch of new
+        patrons lands at one place of every index keyed by patron."""
+        return time_ordered_uuid()
 
     class Event(Aggregate.Event):
         occurred_at: datetime
