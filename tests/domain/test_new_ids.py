@@ -62,9 +62,7 @@ def test_each_id_holds_the_moment_it_was_made(monkeypatch):
 
 
 @pytest.mark.parametrize("step_ns", [0, -3_600_000_000_000])
-def test_ids_keep_growing_within_a_millisecond_and_when_the_clock_goes_back(
-    monkeypatch, step_ns
-):
+def test_ids_keep_growing_within_a_millisecond_and_when_the_clock_goes_back(monkeypatch, step_ns):
     clock = [1_796_000_000_000_000_000]
 
     def now() -> int:
