@@ -25,6 +25,10 @@ The defaults run in about a minute. The figures in docs/performance.md:
   organization (100,000 patrons, ``benchmarks/organization.py``);
 * memory: ``--megabytes 200 --patrons 0 --no-dry-run`` (a 200 MB file; the dry
   run, which keeps a chunk in memory like the import, is left out for time).
+
+``--pages`` also counts the read-model file's pages the import and its read models
+changed (compared with a copy taken before it): a figure the machine's speed does not
+move, which says how much the import writes, copies into the file and reads back.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -93,6 +98,28 @@ def peak_mb() -> float:
     return kb / 1024 if sys.platform != "darwin" else kb / 1024 / 1024
 
 
+def settled_file(db) -> tuple[Path, int]:
+    """The read models' file with everything committed copied into it (its log
+    emptied), so that its pages are all there is to compare; and its page size."""
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    size = db.conn.execute("PRAGMA page_size").fetchone()[0]
+    return Path(db.conn.execute("PRAGMA database_list").fetchone()[2]), size
+
+
+def changed_pages(before: Path, after: Path, size: int) -> tuple[int, int, int]:
+    """(pages changed, pages added, pages in all) of ``after`` against ``before``."""
+    changed = added = count = 0
+    with before.open("rb") as old, after.open("rb") as new:
+        while page := new.read(size):
+            count += 1
+            was = old.read(size)
+            if not was:
+                added += 1
+            elif was != page:
+                changed += 1
+    return changed, added, count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
@@ -108,6 +135,9 @@ def main() -> None:
     )
     parser.add_argument("--store", default="sqlite")
     parser.add_argument("--data", default=None, help="an existing data folder to import into")
+    parser.add_argument(
+        "--pages", action="store_true", help="count the read-model pages the import changed"
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="hl-bench-import-"))
     path = folder / "sales.csv"
@@ -134,6 +164,10 @@ def main() -> None:
             f"read {rows:,} rows ({path.stat().st_size / 1e6:.1f} MB): "
             f"{time.perf_counter() - started:.2f} s; peak memory {peak_mb():,.0f} MB"
         )
+        before = None
+        if args.pages:
+            before = folder / "readmodels-before.sqlite"
+            shutil.copyfile(settled_file(services.runner.db())[0], before)
         steps = (("import", False),) if args.no_dry_run else (("dry run", True), ("import", False))
         second = None
         for label, dry_run in steps:
@@ -164,6 +198,13 @@ def main() -> None:
             )
             + f"); import and read models: {rows / (took + caught_up):,.0f} rows/s on the clock"
         )
+        if before is not None:
+            after, size = settled_file(services.runner.db())
+            changed, added, count = changed_pages(before, after, size)
+            print(
+                f"read-model pages: {changed:,} changed and {added:,} added by the import, "
+                f"of {count:,} ({(changed + added) * size / 2**20:,.0f} MB)"
+            )
         started, cpu = time.perf_counter(), time.process_time()
         again = import_sales(services.app, sales, timezone="America/New_York")
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
