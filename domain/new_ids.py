@@ -35,8 +35,9 @@ _SEQUENCE_TOP = 0xFFF
 _SEQUENCE_START = 0x800
 _RANDOM_BITS = (1 << 62) - 1
 
-#: the clock the ids are read from (nanoseconds since 1970)
+#: the clock the ids are read from (nanoseconds since 1970), and their random bytes
 _clock = time.time_ns
+_noise = os.urandom
 _lock = threading.Lock()
 _last_ms = 0
 _sequence = 0
@@ -46,7 +47,7 @@ def time_ordered_uuid() -> UUID:
     """A new UUID version 7, greater than any this process made before."""
     global _last_ms, _sequence
     now_ms = _clock() // 1_000_000
-    noise = int.from_bytes(os.urandom(10), "big")
+    noise = int.from_bytes(_noise(10), "big")
     with _lock:
         if now_ms > _last_ms:
             _last_ms, _sequence = now_ms, (noise >> 64) % _SEQUENCE_START

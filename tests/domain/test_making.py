@@ -22,6 +22,7 @@ from domain.recording import Stamp
 from imports.sales_import import import_sales_file
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from tests.domain.test_new_ids import seeded_new_ids
 from tests.imports.test_imported_seat_events import NOW, _rows
 from tests.imports.test_sales_trust import NY, write
 
@@ -40,6 +41,7 @@ def fixed_ids_and_time(monkeypatch):
         monkeypatch.setattr(
             "eventsourcing.domain.uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
         )
+        seeded_new_ids(monkeypatch, 2026)  # patrons' ids (domain/new_ids.py)
         ticks = itertools.count()
         monkeypatch.setattr(
             CanCreateTimestamp,

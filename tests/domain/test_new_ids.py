@@ -4,6 +4,7 @@ import's, lands at one place of every index keyed by patron instead of all over 
 
 from __future__ import annotations
 
+import random
 from uuid import UUID
 
 import pytest
@@ -16,6 +17,16 @@ HEADER = (
     "order_id,order_date,first_name,last_name,email,phone,postal_code,event_name,"
     "event_date,ticket_type,price,quantity,barcode\n"
 )
+
+
+def seeded_new_ids(monkeypatch, seed: int) -> None:
+    """New patrons' ids from a fixed moment and one seeded sequence of random bytes: two
+    runs of the same work make the same ids (the tests that compare two ways of making
+    the same records)."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(new_ids, "_clock", lambda: 1_796_000_000_000_000_000)
+    monkeypatch.setattr(new_ids, "_noise", rng.randbytes)
+    monkeypatch.setattr(new_ids, "_last_ms", 0)
 
 
 def _parts(made: UUID) -> tuple[int, int, int]:

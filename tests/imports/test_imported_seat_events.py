@@ -27,6 +27,7 @@ from imports import sales_import
 from imports.sales_import import import_sales_file
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
+from tests.domain.test_new_ids import seeded_new_ids
 from tests.imports.test_sales_trust import NY, sale, write
 
 NOW = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
@@ -80,6 +81,7 @@ def _seeded_ids(monkeypatch) -> None:
     monkeypatch.setattr(
         "eventsourcing.domain.uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
     )
+    seeded_new_ids(monkeypatch, 2026)  # patrons' ids (domain/new_ids.py)
 
 
 def _import_and_use(config, tmp_path: Path, monkeypatch, *, compact: bool, chunk: int) -> dict:
