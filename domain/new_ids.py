@@ -6,9 +6,10 @@ the door's, the box office's, the ladder's...). An import that registers thousan
 patrons then changes a page of each of those indexes for nearly every patron, and at
 the design size (100,000 patrons) those pages are most of the indexes: written to the
 log, copied into the file, and read again when the page cache cannot hold them all.
-Ids that grow with time put a batch of new patrons side by side at one end of each
-index: a 20,000-row import with 3,654 new patrons into the design-size organization
-changed 48,000 read-model pages instead of 83,000 (docs/performance.md).
+Ids that grow with time put a batch of new patrons side by side at one place of each
+index (its end, once every patron has such an id): a 20,000-row import with 3,654 new
+patrons into the design-size organization changed 48,000 read-model pages instead of
+83,000 (docs/performance.md).
 
 Ids made from a natural key (a ticket's code, an order's reference, a contact key:
 ``domain/natural_ids.py``) stay as they are: the same key must always give the same id.
@@ -19,6 +20,10 @@ value each millisecond and counts up within it; should the clock go back, or mor
 the sequence can count be made in one millisecond, the moment is carried forward from
 the last id. So ids made in this process always increase, and ids made elsewhere
 differ by their random bits.
+
+Such an id tells when the patron was registered, to the millisecond. The patron's first
+event says so too, and the moment stays after an erasure (docs/guide/erasure.md, *What
+stays*), so the id gives nothing away.
 """
 
 from __future__ import annotations
