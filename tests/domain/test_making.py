@@ -6,7 +6,6 @@ aggregates."""
 from __future__ import annotations
 
 import itertools
-import random
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -22,8 +21,7 @@ from domain.recording import Stamp
 from imports.sales_import import import_sales_file
 from infrastructure.bootstrap import bootstrap
 from infrastructure.config import resolve
-from tests.domain.test_new_ids import seeded_new_ids
-from tests.imports.test_imported_seat_events import NOW, _rows
+from tests.imports.test_imported_seat_events import NOW, _rows, _seeded_ids
 from tests.imports.test_sales_trust import NY, write
 
 WHEN = datetime(2026, 2, 20, 12, 0, tzinfo=UTC)
@@ -37,11 +35,7 @@ def fixed_ids_and_time(monkeypatch):
     by field."""
 
     def reset() -> None:
-        rng = random.Random(2026)
-        monkeypatch.setattr(
-            "eventsourcing.domain.uuid4", lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
-        )
-        seeded_new_ids(monkeypatch, 2026)  # patrons' ids (domain/new_ids.py)
+        _seeded_ids(monkeypatch)
         ticks = itertools.count()
         monkeypatch.setattr(
             CanCreateTimestamp,
