@@ -509,20 +509,31 @@ class CtrlC:
 
 
 def _import(
-    args, label: str, fn, progress=None, alongside: bool = False, cache_kib: int | None = None
+    args,
+    label: str,
+    fn,
+    progress=None,
+    alongside: bool = False,
+    cache_kib: int | None = None,
+    prepared=None,
 ) -> dict:
     """Run ``fn(app, progress)`` (an import) with its progress on stderr, bring the read
     models up to date and close the services; returns fn's report. ``progress``
     (done, total, phase) replaces the one counting under ``label``. ``alongside``: a
     long import, whose read models a second process brings up to date while it runs
-    (``projections/alongside.py``), with a page cache of ``cache_kib`` when given."""
+    (``projections/alongside.py``), with a page cache of ``cache_kib`` when given;
+    ``prepared``: that process, started ahead (``prepare_alongside``)."""
     services = _services(args, catch_up=True)
     try:
         shown = _progress(label)
         # The read models are not caught up after every saved chunk: a second process
         # applies the chunks as they are saved (a long import), or this one at the end.
         with services.runner.applied_alongside(
-            services.app, progress=_progress("Read models"), second=alongside, cache_kib=cache_kib
+            services.app,
+            progress=_progress("Read models"),
+            second=alongside,
+            cache_kib=cache_kib,
+            prepared=prepared,
         ):
             report = fn(
                 services.app,
@@ -535,6 +546,18 @@ def _import(
     if sys.stderr.isatty():
         print(file=sys.stderr)
     return report
+
+
+def prepare_alongside(wanted: bool):
+    """The second process of a long import, started before the store is opened, so
+    that it has imported what it needs by the time the first chunk is saved (or None:
+    not ``wanted``, or not to be had; the import then starts one itself)."""
+    if not wanted:
+        return None
+    from projections.alongside import CatchUpAlongside
+
+    # what its work is made of besides the read models: the store's opener
+    return CatchUpAlongside.prepare(("infrastructure.bootstrap",))
 
 
 def cmd_demo(args) -> int:
@@ -958,12 +981,7 @@ def cmd_import(args) -> int:
         return cmd_import_chats(args)
     _begin_page_check(args)  # while the file is read and checked
     from imports.sales_file import ReadingCancelled, read_sales_file
-    from imports.sales_import import (
-        applied_beside,
-        beside_cache_kib,
-        compile_item_pattern,
-        import_sales,
-    )
+    from imports.sales_import import applied_beside
 
     shown = PhaseProgress(DRY_RUN_PHASES if args.dry_run else SALES_PHASES)
     with CtrlC() as ctrl_c:
@@ -977,6 +995,18 @@ def cmd_import(args) -> int:
                 file=sys.stderr,
             )
             return 130
+    alongside = applied_beside(sales, args.dry_run)
+    prepared = prepare_alongside(alongside)
+    try:
+        return _import_sales(args, sales, shown, alongside, prepared)
+    finally:
+        if prepared is not None:
+            prepared.release()  # (one not handed its work ends; a used one: nothing)
+
+
+def _import_sales(args, sales, shown, alongside: bool, prepared) -> int:
+    from imports.sales_import import beside_cache_kib, compile_item_pattern, import_sales
+
     # --mapping confirms the columns: an unrecognised layout is imported only with it.
     mapping = sales.with_mapping(_mapping_overrides(args.mapping)) if args.mapping else None
     if args.item_pattern is not None:
@@ -1003,9 +1033,14 @@ def cmd_import(args) -> int:
                 excel_serial_dates=args.excel_serial_dates,
             )
 
-    alongside = applied_beside(sales, args.dry_run)
     report = _import(
-        args, "Orders", run, progress=shown, alongside=alongside, cache_kib=beside_cache_kib(sales)
+        args,
+        "Orders",
+        run,
+        progress=shown,
+        alongside=alongside,
+        cache_kib=beside_cache_kib(sales),
+        prepared=prepared,
     )
     print(json.dumps(report) if args.json else sales_summary(report, sales.name))
     return 1 if report["rejected"] or report["cancelled"] else 0

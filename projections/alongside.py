@@ -18,16 +18,25 @@ hold of that patron.
 
 Not for read models that live in this process's memory (an encrypted store's): a
 second process cannot open them; the caller then catches up afterwards as before.
+
+Started ahead (``CatchUpAlongside.prepare``), the second process imports the read
+models and the store's modules (about half a second of CPU) while this process still
+reads the file and opens the store, instead of after: otherwise the import's first
+chunk is often saved before the second process is ready to apply it, and everything
+after waits that much longer.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
@@ -152,6 +161,54 @@ def _child(
     report_and_end(result, outcome)
 
 
+def _prepared(
+    modules: Sequence[str],
+    work: Connection,
+    position: Synchronized[int],
+    applied_to: Synchronized[int],
+    finish: Event,
+    cancel: Event,
+    result: Pipe,
+) -> None:
+    """A second process started ahead of its import: import ``modules`` (what its work
+    will need), then wait for the rest of ``_child``'s arguments through ``work`` and
+    run it. Never handed them (``work`` closed, or the first process gone), it ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as ``_child``: the first process says
+    try:
+        for name in modules:
+            importlib.import_module(name)
+    except BaseException:  # noqa: BLE001 - reported; the first process catches up itself
+        report_and_end(result, ("error", traceback.format_exc()))
+        return
+    try:
+        handed = work.recv()
+    except EOFError:
+        return  # not needed after all
+    finally:
+        work.close()
+    apply_saved: Callable[..., None] = _child  # (``handed``: its first arguments)
+    apply_saved(*handed, position, applied_to, finish, cancel, result)
+
+
+@dataclass
+class Prepared:
+    """A second process started ahead of the import it is for (``CatchUpAlongside.prepare``),
+    with what it shares with this one; ``CatchUpAlongside.start`` hands it its work.
+    ``release`` ends one that is not needed (so does this process's end)."""
+
+    process: BaseProcess
+    work: Connection
+    result: Pipe
+    position: Synchronized[int]
+    applied_to: Synchronized[int]
+    finish: Event
+    cancel: Event
+
+    def release(self) -> None:
+        """End it if it was never handed its work (its wait ends); else nothing."""
+        self.work.close()
+
+
 def _until_more(
     runner: AlongsideRunner, reached: int, finish: Event, stop: Callable[[], bool]
 ) -> Callable[[], bool]:
@@ -189,6 +246,29 @@ class CatchUpAlongside:
         self.erased: list[str] = []
 
     @classmethod
+    def prepare(cls, modules: Sequence[str] = ()) -> Prepared | None:
+        """Start the second process of an import about to begin, before the store is
+        open: it imports ``modules`` (besides the read models, this module's own
+        imports: e.g. the module of the store's opener), then waits for ``start``.
+        None (logged) when no process can be started: ``start`` then starts one."""
+        context = multiprocessing.get_context("spawn")  # never fork a process running Qt
+        position, applied_to = context.Value("q", 0), context.Value("q", 0)
+        finish, cancel = context.Event(), context.Event()
+        receive_work, work = context.Pipe(duplex=False)
+        started = start_child(
+            context,
+            _prepared,
+            "houselights-read-models",
+            (tuple(modules), receive_work, position, applied_to, finish, cancel),
+        )
+        receive_work.close()
+        if started is None:
+            work.close()
+            return None
+        process, result = started
+        return Prepared(process, work, result, position, applied_to, finish, cancel)
+
+    @classmethod
     def start(
         cls,
         runner_class: Callable[..., AlongsideRunner],
@@ -200,10 +280,41 @@ class CatchUpAlongside:
         start_position: int,
         hold_s: float = HOLD_S,
         cache_kib: int = HELD_CACHE_KIB,
+        prepared: Prepared | None = None,
     ) -> CatchUpAlongside | None:
         """Start the second process, or None (logged) when it cannot be started;
         ``hold_s``: how long it holds its writes before committing them, ``cache_kib``
-        its page cache meanwhile."""
+        its page cache meanwhile. ``prepared``: one started ahead (``prepare``), handed
+        this work instead of starting another (unless it has ended meanwhile)."""
+        work = (
+            runner_class,
+            opener,
+            env,
+            [type(p) for p in projections],
+            path,
+            batch_size,
+            hold_s,
+            cache_kib,
+        )
+        if prepared is not None:
+            prepared.position.value = prepared.applied_to.value = start_position
+            try:
+                prepared.work.send(work)
+            except (OSError, ValueError) as error:  # it ended (the pipe is broken or closed)
+                log.warning("the second process started ahead has ended (%s)", error)
+                prepared.result.close()  # (what it said, if anything: it is replaced)
+            else:
+                return cls(
+                    prepared.process,
+                    prepared.result,
+                    prepared.position,
+                    prepared.applied_to,
+                    prepared.finish,
+                    prepared.cancel,
+                    start_position,
+                )
+            finally:
+                prepared.release()
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
         position = context.Value("q", start_position)
         applied_to = context.Value("q", start_position)
@@ -212,20 +323,7 @@ class CatchUpAlongside:
             context,
             _child,
             "houselights-read-models",
-            (
-                runner_class,
-                opener,
-                env,
-                [type(p) for p in projections],
-                path,
-                batch_size,
-                hold_s,
-                cache_kib,
-                position,
-                applied_to,
-                finish,
-                cancel,
-            ),
+            (*work, position, applied_to, finish, cancel),
         )
         if started is None:  # the caller catches up itself
             return None

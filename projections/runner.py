@@ -32,7 +32,7 @@ from sqlite_utils import Database
 from domain.errors import NotConnected
 from projections.alongside import HELD_CACHE_KIB as ALONGSIDE_CACHE_KIB
 from projections.alongside import HOLD_S as ALONGSIDE_HOLD_S
-from projections.alongside import CatchUpAlongside
+from projections.alongside import CatchUpAlongside, Prepared
 from projections.base import Projection
 from projections.database import (
     BULK_CACHE_KIB,
@@ -391,6 +391,7 @@ class ReadModelRunner:
         second: bool = True,
         cancelled: CancelFn | None = None,
         cache_kib: int | None = None,
+        prepared: Prepared | None = None,
     ) -> Iterator[Callable[[], None]]:
         """Around an import by ``app``: this runner does not catch up meanwhile (it
         hears none of ``app``'s saves and its other callers find it busy), a second
@@ -398,12 +399,15 @@ class ReadModelRunner:
         one can be had; ``cache_kib``: its page cache, when not the usual size), and at
         the end everything is applied, ``progress`` counting
         what is left; ``cancelled()`` stops that wait after the batch being applied (the
-        rest is applied by the next catch-up: the window's polls). Yields
+        rest is applied by the next catch-up: the window's polls); ``prepared``: that
+        second process, started ahead (``CatchUpAlongside.prepare``). Yields
         ``heard()``, to call now and then during the import: it tells this runner's
         listeners (the window's views) what the second process has applied so far."""
         with self._lock:
             app.unsubscribe(self.notify)
-            process = self.start_alongside(cache_kib) if second else None
+            process = self.start_alongside(cache_kib, prepared) if second else None
+            if process is None and prepared is not None:
+                prepared.release()  # (not needed; released already if it was tried)
             told = process.position() if process is not None else 0
 
             def heard() -> None:
@@ -421,13 +425,18 @@ class ReadModelRunner:
                 else:
                     self.catch_up(progress=progress, cancelled=cancelled)
 
-    def start_alongside(self, cache_kib: int | None = None) -> CatchUpAlongside | None:
+    def start_alongside(
+        self, cache_kib: int | None = None, prepared: Prepared | None = None
+    ) -> CatchUpAlongside | None:
         """A second process that applies the events saved from now on to these read
         models while this process saves them (a long import: ``projections/alongside.py``),
         or None where that is not possible (read models in memory, no store to read,
-        no second process to be had). Meanwhile this runner must not catch up (the
-        caller has unsubscribed it); ``finish_alongside`` ends it."""
+        no second process to be had). ``prepared``: one started ahead, used if it can
+        be (else ended). Meanwhile this runner must not catch up (the caller has
+        unsubscribed it); ``finish_alongside`` ends it."""
         if self.side_store is None or self.storage.in_memory or self.recorder is None:
+            if prepared is not None:
+                prepared.release()
             return None
         opener, env = self.side_store
         return CatchUpAlongside.start(
@@ -440,6 +449,7 @@ class ReadModelRunner:
             min(self.positions().values(), default=0),
             self.alongside_hold_s,
             ALONGSIDE_CACHE_KIB if cache_kib is None else cache_kib,
+            prepared,
         )
 
     def sum_up(self) -> None:

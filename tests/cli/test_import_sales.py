@@ -582,6 +582,57 @@ def test_a_dry_run_of_a_long_file_starts_no_second_process(capsys, tmp_path, mon
     assert code == 0 and len(started) == 1 and started[0] is not None
 
 
+def test_a_long_import_starts_its_second_process_before_opening_the_store(
+    capsys, tmp_path, monkeypatch
+):
+    """The second process imports the read models (about half a second of CPU) while
+    this one opens the store: it used to be started after, and was often not ready for
+    the first chunk. The process started ahead is the one that applies the import."""
+    from infrastructure import bootstrap
+    from projections.alongside import CatchUpAlongside
+    from projections.runner import ReadModelRunner
+
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 100)
+    steps: list[str] = []
+    prepared, started = [], []
+    prepare, open_services = CatchUpAlongside.prepare, bootstrap.bootstrap
+    start = ReadModelRunner.start_alongside
+
+    def prepare_and_note(*args):
+        steps.append("second process")
+        prepared.append(prepare(*args))
+        return prepared[-1]
+
+    def open_and_note(*args, **kwargs):
+        steps.append("store")
+        return open_services(*args, **kwargs)
+
+    def start_and_note(runner, *args):
+        started.append(start(runner, *args))
+        return started[-1]
+
+    monkeypatch.setattr(CatchUpAlongside, "prepare", prepare_and_note)
+    monkeypatch.setattr(bootstrap, "bootstrap", open_and_note)
+    monkeypatch.setattr(ReadModelRunner, "start_alongside", start_and_note)
+    path = tmp_path / "season.csv"
+    export(path, 300)
+    data = str(tmp_path / "data")
+
+    code, out, _ = run(capsys, "--data", data, "import", "sales", str(path), "--json")
+    assert code == 0 and json.loads(out)["imported"] > 100
+    assert steps == ["second process", "store"]
+    [second] = started
+    assert second is not None and second._process is prepared[0].process
+    assert second.error == "" and second._process.exitcode == 0
+    _, out, _ = run(capsys, "--data", data, "status", "--json")
+    assert max(p["lag"] for p in json.loads(out)["projections"].values()) == 0
+
+    # a dry run saves nothing to apply: no process is started for it, ahead or not
+    steps.clear()
+    code, _, _ = run(capsys, "--data", data, "import", "sales", str(path), "--dry-run")
+    assert code == 0 and steps == ["store"] and len(started) == 1
+
+
 def test_the_stores_page_check_begins_before_the_file_is_read(capsys, tmp_path, monkeypatch):
     """A big store's page check reads every page for a second or more and the first
     save waits for it: it runs while the file is read and checked, begun once."""

@@ -309,6 +309,53 @@ def test_a_failed_second_process_leaves_its_work_to_this_one(organization, tmp_p
     assert_alike_a_rebuild(organization, tmp_path)
 
 
+def test_a_second_process_started_ahead_is_the_one_that_applies_the_import(organization, tmp_path):
+    """Started before the store is open (``prepare``), it has imported what it needs when
+    it is handed its work: the same process applies every chunk."""
+    runner = organization.runner
+    before = runner.head()
+    prepared = CatchUpAlongside.prepare(("infrastructure.bootstrap",))
+    assert prepared is not None
+    second = runner.start_alongside(None, prepared)
+    assert second is not None and second._process is prepared.process
+    sales_import.import_sales(organization.app, a_season(tmp_path), timezone="Europe/London")
+    applied = runner.finish_alongside(second)
+
+    assert second.error == "" and second.applied == applied == runner.head() - before
+    assert prepared.process.exitcode == 0
+    assert_alike_a_rebuild(organization, tmp_path)
+
+
+def test_a_second_process_started_ahead_and_not_needed_ends(organization):
+    """Released without work (the import needs none: read models kept in memory), it
+    ends; so does one this process never hands anything, when this process ends."""
+    prepared = CatchUpAlongside.prepare()
+    assert prepared is not None
+    runner = organization.runner
+    runner.storage.in_memory = True  # (an encrypted store's read models)
+    assert runner.start_alongside(None, prepared) is None
+    prepared.process.join(HANG_S)
+    assert prepared.process.exitcode == 0
+
+
+def test_a_second_process_started_ahead_that_failed_is_replaced(organization, tmp_path):
+    """One that could not import what it needs has ended when its work comes: a new one
+    is started and applies the import."""
+    prepared = CatchUpAlongside.prepare(("no_such_module_of_houselights",))
+    assert prepared is not None
+    prepared.process.join(HANG_S)
+    assert "no_such_module_of_houselights" in prepared.result.recv()[1]
+    runner = organization.runner
+    before = runner.head()
+    second = runner.start_alongside(None, prepared)
+    assert second is not None and second._process is not prepared.process
+    sales_import.import_sales(organization.app, a_season(tmp_path), timezone="Europe/London")
+    runner.finish_alongside(second)
+
+    assert second.error == "" and second.applied == runner.head() - before
+    assert_alike_a_rebuild(organization, tmp_path)
+
+
 def test_no_second_process_for_read_models_kept_in_memory(organization):
     runner = organization.runner
     runner.storage.in_memory = True  # (an encrypted store's read models)
