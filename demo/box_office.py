@@ -10,9 +10,10 @@ stay random: they come from ``secrets``).
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 from demo.names import FIRST_NAMES, LAST_NAMES
+from domain import organization_time
 from domain.application import Houselights
 from domain.box_office_service import SaleResult
 from domain.errors import NotEnoughSeats, TicketProblem
@@ -49,7 +50,12 @@ MATINEE, EVENING = time(14, 30), time(19, 30)
 
 
 def _schedule(
-    app: Houselights, rng: random.Random, now: datetime, capacity: int, runs: int
+    app: Houselights,
+    rng: random.Random,
+    now: datetime,
+    capacity: int,
+    runs: int,
+    zone: tzinfo | None,
 ) -> list[dict]:
     shows = []
     first_day = now - timedelta(days=SEASON_SPAN_DAYS)
@@ -63,7 +69,7 @@ def _schedule(
         for _ in range(count * runs):
             day += timedelta(days=rng.choice((1, 1, 2, 7)))
             clock = MATINEE if "matinee" in title or rng.random() < 0.2 else EVENING
-            starts = datetime.combine(day, clock, tzinfo=now.tzinfo)
+            starts = organization_time.at(day, clock, zone)  # the venue's 19:30
             pid = app.schedule_performance(
                 production, starts, seats, prices, venue=venue, occurred_at=min(announced, now)
             )
@@ -80,9 +86,12 @@ def _schedule(
     return shows
 
 
-def _office_hours(rng: random.Random, moment: datetime, start: datetime, now: datetime) -> datetime:
-    """The same day between 10:00 and 19:00, when the box office is open."""
-    opened = moment.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
+def _office_hours(
+    rng: random.Random, moment: datetime, start: datetime, now: datetime, zone: tzinfo | None
+) -> datetime:
+    """The same day between 10:00 and 19:00 at the venue, when the box office is open."""
+    clock = time(rng.randint(10, 18), rng.randint(0, 59))
+    opened = organization_time.that_day_at(moment, clock, zone)
     return opened if opened < min(start, now) else moment
 
 
@@ -98,15 +107,20 @@ def _moment_before(
 
 
 def generate_box_office(
-    app: Houselights, patrons: list[tuple[str, datetime]], seed: int, now: datetime
+    app: Houselights,
+    patrons: list[tuple[str, datetime]],
+    seed: int,
+    now: datetime,
+    zone: tzinfo | None,
 ) -> dict:
-    """Add the box-office history for ``patrons`` (id, registered at)."""
+    """Add the box-office history for ``patrons`` (id, registered at); performances and
+    office hours on the clock of the venue's time zone ``zone`` (None: this computer's)."""
     rng = random.Random(seed * 7919 + 3)
     # Larger organizations run longer seasons and bigger halls; halls are sized
     # so popular runs come close to selling out and quiet ones do not.
     runs = max(1, round((len(patrons) / 2000) ** 0.5))
     capacity = max(40, round(len(patrons) * 0.12 / runs / 10) * 10)
-    shows = _schedule(app, rng, now, capacity, runs)
+    shows = _schedule(app, rng, now, capacity, runs, zone)
     counts = dict(
         performances=len(shows),
         orders=0,
@@ -131,7 +145,7 @@ def generate_box_office(
         else:
             desk()
             if channel != "walk_up":  # walk-ups come just before the show
-                when = _office_hours(rng, when, show["starts"], now)
+                when = _office_hours(rng, when, show["starts"], now, zone)
         levels = rng.sample(show["prices"], rng.choice((1, 1, 1, 2)))
         wanted = {level: rng.choice((1, 1, 2, 2, 2, 3, 4)) for level in levels}
         try:
@@ -165,7 +179,7 @@ def generate_box_office(
         if rng.random() < 0.06:
             upcoming = [s for s in shows if s["starts"] > now]
             package = rng.sample(upcoming, min(4, len(upcoming)))
-            when = _office_hours(rng, now - timedelta(days=rng.uniform(1, 60)), now, now)
+            when = _office_hours(rng, now - timedelta(days=rng.uniform(1, 60)), now, now, zone)
             if len(package) >= 2 and when > joined:
                 price = round(sum(s["top_price"] for s in package) * 0.8 / 100) * 100
                 try:
@@ -186,7 +200,7 @@ def generate_box_office(
         if rng.random() < 0.09:
             level, fee = rng.choice(LEVELS)
             start = max(joined, now - timedelta(days=rng.uniform(10, 700)))
-            start = _office_hours(rng, start, now, now)
+            start = _office_hours(rng, start, now, now, zone)
             app.start_membership(
                 patron_id,
                 level,
@@ -197,7 +211,7 @@ def generate_box_office(
             )
             counts["memberships"] += 1
         for _ in range(rng.choices((0, 1, 2), weights=(88, 9, 3))[0]):
-            given = _office_hours(rng, joined + (now - joined) * rng.random(), now, now)
+            given = _office_hours(rng, joined + (now - joined) * rng.random(), now, now, zone)
             gift = app.record_donation(
                 patron_id,
                 rng.choice(GIFTS),
@@ -206,7 +220,7 @@ def generate_box_office(
                 occurred_at=given,
             )
             counts["donations"] += 1
-            thanked = _office_hours(rng, given + timedelta(days=rng.uniform(1, 20)), now, now)
+            thanked = _office_hours(rng, given + timedelta(days=rng.uniform(1, 20)), now, now, zone)
             if thanked < now and rng.random() < 0.75:
                 app.acknowledge_donation(gift, rng.choice(THANKS), occurred_at=thanked)
                 counts["thanked"] += 1
@@ -248,7 +262,7 @@ def generate_box_office(
     for show, sale, when in sales:
         roll = rng.random()
         later = when + timedelta(hours=rng.uniform(2, 96))
-        later = max(later, _office_hours(rng, later, show["starts"], now))
+        later = max(later, _office_hours(rng, later, show["starts"], now, zone))
         if later >= min(show["starts"], now):
             continue
         if roll < 0.04:

@@ -17,9 +17,10 @@ later or never, so the support report has something to say.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
 from demo.names import FIRST_NAMES, LAST_NAMES
+from domain import organization_time
 from domain.application import Houselights
 from domain.conversations_service import DEFAULT_QUICK_ANSWERS
 from domain.rota import staffed
@@ -163,44 +164,42 @@ def rota_slots() -> list[dict]:
     ]
 
 
-def _reach_out(rng: random.Random, earliest: datetime, now: datetime, kind: str) -> datetime:
-    """A believable local moment between ``earliest`` and ``now`` for a chat or a call:
-    a weekday by how busy it is, then an hour by that weekday's pattern."""
+def _reach_out(
+    rng: random.Random, earliest: datetime, now: datetime, kind: str, zone: tzinfo | None
+) -> datetime:
+    """A believable moment between ``earliest`` and ``now`` for a chat or a call: a
+    weekday by how busy it is, then an hour by that weekday's pattern, on the clock of
+    the venue's time zone ``zone`` (None: this computer's)."""
     table = CHAT_HOURS if kind == "chat" else CALL_HOURS
-    first, last = earliest.astimezone(), now.astimezone()
+    first = organization_time.local(earliest, zone)
+    last = organization_time.local(now, zone)
     span = max(1, (last.date() - first.date()).days + 1)
     for _ in range(20):
         days = [first.date() + timedelta(days=i) for i in range(span)]
         day = rng.choices(days, weights=[DAY_WEIGHTS[kind][d.weekday()] for d in days])[0]
         hour = rng.choices(range(24), weights=table[day.weekday()])[0]
-        local = datetime(
-            day.year,
-            day.month,
-            day.day,
-            hour,
-            rng.randint(0, 59),
-            rng.randint(0, 59),
-            tzinfo=first.tzinfo,
-        )
-        moment = local.replace(tzinfo=None).astimezone()  # the zone of that day (summer time)
+        clock = time(hour, rng.randint(0, 59), rng.randint(0, 59))
+        moment = organization_time.at(day, clock, zone)  # that day's offset (summer time)
         if earliest <= moment < now - timedelta(minutes=5):
             return moment
     return min(earliest, now - timedelta(minutes=5))
 
 
-def _daytime(rng: random.Random, moment: datetime, now: datetime) -> datetime:
+def _daytime(rng: random.Random, moment: datetime, now: datetime, zone: tzinfo | None) -> datetime:
     """An office-hours moment from ``moment`` on, never after ``now`` (calls)."""
-    return _reach_out(rng, moment, min(now, moment + timedelta(days=7)), "call")
+    return _reach_out(rng, moment, min(now, moment + timedelta(days=7)), "call", zone)
 
 
 def _message(at: datetime, sender: str, name: str, text: str) -> dict:
     return {"at": at.isoformat(), "sender": sender, "name": name, "text": text}
 
 
-def _reply_after(rng: random.Random, start: datetime, now: datetime) -> timedelta | None:
+def _reply_after(
+    rng: random.Random, start: datetime, now: datetime, zone: tzinfo | None
+) -> timedelta | None:
     """How long the visitor waits for staff: minutes while someone is on chat duty (longer
     on busy evenings), hours outside staffed hours, and sometimes forever."""
-    local = start.astimezone()
+    local = organization_time.local(start, zone)
     if staffed(rota_slots(), local, "chat"):
         busy = local.hour >= 17
         wait = timedelta(seconds=rng.randint(40, 540) if busy else rng.randint(15, 200))
@@ -212,7 +211,12 @@ def _reply_after(rng: random.Random, start: datetime, now: datetime) -> timedelt
 
 
 def _conversation(
-    rng: random.Random, start: datetime, visitor: str, agent: str, now: datetime | None = None
+    rng: random.Random,
+    start: datetime,
+    visitor: str,
+    agent: str,
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> list[dict]:
     index = rng.randrange(len(CHATS))
     question, answer = CHATS[index]
@@ -220,7 +224,7 @@ def _conversation(
         answer = QUICK_TEXT[CHAT_ANSWERS[index]]  # inserted with Ctrl+Space
     at = start
     messages = [_message(at, "visitor", visitor, question)]
-    wait = _reply_after(rng, start, now) if now is not None else timedelta(seconds=60)
+    wait = _reply_after(rng, start, now, zone) if now is not None else timedelta(seconds=60)
     if wait is None:
         if rng.random() < 0.5:
             messages.append(
@@ -248,9 +252,14 @@ def _conversation(
 
 
 def generate_calls(
-    app: Houselights, patrons: list[tuple[str, datetime]], seed: int, now: datetime
+    app: Houselights,
+    patrons: list[tuple[str, datetime]],
+    seed: int,
+    now: datetime,
+    zone: tzinfo | None,
 ) -> dict:
-    """Calls, chats and follow-ups for some of ``patrons`` (id, registered at)."""
+    """Calls, chats and follow-ups for some of ``patrons`` (id, registered at), at the
+    hours they come in at the venue (time zone ``zone``; None: this computer's)."""
     rng = random.Random(seed * 104729 + 11)
     counts = dict(calls=0, chats=0, chats_waiting=0, follow_ups=0, follow_ups_open=0)
     app.context.staff, app.context.workstation = STAFF[2], DESKS[2]
@@ -277,7 +286,7 @@ def generate_calls(
     for index, (patron_id, joined) in enumerate(callers):
         recent = index < max(3, len(callers) // 8)  # these called in the last ten days
         earliest = max(joined, now - timedelta(days=10 if recent else 300))
-        when = _daytime(rng, earliest + (now - earliest) * rng.uniform(0.05, 0.95), now)
+        when = _daytime(rng, earliest + (now - earliest) * rng.uniform(0.05, 0.95), now, zone)
         if when < joined:
             continue
         reason = rng.choice(FOLLOW_UP_REASONS if recent else tuple(CALL_NOTES))
@@ -286,7 +295,7 @@ def generate_calls(
             noted = QUICK_TEXT[CALL_ANSWERS[reason]]  # inserted with Ctrl+Space
         follow_up = None
         if recent or rng.random() < 0.2:
-            follow_up = (when + timedelta(days=rng.randint(1, 9))).date()
+            follow_up = organization_time.day(when + timedelta(days=rng.randint(1, 9)), zone)
         desk()
         logged = app.log_call(
             patron_id,
@@ -300,7 +309,7 @@ def generate_calls(
         counts["calls"] += 1
         if logged.follow_up_id and follow_up is not None:
             counts["follow_ups"] += 1
-            due = datetime.combine(follow_up, when.timetz())
+            due = organization_time.at(follow_up, organization_time.local(when, zone).time(), zone)
             # most past follow-ups were done on the day; a few slipped (overdue)
             if due < now and (not recent or index % 3 == 0):
                 app.mark_follow_up_done(
@@ -317,12 +326,12 @@ def generate_calls(
         patron = app.get_patron(patron_id)
         if not patron.email and not patron.phone:
             continue
-        start = _reach_out(rng, max(joined, now - timedelta(days=84)), now, "chat")
+        start = _reach_out(rng, max(joined, now - timedelta(days=84)), now, "chat", zone)
         if start >= now or start < joined:
             continue
         app.context.staff, app.context.workstation = STAFF[0], DESKS[0]
         agent = rng.choice(("Maria", "Jo", "Tom"))
-        messages = _conversation(rng, start, patron.name, agent, now)
+        messages = _conversation(rng, start, patron.name, agent, now, zone)
         chat = app.record_chat(
             rng.choice(CHAT_SERVICES),
             f"demo-{seed}-p{n}",
@@ -351,7 +360,7 @@ def generate_calls(
     # -- chats from visitors nobody knows yet: they wait in the queue --------------------
     for n in range(max(3, min(25, len(patrons) // 150))):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        start = _reach_out(rng, now - timedelta(days=20), now, "chat")
+        start = _reach_out(rng, now - timedelta(days=20), now, "chat", zone)
         handle = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
         email = f"{handle}.{n}@visitor.example" if n % 3 else ""
         phone = "" if email else f"555-01{n % 100:02d}-{rng.randint(1000, 9999)}"
@@ -359,7 +368,7 @@ def generate_calls(
         chat = app.record_chat(
             rng.choice(CHAT_SERVICES),
             f"demo-{seed}-v{n}",
-            _conversation(rng, start, f"{first} {last}" if n % 4 else "", "Maria", now),
+            _conversation(rng, start, f"{first} {last}" if n % 4 else "", "Maria", now, zone),
             visitor_name=f"{first} {last}" if n % 4 else "",
             visitor_email=email,
             visitor_phone=phone,

@@ -10,8 +10,9 @@ before the door history, which then scans these tickets too.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
+from domain import organization_time
 from domain.application import Houselights
 from domain.errors import NotEnoughSeats
 
@@ -26,7 +27,11 @@ SEASON_DAYS = 150
 
 
 def generate_past_season(
-    app: Houselights, patrons: list[tuple[str, datetime]], seed: int, now: datetime
+    app: Houselights,
+    patrons: list[tuple[str, datetime]],
+    seed: int,
+    now: datetime,
+    zone: tzinfo | None,
 ) -> dict:
     rng = random.Random(seed * 104729 + 5)
     first_night = now - timedelta(days=SEASON_STARTS_DAYS)
@@ -37,7 +42,7 @@ def generate_past_season(
         production = app.create_production(title, occurred_at=opening - timedelta(days=90))
         for night in range(3):
             day = (opening + timedelta(days=night * 2)).date()
-            starts = datetime.combine(day, time(19, 30), tzinfo=now.tzinfo)
+            starts = organization_time.at(day, time(19, 30), zone)
             shows.append(
                 (
                     app.schedule_performance(
@@ -60,7 +65,8 @@ def generate_past_season(
             bought = starts - timedelta(days=rng.uniform(2, 60))
             if bought <= joined:
                 continue
-            bought = bought.replace(hour=rng.randint(10, 18), minute=rng.randint(0, 59))
+            clock = time(rng.randint(10, 18), rng.randint(0, 59))
+            bought = organization_time.that_day_at(bought, clock, zone)
             try:
                 app.sell_tickets(
                     show_id,

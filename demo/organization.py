@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from demo.box_office import generate_box_office
 from demo.calls import generate_calls
@@ -93,10 +93,13 @@ def generate(
     now: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    zone: tzinfo | None = None,
 ) -> dict:
     """Register ``patrons`` patrons with contact details, interests and notes,
     then give the organization its box-office history (performances, sales,
-    subscriptions, memberships, donations)."""
+    subscriptions, memberships, donations). Performances, office hours, calls and
+    chats keep the clock of the venue's time zone ``zone`` (the organization's; None
+    while it has not said one: this computer's)."""
     rng = random.Random(seed)
     now = now or datetime.now(tz=UTC)
     saved_context = (app.context.staff, app.context.workstation)
@@ -150,13 +153,13 @@ def generate(
                     progress(made, patrons)
             if cancelled is None or not cancelled():
                 app.context.staff, app.context.workstation = STAFF[0], WORKSTATIONS[0]
-                result = generate_box_office(app, registered, seed, now)
-                result.update(generate_past_season(app, registered, seed, now))
+                result = generate_box_office(app, registered, seed, now, zone)
+                result.update(generate_past_season(app, registered, seed, now, zone))
                 result.update(generate_duplicates(app, registered, seed, now))
-                result.update(generate_calls(app, registered, seed, now))
+                result.update(generate_calls(app, registered, seed, now, zone))
         if result:  # the box office is saved: now who came through the doors
             result.update(generate_door(app, seed, now))
-            result.update(generate_thank_yous(app, seed, now))
+            result.update(generate_thank_yous(app, seed, now, zone))
     finally:
         app.context.staff, app.context.workstation = saved_context
     # walk-up buyers captured at the window became patrons too, as did duplicate records

@@ -11,8 +11,9 @@ history (``demo_box_office``); those waiting stay in the queue.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 
+from domain import organization_time
 from domain.application import Houselights
 
 THANKED_SHARE = 0.85
@@ -51,7 +52,7 @@ def _delay(rng: random.Random) -> timedelta:
     return timedelta(days=days)
 
 
-def generate_thank_yous(app: Houselights, seed: int, now: datetime) -> dict:
+def generate_thank_yous(app: Houselights, seed: int, now: datetime, zone: tzinfo | None) -> dict:
     rng = random.Random(seed * 53 + 5)
     counts = {"thank_yous": 0}
     attended = sorted(_attended(app).items(), key=lambda item: (item[1], item[0]))
@@ -60,7 +61,8 @@ def generate_thank_yous(app: Houselights, seed: int, now: datetime) -> dict:
             if rng.random() > THANKED_SHARE:
                 continue
             when = came + _delay(rng)
-            when = when.replace(hour=rng.randint(9, 17), minute=rng.randint(0, 59))
+            clock = time(rng.randint(9, 17), rng.randint(0, 59))
+            when = organization_time.that_day_at(when, clock, zone)  # office hours
             if when <= came or when >= now:
                 continue  # the last few nights are still waiting
             app.context.staff = rng.choice(THANKING_STAFF)

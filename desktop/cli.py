@@ -565,14 +565,19 @@ def cmd_demo(args) -> int:
 
     services = _services(args, catch_up=True)
     try:
-        if services.app.event_count():
+        held = services.app.events_besides_answers()
+        if held:
             raise HouselightsError(
-                f"This store already holds {services.app.event_count():,} events: the demo "
-                "organization only goes into an empty data folder, e.g. "
+                f"This store already holds {held:,} events: the demo organization only goes "
+                "into an empty data folder (one set up with houselights setup is fine), e.g. "
                 "houselights --data ~/houselights-demo demo. Nothing was added."
             )
         result = demo.generate(
-            services.app, args.patrons, seed=args.seed, progress=_progress("Patrons")
+            services.app,
+            args.patrons,
+            seed=args.seed,
+            progress=_progress("Patrons"),
+            zone=services.app.rota.local_zone,  # the organization's (``_services``)
         )
         services.runner.catch_up()
         result["events"] = services.app.event_count()

@@ -673,12 +673,15 @@ class MainWindow(BackupActions):
         """Fill the store with the demo organization, in the background with progress."""
         from demo import organization as demo
 
+        zone = self.app.rota.local_zone  # the organization's, as the first-run assistant set it
+
         def work(progress, app):
             return demo.generate(
                 app,
                 patrons,
                 progress=lambda done, total: progress.update(done, total, ""),
                 cancelled=lambda: progress.cancelled,
+                zone=zone,
             )
 
         task, _dialog = run_with_progress(

@@ -74,3 +74,11 @@ class OrganizationService:
         """The answers in the store (from the aggregate itself, for commands), or None."""
         organization = self._organization()
         return OrganizationAnswers(**organization.answers()) if organization is not None else None
+
+    @reads(Permission.ANYONE)  # a count: no one's data
+    def events_besides_answers(self) -> int:
+        """How many events the store holds besides the organization's answers: where
+        there are none, the demo organization may go (the first-run assistant, and
+        ``houselights setup``, record the answers before the demo is made)."""
+        organization = self._organization()
+        return self.store.event_count() - (organization.version if organization else 0)

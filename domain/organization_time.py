@@ -8,6 +8,8 @@ the organization has not said it, and then this computer's clock is the best gue
 
     day(now, zone)                           the calendar day at the venue (today(zone): now)
     same_day(a, b, zone)                     two moments on one venue day
+    at(on, clock, zone)                      when the venue's clock shows ``clock`` on a day
+    that_day_at(moment, clock, zone)         the same, on the venue's day of ``moment``
     pick_performance(starts, now, zone, ...) the performance a door opens on
     performance_to_follow(starts, now, ...)  the one a door switches to as the night goes on
 """
@@ -60,10 +62,21 @@ def same_day(a: datetime, b: datetime, zone: tzinfo | None) -> bool:
     return day(a, zone) == day(b, zone)
 
 
+def at(on: date, clock: time, zone: tzinfo | None) -> datetime:
+    """The moment the venue's clock shows ``clock`` on the day ``on`` (an aware
+    datetime, with that day's offset: summer time or not)."""
+    moment = datetime.combine(on, clock)
+    return moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+
+
+def that_day_at(moment: datetime, clock: time, zone: tzinfo | None) -> datetime:
+    """``clock`` on the venue's day of ``moment`` (10:15 on the day of a sale, say)."""
+    return at(day(moment, zone), clock, zone)
+
+
 def day_start(on: date, zone: tzinfo | None) -> datetime:
     """The first moment of the venue's day ``on`` (an aware datetime)."""
-    midnight = datetime.combine(on, time())
-    return midnight.replace(tzinfo=zone) if zone is not None else midnight.astimezone()
+    return at(on, time(), zone)
 
 
 def pick_performance(
