@@ -1018,16 +1018,17 @@ def _import_sales(args, sales, shown, alongside: bool, prepared) -> int:
         compile_item_pattern(args.item_pattern)
     if args.rejected is not None:
         _check_rejected_file(Path(args.rejected), Path(args.file))
-    saved = import_settings()
-    timezone = import_zone(args, saved)
 
     def run(app, progress) -> dict:
+        # Read once the store is open: its modules are imported before Qt's (for the
+        # settings), as PySide6 reads the source of every module imported after it.
+        saved = import_settings()
         with CtrlC() as stop:
             return import_sales(
                 app,
                 sales,
                 mapping=mapping,
-                timezone=timezone,
+                timezone=import_zone(args, saved),
                 dry_run=args.dry_run,
                 progress=progress,
                 cancelled=stop.stop,
