@@ -6,6 +6,7 @@ the same from the command line."""
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
@@ -218,7 +219,9 @@ def test_the_demo_start_fills_the_organization_in_the_background(fresh, qtbot, m
     made = []
     real = demo.generate
     monkeypatch.setattr(
-        demo, "generate", lambda app, patrons, **kw: made.append(patrons) or real(app, 12, **kw)
+        demo,
+        "generate",
+        lambda app, patrons, **kw: made.append((patrons, kw.get("zone"))) or real(app, 12, **kw),
     )
     window = open_on(services, settings, qtbot)
     assistant = window.setup_assistant
@@ -229,7 +232,7 @@ def test_the_demo_start_fills_the_organization_in_the_background(fresh, qtbot, m
     assert assistant.start_page.start() == (DEMO, "")
     finish(assistant, qtbot)
     qtbot.waitUntil(lambda: window.patron_list.model.rowCount() >= 12, timeout=30_000)
-    assert made == [400]
+    assert made == [(400, ZoneInfo("Europe/London"))]  # on the theatre's clock
 
 
 def test_the_assistant_is_on_the_settings_screen(fresh, qtbot):
