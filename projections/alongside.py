@@ -40,7 +40,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.collector import fewer_collections
 from projections.base import Projection
@@ -85,6 +85,28 @@ class AlongsideRunner(SideRunner, Protocol):
     def sums_ahead(self, stop: Callable[[], bool] | None = None) -> None: ...
 
 
+@dataclass
+class Shared:
+    """What the two processes of an import share: the event the second one has committed
+    (``position``: what others reading the read models see) and the one it has applied
+    (``applied_to``), and the first one's two signals to it."""
+
+    position: Synchronized[int]
+    applied_to: Synchronized[int]
+    finish: Event
+    cancel: Event
+
+    @classmethod
+    def made(cls, context: Any, start_position: int) -> Shared:
+        """New ones of ``context`` (handed to a process as it is started)."""
+        return cls(
+            context.Value("q", start_position),
+            context.Value("q", start_position),
+            context.Event(),
+            context.Event(),
+        )
+
+
 def _child(
     runner_class: Callable[..., AlongsideRunner],
     opener: StoreOpener,
@@ -94,21 +116,19 @@ def _child(
     batch_size: int,
     hold_s: float,
     cache_kib: int,
-    position: Synchronized[int],
-    applied_to: Synchronized[int],
-    finish: Event,
-    cancel: Event,
+    shared: Shared,
     result: Pipe,
 ) -> None:
-    """The second process: catch up until ``finish`` is set, then once more (whatever
-    was committed before it was set), and report through ``result``: ("ok", (CPU
-    seconds, events applied, erased patron ids)) or ("error", why). ``applied_to``
-    follows what it has applied, ``position`` what it has committed; its writes are
-    held ``hold_s`` seconds at most before they are committed (``HeldWrites``), in a
-    page cache of ``cache_kib``."""
+    """The second process: catch up until ``shared.finish`` is set, then once more
+    (whatever was committed before it was set), and report through ``result``: ("ok",
+    (CPU seconds, events applied, erased patron ids)) or ("error", why).
+    ``shared.applied_to`` follows what it has applied, ``shared.position`` what it has
+    committed; its writes are held ``hold_s`` seconds at most before they are committed
+    (``HeldWrites``), in a page cache of ``cache_kib``."""
     # Ctrl+C on a terminal reaches every process of the command: this one ends when the
     # import has stopped and what it saved is applied, as the first one tells it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    position, applied_to, finish = shared.position, shared.applied_to, shared.finish
     try:
         store, runner = open_runner(runner_class, opener, env, classes, path, batch_size)
         runner.after_batch = lambda last: setattr(applied_to, "value", last)
@@ -116,7 +136,7 @@ def _child(
         # patrons touched) is done once, when the import has ended, and ahead of it for
         # what is applied whenever this process waits for the next chunk
         runner.sums_deferred = True
-        stop = stop_asked(cancel)
+        stop = stop_asked(shared.cancel)
         started = time.process_time()
         applied = 0
         db = runner.db()
@@ -161,15 +181,7 @@ def _child(
     report_and_end(result, outcome)
 
 
-def _prepared(
-    modules: Sequence[str],
-    work: Connection,
-    position: Synchronized[int],
-    applied_to: Synchronized[int],
-    finish: Event,
-    cancel: Event,
-    result: Pipe,
-) -> None:
+def _prepared(modules: Sequence[str], work: Connection, shared: Shared, result: Pipe) -> None:
     """A second process started ahead of its import: import ``modules`` (what its work
     will need), then wait for the rest of ``_child``'s arguments through ``work`` and
     run it. Never handed them (``work`` closed, or the first process gone), it ends."""
@@ -187,7 +199,7 @@ def _prepared(
     finally:
         work.close()
     apply_saved: Callable[..., None] = _child  # (``handed``: its first arguments)
-    apply_saved(*handed, position, applied_to, finish, cancel, result)
+    apply_saved(*handed, shared, result)
 
 
 @dataclass
@@ -199,10 +211,7 @@ class Prepared:
     process: BaseProcess
     work: Connection
     result: Pipe
-    position: Synchronized[int]
-    applied_to: Synchronized[int]
-    finish: Event
-    cancel: Event
+    shared: Shared
 
     def release(self) -> None:
         """End it if it was never handed its work (its wait ends); else nothing."""
@@ -224,18 +233,12 @@ class CatchUpAlongside:
         self,
         process: BaseProcess,
         pipe: Pipe,
-        position: Synchronized[int],
-        applied_to: Synchronized[int],
-        finish: Event,
-        cancel: Event,
+        shared: Shared,
         start_position: int,
     ) -> None:
         self._process = process
         self._pipe = pipe
-        self._position = position
-        self._applied_to = applied_to
-        self._finish = finish
-        self._cancel = cancel
+        self._shared = shared
         self.start_position = start_position
         #: why the second process failed ("" if it did not)
         self.error = ""
@@ -252,21 +255,20 @@ class CatchUpAlongside:
         imports: e.g. the module of the store's opener), then waits for ``start``.
         None (logged) when no process can be started: ``start`` then starts one."""
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
-        position, applied_to = context.Value("q", 0), context.Value("q", 0)
-        finish, cancel = context.Event(), context.Event()
+        shared = Shared.made(context, 0)
         receive_work, work = context.Pipe(duplex=False)
         started = start_child(
             context,
             _prepared,
             "houselights-read-models",
-            (tuple(modules), receive_work, position, applied_to, finish, cancel),
+            (tuple(modules), receive_work, shared),
         )
         receive_work.close()
         if started is None:
             work.close()
             return None
         process, result = started
-        return Prepared(process, work, result, position, applied_to, finish, cancel)
+        return Prepared(process, work, result, shared)
 
     @classmethod
     def start(
@@ -297,47 +299,33 @@ class CatchUpAlongside:
             cache_kib,
         )
         if prepared is not None:
-            prepared.position.value = prepared.applied_to.value = start_position
+            prepared.shared.position.value = start_position
+            prepared.shared.applied_to.value = start_position
             try:
                 prepared.work.send(work)
             except (OSError, ValueError) as error:  # it ended (the pipe is broken or closed)
                 log.warning("the second process started ahead has ended (%s)", error)
                 prepared.result.close()  # (what it said, if anything: it is replaced)
             else:
-                return cls(
-                    prepared.process,
-                    prepared.result,
-                    prepared.position,
-                    prepared.applied_to,
-                    prepared.finish,
-                    prepared.cancel,
-                    start_position,
-                )
+                return cls(prepared.process, prepared.result, prepared.shared, start_position)
             finally:
                 prepared.release()
         context = multiprocessing.get_context("spawn")  # never fork a process running Qt
-        position = context.Value("q", start_position)
-        applied_to = context.Value("q", start_position)
-        finish, cancel = context.Event(), context.Event()
-        started = start_child(
-            context,
-            _child,
-            "houselights-read-models",
-            (*work, position, applied_to, finish, cancel),
-        )
+        shared = Shared.made(context, start_position)
+        started = start_child(context, _child, "houselights-read-models", (*work, shared))
         if started is None:  # the caller catches up itself
             return None
         process, receive = started
-        return cls(process, receive, position, applied_to, finish, cancel, start_position)
+        return cls(process, receive, shared, start_position)
 
     def position(self) -> int:
         """The event the read models are up to date with, as far as the second process
         has committed them (what others reading them see)."""
-        return int(self._position.value)
+        return int(self._shared.position.value)
 
     def applied_to(self) -> int:
         """The event the second process has applied, committed or not (its progress)."""
-        return int(self._applied_to.value)
+        return int(self._shared.applied_to.value)
 
     def finish(
         self,
@@ -349,14 +337,14 @@ class CatchUpAlongside:
         applied everything up to ``head`` (the store's newest event now); True when it
         did without an error. ``progress(done, total)`` counts events from where the
         read models stood at the start; ``cancelled()`` stops it after its batch."""
-        self._finish.set()
+        self._shared.finish.set()
         total = max(0, head - self.start_position)
 
         def tick() -> None:
             if progress is not None:
                 progress(min(total, max(0, self.applied_to() - self.start_position)), total)
 
-        status, detail = outcome_of(self._process, self._pipe, self._cancel, tick, cancelled)
+        status, detail = outcome_of(self._process, self._pipe, self._shared.cancel, tick, cancelled)
         if status != "ok":
             self.error = str(detail)
             log.warning("the read models' second process failed; catching up here: %s", detail)
