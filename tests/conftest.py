@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, tzinfo
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -103,6 +105,26 @@ def _organization_conventions_reset():
     if "desktop.file_dialogs" in sys.modules:
         sys.modules["desktop.file_dialogs"].remember_in(None)
         sys.modules["desktop.file_dialogs"]._last.clear()
+
+
+#: how close to a zone's midnight a test that reads "today" there does not begin
+MIDNIGHT_MARGIN = timedelta(minutes=2)
+
+
+def clear_of_midnight(
+    zone: tzinfo,
+    now: Callable[[tzinfo], datetime] = datetime.now,
+    wait: Callable[[float], object] | None = None,
+) -> None:
+    """Begin only well inside one of ``zone``'s days: when its clock is less than
+    ``MIDNIGHT_MARGIN`` before midnight, wait until the new day has begun (two minutes
+    at most). A test that works out "today" in ``zone`` and then has the app work it
+    out again (seconds later) would otherwise read two days across its midnight."""
+    moment = now(zone)
+    midnight = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), zone)
+    left = midnight - moment
+    if left < MIDNIGHT_MARGIN:
+        (wait or threading.Event().wait)(left.total_seconds() + 1)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ winter; with no zone said yet, on this computer's (as the app's clock does).
 
 from __future__ import annotations
 
-import time as system_time
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -49,21 +48,13 @@ def test_performances_start_in_the_evening_at_the_venue(tmp_path, name):
     assert len({moment.utcoffset() for moment in starts}) == 2
 
 
-@pytest.fixture
-def computer_in_new_york(monkeypatch):
-    monkeypatch.setenv("TZ", "America/New_York")
-    system_time.tzset()
-    yield ZoneInfo("America/New_York")
-    monkeypatch.undo()
-    system_time.tzset()
-
-
-def test_with_no_zone_said_the_demo_keeps_this_computers_clock(tmp_path, computer_in_new_york):
+def test_with_no_zone_said_the_demo_keeps_this_computers_clock(tmp_path, computer_clock):
+    computer_clock("America/New_York")
     services = bootstrap(resolve(tmp_path / "data"))
     try:
         demo.generate(services.app, 60, seed=3, now=NOW)
         services.runner.catch_up()
-        starts = starts_on_the_clock(services.runner.db(), computer_in_new_york)
+        starts = starts_on_the_clock(services.runner.db(), ZoneInfo("America/New_York"))
     finally:
         services.close()
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QDate
 from desktop import formatting
 from desktop.views.reports.period_chooser import PeriodChooser
 from projections import patron_directory
+from tests.conftest import clear_of_midnight
 
 LONDON = ZoneInfo("Europe/London")
 #: fourteen hours ahead of UTC and twelve behind: one of them is on another day than London
@@ -23,6 +24,7 @@ FAR_ZONES = ("Etc/GMT-14", "Etc/GMT+12")
 def computer_on_another_day(computer_clock):
     """This computer's clock zone is on another calendar day than London right now; the
     organization's zone is London. Gives London's today."""
+    clear_of_midnight(LONDON)
     london_today = datetime.now(LONDON).date()
     zone = next(z for z in FAR_ZONES if datetime.now(ZoneInfo(z)).date() != london_today)
     computer_clock(zone)

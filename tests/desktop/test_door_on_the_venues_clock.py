@@ -19,6 +19,7 @@ from PySide6.QtCore import QSettings, Qt
 from desktop.main_window import DOOR
 from desktop.settings import Settings
 from projections import patron_directory
+from tests.conftest import clear_of_midnight
 
 LONDON = ZoneInfo("Europe/London")
 PRICES = {"Adult": 3000}
@@ -51,6 +52,7 @@ def london_window(open_window, services, tmp_path, computer_in_dubai):
 def london_day(services) -> dict:
     """Yesterday's, today's matinee, tonight's and tomorrow's Tosca in London; Ada has a
     ticket for tonight and one for the matinee."""
+    clear_of_midnight(LONDON)
     app = services.app
     show = app.create_production("Tosca")
     shows = {

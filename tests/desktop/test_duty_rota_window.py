@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
 from projections import support
+from tests.conftest import clear_of_midnight
 from tests.desktop.conftest import settle
 from tests.domain.support_example import LONDON
 
@@ -252,6 +253,7 @@ def test_on_duty_is_read_on_the_organizations_clock_not_the_computers(
 
     computer_clock("Asia/Dubai")
     formatting.configure("GB", "", "Europe/London")
+    clear_of_midnight(LONDON)  # London's weekday now is the label's, seconds later
     now = datetime.now(LONDON)
     assert local_now().utcoffset() == now.utcoffset()
     # two hours around London's now: Dubai's now (4 hours later) is outside them
