@@ -425,6 +425,17 @@ class ReadModelRunner:
                 else:
                     self.catch_up(progress=progress, cancelled=cancelled)
 
+    def prepare_alongside(self) -> Prepared | None:
+        """The second process of an import about to begin, started now so that it has
+        imported what it needs by the time the import's first chunk is saved (the window
+        starts it as the import is asked for, before the file's rows are checked and its
+        orders planned); hand it to ``applied_alongside``. None where ``start_alongside``
+        would start none."""
+        if self.side_store is None or self.storage.in_memory or self.recorder is None:
+            return None
+        opener, _env = self.side_store
+        return CatchUpAlongside.prepare((opener.__module__,))
+
     def start_alongside(
         self, cache_kib: int | None = None, prepared: Prepared | None = None
     ) -> CatchUpAlongside | None:

@@ -602,6 +602,71 @@ def test_a_long_import_in_the_window_has_its_read_models_applied_alongside(
     assert patron_search.search(runner.db(), "Fan77")  # applied by the second process
 
 
+def test_a_long_file_read_in_the_window_has_its_second_process_started_ahead(
+    window, services, qtbot, tmp_path, monkeypatch
+):
+    """The second process imports the read models (about half a second of CPU) while
+    the file is looked at, as the command line's does while it opens the store: started
+    when Import was clicked, it was still importing them when the first chunk was
+    saved. The process started once the file was read is the one that applies the
+    import (after a dry run, which leaves it waiting); another file, or closing the
+    dialog, ends one that was not used."""
+    from desktop.views.imports import import_dialog
+
+    monkeypatch.setattr(sales_import, "ALONGSIDE_ROWS", 100)
+    path = tmp_path / "long.csv"
+    export(path, 300)
+    runner = services.runner
+    steps: list[str] = []
+    prepared, started = [], []
+    prepare, start = type(runner).prepare_alongside, type(runner).start_alongside
+    imported = import_dialog.import_sales
+
+    def prepare_and_note(self):
+        steps.append("second process")
+        prepared.append(prepare(self))
+        return prepared[-1]
+
+    def start_and_note(self, *args):
+        started.append(start(self, *args))
+        return started[-1]
+
+    def import_and_note(*args, **kwargs):
+        steps.append("dry run" if kwargs["dry_run"] else "import")
+        return imported(*args, **kwargs)
+
+    monkeypatch.setattr(type(runner), "prepare_alongside", prepare_and_note)
+    monkeypatch.setattr(type(runner), "start_alongside", start_and_note)
+    monkeypatch.setattr(import_dialog, "import_sales", import_and_note)
+    dialog = open_dialog(window, qtbot)
+    choose(dialog, qtbot, path)
+    click(qtbot, dialog.dry_run_button)
+    wait_for_report(dialog, qtbot)
+    assert steps == ["second process", "dry run"] and not started
+    assert prepared[0].process.is_alive()  # still waiting for its import
+
+    click(qtbot, dialog.import_button)
+    report = wait_for_report(dialog, qtbot)
+
+    assert report["tickets"] == 300 and not report["rejected"]
+    assert steps == ["second process", "dry run", "import"]
+    [second] = started
+    assert second is not None and second._process is prepared[0].process
+    assert second.error == "" and second._process.exitcode == 0
+    assert runner.lag() == 0
+
+    # a file read again, then another: the first one's process ends; so does the
+    # second's when the dialog is closed
+    choose(dialog, qtbot, path)
+    choose(dialog, qtbot, path)
+    dialog.reject()
+    assert len(prepared) == 3
+    for ahead in prepared[1:]:
+        ahead.process.join(TIMEOUT / 1000)
+        assert ahead.process.exitcode == 0
+    assert len(started) == 1
+
+
 def test_cancel_while_the_last_chunks_are_applied_leaves_them_to_the_windows_polls(
     window, services, qtbot, tmp_path, monkeypatch
 ):

@@ -65,6 +65,7 @@ from imports.sales_import import (
     missing_fields,
 )
 from imports.sales_layouts import FIELDS, REQUIRED
+from projections.alongside import Prepared
 from projections.runner import ReadModelRunner
 
 PREVIEW_ROWS = 20
@@ -95,11 +96,26 @@ def import_work(
     outcome: list,
     reading: dict | None = None,
     runner: ReadModelRunner | None = None,
+    prepared: Prepared | None = None,
 ) -> dict:
     """``mapping`` None: the detected one, not confirmed (an unrecognised layout then
     only rehearses); ``reading``: date_order, default_date_order, item_pattern.
     ``runner``: this window's read models, which a second process brings up to date
-    while a long file is imported (otherwise each saved chunk is applied here)."""
+    while a long file is imported (otherwise each saved chunk is applied here);
+    ``prepared``: that process, started as the import was asked for
+    (``ReadModelRunner.prepare_alongside``), ended here if it is not used."""
+    try:
+        return _import_work(
+            progress, app, sales, mapping, timezone, dry_run, outcome, reading, runner, prepared
+        )
+    finally:
+        if prepared is not None:
+            prepared.release()  # (one handed its work: nothing)
+
+
+def _import_work(
+    progress, app, sales, mapping, timezone, dry_run, outcome, reading, runner, prepared
+) -> dict:
 
     def run(update) -> dict:
         report = import_sales(
@@ -125,6 +141,7 @@ def import_work(
         progress=applying,
         cancelled=lambda: progress.cancelled,
         cache_kib=beside_cache_kib(sales),
+        prepared=prepared,
     ) as heard:
 
         def update(done: int, total: int, phase: str) -> None:
@@ -158,6 +175,9 @@ class ImportSalesDialog(ImportDialog):
         self._number_dates: list[dict] = []
         #: where each run writes every row it did not import (removed when closed)
         self._rejected_dir: tempfile.TemporaryDirectory | None = None
+        #: the second process of this file's import, started once a long file is read
+        #: (``_prepare_import``)
+        self._ahead: Prepared | None = None
         self.finished.connect(self._forget_rejected_rows)
         self.setObjectName("importSalesDialog")
         self.setWindowTitle(self.tr("Import online sales"))
@@ -459,6 +479,7 @@ class ImportSalesDialog(ImportDialog):
             if not path:
                 return None
         self.path_field.setText(str(path))
+        self._release_ahead()  # (another file's)
         show_error(self.error, "")
         self.layout_label.setText(self.tr("Reading the file…"))
         self._dry_run = False
@@ -521,6 +542,7 @@ class ImportSalesDialog(ImportDialog):
         self._show_number_dates(sales.excel_dates)
         self.preview_model.set_file(sales.headers, sales.preview(PREVIEW_ROWS))
         self.preview_table.resizeColumnsToContents()
+        self._prepare_import()
         self._fill_mapping()
         self.rejected_model.set_rows([])
         self.rejected_save.setEnabled(False)
@@ -621,6 +643,11 @@ class ImportSalesDialog(ImportDialog):
         }
         if not dry_run:
             remember_zone(self.settings, zone)
+        prepared = None
+        if not dry_run:
+            prepared, self._ahead = self._ahead, None  # (a dry run leaves it waiting)
+            if prepared is None:  # (used by an earlier import of the file)
+                prepared = self._prepared_process()
         self._outcome = []
         self._dry_run = dry_run
         show_error(self.error, "")
@@ -636,7 +663,31 @@ class ImportSalesDialog(ImportDialog):
             self._outcome,
             reading,
             self.runner,
+            prepared,
         )
+
+    def _prepare_import(self) -> None:
+        """Once a long file is read, start the second process of its import
+        (``ReadModelRunner.prepare_alongside``). It imports the read models, about half a
+        second of CPU, then waits while the file is looked at: started when Import is
+        clicked, it was still importing them when the first chunk was saved. It ends with
+        the dialog, or when another file is chosen."""
+        self._release_ahead()
+        self._ahead = self._prepared_process()
+
+    def _prepared_process(self) -> Prepared | None:
+        if self.runner is None or self.sales is None or not applied_beside(self.sales, False):
+            return None
+        return self.runner.prepare_alongside()
+
+    def _release_ahead(self) -> None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.release()
+
+    def done(self, result: int) -> None:
+        self._release_ahead()
+        super().done(result)
 
     def _rejected_path(self) -> str:
         """Where the next run writes the rows it does not import (the last run's gone)."""
