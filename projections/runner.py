@@ -426,10 +426,10 @@ class ReadModelRunner:
                     self.catch_up(progress=progress, cancelled=cancelled)
 
     def prepare_alongside(self) -> Prepared | None:
-        """The second process of an import about to begin, started now so that it has
-        imported what it needs by the time the import's first chunk is saved (the window
-        starts it as the import is asked for, before the file's rows are checked and its
-        orders planned); hand it to ``applied_alongside``. None where ``start_alongside``
+        """The second process of an import to come, started now so that it has
+        imported what it needs by the time the import's first chunk is saved (the
+        window starts it once a long file is read; it then waits, using no CPU); hand it
+        to ``applied_alongside``, or ``release`` it. None where ``start_alongside``
         would start none."""
         if self.side_store is None or self.storage.in_memory or self.recorder is None:
             return None

@@ -102,7 +102,7 @@ def import_work(
     only rehearses); ``reading``: date_order, default_date_order, item_pattern.
     ``runner``: this window's read models, which a second process brings up to date
     while a long file is imported (otherwise each saved chunk is applied here);
-    ``prepared``: that process, started as the import was asked for
+    ``prepared``: that process, started once the file was read
     (``ReadModelRunner.prepare_alongside``), ended here if it is not used."""
     try:
         return _import_work(
