@@ -431,10 +431,19 @@ class ReadModelRunner:
         window starts it once a long file is read; it then waits, using no CPU); hand it
         to ``applied_alongside``, or ``release`` it. None where ``start_alongside``
         would start none."""
-        if self.side_store is None or self.storage.in_memory or self.recorder is None:
+        side = self._alongside_store()
+        if side is None:
             return None
-        opener, _env = self.side_store
+        opener, _env = side
         return CatchUpAlongside.prepare((opener.__module__,))
+
+    def _alongside_store(self) -> tuple[StoreOpener, dict[str, str]] | None:
+        """How a second process opens the store to apply an import from (``side_store``),
+        or None where it cannot: read models in memory (an encrypted store's) or no store
+        to read."""
+        if self.storage.in_memory or self.recorder is None:
+            return None
+        return self.side_store
 
     def start_alongside(
         self, cache_kib: int | None = None, prepared: Prepared | None = None
@@ -445,11 +454,12 @@ class ReadModelRunner:
         no second process to be had). ``prepared``: one started ahead, used if it can
         be (else ended). Meanwhile this runner must not catch up (the caller has
         unsubscribed it); ``finish_alongside`` ends it."""
-        if self.side_store is None or self.storage.in_memory or self.recorder is None:
+        side = self._alongside_store()
+        if side is None:
             if prepared is not None:
                 prepared.release()
             return None
-        opener, env = self.side_store
+        opener, env = side
         return CatchUpAlongside.start(
             type(self),
             opener,

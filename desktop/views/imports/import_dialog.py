@@ -104,18 +104,6 @@ def import_work(
     while a long file is imported (otherwise each saved chunk is applied here);
     ``prepared``: that process, started once the file was read
     (``ReadModelRunner.prepare_alongside``), ended here if it is not used."""
-    try:
-        return _import_work(
-            progress, app, sales, mapping, timezone, dry_run, outcome, reading, runner, prepared
-        )
-    finally:
-        if prepared is not None:
-            prepared.release()  # (one handed its work: nothing)
-
-
-def _import_work(
-    progress, app, sales, mapping, timezone, dry_run, outcome, reading, runner, prepared
-) -> dict:
 
     def run(update) -> dict:
         report = import_sales(
@@ -132,6 +120,8 @@ def _import_work(
         return report
 
     if runner is None or not applied_beside(sales, dry_run):
+        if prepared is not None:
+            prepared.release()  # (nothing to apply beside the import)
         return run(progress.update)
     applying = functools.partial(progress.update, message=APPLYING)
     # Cancel while the last chunks are applied stops the wait: the window's polls apply
