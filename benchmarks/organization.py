@@ -45,7 +45,8 @@ from domain.application import Houselights  # noqa: E402
 from domain.recording import RecordingContext  # noqa: E402
 from infrastructure.config import resolve  # noqa: E402
 
-#: patrons per size; the design size is "1m" (100,000 patrons, ~250,000 tickets).
+#: patrons per size; the design size is "1m": 100,000 patrons, which the demo
+#: organization's sales make about 357,000 tickets (DESIGN.md says about 250,000).
 SIZES = {
     "tiny": 40,  # the suite's own test
     "10k": 650,  # about 10,000 events
