@@ -2095,67 +2095,72 @@ def import_sales(
         # the store's performances read while the file is checked and planned (a dry
         # run reads them in its rehearsal, as it must)
         run.schedule.start()
-    in_memory = len(sales.rows) <= IN_MEMORY_ROWS
-    # The rows are read three times before the sale (dates, barcodes, sales): a file
-    # whose sales are held in memory anyway is read out of its temporary file once.
-    checked = replace(sales, rows=list(sales.rows)) if in_memory else sales
     try:
-        order, source, example = resolve_date_order(
-            replace(checked, rows=watch(checked.rows, CHECKING_DATES)),
-            mapping,
-            date_order,
-            default_date_order,
-        )
-        number_dates = excel_number_dates(
-            replace(checked, rows=watch(checked.rows, CHECKING_DATES)), mapping
-        )
-    except _Stopped:
-        order, source, example = date_order or "", "", ""
-        report = _report(run, sales, mapping, confirmed, dry_run, 0, (order, source, example))
-        return {**report, "cancelled": True, "stopped_in": watch.phase}
-    if number_dates and not excel_serial_dates and not dry_run:
-        raise UnreadableSalesFile(excel_dates_words(number_dates, sales.name))
-    reading = Reading(
-        local,
-        order,
-        source,
-        example,
-        compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
-        sales.date_system if number_dates else 0,
-    )
-    spool = OrderSpool(in_memory=in_memory)
-    count, finished, selling = 0, False, False
-    try:
-        count = _spool_orders(
-            app, checked, mapping, reading, run.service, spool, run, watch, rejected
-        )
-        checked = sales  # the rows read out are not needed again
-        selling = True
-        if dry_run:
-            with app.rehearsal(absent=run.absent, spill=spool.rehearsed()):
-                run.load_store()
-                finished = run.run(spool, True, progress, cancelled)
-        else:
-            run.load_store()
-            finished = run.run(
-                spool, False, progress, cancelled, tapered=applied_beside(sales, False)
+        in_memory = len(sales.rows) <= IN_MEMORY_ROWS
+        # The rows are read three times before the sale (dates, barcodes, sales): a file
+        # whose sales are held in memory anyway is read out of its temporary file once.
+        checked = replace(sales, rows=list(sales.rows)) if in_memory else sales
+        try:
+            order, source, example = resolve_date_order(
+                replace(checked, rows=watch(checked.rows, CHECKING_DATES)),
+                mapping,
+                date_order,
+                default_date_order,
             )
-    except _Stopped:
-        finished = False
-    finally:
-        spool.close()
-    report = _report(run, sales, mapping, confirmed, dry_run, count, (order, source, example))
-    report["excel_dates"] = number_dates
-    report["excel_dates_confirmed"] = bool(number_dates) and excel_serial_dates
-    if rejected_file is not None and len(run.tally.rejected):
-        run.tally.rejected.write_csv(
-            rejected_file, sales, _date_fixes(sales, number_dates, reading)
+            number_dates = excel_number_dates(
+                replace(checked, rows=watch(checked.rows, CHECKING_DATES)), mapping
+            )
+        except _Stopped:
+            order, source, example = date_order or "", "", ""
+            report = _report(run, sales, mapping, confirmed, dry_run, 0, (order, source, example))
+            return {**report, "cancelled": True, "stopped_in": watch.phase}
+        if number_dates and not excel_serial_dates and not dry_run:
+            raise UnreadableSalesFile(excel_dates_words(number_dates, sales.name))
+        reading = Reading(
+            local,
+            order,
+            source,
+            example,
+            compile_item_pattern(item_pattern) if mapping.get("item_name") else None,
+            sales.date_system if number_dates else 0,
         )
-        report["rejected_file"] = str(rejected_file)
-    report["cancelled"] = not finished
-    # where a cancel stopped it: a phase before the sale (nothing imported), or the sale
-    report["stopped_in"] = "" if finished else SELLING if selling else watch.phase
-    return report
+        spool = OrderSpool(in_memory=in_memory)
+        count, finished, selling = 0, False, False
+        try:
+            count = _spool_orders(
+                app, checked, mapping, reading, run.service, spool, run, watch, rejected
+            )
+            checked = sales  # the rows read out are not needed again
+            selling = True
+            if dry_run:
+                with app.rehearsal(absent=run.absent, spill=spool.rehearsed()):
+                    run.load_store()
+                    finished = run.run(spool, True, progress, cancelled)
+            else:
+                run.load_store()
+                finished = run.run(
+                    spool, False, progress, cancelled, tapered=applied_beside(sales, False)
+                )
+        except _Stopped:
+            finished = False
+        finally:
+            spool.close()
+        report = _report(run, sales, mapping, confirmed, dry_run, count, (order, source, example))
+        report["excel_dates"] = number_dates
+        report["excel_dates_confirmed"] = bool(number_dates) and excel_serial_dates
+        if rejected_file is not None and len(run.tally.rejected):
+            run.tally.rejected.write_csv(
+                rejected_file, sales, _date_fixes(sales, number_dates, reading)
+            )
+            report["rejected_file"] = str(rejected_file)
+        report["cancelled"] = not finished
+        # where a cancel stopped it: a phase before the sale (nothing imported), or the sale
+        report["stopped_in"] = "" if finished else SELLING if selling else watch.phase
+        return report
+    finally:
+        # The store may be closed once this returns: a read of its schedule not taken
+        # by the sale (a refused file, a cancel, an error) ends first, never under it.
+        run.schedule.settle()
 
 
 def _date_fixes(sales: SalesFile, number_dates: list[dict], reading: Reading):

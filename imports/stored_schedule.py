@@ -7,13 +7,15 @@ million events, 870 MB) that is most of a second, nearly all of it inside SQLite
 import therefore starts it in a thread (``ScheduleReading.start``) before it checks and
 plans the file, and the two run side by side: the database does not hold Python's
 lock while it reads. The import takes the result (``ScheduleReading.events``) before
-its first sale, waiting for the rest of the read if need be.
+its first sale, waiting for the rest of the read if need be. An import that ends before
+its sale ends the read first (``ScheduleReading.settle``): the thread reads through the
+store's connection, which must not be closed under it.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.utils import get_topic
@@ -32,13 +34,16 @@ SCHEDULE_EVENTS: tuple[type, ...] = (
 PAGE = 1000
 
 
-def stored_notifications(recorder: Any, classes: Sequence[type]) -> list[Any]:
-    """The stored notifications of events of these classes, oldest first (not decoded)."""
+def stored_notifications(
+    recorder: Any, classes: Sequence[type], stopped: Callable[[], bool] = lambda: False
+) -> list[Any]:
+    """The stored notifications of events of these classes, oldest first (not decoded);
+    ``stopped()`` true between two pages ends the reading (what was read is returned)."""
     topics, start, found = [get_topic(c) for c in classes], 1, []
     while True:
         page = recorder.select_notifications(start, PAGE, topics=topics)
         found += page
-        if len(page) < PAGE:
+        if len(page) < PAGE or stopped():
             return found
         start = page[-1].id + 1
 
@@ -52,6 +57,7 @@ class ScheduleReading:
         self._thread: threading.Thread | None = None
         self._found: list[Any] | None = None
         self._error: BaseException | None = None
+        self._stop = threading.Event()
 
     def start(self) -> None:
         """Begin reading in a thread; ``events`` waits for it."""
@@ -62,9 +68,22 @@ class ScheduleReading:
 
     def _read(self) -> None:
         try:
-            self._found = stored_notifications(self._app.recorder, SCHEDULE_EVENTS)
+            self._found = stored_notifications(
+                self._app.recorder, SCHEDULE_EVENTS, self._stop.is_set
+            )
         except BaseException as error:  # noqa: BLE001 - raised again by ``events``
             self._error = error
+
+    def settle(self) -> None:
+        """End a reading nobody will take (the import ended before its sale: a refused
+        file, a cancel, an error) and wait for its thread, which stops after the page it
+        is reading. Its connection is the store's: closed under a read, the process
+        crashed (a segmentation fault in SQLite). Nothing to do after ``events``."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+        self._found, self._error = None, None
 
     def events(self) -> list[Any]:
         """The schedule's events, oldest first: the thread's, once it has read them (its

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,8 @@ import pytest
 from domain.errors import PossibleDuplicate
 from domain.ticket_codes import is_own_code
 from imports.sales_file import read_sales_file
-from imports.sales_import import SELLING, import_sales, import_sales_file
+from imports.sales_import import SELLING, UnreadableSalesFile, import_sales, import_sales_file
+from imports.stored_schedule import ScheduleReading
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "sales"
 LAYOUTS = {  # the samples with the three orders and their barcodes (tests/imports/
@@ -474,6 +476,48 @@ def test_the_stores_performances_are_read_beside_the_planning_of_the_file(
     assert readers == ["houselights-schedule-reading"]  # one read, in its thread
     assert (report["imported"], report["performances_created"]) == (1, 0)
     assert store.get_performance(evening).sold == 1
+
+
+def test_an_import_that_ends_before_its_sale_ends_its_read_of_the_store_first(
+    store, tmp_path, monkeypatch
+):
+    """The read of the store's performances runs on the store's connection, in its
+    thread. An import that ends before its sale (here: a file whose dates Excel stored
+    as numbers, refused) must end that read before it returns, because the caller
+    then closes the store: closed under the read, SQLite crashed the whole process
+    (seen in the suite: a segmentation fault in that thread). The read is held in its
+    first page until the import asks it to stop; that page is full, so only the stop
+    ends it there."""
+    from tests.imports.test_excel_serial_dates import _serial_workbook
+
+    path = tmp_path / "attendees.xlsx"
+    _serial_workbook(path)
+    page_read = threading.Event()
+    pages: list[str] = []
+
+    def held_read(start, limit, topics=(), **kwargs):
+        pages.append(threading.current_thread().name)
+        page_read.wait()
+        return [SimpleNamespace(id=start + i) for i in range(limit if start == 1 else 0)]
+
+    monkeypatch.setattr(store.recorder, "select_notifications", held_read)
+    settle = getattr(ScheduleReading, "settle", None)
+
+    def asked_to_stop(reading) -> None:
+        page_read.set()  # (the page under way comes back, as a real read's would)
+        if settle is not None:
+            settle(reading)
+
+    monkeypatch.setattr(ScheduleReading, "settle", asked_to_stop, raising=False)
+
+    try:
+        with pytest.raises(UnreadableSalesFile, match="stored by Excel as numbers"):
+            run(store, path)
+        readers = [t for t in threading.enumerate() if t.name == "houselights-schedule-reading"]
+    finally:
+        page_read.set()  # (a read left behind, on a failure, ends: the page comes back)
+    assert readers == []  # the read ended before the import returned
+    assert pages == ["houselights-schedule-reading"]  # one page: it stopped after it
 
 
 def test_a_rescheduled_performance_is_found_at_its_new_time(store, tmp_path):
