@@ -478,16 +478,17 @@ def test_the_stores_performances_are_read_beside_the_planning_of_the_file(
     assert store.get_performance(evening).sold == 1
 
 
+@pytest.mark.parametrize("ending", ["refused", "cancelled"])
 def test_an_import_that_ends_before_its_sale_ends_its_read_of_the_store_first(
-    store, tmp_path, monkeypatch
+    store, tmp_path, monkeypatch, ending
 ):
     """The read of the store's performances runs on the store's connection, in its
-    thread. An import that ends before its sale (here: a file whose dates Excel stored
-    as numbers, refused) must end that read before it returns, because the caller
-    then closes the store: closed under the read, SQLite crashed the whole process
-    (seen in the suite: a segmentation fault in that thread). The read is held in its
-    first page until the import asks it to stop; that page is full, so only the stop
-    ends it there."""
+    thread. An import that ends before its sale (a file refused: its dates Excel stored
+    as numbers; or cancelled while its dates are checked) must end that read before it
+    returns, because the caller then closes the store: closed under the read, SQLite
+    crashed the whole process (seen in the suite: a segmentation fault in that
+    thread). The read is held in its first page until the import asks it to stop; that
+    page is full, so only the stop ends it there."""
     from tests.imports.test_excel_serial_dates import _serial_workbook
 
     path = tmp_path / "attendees.xlsx"
@@ -511,8 +512,13 @@ def test_an_import_that_ends_before_its_sale_ends_its_read_of_the_store_first(
     monkeypatch.setattr(ScheduleReading, "settle", asked_to_stop, raising=False)
 
     try:
-        with pytest.raises(UnreadableSalesFile, match="stored by Excel as numbers"):
-            run(store, path)
+        if ending == "refused":
+            with pytest.raises(UnreadableSalesFile, match="stored by Excel as numbers"):
+                run(store, path)
+        else:
+            report = run(store, path, excel_serial_dates=True, cancelled=lambda: True)
+            assert (report["cancelled"], report["imported"]) == (True, 0)
+            assert report["stopped_in"] != SELLING
         readers = [t for t in threading.enumerate() if t.name == "houselights-schedule-reading"]
     finally:
         page_read.set()  # (a read left behind, on a failure, ends: the page comes back)
