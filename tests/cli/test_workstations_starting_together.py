@@ -28,13 +28,16 @@ ROUNDS = 30
 #: a failure timeout (the processes are waited for), not a speed assertion
 DEADLINE_S = 180
 
-GATED = """
+GATED = f"""
 import sys, time
 from pathlib import Path
 from desktop.cli import main
 ready, gate = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()
+given_up = time.monotonic() + {DEADLINE_S}  # (the test that started it is gone)
 while not gate.exists():
+    if time.monotonic() > given_up:
+        sys.exit(3)
     time.sleep(0.001)
 sys.exit(main(sys.argv[3:]))
 """
@@ -72,17 +75,23 @@ def start_together(folder: Path, commands: list[list[str]]) -> list[subprocess.C
                 ),
             )
         )
-    deadline = time.monotonic() + DEADLINE_S
-    while not all(ready.exists() for ready, _ in started):
-        assert all(p.poll() is None for _, p in started), [p.communicate() for _, p in started]
-        assert time.monotonic() < deadline, "the processes never got ready"
-        time.sleep(0.01)
-    gate.touch()
-    done = []
-    for _, process in started:
-        out, err = process.communicate(timeout=DEADLINE_S)
-        done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
-    return done
+    try:
+        deadline = time.monotonic() + DEADLINE_S
+        while not all(ready.exists() for ready, _ in started):
+            assert all(p.poll() is None for _, p in started), [p.communicate() for _, p in started]
+            assert time.monotonic() < deadline, "the processes never got ready"
+            time.sleep(0.01)
+        gate.touch()
+        done = []
+        for _, process in started:
+            out, err = process.communicate(timeout=DEADLINE_S)
+            done.append(subprocess.CompletedProcess(process.args, process.returncode, out, err))
+        return done
+    finally:
+        for _, process in started:  # (a failed round leaves none of them waiting)
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
 
 
 def test_two_check_ins_started_together_on_a_fresh_store_never_fail(postgres_url, tmp_path):
