@@ -631,13 +631,12 @@ class ImportSalesDialog(ImportDialog):
             "rejected_file": self._rejected_path(),
             "excel_serial_dates": bool(self._number_dates) and self.confirm_excel_dates.isChecked(),
         }
-        if not dry_run:
-            remember_zone(self.settings, zone)
         prepared = None
         if not dry_run:
-            prepared, self._ahead = self._ahead, None  # (a dry run leaves it waiting)
-            if prepared is None:  # (used by an earlier import of the file)
-                prepared = self._prepared_process()
+            remember_zone(self.settings, zone)
+            # the process started once the file was read (a dry run leaves it waiting);
+            # none left (an earlier import of the file used it): the import starts one
+            prepared, self._ahead = self._ahead, None
         self._outcome = []
         self._dry_run = dry_run
         show_error(self.error, "")
@@ -663,12 +662,9 @@ class ImportSalesDialog(ImportDialog):
         clicked, it was still importing them when the first chunk was saved. It ends with
         the dialog, or when another file is chosen."""
         self._release_ahead()
-        self._ahead = self._prepared_process()
-
-    def _prepared_process(self) -> Prepared | None:
-        if self.runner is None or self.sales is None or not applied_beside(self.sales, False):
-            return None
-        return self.runner.prepare_alongside()
+        sales = self.sales
+        if self.runner is not None and sales is not None and applied_beside(sales, False):
+            self._ahead = self.runner.prepare_alongside()
 
     def _release_ahead(self) -> None:
         ahead, self._ahead = self._ahead, None
