@@ -2,7 +2,7 @@
 
 Each round starts two real ``houselights check-in`` processes on a fresh
 database and lets them open the store at the same moment: both wait, fully
-imported, for a gate file, then open the store together.
+imported, for a word on their standard input, then open the store together.
 """
 
 from __future__ import annotations
@@ -28,18 +28,14 @@ ROUNDS = 30
 #: a failure timeout (the processes are waited for), not a speed assertion
 DEADLINE_S = 180
 
-GATED = f"""
-import sys, time
+GATED = """
+import sys
 from pathlib import Path
 from desktop.cli import main
-ready, gate = Path(sys.argv[1]), Path(sys.argv[2])
-ready.touch()
-given_up = time.monotonic() + {DEADLINE_S}  # (the test that started it is gone)
-while not gate.exists():
-    if time.monotonic() > given_up:
-        sys.exit(3)
-    time.sleep(0.001)
-sys.exit(main(sys.argv[3:]))
+Path(sys.argv[1]).touch()
+if sys.stdin.read(1) != "g":  # (its pipe closed: the test that started it is gone)
+    sys.exit(3)
+sys.exit(main(sys.argv[2:]))
 """
 
 
@@ -57,8 +53,8 @@ def drop_database(admin_url: str, url: str) -> None:
 
 
 def start_together(folder: Path, commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
-    """Run the CLI commands as separate processes released at one moment."""
-    gate = folder / "gate"
+    """Run the CLI commands as separate processes released at one moment (a word on
+    each one's standard input, which it waits for, fully imported)."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     started = []
     for number, args in enumerate(commands):
@@ -67,7 +63,8 @@ def start_together(folder: Path, commands: list[list[str]]) -> list[subprocess.C
             (
                 ready,
                 subprocess.Popen(
-                    [sys.executable, "-c", GATED, str(ready), str(gate), *args],
+                    [sys.executable, "-c", GATED, str(ready), *args],
+                    stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
@@ -81,7 +78,9 @@ def start_together(folder: Path, commands: list[list[str]]) -> list[subprocess.C
             assert all(p.poll() is None for _, p in started), [p.communicate() for _, p in started]
             assert time.monotonic() < deadline, "the processes never got ready"
             time.sleep(0.01)
-        gate.touch()
+        for _, process in started:
+            process.stdin.write("g")
+            process.stdin.flush()
         done = []
         for _, process in started:
             out, err = process.communicate(timeout=DEADLINE_S)
