@@ -502,14 +502,13 @@ def test_an_import_that_ends_before_its_sale_ends_its_read_of_the_store_first(
         return [SimpleNamespace(id=start + i) for i in range(limit if start == 1 else 0)]
 
     monkeypatch.setattr(store.recorder, "select_notifications", held_read)
-    settle = getattr(ScheduleReading, "settle", None)
+    settle = ScheduleReading.settle
 
     def asked_to_stop(reading) -> None:
         page_read.set()  # (the page under way comes back, as a real read's would)
-        if settle is not None:
-            settle(reading)
+        settle(reading)
 
-    monkeypatch.setattr(ScheduleReading, "settle", asked_to_stop, raising=False)
+    monkeypatch.setattr(ScheduleReading, "settle", asked_to_stop)
 
     try:
         if ending == "refused":
