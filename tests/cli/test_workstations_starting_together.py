@@ -32,15 +32,17 @@ DEADLINE_S = 180
 #: reads one round per line (a folder and the commands' arguments) and answers with
 #: the exit statuses; each command's output is left in the folder. Its standard input
 #: closing (the test gone) ends it, and a waiting child ends with it.
-LAUNCHER = """
-import json, logging, os, sys
+LAUNCHER = f"""
+DEADLINE_S = {DEADLINE_S}
+import json, logging, os, signal, sys
 import desktop.cli, desktop.door_check, infrastructure.shared_store, psycopg
 from desktop.cli import main
 
 def child(folder, number, args, gate, ready):
     for fd, name in ((1, "out"), (2, "err")):
-        os.dup2(os.open(os.path.join(folder, f"{name}-{number}"), os.O_WRONLY | os.O_CREAT), fd)
+        os.dup2(os.open(os.path.join(folder, f"{{name}}-{{number}}"), os.O_WRONLY | os.O_CREAT), fd)
     os.write(ready, b"r")
+    signal.alarm(DEADLINE_S)  # (a child that hangs ends, and its round fails)
     code = 3
     try:
         if os.read(gate, 1) == b"g":
