@@ -2,7 +2,7 @@
 
 import multiprocessing
 
-from desktop.cli import run
+from desktop.program import run
 from infrastructure.bundled import use_bundled_zbar
 
 if __name__ == "__main__":

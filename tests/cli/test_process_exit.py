@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: the program as the console script runs it, with a few witnesses around it
@@ -103,3 +105,52 @@ def test_the_second_process_of_an_import_starts_without_qt_or_the_services():
         "importlib.metadata",
     }
     assert loaded & heavy == set()
+
+
+#: the console script, with Ctrl-C pressed while the command line loads its modules
+#: (a signal sent by the process to itself when one of them is first imported)
+INTERRUPTED_WHILE_LOADING = """
+import os, signal, sys
+
+class PressCtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == PRESSED_AT:
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+# what Python sets at start, unless it was started with Ctrl-C ignored (a background
+# job of a script is, and its children keep that)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+PRESSED_AT = sys.argv[1]
+sys.meta_path.insert(0, PressCtrlC())
+sys.argv = ["houselights", *sys.argv[2:]]
+from desktop.program import run
+run()
+"""
+
+
+@pytest.mark.parametrize(
+    "module", ["domain.errors", "infrastructure.config", "desktop.cli_backups"]
+)
+def test_ctrl_c_while_the_program_loads_is_one_line_and_status_130(tmp_path, module):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            INTERRUPTED_WHILE_LOADING,
+            module,
+            "--data",
+            str(tmp_path),
+            "status",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "houselights: stopped.\n"
+    assert done.stdout == ""
+    assert not (tmp_path / "events.sqlite").exists()  # nothing was begun
