@@ -30,7 +30,7 @@ if sys.argv[1] == "thread":  # a thread still working when the command returns
         print("the thread finished", flush=True)
     threading.Thread(target=work).start()
 sys.argv = ["houselights", *sys.argv[2:]]
-from desktop.cli import run
+from desktop.program import run
 run()
 """
 
