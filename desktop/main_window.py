@@ -410,10 +410,15 @@ class MainWindow(BackupActions):
         self._conversation_menu()
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_action = QAction(self.tr("&Help for this screen"), self)
-        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        # F1 everywhere, and the system's own help key where it is another (macOS: Cmd+?)
+        help_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents)
+        f1 = QKeySequence(Qt.Key.Key_F1)
+        self.help_action.setShortcuts([f1, *(k for k in help_keys if k != f1)])
         self.help_action.triggered.connect(lambda: self.show_help())
+        self.addAction(self.help_action)  # (answers with the menu bar hidden, at the door)
         from desktop import help as guide
 
+        self.setProperty(guide.OWN_F1, True)
         guide.install_f1()  # F1 in dialogs too
         self.guide_action = QAction(self.tr("User &guide"), self)
         self.guide_action.triggered.connect(lambda: self.show_help("index"))

@@ -74,6 +74,26 @@ def test_f1_in_a_modal_dialog_opens_the_dialogs_page(window, qtbot):
     dialog.reject()
 
 
+def test_the_f1_filter_watches_only_while_a_window_without_its_own_f1_is_active(window, qtbot):
+    """Every event of the application passes through a filter on it: while the main
+    window is active (its Help action answers F1) there is none."""
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert not guide.f1_watching()
+    dialog = window.new_patron()
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    assert guide.f1_watching()
+    dialog.reject()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert not guide.f1_watching()
+    qtbot.keyClick(window.patron_list, Qt.Key.Key_F1)  # the window's own shortcut
+    qtbot.waitUntil(lambda: guide._window and guide._window[0].isVisible())
+    assert guide._window[0].page == "patrons"
+
+
 def test_links_between_pages_are_followed_inside_the_help_window(window, qtbot):
     helper = window.show_help("index")
     browser = helper.browser
