@@ -415,7 +415,6 @@ class MainWindow(BackupActions):
         f1 = QKeySequence(Qt.Key.Key_F1)
         self.help_action.setShortcuts([f1, *(k for k in help_keys if k != f1)])
         self.help_action.triggered.connect(lambda: self.show_help())
-        self.addAction(self.help_action)  # (answers with the menu bar hidden, at the door)
         from desktop import help as guide
 
         self.setProperty(guide.OWN_F1, True)
