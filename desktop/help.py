@@ -276,7 +276,7 @@ class F1Watch:
 
     def __init__(self, app: QApplication) -> None:
         self._app = app
-        self._filter = F1Filter(app)
+        self.filter = F1Filter(app)
         self.watching = False
         app.focusWindowChanged.connect(self.follow)
         self.follow()
@@ -285,9 +285,9 @@ class F1Watch:
         active = QApplication.activeWindow()
         wanted = active is not None and not active.property(OWN_F1)
         if wanted and not self.watching:
-            self._app.installEventFilter(self._filter)
+            self._app.installEventFilter(self.filter)
         elif self.watching and not wanted:
-            self._app.removeEventFilter(self._filter)
+            self._app.removeEventFilter(self.filter)
         self.watching = wanted
 
 
@@ -297,8 +297,8 @@ _f1: list[F1Watch] = []
 def install_f1() -> None:
     """Catch F1 everywhere in the application (once)."""
     app = QApplication.instance()
-    if isinstance(app, QApplication) and not _f1:
-        _f1.append(F1Watch(app))
+    if isinstance(app, QApplication) and not (_f1 and shiboken6.isValid(_f1[0].filter)):
+        _f1[:] = [F1Watch(app)]  # (again for a new application: the old one's is gone)
 
 
 def f1_watching() -> bool:
