@@ -22,6 +22,9 @@ from tests.desktop.conftest import FLUTE_PRICES
 
 #: 18:30 UTC: 19:30 in London, 14:30 in New York, 20:30 in Paris
 HAMLET = datetime(2027, 9, 8, 18, 30, tzinfo=UTC)
+#: the call that asks for the follow-up on 10 September: logged on a fixed day before it
+#: (logged "now", its follow-up day was in the past from 11 September 2027 on)
+CALLED = datetime(2027, 9, 6, 10, 0, tzinfo=UTC)
 
 #: (country, zone, the performance, the membership's days, the follow-up day, £/$/€ 50)
 WAYS = [
@@ -67,7 +70,15 @@ def _autumn_with_ada(app, ada: str) -> str:
     hamlet = app.schedule_performance(production, HAMLET, 5, FLUTE_PRICES)
     app.sell_tickets(hamlet, {"Adult": 2}, patron_id=ada)
     app.start_membership(ada, "Friend", date(2027, 9, 8), date(2028, 9, 7), 5000)
-    app.log_call(ada, "incoming", "Parking", "call_back", "Asked.", follow_up_on="2027-09-10")
+    app.log_call(
+        ada,
+        "incoming",
+        "Parking",
+        "call_back",
+        "Asked.",
+        follow_up_on="2027-09-10",
+        occurred_at=CALLED,
+    )
     return hamlet
 
 
@@ -113,7 +124,8 @@ def test_the_command_line_writes_the_timelines_dates_in_the_organizations_way(
     summaries = [plain(e["summary"]) for e in entries]
     assert f"Bought 2 tickets for {plain(show)} — {plain(fifty)}" in summaries
     assert f"Became a member (Friend), {membership} — {plain(fifty)}" in summaries
-    assert entries[0]["at"].startswith(str(date.today().year))  # the JSON keeps the fact
+    [call] = [e for e in entries if e["kind"] == "call"]
+    assert datetime.fromisoformat(call["at"]) == CALLED  # the JSON keeps the fact (ISO)
 
     assert main(["--data", str(data), "timeline", ada]) == 0
     out = plain(capsys.readouterr().out)
