@@ -10,7 +10,7 @@ known point (a threading.Event inside the service call), never timed.
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -35,8 +35,11 @@ def settings_on(path: str) -> Settings:
     return settings
 
 
-def local_today_at(hour: int, minute: int = 0) -> datetime:
-    return datetime.now().astimezone().replace(hour=hour, minute=minute, second=0, microsecond=0)
+def local_at(day: date, hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` on this computer's clock on ``day``, with that moment's own offset:
+    on the day the clocks change, the offset of the moment the test runs is not the
+    evening's (begun at 00:50 on 28 March 2027 in London, "19:00" was 20:00)."""
+    return datetime.combine(day, time(hour, minute)).astimezone()
 
 
 @pytest.fixture
@@ -44,12 +47,14 @@ def night(services) -> dict:
     """Tonight's Tosca at 19:00 with two tickets for Ada, one sold without a name."""
     app = services.app
     show = app.create_production("Tosca")
-    tonight = app.schedule_performance(show, local_today_at(19), 200, PRICES, venue="Main hall")
+    today = date.today()
+    tonight = app.schedule_performance(show, local_at(today, 19), 200, PRICES, venue="Main hall")
     people = {r["first_name"]: r["id"] for r in patron_directory.page(services.runner.db())}
     ada = app.sell_tickets(tonight, {"Adult": 2}, patron_id=people["Ada"])
     walk_up = app.sell_tickets(tonight, {"Adult": 1})
     services.runner.catch_up()
     return {
+        "today": today,
         "tonight": tonight,
         "production": show,
         "people": people,
@@ -215,9 +220,9 @@ def test_the_door_switches_to_tonights_performance_once_it_is_scheduled(
 ):
     app = services.app
     door = window.door_view
-    door.clock = lambda: local_today_at(17).astimezone(UTC)
+    door.clock = lambda: local_at(night["today"], 17).astimezone(UTC)
     yesterday = app.schedule_performance(
-        night["production"], local_today_at(19) - timedelta(1), 200, PRICES
+        night["production"], local_at(night["today"] - timedelta(days=1), 19), 200, PRICES
     )
     services.runner.catch_up()
     window.show_area(DOOR)
@@ -240,8 +245,10 @@ def test_a_ticket_for_another_performance_today_says_so_and_switches_in_one_key(
 ):
     app = services.app
     door = window.door_view
-    door.clock = lambda: local_today_at(15).astimezone(UTC)
-    matinee = app.schedule_performance(night["production"], local_today_at(14, 30), 200, PRICES)
+    door.clock = lambda: local_at(night["today"], 15).astimezone(UTC)
+    matinee = app.schedule_performance(
+        night["production"], local_at(night["today"], 14, 30), 200, PRICES
+    )
     services.runner.catch_up()
     window.show_area(DOOR)
     door.refresh()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,8 +17,11 @@ from tests.desktop.keys import scanner_burst
 PRICES = {"Adult": 3000, "Student": 1200}
 
 
-def local_today_at(hour: int) -> datetime:
-    return datetime.now().astimezone().replace(hour=hour, minute=0, second=0, microsecond=0)
+def local_at(day: date, hour: int) -> datetime:
+    """``hour``:00 on this computer's clock on ``day``, with that moment's own offset: on
+    the day the clocks change, the offset of the moment the test runs is not the
+    evening's (begun at 00:50 on 28 March 2027 in London, "19:00" was 20:00)."""
+    return datetime.combine(day, time(hour)).astimezone()
 
 
 @pytest.fixture
@@ -26,10 +29,11 @@ def evening(services) -> dict:
     """Yesterday's, today's and tomorrow's performance; tickets for Ada and Grace tonight."""
     app = services.app
     show = app.create_production("Tosca")
-    today = local_today_at(19)
+    now = datetime.now(UTC)
+    today = now.astimezone().date()
     ids = {
         name: app.schedule_performance(
-            show, today + timedelta(days=offset), 200, PRICES, venue="Main hall"
+            show, local_at(today + timedelta(days=offset), 19), 200, PRICES, venue="Main hall"
         )
         for name, offset in (("yesterday", -1), ("tonight", 0), ("tomorrow", 1))
     }
@@ -41,6 +45,7 @@ def evening(services) -> dict:
     app.refund_order(refunded.order_id)
     return {
         **ids,
+        "now": now,
         "people": people,
         "ada": ada.codes,
         "grace": grace.codes[0],
@@ -50,8 +55,11 @@ def evening(services) -> dict:
 
 @pytest.fixture
 def door(window, evening, qtbot):
-    window.show_area("door")
     view = window.door_view
+    # the door's now is the evening's: begun seconds before midnight, the door read the
+    # performances after it and "today's" was yesterday's
+    view.clock = lambda: evening["now"]
+    window.show_area("door")
     qtbot.waitUntil(lambda: view.scanner.active)
     return view
 
