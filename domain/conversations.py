@@ -139,7 +139,10 @@ class Call(Aggregate):
         notes: str,
         follow_up_on: date | str | None,
         stamp: Stamp,
+        today: date | None = None,
     ) -> Call:
+        """``today``: the organization's day at the call, which the follow-up day may not
+        be before (None: the day of ``occurred_at`` in UTC)."""
         direction = clean_text(direction).lower()
         outcome = clean_text(outcome).lower().replace(" ", "_")
         reason = clean_text(reason)
@@ -157,7 +160,7 @@ class Call(Aggregate):
                 )
             )
         due = parse_due(follow_up_on)
-        if due and due < stamp["occurred_at"].date().isoformat():
+        if due and due < (today or stamp["occurred_at"].date()).isoformat():
             errors.append(ValidationError("follow_up", "The follow-up day is in the past."))
         if errors:
             from domain.errors import InvalidInput

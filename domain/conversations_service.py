@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 
+from domain import organization_time
 from domain.contact import clean_text
 from domain.conversations import (
     Call,
@@ -144,7 +145,12 @@ class ConversationsService:
         """
         patron = self.patrons.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
-        call = Call.log(str(patron.id), direction, reason, outcome, notes, follow_up_on, stamp)
+        # "in the past" on the organization's calendar (the rota holds its zone), not UTC's
+        zone = self.rota.local_zone if self.rota is not None else None
+        today = organization_time.day(stamp["occurred_at"], zone)
+        call = Call.log(
+            str(patron.id), direction, reason, outcome, notes, follow_up_on, stamp, today
+        )
         changed: list[Aggregate] = [call]
         follow_up = None
         if call.follow_up_on:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -90,6 +91,33 @@ def test_unusable_call_details_are_refused_with_a_message_per_field(store, ada):
     assert "year-month-day" in str(bad_day.value)
     with pytest.raises(PatronNotFound):
         store.log_call("not-a-patron")
+
+
+@pytest.mark.parametrize(
+    ("zone", "called", "due", "in_the_past"),
+    [
+        # 17:00 on 7 December in Los Angeles, already the 8th in UTC: today is not past
+        ("America/Los_Angeles", datetime(2026, 12, 8, 1, 0, tzinfo=UTC), "2026-12-07", False),
+        ("America/Los_Angeles", datetime(2026, 12, 8, 1, 0, tzinfo=UTC), "2026-12-06", True),
+        # 01:00 on 8 December in Auckland, still the 7th in UTC: the 7th is yesterday
+        ("Pacific/Auckland", datetime(2026, 12, 7, 12, 0, tzinfo=UTC), "2026-12-07", True),
+        ("Pacific/Auckland", datetime(2026, 12, 7, 12, 0, tzinfo=UTC), "2026-12-08", False),
+    ],
+)
+def test_a_follow_up_day_is_past_or_not_on_the_organizations_calendar(
+    store, ada, zone, called, due, in_the_past
+):
+    """Whether a call's follow-up day is in the past is decided on the organization's
+    day, not on the day in UTC (in Los Angeles a follow-up for today was refused from
+    16:00 on, the day in UTC being tomorrow already)."""
+    store.rota.local_zone = ZoneInfo(zone)
+    if in_the_past:
+        with pytest.raises(InvalidInput) as refused:
+            store.log_call(ada, outcome="call_back", follow_up_on=due, occurred_at=called)
+        assert refused.value.by_field() == {"follow_up": "The follow-up day is in the past."}
+    else:
+        logged = store.log_call(ada, outcome="call_back", follow_up_on=due, occurred_at=called)
+        assert store.repository.get(store_id(logged.follow_up_id)).due_on == due
 
 
 def test_done_and_undone_are_events_and_only_changes_are_recorded(store, ada):
