@@ -14,10 +14,23 @@ from desktop.main_window import REPORTS
 from desktop.report_catalog import REPORTS as DEFINITIONS
 from desktop.report_catalog import moves_per_month, report
 from projections import ladder
+from tests.conftest import clear_of_midnight
 from tests.poppler import needs_poppler, pdf_text
 
+#: now and this computer's today, as each test begins (``_now``)
 NOW = datetime.now(UTC)
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def _now() -> None:
+    """Now is when the test runs, well inside this computer's day (the report reads its
+    "today" again when it opens). Taken when the module was imported, it was the day
+    before for a test reached after midnight by a run begun before it."""
+    global NOW, TODAY
+    clear_of_midnight(datetime.now().astimezone().tzinfo or UTC)
+    NOW = datetime.now(UTC)
+    TODAY = NOW.astimezone().date()
 
 
 def ago(days: float) -> datetime:
