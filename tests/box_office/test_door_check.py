@@ -88,6 +88,7 @@ def test_a_valid_ticket_is_admitted_once_and_the_second_scan_says_when_and_where
     assert again.verdict == "already_admitted"
     assert again.admitted_door == "North door"
     assert datetime.fromisoformat(again.admitted_at) == EVENING
+    formatting.configure("GB", "", "Europe/London")  # not this computer's zone: 19:00 there
     assert "Already admitted at 19:00 (North door)" in verdict_words(again)
     ticket = app.repository.get(ticket_id(code))
     assert ticket.admitted_door == "North door" and ticket.admitted_by == "jo.door"

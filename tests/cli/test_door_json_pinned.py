@@ -46,8 +46,11 @@ def stamped_now(text: str) -> str:
 
 
 @pytest.fixture
-def night(tmp_path):
-    """Tonight's Aida (Rosa holds a ticket), a later Aida, and a refunded ticket."""
+def night(tmp_path, computer_clock):
+    """Tonight's Aida (Rosa holds a ticket), a later Aida, and a refunded ticket. The
+    organization has not said its zone, so the words are on this computer's clock: UTC
+    here, whatever the machine's (the pinned times are UTC's)."""
+    computer_clock("UTC")
     data = str(tmp_path / "data")
     services = bootstrap(resolve(data))
     app = services.app
