@@ -4,14 +4,14 @@ country, counts that say what they count, no raw ids, past shows with their year
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 
 from desktop import formatting
 from domain.box_office import ticket_tally
-from tests.desktop.conftest import schedule
+from tests.desktop.conftest import FLUTE_PRICES, schedule
 
 MOMENT = "2026-11-21T19:30:00+00:00"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -96,10 +96,16 @@ def test_the_audit_names_records_and_never_shows_its_cap_as_a_total(
 
 def test_the_door_lists_past_performances_under_their_season_with_the_year(window, services, qtbot):
     app = services.app
-    tonight = schedule(app, "Tosca", 0.02)
+    # noon today on this computer's clock, and the door's now the same moment's: "now,
+    # on the hour in UTC, plus half an hour" was yesterday's 23:58 in a zone half an hour
+    # off UTC until 00:30 (Asia/Kolkata), and may be tomorrow once midnight passes
+    now = datetime.now(UTC)
+    noon = datetime.combine(now.astimezone().date(), time(12)).astimezone()
+    tonight = app.schedule_performance(app.create_production("Tosca"), noon, 5, FLUTE_PRICES)
     last_spring = schedule(app, "Carmen", -200)
     two_years_ago = schedule(app, "Hamlet", -700)
     services.runner.catch_up()
+    window.door_view.clock = lambda: now
     window.show_area("door")
     box = window.door_view.performance_box
     window.door_view.refresh()
