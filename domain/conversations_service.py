@@ -145,9 +145,11 @@ class ConversationsService:
         """
         patron = self.patrons.patron(patron_id)
         stamp = self.store.stamp(occurred_at)
-        # "in the past" on the organization's calendar (the rota holds its zone), not UTC's
+        # "in the past" on the organization's calendar (the rota holds its zone), not UTC's;
+        # while no zone is known, UTC's day as before (not this computer's, which may be
+        # a day away from the venue's)
         zone = self.rota.local_zone if self.rota is not None else None
-        today = organization_time.day(stamp["occurred_at"], zone)
+        today = organization_time.day(stamp["occurred_at"], zone) if zone is not None else None
         call = Call.log(
             str(patron.id), direction, reason, outcome, notes, follow_up_on, stamp, today
         )
