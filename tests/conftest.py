@@ -18,6 +18,13 @@ from infrastructure.config import StoreConfig, resolve
 from tests.postgres_server import start_server
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores (``--maxprocesses`` caps it). A test
+    waits on much besides its own process (the programs it starts, PostgreSQL, Xvfb):
+    on two cores three workers ran the suite in 8 min 10 s, two in 10 min 7 s."""
+    return (os.cpu_count() or 1) + 1
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """Admin URL of a real PostgreSQL server (CI must never skip these tests)."""
