@@ -168,11 +168,7 @@ def launch(display: str, tmp_path: Path, data: Path, area: str) -> subprocess.Po
             stderr=subprocess.STDOUT,
             text=True,
         )
-        deadline = time.monotonic() + DEADLINE_S
-        while app.poll() is None and not search_windows(display, "^Houselights"):
-            assert time.monotonic() < deadline, "the app never showed its window"
-            time.sleep(0.05)
-        if app.poll() is None:
+        if window_or_exit(display, "^Houselights", app) is not None:
             return app
         output = app.communicate()[0]
         assert "could not connect to display" in output, output
@@ -216,15 +212,24 @@ def search_windows(display: str, name: str) -> list[str] | None:
     return done.stdout.split()
 
 
-def wait_for_window(display: str, name: str, app: subprocess.Popen) -> str:
+def window_or_exit(display: str, name: str, app: subprocess.Popen) -> str | None:
     """The first window on screen whose title matches ``name``, once there is one (a
-    search that met a closing window is asked again, within the same deadline)."""
+    search that met a closing window is asked again, within the same deadline), or
+    None once the app has ended."""
     deadline = time.monotonic() + DEADLINE_S
     while not (found := search_windows(display, name)):
-        assert app.poll() is None, app.communicate()[0]
+        if app.poll() is not None:
+            return None
         assert time.monotonic() < deadline, f"no window {name} ever showed"
         time.sleep(0.05)
     return found[0]
+
+
+def wait_for_window(display: str, name: str, app: subprocess.Popen) -> str:
+    """The first window whose title matches ``name``, the app still running."""
+    window = window_or_exit(display, name, app)
+    assert window is not None, app.communicate()[0]
+    return window
 
 
 def focused_window(display: str, app: subprocess.Popen) -> str:
