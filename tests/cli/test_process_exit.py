@@ -35,9 +35,9 @@ run()
 """
 
 
-def program(*argv: str) -> subprocess.CompletedProcess:
+def program(*argv: str, script: str = PROGRAM) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-c", PROGRAM, *argv],
+        [sys.executable, "-c", script, *argv],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -133,22 +133,7 @@ run()
     "module", ["domain.errors", "infrastructure.config", "desktop.cli_backups"]
 )
 def test_ctrl_c_while_the_program_loads_is_one_line_and_status_130(tmp_path, module):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            INTERRUPTED_WHILE_LOADING,
-            module,
-            "--data",
-            str(tmp_path),
-            "status",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = program(module, "--data", str(tmp_path), "status", script=INTERRUPTED_WHILE_LOADING)
 
     assert done.returncode == 130, done.stderr
     assert done.stderr == "houselights: stopped.\n"
